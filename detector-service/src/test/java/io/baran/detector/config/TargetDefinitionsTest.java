@@ -1,0 +1,116 @@
+package io.baran.detector.config;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Reads configuration through the real SmallRye Config mapping, as Quarkus does, then checks it. */
+class TargetDefinitionsTest {
+
+    @Test
+    void appliesTheDocumentedDefaults() {
+        DetectorConfig config = config(Map.of(
+                "baran.detector.targets.web.url", "http://127.0.0.1:8091/healthz",
+                "baran.detector.targets.web.scope", "local/demo/web"));
+        assertEquals("local", config.vantage());
+        TargetDefinition web = TargetDefinitions.read(config.targets()).get(0);
+        assertEquals("web", web.name());
+        assertEquals("local/demo/web", web.scope());
+        assertEquals("http://127.0.0.1:8091/healthz", web.url().toString());
+        assertEquals(Duration.ofSeconds(1), web.interval());
+        assertEquals(Duration.ofSeconds(2), web.timeout());
+        assertEquals(3, web.failureThreshold());
+        assertEquals(3, web.successThreshold());
+        assertEquals(200, web.expectStatus());
+    }
+
+    @Test
+    void readsShortDurationsAndEveryField() {
+        DetectorConfig config = config(Map.of(
+                "baran.detector.vantage", "aws-eu-west-1",
+                "baran.detector.targets.\"s3.us-east-1\".url", "https://s3.us-east-1.amazonaws.com/",
+                "baran.detector.targets.\"s3.us-east-1\".scope", "aws/us-east-1/s3",
+                "baran.detector.targets.\"s3.us-east-1\".interval", "250ms",
+                "baran.detector.targets.\"s3.us-east-1\".timeout", "1500ms",
+                "baran.detector.targets.\"s3.us-east-1\".failure-threshold", "5",
+                "baran.detector.targets.\"s3.us-east-1\".success-threshold", "2",
+                "baran.detector.targets.\"s3.us-east-1\".expect-status", "403"));
+        assertEquals("aws-eu-west-1", config.vantage());
+        TargetDefinition s3 = TargetDefinitions.read(config.targets()).get(0);
+        assertEquals("s3.us-east-1", s3.name());
+        assertEquals(Duration.ofMillis(250), s3.interval());
+        assertEquals(Duration.ofMillis(1500), s3.timeout());
+        assertEquals(5, s3.failureThreshold());
+        assertEquals(2, s3.successThreshold());
+        assertEquals(403, s3.expectStatus());
+    }
+
+    @Test
+    void noTargetsIsAllowed() {
+        assertEquals(List.of(), TargetDefinitions.read(config(Map.of()).targets()));
+    }
+
+    @Test
+    void reportsEveryProblemAtOnceNamingTargetAndField() {
+        DetectorConfig config = config(Map.of(
+                "baran.detector.targets.web.url", "127.0.0.1:8091/healthz",
+                "baran.detector.targets.web.scope", "local/demo/web",
+                "baran.detector.targets.web.interval", "50ms",
+                "baran.detector.targets.db.url", "http://127.0.0.1:5432/",
+                "baran.detector.targets.db.scope", "   ",
+                "baran.detector.targets.db.failure-threshold", "0",
+                "baran.detector.targets.\"db.replica\".url", "http://127.0.0.1:5433/",
+                "baran.detector.targets.\"db.replica\".scope", "local/db",
+                "baran.detector.targets.\"db.replica\".expect-status", "42",
+                "baran.detector.targets.\"db.replica\".timeout", "0s"));
+        TargetDefinitions.InvalidConfigException e = assertThrows(TargetDefinitions.InvalidConfigException.class,
+                () -> TargetDefinitions.read(config.targets()));
+        assertEquals(List.of(
+                "baran.detector.targets.db.scope: must not be empty",
+                "baran.detector.targets.db.failure-threshold: 0 is below 1",
+                "baran.detector.targets.\"db.replica\".timeout: must be positive",
+                "baran.detector.targets.\"db.replica\".expect-status: 42 is not an HTTP status (100-599)",
+                "baran.detector.targets.web.url: \"127.0.0.1:8091/healthz\" is not an absolute http or https URL (write it like http://host:port/path)",
+                "baran.detector.targets.web.interval: 50ms is below the minimum of 100ms"), e.problems());
+        assertTrue(e.getMessage().startsWith("the detector configuration has 6 problems:\n  baran.detector.targets.db.scope"));
+    }
+
+    @Test
+    void anIntervalOfExactlyTheMinimumIsAccepted() {
+        DetectorConfig config = config(Map.of(
+                "baran.detector.targets.web.url", "http://127.0.0.1:8091/healthz",
+                "baran.detector.targets.web.scope", "local/demo/web",
+                "baran.detector.targets.web.interval", "100ms"));
+        assertEquals(Duration.ofMillis(100), TargetDefinitions.read(config.targets()).get(0).interval());
+    }
+
+    @Test
+    void aBadUrlWithCredentialsIsReportedWithoutThem() {
+        DetectorConfig config = config(Map.of(
+                "baran.detector.targets.web.url", "ftp://admin:hunter2@example.com/",
+                "baran.detector.targets.web.scope", "local/demo/web"));
+        String message = assertThrows(IllegalStateException.class, () -> TargetDefinitions.read(config.targets())).getMessage();
+        assertTrue(message.contains("baran.detector.targets.web.url"), message);
+        assertFalse(message.contains("hunter2"), message);
+    }
+
+    private static DetectorConfig config(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(DetectorConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 500))
+                .build();
+        return config.getConfigMapping(DetectorConfig.class);
+    }
+}

@@ -1,0 +1,166 @@
+package io.baran.runbook;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class RunbookParserTest {
+
+    private final RunbookParser parser = new RunbookParser();
+
+    private static final String VALID = """
+            apiVersion: baran.io/v1
+            kind: Runbook
+            metadata:
+              name: demo-web
+              description: Move demo traffic to the standby.
+            spec:
+              protects: demo-web
+              trigger:
+                outage: { scope: local/demo, services: [web] }
+              failover:
+                - name: move-traffic
+                  action: dns.switch
+                  with: { provider: aws-local, zone: example.com, record: www, type: CNAME, to: standby.example.net, ttl: 60 }
+                - parallel:
+                    - name: standby-answers
+                      action: health.check
+                      with: { url: "http://127.0.0.1:8092/healthz", within: 30s }
+                    - name: settle
+                      action: wait
+                      with: { for: 1s }
+              failback:
+                when: { recovered: true, stableFor: 15m }
+                approval: none
+                steps: reverse
+            """;
+
+    @Test
+    void aValidRunbookIsReadWithEveryField() {
+        Runbook rb = parser.parse("demo.yaml", VALID);
+        assertEquals("demo-web", rb.name());
+        assertEquals("demo-web", rb.protects());
+        assertEquals("local/demo", rb.trigger().scope());
+        assertEquals(List.of("web"), rb.trigger().services());
+        assertEquals(2, rb.failover().size());
+        assertTrue(rb.failover().get(1).isParallel());
+        assertEquals(List.of("move-traffic", "standby-answers", "settle"), rb.actionSteps().stream().map(Step::name).toList());
+        assertEquals(Map.of("provider", "aws-local", "zone", "example.com", "record", "www", "type", "CNAME",
+                "to", "standby.example.net", "ttl", 60L), rb.failover().get(0).with());
+        assertEquals("15m", rb.failback().stableFor());
+        assertEquals("none", rb.failback().approval());
+        assertEquals(64, rb.sha256().length());
+    }
+
+    @Test
+    void everyErrorIsReportedAtOnceWithLineColumnAndPath() {
+        String yaml = """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: Demo_Web
+                spec:
+                  protects: demo-web
+                  trigerr: {}
+                  failover:
+                    - name: move-traffic
+                      action: dns.swich
+                    - name: move-traffic
+                      action: health.check
+                      with: { url: http://x, within: 24hours, expect: ok }
+                    - parallel:
+                        - name: only-one
+                          action: wait
+                          with: { for: 1s }
+                """;
+        var errors = parser.validate("runbooks/demo.yaml", yaml).stream().map(RunbookError::toString).toList();
+        assertEquals(List.of(
+                "runbooks/demo.yaml:4:9 metadata.name: \"Demo_Web\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)",
+                "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, trigger, failover, failback",
+                "runbooks/demo.yaml:10:15 spec.failover[0].action: unknown action \"dns.swich\" (did you mean dns.switch?); actions: dns.switch, health.check, wait, cdn.extend-ttl, database.promote-replica, storage.check-replica, approval, notify",
+                "runbooks/demo.yaml:11:13 spec.failover[1].name: \"move-traffic\" is already the name of the step at line 9; step names must be unique",
+                "runbooks/demo.yaml:13:38 spec.failover[1].with.within: \"24hours\" is not a duration (use 24h)",
+                "runbooks/demo.yaml:13:55 spec.failover[1].with.expect: must be a whole number, not the text \"ok\"",
+                "runbooks/demo.yaml:15:9 spec.failover[2].parallel: needs at least two steps (a single step needs no parallel group)"),
+                errors);
+    }
+
+    @Test
+    void aRequiredWithFieldNamesTheActionAndWhatItIs() {
+        String yaml = VALID.replace("to: standby.example.net, ", "");
+        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("r.yaml", yaml));
+        assertEquals(1, e.errors().size());
+        assertEquals("r.yaml:13:13 spec.failover[0].with.to: is required by dns.switch (the new value, or a list of values)",
+                e.errors().get(0).toString());
+    }
+
+    @Test
+    void anActionNotBuiltYetIsRefusedAtLoadNotAtOutage() {
+        String yaml = VALID.replace("action: wait", "action: database.promote-replica")
+                .replace("{ for: 1s }", "{ provider: gcp-dr, instance: orders }");
+        var errors = parser.validate("r.yaml", yaml);
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).message().contains("not implemented yet"), errors.toString());
+    }
+
+    @Test
+    void yamlSyntaxErrorsCarryTheirPosition() {
+        var errors = parser.validate("bad.yaml", "apiVersion: baran.io/v1\nkind: [Runbook\nmetadata: {}\n");
+        assertEquals(1, errors.size());
+        assertTrue(errors.get(0).toString().startsWith("bad.yaml:3:"), errors.toString());
+        assertTrue(errors.get(0).message().startsWith("YAML syntax"), errors.toString());
+    }
+
+    @Test
+    void binaryAndOversizedInputIsRefusedBeforeParsing() {
+        assertEquals("is binary, not YAML text", parser.validate("b.yaml", "a\0b").get(0).message());
+        String big = "# " + "x".repeat(RunbookParser.MAX_BYTES) + "\n";
+        assertTrue(parser.validate("big.yaml", big).get(0).message().startsWith("is larger than"));
+    }
+
+    @Test
+    void triggerMatchesTheScopeAndItsListedServicesOnly() {
+        Trigger t = new Trigger("aws/us-east-1", List.of("s3", "rds"), "none");
+        assertTrue(t.matches("aws/us-east-1"));
+        assertTrue(t.matches("aws/us-east-1/s3"));
+        assertTrue(t.matches("aws/us-east-1/rds/orders"));
+        assertFalse(t.matches("aws/us-east-1/ec2"));
+        assertFalse(t.matches("aws/us-east-10/s3"));
+        assertFalse(t.matches("aws"));
+        assertTrue(new Trigger("local/demo", List.of(), "none").matches("local/demo/anything"));
+    }
+
+    @Test
+    void aBadFileInAFolderStopsNothingElseFromLoading(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a-good.yaml"), VALID);
+        Files.writeString(dir.resolve("b-bad.yaml"), "apiVersion: baran.io/v1\nkind: Runbook\n");
+        Files.writeString(dir.resolve("c-same-name.yaml"), VALID);
+        Files.writeString(dir.resolve("notes.txt"), "not a runbook");
+
+        var loaded = new RunbookDirectory(parser).load(dir);
+
+        assertEquals(List.of("demo-web"), loaded.runbooks().stream().map(Runbook::name).toList());
+        var messages = loaded.errors().stream().map(RunbookError::toString).toList();
+        assertEquals(3, messages.size(), messages.toString());
+        assertTrue(messages.get(0).endsWith("b-bad.yaml:1:1 metadata: is required"), messages.toString());
+        assertTrue(messages.get(1).endsWith("b-bad.yaml:1:1 spec: is required"), messages.toString());
+        assertTrue(messages.get(2).contains("c-same-name.yaml metadata.name: \"demo-web\" is already the name of the runbook in"), messages.toString());
+    }
+
+    @Test
+    void durationsAcceptCompoundUnits() {
+        assertEquals(java.time.Duration.ofMinutes(90), Durations.parse("1h30m"));
+        assertEquals(java.time.Duration.ofMillis(500), Durations.parse("500ms"));
+        assertTrue(Durations.tryParse("5 minutes").isEmpty());
+        assertEquals("5m", Durations.suggest("5 minutes"));
+    }
+}

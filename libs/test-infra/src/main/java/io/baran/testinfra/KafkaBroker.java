@@ -1,0 +1,98 @@
+package io.baran.testinfra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real single-node Kafka broker in KRaft mode, run as its own process from the jars that the
+ * {@code infra/kafka-dist} module copies out of Maven Central.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private final int port;
+    private final LocalProcess process;
+
+    private KafkaBroker(int port, LocalProcess process) {
+        this.port = port;
+        this.process = process;
+    }
+
+    public static KafkaBroker start(Path workDir) {
+        Path lib = kafkaLib();
+        int port = Ports.free();
+        int controller = Ports.free();
+        try {
+            Files.createDirectories(workDir);
+            Path data = workDir.resolve("kafka-data");
+            Path props = workDir.resolve("server.properties");
+            Files.writeString(props, String.join("\n",
+                    "process.roles=broker,controller",
+                    "node.id=1",
+                    "controller.quorum.voters=1@127.0.0.1:" + controller,
+                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                    "controller.listener.names=CONTROLLER",
+                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                    "inter.broker.listener.name=PLAINTEXT",
+                    "log.dirs=" + data,
+                    "num.partitions=3",
+                    "offsets.topic.replication.factor=1",
+                    "transaction.state.log.replication.factor=1",
+                    "transaction.state.log.min.isr=1",
+                    "share.coordinator.state.topic.replication.factor=1",
+                    "share.coordinator.state.topic.min.isr=1",
+                    "group.initial.rebalance.delay.ms=0",
+                    "auto.create.topics.enable=true",
+                    ""));
+            String classpath = lib + "/*";
+            String java = Tools.javaExecutable().toString();
+            LocalProcess format = LocalProcess.start("kafka-format",
+                    List.of(java, "-cp", classpath, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", props.toString()),
+                    workDir, Map.of());
+            format.awaitExit(Duration.ofSeconds(60));
+            LocalProcess broker = LocalProcess.start("kafka",
+                    List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, "kafka.Kafka", props.toString()),
+                    workDir, Map.of());
+            broker.awaitPort(port, Duration.ofSeconds(60));
+            return new KafkaBroker(port, broker);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path kafkaLib() {
+        String configured = System.getProperty("baran.kafka.lib");
+        Path lib = configured != null ? Path.of(configured) : Tools.projectRoot().resolve("infra/kafka-dist/target/lib");
+        if (!Files.isDirectory(lib)) {
+            throw new IllegalStateException("the Kafka broker jars are missing at " + lib
+                    + ": build them with ./mvnw -pl infra/kafka-dist generate-resources");
+        }
+        return lib;
+    }
+
+    private static String clusterId() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,30 @@
+package io.baran.workflow;
+
+import io.temporal.workflow.QueryMethod;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+
+/** Interprets one runbook version: failover, hold, failback; compensates on failure. */
+@WorkflowInterface
+public interface RunbookWorkflow {
+
+    /** Workflow id of the execution started by an outage: the same incident never starts a runbook twice. */
+    static String idForIncident(String runbook, String incidentId) {
+        return "failover-" + runbook + "-" + incidentId.replaceAll("[^A-Za-z0-9._@-]", "_");
+    }
+
+    @WorkflowMethod
+    ExecutionProgress run(ExecutionRequest request);
+
+    /** The detector saw the outage's scope healthy again. */
+    @SignalMethod
+    void outageRecovered(String incidentId);
+
+    /** A person approves what the execution waits for (the first step, or failback). */
+    @SignalMethod
+    void approve(String by);
+
+    @QueryMethod
+    ExecutionProgress progress();
+}

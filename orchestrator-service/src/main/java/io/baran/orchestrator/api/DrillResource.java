@@ -1,0 +1,76 @@
+package io.baran.orchestrator.api;
+
+import io.baran.orchestrator.config.DrillConfig;
+import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.workflow.ExecutionLauncher;
+import io.baran.runbook.Durations;
+import io.baran.runbook.Runbook;
+import io.baran.workflow.Mode;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Drills: run a runbook's failover, hold, fail back. {@code mode: plan} only reports what each step would
+ * change. A drill never runs in mode failover: real failovers come from outage events.
+ */
+@Path("/api/drills")
+@Blocking
+public class DrillResource {
+
+    /**
+     * @param runbook the runbook's name
+     * @param mode    {@code drill} (default) or {@code plan}
+     * @param hold    how long to stay failed over, e.g. {@code 30s}; the configured default when absent
+     */
+    public record DrillRequest(String runbook, String mode, String hold) {
+    }
+
+    @Inject
+    RunbookCatalog catalog;
+
+    @Inject
+    ExecutionLauncher launcher;
+
+    @Inject
+    DrillConfig drill;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response start(DrillRequest request) {
+        if (request == null || request.runbook() == null || request.runbook().isBlank()) {
+            throw new ProblemException(400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\"}");
+        }
+        Runbook runbook = catalog.find(request.runbook()).orElseThrow(() -> new ProblemException(404, "Unknown runbook",
+                "no runbook named \"" + request.runbook() + "\"; known: " + String.join(", ",
+                        catalog.all().stream().map(Runbook::name).toList())));
+        Mode mode = switch (request.mode() == null ? "drill" : request.mode()) {
+            case "drill" -> Mode.DRILL;
+            case "plan" -> Mode.PLAN;
+            default -> throw new ProblemException(400, "Unknown mode",
+                    "mode \"" + request.mode() + "\" is not drill or plan (a real failover is never started from a drill)");
+        };
+        Duration hold = drill.hold();
+        if (request.hold() != null) {
+            hold = Durations.tryParse(request.hold()).orElseThrow(() -> new ProblemException(400, "Bad hold",
+                    "hold \"" + request.hold() + "\" is not a duration (use e.g. 30s or 5m)"));
+            if (hold.compareTo(drill.maxHold()) > 0) {
+                throw new ProblemException(400, "Bad hold", "hold " + request.hold() + " is longer than the allowed "
+                        + drill.maxHold().toString().substring(2).toLowerCase());
+            }
+        }
+        String id = launcher.startByHand(runbook, mode, hold);
+        return Response.accepted(Map.of("executionId", id, "runbook", runbook.name(), "mode", mode.name().toLowerCase()))
+                .location(URI.create("/api/executions/" + id)).build();
+    }
+}

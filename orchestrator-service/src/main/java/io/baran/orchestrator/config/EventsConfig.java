@@ -1,0 +1,15 @@
+package io.baran.orchestrator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Handling of outage events from Kafka. */
+@ConfigMapping(prefix = "baran.events")
+public interface EventsConfig {
+
+    /** How long an outage event is retried against Temporal before it goes to the dead-letter topic. */
+    @WithDefault("30s")
+    Duration retryFor();
+}

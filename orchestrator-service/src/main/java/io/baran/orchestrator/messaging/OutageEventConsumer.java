@@ -1,0 +1,87 @@
+package io.baran.orchestrator.messaging;
+
+import io.baran.orchestrator.config.EventsConfig;
+import io.baran.events.CloudEvent;
+import io.baran.events.EventCodec;
+import io.baran.events.OutageEvent;
+import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.workflow.ExecutionLauncher;
+import io.baran.runbook.Runbook;
+import io.smallrye.reactive.messaging.annotations.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+
+/**
+ * Turns outage events into runbook executions: {@code outage.detected} starts the failover of every
+ * runbook whose trigger matches the scope, {@code outage.recovered} signals them. Safe to redeliver: the
+ * workflow id derives from runbook and incident. An event that still cannot be handled after retrying
+ * goes to the dead-letter topic rather than being dropped.
+ */
+@ApplicationScoped
+public class OutageEventConsumer {
+
+    private static final Logger LOG = Logger.getLogger(OutageEventConsumer.class);
+
+    @Inject
+    RunbookCatalog catalog;
+
+    @Inject
+    ExecutionLauncher launcher;
+
+    @Inject
+    EventsConfig events;
+
+    @Incoming("health-events")
+    @Blocking
+    public void onEvent(String json) {
+        CloudEvent<OutageEvent> event = EventCodec.decodeOutage(json);
+        OutageEvent outage = event.data();
+        if (outage.drill()) {
+            LOG.infof("event %s is a simulated outage of %s; simulated outages are not acted on yet", event.id(), outage.scope());
+            return;
+        }
+        List<Runbook> runbooks = catalog.triggeredBy(outage.scope());
+        if (runbooks.isEmpty()) {
+            LOG.infof("event %s (%s of %s): no runbook is triggered by this scope", event.id(), event.type(), outage.scope());
+            return;
+        }
+        for (Runbook runbook : runbooks) {
+            withRetry(event, () -> {
+                if (OutageEvent.DETECTED.equals(event.type())) {
+                    launcher.startForIncident(runbook, outage.incidentId(), outage.scope());
+                } else {
+                    launcher.signalRecovered(runbook, outage.incidentId());
+                }
+            });
+        }
+    }
+
+    /** Temporal may be briefly unreachable; retry with backoff for a bounded time, then let the event fail. */
+    private void withRetry(CloudEvent<OutageEvent> event, Runnable action) {
+        long deadline = System.nanoTime() + events.retryFor().toNanos();
+        long backoff = 250;
+        while (true) {
+            try {
+                action.run();
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+                    LOG.errorf("event %s (%s of %s) could not be acted on: %s", event.id(), event.type(), event.data().scope(), e.getMessage());
+                    throw e;
+                }
+                LOG.warnf("event %s: %s; retrying in %d ms", event.id(), e.getMessage(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+}

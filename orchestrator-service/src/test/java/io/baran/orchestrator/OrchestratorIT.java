@@ -1,0 +1,202 @@
+package io.baran.orchestrator;
+
+import io.baran.events.CloudEvent;
+import io.baran.events.EventCodec;
+import io.baran.events.OutageEvent;
+import io.baran.events.Topics;
+import io.baran.orchestrator.workflow.InMemoryWorld;
+import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.TemporalResource;
+import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.TaskQueues;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.worker.WorkerFactory;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * orchestrator-service on a real Kafka broker and the real Temporal dev server. The actions run in an
+ * activity worker started here, changing an in-memory world, so the test sees exactly what was applied.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TemporalResource.class, restrictToAnnotatedClass = true)
+class OrchestratorIT {
+
+    private static final InMemoryWorld WORLD = new InMemoryWorld();
+    private static WorkerFactory actions;
+
+    @Inject
+    WorkflowClient client;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @BeforeEach
+    void startActionWorker() {
+        if (actions == null) {
+            actions = WorkerFactory.newInstance(client);
+            actions.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(WORLD);
+            actions.start();
+        }
+        WORLD.values.put("www", "primary");
+        WORLD.values.put("api", "primary");
+    }
+
+    @Test
+    void aDrillForAnUnknownRunbookIsAProblemNamingTheKnownOnes() {
+        given().contentType(ContentType.JSON).body("{\"runbook\":\"nope\"}")
+                .when().post("/api/drills")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("status", equalTo(404)).body("title", equalTo("Unknown runbook"))
+                .body("detail", containsString("no runbook named \"nope\"; known: shop"));
+    }
+
+    @Test
+    void aDrillFailsOverHoldsAndFailsBackLeavingTheWorldAsItWas() {
+        String id = given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"hold\":\"2s\"}")
+                .when().post("/api/drills")
+                .then().statusCode(202).body("runbook", equalTo("shop")).extract().path("executionId");
+
+        await(() -> "standby".equals(WORLD.values.get("www")) && "standby".equals(WORLD.values.get("api")),
+                "the drill to fail over");
+        await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), "the drill to complete");
+
+        given().get("/api/executions/" + id).then().statusCode(200)
+                .body("phase", equalTo("done"))
+                .body("mode", equalTo("drill"))
+                .body("steps.name", equalTo(List.of("move-www", "move-api")))
+                .body("steps.state", equalTo(List.of("undone", "undone")));
+        assertEquals("primary", WORLD.values.get("www"));
+        assertEquals("primary", WORLD.values.get("api"));
+    }
+
+    @Test
+    void anUnknownExecutionIsA404() {
+        given().get("/api/executions/no-such-execution").then().statusCode(404).contentType("application/problem+json");
+    }
+
+    @Test
+    void aRedeliveredOutageStartsOneFailoverAndRecoveryFailsItBack() {
+        String incident = "test/region/web@" + System.nanoTime();
+        String executionId = RunbookWorkflow.idForIncident("shop", incident);
+        int appliesBefore = count("apply move-www");
+
+        send(OutageEvent.DETECTED, incident);
+        send(OutageEvent.DETECTED, incident); // the same outage, seen again
+        await(() -> "standby".equals(WORLD.values.get("www")), "the outage to fail www over");
+        await(() -> "failed-over".equals(given().get("/api/executions/" + executionId).path("phase")), "the failover to hold");
+        assertEquals(appliesBefore + 1, count("apply move-www"), WORLD.journal.toString());
+
+        send(OutageEvent.RECOVERED, incident);
+        await(() -> "completed".equals(given().get("/api/executions/" + executionId).path("status")), "the failback");
+        assertEquals("primary", WORLD.values.get("www"));
+        assertEquals("primary", WORLD.values.get("api"));
+        assertEquals(appliesBefore + 1, count("apply move-www"), "a redelivered event started the failover twice");
+    }
+
+    @Test
+    void anOutageOfAnotherScopeStartsNothing() {
+        String incident = "test/region/db@" + System.nanoTime();
+        send(OutageEvent.DETECTED, incident, "test/region/db");
+        sleep(2000);
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
+    }
+
+    @Test
+    void anEventThatCannotBeReadGoesToTheDeadLetterTopicNotAway() {
+        String garbage = "{\"not\":\"a cloud event " + UUID.randomUUID() + "\"}";
+        try (var producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.HEALTH_EVENTS, "x", garbage));
+        }
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.HEALTH_EVENTS + ".dlq"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    if (garbage.equals(record.value())) {
+                        return;
+                    }
+                }
+            }
+        }
+        fail("the unreadable event did not reach " + Topics.HEALTH_EVENTS + ".dlq within 30 s");
+    }
+
+    @Test
+    void theLoadedRunbooksAreListedAndABrokenFileIsReportedWithItsPosition() {
+        given().get("/api/runbooks").then().statusCode(200)
+                .body("runbooks.name", equalTo(List.of("shop")))
+                .body("refused", hasItem(containsString("broken.yaml:10:94 spec.failover[0].with.ttl: must be a whole number, not the text \"soon\"")));
+    }
+
+    private void send(String type, String incident) {
+        send(type, incident, "test/region/web");
+    }
+
+    private void send(String type, String incident, String scope) {
+        var data = new OutageEvent(scope, incident, "test", Instant.now(), List.of(), false);
+        String json = EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", type, scope, Instant.now(), data));
+        try (var producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.HEALTH_EVENTS, scope, json));
+        }
+    }
+
+    private KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer());
+    }
+
+    private static int count(String entry) {
+        return (int) WORLD.journal.stream().filter(entry::equals).count();
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            sleep(200);
+        }
+        fail("timed out after 45 s waiting for " + what + "; journal: " + WORLD.journal);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.baran.orchestrator.workflow;
+
+import io.baran.workflow.ActionActivities;
+import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepOutcome;
+import io.baran.workflow.StepPlan;
+import io.temporal.failure.ApplicationFailure;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A small world of named values that the interpreter's tests change through the real activity interface:
+ * {@code with.key} is set to {@code with.to}. Steps named in {@link #failing} fail their apply. It keeps
+ * the journal of calls so tests can check order.
+ */
+public class InMemoryWorld implements ActionActivities {
+
+    public final Map<String, String> values = new ConcurrentHashMap<>();
+    public final List<String> journal = new CopyOnWriteArrayList<>();
+    public final Set<String> failing = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public StepPlan plan(StepCommand command) {
+        journal.add("plan " + command.step());
+        String key = key(command);
+        String current = values.get(key);
+        Object to = command.with().get("to");
+        if (to == null) {
+            return new StepPlan(command.step(), command.action(), false, "checks " + key, Map.of(), Map.of());
+        }
+        Map<String, Object> observed = current == null ? Map.of("exists", false) : Map.of("exists", true, "value", current);
+        return new StepPlan(command.step(), command.action(), !to.equals(current), key + ": " + current + " -> " + to,
+                observed, Map.of("value", to));
+    }
+
+    @Override
+    public StepOutcome apply(StepCommand command, StepPlan plan) {
+        journal.add("apply " + command.step());
+        if (failing.contains(command.step())) {
+            throw ApplicationFailure.newNonRetryableFailure("the world refuses " + command.step(), FailureTypes.PROVIDER_REJECTED);
+        }
+        if (!plan.changes()) {
+            return new StepOutcome(command.step(), false, "nothing to do");
+        }
+        values.put(key(command), (String) plan.desired().get("value"));
+        return new StepOutcome(command.step(), true, plan.summary());
+    }
+
+    @Override
+    public StepOutcome undo(StepCommand command, StepPlan plan) {
+        journal.add("undo " + command.step());
+        if (Boolean.TRUE.equals(plan.observed().get("exists"))) {
+            values.put(key(command), (String) plan.observed().get("value"));
+        } else {
+            values.remove(key(command));
+        }
+        return new StepOutcome(command.step(), true, "restored " + key(command));
+    }
+
+    private static String key(StepCommand command) {
+        Object key = command.with().get("record");
+        return key == null ? command.step() : key.toString();
+    }
+}

@@ -1,0 +1,209 @@
+package io.baran.orchestrator.workflow;
+
+import io.baran.runbook.Failback;
+import io.baran.runbook.Runbook;
+import io.baran.runbook.Step;
+import io.baran.runbook.Trigger;
+import io.baran.workflow.ExecutionProgress;
+import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.Mode;
+import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.StepStatus;
+import io.baran.workflow.TaskQueues;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.Worker;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The interpreter on the SDK's time-skipping test server, with the activities changing an in-memory world. */
+class RunbookWorkflowTest {
+
+    private TestWorkflowEnvironment env;
+    private WorkflowClient client;
+    private InMemoryWorld world;
+
+    @BeforeEach
+    void start() {
+        env = TestWorkflowEnvironment.newInstance();
+        Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
+        orchestration.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+        world = new InMemoryWorld();
+        world.values.put("www", "primary");
+        world.values.put("db", "replica");
+        env.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(world);
+        env.start();
+        client = env.getWorkflowClient();
+    }
+
+    @AfterEach
+    void stop() {
+        env.close();
+    }
+
+    private static Step set(String name, String record, String to) {
+        return Step.action(name, "dns.switch", Map.of("record", record, "to", to));
+    }
+
+    private static Runbook runbook(List<Step> failover, Failback failback, String triggerApproval) {
+        return new Runbook("shop", null, "shop", new Trigger("aws/us-east-1", List.of(), triggerApproval), failover, failback, "0", "test");
+    }
+
+    private RunbookWorkflow stub(String id) {
+        return client.newWorkflowStub(RunbookWorkflow.class,
+                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.ORCHESTRATION).build());
+    }
+
+    private ExecutionProgress result(String id) throws Exception {
+        return WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
+                .getResult(30, TimeUnit.SECONDS, ExecutionProgress.class);
+    }
+
+    private static Map<String, String> states(ExecutionProgress p) {
+        return p.steps().stream().collect(Collectors.toMap(StepStatus::name, StepStatus::state));
+    }
+
+    @Test
+    void drillAppliesEveryStepHoldsThenUndoesThemInReverse() {
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), Failback.DEFAULT, "none");
+        ExecutionProgress p = stub("d1").run(new ExecutionRequest("d1", Mode.DRILL, rb, null, null, 3600));
+
+        assertEquals("done", p.phase());
+        assertNull(p.error());
+        assertEquals(List.of("plan move-www", "apply move-www", "plan promote-db", "apply promote-db",
+                "undo promote-db", "undo move-www"), world.journal);
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+        assertEquals(Map.of("move-www", "undone", "promote-db", "undone"), states(p));
+    }
+
+    @Test
+    void aStepThatChangesNothingIsNotUndone() {
+        world.values.put("www", "standby");
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), Failback.DEFAULT, "none");
+        ExecutionProgress p = stub("d2").run(new ExecutionRequest("d2", Mode.DRILL, rb, null, null, 1));
+
+        assertEquals("done", p.phase());
+        assertTrue(!world.journal.contains("undo move-www"), world.journal.toString());
+        assertEquals("standby", world.values.get("www"));
+        assertEquals("unchanged", states(p).get("move-www"));
+    }
+
+    @Test
+    void aFailedStepUndoesTheStepsBeforeItInReverseAndStops() {
+        world.failing.add("third");
+        Runbook rb = runbook(List.of(set("first", "a", "1"), set("second", "b", "2"), set("third", "c", "3"), set("fourth", "d", "4")),
+                Failback.DEFAULT, "none");
+        ExecutionProgress p = stub("f1").run(new ExecutionRequest("f1", Mode.DRILL, rb, null, null, 1));
+
+        assertEquals("compensated", p.phase());
+        assertTrue(p.error().contains("step third (dns.switch) failed: ProviderRejected: the world refuses third"), p.error());
+        assertEquals(List.of("plan first", "apply first", "plan second", "apply second", "plan third", "apply third",
+                "undo third", "undo second", "undo first"), world.journal);
+        assertNull(world.values.get("a"));
+        assertNull(world.values.get("b"));
+        assertEquals("pending", states(p).get("fourth"));
+    }
+
+    @Test
+    void aFailureInAParallelGroupUndoesItsSiblingsToo() {
+        world.failing.add("right");
+        Step group = new Step(null, null, Map.of(), List.of(set("left", "l", "x"), set("right", "r", "y")), null, null);
+        Runbook rb = runbook(List.of(set("before", "www", "standby"), group, set("after", "z", "z")), Failback.DEFAULT, "none");
+        ExecutionProgress p = stub("f2").run(new ExecutionRequest("f2", Mode.DRILL, rb, null, null, 1));
+
+        assertEquals("compensated", p.phase());
+        assertNull(world.values.get("l"));
+        assertEquals("primary", world.values.get("www"));
+        assertTrue(!world.journal.contains("plan after"), world.journal.toString());
+        // "before" was registered first, so it is undone last.
+        assertEquals("undo before", world.journal.get(world.journal.size() - 1));
+    }
+
+    @Test
+    void onFailureContinueGoesOnToTheNextStep() {
+        world.failing.add("optional");
+        Step optional = new Step("optional", "dns.switch", Map.of("record", "o", "to", "1"), List.of(), null, "continue");
+        Runbook rb = runbook(List.of(optional, set("move-www", "www", "standby")), Failback.DEFAULT, "none");
+        ExecutionProgress p = stub("c1").run(new ExecutionRequest("c1", Mode.DRILL, rb, null, null, 1));
+
+        assertEquals("done", p.phase());
+        StepStatus optionalStep = p.steps().get(0);
+        assertEquals("ProviderRejected: the world refuses optional", optionalStep.error());
+        // A failed apply may have changed something before failing, so failback still restores it.
+        assertEquals("undone", optionalStep.state());
+        assertTrue(world.journal.contains("apply move-www"), world.journal.toString());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
+    void aFailoverHoldsUntilRecoveryAndStabilityThenFailsBack() throws Exception {
+        Failback failback = new Failback(true, "15m", "none", "reverse");
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby")), failback, "none");
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1", "aws/us-east-1", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+
+        env.sleep(Duration.ofDays(3));
+        assertEquals("failed-over", running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+
+        running.outageRecovered("aws/us-east-1@1");
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals("awaiting-stability", running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+
+        ExecutionProgress p = result(id);
+        assertEquals("done", p.phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
+    void approvalsGateTheFirstStepAndTheFailback() throws Exception {
+        Failback failback = new Failback(true, "0s", "required", "reverse");
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby")), failback, "required");
+        String id = "a1";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i", "aws/us-east-1", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+
+        env.sleep(Duration.ofHours(1));
+        assertEquals("awaiting-approval", running.progress().phase());
+        assertTrue(world.journal.isEmpty(), world.journal.toString());
+
+        running.approve("test");
+        running.outageRecovered("i");
+        env.sleep(Duration.ofHours(1));
+        assertEquals("awaiting-failback-approval", running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+
+        running.approve("test");
+        assertEquals("done", result(id).phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
+    void planModeReportsWhatWouldChangeAndChangesNothing() {
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("keep-db", "db", "replica")), Failback.DEFAULT, "none");
+        ExecutionProgress p = stub("p1").run(new ExecutionRequest("p1", Mode.PLAN, rb, null, null, 0));
+
+        assertEquals("planned", p.phase());
+        assertEquals(Map.of("move-www", "planned", "keep-db", "unchanged"), states(p));
+        assertNotNull(p.steps().get(0).summary());
+        assertEquals(List.of("plan move-www", "plan keep-db"), world.journal);
+        assertEquals("primary", world.values.get("www"));
+    }
+}

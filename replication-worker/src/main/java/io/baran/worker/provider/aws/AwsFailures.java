@@ -1,0 +1,80 @@
+package io.baran.worker.provider.aws;
+
+import io.baran.worker.Failures;
+import io.baran.workflow.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The one place where AWS SDK exceptions become Baran's failure types, so the workflow's retry policy
+ * sees the same type for the same cause whichever call failed.
+ */
+public final class AwsFailures {
+
+    /** Error codes AWS uses for "slow down", some of them with HTTP 400. */
+    private static final Set<String> THROTTLING = Set.of("Throttling", "ThrottlingException", "ThrottledException",
+            "RequestLimitExceeded", "TooManyRequestsException", "PriorRequestNotComplete", "RequestThrottled",
+            "RequestThrottledException", "SlowDown");
+    /** Access key ids may appear in signature errors; they are not secret, but they say whose key it is. */
+    private static final Pattern ACCESS_KEY_ID = Pattern.compile("\\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\\b");
+    private static final int MAX_REASON = 300;
+
+    private AwsFailures() {
+    }
+
+    /**
+     * @param provider  the configured provider name
+     * @param operation the API operation, e.g. ChangeResourceRecordSets
+     * @param resource  what the call was about, e.g. {@code www.example.com. CNAME in zone example.com.}
+     */
+    public static ApplicationFailure map(SdkException e, String provider, String operation, String resource) {
+        String where = "provider " + provider + " (Route 53): " + operation + " on " + resource;
+        if (e instanceof AwsServiceException service) {
+            AwsErrorDetails details = service.awsErrorDetails();
+            String code = details == null ? null : details.errorCode();
+            String reason = reason(code, details == null ? null : details.errorMessage(), service.statusCode());
+            if (service.statusCode() == 429 || (code != null && THROTTLING.contains(code)) || service.isThrottlingException()) {
+                return Failures.of(FailureTypes.PROVIDER_THROTTLED, where + " was throttled: " + reason);
+            }
+            if (service.statusCode() >= 500) {
+                return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where + " failed on the provider's side: " + reason);
+            }
+            return Failures.of(FailureTypes.PROVIDER_REJECTED, where + " was rejected: " + reason);
+        }
+        if (e instanceof SdkClientException && e.getMessage() != null && e.getMessage().contains("Unable to load credentials")) {
+            return Failures.of(FailureTypes.PROVIDER_REJECTED, where + " has no credentials: set AWS_ACCESS_KEY_ID and "
+                    + "AWS_SECRET_ACCESS_KEY (or another source of the AWS SDK's default chain) for the replication-worker");
+        }
+        return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where + " could not reach the provider: " + rootCause(e));
+    }
+
+    private static String reason(String code, String message, int status) {
+        StringBuilder text = new StringBuilder();
+        text.append(code == null ? "error" : code);
+        if (message != null && !message.isBlank()) {
+            text.append(": ").append(redact(message));
+        }
+        text.append(" (HTTP ").append(status).append(")");
+        return text.toString();
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + redact(message));
+    }
+
+    static String redact(String text) {
+        String cleaned = ACCESS_KEY_ID.matcher(text).replaceAll("<access key id>");
+        return cleaned.length() > MAX_REASON ? cleaned.substring(0, MAX_REASON) + "…" : cleaned;
+    }
+}

@@ -1,0 +1,194 @@
+package io.baran.worker.provider.aws;
+
+import io.baran.worker.Failures;
+import io.baran.worker.Heartbeat;
+import io.baran.worker.provider.DnsProvider;
+import io.baran.worker.provider.DnsZone;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.RecordState;
+import io.baran.worker.provider.RecordType;
+import io.baran.workflow.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.Route53ClientBuilder;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.ChangeInfo;
+import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.HostedZone;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/**
+ * DNS through Amazon Route 53. Handles simple record sets only: alias records and record sets with a
+ * routing policy (weighted, latency, failover…) are refused rather than flattened.
+ */
+public final class Route53Dns implements DnsProvider, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(Route53Dns.class);
+    private static final Duration FIRST_POLL = Duration.ofMillis(250);
+    private static final Duration MAX_POLL = Duration.ofSeconds(1);
+
+    private final String name;
+    private final Route53Client client;
+    private final Duration syncTimeout;
+    private final Heartbeat heartbeat;
+
+    public Route53Dns(String name, Route53Client client, Duration syncTimeout, Heartbeat heartbeat) {
+        this.name = name;
+        this.client = client;
+        this.syncTimeout = syncTimeout;
+        this.heartbeat = heartbeat;
+    }
+
+    /** Builds the client; credentials come from the SDK's default chain (environment, system properties, profile, role). */
+    public static Route53Dns connect(ProviderSettings settings, Duration syncTimeout, Heartbeat heartbeat) {
+        Route53ClientBuilder builder = Route53Client.builder()
+                .region(Region.of(settings.region()))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .build())
+                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(30))
+                        .apiCallTimeout(Duration.ofSeconds(90)));
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        LOG.infof("provider %s: Route 53 in %s%s", settings.name(), settings.region(),
+                settings.endpoint().map(e -> " at " + e).orElse(""));
+        return new Route53Dns(settings.name(), builder.build(), syncTimeout, heartbeat);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public DnsZone zone(String fqdn) {
+        List<HostedZone> matches = call("ListHostedZonesByName", "zone " + fqdn,
+                () -> client.listHostedZonesByName(b -> b.dnsName(fqdn).maxItems("10"))).hostedZones().stream()
+                .filter(z -> z.name().equalsIgnoreCase(fqdn))
+                .toList();
+        if (matches.isEmpty()) {
+            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name + " (Route 53) has no hosted zone " + fqdn);
+        }
+        if (matches.size() > 1) {
+            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + name + " (Route 53) holds " + matches.size()
+                    + " hosted zones named " + fqdn + " (" + String.join(", ", matches.stream().map(z -> shortId(z.id())).toList())
+                    + "); dns.switch cannot yet tell which one to change");
+        }
+        return new DnsZone(shortId(matches.get(0).id()), fqdn);
+    }
+
+    @Override
+    public RecordState observe(DnsZone zone, String fqdn, RecordType type) {
+        String what = fqdn + " " + type + " in zone " + zone.name();
+        List<ResourceRecordSet> sets = call("ListResourceRecordSets", what, () -> client.listResourceRecordSets(b -> b
+                .hostedZoneId(zone.id()).startRecordName(fqdn).startRecordType(type.name()).maxItems("1")))
+                .resourceRecordSets();
+        // The listing starts at the name and type asked for; the first set is another record when ours is absent.
+        if (sets.isEmpty() || !sameName(sets.get(0).name(), fqdn) || !type.name().equals(sets.get(0).typeAsString())) {
+            return RecordState.absent();
+        }
+        ResourceRecordSet set = sets.get(0);
+        if (set.aliasTarget() != null) {
+            throw Failures.of(FailureTypes.CAPABILITY_MISSING, what + " of provider " + name
+                    + " is an alias record; dns.switch changes simple records only");
+        }
+        if (set.setIdentifier() != null) {
+            throw Failures.of(FailureTypes.CAPABILITY_MISSING, what + " of provider " + name + " uses a routing policy (set "
+                    + set.setIdentifier() + "); dns.switch changes simple records only");
+        }
+        return RecordState.present(set.resourceRecords().stream().map(ResourceRecord::value).toList(),
+                set.ttl() == null ? 0 : set.ttl());
+    }
+
+    @Override
+    public void upsert(DnsZone zone, String fqdn, RecordType type, List<String> values, long ttl) {
+        change(ChangeAction.UPSERT, zone, fqdn, type, values, ttl);
+    }
+
+    @Override
+    public void delete(DnsZone zone, String fqdn, RecordType type, List<String> values, long ttl) {
+        change(ChangeAction.DELETE, zone, fqdn, type, values, ttl);
+    }
+
+    private void change(ChangeAction action, DnsZone zone, String fqdn, RecordType type, List<String> values, long ttl) {
+        String what = fqdn + " " + type + " in zone " + zone.name();
+        ResourceRecordSet set = ResourceRecordSet.builder().name(fqdn).type(type.name()).ttl(ttl)
+                .resourceRecords(values.stream().map(v -> ResourceRecord.builder().value(v).build()).toList())
+                .build();
+        ChangeInfo info = call("ChangeResourceRecordSets", what, () -> client.changeResourceRecordSets(b -> b
+                .hostedZoneId(zone.id())
+                .changeBatch(batch -> batch.comment("Baran dns.switch")
+                        .changes(c -> c.action(action).resourceRecordSet(set))))).changeInfo();
+        LOG.infof("provider %s: %s %s -> %s (ttl %d), change %s", name, action, what, values, ttl, shortId(info.id()));
+        awaitInSync(info, what);
+    }
+
+    /** Route 53 answers before its servers serve the change; the step is done only when they do. */
+    private void awaitInSync(ChangeInfo info, String what) {
+        String id = shortId(info.id());
+        ChangeStatus status = info.status();
+        long deadline = System.nanoTime() + syncTimeout.toNanos();
+        Duration pause = FIRST_POLL;
+        while (status != ChangeStatus.INSYNC) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                // Retryable: the change is made, so a retried apply finds the desired state and changes nothing.
+                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + name + " (Route 53): change " + id + " of "
+                        + what + " is still " + status + " after " + syncTimeout.toSeconds() + " s");
+            }
+            heartbeat.beat("waiting for Route 53 change " + id + " of " + what + " (" + status + ")");
+            sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
+            pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
+            status = call("GetChange", "change " + id + " of " + what, () -> client.getChange(b -> b.id(id)))
+                    .changeInfo().status();
+        }
+    }
+
+    private <T> T call(String operation, String resource, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (SdkException e) {
+            ApplicationFailure failure = AwsFailures.map(e, name, operation, resource);
+            LOG.warn(failure.getOriginalMessage());
+            LOG.debug("Route 53 call failed", e);
+            throw failure;
+        }
+    }
+
+    /** Route 53 escapes some characters in names (e.g. {@code \052} for {@code *}). */
+    private static boolean sameName(String listed, String fqdn) {
+        String decoded = listed.replace("\\052", "*").toLowerCase(Locale.ROOT);
+        return (decoded.endsWith(".") ? decoded : decoded + ".").equals(fqdn.toLowerCase(Locale.ROOT));
+    }
+
+    /** Ids come back as {@code /hostedzone/Z123} or {@code /change/C123}; requests take the bare id. */
+    private static String shortId(String id) {
+        return id.substring(id.lastIndexOf('/') + 1);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(Math.max(1, d.toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a Route 53 change", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}

@@ -1,0 +1,121 @@
+package io.baran.worker.temporal;
+
+import io.baran.worker.action.ActionActivitiesImpl;
+import io.baran.worker.action.ActionRegistry;
+import io.baran.worker.config.TemporalConfig;
+import io.baran.workflow.TaskQueues;
+import io.baran.workflow.TemporalClients;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.worker.WorkerFactory;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the Temporal worker that hosts the actions on {@link TaskQueues#ACTIONS}. The worker factory checks
+ * the namespace when it starts, so while Temporal is down the start is retried in the background with a
+ * growing pause; the service itself starts at once and reports not-ready until the worker runs.
+ */
+@Singleton
+public class ActionWorker {
+
+    private static final Logger LOG = Logger.getLogger(ActionWorker.class);
+    private static final Duration MAX_PAUSE = Duration.ofSeconds(30);
+
+    private final TemporalConfig config;
+    private final ActionActivitiesImpl activities;
+    private final ActionRegistry registry;
+
+    private WorkflowServiceStubs stubs;
+    private WorkerFactory factory;
+    private Thread starter;
+    private volatile boolean started;
+    private volatile boolean stopping;
+    private volatile String lastError = "not started yet";
+
+    public ActionWorker(TemporalConfig config, ActionActivitiesImpl activities, ActionRegistry registry) {
+        this.config = config;
+        this.activities = activities;
+        this.registry = registry;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        stubs = TemporalClients.stubs(config.target());
+        WorkflowClient client = TemporalClients.client(stubs, config.namespace());
+        factory = WorkerFactory.newInstance(client);
+        factory.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(activities);
+        starter = new Thread(this::startUntilConnected, "baran-temporal-worker-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    private void startUntilConnected() {
+        Duration pause = Duration.ofSeconds(1);
+        while (!stopping) {
+            try {
+                factory.start();
+                started = true;
+                lastError = null;
+                LOG.infof("polling task queue %s on Temporal %s (namespace %s) for actions %s", TaskQueues.ACTIONS,
+                        config.target(), config.namespace(), registry.names());
+                return;
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
+                lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
+                LOG.warnf("Temporal %s (namespace %s) is not reachable yet (%s); retrying in %d s",
+                        config.target(), config.namespace(), lastError, pause.toSeconds());
+            }
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            pause = pause.multipliedBy(2).compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : pause.multipliedBy(2);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        if (starter != null) {
+            starter.interrupt();
+            try {
+                starter.join(TimeUnit.SECONDS.toMillis(15));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (factory != null) {
+            factory.shutdown();
+            factory.awaitTermination(10, TimeUnit.SECONDS);
+        }
+        if (stubs != null) {
+            stubs.shutdown();
+            stubs.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    public boolean started() {
+        return started;
+    }
+
+    /** Why the worker is not running, or null when it is. */
+    public String lastError() {
+        return lastError;
+    }
+
+    public WorkflowServiceStubs stubs() {
+        return stubs;
+    }
+
+    public TemporalConfig temporal() {
+        return config;
+    }
+}

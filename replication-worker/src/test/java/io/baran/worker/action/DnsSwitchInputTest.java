@@ -1,0 +1,92 @@
+package io.baran.worker.action;
+
+import io.baran.worker.provider.RecordType;
+import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCommand;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DnsSwitchInputTest {
+
+    private static StepCommand command(Map<String, Object> changes) {
+        Map<String, Object> with = new HashMap<>(Map.of("provider", "aws-main", "zone", "example.com", "record", "www",
+                "type", "CNAME", "to", "standby.example.net"));
+        with.putAll(changes);
+        with.values().removeIf(v -> v == null);
+        return new StepCommand("exec-1", "move-traffic", "dns.switch", with);
+    }
+
+    private static String invalid(Map<String, Object> changes) {
+        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> DnsSwitchInput.bind(command(changes)));
+        assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
+        assertTrue(failure.isNonRetryable());
+        return failure.getOriginalMessage();
+    }
+
+    @Test
+    void ttlMayArriveAsIntegerLongOrDigits() {
+        assertEquals(60, DnsSwitchInput.bind(command(Map.of())).ttl(), "default");
+        assertEquals(300, DnsSwitchInput.bind(command(Map.of("ttl", 300))).ttl());
+        assertEquals(300, DnsSwitchInput.bind(command(Map.of("ttl", 300L))).ttl());
+        assertEquals(300, DnsSwitchInput.bind(command(Map.of("ttl", "300"))).ttl());
+    }
+
+    @Test
+    void toMayBeOneValueOrAList() {
+        DnsSwitchInput single = DnsSwitchInput.bind(command(Map.of("type", "A", "to", "192.0.2.1")));
+        DnsSwitchInput list = DnsSwitchInput.bind(command(Map.of("type", "A", "to", new ArrayList<>(List.of("192.0.2.1", "192.0.2.2")))));
+
+        assertEquals(List.of("192.0.2.1"), single.values());
+        assertEquals(List.of("192.0.2.1", "192.0.2.2"), list.values());
+    }
+
+    @Test
+    void namesAreQualifiedWithTheZone() {
+        assertEquals("www.example.com.", DnsSwitchInput.bind(command(Map.of())).recordFqdn());
+        assertEquals("www.example.com.", DnsSwitchInput.bind(command(Map.of("record", "www.example.com"))).recordFqdn());
+        assertEquals("www.example.com.", DnsSwitchInput.bind(command(Map.of("record", "WWW.example.com.", "zone", "example.com."))).recordFqdn());
+        assertEquals("example.com.", DnsSwitchInput.bind(command(Map.of("record", "@"))).recordFqdn());
+        assertEquals("example.com.", DnsSwitchInput.bind(command(Map.of())).zoneFqdn());
+        assertEquals(List.of("standby.example.net."), DnsSwitchInput.bind(command(Map.of())).values());
+        assertEquals(RecordType.CNAME, DnsSwitchInput.bind(command(Map.of())).type());
+    }
+
+    @Test
+    void everyViolationIsReportedAtOnce() {
+        Map<String, Object> changes = new HashMap<>();
+        changes.put("provider", null);
+        changes.put("type", "MX");
+        changes.put("ttl", 1.5);
+        changes.put("to", List.of());
+        String message = invalid(changes);
+
+        assertTrue(message.startsWith("step move-traffic (dns.switch): "), message);
+        for (String part : List.of("with.provider is required", "with.type \"MX\" is not one of A, AAAA, CNAME, TXT",
+                "with.ttl must be a whole number, not 1.5", "with.to must be a string or a non-empty list of strings")) {
+            assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
+        }
+    }
+
+    @Test
+    void valuesMustFitTheirType() {
+        assertTrue(invalid(Map.of("type", "A", "to", "standby.example.net")).contains("\"standby.example.net\" is not an IPv4 address"));
+        assertTrue(invalid(Map.of("type", "AAAA", "to", "192.0.2.1")).contains("is not an IPv6 address"));
+        assertTrue(invalid(Map.of("to", List.of("a.example.net", "b.example.net"))).contains("a CNAME record holds exactly one"));
+        assertTrue(invalid(Map.of("type", "A", "to", List.of("192.0.2.1", "192.0.2.1"))).contains("lists \"192.0.2.1\" twice"));
+        assertTrue(invalid(Map.of("ttl", -1)).contains("with.ttl -1 is negative"));
+    }
+
+    @Test
+    void aRecordOutsideTheZoneIsRefused() {
+        assertTrue(invalid(Map.of("record", "www.example.org.")).contains("with.record \"www.example.org.\" is not inside zone example.com."));
+    }
+}

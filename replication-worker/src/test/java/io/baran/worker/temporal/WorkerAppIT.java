@@ -1,0 +1,84 @@
+package io.baran.worker.temporal;
+
+import io.baran.testinfra.TemporalResource;
+import io.baran.worker.action.ActionRegistry;
+import io.baran.workflow.StepCommand;
+import io.baran.workflow.TemporalClients;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged worker as it runs: configuration from properties, the worker started on StartupEvent, the
+ * actions served on the actions task queue to a workflow running elsewhere, against real Temporal and moto.
+ */
+@QuarkusTest
+@WithTestResource(TemporalResource.class)
+@WithTestResource(MotoResource.class)
+@Timeout(180)
+class WorkerAppIT {
+
+    @ConfigProperty(name = "baran.temporal.target")
+    String temporalTarget;
+    @ConfigProperty(name = "baran.providers.aws-test.endpoint")
+    String motoEndpoint;
+    @Inject
+    ActionRegistry registry;
+
+    @Test
+    void readyOnceTheWorkerPollsTemporal() {
+        Readiness.await(Duration.ofSeconds(60));
+
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'temporal' }.status", is("UP"))
+                .body("checks.find { it.name == 'temporal' }.data.taskQueue", is("baran-actions"));
+    }
+
+    @Test
+    void theWorkerServesItsActionsToAWorkflowRunningElsewhere() {
+        assertEquals(List.of("dns.switch", "health.check"), List.copyOf(registry.names()));
+        Readiness.await(Duration.ofSeconds(60));
+        WorkflowServiceStubs stubs = TemporalClients.stubs(temporalTarget);
+        try (MotoZone zone = new MotoZone(motoEndpoint);
+             StepDriver driver = new StepDriver(TemporalClients.client(stubs, "default"))) {
+            zone.set("www.baran.test.", "CNAME", "primary.baran.test.", 300);
+            StepCommand command = new StepCommand("exec-1", "move-traffic", "dns.switch", Map.of("provider", "aws-test",
+                    "zone", "baran.test", "record", "www", "type", "CNAME", "to", "standby.baran.test", "ttl", 60));
+
+            StepTrace switched = driver.run(command, 1, false);
+            assertTrue(switched.applies().get(0).changed());
+            assertEquals(Optional.of("[standby.baran.test.] 60"), zone.get("www.baran.test.", "CNAME"));
+
+            StepTrace again = driver.run(command, 0, false);
+            assertTrue(again.plan().summary().endsWith("already as wanted"), again.plan().summary());
+
+            Map<String, Object> elsewhere = new java.util.HashMap<>(command.with());
+            elsewhere.put("provider", "aws-elsewhere");
+            WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
+                    () -> driver.run(new StepCommand("exec-1", "move-traffic", "dns.switch", elsewhere), 0, false));
+            ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, failed.getCause().getCause());
+            assertEquals("provider aws-elsewhere is not configured in the replication-worker (configured: aws-test)",
+                    failure.getOriginalMessage());
+        } finally {
+            stubs.shutdown();
+        }
+    }
+}

