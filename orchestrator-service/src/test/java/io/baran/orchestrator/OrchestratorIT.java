@@ -2,6 +2,7 @@ package io.baran.orchestrator;
 
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
+import io.baran.events.ExecutionEvent;
 import io.baran.events.OutageEvent;
 import io.baran.events.Topics;
 import io.baran.orchestrator.workflow.InMemoryWorld;
@@ -96,6 +97,58 @@ class OrchestratorIT {
                 .body("steps.state", equalTo(List.of("undone", "undone")));
         assertEquals("primary", WORLD.values.get("www"));
         assertEquals("primary", WORLD.values.get("api"));
+
+        given().get("/api/executions/" + id + "/report").then().statusCode(200)
+                .body("rtoSeconds.steps.step", equalTo(List.of("move-www", "move-api")))
+                .body("restored", equalTo(true))
+                .body("changed.step", equalTo(List.of("move-www", "move-api")));
+        await(() -> given().queryParam("runbook", "shop").get("/api/executions").<List<String>>path("executions.executionId")
+                .contains(id), "the drill to be listed");
+        given().post("/api/executions/" + id + "/approve").then().statusCode(409).body("title", equalTo("Execution finished"));
+        assertTrue(executionEvents(id).containsAll(List.of("failing-over", "failed-over", "failing-back", "done")),
+                "phase changes on " + Topics.EXECUTION_EVENTS + ": " + executionEvents(id));
+    }
+
+    @Test
+    void aPlanAnswersWithWhatWouldChangeAndChangesNothing() {
+        WORLD.values.put("api", "standby");
+        given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"mode\":\"plan\"}")
+                .when().post("/api/drills")
+                .then().statusCode(200)
+                .body("steps.name", equalTo(List.of("move-www", "move-api")))
+                .body("steps.changes", equalTo(List.of(true, false)))
+                .body("text", containsString("move-www"))
+                .body("text", containsString("would change"));
+        assertEquals("primary", WORLD.values.get("www"));
+    }
+
+    @Test
+    void aSecondDrillOfABusyServiceIsRefusedAndAbortUndoesTheFirst() {
+        String id = given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"hold\":\"10m\"}")
+                .when().post("/api/drills").then().statusCode(202).extract().path("executionId");
+        await(() -> "failed-over".equals(given().get("/api/executions/" + id).path("phase")), "the drill to hold");
+        await(() -> given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\"}").post("/api/drills").statusCode() == 409,
+                "the second drill to be refused");
+        given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\"}").post("/api/drills")
+                .then().statusCode(409).body("detail", containsString(id));
+
+        given().post("/api/executions/" + id + "/abort").then().statusCode(202);
+        await(() -> "canceled".equals(given().get("/api/executions/" + id).path("status")), "the abort");
+        await(() -> "primary".equals(WORLD.values.get("www")) && "primary".equals(WORLD.values.get("api")), "the abort to undo");
+    }
+
+    @Test
+    void aFailoverByHandNeedsConfirmationAndFailsBackOnRequest() {
+        given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\"}").post("/api/failovers")
+                .then().statusCode(400).body("title", equalTo("Not confirmed"));
+        String id = given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"confirm\":\"shop\"}")
+                .post("/api/failovers").then().statusCode(202).body("mode", equalTo("failover")).extract().path("executionId");
+        await(() -> "failed-over".equals(given().get("/api/executions/" + id).path("phase")), "the failover");
+        assertEquals("standby", WORLD.values.get("www"));
+
+        given().post("/api/executions/" + id + "/failback").then().statusCode(202);
+        await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), "the failback");
+        assertEquals("primary", WORLD.values.get("www"));
     }
 
     @Test
@@ -120,6 +173,27 @@ class OrchestratorIT {
         assertEquals("primary", WORLD.values.get("www"));
         assertEquals("primary", WORLD.values.get("api"));
         assertEquals(appliesBefore + 1, count("apply move-www"), "a redelivered event started the failover twice");
+    }
+
+    @Test
+    void aStaleOutageEventStartsNothing() {
+        String incident = "test/region/web@" + System.nanoTime();
+        Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
+        var data = new OutageEvent("test/region/web", incident, "test", anHourAgo, List.of(), false);
+        String json = EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", OutageEvent.DETECTED,
+                "test/region/web", anHourAgo, data));
+        try (var producer = producer()) {
+            producer.send(new ProducerRecord<>(Topics.HEALTH_EVENTS, "test/region/web", json));
+        }
+        // A fresh event sent after the stale one is acted on, so once it is, the stale one was seen and skipped.
+        String fresh = "test/region/web@fresh-" + System.nanoTime();
+        send(OutageEvent.DETECTED, fresh);
+        await(() -> given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", fresh)).statusCode() == 200,
+                "the fresh outage to start a failover");
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
+        send(OutageEvent.RECOVERED, fresh);
+        await(() -> "completed".equals(given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", fresh)).path("status")),
+                "the fresh failover to fail back");
     }
 
     @Test
@@ -158,6 +232,26 @@ class OrchestratorIT {
         given().get("/api/runbooks").then().statusCode(200)
                 .body("runbooks.name", equalTo(List.of("shop")))
                 .body("refused", hasItem(containsString("broken.yaml:10:94 spec.failover[0].with.ttl: must be a whole number, not the text \"soon\"")));
+    }
+
+    /** The phases published for an execution on the execution-events topic. */
+    private List<String> executionEvents(String executionId) {
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "events-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.EXECUTION_EVENTS));
+            List<String> phases = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (System.nanoTime() < deadline && !phases.contains("done")) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    if (executionId.equals(record.key()) && record.value().contains(ExecutionEvent.PHASE_CHANGED)) {
+                        phases.add(record.value().replaceAll(".*\"phase\":\"([a-z-]+)\".*", "$1"));
+                    }
+                }
+            }
+            return phases;
+        }
     }
 
     private void send(String type, String incident) {

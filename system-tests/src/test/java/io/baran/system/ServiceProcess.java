@@ -63,6 +63,13 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the process at once, as a crash would: no shutdown hooks, no graceful stop. */
+    void crash() throws Exception {
+        ProcessHandle handle = ProcessHandle.of(process.pid()).orElseThrow();
+        handle.destroyForcibly();
+        handle.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     String logTail() {
         return process.tail();
     }

@@ -5,7 +5,10 @@ import io.temporal.workflow.SignalMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
-/** Interprets one runbook version: failover, hold, failback; compensates on failure. */
+/**
+ * Interprets one runbook version: failover, hold, failback; compensates on failure. Cancelling the
+ * workflow aborts it: what was changed is undone.
+ */
 @WorkflowInterface
 public interface RunbookWorkflow {
 
@@ -21,9 +24,21 @@ public interface RunbookWorkflow {
     @SignalMethod
     void outageRecovered(String incidentId);
 
-    /** A person approves what the execution waits for (the first step, or failback). */
+    /** The scope failed again (or another outage hit the protected service): failback waits anew. */
+    @SignalMethod
+    void outageDetected(String incidentId);
+
+    /** A person approves what the execution waits for (the first step, going on after a held step, or failback). */
     @SignalMethod
     void approve(String by);
+
+    /** A person refuses what the execution waits for. */
+    @SignalMethod
+    void reject(String by);
+
+    /** A person asks to fail back now, without waiting for recovery and stability. */
+    @SignalMethod
+    void failback(String by);
 
     @QueryMethod
     ExecutionProgress progress();

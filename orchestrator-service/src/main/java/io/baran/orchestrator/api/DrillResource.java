@@ -3,6 +3,7 @@ package io.baran.orchestrator.api;
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
+import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Mode;
@@ -20,12 +21,16 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Drills: run a runbook's failover, hold, fail back. {@code mode: plan} only reports what each step would
- * change. A drill never runs in mode failover: real failovers come from outage events.
+ * Drills: run a runbook's failover, hold, fail back. {@code mode: plan} observes and answers with what each
+ * step would change. A drill never runs in mode failover: real failovers come from outage events or
+ * {@code POST /api/failovers}.
  */
 @Path("/api/drills")
 @Blocking
 public class DrillResource {
+
+    /** How long a plan request waits for the plan before answering 202 with the execution to poll. */
+    private static final Duration PLAN_WAIT = Duration.ofSeconds(60);
 
     /**
      * @param runbook the runbook's name
@@ -42,6 +47,9 @@ public class DrillResource {
     ExecutionLauncher launcher;
 
     @Inject
+    ExecutionReader reader;
+
+    @Inject
     DrillConfig drill;
 
     @POST
@@ -51,14 +59,12 @@ public class DrillResource {
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\"}");
         }
-        Runbook runbook = catalog.find(request.runbook()).orElseThrow(() -> new ProblemException(404, "Unknown runbook",
-                "no runbook named \"" + request.runbook() + "\"; known: " + String.join(", ",
-                        catalog.all().stream().map(Runbook::name).toList())));
+        Runbook runbook = catalog.find(request.runbook()).orElseThrow(() -> RunbookProblems.unknown(catalog, request.runbook()));
         Mode mode = switch (request.mode() == null ? "drill" : request.mode()) {
             case "drill" -> Mode.DRILL;
             case "plan" -> Mode.PLAN;
             default -> throw new ProblemException(400, "Unknown mode",
-                    "mode \"" + request.mode() + "\" is not drill or plan (a real failover is never started from a drill)");
+                    "mode \"" + request.mode() + "\" is not drill or plan (a real failover is never started from a drill; use POST /api/failovers)");
         };
         Duration hold = drill.hold();
         if (request.hold() != null) {
@@ -69,7 +75,14 @@ public class DrillResource {
                         + drill.maxHold().toString().substring(2).toLowerCase());
             }
         }
-        String id = launcher.startByHand(runbook, mode, hold);
+        Duration chosenHold = hold;
+        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, 0));
+        if (mode == Mode.PLAN) {
+            var plan = reader.awaitResult(id, PLAN_WAIT);
+            if (plan.isPresent()) {
+                return Response.ok(ExecutionViews.plan(id, plan.get())).build();
+            }
+        }
         return Response.accepted(Map.of("executionId", id, "runbook", runbook.name(), "mode", mode.name().toLowerCase()))
                 .location(URI.create("/api/executions/" + id)).build();
     }

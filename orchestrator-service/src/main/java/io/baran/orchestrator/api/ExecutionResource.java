@@ -5,19 +5,22 @@ import io.baran.workflow.RunbookWorkflow;
 import io.smallrye.common.annotation.Blocking;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
-/** Executions of runbooks: where they stand, step by step. */
+/** Executions of runbooks: where they stand, step by step, and the decisions people make on them. */
 @Path("/api/executions")
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
@@ -30,33 +33,72 @@ public class ExecutionResource {
     WorkflowClient client;
 
     @GET
+    public Map<String, Object> list(@QueryParam("runbook") String runbook, @QueryParam("service") String service,
+                                    @QueryParam("phase") String phase) {
+        List<ExecutionReader.Summary> executions = reader.list(runbook, service, phase);
+        return Map.of("executions", executions, "limit", ExecutionReader.LIST_LIMIT);
+    }
+
+    @GET
     @Path("/{id}")
     public Map<String, Object> get(@PathParam("id") String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
-        var p = execution.progress();
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("executionId", id);
-        body.put("status", execution.status());
-        body.put("runbook", p.runbook());
-        body.put("protects", p.protects());
-        body.put("mode", p.mode() == null ? null : p.mode().name().toLowerCase());
-        body.put("phase", p.phase());
-        body.put("currentStep", p.currentStep());
-        body.put("steps", p.steps());
-        body.put("error", p.error());
-        return body;
+        return ExecutionViews.execution(id, execution.status(), execution.progress());
     }
 
-    /** Approves what the execution waits for: the first step, going on after a held step, or failback. */
+    @GET
+    @Path("/{id}/report")
+    public Map<String, Object> report(@PathParam("id") String id) {
+        var execution = reader.read(id).orElseThrow(() -> notFound(id));
+        return ExecutionViews.report(id, execution.status(), execution.progress());
+    }
+
+    /** Approves what the execution waits for: its first step, going on after a held step, or failback. */
     @POST
     @Path("/{id}/approve")
     public Response approve(@PathParam("id") String id) {
+        return decide(id, "approve", w -> w.approve("api"));
+    }
+
+    /** Refuses what the execution waits for. */
+    @POST
+    @Path("/{id}/reject")
+    public Response reject(@PathParam("id") String id) {
+        return decide(id, "reject", w -> w.reject("api"));
+    }
+
+    /** Fails back now, without waiting for recovery or stability. */
+    @POST
+    @Path("/{id}/failback")
+    public Response failback(@PathParam("id") String id) {
+        return decide(id, "failback", w -> w.failback("api"));
+    }
+
+    /** Aborts the execution: what it changed is undone. */
+    @POST
+    @Path("/{id}/abort")
+    public Response abort(@PathParam("id") String id) {
+        requireRunning(id);
+        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id)).cancel();
+        return Response.accepted(Map.of("executionId", id, "requested", "abort")).build();
+    }
+
+    private Response decide(String id, String what, Consumer<RunbookWorkflow> signal) {
+        requireRunning(id);
         try {
-            client.newWorkflowStub(RunbookWorkflow.class, id).approve("api");
+            signal.accept(client.newWorkflowStub(RunbookWorkflow.class, id));
         } catch (WorkflowNotFoundException e) {
             throw notFound(id);
         }
-        return Response.accepted(Map.of("executionId", id, "approved", true)).build();
+        return Response.accepted(Map.of("executionId", id, "requested", what)).build();
+    }
+
+    private void requireRunning(String id) {
+        var execution = reader.read(id).orElseThrow(() -> notFound(id));
+        if (!"running".equals(execution.status())) {
+            throw new ProblemException(409, "Execution finished", "execution " + id + " is " + execution.status()
+                    + " (phase " + execution.progress().phase() + "); there is nothing left to decide");
+        }
     }
 
     private static ProblemException notFound(String id) {

@@ -12,4 +12,12 @@ public interface EventsConfig {
     /** How long an outage event is retried against Temporal before it goes to the dead-letter topic. */
     @WithDefault("30s")
     Duration retryFor();
+
+    /**
+     * An outage.detected event older than this starts nothing: a consumer that joins late, or replays the
+     * topic from its start, must not fail over for an outage that may long be over. Recoveries are always
+     * delivered.
+     */
+    @WithDefault("5m")
+    Duration maxAge();
 }

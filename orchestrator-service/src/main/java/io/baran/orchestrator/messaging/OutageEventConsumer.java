@@ -1,6 +1,7 @@
 package io.baran.orchestrator.messaging;
 
 import io.baran.orchestrator.config.EventsConfig;
+import io.baran.orchestrator.config.FailoverConfig;
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
 import io.baran.events.OutageEvent;
@@ -13,6 +14,7 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -35,6 +37,9 @@ public class OutageEventConsumer {
     @Inject
     EventsConfig events;
 
+    @Inject
+    FailoverConfig failover;
+
     @Incoming("health-events")
     @Blocking
     public void onEvent(String json) {
@@ -42,6 +47,11 @@ public class OutageEventConsumer {
         OutageEvent outage = event.data();
         if (outage.drill()) {
             LOG.infof("event %s is a simulated outage of %s; simulated outages are not acted on yet", event.id(), outage.scope());
+            return;
+        }
+        if (OutageEvent.DETECTED.equals(event.type()) && isStale(event)) {
+            LOG.warnf("event %s: outage of %s detected at %s is older than %s; no failover started (start one by hand if it"
+                    + " is still needed)", event.id(), outage.scope(), event.time(), events.maxAge());
             return;
         }
         List<Runbook> runbooks = catalog.triggeredBy(outage.scope());
@@ -52,12 +62,18 @@ public class OutageEventConsumer {
         for (Runbook runbook : runbooks) {
             withRetry(event, () -> {
                 if (OutageEvent.DETECTED.equals(event.type())) {
-                    launcher.startForIncident(runbook, outage.incidentId(), outage.scope());
+                    launcher.startForIncident(runbook, outage.incidentId(), outage.scope(),
+                            outage.since() == null ? null : outage.since().toEpochMilli(), 0, failover.approvalTimeout());
                 } else {
                     launcher.signalRecovered(runbook, outage.incidentId());
                 }
             });
         }
+    }
+
+    private boolean isStale(CloudEvent<OutageEvent> event) {
+        Instant at = event.time() != null ? event.time() : event.data().since();
+        return at == null || at.isBefore(Instant.now().minus(events.maxAge()));
     }
 
     /** Temporal may be briefly unreachable; retry with backoff for a bounded time, then let the event fail. */

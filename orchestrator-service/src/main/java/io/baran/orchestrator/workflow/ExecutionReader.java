@@ -2,23 +2,33 @@ package io.baran.orchestrator.workflow;
 
 import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.SearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowStub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Reads an execution's state from Temporal: the workflow's status and its own account of its steps. */
+/** Reads executions from Temporal: the workflow's status and its own account of its steps. */
 @ApplicationScoped
 public class ExecutionReader {
+
+    /** The most executions one list answers with. */
+    public static final int LIST_LIMIT = 200;
 
     @Inject
     WorkflowClient client;
@@ -27,32 +37,88 @@ public class ExecutionReader {
     public record Execution(String status, ExecutionProgress progress) {
     }
 
+    /** One line of a list of executions, from the search attributes (no workflow is replayed to list). */
+    public record Summary(String executionId, String status, String runbook, String service, String mode, String phase,
+                          String startedAt, String closedAt) {
+    }
+
     public Optional<Execution> read(String executionId) {
-        WorkflowExecutionStatus status;
+        Optional<WorkflowExecutionStatus> status = status(executionId);
+        if (status.isEmpty()) {
+            return Optional.empty();
+        }
+        ExecutionProgress progress;
+        if (status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+            progress = result(executionId, Duration.ofSeconds(5));
+        } else {
+            progress = client.newWorkflowStub(RunbookWorkflow.class, executionId).progress();
+        }
+        return Optional.of(new Execution(name(status.get()), progress));
+    }
+
+    /** Waits, at most {@code timeout}, for a short execution (a plan) to finish and returns its result. */
+    public Optional<ExecutionProgress> awaitResult(String executionId, Duration timeout) {
         try {
-            status = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+            return Optional.of(client.newUntypedWorkflowStub(executionId)
+                    .getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, ExecutionProgress.class));
+        } catch (TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Executions (newest first, the visibility store's own order), filtered by runbook, protected service and phase (each optional). */
+    public List<Summary> list(String runbook, String service, String phase) {
+        Map<String, String> filters = new LinkedHashMap<>();
+        filters.put(SearchAttributes.RUNBOOK.getName(), runbook);
+        filters.put(SearchAttributes.SERVICE.getName(), service);
+        filters.put(SearchAttributes.PHASE.getName(), phase);
+        List<String> clauses = new ArrayList<>();
+        clauses.add("WorkflowType = 'RunbookWorkflow'");
+        filters.forEach((attribute, value) -> {
+            if (value != null && !value.isBlank()) {
+                clauses.add(attribute + " = '" + value.replace("'", "") + "'");
+            }
+        });
+        return client.listExecutions(String.join(" AND ", clauses))
+                .limit(LIST_LIMIT)
+                .map(this::summary)
+                .toList();
+    }
+
+    private Summary summary(WorkflowExecutionMetadata m) {
+        var attributes = m.getTypedSearchAttributes();
+        return new Summary(m.getExecution().getWorkflowId(), name(m.getStatus()),
+                attributes.get(SearchAttributes.RUNBOOK), attributes.get(SearchAttributes.SERVICE),
+                attributes.get(SearchAttributes.MODE), attributes.get(SearchAttributes.PHASE),
+                m.getStartTime() == null ? null : m.getStartTime().toString(),
+                m.getCloseTime() == null ? null : m.getCloseTime().toString());
+    }
+
+    private Optional<WorkflowExecutionStatus> status(String executionId) {
+        try {
+            return Optional.of(client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
                     DescribeWorkflowExecutionRequest.newBuilder()
                             .setNamespace(client.getOptions().getNamespace())
                             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
-                            .build()).getWorkflowExecutionInfo().getStatus();
+                            .build()).getWorkflowExecutionInfo().getStatus());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
                 return Optional.empty();
             }
             throw e;
         }
-        String statusName = status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase();
-        ExecutionProgress progress;
+    }
+
+    private ExecutionProgress result(String executionId, Duration timeout) {
         WorkflowStub stub = client.newUntypedWorkflowStub(executionId);
-        if (status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
-            try {
-                progress = stub.getResult(5, TimeUnit.SECONDS, ExecutionProgress.class);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("Temporal did not return the result of completed execution " + executionId, e);
-            }
-        } else {
-            progress = client.newWorkflowStub(RunbookWorkflow.class, executionId).progress();
+        try {
+            return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, ExecutionProgress.class);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Temporal did not return the result of completed execution " + executionId, e);
         }
-        return Optional.of(new Execution(statusName, progress));
+    }
+
+    private static String name(WorkflowExecutionStatus status) {
+        return status.name().replace("WORKFLOW_EXECUTION_STATUS_", "").toLowerCase();
     }
 }

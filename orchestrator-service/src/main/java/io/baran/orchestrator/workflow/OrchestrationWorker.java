@@ -23,6 +23,9 @@ public class OrchestrationWorker {
     WorkflowClient client;
 
     @Inject
+    KafkaExecutionJournal journal;
+
+    @Inject
     TemporalConfig temporal;
 
     private WorkerFactory factory;
@@ -31,8 +34,11 @@ public class OrchestrationWorker {
         if (!temporal.worker()) {
             return;
         }
+        SearchAttributeRegistration.ensure(client);
         factory = WorkerFactory.newInstance(client);
-        factory.newWorker(TaskQueues.ORCHESTRATION).registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+        var worker = factory.newWorker(TaskQueues.ORCHESTRATION);
+        worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+        worker.registerActivitiesImplementations(journal);
         factory.start();
         LOG.infof("workflow worker polling %s on Temporal %s (namespace %s)", TaskQueues.ORCHESTRATION,
                 temporal.target(), temporal.namespace());

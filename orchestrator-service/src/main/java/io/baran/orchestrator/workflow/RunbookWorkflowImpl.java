@@ -1,18 +1,24 @@
 package io.baran.orchestrator.workflow;
 
+import io.baran.events.ExecutionEvent;
 import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
 import io.baran.workflow.ActionActivities;
+import io.baran.workflow.CarriedState;
 import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.Mode;
+import io.baran.workflow.PhaseChange;
 import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.baran.workflow.StepStatus;
+import io.baran.workflow.UndoEntry;
+import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
@@ -27,98 +33,154 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Interprets one runbook version. Every changing step is planned first (the plan, with the state it
  * will replace, lands in the history), registered for undo, then applied; failback and compensation
  * undo the registered steps in reverse order.
  *
- * <p>Deterministic: no clock, randomness, I/O or CDI here; the runbook arrives as input.
+ * <p>Deterministic: no clock, randomness, I/O or CDI here; the runbook arrives as input. Changes to what
+ * this class does for a given history must be guarded with {@link Workflow#getVersion}; the recorded
+ * histories under src/test/resources/histories replay in the tests to catch unguarded ones.
  */
 public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private static final Logger LOG = Workflow.getLogger(RunbookWorkflowImpl.class);
     private static final ActionCatalog CATALOG = ActionCatalog.standard();
+    /** A failover holding longer than this continues as new, so no single run's history grows without end. */
+    static final Duration HOLD_SLICE = Duration.ofDays(1);
+    /** Journal entries still in flight when the execution ends get this long to land. */
+    private static final Duration JOURNAL_GRACE = Duration.ofSeconds(30);
 
-    private final ActionActivities planner = Workflow.newActivityStub(ActionActivities.class, StepActivityOptions.forPlan());
-    private final ActionActivities undoer = Workflow.newActivityStub(ActionActivities.class, StepActivityOptions.forUndo());
+    private final ExecutionJournal journal = Workflow.newActivityStub(ExecutionJournal.class, ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(10))
+            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(5)
+                    .setMaximumInterval(Duration.ofSeconds(5)).build())
+            .build());
+    private final List<Promise<Void>> journalling = new ArrayList<>();
 
     private ExecutionRequest request;
     private String phase = "starting";
     private String currentStep;
     private String error;
+    private String awaiting;
     private final Map<String, StepStatus> steps = new LinkedHashMap<>();
+    private final List<PhaseChange> phases = new ArrayList<>();
     /** Changing steps whose apply was attempted, in the order they were registered. */
-    private final List<Registered> registered = new ArrayList<>();
+    private final List<UndoEntry> undo = new ArrayList<>();
+    private long startedAt;
+    private long decideMillis;
+    private int runs;
     private boolean recovered;
+    private boolean failbackRequested;
     private int approvals;
-
-    private record Registered(StepCommand command, StepPlan plan) {
-    }
+    private int rejections;
 
     /** A step failed and the runbook says to stop there. */
     private static final class StepFailed extends RuntimeException {
-        private final Step step;
-
-        StepFailed(Step step, String message) {
+        StepFailed(String message) {
             super(message);
-            this.step = step;
         }
     }
 
     @Override
     public ExecutionProgress run(ExecutionRequest request) {
         this.request = request;
+        Workflow.getVersion("interpreter", Workflow.DEFAULT_VERSION, 1);
         Runbook runbook = request.runbook();
-        for (Step step : runbook.actionSteps()) {
-            steps.put(step.name(), new StepStatus(step.name(), step.action(), "pending", null, null));
-        }
-        if (request.mode() == Mode.PLAN) {
-            planOnly(runbook);
-            return progress();
-        }
-        if (request.mode() == Mode.FAILOVER && "required".equals(runbook.trigger() == null ? null : runbook.trigger().approval())) {
-            awaitApproval("awaiting-approval");
+        if (request.carried() != null) {
+            resume(request.carried());
+        } else {
+            startedAt = Workflow.currentTimeMillis();
+            for (Step step : runbook.actionSteps()) {
+                steps.put(step.name(), StepStatus.pending(step.name(), step.action()));
+            }
         }
         try {
-            phase = "failing-over";
-            for (Step step : runbook.failover()) {
-                if (step.isParallel()) {
-                    runParallel(step.parallel());
-                } else {
-                    runStep(step);
+            if (request.carried() == null) {
+                if (request.mode() == Mode.PLAN) {
+                    planOnly(runbook);
+                    return finish();
                 }
+                if (request.mode() == Mode.FAILOVER && runbook.trigger() != null && "required".equals(runbook.trigger().approval())
+                        && !awaitFirstApproval()) {
+                    return finish();
+                }
+                failover(runbook);
+                enter("failed-over");
             }
-            currentStep = null;
-            phase = "failed-over";
             holdUntilFailback(runbook);
-            phase = "failing-back";
+            enter("failing-back");
             undoRegistered();
-            phase = hasUndoFailure() ? "failed" : "done";
             if (hasUndoFailure()) {
                 error = "failback could not restore every step; see the steps marked undo-failed";
+                enter("failed");
+            } else {
+                enter("done");
             }
         } catch (StepFailed failed) {
             error = failed.getMessage();
-            phase = "compensating";
+            enter("compensating");
             undoRegistered();
-            phase = hasUndoFailure() ? "failed" : "compensated";
+            enter(hasUndoFailure() ? "failed" : "compensated");
         } catch (CanceledFailure cancelled) {
-            error = "cancelled";
-            // Compensations run in a scope the cancellation does not reach.
+            // Aborted: what was changed is undone in a scope the cancellation does not reach.
             Workflow.newDetachedCancellationScope(() -> {
-                phase = "compensating";
+                error = "aborted";
+                enter("compensating");
                 undoRegistered();
-                phase = "compensated";
+                enter(hasUndoFailure() ? "failed" : "compensated");
+                awaitJournal();
             }).run();
             throw cancelled;
         }
+        return finish();
+    }
+
+    private ExecutionProgress finish() {
         currentStep = null;
+        awaitJournal();
         return progress();
     }
 
+    private void resume(CarriedState carried) {
+        carried.steps().forEach(s -> steps.put(s.name(), s));
+        undo.addAll(carried.undo());
+        phases.addAll(carried.phases());
+        startedAt = carried.startedAt();
+        decideMillis = carried.decideMillis();
+        runs = carried.runs();
+        phase = phases.isEmpty() ? "failed-over" : phases.get(phases.size() - 1).phase();
+    }
+
+    private boolean awaitFirstApproval() {
+        Duration timeout = request.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(request.approvalTimeoutSeconds()) : null;
+        Decision decision = awaitDecision("awaiting-approval", "approval to start the failover", timeout);
+        if (decision == Decision.APPROVED) {
+            return true;
+        }
+        error = decision == Decision.TIMED_OUT
+                ? "nobody approved the failover within " + Duration.ofSeconds(request.approvalTimeoutSeconds()) + "; nothing was changed"
+                : "the failover was rejected; nothing was changed";
+        enter("rejected");
+        return false;
+    }
+
+    private void failover(Runbook runbook) {
+        enter("failing-over");
+        for (Step step : runbook.failover()) {
+            if (step.isParallel()) {
+                runParallel(step.parallel());
+            } else {
+                runStep(step);
+            }
+        }
+        currentStep = null;
+    }
+
     private void planOnly(Runbook runbook) {
-        phase = "planning";
+        enter("planning");
         for (Step step : runbook.actionSteps()) {
             currentStep = step.name();
             if (isControlFlow(step)) {
@@ -126,14 +188,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 continue;
             }
             try {
-                StepPlan plan = planner.plan(command(step));
+                StepPlan plan = stub(StepActivityOptions.forPlan(), step, "plan").plan(command(step));
                 update(step, plan.changes() ? "planned" : "unchanged", plan.summary(), null);
+                steps.put(step.name(), steps.get(step.name()).replacing(plan.changes() ? plan.observed() : Map.of()));
             } catch (ActivityFailure failure) {
                 update(step, "failed", null, describe(failure));
             }
         }
-        currentStep = null;
-        phase = "planned";
+        enter("planned");
     }
 
     private void runParallel(List<Step> children) {
@@ -158,39 +220,52 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private void runStep(Step step) {
         currentStep = step.name();
+        steps.put(step.name(), steps.get(step.name()).started(Workflow.currentTimeMillis()));
         update(step, "running", null, null);
-        if (isControlFlow(step)) {
-            Workflow.sleep(Durations.parse((String) step.with().get("for")));
-            update(step, "done", "waited " + step.with().get("for"), null);
-            return;
-        }
-        StepCommand command = command(step);
         try {
-            StepPlan plan = planner.plan(command);
-            update(step, "running", plan.summary(), null);
-            if (plan.changes()) {
-                // Registered before apply: an apply that fails half-way is still undone.
-                registered.add(new Registered(command, plan));
+            if (isControlFlow(step)) {
+                Workflow.sleep(Durations.parse((String) step.with().get("for")));
+                update(step, "done", "waited " + step.with().get("for"), null);
+                return;
             }
-            ActionActivities applier = Workflow.newActivityStub(ActionActivities.class, StepActivityOptions.forApply(step));
-            StepOutcome outcome = applier.apply(command, plan);
-            update(step, outcome.changed() ? "applied" : isCheck(step) ? "passed" : "unchanged", outcome.summary(), null);
-        } catch (ActivityFailure failure) {
-            String message = "step " + step.name() + " (" + step.action() + ") failed: " + describe(failure);
-            update(step, "failed", null, describe(failure));
-            LOG.warn(message);
-            switch (step.onFailure()) {
-                case "continue" -> {
-                    // The runbook accepts this step failing; what it may have changed is still undone at failback.
+            StepCommand command = command(step);
+            try {
+                StepPlan plan = stub(StepActivityOptions.forPlan(), step, "plan").plan(command);
+                update(step, "running", plan.summary(), null);
+                if (plan.changes()) {
+                    // Registered before apply: an apply that fails half-way is still undone.
+                    undo.add(new UndoEntry(command, plan));
+                    steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
                 }
-                case "hold" -> {
-                    error = message + "; holding until a person approves going on";
-                    awaitApproval("held");
-                    error = null;
-                    phase = "failing-over";
-                }
-                default -> throw new StepFailed(step, message);
+                StepOutcome outcome = stub(StepActivityOptions.forApply(step), step, "apply").apply(command, plan);
+                update(step, outcome.changed() ? "applied" : isCheck(step) ? "passed" : "unchanged", outcome.summary(), null);
+            } catch (ActivityFailure failure) {
+                onStepFailure(step, failure);
             }
+        } finally {
+            steps.put(step.name(), steps.get(step.name()).ended(Workflow.currentTimeMillis()));
+        }
+    }
+
+    private void onStepFailure(Step step, ActivityFailure failure) {
+        String message = "step " + step.name() + " (" + step.action() + ") failed: " + describe(failure);
+        update(step, "failed", null, describe(failure));
+        LOG.warn(message);
+        switch (step.onFailure()) {
+            case "continue" -> {
+                // The runbook accepts this step failing; what it may have changed is still undone at failback.
+            }
+            case "hold" -> {
+                error = message;
+                Decision decision = awaitDecision("held", "a decision on failed step " + step.name()
+                        + ": approve to go on, reject to undo everything", null);
+                if (decision != Decision.APPROVED) {
+                    throw new StepFailed(message + "; rejected while held");
+                }
+                error = null;
+                enter("failing-over");
+            }
+            default -> throw new StepFailed(message);
         }
     }
 
@@ -199,47 +274,93 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             Workflow.sleep(Duration.ofSeconds(Math.max(0, request.holdSeconds())));
             return;
         }
-        if (runbook.failback().onRecovered()) {
-            Workflow.await(() -> recovered);
-        }
         Duration stableFor = Durations.parse(runbook.failback().stableFor());
-        if (!stableFor.isZero()) {
-            phase = "awaiting-stability";
-            Workflow.sleep(stableFor);
-        }
-        if ("required".equals(runbook.failback().approval())) {
-            awaitApproval("awaiting-failback-approval");
+        boolean onRecovery = runbook.failback().onRecovered();
+        while (true) {
+            if (!"failed-over".equals(phase)) {
+                enter("failed-over");
+            }
+            awaitOrContinueAsNew(() -> failbackRequested || (onRecovery && recovered));
+            if (!failbackRequested && !stableFor.isZero()) {
+                enter("awaiting-stability");
+                Workflow.await(stableFor, () -> !recovered || failbackRequested);
+                if (!recovered && !failbackRequested) {
+                    // The scope failed again while we watched it: wait for the next recovery.
+                    continue;
+                }
+            }
+            if (failbackRequested || !"required".equals(runbook.failback().approval())) {
+                return;
+            }
+            if (awaitDecision("awaiting-failback-approval", "approval to fail back", null) == Decision.APPROVED) {
+                return;
+            }
+            // Failback refused: stay failed over until a person asks for it.
+            enter("failed-over");
+            awaitOrContinueAsNew(() -> failbackRequested);
+            return;
         }
     }
 
-    private void awaitApproval(String waitingPhase) {
+    private void awaitOrContinueAsNew(Supplier<Boolean> condition) {
+        while (!Workflow.await(HOLD_SLICE, condition::get)) {
+            runs++;
+            Workflow.continueAsNew(request.continuing(new CarriedState(new ArrayList<>(steps.values()), undo, phases,
+                    startedAt, decideMillis, runs)));
+        }
+    }
+
+    private enum Decision { APPROVED, REJECTED, TIMED_OUT }
+
+    private Decision awaitDecision(String waitingPhase, String what, Duration timeout) {
         String before = phase;
-        phase = waitingPhase;
-        int seen = approvals;
-        Workflow.await(() -> approvals > seen);
+        enter(waitingPhase);
+        awaiting = what;
+        int seenApprovals = approvals;
+        int seenRejections = rejections;
+        long since = Workflow.currentTimeMillis();
+        boolean decided;
+        if (timeout == null) {
+            Workflow.await(() -> approvals > seenApprovals || rejections > seenRejections || failbackRequested);
+            decided = true;
+        } else {
+            decided = Workflow.await(timeout, () -> approvals > seenApprovals || rejections > seenRejections);
+        }
+        decideMillis += Workflow.currentTimeMillis() - since;
+        awaiting = null;
         phase = before;
+        if (!decided) {
+            return Decision.TIMED_OUT;
+        }
+        return approvals > seenApprovals || failbackRequested ? Decision.APPROVED : Decision.REJECTED;
     }
 
     private void undoRegistered() {
-        for (int i = registered.size() - 1; i >= 0; i--) {
-            Registered r = registered.get(i);
-            Step step = request.runbook().step(r.command().step());
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            UndoEntry entry = undo.get(i);
+            Step step = request.runbook().step(entry.command().step());
             currentStep = step.name();
             update(step, "undoing", null, null);
             try {
-                StepOutcome outcome = undoer.undo(r.command(), r.plan());
+                StepOutcome outcome = stub(StepActivityOptions.forUndo(), step, "undo").undo(entry.command(), entry.plan());
                 update(step, outcome.changed() ? "undone" : "unchanged", outcome.summary(), null);
             } catch (ActivityFailure failure) {
                 update(step, "undo-failed", null, describe(failure));
                 LOG.error("undo of step " + step.name() + " failed: " + describe(failure));
             }
         }
-        registered.clear();
+        undo.clear();
         currentStep = null;
     }
 
     private boolean hasUndoFailure() {
         return steps.values().stream().anyMatch(s -> "undo-failed".equals(s.state()));
+    }
+
+    private static ActionActivities stub(ActivityOptions options, Step step, String verb) {
+        // The summary names the step, so the Temporal UI's timeline reads like the runbook.
+        return Workflow.newActivityStub(ActionActivities.class,
+                ActivityOptions.newBuilder(options).setSummary(step.name() + ": " + verb).build());
     }
 
     private StepCommand command(Step step) {
@@ -255,9 +376,33 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         return "wait".equals(step.action());
     }
 
+    private void enter(String newPhase) {
+        phase = newPhase;
+        phases.add(new PhaseChange(newPhase, Workflow.currentTimeMillis()));
+        Workflow.upsertTypedSearchAttributes(SearchAttributes.PHASE.valueSet(newPhase));
+        Workflow.setCurrentDetails("**" + newPhase + "**" + (currentStep == null ? "" : " — step " + currentStep));
+        journal(newPhase, null, null, error);
+    }
+
     private void update(Step step, String state, String summary, String stepError) {
         StepStatus current = steps.get(step.name());
         steps.put(step.name(), current.with(state, summary, stepError));
+        journal(phase, step.name(), state, stepError != null ? stepError : summary);
+    }
+
+    private void journal(String atPhase, String step, String state, String detail) {
+        Runbook rb = request.runbook();
+        ExecutionEvent event = new ExecutionEvent(request.executionId(), rb.name(), rb.protects(),
+                request.mode().name().toLowerCase(), atPhase, step, state, detail, Workflow.currentTimeMillis());
+        // Not awaited: publishing must never hold up a failover (Kafka may live in the failing region).
+        journalling.add(Async.procedure(journal::record, event).exceptionally(failure -> {
+            LOG.warn("journal entry for " + request.executionId() + " lost: " + failure.getMessage());
+            return null;
+        }));
+    }
+
+    private void awaitJournal() {
+        Workflow.await(JOURNAL_GRACE, () -> journalling.stream().allMatch(Promise::isCompleted));
     }
 
     private static String describe(TemporalFailure failure) {
@@ -277,16 +422,33 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     @Override
+    public void outageDetected(String incidentId) {
+        recovered = false;
+    }
+
+    @Override
     public void approve(String by) {
         approvals++;
     }
 
     @Override
+    public void reject(String by) {
+        rejections++;
+    }
+
+    @Override
+    public void failback(String by) {
+        failbackRequested = true;
+    }
+
+    @Override
     public ExecutionProgress progress() {
         if (request == null) {
-            return new ExecutionProgress(null, null, null, null, phase, null, List.of(), null);
+            return new ExecutionProgress(null, null, null, null, phase, null, List.of(), null, null, null, null, 0, null,
+                    List.of(), 0);
         }
         return new ExecutionProgress(request.executionId(), request.runbook().name(), request.runbook().protects(),
-                request.mode(), phase, currentStep, new ArrayList<>(steps.values()), error);
+                request.mode(), phase, currentStep, new ArrayList<>(steps.values()), error, request.scope(),
+                request.incidentId(), request.outageSince(), request.runbookVersion(), awaiting, phases, decideMillis);
     }
 }

@@ -8,6 +8,10 @@ import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.Mode;
 import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.SearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.client.WorkflowFailedException;
+import io.temporal.failure.CanceledFailure;
 import io.baran.workflow.StepStatus;
 import io.baran.workflow.TaskQueues;
 import io.temporal.client.WorkflowClient;
@@ -27,7 +31,9 @@ import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The interpreter on the SDK's time-skipping test server, with the activities changing an in-memory world. */
@@ -36,12 +42,18 @@ class RunbookWorkflowTest {
     private TestWorkflowEnvironment env;
     private WorkflowClient client;
     private InMemoryWorld world;
+    private RecordingJournal journal;
 
     @BeforeEach
     void start() {
         env = TestWorkflowEnvironment.newInstance();
+        for (var key : SearchAttributes.ALL) {
+            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+        }
         Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
         orchestration.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+        journal = new RecordingJournal();
+        orchestration.registerActivitiesImplementations(journal);
         world = new InMemoryWorld();
         world.values.put("www", "primary");
         world.values.put("db", "replica");
@@ -89,6 +101,10 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("www"));
         assertEquals("replica", world.values.get("db"));
         assertEquals(Map.of("move-www", "undone", "promote-db", "undone"), states(p));
+        assertEquals(List.of("failing-over", "failed-over", "failing-back", "done"), journal.phasesOf("d1"));
+        assertEquals(Map.of("exists", true, "value", "primary"), p.steps().get(0).replaced());
+        assertTrue(p.steps().get(0).endedAt() >= p.steps().get(0).startedAt());
+        HistoryFiles.save(client, "d1", "drill-two-steps");
     }
 
     @Test
@@ -117,6 +133,7 @@ class RunbookWorkflowTest {
         assertNull(world.values.get("a"));
         assertNull(world.values.get("b"));
         assertEquals("pending", states(p).get("fourth"));
+        HistoryFiles.save(client, "f1", "compensated-after-failure");
     }
 
     @Test
@@ -170,6 +187,7 @@ class RunbookWorkflowTest {
         ExecutionProgress p = result(id);
         assertEquals("done", p.phase());
         assertEquals("primary", world.values.get("www"));
+        HistoryFiles.save(client, id, "failover-recovery-stability");
     }
 
     @Test
@@ -193,6 +211,7 @@ class RunbookWorkflowTest {
         running.approve("test");
         assertEquals("done", result(id).phase());
         assertEquals("primary", world.values.get("www"));
+        HistoryFiles.save(client, id, "approvals");
     }
 
     @Test
@@ -205,5 +224,120 @@ class RunbookWorkflowTest {
         assertNotNull(p.steps().get(0).summary());
         assertEquals(List.of("plan move-www", "plan keep-db"), world.journal);
         assertEquals("primary", world.values.get("www"));
+    }
+    @Test
+    void aFailoverHoldingForDaysContinuesAsNewAndStillUndoesEverything() throws Exception {
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                new Failback(true, "0s", "none", "reverse"), "none");
+        String id = "long-hold";
+        var first = WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i", "aws/us-east-1", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+
+        env.sleep(RunbookWorkflowImpl.HOLD_SLICE.multipliedBy(3).plusHours(1));
+        assertEquals("failed-over", running.progress().phase());
+        String currentRun = client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
+        assertNotEquals(first.getRunId(), currentRun, "a hold of three days should have continued as new");
+
+        running.outageRecovered("i");
+        ExecutionProgress p = result(id);
+        assertEquals("done", p.phase());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+        assertEquals(List.of("undo promote-db", "undo move-www"), world.journal.subList(4, 6));
+    }
+
+    @Test
+    void aNewOutageDuringTheStabilityWindowRestartsTheWait() throws Exception {
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby")), new Failback(true, "15m", "none", "reverse"), "none");
+        String id = "flappy";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        env.sleep(Duration.ofMinutes(1));
+
+        running.outageRecovered("i1");
+        env.sleep(Duration.ofMinutes(10));
+        running.outageDetected("i2");
+        env.sleep(Duration.ofMinutes(30));
+        assertEquals("failed-over", running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+
+        running.outageRecovered("i2");
+        env.sleep(Duration.ofMinutes(14));
+        assertEquals("awaiting-stability", running.progress().phase());
+        assertEquals("done", result(id).phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
+    void anApprovalNobodyGivesEndsTheFailoverWithoutChangingAnything() throws Exception {
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby")), Failback.DEFAULT, "required");
+        String id = "unapproved";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i", "aws/us-east-1", 0, null,
+                600, 0, null));
+
+        ExecutionProgress p = result(id);
+        assertEquals("rejected", p.phase());
+        assertTrue(p.error().contains("nobody approved the failover within PT10M"), p.error());
+        assertTrue(world.journal.isEmpty(), world.journal.toString());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
+    void abortingMidStepUndoesWhatWasChanged() {
+        Step pause = Step.action("pause", "wait", Map.of("for", "1h"));
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), pause, set("promote-db", "db", "primary")),
+                Failback.DEFAULT, "none");
+        String id = "aborted";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
+        env.sleep(Duration.ofMinutes(10));
+        assertEquals("standby", world.values.get("www"));
+
+        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id)).cancel();
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        assertEquals("primary", world.values.get("www"));
+        assertTrue(!world.journal.contains("plan promote-db"), world.journal.toString());
+        assertEquals(List.of("failing-over", "compensating", "compensated"), journal.phasesOf(id));
+    }
+
+    @Test
+    void aRefusedFailbackHoldsUntilAPersonAsksForIt() throws Exception {
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "required", "reverse"), "none");
+        String id = "refused";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i", "aws/us-east-1", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        running.outageRecovered("i");
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals("awaiting-failback-approval", running.progress().phase());
+        assertEquals("approval to fail back", running.progress().awaiting());
+
+        running.reject("test");
+        env.sleep(Duration.ofHours(2));
+        assertEquals("failed-over", running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+
+        running.failback("test");
+        assertEquals("done", result(id).phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
+    void aHeldStepWaitsForAPersonAndRejectionUndoesEverything() throws Exception {
+        world.failing.add("promote-db");
+        Step held = new Step("promote-db", "dns.switch", Map.of("record", "db", "to", "primary"), List.of(), null, "hold");
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), held), Failback.DEFAULT, "none");
+        String id = "held";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        env.sleep(Duration.ofHours(3));
+        assertEquals("held", running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+
+        running.reject("test");
+        ExecutionProgress p = result(id);
+        assertEquals("compensated", p.phase());
+        assertEquals("primary", world.values.get("www"));
+        HistoryFiles.save(client, id, "held-then-rejected");
+        assertTrue(p.decideMillis() >= Duration.ofHours(3).minusMinutes(1).toMillis(), "time waiting for a person counts as decide time: " + p.decideMillis() + " " + p.phases());
     }
 }

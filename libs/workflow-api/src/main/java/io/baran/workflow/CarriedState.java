@@ -1,0 +1,22 @@
+package io.baran.workflow;
+
+import java.util.List;
+
+/**
+ * What an execution carries into its next run when it continues as new while it holds (a failover can
+ * hold for days; continuing as new keeps each run's history small).
+ */
+public record CarriedState(
+        List<StepStatus> steps,
+        List<UndoEntry> undo,
+        List<PhaseChange> phases,
+        long startedAt,
+        long decideMillis,
+        int runs) {
+
+    public CarriedState {
+        steps = steps == null ? List.of() : List.copyOf(steps);
+        undo = undo == null ? List.of() : List.copyOf(undo);
+        phases = phases == null ? List.of() : List.copyOf(phases);
+    }
+}

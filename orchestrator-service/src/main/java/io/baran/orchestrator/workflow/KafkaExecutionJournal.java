@@ -1,0 +1,42 @@
+package io.baran.orchestrator.workflow;
+
+import io.baran.events.CloudEvent;
+import io.baran.events.EventCodec;
+import io.baran.events.ExecutionEvent;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
+
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Publishes every execution transition as a CloudEvent on {@code baran.execution-events}, keyed by execution id. */
+@ApplicationScoped
+public class KafkaExecutionJournal implements ExecutionJournal {
+
+    @Inject
+    @Channel("execution-events")
+    Emitter<Record<String, String>> emitter;
+
+    @Override
+    public void record(ExecutionEvent transition) {
+        String type = transition.step() == null ? ExecutionEvent.PHASE_CHANGED : ExecutionEvent.STEP_CHANGED;
+        // The id is derived from the transition, so a retried activity republishes the same event id.
+        String id = transition.executionId() + "/" + transition.at() + "/" + transition.phase()
+                + (transition.step() == null ? "" : "/" + transition.step() + "/" + transition.state());
+        String json = EventCodec.encode(CloudEvent.of(id, "/baran/orchestrator", type, transition.executionId(),
+                Instant.ofEpochMilli(transition.at()), transition));
+        try {
+            emitter.send(Record.of(transition.executionId(), json)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing " + id, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not publish " + type + " of " + transition.executionId() + ": " + e, e);
+        }
+    }
+}

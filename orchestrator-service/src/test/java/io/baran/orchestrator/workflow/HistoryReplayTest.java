@@ -1,0 +1,34 @@
+package io.baran.orchestrator.workflow;
+
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.WorkflowReplayer;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * Replays every recorded history with the current interpreter: a change that would make a running
+ * execution take another path fails here, and must be guarded with Workflow.getVersion.
+ */
+class HistoryReplayTest {
+
+    @TestFactory
+    Stream<DynamicTest> everyRecordedHistoryReplays() throws IOException {
+        Path dir = Path.of("src", "test", "resources", "histories");
+        List<Path> files;
+        try (Stream<Path> list = Files.list(dir)) {
+            files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+        }
+        assertFalse(files.isEmpty(), "no recorded histories in " + dir);
+        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () ->
+                WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(file)),
+                        RunbookWorkflowImpl.class)));
+    }
+}

@@ -1,0 +1,22 @@
+package io.baran.orchestrator.workflow;
+
+import io.baran.events.ExecutionEvent;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Keeps every journal entry, so tests can check the transitions an execution reported. */
+public class RecordingJournal implements ExecutionJournal {
+
+    public final List<ExecutionEvent> entries = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void record(ExecutionEvent transition) {
+        entries.add(transition);
+    }
+
+    public List<String> phasesOf(String executionId) {
+        return entries.stream().filter(e -> e.executionId().equals(executionId) && e.step() == null)
+                .map(ExecutionEvent::phase).toList();
+    }
+}
