@@ -184,7 +184,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         for (Step step : runbook.actionSteps()) {
             currentStep = step.name();
             if (isControlFlow(step)) {
-                update(step, "planned", "would wait " + step.with().get("for"), null);
+                update(step, "planned", "wait".equals(step.action()) ? "would wait " + step.with().get("for")
+                        : "would wait for a person's approval", null);
                 continue;
             }
             try {
@@ -223,9 +224,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         steps.put(step.name(), steps.get(step.name()).started(Workflow.currentTimeMillis()));
         update(step, "running", null, null);
         try {
-            if (isControlFlow(step)) {
+            if ("wait".equals(step.action())) {
                 Workflow.sleep(Durations.parse((String) step.with().get("for")));
                 update(step, "done", "waited " + step.with().get("for"), null);
+                return;
+            }
+            if ("approval".equals(step.action())) {
+                approvalStep(step);
                 return;
             }
             StepCommand command = command(step);
@@ -247,9 +252,26 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
     }
 
+    /** A step of kind approval: a person approves going on; a rejection or a timeout fails the step. */
+    private void approvalStep(Step step) {
+        Object timeoutText = step.with().get("timeout");
+        Duration timeout = timeoutText instanceof String text ? Durations.parse(text) : null;
+        Decision decision = awaitDecision("awaiting-approval", "approval of step " + step.name(), timeout);
+        if (decision == Decision.APPROVED) {
+            update(step, "approved", "approved", null);
+            return;
+        }
+        String why = decision == Decision.TIMED_OUT ? "nobody approved within " + timeoutText : "rejected";
+        onStepFailure(step, why);
+    }
+
     private void onStepFailure(Step step, ActivityFailure failure) {
-        String message = "step " + step.name() + " (" + step.action() + ") failed: " + describe(failure);
-        update(step, "failed", null, describe(failure));
+        onStepFailure(step, describe(failure));
+    }
+
+    private void onStepFailure(Step step, String reason) {
+        String message = "step " + step.name() + " (" + step.action() + ") failed: " + reason;
+        update(step, "failed", null, reason);
         LOG.warn(message);
         switch (step.onFailure()) {
             case "continue" -> {
@@ -372,8 +394,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         return CATALOG.find(step.action()).map(spec -> !spec.changes()).orElse(false);
     }
 
+    /** Steps the interpreter runs itself, without an activity. */
     private static boolean isControlFlow(Step step) {
-        return "wait".equals(step.action());
+        return "wait".equals(step.action()) || "approval".equals(step.action());
     }
 
     private void enter(String newPhase) {

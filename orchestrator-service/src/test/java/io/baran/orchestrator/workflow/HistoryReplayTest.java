@@ -1,7 +1,10 @@
 package io.baran.orchestrator.workflow;
 
 import io.temporal.common.WorkflowExecutionHistory;
+import io.baran.workflow.TaskQueues;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -27,8 +30,12 @@ class HistoryReplayTest {
             files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertFalse(files.isEmpty(), "no recorded histories in " + dir);
-        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () ->
-                WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(file)),
-                        RunbookWorkflowImpl.class)));
+        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+            try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+                Worker worker = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
+                worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+                WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(file)), worker);
+            }
+        }));
     }
 }

@@ -50,14 +50,14 @@ class RunbookWorkflowTest {
         for (var key : SearchAttributes.ALL) {
             env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
         }
-        Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION);
+        Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
         orchestration.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
         journal = new RecordingJournal();
         orchestration.registerActivitiesImplementations(journal);
         world = new InMemoryWorld();
         world.values.put("www", "primary");
         world.values.put("db", "replica");
-        env.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(world);
+        env.newWorker(TaskQueues.ACTIONS, TestWorkers.OPTIONS).registerActivitiesImplementations(world);
         env.start();
         client = env.getWorkflowClient();
     }
@@ -339,5 +339,30 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("www"));
         HistoryFiles.save(client, id, "held-then-rejected");
         assertTrue(p.decideMillis() >= Duration.ofHours(3).minusMinutes(1).toMillis(), "time waiting for a person counts as decide time: " + p.decideMillis() + " " + p.phases());
+    }
+    @Test
+    void anApprovalStepWaitsForAPersonAndItsTimeoutFailsTheStep() throws Exception {
+        Step gate = Step.action("go-ahead", "approval", Map.of("timeout", "1h"));
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), gate, set("promote-db", "db", "primary")),
+                Failback.DEFAULT, "none");
+        WorkflowClient.start(stub("gate-ok")::run, new ExecutionRequest("gate-ok", Mode.DRILL, rb, null, null, 1));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, "gate-ok");
+        env.sleep(Duration.ofMinutes(30));
+        assertEquals("awaiting-approval", running.progress().phase());
+        assertEquals("approval of step go-ahead", running.progress().awaiting());
+        assertTrue(!world.journal.contains("plan promote-db"), world.journal.toString());
+        running.approve("test");
+        ExecutionProgress approved = result("gate-ok");
+        assertEquals("done", approved.phase());
+        assertEquals("approved", states(approved).get("go-ahead"));
+        assertTrue(world.journal.contains("apply promote-db"), world.journal.toString());
+
+        world.journal.clear();
+        WorkflowClient.start(stub("gate-late")::run, new ExecutionRequest("gate-late", Mode.DRILL, rb, null, null, 1));
+        ExecutionProgress late = result("gate-late");
+        assertEquals("compensated", late.phase());
+        assertEquals("nobody approved within 1h", late.steps().get(1).error());
+        assertEquals(List.of("plan move-www", "apply move-www", "undo move-www"), world.journal);
+        assertEquals("primary", world.values.get("www"));
     }
 }
