@@ -7,6 +7,7 @@ import io.baran.events.OutageEvent;
 import io.baran.events.Topics;
 import io.baran.orchestrator.workflow.InMemoryWorld;
 import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.PostgresResource;
 import io.baran.testinfra.TemporalResource;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.TaskQueues;
@@ -49,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = TemporalResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = true)
 class OrchestratorIT {
 
     private static final InMemoryWorld WORLD = new InMemoryWorld();
@@ -107,6 +109,12 @@ class OrchestratorIT {
         given().post("/api/executions/" + id + "/approve").then().statusCode(409).body("title", equalTo("Execution finished"));
         assertTrue(executionEvents(id).containsAll(List.of("failing-over", "failed-over", "failing-back", "done")),
                 "phase changes on " + Topics.EXECUTION_EVENTS + ": " + executionEvents(id));
+        List<String> stored = given().get("/api/executions/" + id + "/events").then().statusCode(200)
+                .extract().path("events.findAll { it.step == null }.phase");
+        assertEquals(List.of("failing-over", "failed-over", "failing-back", "done"), stored);
+        List<String> moveWww = given().get("/api/executions/" + id + "/events").then().statusCode(200)
+                .extract().path("events.findAll { it.step == 'move-www' }.state");
+        assertEquals("undone", moveWww.get(moveWww.size() - 1));
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.testinfra.KafkaBroker;
 import io.baran.testinfra.MotoServer;
+import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.TemporalDevServer;
 import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
@@ -68,6 +69,7 @@ class FailoverChainIT {
         KafkaBroker kafka = keep(KafkaBroker.start(work.resolve("kafka")));
         temporal = keep(TemporalDevServer.start(work.resolve("temporal"), true));
         MotoServer moto = keep(MotoServer.start(work.resolve("moto")));
+        PostgresServer postgres = keep(PostgresServer.start(work.resolve("postgres")));
         route53 = keep(new Route53Records(moto.endpoint(), "baran.test"));
         route53.upsert(RECORD, RRType.CNAME, "primary.baran.test.", 300);
         primary = keep(new DemoTarget("primary"));
@@ -119,6 +121,10 @@ class FailoverChainIT {
         Map<String, String> orchestratorProps = new java.util.HashMap<>(common);
         orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
         orchestratorProps.put("baran.drill.hold", "3s");
+        orchestratorProps.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
+        orchestratorProps.put("quarkus.datasource.username", PostgresServer.USER);
+        orchestratorProps.put("quarkus.datasource.password", PostgresServer.PASSWORD);
+        orchestratorProps.put("baran.providers.aws-test.type", "aws");
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
 
         workerProps = new java.util.HashMap<>(common);

@@ -7,6 +7,7 @@ package io.baran.events;
  * @param at    when it happened (epoch milliseconds, workflow time)
  * @param step  the step concerned, null for a phase change
  * @param state the step's new state, null for a phase change
+ * @param seq   the transition's number within its execution, from 1: the order they happened in
  */
 public record ExecutionEvent(
         String executionId,
@@ -17,7 +18,8 @@ public record ExecutionEvent(
         String step,
         String state,
         String detail,
-        long at) {
+        long at,
+        long seq) {
 
     public static final String PHASE_CHANGED = "io.baran.execution.phase-changed";
     public static final String STEP_CHANGED = "io.baran.execution.step-changed";

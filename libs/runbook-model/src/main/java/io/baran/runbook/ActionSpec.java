@@ -1,23 +1,45 @@
 package io.baran.runbook;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * What an action accepts in its {@code with:} block, whether it changes anything (and so has an undo),
- * and whether this version of Baran implements it.
+ * and whether this version of Baran implements it. The JSON Schema and the runbook reference are generated
+ * from these, so they say exactly what the parser accepts.
  *
  * @param fields      every key of {@code with}, in documentation order
  * @param changes     true when applying it changes the outside world; failback undoes such steps
  * @param implemented false for actions that are part of the format but not built yet: runbooks using them are refused at load
+ * @param capability  what a provider named by the step must be able to do; null when the action names no provider
+ * @param noUndo      why a changing action cannot be undone (failback must then be an explicit list); null when it can
  */
-public record ActionSpec(String name, String summary, Map<String, Field> fields, boolean changes, boolean implemented) {
+public record ActionSpec(String name, String summary, Map<String, Field> fields, boolean changes, boolean implemented,
+                         Capability capability, String noUndo) {
 
-    public enum Type { STRING, INT, BOOL, DURATION, STRING_OR_LIST }
+    public enum Type {
+        STRING, INT, BOOL, DURATION, STRING_OR_LIST,
+        /** The name of a configured provider; checked against the provider list and the action's capability. */
+        PROVIDER
+    }
 
-    /** One key of a {@code with:} block. {@code allowed} is empty when any value of the type is accepted. */
-    public record Field(String name, Type type, boolean required, String doc, Set<String> allowed) {
+    /**
+     * One key of a {@code with:} block. {@code allowed} is empty when any value of the type is accepted;
+     * {@code min} and {@code max} bound INT fields (null: unbounded).
+     */
+    public record Field(String name, Type type, boolean required, String doc, Set<String> allowed, Long min, Long max) {
+        public Field {
+            allowed = Collections.unmodifiableSet(new LinkedHashSet<>(allowed));
+        }
+    }
+
+    /** True when failback can undo what the action changed. */
+    public boolean undoable() {
+        return changes && noUndo == null;
     }
 
     public static Builder builder(String name, String summary) {
@@ -30,6 +52,8 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
         private final Map<String, Field> fields = new LinkedHashMap<>();
         private boolean changes;
         private boolean implemented = true;
+        private Capability capability;
+        private String noUndo;
 
         private Builder(String name, String summary) {
             this.name = name;
@@ -37,22 +61,47 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
         }
 
         public Builder required(String field, Type type, String doc) {
-            fields.put(field, new Field(field, type, true, doc, Set.of()));
+            fields.put(field, new Field(field, type, true, doc, Set.of(), null, null));
             return this;
         }
 
         public Builder optional(String field, Type type, String doc) {
-            fields.put(field, new Field(field, type, false, doc, Set.of()));
+            fields.put(field, new Field(field, type, false, doc, Set.of(), null, null));
+            return this;
+        }
+
+        /** A whole number between {@code min} and {@code max}, inclusive. */
+        public Builder number(String field, boolean required, long min, long max, String doc) {
+            fields.put(field, new Field(field, Type.INT, required, doc, Set.of(), min, max));
             return this;
         }
 
         public Builder oneOf(String field, boolean required, String doc, String... allowed) {
-            fields.put(field, new Field(field, Type.STRING, required, doc, Set.of(allowed)));
+            fields.put(field, new Field(field, Type.STRING, required, doc, new LinkedHashSet<>(List.of(allowed)), null, null));
+            return this;
+        }
+
+        /** A required field naming a provider that has {@code needs}. */
+        public Builder provider(String field, Capability needs, String doc) {
+            fields.put(field, new Field(field, Type.PROVIDER, true, doc, Set.of(), null, null));
+            return needs(needs);
+        }
+
+        /** The capability providers named by the step need, for actions that name them in their own way. */
+        public Builder needs(Capability needs) {
+            this.capability = needs;
             return this;
         }
 
         public Builder changes() {
             this.changes = true;
+            return this;
+        }
+
+        /** Changes something that cannot be put back; {@code why} is shown when a failback would have to. */
+        public Builder changesWithoutUndo(String why) {
+            this.changes = true;
+            this.noUndo = why;
             return this;
         }
 
@@ -62,7 +111,8 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
         }
 
         public ActionSpec build() {
-            return new ActionSpec(name, summary, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields)), changes, implemented);
+            return new ActionSpec(name, summary, Collections.unmodifiableMap(new LinkedHashMap<>(fields)), changes, implemented,
+                    capability, noUndo);
         }
     }
 }

@@ -3,32 +3,56 @@ package io.baran.runbook;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One validated runbook. Plain data that serialises to JSON as it is, so the workflow receives it as
- * input and replays it exactly.
+ * input and replays it exactly. Parameter references in {@code with:} blocks are already replaced by the
+ * parameters' values.
  *
  * @param name        {@code metadata.name}, unique across runbooks
+ * @param labels      {@code metadata.labels}, free-form
  * @param protects    the protected service; one execution per service at a time
+ * @param parameters  the declared parameters with their defaults, for reading; steps hold the values
  * @param sha256      hash of the YAML text the runbook was read from
  * @param source      where it was read from (file name or API), for messages only
+ * @param version     the stored version this is (1, 2, ...); 0 when it was read but not stored
  */
 public record Runbook(
         String name,
         String description,
+        Map<String, String> labels,
         String protects,
+        List<Parameter> parameters,
         Trigger trigger,
         List<Step> failover,
         Failback failback,
         String sha256,
-        String source) {
+        String source,
+        int version) {
 
     public Runbook {
+        labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+        parameters = parameters == null ? List.of() : List.copyOf(parameters);
         failover = failover == null ? List.of() : List.copyOf(failover);
+        failback = failback == null ? Failback.DEFAULT : failback;
     }
 
-    /** Every action step, parallel groups flattened, in document order. */
+    /** A runbook without labels or parameters, not stored. */
+    public Runbook(String name, String description, String protects, Trigger trigger, List<Step> failover,
+                   Failback failback, String sha256, String source) {
+        this(name, description, Map.of(), protects, List.of(), trigger, failover, failback, sha256, source, 0);
+    }
+
+    /** The same runbook as stored version {@code number}. */
+    public Runbook withVersion(int number) {
+        return new Runbook(name, description, labels, protects, parameters, trigger, failover, failback, sha256, source, number);
+    }
+
+    /** Every failover action step, parallel groups flattened, in document order. */
     @JsonIgnore
     public List<Step> actionSteps() {
         List<Step> out = new ArrayList<>();
@@ -38,6 +62,7 @@ public record Runbook(
         return out;
     }
 
+    /** The failover action step of that name. */
     @JsonIgnore
     public Step step(String stepName) {
         return actionSteps().stream().filter(s -> s.name().equals(stepName)).findFirst()

@@ -7,15 +7,19 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +30,9 @@ import java.util.regex.Pattern;
 /**
  * Reads runbook YAML into a {@link Runbook}, reporting every error it finds in one pass, each with file,
  * line, column and field path. Nothing of a runbook with errors is returned.
+ *
+ * <p>Each action binds and checks its own {@code with:} block ({@link ActionType}); providers are checked
+ * against a {@link ProviderCatalog} when one is given.
  */
 public final class RunbookParser {
 
@@ -33,340 +40,564 @@ public final class RunbookParser {
     public static final String KIND = "Runbook";
     /** Runbooks are small; anything larger is refused before it is parsed. */
     public static final int MAX_BYTES = 256 * 1024;
+    /** Deeper YAML than this is refused (a runbook needs about 8 levels). */
+    public static final int MAX_NESTING = 30;
 
-    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Pattern SCOPE = Pattern.compile("[a-z0-9][a-z0-9.-]*(/[a-z0-9][a-z0-9._-]*)*");
-    private static final Set<String> APPROVALS = Set.of("none", "required");
-    private static final Set<String> ON_FAILURE = Set.of("compensate", "hold", "continue");
+    static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    static final Pattern SCOPE = Pattern.compile("[a-z0-9][a-z0-9.-]*(/[a-z0-9][a-z0-9._-]*)*");
+    static final Set<String> APPROVALS = Set.of("none", "required");
+    static final Set<String> ON_FAILURE = Set.of("compensate", "hold", "continue");
+    static final int MAX_ATTEMPTS = 100;
+
+    static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
+    static final List<String> METADATA_FIELDS = List.of("name", "description", "labels");
+    static final List<String> SPEC_FIELDS = List.of("protects", "parameters", "trigger", "failover", "failback");
+    static final List<String> STEP_FIELDS = List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure");
+    static final List<String> FAILBACK_STEP_FIELDS = List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure", "undo");
+    static final List<String> RETRY_FIELDS = List.of("attempts", "interval", "maxInterval");
+    static final List<String> FAILBACK_FIELDS = List.of("when", "approval", "steps");
 
     private final ActionCatalog catalog;
+    private final ProviderCatalog providers;
 
-    public RunbookParser(ActionCatalog catalog) {
+    public RunbookParser(ActionCatalog catalog, ProviderCatalog providers) {
         this.catalog = catalog;
+        this.providers = providers;
     }
 
+    public RunbookParser(ActionCatalog catalog) {
+        this(catalog, ProviderCatalog.UNCHECKED);
+    }
+
+    /** The standard actions; provider names unchecked. */
     public RunbookParser() {
         this(ActionCatalog.standard());
     }
 
+    public ActionCatalog catalog() {
+        return catalog;
+    }
+
+    public ProviderCatalog providers() {
+        return providers;
+    }
+
     /** The runbook, or {@link RunbookInvalidException} with every error. */
     public Runbook parse(String file, String yaml) {
-        YamlTree tree = new YamlTree(file);
-        Runbook runbook = read(tree, file, yaml);
-        if (!tree.errors().isEmpty()) {
-            throw new RunbookInvalidException(inReadingOrder(tree.errors()));
+        return parse(file, yaml, null);
+    }
+
+    /**
+     * The runbook, or {@link RunbookInvalidException} with every error.
+     *
+     * @param expectedName the name the runbook is stored under (e.g. from a URL); {@code metadata.name} must be
+     *                     it. Null when any name will do.
+     */
+    public Runbook parse(String file, String yaml, String expectedName) {
+        Reading reading = new Reading(file, expectedName);
+        Runbook runbook = reading.read(yaml);
+        if (!reading.tree.errors().isEmpty()) {
+            throw new RunbookInvalidException(inReadingOrder(reading.tree.errors()));
         }
         return runbook;
     }
 
     /** Every error of the text, empty when the runbook is valid. */
     public List<RunbookError> validate(String file, String yaml) {
-        YamlTree tree = new YamlTree(file);
-        read(tree, file, yaml);
-        return inReadingOrder(tree.errors());
+        return validate(file, yaml, null);
     }
 
-    /** Errors sorted as a person reads the file: by line, then column. */
+    /** Every error of the text, empty when the runbook is valid; see {@link #parse(String, String, String)}. */
+    public List<RunbookError> validate(String file, String yaml, String expectedName) {
+        Reading reading = new Reading(file, expectedName);
+        reading.read(yaml);
+        return inReadingOrder(reading.tree.errors());
+    }
+
+    /** Errors sorted as a person reads the file: by line, then column; errors at one place keep their order. */
     private static List<RunbookError> inReadingOrder(List<RunbookError> errors) {
-        return errors.stream().sorted(java.util.Comparator.comparingInt(RunbookError::line)
-                .thenComparingInt(RunbookError::column)).toList();
+        return errors.stream().sorted(Comparator.comparingInt(RunbookError::line).thenComparingInt(RunbookError::column)).toList();
     }
 
-    private Runbook read(YamlTree tree, String file, String yaml) {
-        if (yaml.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-            tree.error(null, "", "is larger than " + MAX_BYTES / 1024 + " KiB; a runbook should be a few kilobytes");
-            return null;
-        }
-        if (yaml.indexOf('\0') >= 0) {
-            tree.error(null, "", "is binary, not YAML text");
-            return null;
-        }
-        Node root;
-        try {
-            LoaderOptions options = new LoaderOptions();
-            options.setAllowDuplicateKeys(true); // reported by YamlTree with their position
-            options.setMaxAliasesForCollections(20);
-            options.setNestingDepthLimit(30);
-            options.setCodePointLimit(MAX_BYTES);
-            root = new Yaml(options).compose(new StringReader(yaml));
-        } catch (MarkedYAMLException e) {
-            Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-            String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            tree.errors().add(new RunbookError(file, mark == null ? 0 : mark.getLine() + 1,
-                    mark == null ? 0 : mark.getColumn() + 1, "", "YAML syntax: " + problem));
-            return null;
-        } catch (YAMLException e) {
-            tree.error(null, "", "YAML syntax: " + e.getMessage());
-            return null;
-        }
-        if (root == null) {
-            tree.error(null, "", "is empty; a runbook starts with apiVersion: " + API_VERSION);
-            return null;
-        }
-        return readRunbook(tree, file, yaml, root);
+    /** A failover action step as read, kept to check failback against. */
+    private record ReadStep(Step step, ActionSpec spec, Node actionNode, String path) {
     }
 
-    private Runbook readRunbook(YamlTree tree, String file, String yaml, Node root) {
-        var top = tree.mapping(root, "", List.of("apiVersion", "kind", "metadata", "spec"));
-        if (top.isEmpty()) {
-            return null;
-        }
-        Map<String, Node> doc = top.get();
-        tree.required(doc, root, "", "apiVersion").flatMap(n -> tree.string(n, "apiVersion")).ifPresent(v -> {
-            if (!API_VERSION.equals(v)) {
-                tree.error(doc.get("apiVersion"), "apiVersion", "\"" + v + "\" is not supported (use " + API_VERSION + ")");
-            }
-        });
-        tree.required(doc, root, "", "kind").flatMap(n -> tree.string(n, "kind")).ifPresent(v -> {
-            if (!KIND.equals(v)) {
-                tree.error(doc.get("kind"), "kind", "\"" + v + "\" is not supported (use " + KIND + ")");
-            }
-        });
+    /** The state of reading one document. */
+    private final class Reading {
+        final String file;
+        final String expectedName;
+        final YamlTree tree;
+        Parameters parameters;
+        final Map<String, Node> names = new HashMap<>();
+        final Map<String, ReadStep> failoverSteps = new LinkedHashMap<>();
+        final List<ReadStep> failoverOrder = new ArrayList<>();
 
-        String name = null;
-        String description = null;
-        Optional<Node> metadataNode = tree.required(doc, root, "", "metadata");
-        if (metadataNode.isPresent()) {
-            var metadata = tree.mapping(metadataNode.get(), "metadata", List.of("name", "description", "labels"));
-            if (metadata.isPresent()) {
-                name = tree.required(metadata.get(), metadataNode.get(), "metadata", "name")
-                        .flatMap(n -> tree.string(n, "metadata.name"))
-                        .filter(v -> checkName(tree, metadata.get().get("name"), "metadata.name", v)).orElse(null);
-                description = Optional.ofNullable(metadata.get().get("description"))
-                        .flatMap(n -> tree.string(n, "metadata.description")).orElse(null);
-            }
+        Reading(String file, String expectedName) {
+            this.file = file;
+            this.expectedName = expectedName;
+            this.tree = new YamlTree(file);
+            this.parameters = Parameters.none(tree);
         }
 
-        Optional<Node> specNode = tree.required(doc, root, "", "spec");
-        if (specNode.isEmpty()) {
-            return null;
+        Runbook read(String yaml) {
+            if (yaml.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
+                tree.error(null, "", "is larger than " + MAX_BYTES / 1024 + " KiB; a runbook should be a few kilobytes");
+                return null;
+            }
+            if (yaml.indexOf('\0') >= 0) {
+                tree.error(null, "", "is binary, not YAML text");
+                return null;
+            }
+            Node root;
+            try {
+                LoaderOptions options = new LoaderOptions();
+                options.setAllowDuplicateKeys(true); // reported by YamlTree with their position
+                options.setMaxAliasesForCollections(20);
+                options.setNestingDepthLimit(MAX_NESTING);
+                options.setCodePointLimit(MAX_BYTES);
+                root = new Yaml(options).compose(new StringReader(yaml));
+            } catch (MarkedYAMLException e) {
+                Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+                String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
+                Mark context = e.getContextMark();
+                if (e.getContext() != null && context != null && context != mark) {
+                    problem += " (" + e.getContext() + " that starts at line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1) + ")";
+                }
+                tree.errors().add(new RunbookError(file, mark == null ? 0 : mark.getLine() + 1,
+                        mark == null ? 0 : mark.getColumn() + 1, "", "YAML syntax: " + problem));
+                return null;
+            } catch (YAMLException e) {
+                String message = e.getMessage() != null && e.getMessage().startsWith("Nesting Depth exceeded")
+                        ? "is nested more than " + MAX_NESTING + " levels deep; a runbook needs about 8"
+                        : "YAML syntax: " + e.getMessage();
+                tree.error(null, "", message);
+                return null;
+            } catch (RuntimeException | StackOverflowError e) {
+                // Whatever the YAML library trips over is still the document's fault, never the caller's.
+                tree.error(null, "", "cannot be read as YAML (" + e.getClass().getSimpleName() + ")");
+                return null;
+            }
+            if (root == null) {
+                tree.error(null, "", "is empty; a runbook starts with apiVersion: " + API_VERSION);
+                return null;
+            }
+            return readRunbook(yaml, root);
         }
-        var specOpt = tree.mapping(specNode.get(), "spec", List.of("protects", "trigger", "failover", "failback"));
-        if (specOpt.isEmpty()) {
-            return null;
-        }
-        Map<String, Node> spec = specOpt.get();
-        String protects = tree.required(spec, specNode.get(), "spec", "protects")
-                .flatMap(n -> tree.string(n, "spec.protects"))
-                .filter(v -> checkName(tree, spec.get("protects"), "spec.protects", v)).orElse(null);
-        Trigger trigger = Optional.ofNullable(spec.get("trigger")).map(n -> readTrigger(tree, n)).orElse(null);
 
-        List<Step> failover = new ArrayList<>();
-        Map<String, Node> stepNames = new HashMap<>();
-        tree.required(spec, specNode.get(), "spec", "failover").flatMap(n -> tree.sequence(n, "spec.failover")).ifPresent(items -> {
+        private Runbook readRunbook(String yaml, Node root) {
+            var top = tree.mapping(root, "", TOP_FIELDS);
+            if (top.isEmpty()) {
+                return null;
+            }
+            Map<String, Node> doc = top.get();
+            tree.required(doc, root, "", "apiVersion").flatMap(n -> tree.string(n, "apiVersion")).ifPresent(v -> {
+                if (!API_VERSION.equals(v)) {
+                    tree.error(doc.get("apiVersion"), "apiVersion", "\"" + v + "\" is not supported (use " + API_VERSION + ")");
+                }
+            });
+            tree.required(doc, root, "", "kind").flatMap(n -> tree.string(n, "kind")).ifPresent(v -> {
+                if (!KIND.equals(v)) {
+                    tree.error(doc.get("kind"), "kind", "\"" + v + "\" is not supported (use " + KIND + ")");
+                }
+            });
+
+            String name = null;
+            String description = null;
+            Map<String, String> labels = new LinkedHashMap<>();
+            Optional<Node> metadataNode = tree.required(doc, root, "", "metadata");
+            if (metadataNode.isPresent()) {
+                var metadata = tree.mapping(metadataNode.get(), "metadata", METADATA_FIELDS);
+                if (metadata.isPresent()) {
+                    name = tree.required(metadata.get(), metadataNode.get(), "metadata", "name")
+                            .flatMap(n -> tree.string(n, "metadata.name"))
+                            .filter(v -> checkName(metadata.get().get("name"), "metadata.name", v)).orElse(null);
+                    if (name != null && expectedName != null && !name.equals(expectedName)) {
+                        tree.error(metadata.get().get("name"), "metadata.name", "\"" + name + "\" is not the name it is stored under, \""
+                                + expectedName + "\"; a runbook is stored under its own metadata.name");
+                    }
+                    description = Optional.ofNullable(metadata.get().get("description"))
+                            .flatMap(n -> tree.string(n, "metadata.description")).orElse(null);
+                    Optional.ofNullable(metadata.get().get("labels")).flatMap(n -> tree.openMapping(n, "metadata.labels"))
+                            .ifPresent(map -> map.forEach((k, v) -> tree.string(v, "metadata.labels." + k).ifPresent(text -> labels.put(k, text))));
+                }
+            }
+
+            Optional<Node> specNode = tree.required(doc, root, "", "spec");
+            if (specNode.isEmpty()) {
+                return null;
+            }
+            var specOpt = tree.mapping(specNode.get(), "spec", SPEC_FIELDS);
+            if (specOpt.isEmpty()) {
+                return null;
+            }
+            Map<String, Node> spec = specOpt.get();
+            String protects = tree.required(spec, specNode.get(), "spec", "protects")
+                    .flatMap(n -> tree.string(n, "spec.protects"))
+                    .filter(v -> checkName(spec.get("protects"), "spec.protects", v)).orElse(null);
+            if (spec.get("parameters") != null && !YamlTree.isNull(spec.get("parameters"))) {
+                parameters = Parameters.read(tree, spec.get("parameters"));
+            }
+            Trigger trigger = Optional.ofNullable(spec.get("trigger")).map(this::readTrigger).orElse(null);
+
+            List<Step> failover = new ArrayList<>();
+            tree.required(spec, specNode.get(), "spec", "failover").flatMap(n -> tree.sequence(n, "spec.failover")).ifPresent(items -> {
+                if (items.isEmpty()) {
+                    tree.error(spec.get("failover"), "spec.failover", "needs at least one step");
+                }
+                for (int i = 0; i < items.size(); i++) {
+                    readStep(items.get(i), "spec.failover[" + i + "]", true, false).ifPresent(failover::add);
+                }
+            });
+            Failback failback = Optional.ofNullable(spec.get("failback")).map(this::readFailback).orElse(Failback.DEFAULT);
+            if (failback.isReverse()) {
+                checkReverseCanUndoEverything();
+            }
+            return new Runbook(name, description, labels, protects, parameters.declared(), trigger, failover, failback,
+                    sha256(yaml), file, 0);
+        }
+
+        private Trigger readTrigger(Node node) {
+            var map = tree.mapping(node, "spec.trigger", List.of("outage", "approval"));
+            if (map.isEmpty()) {
+                return null;
+            }
+            String approval = Optional.ofNullable(map.get().get("approval"))
+                    .flatMap(n -> tree.oneOf(n, "spec.trigger.approval", APPROVALS)).orElse("none");
+            Node outageNode = map.get().get("outage");
+            if (outageNode == null) {
+                return new Trigger(null, List.of(), approval);
+            }
+            var outage = tree.mapping(outageNode, "spec.trigger.outage", List.of("scope", "services"));
+            if (outage.isEmpty()) {
+                return null;
+            }
+            String scope = tree.required(outage.get(), outageNode, "spec.trigger.outage", "scope")
+                    .flatMap(n -> tree.string(n, "spec.trigger.outage.scope")).filter(v -> {
+                        if (SCOPE.matcher(v).matches()) {
+                            return true;
+                        }
+                        tree.error(outage.get().get("scope"), "spec.trigger.outage.scope",
+                                "\"" + v + "\" is not a scope (lower-case parts separated by /, e.g. aws/us-east-1)");
+                        return false;
+                    }).orElse(null);
+            List<String> services = new ArrayList<>();
+            Optional.ofNullable(outage.get().get("services")).flatMap(n -> tree.sequence(n, "spec.trigger.outage.services"))
+                    .ifPresent(items -> {
+                        for (int i = 0; i < items.size(); i++) {
+                            tree.string(items.get(i), "spec.trigger.outage.services[" + i + "]").ifPresent(services::add);
+                        }
+                    });
+            return new Trigger(scope, services, approval);
+        }
+
+        /**
+         * One step of failover or of an explicit failback list.
+         *
+         * @param topLevel false inside a parallel group, which cannot nest
+         * @param failback true in an explicit failback list, where {@code undo:} steps are allowed
+         */
+        private Optional<Step> readStep(Node node, String path, boolean topLevel, boolean failback) {
+            var mapOpt = tree.mapping(node, path, failback ? FAILBACK_STEP_FIELDS : STEP_FIELDS);
+            if (mapOpt.isEmpty()) {
+                return Optional.empty();
+            }
+            Map<String, Node> map = mapOpt.get();
+            if (map.containsKey("parallel")) {
+                return readParallel(node, path, map, topLevel, failback);
+            }
+            if (map.containsKey("undo")) {
+                return readUndo(path, map);
+            }
+            String name = tree.required(map, node, path, "name").flatMap(n -> tree.string(n, path + ".name"))
+                    .filter(v -> checkName(map.get("name"), path + ".name", v)).orElse(null);
+            claimName(name, map.get("name"), path);
+            String timeout = Optional.ofNullable(map.get("timeout")).flatMap(n -> positiveDuration(n, path + ".timeout")).orElse(null);
+            Retry retry = Optional.ofNullable(map.get("retry")).flatMap(n -> readRetry(n, path + ".retry")).orElse(null);
+            String onFailure = Optional.ofNullable(map.get("onFailure"))
+                    .flatMap(n -> tree.oneOf(n, path + ".onFailure", ON_FAILURE)).orElse(null);
+
+            Optional<Node> actionNode = tree.required(map, node, path, "action");
+            Optional<ActionType> type = actionNode.flatMap(n -> tree.string(n, path + ".action")).flatMap(a -> {
+                Optional<ActionType> found = catalog.type(a);
+                if (found.isEmpty()) {
+                    tree.error(actionNode.get(), path + ".action", "unknown action \"" + a + "\""
+                            + YamlTree.didYouMean(a, catalog.names()) + "; actions: " + String.join(", ", catalog.names()));
+                } else if (!found.get().spec().implemented()) {
+                    tree.error(actionNode.get(), path + ".action", "action \"" + a + "\" is part of the runbook format but not implemented yet");
+                }
+                return found;
+            });
+            Node withNode = map.get("with");
+            Map<String, Object> with = new LinkedHashMap<>();
+            if (type.isPresent()) {
+                with = readWith(node, withNode, path + ".with", type.get());
+            } else if (withNode != null && !YamlTree.isNull(withNode)) {
+                readWithOfUnknownAction(withNode, path + ".with");
+            }
+            if (name == null || type.isEmpty()) {
+                return Optional.empty();
+            }
+            Step step = new Step(name, type.get().name(), with, List.of(), timeout, onFailure, retry, null);
+            if (!failback) {
+                ReadStep read = new ReadStep(step, type.get().spec(), actionNode.get(), path);
+                failoverSteps.putIfAbsent(name, read);
+                failoverOrder.add(read);
+            }
+            return Optional.of(step);
+        }
+
+        private Optional<Step> readParallel(Node node, String path, Map<String, Node> map, boolean topLevel, boolean failback) {
+            for (String field : List.of("action", "with", "timeout", "retry", "onFailure", "undo")) {
+                if (map.containsKey(field)) {
+                    tree.error(tree.keyNode(node, field), path + "." + field, "a parallel group has no " + field + "; put it on its steps");
+                }
+            }
+            if (!topLevel) {
+                tree.error(tree.keyNode(node, "parallel"), path + ".parallel", "parallel groups cannot be nested");
+                return Optional.empty();
+            }
+            String name = Optional.ofNullable(map.get("name")).flatMap(n -> tree.string(n, path + ".name"))
+                    .filter(v -> checkName(map.get("name"), path + ".name", v)).orElse(null);
+            claimName(name, map.get("name"), path);
+            Optional<List<Node>> items = tree.sequence(map.get("parallel"), path + ".parallel");
             if (items.isEmpty()) {
-                tree.error(spec.get("failover"), "spec.failover", "needs at least one step");
+                return Optional.empty();
             }
-            for (int i = 0; i < items.size(); i++) {
-                readStep(tree, items.get(i), "spec.failover[" + i + "]", stepNames, true).ifPresent(failover::add);
+            if (items.get().size() < 2) {
+                tree.error(map.get("parallel"), path + ".parallel", "needs at least two steps (a single step needs no parallel group)");
             }
-        });
-        Failback failback = Optional.ofNullable(spec.get("failback")).map(n -> readFailback(tree, n)).orElse(Failback.DEFAULT);
+            List<Step> children = new ArrayList<>();
+            boolean ok = true;
+            for (int i = 0; i < items.get().size(); i++) {
+                Optional<Step> child = readStep(items.get().get(i), path + ".parallel[" + i + "]", false, failback);
+                ok &= child.isPresent();
+                child.ifPresent(children::add);
+            }
+            if (!ok || children.size() < 2) {
+                return Optional.empty();
+            }
+            return Optional.of(new Step(name, null, Map.of(), children, null, null, null, null));
+        }
 
-        return new Runbook(name, description, protects, trigger, failover, failback, sha256(yaml), file);
-    }
+        /** {@code - undo: <failover step>}; the target is checked once every failover step is known. */
+        private Optional<Step> readUndo(String path, Map<String, Node> map) {
+            for (String field : map.keySet()) {
+                if (!field.equals("undo")) {
+                    tree.error(map.get(field), path + "." + field, "an undo step takes only undo: <failover step>; "
+                            + field + " comes from the failover step it undoes");
+                }
+            }
+            Node target = map.get("undo");
+            return tree.string(target, path + ".undo").flatMap(stepName -> {
+                ReadStep undone = failoverSteps.get(stepName);
+                if (undone == null) {
+                    tree.error(target, path + ".undo", "\"" + stepName + "\" is not a failover step"
+                            + YamlTree.didYouMean(stepName, failoverSteps.keySet())
+                            + (failoverSteps.isEmpty() ? "" : "; failover steps: " + String.join(", ", failoverSteps.keySet())));
+                    return Optional.empty();
+                }
+                String what = "\"" + stepName + "\" (" + undone.spec().name() + ")";
+                if (!undone.spec().changes()) {
+                    tree.error(target, path + ".undo", what + " changes nothing, so there is nothing to undo");
+                    return Optional.empty();
+                }
+                if (!undone.spec().undoable()) {
+                    tree.error(target, path + ".undo", what + " cannot be undone: " + undone.spec().noUndo());
+                    return Optional.empty();
+                }
+                Node previous = names.putIfAbsent("undo:" + stepName, target);
+                if (previous != null) {
+                    tree.error(target, path + ".undo", what + " is already undone at line " + (previous.getStartMark().getLine() + 1));
+                    return Optional.empty();
+                }
+                return Optional.of(Step.undoOf(undone.step()));
+            });
+        }
 
-    private Trigger readTrigger(YamlTree tree, Node node) {
-        var map = tree.mapping(node, "spec.trigger", List.of("outage", "approval"));
-        if (map.isEmpty()) {
-            return null;
+        /** Binds the with: block through the action's own class, parameters replaced, providers checked. */
+        private Map<String, Object> readWith(Node stepNode, Node withNode, String path, ActionType type) {
+            Map<String, Node> given = new LinkedHashMap<>();
+            if (withNode != null && !YamlTree.isNull(withNode)) {
+                var parsed = tree.mapping(withNode, path, type.spec().fields().keySet().stream().toList());
+                if (parsed.isEmpty()) {
+                    return Map.of();
+                }
+                given.putAll(parsed.get());
+            }
+            Map<Node, String> origins = new IdentityHashMap<>();
+            Map<String, Node> resolved = new LinkedHashMap<>();
+            Set<String> unresolved = new java.util.HashSet<>();
+            for (var entry : given.entrySet()) {
+                Optional<Node> value = parameters.substitute(entry.getValue(), path + "." + entry.getKey(), origins);
+                if (value.isPresent()) {
+                    resolved.put(entry.getKey(), value.get());
+                } else {
+                    unresolved.add(entry.getKey());
+                }
+            }
+            WithBlock block = new WithBlock(tree, path, withNode == null ? stepNode : withNode, resolved, origins, unresolved);
+            Map<String, Object> values = type.bind(block);
+            for (ProviderUse use : type.providerUses(values)) {
+                checkProvider(block, use, type.spec());
+            }
+            return values;
         }
-        String approval = Optional.ofNullable(map.get().get("approval"))
-                .flatMap(n -> tree.oneOf(n, "spec.trigger.approval", APPROVALS)).orElse("none");
-        Node outageNode = map.get().get("outage");
-        if (outageNode == null) {
-            return new Trigger(null, List.of(), approval);
-        }
-        var outage = tree.mapping(outageNode, "spec.trigger.outage", List.of("scope", "services"));
-        if (outage.isEmpty()) {
-            return null;
-        }
-        String scope = tree.required(outage.get(), outageNode, "spec.trigger.outage", "scope")
-                .flatMap(n -> tree.string(n, "spec.trigger.outage.scope")).filter(v -> {
-                    if (SCOPE.matcher(v).matches()) {
-                        return true;
-                    }
-                    tree.error(outage.get().get("scope"), "spec.trigger.outage.scope",
-                            "\"" + v + "\" is not a scope (lower-case parts separated by /, e.g. aws/us-east-1)");
-                    return false;
-                }).orElse(null);
-        List<String> services = new ArrayList<>();
-        Optional.ofNullable(outage.get().get("services")).flatMap(n -> tree.sequence(n, "spec.trigger.outage.services"))
-                .ifPresent(items -> {
-                    for (int i = 0; i < items.size(); i++) {
-                        tree.string(items.get(i), "spec.trigger.outage.services[" + i + "]").ifPresent(services::add);
-                    }
-                });
-        return new Trigger(scope, services, approval);
-    }
 
-    private Optional<Step> readStep(YamlTree tree, Node node, String path, Map<String, Node> names, boolean topLevel) {
-        var mapOpt = tree.mapping(node, path, List.of("name", "action", "with", "parallel", "timeout", "onFailure"));
-        if (mapOpt.isEmpty()) {
-            return Optional.empty();
+        /**
+         * What can be checked without knowing the action, so fixing its name does not bring a second round of
+         * errors: parameter references, and that a {@code provider} is configured.
+         */
+        private void readWithOfUnknownAction(Node withNode, String path) {
+            tree.openMapping(withNode, path).ifPresent(given -> {
+                Map<Node, String> origins = new IdentityHashMap<>();
+                Map<String, Node> resolved = new LinkedHashMap<>();
+                given.forEach((field, value) -> parameters.substitute(value, path + "." + field, origins)
+                        .ifPresent(v -> resolved.put(field, v)));
+                if (providers.checked() && resolved.get("provider") instanceof ScalarNode provider
+                        && provider.getTag().equals(Tag.STR) && providers.find(provider.getValue()).isEmpty()) {
+                    WithBlock block = new WithBlock(tree, path, withNode, resolved, origins, Set.of());
+                    List<String> known = providers.all().stream().map(ProviderCatalog.Provider::name).toList();
+                    block.error("provider", "unknown provider \"" + provider.getValue() + "\"" + YamlTree.didYouMean(provider.getValue(), known)
+                            + (known.isEmpty() ? "; no providers are configured" : "; configured providers: " + String.join(", ", known)));
+                }
+            });
         }
-        Map<String, Node> map = mapOpt.get();
-        if (map.containsKey("parallel")) {
-            return readParallel(tree, node, path, map, names, topLevel);
+
+        private void checkProvider(WithBlock block, ProviderUse use, ActionSpec spec) {
+            if (!providers.checked()) {
+                return;
+            }
+            var provider = providers.find(use.provider());
+            if (provider.isEmpty()) {
+                List<String> known = providers.all().stream().map(ProviderCatalog.Provider::name).toList();
+                block.error(use.field(), "unknown provider \"" + use.provider() + "\"" + YamlTree.didYouMean(use.provider(), known)
+                        + (known.isEmpty() ? "; no providers are configured" : "; configured providers: " + String.join(", ", known)));
+                return;
+            }
+            if (!provider.get().can(use.capability())) {
+                List<String> able = providers.namesWith(use.capability());
+                block.error(use.field(), "provider \"" + use.provider() + "\" (" + provider.get().type() + ") has no "
+                        + use.capability() + " capability, which " + spec.name() + " needs; "
+                        + (able.isEmpty() ? "no configured provider has it" : "providers that have it: " + String.join(", ", able)));
+            }
         }
-        String name = tree.required(map, node, path, "name").flatMap(n -> tree.string(n, path + ".name"))
-                .filter(v -> checkName(tree, map.get("name"), path + ".name", v)).orElse(null);
-        if (name != null) {
-            Node previous = names.putIfAbsent(name, map.get("name"));
+
+        private Optional<Retry> readRetry(Node node, String path) {
+            if (node instanceof ScalarNode) {
+                return tree.integer(node, path).filter(n -> attemptsInRange(node, path, n)).map(n -> new Retry(n.intValue(), null, null));
+            }
+            var map = tree.mapping(node, path, RETRY_FIELDS);
+            if (map.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<Long> attempts = tree.required(map.get(), node, path, "attempts")
+                    .flatMap(n -> tree.integer(n, path + ".attempts").filter(a -> attemptsInRange(n, path + ".attempts", a)));
+            Optional<String> interval = Optional.ofNullable(map.get().get("interval")).flatMap(n -> positiveDuration(n, path + ".interval"));
+            Optional<String> maxInterval = Optional.ofNullable(map.get().get("maxInterval")).flatMap(n -> positiveDuration(n, path + ".maxInterval"));
+            if (interval.isPresent() && maxInterval.isPresent()
+                    && Durations.parse(maxInterval.get()).compareTo(Durations.parse(interval.get())) < 0) {
+                tree.error(map.get().get("maxInterval"), path + ".maxInterval",
+                        maxInterval.get() + " is shorter than interval (" + interval.get() + ")");
+                return Optional.empty();
+            }
+            return attempts.map(a -> new Retry(a.intValue(), interval.orElse(null), maxInterval.orElse(null)));
+        }
+
+        private boolean attemptsInRange(Node node, String path, long attempts) {
+            if (attempts < 1 || attempts > MAX_ATTEMPTS) {
+                tree.error(node, path, attempts + " is out of range (1 to " + MAX_ATTEMPTS + " tries, the first included)");
+                return false;
+            }
+            return true;
+        }
+
+        private Optional<String> positiveDuration(Node node, String path) {
+            return tree.duration(node, path).filter(text -> {
+                if (Durations.parse(text).compareTo(Duration.ZERO) > 0) {
+                    return true;
+                }
+                tree.error(node, path, "must be longer than 0s");
+                return false;
+            });
+        }
+
+        private Failback readFailback(Node node) {
+            var map = tree.mapping(node, "spec.failback", FAILBACK_FIELDS);
+            if (map.isEmpty()) {
+                return Failback.DEFAULT;
+            }
+            boolean recovered = true;
+            String stableFor = null;
+            Node whenNode = map.get().get("when");
+            if (whenNode != null) {
+                var when = tree.mapping(whenNode, "spec.failback.when", List.of("recovered", "stableFor"));
+                if (when.isPresent()) {
+                    recovered = Optional.ofNullable(when.get().get("recovered"))
+                            .flatMap(n -> tree.bool(n, "spec.failback.when.recovered")).orElse(true);
+                    stableFor = Optional.ofNullable(when.get().get("stableFor"))
+                            .flatMap(n -> tree.duration(n, "spec.failback.when.stableFor")).orElse(null);
+                }
+            }
+            String approval = Optional.ofNullable(map.get().get("approval"))
+                    .flatMap(n -> tree.oneOf(n, "spec.failback.approval", APPROVALS)).orElse(null);
+            Node stepsNode = map.get().get("steps");
+            if (stepsNode == null || YamlTree.isNull(stepsNode)) {
+                return new Failback(recovered, stableFor, approval, Failback.REVERSE);
+            }
+            if (stepsNode instanceof SequenceNode seq) {
+                if (seq.getValue().isEmpty()) {
+                    tree.error(stepsNode, "spec.failback.steps", "needs at least one step (or steps: reverse to undo every failover step)");
+                }
+                List<Step> steps = new ArrayList<>();
+                for (int i = 0; i < seq.getValue().size(); i++) {
+                    readStep(seq.getValue().get(i), "spec.failback.steps[" + i + "]", true, true).ifPresent(steps::add);
+                }
+                return new Failback(recovered, stableFor, approval, Failback.EXPLICIT, steps);
+            }
+            if (stepsNode instanceof ScalarNode s && s.getTag().equals(Tag.STR) && !Failback.REVERSE.equals(s.getValue())) {
+                tree.error(stepsNode, "spec.failback.steps", "\"" + s.getValue() + "\" is not reverse or a list of steps"
+                        + YamlTree.didYouMean(s.getValue(), List.of(Failback.REVERSE)));
+                return new Failback(recovered, stableFor, approval, Failback.REVERSE);
+            }
+            if (!(stepsNode instanceof ScalarNode s && Failback.REVERSE.equals(s.getValue()))) {
+                tree.error(stepsNode, "spec.failback.steps", "must be reverse or a list of steps, not " + YamlTree.describe(stepsNode));
+            }
+            return new Failback(recovered, stableFor, approval, Failback.REVERSE);
+        }
+
+        /** Reverse failback undoes every changing step, so each must have an undo. */
+        private void checkReverseCanUndoEverything() {
+            for (ReadStep read : failoverOrder) {
+                if (read.spec().changes() && !read.spec().undoable()) {
+                    tree.error(read.actionNode(), read.path() + ".action", read.spec().name() + " cannot be undone ("
+                            + read.spec().noUndo() + "), so failback steps: reverse cannot put step " + read.step().name()
+                            + " back; list the failback steps explicitly");
+                }
+            }
+        }
+
+        private void claimName(String name, Node at, String path) {
+            if (name == null) {
+                return;
+            }
+            Node previous = names.putIfAbsent(name, at);
             if (previous != null) {
-                tree.error(map.get("name"), path + ".name", "\"" + name + "\" is already the name of the step at line "
+                tree.error(at, path + ".name", "\"" + name + "\" is already the name of the step at line "
                         + (previous.getStartMark().getLine() + 1) + "; step names must be unique");
             }
         }
-        String timeout = Optional.ofNullable(map.get("timeout")).flatMap(n -> tree.duration(n, path + ".timeout")).orElse(null);
-        String onFailure = Optional.ofNullable(map.get("onFailure"))
-                .flatMap(n -> tree.oneOf(n, path + ".onFailure", ON_FAILURE)).orElse(null);
 
-        Optional<Node> actionNode = tree.required(map, node, path, "action");
-        Optional<ActionSpec> spec = actionNode.flatMap(n -> tree.string(n, path + ".action")).flatMap(a -> {
-            Optional<ActionSpec> found = catalog.find(a);
-            if (found.isEmpty()) {
-                tree.error(actionNode.get(), path + ".action", "unknown action \"" + a + "\""
-                        + YamlTree.didYouMean(a, catalog.all().stream().map(ActionSpec::name).toList())
-                        + "; actions: " + String.join(", ", catalog.all().stream().map(ActionSpec::name).toList()));
-            } else if (!found.get().implemented()) {
-                tree.error(actionNode.get(), path + ".action", "action \"" + a + "\" is part of the runbook format but not implemented yet");
+        private boolean checkName(Node node, String path, String value) {
+            if (NAME.matcher(value).matches()) {
+                return true;
             }
-            return found;
-        });
-        Map<String, Object> with = new LinkedHashMap<>();
-        Node withNode = map.get("with");
-        if (spec.isPresent()) {
-            with = readWith(tree, node, withNode, path + ".with", spec.get());
-        } else if (withNode != null) {
-            tree.openMapping(withNode, path + ".with");
+            tree.error(node, path, "\"" + value + "\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)");
+            return false;
         }
-        if (name == null || spec.isEmpty()) {
-            return Optional.empty();
-        }
-        return Optional.of(new Step(name, spec.get().name(), with, List.of(), timeout, onFailure));
     }
 
-    private Optional<Step> readParallel(YamlTree tree, Node node, String path, Map<String, Node> map,
-                                        Map<String, Node> names, boolean topLevel) {
-        for (String field : List.of("action", "with", "timeout")) {
-            if (map.containsKey(field)) {
-                tree.error(map.get(field), path + "." + field, "a parallel group has no " + field + "; put it on its steps");
-            }
-        }
-        if (!topLevel) {
-            tree.error(map.get("parallel"), path + ".parallel", "parallel groups cannot be nested");
-            return Optional.empty();
-        }
-        String name = Optional.ofNullable(map.get("name")).flatMap(n -> tree.string(n, path + ".name")).orElse(null);
-        List<Step> children = new ArrayList<>();
-        Optional<List<Node>> items = tree.sequence(map.get("parallel"), path + ".parallel");
-        if (items.isEmpty()) {
-            return Optional.empty();
-        }
-        if (items.get().size() < 2) {
-            tree.error(map.get("parallel"), path + ".parallel", "needs at least two steps (a single step needs no parallel group)");
-        }
-        boolean ok = true;
-        for (int i = 0; i < items.get().size(); i++) {
-            Optional<Step> child = readStep(tree, items.get().get(i), path + ".parallel[" + i + "]", names, false);
-            ok &= child.isPresent();
-            child.ifPresent(children::add);
-        }
-        if (!ok || children.size() < 2) {
-            return Optional.empty();
-        }
-        return Optional.of(new Step(name, null, Map.of(), children, null, null));
-    }
-
-    private Map<String, Object> readWith(YamlTree tree, Node stepNode, Node withNode, String path, ActionSpec spec) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        Map<String, Node> given;
-        if (withNode == null || YamlTree.isNull(withNode)) {
-            given = Map.of();
-        } else {
-            var parsed = tree.mapping(withNode, path, spec.fields().keySet().stream().sorted().toList());
-            if (parsed.isEmpty()) {
-                return out;
-            }
-            given = parsed.get();
-        }
-        for (ActionSpec.Field field : spec.fields().values()) {
-            Node value = given.get(field.name());
-            String fieldPath = path + "." + field.name();
-            if (value == null || YamlTree.isNull(value)) {
-                if (field.required()) {
-                    tree.error(withNode == null ? stepNode : withNode, fieldPath, "is required by " + spec.name() + " (" + field.doc() + ")");
-                }
-                continue;
-            }
-            Optional<?> parsed = switch (field.type()) {
-                case STRING -> field.allowed().isEmpty() ? tree.string(value, fieldPath) : tree.oneOf(value, fieldPath, field.allowed());
-                case INT -> tree.integer(value, fieldPath);
-                case BOOL -> tree.bool(value, fieldPath);
-                case DURATION -> tree.duration(value, fieldPath);
-                case STRING_OR_LIST -> readStringOrList(tree, value, fieldPath);
-            };
-            parsed.ifPresent(v -> out.put(field.name(), v));
-        }
-        return out;
-    }
-
-    private Optional<Object> readStringOrList(YamlTree tree, Node value, String path) {
-        if (value instanceof ScalarNode) {
-            return tree.string(value, path).map(v -> v);
-        }
-        return tree.sequence(value, path).map(items -> {
-            List<String> values = new ArrayList<>();
-            for (int i = 0; i < items.size(); i++) {
-                tree.string(items.get(i), path + "[" + i + "]").ifPresent(values::add);
-            }
-            if (items.isEmpty()) {
-                tree.error(value, path, "needs at least one value");
-            }
-            return values;
-        });
-    }
-
-    private Failback readFailback(YamlTree tree, Node node) {
-        var map = tree.mapping(node, "spec.failback", List.of("when", "approval", "steps"));
-        if (map.isEmpty()) {
-            return Failback.DEFAULT;
-        }
-        boolean recovered = true;
-        String stableFor = null;
-        Node whenNode = map.get().get("when");
-        if (whenNode != null) {
-            var when = tree.mapping(whenNode, "spec.failback.when", List.of("recovered", "stableFor"));
-            if (when.isPresent()) {
-                recovered = Optional.ofNullable(when.get().get("recovered"))
-                        .flatMap(n -> tree.bool(n, "spec.failback.when.recovered")).orElse(true);
-                stableFor = Optional.ofNullable(when.get().get("stableFor"))
-                        .flatMap(n -> tree.duration(n, "spec.failback.when.stableFor")).orElse(null);
-            }
-        }
-        String approval = Optional.ofNullable(map.get().get("approval"))
-                .flatMap(n -> tree.oneOf(n, "spec.failback.approval", APPROVALS)).orElse(null);
-        String steps = Optional.ofNullable(map.get().get("steps")).flatMap(n -> {
-            if (n instanceof ScalarNode s && s.getTag().equals(Tag.STR) && !"reverse".equals(s.getValue())) {
-                tree.error(n, "spec.failback.steps", "\"" + s.getValue() + "\" is not supported; use reverse "
-                        + "(an explicit list of failback steps is not implemented yet)");
-                return Optional.empty();
-            }
-            return tree.oneOf(n, "spec.failback.steps", Set.of("reverse"));
-        }).orElse(null);
-        return new Failback(recovered, stableFor, approval, steps);
-    }
-
-    private static boolean checkName(YamlTree tree, Node node, String path, String value) {
-        if (NAME.matcher(value).matches()) {
-            return true;
-        }
-        tree.error(node, path, "\"" + value + "\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)");
-        return false;
-    }
-
-    static String sha256(String text) {
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {

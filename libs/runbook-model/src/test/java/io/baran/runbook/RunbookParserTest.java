@@ -85,7 +85,7 @@ class RunbookParserTest {
         var errors = parser.validate("runbooks/demo.yaml", yaml).stream().map(RunbookError::toString).toList();
         assertEquals(List.of(
                 "runbooks/demo.yaml:4:9 metadata.name: \"Demo_Web\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)",
-                "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, trigger, failover, failback",
+                "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, parameters, trigger, failover, failback",
                 "runbooks/demo.yaml:10:15 spec.failover[0].action: unknown action \"dns.swich\" (did you mean dns.switch?); actions: dns.switch, health.check, wait, cdn.extend-ttl, database.promote-replica, storage.check-replica, approval, notify",
                 "runbooks/demo.yaml:11:13 spec.failover[1].name: \"move-traffic\" is already the name of the step at line 9; step names must be unique",
                 "runbooks/demo.yaml:13:38 spec.failover[1].with.within: \"24hours\" is not a duration (use 24h)",
@@ -105,8 +105,8 @@ class RunbookParserTest {
 
     @Test
     void anActionNotBuiltYetIsRefusedAtLoadNotAtOutage() {
-        String yaml = VALID.replace("action: wait", "action: database.promote-replica")
-                .replace("{ for: 1s }", "{ provider: gcp-dr, instance: orders }");
+        String yaml = VALID.replace("action: wait", "action: cdn.extend-ttl")
+                .replace("{ for: 1s }", "{ provider: aws-main, distribution: E2EXAMPLE, ttl: 24h }");
         var errors = parser.validate("r.yaml", yaml);
         assertEquals(1, errors.size(), errors.toString());
         assertTrue(errors.get(0).message().contains("not implemented yet"), errors.toString());

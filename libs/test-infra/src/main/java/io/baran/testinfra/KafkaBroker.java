@@ -11,20 +11,28 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A real single-node Kafka broker in KRaft mode, run as its own process from the jars that the
- * {@code infra/kafka-dist} module copies out of Maven Central.
+ * A real single-node Kafka broker in KRaft mode: by default its own process from the jars that the
+ * {@code infra/kafka-dist} module copies out of Maven Central, or a container (see {@link Infrastructure}).
  */
 public final class KafkaBroker implements AutoCloseable {
 
+    private final String host;
     private final int port;
-    private final LocalProcess process;
+    private final AutoCloseable running;
 
-    private KafkaBroker(int port, LocalProcess process) {
+    KafkaBroker(String host, int port, AutoCloseable running) {
+        this.host = host;
         this.port = port;
-        this.process = process;
+        this.running = running;
     }
 
+    /** A broker on the {@link Infrastructure#chosen() chosen} infrastructure; its logs go to {@code workDir}. */
     public static KafkaBroker start(Path workDir) {
+        return Infrastructure.chosen().kafka(workDir);
+    }
+
+    /** The broker as a local process on 127.0.0.1. */
+    static KafkaBroker startProcess(Path workDir) {
         Path lib = kafkaLib();
         int port = Ports.free();
         int controller = Ports.free();
@@ -61,7 +69,7 @@ public final class KafkaBroker implements AutoCloseable {
                     List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, "kafka.Kafka", props.toString()),
                     workDir, Map.of());
             broker.awaitPort(port, Duration.ofSeconds(60));
-            return new KafkaBroker(port, broker);
+            return new KafkaBroker("127.0.0.1", port, broker);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,7 +92,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     public int port() {
@@ -93,6 +101,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        process.close();
+        Stopping.stop("Kafka", running);
     }
 }

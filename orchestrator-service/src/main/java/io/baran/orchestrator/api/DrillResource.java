@@ -76,7 +76,7 @@ public class DrillResource {
             }
         }
         Duration chosenHold = hold;
-        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, 0));
+        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, runbook.version()));
         if (mode == Mode.PLAN) {
             var plan = reader.awaitResult(id, PLAN_WAIT);
             if (plan.isPresent()) {

@@ -1,5 +1,7 @@
 package io.baran.orchestrator.api;
 
+import io.baran.events.ExecutionEvent;
+import io.baran.orchestrator.workflow.ExecutionAudit;
 import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.workflow.RunbookWorkflow;
 import io.smallrye.common.annotation.Blocking;
@@ -32,6 +34,9 @@ public class ExecutionResource {
     @Inject
     WorkflowClient client;
 
+    @Inject
+    ExecutionAudit audit;
+
     @GET
     public Map<String, Object> list(@QueryParam("runbook") String runbook, @QueryParam("service") String service,
                                     @QueryParam("phase") String phase) {
@@ -51,6 +56,17 @@ public class ExecutionResource {
     public Map<String, Object> report(@PathParam("id") String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
         return ExecutionViews.report(id, execution.status(), execution.progress());
+    }
+
+    /** The audit trail: every phase change and step transition of the execution, as stored in PostgreSQL. */
+    @GET
+    @Path("/{id}/events")
+    public Map<String, Object> events(@PathParam("id") String id) {
+        List<ExecutionEvent> events = audit.of(id);
+        if (events.isEmpty() && reader.read(id).isEmpty()) {
+            throw notFound(id);
+        }
+        return Map.of("executionId", id, "events", events);
     }
 
     /** Approves what the execution waits for: its first step, going on after a held step, or failback. */

@@ -47,7 +47,7 @@ public class FailoverResource {
             throw new ProblemException(400, "Not confirmed", "a real failover moves production traffic: repeat the runbook's name"
                     + " in \"confirm\" (\"confirm\": \"" + runbook.name() + "\") to start it");
         }
-        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, Mode.FAILOVER, Duration.ZERO, 0));
+        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, Mode.FAILOVER, Duration.ZERO, runbook.version()));
         return Response.accepted(Map.of("executionId", id, "runbook", runbook.name(), "mode", "failover"))
                 .location(URI.create("/api/executions/" + id)).build();
     }

@@ -14,6 +14,11 @@ public class ProblemException extends RuntimeException {
         this.problem = Problem.of(status, title, detail);
     }
 
+    public ProblemException(Problem problem) {
+        super(problem.detail());
+        this.problem = problem;
+    }
+
     public Problem problem() {
         return problem;
     }

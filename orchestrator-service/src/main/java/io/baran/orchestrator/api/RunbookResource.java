@@ -1,36 +1,277 @@
 package io.baran.orchestrator.api;
 
 import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.Runbook;
+import io.baran.runbook.RunbookDirectory;
 import io.baran.runbook.RunbookError;
+import io.baran.runbook.RunbookInvalidException;
+import io.baran.runbook.RunbookParser;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.net.URI;
+import java.nio.charset.CharacterCodingException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-/** The loaded runbooks, read-only in this version. */
+/**
+ * Runbooks and their versions. A {@code PUT} stores a new immutable version when the YAML is valid and
+ * differs from the latest, or answers 422 with every error (nothing stored); {@code POST /validate} checks
+ * without storing.
+ */
 @Path("/api/runbooks")
+@Blocking
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Runbooks", description = "Define runbooks, and read every version of them")
 public class RunbookResource {
+
+    /** YAML as clients send it; text/plain so that {@code curl --data-binary} with a plain type works too. */
+    static final String YAML = "application/yaml";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern AUTHOR = Pattern.compile("[^\\p{Cntrl}]{1,200}");
+    private static final String EXAMPLE = """
+            apiVersion: baran.io/v1
+            kind: Runbook
+            metadata:
+              name: demo-web
+            spec:
+              protects: demo-web
+              trigger:
+                outage: { scope: local/demo, services: [web] }
+              failover:
+                - name: move-traffic
+                  action: dns.switch
+                  with: { provider: aws-local, zone: baran.test, record: www, type: CNAME, to: standby.baran.test, ttl: 60 }
+              failback:
+                when: { recovered: true, stableFor: 3s }
+                approval: none
+            """;
 
     @Inject
     RunbookCatalog catalog;
 
+    @Inject
+    RunbookVersions versions;
+
     @GET
+    @Operation(summary = "The runbooks served now (latest version of each), and the runbooks refused")
     public Map<String, Object> list() {
-        List<Map<String, Object>> runbooks = catalog.all().stream().map(r -> Map.<String, Object>of(
-                "name", r.name(), "protects", r.protects(), "sha256", r.sha256(), "source", r.source())).toList();
+        List<Map<String, Object>> runbooks = catalog.all().stream().map(r -> {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("name", r.name());
+            item.put("description", r.description());
+            item.put("protects", r.protects());
+            item.put("version", r.version());
+            item.put("sha256", r.sha256());
+            item.put("trigger", r.trigger());
+            item.put("source", r.source());
+            return item;
+        }).toList();
         return Map.of("runbooks", runbooks, "refused", catalog.loadErrors().stream().map(RunbookError::toString).toList());
     }
 
     @GET
     @Path("/{name}")
-    public Runbook get(@PathParam("name") String name) {
-        return catalog.find(name).orElseThrow(() -> new ProblemException(404, "Unknown runbook", "no runbook named \"" + name + "\""));
+    @Produces({MediaType.APPLICATION_JSON, YAML})
+    @Operation(summary = "A runbook: its latest version, or the one asked for; as JSON (text and model) or as the YAML text")
+    @APIResponse(responseCode = "200", description = "the version")
+    @APIResponse(responseCode = "404", description = "no such runbook or version")
+    public Response get(@PathParam("name") String name,
+                        @Parameter(description = "a version number; the latest when absent") @QueryParam("version") Integer version,
+                        @Context HttpHeaders headers) {
+        RunbookVersions.Version stored = (version == null ? versions.latest(name) : versions.version(name, version))
+                .orElseThrow(() -> version == null || !versions.exists(name) ? unknown(name)
+                        : new ProblemException(404, "Unknown version", "runbook " + name + " has no version " + version
+                        + "; it has versions 1 to " + versions.latest(name).map(RunbookVersions.Version::number).orElse(0)));
+        if (wantsYaml(headers)) {
+            return Response.ok(stored.content(), YAML + ";charset=UTF-8").header("ETag", "\"" + stored.sha256() + "\"").build();
+        }
+        Map<String, Object> body = describe(stored);
+        body.put("content", stored.content());
+        try {
+            body.put("runbook", catalog.parser().parse(name + ".yaml", stored.content(), name).withVersion(stored.number()));
+        } catch (RunbookInvalidException e) {
+            // An old version, or one that names a provider no longer configured: still shown, not runnable.
+            body.put("errors", e.errors().stream().map(RunbookErrorView::of).toList());
+        }
+        return Response.ok(body).header("ETag", "\"" + stored.sha256() + "\"").build();
+    }
+
+    @GET
+    @Path("/{name}/versions")
+    @Operation(summary = "Every stored version of a runbook, oldest first")
+    @APIResponse(responseCode = "404", description = "no such runbook")
+    public Map<String, Object> versions(@PathParam("name") String name) {
+        List<RunbookVersions.Version> all = versions.versions(name);
+        if (all.isEmpty()) {
+            throw unknown(name);
+        }
+        return Map.of("name", name, "versions", all.stream().map(RunbookResource::describe).toList());
+    }
+
+    @GET
+    @Path("/{name}/executions")
+    @Operation(summary = "The executions of a runbook, newest first, each with the exact version it ran")
+    @APIResponse(responseCode = "404", description = "no such runbook")
+    public Map<String, Object> executions(@PathParam("name") String name) {
+        if (!versions.exists(name)) {
+            throw unknown(name);
+        }
+        return Map.of("name", name, "executions", versions.executions(name));
+    }
+
+    @PUT
+    @Path("/{name}")
+    @Consumes({YAML, "application/x-yaml", "text/yaml", "text/x-yaml", MediaType.TEXT_PLAIN})
+    @Operation(summary = "Store a runbook: a new version when the YAML is valid and differs from the latest")
+    @RequestBody(required = true, description = "the runbook, UTF-8 YAML; metadata.name must be the name in the URL",
+            content = @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING),
+                    examples = @ExampleObject(name = "demo-web", value = EXAMPLE)))
+    @APIResponse(responseCode = "201", description = "stored as the runbook's first version")
+    @APIResponse(responseCode = "200", description = "stored as a new version, or unchanged (same text as the latest)")
+    @APIResponse(responseCode = "422", description = "invalid: every error with line, column and path; nothing stored",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "413", description = "larger than a runbook can be")
+    @APIResponse(responseCode = "415", description = "not UTF-8 YAML text")
+    public Response put(@PathParam("name") String name, byte[] body,
+                        @Parameter(description = "who makes the change; recorded with the version") @HeaderParam("Baran-Author") String author,
+                        @Parameter(description = "file name used in error messages; default <name>.yaml") @QueryParam("file") String file) {
+        if (!NAME.matcher(name).matches()) {
+            throw new ProblemException(400, "Bad runbook name", "\"" + name + "\" is not a runbook name (lower-case letters, digits and -, at most 63)");
+        }
+        String who = author == null || author.isBlank() ? "anonymous" : author.trim();
+        if (!AUTHOR.matcher(who).matches()) {
+            throw new ProblemException(400, "Bad author", "the Baran-Author header must be 1 to 200 printable characters");
+        }
+        String text = text(body);
+        RunbookCatalog.Saved saved = catalog.save(name, label(file, name + ".yaml"), text, who);
+        Map<String, Object> answer = describe(saved.stored().version());
+        answer.put("outcome", saved.stored().outcome().name().toLowerCase().replace('_', '-'));
+        URI location = URI.create("/api/runbooks/" + name + "?version=" + saved.stored().version().number());
+        if (saved.stored().outcome() == RunbookVersions.Outcome.CREATED) {
+            return Response.created(location).entity(answer).build();
+        }
+        return Response.ok(answer).location(location).build();
+    }
+
+    @POST
+    @Path("/validate")
+    @Consumes({YAML, "application/x-yaml", "text/yaml", "text/x-yaml", MediaType.TEXT_PLAIN})
+    @Operation(summary = "Check a runbook as PUT would, storing nothing")
+    @RequestBody(required = true, content = @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING),
+            examples = @ExampleObject(name = "demo-web", value = EXAMPLE)))
+    @APIResponse(responseCode = "200", description = "valid")
+    @APIResponse(responseCode = "422", description = "invalid: every error with line, column and path",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Map<String, Object> validate(byte[] body,
+                                        @Parameter(description = "file name used in error messages; default runbook.yaml") @QueryParam("file") String file) {
+        Runbook runbook = catalog.parser().parse(label(file, "runbook.yaml"), text(body));
+        return Map.of("valid", true, "name", runbook.name(), "sha256", runbook.sha256(), "runbook", runbook);
+    }
+
+    @DELETE
+    @Path("/{name}")
+    @Operation(summary = "Stop serving a runbook; refused while an execution of it runs. Its versions are kept.")
+    @APIResponse(responseCode = "204", description = "deleted")
+    @APIResponse(responseCode = "404", description = "no such runbook")
+    @APIResponse(responseCode = "409", description = "an execution of it runs", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    public Response delete(@PathParam("name") String name) {
+        boolean deleted;
+        try {
+            deleted = catalog.delete(name);
+        } catch (io.grpc.StatusRuntimeException e) {
+            throw new ProblemException(503, "Temporal unreachable", "cannot tell whether an execution of runbook " + name
+                    + " runs (" + e.getStatus().getCode() + "); nothing was deleted");
+        }
+        if (!deleted) {
+            throw unknown(name);
+        }
+        return Response.noContent().build();
+    }
+
+    /** The body as UTF-8 text, or the 4xx that says why it cannot be a runbook. */
+    private static String text(byte[] body) {
+        if (body == null) {
+            return "";
+        }
+        if (body.length > RunbookParser.MAX_BYTES) {
+            throw new ProblemException(413, "Runbook too large", "the body has " + body.length + " bytes; a runbook may have at most "
+                    + RunbookParser.MAX_BYTES + " (" + RunbookParser.MAX_BYTES / 1024 + " KiB). Nothing was stored.");
+        }
+        // A declared charset is not trusted either way: the bytes must be UTF-8, and are checked as such.
+        String text;
+        try {
+            text = RunbookDirectory.utf8(body);
+        } catch (CharacterCodingException e) {
+            throw new ProblemException(415, "Not UTF-8 text", "the body is not UTF-8 text (binary?); runbooks are UTF-8 YAML. Nothing was stored.");
+        }
+        if (text.indexOf('\0') >= 0) {
+            throw new ProblemException(415, "Binary body", "the body holds NUL bytes, so it is binary, not YAML text. Nothing was stored.");
+        }
+        return text.startsWith("\uFEFF") ? text.substring(1) : text;
+    }
+
+    private static boolean wantsYaml(HttpHeaders headers) {
+        for (MediaType type : headers.getAcceptableMediaTypes()) {
+            if (type.isWildcardType()) {
+                return false;
+            }
+            if (type.getSubtype().contains("yaml")) {
+                return true;
+            }
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** A file name for messages: what the caller gave (its last path part, printable), or the default. */
+    private static String label(String file, String fallback) {
+        if (file == null || file.isBlank() || !AUTHOR.matcher(file).matches()) {
+            return fallback;
+        }
+        return file.trim();
+    }
+
+    private static Map<String, Object> describe(RunbookVersions.Version v) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", v.name());
+        out.put("version", v.number());
+        out.put("sha256", v.sha256());
+        out.put("author", v.author());
+        out.put("source", v.source());
+        out.put("createdAt", v.createdAt());
+        return out;
+    }
+
+    private static ProblemException unknown(String name) {
+        return new ProblemException(404, "Unknown runbook", "no runbook named \"" + name + "\"");
     }
 }

@@ -63,7 +63,7 @@ public class OutageEventConsumer {
             withRetry(event, () -> {
                 if (OutageEvent.DETECTED.equals(event.type())) {
                     launcher.startForIncident(runbook, outage.incidentId(), outage.scope(),
-                            outage.since() == null ? null : outage.since().toEpochMilli(), 0, failover.approvalTimeout());
+                            outage.since() == null ? null : outage.since().toEpochMilli(), runbook.version(), failover.approvalTimeout());
                 } else {
                     launcher.signalRecovered(runbook, outage.incidentId());
                 }

@@ -1,9 +1,11 @@
 package io.baran.orchestrator.runbook;
 
 import io.baran.orchestrator.config.RunbooksConfig;
+import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.RunbookDirectory;
 import io.baran.runbook.RunbookError;
+import io.baran.runbook.RunbookInvalidException;
 import io.baran.runbook.RunbookParser;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
@@ -12,16 +14,19 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The runbooks this orchestrator knows, loaded from the runbooks folder at start. A file with errors is
- * logged with every error and left out; the valid ones are served.
+ * The runbooks this orchestrator runs: the latest stored version of each (PostgreSQL), so every orchestrator
+ * instance serves what was last accepted, whichever instance accepted it. At start the files of the runbooks
+ * folder become versions (an unchanged file adds none); a file with errors is logged with every error and
+ * left out. Stored texts are parsed once per version.
  */
 @Startup
 @ApplicationScoped
@@ -29,30 +34,123 @@ public class RunbookCatalog {
 
     private static final Logger LOG = Logger.getLogger(RunbookCatalog.class);
 
-    private final Map<String, Runbook> runbooks = new ConcurrentHashMap<>();
-    private volatile List<RunbookError> loadErrors = List.of();
-
     @Inject
     RunbooksConfig runbooksConfig;
 
+    @Inject
+    RunbookVersions versions;
+
+    @Inject
+    RunningExecutions running;
+
+    @Inject
+    ProviderList providers;
+
+    private RunbookParser parser;
+    private volatile List<RunbookError> fileErrors = List.of();
+    /** Parsed stored versions, by name@number: a runbook, or the errors that keep it from running now. */
+    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
+    /** What was served last, for when the database cannot be read: a failover must not wait on it. */
+    private volatile Map<String, Runbook> lastKnown = Map.of();
+
+    private record Parsed(Runbook runbook, List<RunbookError> errors) {
+    }
+
+    /** A save that was accepted. */
+    public record Saved(Runbook runbook, RunbookVersions.Saved stored) {
+    }
+
     @PostConstruct
     void load() {
+        parser = new RunbookParser(ActionCatalog.standard(), providers.catalog());
         Path dir = Path.of(runbooksConfig.dir()).toAbsolutePath().normalize();
-        var loaded = new RunbookDirectory(new RunbookParser()).load(dir);
-        loadErrors = loaded.errors();
+        var loaded = new RunbookDirectory(parser).load(dir);
+        fileErrors = loaded.errors();
         for (RunbookError error : loaded.errors()) {
             LOG.errorf("runbook refused: %s", error);
         }
-        loaded.runbooks().forEach(r -> runbooks.put(r.name(), r));
-        LOG.infof("loaded %d runbook(s) from %s: %s", runbooks.size(), dir, String.join(", ", new TreeMap<>(runbooks).keySet()));
+        for (Runbook runbook : loaded.runbooks()) {
+            String text = loaded.texts().get(runbook.name());
+            var stored = versions.importFile(runbook.name(), runbook.sha256(), text, dir.relativize(Path.of(runbook.source())).toString());
+            if (stored.outcome() != RunbookVersions.Outcome.UNCHANGED) {
+                LOG.infof("runbook %s from %s stored as version %d", runbook.name(), runbook.source(), stored.version().number());
+            }
+        }
+        LOG.infof("serving %d runbook(s) (files in %s: %s)", all().size(), dir,
+                String.join(", ", loaded.runbooks().stream().map(Runbook::name).toList()));
     }
 
+    /** The parser runbooks are checked with: every action, and the configured providers. */
+    public RunbookParser parser() {
+        return parser;
+    }
+
+    /** Every error of a text, as a save would report them; empty when it is valid. */
+    public List<RunbookError> validate(String file, String yaml, String expectedName) {
+        return parser.validate(file, yaml, expectedName);
+    }
+
+    /**
+     * Stores the text as the runbook's next version if it is valid and differs from the latest.
+     *
+     * @throws RunbookInvalidException with every error; nothing is stored then
+     */
+    public Saved save(String name, String file, String yaml, String author) {
+        Runbook runbook = parser.parse(file, yaml, name);
+        var stored = versions.save(name, runbook.sha256(), yaml, author, "api");
+        if (stored.outcome() != RunbookVersions.Outcome.UNCHANGED) {
+            LOG.infof("runbook %s: version %d stored (author %s)", name, stored.version().number(), author);
+        }
+        return new Saved(runbook.withVersion(stored.version().number()), stored);
+    }
+
+    /**
+     * Stops serving a runbook.
+     *
+     * @return false when there is no such runbook
+     * @throws RunbookBusyException while an execution of it runs
+     */
+    public boolean delete(String name) {
+        if (!versions.exists(name)) {
+            return false;
+        }
+        List<String> executions = running.of(name);
+        if (!executions.isEmpty()) {
+            throw new RunbookBusyException(name, executions);
+        }
+        boolean deleted = versions.delete(name);
+        if (deleted) {
+            LOG.infof("runbook %s deleted; its versions are kept", name);
+        }
+        return deleted;
+    }
+
+    /** The latest version of the runbook, if it is stored and valid with the current providers. */
     public Optional<Runbook> find(String name) {
-        return Optional.ofNullable(name).map(runbooks::get);
+        if (name == null) {
+            return Optional.empty();
+        }
+        try {
+            return versions.latest(name).flatMap(v -> runnable(v));
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot read runbook %s from the database (%s); using the version served last", name, e.getMessage());
+            return Optional.ofNullable(lastKnown.get(name));
+        }
     }
 
+    /** The latest version of every runbook, by name. */
     public Collection<Runbook> all() {
-        return new TreeMap<>(runbooks).values();
+        try {
+            Map<String, Runbook> current = new LinkedHashMap<>();
+            for (RunbookVersions.Version version : versions.latestOfAll()) {
+                runnable(version).ifPresent(r -> current.put(r.name(), r));
+            }
+            lastKnown = Map.copyOf(current);
+            return List.copyOf(current.values());
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot read the runbooks from the database (%s); using those served last", e.getMessage());
+            return lastKnown.values().stream().sorted(java.util.Comparator.comparing(Runbook::name)).toList();
+        }
     }
 
     /** Runbooks whose outage trigger concerns the scope. */
@@ -60,7 +158,30 @@ public class RunbookCatalog {
         return all().stream().filter(r -> r.trigger() != null && r.trigger().matches(scope)).toList();
     }
 
+    /**
+     * Files refused at start, and stored versions that no longer pass (e.g. a provider they name was removed
+     * from the configuration).
+     */
     public List<RunbookError> loadErrors() {
-        return loadErrors;
+        List<RunbookError> out = new ArrayList<>(fileErrors);
+        parsed.values().stream().flatMap(p -> p.errors().stream()).forEach(out::add);
+        return out;
+    }
+
+    private Optional<Runbook> runnable(RunbookVersions.Version version) {
+        String key = version.name() + "@" + version.number();
+        Parsed p = parsed.computeIfAbsent(key, k -> {
+            String file = version.name() + ".yaml (version " + version.number() + ")";
+            try {
+                return new Parsed(parser.parse(file, version.content(), version.name()).withVersion(version.number()), List.of());
+            } catch (RunbookInvalidException e) {
+                LOG.errorf("stored version %d of runbook %s no longer passes, so it is not served:\n%s", version.number(),
+                        version.name(), e.getMessage());
+                return new Parsed(null, e.errors());
+            }
+        });
+        // Only the latest version's problems are worth reporting.
+        parsed.keySet().removeIf(other -> other.startsWith(version.name() + "@") && !other.equals(key));
+        return Optional.ofNullable(p.runbook());
     }
 }

@@ -1,5 +1,6 @@
 package io.baran.orchestrator.workflow;
 
+import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.Mode;
@@ -32,6 +33,9 @@ public class ExecutionLauncher {
 
     @Inject
     WorkflowClient client;
+
+    @Inject
+    RunbookVersions versions;
 
     /** Why an execution could not start. */
     public static final class Busy extends RuntimeException {
@@ -134,5 +138,7 @@ public class ExecutionLauncher {
                 .build();
         RunbookWorkflow workflow = client.newWorkflowStub(RunbookWorkflow.class, options);
         WorkflowClient.start(workflow::run, request);
+        // After the start, so only executions that run are recorded; never throws (a failover does not wait on it).
+        versions.recordExecution(id, runbook.name(), request.runbookVersion());
     }
 }

@@ -14,9 +14,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Publishes every execution transition as a CloudEvent on {@code baran.execution-events}, keyed by execution id. */
+/**
+ * Stores every execution transition in PostgreSQL (the audit trail) and publishes it as a CloudEvent on
+ * {@code baran.execution-events}, keyed by execution id.
+ */
 @ApplicationScoped
 public class KafkaExecutionJournal implements ExecutionJournal {
+
+    @Inject
+    ExecutionAudit audit;
 
     @Inject
     @Channel("execution-events")
@@ -25,9 +31,9 @@ public class KafkaExecutionJournal implements ExecutionJournal {
     @Override
     public void record(ExecutionEvent transition) {
         String type = transition.step() == null ? ExecutionEvent.PHASE_CHANGED : ExecutionEvent.STEP_CHANGED;
-        // The id is derived from the transition, so a retried activity republishes the same event id.
-        String id = transition.executionId() + "/" + transition.at() + "/" + transition.phase()
-                + (transition.step() == null ? "" : "/" + transition.step() + "/" + transition.state());
+        // The id is derived from the transition, so a retried activity stores and publishes the same event id.
+        String id = transition.executionId() + "/" + transition.seq();
+        audit.store(id, transition);
         String json = EventCodec.encode(CloudEvent.of(id, "/baran/orchestrator", type, transition.executionId(),
                 Instant.ofEpochMilli(transition.at()), transition));
         try {

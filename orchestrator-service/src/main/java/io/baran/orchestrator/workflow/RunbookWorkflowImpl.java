@@ -59,6 +59,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     .setMaximumInterval(Duration.ofSeconds(5)).build())
             .build());
     private final List<Promise<Void>> journalling = new ArrayList<>();
+    private long journalled;
 
     private ExecutionRequest request;
     private String phase = "starting";
@@ -112,7 +113,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
             holdUntilFailback(runbook);
             enter("failing-back");
-            undoRegistered();
+            if (runbook.failback().isReverse()) {
+                undoRegistered();
+            } else {
+                runExplicitFailback(runbook.failback().explicitSteps());
+            }
             if (hasUndoFailure()) {
                 error = "failback could not restore every step; see the steps marked undo-failed";
                 enter("failed");
@@ -238,8 +243,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 StepPlan plan = stub(StepActivityOptions.forPlan(), step, "plan").plan(command);
                 update(step, "running", plan.summary(), null);
                 if (plan.changes()) {
-                    // Registered before apply: an apply that fails half-way is still undone.
-                    undo.add(new UndoEntry(command, plan));
+                    if (isUndoable(step)) {
+                        // Registered before apply: an apply that fails half-way is still undone.
+                        undo.add(new UndoEntry(command, plan));
+                    }
                     steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
                 }
                 StepOutcome outcome = stub(StepActivityOptions.forApply(step), step, "apply").apply(command, plan);
@@ -375,6 +382,71 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         currentStep = null;
     }
 
+    /**
+     * An explicit failback list: undos of named failover steps and actions of their own, in order, parallel
+     * groups together. Failover steps the list does not name stay as they are.
+     */
+    private void runExplicitFailback(List<Step> items) {
+        for (Step item : items) {
+            if (item.isParallel()) {
+                List<Promise<Void>> running = new ArrayList<>();
+                for (Step child : item.parallel()) {
+                    running.add(Async.procedure(() -> runFailbackItem(child)));
+                }
+                running.forEach(Promise::get);
+            } else {
+                runFailbackItem(item);
+            }
+        }
+        currentStep = null;
+    }
+
+    private void runFailbackItem(Step item) {
+        if (item.isUndo()) {
+            undoOne(item.undo());
+            return;
+        }
+        currentStep = item.name();
+        steps.putIfAbsent(item.name(), StepStatus.pending(item.name(), item.action()));
+        steps.put(item.name(), steps.get(item.name()).started(Workflow.currentTimeMillis()));
+        update(item, "running", null, null);
+        try {
+            if ("wait".equals(item.action())) {
+                Workflow.sleep(Durations.parse((String) item.with().get("for")));
+                update(item, "done", "waited " + item.with().get("for"), null);
+                return;
+            }
+            StepCommand command = command(item);
+            StepPlan plan = stub(StepActivityOptions.forPlan(), item, "plan").plan(command);
+            StepOutcome outcome = stub(StepActivityOptions.forApply(item), item, "apply").apply(command, plan);
+            update(item, outcome.changed() ? "applied" : isCheck(item) ? "passed" : "unchanged", outcome.summary(), null);
+        } catch (ActivityFailure failure) {
+            // Failback goes on: the other steps still bring the primary back; the execution ends failed.
+            update(item, "undo-failed", null, describe(failure));
+        } finally {
+            steps.put(item.name(), steps.get(item.name()).ended(Workflow.currentTimeMillis()));
+        }
+    }
+
+    /** Undoes the registered change of one failover step; a step that changed nothing has nothing to undo. */
+    private void undoOne(String stepName) {
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            if (undo.get(i).command().step().equals(stepName)) {
+                UndoEntry entry = undo.remove(i);
+                Step step = request.runbook().step(stepName);
+                currentStep = stepName;
+                update(step, "undoing", null, null);
+                try {
+                    StepOutcome outcome = stub(StepActivityOptions.forUndo(), step, "undo").undo(entry.command(), entry.plan());
+                    update(step, outcome.changed() ? "undone" : "unchanged", outcome.summary(), null);
+                } catch (ActivityFailure failure) {
+                    update(step, "undo-failed", null, describe(failure));
+                }
+                return;
+            }
+        }
+    }
+
     private boolean hasUndoFailure() {
         return steps.values().stream().anyMatch(s -> "undo-failed".equals(s.state()));
     }
@@ -387,6 +459,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private StepCommand command(Step step) {
         return new StepCommand(request.executionId(), step.name(), step.action(), step.with());
+    }
+
+    /** A changing action that can be undone; promoting a replica, say, cannot be. */
+    private static boolean isUndoable(Step step) {
+        return CATALOG.find(step.action()).map(spec -> spec.undoable()).orElse(true);
     }
 
     /** An action that only looks (a health check), as opposed to one that changes something. */
@@ -416,7 +493,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private void journal(String atPhase, String step, String state, String detail) {
         Runbook rb = request.runbook();
         ExecutionEvent event = new ExecutionEvent(request.executionId(), rb.name(), rb.protects(),
-                request.mode().name().toLowerCase(), atPhase, step, state, detail, Workflow.currentTimeMillis());
+                request.mode().name().toLowerCase(), atPhase, step, state, detail, Workflow.currentTimeMillis(), ++journalled);
         // Not awaited: publishing must never hold up a failover (Kafka may live in the failing region).
         journalling.add(Async.procedure(journal::record, event).exceptionally(failure -> {
             LOG.warn("journal entry for " + request.executionId() + " lost: " + failure.getMessage());

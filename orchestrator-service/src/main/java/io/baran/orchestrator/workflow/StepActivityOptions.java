@@ -30,7 +30,15 @@ final class StepActivityOptions {
             Duration threeTries = Durations.parse(interval).multipliedBy(3);
             heartbeat = threeTries.compareTo(heartbeat) > 0 ? threeTries : heartbeat;
         }
-        return ActivityOptions.newBuilder(base(applyTimeout(step), 5)).setHeartbeatTimeout(heartbeat).build();
+        ActivityOptions options = base(applyTimeout(step), 5);
+        if (step.retry() != null) {
+            options = ActivityOptions.newBuilder(options).setRetryOptions(RetryOptions.newBuilder(options.getRetryOptions())
+                    .setMaximumAttempts(step.retry().attempts())
+                    .setInitialInterval(Durations.parse(step.retry().interval()))
+                    .setMaximumInterval(Durations.parse(step.retry().maxInterval()))
+                    .build()).build();
+        }
+        return ActivityOptions.newBuilder(options).setHeartbeatTimeout(heartbeat).build();
     }
 
     static ActivityOptions forUndo() {

@@ -23,6 +23,8 @@ public class InMemoryWorld implements ActionActivities {
     public final Map<String, String> values = new ConcurrentHashMap<>();
     public final List<String> journal = new CopyOnWriteArrayList<>();
     public final Set<String> failing = ConcurrentHashMap.newKeySet();
+    /** Steps whose apply fails with a retryable error this many more times. */
+    public final Map<String, Integer> flaky = new ConcurrentHashMap<>();
 
     @Override
     public StepPlan plan(StepCommand command) {
@@ -41,6 +43,10 @@ public class InMemoryWorld implements ActionActivities {
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         journal.add("apply " + command.step());
+        if (flaky.merge(command.step(), -1, Integer::sum) >= 0) {
+            throw ApplicationFailure.newFailure("the world is busy for " + command.step(), FailureTypes.PROVIDER_UNAVAILABLE);
+        }
+        flaky.remove(command.step());
         if (failing.contains(command.step())) {
             throw ApplicationFailure.newNonRetryableFailure("the world refuses " + command.step(), FailureTypes.PROVIDER_REJECTED);
         }

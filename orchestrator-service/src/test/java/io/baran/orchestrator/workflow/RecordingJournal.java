@@ -17,6 +17,7 @@ public class RecordingJournal implements ExecutionJournal {
 
     public List<String> phasesOf(String executionId) {
         return entries.stream().filter(e -> e.executionId().equals(executionId) && e.step() == null)
+                .sorted(java.util.Comparator.comparingLong(ExecutionEvent::seq))
                 .map(ExecutionEvent::phase).toList();
     }
 }

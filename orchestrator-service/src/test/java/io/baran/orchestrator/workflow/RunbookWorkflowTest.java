@@ -365,4 +365,51 @@ class RunbookWorkflowTest {
         assertEquals(List.of("plan move-www", "apply move-www", "undo move-www"), world.journal);
         assertEquals("primary", world.values.get("www"));
     }
+    @Test
+    void anExplicitFailbackUndoesOnlyWhatItNamesAndRunsItsOwnSteps() throws Exception {
+        Step announce = Step.action("announce", "dns.switch", Map.of("record", "banner", "to", "back"));
+        Failback failback = new Failback(true, "0s", "none", Failback.EXPLICIT,
+                List.of(Step.undoOf(set("move-www", "www", "standby")), announce));
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), failback, "none");
+        ExecutionProgress p = stub("explicit").run(new ExecutionRequest("explicit", Mode.DRILL, rb, null, null, 1));
+
+        assertEquals("done", p.phase());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("primary", world.values.get("db"), "promote-db is not in the failback list, so it stays");
+        assertEquals("back", world.values.get("banner"));
+        assertEquals(List.of("undo move-www", "plan announce", "apply announce"), world.journal.subList(4, 7));
+    }
+
+    @Test
+    void aStepWithoutUndoIsNeitherUndoneAtFailbackNorCompensated() throws Exception {
+        world.failing.add("move-www");
+        Step promote = Step.action("promote-db", "database.promote-replica", Map.of("record", "db", "to", "primary"));
+        Runbook rb = runbook(List.of(promote, set("move-www", "www", "standby")), Failback.DEFAULT, "none");
+        ExecutionProgress p = stub("no-undo").run(new ExecutionRequest("no-undo", Mode.DRILL, rb, null, null, 1));
+
+        assertEquals("compensated", p.phase());
+        assertEquals("primary", world.values.get("db"), "a promoted replica cannot be demoted");
+        assertTrue(!world.journal.contains("undo promote-db"), world.journal.toString());
+        assertEquals(Map.of("exists", true, "value", "replica"), p.steps().get(0).replaced());
+    }
+
+    @Test
+    void aStepRetriesAsItsRunbookSays() throws Exception {
+        world.flaky.put("move-www", 2);
+        Step patient = new Step("move-www", "dns.switch", Map.of("record", "www", "to", "standby"), List.of(), null, null,
+                new io.baran.runbook.Retry(3, "1s", "2s"), null);
+        ExecutionProgress ok = stub("retry-ok").run(new ExecutionRequest("retry-ok", Mode.DRILL,
+                runbook(List.of(patient), Failback.DEFAULT, "none"), null, null, 1));
+        assertEquals("done", ok.phase());
+        assertEquals(3, world.journal.stream().filter("apply move-www"::equals).count());
+
+        world.journal.clear();
+        world.flaky.put("move-www", 2);
+        Step impatient = new Step("move-www", "dns.switch", Map.of("record", "www", "to", "standby"), List.of(), null, null,
+                new io.baran.runbook.Retry(2, "1s", "2s"), null);
+        ExecutionProgress failed = stub("retry-short").run(new ExecutionRequest("retry-short", Mode.DRILL,
+                runbook(List.of(impatient), Failback.DEFAULT, "none"), null, null, 1));
+        assertEquals("compensated", failed.phase());
+        assertEquals(2, world.journal.stream().filter("apply move-www"::equals).count());
+    }
 }

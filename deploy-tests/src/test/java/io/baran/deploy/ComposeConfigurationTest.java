@@ -1,0 +1,208 @@
+package io.baran.deploy;
+
+import io.baran.deploy.Compose.Port;
+import io.baran.deploy.Compose.Service;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The services' configuration in docker-compose.yml: every variable names a key the service reads, the services
+ * resolve it as intended (by the library Quarkus uses), ports and health checks are the services' own, and the
+ * runbooks the orchestrator is given can run on what the worker is given.
+ */
+class ComposeConfigurationTest {
+
+    private final Compose compose = Compose.read();
+
+    @Test
+    void everyVariableNamesAConfigurationKeyOfItsService() {
+        List<String> problems = new ArrayList<>();
+        for (ServiceModule module : ServiceModule.ALL) {
+            Map<String, String> env = compose.service(module.module()).environment();
+            ConfigKeys keys = ConfigKeys.of(module, env);
+            env.keySet()
+                    .forEach(variable -> keys.problem(variable).ifPresent(p -> problems.add(module + ": " + p)));
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void eachServiceReadsEveryVariableAsTheValueGiven() {
+        List<String> problems = new ArrayList<>();
+        for (ServiceModule module : ServiceModule.ALL) {
+            Map<String, String> env = compose.service(module.module()).environment();
+            ConfigKeys keys = ConfigKeys.of(module, env);
+            EffectiveConfig config = EffectiveConfig.of(module, env, sandboxConfigFile(module));
+            env.forEach((variable, value) -> keys.property(variable).ifPresent(property -> {
+                String read = config.value(property).orElse(null);
+                if (!value.equals(read)) {
+                    problems.add(module + ": " + variable + "=" + value + " but the service reads " + property + "=" + read);
+                }
+            }));
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void theWorkerHasTheDemoProviderOnMoto() {
+        EffectiveConfig worker = EffectiveConfig.of(ServiceModule.WORKER, compose.service("replication-worker").environment(), null);
+        Map<?, ?> providers = (Map<?, ?>) worker.mapped("baran.providers");
+        assertTrue(providers.containsKey("aws-local"), "providers the worker sees: " + providers.keySet());
+        assertEquals("http://moto:5000", worker.value("baran.providers.aws-local.endpoint").orElseThrow());
+        assertEquals("aws", worker.value("baran.providers.aws-local.type").orElseThrow());
+        assertTrue(compose.services().containsKey("moto"), "moto is a service");
+    }
+
+    @Test
+    void theUpperCaseFormCannotSpellADashedMapKeySoTheComposeFileDoesNotUseIt() {
+        EffectiveConfig upper = EffectiveConfig.of(ServiceModule.WORKER, Map.of(
+                "BARAN_PROVIDERS__AWS_LOCAL__TYPE", "aws", "BARAN_PROVIDERS__AWS_LOCAL__ENDPOINT", "http://moto:5000"), null);
+        assertEquals(Set.of("aws.local"), ((Map<?, ?>) upper.mapped("baran.providers")).keySet(),
+                "SmallRye Config reads BARAN_PROVIDERS__AWS_LOCAL__TYPE as provider \"aws.local\"");
+        assertTrue(ConfigKeys.of(ServiceModule.WORKER, "prod").problem("BARAN_PROVIDERS__AWS_LOCAL__TYPE").isPresent(),
+                "the key check refuses that form");
+    }
+
+    @Test
+    void withTheSandboxTheDetectorProbesTheDemoPrimaryAndWithoutItNothing() {
+        Map<String, String> env = compose.service("detector-service").environment();
+        EffectiveConfig sandbox = EffectiveConfig.of(ServiceModule.DETECTOR, env, sandboxConfigFile(ServiceModule.DETECTOR));
+        Map<?, ?> targets = (Map<?, ?>) sandbox.mapped("baran.detector.targets");
+        assertEquals(Set.of("demo-primary"), targets.keySet());
+        assertEquals("http://demo-primary:8091/healthz", sandbox.value("baran.detector.targets.demo-primary.url").orElseThrow());
+        assertEquals("local/demo/web", sandbox.value("baran.detector.targets.demo-primary.scope").orElseThrow());
+        Map<?, ?> none = (Map<?, ?>) EffectiveConfig.of(ServiceModule.DETECTOR, env, null).mapped("baran.detector.targets");
+        assertEquals(Set.of(), none.keySet(), "without the sandbox the detector has no target");
+        // The file reaches the detector only through the volume the one-shots write.
+        Service copy = compose.service("demo-detector-config");
+        assertTrue(copy.script().contains("/config/application.properties"), copy.script());
+        assertTrue(copy.volumes().contains(Map.entry("detector-config", "/config")), copy.volumes().toString());
+        assertTrue(compose.service("detector-service").volumes().contains(Map.entry("detector-config", "/deployments/config")),
+                "the detector reads $PWD/config/application.properties from the volume (WORKDIR /deployments)");
+    }
+
+    @Test
+    void theDemoTargetsConfigurationIsTheLocalStacksWithTheContainersAddresses() {
+        String script = Repo.read("bin/local-stack");
+        Map<String, Integer> ports = ComposeTopologyTest.localStackPorts(script);
+        Matcher flags = Pattern.compile("\"?-D(baran\\.detector\\.targets\\.[^=\\s\"]+)=([^\\s\")]+)").matcher(script);
+        String file = compose.configContent("demo-detector-targets");
+        int count = 0;
+        while (flags.find()) {
+            count++;
+            String expected = flags.group(2).replace("$HOST:$DEMO_PRIMARY_PORT", "demo-primary:" + ports.get("DEMO_PRIMARY_PORT"));
+            assertTrue(file.contains(flags.group(1) + "=" + expected), "the demo config lacks " + flags.group(1) + "=" + expected + ":\n" + file);
+        }
+        assertTrue(count >= 2, "found the local stack's detector flags");
+    }
+
+    @Test
+    void portsAndHealthChecksAreTheServicesOwn() {
+        List<String> problems = new ArrayList<>();
+        for (ServiceModule module : ServiceModule.ALL) {
+            int port = module.httpPort();
+            Service service = compose.service(module.module());
+            String configured = service.environment().get("QUARKUS_HTTP_PORT");
+            if (configured != null && Integer.parseInt(configured) != port) {
+                problems.add(module + ": QUARKUS_HTTP_PORT " + configured + " is not its port " + port);
+            }
+            if (service.ports().stream().map(Port::target).noneMatch(p -> p == port)) {
+                problems.add(module + ": port " + port + " is not published (" + service.ports() + ")");
+            }
+            String health = service.healthcheckCommand().orElse("");
+            if (!health.matches(".*http://127\\.0\\.0\\.1:" + port + "/q/health/(ready|live)\\b.*")) {
+                problems.add(module + ": the health check does not ask /q/health/ready or /live on " + port + ": " + health);
+            }
+            String dockerfile = Repo.read(module.module() + "/src/main/docker/Dockerfile.jvm");
+            if (!dockerfile.contains("EXPOSE " + port)) {
+                problems.add(module + ": its Dockerfile does not EXPOSE " + port);
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void servicesReachKafkaAndTemporalWhereTheyListen() {
+        String advertised = compose.service("kafka").environment().get("KAFKA_ADVERTISED_LISTENERS");
+        for (ServiceModule module : List.of(ServiceModule.ORCHESTRATOR, ServiceModule.DETECTOR)) {
+            String bootstrap = compose.service(module.module()).environment().get("KAFKA_BOOTSTRAP_SERVERS");
+            assertTrue(bootstrap != null && advertised.contains("://" + bootstrap), module + " uses Kafka at " + bootstrap
+                    + ", which is not one of the advertised listeners " + advertised);
+        }
+        for (ServiceModule module : List.of(ServiceModule.ORCHESTRATOR, ServiceModule.WORKER)) {
+            assertEquals("temporal:7233", compose.service(module.module()).environment().get("BARAN_TEMPORAL_TARGET"), module.module());
+        }
+        assertTrue(compose.service("temporal").ports().stream().anyMatch(p -> p.target() == 7233), "Temporal's frontend is on 7233");
+    }
+
+    @Test
+    void everyProviderTheRunbooksNameIsConfiguredInTheWorker() throws Exception {
+        Service orchestrator = compose.service("orchestrator-service");
+        String runbooksDir = orchestrator.environment().get("BARAN_RUNBOOKS_DIR");
+        String source = orchestrator.volumes().stream().filter(v -> v.getValue().equals(runbooksDir)).map(Map.Entry::getKey)
+                .findFirst().orElseThrow(() -> new AssertionError("nothing is mounted at " + runbooksDir));
+        Set<String> named = new LinkedHashSet<>();
+        try (Stream<Path> files = Files.list(Repo.root().resolve(source))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                collect(Yamls.load(Files.readString(file)), "provider", named);
+            }
+        }
+        assertTrue(!named.isEmpty(), "the runbooks name providers");
+        EffectiveConfig worker = EffectiveConfig.of(ServiceModule.WORKER, compose.service("replication-worker").environment(), null);
+        Set<?> configured = ((Map<?, ?>) worker.mapped("baran.providers")).keySet();
+        assertTrue(configured.containsAll(named), "runbooks name " + named + ", the worker has " + configured);
+    }
+
+    @Test
+    void aHealthCheckOfTheLoopbackInARunbookReachesAServiceInTheWorkersNetwork() throws Exception {
+        Set<String> urls = new LinkedHashSet<>();
+        try (Stream<Path> files = Files.list(Repo.root().resolve("runbooks"))) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                collect(Yamls.load(Files.readString(file)), "url", urls);
+            }
+        }
+        for (String url : urls) {
+            URI uri = URI.create(url);
+            if (!List.of("127.0.0.1", "localhost").contains(uri.getHost())) {
+                continue;
+            }
+            boolean served = compose.services().values().stream()
+                    .filter(s -> "service:replication-worker".equals(s.raw().get("network_mode")))
+                    .anyMatch(s -> s.script().contains("--port, " + uri.getPort()) || s.script().contains("--port " + uri.getPort()));
+            assertTrue(served, url + " is checked from the worker's container: a service sharing its network must listen on " + uri.getPort());
+        }
+    }
+
+    /** Every value of the key anywhere in the YAML tree. */
+    private static void collect(Object node, String key, Set<String> into) {
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                if (key.equals(k) && v != null) {
+                    into.add(String.valueOf(v));
+                }
+                collect(v, key, into);
+            });
+        } else if (node instanceof List<?> list) {
+            list.forEach(item -> collect(item, key, into));
+        }
+    }
+
+    /** The extra properties file the sandbox gives a service, or null. */
+    private String sandboxConfigFile(ServiceModule module) {
+        return module == ServiceModule.DETECTOR ? compose.configContent("demo-detector-targets") : null;
+    }
+}

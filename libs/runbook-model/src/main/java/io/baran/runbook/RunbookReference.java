@@ -1,0 +1,255 @@
+package io.baran.runbook;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The runbook reference ({@code docs/runbook-reference.md}), generated from the {@link ActionCatalog} and
+ * the provider types, so the documentation lists exactly the actions and fields the parser accepts.
+ */
+public final class RunbookReference {
+
+    /** A complete runbook using every part of the format; the reference shows it and a test parses it. */
+    public static final String EXAMPLE = """
+            apiVersion: baran.io/v1
+            kind: Runbook
+            metadata:
+              name: storefront
+              description: Move the storefront off AWS us-east-1 when S3 or RDS there fails.
+              labels: { team: shop }
+            spec:
+              protects: storefront                 # one execution per protected service at a time
+              parameters:
+                standby: { default: shop.gcp.example.net, description: where traffic goes during an outage }
+                zone: { default: example.com }
+              trigger:
+                outage: { scope: aws/us-east-1, services: [s3, rds] }
+                approval: none                     # none | required: a person confirms before the first step
+              failover:
+                - parallel:
+                    - name: move-www
+                      action: dns.switch
+                      with: { provider: aws-main, zone: "${zone}", record: www, type: CNAME, to: "${standby}", ttl: 60 }
+                      retry: { attempts: 5, interval: 2s }
+                    - name: move-api
+                      action: dns.switch
+                      with: { provider: aws-main, zone: "${zone}", record: api, type: CNAME, to: "api.${standby}" }
+                - name: let-caches-expire
+                  action: wait
+                  with: { for: 60s }
+                - name: standby-answers
+                  action: health.check
+                  with: { url: "https://www.${zone}/healthz", expect: 200, within: 5m }
+                  timeout: 6m
+                  onFailure: hold                  # compensate (default) | hold | continue
+              failback:
+                when: { recovered: true, stableFor: 15m }
+                approval: required
+                steps:                             # or: reverse (the default)
+                  - undo: move-api
+                  - undo: move-www
+                  - name: primary-answers
+                    action: health.check
+                    with: { url: "https://www.${zone}/healthz", within: 5m }
+            """;
+
+    private RunbookReference() {
+    }
+
+    public static String markdown(ActionCatalog catalog) {
+        StringBuilder md = new StringBuilder();
+        md.append("""
+                # Runbook reference
+
+                <!-- Generated from the runbook model (io.baran.runbook.RunbookReference and the action classes);
+                     do not edit by hand. Regenerate with: bin/baran reference > docs/runbook-reference.md -->
+
+                A runbook is a YAML file that says what Baran does when a provider fails: which steps move a
+                service to its standby (`failover`), and how it comes back (`failback`). Baran checks a runbook
+                when it is loaded or `PUT` to `/api/runbooks/{name}`, and reports every error at once, each with
+                its line and column. `bin/baran lint runbooks/` runs the same checks on a folder.
+
+                Editors that understand JSON Schema (VS Code with the YAML extension, IntelliJ, Neovim with
+                yaml-language-server) complete and check runbooks from
+                [`runbooks/runbook.schema.json`](../runbooks/runbook.schema.json) when the file starts with:
+
+                ```yaml
+                # yaml-language-server: $schema=runbook.schema.json
+                ```
+
+                ## Example
+
+                ```yaml
+                """);
+        md.append(EXAMPLE);
+        md.append("""
+                ```
+
+                ## Document
+
+                | field | required | meaning |
+                | --- | --- | --- |
+                | `apiVersion` | yes | `baran.io/v1` |
+                | `kind` | yes | `Runbook` |
+                | `metadata.name` | yes | the runbook's name, unique; lower-case letters, digits and `-`, at most 63 |
+                | `metadata.description` | no | what it does, for people |
+                | `metadata.labels` | no | free-form `key: value` pairs |
+                | `spec.protects` | yes | the protected service (a name); one execution per protected service at a time |
+                | `spec.parameters` | no | named values used in `with:` blocks, see [Parameters](#parameters) |
+                | `spec.trigger.outage.scope` | no | the outage scope that starts the failover, e.g. `aws/us-east-1`; without a trigger the runbook runs only as a drill |
+                | `spec.trigger.outage.services` | no | services within the scope (`scope/service`); none means any |
+                | `spec.trigger.approval` | no | `none` (default) or `required`: a person approves before the first step |
+                | `spec.failover` | yes | the steps, in order, see [Steps](#steps) |
+                | `spec.failback.when.recovered` | no | wait for the detector's `outage.recovered` (default `true`) |
+                | `spec.failback.when.stableFor` | no | how long the scope must stay healthy after recovery (default `0s`) |
+                | `spec.failback.approval` | no | `required` (default) or `none` |
+                | `spec.failback.steps` | no | `reverse` (default) or a list of steps, see [Failback](#failback) |
+
+                **Durations** are a number and a unit, `ms`, `s`, `m`, `h` or `d`, and can be combined: `500ms`,
+                `30s`, `5m`, `24h`, `1h30m`.
+
+                ## Parameters
+
+                ```yaml
+                spec:
+                  parameters:
+                    standby: { default: shop.gcp.example.net, description: where traffic goes }
+                    ttl: { default: 60 }
+                ```
+
+                Every parameter has a `default`: a text, whole number, boolean or list of texts. A `with:` value
+                that is exactly `${name}` takes the parameter's value with its type (`ttl: ${ttl}` is the number
+                60); a reference inside a longer text is replaced by the value's text
+                (`url: "https://www.${zone}/healthz"`). `$${` writes a literal `${`. References work in `with:`
+                blocks only. A reference to a parameter that is not declared is an error. Quote a value that
+                starts with `${` in flow style (`{ to: "${standby}" }`), as YAML requires for `{`.
+
+                ## Steps
+
+                A step runs an action:
+
+                | field | required | meaning |
+                | --- | --- | --- |
+                | `name` | yes | unique among all steps of the runbook |
+                | `action` | yes | one of the [actions](#actions) |
+                | `with` | per action | the action's settings |
+                | `timeout` | no | how long one try may take (a duration); default: the action's own |
+                | `retry` | no | `retry: 3` (tries in all) or `retry: { attempts: 3, interval: 1s, maxInterval: 30s }`; the wait doubles after each try |
+                | `onFailure` | no | `compensate` (default): undo the steps before it, last first; `hold`: wait for a person's approval, then go on; `continue`: go on |
+
+                `parallel:` groups at least two steps that run together; the group ends when all of them have.
+                Groups do not nest and take only an optional `name`.
+
+                ## Failback
+
+                `steps: reverse` (the default) undoes every failover step that changed something, last first,
+                each restoring exactly what it replaced. A runbook with a step that cannot be undone (see the
+                actions) must list its failback steps instead:
+
+                ```yaml
+                failback:
+                  steps:
+                    - undo: move-www            # undo one failover step, exactly
+                    - name: primary-answers     # any action step, or a parallel group
+                      action: health.check
+                      with: { url: "https://www.example.com/healthz" }
+                ```
+
+                Failover steps the list does not undo stay as they are. `undo:` must name a failover step whose
+                action changes something and can be undone, at most once.
+
+                ## Actions
+
+                """);
+        for (ActionType type : catalog.types()) {
+            action(md, type.spec());
+        }
+        md.append("""
+                ## Providers
+
+                A step names a provider by the name it has in the configuration, never a credential:
+                `baran.providers."<name>".type=<type>` in the replication-worker (which holds the credentials, from
+                its environment) and in the orchestrator (which checks runbooks against it). A provider may be
+                narrowed to some of its type's capabilities with `baran.providers."<name>".capabilities=dns,cdn`.
+                A runbook naming an unknown provider, or a provider that lacks the capability an action needs,
+                is refused when it is loaded. Which capabilities the replication-worker of this version has built
+                for each type, it says at start and in its README.
+
+                """);
+        md.append("| type | what it is | ");
+        md.append(java.util.Arrays.stream(Capability.values()).map(Capability::id).collect(Collectors.joining(" | ")));
+        md.append(" |\n| --- | --- |").append(" --- |".repeat(Capability.values().length)).append('\n');
+        for (ProviderTypes.Type type : ProviderTypes.all()) {
+            md.append("| `").append(type.name()).append("` | ").append(type.doc()).append(" |");
+            for (Capability c : Capability.values()) {
+                md.append(' ').append(type.services().getOrDefault(c, "—")).append(" |");
+            }
+            md.append('\n');
+        }
+        md.append("""
+
+                ## Errors
+
+                Every error of a runbook is reported in one pass, as `file:line:column path: message`:
+
+                ```
+                runbooks/storefront.yaml:14:9 spec.failover[2].with.ttl: "24hours" is not a duration (use 24h)
+                ```
+
+                Checked: YAML syntax; unknown fields (with a "did you mean"); wrong types; missing required
+                fields; unknown actions and actions not implemented yet; unknown providers and providers without
+                the capability an action needs; duplicate step names; `parallel` with fewer than two steps or
+                nested; references to undeclared parameters; a failback that would have to undo a step that has
+                no undo, or that undoes a step that changes nothing. Over the REST API the same messages come as
+                RFC 9457 problem details (422).
+                """);
+        return md.toString();
+    }
+
+    private static void action(StringBuilder md, ActionSpec spec) {
+        md.append("### `").append(spec.name()).append("`\n\n");
+        md.append(spec.summary()).append("\n\n");
+        if (!spec.implemented()) {
+            md.append("**Not implemented yet**: part of the format; a runbook using it is refused.\n\n");
+        }
+        List<String> facts = new java.util.ArrayList<>();
+        if (spec.capability() != null) {
+            facts.add("needs a provider with `" + spec.capability().id() + "`");
+        }
+        if (!spec.changes()) {
+            facts.add("changes nothing");
+        } else if (spec.undoable()) {
+            facts.add("changes something; failback and compensation undo it exactly");
+        } else {
+            facts.add("changes something that cannot be undone (" + spec.noUndo() + "): list failback steps explicitly");
+        }
+        if (spec.changes() || spec.capability() != null) {
+            String sentence = String.join("; ", facts);
+            md.append(Character.toUpperCase(sentence.charAt(0))).append(sentence.substring(1)).append(".\n\n");
+        }
+        if (spec.fields().isEmpty()) {
+            md.append("No `with:` fields.\n\n");
+            return;
+        }
+        md.append("| `with:` field | type | required | meaning |\n| --- | --- | --- | --- |\n");
+        for (ActionSpec.Field field : spec.fields().values()) {
+            md.append("| `").append(field.name()).append("` | ").append(typeName(field, spec)).append(" | ")
+                    .append(field.required() ? "yes" : "no").append(" | ").append(field.doc()).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    private static String typeName(ActionSpec.Field field, ActionSpec spec) {
+        if (!field.allowed().isEmpty()) {
+            return "one of " + field.allowed().stream().map(a -> "`" + a + "`").collect(Collectors.joining(", "));
+        }
+        return switch (field.type()) {
+            case STRING -> "text";
+            case INT -> field.min() != null ? "whole number, " + field.min() + " to " + field.max() : "whole number";
+            case BOOL -> "`true` or `false`";
+            case DURATION -> "duration";
+            case STRING_OR_LIST -> "text, or list of texts";
+            case PROVIDER -> "provider name (`" + spec.capability().id() + "`)";
+        };
+    }
+}

@@ -1,0 +1,18 @@
+package io.baran.runbook.action;
+
+import io.baran.runbook.ActionSpec;
+import io.baran.runbook.ActionType;
+
+import static io.baran.runbook.ActionSpec.Type.DURATION;
+import static io.baran.runbook.ActionSpec.Type.STRING;
+
+/** {@code approval}: holds the runbook until a person approves (POST /api/executions/{id}/approve). */
+public final class Approval extends ActionType {
+
+    public Approval() {
+        super(ActionSpec.builder("approval", "Waits for a person to approve; changes nothing.")
+                .optional("message", STRING, "what the person is asked to confirm")
+                .optional("timeout", DURATION, "how long to wait for the decision; the step fails after it")
+                .build());
+    }
+}

@@ -1,0 +1,22 @@
+package io.baran.runbook.action;
+
+import io.baran.runbook.ActionSpec;
+import io.baran.runbook.ActionType;
+import io.baran.runbook.Capability;
+
+import static io.baran.runbook.ActionSpec.Type.STRING;
+
+/**
+ * {@code database.promote-replica}: makes a read replica the primary. There is no undo: a promoted
+ * replica no longer follows its old primary, so failback of a runbook that promotes lists its steps.
+ */
+public final class DatabasePromoteReplica extends ActionType {
+
+    public DatabasePromoteReplica() {
+        super(ActionSpec.builder("database.promote-replica", "Promotes a read replica to primary.")
+                .provider("provider", Capability.DATABASE_REPLICA, "a database provider configured in the replication-worker")
+                .required("instance", STRING, "the replica to promote")
+                .changesWithoutUndo("a promoted replica cannot become a replica again")
+                .notImplementedYet().build());
+    }
+}

@@ -1,0 +1,46 @@
+package io.baran.runbook.action;
+
+import io.baran.runbook.ActionSpec;
+import io.baran.runbook.ActionType;
+import io.baran.runbook.Durations;
+import io.baran.runbook.WithBlock;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Map;
+
+import static io.baran.runbook.ActionSpec.Type.DURATION;
+import static io.baran.runbook.ActionSpec.Type.STRING;
+
+/** {@code health.check}: waits until a URL answers with the expected status; changes nothing. */
+public final class HealthCheck extends ActionType {
+
+    public HealthCheck() {
+        super(ActionSpec.builder("health.check", "Waits until a URL answers with the expected status; changes nothing.")
+                .required("url", STRING, "the URL to call (http or https)")
+                .number("expect", false, 100, 599, "the expected HTTP status (default 200)")
+                .optional("within", DURATION, "how long to keep trying (default 1m)")
+                .optional("interval", DURATION, "time between tries (default 1s)")
+                .build());
+    }
+
+    @Override
+    protected void check(Map<String, Object> values, WithBlock with) {
+        if (values.get("url") instanceof String url && !isHttpUrl(url)) {
+            with.error("url", "\"" + url + "\" is not an http or https URL (e.g. https://www.example.com/healthz)");
+        }
+        if (values.get("within") instanceof String within && values.get("interval") instanceof String interval
+                && Durations.parse(interval).compareTo(Durations.parse(within)) > 0) {
+            with.error("interval", interval + " is longer than within (" + within + "), so the check would try only once");
+        }
+    }
+
+    private static boolean isHttpUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+}

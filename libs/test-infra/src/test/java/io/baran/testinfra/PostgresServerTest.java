@@ -1,0 +1,42 @@
+package io.baran.testinfra;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PostgresServerTest {
+
+    @Test
+    void aFreshServerTakesThePasswordOverTcpAndIsGoneAfterClose() throws Exception {
+        Path socketDir;
+        int port;
+        try (PostgresServer server = PostgresServer.start(WorkDirs.create("postgres-test"))) {
+            socketDir = server.socketDir();
+            port = server.port();
+            assertTrue(server.jdbcUrl().startsWith("jdbc:postgresql://127.0.0.1:"));
+            assertEquals("baran|baran", psql(port, PostgresServer.PASSWORD, "select current_user || '|' || current_database()"));
+            assertEquals("", psql(port, "wrong", "select 1"), "a wrong password was accepted");
+        }
+        assertFalse(LocalProcess.portOpen(port), "PostgreSQL still listens after close");
+        assertFalse(Files.exists(socketDir), "the cluster's folder is left behind");
+    }
+
+    /** The query's single value, or "" when psql fails. */
+    private static String psql(int port, String password, String query) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(List.of(PostgresServer.binaries().resolve("psql").toString(), "-h", "127.0.0.1",
+                "-p", String.valueOf(port), "-U", PostgresServer.USER, "-d", PostgresServer.DATABASE, "-qtAc", query));
+        pb.environment().put("PGPASSWORD", password);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        String out = new String(p.getInputStream().readAllBytes()).trim();
+        return p.exitValue() == 0 ? out : "";
+    }
+}

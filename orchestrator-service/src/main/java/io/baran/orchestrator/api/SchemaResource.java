@@ -1,0 +1,27 @@
+package io.baran.orchestrator.api;
+
+import io.baran.runbook.ActionCatalog;
+import io.baran.runbook.RunbookSchema;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The runbooks' JSON Schema, as published in runbooks/runbook.schema.json, so an editor can point at the
+ * running service: {@code # yaml-language-server: $schema=http://127.0.0.1:8080/api/schemas/runbook.json}.
+ */
+@Path("/api/schemas/runbook.json")
+@Tag(name = "Runbooks")
+public class SchemaResource {
+
+    private static final String SCHEMA = RunbookSchema.text(ActionCatalog.standard());
+
+    @GET
+    @Produces("application/schema+json")
+    @Operation(summary = "The JSON Schema of runbooks (draft-07), generated from the runbook model")
+    public String schema() {
+        return SCHEMA;
+    }
+}

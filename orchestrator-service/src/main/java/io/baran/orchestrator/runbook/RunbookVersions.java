@@ -1,0 +1,222 @@
+package io.baran.orchestrator.runbook;
+
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runbook versions in PostgreSQL. Every accepted change is a new immutable version (number, sha256 of the
+ * text, author, time); the same text again is no new version. Versions of one runbook are numbered under a
+ * per-name lock, so two orchestrators saving at once still count 1, 2, 3. Also records which version each
+ * execution ran.
+ */
+@ApplicationScoped
+public class RunbookVersions {
+
+    private static final Logger LOG = Logger.getLogger(RunbookVersions.class);
+
+    /** One stored version. */
+    public record Version(String name, int number, String sha256, String author, String source, Instant createdAt, String content) {
+        static Version of(RunbookVersionEntity e) {
+            return new Version(e.runbookName, e.number, e.sha256.trim(), e.author, e.source, e.createdAt, e.content);
+        }
+    }
+
+    /** What saving did. */
+    public enum Outcome {
+        /** The runbook did not exist (or was deleted): this is its first version (since). */
+        CREATED,
+        /** A new version of an existing runbook. */
+        NEW_VERSION,
+        /** The text is the latest version's: nothing stored. */
+        UNCHANGED
+    }
+
+    public record Saved(Version version, Outcome outcome) {
+    }
+
+    /** An execution and the version it ran. */
+    public record Execution(String executionId, String runbook, int version, Instant startedAt, Instant finishedAt) {
+        static Execution of(RunbookExecutionEntity e) {
+            return new Execution(e.executionId, e.runbookName, e.runbookVersion, e.startedAt, e.finishedAt);
+        }
+    }
+
+    /** Stores the text as the runbook's next version, unless it is the latest already. */
+    @Transactional
+    public Saved save(String name, String sha256, String content, String author, String source) {
+        lock(name);
+        RunbookEntity runbook = RunbookEntity.findById(name);
+        if (runbook == null) {
+            runbook = new RunbookEntity();
+            runbook.name = name;
+            runbook.createdAt = now();
+            runbook.latestVersion = 0;
+            runbook.persist();
+        } else if (runbook.deletedAt == null) {
+            RunbookVersionEntity latest = find(name, runbook.latestVersion);
+            if (latest != null && latest.sha256.trim().equals(sha256)) {
+                return new Saved(Version.of(latest), Outcome.UNCHANGED);
+            }
+        }
+        boolean fresh = runbook.latestVersion == 0 || runbook.deletedAt != null;
+        RunbookVersionEntity version = new RunbookVersionEntity();
+        version.runbookName = name;
+        version.number = runbook.latestVersion + 1;
+        version.sha256 = sha256;
+        version.content = content;
+        version.author = author;
+        version.source = source;
+        version.createdAt = now();
+        version.persist();
+        runbook.latestVersion = version.number;
+        runbook.deletedAt = null;
+        return new Saved(Version.of(version), fresh ? Outcome.CREATED : Outcome.NEW_VERSION);
+    }
+
+    /**
+     * A runbook file read at start: a new version only when the file changed since it was last stored. So an
+     * unchanged file adds nothing on a restart, does not undo versions saved over the API since, and does not
+     * bring back a runbook deleted over the API.
+     */
+    @Transactional
+    public Saved importFile(String name, String sha256, String content, String source) {
+        lock(name);
+        RunbookVersionEntity lastFromFile = RunbookVersionEntity.<RunbookVersionEntity>find(
+                "runbookName = ?1 and source = ?2 order by number desc", name, source).firstResult();
+        if (lastFromFile != null && lastFromFile.sha256.trim().equals(sha256)) {
+            return new Saved(Version.of(lastFromFile), Outcome.UNCHANGED);
+        }
+        return save(name, sha256, content, "file", source);
+    }
+
+    /** The latest version of a runbook that is not deleted. */
+    @Transactional
+    public Optional<Version> latest(String name) {
+        RunbookEntity runbook = RunbookEntity.findById(name);
+        if (runbook == null || runbook.deletedAt != null) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(find(name, runbook.latestVersion)).map(Version::of);
+    }
+
+    /** A version of a runbook that is not deleted. */
+    @Transactional
+    public Optional<Version> version(String name, int number) {
+        if (!exists(name)) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(find(name, number)).map(Version::of);
+    }
+
+    /** Every version of a runbook that is not deleted, oldest first; empty when there is no such runbook. */
+    @Transactional
+    public List<Version> versions(String name) {
+        if (!exists(name)) {
+            return List.of();
+        }
+        return RunbookVersionEntity.<RunbookVersionEntity>list("runbookName = ?1 order by number", name).stream()
+                .map(Version::of).toList();
+    }
+
+    /** The latest version of every runbook that is not deleted, by name. */
+    @Transactional
+    public List<Version> latestOfAll() {
+        return Panache.getEntityManager().createQuery("select v from RunbookVersionEntity v, RunbookEntity r "
+                        + "where v.runbookName = r.name and v.number = r.latestVersion and r.deletedAt is null order by r.name",
+                RunbookVersionEntity.class).getResultList().stream().map(Version::of).toList();
+    }
+
+    @Transactional
+    public boolean exists(String name) {
+        RunbookEntity runbook = RunbookEntity.findById(name);
+        return runbook != null && runbook.deletedAt == null;
+    }
+
+    /** Stops serving the runbook; its versions and executions stay. */
+    @Transactional
+    public boolean delete(String name) {
+        lock(name);
+        RunbookEntity runbook = RunbookEntity.findById(name);
+        if (runbook == null || runbook.deletedAt != null) {
+            return false;
+        }
+        runbook.deletedAt = now();
+        return true;
+    }
+
+    /**
+     * Records that an execution runs this version of the runbook. A failover must never wait on this record, so
+     * a failure is logged, not thrown: the version also travels in the execution's own input.
+     *
+     * @return true when the record is stored (or was already)
+     */
+    public boolean recordExecution(String executionId, String runbookName, int version) {
+        if (version <= 0) {
+            LOG.warnf("execution %s of runbook %s runs a version that is not stored; not recorded", executionId, runbookName);
+            return false;
+        }
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                if (RunbookExecutionEntity.findById(executionId) != null) {
+                    return true;
+                }
+                RunbookExecutionEntity execution = new RunbookExecutionEntity();
+                execution.executionId = executionId;
+                execution.runbookName = runbookName;
+                execution.runbookVersion = version;
+                execution.startedAt = now();
+                execution.persist();
+                return true;
+            });
+        } catch (RuntimeException e) {
+            LOG.errorf("could not record that execution %s runs version %d of runbook %s: %s", executionId, version, runbookName,
+                    e.getMessage());
+            return false;
+        }
+    }
+
+    /** The executions of a runbook, newest first. */
+    @Transactional
+    public List<Execution> executions(String name) {
+        return RunbookExecutionEntity.<RunbookExecutionEntity>list("runbookName = ?1 order by startedAt desc", name).stream()
+                .map(Execution::of).toList();
+    }
+
+    /** The executions of a runbook not yet known to be finished. */
+    @Transactional
+    public List<String> unfinished(String name) {
+        return RunbookExecutionEntity.<RunbookExecutionEntity>list("runbookName = ?1 and finishedAt is null", name).stream()
+                .map(e -> e.executionId).toList();
+    }
+
+    @Transactional
+    public void finished(String executionId) {
+        RunbookExecutionEntity execution = RunbookExecutionEntity.findById(executionId);
+        if (execution != null && execution.finishedAt == null) {
+            execution.finishedAt = now();
+        }
+    }
+
+    private static RunbookVersionEntity find(String name, int number) {
+        return RunbookVersionEntity.<RunbookVersionEntity>find("runbookName = ?1 and number = ?2", name, number).firstResult();
+    }
+
+    /** Serialises saves of one runbook across orchestrators until the transaction ends. */
+    private static void lock(String name) {
+        Panache.getEntityManager().createNativeQuery("select cast(pg_advisory_xact_lock(hashtext(:name)) as text)")
+                .setParameter("name", name).getSingleResult();
+    }
+
+    /** Microseconds, as PostgreSQL stores them, so a value reads back as it was written. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+}

@@ -1,0 +1,76 @@
+package io.baran.orchestrator.runbook;
+
+import io.baran.workflow.SearchAttributes;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Which executions of a runbook still run, as Temporal says: those recorded in the database (asked one by
+ * one, so one started a moment ago counts), and those Temporal's visibility lists by the runbook's search
+ * attribute (so executions recorded nowhere here count too).
+ */
+@ApplicationScoped
+public class RunningExecutions {
+
+    private static final Logger LOG = Logger.getLogger(RunningExecutions.class);
+
+    @Inject
+    WorkflowClient client;
+
+    @Inject
+    RunbookVersions versions;
+
+    /**
+     * @throws StatusRuntimeException when Temporal cannot be asked
+     */
+    public List<String> of(String runbook) {
+        Set<String> running = new LinkedHashSet<>();
+        for (String id : versions.unfinished(runbook)) {
+            if (isRunning(id)) {
+                running.add(id);
+            } else {
+                versions.finished(id);
+            }
+        }
+        try {
+            client.listExecutions(SearchAttributes.RUNBOOK.getName() + " = '" + runbook + "' AND ExecutionStatus = 'Running'")
+                    .map(WorkflowExecutionMetadata::getExecution)
+                    .forEach(e -> running.add(e.getWorkflowId()));
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+                throw e;
+            }
+            // The search attribute is not registered on this Temporal cluster: the recorded executions must do.
+            LOG.debugf("cannot list executions by %s: %s", SearchAttributes.RUNBOOK.getName(), e.getMessage());
+        }
+        return List.copyOf(running);
+    }
+
+    private boolean isRunning(String executionId) {
+        try {
+            WorkflowExecutionStatus status = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
+                    DescribeWorkflowExecutionRequest.newBuilder()
+                            .setNamespace(client.getOptions().getNamespace())
+                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
+                            .build()).getWorkflowExecutionInfo().getStatus();
+            return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return false; // never started, or gone from Temporal's retention
+            }
+            throw e;
+        }
+    }
+}
