@@ -105,8 +105,8 @@ class RunbookParserTest {
 
     @Test
     void anActionNotBuiltYetIsRefusedAtLoadNotAtOutage() {
-        String yaml = VALID.replace("action: wait", "action: cdn.extend-ttl")
-                .replace("{ for: 1s }", "{ provider: aws-main, distribution: E2EXAMPLE, ttl: 24h }");
+        String yaml = VALID.replace("action: wait", "action: notify")
+                .replace("{ for: 1s }", "{ channel: ops, message: failing over }");
         var errors = parser.validate("r.yaml", yaml);
         assertEquals(1, errors.size(), errors.toString());
         assertTrue(errors.get(0).message().contains("not implemented yet"), errors.toString());

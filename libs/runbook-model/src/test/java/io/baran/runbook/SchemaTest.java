@@ -38,6 +38,7 @@ class SchemaTest {
             "parameter-list-in-text", "parameter-wrong-type",   // references are texts to the schema
             "unknown-provider", "provider-lacks-capability",    // the provider list is configuration
             "failback-undo-of-check", "failback-undo-unknown-step", "failback-undo-twice", // undo targets are other steps
+            "failback-reverse-cannot-undo", "failback-undo-no-undo", // whether an action has an undo
             "retry-max-below-interval", "timeout-zero", "health-check-interval-longer-than-within", // compare values
             "dns-cname-two-values", "dns-a-not-an-address", "health-check-bad-url");            // checks of one action
 

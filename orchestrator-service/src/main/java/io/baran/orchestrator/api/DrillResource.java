@@ -36,8 +36,10 @@ public class DrillResource {
      * @param runbook the runbook's name
      * @param mode    {@code drill} (default) or {@code plan}
      * @param hold    how long to stay failed over, e.g. {@code 30s}; the configured default when absent
+     * @param scope   the outage to plan or drill for, e.g. {@code aws/us-east-1}: steps whose provider's
+     *                control plane lives there are flagged
      */
-    public record DrillRequest(String runbook, String mode, String hold) {
+    public record DrillRequest(String runbook, String mode, String hold, String scope) {
     }
 
     @Inject
@@ -76,7 +78,7 @@ public class DrillResource {
             }
         }
         Duration chosenHold = hold;
-        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, runbook.version()));
+        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, runbook.version(), request.scope()));
         if (mode == Mode.PLAN) {
             var plan = reader.awaitResult(id, PLAN_WAIT);
             if (plan.isPresent()) {

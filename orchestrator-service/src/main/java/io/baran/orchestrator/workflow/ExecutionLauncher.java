@@ -54,13 +54,18 @@ public class ExecutionLauncher {
 
     /** A drill, a plan or a failover started by a person: a fresh execution every time. */
     public String startByHand(Runbook runbook, Mode mode, Duration hold, int version) {
+        return startByHand(runbook, mode, hold, version, null);
+    }
+
+    /** @param scope the outage the drill or plan is for, or null */
+    public String startByHand(Runbook runbook, Mode mode, Duration hold, int version, String scope) {
         if (mode != Mode.PLAN) {
             running(runbook.protects()).ifPresent(id -> {
                 throw new Busy(runbook.protects(), id);
             });
         }
         String id = mode.name().toLowerCase() + "-" + runbook.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        start(id, new ExecutionRequest(id, mode, runbook, null, null, hold.toSeconds(), null, 0, version, null));
+        start(id, new ExecutionRequest(id, mode, runbook, null, scope, hold.toSeconds(), null, 0, version, null));
         LOG.infof("started %s of runbook %s as %s", mode.name().toLowerCase(), runbook.name(), id);
         return id;
     }

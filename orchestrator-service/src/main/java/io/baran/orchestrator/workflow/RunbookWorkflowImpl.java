@@ -70,6 +70,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private final List<PhaseChange> phases = new ArrayList<>();
     /** Changing steps whose apply was attempted, in the order they were registered. */
     private final List<UndoEntry> undo = new ArrayList<>();
+    /** Steps whose apply completed. A step without undo is undone only when its apply did not complete. */
+    private final java.util.Set<String> appliedSteps = new java.util.HashSet<>();
     private long startedAt;
     private long decideMillis;
     private int runs;
@@ -195,7 +197,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
             try {
                 StepPlan plan = stub(StepActivityOptions.forPlan(), step, "plan").plan(command(step));
-                update(step, plan.changes() ? "planned" : "unchanged", plan.summary(), null);
+                update(step, plan.changes() ? "planned" : "unchanged", withControlPlaneWarning(plan), null);
                 steps.put(step.name(), steps.get(step.name()).replacing(plan.changes() ? plan.observed() : Map.of()));
             } catch (ActivityFailure failure) {
                 update(step, "failed", null, describe(failure));
@@ -241,15 +243,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             StepCommand command = command(step);
             try {
                 StepPlan plan = stub(StepActivityOptions.forPlan(), step, "plan").plan(command);
-                update(step, "running", plan.summary(), null);
+                update(step, "running", withControlPlaneWarning(plan), null);
                 if (plan.changes()) {
-                    if (isUndoable(step)) {
-                        // Registered before apply: an apply that fails half-way is still undone.
-                        undo.add(new UndoEntry(command, plan));
-                    }
+                    // Registered before apply: an apply that fails half-way is still undone.
+                    undo.add(new UndoEntry(command, plan));
                     steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
                 }
                 StepOutcome outcome = stub(StepActivityOptions.forApply(step), step, "apply").apply(command, plan);
+                appliedSteps.add(step.name());
                 update(step, outcome.changed() ? "applied" : isCheck(step) ? "passed" : "unchanged", outcome.summary(), null);
             } catch (ActivityFailure failure) {
                 onStepFailure(step, failure);
@@ -368,6 +369,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         for (int i = undo.size() - 1; i >= 0; i--) {
             UndoEntry entry = undo.get(i);
             Step step = request.runbook().step(entry.command().step());
+            if (!isUndoable(step) && appliedSteps.contains(step.name())) {
+                // A promoted replica, say, cannot be demoted; an apply that failed half-way (a fence set, no
+                // promotion) still is undone below.
+                update(step, steps.get(step.name()).state(), "kept: " + step.action() + " has no undo", null);
+                continue;
+            }
             currentStep = step.name();
             update(step, "undoing", null, null);
             try {
@@ -459,6 +466,21 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private StepCommand command(Step step) {
         return new StepCommand(request.executionId(), step.name(), step.action(), step.with());
+    }
+
+    /**
+     * The plan's summary, flagged when the API the step calls is served from the failing scope (Route 53's
+     * and CloudFront's control planes live in aws/us-east-1): such a step may fail with the outage itself.
+     */
+    private String withControlPlaneWarning(StepPlan plan) {
+        Object region = plan.observed().get("controlPlaneRegion");
+        String scope = request.scope();
+        if (scope == null || !(region instanceof String controlPlane)) {
+            return plan.summary();
+        }
+        boolean inside = controlPlane.equals(scope) || controlPlane.startsWith(scope + "/") || scope.startsWith(controlPlane + "/");
+        return inside ? plan.summary() + " — WARNING: its control plane is in the failing scope " + scope
+                + "; this step may fail with the outage" : plan.summary();
     }
 
     /** A changing action that can be undone; promoting a replica, say, cannot be. */

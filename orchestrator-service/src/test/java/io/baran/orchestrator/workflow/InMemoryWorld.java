@@ -35,7 +35,11 @@ public class InMemoryWorld implements ActionActivities {
         if (to == null) {
             return new StepPlan(command.step(), command.action(), false, "checks " + key, Map.of(), Map.of());
         }
-        Map<String, Object> observed = current == null ? Map.of("exists", false) : Map.of("exists", true, "value", current);
+        Map<String, Object> observed = new java.util.HashMap<>(current == null ? Map.of("exists", false)
+                : Map.of("exists", true, "value", current));
+        if (command.with().get("controlPlane") instanceof String region) {
+            observed.put("controlPlaneRegion", region);
+        }
         return new StepPlan(command.step(), command.action(), !to.equals(current), key + ": " + current + " -> " + to,
                 observed, Map.of("value", to));
     }

@@ -390,6 +390,7 @@ class RunbookWorkflowTest {
         assertEquals("compensated", p.phase());
         assertEquals("primary", world.values.get("db"), "a promoted replica cannot be demoted");
         assertTrue(!world.journal.contains("undo promote-db"), world.journal.toString());
+        assertTrue(p.steps().get(0).summary().startsWith("kept: database.promote-replica has no undo"), p.steps().get(0).summary());
         assertEquals(Map.of("exists", true, "value", "replica"), p.steps().get(0).replaced());
     }
 
@@ -411,5 +412,28 @@ class RunbookWorkflowTest {
                 runbook(List.of(impatient), Failback.DEFAULT, "none"), null, null, 1));
         assertEquals("compensated", failed.phase());
         assertEquals(2, world.journal.stream().filter("apply move-www"::equals).count());
+    }
+    @Test
+    void aStepWithoutUndoWhoseApplyFailedIsStillUndone() throws Exception {
+        world.failing.add("promote-db");
+        Step promote = Step.action("promote-db", "database.promote-replica", Map.of("record", "db", "to", "primary"));
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), promote), Failback.DEFAULT, "none");
+        ExecutionProgress p = stub("no-undo-failed").run(new ExecutionRequest("no-undo-failed", Mode.DRILL, rb, null, null, 1));
+
+        assertEquals("compensated", p.phase());
+        // The undo of a promotion that did not happen lifts what it set up (a fence, say).
+        assertEquals(List.of("undo promote-db", "undo move-www"), world.journal.subList(4, 6));
+    }
+
+    @Test
+    void aPlanForAnOutageFlagsStepsWhoseControlPlaneIsInTheFailingScope() throws Exception {
+        Step route53 = Step.action("move-www", "dns.switch", Map.of("record", "www", "to", "standby", "controlPlane", "aws/us-east-1"));
+        Step cloudDns = Step.action("move-api", "dns.switch", Map.of("record", "api", "to", "standby", "controlPlane", "gcp/global"));
+        Runbook rb = runbook(List.of(route53, cloudDns), Failback.DEFAULT, "none");
+        ExecutionProgress p = stub("cp").run(new ExecutionRequest("cp", Mode.PLAN, rb, null, "aws/us-east-1/s3", 0));
+
+        assertTrue(p.steps().get(0).summary().contains("WARNING: its control plane is in the failing scope aws/us-east-1/s3"),
+                p.steps().get(0).summary());
+        assertTrue(!p.steps().get(1).summary().contains("WARNING"), p.steps().get(1).summary());
     }
 }

@@ -15,8 +15,8 @@ public final class CdnExtendTtl extends ActionType {
         super(ActionSpec.builder("cdn.extend-ttl", "Raises a CDN's cache TTLs so it keeps serving while the origin is down; failback restores the TTLs it replaced.")
                 .provider("provider", Capability.CDN, "a CDN provider configured in the replication-worker")
                 .required("distribution", STRING, "the distribution or endpoint")
-                .required("ttl", DURATION, "the new TTL")
-                .optional("serveStale", BOOL, "serve stale content while the origin fails")
-                .changes().notImplementedYet().build());
+                .required("ttl", DURATION, "the new TTL, in whole seconds from 1s to 365d")
+                .optional("serveStale", BOOL, "serve stale content while the origin fails (CloudFront has no such setting and refuses it)")
+                .changes().build());
     }
 }

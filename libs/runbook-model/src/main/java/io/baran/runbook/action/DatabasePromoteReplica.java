@@ -16,7 +16,10 @@ public final class DatabasePromoteReplica extends ActionType {
         super(ActionSpec.builder("database.promote-replica", "Promotes a read replica to primary.")
                 .provider("provider", Capability.DATABASE_REPLICA, "a database provider configured in the replication-worker")
                 .required("instance", STRING, "the replica to promote")
+                .oneOf("fence", false, "required (default): refuse to promote unless the old primary is fenced first, so two"
+                        + " primaries never both take writes; best-effort: fence when the provider can, promote anyway (RDS"
+                        + " cannot fence)", "required", "best-effort")
                 .changesWithoutUndo("a promoted replica cannot become a replica again")
-                .notImplementedYet().build());
+                .build());
     }
 }
