@@ -79,7 +79,7 @@ class OrchestratorIT {
                 .when().post("/api/drills")
                 .then().statusCode(404).contentType("application/problem+json")
                 .body("status", equalTo(404)).body("title", equalTo("Unknown runbook"))
-                .body("detail", containsString("no runbook named \"nope\"; known: shop"));
+                .body("detail", containsString("no runbook named \"nope\"; known: gated, shop"));
     }
 
     @Test
@@ -157,6 +157,26 @@ class OrchestratorIT {
         given().post("/api/executions/" + id + "/failback").then().statusCode(202);
         await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), "the failback");
         assertEquals("primary", WORLD.values.get("www"));
+    }
+
+    @Test
+    void anApprovalStepGoesOnOnlyWithAnApprovalForThatStep() {
+        WORLD.values.put("gate", "primary");
+        String id = given().contentType(ContentType.JSON).body("{\"runbook\":\"gated\",\"hold\":\"1s\"}")
+                .post("/api/drills").then().statusCode(202).extract().path("executionId");
+        await(() -> "awaiting-approval".equals(given().get("/api/executions/" + id).path("phase")), "the approval step");
+        given().get("/api/executions/" + id).then().body("awaiting", equalTo("approval of step go-ahead"))
+                .body("currentStep", equalTo("go-ahead"));
+        assertEquals("standby", WORLD.values.get("gate"));
+        assertTrue(!WORLD.values.containsKey("gate-api"), "the step after the approval ran before it");
+
+        given().contentType(ContentType.JSON).body("{\"step\":\"move-gate\"}").post("/api/executions/" + id + "/approve")
+                .then().statusCode(409).body("detail", containsString("waits for approval of step go-ahead"));
+        given().contentType(ContentType.JSON).body("{\"step\":\"go-ahead\"}").post("/api/executions/" + id + "/approve")
+                .then().statusCode(202);
+        await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), "the gated drill to complete");
+        given().get("/api/executions/" + id).then().body("steps.state", equalTo(List.of("undone", "approved", "undone")));
+        assertEquals("primary", WORLD.values.get("gate"));
     }
 
     @Test
@@ -238,7 +258,7 @@ class OrchestratorIT {
     @Test
     void theLoadedRunbooksAreListedAndABrokenFileIsReportedWithItsPosition() {
         given().get("/api/runbooks").then().statusCode(200)
-                .body("runbooks.name", equalTo(List.of("shop")))
+                .body("runbooks.name", equalTo(List.of("gated", "shop")))
                 .body("refused", hasItem(containsString("broken.yaml:10:94 spec.failover[0].with.ttl: must be a whole number, not the text \"soon\"")));
     }
 

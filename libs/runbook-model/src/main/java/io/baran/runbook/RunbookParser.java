@@ -258,15 +258,17 @@ public final class RunbookParser {
         }
 
         private Trigger readTrigger(Node node) {
-            var map = tree.mapping(node, "spec.trigger", List.of("outage", "approval"));
+            var map = tree.mapping(node, "spec.trigger", List.of("outage", "approval", "approvalTimeout"));
             if (map.isEmpty()) {
                 return null;
             }
             String approval = Optional.ofNullable(map.get().get("approval"))
                     .flatMap(n -> tree.oneOf(n, "spec.trigger.approval", APPROVALS)).orElse("none");
+            String approvalTimeout = Optional.ofNullable(map.get().get("approvalTimeout"))
+                    .flatMap(n -> tree.duration(n, "spec.trigger.approvalTimeout")).orElse(null);
             Node outageNode = map.get().get("outage");
             if (outageNode == null) {
-                return new Trigger(null, List.of(), approval);
+                return new Trigger(null, List.of(), approval, approvalTimeout);
             }
             var outage = tree.mapping(outageNode, "spec.trigger.outage", List.of("scope", "services"));
             if (outage.isEmpty()) {
@@ -288,7 +290,7 @@ public final class RunbookParser {
                             tree.string(items.get(i), "spec.trigger.outage.services[" + i + "]").ifPresent(services::add);
                         }
                     });
-            return new Trigger(scope, services, approval);
+            return new Trigger(scope, services, approval, approvalTimeout);
         }
 
         /**

@@ -99,6 +99,7 @@ public final class RunbookReference {
                 | `spec.trigger.outage.scope` | no | the outage scope that starts the failover, e.g. `aws/us-east-1`; without a trigger the runbook runs only as a drill |
                 | `spec.trigger.outage.services` | no | services within the scope (`scope/service`); none means any |
                 | `spec.trigger.approval` | no | `none` (default) or `required`: a person approves before the first step |
+                | `spec.trigger.approvalTimeout` | no | with `approval: required`, how long to wait for the decision; nobody deciding ends the execution without changing anything (default: the orchestrator's `baran.failover.approval-timeout`, 30m) |
                 | `spec.failover` | yes | the steps, in order, see [Steps](#steps) |
                 | `spec.failback.when.recovered` | no | wait for the detector's `outage.recovered` (default `true`) |
                 | `spec.failback.when.stableFor` | no | how long the scope must stay healthy after recovery (default `0s`) |

@@ -137,6 +137,9 @@ public final class RunbookSchema {
                 "Services within the scope (scope/service); none means any."));
         props.set("outage", outage);
         props.set("approval", approval("Whether a person confirms before the first step (default none)."));
+        props.set("approvalTimeout", described(ref("duration"), "With approval: required, how long to wait for the decision;"
+                + " nobody deciding ends the execution without changing anything (default: the orchestrator's"
+                + " baran.failover.approval-timeout)."));
         return node;
     }
 

@@ -9,7 +9,11 @@ import java.util.List;
  * @param services services within the scope; empty means any
  * @param approval {@code none} or {@code required}: whether a person confirms before the first step
  */
-public record Trigger(String scope, List<String> services, String approval) {
+public record Trigger(String scope, List<String> services, String approval, String approvalTimeout) {
+
+    public Trigger(String scope, List<String> services, String approval) {
+        this(scope, services, approval, null);
+    }
 
     public Trigger {
         services = services == null ? List.of() : List.copyOf(services);

@@ -163,4 +163,13 @@ class RunbookParserTest {
         assertTrue(Durations.tryParse("5 minutes").isEmpty());
         assertEquals("5m", Durations.suggest("5 minutes"));
     }
+    @Test
+    void theTriggerApprovalTimeoutIsReadAndChecked() {
+        String yaml = VALID.replace("outage: { scope: local/demo, services: [web] }",
+                "outage: { scope: local/demo, services: [web] }\n    approval: required\n    approvalTimeout: 20m");
+        assertEquals("20m", parser.parse("r.yaml", yaml).trigger().approvalTimeout());
+        var errors = parser.validate("r.yaml", yaml.replace("approvalTimeout: 20m", "approvalTimeout: soon"));
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("spec.trigger.approvalTimeout", errors.get(0).path());
+    }
 }

@@ -69,17 +69,41 @@ public class ExecutionResource {
         return Map.of("executionId", id, "events", events);
     }
 
-    /** Approves what the execution waits for: its first step, going on after a held step, or failback. */
+    /**
+     * Approves what the execution waits for: its first step, an approval step, going on after a held step,
+     * or failback. With {@code {"step": "<name>"}} the approval counts only if the execution waits at that
+     * step, so an approval meant for one step never lets another go ahead.
+     */
     @POST
     @Path("/{id}/approve")
-    public Response approve(@PathParam("id") String id) {
+    public Response approve(@PathParam("id") String id, String body) {
+        requireAwaitingStep(id, Decision.parse(body));
         return decide(id, "approve", w -> w.approve("api"));
+    }
+
+    /** The optional body of approve and reject: {@code {"step": "<name>"}}; no body at all is fine. */
+    public record Decision(String step) {
+
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+        static Decision parse(String body) {
+            if (body == null || body.isBlank()) {
+                return null;
+            }
+            try {
+                return JSON.readValue(body, Decision.class);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new ProblemException(400, "Bad decision", "the body must be empty or {\"step\": \"<name>\"}: "
+                        + e.getOriginalMessage());
+            }
+        }
     }
 
     /** Refuses what the execution waits for. */
     @POST
     @Path("/{id}/reject")
-    public Response reject(@PathParam("id") String id) {
+    public Response reject(@PathParam("id") String id, String body) {
+        requireAwaitingStep(id, Decision.parse(body));
         return decide(id, "reject", w -> w.reject("api"));
     }
 
@@ -107,6 +131,19 @@ public class ExecutionResource {
             throw notFound(id);
         }
         return Response.accepted(Map.of("executionId", id, "requested", what)).build();
+    }
+
+    private void requireAwaitingStep(String id, Decision decision) {
+        if (decision == null || decision.step() == null) {
+            return;
+        }
+        var execution = reader.read(id).orElseThrow(() -> notFound(id));
+        var progress = execution.progress();
+        if (progress.awaiting() == null || !decision.step().equals(progress.currentStep())) {
+            throw new ProblemException(409, "Not waiting for that step", "execution " + id + " is not waiting for a decision on step "
+                    + decision.step() + (progress.awaiting() == null ? "; it waits for nothing"
+                    : "; it waits for " + progress.awaiting()));
+        }
     }
 
     private void requireRunning(String id) {

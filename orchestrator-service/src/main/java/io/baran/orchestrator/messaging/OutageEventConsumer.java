@@ -14,6 +14,8 @@ import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import io.baran.runbook.Durations;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -63,12 +65,18 @@ public class OutageEventConsumer {
             withRetry(event, () -> {
                 if (OutageEvent.DETECTED.equals(event.type())) {
                     launcher.startForIncident(runbook, outage.incidentId(), outage.scope(),
-                            outage.since() == null ? null : outage.since().toEpochMilli(), runbook.version(), failover.approvalTimeout());
+                            outage.since() == null ? null : outage.since().toEpochMilli(), runbook.version(), approvalTimeout(runbook));
                 } else {
                     launcher.signalRecovered(runbook, outage.incidentId());
                 }
             });
         }
+    }
+
+    /** The runbook's own approval timeout, or the configured default. */
+    private Duration approvalTimeout(Runbook runbook) {
+        String own = runbook.trigger() == null ? null : runbook.trigger().approvalTimeout();
+        return own != null ? Durations.parse(own) : failover.approvalTimeout();
     }
 
     private boolean isStale(CloudEvent<OutageEvent> event) {
