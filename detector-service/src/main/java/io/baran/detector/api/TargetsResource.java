@@ -1,27 +1,226 @@
 package io.baran.detector.api;
 
-import io.baran.detector.state.HealthTracker;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baran.detector.Detector;
+import io.baran.detector.config.TargetCatalog;
+import io.baran.detector.config.TargetDefinitions;
+import io.baran.detector.config.TargetSpec;
 import io.baran.detector.state.TargetStatus;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 
-/** What each probed target looks like from this detector. */
+/**
+ * What each probed target looks like from this detector, and the targets added at run time: {@code POST} adds one
+ * (its {@code name} in the body), {@code PUT /{name}} adds or replaces one, {@code DELETE /{name}} removes one. The
+ * body takes the fields of a configured target in camel case ({@code url}, {@code scope}, {@code interval}, {@code
+ * failureThreshold}, ...). Targets of the configuration are listed but cannot be changed here (409).
+ */
 @Path("/api/targets")
 @Produces(MediaType.APPLICATION_JSON)
 public class TargetsResource {
 
-    private final HealthTracker tracker;
+    private static final Set<String> FIELDS = Set.of("url", "scope", "interval", "timeout", "failureThreshold",
+            "successThreshold", "expectStatus", "bodyMatch", "maxLatency", "tlsMinValidity", "caFile", "expect", "endpoint",
+            "region", "write");
 
-    TargetsResource(HealthTracker tracker) {
-        this.tracker = tracker;
+    private final Detector detector;
+
+    TargetsResource(Detector detector) {
+        this.detector = detector;
     }
 
     @GET
     public List<TargetStatus> list() {
-        return tracker.targets();
+        return detector.tracker().targets();
+    }
+
+    @GET
+    @Path("{name}")
+    public TargetStatus get(@PathParam("name") String name) {
+        return detector.tracker().targets().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> unknown(name));
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response add(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw invalid(List.of(new Problem.FieldError("", "the body must be a JSON object")));
+        }
+        JsonNode name = body.get("name");
+        if (name == null || !name.isTextual() || !TargetDefinitions.NAME.matcher(name.asText()).matches()) {
+            throw invalid(List.of(new Problem.FieldError("name", "must be a name of letters, digits, '.', '_' or '-'"
+                    + " (at most 128), starting with a letter or digit")));
+        }
+        ObjectNode rest = ((ObjectNode) body).deepCopy();
+        rest.remove("name");
+        put(name.asText(), rest, true);
+        return Response.created(URI.create("/api/targets/" + name.asText())).entity(get(name.asText())).build();
+    }
+
+    @PUT
+    @Path("{name}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response replace(@PathParam("name") String name, JsonNode body) {
+        if (!TargetDefinitions.NAME.matcher(name).matches()) {
+            throw invalid(List.of(new Problem.FieldError("name", "\"" + name + "\" is not a target name")));
+        }
+        if (body == null || !body.isObject()) {
+            throw invalid(List.of(new Problem.FieldError("", "the body must be a JSON object")));
+        }
+        ObjectNode rest = ((ObjectNode) body).deepCopy();
+        if (rest.has("name") && !name.equals(rest.get("name").asText())) {
+            throw invalid(List.of(new Problem.FieldError("name", "differs from the name in the path (" + name + ")")));
+        }
+        rest.remove("name");
+        boolean created = put(name, rest, false);
+        return Response.status(created ? 201 : 200).entity(get(name)).build();
+    }
+
+    @DELETE
+    @Path("{name}")
+    public Response remove(@PathParam("name") String name) {
+        try {
+            if (!detector.catalog().remove(name)) {
+                throw unknown(name);
+            }
+        } catch (TargetCatalog.Conflict e) {
+            throw ProblemException.of(409, "target-configured", "Target defined in the configuration", e.getMessage());
+        }
+        return Response.noContent().build();
+    }
+
+    private boolean put(String name, ObjectNode body, boolean mustBeNew) {
+        TargetSpec spec = spec(body);
+        try {
+            return detector.catalog().put(name, spec, mustBeNew);
+        } catch (TargetCatalog.Invalid e) {
+            throw invalid(e.problems().stream().map(p -> new Problem.FieldError(p.field(), p.message())).toList());
+        } catch (TargetCatalog.Conflict e) {
+            throw ProblemException.of(409, "target-conflict", "Target conflict", e.getMessage());
+        }
+    }
+
+    /** Reads the body field by field, so that every wrong field is named, unknown ones included. */
+    private static TargetSpec spec(ObjectNode body) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                errors.add(new Problem.FieldError(field, "unknown field (known: name, " + String.join(", ", FIELDS.stream().sorted().toList()) + ")"));
+            }
+        }
+        TargetSpec spec = new TargetSpec(text(body, "url", errors), text(body, "scope", errors), text(body, "interval", errors),
+                text(body, "timeout", errors), number(body, "failureThreshold", errors), number(body, "successThreshold", errors),
+                numbers(body, "expectStatus", errors), text(body, "bodyMatch", errors), text(body, "maxLatency", errors),
+                text(body, "tlsMinValidity", errors), text(body, "caFile", errors), list(body, "expect", errors),
+                text(body, "endpoint", errors), text(body, "region", errors), bool(body, "write", errors));
+        if (!errors.isEmpty()) {
+            throw invalid(errors);
+        }
+        return spec;
+    }
+
+    private static String text(ObjectNode body, String field, List<Problem.FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            errors.add(new Problem.FieldError(field, "must be a string"));
+            return null;
+        }
+        return node.asText();
+    }
+
+    private static Integer number(ObjectNode body, String field, List<Problem.FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isInt()) {
+            errors.add(new Problem.FieldError(field, "must be a whole number"));
+            return null;
+        }
+        return node.asInt();
+    }
+
+    private static List<Integer> numbers(ObjectNode body, String field, List<Problem.FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isInt()) {
+            return List.of(node.asInt());
+        }
+        if (node.isArray() && node.size() > 0) {
+            List<Integer> values = new ArrayList<>();
+            node.forEach(v -> {
+                if (v.isInt()) {
+                    values.add(v.asInt());
+                }
+            });
+            if (values.size() == node.size()) {
+                return values;
+            }
+        }
+        errors.add(new Problem.FieldError(field, "must be a whole number or a list of them"));
+        return null;
+    }
+
+    private static Boolean bool(ObjectNode body, String field, List<Problem.FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isBoolean()) {
+            errors.add(new Problem.FieldError(field, "must be true or false"));
+            return null;
+        }
+        return node.asBoolean();
+    }
+
+    private static List<String> list(ObjectNode body, String field, List<Problem.FieldError> errors) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (node.isTextual()) {
+            return List.of(node.asText());
+        }
+        List<String> values = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(v -> values.add(v.asText()));
+            if (node.size() == values.size() && values.stream().allMatch(v -> !v.isEmpty())) {
+                return values;
+            }
+        }
+        errors.add(new Problem.FieldError(field, "must be a string or a list of non-empty strings"));
+        return null;
+    }
+
+    private static ProblemException invalid(List<Problem.FieldError> errors) {
+        return new ProblemException(400, "invalid-target", "Invalid target",
+                errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).detail()
+                        : errors.size() + " fields are wrong; see errors", errors);
+    }
+
+    private static ProblemException unknown(String name) {
+        return ProblemException.of(404, "unknown-target", "Unknown target", "no target named \"" + name + "\"");
     }
 }

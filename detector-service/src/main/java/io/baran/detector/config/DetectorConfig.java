@@ -4,11 +4,14 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Configuration of detector-service, under {@code baran.detector}. Values are checked once more at start-up
- * by {@link TargetDefinitions#read}, which refuses the whole configuration with every problem it finds.
+ * by {@link TargetDefinitions#read} and {@link DetectorSettings#from}, which refuse the whole configuration with
+ * every problem they find.
  */
 @ConfigMapping(prefix = "baran.detector")
 public interface DetectorConfig {
@@ -20,17 +23,42 @@ public interface DetectorConfig {
     /** What this detector probes, keyed by target name: {@code baran.detector.targets."<name>".url} and so on. None is allowed. */
     Map<String, Target> targets();
 
-    /** One probed endpoint. */
+    /**
+     * Folder where targets added through the REST API are kept ({@code targets.json}); created on the first such
+     * change. Targets from this configuration are never written there.
+     */
+    @WithDefault("data")
+    String dataDir();
+
+    /**
+     * Share of a scope's targets that must be DOWN for this vantage to see the scope DOWN, above 0 and at most 1.
+     * 1 means every target: one answering endpoint is enough to serve.
+     */
+    @WithDefault("1.0")
+    double scopeDownRatio();
+
+    /** Holding down targets that flap. */
+    Damping damping();
+
+    /** Recognising that this vantage, not the targets, lost its network. */
+    Isolation isolation();
+
+    /** Vantage verdicts on Kafka and the quorum that turns them into outage events. */
+    Quorum quorum();
+
+    /** One probed endpoint; its kind follows from the scheme of its URL. */
     interface Target {
         /**
-         * The http or https URL that is fetched with GET. Credentials in its user-info part are sent as HTTP basic
-         * authentication and never appear in logs, events or the REST API.
+         * What is probed: {@code http(s)://host:port/path} (GET; credentials in the user-info part are sent as HTTP
+         * basic authentication and never appear in logs, events or the REST API), {@code tcp://host:port} (connect),
+         * {@code dns://resolver:port/name?type=A} (a query to that resolver; type A, AAAA, CNAME or TXT) or
+         * {@code s3://bucket/key} (a canary object read, and written when {@code write} is set, through the S3 API).
          */
         String url();
 
         /**
-         * What the target stands for, e.g. {@code aws/us-east-1/s3} or {@code local/demo/web}. Outages are per scope: a
-         * scope is DOWN when all of its targets are DOWN and UP while any of them is UP.
+         * What the target stands for, e.g. {@code aws/us-east-1/s3} or {@code local/demo/web}: one to eight segments of
+         * letters, digits, '.', '_' or '-' separated by '/'. Outages are per scope.
          */
         String scope();
 
@@ -50,8 +78,132 @@ public interface DetectorConfig {
         @WithDefault("3")
         int successThreshold();
 
-        /** The HTTP status a healthy target answers; any other status fails the probe. Redirects are not followed. */
+        /**
+         * http(s): the statuses a healthy target answers, e.g. {@code 200} or {@code 200,204}; any other status fails
+         * the probe. Redirects are not followed.
+         */
         @WithDefault("200")
-        int expectStatus();
+        List<Integer> expectStatus();
+
+        /** http(s): a regular expression the response body must contain; none by default. */
+        Optional<String> bodyMatch();
+
+        /** A probe that passes but takes longer than this fails: the latency ceiling. None by default. */
+        Optional<Duration> maxLatency();
+
+        /**
+         * https: the server's certificate must stay valid at least this long (e.g. 14d); checked with its own TLS
+         * handshake. An untrusted or expired certificate fails every https probe whether or not this is set.
+         */
+        Optional<Duration> tlsMinValidity();
+
+        /** https: a PEM file of the CA certificates to trust instead of the JVM's, e.g. for a private CA. */
+        Optional<String> caFile();
+
+        /**
+         * dns: the answers the name must resolve to (every one must be among the answers, in any order), e.g.
+         * {@code 192.0.2.10} or {@code primary.example.com}; none means any answer passes. s3: the content the canary
+         * object must hold.
+         */
+        Optional<List<String>> expect();
+
+        /** s3: the API endpoint, e.g. {@code http://127.0.0.1:5000} for moto; the provider's own by default. */
+        Optional<String> endpoint();
+
+        /** s3: the region of the bucket. */
+        @WithDefault("us-east-1")
+        String region();
+
+        /** s3: write the canary object (current time as content) before reading it back, exercising the write path too. */
+        @WithDefault("false")
+        boolean write();
+    }
+
+    /**
+     * Flap damping after the manner of BGP route damping: each UP/DOWN change of a target adds {@code penalty}, the
+     * penalty halves every {@code half-life}, and while it is above {@code suppress-above} the target is held DOWN
+     * until it decays below {@code reuse-below}.
+     */
+    interface Damping {
+        /** Whether flapping targets are held down at all. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Added on every change between UP and DOWN. */
+        @WithDefault("1000")
+        double penalty();
+
+        /** Above this the target is held DOWN. The default lets one outage and its recovery through undamped. */
+        @WithDefault("2000")
+        double suppressAbove();
+
+        /** A held target is released once its penalty decays below this. */
+        @WithDefault("750")
+        double reuseBelow();
+
+        /** Time for the penalty to halve. */
+        @WithDefault("60s")
+        Duration halfLife();
+    }
+
+    /** How a vantage tells its own network failing from the targets failing. */
+    interface Isolation {
+        /**
+         * When true, a vantage that probes targets in more than one scope votes DOWN for a scope only once some
+         * target outside that scope passed a probe after the scope's targets started failing, and abstains
+         * (verdict UNKNOWN, isolated) while every one of its targets is DOWN.
+         */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    /** Vantage verdicts and the quorum across vantages. */
+    interface Quorum {
+        /** Whether this instance aggregates verdicts into outage events (it always publishes its own verdicts). */
+        @WithDefault("true")
+        boolean aggregate();
+
+        /** Fewest agreeing live vantages for a decision, whatever the ratio says. */
+        @WithDefault("1")
+        int minVotes();
+
+        /**
+         * A decision needs more than this share of the live vantages to agree, at least 0.5 and below 1: 0.5 is a
+         * strict majority. Live vantages that abstain count in the total, so they make a decision harder, never easier.
+         */
+        @WithDefault("0.5")
+        double ratio();
+
+        /** How often each vantage repeats its verdict on every scope it watches, changes being sent at once. */
+        @WithDefault("1s")
+        Duration heartbeat();
+
+        /** A vantage whose last verdict on a scope is older than this is not live for that scope: it counts as unknown. */
+        @WithDefault("5s")
+        Duration vantageExpiry();
+
+        /** Topic of vantage verdicts, keyed by scope; its partitions spread the scopes over the aggregators. */
+        @WithDefault("baran.vantage-verdicts")
+        String verdictsTopic();
+
+        /** Compacted topic of each scope's decision, keyed by scope: what an aggregator resumes from after a restart. */
+        @WithDefault("baran.detector-decisions")
+        String decisionsTopic();
+
+        /** Topic the outage events go to. */
+        @WithDefault("baran.health-events")
+        String healthTopic();
+
+        /** Kafka consumer group of the aggregators; each owns the scopes of its partitions. */
+        @WithDefault("baran-detector-aggregators")
+        String group();
+
+        /** Partitions of the verdicts and decisions topics when this detector creates them. */
+        @WithDefault("6")
+        int partitions();
+
+        /** Replication factor of those topics when this detector creates them. */
+        @WithDefault("1")
+        short replicationFactor();
     }
 }

@@ -1,69 +1,178 @@
 package io.baran.detector.config;
 
 import io.baran.detector.probe.ProbeUrl;
+import io.quarkus.runtime.configuration.DurationConverter;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
- * Turns the configured targets into {@link TargetDefinition}s, or refuses them all with every problem found, each
- * naming the property to fix. A detector that silently skipped a misconfigured target would report a service
+ * Turns configured or submitted targets into {@link TargetDefinition}s, or refuses them with every problem found,
+ * each naming the field to fix. A detector that silently skipped a misconfigured target would report a service
  * as watched when nothing watches it.
  */
 public final class TargetDefinitions {
 
     /** Probing faster than this tells nothing new and loads the target. */
-    static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+
+    /** Segments of letters, digits, '.', '_', '-', separated by '/': {@code aws/us-east-1/s3}, {@code storefront}. */
+    public static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
+
+    private static final Pattern ADDRESS = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+
+    /** A target name: what the REST API takes in its path. */
+    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private TargetDefinitions() {
     }
 
     /**
-     * @return the targets sorted by name
+     * @return the configured targets sorted by name
      * @throws InvalidConfigException listing every problem, one per line
      */
     public static List<TargetDefinition> read(Map<String, DetectorConfig.Target> targets) {
         List<String> problems = new ArrayList<>();
         List<TargetDefinition> definitions = new ArrayList<>();
         new TreeMap<>(targets).forEach((name, target) -> {
-            int before = problems.size();
-            ProbeUrl url = null;
-            try {
-                url = ProbeUrl.parse(target.url());
-            } catch (IllegalArgumentException e) {
-                problems.add(property(name, "url") + ": " + e.getMessage());
-            }
-            if (target.scope() == null || target.scope().isBlank()) {
-                problems.add(property(name, "scope") + ": must not be empty");
-            }
-            if (target.interval().compareTo(MIN_INTERVAL) < 0) {
-                problems.add(property(name, "interval") + ": " + target.interval().toMillis()
-                        + "ms is below the minimum of " + MIN_INTERVAL.toMillis() + "ms");
-            }
-            if (target.timeout().isNegative() || target.timeout().isZero()) {
-                problems.add(property(name, "timeout") + ": must be positive");
-            }
-            if (target.failureThreshold() < 1) {
-                problems.add(property(name, "failure-threshold") + ": " + target.failureThreshold() + " is below 1");
-            }
-            if (target.successThreshold() < 1) {
-                problems.add(property(name, "success-threshold") + ": " + target.successThreshold() + " is below 1");
-            }
-            if (target.expectStatus() < 100 || target.expectStatus() > 599) {
-                problems.add(property(name, "expect-status") + ": " + target.expectStatus() + " is not an HTTP status (100-599)");
-            }
-            if (problems.size() == before) {
-                definitions.add(new TargetDefinition(name, target.scope().strip(), url, target.interval(), target.timeout(),
-                        target.failureThreshold(), target.successThreshold(), target.expectStatus()));
-            }
+            Result result = define(name, TargetSpec.of(target), TargetDefinition.Origin.CONFIG, field -> property(name, field));
+            result.definition().ifPresent(definitions::add);
+            result.problems().forEach(p -> problems.add(p.field() + ": " + p.message()));
         });
         if (!problems.isEmpty()) {
             throw new InvalidConfigException(problems);
         }
         return List.copyOf(definitions);
+    }
+
+    /** The outcome of checking one target: a definition, or the problems that prevent it. */
+    public record Result(Optional<TargetDefinition> definition, List<Problem> problems) {
+    }
+
+    /** One thing wrong with one field. */
+    public record Problem(String field, String message) {
+    }
+
+    /**
+     * Checks one target.
+     *
+     * @param fieldName turns a field's configuration name ({@code failure-threshold}) into what the caller calls it
+     */
+    public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName) {
+        List<Problem> problems = new ArrayList<>();
+        Problems p = (field, message) -> problems.add(new Problem(fieldName.apply(field), message));
+
+        ProbeEndpoint endpoint = null;
+        try {
+            endpoint = ProbeEndpoint.parse(spec.url(), Optional.ofNullable(spec.endpoint()),
+                    spec.region() == null ? "us-east-1" : spec.region());
+        } catch (IllegalArgumentException e) {
+            p.add("url", e.getMessage());
+        }
+        String scope = spec.scope() == null ? "" : spec.scope().strip();
+        if (scope.isEmpty()) {
+            p.add("scope", "must not be empty");
+        } else if (!SCOPE.matcher(scope).matches()) {
+            p.add("scope", "\"" + scope + "\" is not a scope: use one to eight segments of letters, digits, '.', '_' or '-'"
+                    + " separated by '/', e.g. aws/us-east-1/s3");
+        }
+        Duration interval = duration(spec.interval(), "1s", "interval", p);
+        if (interval != null && interval.compareTo(MIN_INTERVAL) < 0) {
+            p.add("interval", interval.toMillis() + "ms is below the minimum of " + MIN_INTERVAL.toMillis() + "ms");
+        }
+        Duration timeout = duration(spec.timeout(), "2s", "timeout", p);
+        if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+            p.add("timeout", "must be positive");
+        }
+        int failureThreshold = spec.failureThreshold() == null ? 3 : spec.failureThreshold();
+        if (failureThreshold < 1) {
+            p.add("failure-threshold", failureThreshold + " is below 1");
+        }
+        int successThreshold = spec.successThreshold() == null ? 3 : spec.successThreshold();
+        if (successThreshold < 1) {
+            p.add("success-threshold", successThreshold + " is below 1");
+        }
+        List<Integer> expectStatuses = spec.expectStatus() == null || spec.expectStatus().isEmpty() ? List.of(200)
+                : spec.expectStatus().stream().distinct().toList();
+        for (int status : expectStatuses) {
+            if (status < 100 || status > 599) {
+                p.add("expect-status", status + " is not an HTTP status (100-599)");
+            }
+        }
+        int expectStatus = expectStatuses.get(0);
+        Optional<Pattern> bodyMatch = Optional.empty();
+        if (spec.bodyMatch() != null && !spec.bodyMatch().isEmpty()) {
+            try {
+                bodyMatch = Optional.of(Pattern.compile(spec.bodyMatch()));
+            } catch (PatternSyntaxException e) {
+                p.add("body-match", "is not a regular expression: " + e.getDescription());
+            }
+        }
+        Optional<Duration> maxLatency = Optional.ofNullable(duration(spec.maxLatency(), null, "max-latency", p));
+        if (maxLatency.isPresent() && (maxLatency.get().isZero() || maxLatency.get().isNegative())) {
+            p.add("max-latency", "must be positive");
+        }
+        Optional<Duration> tlsMinValidity = Optional.ofNullable(duration(spec.tlsMinValidity(), null, "tls-min-validity", p));
+        Optional<String> caFile = Optional.ofNullable(spec.caFile()).filter(f -> !f.isBlank());
+        if (caFile.isPresent() && !Files.isReadable(Path.of(caFile.get()))) {
+            p.add("ca-file", "\"" + caFile.get() + "\" is not a readable file");
+        }
+        List<String> expect = spec.expect() == null ? List.of()
+                : spec.expect().stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        if (endpoint != null) {
+            boolean https = endpoint instanceof ProbeEndpoint.Http h && h.url().toString().startsWith("https:");
+            if ((tlsMinValidity.isPresent() || caFile.isPresent()) && !https) {
+                p.add(tlsMinValidity.isPresent() ? "tls-min-validity" : "ca-file", "applies to https targets only");
+            }
+            if (bodyMatch.isPresent() && !(endpoint instanceof ProbeEndpoint.Http)) {
+                p.add("body-match", "applies to http and https targets only");
+            }
+            if (!expect.isEmpty() && !(endpoint instanceof ProbeEndpoint.Dns || endpoint instanceof ProbeEndpoint.S3)) {
+                p.add("expect", "applies to dns and s3 targets only");
+            }
+            if (endpoint instanceof ProbeEndpoint.Dns dns && Set.of("A", "AAAA").contains(dns.type())) {
+                expect.stream().filter(e -> !ADDRESS.matcher(e).matches()).findFirst().ifPresent(e ->
+                        p.add("expect", "\"" + e + "\" is not an IP address, which an " + dns.type() + " record holds"));
+            }
+            if (Boolean.TRUE.equals(spec.write()) && !(endpoint instanceof ProbeEndpoint.S3)) {
+                p.add("write", "applies to s3 targets only");
+            }
+        }
+        if (!problems.isEmpty()) {
+            return new Result(Optional.empty(), List.copyOf(problems));
+        }
+        ProbeUrl url = endpoint instanceof ProbeEndpoint.Http http ? http.url() : null;
+        TargetDefinition.Checks checks = new TargetDefinition.Checks(bodyMatch, maxLatency, tlsMinValidity, caFile, expect,
+                Boolean.TRUE.equals(spec.write()), Set.copyOf(expectStatuses));
+        return new Result(Optional.of(new TargetDefinition(name, scope, url, interval, timeout, failureThreshold,
+                successThreshold, expectStatus, endpoint, checks, origin)), List.of());
+    }
+
+    private interface Problems {
+        void add(String field, String message);
+    }
+
+    private static Duration duration(String value, String fallback, String field, Problems problems) {
+        String text = value == null || value.isBlank() ? fallback : value.strip();
+        if (text == null) {
+            return null;
+        }
+        try {
+            return DurationConverter.parseDuration(text);
+        } catch (RuntimeException e) {
+            problems.add(field, "\"" + text + "\" is not a duration (write it like 1s, 250ms or 2m)");
+            return null;
+        }
     }
 
     /** The property as it is written: the target name quoted only when it needs to be. */
@@ -77,7 +186,7 @@ public final class TargetDefinitions {
 
         private final List<String> problems;
 
-        InvalidConfigException(List<String> problems) {
+        public InvalidConfigException(List<String> problems) {
             super("the detector configuration has " + problems.size() + (problems.size() == 1 ? " problem" : " problems")
                     + ":\n  " + String.join("\n  ", problems));
             this.problems = List.copyOf(problems);

@@ -3,50 +3,86 @@ package io.baran.detector.probe;
 import io.baran.detector.config.TargetDefinition;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.ext.web.client.HttpRequest;
+import io.vertx.mutiny.ext.web.client.HttpResponse;
 import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.ext.web.codec.BodyCodec;
 
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 /**
- * One HTTP GET against a target, without blocking: the probe passes when the answer's status is the expected one
- * and arrives within the target's timeout. Every failure, including a refused connection, becomes a failed
- * {@link ProbeResult}; {@link #run()} never fails.
+ * One HTTP GET against a target, without blocking: the probe passes when the answer's status is the expected one,
+ * its body holds the expected text (when one is configured), its certificate stays valid long enough (when that
+ * is checked) and it all arrives within the target's timeout. Every failure, including a refused connection,
+ * becomes a failed {@link ProbeResult}; {@link #run()} never fails.
  */
-final class HttpProbe {
+final class HttpProbe implements Probe {
+
+    /** Bodies larger than this are not searched; health endpoints answer in a few bytes. */
+    static final int MAX_BODY = 64 * 1024;
 
     private final WebClient client;
     private final TargetDefinition target;
+    private final CertificateCheck certificates;
+    private final io.vertx.core.Vertx vertx;
 
     HttpProbe(WebClient client, TargetDefinition target) {
-        this.client = client;
-        this.target = target;
+        this(client, target, null, null);
     }
 
-    TargetDefinition target() {
+    /** @param vertx whose timers bound the exchange; null to use Mutiny's */
+    HttpProbe(WebClient client, TargetDefinition target, CertificateCheck certificates, io.vertx.core.Vertx vertx) {
+        this.client = client;
+        this.target = target;
+        this.certificates = certificates;
+        this.vertx = vertx;
+    }
+
+    @Override
+    public TargetDefinition target() {
         return target;
     }
 
-    Uni<ProbeResult> run() {
-        return Uni.createFrom().deferred(this::send)
-                // Vert.x's own timeout only bounds silence between bytes; this bounds the whole exchange.
-                .ifNoItem().after(target.timeout()).failWith(TimeoutException::new)
-                .map(this::judge)
+    @Override
+    public Uni<ProbeResult> run() {
+        // Vert.x's own timeout only bounds silence between bytes; this bounds the whole exchange.
+        Uni<ProbeResult> exchange = Deadline.within(vertx, target.timeout(), this::send)
                 .onFailure().recoverWithItem(this::describe);
+        if (certificates == null) {
+            return exchange;
+        }
+        return certificates.check().onItem().transformToUni(failed -> failed == null ? exchange : Uni.createFrom().item(failed));
     }
 
-    private Uni<Integer> send() {
-        HttpRequest<Void> request = client.getAbs(target.url().toString())
-                .as(BodyCodec.none())
-                .timeout(target.timeout().toMillis());
+    private Uni<ProbeResult> send() {
+        Pattern bodyMatch = target.checks().bodyMatch().orElse(null);
+        if (bodyMatch == null) {
+            HttpRequest<Void> request = prepare(client.getAbs(target.url().toString()).as(BodyCodec.none()));
+            return request.send().map(response -> judge(response.statusCode(), null, null));
+        }
+        HttpRequest<String> request = prepare(client.getAbs(target.url().toString()).as(BodyCodec.string()));
+        return request.send().map(response -> judge(response.statusCode(), body(response), bodyMatch));
+    }
+
+    private <T> HttpRequest<T> prepare(HttpRequest<T> request) {
+        request.timeout(target.timeout().toMillis());
         target.url().credentials().ifPresent(c -> request.basicAuthentication(c.username(), c.password()));
-        return request.send().map(response -> response.statusCode());
+        return request;
     }
 
-    private ProbeResult judge(int status) {
-        return status == target.expectStatus()
-                ? ProbeResult.passed("HTTP " + status)
-                : ProbeResult.failed("HTTP " + status + ", expected " + target.expectStatus());
+    private static String body(HttpResponse<String> response) {
+        String body = response.body();
+        return body == null ? "" : body.length() > MAX_BODY ? body.substring(0, MAX_BODY) : body;
+    }
+
+    private ProbeResult judge(int status, String body, Pattern bodyMatch) {
+        if (!target.accepts(status)) {
+            return ProbeResult.failed("HTTP " + status + ", expected " + target.expectedStatuses());
+        }
+        if (bodyMatch != null && !bodyMatch.matcher(body).find()) {
+            return ProbeResult.failed("HTTP " + status + ", body does not match /" + bodyMatch.pattern() + "/");
+        }
+        return ProbeResult.passed("HTTP " + status);
     }
 
     private ProbeResult describe(Throwable failure) {
@@ -54,7 +90,6 @@ final class HttpProbe {
             return ProbeResult.failed("no answer within " + target.timeout().toMillis() + "ms");
         }
         // The request never carries user-info, so the client's messages cannot repeat credentials.
-        String message = failure.getMessage();
-        return ProbeResult.failed(failure.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+        return Probe.describe(failure);
     }
 }

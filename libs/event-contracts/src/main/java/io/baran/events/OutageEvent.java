@@ -1,10 +1,16 @@
 package io.baran.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.time.Instant;
 import java.util.List;
 
 /**
  * The payload of {@code io.baran.outage.detected} and {@code io.baran.outage.recovered}.
+ *
+ * <p>Fields are only ever added at the end, nullable or defaulted, so that a consumer built against an older
+ * version reads newer events (unknown fields are ignored) and a newer consumer reads older events (missing
+ * fields are empty).
  *
  * @param scope      what is down or back, e.g. {@code aws/us-east-1/s3} or {@code local/demo/web}
  * @param incidentId stable for one outage: the recovered event carries the id of the outage it ends
@@ -12,6 +18,9 @@ import java.util.List;
  * @param since      when the scope changed state, as seen by the detector
  * @param targets    the targets behind the verdict and what each last saw
  * @param drill      true when the outage was simulated, never for a real one
+ * @param votes      the verdict of every live vantage point when the decision was taken; empty in events from
+ *                   detectors that decide alone
+ * @param confidence the share of live vantages that agreed with the decision, 0 to 1; null when not known
  */
 public record OutageEvent(
         String scope,
@@ -19,16 +28,35 @@ public record OutageEvent(
         String vantage,
         Instant since,
         List<TargetVerdict> targets,
-        boolean drill) {
+        boolean drill,
+        List<Vote> votes,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double confidence) {
 
     public static final String DETECTED = "io.baran.outage.detected";
     public static final String RECOVERED = "io.baran.outage.recovered";
 
     public OutageEvent {
         targets = targets == null ? List.of() : List.copyOf(targets);
+        votes = votes == null ? List.of() : List.copyOf(votes);
+    }
+
+    /** An event without votes, as a detector deciding alone publishes it. */
+    public OutageEvent(String scope, String incidentId, String vantage, Instant since, List<TargetVerdict> targets,
+                       boolean drill) {
+        this(scope, incidentId, vantage, since, targets, drill, List.of(), null);
     }
 
     /** One probed target's view at the time of the verdict. */
     public record TargetVerdict(String name, boolean up, String lastResult) {
+    }
+
+    /**
+     * One vantage point's verdict on the scope.
+     *
+     * @param verdict {@code UP}, {@code DOWN} or {@code UNKNOWN} (no opinion: still settling, or the vantage
+     *                cannot reach anything and so abstains)
+     * @param since   when the vantage came to this verdict
+     */
+    public record Vote(String vantage, String verdict, Instant since) {
     }
 }

@@ -1,0 +1,164 @@
+package io.baran.detector;
+
+import io.baran.detector.config.DetectorConfig;
+import io.baran.detector.config.DetectorSettings;
+import io.baran.detector.config.TargetCatalog;
+import io.baran.detector.config.TargetDefinition;
+import io.baran.detector.config.TargetDefinitions;
+import io.baran.detector.config.TargetFile;
+import io.baran.detector.messaging.DetectorTopics;
+import io.baran.detector.messaging.KafkaClients;
+import io.baran.detector.messaging.VerdictPublisher;
+import io.baran.detector.metrics.DetectorMetrics;
+import io.baran.detector.probe.ProbeLoop;
+import io.baran.detector.probe.Probes;
+import io.baran.detector.quorum.DecisionView;
+import io.baran.detector.quorum.QuorumAggregator;
+import io.baran.detector.state.HealthTracker;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import io.smallrye.common.annotation.Identifier;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One detector instance: a vantage point (probes, per-target and per-scope health, its verdicts on Kafka) and,
+ * unless turned off, an aggregator that owns some of the scopes and decides on them by quorum.
+ *
+ * <p>The configuration is checked at start-up, before anything connects anywhere; a problem stops the service with
+ * a message naming the property.
+ */
+@ApplicationScoped
+public class Detector {
+
+    private static final Logger LOG = Logger.getLogger(Detector.class);
+
+    private final DetectorConfig config;
+    private final Vertx vertx;
+    private final MeterRegistry registry;
+    private final KafkaClients kafka;
+
+    private DetectorSettings settings;
+    private HealthTracker tracker;
+    private VerdictPublisher publisher;
+    private Probes probes;
+    private ProbeLoop loop;
+    private TargetCatalog catalog;
+    private QuorumAggregator aggregator;
+    private DecisionView decisions;
+    private long heartbeatTimer = -1;
+
+    Detector(DetectorConfig config, Vertx vertx, MeterRegistry registry,
+             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this.config = config;
+        this.vertx = vertx;
+        this.registry = registry;
+        this.kafka = new KafkaClients(kafkaConfig);
+    }
+
+    void start(@Observes StartupEvent started) {
+        List<TargetDefinition> configured = TargetDefinitions.read(config.targets());
+        settings = DetectorSettings.from(config);
+        String vantage = settings.vantage().id();
+        try {
+            // Briefly, so that a detector whose Kafka is down still starts (and says so); the threads keep trying.
+            DetectorTopics.ensure(kafka, settings.quorum(), Duration.ofSeconds(3));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warnf("vantage %s: Kafka topics not checked at start-up (%s); retrying in the background", vantage, e.getMessage());
+        }
+        DetectorMetrics metrics = new DetectorMetrics(registry);
+        publisher = new VerdictPublisher(kafka, settings.quorum(), vantage);
+        tracker = new HealthTracker(settings.vantage(), publisher, metrics, Clock.systemUTC());
+        probes = new Probes(vertx, vantage);
+        loop = new ProbeLoop(vertx, tracker, probes, metrics, null);
+        catalog = new TargetCatalog(configured, new TargetFile(Path.of(config.dataDir())), this::begin, this::end);
+        List<TargetDefinition> targets = catalog.all();
+        if (targets.isEmpty()) {
+            LOG.infof("vantage %s: no targets configured under baran.detector.targets, nothing is probed", vantage);
+        }
+        targets.forEach(this::begin);
+        heartbeatTimer = vertx.setPeriodic(settings.quorum().heartbeat().toMillis(), id -> publisher.heartbeat(tracker.verdicts()));
+        if (settings.quorum().aggregate()) {
+            aggregator = new QuorumAggregator(vantage, kafka, settings.quorum(), metrics, Clock.systemUTC());
+            aggregator.start();
+        }
+        decisions = new DecisionView(kafka, settings.quorum().decisionsTopic(), vantage);
+        decisions.start();
+        LOG.infof("vantage %s: verdicts go to %s every %d ms; %s", vantage, settings.quorum().verdictsTopic(),
+                settings.quorum().heartbeat().toMillis(), settings.quorum().aggregate()
+                        ? "this instance also aggregates (group " + settings.quorum().group() + ") and publishes to "
+                        + settings.quorum().healthTopic() + " when at least " + settings.quorum().minVotes()
+                        + " and more than " + settings.quorum().ratio() + " of the live vantages agree"
+                        : "aggregation is off here");
+    }
+
+    private void begin(TargetDefinition target) {
+        tracker.track(List.of(target));
+        loop.start(target);
+        LOG.infof("vantage %s: probing target %s (%s) for scope %s every %dms, timeout %dms", settings.vantage().id(),
+                target.name(), target.endpoint().shown(), target.scope(), target.interval().toMillis(), target.timeout().toMillis());
+    }
+
+    private void end(String name) {
+        loop.stop(name);
+        tracker.untrack(name);
+        LOG.infof("vantage %s: no longer probing target %s", settings.vantage().id(), name);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (heartbeatTimer >= 0) {
+            vertx.cancelTimer(heartbeatTimer);
+        }
+        if (loop != null) {
+            loop.close();
+        }
+        if (probes != null) {
+            probes.close();
+        }
+        if (aggregator != null) {
+            aggregator.close();
+        }
+        if (decisions != null) {
+            decisions.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    public String vantage() {
+        return settings.vantage().id();
+    }
+
+    public HealthTracker tracker() {
+        return tracker;
+    }
+
+    public TargetCatalog catalog() {
+        return catalog;
+    }
+
+    public VerdictPublisher publisher() {
+        return publisher;
+    }
+
+    /** Null when this instance does not aggregate. */
+    public QuorumAggregator aggregator() {
+        return aggregator;
+    }
+
+    public DecisionView decisions() {
+        return decisions;
+    }
+}

@@ -1,0 +1,82 @@
+package io.baran.detector.api;
+
+import io.baran.detector.Detector;
+import io.baran.detector.config.TargetDefinitions;
+import io.baran.detector.probe.Durations;
+import io.baran.detector.quorum.Simulation;
+import io.quarkus.runtime.configuration.DurationConverter;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Simulated outages: {@code POST {"scope": "local/demo/web", "duration": "30s"}} makes the aggregator that owns the
+ * scope publish {@code outage.detected} at once and {@code outage.recovered} after the duration, both with
+ * {@code drill: true} and an incident id of their own ({@code <scope>@drill-<millis>}), so that drills exercise the
+ * automatic path without touching anything real. Real verdicts on the scope go on being counted meanwhile.
+ */
+@Path("/api/simulations")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SimulationsResource {
+
+    static final Duration MIN = Duration.ofSeconds(1);
+    static final Duration MAX = Duration.ofHours(24);
+
+    private final Detector detector;
+
+    SimulationsResource(Detector detector) {
+        this.detector = detector;
+    }
+
+    /** @param duration how long the simulated outage lasts, 60s when absent */
+    public record Request(String scope, String duration) {
+    }
+
+    /** What was requested; the events follow on the health topic. */
+    public record Started(String scope, String incidentId, Instant since, Instant until, boolean drill) {
+    }
+
+    @POST
+    public Response simulate(Request request) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String scope = request == null || request.scope() == null ? "" : request.scope().strip();
+        if (!TargetDefinitions.SCOPE.matcher(scope).matches()) {
+            errors.add(new Problem.FieldError("scope", scope.isEmpty() ? "must not be empty"
+                    : "\"" + scope + "\" is not a scope: use segments of letters, digits, '.', '_' or '-' separated by '/'"));
+        }
+        Duration duration = Duration.ofSeconds(60);
+        if (request != null && request.duration() != null) {
+            try {
+                duration = DurationConverter.parseDuration(request.duration().strip());
+                if (duration.compareTo(MIN) < 0 || duration.compareTo(MAX) > 0) {
+                    errors.add(new Problem.FieldError("duration", Durations.text(duration) + " is not between "
+                            + Durations.text(MIN) + " and " + Durations.text(MAX)));
+                }
+            } catch (RuntimeException e) {
+                errors.add(new Problem.FieldError("duration", "\"" + request.duration() + "\" is not a duration (write it like 30s or 5m)"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(400, "invalid-simulation", "Invalid simulation",
+                    errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).detail() : "several fields are wrong", errors);
+        }
+        Instant since = Instant.now();
+        Simulation simulation = new Simulation(scope, Simulation.incidentId(scope, since), since, since.plus(duration),
+                detector.vantage());
+        try {
+            detector.publisher().simulate(simulation);
+        } catch (IllegalStateException e) {
+            throw ProblemException.of(503, "kafka-unavailable", "Kafka unavailable", e.getMessage());
+        }
+        return Response.accepted(new Started(scope, simulation.incidentId(), since, simulation.until(), true)).build();
+    }
+}

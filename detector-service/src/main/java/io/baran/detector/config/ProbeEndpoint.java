@@ -1,0 +1,182 @@
+package io.baran.detector.config;
+
+import io.baran.detector.probe.ProbeUrl;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Where a probe goes, read from a target's URL; the scheme says which kind of probe it is. {@link #shown()} is
+ * what logs, events and the REST API show: it never holds credentials.
+ */
+public sealed interface ProbeEndpoint {
+
+    /** The probe kind, as the REST API and the metrics name it. */
+    String kind();
+
+    /** The endpoint without credentials. */
+    String shown();
+
+    /**
+     * Reads a target URL.
+     *
+     * @param endpointOverride the {@code endpoint} setting, used by s3 only
+     * @throws IllegalArgumentException with a message that never repeats credentials
+     */
+    static ProbeEndpoint parse(String raw, Optional<String> endpointOverride, String region) {
+        String lower = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
+        if (lower.startsWith("tcp://")) {
+            return Tcp.parse(raw.strip());
+        }
+        if (lower.startsWith("dns://")) {
+            return Dns.parse(raw.strip());
+        }
+        if (lower.startsWith("s3://")) {
+            return S3.parse(raw.strip(), endpointOverride, region);
+        }
+        return new Http(ProbeUrl.parse(raw));
+    }
+
+    /** An HTTP(S) GET. */
+    record Http(ProbeUrl url) implements ProbeEndpoint {
+        public String kind() {
+            return url.toString().startsWith("https:") ? "https" : "http";
+        }
+
+        public String shown() {
+            return url.toString();
+        }
+    }
+
+    /** A TCP connect. */
+    record Tcp(String host, int port) implements ProbeEndpoint {
+        static Tcp parse(String raw) {
+            URI uri = uri(raw, "tcp://host:port");
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException(quoted(raw) + " has no host (write it like tcp://host:port)");
+            }
+            if (uri.getPort() < 1) {
+                throw new IllegalArgumentException(quoted(raw) + " has no port (write it like tcp://host:port)");
+            }
+            if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath())) {
+                throw new IllegalArgumentException(quoted(raw) + " has a path; a TCP probe only connects (write it like tcp://host:port)");
+            }
+            return new Tcp(uri.getHost(), uri.getPort());
+        }
+
+        public String kind() {
+            return "tcp";
+        }
+
+        public String shown() {
+            return "tcp://" + hostPort(host, port);
+        }
+    }
+
+    /**
+     * A DNS query for {@code name} of {@code type}, sent to the resolver at {@code host:port}.
+     */
+    record Dns(String host, int port, String name, String type) implements ProbeEndpoint {
+
+        public static final Set<String> TYPES = Set.of("A", "AAAA", "CNAME", "TXT");
+
+        static Dns parse(String raw) {
+            URI uri = uri(raw, "dns://resolver:53/name?type=A");
+            if (uri.getHost() == null) {
+                throw new IllegalArgumentException(quoted(raw) + " names no resolver (write it like dns://resolver:53/name?type=A)");
+            }
+            String name = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+            if (name.isEmpty() || name.contains("/")) {
+                throw new IllegalArgumentException(quoted(raw) + " names no single domain name to resolve (write it like dns://resolver:53/www.example.com?type=A)");
+            }
+            Map<String, String> query = query(uri);
+            String type = query.getOrDefault("type", "A").toUpperCase(Locale.ROOT);
+            if (!TYPES.contains(type)) {
+                throw new IllegalArgumentException(quoted(raw) + ": type " + type + " is not supported (use one of A, AAAA, CNAME, TXT)");
+            }
+            query.remove("type");
+            if (!query.isEmpty()) {
+                throw new IllegalArgumentException(quoted(raw) + ": unknown parameter " + String.join(", ", query.keySet()) + " (only type is read)");
+            }
+            return new Dns(uri.getHost(), uri.getPort() < 0 ? 53 : uri.getPort(), name, type);
+        }
+
+        public String kind() {
+            return "dns";
+        }
+
+        public String shown() {
+            return "dns://" + hostPort(host, port) + "/" + name + "?type=" + type;
+        }
+    }
+
+    /** A canary object in an S3 bucket, reached through the S3 API; credentials come from the SDK's default chain. */
+    record S3(String bucket, String key, Optional<URI> endpoint, String region) implements ProbeEndpoint {
+        static S3 parse(String raw, Optional<String> endpointOverride, String region) {
+            URI uri = uri(raw, "s3://bucket/key");
+            if (uri.getRawUserInfo() != null) {
+                throw new IllegalArgumentException("(an s3 URL with user-info, not shown) carries credentials; S3 credentials"
+                        + " come only from the environment or the SDK's default chain");
+            }
+            String bucket = uri.getHost();
+            String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
+            if (bucket == null || key.isEmpty()) {
+                throw new IllegalArgumentException(quoted(raw) + " names no bucket and key (write it like s3://bucket/canary/baran.txt)");
+            }
+            Optional<URI> endpoint = endpointOverride.filter(e -> !e.isBlank()).map(e -> {
+                URI parsed = ProbeEndpoint.uri(e.strip(), "http://host:port");
+                if (parsed.getRawUserInfo() != null || parsed.getHost() == null
+                        || !Set.of("http", "https").contains(String.valueOf(parsed.getScheme()).toLowerCase(Locale.ROOT))) {
+                    throw new IllegalArgumentException("endpoint " + quoted(e) + " is not an http or https URL without credentials");
+                }
+                return parsed;
+            });
+            if (region == null || region.isBlank()) {
+                throw new IllegalArgumentException(quoted(raw) + ": region must not be empty");
+            }
+            return new S3(bucket, key, endpoint, region.strip());
+        }
+
+        public String kind() {
+            return "s3";
+        }
+
+        public String shown() {
+            return "s3://" + bucket + "/" + key + endpoint.map(e -> " via " + e).orElse("");
+        }
+    }
+
+    private static URI uri(String raw, String example) {
+        try {
+            return new URI(raw);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(quoted(raw) + " is not a URL (" + e.getReason() + "; write it like " + example + ")");
+        }
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> query = new TreeMap<>();
+        if (uri.getQuery() != null) {
+            for (String pair : uri.getQuery().split("&")) {
+                int eq = pair.indexOf('=');
+                if (!pair.isEmpty()) {
+                    query.put((eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT), eq < 0 ? "" : pair.substring(eq + 1));
+                }
+            }
+        }
+        return query;
+    }
+
+    private static String hostPort(String host, int port) {
+        return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static String quoted(String raw) {
+        return raw.contains("@") ? "(a value containing '@', not shown as it may hold credentials)" : '"' + raw + '"';
+    }
+}

@@ -1,0 +1,168 @@
+package io.baran.detector.messaging;
+
+import io.baran.detector.config.DetectorSettings;
+import io.baran.detector.quorum.Simulation;
+import io.baran.detector.quorum.VantageVerdict;
+import io.baran.detector.quorum.VerdictCodec;
+import io.baran.detector.state.Health;
+import io.baran.detector.state.VerdictSink;
+import io.baran.events.OutageEvent;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Sends this vantage's verdicts to the verdicts topic, keyed by scope, from a thread of its own: the Kafka producer
+ * can block (up to {@code max.block.ms}) while the broker is unreachable, and probe results arrive on event loops
+ * that must never block. Only the latest verdict per scope waits to be sent: a verdict is superseded by the next
+ * one, so an unreachable broker costs memory for one verdict per scope, never a backlog.
+ *
+ * <p>Sending gives up after seconds, not minutes: a verdict older than the vantage expiry counts for nothing, and
+ * the next heartbeat repeats it anyway. A change that cannot be sent is logged as an error; heartbeats that cannot
+ * be sent are logged once a minute.
+ */
+public final class VerdictPublisher implements VerdictSink, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(VerdictPublisher.class);
+    private static final long HEARTBEAT_LOG_EVERY = TimeUnit.MINUTES.toNanos(1);
+
+    private final KafkaProducer<String, String> producer;
+    private final String topic;
+    private final Map<String, VantageVerdict> pending = new ConcurrentHashMap<>();
+    private final Thread sender;
+    private final AtomicLong failedHeartbeats = new AtomicLong();
+    private volatile long lastHeartbeatLog;
+    private volatile boolean closed;
+
+    public VerdictPublisher(KafkaClients kafka, DetectorSettings.Quorum settings, String vantage) {
+        this.topic = settings.verdictsTopic();
+        this.producer = kafka.producer(Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "baran-vantage-" + vantage,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 2,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000));
+        this.sender = new Thread(this::sendLoop, "baran-verdicts-" + vantage);
+        this.sender.setDaemon(true);
+        this.sender.start();
+    }
+
+    /** A verdict changed: it goes out ahead of the next heartbeat. */
+    @Override
+    public void changed(VantageVerdict verdict) {
+        pending.merge(verdict.scope(), verdict, (older, newer) -> newer);
+        LockSupport.unpark(sender);
+    }
+
+    /** Repeats these verdicts; a change still waiting for the same scope is kept rather than overwritten. */
+    public void heartbeat(Iterable<VantageVerdict> verdicts) {
+        for (VantageVerdict v : verdicts) {
+            pending.merge(v.scope(), v, (waiting, beat) -> waiting.change() ? waiting : beat);
+        }
+        LockSupport.unpark(sender);
+    }
+
+    /**
+     * Sends a simulation request and waits until Kafka has it.
+     *
+     * @throws IllegalStateException when Kafka did not take it within the producer's timeouts
+     */
+    public void simulate(Simulation simulation) {
+        try {
+            producer.send(new ProducerRecord<>(topic, simulation.scope(), VerdictCodec.encode(simulation)))
+                    .get(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while sending the simulation of " + simulation.scope(), e);
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new IllegalStateException("Kafka did not take the simulation of " + simulation.scope() + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    private void sendLoop() {
+        while (!closed) {
+            if (pending.isEmpty()) {
+                LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                continue;
+            }
+            // Changes first: while Kafka is slow or away, a heartbeat must not hold up the news.
+            drain(true);
+            drain(false);
+        }
+    }
+
+    private void drain(boolean changes) {
+        Iterator<Map.Entry<String, VantageVerdict>> it = pending.entrySet().iterator();
+        while (it.hasNext() && !closed) {
+            Map.Entry<String, VantageVerdict> entry = it.next();
+            VantageVerdict verdict = entry.getValue();
+            if (verdict.change() == changes && pending.remove(entry.getKey(), verdict)) {
+                send(verdict);
+            }
+        }
+    }
+
+    private void send(VantageVerdict verdict) {
+        try {
+            producer.send(new ProducerRecord<>(topic, verdict.scope(), VerdictCodec.encode(verdict)), (metadata, failure) -> {
+                if (failure != null) {
+                    failed(verdict, failure);
+                } else if (verdict.change()) {
+                    LOG.debugf("published %s", describe(verdict));
+                }
+            });
+        } catch (RuntimeException e) {
+            failed(verdict, e);
+        }
+    }
+
+    private void failed(VantageVerdict verdict, Throwable failure) {
+        if (verdict.change()) {
+            LOG.errorf("NOT published %s: Kafka did not take it (%s); the next heartbeat repeats it", describe(verdict),
+                    failure.getMessage());
+            return;
+        }
+        long count = failedHeartbeats.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - lastHeartbeatLog > HEARTBEAT_LOG_EVERY || lastHeartbeatLog == 0) {
+            lastHeartbeatLog = now;
+            LOG.warnf("vantage %s: %d heartbeats NOT published so far; last: %s", verdict.vantage(), count, failure.getMessage());
+        }
+    }
+
+    /**
+     * What a verdict means, for the log: a DOWN vote is this vantage detecting the outage, and it reads as such,
+     * naming the vantage's own incident id.
+     */
+    static String describe(VantageVerdict v) {
+        if (v.verdict() == Health.DOWN) {
+            return OutageEvent.DETECTED + " for scope " + v.scope() + " (incident " + v.incidentId() + ") as the vote of vantage "
+                    + v.vantage();
+        }
+        return "vote " + v.verdict() + (v.isolated() ? " (abstaining)" : "") + " of vantage " + v.vantage() + " for scope " + v.scope();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        LockSupport.unpark(sender);
+        try {
+            sender.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(2));
+    }
+}

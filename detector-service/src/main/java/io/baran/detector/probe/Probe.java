@@ -1,0 +1,18 @@
+package io.baran.detector.probe;
+
+import io.baran.detector.config.TargetDefinition;
+import io.smallrye.mutiny.Uni;
+
+/** One check of one target. {@link #run()} never fails and never blocks the calling thread: every failure is a failed result. */
+public interface Probe {
+
+    TargetDefinition target();
+
+    Uni<ProbeResult> run();
+
+    /** Turns any failure into a failed result whose detail names the exception, never a credential. */
+    static ProbeResult describe(Throwable failure) {
+        String message = failure.getMessage();
+        return ProbeResult.failed(failure.getClass().getSimpleName() + (message == null ? "" : ": " + message));
+    }
+}

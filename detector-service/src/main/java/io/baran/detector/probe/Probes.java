@@ -1,0 +1,145 @@
+package io.baran.detector.probe;
+
+import io.baran.detector.config.ProbeEndpoint;
+import io.baran.detector.config.TargetDefinition;
+import io.vertx.core.dns.DnsClientOptions;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.dns.DnsClient;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Makes the probe for each target, sharing clients between targets: one web client (one per extra CA file), one TCP
+ * client, one DNS client per resolver, one S3 client per endpoint and region. Closing it closes them all.
+ */
+public final class Probes implements AutoCloseable {
+
+    private final Vertx vertx;
+    private final String vantage;
+    private final Map<String, WebClient> webClients = new ConcurrentHashMap<>();
+    private final Map<String, io.vertx.core.net.NetClient> tlsClients = new ConcurrentHashMap<>();
+    private final Map<String, DnsClient> dnsClients = new ConcurrentHashMap<>();
+    private final Map<String, S3Client> s3Clients = new ConcurrentHashMap<>();
+    private final io.vertx.core.net.NetClient tcp;
+    private volatile ExecutorService canaryThreads;
+
+    public Probes(Vertx vertx, String vantage) {
+        this.vertx = vertx;
+        this.vantage = vantage;
+        this.tcp = vertx.getDelegate().createNetClient(new NetClientOptions().setConnectTimeout(30_000));
+    }
+
+    public Probe create(TargetDefinition target) {
+        ProbeEndpoint endpoint = target.endpoint();
+        Probe probe;
+        if (endpoint instanceof ProbeEndpoint.Http http) {
+            probe = new HttpProbe(web(target.checks().caFile()), target, certificateCheck(target, http), vertx.getDelegate());
+        } else if (endpoint instanceof ProbeEndpoint.Tcp) {
+            probe = new TcpProbe(tcp, target, vertx.getDelegate());
+        } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
+            probe = new DnsProbe(dnsClients.computeIfAbsent(dns.host() + ":" + dns.port(),
+                    k -> vertx.createDnsClient(new DnsClientOptions().setHost(dns.host()).setPort(dns.port())
+                            .setQueryTimeout(30_000).setRecursionDesired(true))), target, vertx.getDelegate());
+        } else if (endpoint instanceof ProbeEndpoint.S3 s3) {
+            probe = new S3CanaryProbe(s3(s3, target.timeout()), canaryThreads(), target, vantage);
+        } else {
+            throw new IllegalArgumentException("no probe for " + endpoint.kind());
+        }
+        return target.checks().maxLatency().<Probe>map(max -> new LatencyCeiling(probe, max)).orElse(probe);
+    }
+
+    private WebClient web(Optional<String> caFile) {
+        return webClients.computeIfAbsent(caFile.orElse(""), ca -> {
+            WebClientOptions options = new WebClientOptions()
+                    // The status the target itself answers is what counts; a redirect to a login page is not health.
+                    .setFollowRedirects(false)
+                    // A fresh connection per probe exercises name resolution and connecting, as a real client would.
+                    .setKeepAlive(false)
+                    // Many targets can share one host and port (paths behind one load balancer): queueing their probes
+                    // behind five connections would time out probes of healthy targets.
+                    .setMaxPoolSize(200)
+                    .setVerifyHost(true)
+                    .setUserAgent("baran-detector/" + vantage);
+            if (!ca.isEmpty()) {
+                options.setTrustOptions(new PemTrustOptions().addCertPath(ca));
+            }
+            return WebClient.create(vertx, options);
+        });
+    }
+
+    private CertificateCheck certificateCheck(TargetDefinition target, ProbeEndpoint.Http http) {
+        if (target.checks().tlsMinValidity().isEmpty()) {
+            return null;
+        }
+        java.net.URI uri = java.net.URI.create(http.url().toString());
+        String ca = target.checks().caFile().orElse("");
+        io.vertx.core.net.NetClient tls = tlsClients.computeIfAbsent(ca, k -> {
+            NetClientOptions options = new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+                    .setConnectTimeout(30_000);
+            if (!k.isEmpty()) {
+                options.setTrustOptions(new PemTrustOptions().addCertPath(k));
+            }
+            return vertx.getDelegate().createNetClient(options);
+        });
+        return new CertificateCheck(tls, uri.getHost(), uri.getPort() < 0 ? 443 : uri.getPort(),
+                target.checks().tlsMinValidity().get(), target.timeout(), vertx.getDelegate());
+    }
+
+    private S3Client s3(ProbeEndpoint.S3 s3, Duration timeout) {
+        String key = s3.endpoint().map(Object::toString).orElse("") + "|" + s3.region() + "|" + timeout.toMillis();
+        return s3Clients.computeIfAbsent(key, k -> {
+            S3ClientBuilder builder = S3Client.builder()
+                    .region(Region.of(s3.region()))
+                    // Credentials only from the environment or the SDK's default chain; never from the target.
+                    .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                    .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
+                    // One attempt per probe: retrying would hide the failure the probe is there to see.
+                    .overrideConfiguration(c -> c.apiCallTimeout(timeout).retryStrategy(AwsRetryStrategy.doNotRetry()));
+            s3.endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
+            return builder.build();
+        });
+    }
+
+    private ExecutorService canaryThreads() {
+        if (canaryThreads == null) {
+            synchronized (this) {
+                if (canaryThreads == null) {
+                    AtomicInteger n = new AtomicInteger();
+                    canaryThreads = Executors.newFixedThreadPool(4, r -> {
+                        Thread t = new Thread(r, "baran-canary-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+            }
+        }
+        return canaryThreads;
+    }
+
+    @Override
+    public void close() {
+        webClients.values().forEach(WebClient::close);
+        tlsClients.values().forEach(io.vertx.core.net.NetClient::close);
+        tcp.close();
+        s3Clients.values().forEach(S3Client::close);
+        if (canaryThreads != null) {
+            canaryThreads.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package io.baran.detector.quorum;
+
+import io.baran.detector.messaging.KafkaClients;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Follows the decisions topic so that every instance can show every scope's decision, including the scopes another
+ * instance aggregates. It only reads; it decides nothing.
+ */
+public final class DecisionView implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(DecisionView.class);
+
+    private final KafkaClients kafka;
+    private final String topic;
+    private final Map<String, ScopeRecord> records = new ConcurrentHashMap<>();
+    private final Thread thread;
+    private volatile KafkaConsumer<String, String> consumer;
+    private volatile boolean closed;
+
+    public DecisionView(KafkaClients kafka, String topic, String vantage) {
+        this.kafka = kafka;
+        this.topic = topic;
+        this.thread = new Thread(this::run, "baran-decision-view-" + vantage);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    public Optional<ScopeRecord> get(String scope) {
+        return Optional.ofNullable(records.get(scope));
+    }
+
+    public Map<String, ScopeRecord> all() {
+        return Map.copyOf(records);
+    }
+
+    private void run() {
+        long backoff = 1_000;
+        while (!closed) {
+            try (KafkaConsumer<String, String> c = DecisionsReader.consumer(kafka, "baran-decision-view")) {
+                consumer = c;
+                List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                c.assign(partitions);
+                c.seekToBeginning(partitions);
+                backoff = 1_000;
+                while (!closed) {
+                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                        DecisionsReader.apply(records, r);
+                    }
+                }
+            } catch (WakeupException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.debugf("decision view: %s; retrying in %d ms", e.getMessage(), backoff);
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 30_000);
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        thread.interrupt();
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

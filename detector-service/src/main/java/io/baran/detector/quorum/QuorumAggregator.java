@@ -1,0 +1,445 @@
+package io.baran.detector.quorum;
+
+import io.baran.detector.config.DetectorSettings;
+import io.baran.detector.messaging.DetectorTopics;
+import io.baran.detector.messaging.KafkaClients;
+import io.baran.detector.metrics.DetectorMetrics;
+import io.baran.events.CloudEvent;
+import io.baran.events.EventCodec;
+import io.baran.events.OutageEvent;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Utils;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Turns the vantages' verdicts into outage events. Aggregators form one Kafka consumer group on the verdicts
+ * topic, which is keyed by scope, so each scope belongs to exactly one aggregator at a time: the one that owns its
+ * partition. Each instance of detector-service runs one; any of them can stop, and its scopes move to the others.
+ *
+ * <p>A decision (an outage event on the health topic, the scope's new record on the decisions topic, and the
+ * consumer offsets) is written in one Kafka transaction, so it happens entirely or not at all. When an aggregator
+ * takes over a partition, after a restart or a rebalance, it reads the scopes' records (the open incident and its
+ * id) and replays the last {@code vantage-expiry} of verdicts to learn who is live and what they say, deciding
+ * nothing until it has caught up. So a restart neither repeats an event nor loses the recovery of an incident
+ * opened before it. A zombie aggregator that lost its partitions is fenced: its transaction fails.
+ *
+ * <p>Everything runs on one thread of its own; the REST API reads an immutable snapshot.
+ */
+public final class QuorumAggregator implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(QuorumAggregator.class);
+    /** How often every owned scope is re-evaluated even without new verdicts: expiries and drill ends. */
+    private static final Duration SWEEP = Duration.ofMillis(250);
+
+    private final String id;
+    private final KafkaClients kafka;
+    private final String transactionalId;
+    private final DetectorSettings.Quorum settings;
+    private final QuorumRule rule;
+    private final DetectorMetrics metrics;
+    private final Clock clock;
+    private final Thread thread;
+
+    // Owned by the aggregator thread.
+    private final Map<String, ScopeQuorum> owned = new HashMap<>();
+    private final Set<TopicPartition> assigned = new HashSet<>();
+    private final Map<TopicPartition, Long> replayEnd = new HashMap<>();
+    private final Set<String> dirty = new LinkedHashSet<>();
+    private KafkaProducer<String, String> producer;
+    private int partitionCount;
+    private boolean caughtUp;
+    private Instant lastSweep = Instant.EPOCH;
+    private String lastFailure;
+
+    private volatile KafkaConsumer<String, String> consumer;
+    private volatile Map<String, QuorumView> snapshot = Map.of();
+    private volatile boolean ready;
+    private volatile boolean closed;
+
+    public QuorumAggregator(String id, KafkaClients kafka, DetectorSettings.Quorum settings, DetectorMetrics metrics, Clock clock) {
+        this.id = id;
+        this.kafka = kafka;
+        // Unique per process: replicas that share a vantage id must not fence each other. Zombies are fenced by the
+        // consumer group's generation instead (the offsets are committed in the transaction).
+        this.transactionalId = "baran-aggregator-" + id + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.settings = settings;
+        this.rule = new QuorumRule(settings.minVotes(), settings.ratio(), settings.vantageExpiry());
+        this.metrics = metrics;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "baran-aggregator-" + id);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Whether it owns partitions and has caught up with them, so that it decides. */
+    public boolean ready() {
+        return ready;
+    }
+
+    /** The scopes this instance aggregates, as of the last round. */
+    public Map<String, QuorumView> scopes() {
+        return snapshot;
+    }
+
+    private void run() {
+        long backoff = 1_000;
+        while (!closed) {
+            try {
+                DetectorTopics.ensure(kafka, settings);
+                session();
+                backoff = 1_000;
+            } catch (InterruptedException e) {
+                return;
+            } catch (WakeupException e) {
+                if (closed) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                String message = e.getMessage();
+                if (!String.valueOf(message).equals(lastFailure)) {
+                    LOG.errorf("aggregator %s: %s; it starts over (owned scopes are reloaded from %s) in %d ms", id, message,
+                            settings.decisionsTopic(), backoff);
+                    lastFailure = message;
+                }
+                sleep(backoff);
+                backoff = Math.min(backoff * 2, 30_000);
+            } finally {
+                forgetAll();
+            }
+        }
+    }
+
+    private void session() {
+        try (KafkaProducer<String, String> p = producer(); KafkaConsumer<String, String> c = consumer()) {
+            producer = p;
+            consumer = c;
+            p.initTransactions();
+            c.subscribe(List.of(settings.verdictsTopic()), new Rebalance());
+            if (lastFailure != null) {
+                LOG.infof("aggregator %s: connected again", id);
+            }
+            lastFailure = null;
+            LOG.debugf("aggregator %s: transactional id %s, group %s", id, transactionalId, settings.group());
+            while (!closed) {
+                var records = c.poll(Duration.ofMillis(100));
+                Instant now = clock.instant();
+                for (ConsumerRecord<String, String> r : records) {
+                    handle(r, now);
+                }
+                if (!caughtUp && !assigned.isEmpty() && assigned.stream().allMatch(tp -> c.position(tp) >= replayEnd.getOrDefault(tp, 0L))) {
+                    caughtUp = true;
+                    ready = true;
+                    dirty.addAll(owned.keySet());
+                    LOG.infof("aggregator %s: caught up on %d partitions of %s; deciding for %d scopes known so far", id,
+                            assigned.size(), settings.verdictsTopic(), owned.size());
+                }
+                if (caughtUp) {
+                    if (Duration.between(lastSweep, now).compareTo(SWEEP) >= 0) {
+                        dirty.addAll(owned.keySet());
+                        lastSweep = now;
+                        snapshot(now);
+                    }
+                    decide(now);
+                }
+            }
+        } finally {
+            producer = null;
+            consumer = null;
+        }
+    }
+
+    private void handle(ConsumerRecord<String, String> r, Instant now) {
+        if (r.key() == null || r.value() == null) {
+            return;
+        }
+        Object message;
+        try {
+            message = VerdictCodec.decodeMessage(r.value());
+        } catch (IllegalArgumentException e) {
+            LOG.warnf("aggregator %s: %s-%d@%d skipped: %s", id, r.topic(), r.partition(), r.offset(), e.getMessage());
+            return;
+        }
+        if (message == null) {
+            return;
+        }
+        String scope = r.key();
+        ScopeQuorum quorum = owned.computeIfAbsent(scope, this::quorum);
+        if (message instanceof VantageVerdict verdict) {
+            Instant stamped = Instant.ofEpochMilli(r.timestamp());
+            quorum.see(verdict, stamped.isAfter(now) ? now : stamped);
+        } else if (message instanceof Simulation simulation) {
+            quorum.simulate(simulation);
+        }
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        if (r.offset() >= replayEnd.getOrDefault(tp, 0L)) {
+            dirty.add(scope);
+        }
+    }
+
+    private ScopeQuorum quorum(String scope) {
+        ScopeQuorum quorum = new ScopeQuorum(scope, ScopeRecord.initial(scope), rule);
+        metrics.trackDecision(scope, () -> quorum.record().state());
+        return quorum;
+    }
+
+    private void decide(Instant now) {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        List<ScopeQuorum.Outcome> outcomes = new ArrayList<>();
+        for (String scope : dirty) {
+            ScopeQuorum quorum = owned.get(scope);
+            if (quorum != null) {
+                quorum.evaluate(now, id).ifPresent(outcomes::add);
+            }
+        }
+        dirty.clear();
+        if (outcomes.isEmpty()) {
+            return;
+        }
+        commit(outcomes, now);
+        for (ScopeQuorum.Outcome o : outcomes) {
+            owned.get(o.scope()).apply(o);
+            log(o);
+            if (o.eventType() != null) {
+                metrics.decision(o.eventType().substring(o.eventType().lastIndexOf('.') + 1), o.latency());
+            }
+            // Decisions often come in pairs (a drill's end, a real change); look again at once.
+            dirty.add(o.scope());
+        }
+        snapshot(now);
+    }
+
+    private void commit(List<ScopeQuorum.Outcome> outcomes, Instant now) {
+        producer.beginTransaction();
+        try {
+            for (ScopeQuorum.Outcome o : outcomes) {
+                if (o.event() != null) {
+                    producer.send(new ProducerRecord<>(settings.healthTopic(), o.scope(), EventCodec.encode(cloudEvent(o, now))));
+                }
+                producer.send(new ProducerRecord<>(settings.decisionsTopic(), o.scope(), VerdictCodec.encode(o.next())));
+            }
+            Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+            for (TopicPartition tp : assigned) {
+                offsets.put(tp, new OffsetAndMetadata(consumer.position(tp)));
+            }
+            producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+            producer.commitTransaction();
+        } catch (KafkaException e) {
+            for (ScopeQuorum.Outcome o : outcomes) {
+                if (o.event() != null) {
+                    LOG.errorf("NOT published %s for scope %s (incident %s): the Kafka transaction failed (%s); the aggregator"
+                            + " reloads and decides again", o.eventType(), o.scope(), o.event().incidentId(), e.getMessage());
+                }
+            }
+            try {
+                producer.abortTransaction();
+            } catch (KafkaException ignored) {
+                // A fenced or failed producer cannot abort; the transaction times out on the broker instead.
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The event; its {@code time} is when the quorum decided (consumers judge an event's age by it), its
+     * {@code data.since} when the vantages saw the change.
+     */
+    private CloudEvent<OutageEvent> cloudEvent(ScopeQuorum.Outcome o, Instant decidedAt) {
+        OutageEvent event = o.event();
+        // The same decision always gets the same id, so a consumer can recognise it however often it sees it.
+        String eventId = UUID.nameUUIDFromBytes((o.eventType() + "|" + event.incidentId()).getBytes(StandardCharsets.UTF_8)).toString();
+        return CloudEvent.of(eventId, "/baran/detector/" + id, o.eventType(), o.scope(), decidedAt, event);
+    }
+
+    private void log(ScopeQuorum.Outcome o) {
+        ScopeRecord r = o.next();
+        List<String> votes = r.votes().stream().map(v -> v.vantage() + "=" + v.verdict()).toList();
+        if (o.event() == null) {
+            LOG.infof("scope %s: the quorum agrees it is UP (votes %s)", o.scope(), votes);
+            return;
+        }
+        OutageEvent e = o.event();
+        LOG.infof("published %s for scope %s (incident %s%s): votes %s, confidence %.2f, %d ms after the first vantage saw it",
+                o.eventType(), o.scope(), e.incidentId(), e.drill() ? ", a drill" : "", e.votes().stream()
+                        .map(v -> v.vantage() + "=" + v.verdict()).toList(), e.confidence(), o.latency().toMillis());
+    }
+
+    private void snapshot(Instant now) {
+        Map<String, QuorumView> views = new TreeMap<>();
+        owned.forEach((scope, quorum) -> {
+            ScopeQuorum.Tally tally = quorum.tally(now);
+            List<QuorumView.VoteView> votes = quorum.latest().stream()
+                    .map(s -> new QuorumView.VoteView(s.verdict().vantage(), s.verdict().verdict(), s.verdict().isolated(),
+                            s.since(), s.seenAt(), tally.live().contains(s)))
+                    .toList();
+            views.put(scope, new QuorumView(scope, quorum.record(), votes, tally.live().size(), tally.required()));
+        });
+        snapshot = Map.copyOf(views);
+    }
+
+    private void forgetAll() {
+        owned.keySet().forEach(metrics::untrackDecision);
+        owned.clear();
+        assigned.clear();
+        replayEnd.clear();
+        dirty.clear();
+        caughtUp = false;
+        ready = false;
+        snapshot = Map.of();
+    }
+
+    private int partition(String scope) {
+        return Utils.toPositive(Utils.murmur2(scope.getBytes(StandardCharsets.UTF_8))) % partitionCount;
+    }
+
+    /** Takes over and gives up partitions, and the scopes on them. */
+    private final class Rebalance implements ConsumerRebalanceListener {
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            KafkaConsumer<String, String> c = consumer;
+            Instant now = clock.instant();
+            partitionCount = c.partitionsFor(settings.verdictsTopic()).size();
+            Map<TopicPartition, Long> end = c.endOffsets(partitions);
+            Map<TopicPartition, Long> times = new HashMap<>();
+            partitions.forEach(tp -> times.put(tp, now.minus(settings.vantageExpiry()).toEpochMilli()));
+            Map<TopicPartition, OffsetAndTimestamp> from = c.offsetsForTimes(times);
+            for (TopicPartition tp : partitions) {
+                OffsetAndTimestamp start = from.get(tp);
+                c.seek(tp, start == null ? end.get(tp) : start.offset());
+                replayEnd.put(tp, end.get(tp));
+            }
+            assigned.addAll(partitions);
+            Set<Integer> numbers = new HashSet<>();
+            partitions.forEach(tp -> numbers.add(tp.partition()));
+            int loaded = 0;
+            for (Map.Entry<String, ScopeRecord> e : DecisionsReader.readAll(kafka, settings.decisionsTopic()).entrySet()) {
+                if (numbers.contains(partition(e.getKey()))) {
+                    owned.computeIfAbsent(e.getKey(), QuorumAggregator.this::quorum).restore(e.getValue());
+                    loaded++;
+                }
+            }
+            caughtUp = false;
+            ready = false;
+            LOG.infof("aggregator %s: took over partitions %s of %s with %d recorded scopes; replaying the last %d ms of verdicts",
+                    id, numbers, settings.verdictsTopic(), loaded, settings.vantageExpiry().toMillis());
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            giveUp(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            giveUp(partitions);
+        }
+
+        private void giveUp(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            assigned.removeAll(partitions);
+            partitions.forEach(replayEnd::remove);
+            Set<Integer> numbers = new HashSet<>();
+            partitions.forEach(tp -> numbers.add(tp.partition()));
+            owned.keySet().removeIf(scope -> {
+                boolean gone = partitionCount > 0 && numbers.contains(partition(scope));
+                if (gone) {
+                    metrics.untrackDecision(scope);
+                }
+                return gone;
+            });
+            LOG.infof("aggregator %s: gave up partitions %s of %s", id, numbers, settings.verdictsTopic());
+        }
+    }
+
+    private KafkaProducer<String, String> producer() {
+        return kafka.producer(Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "baran-aggregator-" + id,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000));
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        return kafka.consumer(Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG, "baran-aggregator-" + id,
+                ConsumerConfig.GROUP_ID_CONFIG, settings.group(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                // A crashed aggregator's scopes move to the others after this, not after the 45 s default.
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000));
+    }
+
+    private void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed = true;
+        }
+    }
+
+    /** Stops, leaving the consumer group at once so that the other aggregators take over its scopes without delay. */
+    @Override
+    public void close() {
+        closed = true;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        } else {
+            thread.interrupt();
+        }
+        try {
+            thread.join(5_000);
+            if (thread.isAlive()) {
+                thread.interrupt();
+                thread.join(5_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package io.baran.detector.quorum;
+
+import io.baran.detector.state.Health;
+import io.baran.events.OutageEvent;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The quorum on one scope: the latest verdict of each vantage, and the decided state. It decides, but changes
+ * nothing until {@link #apply} is called with the outcome, which the aggregator does only once the outcome's event
+ * and record are committed to Kafka. Not thread-safe: one aggregator thread owns it.
+ */
+final class ScopeQuorum {
+
+    private static final Duration FORGET_AFTER = Duration.ofHours(1);
+
+    private final String scope;
+    private final QuorumRule rule;
+    private final Map<String, Seen> latest = new TreeMap<>();
+    private ScopeRecord record;
+    private Simulation pendingSimulation;
+
+    ScopeQuorum(String scope, ScopeRecord record, QuorumRule rule) {
+        this.scope = scope;
+        this.record = record;
+        this.rule = rule;
+    }
+
+    /** A verdict arrived; {@code seenAt} is when Kafka took it, which is what decides whether it is still live. */
+    void see(VantageVerdict verdict, Instant seenAt) {
+        Seen previous = latest.get(verdict.vantage());
+        if (previous == null || !seenAt.isBefore(previous.seenAt)) {
+            latest.put(verdict.vantage(), new Seen(verdict, seenAt));
+        }
+    }
+
+    void simulate(Simulation simulation) {
+        pendingSimulation = simulation;
+    }
+
+    ScopeRecord record() {
+        return record;
+    }
+
+    /** Every vantage's latest verdict, live or not. */
+    List<Seen> latest() {
+        return List.copyOf(latest.values());
+    }
+
+    /** Takes the recorded decision, when taking over the scope. */
+    void restore(ScopeRecord recorded) {
+        record = recorded;
+    }
+
+    void apply(Outcome outcome) {
+        record = outcome.next();
+    }
+
+    /** The live votes at this moment. */
+    Tally tally(Instant now) {
+        // Vantages gone for long are forgotten; until then the REST API shows them as expired.
+        latest.values().removeIf(seen -> seen.seenAt.isBefore(now.minus(FORGET_AFTER)));
+        List<Seen> live = new ArrayList<>();
+        for (Seen seen : latest.values()) {
+            if (!seen.seenAt.isBefore(now.minus(rule.expiry()))) {
+                live.add(seen);
+            }
+        }
+        return new Tally(live, rule.required(live.size()));
+    }
+
+    /** What to publish now, if anything: at most one decision per call, drills first. */
+    Optional<Outcome> evaluate(Instant now, String aggregator) {
+        Optional<Outcome> drill = evaluateDrill(now, aggregator);
+        if (drill.isPresent()) {
+            return drill;
+        }
+        Tally tally = tally(now);
+        List<Seen> down = tally.with(Health.DOWN);
+        List<Seen> up = tally.with(Health.UP);
+        if (down.size() >= tally.required() && record.state() != Health.DOWN) {
+            Seen first = down.stream().min(Comparator.comparing(Seen::since)).orElseThrow();
+            Instant since = first.since();
+            String incident = first.verdict.incidentId() != null ? first.verdict.incidentId() : scope + "@" + since.toEpochMilli();
+            if (incident.equals(lastIncident())) {
+                // The vantage still names the outage that was just recovered; this is a new one.
+                incident = scope + "@" + now.toEpochMilli();
+            }
+            return Optional.of(decide(Health.DOWN, OutageEvent.DETECTED, incident, since, now, aggregator, tally, down));
+        }
+        if (up.size() >= tally.required() && record.state() == Health.DOWN) {
+            Instant since = up.stream().map(Seen::since).max(Comparator.naturalOrder()).orElse(now);
+            if (record.since() != null && !since.isAfter(record.since())) {
+                since = now;
+            }
+            return Optional.of(decide(Health.UP, OutageEvent.RECOVERED, record.incidentId(), since, now, aggregator, tally, up));
+        }
+        if (up.size() >= tally.required() && record.state() == Health.UNKNOWN) {
+            Instant since = up.stream().map(Seen::since).min(Comparator.naturalOrder()).orElse(now);
+            return Optional.of(decide(Health.UP, null, null, since, now, aggregator, tally, up));
+        }
+        return Optional.empty();
+    }
+
+    private String lastIncident() {
+        for (int i = record.history().size() - 1; i >= 0; i--) {
+            ScopeRecord.Decision d = record.history().get(i);
+            if (!d.drill() && d.incidentId() != null) {
+                return d.incidentId();
+            }
+        }
+        return null;
+    }
+
+    private Outcome decide(Health state, String type, String incident, Instant since, Instant now, String aggregator,
+                           Tally tally, List<Seen> agreeing) {
+        List<OutageEvent.Vote> votes = tally.votes();
+        double confidence = confidence(agreeing.size(), tally.live().size());
+        String event = type == null ? "up" : OutageEvent.DETECTED.equals(type) ? "detected" : "recovered";
+        ScopeRecord next = record.withDecision(state, state == Health.DOWN ? incident : null, since, now, aggregator, votes,
+                confidence, new ScopeRecord.Decision(event, incident, since, now, false, confidence, votes));
+        OutageEvent outage = type == null ? null
+                : new OutageEvent(scope, incident, aggregator, since, targets(agreeing), false, votes, confidence);
+        Instant firstSeen = agreeing.stream().map(Seen::since).min(Comparator.naturalOrder()).orElse(now);
+        return new Outcome(scope, next, type, outage, Duration.between(OutageEvent.DETECTED.equals(type) ? firstSeen : since, now));
+    }
+
+    private Optional<Outcome> evaluateDrill(Instant now, String aggregator) {
+        Simulation simulation = pendingSimulation;
+        pendingSimulation = null;
+        if (simulation != null && record.drill() == null && !record.knowsDrill(simulation.incidentId())
+                && simulation.until().isAfter(now)) {
+            List<OutageEvent.Vote> votes = List.of(new OutageEvent.Vote(simulation.requestedBy(), "DOWN", simulation.since()));
+            ScopeRecord.Drill drill = new ScopeRecord.Drill(simulation.incidentId(), simulation.since(), simulation.until(),
+                    simulation.requestedBy());
+            ScopeRecord next = record.withDrill(drill, new ScopeRecord.Decision("detected", simulation.incidentId(),
+                    simulation.since(), now, true, 1.0, votes));
+            OutageEvent outage = new OutageEvent(scope, simulation.incidentId(), aggregator, simulation.since(),
+                    List.of(new OutageEvent.TargetVerdict("simulation", false, "simulated outage until " + simulation.until())),
+                    true, votes, 1.0);
+            return Optional.of(new Outcome(scope, next, OutageEvent.DETECTED, outage, Duration.between(simulation.since(), now)));
+        }
+        ScopeRecord.Drill drill = record.drill();
+        if (drill != null && !now.isBefore(drill.until())) {
+            List<OutageEvent.Vote> votes = List.of(new OutageEvent.Vote(drill.requestedBy(), "UP", drill.until()));
+            ScopeRecord next = record.withDrill(null, new ScopeRecord.Decision("recovered", drill.incidentId(), drill.until(),
+                    now, true, 1.0, votes));
+            OutageEvent outage = new OutageEvent(scope, drill.incidentId(), aggregator, drill.until(),
+                    List.of(new OutageEvent.TargetVerdict("simulation", true, "simulated outage ended")), true, votes, 1.0);
+            return Optional.of(new Outcome(scope, next, OutageEvent.RECOVERED, outage, Duration.between(drill.until(), now)));
+        }
+        return Optional.empty();
+    }
+
+    /** The targets behind the decision: each named once, as the first agreeing vantage (by id) last saw it. */
+    private static List<OutageEvent.TargetVerdict> targets(List<Seen> agreeing) {
+        Map<String, OutageEvent.TargetVerdict> merged = new LinkedHashMap<>();
+        agreeing.stream().sorted(Comparator.comparing(s -> s.verdict.vantage()))
+                .flatMap(s -> s.verdict.targets().stream())
+                .forEach(t -> merged.putIfAbsent(t.name(), t));
+        return List.copyOf(merged.values());
+    }
+
+    static double confidence(int agreeing, int live) {
+        return live == 0 ? 0 : Math.round(1000.0 * agreeing / live) / 1000.0;
+    }
+
+    /** A decision to publish and record. */
+    record Outcome(String scope, ScopeRecord next, String eventType, OutageEvent event, Duration latency) {
+    }
+
+    /** A vantage's latest verdict and when Kafka took it. */
+    record Seen(VantageVerdict verdict, Instant seenAt) {
+        Instant since() {
+            return verdict.since() != null ? verdict.since() : seenAt;
+        }
+    }
+
+    /** The live votes and how many must agree. */
+    record Tally(List<Seen> live, int required) {
+
+        List<Seen> with(Health verdict) {
+            return live.stream().filter(s -> s.verdict.verdict() == verdict).toList();
+        }
+
+        List<OutageEvent.Vote> votes() {
+            return live.stream().map(s -> new OutageEvent.Vote(s.verdict.vantage(), s.verdict.verdict().name(), s.since())).toList();
+        }
+    }
+}

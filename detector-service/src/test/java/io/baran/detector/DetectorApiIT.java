@@ -1,0 +1,232 @@
+package io.baran.detector;
+
+import io.baran.events.CloudEvent;
+import io.baran.events.EventCodec;
+import io.baran.events.OutageEvent;
+import io.baran.events.Topics;
+import io.baran.testinfra.KafkaResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The REST API of a running detector against a real Kafka broker and a real HTTP target: targets changed at run
+ * time, validation as problem details, scopes with votes and history, simulated outages, and the metrics.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = ApiTestResource.class, restrictToAnnotatedClass = true)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DetectorApiIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static String base() {
+        return ConfigProvider.getConfig().getValue(ApiTestResource.TARGETS, String.class);
+    }
+
+    private static Path targetsFile() {
+        return Path.of(ConfigProvider.getConfig().getValue("baran.detector.data-dir", String.class), "targets.json");
+    }
+
+    @Test
+    @Order(1)
+    void aTargetAddedAtRunTimeIsProbedKeptInTheDataFolderChangedAndRemoved() throws Exception {
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "api-web", "url", base() + "/web", "scope", "local/api/web", "interval", "200ms",
+                        "failureThreshold", 2))
+                .post("/api/targets")
+                .then().statusCode(201).header("Location", org.hamcrest.Matchers.endsWith("/api/targets/api-web"));
+        await("api-web to come UP", () -> given().get("/api/targets/api-web").then().statusCode(200).extract().jsonPath(),
+                t -> "UP".equals(t.getString("state")));
+        Map<String, Object> target = given().get("/api/targets/api-web").then().extract().jsonPath().getMap("$");
+        assertEquals("API", target.get("origin"));
+        assertEquals("http", target.get("kind"));
+        assertEquals("200ms", target.get("interval"));
+        assertTrue(Files.readString(targetsFile()).contains("\"api-web\""), Files.readString(targetsFile()));
+
+        given().contentType(ContentType.JSON).body(Map.of("url", base() + "/web2", "scope", "local/api/web"))
+                .put("/api/targets/api-web").then().statusCode(200);
+        assertEquals(base() + "/web2", given().get("/api/targets/api-web").then().extract().jsonPath().getString("url"));
+        assertTrue(Files.readString(targetsFile()).contains("/web2"));
+
+        given().delete("/api/targets/api-web").then().statusCode(204);
+        given().get("/api/targets/api-web").then().statusCode(404).contentType("application/problem+json");
+        assertFalse(Files.readString(targetsFile()).contains("api-web"));
+        given().delete("/api/targets/api-web").then().statusCode(404);
+    }
+
+    @Test
+    @Order(2)
+    void aBadTargetIsRefusedWithEveryProblemAsProblemDetails() {
+        Response response = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "bad", "url", "ftp://example.com/x", "scope", "not a scope!", "interval", "50ms",
+                        "intervall", "1s"))
+                .post("/api/targets");
+        response.then().statusCode(400).contentType("application/problem+json");
+        assertEquals("https://baran.io/problems/invalid-target", response.jsonPath().getString("type"));
+        assertEquals(400, response.jsonPath().getInt("status"));
+        List<String> fields = response.jsonPath().getList("errors.field");
+        assertEquals(List.of("intervall"), fields, "unknown fields are reported before the rest is read: " + response.asString());
+
+        response = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "bad", "url", "ftp://example.com/x", "scope", "not a scope!", "interval", "50ms"))
+                .post("/api/targets");
+        response.then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of("url", "scope", "interval"), response.jsonPath().getList("errors.field"), response.asString());
+        assertTrue(response.jsonPath().getString("errors[2].detail").contains("50ms is below the minimum of 100ms"));
+        assertTrue(response.jsonPath().getString("errors[1].detail").contains("is not a scope"));
+        given().get("/api/targets/bad").then().statusCode(404);
+
+        given().contentType(ContentType.JSON).body(Map.of("name", "../etc", "url", base() + "/x", "scope", "local/x"))
+                .post("/api/targets").then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
+    @Order(3)
+    void aConfiguredTargetCannotBeChangedThroughTheApiAndANameIsTakenOnce() {
+        given().delete("/api/targets/cfg").then().statusCode(409).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body(Map.of("url", base() + "/other", "scope", "local/cfg"))
+                .put("/api/targets/cfg").then().statusCode(409);
+        Map<String, Object> twice = Map.of("name", "once", "url", base() + "/once", "scope", "local/once");
+        given().contentType(ContentType.JSON).body(twice).post("/api/targets").then().statusCode(201);
+        given().contentType(ContentType.JSON).body(twice).post("/api/targets").then().statusCode(409);
+        given().delete("/api/targets/once").then().statusCode(204);
+    }
+
+    @Test
+    @Order(4)
+    void aScopeShowsTheQuorumsDecisionWithEveryVoteAndItsHistory() {
+        Map<String, Object> scope = await("the quorum to decide local/cfg", () -> scope("local/cfg"),
+                s -> s != null && "UP".equals(s.get("state")) && s.get("decidedBy") != null);
+        assertEquals("test-vantage", scope.get("decidedBy"));
+        assertEquals(1, scope.get("required"));
+        List<Map<String, Object>> votes = cast(scope.get("votes"));
+        assertEquals("test-vantage", votes.get(0).get("vantage"));
+        assertEquals("UP", votes.get(0).get("verdict"));
+        assertEquals(true, votes.get(0).get("live"));
+        List<Map<String, Object>> history = cast(scope.get("history"));
+        assertEquals("up", history.get(0).get("event"));
+        Map<String, Object> vantage = cast(scope.get("vantage"));
+        assertEquals("UP", vantage.get("vote"));
+    }
+
+    @Test
+    @Order(5)
+    void aSimulatedOutageIsADrillAllTheWayThrough() {
+        try (KafkaConsumer<String, String> consumer = healthEvents()) {
+            Response response = given().contentType(ContentType.JSON)
+                    .body(Map.of("scope", "local/drill/web", "duration", "2s")).post("/api/simulations");
+            response.then().statusCode(202);
+            String incident = response.jsonPath().getString("incidentId");
+            assertTrue(incident.startsWith("local/drill/web@drill-"), incident);
+            assertTrue(response.jsonPath().getBoolean("drill"));
+
+            List<CloudEvent<OutageEvent>> events = new ArrayList<>();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (events.stream().noneMatch(e -> e.type().equals(OutageEvent.RECOVERED)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> events.add(EventCodec.decodeOutage(r.value())));
+            }
+            assertEquals(List.of(OutageEvent.DETECTED, OutageEvent.RECOVERED), events.stream().map(CloudEvent::type).toList(),
+                    events.toString());
+            events.forEach(e -> {
+                assertTrue(e.data().drill(), "not marked as a drill: " + e);
+                assertEquals(incident, e.data().incidentId());
+                assertEquals("local/drill/web", e.data().scope());
+            });
+            Map<String, Object> scope = await("the drill in the scope's history", () -> scope("local/drill/web"),
+                    s -> s != null && ((List<?>) s.get("history")).size() == 2);
+            List<Map<String, Object>> history = cast(scope.get("history"));
+            assertEquals(List.of(true, true), history.stream().map(h -> h.get("drill")).toList());
+            assertEquals("UNKNOWN", scope.get("state"), "a drill changes nothing real");
+        }
+        Response bad = given().contentType(ContentType.JSON).body(Map.of("scope", "local/x", "duration", "forever"))
+                .post("/api/simulations");
+        bad.then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of("duration"), bad.jsonPath().getList("errors.field"));
+    }
+
+    @Test
+    @Order(6)
+    void metricsAreServedForPrometheus() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String expected : List.of("baran_probe_duration_seconds_bucket{kind=\"http\",outcome=\"passed\"",
+                "baran_probe_schedule_lag_seconds_bucket", "baran_target_state{scope=\"local/cfg\",target=\"cfg\"} 1.0",
+                "baran_target_flap_penalty{scope=\"local/cfg\",target=\"cfg\"}", "baran_scope_state{scope=\"local/cfg\"} 1.0",
+                "baran_quorum_scope_state{scope=\"local/cfg\"} 1.0", "baran_quorum_decision_latency_seconds_count{event=\"detected\"}")) {
+            assertTrue(metrics.contains(expected), "no " + expected + " in /q/metrics");
+        }
+    }
+
+    private static Map<String, Object> scope(String name) {
+        List<Map<String, Object>> scopes = given().get("/api/scopes").then().statusCode(200).extract().jsonPath().getList("$");
+        return scopes.stream().filter(s -> name.equals(s.get("scope"))).findFirst().orElse(null);
+    }
+
+    private static KafkaConsumer<String, String> healthEvents() {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new StringDeserializer(), new StringDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (partitions.isEmpty() && System.nanoTime() < deadline) {
+            consumer.partitionsFor(Topics.HEALTH_EVENTS, Duration.ofSeconds(10))
+                    .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        return consumer;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object value) {
+        return (T) value;
+    }
+
+    private static <T> T await(String what, Supplier<T> read, Predicate<T> done) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = read.get();
+            if (done.test(last)) {
+                return last;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        fail("no " + what + " within " + WAIT.toSeconds() + " s; last seen " + last);
+        return last;
+    }
+}

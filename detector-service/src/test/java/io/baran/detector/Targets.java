@@ -1,0 +1,35 @@
+package io.baran.detector;
+
+import io.baran.detector.config.TargetDefinition;
+import io.baran.detector.config.TargetDefinitions;
+import io.baran.detector.config.TargetSpec;
+
+import java.util.List;
+
+/** Targets for tests, checked by the same code as configured ones. */
+public final class Targets {
+
+    private Targets() {
+    }
+
+    public static TargetSpec spec(String url, String scope, String interval, int failureThreshold, int successThreshold) {
+        return new TargetSpec(url, scope, interval, "1s", failureThreshold, successThreshold, null, null, null, null, null, null,
+                null, null, null);
+    }
+
+    public static TargetDefinition define(String name, TargetSpec spec) {
+        TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, f -> f);
+        if (result.definition().isEmpty()) {
+            throw new IllegalArgumentException("test target " + name + " is invalid: " + result.problems());
+        }
+        return result.definition().get();
+    }
+
+    public static TargetDefinition http(String name, String url, String scope, String interval, int thresholds) {
+        return define(name, spec(url, scope, interval, thresholds, thresholds));
+    }
+
+    public static List<TargetDefinition> list(TargetDefinition... targets) {
+        return List.of(targets);
+    }
+}

@@ -1,0 +1,54 @@
+package io.baran.detector.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProbeEndpointTest {
+
+    private static ProbeEndpoint parse(String url) {
+        return ProbeEndpoint.parse(url, Optional.empty(), "us-east-1");
+    }
+
+    private static String refused(String url) {
+        return assertThrows(IllegalArgumentException.class, () -> parse(url)).getMessage();
+    }
+
+    @Test
+    void theSchemeSaysWhichProbe() {
+        assertEquals(new ProbeEndpoint.Tcp("127.0.0.1", 5432), parse("tcp://127.0.0.1:5432"));
+        assertEquals(new ProbeEndpoint.Dns("127.0.0.1", 53, "www.example.com", "A"), parse("dns://127.0.0.1/www.example.com"));
+        assertEquals(new ProbeEndpoint.Dns("10.0.0.2", 5353, "www.example.com", "CNAME"), parse("DNS://10.0.0.2:5353/www.example.com?type=cname"));
+        assertEquals(new ProbeEndpoint.S3("canaries", "baran/canary.txt", Optional.empty(), "us-east-1"), parse("s3://canaries/baran/canary.txt"));
+        assertEquals("https", parse("https://example.com/healthz").kind());
+    }
+
+    @Test
+    void whatIsShownNeverHoldsCredentials() {
+        assertEquals("http://example.com/healthz", parse("http://u:pw@example.com/healthz").shown());
+        assertEquals("dns://[::1]:53/a.example?type=AAAA", parse("dns://[::1]/a.example?type=AAAA").shown());
+        ProbeEndpoint s3 = ProbeEndpoint.parse("s3://b/k", Optional.of("http://127.0.0.1:5000"), "eu-west-1");
+        assertEquals("s3://b/k via http://127.0.0.1:5000", s3.shown());
+        assertEquals(Optional.of(URI.create("http://127.0.0.1:5000")), ((ProbeEndpoint.S3) s3).endpoint());
+    }
+
+    @Test
+    void refusesWhatItCannotProbeSayingHowToWriteIt() {
+        assertTrue(refused("tcp://127.0.0.1").contains("has no port (write it like tcp://host:port)"));
+        assertTrue(refused("tcp://127.0.0.1:80/path").contains("has a path"));
+        assertTrue(refused("dns://127.0.0.1/").contains("names no single domain name"));
+        assertTrue(refused("dns://127.0.0.1/a.example?type=MX").contains("type MX is not supported (use one of A, AAAA, CNAME, TXT)"));
+        assertTrue(refused("dns://127.0.0.1/a.example?tpye=A").contains("unknown parameter tpye"));
+        assertTrue(refused("s3://bucket").contains("names no bucket and key"));
+        String withCredentials = refused("s3://AKIA:secret@bucket/key");
+        assertTrue(withCredentials.contains("S3 credentials come only from the environment"), withCredentials);
+        assertFalse(withCredentials.contains("secret"));
+        assertTrue(refused("ftp://example.com/").contains("not an absolute http or https URL"));
+    }
+}

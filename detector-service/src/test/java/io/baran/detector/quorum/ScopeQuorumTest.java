@@ -1,0 +1,206 @@
+package io.baran.detector.quorum;
+
+import io.baran.detector.state.Health;
+import io.baran.events.OutageEvent;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ScopeQuorumTest {
+
+    private static final String SCOPE = "aws/us-east-1/s3";
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+    private static final QuorumRule MAJORITY = new QuorumRule(1, 0.5, Duration.ofSeconds(5));
+
+    private final ScopeQuorum quorum = new ScopeQuorum(SCOPE, ScopeRecord.initial(SCOPE), MAJORITY);
+
+    private static VantageVerdict verdict(String vantage, Health health, long sinceMillis, boolean isolated) {
+        Instant since = T0.plusMillis(sinceMillis);
+        return new VantageVerdict(vantage, SCOPE, health, isolated, since,
+                health == Health.DOWN ? SCOPE + "@" + since.toEpochMilli() : null, since, true,
+                List.of(new OutageEvent.TargetVerdict("s3-canary", health == Health.UP, health == Health.UP ? "S3 read" : "S3 InternalError (HTTP 500)")));
+    }
+
+    private void see(String vantage, Health health, long sinceMillis, long seenMillis) {
+        quorum.see(verdict(vantage, health, sinceMillis, false), T0.plusMillis(seenMillis));
+    }
+
+    private Optional<ScopeQuorum.Outcome> decide(long atMillis) {
+        Optional<ScopeQuorum.Outcome> outcome = quorum.evaluate(T0.plusMillis(atMillis), "agg-1");
+        outcome.ifPresent(quorum::apply);
+        return outcome;
+    }
+
+    private void allUp() {
+        see("a", Health.UP, 0, 0);
+        see("b", Health.UP, 0, 0);
+        see("c", Health.UP, 0, 0);
+        assertEquals(Health.UP, decide(0).orElseThrow().next().state());
+    }
+
+    @Test
+    void theMajorityOfThreeIsTwo() {
+        assertEquals(1, MAJORITY.required(1));
+        assertEquals(2, MAJORITY.required(2));
+        assertEquals(2, MAJORITY.required(3));
+        assertEquals(3, MAJORITY.required(4));
+        assertEquals(2, new QuorumRule(2, 0.5, Duration.ofSeconds(5)).required(1));
+        assertEquals(3, new QuorumRule(1, 0.67, Duration.ofSeconds(5)).required(3));
+    }
+
+    @Test
+    void firstAgreementThatAllIsUpPublishesNothing() {
+        see("a", Health.UP, 0, 0);
+        see("b", Health.UP, 0, 0);
+        ScopeQuorum.Outcome outcome = decide(0).orElseThrow();
+        assertEquals(null, outcome.event());
+        assertEquals(Health.UP, outcome.next().state());
+        assertEquals("up", outcome.next().history().get(0).event());
+    }
+
+    @Test
+    void oneOfThreeSeeingTheFailureIsNoOutage() {
+        allUp();
+        see("a", Health.DOWN, 1000, 1000);
+        assertTrue(decide(1000).isEmpty());
+    }
+
+    @Test
+    void twoOfThreeSeeingTheFailureDeclareItWithTheirVotesAndConfidence() {
+        allUp();
+        see("a", Health.DOWN, 1000, 1100);
+        see("b", Health.DOWN, 1500, 1600);
+        ScopeQuorum.Outcome outcome = decide(1600).orElseThrow();
+        assertEquals(OutageEvent.DETECTED, outcome.eventType());
+        OutageEvent event = outcome.event();
+        assertEquals(SCOPE + "@" + T0.plusMillis(1000).toEpochMilli(), event.incidentId(), "named after the first vantage that saw it");
+        assertEquals(T0.plusMillis(1000), event.since());
+        assertEquals("agg-1", event.vantage());
+        assertEquals(List.of(new OutageEvent.Vote("a", "DOWN", T0.plusMillis(1000)), new OutageEvent.Vote("b", "DOWN", T0.plusMillis(1500)),
+                new OutageEvent.Vote("c", "UP", T0)), event.votes());
+        assertEquals(0.667, event.confidence());
+        assertEquals(List.of(new OutageEvent.TargetVerdict("s3-canary", false, "S3 InternalError (HTTP 500)")), event.targets());
+        assertEquals(Duration.ofMillis(600), outcome.latency());
+        assertTrue(decide(1700).isEmpty(), "declared once");
+    }
+
+    @Test
+    void anIsolatedVantageIsLiveButNoVote() {
+        allUp();
+        quorum.see(verdict("a", Health.UNKNOWN, 1000, true), T0.plusMillis(1000));
+        see("b", Health.DOWN, 1000, 1000);
+        assertTrue(decide(1000).isEmpty(), "1 of 3 live");
+        see("c", Health.DOWN, 1200, 1200);
+        OutageEvent event = decide(1200).orElseThrow().event();
+        assertEquals(List.of("UNKNOWN", "DOWN", "DOWN"), event.votes().stream().map(OutageEvent.Vote::verdict).toList());
+    }
+
+    @Test
+    void aVantageThatStopsIsNoLongerCountedOnceItExpires() {
+        see("a", Health.DOWN, 0, 0);
+        see("b", Health.UP, 0, 0);
+        assertTrue(decide(0).isEmpty(), "1 of 2 is no majority");
+        // a keeps sending heartbeats; b has stopped.
+        see("a", Health.DOWN, 0, 3000);
+        assertTrue(decide(4900).isEmpty(), "b still live");
+        see("a", Health.DOWN, 0, 6000);
+        OutageEvent event = decide(6000).orElseThrow().event();
+        assertEquals(List.of(new OutageEvent.Vote("a", "DOWN", T0)), event.votes(), "only the live vantage");
+        assertEquals(1.0, event.confidence());
+    }
+
+    @Test
+    void aStaleDownVoteOfAStoppedVantageCountsForNothing() {
+        allUp();
+        see("a", Health.DOWN, 1000, 1000);
+        see("b", Health.UP, 0, 4000);
+        see("c", Health.UP, 0, 4000);
+        see("b", Health.UP, 0, 9000);
+        see("c", Health.UP, 0, 9000);
+        see("b", Health.DOWN, 9100, 9100);
+        assertTrue(decide(9100).isEmpty(), "a expired: 1 of 2");
+    }
+
+    @Test
+    void minVotesHoldsWhateverTheRatio() {
+        ScopeQuorum strict = new ScopeQuorum(SCOPE, ScopeRecord.initial(SCOPE), new QuorumRule(2, 0.5, Duration.ofSeconds(5)));
+        strict.see(verdict("a", Health.DOWN, 0, false), T0);
+        assertTrue(strict.evaluate(T0, "agg").isEmpty(), "a lone vantage never decides when two votes are required");
+    }
+
+    @Test
+    void recoveryNamesTheIncidentItEndsAndComesOnce() {
+        allUp();
+        see("a", Health.DOWN, 1000, 1000);
+        see("b", Health.DOWN, 1000, 1000);
+        see("c", Health.DOWN, 1000, 1000);
+        String incident = decide(1000).orElseThrow().event().incidentId();
+        see("a", Health.UP, 5000, 5000);
+        assertTrue(decide(5000).isEmpty(), "one UP of three");
+        see("b", Health.UP, 5200, 5200);
+        ScopeQuorum.Outcome recovered = decide(5200).orElseThrow();
+        assertEquals(OutageEvent.RECOVERED, recovered.eventType());
+        assertEquals(incident, recovered.event().incidentId());
+        assertEquals(T0.plusMillis(5200), recovered.event().since());
+        assertEquals(null, recovered.next().incidentId());
+        assertTrue(decide(5300).isEmpty());
+        assertEquals(List.of("up", "detected", "recovered"), quorum.record().history().stream().map(ScopeRecord.Decision::event).toList());
+    }
+
+    @Test
+    void anAggregatorThatTakesOverResumesTheRecordedIncident() {
+        allUp();
+        see("a", Health.DOWN, 1000, 1000);
+        see("b", Health.DOWN, 1000, 1000);
+        ScopeRecord recorded = decide(1000).orElseThrow().next();
+
+        ScopeQuorum next = new ScopeQuorum(SCOPE, ScopeRecord.initial(SCOPE), MAJORITY);
+        next.restore(VerdictCodec.decodeRecord(VerdictCodec.encode(recorded)));
+        next.see(verdict("a", Health.DOWN, 1000, false), T0.plusMillis(3000));
+        next.see(verdict("b", Health.DOWN, 1000, false), T0.plusMillis(3000));
+        assertTrue(next.evaluate(T0.plusMillis(3000), "agg-2").isEmpty(), "no second detected event");
+        next.see(verdict("a", Health.UP, 4000, false), T0.plusMillis(4000));
+        next.see(verdict("b", Health.UP, 4000, false), T0.plusMillis(4000));
+        ScopeQuorum.Outcome recovered = next.evaluate(T0.plusMillis(4000), "agg-2").orElseThrow();
+        assertEquals(recorded.incidentId(), recovered.event().incidentId());
+    }
+
+    @Test
+    void aSimulationIsADrillAllTheWayThroughAndLeavesTheRealStateAlone() {
+        allUp();
+        Instant since = T0.plusMillis(1000);
+        Simulation simulation = new Simulation(SCOPE, Simulation.incidentId(SCOPE, since), since, since.plusSeconds(10), "v1");
+        quorum.simulate(simulation);
+        ScopeQuorum.Outcome started = decide(1000).orElseThrow();
+        assertEquals(OutageEvent.DETECTED, started.eventType());
+        assertTrue(started.event().drill());
+        assertEquals(SCOPE + "@drill-" + since.toEpochMilli(), started.event().incidentId());
+        assertEquals(Health.UP, started.next().state(), "the real state is untouched");
+        quorum.simulate(simulation);
+        assertTrue(decide(2000).isEmpty(), "a redelivered request runs nothing twice");
+        ScopeQuorum.Outcome ended = decide(11_000).orElseThrow();
+        assertEquals(OutageEvent.RECOVERED, ended.eventType());
+        assertTrue(ended.event().drill());
+        assertEquals(started.event().incidentId(), ended.event().incidentId());
+        assertEquals(null, ended.next().drill());
+        quorum.simulate(simulation);
+        assertTrue(decide(12_000).isEmpty(), "not even after it ended");
+    }
+
+    @Test
+    void aNewOutageAfterARecoveryGetsANewIdEvenIfAVantageRepeatsItsOld() {
+        see("a", Health.DOWN, 1000, 1000);
+        String first = decide(1000).orElseThrow().event().incidentId();
+        see("a", Health.UP, 2000, 2000);
+        decide(2000).orElseThrow();
+        see("a", Health.DOWN, 1000, 3000);
+        String second = decide(3000).orElseThrow().event().incidentId();
+        assertTrue(!first.equals(second), first + " reused");
+    }
+}

@@ -1,0 +1,202 @@
+package io.baran.detector.state;
+
+import io.baran.detector.Targets;
+import io.baran.detector.config.DetectorSettings;
+import io.baran.detector.metrics.DetectorMetrics;
+import io.baran.detector.probe.ProbeResult;
+import io.baran.detector.quorum.VantageVerdict;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The vantage's vote from probe results fed in with explicit times. */
+class HealthTrackerTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
+
+    private final List<VantageVerdict> sent = new ArrayList<>();
+
+    private HealthTracker tracker(DetectorSettings.Damping damping, boolean isolation) {
+        return new HealthTracker(new DetectorSettings.Vantage("v1", 1.0, damping, isolation, Duration.ofSeconds(1)), sent::add,
+                DetectorMetrics.inMemory(), Clock.fixed(T0, ZoneOffset.UTC));
+    }
+
+    private HealthTracker twoScopes() {
+        HealthTracker tracker = tracker(DetectorSettings.Damping.OFF, true);
+        tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 3),
+                Targets.http("b", "http://127.0.0.1:1/b", "ref/b", "1s", 3)));
+        return tracker;
+    }
+
+    /** A probe of {@code target} that started at {@code startMillis} after T0 and took 10 ms. */
+    private static void probe(HealthTracker tracker, String target, long startMillis, boolean passed) {
+        Instant started = T0.plusMillis(startMillis);
+        tracker.record(target, new ProbeResult(passed, passed ? "HTTP 200" : "HTTP 503, expected 200", started.plusMillis(10)), started);
+    }
+
+    private List<Health> votes(String scope) {
+        return sent.stream().filter(v -> v.scope().equals(scope)).map(VantageVerdict::verdict).toList();
+    }
+
+    @Test
+    void aSingleScopeVantageVotesAsItSees() {
+        HealthTracker tracker = tracker(DetectorSettings.Damping.OFF, true);
+        tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 2)));
+        probe(tracker, "a", 0, true);
+        probe(tracker, "a", 1000, true);
+        probe(tracker, "a", 2000, false);
+        probe(tracker, "a", 3000, false);
+        assertEquals(List.of(Health.UP, Health.DOWN), votes("svc/a"));
+        VantageVerdict down = sent.get(sent.size() - 1);
+        assertEquals("svc/a@" + T0.plusMillis(3010).toEpochMilli(), down.incidentId());
+        assertEquals(T0.plusMillis(3010), down.since());
+        assertTrue(down.change());
+    }
+
+    @Test
+    void aScopeThatFailsWhileAnotherAnswersGetsADownVote() {
+        HealthTracker tracker = twoScopes();
+        for (int t = 0; t < 3000; t += 1000) {
+            probe(tracker, "a", t, true);
+            probe(tracker, "b", t + 500, true);
+        }
+        probe(tracker, "a", 3000, false);
+        probe(tracker, "b", 3500, true);
+        probe(tracker, "a", 4000, false);
+        probe(tracker, "b", 4500, true);
+        probe(tracker, "a", 5000, false);
+        assertEquals(List.of(Health.UP, Health.DOWN), votes("svc/a"));
+        assertFalse(sent.get(sent.size() - 1).isolated());
+    }
+
+    @Test
+    void aVantageThatLosesItsNetworkNeverVotesDownAndAbstainsEverywhere() {
+        HealthTracker tracker = twoScopes();
+        for (int t = 0; t < 3000; t += 1000) {
+            probe(tracker, "a", t, true);
+            probe(tracker, "b", t + 500, true);
+        }
+        // The network goes at 2.9 s: every probe from then on fails.
+        for (int t = 3000; t < 8000; t += 1000) {
+            probe(tracker, "a", t, false);
+            probe(tracker, "b", t + 500, false);
+        }
+        assertFalse(votes("svc/a").contains(Health.DOWN), "a DOWN vote from a vantage that lost its network: " + sent);
+        assertFalse(votes("ref/b").contains(Health.DOWN), "a DOWN vote from a vantage that lost its network: " + sent);
+        assertTrue(tracker.isolated());
+        List<VantageVerdict> now = tracker.verdicts();
+        assertTrue(now.stream().allMatch(v -> v.verdict() == Health.UNKNOWN && v.isolated()), now.toString());
+    }
+
+    @Test
+    void whenTheNetworkComesBackTheScopesItCouldNotReachGetNoDownVote() {
+        HealthTracker tracker = twoScopes();
+        for (int t = 0; t < 3000; t += 1000) {
+            probe(tracker, "a", t, true);
+            probe(tracker, "b", t + 500, true);
+        }
+        for (int t = 3000; t < 6000; t += 1000) {
+            probe(tracker, "a", t, false);
+            probe(tracker, "b", t + 500, false);
+        }
+        assertTrue(tracker.isolated());
+        // Back at 6.2 s; a probe of a that started before it comes back late and failed.
+        probe(tracker, "b", 6500, true);
+        probe(tracker, "a", 5900, false);
+        for (int t = 7000; t < 10000; t += 1000) {
+            probe(tracker, "b", t + 500, true);
+            probe(tracker, "a", t, true);
+        }
+        assertFalse(votes("svc/a").contains(Health.DOWN), sent.toString());
+        assertFalse(votes("ref/b").contains(Health.DOWN), sent.toString());
+        assertFalse(tracker.isolated());
+        assertEquals(Health.UP, votes("svc/a").get(votes("svc/a").size() - 1));
+    }
+
+    @Test
+    void aScopeWaitsForEvidenceFromASlowerTargetBeforeVotingDown() {
+        HealthTracker tracker = twoScopes();
+        probe(tracker, "b", 0, true);
+        probe(tracker, "b", 100, true);
+        probe(tracker, "b", 200, true);
+        for (int t = 300; t < 900; t += 200) {
+            probe(tracker, "a", t, true);
+        }
+        for (int t = 1000; t < 1600; t += 200) {
+            probe(tracker, "a", t, false);
+        }
+        assertEquals(List.of(Health.UP, Health.UNKNOWN), votes("svc/a"), "no evidence yet that the network works: abstaining");
+        assertTrue(sent.get(sent.size() - 1).isolated());
+        probe(tracker, "b", 2000, true);
+        assertEquals(List.of(Health.UP, Health.UNKNOWN), votes("svc/a"), "still abstaining: a has not failed since b answered");
+        probe(tracker, "a", 2100, false);
+        assertEquals(List.of(Health.UP, Health.UNKNOWN, Health.DOWN), votes("svc/a"), "another answered, and a still fails");
+    }
+
+    @Test
+    void aFlappingTargetIsHeldDownWithAVisiblePenaltyInsteadOfFlappingTheVote() {
+        HealthTracker tracker = tracker(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)), true);
+        tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 1)));
+        for (int i = 0; i <= 20; i++) {
+            probe(tracker, "a", i * 1000L, i % 2 == 0);
+        }
+        // One outage and its recovery go through; the next change pushes the penalty over the threshold and the
+        // target stays DOWN however often it answers afterwards.
+        assertEquals(List.of(Health.UP, Health.DOWN, Health.UP, Health.DOWN), votes("svc/a"), sent.toString());
+        TargetStatus status = tracker.targets().get(0);
+        assertEquals(Health.DOWN, status.state());
+        assertTrue(status.damped());
+        assertTrue(status.flapPenalty() > 2000, "penalty " + status.flapPenalty());
+    }
+
+    @Test
+    void aHeldTargetIsReleasedOnceItHasBeenStable() {
+        HealthTracker tracker = tracker(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(2)), true);
+        tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 1)));
+        probe(tracker, "a", 0, true);
+        probe(tracker, "a", 100, false);
+        probe(tracker, "a", 200, true);
+        probe(tracker, "a", 300, false);
+        probe(tracker, "a", 400, true);
+        assertEquals(Health.DOWN, tracker.targets().get(0).state(), "held");
+        int i = 5;
+        while (tracker.targets().get(0).state() == Health.DOWN && i < 100) {
+            probe(tracker, "a", i++ * 100L, true);
+        }
+        assertEquals(Health.UP, tracker.targets().get(0).state());
+        assertTrue(i * 100L > 4000, "released only after the penalty decayed, at " + i * 100 + " ms");
+        assertEquals(List.of(Health.UP, Health.DOWN, Health.UP, Health.DOWN, Health.UP), votes("svc/a"));
+    }
+
+    @Test
+    void aTargetThatFlapsEveryProbeNeverCrossesItsThresholds() {
+        HealthTracker tracker = tracker(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)), true);
+        tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 3)));
+        for (int i = 0; i < 3; i++) {
+            probe(tracker, "a", i * 100L, true);
+        }
+        for (int i = 3; i < 50; i++) {
+            probe(tracker, "a", i * 100L, i % 2 == 0);
+        }
+        assertEquals(List.of(Health.UP), votes("svc/a"));
+    }
+
+    @Test
+    void untrackingTheLastTargetOfAScopeAbstainsAtOnce() {
+        HealthTracker tracker = tracker(DetectorSettings.Damping.OFF, true);
+        tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 1)));
+        probe(tracker, "a", 0, true);
+        assertTrue(tracker.untrack("a"));
+        assertEquals(List.of(Health.UP, Health.UNKNOWN), votes("svc/a"));
+        assertEquals(List.of(), tracker.verdicts());
+    }
+}
