@@ -118,7 +118,7 @@ final class ExecutionViews {
         rto.put("steps", stepTimes);
         rto.put("total", failedOver != null ? seconds(failedOver - (p.outageSince() != null ? p.outageSince() : started)) : null);
         body.put("rtoSeconds", rto);
-        body.put("rpo", Map.of("measured", false, "why", "no storage.check-replica step measured replication lag"));
+        body.put("rpo", rpo(p));
         body.put("changed", p.steps().stream().filter(s -> !s.replaced().isEmpty())
                 .map(s -> Map.of("step", s.name(), "replaced", s.replaced(), "state", s.state())).toList());
         body.put("restored", p.steps().stream().allMatch(s -> !List.of("applied", "undo-failed", "failed").contains(s.state())
@@ -126,6 +126,32 @@ final class ExecutionViews {
         body.put("startedAt", time(started));
         body.put("endedAt", time(ended));
         return body;
+    }
+
+    private static final java.util.regex.Pattern RPO = java.util.regex.Pattern.compile("^RPO ([0-9]+(?:\\.[0-9]+)?)s\\b");
+
+    /**
+     * The recovery point: the largest replication lag a {@code storage.check-replica} step measured (its
+     * summary starts {@code RPO <seconds>s}); data written in that window before the outage may be missing.
+     */
+    static Map<String, Object> rpo(ExecutionProgress p) {
+        List<Map<String, Object>> measured = new ArrayList<>();
+        double worst = -1;
+        for (StepStatus s : p.steps()) {
+            if (!"storage.check-replica".equals(s.action()) || s.summary() == null) {
+                continue;
+            }
+            var m = RPO.matcher(s.summary());
+            if (m.find()) {
+                double seconds = Double.parseDouble(m.group(1));
+                worst = Math.max(worst, seconds);
+                measured.add(Map.of("step", s.name(), "seconds", seconds, "summary", s.summary()));
+            }
+        }
+        if (measured.isEmpty()) {
+            return Map.of("measured", false, "why", "no storage.check-replica step measured replication lag");
+        }
+        return Map.of("measured", true, "seconds", worst, "steps", measured);
     }
 
     private static Long at(List<PhaseChange> phases, String phase) {

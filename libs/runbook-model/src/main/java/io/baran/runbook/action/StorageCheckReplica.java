@@ -27,7 +27,7 @@ public final class StorageCheckReplica extends ActionType {
                 .required("replica", STRING, "provider:URL of the replica bucket, e.g. gcp-dr:gs://shop-assets")
                 .required("maxLag", DURATION, "the largest acceptable replication lag")
                 .needs(Capability.OBJECT_STORE)
-                .notImplementedYet().build());
+                .build());
     }
 
     @Override
