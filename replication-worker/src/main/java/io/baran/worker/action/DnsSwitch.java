@@ -2,7 +2,7 @@ package io.baran.worker.action;
 
 import io.baran.worker.Failures;
 import io.baran.worker.provider.DnsProvider;
-import io.baran.worker.provider.DnsProviders;
+import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.RecordState;
 import io.baran.workflow.FailureTypes;
@@ -22,10 +22,10 @@ public class DnsSwitch implements Action {
 
     public static final String NAME = "dns.switch";
 
-    private final DnsProviders providers;
+    private final Providers providers;
 
     @Inject
-    public DnsSwitch(DnsProviders providers) {
+    public DnsSwitch(Providers providers) {
         this.providers = providers;
     }
 
@@ -37,13 +37,15 @@ public class DnsSwitch implements Action {
     @Override
     public StepPlan plan(StepCommand command) {
         DnsSwitchInput in = DnsSwitchInput.bind(command);
-        DnsProvider dns = providers.find(in.provider());
+        DnsProvider dns = providers.dns(in.provider());
         DnsZone zone = dns.zone(in.zoneFqdn());
         RecordState current = dns.observe(zone, in.recordFqdn(), in.type());
         RecordState desired = RecordState.present(in.values(), in.ttl());
         boolean changes = !current.sameAs(desired, in.type());
-        String summary = record(in) + " " + current.describe() + (changes ? " -> " + desired.describe() : " already as wanted");
-        return new StepPlan(command.step(), NAME, changes, summary, current.toObserved(), desired.toDesired());
+        String summary = record(in) + " " + current.describe() + (changes ? " -> " + desired.describe() : " already as wanted")
+                + dns.controlPlane().note();
+        return new StepPlan(command.step(), NAME, changes, summary, dns.controlPlane().addTo(current.toObserved()),
+                desired.toDesired());
     }
 
     @Override
@@ -51,7 +53,7 @@ public class DnsSwitch implements Action {
         DnsSwitchInput in = DnsSwitchInput.bind(command);
         RecordState observed = observed(command, plan);
         RecordState desired = desired(command, plan);
-        DnsProvider dns = providers.find(in.provider());
+        DnsProvider dns = providers.dns(in.provider());
         DnsZone zone = dns.zone(in.zoneFqdn());
         RecordState current = dns.observe(zone, in.recordFqdn(), in.type());
         if (current.sameAs(desired, in.type())) {
@@ -60,7 +62,7 @@ public class DnsSwitch implements Action {
         if (!current.sameAs(observed, in.type())) {
             throw changedByHand(in, dns, current, "the plan observed " + observed.describe() + " and wants " + desired.describe());
         }
-        dns.upsert(zone, in.recordFqdn(), in.type(), desired.values(), desired.ttl());
+        dns.replace(zone, in.recordFqdn(), in.type(), observed, desired);
         return new StepOutcome(command.step(), true, record(in) + " " + observed.describe() + " -> " + desired.describe());
     }
 
@@ -69,7 +71,7 @@ public class DnsSwitch implements Action {
         DnsSwitchInput in = DnsSwitchInput.bind(command);
         RecordState observed = observed(command, plan);
         RecordState desired = desired(command, plan);
-        DnsProvider dns = providers.find(in.provider());
+        DnsProvider dns = providers.dns(in.provider());
         DnsZone zone = dns.zone(in.zoneFqdn());
         RecordState current = dns.observe(zone, in.recordFqdn(), in.type());
         if (current.sameAs(observed, in.type())) {
@@ -79,13 +81,12 @@ public class DnsSwitch implements Action {
             throw changedByHand(in, dns, current, "the step set " + desired.describe() + " and would restore "
                     + observed.describe());
         }
+        dns.replace(zone, in.recordFqdn(), in.type(), current, observed);
         if (observed.exists()) {
-            dns.upsert(zone, in.recordFqdn(), in.type(), observed.values(), observed.ttl());
             return new StepOutcome(command.step(), true, record(in) + " restored: " + current.describe() + " -> "
                     + observed.describe());
         }
-        // The switch created the record, so undoing it removes it; DELETE must name the values it holds now.
-        dns.delete(zone, in.recordFqdn(), in.type(), current.values(), current.ttl());
+        // The switch created the record, so undoing it removed it.
         return new StepOutcome(command.step(), true, record(in) + " deleted: " + current.describe()
                 + " -> (absent), as before the switch");
     }

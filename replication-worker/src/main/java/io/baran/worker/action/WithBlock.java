@@ -110,6 +110,47 @@ public final class WithBlock {
         return fallback;
     }
 
+    /** A required duration text such as 24h; returns the text as given, or null. */
+    public String requiredDurationText(String field) {
+        Object value = with.get(field);
+        if (value == null) {
+            violations.add("with." + field + " is required");
+            return null;
+        }
+        if (value instanceof String text && Durations.tryParse(text.trim()).isPresent()) {
+            return text.trim();
+        }
+        violations.add("with." + field + " " + shown(value) + " is not a duration (use e.g. 30s, 5m, 24h)");
+        return null;
+    }
+
+    public boolean optionalBool(String field, boolean fallback) {
+        Object value = with.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean b) {
+            return b;
+        }
+        if (value instanceof String text && (text.trim().equals("true") || text.trim().equals("false"))) {
+            return Boolean.parseBoolean(text.trim());
+        }
+        violations.add("with." + field + " must be true or false, not " + shown(value));
+        return fallback;
+    }
+
+    public String optionalOneOf(String field, Collection<String> allowed, String fallback) {
+        Object value = with.get(field);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof String text && allowed.contains(text.trim())) {
+            return text.trim();
+        }
+        violations.add("with." + field + " " + shown(value) + " is not one of " + String.join(", ", allowed));
+        return fallback;
+    }
+
     public static Duration duration(String text) {
         return Durations.parse(text);
     }

@@ -1,11 +1,17 @@
 package io.baran.worker.config;
 
 import io.baran.worker.Heartbeat;
-import io.baran.worker.provider.DnsProviders;
+import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Providers;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 
 /** Turns the typed provider configuration into connected providers, and closes their clients at shutdown. */
 @Singleton
@@ -13,14 +19,42 @@ public class ProviderBeans {
 
     @Produces
     @Singleton
-    DnsProviders dnsProviders(ProvidersConfig providers, DnsConfig dns, Heartbeat heartbeat) {
-        var settings = providers.all().entrySet().stream()
-                .map(e -> new ProviderSettings(e.getKey(), e.getValue().type(), e.getValue().region(), e.getValue().endpoint()))
+    Providers providers(ProvidersConfig providers, DnsConfig dns, Heartbeat heartbeat) {
+        List<ProviderSettings> settings = providers.all().entrySet().stream()
+                .map(e -> new ProviderSettings(e.getKey(), e.getValue().type(), e.getValue().region(), e.getValue().endpoint(),
+                        options(e.getValue())))
                 .toList();
-        return DnsProviders.connect(settings, dns.syncTimeout(), heartbeat);
+        return Providers.connect(settings, ProviderContext.of(dns.syncTimeout(), heartbeat));
     }
 
-    void close(@Disposes DnsProviders providers) {
+    /** The type-specific settings by their configuration key; each type checks it knows every one it is given. */
+    static Map<String, String> options(ProvidersConfig.Provider p) {
+        Map<String, String> options = new TreeMap<>();
+        p.capabilities().ifPresent(list -> options.put("capabilities", String.join(",", list)));
+        put(options, "server", p.server());
+        put(options, "tsig-key-name", p.tsigKeyName());
+        put(options, "tsig-algorithm", p.tsigAlgorithm());
+        put(options, "tsig-secret-env", p.tsigSecretEnv());
+        put(options, "timeout", p.timeout());
+        put(options, "promote-timeout", p.promoteTimeout());
+        put(options, "site", p.site());
+        put(options, "user", p.user());
+        put(options, "password-env", p.passwordEnv());
+        put(options, "database", p.database());
+        put(options, "ssl-mode", p.sslMode());
+        put(options, "root", p.root());
+        p.instances().forEach((name, instance) -> {
+            options.put("instances." + name + ".standby", instance.standby());
+            put(options, "instances." + name + ".primary", instance.primary());
+        });
+        return options;
+    }
+
+    private static void put(Map<String, String> options, String key, Optional<?> value) {
+        value.ifPresent(v -> options.put(key, v.toString()));
+    }
+
+    void close(@Disposes Providers providers) {
         providers.close();
     }
 }

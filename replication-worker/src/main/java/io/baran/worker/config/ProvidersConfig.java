@@ -5,12 +5,16 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
 
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The providers runbooks may name, by name: {@code baran.providers."aws-main".type=aws}. Credentials are
- * never configured here: they come from the environment (e.g. AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY).
+ * The providers runbooks may name, by name: {@code baran.providers."aws-main".type=aws}. Secrets are never
+ * configured here: AWS credentials come from the SDK's default chain, and a TSIG secret or a database
+ * password from the environment variable a setting names. Settings a type does not read stop the worker
+ * at start-up, so a typo does not pass silently.
  */
 @ConfigMapping(prefix = "baran.providers")
 public interface ProvidersConfig {
@@ -20,14 +24,68 @@ public interface ProvidersConfig {
     Map<String, Provider> all();
 
     interface Provider {
-        /** The kind of provider; {@code aws} (Route 53) is the only kind this version knows. Required. */
+        /** The kind of provider: aws, rfc2136, postgresql or filesystem (gcp and azure are not built yet). Required. */
         String type();
 
-        /** The provider's region. */
+        /**
+         * Narrows what runbooks may ask of this provider to some of its type's capabilities: dns, cdn,
+         * database-replica, object-store (e.g. an AWS account Baran may only change Route 53 in). The
+         * orchestrator reads the same key to refuse such runbooks at load. All of the type's when absent.
+         */
+        Optional<List<String>> capabilities();
+
+        /** aws: the region of the provider's RDS instances and S3 buckets (Route 53 and CloudFront are global). */
         @WithDefault("us-east-1")
         String region();
 
-        /** An endpoint override, e.g. moto at http://127.0.0.1:5000; absent means the provider's own endpoint. */
+        /** aws: an endpoint override, e.g. moto at http://127.0.0.1:5000; absent means the provider's own endpoint. */
         Optional<URI> endpoint();
+
+        /** rfc2136: the primary name server that takes updates, host[:port]; port 53 when absent. */
+        Optional<String> server();
+
+        /** rfc2136: the name of the TSIG key, as the name server knows it. */
+        Optional<String> tsigKeyName();
+
+        /** rfc2136: the TSIG algorithm; hmac-sha256 when absent. */
+        Optional<String> tsigAlgorithm();
+
+        /** rfc2136: the environment variable that holds the TSIG secret (base64), e.g. BARAN_TSIG_ONPREM. */
+        Optional<String> tsigSecretEnv();
+
+        /** rfc2136, postgresql: how long one call may take; 5s when absent. */
+        Optional<Duration> timeout();
+
+        /** aws, postgresql: how long a promotion may take; 30m for RDS, 60s for PostgreSQL when absent. */
+        Optional<Duration> promoteTimeout();
+
+        /** rfc2136, postgresql, filesystem: where the servers run, as a detector scope (e.g. onprem/dc1). */
+        Optional<String> site();
+
+        /** postgresql: the role Baran connects as (see the adapter's README for its grants). */
+        Optional<String> user();
+
+        /** postgresql: the environment variable that holds the role's password; no password when absent. */
+        Optional<String> passwordEnv();
+
+        /** postgresql: the database to connect to; postgres when absent. */
+        Optional<String> database();
+
+        /** postgresql: the JDBC sslmode; prefer when absent. */
+        Optional<String> sslMode();
+
+        /** postgresql: each standby runbooks may promote, by the name they use. */
+        Map<String, Instance> instances();
+
+        /** filesystem: the directory holding one directory per bucket. */
+        Optional<String> root();
+    }
+
+    interface Instance {
+        /** The standby, host[:port] (port 5432 when absent). */
+        String standby();
+
+        /** The primary it streams from, host[:port]; without it the primary cannot be fenced. */
+        Optional<String> primary();
     }
 }

@@ -1,7 +1,7 @@
 package io.baran.worker.action;
 
 import io.baran.worker.Heartbeat;
-import io.baran.worker.provider.DnsProviders;
+import io.baran.worker.provider.Providers;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.temporal.failure.ApplicationFailure;
@@ -16,8 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ActionRegistryTest {
 
-    private final DnsProviders noProviders = new DnsProviders(Map.of(), () -> {
-    });
+    private final Providers noProviders = new Providers(List.of());
 
     /** A second action that claims an existing name, as a copy-pasted class would. */
     static final class AnotherHealthCheck extends HealthCheck {

@@ -1,6 +1,7 @@
 package io.baran.worker.action;
 
-import io.baran.worker.provider.DnsProviders;
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordState;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
@@ -33,7 +34,10 @@ public abstract class DnsSwitchConformance {
     protected static final String ZONE = "baran.test";
 
     /** The providers under test: {@link #providerName()} serves the zone; {@link #unreachableProviderName()} answers nothing. */
-    protected abstract DnsProviders providers();
+    protected abstract Providers providers();
+
+    /** Where the provider's API is served from, as its plans must say. */
+    protected abstract ControlPlane controlPlane();
 
     protected abstract String providerName();
 
@@ -81,8 +85,10 @@ public abstract class DnsSwitchConformance {
         StepPlan plan = dnsSwitch.plan(cname("standby.baran.test", 60));
 
         assertTrue(plan.changes());
-        assertEquals(fqdn + " CNAME primary.baran.test. (ttl 300) -> standby.baran.test. (ttl 60)", plan.summary());
-        assertEquals(Map.of("exists", true, "values", List.of("primary.baran.test."), "ttl", 300L), plan.observed());
+        assertEquals(fqdn + " CNAME primary.baran.test. (ttl 300) -> standby.baran.test. (ttl 60)" + controlPlane().note(),
+                plan.summary());
+        assertEquals(Map.of("exists", true, "values", List.of("primary.baran.test."), "ttl", 300L,
+                ControlPlane.REGION_KEY, controlPlane().region(), ControlPlane.SCOPE_KEY, controlPlane().scope()), plan.observed());
         assertEquals(Map.of("values", List.of("standby.baran.test."), "ttl", 60L), plan.desired());
         assertEquals(RecordState.present(List.of("primary.baran.test."), 300), readRecord(fqdn, "CNAME"));
     }
@@ -135,7 +141,7 @@ public abstract class DnsSwitchConformance {
         StepCommand command = cname("standby.baran.test.", 60);
         StepPlan plan = dnsSwitch.plan(command);
         assertEquals(false, plan.observed().get("exists"));
-        assertEquals(fqdn + " CNAME (absent) -> standby.baran.test. (ttl 60)", plan.summary());
+        assertEquals(fqdn + " CNAME (absent) -> standby.baran.test. (ttl 60)" + controlPlane().note(), plan.summary());
 
         assertTrue(dnsSwitch.apply(command, plan).changed());
         assertEquals(RecordState.present(List.of("standby.baran.test."), 60), readRecord(fqdn, "CNAME"));

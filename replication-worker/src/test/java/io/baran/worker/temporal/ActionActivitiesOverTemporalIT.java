@@ -8,8 +8,9 @@ import io.baran.worker.action.ActionActivitiesImpl;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.action.DnsSwitch;
 import io.baran.worker.action.HealthCheck;
-import io.baran.worker.provider.DnsProviders;
+import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Providers;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.TaskQueues;
@@ -53,7 +54,7 @@ class ActionActivitiesOverTemporalIT {
     private static TemporalDevServer temporal;
     private static MotoServer moto;
     private static MotoZone zone;
-    private static DnsProviders providers;
+    private static Providers providers;
     private static WorkflowServiceStubs stubs;
     private static WorkerFactory actionWorker;
     private static StepDriver driver;
@@ -65,8 +66,8 @@ class ActionActivitiesOverTemporalIT {
         temporal = TemporalDevServer.start(WorkDirs.create("temporal"), false);
         moto = MotoServer.start(WorkDirs.create("moto"));
         zone = new MotoZone(moto.endpoint());
-        providers = DnsProviders.connect(List.of(new ProviderSettings("aws-local", "aws", "us-east-1",
-                Optional.of(URI.create(moto.endpoint())))), Duration.ofSeconds(10), new ActivityHeartbeat());
+        providers = Providers.connect(List.of(new ProviderSettings("aws-local", "aws", "us-east-1",
+                Optional.of(URI.create(moto.endpoint())))), ProviderContext.of(Duration.ofSeconds(10), new ActivityHeartbeat()));
 
         stubs = TemporalClients.stubs(temporal.target());
         WorkflowClient client = TemporalClients.client(stubs, "default");
@@ -116,7 +117,9 @@ class ActionActivitiesOverTemporalIT {
         StepTrace trace = driver.run(dnsSwitch("www", "aws-local"), 2, true);
 
         assertTrue(trace.plan().changes());
-        assertEquals("www.baran.test. CNAME primary.baran.test. (ttl 300) -> standby.baran.test. (ttl 60)", trace.plan().summary());
+        assertEquals("www.baran.test. CNAME primary.baran.test. (ttl 300) -> standby.baran.test. (ttl 60)"
+                + " [control plane: Route 53 in aws/us-east-1]", trace.plan().summary());
+        assertEquals("aws/us-east-1", trace.plan().observed().get("controlPlaneRegion"), "crossed the history as JSON");
         assertTrue(trace.applies().get(0).changed(), trace.applies().get(0).summary());
         assertFalse(trace.applies().get(1).changed(), "the second apply of the same plan changes nothing");
         assertTrue(trace.undo().changed(), trace.undo().summary());

@@ -2,6 +2,7 @@ package io.baran.worker.provider.aws;
 
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
+import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.DnsProvider;
 import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.ProviderSettings;
@@ -10,12 +11,9 @@ import io.baran.worker.provider.RecordType;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
-import software.amazon.awssdk.services.route53.Route53ClientBuilder;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
@@ -30,13 +28,18 @@ import java.util.function.Supplier;
 
 /**
  * DNS through Amazon Route 53. Handles simple record sets only: alias records and record sets with a
- * routing policy (weighted, latency, failover…) are refused rather than flattened.
+ * routing policy (weighted, latency, failover…) are refused rather than flattened. Changes to one zone
+ * are serialized in this worker, each held until Route 53 reports it INSYNC.
  */
 public final class Route53Dns implements DnsProvider, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Route53Dns.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(250);
     private static final Duration MAX_POLL = Duration.ofSeconds(1);
+    /** Route 53's API is served from us-east-1, whichever region the records point at. */
+    public static final ControlPlane CONTROL_PLANE = new ControlPlane("aws/us-east-1", "route53", "Route 53");
+    /** Shared by every Route 53 provider of this worker: two providers may name the same account's zone. */
+    private static final ZoneLocks ZONES = new ZoneLocks();
 
     private final String name;
     private final Route53Client client;
@@ -52,24 +55,20 @@ public final class Route53Dns implements DnsProvider, AutoCloseable {
 
     /** Builds the client; credentials come from the SDK's default chain (environment, system properties, profile, role). */
     public static Route53Dns connect(ProviderSettings settings, Duration syncTimeout, Heartbeat heartbeat) {
-        Route53ClientBuilder builder = Route53Client.builder()
-                .region(Region.of(settings.region()))
-                .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                .httpClient(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(30))
-                        .build())
-                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(30))
-                        .apiCallTimeout(Duration.ofSeconds(90)));
-        settings.endpoint().ifPresent(builder::endpointOverride);
         LOG.infof("provider %s: Route 53 in %s%s", settings.name(), settings.region(),
                 settings.endpoint().map(e -> " at " + e).orElse(""));
-        return new Route53Dns(settings.name(), builder.build(), syncTimeout, heartbeat);
+        return new Route53Dns(settings.name(), AwsClients.build(Route53Client.builder(), settings, Region.of(settings.region())),
+                syncTimeout, heartbeat);
     }
 
     @Override
     public String name() {
         return name;
+    }
+
+    @Override
+    public ControlPlane controlPlane() {
+        return CONTROL_PLANE;
     }
 
     @Override
@@ -112,14 +111,29 @@ public final class Route53Dns implements DnsProvider, AutoCloseable {
                 set.ttl() == null ? 0 : set.ttl());
     }
 
+    /**
+     * UPSERT (or DELETE, when the desired record set is absent), after checking under the zone's lock that
+     * the record set is still as expected. Not a conditional change at Route 53 itself: a DELETE + CREATE
+     * batch would be, but moto's journal-based DELETE check makes it unusable against the emulator.
+     */
     @Override
-    public void upsert(DnsZone zone, String fqdn, RecordType type, List<String> values, long ttl) {
-        change(ChangeAction.UPSERT, zone, fqdn, type, values, ttl);
-    }
-
-    @Override
-    public void delete(DnsZone zone, String fqdn, RecordType type, List<String> values, long ttl) {
-        change(ChangeAction.DELETE, zone, fqdn, type, values, ttl);
+    public void replace(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
+        ZONES.run(client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id(), () -> {
+            RecordState current = observe(zone, fqdn, type);
+            if (current.sameAs(desired, type)) {
+                return;
+            }
+            if (!current.sameAs(expected, type)) {
+                throw Failures.of(FailureTypes.PLAN_UNSAFE, fqdn + " " + type + " in zone " + zone.name() + " of provider " + name
+                        + " is now " + current.describe() + ", not " + expected.describe()
+                        + " as planned: it was changed by someone else since");
+            }
+            if (desired.exists()) {
+                change(ChangeAction.UPSERT, zone, fqdn, type, desired.values(), desired.ttl());
+            } else {
+                change(ChangeAction.DELETE, zone, fqdn, type, current.values(), current.ttl());
+            }
+        });
     }
 
     private void change(ChangeAction action, DnsZone zone, String fqdn, RecordType type, List<String> values, long ttl) {

@@ -5,8 +5,10 @@ import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.action.DnsSwitchConformance;
-import io.baran.worker.provider.DnsProviders;
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +33,7 @@ class Route53DnsSwitchIT extends DnsSwitchConformance {
     private static MotoServer moto;
     private static Route53Client direct;
     private static String zoneId;
-    private static DnsProviders providers;
+    private static Providers providers;
 
     @BeforeAll
     static void startMoto() {
@@ -47,11 +49,11 @@ class Route53DnsSwitchIT extends DnsSwitchConformance {
                 .build();
         zoneId = direct.createHostedZone(b -> b.name(ZONE + ".").callerReference(UUID.randomUUID().toString()))
                 .hostedZone().id();
-        providers = DnsProviders.connect(List.of(
+        providers = Providers.connect(List.of(
                         new ProviderSettings("aws-test", "aws", "us-east-1", Optional.of(URI.create(moto.endpoint()))),
                         new ProviderSettings("aws-unreachable", "aws", "us-east-1",
                                 Optional.of(URI.create("http://127.0.0.1:" + Ports.free())))),
-                Duration.ofSeconds(10), Heartbeat.NONE);
+                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
     }
 
     @AfterAll
@@ -68,8 +70,13 @@ class Route53DnsSwitchIT extends DnsSwitchConformance {
     }
 
     @Override
-    protected DnsProviders providers() {
+    protected Providers providers() {
         return providers;
+    }
+
+    @Override
+    protected ControlPlane controlPlane() {
+        return new ControlPlane("aws/us-east-1", "route53", "Route 53");
     }
 
     @Override

@@ -1,0 +1,115 @@
+package io.baran.worker.action;
+
+import io.baran.worker.Failures;
+import io.baran.worker.provider.BehaviourTtls;
+import io.baran.worker.provider.CacheTtls;
+import io.baran.worker.provider.Capability;
+import io.baran.worker.provider.CdnProvider;
+import io.baran.worker.provider.Providers;
+import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepOutcome;
+import io.baran.workflow.StepPlan;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code cdn.extend-ttl}: raises the default and max TTLs of a distribution's cache behaviours to at
+ * least {@code ttl}, so the CDN keeps serving from its cache while the origin is down; undo puts back the
+ * exact TTLs it replaced. Behaviours that cache nothing (max TTL 0) are left alone: they were set up so
+ * on purpose, and caching them could serve one user's response to another.
+ */
+@Singleton
+public class CdnExtendTtl implements Action {
+
+    public static final String NAME = "cdn.extend-ttl";
+
+    private final Providers providers;
+
+    @Inject
+    public CdnExtendTtl(Providers providers) {
+        this.providers = providers;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public StepPlan plan(StepCommand command) {
+        CdnExtendTtlInput in = CdnExtendTtlInput.bind(command);
+        CdnProvider cdn = cdn(in);
+        CacheTtls current = cdn.observe(in.distribution());
+        List<BehaviourTtls> withPolicy = current.behaviours().stream().filter(b -> b.cachePolicy() != null).toList();
+        if (!withPolicy.isEmpty() && !providers.find(in.provider()).support(Capability.CDN_CACHE_POLICY).available()) {
+            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "distribution " + in.distribution() + " of provider " + in.provider()
+                    + ": behaviour(s) " + String.join(", ", withPolicy.stream().map(b -> b.path() + " (cache policy "
+                    + b.cachePolicy() + ")").toList()) + " take their TTLs from a cache policy; "
+                    + providers.find(in.provider()).support(Capability.CDN_CACHE_POLICY).describe());
+        }
+        CacheTtls desired = current.raisedTo(in.ttlSeconds());
+        boolean changes = !current.sameAs(desired);
+        List<String> leftAlone = current.behaviours().stream().filter(BehaviourTtls::cachesNothing).map(BehaviourTtls::path).toList();
+        String summary = "distribution " + in.distribution() + " TTLs "
+                + (changes ? current.diff(desired) : "already at least " + in.ttlText() + ": " + current.describe())
+                + (leftAlone.isEmpty() ? "" : "; left alone (cache nothing): " + String.join(", ", leftAlone))
+                + cdn.controlPlane().note();
+        Map<String, Object> wanted = new LinkedHashMap<>(desired.toMap());
+        wanted.put("ttl", in.ttlSeconds());
+        return new StepPlan(command.step(), NAME, changes, summary, cdn.controlPlane().addTo(current.toMap()), wanted);
+    }
+
+    @Override
+    public StepOutcome apply(StepCommand command, StepPlan plan) {
+        CdnExtendTtlInput in = CdnExtendTtlInput.bind(command);
+        PlanCheck.of(NAME, command, plan);
+        CacheTtls observed = CacheTtls.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
+        CacheTtls desired = CacheTtls.fromPlan(plan.desired(), "plan of step " + command.step() + ": desired");
+        CdnProvider cdn = cdn(in);
+        CacheTtls current = cdn.observe(in.distribution());
+        if (current.sameAs(desired)) {
+            return new StepOutcome(command.step(), false, "distribution " + in.distribution() + " TTLs already " + desired.describe());
+        }
+        if (!current.sameAs(observed)) {
+            throw changedByHand(in, current, "the plan observed " + observed.describe() + " and wants " + desired.describe());
+        }
+        cdn.replace(in.distribution(), observed, desired);
+        return new StepOutcome(command.step(), true, "distribution " + in.distribution() + " TTLs " + observed.diff(desired));
+    }
+
+    @Override
+    public StepOutcome undo(StepCommand command, StepPlan plan) {
+        CdnExtendTtlInput in = CdnExtendTtlInput.bind(command);
+        PlanCheck.of(NAME, command, plan);
+        CacheTtls observed = CacheTtls.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
+        CacheTtls desired = CacheTtls.fromPlan(plan.desired(), "plan of step " + command.step() + ": desired");
+        CdnProvider cdn = cdn(in);
+        CacheTtls current = cdn.observe(in.distribution());
+        if (current.sameAs(observed)) {
+            return new StepOutcome(command.step(), false, "distribution " + in.distribution() + " TTLs already " + observed.describe());
+        }
+        if (!current.sameAs(desired)) {
+            throw changedByHand(in, current, "the step set " + desired.describe() + " and would restore " + observed.describe());
+        }
+        cdn.replace(in.distribution(), desired, observed);
+        return new StepOutcome(command.step(), true, "distribution " + in.distribution() + " TTLs restored: " + desired.diff(observed));
+    }
+
+    private CdnProvider cdn(CdnExtendTtlInput in) {
+        if (in.serveStale()) {
+            providers.require(in.provider(), Capability.CDN_SERVE_STALE);
+        }
+        return providers.cdn(in.provider());
+    }
+
+    private static RuntimeException changedByHand(CdnExtendTtlInput in, CacheTtls current, String expected) {
+        return Failures.of(FailureTypes.PLAN_UNSAFE, "distribution " + in.distribution() + " of provider " + in.provider()
+                + " now has TTLs " + current.describe() + ", but " + expected
+                + ": they were changed by someone else since; Baran will not overwrite them (check them, then plan again)");
+    }
+}

@@ -1,0 +1,168 @@
+package io.baran.worker.action;
+
+import io.baran.worker.Failures;
+import io.baran.worker.provider.Capability;
+import io.baran.worker.provider.ConfiguredProvider;
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.DatabaseProvider;
+import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.ReplicaState;
+import io.baran.worker.provider.ReplicaState.PrimaryWrites;
+import io.baran.worker.provider.ReplicaState.Role;
+import io.baran.worker.provider.Support;
+import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepOutcome;
+import io.baran.workflow.StepPlan;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code database.promote-replica}: makes a read replica the primary, after fencing the old primary
+ * where the provider can, so two primaries never both take writes.
+ *
+ * <p>A promotion is one-way: a promoted replica cannot become a replica again without rebuilding it, so
+ * once the promotion is done the undo refuses (CapabilityMissing) and says what a person must do; the old
+ * primary stays fenced. Before the promotion is done (an apply that failed after fencing), the undo lifts
+ * the fence exactly as the plan observed it.
+ */
+@Singleton
+public class PromoteReplica implements Action {
+
+    public static final String NAME = "database.promote-replica";
+
+    private final Providers providers;
+
+    @Inject
+    public PromoteReplica(Providers providers) {
+        this.providers = providers;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public StepPlan plan(StepCommand command) {
+        PromoteReplicaInput in = PromoteReplicaInput.bind(command);
+        boolean canFence = canFence(in);
+        DatabaseProvider db = providers.database(in.provider());
+        ReplicaState current = db.observe(in.instance());
+        boolean fence = canFence && current.primaryWrites() == PrimaryWrites.ACCEPTS;
+        boolean changes = current.role() == Role.REPLICA || fence;
+        ControlPlane controlPlane = db.controlPlane(in.instance());
+        StringBuilder summary = new StringBuilder(in.instance() + ": " + current.describe());
+        if (changes) {
+            summary.append(" -> ").append(current.role() == Role.REPLICA ? "promoted to primary" : "stays primary");
+            summary.append(fence ? "; old primary " + current.primary() + " fenced (refuses writes)" : "");
+            boolean cannotReach = current.primaryWrites() == PrimaryWrites.UNREACHABLE
+                    || (canFence && current.primaryWrites() == PrimaryWrites.UNKNOWN);
+            if (cannotReach && current.role() == Role.REPLICA) {
+                String why = current.primary() == null ? "no old primary configured" : "old primary unreachable";
+                summary.append(in.fenceRequired() ? "; " + why + ": apply will refuse (fence: required)"
+                        : "; " + why + ": not fenced (fence: best-effort)");
+            } else if (!canFence) {
+                summary.append("; old primary not fenced: the provider cannot");
+            }
+            summary.append("; one-way: undo cannot demote it");
+        } else {
+            summary.append(" already as wanted");
+        }
+        summary.append(controlPlane.note());
+        Map<String, Object> desired = new LinkedHashMap<>();
+        desired.put("role", Role.PRIMARY.name());
+        desired.put("fencePrimary", fence);
+        desired.put("reversible", false);
+        return new StepPlan(command.step(), NAME, changes, summary.toString(), controlPlane.addTo(current.toMap()), desired);
+    }
+
+    @Override
+    public StepOutcome apply(StepCommand command, StepPlan plan) {
+        PromoteReplicaInput in = PromoteReplicaInput.bind(command);
+        PlanCheck.of(NAME, command, plan);
+        ReplicaState observed = ReplicaState.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
+        boolean canFence = canFence(in);
+        DatabaseProvider db = providers.database(in.provider());
+        ReplicaState current = db.observe(in.instance());
+        // A provider may forget the primary of a promoted instance (RDS does); while it replicates, it must be the same one.
+        if (!same(current.replica(), observed.replica())
+                || (current.role() == Role.REPLICA && !same(current.primary(), observed.primary()))) {
+            throw Failures.of(FailureTypes.PLAN_UNSAFE, in.instance() + " of provider " + in.provider() + " is now "
+                    + current.describe() + ", not " + observed.describe() + " as planned; plan again");
+        }
+        boolean fenceNow = canFence && current.primaryWrites() != PrimaryWrites.UNREACHABLE && current.primaryWrites() != PrimaryWrites.UNKNOWN;
+        if (current.role() == Role.PRIMARY && (!fenceNow || current.primaryWrites() == PrimaryWrites.REFUSES)) {
+            return new StepOutcome(command.step(), false, in.instance() + " already " + current.describe());
+        }
+        if (canFence && in.fenceRequired() && !fenceNow) {
+            throw Failures.of(FailureTypes.PLAN_UNSAFE, "refusing to promote " + in.instance() + " of provider " + in.provider()
+                    + ": its primary " + (current.primary() == null ? "is not configured" : current.primary() + " is unreachable")
+                    + ", so it cannot be fenced, and fence: required forbids two primaries."
+                    + " If you know it is down, run the step with fence: best-effort");
+        }
+        if (fenceNow) {
+            db.fence(in.instance());
+        }
+        db.promote(in.instance());
+        ReplicaState after = db.observe(in.instance());
+        if (after.role() != Role.PRIMARY) {
+            throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, in.instance() + " of provider " + in.provider()
+                    + " is still a replica after the promotion");
+        }
+        String fenced = fenceNow ? "; old primary " + current.primary() + " fenced" + (after.primaryWrites() == PrimaryWrites.REFUSES
+                ? " (refuses writes)" : " (" + after.primaryWrites() + ")")
+                : canFence ? "; old primary " + current.primary() + " NOT fenced: unreachable (fence: best-effort)"
+                : "; old primary not fenced: the provider cannot";
+        return new StepOutcome(command.step(), true, in.instance() + " promoted: " + after.replica() + " is primary" + fenced);
+    }
+
+    @Override
+    public StepOutcome undo(StepCommand command, StepPlan plan) {
+        PromoteReplicaInput in = PromoteReplicaInput.bind(command);
+        PlanCheck.of(NAME, command, plan);
+        ReplicaState observed = ReplicaState.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
+        boolean canFence = canFence(in);
+        DatabaseProvider db = providers.database(in.provider());
+        ReplicaState current = db.observe(in.instance());
+        if (current.role() == Role.PRIMARY && observed.role() == Role.REPLICA) {
+            Support demote = providers.find(in.provider()).support(Capability.DATABASE_DEMOTE);
+            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "cannot undo the promotion of " + in.instance() + " ("
+                    + current.replica() + ") by provider " + in.provider() + ": " + demote.describe()
+                    + ". It stays primary" + (current.primaryWrites() == PrimaryWrites.REFUSES ? " and the old primary "
+                    + current.primary() + " stays fenced" : "") + ". To fail back, rebuild the old primary as a replica of "
+                    + current.replica() + ", then promote it");
+        }
+        boolean fencedByStep = canFence && observed.primaryWrites() == PrimaryWrites.ACCEPTS
+                && current.primaryWrites() == PrimaryWrites.REFUSES;
+        if (!fencedByStep) {
+            return new StepOutcome(command.step(), false, in.instance() + " is " + current.describe() + "; nothing to undo");
+        }
+        if (observed.role() == Role.PRIMARY) {
+            throw Failures.of(FailureTypes.PLAN_UNSAFE, "will not lift the fence of " + current.primary() + ": " + in.instance()
+                    + " is primary too, and the plan observed two primaries taking writes");
+        }
+        db.unfence(in.instance(), observed);
+        return new StepOutcome(command.step(), true, in.instance() + " was not promoted; the fence of its primary "
+                + current.primary() + " is lifted, as before the step");
+    }
+
+    /** Whether to fence; refuses (CapabilityMissing) a step that requires fencing on a provider that cannot. */
+    private boolean canFence(PromoteReplicaInput in) {
+        ConfiguredProvider provider = providers.require(in.provider(), Capability.DATABASE_PROMOTE);
+        Support fence = provider.support(Capability.DATABASE_FENCE);
+        if (!fence.available() && in.fenceRequired()) {
+            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + in.provider() + " (type " + provider.type()
+                    + ") cannot fence the old primary of " + in.instance() + ": " + fence.reason()
+                    + ". With fence: required (the default) the step is refused; set fence: best-effort to promote without fencing");
+        }
+        return fence.available();
+    }
+
+    private static boolean same(String a, String b) {
+        return a == null ? b == null : a.equals(b);
+    }
+}

@@ -1,0 +1,47 @@
+package io.baran.worker.api;
+
+import io.baran.worker.provider.Capability;
+import io.baran.worker.provider.ConfiguredProvider;
+import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.Support;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/providers}: every configured provider with what it declares for each capability, so
+ * whoever loads a runbook can refuse a step its provider cannot do before an outage needs it. Never shows
+ * a setting (settings may name where secrets are kept).
+ */
+@Path("/api/providers")
+public class ProvidersResource {
+
+    private final Providers providers;
+
+    public ProvidersResource(Providers providers) {
+        this.providers = providers;
+    }
+
+    /** One provider; {@code capabilities} maps each capability to {level: CAN|CANNOT|NOT_YET, reason}. */
+    public record ProviderView(String name, String type, Map<String, Support> capabilities) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<ProviderView> list() {
+        return providers.all().stream().map(ProvidersResource::view).toList();
+    }
+
+    private static ProviderView view(ConfiguredProvider p) {
+        Map<String, Support> capabilities = new LinkedHashMap<>();
+        for (Capability c : Capability.values()) {
+            capabilities.put(c.name(), p.support(c));
+        }
+        return new ProviderView(p.name(), p.type(), capabilities);
+    }
+}

@@ -1,0 +1,35 @@
+package io.baran.worker.provider.aws;
+
+import io.baran.worker.provider.ProviderSettings;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+
+import java.time.Duration;
+
+/**
+ * Builds every AWS client the same way: credentials from the SDK's default chain only (environment,
+ * system properties, profile, instance or pod role), one plain HTTP client, bounded timeouts, and the
+ * endpoint override of the provider's settings (an emulator such as moto).
+ */
+final class AwsClients {
+
+    private AwsClients() {
+    }
+
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, ProviderSettings settings,
+                                                                                      Region region) {
+        builder.region(region)
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .build())
+                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(30))
+                        .apiCallTimeout(Duration.ofSeconds(90)));
+        settings.endpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+}

@@ -1,0 +1,271 @@
+package io.baran.worker.replication;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What one replica holds of its source, kept on disk so a restarted worker neither copies again what is
+ * already there nor loses the parts of an upload under way. A snapshot ({@code ledger.json}) plus a journal
+ * of every change since ({@code journal.jsonl}, one JSON object per line, appended as each copy, deletion
+ * or part completes); a pass ends with a new snapshot and an empty journal. A line torn by a crash is the
+ * last one and is skipped.
+ *
+ * <p>Keys are relative to the pair's locations, so the same ledger serves both directions.
+ */
+public final class Ledger implements AutoCloseable {
+
+    /**
+     * One object as last copied.
+     *
+     * @param sourceVersion  the source's {@link io.baran.worker.replication.store.Blob#version()} that was copied
+     * @param replicaVersion the replica's version of the copy
+     */
+    public record Entry(String sourceVersion, long size, String sha256, String replicaVersion) {
+    }
+
+    /** One part of an upload under way: its CRC32C (to check the source still has those bytes) and what completing needs. */
+    public record Part(String crc32c, String tag) {
+    }
+
+    /**
+     * An upload under way.
+     *
+     * @param token what the store needs to resume it
+     */
+    public record Session(String key, String sourceVersion, long size, long partSize, String token, Map<Integer, Part> parts) {
+        public Session {
+            parts = new ConcurrentHashMap<>(parts == null ? Map.of() : parts);
+        }
+    }
+
+    /**
+     * What a pass concluded.
+     *
+     * @param consistentAt   up to when the replica holds every change of the source; null before the first complete pass
+     * @param lastListing    when the last pass that listed the source started listing
+     * @param lastSuccess    when the last successful pass ended
+     * @param failedOver     the replica serves as primary: forward copying is paused until failback
+     * @param conflicts      keys changed on both sides, with what each side holds; never overwritten
+     */
+    public record Meta(Instant consistentAt, Instant lastListing, Instant lastSuccess, boolean failedOver, Map<String, String> conflicts) {
+        public Meta {
+            conflicts = conflicts == null ? Map.of() : Map.copyOf(conflicts);
+        }
+
+        static Meta empty() {
+            return new Meta(null, null, null, false, Map.of());
+        }
+    }
+
+    private record Snapshot(Map<String, Entry> entries, Map<String, Session> sessions, Meta meta) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final Path dir;
+    private final Map<String, Entry> entries = new HashMap<>();
+    private final Map<String, Session> sessions = new HashMap<>();
+    private Meta meta = Meta.empty();
+    private BufferedWriter journal;
+
+    private Ledger(Path dir) {
+        this.dir = dir;
+    }
+
+    /** Reads the ledger in the directory (a new one when there is none), replaying the journal of a crashed run. */
+    public static Ledger open(Path dir) {
+        Ledger ledger = new Ledger(dir);
+        try {
+            Files.createDirectories(dir);
+            Path snapshot = dir.resolve("ledger.json");
+            if (Files.exists(snapshot)) {
+                Snapshot s = JSON.readValue(snapshot.toFile(), Snapshot.class);
+                if (s.entries() != null) {
+                    ledger.entries.putAll(s.entries());
+                }
+                if (s.sessions() != null) {
+                    ledger.sessions.putAll(s.sessions());
+                }
+                if (s.meta() != null) {
+                    ledger.meta = s.meta();
+                }
+            }
+            Path journal = dir.resolve("journal.jsonl");
+            if (Files.exists(journal)) {
+                List<String> lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
+                for (String line : lines) {
+                    ledger.replay(line);
+                }
+            }
+            ledger.journal = Files.newBufferedWriter(journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the replication ledger in " + dir + ": " + e.getMessage(), e);
+        }
+        return ledger;
+    }
+
+    private void replay(String line) {
+        JsonNode n;
+        try {
+            n = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return; // the line a crash cut short
+        }
+        if (n == null || !n.hasNonNull("op")) {
+            return;
+        }
+        try {
+            String key = n.path("k").asText();
+            switch (n.get("op").asText()) {
+                case "copied" -> entries.put(key, JSON.treeToValue(n.get("e"), Entry.class));
+                case "removed" -> entries.remove(key);
+                case "session" -> sessions.put(key, JSON.treeToValue(n.get("s"), Session.class));
+                case "part" -> {
+                    Session s = sessions.get(key);
+                    if (s != null) {
+                        s.parts().put(n.get("n").asInt(), JSON.treeToValue(n.get("p"), Part.class));
+                    }
+                }
+                case "ended" -> sessions.remove(key);
+                default -> {
+                    // a line of a newer version: nothing this version knows to do
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // a line cut short
+        }
+    }
+
+    public synchronized Entry entry(String key) {
+        return entries.get(key);
+    }
+
+    public synchronized Map<String, Entry> entries() {
+        return new TreeMap<>(entries);
+    }
+
+    public synchronized void copied(String key, Entry entry) {
+        entries.put(key, entry);
+        append("copied", key, o -> o.set("e", JSON.valueToTree(entry)));
+    }
+
+    public synchronized void removed(String key) {
+        if (entries.remove(key) != null) {
+            append("removed", key, o -> {
+            });
+        }
+    }
+
+    public synchronized Session session(String key) {
+        return sessions.get(key);
+    }
+
+    public synchronized void sessionStarted(Session session) {
+        sessions.put(session.key(), session);
+        append("session", session.key(), o -> o.set("s", JSON.valueToTree(session)));
+    }
+
+    public synchronized void partDone(String key, int number, Part part) {
+        Session s = sessions.get(key);
+        if (s != null) {
+            s.parts().put(number, part);
+            append("part", key, o -> {
+                o.put("n", number);
+                o.set("p", JSON.valueToTree(part));
+            });
+        }
+    }
+
+    public synchronized void sessionEnded(String key) {
+        if (sessions.remove(key) != null) {
+            append("ended", key, o -> {
+            });
+        }
+    }
+
+    public synchronized Map<String, Session> sessions() {
+        return new TreeMap<>(sessions);
+    }
+
+    public synchronized Meta meta() {
+        return meta;
+    }
+
+    /** Sets what the pass concluded and writes a new snapshot, emptying the journal. */
+    public synchronized void checkpoint(Meta newMeta) {
+        checkpoint(m -> newMeta);
+    }
+
+    /** Changes the meta from its current value (so two writers never lose each other's change) and writes a snapshot. */
+    public synchronized void checkpoint(java.util.function.UnaryOperator<Meta> change) {
+        meta = change.apply(meta);
+        try {
+            journal.flush();
+            Path tmp = dir.resolve("ledger.json.tmp");
+            byte[] bytes = JSON.writeValueAsBytes(new Snapshot(entries, sessions, meta));
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            Files.move(tmp, dir.resolve("ledger.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            journal.close();
+            journal = Files.newBufferedWriter(dir.resolve("journal.jsonl"), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the replication ledger in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void append(String op, String key, java.util.function.Consumer<ObjectNode> body) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("op", op);
+        o.put("k", key);
+        body.accept(o);
+        try {
+            journal.write(JSON.writeValueAsString(o));
+            journal.write('\n');
+            // Flushed to the operating system at once: a killed worker loses nothing; a machine crash at most the last lines.
+            journal.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the replication journal in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            journal.close();
+        } catch (IOException ignored) {
+            // the journal was flushed line by line
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package io.baran.worker.replication;
+
+import io.quarkus.runtime.configuration.MemorySize;
+import io.quarkus.runtime.configuration.MemorySizeConverter;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
+import io.smallrye.config.WithDefault;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Object replication between stores: which pairs, and the stores they name that are not providers of
+ * {@code baran.providers} (whose {@code aws} and {@code filesystem} providers can be named directly).
+ *
+ * <pre>
+ * baran.replication.pairs."shop-assets".source=aws-main:s3://shop-assets
+ * baran.replication.pairs."shop-assets".replicas=gcp-dr:gs://shop-assets,onprem:file://shop-assets
+ * baran.replication.stores."gcp-dr".type=gcs
+ * </pre>
+ */
+@ConfigMapping(prefix = "baran.replication")
+public interface ReplicationConfig {
+
+    /** Whether this worker runs the pairs' passes. Exactly one worker of a deployment should: the others set false. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Where each pair keeps its ledger (what was copied, uploads under way), so a restarted worker resumes. */
+    @WithDefault("data/replication")
+    String dataDir();
+
+    /** Objects copied at once, across every pair. */
+    @WithDefault("8")
+    int concurrency();
+
+    /** Bytes per part of a multipart upload, and the largest object sent in one request; at least 5M (S3's smallest part). */
+    @WithDefault("8M")
+    @WithConverter(MemorySizeConverter.class)
+    MemorySize partSize();
+
+    /** Part buffers in memory at once, across every pair: object bytes held never exceed buffers × part-size. */
+    @WithDefault("16")
+    int buffers();
+
+    /** Object stores by name, besides the providers of {@code baran.providers}; none by default. */
+    Map<String, Store> stores();
+
+    /** Replication pairs by name; none by default. */
+    Map<String, Pair> pairs();
+
+    interface Store {
+        /** s3, gcs, azure or filesystem. Required. */
+        String type();
+
+        /** s3, gcs, azure: an endpoint override (moto, fake-gcs-server, Azurite); for Azure, the account's blob endpoint. */
+        Optional<URI> endpoint();
+
+        /** s3: the region of its buckets. */
+        @WithDefault("us-east-1")
+        String region();
+
+        /** gcs: the project; from the environment's credentials when absent. */
+        Optional<String> project();
+
+        /** azure: the storage account's name. */
+        Optional<String> account();
+
+        /** azure: the environment variable holding the account key, e.g. BARAN_AZURE_DR_KEY. */
+        Optional<String> accountKeyEnv();
+
+        /** filesystem: the directory holding one directory per bucket. */
+        Optional<String> root();
+    }
+
+    interface Pair {
+        /** Where objects are copied from, e.g. {@code aws-main:s3://shop-assets}. Required. */
+        String source();
+
+        /** Where they are copied to, one or more, e.g. {@code gcp-dr:gs://shop-assets}. Required. */
+        List<String> replicas();
+
+        /** Only keys starting with this (relative to the source location) are replicated; every key when absent. */
+        Optional<String> prefix();
+
+        /** mirror (deletions propagate) or archive (they do not). */
+        @WithDefault("mirror")
+        String mode();
+
+        /** Time between the end of a pass and the start of the next. */
+        @WithDefault("30s")
+        Duration interval();
+
+        /**
+         * Mirror mode: a pass that would delete more than this percentage of a replica's objects (when it holds at
+         * least 10) deletes none and reports it, so an emptied source does not empty its replica; 100 turns it off.
+         */
+        @WithDefault("50")
+        int maxDeletePercent();
+    }
+}

@@ -1,0 +1,45 @@
+package io.baran.worker.replication;
+
+import io.baran.events.ReplicationStatus;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.inject.Singleton;
+
+/**
+ * Each replica's lag and backlog as gauges on {@code /q/metrics}, tagged by pair and replica:
+ * {@code baran_replication_lag_seconds} (NaN during the initial copy), {@code baran_replication_backlog_objects},
+ * {@code baran_replication_backlog_bytes}, {@code baran_replication_conflicts}, and the counters
+ * {@code baran_replication_copied_bytes_total} and {@code baran_replication_errors_total}.
+ */
+@Singleton
+public class ReplicationMetrics {
+
+    private final MeterRegistry registry;
+
+    public ReplicationMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    void register(Replicator r) {
+        Tags tags = Tags.of("pair", r.pair(), "replica", r.replicaAt().toString());
+        Gauge.builder("baran.replication.lag", r, x -> lag(x.status())).baseUnit("seconds").tags(tags)
+                .description("seconds since the newest moment up to which the replica holds every change of the source (the RPO)")
+                .register(registry);
+        Gauge.builder("baran.replication.backlog.objects", r, x -> x.status().backlogObjects()).tags(tags)
+                .description("objects to copy or delete, conflicts included").register(registry);
+        Gauge.builder("baran.replication.backlog.bytes", r, x -> x.status().backlogBytes()).tags(tags)
+                .description("bytes to copy").register(registry);
+        Gauge.builder("baran.replication.conflicts", r, x -> x.status().conflictCount()).tags(tags)
+                .description("keys changed at both sides, left as they are").register(registry);
+        FunctionCounter.builder("baran.replication.copied.bytes", r, Replicator::totalCopiedBytes).tags(tags)
+                .description("bytes copied since the worker started").register(registry);
+        FunctionCounter.builder("baran.replication.errors", r, Replicator::totalErrors).tags(tags)
+                .description("errors of passes since the worker started").register(registry);
+    }
+
+    private static double lag(ReplicationStatus s) {
+        return s.lagSeconds() == null ? Double.NaN : s.lagSeconds();
+    }
+}

@@ -1,0 +1,280 @@
+package io.baran.worker.replication;
+
+import io.baran.events.ReplicationStatus;
+import io.baran.worker.config.ProvidersConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs the configured replication pairs: reads and checks their configuration at start-up (every problem
+ * at once), then runs each pair's passes on its interval, publishing each replica's status after every pass.
+ * Keeps the latest status in memory for {@code storage.check-replica} and the REST API.
+ */
+@Singleton
+public class ReplicationService {
+
+    private static final Logger LOG = Logger.getLogger(ReplicationService.class);
+    /** S3 refuses parts smaller than this (except the last). */
+    static final long SMALLEST_PART = 5L << 20;
+
+    /** One configured pair and a replicator per replica. */
+    public record Pair(String name, Location source, Mode mode, String prefix, Duration interval, List<Replicator> replicas) {
+    }
+
+    private final ReplicationConfig config;
+    private final ProvidersConfig providers;
+    private final StatusPublisher publisher;
+    private final ReplicationMetrics metrics;
+    private final Map<String, Pair> pairs = new TreeMap<>();
+    private Stores stores;
+    private Copier copier;
+    private ScheduledExecutorService scheduler;
+
+    public ReplicationService(ReplicationConfig config, ProvidersConfig providers, StatusPublisher publisher,
+                              ReplicationMetrics metrics) {
+        this.config = config;
+        this.providers = providers;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        start(System::getenv, Clock.systemUTC());
+    }
+
+    /** Builds every pair; fails start-up (IllegalStateException) listing every configuration problem. */
+    synchronized void start(java.util.function.Function<String, String> environment, Clock clock) {
+        List<String> problems = new ArrayList<>();
+        if (config.partSize().asLongValue() < SMALLEST_PART || config.partSize().asLongValue() > Integer.MAX_VALUE - 8) {
+            problems.add("baran.replication.part-size must be between 5M and 2G, not " + config.partSize().asLongValue() + " bytes");
+        }
+        if (config.concurrency() < 1 || config.buffers() < 1) {
+            problems.add("baran.replication.concurrency and baran.replication.buffers must be at least 1");
+        }
+        stores = new Stores(storeSettings(), environment);
+        Map<String, List<Location>> replicasByPair = new LinkedHashMap<>();
+        Map<String, Location> sources = new HashMap<>();
+        config.pairs().forEach((name, p) -> {
+            String key = "baran.replication.pairs.\"" + name + "\"";
+            Location source = location(key + ".source", p.source(), problems);
+            if (source != null) {
+                stores.problems(source).forEach(problem -> problems.add(key + ".source " + problem));
+                sources.put(name, source);
+            }
+            List<Location> replicas = new ArrayList<>();
+            if (p.replicas().isEmpty()) {
+                problems.add(key + ".replicas is empty");
+            }
+            for (String r : p.replicas()) {
+                Location replica = location(key + ".replicas", r, problems);
+                if (replica != null) {
+                    stores.problems(replica).forEach(problem -> problems.add(key + ".replicas " + problem));
+                    if (replica.equals(source)) {
+                        problems.add(key + ".replicas: " + replica + " is the source itself");
+                    }
+                    replicas.add(replica);
+                }
+            }
+            replicasByPair.put(name, replicas);
+            try {
+                Mode.parse(p.mode());
+            } catch (IllegalArgumentException e) {
+                problems.add(key + ".mode: " + e.getMessage());
+            }
+            if (p.maxDeletePercent() < 0 || p.maxDeletePercent() > 100) {
+                problems.add(key + ".max-delete-percent must be between 0 and 100, not " + p.maxDeletePercent());
+            }
+            if (p.interval().isNegative() || p.interval().isZero()) {
+                problems.add(key + ".interval must be longer than 0");
+            }
+        });
+        if (!problems.isEmpty()) {
+            stores.close();
+            throw new IllegalStateException("object replication is misconfigured: " + String.join("; ", problems));
+        }
+        if (config.pairs().isEmpty()) {
+            return;
+        }
+        copier = new Copier(config.concurrency(), (int) config.partSize().asLongValue(), config.buffers());
+        config.pairs().forEach((name, p) -> {
+            List<Replicator> replicators = new ArrayList<>();
+            for (Location replica : replicasByPair.get(name)) {
+                Ledger ledger = Ledger.open(Path.of(config.dataDir()).resolve(safe(name)).resolve(safe(replica.toString())));
+                replicators.add(new Replicator(name, Mode.parse(p.mode()), p.prefix().orElse(""), sources.get(name),
+                        stores.open(sources.get(name)), replica, stores.open(replica), ledger, copier, clock, p.maxDeletePercent()));
+            }
+            replicators.forEach(metrics::register);
+            pairs.put(name, new Pair(name, sources.get(name), Mode.parse(p.mode()), p.prefix().orElse(""), p.interval(), replicators));
+            LOG.infof("replication pair %s: %s -> %s (%s, every %s)", name, sources.get(name), replicasByPair.get(name),
+                    p.mode(), p.interval());
+        });
+        if (!config.enabled()) {
+            LOG.info("baran.replication.enabled=false: this worker reports on the pairs but runs no passes");
+            return;
+        }
+        AtomicInteger n = new AtomicInteger();
+        scheduler = Executors.newScheduledThreadPool(Math.min(4, pairs.size()), r -> {
+            Thread t = new Thread(r, "baran-replication-pass-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        for (Pair pair : pairs.values()) {
+            scheduler.scheduleWithFixedDelay(() -> runQuietly(pair), 0, pair.interval().toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private Map<String, Stores.Settings> storeSettings() {
+        Map<String, Stores.Settings> all = new HashMap<>();
+        providers.all().forEach((name, p) -> {
+            String origin = "baran.providers.\"" + name + "\"";
+            if ("aws".equals(p.type())) {
+                all.put(name, new Stores.Settings(name, origin, "s3", p.endpoint(), p.region(), Optional.empty(), Optional.empty(),
+                        Optional.empty(), Optional.empty()));
+            } else if ("filesystem".equals(p.type())) {
+                all.put(name, new Stores.Settings(name, origin, "filesystem", Optional.empty(), p.region(), Optional.empty(),
+                        Optional.empty(), Optional.empty(), p.root()));
+            }
+        });
+        config.stores().forEach((name, s) -> all.put(name, new Stores.Settings(name, "baran.replication.stores.\"" + name + "\"",
+                s.type(), s.endpoint(), s.region(), s.project(), s.account(), s.accountKeyEnv(), s.root())));
+        return all;
+    }
+
+    private static Location location(String key, String text, List<String> problems) {
+        try {
+            return Location.parse(text);
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** A directory name for a pair or location: letters, digits, dots and hyphens kept, the rest as {@code _}. */
+    static String safe(String text) {
+        return text.replaceAll("[^A-Za-z0-9.-]", "_");
+    }
+
+    private void runQuietly(Pair pair) {
+        try {
+            run(pair);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "replication pair %s: pass failed", pair.name());
+        }
+    }
+
+    private List<PassReport> run(Pair pair) throws InterruptedException {
+        List<PassReport> reports = new ArrayList<>();
+        for (Replicator r : pair.replicas()) {
+            reports.add(r.pass());
+            publisher.publish(r.status());
+        }
+        return reports;
+    }
+
+    /** Starts a pass of every replica of the pair now (after the one under way, if any); completes when it ends. */
+    public CompletableFuture<List<PassReport>> sync(String name) {
+        Pair pair = require(name);
+        CompletableFuture<List<PassReport>> done = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                done.complete(run(pair));
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        }, "baran-replication-sync-" + safe(name));
+        t.setDaemon(true);
+        t.start();
+        return done;
+    }
+
+    public List<Pair> pairs() {
+        return List.copyOf(pairs.values());
+    }
+
+    public Optional<Pair> pair(String name) {
+        return Optional.ofNullable(pairs.get(name));
+    }
+
+    /** The replicator of a pair's replica; IllegalArgumentException naming what exists when there is none. */
+    public Replicator replica(String name, String replica) {
+        Pair pair = require(name);
+        if (replica == null || replica.isBlank()) {
+            if (pair.replicas().size() == 1) {
+                return pair.replicas().get(0);
+            }
+            throw new IllegalArgumentException("pair " + name + " has " + pair.replicas().size() + " replicas: name one of "
+                    + pair.replicas().stream().map(r -> r.replicaAt().toString()).toList());
+        }
+        Location wanted = Location.parse(replica);
+        return pair.replicas().stream().filter(r -> r.replicaAt().equals(wanted)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("pair " + name + " has no replica " + replica + " (replicas: "
+                        + pair.replicas().stream().map(r -> r.replicaAt().toString()).toList() + ")"));
+    }
+
+    /** The replicator copying source to replica, whichever pair it belongs to. */
+    public Optional<Replicator> find(Location source, Location replica) {
+        return pairs.values().stream().filter(p -> p.source().equals(source)).flatMap(p -> p.replicas().stream())
+                .filter(r -> r.replicaAt().equals(replica)).findFirst();
+    }
+
+    public List<ReplicationStatus> statuses() {
+        return pairs.values().stream().flatMap(p -> p.replicas().stream()).map(Replicator::status).toList();
+    }
+
+    private Pair require(String name) {
+        Pair pair = pairs.get(name);
+        if (pair == null) {
+            throw new IllegalArgumentException("no replication pair " + name + " (configured: "
+                    + (pairs.isEmpty() ? "none" : String.join(", ", pairs.keySet())) + ")");
+        }
+        return pair;
+    }
+
+    public void publish(Replicator r) {
+        publisher.publish(r.status());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    synchronized void stop() {
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+            try {
+                scheduler.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (copier != null) {
+            copier.close();
+        }
+        pairs.values().forEach(p -> p.replicas().forEach(Replicator::close));
+        pairs.clear();
+        if (stores != null) {
+            stores.close();
+        }
+    }
+}

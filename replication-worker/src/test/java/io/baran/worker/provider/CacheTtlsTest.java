@@ -1,0 +1,36 @@
+package io.baran.worker.provider;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CacheTtlsTest {
+
+    private final CacheTtls ttls = new CacheTtls(List.of(
+            new BehaviourTtls("*", 0, 300, 3600, null),
+            new BehaviourTtls("/api/*", 0, 0, 0, null),
+            new BehaviourTtls("/img/*", 10, 100000, 200000, null)));
+
+    @Test
+    void raisingNeverLowersAndLeavesWhatCachesNothingAlone() {
+        CacheTtls raised = ttls.raisedTo(86400);
+
+        assertEquals("* min 0 default 86400 max 86400; /api/* min 0 default 0 max 0; /img/* min 10 default 100000 max 200000",
+                raised.describe());
+        assertEquals("* default 300 -> 86400, max 3600 -> 86400", ttls.diff(raised));
+    }
+
+    @Test
+    void aPlanRoundTripReadsNumbersOfAnyWidth() {
+        Map<String, Object> fromJson = Map.of("behaviours", List.of(Map.of("path", "*", "min", 0, "default", 300, "max", 3600L),
+                Map.of("path", "/api/*", "min", 0, "default", 0, "max", 0),
+                Map.of("path", "/img/*", "min", 10, "default", 100000, "max", 200000)));
+
+        assertTrue(ttls.sameAs(CacheTtls.fromPlan(fromJson, "observed")));
+        assertTrue(ttls.sameAs(CacheTtls.fromPlan(ttls.toMap(), "observed")));
+    }
+}

@@ -1,0 +1,113 @@
+package io.baran.worker.provider.aws;
+
+import io.baran.testinfra.MotoServer;
+import io.baran.testinfra.Ports;
+import io.baran.testinfra.WorkDirs;
+import io.baran.worker.Heartbeat;
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.ObjectState;
+import io.baran.worker.provider.ObjectStoreConformance;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Providers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The object-store conformance suite on S3, served by a real moto server. */
+class S3ObjectStoreIT extends ObjectStoreConformance {
+
+    private static final String REGION = "eu-west-1";
+    private static MotoServer moto;
+    private static S3Client direct;
+    private static Providers providers;
+
+    @BeforeAll
+    static void startMoto() {
+        System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "test"));
+        System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test"));
+        moto = MotoServer.start(WorkDirs.create("moto-s3"));
+        direct = S3Client.builder().region(Region.of(REGION)).endpointOverride(URI.create(moto.endpoint())).forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create()).build();
+        direct.createBucket(b -> b.bucket(BUCKET).createBucketConfiguration(c -> c.locationConstraint(REGION)));
+        providers = Providers.connect(List.of(
+                        new ProviderSettings("aws-objects", "aws", REGION, Optional.of(URI.create(moto.endpoint()))),
+                        new ProviderSettings("aws-unreachable", "aws", REGION,
+                                Optional.of(URI.create("http://127.0.0.1:" + Ports.free())))),
+                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
+    }
+
+    @AfterAll
+    static void stopMoto() {
+        if (providers != null) {
+            providers.close();
+        }
+        if (direct != null) {
+            direct.close();
+        }
+        if (moto != null) {
+            moto.close();
+        }
+    }
+
+    @Override
+    protected Providers providers() {
+        return providers;
+    }
+
+    @Override
+    protected String providerName() {
+        return "aws-objects";
+    }
+
+    @Override
+    protected String unreachableProviderName() {
+        return "aws-unreachable";
+    }
+
+    @Override
+    protected ControlPlane controlPlane() {
+        return new ControlPlane("aws/" + REGION, "s3", "S3");
+    }
+
+    @Override
+    protected void putDirect(String key, byte[] content) {
+        direct.putObject(b -> b.bucket(BUCKET).key(key), RequestBody.fromBytes(content));
+    }
+
+    @Override
+    protected Optional<byte[]> readDirect(String key) {
+        try {
+            return Optional.of(direct.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Test
+    void anObjectBaranDidNotWriteHasNoChecksumButStillCompares() {
+        putDirect("foreign/object.txt", "from elsewhere".getBytes(StandardCharsets.UTF_8));
+
+        ObjectState foreign = providers.objects("aws-objects").stat(BUCKET, "foreign/object.txt");
+
+        assertNull(foreign.sha256(), "S3's ETag is not taken for a SHA-256");
+        assertEquals(14, foreign.size());
+    }
+}

@@ -1,0 +1,280 @@
+package io.baran.worker.provider.selfmanaged;
+
+import io.baran.testinfra.Ports;
+import io.baran.testinfra.WorkDirs;
+import io.baran.worker.Heartbeat;
+import io.baran.worker.action.PromoteReplica;
+import io.baran.worker.action.PromoteReplicaConformance;
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Providers;
+import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepOutcome;
+import io.baran.workflow.StepPlan;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code database.promote-replica} on real PostgreSQL servers in streaming replication: one primary, a
+ * fresh standby per test. Baran connects as a role with only the grants its README lists, not as a
+ * superuser; the application writes as its own role.
+ */
+@Timeout(300)
+class PostgresPromoteIT extends PromoteReplicaConformance {
+
+    private static final String BARAN_PASSWORD = "baran-role-password";
+    private static final String APP_PASSWORD = "app-role-password";
+
+    private static PostgresServers servers;
+    private static final Map<String, PostgresServers.Server> standbys = new TreeMap<>();
+    private static final List<PostgresServers.Server> startedInTest = new ArrayList<>();
+    private static int made;
+    private static Providers providers;
+
+    @BeforeAll
+    static void startPrimary() throws SQLException {
+        servers = PostgresServers.start(WorkDirs.create("postgres"));
+        try (Connection c = PostgresServers.connect(servers.primary(), PostgresServers.SUPERUSER, PostgresServers.PASSWORD);
+             Statement s = c.createStatement()) {
+            // The grants the PostgreSQL adapter's README lists, and nothing more.
+            for (String sql : List.of(
+                    "CREATE ROLE baran LOGIN PASSWORD '" + BARAN_PASSWORD + "'",
+                    "GRANT EXECUTE ON FUNCTION pg_promote(boolean, integer) TO baran",
+                    "GRANT EXECUTE ON FUNCTION pg_reload_conf() TO baran",
+                    "GRANT ALTER SYSTEM ON PARAMETER default_transaction_read_only TO baran",
+                    "GRANT pg_signal_backend TO baran",
+                    "GRANT SELECT ON pg_file_settings TO baran",
+                    "GRANT EXECUTE ON FUNCTION pg_show_all_file_settings() TO baran",
+                    "CREATE ROLE app LOGIN PASSWORD '" + APP_PASSWORD + "'",
+                    "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)",
+                    "ALTER TABLE orders OWNER TO app")) {
+                s.execute(sql);
+            }
+        }
+        rebuildProviders();
+    }
+
+    @AfterEach
+    void stopTheTestsStandbys() throws SQLException {
+        for (PostgresServers.Server server : startedInTest) {
+            servers.stop(server);
+        }
+        startedInTest.clear();
+        unfencePrimary();
+    }
+
+    @AfterAll
+    static void stopAll() {
+        if (providers != null) {
+            providers.close();
+        }
+        if (servers != null) {
+            servers.close();
+        }
+    }
+
+    private static void rebuildProviders() {
+        Map<String, String> options = new TreeMap<>(Map.of("user", "baran", "password-env", "BARAN_PG_TEST", "timeout", "5s",
+                "promote-timeout", "30s"));
+        standbys.forEach((name, server) -> {
+            options.put("instances." + name + ".standby", server.address());
+            options.put("instances." + name + ".primary", name.startsWith("lost-") ? "127.0.0.1:" + Ports.free()
+                    : servers.primary().address());
+        });
+        if (standbys.isEmpty()) {
+            options.put("instances.none.standby", "127.0.0.1:" + Ports.free());
+        }
+        Map<String, String> down = Map.of("user", "baran", "password-env", "BARAN_PG_TEST", "timeout", "2s",
+                "instances.orders.standby", "127.0.0.1:" + Ports.free(), "instances.orders.primary", "127.0.0.1:" + Ports.free());
+        if (providers != null) {
+            providers.close();
+        }
+        providers = Providers.connect(List.of(
+                        new ProviderSettings("onprem-db", "postgresql", "us-east-1", Optional.empty(), options),
+                        new ProviderSettings("onprem-db-down", "postgresql", "us-east-1", Optional.empty(), down)),
+                new ProviderContext(Duration.ofSeconds(10), Heartbeat.NONE, Map.of("BARAN_PG_TEST", BARAN_PASSWORD)::get));
+    }
+
+    @Override
+    protected Providers providers() {
+        return providers;
+    }
+
+    @Override
+    protected String providerName() {
+        return "onprem-db";
+    }
+
+    @Override
+    protected String unreachableProviderName() {
+        return "onprem-db-down";
+    }
+
+    @Override
+    protected boolean canFence() {
+        return true;
+    }
+
+    @Override
+    protected String newReplica() {
+        return replica("orders-" + ++made);
+    }
+
+    private String replica(String name) {
+        PostgresServers.Server standby = servers.newStandby(name);
+        startedInTest.add(standby);
+        standbys.put(name, standby);
+        rebuildProviders();
+        return name;
+    }
+
+    @Override
+    protected boolean isReplica(String instance) {
+        return sql(standbys.get(instance), PostgresServers.SUPERUSER, PostgresServers.PASSWORD, "SELECT pg_is_in_recovery()");
+    }
+
+    @Override
+    protected boolean takesWrites(String instance) {
+        return writes(standbys.get(instance));
+    }
+
+    @Override
+    protected boolean primaryTakesWrites(String instance) {
+        return writes(servers.primary());
+    }
+
+    @Override
+    protected ControlPlane controlPlane(String instance) {
+        return new ControlPlane("self-managed/127.0.0.1", "postgresql", "PostgreSQL standby " + standbys.get(instance).address());
+    }
+
+    @Test
+    void aTransactionOpenOnTheOldPrimaryCannotCommitAfterTheFence() throws SQLException {
+        String instance = newReplica();
+        StepCommand command = command(providerName(), instance);
+        StepPlan plan = new PromoteReplica(providers).plan(command);
+        try (Connection app = PostgresServers.connect(servers.primary(), "app", APP_PASSWORD)) {
+            app.setAutoCommit(false);
+            try (Statement s = app.createStatement()) {
+                s.executeUpdate("INSERT INTO orders (note) VALUES ('begun before the failover')");
+            }
+
+            StepOutcome outcome = new PromoteReplica(providers).apply(command, plan);
+
+            assertTrue(outcome.changed(), outcome.summary());
+            assertThrows(SQLException.class, app::commit, "the session was ended by the fence");
+        }
+        assertEquals(0L, count(standbys.get(instance), "SELECT count(*) FROM orders WHERE note = 'begun before the failover'"));
+    }
+
+    @Test
+    void writesCommittedOnThePrimaryBeforeTheFenceReachThePromotedStandby() throws SQLException {
+        String instance = newReplica();
+        try (Connection app = PostgresServers.connect(servers.primary(), "app", APP_PASSWORD); Statement s = app.createStatement()) {
+            s.executeUpdate("INSERT INTO orders (note) SELECT 'row ' || g FROM generate_series(1, 500) g");
+        }
+        long onPrimary = count(servers.primary(), "SELECT count(*) FROM orders");
+        StepCommand command = command(providerName(), instance);
+
+        new PromoteReplica(providers).apply(command, new PromoteReplica(providers).plan(command));
+
+        assertEquals(onPrimary, count(standbys.get(instance), "SELECT count(*) FROM orders"), "nothing committed was lost");
+    }
+
+    @Test
+    void anUnreachablePrimaryBlocksThePromotionUnlessFencingIsBestEffort() {
+        String instance = replica("lost-" + ++made);
+        StepCommand required = command(providerName(), instance);
+        StepPlan plan = new PromoteReplica(providers).plan(required);
+        assertTrue(plan.summary().contains("old primary unreachable: apply will refuse (fence: required)"), plan.summary());
+
+        ApplicationFailure refused = assertThrows(ApplicationFailure.class, () -> new PromoteReplica(providers).apply(required, plan));
+        assertEquals(FailureTypes.PLAN_UNSAFE, refused.getType());
+        assertTrue(refused.getOriginalMessage().contains("fence: best-effort"), refused.getOriginalMessage());
+        assertTrue(isReplica(instance));
+
+        Map<String, Object> with = new java.util.HashMap<>(required.with());
+        with.put("fence", "best-effort");
+        StepCommand bestEffort = new StepCommand("exec-1", "promote-db", "database.promote-replica", with);
+        StepOutcome outcome = new PromoteReplica(providers).apply(bestEffort, new PromoteReplica(providers).plan(bestEffort));
+        assertTrue(outcome.summary().contains("NOT fenced: unreachable (fence: best-effort)"), outcome.summary());
+        assertFalse(isReplica(instance));
+    }
+
+    private static void unfencePrimary() throws SQLException {
+        try (Connection c = PostgresServers.connect(servers.primary(), PostgresServers.SUPERUSER, PostgresServers.PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute("ALTER SYSTEM RESET default_transaction_read_only");
+            s.execute("SELECT pg_reload_conf()");
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!writes(servers.primary())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the primary still refuses writes 10 s after lifting the fence");
+            }
+            sleepBriefly();
+        }
+    }
+
+    /** One INSERT as the application's role, in a session of its own. */
+    private static boolean writes(PostgresServers.Server server) {
+        try (Connection c = PostgresServers.connect(server, "app", APP_PASSWORD); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO orders (note) VALUES ('probe')");
+            return true;
+        } catch (SQLException e) {
+            if ("25006".equals(e.getSQLState())) {
+                return false;
+            }
+            throw new AssertionError("writing to " + server.address() + " failed otherwise: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean sql(PostgresServers.Server server, String user, String password, String query) {
+        try (Connection c = PostgresServers.connect(server, user, password); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery(query)) {
+            r.next();
+            return r.getBoolean(1);
+        } catch (SQLException e) {
+            throw new AssertionError(query + " on " + server.address() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static long count(PostgresServers.Server server, String query) throws SQLException {
+        try (Connection c = PostgresServers.connect(server, PostgresServers.SUPERUSER, PostgresServers.PASSWORD);
+             Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+            r.next();
+            return r.getLong(1);
+        }
+    }
+
+    private static void sleepBriefly() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

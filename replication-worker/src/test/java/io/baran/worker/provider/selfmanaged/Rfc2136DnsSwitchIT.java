@@ -1,0 +1,126 @@
+package io.baran.worker.provider.selfmanaged;
+
+import io.baran.testinfra.Ports;
+import io.baran.testinfra.WorkDirs;
+import io.baran.worker.Heartbeat;
+import io.baran.worker.action.DnsSwitchConformance;
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.DnsProvider;
+import io.baran.worker.provider.DnsZone;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.RecordState;
+import io.baran.worker.provider.RecordType;
+import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCommand;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code dns.switch} by RFC 2136 dynamic update with TSIG, against a real BIND 9 checked with dig and nsupdate. */
+class Rfc2136DnsSwitchIT extends DnsSwitchConformance {
+
+    private static Bind9 bind;
+    private static Providers providers;
+
+    @BeforeAll
+    static void startBind() {
+        bind = Bind9.start(WorkDirs.create("bind9"), ZONE);
+        String wrongSecret = Base64.getEncoder().encodeToString(new byte[32]);
+        Map<String, String> environment = Map.of("BARAN_TSIG_TEST", bind.secret(), "BARAN_TSIG_WRONG", wrongSecret);
+        providers = Providers.connect(List.of(
+                        rfc2136("onprem-dns", "127.0.0.1:" + bind.port(), "BARAN_TSIG_TEST"),
+                        rfc2136("onprem-unreachable", "127.0.0.1:" + Ports.free(), "BARAN_TSIG_TEST"),
+                        rfc2136("onprem-wrong-key", "127.0.0.1:" + bind.port(), "BARAN_TSIG_WRONG")),
+                new ProviderContext(Duration.ofSeconds(10), Heartbeat.NONE, environment::get));
+    }
+
+    private static ProviderSettings rfc2136(String name, String server, String secretEnv) {
+        return new ProviderSettings(name, "rfc2136", "us-east-1", Optional.empty(), Map.of("server", server,
+                "tsig-key-name", Bind9.KEY_NAME, "tsig-secret-env", secretEnv, "timeout", "3s"));
+    }
+
+    @AfterAll
+    static void stopBind() {
+        if (providers != null) {
+            providers.close();
+        }
+        if (bind != null) {
+            bind.close();
+        }
+    }
+
+    @Override
+    protected Providers providers() {
+        return providers;
+    }
+
+    @Override
+    protected ControlPlane controlPlane() {
+        return new ControlPlane("self-managed/127.0.0.1", "dns", "name server 127.0.0.1:" + bind.port());
+    }
+
+    @Override
+    protected String providerName() {
+        return "onprem-dns";
+    }
+
+    @Override
+    protected String unreachableProviderName() {
+        return "onprem-unreachable";
+    }
+
+    @Override
+    protected void setRecord(String fqdn, String type, List<String> values, long ttl) {
+        bind.set(fqdn, type, values, ttl);
+    }
+
+    @Override
+    protected RecordState readRecord(String fqdn, String type) {
+        return bind.dig(fqdn, type);
+    }
+
+    @Test
+    void aKeyTheServerDoesNotKnowIsRejected() {
+        StepCommand command = new StepCommand("exec-1", "move-traffic", "dns.switch", Map.of("provider", "onprem-wrong-key",
+                "zone", ZONE, "record", "www", "type", "CNAME", "to", "standby.baran.test"));
+
+        ApplicationFailure failure = failure(() -> new io.baran.worker.action.DnsSwitch(providers).plan(command));
+
+        assertEquals(FailureTypes.PROVIDER_REJECTED, failure.getType());
+        assertTrue(failure.getOriginalMessage().contains("NOTAUTH"), failure.getOriginalMessage());
+        assertTrue(failure.getOriginalMessage().contains("TSIG key " + Bind9.KEY_NAME), failure.getOriginalMessage());
+    }
+
+    @Test
+    void anUpdateAppliesOnlyIfTheRecordStillHoldsTheExpectedValues() {
+        String fqdn = "conditional." + ZONE + ".";
+        bind.set(fqdn, "CNAME", List.of("by-hand.example.net."), 30);
+        DnsProvider dns = providers.dns("onprem-dns");
+        DnsZone zone = dns.zone(ZONE + ".");
+
+        // The server itself refuses: the prerequisite (RFC 2136 section 2.4.2) names values the record no longer holds.
+        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> dns.replace(zone, fqdn, RecordType.CNAME,
+                RecordState.present(List.of("primary.baran.test."), 300), RecordState.present(List.of("standby.baran.test."), 60)));
+        assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
+        assertTrue(failure.getOriginalMessage().contains("NXRRSET"), failure.getOriginalMessage());
+        assertEquals(RecordState.present(List.of("by-hand.example.net."), 30), bind.dig(fqdn, "CNAME"));
+
+        ApplicationFailure notAbsent = assertThrows(ApplicationFailure.class, () -> dns.replace(zone, fqdn, RecordType.CNAME,
+                RecordState.absent(), RecordState.present(List.of("standby.baran.test."), 60)));
+        assertEquals(FailureTypes.PLAN_UNSAFE, notAbsent.getType());
+        assertEquals(RecordState.present(List.of("by-hand.example.net."), 30), bind.dig(fqdn, "CNAME"));
+    }
+}

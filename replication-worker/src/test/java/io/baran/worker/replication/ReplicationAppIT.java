@@ -1,0 +1,171 @@
+package io.baran.worker.replication;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.events.ReplicationStatus;
+import io.baran.events.Topics;
+import io.baran.testinfra.KafkaResource;
+import io.baran.worker.action.ActionRegistry;
+import io.baran.worker.action.StorageCheckReplica;
+import io.baran.worker.replication.store.FileBlobStore;
+import io.baran.worker.replication.store.S3BlobStore;
+import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepOutcome;
+import io.baran.workflow.StepPlan;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.temporal.failure.ApplicationFailure;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The packaged worker replicating a pair configured in its properties, against a real Kafka broker and moto:
+ * the REST API, the status events on Kafka, {@code storage.check-replica} and the metrics.
+ */
+@QuarkusTest
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ReplicationPairsResource.class)
+@Timeout(180)
+class ReplicationAppIT {
+
+    // Defaults, because Quarkus checks every test class's injection points whichever test class it boots for.
+    @ConfigProperty(name = "test.replication.bucket", defaultValue = "unset")
+    String bucket;
+    @ConfigProperty(name = "baran.providers.onprem.root", defaultValue = "unset")
+    String onpremRoot;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String kafka;
+    @Inject
+    ActionRegistry registry;
+
+    private S3BlobStore source() {
+        return new S3BlobStore("aws-test", bucket, Emulators.s3Client());
+    }
+
+    private FileBlobStore replica() {
+        return new FileBlobStore("onprem", Path.of(onpremRoot), "assets-copy");
+    }
+
+    private StepCommand check(String replica, String maxLag) {
+        return new StepCommand("exec-1", "assets-fresh", StorageCheckReplica.NAME,
+                Map.of("source", "aws-test:s3://" + bucket, "replica", replica, "maxLag", maxLag));
+    }
+
+    @Test
+    void aPassOnDemandCopiesAndThePairIsListedWithItsLag() {
+        TestData.put(source(), "css/site.css", "body{}");
+
+        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200)
+                .body("passes[0].listed", is(true));
+
+        assertEquals("body{}", TestData.text(replica(), "css/site.css"));
+        given().get("/api/replication/pairs").then().statusCode(200)
+                .body("[0].name", is("assets"))
+                .body("[0].source", is("aws-test:s3://" + bucket))
+                .body("[0].replicas[0].replica", is("onprem:file://assets-copy"))
+                .body("[0].replicas[0].state", is("in-sync"))
+                .body("[0].lagSeconds", lessThan(30f));
+        given().post("/api/replication/pairs/nope/sync").then().statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", is("no replication pair nope (configured: assets)"));
+    }
+
+    @Test
+    void storageCheckReplicaPassesWithinMaxLagReportingTheRpoAndRefusesAStalerReplica() {
+        TestData.put(source(), "js/app.js", "console.log(1)");
+        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
+        var action = registry.find(check("onprem:file://assets-copy", "5m"));
+
+        StepPlan plan = action.plan(check("onprem:file://assets-copy", "5m"));
+        StepOutcome ok = action.apply(check("onprem:file://assets-copy", "5m"), plan);
+
+        assertTrue(ok.summary().startsWith("RPO "), ok.summary());
+        assertTrue(ok.summary().contains("(maxLag 5m): onprem:file://assets-copy (pair assets, in-sync"), ok.summary());
+        assertEquals(false, ok.changed());
+
+        ApplicationFailure stale = assertThrows(ApplicationFailure.class,
+                () -> action.apply(check("onprem:file://assets-copy", "1ms"), plan));
+        assertEquals("HealthCheckFailed", stale.getType());
+        assertTrue(stale.getOriginalMessage().contains("exceeds maxLag 1ms"), stale.getOriginalMessage());
+
+        ApplicationFailure unknown = assertThrows(ApplicationFailure.class,
+                () -> action.plan(check("onprem:file://elsewhere", "5m")));
+        assertEquals("CapabilityMissing", unknown.getType());
+        assertTrue(unknown.getOriginalMessage().contains("pairs: assets: aws-test:s3://" + bucket), unknown.getOriginalMessage());
+    }
+
+    @Test
+    void eachPassPublishesTheReplicasStatusOnKafkaKeyedByPair() throws Exception {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        ObjectMapper json = new ObjectMapper();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.REPLICATION_STATUS));
+            JsonNode found = null;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (found == null && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                    JsonNode event = json.readTree(r.value());
+                    if ("assets".equals(r.key()) && event.path("data").hasNonNull("lagSeconds")) {
+                        found = event;
+                    }
+                }
+            }
+            assertTrue(found != null, "a status with a measured lag within 60 s");
+            assertEquals(ReplicationStatus.TYPE, found.get("type").asText());
+            assertEquals("1.0", found.get("specversion").asText());
+            assertEquals("onprem:file://assets-copy", found.get("data").get("replica").asText());
+            assertEquals("mirror", found.get("data").get("mode").asText());
+        }
+    }
+
+    @Test
+    void lagAndBacklogAreMetrics() {
+        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("baran_replication_lag_seconds{pair=\"assets\",replica=\"onprem:file://assets-copy\"}"),
+                metrics.lines().filter(l -> l.contains("replication")).toList().toString());
+        assertTrue(metrics.contains("baran_replication_backlog_objects{"));
+        assertTrue(metrics.contains("baran_replication_copied_bytes_total{"));
+    }
+
+    @Test
+    void failoverPausesCopyingAndFailbackCopiesTheReplicasChangesBack() {
+        TestData.put(source(), "data/shared.txt", "v1");
+        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
+
+        given().post("/api/replication/pairs/assets/failover").then().statusCode(200).body("state", is("failed-over"));
+        TestData.put(replica(), "data/written-during-outage.txt", "kept");
+        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200)
+                .body("passes[0].skipped", notNullValue());
+        given().post("/api/replication/pairs/assets/failback").then().statusCode(200)
+                .body("clean", is(true))
+                .body("report.copiedBack", is(List.of("data/written-during-outage.txt")));
+
+        assertEquals("kept", TestData.text(source(), "data/written-during-outage.txt"));
+        given().get("/api/replication/pairs/assets").then().statusCode(200).body("replicas[0].state", org.hamcrest.Matchers.not("failed-over"));
+    }
+}

@@ -1,0 +1,345 @@
+package io.baran.worker.replication;
+
+import io.baran.events.ReplicationStatus;
+import io.baran.testinfra.WorkDirs;
+import io.baran.worker.replication.store.Blob;
+import io.baran.worker.replication.store.BlobStore;
+import io.baran.worker.replication.store.BlobStoreException;
+import io.baran.worker.replication.store.Digests;
+import io.baran.worker.replication.store.FileBlobStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The replication logic on file-system stores (fast, no emulator): what a pass copies, deletes and refuses to
+ * overwrite, how the lag is measured, and failback. The same logic runs against the cloud emulators in
+ * {@code ReplicationIT}.
+ */
+class ReplicatorTest {
+
+    private static Copier copier;
+
+    @BeforeAll
+    static void startCopier() {
+        copier = new Copier(4, 5 << 20, 4);
+    }
+
+    @AfterAll
+    static void stopCopier() {
+        copier.close();
+    }
+
+    private final MutableClock clock = new MutableClock(Instant.now());
+
+    private record Setup(FileBlobStore source, FileBlobStore replica, Path ledgerDir, Replicator replicator) {
+    }
+
+    private Setup setup(Mode mode) {
+        FileBlobStore source = Emulators.files("src");
+        FileBlobStore replica = Emulators.files("dst");
+        return setup(mode, source, replica);
+    }
+
+    private Setup setup(Mode mode, BlobStore source, FileBlobStore replica) {
+        Path ledgerDir = WorkDirs.create("ledger");
+        Replicator r = new Replicator("assets", mode, "", Location.parse("src:file://src"), source,
+                Location.parse("dst:file://dst"), replica, Ledger.open(ledgerDir), copier, clock);
+        return new Setup(source instanceof FileBlobStore f ? f : null, replica, ledgerDir, r);
+    }
+
+    @Test
+    void anEmptyReplicaGetsAFullCopyAndASecondPassChangesNothing() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        TestData.put(s.source(), "a.txt", "alpha");
+        TestData.put(s.source(), "img/b.png", "bravo");
+        String bigSha = TestData.putGenerated(s.source(), "video/big.bin", 12L << 20, 42, 4 << 20);
+
+        PassReport first = s.replicator().pass();
+
+        assertTrue(first.successful(), first.describe());
+        assertEquals(3, first.copiedObjects());
+        assertEquals(Set.of("a.txt", "img/b.png", "video/big.bin"), TestData.list(s.replica(), "").keySet());
+        assertEquals("bravo", TestData.text(s.replica(), "img/b.png"));
+        assertEquals(bigSha, TestData.sha256(s.replica(), "video/big.bin"), "the large object arrived byte for byte, in parts");
+        ReplicationStatus status = s.replicator().status();
+        assertEquals("in-sync", status.state());
+        assertEquals(0.0, status.lagSeconds());
+        assertEquals(0, status.backlogObjects());
+
+        clock.advance(Duration.ofSeconds(7));
+        assertEquals(7.0, s.replicator().status().lagSeconds(), "the lag grows until a pass shows nothing new");
+        PassReport second = s.replicator().pass();
+        assertEquals(0, second.copiedObjects(), "a second pass copies nothing: " + second.describe());
+        assertEquals(0.0, s.replicator().status().lagSeconds());
+    }
+
+    @Test
+    void newChangedAndDeletedObjectsFollowInMirrorMode() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        TestData.put(s.source(), "keep.txt", "same");
+        TestData.put(s.source(), "change.txt", "old");
+        TestData.put(s.source(), "delete.txt", "doomed");
+        s.replicator().pass();
+
+        TestData.put(s.source(), "new.txt", "fresh");
+        TestData.put(s.source(), "change.txt", "new content");
+        s.source().delete("delete.txt");
+        PassReport pass = s.replicator().pass();
+
+        assertEquals(2, pass.copiedObjects(), pass.describe());
+        assertEquals(1, pass.deletedObjects());
+        assertEquals(Set.of("keep.txt", "change.txt", "new.txt"), TestData.list(s.replica(), "").keySet());
+        assertEquals("new content", TestData.text(s.replica(), "change.txt"));
+    }
+
+    @Test
+    void inArchiveModeTheReplicaKeepsWhatTheSourceDeleted() throws Exception {
+        Setup s = setup(Mode.ARCHIVE);
+        TestData.put(s.source(), "invoice-1.pdf", "one");
+        s.replicator().pass();
+        s.source().delete("invoice-1.pdf");
+        TestData.put(s.source(), "invoice-2.pdf", "two");
+
+        PassReport pass = s.replicator().pass();
+
+        assertEquals(0, pass.deletedObjects());
+        assertEquals(Set.of("invoice-1.pdf", "invoice-2.pdf"), TestData.list(s.replica(), "").keySet());
+        assertEquals("in-sync", s.replicator().status().state());
+    }
+
+    @Test
+    void aSourceEmptiedByMistakeDoesNotEmptyItsMirror() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        for (int i = 0; i < 12; i++) {
+            TestData.put(s.source(), "ledger/" + i + ".csv", "row " + i);
+        }
+        s.replicator().pass();
+        for (int i = 0; i < 12; i++) {
+            s.source().delete("ledger/" + i + ".csv");
+        }
+
+        PassReport pass = s.replicator().pass();
+
+        assertEquals(0, pass.deletedObjects());
+        assertEquals(12, TestData.list(s.replica(), "").size(), "the replica keeps everything");
+        assertEquals(12, pass.backlogObjects(), "the deletions wait for a person, as backlog");
+        assertTrue(pass.errors().get(0).contains("the source no longer has 12 of the replica's 12 objects (more than 50%); none deleted"),
+                pass.errors().toString());
+        assertEquals("behind", s.replicator().status().state());
+
+        Replicator unguarded = new Replicator("assets", Mode.MIRROR, "", Location.parse("src:file://src"), s.source(),
+                Location.parse("dst:file://dst"), s.replica(), Ledger.open(WorkDirs.create("ledger")), copier, clock, 100);
+        assertEquals(12, unguarded.pass().deletedObjects(), "max-delete-percent=100 turns the guard off");
+    }
+
+    @Test
+    void aReplicaObjectChangedBehindBaransBackIsAConflictAndIsNeverOverwritten() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        TestData.put(s.source(), "report.csv", "v1");
+        TestData.put(s.source(), "other.csv", "o1");
+        s.replicator().pass();
+        TestData.put(s.replica(), "report.csv", "edited at the replica");
+        TestData.put(s.source(), "report.csv", "v2 at the source");
+        TestData.put(s.replica(), "other.csv", "edited too");
+        s.source().delete("other.csv");
+
+        PassReport pass = s.replicator().pass();
+
+        assertEquals(Set.of("report.csv", "other.csv"), pass.conflicts().keySet(), pass.describe());
+        assertEquals("edited at the replica", TestData.text(s.replica(), "report.csv"));
+        assertEquals("edited too", TestData.text(s.replica(), "other.csv"), "a conflicting object is not deleted either");
+        ReplicationStatus status = s.replicator().status();
+        assertEquals("behind", status.state());
+        assertEquals(2, status.conflictCount());
+        assertEquals(List.of("other.csv", "report.csv"), status.conflicts());
+    }
+
+    @Test
+    void anUnreachableSourceChangesNothingAndTheLagGrowsUntilItIsBack() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        TestData.put(s.source(), "a.txt", "alpha");
+        s.replicator().pass();
+        Path bucket = s.ledgerDir().getParent().resolve("moved-" + System.nanoTime());
+        Path sourceDir = sourceDir(s.source());
+        Files.move(sourceDir, bucket); // the volume is gone: listing fails, it is not "empty"
+
+        clock.advance(Duration.ofSeconds(30));
+        PassReport failed = s.replicator().pass();
+        clock.advance(Duration.ofSeconds(30));
+
+        assertFalse(failed.listed());
+        assertTrue(failed.errors().get(0).contains("no bucket directory"), failed.errors().toString());
+        ReplicationStatus status = s.replicator().status();
+        assertEquals("failing", status.state());
+        assertEquals(60.0, status.lagSeconds());
+        assertEquals(Set.of("a.txt"), TestData.list(s.replica(), "").keySet(), "nothing deleted at the replica");
+
+        Files.move(bucket, sourceDir);
+        TestData.put(s.source(), "b.txt", "bravo");
+        s.replicator().pass();
+        assertEquals("in-sync", s.replicator().status().state());
+        assertEquals(0.0, s.replicator().status().lagSeconds());
+        assertEquals(Set.of("a.txt", "b.txt"), TestData.list(s.replica(), "").keySet());
+    }
+
+    @Test
+    void anObjectThatCannotBeCopiedIsBacklogAndHoldsTheLagAtItsChange() throws Exception {
+        FileBlobStore source = Emulators.files("src");
+        FileBlobStore replica = Emulators.files("dst");
+        BlobStore refusing = new Refusing(replica, "stuck.bin");
+        Setup s = setup(Mode.MIRROR, source, replica);
+        Replicator r = new Replicator("assets", Mode.MIRROR, "", Location.parse("src:file://src"), source,
+                Location.parse("dst:file://dst"), refusing, Ledger.open(WorkDirs.create("ledger")), copier, clock);
+        TestData.put(source, "fine.txt", "ok");
+        Blob stuck = TestData.put(source, "stuck.bin", "cannot go");
+        clock.advance(Duration.ofSeconds(5));
+
+        PassReport pass = r.pass();
+
+        assertEquals(1, pass.copiedObjects());
+        assertEquals(1, pass.backlogObjects());
+        assertEquals(9, pass.backlogBytes());
+        assertEquals(1, pass.errorCount());
+        assertTrue(pass.errors().get(0).contains("refused for the test"), pass.errors().toString());
+        ReplicationStatus status = r.status();
+        assertEquals("behind", status.state());
+        assertEquals(source.stat("stuck.bin").modified(), status.consistentAt(), "the replica lacks the change made then");
+        assertEquals(stuck.size(), status.backlogBytes());
+        s.replicator().close();
+    }
+
+    @Test
+    void aRestartedWorkerCopiesNothingAgain() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        for (int i = 0; i < 20; i++) {
+            TestData.put(s.source(), "o/" + i, "object " + i);
+        }
+        s.replicator().pass();
+        s.replicator().close();
+
+        Replicator restarted = new Replicator("assets", Mode.MIRROR, "", Location.parse("src:file://src"), s.source(),
+                Location.parse("dst:file://dst"), s.replica(), Ledger.open(s.ledgerDir()), copier, clock);
+        PassReport pass = restarted.pass();
+
+        assertEquals(0, pass.copiedObjects(), pass.describe());
+        assertEquals("in-sync", restarted.status().state(), "the lag survives the restart");
+    }
+
+    @Test
+    void failbackCopiesWhatChangedAtTheReplicaBackAndReportsWhatChangedAtBothSides() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        TestData.put(s.source(), "shared.txt", "original");
+        TestData.put(s.source(), "edited-at-replica.txt", "original");
+        TestData.put(s.source(), "deleted-at-replica.txt", "original");
+        TestData.put(s.source(), "untouched.txt", "original");
+        s.replicator().pass();
+
+        s.replicator().failover();
+        // While failed over, the replica serves writes...
+        TestData.put(s.replica(), "created-at-replica.txt", "new at replica");
+        TestData.put(s.replica(), "edited-at-replica.txt", "edited at replica");
+        s.replica().delete("deleted-at-replica.txt");
+        TestData.put(s.replica(), "shared.txt", "replica's version");
+        // ...and the old primary took a last write before it went down.
+        TestData.put(s.source(), "shared.txt", "source's version");
+        PassReport paused = s.replicator().pass();
+        assertEquals("the replica serves as primary (failed over); failback reverses it", paused.skipped());
+        assertEquals("failed-over", s.replicator().status().state());
+        assertEquals("replica's version", TestData.text(s.replica(), "shared.txt"), "nothing at the replica is overwritten while failed over");
+
+        FailbackReport report = s.replicator().failback();
+
+        assertEquals(List.of("created-at-replica.txt", "edited-at-replica.txt"), report.copiedBack());
+        assertEquals(List.of("deleted-at-replica.txt"), report.deletedAtSource());
+        assertEquals(Set.of("shared.txt"), report.conflicts().keySet());
+        assertTrue(report.conflicts().get("shared.txt").contains("changed at both sides"), report.conflicts().toString());
+        assertFalse(report.clean());
+        assertEquals("new at replica", TestData.text(s.source(), "created-at-replica.txt"));
+        assertEquals("edited at replica", TestData.text(s.source(), "edited-at-replica.txt"));
+        assertNull(s.source().stat("deleted-at-replica.txt"));
+        assertEquals("source's version", TestData.text(s.source(), "shared.txt"), "a conflict is not overwritten at the source");
+        assertEquals("replica's version", TestData.text(s.replica(), "shared.txt"), "nor at the replica");
+
+        PassReport after = s.replicator().pass();
+        assertEquals(0, after.copiedObjects(), after.describe());
+        assertEquals(Set.of("shared.txt"), after.conflicts().keySet(), "forward passes leave the conflict alone");
+        assertEquals("replica's version", TestData.text(s.replica(), "shared.txt"));
+
+        s.replicator().resolve("shared.txt", false);
+        assertEquals("replica's version", TestData.text(s.source(), "shared.txt"));
+        PassReport settled = s.replicator().pass();
+        assertTrue(settled.conflicts().isEmpty());
+        assertEquals("in-sync", s.replicator().status().state());
+    }
+
+    private static Path sourceDir(FileBlobStore store) throws Exception {
+        java.lang.reflect.Field dir = FileBlobStore.class.getDeclaredField("dir");
+        dir.setAccessible(true);
+        return (Path) dir.get(store);
+    }
+
+    /** A replica that refuses one key, as a store refuses what it cannot take. */
+    private record Refusing(BlobStore inner, String key) implements BlobStore {
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+
+        @Override
+        public void list(String prefix, Consumer<Blob> each) {
+            inner.list(prefix, each);
+        }
+
+        @Override
+        public Blob stat(String k) {
+            return inner.stat(k);
+        }
+
+        @Override
+        public Reading open(Blob blob) {
+            return inner.open(blob);
+        }
+
+        @Override
+        public Blob put(String k, byte[] content, int length, Digests.Sums sums) {
+            if (k.equals(key)) {
+                throw new BlobStoreException(describe() + ": " + k + " refused for the test", null);
+            }
+            return inner.put(k, content, length, sums);
+        }
+
+        @Override
+        public Upload upload(String k, long size, long partSize, String sha256, String resumeToken) {
+            return inner.upload(k, size, partSize, sha256, resumeToken);
+        }
+
+        @Override
+        public void delete(String k) {
+            inner.delete(k);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static Map<String, Blob> all(BlobStore store) {
+        return TestData.list(store, "");
+    }
+}

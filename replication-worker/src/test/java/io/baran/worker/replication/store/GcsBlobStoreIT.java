@@ -1,0 +1,17 @@
+package io.baran.worker.replication.store;
+
+import io.baran.worker.replication.Emulators;
+
+/** The {@link BlobStoreConformance} suite on GcsBlobStore, against its emulator. */
+class GcsBlobStoreIT extends BlobStoreConformance {
+
+    @Override
+    protected BlobStore newStore() {
+        return Emulators.gcs(Emulators.bucket("conf"));
+    }
+
+    @Override
+    protected BlobStore missingBucket() {
+        return new GcsBlobStore("gcp-test", "no-such-bucket", Emulators.gcsClient());
+    }
+}
