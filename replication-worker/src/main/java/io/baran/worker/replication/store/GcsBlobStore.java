@@ -12,7 +12,6 @@ import com.google.cloud.storage.StorageOptions;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
