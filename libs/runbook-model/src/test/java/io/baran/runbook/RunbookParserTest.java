@@ -105,11 +105,26 @@ class RunbookParserTest {
 
     @Test
     void anActionNotBuiltYetIsRefusedAtLoadNotAtOutage() {
-        String yaml = VALID.replace("action: wait", "action: notify")
-                .replace("{ for: 1s }", "{ channel: ops, message: failing over }");
-        var errors = parser.validate("r.yaml", yaml);
+        ActionType planned = new ActionType(ActionSpec.builder("page", "Pages someone.")
+                .required("who", ActionSpec.Type.STRING, "whom to page").notImplementedYet().build()) {
+        };
+        var catalog = ActionCatalog.of(java.util.stream.Stream.concat(ActionCatalog.standard().types().stream(),
+                java.util.stream.Stream.of(planned)).toList());
+        String yaml = VALID.replace("action: wait", "action: page").replace("{ for: 1s }", "{ who: ops }");
+        var errors = new RunbookParser(catalog).validate("r.yaml", yaml);
         assertEquals(1, errors.size(), errors.toString());
-        assertTrue(errors.get(0).message().contains("not implemented yet"), errors.toString());
+        assertTrue(errors.get(0).message().contains("action \"page\" is part of the runbook format but not implemented yet"),
+                errors.toString());
+    }
+
+    @Test
+    void notifyNamesAChannelAndMayBeRequired() {
+        String yaml = VALID.replace("action: wait", "action: notify")
+                .replace("{ for: 1s }", "{ channel: oncall, message: failing over, required: true }");
+        assertEquals(List.of(), parser.validate("r.yaml", yaml));
+        var errors = parser.validate("r.yaml", yaml.replace("required: true", "required: maybe"));
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).toString().contains("with.required"), errors.toString());
     }
 
     @Test
