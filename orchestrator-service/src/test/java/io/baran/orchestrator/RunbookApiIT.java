@@ -258,6 +258,42 @@ class RunbookApiIT {
     }
 
     @Test
+    void aDrillMaySetTheRunbooksParametersAndBadValuesAreRefusedBeforeAnythingRuns() {
+        String yaml = """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: paused
+                spec:
+                  protects: paused
+                  parameters:
+                    pause: { default: 1s, description: how long to settle }
+                  failover:
+                    - name: settle
+                      action: wait
+                      with: { for: "${pause}" }
+                  failback:
+                    approval: none
+                """;
+        put("paused", yaml).then().statusCode(201);
+
+        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "mode", "plan")).post("/api/drills")
+                .then().statusCode(200).body("steps[0].summary", equalTo("would wait 1s"));
+        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "mode", "plan", "parameters", Map.of("pause", "7s")))
+                .post("/api/drills").then().statusCode(200).body("steps[0].summary", equalTo("would wait 7s"));
+
+        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "parameters", Map.of("paus", "7s", "pause", 7)))
+                .post("/api/drills").then().statusCode(422).contentType("application/problem+json")
+                .body("errors.message", hasItem(containsString("the request sets parameter paus, which the runbook does not declare (did you mean pause?)")))
+                .body("errors.message", hasItem(containsString("the request sets pause to 7, but its default (\"1s\") is a text")));
+        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "parameters", Map.of("pause", "soon")))
+                .post("/api/drills").then().statusCode(422).body("title", equalTo("Invalid parameters")).body("errors.path", hasItem("spec.failover[0].with.for"));
+        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "confirm", "paused", "parameters", Map.of("paus", "1s")))
+                .post("/api/failovers").then().statusCode(422);
+        assertEquals(2, versions.executions("paused").size(), "the two plans ran; no refused request started anything");
+    }
+
+    @Test
     void filesLoadedAtStartAreTheInitialVersionsAndLoadingThemAgainAddsNone() {
         given().get("/api/runbooks/shop/versions").then().statusCode(200)
                 .body("versions.version", equalTo(List.of(1))).body("versions.source", equalTo(List.of("shop.yaml")))

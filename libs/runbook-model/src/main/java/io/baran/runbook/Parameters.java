@@ -29,6 +29,8 @@ final class Parameters {
 
     private final YamlTree tree;
     private final Map<String, Node> values = new LinkedHashMap<>();
+    /** Where each parameter is declared (its name), for errors about values a request sets. */
+    private final Map<String, Node> declarations = new LinkedHashMap<>();
     private final List<Parameter> declared = new ArrayList<>();
     /** Declared, but with a default that has an error of its own: references to them are not reported again. */
     private final Set<String> broken = new LinkedHashSet<>();
@@ -70,6 +72,7 @@ final class Parameters {
                 }
                 plain.ifPresent(v -> {
                     out.values.put(name, value);
+                    out.declarations.put(name, tree.keyNode(node, name));
                     out.declared.add(new Parameter(name, description, v));
                 });
             });
@@ -115,6 +118,95 @@ final class Parameters {
 
     List<Parameter> declared() {
         return List.copyOf(declared);
+    }
+
+    /**
+     * Replaces the values of declared parameters with those a request gives (a drill's or a failover's
+     * {@code parameters}). Each must name a declared parameter and have its default's kind (text, whole number,
+     * boolean, list of texts); errors are placed at {@code spec.parameters}, naming the request.
+     *
+     * @param at where a name the runbook does not declare is reported: the {@code parameters} key, or the
+     *           {@code spec} node when the runbook declares none
+     */
+    void override(Map<String, ?> overrides, Node at) {
+        overrides.forEach((name, value) -> {
+            String path = "spec.parameters";
+            if (broken.contains(name)) {
+                return;
+            }
+            int index = indexOf(name);
+            if (index < 0) {
+                String known = declared.isEmpty() ? "; the runbook declares none"
+                        : YamlTree.didYouMean(name, values.keySet()) + "; declared: " + String.join(", ", values.keySet());
+                tree.error(at, path, "the request sets parameter " + name + ", which the runbook does not declare" + known);
+                return;
+            }
+            Parameter parameter = declared.get(index);
+            Node node = values.get(name);
+            Optional<Node> replaced = asNode(value, node);
+            if (replaced.isEmpty() || !kind(value).equals(kind(parameter.defaultValue()))) {
+                tree.error(declarations.get(name), path + "." + name, "the request sets " + name + " to " + describe(value) + ", but its default ("
+                        + describe(parameter.defaultValue()) + ") is " + kind(parameter.defaultValue()) + ", and the value must be too");
+                return;
+            }
+            values.put(name, replaced.get());
+            Object stored = value instanceof Integer || value instanceof Short ? ((Number) value).longValue() : value;
+            declared.set(index, new Parameter(name, parameter.description(), stored));
+        });
+    }
+
+    private int indexOf(String name) {
+        for (int i = 0; i < declared.size(); i++) {
+            if (declared.get(i).name().equals(name)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The value as a node placed where the default is, so later errors about it point at the declaration. */
+    private static Optional<Node> asNode(Object value, Node where) {
+        if (value instanceof String text) {
+            if (text.contains("${")) {
+                return Optional.empty();
+            }
+            return Optional.of(new ScalarNode(Tag.STR, text, where.getStartMark(), where.getEndMark(), DumperOptions.ScalarStyle.PLAIN));
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+            return Optional.of(new ScalarNode(Tag.INT, value.toString(), where.getStartMark(), where.getEndMark(), DumperOptions.ScalarStyle.PLAIN));
+        }
+        if (value instanceof Boolean b) {
+            return Optional.of(new ScalarNode(Tag.BOOL, b.toString(), where.getStartMark(), where.getEndMark(), DumperOptions.ScalarStyle.PLAIN));
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String t && !t.contains("${"))) {
+            List<Node> items = list.stream().<Node>map(v -> new ScalarNode(Tag.STR, (String) v, where.getStartMark(), where.getEndMark(),
+                    DumperOptions.ScalarStyle.PLAIN)).toList();
+            return Optional.of(new SequenceNode(Tag.SEQ, true, items, where.getStartMark(), where.getEndMark(), DumperOptions.FlowStyle.FLOW));
+        }
+        return Optional.empty();
+    }
+
+    private static String kind(Object value) {
+        if (value instanceof String) {
+            return "a text";
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+            return "a whole number";
+        }
+        if (value instanceof Boolean) {
+            return "a boolean";
+        }
+        if (value instanceof List<?>) {
+            return "a list of texts";
+        }
+        return "something else";
+    }
+
+    private static String describe(Object value) {
+        if (value instanceof String text) {
+            return "\"" + text + "\"";
+        }
+        return value == null ? "null" : value.toString();
     }
 
     /**

@@ -94,7 +94,17 @@ public final class RunbookParser {
      *                     it. Null when any name will do.
      */
     public Runbook parse(String file, String yaml, String expectedName) {
+        return parse(file, yaml, expectedName, Map.of());
+    }
+
+    /**
+     * The runbook with some parameters set to other values than their defaults (a drill's or a failover's
+     * {@code parameters}), or {@link RunbookInvalidException} with every error: a name the runbook does not
+     * declare, a value of another kind than the default, and whatever the new values make wrong in the steps.
+     */
+    public Runbook parse(String file, String yaml, String expectedName, Map<String, ?> parameters) {
         Reading reading = new Reading(file, expectedName);
+        reading.overrides = parameters == null ? Map.of() : parameters;
         Runbook runbook = reading.read(yaml);
         if (!reading.tree.errors().isEmpty()) {
             throw new RunbookInvalidException(inReadingOrder(reading.tree.errors()));
@@ -129,6 +139,7 @@ public final class RunbookParser {
         final String expectedName;
         final YamlTree tree;
         Parameters parameters;
+        Map<String, ?> overrides = Map.of();
         final Map<String, Node> names = new HashMap<>();
         final Map<String, ReadStep> failoverSteps = new LinkedHashMap<>();
         final List<ReadStep> failoverOrder = new ArrayList<>();
@@ -237,6 +248,9 @@ public final class RunbookParser {
                     .filter(v -> checkName(spec.get("protects"), "spec.protects", v)).orElse(null);
             if (spec.get("parameters") != null && !YamlTree.isNull(spec.get("parameters"))) {
                 parameters = Parameters.read(tree, spec.get("parameters"));
+            }
+            if (!overrides.isEmpty()) {
+                parameters.override(overrides, spec.get("parameters") == null ? specNode.get() : tree.keyNode(specNode.get(), "parameters"));
             }
             Trigger trigger = Optional.ofNullable(spec.get("trigger")).map(this::readTrigger).orElse(null);
 

@@ -58,6 +58,63 @@ class FormatTest {
                 new Parameter("targets", null, List.of("192.0.2.1", "192.0.2.2"))), rb.parameters());
     }
 
+    private static final String WITH_PARAMETERS = runbook("""
+              parameters:
+                zone: { default: example.com, description: the zone }
+                ttl: { default: 30 }
+                targets: { default: [192.0.2.1, 192.0.2.2] }
+            """, """
+                - name: move
+                  action: dns.switch
+                  with: { provider: aws-main, zone: "${zone}", record: www, type: A, to: "${targets}", ttl: "${ttl}" }
+                - name: check
+                  action: health.check
+                  with: { url: "https://www.${zone}/healthz" }
+            """, "");
+
+    @Test
+    void aRequestMaySetParametersForOneExecution() {
+        Runbook rb = parser.parse("p.yaml", WITH_PARAMETERS, "shop", Map.of("zone", "drill.example.com", "ttl", 45,
+                "targets", List.of("198.51.100.7")));
+        assertEquals(Map.of("provider", "aws-main", "zone", "drill.example.com", "record", "www", "type", "A",
+                "to", List.of("198.51.100.7"), "ttl", 45L), rb.step("move").with());
+        assertEquals("https://www.drill.example.com/healthz", rb.step("check").with().get("url"));
+        assertEquals(List.of(new Parameter("zone", "the zone", "drill.example.com"), new Parameter("ttl", null, 45L),
+                new Parameter("targets", null, List.of("198.51.100.7"))), rb.parameters());
+        assertEquals(parser.parse("p.yaml", WITH_PARAMETERS).sha256(), rb.sha256(), "the same source");
+    }
+
+    @Test
+    void aRequestSettingAnUndeclaredParameterOrAnotherKindOfValueIsRefusedWithEveryProblem() {
+        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("p.yaml", WITH_PARAMETERS, "shop",
+                new java.util.TreeMap<>(Map.of("zome", "x.example.com", "ttl", "soon", "targets", "192.0.2.9"))));
+        assertEquals(List.of(
+                "p.yaml:7:3 spec.parameters: the request sets parameter zome, which the runbook does not declare (did you mean zone?); declared: zone, ttl, targets",
+                "p.yaml:9:5 spec.parameters.ttl: the request sets ttl to \"soon\", but its default (30) is a whole number, and the value must be too",
+                "p.yaml:10:5 spec.parameters.targets: the request sets targets to \"192.0.2.9\", but its default ([192.0.2.1, 192.0.2.2]) is a list of texts, and the value must be too"),
+                e.errors().stream().map(RunbookError::toString).toList());
+    }
+
+    @Test
+    void aValueThatBreaksAStepIsReportedAtTheStep() {
+        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("p.yaml", WITH_PARAMETERS, "shop",
+                Map.of("ttl", 0)));
+        assertEquals(1, e.errors().size(), e.errors().toString());
+        assertTrue(e.errors().get(0).toString().contains("with.ttl"), e.errors().toString());
+    }
+
+    @Test
+    void aRequestSettingParametersOfARunbookThatDeclaresNoneIsRefused() {
+        String none = runbook("", """
+                    - name: a
+                      action: wait
+                      with: { for: 1s }
+                """, "");
+        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("n.yaml", none, "shop", Map.of("zone", "x")));
+        assertEquals("n.yaml:6:3 spec.parameters: the request sets parameter zone, which the runbook does not declare; the runbook declares none",
+                e.errors().get(0).toString());
+    }
+
     @Test
     void retryTakesACountOrAttemptsWithBackoff() {
         Runbook rb = parser.parse("r.yaml", runbook("", """

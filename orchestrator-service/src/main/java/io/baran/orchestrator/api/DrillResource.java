@@ -36,10 +36,12 @@ public class DrillResource {
      * @param runbook the runbook's name
      * @param mode    {@code drill} (default) or {@code plan}
      * @param hold    how long to stay failed over, e.g. {@code 30s}; the configured default when absent
-     * @param scope   the outage to plan or drill for, e.g. {@code aws/us-east-1}: steps whose provider's
-     *                control plane lives there are flagged
+     * @param scope      the outage to plan or drill for, e.g. {@code aws/us-east-1}: steps whose provider's
+     *                   control plane lives there are flagged
+     * @param parameters values for this drill of parameters the runbook declares, e.g. a test zone; each
+     *                   must be of its default's kind. The runbook's defaults otherwise
      */
-    public record DrillRequest(String runbook, String mode, String hold, String scope) {
+    public record DrillRequest(String runbook, String mode, String hold, String scope, Map<String, Object> parameters) {
     }
 
     @Inject
@@ -61,7 +63,7 @@ public class DrillResource {
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\"}");
         }
-        Runbook runbook = catalog.find(request.runbook()).orElseThrow(() -> RunbookProblems.unknown(catalog, request.runbook()));
+        Runbook runbook = RunbookProblems.find(catalog, request.runbook(), request.parameters());
         Mode mode = switch (request.mode() == null ? "drill" : request.mode()) {
             case "drill" -> Mode.DRILL;
             case "plan" -> Mode.PLAN;

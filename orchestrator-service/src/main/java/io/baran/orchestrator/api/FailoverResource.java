@@ -26,7 +26,10 @@ import java.util.Map;
 @Blocking
 public class FailoverResource {
 
-    public record FailoverRequest(String runbook, String confirm, String reason) {
+    /**
+     * @param parameters values for this failover of parameters the runbook declares; its defaults otherwise
+     */
+    public record FailoverRequest(String runbook, String confirm, String reason, Map<String, Object> parameters) {
     }
 
     @Inject
@@ -42,7 +45,7 @@ public class FailoverResource {
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\", \"confirm\": \"<name>\"}");
         }
-        Runbook runbook = catalog.find(request.runbook()).orElseThrow(() -> RunbookProblems.unknown(catalog, request.runbook()));
+        Runbook runbook = RunbookProblems.find(catalog, request.runbook(), request.parameters());
         if (!runbook.name().equals(request.confirm())) {
             throw new ProblemException(400, "Not confirmed", "a real failover moves production traffic: repeat the runbook's name"
                     + " in \"confirm\" (\"confirm\": \"" + runbook.name() + "\") to start it");

@@ -138,6 +138,24 @@ public class RunbookCatalog {
         }
     }
 
+    /**
+     * The latest version of the runbook with some parameters set for one execution (a drill's or a failover's),
+     * read again from its stored text so every check runs on the new values.
+     *
+     * @throws RunbookInvalidException naming the parameters that are not declared, of another kind than their
+     *                                 default, or that make a step invalid
+     */
+    public Optional<Runbook> find(String name, Map<String, ?> parameters) {
+        Optional<Runbook> latest = find(name);
+        if (latest.isEmpty() || parameters == null || parameters.isEmpty()) {
+            return latest;
+        }
+        int number = latest.get().version();
+        RunbookVersions.Version version = versions.version(name, number).orElseThrow(() -> new IllegalStateException(
+                "version " + number + " of runbook " + name + " is served but not stored"));
+        return Optional.of(parser.parse(fileOf(version), version.content(), name, parameters).withVersion(number));
+    }
+
     /** The latest version of every runbook, by name. */
     public Collection<Runbook> all() {
         try {
@@ -171,7 +189,7 @@ public class RunbookCatalog {
     private Optional<Runbook> runnable(RunbookVersions.Version version) {
         String key = version.name() + "@" + version.number();
         Parsed p = parsed.computeIfAbsent(key, k -> {
-            String file = version.name() + ".yaml (version " + version.number() + ")";
+            String file = fileOf(version);
             try {
                 return new Parsed(parser.parse(file, version.content(), version.name()).withVersion(version.number()), List.of());
             } catch (RunbookInvalidException e) {
@@ -183,5 +201,9 @@ public class RunbookCatalog {
         // Only the latest version's problems are worth reporting.
         parsed.keySet().removeIf(other -> other.startsWith(version.name() + "@") && !other.equals(key));
         return Optional.ofNullable(p.runbook());
+    }
+
+    private static String fileOf(RunbookVersions.Version version) {
+        return version.name() + ".yaml (version " + version.number() + ")";
     }
 }
