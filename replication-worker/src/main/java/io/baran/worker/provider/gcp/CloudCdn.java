@@ -20,14 +20,16 @@ import java.util.Map;
 /**
  * Cloud CDN TTLs: the {@code cdnPolicy} of global backend services and backend buckets, through the Compute
  * REST API. A distribution is one backend ({@code backendServices/web}, {@code backendBuckets/assets}: one
- * behaviour, {@code *}) or a URL map ({@code urlMaps/shop}: its default backend is {@code *}, each path rule a
- * behaviour named by its paths), so a load balancer's paths are raised as CloudFront's behaviours are.
+ * behaviour, {@code *}) or a URL map, i.e. a load balancer ({@code urlMaps/shop}, or its bare name {@code shop}:
+ * its default backend is {@code *}, each path rule a behaviour named by its paths), so a load balancer's paths
+ * are raised as CloudFront's behaviours are.
  *
  * <p>How a cache mode maps onto min/default/max: CACHE_ALL_STATIC is 0/defaultTtl/maxTtl; FORCE_CACHE_ALL
  * caches everything for defaultTtl, so it is 0/defaultTtl/defaultTtl and only defaultTtl is written;
  * USE_ORIGIN_HEADERS takes TTLs from the origin alone and is refused like a cache policy; a backend with Cloud
  * CDN off caches nothing (0/0/0) and is left alone. Cloud CDN has no minimum TTL. clientTtl is never raised,
- * so browsers do not keep outage-time content once the origin is back.
+ * so browsers do not keep outage-time content once the origin is back. serveWhileStale is the behaviour's
+ * serve-stale time ({@code cdn.extend-ttl serveStale}); unset, it is Cloud CDN's default of a day.
  *
  * <p>Every PATCH of a backend service carries the fingerprint of the read it was built from; a 412 (changed
  * in between) makes it read again, check the TTLs are still as planned, and patch from the fresh read.
@@ -41,6 +43,7 @@ public final class CloudCdn implements CdnProvider {
     /** Google's defaults when a cdnPolicy leaves them out. */
     static final long DEFAULT_TTL = 3600;
     static final long DEFAULT_MAX_TTL = 86400;
+    static final long DEFAULT_SERVE_WHILE_STALE = 86400;
     private static final int MAX_CONFLICTS = 3;
     private static final Duration MAX_POLL = Duration.ofSeconds(2);
 
@@ -119,7 +122,8 @@ public final class CloudCdn implements CdnProvider {
             }
             CdnBackend backend = view.behaviours.get(want.path());
             BehaviourTtls other = changes.putIfAbsent(backend, want);
-            if (other != null && !(other.defaultTtl() == want.defaultTtl() && other.max() == want.max())) {
+            if (other != null && !(other.defaultTtl() == want.defaultTtl() && other.max() == want.max()
+                    && java.util.Objects.equals(other.serveStale(), want.serveStale()))) {
                 throw Failures.of(FailureTypes.CAPABILITY_MISSING, "distribution " + distribution + ": behaviours " + other.path()
                         + " and " + want.path() + " share " + backend + ", which cannot hold two sets of TTLs");
             }
@@ -137,6 +141,9 @@ public final class CloudCdn implements CdnProvider {
         } else if (want.max() != want.defaultTtl()) {
             throw Failures.of(FailureTypes.CAPABILITY_MISSING, backend + " caches everything for its default TTL "
                     + "(FORCE_CACHE_ALL): it has no max TTL to set apart from it");
+        }
+        if (want.serveStale() != null && want.serveStale() != serveWhileStale(read.path("cdnPolicy"))) {
+            policy.put("serveWhileStale", want.serveStale());
         }
         if (read.hasNonNull("fingerprint")) {
             body.put("fingerprint", read.path("fingerprint").asText());
@@ -173,7 +180,7 @@ public final class CloudCdn implements CdnProvider {
 
     private View read(String distribution) {
         Map<String, CdnBackend> behaviours = new LinkedHashMap<>();
-        if (distribution.startsWith("urlMaps/")) {
+        if (distribution.startsWith("urlMaps/") || !distribution.contains("/")) {
             behaviours.putAll(urlMapBehaviours(distribution));
         } else {
             behaviours.put(BehaviourTtls.DEFAULT, CdnBackend.parse(distribution, "provider " + name() + " (Cloud CDN) has no "
@@ -187,9 +194,9 @@ public final class CloudCdn implements CdnProvider {
     }
 
     private Map<String, CdnBackend> urlMapBehaviours(String distribution) {
-        String mapName = distribution.substring("urlMaps/".length());
+        String mapName = distribution.substring(distribution.indexOf('/') + 1);
         String where = "distribution " + distribution + " of provider " + name();
-        JsonNode map = api.get(SERVICE, "urlMaps.get", distribution, base() + "/urlMaps/" + GcpApi.encode(mapName));
+        JsonNode map = api.get(SERVICE, "urlMaps.get", "distribution " + distribution, base() + "/urlMaps/" + GcpApi.encode(mapName));
         if (!map.hasNonNull("defaultService")) {
             throw Failures.of(FailureTypes.CAPABILITY_MISSING, where + " has no default backend (a redirect or route action); "
                     + "only URL maps whose paths route to backends are supported");
@@ -229,11 +236,17 @@ public final class CloudCdn implements CdnProvider {
         JsonNode policy = backend.path("cdnPolicy");
         String mode = policy.path("cacheMode").asText("CACHE_ALL_STATIC");
         long defaultTtl = policy.path("defaultTtl").asLong(DEFAULT_TTL);
+        long stale = serveWhileStale(policy);
         return switch (mode) {
             case "USE_ORIGIN_HEADERS" -> new BehaviourTtls(path, 0, 0, 0, "cache mode USE_ORIGIN_HEADERS");
-            case "FORCE_CACHE_ALL" -> new BehaviourTtls(path, 0, defaultTtl, defaultTtl, null);
-            default -> new BehaviourTtls(path, 0, defaultTtl, policy.path("maxTtl").asLong(DEFAULT_MAX_TTL), null);
+            case "FORCE_CACHE_ALL" -> new BehaviourTtls(path, 0, defaultTtl, defaultTtl, null, stale);
+            default -> new BehaviourTtls(path, 0, defaultTtl, policy.path("maxTtl").asLong(DEFAULT_MAX_TTL), null, stale);
         };
+    }
+
+    /** Unset means Cloud CDN's default; undo then writes that default explicitly, which serves the same. */
+    private static long serveWhileStale(JsonNode policy) {
+        return policy.path("serveWhileStale").asLong(DEFAULT_SERVE_WHILE_STALE);
     }
 
     private RuntimeException changedMeanwhile(String distribution, CacheTtls current, CacheTtls expected) {

@@ -32,13 +32,11 @@ public final class GcpProviderType implements ProviderType {
     /** Google's rule for project ids: 6 to 30 lowercase letters, digits and hyphens, starting with a letter. */
     private static final Pattern PROJECT_ID = Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]");
     private static final Capabilities CAPABILITIES = Capabilities.builder("gcp")
-            .can(DNS_RECORDS, CDN_TTL, DATABASE_PROMOTE)
+            .can(DNS_RECORDS, CDN_TTL, CDN_SERVE_STALE, DATABASE_PROMOTE)
             .notYet("record sets with a routing policy (weighted round robin, geolocation, failover) are refused, not flattened",
                     DNS_ROUTING_POLICIES)
             .notYet("backends in USE_ORIGIN_HEADERS cache mode are refused; switching cache modes is not built",
                     CDN_CACHE_POLICY)
-            .notYet("Cloud CDN's serveWhileStale is not set yet: cdn.extend-ttl carries no serve-while-stale value to "
-                    + "record and restore", CDN_SERVE_STALE)
             .cannot("Cloud SQL has no call that makes the primary of a read replica refuse writes short of stopping it "
                     + "(and in a regional outage the primary is out of reach)", DATABASE_FENCE)
             .cannot("a promoted Cloud SQL replica cannot become a read replica again: create a new replica", DATABASE_DEMOTE)
