@@ -48,13 +48,11 @@ public final class CloudCdn implements CdnProvider {
     private static final Duration MAX_POLL = Duration.ofSeconds(2);
 
     private final GcpApi api;
-    private final Duration operationTimeout;
-    private final Heartbeat heartbeat;
+    private final Operations operations;
 
     CloudCdn(GcpApi api, Duration operationTimeout, Heartbeat heartbeat) {
         this.api = api;
-        this.operationTimeout = operationTimeout;
-        this.heartbeat = heartbeat;
+        this.operations = new Operations(api, SERVICE, operationTimeout, MAX_POLL, heartbeat);
     }
 
     @Override
@@ -150,23 +148,7 @@ public final class CloudCdn implements CdnProvider {
         }
         String what = backend.toString();
         JsonNode operation = api.conditional(SERVICE, backend.collection() + ".patch", what, "PATCH", url(backend), body);
-        awaitOperation(operation, what);
-    }
-
-    private void awaitOperation(JsonNode operation, String what) {
-        String id = operation.path("name").asText();
-        String url = base() + "/operations/" + GcpApi.encode(id);
-        JsonNode[] last = {operation};
-        Polling.await(name(), "Compute operation " + id + " on " + what, "DONE", operation.path("status").asText(), () -> {
-            last[0] = api.get(SERVICE, "globalOperations.get", "operation " + id + " on " + what, url);
-            return last[0].path("status").asText();
-        }, operationTimeout, MAX_POLL, heartbeat);
-        JsonNode error = last[0].path("error").path("errors").path(0);
-        if (!error.isMissingNode()) {
-            int status = last[0].path("httpErrorStatusCode").asInt(400);
-            throw GcpFailures.map(status, error.path("code").asText(null), error.path("message").asText(null), name(), SERVICE,
-                    "operation " + id, what);
-        }
+        operations.await(base() + "/operations", operation, backend.collection() + ".patch", what);
     }
 
     /** A distribution read: its behaviours, the backend each one uses, and each backend as read (with its fingerprint). */

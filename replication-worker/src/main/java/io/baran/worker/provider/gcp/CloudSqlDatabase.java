@@ -28,11 +28,13 @@ public final class CloudSqlDatabase implements DatabaseProvider {
     private final GcpApi api;
     private final Duration promoteTimeout;
     private final Heartbeat heartbeat;
+    private final Operations operations;
 
     CloudSqlDatabase(GcpApi api, Duration promoteTimeout, Heartbeat heartbeat) {
         this.api = api;
         this.promoteTimeout = promoteTimeout;
         this.heartbeat = heartbeat;
+        this.operations = new Operations(api, SERVICE, promoteTimeout, MAX_POLL, heartbeat);
     }
 
     @Override
@@ -81,25 +83,9 @@ public final class CloudSqlDatabase implements DatabaseProvider {
                     base() + "/instances/" + GcpApi.encode(instance) + "/promoteReplica", null);
             LOG.infof("provider %s: promoting Cloud SQL read replica %s (operation %s)", name(), instance,
                     operation.path("name").asText());
-            awaitOperation(operation, instance);
+            operations.await(base() + "/operations", operation, "instances.promoteReplica", "instance " + instance);
         }
         awaitPrimary(instance);
-    }
-
-    private void awaitOperation(JsonNode operation, String instance) {
-        String id = operation.path("name").asText();
-        String what = "Cloud SQL operation " + id + " promoting " + instance;
-        String url = base() + "/operations/" + GcpApi.encode(id);
-        JsonNode[] last = {operation};
-        Polling.await(name(), what, "DONE", operation.path("status").asText(), () -> {
-            last[0] = api.get(SERVICE, "operations.get", "operation " + id + " on instance " + instance, url);
-            return last[0].path("status").asText();
-        }, promoteTimeout, MAX_POLL, heartbeat);
-        JsonNode error = last[0].path("error").path("errors").path(0);
-        if (!error.isMissingNode()) {
-            throw GcpFailures.map(400, error.path("code").asText(null), error.path("message").asText(null), name(), SERVICE,
-                    "instances.promoteReplica (operation " + id + ")", "instance " + instance);
-        }
     }
 
     /** The operation may be DONE a moment before instances.get shows the new role; the step ends when both agree. */

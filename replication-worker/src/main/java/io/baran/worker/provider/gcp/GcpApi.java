@@ -77,10 +77,6 @@ final class GcpApi implements AutoCloseable {
         return send(service, operation, resource, "POST", url, body, Expect.ANY);
     }
 
-    JsonNode patch(String service, String operation, String resource, String url, JsonNode body) {
-        return send(service, operation, resource, "PATCH", url, body, Expect.ANY);
-    }
-
     /**
      * A call whose answer of HTTP 412 (or 409) means the resource changed since it was read: it comes back
      * as {@link Conflict} for the caller to decide, not as a failure.

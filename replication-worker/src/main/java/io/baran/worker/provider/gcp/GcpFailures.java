@@ -15,7 +15,7 @@ public final class GcpFailures {
 
     /** Reasons Google gives for "slow down", some with HTTP 403 rather than 429. */
     private static final Set<String> THROTTLING = Set.of("rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded",
-            "RESOURCE_EXHAUSTED");
+            "RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED", "RATE_LIMIT_EXCEEDED");
     /** A resource busy with another operation: Compute says resourceNotReady, Cloud SQL operationInProgress. */
     private static final Set<String> BUSY = Set.of("resourceNotReady", "operationInProgress", "FAILED_PRECONDITION_BUSY");
     /** Bearer tokens must never reach a log line or a workflow history. */

@@ -283,7 +283,7 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
     }
 
     @Test
-    void aFailedPatchOperationIsMappedLikeAFailedCall() {
+    void aRefusedPatchIsMappedAndChangesNothing() {
         String id = newDistribution(BEFORE);
         StepPlan plan = new CdnExtendTtl(providers).plan(extend(id));
         fake.failNext("PATCH", "/backendServices/web-" + made, 403, "forbidden");
@@ -302,6 +302,19 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void anOperationThatEndsInErrorIsMappedLikeAFailedCall() {
+        String id = newDistribution(BEFORE);
+        StepPlan plan = new CdnExtendTtl(providers).plan(extend(id));
+        fake.compute.failNextOperation = "QUOTA_EXCEEDED";
+
+        ApplicationFailure failure = failure(() -> new CdnExtendTtl(providers).apply(extend(id), plan));
+
+        assertEquals(FailureTypes.PROVIDER_THROTTLED, failure.getType(), failure.getOriginalMessage());
+        assertTrue(failure.getOriginalMessage().contains("backendServices.patch (operation operation-"), failure.getOriginalMessage());
+        assertTrue(BEFORE.sameAs(readTtls(id)));
     }
 
     private static Set<String> names(JsonNode node) {

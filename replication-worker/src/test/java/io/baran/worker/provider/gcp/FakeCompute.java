@@ -30,6 +30,8 @@ final class FakeCompute {
     private final AtomicInteger ids = new AtomicInteger();
     /** Every patch body received, for tests that check what was sent. */
     final List<JsonNode> patches = new CopyOnWriteArrayList<>();
+    /** When set, the next patch is accepted but its operation ends DONE with this error code, changing nothing. */
+    volatile String failNextOperation;
     /** Run when the next patch arrives, before its fingerprint is checked: a change made by hand in between. */
     volatile Runnable beforeNextPatch;
 
@@ -150,14 +152,22 @@ final class FakeCompute {
             if (problem != null) {
                 return Answer.invalid(problem);
             }
-            if (merged.has("fingerprint")) {
-                merged.put("fingerprint", fingerprint());
-            }
-            backends.put(collection + "/" + name, merged);
             ObjectNode operation = Answer.JSON.createObjectNode();
             String id = "operation-" + ids.incrementAndGet();
             operation.put("kind", "compute#operation").put("name", id).put("operationType", "patch")
                     .put("targetLink", link(collection, name)).put("status", "RUNNING").put("progress", 0);
+            String failure = failNextOperation;
+            failNextOperation = null;
+            if (failure != null) {
+                operation.put("httpErrorStatusCode", 403).put("httpErrorMessage", "FORBIDDEN");
+                operation.putObject("error").putArray("errors").addObject().put("code", failure)
+                        .put("message", "the operation failed: " + failure);
+            } else {
+                if (merged.has("fingerprint")) {
+                    merged.put("fingerprint", fingerprint());
+                }
+                backends.put(collection + "/" + name, merged);
+            }
             operations.put(id, operation);
             return Answer.ok(operation);
         }
