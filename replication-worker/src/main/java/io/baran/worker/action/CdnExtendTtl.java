@@ -21,12 +21,18 @@ import java.util.Map;
  * {@code cdn.extend-ttl}: raises the default and max TTLs of a distribution's cache behaviours to at
  * least {@code ttl}, so the CDN keeps serving from its cache while the origin is down; undo puts back the
  * exact TTLs it replaced. Behaviours that cache nothing (max TTL 0) are left alone: they were set up so
- * on purpose, and caching them could serve one user's response to another.
+ * on purpose, and caching them could serve one user's response to another. With {@code serveStale: true}
+ * (where the provider can) the CDN also serves expired objects while the origin fails, for as long as the TTL.
  */
 @Singleton
 public class CdnExtendTtl implements Action {
 
     public static final String NAME = "cdn.extend-ttl";
+    /**
+     * With {@code serveStale}, stale objects are served for as long as the TTL, at most a week: Cloud CDN's
+     * limit, and an origin down for longer than that needs a person rather than an older page.
+     */
+    static final long MAX_SERVE_STALE = 604_800;
 
     private final Providers providers;
 
@@ -53,6 +59,9 @@ public class CdnExtendTtl implements Action {
                     + providers.find(in.provider()).support(Capability.CDN_CACHE_POLICY).describe());
         }
         CacheTtls desired = current.raisedTo(in.ttlSeconds());
+        if (in.serveStale()) {
+            desired = desired.servingStaleFor(Math.min(in.ttlSeconds(), MAX_SERVE_STALE));
+        }
         boolean changes = !current.sameAs(desired);
         List<String> leftAlone = current.behaviours().stream().filter(BehaviourTtls::cachesNothing).map(BehaviourTtls::path).toList();
         String summary = "distribution " + in.distribution() + " TTLs "

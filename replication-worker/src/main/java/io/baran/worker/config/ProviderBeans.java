@@ -43,6 +43,8 @@ public class ProviderBeans {
         put(options, "database", p.database());
         put(options, "ssl-mode", p.sslMode());
         put(options, "root", p.root());
+        put(options, "project", p.project());
+        put(options, "operation-timeout", p.operationTimeout());
         p.instances().forEach((name, instance) -> {
             options.put("instances." + name + ".standby", instance.standby());
             put(options, "instances." + name + ".primary", instance.primary());

@@ -24,7 +24,7 @@ public interface ProvidersConfig {
     Map<String, Provider> all();
 
     interface Provider {
-        /** The kind of provider: aws, rfc2136, postgresql or filesystem (gcp and azure are not built yet). Required. */
+        /** The kind of provider: aws, gcp, rfc2136, postgresql or filesystem (azure is not built yet). Required. */
         String type();
 
         /**
@@ -38,7 +38,10 @@ public interface ProvidersConfig {
         @WithDefault("us-east-1")
         String region();
 
-        /** aws: an endpoint override, e.g. moto at http://127.0.0.1:5000; absent means the provider's own endpoint. */
+        /**
+         * aws, gcp: an endpoint override, e.g. moto at http://127.0.0.1:5000; absent means the provider's own endpoint.
+         * gcp: one URI for all of Google's APIs (a test fake), called without credentials.
+         */
         Optional<URI> endpoint();
 
         /** rfc2136: the primary name server that takes updates, host[:port]; port 53 when absent. */
@@ -56,7 +59,7 @@ public interface ProvidersConfig {
         /** rfc2136, postgresql: how long one call may take; 5s when absent. */
         Optional<Duration> timeout();
 
-        /** aws, postgresql: how long a promotion may take; 30m for RDS, 60s for PostgreSQL when absent. */
+        /** aws, gcp, postgresql: how long a promotion may take; 30m for RDS and Cloud SQL, 60s for PostgreSQL when absent. */
         Optional<Duration> promoteTimeout();
 
         /** rfc2136, postgresql, filesystem: where the servers run, as a detector scope (e.g. onprem/dc1). */
@@ -79,6 +82,12 @@ public interface ProvidersConfig {
 
         /** filesystem: the directory holding one directory per bucket. */
         Optional<String> root();
+
+        /** gcp: the Google Cloud project id whose DNS zones, CDN backends and Cloud SQL instances Baran changes. Required. */
+        Optional<String> project();
+
+        /** gcp: how long a Compute operation (a Cloud CDN backend patch) may take; 10m when absent. */
+        Optional<Duration> operationTimeout();
     }
 
     interface Instance {

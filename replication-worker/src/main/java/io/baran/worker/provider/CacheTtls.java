@@ -34,6 +34,15 @@ public record CacheTtls(List<BehaviourTtls> behaviours) {
         return new CacheTtls(raised);
     }
 
+    /** Behaviours that cache nothing are left alone here too: there is nothing cached to serve. */
+    public CacheTtls servingStaleFor(long seconds) {
+        List<BehaviourTtls> stale = new ArrayList<>();
+        for (BehaviourTtls b : behaviours) {
+            stale.add(b.cachesNothing() ? b : b.servingStaleFor(seconds));
+        }
+        return new CacheTtls(stale);
+    }
+
     public BehaviourTtls find(String path) {
         return behaviours.stream().filter(b -> b.path().equals(path)).findFirst().orElse(null);
     }
@@ -60,6 +69,9 @@ public record CacheTtls(List<BehaviourTtls> behaviours) {
             }
             if (now.max() != then.max()) {
                 fields.add("max " + now.max() + " -> " + then.max());
+            }
+            if (now.serveStale() != null && then.serveStale() != null && !now.serveStale().equals(then.serveStale())) {
+                fields.add("serve stale " + now.serveStale() + " -> " + then.serveStale());
             }
             parts.add(now.path() + " " + String.join(", ", fields));
         }

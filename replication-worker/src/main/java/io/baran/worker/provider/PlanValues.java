@@ -44,6 +44,18 @@ public final class PlanValues {
         throw malformed(key);
     }
 
+    /** A number that may be absent (null). */
+    public Long optionalNumber(String key) {
+        Object value = map.get(key);
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number n) {
+            return n.longValue();
+        }
+        throw malformed(key);
+    }
+
     /** A string that may be absent (null). */
     public String optionalString(String key) {
         Object value = map.get(key);

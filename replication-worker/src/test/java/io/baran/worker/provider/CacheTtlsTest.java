@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CacheTtlsTest {
@@ -32,5 +33,18 @@ class CacheTtlsTest {
 
         assertTrue(ttls.sameAs(CacheTtls.fromPlan(fromJson, "observed")));
         assertTrue(ttls.sameAs(CacheTtls.fromPlan(ttls.toMap(), "observed")));
+    }
+
+    @Test
+    void servingStaleRaisesOnlyWhereTheProviderHasTheSettingAndSurvivesThePlan() {
+        CacheTtls withStale = new CacheTtls(List.of(new BehaviourTtls("*", 0, 300, 3600, null, 0L),
+                new BehaviourTtls("/api/*", 0, 0, 0, null, 0L), new BehaviourTtls("/img/*", 0, 300, 3600, null, 604800L)));
+
+        CacheTtls stale = withStale.servingStaleFor(86400);
+
+        assertEquals("* serve stale 0 -> 86400", withStale.diff(stale));
+        assertEquals(ttls.describe(), ttls.servingStaleFor(86400).describe(), "no setting, nothing to raise");
+        assertTrue(stale.sameAs(CacheTtls.fromPlan(stale.toMap(), "desired")));
+        assertFalse(withStale.sameAs(stale));
     }
 }

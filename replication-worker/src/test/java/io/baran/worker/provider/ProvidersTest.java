@@ -72,11 +72,11 @@ class ProvidersTest {
 
     @Test
     void typesOfTheDesignNotBuiltYetStopTheWorkerSayingSo() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> connect(settings("gcp-dr", "gcp", Map.of())));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> connect(settings("azure-dr", "azure", Map.of())));
 
-        assertEquals("baran.providers.\"gcp-dr\".type: providers of type gcp (Google Cloud (Cloud DNS, Cloud CDN, Cloud SQL, "
-                + "Cloud Storage)) are not implemented in this version of the replication-worker (implemented: aws, rfc2136, "
-                + "postgresql, filesystem)", e.getMessage());
+        assertEquals("baran.providers.\"azure-dr\".type: providers of type azure (Azure (Azure DNS, Front Door, Azure SQL, "
+                + "Blob Storage)) are not implemented in this version of the replication-worker (implemented: aws, rfc2136, "
+                + "postgresql, filesystem, gcp)", e.getMessage());
     }
 
     @Test

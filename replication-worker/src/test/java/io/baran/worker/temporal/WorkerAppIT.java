@@ -34,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(TemporalResource.class)
 @WithTestResource(MotoResource.class)
 @WithTestResource(SelfManagedProviders.class)
+@WithTestResource(GcpProviders.class)
 @Timeout(180)
 class WorkerAppIT {
 
@@ -65,7 +66,10 @@ class WorkerAppIT {
                 .body("find { it.name == 'onprem-dns' }.capabilities.DNS_RECORDS.level", is("CAN"))
                 .body("find { it.name == 'onprem-db' }.capabilities.DATABASE_FENCE.level", is("CAN"))
                 .body("find { it.name == 'onprem-db' }.capabilities.DATABASE_DEMOTE.level", is("CANNOT"))
-                .body("find { it.name == 'nas' }.capabilities.OBJECT_STORE.level", is("CAN"));
+                .body("find { it.name == 'nas' }.capabilities.OBJECT_STORE.level", is("CAN"))
+                .body("find { it.name == 'gcp-dr' }.type", is("gcp"))
+                .body("find { it.name == 'gcp-dr' }.capabilities.CDN_SERVE_STALE.level", is("CAN"))
+                .body("find { it.name == 'gcp-dr' }.capabilities.OBJECT_STORE.level", is("NOT_YET"));
         String listing = given().get("/api/providers").asString();
         assertTrue(!listing.contains("BARAN_TSIG_APP_TEST") && !listing.contains("bm90LWEtcmVhbC1zZWNyZXQ"),
                 "settings, and so where secrets are kept, are never shown: " + listing);
@@ -95,8 +99,8 @@ class WorkerAppIT {
             WorkflowFailedException failed = assertThrows(WorkflowFailedException.class,
                     () -> driver.run(new StepCommand("exec-1", "move-traffic", "dns.switch", elsewhere), 0, false));
             ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, failed.getCause().getCause());
-            assertEquals("provider aws-elsewhere is not configured in the replication-worker (configured: aws-test, nas, "
-                    + "onprem-db, onprem-dns)",
+            assertEquals("provider aws-elsewhere is not configured in the replication-worker (configured: aws-test, gcp-dr, "
+                    + "nas, onprem-db, onprem-dns)",
                     failure.getOriginalMessage());
         } finally {
             stubs.shutdown();

@@ -1,0 +1,76 @@
+package io.baran.worker.provider.gcp;
+
+import io.baran.worker.provider.Capabilities;
+import io.baran.worker.provider.ConfiguredProvider;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.ProviderType;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import static io.baran.worker.provider.Capability.CDN_CACHE_POLICY;
+import static io.baran.worker.provider.Capability.CDN_SERVE_STALE;
+import static io.baran.worker.provider.Capability.CDN_TTL;
+import static io.baran.worker.provider.Capability.DATABASE_DEMOTE;
+import static io.baran.worker.provider.Capability.DATABASE_FENCE;
+import static io.baran.worker.provider.Capability.DATABASE_PROMOTE;
+import static io.baran.worker.provider.Capability.DATABASE_SWITCHOVER;
+import static io.baran.worker.provider.Capability.DNS_RECORDS;
+import static io.baran.worker.provider.Capability.DNS_ROUTING_POLICIES;
+import static io.baran.worker.provider.Capability.OBJECT_STORE;
+
+/**
+ * {@code type=gcp}: Cloud DNS, Cloud CDN and Cloud SQL of one Google Cloud project, through their REST APIs
+ * with Application Default Credentials.
+ */
+public final class GcpProviderType implements ProviderType {
+
+    private static final Logger LOG = Logger.getLogger(GcpProviderType.class);
+    /** Google's rule for project ids: 6 to 30 lowercase letters, digits and hyphens, starting with a letter. */
+    private static final Pattern PROJECT_ID = Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]");
+    private static final Capabilities CAPABILITIES = Capabilities.builder("gcp")
+            .can(DNS_RECORDS, CDN_TTL, CDN_SERVE_STALE, DATABASE_PROMOTE)
+            .notYet("record sets with a routing policy (weighted round robin, geolocation, failover) are refused, not flattened",
+                    DNS_ROUTING_POLICIES)
+            .notYet("backends in USE_ORIGIN_HEADERS cache mode are refused; switching cache modes is not built",
+                    CDN_CACHE_POLICY)
+            .cannot("Cloud SQL has no call that makes the primary of a read replica refuse writes short of stopping it "
+                    + "(and in a regional outage the primary is out of reach)", DATABASE_FENCE)
+            .cannot("a promoted Cloud SQL replica cannot become a read replica again: create a new replica", DATABASE_DEMOTE)
+            .notYet("instances.switchover (Enterprise Plus disaster-recovery replicas) is not built", DATABASE_SWITCHOVER)
+            .notYet("wired by the integrator: Cloud Storage comes with the merged object-store interface", OBJECT_STORE)
+            .build();
+
+    @Override
+    public String type() {
+        return "gcp";
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public ConfiguredProvider connect(ProviderSettings settings, ProviderContext context) {
+        settings.onlyKnown(Set.of("project", "promote-timeout", "operation-timeout"), Set.of());
+        String project = settings.required("project");
+        if (!PROJECT_ID.matcher(project).matches()) {
+            throw new IllegalStateException(settings.key("project") + ": \"" + project + "\" is not a Google Cloud project id "
+                    + "(6 to 30 lowercase letters, digits and hyphens, starting with a letter)");
+        }
+        Duration promoteTimeout = settings.duration("promote-timeout", Duration.ofMinutes(30));
+        Duration operationTimeout = settings.duration("operation-timeout", Duration.ofMinutes(10));
+        LOG.infof("provider %s: Google Cloud project %s%s (Cloud DNS, Cloud CDN, Cloud SQL)", settings.name(), project,
+                settings.endpoint().map(e -> " at " + e + ", without credentials").orElse(""));
+        GcpApi api = new GcpApi(settings.name(), project, settings.endpoint());
+        return new ConfiguredProvider(settings.name(), type(), CAPABILITIES,
+                new CloudDns(api, context.dnsSyncTimeout(), context.heartbeat()),
+                new CloudCdn(api, operationTimeout, context.heartbeat()),
+                new CloudSqlDatabase(api, promoteTimeout, context.heartbeat()),
+                null, api);
+    }
+}

@@ -1,0 +1,167 @@
+package io.baran.worker.provider.gcp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baran.worker.action.DnsSwitch;
+import io.baran.worker.action.DnsSwitchConformance;
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.RecordState;
+import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepPlan;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code dns.switch} through Cloud DNS change sets, served by the stateful fake of the Cloud DNS v1 API. */
+class CloudDnsSwitchIT extends DnsSwitchConformance {
+
+    private static final String ZONE_NAME = "baran-test";
+    private static GoogleCloudFake fake;
+    private static Providers providers;
+
+    @BeforeAll
+    static void startFake() {
+        fake = new GoogleCloudFake();
+        fake.dns.addZone(ZONE_NAME, ZONE + ".");
+        providers = GcpFakes.connect(fake, Duration.ofSeconds(10));
+    }
+
+    @AfterAll
+    static void stopFake() {
+        if (providers != null) {
+            providers.close();
+        }
+        if (fake != null) {
+            fake.close();
+        }
+    }
+
+    @AfterEach
+    void everyRequestHadTheDocumentedShape() {
+        assertEquals(List.of(), fake.violations());
+        assertFalse(fake.anyAuthorizationHeader(), "no credentials are sent to an endpoint override");
+        fake.dns.pendingReads = 1;
+    }
+
+    @Override
+    protected Providers providers() {
+        return providers;
+    }
+
+    @Override
+    protected ControlPlane controlPlane() {
+        return new ControlPlane("gcp/global", "dns", "Cloud DNS");
+    }
+
+    @Override
+    protected String providerName() {
+        return GcpFakes.PROVIDER;
+    }
+
+    @Override
+    protected String unreachableProviderName() {
+        return GcpFakes.UNREACHABLE;
+    }
+
+    @Override
+    protected void setRecord(String fqdn, String type, List<String> values, long ttl) {
+        fake.dns.put(ZONE_NAME, fqdn, type, ttl, values);
+    }
+
+    @Override
+    protected RecordState readRecord(String fqdn, String type) {
+        ObjectNode set = fake.dns.get(ZONE_NAME, fqdn, type);
+        if (set == null) {
+            return RecordState.absent();
+        }
+        List<String> values = new ArrayList<>();
+        set.path("rrdatas").forEach(v -> values.add(v.asText()));
+        return RecordState.present(values, set.path("ttl").asLong());
+    }
+
+    private static StepCommand cname(String record, String to) {
+        return new StepCommand("exec-1", "move-traffic", "dns.switch", Map.of("provider", GcpFakes.PROVIDER, "zone", ZONE,
+                "record", record, "type", "CNAME", "to", to, "ttl", 60));
+    }
+
+    @Test
+    void aChangeMadeBetweenObservingAndChangingIsRefusedByCloudDnsItself() {
+        String fqdn = "raced." + ZONE + ".";
+        setRecord(fqdn, "CNAME", List.of("primary.baran.test."), 300);
+        StepCommand command = cname("raced", "standby.baran.test");
+        StepPlan plan = new DnsSwitch(providers).plan(command);
+        // Someone changes the record after Baran's last read, before its change set arrives.
+        fake.dns.beforeNextChange = () -> setRecord(fqdn, "CNAME", List.of("elsewhere.baran.test."), 300);
+
+        ApplicationFailure failure = failure(() -> new DnsSwitch(providers).apply(command, plan));
+
+        assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
+        assertTrue(failure.getOriginalMessage().contains("Cloud DNS refused the change"), failure.getOriginalMessage());
+        assertEquals(RecordState.present(List.of("elsewhere.baran.test."), 300), readRecord(fqdn, "CNAME"));
+    }
+
+    @Test
+    void aReplacementIsOneChangeAndTheStepEndsOnlyWhenItIsDone() {
+        String fqdn = "waited." + ZONE + ".";
+        setRecord(fqdn, "CNAME", List.of("primary.baran.test."), 300);
+        fake.dns.pendingReads = 3;
+        int changesBefore = fake.count("POST", "/changes");
+        int readsBefore = fake.count("GET", "/changes/");
+        StepCommand command = cname("waited", "standby.baran.test");
+
+        assertTrue(new DnsSwitch(providers).apply(command, new DnsSwitch(providers).plan(command)).changed());
+
+        assertEquals(1, fake.count("POST", "/changes") - changesBefore, "deletion and addition in one change");
+        assertEquals(3, fake.count("GET", "/changes/") - readsBefore, "polled until the change was done");
+        assertEquals(RecordState.present(List.of("standby.baran.test."), 60), readRecord(fqdn, "CNAME"));
+    }
+
+    @Test
+    void aChangeStillPendingAtTheSyncTimeoutIsWorthRetrying() {
+        String fqdn = "slow." + ZONE + ".";
+        setRecord(fqdn, "CNAME", List.of("primary.baran.test."), 300);
+        fake.dns.pendingReads = Integer.MAX_VALUE;
+        try (Providers impatient = GcpFakes.connect(fake, Duration.ofMillis(500))) {
+            StepCommand command = cname("slow", "standby.baran.test");
+            StepPlan plan = new DnsSwitch(impatient).plan(command);
+
+            ApplicationFailure failure = failure(() -> new DnsSwitch(impatient).apply(command, plan));
+
+            assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
+            assertFalse(failure.isNonRetryable());
+            assertTrue(failure.getOriginalMessage().contains("is still pending"), failure.getOriginalMessage());
+            fake.dns.pendingReads = 1;
+            assertFalse(new DnsSwitch(impatient).apply(command, plan).changed(), "the retried step finds the change made");
+        }
+    }
+
+    @Test
+    void googleErrorsBecomeBaranFailureTypes() {
+        setRecord("mapped." + ZONE + ".", "CNAME", List.of("primary.baran.test."), 300);
+        StepCommand command = cname("mapped", "standby.baran.test");
+        Map<Integer, String> expected = Map.of(403, FailureTypes.PROVIDER_REJECTED, 404, FailureTypes.PROVIDER_REJECTED,
+                429, FailureTypes.PROVIDER_THROTTLED, 500, FailureTypes.PROVIDER_UNAVAILABLE, 503, FailureTypes.PROVIDER_UNAVAILABLE);
+        expected.forEach((status, type) -> {
+            fake.failNext("GET", "/rrsets", status, status == 429 ? "rateLimitExceeded" : "backendError");
+            ApplicationFailure failure = failure(() -> new DnsSwitch(providers).plan(command));
+            assertEquals(type, failure.getType(), "HTTP " + status + ": " + failure.getOriginalMessage());
+            assertTrue(failure.getOriginalMessage().startsWith("provider gcp-main (Cloud DNS): resourceRecordSets.list on mapped."),
+                    failure.getOriginalMessage());
+        });
+        fake.failNext("GET", "/rrsets", 403, "rateLimitExceeded");
+        assertEquals(FailureTypes.PROVIDER_THROTTLED, failure(() -> new DnsSwitch(providers).plan(command)).getType(),
+                "Google sends some rate limits as 403");
+    }
+}

@@ -1,0 +1,116 @@
+package io.baran.worker.provider.gcp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Cloud SQL Admin v1 as documented: instances.get, instances.promoteReplica (empty body, answers a PENDING
+ * operation) and operations.get. The replica becomes a stand-alone primary (CLOUD_SQL_INSTANCE, no
+ * masterInstanceName) when its operation is read DONE; the old primary is left as it was, as Cloud SQL does.
+ */
+final class FakeCloudSql {
+
+    private final String project;
+    private final Map<String, ObjectNode> instances = new HashMap<>();
+    private final Map<String, ObjectNode> operations = new HashMap<>();
+    private final Map<String, String> promoting = new HashMap<>();
+    private final AtomicInteger ids = new AtomicInteger();
+    /** How many reads an operation stays RUNNING before it is DONE. */
+    volatile int runningReads = 1;
+    private final Map<String, Integer> reads = new HashMap<>();
+
+    FakeCloudSql(String project) {
+        this.project = project;
+    }
+
+    synchronized void putPrimary(String name, String region) {
+        instances.put(name, instance(name, region, "CLOUD_SQL_INSTANCE"));
+    }
+
+    synchronized void putReplica(String name, String region, String primary) {
+        ObjectNode replica = instance(name, region, "READ_REPLICA_INSTANCE");
+        replica.put("masterInstanceName", project + ":" + primary);
+        replica.putObject("replicaConfiguration").put("kind", "sql#replicaConfiguration").put("failoverTarget", false);
+        instances.get(primary).withArray("replicaNames").add(name);
+        instances.put(name, replica);
+    }
+
+    private ObjectNode instance(String name, String region, String type) {
+        ObjectNode db = Answer.JSON.createObjectNode();
+        db.put("kind", "sql#instance").put("name", name).put("project", project).put("region", region)
+                .put("databaseVersion", "POSTGRES_16").put("instanceType", type).put("state", "RUNNABLE")
+                .put("connectionName", project + ":" + region + ":" + name);
+        return db;
+    }
+
+    synchronized ObjectNode instance(String name) {
+        ObjectNode db = instances.get(name);
+        return db == null ? null : db.deepCopy();
+    }
+
+    synchronized Answer get(String name) {
+        ObjectNode db = instances.get(name);
+        return db == null ? notFound(name) : Answer.ok(db);
+    }
+
+    synchronized Answer promote(String name, String body) {
+        ObjectNode db = instances.get(name);
+        if (db == null) {
+            return notFound(name);
+        }
+        if (body != null && !body.isBlank()) {
+            return Answer.invalid("The request body must be empty.");
+        }
+        if (!"READ_REPLICA_INSTANCE".equals(db.path("instanceType").asText())) {
+            return Answer.error(400, "instanceNotReplica", "The instance " + name + " is not a read replica.");
+        }
+        if (promoting.containsValue(name)) {
+            return Answer.error(409, "operationInProgress", "Operation failed because another operation was already in progress.");
+        }
+        String id = java.util.UUID.nameUUIDFromBytes(("op" + ids.incrementAndGet()).getBytes()).toString();
+        ObjectNode operation = Answer.JSON.createObjectNode();
+        operation.put("kind", "sql#operation").put("name", id).put("operationType", "PROMOTE_REPLICA")
+                .put("status", "PENDING").put("targetId", name).put("targetProject", project);
+        operations.put(id, operation);
+        promoting.put(id, name);
+        db.put("state", "MAINTENANCE");
+        return Answer.ok(operation);
+    }
+
+    synchronized Answer getOperation(String id) {
+        ObjectNode operation = operations.get(id);
+        if (operation == null) {
+            return Answer.error(404, "operationDoesNotExist", "The Cloud SQL operation " + id + " does not exist.");
+        }
+        if (reads.merge(id, 1, Integer::sum) < runningReads) {
+            operation.put("status", "RUNNING");
+            return Answer.ok(operation);
+        }
+        String name = promoting.remove(id);
+        if (name != null) {
+            ObjectNode db = instances.get(name);
+            String primary = db.path("masterInstanceName").asText();
+            db.put("instanceType", "CLOUD_SQL_INSTANCE").put("state", "RUNNABLE");
+            db.remove("masterInstanceName");
+            db.remove("replicaConfiguration");
+            ObjectNode old = instances.get(primary.substring(primary.indexOf(':') + 1));
+            if (old != null && old.has("replicaNames")) {
+                var names = old.withArray("replicaNames");
+                for (int i = names.size() - 1; i >= 0; i--) {
+                    if (names.get(i).asText().equals(name)) {
+                        names.remove(i);
+                    }
+                }
+            }
+        }
+        operation.put("status", "DONE");
+        return Answer.ok(operation);
+    }
+
+    private Answer notFound(String name) {
+        return Answer.error(404, "instanceDoesNotExist", "The Cloud SQL instance does not exist.");
+    }
+}
