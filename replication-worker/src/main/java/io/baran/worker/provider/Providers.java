@@ -2,6 +2,7 @@ package io.baran.worker.provider;
 
 import io.baran.worker.Failures;
 import io.baran.worker.provider.aws.AwsProviderType;
+import io.baran.worker.provider.azure.AzureProviderType;
 import io.baran.worker.provider.selfmanaged.FileSystemProviderType;
 import io.baran.worker.provider.selfmanaged.PostgresProviderType;
 import io.baran.worker.provider.selfmanaged.Rfc2136ProviderType;
@@ -24,11 +25,10 @@ public final class Providers implements AutoCloseable {
 
     /** Every provider type this version knows. */
     public static final List<ProviderType> TYPES = List.of(new AwsProviderType(), new Rfc2136ProviderType(),
-            new PostgresProviderType(), new FileSystemProviderType());
+            new PostgresProviderType(), new FileSystemProviderType(), new AzureProviderType());
     /** Types of the design that this version does not build yet: configuring one stops the worker, saying so. */
     private static final Map<String, String> PLANNED = Map.of(
-            "gcp", "Google Cloud (Cloud DNS, Cloud CDN, Cloud SQL, Cloud Storage)",
-            "azure", "Azure (Azure DNS, Front Door, Azure SQL, Blob Storage)");
+            "gcp", "Google Cloud (Cloud DNS, Cloud CDN, Cloud SQL, Cloud Storage)");
 
     private final Map<String, ConfiguredProvider> byName = new TreeMap<>();
 
