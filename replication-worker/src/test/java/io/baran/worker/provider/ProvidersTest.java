@@ -76,7 +76,7 @@ class ProvidersTest {
 
         assertEquals("baran.providers.\"gcp-dr\".type: providers of type gcp (Google Cloud (Cloud DNS, Cloud CDN, Cloud SQL, "
                 + "Cloud Storage)) are not implemented in this version of the replication-worker (implemented: aws, rfc2136, "
-                + "postgresql, filesystem)", e.getMessage());
+                + "postgresql, filesystem, azure)", e.getMessage());
     }
 
     @Test
