@@ -26,7 +26,7 @@ class ProviderBeansAzureTest {
                 Map.entry("baran.providers.\"azure-dr\".subscription", "sub-1"),
                 Map.entry("baran.providers.\"azure-dr\".resource-group", "dr-rg"),
                 Map.entry("baran.providers.\"azure-dr\".cdn-profile", "shop"),
-                Map.entry("baran.providers.\"azure-dr\".operation-timeout", "5m"),
+                Map.entry("baran.providers.\"azure-dr\".operation-timeout", "PT5M"),
                 Map.entry("baran.providers.\"azure-dr\".instances.\"orders\".kind", "sql-failover-group"),
                 Map.entry("baran.providers.\"azure-dr\".instances.\"orders\".server", "sql-dr"),
                 Map.entry("baran.providers.\"azure-dr\".instances.\"orders\".failover-group", "orders-fg"),
