@@ -109,6 +109,16 @@ final class Arm {
         }
     }
 
+    /** GETs a resource; a 404 fails (ProviderRejected) with {@code missing}, any other error with its mapped type. */
+    JsonNode read(String path, String apiVersion, String where, String missing) {
+        ArmResponse response = send("GET", path, apiVersion, null, Map.of(), where);
+        if (response.status() == 404) {
+            throw Failures.of(FailureTypes.PROVIDER_REJECTED, missing + " (" + (response.errorCode() == null ? "HTTP 404"
+                    : response.errorCode()) + ")");
+        }
+        return ok(response, where);
+    }
+
     /** The body of a successful answer; any other answer fails with its mapped type. */
     JsonNode ok(ArmResponse response, String where) {
         if (!response.ok()) {

@@ -86,13 +86,8 @@ public final class AzureCdn implements CdnProvider {
     }
 
     private JsonNode read(String distribution) {
-        String where = where("Get endpoint", distribution);
-        ArmResponse response = arm.send("GET", path(distribution), API, null, Map.of(), where);
-        if (response.status() == 404) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name() + " (Azure CDN) has no endpoint " + distribution
-                    + " (" + (response.errorCode() == null ? "HTTP 404" : response.errorCode()) + ")");
-        }
-        return arm.ok(response, where);
+        return arm.read(path(distribution), API, where("Get endpoint", distribution),
+                "provider " + name() + " (Azure CDN) has no endpoint " + distribution);
     }
 
     private String path(String distribution) {

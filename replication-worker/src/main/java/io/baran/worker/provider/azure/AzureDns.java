@@ -52,13 +52,8 @@ public final class AzureDns implements DnsProvider {
     public DnsZone zone(String fqdn) {
         String zone = fqdn.endsWith(".") ? fqdn.substring(0, fqdn.length() - 1) : fqdn;
         String path = arm.resource(resourceGroup, "Microsoft.Network/dnsZones", zone);
-        String where = where("Get zone", "zone " + fqdn + " in resource group " + resourceGroup);
-        ArmResponse response = arm.send("GET", path, API, null, Map.of(), where);
-        if (response.status() == 404) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name() + " (Azure DNS) has no DNS zone " + fqdn
-                    + " in resource group " + resourceGroup + " of its subscription");
-        }
-        arm.ok(response, where);
+        arm.read(path, API, where("Get zone", "zone " + fqdn + " in resource group " + resourceGroup), "provider " + name()
+                + " (Azure DNS) has no DNS zone " + fqdn + " in resource group " + resourceGroup + " of its subscription");
         return new DnsZone(path, fqdn.endsWith(".") ? fqdn : fqdn + ".");
     }
 

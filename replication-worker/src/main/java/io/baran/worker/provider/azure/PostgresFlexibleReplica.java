@@ -86,13 +86,9 @@ final class PostgresFlexibleReplica implements AzureDatabase.Instance {
     }
 
     private JsonNode read() {
-        String where = where("Get server", server);
-        ArmResponse response = arm.send("GET", path(), API, null, Map.of(), where);
-        if (response.status() == 404) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + arm.provider() + " (PostgreSQL flexible server): instance "
-                    + instance + ": there is no server " + server + " in resource group " + resourceGroup);
-        }
-        return arm.ok(response, where);
+        return arm.read(path(), API, where("Get server", server), "provider " + arm.provider()
+                + " (PostgreSQL flexible server): instance " + instance + ": there is no server " + server + " in resource group "
+                + resourceGroup);
     }
 
     private String where(String operation, String resource) {

@@ -123,13 +123,9 @@ final class SqlFailoverGroup implements AzureDatabase.Instance {
     }
 
     private JsonNode read() {
-        String where = where("Get failover group", group + " on server " + server);
-        ArmResponse response = arm.send("GET", path(), API, null, Map.of(), where);
-        if (response.status() == 404) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + arm.provider() + " (Azure SQL): instance " + instance
-                    + ": server " + server + " in resource group " + resourceGroup + " has no failover group " + group);
-        }
-        return arm.ok(response, where);
+        return arm.read(path(), API, where("Get failover group", group + " on server " + server), "provider " + arm.provider()
+                + " (Azure SQL): instance " + instance + ": server " + server + " in resource group " + resourceGroup
+                + " has no failover group " + group);
     }
 
     private String replica() {
