@@ -44,10 +44,22 @@ public class ProviderBeans {
         put(options, "ssl-mode", p.sslMode());
         put(options, "root", p.root());
         put(options, "project", p.project());
+        put(options, "subscription", p.subscription());
+        put(options, "resource-group", p.resourceGroup());
+        put(options, "token-env", p.tokenEnv());
+        put(options, "cdn-profile", p.cdnProfile());
         put(options, "operation-timeout", p.operationTimeout());
         p.instances().forEach((name, instance) -> {
-            options.put("instances." + name + ".standby", instance.standby());
-            put(options, "instances." + name + ".primary", instance.primary());
+            String prefix = "instances." + name + ".";
+            put(options, prefix + "standby", instance.standby());
+            put(options, prefix + "primary", instance.primary());
+            put(options, prefix + "kind", instance.kind());
+            put(options, prefix + "server", instance.server());
+            put(options, prefix + "failover-group", instance.failoverGroup());
+            put(options, prefix + "resource-group", instance.resourceGroup());
+            put(options, prefix + "failover", instance.failover());
+            put(options, prefix + "promote-option", instance.promoteOption());
+            put(options, prefix + "location", instance.location());
         });
         return options;
     }

@@ -24,7 +24,7 @@ public interface ProvidersConfig {
     Map<String, Provider> all();
 
     interface Provider {
-        /** The kind of provider: aws, gcp, rfc2136, postgresql or filesystem (azure is not built yet). Required. */
+        /** The kind of provider: aws, gcp, azure, rfc2136, postgresql or filesystem. Required. */
         String type();
 
         /**
@@ -39,8 +39,9 @@ public interface ProvidersConfig {
         String region();
 
         /**
-         * aws, gcp: an endpoint override, e.g. moto at http://127.0.0.1:5000; absent means the provider's own endpoint.
-         * gcp: one URI for all of Google's APIs (a test fake), called without credentials.
+         * aws: an endpoint override, e.g. moto at http://127.0.0.1:5000; gcp: one URI for all of Google's APIs (a test
+         * fake), called without credentials; azure: an Azure Resource Manager emulator. Absent means the provider's own
+         * endpoint.
          */
         Optional<URI> endpoint();
 
@@ -86,15 +87,51 @@ public interface ProvidersConfig {
         /** gcp: the Google Cloud project id whose DNS zones, CDN backends and Cloud SQL instances Baran changes. Required. */
         Optional<String> project();
 
-        /** gcp: how long a Compute operation (a Cloud CDN backend patch) may take; 10m when absent. */
+        /** azure: the subscription id holding the provider's resources. Required for azure. */
+        Optional<String> subscription();
+
+        /** azure: the resource group of its DNS zones, CDN profiles and (by default) database servers. Required for azure. */
+        Optional<String> resourceGroup();
+
+        /**
+         * azure: with an {@code endpoint} override only (an emulator), the environment variable holding a fixed
+         * bearer token; against Azure itself tokens come from DefaultAzureCredential only.
+         */
+        Optional<String> tokenEnv();
+
+        /** azure: the CDN profile of distributions named by their endpoint alone; absent means they name their profile. */
+        Optional<String> cdnProfile();
+
+        /** gcp: how long a Compute operation (a Cloud CDN backend patch) may take; azure: a CDN endpoint update; 10m when absent. */
         Optional<Duration> operationTimeout();
     }
 
     interface Instance {
-        /** The standby, host[:port] (port 5432 when absent). */
-        String standby();
+        /** postgresql: the standby, host[:port] (port 5432 when absent). Required for postgresql. */
+        Optional<String> standby();
 
-        /** The primary it streams from, host[:port]; without it the primary cannot be fenced. */
+        /** postgresql: the primary it streams from, host[:port]; without it the primary cannot be fenced. */
         Optional<String> primary();
+
+        /** azure: sql-failover-group or postgresql-flexible. Required for azure. */
+        Optional<String> kind();
+
+        /** azure: the server holding the replica (a failover group's secondary server, or the flexible server replica). */
+        Optional<String> server();
+
+        /** azure: the failover group's name (kind sql-failover-group). */
+        Optional<String> failoverGroup();
+
+        /** azure: the server's resource group; the provider's resource-group when absent. */
+        Optional<String> resourceGroup();
+
+        /** azure, sql-failover-group: planned (the default: synchronised first, fenced) or forced-allow-data-loss. */
+        Optional<String> failover();
+
+        /** azure, postgresql-flexible: planned (the default: the replica catches up first) or forced. */
+        Optional<String> promoteOption();
+
+        /** azure: the server's Azure region, e.g. westeurope, for control-plane notes; global when absent. */
+        Optional<String> location();
     }
 }

@@ -2,6 +2,7 @@ package io.baran.worker.provider;
 
 import io.baran.worker.Failures;
 import io.baran.worker.provider.aws.AwsProviderType;
+import io.baran.worker.provider.azure.AzureProviderType;
 import io.baran.worker.provider.gcp.GcpProviderType;
 import io.baran.worker.provider.selfmanaged.FileSystemProviderType;
 import io.baran.worker.provider.selfmanaged.PostgresProviderType;
@@ -25,10 +26,7 @@ public final class Providers implements AutoCloseable {
 
     /** Every provider type this version knows. */
     public static final List<ProviderType> TYPES = List.of(new AwsProviderType(), new Rfc2136ProviderType(),
-            new PostgresProviderType(), new FileSystemProviderType(), new GcpProviderType());
-    /** Types of the design that this version does not build yet: configuring one stops the worker, saying so. */
-    private static final Map<String, String> PLANNED = Map.of(
-            "azure", "Azure (Azure DNS, Front Door, Azure SQL, Blob Storage)");
+            new PostgresProviderType(), new FileSystemProviderType(), new GcpProviderType(), new AzureProviderType());
 
     private final Map<String, ConfiguredProvider> byName = new TreeMap<>();
 
@@ -70,10 +68,6 @@ public final class Providers implements AutoCloseable {
             }
         }
         String known = String.join(", ", TYPES.stream().map(ProviderType::type).toList());
-        if (PLANNED.containsKey(s.type())) {
-            throw new IllegalStateException(s.key("type") + ": providers of type " + s.type() + " (" + PLANNED.get(s.type())
-                    + ") are not implemented in this version of the replication-worker (implemented: " + known + ")");
-        }
         throw new IllegalStateException(s.key("type") + ": \"" + s.type()
                 + "\" is not a provider type this replication-worker knows (known: " + known + ")");
     }

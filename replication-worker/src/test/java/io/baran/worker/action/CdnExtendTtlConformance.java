@@ -57,6 +57,24 @@ public abstract class CdnExtendTtlConformance {
     /** Sets one behaviour's TTLs directly, as a person would by hand. */
     protected abstract void setTtls(String distribution, BehaviourTtls ttls);
 
+    /**
+     * The behaviours each test's distribution starts with, and what a 24h extension makes of them. A provider
+     * whose TTL model is narrower than min / default / max (one cache duration per rule) overrides both, and
+     * {@link #byHand}, with behaviours it can hold.
+     */
+    protected CacheTtls before() {
+        return BEFORE;
+    }
+
+    protected CacheTtls after() {
+        return AFTER;
+    }
+
+    /** What a person sets by hand on the default behaviour, as the provider can hold it. */
+    protected BehaviourTtls byHand(long defaultTtl, long max) {
+        return new BehaviourTtls(BehaviourTtls.DEFAULT, 0, defaultTtl, max, null);
+    }
+
     private CdnExtendTtl action() {
         return new CdnExtendTtl(providers());
     }
@@ -68,33 +86,36 @@ public abstract class CdnExtendTtlConformance {
 
     @Test
     void planChangesNothing() {
-        String id = newDistribution(BEFORE);
+        String id = newDistribution(before());
 
         StepPlan plan = action().plan(command(providerName(), id, "24h"));
 
         assertTrue(plan.changes());
-        assertEquals("distribution " + id + " TTLs * default 300 -> 86400, max 3600 -> 86400; left alone (cache nothing): /api/*"
-                + controlPlane().note(), plan.summary());
+        BehaviourTtls from = before().find(BehaviourTtls.DEFAULT);
+        String leftAlone = String.join(", ", before().behaviours().stream().filter(BehaviourTtls::cachesNothing)
+                .map(BehaviourTtls::path).toList());
+        assertEquals("distribution " + id + " TTLs * default " + from.defaultTtl() + " -> 86400, max " + from.max() + " -> 86400; "
+                + "left alone (cache nothing): " + leftAlone + controlPlane().note(), plan.summary());
         assertEquals(controlPlane().region(), plan.observed().get(ControlPlane.REGION_KEY));
-        assertTrue(BEFORE.sameAs(CacheTtls.fromPlan(plan.observed(), "observed")));
-        assertTrue(AFTER.sameAs(CacheTtls.fromPlan(plan.desired(), "desired")));
-        assertTrue(BEFORE.sameAs(readTtls(id)), readTtls(id).describe());
+        assertTrue(before().sameAs(CacheTtls.fromPlan(plan.observed(), "observed")));
+        assertTrue(after().sameAs(CacheTtls.fromPlan(plan.desired(), "desired")));
+        assertTrue(before().sameAs(readTtls(id)), readTtls(id).describe());
     }
 
     @Test
     void applyChangesWhatThePlanSaid() {
-        String id = newDistribution(BEFORE);
+        String id = newDistribution(before());
         StepCommand command = command(providerName(), id, "24h");
 
         StepOutcome outcome = action().apply(command, action().plan(command));
 
         assertTrue(outcome.changed(), outcome.summary());
-        assertTrue(AFTER.sameAs(readTtls(id)), readTtls(id).describe());
+        assertTrue(after().sameAs(readTtls(id)), readTtls(id).describe());
     }
 
     @Test
     void secondApplyChangesNothing() {
-        String id = newDistribution(BEFORE);
+        String id = newDistribution(before());
         StepCommand command = command(providerName(), id, "24h");
         StepPlan plan = action().plan(command);
         assertTrue(action().apply(command, plan).changed());
@@ -103,12 +124,12 @@ public abstract class CdnExtendTtlConformance {
 
         assertFalse(second.changed(), second.summary());
         assertFalse(action().plan(command).changes(), "a new plan sees nothing left to do");
-        assertTrue(AFTER.sameAs(readTtls(id)));
+        assertTrue(after().sameAs(readTtls(id)));
     }
 
     @Test
     void undoRestoresTheObservedTtlsExactly() {
-        String id = newDistribution(BEFORE);
+        String id = newDistribution(before());
         StepCommand command = command(providerName(), id, "24h");
         StepPlan plan = action().plan(command);
         action().apply(command, plan);
@@ -116,25 +137,25 @@ public abstract class CdnExtendTtlConformance {
         StepOutcome undone = action().undo(command, plan);
 
         assertTrue(undone.changed(), undone.summary());
-        assertTrue(BEFORE.sameAs(readTtls(id)), readTtls(id).describe());
+        assertTrue(before().sameAs(readTtls(id)), readTtls(id).describe());
         assertFalse(action().undo(command, plan).changed(), "a second undo finds nothing to restore");
     }
 
     @Test
     void aPlanThatWentThroughJsonStillApplies() throws Exception {
-        String id = newDistribution(BEFORE);
+        String id = newDistribution(before());
         StepCommand command = command(providerName(), id, "24h");
         com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
         StepPlan plan = json.readValue(json.writeValueAsString(action().plan(command)), StepPlan.class);
 
         assertTrue(action().apply(command, plan).changed());
         assertTrue(action().undo(command, plan).changed());
-        assertTrue(BEFORE.sameAs(readTtls(id)));
+        assertTrue(before().sameAs(readTtls(id)));
     }
 
     @Test
     void aTtlBelowTheCurrentOnesChangesNothing() {
-        String id = newDistribution(BEFORE);
+        String id = newDistribution(before());
 
         StepPlan plan = action().plan(command(providerName(), id, "60s"));
 
@@ -144,26 +165,26 @@ public abstract class CdnExtendTtlConformance {
 
     @Test
     void applyRefusesWhenTheTtlsChangedSinceThePlan() {
-        String id = newDistribution(BEFORE);
+        String id = newDistribution(before());
         StepCommand command = command(providerName(), id, "24h");
         StepPlan plan = action().plan(command);
-        BehaviourTtls byHand = new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 30, 120, null);
+        BehaviourTtls byHand = byHand(30, 120);
         setTtls(id, byHand);
 
         ApplicationFailure failure = failure(() -> action().apply(command, plan));
 
         assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("min 0 default 30 max 120"), failure.getOriginalMessage());
+        assertTrue(failure.getOriginalMessage().contains(byHand.describe()), failure.getOriginalMessage());
         assertTrue(byHand.sameTtls(readTtls(id).find(BehaviourTtls.DEFAULT)));
     }
 
     @Test
     void undoRefusesWhenTheTtlsChangedSinceTheApply() {
-        String id = newDistribution(BEFORE);
+        String id = newDistribution(before());
         StepCommand command = command(providerName(), id, "24h");
         StepPlan plan = action().plan(command);
         action().apply(command, plan);
-        BehaviourTtls byHand = new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 600, 600, null);
+        BehaviourTtls byHand = byHand(600, 600);
         setTtls(id, byHand);
 
         assertEquals(FailureTypes.PLAN_UNSAFE, failure(() -> action().undo(command, plan)).getType());
@@ -175,14 +196,14 @@ public abstract class CdnExtendTtlConformance {
         if (canServeStale()) {
             return;
         }
-        String id = newDistribution(BEFORE);
+        String id = newDistribution(before());
         Map<String, Object> with = new HashMap<>(command(providerName(), id, "24h").with());
         with.put("serveStale", true);
 
         ApplicationFailure failure = failure(() -> action().plan(new StepCommand("exec-1", "keep-serving", "cdn.extend-ttl", with)));
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
-        assertTrue(BEFORE.sameAs(readTtls(id)));
+        assertTrue(before().sameAs(readTtls(id)));
     }
 
     @Test

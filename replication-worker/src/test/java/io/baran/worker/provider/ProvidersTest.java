@@ -71,15 +71,6 @@ class ProvidersTest {
     }
 
     @Test
-    void typesOfTheDesignNotBuiltYetStopTheWorkerSayingSo() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> connect(settings("azure-dr", "azure", Map.of())));
-
-        assertEquals("baran.providers.\"azure-dr\".type: providers of type azure (Azure (Azure DNS, Front Door, Azure SQL, "
-                + "Blob Storage)) are not implemented in this version of the replication-worker (implemented: aws, rfc2136, "
-                + "postgresql, filesystem, gcp)", e.getMessage());
-    }
-
-    @Test
     void anUnknownTypeOrSettingStopsTheWorkerNamingTheKey() {
         assertTrue(assertThrows(IllegalStateException.class, () -> connect(settings("x", "route53", Map.of()))).getMessage()
                 .startsWith("baran.providers.\"x\".type: \"route53\" is not a provider type"));

@@ -1,0 +1,118 @@
+package io.baran.worker.provider.azure;
+
+import io.baran.worker.provider.Capabilities;
+import io.baran.worker.provider.ConfiguredProvider;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.ProviderType;
+import org.jboss.logging.Logger;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import static io.baran.worker.provider.Capability.CDN_CACHE_POLICY;
+import static io.baran.worker.provider.Capability.CDN_SERVE_STALE;
+import static io.baran.worker.provider.Capability.CDN_TTL;
+import static io.baran.worker.provider.Capability.DATABASE_DEMOTE;
+import static io.baran.worker.provider.Capability.DATABASE_FENCE;
+import static io.baran.worker.provider.Capability.DATABASE_PROMOTE;
+import static io.baran.worker.provider.Capability.DATABASE_SWITCHOVER;
+import static io.baran.worker.provider.Capability.DNS_RECORDS;
+import static io.baran.worker.provider.Capability.DNS_ROUTING_POLICIES;
+import static io.baran.worker.provider.Capability.OBJECT_STORE;
+
+/**
+ * {@code type=azure}: Azure DNS, Azure CDN, Azure SQL failover groups and PostgreSQL flexible server replicas
+ * of one subscription, through Azure Resource Manager's REST API with a token from DefaultAzureCredential.
+ * Settings: {@code subscription}, {@code resource-group}, {@code endpoint} (an ARM emulator; only then may
+ * {@code token-env} name a variable holding a fixed token), {@code cdn-profile}, {@code timeout} (30s per
+ * call), {@code operation-timeout} (10m, a CDN update), {@code promote-timeout} (30m), and per database
+ * instance {@code instances."<name>".kind|server|failover-group|resource-group|failover|promote-option|location}.
+ */
+public final class AzureProviderType implements ProviderType {
+
+    private static final Logger LOG = Logger.getLogger(AzureProviderType.class);
+    private static final Capabilities CAPABILITIES = capabilities("azure", List.of(), true);
+
+    @Override
+    public String type() {
+        return "azure";
+    }
+
+    /** What the type can do when its database instances are all planned SQL failovers; a provider may declare less. */
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    /**
+     * @param unfenceable the instances whose old primary cannot be fenced (flexible servers, forced failovers):
+     *                    a provider holding any of them declares it cannot fence, and says which
+     */
+    static Capabilities capabilities(String provider, List<String> unfenceable, boolean hasInstances) {
+        Capabilities.Builder builder = Capabilities.builder("azure")
+                .can(DNS_RECORDS, CDN_TTL)
+                .notYet("alias record sets and Traffic Manager profiles are refused, not flattened", DNS_ROUTING_POLICIES)
+                .notYet("CDN rules that let the origin decide (SetIfMissing), endpoints without a Global caching rule and Front "
+                        + "Door Standard/Premium rule sets are refused; switching them is not built", CDN_CACHE_POLICY)
+                .cannot("neither Azure CDN's rules engine nor Front Door has a setting that serves stale content while the "
+                        + "origin fails", CDN_SERVE_STALE)
+                .notYet("PostgreSQL flexible server switchover (with virtual endpoints) and SQL managed instance failover groups "
+                        + "are not built", DATABASE_SWITCHOVER)
+                .notYet("wired by the integrator: Blob Storage is served by the replication's AzureBlobStore", OBJECT_STORE);
+        if (!hasInstances) {
+            return builder.cannot("provider " + provider + " configures no database instance (instances.\"<name>\".kind)",
+                    DATABASE_PROMOTE, DATABASE_FENCE, DATABASE_DEMOTE).build();
+        }
+        builder.can(DATABASE_PROMOTE)
+                .notYet("failing a SQL failover group back (a planned failover run on the old primary's server) is not built as "
+                        + "an undo, and a promoted flexible server cannot become a replica again", DATABASE_DEMOTE);
+        if (unfenceable.isEmpty()) {
+            builder.can(DATABASE_FENCE);
+        } else {
+            builder.cannot("Azure has no way to make the old primary of " + String.join(", ", unfenceable) + " refuse writes: a "
+                    + "flexible server's primary goes on taking writes, a forced failover does not wait for the old primary "
+                    + "(configure planned SQL failover groups in a provider of their own to have them fenced)", DATABASE_FENCE);
+        }
+        return builder.build();
+    }
+
+    @Override
+    public ConfiguredProvider connect(ProviderSettings settings, ProviderContext context) {
+        settings.onlyKnown(Set.of("subscription", "resource-group", "token-env", "cdn-profile", "timeout", "operation-timeout",
+                "promote-timeout"), Set.of("instances."));
+        String subscription = settings.required("subscription");
+        String resourceGroup = settings.required("resource-group");
+        URI base = settings.endpoint().orElse(Arm.PUBLIC_CLOUD);
+        Supplier<String> tokens = tokens(settings, context);
+        Arm arm = new Arm(settings.name(), base, subscription, tokens, settings.duration("timeout", Duration.ofSeconds(30)),
+                context.heartbeat());
+        Map<String, AzureDatabase.Instance> instances = AzureInstances.read(settings, arm, resourceGroup,
+                settings.duration("promote-timeout", Duration.ofMinutes(30)));
+        AzureDns dns = new AzureDns(arm, resourceGroup);
+        AzureCdn cdn = new AzureCdn(arm, resourceGroup, settings.option("cdn-profile"),
+                settings.duration("operation-timeout", Duration.ofMinutes(10)));
+        AzureDatabase database = instances.isEmpty() ? null : new AzureDatabase(settings.name(), instances);
+        LOG.infof("provider %s: Azure subscription %s, resource group %s%s (Azure DNS, Azure CDN, databases %s)", settings.name(),
+                subscription, resourceGroup, settings.endpoint().map(e -> " at " + e).orElse(""), instances.keySet());
+        return new ConfiguredProvider(settings.name(), type(),
+                capabilities(settings.name(), AzureInstances.unfenceable(settings), !instances.isEmpty()),
+                dns, cdn, database, null, null);
+    }
+
+    /** DefaultAzureCredential; a fixed token from the environment only for an emulator, never for Azure itself. */
+    private static Supplier<String> tokens(ProviderSettings settings, ProviderContext context) {
+        if (settings.option("token-env").isEmpty()) {
+            return ArmTokens.defaultChain();
+        }
+        if (settings.endpoint().isEmpty()) {
+            throw new IllegalStateException(settings.key("token-env") + " is only for an ARM emulator named by "
+                    + settings.key("endpoint") + ": against Azure, tokens come from DefaultAzureCredential only");
+        }
+        return ArmTokens.fixed(context.secret(settings, "token-env"));
+    }
+}
