@@ -1,7 +1,9 @@
 package io.baran.worker.replication;
 
 import io.baran.events.ReplicationStatus;
-import io.baran.worker.config.ProvidersConfig;
+import io.baran.worker.provider.Capability;
+import io.baran.worker.provider.ObjectStore;
+import io.baran.worker.provider.Providers;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -41,7 +43,7 @@ public class ReplicationService {
     }
 
     private final ReplicationConfig config;
-    private final ProvidersConfig providers;
+    private final Providers providers;
     private final StatusPublisher publisher;
     private final ReplicationMetrics metrics;
     private final Map<String, Pair> pairs = new TreeMap<>();
@@ -49,7 +51,7 @@ public class ReplicationService {
     private Copier copier;
     private ScheduledExecutorService scheduler;
 
-    public ReplicationService(ReplicationConfig config, ProvidersConfig providers, StatusPublisher publisher,
+    public ReplicationService(ReplicationConfig config, Providers providers, StatusPublisher publisher,
                               ReplicationMetrics metrics) {
         this.config = config;
         this.providers = providers;
@@ -70,7 +72,9 @@ public class ReplicationService {
         if (config.concurrency() < 1 || config.buffers() < 1) {
             problems.add("baran.replication.concurrency and baran.replication.buffers must be at least 1");
         }
-        stores = new Stores(storeSettings(), environment);
+        stores = new Stores(providerStores(), storeSettings(), environment);
+        config.stores().keySet().stream().filter(providerStores()::containsKey).sorted().forEach(name -> problems.add(
+                "baran.replication.stores.\"" + name + "\" has the name of a provider with the object-store capability: rename one"));
         Map<String, List<Location>> replicasByPair = new LinkedHashMap<>();
         Map<String, Location> sources = new HashMap<>();
         config.pairs().forEach((name, p) -> {
@@ -142,18 +146,16 @@ public class ReplicationService {
         }
     }
 
+    /** The object stores of the providers that declare the capability (narrowed configuration included). */
+    private Map<String, ObjectStore> providerStores() {
+        Map<String, ObjectStore> all = new HashMap<>();
+        providers.all().stream().filter(p -> p.objects() != null && p.support(Capability.OBJECT_STORE).available())
+                .forEach(p -> all.put(p.name(), p.objects()));
+        return all;
+    }
+
     private Map<String, Stores.Settings> storeSettings() {
         Map<String, Stores.Settings> all = new HashMap<>();
-        providers.all().forEach((name, p) -> {
-            String origin = "baran.providers.\"" + name + "\"";
-            if ("aws".equals(p.type())) {
-                all.put(name, new Stores.Settings(name, origin, "s3", p.endpoint(), p.region(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty()));
-            } else if ("filesystem".equals(p.type())) {
-                all.put(name, new Stores.Settings(name, origin, "filesystem", Optional.empty(), p.region(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), p.root()));
-            }
-        });
         config.stores().forEach((name, s) -> all.put(name, new Stores.Settings(name, "baran.replication.stores.\"" + name + "\"",
                 s.type(), s.endpoint(), s.region(), s.project(), s.account(), s.accountKeyEnv(), s.root())));
         return all;

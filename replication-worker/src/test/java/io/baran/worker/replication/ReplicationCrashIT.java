@@ -3,8 +3,8 @@ package io.baran.worker.replication;
 import io.baran.testinfra.LocalProcess;
 import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
-import io.baran.worker.replication.store.FileBlobStore;
-import io.baran.worker.replication.store.S3BlobStore;
+import io.baran.worker.provider.store.FileBlobStore;
+import io.baran.worker.provider.store.S3BlobStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -90,7 +90,7 @@ class ReplicationCrashIT {
     private static String writeGenerated(Path file, long size, long seed) throws Exception {
         Files.createDirectories(file.getParent());
         TestData.Generator generator = new TestData.Generator(seed);
-        io.baran.worker.replication.store.Digests digests = new io.baran.worker.replication.store.Digests();
+        io.baran.worker.provider.store.Digests digests = new io.baran.worker.provider.store.Digests();
         byte[] buffer = new byte[1 << 20];
         try (OutputStream out = Files.newOutputStream(file)) {
             for (long done = 0; done < size; ) {

@@ -1,7 +1,7 @@
 package io.baran.worker.replication;
 
-import io.baran.worker.replication.store.FileBlobStore;
-import io.baran.worker.replication.store.S3BlobStore;
+import io.baran.worker.provider.store.FileBlobStore;
+import io.baran.worker.provider.store.S3BlobStore;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
