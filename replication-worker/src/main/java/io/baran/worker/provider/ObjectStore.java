@@ -1,6 +1,9 @@
 package io.baran.worker.provider;
 
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.ChangeFeed;
+
+import java.util.Optional;
 
 /**
  * The object-store capability of one configured provider: it hands out its buckets (containers,
@@ -22,6 +25,18 @@ public interface ObjectStore extends AutoCloseable {
      * a bucket that does not exist fails at its first use, never reads as empty.
      */
     BlobStore bucket(String bucket);
+
+    /**
+     * Change notifications of one bucket, where the store offers them (empty where it does not): they let
+     * replication copy a change soon after it is made instead of at the next pass.
+     *
+     * @param channel where the store delivers them, when it must be named (S3: the URL of the SQS queue the bucket's
+     *                event notifications go to); null otherwise
+     * @throws IllegalArgumentException when the channel is missing or not one the store can read, saying why
+     */
+    default Optional<ChangeFeed> changes(String bucket, String channel) {
+        return Optional.empty();
+    }
 
     /** Releases the store's clients; the buckets it handed out are unusable after. */
     @Override

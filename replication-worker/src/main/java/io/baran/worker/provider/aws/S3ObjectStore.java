@@ -6,23 +6,36 @@ import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.S3BlobStore;
+import io.baran.worker.provider.store.ChangeFeed;
+import io.baran.worker.provider.store.SqsEventFeed;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 
 /** The S3 buckets of one AWS provider, through one client shared by all of them. */
 public final class S3ObjectStore implements ObjectStore {
 
     private final String name;
     private final String region;
+    private final Optional<URI> endpoint;
     private final S3Client client;
 
-    public S3ObjectStore(String name, String region, S3Client client) {
+    public S3ObjectStore(String name, String region, Optional<URI> endpoint, S3Client client) {
         this.name = name;
         this.region = region;
+        this.endpoint = endpoint;
         this.client = client;
     }
 
     public static S3ObjectStore connect(ProviderSettings settings) {
-        return new S3ObjectStore(settings.name(), settings.region(), S3BlobStore.client(settings.region(), settings.endpoint()));
+        return new S3ObjectStore(settings.name(), settings.region(), settings.endpoint(),
+                S3BlobStore.client(settings.region(), settings.endpoint()));
     }
 
     @Override
@@ -44,6 +57,24 @@ public final class S3ObjectStore implements ObjectStore {
     public BlobStore bucket(String bucket) {
         ObjectNames.require(name, bucket, null);
         return new S3BlobStore(name, bucket, client);
+    }
+
+    /** S3 event notifications, read from the SQS queue (same account, region and endpoint) the bucket delivers them to. */
+    @Override
+    public Optional<ChangeFeed> changes(String bucket, String queueUrl) {
+        ObjectNames.require(name, bucket, null);
+        if (queueUrl == null || !queueUrl.matches("https?://[^/\\s]+/\\d*/?[A-Za-z0-9_-]+(\\.fifo)?")) {
+            throw new IllegalArgumentException("S3 notifications of " + name + ":s3://" + bucket + " need the URL of the SQS queue "
+                    + "the bucket's event notifications are delivered to (e.g. https://sqs." + region
+                    + ".amazonaws.com/123456789012/shop-assets-events), not \"" + queueUrl + "\"");
+        }
+        var builder = SqsClient.builder().region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                // Longer than the 10 s long poll.
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30)).build());
+        endpoint.ifPresent(builder::endpointOverride);
+        return Optional.of(new SqsEventFeed(builder.build(), queueUrl, bucket));
     }
 
     @Override

@@ -4,9 +4,12 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
 import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.ChangeFeed;
+import io.baran.worker.provider.store.DirectoryWatch;
 import io.baran.worker.provider.store.FileBlobStore;
 
 import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Objects as files under a root the worker mounts: a bucket is a directory under the root, a key a relative
@@ -45,9 +48,11 @@ public final class FileSystemObjectStore implements ObjectStore {
         return new FileBlobStore(name, root, bucket);
     }
 
-    /** Root of the store, for change notifications that watch its directories. */
-    public Path root() {
-        return root;
+    /** The operating system's notifications of changes in the bucket directory ({@code channel} is not used). */
+    @Override
+    public Optional<ChangeFeed> changes(String bucket, String channel) {
+        ObjectNames.require(name, bucket, null);
+        return Optional.of(new DirectoryWatch(root.resolve(bucket)));
     }
 
     @Override
