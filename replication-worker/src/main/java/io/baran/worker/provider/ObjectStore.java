@@ -1,31 +1,44 @@
 package io.baran.worker.provider;
 
-import java.util.List;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.ChangeFeed;
+
+import java.util.Optional;
 
 /**
- * The object-store capability of one configured provider: buckets of objects addressed by key. A write is
- * never half-visible: readers see the old object or the new one.
+ * The object-store capability of one configured provider: it hands out its buckets (containers,
+ * directories) as {@link BlobStore}s, the one object interface of the worker — listed page by page, read and
+ * written as streams, a write never half-visible. Replication opens its locations through it.
  */
-public interface ObjectStore {
+public interface ObjectStore extends AutoCloseable {
 
     String name();
 
+    /** Where the store's API is served from. */
     ControlPlane controlPlane();
 
-    /** The object, or {@link ObjectState#absent(String)}; fails (ProviderRejected) when the bucket does not exist. */
-    ObjectState stat(String bucket, String key);
+    /** The location scheme its buckets answer to: {@code s3}, {@code gs}, {@code az} or {@code file}. */
+    String scheme();
 
-    /** Every object whose key starts with the prefix, in key order. */
-    List<ObjectState> list(String bucket, String prefix);
+    /**
+     * One bucket of the store. Refuses a name no store accepts (InvalidInput, naming it) before any call;
+     * a bucket that does not exist fails at its first use, never reads as empty.
+     */
+    BlobStore bucket(String bucket);
 
-    byte[] read(String bucket, String key);
+    /**
+     * Change notifications of one bucket, where the store offers them (empty where it does not): they let
+     * replication copy a change soon after it is made instead of at the next pass.
+     *
+     * @param channel where the store delivers them, when it must be named (S3: the URL of the SQS queue the bucket's
+     *                event notifications go to); null otherwise
+     * @throws IllegalArgumentException when the channel is missing or not one the store can read, saying why
+     */
+    default Optional<ChangeFeed> changes(String bucket, String channel) {
+        return Optional.empty();
+    }
 
-    /** Creates or replaces the object; its SHA-256 is recorded so stores of any kind compare alike. */
-    void write(String bucket, String key, byte[] content);
-
-    /** Copies an object inside one bucket, content and checksum alike. */
-    void copy(String bucket, String fromKey, String toKey);
-
-    /** Deletes the object; deleting an absent object is not an error. */
-    void delete(String bucket, String key);
+    /** Releases the store's clients; the buckets it handed out are unusable after. */
+    @Override
+    void close();
 }

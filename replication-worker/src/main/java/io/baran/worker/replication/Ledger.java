@@ -38,7 +38,7 @@ public final class Ledger implements AutoCloseable {
     /**
      * One object as last copied.
      *
-     * @param sourceVersion  the source's {@link io.baran.worker.replication.store.Blob#version()} that was copied
+     * @param sourceVersion  the source's {@link io.baran.worker.provider.store.Blob#version()} that was copied
      * @param replicaVersion the replica's version of the copy
      */
     public record Entry(String sourceVersion, long size, String sha256, String replicaVersion) {

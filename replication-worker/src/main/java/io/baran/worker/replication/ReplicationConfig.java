@@ -100,5 +100,13 @@ public interface ReplicationConfig {
          */
         @WithDefault("50")
         int maxDeletePercent();
+
+        /**
+         * Change notifications of the source, which copy a change soon after it is made (passes still run, and catch
+         * what notifications miss): {@code watch} for a {@code filesystem} provider's directory, or, for an
+         * {@code aws} provider's bucket, the URL of the SQS queue its S3 event notifications are delivered to. Passes
+         * only when absent.
+         */
+        Optional<String> notifications();
     }
 }

@@ -1,7 +1,10 @@
 package io.baran.worker.replication;
 
 import io.baran.events.ReplicationStatus;
-import io.baran.worker.config.ProvidersConfig;
+import io.baran.worker.provider.Capability;
+import io.baran.worker.provider.ObjectStore;
+import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.store.ChangeFeed;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -41,15 +44,16 @@ public class ReplicationService {
     }
 
     private final ReplicationConfig config;
-    private final ProvidersConfig providers;
+    private final Providers providers;
     private final StatusPublisher publisher;
     private final ReplicationMetrics metrics;
     private final Map<String, Pair> pairs = new TreeMap<>();
     private Stores stores;
+    private final List<ChangeNotifications> notifications = new ArrayList<>();
     private Copier copier;
     private ScheduledExecutorService scheduler;
 
-    public ReplicationService(ReplicationConfig config, ProvidersConfig providers, StatusPublisher publisher,
+    public ReplicationService(ReplicationConfig config, Providers providers, StatusPublisher publisher,
                               ReplicationMetrics metrics) {
         this.config = config;
         this.providers = providers;
@@ -70,9 +74,12 @@ public class ReplicationService {
         if (config.concurrency() < 1 || config.buffers() < 1) {
             problems.add("baran.replication.concurrency and baran.replication.buffers must be at least 1");
         }
-        stores = new Stores(storeSettings(), environment);
+        stores = new Stores(providerStores(), storeSettings(), environment);
+        config.stores().keySet().stream().filter(providerStores()::containsKey).sorted().forEach(name -> problems.add(
+                "baran.replication.stores.\"" + name + "\" has the name of a provider with the object-store capability: rename one"));
         Map<String, List<Location>> replicasByPair = new LinkedHashMap<>();
         Map<String, Location> sources = new HashMap<>();
+        Map<String, ChangeFeed> feeds = new HashMap<>();
         config.pairs().forEach((name, p) -> {
             String key = "baran.replication.pairs.\"" + name + "\"";
             Location source = location(key + ".source", p.source(), problems);
@@ -106,8 +113,12 @@ public class ReplicationService {
             if (p.interval().isNegative() || p.interval().isZero()) {
                 problems.add(key + ".interval must be longer than 0");
             }
+            if (source != null && p.notifications().isPresent()) {
+                feed(key + ".notifications", source, p.notifications().get(), problems).ifPresent(f -> feeds.put(name, f));
+            }
         });
         if (!problems.isEmpty()) {
+            feeds.values().forEach(ChangeFeed::close);
             stores.close();
             throw new IllegalStateException("object replication is misconfigured: " + String.join("; ", problems));
         }
@@ -129,6 +140,7 @@ public class ReplicationService {
         });
         if (!config.enabled()) {
             LOG.info("baran.replication.enabled=false: this worker reports on the pairs but runs no passes");
+            feeds.values().forEach(ChangeFeed::close);
             return;
         }
         AtomicInteger n = new AtomicInteger();
@@ -140,20 +152,55 @@ public class ReplicationService {
         for (Pair pair : pairs.values()) {
             scheduler.scheduleWithFixedDelay(() -> runQuietly(pair), 0, pair.interval().toMillis(), TimeUnit.MILLISECONDS);
         }
+        feeds.forEach((name, feed) -> {
+            Pair pair = pairs.get(name);
+            ChangeNotifications watching = new ChangeNotifications(name, pair.source(), pair.replicas(), feed);
+            notifications.add(watching);
+            watching.start();
+        });
+    }
+
+    /**
+     * The change feed a pair's {@code notifications} setting asks for, or a problem saying why there is none:
+     * only providers' stores offer them (a {@code filesystem} provider's directory is watched, an {@code aws}
+     * provider's bucket delivers S3 events to an SQS queue); Cloud Storage and Blob Storage sources have passes only.
+     */
+    private Optional<ChangeFeed> feed(String key, Location source, String setting, List<String> problems) {
+        Optional<ObjectStore> provider = stores.provider(source);
+        if (provider.isEmpty()) {
+            problems.add(key + ": " + source + " is not the store of a provider (baran.providers); change notifications come "
+                    + "from filesystem providers (watch) and aws providers (S3 events through SQS) only; Cloud Storage "
+                    + "(Pub/Sub) and Blob Storage (Event Grid) sources are replicated by passes only");
+            return Optional.empty();
+        }
+        boolean watch = setting.trim().equals("watch");
+        if (watch != source.scheme().equals("file")) {
+            problems.add(key + ": \"" + setting + "\" does not suit " + source + " (use watch for a file:// source, the SQS "
+                    + "queue URL for an s3:// one)");
+            return Optional.empty();
+        }
+        try {
+            Optional<ChangeFeed> feed = provider.get().changes(source.bucket(), watch ? null : setting.trim());
+            if (feed.isEmpty()) {
+                problems.add(key + ": " + source + " offers no change notifications");
+            }
+            return feed;
+        } catch (IllegalArgumentException | io.temporal.failure.ApplicationFailure e) {
+            problems.add(key + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The object stores of the providers that declare the capability (narrowed configuration included). */
+    private Map<String, ObjectStore> providerStores() {
+        Map<String, ObjectStore> all = new HashMap<>();
+        providers.all().stream().filter(p -> p.objects() != null && p.support(Capability.OBJECT_STORE).available())
+                .forEach(p -> all.put(p.name(), p.objects()));
+        return all;
     }
 
     private Map<String, Stores.Settings> storeSettings() {
         Map<String, Stores.Settings> all = new HashMap<>();
-        providers.all().forEach((name, p) -> {
-            String origin = "baran.providers.\"" + name + "\"";
-            if ("aws".equals(p.type())) {
-                all.put(name, new Stores.Settings(name, origin, "s3", p.endpoint(), p.region(), Optional.empty(), Optional.empty(),
-                        Optional.empty(), Optional.empty()));
-            } else if ("filesystem".equals(p.type())) {
-                all.put(name, new Stores.Settings(name, origin, "filesystem", Optional.empty(), p.region(), Optional.empty(),
-                        Optional.empty(), Optional.empty(), p.root()));
-            }
-        });
         config.stores().forEach((name, s) -> all.put(name, new Stores.Settings(name, "baran.replication.stores.\"" + name + "\"",
                 s.type(), s.endpoint(), s.region(), s.project(), s.account(), s.accountKeyEnv(), s.root())));
         return all;
@@ -260,6 +307,8 @@ public class ReplicationService {
     }
 
     synchronized void stop() {
+        notifications.forEach(ChangeNotifications::close);
+        notifications.clear();
         if (scheduler != null) {
             scheduler.shutdownNow();
             try {

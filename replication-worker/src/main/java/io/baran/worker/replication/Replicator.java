@@ -1,15 +1,16 @@
 package io.baran.worker.replication;
 
 import io.baran.events.ReplicationStatus;
-import io.baran.worker.replication.store.Blob;
-import io.baran.worker.replication.store.BlobStore;
-import io.baran.worker.replication.store.BlobStoreException;
+import io.baran.worker.provider.store.Blob;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BlobStoreException;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -186,32 +187,9 @@ public final class Replicator implements AutoCloseable {
         Map<String, String> conflicts = new ConcurrentHashMap<>();
         List<Work> work = new ArrayList<>();
         for (Map.Entry<String, Blob> e : src.entrySet()) {
-            String key = e.getKey();
-            Blob s = e.getValue();
-            Blob r = dst.get(key);
-            Ledger.Entry recorded = entries.get(key);
-            boolean flagged = meta.conflicts().containsKey(key);
-            if (r != null && recorded != null && !flagged && recorded.sourceVersion().equals(s.version())
-                    && recorded.replicaVersion().equals(r.version())) {
-                continue;
-            }
-            Blob.Match match = r == null ? null : s.compare(r);
-            if (match == Blob.Match.SAME) {
-                ledger.copied(key, new Ledger.Entry(s.version(), s.size(), s.sha256() != null ? s.sha256() : r.sha256(), r.version()));
-                continue;
-            }
-            Instant changedAt = s.modified() != null ? s.modified() : started;
-            boolean replicaChanged = r != null && (flagged || (recorded != null && !recorded.replicaVersion().equals(r.version())));
-            if (replicaChanged) {
-                if (match == Blob.Match.DIFFERENT) {
-                    conflicts.put(key, conflict(s, r, flagged ? meta.conflicts().get(key) : null));
-                } else {
-                    work.add(new Work(Kind.VERIFY_OR_CONFLICT, key, s, r, changedAt));
-                }
-            } else if (r == null || match == Blob.Match.DIFFERENT) {
-                work.add(new Work(Kind.COPY, key, s, r, changedAt));
-            } else {
-                work.add(new Work(Kind.VERIFY, key, s, r, changedAt));
+            Work w = decide(e.getKey(), e.getValue(), dst.get(e.getKey()), entries.get(e.getKey()), meta, conflicts, started);
+            if (w != null) {
+                work.add(w);
             }
         }
         Instant deletedSince = meta.lastListing() != null ? meta.lastListing() : started;
@@ -319,6 +297,86 @@ public final class Replicator implements AutoCloseable {
                 new TreeMap<>(conflicts)));
         totalCopiedObjects.addAndGet(copiedObjects.get());
         return report;
+    }
+
+    /**
+     * What to do about one key the source holds, given what the replica holds (null: nothing): null when they are in
+     * step (the ledger says it copied these very versions, or the checksums say the contents are the same); a key
+     * changed at both sides goes to {@code conflicts} instead.
+     */
+    private Work decide(String key, Blob s, Blob r, Ledger.Entry recorded, Ledger.Meta meta, Map<String, String> conflicts,
+                        Instant started) {
+        boolean flagged = meta.conflicts().containsKey(key);
+        if (r != null && recorded != null && !flagged && recorded.sourceVersion().equals(s.version())
+                && recorded.replicaVersion().equals(r.version())) {
+            return null;
+        }
+        Blob.Match match = r == null ? null : s.compare(r);
+        if (match == Blob.Match.SAME) {
+            ledger.copied(key, new Ledger.Entry(s.version(), s.size(), s.sha256() != null ? s.sha256() : r.sha256(), r.version()));
+            return null;
+        }
+        Instant changedAt = s.modified() != null ? s.modified() : started;
+        boolean replicaChanged = r != null && (flagged || (recorded != null && !recorded.replicaVersion().equals(r.version())));
+        if (replicaChanged) {
+            if (match == Blob.Match.DIFFERENT) {
+                conflicts.put(key, conflict(s, r, flagged ? meta.conflicts().get(key) : null));
+                return null;
+            }
+            return new Work(Kind.VERIFY_OR_CONFLICT, key, s, r, changedAt);
+        }
+        return new Work(r == null || match == Blob.Match.DIFFERENT ? Kind.COPY : Kind.VERIFY, key, s, r, changedAt);
+    }
+
+    /**
+     * Copies the keys a change notification named (relative to the source location), now, without listing: the
+     * same comparison as a pass, for those keys only. Waits for a pass under way to end. Leaves to the passes what
+     * needs the whole picture: deletions (judged under the mass-deletion guard), conflicts (reported by the pass),
+     * and the lag (measured by complete listings only). A key that cannot be read now is left to the next pass.
+     *
+     * @return how many objects it copied
+     */
+    public int copyNow(Collection<String> keys) throws InterruptedException {
+        running.lockInterruptibly();
+        try {
+            Ledger.Meta meta = ledger.meta();
+            if (meta.failedOver()) {
+                return 0;
+            }
+            Instant now = clock.instant();
+            Map<String, Ledger.Entry> entries = ledger.entries();
+            Map<String, String> conflicts = new ConcurrentHashMap<>();
+            List<Future<Boolean>> copies = new ArrayList<>();
+            for (String key : new TreeSet<>(keys)) {
+                if (!key.startsWith(filter)) {
+                    continue;
+                }
+                try {
+                    Blob s = source.stat(sourceAt.key(key));
+                    Work w = s == null ? null : decide(key, s, replica.stat(replicaAt.key(key)), entries.get(key), meta, conflicts, now);
+                    if (w != null && w.kind() != Kind.VERIFY_OR_CONFLICT) {
+                        Progress p = new Progress(1, w.bytes());
+                        copies.add(copier.submit(() -> run(w, conflicts, p, new AtomicLong())));
+                    }
+                } catch (BlobStoreException e) {
+                    LOG.warnf("pair %s, replica %s: %s not copied on notification, left to the next pass: %s", pair, replicaAt, key,
+                            e.getMessage());
+                }
+            }
+            int copied = 0;
+            for (Future<Boolean> f : copies) {
+                try {
+                    copied += f.get() ? 1 : 0;
+                } catch (ExecutionException e) {
+                    LOG.warnf("pair %s, replica %s: a copy on notification failed, left to the next pass: %s", pair, replicaAt,
+                            message(e.getCause()));
+                }
+            }
+            totalCopiedObjects.addAndGet(copied);
+            return copied;
+        } finally {
+            running.unlock();
+        }
     }
 
     /** @return true when it changed the replica */

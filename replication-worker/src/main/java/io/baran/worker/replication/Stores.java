@@ -2,11 +2,12 @@ package io.baran.worker.replication;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.google.cloud.storage.Storage;
-import io.baran.worker.replication.store.AzureBlobStore;
-import io.baran.worker.replication.store.BlobStore;
-import io.baran.worker.replication.store.FileBlobStore;
-import io.baran.worker.replication.store.GcsBlobStore;
-import io.baran.worker.replication.store.S3BlobStore;
+import io.baran.worker.provider.ObjectStore;
+import io.baran.worker.provider.store.AzureBlobStore;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.FileBlobStore;
+import io.baran.worker.provider.store.GcsBlobStore;
+import io.baran.worker.provider.store.S3BlobStore;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
@@ -16,17 +17,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
- * Opens the bucket a {@link Location} names, with one client per configured store. A store is looked up in
- * {@code baran.replication.stores} first, then among the worker's providers ({@code aws} providers serve
- * S3, {@code filesystem} providers the file system). Secrets come from the environment only.
+ * Opens the bucket a {@link Location} names. A store is first a provider of {@code baran.providers} whose
+ * object-store capability ({@link ObjectStore}) hands out the bucket; then, for store types no provider type
+ * serves yet (Cloud Storage, Blob Storage), {@code baran.replication.stores}, with one client per store.
+ * Secrets come from the environment only.
  */
 public final class Stores implements AutoCloseable {
 
     /**
-     * One store's settings, whichever configuration they came from.
+     * The settings of a store of {@code baran.replication.stores}.
      *
      * @param origin the configuration key prefix, for messages
      */
@@ -34,12 +37,18 @@ public final class Stores implements AutoCloseable {
                            Optional<String> account, Optional<String> accountKeyEnv, Optional<String> root) {
     }
 
+    private final Map<String, ObjectStore> providers;
     private final Map<String, Settings> settings;
     private final Function<String, String> environment;
     private final Map<String, Object> clients = new HashMap<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
 
-    public Stores(Map<String, Settings> settings, Function<String, String> environment) {
+    /**
+     * @param providers the object stores of the configured providers, by provider name (the providers own them)
+     * @param settings  the stores of {@code baran.replication.stores}, by name
+     */
+    public Stores(Map<String, ObjectStore> providers, Map<String, Settings> settings, Function<String, String> environment) {
+        this.providers = Map.copyOf(providers);
         this.settings = Map.copyOf(settings);
         this.environment = environment;
     }
@@ -47,10 +56,20 @@ public final class Stores implements AutoCloseable {
     /** Every problem with the location's store (unknown, wrong kind, missing setting), empty when it can be opened. */
     public List<String> problems(Location at) {
         List<String> problems = new ArrayList<>();
+        ObjectStore provider = providers.get(at.store());
+        if (provider != null) {
+            if (!provider.scheme().equals(at.scheme())) {
+                problems.add(at + ": provider " + at.store() + " serves " + provider.scheme() + "://, not " + at.scheme() + "://");
+            }
+            return problems;
+        }
         Settings s = settings.get(at.store());
         if (s == null) {
-            problems.add(at + ": no store " + at.store() + " (configure baran.replication.stores.\"" + at.store()
-                    + "\" or an aws/filesystem provider of that name; configured: " + String.join(", ", new java.util.TreeSet<>(settings.keySet())) + ")");
+            TreeSet<String> known = new TreeSet<>(settings.keySet());
+            known.addAll(providers.keySet());
+            problems.add(at + ": no store " + at.store() + " (configure a provider baran.providers.\"" + at.store()
+                    + "\" with the object-store capability, or baran.replication.stores.\"" + at.store() + "\"; configured: "
+                    + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
             return problems;
         }
         if (!s.type().equals(at.storeType())) {
@@ -80,10 +99,19 @@ public final class Stores implements AutoCloseable {
         return problems;
     }
 
+    /** The provider's object store serving the location, when a provider serves it (for change notifications). */
+    public Optional<ObjectStore> provider(Location at) {
+        return Optional.ofNullable(providers.get(at.store()));
+    }
+
     /** Opens the location's bucket; call {@link #problems} first. */
     public synchronized BlobStore open(Location at) {
+        ObjectStore provider = providers.get(at.store());
+        if (provider != null) {
+            return provider.bucket(at.bucket());
+        }
         Settings s = settings.get(at.store());
-        BlobStore store = switch (s.type()) {
+        return switch (s.type()) {
             case "s3" -> new S3BlobStore(s.name(), at.bucket(), (S3Client) clients.computeIfAbsent(s.name(),
                     n -> remember(S3BlobStore.client(s.region(), s.endpoint()))));
             case "gcs" -> new GcsBlobStore(s.name(), at.bucket(), (Storage) clients.computeIfAbsent(s.name(),
@@ -97,7 +125,6 @@ public final class Stores implements AutoCloseable {
             case "filesystem" -> new FileBlobStore(s.name(), Path.of(s.root().get()), at.bucket());
             default -> throw new IllegalStateException(s.origin() + ".type \"" + s.type() + "\" is not s3, gcs, azure or filesystem");
         };
-        return store;
     }
 
     private Object remember(Object client) {
@@ -111,6 +138,7 @@ public final class Stores implements AutoCloseable {
         return s == null || s.isBlank();
     }
 
+    /** Closes the clients of {@code baran.replication.stores}; the providers' stay with the providers. */
     @Override
     public synchronized void close() {
         for (AutoCloseable c : opened) {

@@ -1,7 +1,7 @@
 package io.baran.worker.replication;
 
-import io.baran.worker.replication.store.GcsBlobStore;
-import io.baran.worker.replication.store.S3BlobStore;
+import io.baran.worker.provider.store.GcsBlobStore;
+import io.baran.worker.provider.store.S3BlobStore;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;

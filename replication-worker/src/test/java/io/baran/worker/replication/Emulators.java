@@ -5,10 +5,10 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
 import io.baran.testinfra.MotoServer;
 import io.baran.testinfra.WorkDirs;
-import io.baran.worker.replication.store.AzureBlobStore;
-import io.baran.worker.replication.store.FileBlobStore;
-import io.baran.worker.replication.store.GcsBlobStore;
-import io.baran.worker.replication.store.S3BlobStore;
+import io.baran.worker.provider.store.AzureBlobStore;
+import io.baran.worker.provider.store.FileBlobStore;
+import io.baran.worker.provider.store.GcsBlobStore;
+import io.baran.worker.provider.store.S3BlobStore;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;

@@ -7,8 +7,8 @@ import io.baran.events.Topics;
 import io.baran.testinfra.KafkaResource;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.action.StorageCheckReplica;
-import io.baran.worker.replication.store.FileBlobStore;
-import io.baran.worker.replication.store.S3BlobStore;
+import io.baran.worker.provider.store.FileBlobStore;
+import io.baran.worker.provider.store.S3BlobStore;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
@@ -54,6 +54,8 @@ class ReplicationAppIT {
     String bucket;
     @ConfigProperty(name = "baran.providers.onprem.root", defaultValue = "unset")
     String onpremRoot;
+    @ConfigProperty(name = "test.replication.drop-bucket", defaultValue = "unset")
+    String dropBucket;
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
     @Inject
@@ -73,6 +75,22 @@ class ReplicationAppIT {
     }
 
     @Test
+    void aFileWrittenInAWatchedSourceReachesTheReplicaOnItsNotificationLongBeforeThePass() throws Exception {
+        java.nio.file.Files.writeString(Path.of(onpremRoot, "drop", "invoice-7.pdf"), "invoice 7");
+        S3BlobStore replica = new S3BlobStore("aws-test", dropBucket, Emulators.s3Client());
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!"invoice 7".equals(TestData.text(replica, "invoice-7.pdf")) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+
+        assertEquals("invoice 7", TestData.text(replica, "invoice-7.pdf"));
+        given().get("/api/replication/pairs/watched").then().statusCode(200)
+                .body("intervalSeconds", is(3600f))
+                .body("replicas[0].copiedObjects", is(0)); // the only pass ran at start-up, before the file existed
+    }
+
+    @Test
     void aPassOnDemandCopiesAndThePairIsListedWithItsLag() {
         TestData.put(source(), "css/site.css", "body{}");
 
@@ -88,7 +106,7 @@ class ReplicationAppIT {
                 .body("[0].lagSeconds", lessThan(30f));
         given().post("/api/replication/pairs/nope/sync").then().statusCode(404)
                 .contentType("application/problem+json")
-                .body("detail", is("no replication pair nope (configured: assets)"));
+                .body("detail", is("no replication pair nope (configured: assets, watched)"));
     }
 
     @Test

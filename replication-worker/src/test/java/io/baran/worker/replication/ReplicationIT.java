@@ -3,9 +3,9 @@ package io.baran.worker.replication;
 import io.baran.events.ReplicationStatus;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
-import io.baran.worker.replication.store.Blob;
-import io.baran.worker.replication.store.BlobStore;
-import io.baran.worker.replication.store.GcsBlobStore;
+import io.baran.worker.provider.store.Blob;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.GcsBlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -115,30 +115,6 @@ class ReplicationIT {
         }
         assertEquals("in-sync", r.status().state());
         r.close();
-    }
-
-    @Test
-    void aLargeObjectIsStreamedInPartsWithBoundedMemory() throws Exception {
-        long size = 100L << 20;
-        int part = 8 << 20;
-        BlobStore source = Emulators.s3(Emulators.bucket("big"));
-        BlobStore replica = Emulators.gcs(Emulators.bucket("big"));
-        String sha = TestData.putGenerated(source, "backups/db.dump", size, 2026, part);
-        try (Copier small = new Copier(2, part, 3)) {
-            Replicator r = new Replicator("backups", Mode.MIRROR, "", Location.parse("aws:s3://b"), source, Location.parse("gcp:gs://b"),
-                    replica, Ledger.open(WorkDirs.create("ledger")), small, clock);
-
-            PassReport pass = r.pass();
-
-            assertTrue(pass.successful(), pass.describe());
-            assertEquals(size, pass.copiedBytes());
-            Blob copied = replica.stat("backups/db.dump");
-            assertEquals(size, copied.size());
-            assertEquals(sha, copied.sha256(), "Baran's SHA-256 is in the replica's metadata");
-            assertEquals(sha, TestData.sha256(replica, "backups/db.dump"), "and is the content's");
-            assertTrue(small.bufferBytes() <= 3L * part, "object bytes in memory never exceed buffers x part size: " + small.bufferBytes());
-            assertEquals(Set.of("backups/db.dump"), TestData.list(replica, "").keySet(), "the parts are gone once composed");
-        }
     }
 
     @Test

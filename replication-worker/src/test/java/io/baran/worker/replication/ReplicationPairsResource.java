@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * A replication pair for a {@code @QuarkusTest}: an S3 bucket on moto (provider {@code aws-test}) copied every
- * second to a file-system store (provider {@code onprem}). Tests find the bucket and directory in the
+ * second to a file-system store (provider {@code onprem}); and pair {@code watched}, the directory {@code drop} of
+ * {@code onprem} copied to another bucket on change notifications (passes hourly). Tests find the bucket and directory in the
  * configuration they get ({@code test.replication.bucket}, {@code baran.providers.onprem.root}).
  */
 public class ReplicationPairsResource implements QuarkusTestResourceLifecycleManager {
@@ -24,6 +25,7 @@ public class ReplicationPairsResource implements QuarkusTestResourceLifecycleMan
         Path root = WorkDirs.create("onprem");
         try {
             Files.createDirectories(root.resolve("assets-copy"));
+            Files.createDirectories(root.resolve("drop"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -36,6 +38,14 @@ public class ReplicationPairsResource implements QuarkusTestResourceLifecycleMan
         config.put("baran.replication.pairs.assets.source", "aws-test:s3://" + bucket);
         config.put("baran.replication.pairs.assets.replicas", "onprem:file://assets-copy");
         config.put("baran.replication.pairs.assets.interval", "1s");
+        // A second pair whose source directory is watched: a change is copied on its notification, long before the next pass.
+        String dropBucket = Emulators.bucket("drop");
+        Emulators.s3(dropBucket);
+        config.put("test.replication.drop-bucket", dropBucket);
+        config.put("baran.replication.pairs.watched.source", "onprem:file://drop");
+        config.put("baran.replication.pairs.watched.replicas", "aws-test:s3://" + dropBucket);
+        config.put("baran.replication.pairs.watched.interval", "1h");
+        config.put("baran.replication.pairs.watched.notifications", "watch");
         config.put("baran.replication.data-dir", WorkDirs.create("replication-data").toString());
         return config;
     }

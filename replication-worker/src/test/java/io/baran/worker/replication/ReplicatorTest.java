@@ -2,11 +2,11 @@ package io.baran.worker.replication;
 
 import io.baran.events.ReplicationStatus;
 import io.baran.testinfra.WorkDirs;
-import io.baran.worker.replication.store.Blob;
-import io.baran.worker.replication.store.BlobStore;
-import io.baran.worker.replication.store.BlobStoreException;
-import io.baran.worker.replication.store.Digests;
-import io.baran.worker.replication.store.FileBlobStore;
+import io.baran.worker.provider.store.Blob;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BlobStoreException;
+import io.baran.worker.provider.store.Digests;
+import io.baran.worker.provider.store.FileBlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

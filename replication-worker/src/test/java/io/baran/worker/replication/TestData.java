@@ -1,8 +1,8 @@
 package io.baran.worker.replication;
 
-import io.baran.worker.replication.store.Blob;
-import io.baran.worker.replication.store.BlobStore;
-import io.baran.worker.replication.store.Digests;
+import io.baran.worker.provider.store.Blob;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.Digests;
 
 import java.io.IOException;
 import java.io.InputStream;

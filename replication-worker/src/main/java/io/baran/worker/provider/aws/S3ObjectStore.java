@@ -2,44 +2,40 @@ package io.baran.worker.provider.aws;
 
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
-import io.baran.worker.provider.ObjectState;
 import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.provider.ProviderSettings;
-import software.amazon.awssdk.core.sync.RequestBody;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.S3BlobStore;
+import io.baran.worker.provider.store.ChangeFeed;
+import io.baran.worker.provider.store.SqsEventFeed;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
-import java.util.List;
-import java.util.Map;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 
-/**
- * Objects in Amazon S3. Each object Baran writes carries its SHA-256 as user metadata
- * ({@code x-amz-meta-baran-sha256}), which copies keep, so objects compare alike across stores whatever
- * S3's ETag means for them (multipart ETags are not digests).
- */
-public final class S3ObjectStore implements ObjectStore, AutoCloseable {
-
-    static final String SHA256 = "baran-sha256";
+/** The S3 buckets of one AWS provider, through one client shared by all of them. */
+public final class S3ObjectStore implements ObjectStore {
 
     private final String name;
     private final String region;
+    private final Optional<URI> endpoint;
     private final S3Client client;
-    private final AwsCalls calls;
 
-    public S3ObjectStore(String name, String region, S3Client client) {
+    public S3ObjectStore(String name, String region, Optional<URI> endpoint, S3Client client) {
         this.name = name;
         this.region = region;
+        this.endpoint = endpoint;
         this.client = client;
-        this.calls = new AwsCalls(name, "S3");
     }
 
     public static S3ObjectStore connect(ProviderSettings settings) {
-        // An endpoint override (moto, a private endpoint) is addressed by path: bucket names are not host names there.
-        return new S3ObjectStore(settings.name(), settings.region(), AwsClients.build(
-                S3Client.builder().forcePathStyle(settings.endpoint().isPresent()), settings, Region.of(settings.region())));
+        return new S3ObjectStore(settings.name(), settings.region(), settings.endpoint(),
+                S3BlobStore.client(settings.region(), settings.endpoint()));
     }
 
     @Override
@@ -53,67 +49,32 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
     }
 
     @Override
-    public ObjectState stat(String bucket, String key) {
-        ObjectNames.require(name, bucket, key);
-        String what = "s3://" + bucket + "/" + key;
-        HeadObjectResponse head = calls.call("HeadObject", what, () -> {
-            try {
-                return client.headObject(b -> b.bucket(bucket).key(key));
-            } catch (S3Exception e) {
-                if (e.statusCode() == 404) {
-                    return null;
-                }
-                throw e;
-            }
-        });
-        if (head == null) {
-            // HEAD answers a bare 404 for a missing bucket too: ask the bucket, so a typo is not read as "absent".
-            calls.call("HeadBucket", "s3://" + bucket, () -> client.headBucket(b -> b.bucket(bucket)));
-            return ObjectState.absent(key);
-        }
-        return new ObjectState(key, true, head.contentLength(), head.metadata().get(SHA256), head.lastModified());
+    public String scheme() {
+        return "s3";
     }
 
     @Override
-    public List<ObjectState> list(String bucket, String prefix) {
+    public BlobStore bucket(String bucket) {
         ObjectNames.require(name, bucket, null);
-        return calls.call("ListObjectsV2", "s3://" + bucket + "/" + prefix, () -> client
-                .listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix)).contents().stream()
-                .map(S3ObjectStore::listed)
-                .toList());
+        return new S3BlobStore(name, bucket, client);
     }
 
-    /** A listing carries no user metadata: the checksum is left unknown rather than guessed from the ETag. */
-    private static ObjectState listed(S3Object o) {
-        return new ObjectState(o.key(), true, o.size(), null, o.lastModified());
-    }
-
+    /** S3 event notifications, read from the SQS queue (same account, region and endpoint) the bucket delivers them to. */
     @Override
-    public byte[] read(String bucket, String key) {
-        ObjectNames.require(name, bucket, key);
-        return calls.call("GetObject", "s3://" + bucket + "/" + key,
-                () -> client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
-    }
-
-    @Override
-    public void write(String bucket, String key, byte[] content) {
-        ObjectNames.require(name, bucket, key);
-        calls.call("PutObject", "s3://" + bucket + "/" + key, () -> client.putObject(b -> b.bucket(bucket).key(key)
-                .contentLength((long) content.length).metadata(Map.of(SHA256, ObjectState.sha256Of(content))), RequestBody.fromBytes(content)));
-    }
-
-    @Override
-    public void copy(String bucket, String fromKey, String toKey) {
-        ObjectNames.require(name, bucket, fromKey);
-        ObjectNames.require(name, bucket, toKey);
-        calls.call("CopyObject", "s3://" + bucket + "/" + fromKey + " to " + toKey, () -> client.copyObject(b -> b
-                .sourceBucket(bucket).sourceKey(fromKey).destinationBucket(bucket).destinationKey(toKey)));
-    }
-
-    @Override
-    public void delete(String bucket, String key) {
-        ObjectNames.require(name, bucket, key);
-        calls.call("DeleteObject", "s3://" + bucket + "/" + key, () -> client.deleteObject(b -> b.bucket(bucket).key(key)));
+    public Optional<ChangeFeed> changes(String bucket, String queueUrl) {
+        ObjectNames.require(name, bucket, null);
+        if (queueUrl == null || !queueUrl.matches("https?://[^/\\s]+/\\d*/?[A-Za-z0-9_-]+(\\.fifo)?")) {
+            throw new IllegalArgumentException("S3 notifications of " + name + ":s3://" + bucket + " need the URL of the SQS queue "
+                    + "the bucket's event notifications are delivered to (e.g. https://sqs." + region
+                    + ".amazonaws.com/123456789012/shop-assets-events), not \"" + queueUrl + "\"");
+        }
+        var builder = SqsClient.builder().region(Region.of(region))
+                .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                // Longer than the 10 s long poll.
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30)).build());
+        endpoint.ifPresent(builder::endpointOverride);
+        return Optional.of(new SqsEventFeed(builder.build(), queueUrl, bucket));
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.baran.worker.replication.store;
+package io.baran.worker.provider.store;
 
 import com.azure.core.exception.AzureException;
 import com.azure.core.util.Context;

@@ -1,4 +1,4 @@
-package io.baran.worker.replication.store;
+package io.baran.worker.provider.store;
 
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.cloud.BaseServiceException;

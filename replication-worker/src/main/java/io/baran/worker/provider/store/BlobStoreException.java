@@ -1,4 +1,4 @@
-package io.baran.worker.replication.store;
+package io.baran.worker.provider.store;
 
 /**
  * A store operation that failed, with a message naming the store, the operation, the key and the reason.

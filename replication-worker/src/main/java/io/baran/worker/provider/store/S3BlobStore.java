@@ -1,4 +1,4 @@
-package io.baran.worker.replication.store;
+package io.baran.worker.provider.store;
 
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;

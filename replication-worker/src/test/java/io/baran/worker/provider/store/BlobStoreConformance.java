@@ -1,6 +1,10 @@
-package io.baran.worker.replication.store;
+package io.baran.worker.provider.store;
 
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.replication.TestData;
+import io.baran.workflow.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -17,10 +21,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What every {@link BlobStore} must do, run against each one (S3 on moto, Cloud Storage on fake-gcs-server,
- * Blob Storage on Azurite, the file system): the same behaviour whatever the provider.
+ * Blob Storage on Azurite, the file system): the same behaviour whatever the provider. Where a provider type
+ * serves the store, the stores under test come from its object-store capability.
  */
 public abstract class BlobStoreConformance {
 
@@ -32,6 +38,45 @@ public abstract class BlobStoreConformance {
 
     /** A store on a bucket that does not exist. */
     protected abstract BlobStore missingBucket();
+
+    /**
+     * The provider whose object-store capability hands out this kind of store, and where it says its API is
+     * served from; null while no provider type serves it (its stores are configured under
+     * {@code baran.replication.stores}), which skips the tests of the provider's side.
+     */
+    protected ObjectStore provider() {
+        return null;
+    }
+
+    protected ControlPlane expectedControlPlane() {
+        return null;
+    }
+
+    @Test
+    void theProviderHandsOutItsBucketsAndSaysWhereItsApiIsServedFrom() {
+        ObjectStore provider = provider();
+        assumeTrue(provider != null, "no provider type serves this store yet");
+        BlobStore store = newStore();
+        TestData.put(store, "via/provider.txt", "through the provider");
+
+        String bucket = store.describe().substring(store.describe().indexOf("://") + 3);
+        BlobStore same = provider.bucket(bucket);
+        assertEquals(store.describe(), same.describe());
+        assertEquals("through the provider", TestData.text(same, "via/provider.txt"));
+        assertEquals(expectedControlPlane(), provider.controlPlane());
+        assertTrue(store.describe().startsWith(provider.name() + ":" + provider.scheme() + "://"), store.describe());
+    }
+
+    @Test
+    void aBucketNameNoStoreAcceptsIsRefusedBeforeAnyCall() {
+        ObjectStore provider = provider();
+        assumeTrue(provider != null, "no provider type serves this store yet");
+
+        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> provider.bucket("../Bad_Bucket"));
+
+        assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
+        assertTrue(failure.getOriginalMessage().contains("bucket \"../Bad_Bucket\" is not a bucket name"), failure.getOriginalMessage());
+    }
 
     @Test
     void aSmallObjectIsWrittenWithItsSha256AndReadBack() {

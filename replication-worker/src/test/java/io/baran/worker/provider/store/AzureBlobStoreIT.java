@@ -1,4 +1,4 @@
-package io.baran.worker.replication.store;
+package io.baran.worker.provider.store;
 
 import io.baran.worker.replication.Emulators;
 

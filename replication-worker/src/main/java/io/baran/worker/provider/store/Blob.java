@@ -1,4 +1,4 @@
-package io.baran.worker.replication.store;
+package io.baran.worker.provider.store;
 
 import java.time.Instant;
 import java.util.Locale;

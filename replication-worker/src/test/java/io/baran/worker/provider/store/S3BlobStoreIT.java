@@ -1,0 +1,74 @@
+package io.baran.worker.provider.store;
+
+import io.baran.testinfra.Ports;
+import io.baran.worker.Heartbeat;
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.ObjectStore;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Providers;
+import io.baran.worker.replication.Emulators;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The {@link BlobStoreConformance} suite on S3 buckets handed out by an {@code aws} provider, against moto. */
+class S3BlobStoreIT extends BlobStoreConformance {
+
+    private static final String REGION = "eu-west-1";
+    private static Providers providers;
+
+    @BeforeAll
+    static void connect() {
+        System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "test"));
+        System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test"));
+        providers = Providers.connect(List.of(
+                        new ProviderSettings("aws-objects", "aws", REGION, Optional.of(URI.create(Emulators.moto().endpoint()))),
+                        new ProviderSettings("aws-unreachable", "aws", REGION,
+                                Optional.of(URI.create("http://127.0.0.1:" + Ports.free())))),
+                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
+    }
+
+    @AfterAll
+    static void close() {
+        if (providers != null) {
+            providers.close();
+        }
+    }
+
+    @Override
+    protected ObjectStore provider() {
+        return providers.objects("aws-objects");
+    }
+
+    @Override
+    protected ControlPlane expectedControlPlane() {
+        return new ControlPlane("aws/" + REGION, "s3", "S3");
+    }
+
+    @Override
+    protected BlobStore newStore() {
+        String bucket = Emulators.bucket("conf");
+        Emulators.s3Client().createBucket(b -> b.bucket(bucket));
+        return provider().bucket(bucket);
+    }
+
+    @Override
+    protected BlobStore missingBucket() {
+        return provider().bucket("no-such-bucket");
+    }
+
+    @Test
+    void anUnreachableStoreFailsRatherThanLookingEmpty() {
+        BlobStore unreachable = providers.objects("aws-unreachable").bucket("any-bucket");
+        assertThrows(BlobStoreException.class, () -> unreachable.list("", b -> {
+        }));
+    }
+}
