@@ -49,6 +49,9 @@ public class ProviderBeans {
         put(options, "token-env", p.tokenEnv());
         put(options, "cdn-profile", p.cdnProfile());
         put(options, "operation-timeout", p.operationTimeout());
+        put(options, "storage-endpoint", p.storageEndpoint());
+        put(options, "storage-account", p.storageAccount());
+        put(options, "storage-account-key-env", p.storageAccountKeyEnv());
         p.instances().forEach((name, instance) -> {
             String prefix = "instances." + name + ".";
             put(options, prefix + "standby", instance.standby());

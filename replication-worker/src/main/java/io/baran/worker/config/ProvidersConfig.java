@@ -87,6 +87,18 @@ public interface ProvidersConfig {
         /** gcp: the Google Cloud project id whose DNS zones, CDN backends and Cloud SQL instances Baran changes. Required. */
         Optional<String> project();
 
+        /**
+         * gcp: a Cloud Storage endpoint override (e.g. fake-gcs-server), called without credentials; azure: the storage
+         * account's blob endpoint (e.g. Azurite's http://127.0.0.1:10000/devstoreaccount1). Absent: the provider's own.
+         */
+        Optional<String> storageEndpoint();
+
+        /** azure: the storage account whose Blob Storage is the provider's object store; none when absent. */
+        Optional<String> storageAccount();
+
+        /** azure: the environment variable holding the storage account's key (Shared Key); required with storage-account. */
+        Optional<String> storageAccountKeyEnv();
+
         /** azure: the subscription id holding the provider's resources. Required for azure. */
         Optional<String> subscription();
 

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -36,7 +37,7 @@ import static io.baran.worker.provider.Capability.OBJECT_STORE;
 public final class AzureProviderType implements ProviderType {
 
     private static final Logger LOG = Logger.getLogger(AzureProviderType.class);
-    private static final Capabilities CAPABILITIES = capabilities("azure", List.of(), true);
+    private static final Capabilities CAPABILITIES = capabilities("azure", List.of(), true, true);
 
     @Override
     public String type() {
@@ -52,8 +53,9 @@ public final class AzureProviderType implements ProviderType {
     /**
      * @param unfenceable the instances whose old primary cannot be fenced (flexible servers, forced failovers):
      *                    a provider holding any of them declares it cannot fence, and says which
+     * @param hasStorage  whether a storage account is configured: Blob Storage is its object store
      */
-    static Capabilities capabilities(String provider, List<String> unfenceable, boolean hasInstances) {
+    static Capabilities capabilities(String provider, List<String> unfenceable, boolean hasInstances, boolean hasStorage) {
         Capabilities.Builder builder = Capabilities.builder("azure")
                 .can(DNS_RECORDS, CDN_TTL)
                 .notYet("alias record sets and Traffic Manager profiles are refused, not flattened", DNS_ROUTING_POLICIES)
@@ -62,8 +64,13 @@ public final class AzureProviderType implements ProviderType {
                 .cannot("neither Azure CDN's rules engine nor Front Door has a setting that serves stale content while the "
                         + "origin fails", CDN_SERVE_STALE)
                 .notYet("PostgreSQL flexible server switchover (with virtual endpoints) and SQL managed instance failover groups "
-                        + "are not built", DATABASE_SWITCHOVER)
-                .notYet("wired by the integrator: Blob Storage is served by the replication's AzureBlobStore", OBJECT_STORE);
+                        + "are not built", DATABASE_SWITCHOVER);
+        if (hasStorage) {
+            builder.can(OBJECT_STORE);
+        } else {
+            builder.cannot("provider " + provider + " configures no storage account (storage-account, storage-account-key-env)",
+                    OBJECT_STORE);
+        }
         if (!hasInstances) {
             return builder.cannot("provider " + provider + " configures no database instance (instances.\"<name>\".kind)",
                     DATABASE_PROMOTE, DATABASE_FENCE, DATABASE_DEMOTE).build();
@@ -84,7 +91,7 @@ public final class AzureProviderType implements ProviderType {
     @Override
     public ConfiguredProvider connect(ProviderSettings settings, ProviderContext context) {
         settings.onlyKnown(Set.of("subscription", "resource-group", "token-env", "cdn-profile", "timeout", "operation-timeout",
-                "promote-timeout"), Set.of("instances."));
+                "promote-timeout", "storage-account", "storage-account-key-env", "storage-endpoint"), Set.of("instances."));
         String subscription = settings.required("subscription");
         String resourceGroup = settings.required("resource-group");
         URI base = settings.endpoint().orElse(Arm.PUBLIC_CLOUD);
@@ -97,11 +104,31 @@ public final class AzureProviderType implements ProviderType {
         AzureCdn cdn = new AzureCdn(arm, resourceGroup, settings.option("cdn-profile"),
                 settings.duration("operation-timeout", Duration.ofMinutes(10)));
         AzureDatabase database = instances.isEmpty() ? null : new AzureDatabase(settings.name(), instances);
+        BlobStorageObjectStore objects = blobStorage(settings, context);
         LOG.infof("provider %s: Azure subscription %s, resource group %s%s (Azure DNS, Azure CDN, databases %s)", settings.name(),
                 subscription, resourceGroup, settings.endpoint().map(e -> " at " + e).orElse(""), instances.keySet());
         return new ConfiguredProvider(settings.name(), type(),
-                capabilities(settings.name(), AzureInstances.unfenceable(settings), !instances.isEmpty()),
-                dns, cdn, database, null, null);
+                capabilities(settings.name(), AzureInstances.unfenceable(settings), !instances.isEmpty(), objects != null),
+                dns, cdn, database, objects, objects);
+    }
+
+    /** Blob Storage of the configured storage account, with its Shared Key from the environment; null without an account. */
+    private static BlobStorageObjectStore blobStorage(ProviderSettings settings, ProviderContext context) {
+        Optional<String> account = settings.option("storage-account");
+        if (account.isEmpty()) {
+            if (settings.option("storage-account-key-env").isPresent() || settings.option("storage-endpoint").isPresent()) {
+                throw new IllegalStateException(settings.key("storage-account") + " is required with "
+                        + settings.key("storage-account-key-env") + " or " + settings.key("storage-endpoint"));
+            }
+            return null;
+        }
+        if (!account.get().matches("[a-z0-9]{3,24}")) {
+            throw new IllegalStateException(settings.key("storage-account") + ": \"" + account.get()
+                    + "\" is not a storage account name (3 to 24 lowercase letters and digits)");
+        }
+        String key = context.secret(settings, "storage-account-key-env");
+        String endpoint = settings.option("storage-endpoint").orElse("https://" + account.get() + ".blob.core.windows.net");
+        return new BlobStorageObjectStore(settings.name(), endpoint, account.get(), key);
     }
 
     /** DefaultAzureCredential; a fixed token from the environment only for an emulator, never for Azure itself. */

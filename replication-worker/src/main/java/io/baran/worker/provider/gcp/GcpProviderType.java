@@ -7,7 +7,10 @@ import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.ProviderType;
 import org.jboss.logging.Logger;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -32,7 +35,7 @@ public final class GcpProviderType implements ProviderType {
     /** Google's rule for project ids: 6 to 30 lowercase letters, digits and hyphens, starting with a letter. */
     private static final Pattern PROJECT_ID = Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]");
     private static final Capabilities CAPABILITIES = Capabilities.builder("gcp")
-            .can(DNS_RECORDS, CDN_TTL, CDN_SERVE_STALE, DATABASE_PROMOTE)
+            .can(DNS_RECORDS, CDN_TTL, CDN_SERVE_STALE, DATABASE_PROMOTE, OBJECT_STORE)
             .notYet("record sets with a routing policy (weighted round robin, geolocation, failover) are refused, not flattened",
                     DNS_ROUTING_POLICIES)
             .notYet("backends in USE_ORIGIN_HEADERS cache mode are refused; switching cache modes is not built",
@@ -41,7 +44,6 @@ public final class GcpProviderType implements ProviderType {
                     + "(and in a regional outage the primary is out of reach)", DATABASE_FENCE)
             .cannot("a promoted Cloud SQL replica cannot become a read replica again: create a new replica", DATABASE_DEMOTE)
             .notYet("instances.switchover (Enterprise Plus disaster-recovery replicas) is not built", DATABASE_SWITCHOVER)
-            .notYet("wired by the integrator: Cloud Storage comes with the merged object-store interface", OBJECT_STORE)
             .build();
 
     @Override
@@ -56,7 +58,7 @@ public final class GcpProviderType implements ProviderType {
 
     @Override
     public ConfiguredProvider connect(ProviderSettings settings, ProviderContext context) {
-        settings.onlyKnown(Set.of("project", "promote-timeout", "operation-timeout"), Set.of());
+        settings.onlyKnown(Set.of("project", "promote-timeout", "operation-timeout", "storage-endpoint"), Set.of());
         String project = settings.required("project");
         if (!PROJECT_ID.matcher(project).matches()) {
             throw new IllegalStateException(settings.key("project") + ": \"" + project + "\" is not a Google Cloud project id "
@@ -64,13 +66,30 @@ public final class GcpProviderType implements ProviderType {
         }
         Duration promoteTimeout = settings.duration("promote-timeout", Duration.ofMinutes(30));
         Duration operationTimeout = settings.duration("operation-timeout", Duration.ofMinutes(10));
-        LOG.infof("provider %s: Google Cloud project %s%s (Cloud DNS, Cloud CDN, Cloud SQL)", settings.name(), project,
-                settings.endpoint().map(e -> " at " + e + ", without credentials").orElse(""));
+        // One override serves every Google API unless Cloud Storage has its own (fake-gcs-server beside an API fake).
+        Optional<URI> storageEndpoint = settings.option("storage-endpoint").map(e -> uri(settings, "storage-endpoint", e))
+                .or(settings::endpoint);
+        LOG.infof("provider %s: Google Cloud project %s%s (Cloud DNS, Cloud CDN, Cloud SQL, Cloud Storage%s)", settings.name(), project,
+                settings.endpoint().map(e -> " at " + e + ", without credentials").orElse(""),
+                settings.option("storage-endpoint").map(e -> " at " + e + ", without credentials").orElse(""));
         GcpApi api = new GcpApi(settings.name(), project, settings.endpoint());
+        CloudStorageObjectStore objects = new CloudStorageObjectStore(settings.name(), project, storageEndpoint);
         return new ConfiguredProvider(settings.name(), type(), CAPABILITIES,
                 new CloudDns(api, context.dnsSyncTimeout(), context.heartbeat()),
                 new CloudCdn(api, operationTimeout, context.heartbeat()),
                 new CloudSqlDatabase(api, promoteTimeout, context.heartbeat()),
-                null, api);
+                objects, objects);
+    }
+
+    private static URI uri(ProviderSettings settings, String option, String text) {
+        try {
+            URI uri = new URI(text);
+            if (uri.getScheme() != null && uri.getHost() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalStateException(settings.key(option) + ": \"" + text + "\" is not a URL (e.g. http://127.0.0.1:4443)");
     }
 }

@@ -43,14 +43,25 @@ class AzureProviderTypeTest {
     private static final Optional<URI> FAKE = Optional.of(URI.create("http://127.0.0.1:1"));
 
     @Test
+    void aStorageAccountIsTheObjectStoreWithItsKeyFromTheEnvironment() {
+        assertTrue(refused(Optional.empty(), Map.of("storage-account", "shopdr", "storage-account-key-env", "NOT_SET"))
+                .contains("storage-account-key-env names the environment variable NOT_SET, which is not set"));
+        assertTrue(refused(Optional.empty(), Map.of("storage-account", "Shop_DR", "storage-account-key-env", "X"))
+                .contains("\"Shop_DR\" is not a storage account name"));
+        assertTrue(refused(Optional.empty(), Map.of("storage-endpoint", "http://127.0.0.1:10000/x"))
+                .contains(".storage-account is required with"));
+    }
+
+    @Test
     void aProviderWithoutInstancesHasDnsAndCdnAndSaysWhyNoDatabase() {
         ConfiguredProvider p = connect(Optional.empty(), Map.of());
 
         assertNotNull(p.dns());
         assertNotNull(p.cdn());
         assertNull(p.database());
-        assertNull(p.objects(), "the object store is wired by the integrator");
-        assertEquals(Support.Level.NOT_YET, p.support(Capability.OBJECT_STORE).level());
+        assertNull(p.objects(), "no storage account is configured");
+        assertEquals(Support.Level.CANNOT, p.support(Capability.OBJECT_STORE).level());
+        assertTrue(p.support(Capability.OBJECT_STORE).reason().contains("configures no storage account"));
         assertEquals(Support.Level.CANNOT, p.support(Capability.CDN_SERVE_STALE).level());
         assertTrue(p.support(Capability.DATABASE_PROMOTE).reason().contains("no database instance"));
         for (Capability c : Capability.values()) {

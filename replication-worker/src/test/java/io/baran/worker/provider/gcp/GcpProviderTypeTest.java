@@ -50,27 +50,31 @@ class GcpProviderTypeTest {
     }
 
     @Test
+    void aStorageEndpointThatIsNotAUrlIsRefused() {
+        assertEquals("baran.providers.\"gcp-dr\".storage-endpoint: \"fake-gcs\" is not a URL (e.g. http://127.0.0.1:4443)",
+                startUpError(Map.of("project", "shop-prod", "storage-endpoint", "fake-gcs")));
+    }
+
+    @Test
     void aBadTimeoutIsRefused() {
         assertTrue(startUpError(Map.of("project", "shop-prod", "operation-timeout", "soon"))
                 .startsWith("baran.providers.\"gcp-dr\".operation-timeout: \"soon\" is not a duration"));
     }
 
     @Test
-    void aConnectedProviderHasDnsCdnAndDatabaseAndDeclaresTheRest() {
+    void aConnectedProviderHasDnsCdnDatabaseAndCloudStorageAndDeclaresTheRest() {
         try (Providers providers = connect(Map.of("project", "shop-prod"))) {
             ConfiguredProvider gcp = providers.find("gcp-dr");
             assertEquals("gcp", gcp.type());
             assertNotNull(gcp.dns());
             assertNotNull(gcp.cdn());
             assertNotNull(gcp.database());
-            assertNull(gcp.objects(), "Cloud Storage is wired by the integrator");
-            for (Capability c : List.of(Capability.DNS_RECORDS, Capability.CDN_TTL, Capability.DATABASE_PROMOTE)) {
+            assertEquals("gs", gcp.objects().scheme());
+            for (Capability c : List.of(Capability.DNS_RECORDS, Capability.CDN_TTL, Capability.DATABASE_PROMOTE, Capability.OBJECT_STORE)) {
                 assertEquals(Support.can(), gcp.support(c), c.name());
             }
             assertEquals(Support.Level.CANNOT, gcp.support(Capability.DATABASE_FENCE).level());
             assertEquals(Support.Level.NOT_YET, gcp.support(Capability.DATABASE_SWITCHOVER).level());
-            assertEquals(Support.Level.NOT_YET, gcp.support(Capability.OBJECT_STORE).level());
-            assertTrue(gcp.support(Capability.OBJECT_STORE).reason().contains("wired by the integrator"));
         }
     }
 

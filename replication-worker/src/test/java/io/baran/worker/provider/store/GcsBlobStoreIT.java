@@ -1,17 +1,60 @@
 package io.baran.worker.provider.store;
 
+import com.google.cloud.storage.BucketInfo;
+import io.baran.worker.Heartbeat;
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.ObjectStore;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.gcp.CloudStorageObjectStore;
 import io.baran.worker.replication.Emulators;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
-/** The {@link BlobStoreConformance} suite on GcsBlobStore, against its emulator. */
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@link BlobStoreConformance} suite on Cloud Storage buckets handed out by a {@code gcp} provider, against fake-gcs-server. */
 class GcsBlobStoreIT extends BlobStoreConformance {
+
+    private static Providers providers;
+
+    @BeforeAll
+    static void connect() {
+        providers = Providers.connect(List.of(new ProviderSettings("gcp-objects", "gcp", "us-east-1", Optional.empty(),
+                        Map.of("project", "baran-test", "storage-endpoint", Emulators.gcs().endpoint()))),
+                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
+    }
+
+    @AfterAll
+    static void close() {
+        if (providers != null) {
+            providers.close();
+        }
+    }
+
+    @Override
+    protected ObjectStore provider() {
+        return providers.objects("gcp-objects");
+    }
+
+    @Override
+    protected ControlPlane expectedControlPlane() {
+        return CloudStorageObjectStore.CONTROL_PLANE;
+    }
 
     @Override
     protected BlobStore newStore() {
-        return Emulators.gcs(Emulators.bucket("conf"));
+        String bucket = Emulators.bucket("conf");
+        Emulators.gcsClient().create(BucketInfo.of(bucket));
+        return provider().bucket(bucket);
     }
 
     @Override
     protected BlobStore missingBucket() {
-        return new GcsBlobStore("gcp-test", "no-such-bucket", Emulators.gcsClient());
+        return provider().bucket("no-such-bucket");
     }
 }
