@@ -1,30 +1,18 @@
 package io.baran.worker.provider.aws;
 
-import io.baran.testinfra.MotoServer;
-import io.baran.testinfra.Ports;
-import io.baran.testinfra.WorkDirs;
-import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectState;
 import io.baran.worker.provider.ObjectStoreConformance;
-import io.baran.worker.provider.ProviderContext;
-import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,34 +22,20 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class S3ObjectStoreIT extends ObjectStoreConformance {
 
     private static final String REGION = "eu-west-1";
-    private static MotoServer moto;
+    private static MotoFixture moto;
     private static S3Client direct;
     private static Providers providers;
 
     @BeforeAll
     static void startMoto() {
-        System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "test"));
-        System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test"));
-        moto = MotoServer.start(WorkDirs.create("moto-s3"));
-        direct = S3Client.builder().region(Region.of(REGION)).endpointOverride(URI.create(moto.endpoint())).forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+        moto = MotoFixture.start("moto-s3");
+        direct = moto.client(S3Client.builder().forcePathStyle(true), Region.of(REGION));
         direct.createBucket(b -> b.bucket(BUCKET).createBucketConfiguration(c -> c.locationConstraint(REGION)));
-        providers = Providers.connect(List.of(
-                        new ProviderSettings("aws-objects", "aws", REGION, Optional.of(URI.create(moto.endpoint()))),
-                        new ProviderSettings("aws-unreachable", "aws", REGION,
-                                Optional.of(URI.create("http://127.0.0.1:" + Ports.free())))),
-                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
+        providers = moto.providers(REGION, moto.provider("aws-objects", REGION));
     }
 
     @AfterAll
     static void stopMoto() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (direct != null) {
-            direct.close();
-        }
         if (moto != null) {
             moto.close();
         }
@@ -79,7 +53,7 @@ class S3ObjectStoreIT extends ObjectStoreConformance {
 
     @Override
     protected String unreachableProviderName() {
-        return "aws-unreachable";
+        return MotoFixture.UNREACHABLE;
     }
 
     @Override
