@@ -27,8 +27,8 @@ public final class AwsProviderType implements ProviderType {
 
     private static final Logger LOG = Logger.getLogger(AwsProviderType.class);
     private static final Capabilities CAPABILITIES = Capabilities.builder("aws")
-            .can(DNS_RECORDS, CDN_TTL, DATABASE_PROMOTE, OBJECT_STORE)
-            .notYet("weighted, latency, failover and alias record sets are refused, not flattened", DNS_ROUTING_POLICIES)
+            // Weighted sets only: latency, failover, geo and alias record sets are refused with the reason when a step meets one.
+            .can(DNS_RECORDS, DNS_ROUTING_POLICIES, CDN_TTL, DATABASE_PROMOTE, OBJECT_STORE)
             .notYet("behaviours whose TTLs come from a cache policy are refused; switching policies is not built",
                     CDN_CACHE_POLICY)
             .cannot("CloudFront has no distribution setting for it: it serves stale objects when the origin's "

@@ -8,12 +8,15 @@ import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
+import io.baran.worker.provider.RecordWeights;
+import io.baran.worker.provider.WeightedDns;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
@@ -31,7 +34,7 @@ import java.util.function.Supplier;
  * routing policy (weighted, latency, failover…) are refused rather than flattened. Changes to one zone
  * are serialized in this worker, each held until Route 53 reports it INSYNC.
  */
-public final class Route53Dns implements DnsProvider, AutoCloseable {
+public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Route53Dns.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(250);
@@ -118,34 +121,98 @@ public final class Route53Dns implements DnsProvider, AutoCloseable {
      */
     @Override
     public void replace(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
-        ZONES.run(client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id(), () -> {
+        String what = fqdn + " " + type + " in zone " + zone.name();
+        ZONES.run(zoneKey(zone), () -> {
             RecordState current = observe(zone, fqdn, type);
             if (current.sameAs(desired, type)) {
                 return;
             }
             if (!current.sameAs(expected, type)) {
-                throw Failures.of(FailureTypes.PLAN_UNSAFE, fqdn + " " + type + " in zone " + zone.name() + " of provider " + name
-                        + " is now " + current.describe() + ", not " + expected.describe()
-                        + " as planned: it was changed by someone else since");
+                throw Failures.of(FailureTypes.PLAN_UNSAFE, what + " of provider " + name + " is now " + current.describe()
+                        + ", not " + expected.describe() + " as planned: it was changed by someone else since");
             }
-            if (desired.exists()) {
-                change(ChangeAction.UPSERT, zone, fqdn, type, desired.values(), desired.ttl());
-            } else {
-                change(ChangeAction.DELETE, zone, fqdn, type, current.values(), current.ttl());
-            }
+            RecordState written = desired.exists() ? desired : current;
+            ResourceRecordSet set = ResourceRecordSet.builder().name(fqdn).type(type.name()).ttl(written.ttl())
+                    .resourceRecords(written.values().stream().map(v -> ResourceRecord.builder().value(v).build()).toList())
+                    .build();
+            ChangeAction action = desired.exists() ? ChangeAction.UPSERT : ChangeAction.DELETE;
+            submit(zone, List.of(Change.builder().action(action).resourceRecordSet(set).build()),
+                    action + " " + what + " -> " + written.describe());
         });
     }
 
-    private void change(ChangeAction action, DnsZone zone, String fqdn, RecordType type, List<String> values, long ttl) {
+    /** The key of a zone's lock: the same zone reached through another endpoint (an emulator) is another zone. */
+    private String zoneKey(DnsZone zone) {
+        return client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id();
+    }
+
+    @Override
+    public RecordWeights observeWeights(DnsZone zone, String fqdn, RecordType type) {
+        java.util.Map<String, Long> weights = new java.util.TreeMap<>();
+        for (ResourceRecordSet set : sets(zone, fqdn, type)) {
+            weights.put(set.setIdentifier(), set.weight());
+        }
+        return new RecordWeights(weights);
+    }
+
+    /**
+     * Every record set of the name and type, each checked to be weighted: a simple, latency, failover or geo
+     * set, or an alias, fails (CapabilityMissing) saying which, rather than being changed as if weighted.
+     */
+    private List<ResourceRecordSet> sets(DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        ResourceRecordSet set = ResourceRecordSet.builder().name(fqdn).type(type.name()).ttl(ttl)
-                .resourceRecords(values.stream().map(v -> ResourceRecord.builder().value(v).build()).toList())
-                .build();
+        List<ResourceRecordSet> sets = call("ListResourceRecordSets", what, () -> client.listResourceRecordSets(b -> b
+                .hostedZoneId(zone.id()).startRecordName(fqdn).startRecordType(type.name()).maxItems("300")))
+                .resourceRecordSets().stream()
+                .filter(s -> sameName(s.name(), fqdn) && type.name().equals(s.typeAsString()))
+                .toList();
+        for (ResourceRecordSet set : sets) {
+            String refusal = set.setIdentifier() == null ? "is a simple record set, not a weighted one (dns.switch changes it)"
+                    : set.aliasTarget() != null ? "holds an alias record (set " + set.setIdentifier() + "); alias records are refused, not flattened"
+                    : set.weight() == null ? "uses a routing policy other than weighted (set " + set.setIdentifier() + ": "
+                    + policy(set) + "); only weights can be changed"
+                    : null;
+            if (refusal != null) {
+                throw Failures.of(FailureTypes.CAPABILITY_MISSING, what + " of provider " + name + " " + refusal);
+            }
+        }
+        return sets;
+    }
+
+    private static String policy(ResourceRecordSet set) {
+        return set.failover() != null ? "failover" : set.region() != null ? "latency" : set.geoLocation() != null ? "geolocation"
+                : set.multiValueAnswer() != null ? "multivalue answer" : "another policy";
+    }
+
+    /** One change batch: an UPSERT of each named set whose weight differs, everything else of the set as read. */
+    @Override
+    public void replaceWeights(DnsZone zone, String fqdn, RecordType type, RecordWeights expected, RecordWeights desired) {
+        String what = fqdn + " " + type + " in zone " + zone.name();
+        ZONES.run(zoneKey(zone), () -> {
+            List<ResourceRecordSet> sets = sets(zone, fqdn, type);
+            RecordWeights current = observeWeights(zone, fqdn, type).only(expected.weights().keySet());
+            if (current.equals(desired)) {
+                return;
+            }
+            if (!current.equals(expected)) {
+                throw Failures.of(FailureTypes.PLAN_UNSAFE, what + " of provider " + name + " now weighs " + current.describe()
+                        + ", not " + expected.describe() + " as planned: it was changed by someone else since");
+            }
+            List<Change> changes = sets.stream()
+                    .filter(set -> desired.weights().containsKey(set.setIdentifier())
+                            && !desired.weights().get(set.setIdentifier()).equals(set.weight()))
+                    .map(set -> Change.builder().action(ChangeAction.UPSERT)
+                            .resourceRecordSet(set.toBuilder().weight(desired.weights().get(set.setIdentifier())).build()).build())
+                    .toList();
+            submit(zone, changes, what + " weights " + expected.diff(desired));
+        });
+    }
+
+    /** One change batch, then waits until Route 53's servers serve it. */
+    private void submit(DnsZone zone, List<Change> changes, String what) {
         ChangeInfo info = call("ChangeResourceRecordSets", what, () -> client.changeResourceRecordSets(b -> b
-                .hostedZoneId(zone.id())
-                .changeBatch(batch -> batch.comment("Baran dns.switch")
-                        .changes(c -> c.action(action).resourceRecordSet(set))))).changeInfo();
-        LOG.infof("provider %s: %s %s -> %s (ttl %d), change %s", name, action, what, values, ttl, shortId(info.id()));
+                .hostedZoneId(zone.id()).changeBatch(batch -> batch.comment("Baran").changes(changes)))).changeInfo();
+        LOG.infof("provider %s: %s, change %s", name, what, shortId(info.id()));
         awaitInSync(info, what);
     }
 
