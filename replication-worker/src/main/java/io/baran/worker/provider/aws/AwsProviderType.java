@@ -29,8 +29,9 @@ public final class AwsProviderType implements ProviderType {
     private static final Capabilities CAPABILITIES = Capabilities.builder("aws")
             // Weighted sets only: latency, failover, geo and alias record sets are refused with the reason when a step meets one.
             .can(DNS_RECORDS, DNS_ROUTING_POLICIES, CDN_TTL, DATABASE_PROMOTE, OBJECT_STORE)
-            .notYet("behaviours whose TTLs come from a cache policy are refused; switching policies is not built",
-                    CDN_CACHE_POLICY)
+            .notYet("switching a behaviour to another named cache policy is not built: moto, the emulator the AWS "
+                    + "adapters are tested against, has no cache-policy API (ListCachePolicies, GetCachePolicy), so it could "
+                    + "not be tested; behaviours whose TTLs come from a cache policy are refused", CDN_CACHE_POLICY)
             .cannot("CloudFront has no distribution setting for it: it serves stale objects when the origin's "
                     + "Cache-Control says stale-if-error", CDN_SERVE_STALE)
             .cannot("RDS has no API that makes the source of a read replica refuse writes (and during a regional "
