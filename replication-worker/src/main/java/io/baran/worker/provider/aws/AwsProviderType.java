@@ -37,7 +37,8 @@ public final class AwsProviderType implements ProviderType {
             .cannot("RDS has no API that makes the source of a read replica refuse writes (and during a regional "
                     + "outage its control plane is down with it)", DATABASE_FENCE)
             .cannot("a promoted RDS instance cannot become a read replica again: create a new replica", DATABASE_DEMOTE)
-            .notYet("Aurora global database failover and switchover are not built", DATABASE_SWITCHOVER)
+            .notYet("a planned switchover without data loss (SwitchoverGlobalCluster) is not built; an Aurora global "
+                    + "database's failover is: database.promote-replica naming its secondary cluster", DATABASE_SWITCHOVER)
             .build();
 
     @Override
