@@ -15,6 +15,7 @@ import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
@@ -49,14 +50,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code cdn.extend-ttl} through CloudFront, served by a real moto server. */
 class CloudFrontExtendTtlIT extends CdnExtendTtlConformance {
 
-    private static MotoFixture moto;
+    @RegisterExtension
+    static final MotoFixture moto = MotoFixture.start("moto-cloudfront");
     private static CloudFrontClient direct;
     private static Providers providers;
     private static EtagCheckingProxy proxy;
 
     @BeforeAll
-    static void startMoto() throws IOException {
-        moto = MotoFixture.start("moto-cloudfront");
+    static void connect() throws IOException {
         direct = moto.client(CloudFrontClient.builder(), Region.AWS_GLOBAL);
         proxy = new EtagCheckingProxy(moto.endpoint());
         providers = moto.providers("us-east-1", moto.provider("aws-cdn", "us-east-1"),
@@ -64,12 +65,9 @@ class CloudFrontExtendTtlIT extends CdnExtendTtlConformance {
     }
 
     @AfterAll
-    static void stopMoto() {
+    static void stopProxy() {
         if (proxy != null) {
             proxy.close();
-        }
-        if (moto != null) {
-            moto.close();
         }
     }
 

@@ -9,6 +9,8 @@ import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -35,9 +37,10 @@ import java.util.Optional;
  * What every AWS integration test of the worker sets up: a moto server, clients of it for arranging and
  * checking what the worker does (as a person or another tool would, without Baran's code), and the
  * worker's {@link Providers} connected to it. The worker reads credentials from the SDK's default chain,
- * which moto accepts whatever they are. {@link #close()} closes everything it handed out, then moto.
+ * which moto accepts whatever they are. Held in a {@code @RegisterExtension static} field, it closes
+ * everything it handed out, then moto, after the test class.
  */
-final class MotoFixture implements AutoCloseable {
+final class MotoFixture implements AutoCloseable, AfterAllCallback {
 
     /** The name of a provider whose endpoint accepts no connection: any call to it fails. */
     static final String UNREACHABLE = "aws-unreachable";
@@ -116,6 +119,11 @@ final class MotoFixture implements AutoCloseable {
         Providers providers = Providers.connect(all, ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
         opened.push(providers);
         return providers;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

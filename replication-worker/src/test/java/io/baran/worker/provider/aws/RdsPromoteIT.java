@@ -3,8 +3,8 @@ package io.baran.worker.provider.aws;
 import io.baran.worker.action.PromoteReplicaConformance;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
@@ -19,23 +19,16 @@ import java.util.Map;
 class RdsPromoteIT extends PromoteReplicaConformance {
 
     private static final String REGION = "eu-west-1";
-    private static MotoFixture moto;
+    @RegisterExtension
+    static final MotoFixture moto = MotoFixture.startWithRdsPromotion("moto-rds");
     private static RdsClient direct;
     private static Providers providers;
     private static int made;
 
     @BeforeAll
-    static void startMoto() {
-        moto = MotoFixture.startWithRdsPromotion("moto-rds");
+    static void connect() {
         direct = moto.client(RdsClient.builder(), Region.of(REGION));
         providers = moto.providers(REGION, moto.provider("aws-dr", REGION, Map.of("promote-timeout", "10s")));
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (moto != null) {
-            moto.close();
-        }
     }
 
     @Override

@@ -4,8 +4,8 @@ import io.baran.worker.action.DnsSwitchConformance;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordState;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
@@ -18,25 +18,18 @@ import java.util.UUID;
 /** {@code dns.switch} through Route 53, served by a real moto server. */
 class Route53DnsSwitchIT extends DnsSwitchConformance {
 
-    private static MotoFixture moto;
+    @RegisterExtension
+    static final MotoFixture moto = MotoFixture.start("moto");
     private static Route53Client direct;
     private static String zoneId;
     private static Providers providers;
 
     @BeforeAll
-    static void startMoto() {
-        moto = MotoFixture.start("moto");
+    static void connect() {
         direct = moto.client(Route53Client.builder(), Region.US_EAST_1);
         zoneId = direct.createHostedZone(b -> b.name(ZONE + ".").callerReference(UUID.randomUUID().toString()))
                 .hostedZone().id();
         providers = moto.providers("us-east-1", moto.provider("aws-test", "us-east-1"));
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (moto != null) {
-            moto.close();
-        }
     }
 
     @Override

@@ -6,8 +6,8 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -27,24 +27,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code dns.set-weights} through Route 53 weighted record sets, served by a real moto server. */
 class Route53SetWeightsIT extends DnsSetWeightsConformance {
 
-    private static MotoFixture moto;
+    @RegisterExtension
+    static final MotoFixture moto = MotoFixture.start("moto-weights");
     private static Route53Client direct;
     private static String zoneId;
     private static Providers providers;
 
     @BeforeAll
-    static void startMoto() {
-        moto = MotoFixture.start("moto-weights");
+    static void connect() {
         direct = moto.client(Route53Client.builder(), Region.US_EAST_1);
         zoneId = direct.createHostedZone(b -> b.name(ZONE + ".").callerReference(UUID.randomUUID().toString())).hostedZone().id();
         providers = moto.providers("us-east-1", moto.provider("aws-test", "us-east-1"));
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (moto != null) {
-            moto.close();
-        }
     }
 
     @Override

@@ -8,8 +8,8 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import software.amazon.awssdk.regions.Region;
@@ -44,25 +44,18 @@ class Route53ZoneBatchingIT {
 
     private static final String ZONE = "batch.test";
     private static final int STEPS = 8;
-    private static MotoFixture moto;
+    @RegisterExtension
+    static final MotoFixture moto = MotoFixture.start("moto-batching");
     private static Route53Client direct;
     private static String zoneId;
     private static Providers providers;
 
     @BeforeAll
-    static void startMoto() {
-        moto = MotoFixture.start("moto-batching");
+    static void connect() {
         direct = moto.client(Route53Client.builder(), Region.US_EAST_1);
         String id = direct.createHostedZone(b -> b.name(ZONE + ".").callerReference(UUID.randomUUID().toString())).hostedZone().id();
         zoneId = id.substring(id.lastIndexOf('/') + 1);
         providers = moto.providers("us-east-1", moto.provider("aws-test", "us-east-1"));
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (moto != null) {
-            moto.close();
-        }
     }
 
     @Test

@@ -4,8 +4,8 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectState;
 import io.baran.worker.provider.ObjectStoreConformance;
 import io.baran.worker.provider.Providers;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
@@ -22,23 +22,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class S3ObjectStoreIT extends ObjectStoreConformance {
 
     private static final String REGION = "eu-west-1";
-    private static MotoFixture moto;
+    @RegisterExtension
+    static final MotoFixture moto = MotoFixture.start("moto-s3");
     private static S3Client direct;
     private static Providers providers;
 
     @BeforeAll
-    static void startMoto() {
-        moto = MotoFixture.start("moto-s3");
+    static void connect() {
         direct = moto.client(S3Client.builder().forcePathStyle(true), Region.of(REGION));
         direct.createBucket(b -> b.bucket(BUCKET).createBucketConfiguration(c -> c.locationConstraint(REGION)));
         providers = moto.providers(REGION, moto.provider("aws-objects", REGION));
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (moto != null) {
-            moto.close();
-        }
     }
 
     @Override
