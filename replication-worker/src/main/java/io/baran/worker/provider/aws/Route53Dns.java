@@ -32,9 +32,10 @@ import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
- * DNS through Amazon Route 53. Handles simple record sets only: alias records and record sets with a
- * routing policy (weighted, latency, failover…) are refused rather than flattened. Changes to one zone
- * are serialized in this worker, each held until Route 53 reports it INSYNC.
+ * DNS through Amazon Route 53: simple record sets ({@code dns.switch}) and the weights of weighted sets
+ * ({@code dns.set-weights}); alias records and other routing policies (latency, failover, geo…) are refused
+ * rather than flattened. Changes to one zone go through its {@link ZoneBatcher}: serialized, and those of
+ * parallel steps sent in one change batch, each held until Route 53 reports it INSYNC.
  */
 public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable {
 
@@ -129,9 +130,10 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     }
 
     /**
-     * UPSERT (or DELETE, when the desired record set is absent), after checking under the zone's lock that
-     * the record set is still as expected. Not a conditional change at Route 53 itself: a DELETE + CREATE
-     * batch would be, but moto's journal-based DELETE check makes it unusable against the emulator.
+     * UPSERT (CREATE where the record is absent, DELETE when the desired record set is absent), checked in the
+     * zone's batcher, just before its batch is sent, to be still as expected. Only the CREATE is conditional at
+     * Route 53 itself: a DELETE + CREATE batch would be too, but moto's journal-based DELETE check makes it
+     * unusable against the emulator.
      */
     @Override
     public void replace(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
