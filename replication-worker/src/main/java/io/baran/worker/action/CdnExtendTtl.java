@@ -74,7 +74,7 @@ public class CdnExtendTtl extends ProviderAction {
     /** The TTLs of the distribution a step names, at its provider. */
     private GuardedChange<CacheTtls> distribution(CdnExtendTtlInput in) {
         CdnProvider cdn = cdn(in);
-        return new GuardedChange<>() {
+        return new GuardedChange.OfPlanState<>() {
             @Override
             protected String label() {
                 return "distribution " + in.distribution() + " TTLs";
@@ -83,21 +83,6 @@ public class CdnExtendTtl extends ProviderAction {
             @Override
             protected CacheTtls observe() {
                 return cdn.observe(in.distribution());
-            }
-
-            @Override
-            protected boolean same(CacheTtls a, CacheTtls b) {
-                return a.sameAs(b);
-            }
-
-            @Override
-            protected String describe(CacheTtls state) {
-                return state.describe();
-            }
-
-            @Override
-            protected String change(CacheTtls from, CacheTtls to) {
-                return from.diff(to);
             }
 
             @Override

@@ -99,7 +99,7 @@ public class DnsSetWeights extends ProviderAction {
 
     private GuardedChange<RecordWeights> weights(DnsSetWeightsInput in) {
         WeightedSet set = weightedSet(in);
-        return new GuardedChange<>() {
+        return new GuardedChange.OfPlanState<>() {
             @Override
             protected String label() {
                 return DnsSetWeights.label(in) + " weights";
@@ -108,21 +108,6 @@ public class DnsSetWeights extends ProviderAction {
             @Override
             protected RecordWeights observe() {
                 return set.dns.observeWeights(set.zone, in.recordFqdn(), in.type()).only(in.weights().keySet());
-            }
-
-            @Override
-            protected boolean same(RecordWeights a, RecordWeights b) {
-                return a.equals(b);
-            }
-
-            @Override
-            protected String describe(RecordWeights state) {
-                return state.describe();
-            }
-
-            @Override
-            protected String change(RecordWeights from, RecordWeights to) {
-                return from.diff(to);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package io.baran.worker.action;
 
+import io.baran.worker.provider.PlanState;
 import io.baran.workflow.StepOutcome;
 
 /**
@@ -55,5 +56,24 @@ abstract class GuardedChange<S> {
         }
         replace(from, to);
         return new StepOutcome(step, true, label() + " " + done + change(from, to));
+    }
+
+    /** For a state that compares, describes and diffs itself: summaries show only what differs. */
+    abstract static class OfPlanState<S extends PlanState<S>> extends GuardedChange<S> {
+
+        @Override
+        protected final boolean same(S a, S b) {
+            return a.sameAs(b);
+        }
+
+        @Override
+        protected final String describe(S state) {
+            return state.describe();
+        }
+
+        @Override
+        protected final String change(S from, S to) {
+            return from.diff(to);
+        }
     }
 }

@@ -10,7 +10,7 @@ import java.util.stream.Collectors;
  * The weights of record sets of one weighted set (a name and a type), by set identifier: what a
  * {@code dns.set-weights} plan records as observed and desired, so undo can put them back exactly.
  */
-public record RecordWeights(Map<String, Long> weights) {
+public record RecordWeights(Map<String, Long> weights) implements PlanState<RecordWeights> {
 
     public RecordWeights {
         weights = java.util.Collections.unmodifiableMap(new TreeMap<>(weights));
@@ -21,6 +21,11 @@ public record RecordWeights(Map<String, Long> weights) {
         Map<String, Long> kept = new TreeMap<>(weights);
         kept.keySet().retainAll(setIds);
         return new RecordWeights(kept);
+    }
+
+    @Override
+    public boolean sameAs(RecordWeights other) {
+        return weights.equals(other.weights);
     }
 
     /** e.g. {@code primary 100, standby 0}. */
