@@ -23,6 +23,8 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
 
     public enum Type {
         STRING, INT, BOOL, DURATION, STRING_OR_LIST,
+        /** A mapping of names to whole numbers, each between the field's min and max, e.g. weights by set identifier. */
+        NUMBER_MAP,
         /** The name of a configured provider; checked against the provider list and the action's capability. */
         PROVIDER
     }
@@ -73,6 +75,12 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
         /** A whole number between {@code min} and {@code max}, inclusive. */
         public Builder number(String field, boolean required, long min, long max, String doc) {
             fields.put(field, new Field(field, Type.INT, required, doc, Set.of(), min, max));
+            return this;
+        }
+
+        /** A non-empty mapping of names to whole numbers, each between {@code min} and {@code max}, inclusive. */
+        public Builder numberMap(String field, boolean required, long min, long max, String doc) {
+            fields.put(field, new Field(field, Type.NUMBER_MAP, required, doc, Set.of(), min, max));
             return this;
         }
 

@@ -47,6 +47,7 @@ public abstract class ActionType {
                 case BOOL -> with.bool(field.name());
                 case DURATION -> with.duration(field.name());
                 case STRING_OR_LIST -> with.stringOrList(field.name());
+                case NUMBER_MAP -> with.numberMap(field.name(), field.min(), field.max());
             };
             value.ifPresent(v -> values.put(field.name(), v));
         }

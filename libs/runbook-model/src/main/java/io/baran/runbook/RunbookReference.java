@@ -250,6 +250,7 @@ public final class RunbookReference {
             case BOOL -> "`true` or `false`";
             case DURATION -> "duration";
             case STRING_OR_LIST -> "text, or list of texts";
+            case NUMBER_MAP -> "mapping of names to whole numbers, " + field.min() + " to " + field.max();
             case PROVIDER -> "provider name (`" + spec.capability().id() + "`)";
         };
     }

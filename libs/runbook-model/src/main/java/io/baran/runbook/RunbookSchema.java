@@ -248,6 +248,12 @@ public final class RunbookSchema {
             }
             case BOOL -> orReference(JSON.objectNode().put("type", "boolean"));
             case DURATION -> orReference(ref("duration"));
+            case NUMBER_MAP -> {
+                ObjectNode number = JSON.objectNode().put("type", "integer").put("minimum", field.min()).put("maximum", field.max());
+                ObjectNode map = JSON.objectNode().put("type", "object").put("minProperties", 1);
+                map.set("additionalProperties", number);
+                yield map;
+            }
             case STRING_OR_LIST -> {
                 ArrayNode forms = JSON.arrayNode();
                 forms.add(ref("text"));

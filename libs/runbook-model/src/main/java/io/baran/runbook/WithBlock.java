@@ -4,6 +4,7 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -97,6 +98,28 @@ public final class WithBlock {
                 return (Object) values;
             });
         });
+    }
+
+    /** A non-empty mapping of names to whole numbers, each between {@code min} and {@code max}; in the order written. */
+    public Optional<Map<String, Long>> numberMap(String field, long min, long max) {
+        return read(field, (node, p) -> tree.openMapping(node, p).flatMap(entries -> {
+            Map<String, Long> values = new LinkedHashMap<>();
+            boolean valid = true;
+            for (Map.Entry<String, Node> entry : entries.entrySet()) {
+                String at = p + "." + entry.getKey();
+                Optional<Long> n = tree.integer(entry.getValue(), at);
+                if (n.isPresent() && (n.get() < min || n.get() > max)) {
+                    tree.error(entry.getValue(), at, n.get() + " is out of range (" + min + " to " + max + ")");
+                    n = Optional.empty();
+                }
+                n.ifPresent(v -> values.put(entry.getKey(), v));
+                valid &= n.isPresent();
+            }
+            if (entries.isEmpty()) {
+                tree.error(node, p, "needs at least one entry");
+            }
+            return valid && !entries.isEmpty() ? Optional.of(values) : Optional.empty();
+        }));
     }
 
     private interface Reader<T> {

@@ -25,7 +25,7 @@ import java.util.Map;
  * (where the provider can) the CDN also serves expired objects while the origin fails, for as long as the TTL.
  */
 @Singleton
-public class CdnExtendTtl implements Action {
+public class CdnExtendTtl extends ProviderAction {
 
     public static final String NAME = "cdn.extend-ttl";
     /**
@@ -34,16 +34,9 @@ public class CdnExtendTtl implements Action {
      */
     static final long MAX_SERVE_STALE = 604_800;
 
-    private final Providers providers;
-
     @Inject
     public CdnExtendTtl(Providers providers) {
-        this.providers = providers;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, providers);
     }
 
     @Override
@@ -76,37 +69,41 @@ public class CdnExtendTtl implements Action {
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         CdnExtendTtlInput in = CdnExtendTtlInput.bind(command);
-        PlanCheck.of(NAME, command, plan);
-        CacheTtls observed = CacheTtls.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
-        CacheTtls desired = CacheTtls.fromPlan(plan.desired(), "plan of step " + command.step() + ": desired");
-        CdnProvider cdn = cdn(in);
-        CacheTtls current = cdn.observe(in.distribution());
-        if (current.sameAs(desired)) {
-            return new StepOutcome(command.step(), false, "distribution " + in.distribution() + " TTLs already " + desired.describe());
-        }
-        if (!current.sameAs(observed)) {
-            throw changedByHand(in, current, "the plan observed " + observed.describe() + " and wants " + desired.describe());
-        }
-        cdn.replace(in.distribution(), observed, desired);
-        return new StepOutcome(command.step(), true, "distribution " + in.distribution() + " TTLs " + observed.diff(desired));
+        PlannedStates<CacheTtls> states = PlannedStates.of(NAME, command, plan, CacheTtls::fromPlan);
+        return distribution(in).apply(command.step(), states.observed(), states.desired());
     }
 
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
         CdnExtendTtlInput in = CdnExtendTtlInput.bind(command);
-        PlanCheck.of(NAME, command, plan);
-        CacheTtls observed = CacheTtls.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
-        CacheTtls desired = CacheTtls.fromPlan(plan.desired(), "plan of step " + command.step() + ": desired");
+        PlannedStates<CacheTtls> states = PlannedStates.of(NAME, command, plan, CacheTtls::fromPlan);
+        return distribution(in).undo(command.step(), states.observed(), states.desired());
+    }
+
+    /** The TTLs of the distribution a step names, at its provider. */
+    private GuardedChange<CacheTtls> distribution(CdnExtendTtlInput in) {
         CdnProvider cdn = cdn(in);
-        CacheTtls current = cdn.observe(in.distribution());
-        if (current.sameAs(observed)) {
-            return new StepOutcome(command.step(), false, "distribution " + in.distribution() + " TTLs already " + observed.describe());
-        }
-        if (!current.sameAs(desired)) {
-            throw changedByHand(in, current, "the step set " + desired.describe() + " and would restore " + observed.describe());
-        }
-        cdn.replace(in.distribution(), desired, observed);
-        return new StepOutcome(command.step(), true, "distribution " + in.distribution() + " TTLs restored: " + desired.diff(observed));
+        return new GuardedChange.OfPlanState<>() {
+            @Override
+            protected String label() {
+                return "distribution " + in.distribution() + " TTLs";
+            }
+
+            @Override
+            protected CacheTtls observe() {
+                return cdn.observe(in.distribution());
+            }
+
+            @Override
+            protected void replace(CacheTtls from, CacheTtls to) {
+                cdn.replace(in.distribution(), from, to);
+            }
+
+            @Override
+            protected RuntimeException changedByHand(CacheTtls current, String expected) {
+                return CdnExtendTtl.changedByHand(in, current, expected);
+            }
+        };
     }
 
     private CdnProvider cdn(CdnExtendTtlInput in) {

@@ -18,20 +18,13 @@ import jakarta.inject.Singleton;
  * hand after the plan is never overwritten.
  */
 @Singleton
-public class DnsSwitch implements Action {
+public class DnsSwitch extends ProviderAction {
 
     public static final String NAME = "dns.switch";
 
-    private final Providers providers;
-
     @Inject
     public DnsSwitch(Providers providers) {
-        this.providers = providers;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, providers);
     }
 
     @Override
@@ -42,7 +35,7 @@ public class DnsSwitch implements Action {
         RecordState current = dns.observe(zone, in.recordFqdn(), in.type());
         RecordState desired = RecordState.present(in.values(), in.ttl());
         boolean changes = !current.sameAs(desired, in.type());
-        String summary = record(in) + " " + current.describe() + (changes ? " -> " + desired.describe() : " already as wanted")
+        String summary = label(in) + " " + current.describe() + (changes ? " -> " + desired.describe() : " already as wanted")
                 + dns.controlPlane().note();
         return new StepPlan(command.step(), NAME, changes, summary, dns.controlPlane().addTo(current.toObserved()),
                 desired.toDesired());
@@ -51,69 +44,66 @@ public class DnsSwitch implements Action {
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         DnsSwitchInput in = DnsSwitchInput.bind(command);
-        RecordState observed = observed(command, plan);
-        RecordState desired = desired(command, plan);
-        DnsProvider dns = providers.dns(in.provider());
-        DnsZone zone = dns.zone(in.zoneFqdn());
-        RecordState current = dns.observe(zone, in.recordFqdn(), in.type());
-        if (current.sameAs(desired, in.type())) {
-            return new StepOutcome(command.step(), false, record(in) + " already " + desired.describe());
-        }
-        if (!current.sameAs(observed, in.type())) {
-            throw changedByHand(in, dns, current, "the plan observed " + observed.describe() + " and wants " + desired.describe());
-        }
-        dns.replace(zone, in.recordFqdn(), in.type(), observed, desired);
-        return new StepOutcome(command.step(), true, record(in) + " " + observed.describe() + " -> " + desired.describe());
+        PlannedStates<RecordState> states = PlannedStates.of(NAME, command, plan, DnsSwitch::readState);
+        return record(in).apply(command.step(), states.observed(), states.desired());
     }
 
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
         DnsSwitchInput in = DnsSwitchInput.bind(command);
-        RecordState observed = observed(command, plan);
-        RecordState desired = desired(command, plan);
+        PlannedStates<RecordState> states = PlannedStates.of(NAME, command, plan, DnsSwitch::readState);
+        // Undoing a switch that created the record deletes it: RecordState.absent() is the state it restores.
+        return record(in).undo(command.step(), states.observed(), states.desired());
+    }
+
+    private static RecordState readState(java.util.Map<String, Object> part, String where, boolean desired) {
+        return RecordState.fromPlan(part, desired, where);
+    }
+
+    /** The record set a step switches, looked up at its provider. */
+    private GuardedChange<RecordState> record(DnsSwitchInput in) {
         DnsProvider dns = providers.dns(in.provider());
         DnsZone zone = dns.zone(in.zoneFqdn());
-        RecordState current = dns.observe(zone, in.recordFqdn(), in.type());
-        if (current.sameAs(observed, in.type())) {
-            return new StepOutcome(command.step(), false, record(in) + " already " + observed.describe());
-        }
-        if (!current.sameAs(desired, in.type())) {
-            throw changedByHand(in, dns, current, "the step set " + desired.describe() + " and would restore "
-                    + observed.describe());
-        }
-        dns.replace(zone, in.recordFqdn(), in.type(), current, observed);
-        if (observed.exists()) {
-            return new StepOutcome(command.step(), true, record(in) + " restored: " + current.describe() + " -> "
-                    + observed.describe());
-        }
-        // The switch created the record, so undoing it removed it.
-        return new StepOutcome(command.step(), true, record(in) + " deleted: " + current.describe()
-                + " -> (absent), as before the switch");
-    }
+        return new GuardedChange<>() {
+            @Override
+            protected String label() {
+                return DnsSwitch.label(in);
+            }
 
-    private static RecordState observed(StepCommand command, StepPlan plan) {
-        checkPlan(command, plan);
-        return RecordState.fromPlan(plan.observed(), false, "plan of step " + command.step() + ": observed");
-    }
+            @Override
+            protected RecordState observe() {
+                return dns.observe(zone, in.recordFqdn(), in.type());
+            }
 
-    private static RecordState desired(StepCommand command, StepPlan plan) {
-        return RecordState.fromPlan(plan.desired(), true, "plan of step " + command.step() + ": desired");
-    }
+            @Override
+            protected boolean same(RecordState a, RecordState b) {
+                return a.sameAs(b, in.type());
+            }
 
-    private static void checkPlan(StepCommand command, StepPlan plan) {
-        if (plan == null || !NAME.equals(plan.action())) {
-            throw Failures.of(FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + NAME + "): the plan given is "
-                    + (plan == null ? "missing" : "a plan of action " + plan.action()));
-        }
+            @Override
+            protected String describe(RecordState state) {
+                return state.describe();
+            }
+
+            @Override
+            protected void replace(RecordState from, RecordState to) {
+                dns.replace(zone, in.recordFqdn(), in.type(), from, to);
+            }
+
+            @Override
+            protected RuntimeException changedByHand(RecordState current, String expected) {
+                return DnsSwitch.changedByHand(in, dns, current, expected);
+            }
+        };
     }
 
     private static RuntimeException changedByHand(DnsSwitchInput in, DnsProvider dns, RecordState current, String expected) {
-        return Failures.of(FailureTypes.PLAN_UNSAFE, record(in) + " in zone " + in.zoneFqdn() + " of provider " + dns.name()
+        return Failures.of(FailureTypes.PLAN_UNSAFE, label(in) + " in zone " + in.zoneFqdn() + " of provider " + dns.name()
                 + " is now " + current.describe() + ", but " + expected
                 + ": it was changed by someone else since; Baran will not overwrite it (check it, then plan again)");
     }
 
-    private static String record(DnsSwitchInput in) {
+    private static String label(DnsSwitchInput in) {
         return in.recordFqdn() + " " + in.type();
     }
 }

@@ -3,12 +3,9 @@ package io.baran.worker.action;
 import io.baran.worker.provider.RecordType;
 import io.baran.workflow.StepCommand;
 
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The {@code with:} block of a {@code dns.switch} step, bound and validated.
@@ -22,39 +19,18 @@ public record DnsSwitchInput(String provider, String zoneFqdn, String recordFqdn
 
     static final Set<String> FIELDS = Set.of("provider", "zone", "record", "type", "to", "ttl");
     static final int DEFAULT_TTL = 60;
-    private static final Pattern NAME = Pattern.compile("[a-z0-9_*-]+(\\.[a-z0-9_*-]+)*\\.?");
-    private static final List<String> TYPES = Arrays.stream(RecordType.values()).map(Enum::name).toList();
 
     public static DnsSwitchInput bind(StepCommand command) {
         WithBlock with = new WithBlock(command, FIELDS);
         String provider = with.requiredString("provider");
-        String zone = with.requiredString("zone");
-        String record = with.requiredString("record");
-        String typeName = with.requiredOneOf("type", TYPES);
+        DnsRecordName name = DnsRecordName.bind(with);
         List<String> to = with.requiredStringOrList("to");
         int ttl = with.optionalInt("ttl", DEFAULT_TTL);
 
         if (ttl < 0) {
             with.invalid("ttl", ttl + " is negative");
         }
-        String zoneFqdn = null;
-        if (zone != null) {
-            zoneFqdn = fqdn(zone.toLowerCase(Locale.ROOT));
-            if (!NAME.matcher(zone.toLowerCase(Locale.ROOT)).matches() || zoneFqdn.equals(".")) {
-                with.invalid("zone", "\"" + zone + "\" is not a zone name");
-                zoneFqdn = null;
-            }
-        }
-        String recordFqdn = null;
-        if (record != null && zoneFqdn != null) {
-            recordFqdn = recordFqdn(record.toLowerCase(Locale.ROOT), zoneFqdn);
-            if (!"@".equals(record) && !NAME.matcher(record.toLowerCase(Locale.ROOT)).matches()) {
-                with.invalid("record", "\"" + record + "\" is not a record name");
-            } else if (!recordFqdn.equals(zoneFqdn) && !recordFqdn.endsWith("." + zoneFqdn)) {
-                with.invalid("record", "\"" + record + "\" is not inside zone " + zoneFqdn);
-            }
-        }
-        RecordType type = typeName == null ? null : RecordType.valueOf(typeName);
+        RecordType type = name.type();
         List<String> values = null;
         if (type != null && to != null) {
             if (type == RecordType.CNAME && to.size() > 1) {
@@ -72,22 +48,6 @@ public record DnsSwitchInput(String provider, String zoneFqdn, String recordFqdn
             values = to.stream().map(type::toWire).toList();
         }
         with.throwIfInvalid();
-        return new DnsSwitchInput(provider, zoneFqdn, recordFqdn, type, values, ttl);
-    }
-
-    /** {@code www} is relative to the zone; {@code www.example.com} and {@code www.example.com.} are not; {@code @} is the apex. */
-    private static String recordFqdn(String record, String zoneFqdn) {
-        String zoneName = zoneFqdn.substring(0, zoneFqdn.length() - 1);
-        if (record.equals("@")) {
-            return zoneFqdn;
-        }
-        if (record.endsWith(".") || record.equals(zoneName) || record.endsWith("." + zoneName)) {
-            return fqdn(record);
-        }
-        return record + "." + zoneFqdn;
-    }
-
-    private static String fqdn(String name) {
-        return name.endsWith(".") ? name : name + ".";
+        return new DnsSwitchInput(provider, name.zoneFqdn(), name.recordFqdn(), type, values, ttl);
     }
 }

@@ -30,20 +30,13 @@ import java.util.Map;
  * the fence exactly as the plan observed it.
  */
 @Singleton
-public class PromoteReplica implements Action {
+public class PromoteReplica extends ProviderAction {
 
     public static final String NAME = "database.promote-replica";
 
-    private final Providers providers;
-
     @Inject
     public PromoteReplica(Providers providers) {
-        this.providers = providers;
-    }
-
-    @Override
-    public String name() {
-        return NAME;
+        super(NAME, providers);
     }
 
     @Override
@@ -82,53 +75,48 @@ public class PromoteReplica implements Action {
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
-        PromoteReplicaInput in = PromoteReplicaInput.bind(command);
-        PlanCheck.of(NAME, command, plan);
-        ReplicaState observed = ReplicaState.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
-        boolean canFence = canFence(in);
-        DatabaseProvider db = providers.database(in.provider());
-        ReplicaState current = db.observe(in.instance());
+        Bound s = bind(command, plan);
+        PromoteReplicaInput in = s.in();
+        ReplicaState current = s.current();
         // A provider may forget the primary of a promoted instance (RDS does); while it replicates, it must be the same one.
-        if (!same(current.replica(), observed.replica())
-                || (current.role() == Role.REPLICA && !same(current.primary(), observed.primary()))) {
+        if (!same(current.replica(), s.observed().replica())
+                || (current.role() == Role.REPLICA && !same(current.primary(), s.observed().primary()))) {
             throw Failures.of(FailureTypes.PLAN_UNSAFE, in.instance() + " of provider " + in.provider() + " is now "
-                    + current.describe() + ", not " + observed.describe() + " as planned; plan again");
+                    + current.describe() + ", not " + s.observed().describe() + " as planned; plan again");
         }
-        boolean fenceNow = canFence && current.primaryWrites() != PrimaryWrites.UNREACHABLE && current.primaryWrites() != PrimaryWrites.UNKNOWN;
+        boolean fenceNow = s.canFence() && current.primaryWrites() != PrimaryWrites.UNREACHABLE
+                && current.primaryWrites() != PrimaryWrites.UNKNOWN;
         if (current.role() == Role.PRIMARY && (!fenceNow || current.primaryWrites() == PrimaryWrites.REFUSES)) {
             return new StepOutcome(command.step(), false, in.instance() + " already " + current.describe());
         }
-        if (canFence && in.fenceRequired() && !fenceNow) {
+        if (s.canFence() && in.fenceRequired() && !fenceNow) {
             throw Failures.of(FailureTypes.PLAN_UNSAFE, "refusing to promote " + in.instance() + " of provider " + in.provider()
                     + ": its primary " + (current.primary() == null ? "is not configured" : current.primary() + " is unreachable")
                     + ", so it cannot be fenced, and fence: required forbids two primaries."
                     + " If you know it is down, run the step with fence: best-effort");
         }
         if (fenceNow) {
-            db.fence(in.instance());
+            s.db().fence(in.instance());
         }
-        db.promote(in.instance());
-        ReplicaState after = db.observe(in.instance());
+        s.db().promote(in.instance());
+        ReplicaState after = s.db().observe(in.instance());
         if (after.role() != Role.PRIMARY) {
             throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, in.instance() + " of provider " + in.provider()
                     + " is still a replica after the promotion");
         }
         String fenced = fenceNow ? "; old primary " + current.primary() + " fenced" + (after.primaryWrites() == PrimaryWrites.REFUSES
                 ? " (refuses writes)" : " (" + after.primaryWrites() + ")")
-                : canFence ? "; old primary " + current.primary() + " NOT fenced: unreachable (fence: best-effort)"
+                : s.canFence() ? "; old primary " + current.primary() + " NOT fenced: unreachable (fence: best-effort)"
                 : "; old primary not fenced: the provider cannot";
         return new StepOutcome(command.step(), true, in.instance() + " promoted: " + after.replica() + " is primary" + fenced);
     }
 
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
-        PromoteReplicaInput in = PromoteReplicaInput.bind(command);
-        PlanCheck.of(NAME, command, plan);
-        ReplicaState observed = ReplicaState.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
-        boolean canFence = canFence(in);
-        DatabaseProvider db = providers.database(in.provider());
-        ReplicaState current = db.observe(in.instance());
-        if (current.role() == Role.PRIMARY && observed.role() == Role.REPLICA) {
+        Bound s = bind(command, plan);
+        PromoteReplicaInput in = s.in();
+        ReplicaState current = s.current();
+        if (current.role() == Role.PRIMARY && s.observed().role() == Role.REPLICA) {
             Support demote = providers.find(in.provider()).support(Capability.DATABASE_DEMOTE);
             throw Failures.of(FailureTypes.CAPABILITY_MISSING, "cannot undo the promotion of " + in.instance() + " ("
                     + current.replica() + ") by provider " + in.provider() + ": " + demote.describe()
@@ -136,18 +124,32 @@ public class PromoteReplica implements Action {
                     + current.primary() + " stays fenced" : "") + ". To fail back, rebuild the old primary as a replica of "
                     + current.replica() + ", then promote it");
         }
-        boolean fencedByStep = canFence && observed.primaryWrites() == PrimaryWrites.ACCEPTS
+        boolean fencedByStep = s.canFence() && s.observed().primaryWrites() == PrimaryWrites.ACCEPTS
                 && current.primaryWrites() == PrimaryWrites.REFUSES;
         if (!fencedByStep) {
             return new StepOutcome(command.step(), false, in.instance() + " is " + current.describe() + "; nothing to undo");
         }
-        if (observed.role() == Role.PRIMARY) {
+        if (s.observed().role() == Role.PRIMARY) {
             throw Failures.of(FailureTypes.PLAN_UNSAFE, "will not lift the fence of " + current.primary() + ": " + in.instance()
                     + " is primary too, and the plan observed two primaries taking writes");
         }
-        db.unfence(in.instance(), observed);
+        s.db().unfence(in.instance(), s.observed());
         return new StepOutcome(command.step(), true, in.instance() + " was not promoted; the fence of its primary "
                 + current.primary() + " is lifted, as before the step");
+    }
+
+    /** What apply and undo start from: the step's input, whether to fence, the replica as planned and as it is now. */
+    private record Bound(PromoteReplicaInput in, boolean canFence, DatabaseProvider db, ReplicaState observed,
+                         ReplicaState current) {
+    }
+
+    private Bound bind(StepCommand command, StepPlan plan) {
+        PromoteReplicaInput in = PromoteReplicaInput.bind(command);
+        PlanCheck.of(NAME, command, plan);
+        ReplicaState observed = ReplicaState.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
+        boolean canFence = canFence(in);
+        DatabaseProvider db = providers.database(in.provider());
+        return new Bound(in, canFence, db, observed, db.observe(in.instance()));
     }
 
     /** Whether to fence; refuses (CapabilityMissing) a step that requires fencing on a provider that cannot. */

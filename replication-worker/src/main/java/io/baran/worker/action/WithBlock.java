@@ -74,6 +74,29 @@ public final class WithBlock {
         return null;
     }
 
+    /** A non-empty mapping of names to whole numbers, each between {@code min} and {@code max}; null when it does not bind. */
+    public Map<String, Long> requiredNumberMap(String field, long min, long max) {
+        Object value = with.get(field);
+        if (value == null) {
+            violations.add("with." + field + " is required");
+            return null;
+        }
+        if (!(value instanceof Map<?, ?> map) || map.isEmpty()) {
+            violations.add("with." + field + " must be a non-empty mapping of names to whole numbers, not " + shown(value));
+            return null;
+        }
+        Map<String, Long> numbers = new java.util.TreeMap<>();
+        map.forEach((key, n) -> {
+            boolean whole = n instanceof Integer || n instanceof Long || n instanceof Short;
+            if (!whole || ((Number) n).longValue() < min || ((Number) n).longValue() > max) {
+                violations.add("with." + field + "." + key + " must be a whole number from " + min + " to " + max + ", not " + shown(n));
+            } else {
+                numbers.put(String.valueOf(key), ((Number) n).longValue());
+            }
+        });
+        return numbers.size() == map.size() ? numbers : null;
+    }
+
     public int optionalInt(String field, int fallback) {
         Object value = with.get(field);
         if (value == null) {

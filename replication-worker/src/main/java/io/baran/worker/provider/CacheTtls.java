@@ -6,13 +6,14 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The TTLs of every cache behaviour of one distribution, default behaviour first. */
-public record CacheTtls(List<BehaviourTtls> behaviours) {
+public record CacheTtls(List<BehaviourTtls> behaviours) implements PlanState<CacheTtls> {
 
     public CacheTtls {
         behaviours = List.copyOf(behaviours);
     }
 
     /** Same behaviours with the same TTLs, in the same order. */
+    @Override
     public boolean sameAs(CacheTtls other) {
         if (behaviours.size() != other.behaviours.size()) {
             return false;

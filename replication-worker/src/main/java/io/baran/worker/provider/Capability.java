@@ -7,7 +7,7 @@ package io.baran.worker.provider;
  */
 public enum Capability {
     DNS_RECORDS("dns", "change simple A, AAAA, CNAME and TXT record sets (dns.switch)"),
-    DNS_ROUTING_POLICIES("dns", "change weighted, latency, failover or alias record sets"),
+    DNS_ROUTING_POLICIES("dns", "change the weights of a weighted record set (dns.set-weights)"),
     CDN_TTL("cdn", "raise a CDN's cache TTLs and restore them (cdn.extend-ttl)"),
     CDN_SERVE_STALE("cdn", "make a CDN serve stale content while its origin fails (cdn.extend-ttl serveStale)"),
     CDN_CACHE_POLICY("cdn", "switch the cache policy of a CDN's behaviours"),

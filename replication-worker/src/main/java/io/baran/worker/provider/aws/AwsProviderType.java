@@ -27,16 +27,18 @@ public final class AwsProviderType implements ProviderType {
 
     private static final Logger LOG = Logger.getLogger(AwsProviderType.class);
     private static final Capabilities CAPABILITIES = Capabilities.builder("aws")
-            .can(DNS_RECORDS, CDN_TTL, DATABASE_PROMOTE, OBJECT_STORE)
-            .notYet("weighted, latency, failover and alias record sets are refused, not flattened", DNS_ROUTING_POLICIES)
-            .notYet("behaviours whose TTLs come from a cache policy are refused; switching policies is not built",
-                    CDN_CACHE_POLICY)
+            // Weighted sets only: latency, failover, geo and alias record sets are refused with the reason when a step meets one.
+            .can(DNS_RECORDS, DNS_ROUTING_POLICIES, CDN_TTL, DATABASE_PROMOTE, OBJECT_STORE)
+            .notYet("switching a behaviour to another named cache policy is not built: moto, the emulator the AWS "
+                    + "adapters are tested against, has no cache-policy API (ListCachePolicies, GetCachePolicy), so it could "
+                    + "not be tested; behaviours whose TTLs come from a cache policy are refused", CDN_CACHE_POLICY)
             .cannot("CloudFront has no distribution setting for it: it serves stale objects when the origin's "
                     + "Cache-Control says stale-if-error", CDN_SERVE_STALE)
             .cannot("RDS has no API that makes the source of a read replica refuse writes (and during a regional "
                     + "outage its control plane is down with it)", DATABASE_FENCE)
             .cannot("a promoted RDS instance cannot become a read replica again: create a new replica", DATABASE_DEMOTE)
-            .notYet("Aurora global database failover and switchover are not built", DATABASE_SWITCHOVER)
+            .notYet("a planned switchover without data loss (SwitchoverGlobalCluster) is not built; an Aurora global "
+                    + "database's failover is: database.promote-replica naming its secondary cluster", DATABASE_SWITCHOVER)
             .build();
 
     @Override

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
+import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
 
 import java.time.Duration;
 
@@ -23,8 +24,6 @@ import java.time.Duration;
 public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RdsDatabase.class);
-    private static final Duration FIRST_POLL = Duration.ofMillis(500);
-    private static final Duration MAX_POLL = Duration.ofSeconds(15);
 
     private final String name;
     private final String region;
@@ -32,6 +31,7 @@ public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
     private final Duration promoteTimeout;
     private final Heartbeat heartbeat;
     private final AwsCalls calls;
+    private final AuroraGlobalFailover global;
 
     public RdsDatabase(String name, String region, RdsClient client, Duration promoteTimeout, Heartbeat heartbeat) {
         this.name = name;
@@ -40,6 +40,7 @@ public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
         this.promoteTimeout = promoteTimeout;
         this.heartbeat = heartbeat;
         this.calls = new AwsCalls(name, "RDS");
+        this.global = new AuroraGlobalFailover(name, region, client, calls, promoteTimeout, heartbeat);
     }
 
     /** @param promoteTimeout how long a promotion may take until the instance is available again (RDS reboots it) */
@@ -60,11 +61,15 @@ public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
 
     @Override
     public ReplicaState observe(String instance) {
-        DBInstance db = describe(instance);
+        DBInstance db = describeIfAny(instance);
+        if (db == null) {
+            return global.observe(instance);
+        }
         if (db.dbClusterIdentifier() != null) {
             throw Failures.of(FailureTypes.CAPABILITY_MISSING, "DB instance " + instance + " of provider " + name
-                    + " belongs to Aurora cluster " + db.dbClusterIdentifier()
-                    + ": Aurora replicas are promoted by a cluster or global-database failover, which is not built yet");
+                    + " belongs to Aurora cluster " + db.dbClusterIdentifier() + ": name the cluster instead when it is a "
+                    + "secondary of a global database (the step then fails the global database over to it); failing over "
+                    + "within one Aurora cluster is not built");
         }
         String source = db.readReplicaSourceDBInstanceIdentifier();
         boolean replica = source != null && !source.isBlank();
@@ -84,6 +89,10 @@ public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
 
     @Override
     public void promote(String instance) {
+        if (describeIfAny(instance) == null) {
+            global.promote(instance);
+            return;
+        }
         if (observe(instance).role() == ReplicaState.Role.REPLICA) {
             calls.call("PromoteReadReplica", "DB instance " + instance, () -> client.promoteReadReplica(b -> b.dbInstanceIdentifier(instance)));
             LOG.infof("provider %s: promoting read replica %s in %s", name, instance, region);
@@ -93,40 +102,29 @@ public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
 
     /** RDS answers at once and promotes in the background, rebooting the instance; the step ends when it is done. */
     private void awaitPromoted(String instance) {
-        long deadline = System.nanoTime() + promoteTimeout.toNanos();
-        Duration pause = FIRST_POLL;
-        while (true) {
+        RdsPolling.until(() -> {
             DBInstance db = describe(instance);
             String source = db.readReplicaSourceDBInstanceIdentifier();
             boolean promoted = source == null || source.isBlank();
-            if (promoted && "available".equals(db.dbInstanceStatus())) {
-                return;
+            return promoted && "available".equals(db.dbInstanceStatus()) ? null
+                    : db.dbInstanceStatus() + (promoted ? "" : ", replicating from " + source);
+        }, promoteTimeout, heartbeat, "provider " + name + " (RDS): DB instance " + instance);
+    }
+
+    /** The DB instance, or null when there is none of that name (it may name an Aurora cluster). */
+    private DBInstance describeIfAny(String instance) {
+        return calls.call("DescribeDBInstances", "DB instance " + instance, () -> {
+            try {
+                return client.describeDBInstances(b -> b.dbInstanceIdentifier(instance)).dbInstances().get(0);
+            } catch (DbInstanceNotFoundException e) {
+                return null;
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                // Retryable: a retried apply finds the promotion under way or done and only waits.
-                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + name + " (RDS): DB instance " + instance
-                        + " is still " + db.dbInstanceStatus() + (promoted ? "" : ", replicating from " + source) + " after "
-                        + promoteTimeout.toSeconds() + " s");
-            }
-            heartbeat.beat("waiting for RDS to promote " + instance + " (" + db.dbInstanceStatus() + ")");
-            sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
-            pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
-        }
+        });
     }
 
     private DBInstance describe(String instance) {
         return calls.call("DescribeDBInstances", "DB instance " + instance,
                 () -> client.describeDBInstances(b -> b.dbInstanceIdentifier(instance))).dbInstances().get(0);
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(Math.max(1, d.toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for an RDS promotion", e);
-        }
     }
 
     @Override

@@ -8,12 +8,13 @@ import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
+import io.baran.worker.provider.RecordWeights;
+import io.baran.worker.provider.WeightedDns;
 import io.baran.workflow.FailureTypes;
-import io.temporal.failure.ApplicationFailure;
 import org.jboss.logging.Logger;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
@@ -22,35 +23,52 @@ import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 import java.util.function.Supplier;
 
 /**
- * DNS through Amazon Route 53. Handles simple record sets only: alias records and record sets with a
- * routing policy (weighted, latency, failover…) are refused rather than flattened. Changes to one zone
- * are serialized in this worker, each held until Route 53 reports it INSYNC.
+ * DNS through Amazon Route 53: simple record sets ({@code dns.switch}) and the weights of weighted sets
+ * ({@code dns.set-weights}); alias records and other routing policies (latency, failover, geo…) are refused
+ * rather than flattened. Changes to one zone go through its {@link ZoneBatcher}: serialized, and those of
+ * parallel steps sent in one change batch, each held until Route 53 reports it INSYNC.
  */
-public final class Route53Dns implements DnsProvider, AutoCloseable {
+public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Route53Dns.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(250);
     private static final Duration MAX_POLL = Duration.ofSeconds(1);
     /** Route 53's API is served from us-east-1, whichever region the records point at. */
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("aws/us-east-1", "route53", "Route 53");
-    /** Shared by every Route 53 provider of this worker: two providers may name the same account's zone. */
-    private static final ZoneLocks ZONES = new ZoneLocks();
+    /** How long the first change to a zone waits for the changes of parallel steps, to send them in one batch. */
+    static final Duration BATCH_WINDOW = Duration.ofMillis(50);
+    /**
+     * One batcher per zone, shared by every Route 53 provider of this worker: two providers may name the same
+     * account's zone (they share the SDK's default credentials, so either's client may send the batch).
+     */
+    private static final ConcurrentHashMap<String, ZoneBatcher<Change>> BATCHERS = new ConcurrentHashMap<>();
+    private static final ExecutorService BATCHES = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "route53-change-batches");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private final String name;
     private final Route53Client client;
     private final Duration syncTimeout;
     private final Heartbeat heartbeat;
+    private final AwsCalls calls;
 
     public Route53Dns(String name, Route53Client client, Duration syncTimeout, Heartbeat heartbeat) {
         this.name = name;
         this.client = client;
         this.syncTimeout = syncTimeout;
         this.heartbeat = heartbeat;
+        this.calls = new AwsCalls(name, "Route 53");
     }
 
     /** Builds the client; credentials come from the SDK's default chain (environment, system properties, profile, role). */
@@ -73,7 +91,7 @@ public final class Route53Dns implements DnsProvider, AutoCloseable {
 
     @Override
     public DnsZone zone(String fqdn) {
-        List<HostedZone> matches = call("ListHostedZonesByName", "zone " + fqdn,
+        List<HostedZone> matches = calls.call("ListHostedZonesByName", "zone " + fqdn,
                 () -> client.listHostedZonesByName(b -> b.dnsName(fqdn).maxItems("10"))).hostedZones().stream()
                 .filter(z -> z.name().equalsIgnoreCase(fqdn))
                 .toList();
@@ -91,7 +109,7 @@ public final class Route53Dns implements DnsProvider, AutoCloseable {
     @Override
     public RecordState observe(DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        List<ResourceRecordSet> sets = call("ListResourceRecordSets", what, () -> client.listResourceRecordSets(b -> b
+        List<ResourceRecordSet> sets = calls.call("ListResourceRecordSets", what, () -> client.listResourceRecordSets(b -> b
                 .hostedZoneId(zone.id()).startRecordName(fqdn).startRecordType(type.name()).maxItems("1")))
                 .resourceRecordSets();
         // The listing starts at the name and type asked for; the first set is another record when ours is absent.
@@ -112,72 +130,154 @@ public final class Route53Dns implements DnsProvider, AutoCloseable {
     }
 
     /**
-     * UPSERT (or DELETE, when the desired record set is absent), after checking under the zone's lock that
-     * the record set is still as expected. Not a conditional change at Route 53 itself: a DELETE + CREATE
-     * batch would be, but moto's journal-based DELETE check makes it unusable against the emulator.
+     * UPSERT (CREATE where the record is absent, DELETE when the desired record set is absent), checked in the
+     * zone's batcher, just before its batch is sent, to be still as expected. Only the CREATE is conditional at
+     * Route 53 itself: a DELETE + CREATE batch would be too, but moto's journal-based DELETE check makes it
+     * unusable against the emulator.
      */
     @Override
     public void replace(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
-        ZONES.run(client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id(), () -> {
+        String what = fqdn + " " + type + " in zone " + zone.name();
+        batch(zone, fqdn + " " + type, what, () -> {
             RecordState current = observe(zone, fqdn, type);
             if (current.sameAs(desired, type)) {
-                return;
+                return List.of();
             }
             if (!current.sameAs(expected, type)) {
-                throw Failures.of(FailureTypes.PLAN_UNSAFE, fqdn + " " + type + " in zone " + zone.name() + " of provider " + name
-                        + " is now " + current.describe() + ", not " + expected.describe()
-                        + " as planned: it was changed by someone else since");
+                throw Failures.of(FailureTypes.PLAN_UNSAFE, what + " of provider " + name + " is now " + current.describe()
+                        + ", not " + expected.describe() + " as planned: it was changed by someone else since");
             }
-            if (desired.exists()) {
-                change(ChangeAction.UPSERT, zone, fqdn, type, desired.values(), desired.ttl());
-            } else {
-                change(ChangeAction.DELETE, zone, fqdn, type, current.values(), current.ttl());
-            }
+            RecordState written = desired.exists() ? desired : current;
+            ResourceRecordSet set = ResourceRecordSet.builder().name(fqdn).type(type.name()).ttl(written.ttl())
+                    .resourceRecords(written.values().stream().map(v -> ResourceRecord.builder().value(v).build()).toList())
+                    .build();
+            // CREATE, not UPSERT, where the record is absent: Route 53 refuses it if someone creates the record meanwhile.
+            ChangeAction action = !desired.exists() ? ChangeAction.DELETE : current.exists() ? ChangeAction.UPSERT : ChangeAction.CREATE;
+            return List.of(Change.builder().action(action).resourceRecordSet(set).build());
         });
     }
 
-    private void change(ChangeAction action, DnsZone zone, String fqdn, RecordType type, List<String> values, long ttl) {
+    /** The key of a zone's batcher: the same zone reached through another endpoint (an emulator) is another zone. */
+    private String zoneKey(DnsZone zone) {
+        return client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id();
+    }
+
+    @Override
+    public RecordWeights observeWeights(DnsZone zone, String fqdn, RecordType type) {
+        return weights(sets(zone, fqdn, type));
+    }
+
+    private static RecordWeights weights(List<ResourceRecordSet> sets) {
+        return new RecordWeights(sets.stream().collect(Collectors.toMap(ResourceRecordSet::setIdentifier, ResourceRecordSet::weight)));
+    }
+
+    /**
+     * Every record set of the name and type, each checked to be weighted: a simple, latency, failover or geo
+     * set, or an alias, fails (CapabilityMissing) saying which, rather than being changed as if weighted.
+     */
+    private List<ResourceRecordSet> sets(DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        ResourceRecordSet set = ResourceRecordSet.builder().name(fqdn).type(type.name()).ttl(ttl)
-                .resourceRecords(values.stream().map(v -> ResourceRecord.builder().value(v).build()).toList())
-                .build();
-        ChangeInfo info = call("ChangeResourceRecordSets", what, () -> client.changeResourceRecordSets(b -> b
-                .hostedZoneId(zone.id())
-                .changeBatch(batch -> batch.comment("Baran dns.switch")
-                        .changes(c -> c.action(action).resourceRecordSet(set))))).changeInfo();
-        LOG.infof("provider %s: %s %s -> %s (ttl %d), change %s", name, action, what, values, ttl, shortId(info.id()));
-        awaitInSync(info, what);
+        List<ResourceRecordSet> sets = calls.call("ListResourceRecordSets", what, () -> client.listResourceRecordSets(b -> b
+                .hostedZoneId(zone.id()).startRecordName(fqdn).startRecordType(type.name()).maxItems("300")))
+                .resourceRecordSets().stream()
+                .filter(s -> sameName(s.name(), fqdn) && type.name().equals(s.typeAsString()))
+                .toList();
+        for (ResourceRecordSet set : sets) {
+            String refusal = set.setIdentifier() == null ? "is a simple record set, not a weighted one (dns.switch changes it)"
+                    : set.aliasTarget() != null ? "holds an alias record (set " + set.setIdentifier() + "); alias records are refused, not flattened"
+                    : set.weight() == null ? "uses a routing policy other than weighted (set " + set.setIdentifier() + ": "
+                    + policy(set) + "); only weights can be changed"
+                    : null;
+            if (refusal != null) {
+                throw Failures.of(FailureTypes.CAPABILITY_MISSING, what + " of provider " + name + " " + refusal);
+            }
+        }
+        return sets;
+    }
+
+    private static String policy(ResourceRecordSet set) {
+        return set.failover() != null ? "failover" : set.region() != null ? "latency" : set.geoLocation() != null ? "geolocation"
+                : set.multiValueAnswer() != null ? "multivalue answer" : "another policy";
+    }
+
+    /** One change batch: an UPSERT of each named set whose weight differs, everything else of the set as read. */
+    @Override
+    public void replaceWeights(DnsZone zone, String fqdn, RecordType type, RecordWeights expected, RecordWeights desired) {
+        String what = fqdn + " " + type + " in zone " + zone.name();
+        batch(zone, fqdn + " " + type, what + " weights " + expected.diff(desired), () -> {
+            List<ResourceRecordSet> sets = sets(zone, fqdn, type);
+            RecordWeights current = weights(sets).only(expected.weights().keySet());
+            if (current.equals(desired)) {
+                return List.of();
+            }
+            if (!current.equals(expected)) {
+                throw Failures.of(FailureTypes.PLAN_UNSAFE, what + " of provider " + name + " now weighs " + current.describe()
+                        + ", not " + expected.describe() + " as planned: it was changed by someone else since");
+            }
+            return sets.stream()
+                    .filter(set -> desired.weights().containsKey(set.setIdentifier())
+                            && !desired.weights().get(set.setIdentifier()).equals(set.weight()))
+                    .map(set -> Change.builder().action(ChangeAction.UPSERT)
+                            .resourceRecordSet(set.toBuilder().weight(desired.weights().get(set.setIdentifier())).build()).build())
+                    .toList();
+        });
+    }
+
+    /**
+     * Queues the change with the other changes to the zone and waits for it (heartbeating), for at most three
+     * sync timeouts: batches queued ahead of it each take up to one.
+     */
+    private void batch(DnsZone zone, String recordSet, String what, Supplier<List<Change>> prepare) {
+        ZoneBatcher<Change> batcher = BATCHERS.computeIfAbsent(zoneKey(zone), k -> new ZoneBatcher<>(new ZoneBatcher.Zone<>() {
+            @Override
+            public String submit(List<Change> changes) {
+                String batchWhat = changes.size() + " change(s) to zone " + zone.name();
+                ChangeInfo info = calls.call("ChangeResourceRecordSets", batchWhat, () -> client.changeResourceRecordSets(b -> b
+                        .hostedZoneId(zone.id()).changeBatch(c -> c.comment("Baran").changes(changes)))).changeInfo();
+                LOG.infof("provider %s: %s (%s), change %s", name, batchWhat, describe(changes), shortId(info.id()));
+                return shortId(info.id());
+            }
+
+            @Override
+            public void awaitInSync(String changeId) {
+                Route53Dns.this.awaitInSync(changeId, "zone " + zone.name());
+            }
+        }, BATCH_WINDOW, BATCHES));
+        batcher.run(recordSet.toLowerCase(Locale.ROOT), prepare, heartbeat, what + " (provider " + name + ")",
+                syncTimeout.multipliedBy(3));
+    }
+
+    private static String describe(List<Change> changes) {
+        return String.join("; ", changes.stream().map(c -> c.actionAsString() + " " + c.resourceRecordSet().name() + " "
+                + c.resourceRecordSet().typeAsString() + (c.resourceRecordSet().setIdentifier() == null ? ""
+                : " set " + c.resourceRecordSet().setIdentifier() + " weight " + c.resourceRecordSet().weight())
+                + " " + c.resourceRecordSet().resourceRecords().stream().map(ResourceRecord::value).toList()).toList());
+    }
+
+    /** How many change batches went to the zone from this worker; for tests. */
+    static int batchesSent(String zoneKey) {
+        ZoneBatcher<Change> batcher = BATCHERS.get(zoneKey);
+        return batcher == null ? 0 : batcher.batchesSent();
     }
 
     /** Route 53 answers before its servers serve the change; the step is done only when they do. */
-    private void awaitInSync(ChangeInfo info, String what) {
-        String id = shortId(info.id());
-        ChangeStatus status = info.status();
+    private void awaitInSync(String id, String what) {
         long deadline = System.nanoTime() + syncTimeout.toNanos();
         Duration pause = FIRST_POLL;
-        while (status != ChangeStatus.INSYNC) {
+        while (true) {
+            ChangeStatus status = calls.call("GetChange", "change " + id + " of " + what, () -> client.getChange(b -> b.id(id)))
+                    .changeInfo().status();
+            if (status == ChangeStatus.INSYNC) {
+                return;
+            }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 // Retryable: the change is made, so a retried apply finds the desired state and changes nothing.
                 throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + name + " (Route 53): change " + id + " of "
                         + what + " is still " + status + " after " + syncTimeout.toSeconds() + " s");
             }
-            heartbeat.beat("waiting for Route 53 change " + id + " of " + what + " (" + status + ")");
             sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
             pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
-            status = call("GetChange", "change " + id + " of " + what, () -> client.getChange(b -> b.id(id)))
-                    .changeInfo().status();
-        }
-    }
-
-    private <T> T call(String operation, String resource, Supplier<T> request) {
-        try {
-            return request.get();
-        } catch (SdkException e) {
-            ApplicationFailure failure = AwsFailures.map(e, name, operation, resource);
-            LOG.warn(failure.getOriginalMessage());
-            LOG.debug("Route 53 call failed", e);
-            throw failure;
         }
     }
 

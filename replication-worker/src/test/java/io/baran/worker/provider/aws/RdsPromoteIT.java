@@ -1,27 +1,15 @@
 package io.baran.worker.provider.aws;
 
-import io.baran.testinfra.Ports;
-import io.baran.testinfra.WorkDirs;
-import io.baran.worker.Heartbeat;
 import io.baran.worker.action.PromoteReplicaConformance;
 import io.baran.worker.provider.ControlPlane;
-import io.baran.worker.provider.ProviderContext;
-import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 
-import java.net.URI;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * {@code database.promote-replica} through RDS {@code PromoteReadReplica}, served by moto (with its
@@ -31,38 +19,16 @@ import java.util.Optional;
 class RdsPromoteIT extends PromoteReplicaConformance {
 
     private static final String REGION = "eu-west-1";
-    private static MotoWithRdsPromotion moto;
+    @RegisterExtension
+    static final MotoFixture moto = MotoFixture.startWithRdsPromotion("moto-rds");
     private static RdsClient direct;
     private static Providers providers;
     private static int made;
 
     @BeforeAll
-    static void startMoto() {
-        System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "test"));
-        System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test"));
-        moto = MotoWithRdsPromotion.start(WorkDirs.create("moto-rds"));
-        direct = RdsClient.builder().region(Region.of(REGION)).endpointOverride(URI.create(moto.endpoint()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
-        providers = Providers.connect(List.of(
-                        new ProviderSettings("aws-dr", "aws", REGION, Optional.of(URI.create(moto.endpoint())),
-                                Map.of("promote-timeout", "10s")),
-                        new ProviderSettings("aws-unreachable", "aws", REGION,
-                                Optional.of(URI.create("http://127.0.0.1:" + Ports.free())))),
-                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (direct != null) {
-            direct.close();
-        }
-        if (moto != null) {
-            moto.close();
-        }
+    static void connect() {
+        direct = moto.client(RdsClient.builder(), Region.of(REGION));
+        providers = moto.providers(REGION, moto.provider("aws-dr", REGION, Map.of("promote-timeout", "10s")));
     }
 
     @Override
@@ -77,7 +43,7 @@ class RdsPromoteIT extends PromoteReplicaConformance {
 
     @Override
     protected String unreachableProviderName() {
-        return "aws-unreachable";
+        return MotoFixture.UNREACHABLE;
     }
 
     @Override

@@ -1,72 +1,35 @@
 package io.baran.worker.provider.aws;
 
-import io.baran.testinfra.MotoServer;
-import io.baran.testinfra.Ports;
-import io.baran.testinfra.WorkDirs;
-import io.baran.worker.Heartbeat;
 import io.baran.worker.action.DnsSwitchConformance;
 import io.baran.worker.provider.ControlPlane;
-import io.baran.worker.provider.ProviderContext;
-import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordState;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
-import java.net.URI;
-import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 /** {@code dns.switch} through Route 53, served by a real moto server. */
 class Route53DnsSwitchIT extends DnsSwitchConformance {
 
-    private static MotoServer moto;
+    @RegisterExtension
+    static final MotoFixture moto = MotoFixture.start("moto");
     private static Route53Client direct;
     private static String zoneId;
     private static Providers providers;
 
     @BeforeAll
-    static void startMoto() {
-        // The worker reads credentials from the SDK's default chain; moto accepts any.
-        System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "test"));
-        System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test"));
-        moto = MotoServer.start(WorkDirs.create("moto"));
-        direct = Route53Client.builder()
-                .region(Region.US_EAST_1)
-                .endpointOverride(URI.create(moto.endpoint()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+    static void connect() {
+        direct = moto.client(Route53Client.builder(), Region.US_EAST_1);
         zoneId = direct.createHostedZone(b -> b.name(ZONE + ".").callerReference(UUID.randomUUID().toString()))
                 .hostedZone().id();
-        providers = Providers.connect(List.of(
-                        new ProviderSettings("aws-test", "aws", "us-east-1", Optional.of(URI.create(moto.endpoint()))),
-                        new ProviderSettings("aws-unreachable", "aws", "us-east-1",
-                                Optional.of(URI.create("http://127.0.0.1:" + Ports.free())))),
-                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
-    }
-
-    @AfterAll
-    static void stopMoto() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (direct != null) {
-            direct.close();
-        }
-        if (moto != null) {
-            moto.close();
-        }
+        providers = moto.providers("us-east-1", moto.provider("aws-test", "us-east-1"));
     }
 
     @Override
@@ -86,7 +49,7 @@ class Route53DnsSwitchIT extends DnsSwitchConformance {
 
     @Override
     protected String unreachableProviderName() {
-        return "aws-unreachable";
+        return MotoFixture.UNREACHABLE;
     }
 
     @Override

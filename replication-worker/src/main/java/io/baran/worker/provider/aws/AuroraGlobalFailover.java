@@ -1,0 +1,96 @@
+package io.baran.worker.provider.aws;
+
+import io.baran.worker.Failures;
+import io.baran.worker.Heartbeat;
+import io.baran.worker.provider.ReplicaState;
+import io.baran.workflow.FailureTypes;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.rds.RdsClient;
+import software.amazon.awssdk.services.rds.model.GlobalCluster;
+import software.amazon.awssdk.services.rds.model.GlobalClusterMember;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code database.promote-replica} of an Aurora DB cluster that is a secondary of a global database: fails
+ * the global database over to it ({@code FailoverGlobalCluster} with {@code AllowDataLoss}), the call meant
+ * for an outage of the primary's region, which it does not need to answer. Writes the old primary took and
+ * had not replicated yet are lost (the replication lag, typically under a second); Aurora makes the old
+ * primary a secondary once its region is back. Called in the provider's region, the secondary's.
+ */
+final class AuroraGlobalFailover {
+
+    private static final Logger LOG = Logger.getLogger(AuroraGlobalFailover.class);
+
+    private final String name;
+    private final String region;
+    private final RdsClient client;
+    private final AwsCalls calls;
+    private final Duration timeout;
+    private final Heartbeat heartbeat;
+
+    AuroraGlobalFailover(String name, String region, RdsClient client, AwsCalls calls, Duration timeout, Heartbeat heartbeat) {
+        this.name = name;
+        this.region = region;
+        this.client = client;
+        this.calls = calls;
+        this.timeout = timeout;
+        this.heartbeat = heartbeat;
+    }
+
+    /** The cluster's role in its global database; fails (ProviderRejected) when no global database has it. */
+    ReplicaState observe(String cluster) {
+        Membership m = membership(cluster);
+        GlobalClusterMember writer = m.global.globalClusterMembers().stream().filter(GlobalClusterMember::isWriter)
+                .findFirst().orElse(null);
+        boolean isWriter = m.member.isWriter() && m.global.failoverState() == null;
+        String replica = "Aurora cluster " + cluster + " in " + region + " (global database " + m.global.globalClusterIdentifier() + ")";
+        String primary = writer == null ? null : clusterName(writer.dbClusterArn());
+        return new ReplicaState(isWriter ? ReplicaState.Role.PRIMARY : ReplicaState.Role.REPLICA, replica,
+                isWriter ? null : primary, ReplicaState.PrimaryWrites.UNKNOWN, null);
+    }
+
+    /** Fails the global database over to the cluster, unless it is already its writer; returns once it is. */
+    void promote(String cluster) {
+        Membership m = membership(cluster);
+        if (!m.member.isWriter() && m.global.failoverState() == null) {
+            calls.call("FailoverGlobalCluster", "global database " + m.global.globalClusterIdentifier() + " to " + cluster,
+                    () -> client.failoverGlobalCluster(b -> b.globalClusterIdentifier(m.global.globalClusterIdentifier())
+                            .targetDbClusterIdentifier(m.member.dbClusterArn()).allowDataLoss(true)));
+            LOG.infof("provider %s: failing global database %s over to %s in %s", name, m.global.globalClusterIdentifier(),
+                    cluster, region);
+        }
+        RdsPolling.until(() -> {
+            Membership now = membership(cluster);
+            if (now.member.isWriter() && now.global.failoverState() == null) {
+                return null;
+            }
+            return now.global.failoverState() == null ? "a reader of " + now.global.globalClusterIdentifier()
+                    : now.global.failoverState().statusAsString();
+        }, timeout, heartbeat, "provider " + name + " (RDS): global failover to Aurora cluster " + cluster);
+    }
+
+    private record Membership(GlobalCluster global, GlobalClusterMember member) {
+    }
+
+    private Membership membership(String cluster) {
+        List<GlobalCluster> all = calls.call("DescribeGlobalClusters", "Aurora cluster " + cluster,
+                () -> client.describeGlobalClustersPaginator(b -> b.maxRecords(100)).globalClusters().stream().toList());
+        for (GlobalCluster global : all) {
+            Optional<GlobalClusterMember> member = global.globalClusterMembers().stream()
+                    .filter(mb -> cluster.equals(clusterName(mb.dbClusterArn()))).findFirst();
+            if (member.isPresent()) {
+                return new Membership(global, member.get());
+            }
+        }
+        throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name + " (RDS) in " + region + " has no DB instance "
+                + cluster + ", and no Aurora global database has a cluster of that name");
+    }
+
+    /** {@code arn:aws:rds:eu-west-1:123456789012:cluster:orders-eu} → {@code orders-eu}. */
+    private static String clusterName(String arn) {
+        return arn == null ? null : arn.substring(arn.lastIndexOf(':') + 1);
+    }
+}

@@ -1,0 +1,183 @@
+package io.baran.worker.provider.aws;
+
+import io.baran.worker.action.DnsSetWeights;
+import io.baran.worker.action.DnsSwitch;
+import io.baran.worker.provider.Providers;
+import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepOutcome;
+import io.baran.workflow.StepPlan;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Steps of a parallel group changing one Route 53 zone, run on several threads at once against moto: their
+ * changes go in fewer change batches than steps, each step gets its own outcome, and a step whose record was
+ * changed by hand fails alone.
+ */
+@Timeout(120)
+class Route53ZoneBatchingIT {
+
+    private static final String ZONE = "batch.test";
+    private static final int STEPS = 8;
+    @RegisterExtension
+    static final MotoFixture moto = MotoFixture.start("moto-batching");
+    private static Route53Client direct;
+    private static String zoneId;
+    private static Providers providers;
+
+    @BeforeAll
+    static void connect() {
+        direct = moto.client(Route53Client.builder(), Region.US_EAST_1);
+        String id = direct.createHostedZone(b -> b.name(ZONE + ".").callerReference(UUID.randomUUID().toString())).hostedZone().id();
+        zoneId = id.substring(id.lastIndexOf('/') + 1);
+        providers = moto.providers("us-east-1", moto.provider("aws-test", "us-east-1"));
+    }
+
+    @Test
+    void parallelStepsOnOneZoneAreCoalescedAndEachGetsItsOwnOutcome() throws Exception {
+        DnsSwitch dnsSwitch = new DnsSwitch(providers);
+        List<Callable<StepOutcome>> steps = new ArrayList<>();
+        for (int i = 0; i < STEPS; i++) {
+            String record = "svc" + i;
+            upsert(ResourceRecordSet.builder().name(record + "." + ZONE + ".").type("CNAME").ttl(300L)
+                    .resourceRecords(ResourceRecord.builder().value("primary.example.net.").build()).build());
+            StepCommand command = switchTo(record, "standby" + i + ".example.net");
+            StepPlan plan = dnsSwitch.plan(command);
+            steps.add(() -> dnsSwitch.apply(command, plan));
+        }
+        // One step of the group shifts the weights of a weighted set in the same zone.
+        setWeighted("primary", 100);
+        setWeighted("standby", 0);
+        DnsSetWeights setWeights = new DnsSetWeights(providers);
+        StepCommand shift = new StepCommand("exec-1", "shift", DnsSetWeights.NAME, Map.of("provider", "aws-test", "zone", ZONE,
+                "record", "weighted", "type", "CNAME", "weights", Map.of("primary", 0, "standby", 100)));
+        StepPlan shiftPlan = setWeights.plan(shift);
+        steps.add(() -> setWeights.apply(shift, shiftPlan));
+        int before = Route53Dns.batchesSent(moto.endpoint() + zoneId);
+
+        List<Object> outcomes = runTogether(steps);
+
+        int batches = Route53Dns.batchesSent(moto.endpoint() + zoneId) - before;
+        System.out.printf("%d parallel steps on zone %s went in %d change batch(es)%n", steps.size(), ZONE, batches);
+        assertTrue(batches < steps.size(), batches + " batches for " + steps.size() + " steps: nothing was coalesced");
+        for (int i = 0; i < STEPS; i++) {
+            StepOutcome outcome = assertInstanceOf(StepOutcome.class, outcomes.get(i));
+            assertTrue(outcome.changed(), outcome.summary());
+            assertTrue(outcome.summary().contains("standby" + i + ".example.net."), outcome.summary());
+            assertEquals("standby" + i + ".example.net.", value("svc" + i + "." + ZONE + ".", null));
+        }
+        assertTrue(assertInstanceOf(StepOutcome.class, outcomes.get(STEPS)).changed());
+        assertEquals(100L, weight("standby"));
+        assertEquals(0L, weight("primary"));
+    }
+
+    @Test
+    void aStepWhoseRecordWasChangedByHandFailsAloneWhileTheOthersGoAhead() throws Exception {
+        DnsSwitch dnsSwitch = new DnsSwitch(providers);
+        List<Callable<StepOutcome>> steps = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String record = "mixed" + i;
+            upsert(ResourceRecordSet.builder().name(record + "." + ZONE + ".").type("CNAME").ttl(300L)
+                    .resourceRecords(ResourceRecord.builder().value("primary.example.net.").build()).build());
+            StepCommand command = switchTo(record, "standby.example.net");
+            StepPlan plan = dnsSwitch.plan(command);
+            steps.add(() -> dnsSwitch.apply(command, plan));
+        }
+        upsert(ResourceRecordSet.builder().name("mixed2." + ZONE + ".").type("CNAME").ttl(30L)
+                .resourceRecords(ResourceRecord.builder().value("by-hand.example.net.").build()).build());
+
+        List<Object> outcomes = runTogether(steps);
+
+        for (int i : new int[]{0, 1, 3}) {
+            assertTrue(assertInstanceOf(StepOutcome.class, outcomes.get(i)).changed());
+            assertEquals("standby.example.net.", value("mixed" + i + "." + ZONE + ".", null));
+        }
+        ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, outcomes.get(2));
+        assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
+        assertEquals("by-hand.example.net.", value("mixed2." + ZONE + ".", null), "never overwritten");
+    }
+
+    /** Starts every step at the same moment, each on its own thread; returns each outcome or the failure it threw. */
+    private static List<Object> runTogether(List<Callable<StepOutcome>> steps) throws InterruptedException {
+        ExecutorService threads = Executors.newFixedThreadPool(steps.size());
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<StepOutcome>> running = new ArrayList<>();
+            for (Callable<StepOutcome> step : steps) {
+                running.add(threads.submit(() -> {
+                    start.await();
+                    return step.call();
+                }));
+            }
+            start.countDown();
+            List<Object> outcomes = new ArrayList<>();
+            for (Future<StepOutcome> each : running) {
+                try {
+                    outcomes.add(each.get(60, TimeUnit.SECONDS));
+                } catch (ExecutionException e) {
+                    outcomes.add(e.getCause());
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("a step did not end within 60 s", e);
+                }
+            }
+            return outcomes;
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static StepCommand switchTo(String record, String to) {
+        return new StepCommand("exec-1", "move-" + record, DnsSwitch.NAME, Map.of("provider", "aws-test", "zone", ZONE,
+                "record", record, "type", "CNAME", "to", to, "ttl", 60));
+    }
+
+    private static void setWeighted(String setId, long weight) {
+        upsert(ResourceRecordSet.builder().name("weighted." + ZONE + ".").type("CNAME").ttl(60L).setIdentifier(setId).weight(weight)
+                .resourceRecords(ResourceRecord.builder().value(setId + ".example.net.").build()).build());
+    }
+
+    private static void upsert(ResourceRecordSet set) {
+        direct.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(batch -> batch.changes(c -> c
+                .action(ChangeAction.UPSERT).resourceRecordSet(set))));
+    }
+
+    private static ResourceRecordSet find(String fqdn, String setId) {
+        return direct.listResourceRecordSets(b -> b.hostedZoneId(zoneId)).resourceRecordSets().stream()
+                .filter(s -> s.name().equalsIgnoreCase(fqdn) && s.typeAsString().equals("CNAME")
+                        && java.util.Objects.equals(s.setIdentifier(), setId))
+                .findFirst().orElseThrow();
+    }
+
+    private static String value(String fqdn, String setId) {
+        return find(fqdn, setId).resourceRecords().get(0).value();
+    }
+
+    private static long weight(String setId) {
+        return find("weighted." + ZONE + ".", setId).weight();
+    }
+}

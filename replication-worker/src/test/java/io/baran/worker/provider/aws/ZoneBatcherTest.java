@@ -1,0 +1,201 @@
+package io.baran.worker.provider.aws;
+
+import io.baran.worker.Failures;
+import io.baran.worker.Heartbeat;
+import io.baran.workflow.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The batcher against a zone that records every batch, refuses any batch holding a change named "bad" as a
+ * whole (as Route 53 does for one conflicting change), and keeps its first batch in flight until the test
+ * releases it. No time window: what goes together is decided by what is queued while a batch is in flight.
+ */
+@Timeout(30)
+class ZoneBatcherTest {
+
+    private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    private final FakeZone zone = new FakeZone();
+    private final ZoneBatcher<String> batcher = new ZoneBatcher<>(zone, Duration.ZERO, executor);
+
+    @AfterEach
+    void stop() {
+        zone.firstInSync.countDown();
+        executor.shutdownNow();
+    }
+
+    @Test
+    void requestsArrivingWhileABatchIsInFlightGoTogetherInTheNextOne() throws Exception {
+        CompletableFuture<Boolean> a = firstInFlight();
+
+        List<CompletableFuture<Boolean>> parallel = List.of(change("b"), change("c"), change("d"));
+        await(() -> batcher.queued() == 3);
+        zone.firstInSync.countDown();
+
+        assertTrue(a.get(10, TimeUnit.SECONDS));
+        for (CompletableFuture<Boolean> each : parallel) {
+            assertTrue(each.get(10, TimeUnit.SECONDS), "each caller gets its own result");
+        }
+        assertEquals(List.of(List.of("a"), List.of("b", "c", "d")), zone.batches);
+        assertEquals(2, batcher.batchesSent());
+    }
+
+    @Test
+    void aRequestWhosePreconditionFailsFailsAloneAndTheOthersGoAhead() throws Exception {
+        firstInFlight();
+        CompletableFuture<Boolean> b = change("b");
+        CompletableFuture<Boolean> changedByHand = batcher.submit("x", () -> {
+            throw Failures.of(FailureTypes.PLAN_UNSAFE, "x was changed by someone else since");
+        });
+        CompletableFuture<Boolean> d = change("d");
+        await(() -> batcher.queued() == 3);
+        zone.firstInSync.countDown();
+
+        assertTrue(b.get(10, TimeUnit.SECONDS));
+        assertTrue(d.get(10, TimeUnit.SECONDS));
+        assertEquals(FailureTypes.PLAN_UNSAFE, failure(changedByHand).getType());
+        assertEquals(List.of(List.of("a"), List.of("b", "d")), zone.batches);
+    }
+
+    @Test
+    void aBatchRefusedAsAWholeIsSentAgainOneRequestAtATimeSoOnlyTheConflictFails() throws Exception {
+        firstInFlight();
+        CompletableFuture<Boolean> b = change("b");
+        CompletableFuture<Boolean> bad = change("bad");
+        CompletableFuture<Boolean> d = change("d");
+        await(() -> batcher.queued() == 3);
+        zone.firstInSync.countDown();
+
+        assertTrue(b.get(10, TimeUnit.SECONDS));
+        assertTrue(d.get(10, TimeUnit.SECONDS));
+        ApplicationFailure refused = failure(bad);
+        assertEquals(FailureTypes.PROVIDER_REJECTED, refused.getType());
+        assertTrue(refused.getOriginalMessage().contains("bad already exists"), refused.getOriginalMessage());
+        assertEquals(List.of(List.of("a"), List.of("b", "bad", "d"), List.of("b"), List.of("bad"), List.of("d")), zone.batches);
+    }
+
+    @Test
+    void twoRequestsForOneRecordSetNeverShareABatch() throws Exception {
+        firstInFlight();
+        CompletableFuture<Boolean> first = batcher.submit("www", () -> List.of("www -> standby"));
+        CompletableFuture<Boolean> second = batcher.submit("www", () -> List.of("www -> primary"));
+        CompletableFuture<Boolean> other = change("api");
+        await(() -> batcher.queued() == 3);
+        zone.firstInSync.countDown();
+
+        assertTrue(first.get(10, TimeUnit.SECONDS));
+        assertTrue(second.get(10, TimeUnit.SECONDS));
+        assertTrue(other.get(10, TimeUnit.SECONDS));
+        assertEquals(List.of(List.of("a"), List.of("www -> standby", "api"), List.of("www -> primary")), zone.batches);
+    }
+
+    @Test
+    void aRequestWithNothingToChangeSendsNoBatch() throws Exception {
+        assertFalse(batcher.submit("www", List::of).get(10, TimeUnit.SECONDS));
+
+        assertEquals(0, batcher.batchesSent());
+    }
+
+    @Test
+    void aCallerThatGivesUpWithdrawsItsRequestBeforeItIsSent() throws Exception {
+        CompletableFuture<Boolean> a = firstInFlight();
+        List<String> beats = new CopyOnWriteArrayList<>();
+
+        ApplicationFailure gaveUp = assertThrows(ApplicationFailure.class, () -> batcher.run("late", () -> {
+            throw new AssertionError("a withdrawn request is never prepared");
+        }, beats::add, "late change", Duration.ofMillis(1500)));
+
+        assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, gaveUp.getType());
+        assertFalse(beats.isEmpty(), "the caller heartbeats while it waits");
+        zone.firstInSync.countDown();
+        assertTrue(a.get(10, TimeUnit.SECONDS));
+        await(() -> batcher.queued() == 0);
+        assertEquals(List.of(List.of("a")), zone.batches);
+    }
+
+    @Test
+    void aBatchNotServedInTimeFailsEveryRequestInItRetryably() {
+        zone.neverInSync = true;
+
+        ApplicationFailure failure = assertThrows(ApplicationFailure.class,
+                () -> batcher.run("a", () -> List.of("a"), Heartbeat.NONE, "change a", Duration.ofSeconds(10)));
+
+        assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
+        assertTrue(failure.getOriginalMessage().contains("still PENDING"), failure.getOriginalMessage());
+    }
+
+    private CompletableFuture<Boolean> firstInFlight() {
+        CompletableFuture<Boolean> a = change("a");
+        await(() -> zone.batches.size() == 1);
+        return a;
+    }
+
+    private CompletableFuture<Boolean> change(String name) {
+        return batcher.submit(name, () -> List.of(name));
+    }
+
+    private static ApplicationFailure failure(CompletableFuture<Boolean> result) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS));
+        return (ApplicationFailure) e.getCause();
+    }
+
+    private static void await(BooleanSupplier condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 10 s");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A zone that records each batch, refuses whole batches holding "bad", and holds its first batch PENDING. */
+    private static final class FakeZone implements ZoneBatcher.Zone<String> {
+        final List<List<String>> batches = new CopyOnWriteArrayList<>();
+        final CountDownLatch firstInSync = new CountDownLatch(1);
+        volatile boolean neverInSync;
+
+        @Override
+        public String submit(List<String> changes) {
+            batches.add(new ArrayList<>(changes));
+            if (changes.stream().anyMatch(Set.of("bad")::contains)) {
+                throw Failures.of(FailureTypes.PROVIDER_REJECTED, "InvalidChangeBatch: bad already exists");
+            }
+            return "C" + batches.size();
+        }
+
+        @Override
+        public void awaitInSync(String changeId) {
+            if (neverInSync) {
+                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "change " + changeId + " is still PENDING");
+            }
+            if (changeId.equals("C1")) {
+                try {
+                    firstInSync.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
