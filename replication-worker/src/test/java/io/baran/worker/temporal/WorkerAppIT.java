@@ -69,7 +69,8 @@ class WorkerAppIT {
                 .body("find { it.name == 'nas' }.capabilities.OBJECT_STORE.level", is("CAN"))
                 .body("find { it.name == 'gcp-dr' }.type", is("gcp"))
                 .body("find { it.name == 'gcp-dr' }.capabilities.CDN_SERVE_STALE.level", is("CAN"))
-                .body("find { it.name == 'gcp-dr' }.capabilities.OBJECT_STORE.level", is("NOT_YET"));
+                .body("find { it.name == 'gcp-dr' }.capabilities.OBJECT_STORE.level", is("CAN"))
+                .body("find { it.name == 'gcp-dr' }.capabilities.DATABASE_FENCE.level", is("CANNOT"));
         String listing = given().get("/api/providers").asString();
         assertTrue(!listing.contains("BARAN_TSIG_APP_TEST") && !listing.contains("bm90LWEtcmVhbC1zZWNyZXQ"),
                 "settings, and so where secrets are kept, are never shown: " + listing);
@@ -78,7 +79,7 @@ class WorkerAppIT {
     @Test
     void theWorkerServesItsActionsToAWorkflowRunningElsewhere() {
         assertTrue(registry.names().containsAll(List.of("cdn.extend-ttl", "database.promote-replica", "dns.switch",
-                "health.check")), String.valueOf(registry.names()));
+                "dns.set-weights", "health.check", "notify", "storage.check-replica")), String.valueOf(registry.names()));
         Readiness.await(Duration.ofSeconds(60));
         WorkflowServiceStubs stubs = TemporalClients.stubs(temporalTarget);
         try (MotoZone zone = new MotoZone(motoEndpoint);
