@@ -2,6 +2,8 @@ package io.baran.detector.probe;
 
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
+import com.azure.storage.blob.BlobServiceClient;
+import com.google.cloud.storage.Storage;
 import io.vertx.core.dns.DnsClientOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -23,10 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Makes the probe for each target, sharing clients between targets: one web client (one per extra CA file), one TCP
- * client, one DNS client per resolver, one S3 client per endpoint and region. Closing it closes them all.
+ * client, one DNS client per resolver, one S3 client per endpoint and region, one Cloud Storage client per endpoint,
+ * one Blob Storage client per account and endpoint. Closing it closes them all.
  */
 public final class Probes implements AutoCloseable {
 
@@ -36,12 +40,21 @@ public final class Probes implements AutoCloseable {
     private final Map<String, io.vertx.core.net.NetClient> tlsClients = new ConcurrentHashMap<>();
     private final Map<String, DnsClient> dnsClients = new ConcurrentHashMap<>();
     private final Map<String, S3Client> s3Clients = new ConcurrentHashMap<>();
+    private final Map<String, Storage> gcsClients = new ConcurrentHashMap<>();
+    private final Map<String, BlobServiceClient> azureClients = new ConcurrentHashMap<>();
+    private final Function<String, String> environment;
     private final io.vertx.core.net.NetClient tcp;
     private volatile ExecutorService canaryThreads;
 
     public Probes(Vertx vertx, String vantage) {
+        this(vertx, vantage, System::getenv);
+    }
+
+    /** @param environment where the variables that {@code account-key-env} names are read */
+    public Probes(Vertx vertx, String vantage, Function<String, String> environment) {
         this.vertx = vertx;
         this.vantage = vantage;
+        this.environment = environment;
         this.tcp = vertx.getDelegate().createNetClient(new NetClientOptions().setConnectTimeout(30_000));
     }
 
@@ -58,6 +71,12 @@ public final class Probes implements AutoCloseable {
                             .setQueryTimeout(30_000).setRecursionDesired(true))), target, vertx.getDelegate());
         } else if (endpoint instanceof ProbeEndpoint.S3 s3) {
             probe = new S3CanaryProbe(s3(s3, target.timeout()), canaryThreads(), target, vantage);
+        } else if (endpoint instanceof ProbeEndpoint.Gcs gcs) {
+            probe = new GcsCanaryProbe(CanaryClients.gcs(gcsClients, gcs, target.timeout()), canaryThreads(), target, vantage);
+        } else if (endpoint instanceof ProbeEndpoint.Azure azure) {
+            BlobServiceClient service = CanaryClients.azure(azureClients, azure, target.timeout(), environment);
+            probe = new AzureCanaryProbe(service.getBlobContainerClient(azure.container()).getBlobClient(azure.blob()),
+                    canaryThreads(), target, vantage);
         } else {
             throw new IllegalArgumentException("no probe for " + endpoint.kind());
         }
@@ -138,6 +157,7 @@ public final class Probes implements AutoCloseable {
         tlsClients.values().forEach(io.vertx.core.net.NetClient::close);
         tcp.close();
         s3Clients.values().forEach(S3Client::close);
+        CanaryClients.close(gcsClients.values());
         if (canaryThreads != null) {
             canaryThreads.shutdownNow();
         }
