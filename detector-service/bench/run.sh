@@ -6,8 +6,8 @@
 #
 # BENCH_JAVA_OPTS adds JVM options to the detector (e.g. a JFR recording).
 # BENCH_NICE=-10 runs both processes at that niceness, to keep other work on a shared machine from skewing the figures.
-# Needs the module built with its test classes (./mvnw -B -q install -pl detector-service -DskipTests is enough)
-# and taskset (util-linux). Leaves no process behind.
+# Builds the module and its test classes in the reactor when they are missing (nothing is installed in ~/.m2), and
+# needs taskset (util-linux). Leaves no process behind.
 set -Eeuo pipefail
 
 TARGETS=${1:-10000}
@@ -23,11 +23,11 @@ ROOT=$(cd "$MODULE/.." && pwd)
 cd "$ROOT"
 
 command -v taskset >/dev/null 2>&1 || { echo "bench: taskset is missing (apt-get install util-linux)" >&2; exit 1; }
-[[ -d $MODULE/target/test-classes/io/baran/detector/bench ]] \
-  || { echo "bench: build first: ./mvnw -B -q install -pl detector-service -DskipTests" >&2; exit 1; }
 CP_FILE=$MODULE/target/bench.classpath
-if [[ ! -s $CP_FILE || $CP_FILE -ot $MODULE/pom.xml ]]; then
-  ./mvnw -B -q -pl detector-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
+if [[ ! -d $MODULE/target/test-classes/io/baran/detector/bench || ! -s $CP_FILE || $CP_FILE -ot $MODULE/pom.xml ]]; then
+  # In the reactor, so the project's own libraries come from this tree's target/classes, not from ~/.m2.
+  ./mvnw -B -q -o -pl detector-service -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$CP_FILE" >/dev/null
 fi
 CP=$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$CP_FILE")
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java

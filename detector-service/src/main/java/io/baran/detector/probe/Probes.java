@@ -34,6 +34,9 @@ import java.util.function.Function;
  */
 public final class Probes implements AutoCloseable {
 
+    /** How long an idle HTTP connection is kept for the next probe. */
+    static final int KEEP_ALIVE_SECONDS = 20;
+
     private final Vertx vertx;
     private final String vantage;
     private final Map<String, WebClient> webClients = new ConcurrentHashMap<>();
@@ -88,8 +91,14 @@ public final class Probes implements AutoCloseable {
             WebClientOptions options = new WebClientOptions()
                     // The status the target itself answers is what counts; a redirect to a login page is not health.
                     .setFollowRedirects(false)
-                    // A fresh connection per probe exercises name resolution and connecting, as a real client would.
-                    .setKeepAlive(false)
+                    // Connections are kept per host and port and reused by every target there: a new connection per
+                    // probe costs both sides a handshake, and at thousands of targets a second the targets' servers spend
+                    // their time accepting. HttpProbe still asks for a fresh connection every few probes, so connecting
+                    // is exercised too.
+                    .setKeepAlive(true)
+                    // Shorter than the idle timeouts of usual servers and load balancers (60 s and more), so the client
+                    // drops an idle connection before the server does and a probe never lands on one the server closed.
+                    .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
                     // Many targets can share one host and port (paths behind one load balancer): queueing their probes
                     // behind five connections would time out probes of healthy targets.
                     .setMaxPoolSize(200)
