@@ -4,10 +4,11 @@
 #
 #   detector-service/bench/run.sh [targets=10000] [kind=http|tcp] [measure seconds=60] [warm-up seconds=15] [interval ms=1000]
 #
-# BENCH_JAVA_OPTS adds JVM options to the detector (e.g. a JFR recording).
+# BENCH_JAVA_OPTS adds JVM options to the detector (e.g. a JFR recording); BENCH_GC chooses its collector
+# (-XX:+UseParallelGC by default).
 # BENCH_NICE=-10 runs both processes at that niceness, to keep other work on a shared machine from skewing the figures.
-# Needs the module built with its test classes (./mvnw -B -q install -pl detector-service -DskipTests is enough)
-# and taskset (util-linux). Leaves no process behind.
+# Builds the module and its test classes in the reactor when they are missing (nothing is installed in ~/.m2), and
+# needs taskset (util-linux). Leaves no process behind.
 set -Eeuo pipefail
 
 TARGETS=${1:-10000}
@@ -23,11 +24,11 @@ ROOT=$(cd "$MODULE/.." && pwd)
 cd "$ROOT"
 
 command -v taskset >/dev/null 2>&1 || { echo "bench: taskset is missing (apt-get install util-linux)" >&2; exit 1; }
-[[ -d $MODULE/target/test-classes/io/baran/detector/bench ]] \
-  || { echo "bench: build first: ./mvnw -B -q install -pl detector-service -DskipTests" >&2; exit 1; }
 CP_FILE=$MODULE/target/bench.classpath
-if [[ ! -s $CP_FILE || $CP_FILE -ot $MODULE/pom.xml ]]; then
-  ./mvnw -B -q -pl detector-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CP_FILE" >/dev/null
+if [[ ! -d $MODULE/target/test-classes/io/baran/detector/bench || ! -s $CP_FILE || $CP_FILE -ot $MODULE/pom.xml ]]; then
+  # In the reactor, so the project's own libraries come from this tree's target/classes, not from ~/.m2.
+  ./mvnw -B -q -o -pl detector-service -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$CP_FILE" >/dev/null
 fi
 CP=$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$CP_FILE")
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
@@ -56,5 +57,5 @@ grep -q ready "$LOGS/targets.log" || { echo "bench: the targets' servers did not
 echo "bench: $TARGETS $KIND targets every ${INTERVAL} ms on $PORTS ports; detector on core 0 (taskset -c 0), targets on core 1"
 echo "bench: machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: niceness ${BENCH_NICE:-0}"
-"${NICE[@]}" taskset -c 0 "$JAVA" -Xmx1g -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} "${QUIET[@]}" -cp "$CP" io.baran.detector.bench.ProbeBench \
+"${NICE[@]}" taskset -c 0 "$JAVA" -Xmx1g ${BENCH_GC:--XX:+UseParallelGC} ${BENCH_JAVA_OPTS:-} "${QUIET[@]}" -cp "$CP" io.baran.detector.bench.ProbeBench \
   "$TARGETS" "$INTERVAL" "$WARMUP" "$MEASURE" "$KIND" "$FIRST_PORT" "$PORTS" 2>"$LOGS/detector.log"

@@ -4,7 +4,7 @@
 # target each, on 127.0.0.1. Kills the primary, then brings it back, and prints every event on baran.health-events
 # with its broker timestamp, so the delays can be read off. Leaves no process behind.
 #
-#   ./mvnw -B -q install -pl detector-service -DskipTests && detector-service/bench/three-vantages.sh
+#   ./mvnw -B -q -pl detector-service -am package -DskipTests && detector-service/bench/three-vantages.sh
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)

@@ -105,6 +105,22 @@ class DetectorApiIT {
 
         given().contentType(ContentType.JSON).body(Map.of("name", "../etc", "url", base() + "/x", "scope", "local/x"))
                 .post("/api/targets").then().statusCode(400).contentType("application/problem+json");
+
+        response = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "blob-canary", "url", "az://canaries/baran/canary.txt", "scope", "azure/westeurope/blob",
+                        "accountKeyEnv", "BARAN_TEST_UNSET_AZURE_KEY"))
+                .post("/api/targets");
+        response.then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of("account", "accountKeyEnv"), response.jsonPath().getList("errors.field"), response.asString());
+        assertTrue(response.jsonPath().getString("errors[1].detail").contains("names BARAN_TEST_UNSET_AZURE_KEY, which is not set"));
+        response = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "gcs-canary", "url", "gs://Bad_Bucket/canary.txt", "scope", "gcp/europe-west1/gcs",
+                        "timeout", "soon"))
+                .post("/api/targets");
+        response.then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of("url", "timeout"), response.jsonPath().getList("errors.field"), response.asString());
+        assertTrue(response.jsonPath().getString("errors[0].detail").contains("is not a Cloud Storage bucket name"));
+        given().get("/api/targets/blob-canary").then().statusCode(404);
     }
 
     @Test

@@ -18,7 +18,12 @@ public final class Targets {
     }
 
     public static TargetDefinition define(String name, TargetSpec spec) {
-        TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, f -> f);
+        return define(name, spec, System::getenv);
+    }
+
+    /** @param environment where the variable {@code accountKeyEnv} names is looked up */
+    public static TargetDefinition define(String name, TargetSpec spec, java.util.function.Function<String, String> environment) {
+        TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, f -> f, environment);
         if (result.definition().isEmpty()) {
             throw new IllegalArgumentException("test target " + name + " is invalid: " + result.problems());
         }

@@ -36,7 +36,7 @@ public class TargetsResource {
 
     private static final Set<String> FIELDS = Set.of("url", "scope", "interval", "timeout", "failureThreshold",
             "successThreshold", "expectStatus", "bodyMatch", "maxLatency", "tlsMinValidity", "caFile", "expect", "endpoint",
-            "region", "write");
+            "region", "write", "account", "accountKeyEnv");
 
     private final Detector detector;
 
@@ -129,7 +129,8 @@ public class TargetsResource {
                 text(body, "timeout", errors), number(body, "failureThreshold", errors), number(body, "successThreshold", errors),
                 numbers(body, "expectStatus", errors), text(body, "bodyMatch", errors), text(body, "maxLatency", errors),
                 text(body, "tlsMinValidity", errors), text(body, "caFile", errors), list(body, "expect", errors),
-                text(body, "endpoint", errors), text(body, "region", errors), bool(body, "write", errors));
+                text(body, "endpoint", errors), text(body, "region", errors), bool(body, "write", errors),
+                text(body, "account", errors), text(body, "accountKeyEnv", errors));
         if (!errors.isEmpty()) {
             throw invalid(errors);
         }

@@ -51,8 +51,10 @@ public interface DetectorConfig {
         /**
          * What is probed: {@code http(s)://host:port/path} (GET; credentials in the user-info part are sent as HTTP
          * basic authentication and never appear in logs, events or the REST API), {@code tcp://host:port} (connect),
-         * {@code dns://resolver:port/name?type=A} (a query to that resolver; type A, AAAA, CNAME or TXT) or
-         * {@code s3://bucket/key} (a canary object read, and written when {@code write} is set, through the S3 API).
+         * {@code dns://resolver:port/name?type=A} (a query to that resolver; type A, AAAA, CNAME or TXT), or a
+         * provider canary, a small object read (and written first when {@code write} is set) through the provider's
+         * own API: {@code s3://bucket/key} (S3), {@code gs://bucket/object} (Cloud Storage) or
+         * {@code az://container/blob} (Blob Storage, with {@code account} and {@code account-key-env}).
          */
         String url();
 
@@ -107,16 +109,26 @@ public interface DetectorConfig {
          */
         Optional<List<String>> expect();
 
-        /** s3: the API endpoint, e.g. {@code http://127.0.0.1:5000} for moto; the provider's own by default. */
+        /**
+         * s3, gs, az: the API endpoint, e.g. {@code http://127.0.0.1:5000} for moto, {@code http://127.0.0.1:4443} for
+         * fake-gcs-server (then no credentials are sent), {@code http://127.0.0.1:10000/devstoreaccount1} for Azurite;
+         * the provider's own by default.
+         */
         Optional<String> endpoint();
 
         /** s3: the region of the bucket. */
         @WithDefault("us-east-1")
         String region();
 
-        /** s3: write the canary object (current time as content) before reading it back, exercising the write path too. */
+        /** s3, gs, az: write the canary object (current time as content) before reading it back, exercising the write path too. */
         @WithDefault("false")
         boolean write();
+
+        /** az: the storage account. */
+        Optional<String> account();
+
+        /** az: the NAME of the environment variable holding the account key (never the key itself). */
+        Optional<String> accountKeyEnv();
     }
 
     /**

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -28,6 +29,8 @@ public final class TargetDefinitions {
 
     /** Segments of letters, digits, '.', '_', '-', separated by '/': {@code aws/us-east-1/s3}, {@code storefront}. */
     public static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
+
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
 
     private static final Pattern ADDRESS = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
@@ -69,13 +72,23 @@ public final class TargetDefinitions {
      * @param fieldName turns a field's configuration name ({@code failure-threshold}) into what the caller calls it
      */
     public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName) {
+        return define(name, spec, origin, fieldName, System::getenv);
+    }
+
+    /**
+     * Checks one target.
+     *
+     * @param environment the process environment, where {@code account-key-env} must name a variable that is set
+     */
+    public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName,
+                                Function<String, String> environment) {
         List<Problem> problems = new ArrayList<>();
         Problems p = (field, message) -> problems.add(new Problem(fieldName.apply(field), message));
 
         ProbeEndpoint endpoint = null;
         try {
             endpoint = ProbeEndpoint.parse(spec.url(), Optional.ofNullable(spec.endpoint()),
-                    spec.region() == null ? "us-east-1" : spec.region());
+                    spec.region() == null ? "us-east-1" : spec.region(), spec.account(), spec.accountKeyEnv());
         } catch (IllegalArgumentException e) {
             p.add("url", e.getMessage());
         }
@@ -137,15 +150,27 @@ public final class TargetDefinitions {
             if (bodyMatch.isPresent() && !(endpoint instanceof ProbeEndpoint.Http)) {
                 p.add("body-match", "applies to http and https targets only");
             }
-            if (!expect.isEmpty() && !(endpoint instanceof ProbeEndpoint.Dns || endpoint instanceof ProbeEndpoint.S3)) {
-                p.add("expect", "applies to dns and s3 targets only");
+            boolean canary = endpoint instanceof ProbeEndpoint.S3 || endpoint instanceof ProbeEndpoint.Gcs
+                    || endpoint instanceof ProbeEndpoint.Azure;
+            if (!expect.isEmpty() && !(endpoint instanceof ProbeEndpoint.Dns || canary)) {
+                p.add("expect", "applies to dns, s3, gs and az targets only");
             }
             if (endpoint instanceof ProbeEndpoint.Dns dns && Set.of("A", "AAAA").contains(dns.type())) {
                 expect.stream().filter(e -> !ADDRESS.matcher(e).matches()).findFirst().ifPresent(e ->
                         p.add("expect", "\"" + e + "\" is not an IP address, which an " + dns.type() + " record holds"));
             }
-            if (Boolean.TRUE.equals(spec.write()) && !(endpoint instanceof ProbeEndpoint.S3)) {
-                p.add("write", "applies to s3 targets only");
+            if (Boolean.TRUE.equals(spec.write()) && !canary) {
+                p.add("write", "applies to s3, gs and az targets only");
+            }
+            if (endpoint instanceof ProbeEndpoint.Azure azure) {
+                checkAzureAccount(azure, environment, p);
+            } else {
+                if (spec.account() != null) {
+                    p.add("account", "applies to az targets only");
+                }
+                if (spec.accountKeyEnv() != null) {
+                    p.add("account-key-env", "applies to az targets only");
+                }
             }
         }
         if (!problems.isEmpty()) {
@@ -156,6 +181,25 @@ public final class TargetDefinitions {
                 Boolean.TRUE.equals(spec.write()), Set.copyOf(expectStatuses));
         return new Result(Optional.of(new TargetDefinition(name, scope, url, interval, timeout, failureThreshold,
                 successThreshold, expectStatus, endpoint, checks, origin)), List.of());
+    }
+
+    /** The account must be named, and its key must be in an environment variable that is set: never in the target itself. */
+    private static void checkAzureAccount(ProbeEndpoint.Azure azure, Function<String, String> environment, Problems p) {
+        if (azure.account() == null || azure.account().isEmpty()) {
+            p.add("account", "is required for an az target (the storage account, e.g. devstoreaccount1 on Azurite)");
+        } else if (!ProbeEndpoint.Azure.ACCOUNT.matcher(azure.account()).matches()) {
+            p.add("account", "\"" + azure.account() + "\" is not a storage account name (3-24 lower-case letters and digits)");
+        }
+        String keyEnv = azure.accountKeyEnv();
+        if (keyEnv == null || keyEnv.isEmpty()) {
+            p.add("account-key-env", "is required for an az target: the name of the environment variable holding the account key");
+        } else if (!ENV_NAME.matcher(keyEnv).matches()) {
+            // Not echoed: someone may have pasted the key itself here.
+            p.add("account-key-env", "is not the name of an environment variable (letters, digits and '_', not starting with a digit);"
+                    + " it names the variable holding the key, never the key itself");
+        } else if (environment.apply(keyEnv) == null || environment.apply(keyEnv).isBlank()) {
+            p.add("account-key-env", "names " + keyEnv + ", which is not set in the detector's environment");
+        }
     }
 
     private interface Problems {

@@ -21,10 +21,20 @@ final class HttpProbe implements Probe {
     /** Bodies larger than this are not searched; health endpoints answer in a few bytes. */
     static final int MAX_BODY = 64 * 1024;
 
+    /** Every this many probes, the connection is closed after the exchange, so the next one connects anew. */
+    static final int FRESH_CONNECTION_EVERY = 30;
+
     private final WebClient client;
+    /** Probes of one target never overlap, so no two threads count at once. */
+    private int probes;
     private final TargetDefinition target;
     private final CertificateCheck certificates;
     private final io.vertx.core.Vertx vertx;
+    /** The URL taken apart once: parsing it again for every probe is work thousands of targets repeat every second. */
+    private final String host;
+    private final int port;
+    private final String requestUri;
+    private final boolean ssl;
 
     HttpProbe(WebClient client, TargetDefinition target) {
         this(client, target, null, null);
@@ -36,6 +46,12 @@ final class HttpProbe implements Probe {
         this.target = target;
         this.certificates = certificates;
         this.vertx = vertx;
+        java.net.URI uri = java.net.URI.create(target.url().toString());
+        this.ssl = "https".equalsIgnoreCase(uri.getScheme());
+        // An IPv6 literal comes bracketed, as a URL writes it; the client wants the address alone.
+        this.host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        this.port = uri.getPort() >= 0 ? uri.getPort() : ssl ? 443 : 80;
+        this.requestUri = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     @Override
@@ -57,15 +73,20 @@ final class HttpProbe implements Probe {
     private Uni<ProbeResult> send() {
         Pattern bodyMatch = target.checks().bodyMatch().orElse(null);
         if (bodyMatch == null) {
-            HttpRequest<Void> request = prepare(client.getAbs(target.url().toString()).as(BodyCodec.none()));
+            HttpRequest<Void> request = prepare(client.get(port, host, requestUri).as(BodyCodec.none()));
             return request.send().map(response -> judge(response.statusCode(), null, null));
         }
-        HttpRequest<String> request = prepare(client.getAbs(target.url().toString()).as(BodyCodec.string()));
+        HttpRequest<String> request = prepare(client.get(port, host, requestUri).as(BodyCodec.string()));
         return request.send().map(response -> judge(response.statusCode(), body(response), bodyMatch));
     }
 
     private <T> HttpRequest<T> prepare(HttpRequest<T> request) {
-        request.timeout(target.timeout().toMillis());
+        request.ssl(ssl).timeout(target.timeout().toMillis());
+        if (++probes % FRESH_CONNECTION_EVERY == 0) {
+            // The connection ends with this exchange, so the next probe connects anew: a server that still answers on
+            // old connections but accepts no new ones is found out within this many probes.
+            request.putHeader("Connection", "close");
+        }
         target.url().credentials().ifPresent(c -> request.basicAuthentication(c.username(), c.password()));
         return request;
     }

@@ -2,6 +2,8 @@ package io.baran.detector.probe;
 
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
+import com.azure.storage.blob.BlobServiceClient;
+import com.google.cloud.storage.Storage;
 import io.vertx.core.dns.DnsClientOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -23,12 +25,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * Makes the probe for each target, sharing clients between targets: one web client (one per extra CA file), one TCP
- * client, one DNS client per resolver, one S3 client per endpoint and region. Closing it closes them all.
+ * client, one DNS client per resolver, one S3 client per endpoint and region, one Cloud Storage client per endpoint,
+ * one Blob Storage client per account and endpoint. Closing it closes them all.
  */
 public final class Probes implements AutoCloseable {
+
+    /** How long an idle HTTP connection is kept for the next probe. */
+    static final int KEEP_ALIVE_SECONDS = 20;
 
     private final Vertx vertx;
     private final String vantage;
@@ -36,12 +43,21 @@ public final class Probes implements AutoCloseable {
     private final Map<String, io.vertx.core.net.NetClient> tlsClients = new ConcurrentHashMap<>();
     private final Map<String, DnsClient> dnsClients = new ConcurrentHashMap<>();
     private final Map<String, S3Client> s3Clients = new ConcurrentHashMap<>();
+    private final Map<String, Storage> gcsClients = new ConcurrentHashMap<>();
+    private final Map<String, BlobServiceClient> azureClients = new ConcurrentHashMap<>();
+    private final Function<String, String> environment;
     private final io.vertx.core.net.NetClient tcp;
     private volatile ExecutorService canaryThreads;
 
     public Probes(Vertx vertx, String vantage) {
+        this(vertx, vantage, System::getenv);
+    }
+
+    /** @param environment where the variables that {@code account-key-env} names are read */
+    public Probes(Vertx vertx, String vantage, Function<String, String> environment) {
         this.vertx = vertx;
         this.vantage = vantage;
+        this.environment = environment;
         this.tcp = vertx.getDelegate().createNetClient(new NetClientOptions().setConnectTimeout(30_000));
     }
 
@@ -58,6 +74,12 @@ public final class Probes implements AutoCloseable {
                             .setQueryTimeout(30_000).setRecursionDesired(true))), target, vertx.getDelegate());
         } else if (endpoint instanceof ProbeEndpoint.S3 s3) {
             probe = new S3CanaryProbe(s3(s3, target.timeout()), canaryThreads(), target, vantage);
+        } else if (endpoint instanceof ProbeEndpoint.Gcs gcs) {
+            probe = new GcsCanaryProbe(CanaryClients.gcs(gcsClients, gcs, target.timeout()), canaryThreads(), target, vantage);
+        } else if (endpoint instanceof ProbeEndpoint.Azure azure) {
+            BlobServiceClient service = CanaryClients.azure(azureClients, azure, target.timeout(), environment);
+            probe = new AzureCanaryProbe(service.getBlobContainerClient(azure.container()).getBlobClient(azure.blob()),
+                    canaryThreads(), target, vantage);
         } else {
             throw new IllegalArgumentException("no probe for " + endpoint.kind());
         }
@@ -69,8 +91,14 @@ public final class Probes implements AutoCloseable {
             WebClientOptions options = new WebClientOptions()
                     // The status the target itself answers is what counts; a redirect to a login page is not health.
                     .setFollowRedirects(false)
-                    // A fresh connection per probe exercises name resolution and connecting, as a real client would.
-                    .setKeepAlive(false)
+                    // Connections are kept per host and port and reused by every target there: a new connection per
+                    // probe costs both sides a handshake, and at thousands of targets a second the targets' servers spend
+                    // their time accepting. HttpProbe still asks for a fresh connection every few probes, so connecting
+                    // is exercised too.
+                    .setKeepAlive(true)
+                    // Shorter than the idle timeouts of usual servers and load balancers (60 s and more), so the client
+                    // drops an idle connection before the server does and a probe never lands on one the server closed.
+                    .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
                     // Many targets can share one host and port (paths behind one load balancer): queueing their probes
                     // behind five connections would time out probes of healthy targets.
                     .setMaxPoolSize(200)
@@ -138,6 +166,7 @@ public final class Probes implements AutoCloseable {
         tlsClients.values().forEach(io.vertx.core.net.NetClient::close);
         tcp.close();
         s3Clients.values().forEach(S3Client::close);
+        CanaryClients.close(gcsClients.values());
         if (canaryThreads != null) {
             canaryThreads.shutdownNow();
         }

@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param url                 what is probed, without user-info
  * @param state               as the scope sees it: DOWN while held down by flap damping
  * @param lastResult          what the last probe saw, null before the first probe
- * @param kind                http, https, tcp, dns or s3
+ * @param kind                http, https, tcp, dns, s3, gs or az
  * @param probedState         from the probes alone, before flap damping
  * @param flapPenalty         the current flap penalty, decaying; the target is held DOWN while {@code damped}
  * @param origin              CONFIG (application properties) or API (added at run time)

@@ -97,6 +97,16 @@ public final class ProbeBench {
         System.out.printf("lag            p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (%d probe starts)%n",
                 millis(sorted, 0.50), millis(sorted, 0.90), millis(sorted, 0.99), n == 0 ? 0 : sorted[n - 1] / 1e6, n);
         System.out.printf("cpu            %.0f%% of one core (process, user + system)%n", 100.0 * cpu / wall);
+        // What a probe costs in CPU does not depend on how much of the core other work leaves the detector, so it says
+        // what a dedicated core could sustain even on a shared machine.
+        long probesDone = passed + failed;
+        if (probesDone > 0) {
+            double micros = cpu / 1e3 / probesDone;
+            System.out.printf("cpu per probe  %.0f us (%,d probes/s would take %.0f%% of one core)%n", micros,
+                    targets * 1000L / intervalMillis, micros * targets * 1000.0 / intervalMillis / 1e4);
+        }
+        long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+        System.out.printf("gc             %d ms in collections over the whole run%n", gcMillis);
         Timer took = metrics.registry().find("baran.probe.duration").tags("kind", kind, "outcome", "passed").timer();
         if (took != null) {
             System.out.printf("probe time     mean %.2f ms, max %.2f ms (passed probes, whole run)%n",

@@ -27,6 +27,28 @@ class ProbeEndpointTest {
         assertEquals(new ProbeEndpoint.Dns("10.0.0.2", 5353, "www.example.com", "CNAME"), parse("DNS://10.0.0.2:5353/www.example.com?type=cname"));
         assertEquals(new ProbeEndpoint.S3("canaries", "baran/canary.txt", Optional.empty(), "us-east-1"), parse("s3://canaries/baran/canary.txt"));
         assertEquals("https", parse("https://example.com/healthz").kind());
+        assertEquals(new ProbeEndpoint.Gcs("canaries", "baran/canary.txt", Optional.empty()), parse("gs://canaries/baran/canary.txt"));
+        assertEquals(new ProbeEndpoint.Gcs("my_bucket.example.com", "c.txt", Optional.empty()), parse("gs://my_bucket.example.com/c.txt"));
+        ProbeEndpoint.Azure azure = (ProbeEndpoint.Azure) ProbeEndpoint.parse("az://canaries/baran/canary.txt", Optional.empty(),
+                "us-east-1", "shopdr", "BARAN_KEY");
+        assertEquals(new ProbeEndpoint.Azure("canaries", "baran/canary.txt", "shopdr", "BARAN_KEY", Optional.empty()), azure);
+        assertEquals("https://shopdr.blob.core.windows.net", azure.serviceEndpoint());
+        assertEquals("az://canaries/baran/canary.txt (account shopdr)", azure.shown());
+    }
+
+    @Test
+    void refusesCanaryUrlsThatNameNoValidBucketOrContainer() {
+        assertTrue(refused("gs://canaries").contains("names no bucket and object (write it like gs://bucket/canary/baran.txt)"));
+        assertTrue(refused("gs://Canaries/k").contains("\"Canaries\" is not a Cloud Storage bucket name"), refused("gs://Canaries/k"));
+        assertTrue(refused("gs://" + "b".repeat(64) + "/k").contains("is not a Cloud Storage bucket name"));
+        assertTrue(refused("az://canaries").contains("names no container and blob"));
+        assertTrue(refused("az://can--aries/k").contains("\"can--aries\" is not a Blob Storage container name"));
+        assertTrue(refused("az://ca/k").contains("is not a Blob Storage container name"));
+        String withKey = refused("az://acct:c2VjcmV0@canaries/k");
+        assertTrue(withKey.contains("the account key comes only from the environment variable"), withKey);
+        assertFalse(withKey.contains("c2VjcmV0"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ProbeEndpoint.parse("gs://canaries/k", Optional.of("ftp://x"), "us-east-1"))
+                .getMessage().contains("endpoint \"ftp://x\" is not an http or https URL without credentials"));
     }
 
     @Test

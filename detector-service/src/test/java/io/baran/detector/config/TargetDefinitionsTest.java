@@ -113,4 +113,40 @@ class TargetDefinitionsTest {
                 .build();
         return config.getConfigMapping(DetectorConfig.class);
     }
+
+    private static List<TargetDefinitions.Problem> problems(TargetSpec spec, Map<String, String> environment) {
+        return TargetDefinitions.define("canary", spec, TargetDefinition.Origin.API, f -> f, environment::get).problems();
+    }
+
+    private static TargetSpec azure(String account, String keyEnv) {
+        return new TargetSpec("az://canaries/baran/canary.txt", "azure/westeurope/blob", null, null, null, null, null, null, null,
+                null, null, null, "http://127.0.0.1:10000/devstoreaccount1", null, true, account, keyEnv);
+    }
+
+    @Test
+    void aBlobStorageCanaryNeedsAnAccountAndAKeyFromASetEnvironmentVariable() {
+        Map<String, String> env = Map.of("BARAN_AZ_KEY", "a2V5");
+        assertEquals(List.of(), problems(azure("devstoreaccount1", "BARAN_AZ_KEY"), env));
+        assertEquals(List.of(
+                new TargetDefinitions.Problem("account", "is required for an az target (the storage account, e.g. devstoreaccount1 on Azurite)"),
+                new TargetDefinitions.Problem("account-key-env", "is required for an az target: the name of the environment variable holding the account key")),
+                problems(azure(null, null), env));
+        assertEquals(List.of(new TargetDefinitions.Problem("account", "\"Shop-DR\" is not a storage account name (3-24 lower-case letters and digits)"),
+                new TargetDefinitions.Problem("account-key-env", "names BARAN_UNSET_KEY, which is not set in the detector's environment")),
+                problems(azure("Shop-DR", "BARAN_UNSET_KEY"), env));
+        List<TargetDefinitions.Problem> pasted = problems(azure("shopdr", "Eby8vdM02xNOcqFl+qUw=="), env);
+        assertEquals("account-key-env", pasted.get(0).field());
+        assertFalse(pasted.get(0).message().contains("Eby8"), "a pasted key is not repeated: " + pasted);
+    }
+
+    @Test
+    void accountSettingsApplyToBlobStorageCanariesOnly() {
+        TargetSpec gcs = new TargetSpec("gs://canaries/k", "gcp/europe-west1/gcs", null, null, null, null, null, null, null, null,
+                null, List.of("alive"), null, null, true, "acct", "KEY");
+        assertEquals(List.of(new TargetDefinitions.Problem("account", "applies to az targets only"),
+                new TargetDefinitions.Problem("account-key-env", "applies to az targets only")), problems(gcs, Map.of()));
+        TargetSpec http = new TargetSpec("http://127.0.0.1/x", "local/web", null, null, null, null, null, null, null, null,
+                null, null, null, null, true);
+        assertEquals(List.of(new TargetDefinitions.Problem("write", "applies to s3, gs and az targets only")), problems(http, Map.of()));
+    }
 }

@@ -34,6 +34,7 @@ class HttpProbeTest {
     private final WebClient client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setKeepAlive(false));
     private final AtomicReference<String> authorization = new AtomicReference<>();
     private final CountDownLatch release = new CountDownLatch(1);
+    private final java.util.List<Integer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService serverThreads = Executors.newFixedThreadPool(4);
     private HttpServer server;
     private int port;
@@ -45,6 +46,11 @@ class HttpProbeTest {
         server.setExecutor(serverThreads);
         server.createContext("/ok", exchange -> {
             authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        server.createContext("/peer", exchange -> {
+            peers.add(exchange.getRemoteAddress().getPort());
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -132,5 +138,24 @@ class HttpProbeTest {
         TargetDefinition target = new TargetDefinition("t", "local/test", ProbeUrl.parse(url), Duration.ofSeconds(1),
                 timeout, 3, 3, expectStatus);
         return new HttpProbe(client, target).run().await().atMost(AT_MOST);
+    }
+
+    /** Probes reuse their host's connection, and still connect anew every {@link HttpProbe#FRESH_CONNECTION_EVERY} probes. */
+    @Test
+    void probesReuseAConnectionAndConnectAnewEveryFewProbes() {
+        int count = HttpProbe.FRESH_CONNECTION_EVERY * 2 + 1;
+        try (Probes probes = new Probes(vertx, "test")) {
+            Probe probe = probes.create(new TargetDefinition("t", "local/test", ProbeUrl.parse("http://127.0.0.1:" + port + "/peer"),
+                    Duration.ofSeconds(1), Duration.ofSeconds(5), 3, 3, 200));
+            for (int i = 0; i < count; i++) {
+                ProbeResult result = probe.run().await().atMost(AT_MOST);
+                assertTrue(result.passed(), result.detail());
+            }
+        }
+        assertEquals(count, peers.size());
+        // Connections are told apart by their client port: one for the first probes, a new one after each closing probe.
+        assertEquals(3, new java.util.LinkedHashSet<>(peers).size(), "client ports seen: " + peers);
+        assertEquals(java.util.Collections.nCopies(HttpProbe.FRESH_CONNECTION_EVERY, peers.get(0)),
+                peers.subList(0, HttpProbe.FRESH_CONNECTION_EVERY));
     }
 }

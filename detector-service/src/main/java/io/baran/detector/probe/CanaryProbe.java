@@ -1,0 +1,81 @@
+package io.baran.detector.probe;
+
+import io.baran.detector.config.TargetDefinition;
+import io.smallrye.mutiny.Uni;
+
+import java.time.Instant;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A provider canary: reads (and, when configured, first writes) a small object through a storage provider's own API.
+ * In February 2017 the S3 API in us-east-1 failed while many endpoints in front of it still answered, so a probe of
+ * those endpoints alone would have seen nothing. Each provider supplies the two calls and how its SDK's errors read;
+ * what passes and how results are worded is the same for all.
+ *
+ * <p>The SDKs' clients block, so the calls run on a small pool of their own and never on an event loop; canaries
+ * are few (one or two per provider region), so a few threads serve them all.
+ */
+abstract class CanaryProbe implements Probe {
+
+    private final Executor executor;
+    private final TargetDefinition target;
+    private final String vantage;
+
+    CanaryProbe(Executor executor, TargetDefinition target, String vantage) {
+        this.executor = executor;
+        this.target = target;
+        this.vantage = vantage;
+    }
+
+    /** The provider's API as results name it: {@code S3}, {@code Cloud Storage}, {@code Blob Storage}. */
+    abstract String api();
+
+    /** The canary object, without credentials: {@code s3://bucket/key}. */
+    abstract String where();
+
+    abstract void write(String content);
+
+    abstract String read();
+
+    /** A provider error as a short reason, e.g. {@code NoSuchKey (HTTP 404)}; null for a failure that is not the provider's answer. */
+    abstract String reason(Throwable failure);
+
+    @Override
+    public final TargetDefinition target() {
+        return target;
+    }
+
+    @Override
+    public final Uni<ProbeResult> run() {
+        return Uni.createFrom().item(this::exercise).runSubscriptionOn(executor)
+                .ifNoItem().after(target.timeout()).failWith(TimeoutException::new)
+                .onFailure().recoverWithItem(this::describe);
+    }
+
+    private ProbeResult exercise() {
+        String written = null;
+        if (target.checks().write()) {
+            written = "baran canary from " + vantage + " at " + Instant.now();
+            write(written);
+        }
+        String content = read();
+        if (written != null) {
+            return written.equals(content) ? ProbeResult.passed(api() + " wrote and read " + where())
+                    : ProbeResult.failed(api() + " read back other content than it wrote to " + where());
+        }
+        if (!target.checks().expect().isEmpty() && !target.checks().expect().contains(content.strip())) {
+            return ProbeResult.failed(api() + " " + where() + " holds other content than expected");
+        }
+        return ProbeResult.passed(api() + " read " + where() + " (" + content.length() + " bytes)");
+    }
+
+    private ProbeResult describe(Throwable failure) {
+        if (failure instanceof TimeoutException) {
+            return ProbeResult.failed("no " + api() + " answer within " + target.timeout().toMillis() + "ms");
+        }
+        String reason = reason(failure);
+        // SDK messages name the endpoint and the cause, never the credentials.
+        return reason != null ? ProbeResult.failed(api() + " " + reason) : Probe.describe(failure);
+    }
+}
