@@ -3,6 +3,8 @@ package io.baran.worker.replication;
 import com.azure.storage.blob.BlobContainerClient;
 import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
+import io.baran.testinfra.AzuriteServer;
+import io.baran.testinfra.FakeGcsServer;
 import io.baran.testinfra.MotoServer;
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.provider.store.AzureBlobStore;

@@ -1,6 +1,7 @@
 package io.baran.worker.replication;
 
 import io.baran.events.ReplicationStatus;
+import io.baran.testinfra.FakeGcsServer;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.provider.store.Blob;

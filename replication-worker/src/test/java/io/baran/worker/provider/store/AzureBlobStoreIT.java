@@ -7,7 +7,7 @@ import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.azure.BlobStorageObjectStore;
-import io.baran.worker.replication.AzuriteServer;
+import io.baran.testinfra.AzuriteServer;
 import io.baran.worker.replication.Emulators;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
