@@ -85,10 +85,19 @@ public final class KafkaBroker implements AutoCloseable {
         return lib;
     }
 
+    /**
+     * A random cluster id as Kafka writes them: 16 bytes in URL-safe base64. Never one starting with '-', which the
+     * storage tool would read as an option (Kafka's own generator skips those for the same reason).
+     */
     private static String clusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     public String bootstrapServers() {
