@@ -87,17 +87,13 @@ public final class KafkaBroker implements AutoCloseable {
 
     /**
      * A random cluster id as Kafka writes them: 16 bytes in URL-safe base64. Never one starting with '-', which the
-     * storage tool would read as an option (Kafka's own generator skips those for the same reason).
+     * storage tool would read as an option (Kafka's own generator avoids those for the same reason).
      */
     private static String clusterId() {
-        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        String id;
-        do {
-            random.nextBytes(bytes);
-            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        } while (id.startsWith("-"));
-        return id;
+        new SecureRandom().nextBytes(bytes);
+        String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return id.startsWith("-") ? "A" + id.substring(1) : id;
     }
 
     public String bootstrapServers() {
