@@ -187,7 +187,7 @@ class FormatTest {
                       with: { provider: nobody-knows, zone: example.com, record: www, type: CNAME, to: x.example.net }
                 """, "");
         assertEquals(List.of(), new RunbookParser().validate("u.yaml", yaml));
-        assertEquals("unknown provider \"nobody-knows\"; configured providers: aws-local, aws-main, files, gcp-dr, onprem-dns",
+        assertEquals("unknown provider \"nobody-knows\"; configured providers: aws-local, aws-main, azure-dr, files, gcp-dr, gcp-main, onprem-dns",
                 parser.validate("u.yaml", yaml).get(0).message());
     }
 
