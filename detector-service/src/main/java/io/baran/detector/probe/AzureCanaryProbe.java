@@ -16,14 +16,9 @@ final class AzureCanaryProbe extends CanaryProbe {
     private final ProbeEndpoint.Azure endpoint;
 
     AzureCanaryProbe(BlobClient blob, Executor executor, TargetDefinition target, String vantage) {
-        super(executor, target, vantage);
+        super(executor, target, vantage, "Blob Storage");
         this.blob = blob;
         this.endpoint = (ProbeEndpoint.Azure) target.endpoint();
-    }
-
-    @Override
-    String api() {
-        return "Blob Storage";
     }
 
     @Override

@@ -21,15 +21,15 @@ abstract class CanaryProbe implements Probe {
     private final Executor executor;
     private final TargetDefinition target;
     private final String vantage;
+    private final String api;
 
-    CanaryProbe(Executor executor, TargetDefinition target, String vantage) {
+    /** @param api the provider's API as results name it: {@code S3}, {@code Cloud Storage}, {@code Blob Storage} */
+    CanaryProbe(Executor executor, TargetDefinition target, String vantage, String api) {
         this.executor = executor;
         this.target = target;
         this.vantage = vantage;
+        this.api = api;
     }
-
-    /** The provider's API as results name it: {@code S3}, {@code Cloud Storage}, {@code Blob Storage}. */
-    abstract String api();
 
     /** The canary object, without credentials: {@code s3://bucket/key}. */
     abstract String where();
@@ -61,21 +61,21 @@ abstract class CanaryProbe implements Probe {
         }
         String content = read();
         if (written != null) {
-            return written.equals(content) ? ProbeResult.passed(api() + " wrote and read " + where())
-                    : ProbeResult.failed(api() + " read back other content than it wrote to " + where());
+            return written.equals(content) ? ProbeResult.passed(api + " wrote and read " + where())
+                    : ProbeResult.failed(api + " read back other content than it wrote to " + where());
         }
         if (!target.checks().expect().isEmpty() && !target.checks().expect().contains(content.strip())) {
-            return ProbeResult.failed(api() + " " + where() + " holds other content than expected");
+            return ProbeResult.failed(api + " " + where() + " holds other content than expected");
         }
-        return ProbeResult.passed(api() + " read " + where() + " (" + content.length() + " bytes)");
+        return ProbeResult.passed(api + " read " + where() + " (" + content.length() + " bytes)");
     }
 
     private ProbeResult describe(Throwable failure) {
         if (failure instanceof TimeoutException) {
-            return ProbeResult.failed("no " + api() + " answer within " + target.timeout().toMillis() + "ms");
+            return ProbeResult.failed("no " + api + " answer within " + target.timeout().toMillis() + "ms");
         }
         String reason = reason(failure);
         // SDK messages name the endpoint and the cause, never the credentials.
-        return reason != null ? ProbeResult.failed(api() + " " + reason) : Probe.describe(failure);
+        return reason != null ? ProbeResult.failed(api + " " + reason) : Probe.describe(failure);
     }
 }

@@ -18,15 +18,10 @@ final class GcsCanaryProbe extends CanaryProbe {
     private final BlobId object;
 
     GcsCanaryProbe(Storage storage, Executor executor, TargetDefinition target, String vantage) {
-        super(executor, target, vantage);
+        super(executor, target, vantage, "Cloud Storage");
         this.storage = storage;
         this.endpoint = (ProbeEndpoint.Gcs) target.endpoint();
         this.object = BlobId.of(endpoint.bucket(), endpoint.object());
-    }
-
-    @Override
-    String api() {
-        return "Cloud Storage";
     }
 
     @Override

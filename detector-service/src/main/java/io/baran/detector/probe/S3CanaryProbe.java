@@ -16,14 +16,9 @@ final class S3CanaryProbe extends CanaryProbe {
     private final ProbeEndpoint.S3 endpoint;
 
     S3CanaryProbe(S3Client s3, Executor executor, TargetDefinition target, String vantage) {
-        super(executor, target, vantage);
+        super(executor, target, vantage, "S3");
         this.s3 = s3;
         this.endpoint = (ProbeEndpoint.S3) target.endpoint();
-    }
-
-    @Override
-    String api() {
-        return "S3";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.baran.worker.provider.aws;
 
 import io.baran.worker.Failures;
+import io.baran.worker.provider.FailureText;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -25,8 +26,8 @@ public final class AwsFailures {
     private static final Set<String> BUSY = Set.of("InvalidDBInstanceState", "InvalidDBClusterStateFault",
             "OperationAborted", "InvalidDBInstanceStateFault");
     /** Access key ids may appear in signature errors; they are not secret, but they say whose key it is. */
-    private static final Pattern ACCESS_KEY_ID = Pattern.compile("\\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\\b");
-    private static final int MAX_REASON = 300;
+    private static final FailureText TEXT = new FailureText(
+            Pattern.compile("\\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\\b"), "<access key id>");
 
     private AwsFailures() {
     }
@@ -47,7 +48,7 @@ public final class AwsFailures {
         if (e instanceof AwsServiceException failed) {
             AwsErrorDetails details = failed.awsErrorDetails();
             String code = details == null ? null : details.errorCode();
-            String reason = reason(code, details == null ? null : details.errorMessage(), failed.statusCode());
+            String reason = TEXT.describe(code, details == null ? null : details.errorMessage(), failed.statusCode());
             if (failed.statusCode() == 429 || (code != null && THROTTLING.contains(code)) || failed.isThrottlingException()) {
                 return Failures.of(FailureTypes.PROVIDER_THROTTLED, where + " was throttled: " + reason);
             }
@@ -63,35 +64,11 @@ public final class AwsFailures {
             return Failures.of(FailureTypes.PROVIDER_REJECTED, where + " has no credentials: set AWS_ACCESS_KEY_ID and "
                     + "AWS_SECRET_ACCESS_KEY (or another source of the AWS SDK's default chain) for the replication-worker");
         }
-        return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where + " could not reach the provider: " + rootCause(e));
+        return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where + " could not reach the provider: " + TEXT.rootCause(e));
     }
 
     /** The AWS error code of a service error, or null. */
     static String code(SdkException e) {
         return e instanceof AwsServiceException s && s.awsErrorDetails() != null ? s.awsErrorDetails().errorCode() : null;
-    }
-
-    private static String reason(String code, String message, int status) {
-        StringBuilder text = new StringBuilder();
-        text.append(code == null ? "error" : code);
-        if (message != null && !message.isBlank()) {
-            text.append(": ").append(redact(message));
-        }
-        text.append(" (HTTP ").append(status).append(")");
-        return text.toString();
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + redact(message));
-    }
-
-    static String redact(String text) {
-        String cleaned = ACCESS_KEY_ID.matcher(text).replaceAll("<access key id>");
-        return cleaned.length() > MAX_REASON ? cleaned.substring(0, MAX_REASON) + "…" : cleaned;
     }
 }

@@ -1,8 +1,8 @@
 package io.baran.worker.provider.aws;
 
+import io.baran.worker.provider.BucketStore;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
-import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.S3BlobStore;
@@ -19,15 +19,14 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The S3 buckets of one AWS provider, through one client shared by all of them. */
-public final class S3ObjectStore implements ObjectStore {
+public final class S3ObjectStore extends BucketStore {
 
-    private final String name;
     private final String region;
     private final Optional<URI> endpoint;
     private final S3Client client;
 
     public S3ObjectStore(String name, String region, Optional<URI> endpoint, S3Client client) {
-        this.name = name;
+        super(name, new ControlPlane("aws/" + region, "s3", "S3"), "s3");
         this.region = region;
         this.endpoint = endpoint;
         this.client = client;
@@ -39,32 +38,16 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public ControlPlane controlPlane() {
-        return new ControlPlane("aws/" + region, "s3", "S3");
-    }
-
-    @Override
-    public String scheme() {
-        return "s3";
-    }
-
-    @Override
-    public BlobStore bucket(String bucket) {
-        ObjectNames.require(name, bucket, null);
-        return new S3BlobStore(name, bucket, client);
+    protected BlobStore open(String bucket) {
+        return new S3BlobStore(name(), bucket, client);
     }
 
     /** S3 event notifications, read from the SQS queue (same account, region and endpoint) the bucket delivers them to. */
     @Override
     public Optional<ChangeFeed> changes(String bucket, String queueUrl) {
-        ObjectNames.require(name, bucket, null);
+        ObjectNames.require(name(), bucket, null);
         if (queueUrl == null || !queueUrl.matches("https?://[^/\\s]+/\\d*/?[A-Za-z0-9_-]+(\\.fifo)?")) {
-            throw new IllegalArgumentException("S3 notifications of " + name + ":s3://" + bucket + " need the URL of the SQS queue "
+            throw new IllegalArgumentException("S3 notifications of " + name() + ":s3://" + bucket + " need the URL of the SQS queue "
                     + "the bucket's event notifications are delivered to (e.g. https://sqs." + region
                     + ".amazonaws.com/123456789012/shop-assets-events), not \"" + queueUrl + "\"");
         }

@@ -28,7 +28,7 @@ import java.util.Optional;
  * in the provider's {@code resource-group}, or {@code <endpoint>} in its {@code cdn-profile}. The update is a PATCH of the endpoint's whole delivery policy,
  * a long-running operation followed to its end.
  */
-public final class AzureCdn implements CdnProvider {
+public final class AzureCdn extends ArmService implements CdnProvider {
 
     static final String API = "2024-02-01";
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("azure/global", "cdn", "Azure CDN");
@@ -37,27 +37,14 @@ public final class AzureCdn implements CdnProvider {
     static final String NO_GLOBAL_RULE = "none (no Global CacheExpiration rule: the origin's Cache-Control decides)";
     private static final Logger LOG = Logger.getLogger(AzureCdn.class);
 
-    private final Arm arm;
-    private final String resourceGroup;
     private final Optional<String> profile;
     private final Duration operationTimeout;
 
     /** @param profile the CDN profile of distributions named by their endpoint alone */
     AzureCdn(Arm arm, String resourceGroup, Optional<String> profile, Duration operationTimeout) {
-        this.arm = arm;
-        this.resourceGroup = resourceGroup;
+        super(arm, resourceGroup, CONTROL_PLANE);
         this.profile = profile;
         this.operationTimeout = operationTimeout;
-    }
-
-    @Override
-    public String name() {
-        return arm.provider();
-    }
-
-    @Override
-    public ControlPlane controlPlane() {
-        return CONTROL_PLANE;
     }
 
     @Override
@@ -168,9 +155,5 @@ public final class AzureCdn implements CdnProvider {
             }
         }
         return null;
-    }
-
-    private String where(String operation, String distribution) {
-        return "provider " + name() + " (Azure CDN): " + operation + " on " + distribution;
     }
 }

@@ -23,29 +23,15 @@ import java.util.Map;
  * {@code If-None-Match: *}, a deletion {@code If-Match}; a record set changed by someone in between is
  * refused (412) and never overwritten. Alias record sets (a {@code targetResource}) are refused.
  */
-public final class AzureDns implements DnsProvider {
+public final class AzureDns extends ArmService implements DnsProvider {
 
     static final String API = "2018-05-01";
     /** Azure Resource Manager is one global endpoint, whatever region the zone's name servers answer from. */
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("azure/global", "dns", "Azure DNS");
     private static final Logger LOG = Logger.getLogger(AzureDns.class);
 
-    private final Arm arm;
-    private final String resourceGroup;
-
     AzureDns(Arm arm, String resourceGroup) {
-        this.arm = arm;
-        this.resourceGroup = resourceGroup;
-    }
-
-    @Override
-    public String name() {
-        return arm.provider();
-    }
-
-    @Override
-    public ControlPlane controlPlane() {
-        return CONTROL_PLANE;
+        super(arm, resourceGroup, CONTROL_PLANE);
     }
 
     @Override
@@ -166,9 +152,5 @@ public final class AzureDns implements DnsProvider {
             }
         }
         return body;
-    }
-
-    private String where(String operation, String resource) {
-        return "provider " + name() + " (Azure DNS): " + operation + " on " + resource;
     }
 }

@@ -1,6 +1,7 @@
 package io.baran.worker.provider.azure;
 
 import io.baran.worker.Failures;
+import io.baran.worker.provider.FailureText;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 
@@ -13,8 +14,8 @@ import java.util.regex.Pattern;
 public final class AzureFailures {
 
     /** Bearer tokens are JWTs; an error body that echoes one must not carry it into a log or a workflow history. */
-    private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*");
-    private static final int MAX_REASON = 300;
+    private static final FailureText TEXT = new FailureText(
+            Pattern.compile("eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]*"), "<token>");
 
     private AzureFailures() {
     }
@@ -28,7 +29,7 @@ public final class AzureFailures {
      * @param retryAfter the Retry-After header, or null
      */
     public static ApplicationFailure answered(String where, int status, String code, String message, String retryAfter) {
-        String reason = reason(code, message, status);
+        String reason = TEXT.describe(code == null || code.isBlank() ? null : code, message, status);
         if (status == 429) {
             return Failures.of(FailureTypes.PROVIDER_THROTTLED, where + " was throttled: " + reason
                     + (retryAfter == null ? "" : "; Azure asks to retry after " + retryAfter + " s"));
@@ -60,43 +61,21 @@ public final class AzureFailures {
 
     /** No answer: connection refused, reset or timed out. */
     public static ApplicationFailure unreachable(String where, Throwable cause) {
-        return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where + " could not reach the provider: " + rootCause(cause));
+        return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where + " could not reach the provider: " + TEXT.rootCause(cause));
     }
 
     /** DefaultAzureCredential found no identity, or the identity's token request was refused. */
     public static ApplicationFailure noToken(String where, Throwable cause) {
-        return Failures.of(FailureTypes.PROVIDER_REJECTED, where + " has no Azure token: " + rootCause(cause)
+        return Failures.of(FailureTypes.PROVIDER_REJECTED, where + " has no Azure token: " + TEXT.rootCause(cause)
                 + "; give the replication-worker an identity DefaultAzureCredential finds (environment, workload or managed identity)");
     }
 
     /** A long-running operation ARM reported as Failed or Canceled. */
     public static ApplicationFailure operationFailed(String where, String status, String code, String message) {
-        String reason = (code == null ? "" : code + ": ") + (message == null ? "no message" : redact(message));
+        String reason = (code == null ? "" : code + ": ") + (message == null ? "no message" : TEXT.redact(message));
         if ("Canceled".equalsIgnoreCase(status)) {
             return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where + " was canceled by Azure: " + reason);
         }
         return Failures.of(FailureTypes.PROVIDER_REJECTED, where + " failed at Azure: " + reason);
-    }
-
-    private static String reason(String code, String message, int status) {
-        StringBuilder text = new StringBuilder(code == null || code.isBlank() ? "error" : code);
-        if (message != null && !message.isBlank()) {
-            text.append(": ").append(redact(message));
-        }
-        return text.append(" (HTTP ").append(status).append(")").toString();
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + redact(message));
-    }
-
-    static String redact(String text) {
-        String cleaned = JWT.matcher(text).replaceAll("<token>");
-        return cleaned.length() > MAX_REASON ? cleaned.substring(0, MAX_REASON) + "…" : cleaned;
     }
 }

@@ -34,7 +34,7 @@ import java.util.Map;
  * <p>Every PATCH of a backend service carries the fingerprint of the read it was built from; a 412 (changed
  * in between) makes it read again, check the TTLs are still as planned, and patch from the fresh read.
  */
-public final class CloudCdn implements CdnProvider {
+public final class CloudCdn extends GcpService implements CdnProvider {
 
     private static final Logger LOG = Logger.getLogger(CloudCdn.class);
     static final String SERVICE = "Cloud CDN";
@@ -47,22 +47,11 @@ public final class CloudCdn implements CdnProvider {
     private static final int MAX_CONFLICTS = 3;
     private static final Duration MAX_POLL = Duration.ofSeconds(2);
 
-    private final GcpApi api;
     private final Operations operations;
 
     CloudCdn(GcpApi api, Duration operationTimeout, Heartbeat heartbeat) {
-        this.api = api;
+        super(api, CONTROL_PLANE);
         this.operations = new Operations(api, SERVICE, operationTimeout, MAX_POLL, heartbeat);
-    }
-
-    @Override
-    public String name() {
-        return api.provider();
-    }
-
-    @Override
-    public ControlPlane controlPlane() {
-        return CONTROL_PLANE;
     }
 
     private String base() {

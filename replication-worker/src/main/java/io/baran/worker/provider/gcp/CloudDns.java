@@ -23,7 +23,7 @@ import java.util.List;
  * atomically and only when the deletion still matches the zone: a record set changed by someone else in
  * between makes Cloud DNS refuse the change (HTTP 412), and the step fails PlanUnsafe, changing nothing.
  */
-public final class CloudDns implements DnsProvider {
+public final class CloudDns extends GcpService implements DnsProvider {
 
     private static final Logger LOG = Logger.getLogger(CloudDns.class);
     static final String SERVICE = "Cloud DNS";
@@ -31,24 +31,13 @@ public final class CloudDns implements DnsProvider {
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("gcp/global", "dns", "Cloud DNS");
     private static final Duration MAX_POLL = Duration.ofSeconds(1);
 
-    private final GcpApi api;
     private final Duration syncTimeout;
     private final Heartbeat heartbeat;
 
     CloudDns(GcpApi api, Duration syncTimeout, Heartbeat heartbeat) {
-        this.api = api;
+        super(api, CONTROL_PLANE);
         this.syncTimeout = syncTimeout;
         this.heartbeat = heartbeat;
-    }
-
-    @Override
-    public String name() {
-        return api.provider();
-    }
-
-    @Override
-    public ControlPlane controlPlane() {
-        return CONTROL_PLANE;
     }
 
     private String base() {

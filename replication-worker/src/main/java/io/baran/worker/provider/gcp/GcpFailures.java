@@ -1,6 +1,7 @@
 package io.baran.worker.provider.gcp;
 
 import io.baran.worker.Failures;
+import io.baran.worker.provider.FailureText;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 
@@ -19,8 +20,7 @@ public final class GcpFailures {
     /** A resource busy with another operation: Compute says resourceNotReady, Cloud SQL operationInProgress. */
     private static final Set<String> BUSY = Set.of("resourceNotReady", "operationInProgress", "FAILED_PRECONDITION_BUSY");
     /** Bearer tokens must never reach a log line or a workflow history. */
-    private static final Pattern TOKEN = Pattern.compile("ya29\\.[A-Za-z0-9._-]+");
-    private static final int MAX_REASON = 300;
+    private static final FailureText TEXT = new FailureText(Pattern.compile("ya29\\.[A-Za-z0-9._-]+"), "<token>");
 
     private GcpFailures() {
     }
@@ -37,7 +37,7 @@ public final class GcpFailures {
     public static ApplicationFailure map(int status, String reason, String message, String provider, String service,
                                          String operation, String resource) {
         String where = "provider " + provider + " (" + service + "): " + operation + " on " + resource;
-        String why = describe(reason, message, status);
+        String why = TEXT.describe(reason, message, status);
         if (status == 429 || (reason != null && THROTTLING.contains(reason))) {
             return Failures.of(FailureTypes.PROVIDER_THROTTLED, where + " was throttled: " + why);
         }
@@ -64,35 +64,13 @@ public final class GcpFailures {
     /** The call never got an answer: a connection refused, a time-out, a name that did not resolve. */
     public static ApplicationFailure unreachable(Throwable e, String provider, String service, String operation, String resource) {
         return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + provider + " (" + service + "): " + operation
-                + " on " + resource + " could not reach the provider: " + rootCause(e));
+                + " on " + resource + " could not reach the provider: " + TEXT.rootCause(e));
     }
 
     /** No credentials could be found by Application Default Credentials. */
     public static ApplicationFailure noCredentials(Throwable e, String provider, String service, String operation, String resource) {
         return Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + provider + " (" + service + "): " + operation + " on "
-                + resource + " has no credentials (" + rootCause(e) + "): set GOOGLE_APPLICATION_CREDENTIALS or run "
+                + resource + " has no credentials (" + TEXT.rootCause(e) + "): set GOOGLE_APPLICATION_CREDENTIALS or run "
                 + "where the metadata server gives the workload a service account");
-    }
-
-    private static String describe(String reason, String message, int status) {
-        StringBuilder text = new StringBuilder(reason == null ? "error" : reason);
-        if (message != null && !message.isBlank()) {
-            text.append(": ").append(redact(message));
-        }
-        return text.append(" (HTTP ").append(status).append(")").toString();
-    }
-
-    private static String rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        String message = cause.getMessage();
-        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + redact(message));
-    }
-
-    static String redact(String text) {
-        String cleaned = TOKEN.matcher(text).replaceAll("<token>");
-        return cleaned.length() > MAX_REASON ? cleaned.substring(0, MAX_REASON) + "…" : cleaned;
     }
 }

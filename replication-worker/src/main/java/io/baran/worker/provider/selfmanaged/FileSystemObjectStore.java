@@ -1,8 +1,8 @@
 package io.baran.worker.provider.selfmanaged;
 
+import io.baran.worker.provider.BucketStore;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
-import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.ChangeFeed;
 import io.baran.worker.provider.store.DirectoryWatch;
@@ -15,43 +15,24 @@ import java.util.Optional;
  * Objects as files under a root the worker mounts: a bucket is a directory under the root, a key a relative
  * path in it (see {@link FileBlobStore} for how writes stay atomic).
  */
-public final class FileSystemObjectStore implements ObjectStore {
+public final class FileSystemObjectStore extends BucketStore {
 
-    private final String name;
     private final Path root;
-    private final ControlPlane controlPlane;
 
     public FileSystemObjectStore(String name, Path root, ControlPlane controlPlane) {
-        this.name = name;
+        super(name, controlPlane, "file");
         this.root = root.toAbsolutePath().normalize();
-        this.controlPlane = controlPlane;
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public ControlPlane controlPlane() {
-        return controlPlane;
-    }
-
-    @Override
-    public String scheme() {
-        return "file";
-    }
-
-    @Override
-    public BlobStore bucket(String bucket) {
-        ObjectNames.require(name, bucket, null);
-        return new FileBlobStore(name, root, bucket);
+    protected BlobStore open(String bucket) {
+        return new FileBlobStore(name(), root, bucket);
     }
 
     /** The operating system's notifications of changes in the bucket directory ({@code channel} is not used). */
     @Override
     public Optional<ChangeFeed> changes(String bucket, String channel) {
-        ObjectNames.require(name, bucket, null);
+        ObjectNames.require(name(), bucket, null);
         return Optional.of(new DirectoryWatch(root.resolve(bucket)));
     }
 

@@ -77,7 +77,7 @@ public final class AzureBlobStore implements BlobStore {
             for (BlobItem item : container.listBlobs(options, null)) {
                 if (!item.getName().startsWith(TEMPORARY) && !item.getName().contains("/" + TEMPORARY) && !Boolean.TRUE.equals(item.isPrefix())) {
                     each.accept(new Blob(item.getName(), item.getProperties().getContentLength(),
-                            instant(item.getProperties().getLastModified()), unquote(item.getProperties().getETag()),
+                            instant(item.getProperties().getLastModified()), Blob.unquote(item.getProperties().getETag()),
                             sha256(item.getMetadata()), Digests.hex(item.getProperties().getContentMd5()), null));
                 }
             }
@@ -103,7 +103,7 @@ public final class AzureBlobStore implements BlobStore {
             }
             return null;
         }
-        return new Blob(key, p.getBlobSize(), instant(p.getLastModified()), unquote(p.getETag()), sha256(p.getMetadata()),
+        return new Blob(key, p.getBlobSize(), instant(p.getLastModified()), Blob.unquote(p.getETag()), sha256(p.getMetadata()),
                 Digests.hex(p.getContentMd5()), null);
     }
 
@@ -120,7 +120,7 @@ public final class AzureBlobStore implements BlobStore {
         BlockBlobItem item = call("upload", key, () -> blocks(key).uploadWithResponse(new ByteArrayInputStream(content, 0, length), length,
                 new BlobHttpHeaders().setContentMd5(sums.md5()), Map.of(SHA256, sums.sha256()), null, sums.md5(), null, null,
                 Context.NONE).getValue());
-        return new Blob(key, length, instant(item.getLastModified()), unquote(item.getETag()), sums.sha256(), sums.md5Hex(), null);
+        return new Blob(key, length, instant(item.getLastModified()), Blob.unquote(item.getETag()), sums.sha256(), sums.md5Hex(), null);
     }
 
     @Override
@@ -175,7 +175,7 @@ public final class AzureBlobStore implements BlobStore {
                     sums.md5() == null ? null : new BlobHttpHeaders().setContentMd5(sums.md5()), Map.of(SHA256, sums.sha256()), null, null, null,
                     Context.NONE).getValue());
             Blob stored = stat(key);
-            if (stored == null || stored.size() != sums.length() || !unquote(item.getETag()).equals(stored.version())) {
+            if (stored == null || stored.size() != sums.length() || !Blob.unquote(item.getETag()).equals(stored.version())) {
                 throw new BlobStoreException(describe() + ": " + key + " holds " + (stored == null ? "nothing" : stored.describe())
                         + " after its blocks were committed, not " + sums.length() + " bytes", null);
             }
@@ -199,14 +199,6 @@ public final class AzureBlobStore implements BlobStore {
 
     private static Instant instant(java.time.OffsetDateTime t) {
         return t == null ? null : t.toInstant();
-    }
-
-    private static String unquote(String etag) {
-        if (etag == null) {
-            return "";
-        }
-        String e = etag.trim();
-        return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
     }
 
     private <T> T call(String operation, String key, Supplier<T> call) {

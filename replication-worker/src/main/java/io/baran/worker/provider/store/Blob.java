@@ -58,6 +58,15 @@ public record Blob(String key, long size, Instant modified, String version, Stri
         return size + " bytes, " + sum;
     }
 
+    /** An HTTP ETag as a {@code version}: S3 and Blob Storage send it quoted; absent, it is empty. */
+    static String unquote(String etag) {
+        if (etag == null) {
+            return "";
+        }
+        String e = etag.trim();
+        return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
+    }
+
     private static String lower(String hex) {
         return hex == null || hex.isBlank() ? null : hex.trim().toLowerCase(Locale.ROOT);
     }

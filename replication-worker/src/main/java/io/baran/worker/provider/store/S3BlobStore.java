@@ -97,7 +97,7 @@ public final class S3BlobStore implements BlobStore {
 
     /** A listing carries no user metadata: the SHA-256 stays unknown; a plain ETag is the content's MD5. */
     private static Blob listed(S3Object o) {
-        String etag = unquote(o.eTag());
+        String etag = Blob.unquote(o.eTag());
         return new Blob(o.key(), o.size(), o.lastModified(), etag, null, PLAIN_MD5.matcher(etag).matches() ? etag : null, null);
     }
 
@@ -118,7 +118,7 @@ public final class S3BlobStore implements BlobStore {
             call("HeadBucket", "", () -> client.headBucket(b -> b.bucket(bucket)));
             return null;
         }
-        String etag = unquote(head.eTag());
+        String etag = Blob.unquote(head.eTag());
         return new Blob(key, head.contentLength(), head.lastModified(), etag, head.metadata().get(SHA256),
                 plainMd5(etag, head.serverSideEncryption()), null);
     }
@@ -136,7 +136,7 @@ public final class S3BlobStore implements BlobStore {
             }
         });
         GetObjectResponse r = in.response();
-        String etag = unquote(r.eTag());
+        String etag = Blob.unquote(r.eTag());
         return new Reading(in, new Blob(blob.key(), r.contentLength(), r.lastModified(), etag, r.metadata().get(SHA256),
                 plainMd5(etag, r.serverSideEncryption()), null));
     }
@@ -146,7 +146,7 @@ public final class S3BlobStore implements BlobStore {
         String etag = call("PutObject", key, () -> client.putObject(b -> b.bucket(bucket).key(key).contentLength((long) length)
                         .contentMD5(Base64.getEncoder().encodeToString(sums.md5())).metadata(Map.of(SHA256, sums.sha256())),
                 RequestBody.fromInputStream(new ByteArrayInputStream(content, 0, length), length)).eTag());
-        return new Blob(key, length, Instant.now(), unquote(etag), sums.sha256(), sums.md5Hex(), null);
+        return new Blob(key, length, Instant.now(), Blob.unquote(etag), sums.sha256(), sums.md5Hex(), null);
     }
 
     @Override
@@ -200,7 +200,7 @@ public final class S3BlobStore implements BlobStore {
 
         @Override
         public String putPart(int number, byte[] bytes, int length, byte[] md5) {
-            return unquote(call("UploadPart " + number + " of", key, () -> client.uploadPart(b -> b.bucket(bucket).key(target)
+            return Blob.unquote(call("UploadPart " + number + " of", key, () -> client.uploadPart(b -> b.bucket(bucket).key(target)
                             .uploadId(uploadId).partNumber(number).contentLength((long) length)
                             .contentMD5(Base64.getEncoder().encodeToString(md5)),
                     RequestBody.fromInputStream(new ByteArrayInputStream(bytes, 0, length), length)).eTag()));
@@ -269,14 +269,6 @@ public final class S3BlobStore implements BlobStore {
     private static String plainMd5(String etag, ServerSideEncryption sse) {
         boolean plainEncryption = sse == null || sse == ServerSideEncryption.AES256;
         return plainEncryption && PLAIN_MD5.matcher(etag).matches() ? etag : null;
-    }
-
-    private static String unquote(String etag) {
-        if (etag == null) {
-            return "";
-        }
-        String e = etag.trim();
-        return e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"") ? e.substring(1, e.length() - 1) : e;
     }
 
     private <T> T call(String operation, String key, Supplier<T> call) {
