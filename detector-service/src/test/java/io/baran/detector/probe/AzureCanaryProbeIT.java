@@ -10,10 +10,10 @@ import io.baran.detector.state.Health;
 import io.baran.testinfra.AzuriteServer;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
-import io.vertx.mutiny.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,22 +34,18 @@ class AzureCanaryProbeIT {
     private static final String KEY_ENV = "BARAN_TEST_AZURITE_KEY";
     private static final Function<String, String> ENVIRONMENT = Map.of(KEY_ENV, AzuriteServer.KEY)::get;
 
+    @RegisterExtension
+    static final CanaryProbes canary = new CanaryProbes(ENVIRONMENT);
     private static AzuriteServer azurite;
-    private static Vertx vertx;
-    private static Probes probes;
 
     @BeforeAll
     static void start() {
         azurite = AzuriteServer.start(WorkDirs.create("azurite-canary"));
         seed(azurite.endpoint());
-        vertx = Vertx.vertx();
-        probes = new Probes(vertx, "test-vantage", ENVIRONMENT);
     }
 
     @AfterAll
     static void stop() {
-        probes.close();
-        vertx.closeAndAwait();
         azurite.close();
     }
 
@@ -69,8 +65,7 @@ class AzureCanaryProbeIT {
     }
 
     private static ProbeResult probe(String url, String endpoint, List<String> expect, Boolean write) {
-        return probes.create(Targets.define("azure-canary", spec(url, endpoint, expect, write, "1s"), ENVIRONMENT)).run()
-                .await().atMost(Duration.ofSeconds(20));
+        return canary.run(Targets.define("azure-canary", spec(url, endpoint, expect, write, "1s"), ENVIRONMENT));
     }
 
     @Test
@@ -106,11 +101,10 @@ class AzureCanaryProbeIT {
     @Test
     void aWrongKeyFailsTheProbeWithoutShowingIt() {
         String wrong = "d3Jvbmcga2V5IGZvciB0aGUgdGVzdA==";
-        Probes other = new Probes(vertx, "test-vantage", Map.of(KEY_ENV, wrong)::get);
+        Probes other = new Probes(canary.vertx, "test-vantage", Map.of(KEY_ENV, wrong)::get);
         try {
-            ProbeResult result = other.create(Targets.define("azure-wrong-key",
-                    spec("az://canaries/baran/canary.txt", azurite.endpoint(), null, null, "1s"), ENVIRONMENT)).run()
-                    .await().atMost(Duration.ofSeconds(20));
+            ProbeResult result = CanaryProbes.run(other, Targets.define("azure-wrong-key",
+                    spec("az://canaries/baran/canary.txt", azurite.endpoint(), null, null, "1s"), ENVIRONMENT));
             assertFalse(result.passed());
             assertTrue(result.detail().startsWith("Blob Storage ") && result.detail().endsWith("(HTTP 403)"), result.detail());
             assertFalse(result.detail().contains(wrong));
@@ -125,7 +119,7 @@ class AzureCanaryProbeIT {
         Path work = WorkDirs.create("azurite-stopped");
         int port = Ports.free();
         AzuriteServer own = AzuriteServer.start(work, port, work.resolve("data"));
-        try (WatchedTarget watched = new WatchedTarget(vertx, probes, Targets.define("azure-stops",
+        try (WatchedTarget watched = new WatchedTarget(canary.vertx, canary.probes, Targets.define("azure-stops",
                 spec("az://canaries/baran/canary.txt", own.endpoint(), List.of("alive"), null, "250ms"), ENVIRONMENT))) {
             seed(own.endpoint());
             watched.await(Health.UP, Duration.ofSeconds(10));

@@ -12,10 +12,10 @@ import io.baran.detector.state.Health;
 import io.baran.testinfra.FakeGcsServer;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
-import io.vertx.mutiny.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -29,22 +29,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The Cloud Storage canary against fake-gcs-server, which serves the Cloud Storage JSON API on 127.0.0.1. */
 class GcsCanaryProbeIT {
 
+    @RegisterExtension
+    static final CanaryProbes canary = new CanaryProbes();
     private static FakeGcsServer gcs;
-    private static Vertx vertx;
-    private static Probes probes;
 
     @BeforeAll
     static void start() {
         gcs = FakeGcsServer.start(WorkDirs.create("fake-gcs-canary"));
         seed(gcs.endpoint());
-        vertx = Vertx.vertx();
-        probes = new Probes(vertx, "test-vantage");
     }
 
     @AfterAll
     static void stop() {
-        probes.close();
-        vertx.closeAndAwait();
         gcs.close();
     }
 
@@ -70,8 +66,7 @@ class GcsCanaryProbeIT {
     }
 
     private static ProbeResult probe(String url, String endpoint, List<String> expect, Boolean write) {
-        return probes.create(Targets.define("gcs-canary", spec(url, endpoint, expect, write, "1s"))).run()
-                .await().atMost(Duration.ofSeconds(20));
+        return canary.run(Targets.define("gcs-canary", spec(url, endpoint, expect, write, "1s")));
     }
 
     @Test
@@ -117,7 +112,7 @@ class GcsCanaryProbeIT {
         java.nio.file.Files.createDirectories(storage);
         int port = Ports.free();
         FakeGcsServer own = FakeGcsServer.start(work, port, storage);
-        try (WatchedTarget watched = new WatchedTarget(vertx, probes,
+        try (WatchedTarget watched = new WatchedTarget(canary.vertx, canary.probes,
                 Targets.define("gcs-stops", spec("gs://canaries/baran/canary.txt", own.endpoint(), List.of("alive"), null, "250ms")))) {
             seed(own.endpoint());
             watched.await(Health.UP, Duration.ofSeconds(10));

@@ -5,10 +5,10 @@ import io.baran.detector.config.TargetSpec;
 import io.baran.testinfra.MotoServer;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
-import io.vertx.mutiny.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -17,7 +17,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,10 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class S3CanaryProbeIT {
 
+    @RegisterExtension
+    static final CanaryProbes canary = new CanaryProbes();
     private static MotoServer moto;
     private static S3Client s3;
-    private static Vertx vertx;
-    private static Probes probes;
 
     @BeforeAll
     static void start() {
@@ -45,14 +44,10 @@ class S3CanaryProbeIT {
                 .httpClientBuilder(UrlConnectionHttpClient.builder()).build();
         s3.createBucket(b -> b.bucket("canaries"));
         s3.putObject(b -> b.bucket("canaries").key("baran/canary.txt"), RequestBody.fromString("alive"));
-        vertx = Vertx.vertx();
-        probes = new Probes(vertx, "test-vantage");
     }
 
     @AfterAll
     static void stop() {
-        probes.close();
-        vertx.closeAndAwait();
         s3.close();
         moto.close();
     }
@@ -60,7 +55,7 @@ class S3CanaryProbeIT {
     private static ProbeResult probe(String url, String endpoint, List<String> expect, Boolean write) {
         TargetSpec spec = new TargetSpec(url, "aws/us-east-1/s3", "1s", "5s", 3, 3, null, null, null, null, null, expect,
                 endpoint, "us-east-1", write);
-        return probes.create(Targets.define("s3-canary", spec)).run().await().atMost(Duration.ofSeconds(20));
+        return canary.run(Targets.define("s3-canary", spec));
     }
 
     @Test

@@ -9,8 +9,7 @@ import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import io.baran.worker.provider.TestResources;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -27,8 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,17 +37,16 @@ import java.util.Optional;
  * which moto accepts whatever they are. Held in a {@code @RegisterExtension static} field, it closes
  * everything it handed out, then moto, after the test class.
  */
-final class MotoFixture implements AutoCloseable, AfterAllCallback {
+final class MotoFixture extends TestResources {
 
     /** The name of a provider whose endpoint accepts no connection: any call to it fails. */
     static final String UNREACHABLE = "aws-unreachable";
 
     private final String endpoint;
-    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
     private MotoFixture(String endpoint, AutoCloseable server) {
         this.endpoint = endpoint;
-        opened.push(server);
+        keep(server);
     }
 
     /** moto as {@code moto_server} runs it; its log goes to a work directory named {@code dir}. */
@@ -96,8 +92,7 @@ final class MotoFixture implements AutoCloseable, AfterAllCallback {
         C client = builder.region(region).endpointOverride(URI.create(endpoint))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
-        opened.push(client);
-        return client;
+        return keep(client);
     }
 
     /** An {@code aws} provider served by moto. */
@@ -117,23 +112,6 @@ final class MotoFixture implements AutoCloseable, AfterAllCallback {
         List<ProviderSettings> all = new java.util.ArrayList<>(List.of(served));
         all.add(new ProviderSettings(UNREACHABLE, "aws", region, Optional.of(URI.create("http://127.0.0.1:" + Ports.free()))));
         Providers providers = Providers.connect(all, ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
-        opened.push(providers);
-        return providers;
-    }
-
-    @Override
-    public void afterAll(ExtensionContext context) {
-        close();
-    }
-
-    @Override
-    public void close() {
-        while (!opened.isEmpty()) {
-            try {
-                opened.pop().close();
-            } catch (Exception e) {
-                // Tear-down goes on: a client that fails to close must not leave moto running.
-            }
-        }
+        return keep(providers);
     }
 }

@@ -13,9 +13,9 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -33,24 +33,15 @@ class AzureCdnExtendTtlIT extends CdnExtendTtlConformance {
     private static final BehaviourTtls GLOBAL = new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 300, 300, null);
     private static final BehaviourTtls API_RULE = new BehaviourTtls("ApiNoCache", 0, 0, 0, null);
     private static final BehaviourTtls STATIC_RULE = new BehaviourTtls("StaticAssets", 0, 31536000, 31536000, null);
-    private static FakeArm arm;
+    @RegisterExtension
+    static final ArmFixture fixture = new ArmFixture();
+    private static final FakeArm arm = fixture.arm();
     private static Providers providers;
     private static int made;
 
     @BeforeAll
-    static void startArm() {
-        arm = FakeArm.run();
-        providers = AzureProviders.connect(arm, "azure-cdn", Map.of("resource-group", "cdn-rg", "cdn-profile", "shop"));
-    }
-
-    @AfterAll
-    static void stopArm() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (arm != null) {
-            arm.close();
-        }
+    static void connect() {
+        providers = fixture.connect("azure-cdn", Map.of("resource-group", "cdn-rg", "cdn-profile", "shop"));
     }
 
     @Override

@@ -10,9 +10,9 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -26,24 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AzureDnsSwitchIT extends DnsSwitchConformance {
 
     private static final String RG = "dns-rg";
-    private static FakeArm arm;
+    @RegisterExtension
+    static final ArmFixture fixture = new ArmFixture();
+    private static final FakeArm arm = fixture.arm();
     private static Providers providers;
 
     @BeforeAll
-    static void startArm() {
-        arm = FakeArm.run();
+    static void connect() {
         arm.dns.addZone(RG, ZONE);
-        providers = AzureProviders.connect(arm, "azure-dns", Map.of("resource-group", RG));
-    }
-
-    @AfterAll
-    static void stopArm() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (arm != null) {
-            arm.close();
-        }
+        providers = fixture.connect("azure-dns", Map.of("resource-group", RG));
     }
 
     @Override

@@ -6,9 +6,9 @@ import io.baran.worker.action.PromoteReplicaConformance;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.workflow.StepCommand;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -25,14 +25,15 @@ class AzurePostgresFlexibleIT extends PromoteReplicaConformance {
 
     private static final String RG = "pg-rg";
     private static final int INSTANCES = 30;
-    private static FakeArm arm;
+    @RegisterExtension
+    static final ArmFixture fixture = new ArmFixture();
+    private static final FakeArm arm = fixture.arm();
     private static Providers providers;
     private static int made;
 
     @BeforeAll
-    static void startArm() {
-        arm = FakeArm.run();
-        providers = AzureProviders.connect(arm, "azure-pg", instances("planned"));
+    static void connect() {
+        providers = fixture.connect("azure-pg", instances("planned"));
     }
 
     static Map<String, String> instances(String promoteOption) {
@@ -45,16 +46,6 @@ class AzurePostgresFlexibleIT extends PromoteReplicaConformance {
             options.put("instances." + name + ".promote-option", promoteOption);
         }
         return options;
-    }
-
-    @AfterAll
-    static void stopArm() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (arm != null) {
-            arm.close();
-        }
     }
 
     @Override

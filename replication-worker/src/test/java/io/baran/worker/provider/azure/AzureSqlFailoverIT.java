@@ -10,9 +10,9 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -31,14 +31,15 @@ class AzureSqlFailoverIT extends PromoteReplicaConformance {
 
     private static final String RG = "sql-rg";
     private static final int INSTANCES = 30;
-    private static FakeArm arm;
+    @RegisterExtension
+    static final ArmFixture fixture = new ArmFixture();
+    private static final FakeArm arm = fixture.arm();
     private static Providers providers;
     private static int made;
 
     @BeforeAll
-    static void startArm() {
-        arm = FakeArm.run();
-        providers = AzureProviders.connect(arm, "azure-sql", instances("planned"));
+    static void connect() {
+        providers = fixture.connect("azure-sql", instances("planned"));
     }
 
     /** {@code orders} and {@code orders-1..30}, each the secondary of its own failover group. */
@@ -53,16 +54,6 @@ class AzureSqlFailoverIT extends PromoteReplicaConformance {
             options.put("instances." + name + ".failover", failover);
         }
         return options;
-    }
-
-    @AfterAll
-    static void stopArm() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (arm != null) {
-            arm.close();
-        }
     }
 
     @Override

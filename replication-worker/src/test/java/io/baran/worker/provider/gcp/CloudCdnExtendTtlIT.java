@@ -12,12 +12,11 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,26 +36,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
 
-    private static GoogleCloudFake fake;
+    @RegisterExtension
+    static final GcpFixture fixture = new GcpFixture();
+    private static final GoogleCloudFake fake = fixture.fake();
     private static Providers providers;
     private static int made;
     /** distribution -> behaviour path -> backend. */
     private static final Map<String, Map<String, CdnBackend>> DISTRIBUTIONS = new HashMap<>();
 
     @BeforeAll
-    static void startFake() {
-        fake = new GoogleCloudFake();
-        providers = GcpFakes.connect(fake, Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stopFake() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (fake != null) {
-            fake.close();
-        }
+    static void connect() {
+        providers = fixture.connect();
     }
 
     @AfterEach

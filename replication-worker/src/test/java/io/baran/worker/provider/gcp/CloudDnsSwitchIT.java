@@ -10,10 +10,10 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,24 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CloudDnsSwitchIT extends DnsSwitchConformance {
 
     private static final String ZONE_NAME = "baran-test";
-    private static GoogleCloudFake fake;
+    @RegisterExtension
+    static final GcpFixture fixture = new GcpFixture();
+    private static final GoogleCloudFake fake = fixture.fake();
     private static Providers providers;
 
     @BeforeAll
-    static void startFake() {
-        fake = new GoogleCloudFake();
+    static void connect() {
         fake.dns.addZone(ZONE_NAME, ZONE + ".");
-        providers = GcpFakes.connect(fake, Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stopFake() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (fake != null) {
-            fake.close();
-        }
+        providers = fixture.connect();
     }
 
     @AfterEach

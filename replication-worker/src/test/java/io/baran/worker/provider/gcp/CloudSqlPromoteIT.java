@@ -8,12 +8,11 @@ import io.baran.worker.provider.Providers;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,24 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class CloudSqlPromoteIT extends PromoteReplicaConformance {
 
-    private static GoogleCloudFake fake;
+    @RegisterExtension
+    static final GcpFixture fixture = new GcpFixture();
+    private static final GoogleCloudFake fake = fixture.fake();
     private static Providers providers;
     private static int made;
 
     @BeforeAll
-    static void startFake() {
-        fake = new GoogleCloudFake();
-        providers = GcpFakes.connect(fake, Duration.ofSeconds(10));
-    }
-
-    @AfterAll
-    static void stopFake() {
-        if (providers != null) {
-            providers.close();
-        }
-        if (fake != null) {
-            fake.close();
-        }
+    static void connect() {
+        providers = fixture.connect();
     }
 
     @AfterEach

@@ -6,11 +6,12 @@ import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.TestResources;
 import io.baran.worker.provider.azure.BlobStorageObjectStore;
 import io.baran.testinfra.AzuriteServer;
 import io.baran.worker.replication.Emulators;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -23,23 +24,18 @@ import java.util.Optional;
  */
 class AzureBlobStoreIT extends BlobStoreConformance {
 
+    @RegisterExtension
+    static final TestResources resources = new TestResources();
     private static Providers providers;
 
     @BeforeAll
     static void connect() {
         Map<String, String> environment = Map.of("AZURITE_KEY", AzuriteServer.KEY);
-        providers = Providers.connect(List.of(new ProviderSettings("azure-objects", "azure", "us-east-1", Optional.empty(),
+        providers = resources.keep(Providers.connect(List.of(new ProviderSettings("azure-objects", "azure", "us-east-1", Optional.empty(),
                         Map.of("subscription", "00000000-0000-0000-0000-000000000000", "resource-group", "baran-test",
                                 "storage-account", AzuriteServer.ACCOUNT, "storage-account-key-env", "AZURITE_KEY",
                                 "storage-endpoint", Emulators.azurite().endpoint()))),
-                new ProviderContext(Duration.ofSeconds(10), Heartbeat.NONE, environment::get));
-    }
-
-    @AfterAll
-    static void close() {
-        if (providers != null) {
-            providers.close();
-        }
+                new ProviderContext(Duration.ofSeconds(10), Heartbeat.NONE, environment::get)));
     }
 
     @Override

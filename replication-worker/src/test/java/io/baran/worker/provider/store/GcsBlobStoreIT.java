@@ -7,10 +7,11 @@ import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.TestResources;
 import io.baran.worker.provider.gcp.CloudStorageObjectStore;
 import io.baran.worker.replication.Emulators;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.List;
@@ -20,20 +21,15 @@ import java.util.Optional;
 /** The {@link BlobStoreConformance} suite on Cloud Storage buckets handed out by a {@code gcp} provider, against fake-gcs-server. */
 class GcsBlobStoreIT extends BlobStoreConformance {
 
+    @RegisterExtension
+    static final TestResources resources = new TestResources();
     private static Providers providers;
 
     @BeforeAll
     static void connect() {
-        providers = Providers.connect(List.of(new ProviderSettings("gcp-objects", "gcp", "us-east-1", Optional.empty(),
+        providers = resources.keep(Providers.connect(List.of(new ProviderSettings("gcp-objects", "gcp", "us-east-1", Optional.empty(),
                         Map.of("project", "baran-test", "storage-endpoint", Emulators.gcs().endpoint()))),
-                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
-    }
-
-    @AfterAll
-    static void close() {
-        if (providers != null) {
-            providers.close();
-        }
+                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE)));
     }
 
     @Override

@@ -7,10 +7,11 @@ import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.TestResources;
 import io.baran.worker.replication.Emulators;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.time.Duration;
@@ -23,24 +24,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class S3BlobStoreIT extends BlobStoreConformance {
 
     private static final String REGION = "eu-west-1";
+    @RegisterExtension
+    static final TestResources resources = new TestResources();
     private static Providers providers;
 
     @BeforeAll
     static void connect() {
         System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "test"));
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test"));
-        providers = Providers.connect(List.of(
+        providers = resources.keep(Providers.connect(List.of(
                         new ProviderSettings("aws-objects", "aws", REGION, Optional.of(URI.create(Emulators.moto().endpoint()))),
                         new ProviderSettings("aws-unreachable", "aws", REGION,
                                 Optional.of(URI.create("http://127.0.0.1:" + Ports.free())))),
-                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
-    }
-
-    @AfterAll
-    static void close() {
-        if (providers != null) {
-            providers.close();
-        }
+                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE)));
     }
 
     @Override
