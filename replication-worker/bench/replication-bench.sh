@@ -43,7 +43,7 @@ rss_mib() { awk '/Maximum resident set size/ {printf "%d", $6/1024}' "$1"; }
 cpu_seconds() { awk -F': ' '/User time|System time/ {s += $2} END {printf "%.1f", s}' "$1"; }
 
 echo "==> building the worker's test classes"
-(cd "$ROOT" && ./mvnw -q -B -pl replication-worker test-compile dependency:build-classpath \
+(cd "$ROOT" && ./mvnw -q -B -pl replication-worker -am test-compile dependency:build-classpath \
   -Dmdep.outputFile="$WORK/classpath" -Dmdep.includeScope=test >/dev/null)
 CP="$MODULE/target/test-classes:$MODULE/target/classes:$(cat "$WORK/classpath")"
 JAVA=(java -Xmx1g -Daws.accessKeyId=test -Daws.secretAccessKey=test -cp "$CP")
