@@ -3,6 +3,7 @@ package io.baran.runbook;
 import io.baran.runbook.action.Approval;
 import io.baran.runbook.action.CdnExtendTtl;
 import io.baran.runbook.action.DatabasePromoteReplica;
+import io.baran.runbook.action.DatabaseSwitchover;
 import io.baran.runbook.action.DnsSetWeights;
 import io.baran.runbook.action.DnsSwitch;
 import io.baran.runbook.action.HealthCheck;
@@ -43,7 +44,7 @@ public final class ActionCatalog {
     /** The actions of the runbook format, with what this version implements. */
     public static ActionCatalog standard() {
         return of(List.of(new DnsSwitch(), new DnsSetWeights(), new HealthCheck(), new Wait(), new CdnExtendTtl(),
-                new DatabasePromoteReplica(), new StorageCheckReplica(), new Approval(), new Notify()));
+                new DatabasePromoteReplica(), new DatabaseSwitchover(), new StorageCheckReplica(), new Approval(), new Notify()));
     }
 
     public Optional<ActionSpec> find(String name) {

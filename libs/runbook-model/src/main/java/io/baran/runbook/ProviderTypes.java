@@ -9,6 +9,7 @@ import java.util.Set;
 
 import static io.baran.runbook.Capability.CDN;
 import static io.baran.runbook.Capability.DATABASE_REPLICA;
+import static io.baran.runbook.Capability.DATABASE_SWITCHOVER;
 import static io.baran.runbook.Capability.DNS;
 import static io.baran.runbook.Capability.OBJECT_STORE;
 
@@ -30,9 +31,11 @@ public final class ProviderTypes {
 
     static {
         add(new Type("aws", "Amazon Web Services", ordered(DNS, "Route 53", CDN, "CloudFront",
-                DATABASE_REPLICA, "RDS / Aurora global database", OBJECT_STORE, "S3")));
+                DATABASE_REPLICA, "RDS / Aurora global database", DATABASE_SWITCHOVER, "Aurora global database switchover",
+                OBJECT_STORE, "S3")));
         add(new Type("gcp", "Google Cloud", ordered(DNS, "Cloud DNS", CDN, "Cloud CDN",
-                DATABASE_REPLICA, "Cloud SQL", OBJECT_STORE, "Cloud Storage")));
+                DATABASE_REPLICA, "Cloud SQL", DATABASE_SWITCHOVER, "Cloud SQL switchover to a disaster-recovery replica",
+                OBJECT_STORE, "Cloud Storage")));
         add(new Type("azure", "Microsoft Azure", ordered(DNS, "Azure DNS", CDN, "Front Door / Azure CDN",
                 DATABASE_REPLICA, "Azure SQL failover group, PostgreSQL flexible server", OBJECT_STORE, "Blob Storage")));
         add(new Type("rfc2136", "a self-managed DNS server taking RFC 2136 dynamic updates (BIND, Knot, PowerDNS)",

@@ -25,7 +25,7 @@ public interface ProvidersConfig {
         String type();
 
         /**
-         * Narrows the type's capabilities (dns, cdn, database-replica, object-store), e.g. an AWS account Baran
+         * Narrows the type's capabilities (dns, cdn, database-replica, database-switchover, object-store), e.g. an AWS account Baran
          * may only change DNS in; absent means every capability of the type.
          */
         Optional<List<String>> capabilities();

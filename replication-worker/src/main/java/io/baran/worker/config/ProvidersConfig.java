@@ -29,7 +29,7 @@ public interface ProvidersConfig {
 
         /**
          * Narrows what runbooks may ask of this provider to some of its type's capabilities: dns, cdn,
-         * database-replica, object-store (e.g. an AWS account Baran may only change Route 53 in). The
+         * database-replica, database-switchover, object-store (e.g. an AWS account Baran may only change Route 53 in). The
          * orchestrator reads the same key to refuse such runbooks at load. All of the type's when absent.
          */
         Optional<List<String>> capabilities();

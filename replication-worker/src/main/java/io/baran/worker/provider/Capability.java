@@ -14,11 +14,12 @@ public enum Capability {
     DATABASE_PROMOTE("database-replica", "promote a read replica to primary (database.promote-replica)"),
     DATABASE_FENCE("database-replica", "make the old primary refuse writes when its replica is promoted"),
     DATABASE_DEMOTE("database-replica", "turn a promoted replica back into a replica (the undo of a promotion)"),
-    DATABASE_SWITCHOVER("database-replica", "planned switchover or global-database failover"),
+    DATABASE_SWITCHOVER("database-switchover", "switch the primary role to a replica without data loss, and back (database.switchover)"),
     OBJECT_STORE("object-store", "read, write, list and delete objects");
 
     /** The groups {@code baran.providers."<name>".capabilities} may list, as the runbook model names them. */
-    public static final java.util.List<String> GROUPS = java.util.List.of("dns", "cdn", "database-replica", "object-store");
+    public static final java.util.List<String> GROUPS = java.util.List.of("dns", "cdn", "database-replica", "database-switchover",
+            "object-store");
 
     private final String group;
     private final String meaning;
@@ -28,7 +29,7 @@ public enum Capability {
         this.meaning = meaning;
     }
 
-    /** The coarse capability it belongs to: dns, cdn, database-replica or object-store. */
+    /** The coarse capability it belongs to: dns, cdn, database-replica, database-switchover or object-store. */
     public String group() {
         return group;
     }

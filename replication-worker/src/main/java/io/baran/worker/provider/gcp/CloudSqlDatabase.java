@@ -5,19 +5,26 @@ import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.DatabaseProvider;
+import io.baran.worker.provider.DatabaseSwitchover;
 import io.baran.worker.provider.ReplicaState;
+import io.baran.worker.provider.Topology;
 import io.baran.workflow.FailureTypes;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Read-replica promotion through the Cloud SQL Admin API ({@code instances.promoteReplica}), waiting for the
  * operation and then for the instance to be a runnable primary. Cloud SQL offers no way to make the old
  * primary refuse writes short of stopping it, so this provider cannot fence; and a promoted instance cannot
  * become a replica again.
+ *
+ * <p>A switchover ({@code instances.switchover}, Enterprise Plus) is the planned, lossless way: it makes the
+ * primary's designated disaster-recovery replica ({@code replicationCluster.failoverDrReplicaName}) the primary,
+ * and the old primary its DR replica, so a second switchover reverses it.
  */
-public final class CloudSqlDatabase implements DatabaseProvider {
+public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitchover {
 
     private static final Logger LOG = Logger.getLogger(CloudSqlDatabase.class);
     static final String SERVICE = "Cloud SQL";
@@ -98,6 +105,67 @@ public final class CloudSqlDatabase implements DatabaseProvider {
         boolean primary = "CLOUD_SQL_INSTANCE".equals(db.path("instanceType").asText());
         String state = db.path("state").asText("UNKNOWN");
         return primary && "RUNNABLE".equals(state) ? "primary" : db.path("instanceType").asText() + " " + state;
+    }
+
+    /**
+     * The primary and its DR replica, read from the named instance and, when it is a replica, from its primary
+     * ({@code masterInstanceName}): the primary's {@code replicationCluster.failoverDrReplicaName} names the member a
+     * switchover can make primary.
+     */
+    @Override
+    public Topology observeTopology(String instance) {
+        JsonNode db = get(instance);
+        String type = db.path("instanceType").asText();
+        String primary;
+        JsonNode primaryDb;
+        switch (type) {
+            case "CLOUD_SQL_INSTANCE" -> {
+                primary = instance;
+                primaryDb = db;
+            }
+            case "READ_REPLICA_INSTANCE" -> {
+                primary = withoutProject(db.path("masterInstanceName").asText(""));
+                primaryDb = get(primary);
+            }
+            default -> throw Failures.of(FailureTypes.CAPABILITY_MISSING, "Cloud SQL instance " + instance + " of provider "
+                    + name() + " is of type " + type + "; only a primary and its disaster-recovery replica can switch over");
+        }
+        String dr = withoutProject(primaryDb.path("replicationCluster").path("failoverDrReplicaName").asText(""));
+        if (dr.isEmpty()) {
+            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "Cloud SQL instance " + primary + " of provider " + name()
+                    + " has no disaster-recovery replica (replicationCluster.failoverDrReplicaName): Cloud SQL switches over"
+                    + " only to the designated DR replica of an Enterprise Plus primary");
+        }
+        String underway = null;
+        for (JsonNode member : primary.equals(instance) ? List.of(db) : List.of(primaryDb, db)) {
+            String state = member.path("state").asText("UNKNOWN");
+            if (!"RUNNABLE".equals(state)) {
+                underway = member.path("name").asText() + " is " + state;
+            }
+        }
+        return new Topology(null, primary, List.of(dr), underway);
+    }
+
+    @Override
+    public void switchover(String target, Topology expected) {
+        Topology current = observeTopology(target);
+        if (!current.primary().equals(target)) {
+            if (!current.sameAs(expected) || !current.secondaries().contains(target)) {
+                throw Failures.of(FailureTypes.PLAN_UNSAFE, "will not switch Cloud SQL over to " + target + " (provider " + name()
+                        + "): it is now " + current.describe() + ", not " + expected.describe() + " as planned");
+            }
+            JsonNode operation = api.post(SERVICE, "instances.switchover", "instance " + target,
+                    base() + "/instances/" + GcpApi.encode(target) + "/switchover", null);
+            LOG.infof("provider %s: switching Cloud SQL over from %s to its DR replica %s (operation %s)", name(),
+                    current.primary(), target, operation.path("name").asText());
+            operations.await(base() + "/operations", operation, "instances.switchover", "instance " + target);
+        }
+        awaitPrimary(target);
+    }
+
+    /** {@code project:instance} (how Cloud SQL names a primary in {@code masterInstanceName}) → {@code instance}. */
+    private static String withoutProject(String name) {
+        return name.substring(name.indexOf(':') + 1);
     }
 
     private JsonNode get(String instance) {

@@ -35,7 +35,7 @@ public final class GcpProviderType implements ProviderType {
     /** Google's rule for project ids: 6 to 30 lowercase letters, digits and hyphens, starting with a letter. */
     private static final Pattern PROJECT_ID = Pattern.compile("[a-z][-a-z0-9]{4,28}[a-z0-9]");
     private static final Capabilities CAPABILITIES = Capabilities.builder("gcp")
-            .can(DNS_RECORDS, CDN_TTL, CDN_SERVE_STALE, DATABASE_PROMOTE, OBJECT_STORE)
+            .can(DNS_RECORDS, CDN_TTL, CDN_SERVE_STALE, DATABASE_PROMOTE, DATABASE_SWITCHOVER, OBJECT_STORE)
             .notYet("record sets with a routing policy (weighted round robin, geolocation, failover) are refused, not flattened",
                     DNS_ROUTING_POLICIES)
             .notYet("backends in USE_ORIGIN_HEADERS cache mode are refused; switching cache modes is not built",
@@ -43,7 +43,6 @@ public final class GcpProviderType implements ProviderType {
             .cannot("Cloud SQL has no call that makes the primary of a read replica refuse writes short of stopping it "
                     + "(and in a regional outage the primary is out of reach)", DATABASE_FENCE)
             .cannot("a promoted Cloud SQL replica cannot become a read replica again: create a new replica", DATABASE_DEMOTE)
-            .notYet("instances.switchover (Enterprise Plus disaster-recovery replicas) is not built", DATABASE_SWITCHOVER)
             .build();
 
     @Override

@@ -70,11 +70,12 @@ class GcpProviderTypeTest {
             assertNotNull(gcp.cdn());
             assertNotNull(gcp.database());
             assertEquals("gs", gcp.objects().scheme());
-            for (Capability c : List.of(Capability.DNS_RECORDS, Capability.CDN_TTL, Capability.DATABASE_PROMOTE, Capability.OBJECT_STORE)) {
+            for (Capability c : List.of(Capability.DNS_RECORDS, Capability.CDN_TTL, Capability.DATABASE_PROMOTE,
+                    Capability.DATABASE_SWITCHOVER, Capability.OBJECT_STORE)) {
                 assertEquals(Support.can(), gcp.support(c), c.name());
             }
             assertEquals(Support.Level.CANNOT, gcp.support(Capability.DATABASE_FENCE).level());
-            assertEquals(Support.Level.NOT_YET, gcp.support(Capability.DATABASE_SWITCHOVER).level());
+            assertTrue(gcp.database() instanceof io.baran.worker.provider.DatabaseSwitchover);
         }
     }
 

@@ -32,7 +32,7 @@ final class GoogleCloudFake implements AutoCloseable {
     static final String PROJECT = "baran-test-project";
     private static final Pattern DNS = Pattern.compile("/dns/v1/projects/([^/]+)/managedZones(?:/([^/]+)/(rrsets|changes)(?:/([^/]+))?)?");
     private static final Pattern COMPUTE = Pattern.compile("/compute/v1/projects/([^/]+)/global/(backendServices|backendBuckets|urlMaps|operations)/([^/]+)");
-    private static final Pattern SQL = Pattern.compile("/v1/projects/([^/]+)/(instances|operations)/([^/]+?)(/promoteReplica)?");
+    private static final Pattern SQL = Pattern.compile("/v1/projects/([^/]+)/(instances|operations)/([^/]+?)(/promoteReplica|/switchover)?");
 
     final FakeCloudDns dns = new FakeCloudDns();
     final FakeCompute compute = new FakeCompute(PROJECT);
@@ -123,7 +123,7 @@ final class GoogleCloudFake implements AutoCloseable {
                 return project(m.group(1)) ? compute(method, m.group(2), decode(m.group(3)), request) : forbidden(m.group(1));
             }
             if ((m = SQL.matcher(path)).matches()) {
-                return project(m.group(1)) ? sql(method, m.group(2), decode(m.group(3)), m.group(4) != null, request)
+                return project(m.group(1)) ? sql(method, m.group(2), decode(m.group(3)), m.group(4), request)
                         : forbidden(m.group(1));
             }
             return Answer.error(404, "unknownPath", "no such API: " + path);
@@ -163,11 +163,22 @@ final class GoogleCloudFake implements AutoCloseable {
             return Answer.error(404, "unknownPath", "Compute has no " + method + " " + request.getUrl());
         }
 
-        private Answer sql(String method, String collection, String name, boolean promote, Request request) {
-            if (collection.equals("instances") && promote && method.equals("POST")) {
+        private Answer sql(String method, String collection, String name, String verb, Request request) {
+            if (collection.equals("instances") && "/promoteReplica".equals(verb) && method.equals("POST")) {
                 return sql.promote(name, request.getBodyAsString());
             }
-            if (!promote && method.equals("GET")) {
+            if (collection.equals("instances") && "/switchover".equals(verb) && method.equals("POST")) {
+                java.util.Map<String, String> query = new java.util.TreeMap<>();
+                String[] url = request.getUrl().split("\\?", 2);
+                if (url.length == 2) {
+                    for (String pair : url[1].split("&")) {
+                        String[] kv = pair.split("=", 2);
+                        query.put(decode(kv[0]), kv.length == 2 ? decode(kv[1]) : "");
+                    }
+                }
+                return sql.switchover(name, request.getBodyAsString(), query);
+            }
+            if (verb == null && method.equals("GET")) {
                 return collection.equals("instances") ? sql.get(name) : sql.getOperation(name);
             }
             return Answer.error(404, "unknownPath", "Cloud SQL Admin has no " + method + " " + request.getUrl());
