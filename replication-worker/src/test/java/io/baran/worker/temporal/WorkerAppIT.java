@@ -78,7 +78,7 @@ class WorkerAppIT {
 
     @Test
     void theWorkerServesItsActionsToAWorkflowRunningElsewhere() {
-        assertTrue(registry.names().containsAll(List.of("cdn.extend-ttl", "database.promote-replica", "dns.switch",
+        assertTrue(registry.names().containsAll(List.of("cdn.extend-ttl", "database.promote-replica", "database.switchover", "dns.switch",
                 "dns.set-weights", "health.check", "notify", "storage.check-replica")), String.valueOf(registry.names()));
         Readiness.await(Duration.ofSeconds(60));
         WorkflowServiceStubs stubs = TemporalClients.stubs(temporalTarget);

@@ -72,10 +72,12 @@ final class AuroraGlobalFailover {
         }, timeout, heartbeat, "provider " + name + " (RDS): global failover to Aurora cluster " + cluster);
     }
 
-    private record Membership(GlobalCluster global, GlobalClusterMember member) {
+    /** A global database and one of its members. */
+    record Membership(GlobalCluster global, GlobalClusterMember member) {
     }
 
-    private Membership membership(String cluster) {
+    /** The global database that has the cluster (by name); fails (ProviderRejected) when none has it. */
+    Membership membership(String cluster) {
         List<GlobalCluster> all = calls.call("DescribeGlobalClusters", "Aurora cluster " + cluster,
                 () -> client.describeGlobalClustersPaginator(b -> b.maxRecords(100)).globalClusters().stream().toList());
         for (GlobalCluster global : all) {
@@ -90,7 +92,7 @@ final class AuroraGlobalFailover {
     }
 
     /** {@code arn:aws:rds:eu-west-1:123456789012:cluster:orders-eu} → {@code orders-eu}. */
-    private static String clusterName(String arn) {
+    static String clusterName(String arn) {
         return arn == null ? null : arn.substring(arn.lastIndexOf(':') + 1);
     }
 }

@@ -29,6 +29,8 @@ public final class AwsProviderType implements ProviderType {
     private static final Capabilities CAPABILITIES = Capabilities.builder("aws")
             // Weighted sets only: latency, failover, geo and alias record sets are refused with the reason when a step meets one.
             .can(DNS_RECORDS, DNS_ROUTING_POLICIES, CDN_TTL, DATABASE_PROMOTE, OBJECT_STORE)
+            // Aurora global databases (SwitchoverGlobalCluster); RDS read replicas and Aurora clusters alone cannot switch back.
+            .can(DATABASE_SWITCHOVER)
             .notYet("switching a behaviour to another named cache policy is not built: moto, the emulator the AWS "
                     + "adapters are tested against, has no cache-policy API (ListCachePolicies, GetCachePolicy), so it could "
                     + "not be tested; behaviours whose TTLs come from a cache policy are refused", CDN_CACHE_POLICY)
@@ -37,8 +39,6 @@ public final class AwsProviderType implements ProviderType {
             .cannot("RDS has no API that makes the source of a read replica refuse writes (and during a regional "
                     + "outage its control plane is down with it)", DATABASE_FENCE)
             .cannot("a promoted RDS instance cannot become a read replica again: create a new replica", DATABASE_DEMOTE)
-            .notYet("a planned switchover without data loss (SwitchoverGlobalCluster) is not built; an Aurora global "
-                    + "database's failover is: database.promote-replica naming its secondary cluster", DATABASE_SWITCHOVER)
             .build();
 
     @Override

@@ -4,8 +4,10 @@ import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.DatabaseProvider;
+import io.baran.worker.provider.DatabaseSwitchover;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.ReplicaState;
+import io.baran.worker.provider.Topology;
 import io.baran.workflow.FailureTypes;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.regions.Region;
@@ -19,9 +21,10 @@ import java.time.Duration;
  * Read-replica promotion through Amazon RDS ({@code PromoteReadReplica}), called in the replica's region,
  * so a promotion away from a failing region does not need that region's control plane. RDS offers no way
  * to make the source instance refuse writes, so this provider cannot fence; and a promoted instance
- * cannot become a replica again.
+ * cannot become a replica again. An Aurora global database can also switch over without data loss
+ * ({@link AuroraGlobalSwitchover}), which a second switchover reverses.
  */
-public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
+public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(RdsDatabase.class);
 
@@ -32,6 +35,7 @@ public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
     private final Heartbeat heartbeat;
     private final AwsCalls calls;
     private final AuroraGlobalFailover global;
+    private final AuroraGlobalSwitchover switchover;
 
     public RdsDatabase(String name, String region, RdsClient client, Duration promoteTimeout, Heartbeat heartbeat) {
         this.name = name;
@@ -41,6 +45,7 @@ public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
         this.heartbeat = heartbeat;
         this.calls = new AwsCalls(name, "RDS");
         this.global = new AuroraGlobalFailover(name, region, client, calls, promoteTimeout, heartbeat);
+        this.switchover = new AuroraGlobalSwitchover(name, client, calls, global, promoteTimeout, heartbeat);
     }
 
     /** @param promoteTimeout how long a promotion may take until the instance is available again (RDS reboots it) */
@@ -109,6 +114,21 @@ public final class RdsDatabase implements DatabaseProvider, AutoCloseable {
             return promoted && "available".equals(db.dbInstanceStatus()) ? null
                     : db.dbInstanceStatus() + (promoted ? "" : ", replicating from " + source);
         }, promoteTimeout, heartbeat, "provider " + name + " (RDS): DB instance " + instance);
+    }
+
+    @Override
+    public Topology observeTopology(String instance) {
+        return switchover.observe(memberName(instance));
+    }
+
+    @Override
+    public String memberName(String instance) {
+        return AuroraGlobalFailover.clusterName(instance);
+    }
+
+    @Override
+    public void switchover(String target, Topology expected) {
+        switchover.switchover(memberName(target), expected);
     }
 
     /** The DB instance, or null when there is none of that name (it may name an Aurora cluster). */
