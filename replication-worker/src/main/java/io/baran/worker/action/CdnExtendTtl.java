@@ -23,6 +23,8 @@ import java.util.Map;
  * exact TTLs it replaced. Behaviours that cache nothing (max TTL 0) are left alone: they were set up so
  * on purpose, and caching them could serve one user's response to another. With {@code serveStale: true}
  * (where the provider can) the CDN also serves expired objects while the origin fails, for as long as the TTL.
+ * A behaviour whose TTLs come from a cache policy (or that lets the origin decide) rises only where the provider
+ * can switch it to a policy with the raised TTLs (CDN_CACHE_POLICY, e.g. CloudFront); elsewhere the plan is refused.
  */
 @Singleton
 public class CdnExtendTtl extends ProviderAction {

@@ -7,7 +7,10 @@ import java.util.Map;
  * The cache TTLs of one behaviour of a CDN distribution, in seconds.
  *
  * @param path        the behaviour's path pattern; {@value #DEFAULT} for the default behaviour
- * @param cachePolicy the cache policy the behaviour uses instead of its own TTLs, or null
+ * @param cachePolicy the cache policy the behaviour takes its TTLs from (the TTLs are then the policy's, where the
+ *                    provider can read them), or what else decides them (e.g. the origin's headers); null for a
+ *                    behaviour with TTLs of its own, and in a plan's desired state for a behaviour whose raised TTLs
+ *                    come from whichever policy the provider switches it to
  * @param serveStale  how long past expiry the CDN serves a stale object when the origin fails, or null where the
  *                    provider has no such setting (CloudFront) or the plan did not record it
  */
@@ -20,20 +23,31 @@ public record BehaviourTtls(String path, long min, long defaultTtl, long max, St
         this(path, min, defaultTtl, max, cachePolicy, null);
     }
 
-    /** A behaviour that caches nothing (max TTL 0) was set up so on purpose, e.g. for an API. */
+    /**
+     * A behaviour that caches nothing (max TTL 0, its own or its cache policy's) was set up so on purpose, e.g. for
+     * an API. A behaviour whose TTLs something other than a readable policy decides reports 0s, and is refused
+     * before this is asked unless its provider can switch cache policies.
+     */
     public boolean cachesNothing() {
-        return cachePolicy == null && max == 0;
+        return max == 0;
     }
 
-    /** Same TTLs; serve-stale is compared where both sides know it. */
+    /** Same TTLs; the cache policy and serve-stale are compared where both sides know them. */
     public boolean sameTtls(BehaviourTtls other) {
         return path.equals(other.path) && min == other.min && defaultTtl == other.defaultTtl && max == other.max
+                && (cachePolicy == null || other.cachePolicy == null || cachePolicy.equals(other.cachePolicy))
                 && (serveStale == null || other.serveStale == null || serveStale.equals(other.serveStale));
     }
 
-    /** The default and max TTLs raised to at least {@code ttl}; never lowered, min left alone. */
+    /**
+     * The default and max TTLs raised to at least {@code ttl}; never lowered, min left alone. A behaviour on a cache
+     * policy that must rise no longer names the policy: its provider switches it to one with the raised TTLs.
+     */
     public BehaviourTtls raisedTo(long ttl) {
-        return new BehaviourTtls(path, min, Math.max(defaultTtl, ttl), Math.max(max, ttl), cachePolicy, serveStale);
+        if (defaultTtl >= ttl && max >= ttl) {
+            return this;
+        }
+        return new BehaviourTtls(path, min, Math.max(defaultTtl, ttl), Math.max(max, ttl), null, serveStale);
     }
 
     /** Serving stale objects for at least {@code seconds}, where the provider has the setting; never lowered. */
@@ -42,8 +56,8 @@ public record BehaviourTtls(String path, long min, long defaultTtl, long max, St
     }
 
     public String describe() {
-        return cachePolicy != null ? "cache policy " + cachePolicy : "min " + min + " default " + defaultTtl + " max " + max
-                + (serveStale == null ? "" : " serve stale " + serveStale);
+        return "min " + min + " default " + defaultTtl + " max " + max + (serveStale == null ? "" : " serve stale " + serveStale)
+                + (cachePolicy == null ? "" : " (cache policy " + cachePolicy + ")");
     }
 
     Map<String, Object> toMap() {
@@ -56,11 +70,14 @@ public record BehaviourTtls(String path, long min, long defaultTtl, long max, St
         if (serveStale != null) {
             map.put("serveStale", serveStale);
         }
+        if (cachePolicy != null) {
+            map.put("cachePolicy", cachePolicy);
+        }
         return map;
     }
 
     static BehaviourTtls fromPlan(PlanValues values) {
-        return new BehaviourTtls(values.string("path"), values.number("min"), values.number("default"), values.number("max"), null,
-                values.optionalNumber("serveStale"));
+        return new BehaviourTtls(values.string("path"), values.number("min"), values.number("default"), values.number("max"),
+                values.optionalString("cachePolicy"), values.optionalNumber("serveStale"));
     }
 }

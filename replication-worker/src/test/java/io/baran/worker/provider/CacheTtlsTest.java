@@ -47,4 +47,22 @@ class CacheTtlsTest {
         assertTrue(stale.sameAs(CacheTtls.fromPlan(stale.toMap(), "desired")));
         assertFalse(withStale.sameAs(stale));
     }
+
+    @Test
+    void aBehaviourOnACachePolicyKeepsItsPolicyThroughThePlanAndRisesWithoutNamingOne() {
+        CacheTtls onPolicies = new CacheTtls(List.of(new BehaviourTtls("*", 0, 300, 3600, "policy-a"),
+                new BehaviourTtls("/api/*", 0, 0, 0, "caching-disabled"), new BehaviourTtls("/img/*", 0, 86400, 86400, "policy-b")));
+
+        CacheTtls raised = onPolicies.raisedTo(86400);
+        CacheTtls read = CacheTtls.fromPlan(onPolicies.toMap(), "observed");
+
+        assertEquals(null, raised.find("*").cachePolicy(), "the provider picks the policy with the raised TTLs");
+        assertEquals("caching-disabled", raised.find("/api/*").cachePolicy(), "a policy caching nothing is left alone");
+        assertEquals("policy-b", raised.find("/img/*").cachePolicy(), "already high enough: left on its policy");
+        assertEquals("policy-a", read.find("*").cachePolicy());
+        assertFalse(read.sameAs(new CacheTtls(List.of(new BehaviourTtls("*", 0, 300, 3600, "policy-c"),
+                read.behaviours().get(1), read.behaviours().get(2)))), "another policy with the same TTLs is another state");
+        assertTrue(raised.sameAs(new CacheTtls(List.of(new BehaviourTtls("*", 0, 86400, 86400, "baran-copy"),
+                read.behaviours().get(1), read.behaviours().get(2)))), "any policy with the raised TTLs is the desired state");
+    }
 }

@@ -28,12 +28,10 @@ public final class AwsProviderType implements ProviderType {
     private static final Logger LOG = Logger.getLogger(AwsProviderType.class);
     private static final Capabilities CAPABILITIES = Capabilities.builder("aws")
             // Weighted sets only: latency, failover, geo and alias record sets are refused with the reason when a step meets one.
-            .can(DNS_RECORDS, DNS_ROUTING_POLICIES, CDN_TTL, DATABASE_PROMOTE, OBJECT_STORE)
+            // A behaviour on a cache policy is switched to Baran's copy of the policy with raised TTLs, and back on undo.
+            .can(DNS_RECORDS, DNS_ROUTING_POLICIES, CDN_TTL, CDN_CACHE_POLICY, DATABASE_PROMOTE, OBJECT_STORE)
             // Aurora global databases (SwitchoverGlobalCluster); RDS read replicas and Aurora clusters alone cannot switch back.
             .can(DATABASE_SWITCHOVER)
-            .notYet("switching a behaviour to another named cache policy is not built: moto, the emulator the AWS "
-                    + "adapters are tested against, has no cache-policy API (ListCachePolicies, GetCachePolicy), so it could "
-                    + "not be tested; behaviours whose TTLs come from a cache policy are refused", CDN_CACHE_POLICY)
             .cannot("CloudFront has no distribution setting for it: it serves stale objects when the origin's "
                     + "Cache-Control says stale-if-error", CDN_SERVE_STALE)
             .cannot("RDS has no API that makes the source of a read replica refuse writes (and during a regional "

@@ -119,6 +119,26 @@ final class Arm {
         return ok(response, where);
     }
 
+    /**
+     * GETs a list and the pages after it ({@code nextLink}, followed only on ARM's own host), at most
+     * {@code maxPages}; a 404 fails (ProviderRejected) with {@code missing}.
+     */
+    java.util.List<JsonNode> list(String path, String apiVersion, String where, String missing, int maxPages) {
+        java.util.List<JsonNode> items = new java.util.ArrayList<>();
+        JsonNode page = read(path, apiVersion, where, missing);
+        for (int pages = 1; ; pages++) {
+            page.path("value").forEach(items::add);
+            String next = page.path("nextLink").asText("");
+            if (next.isEmpty()) {
+                return items;
+            }
+            if (pages >= maxPages) {
+                throw Failures.of(FailureTypes.PROVIDER_REJECTED, where + " answered more than " + maxPages + " pages");
+            }
+            page = ok(send("GET", pollUri(next, where), null, Map.of(), where), where);
+        }
+    }
+
     /** The body of a successful answer; any other answer fails with its mapped type. */
     JsonNode ok(ArmResponse response, String where) {
         if (!response.ok()) {

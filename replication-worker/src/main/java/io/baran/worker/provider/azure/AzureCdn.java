@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * CDN TTLs through a classic Azure CDN endpoint's rules engine (Microsoft.Cdn endpoints, API 2024-02-01):
@@ -26,7 +27,8 @@ import java.util.Optional;
  *
  * <p>The distribution is named {@code <resource-group>/<profile>/<endpoint>}, {@code <profile>/<endpoint>}
  * in the provider's {@code resource-group}, or {@code <endpoint>} in its {@code cdn-profile}. The update is a PATCH of the endpoint's whole delivery policy,
- * a long-running operation followed to its end.
+ * a long-running operation followed to its end. When the profile's sku is Front Door Standard/Premium, the name is
+ * of an AFD endpoint, and its routes' rule sets hold the TTLs ({@link FrontDoorRules}).
  */
 public final class AzureCdn extends ArmService implements CdnProvider {
 
@@ -37,24 +39,42 @@ public final class AzureCdn extends ArmService implements CdnProvider {
     static final String NO_GLOBAL_RULE = "none (no Global CacheExpiration rule: the origin's Cache-Control decides)";
     private static final Logger LOG = Logger.getLogger(AzureCdn.class);
 
+    /** The skus of Front Door Standard/Premium profiles; any other sku is a classic Azure CDN profile. */
+    static final Set<String> FRONT_DOOR_SKUS = Set.of("Standard_AzureFrontDoor", "Premium_AzureFrontDoor");
+
     private final Optional<String> profile;
     private final Duration operationTimeout;
+    private final FrontDoorRules frontDoor;
+
+    /** An endpoint of a profile: classic ({@code endpoints}) or Front Door ({@code afdEndpoints}), as the profile's sku says. */
+    record Target(String resourceGroup, String profile, String endpoint) {
+    }
 
     /** @param profile the CDN profile of distributions named by their endpoint alone */
     AzureCdn(Arm arm, String resourceGroup, Optional<String> profile, Duration operationTimeout) {
         super(arm, resourceGroup, CONTROL_PLANE);
         this.profile = profile;
         this.operationTimeout = operationTimeout;
+        this.frontDoor = new FrontDoorRules(arm, arm.provider(), operationTimeout);
     }
 
     @Override
     public CacheTtls observe(String distribution) {
-        return ttls(read(distribution).path("properties").path("deliveryPolicy"));
+        Target target = target(distribution);
+        if (isFrontDoor(target, distribution)) {
+            return frontDoor.observe(target, distribution);
+        }
+        return ttls(read(target, distribution).path("properties").path("deliveryPolicy"));
     }
 
     @Override
     public void replace(String distribution, CacheTtls expected, CacheTtls desired) {
-        JsonNode endpoint = read(distribution);
+        Target target = target(distribution);
+        if (isFrontDoor(target, distribution)) {
+            frontDoor.replace(target, distribution, expected, desired);
+            return;
+        }
+        JsonNode endpoint = read(target, distribution);
         JsonNode policy = endpoint.path("properties").path("deliveryPolicy");
         CacheTtls current = ttls(policy);
         if (current.sameAs(desired)) {
@@ -68,28 +88,41 @@ public final class AzureCdn extends ArmService implements CdnProvider {
         ObjectNode body = Arm.json().createObjectNode();
         body.putObject("properties").set("deliveryPolicy", withTtls(policy, desired));
         String where = where("Update endpoint", distribution);
-        arm.await(arm.send("PATCH", path(distribution), API, body, Map.of(), where), operationTimeout, where);
+        arm.await(arm.send("PATCH", path(target), API, body, Map.of(), where), operationTimeout, where);
         LOG.infof("provider %s: Azure CDN endpoint %s TTLs %s -> %s", name(), distribution, current.describe(), desired.describe());
     }
 
-    private JsonNode read(String distribution) {
-        return arm.read(path(distribution), API, where("Get endpoint", distribution),
+    private JsonNode read(Target target, String distribution) {
+        return arm.read(path(target), API, where("Get endpoint", distribution),
                 "provider " + name() + " (Azure CDN) has no endpoint " + distribution);
     }
 
-    private String path(String distribution) {
+    /** Whether the endpoint's profile is Front Door Standard/Premium (Profiles - Get, its sku). */
+    private boolean isFrontDoor(Target target, String distribution) {
+        JsonNode profile = arm.read(arm.resource(target.resourceGroup(), "Microsoft.Cdn/profiles", target.profile()), API,
+                where("Get profile", target.profile() + " in resource group " + target.resourceGroup()),
+                "provider " + name() + " (Azure CDN) has no CDN profile " + target.profile() + " in resource group "
+                        + target.resourceGroup() + " (distribution " + distribution + ")");
+        return FRONT_DOOR_SKUS.contains(profile.path("sku").path("name").asText(""));
+    }
+
+    private String path(Target target) {
+        return arm.resource(target.resourceGroup(), "Microsoft.Cdn/profiles", target.profile(), "endpoints", target.endpoint());
+    }
+
+    private Target target(String distribution) {
         String[] parts = distribution.split("/");
         if (parts.length == 1 && profile.isPresent()) {
-            return arm.resource(resourceGroup, "Microsoft.Cdn/profiles", profile.get(), "endpoints", parts[0]);
+            return new Target(resourceGroup, profile.get(), parts[0]);
         }
         if (parts.length == 2) {
-            return arm.resource(resourceGroup, "Microsoft.Cdn/profiles", parts[0], "endpoints", parts[1]);
+            return new Target(resourceGroup, parts[0], parts[1]);
         }
         if (parts.length == 3) {
-            return arm.resource(parts[0], "Microsoft.Cdn/profiles", parts[1], "endpoints", parts[2]);
+            return new Target(parts[0], parts[1], parts[2]);
         }
         throw Failures.of(FailureTypes.PROVIDER_REJECTED, "distribution " + distribution + " of provider " + name()
-                + " names no Azure CDN endpoint: write <resource-group>/<profile>/<endpoint> or <profile>/<endpoint>"
+                + " names no Azure CDN or Front Door endpoint: write <resource-group>/<profile>/<endpoint> or <profile>/<endpoint>"
                 + (profile.isEmpty() ? " (or set the provider's cdn-profile to name endpoints alone)" : ""));
     }
 

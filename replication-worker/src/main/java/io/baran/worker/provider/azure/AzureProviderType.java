@@ -27,7 +27,7 @@ import static io.baran.worker.provider.Capability.DNS_ROUTING_POLICIES;
 import static io.baran.worker.provider.Capability.OBJECT_STORE;
 
 /**
- * {@code type=azure}: Azure DNS, Azure CDN, Azure SQL failover groups and PostgreSQL flexible server replicas
+ * {@code type=azure}: Azure DNS, Azure CDN (classic endpoints and Front Door Standard/Premium), Azure SQL failover groups and PostgreSQL flexible server replicas
  * of one subscription, through Azure Resource Manager's REST API with a token from DefaultAzureCredential.
  * Settings: {@code subscription}, {@code resource-group}, {@code endpoint} (an ARM emulator; only then may
  * {@code token-env} name a variable holding a fixed token), {@code cdn-profile}, {@code timeout} (30s per
@@ -59,8 +59,11 @@ public final class AzureProviderType implements ProviderType {
         Capabilities.Builder builder = Capabilities.builder("azure")
                 .can(DNS_RECORDS, CDN_TTL)
                 .notYet("alias record sets and Traffic Manager profiles are refused, not flattened", DNS_ROUTING_POLICIES)
-                .notYet("CDN rules that let the origin decide (SetIfMissing), endpoints without a Global caching rule and Front "
-                        + "Door Standard/Premium rule sets are refused; switching them is not built", CDN_CACHE_POLICY)
+                .cannot("Azure CDN and Front Door have no cache policies to switch to: Baran raises the durations of their "
+                        + "caching rules (classic Override, Front Door OverrideAlways); rules that let the origin's Cache-Control "
+                        + "decide (SetIfMissing, HonorOrigin, OverrideIfOriginMissing) and endpoints with no caching rule for every "
+                        + "request are refused, since overriding the origin could cache what it marked private (add such a rule "
+                        + "to have it raised)", CDN_CACHE_POLICY)
                 .cannot("neither Azure CDN's rules engine nor Front Door has a setting that serves stale content while the "
                         + "origin fails", CDN_SERVE_STALE)
                 .notYet("PostgreSQL flexible server switchover (with virtual endpoints) and SQL managed instance failover groups "

@@ -47,7 +47,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code cdn.extend-ttl} through CloudFront, served by a real moto server. */
+/**
+ * {@code cdn.extend-ttl} through CloudFront behaviours with legacy TTL settings, served by a real moto server
+ * (behaviours on cache policies: {@link CloudFrontCachePolicyExtendTtlIT}).
+ */
 class CloudFrontExtendTtlIT extends CdnExtendTtlConformance {
 
     @RegisterExtension
@@ -98,20 +101,11 @@ class CloudFrontExtendTtlIT extends CdnExtendTtlConformance {
 
     @Override
     protected String newDistribution(CacheTtls behaviours) {
-        return newDistribution(behaviours, null);
-    }
-
-    private String newDistribution(CacheTtls behaviours, String defaultCachePolicy) {
         ForwardedValues forward = ForwardedValues.builder().queryString(false)
                 .cookies(CookiePreference.builder().forward("none").build()).build();
         BehaviourTtls d = behaviours.behaviours().get(0);
         DefaultCacheBehavior.Builder defaultBehaviour = DefaultCacheBehavior.builder().targetOriginId("origin")
-                .viewerProtocolPolicy("redirect-to-https");
-        if (defaultCachePolicy == null) {
-            defaultBehaviour.forwardedValues(forward).minTTL(d.min()).defaultTTL(d.defaultTtl()).maxTTL(d.max());
-        } else {
-            defaultBehaviour.cachePolicyId(defaultCachePolicy);
-        }
+                .viewerProtocolPolicy("redirect-to-https").forwardedValues(forward).minTTL(d.min()).defaultTTL(d.defaultTtl()).maxTTL(d.max());
         List<CacheBehavior> ordered = new ArrayList<>();
         for (BehaviourTtls b : behaviours.behaviours().subList(1, behaviours.behaviours().size())) {
             ordered.add(CacheBehavior.builder().pathPattern(b.path()).targetOriginId("origin").viewerProtocolPolicy("allow-all")
@@ -152,20 +146,6 @@ class CloudFrontExtendTtlIT extends CdnExtendTtlConformance {
 
         new CdnExtendTtl(providers).undo(command, plan);
         assertEquals(before, direct.getDistributionConfig(b -> b.id(id)).distributionConfig(), "restored exactly");
-    }
-
-    @Test
-    void aBehaviourWhoseTtlsComeFromACachePolicyIsRefused() {
-        String id = newDistribution(BEFORE, "658327ea-f89d-4fab-a63d-7e88639e58f6");
-
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class,
-                () -> new CdnExtendTtl(providers).plan(command(providerName(), id, "24h")));
-
-        assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("* (cache policy 658327ea-f89d-4fab-a63d-7e88639e58f6)"),
-                failure.getOriginalMessage());
-        assertTrue(failure.getOriginalMessage().contains("not yet: switching a behaviour to another named cache policy is not"
-                + " built: moto, the emulator the AWS adapters are tested against, has no cache-policy API"), failure.getOriginalMessage());
     }
 
     @Test

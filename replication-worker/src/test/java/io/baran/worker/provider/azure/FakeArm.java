@@ -29,7 +29,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 /**
  * Azure Resource Manager as its REST reference documents it, served by WireMock on 127.0.0.1, for the
  * resources Baran's Azure adapters use: there is no emulator for ARM. It keeps state (record sets with
- * etags, CDN delivery rules, failover group roles, flexible server replica roles), applies changes, honours
+ * etags, CDN delivery rules, Front Door rule sets, failover group roles, flexible server replica roles), applies changes, honours
  * {@code If-Match} / {@code If-None-Match}, runs updates as long-running operations (202 with
  * {@code Azure-AsyncOperation}, done on the second poll), and refuses requests that stray from the documented
  * shapes (api-version, paths, JSON fields, a bearer token) with ARM's error body, so a wrong request fails
@@ -74,8 +74,9 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
 
     final FakeArmDns dns = new FakeArmDns(this);
     final FakeArmCdn cdn = new FakeArmCdn(this);
+    final FakeArmFrontDoor frontDoor = new FakeArmFrontDoor(this, cdn);
     final FakeArmDatabases databases = new FakeArmDatabases(this);
-    private final List<Resources> families = List.of(dns, cdn, databases.sql, databases.postgres);
+    private final List<Resources> families = List.of(dns, cdn, frontDoor, databases.sql, databases.postgres);
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
     private final Map<String, Operation> operations = new ConcurrentHashMap<>();
     private final WireMockServer server;

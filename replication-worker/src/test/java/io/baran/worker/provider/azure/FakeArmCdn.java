@@ -94,6 +94,11 @@ final class FakeArmCdn implements FakeArm.Resources {
         policies.get(distribution).put("description", description);
     }
 
+    /** Whether an endpoint was made in this classic profile. */
+    boolean hasProfile(String resourceGroup, String profile) {
+        return policies.keySet().stream().anyMatch(d -> d.startsWith(resourceGroup + "/" + profile + "/"));
+    }
+
     ObjectNode policy(String distribution) {
         return policies.get(distribution).deepCopy();
     }
