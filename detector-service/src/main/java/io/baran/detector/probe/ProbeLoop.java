@@ -15,8 +15,9 @@ import java.util.function.LongConsumer;
 
 /**
  * Probes targets on Vert.x timers: no thread per target, and nothing here blocks an event loop. Each target's next
- * probe is scheduled when its previous one ends, for one interval after the previous start, so probes of one target
- * never overlap. Targets can be added and removed while it runs.
+ * probe is scheduled when its previous one ends, on the target's fixed grid of slots one interval apart
+ * ({@link ProbeSchedule}), so probes of one target never overlap and a late start does not shift the ones after it.
+ * Targets can be added and removed while it runs.
  */
 public final class ProbeLoop implements AutoCloseable {
 
@@ -87,11 +88,17 @@ public final class ProbeLoop implements AutoCloseable {
         }
 
         void after(long delayMillis) {
+            at(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, delayMillis)));
+        }
+
+        /** Schedules the next probe for {@code due} ({@link System#nanoTime()} scale), or for now when that has passed. */
+        void at(long due) {
             if (cancelled || closed) {
                 return;
             }
-            long delay = Math.max(1, delayMillis);
-            dueNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delay);
+            dueNanos = due;
+            // Vert.x timers count whole milliseconds: round up, so a probe never starts before its slot.
+            long delay = Math.max(1, (due - System.nanoTime() + 999_999) / 1_000_000);
             timer = vertx.setTimer(delay, id -> fire());
         }
 
@@ -108,7 +115,8 @@ public final class ProbeLoop implements AutoCloseable {
                 return;
             }
             long startedNanos = System.nanoTime();
-            long lag = startedNanos - dueNanos;
+            long due = dueNanos;
+            long lag = startedNanos - due;
             metrics.lag(lag);
             if (lagObserver != null) {
                 lagObserver.accept(lag);
@@ -124,7 +132,7 @@ public final class ProbeLoop implements AutoCloseable {
                 } catch (RuntimeException e) {
                     LOG.errorf(e, "target %s: recording the probe result failed; probing goes on", target.name());
                 } finally {
-                    after(target.interval().toMillis() - TimeUnit.NANOSECONDS.toMillis(took));
+                    at(ProbeSchedule.next(due, System.nanoTime(), target.interval().toNanos()));
                 }
             });
         }

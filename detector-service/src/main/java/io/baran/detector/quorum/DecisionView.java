@@ -17,26 +17,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * Follows the decisions topic so that every instance can show every scope's decision, including the scopes another
  * instance aggregates. It only reads; it decides nothing.
  */
-public final class DecisionView implements AutoCloseable {
+public final class DecisionView extends ConsumerThread {
 
     private static final Logger LOG = Logger.getLogger(DecisionView.class);
 
     private final KafkaClients kafka;
     private final String topic;
     private final Map<String, ScopeRecord> records = new ConcurrentHashMap<>();
-    private final Thread thread;
-    private volatile KafkaConsumer<String, String> consumer;
-    private volatile boolean closed;
 
     public DecisionView(KafkaClients kafka, String topic, String vantage) {
+        super("baran-decision-view-" + vantage);
         this.kafka = kafka;
         this.topic = topic;
-        this.thread = new Thread(this::run, "baran-decision-view-" + vantage);
-        this.thread.setDaemon(true);
-    }
-
-    public void start() {
-        thread.start();
     }
 
     public Optional<ScopeRecord> get(String scope) {
@@ -47,11 +39,12 @@ public final class DecisionView implements AutoCloseable {
         return Map.copyOf(records);
     }
 
-    private void run() {
+    @Override
+    protected void run() {
         long backoff = 1_000;
         while (!closed) {
             try (KafkaConsumer<String, String> c = DecisionsReader.consumer(kafka, "baran-decision-view")) {
-                consumer = c;
+                polling(c);
                 List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                         .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 c.assign(partitions);
@@ -69,35 +62,11 @@ public final class DecisionView implements AutoCloseable {
                     return;
                 }
                 LOG.debugf("decision view: %s; retrying in %d ms", e.getMessage(), backoff);
-                sleep(backoff);
+                pause(backoff);
                 backoff = Math.min(backoff * 2, 30_000);
             } finally {
-                consumer = null;
+                polling(null);
             }
-        }
-    }
-
-    private void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        KafkaConsumer<String, String> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        }
-        thread.interrupt();
-        try {
-            thread.join(5_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

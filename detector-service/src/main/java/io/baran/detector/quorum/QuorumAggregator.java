@@ -51,7 +51,7 @@ import java.util.UUID;
  *
  * <p>Everything runs on one thread of its own; the REST API reads an immutable snapshot.
  */
-public final class QuorumAggregator implements AutoCloseable {
+public final class QuorumAggregator extends ConsumerThread {
 
     private static final Logger LOG = Logger.getLogger(QuorumAggregator.class);
     /** How often every owned scope is re-evaluated even without new verdicts: expiries and drill ends. */
@@ -64,7 +64,6 @@ public final class QuorumAggregator implements AutoCloseable {
     private final QuorumRule rule;
     private final DetectorMetrics metrics;
     private final Clock clock;
-    private final Thread thread;
 
     // Owned by the aggregator thread.
     private final Map<String, ScopeQuorum> owned = new HashMap<>();
@@ -80,9 +79,9 @@ public final class QuorumAggregator implements AutoCloseable {
     private volatile KafkaConsumer<String, String> consumer;
     private volatile Map<String, QuorumView> snapshot = Map.of();
     private volatile boolean ready;
-    private volatile boolean closed;
 
     public QuorumAggregator(String id, KafkaClients kafka, DetectorSettings.Quorum settings, DetectorMetrics metrics, Clock clock) {
+        super("baran-aggregator-" + id);
         this.id = id;
         this.kafka = kafka;
         // Unique per process: replicas that share a vantage id must not fence each other. Zombies are fenced by the
@@ -92,12 +91,6 @@ public final class QuorumAggregator implements AutoCloseable {
         this.rule = new QuorumRule(settings.minVotes(), settings.ratio(), settings.vantageExpiry());
         this.metrics = metrics;
         this.clock = clock;
-        this.thread = new Thread(this::run, "baran-aggregator-" + id);
-        this.thread.setDaemon(true);
-    }
-
-    public void start() {
-        thread.start();
     }
 
     /** Whether it owns partitions and has caught up with them, so that it decides. */
@@ -110,7 +103,8 @@ public final class QuorumAggregator implements AutoCloseable {
         return snapshot;
     }
 
-    private void run() {
+    @Override
+    protected void run() {
         long backoff = 1_000;
         while (!closed) {
             try {
@@ -133,7 +127,7 @@ public final class QuorumAggregator implements AutoCloseable {
                             settings.decisionsTopic(), backoff);
                     lastFailure = message;
                 }
-                sleep(backoff);
+                pause(backoff);
                 backoff = Math.min(backoff * 2, 30_000);
             } finally {
                 forgetAll();
@@ -145,6 +139,7 @@ public final class QuorumAggregator implements AutoCloseable {
         try (KafkaProducer<String, String> p = producer(); KafkaConsumer<String, String> c = consumer()) {
             producer = p;
             consumer = c;
+            polling(c);
             p.initTransactions();
             c.subscribe(List.of(settings.verdictsTopic()), new Rebalance());
             if (lastFailure != null) {
@@ -177,6 +172,7 @@ public final class QuorumAggregator implements AutoCloseable {
         } finally {
             producer = null;
             consumer = null;
+            polling(null);
         }
     }
 
@@ -411,35 +407,5 @@ public final class QuorumAggregator implements AutoCloseable {
                 // A crashed aggregator's scopes move to the others after this, not after the 45 s default.
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000));
-    }
-
-    private void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        }
-    }
-
-    /** Stops, leaving the consumer group at once so that the other aggregators take over its scopes without delay. */
-    @Override
-    public void close() {
-        closed = true;
-        KafkaConsumer<String, String> c = consumer;
-        if (c != null) {
-            c.wakeup();
-        } else {
-            thread.interrupt();
-        }
-        try {
-            thread.join(5_000);
-            if (thread.isAlive()) {
-                thread.interrupt();
-                thread.join(5_000);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
