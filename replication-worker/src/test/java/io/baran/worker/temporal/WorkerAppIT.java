@@ -62,7 +62,7 @@ class WorkerAppIT {
                 .body("find { it.name == 'aws-test' }.capabilities.DATABASE_FENCE.level", is("CANNOT"))
                 .body("find { it.name == 'aws-test' }.capabilities.DATABASE_FENCE.reason", org.hamcrest.Matchers.startsWith("RDS has no API"))
                 .body("find { it.name == 'aws-test' }.capabilities.CDN_CACHE_POLICY.level", is("CAN"))
-                .body("find { it.name == 'aws-test' }.capabilities.DATABASE_SWITCHOVER.level", is("NOT_YET"))
+                .body("find { it.name == 'aws-test' }.capabilities.DATABASE_SWITCHOVER.level", is("CAN"))
                 .body("find { it.name == 'onprem-dns' }.type", is("rfc2136"))
                 .body("find { it.name == 'onprem-dns' }.capabilities.DNS_RECORDS.level", is("CAN"))
                 .body("find { it.name == 'onprem-db' }.capabilities.DATABASE_FENCE.level", is("CAN"))
