@@ -38,13 +38,20 @@ public final class FakeGcsServer implements AutoCloseable {
      * A server in memory, on a free port, that publishes the object events of one bucket to a Pub/Sub topic as Cloud
      * Storage's Pub/Sub notifications do (attributes {@code eventType}, {@code bucketId}, {@code objectId},
      * {@code objectGeneration}, {@code payloadFormat=JSON_API_V1}; the object resource as JSON): {@code OBJECT_FINALIZE}
-     * when an object is written, {@code OBJECT_DELETE} when one is deleted. The topic must exist before objects change.
+     * when an object is written, {@code OBJECT_DELETE} when one is deleted or overwritten. The topic must exist before
+     * objects change.
      *
-     * @param pubsubHost the Pub/Sub emulator's {@code host:port} ({@code PUBSUB_EMULATOR_HOST})
+     * @param pubsubHost   the Pub/Sub emulator's {@code host:port} ({@code PUBSUB_EMULATOR_HOST})
+     * @param objectPrefix only objects whose name starts with it publish events ("" for all)
      */
-    public static FakeGcsServer startPublishingEvents(Path workDir, String pubsubHost, String project, String topic, String bucket) {
-        return start(workDir, Ports.free(), null, List.of("-event.pubsub-project-id", project, "-event.pubsub-topic", topic,
-                "-event.bucket", bucket, "-event.list", "finalize,delete"), Map.of("PUBSUB_EMULATOR_HOST", pubsubHost));
+    public static FakeGcsServer startPublishingEvents(Path workDir, String pubsubHost, String project, String topic, String bucket,
+                                                      String objectPrefix) {
+        List<String> flags = new ArrayList<>(List.of("-event.pubsub-project-id", project, "-event.pubsub-topic", topic,
+                "-event.bucket", bucket, "-event.list", "finalize,delete"));
+        if (!objectPrefix.isEmpty()) {
+            flags.addAll(List.of("-event.object-prefix", objectPrefix));
+        }
+        return start(workDir, Ports.free(), null, flags, Map.of("PUBSUB_EMULATOR_HOST", pubsubHost));
     }
 
     private static FakeGcsServer start(Path workDir, int port, Path storage, List<String> flags, Map<String, String> env) {

@@ -6,6 +6,8 @@ import com.azure.core.http.HttpPipeline;
 import com.azure.core.http.HttpPipelineBuilder;
 import com.azure.core.http.HttpRequest;
 import com.azure.core.http.HttpResponse;
+import com.azure.core.http.policy.ExponentialBackoff;
+import com.azure.core.http.policy.RetryPolicy;
 import com.azure.core.util.Context;
 import com.azure.core.util.HttpClientOptions;
 import com.azure.storage.common.StorageSharedKeyCredential;
@@ -72,9 +74,12 @@ public final class StorageQueueEventFeed implements ChangeFeed {
         this.account = account;
         this.container = container;
         this.pipeline = new HttpPipelineBuilder()
+                // A pooled connection idle for longer than a server keeps it open (5 s for some) fails when reused: drop
+                // connections sooner than that. A request lost on the way is tried again.
                 .httpClient(HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(Duration.ofSeconds(5))
-                        .setResponseTimeout(Duration.ofSeconds(30))))
-                .policies(new StorageSharedKeyCredentialPolicy(new StorageSharedKeyCredential(account, key)))
+                        .setResponseTimeout(Duration.ofSeconds(30)).setConnectionIdleTimeout(Duration.ofSeconds(2))))
+                .policies(new RetryPolicy(new ExponentialBackoff(3, Duration.ofMillis(250), Duration.ofSeconds(4))),
+                        new StorageSharedKeyCredentialPolicy(new StorageSharedKeyCredential(account, key)))
                 .build();
     }
 
@@ -155,7 +160,9 @@ public final class StorageQueueEventFeed implements ChangeFeed {
     }
 
     private HttpResponse send(HttpMethod method, String pathAndQuery) {
+        // Content-Length 0, which Shared Key signs as empty: the signing policy signs an absent one as "null".
         HttpRequest request = new HttpRequest(method, queue + pathAndQuery)
+                .setHeader("Content-Length", "0")
                 .setHeader("x-ms-version", VERSION)
                 .setHeader("x-ms-date", DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC)));
         return pipeline.sendSync(request, Context.NONE);
