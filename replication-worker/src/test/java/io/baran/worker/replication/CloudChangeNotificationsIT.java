@@ -34,6 +34,7 @@ import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BlobStoreException;
 import io.baran.worker.provider.store.GcsBlobStore;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -381,8 +382,12 @@ class CloudChangeNotificationsIT {
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + SOON.toNanos();
         while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return;
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (BlobStoreException e) {
+                // read while the copy replaced the object: look again
             }
             Thread.sleep(100);
         }
