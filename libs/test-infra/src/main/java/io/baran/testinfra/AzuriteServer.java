@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Azurite's Blob Storage service ({@code npm install -g azurite}) as a local process on 127.0.0.1, keeping its data
+ * Azurite's Blob Storage service ({@code npm install -g azurite}) as a local process on 127.0.0.1 (or its Queue Storage
+ * service, {@link #startQueueService}), keeping its data
  * in a folder so that a server started again on the same port finds the blobs: tests stop it to see a client notice
  * the API going away, and start it again to see it come back.
  */
@@ -40,7 +41,24 @@ public final class AzuriteServer implements AutoCloseable {
         return new AzuriteServer(port, process);
     }
 
-    /** The development account's blob endpoint, {@code http://127.0.0.1:<port>/devstoreaccount1}. */
+    /**
+     * Azurite's Queue Storage service ({@code azurite-queue}, in the same npm package) on a free port, with its data
+     * under {@code workDir}; {@link #endpoint()} is then the development account's queue endpoint.
+     */
+    public static AzuriteServer startQueueService(Path workDir) {
+        int port = Ports.free();
+        Path azurite = Tools.find("azurite-queue", "BARAN_AZURITE_QUEUE_BIN", "npm install -g azurite");
+        LocalProcess process = LocalProcess.start("azurite-queue", List.of(azurite.toString(), "--queueHost", "127.0.0.1",
+                "--queuePort", String.valueOf(port), "--location", workDir.resolve("azurite-queue-data").toString(),
+                "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry"), workDir, Map.of());
+        process.awaitPort(port, Duration.ofSeconds(90));
+        return new AzuriteServer(port, process);
+    }
+
+    /**
+     * The development account's endpoint, {@code http://127.0.0.1:<port>/devstoreaccount1}: of its blobs, or of its
+     * queues for {@link #startQueueService}.
+     */
     public String endpoint() {
         return "http://127.0.0.1:" + port + "/" + ACCOUNT;
     }

@@ -31,6 +31,30 @@ public final class FakeGcsServer implements AutoCloseable {
 
     /** @param storage a folder to keep objects in across restarts on the same port, or null to keep them in memory */
     public static FakeGcsServer start(Path workDir, int port, Path storage) {
+        return start(workDir, port, storage, List.of(), Map.of());
+    }
+
+    /**
+     * A server in memory, on a free port, that publishes the object events of one bucket to a Pub/Sub topic as Cloud
+     * Storage's Pub/Sub notifications do (attributes {@code eventType}, {@code bucketId}, {@code objectId},
+     * {@code objectGeneration}, {@code payloadFormat=JSON_API_V1}; the object resource as JSON): {@code OBJECT_FINALIZE}
+     * when an object is written, {@code OBJECT_DELETE} when one is deleted or overwritten. The topic must exist before
+     * objects change.
+     *
+     * @param pubsubHost   the Pub/Sub emulator's {@code host:port} ({@code PUBSUB_EMULATOR_HOST})
+     * @param objectPrefix only objects whose name starts with it publish events ("" for all)
+     */
+    public static FakeGcsServer startPublishingEvents(Path workDir, String pubsubHost, String project, String topic, String bucket,
+                                                      String objectPrefix) {
+        List<String> flags = new ArrayList<>(List.of("-event.pubsub-project-id", project, "-event.pubsub-topic", topic,
+                "-event.bucket", bucket, "-event.list", "finalize,delete"));
+        if (!objectPrefix.isEmpty()) {
+            flags.addAll(List.of("-event.object-prefix", objectPrefix));
+        }
+        return start(workDir, Ports.free(), null, flags, Map.of("PUBSUB_EMULATOR_HOST", pubsubHost));
+    }
+
+    private static FakeGcsServer start(Path workDir, int port, Path storage, List<String> flags, Map<String, String> env) {
         List<String> command = new ArrayList<>(List.of(binary().toString(), "-scheme", "http", "-host", "127.0.0.1",
                 "-port", String.valueOf(port), "-log-level", "error"));
         if (storage == null) {
@@ -38,7 +62,8 @@ public final class FakeGcsServer implements AutoCloseable {
         } else {
             command.addAll(List.of("-backend", "filesystem", "-filesystem-root", storage.toString()));
         }
-        LocalProcess process = LocalProcess.start("fake-gcs-server", command, workDir, Map.of());
+        command.addAll(flags);
+        LocalProcess process = LocalProcess.start("fake-gcs-server", command, workDir, env);
         process.awaitPort(port, Duration.ofSeconds(30));
         return new FakeGcsServer(port, process);
     }

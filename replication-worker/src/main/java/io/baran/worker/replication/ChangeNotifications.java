@@ -3,18 +3,23 @@ package io.baran.worker.replication;
 import io.baran.worker.provider.store.ChangeFeed;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Turns the change notifications of a pair's source into targeted copies: the keys notified are gathered for a
  * moment (a file written in several steps, a burst of events, are one copy) and then copied to each replica
- * ({@link Replicator#copyNow}), one batch at a time. A notification only speeds things up: the passes still
- * run, catch whatever was missed, and alone decide deletions and the lag.
+ * ({@link Replicator#copyNow}), one batch at a time. A notification is settled once every replica has recorded its
+ * keys in its ledger (or had nothing to do for them): only then does a queue-backed feed acknowledge the message, so
+ * one whose change a failure or a crash kept from being recorded is delivered again. A notification only speeds
+ * things up: the passes still run, catch whatever was missed, and alone decide deletions and the lag.
  */
 final class ChangeNotifications implements AutoCloseable {
 
@@ -22,12 +27,18 @@ final class ChangeNotifications implements AutoCloseable {
     /** How long notified keys are gathered before they are copied. */
     static final long GATHER_MILLIS = 300;
 
+    private record Notice(Set<String> keys, ChangeFeed.Settlement settlement) {
+    }
+
     private final String pair;
     private final Location source;
     private final List<Replicator> replicas;
     private final ChangeFeed feed;
-    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    private final List<Notice> pending = new ArrayList<>();
     private final ScheduledExecutorService copier;
+    private final AtomicLong received = new AtomicLong();
+    private final AtomicLong recorded = new AtomicLong();
+    private final AtomicLong retried = new AtomicLong();
 
     ChangeNotifications(String pair, Location source, List<Replicator> replicas, ChangeFeed feed) {
         this.pair = pair;
@@ -42,33 +53,92 @@ final class ChangeNotifications implements AutoCloseable {
     }
 
     void start() {
-        feed.start(key -> {
-            String relative = source.relative(key);
-            if (relative != null && !relative.isEmpty()) {
-                pending.add(relative);
-            }
-        });
+        feed.start(this::changed);
         copier.scheduleWithFixedDelay(this::copyPending, GATHER_MILLIS, GATHER_MILLIS, TimeUnit.MILLISECONDS);
         LOG.infof("replication pair %s: change notifications on (%s)", pair, feed.describe());
     }
 
-    private void copyPending() {
-        if (pending.isEmpty()) {
+    private void changed(Collection<String> keys, ChangeFeed.Settlement settlement) {
+        received.incrementAndGet();
+        Set<String> relative = new HashSet<>();
+        for (String key : keys) {
+            String r = source.relative(key);
+            if (r != null && !r.isEmpty()) {
+                relative.add(r);
+            }
+        }
+        if (relative.isEmpty()) {
+            // Another folder's, another bucket's, or nothing readable: nothing to record.
+            settle(settlement, true);
             return;
         }
-        Set<String> batch = Set.copyOf(pending);
-        pending.removeAll(batch);
+        synchronized (pending) {
+            pending.add(new Notice(relative, settlement));
+        }
+    }
+
+    private void copyPending() {
+        List<Notice> batch;
+        synchronized (pending) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            batch = List.copyOf(pending);
+            pending.clear();
+        }
+        Set<String> keys = new HashSet<>();
+        batch.forEach(n -> keys.addAll(n.keys()));
+        Set<String> failed = new HashSet<>();
         for (Replicator r : replicas) {
             try {
-                int copied = r.copyNow(batch);
-                LOG.debugf("pair %s, replica %s: %d of %d notified keys copied", pair, r.replicaAt(), copied, batch.size());
+                Replicator.NotifiedCopy copy = r.copyNow(keys);
+                failed.addAll(copy.failed());
+                LOG.debugf("pair %s, replica %s: %d of %d notified keys copied", pair, r.replicaAt(), copy.copied(), keys.size());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                batch.forEach(n -> settle(n.settlement(), false));
                 return;
             } catch (RuntimeException e) {
+                failed.addAll(keys);
                 LOG.warnf(e, "pair %s, replica %s: notified changes not copied; the next pass copies them", pair, r.replicaAt());
             }
         }
+        for (Notice n : batch) {
+            settle(n.settlement(), n.keys().stream().noneMatch(failed::contains));
+        }
+    }
+
+    private void settle(ChangeFeed.Settlement settlement, boolean done) {
+        try {
+            if (done) {
+                recorded.incrementAndGet();
+                settlement.recorded();
+            } else {
+                retried.incrementAndGet();
+                settlement.retry();
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("pair %s: a notification could not be settled (it may be delivered again): %s", pair, e.getMessage());
+        }
+    }
+
+    String pair() {
+        return pair;
+    }
+
+    /** Notifications received from the feed, unreadable ones and other buckets' included. */
+    long received() {
+        return received.get();
+    }
+
+    /** Notifications whose change every replica recorded (or had nothing to do for): acknowledged to the feed. */
+    long recorded() {
+        return recorded.get();
+    }
+
+    /** Notifications handed back to the feed for delivery again, their change not recorded. */
+    long retried() {
+        return retried.get();
     }
 
     @Override

@@ -103,9 +103,11 @@ public interface ReplicationConfig {
 
         /**
          * Change notifications of the source, which copy a change soon after it is made (passes still run, and catch
-         * what notifications miss): {@code watch} for a {@code filesystem} provider's directory, or, for an
-         * {@code aws} provider's bucket, the URL of the SQS queue its S3 event notifications are delivered to. Passes
-         * only when absent.
+         * what notifications miss): {@code watch} for a {@code filesystem} provider's directory; for an {@code aws}
+         * provider's bucket, the URL of the SQS queue its S3 event notifications are delivered to; for a {@code gcp}
+         * provider's bucket, the Pub/Sub subscription ({@code projects/<p>/subscriptions/<s>}, or its id) of the topic
+         * its notifications are published to; for an {@code azure} provider's container, the storage queue Event Grid
+         * delivers its Blob Storage events to ({@code azure-queue:<name>}, or the queue's URL). Passes only when absent.
          */
         Optional<String> notifications();
     }

@@ -11,7 +11,9 @@ import jakarta.inject.Singleton;
  * Each replica's lag and backlog as gauges on {@code /q/metrics}, tagged by pair and replica:
  * {@code baran_replication_lag_seconds} (NaN during the initial copy), {@code baran_replication_backlog_objects},
  * {@code baran_replication_backlog_bytes}, {@code baran_replication_conflicts}, and the counters
- * {@code baran_replication_copied_bytes_total} and {@code baran_replication_errors_total}.
+ * {@code baran_replication_copied_bytes_total} and {@code baran_replication_errors_total}; for a pair with change
+ * notifications, tagged by pair, {@code baran_replication_notifications_total}, {@code
+ * baran_replication_notifications_recorded_total} and {@code baran_replication_notifications_retried_total}.
  */
 @Singleton
 public class ReplicationMetrics {
@@ -37,6 +39,17 @@ public class ReplicationMetrics {
                 .description("bytes copied since the worker started").register(registry);
         FunctionCounter.builder("baran.replication.errors", r, Replicator::totalErrors).tags(tags)
                 .description("errors of passes since the worker started").register(registry);
+    }
+
+    /** The change notifications of a pair's source, tagged by pair. */
+    void register(ChangeNotifications n) {
+        Tags tags = Tags.of("pair", n.pair());
+        FunctionCounter.builder("baran.replication.notifications", n, ChangeNotifications::received).tags(tags)
+                .description("change notifications received from the source's feed since the worker started").register(registry);
+        FunctionCounter.builder("baran.replication.notifications.recorded", n, ChangeNotifications::recorded).tags(tags)
+                .description("notifications whose change every replica recorded (acknowledged to the feed)").register(registry);
+        FunctionCounter.builder("baran.replication.notifications.retried", n, ChangeNotifications::retried).tags(tags)
+                .description("notifications handed back for delivery again, their change not recorded").register(registry);
     }
 
     private static double lag(ReplicationStatus s) {

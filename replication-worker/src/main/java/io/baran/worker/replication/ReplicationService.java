@@ -156,6 +156,7 @@ public class ReplicationService {
             Pair pair = pairs.get(name);
             ChangeNotifications watching = new ChangeNotifications(name, pair.source(), pair.replicas(), feed);
             notifications.add(watching);
+            metrics.register(watching);
             watching.start();
         });
     }
@@ -163,20 +164,21 @@ public class ReplicationService {
     /**
      * The change feed a pair's {@code notifications} setting asks for, or a problem saying why there is none:
      * only providers' stores offer them (a {@code filesystem} provider's directory is watched, an {@code aws}
-     * provider's bucket delivers S3 events to an SQS queue); Cloud Storage and Blob Storage sources have passes only.
+     * provider's bucket delivers S3 events to an SQS queue, a {@code gcp} provider's bucket its Pub/Sub notifications
+     * to a subscription, an {@code azure} provider's container its Event Grid events to a storage queue).
      */
     private Optional<ChangeFeed> feed(String key, Location source, String setting, List<String> problems) {
         Optional<ObjectStore> provider = stores.provider(source);
         if (provider.isEmpty()) {
             problems.add(key + ": " + source + " is not the store of a provider (baran.providers); change notifications come "
-                    + "from filesystem providers (watch) and aws providers (S3 events through SQS) only; Cloud Storage "
-                    + "(Pub/Sub) and Blob Storage (Event Grid) sources are replicated by passes only");
+                    + "from the object stores of providers only (filesystem: watch; aws: S3 events through SQS; gcp: Pub/Sub; "
+                    + "azure: Event Grid through a storage queue)");
             return Optional.empty();
         }
         boolean watch = setting.trim().equals("watch");
         if (watch != source.scheme().equals("file")) {
             problems.add(key + ": \"" + setting + "\" does not suit " + source + " (use watch for a file:// source, the SQS "
-                    + "queue URL for an s3:// one)");
+                    + "queue URL for an s3:// one, the Pub/Sub subscription for a gs:// one, the storage queue for an az:// one)");
             return Optional.empty();
         }
         try {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -332,21 +333,23 @@ public final class Replicator implements AutoCloseable {
      * Copies the keys a change notification named (relative to the source location), now, without listing: the
      * same comparison as a pass, for those keys only. Waits for a pass under way to end. Leaves to the passes what
      * needs the whole picture: deletions (judged under the mass-deletion guard), conflicts (reported by the pass),
-     * and the lag (measured by complete listings only). A key that cannot be read now is left to the next pass.
+     * and the lag (measured by complete listings only). A key that cannot be read or copied now is left to the next
+     * pass, and named in what this returns.
      *
-     * @return how many objects it copied
+     * @return how many objects it copied, and the keys it could not handle (their change is not recorded)
      */
-    public int copyNow(Collection<String> keys) throws InterruptedException {
+    public NotifiedCopy copyNow(Collection<String> keys) throws InterruptedException {
         running.lockInterruptibly();
         try {
             Ledger.Meta meta = ledger.meta();
             if (meta.failedOver()) {
-                return 0;
+                return new NotifiedCopy(0, Set.of());
             }
             Instant now = clock.instant();
             Map<String, Ledger.Entry> entries = ledger.entries();
             Map<String, String> conflicts = new ConcurrentHashMap<>();
-            List<Future<Boolean>> copies = new ArrayList<>();
+            Map<String, Future<Boolean>> copies = new LinkedHashMap<>();
+            Set<String> failed = new TreeSet<>();
             for (String key : new TreeSet<>(keys)) {
                 if (!key.startsWith(filter)) {
                     continue;
@@ -356,27 +359,33 @@ public final class Replicator implements AutoCloseable {
                     Work w = s == null ? null : decide(key, s, replica.stat(replicaAt.key(key)), entries.get(key), meta, conflicts, now);
                     if (w != null && w.kind() != Kind.VERIFY_OR_CONFLICT) {
                         Progress p = new Progress(1, w.bytes());
-                        copies.add(copier.submit(() -> run(w, conflicts, p, new AtomicLong())));
+                        copies.put(key, copier.submit(() -> run(w, conflicts, p, new AtomicLong())));
                     }
                 } catch (BlobStoreException e) {
+                    failed.add(key);
                     LOG.warnf("pair %s, replica %s: %s not copied on notification, left to the next pass: %s", pair, replicaAt, key,
                             e.getMessage());
                 }
             }
             int copied = 0;
-            for (Future<Boolean> f : copies) {
+            for (Map.Entry<String, Future<Boolean>> f : copies.entrySet()) {
                 try {
-                    copied += f.get() ? 1 : 0;
+                    copied += f.getValue().get() ? 1 : 0;
                 } catch (ExecutionException e) {
-                    LOG.warnf("pair %s, replica %s: a copy on notification failed, left to the next pass: %s", pair, replicaAt,
-                            message(e.getCause()));
+                    failed.add(f.getKey());
+                    LOG.warnf("pair %s, replica %s: the copy of %s on notification failed, left to the next pass: %s", pair, replicaAt,
+                            f.getKey(), message(e.getCause()));
                 }
             }
             totalCopiedObjects.addAndGet(copied);
-            return copied;
+            return new NotifiedCopy(copied, Set.copyOf(failed));
         } finally {
             running.unlock();
         }
+    }
+
+    /** What {@link #copyNow} did: objects copied, and the keys whose change it could not record (left to the next pass). */
+    public record NotifiedCopy(int copied, Set<String> failed) {
     }
 
     /** @return true when it changed the replica */

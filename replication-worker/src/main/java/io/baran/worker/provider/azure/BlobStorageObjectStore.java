@@ -2,17 +2,28 @@ package io.baran.worker.provider.azure;
 
 import io.baran.worker.provider.BucketStore;
 import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.ObjectNames;
 import io.baran.worker.provider.store.AzureBlobStore;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.ChangeFeed;
+import io.baran.worker.provider.store.StorageQueueEventFeed;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The Blob Storage containers of one storage account of an {@code azure} provider, with the account's Shared
- * Key read from the environment variable {@code storage-account-key-env} names.
+ * Key read from the environment variable {@code storage-account-key-env} names, and the containers' change
+ * notifications (Event Grid's Blob Storage events delivered to a storage queue of the account).
  */
 public final class BlobStorageObjectStore extends BucketStore {
 
     /** The account's region is not configured; Blob Storage calls go to the account's own endpoint. */
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("azure/global", "blob", "Blob Storage");
+
+    private static final Pattern QUEUE_NAME = Pattern.compile("[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]");
 
     private final String endpoint;
     private final String account;
@@ -32,6 +43,57 @@ public final class BlobStorageObjectStore extends BucketStore {
     @Override
     protected BlobStore open(String container) {
         return new AzureBlobStore(name(), AzureBlobStore.container(endpoint, account, key, container));
+    }
+
+    /**
+     * The container's Blob Storage events, as an Event Grid subscription delivers them to a storage queue of the same
+     * account: {@code azure-queue:<queue name>} (the queue endpoint beside the account's blob endpoint), or the queue's
+     * URL (needed with an emulator's {@code storage-endpoint}).
+     */
+    @Override
+    public Optional<ChangeFeed> changes(String container, String channel) {
+        ObjectNames.require(name(), container, null);
+        String example = " (azure-queue:" + container + "-events, or the queue's URL "
+                + "https://" + account + ".queue.core.windows.net/" + container + "-events)";
+        if (channel == null) {
+            throw new IllegalArgumentException("Blob Storage events of " + name() + ":az://" + container + " need the storage queue "
+                    + "Event Grid delivers them to" + example);
+        }
+        URI queue;
+        if (channel.startsWith("azure-queue:")) {
+            String queueName = channel.substring("azure-queue:".length());
+            URI blobs = URI.create(endpoint);
+            if (!QUEUE_NAME.matcher(queueName).matches()) {
+                throw new IllegalArgumentException("Blob Storage events of " + name() + ":az://" + container + ": \"" + queueName
+                        + "\" is not a queue name (3 to 63 lowercase letters, digits and single hyphens)" + example);
+            }
+            if (blobs.getHost() == null || !blobs.getHost().startsWith(account + ".blob.")) {
+                throw new IllegalArgumentException("Blob Storage events of " + name() + ":az://" + container + ": the queue endpoint "
+                        + "cannot be told from the blob endpoint " + endpoint + "; give the queue's URL");
+            }
+            queue = URI.create("https://" + account + ".queue." + blobs.getHost().substring((account + ".blob.").length()) + "/" + queueName);
+        } else {
+            queue = queueUrl(channel);
+            if (queue == null) {
+                throw new IllegalArgumentException("Blob Storage events of " + name() + ":az://" + container + ": \"" + channel
+                        + "\" is neither azure-queue:<queue name> nor the URL of a storage queue" + example);
+            }
+        }
+        return Optional.of(new StorageQueueEventFeed(queue, account, key, container));
+    }
+
+    /** An http(s) URL whose last path segment is a queue name; null for anything else. */
+    private static URI queueUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            String path = uri.getPath() == null ? "" : uri.getPath();
+            String last = path.substring(path.lastIndexOf('/') + 1);
+            boolean ok = ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
+                    && uri.getQuery() == null && uri.getUserInfo() == null && QUEUE_NAME.matcher(last).matches();
+            return ok ? uri : null;
+        } catch (URISyntaxException e) {
+            return null;
+        }
     }
 
     @Override

@@ -57,7 +57,7 @@ public final class GcpProviderType implements ProviderType {
 
     @Override
     public ConfiguredProvider connect(ProviderSettings settings, ProviderContext context) {
-        settings.onlyKnown(Set.of("project", "promote-timeout", "operation-timeout", "storage-endpoint"), Set.of());
+        settings.onlyKnown(Set.of("project", "promote-timeout", "operation-timeout", "storage-endpoint", "pubsub-endpoint"), Set.of());
         String project = settings.required("project");
         if (!PROJECT_ID.matcher(project).matches()) {
             throw new IllegalStateException(settings.key("project") + ": \"" + project + "\" is not a Google Cloud project id "
@@ -72,7 +72,13 @@ public final class GcpProviderType implements ProviderType {
                 settings.endpoint().map(e -> " at " + e + ", without credentials").orElse(""),
                 settings.option("storage-endpoint").map(e -> " at " + e + ", without credentials").orElse(""));
         GcpApi api = new GcpApi(settings.name(), project, settings.endpoint());
-        CloudStorageObjectStore objects = new CloudStorageObjectStore(settings.name(), project, storageEndpoint);
+        // Pub/Sub is a gRPC API: the HTTP override above never serves it.
+        Optional<URI> pubsubEndpoint = settings.option("pubsub-endpoint").map(e -> uri(settings, "pubsub-endpoint", e));
+        if (pubsubEndpoint.isPresent() && !Set.of("http", "https").contains(pubsubEndpoint.get().getScheme())) {
+            throw new IllegalStateException(settings.key("pubsub-endpoint") + ": \"" + pubsubEndpoint.get()
+                    + "\" is neither http:// (an emulator, plaintext and without credentials) nor https://");
+        }
+        CloudStorageObjectStore objects = new CloudStorageObjectStore(settings.name(), project, storageEndpoint, pubsubEndpoint);
         return new ConfiguredProvider(settings.name(), type(), CAPABILITIES,
                 new CloudDns(api, context.dnsSyncTimeout(), context.heartbeat()),
                 new CloudCdn(api, operationTimeout, context.heartbeat()),

@@ -1,6 +1,6 @@
 package io.baran.worker.provider.store;
 
-import java.util.function.Consumer;
+import java.util.Collection;
 
 /**
  * Change notifications of one bucket, where its store offers them: the keys written or removed there, soon after.
@@ -10,14 +10,51 @@ import java.util.function.Consumer;
 public interface ChangeFeed extends AutoCloseable {
 
     /**
-     * Starts delivering: {@code changed} receives each changed key (a full key inside the bucket), from the
-     * feed's own thread, until {@link #close()}.
+     * Starts delivering: {@code receiver} gets each notification (the keys it names, full keys inside the bucket),
+     * from the feed's own threads, until {@link #close()}.
      */
-    void start(Consumer<String> changed);
+    void start(Receiver receiver);
 
     /** e.g. {@code watching /srv/objects/assets}, for logs. */
     String describe();
 
     @Override
     void close();
+
+    /** Where a feed hands its notifications. */
+    @FunctionalInterface
+    interface Receiver {
+
+        /**
+         * One notification. The receiver settles it exactly once, from any thread, when its keys are handled; a
+         * notification naming no key of the bucket (another bucket's, a test event, one that could not be read) comes
+         * with an empty {@code keys}, so that it is counted and settled like the others.
+         */
+        void changed(Collection<String> keys, Settlement settlement);
+    }
+
+    /**
+     * What becomes of a notification once its keys are handled. A queue-backed feed removes (acknowledges) the
+     * message only on {@link #recorded()}, so a notification whose change a crash or a failure kept from being recorded
+     * is delivered again instead of lost.
+     */
+    interface Settlement {
+
+        /** Nothing to settle (the operating system's notifications). */
+        Settlement NONE = new Settlement() {
+            @Override
+            public void recorded() {
+            }
+
+            @Override
+            public void retry() {
+            }
+        };
+
+        /** Every replica recorded the change in its ledger, or had nothing to do for it: the message can go. */
+        void recorded();
+
+        /** The change is not recorded (a copy failed, the worker is stopping): let the message be delivered again. */
+        void retry();
+    }
 }

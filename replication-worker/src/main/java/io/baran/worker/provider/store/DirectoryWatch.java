@@ -43,7 +43,8 @@ public final class DirectoryWatch implements ChangeFeed {
     }
 
     @Override
-    public synchronized void start(Consumer<String> changed) {
+    public synchronized void start(Receiver receiver) {
+        Consumer<String> changed = key -> receiver.changed(java.util.List.of(key), Settlement.NONE);
         registerTree(bucket);
         thread = new Thread(() -> deliver(changed), "baran-watch-" + bucket.getFileName());
         thread.setDaemon(true);

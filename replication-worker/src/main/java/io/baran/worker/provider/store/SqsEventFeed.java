@@ -10,12 +10,12 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.Consumer;
 
 /**
  * S3 event notifications of one bucket, read from the SQS queue the bucket's notification configuration delivers
- * them to (ObjectCreated and ObjectRemoved events). Long-polls the queue; a message is deleted once its keys are
- * handed over, so one that could not be read is received again. Events of other buckets (a queue shared by
+ * them to (ObjectCreated and ObjectRemoved events). Long-polls the queue; a message is deleted once the change it
+ * announces is recorded at every replica, so one whose change was not (a failed copy, a crash) is received again
+ * after its visibility timeout; one that is not an S3 event is deleted as soon as it is read. Events of other buckets (a queue shared by
  * several) are left out; keys arrive URL-encoded, as S3 sends them.
  */
 public final class SqsEventFeed implements ChangeFeed {
@@ -37,20 +37,29 @@ public final class SqsEventFeed implements ChangeFeed {
     }
 
     @Override
-    public synchronized void start(Consumer<String> changed) {
-        thread = new Thread(() -> deliver(changed), "baran-s3-events-" + bucket);
+    public synchronized void start(Receiver receiver) {
+        thread = new Thread(() -> deliver(receiver), "baran-s3-events-" + bucket);
         thread.setDaemon(true);
         thread.start();
     }
 
-    private void deliver(Consumer<String> changed) {
+    private void deliver(Receiver receiver) {
         while (running) {
             try {
                 List<Message> messages = client.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(10))
                         .messages();
                 for (Message m : messages) {
-                    keys(m.body(), bucket).forEach(changed);
-                    client.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+                    receiver.changed(keys(m.body(), bucket), new Settlement() {
+                        @Override
+                        public void recorded() {
+                            delete(m);
+                        }
+
+                        @Override
+                        public void retry() {
+                            // received again once its visibility timeout ends
+                        }
+                    });
                 }
             } catch (RuntimeException e) {
                 if (!running) {
@@ -59,6 +68,15 @@ public final class SqsEventFeed implements ChangeFeed {
                 LOG.warnf("S3 events of %s from %s: %s; changes wait for the next pass meanwhile", bucket, queueUrl, e.getMessage());
                 sleep();
             }
+        }
+    }
+
+    private void delete(Message m) {
+        try {
+            client.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+        } catch (RuntimeException e) {
+            LOG.warnf("S3 events of %s from %s: a message handled could not be deleted (it is received again): %s", bucket, queueUrl,
+                    e.getMessage());
         }
     }
 

@@ -56,6 +56,15 @@ class GcpProviderTypeTest {
     }
 
     @Test
+    void aPubSubEndpointThatIsNeitherHttpNorHttpsIsRefused() {
+        assertEquals("baran.providers.\"gcp-dr\".pubsub-endpoint: \"127.0.0.1:8085\" is not a URL (e.g. http://127.0.0.1:4443)",
+                startUpError(Map.of("project", "shop-prod", "pubsub-endpoint", "127.0.0.1:8085")));
+        assertEquals("baran.providers.\"gcp-dr\".pubsub-endpoint: \"grpc://127.0.0.1:8085\" is neither http:// (an emulator, "
+                        + "plaintext and without credentials) nor https://",
+                startUpError(Map.of("project", "shop-prod", "pubsub-endpoint", "grpc://127.0.0.1:8085")));
+    }
+
+    @Test
     void aBadTimeoutIsRefused() {
         assertTrue(startUpError(Map.of("project", "shop-prod", "operation-timeout", "soon"))
                 .startsWith("baran.providers.\"gcp-dr\".operation-timeout: \"soon\" is not a duration"));

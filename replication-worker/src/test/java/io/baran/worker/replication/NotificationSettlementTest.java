@@ -1,0 +1,119 @@
+package io.baran.worker.replication;
+
+import io.baran.testinfra.WorkDirs;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.ChangeFeed;
+import io.baran.worker.provider.store.FileBlobStore;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * A notification is settled as recorded (its message acknowledged) only once every replica recorded its change; one
+ * whose copy failed is handed back for delivery again, and one naming nothing of the source is settled at once.
+ */
+@Timeout(60)
+class NotificationSettlementTest {
+
+    private static Copier copier;
+
+    @BeforeAll
+    static void start() {
+        copier = new Copier(2, 5 << 20, 2);
+    }
+
+    @AfterAll
+    static void stop() {
+        copier.close();
+    }
+
+    /** A feed the test drives: each notification's settlement is reported on {@code settled}. */
+    private static final class HandFeed implements ChangeFeed {
+        final LinkedBlockingQueue<String> settled = new LinkedBlockingQueue<>();
+        Receiver receiver;
+
+        @Override
+        public void start(Receiver receiver) {
+            this.receiver = receiver;
+        }
+
+        void notify(String name, String... keys) {
+            receiver.changed(List.of(keys), new Settlement() {
+                @Override
+                public void recorded() {
+                    settled.add(name + " recorded");
+                }
+
+                @Override
+                public void retry() {
+                    settled.add(name + " retry");
+                }
+            });
+        }
+
+        String next() throws InterruptedException {
+            return settled.poll(20, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public String describe() {
+            return "by hand";
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aNotificationIsAcknowledgedOnlyOnceItsChangeIsRecordedAndRedeliveredWhenTheCopyFailed() throws Exception {
+        FileBlobStore source = Emulators.files("src");
+        FileBlobStore healthy = Emulators.files("dst");
+        AtomicBoolean failing = new AtomicBoolean(true);
+        // The replica refuses writes while failing (an outage of the replica's provider).
+        BlobStore replica = (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[]{BlobStore.class},
+                (proxy, method, args) -> {
+                    if (failing.get() && method.getName().equals("put")) {
+                        throw new io.baran.worker.provider.store.BlobStoreException("dr: unavailable", null);
+                    }
+                    try {
+                        return method.invoke(healthy, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Replicator r = new Replicator("assets", Mode.MIRROR, "", Location.parse("src:file://src/in"), source, Location.parse("dr:file://dst"),
+                replica, Ledger.open(WorkDirs.create("ledger")), copier, new MutableClock(Instant.now()));
+        HandFeed feed = new HandFeed();
+        try (ChangeNotifications n = new ChangeNotifications("assets", Location.parse("src:file://src/in"), List.of(r), feed)) {
+            n.start();
+            TestData.put(source, "in/a.txt", "first");
+
+            feed.notify("outside the folder", "elsewhere/b.txt");
+            assertEquals("outside the folder recorded", feed.next());
+            feed.notify("first try", "in/a.txt");
+            assertEquals("first try retry", feed.next(), "the copy failed: delivered again, not acknowledged");
+            assertNull(TestData.text(healthy, "a.txt"));
+
+            failing.set(false);
+            feed.notify("redelivered", "in/a.txt");
+            assertEquals("redelivered recorded", feed.next());
+            assertEquals("first", TestData.text(healthy, "a.txt"));
+            assertEquals(3, n.received());
+            assertEquals(2, n.recorded());
+            assertEquals(1, n.retried());
+        }
+        r.close();
+    }
+}
