@@ -53,10 +53,11 @@ public final class BlobStorageObjectStore extends BucketStore {
     @Override
     public Optional<ChangeFeed> changes(String container, String channel) {
         ObjectNames.require(name(), container, null);
+        String events = "Blob Storage events of " + name() + ":az://" + container;
         String example = " (azure-queue:" + container + "-events, or the queue's URL "
                 + "https://" + account + ".queue.core.windows.net/" + container + "-events)";
         if (channel == null) {
-            throw new IllegalArgumentException("Blob Storage events of " + name() + ":az://" + container + " need the storage queue "
+            throw new IllegalArgumentException(events + " need the storage queue "
                     + "Event Grid delivers them to" + example);
         }
         URI queue;
@@ -64,18 +65,18 @@ public final class BlobStorageObjectStore extends BucketStore {
             String queueName = channel.substring("azure-queue:".length());
             URI blobs = URI.create(endpoint);
             if (!QUEUE_NAME.matcher(queueName).matches()) {
-                throw new IllegalArgumentException("Blob Storage events of " + name() + ":az://" + container + ": \"" + queueName
+                throw new IllegalArgumentException(events + ": \"" + queueName
                         + "\" is not a queue name (3 to 63 lowercase letters, digits and single hyphens)" + example);
             }
             if (blobs.getHost() == null || !blobs.getHost().startsWith(account + ".blob.")) {
-                throw new IllegalArgumentException("Blob Storage events of " + name() + ":az://" + container + ": the queue endpoint "
+                throw new IllegalArgumentException(events + ": the queue endpoint "
                         + "cannot be told from the blob endpoint " + endpoint + "; give the queue's URL");
             }
             queue = URI.create("https://" + account + ".queue." + blobs.getHost().substring((account + ".blob.").length()) + "/" + queueName);
         } else {
             queue = queueUrl(channel);
             if (queue == null) {
-                throw new IllegalArgumentException("Blob Storage events of " + name() + ":az://" + container + ": \"" + channel
+                throw new IllegalArgumentException(events + ": \"" + channel
                         + "\" is neither azure-queue:<queue name> nor the URL of a storage queue" + example);
             }
         }
