@@ -5,7 +5,7 @@
 #   detector-service/bench/run.sh [targets=10000] [kind=http|tcp] [measure seconds=60] [warm-up seconds=15] [interval ms=1000]
 #
 # BENCH_JAVA_OPTS adds JVM options to the detector (e.g. a JFR recording); BENCH_GC chooses its collector
-# (-XX:+UseParallelGC by default).
+# (-XX:+UseZGC by default, as the detector's image runs it).
 # BENCH_NICE=-10 runs both processes at that niceness, to keep other work on a shared machine from skewing the figures.
 # Builds the module and its test classes in the reactor when they are missing (nothing is installed in ~/.m2), and
 # needs taskset (util-linux). Leaves no process behind.
@@ -57,5 +57,5 @@ grep -q ready "$LOGS/targets.log" || { echo "bench: the targets' servers did not
 echo "bench: $TARGETS $KIND targets every ${INTERVAL} ms on $PORTS ports; detector on core 0 (taskset -c 0), targets on core 1"
 echo "bench: machine: $(nproc) cores, $(uname -r), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "bench: niceness ${BENCH_NICE:-0}"
-"${NICE[@]}" taskset -c 0 "$JAVA" -Xmx1g ${BENCH_GC:--XX:+UseParallelGC} ${BENCH_JAVA_OPTS:-} "${QUIET[@]}" -cp "$CP" io.baran.detector.bench.ProbeBench \
+"${NICE[@]}" taskset -c 0 "$JAVA" -Xmx1g ${BENCH_GC:--XX:+UseZGC} ${BENCH_JAVA_OPTS:-} "${QUIET[@]}" -cp "$CP" io.baran.detector.bench.ProbeBench \
   "$TARGETS" "$INTERVAL" "$WARMUP" "$MEASURE" "$KIND" "$FIRST_PORT" "$PORTS" 2>"$LOGS/detector.log"

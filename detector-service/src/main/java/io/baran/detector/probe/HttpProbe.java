@@ -1,12 +1,13 @@
 package io.baran.detector.probe;
 
 import io.baran.detector.config.TargetDefinition;
+import io.netty.util.NetUtil;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.ext.web.client.HttpRequest;
-import io.vertx.mutiny.ext.web.client.HttpResponse;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import io.vertx.mutiny.ext.web.codec.BodyCodec;
+import io.vertx.core.net.NetClient;
 
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 
@@ -15,6 +16,11 @@ import java.util.regex.Pattern;
  * its body holds the expected text (when one is configured), its certificate stays valid long enough (when that
  * is checked) and it all arrives within the target's timeout. Every failure, including a refused connection,
  * becomes a failed {@link ProbeResult}; {@link #run()} never fails.
+ *
+ * <p>Each target keeps its own connection ({@link HttpConnection}) from one probe to the next, and still connects
+ * anew every {@link #FRESH_CONNECTION_EVERY} probes, so that a server answering on old connections but accepting no
+ * new ones is found out. A target probed less often than {@link #KEEP_ALIVE} connects for every probe: a connection
+ * idle that long may be dropped by the server or a load balancer in between at any moment.
  */
 final class HttpProbe implements Probe {
 
@@ -24,34 +30,59 @@ final class HttpProbe implements Probe {
     /** Every this many probes, the connection is closed after the exchange, so the next one connects anew. */
     static final int FRESH_CONNECTION_EVERY = 30;
 
-    private final WebClient client;
-    /** Probes of one target never overlap, so no two threads count at once. */
-    private int probes;
+    /**
+     * The longest interval between probes over which a connection is kept: shorter than the idle timeouts of usual
+     * servers and load balancers (60 s and more).
+     */
+    static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
+
     private final TargetDefinition target;
     private final CertificateCheck certificates;
     private final io.vertx.core.Vertx vertx;
-    /** The URL taken apart once: parsing it again for every probe is work thousands of targets repeat every second. */
-    private final String host;
-    private final int port;
-    private final String requestUri;
-    private final boolean ssl;
+    private final HttpConnection connection;
+    private final Pattern bodyMatch;
+    private final boolean keepConnection;
+    /** Probes of one target never overlap, so no two threads count at once. */
+    private int probes;
 
-    HttpProbe(WebClient client, TargetDefinition target) {
-        this(client, target, null, null);
-    }
-
-    /** @param vertx whose timers bound the exchange; null to use Mutiny's */
-    HttpProbe(WebClient client, TargetDefinition target, CertificateCheck certificates, io.vertx.core.Vertx vertx) {
-        this.client = client;
+    /**
+     * @param client    plain TCP for http, TLS (verifying the host name) for https
+     * @param userAgent the User-Agent header's value
+     * @param vertx     whose timers bound the exchange; null to use Mutiny's
+     */
+    HttpProbe(NetClient client, TargetDefinition target, String userAgent, CertificateCheck certificates, io.vertx.core.Vertx vertx) {
         this.target = target;
         this.certificates = certificates;
         this.vertx = vertx;
+        this.bodyMatch = target.checks().bodyMatch().orElse(null);
+        this.keepConnection = target.interval().compareTo(KEEP_ALIVE) <= 0;
         java.net.URI uri = java.net.URI.create(target.url().toString());
-        this.ssl = "https".equalsIgnoreCase(uri.getScheme());
+        boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
         // An IPv6 literal comes bracketed, as a URL writes it; the client wants the address alone.
-        this.host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        this.port = uri.getPort() >= 0 ? uri.getPort() : ssl ? 443 : 80;
-        this.requestUri = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        int port = uri.getPort() >= 0 ? uri.getPort() : ssl ? 443 : 80;
+        // A TLS server name is a DNS name: a host given as an address is verified against the certificate without one.
+        String serverName = ssl && !NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host) ? host : null;
+        this.connection = new HttpConnection(client, host, port, serverName, request(uri, userAgent, false),
+                request(uri, userAgent, true), bodyMatch == null ? 0 : MAX_BODY);
+    }
+
+    /** The request's bytes, made once: the URL's path and query, its host and port, and its credentials if any. */
+    private byte[] request(java.net.URI uri, String userAgent, boolean close) {
+        StringBuilder text = new StringBuilder(128).append("GET ").append(uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
+        if (uri.getRawQuery() != null) {
+            text.append('?').append(uri.getRawQuery());
+        }
+        // The URL as shown carries no user-info, so its authority is the Host header's value.
+        text.append(" HTTP/1.1\r\nHost: ").append(uri.getRawAuthority())
+                .append("\r\nUser-Agent: ").append(userAgent)
+                .append("\r\nAccept: */*\r\n");
+        target.url().credentials().ifPresent(c -> text.append("Authorization: Basic ").append(Base64.getEncoder()
+                .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8))).append("\r\n"));
+        if (close) {
+            text.append("Connection: close\r\n");
+        }
+        return text.append("\r\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override
@@ -61,7 +92,7 @@ final class HttpProbe implements Probe {
 
     @Override
     public Uni<ProbeResult> run() {
-        // Vert.x's own timeout only bounds silence between bytes; this bounds the whole exchange.
+        // The connection's own timeouts only bound connecting; this bounds the whole exchange.
         Uni<ProbeResult> exchange = Deadline.within(vertx, target.timeout(), this::send)
                 .onFailure().recoverWithItem(this::describe);
         if (certificates == null) {
@@ -70,33 +101,17 @@ final class HttpProbe implements Probe {
         return certificates.check().onItem().transformToUni(failed -> failed == null ? exchange : Uni.createFrom().item(failed));
     }
 
+    @Override
+    public void close() {
+        connection.close();
+    }
+
     private Uni<ProbeResult> send() {
-        Pattern bodyMatch = target.checks().bodyMatch().orElse(null);
-        if (bodyMatch == null) {
-            HttpRequest<Void> request = prepare(client.get(port, host, requestUri).as(BodyCodec.none()));
-            return request.send().map(response -> judge(response.statusCode(), null, null));
-        }
-        HttpRequest<String> request = prepare(client.get(port, host, requestUri).as(BodyCodec.string()));
-        return request.send().map(response -> judge(response.statusCode(), body(response), bodyMatch));
+        boolean closeAfter = !keepConnection || ++probes % FRESH_CONNECTION_EVERY == 0;
+        return connection.exchange(closeAfter).map(answer -> judge(answer.status(), answer.body()));
     }
 
-    private <T> HttpRequest<T> prepare(HttpRequest<T> request) {
-        request.ssl(ssl).timeout(target.timeout().toMillis());
-        if (++probes % FRESH_CONNECTION_EVERY == 0) {
-            // The connection ends with this exchange, so the next probe connects anew: a server that still answers on
-            // old connections but accepts no new ones is found out within this many probes.
-            request.putHeader("Connection", "close");
-        }
-        target.url().credentials().ifPresent(c -> request.basicAuthentication(c.username(), c.password()));
-        return request;
-    }
-
-    private static String body(HttpResponse<String> response) {
-        String body = response.body();
-        return body == null ? "" : body.length() > MAX_BODY ? body.substring(0, MAX_BODY) : body;
-    }
-
-    private ProbeResult judge(int status, String body, Pattern bodyMatch) {
+    private ProbeResult judge(int status, String body) {
         if (!target.accepts(status)) {
             return ProbeResult.failed("HTTP " + status + ", expected " + target.expectedStatuses());
         }

@@ -22,6 +22,11 @@ final class LatencyCeiling implements Probe {
     }
 
     @Override
+    public void close() {
+        probe.close();
+    }
+
+    @Override
     public Uni<ProbeResult> run() {
         return Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();

@@ -10,6 +10,10 @@ public interface Probe {
 
     Uni<ProbeResult> run();
 
+    /** Lets go of what the probe keeps between runs (a connection); called once its target is no longer probed. */
+    default void close() {
+    }
+
     /** Turns any failure into a failed result whose detail names the exception, never a credential. */
     static ProbeResult describe(Throwable failure) {
         String message = failure.getMessage();

@@ -3,9 +3,18 @@ package io.baran.detector.probe;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.detector.metrics.DetectorMetrics;
 import io.baran.detector.state.HealthTracker;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.smallrye.mutiny.subscription.UniSubscriber;
+import io.smallrye.mutiny.subscription.UniSubscription;
+import io.vertx.core.Handler;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.mutiny.core.Vertx;
 import org.jboss.logging.Logger;
 
+import com.sun.management.UnixOperatingSystemMXBean;
+
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * Probes targets on Vert.x timers: no thread per target, and nothing here blocks an event loop. Each target's next
+ * Probes targets on one event loop's timers: no thread per target, and nothing here blocks the loop. Each target's next
  * probe is scheduled when its previous one ends, on the target's fixed grid of slots one interval apart
  * ({@link ProbeSchedule}), so probes of one target never overlap and a late start does not shift the ones after it.
  * Targets can be added and removed while it runs.
@@ -23,20 +32,24 @@ public final class ProbeLoop implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ProbeLoop.class);
 
-    private final Vertx vertx;
+    /** The event loop context every probe runs on: one thread, no hand-offs between threads on the way. */
+    private final ContextInternal context;
     private final HealthTracker tracker;
     private final Probes probes;
     private final DetectorMetrics metrics;
     private final LongConsumer lagObserver;
     private final Map<String, Scheduled> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Open files the detector needs besides its targets' connections: jars, Kafka, its HTTP server, DNS. */
+    static final int DESCRIPTORS_BESIDES_TARGETS = 512;
+    private volatile boolean warnedDescriptors;
 
     /**
      * @param lagObserver told every probe's scheduling lag in nanoseconds (how late it started against its
      *                    schedule); the benchmark's measuring point
      */
     public ProbeLoop(Vertx vertx, HealthTracker tracker, Probes probes, DetectorMetrics metrics, LongConsumer lagObserver) {
-        this.vertx = vertx;
+        this.context = ((VertxInternal) vertx.getDelegate()).createEventLoopContext();
         this.tracker = tracker;
         this.probes = probes;
         this.metrics = metrics;
@@ -49,6 +62,13 @@ public final class ProbeLoop implements AutoCloseable {
         Scheduled previous = running.put(target.name(), scheduled);
         if (previous != null) {
             previous.cancel();
+        }
+        if (!warnedDescriptors && ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+            String shortfall = descriptorShortfall(running.size(), os.getMaxFileDescriptorCount());
+            if (shortfall != null) {
+                warnedDescriptors = true;
+                LOG.warn(shortfall);
+            }
         }
         // Spread the first probes over one interval so many targets do not fire in step.
         scheduled.after(ThreadLocalRandom.current().nextLong(1, target.interval().toMillis() + 1));
@@ -64,6 +84,19 @@ public final class ProbeLoop implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Each target holds a connection (HTTP) or opens one per probe (TCP, TLS checks): past the process's limit on open
+     * files, probes fail with "Too many open files" and the JVM cannot even load classes.
+     *
+     * @return what to tell the operator when the limit is too low for this many targets, or null
+     */
+    static String descriptorShortfall(int targets, long maxDescriptors) {
+        long needed = targets + (long) DESCRIPTORS_BESIDES_TARGETS;
+        return needed <= maxDescriptors ? null : "probing " + targets + " targets takes about " + needed
+                + " open files (one per target, " + DESCRIPTORS_BESIDES_TARGETS + " for the rest of the detector), but this process may open only "
+                + maxDescriptors + ": raise its limit (ulimit -n, or the container's nofile limit), or probes will fail with 'Too many open files'";
+    }
+
     public int size() {
         return running.size();
     }
@@ -75,12 +108,19 @@ public final class ProbeLoop implements AutoCloseable {
         running.clear();
     }
 
-    private final class Scheduled {
+    /**
+     * One target's schedule. It is its own timer task and its own subscriber to each probe's result (a target's probes
+     * never overlap), so a probe costs no scheduling objects beyond the event loop's task.
+     */
+    private final class Scheduled implements Runnable, Handler<Void>, UniSubscriber<ProbeResult> {
         final Probe probe;
         final TargetDefinition target;
         volatile boolean cancelled;
-        volatile long timer = -1;
+        volatile ScheduledFuture<?> timer;
+        /** The running probe's slot, start and start time; set when it starts, read when it ends. */
         long dueNanos;
+        long startedNanos;
+        Instant startedAt;
 
         Scheduled(Probe probe) {
             this.probe = probe;
@@ -97,44 +137,63 @@ public final class ProbeLoop implements AutoCloseable {
                 return;
             }
             dueNanos = due;
-            // Vert.x timers count whole milliseconds: round up, so a probe never starts before its slot.
-            long delay = Math.max(1, (due - System.nanoTime() + 999_999) / 1_000_000);
-            timer = vertx.setTimer(delay, id -> fire());
+            timer = context.nettyEventLoop().schedule(this, Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
 
         void cancel() {
             cancelled = true;
-            long id = timer;
-            if (id >= 0) {
-                vertx.cancelTimer(id);
+            ScheduledFuture<?> scheduled = timer;
+            if (scheduled != null) {
+                scheduled.cancel(false);
             }
+            probe.close();
         }
 
-        private void fire() {
+        /** Due, on the event loop: the probe runs on the loop's context, where its connections live. */
+        @Override
+        public void run() {
+            context.dispatch((Handler<Void>) this);
+        }
+
+        @Override
+        public void handle(Void ignored) {
             if (cancelled || closed) {
                 return;
             }
-            long startedNanos = System.nanoTime();
-            long due = dueNanos;
-            long lag = startedNanos - due;
+            startedNanos = System.nanoTime();
+            long lag = startedNanos - dueNanos;
             metrics.lag(lag);
             if (lagObserver != null) {
                 lagObserver.accept(lag);
             }
-            Instant startedAt = Instant.now();
-            probe.run().subscribe().with(result -> {
-                long took = System.nanoTime() - startedNanos;
-                try {
-                    if (!cancelled) {
-                        metrics.probe(target.endpoint().kind(), result.passed(), took);
-                        tracker.record(target.name(), result, startedAt);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.errorf(e, "target %s: recording the probe result failed; probing goes on", target.name());
-                } finally {
-                    at(ProbeSchedule.next(due, System.nanoTime(), target.interval().toNanos()));
+            startedAt = Instant.now();
+            probe.run().subscribe().withSubscriber(this);
+        }
+
+        @Override
+        public void onSubscribe(UniSubscription subscription) {
+        }
+
+        @Override
+        public void onItem(ProbeResult result) {
+            long due = dueNanos;
+            long took = System.nanoTime() - startedNanos;
+            try {
+                if (!cancelled) {
+                    metrics.probe(target.endpoint().kind(), result.passed(), took);
+                    tracker.record(target.name(), result, startedAt);
                 }
-            });
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "target %s: recording the probe result failed; probing goes on", target.name());
+            } finally {
+                at(ProbeSchedule.next(due, System.nanoTime(), target.interval().toNanos()));
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            // Probes turn every failure into a failed result; should one slip through, it counts as one.
+            onItem(Probe.describe(failure));
         }
     }
 }

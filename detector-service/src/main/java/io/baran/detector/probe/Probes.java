@@ -5,12 +5,11 @@ import io.baran.detector.config.TargetDefinition;
 import com.azure.storage.blob.BlobServiceClient;
 import com.google.cloud.storage.Storage;
 import io.vertx.core.dns.DnsClientOptions;
+import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.dns.DnsClient;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -20,7 +19,6 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,25 +26,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Makes the probe for each target, sharing clients between targets: one web client (one per extra CA file), one TCP
- * client, one DNS client per resolver, one S3 client per endpoint and region, one Cloud Storage client per endpoint,
+ * Makes the probe for each target, sharing clients between targets: one TCP client (for TCP and http targets), one
+ * TLS client per extra CA file (for https targets and certificate checks), one DNS client per resolver, one S3 client per endpoint and region, one Cloud Storage client per endpoint,
  * one Blob Storage client per account and endpoint. Closing it closes them all.
  */
 public final class Probes implements AutoCloseable {
 
-    /** How long an idle HTTP connection is kept for the next probe. */
-    static final int KEEP_ALIVE_SECONDS = 20;
-
     private final Vertx vertx;
     private final String vantage;
-    private final Map<String, WebClient> webClients = new ConcurrentHashMap<>();
-    private final Map<String, io.vertx.core.net.NetClient> tlsClients = new ConcurrentHashMap<>();
+    private final Map<String, NetClient> tlsClients = new ConcurrentHashMap<>();
     private final Map<String, DnsClient> dnsClients = new ConcurrentHashMap<>();
     private final Map<String, S3Client> s3Clients = new ConcurrentHashMap<>();
     private final Map<String, Storage> gcsClients = new ConcurrentHashMap<>();
     private final Map<String, BlobServiceClient> azureClients = new ConcurrentHashMap<>();
     private final Function<String, String> environment;
-    private final io.vertx.core.net.NetClient tcp;
+    private final NetClient tcp;
     private volatile ExecutorService canaryThreads;
 
     public Probes(Vertx vertx, String vantage) {
@@ -65,7 +59,9 @@ public final class Probes implements AutoCloseable {
         ProbeEndpoint endpoint = target.endpoint();
         Probe probe;
         if (endpoint instanceof ProbeEndpoint.Http http) {
-            probe = new HttpProbe(web(target.checks().caFile()), target, certificateCheck(target, http), vertx.getDelegate());
+            java.net.URI uri = java.net.URI.create(http.url().toString());
+            NetClient client = "https".equalsIgnoreCase(uri.getScheme()) ? tls(target.checks().caFile().orElse("")) : tcp;
+            probe = new HttpProbe(client, target, "baran-detector/" + vantage, certificateCheck(target, http), vertx.getDelegate());
         } else if (endpoint instanceof ProbeEndpoint.Tcp) {
             probe = new TcpProbe(tcp, target, vertx.getDelegate());
         } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
@@ -86,38 +82,18 @@ public final class Probes implements AutoCloseable {
         return target.checks().maxLatency().<Probe>map(max -> new LatencyCeiling(probe, max)).orElse(probe);
     }
 
-    private WebClient web(Optional<String> caFile) {
-        return webClients.computeIfAbsent(caFile.orElse(""), ca -> {
-            WebClientOptions options = new WebClientOptions()
-                    // The status the target itself answers is what counts; a redirect to a login page is not health.
-                    .setFollowRedirects(false)
-                    // Connections are kept per host and port and reused by every target there: a new connection per
-                    // probe costs both sides a handshake, and at thousands of targets a second the targets' servers spend
-                    // their time accepting. HttpProbe still asks for a fresh connection every few probes, so connecting
-                    // is exercised too.
-                    .setKeepAlive(true)
-                    // Shorter than the idle timeouts of usual servers and load balancers (60 s and more), so the client
-                    // drops an idle connection before the server does and a probe never lands on one the server closed.
-                    .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
-                    // Many targets can share one host and port (paths behind one load balancer): queueing their probes
-                    // behind five connections would time out probes of healthy targets.
-                    .setMaxPoolSize(200)
-                    .setVerifyHost(true)
-                    .setUserAgent("baran-detector/" + vantage);
-            if (!ca.isEmpty()) {
-                options.setTrustOptions(new PemTrustOptions().addCertPath(ca));
-            }
-            return WebClient.create(vertx, options);
-        });
-    }
-
     private CertificateCheck certificateCheck(TargetDefinition target, ProbeEndpoint.Http http) {
         if (target.checks().tlsMinValidity().isEmpty()) {
             return null;
         }
         java.net.URI uri = java.net.URI.create(http.url().toString());
-        String ca = target.checks().caFile().orElse("");
-        io.vertx.core.net.NetClient tls = tlsClients.computeIfAbsent(ca, k -> {
+        return new CertificateCheck(tls(target.checks().caFile().orElse("")), uri.getHost(), uri.getPort() < 0 ? 443 : uri.getPort(),
+                target.checks().tlsMinValidity().get(), target.timeout(), vertx.getDelegate());
+    }
+
+    /** A TLS client verifying the server's host name, trusting the JDK's CAs and the given CA file (if not empty). */
+    private NetClient tls(String caFile) {
+        return tlsClients.computeIfAbsent(caFile, k -> {
             NetClientOptions options = new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
                     .setConnectTimeout(30_000);
             if (!k.isEmpty()) {
@@ -125,8 +101,6 @@ public final class Probes implements AutoCloseable {
             }
             return vertx.getDelegate().createNetClient(options);
         });
-        return new CertificateCheck(tls, uri.getHost(), uri.getPort() < 0 ? 443 : uri.getPort(),
-                target.checks().tlsMinValidity().get(), target.timeout(), vertx.getDelegate());
     }
 
     private S3Client s3(ProbeEndpoint.S3 s3, Duration timeout) {
@@ -162,8 +136,7 @@ public final class Probes implements AutoCloseable {
 
     @Override
     public void close() {
-        webClients.values().forEach(WebClient::close);
-        tlsClients.values().forEach(io.vertx.core.net.NetClient::close);
+        tlsClients.values().forEach(NetClient::close);
         tcp.close();
         s3Clients.values().forEach(S3Client::close);
         CanaryClients.close(gcsClients.values());

@@ -3,9 +3,9 @@ package io.baran.detector.probe;
 import com.sun.net.httpserver.HttpServer;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.testinfra.Ports;
-import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,13 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Real HTTP exchanges between the probe's Vert.x client and a JDK HTTP server on 127.0.0.1. */
+/** Real HTTP exchanges between the probe and a JDK HTTP server on 127.0.0.1. */
 class HttpProbeTest {
 
     private static final Duration AT_MOST = Duration.ofSeconds(10);
 
     private final Vertx vertx = Vertx.vertx();
-    private final WebClient client = WebClient.create(vertx, new WebClientOptions().setFollowRedirects(false).setKeepAlive(false));
+    private final NetClient client = vertx.getDelegate().createNetClient(new NetClientOptions());
     private final AtomicReference<String> authorization = new AtomicReference<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private final java.util.List<Integer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -137,7 +137,12 @@ class HttpProbeTest {
     private ProbeResult probe(String url, int expectStatus, Duration timeout) {
         TargetDefinition target = new TargetDefinition("t", "local/test", ProbeUrl.parse(url), Duration.ofSeconds(1),
                 timeout, 3, 3, expectStatus);
-        return new HttpProbe(client, target).run().await().atMost(AT_MOST);
+        HttpProbe probe = new HttpProbe(client, target, "baran-detector/test", null, vertx.getDelegate());
+        try {
+            return probe.run().await().atMost(AT_MOST);
+        } finally {
+            probe.close();
+        }
     }
 
     /** Probes reuse their host's connection, and still connect anew every {@link HttpProbe#FRESH_CONNECTION_EVERY} probes. */
