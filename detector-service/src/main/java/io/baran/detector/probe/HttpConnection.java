@@ -17,6 +17,7 @@ import io.vertx.core.net.impl.NetSocketInternal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 
 /**
  * One target's HTTP/1.1 connection, kept from one probe to the next. The request is bytes prepared once per target;
@@ -37,8 +38,11 @@ final class HttpConnection {
     static final int MAX_INITIAL_LINE = 4096;
     static final int MAX_HEADERS = 16 * 1024;
 
-    /** A probe's answer: its status, and its body (up to {@code maxBody} bytes; empty when none is read). */
-    record Answer(int status, String body) {
+    /**
+     * A probe's answer: its status, its body (up to {@code maxBody} bytes; empty when none is read), and the server's
+     * certificate on a TLS connection when it is asked for (else null).
+     */
+    record Answer(int status, String body, X509Certificate certificate) {
     }
 
     private final NetClient client;
@@ -49,6 +53,7 @@ final class HttpConnection {
     private final byte[] request;
     private final byte[] closingRequest;
     private final int maxBody;
+    private final boolean readCertificate;
 
     /** The kept connection, or null. Guarded by {@code this}, like {@link #current}. */
     private NetSocketInternal socket;
@@ -59,8 +64,10 @@ final class HttpConnection {
      * @param request        the request to send on a kept connection
      * @param closingRequest the same request asking the server to close the connection after answering
      * @param maxBody        how much of a body to keep; 0 to read none
+     * @param readCertificate hand on the server's certificate with each answer (TLS connections)
      */
-    HttpConnection(NetClient client, String host, int port, String serverName, byte[] request, byte[] closingRequest, int maxBody) {
+    HttpConnection(NetClient client, String host, int port, String serverName, byte[] request, byte[] closingRequest, int maxBody,
+                   boolean readCertificate) {
         this.client = client;
         this.host = host;
         this.port = port;
@@ -68,6 +75,7 @@ final class HttpConnection {
         this.request = request;
         this.closingRequest = closingRequest;
         this.maxBody = maxBody;
+        this.readCertificate = readCertificate;
     }
 
     /**
@@ -203,10 +211,24 @@ final class HttpConnection {
                 socket = null;
             }
         }
+        X509Certificate certificate = null;
+        Throwable unreadable = null;
+        if (readCertificate) {
+            try {
+                // The certificate the connection was opened with: trusted and matching the host, or it would not be open.
+                certificate = (X509Certificate) on.peerCertificates().get(0);
+            } catch (Exception e) {
+                unreadable = e;
+            }
+        }
         if (!keep) {
             on.close();
         }
-        exchange.complete();
+        if (unreadable != null) {
+            exchange.fail(new IOException("TLS peer certificate unreadable: " + unreadable.getMessage(), unreadable));
+        } else {
+            exchange.complete(certificate);
+        }
     }
 
     /** The connection failed or closed: an exchange on it fails, or goes once more on a new connection. */
@@ -302,10 +324,10 @@ final class HttpConnection {
             }
         }
 
-        void complete() {
+        void complete(X509Certificate certificate) {
             completed = true;
             String text = body == null ? "" : body.toString(StandardCharsets.UTF_8);
-            emitter.complete(new Answer(status, text));
+            emitter.complete(new Answer(status, text, certificate));
         }
 
         void fail(Throwable failure) {

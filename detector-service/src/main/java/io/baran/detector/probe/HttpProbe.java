@@ -7,6 +7,7 @@ import io.vertx.core.net.NetClient;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
@@ -37,7 +38,8 @@ final class HttpProbe implements Probe {
     static final Duration KEEP_ALIVE = Duration.ofSeconds(20);
 
     private final TargetDefinition target;
-    private final CertificateCheck certificates;
+    /** How long the server's certificate must stay valid; null when that is not checked. */
+    private final Duration minValidity;
     private final io.vertx.core.Vertx vertx;
     private final HttpConnection connection;
     private final Pattern bodyMatch;
@@ -50,9 +52,9 @@ final class HttpProbe implements Probe {
      * @param userAgent the User-Agent header's value
      * @param vertx     whose timers bound the exchange; null to use Mutiny's
      */
-    HttpProbe(NetClient client, TargetDefinition target, String userAgent, CertificateCheck certificates, io.vertx.core.Vertx vertx) {
+    HttpProbe(NetClient client, TargetDefinition target, String userAgent, io.vertx.core.Vertx vertx) {
         this.target = target;
-        this.certificates = certificates;
+        this.minValidity = target.checks().tlsMinValidity().orElse(null);
         this.vertx = vertx;
         this.bodyMatch = target.checks().bodyMatch().orElse(null);
         this.keepConnection = target.interval().compareTo(KEEP_ALIVE) <= 0;
@@ -64,7 +66,7 @@ final class HttpProbe implements Probe {
         // A TLS server name is a DNS name: a host given as an address is verified against the certificate without one.
         String serverName = ssl && !NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host) ? host : null;
         this.connection = new HttpConnection(client, host, port, serverName, request(uri, userAgent, false),
-                request(uri, userAgent, true), bodyMatch == null ? 0 : MAX_BODY);
+                request(uri, userAgent, true), bodyMatch == null ? 0 : MAX_BODY, ssl && minValidity != null);
     }
 
     /** The request's bytes, made once: the URL's path and query, its host and port, and its credentials if any. */
@@ -93,12 +95,7 @@ final class HttpProbe implements Probe {
     @Override
     public Uni<ProbeResult> run() {
         // The connection's own timeouts only bound connecting; this bounds the whole exchange.
-        Uni<ProbeResult> exchange = Deadline.within(vertx, target.timeout(), this::send)
-                .onFailure().recoverWithItem(this::describe);
-        if (certificates == null) {
-            return exchange;
-        }
-        return certificates.check().onItem().transformToUni(failed -> failed == null ? exchange : Uni.createFrom().item(failed));
+        return Deadline.within(vertx, target.timeout(), this::send).onFailure().recoverWithItem(this::describe);
     }
 
     @Override
@@ -108,10 +105,20 @@ final class HttpProbe implements Probe {
 
     private Uni<ProbeResult> send() {
         boolean closeAfter = !keepConnection || ++probes % FRESH_CONNECTION_EVERY == 0;
-        return connection.exchange(closeAfter).map(answer -> judge(answer.status(), answer.body()));
+        return connection.exchange(closeAfter).map(this::judge);
     }
 
-    private ProbeResult judge(int status, String body) {
+    private ProbeResult judge(HttpConnection.Answer answer) {
+        if (answer.certificate() != null) {
+            // Trust and the host name were checked when the connection was opened; how long it stays valid, now.
+            Instant notAfter = answer.certificate().getNotAfter().toInstant();
+            if (Duration.between(Instant.now(), notAfter).compareTo(minValidity) < 0) {
+                return ProbeResult.failed("TLS certificate expires at " + notAfter + ", in less than the required "
+                        + Durations.text(minValidity));
+            }
+        }
+        int status = answer.status();
+        String body = answer.body();
         if (!target.accepts(status)) {
             return ProbeResult.failed("HTTP " + status + ", expected " + target.expectedStatuses());
         }

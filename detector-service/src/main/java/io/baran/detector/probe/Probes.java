@@ -27,8 +27,9 @@ import java.util.function.Function;
 
 /**
  * Makes the probe for each target, sharing clients between targets: one TCP client (for TCP and http targets), one
- * TLS client per extra CA file (for https targets and certificate checks), one DNS client per resolver, one S3 client per endpoint and region, one Cloud Storage client per endpoint,
- * one Blob Storage client per account and endpoint. Closing it closes them all.
+ * TLS client per extra CA file (for https targets), one DNS client per resolver, one S3 client per endpoint and
+ * region, one Cloud Storage client per endpoint, one Blob Storage client per account and endpoint. Closing it
+ * closes them all.
  */
 public final class Probes implements AutoCloseable {
 
@@ -61,7 +62,7 @@ public final class Probes implements AutoCloseable {
         if (endpoint instanceof ProbeEndpoint.Http http) {
             java.net.URI uri = java.net.URI.create(http.url().toString());
             NetClient client = "https".equalsIgnoreCase(uri.getScheme()) ? tls(target.checks().caFile().orElse("")) : tcp;
-            probe = new HttpProbe(client, target, "baran-detector/" + vantage, certificateCheck(target, http), vertx.getDelegate());
+            probe = new HttpProbe(client, target, "baran-detector/" + vantage, vertx.getDelegate());
         } else if (endpoint instanceof ProbeEndpoint.Tcp) {
             probe = new TcpProbe(tcp, target, vertx.getDelegate());
         } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
@@ -80,15 +81,6 @@ public final class Probes implements AutoCloseable {
             throw new IllegalArgumentException("no probe for " + endpoint.kind());
         }
         return target.checks().maxLatency().<Probe>map(max -> new LatencyCeiling(probe, max)).orElse(probe);
-    }
-
-    private CertificateCheck certificateCheck(TargetDefinition target, ProbeEndpoint.Http http) {
-        if (target.checks().tlsMinValidity().isEmpty()) {
-            return null;
-        }
-        java.net.URI uri = java.net.URI.create(http.url().toString());
-        return new CertificateCheck(tls(target.checks().caFile().orElse("")), uri.getHost(), uri.getPort() < 0 ? 443 : uri.getPort(),
-                target.checks().tlsMinValidity().get(), target.timeout(), vertx.getDelegate());
     }
 
     /** A TLS client verifying the server's host name, trusting the JDK's CAs and the given CA file (if not empty). */

@@ -137,7 +137,7 @@ class HttpProbeTest {
     private ProbeResult probe(String url, int expectStatus, Duration timeout) {
         TargetDefinition target = new TargetDefinition("t", "local/test", ProbeUrl.parse(url), Duration.ofSeconds(1),
                 timeout, 3, 3, expectStatus);
-        HttpProbe probe = new HttpProbe(client, target, "baran-detector/test", null, vertx.getDelegate());
+        HttpProbe probe = new HttpProbe(client, target, "baran-detector/test", vertx.getDelegate());
         try {
             return probe.run().await().atMost(AT_MOST);
         } finally {
