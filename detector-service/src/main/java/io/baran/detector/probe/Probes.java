@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Makes the probe for each target, sharing clients between targets: one TCP client (for TCP and http targets), one
+ * Makes the probe for each target, sharing clients between targets: one TCP client (for http targets), one
  * TLS client per extra CA file (for https targets), one DNS client per resolver, one S3 client per endpoint and
  * region, one Cloud Storage client per endpoint, one Blob Storage client per account and endpoint. Closing it
  * closes them all.
@@ -64,7 +64,7 @@ public final class Probes implements AutoCloseable {
             NetClient client = "https".equalsIgnoreCase(uri.getScheme()) ? tls(target.checks().caFile().orElse("")) : tcp;
             probe = new HttpProbe(client, target, "baran-detector/" + vantage, vertx.getDelegate());
         } else if (endpoint instanceof ProbeEndpoint.Tcp) {
-            probe = new TcpProbe(tcp, target, vertx.getDelegate());
+            probe = new TcpProbe(target, vertx.getDelegate());
         } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
             probe = new DnsProbe(dnsClients.computeIfAbsent(dns.host() + ":" + dns.port(),
                     k -> vertx.createDnsClient(new DnsClientOptions().setHost(dns.host()).setPort(dns.port())

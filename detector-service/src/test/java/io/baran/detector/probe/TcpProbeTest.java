@@ -41,6 +41,28 @@ class TcpProbeTest {
     }
 
     @Test
+    void resolvesAHostNameWithoutBlocking() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            ProbeResult result = probes.create(Targets.define("db", Targets.spec("tcp://localhost:" + socket.getLocalPort(),
+                    "local/db", "1s", 3, 3))).run().await().atMost(Duration.ofSeconds(10));
+            assertTrue(result.passed(), result.detail());
+        }
+    }
+
+    @Test
+    void probesAgainAndAgainOnTheSameProbe() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Probe probe = probes.create(Targets.define("db", Targets.spec("tcp://127.0.0.1:" + socket.getLocalPort(), "local/db",
+                    "1s", 3, 3)));
+            for (int i = 0; i < 3; i++) {
+                assertEquals("TCP connected", probe.run().await().atMost(Duration.ofSeconds(10)).detail());
+            }
+            socket.close();
+            assertTrue(probe.run().await().atMost(Duration.ofSeconds(10)).detail().contains("Connection refused"));
+        }
+    }
+
+    @Test
     void failsWhenNothingListens() {
         ProbeResult result = probe(Ports.free());
         assertFalse(result.passed());
