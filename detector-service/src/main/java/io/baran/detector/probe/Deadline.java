@@ -32,9 +32,6 @@ final class Deadline {
 
     /** The source's item, or a {@link TimeoutException} after {@code timeout}; the source is cancelled then. */
     static <T> Uni<T> within(Vertx vertx, Duration timeout, Supplier<Uni<T>> source) {
-        if (vertx == null) {
-            return Uni.createFrom().<T>deferred(source::get).ifNoItem().after(timeout).failWith(TimeoutException::new);
-        }
         return Uni.createFrom().emitter(emitter -> {
             // The probe's own context: the timeout is handled there like the probe's answer would be.
             Bound<T> bound = new Bound<>(emitter, (ContextInternal) vertx.getOrCreateContext());

@@ -50,7 +50,7 @@ final class HttpProbe implements Probe {
     /**
      * @param client    plain TCP for http, TLS (verifying the host name) for https
      * @param userAgent the User-Agent header's value
-     * @param vertx     whose timers bound the exchange; null to use Mutiny's
+     * @param vertx     whose event loop times the exchange
      */
     HttpProbe(NetClient client, TargetDefinition target, String userAgent, io.vertx.core.Vertx vertx) {
         this.target = target;
