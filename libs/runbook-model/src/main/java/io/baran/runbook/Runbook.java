@@ -20,6 +20,7 @@ import java.util.Map;
  * @param sha256      hash of the YAML text the runbook was read from
  * @param source      where it was read from (file name or API), for messages only
  * @param version     the stored version this is (1, 2, ...); 0 when it was read but not stored
+ * @param access      {@code spec.access}: who may drill, fail over and approve; {@link Access#NONE} when absent
  */
 public record Runbook(
         String name,
@@ -32,24 +33,27 @@ public record Runbook(
         Failback failback,
         String sha256,
         String source,
-        int version) {
+        int version,
+        Access access) {
 
     public Runbook {
         labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
         parameters = parameters == null ? List.of() : List.copyOf(parameters);
         failover = failover == null ? List.of() : List.copyOf(failover);
         failback = failback == null ? Failback.DEFAULT : failback;
+        access = access == null ? Access.NONE : access;
     }
 
     /** A runbook without labels or parameters, not stored. */
     public Runbook(String name, String description, String protects, Trigger trigger, List<Step> failover,
                    Failback failback, String sha256, String source) {
-        this(name, description, Map.of(), protects, List.of(), trigger, failover, failback, sha256, source, 0);
+        this(name, description, Map.of(), protects, List.of(), trigger, failover, failback, sha256, source, 0, Access.NONE);
     }
 
     /** The same runbook as stored version {@code number}. */
     public Runbook withVersion(int number) {
-        return new Runbook(name, description, labels, protects, parameters, trigger, failover, failback, sha256, source, number);
+        return new Runbook(name, description, labels, protects, parameters, trigger, failover, failback, sha256, source, number,
+                access);
     }
 
     /** Every failover action step, parallel groups flattened, in document order. */

@@ -268,7 +268,7 @@ public final class RunbookParser {
                 checkReverseCanUndoEverything();
             }
             return new Runbook(name, description, labels, protects, parameters.declared(), trigger, failover, failback,
-                    sha256(yaml), file, 0);
+                    sha256(yaml), file, 0, Access.NONE);
         }
 
         private Trigger readTrigger(Node node) {
