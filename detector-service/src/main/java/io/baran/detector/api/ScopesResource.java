@@ -1,5 +1,7 @@
 package io.baran.detector.api;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.baran.detector.Detector;
 import io.baran.detector.quorum.QuorumView;
 import io.baran.detector.quorum.ScopeRecord;
@@ -20,6 +22,7 @@ import java.util.TreeSet;
  * Every scope known here: those this vantage probes, those this instance aggregates, and those any aggregator has
  * decided on. The instance that aggregates a scope also shows the votes of every vantage.
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/scopes")
 @Produces(MediaType.APPLICATION_JSON)
 public class ScopesResource {

@@ -1,5 +1,7 @@
 package io.baran.detector.api;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.baran.detector.Detector;
 import io.baran.detector.config.TargetDefinitions;
 import io.baran.detector.probe.Durations;
@@ -23,6 +25,7 @@ import java.util.List;
  * {@code drill: true} and an incident id of their own ({@code <scope>@drill-<millis>}), so that drills exercise the
  * automatic path without touching anything real. Real verdicts on the scope go on being counted meanwhile.
  */
+@RolesAllowed(Roles.DRILL_OPERATOR)
 @Path("/api/simulations")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)

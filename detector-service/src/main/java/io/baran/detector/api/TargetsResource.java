@@ -1,5 +1,7 @@
 package io.baran.detector.api;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baran.detector.Detector;
@@ -30,6 +32,7 @@ import java.util.Set;
  * body takes the fields of a configured target in camel case ({@code url}, {@code scope}, {@code interval}, {@code
  * failureThreshold}, ...). Targets of the configuration are listed but cannot be changed here (409).
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/targets")
 @Produces(MediaType.APPLICATION_JSON)
 public class TargetsResource {
@@ -56,6 +59,7 @@ public class TargetsResource {
                 .orElseThrow(() -> unknown(name));
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Response add(JsonNode body) {
@@ -73,6 +77,7 @@ public class TargetsResource {
         return Response.created(URI.create("/api/targets/" + name.asText())).entity(get(name.asText())).build();
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -92,6 +97,7 @@ public class TargetsResource {
         return Response.status(created ? 201 : 200).entity(get(name)).build();
     }
 
+    @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("{name}")
     public Response remove(@PathParam("name") String name) {

@@ -1,5 +1,7 @@
 package io.baran.orchestrator.api;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
@@ -25,6 +27,7 @@ import java.util.Map;
  * step would change. A drill never runs in mode failover: real failovers come from outage events or
  * {@code POST /api/failovers}.
  */
+@RolesAllowed(Roles.DRILL_OPERATOR)
 @Path("/api/drills")
 @Blocking
 public class DrillResource {

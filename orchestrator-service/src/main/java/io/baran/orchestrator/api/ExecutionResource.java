@@ -1,5 +1,7 @@
 package io.baran.orchestrator.api;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.baran.events.ExecutionEvent;
 import io.baran.orchestrator.workflow.ExecutionAudit;
 import io.baran.orchestrator.workflow.ExecutionReader;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** Executions of runbooks: where they stand, step by step, and the decisions people make on them. */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/executions")
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
@@ -74,6 +77,7 @@ public class ExecutionResource {
      * or failback. With {@code {"step": "<name>"}} the approval counts only if the execution waits at that
      * step, so an approval meant for one step never lets another go ahead.
      */
+    @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/approve")
     public Response approve(@PathParam("id") String id, String body) {
@@ -100,6 +104,7 @@ public class ExecutionResource {
     }
 
     /** Refuses what the execution waits for. */
+    @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/reject")
     public Response reject(@PathParam("id") String id, String body) {
@@ -108,6 +113,7 @@ public class ExecutionResource {
     }
 
     /** Fails back now, without waiting for recovery or stability. */
+    @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("/{id}/failback")
     public Response failback(@PathParam("id") String id) {
@@ -115,6 +121,7 @@ public class ExecutionResource {
     }
 
     /** Aborts the execution: what it changed is undone. */
+    @RolesAllowed({Roles.DRILL_OPERATOR, Roles.FAILOVER_OPERATOR})
     @POST
     @Path("/{id}/abort")
     public Response abort(@PathParam("id") String id) {

@@ -1,5 +1,7 @@
 package io.baran.orchestrator.api;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
@@ -22,6 +24,7 @@ import java.util.Map;
  * the runbook's failback condition holds or a person asks for failback. The body must repeat the runbook's
  * name in {@code confirm}, so no mistyped call moves production traffic.
  */
+@RolesAllowed(Roles.FAILOVER_OPERATOR)
 @Path("/api/failovers")
 @Blocking
 public class FailoverResource {

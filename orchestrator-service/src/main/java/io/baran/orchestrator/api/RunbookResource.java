@@ -1,5 +1,7 @@
 package io.baran.orchestrator.api;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.Runbook;
@@ -45,6 +47,7 @@ import java.util.regex.Pattern;
  * differs from the latest, or answers 422 with every error (nothing stored); {@code POST /validate} checks
  * without storing.
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/runbooks")
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
@@ -146,6 +149,7 @@ public class RunbookResource {
         return Map.of("name", name, "executions", versions.executions(name));
     }
 
+    @RolesAllowed(Roles.RUNBOOK_AUTHOR)
     @PUT
     @Path("/{name}")
     @Consumes({YAML, "application/x-yaml", "text/yaml", "text/x-yaml", MediaType.TEXT_PLAIN})
@@ -195,6 +199,7 @@ public class RunbookResource {
         return Map.of("valid", true, "name", runbook.name(), "sha256", runbook.sha256(), "runbook", runbook);
     }
 
+    @RolesAllowed(Roles.RUNBOOK_AUTHOR)
     @DELETE
     @Path("/{name}")
     @Operation(summary = "Stop serving a runbook; refused while an execution of it runs. Its versions are kept.")

@@ -1,5 +1,7 @@
 package io.baran.orchestrator.api;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.RunbookSchema;
 import jakarta.ws.rs.GET;
@@ -12,6 +14,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * The runbooks' JSON Schema, as published in runbooks/runbook.schema.json, so an editor can point at the
  * running service: {@code # yaml-language-server: $schema=http://127.0.0.1:8080/api/schemas/runbook.json}.
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/schemas/runbook.json")
 @Tag(name = "Runbooks")
 public class SchemaResource {

@@ -1,5 +1,7 @@
 package io.baran.worker.api;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.baran.worker.provider.Capability;
 import io.baran.worker.provider.ConfiguredProvider;
 import io.baran.worker.provider.Providers;
@@ -18,6 +20,7 @@ import java.util.Map;
  * whoever loads a runbook can refuse a step its provider cannot do before an outage needs it. Never shows
  * a setting (settings may name where secrets are kept).
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/providers")
 public class ProvidersResource {
 

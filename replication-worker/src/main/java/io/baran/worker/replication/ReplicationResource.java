@@ -1,5 +1,7 @@
 package io.baran.worker.replication;
 
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import io.baran.events.ReplicationStatus;
 import io.baran.runbook.Durations;
 import jakarta.ws.rs.GET;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeoutException;
  * Object replication over REST: the pairs with each replica's lag, a pass on demand, and the failover and
  * failback of a replica. Errors are RFC 9457 problem details.
  */
+@RolesAllowed(Roles.VIEWER)
 @Path("/api/replication/pairs")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReplicationResource {
@@ -62,6 +65,7 @@ public class ReplicationResource {
      * Starts a pass of every replica of the pair. With {@code wait} (e.g. {@code 30s}, at most 10m) answers 200
      * with what each pass did once they end, or 202 if they have not by then; without it, 202 at once.
      */
+    @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/sync")
     public Response sync(@PathParam("name") String name, @QueryParam("wait") String wait) {
@@ -93,6 +97,7 @@ public class ReplicationResource {
     }
 
     /** The replica now serves as primary: forward copying to it stops, so nothing written there is overwritten. */
+    @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failover")
     public Response failover(@PathParam("name") String name, @QueryParam("replica") String replica) {
@@ -107,6 +112,7 @@ public class ReplicationResource {
      * Copies the changes made at the replica while it served as primary back to the source, and reports the
      * conflicts (changed at both sides), which it leaves alone. Forward copying resumes.
      */
+    @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failback")
     public Response failback(@PathParam("name") String name, @QueryParam("replica") String replica) {
@@ -121,6 +127,7 @@ public class ReplicationResource {
     }
 
     /** Settles a conflict by keeping one side's version ({@code keep=source} or {@code keep=replica}). */
+    @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/conflicts/resolve")
     public Response resolve(@PathParam("name") String name, @QueryParam("replica") String replica, @QueryParam("key") String key,

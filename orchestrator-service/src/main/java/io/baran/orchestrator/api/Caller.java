@@ -1,0 +1,79 @@
+package io.baran.orchestrator.api;
+
+import io.baran.runbook.Access;
+import io.baran.runbook.Runbook;
+import io.baran.security.Roles;
+import io.baran.workflow.Actor;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.function.BiPredicate;
+import java.util.regex.Pattern;
+
+/**
+ * Who is calling: the principal and groups verified from the bearer token, never a header the client chose,
+ * and this request's id (the client's {@code X-Request-Id} when it is a plain token, else a fresh one). What
+ * the caller may do to one runbook is its {@code spec.access}, checked here; an admin may do anything.
+ */
+@RequestScoped
+public class Caller {
+
+    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
+
+    @Inject
+    SecurityIdentity identity;
+
+    @Inject
+    HttpServerRequest http;
+
+    private String requestId;
+
+    public Actor actor() {
+        return Actor.person(name(), groups());
+    }
+
+    public String name() {
+        return identity.getPrincipal().getName();
+    }
+
+    public List<String> groups() {
+        return identity.getRoles().stream().sorted().toList();
+    }
+
+    public boolean isAdmin() {
+        return identity.hasRole(Roles.ADMIN);
+    }
+
+    public String requestId() {
+        if (requestId == null) {
+            String sent = http.getHeader("X-Request-Id");
+            requestId = sent != null && REQUEST_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+        }
+        return requestId;
+    }
+
+    /** 403 unless {@code spec.access.drill} names one of the caller's groups (or the caller is an admin). */
+    public void requireMayDrill(Runbook runbook) {
+        require(runbook, "drill", Access::drill, (access, groups) -> access.mayDrill(groups));
+    }
+
+    /** 403 unless {@code spec.access.failover} names one of the caller's groups (or the caller is an admin). */
+    public void requireMayFailover(Runbook runbook) {
+        require(runbook, "failover", Access::failover, (access, groups) -> access.mayFailover(groups));
+    }
+
+    private void require(Runbook runbook, String what, java.util.function.Function<Access, List<String>> listed,
+                         BiPredicate<Access, List<String>> allows) {
+        if (isAdmin() || allows.test(runbook.access(), groups())) {
+            return;
+        }
+        List<String> groups = listed.apply(runbook.access());
+        throw new ProblemException(403, "Forbidden", name() + " may not " + what + " runbook " + runbook.name() + ": its spec.access."
+                + what + (groups.isEmpty() ? " names no group (nobody but an admin may)" : " allows only " + groups)
+                + ", and your groups are " + groups());
+    }
+}
