@@ -267,7 +267,7 @@ class RunbookApiIT {
                 spec:
                   protects: paused
                   parameters:
-                    pause: { default: 1s, description: how long to settle }
+                    pause: { default: 1s, description: how long to settle, overridable: true }
                   failover:
                     - name: settle
                       action: wait

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
 final class Parameters {
 
     static final Pattern NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9_-]{0,62}");
+    static final List<String> FIELDS = List.of("default", "description", "overridable");
     private static final Pattern WHOLE = Pattern.compile("\\$\\{([^}]*)}");
 
     private final YamlTree tree;
@@ -43,7 +44,7 @@ final class Parameters {
         return new Parameters(tree);
     }
 
-    /** Reads {@code spec.parameters}: {@code <name>: { default: <value>, description: <text> }}. */
+    /** Reads {@code spec.parameters}: {@code <name>: { default: <value>, description: <text>, overridable: <boolean> }}. */
     static Parameters read(YamlTree tree, Node node) {
         Parameters out = new Parameters(tree);
         tree.openMapping(node, "spec.parameters").ifPresent(map -> map.forEach((name, definition) -> {
@@ -53,13 +54,15 @@ final class Parameters {
                 tree.error(tree.keyNode(node, name), path, "\"" + name + "\" is not a valid parameter name (a letter, then letters, digits, _ or -)");
                 return;
             }
-            var definitionFields = tree.mapping(definition, path, List.of("default", "description"));
+            var definitionFields = tree.mapping(definition, path, FIELDS);
             if (definitionFields.isEmpty()) {
                 out.broken.add(name);
             }
             definitionFields.ifPresent(fields -> {
                 String description = Optional.ofNullable(fields.get("description"))
                         .flatMap(n -> tree.string(n, path + ".description")).orElse(null);
+                boolean overridable = Optional.ofNullable(fields.get("overridable"))
+                        .flatMap(n -> tree.bool(n, path + ".overridable")).orElse(false);
                 Node value = fields.get("default");
                 if (value == null || YamlTree.isNull(value)) {
                     out.broken.add(name);
@@ -73,7 +76,7 @@ final class Parameters {
                 plain.ifPresent(v -> {
                     out.values.put(name, value);
                     out.declarations.put(name, tree.keyNode(node, name));
-                    out.declared.add(new Parameter(name, description, v));
+                    out.declared.add(new Parameter(name, description, v, overridable));
                 });
             });
         }));
@@ -122,8 +125,9 @@ final class Parameters {
 
     /**
      * Replaces the values of declared parameters with those a request gives (a drill's or a failover's
-     * {@code parameters}). Each must name a declared parameter and have its default's kind (text, whole number,
-     * boolean, list of texts); errors are placed at {@code spec.parameters}, naming the request.
+     * {@code parameters}). The one place where a request's values are checked: each must name a declared
+     * parameter marked {@code overridable: true} and have its default's kind (text, whole number, boolean, list
+     * of texts); errors are placed at {@code spec.parameters}, naming the request.
      *
      * @param at where a name the runbook does not declare is reported: the {@code parameters} key, or the
      *           {@code spec} node when the runbook declares none
@@ -142,6 +146,11 @@ final class Parameters {
                 return;
             }
             Parameter parameter = declared.get(index);
+            if (!parameter.overridable()) {
+                tree.error(declarations.get(name), path + "." + name,
+                        "parameter \"" + name + "\" is not overridable (mark it overridable: true in the runbook)");
+                return;
+            }
             Node node = values.get(name);
             Optional<Node> replaced = asNode(value, node);
             if (replaced.isEmpty() || !kind(value).equals(kind(parameter.defaultValue()))) {
@@ -151,7 +160,7 @@ final class Parameters {
             }
             values.put(name, replaced.get());
             Object stored = value instanceof Integer || value instanceof Short ? ((Number) value).longValue() : value;
-            declared.set(index, new Parameter(name, parameter.description(), stored));
+            declared.set(index, new Parameter(name, parameter.description(), stored, true));
         });
     }
 

@@ -51,11 +51,19 @@ public final class RunbookParser {
 
     static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA_FIELDS = List.of("name", "description", "labels");
-    static final List<String> SPEC_FIELDS = List.of("protects", "parameters", "trigger", "failover", "failback");
+    static final List<String> SPEC_FIELDS = List.of("protects", "parameters", "trigger", "access", "failover", "failback");
     static final List<String> STEP_FIELDS = List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure");
     static final List<String> FAILBACK_STEP_FIELDS = List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure", "undo");
     static final List<String> RETRY_FIELDS = List.of("attempts", "interval", "maxInterval");
     static final List<String> FAILBACK_FIELDS = List.of("when", "approval", "steps");
+    static final List<String> ACCESS_LISTS = List.of("drill", "failover", "approve");
+    static final List<String> ACCESS_FIELDS = List.of("drill", "failover", "approve", "approvals");
+    /**
+     * A group of the identity provider as the token's groups claim names it: a name, an id, an e-mail-like name or
+     * a path (Keycloak's full group paths start with /).
+     */
+    static final Pattern GROUP = Pattern.compile("/?[A-Za-z0-9][A-Za-z0-9._:/@-]{0,126}");
+    static final int MAX_APPROVALS = 5;
 
     private final ActionCatalog catalog;
     private final ProviderCatalog providers;
@@ -253,6 +261,7 @@ public final class RunbookParser {
                 parameters.override(overrides, spec.get("parameters") == null ? specNode.get() : tree.keyNode(specNode.get(), "parameters"));
             }
             Trigger trigger = Optional.ofNullable(spec.get("trigger")).map(this::readTrigger).orElse(null);
+            Access access = Optional.ofNullable(spec.get("access")).map(this::readAccess).orElse(Access.NONE);
 
             List<Step> failover = new ArrayList<>();
             tree.required(spec, specNode.get(), "spec", "failover").flatMap(n -> tree.sequence(n, "spec.failover")).ifPresent(items -> {
@@ -268,7 +277,53 @@ public final class RunbookParser {
                 checkReverseCanUndoEverything();
             }
             return new Runbook(name, description, labels, protects, parameters.declared(), trigger, failover, failback,
-                    sha256(yaml), file, 0, Access.NONE);
+                    sha256(yaml), file, 0, access);
+        }
+
+        /** {@code spec.access}: the groups that may drill, fail over and approve, and how many approvers it takes. */
+        private Access readAccess(Node node) {
+            var map = tree.mapping(node, "spec.access", ACCESS_FIELDS);
+            if (map.isEmpty()) {
+                return Access.NONE;
+            }
+            Map<String, List<String>> groups = new HashMap<>();
+            for (String field : ACCESS_LISTS) {
+                groups.put(field, Optional.ofNullable(map.get().get(field)).map(n -> readGroups(n, "spec.access." + field)).orElse(List.of()));
+            }
+            int approvals = Optional.ofNullable(map.get().get("approvals"))
+                    .flatMap(n -> tree.integer(n, "spec.access.approvals").filter(a -> {
+                        if (a >= 1 && a <= MAX_APPROVALS) {
+                            return true;
+                        }
+                        tree.error(n, "spec.access.approvals", a + " is out of range (1 to " + MAX_APPROVALS + " distinct approvers)");
+                        return false;
+                    })).map(Long::intValue).orElse(1);
+            return new Access(groups.get("drill"), groups.get("failover"), groups.get("approve"), approvals);
+        }
+
+        private List<String> readGroups(Node node, String path) {
+            if (!(node instanceof SequenceNode seq)) {
+                boolean text = node instanceof ScalarNode s && s.getTag().equals(Tag.STR);
+                tree.error(node, path, "must be a list of groups, not " + YamlTree.describe(node)
+                        + (text ? " (write [" + ((ScalarNode) node).getValue() + "])" : ""));
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (int i = 0; i < seq.getValue().size(); i++) {
+                Node item = seq.getValue().get(i);
+                String itemPath = path + "[" + i + "]";
+                tree.string(item, itemPath).ifPresent(group -> {
+                    if (!GROUP.matcher(group).matches()) {
+                        tree.error(item, itemPath, "\"" + group + "\" is not a group name (a letter or digit, after an optional /,"
+                                + " then letters, digits and . _ : / @ -, at most 128 in all)");
+                    } else if (out.contains(group)) {
+                        tree.error(item, itemPath, "\"" + group + "\" is listed twice");
+                    } else {
+                        out.add(group);
+                    }
+                });
+            }
+            return out;
         }
 
         private Trigger readTrigger(Node node) {

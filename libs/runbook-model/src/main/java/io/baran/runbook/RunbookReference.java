@@ -21,10 +21,15 @@ public final class RunbookReference {
               protects: storefront                 # one execution per protected service at a time
               parameters:
                 standby: { default: shop.gcp.example.net, description: where traffic goes during an outage }
-                zone: { default: example.com }
+                zone: { default: example.com, overridable: true }   # a drill may set another zone
               trigger:
                 outage: { scope: aws/us-east-1, services: [s3, rds] }
                 approval: none                     # none | required: a person confirms before the first step
+              access:                              # without it, nobody but an admin may act on the runbook
+                drill: [drill-operator, team-storefront]
+                failover: [failover-operator]
+                approve: [approver]
+                approvals: 2                       # distinct approvers a live failover needs (default 1)
               failover:
                 - parallel:
                     - name: move-www
@@ -100,6 +105,7 @@ public final class RunbookReference {
                 | `spec.trigger.outage.services` | no | services within the scope (`scope/service`); none means any |
                 | `spec.trigger.approval` | no | `none` (default) or `required`: a person approves before the first step |
                 | `spec.trigger.approvalTimeout` | no | with `approval: required`, how long to wait for the decision; nobody deciding ends the execution without changing anything (default: the orchestrator's `baran.failover.approval-timeout`, 30m) |
+                | `spec.access` | no | who may act on the runbook, see [Access](#access); without it, nobody but an admin may |
                 | `spec.failover` | yes | the steps, in order, see [Steps](#steps) |
                 | `spec.failback.when.recovered` | no | wait for the detector's `outage.recovered` (default `true`) |
                 | `spec.failback.when.stableFor` | no | how long the scope must stay healthy after recovery (default `0s`) |
@@ -115,7 +121,7 @@ public final class RunbookReference {
                 spec:
                   parameters:
                     standby: { default: shop.gcp.example.net, description: where traffic goes }
-                    ttl: { default: 60 }
+                    ttl: { default: 60, overridable: true }
                 ```
 
                 Every parameter has a `default`: a text, whole number, boolean or list of texts. A `with:` value
@@ -124,6 +130,40 @@ public final class RunbookReference {
                 (`url: "https://www.${zone}/healthz"`). `$${` writes a literal `${`. References work in `with:`
                 blocks only. A reference to a parameter that is not declared is an error. Quote a value that
                 starts with `${` in flow style (`{ to: "${standby}" }`), as YAML requires for `{`.
+
+                A drill or failover request (`"parameters": {"ttl": 30}`) may set another value for one execution
+                only for a parameter marked `overridable: true` (default `false`), and only of its default's kind;
+                setting any other is refused before anything starts: `parameter "zone" is not overridable (mark it
+                overridable: true in the runbook)`.
+
+                ## Access
+
+                ```yaml
+                spec:
+                  access:
+                    drill: [drill-operator, team-storefront]   # may drill and plan
+                    failover: [failover-operator]               # may start a real failover, ask for failback, abort
+                    approve: [approver]                         # may approve or reject
+                    approvals: 2                                # distinct approvers a live failover needs
+                ```
+
+                People sign in with the organisation's identity provider; their groups (the token's `groups`
+                claim) give them global roles (`viewer`, `runbook-author`, `drill-operator`, `failover-operator`,
+                `approver`, `admin`). `spec.access` narrows the roles per runbook: to drill a runbook a person needs
+                the `drill-operator` role *and* one of the groups in `drill`, and so on. An `admin` may do
+                everything. Deny by default: a list that is missing or empty allows nobody but an admin, and so
+                does a runbook without `spec.access`.
+
+                | field | meaning |
+                | --- | --- |
+                | `drill` | groups that may drill and plan the runbook |
+                | `failover` | groups that may start a real failover, ask for failback and abort an execution |
+                | `approve` | groups that may approve or reject what an execution waits for |
+                | `approvals` | how many distinct people must approve a live failover's start and failback, 1 (default) to {max-approvals}; the person who started the execution never counts |
+
+                A group is named as the token's `groups` claim names it: a letter or digit, after an optional `/`
+                (Keycloak's full group paths), then letters, digits and `.` `_` `:` `/` `@` `-`, at most 128 in all;
+                each group is listed once.
 
                 ## Steps
 
@@ -161,7 +201,7 @@ public final class RunbookReference {
 
                 ## Actions
 
-                """);
+                """.replace("{max-approvals}", String.valueOf(RunbookParser.MAX_APPROVALS)));
         for (ActionType type : catalog.types()) {
             action(md, type.spec());
         }
@@ -200,9 +240,9 @@ public final class RunbookReference {
                 Checked: YAML syntax; unknown fields (with a "did you mean"); wrong types; missing required
                 fields; unknown actions and actions not implemented yet; unknown providers and providers without
                 the capability an action needs; duplicate step names; `parallel` with fewer than two steps or
-                nested; references to undeclared parameters; a failback that would have to undo a step that has
-                no undo, or that undoes a step that changes nothing. Over the REST API the same messages come as
-                RFC 9457 problem details (422).
+                nested; references to undeclared parameters; group names and the number of approvals in
+                `spec.access`; a failback that would have to undo a step that has no undo, or that undoes a step
+                that changes nothing. Over the REST API the same messages come as RFC 9457 problem details (422).
                 """);
         return md.toString();
     }

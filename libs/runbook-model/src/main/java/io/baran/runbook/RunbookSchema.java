@@ -70,6 +70,9 @@ public final class RunbookSchema {
                 "A text holding ${parameter} references, replaced by the parameters' values."));
         defs.set("parameters", parameters());
         defs.set("trigger", trigger());
+        defs.set("group", described(JSON.objectNode().put("type", "string").put("pattern", anchored(RunbookParser.GROUP.pattern())),
+                "A group of the identity provider, as the token's groups claim names it."));
+        defs.set("access", access());
         defs.set("retry", retry());
         defs.set("onFailure", described(JSON.objectNode().set("enum", strings(List.of("compensate", "hold", "continue"))),
                 "What a failed step does: compensate (default) undoes the steps before it; hold waits for a person's "
@@ -105,6 +108,7 @@ public final class RunbookSchema {
         props.set("protects", described(ref("name"), "The protected service; one execution per protected service at a time."));
         props.set("parameters", ref("parameters"));
         props.set("trigger", ref("trigger"));
+        props.set("access", ref("access"));
         props.set("failover", described(JSON.objectNode().put("type", "array").put("minItems", 1).set("items", ref("failoverStep")),
                 "The failover steps, run in order."));
         props.set("failback", ref("failback"));
@@ -119,11 +123,28 @@ public final class RunbookSchema {
         kinds.add(JSON.objectNode().put("type", "array").set("items", ref("text")));
         props.set("default", described(JSON.objectNode().set("anyOf", kinds), "The value: a text, number, boolean or list of texts."));
         props.set("description", described(JSON.objectNode().put("type", "string"), "What the parameter is for."));
+        props.set("overridable", described(JSON.objectNode().put("type", "boolean"),
+                "Whether a drill or failover request may set another value for one execution (default false)."));
         ObjectNode node = described(JSON.objectNode().put("type", "object"),
                 "Values used in with: blocks as ${name}; a with: value that is exactly ${name} takes the value's type.");
         node.set("propertyNames", JSON.objectNode().put("pattern", anchored(Parameters.NAME.pattern())));
         node.set("additionalProperties", definition);
         return node;
+    }
+
+    private static ObjectNode access() {
+        ObjectNode node = closedObject("Who may act on this runbook, besides admins. Without it, nobody but an admin may.", List.of());
+        ObjectNode props = node.putObject("properties");
+        props.set("drill", groups("Groups that may drill and plan the runbook."));
+        props.set("failover", groups("Groups that may start a real failover, ask for failback and abort."));
+        props.set("approve", groups("Groups that may approve or reject what an execution waits for."));
+        props.set("approvals", described(JSON.objectNode().put("type", "integer").put("minimum", 1).put("maximum", RunbookParser.MAX_APPROVALS),
+                "How many distinct people must approve a live failover's start and failback (default 1); the person who started it never counts."));
+        return node;
+    }
+
+    private static ObjectNode groups(String doc) {
+        return described(JSON.objectNode().put("type", "array").put("uniqueItems", true).set("items", ref("group")), doc);
     }
 
     private static ObjectNode trigger() {

@@ -60,13 +60,14 @@ class FormatTest {
 
     private static final String WITH_PARAMETERS = runbook("""
               parameters:
-                zone: { default: example.com, description: the zone }
-                ttl: { default: 30 }
-                targets: { default: [192.0.2.1, 192.0.2.2] }
+                zone: { default: example.com, description: the zone, overridable: true }
+                ttl: { default: 30, overridable: true }
+                targets: { default: [192.0.2.1, 192.0.2.2], overridable: true }
+                record: { default: www }
             """, """
                 - name: move
                   action: dns.switch
-                  with: { provider: aws-main, zone: "${zone}", record: www, type: A, to: "${targets}", ttl: "${ttl}" }
+                  with: { provider: aws-main, zone: "${zone}", record: "${record}", type: A, to: "${targets}", ttl: "${ttl}" }
                 - name: check
                   action: health.check
                   with: { url: "https://www.${zone}/healthz" }
@@ -79,9 +80,27 @@ class FormatTest {
         assertEquals(Map.of("provider", "aws-main", "zone", "drill.example.com", "record", "www", "type", "A",
                 "to", List.of("198.51.100.7"), "ttl", 45L), rb.step("move").with());
         assertEquals("https://www.drill.example.com/healthz", rb.step("check").with().get("url"));
-        assertEquals(List.of(new Parameter("zone", "the zone", "drill.example.com"), new Parameter("ttl", null, 45L),
-                new Parameter("targets", null, List.of("198.51.100.7"))), rb.parameters());
+        assertEquals(List.of(new Parameter("zone", "the zone", "drill.example.com", true), new Parameter("ttl", null, 45L, true),
+                new Parameter("targets", null, List.of("198.51.100.7"), true), new Parameter("record", null, "www")), rb.parameters());
         assertEquals(parser.parse("p.yaml", WITH_PARAMETERS).sha256(), rb.sha256(), "the same source");
+    }
+
+    @Test
+    void aRequestMayNotSetAParameterTheRunbookDoesNotMarkOverridable() {
+        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("p.yaml", WITH_PARAMETERS, "shop",
+                new java.util.TreeMap<>(Map.of("record", "api", "zone", "drill.example.com"))));
+        assertEquals(List.of("p.yaml:11:5 spec.parameters.record: parameter \"record\" is not overridable (mark it overridable: true in the runbook)"),
+                e.errors().stream().map(RunbookError::toString).toList());
+
+        Runbook allowed = parser.parse("p.yaml", WITH_PARAMETERS, "shop", Map.of("zone", "drill.example.com"));
+        assertEquals("drill.example.com", allowed.step("move").with().get("zone"));
+        assertEquals("www", allowed.step("move").with().get("record"));
+    }
+
+    @Test
+    void aParameterIsNotOverridableUnlessTheRunbookSaysSo() {
+        Runbook rb = parser.parse("p.yaml", WITH_PARAMETERS);
+        assertEquals(List.of(true, true, true, false), rb.parameters().stream().map(Parameter::overridable).toList());
     }
 
     @Test
@@ -89,7 +108,7 @@ class FormatTest {
         var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("p.yaml", WITH_PARAMETERS, "shop",
                 new java.util.TreeMap<>(Map.of("zome", "x.example.com", "ttl", "soon", "targets", "192.0.2.9"))));
         assertEquals(List.of(
-                "p.yaml:7:3 spec.parameters: the request sets parameter zome, which the runbook does not declare (did you mean zone?); declared: zone, ttl, targets",
+                "p.yaml:7:3 spec.parameters: the request sets parameter zome, which the runbook does not declare (did you mean zone?); declared: zone, ttl, targets, record",
                 "p.yaml:9:5 spec.parameters.ttl: the request sets ttl to \"soon\", but its default (30) is a whole number, and the value must be too",
                 "p.yaml:10:5 spec.parameters.targets: the request sets targets to \"192.0.2.9\", but its default ([192.0.2.1, 192.0.2.2]) is a list of texts, and the value must be too"),
                 e.errors().stream().map(RunbookError::toString).toList());
@@ -240,5 +259,14 @@ class FormatTest {
         assertEquals(List.of(), read.failback().explicitSteps());
         assertEquals(0, read.version());
         assertNull(read.step("m").retry());
+        assertEquals(Access.NONE, read.access());
+
+        // Before overridable and access: parameters without the flag are not overridable, and nobody but an admin may act.
+        String beforeAccess = """
+                {"name":"shop","protects":"shop","parameters":[{"name":"zone","description":null,"defaultValue":"example.com"}],
+                 "failover":[{"name":"m","action":"wait","with":{"for":"1s"}}],"sha256":"0","source":"t","version":3}""";
+        Runbook earlier = json.readValue(beforeAccess, Runbook.class);
+        assertEquals(List.of(new Parameter("zone", null, "example.com", false)), earlier.parameters());
+        assertEquals(Access.NONE, earlier.access());
     }
 }

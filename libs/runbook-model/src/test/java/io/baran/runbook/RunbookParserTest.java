@@ -85,7 +85,7 @@ class RunbookParserTest {
         var errors = parser.validate("runbooks/demo.yaml", yaml).stream().map(RunbookError::toString).toList();
         assertEquals(List.of(
                 "runbooks/demo.yaml:4:9 metadata.name: \"Demo_Web\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)",
-                "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, parameters, trigger, failover, failback",
+                "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, parameters, trigger, access, failover, failback",
                 "runbooks/demo.yaml:10:15 spec.failover[0].action: unknown action \"dns.swich\" (did you mean dns.switch?); actions: dns.switch, dns.set-weights, health.check, wait, cdn.extend-ttl, database.promote-replica, database.switchover, storage.check-replica, approval, notify",
                 "runbooks/demo.yaml:11:13 spec.failover[1].name: \"move-traffic\" is already the name of the step at line 9; step names must be unique",
                 "runbooks/demo.yaml:13:38 spec.failover[1].with.within: \"24hours\" is not a duration (use 24h)",
@@ -178,6 +178,38 @@ class RunbookParserTest {
         assertTrue(Durations.tryParse("5 minutes").isEmpty());
         assertEquals("5m", Durations.suggest("5 minutes"));
     }
+    @Test
+    void anAccessBlockIsReadIntoTheGroupsAndTheNumberOfApprovals() {
+        String yaml = VALID.replace("  failover:\n", """
+                  access:
+                    drill: [drill-operator, team-storefront]
+                    failover: [failover-operator]
+                    approve: [approver, "sre@example.com", "/org/sre"]
+                    approvals: 2
+                  failover:
+                """);
+        Access access = parser.parse("r.yaml", yaml).access();
+        assertEquals(new Access(List.of("drill-operator", "team-storefront"), List.of("failover-operator"),
+                List.of("approver", "sre@example.com", "/org/sre"), 2), access);
+        assertTrue(access.mayDrill(List.of("team-storefront")));
+        assertFalse(access.mayFailover(List.of("drill-operator")));
+    }
+
+    @Test
+    void anAccessBlockWithoutApprovalsNeedsOneAndAMissingListAllowsNobody() {
+        String yaml = VALID.replace("  failover:\n", "  access:\n    drill: [drill-operator]\n  failover:\n");
+        assertEquals(new Access(List.of("drill-operator"), List.of(), List.of(), 1), parser.parse("r.yaml", yaml).access());
+    }
+
+    @Test
+    void aRunbookWithoutAccessIsDeniedToEverybodyButAnAdmin() {
+        Runbook rb = parser.parse("r.yaml", VALID);
+        assertEquals(Access.NONE, rb.access());
+        assertFalse(rb.access().mayDrill(List.of("drill-operator", "admin")));
+        assertFalse(rb.access().mayFailover(List.of("failover-operator")));
+        assertFalse(rb.access().mayApprove(List.of("approver")));
+    }
+
     @Test
     void theTriggerApprovalTimeoutIsReadAndChecked() {
         String yaml = VALID.replace("outage: { scope: local/demo, services: [web] }",
