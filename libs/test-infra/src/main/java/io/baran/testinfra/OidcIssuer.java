@@ -75,6 +75,11 @@ public final class OidcIssuer implements AutoCloseable {
         return token(user, List.of(groups), AUDIENCE, issuer(), LIFETIME, true);
     }
 
+    /** {@link #token} as the value of an {@code Authorization} header. */
+    public String bearer(String user, String... groups) {
+        return "Bearer " + token(user, groups);
+    }
+
     /** A token the services must refuse: right claims, signed by a key nobody published. */
     public String tokenSignedByAnotherKey(String user, String... groups) {
         OidcIssuer stranger = new OidcIssuer();
