@@ -7,12 +7,16 @@ import io.baran.events.OutageEvent;
 import io.baran.events.Topics;
 import io.baran.orchestrator.workflow.InMemoryWorld;
 import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.PostgresResource;
 import io.baran.testinfra.TemporalResource;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.TaskQueues;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
@@ -48,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * activity worker started here, changing an in-memory world, so the test sees exactly what was applied.
  */
 @QuarkusTest
+@QuarkusTestResource(value = OidcIssuerResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = TemporalResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = true)
@@ -71,6 +76,13 @@ class OrchestratorIT {
         }
         WORLD.values.put("www", "primary");
         WORLD.values.put("api", "primary");
+    }
+
+    /** Every call of this class carries a token of the test issuer, as tester. */
+    @BeforeEach
+    void authenticate() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", "admin")).build();
     }
 
     @Test

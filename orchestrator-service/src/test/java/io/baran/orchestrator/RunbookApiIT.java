@@ -4,18 +4,25 @@ import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.RunbookParser;
 import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.PostgresResource;
 import io.baran.testinfra.TemporalResource;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
 import io.restassured.config.EncoderConfig;
 import io.restassured.config.RestAssuredConfig;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -48,6 +55,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The runbook API on a real PostgreSQL (versions), Temporal dev server (running executions) and Kafka broker.
  */
 @QuarkusTest
+@QuarkusTestResource(value = OidcIssuerResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = TemporalResource.class, restrictToAnnotatedClass = true)
@@ -60,6 +68,12 @@ class RunbookApiIT {
 
     @Inject
     RunbookCatalog catalog;
+
+    @TestHTTPResource(value = "/q/openapi", management = true)
+    URL openApi;
+
+    @TestHTTPResource(value = "/q/swagger-ui/", management = true)
+    URL swaggerUi;
 
     @Inject
     RunbookVersions versions;
@@ -111,8 +125,16 @@ class RunbookApiIT {
     }
 
     private static Response put(String name, String body) {
-        return yaml().header("Baran-Author", "ada").body(body.getBytes(StandardCharsets.UTF_8))
+        // The header is no identity: the author recorded is the token's user, ada.
+        return yaml().header("Baran-Author", "mallory").body(body.getBytes(StandardCharsets.UTF_8))
                 .put("/api/runbooks/" + name);
+    }
+
+    /** Every call of this class carries a token of the test issuer, as ada. */
+    @BeforeEach
+    void authenticate() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", OidcIssuer.shared().bearer("ada", "runbook-author", "admin")).build();
     }
 
     @Test
@@ -347,11 +369,11 @@ class RunbookApiIT {
 
     @Test
     void theApiIsDescribedByOpenApiWithASwaggerUi() {
-        given().queryParam("format", "json").get("/q/openapi").then().statusCode(200)
+        given().queryParam("format", "json").get(openApi).then().statusCode(200)
                 .body("paths.'/api/runbooks/{name}'.put.summary", containsString("Store a runbook"))
                 .body("paths.'/api/runbooks/validate'.post.responses.'422'.description", containsString("every error"))
                 .body("paths.'/api/runbooks/{name}'.delete.responses.'409'.description", containsString("execution"));
-        given().get("/q/swagger-ui/").then().statusCode(200).body(containsString("swagger"));
+        given().get(swaggerUi).then().statusCode(200).body(containsString("swagger"));
         given().get("/api/schemas/runbook.json").then().statusCode(200).contentType(containsString("application/schema+json"))
                 .body("$id", equalTo(io.baran.runbook.RunbookSchema.ID))
                 .body("definitions.'with.dns.switch'.required", hasItem("provider"));

@@ -2,6 +2,7 @@ package io.baran.orchestrator.api;
 
 import io.baran.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
@@ -59,6 +60,12 @@ public class DrillResource {
     @Inject
     DrillConfig drill;
 
+    @Inject
+    Caller caller;
+
+    @Inject
+    Audited audited;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -83,7 +90,12 @@ public class DrillResource {
             }
         }
         Duration chosenHold = hold;
-        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, runbook.version(), request.scope()));
+        String id = audited.run(AuditActions.DRILL_START, runbook.name(), null, () -> {
+            caller.requireMayDrill(runbook);
+            return RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, runbook.version(),
+                    request.scope(), caller.actor()));
+        }, started -> new Audited.Outcome(false, Map.of("executionId", started, "mode", mode.name().toLowerCase(),
+                "version", runbook.version())));
         if (mode == Mode.PLAN) {
             var plan = reader.awaitResult(id, PLAN_WAIT);
             if (plan.isPresent()) {

@@ -3,14 +3,27 @@ package io.baran.orchestrator.api;
 import io.baran.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.baran.events.ExecutionEvent;
+import io.baran.orchestrator.audit.AuditActions;
+import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.workflow.DecisionRefused;
 import io.baran.orchestrator.workflow.ExecutionAudit;
+import io.baran.orchestrator.workflow.ExecutionDecisions;
+import io.baran.orchestrator.workflow.ExecutionNotFound;
+import io.baran.runbook.Runbook;
+import io.baran.workflow.DecisionRequest;
+import io.baran.workflow.DecisionResult;
+import io.baran.workflow.ExecutionProgress;
+import io.baran.workflow.FailbackRequest;
+import io.baran.workflow.FailbackResult;
+import io.baran.workflow.Mode;
+import io.baran.workflow.Verdict;
 import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.workflow.RunbookWorkflow;
 import io.smallrye.common.annotation.Blocking;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowStub;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -18,11 +31,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Executions of runbooks: where they stand, step by step, and the decisions people make on them. */
 @RolesAllowed(Roles.VIEWER)
@@ -39,6 +53,18 @@ public class ExecutionResource {
 
     @Inject
     ExecutionAudit audit;
+
+    @Inject
+    ExecutionDecisions decisions;
+
+    @Inject
+    RunbookCatalog catalog;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Audited audited;
 
     @GET
     public Map<String, Object> list(@QueryParam("runbook") String runbook, @QueryParam("service") String service,
@@ -73,92 +99,167 @@ public class ExecutionResource {
     }
 
     /**
-     * Approves what the execution waits for: its first step, an approval step, going on after a held step,
-     * or failback. With {@code {"step": "<name>"}} the approval counts only if the execution waits at that
-     * step, so an approval meant for one step never lets another go ahead.
+     * The optional body of approve and reject.
+     *
+     * @param step   the decision counts only if the execution waits at this step (409 otherwise)
+     * @param reason why; required for a break-glass approval by an admin
+     */
+    public record DecisionBody(String step, String reason) {
+    }
+
+    /** The optional body of failback and abort: why, for the audit trail. */
+    public record ReasonBody(String reason) {
+    }
+
+    /** What a decision did. */
+    public record DecisionAnswer(String executionId, DecisionResult decision) {
+    }
+
+    /** What a failback request did. */
+    public record FailbackAnswer(String executionId, FailbackResult failback) {
+    }
+
+    /** An abort was asked: the execution undoes what it changed. */
+    public record AbortAnswer(String executionId, String requested) {
+    }
+
+    /**
+     * Approves what the execution waits for: its first step, an approval step, going on after a held step, or
+     * failback. The execution itself checks the decision: the approver must be in the runbook's
+     * {@code spec.access.approve} (or an admin), a live failover's starter never approves it, nobody approves
+     * twice, and it goes on once {@code spec.access.approvals} distinct people approved. An admin may approve alone
+     * with a reason (break-glass, flagged in the audit trail). With {@code "step"} the approval counts only if the
+     * execution waits at that step, so an approval meant for one step never lets another go ahead.
      */
     @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/approve")
-    public Response approve(@PathParam("id") String id, String body) {
-        requireAwaitingStep(id, Decision.parse(body));
-        return decide(id, "approve", w -> w.approve("api"));
-    }
-
-    /** The optional body of approve and reject: {@code {"step": "<name>"}}; no body at all is fine. */
-    public record Decision(String step) {
-
-        private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
-
-        static Decision parse(String body) {
-            if (body == null || body.isBlank()) {
-                return null;
-            }
-            try {
-                return JSON.readValue(body, Decision.class);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new ProblemException(400, "Bad decision", "the body must be empty or {\"step\": \"<name>\"}: "
-                        + e.getOriginalMessage());
-            }
-        }
+    @Consumes(MediaType.APPLICATION_JSON)
+    @ResponseStatus(202)
+    public DecisionAnswer approve(@PathParam("id") String id, DecisionBody body) {
+        return decide(id, Verdict.APPROVE, body);
     }
 
     /** Refuses what the execution waits for. */
     @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/reject")
-    public Response reject(@PathParam("id") String id, String body) {
-        requireAwaitingStep(id, Decision.parse(body));
-        return decide(id, "reject", w -> w.reject("api"));
+    @Consumes(MediaType.APPLICATION_JSON)
+    @ResponseStatus(202)
+    public DecisionAnswer reject(@PathParam("id") String id, DecisionBody body) {
+        return decide(id, Verdict.REJECT, body);
     }
 
-    /** Fails back now, without waiting for recovery or stability. */
+    /**
+     * Fails back now, without waiting for recovery or stability. Never an approval: a runbook whose failback needs
+     * approval still waits for its approvers, and an execution waiting for a decision refuses it (403).
+     */
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("/{id}/failback")
-    public Response failback(@PathParam("id") String id) {
-        return decide(id, "failback", w -> w.failback("api"));
+    @Consumes(MediaType.APPLICATION_JSON)
+    @ResponseStatus(202)
+    public FailbackAnswer failback(@PathParam("id") String id, ReasonBody body) {
+        requireRunning(id);
+        String reason = body == null ? null : body.reason();
+        FailbackResult result = audited.run(AuditActions.EXECUTION_FAILBACK, id, reason, () -> refusalsAsProblems(id,
+                        () -> decisions.failback(id, new FailbackRequest(caller.actor(), reason, caller.requestId()))),
+                done -> new Audited.Outcome(false, Map.of("next", done.next().name().toLowerCase(), "approvalsNeeded", done.approvalsNeeded())));
+        return new FailbackAnswer(id, result);
     }
 
-    /** Aborts the execution: what it changed is undone. */
+    /**
+     * Aborts the execution: what it changed is undone. A drill may be aborted by whom its runbook lets drill, a
+     * failover by whom it lets fail over.
+     */
     @RolesAllowed({Roles.DRILL_OPERATOR, Roles.FAILOVER_OPERATOR})
     @POST
     @Path("/{id}/abort")
-    public Response abort(@PathParam("id") String id) {
-        requireRunning(id);
-        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id)).cancel();
-        return Response.accepted(Map.of("executionId", id, "requested", "abort")).build();
+    @Consumes(MediaType.APPLICATION_JSON)
+    @ResponseStatus(202)
+    public AbortAnswer abort(@PathParam("id") String id, ReasonBody body) {
+        var progress = requireRunning(id);
+        String reason = body == null ? null : body.reason();
+        audited.run(AuditActions.EXECUTION_ABORT, id, reason, () -> {
+            requireMayAct(progress);
+            WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id)).cancel();
+            return id;
+        });
+        return new AbortAnswer(id, "abort");
     }
 
-    private Response decide(String id, String what, Consumer<RunbookWorkflow> signal) {
+    private DecisionAnswer decide(String id, Verdict verdict, DecisionBody body) {
+        String step = body == null ? null : body.step();
+        String reason = body == null ? null : body.reason();
         requireRunning(id);
+        requireAwaitingStep(id, step);
+        DecisionResult result = audited.run(verdict == Verdict.APPROVE ? AuditActions.EXECUTION_APPROVE : AuditActions.EXECUTION_REJECT,
+                id, reason, () -> refusalsAsProblems(id,
+                        () -> decisions.decide(id, new DecisionRequest(verdict, step, caller.actor(), reason, caller.requestId()))),
+                done -> new Audited.Outcome(done.breakGlass(), decisionDetail(done)));
+        return new DecisionAnswer(id, result);
+    }
+
+    private static Map<String, Object> decisionDetail(DecisionResult result) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("outcome", result.outcome().name().toLowerCase());
+        detail.put("on", result.on());
+        if (result.step() != null) {
+            detail.put("step", result.step());
+        }
+        detail.put("approvals", result.approvals());
+        detail.put("approvalsNeeded", result.approvalsNeeded());
+        return detail;
+    }
+
+    /** The execution's refusal of a decision as a 403 naming the rule; an execution gone as a 404. */
+    private static <T> T refusalsAsProblems(String id, Supplier<T> call) {
         try {
-            signal.accept(client.newWorkflowStub(RunbookWorkflow.class, id));
-        } catch (WorkflowNotFoundException e) {
+            return call.get();
+        } catch (DecisionRefused refused) {
+            throw new ProblemException(403, "Decision refused", refused.getMessage());
+        } catch (ExecutionNotFound gone) {
             throw notFound(id);
         }
-        return Response.accepted(Map.of("executionId", id, "requested", what)).build();
     }
 
-    private void requireAwaitingStep(String id, Decision decision) {
-        if (decision == null || decision.step() == null) {
+    /** A drill by whom the runbook lets drill, anything else by whom it lets fail over; an admin always. */
+    private void requireMayAct(ExecutionProgress progress) {
+        Runbook runbook = catalog.find(progress.runbook()).orElse(null);
+        if (runbook == null) {
+            if (!caller.isAdmin()) {
+                throw new ProblemException(403, "Forbidden", "runbook " + progress.runbook() + " is no longer served, so only an admin"
+                        + " may act on its execution " + progress.executionId());
+            }
+            return;
+        }
+        if (progress.mode() == Mode.DRILL || progress.mode() == Mode.PLAN) {
+            caller.requireMayDrill(runbook);
+        } else {
+            caller.requireMayFailover(runbook);
+        }
+    }
+
+    private void requireAwaitingStep(String id, String step) {
+        if (step == null) {
             return;
         }
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
         var progress = execution.progress();
-        if (progress.awaiting() == null || !decision.step().equals(progress.currentStep())) {
+        if (progress.awaiting() == null || !step.equals(progress.currentStep())) {
             throw new ProblemException(409, "Not waiting for that step", "execution " + id + " is not waiting for a decision on step "
-                    + decision.step() + (progress.awaiting() == null ? "; it waits for nothing"
+                    + step + (progress.awaiting() == null ? "; it waits for nothing"
                     : "; it waits for " + progress.awaiting()));
         }
     }
 
-    private void requireRunning(String id) {
+    private ExecutionProgress requireRunning(String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
         if (!"running".equals(execution.status())) {
             throw new ProblemException(409, "Execution finished", "execution " + id + " is " + execution.status()
                     + " (phase " + execution.progress().phase() + "); there is nothing left to decide");
         }
+        return execution.progress();
     }
 
     private static ProblemException notFound(String id) {

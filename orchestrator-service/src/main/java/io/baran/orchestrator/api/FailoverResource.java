@@ -2,6 +2,7 @@ package io.baran.orchestrator.api;
 
 import io.baran.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
@@ -41,6 +42,12 @@ public class FailoverResource {
     @Inject
     ExecutionLauncher launcher;
 
+    @Inject
+    Caller caller;
+
+    @Inject
+    Audited audited;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -53,7 +60,11 @@ public class FailoverResource {
             throw new ProblemException(400, "Not confirmed", "a real failover moves production traffic: repeat the runbook's name"
                     + " in \"confirm\" (\"confirm\": \"" + runbook.name() + "\") to start it");
         }
-        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, Mode.FAILOVER, Duration.ZERO, runbook.version()));
+        String id = audited.run(AuditActions.FAILOVER_START, runbook.name(), request.reason(), () -> {
+            caller.requireMayFailover(runbook);
+            return RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, Mode.FAILOVER, Duration.ZERO,
+                    runbook.version(), caller.actor()));
+        }, started -> new Audited.Outcome(false, Map.of("executionId", started, "version", runbook.version())));
         return Response.accepted(Map.of("executionId", id, "runbook", runbook.name(), "mode", "failover"))
                 .location(URI.create("/api/executions/" + id)).build();
     }

@@ -2,6 +2,7 @@ package io.baran.orchestrator.api;
 
 import io.baran.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
+import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.Runbook;
@@ -14,7 +15,6 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -81,6 +81,12 @@ public class RunbookResource {
 
     @Inject
     RunbookVersions versions;
+
+    @Inject
+    Caller caller;
+
+    @Inject
+    Audited audited;
 
     @GET
     @Operation(summary = "The runbooks served now (latest version of each), and the runbooks refused")
@@ -164,17 +170,16 @@ public class RunbookResource {
     @APIResponse(responseCode = "413", description = "larger than a runbook can be")
     @APIResponse(responseCode = "415", description = "not UTF-8 YAML text")
     public Response put(@PathParam("name") String name, byte[] body,
-                        @Parameter(description = "who makes the change; recorded with the version") @HeaderParam("Baran-Author") String author,
                         @Parameter(description = "file name used in error messages; default <name>.yaml") @QueryParam("file") String file) {
         if (!NAME.matcher(name).matches()) {
             throw new ProblemException(400, "Bad runbook name", "\"" + name + "\" is not a runbook name (lower-case letters, digits and -, at most 63)");
         }
-        String who = author == null || author.isBlank() ? "anonymous" : author.trim();
-        if (!AUTHOR.matcher(who).matches()) {
-            throw new ProblemException(400, "Bad author", "the Baran-Author header must be 1 to 200 printable characters");
-        }
         String text = text(body);
-        RunbookCatalog.Saved saved = catalog.save(name, label(file, name + ".yaml"), text, who);
+        // The author recorded is the verified caller, never a name the client sent.
+        RunbookCatalog.Saved saved = audited.run(AuditActions.RUNBOOK_PUT, name, null,
+                () -> catalog.save(name, label(file, name + ".yaml"), text, caller.name()),
+                done -> new Audited.Outcome(false, Map.of("version", done.stored().version().number(),
+                        "sha256", done.stored().version().sha256(), "outcome", done.stored().outcome().name().toLowerCase())));
         Map<String, Object> answer = describe(saved.stored().version());
         answer.put("outcome", saved.stored().outcome().name().toLowerCase().replace('_', '-'));
         URI location = URI.create("/api/runbooks/" + name + "?version=" + saved.stored().version().number());
@@ -207,16 +212,22 @@ public class RunbookResource {
     @APIResponse(responseCode = "404", description = "no such runbook")
     @APIResponse(responseCode = "409", description = "an execution of it runs", content = @Content(mediaType = Problem.MEDIA_TYPE))
     public Response delete(@PathParam("name") String name) {
-        boolean deleted;
-        try {
-            deleted = catalog.delete(name);
-        } catch (io.grpc.StatusRuntimeException e) {
-            throw new ProblemException(503, "Temporal unreachable", "cannot tell whether an execution of runbook " + name
-                    + " runs (" + e.getStatus().getCode() + "); nothing was deleted");
-        }
-        if (!deleted) {
+        if (!versions.exists(name)) {
             throw unknown(name);
         }
+        audited.run(AuditActions.RUNBOOK_DELETE, name, null, () -> {
+            boolean deleted;
+            try {
+                deleted = catalog.delete(name);
+            } catch (io.grpc.StatusRuntimeException e) {
+                throw new ProblemException(503, "Temporal unreachable", "cannot tell whether an execution of runbook " + name
+                        + " runs (" + e.getStatus().getCode() + "); nothing was deleted");
+            }
+            if (!deleted) {
+                throw unknown(name);
+            }
+            return name;
+        });
         return Response.noContent().build();
     }
 
