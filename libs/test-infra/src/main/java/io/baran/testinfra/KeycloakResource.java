@@ -7,8 +7,9 @@ import java.util.Map;
 /**
  * A real Keycloak with the realm {@code baran} for a {@code @QuarkusTest} or {@code @QuarkusIntegrationTest}; sets
  * {@code quarkus.oidc.auth-server-url} (the realm's issuer) and {@code quarkus.oidc.client-id} ({@code baran}, the audience
- * of the realm's access tokens). A test gets tokens from the server injected into a field of type {@link KeycloakServer}:
- * {@code keycloak.token("operator")}.
+ * of the realm's access tokens). A test gets tokens from the server injected into a field of type {@link KeycloakServer}
+ * ({@code keycloak.token("operator")}), or from the issuer in the configuration:
+ * {@code KeycloakServer.tokenFrom(authServerUrl, "operator")}.
  */
 public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
 

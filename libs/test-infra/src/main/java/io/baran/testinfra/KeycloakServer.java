@@ -102,9 +102,22 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** A fresh access token; a refused grant (a wrong password, an unknown user) throws {@link TokenRefused}. */
     public String token(String user, String password) {
+        return tokenFrom(issuer(), user, password);
+    }
+
+    /**
+     * A fresh access token of a demo user from the realm at {@code issuer} (password = user name): for a test that has only
+     * the configuration {@link KeycloakResource} set, e.g. {@code @ConfigProperty(name = "quarkus.oidc.auth-server-url")}.
+     */
+    public static String tokenFrom(String issuer, String user) {
+        return tokenFrom(issuer, user, user);
+    }
+
+    /** As {@link #tokenFrom(String, String)} with a password; a refused grant throws {@link TokenRefused}. */
+    public static String tokenFrom(String issuer, String user, String password) {
         String form = "grant_type=password&client_id=" + enc(CLIENT_ID) + "&username=" + enc(user) + "&password=" + enc(password)
                 + "&scope=openid";
-        HttpRequest request = HttpRequest.newBuilder(URI.create(issuer() + "/protocol/openid-connect/token"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/token"))
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build();
@@ -112,7 +125,7 @@ public final class KeycloakServer implements AutoCloseable {
         try {
             response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new UncheckedIOException("no answer from Keycloak's token endpoint at " + issuer(), e);
+            throw new UncheckedIOException("no answer from Keycloak's token endpoint at " + issuer, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while asking Keycloak for a token", e);
