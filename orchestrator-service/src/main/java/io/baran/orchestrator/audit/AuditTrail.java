@@ -5,8 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.baran.audit.AuditChain;
+import io.baran.audit.AuditLogReader;
 import io.baran.audit.ChainRow;
-import io.baran.audit.ChainVerifier;
 import io.baran.audit.Verification;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,8 +44,7 @@ public class AuditTrail {
      */
     static final long CHAIN_LOCK = 0x6261_7261_6e61_7564L;
 
-    private static final String COLUMNS =
-            "id, at, actor, groups, action, target, reason, request_id, break_glass, outcome, detail, prev_hash, hash";
+    private static final String COLUMNS = AuditLogReader.COLUMNS;
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
     };
     private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
@@ -162,7 +161,7 @@ public class AuditTrail {
             List<AuditRecord> out = new ArrayList<>();
             try (ResultSet rs = select.executeQuery()) {
                 while (rs.next()) {
-                    out.add(toRecord(chainRow(rs)));
+                    out.add(toRecord(AuditLogReader.row(rs)));
                 }
             }
             return out;
@@ -172,35 +171,19 @@ public class AuditTrail {
     }
 
     /**
-     * Recomputes the whole chain in id order, reading it as one consistent snapshot (rows being appended meanwhile
-     * are not in it), a batch of rows at a time.
+     * Recomputes the whole chain in id order, as one consistent snapshot (rows appended meanwhile are not in it),
+     * with the same code as {@code baran audit verify}.
      */
     public Verification verify() {
         try {
             return QuarkusTransaction.requiringNew().timeout(3600).call(() -> {
-                try (Connection c = dataSource.getConnection();
-                     PreparedStatement select = c.prepareStatement("select " + COLUMNS + " from audit_log order by id")) {
-                    select.setFetchSize(500);
-                    ChainVerifier verifier = new ChainVerifier();
-                    try (ResultSet rs = select.executeQuery()) {
-                        while (rs.next() && verifier.accept(chainRow(rs))) {
-                            // every row checked as it is read
-                        }
-                    }
-                    return verifier.result();
+                try (Connection c = dataSource.getConnection()) {
+                    return AuditLogReader.verify(c);
                 }
             });
         } catch (RuntimeException e) {
             throw new AuditTrailUnavailableException("could not read the audit trail: " + rootMessage(e), e);
         }
-    }
-
-    /** A row as stored. */
-    static ChainRow chainRow(ResultSet rs) throws SQLException {
-        return new ChainRow(rs.getLong("id"), rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("actor"),
-                rs.getString("groups"), rs.getString("action"), rs.getString("target"), rs.getString("reason"),
-                rs.getString("request_id"), rs.getBoolean("break_glass"), rs.getString("outcome"), rs.getString("detail"),
-                rs.getString("prev_hash"), rs.getString("hash"));
     }
 
     private AuditRecord toRecord(ChainRow row) {
