@@ -11,7 +11,8 @@ create table audit_log (
     actor       text        not null,
     groups      text        not null check (jsonb_typeof(groups::jsonb) = 'array'),
     action      text        not null,
-    target      text        not null,
+    -- the runbook or execution acted on; null when the request named none (a refused request, say)
+    target      text,
     reason      text,
     request_id  text,
     break_glass boolean     not null,

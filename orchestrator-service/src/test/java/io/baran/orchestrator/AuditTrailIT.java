@@ -166,6 +166,11 @@ class AuditTrailIT {
         assertTrue(stored.get(1).breakGlass());
         assertEquals("refused: second approver is the requester", stored.get(1).outcome());
         assertNull(stored.get(1).reason());
+        AuditRecord untargeted = trail.record(new AuditEntry("ada", null, AuditActions.DRILL_START, null, null, null, false,
+                AuditEntry.refused("the request names no runbook"), null));
+        assertNull(untargeted.target());
+        assertEquals(List.of(), untargeted.groups());
+        assertTrue(trail.verify().intact());
     }
 
     @Test

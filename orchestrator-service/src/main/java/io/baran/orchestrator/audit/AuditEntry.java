@@ -12,7 +12,8 @@ import java.util.Map;
  * @param actor      the verified user (or {@code system} for what Baran does by itself); required
  * @param groups     the actor's groups or roles as verified, e.g. {@code ["admin"]}; null for none
  * @param action     what was asked, one of {@link AuditActions} (e.g. {@code failover.start}); required
- * @param target     the runbook name or execution id acted on; required
+ * @param target     the runbook name or execution id acted on; null when the request named none (it is then
+ *                   refused, and that is recorded too)
  * @param reason     why, as the person gave it; null when none was given
  * @param requestId  the request's id, to find it in the logs; may be null
  * @param breakGlass the actor used the emergency access path
@@ -30,7 +31,6 @@ public record AuditEntry(String actor, List<String> groups, String action, Strin
     public AuditEntry {
         require(actor, "actor");
         require(action, "action");
-        require(target, "target");
         require(outcome, "outcome");
         groups = groups == null ? List.of() : List.copyOf(groups);
         detail = detail == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(detail));
