@@ -16,13 +16,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
  * The {@code baran} command line. {@code baran lint runbooks/} checks runbooks with the orchestrator's own
  * parser and prints every error as {@code file:line:column path: message}; it exits 1 when there is one,
- * so a user's CI fails on a runbook the orchestrator would refuse.
+ * so a user's CI fails on a runbook the orchestrator would refuse. {@code baran audit verify} checks the
+ * orchestrator's audit trail in PostgreSQL ({@link AuditVerifyCommand}).
  */
 public final class Baran {
 
@@ -41,14 +43,20 @@ public final class Baran {
                      Exit status: 0 when every runbook is valid, 1 when one is not, 2 on a usage error.
                    baran schema       prints the runbooks' JSON Schema (runbooks/runbook.schema.json)
                    baran reference    prints the runbook reference (docs/runbook-reference.md)
-            """;
+            """ + AuditVerifyCommand.USAGE;
 
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, String> env;
 
     Baran(PrintStream out, PrintStream err) {
+        this(out, err, System.getenv());
+    }
+
+    Baran(PrintStream out, PrintStream err, Map<String, String> env) {
         this.out = out;
         this.err = err;
+        this.env = env;
     }
 
     public static void main(String[] args) {
@@ -64,6 +72,9 @@ public final class Baran {
             case "lint" -> lint(List.of(args).subList(1, args.length));
             case "schema" -> print(RunbookSchema.text(ActionCatalog.standard()));
             case "reference" -> print(RunbookReference.markdown(ActionCatalog.standard()));
+            case "audit" -> args.length > 1 && args[1].equals("verify")
+                    ? new AuditVerifyCommand(out, err, env).run(List.of(args).subList(2, args.length))
+                    : usage("audit takes one command: baran audit verify");
             default -> usage("unknown command \"" + args[0] + "\"");
         };
     }

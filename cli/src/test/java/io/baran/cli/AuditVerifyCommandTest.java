@@ -1,0 +1,184 @@
+package io.baran.cli;
+
+import io.baran.audit.AuditChain;
+import io.baran.audit.ChainRow;
+import io.baran.testinfra.PostgresServer;
+import io.baran.testinfra.WorkDirs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code baran audit verify} against a real PostgreSQL holding the orchestrator's audit_log table (its migration, as
+ * the orchestrator applies it), rows written as the orchestrator writes them, and then changed behind its back.
+ */
+class AuditVerifyCommandTest {
+
+    private static final Path ROOT = Path.of(System.getProperty("baran.root", ".."));
+    private static final Path MIGRATION = ROOT.resolve("orchestrator-service/src/main/resources/db/migration/V3__audit_log.sql");
+
+    private static PostgresServer postgres;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    @BeforeAll
+    static void startPostgres() {
+        postgres = PostgresServer.start(WorkDirs.create("postgres-cli"));
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    @BeforeEach
+    void freshTable() throws Exception {
+        try (Connection c = owner(); Statement s = c.createStatement()) {
+            s.execute("drop table if exists audit_log; drop function if exists audit_log_is_append_only()");
+            s.execute(Files.readString(MIGRATION));
+        }
+    }
+
+    private static Connection owner() throws SQLException {
+        return DriverManager.getConnection(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+    }
+
+    private static Result verify(Map<String, String> env, String... options) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] args = new String[options.length + 2];
+        args[0] = "audit";
+        args[1] = "verify";
+        System.arraycopy(options, 0, args, 2, options.length);
+        int status = new Baran(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env)
+                .run(args);
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Result verify() {
+        return verify(Map.of("BARAN_AUDIT_PASSWORD", PostgresServer.PASSWORD), "--jdbc-url", postgres.jdbcUrl());
+    }
+
+    /** Appends rows as AuditTrail does: each the next id, hashed over its columns and the hash before. */
+    private static String append(int rows) throws SQLException {
+        String prev = AuditChain.GENESIS;
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        try (Connection c = owner(); PreparedStatement insert = c.prepareStatement("insert into audit_log (id, at, actor, groups, "
+                + "action, target, reason, request_id, break_glass, outcome, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            for (int id = 1; id <= rows; id++) {
+                ChainRow row = new ChainRow(id, at.plusMillis(id), "ada", "[\"admin\"]", "failover.start", "shop",
+                        id % 2 == 0 ? "outage drill\nsecond line" : null, "req-" + id, id == 3, "requested",
+                        "{\"mode\":\"failover\"}", prev, null).hashed();
+                insert.setLong(1, row.id());
+                insert.setObject(2, OffsetDateTime.ofInstant(row.at(), ZoneOffset.UTC));
+                insert.setString(3, row.actor());
+                insert.setString(4, row.groups());
+                insert.setString(5, row.action());
+                insert.setString(6, row.target());
+                insert.setString(7, row.reason());
+                insert.setString(8, row.requestId());
+                insert.setBoolean(9, row.breakGlass());
+                insert.setString(10, row.outcome());
+                insert.setString(11, row.detail());
+                insert.setString(12, row.prevHash());
+                insert.setString(13, row.hash());
+                insert.executeUpdate();
+                prev = row.hash();
+            }
+        }
+        return prev;
+    }
+
+    /** What someone with the owner's password could do: switch the guard off, change the past, switch it on again. */
+    private static void tamper(String sql) throws SQLException {
+        try (Connection c = owner(); Statement s = c.createStatement()) {
+            s.execute("alter table audit_log disable trigger audit_log_append_only");
+            s.execute(sql);
+            s.execute("alter table audit_log enable trigger audit_log_append_only");
+        }
+    }
+
+    @Test
+    void anUntouchedTrailIsIntactAndItsHeadIsPrinted() throws Exception {
+        String head = append(5);
+        Result r = verify();
+        assertEquals(Baran.OK, r.status(), r.err());
+        assertEquals("audit chain intact: 5 rows\nhead: row 5 " + head + "\n", r.out());
+    }
+
+    @Test
+    void anEmptyTrailIsIntact() {
+        Result r = verify();
+        assertEquals(Baran.OK, r.status(), r.err());
+        assertEquals("audit chain intact: 0 rows\n", r.out());
+    }
+
+    @Test
+    void aRowChangedByTheOwnerIsNamedWithWhy() throws Exception {
+        append(5);
+        tamper("update audit_log set actor = 'mallory' where id = 3");
+        Result r = verify();
+        assertEquals(Baran.INVALID, r.status(), r.err());
+        assertTrue(r.out().startsWith("audit chain broken at row 3: its content does not match its hash"), r.out());
+    }
+
+    @Test
+    void aRowDeletedByTheOwnerShowsAsAGapBeforeTheNextRow() throws Exception {
+        append(5);
+        tamper("delete from audit_log where id = 2");
+        Result r = verify();
+        assertEquals(Baran.INVALID, r.status(), r.err());
+        assertTrue(r.out().startsWith("audit chain broken at row 3: row 2 is missing (row 3 follows row 1)\n"), r.out());
+    }
+
+    @Test
+    void thePasswordMayComeFromPgpasswordAndTheUserFromAnOption() throws Exception {
+        append(2);
+        try (Connection c = owner(); Statement s = c.createStatement()) {
+            s.execute("grant select on audit_log to " + PostgresServer.APP_USER);
+        }
+        Result r = verify(Map.of("PGPASSWORD", PostgresServer.APP_PASSWORD), "--jdbc-url", postgres.jdbcUrl(), "--user", PostgresServer.APP_USER);
+        assertEquals(Baran.OK, r.status(), r.err());
+        assertTrue(r.out().startsWith("audit chain intact: 2 rows\n"), r.out());
+    }
+
+    @Test
+    void aWrongPasswordIsATrailThatCannotBeReadNotABrokenOne() {
+        Result r = verify(Map.of("BARAN_AUDIT_PASSWORD", "wrong"), "--jdbc-url", postgres.jdbcUrl());
+        assertEquals(AuditVerifyCommand.UNREADABLE, r.status());
+        assertTrue(r.err().contains("cannot read the audit trail at " + postgres.jdbcUrl() + " as baran"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        Result r = verify(Map.of(), "--jdbc-url");
+        assertEquals(Baran.USAGE, r.status());
+        assertTrue(r.err().contains("--jdbc-url needs a value"), r.err());
+        assertEquals(Baran.USAGE, verify(Map.of(), "--api", "http://127.0.0.1:8080").status());
+        assertEquals(Baran.USAGE, verify(Map.of(), "--jdbc-url", "jdbc:mysql://x/y").status());
+    }
+}

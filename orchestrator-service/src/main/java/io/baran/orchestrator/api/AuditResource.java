@@ -1,0 +1,116 @@
+package io.baran.orchestrator.api;
+
+import io.baran.audit.Verification;
+import io.baran.orchestrator.audit.AuditQuery;
+import io.baran.orchestrator.audit.AuditRecord;
+import io.baran.orchestrator.audit.AuditTrail;
+import io.baran.orchestrator.audit.AuditTrailUnavailableException;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+/**
+ * The audit trail: who asked for what, read page by page, and whether the hash chain still holds (the same check
+ * {@code bin/baran audit verify} makes against the database).
+ */
+@Path("/api/audit")
+@Blocking
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({"admin", "viewer"})
+@Tag(name = "Audit", description = "Who asked Baran to do what, in a tamper-evident trail")
+public class AuditResource {
+
+    @Inject
+    AuditTrail trail;
+
+    /**
+     * A page of the trail.
+     *
+     * @param records the rows, oldest first
+     * @param next    the {@code after} that reads the next page, or null when this page is the last
+     */
+    public record AuditPage(List<AuditRecord> records, Long next) {
+    }
+
+    @GET
+    @Operation(summary = "Rows of the audit trail, oldest first, filtered; page with after=<next>")
+    @APIResponse(responseCode = "200", description = "a page of rows")
+    @APIResponse(responseCode = "400", description = "a filter that does not read (a time that is not ISO-8601, a limit out of range)")
+    public AuditPage list(@Parameter(description = "the actor, exactly") @QueryParam("actor") String actor,
+                          @Parameter(description = "the action, e.g. failover.start") @QueryParam("action") String action,
+                          @Parameter(description = "the runbook name or execution id") @QueryParam("target") String target,
+                          @Parameter(description = "rows written at or after, e.g. 2026-03-01T10:00:00Z") @QueryParam("since") String since,
+                          @Parameter(description = "rows written before, e.g. 2026-03-02T00:00:00Z") @QueryParam("until") String until,
+                          @Parameter(description = "at most this many rows, 1 to 1000 (100 when absent)") @QueryParam("limit") String limit,
+                          @Parameter(description = "rows after this id: the previous page's next") @QueryParam("after") String after) {
+        AuditQuery query;
+        try {
+            Long max = number("limit", limit);
+            query = new AuditQuery(actor, action, target, time("since", since), time("until", until),
+                    max == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, max)), number("after", after));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Bad audit query", e.getMessage());
+        }
+        List<AuditRecord> records = trail.list(query);
+        Long next = records.size() == query.limit() ? records.get(records.size() - 1).id() : null;
+        return new AuditPage(records, next);
+    }
+
+    @GET
+    @Path("/verify")
+    @Operation(summary = "Recomputes the hash chain: intact, or the first row that does not hold and why")
+    @APIResponse(responseCode = "200", description = "the verification (intact or not)")
+    public Verification verify() {
+        return trail.verify();
+    }
+
+    private static Instant time(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(name + " must be an ISO-8601 time with its offset, e.g. 2026-03-01T10:00:00Z, not \""
+                    + value + "\"");
+        }
+    }
+
+    private static Long number(String name, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, not \"" + value + "\"");
+        }
+    }
+
+    /** The trail cannot be read or written: 503, and whatever was asked was not done. */
+    @Provider
+    public static class UnavailableMapper implements ExceptionMapper<AuditTrailUnavailableException> {
+        @Override
+        public Response toResponse(AuditTrailUnavailableException e) {
+            return Response.status(503).type(Problem.MEDIA_TYPE)
+                    .entity(Problem.of(503, "Audit trail unavailable", e.getMessage())).build();
+        }
+    }
+}
