@@ -12,6 +12,8 @@ import io.baran.testinfra.PostgresResource;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.TemporalResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -55,6 +57,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * migrations run as the owner (baran), as deployed.
  */
 @QuarkusTest
+@QuarkusTestResource(value = OidcIssuerResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = TemporalResource.class, restrictToAnnotatedClass = true)
@@ -66,9 +69,9 @@ class AuditTrailIT {
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
 
-    /** Every call of the API goes through here: where a token is added once the API asks for one. */
+    /** Every call of the API goes through here, as a viewer with a token of the test issuer. */
     private static RequestSpecification api() {
-        return given();
+        return given().header("Authorization", OidcIssuer.shared().bearer("auditor", "viewer"));
     }
 
     private static String unique(String prefix) {

@@ -5,6 +5,7 @@ import io.baran.orchestrator.audit.AuditQuery;
 import io.baran.orchestrator.audit.AuditRecord;
 import io.baran.orchestrator.audit.AuditTrail;
 import io.baran.orchestrator.audit.AuditTrailUnavailableException;
+import io.baran.security.Roles;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -33,7 +34,7 @@ import java.util.List;
 @Path("/api/audit")
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"admin", "viewer"})
+@RolesAllowed(Roles.VIEWER)
 @Tag(name = "Audit", description = "Who asked Baran to do what, in a tamper-evident trail")
 public class AuditResource {
 
