@@ -6,6 +6,7 @@ import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
+import io.baran.workflow.Actor;
 import io.baran.workflow.Mode;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -80,7 +81,9 @@ public class DrillResource {
             }
         }
         Duration chosenHold = hold;
-        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, runbook.version(), request.scope()));
+        Actor caller = Actor.person("api", java.util.List.of()); // identity: replaced by the verified caller
+        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, runbook.version(), request.scope(),
+                caller));
         if (mode == Mode.PLAN) {
             var plan = reader.awaitResult(id, PLAN_WAIT);
             if (plan.isPresent()) {

@@ -3,6 +3,7 @@ package io.baran.orchestrator.api;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
+import io.baran.workflow.Actor;
 import io.baran.workflow.Mode;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
@@ -50,7 +51,9 @@ public class FailoverResource {
             throw new ProblemException(400, "Not confirmed", "a real failover moves production traffic: repeat the runbook's name"
                     + " in \"confirm\" (\"confirm\": \"" + runbook.name() + "\") to start it");
         }
-        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, Mode.FAILOVER, Duration.ZERO, runbook.version()));
+        Actor caller = Actor.person("api", java.util.List.of()); // identity: replaced by the verified caller
+        String id = RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, Mode.FAILOVER, Duration.ZERO, runbook.version(),
+                caller));
         return Response.accepted(Map.of("executionId", id, "runbook", runbook.name(), "mode", "failover"))
                 .location(URI.create("/api/executions/" + id)).build();
     }
