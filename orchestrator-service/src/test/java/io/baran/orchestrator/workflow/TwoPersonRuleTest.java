@@ -278,6 +278,8 @@ class TwoPersonRuleTest {
         assertEquals("done", p.phase());
         assertEquals("sam", p.failbackRequestedBy());
         assertEquals("primary", world.values.get("www"));
+        assertThrows(ExecutionNotFound.class, () -> decisions.failback("fb-ok", new FailbackRequest(SAM, null, null)),
+                "a finished execution takes no more decisions");
     }
 
     @Test
