@@ -1,5 +1,7 @@
 package io.baran.workflow;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 import java.util.List;
 
 /**
@@ -27,6 +29,8 @@ public record Actor(String name, List<String> groups, String eventId) {
         return new Actor(SYSTEM, List.of(), eventId);
     }
 
+    /** Not a property: Temporal's JSON converter refuses fields it does not know, so it must not be written. */
+    @JsonIgnore
     public boolean isSystem() {
         return SYSTEM.equals(name) && eventId != null;
     }

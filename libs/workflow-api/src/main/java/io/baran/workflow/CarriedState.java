@@ -12,11 +12,18 @@ public record CarriedState(
         List<PhaseChange> phases,
         long startedAt,
         long decideMillis,
-        int runs) {
+        int runs,
+        List<Decision> decisions) {
 
     public CarriedState {
         steps = steps == null ? List.of() : List.copyOf(steps);
         undo = undo == null ? List.of() : List.copyOf(undo);
         phases = phases == null ? List.of() : List.copyOf(phases);
+        decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    public CarriedState(List<StepStatus> steps, List<UndoEntry> undo, List<PhaseChange> phases, long startedAt,
+                        long decideMillis, int runs) {
+        this(steps, undo, phases, startedAt, decideMillis, runs, List.of());
     }
 }

@@ -11,6 +11,11 @@ import java.util.List;
  * @param awaiting what the execution waits for a person to decide, null when nothing
  * @param phases   every phase change with its time, oldest first
  * @param decideMillis time spent waiting for people (approvals, held steps)
+ * @param startedBy    who started the execution: a verified person, or the system acting on an outage event;
+ *                     null when unknown (executions started before it was recorded)
+ * @param decisions    every decision people took on it so far, oldest first
+ * @param approvalsNeeded how many more distinct approvals the decision it waits for needs; 0 when it waits for none
+ * @param failbackRequestedBy who asked for failback, null when nobody did
  */
 public record ExecutionProgress(
         String executionId,
@@ -27,10 +32,23 @@ public record ExecutionProgress(
         int runbookVersion,
         String awaiting,
         List<PhaseChange> phases,
-        long decideMillis) {
+        long decideMillis,
+        Actor startedBy,
+        List<Decision> decisions,
+        int approvalsNeeded,
+        String failbackRequestedBy) {
 
     public ExecutionProgress {
         steps = steps == null ? List.of() : List.copyOf(steps);
         phases = phases == null ? List.of() : List.copyOf(phases);
+        decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    /** Without starter or decisions. */
+    public ExecutionProgress(String executionId, String runbook, String protects, Mode mode, String phase, String currentStep,
+                             List<StepStatus> steps, String error, String scope, String incidentId, Long outageSince,
+                             int runbookVersion, String awaiting, List<PhaseChange> phases, long decideMillis) {
+        this(executionId, runbook, protects, mode, phase, currentStep, steps, error, scope, incidentId, outageSince,
+                runbookVersion, awaiting, phases, decideMillis, null, List.of(), 0, null);
     }
 }

@@ -13,6 +13,8 @@ import io.baran.runbook.Runbook;
  * @param approvalTimeoutSeconds how long the approval before the first step is awaited; 0 waits without limit
  * @param runbookVersion         the stored version of the runbook, 0 when it came from a file only
  * @param carried                state carried from the previous run after a continue-as-new; null on the first run
+ * @param startedBy              the verified person who started it, or {@link Actor#system} with the outage event's id;
+ *                               null for executions recorded before it was kept (an unknown starter)
  */
 public record ExecutionRequest(
         String executionId,
@@ -24,14 +26,23 @@ public record ExecutionRequest(
         Long outageSince,
         long approvalTimeoutSeconds,
         int runbookVersion,
-        CarriedState carried) {
+        CarriedState carried,
+        Actor startedBy) {
 
+    /** Without a starter: the starter is unknown, so nobody is excluded from approving. */
     public ExecutionRequest(String executionId, Mode mode, Runbook runbook, String incidentId, String scope, long holdSeconds) {
-        this(executionId, mode, runbook, incidentId, scope, holdSeconds, null, 0, 0, null);
+        this(executionId, mode, runbook, incidentId, scope, holdSeconds, null, 0, 0, null, null);
+    }
+
+    /** Without a starter: the starter is unknown, so nobody is excluded from approving. */
+    public ExecutionRequest(String executionId, Mode mode, Runbook runbook, String incidentId, String scope, long holdSeconds,
+                            Long outageSince, long approvalTimeoutSeconds, int runbookVersion, CarriedState carried) {
+        this(executionId, mode, runbook, incidentId, scope, holdSeconds, outageSince, approvalTimeoutSeconds, runbookVersion,
+                carried, null);
     }
 
     public ExecutionRequest continuing(CarriedState state) {
         return new ExecutionRequest(executionId, mode, runbook, incidentId, scope, holdSeconds, outageSince,
-                approvalTimeoutSeconds, runbookVersion, state);
+                approvalTimeoutSeconds, runbookVersion, state, startedBy);
     }
 }

@@ -2,6 +2,8 @@ package io.baran.workflow;
 
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -28,15 +30,50 @@ public interface RunbookWorkflow {
     @SignalMethod
     void outageDetected(String incidentId);
 
-    /** A person approves what the execution waits for (the first step, going on after a held step, or failback). */
+    /**
+     * A verified person approves or rejects what the execution waits for: the start of a failover whose trigger
+     * requires approval, an {@code approval} step, going on after a held step, or failback. The validator
+     * ({@link #validateDecide}) refuses what the rules do not allow; nothing is recorded for a refused decision.
+     *
+     * <p>The rules: the execution must wait for a decision (at {@code step}, if given); the decider must be a
+     * person in the runbook's {@code access.approve} groups, or hold group {@code admin}. A live failover (mode
+     * failover) needs {@code access.approvals} distinct approvers, and the person who started it may not approve
+     * it (nor may the person who asked for failback approve that failback); rejecting is always allowed, as it
+     * is the safe direction, and one rejection decides. A drill needs one approval and its starter may give it.
+     * Break-glass: an {@code admin} may approve alone where the rules ask for someone else or for more people, even
+     * their own failover, but only with a non-blank {@code reason}; the decision is flagged {@code breakGlass}.
+     */
+    @UpdateMethod
+    DecisionResult decide(DecisionRequest request);
+
+    @UpdateValidatorMethod(updateName = "decide")
+    void validateDecide(DecisionRequest request);
+
+    /**
+     * A verified person asks a failed-over execution to fail back now, without waiting for recovery and
+     * stability. Never an approval: refused while the execution waits for its start approval, at an approval
+     * step or at a held step (approve or reject those, or abort the execution). When the runbook's failback
+     * needs approval, the execution then waits for it, and the requester cannot approve it. Allowed to the
+     * runbook's {@code access.failover} groups and to {@code admin}.
+     */
+    @UpdateMethod
+    FailbackResult requestFailback(FailbackRequest request);
+
+    @UpdateValidatorMethod(updateName = "requestFailback")
+    void validateRequestFailback(FailbackRequest request);
+
+    /**
+     * Kept so executions recorded before decisions carried a verified identity still replay. Executions started
+     * since ignore it (it says nothing about who decided): use {@link #decide}.
+     */
     @SignalMethod
     void approve(String by);
 
-    /** A person refuses what the execution waits for. */
+    /** Kept for replay, like {@link #approve}; ignored by executions started since: use {@link #decide}. */
     @SignalMethod
     void reject(String by);
 
-    /** A person asks to fail back now, without waiting for recovery and stability. */
+    /** Kept for replay, like {@link #approve}; ignored by executions started since: use {@link #requestFailback}. */
     @SignalMethod
     void failback(String by);
 

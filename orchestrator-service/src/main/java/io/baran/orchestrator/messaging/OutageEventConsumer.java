@@ -8,6 +8,7 @@ import io.baran.events.OutageEvent;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
+import io.baran.workflow.Actor;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -65,7 +66,8 @@ public class OutageEventConsumer {
             withRetry(event, () -> {
                 if (OutageEvent.DETECTED.equals(event.type())) {
                     launcher.startForIncident(runbook, outage.incidentId(), outage.scope(),
-                            outage.since() == null ? null : outage.since().toEpochMilli(), runbook.version(), approvalTimeout(runbook));
+                            outage.since() == null ? null : outage.since().toEpochMilli(), runbook.version(), approvalTimeout(runbook),
+                            Actor.system(event.id()));
                 } else {
                     launcher.signalRecovered(runbook, outage.incidentId());
                 }

@@ -2,6 +2,7 @@ package io.baran.orchestrator.workflow;
 
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.Runbook;
+import io.baran.workflow.Actor;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.Mode;
 import io.baran.workflow.RunbookWorkflow;
@@ -52,20 +53,27 @@ public class ExecutionLauncher {
         }
     }
 
-    /** A drill, a plan or a failover started by a person: a fresh execution every time. */
-    public String startByHand(Runbook runbook, Mode mode, Duration hold, int version) {
-        return startByHand(runbook, mode, hold, version, null);
+    /**
+     * A drill, a plan or a failover started by a person: a fresh execution every time.
+     *
+     * @param startedBy the verified person starting it; for a live failover, they cannot approve it themselves
+     */
+    public String startByHand(Runbook runbook, Mode mode, Duration hold, int version, Actor startedBy) {
+        return startByHand(runbook, mode, hold, version, null, startedBy);
     }
 
-    /** @param scope the outage the drill or plan is for, or null */
-    public String startByHand(Runbook runbook, Mode mode, Duration hold, int version, String scope) {
+    /**
+     * @param scope     the outage the drill or plan is for, or null
+     * @param startedBy the verified person starting it; for a live failover, they cannot approve it themselves
+     */
+    public String startByHand(Runbook runbook, Mode mode, Duration hold, int version, String scope, Actor startedBy) {
         if (mode != Mode.PLAN) {
             running(runbook.protects()).ifPresent(id -> {
                 throw new Busy(runbook.protects(), id);
             });
         }
         String id = mode.name().toLowerCase() + "-" + runbook.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        start(id, new ExecutionRequest(id, mode, runbook, null, scope, hold.toSeconds(), null, 0, version, null));
+        start(id, new ExecutionRequest(id, mode, runbook, null, scope, hold.toSeconds(), null, 0, version, null, startedBy));
         LOG.infof("started %s of runbook %s as %s", mode.name().toLowerCase(), runbook.name(), id);
         return id;
     }
@@ -75,10 +83,11 @@ public class ExecutionLauncher {
      * Temporal refuses to start twice, even after the first execution closed. When another execution already
      * runs for the protected service, it is told of this outage instead (its failback waits anew).
      *
+     * @param startedBy {@link Actor#system} with the id of the outage event acted on
      * @return the id of the execution that now handles the incident
      */
     public String startForIncident(Runbook runbook, String incidentId, String scope, Long outageSince, int version,
-                                   Duration approvalTimeout) {
+                                   Duration approvalTimeout, Actor startedBy) {
         String id = RunbookWorkflow.idForIncident(runbook.name(), incidentId);
         Optional<String> running = running(runbook.protects());
         if (running.isPresent() && !running.get().equals(id)) {
@@ -89,7 +98,7 @@ public class ExecutionLauncher {
         }
         try {
             start(id, new ExecutionRequest(id, Mode.FAILOVER, runbook, incidentId, scope, 0, outageSince,
-                    approvalTimeout.toSeconds(), version, null));
+                    approvalTimeout.toSeconds(), version, null, startedBy));
             LOG.infof("outage of %s (incident %s): started failover of runbook %s as %s", scope, incidentId, runbook.name(), id);
         } catch (WorkflowExecutionAlreadyStarted already) {
             LOG.infof("incident %s already has execution %s of runbook %s; nothing started", incidentId, id, runbook.name());

@@ -1,14 +1,21 @@
 package io.baran.orchestrator.workflow;
 
 import io.baran.events.ExecutionEvent;
+import io.baran.runbook.Access;
 import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
 import io.baran.workflow.ActionActivities;
+import io.baran.workflow.Actor;
 import io.baran.workflow.CarriedState;
+import io.baran.workflow.Decision;
+import io.baran.workflow.DecisionRequest;
+import io.baran.workflow.DecisionResult;
 import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.FailbackRequest;
+import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
 import io.baran.workflow.PhaseChange;
 import io.baran.workflow.RunbookWorkflow;
@@ -18,6 +25,7 @@ import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.baran.workflow.StepStatus;
 import io.baran.workflow.UndoEntry;
+import io.baran.workflow.Verdict;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -30,6 +38,7 @@ import org.slf4j.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +52,13 @@ import java.util.function.Supplier;
  * <p>Deterministic: no clock, randomness, I/O or CDI here; the runbook arrives as input. Changes to what
  * this class does for a given history must be guarded with {@link Workflow#getVersion}; the recorded
  * histories under src/test/resources/histories replay in the tests to catch unguarded ones.
+ *
+ * <p>People decide through the Updates {@code decide} and {@code requestFailback}, whose validators see the
+ * verified person and enforce the runbook's {@code spec.access} and the two-person rule, so no client that
+ * talks to Temporal directly gets around them. Executions started before change {@value #DECISIONS_AS_UPDATES}
+ * keep their signal-driven waits (the recorded histories replay them); executions started since ignore the
+ * identity-less signals {@code approve}, {@code reject} and {@code failback}, and never take a failback request
+ * for an approval.
  */
 public class RunbookWorkflowImpl implements RunbookWorkflow {
 
@@ -52,6 +68,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     static final Duration HOLD_SLICE = Duration.ofDays(1);
     /** Journal entries still in flight when the execution ends get this long to land. */
     private static final Duration JOURNAL_GRACE = Duration.ofSeconds(30);
+    /**
+     * Change id: decisions arrive as Updates carrying the verified person (two-person rule, {@code spec.access},
+     * break-glass); the identity-less signals are ignored; a failback request is never an approval.
+     */
+    static final String DECISIONS_AS_UPDATES = "decisions-as-updates";
+    /** The group that may do anything, and approve alone with a reason (break-glass). */
+    static final String ADMIN = "admin";
+    /** Before {@code run} has read the version: a signal or update can arrive with the first workflow task. */
+    private static final int VERSION_UNKNOWN = Workflow.DEFAULT_VERSION - 1;
 
     private final ExecutionJournal journal = Workflow.newActivityStub(ExecutionJournal.class, ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(10))
@@ -79,6 +104,43 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private boolean failbackRequested;
     private int approvals;
     private int rejections;
+    /** The version of change {@link #DECISIONS_AS_UPDATES} this execution runs; 1 and above: decisions are Updates. */
+    private int decisionsVersion = VERSION_UNKNOWN;
+    /** What the execution waits for people to decide, by step (several steps of a parallel group can wait at once). */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final List<Decision> decisions = new ArrayList<>();
+    /** Answers already given, by the caller's request id, so a retried Update records nothing twice. */
+    private final Map<String, DecisionResult> decided = new HashMap<>();
+    private final Map<String, FailbackResult> failbacksAsked = new HashMap<>();
+    private String failbackRequestedBy;
+
+    /** What a person can be asked to decide. */
+    private enum Gate { START, STEP, HELD, FAILBACK }
+
+    /** One decision the execution waits for, and the approvals it has so far. */
+    private static final class Pending {
+        final Gate gate;
+        final String on;
+        final String step;
+        final int needed;
+        final List<String> approvedBy = new ArrayList<>();
+        Verdict verdict;
+
+        Pending(Gate gate, String on, String step, int needed) {
+            this.gate = gate;
+            this.on = on;
+            this.step = step;
+            this.needed = needed;
+        }
+
+        String key() {
+            return step != null ? "step:" + step : gate.name();
+        }
+
+        int stillNeeded() {
+            return Math.max(0, needed - approvedBy.size());
+        }
+    }
 
     /** A step failed and the runbook says to stop there. */
     private static final class StepFailed extends RuntimeException {
@@ -91,6 +153,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     public ExecutionProgress run(ExecutionRequest request) {
         this.request = request;
         Workflow.getVersion("interpreter", Workflow.DEFAULT_VERSION, 1);
+        decisionsVersion = Workflow.getVersion(DECISIONS_AS_UPDATES, Workflow.DEFAULT_VERSION, 1);
         Runbook runbook = request.runbook();
         if (request.carried() != null) {
             resume(request.carried());
@@ -158,16 +221,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         startedAt = carried.startedAt();
         decideMillis = carried.decideMillis();
         runs = carried.runs();
+        decisions.addAll(carried.decisions());
         phase = phases.isEmpty() ? "failed-over" : phases.get(phases.size() - 1).phase();
     }
 
     private boolean awaitFirstApproval() {
         Duration timeout = request.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(request.approvalTimeoutSeconds()) : null;
-        Decision decision = awaitDecision("awaiting-approval", "approval to start the failover", timeout);
-        if (decision == Decision.APPROVED) {
+        Answer answer = awaitDecision(Gate.START, null, "awaiting-approval", "approval to start the failover", timeout);
+        if (answer == Answer.APPROVED) {
             return true;
         }
-        error = decision == Decision.TIMED_OUT
+        error = answer == Answer.TIMED_OUT
                 ? "nobody approved the failover within " + Duration.ofSeconds(request.approvalTimeoutSeconds()) + "; nothing was changed"
                 : "the failover was rejected; nothing was changed";
         enter("rejected");
@@ -264,12 +328,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private void approvalStep(Step step) {
         Object timeoutText = step.with().get("timeout");
         Duration timeout = timeoutText instanceof String text ? Durations.parse(text) : null;
-        Decision decision = awaitDecision("awaiting-approval", "approval of step " + step.name(), timeout);
-        if (decision == Decision.APPROVED) {
+        Answer answer = awaitDecision(Gate.STEP, step.name(), "awaiting-approval", "approval of step " + step.name(), timeout);
+        if (answer == Answer.APPROVED) {
             update(step, "approved", "approved", null);
             return;
         }
-        String why = decision == Decision.TIMED_OUT ? "nobody approved within " + timeoutText : "rejected";
+        String why = answer == Answer.TIMED_OUT ? "nobody approved within " + timeoutText : "rejected";
         onStepFailure(step, why);
     }
 
@@ -287,9 +351,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
             case "hold" -> {
                 error = message;
-                Decision decision = awaitDecision("held", "a decision on failed step " + step.name()
+                Answer answer = awaitDecision(Gate.HELD, step.name(), "held", "a decision on failed step " + step.name()
                         + ": approve to go on, reject to undo everything", null);
-                if (decision != Decision.APPROVED) {
+                if (answer != Answer.APPROVED) {
                     throw new StepFailed(message + "; rejected while held");
                 }
                 error = null;
@@ -319,50 +383,100 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     continue;
                 }
             }
-            if (failbackRequested || !"required".equals(runbook.failback().approval())) {
+            boolean approvalRequired = "required".equals(runbook.failback().approval());
+            if (decisionsVersion < 1) {
+                if (failbackRequested || !approvalRequired) {
+                    return;
+                }
+                if (awaitFailbackApproval() == Answer.APPROVED) {
+                    return;
+                }
+                // Failback refused: stay failed over until a person asks for it.
+                enter("failed-over");
+                awaitOrContinueAsNew(() -> failbackRequested);
                 return;
             }
-            if (awaitDecision("awaiting-failback-approval", "approval to fail back", null) == Decision.APPROVED) {
+            if (!approvalRequired) {
                 return;
             }
-            // Failback refused: stay failed over until a person asks for it.
-            enter("failed-over");
-            awaitOrContinueAsNew(() -> failbackRequested);
+            // A failback request skipped the stability wait, but it is no approval: approvers still decide.
+            while (awaitFailbackApproval() != Answer.APPROVED) {
+                // Refused: stay failed over until a person asks again, then ask the approvers again.
+                failbackRequested = false;
+                failbackRequestedBy = null;
+                enter("failed-over");
+                awaitOrContinueAsNew(() -> failbackRequested);
+            }
             return;
         }
+    }
+
+    private Answer awaitFailbackApproval() {
+        return awaitDecision(Gate.FAILBACK, null, "awaiting-failback-approval", "approval to fail back", null);
     }
 
     private void awaitOrContinueAsNew(Supplier<Boolean> condition) {
         while (!Workflow.await(HOLD_SLICE, condition::get)) {
             runs++;
             Workflow.continueAsNew(request.continuing(new CarriedState(new ArrayList<>(steps.values()), undo, phases,
-                    startedAt, decideMillis, runs)));
+                    startedAt, decideMillis, runs, decisions)));
         }
     }
 
-    private enum Decision { APPROVED, REJECTED, TIMED_OUT }
+    private enum Answer { APPROVED, REJECTED, TIMED_OUT }
 
-    private Decision awaitDecision(String waitingPhase, String what, Duration timeout) {
+    /**
+     * Waits for people to decide. On executions started since {@link #DECISIONS_AS_UPDATES} only the Update
+     * {@code decide} settles it; before, the approve and reject signals did, and a failback request counted as
+     * an approval when there was no timeout (kept so those executions replay).
+     */
+    private Answer awaitDecision(Gate gate, String step, String waitingPhase, String what, Duration timeout) {
         String before = phase;
         enter(waitingPhase);
         awaiting = what;
-        int seenApprovals = approvals;
-        int seenRejections = rejections;
+        Pending open = new Pending(gate, what, step, approvalsNeeded());
+        pending.put(open.key(), open);
+        Answer answer;
         long since = Workflow.currentTimeMillis();
-        boolean decided;
-        if (timeout == null) {
-            Workflow.await(() -> approvals > seenApprovals || rejections > seenRejections || failbackRequested);
-            decided = true;
+        if (decisionsVersion >= 1) {
+            boolean decided = true;
+            if (timeout == null) {
+                Workflow.await(() -> open.verdict != null);
+            } else {
+                decided = Workflow.await(timeout, () -> open.verdict != null);
+            }
+            answer = !decided ? Answer.TIMED_OUT : open.verdict == Verdict.APPROVE ? Answer.APPROVED : Answer.REJECTED;
         } else {
-            decided = Workflow.await(timeout, () -> approvals > seenApprovals || rejections > seenRejections);
+            int seenApprovals = approvals;
+            int seenRejections = rejections;
+            boolean decided;
+            if (timeout == null) {
+                Workflow.await(() -> approvals > seenApprovals || rejections > seenRejections || failbackRequested);
+                decided = true;
+            } else {
+                decided = Workflow.await(timeout, () -> approvals > seenApprovals || rejections > seenRejections);
+            }
+            answer = !decided ? Answer.TIMED_OUT
+                    : approvals > seenApprovals || failbackRequested ? Answer.APPROVED : Answer.REJECTED;
         }
+        pending.remove(open.key());
         decideMillis += Workflow.currentTimeMillis() - since;
         awaiting = null;
         phase = before;
-        if (!decided) {
-            return Decision.TIMED_OUT;
-        }
-        return approvals > seenApprovals || failbackRequested ? Decision.APPROVED : Decision.REJECTED;
+        return answer;
+    }
+
+    /** A live failover needs the runbook's number of distinct approvers; a drill one, who may be its starter. */
+    private int approvalsNeeded() {
+        return isLive() ? access().approvals() : 1;
+    }
+
+    private boolean isLive() {
+        return request.mode() == Mode.FAILOVER;
+    }
+
+    private Access access() {
+        return request.runbook().access();
     }
 
     private void undoRegistered() {
@@ -550,17 +664,252 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     @Override
     public void approve(String by) {
+        if (ignoredSignal("approve", by)) {
+            return;
+        }
         approvals++;
     }
 
     @Override
     public void reject(String by) {
+        if (ignoredSignal("reject", by)) {
+            return;
+        }
         rejections++;
     }
 
     @Override
     public void failback(String by) {
+        if (ignoredSignal("failback", by)) {
+            return;
+        }
         failbackRequested = true;
+    }
+
+    /** The identity-less signals change nothing on executions whose decisions are Updates. */
+    private boolean ignoredSignal(String name, String by) {
+        if (decisionsVersion < 1) {
+            return false;
+        }
+        LOG.warn("execution " + request.executionId() + ": ignored signal " + name + " (by \"" + by + "\"): it carries no"
+                + " verified identity; decisions are taken through the Updates decide and requestFailback");
+        return true;
+    }
+
+    @Override
+    public void validateDecide(DecisionRequest decision) {
+        if (decision != null && decision.requestId() != null && decided.containsKey(decision.requestId())) {
+            return;
+        }
+        rule(decision);
+    }
+
+    @Override
+    public DecisionResult decide(DecisionRequest decision) {
+        if (decision.requestId() != null && decided.containsKey(decision.requestId())) {
+            return decided.get(decision.requestId());
+        }
+        Ruling ruling = rule(decision);
+        Pending open = ruling.pending();
+        String by = decision.by().name();
+        String reason = blank(decision.reason()) ? null : decision.reason().strip();
+        decisions.add(new Decision(open.on, open.step, decision.verdict(), by, Workflow.currentTimeMillis(),
+                ruling.breakGlass(), reason));
+        if (decision.verdict() == Verdict.REJECT) {
+            open.verdict = Verdict.REJECT;
+        } else {
+            open.approvedBy.add(by);
+            if (ruling.breakGlass() || open.stillNeeded() == 0) {
+                open.verdict = Verdict.APPROVE;
+            }
+        }
+        if (open.verdict != null && decisionsVersion < 1) {
+            // An execution started before decisions were Updates waits on the counters its signals moved.
+            if (open.verdict == Verdict.APPROVE) {
+                approvals++;
+            } else {
+                rejections++;
+            }
+        }
+        DecisionResult.Outcome outcome = open.verdict == null ? DecisionResult.Outcome.PENDING
+                : open.verdict == Verdict.APPROVE ? DecisionResult.Outcome.APPROVED : DecisionResult.Outcome.REJECTED;
+        DecisionResult result = new DecisionResult(outcome, open.on, open.step, by, open.approvedBy.size(), open.needed,
+                open.approvedBy, ruling.breakGlass());
+        if (decision.requestId() != null) {
+            decided.put(decision.requestId(), result);
+        }
+        if (ruling.breakGlass()) {
+            LOG.warn("execution " + request.executionId() + ": BREAK-GLASS approval of " + open.on + " by admin " + by
+                    + ": " + reason);
+        } else {
+            LOG.info("execution " + request.executionId() + ": " + decision.verdict().name().toLowerCase() + " of " + open.on
+                    + " by " + by + " (" + open.approvedBy.size() + " of " + open.needed + " approvals)");
+        }
+        return result;
+    }
+
+    /** Which pending decision a decision counts for, and whether it is a break-glass approval. */
+    private record Ruling(Pending pending, boolean breakGlass) {
+    }
+
+    /** The rules of {@link #decide}; throws what the caller sees as a refused Update. Changes nothing. */
+    private Ruling rule(DecisionRequest decision) {
+        if (decision == null || decision.verdict() == null) {
+            throw refused("a decision needs a verdict: APPROVE or REJECT");
+        }
+        if (request == null) {
+            throw refused("the execution has not started yet; try again in a moment");
+        }
+        Actor by = requirePerson(decision.by(), "decide");
+        Pending open = pendingFor(decision.step());
+        boolean admin = by.hasGroup(ADMIN);
+        if (!admin && !access().mayApprove(by.groups())) {
+            throw refused(by.name() + " may not decide on executions of runbook " + request.runbook().name()
+                    + ": only members of its access.approve groups " + access().approve() + " or " + ADMIN + " may");
+        }
+        if (decision.verdict() == Verdict.REJECT) {
+            // Rejecting never moves traffic: anyone who may decide may reject, the starter too.
+            return new Ruling(open, false);
+        }
+        String objection = objectionToApproval(open, by);
+        boolean withReason = !blank(decision.reason());
+        if (objection == null) {
+            boolean settles = open.approvedBy.size() + 1 >= open.needed;
+            return new Ruling(open, admin && withReason && !settles);
+        }
+        if (!admin) {
+            throw refused(objection);
+        }
+        if (!withReason) {
+            throw refused(objection + "; an " + ADMIN + " may approve alone (break-glass) only with a reason");
+        }
+        return new Ruling(open, true);
+    }
+
+    /** Why {@code by} may not add an approval to {@code open} under the normal rules; null when they may. */
+    private String objectionToApproval(Pending open, Actor by) {
+        String what = open.on;
+        if (open.approvedBy.contains(by.name())) {
+            return by.name() + " already approved " + what + "; it needs " + open.stillNeeded()
+                    + " more approval(s) from other approvers";
+        }
+        if (!isLive()) {
+            return null;
+        }
+        Actor starter = request.startedBy();
+        if (starter != null && !starter.isSystem() && by.name().equals(starter.name())) {
+            return "two-person rule: " + by.name() + " started this failover and cannot approve it (" + what
+                    + "); another approver must (rejecting is allowed)";
+        }
+        if (open.gate == Gate.FAILBACK && by.name().equals(failbackRequestedBy)) {
+            return "two-person rule: " + by.name() + " asked for this failback and cannot approve it; another approver"
+                    + " must (rejecting is allowed)";
+        }
+        return null;
+    }
+
+    private Pending pendingFor(String step) {
+        List<Pending> open = pending.values().stream().filter(p -> p.verdict == null).toList();
+        if (open.isEmpty()) {
+            throw refused("execution " + request.executionId() + " is not waiting for a decision (phase " + phase + ")");
+        }
+        if (step != null) {
+            return open.stream().filter(p -> step.equals(p.step)).findFirst().orElseThrow(() -> refused(
+                    "execution " + request.executionId() + " is not waiting for a decision on step " + step
+                            + "; it waits for " + waitsFor(open)));
+        }
+        if (open.size() > 1) {
+            throw refused("execution " + request.executionId() + " waits for several decisions (" + waitsFor(open)
+                    + "); name the step the decision is for");
+        }
+        return open.get(0);
+    }
+
+    private static String waitsFor(List<Pending> open) {
+        return String.join(", ", open.stream().map(p -> p.on).toList());
+    }
+
+    @Override
+    public void validateRequestFailback(FailbackRequest failback) {
+        if (failback != null && failback.requestId() != null && failbacksAsked.containsKey(failback.requestId())) {
+            return;
+        }
+        checkFailback(failback);
+    }
+
+    @Override
+    public FailbackResult requestFailback(FailbackRequest failback) {
+        if (failback.requestId() != null && failbacksAsked.containsKey(failback.requestId())) {
+            return failbacksAsked.get(failback.requestId());
+        }
+        checkFailback(failback);
+        failbackRequested = true;
+        failbackRequestedBy = failback.by().name();
+        boolean approval = decisionsVersion >= 1 && "required".equals(request.runbook().failback().approval());
+        FailbackResult result = new FailbackResult(approval ? FailbackResult.Next.AWAITING_APPROVAL
+                : FailbackResult.Next.FAILING_BACK, failbackRequestedBy, approval ? approvalsNeeded() : 0);
+        if (failback.requestId() != null) {
+            failbacksAsked.put(failback.requestId(), result);
+        }
+        LOG.info("execution " + request.executionId() + ": failback asked for by " + failbackRequestedBy
+                + (blank(failback.reason()) ? "" : " (" + failback.reason().strip() + ")")
+                + (approval ? "; it waits for failback approval" : ""));
+        return result;
+    }
+
+    /** The rules of {@link #requestFailback}; throws what the caller sees as a refused Update. Changes nothing. */
+    private void checkFailback(FailbackRequest failback) {
+        if (failback == null) {
+            throw refused("a failback request needs the person asking");
+        }
+        if (request == null) {
+            throw refused("the execution has not started yet; try again in a moment");
+        }
+        Actor by = requirePerson(failback.by(), "ask for failback");
+        String id = request.executionId();
+        if (!by.hasGroup(ADMIN) && !access().mayFailover(by.groups())) {
+            throw refused(by.name() + " may not ask executions of runbook " + request.runbook().name() + " to fail back:"
+                    + " only members of its access.failover groups " + access().failover() + " or " + ADMIN + " may");
+        }
+        if (!isLive()) {
+            throw refused("execution " + id + " is a " + request.mode().name().toLowerCase() + "; it fails back by itself"
+                    + " after its hold (abort it to undo everything now)");
+        }
+        List<Pending> open = pending.values().stream().filter(p -> p.verdict == null).toList();
+        for (Pending p : open) {
+            if (p.gate == Gate.FAILBACK) {
+                throw refused("execution " + id + " already waits for approval to fail back: approvers approve or"
+                        + " reject it");
+            }
+            throw refused("execution " + id + " waits for " + p.on + "; a failback request is not an approval:"
+                    + " approve or reject it, or abort the execution to undo what it changed");
+        }
+        if (failbackRequested) {
+            throw refused("failback of execution " + id + " was already asked for"
+                    + (failbackRequestedBy == null ? "" : " by " + failbackRequestedBy));
+        }
+        if (!"failed-over".equals(phase) && !"awaiting-stability".equals(phase)) {
+            throw refused("execution " + id + " is " + phase + "; failback can be asked for only once it is failed over"
+                    + " (abort it to undo what it changed)");
+        }
+    }
+
+    private static Actor requirePerson(Actor by, String what) {
+        if (by == null || blank(by.name())) {
+            throw refused("only a verified person may " + what + "; the request names nobody");
+        }
+        if (by.isSystem()) {
+            throw refused("only a person may " + what + "; " + by.name() + " (event " + by.eventId() + ") is not one");
+        }
+        return by;
+    }
+
+    private static IllegalArgumentException refused(String message) {
+        return new IllegalArgumentException(message);
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
     }
 
     @Override
@@ -571,6 +920,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
         return new ExecutionProgress(request.executionId(), request.runbook().name(), request.runbook().protects(),
                 request.mode(), phase, currentStep, new ArrayList<>(steps.values()), error, request.scope(),
-                request.incidentId(), request.outageSince(), request.runbookVersion(), awaiting, phases, decideMillis);
+                request.incidentId(), request.outageSince(), request.runbookVersion(), awaiting, phases, decideMillis,
+                request.startedBy(), decisions, pending.values().stream().filter(p -> p.verdict == null)
+                .mapToInt(Pending::stillNeeded).findFirst().orElse(0), failbackRequestedBy);
     }
 }

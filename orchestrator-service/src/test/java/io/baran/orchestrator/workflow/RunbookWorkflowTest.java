@@ -1,10 +1,15 @@
 package io.baran.orchestrator.workflow;
 
+import io.baran.runbook.Access;
 import io.baran.runbook.Failback;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
 import io.baran.runbook.Trigger;
+import io.baran.workflow.Actor;
+import io.baran.workflow.DecisionRequest;
+import io.baran.workflow.DecisionResult;
 import io.baran.workflow.ExecutionProgress;
+import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.Mode;
 import io.baran.workflow.RunbookWorkflow;
@@ -14,6 +19,7 @@ import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.CanceledFailure;
 import io.baran.workflow.StepStatus;
 import io.baran.workflow.TaskQueues;
+import io.baran.workflow.Verdict;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -43,6 +49,12 @@ class RunbookWorkflowTest {
     private WorkflowClient client;
     private InMemoryWorld world;
     private RecordingJournal journal;
+    private ExecutionDecisions decisions;
+
+    /** Who may do what on the test runbooks: operators fail over, approvers approve. */
+    static final Access ACCESS = new Access(List.of("ops"), List.of("ops"), List.of("approvers"), 1);
+    static final Actor APPROVER = Actor.person("ana", List.of("approvers"));
+    static final Actor OPERATOR = Actor.person("oli", List.of("ops"));
 
     @BeforeEach
     void start() {
@@ -60,6 +72,8 @@ class RunbookWorkflowTest {
         env.newWorker(TaskQueues.ACTIONS, TestWorkers.OPTIONS).registerActivitiesImplementations(world);
         env.start();
         client = env.getWorkflowClient();
+        decisions = new ExecutionDecisions();
+        decisions.client = client;
     }
 
     @AfterEach
@@ -72,7 +86,20 @@ class RunbookWorkflowTest {
     }
 
     private static Runbook runbook(List<Step> failover, Failback failback, String triggerApproval) {
-        return new Runbook("shop", null, "shop", new Trigger("aws/us-east-1", List.of(), triggerApproval), failover, failback, "0", "test");
+        return runbook(failover, failback, triggerApproval, ACCESS);
+    }
+
+    static Runbook runbook(List<Step> failover, Failback failback, String triggerApproval, Access access) {
+        return new Runbook("shop", null, Map.of(), "shop", List.of(), new Trigger("aws/us-east-1", List.of(), triggerApproval),
+                failover, failback, "0", "test", 0, access);
+    }
+
+    private DecisionResult approve(String id, Actor by) {
+        return decisions.decide(id, new DecisionRequest(Verdict.APPROVE, null, by, null, null));
+    }
+
+    private DecisionResult reject(String id, Actor by) {
+        return decisions.decide(id, new DecisionRequest(Verdict.REJECT, null, by, null, null));
     }
 
     private RunbookWorkflow stub(String id) {
@@ -202,13 +229,13 @@ class RunbookWorkflowTest {
         assertEquals("awaiting-approval", running.progress().phase());
         assertTrue(world.journal.isEmpty(), world.journal.toString());
 
-        running.approve("test");
+        approve(id, APPROVER);
         running.outageRecovered("i");
         env.sleep(Duration.ofHours(1));
         assertEquals("awaiting-failback-approval", running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
-        running.approve("test");
+        approve(id, APPROVER);
         assertEquals("done", result(id).phase());
         assertEquals("primary", world.values.get("www"));
         HistoryFiles.save(client, id, "approvals");
@@ -311,12 +338,16 @@ class RunbookWorkflowTest {
         assertEquals("awaiting-failback-approval", running.progress().phase());
         assertEquals("approval to fail back", running.progress().awaiting());
 
-        running.reject("test");
+        reject(id, APPROVER);
         env.sleep(Duration.ofHours(2));
         assertEquals("failed-over", running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
-        running.failback("test");
+        decisions.failback(id, new FailbackRequest(OPERATOR, "the primary is back", null));
+        // A failback request is no approval: the runbook's failback approval is still asked for.
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals("awaiting-failback-approval", running.progress().phase());
+        approve(id, APPROVER);
         assertEquals("done", result(id).phase());
         assertEquals("primary", world.values.get("www"));
     }
@@ -333,7 +364,7 @@ class RunbookWorkflowTest {
         assertEquals("held", running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
-        running.reject("test");
+        reject(id, APPROVER);
         ExecutionProgress p = result(id);
         assertEquals("compensated", p.phase());
         assertEquals("primary", world.values.get("www"));
@@ -351,7 +382,7 @@ class RunbookWorkflowTest {
         assertEquals("awaiting-approval", running.progress().phase());
         assertEquals("approval of step go-ahead", running.progress().awaiting());
         assertTrue(!world.journal.contains("plan promote-db"), world.journal.toString());
-        running.approve("test");
+        approve("gate-ok", APPROVER);
         ExecutionProgress approved = result("gate-ok");
         assertEquals("done", approved.phase());
         assertEquals("approved", states(approved).get("go-ahead"));

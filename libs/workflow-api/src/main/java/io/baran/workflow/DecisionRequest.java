@@ -1,0 +1,15 @@
+package io.baran.workflow;
+
+/**
+ * A person's decision on what an execution waits for, sent as the Update {@link RunbookWorkflow#decide}.
+ *
+ * @param verdict   approve or reject
+ * @param step      optional: the decision counts only if the execution waits at this step (an approval step or
+ *                  a held step); needed when several steps of a parallel group wait at once
+ * @param by        the verified person deciding (never a name the client chose)
+ * @param reason    why; required for a break-glass approval by an {@code admin}
+ * @param requestId the caller's id for this decision: the same id sent again returns the first answer and
+ *                  records nothing twice; may be null
+ */
+public record DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId) {
+}

@@ -1,0 +1,26 @@
+package io.baran.workflow;
+
+import io.temporal.common.converter.DefaultDataConverter;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Actors travel in workflow inputs and Updates through Temporal's JSON converter, which refuses unknown fields. */
+class ActorJsonTest {
+
+    private static <T> T roundTrip(T value, Class<T> type) {
+        var converter = DefaultDataConverter.newDefaultInstance();
+        return converter.fromPayload(converter.toPayload(value).orElseThrow(), type, type);
+    }
+
+    @Test
+    void aPersonAndTheSystemSurviveTemporalsJsonConverter() {
+        Actor person = Actor.person("ana", List.of("approvers"));
+        assertEquals(person, roundTrip(person, Actor.class));
+        assertEquals(Actor.system("event-1"), roundTrip(Actor.system("event-1"), Actor.class));
+        DecisionRequest request = new DecisionRequest(Verdict.APPROVE, "go-ahead", person, "why", "r-1");
+        assertEquals(request, roundTrip(request, DecisionRequest.class));
+    }
+}

@@ -1,0 +1,67 @@
+package io.baran.orchestrator.workflow;
+
+import io.baran.workflow.DecisionRequest;
+import io.baran.workflow.DecisionResult;
+import io.baran.workflow.FailbackRequest;
+import io.baran.workflow.FailbackResult;
+import io.baran.workflow.RunbookWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.function.Function;
+
+/**
+ * Takes people's decisions to executions as the workflow's Updates, which check them against the runbook's
+ * {@code spec.access} and the two-person rule and answer with what they did. The caller passes the verified
+ * person in the request, never a name the client sent.
+ */
+@ApplicationScoped
+public class ExecutionDecisions {
+
+    @Inject
+    WorkflowClient client;
+
+    /**
+     * Approves or rejects what execution {@code executionId} waits for.
+     *
+     * @throws DecisionRefused   the execution refused it (with the rule's message); nothing was recorded
+     * @throws ExecutionNotFound no such execution runs
+     */
+    public DecisionResult decide(String executionId, DecisionRequest request) {
+        return update(executionId, workflow -> workflow.decide(request));
+    }
+
+    /**
+     * Asks execution {@code executionId} to fail back now.
+     *
+     * @throws DecisionRefused   the execution refused it (it waits for a decision, is not failed over, the person
+     *                           may not ask); nothing was recorded
+     * @throws ExecutionNotFound no such execution runs
+     */
+    public FailbackResult failback(String executionId, FailbackRequest request) {
+        return update(executionId, workflow -> workflow.requestFailback(request));
+    }
+
+    private <T> T update(String executionId, Function<RunbookWorkflow, T> call) {
+        try {
+            return call.apply(client.newWorkflowStub(RunbookWorkflow.class, executionId));
+        } catch (WorkflowNotFoundException e) {
+            throw new ExecutionNotFound(executionId, e);
+        } catch (WorkflowUpdateException e) {
+            throw new DecisionRefused(reason(e), e);
+        }
+    }
+
+    /** The validator's own message, without the failure's type prefix. */
+    private static String reason(WorkflowUpdateException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof ApplicationFailure failure) {
+            return failure.getOriginalMessage();
+        }
+        return cause != null && cause.getMessage() != null ? cause.getMessage() : e.getMessage();
+    }
+}
