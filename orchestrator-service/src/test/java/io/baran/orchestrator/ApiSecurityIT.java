@@ -57,10 +57,10 @@ class ApiSecurityIT {
     private static final RestAssuredConfig YAML_BYTES = RestAssuredConfig.config().encoderConfig(EncoderConfig.encoderConfig()
             .appendDefaultContentCharsetToContentTypeIfUndefined(false).encodeContentTypeAs("application/yaml", ContentType.TEXT));
 
-    @TestHTTPResource(value = "/q/openapi", management = true)
+    @TestHTTPResource(value = "openapi", management = true)
     URL openApi;
 
-    @TestHTTPResource(value = "/q/health/live", management = true)
+    @TestHTTPResource(value = "health/live", management = true)
     URL health;
 
     @TestHTTPResource("/")
@@ -148,7 +148,8 @@ class ApiSecurityIT {
         as("vera", "viewer").get("/api/runbooks").then().statusCode(200);
         as("vera", "viewer").contentType(ContentType.JSON).body("{\"runbook\":\"shop\"}").post("/api/drills")
                 .then().statusCode(403).contentType("application/problem+json").body("title", equalTo("Forbidden"));
-        as("vera", "viewer").contentType("application/yaml").body("x: 1").put("/api/runbooks/shop").then().statusCode(403);
+        as("vera", "viewer").config(YAML_BYTES).contentType("application/yaml").body("x: 1".getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/shop").then().statusCode(403);
         as("vera", "viewer").get("/api/audit").then().statusCode(200);
     }
 

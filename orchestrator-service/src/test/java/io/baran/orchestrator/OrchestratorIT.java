@@ -118,7 +118,7 @@ class OrchestratorIT {
                 .body("changed.step", equalTo(List.of("move-www", "move-api")));
         await(() -> given().queryParam("runbook", "shop").get("/api/executions").<List<String>>path("executions.executionId")
                 .contains(id), "the drill to be listed");
-        given().post("/api/executions/" + id + "/approve").then().statusCode(409).body("title", equalTo("Execution finished"));
+        given().contentType(ContentType.JSON).post("/api/executions/" + id + "/approve").then().statusCode(409).body("title", equalTo("Execution finished"));
         assertTrue(executionEvents(id).containsAll(List.of("failing-over", "failed-over", "failing-back", "done")),
                 "phase changes on " + Topics.EXECUTION_EVENTS + ": " + executionEvents(id));
         List<String> stored = given().get("/api/executions/" + id + "/events").then().statusCode(200)
@@ -152,7 +152,7 @@ class OrchestratorIT {
         given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\"}").post("/api/drills")
                 .then().statusCode(409).body("detail", containsString(id));
 
-        given().post("/api/executions/" + id + "/abort").then().statusCode(202);
+        given().contentType(ContentType.JSON).post("/api/executions/" + id + "/abort").then().statusCode(202);
         await(() -> "canceled".equals(given().get("/api/executions/" + id).path("status")), "the abort");
         await(() -> "primary".equals(WORLD.values.get("www")) && "primary".equals(WORLD.values.get("api")), "the abort to undo");
     }
@@ -166,7 +166,7 @@ class OrchestratorIT {
         await(() -> "failed-over".equals(given().get("/api/executions/" + id).path("phase")), "the failover");
         assertEquals("standby", WORLD.values.get("www"));
 
-        given().post("/api/executions/" + id + "/failback").then().statusCode(202);
+        given().contentType(ContentType.JSON).post("/api/executions/" + id + "/failback").then().statusCode(202);
         await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), "the failback");
         assertEquals("primary", WORLD.values.get("www"));
     }

@@ -70,10 +70,10 @@ class RunbookApiIT {
     @Inject
     RunbookCatalog catalog;
 
-    @TestHTTPResource(value = "/q/openapi", management = true)
+    @TestHTTPResource(value = "openapi", management = true)
     URL openApi;
 
-    @TestHTTPResource(value = "/q/swagger-ui/", management = true)
+    @TestHTTPResource(value = "swagger-ui/", management = true)
     URL swaggerUi;
 
     @Inject
@@ -270,7 +270,7 @@ class RunbookApiIT {
                 .body("detail", containsString(id));
         given().get("/api/runbooks/held").then().statusCode(200);
 
-        given().post("/api/executions/" + id + "/abort").then().statusCode(202);
+        given().contentType(ContentType.JSON).post("/api/executions/" + id + "/abort").then().statusCode(202);
         await(() -> !"running".equals(given().get("/api/executions/" + id).path("status")), "the aborted drill to end");
         given().delete("/api/runbooks/held").then().statusCode(204);
         given().get("/api/runbooks/held").then().statusCode(404);

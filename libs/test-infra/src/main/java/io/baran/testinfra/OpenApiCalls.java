@@ -25,8 +25,11 @@ public final class OpenApiCalls {
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    /** One operation: its method and a concrete path. */
-    public record Call(String method, String path) {
+    /**
+     * One operation: its method, a concrete path, and the media type of the body it takes (JSON when it declares
+     * none), so a refusal is never only about the media type.
+     */
+    public record Call(String method, String path, String mediaType) {
         @Override
         public String toString() {
             return method + " " + path;
@@ -60,9 +63,10 @@ public final class OpenApiCalls {
                 continue;
             }
             String concrete = path.getKey().replaceAll("\\{[^}]+}", "x");
-            path.getValue().fieldNames().forEachRemaining(method -> {
-                if (METHODS.contains(method)) {
-                    calls.add(new Call(method.toUpperCase(), concrete));
+            path.getValue().fields().forEachRemaining(operation -> {
+                if (METHODS.contains(operation.getKey())) {
+                    Iterator<String> types = operation.getValue().path("requestBody").path("content").fieldNames();
+                    calls.add(new Call(operation.getKey().toUpperCase(), concrete, types.hasNext() ? types.next() : "application/json"));
                 }
             });
         }
@@ -73,9 +77,10 @@ public final class OpenApiCalls {
     public static int status(String baseUrl, Call call, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + call.path())).timeout(Duration.ofSeconds(10))
                 .method(call.method(), call.method().equals("GET") || call.method().equals("DELETE")
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(call.mediaType().contains("json") ? "{}" : "a: b"));
         if (!call.method().equals("GET") && !call.method().equals("DELETE")) {
-            request.header("Content-Type", "application/json");
+            request.header("Content-Type", call.mediaType());
         }
         for (int i = 0; i + 1 < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);

@@ -30,6 +30,20 @@ final class ExecutionViews {
         body.put("currentStep", p.currentStep());
         body.put("scope", p.scope());
         body.put("incidentId", p.incidentId());
+        body.put("startedBy", p.startedBy());
+        body.put("approvalsNeeded", p.approvalsNeeded());
+        body.put("decisions", p.decisions().stream().map(d -> {
+            Map<String, Object> decision = new LinkedHashMap<>();
+            decision.put("on", d.on());
+            decision.put("step", d.step());
+            decision.put("verdict", d.verdict().name().toLowerCase());
+            decision.put("by", d.by());
+            decision.put("at", time(d.at()));
+            decision.put("breakGlass", d.breakGlass());
+            decision.put("reason", d.reason());
+            return decision;
+        }).toList());
+        body.put("failbackRequestedBy", p.failbackRequestedBy());
         List<Map<String, Object>> steps = new ArrayList<>();
         for (StepStatus s : p.steps()) {
             Map<String, Object> step = new LinkedHashMap<>();
