@@ -107,10 +107,12 @@ class ApiSecurityIT {
     @Test
     void aViewerCannotSyncAPairAndAFailoverOperatorCan() {
         given().header("Authorization", issuer.bearer("victor", Roles.VIEWER)).get("/api/replication/pairs").then().statusCode(200);
-        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER)).post("/api/replication/pairs/x/sync")
+        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER)).contentType(ContentType.JSON)
+                .post("/api/replication/pairs/x/sync")
                 .then().statusCode(403).contentType(PROBLEM_JSON).body("status", is(403)).body("title", is("Forbidden"));
         // The operator's call reaches the resource, which knows no pair x.
-        given().header("Authorization", issuer.bearer("olga", Roles.FAILOVER_OPERATOR)).post("/api/replication/pairs/x/sync")
+        given().header("Authorization", issuer.bearer("olga", Roles.FAILOVER_OPERATOR)).contentType(ContentType.JSON)
+                .post("/api/replication/pairs/x/sync")
                 .then().statusCode(404).contentType(PROBLEM_JSON).body("detail", org.hamcrest.Matchers.startsWith("no replication pair x"));
     }
 

@@ -20,6 +20,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.http.ContentType;
 import io.temporal.failure.ApplicationFailure;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -76,7 +77,8 @@ class ReplicationAppIT {
 
     @BeforeEach
     void callAsAFailoverOperator() {
-        RestAssured.requestSpecification = new RequestSpecBuilder()
+        // JSON: a POST without a body is sent as a form by RestAssured otherwise, which the API refuses (415).
+        RestAssured.requestSpecification = new RequestSpecBuilder().setContentType(ContentType.JSON)
                 .addHeader("Authorization", OidcIssuer.shared().bearer("tester", Roles.FAILOVER_OPERATOR)).build();
     }
 
