@@ -115,24 +115,46 @@ class ComposeConfigurationTest {
         List<String> problems = new ArrayList<>();
         for (ServiceModule module : ServiceModule.ALL) {
             int port = module.httpPort();
+            int management = module.managementPort();
             Service service = compose.service(module.module());
             String configured = service.environment().get("QUARKUS_HTTP_PORT");
             if (configured != null && Integer.parseInt(configured) != port) {
                 problems.add(module + ": QUARKUS_HTTP_PORT " + configured + " is not its port " + port);
             }
-            if (service.ports().stream().map(Port::target).noneMatch(p -> p == port)) {
-                problems.add(module + ": port " + port + " is not published (" + service.ports() + ")");
+            String configuredManagement = service.environment().get("QUARKUS_MANAGEMENT_PORT");
+            if (configuredManagement != null && Integer.parseInt(configuredManagement) != management) {
+                problems.add(module + ": QUARKUS_MANAGEMENT_PORT " + configuredManagement + " is not its management port " + management);
             }
+            for (int published : List.of(port, management)) {
+                if (service.ports().stream().map(Port::target).noneMatch(p -> p == published)) {
+                    problems.add(module + ": port " + published + " is not published (" + service.ports() + ")");
+                }
+            }
+            // Health is served on the management interface only, never on the API's port.
             String health = service.healthcheckCommand().orElse("");
-            if (!health.matches(".*http://127\\.0\\.0\\.1:" + port + "/q/health/(ready|live)\\b.*")) {
-                problems.add(module + ": the health check does not ask /q/health/ready or /live on " + port + ": " + health);
+            if (!health.matches(".*http://127\\.0\\.0\\.1:" + management + "/q/health/(ready|live)\\b.*")) {
+                problems.add(module + ": the health check does not ask /q/health/ready or /live on the management port "
+                        + management + ": " + health);
             }
             String dockerfile = Repo.read(module.module() + "/src/main/docker/Dockerfile.jvm");
-            if (!dockerfile.contains("EXPOSE " + port)) {
-                problems.add(module + ": its Dockerfile does not EXPOSE " + port);
+            for (int exposed : List.of(port, management)) {
+                if (!Pattern.compile("(?m)^EXPOSE\\b.*\\b" + exposed + "\\b").matcher(dockerfile).find()) {
+                    problems.add(module + ": its Dockerfile does not EXPOSE " + exposed);
+                }
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void everyServiceTrustsTheTokensOfTheComposeKeycloak() {
+        assertTrue(compose.services().containsKey("keycloak"), "Keycloak is a service");
+        String command = String.valueOf(compose.service("keycloak").raw().get("command"));
+        assertTrue(command.contains("--http-port=8180") && command.contains("--import-realm"), "keycloak's command: " + command);
+        for (ServiceModule module : ServiceModule.ALL) {
+            assertEquals("http://keycloak:8180/realms/baran", compose.service(module.module()).environment().get("QUARKUS_OIDC_AUTH_SERVER_URL"),
+                    module + ": the issuer whose tokens the API accepts");
+        }
     }
 
     @Test

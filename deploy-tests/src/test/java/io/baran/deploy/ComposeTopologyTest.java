@@ -163,7 +163,8 @@ class ComposeTopologyTest {
             "demo-standby", new Counterpart("demo-standby", true, "DEMO_STANDBY_PORT"),
             "orchestrator-service", new Counterpart("orchestrator-service", false, "ORCHESTRATOR_PORT"),
             "replication-worker", new Counterpart("replication-worker", false, "WORKER_PORT"),
-            "detector-service", new Counterpart("detector-service", false, "DETECTOR_PORT"));
+            "detector-service", new Counterpart("detector-service", false, "DETECTOR_PORT"),
+            "keycloak", new Counterpart("keycloak", false, "KEYCLOAK_PORT"));
 
     @Test
     void mirrorsTheLocalStackComponentForComponentOnTheSamePorts() {

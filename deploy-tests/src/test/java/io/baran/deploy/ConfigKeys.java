@@ -22,8 +22,12 @@ import java.util.regex.Pattern;
  */
 final class ConfigKeys {
 
-    /** Quarkus runtime properties a deployment may set; each is a documented Quarkus key. */
-    static final Set<String> QUARKUS = Set.of("quarkus.http.port", "quarkus.http.host", "quarkus.profile", "quarkus.log.level");
+    /**
+     * Quarkus runtime properties a deployment may set; each is a documented Quarkus key. The identity provider's
+     * URL is set in libs/api-security (META-INF/microprofile-config.properties), not in a service's own file.
+     */
+    static final Set<String> QUARKUS = Set.of("quarkus.http.port", "quarkus.http.host", "quarkus.management.port",
+            "quarkus.profile", "quarkus.log.level", "quarkus.oidc.auth-server-url");
 
     /** Variables that are not configuration properties but read by the image's start command or an SDK. */
     private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_OPTS", "TZ");

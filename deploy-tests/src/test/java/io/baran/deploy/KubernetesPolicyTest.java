@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Policy on what each overlay deploys: probes on Quarkus's health endpoints, requests and limits, pinned images,
+ * Policy on what each overlay deploys: probes on Quarkus's health endpoints on the management port, that port open
+ * to the scraper only, every service told its identity provider, requests and limits, pinned images,
  * no secret in plain text, a ServiceAccount of its own, disruption budgets, network policies, locked-down
  * containers, detectors spread over zones, and Kafka and Temporal left to the platform.
  */
@@ -33,20 +34,25 @@ class KubernetesPolicyTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void everyContainerIsProbedOnQuarkusHealthEndpoints(String overlay) {
+    void everyContainerIsProbedOnQuarkusHealthEndpointsOnTheManagementPort(String overlay) {
         Manifests manifests = new Manifests(overlay);
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> workload : manifests.workloads()) {
             for (Map<String, Object> container : Manifests.containers(workload)) {
                 String where = overlay + " " + Manifests.describe(workload) + " " + container.get("name");
-                probe(where, container, "readinessProbe", "/q/health/ready", problems);
-                probe(where, container, "livenessProbe", "/q/health/live", problems);
+                int management = ServiceModule.named(Yamls.string(container.get("name"))).managementPort();
+                probe(where, container, "readinessProbe", "/q/health/ready", management, problems);
+                probe(where, container, "livenessProbe", "/q/health/live", management, problems);
+                if (container.get("startupProbe") != null) {
+                    probe(where, container, "startupProbe", "/q/health/started", management, problems);
+                }
             }
         }
         assertEquals(List.of(), problems);
     }
 
-    private static void probe(String where, Map<String, Object> container, String probe, String path, List<String> problems) {
+    /** The probe asks the path on the management port (health is not served on the API's port). */
+    private static void probe(String where, Map<String, Object> container, String probe, String path, int management, List<String> problems) {
         Object httpGet = Yamls.at(container, probe, "httpGet");
         if (httpGet == null) {
             problems.add(where + " has no " + probe + " (httpGet " + path + ")");
@@ -56,11 +62,81 @@ class KubernetesPolicyTest {
             problems.add(where + " " + probe + " asks " + Yamls.at(httpGet, "path") + ", not " + path);
         }
         Object port = Yamls.at(httpGet, "port");
-        boolean declared = Yamls.list(container.get("ports"), "ports").stream()
-                .anyMatch(p -> String.valueOf(port).equals(String.valueOf(Yamls.at(p, "name"))) || String.valueOf(port).equals(String.valueOf(Yamls.at(p, "containerPort"))));
-        if (!declared) {
+        Integer number = containerPort(container, port);
+        if (number == null) {
             problems.add(where + " " + probe + " uses port " + port + ", which the container does not declare");
+        } else if (number != management) {
+            problems.add(where + " " + probe + " uses port " + port + " (" + number + "), not the management port " + management);
         }
+    }
+
+    /** The number of a container port given by name or number, or null when the container does not declare it. */
+    private static Integer containerPort(Map<String, Object> container, Object port) {
+        return Yamls.list(container.get("ports"), "ports").stream()
+                .filter(p -> String.valueOf(port).equals(String.valueOf(Yamls.at(p, "name")))
+                        || String.valueOf(port).equals(String.valueOf(Yamls.at(p, "containerPort"))))
+                .map(p -> Integer.valueOf(String.valueOf(Yamls.at(p, "containerPort"))))
+                .findFirst().orElse(null);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theManagementPortIsDeclaredAndOpenToTheScraperOnlyAndTheApiPortToTheApiClients(String overlay) {
+        Manifests manifests = new Manifests(overlay);
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> deployment : manifests.ofKind("Deployment")) {
+            Map<String, Object> container = Manifests.containers(deployment).get(0);
+            ServiceModule module = ServiceModule.named(Yamls.string(container.get("name")));
+            String where = overlay + " " + Manifests.describe(deployment);
+            int management = module.managementPort();
+            if (!Integer.valueOf(management).equals(containerPort(container, "management"))) {
+                problems.add(where + " declares no container port named management on " + management);
+            }
+            String configured = manifests.environment(container).get("QUARKUS_MANAGEMENT_PORT");
+            if (configured != null && !configured.equals(String.valueOf(management))) {
+                problems.add(where + ": QUARKUS_MANAGEMENT_PORT " + configured + " is not its management port " + management);
+            }
+            Map<String, Object> labels = Manifests.podLabels(deployment);
+            List<Object> rules = manifests.ofKind("NetworkPolicy").stream()
+                    .filter(p -> !Yamls.map(Yamls.at(p, "spec", "podSelector"), "podSelector").isEmpty()
+                            && Manifests.selects(Yamls.at(p, "spec", "podSelector"), labels))
+                    .flatMap(p -> Yamls.list(Yamls.at(p, "spec", "ingress"), "ingress").stream()).toList();
+            boolean scraped = false;
+            for (Object rule : rules) {
+                List<Object> from = Yamls.list(Yamls.at(rule, "from"), "from");
+                Set<Integer> ports = new java.util.HashSet<>();
+                Yamls.list(Yamls.at(rule, "ports"), "ports").forEach(p -> ports.add(Integer.valueOf(String.valueOf(Yamls.at(p, "port")))));
+                boolean fromScraper = !from.isEmpty() && from.stream().allMatch(peer -> "true".equals(
+                        Yamls.string(Yamls.at(peer, "namespaceSelector", "matchLabels", "baran.io/monitoring"))));
+                if (ports.contains(management) && fromScraper) {
+                    scraped = true;
+                }
+                if ((ports.isEmpty() || ports.contains(management)) && !fromScraper) {
+                    problems.add(where + ": an ingress rule opens the management port " + management + " to more than the scraper: " + rule);
+                }
+            }
+            if (!scraped) {
+                problems.add(where + ": no NetworkPolicy lets the scraper (namespace labelled baran.io/monitoring) reach the management port " + management);
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceIsToldWhichIdentityProviderIssuesItsTokens(String overlay) {
+        Manifests manifests = new Manifests(overlay);
+        List<String> problems = new ArrayList<>();
+        for (Map<String, Object> deployment : manifests.ofKind("Deployment")) {
+            String url = manifests.environment(Manifests.containers(deployment).get(0)).get("QUARKUS_OIDC_AUTH_SERVER_URL");
+            if (url == null || !url.matches("https?://[^/\\s]+/\\S*")) {
+                problems.add(overlay + " " + Manifests.describe(deployment) + ": QUARKUS_OIDC_AUTH_SERVER_URL is " + url
+                        + ", not the issuer's URL");
+            } else if (overlay.equals("prod") && !url.startsWith("https://")) {
+                problems.add(overlay + " " + Manifests.describe(deployment) + ": the identity provider is not reached over TLS: " + url);
+            }
+        }
+        assertEquals(List.of(), problems);
     }
 
     @ParameterizedTest

@@ -93,6 +93,15 @@ final class ServiceModule {
         return Integer.parseInt(port.strip());
     }
 
+    /** quarkus.management.port as the service sets it: health, metrics and the OpenAPI document, not the API. */
+    int managementPort() {
+        String port = applicationProperties().getProperty("quarkus.management.port");
+        if (port == null) {
+            throw new AssertionError(module + " sets no quarkus.management.port in its application.properties");
+        }
+        return Integer.parseInt(port.strip());
+    }
+
     /** Whether the service talks to Kafka (so that kafka.* client properties, KAFKA_* variables, apply to it). */
     boolean usesKafka() {
         String pom = Repo.read(module + "/pom.xml");

@@ -4,9 +4,15 @@ import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
 import io.baran.events.OutageEvent;
 import io.baran.events.Topics;
+import io.baran.security.Roles;
 import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -14,11 +20,14 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,15 +45,32 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The REST API of a running detector against a real Kafka broker and a real HTTP target: targets changed at run
- * time, validation as problem details, scopes with votes and history, simulated outages, and the metrics.
+ * time, validation as problem details, scopes with votes and history, simulated outages, and the metrics (on the
+ * management port). Every call carries an admin's token; who may do what is {@link ApiSecurityIT}'s.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ApiTestResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = OidcIssuerResource.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DetectorApiIT {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
+
+    /** /q/metrics on the management interface, at the port it actually listens on. */
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
+    @BeforeEach
+    void callAsAnAdmin() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", Roles.ADMIN)).build();
+    }
+
+    @AfterEach
+    void forgetTheToken() {
+        RestAssured.requestSpecification = null;
+    }
 
     private static String base() {
         return ConfigProvider.getConfig().getValue(ApiTestResource.TARGETS, String.class);
@@ -190,7 +216,7 @@ class DetectorApiIT {
     @Test
     @Order(6)
     void metricsAreServedForPrometheus() {
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
         for (String expected : List.of("baran_probe_duration_seconds_bucket{kind=\"http\",outcome=\"passed\"",
                 "baran_probe_schedule_lag_seconds_bucket", "baran_target_state{scope=\"local/cfg\",target=\"cfg\"} 1.0",
                 "baran_target_flap_penalty{scope=\"local/cfg\",target=\"cfg\"}", "baran_scope_state{scope=\"local/cfg\"} 1.0",

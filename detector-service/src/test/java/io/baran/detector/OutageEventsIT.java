@@ -5,8 +5,13 @@ import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
 import io.baran.events.OutageEvent;
 import io.baran.events.Topics;
+import io.baran.security.Roles;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -46,10 +51,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The detector against a real Kafka broker and a real HTTP target whose answer the test switches between 200 and 503.
  * The consumer reads the topic from its beginning, so "exactly one event" also proves nothing was published before.
+ * The test only reads the API, as a viewer.
  */
 @QuarkusTest
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = HealthEndpointResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = OidcIssuerResource.class, restrictToAnnotatedClass = true)
 class OutageEventsIT {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
@@ -58,6 +65,12 @@ class OutageEventsIT {
     private final HttpClient http = HttpClient.newHttpClient();
     private KafkaConsumer<String, String> consumer;
     private final List<ConsumerRecord<String, String>> received = new ArrayList<>();
+
+    @BeforeEach
+    void callAsAViewer() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", Roles.VIEWER)).build();
+    }
 
     @BeforeEach
     void readTheTopicFromTheStart() throws Exception {
@@ -84,6 +97,7 @@ class OutageEventsIT {
     @AfterEach
     void closeConsumer() {
         consumer.close(Duration.ofSeconds(5));
+        RestAssured.requestSpecification = null;
     }
 
     @Test

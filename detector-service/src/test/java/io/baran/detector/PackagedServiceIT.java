@@ -101,6 +101,8 @@ class PackagedServiceIT {
         Path log = WorkDirs.create("detector-" + name).resolve("detector.log");
         List<String> command = new ArrayList<>(List.of(Tools.javaExecutable().toString(),
                 "-Dquarkus.http.port=" + Ports.free(),
+                // The management port too (9081 in the packaged configuration), so a running detector is no obstacle.
+                "-Dquarkus.management.port=" + Ports.free(),
                 // Nothing listens there; the service must not need Kafka to decide whether its configuration is valid.
                 "-Dkafka.bootstrap.servers=127.0.0.1:" + Ports.free()));
         command.addAll(properties);

@@ -22,11 +22,13 @@ final class ServiceProcess implements AutoCloseable {
 
     private final String module;
     private final int port;
+    private final int managementPort;
     private final LocalProcess process;
 
-    private ServiceProcess(String module, int port, LocalProcess process) {
+    private ServiceProcess(String module, int port, int managementPort, LocalProcess process) {
         this.module = module;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
     }
 
@@ -36,27 +38,38 @@ final class ServiceProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw -B verify does)");
         }
         int port = Ports.free();
+        // Health and metrics are on the management interface, whose packaged port (9080, 9081, 9082) a local stack
+        // may hold: a free one per process, on the loopback like the API.
+        int managementPort = Ports.free();
         List<String> command = new ArrayList<>(List.of(Tools.javaExecutable().toString(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.port=" + managementPort, "-Dquarkus.management.host=127.0.0.1"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         LocalProcess process = LocalProcess.start(module, command, workDir, env);
-        return new ServiceProcess(module, port, process);
+        return new ServiceProcess(module, port, managementPort, process);
     }
 
-    /** Waits until the service reports itself ready on /q/health/ready. */
+    /** Waits until the service reports itself ready on /q/health/ready, on its management port. */
     ServiceProcess awaitReady(Duration timeout) {
-        process.await(() -> status("/q/health/ready") == 200, timeout, module + " to be ready on /q/health/ready");
+        process.await(() -> status(managementUrl("/q/health/ready")) == 200, timeout,
+                module + " to be ready on /q/health/ready (management port " + managementPort + ")");
         return this;
     }
 
+    /** A URL of the service's API. */
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
 
-    private int status(String path) {
+    /** A URL of the management interface: /q/health, /q/metrics, /q/openapi. */
+    String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
+    }
+
+    private static int status(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(2)).build(),
+            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (Exception e) {
             return -1;

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.events.ReplicationStatus;
 import io.baran.events.Topics;
+import io.baran.security.Roles;
 import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.action.StorageCheckReplica;
 import io.baran.worker.provider.store.FileBlobStore;
@@ -13,7 +16,11 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.http.ContentType;
 import io.temporal.failure.ApplicationFailure;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -21,9 +28,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URL;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,11 +51,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged worker replicating a pair configured in its properties, against a real Kafka broker and moto:
- * the REST API, the status events on Kafka, {@code storage.check-replica} and the metrics.
+ * the REST API (as a failover operator, who may sync, fail over and fail back), the status events on Kafka,
+ * {@code storage.check-replica} and the metrics (on the management interface).
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
 @WithTestResource(ReplicationPairsResource.class)
+@WithTestResource(OidcIssuerResource.class)
 @Timeout(180)
 class ReplicationAppIT {
 
@@ -60,6 +72,20 @@ class ReplicationAppIT {
     String kafka;
     @Inject
     ActionRegistry registry;
+    @TestHTTPResource(value = "metrics", management = true)
+    URL metrics;
+
+    @BeforeEach
+    void callAsAFailoverOperator() {
+        // JSON: a POST without a body is sent as a form by RestAssured otherwise, which the API refuses (415).
+        RestAssured.requestSpecification = new RequestSpecBuilder().setContentType(ContentType.JSON)
+                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", Roles.FAILOVER_OPERATOR)).build();
+    }
+
+    @AfterEach
+    void forgetTheToken() {
+        RestAssured.requestSpecification = null;
+    }
 
     private S3BlobStore source() {
         return new S3BlobStore("aws-test", bucket, Emulators.s3Client());
@@ -163,7 +189,7 @@ class ReplicationAppIT {
     @Test
     void lagAndBacklogAreMetrics() {
         given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("baran_replication_lag_seconds{pair=\"assets\",replica=\"onprem:file://assets-copy\"}"),
                 metrics.lines().filter(l -> l.contains("replication")).toList().toString());
         assertTrue(metrics.contains("baran_replication_backlog_objects{"));

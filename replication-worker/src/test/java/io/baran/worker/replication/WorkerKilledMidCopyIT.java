@@ -2,7 +2,9 @@ package io.baran.worker.replication;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.security.Roles;
 import io.baran.testinfra.LocalProcess;
+import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
@@ -123,6 +125,9 @@ class WorkerKilledMidCopyIT {
         List<String> command = new ArrayList<>(List.of(Tools.javaExecutable().toString(), "-Xmx256m",
                 "-Daws.accessKeyId=test", "-Daws.secretAccessKey=test",
                 "-Dquarkus.http.port=" + port,
+                // The management port too (9082 in the packaged configuration), and the test's issuer for the API's tokens.
+                "-Dquarkus.management.port=" + Ports.free(),
+                "-Dquarkus.oidc.auth-server-url=" + OidcIssuer.shared().issuer(),
                 // Nothing listens on either: replication needs neither Temporal nor Kafka to copy.
                 "-Dbaran.temporal.target=127.0.0.1:" + Ports.free(),
                 "-Dkafka.bootstrap.servers=127.0.0.1:" + Ports.free(),
@@ -140,7 +145,8 @@ class WorkerKilledMidCopyIT {
     private JsonNode pair(int port) {
         try {
             HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/api/replication/pairs/crash")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    + "/api/replication/pairs/crash")).timeout(Duration.ofSeconds(5))
+                    .header("Authorization", OidcIssuer.shared().bearer("tester", Roles.VIEWER)).build(), HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 ? json.readTree(answer.body()) : json.nullNode();
         } catch (IOException e) {
             return json.nullNode(); // not listening yet

@@ -1,19 +1,28 @@
 package io.baran.worker.temporal;
 
+import io.baran.security.Roles;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.TemporalResource;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.TemporalClients;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +37,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged worker as it runs: configuration from properties, the worker started on StartupEvent, the
- * actions served on the actions task queue to a workflow running elsewhere, against real Temporal and moto.
+ * actions served on the actions task queue to a workflow running elsewhere, against real Temporal and moto. The API
+ * is read as a viewer; readiness is on the management interface.
  */
 @QuarkusTest
+@WithTestResource(OidcIssuerResource.class)
 @WithTestResource(TemporalResource.class)
 @WithTestResource(MotoResource.class)
 @WithTestResource(SelfManagedProviders.class)
@@ -40,16 +51,30 @@ class WorkerAppIT {
 
     @ConfigProperty(name = "baran.temporal.target")
     String temporalTarget;
-    @ConfigProperty(name = "baran.providers.aws-test.endpoint")
+    // A default, because Quarkus checks every test class's injection points whichever test class it boots for.
+    @ConfigProperty(name = "baran.providers.aws-test.endpoint", defaultValue = "unset")
     String motoEndpoint;
     @Inject
     ActionRegistry registry;
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL ready;
+
+    @BeforeEach
+    void callAsAViewer() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", Roles.VIEWER)).build();
+    }
+
+    @AfterEach
+    void forgetTheToken() {
+        RestAssured.requestSpecification = null;
+    }
 
     @Test
     void readyOnceTheWorkerPollsTemporal() {
-        Readiness.await(Duration.ofSeconds(60));
+        Readiness.await(ready, Duration.ofSeconds(60));
 
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(ready).then().statusCode(200)
                 .body("checks.find { it.name == 'temporal' }.status", is("UP"))
                 .body("checks.find { it.name == 'temporal' }.data.taskQueue", is("baran-actions"));
     }
@@ -81,7 +106,7 @@ class WorkerAppIT {
     void theWorkerServesItsActionsToAWorkflowRunningElsewhere() {
         assertTrue(registry.names().containsAll(List.of("cdn.extend-ttl", "database.promote-replica", "database.switchover", "dns.switch",
                 "dns.set-weights", "health.check", "notify", "storage.check-replica")), String.valueOf(registry.names()));
-        Readiness.await(Duration.ofSeconds(60));
+        Readiness.await(ready, Duration.ofSeconds(60));
         WorkflowServiceStubs stubs = TemporalClients.stubs(temporalTarget);
         try (MotoZone zone = new MotoZone(motoEndpoint);
              StepDriver driver = new StepDriver(TemporalClients.client(stubs, "default"))) {

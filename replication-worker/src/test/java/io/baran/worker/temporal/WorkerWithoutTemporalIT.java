@@ -1,9 +1,12 @@
 package io.baran.worker.temporal;
 
 import io.baran.testinfra.LocalProcess;
+import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -11,6 +14,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +22,13 @@ import java.util.Map;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 
-/** The worker starts while Temporal is down, says it is not ready, and starts polling once Temporal is up. */
+/**
+ * The worker starts while Temporal is down, says it is not ready, and starts polling once Temporal is up. Health is
+ * on the management interface, which needs no token.
+ */
 @QuarkusTest
 @TestProfile(WorkerWithoutTemporalIT.TemporalDown.class)
+@WithTestResource(OidcIssuerResource.class)
 @Timeout(240)
 class WorkerWithoutTemporalIT {
 
@@ -34,11 +42,15 @@ class WorkerWithoutTemporalIT {
 
     @ConfigProperty(name = "baran.temporal.target")
     String temporalTarget;
+    @TestHTTPResource(value = "health/live", management = true)
+    URL live;
+    @TestHTTPResource(value = "health/ready", management = true)
+    URL ready;
 
     @Test
     void startsWhileTemporalIsDownAndPollsOnceItComesUp() {
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(503)
+        given().get(live).then().statusCode(200);
+        given().get(ready).then().statusCode(503)
                 .body("checks.find { it.name == 'temporal' }.status", is("DOWN"))
                 .body("checks.find { it.name == 'temporal' }.data.target", is(temporalTarget));
 
@@ -51,8 +63,8 @@ class WorkerWithoutTemporalIT {
                 WorkDirs.create("temporal-late"), Map.of())) {
             temporal.awaitPort(Integer.parseInt(port), Duration.ofSeconds(60));
 
-            Readiness.await(Duration.ofSeconds(90));
-            given().get("/q/health/ready").then().statusCode(200)
+            Readiness.await(ready, Duration.ofSeconds(90));
+            given().get(ready).then().statusCode(200)
                     .body("checks.find { it.name == 'temporal' }.status", is("UP"));
         }
     }
