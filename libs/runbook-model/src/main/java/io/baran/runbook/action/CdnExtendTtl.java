@@ -26,7 +26,7 @@ public final class CdnExtendTtl extends ActionType {
                 .provider("provider", Capability.CDN, "a CDN provider configured in the replication-worker")
                 .required("distribution", STRING, "the distribution or endpoint")
                 .required("ttl", DURATION, "the new TTL, in whole seconds from 1s to 365d")
-                .optional("serveStale", BOOL, "serve stale content while the origin fails (CloudFront has no such setting and refuses it)")
+                .optional("serveStale", BOOL, "serve stale content while the origin fails (default false; CloudFront has no such setting and refuses it)")
                 .defaultsTo("serveStale", false)
                 .changes().build());
     }
