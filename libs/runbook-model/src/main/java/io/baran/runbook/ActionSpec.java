@@ -17,9 +17,11 @@ import java.util.Set;
  * @param implemented false for actions that are part of the format but not built yet: runbooks using them are refused at load
  * @param capability  what a provider named by the step must be able to do; null when the action names no provider
  * @param noUndo      why a changing action cannot be undone (failback must then be an explicit list); null when it can
+ * @param controlFlow true for actions the workflow interpreter runs itself ({@code wait}, {@code approval}): no
+ *                    worker hosts them, and they never call a provider
  */
 public record ActionSpec(String name, String summary, Map<String, Field> fields, boolean changes, boolean implemented,
-                         Capability capability, String noUndo) {
+                         Capability capability, String noUndo, boolean controlFlow) {
 
     public enum Type {
         STRING, INT, BOOL, DURATION, STRING_OR_LIST,
@@ -31,11 +33,22 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
 
     /**
      * One key of a {@code with:} block. {@code allowed} is empty when any value of the type is accepted;
-     * {@code min} and {@code max} bound INT fields (null: unbounded).
+     * {@code min} and {@code max} bound INT fields (null: unbounded). {@code defaultValue} is what an optional
+     * field means when it is left out (null: nothing, the field is simply absent), of the type the field binds
+     * to: a Long for INT, a Boolean for BOOL, the text for STRING and DURATION.
      */
-    public record Field(String name, Type type, boolean required, String doc, Set<String> allowed, Long min, Long max) {
+    public record Field(String name, Type type, boolean required, String doc, Set<String> allowed, Long min, Long max,
+                        Object defaultValue) {
         public Field {
             allowed = Collections.unmodifiableSet(new LinkedHashSet<>(allowed));
+        }
+
+        public Field(String name, Type type, boolean required, String doc, Set<String> allowed, Long min, Long max) {
+            this(name, type, required, doc, allowed, min, max, null);
+        }
+
+        Field withDefault(Object value) {
+            return new Field(name, type, required, doc, allowed, min, max, value);
         }
     }
 
@@ -56,6 +69,7 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
         private boolean implemented = true;
         private Capability capability;
         private String noUndo;
+        private boolean controlFlow;
 
         private Builder(String name, String summary) {
             this.name = name;
@@ -113,14 +127,56 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
             return this;
         }
 
+        /**
+         * What the optional {@code field}, already declared, means when it is left out. Checked against the
+         * field's type and limits when the spec is built, so a default can never be a value the runbook could not
+         * have written.
+         */
+        public Builder defaultsTo(String field, Object value) {
+            Field declared = fields.get(field);
+            if (declared == null || declared.required()) {
+                throw new IllegalStateException(name + ": only a declared optional field has a default, not " + field);
+            }
+            fields.put(field, declared.withDefault(value));
+            return this;
+        }
+
+        /** Run by the workflow interpreter itself (a pause, a person's decision), never by a worker. */
+        public Builder controlFlow() {
+            this.controlFlow = true;
+            return this;
+        }
+
         public Builder notImplementedYet() {
             this.implemented = false;
             return this;
         }
 
         public ActionSpec build() {
+            fields.values().forEach(this::checkDefault);
+            if (controlFlow && (changes || capability != null)) {
+                throw new IllegalStateException(name + ": a control-flow action neither changes anything nor needs a provider");
+            }
             return new ActionSpec(name, summary, Collections.unmodifiableMap(new LinkedHashMap<>(fields)), changes, implemented,
-                    capability, noUndo);
+                    capability, noUndo, controlFlow);
+        }
+
+        private void checkDefault(Field field) {
+            Object value = field.defaultValue();
+            if (value == null) {
+                return;
+            }
+            boolean fits = switch (field.type()) {
+                case INT -> value instanceof Long n && (field.min() == null || n >= field.min()) && (field.max() == null || n <= field.max());
+                case BOOL -> value instanceof Boolean;
+                case DURATION -> value instanceof String text && Durations.tryParse(text).isPresent();
+                case STRING -> value instanceof String text && (field.allowed().isEmpty() || field.allowed().contains(text));
+                default -> false;
+            };
+            if (!fits) {
+                throw new IllegalStateException(name + ": the default of " + field.name() + " (" + value + ") is not a valid "
+                        + field.type() + " value for it");
+            }
         }
     }
 }

@@ -1,10 +1,20 @@
 package io.baran.runbook;
 
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.representer.Representer;
+
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One action of the runbook format: it declares its {@code with:} block ({@link ActionSpec}), binds it
@@ -42,7 +52,8 @@ public abstract class ActionType {
                 continue;
             }
             Optional<?> value = switch (field.type()) {
-                case STRING, PROVIDER -> field.allowed().isEmpty() ? with.string(field.name()) : with.oneOf(field.name(), field.allowed());
+                case STRING, PROVIDER -> (field.allowed().isEmpty() ? with.string(field.name()) : with.oneOf(field.name(), field.allowed()))
+                        .filter(text -> notBlank(with, field, text));
                 case INT -> with.integer(field.name()).filter(n -> inRange(with, field, n));
                 case BOOL -> with.bool(field.name());
                 case DURATION -> with.duration(field.name());
@@ -53,6 +64,41 @@ public abstract class ActionType {
         }
         check(values, with);
         return values;
+    }
+
+    /**
+     * Binds a {@code with:} block given as plain values, as it reaches a worker after crossing the workflow
+     * history as JSON: the same fields, types, limits and checks as {@link #bind(WithBlock)} applies to a
+     * runbook, every violation reported (with its path, {@code with.ttl}, and no position). A field the action
+     * does not declare is a violation too.
+     */
+    public final BoundWith bind(Map<String, ?> with) {
+        Map<String, Object> given = new TreeMap<>();
+        if (with != null) {
+            with.forEach((key, value) -> given.put(String.valueOf(key), value));
+        }
+        YamlTree tree = new YamlTree(spec.name());
+        Node block = new Representer(new DumperOptions()).represent(given);
+        Map<String, Node> fields = new LinkedHashMap<>();
+        for (NodeTuple tuple : ((MappingNode) block).getValue()) {
+            String key = ((ScalarNode) tuple.getKeyNode()).getValue();
+            if (spec.fields().containsKey(key)) {
+                fields.put(key, tuple.getValueNode());
+            } else {
+                tree.error(null, "with." + key, "is not a field of " + spec.name() + YamlTree.didYouMean(key, spec.fields().keySet())
+                        + " (fields: " + String.join(", ", spec.fields().keySet()) + ")");
+            }
+        }
+        Map<String, Object> values = bind(new WithBlock(tree, "with", block, fields, new IdentityHashMap<>(), Set.of()));
+        return new BoundWith(spec, values, tree.errors());
+    }
+
+    private static boolean notBlank(WithBlock with, ActionSpec.Field field, String text) {
+        if (text.isBlank()) {
+            with.error(field.name(), "must not be empty");
+            return false;
+        }
+        return true;
     }
 
     private static boolean inRange(WithBlock with, ActionSpec.Field field, long n) {

@@ -34,7 +34,7 @@ final class YamlTree {
     }
 
     void error(Node at, String path, String message) {
-        if (at == null) {
+        if (at == null || at.getStartMark() == null) {
             errors.add(new RunbookError(file, 0, 0, path, message));
         } else {
             errors.add(new RunbookError(file, at.getStartMark().getLine() + 1, at.getStartMark().getColumn() + 1, path, message));

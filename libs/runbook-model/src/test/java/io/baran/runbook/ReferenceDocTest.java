@@ -24,6 +24,18 @@ class ReferenceDocTest {
     }
 
     @Test
+    void everyDefaultIsStatedInTheReference() {
+        for (ActionSpec action : ActionCatalog.standard().all()) {
+            for (ActionSpec.Field field : action.fields().values()) {
+                if (field.defaultValue() != null) {
+                    assertTrue(field.doc().contains("default") && field.doc().contains(String.valueOf(field.defaultValue())),
+                            action.name() + " with." + field.name() + ": the reference must say its default, " + field.defaultValue());
+                }
+            }
+        }
+    }
+
+    @Test
     void theReferenceExampleIsAValidRunbook() {
         Runbook example = new RunbookParser(ActionCatalog.standard(), TestFiles.providers()).parse("example", RunbookReference.EXAMPLE);
         assertEquals("storefront", example.name());

@@ -1,18 +1,32 @@
 package io.baran.worker.action;
 
+import io.baran.runbook.ActionType;
+import io.baran.runbook.BoundWith;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 
 /**
- * One action a runbook step may name. An action binds and validates its own {@code with:} block (every
- * violation at once, before any call to a provider), observes before it changes, and undoes exactly
- * what its plan recorded. Failures carry a {@link io.baran.workflow.FailureTypes} type.
+ * One action a runbook step may name. Its {@code with:} block is bound and validated by the runbook model's
+ * class for the action ({@link #type()}: every violation at once, before any call to a provider); the action
+ * observes before it changes, and undoes exactly what its plan recorded. Failures carry a
+ * {@link io.baran.workflow.FailureTypes} type.
  */
 public interface Action {
 
+    /** The runbook model's definition of this action, which declares and checks its {@code with:} block. */
+    ActionType type();
+
     /** The name runbooks use, e.g. {@code dns.switch}. */
-    String name();
+    default String name() {
+        return type().name();
+    }
+
+    /**
+     * What plan, apply and undo work with, read from the step's {@code with:} block as the model bound it. Reads
+     * every field the model declares (ActionContractTest checks it) and checks nothing the model does not.
+     */
+    Object input(BoundWith with);
 
     /** Observes current state and says what apply would change. Changes nothing. */
     StepPlan plan(StepCommand command);

@@ -1,5 +1,6 @@
 package io.baran.worker.action;
 
+import io.baran.runbook.BoundWith;
 import io.baran.worker.Failures;
 import io.baran.worker.provider.BehaviourTtls;
 import io.baran.worker.provider.CacheTtls;
@@ -41,9 +42,29 @@ public class CdnExtendTtl extends ProviderAction {
         super(NAME, providers);
     }
 
+    /**
+     * The step's {@code with:} block.
+     *
+     * @param ttlSeconds the TTL the behaviours' default and max TTLs are raised to (never lowered)
+     * @param ttlText    the TTL as the runbook wrote it, for messages
+     */
+    public record Input(String provider, String distribution, long ttlSeconds, String ttlText, boolean serveStale) {
+    }
+
+    @Override
+    public Input input(BoundWith with) {
+        return new Input(with.text("provider"), with.text("distribution"), with.duration("ttl").toSeconds(),
+                with.durationText("ttl"), with.flag("serveStale"));
+    }
+
+    /** The step's input; fails (InvalidInput) with every violation of the with: block. */
+    public Input input(StepCommand command) {
+        return input(StepInput.bind(this, command));
+    }
+
     @Override
     public StepPlan plan(StepCommand command) {
-        CdnExtendTtlInput in = CdnExtendTtlInput.bind(command);
+        Input in = input(command);
         CdnProvider cdn = cdn(in);
         CacheTtls current = cdn.observe(in.distribution());
         List<BehaviourTtls> withPolicy = current.behaviours().stream().filter(b -> b.cachePolicy() != null).toList();
@@ -70,20 +91,20 @@ public class CdnExtendTtl extends ProviderAction {
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
-        CdnExtendTtlInput in = CdnExtendTtlInput.bind(command);
+        Input in = input(command);
         PlannedStates<CacheTtls> states = PlannedStates.of(NAME, command, plan, CacheTtls::fromPlan);
         return distribution(in).apply(command.step(), states.observed(), states.desired());
     }
 
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
-        CdnExtendTtlInput in = CdnExtendTtlInput.bind(command);
+        Input in = input(command);
         PlannedStates<CacheTtls> states = PlannedStates.of(NAME, command, plan, CacheTtls::fromPlan);
         return distribution(in).undo(command.step(), states.observed(), states.desired());
     }
 
     /** The TTLs of the distribution a step names, at its provider. */
-    private GuardedChange<CacheTtls> distribution(CdnExtendTtlInput in) {
+    private GuardedChange<CacheTtls> distribution(Input in) {
         CdnProvider cdn = cdn(in);
         return new GuardedChange.OfPlanState<>() {
             @Override
@@ -108,14 +129,14 @@ public class CdnExtendTtl extends ProviderAction {
         };
     }
 
-    private CdnProvider cdn(CdnExtendTtlInput in) {
+    private CdnProvider cdn(Input in) {
         if (in.serveStale()) {
             providers.require(in.provider(), Capability.CDN_SERVE_STALE);
         }
         return providers.cdn(in.provider());
     }
 
-    private static RuntimeException changedByHand(CdnExtendTtlInput in, CacheTtls current, String expected) {
+    private static RuntimeException changedByHand(Input in, CacheTtls current, String expected) {
         return Failures.of(FailureTypes.PLAN_UNSAFE, "distribution " + in.distribution() + " of provider " + in.provider()
                 + " now has TTLs " + current.describe() + ", but " + expected
                 + ": they were changed by someone else since; Baran will not overwrite them (check them, then plan again)");

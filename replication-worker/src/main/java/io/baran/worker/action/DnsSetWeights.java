@@ -1,11 +1,14 @@
 package io.baran.worker.action;
 
+import io.baran.runbook.BoundWith;
+import io.baran.runbook.action.DnsNames;
 import io.baran.worker.Failures;
 import io.baran.worker.provider.Capability;
 import io.baran.worker.provider.ConfiguredProvider;
 import io.baran.worker.provider.DnsProvider;
 import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.RecordType;
 import io.baran.worker.provider.RecordWeights;
 import io.baran.worker.provider.WeightedDns;
 import io.baran.workflow.FailureTypes;
@@ -35,9 +38,29 @@ public class DnsSetWeights extends ProviderAction {
         super(NAME, providers);
     }
 
+    /**
+     * The step's {@code with:} block as the provider needs it.
+     *
+     * @param weights the new weight of each named record set, by set identifier
+     */
+    public record Input(String provider, String zoneFqdn, String recordFqdn, RecordType type, Map<String, Long> weights) {
+    }
+
+    @Override
+    public Input input(BoundWith with) {
+        return new Input(with.text("provider"), DnsNames.zoneFqdn(with.text("zone")),
+                DnsNames.recordFqdn(with.text("record"), with.text("zone")), RecordType.valueOf(with.text("type")),
+                Map.copyOf(with.numbers("weights")));
+    }
+
+    /** The step's input; fails (InvalidInput) with every violation of the with: block. */
+    public Input input(StepCommand command) {
+        return input(StepInput.bind(this, command));
+    }
+
     @Override
     public StepPlan plan(StepCommand command) {
-        DnsSetWeightsInput in = DnsSetWeightsInput.bind(command);
+        Input in = input(command);
         WeightedSet set = weightedSet(in);
         RecordWeights all = set.dns.observeWeights(set.zone, in.recordFqdn(), in.type());
         TreeSet<String> unknown = new TreeSet<>(in.weights().keySet());
@@ -59,14 +82,14 @@ public class DnsSetWeights extends ProviderAction {
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
-        DnsSetWeightsInput in = DnsSetWeightsInput.bind(command);
+        Input in = input(command);
         PlannedStates<RecordWeights> states = PlannedStates.of(NAME, command, plan, RecordWeights::fromPlan);
         return weights(in).apply(command.step(), states.observed(), states.desired());
     }
 
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
-        DnsSetWeightsInput in = DnsSetWeightsInput.bind(command);
+        Input in = input(command);
         PlannedStates<RecordWeights> states = PlannedStates.of(NAME, command, plan, RecordWeights::fromPlan);
         return weights(in).undo(command.step(), states.observed(), states.desired());
     }
@@ -87,7 +110,7 @@ public class DnsSetWeights extends ProviderAction {
     private record WeightedSet(WeightedDns dns, DnsZone zone, io.baran.worker.provider.ControlPlane controlPlane) {
     }
 
-    private WeightedSet weightedSet(DnsSetWeightsInput in) {
+    private WeightedSet weightedSet(Input in) {
         ConfiguredProvider provider = providers.require(in.provider(), Capability.DNS_ROUTING_POLICIES);
         DnsProvider dns = providers.dns(in.provider());
         if (!(provider.dns() instanceof WeightedDns weighted)) {
@@ -97,7 +120,7 @@ public class DnsSetWeights extends ProviderAction {
         return new WeightedSet(weighted, dns.zone(in.zoneFqdn()), dns.controlPlane());
     }
 
-    private GuardedChange<RecordWeights> weights(DnsSetWeightsInput in) {
+    private GuardedChange<RecordWeights> weights(Input in) {
         WeightedSet set = weightedSet(in);
         return new GuardedChange.OfPlanState<>() {
             @Override
@@ -125,7 +148,7 @@ public class DnsSetWeights extends ProviderAction {
         };
     }
 
-    private static String label(DnsSetWeightsInput in) {
+    private static String label(Input in) {
         return in.recordFqdn() + " " + in.type();
     }
 }

@@ -1,16 +1,21 @@
 package io.baran.worker.action;
 
+import io.baran.runbook.BoundWith;
+import io.baran.runbook.action.DnsNames;
 import io.baran.worker.Failures;
 import io.baran.worker.provider.DnsProvider;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.RecordState;
+import io.baran.worker.provider.RecordType;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+
+import java.util.List;
 
 /**
  * {@code dns.switch}: points one record set at new values. Apply and undo each compare the record with
@@ -27,9 +32,32 @@ public class DnsSwitch extends ProviderAction {
         super(NAME, providers);
     }
 
+    /**
+     * The step's {@code with:} block as the provider needs it.
+     *
+     * @param zoneFqdn   the zone, fully qualified with its trailing dot, lower case
+     * @param recordFqdn the record, fully qualified with its trailing dot, lower case
+     * @param values     the new values as the provider stores them (CNAME with a trailing dot, TXT quoted)
+     */
+    public record Input(String provider, String zoneFqdn, String recordFqdn, RecordType type, List<String> values, int ttl) {
+    }
+
+    @Override
+    public Input input(BoundWith with) {
+        RecordType type = RecordType.valueOf(with.text("type"));
+        return new Input(with.text("provider"), DnsNames.zoneFqdn(with.text("zone")),
+                DnsNames.recordFqdn(with.text("record"), with.text("zone")), type,
+                with.texts("to").stream().map(type::toWire).toList(), Math.toIntExact(with.number("ttl")));
+    }
+
+    /** The step's input; fails (InvalidInput) with every violation of the with: block. */
+    public Input input(StepCommand command) {
+        return input(StepInput.bind(this, command));
+    }
+
     @Override
     public StepPlan plan(StepCommand command) {
-        DnsSwitchInput in = DnsSwitchInput.bind(command);
+        Input in = input(command);
         DnsProvider dns = providers.dns(in.provider());
         DnsZone zone = dns.zone(in.zoneFqdn());
         RecordState current = dns.observe(zone, in.recordFqdn(), in.type());
@@ -43,14 +71,14 @@ public class DnsSwitch extends ProviderAction {
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
-        DnsSwitchInput in = DnsSwitchInput.bind(command);
+        Input in = input(command);
         PlannedStates<RecordState> states = PlannedStates.of(NAME, command, plan, DnsSwitch::readState);
         return record(in).apply(command.step(), states.observed(), states.desired());
     }
 
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
-        DnsSwitchInput in = DnsSwitchInput.bind(command);
+        Input in = input(command);
         PlannedStates<RecordState> states = PlannedStates.of(NAME, command, plan, DnsSwitch::readState);
         // Undoing a switch that created the record deletes it: RecordState.absent() is the state it restores.
         return record(in).undo(command.step(), states.observed(), states.desired());
@@ -61,7 +89,7 @@ public class DnsSwitch extends ProviderAction {
     }
 
     /** The record set a step switches, looked up at its provider. */
-    private GuardedChange<RecordState> record(DnsSwitchInput in) {
+    private GuardedChange<RecordState> record(Input in) {
         DnsProvider dns = providers.dns(in.provider());
         DnsZone zone = dns.zone(in.zoneFqdn());
         return new GuardedChange<>() {
@@ -97,13 +125,13 @@ public class DnsSwitch extends ProviderAction {
         };
     }
 
-    private static RuntimeException changedByHand(DnsSwitchInput in, DnsProvider dns, RecordState current, String expected) {
+    private static RuntimeException changedByHand(Input in, DnsProvider dns, RecordState current, String expected) {
         return Failures.of(FailureTypes.PLAN_UNSAFE, label(in) + " in zone " + in.zoneFqdn() + " of provider " + dns.name()
                 + " is now " + current.describe() + ", but " + expected
                 + ": it was changed by someone else since; Baran will not overwrite it (check it, then plan again)");
     }
 
-    private static String label(DnsSwitchInput in) {
+    private static String label(Input in) {
         return in.recordFqdn() + " " + in.type();
     }
 }

@@ -1,5 +1,7 @@
 package io.baran.worker.action;
 
+import io.baran.runbook.ActionType;
+import io.baran.runbook.BoundWith;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
@@ -10,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -26,6 +29,7 @@ import java.util.Map;
 public class HealthCheck implements Action {
 
     public static final String NAME = "health.check";
+    private static final ActionType TYPE = StepInput.definition(NAME);
     /** No single request waits longer than this, so a hanging server still gets retried within the window. */
     private static final Duration MAX_REQUEST = Duration.ofSeconds(10);
     /** No try starts with less of the window left than this: a try that cannot get an answer says nothing. */
@@ -42,21 +46,40 @@ public class HealthCheck implements Action {
         this.heartbeat = heartbeat;
     }
 
+    /**
+     * The step's {@code with:} block.
+     *
+     * @param withinText the wait as the runbook wrote it, for messages
+     */
+    public record Input(URI url, int expect, Duration within, String withinText, Duration interval) {
+    }
+
     @Override
-    public String name() {
-        return NAME;
+    public ActionType type() {
+        return TYPE;
+    }
+
+    @Override
+    public Input input(BoundWith with) {
+        return new Input(URI.create(with.text("url")), Math.toIntExact(with.number("expect")), with.duration("within"),
+                with.durationText("within"), with.duration("interval"));
+    }
+
+    /** The step's input; fails (InvalidInput) with every violation of the with: block. */
+    public Input input(StepCommand command) {
+        return input(StepInput.bind(this, command));
     }
 
     @Override
     public StepPlan plan(StepCommand command) {
-        HealthCheckInput in = HealthCheckInput.bind(command);
+        Input in = input(command);
         return new StepPlan(command.step(), NAME, false, "GET " + in.url() + " expects " + in.expect() + " within " + in.withinText(),
                 Map.of(), Map.of());
     }
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
-        HealthCheckInput in = HealthCheckInput.bind(command);
+        Input in = input(command);
         long deadline = System.nanoTime() + in.within().toNanos();
         String last = "no answer";
         int tries = 0;
@@ -96,7 +119,7 @@ public class HealthCheck implements Action {
         return new StepOutcome(command.step(), false, "health.check changes nothing; nothing to undo");
     }
 
-    private int get(HealthCheckInput in, Duration timeout) throws IOException {
+    private int get(Input in, Duration timeout) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(in.url()).timeout(timeout).GET().build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

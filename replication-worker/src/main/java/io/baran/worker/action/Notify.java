@@ -1,5 +1,7 @@
 package io.baran.worker.action;
 
+import io.baran.runbook.ActionType;
+import io.baran.runbook.BoundWith;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
@@ -12,7 +14,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code notify}: posts a message to a channel the worker's configuration names. Changes nothing, so its undo
@@ -28,7 +29,7 @@ import java.util.Set;
 public class Notify implements Action {
 
     public static final String NAME = "notify";
-    static final Set<String> FIELDS = Set.of("channel", "message", "required");
+    private static final ActionType TYPE = StepInput.definition(NAME);
     /** Attempts of a best-effort delivery, and the pause after the first failed one (doubled after each). */
     static final int BEST_EFFORT_TRIES = 3;
     static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
@@ -43,26 +44,28 @@ public class Notify implements Action {
         this.heartbeat = heartbeat;
     }
 
+    /** The step's {@code with:} block. */
     record Input(String channel, String message, boolean required) {
-
-        static Input bind(StepCommand command) {
-            WithBlock with = new WithBlock(command, FIELDS);
-            String channel = with.requiredString("channel");
-            String message = with.requiredString("message");
-            boolean required = with.optionalBool("required", false);
-            with.throwIfInvalid();
-            return new Input(channel, message, required);
-        }
     }
 
     @Override
-    public String name() {
-        return NAME;
+    public ActionType type() {
+        return TYPE;
+    }
+
+    @Override
+    public Input input(BoundWith with) {
+        return new Input(with.text("channel"), with.text("message"), with.flag("required"));
+    }
+
+    /** The step's input; fails (InvalidInput) with every violation of the with: block. */
+    Input input(StepCommand command) {
+        return input(StepInput.bind(this, command));
     }
 
     @Override
     public StepPlan plan(StepCommand command) {
-        Input in = Input.bind(command);
+        Input in = input(command);
         WebhookChannel channel = channels.find(command.step(), in.channel());
         return new StepPlan(command.step(), NAME, false, "would tell " + channel.name() + ": " + text(command, in)
                 + (in.required() ? "" : " (best effort)"), Map.of(), Map.of());
@@ -70,7 +73,7 @@ public class Notify implements Action {
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
-        Input in = Input.bind(command);
+        Input in = input(command);
         WebhookChannel channel = channels.find(command.step(), in.channel());
         String text = text(command, in);
         if (in.required()) {

@@ -1,5 +1,6 @@
 package io.baran.worker.action;
 
+import io.baran.runbook.BoundWith;
 import io.baran.worker.Failures;
 import io.baran.worker.provider.Capability;
 import io.baran.worker.provider.ConfiguredProvider;
@@ -39,9 +40,29 @@ public class PromoteReplica extends ProviderAction {
         super(NAME, providers);
     }
 
+    /**
+     * The step's {@code with:} block.
+     *
+     * @param fenceRequired true ({@code fence: required}, the default) refuses to promote unless the old
+     *                      primary is made to refuse writes first; false ({@code fence: best-effort}) fences
+     *                      it when the provider can and it answers, and promotes anyway otherwise
+     */
+    public record Input(String provider, String instance, boolean fenceRequired) {
+    }
+
+    @Override
+    public Input input(BoundWith with) {
+        return new Input(with.text("provider"), with.text("instance"), "required".equals(with.text("fence")));
+    }
+
+    /** The step's input; fails (InvalidInput) with every violation of the with: block. */
+    public Input input(StepCommand command) {
+        return input(StepInput.bind(this, command));
+    }
+
     @Override
     public StepPlan plan(StepCommand command) {
-        PromoteReplicaInput in = PromoteReplicaInput.bind(command);
+        Input in = input(command);
         boolean canFence = canFence(in);
         DatabaseProvider db = providers.database(in.provider());
         ReplicaState current = db.observe(in.instance());
@@ -76,7 +97,7 @@ public class PromoteReplica extends ProviderAction {
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         Bound s = bind(command, plan);
-        PromoteReplicaInput in = s.in();
+        Input in = s.in();
         ReplicaState current = s.current();
         // A provider may forget the primary of a promoted instance (RDS does); while it replicates, it must be the same one.
         if (!same(current.replica(), s.observed().replica())
@@ -114,7 +135,7 @@ public class PromoteReplica extends ProviderAction {
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
         Bound s = bind(command, plan);
-        PromoteReplicaInput in = s.in();
+        Input in = s.in();
         ReplicaState current = s.current();
         if (current.role() == Role.PRIMARY && s.observed().role() == Role.REPLICA) {
             Support demote = providers.find(in.provider()).support(Capability.DATABASE_DEMOTE);
@@ -139,12 +160,12 @@ public class PromoteReplica extends ProviderAction {
     }
 
     /** What apply and undo start from: the step's input, whether to fence, the replica as planned and as it is now. */
-    private record Bound(PromoteReplicaInput in, boolean canFence, DatabaseProvider db, ReplicaState observed,
+    private record Bound(Input in, boolean canFence, DatabaseProvider db, ReplicaState observed,
                          ReplicaState current) {
     }
 
     private Bound bind(StepCommand command, StepPlan plan) {
-        PromoteReplicaInput in = PromoteReplicaInput.bind(command);
+        Input in = input(command);
         PlanCheck.of(NAME, command, plan);
         ReplicaState observed = ReplicaState.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
         boolean canFence = canFence(in);
@@ -153,7 +174,7 @@ public class PromoteReplica extends ProviderAction {
     }
 
     /** Whether to fence; refuses (CapabilityMissing) a step that requires fencing on a provider that cannot. */
-    private boolean canFence(PromoteReplicaInput in) {
+    private boolean canFence(Input in) {
         ConfiguredProvider provider = providers.require(in.provider(), Capability.DATABASE_PROMOTE);
         Support fence = provider.support(Capability.DATABASE_FENCE);
         if (!fence.available() && in.fenceRequired()) {

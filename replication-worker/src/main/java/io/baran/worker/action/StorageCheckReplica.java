@@ -1,5 +1,7 @@
 package io.baran.worker.action;
 
+import io.baran.runbook.ActionType;
+import io.baran.runbook.BoundWith;
 import io.baran.events.ReplicationStatus;
 import io.baran.worker.Failures;
 import io.baran.worker.replication.Location;
@@ -14,7 +16,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code storage.check-replica}: passes when a replica of a replication pair this worker runs lags its source
@@ -27,7 +28,7 @@ import java.util.Set;
 public class StorageCheckReplica implements Action {
 
     public static final String NAME = "storage.check-replica";
-    static final Set<String> FIELDS = Set.of("source", "replica", "maxLag");
+    private static final ActionType TYPE = StepInput.definition(NAME);
 
     private final ReplicationService replication;
 
@@ -35,42 +36,45 @@ public class StorageCheckReplica implements Action {
         this.replication = replication;
     }
 
-    /** The step's {@code with:} block, bound. */
+    /** The step's {@code with:} block, its buckets as the replication pairs name them. */
     record Input(Location source, Location replica, Duration maxLag, String maxLagText) {
-
-        static Input bind(StepCommand command) {
-            WithBlock with = new WithBlock(command, FIELDS);
-            Location source = location(with, "source", with.requiredString("source"));
-            Location replica = location(with, "replica", with.requiredString("replica"));
-            String maxLag = with.requiredDurationText("maxLag");
-            if (source != null && source.equals(replica)) {
-                with.invalid("replica", "is the same bucket as source");
-            }
-            with.throwIfInvalid();
-            return new Input(source, replica, WithBlock.duration(maxLag), maxLag);
-        }
-
-        private static Location location(WithBlock with, String field, String text) {
-            if (text == null) {
-                return null;
-            }
-            try {
-                return Location.parse(text);
-            } catch (IllegalArgumentException e) {
-                with.invalid(field, e.getMessage());
-                return null;
-            }
-        }
     }
 
     @Override
-    public String name() {
-        return NAME;
+    public ActionType type() {
+        return TYPE;
+    }
+
+    /**
+     * The model has checked the form {@code provider:scheme://bucket}; a scheme no replication store reads
+     * (only s3, gs, az and file) is refused here, as InvalidInput.
+     */
+    @Override
+    public Input input(BoundWith with) {
+        return new Input(location(with, "source"), location(with, "replica"), with.duration("maxLag"), with.durationText("maxLag"));
+    }
+
+    private static Location location(BoundWith with, String field) {
+        try {
+            return Location.parse(with.text(field));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("with." + field + " " + e.getMessage(), e);
+        }
+    }
+
+    /** The step's input; fails (InvalidInput) with every violation of the with: block. */
+    Input input(StepCommand command) {
+        BoundWith with = StepInput.bind(this, command);
+        try {
+            return input(with);
+        } catch (IllegalArgumentException e) {
+            throw Failures.of(FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + NAME + "): " + e.getMessage());
+        }
     }
 
     @Override
     public StepPlan plan(StepCommand command) {
-        Input in = Input.bind(command);
+        Input in = input(command);
         ReplicationStatus status = replicator(command, in).status();
         Map<String, Object> observed = new LinkedHashMap<>();
         observed.put("state", status.state());
@@ -85,7 +89,7 @@ public class StorageCheckReplica implements Action {
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         PlanCheck.of(NAME, command, plan);
-        Input in = Input.bind(command);
+        Input in = input(command);
         Replicator replicator = replicator(command, in);
         ReplicationStatus s = replicator.status();
         String where = in.replica() + " (pair " + s.pair() + ", " + s.state() + ", backlog " + s.backlogObjects() + " objects / "

@@ -1,5 +1,6 @@
 package io.baran.worker.action;
 
+import io.baran.runbook.BoundWith;
 import io.baran.worker.Failures;
 import io.baran.worker.provider.Capability;
 import io.baran.worker.provider.ConfiguredProvider;
@@ -31,9 +32,27 @@ public class Switchover extends ProviderAction {
         super(NAME, providers);
     }
 
+    /**
+     * The step's {@code with:} block.
+     *
+     * @param instance the member that becomes primary (on aws an Aurora cluster's name or ARN)
+     */
+    public record Input(String provider, String instance) {
+    }
+
+    @Override
+    public Input input(BoundWith with) {
+        return new Input(with.text("provider"), with.text("instance"));
+    }
+
+    /** The step's input; fails (InvalidInput) with every violation of the with: block. */
+    public Input input(StepCommand command) {
+        return input(StepInput.bind(this, command));
+    }
+
     @Override
     public StepPlan plan(StepCommand command) {
-        SwitchoverInput in = SwitchoverInput.bind(command);
+        Input in = input(command);
         Target t = target(in);
         Topology current = t.db.observeTopology(in.instance());
         if (!current.isMember(t.member)) {
@@ -51,14 +70,14 @@ public class Switchover extends ProviderAction {
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
-        SwitchoverInput in = SwitchoverInput.bind(command);
+        Input in = input(command);
         PlannedStates<Topology> states = PlannedStates.of(NAME, command, plan, Topology::fromPlan);
         return roles(in).apply(command.step(), states.observed(), states.desired());
     }
 
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
-        SwitchoverInput in = SwitchoverInput.bind(command);
+        Input in = input(command);
         PlannedStates<Topology> states = PlannedStates.of(NAME, command, plan, Topology::fromPlan);
         return roles(in).undo(command.step(), states.observed(), states.desired());
     }
@@ -67,7 +86,7 @@ public class Switchover extends ProviderAction {
     private record Target(DatabaseSwitchover db, String member, ControlPlane controlPlane) {
     }
 
-    private Target target(SwitchoverInput in) {
+    private Target target(Input in) {
         ConfiguredProvider provider = providers.require(in.provider(), Capability.DATABASE_SWITCHOVER);
         if (!(provider.database() instanceof DatabaseSwitchover db)) {
             throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + in.provider() + " (type " + provider.type()
@@ -76,7 +95,7 @@ public class Switchover extends ProviderAction {
         return new Target(db, db.memberName(in.instance()), provider.database().controlPlane(in.instance()));
     }
 
-    private GuardedChange<Topology> roles(SwitchoverInput in) {
+    private GuardedChange<Topology> roles(Input in) {
         Target t = target(in);
         return new GuardedChange.OfPlanState<>() {
             @Override

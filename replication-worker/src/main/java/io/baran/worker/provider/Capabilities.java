@@ -38,17 +38,18 @@ public final class Capabilities {
      */
     public Capabilities narrowedTo(java.util.Collection<String> groups, String key, String type) {
         for (String group : groups) {
-            if (!Capability.GROUPS.contains(group)) {
+            var known = io.baran.runbook.Capability.byId(group);
+            if (known.isEmpty()) {
                 throw new IllegalStateException(key + ": \"" + group + "\" is not a capability (use "
-                        + String.join(", ", Capability.GROUPS) + ")");
+                        + String.join(", ", Arrays.stream(io.baran.runbook.Capability.values()).map(io.baran.runbook.Capability::id).toList()) + ")");
             }
-            boolean has = declared.entrySet().stream().anyMatch(e -> e.getKey().group().equals(group) && e.getValue().available());
+            boolean has = declared.entrySet().stream().anyMatch(e -> e.getKey().group() == known.get() && e.getValue().available());
             if (!has) {
                 throw new IllegalStateException(key + " lists " + group + ", which a provider of type " + type + " does not have");
             }
         }
         Map<Capability, Support> narrowed = new EnumMap<>(declared);
-        narrowed.replaceAll((c, s) -> groups.contains(c.group()) ? s
+        narrowed.replaceAll((c, s) -> groups.contains(c.group().id()) ? s
                 : Support.cannot("not allowed for this provider: " + key + " lists only " + String.join(", ", groups)));
         return new Capabilities(narrowed);
     }

@@ -1,5 +1,7 @@
 package io.baran.worker.provider;
 
+import io.baran.workflow.ControlPlanes;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,10 +16,10 @@ import java.util.Map;
  */
 public record ControlPlane(String region, String service, String label) {
 
-    /** The plan's key holding {@link #region()}. */
-    public static final String REGION_KEY = "controlPlaneRegion";
-    /** The plan's key holding {@link #scope()}. */
-    public static final String SCOPE_KEY = "controlPlane";
+    /** The plan's key holding {@link #region()}, as the workflow reads it. */
+    public static final String REGION_KEY = ControlPlanes.REGION_KEY;
+    /** The plan's key holding {@link #scope()}, as the workflow reads it. */
+    public static final String SCOPE_KEY = ControlPlanes.SCOPE_KEY;
 
     /** e.g. {@code aws/us-east-1/route53}. */
     public String scope() {
@@ -29,11 +31,7 @@ public record ControlPlane(String region, String service, String label) {
      * region, a part of it, or a larger scope containing it ({@code aws} contains {@code aws/us-east-1}).
      */
     public boolean dependsOn(String failingScope) {
-        if (failingScope == null || failingScope.isBlank()) {
-            return false;
-        }
-        String failing = failingScope.endsWith("/") ? failingScope.substring(0, failingScope.length() - 1) : failingScope;
-        return failing.equals(region) || failing.startsWith(region + "/") || region.startsWith(failing + "/");
+        return ControlPlanes.dependsOn(region, failingScope);
     }
 
     /** A suffix for a plan's summary, e.g. {@code  [control plane: Route 53 in aws/us-east-1]}. */

@@ -38,7 +38,7 @@ class DnsSetWeightsTest {
         StepCommand command = new StepCommand("exec-1", "shift", DnsSetWeights.NAME, Map.of("provider", "aws-main",
                 "zone", "example.com", "record", "www", "type", "A", "weights", Map.of("stand by", 100)));
 
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> DnsSetWeightsInput.bind(command));
+        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> new DnsSetWeights(null).input(command));
 
         assertEquals("step shift (dns.set-weights): with.weights \"stand by\" is not a set identifier (letters, digits, . _ : -)",
                 failure.getOriginalMessage());

@@ -219,7 +219,7 @@ public abstract class DnsSwitchConformance {
         String message = failure.getOriginalMessage();
         assertTrue(message.startsWith("step move-traffic (dns.switch): "), message);
         for (String part : List.of("with.record is required", "with.type \"MX\" is not one of A, AAAA, CNAME, TXT",
-                "with.ttl must be a whole number, not \"sixty\"", "with.tll is not a field of dns.switch")) {
+                "with.ttl must be a whole number, not the text \"sixty\"", "with.tll is not a field of dns.switch")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }
         StepPlan plan = new StepPlan("move-traffic", "dns.switch", true, "", Map.of(), Map.of());

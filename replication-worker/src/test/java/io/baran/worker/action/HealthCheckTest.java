@@ -178,7 +178,7 @@ class HealthCheckTest {
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
         String message = failure.getOriginalMessage();
         for (String part : List.of("with.url \"ftp://127.0.0.1/healthz\" is not an http or https URL",
-                "with.expect must be a whole number, not \"ok\"", "with.within \"soon\" is not a duration",
+                "with.expect must be a whole number, not the text \"ok\"", "with.within \"soon\" is not a duration",
                 "with.timeout is not a field of health.check")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }

@@ -223,7 +223,7 @@ public abstract class PromoteReplicaConformance {
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
         String message = failure.getOriginalMessage();
         for (String part : List.of("with.instance \"orders replica\" is not an instance name",
-                "with.fence \"sometimes\" is not one of required, best-effort", "with.force is not a field of database.promote-replica")) {
+                "with.fence \"sometimes\" is not one of best-effort, required", "with.force is not a field of database.promote-replica")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }
         StepPlan plan = new StepPlan("promote-db", "database.promote-replica", true, "", Map.of(), Map.of());

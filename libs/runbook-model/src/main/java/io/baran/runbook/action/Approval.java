@@ -13,6 +13,7 @@ public final class Approval extends ActionType {
         super(ActionSpec.builder("approval", "Waits for a person to approve; changes nothing.")
                 .optional("message", STRING, "what the person is asked to confirm")
                 .optional("timeout", DURATION, "how long to wait for the decision; the step fails after it")
+                .controlFlow()
                 .build());
     }
 }

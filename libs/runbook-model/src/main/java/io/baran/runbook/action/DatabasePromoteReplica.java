@@ -3,6 +3,9 @@ package io.baran.runbook.action;
 import io.baran.runbook.ActionSpec;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.Capability;
+import io.baran.runbook.WithBlock;
+
+import java.util.Map;
 
 import static io.baran.runbook.ActionSpec.Type.STRING;
 
@@ -20,7 +23,13 @@ public final class DatabasePromoteReplica extends ActionType {
                 .oneOf("fence", false, "required (default): refuse to promote unless the old primary is fenced first, so two"
                         + " primaries never both take writes; best-effort: fence when the provider can, promote anyway (RDS"
                         + " cannot fence)", "required", "best-effort")
+                .defaultsTo("fence", "required")
                 .changesWithoutUndo("a promoted replica cannot become a replica again")
                 .build());
+    }
+
+    @Override
+    protected void check(Map<String, Object> values, WithBlock with) {
+        Instances.check(values, with);
     }
 }

@@ -3,6 +3,9 @@ package io.baran.runbook.action;
 import io.baran.runbook.ActionSpec;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.Capability;
+import io.baran.runbook.WithBlock;
+
+import java.util.Map;
 
 import static io.baran.runbook.ActionSpec.Type.STRING;
 
@@ -23,5 +26,10 @@ public final class DatabaseSwitchover extends ActionType {
                         + " replica of an Enterprise Plus primary")
                 .changes()
                 .build());
+    }
+
+    @Override
+    protected void check(Map<String, Object> values, WithBlock with) {
+        Instances.check(values, with);
     }
 }

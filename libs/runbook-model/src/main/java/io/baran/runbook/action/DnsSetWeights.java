@@ -39,6 +39,7 @@ public final class DnsSetWeights extends ActionType {
 
     @Override
     protected void check(Map<String, Object> values, WithBlock with) {
+        DnsNames.check(values, with);
         if (!(values.get("weights") instanceof Map<?, ?> weights)) {
             return;
         }

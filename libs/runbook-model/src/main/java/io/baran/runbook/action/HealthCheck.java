@@ -21,6 +21,9 @@ public final class HealthCheck extends ActionType {
                 .number("expect", false, 100, 599, "the expected HTTP status (default 200)")
                 .optional("within", DURATION, "how long to keep trying (default 1m)")
                 .optional("interval", DURATION, "time between tries (default 1s)")
+                .defaultsTo("expect", 200L)
+                .defaultsTo("within", "1m")
+                .defaultsTo("interval", "1s")
                 .build());
     }
 
@@ -28,6 +31,11 @@ public final class HealthCheck extends ActionType {
     protected void check(Map<String, Object> values, WithBlock with) {
         if (values.get("url") instanceof String url && !isHttpUrl(url)) {
             with.error("url", "\"" + url + "\" is not an http or https URL (e.g. https://www.example.com/healthz)");
+        }
+        for (String field : new String[] {"within", "interval"}) {
+            if (values.get(field) instanceof String d && Durations.parse(d).isZero()) {
+                with.error(field, "must be longer than 0");
+            }
         }
         if (values.get("within") instanceof String within && values.get("interval") instanceof String interval
                 && Durations.parse(interval).compareTo(Durations.parse(within)) > 0) {

@@ -20,6 +20,7 @@ public final class Notify extends ActionType {
                 .required("message", STRING, "what to say; ${parameters} are replaced")
                 .optional("required", BOOL, "true: the step fails when the message cannot be delivered; false "
                         + "(default): the step passes, its summary says the message was not delivered, and the runbook goes on")
+                .defaultsTo("required", false)
                 .build());
     }
 }

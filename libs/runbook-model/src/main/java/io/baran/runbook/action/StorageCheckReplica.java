@@ -37,9 +37,19 @@ public final class StorageCheckReplica extends ActionType {
                 with.error(field, "\"" + location + "\" is not provider:URL of a bucket (e.g. aws-main:s3://shop-assets)");
             }
         }
-        if (values.get("source") != null && values.get("source").equals(values.get("replica"))) {
+        if (values.get("source") instanceof String source && values.get("replica") instanceof String replica
+                && bucket(source).equals(bucket(replica))) {
             with.error("replica", "is the same bucket as source");
         }
+    }
+
+    /** {@code aws-main:s3://assets/} and {@code aws-main:s3://assets} are one bucket. */
+    private static String bucket(String location) {
+        String l = location.trim();
+        while (l.endsWith("/")) {
+            l = l.substring(0, l.length() - 1);
+        }
+        return l;
     }
 
     @Override

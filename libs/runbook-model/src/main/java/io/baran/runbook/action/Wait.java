@@ -11,6 +11,7 @@ public final class Wait extends ActionType {
     public Wait() {
         super(ActionSpec.builder("wait", "Pauses the runbook; changes nothing.")
                 .required("for", DURATION, "how long to wait")
+                .controlFlow()
                 .build());
     }
 }
