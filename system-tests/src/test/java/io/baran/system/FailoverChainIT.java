@@ -3,6 +3,7 @@ package io.baran.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.testinfra.KafkaBroker;
+import io.baran.testinfra.KeycloakServer;
 import io.baran.testinfra.MotoServer;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.TemporalDevServer;
@@ -53,7 +54,10 @@ class FailoverChainIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<AutoCloseable> running = new ArrayList<>();
+    private String viewerToken;
+    private long viewerTokenAt;
     private TemporalDevServer temporal;
+    private KeycloakServer keycloak;
     private Route53Records route53;
     private DemoTarget primary;
     private DemoTarget slowStandby;
@@ -66,6 +70,7 @@ class FailoverChainIT {
     @BeforeAll
     void startEverything() throws IOException {
         Path work = WorkDirs.create("chain");
+        keycloak = keep(KeycloakServer.start(work.resolve("keycloak")));
         KafkaBroker kafka = keep(KafkaBroker.start(work.resolve("kafka")));
         temporal = keep(TemporalDevServer.start(work.resolve("temporal"), true));
         MotoServer moto = keep(MotoServer.start(work.resolve("moto")));
@@ -83,6 +88,10 @@ class FailoverChainIT {
                   name: chain
                 spec:
                   protects: chain
+                  access:
+                    drill: [drill-operator]
+                    failover: [failover-operator]
+                    approve: [approver]
                   trigger:
                     outage: { scope: local/chain, services: [web] }
                   failover:
@@ -107,6 +116,10 @@ class FailoverChainIT {
                   name: crash
                 spec:
                   protects: crash
+                  access:
+                    drill: [drill-operator]
+                    failover: [failover-operator]
+                    approve: [approver]
                   failover:
                     - name: move-api
                       action: dns.switch
@@ -115,9 +128,30 @@ class FailoverChainIT {
                       action: health.check
                       with: { url: "%s", within: 3m }
                 """.formatted(slowStandby.url()));
+        Files.writeString(runbooks.resolve("guarded.yaml"), """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: guarded
+                spec:
+                  protects: guarded
+                  access:
+                    drill: [drill-operator]
+                    failover: [failover-operator]
+                    approve: [approver]
+                  trigger:
+                    outage: { scope: local/guarded }
+                    approval: required
+                  failover:
+                    - name: settle
+                      action: wait
+                      with: { for: 1s }
+                  failback:
+                    approval: none
+                """);
 
         Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "baran.temporal.target", temporal.target());
+                "baran.temporal.target", temporal.target(), "quarkus.oidc.auth-server-url", keycloak.issuer());
         Map<String, String> orchestratorProps = new java.util.HashMap<>(common);
         orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
         orchestratorProps.put("baran.drill.hold", "3s");
@@ -227,6 +261,26 @@ class FailoverChainIT {
         }
     }
 
+    @Test
+    @Order(5)
+    void withKeycloakTokensALiveFailoverWaitsForAnotherPersonsApproval() throws Exception {
+        post(orchestrator.url("/api/drills"), "{\"runbook\":\"guarded\"}", 403, "viewer");
+        String id = post(orchestrator.url("/api/failovers"), "{\"runbook\":\"guarded\",\"confirm\":\"guarded\"}", 202)
+                .get("executionId").asText();
+        await(() -> get(orchestrator.url("/api/executions/" + id)), e -> "awaiting-approval".equals(e.path("phase").asText()),
+                "the failover to wait for approval");
+        // the operator holds no approver role
+        post(orchestrator.url("/api/executions/" + id + "/approve"), "{}", 403, "operator");
+        JsonNode approved = post(orchestrator.url("/api/executions/" + id + "/approve"), "{}", 202, "approver1");
+        assertEquals("APPROVED", approved.path("decision").path("outcome").asText(), approved.toString());
+        JsonNode failedOver = await(() -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "failed-over".equals(e.path("phase").asText()), "the approved failover to fail over");
+        assertEquals("operator", failedOver.path("startedBy").path("name").asText(), failedOver.toString());
+        post(orchestrator.url("/api/executions/" + id + "/failback"), "{}", 202, "operator");
+        await(() -> get(orchestrator.url("/api/executions/" + id)), e -> "completed".equals(e.path("status").asText()),
+                "the failback");
+    }
+
     private ServiceProcess startWorker() {
         return ServiceProcess.start("replication-worker", work, workerProps,
                 Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1"));
@@ -277,17 +331,29 @@ class FailoverChainIT {
         return new String(list.getInputStream().readAllBytes());
     }
 
+    /** As the local stack's operator, with a token from Keycloak. */
     private JsonNode post(String url, String body, int expectedStatus) throws Exception {
+        return post(url, body, expectedStatus, "operator");
+    }
+
+    private JsonNode post(String url, String body, int expectedStatus, String user) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + keycloak.token(user))
+                .timeout(Duration.ofSeconds(10))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(expectedStatus, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }
 
-    private static JsonNode get(String url) {
+    /** As the local stack's viewer; the token is fetched again once a minute, well within its 15 minutes. */
+    private JsonNode get(String url) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+            if (viewerToken == null || System.nanoTime() - viewerTokenAt > Duration.ofMinutes(1).toNanos()) {
+                viewerToken = keycloak.token("viewer");
+                viewerTokenAt = System.nanoTime();
+            }
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + viewerToken).timeout(Duration.ofSeconds(10)).build(),
                     HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (Exception e) {

@@ -30,6 +30,12 @@ public final class OpenApiCalls {
      * none), so a refusal is never only about the media type.
      */
     public record Call(String method, String path, String mediaType) {
+
+        /** A call whose body, if any, is JSON. */
+        public Call(String method, String path) {
+            this(method, path, "application/json");
+        }
+
         @Override
         public String toString() {
             return method + " " + path;
