@@ -39,9 +39,6 @@ public final class Replicator implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Replicator.class);
     private static final int MAX_CONFLICTS_SHOWN = 20;
 
-    /** A replica with at least this many objects is guarded against mass deletion; smaller ones are not. */
-    static final int GUARDED_SIZE = PassPlanner.GUARDED_SIZE;
-
     private final String pair;
     private final Mode mode;
     private final String filter;
@@ -72,7 +69,7 @@ public final class Replicator implements AutoCloseable {
     /**
      * @param filter            only keys (relative to the locations) starting with it are replicated; empty for all
      * @param maxDeletePercent  a mirror pass that would delete more than this share of a replica's objects (of at
-     *                          least {@value #GUARDED_SIZE}) deletes none and says so: a source emptied by mistake
+     *                          least {@value PassPlanner#GUARDED_SIZE}) deletes none and says so: a source emptied by mistake
      *                          or by an attacker must not empty its disaster-recovery copy; 100 turns the guard off
      */
     public Replicator(String pair, Mode mode, String filter, Location sourceAt, BlobStore source, Location replicaAt,
