@@ -3,7 +3,8 @@ package io.baran.orchestrator.workflow;
 /**
  * Values for Temporal visibility queries. A value is always a quoted string literal with its quote and backslash
  * escaped, never text pasted into the query: {@code BaranIncidents = 'it\'s'} matches the incident {@code it's}
- * and nothing else, whatever the value holds.
+ * and nothing else, whatever the value holds. (The dev server's SQLite visibility matches no value holding a
+ * backslash, escaped or not; such a value still cannot change the query.)
  */
 public final class VisibilityQuery {
 
