@@ -5,6 +5,7 @@ import io.baran.events.EventCodec;
 import io.baran.events.ExecutionEvent;
 import io.baran.events.OutageEvent;
 import io.baran.events.Topics;
+import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.orchestrator.workflow.InMemoryWorld;
 import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
@@ -17,6 +18,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
@@ -32,6 +35,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -63,6 +67,13 @@ class OrchestratorIT {
 
     @Inject
     WorkflowClient client;
+
+    @Inject
+    RunbookVersions versions;
+
+    /** Send YAML bodies as the bytes given, without a charset of RestAssured's choosing. */
+    private static final RestAssuredConfig YAML_CONFIG = RestAssuredConfig.config().encoderConfig(EncoderConfig.encoderConfig()
+            .appendDefaultContentCharsetToContentTypeIfUndefined(false).encodeContentTypeAs("application/yaml", ContentType.TEXT));
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -272,6 +283,104 @@ class OrchestratorIT {
         given().get("/api/runbooks").then().statusCode(200)
                 .body("runbooks.name", equalTo(List.of("gated", "shop")))
                 .body("refused", hasItem(containsString("broken.yaml:10:94 spec.failover[0].with.ttl: must be a whole number, not the text \"soon\"")));
+    }
+
+    @Test
+    void aRunbookDeletedDuringItsFailoverStillFailsBackOnRecovery() {
+        String name = "gone";
+        try {
+            putRunbook(name, routed(name, "test/gone", "gone-www")).then().statusCode(201);
+            WORLD.values.put("gone-www", "primary");
+            String incident = "test/gone/web@" + System.nanoTime();
+            String executionId = RunbookWorkflow.idForIncident(name, incident);
+            send(OutageEvent.DETECTED, incident, "test/gone/web");
+            await(() -> "failed-over".equals(given().get("/api/executions/" + executionId).path("phase")), "the failover to hold");
+            assertEquals("standby", WORLD.values.get("gone-www"));
+            given().delete("/api/runbooks/" + name).then().statusCode(409).body("detail", containsString(executionId));
+
+            // Deleted by a path that checks nothing (as a delete slipping in while the outage was dispatched could):
+            // the catalog forgets the runbook; its execution must still hear of the recovery.
+            assertTrue(versions.delete(name));
+            given().get("/api/runbooks/" + name).then().statusCode(404);
+            send(OutageEvent.RECOVERED, incident, "test/gone/web");
+            await(() -> "completed".equals(given().get("/api/executions/" + executionId).path("status")),
+                    "the failover of the deleted runbook to fail back");
+            given().get("/api/executions/" + executionId).then().body("phase", equalTo("done"));
+            assertEquals("primary", WORLD.values.get("gone-www"));
+        } finally {
+            versions.delete(name);
+        }
+    }
+
+    @Test
+    void aRunbookRetargetedDuringItsFailoverStillFailsBackOnRecovery() {
+        String name = "moved";
+        try {
+            putRunbook(name, routed(name, "test/moved", "moved-www")).then().statusCode(201);
+            WORLD.values.put("moved-www", "primary");
+            // A quote in the incident: the visibility query must take it as a value.
+            String incident = "test/moved/web@it's-" + System.nanoTime();
+            String executionId = RunbookWorkflow.idForIncident(name, incident);
+            send(OutageEvent.DETECTED, incident, "test/moved/web");
+            await(() -> "failed-over".equals(given().get("/api/executions/" + executionId).path("phase")), "the failover to hold");
+            assertEquals("standby", WORLD.values.get("moved-www"));
+
+            // Its trigger now names another scope: the catalog no longer leads the recovery of test/moved/web to it.
+            putRunbook(name, routed(name, "test/elsewhere", "moved-www")).then().statusCode(200).body("version", equalTo(2));
+            send(OutageEvent.RECOVERED, incident, "test/moved/web");
+            await(() -> "completed".equals(given().get("/api/executions/" + executionId).path("status")),
+                    "the failover of the retargeted runbook to fail back");
+            given().get("/api/executions/" + executionId).then().body("phase", equalTo("done"));
+            assertEquals("primary", WORLD.values.get("moved-www"));
+            given().delete("/api/runbooks/" + name).then().statusCode(204);
+        } finally {
+            versions.delete(name);
+        }
+    }
+
+    @Test
+    void aRunbookAnOutageIsDispatchingCannotBeDeletedAndOneDeletedFirstStartsNothing() {
+        String name = "claimed";
+        try {
+            int version = putRunbook(name, routed(name, "test/claimed", "claimed-www")).then().statusCode(201)
+                    .extract().path("version");
+            String executionId = RunbookWorkflow.idForIncident(name, "test/claimed/web@" + System.nanoTime());
+            // Claimed for an outage being dispatched, not started in Temporal yet.
+            assertEquals(RunbookVersions.Claim.CLAIMED, versions.claimDispatch(executionId, name, version));
+            given().delete("/api/runbooks/" + name).then().statusCode(409).body("detail", containsString(executionId));
+
+            versions.finished(executionId); // the dispatch let go of it (it joined another execution, say)
+            given().delete("/api/runbooks/" + name).then().statusCode(204);
+            assertEquals(RunbookVersions.Claim.DELETED, versions.claimDispatch(executionId + "-2", name, version));
+        } finally {
+            versions.delete(name);
+        }
+    }
+
+    /** A runbook of one dns.switch of its own record, triggered by {@code scope}. */
+    private static String routed(String name, String scope, String record) {
+        return """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: %s
+                spec:
+                  protects: %s
+                  trigger:
+                    outage: { scope: %s }
+                  failover:
+                    - name: move
+                      action: dns.switch
+                      with: { provider: test, zone: example.com, record: %s, type: CNAME, to: standby }
+                  failback:
+                    when: { recovered: true, stableFor: 0s }
+                    approval: none
+                """.formatted(name, name, scope, record);
+    }
+
+    private static io.restassured.response.Response putRunbook(String name, String yaml) {
+        return given().config(YAML_CONFIG).contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/" + name);
     }
 
     /** The phases published for an execution on the execution-events topic. */

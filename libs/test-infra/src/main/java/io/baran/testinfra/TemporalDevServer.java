@@ -13,7 +13,7 @@ public final class TemporalDevServer implements AutoCloseable {
 
     /** Baran's search attributes, registered as the local stack registers them. */
     static final List<String> SEARCH_ATTRIBUTES = List.of("BaranRunbook=Keyword", "BaranService=Keyword",
-            "BaranMode=Keyword", "BaranPhase=Keyword");
+            "BaranMode=Keyword", "BaranPhase=Keyword", "BaranIncidents=KeywordList");
 
     private final String host;
     private final int port;

@@ -13,13 +13,20 @@ public record CarriedState(
         long startedAt,
         long decideMillis,
         int runs,
-        List<Decision> decisions) {
+        List<Decision> decisions,
+        List<Reapplied> reapplied) {
 
     public CarriedState {
+        reapplied = reapplied == null ? List.of() : List.copyOf(reapplied);
         steps = steps == null ? List.of() : List.copyOf(steps);
         undo = undo == null ? List.of() : List.copyOf(undo);
         phases = phases == null ? List.of() : List.copyOf(phases);
         decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    public CarriedState(List<StepStatus> steps, List<UndoEntry> undo, List<PhaseChange> phases, long startedAt,
+                        long decideMillis, int runs, List<Decision> decisions) {
+        this(steps, undo, phases, startedAt, decideMillis, runs, decisions, List.of());
     }
 
     public CarriedState(List<StepStatus> steps, List<UndoEntry> undo, List<PhaseChange> phases, long startedAt,

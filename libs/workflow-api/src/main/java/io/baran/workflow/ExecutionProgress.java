@@ -14,6 +14,8 @@ import java.util.List;
  * @param decisions    every decision people took on it so far, oldest first
  * @param approvalsNeeded how many more distinct approvals the decision it waits for needs; 0 when it waits for none
  * @param failbackRequestedBy who asked for failback, null when nobody did
+ * @param reapplied what the execution applied again when a new outage joined it and found the step's change
+ *                  drifted, oldest first
  */
 public record ExecutionProgress(
         String executionId,
@@ -34,12 +36,24 @@ public record ExecutionProgress(
         Actor startedBy,
         List<Decision> decisions,
         int approvalsNeeded,
-        String failbackRequestedBy) {
+        String failbackRequestedBy,
+        List<Reapplied> reapplied) {
 
     public ExecutionProgress {
         steps = steps == null ? List.of() : List.copyOf(steps);
+        reapplied = reapplied == null ? List.of() : List.copyOf(reapplied);
         phases = phases == null ? List.of() : List.copyOf(phases);
         decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    /** Without anything re-applied. */
+    public ExecutionProgress(String executionId, String runbook, String protects, Mode mode, String phase, String currentStep,
+                             List<StepStatus> steps, String error, String scope, String incidentId, Long outageSince,
+                             int runbookVersion, String awaiting, List<PhaseChange> phases, long decideMillis, Actor startedBy,
+                             List<Decision> decisions, int approvalsNeeded, String failbackRequestedBy) {
+        this(executionId, runbook, protects, mode, phase, currentStep, steps, error, scope, incidentId, outageSince,
+                runbookVersion, awaiting, phases, decideMillis, startedBy, decisions, approvalsNeeded, failbackRequestedBy,
+                List.of());
     }
 
     /** Without starter or decisions. */
@@ -47,6 +61,6 @@ public record ExecutionProgress(
                              List<StepStatus> steps, String error, String scope, String incidentId, Long outageSince,
                              int runbookVersion, String awaiting, List<PhaseChange> phases, long decideMillis) {
         this(executionId, runbook, protects, mode, phase, currentStep, steps, error, scope, incidentId, outageSince,
-                runbookVersion, awaiting, phases, decideMillis, null, List.of(), 0, null);
+                runbookVersion, awaiting, phases, decideMillis, null, List.of(), 0, null, List.of());
     }
 }

@@ -114,11 +114,8 @@ public class RunbookCatalog {
         if (!versions.exists(name)) {
             return false;
         }
-        List<String> executions = running.of(name);
-        if (!executions.isEmpty()) {
-            throw new RunbookBusyException(name, executions);
-        }
-        boolean deleted = versions.delete(name);
+        // Checked under the runbook's lock, which an outage dispatching it takes too (RunbookVersions.claimDispatch).
+        boolean deleted = versions.delete(name, () -> running.of(name));
         if (deleted) {
             LOG.infof("runbook %s deleted; its versions are kept", name);
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Runbook versions in PostgreSQL. Every accepted change is a new immutable version (number, sha256 of the
@@ -143,13 +144,68 @@ public class RunbookVersions {
     /** Stops serving the runbook; its versions and executions stay. */
     @Transactional
     public boolean delete(String name) {
+        return delete(name, List::of);
+    }
+
+    /**
+     * Stops serving the runbook unless {@code running} names executions of it. Asked under the runbook's lock, the
+     * lock {@link #claimDispatch} takes: an outage dispatching the runbook either claimed its execution before (and
+     * {@code running} sees the claim), or finds the runbook deleted and starts nothing.
+     *
+     * @throws RunbookBusyException naming the running executions; nothing is deleted then
+     */
+    @Transactional
+    public boolean delete(String name, Supplier<List<String>> running) {
         lock(name);
         RunbookEntity runbook = RunbookEntity.findById(name);
         if (runbook == null || runbook.deletedAt != null) {
             return false;
         }
+        List<String> busy = running.get();
+        if (!busy.isEmpty()) {
+            throw new RunbookBusyException(name, busy);
+        }
         runbook.deletedAt = now();
         return true;
+    }
+
+    /** What {@link #claimDispatch} found. */
+    public enum Claim {
+        /** The execution is recorded as starting: deleting the runbook is refused until it finished. */
+        CLAIMED,
+        /** The runbook was deleted since it was read: start nothing. */
+        DELETED,
+        /** A newer version was saved since it was read: read it again. */
+        CHANGED
+    }
+
+    /**
+     * Claims, under the runbook's lock, the start of an execution an outage is dispatching: records it as unfinished
+     * before it exists in Temporal, so a delete arriving between the outage event and the start is refused
+     * ({@link RunningExecutions} counts a fresh claim as running), and a save or delete that came first is seen.
+     *
+     * @throws RuntimeException when the database cannot be written; the caller decides whether to start anyway
+     */
+    public Claim claimDispatch(String executionId, String runbookName, int version) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            lock(runbookName);
+            RunbookEntity runbook = RunbookEntity.findById(runbookName);
+            if (runbook == null || runbook.deletedAt != null) {
+                return Claim.DELETED;
+            }
+            if (runbook.latestVersion != version) {
+                return Claim.CHANGED;
+            }
+            if (RunbookExecutionEntity.findById(executionId) == null) {
+                RunbookExecutionEntity execution = new RunbookExecutionEntity();
+                execution.executionId = executionId;
+                execution.runbookName = runbookName;
+                execution.runbookVersion = version;
+                execution.startedAt = now();
+                execution.persist();
+            }
+            return Claim.CLAIMED;
+        });
     }
 
     /**
@@ -193,10 +249,17 @@ public class RunbookVersions {
     /** The executions of a runbook not yet known to be finished. */
     @Transactional
     public List<String> unfinished(String name) {
-        return RunbookExecutionEntity.<RunbookExecutionEntity>list("runbookName = ?1 and finishedAt is null", name).stream()
-                .map(e -> e.executionId).toList();
+        return unfinishedExecutions(name).stream().map(Execution::executionId).toList();
     }
 
+    /** The executions of a runbook not yet known to be finished, with when each was recorded (or claimed). */
+    @Transactional
+    public List<Execution> unfinishedExecutions(String name) {
+        return RunbookExecutionEntity.<RunbookExecutionEntity>list("runbookName = ?1 and finishedAt is null", name).stream()
+                .map(Execution::of).toList();
+    }
+
+    /** Marks the execution finished, or a claim released (the outage joined another execution, or it did not start). */
     @Transactional
     public void finished(String executionId) {
         RunbookExecutionEntity execution = RunbookExecutionEntity.findById(executionId);

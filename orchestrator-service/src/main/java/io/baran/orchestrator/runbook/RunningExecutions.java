@@ -1,5 +1,6 @@
 package io.baran.orchestrator.runbook;
 
+import io.baran.orchestrator.workflow.VisibilityQuery;
 import io.baran.workflow.SearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -12,19 +13,28 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * Which executions of a runbook still run, as Temporal says: those recorded in the database (asked one by
- * one, so one started a moment ago counts), and those Temporal's visibility lists by the runbook's search
- * attribute (so executions recorded nowhere here count too).
+ * one, so one started a moment ago counts, and one an outage claimed but has not started yet too), and those
+ * Temporal's visibility lists by the runbook's search attribute (so executions recorded nowhere here count too).
  */
 @ApplicationScoped
 public class RunningExecutions {
 
     private static final Logger LOG = Logger.getLogger(RunningExecutions.class);
+
+    /**
+     * How long an execution claimed by an outage being dispatched ({@link RunbookVersions#claimDispatch}) counts as
+     * running before Temporal knows it. A claim whose start fails is released at once; this covers an orchestrator
+     * that stopped between claim and start (the redelivered event starts it, or nothing does).
+     */
+    public static final Duration STARTING_GRACE = Duration.ofMinutes(2);
 
     @Inject
     WorkflowClient client;
@@ -37,15 +47,21 @@ public class RunningExecutions {
      */
     public List<String> of(String runbook) {
         Set<String> running = new LinkedHashSet<>();
-        for (String id : versions.unfinished(runbook)) {
-            if (isRunning(id)) {
+        Instant claimedSince = Instant.now().minus(STARTING_GRACE);
+        for (RunbookVersions.Execution execution : versions.unfinishedExecutions(runbook)) {
+            String id = execution.executionId();
+            Boolean isRunning = isRunning(id);
+            if (Boolean.TRUE.equals(isRunning)) {
                 running.add(id);
+            } else if (isRunning == null && execution.startedAt() != null && execution.startedAt().isAfter(claimedSince)) {
+                running.add(id); // claimed by an outage being dispatched, not started yet
             } else {
                 versions.finished(id);
             }
         }
         try {
-            client.listExecutions(SearchAttributes.RUNBOOK.getName() + " = '" + runbook + "' AND ExecutionStatus = 'Running'")
+            client.listExecutions(VisibilityQuery.equalTo(SearchAttributes.RUNBOOK.getName(), runbook)
+                            + " AND ExecutionStatus = 'Running'")
                     .map(WorkflowExecutionMetadata::getExecution)
                     .forEach(e -> running.add(e.getWorkflowId()));
         } catch (StatusRuntimeException e) {
@@ -58,7 +74,8 @@ public class RunningExecutions {
         return List.copyOf(running);
     }
 
-    private boolean isRunning(String executionId) {
+    /** @return whether Temporal runs it; null when Temporal does not know it (not started yet, or long gone) */
+    private Boolean isRunning(String executionId) {
         try {
             WorkflowExecutionStatus status = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
                     DescribeWorkflowExecutionRequest.newBuilder()
@@ -68,7 +85,7 @@ public class RunningExecutions {
             return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                return false; // never started, or gone from Temporal's retention
+                return null; // not started yet, never started, or gone from Temporal's retention
             }
             throw e;
         }

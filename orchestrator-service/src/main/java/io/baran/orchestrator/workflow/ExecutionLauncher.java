@@ -19,8 +19,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.WorkflowServiceException;
+
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -38,6 +45,9 @@ public class ExecutionLauncher {
 
     @Inject
     RunbookVersions versions;
+
+    /** False once Temporal refused {@code BaranIncidents} as unknown: later starts go without it. */
+    private volatile boolean incidentsAttribute = true;
 
     /** Why an execution could not start. */
     public static final class Busy extends RuntimeException {
@@ -107,47 +117,120 @@ public class ExecutionLauncher {
         return id;
     }
 
-    /** Tells the failover of one runbook for one incident that its scope recovered. */
-    public boolean signalRecovered(Runbook runbook, String incidentId) {
-        String id = RunbookWorkflow.idForIncident(runbook.name(), incidentId);
+    /**
+     * Tells every running execution that answers the incident that it recovered: those whose {@code BaranIncidents}
+     * holds it (started for it, or joined by it), found whatever happened to the runbook catalog since; and, for
+     * executions that do not carry the attribute (started before it existed, or on a namespace without it), those
+     * the runbooks still triggered by the scope lead to.
+     *
+     * @param stillTriggered the runbooks the catalog holds for the scope now; may be empty
+     * @return the executions signalled
+     */
+    public Set<String> signalRecovered(String incidentId, List<Runbook> stillTriggered) {
+        Set<String> signalled = new LinkedHashSet<>();
+        for (String id : answering(incidentId)) {
+            if (signal(id, incidentId)) {
+                signalled.add(id);
+            }
+        }
+        for (Runbook runbook : stillTriggered) {
+            String id = RunbookWorkflow.idForIncident(runbook.name(), incidentId);
+            if (signalled.contains(id)) {
+                continue;
+            }
+            if (signal(id, incidentId)) {
+                signalled.add(id);
+                continue;
+            }
+            // The incident may have joined another execution of the same service.
+            running(runbook.protects()).filter(r -> !signalled.contains(r) && signal(r, incidentId)).ifPresent(signalled::add);
+        }
+        if (signalled.isEmpty()) {
+            LOG.infof("incident %s recovered: no running execution answers it", incidentId);
+        } else {
+            LOG.infof("incident %s recovered: signalled %s", incidentId, signalled);
+        }
+        return signalled;
+    }
+
+    /** Running executions whose {@code BaranIncidents} holds the incident; empty when the namespace lacks the attribute. */
+    public List<String> answering(String incidentId) {
         try {
-            client.newWorkflowStub(RunbookWorkflow.class, id).outageRecovered(incidentId);
-            LOG.infof("incident %s recovered: signalled %s", incidentId, id);
+            return client.listExecutions(VisibilityQuery.equalTo(SearchAttributes.INCIDENTS.getName(), incidentId)
+                            + " AND ExecutionStatus = 'Running'")
+                    .map(m -> m.getExecution().getWorkflowId())
+                    .distinct()
+                    .toList();
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+                throw e;
+            }
+            LOG.warnf("cannot list executions by %s (%s); only the runbook catalog routes the recovery of %s",
+                    SearchAttributes.INCIDENTS.getName(), e.getMessage(), incidentId);
+            return List.of();
+        }
+    }
+
+    private boolean signal(String executionId, String incidentId) {
+        try {
+            client.newWorkflowStub(RunbookWorkflow.class, executionId).outageRecovered(incidentId);
             return true;
         } catch (WorkflowNotFoundException gone) {
-            // The incident may have joined another execution of the same service.
-            Optional<String> running = running(runbook.protects());
-            if (running.isPresent()) {
-                client.newWorkflowStub(RunbookWorkflow.class, running.get()).outageRecovered(incidentId);
-                LOG.infof("incident %s recovered: signalled %s, which handles service %s", incidentId, running.get(), runbook.protects());
-                return true;
-            }
-            LOG.infof("incident %s recovered: runbook %s has no running execution for it", incidentId, runbook.name());
             return false;
         }
     }
 
     /** The running execution of a protected service, if any. */
     public Optional<String> running(String service) {
-        return client.listExecutions(SearchAttributes.SERVICE.getName() + " = '" + service.replace("'", "")
-                        + "' AND ExecutionStatus = 'Running'")
+        return client.listExecutions(VisibilityQuery.equalTo(SearchAttributes.SERVICE.getName(), service)
+                        + " AND ExecutionStatus = 'Running'")
                 .map(WorkflowExecutionMetadata::getExecution)
                 .map(e -> e.getWorkflowId())
                 .findFirst();
     }
 
     private void start(String id, ExecutionRequest request) {
+        boolean withIncidents = request.incidentId() != null && incidentsAttribute;
+        try {
+            start(id, request, withIncidents);
+        } catch (WorkflowServiceException e) {
+            if (!withIncidents || !unknownIncidentsAttribute(e)) {
+                throw e;
+            }
+            incidentsAttribute = false;
+            LOG.errorf("the namespace does not know search attribute %s (register it as KeywordList: temporal operator "
+                    + "search-attribute create --name %s --type KeywordList); execution %s starts without it, and its "
+                    + "recovery is routed through the runbook catalog only", SearchAttributes.INCIDENTS.getName(),
+                    SearchAttributes.INCIDENTS.getName(), id);
+            start(id, request, false);
+        }
+    }
+
+    private static boolean unknownIncidentsAttribute(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StatusRuntimeException status && status.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+                    && String.valueOf(status.getMessage()).contains(SearchAttributes.INCIDENTS.getName())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void start(String id, ExecutionRequest request, boolean withIncidents) {
         Runbook runbook = request.runbook();
+        var attributes = io.temporal.common.SearchAttributes.newBuilder()
+                .set(SearchAttributes.RUNBOOK, runbook.name())
+                .set(SearchAttributes.SERVICE, runbook.protects())
+                .set(SearchAttributes.MODE, request.mode().name().toLowerCase())
+                .set(SearchAttributes.PHASE, Phase.STARTING.value());
+        if (withIncidents) {
+            attributes.set(SearchAttributes.INCIDENTS, List.of(request.incidentId()));
+        }
         WorkflowOptions options = WorkflowOptions.newBuilder()
                 .setWorkflowId(id)
                 .setTaskQueue(TaskQueues.ORCHESTRATION)
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
-                .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-                        .set(SearchAttributes.RUNBOOK, runbook.name())
-                        .set(SearchAttributes.SERVICE, runbook.protects())
-                        .set(SearchAttributes.MODE, request.mode().name().toLowerCase())
-                        .set(SearchAttributes.PHASE, Phase.STARTING.value())
-                        .build())
+                .setTypedSearchAttributes(attributes.build())
                 .setStaticSummary(request.mode().name().toLowerCase() + " of runbook " + runbook.name() + " for service "
                         + runbook.protects() + (request.scope() == null ? "" : " (outage of " + request.scope() + ")"))
                 .build();

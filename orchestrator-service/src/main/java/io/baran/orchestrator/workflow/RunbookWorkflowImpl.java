@@ -18,6 +18,7 @@ import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
 import io.baran.workflow.PhaseChange;
+import io.baran.workflow.Reapplied;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.StepCommand;
@@ -80,6 +81,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * {@link StepState#FAILBACK_FAILED}; before, as {@link StepState#UNDO_FAILED}, as if an undo had failed.
      */
     static final String FAILBACK_FAILED_STATE = "failback-failed-state";
+     * Change id: an outage that joins a running execution is added to its {@code BaranIncidents} (so its recovery
+     * finds the execution whatever happened to the runbook catalog since), and the execution re-plans its applied
+     * steps and re-applies those whose change drifted. See {@link #reconcileJoins}.
+     */
+    static final String RECONCILE_ON_JOIN = "reconcile-on-join";
 
     private final TransitionJournal journal = new TransitionJournal();
     private final DecisionBook book = new DecisionBook();
@@ -101,6 +107,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private boolean recovered;
     /** The version of change {@link #FAILBACK_FAILED_STATE} this run follows. */
     private int failbackFailedVersion = Workflow.DEFAULT_VERSION;
+    /** Outages that joined this execution and that it has not looked at yet (change {@link #RECONCILE_ON_JOIN}). */
+    private final List<String> joins = new ArrayList<>();
+    /** True while it re-plans and re-applies for a joined outage; failback waits for it to end. */
+    private boolean reconciling;
+    private final List<Reapplied> reapplied = new ArrayList<>();
 
     /**
      * Which list a step runs in. Failover steps are registered for undo before their apply and follow their
@@ -131,6 +142,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 steps.put(step.name(), StepStatus.pending(step.name(), step.action()));
             }
         }
+        Async.procedure(this::reconcileJoins);
         try {
             if (carried == null) {
                 if (request.mode() == Mode.PLAN) {
@@ -146,6 +158,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 enter(Phase.FAILED_OVER);
             }
             holdUntilFailback(runbook);
+            awaitReconciled();
             enter(Phase.FAILING_BACK);
             if (runbook.failback().isReverse()) {
                 undoRegistered();
@@ -193,6 +206,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         startedAt = carried.startedAt();
         decideMillis = carried.decideMillis();
         runs = carried.runs();
+        reapplied.addAll(carried.reapplied());
         phase = phases.isEmpty() ? Phase.FAILED_OVER : phases.get(phases.size() - 1).phase();
     }
 
@@ -422,8 +436,102 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         while (!Workflow.await(HOLD_SLICE, condition::get)) {
             runs++;
             Workflow.continueAsNew(request.continuing(new CarriedState(new ArrayList<>(steps.values()), undo, phases,
-                    startedAt, decideMillis, runs, book.decisions())));
+                    startedAt, decideMillis, runs, book.decisions(), reapplied)));
         }
+    }
+
+    // ---- Change RECONCILE_ON_JOIN: an outage that joins a running execution ------------------------------------
+
+    /**
+     * Runs beside the interpreter for the whole run. When an outage joins the execution (signal
+     * {@code outageDetected}) while it is failed over, it records the incident on the execution and reconciles:
+     * every failover step whose change it holds is planned again, and applied again when the plan says the world
+     * drifted from what the step set (a record put back by hand, a change a provider lost). What it re-applied is
+     * reported ({@code reapplied}, the step's summary, the journal).
+     *
+     * <p>Not re-applied: steps without undo (a promoted replica is never promoted twice), checks and control flow
+     * (a check failing while failed over has nothing to stop; the detector watches the standby), steps that failed
+     * or never ran. A re-plan or re-apply that fails is reported and changes nothing else: the execution stays
+     * failed over. A step whose undo is registered keeps its first plan, so failback still restores the state from
+     * before the failover; a step that changed nothing then and changed now registers the new plan's undo.
+     *
+     * <p>Waking here issues no command, so executions recorded before the change replay: the version is asked only
+     * once there is a join to act on, and an execution recorded without the change drops its joins as before.
+     */
+    private void reconcileJoins() {
+        while (true) {
+            Workflow.await(() -> !joins.isEmpty() && holding());
+            List<String> incidents = new ArrayList<>(joins);
+            joins.clear();
+            if (Workflow.getVersion(RECONCILE_ON_JOIN, Workflow.DEFAULT_VERSION, 1) < 1) {
+                continue;
+            }
+            reconciling = true;
+            try {
+                recordIncidents(incidents);
+                reapplyDrifted(incidents.get(incidents.size() - 1));
+            } finally {
+                reconciling = false;
+            }
+        }
+    }
+
+    /** Failed over and holding: what the execution changed is meant to be in place. */
+    private boolean holding() {
+        return phase == Phase.FAILED_OVER || phase == Phase.AWAITING_STABILITY || phase == Phase.AWAITING_FAILBACK_APPROVAL;
+    }
+
+    private void awaitReconciled() {
+        Workflow.await(() -> !reconciling);
+    }
+
+    /**
+     * Adds the joined incidents to {@code BaranIncidents}, when the execution was started with that attribute (so
+     * the namespace knows it: an unknown attribute would fail the workflow task).
+     */
+    private static void recordIncidents(List<String> incidents) {
+        List<String> known = Workflow.getTypedSearchAttributes().get(SearchAttributes.INCIDENTS);
+        if (known == null) {
+            return;
+        }
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(known);
+        all.addAll(incidents);
+        if (all.size() > known.size()) {
+            Workflow.upsertTypedSearchAttributes(SearchAttributes.INCIDENTS.valueSet(new ArrayList<>(all)));
+        }
+    }
+
+    private void reapplyDrifted(String incidentId) {
+        for (Step step : request.runbook().actionSteps()) {
+            StepStatus status = steps.get(step.name());
+            if (status == null || !List.of(StepState.APPLIED, StepState.UNCHANGED).contains(status.state()) || isControlFlow(step)
+                    || isCheck(step) || !isUndoable(step)) {
+                continue;
+            }
+            currentStep = step.name();
+            StepCommand command = command(step);
+            try {
+                StepPlan plan = stub(StepActivityOptions.forPlan(), step, "re-plan").plan(command);
+                if (!plan.changes()) {
+                    continue;
+                }
+                if (undo.stream().noneMatch(u -> u.command().step().equals(step.name()))) {
+                    undo.add(new UndoEntry(command, plan));
+                    steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
+                }
+                StepOutcome outcome = stub(StepActivityOptions.forApply(step), step, "re-apply").apply(command, plan);
+                String summary = outcome.changed() ? outcome.summary() : "nothing to do";
+                reapplied.add(new Reapplied(step.name(), incidentId, Workflow.currentTimeMillis(), summary, null));
+                update(step, StepState.APPLIED, "re-applied for outage " + incidentId + ": " + summary, null);
+            } catch (ActivityFailure failure) {
+                String why = describe(failure);
+                reapplied.add(new Reapplied(step.name(), incidentId, Workflow.currentTimeMillis(), null, why));
+                update(step, steps.get(step.name()).state(), null, "re-apply for outage " + incidentId + " failed: " + why);
+                LOG.warn("execution " + request.executionId() + ": re-apply of step " + step.name() + " for outage "
+                        + incidentId + " failed: " + why);
+            }
+        }
+        currentStep = null;
     }
 
     private enum Answer { APPROVED, REJECTED, TIMED_OUT }
@@ -585,6 +693,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     @Override
     public void outageDetected(String incidentId) {
         recovered = false;
+        // Only state here: whether anything follows is decided by reconcileJoins, under its change id.
+        if (incidentId != null) {
+            joins.add(incidentId);
+        }
     }
 
     @Override
@@ -631,6 +743,6 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         return new ExecutionProgress(request.executionId(), request.runbook().name(), request.runbook().protects(),
                 request.mode(), phase, currentStep, new ArrayList<>(steps.values()), error, request.scope(),
                 request.incidentId(), request.outageSince(), request.runbookVersion(), awaiting, phases, decideMillis,
-                request.startedBy(), book.decisions(), book.approvalsStillNeeded(), book.failbackRequestedBy);
+                request.startedBy(), book.decisions(), book.approvalsStillNeeded(), book.failbackRequestedBy, reapplied);
     }
 }

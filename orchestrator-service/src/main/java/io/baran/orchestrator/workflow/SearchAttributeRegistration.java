@@ -10,7 +10,9 @@ import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import org.jboss.logging.Logger;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -25,6 +27,13 @@ final class SearchAttributeRegistration {
     private SearchAttributeRegistration() {
     }
 
+    /** Every attribute Baran sets, Keyword and KeywordList. */
+    static List<SearchAttributeKey<?>> every() {
+        List<SearchAttributeKey<?>> all = new ArrayList<>(SearchAttributes.ALL);
+        all.addAll(SearchAttributes.KEYWORD_LISTS);
+        return all;
+    }
+
     static void ensure(WorkflowClient client) {
         String namespace = client.getOptions().getNamespace();
         OperatorServiceStubs operator = OperatorServiceStubs.newServiceStubs(OperatorServiceStubsOptions.newBuilder()
@@ -33,9 +42,9 @@ final class SearchAttributeRegistration {
             Set<String> known = operator.blockingStub().listSearchAttributes(ListSearchAttributesRequest.newBuilder()
                     .setNamespace(namespace).build()).getCustomAttributesMap().keySet();
             Map<String, IndexedValueType> missing = new HashMap<>();
-            for (SearchAttributeKey<String> key : SearchAttributes.ALL) {
+            for (SearchAttributeKey<?> key : every()) {
                 if (!known.contains(key.getName())) {
-                    missing.put(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+                    missing.put(key.getName(), key.getValueType());
                 }
             }
             if (!missing.isEmpty()) {
@@ -45,8 +54,10 @@ final class SearchAttributeRegistration {
             }
         } catch (RuntimeException e) {
             LOG.errorf("cannot check or register the search attributes %s in namespace %s (%s); register them as Keyword "
-                    + "(temporal operator search-attribute create) or executions will not start", SearchAttributes.ALL.stream()
-                    .map(SearchAttributeKey::getName).toList(), namespace, e.getMessage());
+                    + "(temporal operator search-attribute create) or executions will not start, and %s as KeywordList or "
+                    + "recoveries are routed through the runbook catalog only", SearchAttributes.ALL.stream()
+                    .map(SearchAttributeKey::getName).toList(), namespace, e.getMessage(), SearchAttributes.KEYWORD_LISTS.stream()
+                    .map(SearchAttributeKey::getName).toList());
         } finally {
             operator.shutdown();
         }

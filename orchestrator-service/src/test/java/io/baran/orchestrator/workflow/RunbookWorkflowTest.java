@@ -64,6 +64,9 @@ class RunbookWorkflowTest {
         for (var key : SearchAttributes.ALL) {
             env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
         }
+        for (var key : SearchAttributes.KEYWORD_LISTS) {
+            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
+        }
         Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
         orchestration.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
         journal = new RecordingJournal();
@@ -500,5 +503,81 @@ class RunbookWorkflowTest {
         assertTrue(p.steps().get(0).summary().contains("WARNING: its control plane is in the failing scope aws/us-east-1/s3"),
                 p.steps().get(0).summary());
         assertTrue(!p.steps().get(1).summary().contains("WARNING"), p.steps().get(1).summary());
+    }
+
+    @Test
+    void aDriftedRecordIsReappliedWhenANewOutageJoinsAndTheProgressNamesIt() throws Exception {
+        Step promote = Step.action("promote-db", "database.promote-replica", Map.of("record", "db", "to", "primary"));
+        Step check = Step.action("check-www", "health.check", Map.of("record", "www"));
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), promote, check),
+                new Failback(true, "0s", "none", "reverse"), "none");
+        String id = RunbookWorkflow.idForIncident("shop", "i1");
+        WorkflowOptions options = WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+                        .set(SearchAttributes.INCIDENTS, List.of("i1")).build())
+                .build();
+        WorkflowClient.start(client.newWorkflowStub(RunbookWorkflow.class, options)::run,
+                new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals("failed-over", running.progress().phase());
+
+        // Someone puts the record back by hand, and demotes the database.
+        world.values.put("www", "primary");
+        world.values.put("db", "replica");
+        running.outageDetected("i2");
+        env.sleep(Duration.ofMinutes(5));
+
+        assertEquals("standby", world.values.get("www"), "the drifted record was not re-applied: " + world.journal);
+        assertEquals("replica", world.values.get("db"), "a step without undo is never applied twice");
+        assertEquals(1, world.journal.stream().filter("apply promote-db"::equals).count(), world.journal.toString());
+        assertTrue(!world.journal.contains("plan promote-db") || world.journal.indexOf("plan promote-db")
+                == world.journal.lastIndexOf("plan promote-db"), "promote-db was planned again: " + world.journal);
+        assertEquals(1, world.journal.stream().filter("plan check-www"::equals).count(), "checks are not re-run: " + world.journal);
+        ExecutionProgress p = running.progress();
+        assertEquals("failed-over", p.phase());
+        assertEquals(1, p.reapplied().size(), p.reapplied().toString());
+        assertEquals("move-www", p.reapplied().get(0).step());
+        assertEquals("i2", p.reapplied().get(0).incidentId());
+        assertNull(p.reapplied().get(0).error());
+        StepStatus moveWww = p.steps().get(0);
+        assertEquals("applied", moveWww.state());
+        assertTrue(moveWww.summary().startsWith("re-applied for outage i2: "), moveWww.summary());
+        assertEquals(List.of("i1", "i2"), client.newUntypedWorkflowStub(id).describe().getTypedSearchAttributes()
+                .get(SearchAttributes.INCIDENTS));
+
+        // Another outage joins with nothing drifted: nothing is applied again.
+        running.outageDetected("i3");
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(1, running.progress().reapplied().size(), running.progress().reapplied().toString());
+        assertEquals(2, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+
+        running.outageRecovered("i3");
+        ExecutionProgress done = result(id);
+        assertEquals("done", done.phase());
+        assertEquals("primary", world.values.get("www"), "failback restores the state from before the failover");
+        assertEquals(1, done.reapplied().size());
+        HistoryFiles.save(client, id, "reconcile-after-join");
+    }
+
+    @Test
+    void aStepThatChangedNothingAtFailoverButDriftedIsReappliedAndUndoneAtFailback() throws Exception {
+        world.values.put("www", "standby");
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "none", "reverse"), "none");
+        String id = "drift-unchanged";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals("unchanged", running.progress().steps().get(0).state());
+
+        world.values.put("www", "primary");
+        running.outageDetected("i2");
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals("standby", world.values.get("www"));
+        assertEquals(Map.of("exists", true, "value", "primary"), running.progress().steps().get(0).replaced());
+
+        running.outageRecovered("i2");
+        assertEquals("done", result(id).phase());
+        assertEquals("primary", world.values.get("www"), "what the re-apply replaced is restored at failback");
     }
 }
