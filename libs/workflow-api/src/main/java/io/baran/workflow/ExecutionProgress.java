@@ -47,7 +47,7 @@ public record ExecutionProgress(
     }
 
     /** Without anything re-applied. */
-    public ExecutionProgress(String executionId, String runbook, String protects, Mode mode, String phase, String currentStep,
+    public ExecutionProgress(String executionId, String runbook, String protects, Mode mode, Phase phase, String currentStep,
                              List<StepStatus> steps, String error, String scope, String incidentId, Long outageSince,
                              int runbookVersion, String awaiting, List<PhaseChange> phases, long decideMillis, Actor startedBy,
                              List<Decision> decisions, int approvalsNeeded, String failbackRequestedBy) {

@@ -46,6 +46,15 @@ final class ExecutionViews {
             return decision;
         }).toList());
         body.put("failbackRequestedBy", p.failbackRequestedBy());
+        body.put("reapplied", p.reapplied().stream().map(r -> {
+            Map<String, Object> again = new LinkedHashMap<>();
+            again.put("step", r.step());
+            again.put("incidentId", r.incidentId());
+            again.put("at", time(r.at()));
+            again.put("summary", r.summary());
+            again.put("error", r.error());
+            return again;
+        }).toList());
         List<Map<String, Object>> steps = new ArrayList<>();
         for (StepStatus s : p.steps()) {
             Map<String, Object> step = new LinkedHashMap<>();

@@ -81,6 +81,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * {@link StepState#FAILBACK_FAILED}; before, as {@link StepState#UNDO_FAILED}, as if an undo had failed.
      */
     static final String FAILBACK_FAILED_STATE = "failback-failed-state";
+    /**
      * Change id: an outage that joins a running execution is added to its {@code BaranIncidents} (so its recovery
      * finds the execution whatever happened to the runbook catalog since), and the execution re-plans its applied
      * steps and re-applies those whose change drifted. See {@link #reconcileJoins}.
