@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -36,6 +38,10 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.VIEWER)
 @Tag(name = "Audit", description = "Who asked Baran to do what, in a tamper-evident trail")
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class AuditResource {
 
     @Inject
@@ -52,8 +58,10 @@ public class AuditResource {
 
     @GET
     @Operation(summary = "Rows of the audit trail, oldest first, filtered; page with after=<next>")
-    @APIResponse(responseCode = "200", description = "a page of rows")
+    @APIResponse(responseCode = "200", description = "a page of rows",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuditPage.class)))
     @APIResponse(responseCode = "400", description = "a filter that does not read (a time that is not ISO-8601, a limit out of range)")
+    @APIResponse(responseCode = "503", description = "the audit trail cannot be read")
     public AuditPage list(@Parameter(description = "the actor, exactly") @QueryParam("actor") String actor,
                           @Parameter(description = "the action, e.g. failover.start") @QueryParam("action") String action,
                           @Parameter(description = "the runbook name or execution id") @QueryParam("target") String target,
@@ -77,7 +85,9 @@ public class AuditResource {
     @GET
     @Path("/verify")
     @Operation(summary = "Recomputes the hash chain: intact, or the first row that does not hold and why")
-    @APIResponse(responseCode = "200", description = "the verification (intact or not)")
+    @APIResponse(responseCode = "200", description = "the verification (intact or not)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Verification.class)))
+    @APIResponse(responseCode = "503", description = "the audit trail cannot be read")
     public Verification verify() {
         return trail.verify();
     }

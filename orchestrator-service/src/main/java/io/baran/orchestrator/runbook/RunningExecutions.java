@@ -1,5 +1,6 @@
 package io.baran.orchestrator.runbook;
 
+import io.baran.orchestrator.workflow.VisibilityQuery;
 import io.baran.workflow.SearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -45,7 +46,8 @@ public class RunningExecutions {
             }
         }
         try {
-            client.listExecutions(SearchAttributes.RUNBOOK.getName() + " = '" + runbook + "' AND ExecutionStatus = 'Running'")
+            client.listExecutions(VisibilityQuery.where().equal(SearchAttributes.RUNBOOK, runbook)
+                            .equal("ExecutionStatus", "Running").build())
                     .map(WorkflowExecutionMetadata::getExecution)
                     .forEach(e -> running.add(e.getWorkflowId()));
         } catch (StatusRuntimeException e) {
