@@ -210,6 +210,17 @@ class OrchestratorIT {
     }
 
     @Test
+    void aBodyThatDoesNotBindIsA400ProblemNamingWhere() {
+        given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"parameters\":[null,null]}").post("/api/drills")
+                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Unreadable body"))
+                .body("detail", containsString("at parameters"));
+        given().contentType(ContentType.JSON).body("[null, null]").post("/api/drills")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"runbook\": ").post("/api/failovers")
+                .then().statusCode(400).contentType("application/problem+json");
+    }
+
+    @Test
     void anUnknownExecutionIsA404() {
         given().get("/api/executions/no-such-execution").then().statusCode(404).contentType("application/problem+json");
     }

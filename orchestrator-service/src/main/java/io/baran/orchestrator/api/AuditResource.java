@@ -18,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -65,10 +66,14 @@ public class AuditResource {
     public AuditPage list(@Parameter(description = "the actor, exactly") @QueryParam("actor") String actor,
                           @Parameter(description = "the action, e.g. failover.start") @QueryParam("action") String action,
                           @Parameter(description = "the runbook name or execution id") @QueryParam("target") String target,
-                          @Parameter(description = "rows written at or after, e.g. 2026-03-01T10:00:00Z") @QueryParam("since") String since,
-                          @Parameter(description = "rows written before, e.g. 2026-03-02T00:00:00Z") @QueryParam("until") String until,
-                          @Parameter(description = "at most this many rows, 1 to 1000 (100 when absent)") @QueryParam("limit") String limit,
-                          @Parameter(description = "rows after this id: the previous page's next") @QueryParam("after") String after) {
+                          @Parameter(description = "rows written at or after, e.g. 2026-03-01T10:00:00Z",
+                                  schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("since") String since,
+                          @Parameter(description = "rows written before, e.g. 2026-03-02T00:00:00Z",
+                                  schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("until") String until,
+                          @Parameter(description = "at most this many rows, 1 to 1000 (100 when absent)",
+                                  schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @QueryParam("limit") String limit,
+                          @Parameter(description = "rows after this id: the previous page's next",
+                                  schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0")) @QueryParam("after") String after) {
         AuditQuery query;
         try {
             Long max = number("limit", limit);

@@ -5,6 +5,7 @@ import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.workflow.ExecutionFilter;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.runbook.Durations;
@@ -55,9 +56,9 @@ public class DrillResource {
      * @param parameters values for this drill of parameters the runbook declares, e.g. a test zone; each
      *                   must be of its default's kind. The runbook's defaults otherwise
      */
-    public record DrillRequest(@Schema(required = true, examples = "demo-web") String runbook,
+    public record DrillRequest(@Schema(required = true, pattern = ExecutionFilter.NAME, examples = "demo-web") String runbook,
                                @Schema(enumeration = {"drill", "plan"}, defaultValue = "drill") String mode,
-                               @Schema(examples = "30s") String hold,
+                               @Schema(pattern = "^([0-9]+(ms|s|m|h|d))+$", examples = "30s") String hold,
                                @Schema(examples = "aws/us-east-1") String scope,
                                Map<String, Object> parameters) {
     }

@@ -4,6 +4,7 @@ import io.baran.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.workflow.ExecutionFilter;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Mode;
@@ -43,7 +44,7 @@ public class FailoverResource {
     /**
      * @param parameters values for this failover of parameters the runbook declares; its defaults otherwise
      */
-    public record FailoverRequest(@Schema(required = true, examples = "demo-web") String runbook,
+    public record FailoverRequest(@Schema(required = true, pattern = ExecutionFilter.NAME, examples = "demo-web") String runbook,
                                   @Schema(required = true, description = "the runbook's name again", examples = "demo-web") String confirm,
                                   String reason, Map<String, Object> parameters) {
     }

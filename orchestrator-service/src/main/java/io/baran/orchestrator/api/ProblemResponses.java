@@ -1,5 +1,6 @@
 package io.baran.orchestrator.api;
 
+import io.quarkus.smallrye.openapi.OpenApiFilter;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.Operation;
@@ -8,8 +9,9 @@ import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 /**
  * Every error the API answers with is a problem document ({@link Problem}, {@code application/problem+json}), so an
  * error response declared with only its code and description (or with that media type but no schema) gets that content
- * in the OpenAPI document here, once, rather than in each of the many {@code @APIResponse} annotations. Registered as {@code mp.openapi.filter}.
+ * in the OpenAPI document here, once, rather than in each of the many {@code @APIResponse} annotations.
  */
+@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ProblemResponses implements OASFilter {
 
     static final String PROBLEM_REF = "#/components/schemas/Problem";

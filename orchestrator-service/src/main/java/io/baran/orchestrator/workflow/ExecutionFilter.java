@@ -13,10 +13,10 @@ import java.util.regex.Pattern;
  */
 public record ExecutionFilter(String runbook, String service, String phase) {
 
-    /** A runbook's {@code metadata.name} and its {@code spec.protects}: the runbook model's names. */
-    public static final String NAME = "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?";
+    /** A runbook's {@code metadata.name} and its {@code spec.protects}: the runbook model's names (anchored, as OpenAPI reads patterns). */
+    public static final String NAME = "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$";
     /** A phase, e.g. {@code awaiting-failback-approval}. */
-    public static final String PHASE = "[a-z]{1,32}(-[a-z]{1,32}){0,4}";
+    public static final String PHASE = "^[a-z]{1,32}(-[a-z]{1,32}){0,4}$";
 
     private static final Pattern NAME_PATTERN = Pattern.compile(NAME);
     private static final Pattern PHASE_PATTERN = Pattern.compile(PHASE);
