@@ -7,6 +7,7 @@ import io.baran.events.OutageEvent;
 import io.baran.events.Topics;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.orchestrator.workflow.InMemoryWorld;
+import io.baran.orchestrator.workflow.VisibilityQuery;
 import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
@@ -200,6 +201,34 @@ class OrchestratorIT {
         await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), "the gated drill to complete");
         given().get("/api/executions/" + id).then().body("steps.state", equalTo(List.of("undone", "approved", "undone")));
         assertEquals("primary", WORLD.values.get("gate"));
+    }
+
+    @Test
+    void aFilterThatIsNoNameOrPhaseIsRefusedAndAQuotedValueNeverWidensTheQuery() {
+        given().queryParam("runbook", "shop' OR WorkflowType = 'RunbookWorkflow").get("/api/executions")
+                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Bad execution filter"))
+                .body("detail", containsString("is not a runbook name"));
+        given().queryParam("phase", "done\\").queryParam("service", "a'b").get("/api/executions").then().statusCode(400)
+                .body("detail", containsString("phase")).body("detail", containsString("service"));
+        given().queryParam("runbook", "shop").queryParam("phase", "").get("/api/executions").then().statusCode(200)
+                .body("limit", equalTo(200));
+        // Past the validation, the builder's quoting holds on Temporal itself: the hostile value is one literal.
+        for (String hostile : List.of("shop' OR WorkflowType = 'RunbookWorkflow", "shop\\' OR WorkflowType = 'RunbookWorkflow", "\\", "'")) {
+            String query = VisibilityQuery.where().equal("WorkflowType", "RunbookWorkflow")
+                    .equal(io.baran.workflow.SearchAttributes.RUNBOOK, hostile).build();
+            assertEquals(0, client.listExecutions(query).count(), query);
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotBindIsA400ProblemNamingWhere() {
+        given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"parameters\":[null,null]}").post("/api/drills")
+                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Unreadable body"))
+                .body("detail", containsString("at parameters"));
+        given().contentType(ContentType.JSON).body("[null, null]").post("/api/drills")
+                .then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON).body("{\"runbook\": ").post("/api/failovers")
+                .then().statusCode(400).contentType("application/problem+json");
     }
 
     @Test

@@ -391,6 +391,68 @@ class RunbookApiIT {
         given().get("/api/no-such-thing").then().statusCode(404).contentType("application/problem+json");
     }
 
+    /**
+     * What a generated client needs: every operation of the API declares a success response with its schema (a 204
+     * has no body), and every error response it declares is a problem document.
+     */
+    @Test
+    void everyApiOperationDocumentsItsSuccessSchemaAndItsProblems() {
+        Map<String, Map<String, Map<String, Object>>> paths = given().queryParam("format", "json").get(openApi)
+                .then().statusCode(200).extract().path("paths");
+        List<String> missing = new ArrayList<>();
+        int operations = 0;
+        for (var path : paths.entrySet()) {
+            if (!path.getKey().startsWith("/api/")) {
+                continue;
+            }
+            for (var operation : path.getValue().entrySet()) {
+                if (!List.of("get", "put", "post", "delete", "patch").contains(operation.getKey())) {
+                    continue;
+                }
+                operations++;
+                String name = operation.getKey().toUpperCase() + " " + path.getKey();
+                @SuppressWarnings("unchecked")
+                Map<String, Map<String, Object>> responses = (Map<String, Map<String, Object>>) operation.getValue().get("responses");
+                if (responses.keySet().stream().noneMatch(code -> code.startsWith("2"))) {
+                    missing.add(name + ": no 2xx response");
+                }
+                for (String required : List.of("401", "403")) {
+                    if (!responses.containsKey(required)) {
+                        missing.add(name + ": no " + required);
+                    }
+                }
+                for (var response : responses.entrySet()) {
+                    String code = response.getKey();
+                    @SuppressWarnings("unchecked")
+                    Map<String, Map<String, Object>> content = (Map<String, Map<String, Object>>) response.getValue().get("content");
+                    if (code.equals("204")) {
+                        continue;
+                    }
+                    if (content == null || content.isEmpty()) {
+                        missing.add(name + " " + code + ": no content");
+                        continue;
+                    }
+                    if (code.startsWith("2")) {
+                        content.forEach((mediaType, media) -> {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Object> schema = (Map<String, Object>) media.get("schema");
+                            if (schema == null || !(schema.containsKey("$ref") || schema.containsKey("type"))) {
+                                missing.add(name + " " + code + " " + mediaType + ": no schema");
+                            }
+                        });
+                    } else if (code.startsWith("4") || code.startsWith("5")) {
+                        Map<String, Object> problem = content.get("application/problem+json");
+                        if (problem == null || !Map.of("$ref", "#/components/schemas/Problem").equals(problem.get("schema"))) {
+                            missing.add(name + " " + code + ": not a problem document");
+                        }
+                    }
+                }
+            }
+        }
+        assertTrue(operations >= 20, "only " + operations + " operations under /api in the document");
+        assertEquals(List.of(), missing);
+    }
+
     private static String rootMessage(Throwable e) {
         Throwable t = e;
         StringBuilder out = new StringBuilder();

@@ -18,6 +18,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -36,6 +39,10 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.VIEWER)
 @Tag(name = "Audit", description = "Who asked Baran to do what, in a tamper-evident trail")
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class AuditResource {
 
     @Inject
@@ -52,15 +59,21 @@ public class AuditResource {
 
     @GET
     @Operation(summary = "Rows of the audit trail, oldest first, filtered; page with after=<next>")
-    @APIResponse(responseCode = "200", description = "a page of rows")
+    @APIResponse(responseCode = "200", description = "a page of rows",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuditPage.class)))
     @APIResponse(responseCode = "400", description = "a filter that does not read (a time that is not ISO-8601, a limit out of range)")
+    @APIResponse(responseCode = "503", description = "the audit trail cannot be read")
     public AuditPage list(@Parameter(description = "the actor, exactly") @QueryParam("actor") String actor,
                           @Parameter(description = "the action, e.g. failover.start") @QueryParam("action") String action,
                           @Parameter(description = "the runbook name or execution id") @QueryParam("target") String target,
-                          @Parameter(description = "rows written at or after, e.g. 2026-03-01T10:00:00Z") @QueryParam("since") String since,
-                          @Parameter(description = "rows written before, e.g. 2026-03-02T00:00:00Z") @QueryParam("until") String until,
-                          @Parameter(description = "at most this many rows, 1 to 1000 (100 when absent)") @QueryParam("limit") String limit,
-                          @Parameter(description = "rows after this id: the previous page's next") @QueryParam("after") String after) {
+                          @Parameter(description = "rows written at or after, e.g. 2026-03-01T10:00:00Z",
+                                  schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("since") String since,
+                          @Parameter(description = "rows written before, e.g. 2026-03-02T00:00:00Z",
+                                  schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("until") String until,
+                          @Parameter(description = "at most this many rows, 1 to 1000 (100 when absent)",
+                                  schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @QueryParam("limit") String limit,
+                          @Parameter(description = "rows after this id: the previous page's next",
+                                  schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0")) @QueryParam("after") String after) {
         AuditQuery query;
         try {
             Long max = number("limit", limit);
@@ -77,7 +90,9 @@ public class AuditResource {
     @GET
     @Path("/verify")
     @Operation(summary = "Recomputes the hash chain: intact, or the first row that does not hold and why")
-    @APIResponse(responseCode = "200", description = "the verification (intact or not)")
+    @APIResponse(responseCode = "200", description = "the verification (intact or not)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Verification.class)))
+    @APIResponse(responseCode = "503", description = "the audit trail cannot be read")
     public Verification verify() {
         return trail.verify();
     }

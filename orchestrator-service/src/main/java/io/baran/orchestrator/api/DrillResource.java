@@ -5,6 +5,7 @@ import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.workflow.ExecutionFilter;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.runbook.Durations;
@@ -18,6 +19,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.time.Duration;
@@ -30,6 +36,11 @@ import java.util.Map;
  */
 @RolesAllowed(Roles.DRILL_OPERATOR)
 @Path("/api/drills")
+@Tag(name = "Drills and failovers", description = "Start drills, plans and real failovers")
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Blocking
 public class DrillResource {
 
@@ -45,7 +56,11 @@ public class DrillResource {
      * @param parameters values for this drill of parameters the runbook declares, e.g. a test zone; each
      *                   must be of its default's kind. The runbook's defaults otherwise
      */
-    public record DrillRequest(String runbook, String mode, String hold, String scope, Map<String, Object> parameters) {
+    public record DrillRequest(@Schema(required = true, pattern = ExecutionFilter.NAME, examples = "demo-web") String runbook,
+                               @Schema(enumeration = {"drill", "plan"}, defaultValue = "drill") String mode,
+                               @Schema(pattern = "^([0-9]+(ms|s|m|h|d))+$", examples = "30s") String hold,
+                               @Schema(examples = "aws/us-east-1") String scope,
+                               Map<String, Object> parameters) {
     }
 
     @Inject
@@ -69,6 +84,16 @@ public class DrillResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Run a drill (fail over, hold, fail back) or a plan (observe only) of a runbook")
+    @APIResponse(responseCode = "200", description = "mode plan: what each step would change; nothing was changed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanView.class)))
+    @APIResponse(responseCode = "202", description = "the drill started (or a plan that took longer than a minute); poll Location",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionStarted.class)))
+    @APIResponse(responseCode = "400", description = "no runbook named, a mode other than drill or plan, or a hold that is no duration or too long")
+    @APIResponse(responseCode = "403", description = "the runbook does not let the caller drill, or no role")
+    @APIResponse(responseCode = "404", description = "no such runbook")
+    @APIResponse(responseCode = "409", description = "another execution of the same protected service runs")
+    @APIResponse(responseCode = "422", description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
     public Response start(DrillRequest request) {
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\"}");
@@ -102,7 +127,7 @@ public class DrillResource {
                 return Response.ok(ExecutionViews.plan(id, plan.get())).build();
             }
         }
-        return Response.accepted(Map.of("executionId", id, "runbook", runbook.name(), "mode", mode.name().toLowerCase()))
+        return Response.accepted(new ExecutionStarted(id, runbook.name(), mode.name().toLowerCase()))
                 .location(URI.create("/api/executions/" + id)).build();
     }
 }

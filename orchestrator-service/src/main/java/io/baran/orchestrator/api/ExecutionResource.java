@@ -17,6 +17,7 @@ import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Verdict;
+import io.baran.orchestrator.workflow.ExecutionFilter;
 import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.workflow.RunbookWorkflow;
 import io.smallrye.common.annotation.Blocking;
@@ -31,6 +32,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 import java.util.LinkedHashMap;
@@ -41,6 +48,11 @@ import java.util.function.Supplier;
 /** Executions of runbooks: where they stand, step by step, and the decisions people make on them. */
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/executions")
+@Tag(name = "Executions", description = "Where executions stand, their reports, and the decisions people make on them")
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 public class ExecutionResource {
@@ -66,23 +78,57 @@ public class ExecutionResource {
     @Inject
     Audited audited;
 
+    /**
+     * A page of executions.
+     *
+     * @param limit the most executions one list answers with; a list this long may have left older ones out
+     */
+    public record ExecutionList(List<ExecutionReader.Summary> executions, int limit) {
+    }
+
+    /** The stored transitions of an execution, in order. */
+    public record ExecutionEvents(String executionId, List<ExecutionEvent> events) {
+    }
+
     @GET
-    public Map<String, Object> list(@QueryParam("runbook") String runbook, @QueryParam("service") String service,
-                                    @QueryParam("phase") String phase) {
-        List<ExecutionReader.Summary> executions = reader.list(runbook, service, phase);
-        return Map.of("executions", executions, "limit", ExecutionReader.LIST_LIMIT);
+    @Operation(summary = "Executions, newest first (from Temporal's visibility store), filtered by runbook, service and phase")
+    @APIResponse(responseCode = "200", description = "the executions, at most limit of them",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionList.class)))
+    @APIResponse(responseCode = "400", description = "a filter that is not a runbook name, service name or phase")
+    public ExecutionList list(
+            @Parameter(description = "the runbook's name", schema = @Schema(pattern = ExecutionFilter.NAME))
+            @QueryParam("runbook") String runbook,
+            @Parameter(description = "the protected service", schema = @Schema(pattern = ExecutionFilter.NAME))
+            @QueryParam("service") String service,
+            @Parameter(description = "the phase it is in now, e.g. failed-over", schema = @Schema(pattern = ExecutionFilter.PHASE))
+            @QueryParam("phase") String phase) {
+        ExecutionFilter filter;
+        try {
+            filter = new ExecutionFilter(runbook, service, phase);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Bad execution filter", e.getMessage());
+        }
+        return new ExecutionList(reader.list(filter), ExecutionReader.LIST_LIMIT);
     }
 
     @GET
     @Path("/{id}")
-    public Map<String, Object> get(@PathParam("id") String id) {
+    @Operation(summary = "Where an execution stands: status, phase, what it waits for, every step and decision")
+    @APIResponse(responseCode = "200", description = "the execution",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionView.class)))
+    @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
+    public ExecutionView get(@PathParam("id") String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
         return ExecutionViews.execution(id, execution.status(), execution.progress());
     }
 
     @GET
     @Path("/{id}/report")
-    public Map<String, Object> report(@PathParam("id") String id) {
+    @Operation(summary = "The recovery-time report: RTO by part, RPO, what was changed and whether it was restored")
+    @APIResponse(responseCode = "200", description = "the report",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReportView.class)))
+    @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
+    public ReportView report(@PathParam("id") String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
         return ExecutionViews.report(id, execution.status(), execution.progress());
     }
@@ -90,12 +136,16 @@ public class ExecutionResource {
     /** The audit trail: every phase change and step transition of the execution, as stored in PostgreSQL. */
     @GET
     @Path("/{id}/events")
-    public Map<String, Object> events(@PathParam("id") String id) {
+    @Operation(summary = "Every phase change and step transition of an execution, in order, as stored in PostgreSQL")
+    @APIResponse(responseCode = "200", description = "the transitions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionEvents.class)))
+    @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
+    public ExecutionEvents events(@PathParam("id") String id) {
         List<ExecutionEvent> events = audit.of(id);
         if (events.isEmpty() && reader.read(id).isEmpty()) {
             throw notFound(id);
         }
-        return Map.of("executionId", id, "events", events);
+        return new ExecutionEvents(id, events);
     }
 
     /**
@@ -120,7 +170,7 @@ public class ExecutionResource {
     }
 
     /** An abort was asked: the execution undoes what it changed. */
-    public record AbortAnswer(String executionId, String requested) {
+    public record AbortAnswer(String executionId, @Schema(enumeration = "abort") String requested) {
     }
 
     /**
@@ -131,6 +181,12 @@ public class ExecutionResource {
      * with a reason (break-glass, flagged in the audit trail). With {@code "step"} the approval counts only if the
      * execution waits at that step, so an approval meant for one step never lets another go ahead.
      */
+    @Operation(summary = "Approve what the execution waits for")
+    @APIResponse(responseCode = "202", description = "the decision was recorded: approved, or pending more approvals",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecisionAnswer.class)))
+    @APIResponse(responseCode = "403", description = "the caller may not decide this (a rule of the runbook's access, or no role)")
+    @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
+    @APIResponse(responseCode = "409", description = "the execution has finished, or waits at another step than the one named")
     @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/approve")
@@ -141,6 +197,12 @@ public class ExecutionResource {
     }
 
     /** Refuses what the execution waits for. */
+    @Operation(summary = "Reject what the execution waits for")
+    @APIResponse(responseCode = "202", description = "the rejection was recorded",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecisionAnswer.class)))
+    @APIResponse(responseCode = "403", description = "the caller may not decide this (a rule of the runbook's access, or no role)")
+    @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
+    @APIResponse(responseCode = "409", description = "the execution has finished, or waits at another step than the one named")
     @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/reject")
@@ -154,6 +216,12 @@ public class ExecutionResource {
      * Fails back now, without waiting for recovery or stability. Never an approval: a runbook whose failback needs
      * approval still waits for its approvers, and an execution waiting for a decision refuses it (403).
      */
+    @Operation(summary = "Fail back now, without waiting for recovery or stability")
+    @APIResponse(responseCode = "202", description = "failing back, or waiting for failback approval",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FailbackAnswer.class)))
+    @APIResponse(responseCode = "403", description = "refused by the execution (it waits for a decision), or no role")
+    @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
+    @APIResponse(responseCode = "409", description = "the execution has finished")
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("/{id}/failback")
@@ -172,6 +240,12 @@ public class ExecutionResource {
      * Aborts the execution: what it changed is undone. A drill may be aborted by whom its runbook lets drill, a
      * failover by whom it lets fail over.
      */
+    @Operation(summary = "Abort the execution: everything it changed is undone")
+    @APIResponse(responseCode = "202", description = "the abort was asked for",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AbortAnswer.class)))
+    @APIResponse(responseCode = "403", description = "the runbook does not let the caller drill (for a drill) or fail over")
+    @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
+    @APIResponse(responseCode = "409", description = "the execution has finished")
     @RolesAllowed({Roles.DRILL_OPERATOR, Roles.FAILOVER_OPERATOR})
     @POST
     @Path("/{id}/abort")

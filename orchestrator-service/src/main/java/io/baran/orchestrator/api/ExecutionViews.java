@@ -9,9 +9,7 @@ import io.baran.workflow.StepStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /** How executions read in the REST API: their state, a plan, a report. */
 final class ExecutionViews {
@@ -19,65 +17,24 @@ final class ExecutionViews {
     private ExecutionViews() {
     }
 
-    static Map<String, Object> execution(String id, String status, ExecutionProgress p) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("executionId", id);
-        body.put("status", status);
-        body.put("runbook", p.runbook());
-        body.put("runbookVersion", p.runbookVersion());
-        body.put("protects", p.protects());
-        body.put("mode", p.mode() == null ? null : p.mode().name().toLowerCase());
-        body.put("phase", p.phase());
-        body.put("awaiting", p.awaiting());
-        body.put("currentStep", p.currentStep());
-        body.put("scope", p.scope());
-        body.put("incidentId", p.incidentId());
-        body.put("startedBy", p.startedBy());
-        body.put("approvalsNeeded", p.approvalsNeeded());
-        body.put("decisions", p.decisions().stream().map(d -> {
-            Map<String, Object> decision = new LinkedHashMap<>();
-            decision.put("on", d.on());
-            decision.put("step", d.step());
-            decision.put("verdict", d.verdict().name().toLowerCase());
-            decision.put("by", d.by());
-            decision.put("at", time(d.at()));
-            decision.put("breakGlass", d.breakGlass());
-            decision.put("reason", d.reason());
-            return decision;
-        }).toList());
-        body.put("failbackRequestedBy", p.failbackRequestedBy());
-        body.put("reapplied", p.reapplied().stream().map(r -> {
-            Map<String, Object> again = new LinkedHashMap<>();
-            again.put("step", r.step());
-            again.put("incidentId", r.incidentId());
-            again.put("at", time(r.at()));
-            again.put("summary", r.summary());
-            again.put("error", r.error());
-            return again;
-        }).toList());
-        List<Map<String, Object>> steps = new ArrayList<>();
-        for (StepStatus s : p.steps()) {
-            Map<String, Object> step = new LinkedHashMap<>();
-            step.put("name", s.name());
-            step.put("action", s.action());
-            step.put("state", s.state());
-            step.put("summary", s.summary());
-            step.put("error", s.error());
-            step.put("startedAt", time(s.startedAt()));
-            step.put("endedAt", time(s.endedAt()));
-            step.put("replaced", s.replaced());
-            steps.add(step);
-        }
-        body.put("steps", steps);
-        body.put("phases", p.phases().stream().map(c -> Map.of("phase", c.phase(), "at", time(c.at()))).toList());
-        body.put("error", p.error());
-        return body;
+    static ExecutionView execution(String id, String status, ExecutionProgress p) {
+        return new ExecutionView(id, status, p.runbook(), p.runbookVersion(), p.protects(), mode(p), p.phase(), p.awaiting(),
+                p.currentStep(), p.scope(), p.incidentId(), p.startedBy(), p.approvalsNeeded(),
+                p.decisions().stream().map(d -> new ExecutionView.DecisionView(d.on(), d.step(), d.verdict().name().toLowerCase(),
+                        d.by(), time(d.at()), d.breakGlass(), d.reason())).toList(),
+                p.failbackRequestedBy(),
+                p.reapplied().stream().map(r -> new ExecutionView.ReappliedView(r.step(), r.incidentId(), time(r.at()), r.summary(),
+                        r.error())).toList(),
+                p.steps().stream().map(s -> new ExecutionView.StepView(s.name(), s.action(), s.state(), s.summary(), s.error(),
+                        time(s.startedAt()), time(s.endedAt()), s.replaced())).toList(),
+                p.phases().stream().map(c -> new ExecutionView.PhaseAt(c.phase(), time(c.at()))).toList(),
+                p.error());
     }
 
     /** A plan: the steps with what each would change, and the same as text a person reads. */
-    static Map<String, Object> plan(String id, ExecutionProgress p) {
+    static PlanView plan(String id, ExecutionProgress p) {
         StringBuilder text = new StringBuilder("Plan of runbook " + p.runbook() + " (service " + p.protects() + "):\n");
-        List<Map<String, Object>> steps = new ArrayList<>();
+        List<PlanView.PlanStep> steps = new ArrayList<>();
         int n = 1;
         for (StepStatus s : p.steps()) {
             String verdict = switch (s.state()) {
@@ -88,44 +45,22 @@ final class ExecutionViews {
             };
             text.append(String.format("%2d. %-24s %-24s %-13s %s%n", n++, s.name(), s.action(), verdict,
                     s.error() != null ? s.error() : s.summary() == null ? "" : s.summary()));
-            Map<String, Object> step = new LinkedHashMap<>();
-            step.put("name", s.name());
-            step.put("action", s.action());
-            step.put("changes", s.state() == StepState.PLANNED);
-            step.put("summary", s.summary());
-            step.put("error", s.error());
-            step.put("replaces", s.replaced());
-            steps.add(step);
+            steps.add(new PlanView.PlanStep(s.name(), s.action(), s.state() == StepState.PLANNED, s.summary(), s.error(), s.replaced()));
         }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("executionId", id);
-        body.put("runbook", p.runbook());
-        body.put("mode", "plan");
-        body.put("steps", steps);
-        body.put("text", text.toString());
-        return body;
+        return new PlanView(id, p.runbook(), "plan", steps, text.toString());
     }
 
     /**
      * The recovery-time report: detect (outage start to execution start), decide (waiting for people),
      * execute (each step), verify (the checks), and the total until failed over and until done.
      */
-    static Map<String, Object> report(String id, String status, ExecutionProgress p) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("executionId", id);
-        body.put("runbook", p.runbook());
-        body.put("mode", p.mode() == null ? null : p.mode().name().toLowerCase());
-        body.put("status", status);
-        body.put("phase", p.phase());
+    static ReportView report(String id, String status, ExecutionProgress p) {
         Long started = p.phases().isEmpty() ? null : p.phases().get(0).at();
         Long failedOver = at(p.phases(), Phase.FAILED_OVER);
         Long ended = p.phases().isEmpty() ? null : p.phases().get(p.phases().size() - 1).at();
-        Map<String, Object> rto = new LinkedHashMap<>();
-        rto.put("detect", p.outageSince() != null && started != null ? seconds(started - p.outageSince()) : null);
-        rto.put("decide", seconds(p.decideMillis()));
         long execute = 0;
         long verify = 0;
-        List<Map<String, Object>> stepTimes = new ArrayList<>();
+        List<ReportView.StepTime> stepTimes = new ArrayList<>();
         for (StepStatus s : p.steps()) {
             if (s.startedAt() == null || s.endedAt() == null) {
                 continue;
@@ -136,21 +71,17 @@ final class ExecutionViews {
             } else {
                 execute += took;
             }
-            stepTimes.add(Map.of("step", s.name(), "action", s.action(), "seconds", seconds(took), "state", s.state()));
+            stepTimes.add(new ReportView.StepTime(s.name(), s.action(), seconds(took), s.state()));
         }
-        rto.put("execute", seconds(execute));
-        rto.put("verify", seconds(verify));
-        rto.put("steps", stepTimes);
-        rto.put("total", failedOver != null ? seconds(failedOver - (p.outageSince() != null ? p.outageSince() : started)) : null);
-        body.put("rtoSeconds", rto);
-        body.put("rpo", rpo(p));
-        body.put("changed", p.steps().stream().filter(s -> !s.replaced().isEmpty())
-                .map(s -> Map.of("step", s.name(), "replaced", s.replaced(), "state", s.state())).toList());
-        body.put("restored", p.steps().stream().allMatch(s -> !List.of(StepState.APPLIED, StepState.UNDO_FAILED, StepState.FAILED).contains(s.state())
-                || s.replaced().isEmpty()));
-        body.put("startedAt", time(started));
-        body.put("endedAt", time(ended));
-        return body;
+        var rto = new ReportView.Rto(
+                p.outageSince() != null && started != null ? seconds(started - p.outageSince()) : null,
+                seconds(p.decideMillis()), seconds(execute), seconds(verify), stepTimes,
+                failedOver != null ? seconds(failedOver - (p.outageSince() != null ? p.outageSince() : started)) : null);
+        var changed = p.steps().stream().filter(s -> !s.replaced().isEmpty())
+                .map(s -> new ReportView.Change(s.name(), s.replaced(), s.state())).toList();
+        boolean restored = p.steps().stream().allMatch(s -> !List.of(StepState.APPLIED, StepState.UNDO_FAILED, StepState.FAILBACK_FAILED, StepState.FAILED).contains(s.state())
+                || s.replaced().isEmpty());
+        return new ReportView(id, p.runbook(), mode(p), status, p.phase(), rto, rpo(p), changed, restored, time(started), time(ended));
     }
 
     private static final java.util.regex.Pattern RPO = java.util.regex.Pattern.compile("^RPO ([0-9]+(?:\\.[0-9]+)?)s\\b");
@@ -159,8 +90,8 @@ final class ExecutionViews {
      * The recovery point: the largest replication lag a {@code storage.check-replica} step measured (its
      * summary starts {@code RPO <seconds>s}); data written in that window before the outage may be missing.
      */
-    static Map<String, Object> rpo(ExecutionProgress p) {
-        List<Map<String, Object>> measured = new ArrayList<>();
+    static ReportView.Rpo rpo(ExecutionProgress p) {
+        List<ReportView.RpoStep> measured = new ArrayList<>();
         double worst = -1;
         for (StepStatus s : p.steps()) {
             if (!"storage.check-replica".equals(s.action()) || s.summary() == null) {
@@ -170,20 +101,24 @@ final class ExecutionViews {
             if (m.find()) {
                 double seconds = Double.parseDouble(m.group(1));
                 worst = Math.max(worst, seconds);
-                measured.add(Map.of("step", s.name(), "seconds", seconds, "summary", s.summary()));
+                measured.add(new ReportView.RpoStep(s.name(), seconds, s.summary()));
             }
         }
         if (measured.isEmpty()) {
-            return Map.of("measured", false, "why", "no storage.check-replica step measured replication lag");
+            return ReportView.Rpo.notMeasured("no storage.check-replica step measured replication lag");
         }
-        return Map.of("measured", true, "seconds", worst, "steps", measured);
+        return ReportView.Rpo.measured(worst, measured);
+    }
+
+    private static String mode(ExecutionProgress p) {
+        return p.mode() == null ? null : p.mode().name().toLowerCase();
     }
 
     private static Long at(List<PhaseChange> phases, Phase phase) {
         return phases.stream().filter(c -> c.phase() == phase).map(PhaseChange::at).findFirst().orElse(null);
     }
 
-    private static Double seconds(long millis) {
+    private static double seconds(long millis) {
         return Duration.ofMillis(millis).toMillis() / 1000.0;
     }
 

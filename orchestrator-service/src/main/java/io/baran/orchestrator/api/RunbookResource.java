@@ -1,5 +1,6 @@
 package io.baran.orchestrator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.baran.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.audit.AuditActions;
@@ -10,6 +11,7 @@ import io.baran.runbook.RunbookDirectory;
 import io.baran.runbook.RunbookError;
 import io.baran.runbook.RunbookInvalidException;
 import io.baran.runbook.RunbookParser;
+import io.baran.runbook.Trigger;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -37,7 +39,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.net.URI;
 import java.nio.charset.CharacterCodingException;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -52,7 +54,64 @@ import java.util.regex.Pattern;
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Runbooks", description = "Define runbooks, and read every version of them")
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class RunbookResource {
+
+    /**
+     * The runbooks served and the files refused.
+     *
+     * @param refused each refused file's errors, as {@code baran lint} prints them
+     */
+    public record RunbookList(List<RunbookItem> runbooks, List<String> refused) {
+    }
+
+    /** A runbook served: its latest version. */
+    public record RunbookItem(String name, String description, String protects, int version, String sha256, Trigger trigger,
+                              String source) {
+    }
+
+    /**
+     * A stored version of a runbook.
+     *
+     * @param author who stored it: the verified caller, or {@code file} for a file loaded at start
+     * @param source {@code api}, or the file it was loaded from
+     */
+    public record VersionView(String name, int version, String sha256, String author, String source, Instant createdAt) {
+
+        static VersionView of(RunbookVersions.Version v) {
+            return new VersionView(v.name(), v.number(), v.sha256(), v.author(), v.source(), v.createdAt());
+        }
+    }
+
+    /** Every stored version of a runbook, oldest first. */
+    public record VersionList(String name, List<VersionView> versions) {
+    }
+
+    /**
+     * A stored version with its text, and the runbook parsed from it; a version that no longer parses (an old one, or
+     * one naming a provider no longer configured) comes with its {@code errors} instead of {@code runbook}.
+     */
+    public record StoredRunbook(String name, int version, String sha256, String author, String source, Instant createdAt,
+                                @Schema(description = "the YAML text") String content,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) Runbook runbook,
+                                @JsonInclude(JsonInclude.Include.NON_NULL) List<RunbookErrorView> errors) {
+    }
+
+    /** What a PUT stored: the version, and whether it is new. */
+    public record SavedRunbook(String name, int version, String sha256, String author, String source, Instant createdAt,
+                               @Schema(enumeration = {"created", "new-version", "unchanged"}) String outcome) {
+    }
+
+    /** The executions of a runbook, each with the version it ran. */
+    public record RunbookExecutions(String name, List<RunbookVersions.Execution> executions) {
+    }
+
+    /** A valid runbook, as PUT would store it. */
+    public record Validation(@Schema(enumeration = "true") boolean valid, String name, String sha256, Runbook runbook) {
+    }
 
     /** YAML as clients send it; text/plain so that {@code curl --data-binary} with a plain type works too. */
     static final String YAML = "application/yaml";
@@ -90,26 +149,21 @@ public class RunbookResource {
 
     @GET
     @Operation(summary = "The runbooks served now (latest version of each), and the runbooks refused")
-    public Map<String, Object> list() {
-        List<Map<String, Object>> runbooks = catalog.all().stream().map(r -> {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("name", r.name());
-            item.put("description", r.description());
-            item.put("protects", r.protects());
-            item.put("version", r.version());
-            item.put("sha256", r.sha256());
-            item.put("trigger", r.trigger());
-            item.put("source", r.source());
-            return item;
-        }).toList();
-        return Map.of("runbooks", runbooks, "refused", catalog.loadErrors().stream().map(RunbookError::toString).toList());
+    @APIResponse(responseCode = "200", description = "the runbooks",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunbookList.class)))
+    public RunbookList list() {
+        List<RunbookItem> runbooks = catalog.all().stream().map(r -> new RunbookItem(r.name(), r.description(), r.protects(),
+                r.version(), r.sha256(), r.trigger(), r.source())).toList();
+        return new RunbookList(runbooks, catalog.loadErrors().stream().map(RunbookError::toString).toList());
     }
 
     @GET
     @Path("/{name}")
     @Produces({MediaType.APPLICATION_JSON, YAML})
     @Operation(summary = "A runbook: its latest version, or the one asked for; as JSON (text and model) or as the YAML text")
-    @APIResponse(responseCode = "200", description = "the version")
+    @APIResponse(responseCode = "200", description = "the version", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredRunbook.class)),
+            @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING))})
     @APIResponse(responseCode = "404", description = "no such runbook or version")
     public Response get(@PathParam("name") String name,
                         @Parameter(description = "a version number; the latest when absent") @QueryParam("version") Integer version,
@@ -121,38 +175,44 @@ public class RunbookResource {
         if (wantsYaml(headers)) {
             return Response.ok(stored.content(), YAML + ";charset=UTF-8").header("ETag", "\"" + stored.sha256() + "\"").build();
         }
-        Map<String, Object> body = describe(stored);
-        body.put("content", stored.content());
+        Runbook runbook = null;
+        List<RunbookErrorView> errors = null;
         try {
-            body.put("runbook", catalog.parser().parse(name + ".yaml", stored.content(), name).withVersion(stored.number()));
+            runbook = catalog.parser().parse(name + ".yaml", stored.content(), name).withVersion(stored.number());
         } catch (RunbookInvalidException e) {
             // An old version, or one that names a provider no longer configured: still shown, not runnable.
-            body.put("errors", e.errors().stream().map(RunbookErrorView::of).toList());
+            errors = e.errors().stream().map(RunbookErrorView::of).toList();
         }
+        var body = new StoredRunbook(stored.name(), stored.number(), stored.sha256(), stored.author(), stored.source(),
+                stored.createdAt(), stored.content(), runbook, errors);
         return Response.ok(body).header("ETag", "\"" + stored.sha256() + "\"").build();
     }
 
     @GET
     @Path("/{name}/versions")
     @Operation(summary = "Every stored version of a runbook, oldest first")
+    @APIResponse(responseCode = "200", description = "the versions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionList.class)))
     @APIResponse(responseCode = "404", description = "no such runbook")
-    public Map<String, Object> versions(@PathParam("name") String name) {
+    public VersionList versions(@PathParam("name") String name) {
         List<RunbookVersions.Version> all = versions.versions(name);
         if (all.isEmpty()) {
             throw unknown(name);
         }
-        return Map.of("name", name, "versions", all.stream().map(RunbookResource::describe).toList());
+        return new VersionList(name, all.stream().map(VersionView::of).toList());
     }
 
     @GET
     @Path("/{name}/executions")
     @Operation(summary = "The executions of a runbook, newest first, each with the exact version it ran")
+    @APIResponse(responseCode = "200", description = "the executions",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunbookExecutions.class)))
     @APIResponse(responseCode = "404", description = "no such runbook")
-    public Map<String, Object> executions(@PathParam("name") String name) {
+    public RunbookExecutions executions(@PathParam("name") String name) {
         if (!versions.exists(name)) {
             throw unknown(name);
         }
-        return Map.of("name", name, "executions", versions.executions(name));
+        return new RunbookExecutions(name, versions.executions(name));
     }
 
     @RolesAllowed(Roles.RUNBOOK_AUTHOR)
@@ -163,8 +223,11 @@ public class RunbookResource {
     @RequestBody(required = true, description = "the runbook, UTF-8 YAML; metadata.name must be the name in the URL",
             content = @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING),
                     examples = @ExampleObject(name = "demo-web", value = EXAMPLE)))
-    @APIResponse(responseCode = "201", description = "stored as the runbook's first version")
-    @APIResponse(responseCode = "200", description = "stored as a new version, or unchanged (same text as the latest)")
+    @APIResponse(responseCode = "201", description = "stored as the runbook's first version",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SavedRunbook.class)))
+    @APIResponse(responseCode = "200", description = "stored as a new version, or unchanged (same text as the latest)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SavedRunbook.class)))
+    @APIResponse(responseCode = "400", description = "the name in the URL is not a runbook name")
     @APIResponse(responseCode = "422", description = "invalid: every error with line, column and path; nothing stored",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "413", description = "larger than a runbook can be")
@@ -180,8 +243,9 @@ public class RunbookResource {
                 () -> catalog.save(name, label(file, name + ".yaml"), text, caller.name()),
                 done -> new Audited.Outcome(false, Map.of("version", done.stored().version().number(),
                         "sha256", done.stored().version().sha256(), "outcome", done.stored().outcome().name().toLowerCase())));
-        Map<String, Object> answer = describe(saved.stored().version());
-        answer.put("outcome", saved.stored().outcome().name().toLowerCase().replace('_', '-'));
+        RunbookVersions.Version v = saved.stored().version();
+        var answer = new SavedRunbook(v.name(), v.number(), v.sha256(), v.author(), v.source(), v.createdAt(),
+                saved.stored().outcome().name().toLowerCase().replace('_', '-'));
         URI location = URI.create("/api/runbooks/" + name + "?version=" + saved.stored().version().number());
         if (saved.stored().outcome() == RunbookVersions.Outcome.CREATED) {
             return Response.created(location).entity(answer).build();
@@ -195,13 +259,16 @@ public class RunbookResource {
     @Operation(summary = "Check a runbook as PUT would, storing nothing")
     @RequestBody(required = true, content = @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING),
             examples = @ExampleObject(name = "demo-web", value = EXAMPLE)))
-    @APIResponse(responseCode = "200", description = "valid")
+    @APIResponse(responseCode = "200", description = "valid",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Validation.class)))
     @APIResponse(responseCode = "422", description = "invalid: every error with line, column and path",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
-    public Map<String, Object> validate(byte[] body,
+    @APIResponse(responseCode = "413", description = "larger than a runbook can be")
+    @APIResponse(responseCode = "415", description = "not UTF-8 YAML text")
+    public Validation validate(byte[] body,
                                         @Parameter(description = "file name used in error messages; default runbook.yaml") @QueryParam("file") String file) {
         Runbook runbook = catalog.parser().parse(label(file, "runbook.yaml"), text(body));
-        return Map.of("valid", true, "name", runbook.name(), "sha256", runbook.sha256(), "runbook", runbook);
+        return new Validation(true, runbook.name(), runbook.sha256(), runbook);
     }
 
     @RolesAllowed(Roles.RUNBOOK_AUTHOR)
@@ -210,7 +277,8 @@ public class RunbookResource {
     @Operation(summary = "Stop serving a runbook; refused while an execution of it runs. Its versions are kept.")
     @APIResponse(responseCode = "204", description = "deleted")
     @APIResponse(responseCode = "404", description = "no such runbook")
-    @APIResponse(responseCode = "409", description = "an execution of it runs", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "409", description = "an execution of it runs (their ids in errors)", content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(responseCode = "503", description = "Temporal cannot be asked whether an execution of it runs; nothing deleted")
     public Response delete(@PathParam("name") String name) {
         if (!versions.exists(name)) {
             throw unknown(name);
@@ -274,17 +342,6 @@ public class RunbookResource {
             return fallback;
         }
         return file.trim();
-    }
-
-    private static Map<String, Object> describe(RunbookVersions.Version v) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", v.name());
-        out.put("version", v.number());
-        out.put("sha256", v.sha256());
-        out.put("author", v.author());
-        out.put("source", v.source());
-        out.put("createdAt", v.createdAt());
-        return out;
     }
 
     private static ProblemException unknown(String name) {

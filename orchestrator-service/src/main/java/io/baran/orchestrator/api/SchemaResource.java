@@ -8,6 +8,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -17,6 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/schemas/runbook.json")
 @Tag(name = "Runbooks")
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SchemaResource {
 
     private static final String SCHEMA = RunbookSchema.text(ActionCatalog.standard());
@@ -24,6 +32,9 @@ public class SchemaResource {
     @GET
     @Produces("application/schema+json")
     @Operation(summary = "The JSON Schema of runbooks (draft-07), generated from the runbook model")
+    @APIResponse(responseCode = "200", description = "the JSON Schema document",
+            content = @Content(mediaType = "application/schema+json", schema = @Schema(type = SchemaType.OBJECT,
+                    description = "a JSON Schema (draft-07) document")))
     public String schema() {
         return SCHEMA;
     }

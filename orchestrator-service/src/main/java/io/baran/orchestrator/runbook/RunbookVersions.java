@@ -44,6 +44,7 @@ public class RunbookVersions {
     }
 
     /** An execution and the version it ran. */
+    @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "RunbookExecution")
     public record Execution(String executionId, String runbook, int version, Instant startedAt, Instant finishedAt) {
         static Execution of(RunbookExecutionEntity e) {
             return new Execution(e.executionId, e.runbookName, e.runbookVersion, e.startedAt, e.finishedAt);

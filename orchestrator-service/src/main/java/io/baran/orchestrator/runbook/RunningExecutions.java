@@ -60,8 +60,8 @@ public class RunningExecutions {
             }
         }
         try {
-            client.listExecutions(VisibilityQuery.equalTo(SearchAttributes.RUNBOOK.getName(), runbook)
-                            + " AND ExecutionStatus = 'Running'")
+            client.listExecutions(VisibilityQuery.where().equal(SearchAttributes.RUNBOOK, runbook)
+                            .equal("ExecutionStatus", "Running").build())
                     .map(WorkflowExecutionMetadata::getExecution)
                     .forEach(e -> running.add(e.getWorkflowId()));
         } catch (StatusRuntimeException e) {

@@ -156,8 +156,8 @@ public class ExecutionLauncher {
     /** Running executions whose {@code BaranIncidents} holds the incident; empty when the namespace lacks the attribute. */
     public List<String> answering(String incidentId) {
         try {
-            return client.listExecutions(VisibilityQuery.equalTo(SearchAttributes.INCIDENTS.getName(), incidentId)
-                            + " AND ExecutionStatus = 'Running'")
+            return client.listExecutions(VisibilityQuery.where().equal(SearchAttributes.INCIDENTS.getName(), incidentId)
+                            .equal("ExecutionStatus", "Running").build())
                     .map(m -> m.getExecution().getWorkflowId())
                     .distinct()
                     .toList();
@@ -182,8 +182,8 @@ public class ExecutionLauncher {
 
     /** The running execution of a protected service, if any. */
     public Optional<String> running(String service) {
-        return client.listExecutions(VisibilityQuery.equalTo(SearchAttributes.SERVICE.getName(), service)
-                        + " AND ExecutionStatus = 'Running'")
+        return client.listExecutions(VisibilityQuery.where().equal(SearchAttributes.SERVICE, service)
+                        .equal("ExecutionStatus", "Running").build())
                 .map(WorkflowExecutionMetadata::getExecution)
                 .map(e -> e.getWorkflowId())
                 .findFirst();

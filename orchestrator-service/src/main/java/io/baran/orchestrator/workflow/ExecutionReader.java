@@ -13,12 +13,10 @@ import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowStub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -38,6 +36,7 @@ public class ExecutionReader {
     }
 
     /** One line of a list of executions, from the search attributes (no workflow is replayed to list). */
+    @Schema(name = "ExecutionSummary", description = "an execution as Temporal's visibility store lists it")
     public record Summary(String executionId, String status, String runbook, String service, String mode, String phase,
                           String startedAt, String closedAt) {
     }
@@ -66,20 +65,9 @@ public class ExecutionReader {
         }
     }
 
-    /** Executions (newest first, the visibility store's own order), filtered by runbook, protected service and phase (each optional). */
-    public List<Summary> list(String runbook, String service, String phase) {
-        Map<String, String> filters = new LinkedHashMap<>();
-        filters.put(SearchAttributes.RUNBOOK.getName(), runbook);
-        filters.put(SearchAttributes.SERVICE.getName(), service);
-        filters.put(SearchAttributes.PHASE.getName(), phase);
-        List<String> clauses = new ArrayList<>();
-        clauses.add("WorkflowType = 'RunbookWorkflow'");
-        filters.forEach((attribute, value) -> {
-            if (value != null && !value.isBlank()) {
-                clauses.add(attribute + " = '" + value.replace("'", "") + "'");
-            }
-        });
-        return client.listExecutions(String.join(" AND ", clauses))
+    /** Executions (newest first, the visibility store's own order) that match the filter. */
+    public List<Summary> list(ExecutionFilter filter) {
+        return client.listExecutions(filter.query())
                 .limit(LIST_LIMIT)
                 .map(this::summary)
                 .toList();

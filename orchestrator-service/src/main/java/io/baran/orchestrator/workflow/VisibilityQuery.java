@@ -1,37 +1,81 @@
 package io.baran.orchestrator.workflow;
 
+import io.temporal.common.SearchAttributeKey;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
 /**
- * Values for Temporal visibility queries. A value is always a quoted string literal with its quote and backslash
- * escaped, never text pasted into the query: {@code BaranIncidents = 'it\'s'} matches the incident {@code it's}
- * and nothing else, whatever the value holds. (The dev server's SQLite visibility matches no value holding a
- * backslash, escaped or not; such a value still cannot change the query.)
+ * A Temporal visibility query ({@code client.listExecutions(...)}) built from attribute names the code chooses and
+ * values quoted here, so a value, whatever it holds, stays one string literal: {@code '} and {@code \} are escaped as
+ * Temporal's query parser reads them ({@code \'}, {@code \\}), and a value can neither end its literal nor add a
+ * clause. Values should still be validated first; quoting is the second line, not the first.
  */
 public final class VisibilityQuery {
+
+    /** Attribute names are identifiers; they never come from a request. */
+    private static final Pattern ATTRIBUTE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    private final List<String> clauses = new ArrayList<>();
 
     private VisibilityQuery() {
     }
 
-    /** {@code value} as a single-quoted string literal. */
-    public static String quoted(String value) {
+    /** Every clause added is ANDed. */
+    public static VisibilityQuery where() {
+        return new VisibilityQuery();
+    }
+
+    /** {@code attribute = 'value'}. */
+    public VisibilityQuery equal(String attribute, String value) {
         if (value == null) {
-            throw new IllegalArgumentException("a visibility query value cannot be null");
+            throw new IllegalArgumentException("no value for " + attribute + "; use equalIfPresent for an optional one");
         }
+        clauses.add(attribute(attribute) + " = " + literal(value));
+        return this;
+    }
+
+    public VisibilityQuery equal(SearchAttributeKey<String> attribute, String value) {
+        return equal(attribute.getName(), value);
+    }
+
+    /** {@code attribute = 'value'} when a value is given (not null, not blank); nothing otherwise. */
+    public VisibilityQuery equalIfPresent(SearchAttributeKey<String> attribute, String value) {
+        return value == null || value.isBlank() ? this : equal(attribute, value);
+    }
+
+    /** The query text, e.g. {@code WorkflowType = 'RunbookWorkflow' AND BaranRunbook = 'shop'}. */
+    public String build() {
+        return String.join(" AND ", clauses);
+    }
+
+    @Override
+    public String toString() {
+        return build();
+    }
+
+    private static String attribute(String name) {
+        if (name == null || !ATTRIBUTE.matcher(name).matches()) {
+            throw new IllegalArgumentException("\"" + name + "\" is not a search attribute name");
+        }
+        return name;
+    }
+
+    /** A single-quoted literal: backslash and quote escaped, control characters refused (no query needs them). */
+    static String literal(String value) {
         StringBuilder out = new StringBuilder(value.length() + 2).append('\'');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            switch (c) {
-                case '\'', '\\' -> out.append('\\').append(c);
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\0' -> out.append("\\0");
-                default -> out.append(c);
+            if (Character.isISOControl(c)) {
+                throw new IllegalArgumentException("a query value may not hold control characters (U+"
+                        + String.format("%04X", (int) c) + ")");
             }
+            if (c == '\\' || c == '\'') {
+                out.append('\\');
+            }
+            out.append(c);
         }
         return out.append('\'').toString();
-    }
-
-    /** {@code attribute = 'value'}, the value quoted. */
-    public static String equalTo(String attribute, String value) {
-        return attribute + " = " + quoted(value);
     }
 }

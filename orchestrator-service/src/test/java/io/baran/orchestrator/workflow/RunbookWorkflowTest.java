@@ -520,7 +520,7 @@ class RunbookWorkflowTest {
                 new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
         env.sleep(Duration.ofMinutes(5));
-        assertEquals("failed-over", running.progress().phase());
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
 
         // Someone puts the record back by hand, and demotes the database.
         world.values.put("www", "primary");
@@ -535,13 +535,13 @@ class RunbookWorkflowTest {
                 == world.journal.lastIndexOf("plan promote-db"), "promote-db was planned again: " + world.journal);
         assertEquals(1, world.journal.stream().filter("plan check-www"::equals).count(), "checks are not re-run: " + world.journal);
         ExecutionProgress p = running.progress();
-        assertEquals("failed-over", p.phase());
+        assertEquals(Phase.FAILED_OVER, p.phase());
         assertEquals(1, p.reapplied().size(), p.reapplied().toString());
         assertEquals("move-www", p.reapplied().get(0).step());
         assertEquals("i2", p.reapplied().get(0).incidentId());
         assertNull(p.reapplied().get(0).error());
         StepStatus moveWww = p.steps().get(0);
-        assertEquals("applied", moveWww.state());
+        assertEquals(StepState.APPLIED, moveWww.state());
         assertTrue(moveWww.summary().startsWith("re-applied for outage i2: "), moveWww.summary());
         assertEquals(List.of("i1", "i2"), client.newUntypedWorkflowStub(id).describe().getTypedSearchAttributes()
                 .get(SearchAttributes.INCIDENTS));
@@ -554,7 +554,7 @@ class RunbookWorkflowTest {
 
         running.outageRecovered("i3");
         ExecutionProgress done = result(id);
-        assertEquals("done", done.phase());
+        assertEquals(Phase.DONE, done.phase());
         assertEquals("primary", world.values.get("www"), "failback restores the state from before the failover");
         assertEquals(1, done.reapplied().size());
         HistoryFiles.save(client, id, "reconcile-after-join");
@@ -568,7 +568,7 @@ class RunbookWorkflowTest {
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
         env.sleep(Duration.ofMinutes(5));
-        assertEquals("unchanged", running.progress().steps().get(0).state());
+        assertEquals(StepState.UNCHANGED, running.progress().steps().get(0).state());
 
         world.values.put("www", "primary");
         running.outageDetected("i2");
@@ -577,7 +577,7 @@ class RunbookWorkflowTest {
         assertEquals(Map.of("exists", true, "value", "primary"), running.progress().steps().get(0).replaced());
 
         running.outageRecovered("i2");
-        assertEquals("done", result(id).phase());
+        assertEquals(Phase.DONE, result(id).phase());
         assertEquals("primary", world.values.get("www"), "what the re-apply replaced is restored at failback");
     }
 }

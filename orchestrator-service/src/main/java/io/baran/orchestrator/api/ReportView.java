@@ -1,0 +1,62 @@
+package io.baran.orchestrator.api;
+
+import io.baran.workflow.Phase;
+import io.baran.workflow.StepState;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The recovery-time report of an execution ({@code GET /api/executions/{id}/report}).
+ *
+ * @param rtoSeconds the recovery time, in seconds, split into its parts
+ * @param rpo        the recovery point, when a replica check measured it
+ * @param changed    the steps that changed something, with what they replaced
+ * @param restored   everything changed was put back (or nothing was changed)
+ * @param startedAt  ISO-8601, null before it started
+ * @param endedAt    ISO-8601 time of its last phase change
+ */
+public record ReportView(String executionId, String runbook, @Schema(enumeration = {"plan", "drill", "failover"}) String mode,
+                         String status, Phase phase, Rto rtoSeconds, Rpo rpo, List<Change> changed, boolean restored,
+                         String startedAt, String endedAt) {
+
+    /**
+     * @param detect  outage start to execution start; null when no outage start is known
+     * @param decide  time spent waiting for people
+     * @param execute the steps that change things
+     * @param verify  the checks
+     * @param steps   each step's time
+     * @param total   outage start (or execution start) to failed over; null until failed over
+     */
+    public record Rto(Double detect, double decide, double execute, double verify, List<StepTime> steps, Double total) {
+    }
+
+    public record StepTime(String step, String action, double seconds, StepState state) {
+    }
+
+    /**
+     * The recovery point: the largest replication lag a {@code storage.check-replica} step measured. Measured:
+     * {@code seconds} and {@code steps}; not measured: {@code why}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Rpo(boolean measured, String why, Double seconds, List<RpoStep> steps) {
+
+        static Rpo notMeasured(String why) {
+            return new Rpo(false, why, null, null);
+        }
+
+        static Rpo measured(double seconds, List<RpoStep> steps) {
+            return new Rpo(true, null, seconds, List.copyOf(steps));
+        }
+    }
+
+    /** @param summary the step's summary, starting {@code RPO <seconds>s} */
+    public record RpoStep(String step, double seconds, String summary) {
+    }
+
+    /** @param replaced what the step replaced; undo puts it back */
+    public record Change(String step, Map<String, Object> replaced, StepState state) {
+    }
+}

@@ -1,0 +1,35 @@
+package io.baran.orchestrator.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * A JSON body that does not bind to the operation's record (not JSON, an array where an object belongs, a list where a
+ * map belongs, ...) answers 400 as problem details like every other error, instead of the REST layer's own shapes.
+ */
+public class UnreadableBodyMapper {
+
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
+    public Response unreadable(JsonProcessingException e) {
+        String where = e instanceof MismatchedInputException m ? path(m) : "";
+        return Response.status(400).type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(400, "Unreadable body", "the body is not the JSON this call takes" + where
+                        + "; its shape is in the API's document (/q/openapi on the management port)"))
+                .build();
+    }
+
+    /** Where the body went wrong, e.g. {@code " at parameters"}; Jackson's own message would name Java classes. */
+    private static String path(MismatchedInputException e) {
+        StringBuilder path = new StringBuilder();
+        for (var reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.isEmpty() ? "" : " at " + path;
+    }
+}
