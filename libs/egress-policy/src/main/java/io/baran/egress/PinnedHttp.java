@@ -21,10 +21,11 @@ import java.util.Map;
  * certificate check. Reads the status only: health checks and webhooks need nothing more. Redirects are not
  * followed (a redirect would lead to an address nobody checked).
  *
- * <p>The JDK's {@code HttpClient} cannot be told which address to connect to, so the few lines of HTTP it would
+ * <p>Not final, so a test can count the requests an action makes without any connection. The JDK's {@code HttpClient}
+ * cannot be told which address to connect to, so the few lines of HTTP it would
  * write are written here.
  */
-public final class PinnedHttp {
+public class PinnedHttp {
 
     private static final int MAX_LINE = 8192;
     private static final int MAX_HEADER_LINES = 200;
