@@ -1,5 +1,8 @@
 package io.baran.detector;
 
+import io.baran.detector.config.EgressConfig;
+import io.baran.egress.EgressPolicy;
+
 import io.baran.detector.config.DetectorConfig;
 import io.baran.detector.config.DetectorSettings;
 import io.baran.detector.config.TargetCatalog;
@@ -46,6 +49,7 @@ public class Detector {
     private final Vertx vertx;
     private final MeterRegistry registry;
     private final KafkaClients kafka;
+    private final EgressPolicy egress;
 
     private DetectorSettings settings;
     private HealthTracker tracker;
@@ -57,16 +61,22 @@ public class Detector {
     private DecisionView decisions;
     private long heartbeatTimer = -1;
 
-    Detector(DetectorConfig config, Vertx vertx, MeterRegistry registry,
+    Detector(DetectorConfig config, EgressConfig egressConfig, Vertx vertx, MeterRegistry registry,
              @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.config = config;
+        try {
+            this.egress = EgressPolicy.defaults().allowing(egressConfig.allow().orElse(List.of()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("baran.egress.allow: " + e.getMessage(), e);
+        }
         this.vertx = vertx;
         this.registry = registry;
         this.kafka = new KafkaClients(kafkaConfig);
     }
 
     void start(@Observes StartupEvent started) {
-        List<TargetDefinition> configured = TargetDefinitions.read(config.targets());
+        LOG.infof("egress policy of probes and targets: %s", egress.describe());
+        List<TargetDefinition> configured = TargetDefinitions.read(config.targets(), egress);
         settings = DetectorSettings.from(config);
         String vantage = settings.vantage().id();
         try {
@@ -80,9 +90,9 @@ public class Detector {
         DetectorMetrics metrics = new DetectorMetrics(registry);
         publisher = new VerdictPublisher(kafka, settings.quorum(), vantage);
         tracker = new HealthTracker(settings.vantage(), publisher, metrics, Clock.systemUTC());
-        probes = new Probes(vertx, vantage);
+        probes = new Probes(vertx, vantage, System::getenv, egress);
         loop = new ProbeLoop(vertx, tracker, probes, metrics, null);
-        catalog = new TargetCatalog(configured, new TargetFile(Path.of(config.dataDir())), this::begin, this::end);
+        catalog = new TargetCatalog(configured, new TargetFile(Path.of(config.dataDir())), this::begin, this::end, egress);
         List<TargetDefinition> targets = catalog.all();
         if (targets.isEmpty()) {
             LOG.infof("vantage %s: no targets configured under baran.detector.targets, nothing is probed", vantage);

@@ -109,6 +109,33 @@ class DetectorApiIT {
 
     @Test
     @Order(2)
+    void aTargetAtTheMetadataAddressOrInTheInternalNetworkIsRefusedNamingTheRule() {
+        Response response = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "metadata", "url", "http://169.254.169.254/latest/meta-data/", "scope", "local/metadata"))
+                .post("/api/targets");
+        response.then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of("url"), response.jsonPath().getList("errors.field"), response.asString());
+        assertEquals("169.254.169.254 is a cloud metadata address: refused by the egress policy (rule metadata)",
+                response.jsonPath().getString("errors[0].detail"));
+
+        // The test profile allow-lists loopback only: the internal network stays refused, for tcp and dns probes too.
+        response = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "internal", "url", "tcp://10.0.0.7:5432", "scope", "local/internal"))
+                .post("/api/targets");
+        response.then().statusCode(400).contentType("application/problem+json");
+        assertTrue(response.jsonPath().getString("errors[0].detail").contains("(rule private;"), response.asString());
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "gce", "url", "dns://metadata.google.internal:53/www.example.com", "scope", "local/gce"))
+                .post("/api/targets").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "metadata", "url", "http://169.254.169.254/latest/meta-data/", "scope", "local/metadata"))
+                .put("/api/targets/metadata").then().statusCode(400);
+        given().get("/api/targets/metadata").then().statusCode(404);
+        given().get("/api/targets/internal").then().statusCode(404);
+    }
+
+    @Test
+    @Order(2)
     void aBadTargetIsRefusedWithEveryProblemAsProblemDetails() {
         Response response = given().contentType(ContentType.JSON)
                 .body(Map.of("name", "bad", "url", "ftp://example.com/x", "scope", "not a scope!", "interval", "50ms",

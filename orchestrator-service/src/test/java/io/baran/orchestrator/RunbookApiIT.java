@@ -222,6 +222,41 @@ class RunbookApiIT {
     }
 
     @Test
+    void aHealthCheckOfTheMetadataAddressIsRefusedAtValidateWithItsPosition() {
+        String yaml = """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: metadata-probe
+                spec:
+                  protects: metadata-probe
+                  failover:
+                    - name: steal-credentials
+                      action: health.check
+                      with: { url: "http://169.254.169.254/latest/meta-data/" }
+                    - name: internal
+                      action: health.check
+                      with: { url: "http://10.0.0.7/healthz" }
+                    - name: allow-listed
+                      action: health.check
+                      with: { url: "http://127.0.0.1:8092/healthz" }
+                  failback:
+                    approval: none
+                """;
+        yaml().queryParam("file", "metadata-probe.yaml").body(yaml).post("/api/runbooks/validate").then().statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors.text", equalTo(List.of(
+                        "metadata-probe.yaml:10:20 spec.failover[0].with.url: 169.254.169.254 is a cloud metadata address: refused by"
+                                + " the egress policy (rule metadata)",
+                        "metadata-probe.yaml:13:20 spec.failover[1].with.url: 10.0.0.7 is a private address (10.0.0.0/8): refused by"
+                                + " the egress policy (rule private; allow-list it in baran.egress.allow if this service must call it)")))
+                .body("errors[0].line", equalTo(10)).body("errors[0].column", equalTo(20))
+                .body("errors[0].path", equalTo("spec.failover[0].with.url"));
+        put("metadata-probe", yaml).then().statusCode(422);
+        given().get("/api/runbooks/metadata-probe").then().statusCode(404);
+    }
+
+    @Test
     void bodiesThatCannotBeARunbookAreClear4xxNeverA500AndStoreNothing() {
         byte[] megabyte = ("# " + "x".repeat(1024 * 1024) + "\n").getBytes(StandardCharsets.UTF_8);
         yaml().body(megabyte).put("/api/runbooks/huge").then().statusCode(413)

@@ -1,5 +1,7 @@
 package io.baran.detector.config;
 
+import io.baran.egress.EgressPolicy;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ public final class TargetCatalog {
     private final TargetFile file;
     private final Consumer<TargetDefinition> start;
     private final Consumer<String> stop;
+    private final EgressPolicy egress;
 
     /**
      * @throws TargetDefinitions.InvalidConfigException when the file holds targets that do not pass the checks,
@@ -28,6 +31,13 @@ public final class TargetCatalog {
      */
     public TargetCatalog(List<TargetDefinition> configured, TargetFile file, Consumer<TargetDefinition> start,
                          Consumer<String> stop) {
+        this(configured, file, start, stop, TargetDefinitions.ALWAYS_REFUSED);
+    }
+
+    /** @param egress where added targets may point; one in the file that it refuses stops the start */
+    public TargetCatalog(List<TargetDefinition> configured, TargetFile file, Consumer<TargetDefinition> start,
+                         Consumer<String> stop, EgressPolicy egress) {
+        this.egress = egress;
         this.configured = new LinkedHashMap<>();
         configured.forEach(d -> this.configured.put(d.name(), d));
         this.file = file;
@@ -40,7 +50,7 @@ public final class TargetCatalog {
                 return;
             }
             TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API,
-                    field -> file.path() + ": targets." + name + "." + field);
+                    field -> file.path() + ": targets." + name + "." + field, System::getenv, egress);
             result.problems().forEach(p -> problems.add(p.field() + ": " + p.message()));
             result.definition().ifPresent(d -> {
                 added.put(name, d);
@@ -78,7 +88,8 @@ public final class TargetCatalog {
         if (mustBeNew && added.containsKey(name)) {
             throw new Conflict("target " + name + " exists; PUT /api/targets/" + name + " replaces it");
         }
-        TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, TargetCatalog::jsonField);
+        TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, TargetCatalog::jsonField,
+                System::getenv, egress);
         if (result.definition().isEmpty()) {
             throw new Invalid(result.problems());
         }

@@ -1,12 +1,18 @@
 package io.baran.detector.config;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.baran.detector.probe.ProbeUrl;
+import io.baran.egress.EgressPolicy;
+import io.baran.egress.Rule;
 import io.quarkus.runtime.configuration.DurationConverter;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,8 +20,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Turns configured or submitted targets into {@link TargetDefinition}s, or refuses them with every problem found,
@@ -28,14 +32,20 @@ public final class TargetDefinitions {
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
 
     /** Segments of letters, digits, '.', '_', '-', separated by '/': {@code aws/us-east-1/s3}, {@code storefront}. */
-    public static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
+    public static final java.util.regex.Pattern SCOPE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
 
-    private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+    /**
+     * What is refused where no policy is given (unit tests, tools): metadata and link-local addresses. The detector
+     * itself passes its configured policy ({@code baran.egress.allow}), which refuses every internal address.
+     */
+    public static final EgressPolicy ALWAYS_REFUSED = EgressPolicy.refusing(EnumSet.of(Rule.METADATA, Rule.LINK_LOCAL));
 
-    private static final Pattern ADDRESS = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+
+    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     /** A target name: what the REST API takes in its path. */
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private TargetDefinitions() {
     }
@@ -45,10 +55,20 @@ public final class TargetDefinitions {
      * @throws InvalidConfigException listing every problem, one per line
      */
     public static List<TargetDefinition> read(Map<String, DetectorConfig.Target> targets) {
+        return read(targets, ALWAYS_REFUSED);
+    }
+
+    /**
+     * @param egress where targets may point
+     * @return the configured targets sorted by name
+     * @throws InvalidConfigException listing every problem, one per line
+     */
+    public static List<TargetDefinition> read(Map<String, DetectorConfig.Target> targets, EgressPolicy egress) {
         List<String> problems = new ArrayList<>();
         List<TargetDefinition> definitions = new ArrayList<>();
         new TreeMap<>(targets).forEach((name, target) -> {
-            Result result = define(name, TargetSpec.of(target), TargetDefinition.Origin.CONFIG, field -> property(name, field));
+            Result result = define(name, TargetSpec.of(target), TargetDefinition.Origin.CONFIG, field -> property(name, field),
+                    System::getenv, egress);
             result.definition().ifPresent(definitions::add);
             result.problems().forEach(p -> problems.add(p.field() + ": " + p.message()));
         });
@@ -82,6 +102,18 @@ public final class TargetDefinitions {
      */
     public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName,
                                 Function<String, String> environment) {
+        return define(name, spec, origin, fieldName, environment, ALWAYS_REFUSED);
+    }
+
+    /**
+     * Checks one target.
+     *
+     * @param environment the process environment, where {@code account-key-env} must name a variable that is set
+     * @param egress      where the target may point: a literal address (or metadata name) it refuses is a problem of
+     *                    {@code url} (or {@code endpoint}); names are checked at each connection
+     */
+    public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName,
+                                Function<String, String> environment, EgressPolicy egress) {
         List<Problem> problems = new ArrayList<>();
         Problems p = (field, message) -> problems.add(new Problem(fieldName.apply(field), message));
 
@@ -126,6 +158,7 @@ public final class TargetDefinitions {
         Optional<Pattern> bodyMatch = Optional.empty();
         if (spec.bodyMatch() != null && !spec.bodyMatch().isEmpty()) {
             try {
+                // RE2/J: linear in the body's length whatever the pattern, so a target cannot stall the probe loop.
                 bodyMatch = Optional.of(Pattern.compile(spec.bodyMatch()));
             } catch (PatternSyntaxException e) {
                 p.add("body-match", "is not a regular expression: " + e.getDescription());
@@ -143,6 +176,7 @@ public final class TargetDefinitions {
         List<String> expect = spec.expect() == null ? List.of()
                 : spec.expect().stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (endpoint != null) {
+            checkEgress(endpoint, egress, p);
             boolean https = endpoint instanceof ProbeEndpoint.Http h && h.url().toString().startsWith("https:");
             if ((tlsMinValidity.isPresent() || caFile.isPresent()) && !https) {
                 p.add(tlsMinValidity.isPresent() ? "tls-min-validity" : "ca-file", "applies to https targets only");
@@ -181,6 +215,29 @@ public final class TargetDefinitions {
                 Boolean.TRUE.equals(spec.write()), Set.copyOf(expectStatuses));
         return new Result(Optional.of(new TargetDefinition(name, scope, url, interval, timeout, failureThreshold,
                 successThreshold, expectStatus, endpoint, checks, origin)), List.of());
+    }
+
+    /** The hosts a target connects to, as far as they can be judged without a lookup. */
+    private static void checkEgress(ProbeEndpoint endpoint, EgressPolicy egress, Problems p) {
+        String host = null;
+        String field = "url";
+        if (endpoint instanceof ProbeEndpoint.Http http) {
+            host = URI.create(http.url().toString()).getHost();
+        } else if (endpoint instanceof ProbeEndpoint.Tcp tcp) {
+            host = tcp.host();
+        } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
+            host = dns.host();
+        } else {
+            Optional<URI> override = endpoint instanceof ProbeEndpoint.S3 s3 ? s3.endpoint()
+                    : endpoint instanceof ProbeEndpoint.Gcs gcs ? gcs.endpoint()
+                    : endpoint instanceof ProbeEndpoint.Azure azure ? azure.endpoint() : Optional.empty();
+            host = override.map(URI::getHost).orElse(null);
+            field = "endpoint";
+        }
+        if (host != null) {
+            String f = field;
+            egress.checkWithoutLookup(host).ifPresent(refusal -> p.add(f, refusal.message()));
+        }
     }
 
     /** The account must be named, and its key must be in an environment variable that is set: never in the target itself. */

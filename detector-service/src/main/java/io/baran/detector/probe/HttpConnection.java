@@ -1,5 +1,7 @@
 package io.baran.detector.probe;
 
+import io.baran.egress.EgressPolicy;
+import io.baran.egress.EgressRefusedException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
@@ -10,14 +12,19 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.NetSocketInternal;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.List;
 
 /**
  * One target's HTTP/1.1 connection, kept from one probe to the next. The request is bytes prepared once per target;
@@ -31,6 +38,10 @@ import java.security.cert.X509Certificate;
  * the server closed while it was idle is noticed, and an exchange that finds it closed before any byte of the
  * answer came is sent once more on a new connection (a GET is safe to repeat), so a server's idle timeout is never
  * mistaken for an outage.
+ *
+ * <p>Every new connection resolves the host (without blocking), has the egress policy check the address, and connects
+ * to that address with the host name kept for TLS (server name and certificate check): a name cannot lead the probe
+ * to an address the policy refuses, however its DNS answers change.
  */
 final class HttpConnection {
 
@@ -46,6 +57,8 @@ final class HttpConnection {
     }
 
     private final NetClient client;
+    private final VertxInternal vertx;
+    private final EgressPolicy egress;
     private final String host;
     private final int port;
     /** The TLS server name (SNI) to send, or null: plain HTTP, or a host given as an IP address. */
@@ -66,9 +79,11 @@ final class HttpConnection {
      * @param maxBody        how much of a body to keep; 0 to read none
      * @param readCertificate hand on the server's certificate with each answer (TLS connections)
      */
-    HttpConnection(NetClient client, String host, int port, String serverName, byte[] request, byte[] closingRequest, int maxBody,
-                   boolean readCertificate) {
+    HttpConnection(NetClient client, VertxInternal vertx, EgressPolicy egress, String host, int port, String serverName,
+                   byte[] request, byte[] closingRequest, int maxBody, boolean readCertificate) {
         this.client = client;
+        this.vertx = vertx;
+        this.egress = egress;
         this.host = host;
         this.port = port;
         this.serverName = serverName;
@@ -122,8 +137,32 @@ final class HttpConnection {
         }
     }
 
+    /** The address to connect to: resolved once for this connection, admitted by the egress policy. */
+    private Future<SocketAddress> destination() {
+        if (EgressPolicy.isLiteral(host)) {
+            try {
+                return Future.succeededFuture(SocketAddress.inetSocketAddress(egress.resolve(host, port).socketAddress()));
+            } catch (EgressRefusedException | java.io.IOException e) {
+                return Future.failedFuture(e);
+            }
+        }
+        Promise<SocketAddress> promise = Promise.promise();
+        vertx.resolveAddress(host, resolved -> {
+            if (resolved.failed()) {
+                promise.fail(resolved.cause());
+                return;
+            }
+            try {
+                promise.complete(SocketAddress.inetSocketAddress(egress.admit(host, port, List.of(resolved.result())).socketAddress()));
+            } catch (EgressRefusedException e) {
+                promise.fail(e);
+            }
+        });
+        return promise.future();
+    }
+
     private void connect(Exchange exchange) {
-        client.connect(port, host, serverName).onComplete(ar -> {
+        destination().compose(address -> client.connect(address, serverName)).onComplete(ar -> {
             if (ar.failed()) {
                 exchange.fail(ar.cause());
                 return;

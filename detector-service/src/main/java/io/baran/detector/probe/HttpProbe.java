@@ -1,6 +1,8 @@
 package io.baran.detector.probe;
 
+import com.google.re2j.Pattern;
 import io.baran.detector.config.TargetDefinition;
+import io.baran.egress.EgressPolicy;
 import io.netty.util.NetUtil;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.net.NetClient;
@@ -10,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.concurrent.TimeoutException;
-import java.util.regex.Pattern;
 
 /**
  * One HTTP GET against a target, without blocking: the probe passes when the answer's status is the expected one,
@@ -51,8 +52,9 @@ final class HttpProbe implements Probe {
      * @param client    plain TCP for http, TLS (verifying the host name) for https
      * @param userAgent the User-Agent header's value
      * @param vertx     whose event loop times the exchange
+     * @param egress    where the connection may go, checked on the address resolved for each connection
      */
-    HttpProbe(NetClient client, TargetDefinition target, String userAgent, io.vertx.core.Vertx vertx) {
+    HttpProbe(NetClient client, TargetDefinition target, String userAgent, io.vertx.core.Vertx vertx, EgressPolicy egress) {
         this.target = target;
         this.minValidity = target.checks().tlsMinValidity().orElse(null);
         this.vertx = vertx;
@@ -65,7 +67,7 @@ final class HttpProbe implements Probe {
         int port = uri.getPort() >= 0 ? uri.getPort() : ssl ? 443 : 80;
         // A TLS server name is a DNS name: a host given as an address is verified against the certificate without one.
         String serverName = ssl && !NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host) ? host : null;
-        this.connection = new HttpConnection(client, host, port, serverName, request(uri, userAgent, false),
+        this.connection = new HttpConnection(client, (io.vertx.core.impl.VertxInternal) vertx, egress, host, port, serverName, request(uri, userAgent, false),
                 request(uri, userAgent, true), bodyMatch == null ? 0 : MAX_BODY, ssl && minValidity != null);
     }
 

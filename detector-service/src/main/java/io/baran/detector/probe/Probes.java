@@ -2,6 +2,8 @@ package io.baran.detector.probe;
 
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
+import io.baran.detector.config.TargetDefinitions;
+import io.baran.egress.EgressPolicy;
 import com.azure.storage.blob.BlobServiceClient;
 import com.google.cloud.storage.Storage;
 import io.vertx.core.dns.DnsClientOptions;
@@ -42,6 +44,7 @@ public final class Probes implements AutoCloseable {
     private final Map<String, BlobServiceClient> azureClients = new ConcurrentHashMap<>();
     private final Function<String, String> environment;
     private final NetClient tcp;
+    private final EgressPolicy egress;
     private volatile ExecutorService canaryThreads;
 
     public Probes(Vertx vertx, String vantage) {
@@ -50,6 +53,15 @@ public final class Probes implements AutoCloseable {
 
     /** @param environment where the variables that {@code account-key-env} names are read */
     public Probes(Vertx vertx, String vantage, Function<String, String> environment) {
+        this(vertx, vantage, environment, TargetDefinitions.ALWAYS_REFUSED);
+    }
+
+    /**
+     * @param environment where the variables that {@code account-key-env} names are read
+     * @param egress      where http and tcp probes may connect: checked at every connection, on the address connected to
+     */
+    public Probes(Vertx vertx, String vantage, Function<String, String> environment, EgressPolicy egress) {
+        this.egress = egress;
         this.vertx = vertx;
         this.vantage = vantage;
         this.environment = environment;
@@ -62,9 +74,9 @@ public final class Probes implements AutoCloseable {
         if (endpoint instanceof ProbeEndpoint.Http http) {
             java.net.URI uri = java.net.URI.create(http.url().toString());
             NetClient client = "https".equalsIgnoreCase(uri.getScheme()) ? tls(target.checks().caFile().orElse("")) : tcp;
-            probe = new HttpProbe(client, target, "baran-detector/" + vantage, vertx.getDelegate());
+            probe = new HttpProbe(client, target, "baran-detector/" + vantage, vertx.getDelegate(), egress);
         } else if (endpoint instanceof ProbeEndpoint.Tcp) {
-            probe = new TcpProbe(target, vertx.getDelegate());
+            probe = new TcpProbe(target, vertx.getDelegate(), egress);
         } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
             probe = new DnsProbe(dnsClients.computeIfAbsent(dns.host() + ":" + dns.port(),
                     k -> vertx.createDnsClient(new DnsClientOptions().setHost(dns.host()).setPort(dns.port())

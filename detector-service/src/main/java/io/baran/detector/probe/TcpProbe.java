@@ -2,6 +2,8 @@ package io.baran.detector.probe;
 
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
+import io.baran.egress.EgressPolicy;
+import io.baran.egress.EgressRefusedException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -14,6 +16,7 @@ import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -45,17 +48,17 @@ final class TcpProbe implements Probe {
     private final TargetDefinition target;
     private final ProbeEndpoint.Tcp endpoint;
     private final VertxInternal vertx;
-    private final InetSocketAddress address;
+    private final EgressPolicy egress;
     /** Made on the first probe, for the event loop the probes run on. */
     private Bootstrap bootstrap;
     private EventLoop loop;
 
-    TcpProbe(TargetDefinition target, io.vertx.core.Vertx vertx) {
+    /** @param egress where the probe may connect: each connection's address is resolved, checked, then connected to */
+    TcpProbe(TargetDefinition target, io.vertx.core.Vertx vertx, EgressPolicy egress) {
         this.vertx = (VertxInternal) vertx;
         this.target = target;
         this.endpoint = (ProbeEndpoint.Tcp) target.endpoint();
-        // Resolved on each connect by the resolver below, never here on the caller's thread.
-        this.address = InetSocketAddress.createUnresolved(endpoint.host(), endpoint.port());
+        this.egress = egress;
     }
 
     @Override
@@ -72,6 +75,34 @@ final class TcpProbe implements Probe {
     }
 
     private Uni<ProbeResult> connect() {
+        return address().onItem().transformToUni(address -> connect(address));
+    }
+
+    /** Resolved without blocking (Vert.x's resolver), then admitted by the egress policy: the address to connect to. */
+    private Uni<InetSocketAddress> address() {
+        if (EgressPolicy.isLiteral(endpoint.host())) {
+            return Uni.createFrom().item(() -> {
+                try {
+                    return egress.resolve(endpoint.host(), endpoint.port()).socketAddress();
+                } catch (java.net.UnknownHostException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+        }
+        return Uni.createFrom().emitter(emitter -> vertx.resolveAddress(endpoint.host(), resolved -> {
+            if (resolved.failed()) {
+                emitter.fail(resolved.cause());
+                return;
+            }
+            try {
+                emitter.complete(egress.admit(endpoint.host(), endpoint.port(), List.of(resolved.result())).socketAddress());
+            } catch (EgressRefusedException e) {
+                emitter.fail(e);
+            }
+        }));
+    }
+
+    private Uni<ProbeResult> connect(InetSocketAddress address) {
         return Uni.createFrom().emitter(emitter -> {
             ChannelFuture connecting = bootstrap().connect(address);
             // Given up (the deadline passed): the connection is not wanted, whenever it comes.

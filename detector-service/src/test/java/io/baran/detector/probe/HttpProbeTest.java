@@ -137,7 +137,8 @@ class HttpProbeTest {
     private ProbeResult probe(String url, int expectStatus, Duration timeout) {
         TargetDefinition target = new TargetDefinition("t", "local/test", ProbeUrl.parse(url), Duration.ofSeconds(1),
                 timeout, 3, 3, expectStatus);
-        HttpProbe probe = new HttpProbe(client, target, "baran-detector/test", vertx.getDelegate());
+        HttpProbe probe = new HttpProbe(client, target, "baran-detector/test", vertx.getDelegate(),
+                io.baran.detector.config.TargetDefinitions.ALWAYS_REFUSED);
         try {
             return probe.run().await().atMost(AT_MOST);
         } finally {

@@ -1,5 +1,6 @@
 package io.baran.runbook;
 
+import io.baran.egress.EgressPolicy;
 import io.baran.runbook.action.Approval;
 import io.baran.runbook.action.CdnExtendTtl;
 import io.baran.runbook.action.DatabasePromoteReplica;
@@ -41,9 +42,17 @@ public final class ActionCatalog {
         return new ActionCatalog(types);
     }
 
-    /** The actions of the runbook format, with what this version implements. */
+    /**
+     * The actions of the runbook format, with what this version implements. URLs are checked against
+     * {@link HealthCheck#ALWAYS_REFUSED} only (metadata and link-local addresses): where no egress policy is known.
+     */
     public static ActionCatalog standard() {
-        return of(List.of(new DnsSwitch(), new DnsSetWeights(), new HealthCheck(), new Wait(), new CdnExtendTtl(),
+        return standard(HealthCheck.ALWAYS_REFUSED);
+    }
+
+    /** The actions of the runbook format, literal addresses in URLs checked against the service's egress policy. */
+    public static ActionCatalog standard(EgressPolicy egress) {
+        return of(List.of(new DnsSwitch(), new DnsSetWeights(), new HealthCheck(egress), new Wait(), new CdnExtendTtl(),
                 new DatabasePromoteReplica(), new DatabaseSwitchover(), new StorageCheckReplica(), new Approval(), new Notify()));
     }
 

@@ -219,4 +219,21 @@ class RunbookParserTest {
         assertEquals(1, errors.size(), errors.toString());
         assertEquals("spec.trigger.approvalTimeout", errors.get(0).path());
     }
+
+    @Test
+    void aConfiguredEgressPolicyRefusesLiteralAddressesItDoesNotAllowAndLeavesNamesToRunTime() {
+        var egress = io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1"))
+                .withResolver(host -> {
+                    throw new AssertionError("a runbook is checked without lookups, but " + host + " was looked up");
+                });
+        var checked = new RunbookParser(ActionCatalog.standard(egress));
+        assertEquals(List.of(), checked.validate("demo.yaml", VALID));
+        String yaml = VALID.replace("http://127.0.0.1:8092/healthz", "http://10.0.0.7:8092/healthz");
+        assertEquals(List.of("private.yaml:17:24 spec.failover[1].parallel[0].with.url: 10.0.0.7 is a private address (10.0.0.0/8):"
+                        + " refused by the egress policy (rule private; allow-list it in baran.egress.allow if this service must call it)"),
+                checked.validate("private.yaml", yaml).stream().map(RunbookError::toString).toList());
+        assertEquals(List.of(), checked.validate("name.yaml", VALID.replace("127.0.0.1", "standby.internal.example")));
+        // Without a configured policy only metadata and link-local addresses are refused: loopback depends on where it runs.
+        assertEquals(List.of(), parser.validate("private.yaml", yaml));
+    }
 }

@@ -40,7 +40,8 @@ class SchemaTest {
             "failback-undo-of-check", "failback-undo-unknown-step", "failback-undo-twice", // undo targets are other steps
             "failback-reverse-cannot-undo", "failback-undo-no-undo", // whether an action has an undo
             "retry-max-below-interval", "timeout-zero", "health-check-interval-longer-than-within", // compare values
-            "dns-cname-two-values", "dns-a-not-an-address", "health-check-bad-url");            // checks of one action
+            "dns-cname-two-values", "dns-a-not-an-address", "health-check-bad-url",             // checks of one action
+            "health-check-metadata-address");  // the egress policy is configuration
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCHEMA_FILE = TestFiles.root().resolve("runbooks/runbook.schema.json");

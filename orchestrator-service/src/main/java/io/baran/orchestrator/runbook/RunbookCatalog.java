@@ -1,5 +1,7 @@
 package io.baran.orchestrator.runbook;
 
+import io.baran.egress.EgressPolicy;
+import io.baran.orchestrator.config.EgressConfig;
 import io.baran.orchestrator.config.RunbooksConfig;
 import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.Runbook;
@@ -46,6 +48,9 @@ public class RunbookCatalog {
     @Inject
     ProviderList providers;
 
+    @Inject
+    EgressConfig egress;
+
     private RunbookParser parser;
     private volatile List<RunbookError> fileErrors = List.of();
     /** Parsed stored versions, by name@number: a runbook, or the errors that keep it from running now. */
@@ -62,7 +67,9 @@ public class RunbookCatalog {
 
     @PostConstruct
     void load() {
-        parser = new RunbookParser(ActionCatalog.standard(), providers.catalog());
+        EgressPolicy policy = EgressPolicy.defaults().allowing(egress.allow().orElse(List.of()));
+        LOG.infof("health.check URLs: the egress policy %s", policy.describe());
+        parser = new RunbookParser(ActionCatalog.standard(policy), providers.catalog());
         Path dir = Path.of(runbooksConfig.dir()).toAbsolutePath().normalize();
         var loaded = new RunbookDirectory(parser).load(dir);
         fileErrors = loaded.errors();
@@ -80,7 +87,7 @@ public class RunbookCatalog {
                 String.join(", ", loaded.runbooks().stream().map(Runbook::name).toList()));
     }
 
-    /** The parser runbooks are checked with: every action, and the configured providers. */
+    /** The parser runbooks are checked with: every action, the configured providers and egress policy. */
     public RunbookParser parser() {
         return parser;
     }

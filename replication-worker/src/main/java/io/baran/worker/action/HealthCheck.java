@@ -1,5 +1,9 @@
 package io.baran.worker.action;
 
+import io.baran.egress.Destination;
+import io.baran.egress.EgressPolicy;
+import io.baran.egress.EgressRefusedException;
+import io.baran.egress.PinnedHttp;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.BoundWith;
 import io.baran.worker.Failures;
@@ -12,18 +16,17 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 
 /**
  * {@code health.check}: waits until a URL answers the expected status, for at most {@code within}.
  * Changes nothing, so its undo does nothing. Redirects are not followed: the status compared is the one
- * the URL itself answers.
+ * the URL itself answers. Every try resolves the host through the egress policy and connects to the address it
+ * admitted (a name may move during a failover, and must not move to a refused address between check and call); a
+ * refused address fails the step at once, before any connection.
  */
 @Singleton
 public class HealthCheck implements Action {
@@ -35,15 +38,27 @@ public class HealthCheck implements Action {
     /** No try starts with less of the window left than this: a try that cannot get an answer says nothing. */
     private static final Duration LAST_TRY = Duration.ofMillis(250);
 
+    /** No connection waits longer than this. */
+    private static final Duration MAX_CONNECT = Duration.ofSeconds(5);
+
     private final Heartbeat heartbeat;
-    private final HttpClient http = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private final EgressPolicy egress;
+    private final PinnedHttp http;
+
+    /** Refusing every internal address ({@link EgressPolicy#defaults()}), as production does with nothing configured. */
+    public HealthCheck(Heartbeat heartbeat) {
+        this(heartbeat, EgressPolicy.defaults());
+    }
 
     @Inject
-    public HealthCheck(Heartbeat heartbeat) {
+    public HealthCheck(Heartbeat heartbeat, EgressPolicy egress) {
+        this(heartbeat, egress, new PinnedHttp());
+    }
+
+    HealthCheck(Heartbeat heartbeat, EgressPolicy egress, PinnedHttp http) {
         this.heartbeat = heartbeat;
+        this.egress = egress;
+        this.http = http;
     }
 
     /**
@@ -94,7 +109,10 @@ public class HealthCheck implements Action {
             try {
                 status = get(in, timeout);
                 last = "HTTP " + status;
-            } catch (HttpTimeoutException e) {
+            } catch (EgressRefusedException e) {
+                throw Failures.of(FailureTypes.INVALID_INPUT, "step " + command.step() + ": GET " + in.url() + " not sent: "
+                        + e.getMessage());
+            } catch (SocketTimeoutException e) {
                 last = "no answer within " + timeout.toMillis() + " ms";
             } catch (IOException e) {
                 last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
@@ -120,13 +138,11 @@ public class HealthCheck implements Action {
     }
 
     private int get(Input in, Duration timeout) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(in.url()).timeout(timeout).GET().build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while calling " + in.url(), e);
-        }
+        // Resolved and checked for this try; the connection goes to the address checked, never to a new lookup.
+        Destination to = egress.resolve(in.url());
+        Duration connect = timeout.compareTo(MAX_CONNECT) < 0 ? timeout : MAX_CONNECT;
+        return http.send("GET", in.url(), to, Map.of("User-Agent", "baran-worker", "Accept", "*/*"), null,
+                connect.compareTo(timeout) < 0 ? timeout : connect);
     }
 
     private static void sleep(Duration d) {

@@ -1,5 +1,6 @@
 package io.baran.worker.action;
 
+import io.baran.egress.EgressPolicy;
 import io.baran.worker.Failures;
 import io.baran.worker.config.NotifyConfig;
 import io.baran.workflow.FailureTypes;
@@ -27,11 +28,12 @@ public class NotificationChannels {
     private final Map<String, WebhookChannel> byName;
 
     @Inject
-    public NotificationChannels(NotifyConfig config) {
-        this(config.channels(), System::getenv);
+    public NotificationChannels(NotifyConfig config, EgressPolicy egress) {
+        this(config.channels(), System::getenv, egress);
     }
 
-    NotificationChannels(Map<String, NotifyConfig.Channel> channels, Function<String, String> environment) {
+    /** @param egress what the webhooks may reach; a literal address it refuses stops the start */
+    NotificationChannels(Map<String, NotifyConfig.Channel> channels, Function<String, String> environment, EgressPolicy egress) {
         Map<String, WebhookChannel> connected = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         channels.forEach((name, channel) -> {
@@ -51,7 +53,12 @@ public class NotificationChannels {
                 problems.add(key + ".url-env: the environment variable " + channel.urlEnv() + " does not hold an http(s) URL");
                 return;
             }
-            connected.put(name, new WebhookChannel(name, uri, channel.timeout()));
+            var refused = egress.checkWithoutLookup(uri.getHost());
+            if (refused.isPresent()) {
+                problems.add(key + ".url-env: the webhook in " + channel.urlEnv() + ": " + refused.get().message());
+                return;
+            }
+            connected.put(name, new WebhookChannel(name, uri, channel.timeout(), egress));
         });
         if (!problems.isEmpty()) {
             throw new IllegalStateException(String.join("; ", problems));

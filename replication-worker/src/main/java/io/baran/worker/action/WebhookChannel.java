@@ -2,28 +2,27 @@ package io.baran.worker.action;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.egress.EgressPolicy;
+import io.baran.egress.EgressRefusedException;
+import io.baran.egress.PinnedHttp;
 
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * One webhook a {@code notify} step posts to. The URL is a secret (the token is in its path), so nothing
- * this class reports or logs contains more of it than its host.
+ * this class reports or logs contains more of it than its host. Each post resolves the host through the egress
+ * policy and connects to the address it admitted; redirects are not followed.
  */
 public final class WebhookChannel {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    private static final PinnedHttp HTTP = new PinnedHttp();
 
     /** How one attempt ended: delivered, or why not and whether trying again may help. */
     public record Delivery(boolean delivered, boolean retryable, String detail) {
@@ -32,11 +31,13 @@ public final class WebhookChannel {
     private final String name;
     private final URI url;
     private final Duration timeout;
+    private final EgressPolicy egress;
 
-    WebhookChannel(String name, URI url, Duration timeout) {
+    WebhookChannel(String name, URI url, Duration timeout, EgressPolicy egress) {
         this.name = name;
         this.url = url;
         this.timeout = timeout;
+        this.egress = egress;
     }
 
     public String name() {
@@ -59,31 +60,28 @@ public final class WebhookChannel {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", text);
         body.put("baran", baran);
-        HttpRequest request;
+        byte[] json;
         try {
-            request = HttpRequest.newBuilder(url).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .header("Idempotency-Key", executionId + "/" + step)
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
-                    .build();
+            json = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the message of step " + step + " as JSON", e);
         }
         try {
-            int status = HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            int status = HTTP.send("POST", url, egress.resolve(url),
+                    Map.of("Content-Type", "application/json", "Idempotency-Key", executionId + "/" + step), json, timeout);
             if (status >= 200 && status < 300) {
                 return new Delivery(true, false, "HTTP " + status);
             }
             // 408 and 429 say "later"; other 4xx say the request or the webhook is wrong.
             boolean retryable = status >= 500 || status == 408 || status == 429;
             return new Delivery(false, retryable, "HTTP " + status + " from " + host());
-        } catch (HttpTimeoutException e) {
+        } catch (EgressRefusedException e) {
+            // The refusal names the host and the address, never the URL's path (its secret).
+            return new Delivery(false, false, e.getMessage());
+        } catch (SocketTimeoutException e) {
             return new Delivery(false, true, "no answer from " + host() + " within " + timeout.toMillis() + " ms");
         } catch (IOException e) {
             return new Delivery(false, true, e.getClass().getSimpleName() + " calling " + host());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Delivery(false, false, "interrupted");
         }
     }
 }

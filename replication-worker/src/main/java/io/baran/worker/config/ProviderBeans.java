@@ -1,5 +1,7 @@
 package io.baran.worker.config;
 
+import io.baran.egress.EgressPolicy;
+import io.baran.egress.EgressRefusedException;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
@@ -8,6 +10,9 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,12 +24,52 @@ public class ProviderBeans {
 
     @Produces
     @Singleton
-    Providers providers(ProvidersConfig providers, DnsConfig dns, Heartbeat heartbeat) {
+    Providers providers(ProvidersConfig providers, DnsConfig dns, Heartbeat heartbeat, EgressPolicy egress) {
+        checkEndpoints(providers, egress);
         List<ProviderSettings> settings = providers.all().entrySet().stream()
                 .map(e -> new ProviderSettings(e.getKey(), e.getValue().type(), e.getValue().region(), e.getValue().endpoint(),
                         options(e.getValue())))
                 .toList();
         return Providers.connect(settings, ProviderContext.of(dns.syncTimeout(), heartbeat));
+    }
+
+    /**
+     * Endpoint overrides go through the egress policy: one that names (or resolves to) a refused address stops the
+     * start. The cloud SDKs resolve the name again when they call it, so this check cannot pin the address; it
+     * keeps a configuration from pointing a provider at metadata or the internal network by mistake.
+     */
+    static void checkEndpoints(ProvidersConfig providers, EgressPolicy egress) {
+        List<String> problems = new ArrayList<>();
+        providers.all().forEach((name, p) -> {
+            p.endpoint().ifPresent(uri -> checkEndpoint(egress, "baran.providers.\"" + name + "\".endpoint", uri, problems));
+            p.storageEndpoint().map(ProviderBeans::uri).ifPresent(uri -> checkEndpoint(egress,
+                    "baran.providers.\"" + name + "\".storage-endpoint", uri, problems));
+        });
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException(String.join("; ", problems));
+        }
+    }
+
+    /** A URL, or null when it is none (the provider type says what is wrong with it). */
+    private static URI uri(String text) {
+        try {
+            return URI.create(text.strip());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static void checkEndpoint(EgressPolicy egress, String key, URI uri, List<String> problems) {
+        if (uri.getHost() == null) {
+            return;
+        }
+        try {
+            egress.resolve(uri);
+        } catch (EgressRefusedException e) {
+            problems.add(key + ": " + e.getMessage());
+        } catch (UnknownHostException e) {
+            // Not resolvable now (DNS may be down at start); the SDK reports it when it calls.
+        }
     }
 
     /** The type-specific settings by their configuration key; each type checks it knows every one it is given. */

@@ -1,6 +1,9 @@
 package io.baran.worker.action;
 
 import com.sun.net.httpserver.HttpServer;
+import io.baran.egress.Destination;
+import io.baran.egress.EgressPolicy;
+import io.baran.egress.PinnedHttp;
 import io.baran.testinfra.Ports;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
@@ -40,7 +43,9 @@ class HealthCheckTest {
     private volatile IntUnaryOperator answer = n -> 200;
     private volatile long hangMillis;
     private final List<String> heartbeats = new CopyOnWriteArrayList<>();
-    private final HealthCheck healthCheck = new HealthCheck(heartbeats::add);
+    /** The test server listens on 127.0.0.1, which production refuses. */
+    private static final EgressPolicy LOOPBACK_ALLOWED = EgressPolicy.defaults().allowing(List.of("127.0.0.1"));
+    private final HealthCheck healthCheck = new HealthCheck(heartbeats::add, LOOPBACK_ALLOWED);
 
     @BeforeEach
     void startServer() throws IOException {
@@ -182,6 +187,54 @@ class HealthCheckTest {
                 "with.timeout is not a field of health.check")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }
+        assertEquals(0, requests.get());
+    }
+
+    @Test
+    void aNameThatResolvesToTheMetadataAddressIsRefusedBeforeAnyConnection() {
+        List<String> sent = new CopyOnWriteArrayList<>();
+        PinnedHttp neverConnects = new PinnedHttp() {
+            @Override
+            public int send(String method, java.net.URI url, Destination to, Map<String, String> headers, byte[] body,
+                            java.time.Duration timeout) {
+                sent.add(method + " " + url + " to " + to.address());
+                return 200;
+            }
+        };
+        EgressPolicy rebinding = LOOPBACK_ALLOWED.withResolver(host -> new InetAddress[] {
+                InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})});
+        HealthCheck check = new HealthCheck(heartbeats::add, rebinding, neverConnects);
+        StepCommand command = command(Map.of("url", "http://standby.example.com/latest/meta-data/", "within", "5s"));
+
+        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> check.apply(command, check.plan(command)));
+
+        assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
+        assertTrue(failure.isNonRetryable());
+        assertTrue(failure.getOriginalMessage().contains("standby.example.com resolves to 169.254.169.254, is a cloud metadata address"
+                + ": refused by the egress policy (rule metadata)"), failure.getOriginalMessage());
+        assertEquals(List.of(), sent, "no request may be made");
+        assertEquals(List.of(), heartbeats, "refused at once, not retried");
+    }
+
+    @Test
+    void theMetadataAddressWrittenInTheUrlIsRefusedWhenTheStepIsBound() {
+        Map<String, Object> with = Map.of("url", "http://169.254.169.254/latest/meta-data/");
+
+        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> healthCheck.plan(command(with)));
+
+        assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
+        assertTrue(failure.getOriginalMessage().contains("rule metadata"), failure.getOriginalMessage());
+    }
+
+    @Test
+    void productionRefusesLoopbackAtRunTime() {
+        HealthCheck production = new HealthCheck(heartbeats::add);
+
+        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> production.apply(command("5s", "100ms"),
+                production.plan(command("5s", "100ms"))));
+
+        assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
+        assertTrue(failure.getOriginalMessage().contains("rule loopback"), failure.getOriginalMessage());
         assertEquals(0, requests.get());
     }
 }

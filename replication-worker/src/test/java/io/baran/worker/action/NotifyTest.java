@@ -193,8 +193,31 @@ class NotifyTest {
         return new StepCommand("drill-shop-1a2b", "tell-people", Notify.NAME, with);
     }
 
+    /** The test's webhook listens on 127.0.0.1, which production would refuse. */
+    static final io.baran.egress.EgressPolicy LOOPBACK_ALLOWED = io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1"));
+
     private static NotificationChannels channels(Map<String, NotifyConfig.Channel> channels, Map<String, String> env) {
-        return new NotificationChannels(channels, env::get);
+        return new NotificationChannels(channels, env::get, LOOPBACK_ALLOWED);
+    }
+
+    @Test
+    void aWebhookAtARefusedAddressStopsTheStartAndOneThatResolvesThereIsNotCalled() {
+        IllegalStateException metadata = assertThrows(IllegalStateException.class, () -> new NotificationChannels(
+                Map.of("oncall", channel("webhook", "V")), Map.of("V", "http://169.254.169.254/hooks/s3cr3t")::get, LOOPBACK_ALLOWED));
+        assertTrue(metadata.getMessage().contains("rule metadata"), metadata.getMessage());
+        assertFalse(metadata.getMessage().contains("s3cr3t"), metadata.getMessage());
+
+        // A name that resolves to loopback under the production policy: refused at the post, before any connection.
+        io.baran.egress.EgressPolicy production = io.baran.egress.EgressPolicy.defaults()
+                .withResolver(host -> new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()});
+        String hook = url.replace("127.0.0.1", "hooks.example");
+        NotificationChannels prod = new NotificationChannels(Map.of("oncall", channel("webhook", "V")), Map.of("V", hook)::get, production);
+        WebhookChannel.Delivery delivery = prod.find("tell-people", "oncall").post("hi", "drill-1", "tell-people");
+        assertFalse(delivery.delivered());
+        assertFalse(delivery.retryable());
+        assertTrue(delivery.detail().contains("rule loopback"), delivery.detail());
+        assertFalse(delivery.detail().contains(SECRET_PATH), delivery.detail());
+        assertEquals(0, requests.get());
     }
 
     private static NotifyConfig.Channel channel(String type, String urlEnv) {

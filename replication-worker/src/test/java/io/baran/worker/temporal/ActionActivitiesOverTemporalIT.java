@@ -74,7 +74,7 @@ class ActionActivitiesOverTemporalIT {
         actionWorker = WorkerFactory.newInstance(client);
         ActivityHeartbeat heartbeat = new ActivityHeartbeat();
         actionWorker.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(new ActionActivitiesImpl(
-                new ActionRegistry(List.of(new DnsSwitch(providers), new HealthCheck(heartbeat)))));
+                new ActionRegistry(List.of(new DnsSwitch(providers), new HealthCheck(heartbeat, io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1")))))));
         actionWorker.start();
         driver = new StepDriver(client);
     }

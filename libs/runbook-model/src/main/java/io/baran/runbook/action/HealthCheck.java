@@ -1,5 +1,7 @@
 package io.baran.runbook.action;
 
+import io.baran.egress.EgressPolicy;
+import io.baran.egress.Rule;
 import io.baran.runbook.ActionSpec;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.Durations;
@@ -7,15 +9,34 @@ import io.baran.runbook.WithBlock;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.EnumSet;
 import java.util.Map;
 
 import static io.baran.runbook.ActionSpec.Type.DURATION;
 import static io.baran.runbook.ActionSpec.Type.STRING;
 
-/** {@code health.check}: waits until a URL answers with the expected status; changes nothing. */
+/**
+ * {@code health.check}: waits until a URL answers with the expected status; changes nothing. A URL whose host is an
+ * address (or a name like {@code metadata.google.internal}) the egress policy refuses is an error of the runbook;
+ * a host name is judged when the worker resolves it, before it connects.
+ */
 public final class HealthCheck extends ActionType {
 
+    /**
+     * What is refused when no policy is configured: addresses no health check has any business calling, whatever the
+     * network. Loopback and private ranges depend on where the worker runs, so they are left to the configured policy.
+     */
+    public static final EgressPolicy ALWAYS_REFUSED = EgressPolicy.refusing(EnumSet.of(Rule.METADATA, Rule.LINK_LOCAL));
+
+    private final EgressPolicy egress;
+
+    /** Refusing only {@link #ALWAYS_REFUSED}: metadata and link-local addresses. */
     public HealthCheck() {
+        this(ALWAYS_REFUSED);
+    }
+
+    /** Refusing literal addresses as the given policy does (the orchestrator's {@code baran.egress.*}). */
+    public HealthCheck(EgressPolicy egress) {
         super(ActionSpec.builder("health.check", "Waits until a URL answers with the expected status; changes nothing.")
                 .required("url", STRING, "the URL to call (http or https)")
                 .number("expect", false, 100, 599, "the expected HTTP status (default 200)")
@@ -25,12 +46,17 @@ public final class HealthCheck extends ActionType {
                 .defaultsTo("within", "1m")
                 .defaultsTo("interval", "1s")
                 .build());
+        this.egress = egress;
     }
 
     @Override
     protected void check(Map<String, Object> values, WithBlock with) {
-        if (values.get("url") instanceof String url && !isHttpUrl(url)) {
-            with.error("url", "\"" + url + "\" is not an http or https URL (e.g. https://www.example.com/healthz)");
+        if (values.get("url") instanceof String url) {
+            if (!isHttpUrl(url)) {
+                with.error("url", "\"" + url + "\" is not an http or https URL (e.g. https://www.example.com/healthz)");
+            } else {
+                egress.checkWithoutLookup(URI.create(url).getHost()).ifPresent(refusal -> with.error("url", refusal.message()));
+            }
         }
         for (String field : new String[] {"within", "interval"}) {
             if (values.get(field) instanceof String d && Durations.parse(d).isZero()) {
