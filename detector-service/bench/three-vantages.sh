@@ -50,9 +50,16 @@ java -Xmx512m -cp "$LIB/*" kafka.Kafka "$W/server.properties" >"$W/kafka.log" 2>
 python3 "$HERE/three-vantages/target.py" "$PP" & primary=$!; pids+=($primary)
 python3 "$HERE/three-vantages/target.py" "$RP" & pids+=($!)
 for _ in $(seq 1 100); do (echo >/dev/tcp/127.0.0.1/$KP) 2>/dev/null && break; sleep 0.3; done
+# A signing key per vantage; every aggregator's roster holds all three public halves.
+roster=()
+for v in a b c; do
+  (umask 077 && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$W/$v.pem")
+  roster+=("-Dbaran.signing.roster.$v.vantage=$v"
+    "-Dbaran.signing.roster.$v.public-key=$(openssl pkey -in "$W/$v.pem" -pubout -outform DER | base64 | tr -d '\n')")
+done
 for v in a b c; do
   java -Xmx256m -Dquarkus.http.port="$(free)" -Dkafka.bootstrap.servers=127.0.0.1:$KP -Dbaran.detector.vantage=$v \
-    -Dbaran.detector.data-dir="$W/data-$v" \
+    -Dbaran.detector.data-dir="$W/data-$v" -Dbaran.signing.key-file="$W/$v.pem" "${roster[@]}" \
     -Dbaran.detector.targets.demo-primary.url=http://127.0.0.1:$PP/healthz -Dbaran.detector.targets.demo-primary.scope=local/demo/web \
     -Dbaran.detector.targets.anchor.url=http://127.0.0.1:$RP/anchor -Dbaran.detector.targets.anchor.scope=ref/$v/anchor \
     -jar "$APP" >"$W/detector-$v.log" 2>&1 & pids+=($!)

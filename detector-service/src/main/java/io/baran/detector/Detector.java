@@ -5,6 +5,8 @@ import io.baran.egress.EgressPolicy;
 
 import io.baran.detector.config.DetectorConfig;
 import io.baran.detector.config.DetectorSettings;
+import io.baran.detector.config.SigningConfig;
+import io.baran.detector.config.SigningSettings;
 import io.baran.detector.config.TargetCatalog;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.detector.config.TargetDefinitions;
@@ -17,6 +19,7 @@ import io.baran.detector.probe.ProbeLoop;
 import io.baran.detector.probe.Probes;
 import io.baran.detector.quorum.DecisionView;
 import io.baran.detector.quorum.QuorumAggregator;
+import io.baran.detector.quorum.VerdictVerifier;
 import io.baran.detector.state.HealthTracker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,6 +49,7 @@ public class Detector {
     private static final Logger LOG = Logger.getLogger(Detector.class);
 
     private final DetectorConfig config;
+    private final SigningConfig signingConfig;
     private final Vertx vertx;
     private final MeterRegistry registry;
     private final KafkaClients kafka;
@@ -61,9 +65,10 @@ public class Detector {
     private DecisionView decisions;
     private long heartbeatTimer = -1;
 
-    Detector(DetectorConfig config, EgressConfig egressConfig, Vertx vertx, MeterRegistry registry,
+    Detector(DetectorConfig config, EgressConfig egressConfig, SigningConfig signingConfig, Vertx vertx, MeterRegistry registry,
              @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.config = config;
+        this.signingConfig = signingConfig;
         try {
             this.egress = EgressPolicy.defaults().allowing(egressConfig.allow().orElse(List.of()));
         } catch (IllegalArgumentException e) {
@@ -79,6 +84,8 @@ public class Detector {
         List<TargetDefinition> configured = TargetDefinitions.read(config.targets(), egress);
         settings = DetectorSettings.from(config);
         String vantage = settings.vantage().id();
+        SigningSettings signing = SigningSettings.from(signingConfig, vantage);
+        announce(signing, vantage);
         try {
             // Briefly, so that a detector whose Kafka is down still starts (and says so); the threads keep trying.
             DetectorTopics.ensure(kafka, settings.quorum(), Duration.ofSeconds(3));
@@ -88,7 +95,7 @@ public class Detector {
             LOG.warnf("vantage %s: Kafka topics not checked at start-up (%s); retrying in the background", vantage, e.getMessage());
         }
         DetectorMetrics metrics = new DetectorMetrics(registry);
-        publisher = new VerdictPublisher(kafka, settings.quorum(), vantage);
+        publisher = new VerdictPublisher(kafka, settings.quorum(), vantage, signing.key());
         tracker = new HealthTracker(settings.vantage(), publisher, metrics, Clock.systemUTC());
         probes = new Probes(vertx, vantage, System::getenv, egress);
         loop = new ProbeLoop(vertx, tracker, probes, metrics, null);
@@ -100,7 +107,8 @@ public class Detector {
         targets.forEach(this::begin);
         heartbeatTimer = vertx.setPeriodic(settings.quorum().heartbeat().toMillis(), id -> publisher.heartbeat(tracker.verdicts()));
         if (settings.quorum().aggregate()) {
-            aggregator = new QuorumAggregator(vantage, kafka, settings.quorum(), metrics, Clock.systemUTC());
+            aggregator = new QuorumAggregator(vantage, kafka, settings.quorum(), metrics, Clock.systemUTC(), signing.key(),
+                    new VerdictVerifier(signing.roster(), signing.maxClockSkew(), signing.seenIds()));
             aggregator.start();
         }
         decisions = new DecisionView(kafka, settings.quorum().decisionsTopic(), vantage);
@@ -111,6 +119,27 @@ public class Detector {
                         + settings.quorum().healthTopic() + " when at least " + settings.quorum().minVotes()
                         + " and more than " + settings.quorum().ratio() + " of the live vantages agree"
                         : "aggregation is off here");
+    }
+
+    /** What this vantage signs with and whom its aggregator trusts; never the private key. */
+    private void announce(SigningSettings signing, String vantage) {
+        if (signing.ephemeral()) {
+            LOG.warnf("vantage %s: no signing key configured (baran.signing.key-file or BARAN_SIGNING_KEY); signing with an"
+                    + " ephemeral key, kid %s, made at start: nothing but this instance's own aggregator accepts what it"
+                    + " publishes until that key is in the roster (baran.signing.roster.\"%s\".vantage=%s,"
+                    + " .public-key=%s) of the other aggregators and the orchestrator", vantage, signing.key().kid(),
+                    signing.key().kid(), vantage, signing.key().publicKeyText());
+        } else {
+            LOG.infof("vantage %s: signs with key %s", vantage, signing.key().kid());
+        }
+        if (signing.roster().member(signing.key().kid()).isEmpty()) {
+            LOG.warnf("vantage %s: its own key %s is not in baran.signing.roster (a PEM key's public half is not known here):"
+                    + " its own verdicts do not count in its aggregator's quorum until it is", vantage, signing.key().kid());
+        }
+        if (settings.quorum().aggregate()) {
+            LOG.infof("vantage %s: the aggregator counts verdicts of vantages %s, signed with keys %s", vantage,
+                    signing.roster().vantages(), signing.roster());
+        }
     }
 
     private void begin(TargetDefinition target) {

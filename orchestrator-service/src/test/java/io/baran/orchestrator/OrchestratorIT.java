@@ -2,8 +2,10 @@ package io.baran.orchestrator;
 
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
+import io.baran.events.EventSignature;
 import io.baran.events.ExecutionEvent;
 import io.baran.events.OutageEvent;
+import io.baran.events.SigningKey;
 import io.baran.events.Topics;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.orchestrator.workflow.InMemoryWorld;
@@ -26,10 +28,12 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -45,6 +49,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
@@ -55,12 +60,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * orchestrator-service on a real Kafka broker and the real Temporal dev server. The actions run in an
  * activity worker started here, changing an in-memory world, so the test sees exactly what was applied.
+ * Outage events are signed as a vantage of the orchestrator's roster signs them ({@link SigningKeysResource}).
  */
 @QuarkusTest
 @QuarkusTestResource(value = OidcIssuerResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = TemporalResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = SigningKeysResource.class, restrictToAnnotatedClass = true)
 class OrchestratorIT {
 
     private static final InMemoryWorld WORLD = new InMemoryWorld();
@@ -78,6 +85,12 @@ class OrchestratorIT {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+
+    @ConfigProperty(name = "baran.test.signing.key-file")
+    String keyFile;
+
+    @ConfigProperty(name = "baran.test.signing.next-key-file")
+    String nextKeyFile;
 
     @BeforeEach
     void startActionWorker() {
@@ -260,8 +273,8 @@ class OrchestratorIT {
         String incident = "test/region/web@" + System.nanoTime();
         Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
         var data = new OutageEvent("test/region/web", incident, "test", anHourAgo, List.of(), false);
-        String json = EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", OutageEvent.DETECTED,
-                "test/region/web", anHourAgo, data));
+        String json = EventSignature.sign(EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", OutageEvent.DETECTED,
+                "test/region/web", anHourAgo, data)), key());
         try (var producer = producer()) {
             producer.send(new ProducerRecord<>(Topics.HEALTH_EVENTS, "test/region/web", json));
         }
@@ -305,6 +318,62 @@ class OrchestratorIT {
             }
         }
         fail("the unreadable event did not reach " + Topics.HEALTH_EVENTS + ".dlq within 30 s");
+    }
+
+    @Test
+    void anUnsignedOutageEventFromAPlainProducerStartsNothingAndIsDeadLetteredWithTheReason() {
+        String incident = "test/region/web@unsigned-" + System.nanoTime();
+        String unsigned = event(OutageEvent.DETECTED, incident, "test/region/web");
+        sendRaw("test/region/web", unsigned);
+
+        ConsumerRecord<String, String> dead = deadLetter(unsigned);
+        assertThat(header(dead, "dead-letter-reason"), containsString("refused (unsigned)"));
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
+        assertEquals("primary", WORLD.values.get("www"), WORLD.journal.toString());
+    }
+
+    @Test
+    void anOutageEventSignedWithAKeyOutsideTheRosterStartsNothingAndIsDeadLetteredWithTheReason() {
+        String incident = "test/region/web@forged-" + System.nanoTime();
+        // It even names the vantage of the roster; only its key is not the roster's.
+        String forged = EventSignature.sign(event(OutageEvent.DETECTED, incident, "test/region/web"), SigningKey.generate("test-2026-x"));
+        sendRaw("test/region/web", forged);
+
+        ConsumerRecord<String, String> dead = deadLetter(forged);
+        assertThat(header(dead, "dead-letter-reason"), containsString("refused (unknown-key)"));
+        assertThat(header(dead, "dead-letter-reason"), containsString("\"test-2026-x\""));
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
+        assertEquals("primary", WORLD.values.get("www"), WORLD.journal.toString());
+    }
+
+    @Test
+    void aReplayedEventIsDeadLetteredAndTheRotatedKeyStillFailsBack() {
+        String incident = "test/region/web@replay-" + System.nanoTime();
+        String executionId = RunbookWorkflow.idForIncident("shop", incident);
+        String detected = EventSignature.sign(event(OutageEvent.DETECTED, incident, "test/region/web"), key());
+        sendRaw("test/region/web", detected);
+        await(() -> "failed-over".equals(given().get("/api/executions/" + executionId).path("phase")), "the failover to hold");
+
+        sendRaw("test/region/web", detected); // the same signed bytes, written again
+        assertThat(header(deadLetter(detected), "dead-letter-reason"), containsString("refused (replayed)"));
+
+        // A recovery signed with the vantage's next key (both keys are in the roster during a rotation).
+        SigningKey next = SigningKeysResource.read(SigningKeysResource.NEXT_KID, nextKeyFile);
+        sendRaw("test/region/web", EventSignature.sign(event(OutageEvent.RECOVERED, incident, "test/region/web"), next));
+        await(() -> "completed".equals(given().get("/api/executions/" + executionId).path("status")), "the failback");
+        assertEquals("primary", WORLD.values.get("www"));
+    }
+
+    @Test
+    void anEventSignedByOneVantageInTheNameOfAnotherIsDeadLettered() {
+        String incident = "test/region/web@impersonated-" + System.nanoTime();
+        var data = new OutageEvent("test/region/web", incident, "another-vantage", Instant.now(), List.of(), false);
+        String json = EventSignature.sign(EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", OutageEvent.DETECTED,
+                "test/region/web", Instant.now(), data)), key());
+        sendRaw("test/region/web", json);
+
+        assertThat(header(deadLetter(json), "dead-letter-reason"), containsString("refused (wrong-vantage)"));
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
     }
 
     @Test
@@ -437,11 +506,48 @@ class OrchestratorIT {
     }
 
     private void send(String type, String incident, String scope) {
-        var data = new OutageEvent(scope, incident, "test", Instant.now(), List.of(), false);
-        String json = EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", type, scope, Instant.now(), data));
+        sendRaw(scope, EventSignature.sign(event(type, incident, scope), key()));
+    }
+
+    /** An outage event as a vantage writes it, before it signs it. */
+    private static String event(String type, String incident, String scope) {
+        var data = new OutageEvent(scope, incident, SigningKeysResource.VANTAGE, Instant.now(), List.of(), false);
+        return EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", type, scope, Instant.now(), data));
+    }
+
+    /** Writes a record as any Kafka client can: no detector involved. */
+    private void sendRaw(String key, String value) {
         try (var producer = producer()) {
-            producer.send(new ProducerRecord<>(Topics.HEALTH_EVENTS, scope, json));
+            producer.send(new ProducerRecord<>(Topics.HEALTH_EVENTS, key, value));
         }
+    }
+
+    private SigningKey key() {
+        return SigningKeysResource.read(SigningKeysResource.KID, keyFile);
+    }
+
+    /** The record of the dead-letter topic whose value is this one, waiting for it at most 30 s. */
+    private ConsumerRecord<String, String> deadLetter(String value) {
+        try (var consumer = new KafkaConsumer<String, String>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(Topics.HEALTH_EVENTS + ".dlq"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (System.nanoTime() < deadline) {
+                for (var record : consumer.poll(Duration.ofMillis(500))) {
+                    if (value.equals(record.value())) {
+                        return record;
+                    }
+                }
+            }
+        }
+        return fail("the event did not reach " + Topics.HEALTH_EVENTS + ".dlq within 30 s: " + value);
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private KafkaProducer<String, String> producer() {

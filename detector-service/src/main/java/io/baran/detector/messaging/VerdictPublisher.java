@@ -6,7 +6,9 @@ import io.baran.detector.quorum.VantageVerdict;
 import io.baran.detector.quorum.VerdictCodec;
 import io.baran.detector.state.Health;
 import io.baran.detector.state.VerdictSink;
+import io.baran.events.EventSignature;
 import io.baran.events.OutageEvent;
+import io.baran.events.SigningKey;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,7 +29,7 @@ import java.util.concurrent.locks.LockSupport;
  * one, so an unreachable broker costs memory for one verdict per scope, never a backlog.
  *
  * <p>Sending gives up after seconds, not minutes: a verdict older than the vantage expiry counts for nothing, and
- * the next heartbeat repeats it anyway. A change that cannot be sent is logged as an error; heartbeats that cannot
+ * the next heartbeat repeats it anyway. Every record is signed with the vantage's key. A change that cannot be sent is logged as an error; heartbeats that cannot
  * be sent are logged once a minute.
  */
 public final class VerdictPublisher implements VerdictSink, AutoCloseable {
@@ -37,14 +39,17 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
 
     private final KafkaProducer<String, String> producer;
     private final String topic;
+    private final SigningKey signer;
     private final Map<String, VantageVerdict> pending = new ConcurrentHashMap<>();
     private final Thread sender;
     private final AtomicLong failedHeartbeats = new AtomicLong();
     private volatile long lastHeartbeatLog;
     private volatile boolean closed;
 
-    public VerdictPublisher(KafkaClients kafka, DetectorSettings.Quorum settings, String vantage) {
+    /** @param signer the vantage's key: every record it sends is signed with it */
+    public VerdictPublisher(KafkaClients kafka, DetectorSettings.Quorum settings, String vantage, SigningKey signer) {
         this.topic = settings.verdictsTopic();
+        this.signer = signer;
         this.producer = kafka.producer(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, "baran-vantage-" + vantage,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -80,7 +85,7 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
      */
     public void simulate(Simulation simulation) {
         try {
-            producer.send(new ProducerRecord<>(topic, simulation.scope(), VerdictCodec.encode(simulation)))
+            producer.send(new ProducerRecord<>(topic, simulation.scope(), EventSignature.sign(VerdictCodec.encode(simulation), signer)))
                     .get(15, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -116,7 +121,8 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
 
     private void send(VantageVerdict verdict) {
         try {
-            producer.send(new ProducerRecord<>(topic, verdict.scope(), VerdictCodec.encode(verdict)), (metadata, failure) -> {
+            String signed = EventSignature.sign(VerdictCodec.encode(verdict), signer);
+            producer.send(new ProducerRecord<>(topic, verdict.scope(), signed), (metadata, failure) -> {
                 if (failure != null) {
                     failed(verdict, failure);
                 } else if (verdict.change()) {

@@ -24,7 +24,9 @@ import java.util.function.Supplier;
  *       view, 1 UP, 0 DOWN, -1 UNKNOWN; {@code baran_target_flap_penalty} (tags target, scope);</li>
  *   <li>{@code baran_quorum_scope_state} (tag scope) — the quorum's decision on the scopes this instance aggregates;</li>
  *   <li>{@code baran_quorum_decision_latency_seconds} (histogram; tag event) — from the moment the first agreeing
- *       vantage saw the change to the moment the event was published.</li>
+ *       vantage saw the change to the moment the event was published;</li>
+ *   <li>{@code baran_quorum_verdicts_refused_total} (tag reason) — verdicts the aggregator did not count: unsigned,
+ *       unknown-key, bad-signature, malformed-signature, wrong-vantage, replayed, stale.</li>
  * </ul>
  * Probe timers are not tagged per target, so that ten thousand targets do not make ten thousand histograms.
  */
@@ -126,6 +128,11 @@ public final class DetectorMetrics {
                 .publishPercentileHistogram().minimumExpectedValue(MIN).maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry)
                 .record(latency.isNegative() ? Duration.ZERO : latency);
+    }
+
+    /** A verdicts-topic record that did not count: unsigned, unknown key, bad signature, wrong vantage, replayed, stale. */
+    public void verdictRefused(String reason) {
+        registry.counter("baran.quorum.verdicts.refused", "reason", reason).increment();
     }
 
     private static double code(Health health) {

@@ -6,7 +6,10 @@ import io.baran.detector.messaging.KafkaClients;
 import io.baran.detector.metrics.DetectorMetrics;
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
+import io.baran.events.EventSignature;
 import io.baran.events.OutageEvent;
+import io.baran.events.RefusedEventException;
+import io.baran.events.SigningKey;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -49,6 +52,10 @@ import java.util.UUID;
  * nothing until it has caught up. So a restart neither repeats an event nor loses the recovery of an incident
  * opened before it. A zombie aggregator that lost its partitions is fenced: its transaction fails.
  *
+ * <p>Only verdicts signed by a key of the roster, in the name of that key's vantage, count ({@link VerdictVerifier});
+ * the others are counted in {@code baran_quorum_verdicts_refused_total} and skipped. The outage events are signed with
+ * this instance's key.
+ *
  * <p>Everything runs on one thread of its own; the REST API reads an immutable snapshot.
  */
 public final class QuorumAggregator extends ConsumerThread {
@@ -64,6 +71,9 @@ public final class QuorumAggregator extends ConsumerThread {
     private final QuorumRule rule;
     private final DetectorMetrics metrics;
     private final Clock clock;
+    private final SigningKey signer;
+    private final VerdictVerifier verifier;
+    private final Map<String, Instant> refusalLogged = new HashMap<>();
 
     // Owned by the aggregator thread.
     private final Map<String, ScopeQuorum> owned = new HashMap<>();
@@ -80,8 +90,15 @@ public final class QuorumAggregator extends ConsumerThread {
     private volatile Map<String, QuorumView> snapshot = Map.of();
     private volatile boolean ready;
 
-    public QuorumAggregator(String id, KafkaClients kafka, DetectorSettings.Quorum settings, DetectorMetrics metrics, Clock clock) {
+    /**
+     * @param signer   the key this instance signs its outage events with (its vantage's key)
+     * @param verifier which verdicts count: those signed by the roster's keys
+     */
+    public QuorumAggregator(String id, KafkaClients kafka, DetectorSettings.Quorum settings, DetectorMetrics metrics, Clock clock,
+                            SigningKey signer, VerdictVerifier verifier) {
         super("baran-aggregator-" + id);
+        this.signer = signer;
+        this.verifier = verifier;
         this.id = id;
         this.kafka = kafka;
         // Unique per process: replicas that share a vantage id must not fence each other. Zombies are fenced by the
@@ -182,7 +199,10 @@ public final class QuorumAggregator extends ConsumerThread {
         }
         Object message;
         try {
-            message = VerdictCodec.decodeMessage(r.value());
+            message = verifier.accept(r);
+        } catch (RefusedEventException e) {
+            refused(r, e, now);
+            return;
         } catch (IllegalArgumentException e) {
             LOG.warnf("aggregator %s: %s-%d@%d skipped: %s", id, r.topic(), r.partition(), r.offset(), e.getMessage());
             return;
@@ -201,6 +221,22 @@ public final class QuorumAggregator extends ConsumerThread {
         TopicPartition tp = new TopicPartition(r.topic(), r.partition());
         if (r.offset() >= replayEnd.getOrDefault(tp, 0L)) {
             dirty.add(scope);
+        }
+    }
+
+    /** A record that does not count: counted by reason, and logged once a minute per reason and key. */
+    private void refused(ConsumerRecord<String, String> r, RefusedEventException e, Instant now) {
+        metrics.verdictRefused(e.reason().code());
+        String key = e.reason().code() + "|" + e.kid();
+        Instant last = refusalLogged.get(key);
+        if (last == null || Duration.between(last, now).compareTo(Duration.ofMinutes(1)) >= 0) {
+            if (refusalLogged.size() > 1000) {
+                refusalLogged.clear();
+            }
+            refusalLogged.put(key, now);
+            LOG.warnf("aggregator %s: %s-%d@%d (scope %s) not counted: %s (such records are counted in"
+                    + " baran_quorum_verdicts_refused_total, and logged once a minute)", id, r.topic(), r.partition(), r.offset(),
+                    r.key(), e.getMessage());
         }
     }
 
@@ -243,7 +279,8 @@ public final class QuorumAggregator extends ConsumerThread {
         try {
             for (ScopeQuorum.Outcome o : outcomes) {
                 if (o.event() != null) {
-                    producer.send(new ProducerRecord<>(settings.healthTopic(), o.scope(), EventCodec.encode(cloudEvent(o, now))));
+                    producer.send(new ProducerRecord<>(settings.healthTopic(), o.scope(),
+                            EventSignature.sign(EventCodec.encode(cloudEvent(o, now)), signer)));
                 }
                 producer.send(new ProducerRecord<>(settings.decisionsTopic(), o.scope(), VerdictCodec.encode(o.next())));
             }

@@ -41,20 +41,34 @@ public final class VerdictCodec {
 
     /** What a verdicts-topic record holds: a verdict, a simulation, or (from a newer version) something to skip. */
     public static Object decodeMessage(String json) {
+        return decodeEnvelope(json).message();
+    }
+
+    /**
+     * The CloudEvent id and what a verdicts-topic record holds.
+     *
+     * @throws IllegalArgumentException when it is not readable
+     */
+    public static Envelope decodeEnvelope(String json) {
         try {
             JsonNode node = MAPPER.readTree(json);
             String type = node.path("type").asText();
+            String id = node.path("id").isTextual() ? node.path("id").asText() : null;
             JsonNode data = node.path("data");
             if (VantageVerdict.TYPE.equals(type)) {
-                return MAPPER.treeToValue(data, VantageVerdict.class);
+                return new Envelope(id, MAPPER.treeToValue(data, VantageVerdict.class));
             }
             if (Simulation.TYPE.equals(type)) {
-                return MAPPER.treeToValue(data, Simulation.class);
+                return new Envelope(id, MAPPER.treeToValue(data, Simulation.class));
             }
-            return null;
+            return new Envelope(id, null);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new IllegalArgumentException("not a vantage verdict: " + e.getMessage(), e);
         }
+    }
+
+    /** A verdicts-topic record: its event id, and the verdict or simulation (null for a type this version skips). */
+    public record Envelope(String id, Object message) {
     }
 
     public static ScopeRecord decodeRecord(String json) {

@@ -98,7 +98,7 @@ class QuorumIT {
 
     private QuorumAggregator aggregator(String id, DetectorSettings.Quorum q) {
         QuorumAggregator aggregator = keep(new QuorumAggregator(id, KafkaClients.of(kafka.bootstrapServers()), q, DetectorMetrics.inMemory(),
-                Clock.systemUTC()));
+                Clock.systemUTC(), TestKeys.key(id), TestKeys.verifier()));
         aggregator.start();
         return aggregator;
     }
@@ -162,6 +162,29 @@ class QuorumIT {
         assertTrue(recovered.votes().stream().filter(v -> v.verdict().equals("UP")).count() >= 2, recovered.votes().toString());
         assertTrue(recovered.confidence() >= 0.667, "confidence " + recovered.confidence());
         assertTrue(health.keys().stream().allMatch(WEB::equals), "the anchor scope never went down: " + health.keys());
+    }
+
+    @Test
+    void aVantageWhoseKeyIsNotInTheRosterIsNotCounted() {
+        DetectorSettings.Quorum q = quorum("unknown-key", 1);
+        vantage("a", q, WEB);
+        vantage("b", q, WEB);
+        vantage("x", q, WEB); // signs with a key of its own that no aggregator's roster holds
+        List<QuorumAggregator> aggregators = List.of(aggregator("agg-1", q));
+        HealthTopic health = keep(new HealthTopic(kafka.bootstrapServers(), q.healthTopic()));
+        QuorumAggregator owner = owner(WEB, aggregators);
+
+        // a and x see the scope fail, b does not: two of three if x counted, one of two as it does not.
+        server.set("a/web", 503);
+        server.set("x/web", 503);
+        await("the owner to count a as DOWN", () -> owner.scopes().get(WEB).votes().stream()
+                .anyMatch(v -> v.vantage().equals("a") && v.verdict() == Health.DOWN));
+        assertEquals(List.of(), health.after(Duration.ofSeconds(3)), "a vantage outside the roster tipped the quorum");
+        assertEquals(List.of("a", "b"), owner.scopes().get(WEB).votes().stream().map(QuorumView.VoteView::vantage).toList());
+
+        server.set("b/web", 503);
+        CloudEvent<OutageEvent> outage = health.await("outage.detected", events -> count(events, OutageEvent.DETECTED) == 1, WAIT).get(0);
+        assertEquals(List.of("a=DOWN", "b=DOWN"), outage.data().votes().stream().map(v -> v.vantage() + "=" + v.verdict()).toList());
     }
 
     @Test

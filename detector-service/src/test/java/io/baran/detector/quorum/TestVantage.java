@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * One vantage point built from the service's own classes, without Quarkus: real probes on Vert.x timers, the
- * health tracker, and verdicts with heartbeats to real Kafka. Several can run in one JVM.
+ * health tracker, and verdicts with heartbeats to real Kafka, signed with the vantage's {@link TestKeys key}. Several
+ * can run in one JVM.
  */
 final class TestVantage implements AutoCloseable {
 
@@ -34,7 +35,7 @@ final class TestVantage implements AutoCloseable {
                 List<TargetDefinition> targets) {
         this.id = id;
         this.vertx = vertx;
-        this.publisher = new VerdictPublisher(KafkaClients.of(bootstrap), quorum, id);
+        this.publisher = new VerdictPublisher(KafkaClients.of(bootstrap), quorum, id, TestKeys.key(id));
         this.tracker = new HealthTracker(new DetectorSettings.Vantage(id, 1.0, damping, true, quorum.heartbeat()), publisher,
                 DetectorMetrics.inMemory(), Clock.systemUTC());
         this.probes = new Probes(vertx, id);

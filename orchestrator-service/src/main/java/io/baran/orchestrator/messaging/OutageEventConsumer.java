@@ -50,9 +50,13 @@ public class OutageEventConsumer {
     @Inject
     FailoverConfig failover;
 
+    @Inject
+    EventVerifier verifier;
+
     @Incoming("health-events")
     @Blocking
     public void onEvent(String json) {
+        verifier.verify(json); // unsigned, unknown key, bad signature, replayed: refused, to the dead-letter topic
         CloudEvent<OutageEvent> event = EventCodec.decodeOutage(json);
         OutageEvent outage = event.data();
         if (outage.drill()) {

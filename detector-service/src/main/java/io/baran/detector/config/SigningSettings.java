@@ -1,0 +1,86 @@
+package io.baran.detector.config;
+
+import io.baran.events.SigningKey;
+import io.baran.events.VantageRoster;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The checked signing settings: this vantage's key and the roster its aggregator trusts (with this vantage's own key
+ * added when its public half is known).
+ *
+ * @param ephemeral the key was made at start because none was configured
+ */
+public record SigningSettings(SigningKey key, VantageRoster roster, Duration maxClockSkew, int seenIds, boolean ephemeral) {
+
+    /**
+     * @throws TargetDefinitions.InvalidConfigException naming every property that is wrong (never quoting a key)
+     */
+    public static SigningSettings from(SigningConfig config, String vantage) {
+        List<String> problems = new ArrayList<>();
+        String prefix = "baran.signing.";
+        SigningKey key = null;
+        boolean ephemeral = false;
+        String kid = config.keyId().map(String::strip).filter(s -> !s.isEmpty()).orElse(null);
+        String text = config.key().filter(s -> !s.isBlank()).orElse(null);
+        String source = prefix + "key";
+        if (text != null && config.keyFile().isPresent()) {
+            problems.add(prefix + "key and " + prefix + "key-file: give one of them, not both");
+        } else if (text == null && config.keyFile().isPresent()) {
+            source = prefix + "key-file";
+            try {
+                text = Files.readString(Path.of(config.keyFile().get()));
+            } catch (IOException | RuntimeException e) {
+                problems.add(source + ": cannot read " + config.keyFile().get() + " (" + e.getClass().getSimpleName() + ")");
+            }
+        }
+        if (text != null) {
+            try {
+                boolean jwk = text.strip().startsWith("{");
+                key = SigningKey.parse(kid != null ? kid : jwk ? null : vantage, text);
+            } catch (IllegalArgumentException e) {
+                problems.add(source + ": " + e.getMessage());
+            }
+        } else if (problems.isEmpty()) {
+            key = SigningKey.generate(kid != null ? kid : vantage + "-ephemeral-" + Long.toHexString(System.nanoTime() & 0xffffff));
+            ephemeral = true;
+        }
+        VantageRoster roster = VantageRoster.empty();
+        Map<String, VantageRoster.Entry> entries = new HashMap<>();
+        config.roster().forEach((id, entry) -> entries.put(id, new VantageRoster.Entry(entry.vantage(), entry.publicKey())));
+        try {
+            roster = VantageRoster.parse(entries);
+        } catch (IllegalArgumentException e) {
+            problems.add(prefix + "roster: " + e.getMessage());
+        }
+        if (key != null) {
+            VantageRoster.Member listed = roster.member(key.kid()).orElse(null);
+            if (listed != null && !listed.vantage().equals(vantage)) {
+                problems.add(prefix + "roster.\"" + key.kid() + "\".vantage: this vantage (" + vantage + ") signs with key "
+                        + key.kid() + ", which the roster gives to vantage " + listed.vantage());
+            } else if (listed != null && key.publicKey() != null && !java.util.Arrays.equals(listed.key().getEncoded(), key.publicKey().getEncoded())) {
+                problems.add(prefix + "roster.\"" + key.kid() + "\".public-key: is not the public half of this vantage's key");
+            }
+        }
+        if (config.maxClockSkew().isNegative() || config.maxClockSkew().isZero()) {
+            problems.add(prefix + "max-clock-skew: must be positive");
+        }
+        if (config.seenIds() < 1) {
+            problems.add(prefix + "seen-ids: " + config.seenIds() + " is below 1");
+        }
+        if (!problems.isEmpty()) {
+            throw new TargetDefinitions.InvalidConfigException(problems);
+        }
+        if (key.publicKey() != null) {
+            roster = roster.with(new VantageRoster.Member(key.kid(), vantage, key.publicKey()));
+        }
+        return new SigningSettings(key, roster, config.maxClockSkew(), config.seenIds(), ephemeral);
+    }
+}
