@@ -103,6 +103,7 @@ class PackagedServiceIT {
                 "-Dquarkus.http.port=" + Ports.free(),
                 // The management port too (9081 in the packaged configuration), so a running detector is no obstacle.
                 "-Dquarkus.management.port=" + Ports.free(),
+                "-Dbaran.egress.allow=127.0.0.1",
                 // Nothing listens there; the service must not need Kafka to decide whether its configuration is valid.
                 "-Dkafka.bootstrap.servers=127.0.0.1:" + Ports.free()));
         command.addAll(properties);

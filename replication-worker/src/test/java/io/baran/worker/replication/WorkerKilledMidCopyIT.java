@@ -127,6 +127,7 @@ class WorkerKilledMidCopyIT {
                 "-Dquarkus.http.port=" + port,
                 // The management port too (9082 in the packaged configuration), and the test's issuer for the API's tokens.
                 "-Dquarkus.management.port=" + Ports.free(),
+                "-Dbaran.egress.allow=127.0.0.1",
                 "-Dquarkus.oidc.auth-server-url=" + OidcIssuer.shared().issuer(),
                 // Nothing listens on either: replication needs neither Temporal nor Kafka to copy.
                 "-Dbaran.temporal.target=127.0.0.1:" + Ports.free(),
