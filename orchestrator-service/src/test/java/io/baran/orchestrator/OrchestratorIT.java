@@ -86,10 +86,12 @@ class OrchestratorIT {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    @ConfigProperty(name = "baran.test.signing.key-file")
+    // Every @QuarkusTest class is a bean of each test application, so these are checked when the other test classes
+    // start too, where SigningKeysResource does not run: hence the empty defaults.
+    @ConfigProperty(name = "baran.test.signing.key-file", defaultValue = " ")
     String keyFile;
 
-    @ConfigProperty(name = "baran.test.signing.next-key-file")
+    @ConfigProperty(name = "baran.test.signing.next-key-file", defaultValue = " ")
     String nextKeyFile;
 
     @BeforeEach
