@@ -74,5 +74,12 @@ public interface TemporalConnectionConfig {
          * a new key, makes it active and keeps the old one until no open history needs it.
          */
         Map<String, String> keys();
+
+        /**
+         * The orchestrator's codec endpoint ({@code /codec/decode}, {@code /codec/encode}) answers the browser's CORS
+         * pre-flight of this origin only: the Temporal Web UI's, e.g. {@code https://temporal.example.com}. Unset, no
+         * browser page of another origin may call it. The other services ignore it.
+         */
+        Optional<String> uiOrigin();
     }
 }

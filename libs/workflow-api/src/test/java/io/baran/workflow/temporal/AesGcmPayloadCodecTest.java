@@ -147,6 +147,11 @@ class AesGcmPayloadCodecTest {
             public Map<String, String> keys() {
                 return keys;
             }
+
+            @Override
+            public Optional<String> uiOrigin() {
+                return Optional.empty();
+            }
         };
     }
 }
