@@ -5,9 +5,7 @@ import java.util.List;
 /**
  * What the workflow reports about itself (query {@code progress}) and returns at the end.
  *
- * @param phase    one of {@code starting, planning, planned, awaiting-approval, rejected, failing-over, held,
- *                 failed-over, awaiting-stability, awaiting-failback-approval, failing-back, done, compensating,
- *                 compensated, failed}
+ * @param phase    where the execution stands, written as {@code failed-over}, ... (see {@link Phase})
  * @param awaiting what the execution waits for a person to decide, null when nothing
  * @param phases   every phase change with its time, oldest first
  * @param decideMillis time spent waiting for people (approvals, held steps)
@@ -22,7 +20,7 @@ public record ExecutionProgress(
         String runbook,
         String protects,
         Mode mode,
-        String phase,
+        Phase phase,
         String currentStep,
         List<StepStatus> steps,
         String error,
@@ -45,7 +43,7 @@ public record ExecutionProgress(
     }
 
     /** Without starter or decisions. */
-    public ExecutionProgress(String executionId, String runbook, String protects, Mode mode, String phase, String currentStep,
+    public ExecutionProgress(String executionId, String runbook, String protects, Mode mode, Phase phase, String currentStep,
                              List<StepStatus> steps, String error, String scope, String incidentId, Long outageSince,
                              int runbookVersion, String awaiting, List<PhaseChange> phases, long decideMillis) {
         this(executionId, runbook, protects, mode, phase, currentStep, steps, error, scope, incidentId, outageSince,

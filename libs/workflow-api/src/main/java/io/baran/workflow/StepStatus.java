@@ -5,14 +5,14 @@ import java.util.Map;
 /**
  * Where one step of an execution stands.
  *
- * @param state     pending, running, applied, unchanged, passed, done, failed, undoing, undone, undo-failed
+ * @param state     where the step stands; written as {@code pending}, {@code undo-failed}, ... (see {@link StepState})
  * @param summary   the plan's or the outcome's line
  * @param error     why it failed, when it did; kept when the step is undone afterwards
  * @param startedAt when the step started (epoch milliseconds, workflow time), null before
  * @param endedAt   when its failover part ended, null before
  * @param replaced  the state the step replaced (the plan's observation), for changing steps
  */
-public record StepStatus(String name, String action, String state, String summary, String error,
+public record StepStatus(String name, String action, StepState state, String summary, String error,
                          Long startedAt, Long endedAt, Map<String, Object> replaced) {
 
     public StepStatus {
@@ -20,10 +20,10 @@ public record StepStatus(String name, String action, String state, String summar
     }
 
     public static StepStatus pending(String name, String action) {
-        return new StepStatus(name, action, "pending", null, null, null, null, Map.of());
+        return new StepStatus(name, action, StepState.PENDING, null, null, null, null, Map.of());
     }
 
-    public StepStatus with(String newState, String newSummary, String newError) {
+    public StepStatus with(StepState newState, String newSummary, String newError) {
         return new StepStatus(name, action, newState, newSummary == null ? summary : newSummary,
                 newError == null ? error : newError, startedAt, endedAt, replaced);
     }

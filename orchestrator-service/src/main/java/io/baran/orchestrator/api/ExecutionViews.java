@@ -1,7 +1,9 @@
 package io.baran.orchestrator.api;
 
 import io.baran.workflow.ExecutionProgress;
+import io.baran.workflow.Phase;
 import io.baran.workflow.PhaseChange;
+import io.baran.workflow.StepState;
 import io.baran.workflow.StepStatus;
 
 import java.time.Duration;
@@ -70,17 +72,17 @@ final class ExecutionViews {
         int n = 1;
         for (StepStatus s : p.steps()) {
             String verdict = switch (s.state()) {
-                case "planned" -> "would change";
-                case "unchanged" -> "no change";
-                case "failed" -> "cannot plan";
-                default -> s.state();
+                case PLANNED -> "would change";
+                case UNCHANGED -> "no change";
+                case FAILED -> "cannot plan";
+                default -> s.state().value();
             };
             text.append(String.format("%2d. %-24s %-24s %-13s %s%n", n++, s.name(), s.action(), verdict,
                     s.error() != null ? s.error() : s.summary() == null ? "" : s.summary()));
             Map<String, Object> step = new LinkedHashMap<>();
             step.put("name", s.name());
             step.put("action", s.action());
-            step.put("changes", "planned".equals(s.state()));
+            step.put("changes", s.state() == StepState.PLANNED);
             step.put("summary", s.summary());
             step.put("error", s.error());
             step.put("replaces", s.replaced());
@@ -107,7 +109,7 @@ final class ExecutionViews {
         body.put("status", status);
         body.put("phase", p.phase());
         Long started = p.phases().isEmpty() ? null : p.phases().get(0).at();
-        Long failedOver = at(p.phases(), "failed-over");
+        Long failedOver = at(p.phases(), Phase.FAILED_OVER);
         Long ended = p.phases().isEmpty() ? null : p.phases().get(p.phases().size() - 1).at();
         Map<String, Object> rto = new LinkedHashMap<>();
         rto.put("detect", p.outageSince() != null && started != null ? seconds(started - p.outageSince()) : null);
@@ -120,7 +122,7 @@ final class ExecutionViews {
                 continue;
             }
             long took = s.endedAt() - s.startedAt();
-            if ("passed".equals(s.state()) || "health.check".equals(s.action())) {
+            if (s.state() == StepState.PASSED || "health.check".equals(s.action())) {
                 verify += took;
             } else {
                 execute += took;
@@ -135,7 +137,7 @@ final class ExecutionViews {
         body.put("rpo", rpo(p));
         body.put("changed", p.steps().stream().filter(s -> !s.replaced().isEmpty())
                 .map(s -> Map.of("step", s.name(), "replaced", s.replaced(), "state", s.state())).toList());
-        body.put("restored", p.steps().stream().allMatch(s -> !List.of("applied", "undo-failed", "failed").contains(s.state())
+        body.put("restored", p.steps().stream().allMatch(s -> !List.of(StepState.APPLIED, StepState.UNDO_FAILED, StepState.FAILED).contains(s.state())
                 || s.replaced().isEmpty()));
         body.put("startedAt", time(started));
         body.put("endedAt", time(ended));
@@ -168,8 +170,8 @@ final class ExecutionViews {
         return Map.of("measured", true, "seconds", worst, "steps", measured);
     }
 
-    private static Long at(List<PhaseChange> phases, String phase) {
-        return phases.stream().filter(c -> c.phase().equals(phase)).map(PhaseChange::at).findFirst().orElse(null);
+    private static Long at(List<PhaseChange> phases, Phase phase) {
+        return phases.stream().filter(c -> c.phase() == phase).map(PhaseChange::at).findFirst().orElse(null);
     }
 
     private static Double seconds(long millis) {

@@ -5,6 +5,7 @@ import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.Mode;
+import io.baran.workflow.Phase;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.TaskQueues;
@@ -145,7 +146,7 @@ public class ExecutionLauncher {
                         .set(SearchAttributes.RUNBOOK, runbook.name())
                         .set(SearchAttributes.SERVICE, runbook.protects())
                         .set(SearchAttributes.MODE, request.mode().name().toLowerCase())
-                        .set(SearchAttributes.PHASE, "starting")
+                        .set(SearchAttributes.PHASE, Phase.STARTING.value())
                         .build())
                 .setStaticSummary(request.mode().name().toLowerCase() + " of runbook " + runbook.name() + " for service "
                         + runbook.protects() + (request.scope() == null ? "" : " (outage of " + request.scope() + ")"))

@@ -1,15 +1,14 @@
 package io.baran.orchestrator.workflow;
 
-import io.baran.events.ExecutionEvent;
-import io.baran.runbook.Access;
 import io.baran.runbook.ActionCatalog;
+import io.baran.runbook.ActionSpec;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
+import io.baran.runbook.action.Wait;
 import io.baran.workflow.ActionActivities;
-import io.baran.workflow.Actor;
 import io.baran.workflow.CarriedState;
-import io.baran.workflow.Decision;
+import io.baran.workflow.ControlPlanes;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.DecisionResult;
 import io.baran.workflow.ExecutionProgress;
@@ -17,12 +16,14 @@ import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
+import io.baran.workflow.Phase;
 import io.baran.workflow.PhaseChange;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
+import io.baran.workflow.StepState;
 import io.baran.workflow.StepStatus;
 import io.baran.workflow.UndoEntry;
 import io.baran.workflow.Verdict;
@@ -38,10 +39,11 @@ import org.slf4j.Logger;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -49,16 +51,18 @@ import java.util.function.Supplier;
  * will replace, lands in the history), registered for undo, then applied; failback and compensation
  * undo the registered steps in reverse order.
  *
- * <p>Deterministic: no clock, randomness, I/O or CDI here; the runbook arrives as input. Changes to what
- * this class does for a given history must be guarded with {@link Workflow#getVersion}; the recorded
- * histories under src/test/resources/histories replay in the tests to catch unguarded ones.
+ * <p>Deterministic: no clock, randomness, I/O or CDI here; the runbook arrives as input. Each change to what
+ * this class does for a given history has its own change id, read with {@link Workflow#getVersion} and branched
+ * on: {@value #DECISIONS_AS_UPDATES}, {@value #FAILBACK_FAILED_STATE}. The recorded histories under
+ * src/test/resources/histories replay in the tests to catch unguarded changes. (Histories recorded before these
+ * also carry a marker {@code interpreter}, which never guarded anything; replay skips it.)
  *
  * <p>People decide through the Updates {@code decide} and {@code requestFailback}, whose validators see the
- * verified person and enforce the runbook's {@code spec.access} and the two-person rule, so no client that
- * talks to Temporal directly gets around them. Executions started before change {@value #DECISIONS_AS_UPDATES}
- * keep their signal-driven waits (the recorded histories replay them); executions started since ignore the
- * identity-less signals {@code approve}, {@code reject} and {@code failback}, and never take a failback request
- * for an approval.
+ * verified person and enforce the runbook's {@code spec.access} and the two-person rule ({@link DecisionBook}),
+ * so no client that talks to Temporal directly gets around them. Executions started before change
+ * {@value #DECISIONS_AS_UPDATES} keep their signal-driven waits (the recorded histories replay them); executions
+ * started since ignore the identity-less signals {@code approve}, {@code reject} and {@code failback}, and never
+ * take a failback request for an approval.
  */
 public class RunbookWorkflowImpl implements RunbookWorkflow {
 
@@ -66,28 +70,22 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private static final ActionCatalog CATALOG = ActionCatalog.standard();
     /** A failover holding longer than this continues as new, so no single run's history grows without end. */
     static final Duration HOLD_SLICE = Duration.ofDays(1);
-    /** Journal entries still in flight when the execution ends get this long to land. */
-    private static final Duration JOURNAL_GRACE = Duration.ofSeconds(30);
     /**
      * Change id: decisions arrive as Updates carrying the verified person (two-person rule, {@code spec.access},
      * break-glass); the identity-less signals are ignored; a failback request is never an approval.
      */
     static final String DECISIONS_AS_UPDATES = "decisions-as-updates";
-    /** The group that may do anything, and approve alone with a reason (break-glass). */
-    static final String ADMIN = "admin";
-    /** Before {@code run} has read the version: a signal or update can arrive with the first workflow task. */
-    private static final int VERSION_UNKNOWN = Workflow.DEFAULT_VERSION - 1;
+    /**
+     * Change id: a step of an explicit failback list whose plan or apply fails is recorded as
+     * {@link StepState#FAILBACK_FAILED}; before, as {@link StepState#UNDO_FAILED}, as if an undo had failed.
+     */
+    static final String FAILBACK_FAILED_STATE = "failback-failed-state";
 
-    private final ExecutionJournal journal = Workflow.newActivityStub(ExecutionJournal.class, ActivityOptions.newBuilder()
-            .setStartToCloseTimeout(Duration.ofSeconds(10))
-            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(5)
-                    .setMaximumInterval(Duration.ofSeconds(5)).build())
-            .build());
-    private final List<Promise<Void>> journalling = new ArrayList<>();
-    private long journalled;
+    private final TransitionJournal journal = new TransitionJournal();
+    private final DecisionBook book = new DecisionBook();
 
     private ExecutionRequest request;
-    private String phase = "starting";
+    private Phase phase = Phase.STARTING;
     private String currentStep;
     private String error;
     private String awaiting;
@@ -96,51 +94,19 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     /** Changing steps whose apply was attempted, in the order they were registered. */
     private final List<UndoEntry> undo = new ArrayList<>();
     /** Steps whose apply completed. A step without undo is undone only when its apply did not complete. */
-    private final java.util.Set<String> appliedSteps = new java.util.HashSet<>();
+    private final Set<String> appliedSteps = new HashSet<>();
     private long startedAt;
     private long decideMillis;
     private int runs;
     private boolean recovered;
-    private boolean failbackRequested;
-    private int approvals;
-    private int rejections;
-    /** The version of change {@link #DECISIONS_AS_UPDATES} this execution runs; 1 and above: decisions are Updates. */
-    private int decisionsVersion = VERSION_UNKNOWN;
-    /** What the execution waits for people to decide, by step (several steps of a parallel group can wait at once). */
-    private final Map<String, Pending> pending = new LinkedHashMap<>();
-    private final List<Decision> decisions = new ArrayList<>();
-    /** Answers already given, by the caller's request id, so a retried Update records nothing twice. */
-    private final Map<String, DecisionResult> decided = new HashMap<>();
-    private final Map<String, FailbackResult> failbacksAsked = new HashMap<>();
-    private String failbackRequestedBy;
+    /** The version of change {@link #FAILBACK_FAILED_STATE} this run follows. */
+    private int failbackFailedVersion = Workflow.DEFAULT_VERSION;
 
-    /** What a person can be asked to decide. */
-    private enum Gate { START, STEP, HELD, FAILBACK }
-
-    /** One decision the execution waits for, and the approvals it has so far. */
-    private static final class Pending {
-        final Gate gate;
-        final String on;
-        final String step;
-        final int needed;
-        final List<String> approvedBy = new ArrayList<>();
-        Verdict verdict;
-
-        Pending(Gate gate, String on, String step, int needed) {
-            this.gate = gate;
-            this.on = on;
-            this.step = step;
-            this.needed = needed;
-        }
-
-        String key() {
-            return step != null ? "step:" + step : gate.name();
-        }
-
-        int stillNeeded() {
-            return Math.max(0, needed - approvedBy.size());
-        }
-    }
+    /**
+     * Which list a step runs in. Failover steps are registered for undo before their apply and follow their
+     * {@code onFailure}; failback steps are not registered, and one that fails lets the failback go on.
+     */
+    private enum Pass { FAILOVER, FAILBACK }
 
     /** A step failed and the runbook says to stop there. */
     private static final class StepFailed extends RuntimeException {
@@ -152,11 +118,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     @Override
     public ExecutionProgress run(ExecutionRequest request) {
         this.request = request;
-        Workflow.getVersion("interpreter", Workflow.DEFAULT_VERSION, 1);
-        decisionsVersion = Workflow.getVersion(DECISIONS_AS_UPDATES, Workflow.DEFAULT_VERSION, 1);
+        int decisionsVersion = Workflow.getVersion(DECISIONS_AS_UPDATES, Workflow.DEFAULT_VERSION, 1);
+        failbackFailedVersion = Workflow.getVersion(FAILBACK_FAILED_STATE, Workflow.DEFAULT_VERSION, 1);
+        CarriedState carried = request.carried();
+        book.start(request, decisionsVersion, carried == null ? List.of() : carried.decisions());
         Runbook runbook = request.runbook();
-        if (request.carried() != null) {
-            resume(request.carried());
+        if (carried != null) {
+            resume(carried);
         } else {
             startedAt = Workflow.currentTimeMillis();
             for (Step step : runbook.actionSteps()) {
@@ -164,7 +132,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
         }
         try {
-            if (request.carried() == null) {
+            if (carried == null) {
                 if (request.mode() == Mode.PLAN) {
                     planOnly(runbook);
                     return finish();
@@ -173,35 +141,32 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                         && !awaitFirstApproval()) {
                     return finish();
                 }
-                failover(runbook);
-                enter("failed-over");
+                enter(Phase.FAILING_OVER);
+                runSteps(runbook.failover(), Pass.FAILOVER);
+                enter(Phase.FAILED_OVER);
             }
             holdUntilFailback(runbook);
-            enter("failing-back");
+            enter(Phase.FAILING_BACK);
             if (runbook.failback().isReverse()) {
                 undoRegistered();
             } else {
-                runExplicitFailback(runbook.failback().explicitSteps());
+                runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
             }
-            if (hasUndoFailure()) {
-                error = "failback could not restore every step; see the steps marked undo-failed";
-                enter("failed");
+            List<StepState> notRestored = notRestored();
+            if (!notRestored.isEmpty()) {
+                error = "failback could not restore every step; see the steps marked "
+                        + String.join(" or ", notRestored.stream().map(StepState::value).toList());
+                enter(Phase.FAILED);
             } else {
-                enter("done");
+                enter(Phase.DONE);
             }
         } catch (StepFailed failed) {
-            error = failed.getMessage();
-            enter("compensating");
-            undoRegistered();
-            enter(hasUndoFailure() ? "failed" : "compensated");
+            compensate(failed.getMessage());
         } catch (CanceledFailure cancelled) {
             // Aborted: what was changed is undone in a scope the cancellation does not reach.
             Workflow.newDetachedCancellationScope(() -> {
-                error = "aborted";
-                enter("compensating");
-                undoRegistered();
-                enter(hasUndoFailure() ? "failed" : "compensated");
-                awaitJournal();
+                compensate("aborted");
+                journal.awaitInFlight();
             }).run();
             throw cancelled;
         }
@@ -210,8 +175,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private ExecutionProgress finish() {
         currentStep = null;
-        awaitJournal();
+        journal.awaitInFlight();
         return progress();
+    }
+
+    private void compensate(String why) {
+        error = why;
+        enter(Phase.COMPENSATING);
+        undoRegistered();
+        enter(notRestored().isEmpty() ? Phase.COMPENSATED : Phase.FAILED);
     }
 
     private void resume(CarriedState carried) {
@@ -221,59 +193,62 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         startedAt = carried.startedAt();
         decideMillis = carried.decideMillis();
         runs = carried.runs();
-        decisions.addAll(carried.decisions());
-        phase = phases.isEmpty() ? "failed-over" : phases.get(phases.size() - 1).phase();
+        phase = phases.isEmpty() ? Phase.FAILED_OVER : phases.get(phases.size() - 1).phase();
     }
 
     private boolean awaitFirstApproval() {
         Duration timeout = request.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(request.approvalTimeoutSeconds()) : null;
-        Answer answer = awaitDecision(Gate.START, null, "awaiting-approval", "approval to start the failover", timeout);
+        Answer answer = awaitDecision(DecisionBook.Gate.START, null, Phase.AWAITING_APPROVAL, "approval to start the failover", timeout);
         if (answer == Answer.APPROVED) {
             return true;
         }
         error = answer == Answer.TIMED_OUT
                 ? "nobody approved the failover within " + Duration.ofSeconds(request.approvalTimeoutSeconds()) + "; nothing was changed"
                 : "the failover was rejected; nothing was changed";
-        enter("rejected");
+        enter(Phase.REJECTED);
         return false;
     }
 
-    private void failover(Runbook runbook) {
-        enter("failing-over");
-        for (Step step : runbook.failover()) {
-            if (step.isParallel()) {
-                runParallel(step.parallel());
-            } else {
-                runStep(step);
-            }
-        }
-        currentStep = null;
-    }
-
     private void planOnly(Runbook runbook) {
-        enter("planning");
+        enter(Phase.PLANNING);
         for (Step step : runbook.actionSteps()) {
             currentStep = step.name();
             if (isControlFlow(step)) {
-                update(step, "planned", "wait".equals(step.action()) ? "would wait " + step.with().get("for")
+                update(step, StepState.PLANNED, Wait.NAME.equals(step.action()) ? "would wait " + step.with().get("for")
                         : "would wait for a person's approval", null);
                 continue;
             }
             try {
                 StepPlan plan = stub(StepActivityOptions.forPlan(), step, "plan").plan(command(step));
-                update(step, plan.changes() ? "planned" : "unchanged", withControlPlaneWarning(plan), null);
+                update(step, plan.changes() ? StepState.PLANNED : StepState.UNCHANGED, withControlPlaneWarning(plan), null);
                 steps.put(step.name(), steps.get(step.name()).replacing(plan.changes() ? plan.observed() : Map.of()));
             } catch (ActivityFailure failure) {
-                update(step, "failed", null, describe(failure));
+                update(step, StepState.FAILED, null, describe(failure));
             }
         }
-        enter("planned");
+        enter(Phase.PLANNED);
     }
 
-    private void runParallel(List<Step> children) {
+    /** The failover list, or an explicit failback list: in order, parallel groups together. */
+    private void runSteps(List<Step> items, Pass pass) {
+        for (Step item : items) {
+            if (item.isParallel()) {
+                runParallel(item.parallel(), pass);
+            } else {
+                runItem(item, pass);
+            }
+        }
+        currentStep = null;
+    }
+
+    /**
+     * Every member of the group runs to its end, even when a sibling failed, so that all each of them changed is
+     * registered before compensation; then the first failure goes on.
+     */
+    private void runParallel(List<Step> children, Pass pass) {
         List<Promise<Void>> running = new ArrayList<>();
         for (Step child : children) {
-            running.add(Async.procedure(() -> runStep(child)));
+            running.add(Async.procedure(() -> runItem(child, pass)));
         }
         StepFailed first = null;
         for (Promise<Void> promise : running) {
@@ -290,37 +265,69 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
     }
 
-    private void runStep(Step step) {
+    private void runItem(Step item, Pass pass) {
+        if (item.isUndo()) {
+            // Only explicit failback lists name undos; failover steps the list does not name stay as they are.
+            undoNamed(item.undo());
+        } else {
+            runStep(item, pass);
+        }
+    }
+
+    private void runStep(Step step, Pass pass) {
         currentStep = step.name();
+        steps.putIfAbsent(step.name(), StepStatus.pending(step.name(), step.action()));
         steps.put(step.name(), steps.get(step.name()).started(Workflow.currentTimeMillis()));
-        update(step, "running", null, null);
+        update(step, StepState.RUNNING, null, null);
         try {
-            if ("wait".equals(step.action())) {
-                Workflow.sleep(Durations.parse((String) step.with().get("for")));
-                update(step, "done", "waited " + step.with().get("for"), null);
-                return;
-            }
-            if ("approval".equals(step.action())) {
-                approvalStep(step);
+            if (runsItself(step, pass)) {
+                runControlFlow(step);
                 return;
             }
             StepCommand command = command(step);
             try {
                 StepPlan plan = stub(StepActivityOptions.forPlan(), step, "plan").plan(command);
-                update(step, "running", withControlPlaneWarning(plan), null);
-                if (plan.changes()) {
-                    // Registered before apply: an apply that fails half-way is still undone.
-                    undo.add(new UndoEntry(command, plan));
-                    steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
+                if (pass == Pass.FAILOVER) {
+                    update(step, StepState.RUNNING, withControlPlaneWarning(plan), null);
+                    if (plan.changes()) {
+                        // Registered before apply: an apply that fails half-way is still undone.
+                        undo.add(new UndoEntry(command, plan));
+                        steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
+                    }
                 }
                 StepOutcome outcome = stub(StepActivityOptions.forApply(step), step, "apply").apply(command, plan);
                 appliedSteps.add(step.name());
-                update(step, outcome.changed() ? "applied" : isCheck(step) ? "passed" : "unchanged", outcome.summary(), null);
+                update(step, outcome.changed() ? StepState.APPLIED : isCheck(step) ? StepState.PASSED : StepState.UNCHANGED,
+                        outcome.summary(), null);
             } catch (ActivityFailure failure) {
-                onStepFailure(step, failure);
+                if (pass == Pass.FAILOVER) {
+                    onStepFailure(step, describe(failure));
+                } else {
+                    // Failback goes on: the other steps still bring the primary back; the execution ends failed.
+                    update(step, failbackFailedVersion >= 1 ? StepState.FAILBACK_FAILED : StepState.UNDO_FAILED, null,
+                            describe(failure));
+                    LOG.warn("failback step " + step.name() + " failed: " + describe(failure));
+                }
             }
         } finally {
             steps.put(step.name(), steps.get(step.name()).ended(Workflow.currentTimeMillis()));
+        }
+    }
+
+    /**
+     * Whether the interpreter runs the step itself. An {@code approval} in an explicit failback list is not run
+     * here: it goes to the workers as it always has (they refuse it), so the step fails.
+     */
+    private static boolean runsItself(Step step, Pass pass) {
+        return isControlFlow(step) && (pass == Pass.FAILOVER || Wait.NAME.equals(step.action()));
+    }
+
+    private void runControlFlow(Step step) {
+        if (Wait.NAME.equals(step.action())) {
+            Workflow.sleep(Durations.parse((String) step.with().get("for")));
+            update(step, StepState.DONE, "waited " + step.with().get("for"), null);
+        } else {
+            approvalStep(step);
         }
     }
 
@@ -328,22 +335,19 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private void approvalStep(Step step) {
         Object timeoutText = step.with().get("timeout");
         Duration timeout = timeoutText instanceof String text ? Durations.parse(text) : null;
-        Answer answer = awaitDecision(Gate.STEP, step.name(), "awaiting-approval", "approval of step " + step.name(), timeout);
+        Answer answer = awaitDecision(DecisionBook.Gate.STEP, step.name(), Phase.AWAITING_APPROVAL,
+                "approval of step " + step.name(), timeout);
         if (answer == Answer.APPROVED) {
-            update(step, "approved", "approved", null);
+            update(step, StepState.APPROVED, "approved", null);
             return;
         }
         String why = answer == Answer.TIMED_OUT ? "nobody approved within " + timeoutText : "rejected";
         onStepFailure(step, why);
     }
 
-    private void onStepFailure(Step step, ActivityFailure failure) {
-        onStepFailure(step, describe(failure));
-    }
-
     private void onStepFailure(Step step, String reason) {
         String message = "step " + step.name() + " (" + step.action() + ") failed: " + reason;
-        update(step, "failed", null, reason);
+        update(step, StepState.FAILED, null, reason);
         LOG.warn(message);
         switch (step.onFailure()) {
             case "continue" -> {
@@ -351,13 +355,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
             case "hold" -> {
                 error = message;
-                Answer answer = awaitDecision(Gate.HELD, step.name(), "held", "a decision on failed step " + step.name()
-                        + ": approve to go on, reject to undo everything", null);
+                Answer answer = awaitDecision(DecisionBook.Gate.HELD, step.name(), Phase.HELD, "a decision on failed step "
+                        + step.name() + ": approve to go on, reject to undo everything", null);
                 if (answer != Answer.APPROVED) {
                     throw new StepFailed(message + "; rejected while held");
                 }
                 error = null;
-                enter("failing-over");
+                enter(Phase.FAILING_OVER);
             }
             default -> throw new StepFailed(message);
         }
@@ -371,29 +375,29 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         Duration stableFor = Durations.parse(runbook.failback().stableFor());
         boolean onRecovery = runbook.failback().onRecovered();
         while (true) {
-            if (!"failed-over".equals(phase)) {
-                enter("failed-over");
+            if (phase != Phase.FAILED_OVER) {
+                enter(Phase.FAILED_OVER);
             }
-            awaitOrContinueAsNew(() -> failbackRequested || (onRecovery && recovered));
-            if (!failbackRequested && !stableFor.isZero()) {
-                enter("awaiting-stability");
-                Workflow.await(stableFor, () -> !recovered || failbackRequested);
-                if (!recovered && !failbackRequested) {
+            awaitOrContinueAsNew(() -> book.failbackRequested || (onRecovery && recovered));
+            if (!book.failbackRequested && !stableFor.isZero()) {
+                enter(Phase.AWAITING_STABILITY);
+                Workflow.await(stableFor, () -> !recovered || book.failbackRequested);
+                if (!recovered && !book.failbackRequested) {
                     // The scope failed again while we watched it: wait for the next recovery.
                     continue;
                 }
             }
             boolean approvalRequired = "required".equals(runbook.failback().approval());
-            if (decisionsVersion < 1) {
-                if (failbackRequested || !approvalRequired) {
+            if (!book.asUpdates()) {
+                if (book.failbackRequested || !approvalRequired) {
                     return;
                 }
                 if (awaitFailbackApproval() == Answer.APPROVED) {
                     return;
                 }
                 // Failback refused: stay failed over until a person asks for it.
-                enter("failed-over");
-                awaitOrContinueAsNew(() -> failbackRequested);
+                enter(Phase.FAILED_OVER);
+                awaitOrContinueAsNew(() -> book.failbackRequested);
                 return;
             }
             if (!approvalRequired) {
@@ -402,24 +406,23 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             // A failback request skipped the stability wait, but it is no approval: approvers still decide.
             while (awaitFailbackApproval() != Answer.APPROVED) {
                 // Refused: stay failed over until a person asks again, then ask the approvers again.
-                failbackRequested = false;
-                failbackRequestedBy = null;
-                enter("failed-over");
-                awaitOrContinueAsNew(() -> failbackRequested);
+                book.forgetFailbackRequest();
+                enter(Phase.FAILED_OVER);
+                awaitOrContinueAsNew(() -> book.failbackRequested);
             }
             return;
         }
     }
 
     private Answer awaitFailbackApproval() {
-        return awaitDecision(Gate.FAILBACK, null, "awaiting-failback-approval", "approval to fail back", null);
+        return awaitDecision(DecisionBook.Gate.FAILBACK, null, Phase.AWAITING_FAILBACK_APPROVAL, "approval to fail back", null);
     }
 
     private void awaitOrContinueAsNew(Supplier<Boolean> condition) {
         while (!Workflow.await(HOLD_SLICE, condition::get)) {
             runs++;
             Workflow.continueAsNew(request.continuing(new CarriedState(new ArrayList<>(steps.values()), undo, phases,
-                    startedAt, decideMillis, runs, decisions)));
+                    startedAt, decideMillis, runs, book.decisions())));
         }
     }
 
@@ -430,15 +433,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * {@code decide} settles it; before, the approve and reject signals did, and a failback request counted as
      * an approval when there was no timeout (kept so those executions replay).
      */
-    private Answer awaitDecision(Gate gate, String step, String waitingPhase, String what, Duration timeout) {
-        String before = phase;
+    private Answer awaitDecision(DecisionBook.Gate gate, String step, Phase waitingPhase, String what, Duration timeout) {
+        Phase before = phase;
         enter(waitingPhase);
         awaiting = what;
-        Pending open = new Pending(gate, what, step, approvalsNeeded());
-        pending.put(open.key(), open);
+        DecisionBook.Pending open = book.open(gate, what, step);
         Answer answer;
         long since = Workflow.currentTimeMillis();
-        if (decisionsVersion >= 1) {
+        if (book.asUpdates()) {
             boolean decided = true;
             if (timeout == null) {
                 Workflow.await(() -> open.verdict != null);
@@ -447,38 +449,26 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
             answer = !decided ? Answer.TIMED_OUT : open.verdict == Verdict.APPROVE ? Answer.APPROVED : Answer.REJECTED;
         } else {
-            int seenApprovals = approvals;
-            int seenRejections = rejections;
+            int seenApprovals = book.approvals;
+            int seenRejections = book.rejections;
             boolean decided;
             if (timeout == null) {
-                Workflow.await(() -> approvals > seenApprovals || rejections > seenRejections || failbackRequested);
+                Workflow.await(() -> book.approvals > seenApprovals || book.rejections > seenRejections || book.failbackRequested);
                 decided = true;
             } else {
-                decided = Workflow.await(timeout, () -> approvals > seenApprovals || rejections > seenRejections);
+                decided = Workflow.await(timeout, () -> book.approvals > seenApprovals || book.rejections > seenRejections);
             }
             answer = !decided ? Answer.TIMED_OUT
-                    : approvals > seenApprovals || failbackRequested ? Answer.APPROVED : Answer.REJECTED;
+                    : book.approvals > seenApprovals || book.failbackRequested ? Answer.APPROVED : Answer.REJECTED;
         }
-        pending.remove(open.key());
+        book.close(open);
         decideMillis += Workflow.currentTimeMillis() - since;
         awaiting = null;
         phase = before;
         return answer;
     }
 
-    /** A live failover needs the runbook's number of distinct approvers; a drill one, who may be its starter. */
-    private int approvalsNeeded() {
-        return isLive() ? access().approvals() : 1;
-    }
-
-    private boolean isLive() {
-        return request.mode() == Mode.FAILOVER;
-    }
-
-    private Access access() {
-        return request.runbook().access();
-    }
-
+    /** Compensation or a reverse failback: every registered change, newest first. */
     private void undoRegistered() {
         for (int i = undo.size() - 1; i >= 0; i--) {
             UndoEntry entry = undo.get(i);
@@ -489,87 +479,38 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 update(step, steps.get(step.name()).state(), "kept: " + step.action() + " has no undo", null);
                 continue;
             }
-            currentStep = step.name();
-            update(step, "undoing", null, null);
-            try {
-                StepOutcome outcome = stub(StepActivityOptions.forUndo(), step, "undo").undo(entry.command(), entry.plan());
-                update(step, outcome.changed() ? "undone" : "unchanged", outcome.summary(), null);
-            } catch (ActivityFailure failure) {
-                update(step, "undo-failed", null, describe(failure));
-                LOG.error("undo of step " + step.name() + " failed: " + describe(failure));
-            }
+            undoOne(entry);
         }
         undo.clear();
         currentStep = null;
     }
 
-    /**
-     * An explicit failback list: undos of named failover steps and actions of their own, in order, parallel
-     * groups together. Failover steps the list does not name stay as they are.
-     */
-    private void runExplicitFailback(List<Step> items) {
-        for (Step item : items) {
-            if (item.isParallel()) {
-                List<Promise<Void>> running = new ArrayList<>();
-                for (Step child : item.parallel()) {
-                    running.add(Async.procedure(() -> runFailbackItem(child)));
-                }
-                running.forEach(Promise::get);
-            } else {
-                runFailbackItem(item);
-            }
-        }
-        currentStep = null;
-    }
-
-    private void runFailbackItem(Step item) {
-        if (item.isUndo()) {
-            undoOne(item.undo());
-            return;
-        }
-        currentStep = item.name();
-        steps.putIfAbsent(item.name(), StepStatus.pending(item.name(), item.action()));
-        steps.put(item.name(), steps.get(item.name()).started(Workflow.currentTimeMillis()));
-        update(item, "running", null, null);
-        try {
-            if ("wait".equals(item.action())) {
-                Workflow.sleep(Durations.parse((String) item.with().get("for")));
-                update(item, "done", "waited " + item.with().get("for"), null);
-                return;
-            }
-            StepCommand command = command(item);
-            StepPlan plan = stub(StepActivityOptions.forPlan(), item, "plan").plan(command);
-            StepOutcome outcome = stub(StepActivityOptions.forApply(item), item, "apply").apply(command, plan);
-            update(item, outcome.changed() ? "applied" : isCheck(item) ? "passed" : "unchanged", outcome.summary(), null);
-        } catch (ActivityFailure failure) {
-            // Failback goes on: the other steps still bring the primary back; the execution ends failed.
-            update(item, "undo-failed", null, describe(failure));
-        } finally {
-            steps.put(item.name(), steps.get(item.name()).ended(Workflow.currentTimeMillis()));
-        }
-    }
-
-    /** Undoes the registered change of one failover step; a step that changed nothing has nothing to undo. */
-    private void undoOne(String stepName) {
+    /** An {@code undo:} item of an explicit failback list; a step that changed nothing has nothing to undo. */
+    private void undoNamed(String stepName) {
         for (int i = undo.size() - 1; i >= 0; i--) {
             if (undo.get(i).command().step().equals(stepName)) {
-                UndoEntry entry = undo.remove(i);
-                Step step = request.runbook().step(stepName);
-                currentStep = stepName;
-                update(step, "undoing", null, null);
-                try {
-                    StepOutcome outcome = stub(StepActivityOptions.forUndo(), step, "undo").undo(entry.command(), entry.plan());
-                    update(step, outcome.changed() ? "undone" : "unchanged", outcome.summary(), null);
-                } catch (ActivityFailure failure) {
-                    update(step, "undo-failed", null, describe(failure));
-                }
+                undoOne(undo.remove(i));
                 return;
             }
         }
     }
 
-    private boolean hasUndoFailure() {
-        return steps.values().stream().anyMatch(s -> "undo-failed".equals(s.state()));
+    private void undoOne(UndoEntry entry) {
+        Step step = request.runbook().step(entry.command().step());
+        currentStep = step.name();
+        update(step, StepState.UNDOING, null, null);
+        try {
+            StepOutcome outcome = stub(StepActivityOptions.forUndo(), step, "undo").undo(entry.command(), entry.plan());
+            update(step, outcome.changed() ? StepState.UNDONE : StepState.UNCHANGED, outcome.summary(), null);
+        } catch (ActivityFailure failure) {
+            update(step, StepState.UNDO_FAILED, null, describe(failure));
+            LOG.error("undo of step " + step.name() + " failed: " + describe(failure));
+        }
+    }
+
+    /** The states of steps whose change could not be put back, each once, in declaration order; empty when none. */
+    private List<StepState> notRestored() {
+        return steps.values().stream().map(StepStatus::state).filter(StepState::notRestored).distinct().sorted().toList();
     }
 
     private static ActionActivities stub(ActivityOptions options, Step step, String verb) {
@@ -587,19 +528,18 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * and CloudFront's control planes live in aws/us-east-1): such a step may fail with the outage itself.
      */
     private String withControlPlaneWarning(StepPlan plan) {
-        Object region = plan.observed().get("controlPlaneRegion");
+        Object region = plan.observed().get(ControlPlanes.REGION_KEY);
         String scope = request.scope();
-        if (scope == null || !(region instanceof String controlPlane)) {
+        if (!(region instanceof String controlPlane) || !ControlPlanes.dependsOn(controlPlane, scope)) {
             return plan.summary();
         }
-        boolean inside = controlPlane.equals(scope) || controlPlane.startsWith(scope + "/") || scope.startsWith(controlPlane + "/");
-        return inside ? plan.summary() + " — WARNING: its control plane is in the failing scope " + scope
-                + "; this step may fail with the outage" : plan.summary();
+        return plan.summary() + " — WARNING: its control plane is in the failing scope " + scope
+                + "; this step may fail with the outage";
     }
 
     /** A changing action that can be undone; promoting a replica, say, cannot be. */
     private static boolean isUndoable(Step step) {
-        return CATALOG.find(step.action()).map(spec -> spec.undoable()).orElse(true);
+        return CATALOG.find(step.action()).map(ActionSpec::undoable).orElse(true);
     }
 
     /** An action that only looks (a health check), as opposed to one that changes something. */
@@ -607,38 +547,23 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         return CATALOG.find(step.action()).map(spec -> !spec.changes()).orElse(false);
     }
 
-    /** Steps the interpreter runs itself, without an activity. */
+    /** Steps the interpreter runs itself, without an activity ({@code wait}, {@code approval}). */
     private static boolean isControlFlow(Step step) {
-        return "wait".equals(step.action()) || "approval".equals(step.action());
+        return CATALOG.find(step.action()).map(ActionSpec::controlFlow).orElse(false);
     }
 
-    private void enter(String newPhase) {
+    private void enter(Phase newPhase) {
         phase = newPhase;
         phases.add(new PhaseChange(newPhase, Workflow.currentTimeMillis()));
-        Workflow.upsertTypedSearchAttributes(SearchAttributes.PHASE.valueSet(newPhase));
-        Workflow.setCurrentDetails("**" + newPhase + "**" + (currentStep == null ? "" : " — step " + currentStep));
-        journal(newPhase, null, null, error);
+        Workflow.upsertTypedSearchAttributes(SearchAttributes.PHASE.valueSet(newPhase.value()));
+        Workflow.setCurrentDetails("**" + newPhase.value() + "**" + (currentStep == null ? "" : " — step " + currentStep));
+        journal.record(request, newPhase, null, null, error);
     }
 
-    private void update(Step step, String state, String summary, String stepError) {
+    private void update(Step step, StepState state, String summary, String stepError) {
         StepStatus current = steps.get(step.name());
         steps.put(step.name(), current.with(state, summary, stepError));
-        journal(phase, step.name(), state, stepError != null ? stepError : summary);
-    }
-
-    private void journal(String atPhase, String step, String state, String detail) {
-        Runbook rb = request.runbook();
-        ExecutionEvent event = new ExecutionEvent(request.executionId(), rb.name(), rb.protects(),
-                request.mode().name().toLowerCase(), atPhase, step, state, detail, Workflow.currentTimeMillis(), ++journalled);
-        // Not awaited: publishing must never hold up a failover (Kafka may live in the failing region).
-        journalling.add(Async.procedure(journal::record, event).exceptionally(failure -> {
-            LOG.warn("journal entry for " + request.executionId() + " lost: " + failure.getMessage());
-            return null;
-        }));
-    }
-
-    private void awaitJournal() {
-        Workflow.await(JOURNAL_GRACE, () -> journalling.stream().allMatch(Promise::isCompleted));
+        journal.record(request, phase, step.name(), state, stepError != null ? stepError : summary);
     }
 
     private static String describe(TemporalFailure failure) {
@@ -664,252 +589,37 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     @Override
     public void approve(String by) {
-        if (ignoredSignal("approve", by)) {
-            return;
-        }
-        approvals++;
+        book.approveSignal(by);
     }
 
     @Override
     public void reject(String by) {
-        if (ignoredSignal("reject", by)) {
-            return;
-        }
-        rejections++;
+        book.rejectSignal(by);
     }
 
     @Override
     public void failback(String by) {
-        if (ignoredSignal("failback", by)) {
-            return;
-        }
-        failbackRequested = true;
-    }
-
-    /** The identity-less signals change nothing on executions whose decisions are Updates. */
-    private boolean ignoredSignal(String name, String by) {
-        if (decisionsVersion < 1) {
-            return false;
-        }
-        LOG.warn("execution " + request.executionId() + ": ignored signal " + name + " (by \"" + by + "\"): it carries no"
-                + " verified identity; decisions are taken through the Updates decide and requestFailback");
-        return true;
+        book.failbackSignal(by);
     }
 
     @Override
     public void validateDecide(DecisionRequest decision) {
-        if (decision != null && decision.requestId() != null && decided.containsKey(decision.requestId())) {
-            return;
-        }
-        rule(decision);
+        book.validateDecide(decision, phase);
     }
 
     @Override
     public DecisionResult decide(DecisionRequest decision) {
-        if (decision.requestId() != null && decided.containsKey(decision.requestId())) {
-            return decided.get(decision.requestId());
-        }
-        Ruling ruling = rule(decision);
-        Pending open = ruling.pending();
-        String by = decision.by().name();
-        String reason = blank(decision.reason()) ? null : decision.reason().strip();
-        decisions.add(new Decision(open.on, open.step, decision.verdict(), by, Workflow.currentTimeMillis(),
-                ruling.breakGlass(), reason));
-        if (decision.verdict() == Verdict.REJECT) {
-            open.verdict = Verdict.REJECT;
-        } else {
-            open.approvedBy.add(by);
-            if (ruling.breakGlass() || open.stillNeeded() == 0) {
-                open.verdict = Verdict.APPROVE;
-            }
-        }
-        if (open.verdict != null && decisionsVersion < 1) {
-            // An execution started before decisions were Updates waits on the counters its signals moved.
-            if (open.verdict == Verdict.APPROVE) {
-                approvals++;
-            } else {
-                rejections++;
-            }
-        }
-        DecisionResult.Outcome outcome = open.verdict == null ? DecisionResult.Outcome.PENDING
-                : open.verdict == Verdict.APPROVE ? DecisionResult.Outcome.APPROVED : DecisionResult.Outcome.REJECTED;
-        DecisionResult result = new DecisionResult(outcome, open.on, open.step, by, open.approvedBy.size(), open.needed,
-                open.approvedBy, ruling.breakGlass());
-        if (decision.requestId() != null) {
-            decided.put(decision.requestId(), result);
-        }
-        if (ruling.breakGlass()) {
-            LOG.warn("execution " + request.executionId() + ": BREAK-GLASS approval of " + open.on + " by admin " + by
-                    + ": " + reason);
-        } else {
-            LOG.info("execution " + request.executionId() + ": " + decision.verdict().name().toLowerCase() + " of " + open.on
-                    + " by " + by + " (" + open.approvedBy.size() + " of " + open.needed + " approvals)");
-        }
-        return result;
-    }
-
-    /** Which pending decision a decision counts for, and whether it is a break-glass approval. */
-    private record Ruling(Pending pending, boolean breakGlass) {
-    }
-
-    /** The rules of {@link #decide}; throws what the caller sees as a refused Update. Changes nothing. */
-    private Ruling rule(DecisionRequest decision) {
-        if (decision == null || decision.verdict() == null) {
-            throw refused("a decision needs a verdict: APPROVE or REJECT");
-        }
-        if (request == null) {
-            throw refused("the execution has not started yet; try again in a moment");
-        }
-        Actor by = requirePerson(decision.by(), "decide");
-        Pending open = pendingFor(decision.step());
-        boolean admin = by.hasGroup(ADMIN);
-        if (!admin && !access().mayApprove(by.groups())) {
-            throw refused(by.name() + " may not decide on executions of runbook " + request.runbook().name()
-                    + ": only members of its access.approve groups " + access().approve() + " or " + ADMIN + " may");
-        }
-        if (decision.verdict() == Verdict.REJECT) {
-            // Rejecting never moves traffic: anyone who may decide may reject, the starter too.
-            return new Ruling(open, false);
-        }
-        String objection = objectionToApproval(open, by);
-        boolean withReason = !blank(decision.reason());
-        if (objection == null) {
-            boolean settles = open.approvedBy.size() + 1 >= open.needed;
-            return new Ruling(open, admin && withReason && !settles);
-        }
-        if (!admin) {
-            throw refused(objection);
-        }
-        if (!withReason) {
-            throw refused(objection + "; an " + ADMIN + " may approve alone (break-glass) only with a reason");
-        }
-        return new Ruling(open, true);
-    }
-
-    /** Why {@code by} may not add an approval to {@code open} under the normal rules; null when they may. */
-    private String objectionToApproval(Pending open, Actor by) {
-        String what = open.on;
-        if (open.approvedBy.contains(by.name())) {
-            return by.name() + " already approved " + what + "; it needs " + open.stillNeeded()
-                    + " more approval(s) from other approvers";
-        }
-        if (!isLive()) {
-            return null;
-        }
-        Actor starter = request.startedBy();
-        if (starter != null && !starter.isSystem() && by.name().equals(starter.name())) {
-            return "two-person rule: " + by.name() + " started this failover and cannot approve it (" + what
-                    + "); another approver must (rejecting is allowed)";
-        }
-        if (open.gate == Gate.FAILBACK && by.name().equals(failbackRequestedBy)) {
-            return "two-person rule: " + by.name() + " asked for this failback and cannot approve it; another approver"
-                    + " must (rejecting is allowed)";
-        }
-        return null;
-    }
-
-    private Pending pendingFor(String step) {
-        List<Pending> open = pending.values().stream().filter(p -> p.verdict == null).toList();
-        if (open.isEmpty()) {
-            throw refused("execution " + request.executionId() + " is not waiting for a decision (phase " + phase + ")");
-        }
-        if (step != null) {
-            return open.stream().filter(p -> step.equals(p.step)).findFirst().orElseThrow(() -> refused(
-                    "execution " + request.executionId() + " is not waiting for a decision on step " + step
-                            + "; it waits for " + waitsFor(open)));
-        }
-        if (open.size() > 1) {
-            throw refused("execution " + request.executionId() + " waits for several decisions (" + waitsFor(open)
-                    + "); name the step the decision is for");
-        }
-        return open.get(0);
-    }
-
-    private static String waitsFor(List<Pending> open) {
-        return String.join(", ", open.stream().map(p -> p.on).toList());
+        return book.decide(decision, phase);
     }
 
     @Override
     public void validateRequestFailback(FailbackRequest failback) {
-        if (failback != null && failback.requestId() != null && failbacksAsked.containsKey(failback.requestId())) {
-            return;
-        }
-        checkFailback(failback);
+        book.validateRequestFailback(failback, phase);
     }
 
     @Override
     public FailbackResult requestFailback(FailbackRequest failback) {
-        if (failback.requestId() != null && failbacksAsked.containsKey(failback.requestId())) {
-            return failbacksAsked.get(failback.requestId());
-        }
-        checkFailback(failback);
-        failbackRequested = true;
-        failbackRequestedBy = failback.by().name();
-        boolean approval = decisionsVersion >= 1 && "required".equals(request.runbook().failback().approval());
-        FailbackResult result = new FailbackResult(approval ? FailbackResult.Next.AWAITING_APPROVAL
-                : FailbackResult.Next.FAILING_BACK, failbackRequestedBy, approval ? approvalsNeeded() : 0);
-        if (failback.requestId() != null) {
-            failbacksAsked.put(failback.requestId(), result);
-        }
-        LOG.info("execution " + request.executionId() + ": failback asked for by " + failbackRequestedBy
-                + (blank(failback.reason()) ? "" : " (" + failback.reason().strip() + ")")
-                + (approval ? "; it waits for failback approval" : ""));
-        return result;
-    }
-
-    /** The rules of {@link #requestFailback}; throws what the caller sees as a refused Update. Changes nothing. */
-    private void checkFailback(FailbackRequest failback) {
-        if (failback == null) {
-            throw refused("a failback request needs the person asking");
-        }
-        if (request == null) {
-            throw refused("the execution has not started yet; try again in a moment");
-        }
-        Actor by = requirePerson(failback.by(), "ask for failback");
-        String id = request.executionId();
-        if (!by.hasGroup(ADMIN) && !access().mayFailover(by.groups())) {
-            throw refused(by.name() + " may not ask executions of runbook " + request.runbook().name() + " to fail back:"
-                    + " only members of its access.failover groups " + access().failover() + " or " + ADMIN + " may");
-        }
-        if (!isLive()) {
-            throw refused("execution " + id + " is a " + request.mode().name().toLowerCase() + "; it fails back by itself"
-                    + " after its hold (abort it to undo everything now)");
-        }
-        List<Pending> open = pending.values().stream().filter(p -> p.verdict == null).toList();
-        for (Pending p : open) {
-            if (p.gate == Gate.FAILBACK) {
-                throw refused("execution " + id + " already waits for approval to fail back: approvers approve or"
-                        + " reject it");
-            }
-            throw refused("execution " + id + " waits for " + p.on + "; a failback request is not an approval:"
-                    + " approve or reject it, or abort the execution to undo what it changed");
-        }
-        if (failbackRequested) {
-            throw refused("failback of execution " + id + " was already asked for"
-                    + (failbackRequestedBy == null ? "" : " by " + failbackRequestedBy));
-        }
-        if (!"failed-over".equals(phase) && !"awaiting-stability".equals(phase)) {
-            throw refused("execution " + id + " is " + phase + "; failback can be asked for only once it is failed over"
-                    + " (abort it to undo what it changed)");
-        }
-    }
-
-    private static Actor requirePerson(Actor by, String what) {
-        if (by == null || blank(by.name())) {
-            throw refused("only a verified person may " + what + "; the request names nobody");
-        }
-        if (by.isSystem()) {
-            throw refused("only a person may " + what + "; " + by.name() + " (event " + by.eventId() + ") is not one");
-        }
-        return by;
-    }
-
-    private static IllegalArgumentException refused(String message) {
-        return new IllegalArgumentException(message);
-    }
-
-    private static boolean blank(String text) {
-        return text == null || text.isBlank();
+        return book.requestFailback(failback, phase);
     }
 
     @Override
@@ -921,7 +631,6 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         return new ExecutionProgress(request.executionId(), request.runbook().name(), request.runbook().protects(),
                 request.mode(), phase, currentStep, new ArrayList<>(steps.values()), error, request.scope(),
                 request.incidentId(), request.outageSince(), request.runbookVersion(), awaiting, phases, decideMillis,
-                request.startedBy(), decisions, pending.values().stream().filter(p -> p.verdict == null)
-                .mapToInt(Pending::stillNeeded).findFirst().orElse(0), failbackRequestedBy);
+                request.startedBy(), book.decisions(), book.approvalsStillNeeded(), book.failbackRequestedBy);
     }
 }

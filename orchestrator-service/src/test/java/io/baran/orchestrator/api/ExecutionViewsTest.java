@@ -2,6 +2,8 @@ package io.baran.orchestrator.api;
 
 import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.Mode;
+import io.baran.workflow.Phase;
+import io.baran.workflow.StepState;
 import io.baran.workflow.StepStatus;
 import org.junit.jupiter.api.Test;
 
@@ -13,12 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class ExecutionViewsTest {
 
     private static ExecutionProgress withSteps(StepStatus... steps) {
-        return new ExecutionProgress("x", "shop", "shop", Mode.DRILL, "done", null, List.of(steps), null, null, null, null,
+        return new ExecutionProgress("x", "shop", "shop", Mode.DRILL, Phase.DONE, null, List.of(steps), null, null, null, null,
                 1, null, List.of(), 0);
     }
 
     private static StepStatus step(String name, String action, String summary) {
-        return new StepStatus(name, action, "passed", summary, null, 1L, 2L, Map.of());
+        return new StepStatus(name, action, StepState.PASSED, summary, null, 1L, 2L, Map.of());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.baran.orchestrator.workflow;
 
 import io.baran.workflow.ActionActivities;
+import io.baran.workflow.ControlPlanes;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
@@ -38,7 +39,7 @@ public class InMemoryWorld implements ActionActivities {
         Map<String, Object> observed = new java.util.HashMap<>(current == null ? Map.of("exists", false)
                 : Map.of("exists", true, "value", current));
         if (command.with().get("controlPlane") instanceof String region) {
-            observed.put("controlPlaneRegion", region);
+            observed.put(ControlPlanes.REGION_KEY, region);
         }
         return new StepPlan(command.step(), command.action(), !to.equals(current), key + ": " + current + " -> " + to,
                 observed, Map.of("value", to));

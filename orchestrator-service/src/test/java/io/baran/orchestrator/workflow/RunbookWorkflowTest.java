@@ -12,6 +12,8 @@ import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.Mode;
+import io.baran.workflow.Phase;
+import io.baran.workflow.StepState;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
 import io.temporal.api.enums.v1.IndexedValueType;
@@ -112,7 +114,7 @@ class RunbookWorkflowTest {
                 .getResult(30, TimeUnit.SECONDS, ExecutionProgress.class);
     }
 
-    private static Map<String, String> states(ExecutionProgress p) {
+    private static Map<String, StepState> states(ExecutionProgress p) {
         return p.steps().stream().collect(Collectors.toMap(StepStatus::name, StepStatus::state));
     }
 
@@ -121,13 +123,13 @@ class RunbookWorkflowTest {
         Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("d1").run(new ExecutionRequest("d1", Mode.DRILL, rb, null, null, 3600));
 
-        assertEquals("done", p.phase());
+        assertEquals(Phase.DONE, p.phase());
         assertNull(p.error());
         assertEquals(List.of("plan move-www", "apply move-www", "plan promote-db", "apply promote-db",
                 "undo promote-db", "undo move-www"), world.journal);
         assertEquals("primary", world.values.get("www"));
         assertEquals("replica", world.values.get("db"));
-        assertEquals(Map.of("move-www", "undone", "promote-db", "undone"), states(p));
+        assertEquals(Map.of("move-www", StepState.UNDONE, "promote-db", StepState.UNDONE), states(p));
         assertEquals(List.of("failing-over", "failed-over", "failing-back", "done"), journal.phasesOf("d1"));
         assertEquals(Map.of("exists", true, "value", "primary"), p.steps().get(0).replaced());
         assertTrue(p.steps().get(0).endedAt() >= p.steps().get(0).startedAt());
@@ -140,10 +142,10 @@ class RunbookWorkflowTest {
         Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("d2").run(new ExecutionRequest("d2", Mode.DRILL, rb, null, null, 1));
 
-        assertEquals("done", p.phase());
+        assertEquals(Phase.DONE, p.phase());
         assertTrue(!world.journal.contains("undo move-www"), world.journal.toString());
         assertEquals("standby", world.values.get("www"));
-        assertEquals("unchanged", states(p).get("move-www"));
+        assertEquals(StepState.UNCHANGED, states(p).get("move-www"));
     }
 
     @Test
@@ -153,13 +155,13 @@ class RunbookWorkflowTest {
                 Failback.DEFAULT, "none");
         ExecutionProgress p = stub("f1").run(new ExecutionRequest("f1", Mode.DRILL, rb, null, null, 1));
 
-        assertEquals("compensated", p.phase());
+        assertEquals(Phase.COMPENSATED, p.phase());
         assertTrue(p.error().contains("step third (dns.switch) failed: ProviderRejected: the world refuses third"), p.error());
         assertEquals(List.of("plan first", "apply first", "plan second", "apply second", "plan third", "apply third",
                 "undo third", "undo second", "undo first"), world.journal);
         assertNull(world.values.get("a"));
         assertNull(world.values.get("b"));
-        assertEquals("pending", states(p).get("fourth"));
+        assertEquals(StepState.PENDING, states(p).get("fourth"));
         HistoryFiles.save(client, "f1", "compensated-after-failure");
     }
 
@@ -170,7 +172,7 @@ class RunbookWorkflowTest {
         Runbook rb = runbook(List.of(set("before", "www", "standby"), group, set("after", "z", "z")), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("f2").run(new ExecutionRequest("f2", Mode.DRILL, rb, null, null, 1));
 
-        assertEquals("compensated", p.phase());
+        assertEquals(Phase.COMPENSATED, p.phase());
         assertNull(world.values.get("l"));
         assertEquals("primary", world.values.get("www"));
         assertTrue(!world.journal.contains("plan after"), world.journal.toString());
@@ -185,11 +187,11 @@ class RunbookWorkflowTest {
         Runbook rb = runbook(List.of(optional, set("move-www", "www", "standby")), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("c1").run(new ExecutionRequest("c1", Mode.DRILL, rb, null, null, 1));
 
-        assertEquals("done", p.phase());
+        assertEquals(Phase.DONE, p.phase());
         StepStatus optionalStep = p.steps().get(0);
         assertEquals("ProviderRejected: the world refuses optional", optionalStep.error());
         // A failed apply may have changed something before failing, so failback still restores it.
-        assertEquals("undone", optionalStep.state());
+        assertEquals(StepState.UNDONE, optionalStep.state());
         assertTrue(world.journal.contains("apply move-www"), world.journal.toString());
         assertEquals("primary", world.values.get("www"));
     }
@@ -203,16 +205,16 @@ class RunbookWorkflowTest {
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
 
         env.sleep(Duration.ofDays(3));
-        assertEquals("failed-over", running.progress().phase());
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
         running.outageRecovered("aws/us-east-1@1");
         env.sleep(Duration.ofMinutes(5));
-        assertEquals("awaiting-stability", running.progress().phase());
+        assertEquals(Phase.AWAITING_STABILITY, running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
         ExecutionProgress p = result(id);
-        assertEquals("done", p.phase());
+        assertEquals(Phase.DONE, p.phase());
         assertEquals("primary", world.values.get("www"));
         HistoryFiles.save(client, id, "failover-recovery-stability");
     }
@@ -226,17 +228,17 @@ class RunbookWorkflowTest {
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
 
         env.sleep(Duration.ofHours(1));
-        assertEquals("awaiting-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
         assertTrue(world.journal.isEmpty(), world.journal.toString());
 
         approve(id, APPROVER);
         running.outageRecovered("i");
         env.sleep(Duration.ofHours(1));
-        assertEquals("awaiting-failback-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_FAILBACK_APPROVAL, running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
         approve(id, APPROVER);
-        assertEquals("done", result(id).phase());
+        assertEquals(Phase.DONE, result(id).phase());
         assertEquals("primary", world.values.get("www"));
         HistoryFiles.save(client, id, "approvals");
     }
@@ -246,8 +248,8 @@ class RunbookWorkflowTest {
         Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("keep-db", "db", "replica")), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("p1").run(new ExecutionRequest("p1", Mode.PLAN, rb, null, null, 0));
 
-        assertEquals("planned", p.phase());
-        assertEquals(Map.of("move-www", "planned", "keep-db", "unchanged"), states(p));
+        assertEquals(Phase.PLANNED, p.phase());
+        assertEquals(Map.of("move-www", StepState.PLANNED, "keep-db", StepState.UNCHANGED), states(p));
         assertNotNull(p.steps().get(0).summary());
         assertEquals(List.of("plan move-www", "plan keep-db"), world.journal);
         assertEquals("primary", world.values.get("www"));
@@ -261,13 +263,13 @@ class RunbookWorkflowTest {
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
 
         env.sleep(RunbookWorkflowImpl.HOLD_SLICE.multipliedBy(3).plusHours(1));
-        assertEquals("failed-over", running.progress().phase());
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
         String currentRun = client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
         assertNotEquals(first.getRunId(), currentRun, "a hold of three days should have continued as new");
 
         running.outageRecovered("i");
         ExecutionProgress p = result(id);
-        assertEquals("done", p.phase());
+        assertEquals(Phase.DONE, p.phase());
         assertEquals("primary", world.values.get("www"));
         assertEquals("replica", world.values.get("db"));
         assertEquals(List.of("undo promote-db", "undo move-www"), world.journal.subList(4, 6));
@@ -285,13 +287,13 @@ class RunbookWorkflowTest {
         env.sleep(Duration.ofMinutes(10));
         running.outageDetected("i2");
         env.sleep(Duration.ofMinutes(30));
-        assertEquals("failed-over", running.progress().phase());
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
         running.outageRecovered("i2");
         env.sleep(Duration.ofMinutes(14));
-        assertEquals("awaiting-stability", running.progress().phase());
-        assertEquals("done", result(id).phase());
+        assertEquals(Phase.AWAITING_STABILITY, running.progress().phase());
+        assertEquals(Phase.DONE, result(id).phase());
         assertEquals("primary", world.values.get("www"));
     }
 
@@ -303,7 +305,7 @@ class RunbookWorkflowTest {
                 600, 0, null));
 
         ExecutionProgress p = result(id);
-        assertEquals("rejected", p.phase());
+        assertEquals(Phase.REJECTED, p.phase());
         assertTrue(p.error().contains("nobody approved the failover within PT10M"), p.error());
         assertTrue(world.journal.isEmpty(), world.journal.toString());
         assertEquals("primary", world.values.get("www"));
@@ -335,20 +337,20 @@ class RunbookWorkflowTest {
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
         running.outageRecovered("i");
         env.sleep(Duration.ofMinutes(5));
-        assertEquals("awaiting-failback-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_FAILBACK_APPROVAL, running.progress().phase());
         assertEquals("approval to fail back", running.progress().awaiting());
 
         reject(id, APPROVER);
         env.sleep(Duration.ofHours(2));
-        assertEquals("failed-over", running.progress().phase());
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
         decisions.failback(id, new FailbackRequest(OPERATOR, "the primary is back", null));
         // A failback request is no approval: the runbook's failback approval is still asked for.
         env.sleep(Duration.ofMinutes(5));
-        assertEquals("awaiting-failback-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_FAILBACK_APPROVAL, running.progress().phase());
         approve(id, APPROVER);
-        assertEquals("done", result(id).phase());
+        assertEquals(Phase.DONE, result(id).phase());
         assertEquals("primary", world.values.get("www"));
     }
 
@@ -361,12 +363,12 @@ class RunbookWorkflowTest {
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
         env.sleep(Duration.ofHours(3));
-        assertEquals("held", running.progress().phase());
+        assertEquals(Phase.HELD, running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
         reject(id, APPROVER);
         ExecutionProgress p = result(id);
-        assertEquals("compensated", p.phase());
+        assertEquals(Phase.COMPENSATED, p.phase());
         assertEquals("primary", world.values.get("www"));
         HistoryFiles.save(client, id, "held-then-rejected");
         assertTrue(p.decideMillis() >= Duration.ofHours(3).minusMinutes(1).toMillis(), "time waiting for a person counts as decide time: " + p.decideMillis() + " " + p.phases());
@@ -379,19 +381,19 @@ class RunbookWorkflowTest {
         WorkflowClient.start(stub("gate-ok")::run, new ExecutionRequest("gate-ok", Mode.DRILL, rb, null, null, 1));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, "gate-ok");
         env.sleep(Duration.ofMinutes(30));
-        assertEquals("awaiting-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
         assertEquals("approval of step go-ahead", running.progress().awaiting());
         assertTrue(!world.journal.contains("plan promote-db"), world.journal.toString());
         approve("gate-ok", APPROVER);
         ExecutionProgress approved = result("gate-ok");
-        assertEquals("done", approved.phase());
-        assertEquals("approved", states(approved).get("go-ahead"));
+        assertEquals(Phase.DONE, approved.phase());
+        assertEquals(StepState.APPROVED, states(approved).get("go-ahead"));
         assertTrue(world.journal.contains("apply promote-db"), world.journal.toString());
 
         world.journal.clear();
         WorkflowClient.start(stub("gate-late")::run, new ExecutionRequest("gate-late", Mode.DRILL, rb, null, null, 1));
         ExecutionProgress late = result("gate-late");
-        assertEquals("compensated", late.phase());
+        assertEquals(Phase.COMPENSATED, late.phase());
         assertEquals("nobody approved within 1h", late.steps().get(1).error());
         assertEquals(List.of("plan move-www", "apply move-www", "undo move-www"), world.journal);
         assertEquals("primary", world.values.get("www"));
@@ -404,11 +406,43 @@ class RunbookWorkflowTest {
         Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), failback, "none");
         ExecutionProgress p = stub("explicit").run(new ExecutionRequest("explicit", Mode.DRILL, rb, null, null, 1));
 
-        assertEquals("done", p.phase());
+        assertEquals(Phase.DONE, p.phase());
         assertEquals("primary", world.values.get("www"));
         assertEquals("primary", world.values.get("db"), "promote-db is not in the failback list, so it stays");
         assertEquals("back", world.values.get("banner"));
         assertEquals(List.of("undo move-www", "plan announce", "apply announce"), world.journal.subList(4, 7));
+    }
+
+    /** An explicit failback list with a parallel group, a wait, undos and steps of its own, one of which fails. */
+    static Runbook explicitFailbackWithAFailingStep() {
+        Step moveWww = set("move-www", "www", "standby");
+        Step promoteDb = set("promote-db", "db", "primary");
+        Step announce = Step.action("announce", "dns.switch", Map.of("record", "banner", "to", "back"));
+        Step purge = Step.action("purge", "dns.switch", Map.of("record", "cache", "to", "purged"));
+        Step group = new Step(null, null, Map.of(), List.of(Step.undoOf(moveWww), announce), null, null);
+        Failback failback = new Failback(true, "0s", "none", Failback.EXPLICIT, List.of(group,
+                Step.action("settle", "wait", Map.of("for", "1m")), Step.undoOf(promoteDb), purge));
+        return runbook(List.of(moveWww, promoteDb), failback, "none");
+    }
+
+    @Test
+    void aFailbackStepOfItsOwnThatFailsIsMarkedFailbackFailedAndTheFailbackGoesOn() throws Exception {
+        world.failing.add("announce");
+        ExecutionProgress p = stub("explicit-failing").run(new ExecutionRequest("explicit-failing", Mode.DRILL,
+                explicitFailbackWithAFailingStep(), null, null, 1));
+
+        assertEquals(Phase.FAILED, p.phase());
+        assertEquals(Map.of("move-www", StepState.UNDONE, "promote-db", StepState.UNDONE, "announce", StepState.FAILBACK_FAILED,
+                "settle", StepState.DONE, "purge", StepState.APPLIED), states(p));
+        assertEquals("failback could not restore every step; see the steps marked failback-failed", p.error());
+        assertEquals("ProviderRejected: the world refuses announce",
+                p.steps().stream().filter(s -> s.name().equals("announce")).findFirst().orElseThrow().error());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+        assertEquals("purged", world.values.get("cache"));
+        assertNull(world.values.get("banner"));
+        assertEquals(List.of("failing-over", "failed-over", "failing-back", "failed"), journal.phasesOf("explicit-failing"));
+        HistoryFiles.save(client, "explicit-failing", "explicit-failback-parallel-failing");
     }
 
     @Test
@@ -418,7 +452,7 @@ class RunbookWorkflowTest {
         Runbook rb = runbook(List.of(promote, set("move-www", "www", "standby")), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("no-undo").run(new ExecutionRequest("no-undo", Mode.DRILL, rb, null, null, 1));
 
-        assertEquals("compensated", p.phase());
+        assertEquals(Phase.COMPENSATED, p.phase());
         assertEquals("primary", world.values.get("db"), "a promoted replica cannot be demoted");
         assertTrue(!world.journal.contains("undo promote-db"), world.journal.toString());
         assertTrue(p.steps().get(0).summary().startsWith("kept: database.promote-replica has no undo"), p.steps().get(0).summary());
@@ -432,7 +466,7 @@ class RunbookWorkflowTest {
                 new io.baran.runbook.Retry(3, "1s", "2s"), null);
         ExecutionProgress ok = stub("retry-ok").run(new ExecutionRequest("retry-ok", Mode.DRILL,
                 runbook(List.of(patient), Failback.DEFAULT, "none"), null, null, 1));
-        assertEquals("done", ok.phase());
+        assertEquals(Phase.DONE, ok.phase());
         assertEquals(3, world.journal.stream().filter("apply move-www"::equals).count());
 
         world.journal.clear();
@@ -441,7 +475,7 @@ class RunbookWorkflowTest {
                 new io.baran.runbook.Retry(2, "1s", "2s"), null);
         ExecutionProgress failed = stub("retry-short").run(new ExecutionRequest("retry-short", Mode.DRILL,
                 runbook(List.of(impatient), Failback.DEFAULT, "none"), null, null, 1));
-        assertEquals("compensated", failed.phase());
+        assertEquals(Phase.COMPENSATED, failed.phase());
         assertEquals(2, world.journal.stream().filter("apply move-www"::equals).count());
     }
     @Test
@@ -451,7 +485,7 @@ class RunbookWorkflowTest {
         Runbook rb = runbook(List.of(set("move-www", "www", "standby"), promote), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("no-undo-failed").run(new ExecutionRequest("no-undo-failed", Mode.DRILL, rb, null, null, 1));
 
-        assertEquals("compensated", p.phase());
+        assertEquals(Phase.COMPENSATED, p.phase());
         // The undo of a promotion that did not happen lifts what it set up (a fence, say).
         assertEquals(List.of("undo promote-db", "undo move-www"), world.journal.subList(4, 6));
     }

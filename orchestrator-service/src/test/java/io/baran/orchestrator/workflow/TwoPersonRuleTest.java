@@ -13,6 +13,8 @@ import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
+import io.baran.workflow.Phase;
+import io.baran.workflow.StepState;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.TaskQueues;
@@ -119,7 +121,7 @@ class TwoPersonRuleTest {
     @Test
     void theOperatorWhoStartedALiveFailoverCannotApproveItByUpdateNorByTheRawSignal() throws Exception {
         RunbookWorkflow running = start("own", Mode.FAILOVER, gatedFailover(1, "none"), SAM);
-        assertEquals("awaiting-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
 
         String why = refusal(() -> approve("own", SAM));
         assertTrue(why.contains("two-person rule: sam started this failover and cannot approve it"), why);
@@ -129,7 +131,7 @@ class TwoPersonRuleTest {
         running.failback("sam");
         env.sleep(Duration.ofHours(2));
         ExecutionProgress waiting = running.progress();
-        assertEquals("awaiting-approval", waiting.phase());
+        assertEquals(Phase.AWAITING_APPROVAL, waiting.phase());
         assertEquals(SAM, waiting.startedBy());
         assertEquals(List.of(), waiting.decisions());
         assertEquals(1, waiting.approvalsNeeded());
@@ -139,7 +141,7 @@ class TwoPersonRuleTest {
         // Rejecting is the safe direction: the starter may.
         DecisionResult rejected = decisions.decide("own", new DecisionRequest(Verdict.REJECT, null, SAM, "false alarm", null));
         assertEquals(DecisionResult.Outcome.REJECTED, rejected.outcome());
-        assertEquals("rejected", result("own").phase());
+        assertEquals(Phase.REJECTED, result("own").phase());
         assertEquals("primary", world.values.get("www"));
     }
 
@@ -152,7 +154,7 @@ class TwoPersonRuleTest {
         assertEquals(1, first.approvals());
         assertEquals(2, first.approvalsNeeded());
         env.sleep(Duration.ofMinutes(10));
-        assertEquals("awaiting-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
         assertEquals(1, running.progress().approvalsNeeded());
         assertTrue(world.journal.isEmpty(), world.journal.toString());
 
@@ -164,7 +166,7 @@ class TwoPersonRuleTest {
         assertEquals(List.of("ana", "bob"), second.approvedBy());
         env.sleep(Duration.ofMinutes(1));
         ExecutionProgress p = running.progress();
-        assertEquals("failed-over", p.phase());
+        assertEquals(Phase.FAILED_OVER, p.phase());
         assertEquals("standby", world.values.get("www"));
         assertEquals(List.of("ana", "bob"), p.decisions().stream().map(Decision::by).toList());
         assertEquals(0, p.approvalsNeeded());
@@ -182,7 +184,7 @@ class TwoPersonRuleTest {
         String system = refusal(() -> approve("outsider", Actor.system("event-1")));
         assertTrue(system.contains("only a person may decide"), system);
 
-        assertEquals("awaiting-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
         assertEquals(List.of(), running.progress().decisions());
     }
 
@@ -202,7 +204,7 @@ class TwoPersonRuleTest {
         assertTrue(result.breakGlass());
         env.sleep(Duration.ofMinutes(1));
         ExecutionProgress p = running.progress();
-        assertEquals("failed-over", p.phase());
+        assertEquals(Phase.FAILED_OVER, p.phase());
         assertEquals(1, p.decisions().size());
         Decision taken = p.decisions().get(0);
         assertTrue(taken.breakGlass());
@@ -224,7 +226,7 @@ class TwoPersonRuleTest {
         assertTrue(why.contains("waits for approval to start the failover; a failback request is not an approval: approve"
                 + " or reject it, or abort the execution"), why);
         env.sleep(Duration.ofHours(1));
-        assertEquals("awaiting-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
         assertTrue(world.journal.isEmpty(), world.journal.toString());
     }
 
@@ -239,7 +241,7 @@ class TwoPersonRuleTest {
         String why = refusal(() -> decisions.failback("fb-step", new FailbackRequest(SAM, null, null)));
         assertTrue(why.contains("waits for approval of step go-ahead; a failback request is not an approval"), why);
         env.sleep(Duration.ofHours(1));
-        assertEquals("awaiting-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
         assertFalse(world.journal.contains("plan promote-db"), world.journal.toString());
     }
 
@@ -250,12 +252,12 @@ class TwoPersonRuleTest {
         Runbook rb = RunbookWorkflowTest.runbook(List.of(set("move-www", "www", "standby"), held, set("after", "z", "z")),
                 new Failback(true, "0s", "none", "reverse"), "none", access(1));
         RunbookWorkflow running = start("fb-held", Mode.FAILOVER, rb, SAM);
-        assertEquals("held", running.progress().phase());
+        assertEquals(Phase.HELD, running.progress().phase());
 
         String why = refusal(() -> decisions.failback("fb-held", new FailbackRequest(SAM, null, null)));
         assertTrue(why.contains("a failback request is not an approval"), why);
         env.sleep(Duration.ofHours(1));
-        assertEquals("held", running.progress().phase());
+        assertEquals(Phase.HELD, running.progress().phase());
         assertFalse(world.journal.contains("plan after"), world.journal.toString());
         assertEquals("standby", world.values.get("www"));
     }
@@ -265,7 +267,7 @@ class TwoPersonRuleTest {
         Runbook rb = RunbookWorkflowTest.runbook(List.of(set("move-www", "www", "standby")),
                 new Failback(true, "10m", "none", "reverse"), "none", access(1));
         RunbookWorkflow running = start("fb-ok", Mode.FAILOVER, rb, Actor.system("event-7"));
-        assertEquals("failed-over", running.progress().phase());
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
         assertEquals(Actor.system("event-7"), running.progress().startedBy());
 
         String why = refusal(() -> decisions.failback("fb-ok", new FailbackRequest(ANA, null, null)));
@@ -275,7 +277,7 @@ class TwoPersonRuleTest {
         FailbackResult asked = decisions.failback("fb-ok", new FailbackRequest(SAM, "primary healthy", null));
         assertEquals(FailbackResult.Next.FAILING_BACK, asked.next());
         ExecutionProgress p = result("fb-ok");
-        assertEquals("done", p.phase());
+        assertEquals(Phase.DONE, p.phase());
         assertEquals("sam", p.failbackRequestedBy());
         assertEquals("primary", world.values.get("www"));
         assertThrows(ExecutionNotFound.class, () -> decisions.failback("fb-ok", new FailbackRequest(SAM, null, null)),
@@ -294,8 +296,8 @@ class TwoPersonRuleTest {
         assertEquals(DecisionResult.Outcome.APPROVED, approved.outcome());
         assertEquals(1, approved.approvalsNeeded());
         ExecutionProgress p = result("drill-gate");
-        assertEquals("done", p.phase());
-        assertEquals("approved", p.steps().get(1).state());
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals(StepState.APPROVED, p.steps().get(1).state());
     }
 
     @Test
@@ -307,7 +309,7 @@ class TwoPersonRuleTest {
 
         String why = refusal(() -> decisions.decide("wrong-step", new DecisionRequest(Verdict.APPROVE, "move-www", ANA, null, null)));
         assertTrue(why.contains("is not waiting for a decision on step move-www; it waits for approval of step go-ahead"), why);
-        assertEquals("awaiting-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
     }
 
     @Test
@@ -321,14 +323,14 @@ class TwoPersonRuleTest {
         approve("two-person", ANA);
         approve("two-person", BOB);
         env.sleep(Duration.ofMinutes(5));
-        assertEquals("failed-over", running.progress().phase());
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
         FailbackResult asked = decisions.failback("two-person", new FailbackRequest(SAM, "the primary is back", "fb-1"));
         assertEquals(FailbackResult.Next.AWAITING_APPROVAL, asked.next());
         assertEquals(2, asked.approvalsNeeded());
         env.sleep(Duration.ofMinutes(5));
-        assertEquals("awaiting-failback-approval", running.progress().phase());
+        assertEquals(Phase.AWAITING_FAILBACK_APPROVAL, running.progress().phase());
         assertEquals("standby", world.values.get("www"));
         String why = refusal(() -> approve("two-person", SAM));
         assertTrue(why.contains("two-person rule: sam"), why);
@@ -336,7 +338,7 @@ class TwoPersonRuleTest {
         approve("two-person", ANA);
         assertEquals(DecisionResult.Outcome.APPROVED, approve("two-person", BOB).outcome());
         ExecutionProgress p = result("two-person");
-        assertEquals("done", p.phase());
+        assertEquals(Phase.DONE, p.phase());
         assertEquals("primary", world.values.get("www"));
         assertEquals(4, p.decisions().size());
         HistoryFiles.save(client, "two-person", "two-approvers-then-failback");

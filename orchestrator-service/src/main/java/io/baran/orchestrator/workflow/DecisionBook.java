@@ -1,0 +1,381 @@
+package io.baran.orchestrator.workflow;
+
+import io.baran.runbook.Access;
+import io.baran.workflow.Actor;
+import io.baran.workflow.Decision;
+import io.baran.workflow.DecisionRequest;
+import io.baran.workflow.DecisionResult;
+import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.FailbackRequest;
+import io.baran.workflow.FailbackResult;
+import io.baran.workflow.Mode;
+import io.baran.workflow.Phase;
+import io.baran.workflow.Verdict;
+import io.temporal.workflow.Workflow;
+import org.slf4j.Logger;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What an execution waits for people to decide, what they decided and asked for, and the rules of who may: the
+ * runbook's {@code spec.access}, the two-person rule and break-glass. Part of {@link RunbookWorkflowImpl}'s state,
+ * so deterministic like it: no clock, randomness or I/O; the time of a decision is workflow time.
+ *
+ * <p>Before change {@value RunbookWorkflowImpl#DECISIONS_AS_UPDATES} decisions arrived as identity-less signals that
+ * moved the counters {@link #approvals} and {@link #rejections}; executions started since ignore those signals.
+ */
+final class DecisionBook {
+
+    private static final Logger LOG = Workflow.getLogger(RunbookWorkflowImpl.class);
+    /** The group that may do anything, and approve alone with a reason (break-glass). */
+    static final String ADMIN = "admin";
+    /** Before {@code run} has read the version: a signal or update can arrive with the first workflow task. */
+    private static final int VERSION_UNKNOWN = Workflow.DEFAULT_VERSION - 1;
+
+    /** What a person can be asked to decide. */
+    enum Gate { START, STEP, HELD, FAILBACK }
+
+    /** One decision the execution waits for, and the approvals it has so far. */
+    static final class Pending {
+        final Gate gate;
+        final String on;
+        final String step;
+        final int needed;
+        final List<String> approvedBy = new ArrayList<>();
+        Verdict verdict;
+
+        Pending(Gate gate, String on, String step, int needed) {
+            this.gate = gate;
+            this.on = on;
+            this.step = step;
+            this.needed = needed;
+        }
+
+        String key() {
+            return step != null ? "step:" + step : gate.name();
+        }
+
+        int stillNeeded() {
+            return Math.max(0, needed - approvedBy.size());
+        }
+    }
+
+    /** Which pending decision a decision counts for, and whether it is a break-glass approval. */
+    private record Ruling(Pending pending, boolean breakGlass) {
+    }
+
+    private ExecutionRequest request;
+    /** The version of change {@link RunbookWorkflowImpl#DECISIONS_AS_UPDATES}; 1 and above: decisions are Updates. */
+    private int version = VERSION_UNKNOWN;
+    /** What the execution waits for people to decide, by step (several steps of a parallel group can wait at once). */
+    private final Map<String, Pending> pending = new LinkedHashMap<>();
+    private final List<Decision> decisions = new ArrayList<>();
+    /** Answers already given, by the caller's request id, so a retried Update records nothing twice. */
+    private final Map<String, DecisionResult> decided = new HashMap<>();
+    private final Map<String, FailbackResult> failbacksAsked = new HashMap<>();
+
+    /** Approvals and rejections counted by the signals of executions started before decisions were Updates. */
+    int approvals;
+    int rejections;
+    boolean failbackRequested;
+    String failbackRequestedBy;
+
+    /** The execution has read its request and the version of its decisions; the rules can now be applied. */
+    void start(ExecutionRequest request, int decisionsVersion, List<Decision> carried) {
+        this.request = request;
+        this.version = decisionsVersion;
+        decisions.addAll(carried);
+    }
+
+    /** True when decisions are Updates carrying the verified person (change {@code decisions-as-updates}). */
+    boolean asUpdates() {
+        return version >= 1;
+    }
+
+    List<Decision> decisions() {
+        return decisions;
+    }
+
+    /** Waits for a decision on {@code on} from as many approvers as the execution needs. */
+    Pending open(Gate gate, String on, String step) {
+        Pending open = new Pending(gate, on, step, approvalsNeeded());
+        pending.put(open.key(), open);
+        return open;
+    }
+
+    void close(Pending decision) {
+        pending.remove(decision.key());
+    }
+
+    /** How many more approvals the first open decision needs; 0 when none is open. */
+    int approvalsStillNeeded() {
+        return open().stream().mapToInt(Pending::stillNeeded).findFirst().orElse(0);
+    }
+
+    /** A person asked for failback; approvers turned it down: the next request starts afresh. */
+    void forgetFailbackRequest() {
+        failbackRequested = false;
+        failbackRequestedBy = null;
+    }
+
+    /** A live failover needs the runbook's number of distinct approvers; a drill one, who may be its starter. */
+    int approvalsNeeded() {
+        return isLive() ? access().approvals() : 1;
+    }
+
+    // The identity-less signals: counted on executions started before decisions were Updates, ignored since.
+
+    void approveSignal(String by) {
+        if (!ignoredSignal("approve", by)) {
+            approvals++;
+        }
+    }
+
+    void rejectSignal(String by) {
+        if (!ignoredSignal("reject", by)) {
+            rejections++;
+        }
+    }
+
+    void failbackSignal(String by) {
+        if (!ignoredSignal("failback", by)) {
+            failbackRequested = true;
+        }
+    }
+
+    private boolean ignoredSignal(String name, String by) {
+        if (version < 1) {
+            return false;
+        }
+        LOG.warn("execution " + request.executionId() + ": ignored signal " + name + " (by \"" + by + "\"): it carries no"
+                + " verified identity; decisions are taken through the Updates decide and requestFailback");
+        return true;
+    }
+
+    // The Update decide.
+
+    void validateDecide(DecisionRequest decision, Phase phase) {
+        if (decision != null && decision.requestId() != null && decided.containsKey(decision.requestId())) {
+            return;
+        }
+        rule(decision, phase);
+    }
+
+    DecisionResult decide(DecisionRequest decision, Phase phase) {
+        if (decision.requestId() != null && decided.containsKey(decision.requestId())) {
+            return decided.get(decision.requestId());
+        }
+        Ruling ruling = rule(decision, phase);
+        Pending open = ruling.pending();
+        String by = decision.by().name();
+        String reason = blank(decision.reason()) ? null : decision.reason().strip();
+        decisions.add(new Decision(open.on, open.step, decision.verdict(), by, Workflow.currentTimeMillis(),
+                ruling.breakGlass(), reason));
+        if (decision.verdict() == Verdict.REJECT) {
+            open.verdict = Verdict.REJECT;
+        } else {
+            open.approvedBy.add(by);
+            if (ruling.breakGlass() || open.stillNeeded() == 0) {
+                open.verdict = Verdict.APPROVE;
+            }
+        }
+        if (open.verdict != null && version < 1) {
+            // An execution started before decisions were Updates waits on the counters its signals moved.
+            if (open.verdict == Verdict.APPROVE) {
+                approvals++;
+            } else {
+                rejections++;
+            }
+        }
+        DecisionResult.Outcome outcome = open.verdict == null ? DecisionResult.Outcome.PENDING
+                : open.verdict == Verdict.APPROVE ? DecisionResult.Outcome.APPROVED : DecisionResult.Outcome.REJECTED;
+        DecisionResult result = new DecisionResult(outcome, open.on, open.step, by, open.approvedBy.size(), open.needed,
+                open.approvedBy, ruling.breakGlass());
+        if (decision.requestId() != null) {
+            decided.put(decision.requestId(), result);
+        }
+        if (ruling.breakGlass()) {
+            LOG.warn("execution " + request.executionId() + ": BREAK-GLASS approval of " + open.on + " by admin " + by
+                    + ": " + reason);
+        } else {
+            LOG.info("execution " + request.executionId() + ": " + decision.verdict().name().toLowerCase() + " of " + open.on
+                    + " by " + by + " (" + open.approvedBy.size() + " of " + open.needed + " approvals)");
+        }
+        return result;
+    }
+
+    /** The rules of {@link #decide}; throws what the caller sees as a refused Update. Changes nothing. */
+    private Ruling rule(DecisionRequest decision, Phase phase) {
+        if (decision == null || decision.verdict() == null) {
+            throw refused("a decision needs a verdict: APPROVE or REJECT");
+        }
+        if (request == null) {
+            throw refused("the execution has not started yet; try again in a moment");
+        }
+        Actor by = requirePerson(decision.by(), "decide");
+        Pending open = pendingFor(decision.step(), phase);
+        boolean admin = by.hasGroup(ADMIN);
+        if (!admin && !access().mayApprove(by.groups())) {
+            throw refused(by.name() + " may not decide on executions of runbook " + request.runbook().name()
+                    + ": only members of its access.approve groups " + access().approve() + " or " + ADMIN + " may");
+        }
+        if (decision.verdict() == Verdict.REJECT) {
+            // Rejecting never moves traffic: anyone who may decide may reject, the starter too.
+            return new Ruling(open, false);
+        }
+        String objection = objectionToApproval(open, by);
+        boolean withReason = !blank(decision.reason());
+        if (objection == null) {
+            boolean settles = open.approvedBy.size() + 1 >= open.needed;
+            return new Ruling(open, admin && withReason && !settles);
+        }
+        if (!admin) {
+            throw refused(objection);
+        }
+        if (!withReason) {
+            throw refused(objection + "; an " + ADMIN + " may approve alone (break-glass) only with a reason");
+        }
+        return new Ruling(open, true);
+    }
+
+    /** Why {@code by} may not add an approval to {@code open} under the normal rules; null when they may. */
+    private String objectionToApproval(Pending open, Actor by) {
+        String what = open.on;
+        if (open.approvedBy.contains(by.name())) {
+            return by.name() + " already approved " + what + "; it needs " + open.stillNeeded()
+                    + " more approval(s) from other approvers";
+        }
+        if (!isLive()) {
+            return null;
+        }
+        Actor starter = request.startedBy();
+        if (starter != null && !starter.isSystem() && by.name().equals(starter.name())) {
+            return "two-person rule: " + by.name() + " started this failover and cannot approve it (" + what
+                    + "); another approver must (rejecting is allowed)";
+        }
+        if (open.gate == Gate.FAILBACK && by.name().equals(failbackRequestedBy)) {
+            return "two-person rule: " + by.name() + " asked for this failback and cannot approve it; another approver"
+                    + " must (rejecting is allowed)";
+        }
+        return null;
+    }
+
+    private Pending pendingFor(String step, Phase phase) {
+        List<Pending> open = open();
+        if (open.isEmpty()) {
+            throw refused("execution " + request.executionId() + " is not waiting for a decision (phase " + phase + ")");
+        }
+        if (step != null) {
+            return open.stream().filter(p -> step.equals(p.step)).findFirst().orElseThrow(() -> refused(
+                    "execution " + request.executionId() + " is not waiting for a decision on step " + step
+                            + "; it waits for " + waitsFor(open)));
+        }
+        if (open.size() > 1) {
+            throw refused("execution " + request.executionId() + " waits for several decisions (" + waitsFor(open)
+                    + "); name the step the decision is for");
+        }
+        return open.get(0);
+    }
+
+    private List<Pending> open() {
+        return pending.values().stream().filter(p -> p.verdict == null).toList();
+    }
+
+    private static String waitsFor(List<Pending> open) {
+        return String.join(", ", open.stream().map(p -> p.on).toList());
+    }
+
+    // The Update requestFailback.
+
+    void validateRequestFailback(FailbackRequest failback, Phase phase) {
+        if (failback != null && failback.requestId() != null && failbacksAsked.containsKey(failback.requestId())) {
+            return;
+        }
+        checkFailback(failback, phase);
+    }
+
+    FailbackResult requestFailback(FailbackRequest failback, Phase phase) {
+        if (failback.requestId() != null && failbacksAsked.containsKey(failback.requestId())) {
+            return failbacksAsked.get(failback.requestId());
+        }
+        checkFailback(failback, phase);
+        failbackRequested = true;
+        failbackRequestedBy = failback.by().name();
+        boolean approval = version >= 1 && "required".equals(request.runbook().failback().approval());
+        FailbackResult result = new FailbackResult(approval ? FailbackResult.Next.AWAITING_APPROVAL
+                : FailbackResult.Next.FAILING_BACK, failbackRequestedBy, approval ? approvalsNeeded() : 0);
+        if (failback.requestId() != null) {
+            failbacksAsked.put(failback.requestId(), result);
+        }
+        LOG.info("execution " + request.executionId() + ": failback asked for by " + failbackRequestedBy
+                + (blank(failback.reason()) ? "" : " (" + failback.reason().strip() + ")")
+                + (approval ? "; it waits for failback approval" : ""));
+        return result;
+    }
+
+    /** The rules of {@link #requestFailback}; throws what the caller sees as a refused Update. Changes nothing. */
+    private void checkFailback(FailbackRequest failback, Phase phase) {
+        if (failback == null) {
+            throw refused("a failback request needs the person asking");
+        }
+        if (request == null) {
+            throw refused("the execution has not started yet; try again in a moment");
+        }
+        Actor by = requirePerson(failback.by(), "ask for failback");
+        String id = request.executionId();
+        if (!by.hasGroup(ADMIN) && !access().mayFailover(by.groups())) {
+            throw refused(by.name() + " may not ask executions of runbook " + request.runbook().name() + " to fail back:"
+                    + " only members of its access.failover groups " + access().failover() + " or " + ADMIN + " may");
+        }
+        if (!isLive()) {
+            throw refused("execution " + id + " is a " + request.mode().name().toLowerCase() + "; it fails back by itself"
+                    + " after its hold (abort it to undo everything now)");
+        }
+        for (Pending p : open()) {
+            if (p.gate == Gate.FAILBACK) {
+                throw refused("execution " + id + " already waits for approval to fail back: approvers approve or"
+                        + " reject it");
+            }
+            throw refused("execution " + id + " waits for " + p.on + "; a failback request is not an approval:"
+                    + " approve or reject it, or abort the execution to undo what it changed");
+        }
+        if (failbackRequested) {
+            throw refused("failback of execution " + id + " was already asked for"
+                    + (failbackRequestedBy == null ? "" : " by " + failbackRequestedBy));
+        }
+        if (phase != Phase.FAILED_OVER && phase != Phase.AWAITING_STABILITY) {
+            throw refused("execution " + id + " is " + phase + "; failback can be asked for only once it is failed over"
+                    + " (abort it to undo what it changed)");
+        }
+    }
+
+    private boolean isLive() {
+        return request.mode() == Mode.FAILOVER;
+    }
+
+    private Access access() {
+        return request.runbook().access();
+    }
+
+    private static Actor requirePerson(Actor by, String what) {
+        if (by == null || blank(by.name())) {
+            throw refused("only a verified person may " + what + "; the request names nobody");
+        }
+        if (by.isSystem()) {
+            throw refused("only a person may " + what + "; " + by.name() + " (event " + by.eventId() + ") is not one");
+        }
+        return by;
+    }
+
+    private static IllegalArgumentException refused(String message) {
+        return new IllegalArgumentException(message);
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
+    }
+}

@@ -1,0 +1,166 @@
+package io.baran.worker.replication;
+
+import io.baran.worker.provider.store.Blob;
+import io.baran.worker.provider.store.BlobStore;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
+
+/**
+ * Reverses a failed-over replica once: every change made at the replica since the last copy (written, or deleted
+ * in mirror mode) is copied back to the source, unless the source changed too: then the key is a conflict,
+ * reported and left as it is on both sides. Forward copying resumes afterwards, unless a copy back failed.
+ */
+final class Failback {
+
+    private static final Logger LOG = Logger.getLogger(Failback.class);
+
+    private final String pair;
+    private final Mode mode;
+    private final String filter;
+    private final Location sourceAt;
+    private final BlobStore source;
+    private final Location replicaAt;
+    private final BlobStore replica;
+    private final Ledger ledger;
+    private final Copier copier;
+    private final LongConsumer copiedBytesTotal;
+
+    Failback(String pair, Mode mode, String filter, Location sourceAt, BlobStore source, Location replicaAt, BlobStore replica,
+             Ledger ledger, Copier copier, LongConsumer copiedBytesTotal) {
+        this.pair = pair;
+        this.mode = mode;
+        this.filter = filter;
+        this.sourceAt = sourceAt;
+        this.source = source;
+        this.replicaAt = replicaAt;
+        this.replica = replica;
+        this.ledger = ledger;
+        this.copier = copier;
+        this.copiedBytesTotal = copiedBytesTotal;
+    }
+
+    /**
+     * A key changed at the replica since the last copy, and what each side holds of it now (null: nothing).
+     *
+     * @param bothChanged the source changed it too, or it was in conflict already: never copied either way
+     */
+    record Reversal(String key, Blob source, Blob replica, boolean bothChanged) {
+    }
+
+    /** The keys under the filter that changed at the replica since the ledger's record of their last copy, in key order. */
+    static List<Reversal> reversals(Map<String, Blob> src, Map<String, Blob> dst, Map<String, Ledger.Entry> entries,
+                                    Map<String, String> conflicts, String filter) {
+        Set<String> keys = new TreeSet<>(src.keySet());
+        keys.addAll(dst.keySet());
+        keys.addAll(entries.keySet());
+        List<Reversal> reversals = new ArrayList<>();
+        for (String key : keys) {
+            if (!key.startsWith(filter)) {
+                continue;
+            }
+            Blob s = src.get(key);
+            Blob r = dst.get(key);
+            Ledger.Entry recorded = entries.get(key);
+            boolean sourceChanged = recorded == null ? s != null : s == null || !s.version().equals(recorded.sourceVersion());
+            boolean replicaChanged = recorded == null ? r != null : r == null || !r.version().equals(recorded.replicaVersion());
+            if (replicaChanged) { // unchanged at the replica: forward passes take care of the source's changes
+                reversals.add(new Reversal(key, s, r, sourceChanged || conflicts.containsKey(key)));
+            }
+        }
+        return reversals;
+    }
+
+    /** Lists both sides and copies the replica's changes back; the caller holds the replica's pass lock. */
+    FailbackReport reverse() throws InterruptedException {
+        Ledger.Meta meta = ledger.meta();
+        Map<String, Blob> src = Listings.list(source, sourceAt, filter);
+        Map<String, Blob> dst = Listings.list(replica, replicaAt, filter);
+        Map<String, String> conflicts = new ConcurrentHashMap<>(meta.conflicts());
+        List<String> copiedBack = Collections.synchronizedList(new ArrayList<>());
+        List<String> deletedAtSource = Collections.synchronizedList(new ArrayList<>());
+        List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        List<Future<?>> futures = new ArrayList<>();
+        for (Reversal v : reversals(src, dst, ledger.entries(), meta.conflicts(), filter)) {
+            String key = v.key();
+            Blob s = v.source();
+            Blob r = v.replica();
+            futures.add(copier.submit(() -> {
+                try {
+                    if (v.bothChanged()) {
+                        if (same(key, s, r)) {
+                            ledger.copied(key, new Ledger.Entry(s.version(), s.size(), r.sha256(), r.version()));
+                            conflicts.remove(key);
+                        } else if (s == null && r == null) {
+                            ledger.removed(key);
+                            conflicts.remove(key);
+                        } else {
+                            conflicts.put(key, "changed at both sides while failed over: the source holds "
+                                    + (s == null ? "nothing (deleted)" : s.describe()) + "; the replica holds "
+                                    + (r == null ? "nothing (deleted)" : r.describe()));
+                        }
+                    } else if (r != null) {
+                        Blob stored = copier.copy(replica, r, source, sourceAt.key(key), null, key, copiedBytesTotal);
+                        ledger.copied(key, new Ledger.Entry(stored.version(), stored.size(), stored.sha256(), r.version()));
+                        copiedBack.add(key);
+                    } else if (mode == Mode.MIRROR && s != null) {
+                        source.delete(sourceAt.key(key));
+                        ledger.removed(key);
+                        deletedAtSource.add(key);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    errors.add(key + ": interrupted");
+                } catch (RuntimeException e) {
+                    errors.add(key + ": " + Replicator.message(e));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                errors.add(Replicator.message(e.getCause()));
+            }
+        }
+        ledger.checkpoint(m -> new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), !errors.isEmpty(),
+                new TreeMap<>(conflicts)));
+        FailbackReport report = new FailbackReport(pair, replicaAt.toString(), sorted(copiedBack), sorted(deletedAtSource),
+                new TreeMap<>(conflicts), errors);
+        LOG.infof("pair %s: replica %s reversed on failback: %d copied back, %d deleted at the source, %d conflicts, %d errors%s",
+                pair, replicaAt, copiedBack.size(), deletedAtSource.size(), conflicts.size(), errors.size(),
+                errors.isEmpty() ? "; forward copying resumes" : "; still failed over, failback again once the errors are fixed");
+        return report;
+    }
+
+    /** Same content on both sides, by listing checksums or else by the SHA-256 in their metadata. */
+    private boolean same(String key, Blob s, Blob r) {
+        if (s == null || r == null) {
+            return false;
+        }
+        Blob.Match match = s.compare(r);
+        if (match != Blob.Match.UNKNOWN) {
+            return match == Blob.Match.SAME;
+        }
+        Blob s2 = source.stat(sourceAt.key(key));
+        Blob r2 = replica.stat(replicaAt.key(key));
+        return s2 != null && r2 != null && s2.compare(r2) == Blob.Match.SAME;
+    }
+
+    private static List<String> sorted(List<String> keys) {
+        List<String> copy = new ArrayList<>(keys);
+        Collections.sort(copy);
+        return copy;
+    }
+}

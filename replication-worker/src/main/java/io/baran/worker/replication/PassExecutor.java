@@ -1,0 +1,169 @@
+package io.baran.worker.replication;
+
+import io.baran.worker.provider.store.Blob;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BlobStoreException;
+import io.baran.worker.replication.PassPlan.Conflict;
+import io.baran.worker.replication.PassPlan.Kind;
+import io.baran.worker.replication.PassPlan.Step;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
+
+/**
+ * Carries out a {@link PassPlan} against one replica: records in the ledger what the plan found in step or gone,
+ * then copies and deletes on the {@link Copier}'s threads, at most its concurrency at once. A step that fails is
+ * left pending (the next pass plans it again); a source object written again meanwhile is left to the next pass
+ * without an error. Once the replica fails over, no further step starts.
+ */
+final class PassExecutor {
+
+    private static final Logger LOG = Logger.getLogger(PassExecutor.class);
+    private static final int MAX_ERRORS = 10;
+    /** For a step that cannot find a conflict (COPY, VERIFY, DELETE). */
+    static final BiConsumer<Step, String> NO_CONFLICTS = (step, conflict) -> {
+    };
+
+    private final String pair;
+    private final Location sourceAt;
+    private final BlobStore source;
+    private final Location replicaAt;
+    private final BlobStore replica;
+    private final Ledger ledger;
+    private final Copier copier;
+    private final LongConsumer copiedBytesTotal;
+
+    /** @param copiedBytesTotal told every number of bytes copied, across passes */
+    PassExecutor(String pair, Location sourceAt, BlobStore source, Location replicaAt, BlobStore replica, Ledger ledger, Copier copier,
+                 LongConsumer copiedBytesTotal) {
+        this.pair = pair;
+        this.sourceAt = sourceAt;
+        this.source = source;
+        this.replicaAt = replicaAt;
+        this.replica = replica;
+        this.ledger = ledger;
+        this.copier = copier;
+        this.copiedBytesTotal = copiedBytesTotal;
+    }
+
+    /** Carries out the plan, counting what it does in {@code progress}; returns when every step has ended. */
+    PassOutcome execute(PassPlan plan, PassProgress progress) throws InterruptedException {
+        plan.inStep().forEach(ledger::copied);
+        plan.forgotten().forEach(ledger::removed);
+        Queue<String> errors = new ConcurrentLinkedQueue<>();
+        AtomicInteger errorCount = new AtomicInteger();
+        if (plan.guard().tripped()) {
+            error(errors, errorCount, plan.guardRefusal());
+        }
+        Map<String, Conflict> conflicts = new ConcurrentHashMap<>(plan.conflicts());
+        BiConsumer<Step, String> conflictFound = (w, what) -> conflicts.put(w.key(), new Conflict(what, plan.changedAt(w.source())));
+        AtomicLong copiedObjects = new AtomicLong();
+        AtomicLong copiedBytes = new AtomicLong();
+        AtomicLong deleted = new AtomicLong();
+        List<Step> steps = plan.steps();
+        Set<Step> pending = ConcurrentHashMap.newKeySet();
+        pending.addAll(steps);
+        pending.addAll(plan.withheld());
+        List<Future<?>> futures = new ArrayList<>(steps.size());
+        for (Step w : steps) {
+            futures.add(copier.submit(() -> {
+                if (ledger.meta().failedOver()) {
+                    return null; // failed over meanwhile: the replica is now written by others; left as backlog
+                }
+                try {
+                    if (run(w, progress, copiedBytes, conflictFound)) {
+                        (w.kind() == Kind.DELETE ? deleted : copiedObjects).incrementAndGet();
+                    }
+                    pending.remove(w); // done, or now counted among the conflicts
+                    progress.doneObjects.incrementAndGet();
+                } catch (BlobStoreException e) {
+                    if (!e.changed()) {
+                        error(errors, errorCount, e.getMessage());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    error(errors, errorCount, "pair " + pair + ": interrupted while copying " + w.key());
+                } catch (RuntimeException e) {
+                    LOG.warnf(e, "pair %s, replica %s: %s failed", pair, replicaAt, w.key());
+                    error(errors, errorCount, w.key() + ": " + Replicator.message(e));
+                }
+                return null;
+            }));
+        }
+        try {
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a replication task failed unexpectedly", e.getCause());
+        }
+        return new PassOutcome(copiedObjects.get(), copiedBytes.get(), deleted.get(), pending, conflicts, new ArrayList<>(errors),
+                errorCount.get());
+    }
+
+    /**
+     * Carries out one step.
+     *
+     * @param conflictFound told when comparing the contents shows the replica's object changed and differs
+     * @return true when it changed the replica
+     */
+    boolean run(Step w, PassProgress p, AtomicLong copiedBytes, BiConsumer<Step, String> conflictFound) throws InterruptedException {
+        switch (w.kind()) {
+            case DELETE -> {
+                replica.delete(replicaAt.key(w.key()));
+                ledger.removed(w.key());
+                return true;
+            }
+            case VERIFY, VERIFY_OR_CONFLICT -> {
+                Blob s = source.stat(sourceAt.key(w.key()));
+                Blob r = replica.stat(replicaAt.key(w.key()));
+                if (s == null) {
+                    return false; // deleted since the listing: the next pass sees it
+                }
+                if (r != null && s.compare(r) == Blob.Match.SAME) {
+                    ledger.copied(w.key(), new Ledger.Entry(w.source().version(), s.size(), s.sha256(), r.version()));
+                    return false;
+                }
+                if (w.kind() == Kind.VERIFY_OR_CONFLICT && r != null) {
+                    conflictFound.accept(w, PassPlanner.conflict(s, r));
+                    return false;
+                }
+                return copy(w, p, copiedBytes);
+            }
+            default -> {
+                return copy(w, p, copiedBytes);
+            }
+        }
+    }
+
+    private boolean copy(Step w, PassProgress p, AtomicLong copiedBytes) throws InterruptedException {
+        Blob stored = copier.copy(source, w.source(), replica, replicaAt.key(w.key()), ledger, w.key(), bytes -> {
+            p.doneBytes.addAndGet(bytes);
+            copiedBytes.addAndGet(bytes);
+            copiedBytesTotal.accept(bytes);
+        });
+        ledger.copied(w.key(), new Ledger.Entry(w.source().version(), w.source().size(), stored.sha256(), stored.version()));
+        return true;
+    }
+
+    private static void error(Queue<String> errors, AtomicInteger count, String message) {
+        if (count.incrementAndGet() <= MAX_ERRORS) {
+            errors.add(message);
+        }
+    }
+}

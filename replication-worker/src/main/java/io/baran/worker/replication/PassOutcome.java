@@ -1,0 +1,64 @@
+package io.baran.worker.replication;
+
+import io.baran.worker.replication.PassPlan.Conflict;
+import io.baran.worker.replication.PassPlan.Step;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * What carrying out a {@link PassPlan} did, and what it measures: the backlog (the steps not done, the conflicts)
+ * and the oldest change the replica still lacks, which sets {@code consistentAt} and so the lag.
+ *
+ * @param pending   steps not done (failed, held back by the guard, or not started because the replica failed over)
+ * @param conflicts the plan's conflicts and those found while comparing contents
+ * @param errors    the first errors, {@code errorCount} of them in all
+ */
+record PassOutcome(long copiedObjects, long copiedBytes, long deletedObjects, Collection<Step> pending,
+                   Map<String, Conflict> conflicts, List<String> errors, int errorCount) {
+
+    PassOutcome {
+        pending = List.copyOf(pending);
+        conflicts = Map.copyOf(conflicts);
+        errors = List.copyOf(errors);
+    }
+
+    long backlogObjects() {
+        return pending.size() + conflicts.size();
+    }
+
+    long backlogBytes() {
+        return pending.stream().mapToLong(Step::bytes).sum();
+    }
+
+    /** When the oldest change still missing at the replica was made (conflicts included), or null when none is. */
+    Instant oldestPending() {
+        return Stream.concat(pending.stream().map(Step::changedAt), conflicts.values().stream().map(Conflict::changedAt))
+                .min(Instant::compareTo).orElse(null);
+    }
+
+    /**
+     * Up to when the replica holds every change of the source: when the pass began listing it, or the oldest change
+     * still missing if earlier.
+     */
+    Instant consistentAt(Instant started) {
+        Instant oldest = oldestPending();
+        return oldest == null || oldest.isAfter(started) ? started : oldest;
+    }
+
+    /** The conflicts as reported and kept in the ledger: key → what each side holds. */
+    Map<String, String> conflictDescriptions() {
+        Map<String, String> described = new TreeMap<>();
+        conflicts.forEach((key, c) -> described.put(key, c.description()));
+        return described;
+    }
+
+    PassReport report(Instant started, Instant ended) {
+        return new PassReport(started, ended, true, null, copiedObjects, copiedBytes, deletedObjects, backlogObjects(), backlogBytes(),
+                oldestPending(), conflictDescriptions(), errors, errorCount);
+    }
+}

@@ -1,0 +1,143 @@
+package io.baran.worker.replication;
+
+import io.baran.worker.provider.store.Blob;
+import io.baran.worker.replication.PassPlan.Conflict;
+import io.baran.worker.replication.PassPlan.Kind;
+import io.baran.worker.replication.PassPlan.Step;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides what a pass does from what it listed, without calling a store or writing the ledger: for each key,
+ * in step when the ledger's record of the last copy matches both sides' versions, or when both sides'
+ * checksums say the content is the same; otherwise copied (new or changed at the source), deleted (gone from
+ * the source, in mirror mode), or a conflict (the replica was changed by someone else since Baran wrote it:
+ * never overwritten). Then the mass-deletion guard judges the deletions.
+ */
+final class PassPlanner {
+
+    /** A replica with at least this many objects is guarded against mass deletion; smaller ones are not. */
+    static final int GUARDED_SIZE = 10;
+
+    private final String pair;
+    private final Mode mode;
+    private final int maxDeletePercent;
+
+    /**
+     * @param maxDeletePercent a mirror pass that would delete more than this share of a replica's objects (of at
+     *                         least {@value #GUARDED_SIZE}) deletes none: a source emptied by mistake or by an
+     *                         attacker must not empty its disaster-recovery copy; 100 turns the guard off
+     */
+    PassPlanner(String pair, Mode mode, int maxDeletePercent) {
+        this.pair = pair;
+        this.mode = mode;
+        this.maxDeletePercent = maxDeletePercent;
+    }
+
+    /**
+     * @param source  the source's objects by key relative to its location
+     * @param replica the replica's, likewise
+     * @param entries the ledger's records of the last copies
+     * @param meta    what the last pass concluded (the conflicts it left, when it last listed)
+     * @param started when this pass began listing the source
+     */
+    PassPlan plan(Map<String, Blob> source, Map<String, Blob> replica, Map<String, Ledger.Entry> entries, Ledger.Meta meta,
+                  Instant started) {
+        Instant deletedSince = meta.lastListing() != null ? meta.lastListing() : started;
+        List<Step> copies = new ArrayList<>();
+        Map<String, Conflict> conflicts = new HashMap<>();
+        Map<String, Ledger.Entry> inStep = new HashMap<>();
+        for (Map.Entry<String, Blob> e : source.entrySet()) {
+            String key = e.getKey();
+            Blob s = e.getValue();
+            Decision d = decide(key, s, replica.get(key), entries.get(key), meta.conflicts(), started);
+            if (d.step() != null) {
+                copies.add(d.step());
+            } else if (d.conflict() != null) {
+                conflicts.put(key, new Conflict(d.conflict(), s.modified() != null ? s.modified() : deletedSince));
+            } else if (d.inStep() != null) {
+                inStep.put(key, d.inStep());
+            }
+        }
+        List<Step> deletions = new ArrayList<>();
+        for (Map.Entry<String, Blob> e : replica.entrySet()) {
+            String key = e.getKey();
+            if (source.containsKey(key) || mode == Mode.ARCHIVE) {
+                continue;
+            }
+            Ledger.Entry recorded = entries.get(key);
+            Blob r = e.getValue();
+            if (meta.conflicts().containsKey(key) || (recorded != null && !recorded.replicaVersion().equals(r.version()))) {
+                conflicts.put(key, new Conflict("deleted at the source; the replica holds " + r.describe()
+                        + ", written since Baran copied it", deletedSince));
+            } else {
+                // The deletion happened after the last listing that still saw the object.
+                deletions.add(new Step(Kind.DELETE, key, null, r, deletedSince));
+            }
+        }
+        Set<String> forgotten = new HashSet<>();
+        for (String key : entries.keySet()) {
+            if (!source.containsKey(key) && !replica.containsKey(key)) {
+                forgotten.add(key);
+            }
+        }
+        // Largest first: the long copies start at once instead of trailing alone at the end of the pass.
+        copies.sort(Comparator.comparingLong(Step::bytes).reversed());
+        return new PassPlan(pair, started, deletedSince, copies, deletions, conflicts, inStep, forgotten,
+                guard(deletions.size(), replica.size()));
+    }
+
+    private PassPlan.Guard guard(int deletions, int replicaObjects) {
+        boolean tripped = replicaObjects >= GUARDED_SIZE && deletions * 100L > (long) maxDeletePercent * replicaObjects;
+        return new PassPlan.Guard(deletions, replicaObjects, maxDeletePercent, tripped);
+    }
+
+    /**
+     * What to do about one key: a step, a conflict, or nothing (in step: {@code inStep} holds the ledger record
+     * to write when only the checksums said so). At most one of the three is set.
+     */
+    record Decision(Step step, String conflict, Ledger.Entry inStep) {
+        static final Decision NOTHING = new Decision(null, null, null);
+    }
+
+    /**
+     * What to do about one key the source holds, given what the replica holds (null: nothing).
+     *
+     * @param flagged the conflicts the last pass left: such a key is copied only once both sides agree
+     * @param started when the pass (or the notification) began: the time of a change whose object has none
+     */
+    static Decision decide(String key, Blob s, Blob r, Ledger.Entry recorded, Map<String, String> flagged, Instant started) {
+        boolean wasConflict = flagged.containsKey(key);
+        if (r != null && recorded != null && !wasConflict && recorded.sourceVersion().equals(s.version())
+                && recorded.replicaVersion().equals(r.version())) {
+            return Decision.NOTHING;
+        }
+        Blob.Match match = r == null ? null : s.compare(r);
+        if (match == Blob.Match.SAME) {
+            return new Decision(null, null, new Ledger.Entry(s.version(), s.size(), s.sha256() != null ? s.sha256() : r.sha256(),
+                    r.version()));
+        }
+        Instant changedAt = s.modified() != null ? s.modified() : started;
+        boolean replicaChanged = r != null && (wasConflict || (recorded != null && !recorded.replicaVersion().equals(r.version())));
+        if (replicaChanged) {
+            if (match == Blob.Match.DIFFERENT) {
+                return new Decision(null, wasConflict ? flagged.get(key) : conflict(s, r), null);
+            }
+            return new Decision(new Step(Kind.VERIFY_OR_CONFLICT, key, s, r, changedAt), null, null);
+        }
+        return new Decision(new Step(r == null || match == Blob.Match.DIFFERENT ? Kind.COPY : Kind.VERIFY, key, s, r, changedAt),
+                null, null);
+    }
+
+    /** What a conflict between the two sides' objects says. */
+    static String conflict(Blob s, Blob r) {
+        return "the source holds " + s.describe() + "; the replica holds " + r.describe() + ", written since Baran copied it";
+    }
+}
