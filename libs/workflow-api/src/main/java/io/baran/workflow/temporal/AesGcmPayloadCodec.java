@@ -77,8 +77,8 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
         if (config.activeKey().isEmpty() && config.keys().isEmpty()) {
             if (config.required()) {
                 throw new IllegalStateException("no payload encryption key configured: set baran.temporal.codec.active-key "
-                        + "and baran.temporal.codec.keys.\"<id>\" (environment BARAN_TEMPORAL_CODEC_ACTIVE_KEY=<id>, "
-                        + "BARAN_TEMPORAL_CODEC_KEYS_<ID>=$(openssl rand -base64 32)); only a throw-away set-up may run "
+                        + "and baran.temporal.codec.keys.\"<id>\" (environment BARAN_TEMPORAL_CODEC_ACTIVE_KEY=<id> and "
+                        + "baran.temporal.codec.keys.<id>=$(openssl rand -base64 32)); only a throw-away set-up may run "
                         + "without one, with baran.temporal.codec.required=false");
             }
             return Optional.empty();

@@ -70,7 +70,9 @@ public interface TemporalConnectionConfig {
 
         /**
          * Every key that may decrypt, by key id: base64 of 32 random bytes (AES-256), e.g.
-         * {@code BARAN_TEMPORAL_CODEC_KEYS_K2026A=$(openssl rand -base64 32)} for key id {@code k2026a}. Rotating adds
+         * the environment variable {@code baran.temporal.codec.keys.k2026a=$(openssl rand -base64 32)} for key id
+         * {@code k2026a} (under its own name, as every map entry; {@code BARAN_TEMPORAL_CODEC_KEYS_K2026A} also works for
+         * an id of lower-case letters and digits). Rotating adds
          * a new key, makes it active and keeps the old one until no open history needs it.
          */
         Map<String, String> keys();

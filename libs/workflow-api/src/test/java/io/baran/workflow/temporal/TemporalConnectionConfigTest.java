@@ -31,7 +31,7 @@ class TemporalConnectionConfigTest {
                 "BARAN_TEMPORAL_TLS_CA", "/etc/baran/temporal/ca.pem",
                 "BARAN_TEMPORAL_TLS_SERVER_NAME", "frontend.temporal",
                 "BARAN_TEMPORAL_CODEC_ACTIVE_KEY", "k2026b",
-                "BARAN_TEMPORAL_CODEC_KEYS_K2026A", KEY,
+                "baran.temporal.codec.keys.k2026a", KEY,
                 "BARAN_TEMPORAL_CODEC_KEYS_K2026B", KEY,
                 "BARAN_TEMPORAL_CODEC_UI_ORIGIN", "https://temporal.example.com"));
         assertEquals(Map.of("k2026a", KEY, "k2026b", KEY), config.codec().keys());
