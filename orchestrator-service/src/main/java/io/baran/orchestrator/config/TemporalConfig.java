@@ -1,19 +1,15 @@
 package io.baran.orchestrator.config;
 
+import io.baran.workflow.temporal.TemporalConnectionConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The Temporal cluster the workflows run on. */
+/**
+ * The Temporal cluster the workflows run on: target, namespace, TLS, API key and payload codec as every service
+ * reads them ({@link TemporalConnectionConfig}), and what is the orchestrator's own.
+ */
 @ConfigMapping(prefix = "baran.temporal")
-public interface TemporalConfig {
-
-    /** host:port of the Temporal frontend. */
-    @WithDefault("127.0.0.1:7233")
-    String target();
-
-    /** Temporal namespace the workflows run in. */
-    @WithDefault("default")
-    String namespace();
+public interface TemporalConfig extends TemporalConnectionConfig {
 
     /** Whether this instance runs the workflow worker. */
     @WithDefault("true")

@@ -2,15 +2,20 @@ package io.baran.orchestrator.workflow;
 
 import io.baran.orchestrator.config.TemporalConfig;
 import io.baran.workflow.TaskQueues;
+import io.baran.workflow.TemporalClients;
+import io.baran.workflow.temporal.TemporalConnection;
+import io.baran.workflow.temporal.TemporalSetup;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs the runbook workflows of task queue {@value TaskQueues#ORCHESTRATION} in this process. */
@@ -28,20 +33,45 @@ public class OrchestrationWorker {
     @Inject
     TemporalConfig temporal;
 
+    @Inject
+    TemporalConnection connection;
+
     private WorkerFactory factory;
 
     void start(@Observes StartupEvent event) {
         if (!temporal.worker()) {
             return;
         }
-        SearchAttributeRegistration.ensure(client);
+        checkSearchAttributes();
         factory = WorkerFactory.newInstance(client);
         var worker = factory.newWorker(TaskQueues.ORCHESTRATION);
         worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
         worker.registerActivitiesImplementations(journal);
         factory.start();
-        LOG.infof("workflow worker polling %s on Temporal %s (namespace %s)", TaskQueues.ORCHESTRATION,
-                temporal.target(), temporal.namespace());
+        LOG.infof("workflow worker polling %s on Temporal %s", TaskQueues.ORCHESTRATION, connection.describe());
+    }
+
+    /**
+     * Workflows set Baran's search attributes on every phase change, and a workflow task that sets an unknown one
+     * fails. Registering them needs operator rights this service does not hold: {@code baran temporal setup} does it,
+     * once per namespace. Here they are only checked.
+     */
+    void checkSearchAttributes() {
+        OperatorServiceStubs operator = TemporalClients.operatorStubs(connection);
+        try {
+            List<String> missing = TemporalSetup.missing(operator, temporal.namespace());
+            if (!missing.isEmpty()) {
+                LOG.errorf("Temporal namespace %s lacks Baran's search attributes %s: executions will not start until they "
+                        + "are registered. Run the one-shot setup with operator rights: bin/baran temporal setup (or "
+                        + "temporal operator search-attribute create --name <each> --type Keyword)", temporal.namespace(), missing);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot check Baran's search attributes %s in Temporal namespace %s (%s); if they are missing, "
+                    + "executions will not start: bin/baran temporal setup registers them", TemporalSetup.attributeNames(),
+                    temporal.namespace(), e.getMessage());
+        } finally {
+            operator.shutdownNow();
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -1,17 +1,12 @@
 package io.baran.worker.config;
 
+import io.baran.workflow.temporal.TemporalConnectionConfig;
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
-/** The Temporal frontend this worker polls for activity tasks. */
+/**
+ * The Temporal frontend this worker polls for activity tasks: target, namespace, TLS, API key and payload codec, the
+ * same keys as the orchestrator's ({@link TemporalConnectionConfig}); the codec keys must be the orchestrator's too.
+ */
 @ConfigMapping(prefix = "baran.temporal")
-public interface TemporalConfig {
-
-    /** host:port of the Temporal frontend. */
-    @WithDefault("127.0.0.1:7233")
-    String target();
-
-    /** The Temporal namespace the worker polls. */
-    @WithDefault("default")
-    String namespace();
+public interface TemporalConfig extends TemporalConnectionConfig {
 }

@@ -5,6 +5,8 @@ import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.config.TemporalConfig;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
+import io.baran.workflow.temporal.AesGcmPayloadCodec;
+import io.baran.workflow.temporal.TemporalConnection;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.temporal.client.WorkflowClient;
@@ -15,6 +17,7 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +35,7 @@ public class ActionWorker {
     private final ActionActivitiesImpl activities;
     private final ActionRegistry registry;
 
+    private TemporalConnection connection;
     private WorkflowServiceStubs stubs;
     private WorkerFactory factory;
     private Thread starter;
@@ -46,8 +50,15 @@ public class ActionWorker {
     }
 
     void onStart(@Observes StartupEvent event) {
-        stubs = TemporalClients.stubs(config.target());
-        WorkflowClient client = TemporalClients.client(stubs, config.namespace());
+        // a missing key (unless baran.temporal.codec.required=false) or an unreadable certificate fails the start
+        Optional<AesGcmPayloadCodec> codec = AesGcmPayloadCodec.from(config.codec());
+        connection = TemporalConnection.of(config);
+        if (codec.isEmpty()) {
+            LOG.warn("Temporal payloads are NOT encrypted (baran.temporal.codec.required=false and no key): histories hold "
+                    + "what the actions observed in plain text");
+        }
+        stubs = TemporalClients.stubs(connection);
+        WorkflowClient client = TemporalClients.client(stubs, config.namespace(), codec);
         factory = WorkerFactory.newInstance(client);
         factory.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(activities);
         starter = new Thread(this::startUntilConnected, "baran-temporal-worker-start");
@@ -62,8 +73,8 @@ public class ActionWorker {
                 factory.start();
                 started = true;
                 lastError = null;
-                LOG.infof("polling task queue %s on Temporal %s (namespace %s) for actions %s", TaskQueues.ACTIONS,
-                        config.target(), config.namespace(), registry.names());
+                LOG.infof("polling task queue %s on Temporal %s for actions %s", TaskQueues.ACTIONS,
+                        connection.describe(), registry.names());
                 return;
             } catch (RuntimeException e) {
                 if (stopping) {

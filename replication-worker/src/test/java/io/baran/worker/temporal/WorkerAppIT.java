@@ -7,6 +7,8 @@ import io.baran.testinfra.TemporalResource;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.TemporalClients;
+import io.baran.worker.config.TemporalConfig;
+import io.baran.workflow.temporal.AesGcmPayloadCodec;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,6 +50,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(GcpProviders.class)
 @Timeout(180)
 class WorkerAppIT {
+
+    @Inject
+    TemporalConfig temporalConfig;
 
     @ConfigProperty(name = "baran.temporal.target")
     String temporalTarget;
@@ -109,7 +114,8 @@ class WorkerAppIT {
         Readiness.await(ready, Duration.ofSeconds(60));
         WorkflowServiceStubs stubs = TemporalClients.stubs(temporalTarget);
         try (MotoZone zone = new MotoZone(motoEndpoint);
-             StepDriver driver = new StepDriver(TemporalClients.client(stubs, "default"))) {
+             StepDriver driver = new StepDriver(TemporalClients.client(stubs, "default",
+                     AesGcmPayloadCodec.from(temporalConfig.codec())))) {
             zone.set("www.baran.test.", "CNAME", "primary.baran.test.", 300);
             StepCommand command = new StepCommand("exec-1", "move-traffic", "dns.switch", Map.of("provider", "aws-test",
                     "zone", "baran.test", "record", "www", "type", "CNAME", "to", "standby.baran.test", "ttl", 60));
@@ -117,6 +123,12 @@ class WorkerAppIT {
             StepTrace switched = driver.run(command, 1, false);
             assertTrue(switched.applies().get(0).changed());
             assertEquals(Optional.of("[standby.baran.test.] 60"), zone.get("www.baran.test.", "CNAME"));
+            // what the worker answered is stored encrypted: the history holds no record name
+            var results = driver.lastHistory().stream().filter(e -> e.hasActivityTaskCompletedEventAttributes())
+                    .map(e -> e.getActivityTaskCompletedEventAttributes().getResult().getPayloads(0)).toList();
+            assertTrue(!results.isEmpty() && results.stream().allMatch(p -> p.getMetadataOrThrow("encoding").toStringUtf8()
+                    .equals(AesGcmPayloadCodec.ENCODING) && !p.getData().toString(java.nio.charset.StandardCharsets.ISO_8859_1)
+                    .contains("baran.test")), "activity results encrypted: " + results);
 
             StepTrace again = driver.run(command, 0, false);
             assertTrue(again.plan().summary().contains("already as wanted"), again.plan().summary());

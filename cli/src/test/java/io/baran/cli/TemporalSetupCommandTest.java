@@ -1,0 +1,83 @@
+package io.baran.cli;
+
+import io.baran.testinfra.Ports;
+import io.baran.testinfra.TemporalDevServer;
+import io.baran.testinfra.WorkDirs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code baran temporal setup} against the real dev server, started as a fresh cluster without Baran's attributes. */
+class TemporalSetupCommandTest {
+
+    private static TemporalDevServer temporal;
+
+    private record Result(int status, String out, String err) {
+    }
+
+    @BeforeAll
+    static void start() {
+        temporal = TemporalDevServer.startWithoutSearchAttributes(WorkDirs.create("temporal-setup"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (temporal != null) {
+            temporal.close();
+        }
+    }
+
+    @Test
+    void registersTheMissingSearchAttributesOnceAndChecksThem() {
+        Map<String, String> env = Map.of("BARAN_TEMPORAL_TARGET", temporal.target());
+        Result before = run(env, "--check");
+        assertEquals(1, before.status(), before.toString());
+        assertEquals("namespace default lacks Baran's search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase]\n",
+                before.out());
+
+        Result setup = run(env);
+        assertEquals(0, setup.status(), setup.toString());
+        assertEquals("registered search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase] in namespace default\n",
+                setup.out());
+
+        Result again = run(Map.of(), "--target", temporal.target());
+        assertEquals(0, again.status(), again.toString());
+        assertTrue(again.out().startsWith("namespace default already has Baran's search attributes"), again.out());
+        assertEquals(0, run(env, "--check").status());
+    }
+
+    @Test
+    void aTemporalThatDoesNotAnswerIsReportedAsSuch() {
+        Result down = run(Map.of("BARAN_TEMPORAL_TARGET", "127.0.0.1:" + Ports.free()), "--check");
+        assertEquals(TemporalSetupCommand.UNREACHABLE, down.status(), down.toString());
+        assertTrue(down.err().contains("did not answer or refused"), down.err());
+    }
+
+    @Test
+    void anApiKeyWithoutTlsIsNeverSentAndBadOptionsAreUsageErrors() {
+        assertEquals(Baran.USAGE, run(Map.of(), "--bogus").status());
+        Result key = run(Map.of("BARAN_TEMPORAL_API_KEY", "k", "BARAN_TEMPORAL_TLS_CERT", "/nope.pem"), "--check");
+        assertEquals(Baran.USAGE, key.status(), key.toString());
+        assertTrue(key.err().contains("go together"), key.err());
+    }
+
+    private static Result run(Map<String, String> env, String... options) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] args = new String[options.length + 2];
+        args[0] = "temporal";
+        args[1] = "setup";
+        System.arraycopy(options, 0, args, 2, options.length);
+        int status = new Baran(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env)
+                .run(args);
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+}

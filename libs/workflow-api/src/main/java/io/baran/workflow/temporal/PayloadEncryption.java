@@ -1,0 +1,7 @@
+package io.baran.workflow.temporal;
+
+import java.util.Optional;
+
+/** The payload codec a service runs with: present unless {@code baran.temporal.codec.required=false} and no key is set. */
+public record PayloadEncryption(Optional<AesGcmPayloadCodec> codec) {
+}

@@ -1,0 +1,82 @@
+package io.baran.orchestrator.codec;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.baran.orchestrator.config.TemporalConfig;
+import io.baran.security.Roles;
+import io.baran.workflow.temporal.PayloadEncryption;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.api.common.v1.Payloads;
+import io.temporal.payload.codec.PayloadCodecException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Temporal's remote codec protocol, for the Temporal Web UI and {@code temporal --codec-endpoint}: the histories hold
+ * payloads encrypted by the services' codec, and whoever holds a token with role {@code viewer} may have them decoded
+ * here. Both endpoints take and answer {@code {"payloads": [...]}}, each payload in protobuf's JSON form (metadata
+ * values and data in base64). The browser's CORS pre-flight is answered by {@link CodecCors}, for the UI's origin only.
+ */
+@Path("/codec")
+@RolesAllowed(Roles.VIEWER)
+@Tag(name = "Temporal codec", description = "Decodes the encrypted payloads of Temporal histories for the Temporal Web UI")
+public class CodecResource {
+
+    private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
+    private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
+
+    @Inject
+    PayloadEncryption encryption;
+
+    @Inject
+    TemporalConfig temporal;
+
+    @POST
+    @Path("/decode")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Decrypts payloads of this deployment's Temporal histories (the remote codec protocol)")
+    public String decode(@HeaderParam("X-Namespace") String namespace, String body) {
+        return apply(namespace, body, payloads -> encryption.codec().map(c -> c.decode(payloads)).orElse(payloads));
+    }
+
+    @POST
+    @Path("/encode")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Encrypts payloads as the services do (the remote codec protocol), e.g. a signal sent from the UI")
+    public String encode(@HeaderParam("X-Namespace") String namespace, String body) {
+        return apply(namespace, body, payloads -> encryption.codec().map(c -> c.encode(payloads)).orElse(payloads));
+    }
+
+    private String apply(String namespace, String body, UnaryOperator<List<Payload>> codec) {
+        if (namespace != null && !namespace.isBlank() && !namespace.equals(temporal.namespace())) {
+            throw new BadRequestException("this codec serves Temporal namespace " + temporal.namespace() + ", not " + namespace);
+        }
+        Payloads.Builder in = Payloads.newBuilder();
+        try {
+            PARSER.merge(body == null ? "" : body, in);
+        } catch (InvalidProtocolBufferException | RuntimeException e) {
+            throw new BadRequestException("the body is not {\"payloads\": [...]} of Temporal payloads: " + e.getMessage());
+        }
+        try {
+            return PRINTER.print(Payloads.newBuilder().addAllPayloads(codec.apply(in.getPayloadsList())));
+        } catch (PayloadCodecException e) {
+            throw new BadRequestException(e.getMessage());
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
