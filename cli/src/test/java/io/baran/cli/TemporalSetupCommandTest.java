@@ -40,12 +40,12 @@ class TemporalSetupCommandTest {
         Map<String, String> env = Map.of("BARAN_TEMPORAL_TARGET", temporal.target());
         Result before = run(env, "--check");
         assertEquals(1, before.status(), before.toString());
-        assertEquals("namespace default lacks Baran's search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase]\n",
+        assertEquals("namespace default lacks Baran's search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase, BaranIncidents]\n",
                 before.out());
 
         Result setup = run(env);
         assertEquals(0, setup.status(), setup.toString());
-        assertEquals("registered search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase] in namespace default\n",
+        assertEquals("registered search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase, BaranIncidents] in namespace default\n",
                 setup.out());
 
         Result again = run(Map.of(), "--target", temporal.target());
