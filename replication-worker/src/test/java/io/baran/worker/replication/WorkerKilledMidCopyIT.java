@@ -128,6 +128,9 @@ class WorkerKilledMidCopyIT {
                 // The management port too (9082 in the packaged configuration), and the test's issuer for the API's tokens.
                 "-Dquarkus.management.port=" + Ports.free(),
                 "-Dbaran.egress.allow=127.0.0.1",
+                // Temporal is not used here, but the packaged worker never starts without a payload key.
+                "-Dbaran.temporal.codec.active-key=test",
+                "-Dbaran.temporal.codec.keys.test=dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=",
                 "-Dquarkus.oidc.auth-server-url=" + OidcIssuer.shared().issuer(),
                 // Nothing listens on either: replication needs neither Temporal nor Kafka to copy.
                 "-Dbaran.temporal.target=127.0.0.1:" + Ports.free(),
