@@ -1,6 +1,7 @@
 package io.baran.cli;
 
 import io.baran.audit.AuditChain;
+import io.baran.audit.AuditLogReader;
 import io.baran.audit.ChainRow;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.WorkDirs;
@@ -16,12 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
@@ -86,26 +84,12 @@ class AuditVerifyCommandTest {
     private static String append(int rows) throws SQLException {
         String prev = AuditChain.GENESIS;
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        try (Connection c = owner(); PreparedStatement insert = c.prepareStatement("insert into audit_log (id, at, actor, groups, "
-                + "action, target, reason, request_id, break_glass, outcome, detail, prev_hash, hash) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (Connection c = owner()) {
             for (int id = 1; id <= rows; id++) {
                 ChainRow row = new ChainRow(id, at.plusMillis(id), "ada", "[\"admin\"]", "failover.start", "shop",
                         id % 2 == 0 ? "outage drill\nsecond line" : null, "req-" + id, id == 3, "requested",
                         "{\"mode\":\"failover\"}", prev, null).hashed();
-                insert.setLong(1, row.id());
-                insert.setObject(2, OffsetDateTime.ofInstant(row.at(), ZoneOffset.UTC));
-                insert.setString(3, row.actor());
-                insert.setString(4, row.groups());
-                insert.setString(5, row.action());
-                insert.setString(6, row.target());
-                insert.setString(7, row.reason());
-                insert.setString(8, row.requestId());
-                insert.setBoolean(9, row.breakGlass());
-                insert.setString(10, row.outcome());
-                insert.setString(11, row.detail());
-                insert.setString(12, row.prevHash());
-                insert.setString(13, row.hash());
-                insert.executeUpdate();
+                AuditLogReader.insert(c, row);
                 prev = row.hash();
             }
         }

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 
 /**
  * Reads PostgreSQL's {@code audit_log} over any JDBC connection (only {@code java.sql}: the caller brings the
@@ -19,6 +20,30 @@ public final class AuditLogReader {
     private static final int BATCH = 500;
 
     private AuditLogReader() {
+    }
+
+    /**
+     * Inserts {@code row} (already {@linkplain ChainRow#hashed hashed}) as it is: the one way rows are written, by the
+     * orchestrator's trail and by tests that build a chain by hand.
+     */
+    public static void insert(Connection c, ChainRow row) throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement("insert into audit_log (" + COLUMNS + ") "
+                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, row.id());
+            insert.setObject(2, OffsetDateTime.ofInstant(row.at(), ZoneOffset.UTC));
+            insert.setString(3, row.actor());
+            insert.setString(4, row.groups());
+            insert.setString(5, row.action());
+            insert.setString(6, row.target());
+            insert.setString(7, row.reason());
+            insert.setString(8, row.requestId());
+            insert.setBoolean(9, row.breakGlass());
+            insert.setString(10, row.outcome());
+            insert.setString(11, row.detail());
+            insert.setString(12, row.prevHash());
+            insert.setString(13, row.hash());
+            insert.executeUpdate();
+        }
     }
 
     /** The row the result set stands on, as stored. */

@@ -101,23 +101,7 @@ public class AuditTrail {
             }
             ChainRow row = new ChainRow(lastId + 1, at, entry.actor(), groups, entry.action(), entry.target(), entry.reason(),
                     entry.requestId(), entry.breakGlass(), entry.outcome(), detail, prevHash, null).hashed();
-            try (PreparedStatement insert = c.prepareStatement("insert into audit_log (" + COLUMNS + ") "
-                    + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                insert.setLong(1, row.id());
-                insert.setObject(2, OffsetDateTime.ofInstant(row.at(), ZoneOffset.UTC));
-                insert.setString(3, row.actor());
-                insert.setString(4, row.groups());
-                insert.setString(5, row.action());
-                insert.setString(6, row.target());
-                insert.setString(7, row.reason());
-                insert.setString(8, row.requestId());
-                insert.setBoolean(9, row.breakGlass());
-                insert.setString(10, row.outcome());
-                insert.setString(11, row.detail());
-                insert.setString(12, row.prevHash());
-                insert.setString(13, row.hash());
-                insert.executeUpdate();
-            }
+            AuditLogReader.insert(c, row);
             return toRecord(row);
         }
     }
