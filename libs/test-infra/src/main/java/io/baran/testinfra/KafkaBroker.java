@@ -89,7 +89,7 @@ public final class KafkaBroker implements AutoCloseable {
      * A random cluster id as Kafka writes them: 16 bytes in URL-safe base64. Never one starting with '-', which the
      * storage tool would read as an option (Kafka's own generator avoids those for the same reason).
      */
-    private static String clusterId() {
+    static String clusterId() {
         byte[] bytes = new byte[16];
         new SecureRandom().nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
