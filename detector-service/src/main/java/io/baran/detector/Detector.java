@@ -3,6 +3,7 @@ package io.baran.detector;
 import io.baran.detector.config.EgressConfig;
 import io.baran.egress.EgressPolicy;
 
+import io.baran.detector.config.CanaryAllowList;
 import io.baran.detector.config.DetectorConfig;
 import io.baran.detector.config.DetectorSettings;
 import io.baran.detector.config.SigningConfig;
@@ -81,7 +82,8 @@ public class Detector {
 
     void start(@Observes StartupEvent started) {
         LOG.infof("egress policy of probes and targets: %s", egress.describe());
-        List<TargetDefinition> configured = TargetDefinitions.read(config.targets(), egress);
+        CanaryAllowList canaries = CanaryAllowList.from(config.canary());
+        List<TargetDefinition> configured = TargetDefinitions.read(config.targets(), egress, canaries);
         settings = DetectorSettings.from(config);
         String vantage = settings.vantage().id();
         SigningSettings signing = SigningSettings.from(signingConfig, vantage);
@@ -99,7 +101,8 @@ public class Detector {
         tracker = new HealthTracker(settings.vantage(), publisher, metrics, Clock.systemUTC());
         probes = new Probes(vertx, vantage, System::getenv, egress);
         loop = new ProbeLoop(vertx, tracker, probes, metrics, null);
-        catalog = new TargetCatalog(configured, new TargetFile(Path.of(config.dataDir())), this::begin, this::end, egress);
+        catalog = new TargetCatalog(configured, new TargetFile(Path.of(config.dataDir())), this::begin, this::end, egress,
+                canaries);
         List<TargetDefinition> targets = catalog.all();
         if (targets.isEmpty()) {
             LOG.infof("vantage %s: no targets configured under baran.detector.targets, nothing is probed", vantage);

@@ -40,7 +40,9 @@ public class ApiTestResource implements QuarkusTestResourceLifecycleManager {
                 "baran.detector.data-dir", WorkDirs.create("detector-data").toString(),
                 "baran.detector.targets.cfg.url", base + "/cfg",
                 "baran.detector.targets.cfg.scope", "local/cfg",
-                "baran.detector.targets.cfg.interval", "200ms");
+                "baran.detector.targets.cfg.interval", "200ms",
+                "baran.detector.canary.allowed-buckets", "canaries,allowed-canary",
+                "baran.detector.canary.allowed-credentials", "BARAN_TEST_UNSET_AZURE_KEY");
     }
 
     @Override

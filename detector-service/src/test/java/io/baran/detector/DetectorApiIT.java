@@ -177,6 +177,36 @@ class DetectorApiIT {
     }
 
     @Test
+    @Order(2)
+    void aCanaryNamingABucketOrKeyVariableOffTheAllowListIsRefusedNamingTheField() {
+        Response response = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "payroll-canary", "url", "s3://payroll-exports/canary.txt", "scope", "aws/us-east-1/s3",
+                        "endpoint", base()))
+                .post("/api/targets");
+        response.then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of("url"), response.jsonPath().getList("errors.field"), response.asString());
+        assertEquals("bucket \"payroll-exports\" is not in baran.detector.canary.allowed-buckets (allowed: allowed-canary, canaries)",
+                response.jsonPath().getString("errors[0].detail"));
+        given().get("/api/targets/payroll-canary").then().statusCode(404);
+
+        response = given().contentType(ContentType.JSON)
+                .body(Map.of("name", "blob-canary", "url", "az://canaries/baran/canary.txt", "scope", "azure/westeurope/blob",
+                        "account", "devstoreaccount1", "accountKeyEnv", "PATH", "endpoint", base()))
+                .post("/api/targets");
+        response.then().statusCode(400).contentType("application/problem+json");
+        assertEquals(List.of("accountKeyEnv"), response.jsonPath().getList("errors.field"), response.asString());
+        assertTrue(response.jsonPath().getString("errors[0].detail").startsWith("PATH is not in baran.detector.canary.allowed-credentials"),
+                response.asString());
+
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "listed-canary", "url", "s3://allowed-canary/canary.txt", "scope", "aws/us-east-1/s3",
+                        "endpoint", base()))
+                .post("/api/targets").then().statusCode(201);
+        assertEquals("s3", given().get("/api/targets/listed-canary").then().statusCode(200).extract().jsonPath().getString("kind"));
+        given().delete("/api/targets/listed-canary").then().statusCode(204);
+    }
+
+    @Test
     @Order(3)
     void aConfiguredTargetCannotBeChangedThroughTheApiAndANameIsTakenOnce() {
         given().delete("/api/targets/cfg").then().statusCode(409).contentType("application/problem+json");

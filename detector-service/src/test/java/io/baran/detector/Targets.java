@@ -1,5 +1,6 @@
 package io.baran.detector;
 
+import io.baran.detector.config.CanaryAllowList;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.detector.config.TargetDefinitions;
 import io.baran.detector.config.TargetSpec;
@@ -8,6 +9,9 @@ import java.util.List;
 
 /** Targets for tests, checked by the same code as configured ones. */
 public final class Targets {
+
+    /** What the canary tests name: the bucket and container {@code canaries}, and Azurite's key variable. */
+    public static final CanaryAllowList CANARIES = CanaryAllowList.of(List.of("canaries"), List.of("BARAN_TEST_AZURITE_KEY"));
 
     private Targets() {
     }
@@ -23,7 +27,8 @@ public final class Targets {
 
     /** @param environment where the variable {@code accountKeyEnv} names is looked up */
     public static TargetDefinition define(String name, TargetSpec spec, java.util.function.Function<String, String> environment) {
-        TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, f -> f, environment);
+        TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, f -> f, environment,
+                TargetDefinitions.ALWAYS_REFUSED, CANARIES);
         if (result.definition().isEmpty()) {
             throw new IllegalArgumentException("test target " + name + " is invalid: " + result.problems());
         }

@@ -46,6 +46,24 @@ public interface DetectorConfig {
     /** Vantage verdicts on Kafka and the quorum that turns them into outage events. */
     Quorum quorum();
 
+    /** What canary targets (s3, gs, az) may name, whether they come from this configuration or the REST API. */
+    Canary canary();
+
+    /** The allow-list of canary targets ({@link CanaryAllowList}); both lists empty, the default, refuse every canary. */
+    interface Canary {
+        /**
+         * Buckets (s3, gs) and Blob Storage containers (az) a canary target may read and write, e.g.
+         * {@code baran-canary-us-east-1,baran-canary}. Empty: no canary target is accepted.
+         */
+        Optional<List<String>> allowedBuckets();
+
+        /**
+         * Environment variables an az target's {@code account-key-env} may name, e.g. {@code BARAN_CANARY_AZURE_KEY}.
+         * Empty: no az target is accepted.
+         */
+        Optional<List<String>> allowedCredentials();
+    }
+
     /** One probed endpoint; its kind follows from the scheme of its URL. */
     interface Target {
         /**

@@ -24,6 +24,7 @@ public final class TargetCatalog {
     private final Consumer<TargetDefinition> start;
     private final Consumer<String> stop;
     private final EgressPolicy egress;
+    private final CanaryAllowList canaries;
 
     /**
      * @throws TargetDefinitions.InvalidConfigException when the file holds targets that do not pass the checks,
@@ -37,7 +38,17 @@ public final class TargetCatalog {
     /** @param egress where added targets may point; one in the file that it refuses stops the start */
     public TargetCatalog(List<TargetDefinition> configured, TargetFile file, Consumer<TargetDefinition> start,
                          Consumer<String> stop, EgressPolicy egress) {
+        this(configured, file, start, stop, egress, CanaryAllowList.NONE);
+    }
+
+    /**
+     * @param egress   where added targets may point; one in the file that it refuses stops the start
+     * @param canaries what added canary targets may name; one in the file that names anything else stops the start
+     */
+    public TargetCatalog(List<TargetDefinition> configured, TargetFile file, Consumer<TargetDefinition> start,
+                         Consumer<String> stop, EgressPolicy egress, CanaryAllowList canaries) {
         this.egress = egress;
+        this.canaries = canaries;
         this.configured = new LinkedHashMap<>();
         configured.forEach(d -> this.configured.put(d.name(), d));
         this.file = file;
@@ -50,7 +61,7 @@ public final class TargetCatalog {
                 return;
             }
             TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API,
-                    field -> file.path() + ": targets." + name + "." + field, System::getenv, egress);
+                    field -> file.path() + ": targets." + name + "." + field, System::getenv, egress, canaries);
             result.problems().forEach(p -> problems.add(p.field() + ": " + p.message()));
             result.definition().ifPresent(d -> {
                 added.put(name, d);
@@ -89,7 +100,7 @@ public final class TargetCatalog {
             throw new Conflict("target " + name + " exists; PUT /api/targets/" + name + " replaces it");
         }
         TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, TargetCatalog::jsonField,
-                System::getenv, egress);
+                System::getenv, egress, canaries);
         if (result.definition().isEmpty()) {
             throw new Invalid(result.problems());
         }

@@ -64,11 +64,22 @@ public final class TargetDefinitions {
      * @throws InvalidConfigException listing every problem, one per line
      */
     public static List<TargetDefinition> read(Map<String, DetectorConfig.Target> targets, EgressPolicy egress) {
+        return read(targets, egress, CanaryAllowList.NONE);
+    }
+
+    /**
+     * @param egress   where targets may point
+     * @param canaries what canary targets may name
+     * @return the configured targets sorted by name
+     * @throws InvalidConfigException listing every problem, one per line
+     */
+    public static List<TargetDefinition> read(Map<String, DetectorConfig.Target> targets, EgressPolicy egress,
+                                              CanaryAllowList canaries) {
         List<String> problems = new ArrayList<>();
         List<TargetDefinition> definitions = new ArrayList<>();
         new TreeMap<>(targets).forEach((name, target) -> {
             Result result = define(name, TargetSpec.of(target), TargetDefinition.Origin.CONFIG, field -> property(name, field),
-                    System::getenv, egress);
+                    System::getenv, egress, canaries);
             result.definition().ifPresent(definitions::add);
             result.problems().forEach(p -> problems.add(p.field() + ": " + p.message()));
         });
@@ -114,6 +125,20 @@ public final class TargetDefinitions {
      */
     public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName,
                                 Function<String, String> environment, EgressPolicy egress) {
+        return define(name, spec, origin, fieldName, environment, egress, CanaryAllowList.NONE);
+    }
+
+    /**
+     * Checks one target.
+     *
+     * @param environment the process environment, where {@code account-key-env} must name a variable that is set
+     * @param egress      where the target may point: a literal address (or metadata name) it refuses is a problem of
+     *                    {@code url} (or {@code endpoint}); names are checked at each connection
+     * @param canaries    the buckets, containers and credential variables a canary may name: others are problems of
+     *                    {@code url} and {@code account-key-env}
+     */
+    public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName,
+                                Function<String, String> environment, EgressPolicy egress, CanaryAllowList canaries) {
         List<Problem> problems = new ArrayList<>();
         Problems p = (field, message) -> problems.add(new Problem(fieldName.apply(field), message));
 
@@ -196,8 +221,9 @@ public final class TargetDefinitions {
             if (Boolean.TRUE.equals(spec.write()) && !canary) {
                 p.add("write", "applies to s3, gs and az targets only");
             }
+            checkCanaryAllowList(endpoint, canaries, p);
             if (endpoint instanceof ProbeEndpoint.Azure azure) {
-                checkAzureAccount(azure, environment, p);
+                checkAzureAccount(azure, environment, canaries, p);
             } else {
                 if (spec.account() != null) {
                     p.add("account", "applies to az targets only");
@@ -240,8 +266,22 @@ public final class TargetDefinitions {
         }
     }
 
-    /** The account must be named, and its key must be in an environment variable that is set: never in the target itself. */
-    private static void checkAzureAccount(ProbeEndpoint.Azure azure, Function<String, String> environment, Problems p) {
+    /** A canary names only a bucket (or container) of the allow-list. */
+    private static void checkCanaryAllowList(ProbeEndpoint endpoint, CanaryAllowList canaries, Problems p) {
+        String bucket = endpoint instanceof ProbeEndpoint.S3 s3 ? s3.bucket()
+                : endpoint instanceof ProbeEndpoint.Gcs gcs ? gcs.bucket()
+                : endpoint instanceof ProbeEndpoint.Azure azure ? azure.container() : null;
+        if (bucket != null) {
+            canaries.refuseBucket(endpoint.kind(), bucket).ifPresent(refusal -> p.add("url", refusal));
+        }
+    }
+
+    /**
+     * The account must be named, and its key must be in an environment variable that is set and allowed: never in the
+     * target itself.
+     */
+    private static void checkAzureAccount(ProbeEndpoint.Azure azure, Function<String, String> environment,
+                                          CanaryAllowList canaries, Problems p) {
         if (azure.account() == null || azure.account().isEmpty()) {
             p.add("account", "is required for an az target (the storage account, e.g. devstoreaccount1 on Azurite)");
         } else if (!ProbeEndpoint.Azure.ACCOUNT.matcher(azure.account()).matches()) {
@@ -254,6 +294,8 @@ public final class TargetDefinitions {
             // Not echoed: someone may have pasted the key itself here.
             p.add("account-key-env", "is not the name of an environment variable (letters, digits and '_', not starting with a digit);"
                     + " it names the variable holding the key, never the key itself");
+        } else if (canaries.refuseCredential(keyEnv).isPresent()) {
+            p.add("account-key-env", canaries.refuseCredential(keyEnv).get());
         } else if (environment.apply(keyEnv) == null || environment.apply(keyEnv).isBlank()) {
             p.add("account-key-env", "names " + keyEnv + ", which is not set in the detector's environment");
         }

@@ -114,8 +114,16 @@ class TargetDefinitionsTest {
         return config.getConfigMapping(DetectorConfig.class);
     }
 
+    /** The canaries of these tests may name the bucket and container "canaries" and two key variables. */
+    private static final CanaryAllowList ALLOWED = CanaryAllowList.of(List.of("canaries"), List.of("BARAN_AZ_KEY", "BARAN_UNSET_KEY"));
+
     private static List<TargetDefinitions.Problem> problems(TargetSpec spec, Map<String, String> environment) {
-        return TargetDefinitions.define("canary", spec, TargetDefinition.Origin.API, f -> f, environment::get).problems();
+        return problems(spec, environment, ALLOWED);
+    }
+
+    private static List<TargetDefinitions.Problem> problems(TargetSpec spec, Map<String, String> environment, CanaryAllowList allowed) {
+        return TargetDefinitions.define("canary", spec, TargetDefinition.Origin.API, f -> f, environment::get,
+                TargetDefinitions.ALWAYS_REFUSED, allowed).problems();
     }
 
     private static TargetSpec azure(String account, String keyEnv) {
@@ -148,5 +156,56 @@ class TargetDefinitionsTest {
         TargetSpec http = new TargetSpec("http://127.0.0.1/x", "local/web", null, null, null, null, null, null, null, null,
                 null, null, null, null, true);
         assertEquals(List.of(new TargetDefinitions.Problem("write", "applies to s3, gs and az targets only")), problems(http, Map.of()));
+    }
+
+    @Test
+    void aCanaryMayNameOnlyABucketOfTheAllowList() {
+        TargetSpec other = new TargetSpec("s3://payroll-exports/canary.txt", "aws/us-east-1/s3", null, null, null, null, null, null,
+                null, null, null, null, null, null, null);
+        assertEquals(List.of(new TargetDefinitions.Problem("url",
+                "bucket \"payroll-exports\" is not in baran.detector.canary.allowed-buckets (allowed: canaries)")), problems(other, Map.of()));
+        TargetSpec listed = new TargetSpec("s3://canaries/canary.txt", "aws/us-east-1/s3", null, null, null, null, null, null,
+                null, null, null, null, null, null, null);
+        assertEquals(List.of(), problems(listed, Map.of()));
+        TargetSpec container = new TargetSpec("az://payroll/canary.txt", "azure/westeurope/blob", null, null, null, null, null, null,
+                null, null, null, null, null, null, null, "devstoreaccount1", "BARAN_AZ_KEY");
+        assertEquals(List.of(new TargetDefinitions.Problem("url",
+                "container \"payroll\" is not in baran.detector.canary.allowed-buckets (allowed: canaries)")),
+                problems(container, Map.of("BARAN_AZ_KEY", "a2V5")));
+    }
+
+    @Test
+    void aBlobStorageCanaryMayNameOnlyAKeyVariableOfTheAllowList() {
+        assertEquals(List.of(new TargetDefinitions.Problem("account-key-env",
+                        "AWS_SECRET_ACCESS_KEY is not in baran.detector.canary.allowed-credentials (allowed: BARAN_AZ_KEY, BARAN_UNSET_KEY)")),
+                problems(azure("devstoreaccount1", "AWS_SECRET_ACCESS_KEY"), Map.of("AWS_SECRET_ACCESS_KEY", "c2VjcmV0")));
+    }
+
+    @Test
+    void withoutAnAllowListEveryCanaryIsRefused() {
+        List<TargetDefinitions.Problem> problems = problems(azure("devstoreaccount1", "BARAN_AZ_KEY"), Map.of("BARAN_AZ_KEY", "a2V5"),
+                CanaryAllowList.NONE);
+        assertEquals(List.of("url", "account-key-env"), problems.stream().map(TargetDefinitions.Problem::field).toList());
+        assertTrue(problems.get(0).message().endsWith("(empty: no canary target is allowed until the detector's operator lists it there)"),
+                problems.toString());
+    }
+
+    @Test
+    void configuredCanariesAreCheckedAgainstTheAllowListAtStart() {
+        DetectorConfig config = config(Map.of(
+                "baran.detector.targets.c.url", "gs://payroll-exports/canary.txt",
+                "baran.detector.targets.c.scope", "gcp/europe-west1/gcs",
+                "baran.detector.canary.allowed-buckets", "canaries"));
+        TargetDefinitions.InvalidConfigException e = assertThrows(TargetDefinitions.InvalidConfigException.class,
+                () -> TargetDefinitions.read(config.targets(), TargetDefinitions.ALWAYS_REFUSED, CanaryAllowList.from(config.canary())));
+        assertEquals(List.of("baran.detector.targets.c.url: bucket \"payroll-exports\" is not in baran.detector.canary.allowed-buckets"
+                + " (allowed: canaries)"), e.problems());
+
+        DetectorConfig allowed = config(Map.of(
+                "baran.detector.targets.c.url", "gs://payroll-exports/canary.txt",
+                "baran.detector.targets.c.scope", "gcp/europe-west1/gcs",
+                "baran.detector.canary.allowed-buckets", "canaries, payroll-exports"));
+        assertEquals("gs", TargetDefinitions.read(allowed.targets(), TargetDefinitions.ALWAYS_REFUSED,
+                CanaryAllowList.from(allowed.canary())).get(0).endpoint().kind());
     }
 }
