@@ -224,6 +224,50 @@ class ComposeConfigurationTest {
     }
 
     /** The extra properties file the sandbox gives a service, or null. */
+    @Test
+    void theDetectorSignsWithTheKeyTheOneShotMakesAndTheOrchestratorTrustsItsPublicHalf() {
+        Service keys = compose.service("signing-keys");
+        String script = keys.script();
+        Service detector = compose.service("detector-service");
+        Service orchestrator = compose.service("orchestrator-service");
+        Map<String, String> env = detector.environment();
+        String keyFile = env.get("BARAN_SIGNING_KEY_FILE");
+        String kid = env.get("BARAN_SIGNING_KEY_ID");
+        String vantage = env.get("BARAN_DETECTOR_VANTAGE");
+        assertTrue(keyFile != null && kid != null && vantage != null, "the detector's signing settings: " + env);
+
+        // The detector reads the key from a volume, at the path the one-shot writes it in that volume.
+        Map.Entry<String, String> keyMount = detector.volumes().stream().filter(m -> keyFile.startsWith(m.getValue() + "/"))
+                .findFirst().orElseThrow(() -> new AssertionError(keyFile + " is in no volume of the detector: " + detector.volumes()));
+        String written = mountOf(keys, keyMount.getKey()) + keyFile.substring(keyMount.getValue().length());
+        assertTrue(script.contains("-out " + written), "signing-keys does not make " + written + ": " + script);
+
+        // The orchestrator reads config/application.properties from the volume the one-shot writes the roster to.
+        Map.Entry<String, String> rosterMount = orchestrator.volumes().stream().filter(m -> m.getValue().equals("/deployments/config"))
+                .findFirst().orElseThrow(() -> new AssertionError("the orchestrator mounts nothing at /deployments/config"));
+        assertTrue(script.contains(">" + mountOf(keys, rosterMount.getKey()) + "/application.properties"), script);
+        Matcher printf = Pattern.compile("printf '([^']*)'").matcher(script);
+        assertTrue(printf.find(), "signing-keys writes the roster with printf: " + script);
+        String roster = printf.group(1).replace("\\n", "\n").replace("%s", "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE");
+        ConfigKeys orchestratorKeys = ConfigKeys.of(ServiceModule.ORCHESTRATOR, "prod");
+        roster.lines().forEach(line -> assertEquals(java.util.Optional.empty(), orchestratorKeys.problem(line.substring(0, line.indexOf('=')))));
+        EffectiveConfig read = EffectiveConfig.of(ServiceModule.ORCHESTRATOR, orchestrator.environment(), roster);
+        assertEquals(vantage, read.value("baran.signing.roster." + kid + ".vantage").orElse(null),
+                "the roster names the detector's key id and vantage: " + roster);
+        assertTrue(read.value("baran.signing.roster." + kid + ".public-key").isPresent(), roster);
+
+        for (Service waiting : List.of(detector, orchestrator)) {
+            assertTrue(waiting.dependsOn().contains(new Compose.Dependency("signing-keys", "service_completed_successfully", true)),
+                    waiting.name() + " does not wait for signing-keys");
+        }
+    }
+
+    /** Where a service mounts a named volume. */
+    private static String mountOf(Service service, String volume) {
+        return service.volumes().stream().filter(m -> m.getKey().equals(volume)).map(Map.Entry::getValue).findFirst()
+                .orElseThrow(() -> new AssertionError(service.name() + " does not mount the volume " + volume));
+    }
+
     private String sandboxConfigFile(ServiceModule module) {
         return module == ServiceModule.DETECTOR ? compose.configContent("demo-detector-targets") : null;
     }

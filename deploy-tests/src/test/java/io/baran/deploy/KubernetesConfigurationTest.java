@@ -2,6 +2,7 @@ package io.baran.deploy;
 
 import io.baran.runbook.RunbookError;
 import io.baran.runbook.RunbookParser;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -146,6 +147,42 @@ class KubernetesConfigurationTest {
             }
         }
         assertEquals(List.of(), problems);
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theDetectorSignsWithTheKeyOfItsSecretAndTheOrchestratorAndTheDetectorsReadTheRoster(String overlay) {
+        Manifests manifests = new Manifests(overlay);
+        Map<String, Object> detector = container(manifests, ServiceModule.DETECTOR);
+        Map<String, String> env = manifests.environment(detector);
+        assertEquals("<baran-detector-signing-key/private-key>", env.get("BARAN_SIGNING_KEY"), overlay);
+        assertEquals("<baran-detector-signing-key/key-id>", env.get("BARAN_SIGNING_KEY_ID"), overlay);
+        // Never optional: a detector without its key would sign with one made at start, which nobody trusts.
+        Yamls.list(detector.get("env"), "env").stream()
+                .filter(e -> "baran-detector-signing-key".equals(Yamls.at(e, "valueFrom", "secretKeyRef", "name")))
+                .forEach(e -> assertTrue(!Boolean.TRUE.equals(Yamls.at(e, "valueFrom", "secretKeyRef", "optional")),
+                        overlay + ": " + Yamls.at(e, "name") + " is optional"));
+        for (ServiceModule module : List.of(ServiceModule.DETECTOR, ServiceModule.ORCHESTRATOR)) {
+            boolean roster = Yamls.list(container(manifests, module).get("envFrom"), "envFrom").stream()
+                    .map(from -> Yamls.string(Yamls.at(from, "configMapRef", "name")))
+                    .anyMatch(name -> name != null && name.startsWith("baran-signing-roster"));
+            assertTrue(roster, overlay + ": " + module + " does not read the ConfigMap baran-signing-roster");
+        }
+    }
+
+    @Test
+    void inProductionEachServiceIsItsOwnKafkaPrincipal() {
+        Manifests manifests = new Manifests("prod");
+        Set<String> secrets = new LinkedHashSet<>();
+        for (ServiceModule module : ServiceModule.ALL) {
+            Map<String, String> env = manifests.environment(container(manifests, module));
+            assertEquals("SASL_SSL", env.get("KAFKA_SECURITY_PROTOCOL"), module.module());
+            assertEquals("SCRAM-SHA-512", env.get("KAFKA_SASL_MECHANISM"), module.module());
+            String jaas = env.get("KAFKA_SASL_JAAS_CONFIG");
+            assertTrue(jaas != null && jaas.matches("<baran-kafka-[a-z]+/sasl\\.jaas\\.config>"), module + ": " + jaas);
+            secrets.add(jaas);
+        }
+        assertEquals(ServiceModule.ALL.size(), secrets.size(), "one Kafka Secret per service: " + secrets);
     }
 
     private static Set<?> providers(Manifests manifests, ServiceModule module) {
