@@ -7,6 +7,7 @@ import io.baran.events.Topics;
 import io.baran.security.Roles;
 import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.Polling;
 import io.baran.testinfra.OidcIssuerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -41,7 +42,6 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The REST API of a running detector against a real Kafka broker and a real HTTP target: targets changed at run
@@ -311,21 +311,6 @@ class DetectorApiIT {
     }
 
     private static <T> T await(String what, Supplier<T> read, Predicate<T> done) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = read.get();
-            if (done.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        fail("no " + what + " within " + WAIT.toSeconds() + " s; last seen " + last);
-        return last;
+        return Polling.until(read, done, WAIT, Duration.ofMillis(100), last -> "no " + what + " within " + WAIT.toSeconds() + " s; last seen " + last);
     }
 }

@@ -55,7 +55,7 @@ class FailoverChainIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
     private String viewerToken;
     private long viewerTokenAt;
     private TemporalDevServer temporal;
@@ -171,11 +171,7 @@ class FailoverChainIT {
         orchestratorProps.putAll(CODEC);
         orchestratorProps.put("baran.temporal.codec.ui-origin", "http://127.0.0.1:" + temporal.uiPort());
         orchestratorProps.put("baran.drill.hold", "3s");
-        orchestratorProps.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-        orchestratorProps.put("quarkus.datasource.username", PostgresServer.APP_USER);
-        orchestratorProps.put("quarkus.datasource.password", PostgresServer.APP_PASSWORD);
-        orchestratorProps.put("quarkus.flyway.username", PostgresServer.USER);
-        orchestratorProps.put("quarkus.flyway.password", PostgresServer.PASSWORD);
+        orchestratorProps.putAll(ServiceSettings.orchestratorDatabase(postgres));
         orchestratorProps.put("baran.providers.aws-test.type", "aws");
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
         codecProxy.forwardTo(orchestrator.url("/codec"), () -> keycloak.token("viewer"));
@@ -192,10 +188,7 @@ class FailoverChainIT {
         detectorProps.put("baran.detector.vantage", "system-test");
         detectorProps.putAll(roster);
         detectorProps.putAll(SigningKeys.signWith(work.resolve("signing"), "system-test-1"));
-        detectorProps.put("baran.detector.targets.chain-primary.url", primary.url());
-        detectorProps.put("baran.detector.targets.chain-primary.scope", "local/chain/web");
-        detectorProps.put("baran.detector.targets.chain-primary.interval", "300ms");
-        detectorProps.put("baran.detector.targets.chain-primary.timeout", "1s");
+        detectorProps.putAll(ServiceSettings.fastTarget("chain-primary", primary.url(), "local/chain/web"));
         detector = keep(ServiceProcess.start("detector-service", work, detectorProps, Map.of()));
 
         orchestrator.awaitReady(Duration.ofSeconds(120));
@@ -205,13 +198,7 @@ class FailoverChainIT {
 
     @AfterAll
     void stopEverything() {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            try {
-                running.get(i).close();
-            } catch (Exception e) {
-                System.err.println("stopping " + running.get(i) + ": " + e);
-            }
-        }
+        running.close();
     }
 
     @Test
@@ -337,8 +324,7 @@ class FailoverChainIT {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        running.add(resource);
-        return resource;
+        return running.keep(resource);
     }
 
     private String temporalWorkflowList() throws Exception {
@@ -387,24 +373,8 @@ class FailoverChainIT {
     }
 
     private <T> T await(Supplier<T> read, java.util.function.Predicate<T> done, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = read.get();
-            if (done.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        fail("timed out after 60 s waiting for " + what + "; last seen: " + last
-                + "\n--- orchestrator-service ---\n" + orchestrator.logTail()
+        return Running.await(read, done, what, () -> "--- orchestrator-service ---\n" + orchestrator.logTail()
                 + "\n--- replication-worker ---\n" + worker.logTail()
                 + "\n--- detector-service ---\n" + detector.logTail());
-        return last;
     }
 }

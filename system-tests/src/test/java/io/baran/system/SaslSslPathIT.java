@@ -76,7 +76,7 @@ class SaslSslPathIT {
     private static final Map<String, String> USERS = Map.of("baran-detector", "detector-" + System.nanoTime(),
             "baran-orchestrator", "orchestrator-" + System.nanoTime(), "baran-worker", "worker-" + System.nanoTime());
 
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Running running = new Running();
     private SaslSslKafkaBroker kafka;
     private DemoTarget primary;
     private ServiceProcess orchestrator;
@@ -126,11 +126,7 @@ class SaslSslPathIT {
         orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
         orchestratorProps.put("baran.temporal.codec.active-key", "sasl");
         orchestratorProps.put("baran.temporal.codec.keys.sasl", "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=");
-        orchestratorProps.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-        orchestratorProps.put("quarkus.datasource.username", PostgresServer.APP_USER);
-        orchestratorProps.put("quarkus.datasource.password", PostgresServer.APP_PASSWORD);
-        orchestratorProps.put("quarkus.flyway.username", PostgresServer.USER);
-        orchestratorProps.put("quarkus.flyway.password", PostgresServer.PASSWORD);
+        orchestratorProps.putAll(ServiceSettings.orchestratorDatabase(postgres));
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
 
         Map<String, String> detectorProps = new HashMap<>(common);
@@ -138,10 +134,7 @@ class SaslSslPathIT {
         detectorProps.putAll(roster);
         detectorProps.putAll(SigningKeys.signWith(work.resolve("signing"), "sasl-1"));
         detectorProps.put("baran.detector.vantage", "sasl-vantage");
-        detectorProps.put("baran.detector.targets.sasl-primary.url", primary.url());
-        detectorProps.put("baran.detector.targets.sasl-primary.scope", "local/sasl/web");
-        detectorProps.put("baran.detector.targets.sasl-primary.interval", "300ms");
-        detectorProps.put("baran.detector.targets.sasl-primary.timeout", "1s");
+        detectorProps.putAll(ServiceSettings.fastTarget("sasl-primary", primary.url(), "local/sasl/web"));
         detector = keep(ServiceProcess.start("detector-service", work, detectorProps, Map.of()));
 
         orchestrator.awaitReady(Duration.ofSeconds(120));
@@ -150,13 +143,7 @@ class SaslSslPathIT {
 
     @AfterAll
     void stopEverything() {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            try {
-                running.get(i).close();
-            } catch (Exception e) {
-                System.err.println("stopping " + running.get(i) + ": " + e);
-            }
-        }
+        running.close();
     }
 
     @Test
@@ -303,28 +290,11 @@ class SaslSslPathIT {
     }
 
     private <T> T await(Supplier<T> read, Predicate<T> done, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = read.get();
-            if (done.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        fail("timed out after 60 s waiting for " + what + "; last seen: " + last
-                + "\n--- orchestrator-service ---\n" + orchestrator.logTail()
+        return Running.await(read, done, what, () -> "--- orchestrator-service ---\n" + orchestrator.logTail()
                 + "\n--- detector-service ---\n" + detector.logTail());
-        return last;
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        running.add(resource);
-        return resource;
+        return running.keep(resource);
     }
 }

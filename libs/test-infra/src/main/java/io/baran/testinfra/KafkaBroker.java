@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -33,43 +34,56 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** The broker as a local process on 127.0.0.1. */
     static KafkaBroker startProcess(Path workDir) {
-        Path lib = kafkaLib();
         int port = Ports.free();
         int controller = Ports.free();
+        List<String> config = new ArrayList<>(List.of(
+                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=PLAINTEXT",
+                "auto.create.topics.enable=true"));
+        return new KafkaBroker("127.0.0.1", port, run(workDir, port, controller, config, List.of()));
+    }
+
+    /**
+     * Formats the storage and starts a single-node KRaft broker and controller with these listener settings (and
+     * whatever else is given) on top of the settings every test broker shares.
+     *
+     * @param formatArguments more arguments of the storage tool's {@code format}, e.g. SCRAM users
+     * @return the broker's process, listening on {@code port}
+     */
+    static LocalProcess run(Path workDir, int port, int controller, List<String> config, List<String> formatArguments) {
+        Path lib = kafkaLib();
         try {
             Files.createDirectories(workDir);
-            Path data = workDir.resolve("kafka-data");
             Path props = workDir.resolve("server.properties");
-            Files.writeString(props, String.join("\n",
+            List<String> lines = new ArrayList<>(List.of(
                     "process.roles=broker,controller",
                     "node.id=1",
                     "controller.quorum.voters=1@127.0.0.1:" + controller,
-                    "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                    "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
                     "controller.listener.names=CONTROLLER",
-                    "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
-                    "inter.broker.listener.name=PLAINTEXT",
-                    "log.dirs=" + data,
+                    "log.dirs=" + workDir.resolve("kafka-data"),
                     "num.partitions=3",
                     "offsets.topic.replication.factor=1",
                     "transaction.state.log.replication.factor=1",
                     "transaction.state.log.min.isr=1",
                     "share.coordinator.state.topic.replication.factor=1",
                     "share.coordinator.state.topic.min.isr=1",
-                    "group.initial.rebalance.delay.ms=0",
-                    "auto.create.topics.enable=true",
-                    ""));
+                    "group.initial.rebalance.delay.ms=0"));
+            lines.addAll(config);
+            lines.add("");
+            Files.writeString(props, String.join("\n", lines));
             String classpath = lib + "/*";
             String java = Tools.javaExecutable().toString();
-            LocalProcess format = LocalProcess.start("kafka-format",
-                    List.of(java, "-cp", classpath, "kafka.tools.StorageTool", "format", "-t", clusterId(), "-c", props.toString()),
-                    workDir, Map.of());
-            format.awaitExit(Duration.ofSeconds(60));
+            List<String> format = new ArrayList<>(List.of(java, "-cp", classpath, "kafka.tools.StorageTool", "format",
+                    "-t", clusterId(), "-c", props.toString()));
+            format.addAll(formatArguments);
+            LocalProcess.start("kafka-format", format, workDir, Map.of()).awaitExit(Duration.ofSeconds(60));
             LocalProcess broker = LocalProcess.start("kafka",
                     List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, "kafka.Kafka", props.toString()),
                     workDir, Map.of());
             broker.awaitPort(port, Duration.ofSeconds(60));
-            return new KafkaBroker("127.0.0.1", port, broker);
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -89,7 +103,7 @@ public final class KafkaBroker implements AutoCloseable {
      * A random cluster id as Kafka writes them: 16 bytes in URL-safe base64. Never one starting with '-', which the
      * storage tool would read as an option (Kafka's own generator avoids those for the same reason).
      */
-    static String clusterId() {
+    private static String clusterId() {
         byte[] bytes = new byte[16];
         new SecureRandom().nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

@@ -47,68 +47,47 @@ public final class SaslSslKafkaBroker implements AutoCloseable {
      * @param workDir its certificate, configuration, data and log
      */
     public static SaslSslKafkaBroker start(Path workDir, Map<String, String> users) {
-        Path lib = KafkaBroker.kafkaLib();
         int port = Ports.free();
         int controller = Ports.free();
         String storePassword = secret();
         String adminPassword = secret();
         try {
             Files.createDirectories(workDir);
-            Path keystore = workDir.resolve("broker.p12");
-            Path truststore = workDir.resolve("truststore.p12");
-            makeCertificate(workDir, keystore, truststore, storePassword);
-            Path props = workDir.resolve("server.properties");
-            Files.writeString(props, String.join("\n",
-                    "process.roles=broker,controller",
-                    "node.id=1",
-                    "controller.quorum.voters=1@127.0.0.1:" + controller,
-                    "listeners=SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
-                    "advertised.listeners=SASL_SSL://127.0.0.1:" + port,
-                    "controller.listener.names=CONTROLLER",
-                    "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
-                    "inter.broker.listener.name=SASL_SSL",
-                    "sasl.enabled.mechanisms=SCRAM-SHA-512",
-                    "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
-                    "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=" + jaas(ADMIN, adminPassword),
-                    "ssl.keystore.type=PKCS12",
-                    "ssl.keystore.location=" + keystore,
-                    "ssl.keystore.password=" + storePassword,
-                    "ssl.truststore.type=PKCS12",
-                    "ssl.truststore.location=" + truststore,
-                    "ssl.truststore.password=" + storePassword,
-                    "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
-                    "allow.everyone.if.no.acl.found=false",
-                    "super.users=User:" + ADMIN + ";User:ANONYMOUS",
-                    "log.dirs=" + workDir.resolve("kafka-data"),
-                    "num.partitions=3",
-                    "offsets.topic.replication.factor=1",
-                    "transaction.state.log.replication.factor=1",
-                    "transaction.state.log.min.isr=1",
-                    "share.coordinator.state.topic.replication.factor=1",
-                    "share.coordinator.state.topic.min.isr=1",
-                    "group.initial.rebalance.delay.ms=0",
-                    // Topics are made by the admin (or by a client holding CREATE), never by a mere metadata request.
-                    "auto.create.topics.enable=false",
-                    ""));
-            String classpath = lib + "/*";
-            String java = Tools.javaExecutable().toString();
-            List<String> format = new ArrayList<>(List.of(java, "-cp", classpath, "kafka.tools.StorageTool", "format",
-                    "-t", KafkaBroker.clusterId(), "-c", props.toString()));
-            Map<String, String> all = new LinkedHashMap<>(users);
-            all.put(ADMIN, adminPassword);
-            all.forEach((name, password) -> {
-                format.add("--add-scram");
-                format.add("SCRAM-SHA-512=[name=" + name + ",password=" + password + "]");
-            });
-            LocalProcess.start("kafka-format", format, workDir, Map.of()).awaitExit(Duration.ofSeconds(60));
-            LocalProcess broker = LocalProcess.start("kafka",
-                    List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, "kafka.Kafka", props.toString()),
-                    workDir, Map.of());
-            broker.awaitPort(port, Duration.ofSeconds(60));
-            return new SaslSslKafkaBroker(port, truststore, storePassword, adminPassword, broker);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Path keystore = workDir.resolve("broker.p12");
+        Path truststore = workDir.resolve("truststore.p12");
+        makeCertificate(workDir, keystore, truststore, storePassword);
+        List<String> config = List.of(
+                "listeners=SASL_SSL://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controller,
+                "advertised.listeners=SASL_SSL://127.0.0.1:" + port,
+                "listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT",
+                "inter.broker.listener.name=SASL_SSL",
+                "sasl.enabled.mechanisms=SCRAM-SHA-512",
+                "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=" + jaas(ADMIN, adminPassword),
+                "ssl.keystore.type=PKCS12",
+                "ssl.keystore.location=" + keystore,
+                "ssl.keystore.password=" + storePassword,
+                "ssl.truststore.type=PKCS12",
+                "ssl.truststore.location=" + truststore,
+                "ssl.truststore.password=" + storePassword,
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "allow.everyone.if.no.acl.found=false",
+                "super.users=User:" + ADMIN + ";User:ANONYMOUS",
+                // Topics are made by the admin (or by a client holding CREATE), never by a mere metadata request.
+                "auto.create.topics.enable=false");
+        // The SCRAM users are written with the storage, so they exist before the broker takes its first client.
+        List<String> scram = new ArrayList<>();
+        Map<String, String> all = new LinkedHashMap<>(users);
+        all.put(ADMIN, adminPassword);
+        all.forEach((name, password) -> {
+            scram.add("--add-scram");
+            scram.add("SCRAM-SHA-512=[name=" + name + ",password=" + password + "]");
+        });
+        LocalProcess broker = KafkaBroker.run(workDir, port, controller, config, scram);
+        return new SaslSslKafkaBroker(port, truststore, storePassword, adminPassword, broker);
     }
 
     /** A self-signed certificate for 127.0.0.1 in the broker's keystore, and the same certificate as the clients' trust. */
