@@ -97,17 +97,18 @@ class ComposeConfigurationTest {
 
     @Test
     void theDemoTargetsConfigurationIsTheLocalStacksWithTheContainersAddresses() {
-        String script = Repo.read("bin/local-stack");
-        Map<String, Integer> ports = ComposeTopologyTest.localStackPorts(script);
-        Matcher flags = Pattern.compile("\"?-D(baran\\.detector\\.targets\\.[^=\\s\"]+)=([^\\s\")]+)").matcher(script);
+        // The local stack's demo target is the detector's `local` profile (bin/local-stack runs it with QUARKUS_PROFILE=local).
+        Map<String, Integer> ports = ComposeTopologyTest.localStackPorts(Repo.read("bin/local-stack"));
+        String local = Repo.read("detector-service/src/main/resources/application.properties");
+        Matcher keys = Pattern.compile("(?m)^%local\\.(baran\\.detector\\.targets\\.[^=\\s]+)=(\\S+)$").matcher(local);
         String file = compose.configContent("demo-detector-targets");
         int count = 0;
-        while (flags.find()) {
+        while (keys.find()) {
             count++;
-            String expected = flags.group(2).replace("$HOST:$DEMO_PRIMARY_PORT", "demo-primary:" + ports.get("DEMO_PRIMARY_PORT"));
-            assertTrue(file.contains(flags.group(1) + "=" + expected), "the demo config lacks " + flags.group(1) + "=" + expected + ":\n" + file);
+            String expected = keys.group(2).replace("127.0.0.1:" + ports.get("DEMO_PRIMARY_PORT"), "demo-primary:" + ports.get("DEMO_PRIMARY_PORT"));
+            assertTrue(file.contains(keys.group(1) + "=" + expected), "the demo config lacks " + keys.group(1) + "=" + expected + ":\n" + file);
         }
-        assertTrue(count >= 2, "found the local stack's detector flags");
+        assertTrue(count >= 2, "found the detector's local-profile targets");
     }
 
     @Test
