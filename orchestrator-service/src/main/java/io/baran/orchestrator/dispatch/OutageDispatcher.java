@@ -110,14 +110,18 @@ public class OutageDispatcher {
      */
     public Outcome dispatch(CloudEvent<OutageEvent> event, List<Runbook> triggered) {
         OutageEvent outage = event.data();
+        long t0 = System.nanoTime();
         List<Runbook> ordered = inDispatchOrder(triggered);
         String heldBy = guard(outage).orElse(null);
+        long tGuard = System.nanoTime();
         if (heldBy != null) {
             LOG.warnf("event %s (outage of %s): %s", event.id(), outage.scope(), heldBy);
         }
         Map<String, RunbookVersions.Claim> claims = claim(event, ordered);
+        long tClaim = System.nanoTime();
         Map<String, String> running = launcher.runningByService(
                 ordered.stream().map(Runbook::protects).toList(), SERVICES_PER_QUERY);
+        long tRunning = System.nanoTime();
 
         // One task per service, in the order of its best tier; within it, the service's runbooks in tier order.
         Map<String, List<Runbook>> byService = new LinkedHashMap<>();
@@ -185,15 +189,22 @@ public class OutageDispatcher {
                 throw new IllegalStateException("interrupted while dispatching event " + event.id(), e);
             }
         }
+        long tStarts = System.nanoTime();
         release(released);
         Outcome outcome = new Outcome(started.get(), already.get(), joined.get(), skipped.get(), heldBy);
         LOG.infof("event %s (outage of %s): %d runbook(s): %d started, %d already running, %d joined another execution, "
-                        + "%d not started%s", event.id(), outage.scope(), ordered.size(), outcome.started(), outcome.alreadyStarted(),
-                outcome.joined(), outcome.skipped(), heldBy == null ? "" : "; all held by the blast-radius guard");
+                        + "%d not started%s; guard %d ms, claims %d ms, running services %d ms, starts %d ms", event.id(),
+                outage.scope(), ordered.size(), outcome.started(), outcome.alreadyStarted(), outcome.joined(), outcome.skipped(),
+                heldBy == null ? "" : "; all held by the blast-radius guard", millis(t0, tGuard), millis(tGuard, tClaim),
+                millis(tClaim, tRunning), millis(tRunning, tStarts));
         if (failed != null) {
             throw failed;
         }
         return outcome;
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
     }
 
     /** Tier 1 first; within a tier, by name, so the order is the same on every delivery. */

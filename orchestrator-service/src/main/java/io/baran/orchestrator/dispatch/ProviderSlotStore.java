@@ -24,7 +24,8 @@ import java.util.List;
  * granted when fewer than the cap hold one and the asker is among the first waiters by tier, then by when it began to
  * wait (a waiter that stopped asking is passed over). All of an execution's providers are granted together or not at
  * all (locks taken in name order), so two executions never hold half of each other's slots. A holder that Temporal no
- * longer runs (terminated without giving its slots back) loses them when its provider is full.
+ * longer runs (terminated without giving its slots back) loses them when its provider is full (asked about at most
+ * every 30 seconds per provider, and only once it held them for 30 seconds).
  */
 @ApplicationScoped
 public class ProviderSlotStore implements ProviderSlots {
@@ -73,7 +74,7 @@ public class ProviderSlotStore implements ProviderSlots {
                             + "(select count(*) from provider_slot w, provider_slot me where w.provider = :p and me.provider = :p "
                             + "and me.execution_id = :id and not w.holding and w.execution_id <> :id and w.seen_at >= :fresh "
                             + "and (w.tier < me.tier or (w.tier = me.tier and (w.since < me.since or (w.since = me.since "
-                            + "and w.execution_id < me.execution_id))))))")
+                            + "and w.execution_id < me.execution_id)))))")
                     .setParameter("p", provider).setParameter("id", ask.executionId()).setParameter("fresh", fresh).getSingleResult();
             long holders = ((Number) row[0]).longValue();
             boolean mine = Boolean.TRUE.equals(row[1]);
@@ -86,8 +87,10 @@ public class ProviderSlotStore implements ProviderSlots {
         if (!waits.isEmpty()) {
             return new Grant(false, String.join("; ", waits), config.slotPoll().toMillis());
         }
-        em.createNativeQuery("update provider_slot set holding = true, seen_at = :now where execution_id = :id and provider in (:ps)")
-                .setParameter("now", now).setParameter("id", ask.executionId()).setParameter("ps", providers).executeUpdate();
+        for (String provider : providers) {
+            em.createNativeQuery("update provider_slot set holding = true, seen_at = :now where execution_id = :id and provider = :p")
+                    .setParameter("now", now).setParameter("id", ask.executionId()).setParameter("p", provider).executeUpdate();
+        }
         return new Grant(true, null, 0);
     }
 
@@ -102,7 +105,10 @@ public class ProviderSlotStore implements ProviderSlots {
     private final java.util.Map<String, Instant> checked = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.time.Duration CHECK_EVERY = java.time.Duration.ofSeconds(30);
 
-    /** Frees the slots of holders Temporal no longer runs; true when it freed any. */
+    /**
+     * Frees the slots of holders Temporal no longer runs; true when it freed any. Only holders granted more than
+     * {@link #CHECK_EVERY} ago are asked about: one granted a moment ago is running.
+     */
     private boolean freeGoneHolders(List<String> providers) {
         Instant now = Instant.now();
         List<String> due = providers.stream().filter(p -> {
@@ -115,10 +121,18 @@ public class ProviderSlotStore implements ProviderSlots {
         due.forEach(p -> checked.put(p, now));
         providers = due;
         List<String> ps = providers;
-        @SuppressWarnings("unchecked")
-        List<String> holders = QuarkusTransaction.requiringNew().call(() -> Panache.getEntityManager()
-                .createNativeQuery("select distinct execution_id from provider_slot where holding and provider in (:ps)")
-                .setParameter("ps", ps).getResultList());
+        List<String> holders = QuarkusTransaction.requiringNew().call(() -> {
+            java.util.Set<String> out = new java.util.TreeSet<>();
+            for (String provider : ps) {
+                for (Object id : Panache.getEntityManager()
+                        .createNativeQuery("select execution_id from provider_slot where holding and provider = :p and seen_at < :granted")
+                        .setParameter("p", provider).setParameter("granted", now.minus(CHECK_EVERY).truncatedTo(ChronoUnit.MICROS))
+                        .getResultList()) {
+                    out.add((String) id);
+                }
+            }
+            return List.copyOf(out);
+        });
         boolean freed = false;
         for (String holder : holders) {
             if (!isRunning(holder)) {

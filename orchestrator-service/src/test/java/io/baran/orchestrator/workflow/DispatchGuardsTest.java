@@ -13,16 +13,13 @@ import io.baran.workflow.Phase;
 import io.baran.workflow.PhaseChange;
 import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.RunbookWorkflow;
-import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.Verdict;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestEnvironmentOptions;
-import io.temporal.worker.Worker;
 import io.temporal.worker.WorkerFactoryOptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -90,20 +87,12 @@ class DispatchGuardsTest {
 
     @BeforeEach
     void start() {
-        env = TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
-                .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new PriorityHeader()).build())
-                .build());
-        for (var key : SearchAttributes.ALL) {
-            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-        }
-        Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
-        orchestration.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
-        orchestration.registerActivitiesImplementations(new RecordingJournal(), slots);
         world = new InMemoryWorld();
         world.values.put("www", "primary");
         world.values.put("api", "primary");
-        env.newWorker(TaskQueues.ACTIONS, TestWorkers.OPTIONS).registerActivitiesImplementations(world);
-        env.start();
+        env = TestWorkers.start(TestEnvironmentOptions.newBuilder()
+                .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new PriorityHeader()).build())
+                .build(), world, new RecordingJournal(), slots);
         client = env.getWorkflowClient();
         decisions = new ExecutionDecisions();
         decisions.client = client;
