@@ -98,34 +98,6 @@ public class ExecutionLauncher {
         return id;
     }
 
-    /**
-     * The failover of one runbook for one incident. A redelivered event maps to the same workflow id, which
-     * Temporal refuses to start twice, even after the first execution closed. When another execution already
-     * runs for the protected service, it is told of this outage instead (its failback waits anew).
-     *
-     * @param startedBy {@link Actor#system} with the id of the outage event acted on
-     * @return the id of the execution that now handles the incident
-     */
-    public String startForIncident(Runbook runbook, String incidentId, String scope, Long outageSince, int version,
-                                   Duration approvalTimeout, Actor startedBy) {
-        String id = RunbookWorkflow.idForIncident(runbook.name(), incidentId);
-        Optional<String> running = running(runbook.protects());
-        if (running.isPresent() && !running.get().equals(id)) {
-            client.newWorkflowStub(RunbookWorkflow.class, running.get()).outageDetected(incidentId);
-            LOG.infof("outage of %s (incident %s): service %s is already handled by %s; told it of the new outage",
-                    scope, incidentId, runbook.protects(), running.get());
-            return running.get();
-        }
-        try {
-            start(id, new ExecutionRequest(id, Mode.FAILOVER, runbook, incidentId, scope, 0, outageSince,
-                    approvalTimeout.toSeconds(), version, null, startedBy));
-            LOG.infof("outage of %s (incident %s): started failover of runbook %s as %s", scope, incidentId, runbook.name(), id);
-        } catch (WorkflowExecutionAlreadyStarted already) {
-            LOG.infof("incident %s already has execution %s of runbook %s; nothing started", incidentId, id, runbook.name());
-        }
-        return id;
-    }
-
     /** What {@link #startFailover} did. */
     public enum Started {
         /** A new execution. */
@@ -136,7 +108,8 @@ public class ExecutionLauncher {
 
     /**
      * Starts the failover of one runbook for one incident, without asking first whether the service is busy: the
-     * dispatcher asked once for all of an outage's services ({@link #runningByService}).
+     * dispatcher asked once for all of an outage's services ({@link #runningByService}). A redelivered event maps to
+     * the same workflow id, which Temporal refuses to start twice, even after the first execution closed.
      *
      * @param heldBy          why it waits for a person before its first step (blast-radius guard), or null
      * @param cappedProviders the providers of its steps that have a concurrency cap
