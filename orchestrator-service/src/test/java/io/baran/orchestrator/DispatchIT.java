@@ -84,23 +84,12 @@ class DispatchIT {
     @Inject
     io.baran.orchestrator.dispatch.ProviderCaps caps;
 
+    /** A generated runbook, one flow-style line: one dns.switch of its own record, triggered by {@code scope}. */
     private static String runbook(String name, String scope, String priority) {
-        return """
-                apiVersion: baran.io/v1
-                kind: Runbook
-                metadata:
-                  name: %s
-                spec:
-                  protects: %s
-                  priority: %s
-                  trigger:
-                    outage: { scope: %s }
-                    approval: none
-                  failover:
-                    - name: move-traffic
-                      action: dns.switch
-                      with: { provider: test, zone: example.com, record: %s, type: CNAME, to: standby.example.com }
-                """.formatted(name, name, priority, scope, name);
+        return ("{apiVersion: baran.io/v1, kind: Runbook, metadata: {name: %1$s}, spec: {protects: %1$s, priority: %2$s, "
+                + "trigger: {outage: {scope: %3$s}, approval: none}, failover: [{name: move-traffic, action: dns.switch, "
+                + "with: {provider: test, zone: example.com, record: %1$s, type: CNAME, to: standby.example.com}}]}}\n")
+                .formatted(name, priority, scope);
     }
 
     private static CloudEvent<OutageEvent> outage(String scope, String incident) {

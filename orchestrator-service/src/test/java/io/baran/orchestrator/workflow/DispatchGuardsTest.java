@@ -94,12 +94,11 @@ class DispatchGuardsTest {
                 .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new PriorityHeader()).build())
                 .build(), world, new RecordingJournal(), slots);
         client = env.getWorkflowClient();
-        decisions = new ExecutionDecisions();
-        decisions.client = client;
+        decisions = TestWorkers.decisions(client);
     }
 
     @AfterEach
-    void stop() {
+    void closeEnvironment() {
         env.close();
     }
 

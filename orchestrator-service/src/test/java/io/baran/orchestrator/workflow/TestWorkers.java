@@ -33,6 +33,13 @@ final class TestWorkers {
         return env;
     }
 
+    /** Decisions sent to the executions of {@code client}, as the REST API sends them. */
+    static ExecutionDecisions decisions(io.temporal.client.WorkflowClient client) {
+        ExecutionDecisions decisions = new ExecutionDecisions();
+        decisions.client = client;
+        return decisions;
+    }
+
     private TestWorkers() {
     }
 }
