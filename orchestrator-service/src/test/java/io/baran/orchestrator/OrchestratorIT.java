@@ -439,6 +439,50 @@ class OrchestratorIT {
     }
 
     @Test
+    void everyExecutionOfAnOutageWaitingAtItsStartIsApprovedInOneCall() {
+        List<String> names = List.of("held-a", "held-b");
+        String incident = "test/held/web@" + System.nanoTime();
+        try {
+            for (String name : names) {
+                String gated = routed(name, "test/held", name + "-www").replace("outage: { scope: test/held }",
+                        "outage: { scope: test/held }\n    approval: required");
+                putRunbook(name, gated).then().statusCode(201);
+            }
+            send(OutageEvent.DETECTED, incident, "test/held/web");
+            for (String name : names) {
+                String id = RunbookWorkflow.idForIncident(name, incident);
+                await(() -> "awaiting-approval".equals(given().get("/api/executions/" + id).path("phase")), id + " to wait");
+            }
+            assertEquals(null, WORLD.values.get("held-a-www"), "nothing changes before the approval");
+
+            given().contentType(ContentType.JSON).body("{\"incident\":\"" + incident + "\"}")
+                    .when().post("/api/executions/approve-incident")
+                    .then().statusCode(200)
+                    .body("incident", equalTo(incident))
+                    .body("approved.executionId", org.hamcrest.Matchers.containsInAnyOrder(
+                            names.stream().map(n -> RunbookWorkflow.idForIncident(n, incident)).toArray()))
+                    .body("approved.decision.outcome", equalTo(List.of("APPROVED", "APPROVED")));
+            await(() -> "standby".equals(WORLD.values.get("held-a-www")) && "standby".equals(WORLD.values.get("held-b-www")),
+                    "both to fail over once approved");
+
+            // Nothing waits at its start any more: nothing is approved twice.
+            given().contentType(ContentType.JSON).body("{\"incident\":\"" + incident + "\"}")
+                    .when().post("/api/executions/approve-incident")
+                    .then().statusCode(200).body("approved", equalTo(List.of())).body("skipped.size()", equalTo(2));
+            given().contentType(ContentType.JSON).body("{\"incident\":\"' or 1=1\"}")
+                    .when().post("/api/executions/approve-incident")
+                    .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Bad incident"));
+            send(OutageEvent.RECOVERED, incident, "test/held/web");
+            for (String name : names) {
+                String id = RunbookWorkflow.idForIncident(name, incident);
+                await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), id + " to fail back");
+            }
+        } finally {
+            names.forEach(versions::delete);
+        }
+    }
+
+    @Test
     void aRunbookAnOutageIsDispatchingCannotBeDeletedAndOneDeletedFirstStartsNothing() {
         String name = "claimed";
         try {

@@ -21,6 +21,8 @@ import java.util.Map;
  * @param source      where it was read from (file name or API), for messages only
  * @param version     the stored version this is (1, 2, ...); 0 when it was read but not stored
  * @param access      {@code spec.access}: who may drill, fail over and approve; {@link Access#NONE} when absent
+ * @param priority    {@code spec.priority}: the service's tier, 1 (most important) to {@value #LOWEST_PRIORITY}; 0 when the
+ *                    runbook does not say (read as {@value #DEFAULT_PRIORITY}, see {@link #tier()})
  */
 public record Runbook(
         String name,
@@ -34,7 +36,15 @@ public record Runbook(
         String sha256,
         String source,
         int version,
-        Access access) {
+        Access access,
+        int priority) {
+
+    /** The most important tier. */
+    public static final int HIGHEST_PRIORITY = 1;
+    /** The least important tier. */
+    public static final int LOWEST_PRIORITY = 5;
+    /** The tier of a runbook without {@code spec.priority}. */
+    public static final int DEFAULT_PRIORITY = 3;
 
     public Runbook {
         labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
@@ -42,6 +52,13 @@ public record Runbook(
         failover = failover == null ? List.of() : List.copyOf(failover);
         failback = failback == null ? Failback.DEFAULT : failback;
         access = access == null ? Access.NONE : access;
+    }
+
+    /** Without {@code spec.priority}. */
+    public Runbook(String name, String description, Map<String, String> labels, String protects, List<Parameter> parameters,
+                   Trigger trigger, List<Step> failover, Failback failback, String sha256, String source, int version,
+                   Access access) {
+        this(name, description, labels, protects, parameters, trigger, failover, failback, sha256, source, version, access, 0);
     }
 
     /** A runbook without labels or parameters, not stored. */
@@ -53,7 +70,13 @@ public record Runbook(
     /** The same runbook as stored version {@code number}. */
     public Runbook withVersion(int number) {
         return new Runbook(name, description, labels, protects, parameters, trigger, failover, failback, sha256, source, number,
-                access);
+                access, priority);
+    }
+
+    /** The tier dispatch and the provider budgets order by: {@code spec.priority}, or {@value #DEFAULT_PRIORITY}. */
+    @JsonIgnore
+    public int tier() {
+        return priority >= HIGHEST_PRIORITY && priority <= LOWEST_PRIORITY ? priority : DEFAULT_PRIORITY;
     }
 
     /** Every failover action step, parallel groups flattened, in document order. */

@@ -51,7 +51,9 @@ public final class RunbookParser {
 
     static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA_FIELDS = List.of("name", "description", "labels");
-    static final List<String> SPEC_FIELDS = List.of("protects", "parameters", "trigger", "access", "failover", "failback");
+    static final List<String> SPEC_FIELDS = List.of("protects", "priority", "parameters", "trigger", "access", "failover", "failback");
+    /** {@code spec.priority} written as a tier name: {@code tier-1}. */
+    static final Pattern TIER = Pattern.compile("tier-([0-9]+)");
     static final List<String> STEP_FIELDS = List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure");
     static final List<String> FAILBACK_STEP_FIELDS = List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure", "undo");
     static final List<String> RETRY_FIELDS = List.of("attempts", "interval", "maxInterval");
@@ -262,6 +264,7 @@ public final class RunbookParser {
             }
             Trigger trigger = Optional.ofNullable(spec.get("trigger")).map(this::readTrigger).orElse(null);
             Access access = Optional.ofNullable(spec.get("access")).map(this::readAccess).orElse(Access.NONE);
+            int priority = Optional.ofNullable(spec.get("priority")).filter(n -> !YamlTree.isNull(n)).map(this::readPriority).orElse(0);
 
             List<Step> failover = new ArrayList<>();
             tree.required(spec, specNode.get(), "spec", "failover").flatMap(n -> tree.sequence(n, "spec.failover")).ifPresent(items -> {
@@ -277,7 +280,32 @@ public final class RunbookParser {
                 checkReverseCanUndoEverything();
             }
             return new Runbook(name, description, labels, protects, parameters.declared(), trigger, failover, failback,
-                    sha256(yaml), file, 0, access);
+                    sha256(yaml), file, 0, access, priority);
+        }
+
+        /** {@code spec.priority}: a tier, {@code 1} to {@code 5} or {@code tier-1} to {@code tier-5}; 0 after an error. */
+        private int readPriority(Node node) {
+            if (!(node instanceof ScalarNode)) {
+                tree.error(node, "spec.priority", "must be a tier (1 to " + Runbook.LOWEST_PRIORITY + ", or tier-1 to tier-"
+                        + Runbook.LOWEST_PRIORITY + "), not " + YamlTree.describe(node));
+                return 0;
+            }
+            String text = tree.string(node, "spec.priority").orElse(null);
+            if (text == null) {
+                return 0;
+            }
+            java.util.regex.Matcher named = TIER.matcher(text);
+            String digits = named.matches() ? named.group(1) : text;
+            if (digits.matches("[0-9]{1,3}")) {
+                int tier = Integer.parseInt(digits);
+                if (tier >= Runbook.HIGHEST_PRIORITY && tier <= Runbook.LOWEST_PRIORITY) {
+                    return tier;
+                }
+            }
+            tree.error(node, "spec.priority", "\"" + text + "\" is not a tier (" + Runbook.HIGHEST_PRIORITY + " to "
+                    + Runbook.LOWEST_PRIORITY + ", or tier-" + Runbook.HIGHEST_PRIORITY + " to tier-" + Runbook.LOWEST_PRIORITY
+                    + "; 1 is dispatched first)");
+            return 0;
         }
 
         /** {@code spec.access}: the groups that may drill, fail over and approve, and how many approvers it takes. */

@@ -100,6 +100,7 @@ public final class RunbookReference {
                 | `metadata.description` | no | what it does, for people |
                 | `metadata.labels` | no | free-form `key: value` pairs |
                 | `spec.protects` | yes | the protected service (a name); one execution per protected service at a time |
+                | `spec.priority` | no | the service's tier, `1` (most important) to `5`, or `tier-1` to `tier-5` (default `3`): when one outage triggers many runbooks, tier 1 is dispatched first, and each execution carries its tier to the workers (see [Priority](#priority)) |
                 | `spec.parameters` | no | named values used in `with:` blocks, see [Parameters](#parameters) |
                 | `spec.trigger.outage.scope` | no | the outage scope that starts the failover, e.g. `aws/us-east-1`; without a trigger the runbook runs only as a drill |
                 | `spec.trigger.outage.services` | no | services within the scope (`scope/service`); none means any |
@@ -135,6 +136,21 @@ public final class RunbookReference {
                 only for a parameter marked `overridable: true` (default `false`), and only of its default's kind;
                 setting any other is refused before anything starts: `parameter "zone" is not overridable (mark it
                 overridable: true in the runbook)`.
+
+                ## Priority
+
+                ```yaml
+                spec:
+                  protects: payments
+                  priority: tier-1      # or 1; 1 to 5, default 3
+                ```
+
+                When one outage triggers many runbooks (a region fails for every service at once), the orchestrator
+                starts their executions in tier order, tier 1 first, and each execution carries its tier: in its
+                input (`runbook.priority`), in the memo `baranPriority` (shown in the Temporal UI), and in every
+                activity call as the header `baran-priority` (so the workers' API budgets can serve tier 1 first).
+                A runbook without `spec.priority` is tier 3. Any other value is an error:
+                `spec.priority: "tier-0" is not a tier (1 to 5, or tier-1 to tier-5; 1 is dispatched first)`.
 
                 ## Access
 

@@ -106,6 +106,12 @@ public final class RunbookSchema {
         ObjectNode node = closedObject("What the runbook protects, when it runs and what it does.", List.of("protects", "failover"));
         ObjectNode props = node.putObject("properties");
         props.set("protects", described(ref("name"), "The protected service; one execution per protected service at a time."));
+        ArrayNode tiers = JSON.arrayNode();
+        tiers.add(JSON.objectNode().put("type", "integer").put("minimum", Runbook.HIGHEST_PRIORITY).put("maximum", Runbook.LOWEST_PRIORITY));
+        tiers.add(JSON.objectNode().put("type", "string").put("pattern", "^tier-[" + Runbook.HIGHEST_PRIORITY + "-" + Runbook.LOWEST_PRIORITY + "]$"));
+        props.set("priority", described(JSON.objectNode().set("anyOf", tiers), "The service's tier, 1 (most important) to "
+                + Runbook.LOWEST_PRIORITY + ", or tier-1 to tier-" + Runbook.LOWEST_PRIORITY + " (default " + Runbook.DEFAULT_PRIORITY
+                + "): in a mass outage tier 1 is dispatched first and takes the providers' API budget first."));
         props.set("parameters", ref("parameters"));
         props.set("trigger", ref("trigger"));
         props.set("access", ref("access"));

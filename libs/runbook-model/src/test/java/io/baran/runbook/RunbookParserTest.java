@@ -85,7 +85,7 @@ class RunbookParserTest {
         var errors = parser.validate("runbooks/demo.yaml", yaml).stream().map(RunbookError::toString).toList();
         assertEquals(List.of(
                 "runbooks/demo.yaml:4:9 metadata.name: \"Demo_Web\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)",
-                "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, parameters, trigger, access, failover, failback",
+                "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, priority, parameters, trigger, access, failover, failback",
                 "runbooks/demo.yaml:10:15 spec.failover[0].action: unknown action \"dns.swich\" (did you mean dns.switch?); actions: dns.switch, dns.set-weights, health.check, wait, cdn.extend-ttl, database.promote-replica, database.switchover, storage.check-replica, approval, notify",
                 "runbooks/demo.yaml:11:13 spec.failover[1].name: \"move-traffic\" is already the name of the step at line 9; step names must be unique",
                 "runbooks/demo.yaml:13:38 spec.failover[1].with.within: \"24hours\" is not a duration (use 24h)",
@@ -101,6 +101,25 @@ class RunbookParserTest {
         assertEquals(1, e.errors().size());
         assertEquals("r.yaml:13:13 spec.failover[0].with.to: is required by dns.switch (the new value, or a list of values)",
                 e.errors().get(0).toString());
+    }
+
+    @Test
+    void priorityIsATierWrittenAsANumberOrATierName() {
+        assertEquals(Runbook.DEFAULT_PRIORITY, parser.parse("r.yaml", VALID).tier());
+        assertEquals(0, parser.parse("r.yaml", VALID).priority());
+        for (String written : List.of("1", "tier-1", "\"1\"")) {
+            Runbook runbook = parser.parse("r.yaml", withPriority(written));
+            assertEquals(1, runbook.priority(), written);
+            assertEquals(1, runbook.tier(), written);
+        }
+        assertEquals(5, parser.parse("r.yaml", withPriority("tier-5")).tier());
+        var errors = parser.validate("r.yaml", withPriority("tier-6"));
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("spec.priority", errors.get(0).path());
+    }
+
+    private static String withPriority(String written) {
+        return VALID.replaceFirst("(?m)^(  protects: .*)$", "$1\n  priority: " + written);
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.baran.workflow;
 
 import io.baran.runbook.Runbook;
 
+import java.util.List;
+
 /**
  * Input of {@link RunbookWorkflow}: the exact runbook version to interpret, so a replay sees what the
  * original run saw.
@@ -15,6 +17,12 @@ import io.baran.runbook.Runbook;
  * @param carried                state carried from the previous run after a continue-as-new; null on the first run
  * @param startedBy              the verified person who started it, or {@link Actor#system} with the outage event's id;
  *                               null for executions recorded before it was kept (an unknown starter)
+ * @param heldBy                 why this automatic failover waits for a person's approval before its first step although
+ *                               its runbook does not ask for it (the blast-radius guard tripped: "held by blast-radius
+ *                               guard: N of M services in K scopes"); null when it is not held
+ * @param cappedProviders        the providers its steps use that have a cap on concurrent executions
+ *                               ({@code baran.dispatch.provider-cap."<provider>"}): it takes a slot of each before it
+ *                               changes anything, and waits (phase {@code queued}) while they are taken; empty: none
  */
 public record ExecutionRequest(
         String executionId,
@@ -27,7 +35,21 @@ public record ExecutionRequest(
         long approvalTimeoutSeconds,
         int runbookVersion,
         CarriedState carried,
-        Actor startedBy) {
+        Actor startedBy,
+        String heldBy,
+        List<String> cappedProviders) {
+
+    public ExecutionRequest {
+        cappedProviders = cappedProviders == null ? List.of() : List.copyOf(cappedProviders);
+    }
+
+    /** Not held by the guard. */
+    public ExecutionRequest(String executionId, Mode mode, Runbook runbook, String incidentId, String scope, long holdSeconds,
+                            Long outageSince, long approvalTimeoutSeconds, int runbookVersion, CarriedState carried,
+                            Actor startedBy) {
+        this(executionId, mode, runbook, incidentId, scope, holdSeconds, outageSince, approvalTimeoutSeconds, runbookVersion,
+                carried, startedBy, null, null);
+    }
 
     /** Without a starter: the starter is unknown, so nobody is excluded from approving. */
     public ExecutionRequest(String executionId, Mode mode, Runbook runbook, String incidentId, String scope, long holdSeconds) {
@@ -43,6 +65,6 @@ public record ExecutionRequest(
 
     public ExecutionRequest continuing(CarriedState state) {
         return new ExecutionRequest(executionId, mode, runbook, incidentId, scope, holdSeconds, outageSince,
-                approvalTimeoutSeconds, runbookVersion, state, startedBy);
+                approvalTimeoutSeconds, runbookVersion, state, startedBy, heldBy, cappedProviders);
     }
 }

@@ -17,6 +17,11 @@ public enum Phase {
     AWAITING_APPROVAL("awaiting-approval"),
     /** Nobody approved the start, or somebody rejected it: nothing was changed. */
     REJECTED("rejected"),
+    /**
+     * Waiting for a slot of a provider whose concurrent executions are capped, before failing over or failing back;
+     * nothing is changed meanwhile.
+     */
+    QUEUED("queued"),
     FAILING_OVER("failing-over"),
     /** A step failed with {@code onFailure: hold}: waiting for a person to go on or to undo everything. */
     HELD("held"),

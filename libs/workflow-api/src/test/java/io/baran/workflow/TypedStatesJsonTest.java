@@ -31,7 +31,7 @@ class TypedStatesJsonTest {
 
     @Test
     void everyPhaseIsWrittenAsTheTextItAlwaysWas() {
-        assertEquals(List.of("starting", "planning", "planned", "awaiting-approval", "rejected", "failing-over", "held",
+        assertEquals(List.of("starting", "planning", "planned", "awaiting-approval", "rejected", "queued", "failing-over", "held",
                 "failed-over", "awaiting-stability", "awaiting-failback-approval", "failing-back", "done", "compensating",
                 "compensated", "failed"), Arrays.stream(Phase.values()).map(Phase::value).toList());
         for (Phase phase : Phase.values()) {

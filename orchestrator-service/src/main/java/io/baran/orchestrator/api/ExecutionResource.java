@@ -8,11 +8,14 @@ import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.DecisionRefused;
 import io.baran.orchestrator.workflow.ExecutionAudit;
 import io.baran.orchestrator.workflow.ExecutionDecisions;
+import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.orchestrator.workflow.ExecutionNotFound;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.DecisionResult;
 import io.baran.workflow.ExecutionProgress;
+import io.baran.workflow.StepState;
+import io.baran.workflow.Phase;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
@@ -40,6 +43,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +81,9 @@ public class ExecutionResource {
 
     @Inject
     Audited audited;
+
+    @Inject
+    ExecutionLauncher launcher;
 
     /**
      * A page of executions.
@@ -260,6 +267,77 @@ public class ExecutionResource {
             return id;
         });
         return new AbortAnswer(id, "abort");
+    }
+
+    /**
+     * The body of approve-incident.
+     *
+     * @param incident the outage's incident id, as the executions' {@code incidentId} and {@code BaranIncidents} show it
+     * @param reason   why; required for a break-glass approval by an admin
+     */
+    public record IncidentApproval(String incident, String reason) {
+    }
+
+    /**
+     * What approving an incident's held executions did, one by one.
+     *
+     * @param approved the executions whose start this approval counted for
+     * @param refused  the executions waiting at their start that refused it, with the rule each named
+     * @param skipped  the executions of the incident that did not wait at their start (already running, or waiting at
+     *                 another step: approve those one by one)
+     */
+    public record IncidentApprovalAnswer(String incident, List<DecisionAnswer> approved, Map<String, String> refused,
+                                         List<String> skipped) {
+    }
+
+    /** An incident id as the detector makes them: the scope, {@code @}, and a mark; at most 255 characters. */
+    static final java.util.regex.Pattern INCIDENT = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._/-]{0,200}@[A-Za-z0-9._:+-]{1,50}");
+
+    /**
+     * Approves the start of every running execution of an outage that waits at its start gate: those the
+     * blast-radius guard holds (a mass outage holds hundreds) and those whose runbook asks for approval to start. Each
+     * execution checks the decision itself, as {@code /approve} does (the approver must be in its runbook's
+     * {@code spec.access.approve}, or an admin; it goes on once {@code spec.access.approvals} distinct people
+     * approved), and each decision is in the audit trail on its own.
+     */
+    @Operation(summary = "Approve the start of every execution of an outage that waits for it (e.g. held by the blast-radius guard)")
+    @APIResponse(responseCode = "200", description = "what each execution made of the approval",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IncidentApprovalAnswer.class)))
+    @APIResponse(responseCode = "400", description = "no incident, or one that is not an incident id")
+    @RolesAllowed(Roles.APPROVER)
+    @POST
+    @Path("/approve-incident")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public IncidentApprovalAnswer approveIncident(IncidentApproval body) {
+        String incident = body == null ? null : body.incident();
+        if (incident == null || !INCIDENT.matcher(incident).matches()) {
+            throw new ProblemException(400, "Bad incident", "\"incident\" must be an incident id such as aws/us-east-1@1764871200000"
+                    + " (the scope, @, and a mark), not " + (incident == null ? "nothing" : "\"" + incident.substring(0,
+                    Math.min(incident.length(), 80)) + "\""));
+        }
+        List<DecisionAnswer> approved = new ArrayList<>();
+        Map<String, String> refused = new LinkedHashMap<>();
+        List<String> skipped = new ArrayList<>();
+        for (String id : launcher.answering(incident)) {
+            ExecutionProgress progress;
+            try {
+                progress = requireRunning(id);
+            } catch (ProblemException gone) {
+                continue; // ended since it was listed
+            }
+            boolean atStart = progress.phase() == Phase.AWAITING_APPROVAL && progress.currentStep() == null
+                    && progress.steps().stream().allMatch(step -> step.state() == StepState.PENDING);
+            if (!atStart) {
+                skipped.add(id);
+                continue;
+            }
+            try {
+                approved.add(decide(id, Verdict.APPROVE, new DecisionBody(null, body.reason())));
+            } catch (ProblemException problem) {
+                refused.put(id, problem.getMessage());
+            }
+        }
+        return new IncidentApprovalAnswer(incident, approved, refused, skipped);
     }
 
     private DecisionAnswer decide(String id, Verdict verdict, DecisionBody body) {

@@ -15,7 +15,9 @@ import java.util.Map;
  * @param runbookVersion  the stored version of the runbook it runs
  * @param protects        the protected service
  * @param phase           e.g. failing-over, failed-over, awaiting-approval, done, compensated
- * @param awaiting        what a person must decide, null when nothing
+ * @param awaiting        what a person must decide (for a failover the blast-radius guard holds: "held by blast-radius
+ *                        guard: N of M services in K scopes ..."), or, in phase queued, the provider slots it waits for;
+ *                        null when nothing
  * @param currentStep     the step it is at, null when none
  * @param scope           the outage it runs for (or plans for), e.g. aws/us-east-1
  * @param incidentId      the detector's incident, for executions an outage started

@@ -1,25 +1,21 @@
 package io.baran.orchestrator.messaging;
 
 import io.baran.orchestrator.config.EventsConfig;
-import io.baran.orchestrator.config.FailoverConfig;
+import io.baran.orchestrator.config.DispatchConfig;
+import io.baran.orchestrator.dispatch.OutageDispatcher;
+import io.baran.orchestrator.dispatch.OutageLedger;
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
 import io.baran.events.OutageEvent;
 import io.baran.orchestrator.runbook.RunbookCatalog;
-import io.baran.orchestrator.runbook.RunbookVersions;
-import io.baran.orchestrator.runbook.RunningExecutions;
-import io.baran.workflow.RunbookWorkflow;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
-import io.baran.workflow.Actor;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import io.baran.runbook.Durations;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -42,13 +38,16 @@ public class OutageEventConsumer {
     ExecutionLauncher launcher;
 
     @Inject
-    RunbookVersions versions;
+    OutageDispatcher dispatcher;
+
+    @Inject
+    OutageLedger ledger;
+
+    @Inject
+    DispatchConfig dispatch;
 
     @Inject
     EventsConfig events;
-
-    @Inject
-    FailoverConfig failover;
 
     @Inject
     EventVerifier verifier;
@@ -71,115 +70,25 @@ public class OutageEventConsumer {
         List<Runbook> runbooks = catalog.triggeredBy(outage.scope());
         if (!OutageEvent.DETECTED.equals(event.type())) {
             // Routed to the executions that answer the incident, whatever the catalog says now.
-            withRetry(event, () -> launcher.signalRecovered(outage.incidentId(), runbooks));
+            OutageDispatcher.withRetry(event, events.retryFor(), () -> launcher.signalRecovered(outage.incidentId(), runbooks));
+            try {
+                ledger.recovered(outage.incidentId()); // no longer down for the blast-radius guard
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot record the recovery of incident %s in the database (%s); it counts as down for the "
+                        + "blast-radius guard until %s after it was detected", outage.incidentId(), e.getMessage(),
+                        dispatch.blastRadius().window());
+            }
             return;
         }
         if (runbooks.isEmpty()) {
             LOG.infof("event %s (%s of %s): no runbook is triggered by this scope", event.id(), event.type(), outage.scope());
             return;
         }
-        for (Runbook runbook : runbooks) {
-            dispatch(event, runbook);
-        }
-    }
-
-    /**
-     * Starts (or joins) the failover of one runbook for the outage. The execution is first claimed under the
-     * runbook's lock, so a delete racing the dispatch is refused, and a delete or retarget saved before it is seen:
-     * a deleted runbook starts nothing, a changed one is read again and started only if it is still triggered.
-     */
-    private void dispatch(CloudEvent<OutageEvent> event, Runbook read) {
-        OutageEvent outage = event.data();
-        Runbook runbook = read;
-        String claimed = RunbookWorkflow.idForIncident(runbook.name(), outage.incidentId());
-        for (int attempt = 0; ; attempt++) {
-            RunbookVersions.Claim claim;
-            try {
-                claim = versions.claimDispatch(claimed, runbook.name(), runbook.version());
-            } catch (RuntimeException e) {
-                // A failover must not wait on the database: start it; only the delete guard is lost.
-                LOG.warnf("event %s: cannot claim execution %s in the database (%s); starting it unclaimed", event.id(),
-                        claimed, e.getMessage());
-                claimed = null;
-                break;
-            }
-            if (claim == RunbookVersions.Claim.CLAIMED) {
-                break;
-            }
-            if (claim == RunbookVersions.Claim.DELETED) {
-                LOG.infof("event %s (outage of %s): runbook %s was deleted before its failover started; nothing started",
-                        event.id(), outage.scope(), runbook.name());
-                return;
-            }
-            Runbook current = catalog.find(runbook.name()).orElse(null);
-            if (current == null || current.trigger() == null || !current.trigger().matches(outage.scope()) || attempt >= 3) {
-                LOG.infof("event %s (outage of %s): runbook %s changed before its failover started and is no longer "
-                        + "triggered by this scope; nothing started", event.id(), outage.scope(), runbook.name());
-                return;
-            }
-            runbook = current;
-        }
-        Runbook chosen = runbook;
-        String claim = claimed;
-        try {
-            withRetry(event, () -> {
-                String handling = launcher.startForIncident(chosen, outage.incidentId(), outage.scope(),
-                        outage.since() == null ? null : outage.since().toEpochMilli(), chosen.version(), approvalTimeout(chosen),
-                        Actor.system(event.id()));
-                if (claim != null && !handling.equals(claim)) {
-                    versions.finished(claim); // joined another execution: the claimed one will never exist
-                }
-            });
-        } catch (RuntimeException e) {
-            if (claim != null) {
-                release(claim);
-            }
-            throw e;
-        }
-    }
-
-    private void release(String claim) {
-        try {
-            versions.finished(claim);
-        } catch (RuntimeException e) {
-            LOG.warnf("cannot release the claim on %s (%s); it counts as running for %s", claim, e.getMessage(),
-                    RunningExecutions.STARTING_GRACE);
-        }
-    }
-
-    /** The runbook's own approval timeout, or the configured default. */
-    private Duration approvalTimeout(Runbook runbook) {
-        String own = runbook.trigger() == null ? null : runbook.trigger().approvalTimeout();
-        return own != null ? Durations.parse(own) : failover.approvalTimeout();
+        dispatcher.dispatch(event, runbooks);
     }
 
     private boolean isStale(CloudEvent<OutageEvent> event) {
         Instant at = event.time() != null ? event.time() : event.data().since();
         return at == null || at.isBefore(Instant.now().minus(events.maxAge()));
-    }
-
-    /** Temporal may be briefly unreachable; retry with backoff for a bounded time, then let the event fail. */
-    private void withRetry(CloudEvent<OutageEvent> event, Runnable action) {
-        long deadline = System.nanoTime() + events.retryFor().toNanos();
-        long backoff = 250;
-        while (true) {
-            try {
-                action.run();
-                return;
-            } catch (RuntimeException e) {
-                if (System.nanoTime() + backoff * 1_000_000 > deadline) {
-                    LOG.errorf("event %s (%s of %s) could not be acted on: %s", event.id(), event.type(), event.data().scope(), e.getMessage());
-                    throw e;
-                }
-                LOG.warnf("event %s: %s; retrying in %d ms", event.id(), e.getMessage(), backoff);
-                try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                backoff = Math.min(backoff * 2, 5_000);
-            }
-        }
     }
 }

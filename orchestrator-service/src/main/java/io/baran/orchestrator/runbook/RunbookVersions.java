@@ -8,8 +8,14 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -207,6 +213,82 @@ public class RunbookVersions {
             }
             return Claim.CLAIMED;
         });
+    }
+
+    /** One execution an outage is about to start, for {@link #claimDispatch(List, int)}. */
+    public record Wanted(String executionId, String runbookName, int version) {
+    }
+
+    /**
+     * {@link #claimDispatch(String, String, int)} for many executions at once: {@code batch} runbooks per transaction,
+     * their locks taken in name order (so two orchestrators dispatching overlapping outages cannot deadlock), the
+     * runbooks and existing claims read with one query each.
+     *
+     * @return what each claim found, by execution id
+     * @throws RuntimeException when the database cannot be written; claims of earlier batches stay (they are
+     *                          released as any claim: by the start's outcome, or after {@link RunningExecutions#STARTING_GRACE})
+     */
+    public Map<String, Claim> claimDispatch(List<Wanted> wanted, int batch) {
+        List<Wanted> sorted = wanted.stream().sorted(java.util.Comparator.comparing(Wanted::runbookName)).toList();
+        Map<String, Claim> out = new LinkedHashMap<>();
+        for (int from = 0; from < sorted.size(); from += Math.max(1, batch)) {
+            List<Wanted> chunk = sorted.subList(from, Math.min(sorted.size(), from + Math.max(1, batch)));
+            out.putAll(QuarkusTransaction.requiringNew().call(() -> claimChunk(chunk)));
+        }
+        return out;
+    }
+
+    private static Map<String, Claim> claimChunk(List<Wanted> chunk) {
+        List<String> names = chunk.stream().map(Wanted::runbookName).distinct().toList();
+        var em = Panache.getEntityManager();
+        // One statement locks every name of the chunk, in the (sorted) order of the values list.
+        StringBuilder values = new StringBuilder();
+        for (int i = 1; i <= names.size(); i++) {
+            values.append(i > 1 ? ", " : "").append("(cast(?").append(i).append(" as text))");
+        }
+        var lock = em.createNativeQuery("select cast(count(*) as text) from (select pg_advisory_xact_lock(hashtext(n)) from (values "
+                + values + ") as v(n)) as locked");
+        for (int i = 0; i < names.size(); i++) {
+            lock.setParameter(i + 1, names.get(i));
+        }
+        lock.getSingleResult();
+        Map<String, RunbookEntity> runbooks = new HashMap<>();
+        em.createQuery("select r from RunbookEntity r where r.name in :names", RunbookEntity.class).setParameter("names", names)
+                .getResultList().forEach(r -> runbooks.put(r.name, r));
+        Set<String> claimed = new HashSet<>(em.createQuery("select e.executionId from RunbookExecutionEntity e where "
+                + "e.executionId in :ids", String.class).setParameter("ids", chunk.stream().map(Wanted::executionId).toList())
+                .getResultList());
+        Map<String, Claim> out = new LinkedHashMap<>();
+        Instant now = now();
+        for (Wanted w : chunk) {
+            RunbookEntity runbook = runbooks.get(w.runbookName());
+            if (runbook == null || runbook.deletedAt != null) {
+                out.put(w.executionId(), Claim.DELETED);
+            } else if (runbook.latestVersion != w.version()) {
+                out.put(w.executionId(), Claim.CHANGED);
+            } else {
+                if (claimed.add(w.executionId())) {
+                    RunbookExecutionEntity execution = new RunbookExecutionEntity();
+                    execution.executionId = w.executionId();
+                    execution.runbookName = w.runbookName();
+                    execution.runbookVersion = w.version();
+                    execution.startedAt = now;
+                    em.persist(execution);
+                }
+                out.put(w.executionId(), Claim.CLAIMED);
+            }
+        }
+        return out;
+    }
+
+    /** {@link #finished(String)} of many, in one transaction. */
+    public void finished(Collection<String> executionIds) {
+        if (executionIds.isEmpty()) {
+            return;
+        }
+        QuarkusTransaction.requiringNew().run(() -> Panache.getEntityManager().createQuery("update RunbookExecutionEntity e "
+                        + "set e.finishedAt = :now where e.executionId in :ids and e.finishedAt is null")
+                .setParameter("now", now()).setParameter("ids", executionIds).executeUpdate());
     }
 
     /**

@@ -1,9 +1,11 @@
 package io.baran.orchestrator.workflow;
 
+import io.baran.orchestrator.dispatch.ProviderCaps;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
 import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.Memos;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
 import io.baran.workflow.RunbookWorkflow;
@@ -24,8 +26,11 @@ import io.grpc.StatusRuntimeException;
 import io.temporal.client.WorkflowServiceException;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -45,6 +50,9 @@ public class ExecutionLauncher {
 
     @Inject
     RunbookVersions versions;
+
+    @Inject
+    ProviderCaps caps;
 
     /** False once Temporal refused {@code BaranIncidents} as unknown: later starts go without it. */
     private volatile boolean incidentsAttribute = true;
@@ -84,37 +92,69 @@ public class ExecutionLauncher {
             });
         }
         String id = mode.name().toLowerCase() + "-" + runbook.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        start(id, new ExecutionRequest(id, mode, runbook, null, scope, hold.toSeconds(), null, 0, version, null, startedBy));
+        start(id, new ExecutionRequest(id, mode, runbook, null, scope, hold.toSeconds(), null, 0, version, null, startedBy, null,
+                mode == Mode.PLAN ? List.of() : caps.cappedOf(runbook)));
         LOG.infof("started %s of runbook %s as %s", mode.name().toLowerCase(), runbook.name(), id);
         return id;
     }
 
+    /** What {@link #startFailover} did. */
+    public enum Started {
+        /** A new execution. */
+        STARTED,
+        /** The workflow id exists already (a redelivered event, or a start retried after its answer was lost). */
+        ALREADY_STARTED
+    }
+
     /**
-     * The failover of one runbook for one incident. A redelivered event maps to the same workflow id, which
-     * Temporal refuses to start twice, even after the first execution closed. When another execution already
-     * runs for the protected service, it is told of this outage instead (its failback waits anew).
+     * Starts the failover of one runbook for one incident, without asking first whether the service is busy: the
+     * dispatcher asked once for all of an outage's services ({@link #runningByService}). A redelivered event maps to
+     * the same workflow id, which Temporal refuses to start twice, even after the first execution closed.
      *
-     * @param startedBy {@link Actor#system} with the id of the outage event acted on
-     * @return the id of the execution that now handles the incident
+     * @param heldBy          why it waits for a person before its first step (blast-radius guard), or null
+     * @param cappedProviders the providers of its steps that have a concurrency cap
+     * @param claimed         whether the dispatch claim already recorded the execution's runbook version
      */
-    public String startForIncident(Runbook runbook, String incidentId, String scope, Long outageSince, int version,
-                                   Duration approvalTimeout, Actor startedBy) {
+    public Started startFailover(Runbook runbook, String incidentId, String scope, Long outageSince, int version,
+                                 Duration approvalTimeout, Actor startedBy, String heldBy, List<String> cappedProviders,
+                                 boolean claimed) {
         String id = RunbookWorkflow.idForIncident(runbook.name(), incidentId);
-        Optional<String> running = running(runbook.protects());
-        if (running.isPresent() && !running.get().equals(id)) {
-            client.newWorkflowStub(RunbookWorkflow.class, running.get()).outageDetected(incidentId);
-            LOG.infof("outage of %s (incident %s): service %s is already handled by %s; told it of the new outage",
-                    scope, incidentId, runbook.protects(), running.get());
-            return running.get();
-        }
         try {
             start(id, new ExecutionRequest(id, Mode.FAILOVER, runbook, incidentId, scope, 0, outageSince,
-                    approvalTimeout.toSeconds(), version, null, startedBy));
-            LOG.infof("outage of %s (incident %s): started failover of runbook %s as %s", scope, incidentId, runbook.name(), id);
+                    approvalTimeout.toSeconds(), version, null, startedBy, heldBy, cappedProviders), !claimed);
+            LOG.infof("outage of %s (incident %s): started failover of runbook %s (tier %d) as %s%s", scope, incidentId,
+                    runbook.name(), runbook.tier(), id, heldBy == null ? "" : "; " + heldBy);
+            return Started.STARTED;
         } catch (WorkflowExecutionAlreadyStarted already) {
-            LOG.infof("incident %s already has execution %s of runbook %s; nothing started", incidentId, id, runbook.name());
+            LOG.debugf("incident %s already has execution %s of runbook %s; nothing started", incidentId, id, runbook.name());
+            return Started.ALREADY_STARTED;
         }
-        return id;
+    }
+
+    /** Tells a running execution of the service of a new outage: it reconciles, and its failback waits anew. */
+    public void join(String runningId, String incidentId) {
+        client.newWorkflowStub(RunbookWorkflow.class, runningId).outageDetected(incidentId);
+    }
+
+    /**
+     * The running execution of each of these services that has one: one visibility query per {@code chunk} services
+     * (not one per start).
+     */
+    public Map<String, String> runningByService(Collection<String> services, int chunk) {
+        Map<String, String> running = new HashMap<>();
+        List<String> all = List.copyOf(new LinkedHashSet<>(services));
+        for (int from = 0; from < all.size(); from += chunk) {
+            List<String> part = all.subList(from, Math.min(all.size(), from + chunk));
+            client.listExecutions(VisibilityQuery.where().in(SearchAttributes.SERVICE, part).equal("ExecutionStatus", "Running")
+                            .build())
+                    .forEach(m -> {
+                        var service = m.getTypedSearchAttributes().get(SearchAttributes.SERVICE);
+                        if (service != null) {
+                            running.putIfAbsent(service, m.getExecution().getWorkflowId());
+                        }
+                    });
+        }
+        return running;
     }
 
     /**
@@ -190,9 +230,13 @@ public class ExecutionLauncher {
     }
 
     private void start(String id, ExecutionRequest request) {
+        start(id, request, true);
+    }
+
+    private void start(String id, ExecutionRequest request, boolean record) {
         boolean withIncidents = request.incidentId() != null && incidentsAttribute;
         try {
-            start(id, request, withIncidents);
+            start(id, request, withIncidents, record);
         } catch (WorkflowServiceException e) {
             if (!withIncidents || !unknownIncidentsAttribute(e)) {
                 throw e;
@@ -202,8 +246,21 @@ public class ExecutionLauncher {
                     + "search-attribute create --name %s --type KeywordList); execution %s starts without it, and its "
                     + "recovery is routed through the runbook catalog only", SearchAttributes.INCIDENTS.getName(),
                     SearchAttributes.INCIDENTS.getName(), id);
-            start(id, request, false);
+            start(id, request, false, record);
         }
+    }
+
+    /**
+     * What the Temporal UI shows of an execution without decoding its input: its tier ({@value Memos#PRIORITY}), and why
+     * the blast-radius guard holds it ({@value Memos#HELD_BY}). Memos need no registration, unlike search attributes.
+     */
+    private static Map<String, Object> memo(ExecutionRequest request) {
+        Map<String, Object> memo = new HashMap<>();
+        memo.put(Memos.PRIORITY, request.runbook().tier());
+        if (request.heldBy() != null) {
+            memo.put(Memos.HELD_BY, request.heldBy());
+        }
+        return memo;
     }
 
     private static boolean unknownIncidentsAttribute(Throwable e) {
@@ -216,7 +273,7 @@ public class ExecutionLauncher {
         return false;
     }
 
-    private void start(String id, ExecutionRequest request, boolean withIncidents) {
+    private void start(String id, ExecutionRequest request, boolean withIncidents, boolean record) {
         Runbook runbook = request.runbook();
         var attributes = io.temporal.common.SearchAttributes.newBuilder()
                 .set(SearchAttributes.RUNBOOK, runbook.name())
@@ -232,11 +289,16 @@ public class ExecutionLauncher {
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                 .setTypedSearchAttributes(attributes.build())
                 .setStaticSummary(request.mode().name().toLowerCase() + " of runbook " + runbook.name() + " for service "
-                        + runbook.protects() + (request.scope() == null ? "" : " (outage of " + request.scope() + ")"))
+                        + runbook.protects() + " (tier " + runbook.tier() + ")"
+                        + (request.scope() == null ? "" : " (outage of " + request.scope() + ")")
+                        + (request.heldBy() == null ? "" : " — " + request.heldBy()))
+                .setMemo(memo(request))
                 .build();
         RunbookWorkflow workflow = client.newWorkflowStub(RunbookWorkflow.class, options);
         WorkflowClient.start(workflow::run, request);
-        // After the start, so only executions that run are recorded; never throws (a failover does not wait on it).
-        versions.recordExecution(id, runbook.name(), request.runbookVersion());
+        if (record) {
+            // After the start, so only executions that run are recorded; never throws (a failover does not wait on it).
+            versions.recordExecution(id, runbook.name(), request.runbookVersion());
+        }
     }
 }

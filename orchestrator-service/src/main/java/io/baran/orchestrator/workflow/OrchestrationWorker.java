@@ -1,6 +1,7 @@
 package io.baran.orchestrator.workflow;
 
 import io.baran.orchestrator.config.TemporalConfig;
+import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
 import io.baran.workflow.temporal.TemporalConnection;
@@ -10,6 +11,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -31,6 +33,9 @@ public class OrchestrationWorker {
     KafkaExecutionJournal journal;
 
     @Inject
+    ProviderSlots slots;
+
+    @Inject
     TemporalConfig temporal;
 
     @Inject
@@ -43,10 +48,12 @@ public class OrchestrationWorker {
             return;
         }
         checkSearchAttributes();
-        factory = WorkerFactory.newInstance(client);
+        // Every activity call carries its execution's tier as a header, for the workers' API budgets.
+        factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
+                .setWorkerInterceptors(new PriorityHeader()).build());
         var worker = factory.newWorker(TaskQueues.ORCHESTRATION);
         worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
-        worker.registerActivitiesImplementations(journal);
+        worker.registerActivitiesImplementations(journal, slots);
         factory.start();
         LOG.infof("workflow worker polling %s on Temporal %s", TaskQueues.ORCHESTRATION, connection.describe());
     }

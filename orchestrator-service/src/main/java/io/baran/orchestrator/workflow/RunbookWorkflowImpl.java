@@ -17,6 +17,7 @@ import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
+import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.PhaseChange;
 import io.baran.workflow.Reapplied;
 import io.baran.workflow.RunbookWorkflow;
@@ -87,6 +88,23 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * steps and re-applies those whose change drifted. See {@link #reconcileJoins}.
      */
     static final String RECONCILE_ON_JOIN = "reconcile-on-join";
+    /**
+     * Change id: an automatic failover the blast-radius guard holds ({@link ExecutionRequest#heldBy()}) waits at the
+     * start approval gate, with the guard's reason, although its runbook does not ask for approval.
+     */
+    static final String BLAST_RADIUS_GUARD = "blast-radius-guard";
+    /**
+     * Change id: an execution whose steps use a provider with a concurrency cap ({@link ExecutionRequest#cappedProviders()})
+     * takes a slot of each before failing over and before failing back ({@link ProviderSlots}), waiting in phase
+     * {@code queued} while they are taken, and gives them back after.
+     */
+    static final String PROVIDER_SLOTS = "provider-slots";
+    /** Asking for provider slots: short, retried a little; a database that cannot answer lets the execution go on. */
+    private static final ActivityOptions SLOT_OPTIONS = ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofSeconds(10))
+            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(3)
+                    .setMaximumInterval(Duration.ofSeconds(2)).build())
+            .build();
 
     private final TransitionJournal journal = new TransitionJournal();
     private final DecisionBook book = new DecisionBook();
@@ -135,6 +153,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         CarriedState carried = request.carried();
         book.start(request, decisionsVersion, carried == null ? List.of() : carried.decisions());
         Runbook runbook = request.runbook();
+        // Every activity call carries the tier as a header, for the workers' API budgets (no command: replay-safe).
+        PriorityHeader.set(runbook.tier());
         if (carried != null) {
             resume(carried);
         } else {
@@ -150,22 +170,28 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     planOnly(runbook);
                     return finish();
                 }
-                if (request.mode() == Mode.FAILOVER && runbook.trigger() != null && "required".equals(runbook.trigger().approval())
-                        && !awaitFirstApproval()) {
+                boolean approvalRequired = runbook.trigger() != null && "required".equals(runbook.trigger().approval());
+                boolean held = request.mode() == Mode.FAILOVER && request.heldBy() != null
+                        && Workflow.getVersion(BLAST_RADIUS_GUARD, Workflow.DEFAULT_VERSION, 1) >= 1;
+                if (request.mode() == Mode.FAILOVER && (approvalRequired || held) && !awaitFirstApproval(held, approvalRequired)) {
                     return finish();
                 }
-                enter(Phase.FAILING_OVER);
-                runSteps(runbook.failover(), Pass.FAILOVER);
+                withProviderSlots(() -> {
+                    enter(Phase.FAILING_OVER);
+                    runSteps(runbook.failover(), Pass.FAILOVER);
+                });
                 enter(Phase.FAILED_OVER);
             }
             holdUntilFailback(runbook);
             awaitReconciled();
-            enter(Phase.FAILING_BACK);
-            if (runbook.failback().isReverse()) {
-                undoRegistered();
-            } else {
-                runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
-            }
+            withProviderSlots(() -> {
+                enter(Phase.FAILING_BACK);
+                if (runbook.failback().isReverse()) {
+                    undoRegistered();
+                } else {
+                    runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
+                }
+            });
             List<StepState> notRestored = notRestored();
             if (!notRestored.isEmpty()) {
                 error = "failback could not restore every step; see the steps marked "
@@ -211,9 +237,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         phase = phases.isEmpty() ? Phase.FAILED_OVER : phases.get(phases.size() - 1).phase();
     }
 
-    private boolean awaitFirstApproval() {
+    /**
+     * @param held             the blast-radius guard holds it (change {@link #BLAST_RADIUS_GUARD}): the gate names why
+     * @param approvalRequired the runbook asks for approval to start
+     */
+    private boolean awaitFirstApproval(boolean held, boolean approvalRequired) {
         Duration timeout = request.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(request.approvalTimeoutSeconds()) : null;
-        Answer answer = awaitDecision(DecisionBook.Gate.START, null, Phase.AWAITING_APPROVAL, "approval to start the failover", timeout);
+        String what = !held ? "approval to start the failover"
+                : request.heldBy() + (approvalRequired ? "; the runbook also asks for approval to start" : "");
+        Answer answer = awaitDecision(DecisionBook.Gate.START, null, Phase.AWAITING_APPROVAL, what, timeout);
         if (answer == Answer.APPROVED) {
             return true;
         }
@@ -441,6 +473,66 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
     }
 
+    // ---- Change PROVIDER_SLOTS: a cap on concurrent executions per provider -----------------------------------
+
+    /**
+     * Runs {@code body} holding a slot of every capped provider the runbook uses: asks for them (all or none), waits in
+     * phase {@code queued} while they are taken (asking again as the answer says), and gives them back when
+     * {@code body} ends, however it ends (an abort included). Executions without a capped provider, and those recorded
+     * before the change, run {@code body} at once.
+     */
+    private void withProviderSlots(Runnable body) {
+        if (request.cappedProviders().isEmpty() || Workflow.getVersion(PROVIDER_SLOTS, Workflow.DEFAULT_VERSION, 1) < 1) {
+            body.run();
+            return;
+        }
+        ProviderSlots slots = Workflow.newActivityStub(ProviderSlots.class, SLOT_OPTIONS);
+        acquireSlots(slots);
+        try {
+            body.run();
+        } finally {
+            Workflow.newDetachedCancellationScope(() -> {
+                try {
+                    slots.release(request.executionId());
+                } catch (ActivityFailure failure) {
+                    // The orchestrator frees the slots of executions that no longer run once their provider is full.
+                    LOG.warn("execution " + request.executionId() + " could not give back its provider slots: " + describe(failure));
+                }
+            }).run();
+        }
+    }
+
+    private void acquireSlots(ProviderSlots slots) {
+        Phase before = phase;
+        boolean queued = false;
+        ProviderSlots.Ask ask = new ProviderSlots.Ask(request.executionId(), request.cappedProviders(), request.runbook().tier());
+        while (true) {
+            ProviderSlots.Grant grant;
+            try {
+                grant = slots.acquire(ask);
+            } catch (ActivityFailure failure) {
+                // A failover must not wait on the orchestrator's database: it goes on without the cap.
+                LOG.warn("execution " + request.executionId() + " could not ask for provider slots (" + describe(failure)
+                        + "); going on without them");
+                break;
+            }
+            if (grant.granted()) {
+                break;
+            }
+            if (!queued) {
+                enter(Phase.QUEUED);
+                queued = true;
+            }
+            awaiting = "provider slots: " + grant.waitingFor();
+            Workflow.setCurrentDetails("**" + Phase.QUEUED.value() + "**: " + awaiting);
+            Workflow.sleep(Duration.ofMillis(Math.max(500, grant.askAgainMillis())));
+        }
+        if (queued) {
+            awaiting = null;
+            phase = before;
+        }
+    }
+
     // ---- Change RECONCILE_ON_JOIN: an outage that joins a running execution ------------------------------------
 
     /**
@@ -546,6 +638,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         Phase before = phase;
         enter(waitingPhase);
         awaiting = what;
+        Workflow.setCurrentDetails("**" + waitingPhase.value() + "**: " + what);
         DecisionBook.Pending open = book.open(gate, what, step);
         Answer answer;
         long since = Workflow.currentTimeMillis();

@@ -40,6 +40,16 @@ public final class VisibilityQuery {
         return equal(attribute.getName(), value);
     }
 
+    /** {@code attribute IN ('a', 'b')}; at least one value. */
+    public VisibilityQuery in(SearchAttributeKey<String> attribute, java.util.Collection<String> values) {
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("no value for " + attribute.getName());
+        }
+        clauses.add(attribute(attribute.getName()) + " IN (" + String.join(", ", values.stream().map(VisibilityQuery::literal)
+                .toList()) + ")");
+        return this;
+    }
+
     /** {@code attribute = 'value'} when a value is given (not null, not blank); nothing otherwise. */
     public VisibilityQuery equalIfPresent(SearchAttributeKey<String> attribute, String value) {
         return value == null || value.isBlank() ? this : equal(attribute, value);

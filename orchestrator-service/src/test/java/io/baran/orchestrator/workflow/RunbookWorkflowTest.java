@@ -16,7 +16,6 @@ import io.baran.workflow.Phase;
 import io.baran.workflow.StepState;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowFailedException;
 import io.temporal.failure.CanceledFailure;
 import io.baran.workflow.StepStatus;
@@ -25,8 +24,8 @@ import io.baran.workflow.Verdict;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,22 +59,11 @@ class RunbookWorkflowTest {
 
     @BeforeEach
     void start() {
-        env = TestWorkflowEnvironment.newInstance();
-        for (var key : SearchAttributes.ALL) {
-            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-        }
-        for (var key : SearchAttributes.KEYWORD_LISTS) {
-            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
-        }
-        Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
-        orchestration.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
         journal = new RecordingJournal();
-        orchestration.registerActivitiesImplementations(journal);
         world = new InMemoryWorld();
         world.values.put("www", "primary");
         world.values.put("db", "replica");
-        env.newWorker(TaskQueues.ACTIONS, TestWorkers.OPTIONS).registerActivitiesImplementations(world);
-        env.start();
+        env = TestWorkers.start(TestEnvironmentOptions.getDefaultInstance(), world, journal);
         client = env.getWorkflowClient();
         decisions = new ExecutionDecisions();
         decisions.client = client;

@@ -1,5 +1,10 @@
 package io.baran.orchestrator.workflow;
 
+import io.baran.workflow.SearchAttributes;
+import io.baran.workflow.TaskQueues;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerOptions;
 
 /** Worker options for tests on a loaded 2-core machine, where a cold workflow thread can be slow to yield. */
@@ -7,6 +12,33 @@ final class TestWorkers {
 
     /** The SDK's default of one second reports false deadlocks while classes load under load; real ones still show. */
     static final WorkerOptions OPTIONS = WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build();
+
+    /**
+     * A started time-skipping environment knowing Baran's search attributes, with the interpreter and
+     * {@code orchestrationActivities} on the orchestration task queue and {@code world} on the actions task queue.
+     */
+    static TestWorkflowEnvironment start(TestEnvironmentOptions options, InMemoryWorld world, Object... orchestrationActivities) {
+        TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options);
+        for (var key : SearchAttributes.ALL) {
+            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
+        }
+        for (var key : SearchAttributes.KEYWORD_LISTS) {
+            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
+        }
+        var orchestration = env.newWorker(TaskQueues.ORCHESTRATION, OPTIONS);
+        orchestration.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+        orchestration.registerActivitiesImplementations(orchestrationActivities);
+        env.newWorker(TaskQueues.ACTIONS, OPTIONS).registerActivitiesImplementations(world);
+        env.start();
+        return env;
+    }
+
+    /** Decisions sent to the executions of {@code client}, as the REST API sends them. */
+    static ExecutionDecisions decisions(io.temporal.client.WorkflowClient client) {
+        ExecutionDecisions decisions = new ExecutionDecisions();
+        decisions.client = client;
+        return decisions;
+    }
 
     private TestWorkers() {
     }

@@ -16,15 +16,13 @@ import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
 import io.baran.workflow.StepState;
 import io.baran.workflow.RunbookWorkflow;
-import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.Verdict;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import io.temporal.worker.Worker;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,18 +58,10 @@ class TwoPersonRuleTest {
 
     @BeforeEach
     void start() {
-        env = TestWorkflowEnvironment.newInstance();
-        for (var key : SearchAttributes.ALL) {
-            env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
-        }
-        Worker orchestration = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
-        orchestration.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
-        orchestration.registerActivitiesImplementations(new RecordingJournal());
         world = new InMemoryWorld();
         world.values.put("www", "primary");
         world.values.put("db", "replica");
-        env.newWorker(TaskQueues.ACTIONS, TestWorkers.OPTIONS).registerActivitiesImplementations(world);
-        env.start();
+        env = TestWorkers.start(TestEnvironmentOptions.getDefaultInstance(), world, new RecordingJournal());
         client = env.getWorkflowClient();
         decisions = new ExecutionDecisions();
         decisions.client = client;

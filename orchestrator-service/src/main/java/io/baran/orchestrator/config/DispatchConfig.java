@@ -1,0 +1,77 @@
+package io.baran.orchestrator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/** How an outage event becomes executions: how many starts at once, and the blast-radius guard. */
+@ConfigMapping(prefix = "baran.dispatch")
+public interface DispatchConfig {
+
+    /**
+     * How many executions one outage event starts (or joins) at once. Each start is one round trip to Temporal; the
+     * starts of one event run on this many threads, tier 1 first, and the event is acknowledged once all are done.
+     */
+    @WithDefault("32")
+    int concurrency();
+
+    /** How many runbooks' dispatch claims are written in one database transaction. */
+    @WithDefault("200")
+    int claimBatch();
+
+    BlastRadius blastRadius();
+
+    /**
+     * The most executions that may change things through one provider at once ({@code baran.dispatch.provider-cap."aws-prod"=50},
+     * provider names as in {@code spec.failover[].with.provider}); a provider without an entry has no cap. An execution
+     * takes a slot of each capped provider its steps use before its first step (and again before failing back), and
+     * waits in phase {@code queued} while one is taken, tier 1 first; it gives them back once failed over (or failed back).
+     */
+    @WithName("provider-cap")
+    Map<String, Integer> providerCap();
+
+    /** How often a queued execution asks again for its provider slots. */
+    @WithDefault("2s")
+    Duration slotPoll();
+
+    /**
+     * Holds automatic failovers for a person's approval when too much goes down at once: a detector fault (a probe
+     * misconfigured, a vantage cut off) looks like an outage of everything. Executions still start, but wait before
+     * their first step at the approval gate, whose reason names the count.
+     */
+    interface BlastRadius {
+
+        /** Off: automatic failovers never wait for the guard. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * Trips when more than this share of the protected services (runbooks with an outage trigger, counted by
+         * {@code spec.protects}) are down at once.
+         */
+        @WithDefault("0.5")
+        double maxShare();
+
+        /** Trips when more than this many scopes are down at once; unset: scopes are not counted. */
+        OptionalInt maxScopes();
+
+        /**
+         * The share is looked at only once at least this many services are down at once, so a small catalog (two
+         * runbooks, one down) is not held for every outage.
+         */
+        @WithDefault("10")
+        int minServices();
+
+        /** Outages detected within this window and not recovered count as "at once". */
+        @WithDefault("15m")
+        Duration window();
+
+        /** How long a held execution waits for its approval; nobody deciding ends it without changing anything. */
+        @WithDefault("1h")
+        Duration approvalTimeout();
+    }
+}

@@ -1,0 +1,334 @@
+package io.baran.orchestrator.dispatch;
+
+import io.baran.events.CloudEvent;
+import io.baran.events.OutageEvent;
+import io.baran.orchestrator.config.DispatchConfig;
+import io.baran.orchestrator.config.EventsConfig;
+import io.baran.orchestrator.config.FailoverConfig;
+import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.runbook.RunbookVersions;
+import io.baran.orchestrator.workflow.ExecutionLauncher;
+import io.baran.runbook.Durations;
+import io.baran.runbook.Runbook;
+import io.baran.workflow.Actor;
+import io.baran.workflow.RunbookWorkflow;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Starts (or joins) the failovers of every runbook an {@code outage.detected} triggers, many at once:
+ * <ol>
+ * <li>the blast-radius guard is asked once for the whole outage ({@link OutageLedger}, {@link BlastRadius});</li>
+ * <li>every execution is claimed in the database in a few transactions ({@link RunbookVersions#claimDispatch(List,
+ * int)}), so a delete racing the dispatch is refused and one saved just before is seen;</li>
+ * <li>Temporal's visibility is asked once per chunk of services which of them already run an execution (a new outage
+ * of such a service joins it), not once per start;</li>
+ * <li>the starts run on {@code baran.dispatch.concurrency} threads, tier 1 submitted first; the runbooks of one service
+ * go in one task, in tier order, the first starting and the others joining it.</li>
+ * </ol>
+ * It returns only when every start is done (or known to exist already), so the Kafka message is acknowledged after
+ * that: an orchestrator stopped half-way gets the event again, and the redelivery starts what is missing (the workflow
+ * id derives from runbook and incident; an existing one counts as started).
+ */
+@ApplicationScoped
+public class OutageDispatcher {
+
+    private static final Logger LOG = Logger.getLogger(OutageDispatcher.class);
+    /** Services per visibility query. */
+    private static final int SERVICES_PER_QUERY = 100;
+
+    @Inject
+    RunbookCatalog catalog;
+
+    @Inject
+    RunbookVersions versions;
+
+    @Inject
+    ExecutionLauncher launcher;
+
+    @Inject
+    OutageLedger ledger;
+
+    @Inject
+    ProviderCaps caps;
+
+    @Inject
+    DispatchConfig config;
+
+    @Inject
+    EventsConfig events;
+
+    @Inject
+    FailoverConfig failover;
+
+    private ExecutorService starters;
+
+    /** What one dispatch did, for logs and tests. */
+    public record Outcome(int started, int alreadyStarted, int joined, int skipped, String heldBy) {
+    }
+
+    @PostConstruct
+    void init() {
+        AtomicInteger n = new AtomicInteger();
+        starters = Executors.newFixedThreadPool(Math.max(1, config.concurrency()), r -> {
+            Thread t = new Thread(r, "baran-dispatch-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        starters.shutdownNow();
+    }
+
+    /**
+     * @param triggered the runbooks the catalog holds for the outage's scope
+     * @throws RuntimeException when some start still fails after retrying for {@code baran.events.retry-for}; the others
+     *                          are started, and a redelivery starts the rest
+     */
+    public Outcome dispatch(CloudEvent<OutageEvent> event, List<Runbook> triggered) {
+        OutageEvent outage = event.data();
+        long t0 = System.nanoTime();
+        List<Runbook> ordered = inDispatchOrder(triggered);
+        String heldBy = guard(outage).orElse(null);
+        long tGuard = System.nanoTime();
+        if (heldBy != null) {
+            LOG.warnf("event %s (outage of %s): %s", event.id(), outage.scope(), heldBy);
+        }
+        Map<String, RunbookVersions.Claim> claims = claim(event, ordered);
+        long tClaim = System.nanoTime();
+        Map<String, String> running = launcher.runningByService(
+                ordered.stream().map(Runbook::protects).toList(), SERVICES_PER_QUERY);
+        long tRunning = System.nanoTime();
+
+        // One task per service, in the order of its best tier; within it, the service's runbooks in tier order.
+        Map<String, List<Runbook>> byService = new LinkedHashMap<>();
+        ordered.forEach(r -> byService.computeIfAbsent(r.protects(), s -> new ArrayList<>()).add(r));
+        Set<String> released = ConcurrentHashMap.newKeySet();
+        AtomicInteger started = new AtomicInteger();
+        AtomicInteger already = new AtomicInteger();
+        AtomicInteger joined = new AtomicInteger();
+        AtomicInteger skipped = new AtomicInteger();
+        List<Future<?>> tasks = new ArrayList<>();
+        for (var service : byService.entrySet()) {
+            tasks.add(starters.submit(() -> {
+                String handling = running.get(service.getKey());
+                for (Runbook read : service.getValue()) {
+                    String id = RunbookWorkflow.idForIncident(read.name(), outage.incidentId());
+                    Optional<Runbook> runbook = claimed(event, read, claims);
+                    if (runbook.isEmpty()) {
+                        skipped.incrementAndGet();
+                        continue;
+                    }
+                    if (handling != null && !handling.equals(id)) {
+                        String joining = handling;
+                        withRetry(event, () -> {
+                            launcher.join(joining, outage.incidentId());
+                            return null;
+                        });
+                        LOG.infof("outage of %s (incident %s): service %s is already handled by %s; told it of the new outage",
+                                outage.scope(), outage.incidentId(), read.protects(), joining);
+                        if (claims.containsKey(id)) {
+                            released.add(id); // the claimed execution will never exist
+                        }
+                        joined.incrementAndGet();
+                        continue;
+                    }
+                    Runbook chosen = runbook.get();
+                    ExecutionLauncher.Started result;
+                    try {
+                        result = withRetry(event, () -> launcher.startFailover(chosen, outage.incidentId(), outage.scope(),
+                                outage.since() == null ? null : outage.since().toEpochMilli(), chosen.version(),
+                                heldBy != null ? config.blastRadius().approvalTimeout() : approvalTimeout(chosen),
+                                Actor.system(event.id()), heldBy, caps.cappedOf(chosen), claims.get(id) == RunbookVersions.Claim.CLAIMED));
+                    } catch (RuntimeException e) {
+                        if (claims.containsKey(id)) {
+                            released.add(id);
+                        }
+                        throw e;
+                    }
+                    (result == ExecutionLauncher.Started.STARTED ? started : already).incrementAndGet();
+                    handling = id;
+                }
+                return null;
+            }));
+        }
+        RuntimeException failed = null;
+        for (Future<?> task : tasks) {
+            try {
+                task.get();
+            } catch (ExecutionException e) {
+                if (failed == null) {
+                    failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                tasks.forEach(t -> t.cancel(true));
+                throw new IllegalStateException("interrupted while dispatching event " + event.id(), e);
+            }
+        }
+        long tStarts = System.nanoTime();
+        release(released);
+        Outcome outcome = new Outcome(started.get(), already.get(), joined.get(), skipped.get(), heldBy);
+        LOG.infof("event %s (outage of %s): %d runbook(s): %d started, %d already running, %d joined another execution, "
+                        + "%d not started%s; guard %d ms, claims %d ms, running services %d ms, starts %d ms", event.id(),
+                outage.scope(), ordered.size(), outcome.started(), outcome.alreadyStarted(), outcome.joined(), outcome.skipped(),
+                heldBy == null ? "" : "; all held by the blast-radius guard", millis(t0, tGuard), millis(tGuard, tClaim),
+                millis(tClaim, tRunning), millis(tRunning, tStarts));
+        if (failed != null) {
+            throw failed;
+        }
+        return outcome;
+    }
+
+    private static long millis(long from, long to) {
+        return (to - from) / 1_000_000;
+    }
+
+    /** Tier 1 first; within a tier, by name, so the order is the same on every delivery. */
+    static List<Runbook> inDispatchOrder(Collection<Runbook> runbooks) {
+        return runbooks.stream().sorted(Comparator.comparingInt(Runbook::tier).thenComparing(Runbook::name)).toList();
+    }
+
+    /**
+     * Asks the blast-radius guard about this outage: the scopes down at once (this one included) and the protected
+     * services they trigger, against every protected service. When the database cannot be read the outage is judged
+     * alone (a failover must not wait on the database).
+     */
+    Optional<String> guard(OutageEvent outage) {
+        BlastRadius rule = BlastRadius.of(config.blastRadius());
+        if (!rule.enabled()) {
+            return Optional.empty();
+        }
+        List<String> scopes;
+        try {
+            scopes = ledger.opened(outage.incidentId(), outage.scope(), config.blastRadius().window());
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot record the outage of %s in the database (%s); the blast-radius guard counts this outage alone",
+                    outage.scope(), e.getMessage());
+            scopes = List.of(outage.scope());
+        }
+        Collection<Runbook> all = catalog.all();
+        Set<String> protectedServices = all.stream().filter(r -> r.trigger() != null && r.trigger().scope() != null)
+                .map(Runbook::protects).collect(Collectors.toSet());
+        List<String> down = scopes;
+        Set<String> downServices = all.stream().filter(r -> r.trigger() != null && down.stream().anyMatch(s -> r.trigger().matches(s)))
+                .map(Runbook::protects).collect(Collectors.toSet());
+        return rule.check(downServices.size(), protectedServices.size(), scopes.size());
+    }
+
+    /** Claims every execution; when the database cannot be written they start unclaimed (only the delete guard is lost). */
+    private Map<String, RunbookVersions.Claim> claim(CloudEvent<OutageEvent> event, List<Runbook> runbooks) {
+        List<RunbookVersions.Wanted> wanted = runbooks.stream().map(r -> new RunbookVersions.Wanted(
+                RunbookWorkflow.idForIncident(r.name(), event.data().incidentId()), r.name(), r.version())).toList();
+        try {
+            return new ConcurrentHashMap<>(versions.claimDispatch(wanted, config.claimBatch()));
+        } catch (RuntimeException e) {
+            LOG.warnf("event %s: cannot claim its executions in the database (%s); starting them unclaimed", event.id(),
+                    e.getMessage());
+            return new ConcurrentHashMap<>();
+        }
+    }
+
+    /**
+     * The runbook to start after its claim: itself when claimed (or unclaimed for want of a database), nothing when it
+     * was deleted, and when it changed since it was read, its latest version if that is still triggered (claimed anew).
+     */
+    private Optional<Runbook> claimed(CloudEvent<OutageEvent> event, Runbook read, Map<String, RunbookVersions.Claim> claims) {
+        OutageEvent outage = event.data();
+        String id = RunbookWorkflow.idForIncident(read.name(), outage.incidentId());
+        Runbook runbook = read;
+        RunbookVersions.Claim claim = claims.get(id);
+        for (int attempt = 0; ; attempt++) {
+            if (claim == null || claim == RunbookVersions.Claim.CLAIMED) {
+                return Optional.of(runbook);
+            }
+            if (claim == RunbookVersions.Claim.DELETED) {
+                LOG.infof("event %s (outage of %s): runbook %s was deleted before its failover started; nothing started",
+                        event.id(), outage.scope(), runbook.name());
+                return Optional.empty();
+            }
+            Runbook current = catalog.find(runbook.name()).orElse(null);
+            if (current == null || current.trigger() == null || !current.trigger().matches(outage.scope()) || attempt >= 3) {
+                LOG.infof("event %s (outage of %s): runbook %s changed before its failover started and is no longer "
+                        + "triggered by this scope; nothing started", event.id(), outage.scope(), runbook.name());
+                return Optional.empty();
+            }
+            runbook = current;
+            try {
+                claim = versions.claimDispatch(id, runbook.name(), runbook.version());
+                claims.put(id, claim);
+            } catch (RuntimeException e) {
+                claims.remove(id);
+                LOG.warnf("event %s: cannot claim execution %s in the database (%s); starting it unclaimed", event.id(), id,
+                        e.getMessage());
+                claim = null;
+            }
+        }
+    }
+
+    private void release(Set<String> claims) {
+        try {
+            versions.finished(claims);
+        } catch (RuntimeException e) {
+            LOG.warnf("cannot release the claims on %s (%s); they count as running for a while", claims, e.getMessage());
+        }
+    }
+
+    /** The runbook's own approval timeout, or the configured default. */
+    private Duration approvalTimeout(Runbook runbook) {
+        String own = runbook.trigger() == null ? null : runbook.trigger().approvalTimeout();
+        return own != null ? Durations.parse(own) : failover.approvalTimeout();
+    }
+
+    private <T> T withRetry(CloudEvent<OutageEvent> event, Supplier<T> action) {
+        return withRetry(event, events.retryFor(), action);
+    }
+
+    /** Temporal may be briefly unreachable; retry with backoff for at most {@code retryFor}, then let the event fail. */
+    public static <T> T withRetry(CloudEvent<OutageEvent> event, Duration retryFor, Supplier<T> action) {
+        long deadline = System.nanoTime() + retryFor.toNanos();
+        long backoff = 250;
+        while (true) {
+            try {
+                return action.get();
+            } catch (RuntimeException e) {
+                if (System.nanoTime() + backoff * 1_000_000 > deadline) {
+                    LOG.errorf("event %s (%s of %s) could not be acted on: %s", event.id(), event.type(), event.data().scope(),
+                            e.getMessage());
+                    throw e;
+                }
+                LOG.warnf("event %s: %s; retrying in %d ms", event.id(), e.getMessage(), backoff);
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, 5_000);
+            }
+        }
+    }
+}

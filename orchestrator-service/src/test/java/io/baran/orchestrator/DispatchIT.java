@@ -1,0 +1,213 @@
+package io.baran.orchestrator;
+
+import io.baran.events.CloudEvent;
+import io.baran.events.OutageEvent;
+import io.baran.orchestrator.dispatch.OutageDispatcher;
+import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.workflow.ProviderSlots;
+import io.baran.runbook.Runbook;
+import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.OidcIssuerResource;
+import io.baran.testinfra.PostgresResource;
+import io.baran.testinfra.TemporalResource;
+import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.Memos;
+import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.SearchAttributes;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Dispatching one outage to many runbooks on the real Temporal dev server and PostgreSQL. The workflow worker is off
+ * here, so what is measured and checked is the dispatch alone: starts, their ids, their inputs. The number of runbooks
+ * is {@code baran.bench.runbooks} (default 1000); the time from the call to the last start is printed, never asserted
+ * ({@code bench/dispatch-bench.sh} runs this class for the figures).
+ */
+@QuarkusTest
+@TestProfile(DispatchIT.WithoutWorker.class)
+@QuarkusTestResource(value = OidcIssuerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = TemporalResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = true)
+@Timeout(900)
+class DispatchIT {
+
+    private static final int RUNBOOKS = Integer.getInteger("baran.bench.runbooks", 1000);
+
+    /** The workflow worker off (executions stay at their start); a cap of one execution on provider "capped". */
+    public static class WithoutWorker implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("baran.temporal.worker", "false",
+                    "baran.dispatch.provider-cap.capped", "1",
+                    "baran.dispatch.slot-poll", "1s");
+        }
+    }
+
+    @Inject
+    OutageDispatcher dispatcher;
+
+    @Inject
+    RunbookCatalog catalog;
+
+    @Inject
+    WorkflowClient client;
+
+    @Inject
+    ProviderSlots slots;
+
+    @Inject
+    io.baran.orchestrator.dispatch.ProviderCaps caps;
+
+    /** A generated runbook, one flow-style line: one dns.switch of its own record, triggered by {@code scope}. */
+    private static String runbook(String name, String scope, String priority) {
+        return ("{apiVersion: baran.io/v1, kind: Runbook, metadata: {name: %1$s}, spec: {protects: %1$s, priority: %2$s, "
+                + "trigger: {outage: {scope: %3$s}, approval: none}, failover: [{name: move-traffic, action: dns.switch, "
+                + "with: {provider: test, zone: example.com, record: %1$s, type: CNAME, to: standby.example.com}}]}}\n")
+                .formatted(name, priority, scope);
+    }
+
+    private static CloudEvent<OutageEvent> outage(String scope, String incident) {
+        Instant now = Instant.now();
+        return CloudEvent.of(UUID.randomUUID().toString(), "/baran/detector", OutageEvent.DETECTED, scope, now,
+                new OutageEvent(scope, incident, "test", now, List.of(), false));
+    }
+
+    /** Every execution started for the incident, as Temporal's visibility lists them once it caught up. */
+    private List<WorkflowExecutionMetadata> executionsOf(String incident, int expected) {
+        String query = "BaranIncidents = '" + incident + "'";
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        List<WorkflowExecutionMetadata> found = List.of();
+        while (System.nanoTime() < deadline) {
+            found = client.listExecutions(query).toList();
+            if (found.size() >= expected) {
+                return found;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+        }
+        fail("Temporal lists " + found.size() + " executions of incident " + incident + ", expected " + expected);
+        return found;
+    }
+
+    private ExecutionRequest inputOf(String workflowId) {
+        HistoryEvent started = client.fetchHistory(workflowId).getEvents().get(0);
+        var payloads = started.getWorkflowExecutionStartedEventAttributes().getInput();
+        return client.getOptions().getDataConverter().fromPayloads(0, java.util.Optional.of(payloads), ExecutionRequest.class,
+                ExecutionRequest.class);
+    }
+
+    @Test
+    void oneOutageStartsOneExecutionPerRunbookAndItsRedeliveryStartsNone() {
+        String scope = "bench/region-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> names = IntStream.range(0, RUNBOOKS).mapToObj(i -> "svc-" + scope.substring(13) + "-" + i).toList();
+        long saving = System.nanoTime();
+        for (int i = 0; i < names.size(); i++) {
+            catalog.save(names.get(i), names.get(i) + ".yaml", runbook(names.get(i), scope, String.valueOf(1 + i % 5)), "bench");
+        }
+        System.out.printf("saved %d runbooks in %d ms%n", RUNBOOKS, (System.nanoTime() - saving) / 1_000_000);
+        List<Runbook> triggered = catalog.triggeredBy(scope);
+        assertEquals(RUNBOOKS, triggered.size());
+
+        String incident = scope + "@" + Instant.now().toEpochMilli();
+        long t0 = System.nanoTime();
+        OutageDispatcher.Outcome first = dispatcher.dispatch(outage(scope, incident), triggered);
+        long firstMillis = (System.nanoTime() - t0) / 1_000_000;
+        assertEquals(RUNBOOKS, first.started(), first.toString());
+        assertEquals(0, first.alreadyStarted() + first.joined() + first.skipped(), first.toString());
+
+        // Redelivered (the orchestrator stopped before acknowledging it): nothing new.
+        long t1 = System.nanoTime();
+        OutageDispatcher.Outcome again = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
+        long againMillis = (System.nanoTime() - t1) / 1_000_000;
+        assertEquals(0, again.started(), again.toString());
+        assertEquals(RUNBOOKS, again.alreadyStarted() + again.joined(), again.toString());
+
+        List<WorkflowExecutionMetadata> executions = executionsOf(incident, RUNBOOKS);
+        Map<String, Long> perRunbook = executions.stream().collect(Collectors.groupingBy(
+                m -> m.getTypedSearchAttributes().get(SearchAttributes.RUNBOOK), Collectors.counting()));
+        assertEquals(RUNBOOKS, executions.size());
+        assertEquals(Map.copyOf(names.stream().collect(Collectors.toMap(Function.identity(), n -> 1L))), Map.copyOf(perRunbook));
+
+        // So many services down at once trips the blast-radius guard: every one is held, and says why.
+        Pattern held = Pattern.compile("held by blast-radius guard: (\\d+) of (\\d+) services in \\d+ scopes? .*");
+        var matcher = held.matcher(String.valueOf(first.heldBy()));
+        assertTrue(matcher.matches(), String.valueOf(first.heldBy()));
+        assertTrue(Integer.parseInt(matcher.group(1)) >= RUNBOOKS);
+        String one = RunbookWorkflow.idForIncident(names.get(7), incident);
+        ExecutionRequest input = inputOf(one);
+        assertEquals(first.heldBy(), input.heldBy());
+        var memo = client.fetchHistory(one).getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getMemo();
+        assertTrue(memo.containsFields(Memos.HELD_BY), memo.toString());
+        assertEquals(3, (int) client.getOptions().getDataConverter().fromPayload(memo.getFieldsOrThrow(Memos.PRIORITY),
+                Integer.class, Integer.class), "svc #7 is tier 3");
+
+        System.out.printf("dispatch of %d runbooks (one outage): %d ms to the last start (%.0f starts/s); redelivery: %d ms%n",
+                RUNBOOKS, firstMillis, RUNBOOKS * 1000.0 / Math.max(1, firstMillis), againMillis);
+    }
+
+    @Test
+    void anOutageOfFewServicesIsNotHeld() {
+        String scope = "small/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "small-" + scope.substring(13);
+        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-1"), "test");
+        String incident = scope + "@1";
+        OutageDispatcher.Outcome outcome = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
+        assertEquals(1, outcome.started());
+        assertNull(outcome.heldBy());
+        ExecutionRequest input = inputOf(RunbookWorkflow.idForIncident(name, incident));
+        assertNull(input.heldBy());
+        assertEquals(1, input.runbook().tier());
+        assertEquals(List.of(), input.cappedProviders(), "provider test has no cap");
+    }
+
+    @Test
+    void theProviderCapGrantsItsSlotsByTierThenArrival() {
+        assertEquals(java.util.OptionalInt.of(1), caps.of("capped"));
+        assertEquals(java.util.OptionalInt.empty(), caps.of("test"));
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        var first = new ProviderSlots.Ask("a-" + run, List.of("capped", "test"), 3);
+        var lowTier = new ProviderSlots.Ask("b-" + run, List.of("capped"), 3);
+        var highTier = new ProviderSlots.Ask("c-" + run, List.of("capped"), 1);
+        assertTrue(slots.acquire(first).granted());
+        assertTrue(slots.acquire(first).granted(), "asking again keeps the slot");
+        ProviderSlots.Grant waiting = slots.acquire(lowTier);
+        assertFalse(waiting.granted());
+        assertTrue(waiting.waitingFor().contains("provider capped: 1 of 1 slots taken"), waiting.waitingFor());
+        assertFalse(slots.acquire(highTier).granted());
+
+        slots.release(first.executionId());
+        ProviderSlots.Grant behind = slots.acquire(lowTier);
+        assertFalse(behind.granted(), "tier 1 waits too, and goes first");
+        assertTrue(behind.waitingFor().contains("1 ahead"), behind.waitingFor());
+        assertTrue(slots.acquire(highTier).granted());
+        slots.release(highTier.executionId());
+        assertTrue(slots.acquire(lowTier).granted());
+        slots.release(lowTier.executionId());
+        slots.release(lowTier.executionId()); // idempotent
+    }
+}
