@@ -244,8 +244,14 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      */
     @Override
     public void replace(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
+        replaceIfStill(zone, fqdn, type, expected, desired);
+    }
+
+    /** Route 53's batches observe and compare each record just before they are sent: the step need not read it first. */
+    @Override
+    public Boolean replaceIfStill(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        batch(zone, fqdn, type, what, view -> {
+        return batch(zone, fqdn, type, what, view -> {
             RecordState current = simple(view.get(fqdn, type.name()), zone, fqdn, type);
             if (current.sameAs(desired, type)) {
                 return List.of();
@@ -329,7 +335,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * Queues the change with the other changes to the zone and waits for it (heartbeating), for at most three
      * sync timeouts: batches queued ahead of it each take up to one.
      */
-    private void batch(DnsZone zone, String fqdn, RecordType type, String what, Function<RecordSets, List<Change>> prepare) {
+    private boolean batch(DnsZone zone, String fqdn, RecordType type, String what, Function<RecordSets, List<Change>> prepare) {
         ZoneBatcher<Change, RecordSets> batcher = BATCHERS.computeIfAbsent(zoneKey(zone), k -> new ZoneBatcher<>(new ZoneBatcher.Zone<>() {
             @Override
             public String submit(List<Change> changes) {
@@ -362,7 +368,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
             }
         }, BATCH_WINDOW, BATCHES));
         // Batches queued ahead each take up to a sync timeout, and the budget may hold each for a while.
-        batcher.run(RecordSets.key(fqdn, type.name()), prepare, heartbeat, what + " (provider " + name + ")",
+        return batcher.run(RecordSets.key(fqdn, type.name()), prepare, heartbeat, what + " (provider " + name + ")",
                 syncTimeout.multipliedBy(3));
     }
 
