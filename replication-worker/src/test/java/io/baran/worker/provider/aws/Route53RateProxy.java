@@ -4,22 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.testinfra.LocalProcess;
 import io.baran.testinfra.Ports;
-import io.baran.testinfra.Tools;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code route53_rate_proxy.py} (the one bench/mass-failover-bench.sh runs) in front of moto: Route 53's five requests
@@ -37,21 +32,12 @@ final class Route53RateProxy implements AutoCloseable {
     }
 
     static Route53RateProxy start(Path work, String target, double rate, int burst, String... more) {
-        try (InputStream script = Route53RateProxy.class.getResourceAsStream("/route53_rate_proxy.py")) {
-            Files.createDirectories(work);
-            Path copy = work.resolve("route53_rate_proxy.py");
-            Files.copy(script, copy, StandardCopyOption.REPLACE_EXISTING);
-            Path python = Tools.find("python3", "BARAN_PYTHON_BIN", "install Python 3");
-            int port = Ports.free();
-            List<String> command = new ArrayList<>(List.of(python.toString(), copy.toString(), "--listen", "127.0.0.1:" + port,
-                    "--target", target, "--rate", String.valueOf(rate), "--burst", String.valueOf(burst)));
-            command.addAll(List.of(more));
-            LocalProcess process = LocalProcess.start("route53-rate-proxy", command, work, Map.of());
-            process.awaitPort(port, Duration.ofSeconds(30));
-            return new Route53RateProxy(process, "http://127.0.0.1:" + port);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        int port = Ports.free();
+        List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port, "--target", target,
+                "--rate", String.valueOf(rate), "--burst", String.valueOf(burst)));
+        args.addAll(List.of(more));
+        return new Route53RateProxy(MotoFixture.startScript("route53_rate_proxy.py", "route53-rate-proxy", work, port, args),
+                "http://127.0.0.1:" + port);
     }
 
     String endpoint() {
