@@ -52,6 +52,14 @@ public final class BudgetedCalls {
         return bucket;
     }
 
+    /**
+     * The bucket as this budget holds it: calls that share it may share batches and reads too. Two providers of one worker
+     * naming one account share it; two worker replicas (two budgets, even in one JVM, as tests run them) do not.
+     */
+    public String scope() {
+        return bucket + "@" + Integer.toHexString(System.identityHashCode(budget));
+    }
+
     public Optional<Limit> limit() {
         return limit;
     }

@@ -40,7 +40,7 @@ final class AwsCalls {
         });
     }
 
-    String bucket() {
-        return budget.bucket();
+    String scope() {
+        return budget.scope();
     }
 }

@@ -57,8 +57,9 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     /** How long the first change to a zone waits for the changes of parallel steps, to send them in one batch. */
     static final Duration BATCH_WINDOW = Duration.ofMillis(50);
     /**
-     * One batcher per zone, shared by every Route 53 provider of this worker: two providers may name the same
-     * account's zone (they share the SDK's default credentials, so either's client may send the batch).
+     * One batcher per zone and API budget, shared by every Route 53 provider of this worker drawing from that budget: two
+     * providers may name the same account's zone (they share the SDK's default credentials, so either's client may send
+     * the batch; they set the same api-account).
      */
     private static final ConcurrentHashMap<String, ZoneBatcher<Change, RecordSets>> BATCHERS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<String, CoalescedReads<RecordSets>> READS = new ConcurrentHashMap<>();
@@ -270,9 +271,13 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         });
     }
 
-    /** The key of a zone's batcher: the same zone reached through another endpoint (an emulator) is another zone. */
+    /**
+     * The key of a zone's batcher and reads: the same zone reached through another endpoint (an emulator) is another zone,
+     * and providers drawing from another API budget (another account, another replica) batch apart.
+     */
     private String zoneKey(DnsZone zone) {
-        return client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id();
+        return client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id()
+                + "|" + calls.scope();
     }
 
     @Override
@@ -380,9 +385,9 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     }
 
     /** How many change batches went to the zone from this worker; for tests. */
-    static int batchesSent(String zoneKey) {
-        ZoneBatcher<Change, RecordSets> batcher = BATCHERS.get(zoneKey);
-        return batcher == null ? 0 : batcher.batchesSent();
+    static int batchesSent(String endpointAndZoneId) {
+        return BATCHERS.entrySet().stream().filter(e -> e.getKey().startsWith(endpointAndZoneId + "|"))
+                .mapToInt(e -> e.getValue().batchesSent()).sum();
     }
 
     /** Route 53 answers before its servers serve the change; the step is done only when they do. */
