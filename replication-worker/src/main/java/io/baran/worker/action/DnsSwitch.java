@@ -119,6 +119,11 @@ public class DnsSwitch extends ProviderAction {
             }
 
             @Override
+            protected Boolean replaceIfStill(RecordState from, RecordState to) {
+                return dns.replaceIfStill(zone, in.recordFqdn(), in.type(), from, to);
+            }
+
+            @Override
             protected RuntimeException changedByHand(RecordState current, String expected) {
                 return DnsSwitch.changedByHand(in, dns, current, expected);
             }

@@ -29,6 +29,15 @@ abstract class GuardedChange<S> {
     /** The failure for a resource found in neither state; {@code expected} says what the step expected. */
     protected abstract RuntimeException changedByHand(S current, String expected);
 
+    /**
+     * When the change itself observes and compares at the provider, just before it is made (observe → already done? →
+     * planned start state? → replace, as {@link #apply} does), the step leaves all of it to the change: returns whether
+     * it changed the resource, and throws what {@link #changedByHand} would. Null (the default) when it does not.
+     */
+    protected Boolean replaceIfStill(S from, S to) {
+        return null;
+    }
+
     /** How a change reads in a summary; by default {@code before -> after}. */
     protected String change(S from, S to) {
         return describe(from) + " -> " + describe(to);
@@ -47,6 +56,11 @@ abstract class GuardedChange<S> {
     }
 
     private StepOutcome move(String step, S from, S to, String done, String expected) {
+        Boolean changed = replaceIfStill(from, to);
+        if (changed != null) {
+            return changed ? new StepOutcome(step, true, label() + " " + done + change(from, to))
+                    : new StepOutcome(step, false, label() + " already " + describe(to));
+        }
         S current = observe();
         if (same(current, to)) {
             return new StepOutcome(step, false, label() + " already " + describe(to));

@@ -6,7 +6,10 @@ import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
+import io.baran.worker.budget.ApiBudget;
+import io.baran.worker.budget.PostgresBuckets;
 import jakarta.enterprise.inject.Disposes;
+import org.jboss.logging.Logger;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
@@ -22,15 +25,19 @@ import java.util.TreeMap;
 @Singleton
 public class ProviderBeans {
 
+    private static final Logger LOG = Logger.getLogger(ProviderBeans.class);
+
     @Produces
     @Singleton
-    Providers providers(ProvidersConfig providers, DnsConfig dns, Heartbeat heartbeat, EgressPolicy egress) {
+    Providers providers(ProvidersConfig providers, DnsConfig dns, Heartbeat heartbeat, EgressPolicy egress, ApiBudgetConfig budget) {
         checkEndpoints(providers, egress);
+        ApiBudget budgets = budget(budget, System::getenv);
+        LOG.infof("API budgets of the provider accounts: %s", budgets.describe());
         List<ProviderSettings> settings = providers.all().entrySet().stream()
                 .map(e -> new ProviderSettings(e.getKey(), e.getValue().type(), e.getValue().region(), e.getValue().endpoint(),
                         options(e.getValue())))
                 .toList();
-        return Providers.connect(settings, ProviderContext.of(dns.syncTimeout(), heartbeat));
+        return Providers.connect(settings, ProviderContext.of(dns.syncTimeout(), heartbeat, budgets));
     }
 
     /**
@@ -72,6 +79,18 @@ public class ProviderBeans {
         }
     }
 
+    /** The budgets' store as configured; an unknown store or a postgresql store without its URL stops the start. */
+    static ApiBudget budget(ApiBudgetConfig config, java.util.function.Function<String, String> environment) {
+        return switch (config.store()) {
+            case "local" -> ApiBudget.local();
+            case "postgresql" -> new ApiBudget(new PostgresBuckets(config.jdbcUrl().orElseThrow(() -> new IllegalStateException(
+                    "baran.api-budget.jdbc-url is required with baran.api-budget.store=postgresql")),
+                    config.user().orElse(null), config.passwordEnv().map(environment).orElse(null)));
+            default -> throw new IllegalStateException("baran.api-budget.store: \"" + config.store()
+                    + "\" is neither local (one worker replica) nor postgresql (shared by every replica)");
+        };
+    }
+
     /** The type-specific settings by their configuration key; each type checks it knows every one it is given. */
     static Map<String, String> options(ProvidersConfig.Provider p) {
         Map<String, String> options = new TreeMap<>();
@@ -97,6 +116,11 @@ public class ProviderBeans {
         put(options, "storage-endpoint", p.storageEndpoint());
         put(options, "storage-account", p.storageAccount());
         put(options, "storage-account-key-env", p.storageAccountKeyEnv());
+        put(options, "api-account", p.apiAccount());
+        p.apiBudget().forEach((api, b) -> {
+            put(options, "api-budget." + api + ".rate", b.rate());
+            put(options, "api-budget." + api + ".burst", b.burst());
+        });
         p.instances().forEach((name, instance) -> {
             String prefix = "instances." + name + ".";
             put(options, prefix + "standby", instance.standby());

@@ -114,6 +114,26 @@ public interface ProvidersConfig {
         /** azure: the CDN profile of distributions named by their endpoint alone; absent means they name their profile. */
         Optional<String> cdnProfile();
 
+        /**
+         * Every type: the provider account whose API budget the provider's calls draw from; the provider's name when
+         * absent. Two providers of one account (or one account's providers in several worker replicas) set the same.
+         */
+        Optional<String> apiAccount();
+
+        /**
+         * The budget of each of the type's APIs, by API: aws route53 (5/s, burst 4) and cloudfront (2/s, burst 4), gcp dns
+         * (5/s, burst 10), azure arm (10/s, burst 200); e.g. {@code api-budget.route53.rate=5}.
+         */
+        Map<String, ApiBudget> apiBudget();
+
+        interface ApiBudget {
+            /** Calls per second, sustained; the type's default when absent. */
+            Optional<Double> rate();
+
+            /** Calls at once after a quiet spell; the type's default when absent. */
+            Optional<Integer> burst();
+        }
+
         /** gcp: how long a Compute operation (a Cloud CDN backend patch) may take; azure: a CDN endpoint update; 10m when absent. */
         Optional<Duration> operationTimeout();
     }

@@ -25,4 +25,14 @@ public interface DnsProvider {
      * and fails (PlanUnsafe) when the record set is no longer as expected.
      */
     void replace(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired);
+
+    /**
+     * For a provider whose {@link #replace} itself observes the record just before changing it (Route 53's zone batches
+     * do): changes it only when it is still {@code expected}, leaves it when it is already {@code desired}, refuses
+     * (PlanUnsafe) any other state, and says whether it changed it. Null when the provider does not check, and the step
+     * observes and compares first. Saves the step's own read of the record: during a mass failover, a read per step.
+     */
+    default Boolean replaceIfStill(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
+        return null;
+    }
 }

@@ -86,6 +86,10 @@ public record ProviderSettings(String name, String type, String region, Optional
     public void onlyKnown(java.util.Set<String> known, java.util.Set<String> knownPrefixes) {
         TreeSet<String> unknown = new TreeSet<>();
         for (String k : options.keySet()) {
+            // read by every type through ProviderContext.calls, checked by ApiBudgetSettings.check
+            if (k.equals(ApiBudgetSettings.ACCOUNT) || k.startsWith(ApiBudgetSettings.PREFIX)) {
+                continue;
+            }
             if (!known.contains(k) && knownPrefixes.stream().noneMatch(k::startsWith)) {
                 unknown.add(key(k));
             }

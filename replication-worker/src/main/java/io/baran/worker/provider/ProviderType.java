@@ -8,6 +8,14 @@ public interface ProviderType {
 
     Capabilities capabilities();
 
+    /**
+     * The APIs of this type that have a budget ({@code api-budget.<api>.rate} / {@code .burst}), each with its default
+     * from the provider's documented quota; none by default.
+     */
+    default java.util.Map<String, io.baran.worker.budget.Limit> apiBudgets() {
+        return java.util.Map.of();
+    }
+
     /** Connects one configured provider; fails (IllegalStateException naming the key) on bad settings. */
     ConfiguredProvider connect(ProviderSettings settings, ProviderContext context);
 }

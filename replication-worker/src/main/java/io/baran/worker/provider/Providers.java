@@ -47,6 +47,7 @@ public final class Providers implements AutoCloseable {
         try {
             for (ProviderSettings s : settings) {
                 ProviderType type = type(s);
+                ApiBudgetSettings.check(s, type.apiBudgets().keySet());
                 // Read here, not by the type: the orchestrator reads the same key to check runbooks at load.
                 Optional<List<String>> groups = s.option("capabilities").map(v -> Arrays.stream(v.split(","))
                         .map(String::trim).filter(g -> !g.isEmpty()).toList());

@@ -2,7 +2,9 @@ package io.baran.worker.temporal;
 
 import io.baran.worker.action.ActionActivitiesImpl;
 import io.baran.worker.action.ActionRegistry;
+import io.baran.worker.config.ActionsConfig;
 import io.baran.worker.config.TemporalConfig;
+import io.temporal.worker.WorkerOptions;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
 import io.baran.workflow.temporal.AesGcmPayloadCodec;
@@ -43,7 +45,10 @@ public class ActionWorker {
     private volatile boolean stopping;
     private volatile String lastError = "not started yet";
 
-    public ActionWorker(TemporalConfig config, ActionActivitiesImpl activities, ActionRegistry registry) {
+    private final ActionsConfig actions;
+
+    public ActionWorker(TemporalConfig config, ActionsConfig actions, ActionActivitiesImpl activities, ActionRegistry registry) {
+        this.actions = actions;
         this.config = config;
         this.activities = activities;
         this.registry = registry;
@@ -60,7 +65,9 @@ public class ActionWorker {
         stubs = TemporalClients.stubs(connection);
         WorkflowClient client = TemporalClients.client(stubs, config.namespace(), codec);
         factory = WorkerFactory.newInstance(client);
-        factory.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(activities);
+        factory.newWorker(TaskQueues.ACTIONS, WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(actions.maxConcurrent()).build())
+                .registerActivitiesImplementations(activities);
         starter = new Thread(this::startUntilConnected, "baran-temporal-worker-start");
         starter.setDaemon(true);
         starter.start();

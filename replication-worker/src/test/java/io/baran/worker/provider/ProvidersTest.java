@@ -83,6 +83,21 @@ class ProvidersTest {
     }
 
     @Test
+    void anApiBudgetTheTypeDoesNotHaveOrAMisspelledOneStopsTheWorkerNamingTheKey() {
+        assertEquals("baran.providers.\"files\".api-budget.route53.rate is not a setting of provider type filesystem (its API "
+                        + "budgets: none; each takes .rate and .burst)",
+                assertThrows(IllegalStateException.class, () -> connect(settings("files", "filesystem",
+                        Map.of("root", "/srv", "api-budget.route53.rate", "5")))).getMessage());
+        assertEquals("baran.providers.\"aws-main\".api-budget.route53.rates is not a setting of provider type aws (its API "
+                        + "budgets: cloudfront, route53; each takes .rate and .burst)",
+                assertThrows(IllegalStateException.class, () -> connect(settings("aws-main", "aws",
+                        Map.of("api-budget.route53.rates", "5")))).getMessage());
+        assertTrue(assertThrows(IllegalStateException.class, () -> connect(settings("aws-main", "aws",
+                Map.of("api-budget.route53.rate", "fast")))).getMessage()
+                .startsWith("baran.providers.\"aws-main\".api-budget.route53: "));
+    }
+
+    @Test
     void aSecretMustBeInTheVariableTheSettingNamesAndIsNeverShown() {
         IllegalStateException missing = assertThrows(IllegalStateException.class, () -> connect(settings("onprem-dns", "rfc2136",
                 Map.of("server", "ns1", "tsig-key-name", "k", "tsig-secret-env", "BARAN_TSIG_NOWHERE"))));

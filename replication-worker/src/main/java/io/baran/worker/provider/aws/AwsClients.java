@@ -4,6 +4,7 @@ import io.baran.worker.provider.ProviderSettings;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 
@@ -21,14 +22,28 @@ final class AwsClients {
 
     static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, ProviderSettings settings,
                                                                                       Region region) {
+        return build(builder, settings, region, false);
+    }
+
+    /**
+     * @param budgeted the client's calls go through an API budget ({@link AwsCalls}): the SDK must not send any again by
+     *                 itself, or its retries would spend tokens the budget never gave (throttled answers, unavailable
+     *                 endpoints and the like come back at once, to be waited out within the budget or by Temporal)
+     */
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, ProviderSettings settings,
+                                                                                      Region region, boolean budgeted) {
         builder.region(region)
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(30))
                         .build())
-                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofSeconds(30))
-                        .apiCallTimeout(Duration.ofSeconds(90)));
+                .overrideConfiguration(c -> {
+                    c.apiCallAttemptTimeout(Duration.ofSeconds(30)).apiCallTimeout(Duration.ofSeconds(90));
+                    if (budgeted) {
+                        c.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    }
+                });
         settings.endpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }

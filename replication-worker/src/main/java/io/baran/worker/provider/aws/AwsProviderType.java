@@ -9,6 +9,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import io.baran.worker.budget.Limit;
 import java.util.Set;
 
 import static io.baran.worker.provider.Capability.CDN_CACHE_POLICY;
@@ -39,6 +42,27 @@ public final class AwsProviderType implements ProviderType {
             .cannot("a promoted RDS instance cannot become a read replica again: create a new replica", DATABASE_DEMOTE)
             .build();
 
+    static final String ROUTE53 = "route53";
+    static final String CLOUDFRONT = "cloudfront";
+    /**
+     * Defaults from AWS's documentation. Route 53: "a hard limit of five requests per second, per account", all API
+     * requests counted together, answered beyond it with HTTP 400 {@code Throttling} "Rate exceeded"
+     * (https://repost.aws/knowledge-center/route-53-avoid-throttling-errors). Route 53's newer throttling page
+     * (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/throttling-api-requests.html) gives accounts a bucket of
+     * 50 refilled at 10/s plus a bucket of record changes; 5/s stays within both. The burst is 4, one less than the
+     * five a second allows: a call that reaches Route 53 a little sooner after the previous one than it left Baran
+     * (network jitter) still finds a token there. CloudFront publishes
+     * quotas on resources but no control-plane request rate
+     * (https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/cloudfront-limits.html): 2/s with a burst of
+     * 4 is a cautious guess, to be raised with {@code api-budget.cloudfront.rate}.
+     */
+    static final Map<String, Limit> BUDGETS = Map.of(ROUTE53, new Limit(5, 4), CLOUDFRONT, new Limit(2, 4));
+
+    @Override
+    public Map<String, Limit> apiBudgets() {
+        return BUDGETS;
+    }
+
     @Override
     public String type() {
         return "aws";
@@ -55,9 +79,12 @@ public final class AwsProviderType implements ProviderType {
         Duration promoteTimeout = settings.duration("promote-timeout", Duration.ofMinutes(30));
         LOG.infof("provider %s: AWS in %s%s (Route 53, CloudFront, RDS, S3)", settings.name(), settings.region(),
                 settings.endpoint().map(e -> " at " + e).orElse(""));
-        Route53Dns dns = Route53Dns.connect(settings, context.dnsSyncTimeout(), context.heartbeat());
-        CloudFrontCdn cdn = CloudFrontCdn.connect(settings);
-        RdsDatabase database = RdsDatabase.connect(settings, promoteTimeout, context.heartbeat());
+        Route53Dns dns = Route53Dns.connect(settings, context.dnsSyncTimeout(), context.heartbeat(),
+                context.calls(settings, ROUTE53, Optional.of(BUDGETS.get(ROUTE53))));
+        CloudFrontCdn cdn = CloudFrontCdn.connect(settings, context.calls(settings, CLOUDFRONT, Optional.of(BUDGETS.get(CLOUDFRONT))));
+        // RDS: no budget (its quotas are per API and generous), but its throttled answers are waited out as well.
+        RdsDatabase database = RdsDatabase.connect(settings, promoteTimeout, context.heartbeat(),
+                context.calls(settings, "rds", Optional.empty()));
         S3ObjectStore objects = S3ObjectStore.connect(settings);
         List<AutoCloseable> clients = List.of(dns, cdn, database, objects);
         return new ConfiguredProvider(settings.name(), type(), CAPABILITIES, dns, cdn, database, objects, () -> {

@@ -47,15 +47,16 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
     private final AwsCalls calls;
     private final CachePolicyCopies policies;
 
-    public CloudFrontCdn(String name, CloudFrontClient client) {
+    public CloudFrontCdn(String name, CloudFrontClient client, io.baran.worker.budget.BudgetedCalls budget) {
         this.name = name;
         this.client = client;
-        this.calls = new AwsCalls(name, "CloudFront");
+        this.calls = new AwsCalls(name, "CloudFront", budget);
         this.policies = new CachePolicyCopies(name, client, calls);
     }
 
-    public static CloudFrontCdn connect(ProviderSettings settings) {
-        return new CloudFrontCdn(settings.name(), AwsClients.build(CloudFrontClient.builder(), settings, Region.AWS_GLOBAL));
+    public static CloudFrontCdn connect(ProviderSettings settings, io.baran.worker.budget.BudgetedCalls budget) {
+        return new CloudFrontCdn(settings.name(), AwsClients.build(CloudFrontClient.builder(), settings, Region.AWS_GLOBAL, true),
+                budget);
     }
 
     @Override

@@ -37,21 +37,23 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
     private final AuroraGlobalFailover global;
     private final AuroraGlobalSwitchover switchover;
 
-    public RdsDatabase(String name, String region, RdsClient client, Duration promoteTimeout, Heartbeat heartbeat) {
+    public RdsDatabase(String name, String region, RdsClient client, Duration promoteTimeout, Heartbeat heartbeat,
+                       io.baran.worker.budget.BudgetedCalls budget) {
         this.name = name;
         this.region = region;
         this.client = client;
         this.promoteTimeout = promoteTimeout;
         this.heartbeat = heartbeat;
-        this.calls = new AwsCalls(name, "RDS");
+        this.calls = new AwsCalls(name, "RDS", budget);
         this.global = new AuroraGlobalFailover(name, region, client, calls, promoteTimeout, heartbeat);
         this.switchover = new AuroraGlobalSwitchover(name, client, calls, global, promoteTimeout, heartbeat);
     }
 
     /** @param promoteTimeout how long a promotion may take until the instance is available again (RDS reboots it) */
-    public static RdsDatabase connect(ProviderSettings settings, Duration promoteTimeout, Heartbeat heartbeat) {
+    public static RdsDatabase connect(ProviderSettings settings, Duration promoteTimeout, Heartbeat heartbeat,
+                                      io.baran.worker.budget.BudgetedCalls budget) {
         return new RdsDatabase(settings.name(), settings.region(),
-                AwsClients.build(RdsClient.builder(), settings, Region.of(settings.region())), promoteTimeout, heartbeat);
+                AwsClients.build(RdsClient.builder(), settings, Region.of(settings.region())), promoteTimeout, heartbeat, budget);
     }
 
     @Override

@@ -22,20 +22,30 @@ import software.amazon.awssdk.services.route53.model.HostedZone;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
+import io.baran.worker.budget.BudgetedCalls;
+import io.baran.worker.budget.Limit;
+import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
+
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import java.util.function.Supplier;
 
 /**
  * DNS through Amazon Route 53: simple record sets ({@code dns.switch}) and the weights of weighted sets
  * ({@code dns.set-weights}); alias records and other routing policies (latency, failover, geo…) are refused
  * rather than flattened. Changes to one zone go through its {@link ZoneBatcher}: serialized, and those of
- * parallel steps sent in one change batch, each held until Route 53 reports it INSYNC.
+ * every step and execution waiting at the same time sent in as few change batches as Route 53's limits allow, each
+ * held until Route 53 reports it INSYNC. Reads of one zone asked at about the same time are one read
+ * ({@link CoalescedReads}), the hosted zone's id is remembered for a minute, and every call takes a token of the
+ * account's API budget first (Route 53 allows five requests per second per account, all calls counted together).
  */
 public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable {
 
@@ -47,10 +57,16 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     /** How long the first change to a zone waits for the changes of parallel steps, to send them in one batch. */
     static final Duration BATCH_WINDOW = Duration.ofMillis(50);
     /**
-     * One batcher per zone, shared by every Route 53 provider of this worker: two providers may name the same
-     * account's zone (they share the SDK's default credentials, so either's client may send the batch).
+     * One batcher per zone and API budget, shared by every Route 53 provider of this worker drawing from that budget: two
+     * providers may name the same account's zone (they share the SDK's default credentials, so either's client may send
+     * the batch; they set the same api-account).
      */
-    private static final ConcurrentHashMap<String, ZoneBatcher<Change>> BATCHERS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, ZoneBatcher<Change, RecordSets>> BATCHERS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, CoalescedReads<RecordSets>> READS = new ConcurrentHashMap<>();
+    /** How long a hosted zone's id (and its size) is remembered: zones are seldom deleted and made again. */
+    static final Duration ZONE_CACHE = Duration.ofMinutes(1);
+    /** Route 53 returns at most 300 record sets per page of a listing. */
+    private static final int PAGE = 300;
     private static final ExecutorService BATCHES = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "route53-change-batches");
         thread.setDaemon(true);
@@ -62,21 +78,24 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     private final Duration syncTimeout;
     private final Heartbeat heartbeat;
     private final AwsCalls calls;
+    private final ConcurrentHashMap<String, KnownZone> zones = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> lookUps = new ConcurrentHashMap<>();
 
-    public Route53Dns(String name, Route53Client client, Duration syncTimeout, Heartbeat heartbeat) {
+    public Route53Dns(String name, Route53Client client, Duration syncTimeout, Heartbeat heartbeat, BudgetedCalls budget) {
         this.name = name;
         this.client = client;
         this.syncTimeout = syncTimeout;
         this.heartbeat = heartbeat;
-        this.calls = new AwsCalls(name, "Route 53");
+        this.calls = new AwsCalls(name, "Route 53", budget);
     }
 
     /** Builds the client; credentials come from the SDK's default chain (environment, system properties, profile, role). */
-    public static Route53Dns connect(ProviderSettings settings, Duration syncTimeout, Heartbeat heartbeat) {
-        LOG.infof("provider %s: Route 53 in %s%s", settings.name(), settings.region(),
-                settings.endpoint().map(e -> " at " + e).orElse(""));
-        return new Route53Dns(settings.name(), AwsClients.build(Route53Client.builder(), settings, Region.of(settings.region())),
-                syncTimeout, heartbeat);
+    public static Route53Dns connect(ProviderSettings settings, Duration syncTimeout, Heartbeat heartbeat, BudgetedCalls budget) {
+        LOG.infof("provider %s: Route 53 in %s%s, API budget %s %s", settings.name(), settings.region(),
+                settings.endpoint().map(e -> " at " + e).orElse(""), budget.bucket(),
+                budget.limit().map(Limit::describe).orElse("unlimited"));
+        return new Route53Dns(settings.name(), AwsClients.build(Route53Client.builder(), settings, Region.of(settings.region()),
+                true), syncTimeout, heartbeat, budget);
     }
 
     @Override
@@ -91,6 +110,27 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
 
     @Override
     public DnsZone zone(String fqdn) {
+        return knownZone(fqdn).zone();
+    }
+
+    private KnownZone knownZone(String fqdn) {
+        String key = fqdn.toLowerCase(Locale.ROOT);
+        KnownZone known = zones.get(key);
+        if (known != null && System.nanoTime() < known.expires()) {
+            return known;
+        }
+        // One look-up per zone, however many steps ask at once: the others wait for it rather than spend the budget.
+        synchronized (lookUps.computeIfAbsent(key, k -> new Object())) {
+            known = zones.get(key);
+            if (known == null || System.nanoTime() >= known.expires()) {
+                known = lookUp(fqdn);
+                zones.put(key, known);
+            }
+            return known;
+        }
+    }
+
+    private KnownZone lookUp(String fqdn) {
         List<HostedZone> matches = calls.call("ListHostedZonesByName", "zone " + fqdn,
                 () -> client.listHostedZonesByName(b -> b.dnsName(fqdn).maxItems("10"))).hostedZones().stream()
                 .filter(z -> z.name().equalsIgnoreCase(fqdn))
@@ -103,17 +143,67 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                     + " hosted zones named " + fqdn + " (" + String.join(", ", matches.stream().map(z -> shortId(z.id())).toList())
                     + "); dns.switch cannot yet tell which one to change");
         }
-        return new DnsZone(shortId(matches.get(0).id()), fqdn);
+        HostedZone found = matches.get(0);
+        return new KnownZone(new DnsZone(shortId(found.id()), fqdn),
+                found.resourceRecordSetCount() == null ? Long.MAX_VALUE : found.resourceRecordSetCount(),
+                System.nanoTime() + ZONE_CACHE.toNanos());
+    }
+
+    /** A hosted zone as last looked up: its id, how many record sets it held, until when it is taken as is. */
+    private record KnownZone(DnsZone zone, long recordSets, long expires) {
     }
 
     @Override
     public RecordState observe(DnsZone zone, String fqdn, RecordType type) {
+        return simple(read(zone, fqdn, type), zone, fqdn, type);
+    }
+
+    /** The record sets of one name and type, read together with those other steps ask of the zone at the same time. */
+    private List<ResourceRecordSet> read(DnsZone zone, String fqdn, RecordType type) {
+        String what = fqdn + " " + type + " in zone " + zone.name() + " (provider " + name + ")";
+        CoalescedReads<RecordSets> reads = READS.computeIfAbsent(zoneKey(zone),
+                k -> new CoalescedReads<>(keys -> readSets(zone, keys), BATCH_WINDOW, BATCHES));
+        return reads.read(RecordSets.key(fqdn, type.name()), heartbeat, what, syncTimeout.multipliedBy(3)).get(fqdn, type.name());
+    }
+
+    /**
+     * Reads the record sets of the keys ({@code name type}): one listing of the whole zone when that takes fewer calls
+     * than one listing per key, otherwise one listing starting at each.
+     */
+    RecordSets readSets(DnsZone zone, List<String> keys) {
+        long pages = Math.max(1, (knownZone(zone.name()).recordSets() + PAGE - 1) / PAGE);
+        RecordSets found = new RecordSets();
+        if (keys.size() > 1 && pages <= keys.size()) {
+            String what = keys.size() + " record sets of zone " + zone.name();
+            ListResourceRecordSetsResponse page = null;
+            do {
+                ListResourceRecordSetsResponse previous = page;
+                page = calls.call("ListResourceRecordSets", what, () -> client.listResourceRecordSets(b -> {
+                    b.hostedZoneId(zone.id()).maxItems(String.valueOf(PAGE));
+                    if (previous != null) {
+                        b.startRecordName(previous.nextRecordName()).startRecordType(previous.nextRecordTypeAsString())
+                                .startRecordIdentifier(previous.nextRecordIdentifier());
+                    }
+                }));
+                page.resourceRecordSets().forEach(found::add);
+            } while (Boolean.TRUE.equals(page.isTruncated()));
+            return found;
+        }
+        for (String key : keys) {
+            int space = key.lastIndexOf(' ');
+            String fqdn = key.substring(0, space);
+            String type = key.substring(space + 1).toUpperCase(Locale.ROOT);
+            calls.call("ListResourceRecordSets", fqdn + " " + type + " in zone " + zone.name(), () -> client.listResourceRecordSets(b -> b
+                    .hostedZoneId(zone.id()).startRecordName(fqdn).startRecordType(type).maxItems(String.valueOf(PAGE))))
+                    .resourceRecordSets().forEach(found::add);
+        }
+        return found;
+    }
+
+    /** The simple record set among the sets read: alias records and routing policies are refused, not flattened. */
+    private RecordState simple(List<ResourceRecordSet> sets, DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        List<ResourceRecordSet> sets = calls.call("ListResourceRecordSets", what, () -> client.listResourceRecordSets(b -> b
-                .hostedZoneId(zone.id()).startRecordName(fqdn).startRecordType(type.name()).maxItems("1")))
-                .resourceRecordSets();
-        // The listing starts at the name and type asked for; the first set is another record when ours is absent.
-        if (sets.isEmpty() || !sameName(sets.get(0).name(), fqdn) || !type.name().equals(sets.get(0).typeAsString())) {
+        if (sets.isEmpty()) {
             return RecordState.absent();
         }
         ResourceRecordSet set = sets.get(0);
@@ -129,6 +219,24 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                 set.ttl() == null ? 0 : set.ttl());
     }
 
+    /** Record sets read from a zone, by name and type. */
+    static final class RecordSets {
+        private final Map<String, List<ResourceRecordSet>> byKey = new HashMap<>();
+
+        static String key(String fqdn, String type) {
+            String name = fqdn.replace("\\052", "*").toLowerCase(Locale.ROOT);
+            return (name.endsWith(".") ? name : name + ".") + " " + type.toLowerCase(Locale.ROOT);
+        }
+
+        void add(ResourceRecordSet set) {
+            byKey.computeIfAbsent(key(set.name(), set.typeAsString()), k -> new ArrayList<>()).add(set);
+        }
+
+        List<ResourceRecordSet> get(String fqdn, String type) {
+            return byKey.getOrDefault(key(fqdn, type), List.of());
+        }
+    }
+
     /**
      * UPSERT (CREATE where the record is absent, DELETE when the desired record set is absent), checked in the
      * zone's batcher, just before its batch is sent, to be still as expected. Only the CREATE is conditional at
@@ -137,9 +245,15 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      */
     @Override
     public void replace(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
+        replaceIfStill(zone, fqdn, type, expected, desired);
+    }
+
+    /** Route 53's batches observe and compare each record just before they are sent: the step need not read it first. */
+    @Override
+    public Boolean replaceIfStill(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        batch(zone, fqdn + " " + type, what, () -> {
-            RecordState current = observe(zone, fqdn, type);
+        return batch(zone, fqdn, type, what, view -> {
+            RecordState current = simple(view.get(fqdn, type.name()), zone, fqdn, type);
             if (current.sameAs(desired, type)) {
                 return List.of();
             }
@@ -157,14 +271,18 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         });
     }
 
-    /** The key of a zone's batcher: the same zone reached through another endpoint (an emulator) is another zone. */
+    /**
+     * The key of a zone's batcher and reads: the same zone reached through another endpoint (an emulator) is another zone,
+     * and providers drawing from another API budget (another account, another replica) batch apart.
+     */
     private String zoneKey(DnsZone zone) {
-        return client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id();
+        return client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id()
+                + "|" + calls.scope();
     }
 
     @Override
     public RecordWeights observeWeights(DnsZone zone, String fqdn, RecordType type) {
-        return weights(sets(zone, fqdn, type));
+        return weights(weighted(read(zone, fqdn, type), zone, fqdn, type));
     }
 
     private static RecordWeights weights(List<ResourceRecordSet> sets) {
@@ -175,13 +293,8 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * Every record set of the name and type, each checked to be weighted: a simple, latency, failover or geo
      * set, or an alias, fails (CapabilityMissing) saying which, rather than being changed as if weighted.
      */
-    private List<ResourceRecordSet> sets(DnsZone zone, String fqdn, RecordType type) {
+    private List<ResourceRecordSet> weighted(List<ResourceRecordSet> sets, DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        List<ResourceRecordSet> sets = calls.call("ListResourceRecordSets", what, () -> client.listResourceRecordSets(b -> b
-                .hostedZoneId(zone.id()).startRecordName(fqdn).startRecordType(type.name()).maxItems("300")))
-                .resourceRecordSets().stream()
-                .filter(s -> sameName(s.name(), fqdn) && type.name().equals(s.typeAsString()))
-                .toList();
         for (ResourceRecordSet set : sets) {
             String refusal = set.setIdentifier() == null ? "is a simple record set, not a weighted one (dns.switch changes it)"
                     : set.aliasTarget() != null ? "holds an alias record (set " + set.setIdentifier() + "); alias records are refused, not flattened"
@@ -204,8 +317,8 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     @Override
     public void replaceWeights(DnsZone zone, String fqdn, RecordType type, RecordWeights expected, RecordWeights desired) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        batch(zone, fqdn + " " + type, what + " weights " + expected.diff(desired), () -> {
-            List<ResourceRecordSet> sets = sets(zone, fqdn, type);
+        batch(zone, fqdn, type, what + " weights " + expected.diff(desired), view -> {
+            List<ResourceRecordSet> sets = weighted(view.get(fqdn, type.name()), zone, fqdn, type);
             RecordWeights current = weights(sets).only(expected.weights().keySet());
             if (current.equals(desired)) {
                 return List.of();
@@ -227,8 +340,8 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * Queues the change with the other changes to the zone and waits for it (heartbeating), for at most three
      * sync timeouts: batches queued ahead of it each take up to one.
      */
-    private void batch(DnsZone zone, String recordSet, String what, Supplier<List<Change>> prepare) {
-        ZoneBatcher<Change> batcher = BATCHERS.computeIfAbsent(zoneKey(zone), k -> new ZoneBatcher<>(new ZoneBatcher.Zone<>() {
+    private boolean batch(DnsZone zone, String fqdn, RecordType type, String what, Function<RecordSets, List<Change>> prepare) {
+        ZoneBatcher<Change, RecordSets> batcher = BATCHERS.computeIfAbsent(zoneKey(zone), k -> new ZoneBatcher<>(new ZoneBatcher.Zone<>() {
             @Override
             public String submit(List<Change> changes) {
                 String batchWhat = changes.size() + " change(s) to zone " + zone.name();
@@ -242,8 +355,25 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
             public void awaitInSync(String changeId) {
                 Route53Dns.this.awaitInSync(changeId, "zone " + zone.name());
             }
+
+            @Override
+            public RecordSets view(List<String> recordKeys) {
+                return readSets(zone, recordKeys);
+            }
+
+            @Override
+            public int elements(Change change) {
+                return change.resourceRecordSet().resourceRecords().size() * (change.action() == ChangeAction.UPSERT ? 2 : 1);
+            }
+
+            @Override
+            public int characters(Change change) {
+                return change.resourceRecordSet().resourceRecords().stream().mapToInt(r -> r.value().length()).sum()
+                        * (change.action() == ChangeAction.UPSERT ? 2 : 1);
+            }
         }, BATCH_WINDOW, BATCHES));
-        batcher.run(recordSet.toLowerCase(Locale.ROOT), prepare, heartbeat, what + " (provider " + name + ")",
+        // Batches queued ahead each take up to a sync timeout, and the budget may hold each for a while.
+        return batcher.run(RecordSets.key(fqdn, type.name()), prepare, heartbeat, what + " (provider " + name + ")",
                 syncTimeout.multipliedBy(3));
     }
 
@@ -255,9 +385,9 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     }
 
     /** How many change batches went to the zone from this worker; for tests. */
-    static int batchesSent(String zoneKey) {
-        ZoneBatcher<Change> batcher = BATCHERS.get(zoneKey);
-        return batcher == null ? 0 : batcher.batchesSent();
+    static int batchesSent(String endpointAndZoneId) {
+        return BATCHERS.entrySet().stream().filter(e -> e.getKey().startsWith(endpointAndZoneId + "|"))
+                .mapToInt(e -> e.getValue().batchesSent()).sum();
     }
 
     /** Route 53 answers before its servers serve the change; the step is done only when they do. */
@@ -279,12 +409,6 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
             sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
             pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
         }
-    }
-
-    /** Route 53 escapes some characters in names (e.g. {@code \052} for {@code *}). */
-    private static boolean sameName(String listed, String fqdn) {
-        String decoded = listed.replace("\\052", "*").toLowerCase(Locale.ROOT);
-        return (decoded.endsWith(".") ? decoded : decoded + ".").equals(fqdn.toLowerCase(Locale.ROOT));
     }
 
     /** Ids come back as {@code /hostedzone/Z123} or {@code /change/C123}; requests take the bare id. */

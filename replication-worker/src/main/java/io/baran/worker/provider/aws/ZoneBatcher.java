@@ -3,6 +3,7 @@ package io.baran.worker.provider.aws;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,43 +17,68 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Serializes and batches the changes this worker makes to one hosted zone. Route 53 refuses a change
- * while an earlier one to the same zone is still PENDING ({@code PriorRequestNotComplete}) and limits the
- * rate of changes per account, so steps of a parallel group that change one zone are sent as one change
- * batch: the first request waits a few milliseconds for others, and requests arriving while a batch is in
- * flight wait until it is served (INSYNC), then go together in the next one.
+ * Serializes and batches the changes this worker makes to one hosted zone, whichever steps and executions they
+ * come from. Route 53 refuses a change while an earlier one to the same zone is still PENDING
+ * ({@code PriorRequestNotComplete}) and limits the rate of requests per account, so every change to one zone
+ * goes in as few change batches as its limits allow: the first request waits a few milliseconds for others, and
+ * requests arriving while a batch is in flight wait until it is served (INSYNC), then go together in the next one
+ * (up to {@link #MAX_REQUESTS} requests are prepared together, and sent in as many batches as
+ * {@link #MAX_CHANGES} changes and {@link #MAX_CHARACTERS} characters require).
  *
  * <p>Each request is prepared (observed and checked against what its step expects) just before its batch
  * is sent, after every earlier batch of this worker is served, so a check is never made against a state
- * one of this worker's own batches is about to change. A request whose check fails, fails alone. A batch
- * refused as a whole (Route 53 refuses every change of a batch when one of them conflicts, e.g. a CREATE
- * of a record someone made meanwhile) is sent again one request at a time, each prepared afresh, so only
- * the conflicting request fails. Two requests for one record set never share a batch.
+ * one of this worker's own batches is about to change; the requests prepared together read the zone once
+ * ({@link Zone#view}). A request whose check fails, fails alone. A batch refused as a whole (Route 53 refuses
+ * every change of a batch when one of them conflicts, e.g. a CREATE of a record someone made meanwhile:
+ * {@code InvalidChangeBatch}) is split in halves, each prepared afresh and sent again, down to single requests,
+ * so only the conflicting request fails and the others cost a few more batches, not one each. Two requests for
+ * one record set never share a batch.
  *
  * @param <C> one change of a batch (Route 53's {@code Change})
+ * @param <V> what the requests of a batch read of the zone, once for all of them
  */
-final class ZoneBatcher<C> {
+final class ZoneBatcher<C, V> {
 
     /** What the batcher needs of the provider's API for one zone. */
-    interface Zone<C> {
+    interface Zone<C, V> {
         /** Sends the changes as one batch and returns its id; throws when the batch is refused, as a whole. */
         String submit(List<C> changes);
 
         /** Returns once the batch is served everywhere; throws (retryably) past the sync timeout. */
         void awaitInSync(String changeId);
+
+        /** Reads what the requests with these record keys need to prepare their changes; null when they read nothing. */
+        default V view(List<String> recordKeys) {
+            return null;
+        }
+
+        /** How many elements a change counts for towards {@link #MAX_CHANGES}; one by default. */
+        default int elements(C change) {
+            return 1;
+        }
+
+        /** How many characters a change counts for towards {@link #MAX_CHARACTERS}; none by default. */
+        default int characters(C change) {
+            return 0;
+        }
     }
 
-    /** At most this many requests share a batch: Route 53 limits a batch to 1,000 records and 32,000 characters. */
-    static final int MAX_REQUESTS = 50;
+    /** At most this many requests are prepared together (their changes may then take several batches). */
+    static final int MAX_REQUESTS = 1000;
+    /** Route 53: at most 1,000 ResourceRecord elements in a batch (an UPSERT's count twice). */
+    static final int MAX_CHANGES = 1000;
+    /** Route 53: at most 32,000 characters of record values in a batch (an UPSERT's count twice). */
+    static final int MAX_CHARACTERS = 32_000;
 
-    private final Zone<C> zone;
+    private final Zone<C, V> zone;
     private final Duration window;
     private final Executor executor;
     private final Object lock = new Object();
-    private final List<Request<C>> queue = new ArrayList<>();
+    private final List<Request<C, V>> queue = new ArrayList<>();
     private final AtomicInteger batchesSent = new AtomicInteger();
     private boolean draining;
 
@@ -60,7 +86,7 @@ final class ZoneBatcher<C> {
      * @param window   how long the first request of a batch waits for others
      * @param executor runs the batches, one at a time per zone
      */
-    ZoneBatcher(Zone<C> zone, Duration window, Executor executor) {
+    ZoneBatcher(Zone<C, V> zone, Duration window, Executor executor) {
         this.zone = zone;
         this.window = window;
         this.executor = executor;
@@ -74,7 +100,12 @@ final class ZoneBatcher<C> {
      * @param prepare   observes and checks, then returns the changes to make (empty: nothing to do), or throws
      */
     CompletableFuture<Boolean> submit(String recordKey, Supplier<List<C>> prepare) {
-        Request<C> request = new Request<>(recordKey, prepare, new CompletableFuture<>());
+        return submit(recordKey, (Function<V, List<C>>) view -> prepare.get());
+    }
+
+    /** As {@link #submit(String, Supplier)}, preparing from what the batch read of the zone ({@link Zone#view}). */
+    CompletableFuture<Boolean> submit(String recordKey, Function<V, List<C>> prepare) {
+        Request<C, V> request = new Request<>(recordKey, prepare, new CompletableFuture<>());
         synchronized (lock) {
             queue.add(request);
             if (!draining) {
@@ -90,6 +121,11 @@ final class ZoneBatcher<C> {
      * after {@code patience}, withdrawing the request if it was not sent yet.
      */
     boolean run(String recordKey, Supplier<List<C>> prepare, Heartbeat heartbeat, String what, Duration patience) {
+        return run(recordKey, (Function<V, List<C>>) view -> prepare.get(), heartbeat, what, patience);
+    }
+
+    /** As {@link #run(String, Supplier, Heartbeat, String, Duration)}, preparing from what the batch read of the zone. */
+    boolean run(String recordKey, Function<V, List<C>> prepare, Heartbeat heartbeat, String what, Duration patience) {
         CompletableFuture<Boolean> result = submit(recordKey, prepare);
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
@@ -146,11 +182,11 @@ final class ZoneBatcher<C> {
     private void drainQueue() {
         while (true) {
             pause(window);
-            List<Request<C>> batch = new ArrayList<>();
+            List<Request<C, V>> batch = new ArrayList<>();
             synchronized (lock) {
                 Set<String> keys = new HashSet<>();
-                for (Iterator<Request<C>> it = queue.iterator(); it.hasNext() && batch.size() < MAX_REQUESTS; ) {
-                    Request<C> r = it.next();
+                for (Iterator<Request<C, V>> it = queue.iterator(); it.hasNext() && batch.size() < MAX_REQUESTS; ) {
+                    Request<C, V> r = it.next();
                     if (r.result.isDone()) {
                         it.remove();
                     } else if (keys.add(r.recordKey)) {
@@ -167,45 +203,98 @@ final class ZoneBatcher<C> {
         }
     }
 
-    /** Prepares each request, sends what they change as one batch, and completes each with its own result. */
-    private void send(List<Request<C>> requests) {
-        List<Request<C>> included = new ArrayList<>();
-        List<C> changes = new ArrayList<>();
-        for (Request<C> r : requests) {
+    /**
+     * Prepares each request from one read of the zone, sends what they change in as few batches as the limits allow,
+     * and completes each request with its own result.
+     */
+    private void send(List<Request<C, V>> requests) {
+        requests = requests.stream().filter(r -> !r.result.isDone()).toList();
+        if (requests.isEmpty()) {
+            return;
+        }
+        V view;
+        try {
+            view = zone.view(requests.stream().map(Request::recordKey).toList());
+        } catch (RuntimeException unreadable) {
+            requests.forEach(r -> r.result.completeExceptionally(unreadable));
+            return;
+        }
+        List<Prepared<C, V>> included = new ArrayList<>();
+        for (Request<C, V> r : requests) {
             try {
-                List<C> prepared = r.prepare.get();
+                List<C> prepared = r.prepare.apply(view);
                 if (prepared.isEmpty()) {
                     r.result.complete(false);
                 } else {
-                    included.add(r);
-                    changes.addAll(prepared);
+                    included.add(new Prepared<>(r, prepared));
                 }
             } catch (RuntimeException e) {
                 r.result.completeExceptionally(e);
             }
         }
-        if (included.isEmpty()) {
-            return;
+        for (List<Prepared<C, V>> chunk : chunks(included)) {
+            sendPrepared(chunk);
         }
+    }
+
+    /** The prepared requests in order, cut into batches within Route 53's limits; a request's changes are never cut. */
+    private List<List<Prepared<C, V>>> chunks(List<Prepared<C, V>> prepared) {
+        List<List<Prepared<C, V>>> chunks = new ArrayList<>();
+        List<Prepared<C, V>> chunk = new ArrayList<>();
+        int changes = 0;
+        int characters = 0;
+        for (Prepared<C, V> p : prepared) {
+            int c = p.changes.stream().mapToInt(zone::elements).sum();
+            int chars = p.changes.stream().mapToInt(zone::characters).sum();
+            if (!chunk.isEmpty() && (changes + c > MAX_CHANGES || characters + chars > MAX_CHARACTERS)) {
+                chunks.add(chunk);
+                chunk = new ArrayList<>();
+                changes = 0;
+                characters = 0;
+            }
+            chunk.add(p);
+            changes += c;
+            characters += chars;
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        return chunks;
+    }
+
+    private void sendPrepared(List<Prepared<C, V>> included) {
         String changeId;
         try {
             batchesSent.incrementAndGet();
-            changeId = zone.submit(changes);
+            changeId = zone.submit(included.stream().flatMap(p -> p.changes.stream()).toList());
         } catch (RuntimeException refused) {
             if (included.size() == 1) {
-                included.get(0).result.completeExceptionally(refused);
+                included.get(0).request.result.completeExceptionally(refused);
+            } else if (refusedAsAWhole(refused)) {
+                // Refused as a whole, maybe for one request's conflict: each half again, prepared afresh, so only that one fails.
+                int half = included.size() / 2;
+                send(included.subList(0, half).stream().map(Prepared::request).toList());
+                send(included.subList(half, included.size()).stream().map(Prepared::request).toList());
             } else {
-                // Refused as a whole, maybe for one request's conflict: each again alone, so only that one fails.
-                included.forEach(r -> send(List.of(r)));
+                included.forEach(p -> p.request.result.completeExceptionally(refused));
             }
             return;
         }
         try {
             zone.awaitInSync(changeId);
-            included.forEach(r -> r.result.complete(true));
+            included.forEach(p -> p.request.result.complete(true));
         } catch (RuntimeException notServed) {
-            included.forEach(r -> r.result.completeExceptionally(notServed));
+            included.forEach(p -> p.request.result.completeExceptionally(notServed));
         }
+    }
+
+    /**
+     * Whether a refused batch may hold requests that would pass alone: the provider rejected its content. A batch that
+     * never arrived or was throttled past the step's deadline says nothing of its requests: they all fail, retryably.
+     */
+    private static boolean refusedAsAWhole(RuntimeException refused) {
+        return !(refused instanceof ApplicationFailure failure)
+                || FailureTypes.PROVIDER_REJECTED.equals(failure.getType()) || FailureTypes.PLAN_UNSAFE.equals(failure.getType());
     }
 
     private static void pause(Duration d) {
@@ -219,6 +308,9 @@ final class ZoneBatcher<C> {
         }
     }
 
-    private record Request<C>(String recordKey, Supplier<List<C>> prepare, CompletableFuture<Boolean> result) {
+    private record Request<C, V>(String recordKey, Function<V, List<C>> prepare, CompletableFuture<Boolean> result) {
+    }
+
+    private record Prepared<C, V>(Request<C, V> request, List<C> changes) {
     }
 }

@@ -40,7 +40,11 @@ final class Arm {
     private final Heartbeat heartbeat;
     private final HttpClient http;
 
-    Arm(String provider, URI base, String subscription, Supplier<String> tokens, Duration callTimeout, Heartbeat heartbeat) {
+    private final io.baran.worker.budget.BudgetedCalls budget;
+
+    Arm(String provider, URI base, String subscription, Supplier<String> tokens, Duration callTimeout, Heartbeat heartbeat,
+        io.baran.worker.budget.BudgetedCalls budget) {
+        this.budget = budget;
         this.provider = provider;
         this.base = base;
         this.subscription = subscription;
@@ -73,7 +77,22 @@ final class Arm {
         return send(method, base.resolve(path + "?api-version=" + apiVersion), body, headers, where);
     }
 
+    /**
+     * One call within the subscription's budget; an answer of 429 is waited out and the call sent again (ARM says how long
+     * in Retry-After, but the jittered backoff never waits less than a short while and spreads replicas apart).
+     */
     private ArmResponse send(String method, URI uri, JsonNode body, Map<String, String> headers, String where) {
+        return budget.call(where, () -> {
+            ArmResponse response = sendOnce(method, uri, body, headers, where);
+            if (response.status() == 429) {
+                throw io.baran.worker.Failures.of(io.baran.workflow.FailureTypes.PROVIDER_THROTTLED, where + " was throttled by Azure"
+                        + " Resource Manager (HTTP 429" + (response.errorCode() == null ? "" : ", " + response.errorCode()) + ")");
+            }
+            return response;
+        });
+    }
+
+    private ArmResponse sendOnce(String method, URI uri, JsonNode body, Map<String, String> headers, String where) {
         String token;
         try {
             token = tokens.get();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import io.baran.worker.budget.Limit;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -38,6 +39,20 @@ public final class AzureProviderType implements ProviderType {
 
     private static final Logger LOG = Logger.getLogger(AzureProviderType.class);
     private static final Capabilities CAPABILITIES = capabilities("azure", List.of(), true, true);
+
+    static final String ARM = "arm";
+    /**
+     * Azure Resource Manager throttles per subscription and region with token buckets: writes a bucket of 200 refilled at
+     * 10/s, reads 250 at 25/s (https://learn.microsoft.com/azure/azure-resource-manager/management/request-limits-and-throttling);
+     * Azure DNS adds per-zone limits on record set operations, listed on the same page. Every ARM call of the provider
+     * draws from one bucket at the write figures.
+     */
+    static final Map<String, Limit> BUDGETS = Map.of(ARM, new Limit(10, 200));
+
+    @Override
+    public Map<String, Limit> apiBudgets() {
+        return BUDGETS;
+    }
 
     @Override
     public String type() {
@@ -100,7 +115,7 @@ public final class AzureProviderType implements ProviderType {
         URI base = settings.endpoint().orElse(Arm.PUBLIC_CLOUD);
         Supplier<String> tokens = tokens(settings, context);
         Arm arm = new Arm(settings.name(), base, subscription, tokens, settings.duration("timeout", Duration.ofSeconds(30)),
-                context.heartbeat());
+                context.heartbeat(), context.calls(settings, ARM, Optional.of(BUDGETS.get(ARM))));
         Map<String, AzureDatabase.Instance> instances = AzureInstances.read(settings, arm, resourceGroup,
                 settings.duration("promote-timeout", Duration.ofMinutes(30)));
         AzureDns dns = new AzureDns(arm, resourceGroup);

@@ -40,7 +40,12 @@ final class GcpApi implements AutoCloseable {
     private final HttpClient http;
     private volatile GoogleCredentials credentials;
 
-    GcpApi(String provider, String project, Optional<URI> endpoint) {
+    /** The calls to each Google API (dns, compute, sqladmin…), within the project's budget for it. */
+    private final java.util.function.Function<String, io.baran.worker.budget.BudgetedCalls> budgets;
+
+    GcpApi(String provider, String project, Optional<URI> endpoint,
+           java.util.function.Function<String, io.baran.worker.budget.BudgetedCalls> budgets) {
+        this.budgets = budgets;
         this.provider = provider;
         this.project = project;
         this.endpoint = endpoint;
@@ -87,8 +92,15 @@ final class GcpApi implements AutoCloseable {
 
     private enum Expect { ANY, CONDITIONAL }
 
+    /** One call within the budget of its API; a throttled answer (429, rateLimitExceeded…) is waited out and sent again. */
     private JsonNode send(String service, String operation, String resource, String method, String url, JsonNode body,
                           Expect expect) {
+        return budgets.apply(service).call(operation + " on " + resource,
+                () -> sendOnce(service, operation, resource, method, url, body, expect));
+    }
+
+    private JsonNode sendOnce(String service, String operation, String resource, String method, String url, JsonNode body,
+                              Expect expect) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(CALL).header("Accept", "application/json");
         if (body != null) {
             request.header("Content-Type", "application/json");

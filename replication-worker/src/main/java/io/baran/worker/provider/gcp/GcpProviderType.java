@@ -10,7 +10,10 @@ import org.jboss.logging.Logger;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import io.baran.worker.budget.BudgetedCalls;
+import io.baran.worker.budget.Limit;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -45,6 +48,20 @@ public final class GcpProviderType implements ProviderType {
             .cannot("a promoted Cloud SQL replica cannot become a read replica again: create a new replica", DATABASE_DEMOTE)
             .build();
 
+    static final String DNS = "dns";
+    /**
+     * Cloud DNS's API quotas are per project and per minute, and shown only on the project's Quotas page
+     * (https://cloud.google.com/dns/quotas: "Read limit for a minute for a region", changes counted apart), where they
+     * can be raised; 5/s with a burst of 10 is a cautious default, to be set from that page with
+     * {@code api-budget.dns.rate}. Compute (Cloud CDN) and Cloud SQL calls have no budget, their throttling is waited out.
+     */
+    static final Map<String, Limit> BUDGETS = Map.of(DNS, new Limit(5, 10));
+
+    @Override
+    public Map<String, Limit> apiBudgets() {
+        return BUDGETS;
+    }
+
     @Override
     public String type() {
         return "gcp";
@@ -71,7 +88,10 @@ public final class GcpProviderType implements ProviderType {
         LOG.infof("provider %s: Google Cloud project %s%s (Cloud DNS, Cloud CDN, Cloud SQL, Cloud Storage%s)", settings.name(), project,
                 settings.endpoint().map(e -> " at " + e + ", without credentials").orElse(""),
                 settings.option("storage-endpoint").map(e -> " at " + e + ", without credentials").orElse(""));
-        GcpApi api = new GcpApi(settings.name(), project, settings.endpoint());
+        Map<String, BudgetedCalls> calls = new java.util.concurrent.ConcurrentHashMap<>();
+        GcpApi api = new GcpApi(settings.name(), project, settings.endpoint(), service -> calls.computeIfAbsent(service,
+                s -> context.calls(settings, s.equals("Cloud DNS") ? DNS : s.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'),
+                        Optional.ofNullable(s.equals("Cloud DNS") ? BUDGETS.get(DNS) : null))));
         // Pub/Sub is a gRPC API: the HTTP override above never serves it.
         Optional<URI> pubsubEndpoint = settings.option("pubsub-endpoint").map(e -> uri(settings, "pubsub-endpoint", e));
         if (pubsubEndpoint.isPresent() && !Set.of("http", "https").contains(pubsubEndpoint.get().getScheme())) {

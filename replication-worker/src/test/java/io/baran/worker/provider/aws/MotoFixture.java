@@ -62,17 +62,27 @@ final class MotoFixture extends TestResources {
      */
     static MotoFixture startWithRdsPromotion(String dir) {
         useTestCredentials();
-        Path work = WorkDirs.create(dir);
-        try (InputStream script = MotoFixture.class.getResourceAsStream("/moto_rds_promote_as_aws.py")) {
+        int port = Ports.free();
+        LocalProcess process = startScript("moto_rds_promote_as_aws.py", "moto-rds", WorkDirs.create(dir), port,
+                List.of("-H", "127.0.0.1", "-p", String.valueOf(port)));
+        return new MotoFixture("http://127.0.0.1:" + port, process);
+    }
+
+    /**
+     * A Python script of the test resources, copied to {@code work} and started with {@code args}; returns once it listens
+     * on {@code port}.
+     */
+    static LocalProcess startScript(String resource, String name, Path work, int port, List<String> args) {
+        try (InputStream script = MotoFixture.class.getResourceAsStream("/" + resource)) {
             Files.createDirectories(work);
-            Path launcher = work.resolve("moto_rds_promote_as_aws.py");
+            Path launcher = work.resolve(resource);
             Files.copy(script, launcher, StandardCopyOption.REPLACE_EXISTING);
             Path python = Tools.find("python3", "BARAN_PYTHON_BIN", "install Python 3 with moto: pip install \"moto[server]\"");
-            int port = Ports.free();
-            LocalProcess process = LocalProcess.start("moto-rds", List.of(python.toString(), launcher.toString(),
-                    "-H", "127.0.0.1", "-p", String.valueOf(port)), work, Map.of());
+            List<String> command = new java.util.ArrayList<>(List.of(python.toString(), launcher.toString()));
+            command.addAll(args);
+            LocalProcess process = LocalProcess.start(name, command, work, Map.of());
             process.awaitPort(port, Duration.ofSeconds(60));
-            return new MotoFixture("http://127.0.0.1:" + port, process);
+            return process;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

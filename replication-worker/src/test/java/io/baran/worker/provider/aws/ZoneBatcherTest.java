@@ -36,7 +36,7 @@ class ZoneBatcherTest {
 
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
     private final FakeZone zone = new FakeZone();
-    private final ZoneBatcher<String> batcher = new ZoneBatcher<>(zone, Duration.ZERO, executor);
+    private final ZoneBatcher<String, Void> batcher = new ZoneBatcher<>(zone, Duration.ZERO, executor);
 
     @AfterEach
     void stop() {
@@ -64,7 +64,7 @@ class ZoneBatcherTest {
     void aRequestWhosePreconditionFailsFailsAloneAndTheOthersGoAhead() throws Exception {
         firstInFlight();
         CompletableFuture<Boolean> b = change("b");
-        CompletableFuture<Boolean> changedByHand = batcher.submit("x", () -> {
+        CompletableFuture<Boolean> changedByHand = batcher.submit("x", (java.util.function.Supplier<List<String>>) () -> {
             throw Failures.of(FailureTypes.PLAN_UNSAFE, "x was changed by someone else since");
         });
         CompletableFuture<Boolean> d = change("d");
@@ -78,7 +78,7 @@ class ZoneBatcherTest {
     }
 
     @Test
-    void aBatchRefusedAsAWholeIsSentAgainOneRequestAtATimeSoOnlyTheConflictFails() throws Exception {
+    void aBatchRefusedAsAWholeIsSplitInHalvesSentAgainUntilOnlyTheConflictFails() throws Exception {
         firstInFlight();
         CompletableFuture<Boolean> b = change("b");
         CompletableFuture<Boolean> bad = change("bad");
@@ -91,14 +91,32 @@ class ZoneBatcherTest {
         ApplicationFailure refused = failure(bad);
         assertEquals(FailureTypes.PROVIDER_REJECTED, refused.getType());
         assertTrue(refused.getOriginalMessage().contains("bad already exists"), refused.getOriginalMessage());
-        assertEquals(List.of(List.of("a"), List.of("b", "bad", "d"), List.of("b"), List.of("bad"), List.of("d")), zone.batches);
+        assertEquals(List.of(List.of("a"), List.of("b", "bad", "d"), List.of("b"), List.of("bad", "d"), List.of("bad"), List.of("d")),
+                zone.batches);
+    }
+
+    @Test
+    void manyRequestsAreSentInAsFewBatchesAsRoute53sLimitsAllowEachWithItsOwnResult() throws Exception {
+        firstInFlight();
+        List<CompletableFuture<Boolean>> many = new ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            many.add(change("r" + i));
+        }
+        await(() -> batcher.queued() == 1500);
+        zone.firstInSync.countDown();
+
+        for (CompletableFuture<Boolean> each : many) {
+            assertTrue(each.get(10, TimeUnit.SECONDS));
+        }
+        // 1,500 changes: the first 1,000 prepared together go as one batch (Route 53's limit), the other 500 as another.
+        assertEquals(List.of(1, ZoneBatcher.MAX_CHANGES, 500), zone.batches.stream().map(List::size).toList());
     }
 
     @Test
     void twoRequestsForOneRecordSetNeverShareABatch() throws Exception {
         firstInFlight();
-        CompletableFuture<Boolean> first = batcher.submit("www", () -> List.of("www -> standby"));
-        CompletableFuture<Boolean> second = batcher.submit("www", () -> List.of("www -> primary"));
+        CompletableFuture<Boolean> first = batcher.submit("www", (java.util.function.Supplier<List<String>>) () -> List.of("www -> standby"));
+        CompletableFuture<Boolean> second = batcher.submit("www", (java.util.function.Supplier<List<String>>) () -> List.of("www -> primary"));
         CompletableFuture<Boolean> other = change("api");
         await(() -> batcher.queued() == 3);
         zone.firstInSync.countDown();
@@ -111,7 +129,7 @@ class ZoneBatcherTest {
 
     @Test
     void aRequestWithNothingToChangeSendsNoBatch() throws Exception {
-        assertFalse(batcher.submit("www", List::of).get(10, TimeUnit.SECONDS));
+        assertFalse(batcher.submit("www", (java.util.function.Supplier<List<String>>) List::of).get(10, TimeUnit.SECONDS));
 
         assertEquals(0, batcher.batchesSent());
     }
@@ -121,7 +139,7 @@ class ZoneBatcherTest {
         CompletableFuture<Boolean> a = firstInFlight();
         List<String> beats = new CopyOnWriteArrayList<>();
 
-        ApplicationFailure gaveUp = assertThrows(ApplicationFailure.class, () -> batcher.run("late", () -> {
+        ApplicationFailure gaveUp = assertThrows(ApplicationFailure.class, () -> batcher.run("late", (java.util.function.Supplier<List<String>>) () -> {
             throw new AssertionError("a withdrawn request is never prepared");
         }, beats::add, "late change", Duration.ofMillis(1500)));
 
@@ -138,7 +156,7 @@ class ZoneBatcherTest {
         zone.neverInSync = true;
 
         ApplicationFailure failure = assertThrows(ApplicationFailure.class,
-                () -> batcher.run("a", () -> List.of("a"), Heartbeat.NONE, "change a", Duration.ofSeconds(10)));
+                () -> batcher.run("a", (java.util.function.Supplier<List<String>>) () -> List.of("a"), Heartbeat.NONE, "change a", Duration.ofSeconds(10)));
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertTrue(failure.getOriginalMessage().contains("still PENDING"), failure.getOriginalMessage());
@@ -151,7 +169,7 @@ class ZoneBatcherTest {
     }
 
     private CompletableFuture<Boolean> change(String name) {
-        return batcher.submit(name, () -> List.of(name));
+        return batcher.submit(name, (java.util.function.Supplier<List<String>>) () -> List.of(name));
     }
 
     private static ApplicationFailure failure(CompletableFuture<Boolean> result) {
@@ -170,7 +188,7 @@ class ZoneBatcherTest {
     }
 
     /** A zone that records each batch, refuses whole batches holding "bad", and holds its first batch PENDING. */
-    private static final class FakeZone implements ZoneBatcher.Zone<String> {
+    private static final class FakeZone implements ZoneBatcher.Zone<String, Void> {
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
         final CountDownLatch firstInSync = new CountDownLatch(1);
         volatile boolean neverInSync;

@@ -175,11 +175,12 @@ class FrontDoorExtendTtlIT extends CdnExtendTtlConformance {
         List<JsonNode> original = arm.frontDoor.rules(id);
         StepCommand command = command(providerName(), id, "24h");
         StepPlan plan = new CdnExtendTtl(providers).plan(command);
-        arm.failNext("PATCH", "/rules/StaticAssets", 429, "TooManyRequests", "3");
+        // Not a throttled answer (that one is waited out and sent again within the step): a failure that ends the step.
+        arm.failNext("PATCH", "/rules/StaticAssets", 500, "InternalServerError", null);
 
         ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> new CdnExtendTtl(providers).apply(command, plan));
 
-        assertEquals(FailureTypes.PROVIDER_THROTTLED, failure.getType());
+        assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertEquals(original, arm.frontDoor.rules(id), "the Global rule raised first was put back");
         assertTrue(new CdnExtendTtl(providers).apply(command, plan).changed(), "the retry applies it");
     }

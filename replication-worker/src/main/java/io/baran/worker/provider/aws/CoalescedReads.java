@@ -1,0 +1,112 @@
+package io.baran.worker.provider.aws;
+
+import io.baran.worker.Failures;
+import io.baran.worker.Heartbeat;
+import io.baran.workflow.FailureTypes;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Reads of one zone asked for at about the same time, answered by one read: the first waits a few milliseconds for
+ * others, and those asked while a read is under way wait for the next one, so every answer is at least as fresh as
+ * its question. Many steps observing records of one zone (the plans and the checks of a mass failover) then cost a
+ * few listings of the zone instead of one call each.
+ *
+ * @param <V> what one read returns for all the keys asked (Route 53: the record sets by name and type)
+ */
+final class CoalescedReads<V> {
+
+    private final Function<List<String>, V> reader;
+    private final Duration window;
+    private final Executor executor;
+    private final Object lock = new Object();
+    private final List<Pending<V>> pending = new ArrayList<>();
+    private boolean reading;
+    private int reads;
+
+    /** @param reader reads the zone for the keys asked (distinct, in the order asked) */
+    CoalescedReads(Function<List<String>, V> reader, Duration window, Executor executor) {
+        this.reader = reader;
+        this.window = window;
+        this.executor = executor;
+    }
+
+    /** The read that answers {@code key}, heartbeating while it waits; ProviderUnavailable (retryable) past {@code patience}. */
+    V read(String key, Heartbeat heartbeat, String what, Duration patience) {
+        Pending<V> p = new Pending<>(key, new CompletableFuture<>());
+        synchronized (lock) {
+            pending.add(p);
+            if (!reading) {
+                reading = true;
+                executor.execute(this::drain);
+            }
+        }
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return p.result.get(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                if (System.nanoTime() >= deadline) {
+                    p.result.cancel(false);
+                    throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, what + ": not read within " + patience.toSeconds() + " s");
+                }
+                heartbeat.beat("reading " + what);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while reading " + what, e);
+            }
+        }
+    }
+
+    /** How many reads were made; for tests. */
+    int reads() {
+        synchronized (lock) {
+            return reads;
+        }
+    }
+
+    private void drain() {
+        while (true) {
+            if (!window.isZero()) {
+                try {
+                    Thread.sleep(window.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            List<Pending<V>> asked;
+            synchronized (lock) {
+                asked = new ArrayList<>(pending);
+                pending.clear();
+                asked.removeIf(p -> p.result.isDone());
+                if (asked.isEmpty()) {
+                    reading = false;
+                    return;
+                }
+                reads++;
+            }
+            LinkedHashSet<String> keys = new LinkedHashSet<>();
+            asked.forEach(p -> keys.add(p.key));
+            try {
+                V answer = reader.apply(List.copyOf(keys));
+                asked.forEach(p -> p.result.complete(answer));
+            } catch (RuntimeException | Error e) {
+                asked.forEach(p -> p.result.completeExceptionally(e));
+            }
+        }
+    }
+
+    private record Pending<V>(String key, CompletableFuture<V> result) {
+    }
+}

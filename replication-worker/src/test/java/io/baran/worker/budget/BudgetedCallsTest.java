@@ -1,0 +1,79 @@
+package io.baran.worker.budget;
+
+import io.baran.worker.Failures;
+import io.baran.worker.Heartbeat;
+import io.baran.workflow.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Calls within a budget: throttled answers are sent again, other failures are not. */
+@Timeout(30)
+class BudgetedCallsTest {
+
+    private final List<String> beats = new CopyOnWriteArrayList<>();
+    private final BudgetedCalls calls = new BudgetedCalls(ApiBudget.local(), "aws:shop:route53",
+            Optional.of(new Limit(100, 10)), beats::add);
+
+    @Test
+    void aThrottledAnswerIsSentAgainUntilItSucceedsAndTheCallerSeesOnlyTheResult() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        String result = calls.call("ChangeResourceRecordSets on zone example.com.", () -> {
+            if (attempts.incrementAndGet() <= 3) {
+                throw Failures.of(FailureTypes.PROVIDER_THROTTLED, "Throttling: Rate exceeded");
+            }
+            return "C123";
+        });
+
+        assertEquals("C123", result);
+        assertEquals(4, attempts.get());
+        assertFalse(beats.isEmpty(), "the step heartbeats while it backs off");
+    }
+
+    @Test
+    void anyOtherFailureIsNotSentAgain() {
+        AtomicInteger attempts = new AtomicInteger();
+
+        ApplicationFailure rejected = assertThrows(ApplicationFailure.class, () -> calls.call("x", () -> {
+            attempts.incrementAndGet();
+            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "InvalidChangeBatch");
+        }));
+
+        assertEquals(FailureTypes.PROVIDER_REJECTED, rejected.getType());
+        assertEquals(1, attempts.get());
+    }
+
+    @Test
+    void theBackoffDoublesFrom200MsToAtMost5SWithEqualJitter() {
+        assertEquals(Duration.ofMillis(100), BudgetedCalls.backoff(1, 0));
+        assertTrue(BudgetedCalls.backoff(1, 0.999999).compareTo(Duration.ofMillis(200)) <= 0);
+        assertEquals(Duration.ofMillis(600), BudgetedCalls.backoff(3, 0.5));
+        assertEquals(Duration.ofMillis(2500), BudgetedCalls.backoff(30, 0));
+        assertTrue(BudgetedCalls.backoff(30, 0.999999).compareTo(Duration.ofSeconds(5)) <= 0);
+    }
+
+    @Test
+    void anEmptyBucketPastTheDeadlineFailsRetryablyWithoutCalling() {
+        ApiBudget budget = ApiBudget.local();
+        Limit onePerMinute = new Limit(1.0 / 60, 1);
+        budget.take("b", onePerMinute, System.nanoTime() + Duration.ofSeconds(5).toNanos(), Heartbeat.NONE, "first");
+
+        ApplicationFailure throttled = assertThrows(ApplicationFailure.class, () -> budget.take("b", onePerMinute,
+                System.nanoTime() + Duration.ofSeconds(5).toNanos(), Heartbeat.NONE, "second"));
+
+        assertEquals(FailureTypes.PROVIDER_THROTTLED, throttled.getType());
+        assertFalse(throttled.isNonRetryable());
+    }
+}
