@@ -164,7 +164,7 @@ class FailoverChainIT {
                 "baran.egress.allow", "127.0.0.1");
         // The detector's signing key, made for this run: its private half in a file only the detector reads, its
         // public half in the roster of the orchestrator and of the detector's own aggregator.
-        Map<String, String> roster = signingKey(work.resolve("signing"), "system-test-1", "system-test");
+        Map<String, String> roster = SigningKeys.create(work.resolve("signing"), "system-test-1", "system-test");
         Map<String, String> orchestratorProps = new java.util.HashMap<>(common);
         orchestratorProps.putAll(roster);
         orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
@@ -202,26 +202,6 @@ class FailoverChainIT {
         orchestrator.awaitReady(Duration.ofSeconds(120));
         worker.awaitReady(Duration.ofSeconds(120));
         detector.awaitReady(Duration.ofSeconds(120));
-    }
-
-    /**
-     * Makes an EC P-256 key as an operator would (PKCS#8 PEM, readable by its owner only) in {@code dir/<kid>.pem}.
-     *
-     * @return the roster that trusts it, as properties
-     */
-    private static Map<String, String> signingKey(Path dir, String kid, String vantage) throws Exception {
-        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
-        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-        java.security.KeyPair pair = generator.generateKeyPair();
-        Files.createDirectories(dir);
-        Path pem = dir.resolve(kid + ".pem");
-        Files.createFile(pem, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(pem, "-----BEGIN PRIVATE KEY-----\n"
-                + java.util.Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(pair.getPrivate().getEncoded())
-                + "\n-----END PRIVATE KEY-----\n");
-        return Map.of("baran.signing.roster." + kid + ".vantage", vantage,
-                "baran.signing.roster." + kid + ".public-key", java.util.Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()));
     }
 
     @AfterAll
