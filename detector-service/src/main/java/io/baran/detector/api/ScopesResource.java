@@ -42,6 +42,9 @@ public class ScopesResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "every scope known here",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = ScopeStatus.class)))
     public List<ScopeStatus> list() {
         Map<String, HealthTracker.VantageScope> own = new TreeMap<>();
         detector.tracker().scopes().forEach(s -> own.put(s.scope(), s));

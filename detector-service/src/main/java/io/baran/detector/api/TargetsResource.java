@@ -64,6 +64,9 @@ public class TargetsResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "every target, as this detector sees it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = TargetStatus.class)))
     public List<TargetStatus> list() {
         return detector.tracker().targets();
     }

@@ -67,7 +67,7 @@ public final class PostgresServer implements AutoCloseable {
             Path password = dir.resolve("password");
             Files.writeString(password, PASSWORD + "\n");
             handOver(dir, asUser);
-            run(workDir, "initdb", command(asUser, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
+            run(workDir, "initdb", command(asUser, dir, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
                     "--pwfile=" + password, "-E", "UTF8", "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256",
                     "--no-sync"), Duration.ofSeconds(60));
             PostgresServer server = launch("postgres", bin, dir, asUser, workDir);
@@ -111,9 +111,10 @@ public final class PostgresServer implements AutoCloseable {
             Files.createDirectories(workDir);
             standby = Files.createTempDirectory("baran-postgres-" + name + "-");
             handOver(standby, asUser);
-            LocalProcess.start("pg_basebackup-" + name, command(asUser, "env", "PGPASSWORD=" + PASSWORD,
+            // An immediate checkpoint: the default (spread) one can keep pg_basebackup waiting for minutes on a busy machine.
+            LocalProcess.start("pg_basebackup-" + name, command(asUser, standby, "env", "PGPASSWORD=" + PASSWORD,
                     bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
-                    "-D", standby.resolve("data").toString(), "-R", "-X", "stream", "--no-sync"), workDir, Map.of())
+                    "-D", standby.resolve("data").toString(), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"), workDir, Map.of())
                     .awaitExit(Duration.ofSeconds(60));
             return launch("postgres-" + name, bin, standby, asUser, workDir);
         } catch (IOException e) {
@@ -128,7 +129,7 @@ public final class PostgresServer implements AutoCloseable {
     /** Runs the cluster of {@code dir/data} on a free port, its unix socket in {@code dir}, and waits until it accepts sessions. */
     private static PostgresServer launch(String name, Path bin, Path dir, List<String> asUser, Path workDir) {
         int port = Ports.free();
-        LocalProcess process = LocalProcess.start(name, command(asUser, bin.resolve("postgres").toString(),
+        LocalProcess process = LocalProcess.start(name, command(asUser, dir, bin.resolve("postgres").toString(),
                 "-D", dir.resolve("data").toString(), "-p", String.valueOf(port), "-k", dir.toString(),
                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off", "-c", "max_connections=40", "-c", "shared_buffers=32MB"), workDir, Map.of());
@@ -169,7 +170,7 @@ public final class PostgresServer implements AutoCloseable {
     public void close() {
         // Fast shutdown ends open client connections; the process is stopped for sure afterwards.
         try {
-            Process stop = new ProcessBuilder(command(asUser, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
+            Process stop = new ProcessBuilder(command(asUser, dir, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
                     "-m", "immediate", "-w", "-t", "10", "stop")).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!stop.waitFor(15, TimeUnit.SECONDS)) {
@@ -247,8 +248,15 @@ public final class PostgresServer implements AutoCloseable {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
 
-    private static List<String> command(List<String> prefix, String... args) {
-        List<String> out = new ArrayList<>(prefix);
+    /**
+     * A command run as the server's OS user, from {@code dir} (the cluster's folder, which that user owns): the tests' work
+     * folder lies under the checkout, which that user may not be able to enter.
+     */
+    private static List<String> command(List<String> asUser, Path dir, String... args) {
+        List<String> out = new ArrayList<>(asUser);
+        if (!asUser.isEmpty()) {
+            out.addAll(List.of("env", "--chdir=" + dir));
+        }
         out.addAll(List.of(args));
         return out;
     }

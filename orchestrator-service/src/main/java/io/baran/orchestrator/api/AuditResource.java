@@ -69,13 +69,13 @@ public class AuditResource {
     public AuditPage list(@Parameter(description = "the actor, exactly", schema = @Schema(maxLength = 256)) @QueryParam("actor") String actor,
                           @Parameter(description = "the action, e.g. failover.start", schema = @Schema(maxLength = 256)) @QueryParam("action") String action,
                           @Parameter(description = "the runbook name or execution id", schema = @Schema(maxLength = 256)) @QueryParam("target") String target,
-                          @Parameter(description = "rows written at or after, e.g. 2026-03-01T10:00:00Z",
+                          @Parameter(description = "rows written at or after, e.g. 2026-03-01T10:00:00Z", allowEmptyValue = true,
                                   schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("since") String since,
-                          @Parameter(description = "rows written before, e.g. 2026-03-02T00:00:00Z",
+                          @Parameter(description = "rows written before, e.g. 2026-03-02T00:00:00Z", allowEmptyValue = true,
                                   schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("until") String until,
-                          @Parameter(description = "at most this many rows, 1 to 1000 (100 when absent)",
+                          @Parameter(description = "at most this many rows, 1 to 1000 (100 when absent)", allowEmptyValue = true,
                                   schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @QueryParam("limit") String limit,
-                          @Parameter(description = "rows after this id: the previous page's next",
+                          @Parameter(description = "rows after this id: the previous page's next", allowEmptyValue = true,
                                   schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0")) @QueryParam("after") String after) {
         AuditQuery query;
         try {
@@ -111,9 +111,9 @@ public class AuditResource {
         return value.isBlank() ? null : value;
     }
 
-    /** A time, given or not: an empty value is no time. */
+    /** A time, or none when absent or empty ({@code ?until=}: the REST layer passes no value for it). */
     private static Instant time(String name, String value) {
-        if (value == null) {
+        if (value == null || value.isEmpty()) {
             return null;
         }
         try {
@@ -125,7 +125,7 @@ public class AuditResource {
     }
 
     private static Long number(String name, String value) {
-        if (value == null) {
+        if (value == null || value.isEmpty()) {
             return null;
         }
         try {

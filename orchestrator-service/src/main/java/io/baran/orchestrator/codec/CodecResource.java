@@ -1,5 +1,8 @@
 package io.baran.orchestrator.codec;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import io.baran.orchestrator.config.TemporalConfig;
@@ -65,6 +68,9 @@ public class CodecResource {
     @Inject
     TemporalConfig temporal;
 
+    @Inject
+    ObjectMapper json;
+
     @POST
     @Path("/decode")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -93,6 +99,7 @@ public class CodecResource {
         if (namespace != null && !namespace.isBlank() && !namespace.equals(temporal.namespace())) {
             throw new BadRequestException("this codec serves Temporal namespace " + temporal.namespace() + ", not " + namespace);
         }
+        checkShape(body);
         Payloads.Builder in = Payloads.newBuilder();
         try {
             PARSER.merge(body == null ? "" : body, in);
@@ -105,6 +112,50 @@ public class CodecResource {
             throw new BadRequestException(e.getMessage());
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Protobuf's JSON parser takes a number where base64 text belongs; the documented shape is checked first, so a
+     * body of the wrong types is refused, naming where.
+     */
+    private void checkShape(String body) {
+        JsonNode root;
+        try {
+            root = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("the body is not JSON: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new BadRequestException("the body is not {\"payloads\": [...]} of Temporal payloads");
+        }
+        JsonNode payloads = root.path("payloads");
+        if (payloads.isMissingNode() || payloads.isNull()) {
+            return;
+        }
+        if (!payloads.isArray()) {
+            throw new BadRequestException("payloads must be an array");
+        }
+        for (int i = 0; i < payloads.size(); i++) {
+            JsonNode payload = payloads.get(i);
+            if (!payload.isObject()) {
+                throw new BadRequestException("payloads[" + i + "] must be an object");
+            }
+            JsonNode data = payload.path("data");
+            if (!data.isMissingNode() && !data.isNull() && !data.isTextual()) {
+                throw new BadRequestException("payloads[" + i + "].data must be base64 text");
+            }
+            JsonNode metadata = payload.path("metadata");
+            if (!metadata.isMissingNode() && !metadata.isNull()) {
+                if (!metadata.isObject()) {
+                    throw new BadRequestException("payloads[" + i + "].metadata must be an object");
+                }
+                for (JsonNode value : metadata) {
+                    if (!value.isTextual()) {
+                        throw new BadRequestException("payloads[" + i + "].metadata values must be base64 text");
+                    }
+                }
+            }
         }
     }
 }

@@ -43,6 +43,9 @@ public class ProvidersResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "every configured provider and what it can do",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = ProviderView.class)))
     @Produces(MediaType.APPLICATION_JSON)
     public List<ProviderView> list() {
         return providers.all().stream().map(ProvidersResource::view).toList();

@@ -72,6 +72,9 @@ public class ReplicationResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "every pair, with the lag of its replicas",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = PairView.class)))
     public List<PairView> list() {
         return service.pairs().stream().map(ReplicationResource::view).toList();
     }
