@@ -26,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,7 +54,7 @@ class FailoverChainIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Started stack = new Started();
     private String viewerToken;
     private long viewerTokenAt;
     private TemporalDevServer temporal;
@@ -206,13 +205,7 @@ class FailoverChainIT {
 
     @AfterAll
     void stopEverything() {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            try {
-                running.get(i).close();
-            } catch (Exception e) {
-                System.err.println("stopping " + running.get(i) + ": " + e);
-            }
-        }
+        stack.close();
     }
 
     @Test
@@ -338,8 +331,7 @@ class FailoverChainIT {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        running.add(resource);
-        return resource;
+        return stack.keep(resource);
     }
 
     private String temporalWorkflowList() throws Exception {

@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +42,7 @@ class SchemathesisIT {
     private static final Map<String, String> CODEC = Map.of("baran.temporal.codec.active-key", "fuzz",
             "baran.temporal.codec.keys.fuzz", "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=");
 
-    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Started stack = new Started();
     private Path work;
     private KeycloakServer keycloak;
     private ServiceProcess orchestrator;
@@ -124,13 +123,7 @@ class SchemathesisIT {
 
     @AfterAll
     void stopEverything() {
-        for (int i = running.size() - 1; i >= 0; i--) {
-            try {
-                running.get(i).close();
-            } catch (Exception e) {
-                System.err.println("stopping " + running.get(i) + ": " + e);
-            }
-        }
+        stack.close();
     }
 
     @Test
@@ -185,7 +178,7 @@ class SchemathesisIT {
     }
 
     private <T extends AutoCloseable> T keep(T resource) {
-        running.add(resource);
-        return resource;
+        return stack.keep(resource);
     }
+
 }
