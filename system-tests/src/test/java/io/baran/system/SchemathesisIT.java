@@ -160,7 +160,9 @@ class SchemathesisIT {
                 "--generation-database", "none",
                 "--no-color",
                 "--report", "junit", "--report-dir", reports.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        // From the run's own folder: schemathesis keeps a cache of what it found (.schemathesis/) where it runs.
+        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             fail("schemathesis against " + name + " did not finish within 10 minutes\n" + read(output));
