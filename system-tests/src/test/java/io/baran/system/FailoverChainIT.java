@@ -65,9 +65,6 @@ class FailoverChainIT {
     private Path work;
     private Map<String, String> workerProps;
     private UiCodecProxy codecProxy;
-    /** The payload encryption key the orchestrator and the worker share (a test-only key). */
-    private static final Map<String, String> CODEC = Map.of("baran.temporal.codec.active-key", "system",
-            "baran.temporal.codec.keys.system", "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=");
     private ServiceProcess orchestrator;
     private ServiceProcess detector;
     private ServiceProcess worker;
@@ -167,31 +164,23 @@ class FailoverChainIT {
         Map<String, String> orchestratorProps = new java.util.HashMap<>(common);
         orchestratorProps.putAll(roster);
         orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
-        orchestratorProps.putAll(CODEC);
+        orchestratorProps.putAll(ServiceSettings.CODEC);
         orchestratorProps.put("baran.temporal.codec.ui-origin", "http://127.0.0.1:" + temporal.uiPort());
         orchestratorProps.put("baran.drill.hold", "3s");
-        orchestratorProps.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-        orchestratorProps.put("quarkus.datasource.username", PostgresServer.APP_USER);
-        orchestratorProps.put("quarkus.datasource.password", PostgresServer.APP_PASSWORD);
-        orchestratorProps.put("quarkus.flyway.username", PostgresServer.USER);
-        orchestratorProps.put("quarkus.flyway.password", PostgresServer.PASSWORD);
+        orchestratorProps.putAll(ServiceSettings.database(postgres));
         orchestratorProps.put("baran.providers.aws-test.type", "aws");
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
         codecProxy.forwardTo(orchestrator.url("/codec"), () -> keycloak.token("viewer"));
 
         workerProps = new java.util.HashMap<>(common);
-        workerProps.putAll(CODEC);
-        workerProps.put("baran.providers.aws-test.type", "aws");
-        workerProps.put("baran.providers.aws-test.region", "us-east-1");
-        workerProps.put("baran.providers.aws-test.endpoint", moto.endpoint());
+        workerProps.putAll(ServiceSettings.CODEC);
+        workerProps.putAll(ServiceSettings.awsProvider(moto.endpoint()));
         this.work = work;
         worker = keep(startWorker());
 
         Map<String, String> detectorProps = new java.util.HashMap<>(common);
-        detectorProps.put("baran.detector.vantage", "system-test");
         detectorProps.putAll(roster);
-        detectorProps.put("baran.signing.key-id", "system-test-1");
-        detectorProps.put("baran.signing.key-file", work.resolve("signing").resolve("system-test-1.pem").toString());
+        detectorProps.putAll(ServiceSettings.vantage(work.resolve("signing"), "system-test-1", "system-test"));
         detectorProps.put("baran.detector.targets.chain-primary.url", primary.url());
         detectorProps.put("baran.detector.targets.chain-primary.scope", "local/chain/web");
         detectorProps.put("baran.detector.targets.chain-primary.interval", "300ms");
@@ -296,8 +285,7 @@ class FailoverChainIT {
     }
 
     private ServiceProcess startWorker() {
-        return ServiceProcess.start("replication-worker", work, workerProps,
-                Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1"));
+        return ServiceProcess.start("replication-worker", work, workerProps, ServiceSettings.AWS_ENV);
     }
 
     /** How many times each activity (by its summary, e.g. "move-api: apply") completed in the execution's history. */

@@ -39,8 +39,6 @@ class SchemathesisIT {
     static final String VERSION = "4.32.5";
     private static final String SEED = "20261204";
     private static final String MAX_EXAMPLES = "40";
-    private static final Map<String, String> CODEC = Map.of("baran.temporal.codec.active-key", "fuzz",
-            "baran.temporal.codec.keys.fuzz", "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=");
 
     private final Started stack = new Started();
     private Path work;
@@ -89,29 +87,20 @@ class SchemathesisIT {
 
         Map<String, String> orchestratorProps = new HashMap<>(common);
         orchestratorProps.putAll(roster);
-        orchestratorProps.putAll(CODEC);
+        orchestratorProps.putAll(ServiceSettings.CODEC);
         orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
-        orchestratorProps.put("quarkus.datasource.jdbc.url", postgres.jdbcUrl());
-        orchestratorProps.put("quarkus.datasource.username", PostgresServer.APP_USER);
-        orchestratorProps.put("quarkus.datasource.password", PostgresServer.APP_PASSWORD);
-        orchestratorProps.put("quarkus.flyway.username", PostgresServer.USER);
-        orchestratorProps.put("quarkus.flyway.password", PostgresServer.PASSWORD);
+        orchestratorProps.putAll(ServiceSettings.database(postgres));
         orchestratorProps.put("baran.providers.aws-test.type", "aws");
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
 
         Map<String, String> workerProps = new HashMap<>(common);
-        workerProps.putAll(CODEC);
-        workerProps.put("baran.providers.aws-test.type", "aws");
-        workerProps.put("baran.providers.aws-test.region", "us-east-1");
-        workerProps.put("baran.providers.aws-test.endpoint", moto.endpoint());
-        worker = keep(ServiceProcess.start("replication-worker", work, workerProps,
-                Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1")));
+        workerProps.putAll(ServiceSettings.CODEC);
+        workerProps.putAll(ServiceSettings.awsProvider(moto.endpoint()));
+        worker = keep(ServiceProcess.start("replication-worker", work, workerProps, ServiceSettings.AWS_ENV));
 
         Map<String, String> detectorProps = new HashMap<>(common);
         detectorProps.putAll(roster);
-        detectorProps.put("baran.detector.vantage", "fuzz");
-        detectorProps.put("baran.signing.key-id", "fuzz-1");
-        detectorProps.put("baran.signing.key-file", work.resolve("signing").resolve("fuzz-1.pem").toString());
+        detectorProps.putAll(ServiceSettings.vantage(work.resolve("signing"), "fuzz-1", "fuzz"));
         detectorProps.put("baran.detector.targets.fuzz-standby.url", standby.url());
         detectorProps.put("baran.detector.targets.fuzz-standby.scope", "local/fuzz/web");
         detector = keep(ServiceProcess.start("detector-service", work, detectorProps, Map.of()));
