@@ -26,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,9 +65,6 @@ class FailoverChainIT {
     private Path work;
     private Map<String, String> workerProps;
     private UiCodecProxy codecProxy;
-    /** The payload encryption key the orchestrator and the worker share (a test-only key). */
-    private static final Map<String, String> CODEC = Map.of("baran.temporal.codec.active-key", "system",
-            "baran.temporal.codec.keys.system", "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=");
     private ServiceProcess orchestrator;
     private ServiceProcess detector;
     private ServiceProcess worker;
@@ -168,7 +164,7 @@ class FailoverChainIT {
         Map<String, String> orchestratorProps = new java.util.HashMap<>(common);
         orchestratorProps.putAll(roster);
         orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
-        orchestratorProps.putAll(CODEC);
+        orchestratorProps.putAll(ServiceSettings.CODEC);
         orchestratorProps.put("baran.temporal.codec.ui-origin", "http://127.0.0.1:" + temporal.uiPort());
         orchestratorProps.put("baran.drill.hold", "3s");
         orchestratorProps.putAll(ServiceSettings.orchestratorDatabase(postgres));
@@ -177,10 +173,8 @@ class FailoverChainIT {
         codecProxy.forwardTo(orchestrator.url("/codec"), () -> keycloak.token("viewer"));
 
         workerProps = new java.util.HashMap<>(common);
-        workerProps.putAll(CODEC);
-        workerProps.put("baran.providers.aws-test.type", "aws");
-        workerProps.put("baran.providers.aws-test.region", "us-east-1");
-        workerProps.put("baran.providers.aws-test.endpoint", moto.endpoint());
+        workerProps.putAll(ServiceSettings.CODEC);
+        workerProps.putAll(ServiceSettings.awsProvider(moto.endpoint()));
         this.work = work;
         worker = keep(startWorker());
 
@@ -289,8 +283,7 @@ class FailoverChainIT {
     }
 
     private ServiceProcess startWorker() {
-        return ServiceProcess.start("replication-worker", work, workerProps,
-                Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1"));
+        return ServiceProcess.start("replication-worker", work, workerProps, ServiceSettings.AWS_ENV);
     }
 
     /** How many times each activity (by its summary, e.g. "move-api: apply") completed in the execution's history. */

@@ -7,6 +7,13 @@ import java.util.Map;
 /** Settings the system tests give the packaged services alike. */
 final class ServiceSettings {
 
+    /** The payload encryption key the orchestrator and the worker share (a test-only key). */
+    static final Map<String, String> CODEC = Map.of("baran.temporal.codec.active-key", "system",
+            "baran.temporal.codec.keys.system", "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=");
+    /** moto takes any credentials; the worker's AWS SDK wants some. */
+    static final Map<String, String> AWS_ENV = Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
+            "AWS_REGION", "us-east-1");
+
     private ServiceSettings() {
     }
 
@@ -17,6 +24,12 @@ final class ServiceSettings {
                 "quarkus.datasource.password", PostgresServer.APP_PASSWORD,
                 "quarkus.flyway.username", PostgresServer.USER,
                 "quarkus.flyway.password", PostgresServer.PASSWORD);
+    }
+
+    /** The worker's provider {@code aws-test}: moto at {@code endpoint}. */
+    static Map<String, String> awsProvider(String endpoint) {
+        return Map.of("baran.providers.aws-test.type", "aws", "baran.providers.aws-test.region", "us-east-1",
+                "baran.providers.aws-test.endpoint", endpoint);
     }
 
     /** A detector target probed every 300 ms (a 1 s timeout), so an outage is seen within about a second. */

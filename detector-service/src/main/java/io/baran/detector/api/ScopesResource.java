@@ -11,6 +11,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +26,10 @@ import java.util.TreeSet;
  * Every scope known here: those this vantage probes, those this instance aggregates, and those any aggregator has
  * decided on. The instance that aggregates a scope also shows the votes of every vantage.
  */
+@APIResponse(responseCode = "401", description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "the token does not carry a role this call needs",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/scopes")
 @Produces(MediaType.APPLICATION_JSON)
@@ -34,6 +42,9 @@ public class ScopesResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "every scope known here",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = ScopeStatus.class)))
     public List<ScopeStatus> list() {
         Map<String, HealthTracker.VantageScope> own = new TreeMap<>();
         detector.tracker().scopes().forEach(s -> own.put(s.scope(), s));

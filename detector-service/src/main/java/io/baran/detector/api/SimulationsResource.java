@@ -12,6 +12,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.core.Response;
 
 import java.time.Duration;
@@ -25,6 +29,10 @@ import java.util.List;
  * {@code drill: true} and an incident id of their own ({@code <scope>@drill-<millis>}), so that drills exercise the
  * automatic path without touching anything real. Real verdicts on the scope go on being counted meanwhile.
  */
+@APIResponse(responseCode = "401", description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "the token does not carry a role this call needs",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @RolesAllowed(Roles.DRILL_OPERATOR)
 @Path("/api/simulations")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,6 +57,12 @@ public class SimulationsResource {
     }
 
     @POST
+    @APIResponse(responseCode = "202", description = "the simulated outage is published",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Started.class)))
+    @APIResponse(responseCode = "400", description = "a scope or duration that does not read: every wrong field named in errors",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "503", description = "the outage could not be published",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response simulate(Request request) {
         List<Problem.FieldError> errors = new ArrayList<>();
         String scope = request == null || request.scope() == null ? "" : request.scope().strip();

@@ -18,6 +18,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
@@ -32,6 +36,10 @@ import java.util.Set;
  * body takes the fields of a configured target in camel case ({@code url}, {@code scope}, {@code interval}, {@code
  * failureThreshold}, ...). Targets of the configuration are listed but cannot be changed here (409).
  */
+@APIResponse(responseCode = "401", description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "the token does not carry a role this call needs",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/targets")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,6 +49,14 @@ public class TargetsResource {
             "successThreshold", "expectStatus", "bodyMatch", "maxLatency", "tlsMinValidity", "caFile", "expect", "endpoint",
             "region", "write", "account", "accountKeyEnv");
 
+    /** A target added with {@code POST}: its name and the fields of a configured target. */
+    @Schema(name = "NamedTarget")
+    public record NamedTarget(@Schema(required = true, pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$") String name, String url,
+                              String scope, String interval, String timeout, Integer failureThreshold, Integer successThreshold,
+                              List<Integer> expectStatus, String bodyMatch, String maxLatency, String tlsMinValidity, String caFile,
+                              List<String> expect, String endpoint, String region, Boolean write, String account, String accountKeyEnv) {
+    }
+
     private final Detector detector;
 
     TargetsResource(Detector detector) {
@@ -48,12 +64,19 @@ public class TargetsResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "every target, as this detector sees it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = TargetStatus.class)))
     public List<TargetStatus> list() {
         return detector.tracker().targets();
     }
 
     @GET
     @Path("{name}")
+    @APIResponse(responseCode = "200", description = "the target as this detector sees it",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TargetStatus.class)))
+    @APIResponse(responseCode = "404", description = "no target of that name",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public TargetStatus get(@PathParam("name") String name) {
         return detector.tracker().targets().stream().filter(t -> t.name().equals(name)).findFirst()
                 .orElseThrow(() -> unknown(name));
@@ -62,6 +85,13 @@ public class TargetsResource {
     @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = NamedTarget.class)))
+    @APIResponse(responseCode = "201", description = "added",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TargetStatus.class)))
+    @APIResponse(responseCode = "400", description = "a body that is not a target: every wrong field named in errors",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "a target of that name exists",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response add(JsonNode body) {
         if (body == null || !body.isObject()) {
             throw invalid(List.of(new Problem.FieldError("", "the body must be a JSON object")));
@@ -81,6 +111,15 @@ public class TargetsResource {
     @PUT
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TargetSpec.class)))
+    @APIResponse(responseCode = "200", description = "replaced",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TargetStatus.class)))
+    @APIResponse(responseCode = "201", description = "added",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TargetStatus.class)))
+    @APIResponse(responseCode = "400", description = "a name or body that is not a target: every wrong field named in errors",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "the target is defined in the configuration",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response replace(@PathParam("name") String name, JsonNode body) {
         if (!TargetDefinitions.NAME.matcher(name).matches()) {
             throw invalid(List.of(new Problem.FieldError("name", "\"" + name + "\" is not a target name")));
@@ -100,6 +139,11 @@ public class TargetsResource {
     @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("{name}")
+    @APIResponse(responseCode = "204", description = "removed")
+    @APIResponse(responseCode = "404", description = "no target of that name",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "the target is defined in the configuration",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response remove(@PathParam("name") String name) {
         try {
             if (!detector.catalog().remove(name)) {

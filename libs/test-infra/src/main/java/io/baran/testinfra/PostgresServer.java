@@ -67,22 +67,14 @@ public final class PostgresServer implements AutoCloseable {
             Path password = dir.resolve("password");
             Files.writeString(password, PASSWORD + "\n");
             handOver(dir, asUser);
-            run(workDir, "initdb", command(asUser, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
+            run(workDir, "initdb", command(asUser, dir, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
                     "--pwfile=" + password, "-E", "UTF8", "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256",
                     "--no-sync"), Duration.ofSeconds(60));
-            int port = Ports.free();
-            LocalProcess process = LocalProcess.start("postgres", command(asUser, bin.resolve("postgres").toString(),
-                    "-D", data.toString(), "-p", String.valueOf(port), "-k", dir.toString(),
-                    "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off", "-c", "max_connections=40", "-c", "shared_buffers=32MB"), workDir, Map.of());
-            Path cluster = dir;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(cluster), "delete-" + dir.getFileName()));
-            PostgresServer server = new PostgresServer(bin, dir, port, asUser, process);
+            PostgresServer server = launch("postgres", bin, dir, asUser, workDir);
             try {
-                process.await(server::acceptsConnections, Duration.ofSeconds(60), "PostgreSQL to accept connections on port " + port);
-                run(workDir, "createdb", List.of(bin.resolve("createdb").toString(), "-h", dir.toString(), "-p", String.valueOf(port),
+                run(workDir, "createdb", List.of(bin.resolve("createdb").toString(), "-h", dir.toString(), "-p", String.valueOf(server.port()),
                         "-U", USER, DATABASE), Duration.ofSeconds(30));
-                run(workDir, "create-app-role", List.of(bin.resolve("psql").toString(), "-h", dir.toString(), "-p", String.valueOf(port),
+                run(workDir, "create-app-role", List.of(bin.resolve("psql").toString(), "-h", dir.toString(), "-p", String.valueOf(server.port()),
                         "-U", USER, "-d", DATABASE, "-v", "ON_ERROR_STOP=1", "-qc",
                         "CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'"), Duration.ofSeconds(30));
             } catch (RuntimeException e) {
@@ -101,6 +93,55 @@ public final class PostgresServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** {@code 127.0.0.1:<port>}, as a provider's settings name an instance. */
+    public String address() {
+        return "127.0.0.1:" + port;
+    }
+
+    /**
+     * Starts a streaming standby of this server ({@code pg_basebackup -R} as {@link #USER}, the bootstrap superuser, who
+     * may replicate), in a temporary folder of its own like this one's; it accepts read-only sessions when this returns.
+     * Its log is {@code workDir/postgres-<name>.log}; {@link #close()} stops it and deletes its data.
+     */
+    public PostgresServer startStandby(String name, Path workDir) {
+        Path standby = null;
+        try {
+            Files.createDirectories(workDir);
+            standby = Files.createTempDirectory("baran-postgres-" + name + "-");
+            handOver(standby, asUser);
+            // An immediate checkpoint: the default (spread) one can keep pg_basebackup waiting for minutes on a busy machine.
+            LocalProcess.start("pg_basebackup-" + name, command(asUser, standby, "env", "PGPASSWORD=" + PASSWORD,
+                    bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
+                    "-D", standby.resolve("data").toString(), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"), workDir, Map.of())
+                    .awaitExit(Duration.ofSeconds(60));
+            return launch("postgres-" + name, bin, standby, asUser, workDir);
+        } catch (IOException e) {
+            deleteQuietly(standby);
+            throw new UncheckedIOException("cannot prepare a PostgreSQL standby", e);
+        } catch (RuntimeException e) {
+            deleteQuietly(standby);
+            throw e;
+        }
+    }
+
+    /** Runs the cluster of {@code dir/data} on a free port, its unix socket in {@code dir}, and waits until it accepts sessions. */
+    private static PostgresServer launch(String name, Path bin, Path dir, List<String> asUser, Path workDir) {
+        int port = Ports.free();
+        LocalProcess process = LocalProcess.start(name, command(asUser, dir, bin.resolve("postgres").toString(),
+                "-D", dir.resolve("data").toString(), "-p", String.valueOf(port), "-k", dir.toString(),
+                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+                "-c", "full_page_writes=off", "-c", "max_connections=40", "-c", "shared_buffers=32MB"), workDir, Map.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "delete-" + dir.getFileName()));
+        PostgresServer server = new PostgresServer(bin, dir, port, asUser, process);
+        try {
+            process.await(server::acceptsConnections, Duration.ofSeconds(60), name + " to accept connections on port " + port);
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
     }
 
     public String jdbcUrl() {
@@ -129,7 +170,7 @@ public final class PostgresServer implements AutoCloseable {
     public void close() {
         // Fast shutdown ends open client connections; the process is stopped for sure afterwards.
         try {
-            Process stop = new ProcessBuilder(command(asUser, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
+            Process stop = new ProcessBuilder(command(asUser, dir, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
                     "-m", "immediate", "-w", "-t", "10", "stop")).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!stop.waitFor(15, TimeUnit.SECONDS)) {
@@ -207,8 +248,15 @@ public final class PostgresServer implements AutoCloseable {
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     }
 
-    private static List<String> command(List<String> prefix, String... args) {
-        List<String> out = new ArrayList<>(prefix);
+    /**
+     * A command run as the server's OS user, from {@code dir} (the cluster's folder, which that user owns): the tests' work
+     * folder lies under the checkout, which that user may not be able to enter.
+     */
+    private static List<String> command(List<String> asUser, Path dir, String... args) {
+        List<String> out = new ArrayList<>(asUser);
+        if (!asUser.isEmpty()) {
+            out.addAll(List.of("env", "--chdir=" + dir));
+        }
         out.addAll(List.of(args));
         return out;
     }

@@ -5,6 +5,7 @@ import io.baran.orchestrator.audit.AuditQuery;
 import io.baran.orchestrator.audit.AuditRecord;
 import io.baran.orchestrator.audit.AuditTrail;
 import io.baran.orchestrator.audit.AuditTrailUnavailableException;
+import io.baran.orchestrator.workflow.ExecutionFilter;
 import io.baran.security.Roles;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -61,23 +62,25 @@ public class AuditResource {
     @Operation(summary = "Rows of the audit trail, oldest first, filtered; page with after=<next>")
     @APIResponse(responseCode = "200", description = "a page of rows",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AuditPage.class)))
-    @APIResponse(responseCode = "400", description = "a filter that does not read (a time that is not ISO-8601, a limit out of range)")
+    @APIResponse(responseCode = "400", description = "a filter that does not read (a time that is not ISO-8601, a limit out of range,"
+            + " a text over 256 characters or with a control character)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "the audit trail cannot be read")
-    public AuditPage list(@Parameter(description = "the actor, exactly") @QueryParam("actor") String actor,
-                          @Parameter(description = "the action, e.g. failover.start") @QueryParam("action") String action,
-                          @Parameter(description = "the runbook name or execution id") @QueryParam("target") String target,
-                          @Parameter(description = "rows written at or after, e.g. 2026-03-01T10:00:00Z",
+    public AuditPage list(@Parameter(description = "the actor, exactly", schema = @Schema(maxLength = 256)) @QueryParam("actor") String actor,
+                          @Parameter(description = "the action, e.g. failover.start", schema = @Schema(maxLength = 256)) @QueryParam("action") String action,
+                          @Parameter(description = "the runbook name or execution id", schema = @Schema(maxLength = 256)) @QueryParam("target") String target,
+                          @Parameter(description = "rows written at or after, e.g. 2026-03-01T10:00:00Z", allowEmptyValue = true,
                                   schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("since") String since,
-                          @Parameter(description = "rows written before, e.g. 2026-03-02T00:00:00Z",
+                          @Parameter(description = "rows written before, e.g. 2026-03-02T00:00:00Z", allowEmptyValue = true,
                                   schema = @Schema(type = SchemaType.STRING, format = "date-time")) @QueryParam("until") String until,
-                          @Parameter(description = "at most this many rows, 1 to 1000 (100 when absent)",
+                          @Parameter(description = "at most this many rows, 1 to 1000 (100 when absent)", allowEmptyValue = true,
                                   schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "1000")) @QueryParam("limit") String limit,
-                          @Parameter(description = "rows after this id: the previous page's next",
+                          @Parameter(description = "rows after this id: the previous page's next", allowEmptyValue = true,
                                   schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0")) @QueryParam("after") String after) {
         AuditQuery query;
         try {
             Long max = number("limit", limit);
-            query = new AuditQuery(actor, action, target, time("since", since), time("until", until),
+            query = new AuditQuery(text("actor", actor), text("action", action), text("target", target), time("since", since), time("until", until),
                     max == null ? null : (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, max)), number("after", after));
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "Bad audit query", e.getMessage());
@@ -97,26 +100,38 @@ public class AuditResource {
         return trail.verify();
     }
 
+    /** A text filter: at most 256 characters, none of them a control character; blank is absent. */
+    private static String text(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.length() > 256 || value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException(name + " must be at most 256 characters, none of them a control character");
+        }
+        return value.isBlank() ? null : value;
+    }
+
+    /** A time, or none when absent or empty ({@code ?until=}: the REST layer passes no value for it). */
     private static Instant time(String name, String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.isEmpty()) {
             return null;
         }
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(name + " must be an ISO-8601 time with its offset, e.g. 2026-03-01T10:00:00Z, not \""
-                    + value + "\"");
+                    + ExecutionFilter.printable(value) + "\"");
         }
     }
 
     private static Long number(String name, String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.isEmpty()) {
             return null;
         }
         try {
             return Long.parseLong(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, not \"" + value + "\"");
+            throw new IllegalArgumentException(name + " must be a whole number, not \"" + ExecutionFilter.printable(value) + "\"");
         }
     }
 

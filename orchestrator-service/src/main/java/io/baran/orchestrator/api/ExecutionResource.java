@@ -103,11 +103,11 @@ public class ExecutionResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionList.class)))
     @APIResponse(responseCode = "400", description = "a filter that is not a runbook name, service name or phase")
     public ExecutionList list(
-            @Parameter(description = "the runbook's name", schema = @Schema(pattern = ExecutionFilter.NAME))
+            @Parameter(description = "the runbook's name", allowEmptyValue = true, schema = @Schema(pattern = ExecutionFilter.NAME))
             @QueryParam("runbook") String runbook,
-            @Parameter(description = "the protected service", schema = @Schema(pattern = ExecutionFilter.NAME))
+            @Parameter(description = "the protected service", allowEmptyValue = true, schema = @Schema(pattern = ExecutionFilter.NAME))
             @QueryParam("service") String service,
-            @Parameter(description = "the phase it is in now, e.g. failed-over", schema = @Schema(pattern = ExecutionFilter.PHASE))
+            @Parameter(description = "the phase it is in now, e.g. failed-over", allowEmptyValue = true, schema = @Schema(pattern = ExecutionFilter.PHASE))
             @QueryParam("phase") String phase) {
         ExecutionFilter filter;
         try {

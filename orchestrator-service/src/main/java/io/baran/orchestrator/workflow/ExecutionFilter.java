@@ -58,7 +58,7 @@ public record ExecutionFilter(String runbook, String service, String phase) {
     }
 
     /** The value as it can be shown back: control characters replaced, at most 80 characters. */
-    private static String printable(String value) {
+    public static String printable(String value) {
         String shown = value.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;

@@ -10,6 +10,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import io.baran.security.AuthProblems.AuthProblem;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +25,10 @@ import java.util.Map;
  * a setting (settings may name where secrets are kept).
  */
 @RolesAllowed(Roles.VIEWER)
+@APIResponse(responseCode = "401", description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+@APIResponse(responseCode = "403", description = "the token does not carry a role this call needs",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
 @Path("/api/providers")
 public class ProvidersResource {
 
@@ -35,6 +43,9 @@ public class ProvidersResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "every configured provider and what it can do",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = ProviderView.class)))
     @Produces(MediaType.APPLICATION_JSON)
     public List<ProviderView> list() {
         return providers.all().stream().map(ProvidersResource::view).toList();

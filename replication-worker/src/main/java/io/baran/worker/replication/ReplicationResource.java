@@ -11,6 +11,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import io.baran.security.AuthProblems.AuthProblem;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.core.Response;
 
 import java.time.Duration;
@@ -27,12 +31,18 @@ import java.util.concurrent.TimeoutException;
  * Object replication over REST: the pairs with each replica's lag, a pass on demand, and the failover and
  * failback of a replica. Errors are RFC 9457 problem details.
  */
+@APIResponse(responseCode = "401", description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+@APIResponse(responseCode = "403", description = "the token does not carry a role this call needs",
+        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/replication/pairs")
 @Produces(MediaType.APPLICATION_JSON)
 public class ReplicationResource {
 
     private static final Duration MAX_WAIT = Duration.ofMinutes(10);
+    /** S3's, Cloud Storage's and Blob Storage's limit on an object key (1024 bytes; characters here, checked again by the store). */
+    private static final int MAX_KEY = 1024;
 
     private final ReplicationService service;
 
@@ -49,13 +59,32 @@ public class ReplicationResource {
                            List<ReplicationStatus> replicas) {
     }
 
+    /** A pass started: {@code pass} says whether it is {@code started} or still running after {@code wait}. */
+    public record SyncStarted(String pair, String pass) {
+    }
+
+    /** The passes ended within {@code wait}. */
+    public record SyncDone(String pair, List<PassReport> passes) {
+    }
+
+    /** A failback: clean when no conflict was left. */
+    public record FailbackDone(boolean clean, FailbackReport report) {
+    }
+
     @GET
+    @APIResponse(responseCode = "200", description = "every pair, with the lag of its replicas",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = PairView.class)))
     public List<PairView> list() {
         return service.pairs().stream().map(ReplicationResource::view).toList();
     }
 
     @GET
     @Path("{name}")
+    @APIResponse(responseCode = "200", description = "the pair",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PairView.class)))
+    @APIResponse(responseCode = "404", description = "no pair of that name",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
     public Response get(@PathParam("name") String name) {
         Optional<ReplicationService.Pair> pair = service.pair(name);
         return pair.isPresent() ? Response.ok(view(pair.get())).build() : notFound(name);
@@ -68,6 +97,18 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/sync")
+    @APIResponse(responseCode = "200", description = "every replica's pass ended within wait: what each did",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SyncDone.class)))
+    @APIResponse(responseCode = "202", description = "the passes started (or are still running after wait)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SyncStarted.class)))
+    @APIResponse(responseCode = "400", description = "a wait that is not a duration up to 10m",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "404", description = "no pair of that name",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "500", description = "a pass failed",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "503", description = "the worker is stopping",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
     public Response sync(@PathParam("name") String name, @QueryParam("wait") String wait) {
         if (service.pair(name).isEmpty()) {
             return notFound(name);
@@ -82,12 +123,12 @@ public class ReplicationResource {
         }
         CompletableFuture<List<PassReport>> done = service.sync(name);
         if (waitFor.isZero()) {
-            return Response.accepted(Map.of("pair", name, "pass", "started")).build();
+            return Response.accepted(new SyncStarted(name, "started")).build();
         }
         try {
-            return Response.ok(Map.of("pair", name, "passes", done.get(waitFor.toMillis(), TimeUnit.MILLISECONDS))).build();
+            return Response.ok(new SyncDone(name, done.get(waitFor.toMillis(), TimeUnit.MILLISECONDS))).build();
         } catch (TimeoutException e) {
-            return Response.accepted(Map.of("pair", name, "pass", "still running after " + wait)).build();
+            return Response.accepted(new SyncStarted(name, "still running after " + wait)).build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return problem(503, "Interrupted", "the worker is stopping");
@@ -100,6 +141,16 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failover")
+    @APIResponse(responseCode = "200", description = "the replica now serves as primary",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReplicationStatus.class)))
+    @APIResponse(responseCode = "400", description = "a replica, key or keep that does not read",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "404", description = "no pair of that name",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "502", description = "the object store failed",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "503", description = "the worker is stopping",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
     public Response failover(@PathParam("name") String name, @QueryParam("replica") String replica) {
         return act(name, replica, r -> {
             r.failover();
@@ -115,14 +166,21 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failback")
+    @APIResponse(responseCode = "200", description = "what was copied back, and the conflicts left alone",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FailbackDone.class)))
+    @APIResponse(responseCode = "400", description = "a replica, key or keep that does not read",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "404", description = "no pair of that name",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "502", description = "the object store failed",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "503", description = "the worker is stopping",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
     public Response failback(@PathParam("name") String name, @QueryParam("replica") String replica) {
         return act(name, replica, r -> {
             FailbackReport report = r.failback();
             service.publish(r);
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("clean", report.clean());
-            body.put("report", report);
-            return body;
+            return new FailbackDone(report.clean(), report);
         });
     }
 
@@ -130,10 +188,23 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/conflicts/resolve")
+    @APIResponse(responseCode = "200", description = "the replica after the conflict was settled",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReplicationStatus.class)))
+    @APIResponse(responseCode = "400", description = "a replica, key or keep that does not read",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "404", description = "no pair of that name",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "502", description = "the object store failed",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(responseCode = "503", description = "the worker is stopping",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
     public Response resolve(@PathParam("name") String name, @QueryParam("replica") String replica, @QueryParam("key") String key,
                             @QueryParam("keep") String keep) {
         if (key == null || !("source".equals(keep) || "replica".equals(keep))) {
             return problem(400, "Bad request", "give key=<key> and keep=source or keep=replica");
+        }
+        if (key.isEmpty() || key.length() > MAX_KEY || key.chars().anyMatch(Character::isISOControl)) {
+            return problem(400, "Bad key", "key must be an object key of 1 to " + MAX_KEY + " characters, none of them a control character");
         }
         return act(name, replica, r -> {
             r.resolve(key, "source".equals(keep));

@@ -1,6 +1,7 @@
 package io.baran.worker.provider.selfmanaged;
 
 import io.baran.testinfra.Ports;
+import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.action.PromoteReplica;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,29 +47,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(300)
 class PostgresPromoteIT extends PromoteReplicaConformance {
 
-    private static final String BARAN_PASSWORD = "baran-role-password";
+    private static final String PROMOTER_PASSWORD = "promoter-role-password";
     private static final String APP_PASSWORD = "app-role-password";
 
-    private static PostgresServers servers;
-    private static final Map<String, PostgresServers.Server> standbys = new TreeMap<>();
-    private static final List<PostgresServers.Server> startedInTest = new ArrayList<>();
+    private static java.nio.file.Path work;
+    private static PostgresServer primary;
+    private static final Map<String, PostgresServer> standbys = new TreeMap<>();
+    private static final List<PostgresServer> startedInTest = new ArrayList<>();
     private static int made;
     private static Providers providers;
 
     @BeforeAll
     static void startPrimary() throws SQLException {
-        servers = PostgresServers.start(WorkDirs.create("postgres"));
-        try (Connection c = PostgresServers.connect(servers.primary(), PostgresServers.SUPERUSER, PostgresServers.PASSWORD);
+        work = WorkDirs.create("postgres");
+        primary = PostgresServer.start(work);
+        try (Connection c = superuser(primary);
              Statement s = c.createStatement()) {
             // The grants the PostgreSQL adapter's README lists, and nothing more.
             for (String sql : List.of(
-                    "CREATE ROLE baran LOGIN PASSWORD '" + BARAN_PASSWORD + "'",
-                    "GRANT EXECUTE ON FUNCTION pg_promote(boolean, integer) TO baran",
-                    "GRANT EXECUTE ON FUNCTION pg_reload_conf() TO baran",
-                    "GRANT ALTER SYSTEM ON PARAMETER default_transaction_read_only TO baran",
-                    "GRANT pg_signal_backend TO baran",
-                    "GRANT SELECT ON pg_file_settings TO baran",
-                    "GRANT EXECUTE ON FUNCTION pg_show_all_file_settings() TO baran",
+                    "CREATE ROLE promoter LOGIN PASSWORD '" + PROMOTER_PASSWORD + "'",
+                    "GRANT EXECUTE ON FUNCTION pg_promote(boolean, integer) TO promoter",
+                    "GRANT EXECUTE ON FUNCTION pg_reload_conf() TO promoter",
+                    "GRANT ALTER SYSTEM ON PARAMETER default_transaction_read_only TO promoter",
+                    "GRANT pg_signal_backend TO promoter",
+                    "GRANT SELECT ON pg_file_settings TO promoter",
+                    "GRANT EXECUTE ON FUNCTION pg_show_all_file_settings() TO promoter",
                     "CREATE ROLE app LOGIN PASSWORD '" + APP_PASSWORD + "'",
                     "CREATE TABLE orders (id serial PRIMARY KEY, note text NOT NULL)",
                     "ALTER TABLE orders OWNER TO app")) {
@@ -78,8 +83,8 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
 
     @AfterEach
     void stopTheTestsStandbys() throws SQLException {
-        for (PostgresServers.Server server : startedInTest) {
-            servers.stop(server);
+        for (PostgresServer server : startedInTest) {
+            server.close();
         }
         startedInTest.clear();
         unfencePrimary();
@@ -90,23 +95,23 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
         if (providers != null) {
             providers.close();
         }
-        if (servers != null) {
-            servers.close();
+        if (primary != null) {
+            primary.close();
         }
     }
 
     private static void rebuildProviders() {
-        Map<String, String> options = new TreeMap<>(Map.of("user", "baran", "password-env", "BARAN_PG_TEST", "timeout", "5s",
+        Map<String, String> options = new TreeMap<>(Map.of("user", "promoter", "password-env", "BARAN_PG_TEST", "timeout", "5s",
                 "promote-timeout", "30s"));
         standbys.forEach((name, server) -> {
             options.put("instances." + name + ".standby", server.address());
             options.put("instances." + name + ".primary", name.startsWith("lost-") ? "127.0.0.1:" + Ports.free()
-                    : servers.primary().address());
+                    : primary.address());
         });
         if (standbys.isEmpty()) {
             options.put("instances.none.standby", "127.0.0.1:" + Ports.free());
         }
-        Map<String, String> down = Map.of("user", "baran", "password-env", "BARAN_PG_TEST", "timeout", "2s",
+        Map<String, String> down = Map.of("user", "promoter", "password-env", "BARAN_PG_TEST", "timeout", "2s",
                 "instances.orders.standby", "127.0.0.1:" + Ports.free(), "instances.orders.primary", "127.0.0.1:" + Ports.free());
         if (providers != null) {
             providers.close();
@@ -114,7 +119,7 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
         providers = Providers.connect(List.of(
                         new ProviderSettings("onprem-db", "postgresql", "us-east-1", Optional.empty(), options),
                         new ProviderSettings("onprem-db-down", "postgresql", "us-east-1", Optional.empty(), down)),
-                new ProviderContext(Duration.ofSeconds(10), Heartbeat.NONE, Map.of("BARAN_PG_TEST", BARAN_PASSWORD)::get));
+                new ProviderContext(Duration.ofSeconds(10), Heartbeat.NONE, Map.of("BARAN_PG_TEST", PROMOTER_PASSWORD)::get));
     }
 
     @Override
@@ -143,7 +148,7 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
     }
 
     private String replica(String name) {
-        PostgresServers.Server standby = servers.newStandby(name);
+        PostgresServer standby = primary.startStandby(name, work);
         startedInTest.add(standby);
         standbys.put(name, standby);
         rebuildProviders();
@@ -152,7 +157,7 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
 
     @Override
     protected boolean isReplica(String instance) {
-        return sql(standbys.get(instance), PostgresServers.SUPERUSER, PostgresServers.PASSWORD, "SELECT pg_is_in_recovery()");
+        return sql(standbys.get(instance), "SELECT pg_is_in_recovery()");
     }
 
     @Override
@@ -162,7 +167,7 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
 
     @Override
     protected boolean primaryTakesWrites(String instance) {
-        return writes(servers.primary());
+        return writes(primary);
     }
 
     @Override
@@ -175,7 +180,7 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
         String instance = newReplica();
         StepCommand command = command(providerName(), instance);
         StepPlan plan = new PromoteReplica(providers).plan(command);
-        try (Connection app = PostgresServers.connect(servers.primary(), "app", APP_PASSWORD)) {
+        try (Connection app = connect(primary, "app", APP_PASSWORD)) {
             app.setAutoCommit(false);
             try (Statement s = app.createStatement()) {
                 s.executeUpdate("INSERT INTO orders (note) VALUES ('begun before the failover')");
@@ -192,10 +197,10 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
     @Test
     void writesCommittedOnThePrimaryBeforeTheFenceReachThePromotedStandby() throws SQLException {
         String instance = newReplica();
-        try (Connection app = PostgresServers.connect(servers.primary(), "app", APP_PASSWORD); Statement s = app.createStatement()) {
+        try (Connection app = connect(primary, "app", APP_PASSWORD); Statement s = app.createStatement()) {
             s.executeUpdate("INSERT INTO orders (note) SELECT 'row ' || g FROM generate_series(1, 500) g");
         }
-        long onPrimary = count(servers.primary(), "SELECT count(*) FROM orders");
+        long onPrimary = count(primary, "SELECT count(*) FROM orders");
         StepCommand command = command(providerName(), instance);
 
         new PromoteReplica(providers).apply(command, new PromoteReplica(providers).plan(command));
@@ -224,13 +229,12 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
     }
 
     private static void unfencePrimary() throws SQLException {
-        try (Connection c = PostgresServers.connect(servers.primary(), PostgresServers.SUPERUSER, PostgresServers.PASSWORD);
-             Statement s = c.createStatement()) {
+        try (Connection c = superuser(primary); Statement s = c.createStatement()) {
             s.execute("ALTER SYSTEM RESET default_transaction_read_only");
             s.execute("SELECT pg_reload_conf()");
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!writes(servers.primary())) {
+        while (!writes(primary)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the primary still refuses writes 10 s after lifting the fence");
             }
@@ -239,8 +243,8 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
     }
 
     /** One INSERT as the application's role, in a session of its own. */
-    private static boolean writes(PostgresServers.Server server) {
-        try (Connection c = PostgresServers.connect(server, "app", APP_PASSWORD); Statement s = c.createStatement()) {
+    private static boolean writes(PostgresServer server) {
+        try (Connection c = connect(server, "app", APP_PASSWORD); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO orders (note) VALUES ('probe')");
             return true;
         } catch (SQLException e) {
@@ -251,8 +255,8 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
         }
     }
 
-    private static boolean sql(PostgresServers.Server server, String user, String password, String query) {
-        try (Connection c = PostgresServers.connect(server, user, password); Statement s = c.createStatement();
+    private static boolean sql(PostgresServer server, String query) {
+        try (Connection c = superuser(server); Statement s = c.createStatement();
              ResultSet r = s.executeQuery(query)) {
             r.next();
             return r.getBoolean(1);
@@ -261,8 +265,8 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
         }
     }
 
-    private static long count(PostgresServers.Server server, String query) throws SQLException {
-        try (Connection c = PostgresServers.connect(server, PostgresServers.SUPERUSER, PostgresServers.PASSWORD);
+    private static long count(PostgresServer server, String query) throws SQLException {
+        try (Connection c = superuser(server);
              Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
             r.next();
             return r.getLong(1);
@@ -276,5 +280,17 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Connection superuser(PostgresServer server) throws SQLException {
+        return connect(server, PostgresServer.USER, PostgresServer.PASSWORD);
+    }
+
+    private static Connection connect(PostgresServer server, String user, String password) throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", user);
+        p.setProperty("password", password);
+        p.setProperty("connectTimeout", "5");
+        return DriverManager.getConnection("jdbc:postgresql://" + server.address() + "/postgres", p);
     }
 }

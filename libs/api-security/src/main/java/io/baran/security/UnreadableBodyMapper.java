@@ -1,4 +1,4 @@
-package io.baran.orchestrator.api;
+package io.baran.security;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -7,15 +7,16 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * A JSON body that does not bind to the operation's record (not JSON, an array where an object belongs, a list where a
- * map belongs, ...) answers 400 as problem details like every other error, instead of the REST layer's own shapes.
+ * map belongs, ...) answers 400 as problem details like every other error, instead of the REST layer's own shapes (an
+ * empty 400), in the three services alike.
  */
 public class UnreadableBodyMapper {
 
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response unreadable(JsonProcessingException e) {
         String where = e instanceof MismatchedInputException m ? path(m) : "";
-        return Response.status(400).type(Problem.MEDIA_TYPE)
-                .entity(Problem.of(400, "Unreadable body", "the body is not the JSON this call takes" + where
+        return Response.status(400).type(AuthProblems.PROBLEM_JSON)
+                .entity(new AuthProblems.AuthProblem("about:blank", "Unreadable body", 400, "the body is not the JSON this call takes" + where
                         + "; its shape is in the API's document (/q/openapi on the management port)"))
                 .build();
     }

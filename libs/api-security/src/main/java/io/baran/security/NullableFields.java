@@ -1,4 +1,4 @@
-package io.baran.orchestrator.api;
+package io.baran.security;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import org.eclipse.microprofile.openapi.OASFactory;
