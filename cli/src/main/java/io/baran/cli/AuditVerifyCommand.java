@@ -2,7 +2,6 @@ package io.baran.cli;
 
 import io.baran.audit.AuditLogReader;
 import io.baran.audit.Verification;
-
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -59,8 +58,10 @@ final class AuditVerifyCommand {
                     user = value;
                 }
             } else {
-                return usage("unknown option " + arg + (arg.startsWith("--api") || arg.startsWith("--token")
-                        ? " (only the database can be verified directly for now: --jdbc-url)" : ""));
+                return usage("unknown option " + arg
+                        + (arg.startsWith("--api") || arg.startsWith("--token")
+                                ? " (only the database can be verified directly for now: --jdbc-url)"
+                                : ""));
             }
         }
         if (!url.startsWith("jdbc:postgresql:")) {
@@ -83,7 +84,8 @@ final class AuditVerifyCommand {
         }
         out.println(verification.summary());
         if (verification.headId() != null) {
-            out.println((verification.intact() ? "head: row " : "last intact row: ") + verification.headId() + " " + verification.head());
+            out.println((verification.intact() ? "head: row " : "last intact row: ") + verification.headId() + " "
+                    + verification.head());
         }
         out.flush();
         return verification.intact() ? Baran.OK : Baran.INVALID;

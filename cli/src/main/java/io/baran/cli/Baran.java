@@ -7,7 +7,6 @@ import io.baran.runbook.RunbookError;
 import io.baran.runbook.RunbookParser;
 import io.baran.runbook.RunbookReference;
 import io.baran.runbook.RunbookSchema;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -73,12 +72,16 @@ public final class Baran {
             case "lint" -> lint(List.of(args).subList(1, args.length));
             case "schema" -> print(RunbookSchema.text(ActionCatalog.standard()));
             case "reference" -> print(RunbookReference.markdown(ActionCatalog.standard()));
-            case "audit" -> args.length > 1 && args[1].equals("verify")
-                    ? new AuditVerifyCommand(out, err, env).run(List.of(args).subList(2, args.length))
-                    : usage("audit takes one command: baran audit verify");
-            case "temporal" -> args.length > 1 && args[1].equals("setup")
-                    ? new TemporalSetupCommand(out, err, env).run(List.of(args).subList(2, args.length))
-                    : usage("temporal takes one command: baran temporal setup");
+            case "audit" ->
+                args.length > 1 && args[1].equals("verify")
+                        ? new AuditVerifyCommand(out, err, env)
+                                .run(List.of(args).subList(2, args.length))
+                        : usage("audit takes one command: baran audit verify");
+            case "temporal" ->
+                args.length > 1 && args[1].equals("setup")
+                        ? new TemporalSetupCommand(out, err, env)
+                                .run(List.of(args).subList(2, args.length))
+                        : usage("temporal takes one command: baran temporal setup");
             default -> usage("unknown command \"" + args[0] + "\"");
         };
     }
@@ -130,7 +133,10 @@ public final class Baran {
         for (Path path : paths) {
             if (Files.isDirectory(path)) {
                 try (Stream<Path> walk = Files.walk(path)) {
-                    walk.filter(Files::isRegularFile).filter(RunbookDirectory::isYaml).sorted().forEach(files::add);
+                    walk.filter(Files::isRegularFile)
+                            .filter(RunbookDirectory::isYaml)
+                            .sorted()
+                            .forEach(files::add);
                 } catch (IOException e) {
                     err.println("baran: cannot read " + path + ": " + e.getMessage());
                     return USAGE;
@@ -146,12 +152,14 @@ public final class Baran {
         for (RunbookError error : loaded.errors()) {
             out.println(github ? annotation(error) : error.toString());
         }
-        long badFiles = loaded.errors().stream().map(RunbookError::file).distinct().count();
+        long badFiles =
+                loaded.errors().stream().map(RunbookError::file).distinct().count();
         err.println(files.size() + (files.size() == 1 ? " file" : " files") + " checked"
                 + (providers.checked() ? "" : " (provider names not checked: no --providers)") + ": "
-                + (loaded.errors().isEmpty() ? "every runbook is valid"
-                : loaded.errors().size() + (loaded.errors().size() == 1 ? " error" : " errors") + " in " + badFiles
-                + (badFiles == 1 ? " file" : " files")));
+                + (loaded.errors().isEmpty()
+                        ? "every runbook is valid"
+                        : loaded.errors().size() + (loaded.errors().size() == 1 ? " error" : " errors") + " in "
+                                + badFiles + (badFiles == 1 ? " file" : " files")));
         out.flush();
         return loaded.errors().isEmpty() ? OK : INVALID;
     }
@@ -176,7 +184,9 @@ public final class Baran {
             out.append(",line=").append(error.line()).append(",col=").append(error.column());
         }
         String message = (error.path() == null || error.path().isEmpty() ? "" : error.path() + ": ") + error.message();
-        return out.append("::").append(message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")).toString();
+        return out.append("::")
+                .append(message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
+                .toString();
     }
 
     private int usage(String problem) {

@@ -4,7 +4,6 @@ import io.baran.workflow.TemporalClients;
 import io.baran.workflow.temporal.TemporalConnection;
 import io.baran.workflow.temporal.TemporalSetup;
 import io.temporal.serviceclient.OperatorServiceStubs;
-
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -72,10 +71,22 @@ final class TemporalSetupCommand {
             Optional<String> apiKey = value("BARAN_TEMPORAL_API_KEY");
             Optional<Path> cert = value("BARAN_TEMPORAL_TLS_CERT").map(Path::of);
             Optional<Path> ca = value("BARAN_TEMPORAL_TLS_CA").map(Path::of);
-            boolean tls = value("BARAN_TEMPORAL_TLS_ENABLED").map(Boolean::parseBoolean).orElse(false)
-                    || cert.isPresent() || ca.isPresent() || apiKey.isPresent();
-            connection = new TemporalConnection(target, namespace, new TemporalConnection.Tls(tls, cert,
-                    value("BARAN_TEMPORAL_TLS_KEY").map(Path::of), ca, value("BARAN_TEMPORAL_TLS_SERVER_NAME")), apiKey);
+            boolean tls = value("BARAN_TEMPORAL_TLS_ENABLED")
+                            .map(Boolean::parseBoolean)
+                            .orElse(false)
+                    || cert.isPresent()
+                    || ca.isPresent()
+                    || apiKey.isPresent();
+            connection = new TemporalConnection(
+                    target,
+                    namespace,
+                    new TemporalConnection.Tls(
+                            tls,
+                            cert,
+                            value("BARAN_TEMPORAL_TLS_KEY").map(Path::of),
+                            ca,
+                            value("BARAN_TEMPORAL_TLS_SERVER_NAME")),
+                    apiKey);
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
@@ -89,13 +100,18 @@ final class TemporalSetupCommand {
         try {
             if (check) {
                 List<String> missing = TemporalSetup.missing(operator, namespace);
-                out.println(missing.isEmpty() ? "namespace " + namespace + " has Baran's search attributes"
-                        : "namespace " + namespace + " lacks Baran's search attributes " + missing);
+                out.println(
+                        missing.isEmpty()
+                                ? "namespace " + namespace + " has Baran's search attributes"
+                                : "namespace " + namespace + " lacks Baran's search attributes " + missing);
                 return missing.isEmpty() ? Baran.OK : Baran.INVALID;
             }
             List<String> registered = TemporalSetup.register(operator, namespace);
-            out.println(registered.isEmpty() ? "namespace " + namespace + " already has Baran's search attributes "
-                    + TemporalSetup.attributeNames() : "registered search attributes " + registered + " in namespace " + namespace);
+            out.println(
+                    registered.isEmpty()
+                            ? "namespace " + namespace + " already has Baran's search attributes "
+                                    + TemporalSetup.attributeNames()
+                            : "registered search attributes " + registered + " in namespace " + namespace);
             return Baran.OK;
         } catch (RuntimeException e) {
             err.println("baran: Temporal " + connection.describe() + " did not answer or refused: " + e.getMessage());

@@ -1,15 +1,13 @@
 package io.baran.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.audit.AuditChain;
 import io.baran.audit.AuditLogReader;
 import io.baran.audit.ChainRow;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.WorkDirs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +20,10 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code baran audit verify} against a real PostgreSQL holding the orchestrator's audit_log table (its migration, as
@@ -33,12 +32,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class AuditVerifyCommandTest {
 
     private static final Path ROOT = Path.of(System.getProperty("baran.root", ".."));
-    private static final Path MIGRATION = ROOT.resolve("orchestrator-service/src/main/resources/db/migration/V3__audit_log.sql");
+    private static final Path MIGRATION =
+            ROOT.resolve("orchestrator-service/src/main/resources/db/migration/V3__audit_log.sql");
 
     private static PostgresServer postgres;
 
-    private record Result(int status, String out, String err) {
-    }
+    private record Result(int status, String out, String err) {}
 
     @BeforeAll
     static void startPostgres() {
@@ -54,7 +53,8 @@ class AuditVerifyCommandTest {
 
     @BeforeEach
     void freshTable() throws Exception {
-        try (Connection c = owner(); Statement s = c.createStatement()) {
+        try (Connection c = owner();
+                Statement s = c.createStatement()) {
             s.execute("drop table if exists audit_log; drop function if exists audit_log_is_append_only()");
             s.execute(Files.readString(MIGRATION));
         }
@@ -71,7 +71,10 @@ class AuditVerifyCommandTest {
         args[0] = "audit";
         args[1] = "verify";
         System.arraycopy(options, 0, args, 2, options.length);
-        int status = new Baran(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env)
+        int status = new Baran(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        env)
                 .run(args);
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -86,9 +89,21 @@ class AuditVerifyCommandTest {
         Instant at = Instant.now().truncatedTo(ChronoUnit.MICROS);
         try (Connection c = owner()) {
             for (int id = 1; id <= rows; id++) {
-                ChainRow row = new ChainRow(id, at.plusMillis(id), "ada", "[\"admin\"]", "failover.start", "shop",
-                        id % 2 == 0 ? "outage drill\nsecond line" : null, "req-" + id, id == 3, "requested",
-                        "{\"mode\":\"failover\"}", prev, null).hashed();
+                ChainRow row = new ChainRow(
+                                id,
+                                at.plusMillis(id),
+                                "ada",
+                                "[\"admin\"]",
+                                "failover.start",
+                                "shop",
+                                id % 2 == 0 ? "outage drill\nsecond line" : null,
+                                "req-" + id,
+                                id == 3,
+                                "requested",
+                                "{\"mode\":\"failover\"}",
+                                prev,
+                                null)
+                        .hashed();
                 AuditLogReader.insert(c, row);
                 prev = row.hash();
             }
@@ -98,7 +113,8 @@ class AuditVerifyCommandTest {
 
     /** What someone with the owner's password could do: switch the guard off, change the past, switch it on again. */
     private static void tamper(String sql) throws SQLException {
-        try (Connection c = owner(); Statement s = c.createStatement()) {
+        try (Connection c = owner();
+                Statement s = c.createStatement()) {
             s.execute("alter table audit_log disable trigger audit_log_append_only");
             s.execute(sql);
             s.execute("alter table audit_log enable trigger audit_log_append_only");
@@ -135,16 +151,23 @@ class AuditVerifyCommandTest {
         tamper("delete from audit_log where id = 2");
         Result r = verify();
         assertEquals(Baran.INVALID, r.status(), r.err());
-        assertTrue(r.out().startsWith("audit chain broken at row 3: row 2 is missing (row 3 follows row 1)\n"), r.out());
+        assertTrue(
+                r.out().startsWith("audit chain broken at row 3: row 2 is missing (row 3 follows row 1)\n"), r.out());
     }
 
     @Test
     void thePasswordMayComeFromPgpasswordAndTheUserFromAnOption() throws Exception {
         append(2);
-        try (Connection c = owner(); Statement s = c.createStatement()) {
+        try (Connection c = owner();
+                Statement s = c.createStatement()) {
             s.execute("grant select on audit_log to " + PostgresServer.APP_USER);
         }
-        Result r = verify(Map.of("PGPASSWORD", PostgresServer.APP_PASSWORD), "--jdbc-url", postgres.jdbcUrl(), "--user", PostgresServer.APP_USER);
+        Result r = verify(
+                Map.of("PGPASSWORD", PostgresServer.APP_PASSWORD),
+                "--jdbc-url",
+                postgres.jdbcUrl(),
+                "--user",
+                PostgresServer.APP_USER);
         assertEquals(Baran.OK, r.status(), r.err());
         assertTrue(r.out().startsWith("audit chain intact: 2 rows\n"), r.out());
     }
@@ -162,7 +185,9 @@ class AuditVerifyCommandTest {
         Result r = verify(Map.of(), "--jdbc-url");
         assertEquals(Baran.USAGE, r.status());
         assertTrue(r.err().contains("--jdbc-url needs a value"), r.err());
-        assertEquals(Baran.USAGE, verify(Map.of(), "--api", "http://127.0.0.1:8080").status());
-        assertEquals(Baran.USAGE, verify(Map.of(), "--jdbc-url", "jdbc:mysql://x/y").status());
+        assertEquals(
+                Baran.USAGE, verify(Map.of(), "--api", "http://127.0.0.1:8080").status());
+        assertEquals(
+                Baran.USAGE, verify(Map.of(), "--jdbc-url", "jdbc:mysql://x/y").status());
     }
 }

@@ -1,10 +1,10 @@
 package io.baran.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.RunbookSchema;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,15 +14,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BaranTest {
 
     private static final Path ROOT = Path.of(System.getProperty("baran.root", ".."));
     private static final Path GOLDEN = ROOT.resolve("libs/runbook-model/src/test/resources/invalid");
-    private static final Path GOLDEN_PROVIDERS = ROOT.resolve("libs/runbook-model/src/test/resources/providers.properties");
+    private static final Path GOLDEN_PROVIDERS =
+            ROOT.resolve("libs/runbook-model/src/test/resources/providers.properties");
 
     private record Result(int status, String out, String err) {
         List<String> lines() {
@@ -33,14 +33,22 @@ class BaranTest {
     private static Result baran(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = new Baran(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        int status = new Baran(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8))
+                .run(args);
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test
     void theRunbooksOfTheProjectPassWithTheirProviders() {
-        Result r = baran("lint", "--providers", ROOT.resolve("runbooks/examples/providers.properties").toString(),
-                "--providers", GOLDEN_PROVIDERS.toString(), ROOT.resolve("runbooks").toString());
+        Result r = baran(
+                "lint",
+                "--providers",
+                ROOT.resolve("runbooks/examples/providers.properties").toString(),
+                "--providers",
+                GOLDEN_PROVIDERS.toString(),
+                ROOT.resolve("runbooks").toString());
         assertEquals(Baran.OK, r.status(), r.out() + r.err());
         assertEquals("", r.out());
         assertTrue(r.err().endsWith("files checked: every runbook is valid\n"), r.err());
@@ -52,8 +60,11 @@ class BaranTest {
         assertEquals(Baran.INVALID, r.status());
         List<String> expected = new ArrayList<>();
         try (Stream<Path> files = Files.list(GOLDEN)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".errors.txt")).sorted().toList()) {
-                Files.readAllLines(file).forEach(line -> expected.add(GOLDEN + "/" + line.substring("invalid/".length())));
+            for (Path file : files.filter(f -> f.toString().endsWith(".errors.txt"))
+                    .sorted()
+                    .toList()) {
+                Files.readAllLines(file)
+                        .forEach(line -> expected.add(GOLDEN + "/" + line.substring("invalid/".length())));
             }
         }
         assertEquals(expected, r.lines());
@@ -61,7 +72,9 @@ class BaranTest {
         try (Stream<Path> files = Files.list(GOLDEN)) {
             cases = files.filter(f -> f.toString().endsWith(".yaml")).count();
         }
-        assertTrue(r.err().startsWith(cases + " files checked: " + expected.size() + " errors in " + cases + " files"), r.err());
+        assertTrue(
+                r.err().startsWith(cases + " files checked: " + expected.size() + " errors in " + cases + " files"),
+                r.err());
     }
 
     @Test
@@ -73,9 +86,12 @@ class BaranTest {
 
     @Test
     void githubFormatAnnotatesTheLine() {
-        Result r = baran("lint", "--format", "github", GOLDEN.resolve("wrong-kind.yaml").toString());
+        Result r = baran(
+                "lint", "--format", "github", GOLDEN.resolve("wrong-kind.yaml").toString());
         assertEquals(Baran.INVALID, r.status());
-        assertEquals(List.of("::error file=" + GOLDEN.resolve("wrong-kind.yaml") + ",line=2,col=7::kind: \"Playbook\" is not supported (use Runbook)"),
+        assertEquals(
+                List.of("::error file=" + GOLDEN.resolve("wrong-kind.yaml")
+                        + ",line=2,col=7::kind: \"Playbook\" is not supported (use Runbook)"),
                 r.lines());
     }
 
@@ -87,7 +103,10 @@ class BaranTest {
         Files.writeString(dir.resolve("more/b.yml"), runbook);
         Result r = baran("lint", dir.toString());
         assertEquals(Baran.INVALID, r.status());
-        assertEquals(List.of(dir.resolve("more/b.yml") + " metadata.name: \"demo-web\" is already the name of the runbook in " + dir.resolve("a.yaml")),
+        assertEquals(
+                List.of(dir.resolve("more/b.yml")
+                        + " metadata.name: \"demo-web\" is already the name of the runbook in "
+                        + dir.resolve("a.yaml")),
                 r.lines());
     }
 
@@ -98,7 +117,8 @@ class BaranTest {
         assertEquals(Baran.USAGE, baran("lint", "no/such/folder").status());
         assertEquals(Baran.USAGE, baran("lint", "--format", "xml", "runbooks").status());
         assertEquals(Baran.USAGE, baran("frobnicate").status());
-        Result badProviders = baran("lint", "--providers", GOLDEN.resolve("../no-such.properties").toString(), GOLDEN.toString());
+        Result badProviders = baran(
+                "lint", "--providers", GOLDEN.resolve("../no-such.properties").toString(), GOLDEN.toString());
         assertEquals(Baran.USAGE, badProviders.status());
         assertTrue(badProviders.err().startsWith("baran: cannot read the --providers file"), badProviders.err());
     }

@@ -1,27 +1,25 @@
 package io.baran.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.TemporalDevServer;
 import io.baran.testinfra.WorkDirs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@code baran temporal setup} against the real dev server, started as a fresh cluster without Baran's attributes. */
 class TemporalSetupCommandTest {
 
     private static TemporalDevServer temporal;
 
-    private record Result(int status, String out, String err) {
-    }
+    private record Result(int status, String out, String err) {}
 
     @BeforeAll
     static void start() {
@@ -40,12 +38,14 @@ class TemporalSetupCommandTest {
         Map<String, String> env = Map.of("BARAN_TEMPORAL_TARGET", temporal.target());
         Result before = run(env, "--check");
         assertEquals(1, before.status(), before.toString());
-        assertEquals("namespace default lacks Baran's search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase, BaranIncidents]\n",
+        assertEquals(
+                "namespace default lacks Baran's search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase, BaranIncidents]\n",
                 before.out());
 
         Result setup = run(env);
         assertEquals(0, setup.status(), setup.toString());
-        assertEquals("registered search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase, BaranIncidents] in namespace default\n",
+        assertEquals(
+                "registered search attributes [BaranRunbook, BaranService, BaranMode, BaranPhase, BaranIncidents] in namespace default\n",
                 setup.out());
 
         Result again = run(Map.of(), "--target", temporal.target());
@@ -76,7 +76,10 @@ class TemporalSetupCommandTest {
         args[0] = "temporal";
         args[1] = "setup";
         System.arraycopy(options, 0, args, 2, options.length);
-        int status = new Baran(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), env)
+        int status = new Baran(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        env)
                 .run(args);
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

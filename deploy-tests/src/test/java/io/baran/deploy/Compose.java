@@ -14,12 +14,10 @@ final class Compose {
     static final String FILE = "docker-compose.yml";
 
     /** A published port: {@code host_ip:published:target}. */
-    record Port(String hostIp, int published, int target) {
-    }
+    record Port(String hostIp, int published, int target) {}
 
     /** One dependency of a service. */
-    record Dependency(String service, String condition, boolean required) {
-    }
+    record Dependency(String service, String condition, boolean required) {}
 
     record Service(String name, Map<String, Object> raw) {
 
@@ -28,7 +26,9 @@ final class Compose {
         }
 
         List<String> profiles() {
-            return Yamls.list(raw.get("profiles"), name + ".profiles").stream().map(String::valueOf).toList();
+            return Yamls.list(raw.get("profiles"), name + ".profiles").stream()
+                    .map(String::valueOf)
+                    .toList();
         }
 
         boolean inProfile() {
@@ -60,7 +60,9 @@ final class Compose {
             List<Port> ports = new ArrayList<>();
             for (Object entry : Yamls.list(raw.get("ports"), name + ".ports")) {
                 if (entry instanceof Map<?, ?> map) {
-                    ports.add(new Port(Yamls.string(map.get("host_ip")), Integer.parseInt(String.valueOf(map.get("published"))),
+                    ports.add(new Port(
+                            Yamls.string(map.get("host_ip")),
+                            Integer.parseInt(String.valueOf(map.get("published"))),
                             Integer.parseInt(String.valueOf(map.get("target")))));
                     continue;
                 }
@@ -84,7 +86,9 @@ final class Compose {
             } else if (deps instanceof Map<?, ?> map) {
                 map.forEach((k, v) -> {
                     Map<String, Object> spec = Yamls.map(v, name + ".depends_on." + k);
-                    result.add(new Dependency(String.valueOf(k), String.valueOf(spec.getOrDefault("condition", "service_started")),
+                    result.add(new Dependency(
+                            String.valueOf(k),
+                            String.valueOf(spec.getOrDefault("condition", "service_started")),
                             !Boolean.FALSE.equals(spec.get("required"))));
                 });
             }
@@ -160,7 +164,8 @@ final class Compose {
     Service service(String name) {
         Service service = services().get(name);
         if (service == null) {
-            throw new AssertionError(FILE + " has no service " + name + " (it has " + services().keySet() + ")");
+            throw new AssertionError(
+                    FILE + " has no service " + name + " (it has " + services().keySet() + ")");
         }
         return service;
     }

@@ -1,13 +1,15 @@
 package io.baran.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -15,10 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * docker-compose.yml against the Compose Specification's JSON Schema (compose-spec.json in the test resources,
@@ -44,7 +43,8 @@ class ComposeSpecificationTest {
         Map<String, Object> broken = new LinkedHashMap<>(document);
         broken.put("services", services);
         List<String> errors = validate(broken);
-        assertFalse(errors.isEmpty(), "the schema accepted a service with an unknown key: the check would catch nothing");
+        assertFalse(
+                errors.isEmpty(), "the schema accepted a service with an unknown key: the check would catch nothing");
         assertTrue(errors.stream().anyMatch(e -> e.contains("healthchek")), errors.toString());
     }
 
@@ -52,7 +52,8 @@ class ComposeSpecificationTest {
     void theSchemaCheckRefusesADependencyConditionThatDoesNotExist() {
         Map<String, Object> document = Compose.read().document();
         Map<String, Object> services = new LinkedHashMap<>(Yamls.map(document.get("services"), "services"));
-        Map<String, Object> orchestrator = new LinkedHashMap<>(Yamls.map(services.get("orchestrator-service"), "orchestrator-service"));
+        Map<String, Object> orchestrator =
+                new LinkedHashMap<>(Yamls.map(services.get("orchestrator-service"), "orchestrator-service"));
         orchestrator.put("depends_on", Map.of("kafka", Map.of("condition", "service_ready")));
         services.put("orchestrator-service", orchestrator);
         Map<String, Object> broken = new LinkedHashMap<>(document);
@@ -73,8 +74,10 @@ class ComposeSpecificationTest {
             }
             // The published schema's $id is the bare file name, which a validator cannot resolve on its own;
             // give it the absolute name the Compose Specification publishes it under.
-            com.fasterxml.jackson.databind.node.ObjectNode node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(in);
-            node.put("$id", "https://raw.githubusercontent.com/compose-spec/compose-spec/main/schema/compose-spec.json");
+            com.fasterxml.jackson.databind.node.ObjectNode node =
+                    (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(in);
+            node.put(
+                    "$id", "https://raw.githubusercontent.com/compose-spec/compose-spec/main/schema/compose-spec.json");
             return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

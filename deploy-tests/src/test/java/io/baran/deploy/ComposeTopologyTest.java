@@ -1,10 +1,11 @@
 package io.baran.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.deploy.Compose.Dependency;
 import io.baran.deploy.Compose.Port;
 import io.baran.deploy.Compose.Service;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,9 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The shape of docker-compose.yml: pinned images, health checks, dependencies, volumes, and parity with bin/local-stack. */
 class ComposeTopologyTest {
@@ -31,7 +30,9 @@ class ComposeTopologyTest {
             if (image.isEmpty() && s.build("context").isEmpty()) {
                 problems.add(s.name() + ": neither image nor build");
             }
-            image.map(Compose::interpolateDefaults).flatMap(Images::unpinned).ifPresent(p -> problems.add(s.name() + ": " + p));
+            image.map(Compose::interpolateDefaults)
+                    .flatMap(Images::unpinned)
+                    .ifPresent(p -> problems.add(s.name() + ": " + p));
         });
         assertEquals(List.of(), problems);
     }
@@ -40,8 +41,10 @@ class ComposeTopologyTest {
     void everyServiceEitherStaysUpWithAHealthCheckOrIsAOneShotThatIsWaitedFor() {
         Map<String, Service> services = compose.services();
         Set<String> awaitedOneShots = new LinkedHashSet<>();
-        services.values().forEach(s -> s.dependsOn().stream().filter(d -> d.condition().equals("service_completed_successfully"))
-                .forEach(d -> awaitedOneShots.add(d.service())));
+        services.values()
+                .forEach(s -> s.dependsOn().stream()
+                        .filter(d -> d.condition().equals("service_completed_successfully"))
+                        .forEach(d -> awaitedOneShots.add(d.service())));
         List<String> problems = new ArrayList<>();
         for (Service s : services.values()) {
             if (s.longRunning()) {
@@ -52,7 +55,8 @@ class ComposeTopologyTest {
                     problems.add(s.name() + " runs for good, yet something waits for it to complete");
                 }
             } else if (!awaitedOneShots.contains(s.name())) {
-                problems.add(s.name() + " has no restart policy (so it is a one-shot) but nothing waits for it to complete");
+                problems.add(
+                        s.name() + " has no restart policy (so it is a one-shot) but nothing waits for it to complete");
             }
         }
         assertEquals(List.of(), problems);
@@ -72,12 +76,14 @@ class ComposeTopologyTest {
                 switch (d.condition()) {
                     case "service_healthy" -> {
                         if (target.healthcheck().isEmpty()) {
-                            problems.add(s.name() + " waits for " + target.name() + " to be healthy, which has no health check");
+                            problems.add(s.name() + " waits for " + target.name()
+                                    + " to be healthy, which has no health check");
                         }
                     }
                     case "service_completed_successfully" -> {
                         if (target.longRunning()) {
-                            problems.add(s.name() + " waits for " + target.name() + " to complete, which runs for good");
+                            problems.add(
+                                    s.name() + " waits for " + target.name() + " to complete, which runs for good");
                         }
                     }
                     default -> {
@@ -89,7 +95,8 @@ class ComposeTopologyTest {
                     }
                 }
                 if (!s.inProfile() && target.inProfile() && d.required()) {
-                    problems.add(s.name() + " (always started) requires " + target.name() + " of profile " + target.profiles()
+                    problems.add(s.name() + " (always started) requires " + target.name() + " of profile "
+                            + target.profiles()
                             + ": docker compose up without that profile would fail; mark it required: false");
                 }
             }
@@ -114,8 +121,12 @@ class ComposeTopologyTest {
                 }
             }
         }
-        declared.stream().filter(v -> !used.contains(v)).forEach(v -> problems.add("volume " + v + " is declared but mounted nowhere"));
-        assertTrue(used.containsAll(List.of("kafka-data", "postgres-data")), "Kafka and PostgreSQL keep their data in named volumes: " + used);
+        declared.stream()
+                .filter(v -> !used.contains(v))
+                .forEach(v -> problems.add("volume " + v + " is declared but mounted nowhere"));
+        assertTrue(
+                used.containsAll(List.of("kafka-data", "postgres-data")),
+                "Kafka and PostgreSQL keep their data in named volumes: " + used);
         assertEquals(List.of(), problems);
     }
 
@@ -123,7 +134,10 @@ class ComposeTopologyTest {
     void noValueTakesSomethingFromTheHostsEnvironmentByAccident() {
         List<String> problems = new ArrayList<>();
         strings(compose.document(), "", problems);
-        assertEquals(List.of(), problems, "a '$' that is not '$$' is interpolated from the host's environment by docker compose");
+        assertEquals(
+                List.of(),
+                problems,
+                "a '$' that is not '$$' is interpolated from the host's environment by docker compose");
     }
 
     /** Every string value: a lone $ (not $$, not ${VAR:-default}) is compose interpolation from the host's environment. */
@@ -137,7 +151,11 @@ class ComposeTopologyTest {
         } else if (node instanceof String text) {
             String rest = text.replace("$$", "").replaceAll("\\$\\{[A-Za-z_][A-Za-z0-9_]*:?-[^}]*}", "");
             if (rest.contains("$")) {
-                problems.add(path + ": " + text.lines().filter(l -> l.replace("$$", "").contains("$")).findFirst().orElse(text));
+                problems.add(path + ": "
+                        + text.lines()
+                                .filter(l -> l.replace("$$", "").contains("$"))
+                                .findFirst()
+                                .orElse(text));
             }
         }
     }
@@ -145,14 +163,17 @@ class ComposeTopologyTest {
     @Test
     void portsArePublishedOnTheLoopbackOnly() {
         List<String> problems = new ArrayList<>();
-        compose.services().values().forEach(s -> s.ports().stream().filter(p -> !"127.0.0.1".equals(p.hostIp()))
-                .forEach(p -> problems.add(s.name() + " publishes " + p.published() + " on " + (p.hostIp() == null ? "every address" : p.hostIp()))));
+        compose.services()
+                .values()
+                .forEach(s -> s.ports().stream()
+                        .filter(p -> !"127.0.0.1".equals(p.hostIp()))
+                        .forEach(p -> problems.add(s.name() + " publishes " + p.published() + " on "
+                                + (p.hostIp() == null ? "every address" : p.hostIp()))));
         assertEquals(List.of(), problems);
     }
 
     /** Each component of bin/local-stack, the compose service that stands for it, and whether only the sandbox runs it. */
-    private record Counterpart(String service, boolean sandbox, String... portVariables) {
-    }
+    private record Counterpart(String service, boolean sandbox, String... portVariables) {}
 
     private static final Map<String, Counterpart> COUNTERPARTS = Map.of(
             "kafka", new Counterpart("kafka", false, "KAFKA_PORT"),
@@ -176,7 +197,8 @@ class ComposeTopologyTest {
         for (String component : components) {
             Counterpart counterpart = COUNTERPARTS.get(component);
             if (counterpart == null) {
-                problems.add("bin/local-stack runs " + component + ", which has no counterpart in " + Compose.FILE + " (add it, and to this test)");
+                problems.add("bin/local-stack runs " + component + ", which has no counterpart in " + Compose.FILE
+                        + " (add it, and to this test)");
                 continue;
             }
             Service service = compose.services().get(counterpart.service());
@@ -185,14 +207,20 @@ class ComposeTopologyTest {
                 continue;
             }
             if (service.profiles().contains("sandbox") != counterpart.sandbox()) {
-                problems.add(counterpart.service() + (counterpart.sandbox() ? " should run only with --profile sandbox" : " should run without a profile"));
+                problems.add(counterpart.service()
+                        + (counterpart.sandbox()
+                                ? " should run only with --profile sandbox"
+                                : " should run without a profile"));
             }
             for (String variable : counterpart.portVariables()) {
                 int port = ports.get(variable);
                 if (publisherOf(port).isEmpty()) {
-                    problems.add(component + " answers on " + port + " in the local stack; no service publishes 127.0.0.1:" + port);
-                } else if (!publisherOf(port).get().equals(service.name()) && !sharesNetworkWith(service, publisherOf(port).get())) {
-                    problems.add(component + "'s port " + port + " is published by " + publisherOf(port).get() + ", not by " + service.name());
+                    problems.add(component + " answers on " + port
+                            + " in the local stack; no service publishes 127.0.0.1:" + port);
+                } else if (!publisherOf(port).get().equals(service.name())
+                        && !sharesNetworkWith(service, publisherOf(port).get())) {
+                    problems.add(component + "'s port " + port + " is published by "
+                            + publisherOf(port).get() + ", not by " + service.name());
                 }
             }
         }
@@ -207,12 +235,17 @@ class ComposeTopologyTest {
             assertEquals(List.of("sandbox"), compose.service(emulator).profiles(), emulator + "'s profiles");
         }
         Service seed = compose.service("moto-seed");
-        assertTrue(seed.script().contains("/baran/bin/seed-moto") && seed.script().contains("http://moto:5000"),
+        assertTrue(
+                seed.script().contains("/baran/bin/seed-moto") && seed.script().contains("http://moto:5000"),
                 "moto-seed runs bin/seed-moto against moto: " + seed.script());
-        assertTrue(seed.volumes().contains(Map.entry("./bin", "/baran/bin")), "moto-seed mounts ./bin: " + seed.volumes());
-        assertTrue(seed.dependsOn().contains(new Dependency("moto", "service_healthy", true)), "moto-seed waits for moto");
+        assertTrue(
+                seed.volumes().contains(Map.entry("./bin", "/baran/bin")), "moto-seed mounts ./bin: " + seed.volumes());
+        assertTrue(
+                seed.dependsOn().contains(new Dependency("moto", "service_healthy", true)), "moto-seed waits for moto");
         for (String target : List.of("demo-primary", "demo-standby")) {
-            assertTrue(compose.service(target).script().contains("/baran/bin/demo-target"), target + " runs bin/demo-target");
+            assertTrue(
+                    compose.service(target).script().contains("/baran/bin/demo-target"),
+                    target + " runs bin/demo-target");
         }
     }
 
@@ -226,7 +259,8 @@ class ComposeTopologyTest {
         attributes.addAll(workflowSearchAttributes());
         assertTrue(attributes.size() >= 4, "found the search attributes: " + attributes);
         String setup = compose.service("temporal-setup").script();
-        List<String> missing = attributes.stream().filter(a -> !setup.contains(a)).toList();
+        List<String> missing =
+                attributes.stream().filter(a -> !setup.contains(a)).toList();
         assertEquals(List.of(), missing, "search attributes temporal-setup does not create");
         assertTrue(setup.contains("--type Keyword"), "they are Keyword attributes");
     }
@@ -249,8 +283,10 @@ class ComposeTopologyTest {
     }
 
     private Optional<String> publisherOf(int port) {
-        return compose.services().values().stream().filter(s -> s.ports().stream().map(Port::published).anyMatch(p -> p == port))
-                .map(Service::name).findFirst();
+        return compose.services().values().stream()
+                .filter(s -> s.ports().stream().map(Port::published).anyMatch(p -> p == port))
+                .map(Service::name)
+                .findFirst();
     }
 
     private static boolean sharesNetworkWith(Service service, String other) {

@@ -1,10 +1,6 @@
 package io.baran.deploy;
 
 import io.smallrye.config.common.utils.StringUtil;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The configuration keys one service reads, and what an environment variable of a deployment sets in it.
@@ -26,11 +25,17 @@ final class ConfigKeys {
      * Quarkus runtime properties a deployment may set; each is a documented Quarkus key. The identity provider's
      * URL is set in libs/api-security (META-INF/microprofile-config.properties), not in a service's own file.
      */
-    static final Set<String> QUARKUS = Set.of("quarkus.http.port", "quarkus.http.host", "quarkus.management.port",
-            "quarkus.profile", "quarkus.log.level", "quarkus.oidc.auth-server-url");
+    static final Set<String> QUARKUS = Set.of(
+            "quarkus.http.port",
+            "quarkus.http.host",
+            "quarkus.management.port",
+            "quarkus.profile",
+            "quarkus.log.level",
+            "quarkus.oidc.auth-server-url");
 
     /** Variables that are not configuration properties but read by the image's start command or an SDK. */
     private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_OPTS", "TZ");
+
     private static final Pattern CLOUD_SDK_VARIABLES = Pattern.compile(
             "AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|REGION|PROFILE|ROLE_ARN|WEB_IDENTITY_TOKEN_FILE|ROLE_SESSION_NAME)"
                     + "|GOOGLE_APPLICATION_CREDENTIALS|AZURE_(CLIENT_ID|TENANT_ID|CLIENT_SECRET|FEDERATED_TOKEN_FILE|AUTHORITY_HOST)");
@@ -45,7 +50,9 @@ final class ConfigKeys {
 
     /** The keys of the service under the profile its environment selects (QUARKUS_PROFILE, prod by default). */
     static ConfigKeys of(ServiceModule service, Map<String, String> environment) {
-        return of(service, environment.getOrDefault("QUARKUS_PROFILE", environment.getOrDefault("quarkus.profile", "prod")));
+        return of(
+                service,
+                environment.getOrDefault("QUARKUS_PROFILE", environment.getOrDefault("quarkus.profile", "prod")));
     }
 
     static ConfigKeys of(ServiceModule service, String profile) {
@@ -88,11 +95,14 @@ final class ConfigKeys {
                     : Optional.empty();
         }
         if (isPropertyName(variable)) {
-            return matchesLiteral(variable) ? Optional.empty()
+            return matchesLiteral(variable)
+                    ? Optional.empty()
                     : Optional.of(variable + " is not a configuration key of " + service + closest(variable) + built());
         }
         if (variable.startsWith("KAFKA_") && !kafkaClientProperties.isEmpty()) {
-            String clientProperty = variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            String clientProperty = variable.substring("KAFKA_".length())
+                    .toLowerCase(Locale.ROOT)
+                    .replace('_', '.');
             if (kafkaClientProperties.contains(clientProperty)) {
                 return Optional.empty();
             }
@@ -104,12 +114,15 @@ final class ConfigKeys {
             }
         }
         if (matches.isEmpty()) {
-            return Optional.of(variable + " does not name a configuration key of " + service + closest(variable) + built());
+            return Optional.of(
+                    variable + " does not name a configuration key of " + service + closest(variable) + built());
         }
         if (matches.stream().allMatch(p -> p.contains("*"))) {
-            return Optional.of(variable + " sets a map entry (" + matches.get(0) + ") in the UPPER_CASE form, which cannot carry"
-                    + " a '-' or '.' in the key (BARAN_PROVIDERS__AWS_LOCAL__TYPE names provider \"aws.local\"): give the"
-                    + " property under its own name instead, e.g. " + matches.get(0).replace("*", "aws-local"));
+            return Optional.of(
+                    variable + " sets a map entry (" + matches.get(0) + ") in the UPPER_CASE form, which cannot carry"
+                            + " a '-' or '.' in the key (BARAN_PROVIDERS__AWS_LOCAL__TYPE names provider \"aws.local\"): give the"
+                            + " property under its own name instead, e.g. "
+                            + matches.get(0).replace("*", "aws-local"));
         }
         return Optional.empty();
     }
@@ -123,12 +136,16 @@ final class ConfigKeys {
             return Optional.of(variable);
         }
         if (variable.startsWith("KAFKA_") && !kafkaClientProperties.isEmpty()) {
-            String clientProperty = variable.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
+            String clientProperty = variable.substring("KAFKA_".length())
+                    .toLowerCase(Locale.ROOT)
+                    .replace('_', '.');
             if (kafkaClientProperties.contains(clientProperty)) {
                 return Optional.of("kafka." + clientProperty);
             }
         }
-        return patterns.stream().filter(p -> !p.contains("*") && envPattern(p).matcher(variable).matches()).findFirst();
+        return patterns.stream()
+                .filter(p -> !p.contains("*") && envPattern(p).matcher(variable).matches())
+                .findFirst();
     }
 
     /** A variable spelled as the property itself (baran.providers.aws-local.type), which Quarkus reads too. */
@@ -187,7 +204,9 @@ final class ConfigKeys {
     }
 
     private static String unquote(String segment) {
-        return segment.length() > 1 && segment.startsWith("\"") && segment.endsWith("\"") ? segment.substring(1, segment.length() - 1) : segment;
+        return segment.length() > 1 && segment.startsWith("\"") && segment.endsWith("\"")
+                ? segment.substring(1, segment.length() - 1)
+                : segment;
     }
 
     /** The environment variable names a key pattern stands for, by Quarkus's rule (non-alphanumerics to '_', upper case). */
@@ -198,7 +217,8 @@ final class ConfigKeys {
             if (i > 0) {
                 regex.append("[A-Z0-9_]+");
             }
-            regex.append(Pattern.quote(StringUtil.replaceNonAlphanumericByUnderscores(pieces[i]).toUpperCase(Locale.ROOT)));
+            regex.append(Pattern.quote(
+                    StringUtil.replaceNonAlphanumericByUnderscores(pieces[i]).toUpperCase(Locale.ROOT)));
         }
         return Pattern.compile(regex.toString());
     }
@@ -210,9 +230,13 @@ final class ConfigKeys {
 
     /** A hint: the keys that share the variable's first two segments. */
     private String closest(String variable) {
-        List<String> parts = segments(isPropertyName(variable) ? variable : variable.toLowerCase(Locale.ROOT).replace('_', '.'));
+        List<String> parts = segments(
+                isPropertyName(variable)
+                        ? variable
+                        : variable.toLowerCase(Locale.ROOT).replace('_', '.'));
         String head = parts.size() > 1 ? parts.get(0) + "." + parts.get(1) : parts.get(0);
-        List<String> near = patterns.stream().filter(p -> p.startsWith(head)).limit(10).toList();
+        List<String> near =
+                patterns.stream().filter(p -> p.startsWith(head)).limit(10).toList();
         return near.isEmpty() ? "" : " (keys it reads under " + head + ": " + String.join(", ", near) + ")";
     }
 }

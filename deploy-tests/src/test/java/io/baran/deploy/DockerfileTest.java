@@ -1,14 +1,13 @@
 package io.baran.deploy;
 
-import io.baran.deploy.Compose.Service;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.baran.deploy.Compose.Service;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** Each service's Dockerfile: built from its own module, pinned base images, its port, a non-root user. */
 class DockerfileTest {
@@ -24,7 +23,8 @@ class DockerfileTest {
             String path = module.module() + "/src/main/docker/Dockerfile.jvm";
             Service service = compose.service(module.module());
             if (!service.build("context").orElse("").equals(".")) {
-                problems.add(module + ": build context is not the repository root (the build needs the parent pom and libs)");
+                problems.add(module
+                        + ": build context is not the repository root (the build needs the parent pom and libs)");
             }
             if (!service.build("dockerfile").orElse("").equals(path)) {
                 problems.add(module + ": build.dockerfile is not " + path);
@@ -65,7 +65,9 @@ class DockerfileTest {
                 last = user.group(1);
             }
             if (last == null || !last.matches("\\d+") || last.equals("0")) {
-                problems.add(path + ": the final USER must be a numeric non-root id (Kubernetes' runAsNonRoot checks it), is " + last);
+                problems.add(path
+                        + ": the final USER must be a numeric non-root id (Kubernetes' runAsNonRoot checks it), is "
+                        + last);
             }
             if (!dockerfile.contains("WORKDIR /deployments")) {
                 problems.add(path + ": the app must run in /deployments, where config/ and data/ are mounted");

@@ -9,7 +9,6 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
 import io.smallrye.config.common.utils.StringUtil;
-
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -57,9 +56,11 @@ final class EffectiveConfig {
                 .withSources(new EnvConfigSource(new HashMap<>(environment), 300))
                 .withSources(shipped);
         if (configFile != null) {
-            builder.withSources(new PropertiesConfigSource(properties(configFile), "config/application.properties", 260));
+            builder.withSources(
+                    new PropertiesConfigSource(properties(configFile), "config/application.properties", 260));
         }
-        String profile = environment.getOrDefault("QUARKUS_PROFILE", environment.getOrDefault("quarkus.profile", "prod"));
+        String profile =
+                environment.getOrDefault("QUARKUS_PROFILE", environment.getOrDefault("quarkus.profile", "prod"));
         builder.withProfile(profile);
         for (Class<?> mapping : service.mappings()) {
             builder.withMapping(mapping);
@@ -67,8 +68,10 @@ final class EffectiveConfig {
         try {
             return new EffectiveConfig(service, builder.build());
         } catch (RuntimeException e) {
-            throw new AssertionError(service + " would not start with this configuration: " + e.getMessage()
-                    + " [checked against " + service.origin() + "]", e);
+            throw new AssertionError(
+                    service + " would not start with this configuration: " + e.getMessage() + " [checked against "
+                            + service.origin() + "]",
+                    e);
         }
     }
 
@@ -123,7 +126,8 @@ final class EffectiveConfig {
             if (method.getParameterCount() > 0 || method.isDefault()) {
                 continue;
             }
-            String name = method.isAnnotationPresent(WithName.class) ? method.getAnnotation(WithName.class).value()
+            String name = method.isAnnotationPresent(WithName.class)
+                    ? method.getAnnotation(WithName.class).value()
                     : StringUtil.skewer(method.getName(), '-');
             if (method.isAnnotationPresent(WithParentName.class)) {
                 Optional<Object> inParent = walk(invoke(method, current), rest);

@@ -7,10 +7,10 @@ import java.util.regex.Pattern;
 /** Image references: pinned means an explicit version tag (or a digest), never latest, never none. */
 final class Images {
 
-    private static final Pattern REFERENCE = Pattern.compile("(?<name>[^:@]+(?::\\d+/[^:@]+)?)(?::(?<tag>[^@]+))?(?:@(?<digest>sha256:[0-9a-f]{64}))?");
+    private static final Pattern REFERENCE =
+            Pattern.compile("(?<name>[^:@]+(?::\\d+/[^:@]+)?)(?::(?<tag>[^@]+))?(?:@(?<digest>sha256:[0-9a-f]{64}))?");
 
-    private Images() {
-    }
+    private Images() {}
 
     /** Why the reference is not pinned, or empty when it is. */
     static Optional<String> unpinned(String reference) {

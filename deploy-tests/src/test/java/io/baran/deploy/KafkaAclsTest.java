@@ -1,14 +1,13 @@
 package io.baran.deploy;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * The production Kafka ACLs (k8s/overlays/prod/kafka/acls.txt): one principal per service, and only the detectors may
@@ -19,12 +18,19 @@ class KafkaAclsTest {
     private static final String FILE = "k8s/overlays/prod/kafka/acls.txt";
     private static final Set<String> RESOURCES = Set.of("topic", "group", "transactional-id", "cluster");
     private static final Set<String> PATTERNS = Set.of("literal", "prefixed");
-    private static final Set<String> OPERATIONS = Set.of("Read", "Write", "Create", "Describe", "Alter", "Delete", "DescribeConfigs",
-            "AlterConfigs", "IdempotentWrite");
+    private static final Set<String> OPERATIONS = Set.of(
+            "Read",
+            "Write",
+            "Create",
+            "Describe",
+            "Alter",
+            "Delete",
+            "DescribeConfigs",
+            "AlterConfigs",
+            "IdempotentWrite");
 
     /** One line: principal, resource type, pattern, name, operations. */
-    record Acl(String principal, String resource, String pattern, String name, List<String> operations) {
-    }
+    record Acl(String principal, String resource, String pattern, String name, List<String> operations) {}
 
     static List<Acl> acls() {
         List<Acl> acls = new ArrayList<>();
@@ -50,10 +56,14 @@ class KafkaAclsTest {
             if (!PATTERNS.contains(acl.pattern())) {
                 problems.add(acl + ": pattern " + acl.pattern());
             }
-            acl.operations().stream().filter(o -> !OPERATIONS.contains(o)).forEach(o -> problems.add(acl + ": operation " + o));
+            acl.operations().stream()
+                    .filter(o -> !OPERATIONS.contains(o))
+                    .forEach(o -> problems.add(acl + ": operation " + o));
         }
         assertEquals(List.of(), problems);
-        assertTrue(Repo.read("k8s/overlays/prod/kafka/apply-acls.sh").contains("acls.txt"), "apply-acls.sh applies acls.txt");
+        assertTrue(
+                Repo.read("k8s/overlays/prod/kafka/apply-acls.sh").contains("acls.txt"),
+                "apply-acls.sh applies acls.txt");
     }
 
     @Test
@@ -67,13 +77,23 @@ class KafkaAclsTest {
     void onlyTheDetectorsMayWriteVerdictsAndOutageEventsAndTheOrchestratorReadsThem() {
         for (String topic : List.of("baran.health-events", "baran.vantage-verdicts")) {
             Set<String> writers = new TreeSet<>();
-            acls().stream().filter(a -> a.resource().equals("topic") && a.name().equals(topic) && a.operations().contains("Write"))
+            acls().stream()
+                    .filter(a -> a.resource().equals("topic")
+                            && a.name().equals(topic)
+                            && a.operations().contains("Write"))
                     .forEach(a -> writers.add(a.principal()));
             assertEquals(Set.of("baran-detector"), writers, "who may write " + topic);
-            assertTrue(acls().stream().noneMatch(a -> a.resource().equals("topic") && a.pattern().equals("prefixed")
-                    && topic.startsWith(a.name()) && a.operations().contains("Write")), "a prefixed ACL lets someone write " + topic);
+            assertTrue(
+                    acls().stream()
+                            .noneMatch(a -> a.resource().equals("topic")
+                                    && a.pattern().equals("prefixed")
+                                    && topic.startsWith(a.name())
+                                    && a.operations().contains("Write")),
+                    "a prefixed ACL lets someone write " + topic);
         }
-        assertTrue(acls().contains(new Acl("baran-orchestrator", "topic", "literal", "baran.health-events", List.of("Read"))),
+        assertTrue(
+                acls().contains(new Acl(
+                        "baran-orchestrator", "topic", "literal", "baran.health-events", List.of("Read"))),
                 "the orchestrator reads the outage events");
     }
 }

@@ -1,11 +1,10 @@
 package io.baran.deploy;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.runbook.RunbookError;
 import io.baran.runbook.RunbookParser;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,9 +12,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The services' configuration in each overlay, checked as for docker-compose.yml: every variable (env and envFrom
@@ -36,7 +35,9 @@ class KubernetesConfigurationTest {
         for (ServiceModule module : ServiceModule.ALL) {
             Map<String, String> env = manifests.environment(container(manifests, module));
             ConfigKeys keys = ConfigKeys.of(module, env);
-            env.keySet().forEach(variable -> keys.problem(variable).ifPresent(p -> problems.add(overlay + " " + module + ": " + p)));
+            env.keySet()
+                    .forEach(variable ->
+                            keys.problem(variable).ifPresent(p -> problems.add(overlay + " " + module + ": " + p)));
         }
         assertEquals(List.of(), problems);
     }
@@ -48,12 +49,14 @@ class KubernetesConfigurationTest {
         List<String> problems = new ArrayList<>();
         for (ServiceModule module : ServiceModule.ALL) {
             Map<String, String> env = manifests.environment(container(manifests, module));
-            EffectiveConfig config = EffectiveConfig.of(module, env, configFile(manifests, module).orElse(null));
+            EffectiveConfig config = EffectiveConfig.of(
+                    module, env, configFile(manifests, module).orElse(null));
             ConfigKeys keys = ConfigKeys.of(module, env);
             env.forEach((variable, value) -> keys.property(variable).ifPresent(property -> {
                 String read = config.value(property).orElse(null);
                 if (!value.equals(read)) {
-                    problems.add(overlay + " " + module + ": " + variable + "=" + value + " but the service reads " + property + "=" + read);
+                    problems.add(overlay + " " + module + ": " + variable + "=" + value + " but the service reads "
+                            + property + "=" + read);
                 }
             }));
         }
@@ -77,7 +80,11 @@ class KubernetesConfigurationTest {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            properties.stringPropertyNames().forEach(name -> keys.problem(name).ifPresent(p -> problems.add(overlay + " " + module + " config/application.properties: " + p)));
+            properties
+                    .stringPropertyNames()
+                    .forEach(name -> keys.problem(name)
+                            .ifPresent(p ->
+                                    problems.add(overlay + " " + module + " config/application.properties: " + p)));
         }
         assertEquals(List.of(), problems);
     }
@@ -88,7 +95,10 @@ class KubernetesConfigurationTest {
         Manifests manifests = new Manifests(overlay);
         Set<?> worker = providers(manifests, ServiceModule.WORKER);
         Set<?> orchestrator = providers(manifests, ServiceModule.ORCHESTRATOR);
-        assertEquals(worker, orchestrator, overlay + ": the orchestrator checks runbooks against other providers than the worker has");
+        assertEquals(
+                worker,
+                orchestrator,
+                overlay + ": the orchestrator checks runbooks against other providers than the worker has");
     }
 
     @ParameterizedTest
@@ -101,11 +111,14 @@ class KubernetesConfigurationTest {
         assertTrue(dir != null, overlay + ": the orchestrator is not told where its runbooks are");
         Optional<Map<String, Object>> runbooks = manifests.mountedConfigMap(deployment, container, dir);
         Optional<Object> volume = Yamls.list(Manifests.podSpec(deployment).get("volumes"), "volumes").stream()
-                .filter(v -> Yamls.at(v, "configMap", "name") != null && String.valueOf(Yamls.at(v, "configMap", "name")).startsWith("baran-runbooks"))
+                .filter(v -> Yamls.at(v, "configMap", "name") != null
+                        && String.valueOf(Yamls.at(v, "configMap", "name")).startsWith("baran-runbooks"))
                 .findFirst();
         assertTrue(volume.isPresent(), overlay + ": no runbooks volume at " + dir);
         if (runbooks.isEmpty()) {
-            assertEquals(Boolean.TRUE, Yamls.at(volume.get(), "configMap", "optional"),
+            assertEquals(
+                    Boolean.TRUE,
+                    Yamls.at(volume.get(), "configMap", "optional"),
                     overlay + ": the runbooks ConfigMap is left to the operator, so its volume must be optional");
             return;
         }
@@ -117,8 +130,10 @@ class KubernetesConfigurationTest {
             }
             Set<String> named = new LinkedHashSet<>();
             collectProviders(Yamls.load(String.valueOf(text)), named);
-            named.stream().filter(p -> !providers.contains(p))
-                    .forEach(p -> problems.add(overlay + " " + file + " names provider " + p + ", which is not configured (" + providers + ")"));
+            named.stream()
+                    .filter(p -> !providers.contains(p))
+                    .forEach(p -> problems.add(overlay + " " + file + " names provider " + p
+                            + ", which is not configured (" + providers + ")"));
         });
         assertEquals(List.of(), problems);
     }
@@ -132,7 +147,8 @@ class KubernetesConfigurationTest {
             Map<String, Object> container = container(manifests, module);
             int port = module.httpPort();
             boolean declared = Yamls.list(container.get("ports"), "ports").stream()
-                    .anyMatch(p -> "http".equals(Yamls.at(p, "name")) && String.valueOf(port).equals(String.valueOf(Yamls.at(p, "containerPort"))));
+                    .anyMatch(p -> "http".equals(Yamls.at(p, "name"))
+                            && String.valueOf(port).equals(String.valueOf(Yamls.at(p, "containerPort"))));
             if (!declared) {
                 problems.add(overlay + " " + module + ": no container port http=" + port);
             }
@@ -141,9 +157,12 @@ class KubernetesConfigurationTest {
                 problems.add(overlay + " " + module + ": QUARKUS_HTTP_PORT " + configured + " is not " + port);
             }
             Optional<Map<String, Object>> service = manifests.find("Service", module.module());
-            if (service.isEmpty() || Yamls.list(Yamls.at(service.get(), "spec", "ports"), "ports").stream()
-                    .noneMatch(p -> String.valueOf(port).equals(String.valueOf(Yamls.at(p, "port"))) && "http".equals(Yamls.at(p, "targetPort")))) {
-                problems.add(overlay + " " + module + ": no Service " + module + " with port " + port + " to targetPort http");
+            if (service.isEmpty()
+                    || Yamls.list(Yamls.at(service.get(), "spec", "ports"), "ports").stream()
+                            .noneMatch(p -> String.valueOf(port).equals(String.valueOf(Yamls.at(p, "port")))
+                                    && "http".equals(Yamls.at(p, "targetPort")))) {
+                problems.add(overlay + " " + module + ": no Service " + module + " with port " + port
+                        + " to targetPort http");
             }
         }
         assertEquals(List.of(), problems);
@@ -160,7 +179,8 @@ class KubernetesConfigurationTest {
         // Never optional: a detector without its key would sign with one made at start, which nobody trusts.
         Yamls.list(detector.get("env"), "env").stream()
                 .filter(e -> "baran-detector-signing-key".equals(Yamls.at(e, "valueFrom", "secretKeyRef", "name")))
-                .forEach(e -> assertTrue(!Boolean.TRUE.equals(Yamls.at(e, "valueFrom", "secretKeyRef", "optional")),
+                .forEach(e -> assertTrue(
+                        !Boolean.TRUE.equals(Yamls.at(e, "valueFrom", "secretKeyRef", "optional")),
                         overlay + ": " + Yamls.at(e, "name") + " is optional"));
         for (ServiceModule module : List.of(ServiceModule.DETECTOR, ServiceModule.ORCHESTRATOR)) {
             boolean roster = Yamls.list(container(manifests, module).get("envFrom"), "envFrom").stream()
@@ -187,19 +207,25 @@ class KubernetesConfigurationTest {
 
     private static Set<?> providers(Manifests manifests, ServiceModule module) {
         Map<String, String> env = manifests.environment(container(manifests, module));
-        EffectiveConfig config = EffectiveConfig.of(module, env, configFile(manifests, module).orElse(null));
+        EffectiveConfig config =
+                EffectiveConfig.of(module, env, configFile(manifests, module).orElse(null));
         return ((Map<?, ?>) config.mapped("baran.providers")).keySet();
     }
 
     private static Optional<String> configFile(Manifests manifests, ServiceModule module) {
-        return manifests.mountedFile(KubernetesSchemaTest.deployment(manifests, module), container(manifests, module),
-                "/deployments/config", "application.properties");
+        return manifests.mountedFile(
+                KubernetesSchemaTest.deployment(manifests, module),
+                container(manifests, module),
+                "/deployments/config",
+                "application.properties");
     }
 
     static Map<String, Object> container(Manifests manifests, ServiceModule module) {
         return Manifests.containers(KubernetesSchemaTest.deployment(manifests, module)).stream()
-                .filter(c -> module.module().equals(c.get("name"))).findFirst()
-                .orElseThrow(() -> new AssertionError(manifests.overlay() + ": Deployment " + module + " has no container " + module));
+                .filter(c -> module.module().equals(c.get("name")))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        manifests.overlay() + ": Deployment " + module + " has no container " + module));
     }
 
     private static void collectProviders(Object node, Set<String> into) {

@@ -1,7 +1,7 @@
 package io.baran.deploy;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -11,9 +11,8 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Policy on what each overlay deploys: probes on Quarkus's health endpoints on the management port, that port open
@@ -24,9 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KubernetesPolicyTest {
 
     /** Environment variables and ConfigMap keys whose value is a secret by its name. */
-    static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|passwd|secret|token|credential|jaas|private|access_key|api_key|apikey).*");
+    static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(password|passwd|secret|token|credential|jaas|private|access_key|api_key|apikey).*");
     /** A properties line that sets a secret-looking key to a literal. */
-    private static final Pattern SECRET_LINE = Pattern.compile("(?im)^\\s*[^#\\s][^=]*(password|secret|token|jaas)[^=]*=\\s*\\S+");
+    private static final Pattern SECRET_LINE =
+            Pattern.compile("(?im)^\\s*[^#\\s][^=]*(password|secret|token|jaas)[^=]*=\\s*\\S+");
 
     static Stream<String> overlays() {
         return Kustomize.overlays().stream();
@@ -40,7 +41,8 @@ class KubernetesPolicyTest {
         for (Map<String, Object> workload : manifests.workloads()) {
             for (Map<String, Object> container : Manifests.containers(workload)) {
                 String where = overlay + " " + Manifests.describe(workload) + " " + container.get("name");
-                int management = ServiceModule.named(Yamls.string(container.get("name"))).managementPort();
+                int management =
+                        ServiceModule.named(Yamls.string(container.get("name"))).managementPort();
                 probe(where, container, "readinessProbe", "/q/health/ready", management, problems);
                 probe(where, container, "livenessProbe", "/q/health/live", management, problems);
                 if (container.get("startupProbe") != null) {
@@ -52,7 +54,13 @@ class KubernetesPolicyTest {
     }
 
     /** The probe asks the path on the management port (health is not served on the API's port). */
-    private static void probe(String where, Map<String, Object> container, String probe, String path, int management, List<String> problems) {
+    private static void probe(
+            String where,
+            Map<String, Object> container,
+            String probe,
+            String path,
+            int management,
+            List<String> problems) {
         Object httpGet = Yamls.at(container, probe, "httpGet");
         if (httpGet == null) {
             problems.add(where + " has no " + probe + " (httpGet " + path + ")");
@@ -66,7 +74,8 @@ class KubernetesPolicyTest {
         if (number == null) {
             problems.add(where + " " + probe + " uses port " + port + ", which the container does not declare");
         } else if (number != management) {
-            problems.add(where + " " + probe + " uses port " + port + " (" + number + "), not the management port " + management);
+            problems.add(where + " " + probe + " uses port " + port + " (" + number + "), not the management port "
+                    + management);
         }
     }
 
@@ -76,7 +85,8 @@ class KubernetesPolicyTest {
                 .filter(p -> String.valueOf(port).equals(String.valueOf(Yamls.at(p, "name")))
                         || String.valueOf(port).equals(String.valueOf(Yamls.at(p, "containerPort"))))
                 .map(p -> Integer.valueOf(String.valueOf(Yamls.at(p, "containerPort"))))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     @ParameterizedTest
@@ -94,29 +104,39 @@ class KubernetesPolicyTest {
             }
             String configured = manifests.environment(container).get("QUARKUS_MANAGEMENT_PORT");
             if (configured != null && !configured.equals(String.valueOf(management))) {
-                problems.add(where + ": QUARKUS_MANAGEMENT_PORT " + configured + " is not its management port " + management);
+                problems.add(where + ": QUARKUS_MANAGEMENT_PORT " + configured + " is not its management port "
+                        + management);
             }
             Map<String, Object> labels = Manifests.podLabels(deployment);
             List<Object> rules = manifests.ofKind("NetworkPolicy").stream()
-                    .filter(p -> !Yamls.map(Yamls.at(p, "spec", "podSelector"), "podSelector").isEmpty()
+                    .filter(p -> !Yamls.map(Yamls.at(p, "spec", "podSelector"), "podSelector")
+                                    .isEmpty()
                             && Manifests.selects(Yamls.at(p, "spec", "podSelector"), labels))
-                    .flatMap(p -> Yamls.list(Yamls.at(p, "spec", "ingress"), "ingress").stream()).toList();
+                    .flatMap(p -> Yamls.list(Yamls.at(p, "spec", "ingress"), "ingress").stream())
+                    .toList();
             boolean scraped = false;
             for (Object rule : rules) {
                 List<Object> from = Yamls.list(Yamls.at(rule, "from"), "from");
                 Set<Integer> ports = new java.util.HashSet<>();
-                Yamls.list(Yamls.at(rule, "ports"), "ports").forEach(p -> ports.add(Integer.valueOf(String.valueOf(Yamls.at(p, "port")))));
-                boolean fromScraper = !from.isEmpty() && from.stream().allMatch(peer -> "true".equals(
-                        Yamls.string(Yamls.at(peer, "namespaceSelector", "matchLabels", "baran.io/monitoring"))));
+                Yamls.list(Yamls.at(rule, "ports"), "ports")
+                        .forEach(p -> ports.add(Integer.valueOf(String.valueOf(Yamls.at(p, "port")))));
+                boolean fromScraper = !from.isEmpty()
+                        && from.stream()
+                                .allMatch(peer -> "true"
+                                        .equals(Yamls.string(Yamls.at(
+                                                peer, "namespaceSelector", "matchLabels", "baran.io/monitoring"))));
                 if (ports.contains(management) && fromScraper) {
                     scraped = true;
                 }
                 if ((ports.isEmpty() || ports.contains(management)) && !fromScraper) {
-                    problems.add(where + ": an ingress rule opens the management port " + management + " to more than the scraper: " + rule);
+                    problems.add(where + ": an ingress rule opens the management port " + management
+                            + " to more than the scraper: " + rule);
                 }
             }
             if (!scraped) {
-                problems.add(where + ": no NetworkPolicy lets the scraper (namespace labelled baran.io/monitoring) reach the management port " + management);
+                problems.add(where
+                        + ": no NetworkPolicy lets the scraper (namespace labelled baran.io/monitoring) reach the management port "
+                        + management);
             }
         }
         assertEquals(List.of(), problems);
@@ -128,12 +148,15 @@ class KubernetesPolicyTest {
         Manifests manifests = new Manifests(overlay);
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> deployment : manifests.ofKind("Deployment")) {
-            String url = manifests.environment(Manifests.containers(deployment).get(0)).get("QUARKUS_OIDC_AUTH_SERVER_URL");
+            String url = manifests
+                    .environment(Manifests.containers(deployment).get(0))
+                    .get("QUARKUS_OIDC_AUTH_SERVER_URL");
             if (url == null || !url.matches("https?://[^/\\s]+/\\S*")) {
                 problems.add(overlay + " " + Manifests.describe(deployment) + ": QUARKUS_OIDC_AUTH_SERVER_URL is " + url
                         + ", not the issuer's URL");
             } else if (overlay.equals("prod") && !url.startsWith("https://")) {
-                problems.add(overlay + " " + Manifests.describe(deployment) + ": the identity provider is not reached over TLS: " + url);
+                problems.add(overlay + " " + Manifests.describe(deployment)
+                        + ": the identity provider is not reached over TLS: " + url);
             }
         }
         assertEquals(List.of(), problems);
@@ -152,7 +175,8 @@ class KubernetesPolicyTest {
                     if (request == null || limit == null) {
                         problems.add(where + " lacks a " + resource + (request == null ? " request" : " limit"));
                     } else if (quantity(request).compareTo(quantity(limit)) > 0) {
-                        problems.add(where + " requests more " + resource + " (" + request + ") than its limit (" + limit + ")");
+                        problems.add(where + " requests more " + resource + " (" + request + ") than its limit ("
+                                + limit + ")");
                     }
                 }
             }
@@ -168,9 +192,11 @@ class KubernetesPolicyTest {
             for (Map<String, Object> container : Manifests.containers(workload)) {
                 String image = Yamls.string(container.get("image"));
                 if (image == null) {
-                    problems.add(overlay + " " + Manifests.describe(workload) + " " + container.get("name") + " has no image");
+                    problems.add(overlay + " " + Manifests.describe(workload) + " " + container.get("name")
+                            + " has no image");
                 } else {
-                    Images.unpinned(image).ifPresent(p -> problems.add(overlay + " " + Manifests.describe(workload) + ": " + p));
+                    Images.unpinned(image)
+                            .ifPresent(p -> problems.add(overlay + " " + Manifests.describe(workload) + ": " + p));
                 }
             }
         }
@@ -184,17 +210,20 @@ class KubernetesPolicyTest {
         List<String> problems = new ArrayList<>();
         for (Map<String, Object> secret : manifests.ofKind("Secret")) {
             if (secret.get("data") != null || secret.get("stringData") != null) {
-                problems.add(overlay + ": " + Manifests.describe(secret) + " carries its values; Secrets are created by the operator, never committed");
+                problems.add(overlay + ": " + Manifests.describe(secret)
+                        + " carries its values; Secrets are created by the operator, never committed");
             }
         }
         for (Map<String, Object> configMap : manifests.ofKind("ConfigMap")) {
             Yamls.map(configMap.get("data"), "data").forEach((key, value) -> {
                 if (SECRET_NAME.matcher(key).matches()) {
-                    problems.add(overlay + ": " + Manifests.describe(configMap) + " holds " + key + ", which belongs in a Secret");
+                    problems.add(overlay + ": " + Manifests.describe(configMap) + " holds " + key
+                            + ", which belongs in a Secret");
                 }
                 Matcher line = SECRET_LINE.matcher(String.valueOf(value));
                 while (line.find()) {
-                    problems.add(overlay + ": " + Manifests.describe(configMap) + "/" + key + " sets a secret in plain text: " + line.group().strip());
+                    problems.add(overlay + ": " + Manifests.describe(configMap) + "/" + key
+                            + " sets a secret in plain text: " + line.group().strip());
                 }
             });
         }
@@ -203,7 +232,8 @@ class KubernetesPolicyTest {
                 for (Object entry : Yamls.list(container.get("env"), "env")) {
                     String name = Yamls.string(Yamls.at(entry, "name"));
                     if (SECRET_NAME.matcher(name).matches() && Yamls.at(entry, "valueFrom", "secretKeyRef") == null) {
-                        problems.add(overlay + " " + Manifests.describe(workload) + ": " + name + " must come from a Secret (secretKeyRef)");
+                        problems.add(overlay + " " + Manifests.describe(workload) + ": " + name
+                                + " must come from a Secret (secretKeyRef)");
                     }
                 }
             }
@@ -232,7 +262,8 @@ class KubernetesPolicyTest {
                 problems.add(where + " names the ServiceAccount " + account + ", which is not in the build");
             }
             if (!Boolean.FALSE.equals(pod.get("automountServiceAccountToken"))) {
-                problems.add(where + " mounts a Kubernetes API token it does not need (automountServiceAccountToken: false)");
+                problems.add(where
+                        + " mounts a Kubernetes API token it does not need (automountServiceAccountToken: false)");
             }
         }
         assertEquals(List.of(), problems);
@@ -243,28 +274,35 @@ class KubernetesPolicyTest {
     void everyDeploymentHasADisruptionBudgetAndANetworkPolicy(String overlay) {
         Manifests manifests = new Manifests(overlay);
         List<String> problems = new ArrayList<>();
-        boolean defaultDeny = manifests.ofKind("NetworkPolicy").stream().anyMatch(p ->
-                Yamls.map(Yamls.at(p, "spec", "podSelector"), "podSelector").isEmpty()
-                        && Yamls.list(Yamls.at(p, "spec", "policyTypes"), "policyTypes").containsAll(List.of("Ingress", "Egress"))
-                        && Yamls.at(p, "spec", "ingress") == null && Yamls.at(p, "spec", "egress") == null);
+        boolean defaultDeny = manifests.ofKind("NetworkPolicy").stream()
+                .anyMatch(p -> Yamls.map(Yamls.at(p, "spec", "podSelector"), "podSelector")
+                                .isEmpty()
+                        && Yamls.list(Yamls.at(p, "spec", "policyTypes"), "policyTypes")
+                                .containsAll(List.of("Ingress", "Egress"))
+                        && Yamls.at(p, "spec", "ingress") == null
+                        && Yamls.at(p, "spec", "egress") == null);
         if (!defaultDeny) {
-            problems.add(overlay + " has no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rule)");
+            problems.add(
+                    overlay + " has no default-deny NetworkPolicy (empty podSelector, Ingress and Egress, no rule)");
         }
         for (Map<String, Object> deployment : manifests.ofKind("Deployment")) {
             Map<String, Object> labels = Manifests.podLabels(deployment);
             String where = overlay + " " + Manifests.describe(deployment);
             List<Map<String, Object>> budgets = manifests.ofKind("PodDisruptionBudget").stream()
-                    .filter(b -> Manifests.selects(Yamls.at(b, "spec", "selector"), labels)).toList();
+                    .filter(b -> Manifests.selects(Yamls.at(b, "spec", "selector"), labels))
+                    .toList();
             if (budgets.isEmpty()) {
                 problems.add(where + " has no PodDisruptionBudget");
             }
             budgets.forEach(b -> {
                 if ("0".equals(Yamls.string(Yamls.at(b, "spec", "maxUnavailable")))) {
-                    problems.add(where + ": " + Manifests.describe(b) + " with maxUnavailable 0 blocks every node drain");
+                    problems.add(
+                            where + ": " + Manifests.describe(b) + " with maxUnavailable 0 blocks every node drain");
                 }
             });
             boolean ownPolicy = manifests.ofKind("NetworkPolicy").stream()
-                    .anyMatch(p -> !Yamls.map(Yamls.at(p, "spec", "podSelector"), "podSelector").isEmpty()
+                    .anyMatch(p -> !Yamls.map(Yamls.at(p, "spec", "podSelector"), "podSelector")
+                                    .isEmpty()
                             && Manifests.selects(Yamls.at(p, "spec", "podSelector"), labels));
             if (!ownPolicy) {
                 problems.add(where + " has no NetworkPolicy of its own (what it may reach and be reached by)");
@@ -282,7 +320,8 @@ class KubernetesPolicyTest {
             for (Map<String, Object> container : Manifests.containers(workload)) {
                 String where = overlay + " " + Manifests.describe(workload) + " " + container.get("name");
                 Object nonRoot = Yamls.at(container, "securityContext", "runAsNonRoot");
-                if (!Boolean.TRUE.equals(nonRoot == null ? Yamls.at(pod, "securityContext", "runAsNonRoot") : nonRoot)) {
+                if (!Boolean.TRUE.equals(
+                        nonRoot == null ? Yamls.at(pod, "securityContext", "runAsNonRoot") : nonRoot)) {
                     problems.add(where + " may run as root (runAsNonRoot)");
                 }
                 if (!Boolean.FALSE.equals(Yamls.at(container, "securityContext", "allowPrivilegeEscalation"))) {
@@ -291,7 +330,8 @@ class KubernetesPolicyTest {
                 if (!Boolean.TRUE.equals(Yamls.at(container, "securityContext", "readOnlyRootFilesystem"))) {
                     problems.add(where + " has a writable root file system");
                 }
-                if (!Yamls.list(Yamls.at(container, "securityContext", "capabilities", "drop"), "drop").contains("ALL")) {
+                if (!Yamls.list(Yamls.at(container, "securityContext", "capabilities", "drop"), "drop")
+                        .contains("ALL")) {
                     problems.add(where + " keeps Linux capabilities (drop: [ALL])");
                 }
             }
@@ -303,9 +343,12 @@ class KubernetesPolicyTest {
     @MethodSource("overlays")
     void detectorsSpreadOverZones(String overlay) {
         Map<String, Object> detector = KubernetesSchemaTest.deployment(new Manifests(overlay), ServiceModule.DETECTOR);
-        List<Object> spread = Yamls.list(Manifests.podSpec(detector).get("topologySpreadConstraints"), "topologySpreadConstraints");
-        assertTrue(spread.stream().anyMatch(c -> "topology.kubernetes.io/zone".equals(Yamls.at(c, "topologyKey"))
-                        && Manifests.selects(Yamls.at(c, "labelSelector"), Manifests.podLabels(detector))),
+        List<Object> spread =
+                Yamls.list(Manifests.podSpec(detector).get("topologySpreadConstraints"), "topologySpreadConstraints");
+        assertTrue(
+                spread.stream()
+                        .anyMatch(c -> "topology.kubernetes.io/zone".equals(Yamls.at(c, "topologyKey"))
+                                && Manifests.selects(Yamls.at(c, "labelSelector"), Manifests.podLabels(detector))),
                 overlay + ": the detector's replicas are not spread over zones: " + spread);
     }
 
@@ -317,8 +360,10 @@ class KubernetesPolicyTest {
             assertTrue(replicas instanceof Integer n && n >= 3, "prod " + module + " replicas: " + replicas);
         }
         Map<String, Object> detector = KubernetesSchemaTest.deployment(prod, ServiceModule.DETECTOR);
-        assertTrue(Yamls.list(Manifests.podSpec(detector).get("topologySpreadConstraints"), "spread").stream()
-                .anyMatch(c -> "topology.kubernetes.io/zone".equals(Yamls.at(c, "topologyKey")) && "DoNotSchedule".equals(Yamls.at(c, "whenUnsatisfiable"))),
+        assertTrue(
+                Yamls.list(Manifests.podSpec(detector).get("topologySpreadConstraints"), "spread").stream()
+                        .anyMatch(c -> "topology.kubernetes.io/zone".equals(Yamls.at(c, "topologyKey"))
+                                && "DoNotSchedule".equals(Yamls.at(c, "whenUnsatisfiable"))),
                 "prod detectors must not share a zone (whenUnsatisfiable: DoNotSchedule)");
     }
 
@@ -326,13 +371,20 @@ class KubernetesPolicyTest {
     @MethodSource("overlays")
     void kafkaTemporalAndPostgresAreThePlatformsNotDeployedHere(String overlay) {
         Manifests manifests = new Manifests(overlay);
-        List<String> images = manifests.workloads().stream().flatMap(w -> Manifests.containers(w).stream())
-                .map(c -> Yamls.string(c.get("image"))).toList();
-        assertTrue(images.stream().allMatch(i -> i.startsWith("baran/")), overlay + " deploys only Baran's own images: " + images);
+        List<String> images = manifests.workloads().stream()
+                .flatMap(w -> Manifests.containers(w).stream())
+                .map(c -> Yamls.string(c.get("image")))
+                .toList();
+        assertTrue(
+                images.stream().allMatch(i -> i.startsWith("baran/")),
+                overlay + " deploys only Baran's own images: " + images);
         assertEquals(3, manifests.ofKind("Deployment").size(), overlay + ": the three services, nothing else");
-        Map<String, String> env = manifests.environment(Manifests.containers(KubernetesSchemaTest.deployment(manifests, ServiceModule.ORCHESTRATOR)).get(0));
+        Map<String, String> env = manifests.environment(
+                Manifests.containers(KubernetesSchemaTest.deployment(manifests, ServiceModule.ORCHESTRATOR))
+                        .get(0));
         for (String key : List.of("KAFKA_BOOTSTRAP_SERVERS", "BARAN_TEMPORAL_TARGET", "QUARKUS_DATASOURCE_JDBC_URL")) {
-            assertTrue(env.containsKey(key), overlay + ": the orchestrator is told where " + key + " is: " + env.keySet());
+            assertTrue(
+                    env.containsKey(key), overlay + ": the orchestrator is told where " + key + " is: " + env.keySet());
         }
     }
 

@@ -1,9 +1,8 @@
 package io.baran.deploy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,10 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every overlay builds with kustomize, and every object it produces validates, strictly (no unknown field), against
@@ -46,7 +45,9 @@ class KubernetesSchemaTest {
     void overlayBuildsIntoTheThreeServices(String overlay) {
         Manifests manifests = new Manifests(overlay);
         for (ServiceModule module : ServiceModule.ALL) {
-            assertTrue(manifests.find("Deployment", module.module()).isPresent(), overlay + " has no Deployment " + module);
+            assertTrue(
+                    manifests.find("Deployment", module.module()).isPresent(),
+                    overlay + " has no Deployment " + module);
         }
     }
 
@@ -56,9 +57,13 @@ class KubernetesSchemaTest {
         Path file = Kustomize.file(overlay);
         Processes.Result result = validate(file, version);
         assertEquals(0, result.exitCode(), "k8s/overlays/" + overlay + " does not validate: " + result.describe());
-        long passed = result.output().lines().filter(l -> l.contains(" passed for resource ")).count();
+        long passed = result.output()
+                .lines()
+                .filter(l -> l.contains(" passed for resource "))
+                .count();
         int objects = Kustomize.documents(overlay).size();
-        assertEquals(objects, passed, "every object must be checked against a schema (none unknown): " + result.output());
+        assertEquals(
+                objects, passed, "every object must be checked against a schema (none unknown): " + result.output());
     }
 
     @Test
@@ -72,9 +77,10 @@ class KubernetesSchemaTest {
     }
 
     private static Processes.Result validate(Path file, String version) {
-        Path validator = Processes.find("kubernetes-validate", "BARAN_KUBERNETES_VALIDATE_BIN").orElseThrow(() -> new AssertionError(
-                "kubernetes-validate is not installed: pip install kubernetes-validate==1.37.0 (.ci/run does),"
-                        + " or set BARAN_KUBERNETES_VALIDATE_BIN"));
+        Path validator = Processes.find("kubernetes-validate", "BARAN_KUBERNETES_VALIDATE_BIN")
+                .orElseThrow(() -> new AssertionError(
+                        "kubernetes-validate is not installed: pip install kubernetes-validate==1.37.0 (.ci/run does),"
+                                + " or set BARAN_KUBERNETES_VALIDATE_BIN"));
         List<String> command = new ArrayList<>(List.of(validator.toString(), "--strict"));
         if (!version.isEmpty()) {
             command.addAll(List.of("-k", version));

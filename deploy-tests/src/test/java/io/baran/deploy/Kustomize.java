@@ -21,13 +21,15 @@ final class Kustomize {
     private static final Map<String, String> BUILT = new ConcurrentHashMap<>();
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-    private Kustomize() {
-    }
+    private Kustomize() {}
 
     /** The overlays, by folder name. */
     static List<String> overlays() {
         try (Stream<Path> dirs = Files.list(Repo.file("k8s/overlays"))) {
-            return dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml"))).map(d -> d.getFileName().toString()).sorted().toList();
+            return dirs.filter(d -> Files.isRegularFile(d.resolve("kustomization.yaml")))
+                    .map(d -> d.getFileName().toString())
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -68,7 +70,8 @@ final class Kustomize {
         return Processes.find("kustomize", "BARAN_KUSTOMIZE_BIN", goBin)
                 .map(k -> List.of(k.toString(), "build"))
                 .or(() -> Processes.find("kubectl", "BARAN_KUBECTL_BIN").map(k -> List.of(k.toString(), "kustomize")))
-                .orElseThrow(() -> new AssertionError("kustomize is not installed: go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1"
-                        + " (.ci/run does), or put kubectl on PATH, or set BARAN_KUSTOMIZE_BIN"));
+                .orElseThrow(() -> new AssertionError(
+                        "kustomize is not installed: go install sigs.k8s.io/kustomize/kustomize/v5@v5.7.1"
+                                + " (.ci/run does), or put kubectl on PATH, or set BARAN_KUSTOMIZE_BIN"));
     }
 }

@@ -45,7 +45,9 @@ final class Manifests {
     }
 
     List<Map<String, Object>> workloads() {
-        return objects.stream().filter(o -> WORKLOADS.contains(String.valueOf(o.get("kind")))).toList();
+        return objects.stream()
+                .filter(o -> WORKLOADS.contains(String.valueOf(o.get("kind"))))
+                .toList();
     }
 
     /** The pod template's spec of a workload. */
@@ -68,7 +70,8 @@ final class Manifests {
         Map<String, Object> pod = podSpec(workload);
         List<Map<String, Object>> containers = new ArrayList<>();
         for (String key : List.of("initContainers", "containers")) {
-            Yamls.list(pod.get(key), describe(workload) + "." + key).forEach(c -> containers.add(Yamls.map(c, "container")));
+            Yamls.list(pod.get(key), describe(workload) + "." + key)
+                    .forEach(c -> containers.add(Yamls.map(c, "container")));
         }
         return containers;
     }
@@ -82,13 +85,19 @@ final class Manifests {
         for (Object from : Yamls.list(container.get("envFrom"), "envFrom")) {
             String configMap = Yamls.string(Yamls.at(from, "configMapRef", "name"));
             if (configMap != null) {
-                Map<String, Object> data = Yamls.map(Yamls.at(find("ConfigMap", configMap)
-                        .orElseThrow(() -> new AssertionError(overlay + ": envFrom names ConfigMap " + configMap + ", which is not in the build")), "data"), "data");
+                Map<String, Object> data = Yamls.map(
+                        Yamls.at(
+                                find("ConfigMap", configMap)
+                                        .orElseThrow(() -> new AssertionError(overlay + ": envFrom names ConfigMap "
+                                                + configMap + ", which is not in the build")),
+                                "data"),
+                        "data");
                 data.forEach((k, v) -> env.put(k, String.valueOf(v)));
             }
             String secret = Yamls.string(Yamls.at(from, "secretRef", "name"));
             if (secret != null) {
-                throw new AssertionError(overlay + ": envFrom of a whole Secret (" + secret + ") hides which keys a container gets; name them with secretKeyRef");
+                throw new AssertionError(overlay + ": envFrom of a whole Secret (" + secret
+                        + ") hides which keys a container gets; name them with secretKeyRef");
             }
         }
         for (Object entry : Yamls.list(container.get("env"), "env")) {
@@ -97,7 +106,10 @@ final class Manifests {
             if (e.containsKey("value")) {
                 env.put(name, Yamls.string(e.get("value")));
             } else if (Yamls.at(e, "valueFrom", "secretKeyRef") != null) {
-                env.put(name, "<" + Yamls.at(e, "valueFrom", "secretKeyRef", "name") + "/" + Yamls.at(e, "valueFrom", "secretKeyRef", "key") + ">");
+                env.put(
+                        name,
+                        "<" + Yamls.at(e, "valueFrom", "secretKeyRef", "name") + "/"
+                                + Yamls.at(e, "valueFrom", "secretKeyRef", "key") + ">");
             } else if (Yamls.at(e, "valueFrom", "configMapKeyRef") != null) {
                 String configMap = Yamls.string(Yamls.at(e, "valueFrom", "configMapKeyRef", "name"));
                 String key = Yamls.string(Yamls.at(e, "valueFrom", "configMapKeyRef", "key"));
@@ -110,7 +122,8 @@ final class Manifests {
     }
 
     /** The file a container sees at a path, from a ConfigMap volume mounted over its folder, or empty. */
-    Optional<String> mountedFile(Map<String, Object> workload, Map<String, Object> container, String folder, String file) {
+    Optional<String> mountedFile(
+            Map<String, Object> workload, Map<String, Object> container, String folder, String file) {
         for (Object mount : Yamls.list(container.get("volumeMounts"), "volumeMounts")) {
             if (!folder.equals(Yamls.at(mount, "mountPath"))) {
                 continue;
@@ -127,7 +140,8 @@ final class Manifests {
     }
 
     /** The ConfigMap behind the volume mounted at a folder, if it is in the build. */
-    Optional<Map<String, Object>> mountedConfigMap(Map<String, Object> workload, Map<String, Object> container, String folder) {
+    Optional<Map<String, Object>> mountedConfigMap(
+            Map<String, Object> workload, Map<String, Object> container, String folder) {
         for (Object mount : Yamls.list(container.get("volumeMounts"), "volumeMounts")) {
             if (!folder.equals(Yamls.at(mount, "mountPath"))) {
                 continue;
@@ -148,6 +162,7 @@ final class Manifests {
         if (Yamls.at(selector, "matchExpressions") != null) {
             throw new AssertionError("matchExpressions are not checked by these tests; use matchLabels");
         }
-        return match.entrySet().stream().allMatch(e -> String.valueOf(e.getValue()).equals(String.valueOf(labels.get(e.getKey()))));
+        return match.entrySet().stream()
+                .allMatch(e -> String.valueOf(e.getValue()).equals(String.valueOf(labels.get(e.getKey()))));
     }
 }

@@ -4,7 +4,6 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 import io.smallrye.config.WithParentName;
 import io.smallrye.config.common.utils.StringUtil;
-
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -26,8 +25,7 @@ import java.util.TreeSet;
  */
 final class MappingKeys {
 
-    private MappingKeys() {
-    }
+    private MappingKeys() {}
 
     static List<String> of(Class<?> mapping) {
         ConfigMapping annotation = mapping.getAnnotation(ConfigMapping.class);
@@ -36,14 +34,22 @@ final class MappingKeys {
         return List.copyOf(keys);
     }
 
-    private static void walk(String prefix, Class<?> group, ConfigMapping.NamingStrategy naming, TreeSet<String> keys, List<Class<?>> path) {
+    private static void walk(
+            String prefix,
+            Class<?> group,
+            ConfigMapping.NamingStrategy naming,
+            TreeSet<String> keys,
+            List<Class<?>> path) {
         if (path.contains(group)) {
             return;
         }
         path.add(group);
         for (Method method : group.getMethods()) {
-            if (method.isDefault() || Modifier.isStatic(method.getModifiers()) || method.getParameterCount() > 0
-                    || method.getDeclaringClass() == Object.class || method.getReturnType() == void.class) {
+            if (method.isDefault()
+                    || Modifier.isStatic(method.getModifiers())
+                    || method.getParameterCount() > 0
+                    || method.getDeclaringClass() == Object.class
+                    || method.getReturnType() == void.class) {
                 continue;
             }
             String segment;
@@ -60,7 +66,8 @@ final class MappingKeys {
         path.remove(group);
     }
 
-    private static void add(String key, Type type, ConfigMapping.NamingStrategy naming, TreeSet<String> keys, List<Class<?>> path) {
+    private static void add(
+            String key, Type type, ConfigMapping.NamingStrategy naming, TreeSet<String> keys, List<Class<?>> path) {
         Class<?> raw = raw(type);
         if (raw == Optional.class) {
             add(key, argument(type, 0), naming, keys, path);
@@ -84,7 +91,9 @@ final class MappingKeys {
 
     /** A nested configuration group: an interface of the service's own, not a JDK or library value type. */
     static boolean isGroup(Class<?> type) {
-        return type.isInterface() && !type.getName().startsWith("java.") && !type.getName().startsWith("javax.");
+        return type.isInterface()
+                && !type.getName().startsWith("java.")
+                && !type.getName().startsWith("javax.");
     }
 
     private static String name(String method, ConfigMapping.NamingStrategy naming) {

@@ -18,21 +18,23 @@ final class Processes {
         }
     }
 
-    private Processes() {
-    }
+    private Processes() {}
 
     static Result run(List<String> command, Path workDir, Duration timeout) {
         Path log = null;
         try {
             log = Files.createTempFile(Repo.output("logs"), "tool-", ".log");
-            Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
-                throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout.toSeconds()
-                        + " s; output so far:\n" + Files.readString(log, StandardCharsets.UTF_8));
+                throw new IllegalStateException(String.join(" ", command) + " did not finish within "
+                        + timeout.toSeconds() + " s; output so far:\n" + Files.readString(log, StandardCharsets.UTF_8));
             }
             return new Result(command, process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -8,8 +8,7 @@ import java.nio.file.Path;
 /** Files of the repository these tests check. */
 final class Repo {
 
-    private Repo() {
-    }
+    private Repo() {}
 
     /** The repository root: the system property {@code baran.root} (set by the parent pom), or the folder holding mvnw. */
     static Path root() {
@@ -24,7 +23,8 @@ final class Repo {
             }
             dir = dir.getParent();
         }
-        throw new IllegalStateException("cannot find the repository root (no mvnw above " + Path.of("").toAbsolutePath() + ")");
+        throw new IllegalStateException(
+                "cannot find the repository root (no mvnw above " + Path.of("").toAbsolutePath() + ")");
     }
 
     static Path file(String relative) {

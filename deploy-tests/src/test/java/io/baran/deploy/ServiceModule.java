@@ -1,7 +1,6 @@
 package io.baran.deploy;
 
 import io.smallrye.config.ConfigMapping;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,7 +41,9 @@ final class ServiceModule {
     }
 
     static ServiceModule named(String module) {
-        return ALL.stream().filter(s -> s.module.equals(module)).findFirst()
+        return ALL.stream()
+                .filter(s -> s.module.equals(module))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("not a service module: " + module));
     }
 
@@ -105,7 +106,8 @@ final class ServiceModule {
     /** Whether the service talks to Kafka (so that kafka.* client properties, KAFKA_* variables, apply to it). */
     boolean usesKafka() {
         String pom = Repo.read(module + "/pom.xml");
-        return pom.contains("<artifactId>quarkus-messaging-kafka</artifactId>") || pom.contains("<artifactId>quarkus-kafka-client</artifactId>");
+        return pom.contains("<artifactId>quarkus-messaging-kafka</artifactId>")
+                || pom.contains("<artifactId>quarkus-kafka-client</artifactId>");
     }
 
     /** Every interface of the service annotated {@link ConfigMapping}. */
@@ -113,7 +115,9 @@ final class ServiceModule {
         List<Class<?>> mappings = new ArrayList<>();
         Path root = classesRoot();
         try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".class")).sorted(Comparator.comparing(Path::toString)).toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class"))
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList()) {
                 String name = root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
                 if (name.contains("$$") || name.startsWith("META-INF")) {
                     continue;
@@ -132,7 +136,8 @@ final class ServiceModule {
             throw new UncheckedIOException(e);
         }
         if (mappings.isEmpty()) {
-            throw new AssertionError(module + " has no @ConfigMapping interface under " + root + "; is the right artifact on the class path?");
+            throw new AssertionError(module + " has no @ConfigMapping interface under " + root
+                    + "; is the right artifact on the class path?");
         }
         return Collections.unmodifiableList(mappings);
     }
@@ -144,25 +149,29 @@ final class ServiceModule {
         }
         try {
             Map<String, URL> candidates = new LinkedHashMap<>();
-            for (URL url : Collections.list(ServiceModule.class.getClassLoader().getResources("application.properties"))) {
+            for (URL url :
+                    Collections.list(ServiceModule.class.getClassLoader().getResources("application.properties"))) {
                 candidates.put(url.toString(), url);
             }
             for (URL url : candidates.values()) {
                 String text = url.toString();
-                if (text.startsWith("jar:file:") && text.matches(".*/" + module + "-[^/]*\\.jar!/application\\.properties")) {
+                if (text.startsWith("jar:file:")
+                        && text.matches(".*/" + module + "-[^/]*\\.jar!/application\\.properties")) {
                     Path jarPath = Path.of(new java.net.URI(text.substring(4, text.indexOf("!/"))));
                     jar = FileSystems.newFileSystem(jarPath);
                     origin = jarPath.toString();
                     classesRoot = jar.getPath("/");
                     return classesRoot;
                 }
-                if (text.startsWith("file:") && text.endsWith("/" + module + "/target/classes/application.properties")) {
+                if (text.startsWith("file:")
+                        && text.endsWith("/" + module + "/target/classes/application.properties")) {
                     classesRoot = Path.of(url.toURI()).getParent();
                     origin = classesRoot.toString();
                     return classesRoot;
                 }
             }
-            throw new AssertionError(module + " is not on the test class path (application.properties found at " + candidates.keySet() + ")");
+            throw new AssertionError(module + " is not on the test class path (application.properties found at "
+                    + candidates.keySet() + ")");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {

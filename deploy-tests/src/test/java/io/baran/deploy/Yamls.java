@@ -1,20 +1,18 @@
 package io.baran.deploy;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** YAML as plain maps and lists, merge keys ({@code <<: *anchor}) resolved, as docker compose reads it. */
 final class Yamls {
 
-    private Yamls() {
-    }
+    private Yamls() {}
 
     private static Yaml yaml() {
         LoaderOptions options = new LoaderOptions();
@@ -45,7 +43,8 @@ final class Yamls {
             return new LinkedHashMap<>();
         }
         if (!(value instanceof Map)) {
-            throw new IllegalStateException(what + " is not a mapping but " + value.getClass().getSimpleName() + ": " + value);
+            throw new IllegalStateException(
+                    what + " is not a mapping but " + value.getClass().getSimpleName() + ": " + value);
         }
         return (Map<String, Object>) value;
     }
@@ -56,7 +55,8 @@ final class Yamls {
             return List.of();
         }
         if (!(value instanceof List)) {
-            throw new IllegalStateException(what + " is not a list but " + value.getClass().getSimpleName() + ": " + value);
+            throw new IllegalStateException(
+                    what + " is not a list but " + value.getClass().getSimpleName() + ": " + value);
         }
         return (List<Object>) value;
     }

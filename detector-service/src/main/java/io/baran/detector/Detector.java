@@ -1,11 +1,9 @@
 package io.baran.detector;
 
-import io.baran.detector.config.EgressConfig;
-import io.baran.egress.EgressPolicy;
-
 import io.baran.detector.config.CanaryAllowList;
 import io.baran.detector.config.DetectorConfig;
 import io.baran.detector.config.DetectorSettings;
+import io.baran.detector.config.EgressConfig;
 import io.baran.detector.config.SigningConfig;
 import io.baran.detector.config.SigningSettings;
 import io.baran.detector.config.TargetCatalog;
@@ -22,20 +20,20 @@ import io.baran.detector.quorum.DecisionView;
 import io.baran.detector.quorum.QuorumAggregator;
 import io.baran.detector.quorum.VerdictVerifier;
 import io.baran.detector.state.HealthTracker;
+import io.baran.egress.EgressPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import io.smallrye.common.annotation.Identifier;
-import org.jboss.logging.Logger;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * One detector instance: a vantage point (probes, per-target and per-scope health, its verdicts on Kafka) and,
@@ -66,8 +64,13 @@ public class Detector {
     private DecisionView decisions;
     private long heartbeatTimer = -1;
 
-    Detector(DetectorConfig config, EgressConfig egressConfig, SigningConfig signingConfig, Vertx vertx, MeterRegistry registry,
-             @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    Detector(
+            DetectorConfig config,
+            EgressConfig egressConfig,
+            SigningConfig signingConfig,
+            Vertx vertx,
+            MeterRegistry registry,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.config = config;
         this.signingConfig = signingConfig;
         try {
@@ -94,62 +97,91 @@ public class Detector {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
-            LOG.warnf("vantage %s: Kafka topics not checked at start-up (%s); retrying in the background", vantage, e.getMessage());
+            LOG.warnf(
+                    "vantage %s: Kafka topics not checked at start-up (%s); retrying in the background",
+                    vantage, e.getMessage());
         }
         DetectorMetrics metrics = new DetectorMetrics(registry);
         publisher = new VerdictPublisher(kafka, settings.quorum(), vantage, signing.key());
         tracker = new HealthTracker(settings.vantage(), publisher, metrics, Clock.systemUTC());
         probes = new Probes(vertx, vantage, System::getenv, egress);
         loop = new ProbeLoop(vertx, tracker, probes, metrics, null);
-        catalog = new TargetCatalog(configured, new TargetFile(Path.of(config.dataDir())), this::begin, this::end, egress,
-                canaries);
+        catalog = new TargetCatalog(
+                configured, new TargetFile(Path.of(config.dataDir())), this::begin, this::end, egress, canaries);
         List<TargetDefinition> targets = catalog.all();
         if (targets.isEmpty()) {
             LOG.infof("vantage %s: no targets configured under baran.detector.targets, nothing is probed", vantage);
         }
         targets.forEach(this::begin);
-        heartbeatTimer = vertx.setPeriodic(settings.quorum().heartbeat().toMillis(), id -> publisher.heartbeat(tracker.verdicts()));
+        heartbeatTimer = vertx.setPeriodic(
+                settings.quorum().heartbeat().toMillis(), id -> publisher.heartbeat(tracker.verdicts()));
         if (settings.quorum().aggregate()) {
-            aggregator = new QuorumAggregator(vantage, kafka, settings.quorum(), metrics, Clock.systemUTC(), signing.key(),
+            aggregator = new QuorumAggregator(
+                    vantage,
+                    kafka,
+                    settings.quorum(),
+                    metrics,
+                    Clock.systemUTC(),
+                    signing.key(),
                     new VerdictVerifier(signing.roster(), signing.maxClockSkew(), signing.seenIds()));
             aggregator.start();
         }
         decisions = new DecisionView(kafka, settings.quorum().decisionsTopic(), vantage);
         decisions.start();
-        LOG.infof("vantage %s: verdicts go to %s every %d ms; %s", vantage, settings.quorum().verdictsTopic(),
-                settings.quorum().heartbeat().toMillis(), settings.quorum().aggregate()
-                        ? "this instance also aggregates (group " + settings.quorum().group() + ") and publishes to "
-                        + settings.quorum().healthTopic() + " when at least " + settings.quorum().minVotes()
-                        + " and more than " + settings.quorum().ratio() + " of the live vantages agree"
+        LOG.infof(
+                "vantage %s: verdicts go to %s every %d ms; %s",
+                vantage,
+                settings.quorum().verdictsTopic(),
+                settings.quorum().heartbeat().toMillis(),
+                settings.quorum().aggregate()
+                        ? "this instance also aggregates (group "
+                                + settings.quorum().group() + ") and publishes to "
+                                + settings.quorum().healthTopic() + " when at least "
+                                + settings.quorum().minVotes()
+                                + " and more than " + settings.quorum().ratio() + " of the live vantages agree"
                         : "aggregation is off here");
     }
 
     /** What this vantage signs with and whom its aggregator trusts; never the private key. */
     private void announce(SigningSettings signing, String vantage) {
         if (signing.ephemeral()) {
-            LOG.warnf("vantage %s: no signing key configured (baran.signing.key-file or BARAN_SIGNING_KEY); signing with an"
-                    + " ephemeral key, kid %s, made at start: nothing but this instance's own aggregator accepts what it"
-                    + " publishes until that key is in the roster (baran.signing.roster.\"%s\".vantage=%s,"
-                    + " .public-key=%s) of the other aggregators and the orchestrator", vantage, signing.key().kid(),
-                    signing.key().kid(), vantage, signing.key().publicKeyText());
+            LOG.warnf(
+                    "vantage %s: no signing key configured (baran.signing.key-file or BARAN_SIGNING_KEY); signing with an"
+                            + " ephemeral key, kid %s, made at start: nothing but this instance's own aggregator accepts what it"
+                            + " publishes until that key is in the roster (baran.signing.roster.\"%s\".vantage=%s,"
+                            + " .public-key=%s) of the other aggregators and the orchestrator",
+                    vantage,
+                    signing.key().kid(),
+                    signing.key().kid(),
+                    vantage,
+                    signing.key().publicKeyText());
         } else {
             LOG.infof("vantage %s: signs with key %s", vantage, signing.key().kid());
         }
         if (signing.roster().member(signing.key().kid()).isEmpty()) {
-            LOG.warnf("vantage %s: its own key %s is not in baran.signing.roster (a PEM key's public half is not known here):"
-                    + " its own verdicts do not count in its aggregator's quorum until it is", vantage, signing.key().kid());
+            LOG.warnf(
+                    "vantage %s: its own key %s is not in baran.signing.roster (a PEM key's public half is not known here):"
+                            + " its own verdicts do not count in its aggregator's quorum until it is",
+                    vantage, signing.key().kid());
         }
         if (settings.quorum().aggregate()) {
-            LOG.infof("vantage %s: the aggregator counts verdicts of vantages %s, signed with keys %s", vantage,
-                    signing.roster().vantages(), signing.roster());
+            LOG.infof(
+                    "vantage %s: the aggregator counts verdicts of vantages %s, signed with keys %s",
+                    vantage, signing.roster().vantages(), signing.roster());
         }
     }
 
     private void begin(TargetDefinition target) {
         tracker.track(List.of(target));
         loop.start(target);
-        LOG.infof("vantage %s: probing target %s (%s) for scope %s every %dms, timeout %dms", settings.vantage().id(),
-                target.name(), target.endpoint().shown(), target.scope(), target.interval().toMillis(), target.timeout().toMillis());
+        LOG.infof(
+                "vantage %s: probing target %s (%s) for scope %s every %dms, timeout %dms",
+                settings.vantage().id(),
+                target.name(),
+                target.endpoint().shown(),
+                target.scope(),
+                target.interval().toMillis(),
+                target.timeout().toMillis());
     }
 
     private void end(String name) {

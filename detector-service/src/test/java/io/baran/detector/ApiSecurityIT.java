@@ -1,5 +1,11 @@
 package io.baran.detector;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.security.Roles;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
@@ -13,20 +19,13 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Who may call the detector's API, against a running detector trusting a real OIDC issuer: no call without a
@@ -48,16 +47,18 @@ class ApiSecurityIT {
         }
 
         @Override
-        public void stop() {
-        }
+        public void stop() {}
     }
 
     @TestHTTPResource(value = "openapi", management = true)
     URL openApi;
+
     @TestHTTPResource(value = "health", management = true)
     URL health;
+
     @TestHTTPResource(value = "health/live", management = true)
     URL live;
+
     @TestHTTPResource(value = "metrics", management = true)
     URL metrics;
 
@@ -71,16 +72,25 @@ class ApiSecurityIT {
     @Test
     void everyApiOperationOfTheOpenApiDocumentAnswers401AsAProblemWithoutAToken() {
         List<OpenApiCalls.Call> calls = OpenApiCalls.of(openApi.toString(), "/api");
-        assertTrue(calls.stream().map(OpenApiCalls.Call::toString).toList().containsAll(List.of("GET /api/targets",
-                "POST /api/targets", "GET /api/targets/x",
-                "PUT /api/targets/x", "DELETE /api/targets/x",
-                "GET /api/scopes", "POST /api/simulations")),
+        assertTrue(
+                calls.stream()
+                        .map(OpenApiCalls.Call::toString)
+                        .toList()
+                        .containsAll(List.of(
+                                "GET /api/targets",
+                                "POST /api/targets",
+                                "GET /api/targets/x",
+                                "PUT /api/targets/x",
+                                "DELETE /api/targets/x",
+                                "GET /api/scopes",
+                                "POST /api/simulations")),
                 "the OpenAPI document lacks operations the detector serves: " + calls);
         List<String> answered = new ArrayList<>();
         for (OpenApiCalls.Call call : calls) {
             Response response = send(given(), call);
             if (!isUnauthorizedProblem(response)) {
-                answered.add(call + " answered " + response.statusCode() + " " + response.contentType() + " " + response.asString());
+                answered.add(call + " answered " + response.statusCode() + " " + response.contentType() + " "
+                        + response.asString());
             }
         }
         assertEquals(List.of(), answered, "every /api operation needs a token");
@@ -88,28 +98,48 @@ class ApiSecurityIT {
 
     @Test
     void aTokenSignedByAnotherKeyExpiredOrForAnotherAudienceAnswers401() {
-        given().header("Authorization", issuer.bearer("alice", Roles.ADMIN)).get("/api/targets").then().statusCode(200);
+        given().header("Authorization", issuer.bearer("alice", Roles.ADMIN))
+                .get("/api/targets")
+                .then()
+                .statusCode(200);
         Map<String, String> refused = new LinkedHashMap<>();
         refused.put("signed by another key", issuer.tokenSignedByAnotherKey("alice", Roles.ADMIN));
         refused.put("expired", issuer.expiredToken("alice", Roles.ADMIN));
         refused.put("issued for another audience", issuer.tokenForAudience("another-api", "alice", Roles.ADMIN));
         refused.forEach((what, token) -> {
-            Response response = given().header("Authorization", "Bearer " + token).get("/api/targets");
-            assertTrue(isUnauthorizedProblem(response), "a token " + what + " answered " + response.statusCode() + " "
-                    + response.contentType() + " " + response.asString());
+            Response response =
+                    given().header("Authorization", "Bearer " + token).get("/api/targets");
+            assertTrue(
+                    isUnauthorizedProblem(response),
+                    "a token " + what + " answered " + response.statusCode() + " " + response.contentType() + " "
+                            + response.asString());
         });
     }
 
     @Test
     void aViewerCannotAddATargetAndAnAdminCan() {
-        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER)).get("/api/targets").then().statusCode(200);
-        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER)).contentType(ContentType.JSON).body("{}")
+        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER))
+                .get("/api/targets")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER))
+                .contentType(ContentType.JSON)
+                .body("{}")
                 .post("/api/targets")
-                .then().statusCode(403).contentType(PROBLEM_JSON).body("status", is(403)).body("title", is("Forbidden"));
+                .then()
+                .statusCode(403)
+                .contentType(PROBLEM_JSON)
+                .body("status", is(403))
+                .body("title", is("Forbidden"));
         // The admin's call reaches the resource, which refuses the empty target on its merits.
-        given().header("Authorization", issuer.bearer("ada", Roles.ADMIN)).contentType(ContentType.JSON).body("{}")
+        given().header("Authorization", issuer.bearer("ada", Roles.ADMIN))
+                .contentType(ContentType.JSON)
+                .body("{}")
                 .post("/api/targets")
-                .then().statusCode(400).contentType(PROBLEM_JSON).body("type", is("https://baran.io/problems/invalid-target"));
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM_JSON)
+                .body("type", is("https://baran.io/problems/invalid-target"));
     }
 
     @Test
@@ -126,11 +156,18 @@ class ApiSecurityIT {
 
     @Test
     void aFormPostIsRefusedEvenWithAnAdminsToken() {
-        given().header("Authorization", issuer.bearer("ada", Roles.ADMIN)).contentType(ContentType.URLENC)
-                .body("name=web&url=http%3A%2F%2F127.0.0.1%2F&scope=local%2Fweb").post("/api/targets")
-                .then().statusCode(415).contentType(PROBLEM_JSON);
+        given().header("Authorization", issuer.bearer("ada", Roles.ADMIN))
+                .contentType(ContentType.URLENC)
+                .body("name=web&url=http%3A%2F%2F127.0.0.1%2F&scope=local%2Fweb")
+                .post("/api/targets")
+                .then()
+                .statusCode(415)
+                .contentType(PROBLEM_JSON);
         given().get("/api/targets/web").then().statusCode(401);
-        given().header("Authorization", issuer.bearer("ada", Roles.ADMIN)).get("/api/targets/web").then().statusCode(404);
+        given().header("Authorization", issuer.bearer("ada", Roles.ADMIN))
+                .get("/api/targets/web")
+                .then()
+                .statusCode(404);
     }
 
     @Test
@@ -139,10 +176,12 @@ class ApiSecurityIT {
                 .header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "authorization,content-type")
                 .options("/api/targets");
-        assertNull(preflight.header("Access-Control-Allow-Origin"), "preflight answered " + preflight.statusCode() + " "
-                + preflight.headers());
+        assertNull(
+                preflight.header("Access-Control-Allow-Origin"),
+                "preflight answered " + preflight.statusCode() + " " + preflight.headers());
         Response read = given().header("Origin", "https://evil.example")
-                .header("Authorization", issuer.bearer("ada", Roles.ADMIN)).get("/api/targets");
+                .header("Authorization", issuer.bearer("ada", Roles.ADMIN))
+                .get("/api/targets");
         assertNull(read.header("Access-Control-Allow-Origin"), "a cross-origin read answered " + read.headers());
     }
 
@@ -154,7 +193,8 @@ class ApiSecurityIT {
     }
 
     private static boolean isUnauthorizedProblem(Response response) {
-        return response.statusCode() == 401 && response.contentType().startsWith(PROBLEM_JSON)
+        return response.statusCode() == 401
+                && response.contentType().startsWith(PROBLEM_JSON)
                 && response.jsonPath().getInt("status") == 401
                 && String.valueOf(response.header("WWW-Authenticate")).startsWith("Bearer");
     }

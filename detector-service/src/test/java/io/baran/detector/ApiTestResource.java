@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpServer;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -36,13 +35,20 @@ public class ApiTestResource implements QuarkusTestResourceLifecycleManager {
         server.start();
         String base = "http://127.0.0.1:" + port;
         return Map.of(
-                TARGETS, base,
-                "baran.detector.data-dir", WorkDirs.create("detector-data").toString(),
-                "baran.detector.targets.cfg.url", base + "/cfg",
-                "baran.detector.targets.cfg.scope", "local/cfg",
-                "baran.detector.targets.cfg.interval", "200ms",
-                "baran.detector.canary.allowed-buckets", "canaries,allowed-canary",
-                "baran.detector.canary.allowed-credentials", "BARAN_TEST_UNSET_AZURE_KEY");
+                TARGETS,
+                base,
+                "baran.detector.data-dir",
+                WorkDirs.create("detector-data").toString(),
+                "baran.detector.targets.cfg.url",
+                base + "/cfg",
+                "baran.detector.targets.cfg.scope",
+                "local/cfg",
+                "baran.detector.targets.cfg.interval",
+                "200ms",
+                "baran.detector.canary.allowed-buckets",
+                "canaries,allowed-canary",
+                "baran.detector.canary.allowed-credentials",
+                "BARAN_TEST_UNSET_AZURE_KEY");
     }
 
     @Override

@@ -1,5 +1,10 @@
 package io.baran.detector;
 
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
 import io.baran.events.OutageEvent;
@@ -7,8 +12,8 @@ import io.baran.events.Topics;
 import io.baran.security.Roles;
 import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
-import io.baran.testinfra.Polling;
 import io.baran.testinfra.OidcIssuerResource;
+import io.baran.testinfra.Polling;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -16,6 +21,15 @@ import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -27,21 +41,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
-
-import static io.restassured.RestAssured.given;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The REST API of a running detector against a real Kafka broker and a real HTTP target: targets changed at run
@@ -64,7 +63,8 @@ class DetectorApiIT {
     @BeforeEach
     void callAsAnAdmin() {
         RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", Roles.ADMIN)).build();
+                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", Roles.ADMIN))
+                .build();
     }
 
     @AfterEach
@@ -84,21 +84,44 @@ class DetectorApiIT {
     @Order(1)
     void aTargetAddedAtRunTimeIsProbedKeptInTheDataFolderChangedAndRemoved() throws Exception {
         given().contentType(ContentType.JSON)
-                .body(Map.of("name", "api-web", "url", base() + "/web", "scope", "local/api/web", "interval", "200ms",
-                        "failureThreshold", 2))
+                .body(Map.of(
+                        "name",
+                        "api-web",
+                        "url",
+                        base() + "/web",
+                        "scope",
+                        "local/api/web",
+                        "interval",
+                        "200ms",
+                        "failureThreshold",
+                        2))
                 .post("/api/targets")
-                .then().statusCode(201).header("Location", org.hamcrest.Matchers.endsWith("/api/targets/api-web"));
-        await("api-web to come UP", () -> given().get("/api/targets/api-web").then().statusCode(200).extract().jsonPath(),
+                .then()
+                .statusCode(201)
+                .header("Location", org.hamcrest.Matchers.endsWith("/api/targets/api-web"));
+        await(
+                "api-web to come UP",
+                () -> given().get("/api/targets/api-web")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath(),
                 t -> "UP".equals(t.getString("state")));
-        Map<String, Object> target = given().get("/api/targets/api-web").then().extract().jsonPath().getMap("$");
+        Map<String, Object> target =
+                given().get("/api/targets/api-web").then().extract().jsonPath().getMap("$");
         assertEquals("API", target.get("origin"));
         assertEquals("http", target.get("kind"));
         assertEquals("200ms", target.get("interval"));
         assertTrue(Files.readString(targetsFile()).contains("\"api-web\""), Files.readString(targetsFile()));
 
-        given().contentType(ContentType.JSON).body(Map.of("url", base() + "/web2", "scope", "local/api/web"))
-                .put("/api/targets/api-web").then().statusCode(200);
-        assertEquals(base() + "/web2", given().get("/api/targets/api-web").then().extract().jsonPath().getString("url"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("url", base() + "/web2", "scope", "local/api/web"))
+                .put("/api/targets/api-web")
+                .then()
+                .statusCode(200);
+        assertEquals(
+                base() + "/web2",
+                given().get("/api/targets/api-web").then().extract().jsonPath().getString("url"));
         assertTrue(Files.readString(targetsFile()).contains("/web2"));
 
         given().delete("/api/targets/api-web").then().statusCode(204);
@@ -111,11 +134,18 @@ class DetectorApiIT {
     @Order(2)
     void aTargetAtTheMetadataAddressOrInTheInternalNetworkIsRefusedNamingTheRule() {
         Response response = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "metadata", "url", "http://169.254.169.254/latest/meta-data/", "scope", "local/metadata"))
+                .body(Map.of(
+                        "name",
+                        "metadata",
+                        "url",
+                        "http://169.254.169.254/latest/meta-data/",
+                        "scope",
+                        "local/metadata"))
                 .post("/api/targets");
         response.then().statusCode(400).contentType("application/problem+json");
         assertEquals(List.of("url"), response.jsonPath().getList("errors.field"), response.asString());
-        assertEquals("169.254.169.254 is a cloud metadata address: refused by the egress policy (rule metadata)",
+        assertEquals(
+                "169.254.169.254 is a cloud metadata address: refused by the egress policy (rule metadata)",
                 response.jsonPath().getString("errors[0].detail"));
 
         // The test profile allow-lists loopback only: the internal network stays refused, for tcp and dns probes too.
@@ -125,11 +155,28 @@ class DetectorApiIT {
         response.then().statusCode(400).contentType("application/problem+json");
         assertTrue(response.jsonPath().getString("errors[0].detail").contains("(rule private;"), response.asString());
         given().contentType(ContentType.JSON)
-                .body(Map.of("name", "gce", "url", "dns://metadata.google.internal:53/www.example.com", "scope", "local/gce"))
-                .post("/api/targets").then().statusCode(400).contentType("application/problem+json");
+                .body(Map.of(
+                        "name",
+                        "gce",
+                        "url",
+                        "dns://metadata.google.internal:53/www.example.com",
+                        "scope",
+                        "local/gce"))
+                .post("/api/targets")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
         given().contentType(ContentType.JSON)
-                .body(Map.of("name", "metadata", "url", "http://169.254.169.254/latest/meta-data/", "scope", "local/metadata"))
-                .put("/api/targets/metadata").then().statusCode(400);
+                .body(Map.of(
+                        "name",
+                        "metadata",
+                        "url",
+                        "http://169.254.169.254/latest/meta-data/",
+                        "scope",
+                        "local/metadata"))
+                .put("/api/targets/metadata")
+                .then()
+                .statusCode(400);
         given().get("/api/targets/metadata").then().statusCode(404);
         given().get("/api/targets/internal").then().statusCode(404);
     }
@@ -138,37 +185,72 @@ class DetectorApiIT {
     @Order(2)
     void aBadTargetIsRefusedWithEveryProblemAsProblemDetails() {
         Response response = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "bad", "url", "ftp://example.com/x", "scope", "not a scope!", "interval", "50ms",
-                        "intervall", "1s"))
+                .body(Map.of(
+                        "name",
+                        "bad",
+                        "url",
+                        "ftp://example.com/x",
+                        "scope",
+                        "not a scope!",
+                        "interval",
+                        "50ms",
+                        "intervall",
+                        "1s"))
                 .post("/api/targets");
         response.then().statusCode(400).contentType("application/problem+json");
-        assertEquals("https://baran.io/problems/invalid-target", response.jsonPath().getString("type"));
+        assertEquals(
+                "https://baran.io/problems/invalid-target", response.jsonPath().getString("type"));
         assertEquals(400, response.jsonPath().getInt("status"));
         List<String> fields = response.jsonPath().getList("errors.field");
-        assertEquals(List.of("intervall"), fields, "unknown fields are reported before the rest is read: " + response.asString());
+        assertEquals(
+                List.of("intervall"),
+                fields,
+                "unknown fields are reported before the rest is read: " + response.asString());
 
         response = given().contentType(ContentType.JSON)
                 .body(Map.of("name", "bad", "url", "ftp://example.com/x", "scope", "not a scope!", "interval", "50ms"))
                 .post("/api/targets");
         response.then().statusCode(400).contentType("application/problem+json");
-        assertEquals(List.of("url", "scope", "interval"), response.jsonPath().getList("errors.field"), response.asString());
+        assertEquals(
+                List.of("url", "scope", "interval"), response.jsonPath().getList("errors.field"), response.asString());
         assertTrue(response.jsonPath().getString("errors[2].detail").contains("50ms is below the minimum of 100ms"));
         assertTrue(response.jsonPath().getString("errors[1].detail").contains("is not a scope"));
         given().get("/api/targets/bad").then().statusCode(404);
 
-        given().contentType(ContentType.JSON).body(Map.of("name", "../etc", "url", base() + "/x", "scope", "local/x"))
-                .post("/api/targets").then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body(Map.of("name", "../etc", "url", base() + "/x", "scope", "local/x"))
+                .post("/api/targets")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
 
         response = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "blob-canary", "url", "az://canaries/baran/canary.txt", "scope", "azure/westeurope/blob",
-                        "accountKeyEnv", "BARAN_TEST_UNSET_AZURE_KEY"))
+                .body(Map.of(
+                        "name",
+                        "blob-canary",
+                        "url",
+                        "az://canaries/baran/canary.txt",
+                        "scope",
+                        "azure/westeurope/blob",
+                        "accountKeyEnv",
+                        "BARAN_TEST_UNSET_AZURE_KEY"))
                 .post("/api/targets");
         response.then().statusCode(400).contentType("application/problem+json");
-        assertEquals(List.of("account", "accountKeyEnv"), response.jsonPath().getList("errors.field"), response.asString());
-        assertTrue(response.jsonPath().getString("errors[1].detail").contains("names BARAN_TEST_UNSET_AZURE_KEY, which is not set"));
+        assertEquals(
+                List.of("account", "accountKeyEnv"), response.jsonPath().getList("errors.field"), response.asString());
+        assertTrue(response.jsonPath()
+                .getString("errors[1].detail")
+                .contains("names BARAN_TEST_UNSET_AZURE_KEY, which is not set"));
         response = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "gcs-canary", "url", "gs://Bad_Bucket/canary.txt", "scope", "gcp/europe-west1/gcs",
-                        "timeout", "soon"))
+                .body(Map.of(
+                        "name",
+                        "gcs-canary",
+                        "url",
+                        "gs://Bad_Bucket/canary.txt",
+                        "scope",
+                        "gcp/europe-west1/gcs",
+                        "timeout",
+                        "soon"))
                 .post("/api/targets");
         response.then().statusCode(400).contentType("application/problem+json");
         assertEquals(List.of("url", "timeout"), response.jsonPath().getList("errors.field"), response.asString());
@@ -180,29 +262,67 @@ class DetectorApiIT {
     @Order(2)
     void aCanaryNamingABucketOrKeyVariableOffTheAllowListIsRefusedNamingTheField() {
         Response response = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "payroll-canary", "url", "s3://payroll-exports/canary.txt", "scope", "aws/us-east-1/s3",
-                        "endpoint", base()))
+                .body(Map.of(
+                        "name",
+                        "payroll-canary",
+                        "url",
+                        "s3://payroll-exports/canary.txt",
+                        "scope",
+                        "aws/us-east-1/s3",
+                        "endpoint",
+                        base()))
                 .post("/api/targets");
         response.then().statusCode(400).contentType("application/problem+json");
         assertEquals(List.of("url"), response.jsonPath().getList("errors.field"), response.asString());
-        assertEquals("bucket \"payroll-exports\" is not in baran.detector.canary.allowed-buckets (allowed: allowed-canary, canaries)",
+        assertEquals(
+                "bucket \"payroll-exports\" is not in baran.detector.canary.allowed-buckets (allowed: allowed-canary, canaries)",
                 response.jsonPath().getString("errors[0].detail"));
         given().get("/api/targets/payroll-canary").then().statusCode(404);
 
         response = given().contentType(ContentType.JSON)
-                .body(Map.of("name", "blob-canary", "url", "az://canaries/baran/canary.txt", "scope", "azure/westeurope/blob",
-                        "account", "devstoreaccount1", "accountKeyEnv", "PATH", "endpoint", base()))
+                .body(Map.of(
+                        "name",
+                        "blob-canary",
+                        "url",
+                        "az://canaries/baran/canary.txt",
+                        "scope",
+                        "azure/westeurope/blob",
+                        "account",
+                        "devstoreaccount1",
+                        "accountKeyEnv",
+                        "PATH",
+                        "endpoint",
+                        base()))
                 .post("/api/targets");
         response.then().statusCode(400).contentType("application/problem+json");
         assertEquals(List.of("accountKeyEnv"), response.jsonPath().getList("errors.field"), response.asString());
-        assertTrue(response.jsonPath().getString("errors[0].detail").startsWith("PATH is not in baran.detector.canary.allowed-credentials"),
+        assertTrue(
+                response.jsonPath()
+                        .getString("errors[0].detail")
+                        .startsWith("PATH is not in baran.detector.canary.allowed-credentials"),
                 response.asString());
 
         given().contentType(ContentType.JSON)
-                .body(Map.of("name", "listed-canary", "url", "s3://allowed-canary/canary.txt", "scope", "aws/us-east-1/s3",
-                        "endpoint", base()))
-                .post("/api/targets").then().statusCode(201);
-        assertEquals("s3", given().get("/api/targets/listed-canary").then().statusCode(200).extract().jsonPath().getString("kind"));
+                .body(Map.of(
+                        "name",
+                        "listed-canary",
+                        "url",
+                        "s3://allowed-canary/canary.txt",
+                        "scope",
+                        "aws/us-east-1/s3",
+                        "endpoint",
+                        base()))
+                .post("/api/targets")
+                .then()
+                .statusCode(201);
+        assertEquals(
+                "s3",
+                given().get("/api/targets/listed-canary")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getString("kind"));
         given().delete("/api/targets/listed-canary").then().statusCode(204);
     }
 
@@ -210,18 +330,31 @@ class DetectorApiIT {
     @Order(3)
     void aConfiguredTargetCannotBeChangedThroughTheApiAndANameIsTakenOnce() {
         given().delete("/api/targets/cfg").then().statusCode(409).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).body(Map.of("url", base() + "/other", "scope", "local/cfg"))
-                .put("/api/targets/cfg").then().statusCode(409);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("url", base() + "/other", "scope", "local/cfg"))
+                .put("/api/targets/cfg")
+                .then()
+                .statusCode(409);
         Map<String, Object> twice = Map.of("name", "once", "url", base() + "/once", "scope", "local/once");
-        given().contentType(ContentType.JSON).body(twice).post("/api/targets").then().statusCode(201);
-        given().contentType(ContentType.JSON).body(twice).post("/api/targets").then().statusCode(409);
+        given().contentType(ContentType.JSON)
+                .body(twice)
+                .post("/api/targets")
+                .then()
+                .statusCode(201);
+        given().contentType(ContentType.JSON)
+                .body(twice)
+                .post("/api/targets")
+                .then()
+                .statusCode(409);
         given().delete("/api/targets/once").then().statusCode(204);
     }
 
     @Test
     @Order(4)
     void aScopeShowsTheQuorumsDecisionWithEveryVoteAndItsHistory() {
-        Map<String, Object> scope = await("the quorum to decide local/cfg", () -> scope("local/cfg"),
+        Map<String, Object> scope = await(
+                "the quorum to decide local/cfg",
+                () -> scope("local/cfg"),
                 s -> s != null && "UP".equals(s.get("state")) && s.get("decidedBy") != null);
         assertEquals("test-vantage", scope.get("decidedBy"));
         assertEquals(1, scope.get("required"));
@@ -240,7 +373,8 @@ class DetectorApiIT {
     void aSimulatedOutageIsADrillAllTheWayThrough() {
         try (KafkaConsumer<String, String> consumer = healthEvents()) {
             Response response = given().contentType(ContentType.JSON)
-                    .body(Map.of("scope", "local/drill/web", "duration", "2s")).post("/api/simulations");
+                    .body(Map.of("scope", "local/drill/web", "duration", "2s"))
+                    .post("/api/simulations");
             response.then().statusCode(202);
             String incident = response.jsonPath().getString("incidentId");
             assertTrue(incident.startsWith("local/drill/web@drill-"), incident);
@@ -248,23 +382,31 @@ class DetectorApiIT {
 
             List<CloudEvent<OutageEvent>> events = new ArrayList<>();
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (events.stream().noneMatch(e -> e.type().equals(OutageEvent.RECOVERED)) && System.nanoTime() < deadline) {
+            while (events.stream().noneMatch(e -> e.type().equals(OutageEvent.RECOVERED))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> events.add(EventCodec.decodeOutage(r.value())));
             }
-            assertEquals(List.of(OutageEvent.DETECTED, OutageEvent.RECOVERED), events.stream().map(CloudEvent::type).toList(),
+            assertEquals(
+                    List.of(OutageEvent.DETECTED, OutageEvent.RECOVERED),
+                    events.stream().map(CloudEvent::type).toList(),
                     events.toString());
             events.forEach(e -> {
                 assertTrue(e.data().drill(), "not marked as a drill: " + e);
                 assertEquals(incident, e.data().incidentId());
                 assertEquals("local/drill/web", e.data().scope());
             });
-            Map<String, Object> scope = await("the drill in the scope's history", () -> scope("local/drill/web"),
+            Map<String, Object> scope = await(
+                    "the drill in the scope's history",
+                    () -> scope("local/drill/web"),
                     s -> s != null && ((List<?>) s.get("history")).size() == 2);
             List<Map<String, Object>> history = cast(scope.get("history"));
-            assertEquals(List.of(true, true), history.stream().map(h -> h.get("drill")).toList());
+            assertEquals(
+                    List.of(true, true),
+                    history.stream().map(h -> h.get("drill")).toList());
             assertEquals("UNKNOWN", scope.get("state"), "a drill changes nothing real");
         }
-        Response bad = given().contentType(ContentType.JSON).body(Map.of("scope", "local/x", "duration", "forever"))
+        Response bad = given().contentType(ContentType.JSON)
+                .body(Map.of("scope", "local/x", "duration", "forever"))
                 .post("/api/simulations");
         bad.then().statusCode(400).contentType("application/problem+json");
         assertEquals(List.of("duration"), bad.jsonPath().getList("errors.field"));
@@ -273,26 +415,42 @@ class DetectorApiIT {
     @Test
     @Order(6)
     void metricsAreServedForPrometheus() {
-        String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
-        for (String expected : List.of("baran_probe_duration_seconds_bucket{kind=\"http\",outcome=\"passed\"",
-                "baran_probe_schedule_lag_seconds_bucket", "baran_target_state{scope=\"local/cfg\",target=\"cfg\"} 1.0",
-                "baran_target_flap_penalty{scope=\"local/cfg\",target=\"cfg\"}", "baran_scope_state{scope=\"local/cfg\"} 1.0",
-                "baran_quorum_scope_state{scope=\"local/cfg\"} 1.0", "baran_quorum_decision_latency_seconds_count{event=\"detected\"}")) {
+        String metrics =
+                given().get(this.metrics).then().statusCode(200).extract().asString();
+        for (String expected : List.of(
+                "baran_probe_duration_seconds_bucket{kind=\"http\",outcome=\"passed\"",
+                "baran_probe_schedule_lag_seconds_bucket",
+                "baran_target_state{scope=\"local/cfg\",target=\"cfg\"} 1.0",
+                "baran_target_flap_penalty{scope=\"local/cfg\",target=\"cfg\"}",
+                "baran_scope_state{scope=\"local/cfg\"} 1.0",
+                "baran_quorum_scope_state{scope=\"local/cfg\"} 1.0",
+                "baran_quorum_decision_latency_seconds_count{event=\"detected\"}")) {
             assertTrue(metrics.contains(expected), "no " + expected + " in /q/metrics");
         }
     }
 
     private static Map<String, Object> scope(String name) {
-        List<Map<String, Object>> scopes = given().get("/api/scopes").then().statusCode(200).extract().jsonPath().getList("$");
-        return scopes.stream().filter(s -> name.equals(s.get("scope"))).findFirst().orElse(null);
+        List<Map<String, Object>> scopes = given().get("/api/scopes")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
+        return scopes.stream()
+                .filter(s -> name.equals(s.get("scope")))
+                .findFirst()
+                .orElse(null);
     }
 
     private static KafkaConsumer<String, String> healthEvents() {
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
-                new StringDeserializer(), new StringDeserializer());
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
+                        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
+                new StringDeserializer(),
+                new StringDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (partitions.isEmpty() && System.nanoTime() < deadline) {
@@ -311,6 +469,11 @@ class DetectorApiIT {
     }
 
     private static <T> T await(String what, Supplier<T> read, Predicate<T> done) {
-        return Polling.until(read, done, WAIT, Duration.ofMillis(100), last -> "no " + what + " within " + WAIT.toSeconds() + " s; last seen " + last);
+        return Polling.until(
+                read,
+                done,
+                WAIT,
+                Duration.ofMillis(100),
+                last -> "no " + what + " within " + WAIT.toSeconds() + " s; last seen " + last);
     }
 }

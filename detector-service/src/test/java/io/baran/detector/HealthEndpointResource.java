@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.baran.testinfra.Ports;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -23,10 +22,12 @@ public class HealthEndpointResource implements QuarkusTestResourceLifecycleManag
 
     /** Test-only property: where the test reaches the control paths. */
     public static final String CONTROL = "baran.test.health-endpoint";
+
     public static final String TARGET = "demo";
     public static final String SCOPE = "local/demo/web";
     /** The probe's credentials sit in the configured URL; the '@' in the password is percent-encoded there. */
     public static final String USER = "probe";
+
     public static final String PASSWORD = "s3cr@t-pw";
 
     private HttpServer server;
@@ -47,7 +48,8 @@ public class HealthEndpointResource implements QuarkusTestResourceLifecycleManag
         });
         server.createContext("/control/status", exchange -> {
             if ("PUT".equals(exchange.getRequestMethod())) {
-                status.set(Integer.parseInt(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).strip()));
+                status.set(Integer.parseInt(
+                        new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8).strip()));
             }
             answer(exchange, 200, String.valueOf(status.get()));
         });
@@ -55,13 +57,20 @@ public class HealthEndpointResource implements QuarkusTestResourceLifecycleManag
         server.start();
         String target = "baran.detector.targets." + TARGET + ".";
         return Map.of(
-                CONTROL, "http://127.0.0.1:" + port,
-                target + "url", "http://" + USER + ":" + PASSWORD.replace("@", "%40") + "@127.0.0.1:" + port + "/healthz",
-                target + "scope", SCOPE,
-                target + "interval", "200ms",
-                target + "timeout", "1s",
-                target + "failure-threshold", "3",
-                target + "success-threshold", "3");
+                CONTROL,
+                "http://127.0.0.1:" + port,
+                target + "url",
+                "http://" + USER + ":" + PASSWORD.replace("@", "%40") + "@127.0.0.1:" + port + "/healthz",
+                target + "scope",
+                SCOPE,
+                target + "interval",
+                "200ms",
+                target + "timeout",
+                "1s",
+                target + "failure-threshold",
+                "3",
+                target + "success-threshold",
+                "3");
     }
 
     private static void answer(HttpExchange exchange, int status, String body) throws IOException {

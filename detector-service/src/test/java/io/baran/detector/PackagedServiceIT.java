@@ -1,11 +1,13 @@
 package io.baran.detector;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +15,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** Runs the packaged service as its own process, the way it is deployed, for behaviour that shows only in its exit status and log. */
 class PackagedServiceIT {
@@ -39,18 +38,23 @@ class PackagedServiceIT {
 
     @Test
     void refusesToStartWithEveryProblemNamingTargetAndField() throws Exception {
-        Path log = start("invalid", List.of(
-                "-Dbaran.detector.targets.web.url=127.0.0.1:8091/healthz",
-                "-Dbaran.detector.targets.web.scope=local/demo/web",
-                "-Dbaran.detector.targets.web.interval=50ms",
-                "-Dbaran.detector.targets.db.url=http://admin:hunter2@127.0.0.1:5432/",
-                "-Dbaran.detector.targets.db.scope= "));
+        Path log = start(
+                "invalid",
+                List.of(
+                        "-Dbaran.detector.targets.web.url=127.0.0.1:8091/healthz",
+                        "-Dbaran.detector.targets.web.scope=local/demo/web",
+                        "-Dbaran.detector.targets.web.interval=50ms",
+                        "-Dbaran.detector.targets.db.url=http://admin:hunter2@127.0.0.1:5432/",
+                        "-Dbaran.detector.targets.db.scope= "));
         if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
             fail("the service with an invalid configuration still runs after " + WAIT.toSeconds() + " s; log " + log);
         }
         assertNotEquals(0, process.exitValue(), "exit status");
         String output = Files.readString(log);
-        assertTrue(output.contains("baran.detector.targets.web.url: \"127.0.0.1:8091/healthz\" is not an absolute http or https URL"), output);
+        assertTrue(
+                output.contains(
+                        "baran.detector.targets.web.url: \"127.0.0.1:8091/healthz\" is not an absolute http or https URL"),
+                output);
         assertTrue(output.contains("baran.detector.targets.web.interval: 50ms is below the minimum of 100ms"), output);
         assertTrue(output.contains("baran.detector.targets.db.scope: must not be empty"), output);
         assertFalse(output.contains("hunter2"), "the password of a configured URL appeared in the output");
@@ -66,15 +70,17 @@ class PackagedServiceIT {
     @Test
     void anOutageThatCannotReachKafkaIsLoggedAsNotPublished() throws Exception {
         int closed = Ports.free();
-        Path log = start("kafka-unreachable", List.of(
-                // Nothing listens on the target either: the scope starts out DOWN, which is an outage too.
-                "-Dbaran.detector.targets.gone.url=http://127.0.0.1:" + closed + "/healthz",
-                "-Dbaran.detector.targets.gone.scope=local/gone",
-                "-Dbaran.detector.targets.gone.interval=100ms",
-                // Give up on Kafka after seconds rather than the default two minutes.
-                "-Dmp.messaging.outgoing.health-events.max.block.ms=2000",
-                "-Dmp.messaging.outgoing.health-events.request.timeout.ms=1000",
-                "-Dmp.messaging.outgoing.health-events.delivery.timeout.ms=2000"));
+        Path log = start(
+                "kafka-unreachable",
+                List.of(
+                        // Nothing listens on the target either: the scope starts out DOWN, which is an outage too.
+                        "-Dbaran.detector.targets.gone.url=http://127.0.0.1:" + closed + "/healthz",
+                        "-Dbaran.detector.targets.gone.scope=local/gone",
+                        "-Dbaran.detector.targets.gone.interval=100ms",
+                        // Give up on Kafka after seconds rather than the default two minutes.
+                        "-Dmp.messaging.outgoing.health-events.max.block.ms=2000",
+                        "-Dmp.messaging.outgoing.health-events.request.timeout.ms=1000",
+                        "-Dmp.messaging.outgoing.health-events.delivery.timeout.ms=2000"));
         awaitLine(log, "NOT published io.baran.outage.detected for scope local/gone (incident local/gone@");
         String output = Files.readString(log);
         assertTrue(output.contains("scope local/gone: UNKNOWN -> DOWN (incident local/gone@"), output);
@@ -99,7 +105,8 @@ class PackagedServiceIT {
     private Path start(String name, List<String> properties) throws IOException {
         assertTrue(Files.isRegularFile(APP), APP + " is missing: run the tests through ./mvnw verify, after packaging");
         Path log = WorkDirs.create("detector-" + name).resolve("detector.log");
-        List<String> command = new ArrayList<>(List.of(Tools.javaExecutable().toString(),
+        List<String> command = new ArrayList<>(List.of(
+                Tools.javaExecutable().toString(),
                 "-Dquarkus.http.port=" + Ports.free(),
                 // The management port too (9081 in the packaged configuration), so a running detector is no obstacle.
                 "-Dquarkus.management.port=" + Ports.free(),
@@ -108,7 +115,10 @@ class PackagedServiceIT {
                 "-Dkafka.bootstrap.servers=127.0.0.1:" + Ports.free()));
         command.addAll(properties);
         command.addAll(List.of("-jar", APP.toAbsolutePath().toString()));
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         return log;
     }
 }

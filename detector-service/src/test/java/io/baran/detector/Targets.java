@@ -4,21 +4,35 @@ import io.baran.detector.config.CanaryAllowList;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.detector.config.TargetDefinitions;
 import io.baran.detector.config.TargetSpec;
-
 import java.util.List;
 
 /** Targets for tests, checked by the same code as configured ones. */
 public final class Targets {
 
     /** What the canary tests name: the bucket and container {@code canaries}, and Azurite's key variable. */
-    public static final CanaryAllowList CANARIES = CanaryAllowList.of(List.of("canaries"), List.of("BARAN_TEST_AZURITE_KEY"));
+    public static final CanaryAllowList CANARIES =
+            CanaryAllowList.of(List.of("canaries"), List.of("BARAN_TEST_AZURITE_KEY"));
 
-    private Targets() {
-    }
+    private Targets() {}
 
-    public static TargetSpec spec(String url, String scope, String interval, int failureThreshold, int successThreshold) {
-        return new TargetSpec(url, scope, interval, "1s", failureThreshold, successThreshold, null, null, null, null, null, null,
-                null, null, null);
+    public static TargetSpec spec(
+            String url, String scope, String interval, int failureThreshold, int successThreshold) {
+        return new TargetSpec(
+                url,
+                scope,
+                interval,
+                "1s",
+                failureThreshold,
+                successThreshold,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     public static TargetDefinition define(String name, TargetSpec spec) {
@@ -26,9 +40,16 @@ public final class Targets {
     }
 
     /** @param environment where the variable {@code accountKeyEnv} names is looked up */
-    public static TargetDefinition define(String name, TargetSpec spec, java.util.function.Function<String, String> environment) {
-        TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, f -> f, environment,
-                TargetDefinitions.ALWAYS_REFUSED, CANARIES);
+    public static TargetDefinition define(
+            String name, TargetSpec spec, java.util.function.Function<String, String> environment) {
+        TargetDefinitions.Result result = TargetDefinitions.define(
+                name,
+                spec,
+                TargetDefinition.Origin.API,
+                f -> f,
+                environment,
+                TargetDefinitions.ALWAYS_REFUSED,
+                CANARIES);
         if (result.definition().isEmpty()) {
             throw new IllegalArgumentException("test target " + name + " is invalid: " + result.problems());
         }

@@ -1,5 +1,15 @@
 package io.baran.orchestrator;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
@@ -21,25 +31,14 @@ import io.restassured.specification.RequestSpecification;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowUpdateException;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Who may move production traffic, on the real service: tokens of a real issuer, the roles and each runbook's
@@ -54,8 +53,10 @@ import static org.junit.jupiter.api.Assertions.fail;
 class ApiSecurityIT {
 
     private static final OidcIssuer ISSUER = OidcIssuer.shared();
-    private static final RestAssuredConfig YAML_BYTES = RestAssuredConfig.config().encoderConfig(EncoderConfig.encoderConfig()
-            .appendDefaultContentCharsetToContentTypeIfUndefined(false).encodeContentTypeAs("application/yaml", ContentType.TEXT));
+    private static final RestAssuredConfig YAML_BYTES = RestAssuredConfig.config()
+            .encoderConfig(EncoderConfig.encoderConfig()
+                    .appendDefaultContentCharsetToContentTypeIfUndefined(false)
+                    .encodeContentTypeAs("application/yaml", ContentType.TEXT));
 
     @TestHTTPResource(value = "openapi", management = true)
     URL openApi;
@@ -102,15 +103,25 @@ class ApiSecurityIT {
                   failback:
                     approval: none
                 """.formatted(name, name, approvals, name);
-        as("author", "runbook-author").config(YAML_BYTES).contentType("application/yaml")
-                .body(yaml.getBytes(StandardCharsets.UTF_8)).put("/api/runbooks/" + name)
-                .then().statusCode(201).body("author", equalTo("author"));
+        as("author", "runbook-author")
+                .config(YAML_BYTES)
+                .contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/" + name)
+                .then()
+                .statusCode(201)
+                .body("author", equalTo("author"));
     }
 
     private static String startFailover(String runbook, String user, String... groups) {
-        return as(user, groups).contentType(ContentType.JSON)
+        return as(user, groups)
+                .contentType(ContentType.JSON)
                 .body("{\"runbook\":\"" + runbook + "\",\"confirm\":\"" + runbook + "\",\"reason\":\"region test\"}")
-                .post("/api/failovers").then().statusCode(202).extract().path("executionId");
+                .post("/api/failovers")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("executionId");
     }
 
     private static String phase(String id) {
@@ -129,15 +140,24 @@ class ApiSecurityIT {
             }
         }
         assertEquals(List.of(), open, "operations answering without a token");
-        given().get("/api/runbooks").then().statusCode(401).contentType("application/problem+json")
-                .header("WWW-Authenticate", containsString("Bearer")).body("title", equalTo("Unauthorized"));
+        given().get("/api/runbooks")
+                .then()
+                .statusCode(401)
+                .contentType("application/problem+json")
+                .header("WWW-Authenticate", containsString("Bearer"))
+                .body("title", equalTo("Unauthorized"));
     }
 
     @Test
     void tokensOfAnotherKeyAnotherAudienceOrExpiredAreRefused() {
-        for (String token : List.of(ISSUER.tokenSignedByAnotherKey("mallory", "admin"),
-                ISSUER.tokenForAudience("another-api", "mallory", "admin"), ISSUER.expiredToken("mallory", "admin"))) {
-            given().header("Authorization", "Bearer " + token).get("/api/runbooks").then().statusCode(401)
+        for (String token : List.of(
+                ISSUER.tokenSignedByAnotherKey("mallory", "admin"),
+                ISSUER.tokenForAudience("another-api", "mallory", "admin"),
+                ISSUER.expiredToken("mallory", "admin"))) {
+            given().header("Authorization", "Bearer " + token)
+                    .get("/api/runbooks")
+                    .then()
+                    .statusCode(401)
                     .contentType("application/problem+json");
         }
         as("mallory", "admin").get("/api/runbooks").then().statusCode(200);
@@ -146,10 +166,21 @@ class ApiSecurityIT {
     @Test
     void aViewerReadsButCannotDrillNorWriteRunbooks() {
         as("vera", "viewer").get("/api/runbooks").then().statusCode(200);
-        as("vera", "viewer").contentType(ContentType.JSON).body("{\"runbook\":\"shop\"}").post("/api/drills")
-                .then().statusCode(403).contentType("application/problem+json").body("title", equalTo("Forbidden"));
-        as("vera", "viewer").config(YAML_BYTES).contentType("application/yaml").body("x: 1".getBytes(StandardCharsets.UTF_8))
-                .put("/api/runbooks/shop").then().statusCode(403);
+        as("vera", "viewer")
+                .contentType(ContentType.JSON)
+                .body("{\"runbook\":\"shop\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Forbidden"));
+        as("vera", "viewer")
+                .config(YAML_BYTES)
+                .contentType("application/yaml")
+                .body("x: 1".getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/shop")
+                .then()
+                .statusCode(403);
         as("vera", "viewer").get("/api/audit").then().statusCode(200);
     }
 
@@ -157,8 +188,12 @@ class ApiSecurityIT {
     void aRunbooksAccessNarrowsTheRoleAndTheAuthorIsTheVerifiedCaller() {
         storeGuardedRunbook("narrow", 1);
         // narrow's spec.access lets drill-operator drill; a runbook without spec.access lets nobody but an admin
-        as("dora", "drill-operator").contentType(ContentType.JSON).body("{\"runbook\":\"narrow\",\"mode\":\"plan\"}")
-                .post("/api/drills").then().statusCode(200);
+        as("dora", "drill-operator")
+                .contentType(ContentType.JSON)
+                .body("{\"runbook\":\"narrow\",\"mode\":\"plan\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(200);
         String yaml = """
                 apiVersion: baran.io/v1
                 kind: Runbook
@@ -171,11 +206,22 @@ class ApiSecurityIT {
                       action: wait
                       with: { for: 1s }
                 """;
-        as("author", "runbook-author").config(YAML_BYTES).contentType("application/yaml").header("Baran-Author", "someone-else")
-                .body(yaml.getBytes(StandardCharsets.UTF_8)).put("/api/runbooks/closed").then().statusCode(201)
+        as("author", "runbook-author")
+                .config(YAML_BYTES)
+                .contentType("application/yaml")
+                .header("Baran-Author", "someone-else")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/closed")
+                .then()
+                .statusCode(201)
                 .body("author", equalTo("author"));
-        as("dora", "drill-operator").contentType(ContentType.JSON).body("{\"runbook\":\"closed\"}").post("/api/drills")
-                .then().statusCode(403).body("detail", containsString("spec.access.drill names no group"));
+        as("dora", "drill-operator")
+                .contentType(ContentType.JSON)
+                .body("{\"runbook\":\"closed\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("spec.access.drill names no group"));
     }
 
     @Test
@@ -184,67 +230,140 @@ class ApiSecurityIT {
         String id = startFailover("guarded", "olga", "failover-operator", "approver");
         await(() -> "awaiting-approval".equals(phase(id)), "the failover to wait for approval");
 
-        as("olga", "failover-operator", "approver").contentType(ContentType.JSON).body("{}")
-                .post("/api/executions/" + id + "/approve").then().statusCode(403).body("title", equalTo("Decision refused"));
+        as("olga", "failover-operator", "approver")
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/executions/" + id + "/approve")
+                .then()
+                .statusCode(403)
+                .body("title", equalTo("Decision refused"));
 
         RunbookWorkflow workflow = temporal.newWorkflowStub(RunbookWorkflow.class, id);
-        assertThrows(WorkflowUpdateException.class, () -> workflow.decide(new DecisionRequest(Verdict.APPROVE, null,
-                Actor.person("olga", List.of("approver")), null, "direct-1")), "the starter's own approval, sent to Temporal directly");
+        assertThrows(
+                WorkflowUpdateException.class,
+                () -> workflow.decide(new DecisionRequest(
+                        Verdict.APPROVE, null, Actor.person("olga", List.of("approver")), null, "direct-1")),
+                "the starter's own approval, sent to Temporal directly");
         workflow.approve("olga");
         workflow.approve("someone");
         sleep(Duration.ofSeconds(2));
-        assertEquals("awaiting-approval", phase(id), "raw approve signals carry no verified identity and change nothing");
+        assertEquals(
+                "awaiting-approval", phase(id), "raw approve signals carry no verified identity and change nothing");
 
         // failback is never an approval
-        as("olga", "failover-operator").contentType(ContentType.JSON).body("{}").post("/api/executions/" + id + "/failback")
-                .then().statusCode(403);
+        as("olga", "failover-operator")
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/executions/" + id + "/failback")
+                .then()
+                .statusCode(403);
         assertEquals("awaiting-approval", phase(id));
 
-        as("approver1", "approver").contentType(ContentType.JSON).body("{}").post("/api/executions/" + id + "/approve")
-                .then().statusCode(202).body("decision.outcome", equalTo("PENDING")).body("decision.approvals", equalTo(1));
-        as("approver1", "approver").contentType(ContentType.JSON).body("{}").post("/api/executions/" + id + "/approve")
-                .then().statusCode(403);
+        as("approver1", "approver")
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/executions/" + id + "/approve")
+                .then()
+                .statusCode(202)
+                .body("decision.outcome", equalTo("PENDING"))
+                .body("decision.approvals", equalTo(1));
+        as("approver1", "approver")
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/executions/" + id + "/approve")
+                .then()
+                .statusCode(403);
         assertEquals("awaiting-approval", phase(id), "one approver of two is not enough");
-        as("approver2", "approver").contentType(ContentType.JSON).body("{}").post("/api/executions/" + id + "/approve")
-                .then().statusCode(202).body("decision.outcome", equalTo("APPROVED"));
+        as("approver2", "approver")
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/executions/" + id + "/approve")
+                .then()
+                .statusCode(202)
+                .body("decision.outcome", equalTo("APPROVED"));
         await(() -> "failed-over".equals(phase(id)), "two distinct approvers to start the failover");
-        as("watcher", "viewer").get("/api/executions/" + id).then()
+        as("watcher", "viewer")
+                .get("/api/executions/" + id)
+                .then()
                 .body("startedBy.name", equalTo("olga"))
                 .body("decisions.by", hasItem("approver2"));
 
-        as("olga", "failover-operator").contentType(ContentType.JSON).body("{\"reason\":\"primary is back\"}")
-                .post("/api/executions/" + id + "/failback").then().statusCode(202);
+        as("olga", "failover-operator")
+                .contentType(ContentType.JSON)
+                .body("{\"reason\":\"primary is back\"}")
+                .post("/api/executions/" + id + "/failback")
+                .then()
+                .statusCode(202);
         await(() -> "done".equals(phase(id)), "the failover to fail back");
 
-        List<String> rows = as("watcher", "viewer").queryParam("target", id).get("/api/audit").then().statusCode(200)
-                .extract().path("records.collect { it.actor + ' ' + it.action + ' ' + it.outcome.split(':')[0] }");
-        assertTrue(rows.containsAll(List.of("olga execution.approve requested", "olga execution.approve refused",
-                "approver1 execution.approve accepted", "approver2 execution.approve accepted",
-                "olga execution.failback accepted")), "audit rows: " + rows);
-        as("watcher", "viewer").get("/api/audit/verify").then().statusCode(200).body("intact", equalTo(true))
+        List<String> rows = as("watcher", "viewer")
+                .queryParam("target", id)
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("records.collect { it.actor + ' ' + it.action + ' ' + it.outcome.split(':')[0] }");
+        assertTrue(
+                rows.containsAll(List.of(
+                        "olga execution.approve requested",
+                        "olga execution.approve refused",
+                        "approver1 execution.approve accepted",
+                        "approver2 execution.approve accepted",
+                        "olga execution.failback accepted")),
+                "audit rows: " + rows);
+        as("watcher", "viewer")
+                .get("/api/audit/verify")
+                .then()
+                .statusCode(200)
+                .body("intact", equalTo(true))
                 .body("brokenAt", nullValue());
     }
 
     @Test
     void aDrillIsAuditedBeforeItStartsAndTheChainVerifies() {
         storeGuardedRunbook("drilled", 1);
-        String execution = as("operator", "drill-operator").contentType(ContentType.JSON).body("{\"runbook\":\"drilled\",\"hold\":\"1s\"}")
-                .post("/api/drills").then().statusCode(202).extract().path("executionId");
-        List<String> outcomes = as("watcher", "viewer").queryParam("target", "drilled").queryParam("action", "drill.start")
-                .get("/api/audit").then().statusCode(200).extract().path("records.outcome");
+        String execution = as("operator", "drill-operator")
+                .contentType(ContentType.JSON)
+                .body("{\"runbook\":\"drilled\",\"hold\":\"1s\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("executionId");
+        List<String> outcomes = as("watcher", "viewer")
+                .queryParam("target", "drilled")
+                .queryParam("action", "drill.start")
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("records.outcome");
         assertEquals(List.of("requested", "accepted"), outcomes);
-        as("watcher", "viewer").queryParam("target", "drilled").get("/api/audit").then()
+        as("watcher", "viewer")
+                .queryParam("target", "drilled")
+                .get("/api/audit")
+                .then()
                 .body("records.actor", hasItem("operator"))
-                .body("records.find { it.outcome == 'accepted' && it.action == 'drill.start' }.detail.executionId", equalTo(execution));
+                .body(
+                        "records.find { it.outcome == 'accepted' && it.action == 'drill.start' }.detail.executionId",
+                        equalTo(execution));
         as("watcher", "viewer").get("/api/audit/verify").then().statusCode(200).body("intact", equalTo(true));
     }
 
     @Test
     void formPostsAreRefusedAndCorsIsClosed() {
-        as("admin", "admin").contentType(ContentType.URLENC).formParam("runbook", "shop").post("/api/drills")
-                .then().statusCode(415).contentType("application/problem+json");
-        given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
-                .options("/api/drills").then().header("Access-Control-Allow-Origin", nullValue());
+        as("admin", "admin")
+                .contentType(ContentType.URLENC)
+                .formParam("runbook", "shop")
+                .post("/api/drills")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json");
+        given().header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "POST")
+                .options("/api/drills")
+                .then()
+                .header("Access-Control-Allow-Origin", nullValue());
     }
 
     @Test

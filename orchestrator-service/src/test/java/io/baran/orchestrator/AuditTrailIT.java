@@ -1,5 +1,18 @@
 package io.baran.orchestrator;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.audit.AuditLogReader;
 import io.baran.audit.Verification;
 import io.baran.orchestrator.audit.AuditActions;
@@ -8,20 +21,17 @@ import io.baran.orchestrator.audit.AuditQuery;
 import io.baran.orchestrator.audit.AuditRecord;
 import io.baran.orchestrator.audit.AuditTrail;
 import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.PostgresResource;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.TemporalResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.baran.testinfra.OidcIssuer;
-import io.baran.testinfra.OidcIssuerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -38,19 +48,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.everyItem;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.matchesPattern;
-import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /**
  * The audit trail on a real PostgreSQL, the orchestrator connected as the application role (baran_app) and
@@ -79,8 +78,16 @@ class AuditTrailIT {
     }
 
     private static AuditEntry entry(String actor, String action, String target) {
-        return new AuditEntry(actor, List.of("admin"), action, target, "quarterly drill", "req-" + UUID.randomUUID(), false,
-                AuditEntry.REQUESTED, Map.of("mode", "drill", "hold", "10s"));
+        return new AuditEntry(
+                actor,
+                List.of("admin"),
+                action,
+                target,
+                "quarterly drill",
+                "req-" + UUID.randomUUID(),
+                false,
+                AuditEntry.REQUESTED,
+                Map.of("mode", "drill", "hold", "10s"));
     }
 
     private Connection owner() throws SQLException {
@@ -93,7 +100,8 @@ class AuditTrailIT {
 
     /** The owner switches the guard off, changes the past and switches the guard on again. */
     private void asOwnerBehindTheTrailsBack(String sql, Object... params) throws SQLException {
-        try (Connection c = owner(); Statement s = c.createStatement()) {
+        try (Connection c = owner();
+                Statement s = c.createStatement()) {
             s.execute("alter table audit_log disable trigger audit_log_append_only");
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 for (int i = 0; i < params.length; i++) {
@@ -126,7 +134,8 @@ class AuditTrailIT {
                 Callable<List<Long>> appends = () -> {
                     List<Long> ids = new ArrayList<>();
                     for (int i = 0; i < each; i++) {
-                        ids.add(trail.record(entry(actor, AuditActions.DRILL_START, "demo-web")).id());
+                        ids.add(trail.record(entry(actor, AuditActions.DRILL_START, "demo-web"))
+                                .id());
                     }
                     return ids;
                 };
@@ -144,8 +153,10 @@ class AuditTrailIT {
         assertTrue(v.intact(), v.summary());
         assertTrue(v.rows() >= before + threads * each, v.summary());
         assertEquals(v.rows(), v.headId());
-        try (Connection c = owner(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select count(*), count(distinct prev_hash), min(id), max(id) from audit_log")) {
+        try (Connection c = owner();
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery("select count(*), count(distinct prev_hash), min(id), max(id) from audit_log")) {
             rs.next();
             assertEquals(rs.getLong(1), rs.getLong(2), "no two rows follow the same row");
             assertEquals(1, rs.getLong(3));
@@ -157,8 +168,16 @@ class AuditTrailIT {
     void aRecordIsStoredAsGivenAndChainedToTheOneBefore() {
         String target = unique("shop");
         AuditRecord first = trail.record(entry("ada", AuditActions.FAILOVER_START, target));
-        AuditRecord second = trail.record(new AuditEntry("grace", List.of("admin", "sre"), AuditActions.EXECUTION_APPROVE, target,
-                null, null, true, AuditEntry.refused("second approver is the requester"), null));
+        AuditRecord second = trail.record(new AuditEntry(
+                "grace",
+                List.of("admin", "sre"),
+                AuditActions.EXECUTION_APPROVE,
+                target,
+                null,
+                null,
+                true,
+                AuditEntry.refused("second approver is the requester"),
+                null));
         assertEquals(first.id() + 1, second.id());
         assertEquals(first.hash(), second.prevHash());
         assertFalse(second.at().isBefore(first.at()));
@@ -169,8 +188,16 @@ class AuditTrailIT {
         assertTrue(stored.get(1).breakGlass());
         assertEquals("refused: second approver is the requester", stored.get(1).outcome());
         assertNull(stored.get(1).reason());
-        AuditRecord untargeted = trail.record(new AuditEntry("ada", null, AuditActions.DRILL_START, null, null, null, false,
-                AuditEntry.refused("the request names no runbook"), null));
+        AuditRecord untargeted = trail.record(new AuditEntry(
+                "ada",
+                null,
+                AuditActions.DRILL_START,
+                null,
+                null,
+                null,
+                false,
+                AuditEntry.refused("the request names no runbook"),
+                null));
         assertNull(untargeted.target());
         assertEquals(List.of(), untargeted.groups());
         assertTrue(trail.verify().intact());
@@ -179,11 +206,17 @@ class AuditTrailIT {
     @Test
     void aRecordIsCommittedWhenItReturnsEvenIfTheCallersTransactionRollsBack() {
         String target = unique("rolled-back");
-        assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
-            trail.record(entry("ada", AuditActions.RUNBOOK_PUT, target));
-            throw new IllegalStateException("the caller fails after recording, and its own transaction rolls back");
-        }));
-        assertEquals(1, trail.list(new AuditQuery(null, null, target, null, null, null, null)).size());
+        assertThrows(
+                IllegalStateException.class,
+                () -> QuarkusTransaction.requiringNew().run(() -> {
+                    trail.record(entry("ada", AuditActions.RUNBOOK_PUT, target));
+                    throw new IllegalStateException(
+                            "the caller fails after recording, and its own transaction rolls back");
+                }));
+        assertEquals(
+                1,
+                trail.list(new AuditQuery(null, null, target, null, null, null, null))
+                        .size());
     }
 
     @Test
@@ -200,8 +233,11 @@ class AuditTrailIT {
             assertEquals(Verification.HASH_MISMATCH, v.problem());
             assertEquals(changed.id() - 1, v.rows(), "the rows before it hold");
             assertEquals(v, verifiedLikeTheCli());
-            api().get("/api/audit/verify").then().statusCode(200)
-                    .body("intact", equalTo(false)).body("brokenAt", equalTo((int) changed.id()))
+            api().get("/api/audit/verify")
+                    .then()
+                    .statusCode(200)
+                    .body("intact", equalTo(false))
+                    .body("brokenAt", equalTo((int) changed.id()))
                     .body("problem", equalTo("hash-mismatch"))
                     .body("reason", containsString("the row was changed after it was written"));
         } finally {
@@ -222,12 +258,15 @@ class AuditTrailIT {
             assertFalse(v.intact());
             assertEquals(deleted.id() + 1, v.brokenAt());
             assertEquals(Verification.GAP, v.problem());
-            assertEquals("row " + deleted.id() + " is missing (row " + (deleted.id() + 1) + " follows row " + (deleted.id() - 1) + ")",
+            assertEquals(
+                    "row " + deleted.id() + " is missing (row " + (deleted.id() + 1) + " follows row "
+                            + (deleted.id() - 1) + ")",
                     v.reason());
             assertEquals(v, verifiedLikeTheCli());
         } finally {
-            try (Connection c = owner(); PreparedStatement put = c.prepareStatement("insert into audit_log ("
-                    + AuditLogReader.COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            try (Connection c = owner();
+                    PreparedStatement put = c.prepareStatement("insert into audit_log (" + AuditLogReader.COLUMNS
+                            + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 put.setLong(1, deleted.id());
                 put.setObject(2, java.time.OffsetDateTime.ofInstant(deleted.at(), java.time.ZoneOffset.UTC));
                 put.setString(3, deleted.actor());
@@ -250,16 +289,25 @@ class AuditTrailIT {
     @Test
     void theApplicationRoleMayNotTruncateUpdateOrDeleteTheTrail() throws Exception {
         trail.record(entry("ada", AuditActions.RUNBOOK_DELETE, unique("gone")));
-        for (String sql : List.of("truncate audit_log", "update audit_log set actor = 'mallory'", "delete from audit_log",
-                "alter table audit_log disable trigger audit_log_append_only", "drop table audit_log")) {
-            try (Connection c = application(); Statement s = c.createStatement()) {
+        for (String sql : List.of(
+                "truncate audit_log",
+                "update audit_log set actor = 'mallory'",
+                "delete from audit_log",
+                "alter table audit_log disable trigger audit_log_append_only",
+                "drop table audit_log")) {
+            try (Connection c = application();
+                    Statement s = c.createStatement()) {
                 SQLException e = assertThrows(SQLException.class, () -> s.execute(sql), sql);
                 assertEquals("42501", e.getSQLState(), sql + ": " + e.getMessage());
-                assertTrue(e.getMessage().contains("permission denied") || e.getMessage().contains("must be owner"), e.getMessage());
+                assertTrue(
+                        e.getMessage().contains("permission denied")
+                                || e.getMessage().contains("must be owner"),
+                        e.getMessage());
             }
         }
-        try (Connection c = application(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select count(*) from audit_log")) {
+        try (Connection c = application();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("select count(*) from audit_log")) {
             rs.next();
             assertTrue(rs.getLong(1) > 0, "and it may read it");
         }
@@ -270,47 +318,105 @@ class AuditTrailIT {
     void theApiListsRowsByFilterPageByPageAndSaysTheChainIsIntact() {
         String target = unique("web");
         String actor = unique("ada");
-        Instant start = trail.record(entry("someone-else", AuditActions.DRILL_START, unique("elsewhere"))).at();
+        Instant start = trail.record(entry("someone-else", AuditActions.DRILL_START, unique("elsewhere")))
+                .at();
         List<Long> ids = new ArrayList<>();
         ids.add(trail.record(entry(actor, AuditActions.DRILL_START, target)).id());
-        ids.add(trail.record(entry(actor, AuditActions.EXECUTION_APPROVE, target)).id());
-        ids.add(trail.record(entry("grace", AuditActions.EXECUTION_APPROVE, target)).id());
+        ids.add(trail.record(entry(actor, AuditActions.EXECUTION_APPROVE, target))
+                .id());
+        ids.add(trail.record(entry("grace", AuditActions.EXECUTION_APPROVE, target))
+                .id());
         ids.add(trail.record(entry(actor, AuditActions.EXECUTION_ABORT, target)).id());
 
-        api().queryParam("target", target).get("/api/audit").then().statusCode(200).contentType(ContentType.JSON)
+        api().queryParam("target", target)
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
+                .contentType(ContentType.JSON)
                 .body("records.id", equalTo(ids.stream().map(Long::intValue).toList()))
-                .body("records[0].actor", equalTo(actor)).body("records[0].groups", equalTo(List.of("admin")))
-                .body("records[0].action", equalTo("drill.start")).body("records[0].reason", equalTo("quarterly drill"))
-                .body("records[0].outcome", equalTo("requested")).body("records[0].detail.hold", equalTo("10s"))
-                .body("records[0].breakGlass", equalTo(false)).body("records[0].hash", matchesPattern("[0-9a-f]{64}"))
+                .body("records[0].actor", equalTo(actor))
+                .body("records[0].groups", equalTo(List.of("admin")))
+                .body("records[0].action", equalTo("drill.start"))
+                .body("records[0].reason", equalTo("quarterly drill"))
+                .body("records[0].outcome", equalTo("requested"))
+                .body("records[0].detail.hold", equalTo("10s"))
+                .body("records[0].breakGlass", equalTo(false))
+                .body("records[0].hash", matchesPattern("[0-9a-f]{64}"))
                 .body("next", nullValue());
-        api().queryParam("actor", actor).queryParam("action", "execution.approve").get("/api/audit").then().statusCode(200)
+        api().queryParam("actor", actor)
+                .queryParam("action", "execution.approve")
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
                 .body("records.id", equalTo(List.of(ids.get(1).intValue())));
-        api().queryParam("actor", actor).queryParam("since", start.toString()).get("/api/audit").then().statusCode(200)
-                .body("records", hasSize(3)).body("records.actor", everyItem(equalTo(actor)));
-        api().queryParam("target", target).queryParam("until", start.toString()).get("/api/audit").then().statusCode(200)
+        api().queryParam("actor", actor)
+                .queryParam("since", start.toString())
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
+                .body("records", hasSize(3))
+                .body("records.actor", everyItem(equalTo(actor)));
+        api().queryParam("target", target)
+                .queryParam("until", start.toString())
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
                 .body("records", hasSize(0));
 
         // Two at a time: next is the after of the following page, and absent on the last one.
-        int next = api().queryParam("target", target).queryParam("limit", 2).get("/api/audit").then().statusCode(200)
-                .body("records.id", equalTo(List.of(ids.get(0).intValue(), ids.get(1).intValue())))
-                .body("next", equalTo(ids.get(1).intValue())).extract().path("next");
-        api().queryParam("target", target).queryParam("limit", 3).queryParam("after", next).get("/api/audit").then().statusCode(200)
-                .body("records.id", equalTo(List.of(ids.get(2).intValue(), ids.get(3).intValue()))).body("next", nullValue());
+        int next = api().queryParam("target", target)
+                .queryParam("limit", 2)
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
+                .body(
+                        "records.id",
+                        equalTo(List.of(ids.get(0).intValue(), ids.get(1).intValue())))
+                .body("next", equalTo(ids.get(1).intValue()))
+                .extract()
+                .path("next");
+        api().queryParam("target", target)
+                .queryParam("limit", 3)
+                .queryParam("after", next)
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
+                .body(
+                        "records.id",
+                        equalTo(List.of(ids.get(2).intValue(), ids.get(3).intValue())))
+                .body("next", nullValue());
 
-        api().get("/api/audit/verify").then().statusCode(200).contentType(ContentType.JSON)
-                .body("intact", equalTo(true)).body("brokenAt", nullValue()).body("problem", nullValue());
+        api().get("/api/audit/verify")
+                .then()
+                .statusCode(200)
+                .contentType(ContentType.JSON)
+                .body("intact", equalTo(true))
+                .body("brokenAt", nullValue())
+                .body("problem", nullValue());
     }
 
     @Test
     void aFilterThatDoesNotReadIsABadRequestWithProblemDetails() {
-        for (Map<String, Object> query : List.of(Map.<String, Object>of("limit", 0), Map.<String, Object>of("limit", 1001),
-                Map.<String, Object>of("limit", "many"), Map.<String, Object>of("since", "yesterday"),
-                Map.<String, Object>of("after", -1), Map.<String, Object>of("since", "2026-03-02T00:00:00Z", "until", "2026-03-01T00:00:00Z"))) {
-            api().queryParams(query).get("/api/audit").then().statusCode(400).contentType("application/problem+json")
-                    .body("title", equalTo("Bad audit query")).body("status", equalTo(400));
+        for (Map<String, Object> query : List.of(
+                Map.<String, Object>of("limit", 0),
+                Map.<String, Object>of("limit", 1001),
+                Map.<String, Object>of("limit", "many"),
+                Map.<String, Object>of("since", "yesterday"),
+                Map.<String, Object>of("after", -1),
+                Map.<String, Object>of("since", "2026-03-02T00:00:00Z", "until", "2026-03-01T00:00:00Z"))) {
+            api().queryParams(query)
+                    .get("/api/audit")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("title", equalTo("Bad audit query"))
+                    .body("status", equalTo(400));
         }
         // A value is only ever a bind parameter: SQL in a filter is just a name nobody has.
-        api().queryParam("actor", "x' or '1'='1").get("/api/audit").then().statusCode(200).body("records", hasSize(0));
+        api().queryParam("actor", "x' or '1'='1")
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
+                .body("records", hasSize(0));
     }
 }

@@ -1,5 +1,11 @@
 package io.baran.orchestrator;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.baran.events.CloudEvent;
 import io.baran.events.OutageEvent;
 import io.baran.orchestrator.dispatch.OutageDispatcher;
@@ -18,14 +24,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,12 +37,8 @@ import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Dispatching one outage to many runbooks on the real Temporal dev server and PostgreSQL. The workflow worker is off
@@ -63,9 +61,13 @@ class DispatchIT {
     public static class WithoutWorker implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("baran.temporal.worker", "false",
-                    "baran.dispatch.provider-cap.capped", "1",
-                    "baran.dispatch.slot-poll", "1s");
+            return Map.of(
+                    "baran.temporal.worker",
+                    "false",
+                    "baran.dispatch.provider-cap.capped",
+                    "1",
+                    "baran.dispatch.slot-poll",
+                    "1s");
         }
     }
 
@@ -87,14 +89,19 @@ class DispatchIT {
     /** A generated runbook, one flow-style line: one dns.switch of its own record, triggered by {@code scope}. */
     private static String runbook(String name, String scope, String priority) {
         return ("{apiVersion: baran.io/v1, kind: Runbook, metadata: {name: %1$s}, spec: {protects: %1$s, priority: %2$s, "
-                + "trigger: {outage: {scope: %3$s}, approval: none}, failover: [{name: move-traffic, action: dns.switch, "
-                + "with: {provider: test, zone: example.com, record: %1$s, type: CNAME, to: standby.example.com}}]}}\n")
+                        + "trigger: {outage: {scope: %3$s}, approval: none}, failover: [{name: move-traffic, action: dns.switch, "
+                        + "with: {provider: test, zone: example.com, record: %1$s, type: CNAME, to: standby.example.com}}]}}\n")
                 .formatted(name, priority, scope);
     }
 
     private static CloudEvent<OutageEvent> outage(String scope, String incident) {
         Instant now = Instant.now();
-        return CloudEvent.of(UUID.randomUUID().toString(), "/baran/detector", OutageEvent.DETECTED, scope, now,
+        return CloudEvent.of(
+                UUID.randomUUID().toString(),
+                "/baran/detector",
+                OutageEvent.DETECTED,
+                scope,
+                now,
                 new OutageEvent(scope, incident, "test", now, List.of(), false));
     }
 
@@ -108,7 +115,8 @@ class DispatchIT {
             if (found.size() >= expected) {
                 return found;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(500).toNanos());
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Duration.ofMillis(500).toNanos());
         }
         fail("Temporal lists " + found.size() + " executions of incident " + incident + ", expected " + expected);
         return found;
@@ -117,17 +125,24 @@ class DispatchIT {
     private ExecutionRequest inputOf(String workflowId) {
         HistoryEvent started = client.fetchHistory(workflowId).getEvents().get(0);
         var payloads = started.getWorkflowExecutionStartedEventAttributes().getInput();
-        return client.getOptions().getDataConverter().fromPayloads(0, java.util.Optional.of(payloads), ExecutionRequest.class,
-                ExecutionRequest.class);
+        return client.getOptions()
+                .getDataConverter()
+                .fromPayloads(0, java.util.Optional.of(payloads), ExecutionRequest.class, ExecutionRequest.class);
     }
 
     @Test
     void oneOutageStartsOneExecutionPerRunbookAndItsRedeliveryStartsNone() {
         String scope = "bench/region-" + UUID.randomUUID().toString().substring(0, 6);
-        List<String> names = IntStream.range(0, RUNBOOKS).mapToObj(i -> "svc-" + scope.substring(13) + "-" + i).toList();
+        List<String> names = IntStream.range(0, RUNBOOKS)
+                .mapToObj(i -> "svc-" + scope.substring(13) + "-" + i)
+                .toList();
         long saving = System.nanoTime();
         for (int i = 0; i < names.size(); i++) {
-            catalog.save(names.get(i), names.get(i) + ".yaml", runbook(names.get(i), scope, String.valueOf(1 + i % 5)), "bench");
+            catalog.save(
+                    names.get(i),
+                    names.get(i) + ".yaml",
+                    runbook(names.get(i), scope, String.valueOf(1 + i % 5)),
+                    "bench");
         }
         System.out.printf("saved %d runbooks in %d ms%n", RUNBOOKS, (System.nanoTime() - saving) / 1_000_000);
         List<Runbook> triggered = catalog.triggeredBy(scope);
@@ -148,10 +163,13 @@ class DispatchIT {
         assertEquals(RUNBOOKS, again.alreadyStarted() + again.joined(), again.toString());
 
         List<WorkflowExecutionMetadata> executions = executionsOf(incident, RUNBOOKS);
-        Map<String, Long> perRunbook = executions.stream().collect(Collectors.groupingBy(
-                m -> m.getTypedSearchAttributes().get(SearchAttributes.RUNBOOK), Collectors.counting()));
+        Map<String, Long> perRunbook = executions.stream()
+                .collect(Collectors.groupingBy(
+                        m -> m.getTypedSearchAttributes().get(SearchAttributes.RUNBOOK), Collectors.counting()));
         assertEquals(RUNBOOKS, executions.size());
-        assertEquals(Map.copyOf(names.stream().collect(Collectors.toMap(Function.identity(), n -> 1L))), Map.copyOf(perRunbook));
+        assertEquals(
+                Map.copyOf(names.stream().collect(Collectors.toMap(Function.identity(), n -> 1L))),
+                Map.copyOf(perRunbook));
 
         // So many services down at once trips the blast-radius guard: every one is held, and says why.
         Pattern held = Pattern.compile("held by blast-radius guard: (\\d+) of (\\d+) services in \\d+ scopes? .*");
@@ -161,12 +179,21 @@ class DispatchIT {
         String one = RunbookWorkflow.idForIncident(names.get(7), incident);
         ExecutionRequest input = inputOf(one);
         assertEquals(first.heldBy(), input.heldBy());
-        var memo = client.fetchHistory(one).getEvents().get(0).getWorkflowExecutionStartedEventAttributes().getMemo();
+        var memo = client.fetchHistory(one)
+                .getEvents()
+                .get(0)
+                .getWorkflowExecutionStartedEventAttributes()
+                .getMemo();
         assertTrue(memo.containsFields(Memos.HELD_BY), memo.toString());
-        assertEquals(3, (int) client.getOptions().getDataConverter().fromPayload(memo.getFieldsOrThrow(Memos.PRIORITY),
-                Integer.class, Integer.class), "svc #7 is tier 3");
+        assertEquals(
+                3,
+                (int) client.getOptions()
+                        .getDataConverter()
+                        .fromPayload(memo.getFieldsOrThrow(Memos.PRIORITY), Integer.class, Integer.class),
+                "svc #7 is tier 3");
 
-        System.out.printf("dispatch of %d runbooks (one outage): %d ms to the last start (%.0f starts/s); redelivery: %d ms%n",
+        System.out.printf(
+                "dispatch of %d runbooks (one outage): %d ms to the last start (%.0f starts/s); redelivery: %d ms%n",
                 RUNBOOKS, firstMillis, RUNBOOKS * 1000.0 / Math.max(1, firstMillis), againMillis);
     }
 

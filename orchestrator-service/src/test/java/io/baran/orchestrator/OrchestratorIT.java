@@ -1,5 +1,14 @@
 package io.baran.orchestrator;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
 import io.baran.events.EventSignature;
@@ -27,6 +36,13 @@ import io.restassured.http.ContentType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,23 +55,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.function.BooleanSupplier;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * orchestrator-service on a real Kafka broker and the real Temporal dev server. The actions run in an
@@ -80,8 +79,10 @@ class OrchestratorIT {
     RunbookVersions versions;
 
     /** Send YAML bodies as the bytes given, without a charset of RestAssured's choosing. */
-    private static final RestAssuredConfig YAML_CONFIG = RestAssuredConfig.config().encoderConfig(EncoderConfig.encoderConfig()
-            .appendDefaultContentCharsetToContentTypeIfUndefined(false).encodeContentTypeAs("application/yaml", ContentType.TEXT));
+    private static final RestAssuredConfig YAML_CONFIG = RestAssuredConfig.config()
+            .encoderConfig(EncoderConfig.encoderConfig()
+                    .appendDefaultContentCharsetToContentTypeIfUndefined(false)
+                    .encodeContentTypeAs("application/yaml", ContentType.TEXT));
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -109,29 +110,44 @@ class OrchestratorIT {
     @BeforeEach
     void authenticate() {
         RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", "admin")).build();
+                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", "admin"))
+                .build();
     }
 
     @Test
     void aDrillForAnUnknownRunbookIsAProblemNamingTheKnownOnes() {
-        given().contentType(ContentType.JSON).body("{\"runbook\":\"nope\"}")
-                .when().post("/api/drills")
-                .then().statusCode(404).contentType("application/problem+json")
-                .body("status", equalTo(404)).body("title", equalTo("Unknown runbook"))
+        given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"nope\"}")
+                .when()
+                .post("/api/drills")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("status", equalTo(404))
+                .body("title", equalTo("Unknown runbook"))
                 .body("detail", containsString("no runbook named \"nope\"; known: gated, shop"));
     }
 
     @Test
     void aDrillFailsOverHoldsAndFailsBackLeavingTheWorldAsItWas() {
-        String id = given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"hold\":\"2s\"}")
-                .when().post("/api/drills")
-                .then().statusCode(202).body("runbook", equalTo("shop")).extract().path("executionId");
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"shop\",\"hold\":\"2s\"}")
+                .when()
+                .post("/api/drills")
+                .then()
+                .statusCode(202)
+                .body("runbook", equalTo("shop"))
+                .extract()
+                .path("executionId");
 
-        await(() -> "standby".equals(WORLD.values.get("www")) && "standby".equals(WORLD.values.get("api")),
+        await(
+                () -> "standby".equals(WORLD.values.get("www")) && "standby".equals(WORLD.values.get("api")),
                 "the drill to fail over");
         await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), "the drill to complete");
 
-        given().get("/api/executions/" + id).then().statusCode(200)
+        given().get("/api/executions/" + id)
+                .then()
+                .statusCode(200)
                 .body("phase", equalTo("done"))
                 .body("mode", equalTo("drill"))
                 .body("steps.name", equalTo(List.of("move-www", "move-api")))
@@ -139,29 +155,49 @@ class OrchestratorIT {
         assertEquals("primary", WORLD.values.get("www"));
         assertEquals("primary", WORLD.values.get("api"));
 
-        given().get("/api/executions/" + id + "/report").then().statusCode(200)
+        given().get("/api/executions/" + id + "/report")
+                .then()
+                .statusCode(200)
                 .body("rtoSeconds.steps.step", equalTo(List.of("move-www", "move-api")))
                 .body("restored", equalTo(true))
                 .body("changed.step", equalTo(List.of("move-www", "move-api")));
-        await(() -> given().queryParam("runbook", "shop").get("/api/executions").<List<String>>path("executions.executionId")
-                .contains(id), "the drill to be listed");
-        given().contentType(ContentType.JSON).post("/api/executions/" + id + "/approve").then().statusCode(409).body("title", equalTo("Execution finished"));
-        assertTrue(executionEvents(id).containsAll(List.of("failing-over", "failed-over", "failing-back", "done")),
+        await(
+                () -> given().queryParam("runbook", "shop")
+                        .get("/api/executions")
+                        .<List<String>>path("executions.executionId")
+                        .contains(id),
+                "the drill to be listed");
+        given().contentType(ContentType.JSON)
+                .post("/api/executions/" + id + "/approve")
+                .then()
+                .statusCode(409)
+                .body("title", equalTo("Execution finished"));
+        assertTrue(
+                executionEvents(id).containsAll(List.of("failing-over", "failed-over", "failing-back", "done")),
                 "phase changes on " + Topics.EXECUTION_EVENTS + ": " + executionEvents(id));
-        List<String> stored = given().get("/api/executions/" + id + "/events").then().statusCode(200)
-                .extract().path("events.findAll { it.step == null }.phase");
+        List<String> stored = given().get("/api/executions/" + id + "/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("events.findAll { it.step == null }.phase");
         assertEquals(List.of("failing-over", "failed-over", "failing-back", "done"), stored);
-        List<String> moveWww = given().get("/api/executions/" + id + "/events").then().statusCode(200)
-                .extract().path("events.findAll { it.step == 'move-www' }.state");
+        List<String> moveWww = given().get("/api/executions/" + id + "/events")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("events.findAll { it.step == 'move-www' }.state");
         assertEquals("undone", moveWww.get(moveWww.size() - 1));
     }
 
     @Test
     void aPlanAnswersWithWhatWouldChangeAndChangesNothing() {
         WORLD.values.put("api", "standby");
-        given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"mode\":\"plan\"}")
-                .when().post("/api/drills")
-                .then().statusCode(200)
+        given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"shop\",\"mode\":\"plan\"}")
+                .when()
+                .post("/api/drills")
+                .then()
+                .statusCode(200)
                 .body("steps.name", equalTo(List.of("move-www", "move-api")))
                 .body("steps.changes", equalTo(List.of(true, false)))
                 .body("text", containsString("move-www"))
@@ -171,29 +207,62 @@ class OrchestratorIT {
 
     @Test
     void aSecondDrillOfABusyServiceIsRefusedAndAbortUndoesTheFirst() {
-        String id = given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"hold\":\"10m\"}")
-                .when().post("/api/drills").then().statusCode(202).extract().path("executionId");
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"shop\",\"hold\":\"10m\"}")
+                .when()
+                .post("/api/drills")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("executionId");
         await(() -> "failed-over".equals(given().get("/api/executions/" + id).path("phase")), "the drill to hold");
-        await(() -> given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\"}").post("/api/drills").statusCode() == 409,
+        await(
+                () -> given().contentType(ContentType.JSON)
+                                .body("{\"runbook\":\"shop\"}")
+                                .post("/api/drills")
+                                .statusCode()
+                        == 409,
                 "the second drill to be refused");
-        given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\"}").post("/api/drills")
-                .then().statusCode(409).body("detail", containsString(id));
+        given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"shop\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(409)
+                .body("detail", containsString(id));
 
-        given().contentType(ContentType.JSON).post("/api/executions/" + id + "/abort").then().statusCode(202);
+        given().contentType(ContentType.JSON)
+                .post("/api/executions/" + id + "/abort")
+                .then()
+                .statusCode(202);
         await(() -> "canceled".equals(given().get("/api/executions/" + id).path("status")), "the abort");
-        await(() -> "primary".equals(WORLD.values.get("www")) && "primary".equals(WORLD.values.get("api")), "the abort to undo");
+        await(
+                () -> "primary".equals(WORLD.values.get("www")) && "primary".equals(WORLD.values.get("api")),
+                "the abort to undo");
     }
 
     @Test
     void aFailoverByHandNeedsConfirmationAndFailsBackOnRequest() {
-        given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\"}").post("/api/failovers")
-                .then().statusCode(400).body("title", equalTo("Not confirmed"));
-        String id = given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"confirm\":\"shop\"}")
-                .post("/api/failovers").then().statusCode(202).body("mode", equalTo("failover")).extract().path("executionId");
+        given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"shop\"}")
+                .post("/api/failovers")
+                .then()
+                .statusCode(400)
+                .body("title", equalTo("Not confirmed"));
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"shop\",\"confirm\":\"shop\"}")
+                .post("/api/failovers")
+                .then()
+                .statusCode(202)
+                .body("mode", equalTo("failover"))
+                .extract()
+                .path("executionId");
         await(() -> "failed-over".equals(given().get("/api/executions/" + id).path("phase")), "the failover");
         assertEquals("standby", WORLD.values.get("www"));
 
-        given().contentType(ContentType.JSON).post("/api/executions/" + id + "/failback").then().statusCode(202);
+        given().contentType(ContentType.JSON)
+                .post("/api/executions/" + id + "/failback")
+                .then()
+                .statusCode(202);
         await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), "the failback");
         assertEquals("primary", WORLD.values.get("www"));
     }
@@ -201,52 +270,107 @@ class OrchestratorIT {
     @Test
     void anApprovalStepGoesOnOnlyWithAnApprovalForThatStep() {
         WORLD.values.put("gate", "primary");
-        String id = given().contentType(ContentType.JSON).body("{\"runbook\":\"gated\",\"hold\":\"1s\"}")
-                .post("/api/drills").then().statusCode(202).extract().path("executionId");
-        await(() -> "awaiting-approval".equals(given().get("/api/executions/" + id).path("phase")), "the approval step");
-        given().get("/api/executions/" + id).then().body("awaiting", equalTo("approval of step go-ahead"))
+        String id = given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"gated\",\"hold\":\"1s\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("executionId");
+        await(
+                () -> "awaiting-approval"
+                        .equals(given().get("/api/executions/" + id).path("phase")),
+                "the approval step");
+        given().get("/api/executions/" + id)
+                .then()
+                .body("awaiting", equalTo("approval of step go-ahead"))
                 .body("currentStep", equalTo("go-ahead"));
         assertEquals("standby", WORLD.values.get("gate"));
         assertTrue(!WORLD.values.containsKey("gate-api"), "the step after the approval ran before it");
 
-        given().contentType(ContentType.JSON).body("{\"step\":\"move-gate\"}").post("/api/executions/" + id + "/approve")
-                .then().statusCode(409).body("detail", containsString("waits for approval of step go-ahead"));
-        given().contentType(ContentType.JSON).body("{\"step\":\"go-ahead\"}").post("/api/executions/" + id + "/approve")
-                .then().statusCode(202);
-        await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), "the gated drill to complete");
-        given().get("/api/executions/" + id).then().body("steps.state", equalTo(List.of("undone", "approved", "undone")));
+        given().contentType(ContentType.JSON)
+                .body("{\"step\":\"move-gate\"}")
+                .post("/api/executions/" + id + "/approve")
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("waits for approval of step go-ahead"));
+        given().contentType(ContentType.JSON)
+                .body("{\"step\":\"go-ahead\"}")
+                .post("/api/executions/" + id + "/approve")
+                .then()
+                .statusCode(202);
+        await(
+                () -> "completed".equals(given().get("/api/executions/" + id).path("status")),
+                "the gated drill to complete");
+        given().get("/api/executions/" + id)
+                .then()
+                .body("steps.state", equalTo(List.of("undone", "approved", "undone")));
         assertEquals("primary", WORLD.values.get("gate"));
     }
 
     @Test
     void aFilterThatIsNoNameOrPhaseIsRefusedAndAQuotedValueNeverWidensTheQuery() {
-        given().queryParam("runbook", "shop' OR WorkflowType = 'RunbookWorkflow").get("/api/executions")
-                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Bad execution filter"))
+        given().queryParam("runbook", "shop' OR WorkflowType = 'RunbookWorkflow")
+                .get("/api/executions")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Bad execution filter"))
                 .body("detail", containsString("is not a runbook name"));
-        given().queryParam("phase", "done\\").queryParam("service", "a'b").get("/api/executions").then().statusCode(400)
-                .body("detail", containsString("phase")).body("detail", containsString("service"));
-        // A NUL byte once reached the visibility query, which hung for 30 s and failed with 500: now refused before Temporal.
-        given().urlEncodingEnabled(false).get("/api/executions?phase=%00").then().statusCode(400)
-                .contentType("application/problem+json").body("detail", containsString("phase \"?\" is not a phase"));
-        given().queryParam("runbook", "shop").queryParam("phase", "").get("/api/executions").then().statusCode(200)
+        given().queryParam("phase", "done\\")
+                .queryParam("service", "a'b")
+                .get("/api/executions")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("phase"))
+                .body("detail", containsString("service"));
+        // A NUL byte once reached the visibility query, which hung for 30 s and failed with 500: now refused before
+        // Temporal.
+        given().urlEncodingEnabled(false)
+                .get("/api/executions?phase=%00")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("phase \"?\" is not a phase"));
+        given().queryParam("runbook", "shop")
+                .queryParam("phase", "")
+                .get("/api/executions")
+                .then()
+                .statusCode(200)
                 .body("limit", equalTo(200));
         // Past the validation, the builder's quoting holds on Temporal itself: the hostile value is one literal.
-        for (String hostile : List.of("shop' OR WorkflowType = 'RunbookWorkflow", "shop\\' OR WorkflowType = 'RunbookWorkflow", "\\", "'")) {
-            String query = VisibilityQuery.where().equal("WorkflowType", "RunbookWorkflow")
-                    .equal(io.baran.workflow.SearchAttributes.RUNBOOK, hostile).build();
+        for (String hostile : List.of(
+                "shop' OR WorkflowType = 'RunbookWorkflow", "shop\\' OR WorkflowType = 'RunbookWorkflow", "\\", "'")) {
+            String query = VisibilityQuery.where()
+                    .equal("WorkflowType", "RunbookWorkflow")
+                    .equal(io.baran.workflow.SearchAttributes.RUNBOOK, hostile)
+                    .build();
             assertEquals(0, client.listExecutions(query).count(), query);
         }
     }
 
     @Test
     void aBodyThatDoesNotBindIsA400ProblemNamingWhere() {
-        given().contentType(ContentType.JSON).body("{\"runbook\":\"shop\",\"parameters\":[null,null]}").post("/api/drills")
-                .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Unreadable body"))
+        given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"shop\",\"parameters\":[null,null]}")
+                .post("/api/drills")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Unreadable body"))
                 .body("detail", containsString("at parameters"));
-        given().contentType(ContentType.JSON).body("[null, null]").post("/api/drills")
-                .then().statusCode(400).contentType("application/problem+json");
-        given().contentType(ContentType.JSON).body("{\"runbook\": ").post("/api/failovers")
-                .then().statusCode(400).contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body("[null, null]")
+                .post("/api/drills")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().contentType(ContentType.JSON)
+                .body("{\"runbook\": ")
+                .post("/api/failovers")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
     }
 
     @Test
@@ -263,11 +387,17 @@ class OrchestratorIT {
         send(OutageEvent.DETECTED, incident);
         send(OutageEvent.DETECTED, incident); // the same outage, seen again
         await(() -> "standby".equals(WORLD.values.get("www")), "the outage to fail www over");
-        await(() -> "failed-over".equals(given().get("/api/executions/" + executionId).path("phase")), "the failover to hold");
+        await(
+                () -> "failed-over"
+                        .equals(given().get("/api/executions/" + executionId).path("phase")),
+                "the failover to hold");
         assertEquals(appliesBefore + 1, count("apply move-www"), WORLD.journal.toString());
 
         send(OutageEvent.RECOVERED, incident);
-        await(() -> "completed".equals(given().get("/api/executions/" + executionId).path("status")), "the failback");
+        await(
+                () -> "completed"
+                        .equals(given().get("/api/executions/" + executionId).path("status")),
+                "the failback");
         assertEquals("primary", WORLD.values.get("www"));
         assertEquals("primary", WORLD.values.get("api"));
         assertEquals(appliesBefore + 1, count("apply move-www"), "a redelivered event started the failover twice");
@@ -278,19 +408,34 @@ class OrchestratorIT {
         String incident = "test/region/web@" + System.nanoTime();
         Instant anHourAgo = Instant.now().minus(Duration.ofHours(1));
         var data = new OutageEvent("test/region/web", incident, "test", anHourAgo, List.of(), false);
-        String json = EventSignature.sign(EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", OutageEvent.DETECTED,
-                "test/region/web", anHourAgo, data)), key());
+        String json = EventSignature.sign(
+                EventCodec.encode(CloudEvent.of(
+                        UUID.randomUUID().toString(),
+                        "/test",
+                        OutageEvent.DETECTED,
+                        "test/region/web",
+                        anHourAgo,
+                        data)),
+                key());
         try (var producer = producer()) {
             producer.send(new ProducerRecord<>(Topics.HEALTH_EVENTS, "test/region/web", json));
         }
         // A fresh event sent after the stale one is acted on, so once it is, the stale one was seen and skipped.
         String fresh = "test/region/web@fresh-" + System.nanoTime();
         send(OutageEvent.DETECTED, fresh);
-        await(() -> given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", fresh)).statusCode() == 200,
+        await(
+                () -> given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", fresh))
+                                .statusCode()
+                        == 200,
                 "the fresh outage to start a failover");
-        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident))
+                .then()
+                .statusCode(404);
         send(OutageEvent.RECOVERED, fresh);
-        await(() -> "completed".equals(given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", fresh)).path("status")),
+        await(
+                () -> "completed"
+                        .equals(given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", fresh))
+                                .path("status")),
                 "the fresh failover to fail back");
     }
 
@@ -299,7 +444,9 @@ class OrchestratorIT {
         String incident = "test/region/db@" + System.nanoTime();
         send(OutageEvent.DETECTED, incident, "test/region/db");
         sleep(2000);
-        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident))
+                .then()
+                .statusCode(404);
     }
 
     @Test
@@ -308,10 +455,16 @@ class OrchestratorIT {
         try (var producer = producer()) {
             producer.send(new ProducerRecord<>(Topics.HEALTH_EVENTS, "x", garbage));
         }
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        try (var consumer = new KafkaConsumer<String, String>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "dlq-reader-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.HEALTH_EVENTS + ".dlq"));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
@@ -333,7 +486,9 @@ class OrchestratorIT {
 
         ConsumerRecord<String, String> dead = deadLetter(unsigned);
         assertThat(header(dead, "dead-letter-reason"), containsString("refused (unsigned)"));
-        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident))
+                .then()
+                .statusCode(404);
         assertEquals("primary", WORLD.values.get("www"), WORLD.journal.toString());
     }
 
@@ -341,13 +496,16 @@ class OrchestratorIT {
     void anOutageEventSignedWithAKeyOutsideTheRosterStartsNothingAndIsDeadLetteredWithTheReason() {
         String incident = "test/region/web@forged-" + System.nanoTime();
         // It even names the vantage of the roster; only its key is not the roster's.
-        String forged = EventSignature.sign(event(OutageEvent.DETECTED, incident, "test/region/web"), SigningKey.generate("test-2026-x"));
+        String forged = EventSignature.sign(
+                event(OutageEvent.DETECTED, incident, "test/region/web"), SigningKey.generate("test-2026-x"));
         sendRaw("test/region/web", forged);
 
         ConsumerRecord<String, String> dead = deadLetter(forged);
         assertThat(header(dead, "dead-letter-reason"), containsString("refused (unknown-key)"));
         assertThat(header(dead, "dead-letter-reason"), containsString("\"test-2026-x\""));
-        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident))
+                .then()
+                .statusCode(404);
         assertEquals("primary", WORLD.values.get("www"), WORLD.journal.toString());
     }
 
@@ -357,15 +515,23 @@ class OrchestratorIT {
         String executionId = RunbookWorkflow.idForIncident("shop", incident);
         String detected = EventSignature.sign(event(OutageEvent.DETECTED, incident, "test/region/web"), key());
         sendRaw("test/region/web", detected);
-        await(() -> "failed-over".equals(given().get("/api/executions/" + executionId).path("phase")), "the failover to hold");
+        await(
+                () -> "failed-over"
+                        .equals(given().get("/api/executions/" + executionId).path("phase")),
+                "the failover to hold");
 
         sendRaw("test/region/web", detected); // the same signed bytes, written again
         assertThat(header(deadLetter(detected), "dead-letter-reason"), containsString("refused (replayed)"));
 
         // A recovery signed with the vantage's next key (both keys are in the roster during a rotation).
         SigningKey next = SigningKeysResource.read(SigningKeysResource.NEXT_KID, nextKeyFile);
-        sendRaw("test/region/web", EventSignature.sign(event(OutageEvent.RECOVERED, incident, "test/region/web"), next));
-        await(() -> "completed".equals(given().get("/api/executions/" + executionId).path("status")), "the failback");
+        sendRaw(
+                "test/region/web",
+                EventSignature.sign(event(OutageEvent.RECOVERED, incident, "test/region/web"), next));
+        await(
+                () -> "completed"
+                        .equals(given().get("/api/executions/" + executionId).path("status")),
+                "the failback");
         assertEquals("primary", WORLD.values.get("www"));
     }
 
@@ -373,19 +539,34 @@ class OrchestratorIT {
     void anEventSignedByOneVantageInTheNameOfAnotherIsDeadLettered() {
         String incident = "test/region/web@impersonated-" + System.nanoTime();
         var data = new OutageEvent("test/region/web", incident, "another-vantage", Instant.now(), List.of(), false);
-        String json = EventSignature.sign(EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", OutageEvent.DETECTED,
-                "test/region/web", Instant.now(), data)), key());
+        String json = EventSignature.sign(
+                EventCodec.encode(CloudEvent.of(
+                        UUID.randomUUID().toString(),
+                        "/test",
+                        OutageEvent.DETECTED,
+                        "test/region/web",
+                        Instant.now(),
+                        data)),
+                key());
         sendRaw("test/region/web", json);
 
         assertThat(header(deadLetter(json), "dead-letter-reason"), containsString("refused (wrong-vantage)"));
-        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident)).then().statusCode(404);
+        given().get("/api/executions/" + RunbookWorkflow.idForIncident("shop", incident))
+                .then()
+                .statusCode(404);
     }
 
     @Test
     void theLoadedRunbooksAreListedAndABrokenFileIsReportedWithItsPosition() {
-        given().get("/api/runbooks").then().statusCode(200)
+        given().get("/api/runbooks")
+                .then()
+                .statusCode(200)
                 .body("runbooks.name", equalTo(List.of("gated", "shop")))
-                .body("refused", hasItem(containsString("broken.yaml:10:94 spec.failover[0].with.ttl: must be a whole number, not the text \"soon\"")));
+                .body(
+                        "refused",
+                        hasItem(
+                                containsString(
+                                        "broken.yaml:10:94 spec.failover[0].with.ttl: must be a whole number, not the text \"soon\"")));
     }
 
     @Test
@@ -397,7 +578,11 @@ class OrchestratorIT {
             String incident = "test/gone/web@" + System.nanoTime();
             String executionId = RunbookWorkflow.idForIncident(name, incident);
             send(OutageEvent.DETECTED, incident, "test/gone/web");
-            await(() -> "failed-over".equals(given().get("/api/executions/" + executionId).path("phase")), "the failover to hold");
+            await(
+                    () -> "failed-over"
+                            .equals(given().get("/api/executions/" + executionId)
+                                    .path("phase")),
+                    "the failover to hold");
             assertEquals("standby", WORLD.values.get("gone-www"));
             given().delete("/api/runbooks/" + name).then().statusCode(409).body("detail", containsString(executionId));
 
@@ -406,7 +591,10 @@ class OrchestratorIT {
             assertTrue(versions.delete(name));
             given().get("/api/runbooks/" + name).then().statusCode(404);
             send(OutageEvent.RECOVERED, incident, "test/gone/web");
-            await(() -> "completed".equals(given().get("/api/executions/" + executionId).path("status")),
+            await(
+                    () -> "completed"
+                            .equals(given().get("/api/executions/" + executionId)
+                                    .path("status")),
                     "the failover of the deleted runbook to fail back");
             given().get("/api/executions/" + executionId).then().body("phase", equalTo("done"));
             assertEquals("primary", WORLD.values.get("gone-www"));
@@ -425,13 +613,23 @@ class OrchestratorIT {
             String incident = "test/moved/web@it's-" + System.nanoTime();
             String executionId = RunbookWorkflow.idForIncident(name, incident);
             send(OutageEvent.DETECTED, incident, "test/moved/web");
-            await(() -> "failed-over".equals(given().get("/api/executions/" + executionId).path("phase")), "the failover to hold");
+            await(
+                    () -> "failed-over"
+                            .equals(given().get("/api/executions/" + executionId)
+                                    .path("phase")),
+                    "the failover to hold");
             assertEquals("standby", WORLD.values.get("moved-www"));
 
             // Its trigger now names another scope: the catalog no longer leads the recovery of test/moved/web to it.
-            putRunbook(name, routed(name, "test/elsewhere", "moved-www")).then().statusCode(200).body("version", equalTo(2));
+            putRunbook(name, routed(name, "test/elsewhere", "moved-www"))
+                    .then()
+                    .statusCode(200)
+                    .body("version", equalTo(2));
             send(OutageEvent.RECOVERED, incident, "test/moved/web");
-            await(() -> "completed".equals(given().get("/api/executions/" + executionId).path("status")),
+            await(
+                    () -> "completed"
+                            .equals(given().get("/api/executions/" + executionId)
+                                    .path("status")),
                     "the failover of the retargeted runbook to fail back");
             given().get("/api/executions/" + executionId).then().body("phase", equalTo("done"));
             assertEquals("primary", WORLD.values.get("moved-www"));
@@ -447,38 +645,63 @@ class OrchestratorIT {
         String incident = "test/held/web@" + System.nanoTime();
         try {
             for (String name : names) {
-                String gated = routed(name, "test/held", name + "-www").replace("outage: { scope: test/held }",
-                        "outage: { scope: test/held }\n    approval: required");
+                String gated = routed(name, "test/held", name + "-www")
+                        .replace(
+                                "outage: { scope: test/held }", "outage: { scope: test/held }\n    approval: required");
                 putRunbook(name, gated).then().statusCode(201);
             }
             send(OutageEvent.DETECTED, incident, "test/held/web");
             for (String name : names) {
                 String id = RunbookWorkflow.idForIncident(name, incident);
-                await(() -> "awaiting-approval".equals(given().get("/api/executions/" + id).path("phase")), id + " to wait");
+                await(
+                        () -> "awaiting-approval"
+                                .equals(given().get("/api/executions/" + id).path("phase")),
+                        id + " to wait");
             }
             assertEquals(null, WORLD.values.get("held-a-www"), "nothing changes before the approval");
 
-            given().contentType(ContentType.JSON).body("{\"incident\":\"" + incident + "\"}")
-                    .when().post("/api/executions/approve-incident")
-                    .then().statusCode(200)
+            given().contentType(ContentType.JSON)
+                    .body("{\"incident\":\"" + incident + "\"}")
+                    .when()
+                    .post("/api/executions/approve-incident")
+                    .then()
+                    .statusCode(200)
                     .body("incident", equalTo(incident))
-                    .body("approved.executionId", org.hamcrest.Matchers.containsInAnyOrder(
-                            names.stream().map(n -> RunbookWorkflow.idForIncident(n, incident)).toArray()))
+                    .body(
+                            "approved.executionId",
+                            org.hamcrest.Matchers.containsInAnyOrder(names.stream()
+                                    .map(n -> RunbookWorkflow.idForIncident(n, incident))
+                                    .toArray()))
                     .body("approved.decision.outcome", equalTo(List.of("APPROVED", "APPROVED")));
-            await(() -> "standby".equals(WORLD.values.get("held-a-www")) && "standby".equals(WORLD.values.get("held-b-www")),
+            await(
+                    () -> "standby".equals(WORLD.values.get("held-a-www"))
+                            && "standby".equals(WORLD.values.get("held-b-www")),
                     "both to fail over once approved");
 
             // Nothing waits at its start any more: nothing is approved twice.
-            given().contentType(ContentType.JSON).body("{\"incident\":\"" + incident + "\"}")
-                    .when().post("/api/executions/approve-incident")
-                    .then().statusCode(200).body("approved", equalTo(List.of())).body("skipped.size()", equalTo(2));
-            given().contentType(ContentType.JSON).body("{\"incident\":\"' or 1=1\"}")
-                    .when().post("/api/executions/approve-incident")
-                    .then().statusCode(400).contentType("application/problem+json").body("title", equalTo("Bad incident"));
+            given().contentType(ContentType.JSON)
+                    .body("{\"incident\":\"" + incident + "\"}")
+                    .when()
+                    .post("/api/executions/approve-incident")
+                    .then()
+                    .statusCode(200)
+                    .body("approved", equalTo(List.of()))
+                    .body("skipped.size()", equalTo(2));
+            given().contentType(ContentType.JSON)
+                    .body("{\"incident\":\"' or 1=1\"}")
+                    .when()
+                    .post("/api/executions/approve-incident")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("title", equalTo("Bad incident"));
             send(OutageEvent.RECOVERED, incident, "test/held/web");
             for (String name : names) {
                 String id = RunbookWorkflow.idForIncident(name, incident);
-                await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), id + " to fail back");
+                await(
+                        () -> "completed"
+                                .equals(given().get("/api/executions/" + id).path("status")),
+                        id + " to fail back");
             }
         } finally {
             names.forEach(versions::delete);
@@ -489,8 +712,11 @@ class OrchestratorIT {
     void aRunbookAnOutageIsDispatchingCannotBeDeletedAndOneDeletedFirstStartsNothing() {
         String name = "claimed";
         try {
-            int version = putRunbook(name, routed(name, "test/claimed", "claimed-www")).then().statusCode(201)
-                    .extract().path("version");
+            int version = putRunbook(name, routed(name, "test/claimed", "claimed-www"))
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("version");
             String executionId = RunbookWorkflow.idForIncident(name, "test/claimed/web@" + System.nanoTime());
             // Claimed for an outage being dispatched, not started in Temporal yet.
             assertEquals(RunbookVersions.Claim.CLAIMED, versions.claimDispatch(executionId, name, version));
@@ -526,16 +752,24 @@ class OrchestratorIT {
     }
 
     private static io.restassured.response.Response putRunbook(String name, String yaml) {
-        return given().config(YAML_CONFIG).contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8))
+        return given().config(YAML_CONFIG)
+                .contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
                 .put("/api/runbooks/" + name);
     }
 
     /** The phases published for an execution on the execution-events topic. */
     private List<String> executionEvents(String executionId) {
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "events-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        try (var consumer = new KafkaConsumer<String, String>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "events-reader-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.EXECUTION_EVENTS));
             List<String> phases = new java.util.ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -561,7 +795,8 @@ class OrchestratorIT {
     /** An outage event as a vantage writes it, before it signs it. */
     private static String event(String type, String incident, String scope) {
         var data = new OutageEvent(scope, incident, SigningKeysResource.VANTAGE, Instant.now(), List.of(), false);
-        return EventCodec.encode(CloudEvent.of(UUID.randomUUID().toString(), "/test", type, scope, Instant.now(), data));
+        return EventCodec.encode(
+                CloudEvent.of(UUID.randomUUID().toString(), "/test", type, scope, Instant.now(), data));
     }
 
     /** Writes a record as any Kafka client can: no detector involved. */
@@ -577,10 +812,16 @@ class OrchestratorIT {
 
     /** The record of the dead-letter topic whose value is this one, waiting for it at most 30 s. */
     private ConsumerRecord<String, String> deadLetter(String value) {
-        try (var consumer = new KafkaConsumer<String, String>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+        try (var consumer = new KafkaConsumer<String, String>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "dlq-reader-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest"),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.HEALTH_EVENTS + ".dlq"));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (System.nanoTime() < deadline) {
@@ -600,7 +841,10 @@ class OrchestratorIT {
     }
 
     private KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer());
+        return new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(),
+                new StringSerializer());
     }
 
     private static int count(String entry) {

@@ -1,5 +1,15 @@
 package io.baran.orchestrator;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.RunbookParser;
@@ -14,18 +24,15 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.net.URL;
-import io.restassured.config.EncoderConfig;
-import io.restassured.config.RestAssuredConfig;
 import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,16 +48,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The runbook API on a real PostgreSQL (versions), Temporal dev server (running executions) and Kafka broker.
@@ -64,8 +63,10 @@ class RunbookApiIT {
 
     private static final String YAML = "application/yaml";
     /** Send YAML bodies as the bytes given, without a charset of RestAssured's choosing. */
-    private static final RestAssuredConfig CONFIG = RestAssuredConfig.config().encoderConfig(EncoderConfig.encoderConfig()
-            .appendDefaultContentCharsetToContentTypeIfUndefined(false).encodeContentTypeAs(YAML, ContentType.TEXT));
+    private static final RestAssuredConfig CONFIG = RestAssuredConfig.config()
+            .encoderConfig(EncoderConfig.encoderConfig()
+                    .appendDefaultContentCharsetToContentTypeIfUndefined(false)
+                    .encodeContentTypeAs(YAML, ContentType.TEXT));
 
     @Inject
     RunbookCatalog catalog;
@@ -130,7 +131,8 @@ class RunbookApiIT {
 
     private static Response put(String name, String body) {
         // The header is no identity: the author recorded is the token's user, ada.
-        return yaml().header("Baran-Author", "mallory").body(body.getBytes(StandardCharsets.UTF_8))
+        return yaml().header("Baran-Author", "mallory")
+                .body(body.getBytes(StandardCharsets.UTF_8))
                 .put("/api/runbooks/" + name);
     }
 
@@ -138,40 +140,70 @@ class RunbookApiIT {
     @BeforeEach
     void authenticate() {
         RestAssured.requestSpecification = new RequestSpecBuilder()
-                .addHeader("Authorization", OidcIssuer.shared().bearer("ada", "runbook-author", "admin")).build();
+                .addHeader("Authorization", OidcIssuer.shared().bearer("ada", "runbook-author", "admin"))
+                .build();
     }
 
     @Test
     void aNewRunbookIsCreatedThenEachChangeIsANewVersionAndTheSameTextIsNone() {
         String first = runbook("orders", "1s");
-        put("orders", first).then().statusCode(201).contentType(ContentType.JSON)
+        put("orders", first)
+                .then()
+                .statusCode(201)
+                .contentType(ContentType.JSON)
                 .header("Location", containsString("/api/runbooks/orders?version=1"))
-                .body("version", equalTo(1)).body("outcome", equalTo("created")).body("author", equalTo("ada"))
+                .body("version", equalTo(1))
+                .body("outcome", equalTo("created"))
+                .body("author", equalTo("ada"))
                 .body("sha256", equalTo(RunbookParser.sha256(first)));
         String second = runbook("orders", "2s");
-        put("orders", second).then().statusCode(200).body("version", equalTo(2)).body("outcome", equalTo("new-version"));
+        put("orders", second)
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(2))
+                .body("outcome", equalTo("new-version"));
         put("orders", second).then().statusCode(200).body("version", equalTo(2)).body("outcome", equalTo("unchanged"));
 
-        given().get("/api/runbooks/orders/versions").then().statusCode(200)
+        given().get("/api/runbooks/orders/versions")
+                .then()
+                .statusCode(200)
                 .body("versions.version", equalTo(List.of(1, 2)))
                 .body("versions.sha256", equalTo(List.of(RunbookParser.sha256(first), RunbookParser.sha256(second))))
                 .body("versions.author", equalTo(List.of("ada", "ada")))
                 .body("versions.source", equalTo(List.of("api", "api")));
-        given().get("/api/runbooks/orders").then().statusCode(200)
-                .body("version", equalTo(2)).body("content", equalTo(second))
+        given().get("/api/runbooks/orders")
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(2))
+                .body("content", equalTo(second))
                 .body("runbook.failover[0].with.zone", equalTo("example.com"))
                 .body("runbook.version", equalTo(2));
-        given().queryParam("version", 1).get("/api/runbooks/orders").then().statusCode(200)
-                .body("version", equalTo(1)).body("content", equalTo(first));
-        String yaml = given().accept(YAML).queryParam("version", 1).get("/api/runbooks/orders")
-                .then().statusCode(200).contentType(containsString(YAML)).extract().asString();
+        given().queryParam("version", 1)
+                .get("/api/runbooks/orders")
+                .then()
+                .statusCode(200)
+                .body("version", equalTo(1))
+                .body("content", equalTo(first));
+        String yaml = given().accept(YAML)
+                .queryParam("version", 1)
+                .get("/api/runbooks/orders")
+                .then()
+                .statusCode(200)
+                .contentType(containsString(YAML))
+                .extract()
+                .asString();
         assertEquals(first, yaml);
-        given().queryParam("version", 3).get("/api/runbooks/orders").then().statusCode(404)
-                .contentType("application/problem+json").body("detail", containsString("has versions 1 to 2"));
+        given().queryParam("version", 3)
+                .get("/api/runbooks/orders")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json")
+                .body("detail", containsString("has versions 1 to 2"));
 
         // What drills and outages run is the latest stored version.
         assertEquals(2, catalog.find("orders").orElseThrow().version());
-        assertEquals("2s", catalog.find("orders").orElseThrow().step("settle").with().get("for"));
+        assertEquals(
+                "2s", catalog.find("orders").orElseThrow().step("settle").with().get("for"));
         given().get("/api/runbooks").then().statusCode(200).body("runbooks.name", hasItem("orders"));
     }
 
@@ -182,42 +214,71 @@ class RunbookApiIT {
                 .replace("provider: test", "provider: tset")
                 .replace("name: settle", "name: move-www")
                 .replace("approval: none", "approval: nobody");
-        put("payments", broken).then().statusCode(422).contentType("application/problem+json")
-                .body("status", equalTo(422)).body("title", equalTo("Invalid runbook"))
+        put("payments", broken)
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("status", equalTo(422))
+                .body("title", equalTo("Invalid runbook"))
                 .body("detail", equalTo("4 errors in payments.yaml; nothing was stored"))
-                .body("errors.text", equalTo(List.of(
-                        "payments.yaml:14:25 spec.failover[0].with.provider: unknown provider \"tset\" (did you mean test?); configured providers: files, test",
-                        "payments.yaml:15:13 spec.failover[1].name: \"move-www\" is already the name of the step at line 12; step names must be unique",
-                        "payments.yaml:17:20 spec.failover[1].with.for: \"soon\" is not a duration (use 30s, 5m or 24h)",
-                        "payments.yaml:19:15 spec.failback.approval: \"nobody\" is not one of none, required")))
-                .body("errors[0].line", equalTo(14)).body("errors[0].column", equalTo(25))
+                .body(
+                        "errors.text",
+                        equalTo(List.of(
+                                "payments.yaml:14:25 spec.failover[0].with.provider: unknown provider \"tset\" (did you mean test?); configured providers: files, test",
+                                "payments.yaml:15:13 spec.failover[1].name: \"move-www\" is already the name of the step at line 12; step names must be unique",
+                                "payments.yaml:17:20 spec.failover[1].with.for: \"soon\" is not a duration (use 30s, 5m or 24h)",
+                                "payments.yaml:19:15 spec.failback.approval: \"nobody\" is not one of none, required")))
+                .body("errors[0].line", equalTo(14))
+                .body("errors[0].column", equalTo(25))
                 .body("errors[0].path", equalTo("spec.failover[0].with.provider"));
-        given().get("/api/runbooks/payments/versions").then().statusCode(200).body("versions.version", equalTo(List.of(1)));
+        given().get("/api/runbooks/payments/versions")
+                .then()
+                .statusCode(200)
+                .body("versions.version", equalTo(List.of(1)));
     }
 
     @Test
     void theNameInTheUrlMustBeTheRunbooksOwnName() {
-        put("billing", runbook("invoices", "1s")).then().statusCode(422)
-                .body("errors[0].text", equalTo("billing.yaml:4:9 metadata.name: \"invoices\" is not the name it is stored under, "
-                        + "\"billing\"; a runbook is stored under its own metadata.name"));
+        put("billing", runbook("invoices", "1s"))
+                .then()
+                .statusCode(422)
+                .body(
+                        "errors[0].text",
+                        equalTo("billing.yaml:4:9 metadata.name: \"invoices\" is not the name it is stored under, "
+                                + "\"billing\"; a runbook is stored under its own metadata.name"));
         given().get("/api/runbooks/billing").then().statusCode(404);
         given().get("/api/runbooks/invoices").then().statusCode(404);
     }
 
     @Test
     void aProviderWithoutTheCapabilityIsRefusedAtLoad() {
-        put("files-dns", runbook("files-dns", "1s").replace("provider: test", "provider: files")).then().statusCode(422)
-                .body("errors[0].message", equalTo("provider \"files\" (filesystem) has no dns capability, which dns.switch needs; "
-                        + "providers that have it: test"));
+        put("files-dns", runbook("files-dns", "1s").replace("provider: test", "provider: files"))
+                .then()
+                .statusCode(422)
+                .body(
+                        "errors[0].message",
+                        equalTo("provider \"files\" (filesystem) has no dns capability, which dns.switch needs; "
+                                + "providers that have it: test"));
     }
 
     @Test
     void validateChecksLikePutAndStoresNothing() {
-        yaml().body(runbook("draft", "1s")).post("/api/runbooks/validate").then().statusCode(200)
-                .body("valid", equalTo(true)).body("name", equalTo("draft"));
-        yaml().queryParam("file", "runbooks/draft.yaml").body(runbook("draft", "1 minute"))
-                .post("/api/runbooks/validate").then().statusCode(422)
-                .body("errors.text", equalTo(List.of("runbooks/draft.yaml:17:20 spec.failover[1].with.for: \"1 minute\" is not a duration (use 1m)")));
+        yaml().body(runbook("draft", "1s"))
+                .post("/api/runbooks/validate")
+                .then()
+                .statusCode(200)
+                .body("valid", equalTo(true))
+                .body("name", equalTo("draft"));
+        yaml().queryParam("file", "runbooks/draft.yaml")
+                .body(runbook("draft", "1 minute"))
+                .post("/api/runbooks/validate")
+                .then()
+                .statusCode(422)
+                .body(
+                        "errors.text",
+                        equalTo(
+                                List.of(
+                                        "runbooks/draft.yaml:17:20 spec.failover[1].with.for: \"1 minute\" is not a duration (use 1m)")));
         given().get("/api/runbooks/draft").then().statusCode(404);
     }
 
@@ -243,14 +304,22 @@ class RunbookApiIT {
                   failback:
                     approval: none
                 """;
-        yaml().queryParam("file", "metadata-probe.yaml").body(yaml).post("/api/runbooks/validate").then().statusCode(422)
+        yaml().queryParam("file", "metadata-probe.yaml")
+                .body(yaml)
+                .post("/api/runbooks/validate")
+                .then()
+                .statusCode(422)
                 .contentType("application/problem+json")
-                .body("errors.text", equalTo(List.of(
-                        "metadata-probe.yaml:10:20 spec.failover[0].with.url: 169.254.169.254 is a cloud metadata address: refused by"
-                                + " the egress policy (rule metadata)",
-                        "metadata-probe.yaml:13:20 spec.failover[1].with.url: 10.0.0.7 is a private address (10.0.0.0/8): refused by"
-                                + " the egress policy (rule private; allow-list it in baran.egress.allow if this service must call it)")))
-                .body("errors[0].line", equalTo(10)).body("errors[0].column", equalTo(20))
+                .body(
+                        "errors.text",
+                        equalTo(
+                                List.of(
+                                        "metadata-probe.yaml:10:20 spec.failover[0].with.url: 169.254.169.254 is a cloud metadata address: refused by"
+                                                + " the egress policy (rule metadata)",
+                                        "metadata-probe.yaml:13:20 spec.failover[1].with.url: 10.0.0.7 is a private address (10.0.0.0/8): refused by"
+                                                + " the egress policy (rule private; allow-list it in baran.egress.allow if this service must call it)")))
+                .body("errors[0].line", equalTo(10))
+                .body("errors[0].column", equalTo(20))
                 .body("errors[0].path", equalTo("spec.failover[0].with.url"));
         put("metadata-probe", yaml).then().statusCode(422);
         given().get("/api/runbooks/metadata-probe").then().statusCode(404);
@@ -259,31 +328,59 @@ class RunbookApiIT {
     @Test
     void bodiesThatCannotBeARunbookAreClear4xxNeverA500AndStoreNothing() {
         byte[] megabyte = ("# " + "x".repeat(1024 * 1024) + "\n").getBytes(StandardCharsets.UTF_8);
-        yaml().body(megabyte).put("/api/runbooks/huge").then().statusCode(413)
-                .contentType("application/problem+json").body("detail", containsString("at most 262144"));
+        yaml().body(megabyte)
+                .put("/api/runbooks/huge")
+                .then()
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("detail", containsString("at most 262144"));
         byte[] threeMegabytes = new byte[3 * 1024 * 1024];
         java.util.Arrays.fill(threeMegabytes, (byte) 'x');
         yaml().body(threeMegabytes).put("/api/runbooks/huge").then().statusCode(413);
 
         byte[] binary = new byte[4096];
         new Random(7).nextBytes(binary);
-        yaml().body(binary).put("/api/runbooks/binary").then().statusCode(415)
-                .contentType("application/problem+json").body("title", startsWith("Not UTF-8"));
-        yaml().body("apiVersion: baran.io/v1\0\0\0".getBytes(StandardCharsets.UTF_8)).put("/api/runbooks/binary")
-                .then().statusCode(415).body("title", equalTo("Binary body"));
-        given().config(CONFIG).contentType("application/octet-stream").body(binary).put("/api/runbooks/binary").then().statusCode(415)
+        yaml().body(binary)
+                .put("/api/runbooks/binary")
+                .then()
+                .statusCode(415)
+                .contentType("application/problem+json")
+                .body("title", startsWith("Not UTF-8"));
+        yaml().body("apiVersion: baran.io/v1\0\0\0".getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/binary")
+                .then()
+                .statusCode(415)
+                .body("title", equalTo("Binary body"));
+        given().config(CONFIG)
+                .contentType("application/octet-stream")
+                .body(binary)
+                .put("/api/runbooks/binary")
+                .then()
+                .statusCode(415)
                 .contentType("application/problem+json");
         byte[] latin1 = "metadata: { name: caf\u00e9 }".getBytes(StandardCharsets.ISO_8859_1);
-        given().config(CONFIG).contentType("application/yaml; charset=ISO-8859-1").body(latin1).put("/api/runbooks/latin")
-                .then().statusCode(415);
+        given().config(CONFIG)
+                .contentType("application/yaml; charset=ISO-8859-1")
+                .body(latin1)
+                .put("/api/runbooks/latin")
+                .then()
+                .statusCode(415);
 
         String deep = "apiVersion: baran.io/v1\nkind: Runbook\nspec: " + "[".repeat(5000) + "]".repeat(5000) + "\n";
-        yaml().body(deep).put("/api/runbooks/deep").then().statusCode(422)
+        yaml().body(deep)
+                .put("/api/runbooks/deep")
+                .then()
+                .statusCode(422)
                 .body("errors[0].message", containsString("nested more than"));
-        String aliases = "a: &a [x, x, x, x, x, x, x, x, x]\n" + IntStream.range(0, 40).mapToObj(i -> "b" + i + ": [*a, *a, *a, *a]\n")
-                .reduce("", String::concat);
+        String aliases = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+                + IntStream.range(0, 40)
+                        .mapToObj(i -> "b" + i + ": [*a, *a, *a, *a]\n")
+                        .reduce("", String::concat);
         yaml().body(aliases).put("/api/runbooks/aliases").then().statusCode(422);
-        yaml().body("").put("/api/runbooks/empty").then().statusCode(422)
+        yaml().body("")
+                .put("/api/runbooks/empty")
+                .then()
+                .statusCode(422)
                 .body("errors[0].message", startsWith("is empty"));
 
         for (String name : List.of("huge", "binary", "latin", "deep", "aliases", "empty")) {
@@ -295,24 +392,43 @@ class RunbookApiIT {
     void deletingIsRefusedWhileAnExecutionOfTheRunbookRunsAndItsVersionIsRecorded() {
         put("held", waits("held", "1s")).then().statusCode(201);
         put("held", waits("held", "2s")).then().statusCode(200).body("version", equalTo(2));
-        String id = given().contentType(ContentType.JSON).body(Map.of("runbook", "held", "hold", "10m")).post("/api/drills")
-                .then().statusCode(202).extract().path("executionId");
-        given().get("/api/runbooks/held/executions").then().statusCode(200)
-                .body("executions[0].executionId", equalTo(id)).body("executions[0].version", equalTo(2));
+        String id = given().contentType(ContentType.JSON)
+                .body(Map.of("runbook", "held", "hold", "10m"))
+                .post("/api/drills")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("executionId");
+        given().get("/api/runbooks/held/executions")
+                .then()
+                .statusCode(200)
+                .body("executions[0].executionId", equalTo(id))
+                .body("executions[0].version", equalTo(2));
 
-        given().delete("/api/runbooks/held").then().statusCode(409).contentType("application/problem+json")
-                .body("title", equalTo("Runbook in use")).body("errors", equalTo(List.of(id)))
+        given().delete("/api/runbooks/held")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("title", equalTo("Runbook in use"))
+                .body("errors", equalTo(List.of(id)))
                 .body("detail", containsString(id));
         given().get("/api/runbooks/held").then().statusCode(200);
 
-        given().contentType(ContentType.JSON).post("/api/executions/" + id + "/abort").then().statusCode(202);
+        given().contentType(ContentType.JSON)
+                .post("/api/executions/" + id + "/abort")
+                .then()
+                .statusCode(202);
         await(() -> !"running".equals(given().get("/api/executions/" + id).path("status")), "the aborted drill to end");
         given().delete("/api/runbooks/held").then().statusCode(204);
         given().get("/api/runbooks/held").then().statusCode(404);
         given().get("/api/runbooks/held/versions").then().statusCode(404);
         given().delete("/api/runbooks/held").then().statusCode(404);
         assertTrue(catalog.find("held").isEmpty());
-        given().contentType(ContentType.JSON).body(Map.of("runbook", "held")).post("/api/drills").then().statusCode(404);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runbook", "held"))
+                .post("/api/drills")
+                .then()
+                .statusCode(404);
 
         // A deleted runbook can be defined again; its versions go on counting.
         put("held", waits("held", "3s")).then().statusCode(201).body("version", equalTo(3));
@@ -338,55 +454,101 @@ class RunbookApiIT {
                 """;
         put("paused", yaml).then().statusCode(201);
 
-        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "mode", "plan")).post("/api/drills")
-                .then().statusCode(200).body("steps[0].summary", equalTo("would wait 1s"));
-        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "mode", "plan", "parameters", Map.of("pause", "7s")))
-                .post("/api/drills").then().statusCode(200).body("steps[0].summary", equalTo("would wait 7s"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runbook", "paused", "mode", "plan"))
+                .post("/api/drills")
+                .then()
+                .statusCode(200)
+                .body("steps[0].summary", equalTo("would wait 1s"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runbook", "paused", "mode", "plan", "parameters", Map.of("pause", "7s")))
+                .post("/api/drills")
+                .then()
+                .statusCode(200)
+                .body("steps[0].summary", equalTo("would wait 7s"));
 
-        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "parameters", Map.of("paus", "7s", "pause", 7)))
-                .post("/api/drills").then().statusCode(422).contentType("application/problem+json")
-                .body("errors.message", hasItem(containsString("the request sets parameter paus, which the runbook does not declare (did you mean pause?)")))
-                .body("errors.message", hasItem(containsString("the request sets pause to 7, but its default (\"1s\") is a text")));
-        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "parameters", Map.of("pause", "soon")))
-                .post("/api/drills").then().statusCode(422).body("title", equalTo("Invalid parameters")).body("errors.path", hasItem("spec.failover[0].with.for"));
-        given().contentType(ContentType.JSON).body(Map.of("runbook", "paused", "confirm", "paused", "parameters", Map.of("paus", "1s")))
-                .post("/api/failovers").then().statusCode(422);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runbook", "paused", "parameters", Map.of("paus", "7s", "pause", 7)))
+                .post("/api/drills")
+                .then()
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body(
+                        "errors.message",
+                        hasItem(
+                                containsString(
+                                        "the request sets parameter paus, which the runbook does not declare (did you mean pause?)")))
+                .body(
+                        "errors.message",
+                        hasItem(containsString("the request sets pause to 7, but its default (\"1s\") is a text")));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runbook", "paused", "parameters", Map.of("pause", "soon")))
+                .post("/api/drills")
+                .then()
+                .statusCode(422)
+                .body("title", equalTo("Invalid parameters"))
+                .body("errors.path", hasItem("spec.failover[0].with.for"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("runbook", "paused", "confirm", "paused", "parameters", Map.of("paus", "1s")))
+                .post("/api/failovers")
+                .then()
+                .statusCode(422);
         assertEquals(2, versions.executions("paused").size(), "the two plans ran; no refused request started anything");
     }
 
     @Test
     void filesLoadedAtStartAreTheInitialVersionsAndLoadingThemAgainAddsNone() {
-        given().get("/api/runbooks/shop/versions").then().statusCode(200)
-                .body("versions.version", equalTo(List.of(1))).body("versions.source", equalTo(List.of("shop.yaml")))
+        given().get("/api/runbooks/shop/versions")
+                .then()
+                .statusCode(200)
+                .body("versions.version", equalTo(List.of(1)))
+                .body("versions.source", equalTo(List.of("shop.yaml")))
                 .body("versions.author", equalTo(List.of("file")));
         var fromFile = versions.latest("shop").orElseThrow();
         // A restart reads the same file again: nothing new.
-        assertEquals(RunbookVersions.Outcome.UNCHANGED,
-                versions.importFile("shop", fromFile.sha256(), fromFile.content(), "shop.yaml").outcome());
+        assertEquals(
+                RunbookVersions.Outcome.UNCHANGED,
+                versions.importFile("shop", fromFile.sha256(), fromFile.content(), "shop.yaml")
+                        .outcome());
         assertEquals(1, versions.versions("shop").size());
         // A version saved over the API is not undone by the next start reading the unchanged file.
         put("shop", fromFile.content() + "# reviewed\n").then().statusCode(200).body("version", equalTo(2));
-        assertEquals(RunbookVersions.Outcome.UNCHANGED,
-                versions.importFile("shop", fromFile.sha256(), fromFile.content(), "shop.yaml").outcome());
+        assertEquals(
+                RunbookVersions.Outcome.UNCHANGED,
+                versions.importFile("shop", fromFile.sha256(), fromFile.content(), "shop.yaml")
+                        .outcome());
         assertEquals(2, catalog.find("shop").orElseThrow().version());
         // An edited file is a new version.
         String edited = fromFile.content() + "# edited in the repository\n";
-        assertEquals(3, versions.importFile("shop", RunbookParser.sha256(edited), edited, "shop.yaml").version().number());
-        given().get("/api/runbooks").then().statusCode(200).body("runbooks.name", hasItem("shop"))
+        assertEquals(
+                3,
+                versions.importFile("shop", RunbookParser.sha256(edited), edited, "shop.yaml")
+                        .version()
+                        .number());
+        given().get("/api/runbooks")
+                .then()
+                .statusCode(200)
+                .body("runbooks.name", hasItem("shop"))
                 .body("refused", hasItem(containsString("broken.yaml:10:94 spec.failover[0].with.ttl")));
     }
 
     @Test
     void aStoredVersionCannotBeChangedEvenInTheDatabase() throws Exception {
         put("fixed", runbook("fixed", "1s")).then().statusCode(201);
-        var e = assertThrows(RuntimeException.class, () -> QuarkusTransaction.requiringNew().run(() ->
-                Panache.getEntityManager().createNativeQuery("update runbook_version set content = 'x' where runbook_name = 'fixed'")
-                        .executeUpdate()));
+        var e = assertThrows(
+                RuntimeException.class,
+                () -> QuarkusTransaction.requiringNew()
+                        .run(() -> Panache.getEntityManager()
+                                .createNativeQuery(
+                                        "update runbook_version set content = 'x' where runbook_name = 'fixed'")
+                                .executeUpdate()));
         // The service's own role may not even try; the owner of the table is stopped by its trigger.
         assertTrue(rootMessage(e).contains("permission denied for table runbook_version"), rootMessage(e));
-        try (java.sql.Connection owner = java.sql.DriverManager.getConnection(jdbcUrl, PostgresServer.USER, PostgresServer.PASSWORD);
-             java.sql.Statement s = owner.createStatement()) {
-            var asOwner = assertThrows(java.sql.SQLException.class,
+        try (java.sql.Connection owner =
+                        java.sql.DriverManager.getConnection(jdbcUrl, PostgresServer.USER, PostgresServer.PASSWORD);
+                java.sql.Statement s = owner.createStatement()) {
+            var asOwner = assertThrows(
+                    java.sql.SQLException.class,
                     () -> s.executeUpdate("update runbook_version set content = 'x' where runbook_name = 'fixed'"));
             assertTrue(asOwner.getMessage().contains("is immutable"), asOwner.getMessage());
         }
@@ -415,12 +577,18 @@ class RunbookApiIT {
 
     @Test
     void theApiIsDescribedByOpenApiWithASwaggerUi() {
-        given().queryParam("format", "json").get(openApi).then().statusCode(200)
+        given().queryParam("format", "json")
+                .get(openApi)
+                .then()
+                .statusCode(200)
                 .body("paths.'/api/runbooks/{name}'.put.summary", containsString("Store a runbook"))
                 .body("paths.'/api/runbooks/validate'.post.responses.'422'.description", containsString("every error"))
                 .body("paths.'/api/runbooks/{name}'.delete.responses.'409'.description", containsString("execution"));
         given().get(swaggerUi).then().statusCode(200).body(containsString("swagger"));
-        given().get("/api/schemas/runbook.json").then().statusCode(200).contentType(containsString("application/schema+json"))
+        given().get("/api/schemas/runbook.json")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("application/schema+json"))
                 .body("$id", equalTo(io.baran.runbook.RunbookSchema.ID))
                 .body("definitions.'with.dns.switch'.required", hasItem("provider"));
         given().get("/api/no-such-thing").then().statusCode(404).contentType("application/problem+json");
@@ -432,8 +600,12 @@ class RunbookApiIT {
      */
     @Test
     void everyApiOperationDocumentsItsSuccessSchemaAndItsProblems() {
-        Map<String, Map<String, Map<String, Object>>> paths = given().queryParam("format", "json").get(openApi)
-                .then().statusCode(200).extract().path("paths");
+        Map<String, Map<String, Map<String, Object>>> paths = given().queryParam("format", "json")
+                .get(openApi)
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("paths");
         List<String> missing = new ArrayList<>();
         int operations = 0;
         for (var path : paths.entrySet()) {
@@ -447,7 +619,8 @@ class RunbookApiIT {
                 operations++;
                 String name = operation.getKey().toUpperCase() + " " + path.getKey();
                 @SuppressWarnings("unchecked")
-                Map<String, Map<String, Object>> responses = (Map<String, Map<String, Object>>) operation.getValue().get("responses");
+                Map<String, Map<String, Object>> responses =
+                        (Map<String, Map<String, Object>>) operation.getValue().get("responses");
                 if (responses.keySet().stream().noneMatch(code -> code.startsWith("2"))) {
                     missing.add(name + ": no 2xx response");
                 }
@@ -459,7 +632,8 @@ class RunbookApiIT {
                 for (var response : responses.entrySet()) {
                     String code = response.getKey();
                     @SuppressWarnings("unchecked")
-                    Map<String, Map<String, Object>> content = (Map<String, Map<String, Object>>) response.getValue().get("content");
+                    Map<String, Map<String, Object>> content = (Map<String, Map<String, Object>>)
+                            response.getValue().get("content");
                     if (code.equals("204")) {
                         continue;
                     }
@@ -477,7 +651,9 @@ class RunbookApiIT {
                         });
                     } else if (code.startsWith("4") || code.startsWith("5")) {
                         Map<String, Object> problem = content.get("application/problem+json");
-                        if (problem == null || !Map.of("$ref", "#/components/schemas/Problem").equals(problem.get("schema"))) {
+                        if (problem == null
+                                || !Map.of("$ref", "#/components/schemas/Problem")
+                                        .equals(problem.get("schema"))) {
                             missing.add(name + " " + code + ": not a problem document");
                         }
                     }

@@ -2,7 +2,6 @@ package io.baran.orchestrator;
 
 import io.baran.events.SigningKey;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,8 +26,12 @@ public class SigningKeysResource implements QuarkusTestResourceLifecycleManager 
         try {
             Path dir = Files.createDirectories(Path.of("target", "signing-keys"));
             Map<String, String> props = new HashMap<>();
-            props.put("baran.test.signing.key-file", write(dir, SigningKey.generate(KID), props).toString());
-            props.put("baran.test.signing.next-key-file", write(dir, SigningKey.generate(NEXT_KID), props).toString());
+            props.put(
+                    "baran.test.signing.key-file",
+                    write(dir, SigningKey.generate(KID), props).toString());
+            props.put(
+                    "baran.test.signing.next-key-file",
+                    write(dir, SigningKey.generate(NEXT_KID), props).toString());
             return props;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -55,6 +58,5 @@ public class SigningKeysResource implements QuarkusTestResourceLifecycleManager 
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

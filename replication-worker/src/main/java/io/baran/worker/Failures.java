@@ -3,7 +3,6 @@ package io.baran.worker;
 import io.baran.workflow.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationFailure;
-
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -18,8 +17,7 @@ public final class Failures {
     private static final Duration FIRST_RETRY = Duration.ofMillis(500);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-    private Failures() {
-    }
+    private Failures() {}
 
     public static ApplicationFailure of(String type, String message) {
         if (FailureTypes.NON_RETRYABLE.contains(type)) {
@@ -28,7 +26,8 @@ public final class Failures {
         ApplicationFailure failure = ApplicationFailure.newFailure(message, type);
         int attempt = currentAttempt();
         if (attempt > 0) {
-            failure.setNextRetryDelay(retryDelay(attempt, ThreadLocalRandom.current().nextDouble()));
+            failure.setNextRetryDelay(
+                    retryDelay(attempt, ThreadLocalRandom.current().nextDouble()));
         }
         return failure;
     }

@@ -7,8 +7,7 @@ package io.baran.worker;
 @FunctionalInterface
 public interface Heartbeat {
 
-    Heartbeat NONE = details -> {
-    };
+    Heartbeat NONE = details -> {};
 
     /** @param details a short line shown in the workflow's pending activity, never a secret */
     void beat(String details);

@@ -1,5 +1,11 @@
 package io.baran.worker;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.security.Roles;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
@@ -13,20 +19,13 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.URL;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Who may call the worker's API, against a running worker trusting a real OIDC issuer: no call without a valid
@@ -45,21 +44,26 @@ class ApiSecurityIT {
     public static class NothingListening implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            return Map.of("baran.temporal.target", "127.0.0.1:" + Ports.free(),
-                    "kafka.bootstrap.servers", "127.0.0.1:" + Ports.free());
+            return Map.of(
+                    "baran.temporal.target",
+                    "127.0.0.1:" + Ports.free(),
+                    "kafka.bootstrap.servers",
+                    "127.0.0.1:" + Ports.free());
         }
 
         @Override
-        public void stop() {
-        }
+        public void stop() {}
     }
 
     @TestHTTPResource(value = "openapi", management = true)
     URL openApi;
+
     @TestHTTPResource(value = "health", management = true)
     URL health;
+
     @TestHTTPResource(value = "health/live", management = true)
     URL live;
+
     @TestHTTPResource(value = "metrics", management = true)
     URL metrics;
 
@@ -73,18 +77,25 @@ class ApiSecurityIT {
     @Test
     void everyApiOperationOfTheOpenApiDocumentAnswers401AsAProblemWithoutAToken() {
         List<OpenApiCalls.Call> calls = OpenApiCalls.of(openApi.toString(), "/api");
-        assertTrue(calls.stream().map(OpenApiCalls.Call::toString).toList().containsAll(List.of("GET /api/providers",
-                "GET /api/replication/pairs", "GET /api/replication/pairs/x",
-                "POST /api/replication/pairs/x/sync",
-                "POST /api/replication/pairs/x/failover",
-                "POST /api/replication/pairs/x/failback",
-                "POST /api/replication/pairs/x/conflicts/resolve")),
+        assertTrue(
+                calls.stream()
+                        .map(OpenApiCalls.Call::toString)
+                        .toList()
+                        .containsAll(List.of(
+                                "GET /api/providers",
+                                "GET /api/replication/pairs",
+                                "GET /api/replication/pairs/x",
+                                "POST /api/replication/pairs/x/sync",
+                                "POST /api/replication/pairs/x/failover",
+                                "POST /api/replication/pairs/x/failback",
+                                "POST /api/replication/pairs/x/conflicts/resolve")),
                 "the OpenAPI document lacks operations the worker serves: " + calls);
         List<String> answered = new ArrayList<>();
         for (OpenApiCalls.Call call : calls) {
             Response response = send(given(), call);
             if (!isUnauthorizedProblem(response)) {
-                answered.add(call + " answered " + response.statusCode() + " " + response.contentType() + " " + response.asString());
+                answered.add(call + " answered " + response.statusCode() + " " + response.contentType() + " "
+                        + response.asString());
             }
         }
         assertEquals(List.of(), answered, "every /api operation needs a token");
@@ -92,28 +103,46 @@ class ApiSecurityIT {
 
     @Test
     void aTokenSignedByAnotherKeyExpiredOrForAnotherAudienceAnswers401() {
-        given().header("Authorization", issuer.bearer("alice", Roles.VIEWER)).get("/api/providers").then().statusCode(200);
+        given().header("Authorization", issuer.bearer("alice", Roles.VIEWER))
+                .get("/api/providers")
+                .then()
+                .statusCode(200);
         Map<String, String> refused = new LinkedHashMap<>();
         refused.put("signed by another key", issuer.tokenSignedByAnotherKey("alice", Roles.ADMIN));
         refused.put("expired", issuer.expiredToken("alice", Roles.ADMIN));
         refused.put("issued for another audience", issuer.tokenForAudience("another-api", "alice", Roles.ADMIN));
         refused.forEach((what, token) -> {
-            Response response = given().header("Authorization", "Bearer " + token).get("/api/providers");
-            assertTrue(isUnauthorizedProblem(response), "a token " + what + " answered " + response.statusCode() + " "
-                    + response.contentType() + " " + response.asString());
+            Response response =
+                    given().header("Authorization", "Bearer " + token).get("/api/providers");
+            assertTrue(
+                    isUnauthorizedProblem(response),
+                    "a token " + what + " answered " + response.statusCode() + " " + response.contentType() + " "
+                            + response.asString());
         });
     }
 
     @Test
     void aViewerCannotSyncAPairAndAFailoverOperatorCan() {
-        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER)).get("/api/replication/pairs").then().statusCode(200);
-        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER)).contentType(ContentType.JSON)
+        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER))
+                .get("/api/replication/pairs")
+                .then()
+                .statusCode(200);
+        given().header("Authorization", issuer.bearer("victor", Roles.VIEWER))
+                .contentType(ContentType.JSON)
                 .post("/api/replication/pairs/x/sync")
-                .then().statusCode(403).contentType(PROBLEM_JSON).body("status", is(403)).body("title", is("Forbidden"));
+                .then()
+                .statusCode(403)
+                .contentType(PROBLEM_JSON)
+                .body("status", is(403))
+                .body("title", is("Forbidden"));
         // The operator's call reaches the resource, which knows no pair x.
-        given().header("Authorization", issuer.bearer("olga", Roles.FAILOVER_OPERATOR)).contentType(ContentType.JSON)
+        given().header("Authorization", issuer.bearer("olga", Roles.FAILOVER_OPERATOR))
+                .contentType(ContentType.JSON)
                 .post("/api/replication/pairs/x/sync")
-                .then().statusCode(404).contentType(PROBLEM_JSON).body("detail", org.hamcrest.Matchers.startsWith("no replication pair x"));
+                .then()
+                .statusCode(404)
+                .contentType(PROBLEM_JSON)
+                .body("detail", org.hamcrest.Matchers.startsWith("no replication pair x"));
     }
 
     @Test
@@ -129,9 +158,13 @@ class ApiSecurityIT {
 
     @Test
     void aFormPostIsRefusedEvenWithAnAdminsToken() {
-        given().header("Authorization", issuer.bearer("ada", Roles.ADMIN)).contentType(ContentType.URLENC)
-                .body("wait=60s").post("/api/replication/pairs/x/sync")
-                .then().statusCode(415).contentType(PROBLEM_JSON);
+        given().header("Authorization", issuer.bearer("ada", Roles.ADMIN))
+                .contentType(ContentType.URLENC)
+                .body("wait=60s")
+                .post("/api/replication/pairs/x/sync")
+                .then()
+                .statusCode(415)
+                .contentType(PROBLEM_JSON);
     }
 
     @Test
@@ -140,10 +173,12 @@ class ApiSecurityIT {
                 .header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "authorization,content-type")
                 .options("/api/replication/pairs/x/sync");
-        assertNull(preflight.header("Access-Control-Allow-Origin"), "preflight answered " + preflight.statusCode() + " "
-                + preflight.headers());
+        assertNull(
+                preflight.header("Access-Control-Allow-Origin"),
+                "preflight answered " + preflight.statusCode() + " " + preflight.headers());
         Response read = given().header("Origin", "https://evil.example")
-                .header("Authorization", issuer.bearer("ada", Roles.ADMIN)).get("/api/providers");
+                .header("Authorization", issuer.bearer("ada", Roles.ADMIN))
+                .get("/api/providers");
         assertNull(read.header("Access-Control-Allow-Origin"), "a cross-origin read answered " + read.headers());
     }
 
@@ -155,7 +190,8 @@ class ApiSecurityIT {
     }
 
     private static boolean isUnauthorizedProblem(Response response) {
-        return response.statusCode() == 401 && response.contentType().startsWith(PROBLEM_JSON)
+        return response.statusCode() == 401
+                && response.contentType().startsWith(PROBLEM_JSON)
                 && response.jsonPath().getInt("status") == 401
                 && String.valueOf(response.header("WWW-Authenticate")).startsWith("Bearer");
     }

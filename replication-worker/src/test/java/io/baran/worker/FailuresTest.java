@@ -1,15 +1,14 @@
 package io.baran.worker;
 
-import io.baran.workflow.FailureTypes;
-import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baran.workflow.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class FailuresTest {
 

@@ -2,7 +2,6 @@ package io.baran.system;
 
 import com.sun.net.httpserver.HttpServer;
 import io.baran.testinfra.Ports;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

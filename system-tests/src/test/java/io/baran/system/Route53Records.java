@@ -1,5 +1,7 @@
 package io.baran.system;
 
+import java.net.URI;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -10,9 +12,6 @@ import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
-
-import java.net.URI;
-import java.util.Optional;
 
 /** Reads and seeds records in moto's Route 53, to check what Baran did from the outside. */
 final class Route53Records implements AutoCloseable {
@@ -28,24 +27,40 @@ final class Route53Records implements AutoCloseable {
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
         zoneId = route53.createHostedZone(b -> b.name(zone).callerReference("system-test-" + System.nanoTime()))
-                .hostedZone().id();
+                .hostedZone()
+                .id();
     }
 
     void upsert(String name, RRType type, String value, long ttl) {
-        route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(batch -> batch.changes(Change.builder()
-                .action(ChangeAction.UPSERT)
-                .resourceRecordSet(ResourceRecordSet.builder().name(name).type(type).ttl(ttl)
-                        .resourceRecords(ResourceRecord.builder().value(value).build()).build())
-                .build())));
+        route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId)
+                .changeBatch(batch -> batch.changes(Change.builder()
+                        .action(ChangeAction.UPSERT)
+                        .resourceRecordSet(ResourceRecordSet.builder()
+                                .name(name)
+                                .type(type)
+                                .ttl(ttl)
+                                .resourceRecords(
+                                        ResourceRecord.builder().value(value).build())
+                                .build())
+                        .build())));
     }
 
     /** "value ttl" of the record, e.g. {@code primary.baran.test. 300}, or empty when there is none. */
     Optional<String> read(String name, RRType type) {
-        return route53.listResourceRecordSets(b -> b.hostedZoneId(zoneId).startRecordName(name).startRecordType(type).maxItems("1"))
-                .resourceRecordSets().stream()
+        return route53
+                .listResourceRecordSets(b -> b.hostedZoneId(zoneId)
+                        .startRecordName(name)
+                        .startRecordType(type)
+                        .maxItems("1"))
+                .resourceRecordSets()
+                .stream()
                 .filter(r -> r.name().equals(name) && r.type() == type)
                 .findFirst()
-                .map(r -> String.join(",", r.resourceRecords().stream().map(ResourceRecord::value).toList()) + " " + r.ttl());
+                .map(r -> String.join(
+                                ",",
+                                r.resourceRecords().stream()
+                                        .map(ResourceRecord::value)
+                                        .toList()) + " " + r.ttl());
     }
 
     @Override

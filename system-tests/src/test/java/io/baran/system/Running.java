@@ -1,7 +1,6 @@
 package io.baran.system;
 
 import io.baran.testinfra.Polling;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -25,8 +24,13 @@ final class Running implements AutoCloseable {
      * @param logs what to show when it never does (the services' log tails)
      */
     static <T> T await(Supplier<T> read, Predicate<T> done, String what, Supplier<String> logs) {
-        return Polling.until(read, done, WAIT, java.time.Duration.ofMillis(250),
-                last -> "timed out after " + WAIT.toSeconds() + " s waiting for " + what + "; last seen: " + last + "\n" + logs.get());
+        return Polling.until(
+                read,
+                done,
+                WAIT,
+                java.time.Duration.ofMillis(250),
+                last -> "timed out after " + WAIT.toSeconds() + " s waiting for " + what + "; last seen: " + last + "\n"
+                        + logs.get());
     }
 
     @Override

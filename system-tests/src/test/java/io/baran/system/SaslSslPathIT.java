@@ -1,5 +1,9 @@
 package io.baran.system;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.testinfra.OidcIssuer;
@@ -8,6 +12,23 @@ import io.baran.testinfra.SaslSslKafkaBroker;
 import io.baran.testinfra.TemporalDevServer;
 import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -35,29 +56,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
-import java.util.function.Supplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /**
  * The detector → orchestrator path on a broker that requires SASL_SSL: SCRAM-SHA-512 over TLS, one principal per
  * service, and the production ACLs ({@code k8s/overlays/prod/kafka/acls.txt}) enforced by the StandardAuthorizer.
@@ -73,8 +71,13 @@ class SaslSslPathIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The services' passwords, made for this run. */
-    private static final Map<String, String> USERS = Map.of("baran-detector", "detector-" + System.nanoTime(),
-            "baran-orchestrator", "orchestrator-" + System.nanoTime(), "baran-worker", "worker-" + System.nanoTime());
+    private static final Map<String, String> USERS = Map.of(
+            "baran-detector",
+            "detector-" + System.nanoTime(),
+            "baran-orchestrator",
+            "orchestrator-" + System.nanoTime(),
+            "baran-worker",
+            "worker-" + System.nanoTime());
 
     private final Running running = new Running();
     private SaslSslKafkaBroker kafka;
@@ -88,9 +91,12 @@ class SaslSslPathIT {
         kafka = keep(SaslSslKafkaBroker.start(work.resolve("kafka"), USERS));
         try (Admin admin = Admin.create(client(kafka.adminProperties()))) {
             // The topics the detector does not create itself, as a production cluster has them before Baran starts.
-            admin.createTopics(List.of(new NewTopic(HEALTH_EVENTS, 3, (short) 1),
-                    new NewTopic("baran.health-events.dlq", 1, (short) 1),
-                    new NewTopic("baran.execution-events", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(List.of(
+                            new NewTopic(HEALTH_EVENTS, 3, (short) 1),
+                            new NewTopic("baran.health-events.dlq", 1, (short) 1),
+                            new NewTopic("baran.execution-events", 1, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             admin.createAcls(productionAcls()).all().get(30, TimeUnit.SECONDS);
         }
         TemporalDevServer temporal = keep(TemporalDevServer.start(work.resolve("temporal"), false));
@@ -116,8 +122,13 @@ class SaslSslPathIT {
                     approval: none
                 """);
 
-        Map<String, String> common = Map.of("baran.temporal.target", temporal.target(),
-                "quarkus.oidc.auth-server-url", OidcIssuer.shared().issuer(), "baran.egress.allow", "127.0.0.1");
+        Map<String, String> common = Map.of(
+                "baran.temporal.target",
+                temporal.target(),
+                "quarkus.oidc.auth-server-url",
+                OidcIssuer.shared().issuer(),
+                "baran.egress.allow",
+                "127.0.0.1");
         Map<String, String> roster = SigningKeys.make(work.resolve("signing"), "sasl-1", "sasl-vantage");
 
         Map<String, String> orchestratorProps = new HashMap<>(common);
@@ -150,15 +161,19 @@ class SaslSslPathIT {
     @Order(1)
     void theDetectorsSignedOutageReachesTheOrchestratorWhichFailsOverAndBack() {
         primary.down();
-        JsonNode failedOver = await(this::saslExecution, e -> "failed-over".equals(e.path("phase").asText()),
+        JsonNode failedOver = await(
+                this::saslExecution,
+                e -> "failed-over".equals(e.path("phase").asText()),
                 "the outage, published as baran-detector, to fail over as baran-orchestrator");
         String id = failedOver.path("executionId").asText();
         assertTrue(id.startsWith("failover-sasl-"), failedOver.toString());
         assertEquals("local/sasl/web", failedOver.path("scope").asText(), failedOver.toString());
 
         primary.up();
-        JsonNode done = await(() -> get(orchestrator.url("/api/executions/" + id)),
-                e -> "completed".equals(e.path("status").asText()), "the recovery to fail back");
+        JsonNode done = await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "completed".equals(e.path("status").asText()),
+                "the recovery to fail back");
         assertEquals("done", done.path("phase").asText(), done.toString());
     }
 
@@ -195,10 +210,12 @@ class SaslSslPathIT {
     void theTopicHoldsOnlyTheDetectorsSignedEvents() {
         Map<String, Object> props = client(kafka.adminProperties());
         List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             // No group: the admin reads every partition from its start.
             List<TopicPartition> partitions = consumer.partitionsFor(HEALTH_EVENTS, Duration.ofSeconds(10)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
@@ -221,8 +238,10 @@ class SaslSslPathIT {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 5_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 4_000);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(HEALTH_EVENTS, "local/sasl", "{\"forged\":true}")).get(10, TimeUnit.SECONDS);
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(HEALTH_EVENTS, "local/sasl", "{\"forged\":true}"))
+                    .get(10, TimeUnit.SECONDS);
             return null;
         } catch (ExecutionException e) {
             return e.getCause();
@@ -248,9 +267,12 @@ class SaslSslPathIT {
             ResourcePattern resource = new ResourcePattern(type, f[3], pattern);
             for (String operation : f[4].split(",")) {
                 AclOperation op = Arrays.stream(AclOperation.values())
-                        .filter(o -> o.name().replace("_", "").equalsIgnoreCase(operation)).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("unknown operation " + operation + " in: " + line));
-                bindings.add(new AclBinding(resource, new AccessControlEntry("User:" + f[0], "*", op, AclPermissionType.ALLOW)));
+                        .filter(o -> o.name().replace("_", "").equalsIgnoreCase(operation))
+                        .findFirst()
+                        .orElseThrow(
+                                () -> new IllegalArgumentException("unknown operation " + operation + " in: " + line));
+                bindings.add(new AclBinding(
+                        resource, new AccessControlEntry("User:" + f[0], "*", op, AclPermissionType.ALLOW)));
             }
         }
         return bindings;
@@ -273,15 +295,19 @@ class SaslSslPathIT {
     /** The execution of the runbook sasl, or an empty node while there is none. */
     private JsonNode saslExecution() {
         JsonNode list = get(orchestrator.url("/api/executions?runbook=sasl")).path("executions");
-        return list.isArray() && !list.isEmpty() ? get(orchestrator.url("/api/executions/" + list.get(0).path("executionId").asText()))
+        return list.isArray() && !list.isEmpty()
+                ? get(orchestrator.url(
+                        "/api/executions/" + list.get(0).path("executionId").asText()))
                 : JSON.createObjectNode();
     }
 
     private JsonNode get(String url) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url))
                             .header("Authorization", OidcIssuer.shared().bearer("tester", "viewer"))
-                            .timeout(Duration.ofSeconds(10)).build(),
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             return JSON.readTree(response.body());
         } catch (Exception e) {
@@ -290,8 +316,12 @@ class SaslSslPathIT {
     }
 
     private <T> T await(Supplier<T> read, Predicate<T> done, String what) {
-        return Running.await(read, done, what, () -> "--- orchestrator-service ---\n" + orchestrator.logTail()
-                + "\n--- detector-service ---\n" + detector.logTail());
+        return Running.await(
+                read,
+                done,
+                what,
+                () -> "--- orchestrator-service ---\n" + orchestrator.logTail() + "\n--- detector-service ---\n"
+                        + detector.logTail());
     }
 
     private <T extends AutoCloseable> T keep(T resource) {

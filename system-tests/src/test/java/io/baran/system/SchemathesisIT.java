@@ -1,5 +1,7 @@
 package io.baran.system;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.baran.testinfra.KafkaBroker;
 import io.baran.testinfra.KeycloakServer;
 import io.baran.testinfra.MotoServer;
@@ -7,12 +9,6 @@ import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.TemporalDevServer;
 import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import software.amazon.awssdk.services.route53.model.RRType;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,8 +18,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.route53.model.RRType;
 
 /**
  * Schemathesis against each packaged service's OpenAPI document, with an admin's token so every operation is exercised
@@ -37,6 +36,7 @@ class SchemathesisIT {
 
     /** The version {@code .ci/run} installs. */
     static final String VERSION = "4.32.5";
+
     private static final String SEED = "20261204";
     private static final String MAX_EXAMPLES = "40";
 
@@ -80,9 +80,15 @@ class SchemathesisIT {
                     approval: none
                 """.formatted(standby.url()));
 
-        Map<String, String> common = Map.of("kafka.bootstrap.servers", kafka.bootstrapServers(),
-                "baran.temporal.target", temporal.target(), "quarkus.oidc.auth-server-url", keycloak.issuer(),
-                "baran.egress.allow", "127.0.0.1");
+        Map<String, String> common = Map.of(
+                "kafka.bootstrap.servers",
+                kafka.bootstrapServers(),
+                "baran.temporal.target",
+                temporal.target(),
+                "quarkus.oidc.auth-server-url",
+                keycloak.issuer(),
+                "baran.egress.allow",
+                "127.0.0.1");
         Map<String, String> roster = SigningKeys.make(work.resolve("signing"), "fuzz-1", "fuzz");
 
         Map<String, String> orchestratorProps = new HashMap<>(common);
@@ -132,27 +138,48 @@ class SchemathesisIT {
     }
 
     private void schemathesis(String name, ServiceProcess service) throws Exception {
-        Path schemathesis = Tools.find("schemathesis", "BARAN_SCHEMATHESIS_BIN", "pip install schemathesis==" + VERSION);
-        Path reports = Files.createDirectories(Tools.projectRoot().resolve("system-tests/target/schemathesis").resolve(name));
+        Path schemathesis =
+                Tools.find("schemathesis", "BARAN_SCHEMATHESIS_BIN", "pip install schemathesis==" + VERSION);
+        Path reports = Files.createDirectories(
+                Tools.projectRoot().resolve("system-tests/target/schemathesis").resolve(name));
         Path output = work.resolve("schemathesis-" + name + ".txt");
-        List<String> command = List.of(schemathesis.toString(), "run", service.managementUrl("/q/openapi?format=json"),
-                "--url", service.url(""),
-                "--header", "Authorization: Bearer " + keycloak.token("admin"),
-                "--phases", "examples,coverage,fuzzing,stateful",
-                "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,"
+        List<String> command = List.of(
+                schemathesis.toString(),
+                "run",
+                service.managementUrl("/q/openapi?format=json"),
+                "--url",
+                service.url(""),
+                "--header",
+                "Authorization: Bearer " + keycloak.token("admin"),
+                "--phases",
+                "examples,coverage,fuzzing,stateful",
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,"
                         + "response_headers_conformance,response_schema_conformance,negative_data_rejection,"
                         + "missing_required_header,unsupported_method,use_after_free,ensure_resource_availability,ignored_auth",
-                "--max-response-time", "2",
-                "--request-timeout", "10",
-                "--max-examples", MAX_EXAMPLES,
-                "--seed", SEED,
-                "--workers", "1",
-                "--generation-database", "none",
+                "--max-response-time",
+                "2",
+                "--request-timeout",
+                "10",
+                "--max-examples",
+                MAX_EXAMPLES,
+                "--seed",
+                SEED,
+                "--workers",
+                "1",
+                "--generation-database",
+                "none",
                 "--no-color",
-                "--report", "junit", "--report-dir", reports.toString());
+                "--report",
+                "junit",
+                "--report-dir",
+                reports.toString());
         // From the run's own folder: schemathesis keeps a cache of what it found (.schemathesis/) where it runs.
-        Process process = new ProcessBuilder(command).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).start();
+        Process process = new ProcessBuilder(command)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             fail("schemathesis against " + name + " did not finish within 10 minutes\n" + read(output));
@@ -172,5 +199,4 @@ class SchemathesisIT {
     private <T extends AutoCloseable> T keep(T resource) {
         return stack.keep(resource);
     }
-
 }

@@ -3,7 +3,6 @@ package io.baran.system;
 import io.baran.testinfra.LocalProcess;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.Tools;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +17,8 @@ import java.util.Map;
 /** One of Baran's services, run from its packaged Quarkus app exactly as it ships. */
 final class ServiceProcess implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String module;
     private final int port;
@@ -41,9 +41,14 @@ final class ServiceProcess implements AutoCloseable {
         // Health and metrics are on the management interface, whose packaged port (9080, 9081, 9082) a local stack
         // may hold: a free one per process, on the loopback like the API.
         int managementPort = Ports.free();
-        List<String> command = new ArrayList<>(List.of(Tools.javaExecutable().toString(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
-                "-Dquarkus.management.port=" + managementPort, "-Dquarkus.management.host=127.0.0.1"));
+        List<String> command = new ArrayList<>(List.of(
+                Tools.javaExecutable().toString(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.port=" + managementPort,
+                "-Dquarkus.management.host=127.0.0.1"));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         LocalProcess process = LocalProcess.start(module, command, workDir, env);
@@ -52,7 +57,9 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Waits until the service reports itself ready on /q/health/ready, on its management port. */
     ServiceProcess awaitReady(Duration timeout) {
-        process.await(() -> status(managementUrl("/q/health/ready")) == 200, timeout,
+        process.await(
+                () -> status(managementUrl("/q/health/ready")) == 200,
+                timeout,
                 module + " to be ready on /q/health/ready (management port " + managementPort + ")");
         return this;
     }
@@ -69,8 +76,12 @@ final class ServiceProcess implements AutoCloseable {
 
     private static int status(String url) {
         try {
-            return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (Exception e) {
             return -1;
         }

@@ -1,40 +1,53 @@
 package io.baran.system;
 
 import io.baran.testinfra.PostgresServer;
-
 import java.util.Map;
 
 /** Settings the system tests give the packaged services alike. */
 final class ServiceSettings {
 
     /** The payload encryption key the orchestrator and the worker share (a test-only key). */
-    static final Map<String, String> CODEC = Map.of("baran.temporal.codec.active-key", "system",
-            "baran.temporal.codec.keys.system", "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=");
+    static final Map<String, String> CODEC = Map.of(
+            "baran.temporal.codec.active-key",
+            "system",
+            "baran.temporal.codec.keys.system",
+            "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=");
     /** moto takes any credentials; the worker's AWS SDK wants some. */
-    static final Map<String, String> AWS_ENV = Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test",
-            "AWS_REGION", "us-east-1");
+    static final Map<String, String> AWS_ENV =
+            Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1");
 
-    private ServiceSettings() {
-    }
+    private ServiceSettings() {}
 
     /** The orchestrator on this PostgreSQL: as the application role, its migrations as the owner. */
     static Map<String, String> orchestratorDatabase(PostgresServer postgres) {
-        return Map.of("quarkus.datasource.jdbc.url", postgres.jdbcUrl(),
-                "quarkus.datasource.username", PostgresServer.APP_USER,
-                "quarkus.datasource.password", PostgresServer.APP_PASSWORD,
-                "quarkus.flyway.username", PostgresServer.USER,
-                "quarkus.flyway.password", PostgresServer.PASSWORD);
+        return Map.of(
+                "quarkus.datasource.jdbc.url",
+                postgres.jdbcUrl(),
+                "quarkus.datasource.username",
+                PostgresServer.APP_USER,
+                "quarkus.datasource.password",
+                PostgresServer.APP_PASSWORD,
+                "quarkus.flyway.username",
+                PostgresServer.USER,
+                "quarkus.flyway.password",
+                PostgresServer.PASSWORD);
     }
 
     /** The worker's provider {@code aws-test}: moto at {@code endpoint}. */
     static Map<String, String> awsProvider(String endpoint) {
-        return Map.of("baran.providers.aws-test.type", "aws", "baran.providers.aws-test.region", "us-east-1",
-                "baran.providers.aws-test.endpoint", endpoint);
+        return Map.of(
+                "baran.providers.aws-test.type",
+                "aws",
+                "baran.providers.aws-test.region",
+                "us-east-1",
+                "baran.providers.aws-test.endpoint",
+                endpoint);
     }
 
     /** A detector target probed every 300 ms (a 1 s timeout), so an outage is seen within about a second. */
     static Map<String, String> fastTarget(String name, String url, String scope) {
         String prefix = "baran.detector.targets." + name + ".";
-        return Map.of(prefix + "url", url, prefix + "scope", scope, prefix + "interval", "300ms", prefix + "timeout", "1s");
+        return Map.of(
+                prefix + "url", url, prefix + "scope", scope, prefix + "interval", "300ms", prefix + "timeout", "1s");
     }
 }

@@ -1,7 +1,6 @@
 package io.baran.system;
 
 import io.baran.testinfra.Tools;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,18 +9,31 @@ import java.util.concurrent.TimeUnit;
 /** Renders a page of the Temporal Web UI in headless Chromium and returns the DOM it built. */
 final class TemporalUiPage {
 
-    private TemporalUiPage() {
-    }
+    private TemporalUiPage() {}
 
     static String render(String url) throws Exception {
-        Path chromium = Tools.onPath("chromium").or(() -> Tools.onPath("chromium-browser"))
+        Path chromium = Tools.onPath("chromium")
+                .or(() -> Tools.onPath("chromium-browser"))
                 .orElseThrow(() -> new IllegalStateException("chromium is not installed: apt-get install -y chromium"));
         Path profile = Files.createTempDirectory("chromium-profile");
-        Process browser = new ProcessBuilder(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--window-size=1400,1000",
-                "--virtual-time-budget=20000", "--dump-dom", url))
-                .redirectError(ProcessBuilder.Redirect.DISCARD).redirectOutput(profile.resolve("dom.html").toFile()).start();
+        Process browser = new ProcessBuilder(List.of(
+                        chromium.toString(),
+                        "--headless",
+                        "--no-sandbox",
+                        "--disable-gpu",
+                        "--disable-quic",
+                        "--no-first-run",
+                        "--disable-background-networking",
+                        "--disable-component-update",
+                        "--disable-sync",
+                        "--user-data-dir=" + profile,
+                        "--window-size=1400,1000",
+                        "--virtual-time-budget=20000",
+                        "--dump-dom",
+                        url))
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(profile.resolve("dom.html").toFile())
+                .start();
         if (!browser.waitFor(90, TimeUnit.SECONDS)) {
             browser.descendants().forEach(ProcessHandle::destroyForcibly);
             browser.destroyForcibly();

@@ -2,7 +2,6 @@ package io.baran.system;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,9 +19,10 @@ import java.util.function.Supplier;
  */
 final class UiCodecProxy implements AutoCloseable {
 
-    private static final List<String> FORWARDED = List.of("Origin", "Content-Type", "X-Namespace", "Access-Control-Request-Method",
-            "Access-Control-Request-Headers");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> FORWARDED = List.of(
+            "Origin", "Content-Type", "X-Namespace", "Access-Control-Request-Method", "Access-Control-Request-Headers");
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final HttpServer server;
     private volatile String target;
@@ -51,10 +51,14 @@ final class UiCodecProxy implements AutoCloseable {
                 return;
             }
             byte[] body = exchange.getRequestBody().readAllBytes();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI().getPath()))
+            HttpRequest.Builder request = HttpRequest.newBuilder(
+                            URI.create(target + exchange.getRequestURI().getPath()))
                     .timeout(Duration.ofSeconds(10))
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+                    .method(
+                            exchange.getRequestMethod(),
+                            body.length == 0
+                                    ? HttpRequest.BodyPublishers.noBody()
+                                    : HttpRequest.BodyPublishers.ofByteArray(body));
             for (String name : FORWARDED) {
                 String value = exchange.getRequestHeaders().getFirst(name);
                 if (value != null) {
@@ -66,7 +70,8 @@ final class UiCodecProxy implements AutoCloseable {
             }
             HttpResponse<byte[]> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             response.headers().map().forEach((name, values) -> {
-                if (name.toLowerCase().startsWith("access-control-") || name.equalsIgnoreCase("content-type")
+                if (name.toLowerCase().startsWith("access-control-")
+                        || name.equalsIgnoreCase("content-type")
                         || name.equalsIgnoreCase("vary")) {
                     values.forEach(v -> exchange.getResponseHeaders().add(name, v));
                 }

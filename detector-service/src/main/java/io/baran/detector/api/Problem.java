@@ -1,7 +1,6 @@
 package io.baran.detector.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.util.List;
 
 /**
@@ -15,6 +14,5 @@ public record Problem(String type, String title, int status, String detail, Stri
     public static final String MEDIA_TYPE = "application/problem+json";
 
     /** One wrong field: its name in the request body and what is wrong with it. */
-    public record FieldError(String field, String detail) {
-    }
+    public record FieldError(String field, String detail) {}
 }

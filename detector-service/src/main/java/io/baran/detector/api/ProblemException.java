@@ -3,7 +3,6 @@ package io.baran.detector.api;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-
 import java.util.List;
 
 /** An error a REST caller can act on; rendered as RFC 9457 problem details. */
@@ -28,7 +27,10 @@ public class ProblemException extends RuntimeException {
     public static class Mapper implements ExceptionMapper<ProblemException> {
         @Override
         public Response toResponse(ProblemException e) {
-            return Response.status(e.problem().status()).type(Problem.MEDIA_TYPE).entity(e.problem()).build();
+            return Response.status(e.problem().status())
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(e.problem())
+                    .build();
         }
     }
 }

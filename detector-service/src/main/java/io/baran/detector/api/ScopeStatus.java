@@ -5,7 +5,6 @@ import io.baran.detector.quorum.QuorumView;
 import io.baran.detector.quorum.ScopeRecord;
 import io.baran.detector.state.Health;
 import io.baran.detector.state.HealthTracker;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -37,5 +36,4 @@ public record ScopeStatus(
         List<QuorumView.VoteView> votes,
         HealthTracker.VantageScope vantage,
         ScopeRecord.Drill drill,
-        List<ScopeRecord.Decision> history) {
-}
+        List<ScopeRecord.Decision> history) {}

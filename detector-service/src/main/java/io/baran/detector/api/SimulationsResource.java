@@ -1,27 +1,25 @@
 package io.baran.detector.api;
 
-import io.baran.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.baran.detector.Detector;
 import io.baran.detector.config.TargetDefinitions;
 import io.baran.detector.probe.Durations;
 import io.baran.detector.quorum.Simulation;
+import io.baran.security.Roles;
 import io.quarkus.runtime.configuration.DurationConverter;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.core.Response;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Simulated outages: {@code POST {"scope": "local/demo/web", "duration": "30s"}} makes the aggregator that owns the
@@ -29,9 +27,13 @@ import java.util.List;
  * {@code drill: true} and an incident id of their own ({@code <scope>@drill-<millis>}), so that drills exercise the
  * automatic path without touching anything real. Real verdicts on the scope go on being counted meanwhile.
  */
-@APIResponse(responseCode = "401", description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
+@APIResponse(
+        responseCode = "401",
+        description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = "the token does not carry a role this call needs",
+@APIResponse(
+        responseCode = "403",
+        description = "the token does not carry a role this call needs",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @RolesAllowed(Roles.DRILL_OPERATOR)
 @Path("/api/simulations")
@@ -49,51 +51,73 @@ public class SimulationsResource {
     }
 
     /** @param duration how long the simulated outage lasts, 60s when absent */
-    public record Request(String scope, String duration) {
-    }
+    public record Request(String scope, String duration) {}
 
     /** What was requested; the events follow on the health topic. */
-    public record Started(String scope, String incidentId, Instant since, Instant until, boolean drill) {
-    }
+    public record Started(String scope, String incidentId, Instant since, Instant until, boolean drill) {}
 
     @POST
-    @APIResponse(responseCode = "202", description = "the simulated outage is published",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Started.class)))
-    @APIResponse(responseCode = "400", description = "a scope or duration that does not read: every wrong field named in errors",
+    @APIResponse(
+            responseCode = "202",
+            description = "the simulated outage is published",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Started.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "a scope or duration that does not read: every wrong field named in errors",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "503", description = "the outage could not be published",
+    @APIResponse(
+            responseCode = "503",
+            description = "the outage could not be published",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response simulate(Request request) {
         List<Problem.FieldError> errors = new ArrayList<>();
-        String scope = request == null || request.scope() == null ? "" : request.scope().strip();
+        String scope = request == null || request.scope() == null
+                ? ""
+                : request.scope().strip();
         if (!TargetDefinitions.SCOPE.matcher(scope).matches()) {
-            errors.add(new Problem.FieldError("scope", scope.isEmpty() ? "must not be empty"
-                    : "\"" + scope + "\" is not a scope: use segments of letters, digits, '.', '_' or '-' separated by '/'"));
+            errors.add(
+                    new Problem.FieldError(
+                            "scope",
+                            scope.isEmpty()
+                                    ? "must not be empty"
+                                    : "\"" + scope
+                                            + "\" is not a scope: use segments of letters, digits, '.', '_' or '-' separated by '/'"));
         }
         Duration duration = Duration.ofSeconds(60);
         if (request != null && request.duration() != null) {
             try {
                 duration = DurationConverter.parseDuration(request.duration().strip());
                 if (duration.compareTo(MIN) < 0 || duration.compareTo(MAX) > 0) {
-                    errors.add(new Problem.FieldError("duration", Durations.text(duration) + " is not between "
-                            + Durations.text(MIN) + " and " + Durations.text(MAX)));
+                    errors.add(new Problem.FieldError(
+                            "duration",
+                            Durations.text(duration) + " is not between " + Durations.text(MIN) + " and "
+                                    + Durations.text(MAX)));
                 }
             } catch (RuntimeException e) {
-                errors.add(new Problem.FieldError("duration", "\"" + request.duration() + "\" is not a duration (write it like 30s or 5m)"));
+                errors.add(new Problem.FieldError(
+                        "duration", "\"" + request.duration() + "\" is not a duration (write it like 30s or 5m)"));
             }
         }
         if (!errors.isEmpty()) {
-            throw new ProblemException(400, "invalid-simulation", "Invalid simulation",
-                    errors.size() == 1 ? errors.get(0).field() + ": " + errors.get(0).detail() : "several fields are wrong", errors);
+            throw new ProblemException(
+                    400,
+                    "invalid-simulation",
+                    "Invalid simulation",
+                    errors.size() == 1
+                            ? errors.get(0).field() + ": " + errors.get(0).detail()
+                            : "several fields are wrong",
+                    errors);
         }
         Instant since = Instant.now();
-        Simulation simulation = new Simulation(scope, Simulation.incidentId(scope, since), since, since.plus(duration),
-                detector.vantage());
+        Simulation simulation = new Simulation(
+                scope, Simulation.incidentId(scope, since), since, since.plus(duration), detector.vantage());
         try {
             detector.publisher().simulate(simulation);
         } catch (IllegalStateException e) {
             throw ProblemException.of(503, "kafka-unavailable", "Kafka unavailable", e.getMessage());
         }
-        return Response.accepted(new Started(scope, simulation.incidentId(), since, simulation.until(), true)).build();
+        return Response.accepted(new Started(scope, simulation.incidentId(), since, simulation.until(), true))
+                .build();
     }
 }

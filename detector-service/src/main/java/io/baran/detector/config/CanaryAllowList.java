@@ -26,7 +26,9 @@ public record CanaryAllowList(Set<String> buckets, Set<String> credentials) {
     }
 
     public static CanaryAllowList from(DetectorConfig.Canary config) {
-        return of(config.allowedBuckets().orElse(List.of()), config.allowedCredentials().orElse(List.of()));
+        return of(
+                config.allowedBuckets().orElse(List.of()),
+                config.allowedCredentials().orElse(List.of()));
     }
 
     /** Why this bucket or container may not be named, or empty when it may. */
@@ -47,7 +49,8 @@ public record CanaryAllowList(Set<String> buckets, Set<String> credentials) {
     }
 
     private static String shown(Set<String> allowed) {
-        return allowed.isEmpty() ? "(empty: no canary target is allowed until the detector's operator lists it there)"
+        return allowed.isEmpty()
+                ? "(empty: no canary target is allowed until the detector's operator lists it there)"
                 : "(allowed: " + String.join(", ", new TreeSet<>(allowed)) + ")";
     }
 

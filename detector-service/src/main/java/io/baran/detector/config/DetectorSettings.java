@@ -11,8 +11,7 @@ import java.util.List;
 public record DetectorSettings(Vantage vantage, Quorum quorum) {
 
     /** How this vantage judges what it probes. */
-    public record Vantage(String id, double scopeDownRatio, Damping damping, boolean isolation, Duration heartbeat) {
-    }
+    public record Vantage(String id, double scopeDownRatio, Damping damping, boolean isolation, Duration heartbeat) {}
 
     /** Flap damping; see {@link DetectorConfig.Damping}. */
     public record Damping(boolean enabled, double penalty, double suppressAbove, double reuseBelow, Duration halfLife) {
@@ -20,10 +19,18 @@ public record DetectorSettings(Vantage vantage, Quorum quorum) {
     }
 
     /** Quorum and topics; see {@link DetectorConfig.Quorum}. */
-    public record Quorum(boolean aggregate, int minVotes, double ratio, Duration heartbeat, Duration vantageExpiry,
-                         String verdictsTopic, String decisionsTopic, String healthTopic, String group, int partitions,
-                         short replicationFactor) {
-    }
+    public record Quorum(
+            boolean aggregate,
+            int minVotes,
+            double ratio,
+            Duration heartbeat,
+            Duration vantageExpiry,
+            String verdictsTopic,
+            String decisionsTopic,
+            String healthTopic,
+            String group,
+            int partitions,
+            short replicationFactor) {}
 
     /**
      * @throws TargetDefinitions.InvalidConfigException naming every property that is wrong
@@ -31,8 +38,10 @@ public record DetectorSettings(Vantage vantage, Quorum quorum) {
     public static DetectorSettings from(DetectorConfig config) {
         List<String> problems = new ArrayList<>();
         String prefix = "baran.detector.";
-        if (config.vantage() == null || !TargetDefinitions.NAME.matcher(config.vantage()).matches()) {
-            problems.add(prefix + "vantage: \"" + config.vantage() + "\" is not an id (letters, digits, '.', '_', '-')");
+        if (config.vantage() == null
+                || !TargetDefinitions.NAME.matcher(config.vantage()).matches()) {
+            problems.add(
+                    prefix + "vantage: \"" + config.vantage() + "\" is not an id (letters, digits, '.', '_', '-')");
         }
         if (!(config.scopeDownRatio() > 0 && config.scopeDownRatio() <= 1)) {
             problems.add(prefix + "scope-down-ratio: " + config.scopeDownRatio() + " is not above 0 and at most 1");
@@ -42,8 +51,8 @@ public record DetectorSettings(Vantage vantage, Quorum quorum) {
             problems.add(prefix + "damping.penalty: must be positive");
         }
         if (!(d.reuseBelow() > 0 && d.reuseBelow() < d.suppressAbove())) {
-            problems.add(prefix + "damping.reuse-below: " + d.reuseBelow() + " must be positive and below damping.suppress-above ("
-                    + d.suppressAbove() + ")");
+            problems.add(prefix + "damping.reuse-below: " + d.reuseBelow()
+                    + " must be positive and below damping.suppress-above (" + d.suppressAbove() + ")");
         }
         if (d.halfLife().isNegative() || d.halfLife().isZero()) {
             problems.add(prefix + "damping.half-life: must be positive");
@@ -53,13 +62,15 @@ public record DetectorSettings(Vantage vantage, Quorum quorum) {
             problems.add(prefix + "quorum.min-votes: " + q.minVotes() + " is below 1");
         }
         if (!(q.ratio() >= 0.5 && q.ratio() < 1)) {
-            problems.add(prefix + "quorum.ratio: " + q.ratio() + " is not at least 0.5 and below 1 (0.5 is a strict majority)");
+            problems.add(prefix + "quorum.ratio: " + q.ratio()
+                    + " is not at least 0.5 and below 1 (0.5 is a strict majority)");
         }
         if (q.heartbeat().compareTo(Duration.ofMillis(100)) < 0) {
             problems.add(prefix + "quorum.heartbeat: " + q.heartbeat().toMillis() + "ms is below the minimum of 100ms");
         }
         if (q.vantageExpiry().compareTo(q.heartbeat().multipliedBy(2)) < 0) {
-            problems.add(prefix + "quorum.vantage-expiry: " + q.vantageExpiry().toMillis() + "ms is less than two heartbeats ("
+            problems.add(prefix + "quorum.vantage-expiry: " + q.vantageExpiry().toMillis()
+                    + "ms is less than two heartbeats ("
                     + q.heartbeat().multipliedBy(2).toMillis() + "ms): a live vantage would flicker out of the quorum");
         }
         if (q.partitions() < 1) {
@@ -73,8 +84,23 @@ public record DetectorSettings(Vantage vantage, Quorum quorum) {
         }
         Damping damping = new Damping(d.enabled(), d.penalty(), d.suppressAbove(), d.reuseBelow(), d.halfLife());
         return new DetectorSettings(
-                new Vantage(config.vantage(), config.scopeDownRatio(), damping, config.isolation().enabled(), q.heartbeat()),
-                new Quorum(q.aggregate(), q.minVotes(), q.ratio(), q.heartbeat(), q.vantageExpiry(), q.verdictsTopic(),
-                        q.decisionsTopic(), q.healthTopic(), q.group(), q.partitions(), q.replicationFactor()));
+                new Vantage(
+                        config.vantage(),
+                        config.scopeDownRatio(),
+                        damping,
+                        config.isolation().enabled(),
+                        q.heartbeat()),
+                new Quorum(
+                        q.aggregate(),
+                        q.minVotes(),
+                        q.ratio(),
+                        q.heartbeat(),
+                        q.vantageExpiry(),
+                        q.verdictsTopic(),
+                        q.decisionsTopic(),
+                        q.healthTopic(),
+                        q.group(),
+                        q.partitions(),
+                        q.replicationFactor()));
     }
 }

@@ -1,7 +1,6 @@
 package io.baran.detector.config;
 
 import io.baran.detector.probe.ProbeUrl;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -40,7 +39,8 @@ public sealed interface ProbeEndpoint {
      * @param accountKeyEnv the {@code account-key-env} setting, used by az only (checked there too)
      * @throws IllegalArgumentException with a message that never repeats credentials
      */
-    static ProbeEndpoint parse(String raw, Optional<String> endpointOverride, String region, String account, String accountKeyEnv) {
+    static ProbeEndpoint parse(
+            String raw, Optional<String> endpointOverride, String region, String account, String accountKeyEnv) {
         String lower = raw == null ? "" : raw.strip().toLowerCase(Locale.ROOT);
         if (lower.startsWith("tcp://")) {
             return Tcp.parse(raw.strip());
@@ -82,7 +82,8 @@ public sealed interface ProbeEndpoint {
                 throw new IllegalArgumentException(quoted(raw) + " has no port (write it like tcp://host:port)");
             }
             if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() && !"/".equals(uri.getRawPath())) {
-                throw new IllegalArgumentException(quoted(raw) + " has a path; a TCP probe only connects (write it like tcp://host:port)");
+                throw new IllegalArgumentException(
+                        quoted(raw) + " has a path; a TCP probe only connects (write it like tcp://host:port)");
             }
             return new Tcp(uri.getHost(), uri.getPort());
         }
@@ -106,20 +107,25 @@ public sealed interface ProbeEndpoint {
         static Dns parse(String raw) {
             URI uri = uri(raw, "dns://resolver:53/name?type=A");
             if (uri.getHost() == null) {
-                throw new IllegalArgumentException(quoted(raw) + " names no resolver (write it like dns://resolver:53/name?type=A)");
+                throw new IllegalArgumentException(
+                        quoted(raw) + " names no resolver (write it like dns://resolver:53/name?type=A)");
             }
             String name = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
             if (name.isEmpty() || name.contains("/")) {
-                throw new IllegalArgumentException(quoted(raw) + " names no single domain name to resolve (write it like dns://resolver:53/www.example.com?type=A)");
+                throw new IllegalArgumentException(
+                        quoted(raw)
+                                + " names no single domain name to resolve (write it like dns://resolver:53/www.example.com?type=A)");
             }
             Map<String, String> query = query(uri);
             String type = query.getOrDefault("type", "A").toUpperCase(Locale.ROOT);
             if (!TYPES.contains(type)) {
-                throw new IllegalArgumentException(quoted(raw) + ": type " + type + " is not supported (use one of A, AAAA, CNAME, TXT)");
+                throw new IllegalArgumentException(
+                        quoted(raw) + ": type " + type + " is not supported (use one of A, AAAA, CNAME, TXT)");
             }
             query.remove("type");
             if (!query.isEmpty()) {
-                throw new IllegalArgumentException(quoted(raw) + ": unknown parameter " + String.join(", ", query.keySet()) + " (only type is read)");
+                throw new IllegalArgumentException(quoted(raw) + ": unknown parameter "
+                        + String.join(", ", query.keySet()) + " (only type is read)");
             }
             return new Dns(uri.getHost(), uri.getPort() < 0 ? 53 : uri.getPort(), name, type);
         }
@@ -138,13 +144,15 @@ public sealed interface ProbeEndpoint {
         static S3 parse(String raw, Optional<String> endpointOverride, String region) {
             URI uri = uri(raw, "s3://bucket/key");
             if (uri.getRawUserInfo() != null) {
-                throw new IllegalArgumentException("(an s3 URL with user-info, not shown) carries credentials; S3 credentials"
-                        + " come only from the environment or the SDK's default chain");
+                throw new IllegalArgumentException(
+                        "(an s3 URL with user-info, not shown) carries credentials; S3 credentials"
+                                + " come only from the environment or the SDK's default chain");
             }
             String bucket = uri.getHost();
             String key = uri.getPath() == null ? "" : uri.getPath().replaceFirst("^/", "");
             if (bucket == null || key.isEmpty()) {
-                throw new IllegalArgumentException(quoted(raw) + " names no bucket and key (write it like s3://bucket/canary/baran.txt)");
+                throw new IllegalArgumentException(
+                        quoted(raw) + " names no bucket and key (write it like s3://bucket/canary/baran.txt)");
             }
             Optional<URI> endpoint = endpointOverride(endpointOverride);
             if (region == null || region.isBlank()) {
@@ -177,11 +185,13 @@ public sealed interface ProbeEndpoint {
             String bucket = uri.getHost() != null ? uri.getHost() : uri.getRawAuthority();
             String object = path(uri);
             if (bucket == null || object.isEmpty()) {
-                throw new IllegalArgumentException(quoted(raw) + " names no bucket and object (write it like gs://bucket/canary/baran.txt)");
+                throw new IllegalArgumentException(
+                        quoted(raw) + " names no bucket and object (write it like gs://bucket/canary/baran.txt)");
             }
             if (!BUCKET.matcher(bucket).matches() || (!bucket.contains(".") && bucket.length() > 63)) {
-                throw new IllegalArgumentException(quoted(raw) + ": \"" + bucket + "\" is not a Cloud Storage bucket name (3-63 lower-case"
-                        + " letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
+                throw new IllegalArgumentException(
+                        quoted(raw) + ": \"" + bucket + "\" is not a Cloud Storage bucket name (3-63 lower-case"
+                                + " letters, digits, '-', '_' or '.', starting and ending with a letter or digit)");
             }
             return new Gcs(bucket, object, endpointOverride(endpointOverride));
         }
@@ -191,7 +201,8 @@ public sealed interface ProbeEndpoint {
         }
 
         public String shown() {
-            return "gs://" + bucket + "/" + object + endpoint.map(e -> " via " + e).orElse("");
+            return "gs://" + bucket + "/" + object
+                    + endpoint.map(e -> " via " + e).orElse("");
         }
     }
 
@@ -200,7 +211,8 @@ public sealed interface ProbeEndpoint {
      * environment variable {@code accountKeyEnv} names. The endpoint is the account's own unless overridden (Azurite:
      * {@code http://127.0.0.1:10000/devstoreaccount1}).
      */
-    record Azure(String container, String blob, String account, String accountKeyEnv, Optional<URI> endpoint) implements ProbeEndpoint {
+    record Azure(String container, String blob, String account, String accountKeyEnv, Optional<URI> endpoint)
+            implements ProbeEndpoint {
 
         /** Blob Storage's container names: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit. */
         private static final Pattern CONTAINER = Pattern.compile("(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
@@ -214,14 +226,20 @@ public sealed interface ProbeEndpoint {
             String container = uri.getHost() != null ? uri.getHost() : uri.getRawAuthority();
             String blob = path(uri);
             if (container == null || blob.isEmpty()) {
-                throw new IllegalArgumentException(quoted(raw) + " names no container and blob (write it like az://container/canary/baran.txt)");
+                throw new IllegalArgumentException(
+                        quoted(raw) + " names no container and blob (write it like az://container/canary/baran.txt)");
             }
             if (!CONTAINER.matcher(container).matches()) {
-                throw new IllegalArgumentException(quoted(raw) + ": \"" + container + "\" is not a Blob Storage container name (3-63"
-                        + " lower-case letters, digits and single hyphens, starting and ending with a letter or digit)");
+                throw new IllegalArgumentException(
+                        quoted(raw) + ": \"" + container + "\" is not a Blob Storage container name (3-63"
+                                + " lower-case letters, digits and single hyphens, starting and ending with a letter or digit)");
             }
-            return new Azure(container, blob, account == null ? null : account.strip(),
-                    accountKeyEnv == null ? null : accountKeyEnv.strip(), endpointOverride(endpointOverride));
+            return new Azure(
+                    container,
+                    blob,
+                    account == null ? null : account.strip(),
+                    accountKeyEnv == null ? null : accountKeyEnv.strip(),
+                    endpointOverride(endpointOverride));
         }
 
         /** The account's blob endpoint: the override, or {@code https://<account>.blob.core.windows.net}. */
@@ -234,13 +252,15 @@ public sealed interface ProbeEndpoint {
         }
 
         public String shown() {
-            return "az://" + container + "/" + blob + " (account " + account + ")" + endpoint.map(e -> " via " + e).orElse("");
+            return "az://" + container + "/" + blob + " (account " + account + ")"
+                    + endpoint.map(e -> " via " + e).orElse("");
         }
     }
 
     private static void refuseUserInfo(URI uri, String scheme, String where) {
         if (uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException("(a " + scheme + " URL with user-info, not shown) carries credentials; " + where);
+            throw new IllegalArgumentException(
+                    "(a " + scheme + " URL with user-info, not shown) carries credentials; " + where);
         }
     }
 
@@ -252,9 +272,12 @@ public sealed interface ProbeEndpoint {
     private static Optional<URI> endpointOverride(Optional<String> endpointOverride) {
         return endpointOverride.filter(e -> !e.isBlank()).map(e -> {
             URI parsed = ProbeEndpoint.uri(e.strip(), "http://host:port");
-            if (parsed.getRawUserInfo() != null || parsed.getHost() == null
-                    || !Set.of("http", "https").contains(String.valueOf(parsed.getScheme()).toLowerCase(Locale.ROOT))) {
-                throw new IllegalArgumentException("endpoint " + quoted(e) + " is not an http or https URL without credentials");
+            if (parsed.getRawUserInfo() != null
+                    || parsed.getHost() == null
+                    || !Set.of("http", "https")
+                            .contains(String.valueOf(parsed.getScheme()).toLowerCase(Locale.ROOT))) {
+                throw new IllegalArgumentException(
+                        "endpoint " + quoted(e) + " is not an http or https URL without credentials");
             }
             return parsed;
         });
@@ -264,7 +287,8 @@ public sealed interface ProbeEndpoint {
         try {
             return new URI(raw);
         } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(quoted(raw) + " is not a URL (" + e.getReason() + "; write it like " + example + ")");
+            throw new IllegalArgumentException(
+                    quoted(raw) + " is not a URL (" + e.getReason() + "; write it like " + example + ")");
         }
     }
 
@@ -274,7 +298,9 @@ public sealed interface ProbeEndpoint {
             for (String pair : uri.getQuery().split("&")) {
                 int eq = pair.indexOf('=');
                 if (!pair.isEmpty()) {
-                    query.put((eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT), eq < 0 ? "" : pair.substring(eq + 1));
+                    query.put(
+                            (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(Locale.ROOT),
+                            eq < 0 ? "" : pair.substring(eq + 1));
                 }
             }
         }

@@ -2,7 +2,6 @@ package io.baran.detector.config;
 
 import io.baran.events.SigningKey;
 import io.baran.events.VantageRoster;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,8 @@ import java.util.Map;
  *
  * @param ephemeral the key was made at start because none was configured
  */
-public record SigningSettings(SigningKey key, VantageRoster roster, Duration maxClockSkew, int seenIds, boolean ephemeral) {
+public record SigningSettings(
+        SigningKey key, VantageRoster roster, Duration maxClockSkew, int seenIds, boolean ephemeral) {
 
     /**
      * @throws TargetDefinitions.InvalidConfigException naming every property that is wrong (never quoting a key)
@@ -38,7 +38,8 @@ public record SigningSettings(SigningKey key, VantageRoster roster, Duration max
             try {
                 text = Files.readString(Path.of(config.keyFile().get()));
             } catch (IOException | RuntimeException e) {
-                problems.add(source + ": cannot read " + config.keyFile().get() + " (" + e.getClass().getSimpleName() + ")");
+                problems.add(source + ": cannot read " + config.keyFile().get() + " ("
+                        + e.getClass().getSimpleName() + ")");
             }
         }
         if (text != null) {
@@ -49,12 +50,14 @@ public record SigningSettings(SigningKey key, VantageRoster roster, Duration max
                 problems.add(source + ": " + e.getMessage());
             }
         } else if (problems.isEmpty()) {
-            key = SigningKey.generate(kid != null ? kid : vantage + "-ephemeral-" + Long.toHexString(System.nanoTime() & 0xffffff));
+            key = SigningKey.generate(
+                    kid != null ? kid : vantage + "-ephemeral-" + Long.toHexString(System.nanoTime() & 0xffffff));
             ephemeral = true;
         }
         VantageRoster roster = VantageRoster.empty();
         Map<String, VantageRoster.Entry> entries = new HashMap<>();
-        config.roster().forEach((id, entry) -> entries.put(id, new VantageRoster.Entry(entry.vantage(), entry.publicKey())));
+        config.roster()
+                .forEach((id, entry) -> entries.put(id, new VantageRoster.Entry(entry.vantage(), entry.publicKey())));
         try {
             roster = VantageRoster.parse(entries);
         } catch (IllegalArgumentException e) {
@@ -63,10 +66,14 @@ public record SigningSettings(SigningKey key, VantageRoster roster, Duration max
         if (key != null) {
             VantageRoster.Member listed = roster.member(key.kid()).orElse(null);
             if (listed != null && !listed.vantage().equals(vantage)) {
-                problems.add(prefix + "roster.\"" + key.kid() + "\".vantage: this vantage (" + vantage + ") signs with key "
-                        + key.kid() + ", which the roster gives to vantage " + listed.vantage());
-            } else if (listed != null && key.publicKey() != null && !java.util.Arrays.equals(listed.key().getEncoded(), key.publicKey().getEncoded())) {
-                problems.add(prefix + "roster.\"" + key.kid() + "\".public-key: is not the public half of this vantage's key");
+                problems.add(prefix + "roster.\"" + key.kid() + "\".vantage: this vantage (" + vantage
+                        + ") signs with key " + key.kid() + ", which the roster gives to vantage " + listed.vantage());
+            } else if (listed != null
+                    && key.publicKey() != null
+                    && !java.util.Arrays.equals(
+                            listed.key().getEncoded(), key.publicKey().getEncoded())) {
+                problems.add(prefix + "roster.\"" + key.kid()
+                        + "\".public-key: is not the public half of this vantage's key");
             }
         }
         if (config.maxClockSkew().isNegative() || config.maxClockSkew().isZero()) {

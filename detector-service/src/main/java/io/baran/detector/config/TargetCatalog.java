@@ -1,7 +1,6 @@
 package io.baran.detector.config;
 
 import io.baran.egress.EgressPolicy;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,14 +29,21 @@ public final class TargetCatalog {
      * @throws TargetDefinitions.InvalidConfigException when the file holds targets that do not pass the checks,
      *                                                 or that the configuration defines too
      */
-    public TargetCatalog(List<TargetDefinition> configured, TargetFile file, Consumer<TargetDefinition> start,
-                         Consumer<String> stop) {
+    public TargetCatalog(
+            List<TargetDefinition> configured,
+            TargetFile file,
+            Consumer<TargetDefinition> start,
+            Consumer<String> stop) {
         this(configured, file, start, stop, TargetDefinitions.ALWAYS_REFUSED);
     }
 
     /** @param egress where added targets may point; one in the file that it refuses stops the start */
-    public TargetCatalog(List<TargetDefinition> configured, TargetFile file, Consumer<TargetDefinition> start,
-                         Consumer<String> stop, EgressPolicy egress) {
+    public TargetCatalog(
+            List<TargetDefinition> configured,
+            TargetFile file,
+            Consumer<TargetDefinition> start,
+            Consumer<String> stop,
+            EgressPolicy egress) {
         this(configured, file, start, stop, egress, CanaryAllowList.NONE);
     }
 
@@ -45,8 +51,13 @@ public final class TargetCatalog {
      * @param egress   where added targets may point; one in the file that it refuses stops the start
      * @param canaries what added canary targets may name; one in the file that names anything else stops the start
      */
-    public TargetCatalog(List<TargetDefinition> configured, TargetFile file, Consumer<TargetDefinition> start,
-                         Consumer<String> stop, EgressPolicy egress, CanaryAllowList canaries) {
+    public TargetCatalog(
+            List<TargetDefinition> configured,
+            TargetFile file,
+            Consumer<TargetDefinition> start,
+            Consumer<String> stop,
+            EgressPolicy egress,
+            CanaryAllowList canaries) {
         this.egress = egress;
         this.canaries = canaries;
         this.configured = new LinkedHashMap<>();
@@ -57,11 +68,18 @@ public final class TargetCatalog {
         List<String> problems = new ArrayList<>();
         file.load().forEach((name, spec) -> {
             if (this.configured.containsKey(name)) {
-                problems.add(file.path() + ": targets." + name + ": also defined in the configuration; remove one of them");
+                problems.add(
+                        file.path() + ": targets." + name + ": also defined in the configuration; remove one of them");
                 return;
             }
-            TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API,
-                    field -> file.path() + ": targets." + name + "." + field, System::getenv, egress, canaries);
+            TargetDefinitions.Result result = TargetDefinitions.define(
+                    name,
+                    spec,
+                    TargetDefinition.Origin.API,
+                    field -> file.path() + ": targets." + name + "." + field,
+                    System::getenv,
+                    egress,
+                    canaries);
             result.problems().forEach(p -> problems.add(p.field() + ": " + p.message()));
             result.definition().ifPresent(d -> {
                 added.put(name, d);
@@ -99,8 +117,8 @@ public final class TargetCatalog {
         if (mustBeNew && added.containsKey(name)) {
             throw new Conflict("target " + name + " exists; PUT /api/targets/" + name + " replaces it");
         }
-        TargetDefinitions.Result result = TargetDefinitions.define(name, spec, TargetDefinition.Origin.API, TargetCatalog::jsonField,
-                System::getenv, egress, canaries);
+        TargetDefinitions.Result result = TargetDefinitions.define(
+                name, spec, TargetDefinition.Origin.API, TargetCatalog::jsonField, System::getenv, egress, canaries);
         if (result.definition().isEmpty()) {
             throw new Invalid(result.problems());
         }

@@ -1,12 +1,11 @@
 package io.baran.detector.config;
 
+import com.google.re2j.Pattern;
 import io.baran.detector.probe.ProbeUrl;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import com.google.re2j.Pattern;
 
 /**
  * One target as the detector runs it: its configuration, checked, with the URL split from its credentials.
@@ -31,15 +30,33 @@ public record TargetDefinition(
         Origin origin) {
 
     /** An HTTP target with nothing but its status checked, from the configuration. */
-    public TargetDefinition(String name, String scope, ProbeUrl url, Duration interval, Duration timeout,
-                            int failureThreshold, int successThreshold, int expectStatus) {
-        this(name, scope, url, interval, timeout, failureThreshold, successThreshold, expectStatus,
-                new ProbeEndpoint.Http(url), Checks.NONE, Origin.CONFIG);
+    public TargetDefinition(
+            String name,
+            String scope,
+            ProbeUrl url,
+            Duration interval,
+            Duration timeout,
+            int failureThreshold,
+            int successThreshold,
+            int expectStatus) {
+        this(
+                name,
+                scope,
+                url,
+                interval,
+                timeout,
+                failureThreshold,
+                successThreshold,
+                expectStatus,
+                new ProbeEndpoint.Http(url),
+                Checks.NONE,
+                Origin.CONFIG);
     }
 
     /** Where a target comes from; only targets added through the API can be changed through it. */
     public enum Origin {
-        CONFIG, API
+        CONFIG,
+        API
     }
 
     /**
@@ -50,11 +67,17 @@ public record TargetDefinition(
      * @param expect         dns: answers that must be present; s3: the canary's content
      * @param write          s3: write the canary before reading it
      */
-    public record Checks(Optional<Pattern> bodyMatch, Optional<Duration> maxLatency, Optional<Duration> tlsMinValidity,
-                         Optional<String> caFile, List<String> expect, boolean write, Set<Integer> moreStatuses) {
+    public record Checks(
+            Optional<Pattern> bodyMatch,
+            Optional<Duration> maxLatency,
+            Optional<Duration> tlsMinValidity,
+            Optional<String> caFile,
+            List<String> expect,
+            boolean write,
+            Set<Integer> moreStatuses) {
 
-        public static final Checks NONE = new Checks(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                List.of(), false, Set.of());
+        public static final Checks NONE = new Checks(
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(), false, Set.of());
 
         public Checks {
             expect = expect == null ? List.of() : List.copyOf(expect);

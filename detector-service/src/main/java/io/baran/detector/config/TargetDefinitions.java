@@ -6,10 +6,9 @@ import io.baran.detector.probe.ProbeUrl;
 import io.baran.egress.EgressPolicy;
 import io.baran.egress.Rule;
 import io.quarkus.runtime.configuration.DurationConverter;
-
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -32,7 +31,8 @@ public final class TargetDefinitions {
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
 
     /** Segments of letters, digits, '.', '_', '-', separated by '/': {@code aws/us-east-1/s3}, {@code storefront}. */
-    public static final java.util.regex.Pattern SCOPE = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
+    public static final java.util.regex.Pattern SCOPE =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
 
     /**
      * What is refused where no policy is given (unit tests, tools): metadata and link-local addresses. The detector
@@ -40,15 +40,17 @@ public final class TargetDefinitions {
      */
     public static final EgressPolicy ALWAYS_REFUSED = EgressPolicy.refusing(EnumSet.of(Rule.METADATA, Rule.LINK_LOCAL));
 
-    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
+    private static final java.util.regex.Pattern ENV_NAME =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,254}");
 
-    private static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    private static final java.util.regex.Pattern ADDRESS =
+            java.util.regex.Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     /** A target name: what the REST API takes in its path. */
-    public static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    public static final java.util.regex.Pattern NAME =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-    private TargetDefinitions() {
-    }
+    private TargetDefinitions() {}
 
     /**
      * @return the configured targets sorted by name
@@ -73,13 +75,19 @@ public final class TargetDefinitions {
      * @return the configured targets sorted by name
      * @throws InvalidConfigException listing every problem, one per line
      */
-    public static List<TargetDefinition> read(Map<String, DetectorConfig.Target> targets, EgressPolicy egress,
-                                              CanaryAllowList canaries) {
+    public static List<TargetDefinition> read(
+            Map<String, DetectorConfig.Target> targets, EgressPolicy egress, CanaryAllowList canaries) {
         List<String> problems = new ArrayList<>();
         List<TargetDefinition> definitions = new ArrayList<>();
         new TreeMap<>(targets).forEach((name, target) -> {
-            Result result = define(name, TargetSpec.of(target), TargetDefinition.Origin.CONFIG, field -> property(name, field),
-                    System::getenv, egress, canaries);
+            Result result = define(
+                    name,
+                    TargetSpec.of(target),
+                    TargetDefinition.Origin.CONFIG,
+                    field -> property(name, field),
+                    System::getenv,
+                    egress,
+                    canaries);
             result.definition().ifPresent(definitions::add);
             result.problems().forEach(p -> problems.add(p.field() + ": " + p.message()));
         });
@@ -90,19 +98,18 @@ public final class TargetDefinitions {
     }
 
     /** The outcome of checking one target: a definition, or the problems that prevent it. */
-    public record Result(Optional<TargetDefinition> definition, List<Problem> problems) {
-    }
+    public record Result(Optional<TargetDefinition> definition, List<Problem> problems) {}
 
     /** One thing wrong with one field. */
-    public record Problem(String field, String message) {
-    }
+    public record Problem(String field, String message) {}
 
     /**
      * Checks one target.
      *
      * @param fieldName turns a field's configuration name ({@code failure-threshold}) into what the caller calls it
      */
-    public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName) {
+    public static Result define(
+            String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName) {
         return define(name, spec, origin, fieldName, System::getenv);
     }
 
@@ -111,8 +118,12 @@ public final class TargetDefinitions {
      *
      * @param environment the process environment, where {@code account-key-env} must name a variable that is set
      */
-    public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName,
-                                Function<String, String> environment) {
+    public static Result define(
+            String name,
+            TargetSpec spec,
+            TargetDefinition.Origin origin,
+            UnaryOperator<String> fieldName,
+            Function<String, String> environment) {
         return define(name, spec, origin, fieldName, environment, ALWAYS_REFUSED);
     }
 
@@ -123,8 +134,13 @@ public final class TargetDefinitions {
      * @param egress      where the target may point: a literal address (or metadata name) it refuses is a problem of
      *                    {@code url} (or {@code endpoint}); names are checked at each connection
      */
-    public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName,
-                                Function<String, String> environment, EgressPolicy egress) {
+    public static Result define(
+            String name,
+            TargetSpec spec,
+            TargetDefinition.Origin origin,
+            UnaryOperator<String> fieldName,
+            Function<String, String> environment,
+            EgressPolicy egress) {
         return define(name, spec, origin, fieldName, environment, egress, CanaryAllowList.NONE);
     }
 
@@ -137,15 +153,25 @@ public final class TargetDefinitions {
      * @param canaries    the buckets, containers and credential variables a canary may name: others are problems of
      *                    {@code url} and {@code account-key-env}
      */
-    public static Result define(String name, TargetSpec spec, TargetDefinition.Origin origin, UnaryOperator<String> fieldName,
-                                Function<String, String> environment, EgressPolicy egress, CanaryAllowList canaries) {
+    public static Result define(
+            String name,
+            TargetSpec spec,
+            TargetDefinition.Origin origin,
+            UnaryOperator<String> fieldName,
+            Function<String, String> environment,
+            EgressPolicy egress,
+            CanaryAllowList canaries) {
         List<Problem> problems = new ArrayList<>();
         Problems p = (field, message) -> problems.add(new Problem(fieldName.apply(field), message));
 
         ProbeEndpoint endpoint = null;
         try {
-            endpoint = ProbeEndpoint.parse(spec.url(), Optional.ofNullable(spec.endpoint()),
-                    spec.region() == null ? "us-east-1" : spec.region(), spec.account(), spec.accountKeyEnv());
+            endpoint = ProbeEndpoint.parse(
+                    spec.url(),
+                    Optional.ofNullable(spec.endpoint()),
+                    spec.region() == null ? "us-east-1" : spec.region(),
+                    spec.account(),
+                    spec.accountKeyEnv());
         } catch (IllegalArgumentException e) {
             p.add("url", e.getMessage());
         }
@@ -153,8 +179,10 @@ public final class TargetDefinitions {
         if (scope.isEmpty()) {
             p.add("scope", "must not be empty");
         } else if (!SCOPE.matcher(scope).matches()) {
-            p.add("scope", "\"" + scope + "\" is not a scope: use one to eight segments of letters, digits, '.', '_' or '-'"
-                    + " separated by '/', e.g. aws/us-east-1/s3");
+            p.add(
+                    "scope",
+                    "\"" + scope + "\" is not a scope: use one to eight segments of letters, digits, '.', '_' or '-'"
+                            + " separated by '/', e.g. aws/us-east-1/s3");
         }
         Duration interval = duration(spec.interval(), "1s", "interval", p);
         if (interval != null && interval.compareTo(MIN_INTERVAL) < 0) {
@@ -172,8 +200,10 @@ public final class TargetDefinitions {
         if (successThreshold < 1) {
             p.add("success-threshold", successThreshold + " is below 1");
         }
-        List<Integer> expectStatuses = spec.expectStatus() == null || spec.expectStatus().isEmpty() ? List.of(200)
-                : spec.expectStatus().stream().distinct().toList();
+        List<Integer> expectStatuses =
+                spec.expectStatus() == null || spec.expectStatus().isEmpty()
+                        ? List.of(200)
+                        : spec.expectStatus().stream().distinct().toList();
         for (int status : expectStatuses) {
             if (status < 100 || status > 599) {
                 p.add("expect-status", status + " is not an HTTP status (100-599)");
@@ -190,33 +220,45 @@ public final class TargetDefinitions {
             }
         }
         Optional<Duration> maxLatency = Optional.ofNullable(duration(spec.maxLatency(), null, "max-latency", p));
-        if (maxLatency.isPresent() && (maxLatency.get().isZero() || maxLatency.get().isNegative())) {
+        if (maxLatency.isPresent()
+                && (maxLatency.get().isZero() || maxLatency.get().isNegative())) {
             p.add("max-latency", "must be positive");
         }
-        Optional<Duration> tlsMinValidity = Optional.ofNullable(duration(spec.tlsMinValidity(), null, "tls-min-validity", p));
+        Optional<Duration> tlsMinValidity =
+                Optional.ofNullable(duration(spec.tlsMinValidity(), null, "tls-min-validity", p));
         Optional<String> caFile = Optional.ofNullable(spec.caFile()).filter(f -> !f.isBlank());
         if (caFile.isPresent() && !Files.isReadable(Path.of(caFile.get()))) {
             p.add("ca-file", "\"" + caFile.get() + "\" is not a readable file");
         }
-        List<String> expect = spec.expect() == null ? List.of()
-                : spec.expect().stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        List<String> expect = spec.expect() == null
+                ? List.of()
+                : spec.expect().stream()
+                        .map(String::strip)
+                        .filter(s -> !s.isEmpty())
+                        .toList();
         if (endpoint != null) {
             checkEgress(endpoint, egress, p);
-            boolean https = endpoint instanceof ProbeEndpoint.Http h && h.url().toString().startsWith("https:");
+            boolean https = endpoint instanceof ProbeEndpoint.Http h
+                    && h.url().toString().startsWith("https:");
             if ((tlsMinValidity.isPresent() || caFile.isPresent()) && !https) {
                 p.add(tlsMinValidity.isPresent() ? "tls-min-validity" : "ca-file", "applies to https targets only");
             }
             if (bodyMatch.isPresent() && !(endpoint instanceof ProbeEndpoint.Http)) {
                 p.add("body-match", "applies to http and https targets only");
             }
-            boolean canary = endpoint instanceof ProbeEndpoint.S3 || endpoint instanceof ProbeEndpoint.Gcs
+            boolean canary = endpoint instanceof ProbeEndpoint.S3
+                    || endpoint instanceof ProbeEndpoint.Gcs
                     || endpoint instanceof ProbeEndpoint.Azure;
             if (!expect.isEmpty() && !(endpoint instanceof ProbeEndpoint.Dns || canary)) {
                 p.add("expect", "applies to dns, s3, gs and az targets only");
             }
             if (endpoint instanceof ProbeEndpoint.Dns dns && Set.of("A", "AAAA").contains(dns.type())) {
-                expect.stream().filter(e -> !ADDRESS.matcher(e).matches()).findFirst().ifPresent(e ->
-                        p.add("expect", "\"" + e + "\" is not an IP address, which an " + dns.type() + " record holds"));
+                expect.stream()
+                        .filter(e -> !ADDRESS.matcher(e).matches())
+                        .findFirst()
+                        .ifPresent(e -> p.add(
+                                "expect",
+                                "\"" + e + "\" is not an IP address, which an " + dns.type() + " record holds"));
             }
             if (Boolean.TRUE.equals(spec.write()) && !canary) {
                 p.add("write", "applies to s3, gs and az targets only");
@@ -237,10 +279,28 @@ public final class TargetDefinitions {
             return new Result(Optional.empty(), List.copyOf(problems));
         }
         ProbeUrl url = endpoint instanceof ProbeEndpoint.Http http ? http.url() : null;
-        TargetDefinition.Checks checks = new TargetDefinition.Checks(bodyMatch, maxLatency, tlsMinValidity, caFile, expect,
-                Boolean.TRUE.equals(spec.write()), Set.copyOf(expectStatuses));
-        return new Result(Optional.of(new TargetDefinition(name, scope, url, interval, timeout, failureThreshold,
-                successThreshold, expectStatus, endpoint, checks, origin)), List.of());
+        TargetDefinition.Checks checks = new TargetDefinition.Checks(
+                bodyMatch,
+                maxLatency,
+                tlsMinValidity,
+                caFile,
+                expect,
+                Boolean.TRUE.equals(spec.write()),
+                Set.copyOf(expectStatuses));
+        return new Result(
+                Optional.of(new TargetDefinition(
+                        name,
+                        scope,
+                        url,
+                        interval,
+                        timeout,
+                        failureThreshold,
+                        successThreshold,
+                        expectStatus,
+                        endpoint,
+                        checks,
+                        origin)),
+                List.of());
     }
 
     /** The hosts a target connects to, as far as they can be judged without a lookup. */
@@ -254,9 +314,11 @@ public final class TargetDefinitions {
         } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
             host = dns.host();
         } else {
-            Optional<URI> override = endpoint instanceof ProbeEndpoint.S3 s3 ? s3.endpoint()
-                    : endpoint instanceof ProbeEndpoint.Gcs gcs ? gcs.endpoint()
-                    : endpoint instanceof ProbeEndpoint.Azure azure ? azure.endpoint() : Optional.empty();
+            Optional<URI> override = endpoint instanceof ProbeEndpoint.S3 s3
+                    ? s3.endpoint()
+                    : endpoint instanceof ProbeEndpoint.Gcs gcs
+                            ? gcs.endpoint()
+                            : endpoint instanceof ProbeEndpoint.Azure azure ? azure.endpoint() : Optional.empty();
             host = override.map(URI::getHost).orElse(null);
             field = "endpoint";
         }
@@ -268,9 +330,11 @@ public final class TargetDefinitions {
 
     /** A canary names only a bucket (or container) of the allow-list. */
     private static void checkCanaryAllowList(ProbeEndpoint endpoint, CanaryAllowList canaries, Problems p) {
-        String bucket = endpoint instanceof ProbeEndpoint.S3 s3 ? s3.bucket()
-                : endpoint instanceof ProbeEndpoint.Gcs gcs ? gcs.bucket()
-                : endpoint instanceof ProbeEndpoint.Azure azure ? azure.container() : null;
+        String bucket = endpoint instanceof ProbeEndpoint.S3 s3
+                ? s3.bucket()
+                : endpoint instanceof ProbeEndpoint.Gcs gcs
+                        ? gcs.bucket()
+                        : endpoint instanceof ProbeEndpoint.Azure azure ? azure.container() : null;
         if (bucket != null) {
             canaries.refuseBucket(endpoint.kind(), bucket).ifPresent(refusal -> p.add("url", refusal));
         }
@@ -280,23 +344,30 @@ public final class TargetDefinitions {
      * The account must be named, and its key must be in an environment variable that is set and allowed: never in the
      * target itself.
      */
-    private static void checkAzureAccount(ProbeEndpoint.Azure azure, Function<String, String> environment,
-                                          CanaryAllowList canaries, Problems p) {
+    private static void checkAzureAccount(
+            ProbeEndpoint.Azure azure, Function<String, String> environment, CanaryAllowList canaries, Problems p) {
         if (azure.account() == null || azure.account().isEmpty()) {
             p.add("account", "is required for an az target (the storage account, e.g. devstoreaccount1 on Azurite)");
         } else if (!ProbeEndpoint.Azure.ACCOUNT.matcher(azure.account()).matches()) {
-            p.add("account", "\"" + azure.account() + "\" is not a storage account name (3-24 lower-case letters and digits)");
+            p.add(
+                    "account",
+                    "\"" + azure.account() + "\" is not a storage account name (3-24 lower-case letters and digits)");
         }
         String keyEnv = azure.accountKeyEnv();
         if (keyEnv == null || keyEnv.isEmpty()) {
-            p.add("account-key-env", "is required for an az target: the name of the environment variable holding the account key");
+            p.add(
+                    "account-key-env",
+                    "is required for an az target: the name of the environment variable holding the account key");
         } else if (!ENV_NAME.matcher(keyEnv).matches()) {
             // Not echoed: someone may have pasted the key itself here.
-            p.add("account-key-env", "is not the name of an environment variable (letters, digits and '_', not starting with a digit);"
-                    + " it names the variable holding the key, never the key itself");
+            p.add(
+                    "account-key-env",
+                    "is not the name of an environment variable (letters, digits and '_', not starting with a digit);"
+                            + " it names the variable holding the key, never the key itself");
         } else if (canaries.refuseCredential(keyEnv).isPresent()) {
             p.add("account-key-env", canaries.refuseCredential(keyEnv).get());
-        } else if (environment.apply(keyEnv) == null || environment.apply(keyEnv).isBlank()) {
+        } else if (environment.apply(keyEnv) == null
+                || environment.apply(keyEnv).isBlank()) {
             p.add("account-key-env", "names " + keyEnv + ", which is not set in the detector's environment");
         }
     }
@@ -330,8 +401,8 @@ public final class TargetDefinitions {
         private final List<String> problems;
 
         public InvalidConfigException(List<String> problems) {
-            super("the detector configuration has " + problems.size() + (problems.size() == 1 ? " problem" : " problems")
-                    + ":\n  " + String.join("\n  ", problems));
+            super("the detector configuration has " + problems.size()
+                    + (problems.size() == 1 ? " problem" : " problems") + ":\n  " + String.join("\n  ", problems));
             this.problems = List.copyOf(problems);
         }
 

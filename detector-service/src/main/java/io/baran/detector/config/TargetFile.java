@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -45,8 +44,8 @@ public final class TargetFile {
             Stored stored = MAPPER.readValue(file.toFile(), Stored.class);
             return stored.targets() == null ? Map.of() : new TreeMap<>(stored.targets());
         } catch (JsonProcessingException e) {
-            throw new TargetDefinitions.InvalidConfigException(java.util.List.of(file + ": not a targets file: "
-                    + e.getOriginalMessage()));
+            throw new TargetDefinitions.InvalidConfigException(
+                    java.util.List.of(file + ": not a targets file: " + e.getOriginalMessage()));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
@@ -73,6 +72,5 @@ public final class TargetFile {
     }
 
     /** The file's shape: {@code {"targets": {"<name>": {...}}}}. */
-    record Stored(Map<String, TargetSpec> targets) {
-    }
+    record Stored(Map<String, TargetSpec> targets) {}
 }

@@ -1,7 +1,6 @@
 package io.baran.detector.config;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -31,19 +30,62 @@ public record TargetSpec(
         String accountKeyEnv) {
 
     /** A target without the Blob Storage canary's settings. */
-    public TargetSpec(String url, String scope, String interval, String timeout, Integer failureThreshold,
-                      Integer successThreshold, List<Integer> expectStatus, String bodyMatch, String maxLatency,
-                      String tlsMinValidity, String caFile, List<String> expect, String endpoint, String region, Boolean write) {
-        this(url, scope, interval, timeout, failureThreshold, successThreshold, expectStatus, bodyMatch, maxLatency,
-                tlsMinValidity, caFile, expect, endpoint, region, write, null, null);
+    public TargetSpec(
+            String url,
+            String scope,
+            String interval,
+            String timeout,
+            Integer failureThreshold,
+            Integer successThreshold,
+            List<Integer> expectStatus,
+            String bodyMatch,
+            String maxLatency,
+            String tlsMinValidity,
+            String caFile,
+            List<String> expect,
+            String endpoint,
+            String region,
+            Boolean write) {
+        this(
+                url,
+                scope,
+                interval,
+                timeout,
+                failureThreshold,
+                successThreshold,
+                expectStatus,
+                bodyMatch,
+                maxLatency,
+                tlsMinValidity,
+                caFile,
+                expect,
+                endpoint,
+                region,
+                write,
+                null,
+                null);
     }
 
     /** The configured target in this form, so both are checked by the same code. */
     static TargetSpec of(DetectorConfig.Target t) {
-        return new TargetSpec(t.url(), t.scope(), millis(t.interval()), millis(t.timeout()), t.failureThreshold(),
-                t.successThreshold(), t.expectStatus(), t.bodyMatch().orElse(null), t.maxLatency().map(TargetSpec::millis).orElse(null),
-                t.tlsMinValidity().map(TargetSpec::millis).orElse(null), t.caFile().orElse(null), t.expect().orElse(null),
-                t.endpoint().orElse(null), t.region(), t.write(), t.account().orElse(null), t.accountKeyEnv().orElse(null));
+        return new TargetSpec(
+                t.url(),
+                t.scope(),
+                millis(t.interval()),
+                millis(t.timeout()),
+                t.failureThreshold(),
+                t.successThreshold(),
+                t.expectStatus(),
+                t.bodyMatch().orElse(null),
+                t.maxLatency().map(TargetSpec::millis).orElse(null),
+                t.tlsMinValidity().map(TargetSpec::millis).orElse(null),
+                t.caFile().orElse(null),
+                t.expect().orElse(null),
+                t.endpoint().orElse(null),
+                t.region(),
+                t.write(),
+                t.account().orElse(null),
+                t.accountKeyEnv().orElse(null));
     }
 
     static String millis(Duration d) {

@@ -9,11 +9,6 @@ import io.baran.detector.state.VerdictSink;
 import io.baran.events.EventSignature;
 import io.baran.events.OutageEvent;
 import io.baran.events.SigningKey;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -21,6 +16,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jboss.logging.Logger;
 
 /**
  * Sends this vantage's verdicts to the verdicts topic, keyed by scope, from a thread of its own: the Kafka producer
@@ -85,14 +84,16 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
      */
     public void simulate(Simulation simulation) {
         try {
-            producer.send(new ProducerRecord<>(topic, simulation.scope(), EventSignature.sign(VerdictCodec.encode(simulation), signer)))
+            producer.send(new ProducerRecord<>(
+                            topic, simulation.scope(), EventSignature.sign(VerdictCodec.encode(simulation), signer)))
                     .get(15, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending the simulation of " + simulation.scope(), e);
         } catch (Exception e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new IllegalStateException("Kafka did not take the simulation of " + simulation.scope() + ": " + cause.getMessage(), cause);
+            throw new IllegalStateException(
+                    "Kafka did not take the simulation of " + simulation.scope() + ": " + cause.getMessage(), cause);
         }
     }
 
@@ -136,15 +137,18 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
 
     private void failed(VantageVerdict verdict, Throwable failure) {
         if (verdict.change()) {
-            LOG.errorf("NOT published %s: Kafka did not take it (%s); the next heartbeat repeats it", describe(verdict),
-                    failure.getMessage());
+            LOG.errorf(
+                    "NOT published %s: Kafka did not take it (%s); the next heartbeat repeats it",
+                    describe(verdict), failure.getMessage());
             return;
         }
         long count = failedHeartbeats.incrementAndGet();
         long now = System.nanoTime();
         if (now - lastHeartbeatLog > HEARTBEAT_LOG_EVERY || lastHeartbeatLog == 0) {
             lastHeartbeatLog = now;
-            LOG.warnf("vantage %s: %d heartbeats NOT published so far; last: %s", verdict.vantage(), count, failure.getMessage());
+            LOG.warnf(
+                    "vantage %s: %d heartbeats NOT published so far; last: %s",
+                    verdict.vantage(), count, failure.getMessage());
         }
     }
 
@@ -154,10 +158,11 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
      */
     static String describe(VantageVerdict v) {
         if (v.verdict() == Health.DOWN) {
-            return OutageEvent.DETECTED + " for scope " + v.scope() + " (incident " + v.incidentId() + ") as the vote of vantage "
-                    + v.vantage();
+            return OutageEvent.DETECTED + " for scope " + v.scope() + " (incident " + v.incidentId()
+                    + ") as the vote of vantage " + v.vantage();
         }
-        return "vote " + v.verdict() + (v.isolated() ? " (abstaining)" : "") + " of vantage " + v.vantage() + " for scope " + v.scope();
+        return "vote " + v.verdict() + (v.isolated() ? " (abstaining)" : "") + " of vantage " + v.vantage()
+                + " for scope " + v.scope();
     }
 
     @Override

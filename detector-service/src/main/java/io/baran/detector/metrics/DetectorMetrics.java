@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +45,9 @@ public final class DetectorMetrics {
         this.registry = registry;
         this.lag = Timer.builder("baran.probe.schedule.lag")
                 .description("How late a probe starts against its schedule")
-                .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(100_000)).maximumExpectedValue(MAX)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(MAX)
                 .register(registry);
     }
 
@@ -61,7 +62,8 @@ public final class DetectorMetrics {
 
     public void probe(String kind, boolean passed, long nanos) {
         // Once per probe, ten thousand times a second: one lookup by kind, no string built.
-        Timer[] timers = probes.computeIfAbsent(kind, k -> new Timer[] {probeTimer(k, "failed"), probeTimer(k, "passed")});
+        Timer[] timers =
+                probes.computeIfAbsent(kind, k -> new Timer[] {probeTimer(k, "failed"), probeTimer(k, "passed")});
         timers[passed ? 1 : 0].record(nanos, TimeUnit.NANOSECONDS);
     }
 
@@ -69,7 +71,9 @@ public final class DetectorMetrics {
         return Timer.builder("baran.probe.duration")
                 .description("How long a probe takes, connection included")
                 .tags(Tags.of("kind", kind, "outcome", outcome))
-                .publishPercentileHistogram().minimumExpectedValue(MIN).maximumExpectedValue(MAX)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(MIN)
+                .maximumExpectedValue(MAX)
                 .register(registry);
     }
 
@@ -80,12 +84,20 @@ public final class DetectorMetrics {
     public void trackTarget(String target, String scope, Supplier<Health> state, DoubleSupplier penalty) {
         untrackTarget(target);
         Tags tags = Tags.of("target", target, "scope", scope);
-        targetGauges.put(target, List.of(
-                Gauge.builder("baran.target.state", () -> code(state.get())).tags(tags)
-                        .description("This vantage's view of the target: 1 UP, 0 DOWN, -1 UNKNOWN").strongReference(true).register(registry),
-                Gauge.builder("baran.target.flap.penalty", penalty::getAsDouble).tags(tags)
-                        .description("Flap penalty; the target is held DOWN while it is above the suppress threshold")
-                        .strongReference(true).register(registry)));
+        targetGauges.put(
+                target,
+                List.of(
+                        Gauge.builder("baran.target.state", () -> code(state.get()))
+                                .tags(tags)
+                                .description("This vantage's view of the target: 1 UP, 0 DOWN, -1 UNKNOWN")
+                                .strongReference(true)
+                                .register(registry),
+                        Gauge.builder("baran.target.flap.penalty", penalty::getAsDouble)
+                                .tags(tags)
+                                .description(
+                                        "Flap penalty; the target is held DOWN while it is above the suppress threshold")
+                                .strongReference(true)
+                                .register(registry)));
     }
 
     public void untrackTarget(String target) {
@@ -97,8 +109,13 @@ public final class DetectorMetrics {
 
     public void trackScope(String scope, Supplier<Health> state) {
         untrackScope(scope);
-        scopeGauges.put(scope, Gauge.builder("baran.scope.state", () -> code(state.get())).tags("scope", scope)
-                .description("This vantage's view of the scope: 1 UP, 0 DOWN, -1 UNKNOWN").strongReference(true).register(registry));
+        scopeGauges.put(
+                scope,
+                Gauge.builder("baran.scope.state", () -> code(state.get()))
+                        .tags("scope", scope)
+                        .description("This vantage's view of the scope: 1 UP, 0 DOWN, -1 UNKNOWN")
+                        .strongReference(true)
+                        .register(registry));
     }
 
     public void untrackScope(String scope) {
@@ -109,9 +126,14 @@ public final class DetectorMetrics {
     }
 
     public void trackDecision(String scope, Supplier<Health> state) {
-        quorumGauges.computeIfAbsent(scope, s -> Gauge.builder("baran.quorum.scope.state", () -> code(state.get())).tags("scope", s)
-                .description("The quorum's decision on a scope this instance aggregates: 1 UP, 0 DOWN, -1 UNKNOWN")
-                .strongReference(true).register(registry));
+        quorumGauges.computeIfAbsent(
+                scope,
+                s -> Gauge.builder("baran.quorum.scope.state", () -> code(state.get()))
+                        .tags("scope", s)
+                        .description(
+                                "The quorum's decision on a scope this instance aggregates: 1 UP, 0 DOWN, -1 UNKNOWN")
+                        .strongReference(true)
+                        .register(registry));
     }
 
     public void untrackDecision(String scope) {
@@ -125,7 +147,9 @@ public final class DetectorMetrics {
         Timer.builder("baran.quorum.decision.latency")
                 .description("From the first agreeing vantage seeing the change to the outage event being published")
                 .tags("event", event)
-                .publishPercentileHistogram().minimumExpectedValue(MIN).maximumExpectedValue(Duration.ofMinutes(10))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(MIN)
+                .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry)
                 .record(latency.isNegative() ? Duration.ZERO : latency);
     }

@@ -6,7 +6,6 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
-
 import java.util.concurrent.Executor;
 
 /** The canary of {@code az://container/blob}, through azure-storage-blob, signed with the account key. */
@@ -33,14 +32,17 @@ final class AzureCanaryProbe extends CanaryProbe {
 
     @Override
     String read() {
-        return blob.downloadContentWithResponse(null, null, target().timeout(), Context.NONE).getValue().toString();
+        return blob.downloadContentWithResponse(null, null, target().timeout(), Context.NONE)
+                .getValue()
+                .toString();
     }
 
     /** The service's error code and status, e.g. {@code BlobNotFound (HTTP 404)}. */
     @Override
     String reason(Throwable failure) {
         if (failure instanceof BlobStorageException e) {
-            return (e.getErrorCode() == null ? "error" : e.getErrorCode().toString()) + " (HTTP " + e.getStatusCode() + ")";
+            return (e.getErrorCode() == null ? "error" : e.getErrorCode().toString()) + " (HTTP " + e.getStatusCode()
+                    + ")";
         }
         return null;
     }

@@ -11,7 +11,6 @@ import com.google.cloud.http.HttpTransportOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
 import io.baran.detector.config.ProbeEndpoint;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
@@ -24,8 +23,7 @@ import java.util.function.Function;
  */
 final class CanaryClients {
 
-    private CanaryClients() {
-    }
+    private CanaryClients() {}
 
     /** Credentials from Application Default Credentials; with an endpoint override (an emulator) none are sent. */
     static Storage gcs(Map<String, Storage> clients, ProbeEndpoint.Gcs gcs, Duration timeout) {
@@ -33,11 +31,20 @@ final class CanaryClients {
         return clients.computeIfAbsent(key, k -> {
             int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
             StorageOptions.Builder options = StorageOptions.http()
-                    .setTransportOptions(HttpTransportOptions.newBuilder().setConnectTimeout(millis).setReadTimeout(millis).build())
-                    .setRetrySettings(RetrySettings.newBuilder().setMaxAttempts(1).setTotalTimeoutDuration(timeout)
-                            .setInitialRpcTimeoutDuration(timeout).setMaxRpcTimeoutDuration(timeout).build());
-            gcs.endpoint().ifPresent(endpoint -> options.setHost(endpoint.toString())
-                    .setCredentials(NoCredentials.getInstance()).setProjectId("baran"));
+                    .setTransportOptions(HttpTransportOptions.newBuilder()
+                            .setConnectTimeout(millis)
+                            .setReadTimeout(millis)
+                            .build())
+                    .setRetrySettings(RetrySettings.newBuilder()
+                            .setMaxAttempts(1)
+                            .setTotalTimeoutDuration(timeout)
+                            .setInitialRpcTimeoutDuration(timeout)
+                            .setMaxRpcTimeoutDuration(timeout)
+                            .build());
+            gcs.endpoint()
+                    .ifPresent(endpoint -> options.setHost(endpoint.toString())
+                            .setCredentials(NoCredentials.getInstance())
+                            .setProjectId("baran"));
             return options.build().getService();
         });
     }
@@ -46,13 +53,18 @@ final class CanaryClients {
      * Signed with the account key read from the environment variable {@code account-key-env} names, when the client
      * is built: the key is never part of the target, its logs or its REST view.
      */
-    static BlobServiceClient azure(Map<String, BlobServiceClient> clients, ProbeEndpoint.Azure azure, Duration timeout,
-                                   Function<String, String> environment) {
-        String key = azure.serviceEndpoint() + "|" + azure.account() + "|" + azure.accountKeyEnv() + "|" + timeout.toMillis();
+    static BlobServiceClient azure(
+            Map<String, BlobServiceClient> clients,
+            ProbeEndpoint.Azure azure,
+            Duration timeout,
+            Function<String, String> environment) {
+        String key = azure.serviceEndpoint() + "|" + azure.account() + "|" + azure.accountKeyEnv() + "|"
+                + timeout.toMillis();
         return clients.computeIfAbsent(key, k -> {
             String accountKey = environment.apply(azure.accountKeyEnv());
             if (accountKey == null || accountKey.isBlank()) {
-                throw new IllegalStateException("account-key-env names " + azure.accountKeyEnv() + ", which is not set");
+                throw new IllegalStateException(
+                        "account-key-env names " + azure.accountKeyEnv() + ", which is not set");
             }
             return new BlobServiceClientBuilder()
                     .endpoint(azure.serviceEndpoint())

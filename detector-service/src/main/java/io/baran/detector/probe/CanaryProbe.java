@@ -2,7 +2,6 @@ package io.baran.detector.probe;
 
 import io.baran.detector.config.TargetDefinition;
 import io.smallrye.mutiny.Uni;
-
 import java.time.Instant;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
@@ -48,9 +47,14 @@ abstract class CanaryProbe implements Probe {
 
     @Override
     public final Uni<ProbeResult> run() {
-        return Uni.createFrom().item(this::exercise).runSubscriptionOn(executor)
-                .ifNoItem().after(target.timeout()).failWith(TimeoutException::new)
-                .onFailure().recoverWithItem(this::describe);
+        return Uni.createFrom()
+                .item(this::exercise)
+                .runSubscriptionOn(executor)
+                .ifNoItem()
+                .after(target.timeout())
+                .failWith(TimeoutException::new)
+                .onFailure()
+                .recoverWithItem(this::describe);
     }
 
     private ProbeResult exercise() {
@@ -61,7 +65,8 @@ abstract class CanaryProbe implements Probe {
         }
         String content = read();
         if (written != null) {
-            return written.equals(content) ? ProbeResult.passed(api + " wrote and read " + where())
+            return written.equals(content)
+                    ? ProbeResult.passed(api + " wrote and read " + where())
                     : ProbeResult.failed(api + " read back other content than it wrote to " + where());
         }
         if (!target.checks().expect().isEmpty() && !target.checks().expect().contains(content.strip())) {
@@ -72,7 +77,8 @@ abstract class CanaryProbe implements Probe {
 
     private ProbeResult describe(Throwable failure) {
         if (failure instanceof TimeoutException) {
-            return ProbeResult.failed("no " + api + " answer within " + target.timeout().toMillis() + "ms");
+            return ProbeResult.failed(
+                    "no " + api + " answer within " + target.timeout().toMillis() + "ms");
         }
         String reason = reason(failure);
         // SDK messages name the endpoint and the cause, never the credentials.

@@ -8,7 +8,6 @@ import io.smallrye.mutiny.subscription.UniSubscription;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.impl.ContextInternal;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -27,15 +26,16 @@ import java.util.function.Supplier;
  */
 final class Deadline {
 
-    private Deadline() {
-    }
+    private Deadline() {}
 
     /** The source's item, or a {@link TimeoutException} after {@code timeout}; the source is cancelled then. */
     static <T> Uni<T> within(Vertx vertx, Duration timeout, Supplier<Uni<T>> source) {
         return Uni.createFrom().emitter(emitter -> {
             // The probe's own context: the timeout is handled there like the probe's answer would be.
             Bound<T> bound = new Bound<>(emitter, (ContextInternal) vertx.getOrCreateContext());
-            bound.timer = bound.context.nettyEventLoop().schedule(bound, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+            bound.timer = bound.context
+                    .nettyEventLoop()
+                    .schedule(bound, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
             source.get().subscribe().withSubscriber(bound);
         });
     }

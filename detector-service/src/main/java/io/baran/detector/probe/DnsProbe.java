@@ -5,7 +5,6 @@ import io.baran.detector.config.TargetDefinition;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.dns.DnsException;
 import io.vertx.mutiny.core.dns.DnsClient;
-
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -22,7 +21,8 @@ import java.util.concurrent.TimeoutException;
 final class DnsProbe implements Probe {
 
     /** An IPv4 or IPv6 literal, so that canonicalising it never resolves anything. */
-    static final java.util.regex.Pattern ADDRESS = java.util.regex.Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
+    static final java.util.regex.Pattern ADDRESS =
+            java.util.regex.Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
     private final DnsClient client;
     private final TargetDefinition target;
@@ -47,7 +47,8 @@ final class DnsProbe implements Probe {
     public Uni<ProbeResult> run() {
         return Deadline.within(vertx, target.timeout(), this::query)
                 .map(this::judge)
-                .onFailure().recoverWithItem(this::describe);
+                .onFailure()
+                .recoverWithItem(this::describe);
     }
 
     private Uni<List<String>> query() {
@@ -75,7 +76,8 @@ final class DnsProbe implements Probe {
         }
         String shown = String.join(",", new TreeSet<>(seen));
         if (!missing.isEmpty()) {
-            return ProbeResult.failed(type + " " + endpoint.name() + " = " + shown + ", expected " + String.join(",", missing));
+            return ProbeResult.failed(
+                    type + " " + endpoint.name() + " = " + shown + ", expected " + String.join(",", missing));
         }
         return ProbeResult.passed(type + " " + endpoint.name() + " = " + shown);
     }
@@ -86,7 +88,8 @@ final class DnsProbe implements Probe {
                     + target.timeout().toMillis() + "ms");
         }
         if (failure instanceof DnsException dns) {
-            return ProbeResult.failed(endpoint.type() + " " + endpoint.name() + ": " + dns.code().name());
+            return ProbeResult.failed(
+                    endpoint.type() + " " + endpoint.name() + ": " + dns.code().name());
         }
         return Probe.describe(failure);
     }

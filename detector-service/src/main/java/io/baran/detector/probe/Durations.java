@@ -5,8 +5,7 @@ import java.time.Duration;
 /** Durations written the way the configuration takes them. */
 public final class Durations {
 
-    private Durations() {
-    }
+    private Durations() {}
 
     /** {@code 250ms}, {@code 3s}, {@code 2m}, {@code 1h}, {@code 14d}: the largest exact unit. */
     public static String text(Duration d) {

@@ -6,7 +6,6 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
-
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 
@@ -31,7 +30,9 @@ final class GcsCanaryProbe extends CanaryProbe {
 
     @Override
     void write(String content) {
-        storage.create(BlobInfo.newBuilder(object).setContentType("text/plain").build(), content.getBytes(StandardCharsets.UTF_8),
+        storage.create(
+                BlobInfo.newBuilder(object).setContentType("text/plain").build(),
+                content.getBytes(StandardCharsets.UTF_8),
                 Storage.BlobTargetOption.disableGzipContent());
     }
 

@@ -19,7 +19,6 @@ import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.impl.NetSocketInternal;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,14 +46,14 @@ final class HttpConnection {
 
     /** The longest status line and header section read; longer answers fail the probe. */
     static final int MAX_INITIAL_LINE = 4096;
+
     static final int MAX_HEADERS = 16 * 1024;
 
     /**
      * A probe's answer: its status, its body (up to {@code maxBody} bytes; empty when none is read), and the server's
      * certificate on a TLS connection when it is asked for (else null).
      */
-    record Answer(int status, String body, X509Certificate certificate) {
-    }
+    record Answer(int status, String body, X509Certificate certificate) {}
 
     private final NetClient client;
     private final VertxInternal vertx;
@@ -63,6 +62,7 @@ final class HttpConnection {
     private final int port;
     /** The TLS server name (SNI) to send, or null: plain HTTP, or a host given as an IP address. */
     private final String serverName;
+
     private final byte[] request;
     private final byte[] closingRequest;
     private final int maxBody;
@@ -70,6 +70,7 @@ final class HttpConnection {
 
     /** The kept connection, or null. Guarded by {@code this}, like {@link #current}. */
     private NetSocketInternal socket;
+
     private Exchange current;
     private boolean closed;
 
@@ -79,8 +80,17 @@ final class HttpConnection {
      * @param maxBody        how much of a body to keep; 0 to read none
      * @param readCertificate hand on the server's certificate with each answer (TLS connections)
      */
-    HttpConnection(NetClient client, VertxInternal vertx, EgressPolicy egress, String host, int port, String serverName,
-                   byte[] request, byte[] closingRequest, int maxBody, boolean readCertificate) {
+    HttpConnection(
+            NetClient client,
+            VertxInternal vertx,
+            EgressPolicy egress,
+            String host,
+            int port,
+            String serverName,
+            byte[] request,
+            byte[] closingRequest,
+            int maxBody,
+            boolean readCertificate) {
         this.client = client;
         this.vertx = vertx;
         this.egress = egress;
@@ -141,7 +151,8 @@ final class HttpConnection {
     private Future<SocketAddress> destination() {
         if (EgressPolicy.isLiteral(host)) {
             try {
-                return Future.succeededFuture(SocketAddress.inetSocketAddress(egress.resolve(host, port).socketAddress()));
+                return Future.succeededFuture(SocketAddress.inetSocketAddress(
+                        egress.resolve(host, port).socketAddress()));
             } catch (EgressRefusedException | java.io.IOException e) {
                 return Future.failedFuture(e);
             }
@@ -153,7 +164,8 @@ final class HttpConnection {
                 return;
             }
             try {
-                promise.complete(SocketAddress.inetSocketAddress(egress.admit(host, port, List.of(resolved.result())).socketAddress()));
+                promise.complete(SocketAddress.inetSocketAddress(
+                        egress.admit(host, port, List.of(resolved.result())).socketAddress()));
             } catch (EgressRefusedException e) {
                 promise.fail(e);
             }
@@ -182,11 +194,13 @@ final class HttpConnection {
                 opened.close();
                 return;
             }
-            opened.channelHandlerContext().pipeline().addBefore("handler", "http",
-                    new HttpResponseDecoder(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
+            opened.channelHandlerContext()
+                    .pipeline()
+                    .addBefore("handler", "http", new HttpResponseDecoder(MAX_INITIAL_LINE, MAX_HEADERS, 8192));
             opened.messageHandler(message -> received(opened, message));
             opened.exceptionHandler(failure -> lost(opened, failure));
-            opened.closeHandler(ignored -> lost(opened, new IOException("connection closed before the answer was complete")));
+            opened.closeHandler(
+                    ignored -> lost(opened, new IOException("connection closed before the answer was complete")));
             send(opened, exchange);
         });
     }
@@ -209,7 +223,8 @@ final class HttpConnection {
             if (message instanceof HttpObject object && object.decoderResult().isFailure()) {
                 DecoderResult result = object.decoderResult();
                 drop(on, exchange);
-                exchange.fail(new IOException("malformed HTTP answer: " + result.cause().getMessage()));
+                exchange.fail(new IOException(
+                        "malformed HTTP answer: " + result.cause().getMessage()));
                 return;
             }
             if (message instanceof HttpResponse response) {
@@ -254,7 +269,8 @@ final class HttpConnection {
         Throwable unreadable = null;
         if (readCertificate) {
             try {
-                // The certificate the connection was opened with: trusted and matching the host, or it would not be open.
+                // The certificate the connection was opened with: trusted and matching the host, or it would not be
+                // open.
                 certificate = (X509Certificate) on.peerCertificates().get(0);
             } catch (Exception e) {
                 unreadable = e;
@@ -344,6 +360,7 @@ final class HttpConnection {
         ByteArrayOutputStream body;
         /** Guarded by the connection. */
         boolean over;
+
         volatile boolean completed;
 
         Exchange(UniEmitter<? super Answer> emitter, boolean closeAfter) {

@@ -6,7 +6,6 @@ import io.baran.egress.EgressPolicy;
 import io.netty.util.NetUtil;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.net.NetClient;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,6 +40,7 @@ final class HttpProbe implements Probe {
     private final TargetDefinition target;
     /** How long the server's certificate must stay valid; null when that is not checked. */
     private final Duration minValidity;
+
     private final io.vertx.core.Vertx vertx;
     private final HttpConnection connection;
     private final Pattern bodyMatch;
@@ -54,7 +54,12 @@ final class HttpProbe implements Probe {
      * @param vertx     whose event loop times the exchange
      * @param egress    where the connection may go, checked on the address resolved for each connection
      */
-    HttpProbe(NetClient client, TargetDefinition target, String userAgent, io.vertx.core.Vertx vertx, EgressPolicy egress) {
+    HttpProbe(
+            NetClient client,
+            TargetDefinition target,
+            String userAgent,
+            io.vertx.core.Vertx vertx,
+            EgressPolicy egress) {
         this.target = target;
         this.minValidity = target.checks().tlsMinValidity().orElse(null);
         this.vertx = vertx;
@@ -63,26 +68,44 @@ final class HttpProbe implements Probe {
         java.net.URI uri = java.net.URI.create(target.url().toString());
         boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
         // An IPv6 literal comes bracketed, as a URL writes it; the client wants the address alone.
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        String host = uri.getHost().startsWith("[")
+                ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
         int port = uri.getPort() >= 0 ? uri.getPort() : ssl ? 443 : 80;
         // A TLS server name is a DNS name: a host given as an address is verified against the certificate without one.
         String serverName = ssl && !NetUtil.isValidIpV4Address(host) && !NetUtil.isValidIpV6Address(host) ? host : null;
-        this.connection = new HttpConnection(client, (io.vertx.core.impl.VertxInternal) vertx, egress, host, port, serverName, request(uri, userAgent, false),
-                request(uri, userAgent, true), bodyMatch == null ? 0 : MAX_BODY, ssl && minValidity != null);
+        this.connection = new HttpConnection(
+                client,
+                (io.vertx.core.impl.VertxInternal) vertx,
+                egress,
+                host,
+                port,
+                serverName,
+                request(uri, userAgent, false),
+                request(uri, userAgent, true),
+                bodyMatch == null ? 0 : MAX_BODY,
+                ssl && minValidity != null);
     }
 
     /** The request's bytes, made once: the URL's path and query, its host and port, and its credentials if any. */
     private byte[] request(java.net.URI uri, String userAgent, boolean close) {
-        StringBuilder text = new StringBuilder(128).append("GET ").append(uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
+        StringBuilder text =
+                new StringBuilder(128).append("GET ").append(uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
         if (uri.getRawQuery() != null) {
             text.append('?').append(uri.getRawQuery());
         }
         // The URL as shown carries no user-info, so its authority is the Host header's value.
-        text.append(" HTTP/1.1\r\nHost: ").append(uri.getRawAuthority())
-                .append("\r\nUser-Agent: ").append(userAgent)
+        text.append(" HTTP/1.1\r\nHost: ")
+                .append(uri.getRawAuthority())
+                .append("\r\nUser-Agent: ")
+                .append(userAgent)
                 .append("\r\nAccept: */*\r\n");
-        target.url().credentials().ifPresent(c -> text.append("Authorization: Basic ").append(Base64.getEncoder()
-                .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8))).append("\r\n"));
+        target.url()
+                .credentials()
+                .ifPresent(c -> text.append("Authorization: Basic ")
+                        .append(Base64.getEncoder()
+                                .encodeToString((c.username() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)))
+                        .append("\r\n"));
         if (close) {
             text.append("Connection: close\r\n");
         }

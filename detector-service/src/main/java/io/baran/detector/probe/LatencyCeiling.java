@@ -2,7 +2,6 @@ package io.baran.detector.probe;
 
 import io.baran.detector.config.TargetDefinition;
 import io.smallrye.mutiny.Uni;
-
 import java.time.Duration;
 
 /** Fails a probe that passed but took longer than the target's {@code max-latency}: slow is a symptom too. */
@@ -33,7 +32,8 @@ final class LatencyCeiling implements Probe {
             return probe.run().map(result -> {
                 long millis = (System.nanoTime() - started) / 1_000_000;
                 return result.passed() && millis > ceiling.toMillis()
-                        ? ProbeResult.failed(result.detail() + " in " + millis + "ms, above max-latency " + ceiling.toMillis() + "ms")
+                        ? ProbeResult.failed(result.detail() + " in " + millis + "ms, above max-latency "
+                                + ceiling.toMillis() + "ms")
                         : result;
             });
         });

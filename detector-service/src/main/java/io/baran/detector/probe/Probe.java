@@ -11,8 +11,7 @@ public interface Probe {
     Uni<ProbeResult> run();
 
     /** Lets go of what the probe keeps between runs (a connection); called once its target is no longer probed. */
-    default void close() {
-    }
+    default void close() {}
 
     /** Turns any failure into a failed result whose detail names the exception, never a credential. */
     static ProbeResult describe(Throwable failure) {

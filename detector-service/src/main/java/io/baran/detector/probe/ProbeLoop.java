@@ -1,5 +1,6 @@
 package io.baran.detector.probe;
 
+import com.sun.management.UnixOperatingSystemMXBean;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.detector.metrics.DetectorMetrics;
 import io.baran.detector.state.HealthTracker;
@@ -10,10 +11,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.mutiny.core.Vertx;
-import org.jboss.logging.Logger;
-
-import com.sun.management.UnixOperatingSystemMXBean;
-
 import java.lang.management.ManagementFactory;
 import java.time.Instant;
 import java.util.Map;
@@ -21,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
+import org.jboss.logging.Logger;
 
 /**
  * Probes targets on one event loop's timers: no thread per target, and nothing here blocks the loop. Each target's next
@@ -34,6 +32,7 @@ public final class ProbeLoop implements AutoCloseable {
 
     /** The event loop context every probe runs on: one thread, no hand-offs between threads on the way. */
     private final ContextInternal context;
+
     private final HealthTracker tracker;
     private final Probes probes;
     private final DetectorMetrics metrics;
@@ -42,13 +41,15 @@ public final class ProbeLoop implements AutoCloseable {
     private volatile boolean closed;
     /** Open files the detector needs besides its targets' connections: jars, Kafka, its HTTP server, DNS. */
     static final int DESCRIPTORS_BESIDES_TARGETS = 512;
+
     private volatile boolean warnedDescriptors;
 
     /**
      * @param lagObserver told every probe's scheduling lag in nanoseconds (how late it started against its
      *                    schedule); the benchmark's measuring point
      */
-    public ProbeLoop(Vertx vertx, HealthTracker tracker, Probes probes, DetectorMetrics metrics, LongConsumer lagObserver) {
+    public ProbeLoop(
+            Vertx vertx, HealthTracker tracker, Probes probes, DetectorMetrics metrics, LongConsumer lagObserver) {
         this.context = ((VertxInternal) vertx.getDelegate()).createEventLoopContext();
         this.tracker = tracker;
         this.probes = probes;
@@ -63,7 +64,8 @@ public final class ProbeLoop implements AutoCloseable {
         if (previous != null) {
             previous.cancel();
         }
-        if (!warnedDescriptors && ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
+        if (!warnedDescriptors
+                && ManagementFactory.getOperatingSystemMXBean() instanceof UnixOperatingSystemMXBean os) {
             String shortfall = descriptorShortfall(running.size(), os.getMaxFileDescriptorCount());
             if (shortfall != null) {
                 warnedDescriptors = true;
@@ -71,7 +73,8 @@ public final class ProbeLoop implements AutoCloseable {
             }
         }
         // Spread the first probes over one interval so many targets do not fire in step.
-        scheduled.after(ThreadLocalRandom.current().nextLong(1, target.interval().toMillis() + 1));
+        scheduled.after(
+                ThreadLocalRandom.current().nextLong(1, target.interval().toMillis() + 1));
     }
 
     /** Stops probing a target; a probe in flight ends unrecorded. */
@@ -92,9 +95,13 @@ public final class ProbeLoop implements AutoCloseable {
      */
     static String descriptorShortfall(int targets, long maxDescriptors) {
         long needed = targets + (long) DESCRIPTORS_BESIDES_TARGETS;
-        return needed <= maxDescriptors ? null : "probing " + targets + " targets takes about " + needed
-                + " open files (one per target, " + DESCRIPTORS_BESIDES_TARGETS + " for the rest of the detector), but this process may open only "
-                + maxDescriptors + ": raise its limit (ulimit -n, or the container's nofile limit), or probes will fail with 'Too many open files'";
+        return needed <= maxDescriptors
+                ? null
+                : "probing " + targets + " targets takes about " + needed
+                        + " open files (one per target, " + DESCRIPTORS_BESIDES_TARGETS
+                        + " for the rest of the detector), but this process may open only "
+                        + maxDescriptors
+                        + ": raise its limit (ulimit -n, or the container's nofile limit), or probes will fail with 'Too many open files'";
     }
 
     public int size() {
@@ -119,6 +126,7 @@ public final class ProbeLoop implements AutoCloseable {
         volatile ScheduledFuture<?> timer;
         /** The running probe's slot, start and start time; set when it starts, read when it ends. */
         long dueNanos;
+
         long startedNanos;
         Instant startedAt;
 
@@ -171,8 +179,7 @@ public final class ProbeLoop implements AutoCloseable {
         }
 
         @Override
-        public void onSubscribe(UniSubscription subscription) {
-        }
+        public void onSubscribe(UniSubscription subscription) {}
 
         @Override
         public void onItem(ProbeResult result) {

@@ -12,8 +12,7 @@ package io.baran.detector.probe;
  */
 final class ProbeSchedule {
 
-    private ProbeSchedule() {
-    }
+    private ProbeSchedule() {}
 
     /**
      * @param dueNanos      when the probe that just ended was due ({@link System#nanoTime()} scale)

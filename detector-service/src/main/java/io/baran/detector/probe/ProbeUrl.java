@@ -30,7 +30,8 @@ public final class ProbeUrl {
             throw new IllegalArgumentException("must not be empty");
         }
         if (!raw.contains("://")) {
-            throw new IllegalArgumentException(quoted(raw) + " is not an absolute http or https URL (write it like http://host:port/path)");
+            throw new IllegalArgumentException(
+                    quoted(raw) + " is not an absolute http or https URL (write it like http://host:port/path)");
         }
         URI uri;
         try {
@@ -90,7 +91,8 @@ public final class ProbeUrl {
                 return null;
             }
             int colon = userInfo.indexOf(':');
-            return colon < 0 ? new Credentials(userInfo, "")
+            return colon < 0
+                    ? new Credentials(userInfo, "")
                     : new Credentials(userInfo.substring(0, colon), userInfo.substring(colon + 1));
         }
 

@@ -1,24 +1,17 @@
 package io.baran.detector.probe;
 
+import com.azure.storage.blob.BlobServiceClient;
+import com.google.cloud.storage.Storage;
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.detector.config.TargetDefinitions;
 import io.baran.egress.EgressPolicy;
-import com.azure.storage.blob.BlobServiceClient;
-import com.google.cloud.storage.Storage;
 import io.vertx.core.dns.DnsClientOptions;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.dns.DnsClient;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +19,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * Makes the probe for each target, sharing clients between targets: one TCP client (for http targets), one
@@ -73,32 +72,50 @@ public final class Probes implements AutoCloseable {
         Probe probe;
         if (endpoint instanceof ProbeEndpoint.Http http) {
             java.net.URI uri = java.net.URI.create(http.url().toString());
-            NetClient client = "https".equalsIgnoreCase(uri.getScheme()) ? tls(target.checks().caFile().orElse("")) : tcp;
+            NetClient client = "https".equalsIgnoreCase(uri.getScheme())
+                    ? tls(target.checks().caFile().orElse(""))
+                    : tcp;
             probe = new HttpProbe(client, target, "baran-detector/" + vantage, vertx.getDelegate(), egress);
         } else if (endpoint instanceof ProbeEndpoint.Tcp) {
             probe = new TcpProbe(target, vertx.getDelegate(), egress);
         } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
-            probe = new DnsProbe(dnsClients.computeIfAbsent(dns.host() + ":" + dns.port(),
-                    k -> vertx.createDnsClient(new DnsClientOptions().setHost(dns.host()).setPort(dns.port())
-                            .setQueryTimeout(30_000).setRecursionDesired(true))), target, vertx.getDelegate());
+            probe = new DnsProbe(
+                    dnsClients.computeIfAbsent(
+                            dns.host() + ":" + dns.port(),
+                            k -> vertx.createDnsClient(new DnsClientOptions()
+                                    .setHost(dns.host())
+                                    .setPort(dns.port())
+                                    .setQueryTimeout(30_000)
+                                    .setRecursionDesired(true))),
+                    target,
+                    vertx.getDelegate());
         } else if (endpoint instanceof ProbeEndpoint.S3 s3) {
             probe = new S3CanaryProbe(s3(s3, target.timeout()), canaryThreads(), target, vantage);
         } else if (endpoint instanceof ProbeEndpoint.Gcs gcs) {
-            probe = new GcsCanaryProbe(CanaryClients.gcs(gcsClients, gcs, target.timeout()), canaryThreads(), target, vantage);
+            probe = new GcsCanaryProbe(
+                    CanaryClients.gcs(gcsClients, gcs, target.timeout()), canaryThreads(), target, vantage);
         } else if (endpoint instanceof ProbeEndpoint.Azure azure) {
             BlobServiceClient service = CanaryClients.azure(azureClients, azure, target.timeout(), environment);
-            probe = new AzureCanaryProbe(service.getBlobContainerClient(azure.container()).getBlobClient(azure.blob()),
-                    canaryThreads(), target, vantage);
+            probe = new AzureCanaryProbe(
+                    service.getBlobContainerClient(azure.container()).getBlobClient(azure.blob()),
+                    canaryThreads(),
+                    target,
+                    vantage);
         } else {
             throw new IllegalArgumentException("no probe for " + endpoint.kind());
         }
-        return target.checks().maxLatency().<Probe>map(max -> new LatencyCeiling(probe, max)).orElse(probe);
+        return target.checks()
+                .maxLatency()
+                .<Probe>map(max -> new LatencyCeiling(probe, max))
+                .orElse(probe);
     }
 
     /** A TLS client verifying the server's host name, trusting the JDK's CAs and the given CA file (if not empty). */
     private NetClient tls(String caFile) {
         return tlsClients.computeIfAbsent(caFile, k -> {
-            NetClientOptions options = new NetClientOptions().setSsl(true).setHostnameVerificationAlgorithm("HTTPS")
+            NetClientOptions options = new NetClientOptions()
+                    .setSsl(true)
+                    .setHostnameVerificationAlgorithm("HTTPS")
                     .setConnectTimeout(30_000);
             if (!k.isEmpty()) {
                 options.setTrustOptions(new PemTrustOptions().addCertPath(k));
@@ -114,10 +131,13 @@ public final class Probes implements AutoCloseable {
                     .region(Region.of(s3.region()))
                     // Credentials only from the environment or the SDK's default chain; never from the target.
                     .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                    .httpClientBuilder(UrlConnectionHttpClient.builder().connectionTimeout(timeout).socketTimeout(timeout))
+                    .httpClientBuilder(UrlConnectionHttpClient.builder()
+                            .connectionTimeout(timeout)
+                            .socketTimeout(timeout))
                     // One attempt per probe: retrying would hide the failure the probe is there to see.
                     .overrideConfiguration(c -> c.apiCallTimeout(timeout).retryStrategy(AwsRetryStrategy.doNotRetry()));
-            s3.endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
+            s3.endpoint()
+                    .ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
             return builder.build();
         });
     }

@@ -2,12 +2,11 @@ package io.baran.detector.probe;
 
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executor;
 
 /** The canary of {@code s3://bucket/key}, through the AWS SDK's S3 client. */
 final class S3CanaryProbe extends CanaryProbe {
@@ -28,13 +27,15 @@ final class S3CanaryProbe extends CanaryProbe {
 
     @Override
     void write(String content) {
-        s3.putObject(b -> b.bucket(endpoint.bucket()).key(endpoint.key()).contentType("text/plain"),
+        s3.putObject(
+                b -> b.bucket(endpoint.bucket()).key(endpoint.key()).contentType("text/plain"),
                 RequestBody.fromString(content, StandardCharsets.UTF_8));
     }
 
     @Override
     String read() {
-        return s3.getObjectAsBytes(b -> b.bucket(endpoint.bucket()).key(endpoint.key())).asUtf8String();
+        return s3.getObjectAsBytes(b -> b.bucket(endpoint.bucket()).key(endpoint.key()))
+                .asUtf8String();
     }
 
     @Override

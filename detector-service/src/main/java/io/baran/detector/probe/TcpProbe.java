@@ -14,7 +14,6 @@ import io.netty.channel.EventLoop;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
-
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -51,6 +50,7 @@ final class TcpProbe implements Probe {
     private final EgressPolicy egress;
     /** Made on the first probe, for the event loop the probes run on. */
     private Bootstrap bootstrap;
+
     private EventLoop loop;
 
     /** @param egress where the probe may connect: each connection's address is resolved, checked, then connected to */
@@ -69,8 +69,10 @@ final class TcpProbe implements Probe {
     @Override
     public Uni<ProbeResult> run() {
         return Deadline.within(vertx, target.timeout(), this::connect)
-                .onFailure().recoverWithItem(failure -> failure instanceof TimeoutException
-                        ? ProbeResult.failed("no TCP connection within " + target.timeout().toMillis() + "ms")
+                .onFailure()
+                .recoverWithItem(failure -> failure instanceof TimeoutException
+                        ? ProbeResult.failed(
+                                "no TCP connection within " + target.timeout().toMillis() + "ms")
                         : Probe.describe(failure));
     }
 
@@ -89,17 +91,19 @@ final class TcpProbe implements Probe {
                 }
             });
         }
-        return Uni.createFrom().emitter(emitter -> vertx.resolveAddress(endpoint.host(), resolved -> {
-            if (resolved.failed()) {
-                emitter.fail(resolved.cause());
-                return;
-            }
-            try {
-                emitter.complete(egress.admit(endpoint.host(), endpoint.port(), List.of(resolved.result())).socketAddress());
-            } catch (EgressRefusedException e) {
-                emitter.fail(e);
-            }
-        }));
+        return Uni.createFrom()
+                .emitter(emitter -> vertx.resolveAddress(endpoint.host(), resolved -> {
+                    if (resolved.failed()) {
+                        emitter.fail(resolved.cause());
+                        return;
+                    }
+                    try {
+                        emitter.complete(egress.admit(endpoint.host(), endpoint.port(), List.of(resolved.result()))
+                                .socketAddress());
+                    } catch (EgressRefusedException e) {
+                        emitter.fail(e);
+                    }
+                }));
     }
 
     private Uni<ProbeResult> connect(InetSocketAddress address) {
@@ -122,7 +126,8 @@ final class TcpProbe implements Probe {
         EventLoop current = ((ContextInternal) vertx.getOrCreateContext()).nettyEventLoop();
         if (bootstrap == null || loop != current) {
             loop = current;
-            bootstrap = new Bootstrap().group(current)
+            bootstrap = new Bootstrap()
+                    .group(current)
                     .channelFactory(vertx.transport().channelFactory(false))
                     .resolver(vertx.nettyAddressResolverGroup())
                     .option(ChannelOption.TCP_NODELAY, true)

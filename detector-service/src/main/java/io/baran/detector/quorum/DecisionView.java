@@ -1,17 +1,16 @@
 package io.baran.detector.quorum;
 
 import io.baran.detector.messaging.KafkaClients;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
 
 /**
  * Follows the decisions topic so that every instance can show every scope's decision, including the scopes another
@@ -46,7 +45,8 @@ public final class DecisionView extends ConsumerThread {
             try (KafkaConsumer<String, String> c = DecisionsReader.consumer(kafka, "baran-decision-view")) {
                 polling(c);
                 List<TopicPartition> partitions = c.partitionsFor(topic, Duration.ofSeconds(10)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                        .map(p -> new TopicPartition(p.topic(), p.partition()))
+                        .toList();
                 c.assign(partitions);
                 c.seekToBeginning(partitions);
                 backoff = 1_000;

@@ -10,21 +10,6 @@ import io.baran.events.EventSignature;
 import io.baran.events.OutageEvent;
 import io.baran.events.RefusedEventException;
 import io.baran.events.SigningKey;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.utils.Utils;
-import org.jboss.logging.Logger;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +24,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.utils.Utils;
+import org.jboss.logging.Logger;
 
 /**
  * Turns the vantages' verdicts into outage events. Aggregators form one Kafka consumer group on the verdicts
@@ -94,8 +93,14 @@ public final class QuorumAggregator extends ConsumerThread {
      * @param signer   the key this instance signs its outage events with (its vantage's key)
      * @param verifier which verdicts count: those signed by the roster's keys
      */
-    public QuorumAggregator(String id, KafkaClients kafka, DetectorSettings.Quorum settings, DetectorMetrics metrics, Clock clock,
-                            SigningKey signer, VerdictVerifier verifier) {
+    public QuorumAggregator(
+            String id,
+            KafkaClients kafka,
+            DetectorSettings.Quorum settings,
+            DetectorMetrics metrics,
+            Clock clock,
+            SigningKey signer,
+            VerdictVerifier verifier) {
         super("baran-aggregator-" + id);
         this.signer = signer;
         this.verifier = verifier;
@@ -103,7 +108,8 @@ public final class QuorumAggregator extends ConsumerThread {
         this.kafka = kafka;
         // Unique per process: replicas that share a vantage id must not fence each other. Zombies are fenced by the
         // consumer group's generation instead (the offsets are committed in the transaction).
-        this.transactionalId = "baran-aggregator-" + id + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.transactionalId =
+                "baran-aggregator-" + id + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.settings = settings;
         this.rule = new QuorumRule(settings.minVotes(), settings.ratio(), settings.vantageExpiry());
         this.metrics = metrics;
@@ -140,8 +146,9 @@ public final class QuorumAggregator extends ConsumerThread {
                 }
                 String message = e.getMessage();
                 if (!String.valueOf(message).equals(lastFailure)) {
-                    LOG.errorf("aggregator %s: %s; it starts over (owned scopes are reloaded from %s) in %d ms", id, message,
-                            settings.decisionsTopic(), backoff);
+                    LOG.errorf(
+                            "aggregator %s: %s; it starts over (owned scopes are reloaded from %s) in %d ms",
+                            id, message, settings.decisionsTopic(), backoff);
                     lastFailure = message;
                 }
                 pause(backoff);
@@ -153,7 +160,8 @@ public final class QuorumAggregator extends ConsumerThread {
     }
 
     private void session() {
-        try (KafkaProducer<String, String> p = producer(); KafkaConsumer<String, String> c = consumer()) {
+        try (KafkaProducer<String, String> p = producer();
+                KafkaConsumer<String, String> c = consumer()) {
             producer = p;
             consumer = c;
             polling(c);
@@ -170,12 +178,15 @@ public final class QuorumAggregator extends ConsumerThread {
                 for (ConsumerRecord<String, String> r : records) {
                     handle(r, now);
                 }
-                if (!caughtUp && !assigned.isEmpty() && assigned.stream().allMatch(tp -> c.position(tp) >= replayEnd.getOrDefault(tp, 0L))) {
+                if (!caughtUp
+                        && !assigned.isEmpty()
+                        && assigned.stream().allMatch(tp -> c.position(tp) >= replayEnd.getOrDefault(tp, 0L))) {
                     caughtUp = true;
                     ready = true;
                     dirty.addAll(owned.keySet());
-                    LOG.infof("aggregator %s: caught up on %d partitions of %s; deciding for %d scopes known so far", id,
-                            assigned.size(), settings.verdictsTopic(), owned.size());
+                    LOG.infof(
+                            "aggregator %s: caught up on %d partitions of %s; deciding for %d scopes known so far",
+                            id, assigned.size(), settings.verdictsTopic(), owned.size());
                 }
                 if (caughtUp) {
                     if (Duration.between(lastSweep, now).compareTo(SWEEP) >= 0) {
@@ -234,9 +245,10 @@ public final class QuorumAggregator extends ConsumerThread {
                 refusalLogged.clear();
             }
             refusalLogged.put(key, now);
-            LOG.warnf("aggregator %s: %s-%d@%d (scope %s) not counted: %s (such records are counted in"
-                    + " baran_quorum_verdicts_refused_total, and logged once a minute)", id, r.topic(), r.partition(), r.offset(),
-                    r.key(), e.getMessage());
+            LOG.warnf(
+                    "aggregator %s: %s-%d@%d (scope %s) not counted: %s (such records are counted in"
+                            + " baran_quorum_verdicts_refused_total, and logged once a minute)",
+                    id, r.topic(), r.partition(), r.offset(), r.key(), e.getMessage());
         }
     }
 
@@ -279,10 +291,13 @@ public final class QuorumAggregator extends ConsumerThread {
         try {
             for (ScopeQuorum.Outcome o : outcomes) {
                 if (o.event() != null) {
-                    producer.send(new ProducerRecord<>(settings.healthTopic(), o.scope(),
+                    producer.send(new ProducerRecord<>(
+                            settings.healthTopic(),
+                            o.scope(),
                             EventSignature.sign(EventCodec.encode(cloudEvent(o, now)), signer)));
                 }
-                producer.send(new ProducerRecord<>(settings.decisionsTopic(), o.scope(), VerdictCodec.encode(o.next())));
+                producer.send(
+                        new ProducerRecord<>(settings.decisionsTopic(), o.scope(), VerdictCodec.encode(o.next())));
             }
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition tp : assigned) {
@@ -293,8 +308,10 @@ public final class QuorumAggregator extends ConsumerThread {
         } catch (KafkaException e) {
             for (ScopeQuorum.Outcome o : outcomes) {
                 if (o.event() != null) {
-                    LOG.errorf("NOT published %s for scope %s (incident %s): the Kafka transaction failed (%s); the aggregator"
-                            + " reloads and decides again", o.eventType(), o.scope(), o.event().incidentId(), e.getMessage());
+                    LOG.errorf(
+                            "NOT published %s for scope %s (incident %s): the Kafka transaction failed (%s); the aggregator"
+                                    + " reloads and decides again",
+                            o.eventType(), o.scope(), o.event().incidentId(), e.getMessage());
                 }
             }
             try {
@@ -313,21 +330,30 @@ public final class QuorumAggregator extends ConsumerThread {
     private CloudEvent<OutageEvent> cloudEvent(ScopeQuorum.Outcome o, Instant decidedAt) {
         OutageEvent event = o.event();
         // The same decision always gets the same id, so a consumer can recognise it however often it sees it.
-        String eventId = UUID.nameUUIDFromBytes((o.eventType() + "|" + event.incidentId()).getBytes(StandardCharsets.UTF_8)).toString();
+        String eventId = UUID.nameUUIDFromBytes(
+                        (o.eventType() + "|" + event.incidentId()).getBytes(StandardCharsets.UTF_8))
+                .toString();
         return CloudEvent.of(eventId, "/baran/detector/" + id, o.eventType(), o.scope(), decidedAt, event);
     }
 
     private void log(ScopeQuorum.Outcome o) {
         ScopeRecord r = o.next();
-        List<String> votes = r.votes().stream().map(v -> v.vantage() + "=" + v.verdict()).toList();
+        List<String> votes =
+                r.votes().stream().map(v -> v.vantage() + "=" + v.verdict()).toList();
         if (o.event() == null) {
             LOG.infof("scope %s: the quorum agrees it is UP (votes %s)", o.scope(), votes);
             return;
         }
         OutageEvent e = o.event();
-        LOG.infof("published %s for scope %s (incident %s%s): votes %s, confidence %.2f, %d ms after the first vantage saw it",
-                o.eventType(), o.scope(), e.incidentId(), e.drill() ? ", a drill" : "", e.votes().stream()
-                        .map(v -> v.vantage() + "=" + v.verdict()).toList(), e.confidence(), o.latency().toMillis());
+        LOG.infof(
+                "published %s for scope %s (incident %s%s): votes %s, confidence %.2f, %d ms after the first vantage saw it",
+                o.eventType(),
+                o.scope(),
+                e.incidentId(),
+                e.drill() ? ", a drill" : "",
+                e.votes().stream().map(v -> v.vantage() + "=" + v.verdict()).toList(),
+                e.confidence(),
+                o.latency().toMillis());
     }
 
     private void snapshot(Instant now) {
@@ -335,10 +361,17 @@ public final class QuorumAggregator extends ConsumerThread {
         owned.forEach((scope, quorum) -> {
             ScopeQuorum.Tally tally = quorum.tally(now);
             List<QuorumView.VoteView> votes = quorum.latest().stream()
-                    .map(s -> new QuorumView.VoteView(s.verdict().vantage(), s.verdict().verdict(), s.verdict().isolated(),
-                            s.since(), s.seenAt(), tally.live().contains(s)))
+                    .map(s -> new QuorumView.VoteView(
+                            s.verdict().vantage(),
+                            s.verdict().verdict(),
+                            s.verdict().isolated(),
+                            s.since(),
+                            s.seenAt(),
+                            tally.live().contains(s)))
                     .toList();
-            views.put(scope, new QuorumView(scope, quorum.record(), votes, tally.live().size(), tally.required()));
+            views.put(
+                    scope,
+                    new QuorumView(scope, quorum.record(), votes, tally.live().size(), tally.required()));
         });
         snapshot = Map.copyOf(views);
     }
@@ -371,7 +404,8 @@ public final class QuorumAggregator extends ConsumerThread {
             partitionCount = c.partitionsFor(settings.verdictsTopic()).size();
             Map<TopicPartition, Long> end = c.endOffsets(partitions);
             Map<TopicPartition, Long> times = new HashMap<>();
-            partitions.forEach(tp -> times.put(tp, now.minus(settings.vantageExpiry()).toEpochMilli()));
+            partitions.forEach(
+                    tp -> times.put(tp, now.minus(settings.vantageExpiry()).toEpochMilli()));
             Map<TopicPartition, OffsetAndTimestamp> from = c.offsetsForTimes(times);
             for (TopicPartition tp : partitions) {
                 OffsetAndTimestamp start = from.get(tp);
@@ -382,16 +416,23 @@ public final class QuorumAggregator extends ConsumerThread {
             Set<Integer> numbers = new HashSet<>();
             partitions.forEach(tp -> numbers.add(tp.partition()));
             int loaded = 0;
-            for (Map.Entry<String, ScopeRecord> e : DecisionsReader.readAll(kafka, settings.decisionsTopic()).entrySet()) {
+            for (Map.Entry<String, ScopeRecord> e :
+                    DecisionsReader.readAll(kafka, settings.decisionsTopic()).entrySet()) {
                 if (numbers.contains(partition(e.getKey()))) {
-                    owned.computeIfAbsent(e.getKey(), QuorumAggregator.this::quorum).restore(e.getValue());
+                    owned.computeIfAbsent(e.getKey(), QuorumAggregator.this::quorum)
+                            .restore(e.getValue());
                     loaded++;
                 }
             }
             caughtUp = false;
             ready = false;
-            LOG.infof("aggregator %s: took over partitions %s of %s with %d recorded scopes; replaying the last %d ms of verdicts",
-                    id, numbers, settings.verdictsTopic(), loaded, settings.vantageExpiry().toMillis());
+            LOG.infof(
+                    "aggregator %s: took over partitions %s of %s with %d recorded scopes; replaying the last %d ms of verdicts",
+                    id,
+                    numbers,
+                    settings.verdictsTopic(),
+                    loaded,
+                    settings.vantageExpiry().toMillis());
         }
 
         @Override
@@ -425,24 +466,38 @@ public final class QuorumAggregator extends ConsumerThread {
 
     private KafkaProducer<String, String> producer() {
         return kafka.producer(Map.of(
-                ProducerConfig.CLIENT_ID_CONFIG, "baran-aggregator-" + id,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, 10_000,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000));
+                ProducerConfig.CLIENT_ID_CONFIG,
+                "baran-aggregator-" + id,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                transactionalId,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                10_000,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                10_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
+                10_000));
     }
 
     private KafkaConsumer<String, String> consumer() {
         return kafka.consumer(Map.of(
-                ConsumerConfig.CLIENT_ID_CONFIG, "baran-aggregator-" + id,
-                ConsumerConfig.GROUP_ID_CONFIG, settings.group(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "baran-aggregator-" + id,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                settings.group(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "latest",
                 // A crashed aggregator's scopes move to the others after this, not after the 45 s default.
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000));
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+                10_000,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG,
+                2_000));
     }
 }

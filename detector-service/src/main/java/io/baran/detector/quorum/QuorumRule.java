@@ -13,8 +13,8 @@ public record QuorumRule(int minVotes, double ratio, Duration expiry) {
 
     public QuorumRule {
         if (minVotes < 1 || !(ratio >= 0.5 && ratio < 1)) {
-            throw new IllegalArgumentException("min votes must be at least 1 and the ratio within [0.5, 1), got " + minVotes
-                    + " and " + ratio);
+            throw new IllegalArgumentException(
+                    "min votes must be at least 1 and the ratio within [0.5, 1), got " + minVotes + " and " + ratio);
         }
     }
 

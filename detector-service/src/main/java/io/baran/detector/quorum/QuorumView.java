@@ -1,7 +1,6 @@
 package io.baran.detector.quorum;
 
 import io.baran.detector.state.Health;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -19,6 +18,6 @@ public record QuorumView(String scope, ScopeRecord record, List<VoteView> votes,
      * @param seenAt when Kafka took it
      * @param live   recent enough to count; an expired vantage counts as unknown
      */
-    public record VoteView(String vantage, Health verdict, boolean isolated, Instant since, Instant seenAt, boolean live) {
-    }
+    public record VoteView(
+            String vantage, Health verdict, boolean isolated, Instant since, Instant seenAt, boolean live) {}
 }

@@ -2,7 +2,6 @@ package io.baran.detector.quorum;
 
 import io.baran.detector.state.Health;
 import io.baran.events.OutageEvent;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -89,22 +88,28 @@ final class ScopeQuorum {
         if (down.size() >= tally.required() && record.state() != Health.DOWN) {
             Seen first = down.stream().min(Comparator.comparing(Seen::since)).orElseThrow();
             Instant since = first.since();
-            String incident = first.verdict.incidentId() != null ? first.verdict.incidentId() : scope + "@" + since.toEpochMilli();
+            String incident = first.verdict.incidentId() != null
+                    ? first.verdict.incidentId()
+                    : scope + "@" + since.toEpochMilli();
             if (incident.equals(lastIncident())) {
                 // The vantage still names the outage that was just recovered; this is a new one.
                 incident = scope + "@" + now.toEpochMilli();
             }
-            return Optional.of(decide(Health.DOWN, OutageEvent.DETECTED, incident, since, now, aggregator, tally, down));
+            return Optional.of(
+                    decide(Health.DOWN, OutageEvent.DETECTED, incident, since, now, aggregator, tally, down));
         }
         if (up.size() >= tally.required() && record.state() == Health.DOWN) {
-            Instant since = up.stream().map(Seen::since).max(Comparator.naturalOrder()).orElse(now);
+            Instant since =
+                    up.stream().map(Seen::since).max(Comparator.naturalOrder()).orElse(now);
             if (record.since() != null && !since.isAfter(record.since())) {
                 since = now;
             }
-            return Optional.of(decide(Health.UP, OutageEvent.RECOVERED, record.incidentId(), since, now, aggregator, tally, up));
+            return Optional.of(
+                    decide(Health.UP, OutageEvent.RECOVERED, record.incidentId(), since, now, aggregator, tally, up));
         }
         if (up.size() >= tally.required() && record.state() == Health.UNKNOWN) {
-            Instant since = up.stream().map(Seen::since).min(Comparator.naturalOrder()).orElse(now);
+            Instant since =
+                    up.stream().map(Seen::since).min(Comparator.naturalOrder()).orElse(now);
             return Optional.of(decide(Health.UP, null, null, since, now, aggregator, tally, up));
         }
         return Optional.empty();
@@ -120,42 +125,87 @@ final class ScopeQuorum {
         return null;
     }
 
-    private Outcome decide(Health state, String type, String incident, Instant since, Instant now, String aggregator,
-                           Tally tally, List<Seen> agreeing) {
+    private Outcome decide(
+            Health state,
+            String type,
+            String incident,
+            Instant since,
+            Instant now,
+            String aggregator,
+            Tally tally,
+            List<Seen> agreeing) {
         List<OutageEvent.Vote> votes = tally.votes();
         double confidence = confidence(agreeing.size(), tally.live().size());
         String event = type == null ? "up" : OutageEvent.DETECTED.equals(type) ? "detected" : "recovered";
-        ScopeRecord next = record.withDecision(state, state == Health.DOWN ? incident : null, since, now, aggregator, votes,
-                confidence, new ScopeRecord.Decision(event, incident, since, now, false, confidence, votes));
-        OutageEvent outage = type == null ? null
+        ScopeRecord next = record.withDecision(
+                state,
+                state == Health.DOWN ? incident : null,
+                since,
+                now,
+                aggregator,
+                votes,
+                confidence,
+                new ScopeRecord.Decision(event, incident, since, now, false, confidence, votes));
+        OutageEvent outage = type == null
+                ? null
                 : new OutageEvent(scope, incident, aggregator, since, targets(agreeing), false, votes, confidence);
-        Instant firstSeen = agreeing.stream().map(Seen::since).min(Comparator.naturalOrder()).orElse(now);
-        return new Outcome(scope, next, type, outage, Duration.between(OutageEvent.DETECTED.equals(type) ? firstSeen : since, now));
+        Instant firstSeen = agreeing.stream()
+                .map(Seen::since)
+                .min(Comparator.naturalOrder())
+                .orElse(now);
+        return new Outcome(
+                scope,
+                next,
+                type,
+                outage,
+                Duration.between(OutageEvent.DETECTED.equals(type) ? firstSeen : since, now));
     }
 
     private Optional<Outcome> evaluateDrill(Instant now, String aggregator) {
         Simulation simulation = pendingSimulation;
         pendingSimulation = null;
-        if (simulation != null && record.drill() == null && !record.knowsDrill(simulation.incidentId())
+        if (simulation != null
+                && record.drill() == null
+                && !record.knowsDrill(simulation.incidentId())
                 && simulation.until().isAfter(now)) {
-            List<OutageEvent.Vote> votes = List.of(new OutageEvent.Vote(simulation.requestedBy(), "DOWN", simulation.since()));
-            ScopeRecord.Drill drill = new ScopeRecord.Drill(simulation.incidentId(), simulation.since(), simulation.until(),
-                    simulation.requestedBy());
-            ScopeRecord next = record.withDrill(drill, new ScopeRecord.Decision("detected", simulation.incidentId(),
-                    simulation.since(), now, true, 1.0, votes));
-            OutageEvent outage = new OutageEvent(scope, simulation.incidentId(), aggregator, simulation.since(),
-                    List.of(new OutageEvent.TargetVerdict("simulation", false, "simulated outage until " + simulation.until())),
-                    true, votes, 1.0);
-            return Optional.of(new Outcome(scope, next, OutageEvent.DETECTED, outage, Duration.between(simulation.since(), now)));
+            List<OutageEvent.Vote> votes =
+                    List.of(new OutageEvent.Vote(simulation.requestedBy(), "DOWN", simulation.since()));
+            ScopeRecord.Drill drill = new ScopeRecord.Drill(
+                    simulation.incidentId(), simulation.since(), simulation.until(), simulation.requestedBy());
+            ScopeRecord next = record.withDrill(
+                    drill,
+                    new ScopeRecord.Decision(
+                            "detected", simulation.incidentId(), simulation.since(), now, true, 1.0, votes));
+            OutageEvent outage = new OutageEvent(
+                    scope,
+                    simulation.incidentId(),
+                    aggregator,
+                    simulation.since(),
+                    List.of(new OutageEvent.TargetVerdict(
+                            "simulation", false, "simulated outage until " + simulation.until())),
+                    true,
+                    votes,
+                    1.0);
+            return Optional.of(
+                    new Outcome(scope, next, OutageEvent.DETECTED, outage, Duration.between(simulation.since(), now)));
         }
         ScopeRecord.Drill drill = record.drill();
         if (drill != null && !now.isBefore(drill.until())) {
             List<OutageEvent.Vote> votes = List.of(new OutageEvent.Vote(drill.requestedBy(), "UP", drill.until()));
-            ScopeRecord next = record.withDrill(null, new ScopeRecord.Decision("recovered", drill.incidentId(), drill.until(),
-                    now, true, 1.0, votes));
-            OutageEvent outage = new OutageEvent(scope, drill.incidentId(), aggregator, drill.until(),
-                    List.of(new OutageEvent.TargetVerdict("simulation", true, "simulated outage ended")), true, votes, 1.0);
-            return Optional.of(new Outcome(scope, next, OutageEvent.RECOVERED, outage, Duration.between(drill.until(), now)));
+            ScopeRecord next = record.withDrill(
+                    null,
+                    new ScopeRecord.Decision("recovered", drill.incidentId(), drill.until(), now, true, 1.0, votes));
+            OutageEvent outage = new OutageEvent(
+                    scope,
+                    drill.incidentId(),
+                    aggregator,
+                    drill.until(),
+                    List.of(new OutageEvent.TargetVerdict("simulation", true, "simulated outage ended")),
+                    true,
+                    votes,
+                    1.0);
+            return Optional.of(
+                    new Outcome(scope, next, OutageEvent.RECOVERED, outage, Duration.between(drill.until(), now)));
         }
         return Optional.empty();
     }
@@ -163,7 +213,8 @@ final class ScopeQuorum {
     /** The targets behind the decision: each named once, as the first agreeing vantage (by id) last saw it. */
     private static List<OutageEvent.TargetVerdict> targets(List<Seen> agreeing) {
         Map<String, OutageEvent.TargetVerdict> merged = new LinkedHashMap<>();
-        agreeing.stream().sorted(Comparator.comparing(s -> s.verdict.vantage()))
+        agreeing.stream()
+                .sorted(Comparator.comparing(s -> s.verdict.vantage()))
                 .flatMap(s -> s.verdict.targets().stream())
                 .forEach(t -> merged.putIfAbsent(t.name(), t));
         return List.copyOf(merged.values());
@@ -174,8 +225,7 @@ final class ScopeQuorum {
     }
 
     /** A decision to publish and record. */
-    record Outcome(String scope, ScopeRecord next, String eventType, OutageEvent event, Duration latency) {
-    }
+    record Outcome(String scope, ScopeRecord next, String eventType, OutageEvent event, Duration latency) {}
 
     /** A vantage's latest verdict and when Kafka took it. */
     record Seen(VantageVerdict verdict, Instant seenAt) {
@@ -192,7 +242,10 @@ final class ScopeQuorum {
         }
 
         List<OutageEvent.Vote> votes() {
-            return live.stream().map(s -> new OutageEvent.Vote(s.verdict.vantage(), s.verdict.verdict().name(), s.since())).toList();
+            return live.stream()
+                    .map(s -> new OutageEvent.Vote(
+                            s.verdict.vantage(), s.verdict.verdict().name(), s.since()))
+                    .toList();
         }
     }
 }

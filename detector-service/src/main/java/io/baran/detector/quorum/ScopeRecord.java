@@ -3,7 +3,6 @@ package io.baran.detector.quorum;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.baran.detector.state.Health;
 import io.baran.events.OutageEvent;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,25 +47,38 @@ public record ScopeRecord(
     }
 
     /** A simulated outage in progress. */
-    public record Drill(String incidentId, Instant since, Instant until, String requestedBy) {
-    }
+    public record Drill(String incidentId, Instant since, Instant until, String requestedBy) {}
 
     /**
      * One decision.
      *
      * @param event {@code detected}, {@code recovered}, or {@code up} (first agreement that the scope is up: no event)
      */
-    public record Decision(String event, String incidentId, Instant since, Instant decidedAt, boolean drill, Double confidence,
-                           List<OutageEvent.Vote> votes) {
-    }
+    public record Decision(
+            String event,
+            String incidentId,
+            Instant since,
+            Instant decidedAt,
+            boolean drill,
+            Double confidence,
+            List<OutageEvent.Vote> votes) {}
 
-    ScopeRecord withDecision(Health state, String incidentId, Instant since, Instant decidedAt, String decidedBy,
-                             List<OutageEvent.Vote> votes, Double confidence, Decision decision) {
-        return new ScopeRecord(scope, state, incidentId, since, decidedAt, decidedBy, votes, confidence, drill, append(decision));
+    ScopeRecord withDecision(
+            Health state,
+            String incidentId,
+            Instant since,
+            Instant decidedAt,
+            String decidedBy,
+            List<OutageEvent.Vote> votes,
+            Double confidence,
+            Decision decision) {
+        return new ScopeRecord(
+                scope, state, incidentId, since, decidedAt, decidedBy, votes, confidence, drill, append(decision));
     }
 
     ScopeRecord withDrill(Drill drill, Decision decision) {
-        return new ScopeRecord(scope, state, incidentId, since, decidedAt, decidedBy, votes, confidence, drill, append(decision));
+        return new ScopeRecord(
+                scope, state, incidentId, since, decidedAt, decidedBy, votes, confidence, drill, append(decision));
     }
 
     /** Whether this drill was already run, so that a redelivered request does not run it twice. */

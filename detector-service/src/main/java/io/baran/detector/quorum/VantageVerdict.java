@@ -2,7 +2,6 @@ package io.baran.detector.quorum;
 
 import io.baran.detector.state.Health;
 import io.baran.events.OutageEvent;
-
 import java.time.Instant;
 import java.util.List;
 

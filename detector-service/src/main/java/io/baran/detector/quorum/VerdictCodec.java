@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.baran.events.CloudEvent;
-
 import java.util.UUID;
 
 /**
@@ -22,17 +21,26 @@ public final class VerdictCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private VerdictCodec() {
-    }
+    private VerdictCodec() {}
 
     public static String encode(VantageVerdict verdict) {
-        return write(CloudEvent.of(UUID.randomUUID().toString(), "/baran/detector/" + verdict.vantage(), VantageVerdict.TYPE,
-                verdict.scope(), verdict.at(), verdict));
+        return write(CloudEvent.of(
+                UUID.randomUUID().toString(),
+                "/baran/detector/" + verdict.vantage(),
+                VantageVerdict.TYPE,
+                verdict.scope(),
+                verdict.at(),
+                verdict));
     }
 
     public static String encode(Simulation simulation) {
-        return write(CloudEvent.of(UUID.randomUUID().toString(), "/baran/detector/" + simulation.requestedBy(), Simulation.TYPE,
-                simulation.scope(), simulation.since(), simulation));
+        return write(CloudEvent.of(
+                UUID.randomUUID().toString(),
+                "/baran/detector/" + simulation.requestedBy(),
+                Simulation.TYPE,
+                simulation.scope(),
+                simulation.since(),
+                simulation));
     }
 
     public static String encode(ScopeRecord record) {
@@ -68,8 +76,7 @@ public final class VerdictCodec {
     }
 
     /** A verdicts-topic record: its event id, and the verdict or simulation (null for a type this version skips). */
-    public record Envelope(String id, Object message) {
-    }
+    public record Envelope(String id, Object message) {}
 
     public static ScopeRecord decodeRecord(String json) {
         try {

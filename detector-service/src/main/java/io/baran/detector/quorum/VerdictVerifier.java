@@ -5,11 +5,10 @@ import io.baran.events.RefusedEventException;
 import io.baran.events.RefusedEventException.Reason;
 import io.baran.events.SeenIds;
 import io.baran.events.VantageRoster;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.record.TimestampType;
-
 import java.time.Duration;
 import java.time.Instant;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * What of the verdicts topic the aggregator may count: records signed ({@link EventSignature}) by a key of the
@@ -60,19 +59,28 @@ public final class VerdictVerifier {
             return null;
         }
         if (!verified.vantage().equals(claimed)) {
-            throw new RefusedEventException(Reason.WRONG_VANTAGE, "a record of vantage " + claimed + " signed with key "
-                    + verified.kid() + " of vantage " + verified.vantage(), verified.kid());
+            throw new RefusedEventException(
+                    Reason.WRONG_VANTAGE,
+                    "a record of vantage " + claimed + " signed with key " + verified.kid() + " of vantage "
+                            + verified.vantage(),
+                    verified.kid());
         }
         if (r.timestamp() >= 0 && r.timestampType() != TimestampType.NO_TIMESTAMP_TYPE) {
             Instant stamped = Instant.ofEpochMilli(r.timestamp());
             if (sent == null || Duration.between(sent, stamped).abs().compareTo(maxSkew) > 0) {
-                throw new RefusedEventException(Reason.STALE, "a record of vantage " + claimed + " sent at " + sent
-                        + " but written to Kafka at " + stamped + " (more than " + maxSkew.toSeconds() + " s apart)", verified.kid());
+                throw new RefusedEventException(
+                        Reason.STALE,
+                        "a record of vantage " + claimed + " sent at " + sent + " but written to Kafka at " + stamped
+                                + " (more than " + maxSkew.toSeconds() + " s apart)",
+                        verified.kid());
             }
         }
-        if (envelope.id() == null || !seen.firstSight(envelope.id(), r.topic() + "-" + r.partition() + "@" + r.offset())) {
-            throw new RefusedEventException(Reason.REPLAYED, "record " + envelope.id() + " of vantage " + claimed
-                    + " was read before at another offset", verified.kid());
+        if (envelope.id() == null
+                || !seen.firstSight(envelope.id(), r.topic() + "-" + r.partition() + "@" + r.offset())) {
+            throw new RefusedEventException(
+                    Reason.REPLAYED,
+                    "record " + envelope.id() + " of vantage " + claimed + " was read before at another offset",
+                    verified.kid());
         }
         return message;
     }

@@ -1,7 +1,6 @@
 package io.baran.detector.state;
 
 import io.baran.detector.config.DetectorSettings;
-
 import java.time.Instant;
 
 /**

@@ -6,8 +6,6 @@ import io.baran.detector.metrics.DetectorMetrics;
 import io.baran.detector.probe.ProbeResult;
 import io.baran.detector.quorum.VantageVerdict;
 import io.baran.events.OutageEvent;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jboss.logging.Logger;
 
 /**
  * This vantage's view: every target's and every scope's health, turned from probe results into state changes and
@@ -45,6 +44,7 @@ public class HealthTracker {
     private final Map<String, Scope> scopes = new TreeMap<>();
     /** Scopes this vantage sees DOWN without voting DOWN yet: they wait for evidence that its network works. */
     private final Set<String> waiting = new HashSet<>();
+
     private int downTargets;
     private Instant latestPass;
     private boolean isolated;
@@ -66,7 +66,9 @@ public class HealthTracker {
             if (targets.containsKey(definition.name())) {
                 untrack(definition.name());
             }
-            Tracked tracked = new Tracked(definition, new TargetHealth(definition.failureThreshold(), definition.successThreshold()),
+            Tracked tracked = new Tracked(
+                    definition,
+                    new TargetHealth(definition.failureThreshold(), definition.successThreshold()),
                     new FlapDamping(settings.damping()));
             targets.put(definition.name(), tracked);
             Scope scope = scopes.computeIfAbsent(definition.scope(), s -> {
@@ -75,7 +77,10 @@ public class HealthTracker {
                 return created;
             });
             scope.members.put(definition.name(), tracked);
-            metrics.trackTarget(definition.name(), definition.scope(), () -> tracked.effective,
+            metrics.trackTarget(
+                    definition.name(),
+                    definition.scope(),
+                    () -> tracked.effective,
                     () -> tracked.damping.penalty(clock.instant()));
         }
         refreshIsolation(clock.instant());
@@ -100,7 +105,8 @@ public class HealthTracker {
             waiting.remove(scopeName);
             metrics.untrackScope(scopeName);
             // Abstain at once rather than leave the last vote standing until it expires at the aggregator.
-            sink.changed(new VantageVerdict(settings.id(), scopeName, Health.UNKNOWN, false, now, null, now, true, List.of()));
+            sink.changed(new VantageVerdict(
+                    settings.id(), scopeName, Health.UNKNOWN, false, now, null, now, true, List.of()));
         } else {
             updateScope(scopeName, scope, now, null);
         }
@@ -138,10 +144,16 @@ public class HealthTracker {
         }
         TargetDefinition d = target.definition;
         target.health.record(result.passed()).ifPresent(transition -> {
-            LOG.infof("target %s (%s, scope %s): %s -> %s after %d %s probes in a row; last: %s", d.name(), d.endpoint().shown(),
-                    d.scope(), transition.from(), transition.to(),
+            LOG.infof(
+                    "target %s (%s, scope %s): %s -> %s after %d %s probes in a row; last: %s",
+                    d.name(),
+                    d.endpoint().shown(),
+                    d.scope(),
+                    transition.from(),
+                    transition.to(),
                     result.passed() ? target.health.consecutiveSuccesses() : target.health.consecutiveFailures(),
-                    result.passed() ? "passed" : "failed", result.detail());
+                    result.passed() ? "passed" : "failed",
+                    result.detail());
             if (transition.from() != Health.UNKNOWN) {
                 target.damping.flapped(at);
             }
@@ -149,11 +161,16 @@ public class HealthTracker {
         Health effective = effective(target, at);
         if (effective != target.effective) {
             if (effective != target.health.state()) {
-                LOG.infof("target %s (scope %s): held DOWN while it flaps, flap penalty %d (released below %d)", d.name(),
-                        d.scope(), Math.round(target.damping.penalty(at)), Math.round(settings.damping().reuseBelow()));
+                LOG.infof(
+                        "target %s (scope %s): held DOWN while it flaps, flap penalty %d (released below %d)",
+                        d.name(),
+                        d.scope(),
+                        Math.round(target.damping.penalty(at)),
+                        Math.round(settings.damping().reuseBelow()));
             } else if (target.effective != target.health.state() && target.effective != Health.UNKNOWN) {
-                LOG.infof("target %s (scope %s): released, stable again (flap penalty %d); it is %s", d.name(), d.scope(),
-                        Math.round(target.damping.penalty(at)), effective);
+                LOG.infof(
+                        "target %s (scope %s): released, stable again (flap penalty %d); it is %s",
+                        d.name(), d.scope(), Math.round(target.damping.penalty(at)), effective);
             }
             if (target.effective == Health.DOWN) {
                 downTargets--;
@@ -196,8 +213,9 @@ public class HealthTracker {
         }
         isolated = now;
         if (now) {
-            LOG.warnf("vantage %s: every one of its %d targets in %d scopes is DOWN; it cannot tell its own network failing"
-                    + " from all of them failing, so it abstains on every scope until a target answers again",
+            LOG.warnf(
+                    "vantage %s: every one of its %d targets in %d scopes is DOWN; it cannot tell its own network failing"
+                            + " from all of them failing, so it abstains on every scope until a target answers again",
                     settings.id(), targets.size(), scopes.size());
         } else {
             LOG.infof("vantage %s: a target answers again; it votes again", settings.id());
@@ -206,7 +224,8 @@ public class HealthTracker {
     }
 
     private void updateScope(String name, Scope scope, Instant at, ProbeResult result) {
-        List<Health> states = scope.members.values().stream().map(t -> t.effective).toList();
+        List<Health> states =
+                scope.members.values().stream().map(t -> t.effective).toList();
         scope.health.update(states, at).ifPresent(change -> {
             scope.passAfterFailing = null;
             if (change.to() == Health.DOWN) {
@@ -217,8 +236,14 @@ public class HealthTracker {
                 }
             }
             long up = states.stream().filter(h -> h == Health.UP).count();
-            LOG.infof("scope %s: %s -> %s%s; %d of %d targets UP", name, change.from(), change.to(),
-                    change.incidentId() == null ? "" : " (incident " + change.incidentId() + ")", up, states.size());
+            LOG.infof(
+                    "scope %s: %s -> %s%s; %d of %d targets UP",
+                    name,
+                    change.from(),
+                    change.to(),
+                    change.incidentId() == null ? "" : " (incident " + change.incidentId() + ")",
+                    up,
+                    states.size());
         });
         revote(name, scope, at);
     }
@@ -246,8 +271,10 @@ public class HealthTracker {
             return;
         }
         if (abstains && !scope.abstains && scope.health.state() == Health.DOWN && !isolated) {
-            LOG.infof("scope %s: DOWN as this vantage sees it, but no target answered since its targets started failing;"
-                    + " the vantage abstains until one does", name);
+            LOG.infof(
+                    "scope %s: DOWN as this vantage sees it, but no target answered since its targets started failing;"
+                            + " the vantage abstains until one does",
+                    name);
         }
         scope.vote = vote;
         scope.abstains = abstains;
@@ -261,7 +288,9 @@ public class HealthTracker {
      */
     private boolean evidenceOfNetwork(Scope scope) {
         boolean anyDown = scope.members.values().stream().anyMatch(t -> t.effective == Health.DOWN);
-        if (anyDown && scope.members.values().stream().noneMatch(t -> t.effective == Health.DOWN && t.health.state() == Health.DOWN)) {
+        if (anyDown
+                && scope.members.values().stream()
+                        .noneMatch(t -> t.effective == Health.DOWN && t.health.state() == Health.DOWN)) {
             // The scope is DOWN only through flap damping: its targets answer, which is evidence enough.
             return true;
         }
@@ -273,7 +302,9 @@ public class HealthTracker {
             return false;
         }
         for (Tracked t : scope.members.values()) {
-            if (t.effective == Health.DOWN && t.lastFailStarted != null && t.lastFailStarted.isAfter(scope.passAfterFailing)) {
+            if (t.effective == Health.DOWN
+                    && t.lastFailStarted != null
+                    && t.lastFailStarted.isAfter(scope.passAfterFailing)) {
                 return true;
             }
         }
@@ -284,7 +315,8 @@ public class HealthTracker {
     private static Instant failingFrom(Scope scope) {
         Instant failingFrom = null;
         for (Tracked t : scope.members.values()) {
-            if (t.effective == Health.DOWN && t.failingSince != null
+            if (t.effective == Health.DOWN
+                    && t.failingSince != null
                     && (failingFrom == null || t.failingSince.isAfter(failingFrom))) {
                 failingFrom = t.failingSince;
             }
@@ -294,11 +326,19 @@ public class HealthTracker {
 
     private VantageVerdict verdict(String name, Scope scope, Instant at, boolean change) {
         List<OutageEvent.TargetVerdict> members = scope.members.values().stream()
-                .map(t -> new OutageEvent.TargetVerdict(t.definition.name(), t.effective == Health.UP,
-                        t.last == null ? null : t.last.detail()))
+                .map(t -> new OutageEvent.TargetVerdict(
+                        t.definition.name(), t.effective == Health.UP, t.last == null ? null : t.last.detail()))
                 .toList();
-        return new VantageVerdict(settings.id(), name, scope.vote, scope.abstains, scope.voteSince,
-                scope.vote == Health.DOWN ? scope.health.incidentId() : null, at, change, members);
+        return new VantageVerdict(
+                settings.id(),
+                name,
+                scope.vote,
+                scope.abstains,
+                scope.voteSince,
+                scope.vote == Health.DOWN ? scope.health.incidentId() : null,
+                at,
+                change,
+                members);
     }
 
     /** The current vote on every scope, for the heartbeat. */
@@ -318,10 +358,21 @@ public class HealthTracker {
         List<TargetStatus> list = new ArrayList<>();
         for (Tracked t : targets.values()) {
             TargetDefinition d = t.definition;
-            list.add(new TargetStatus(d.name(), d.scope(), d.endpoint().shown(), t.effective, t.health.consecutiveFailures(),
-                    t.health.consecutiveSuccesses(), t.last == null ? null : t.last.detail(), t.last == null ? null : t.last.at(),
-                    d.endpoint().kind(), t.health.state(), Math.round(t.damping.penalty(now)), t.effective != t.health.state(),
-                    d.origin().name(), d.interval().toMillis() + "ms"));
+            list.add(new TargetStatus(
+                    d.name(),
+                    d.scope(),
+                    d.endpoint().shown(),
+                    t.effective,
+                    t.health.consecutiveFailures(),
+                    t.health.consecutiveSuccesses(),
+                    t.last == null ? null : t.last.detail(),
+                    t.last == null ? null : t.last.at(),
+                    d.endpoint().kind(),
+                    t.health.state(),
+                    Math.round(t.damping.penalty(now)),
+                    t.effective != t.health.state(),
+                    d.origin().name(),
+                    d.interval().toMillis() + "ms"));
         }
         return list;
     }
@@ -330,10 +381,22 @@ public class HealthTracker {
     public synchronized List<VantageScope> scopes() {
         List<VantageScope> list = new ArrayList<>();
         scopes.forEach((name, s) -> {
-            long up = s.members.values().stream().filter(t -> t.effective == Health.UP).count();
-            long down = s.members.values().stream().filter(t -> t.effective == Health.DOWN).count();
-            list.add(new VantageScope(name, s.health.state(), s.health.incidentId(), s.health.since(), s.vote, s.abstains,
-                    (int) up, (int) down, s.members.size()));
+            long up = s.members.values().stream()
+                    .filter(t -> t.effective == Health.UP)
+                    .count();
+            long down = s.members.values().stream()
+                    .filter(t -> t.effective == Health.DOWN)
+                    .count();
+            list.add(new VantageScope(
+                    name,
+                    s.health.state(),
+                    s.health.incidentId(),
+                    s.health.since(),
+                    s.vote,
+                    s.abstains,
+                    (int) up,
+                    (int) down,
+                    s.members.size()));
         });
         return list;
     }
@@ -344,9 +407,16 @@ public class HealthTracker {
      * @param state      from its targets
      * @param vote       what it tells the quorum: the state, or UNKNOWN when it abstains
      */
-    public record VantageScope(String scope, Health state, String incidentId, Instant since, Health vote, boolean abstains,
-                               int targetsUp, int targetsDown, int targets) {
-    }
+    public record VantageScope(
+            String scope,
+            Health state,
+            String incidentId,
+            Instant since,
+            Health vote,
+            boolean abstains,
+            int targetsUp,
+            int targetsDown,
+            int targets) {}
 
     private static final class Scope {
         final ScopeHealth health;
@@ -370,6 +440,7 @@ public class HealthTracker {
         ProbeResult last;
         /** When the probe that began the current run of failures started; null while the last probe passed. */
         Instant failingSince;
+
         Instant lastFailStarted;
 
         Tracked(TargetDefinition definition, TargetHealth health, FlapDamping damping) {

@@ -1,7 +1,6 @@
 package io.baran.detector.state;
 
 import io.baran.events.OutageEvent;
-
 import java.time.Instant;
 import java.util.Optional;
 

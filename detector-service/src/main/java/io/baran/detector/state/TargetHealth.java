@@ -56,6 +56,5 @@ public final class TargetHealth {
     }
 
     /** A change of state, e.g. UNKNOWN to UP. */
-    public record Transition(Health from, Health to) {
-    }
+    public record Transition(Health from, Health to) {}
 }

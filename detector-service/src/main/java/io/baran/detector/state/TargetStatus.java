@@ -1,7 +1,6 @@
 package io.baran.detector.state;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 
 /**
@@ -30,5 +29,4 @@ public record TargetStatus(
         long flapPenalty,
         boolean damped,
         String origin,
-        String interval) {
-}
+        String interval) {}

@@ -2,7 +2,6 @@ package io.baran.detector.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -16,8 +15,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchTargets {
 
-    private BenchTargets() {
-    }
+    private BenchTargets() {}
 
     public static void main(String[] args) throws Exception {
         int first = Integer.parseInt(args[0]);
@@ -27,8 +25,11 @@ public final class BenchTargets {
         List<Throwable> failures = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int port = first + i;
-            vertx.createHttpServer().requestHandler(request -> request.response().setStatusCode(200).end("ok"))
-                    .listen(port, "127.0.0.1").onComplete(ar -> {
+            vertx.createHttpServer()
+                    .requestHandler(
+                            request -> request.response().setStatusCode(200).end("ok"))
+                    .listen(port, "127.0.0.1")
+                    .onComplete(ar -> {
                         if (ar.failed()) {
                             synchronized (failures) {
                                 failures.add(ar.cause());

@@ -9,7 +9,6 @@ import io.baran.detector.probe.Probes;
 import io.baran.detector.state.HealthTracker;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.mutiny.core.Vertx;
-
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,8 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ProbeBench {
 
-    private ProbeBench() {
-    }
+    private ProbeBench() {}
 
     public static void main(String[] args) throws Exception {
         int targets = Integer.parseInt(args[0]);
@@ -49,9 +47,16 @@ public final class ProbeBench {
         Vertx vertx = Vertx.vertx();
         DetectorMetrics metrics = DetectorMetrics.inMemory();
         AtomicLong verdicts = new AtomicLong();
-        HealthTracker tracker = new HealthTracker(new DetectorSettings.Vantage("bench", 1.0,
-                new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)), true, Duration.ofSeconds(1)),
-                v -> verdicts.incrementAndGet(), metrics, Clock.systemUTC());
+        HealthTracker tracker = new HealthTracker(
+                new DetectorSettings.Vantage(
+                        "bench",
+                        1.0,
+                        new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)),
+                        true,
+                        Duration.ofSeconds(1)),
+                v -> verdicts.incrementAndGet(),
+                metrics,
+                Clock.systemUTC());
         Probes probes = new Probes(vertx, "bench");
         ProbeLoop loop = new ProbeLoop(vertx, tracker, probes, metrics, lag -> {
             if (measuring[0]) {
@@ -67,7 +72,8 @@ public final class ProbeBench {
         for (int i = 0; i < targets; i++) {
             int port = firstPort + i % ports;
             String url = kind.equals("tcp") ? "tcp://127.0.0.1:" + port : "http://127.0.0.1:" + port + "/t/" + i;
-            definitions.add(Targets.define("t" + i, Targets.spec(url, "bench/s" + (i % 100), intervalMillis + "ms", 3, 3)));
+            definitions.add(
+                    Targets.define("t" + i, Targets.spec(url, "bench/s" + (i % 100), intervalMillis + "ms", 3, 3)));
         }
         tracker.track(definitions);
         definitions.forEach(loop::start);
@@ -90,11 +96,19 @@ public final class ProbeBench {
         long[] sorted = Arrays.copyOf(lags, n);
         Arrays.sort(sorted);
         double seconds = wall / 1e9;
-        System.out.printf("targets        %d (%s), interval %d ms, %d s measured after %d s of warm-up, %d available processor(s)%n",
-                targets, kind, intervalMillis, measure, warmup, Runtime.getRuntime().availableProcessors());
-        System.out.printf("probes/s       %.0f (expected %.0f; passed %d, failed %d)%n", (passed + failed) / seconds,
-                targets * 1000.0 / intervalMillis, passed, failed);
-        System.out.printf("lag            p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (%d probe starts)%n",
+        System.out.printf(
+                "targets        %d (%s), interval %d ms, %d s measured after %d s of warm-up, %d available processor(s)%n",
+                targets,
+                kind,
+                intervalMillis,
+                measure,
+                warmup,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "probes/s       %.0f (expected %.0f; passed %d, failed %d)%n",
+                (passed + failed) / seconds, targets * 1000.0 / intervalMillis, passed, failed);
+        System.out.printf(
+                "lag            p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (%d probe starts)%n",
                 millis(sorted, 0.50), millis(sorted, 0.90), millis(sorted, 0.99), n == 0 ? 0 : sorted[n - 1] / 1e6, n);
         System.out.printf("cpu            %.0f%% of one core (process, user + system)%n", 100.0 * cpu / wall);
         // What a probe costs in CPU does not depend on how much of the core other work leaves the detector, so it says
@@ -102,15 +116,23 @@ public final class ProbeBench {
         long probesDone = passed + failed;
         if (probesDone > 0) {
             double micros = cpu / 1e3 / probesDone;
-            System.out.printf("cpu per probe  %.0f us (%,d probes/s would take %.0f%% of one core)%n", micros,
-                    targets * 1000L / intervalMillis, micros * targets * 1000.0 / intervalMillis / 1e4);
+            System.out.printf(
+                    "cpu per probe  %.0f us (%,d probes/s would take %.0f%% of one core)%n",
+                    micros, targets * 1000L / intervalMillis, micros * targets * 1000.0 / intervalMillis / 1e4);
         }
-        long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(b -> Math.max(0, b.getCollectionTime())).sum();
+        long gcMillis = ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .mapToLong(b -> Math.max(0, b.getCollectionTime()))
+                .sum();
         System.out.printf("gc             %d ms in collections over the whole run%n", gcMillis);
-        Timer took = metrics.registry().find("baran.probe.duration").tags("kind", kind, "outcome", "passed").timer();
+        Timer took = metrics.registry()
+                .find("baran.probe.duration")
+                .tags("kind", kind, "outcome", "passed")
+                .timer();
         if (took != null) {
-            System.out.printf("probe time     mean %.2f ms, max %.2f ms (passed probes, whole run)%n",
-                    took.mean(java.util.concurrent.TimeUnit.MILLISECONDS), took.max(java.util.concurrent.TimeUnit.MILLISECONDS));
+            System.out.printf(
+                    "probe time     mean %.2f ms, max %.2f ms (passed probes, whole run)%n",
+                    took.mean(java.util.concurrent.TimeUnit.MILLISECONDS),
+                    took.max(java.util.concurrent.TimeUnit.MILLISECONDS));
         }
         System.out.printf("verdicts       %d sent while measuring and before%n", verdicts.get());
         var results = new java.util.TreeMap<String, Integer>();
@@ -123,7 +145,10 @@ public final class ProbeBench {
     }
 
     private static long count(DetectorMetrics metrics, String kind, String outcome) {
-        Timer timer = metrics.registry().find("baran.probe.duration").tags("kind", kind, "outcome", outcome).timer();
+        Timer timer = metrics.registry()
+                .find("baran.probe.duration")
+                .tags("kind", kind, "outcome", outcome)
+                .timer();
         return timer == null ? 0 : timer.count();
     }
 

@@ -1,18 +1,17 @@
 package io.baran.detector.config;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The detector-wide settings through the real SmallRye Config mapping, as Quarkus reads them. */
 class DetectorSettingsTest {
@@ -30,7 +29,9 @@ class DetectorSettingsTest {
         assertTrue(settings.quorum().aggregate());
         assertEquals(1.0, settings.vantage().scopeDownRatio());
         assertTrue(settings.vantage().isolation());
-        assertEquals(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)), settings.vantage().damping());
+        assertEquals(
+                new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)),
+                settings.vantage().damping());
     }
 
     @Test
@@ -43,15 +44,16 @@ class DetectorSettingsTest {
                 "baran.detector.quorum.heartbeat", "1s",
                 "baran.detector.quorum.vantage-expiry", "1500ms",
                 "baran.detector.damping.reuse-below", "3000"));
-        TargetDefinitions.InvalidConfigException e = assertThrows(TargetDefinitions.InvalidConfigException.class,
-                () -> DetectorSettings.from(config));
-        assertEquals(List.of(
-                "baran.detector.vantage: \"eu west\" is not an id (letters, digits, '.', '_', '-')",
-                "baran.detector.scope-down-ratio: 0.0 is not above 0 and at most 1",
-                "baran.detector.damping.reuse-below: 3000.0 must be positive and below damping.suppress-above (2000.0)",
-                "baran.detector.quorum.min-votes: 0 is below 1",
-                "baran.detector.quorum.ratio: 0.4 is not at least 0.5 and below 1 (0.5 is a strict majority)",
-                "baran.detector.quorum.vantage-expiry: 1500ms is less than two heartbeats (2000ms): a live vantage would flicker out of the quorum"),
+        TargetDefinitions.InvalidConfigException e =
+                assertThrows(TargetDefinitions.InvalidConfigException.class, () -> DetectorSettings.from(config));
+        assertEquals(
+                List.of(
+                        "baran.detector.vantage: \"eu west\" is not an id (letters, digits, '.', '_', '-')",
+                        "baran.detector.scope-down-ratio: 0.0 is not above 0 and at most 1",
+                        "baran.detector.damping.reuse-below: 3000.0 must be positive and below damping.suppress-above (2000.0)",
+                        "baran.detector.quorum.min-votes: 0 is below 1",
+                        "baran.detector.quorum.ratio: 0.4 is not at least 0.5 and below 1 (0.5 is a strict majority)",
+                        "baran.detector.quorum.vantage-expiry: 1500ms is less than two heartbeats (2000ms): a live vantage would flicker out of the quorum"),
                 e.problems());
     }
 
@@ -60,10 +62,13 @@ class DetectorSettingsTest {
         DetectorConfig config = config(Map.of(
                 "baran.detector.targets.web.url", "http://127.0.0.1:8091/healthz",
                 "baran.detector.targets.web.scope", "aws/us east/s3"));
-        TargetDefinitions.InvalidConfigException e = assertThrows(TargetDefinitions.InvalidConfigException.class,
-                () -> TargetDefinitions.read(config.targets()));
-        assertEquals(List.of("baran.detector.targets.web.scope: \"aws/us east/s3\" is not a scope: use one to eight segments of"
-                + " letters, digits, '.', '_' or '-' separated by '/', e.g. aws/us-east-1/s3"), e.problems());
+        TargetDefinitions.InvalidConfigException e = assertThrows(
+                TargetDefinitions.InvalidConfigException.class, () -> TargetDefinitions.read(config.targets()));
+        assertEquals(
+                List.of(
+                        "baran.detector.targets.web.scope: \"aws/us east/s3\" is not a scope: use one to eight segments of"
+                                + " letters, digits, '.', '_' or '-' separated by '/', e.g. aws/us-east-1/s3"),
+                e.problems());
     }
 
     @Test
@@ -87,10 +92,13 @@ class DetectorSettingsTest {
                 "baran.detector.targets.dns.url", "dns://127.0.0.1/www.example.com?type=A",
                 "baran.detector.targets.dns.scope", "local/dns",
                 "baran.detector.targets.dns.expect", "primary.example.com"));
-        TargetDefinitions.InvalidConfigException e = assertThrows(TargetDefinitions.InvalidConfigException.class,
-                () -> TargetDefinitions.read(config.targets()));
-        assertEquals(List.of("baran.detector.targets.db.body-match: applies to http and https targets only",
-                "baran.detector.targets.dns.expect: \"primary.example.com\" is not an IP address, which an A record holds"), e.problems());
+        TargetDefinitions.InvalidConfigException e = assertThrows(
+                TargetDefinitions.InvalidConfigException.class, () -> TargetDefinitions.read(config.targets()));
+        assertEquals(
+                List.of(
+                        "baran.detector.targets.db.body-match: applies to http and https targets only",
+                        "baran.detector.targets.dns.expect: \"primary.example.com\" is not an IP address, which an A record holds"),
+                e.problems());
     }
 
     private static DetectorConfig config(Map<String, String> properties) {

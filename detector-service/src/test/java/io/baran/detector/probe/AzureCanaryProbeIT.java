@@ -1,5 +1,9 @@
 package io.baran.detector.probe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
@@ -10,20 +14,15 @@ import io.baran.detector.state.Health;
 import io.baran.testinfra.AzuriteServer;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Blob Storage canary against Azurite on 127.0.0.1. The account key reaches the probe only through the environment
@@ -36,6 +35,7 @@ class AzureCanaryProbeIT {
 
     @RegisterExtension
     static final CanaryProbes canary = new CanaryProbes(ENVIRONMENT);
+
     private static AzuriteServer azurite;
 
     @BeforeAll
@@ -51,8 +51,10 @@ class AzureCanaryProbeIT {
 
     /** A container {@code canaries} with {@code baran/canary.txt} = "alive" and {@code baran/corrupt.txt} = other bytes. */
     private static void seed(String endpoint) {
-        BlobContainerClient container = new BlobServiceClientBuilder().endpoint(endpoint)
-                .credential(new StorageSharedKeyCredential(AzuriteServer.ACCOUNT, AzuriteServer.KEY)).buildClient()
+        BlobContainerClient container = new BlobServiceClientBuilder()
+                .endpoint(endpoint)
+                .credential(new StorageSharedKeyCredential(AzuriteServer.ACCOUNT, AzuriteServer.KEY))
+                .buildClient()
                 .getBlobContainerClient("canaries");
         container.createIfNotExists();
         container.getBlobClient("baran/canary.txt").upload(BinaryData.fromString("alive"), true);
@@ -60,8 +62,24 @@ class AzureCanaryProbeIT {
     }
 
     private static TargetSpec spec(String url, String endpoint, List<String> expect, Boolean write, String interval) {
-        return new TargetSpec(url, "azure/westeurope/blob", interval, "3s", 3, 3, null, null, null, null, null, expect,
-                endpoint, null, write, AzuriteServer.ACCOUNT, KEY_ENV);
+        return new TargetSpec(
+                url,
+                "azure/westeurope/blob",
+                interval,
+                "3s",
+                3,
+                3,
+                null,
+                null,
+                null,
+                null,
+                null,
+                expect,
+                endpoint,
+                null,
+                write,
+                AzuriteServer.ACCOUNT,
+                KEY_ENV);
     }
 
     private static ProbeResult probe(String url, String endpoint, List<String> expect, Boolean write) {
@@ -72,15 +90,19 @@ class AzureCanaryProbeIT {
     void readsTheCanaryBlobThroughTheBlobStorageApi() {
         ProbeResult result = probe("az://canaries/baran/canary.txt", azurite.endpoint(), null, null);
         assertTrue(result.passed(), result.detail());
-        assertEquals("Blob Storage read az://canaries/baran/canary.txt (account devstoreaccount1) (5 bytes)", result.detail());
-        assertTrue(probe("az://canaries/baran/canary.txt", azurite.endpoint(), List.of("alive"), null).passed());
+        assertEquals(
+                "Blob Storage read az://canaries/baran/canary.txt (account devstoreaccount1) (5 bytes)",
+                result.detail());
+        assertTrue(probe("az://canaries/baran/canary.txt", azurite.endpoint(), List.of("alive"), null)
+                .passed());
     }
 
     @Test
     void failsWhenTheBlobIsCorrupt() {
         ProbeResult result = probe("az://canaries/baran/corrupt.txt", azurite.endpoint(), List.of("alive"), null);
         assertFalse(result.passed());
-        assertEquals("Blob Storage az://canaries/baran/corrupt.txt (account devstoreaccount1) holds other content than expected",
+        assertEquals(
+                "Blob Storage az://canaries/baran/corrupt.txt (account devstoreaccount1) holds other content than expected",
                 result.detail());
     }
 
@@ -95,7 +117,9 @@ class AzureCanaryProbeIT {
     void writesThenReadsBackWhenAskedTo() {
         ProbeResult result = probe("az://canaries/baran/written.txt", azurite.endpoint(), null, true);
         assertTrue(result.passed(), result.detail());
-        assertEquals("Blob Storage wrote and read az://canaries/baran/written.txt (account devstoreaccount1)", result.detail());
+        assertEquals(
+                "Blob Storage wrote and read az://canaries/baran/written.txt (account devstoreaccount1)",
+                result.detail());
     }
 
     @Test
@@ -103,10 +127,17 @@ class AzureCanaryProbeIT {
         String wrong = "d3Jvbmcga2V5IGZvciB0aGUgdGVzdA==";
         Probes other = new Probes(canary.vertx, "test-vantage", Map.of(KEY_ENV, wrong)::get);
         try {
-            ProbeResult result = CanaryProbes.run(other, Targets.define("azure-wrong-key",
-                    spec("az://canaries/baran/canary.txt", azurite.endpoint(), null, null, "1s"), ENVIRONMENT));
+            ProbeResult result = CanaryProbes.run(
+                    other,
+                    Targets.define(
+                            "azure-wrong-key",
+                            spec("az://canaries/baran/canary.txt", azurite.endpoint(), null, null, "1s"),
+                            ENVIRONMENT));
             assertFalse(result.passed());
-            assertTrue(result.detail().startsWith("Blob Storage ") && result.detail().endsWith("(HTTP 403)"), result.detail());
+            assertTrue(
+                    result.detail().startsWith("Blob Storage ")
+                            && result.detail().endsWith("(HTTP 403)"),
+                    result.detail());
             assertFalse(result.detail().contains(wrong));
         } finally {
             other.close();
@@ -119,8 +150,13 @@ class AzureCanaryProbeIT {
         Path work = WorkDirs.create("azurite-stopped");
         int port = Ports.free();
         AzuriteServer own = AzuriteServer.start(work, port, work.resolve("data"));
-        try (WatchedTarget watched = new WatchedTarget(canary.vertx, canary.probes, Targets.define("azure-stops",
-                spec("az://canaries/baran/canary.txt", own.endpoint(), List.of("alive"), null, "250ms"), ENVIRONMENT))) {
+        try (WatchedTarget watched = new WatchedTarget(
+                canary.vertx,
+                canary.probes,
+                Targets.define(
+                        "azure-stops",
+                        spec("az://canaries/baran/canary.txt", own.endpoint(), List.of("alive"), null, "250ms"),
+                        ENVIRONMENT))) {
             seed(own.endpoint());
             watched.await(Health.UP, Duration.ofSeconds(10));
             long stopped = System.nanoTime();
@@ -133,7 +169,8 @@ class AzureCanaryProbeIT {
 
             own = AzuriteServer.start(work, port, work.resolve("data"));
             watched.await(Health.UP, Duration.ofSeconds(15));
-            assertEquals("Blob Storage read az://canaries/baran/canary.txt (account devstoreaccount1) (5 bytes)",
+            assertEquals(
+                    "Blob Storage read az://canaries/baran/canary.txt (account devstoreaccount1) (5 bytes)",
                     watched.status().lastResult());
         } finally {
             own.close();

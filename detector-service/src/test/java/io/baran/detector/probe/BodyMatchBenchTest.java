@@ -1,19 +1,18 @@
 package io.baran.detector.probe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import com.sun.net.httpserver.HttpServer;
 import io.baran.detector.Targets;
 import io.baran.detector.config.TargetSpec;
 import io.vertx.mutiny.core.Vertx;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Benchmark note, not a timing assertion: {@code (a+)+$} against {@code aaaa...b} backtracks exponentially in
@@ -29,11 +28,16 @@ class BodyMatchBenchTest {
     @Test
     void aPathologicalPatternIsMatchedInLinearTime() {
         String body = "a".repeat(HttpProbe.MAX_BODY - 1) + "b";
-        var pattern = Targets.define("web", spec("http://127.0.0.1:1/", PATHOLOGICAL)).checks().bodyMatch().orElseThrow();
+        var pattern = Targets.define("web", spec("http://127.0.0.1:1/", PATHOLOGICAL))
+                .checks()
+                .bodyMatch()
+                .orElseThrow();
         long start = System.nanoTime();
         boolean found = pattern.matcher(body).find();
         long micros = (System.nanoTime() - start) / 1000;
-        System.out.printf("body-match %s over %d bytes of a...b with RE2/J: %d us (found=%s)%n", PATHOLOGICAL, body.length(), micros, found);
+        System.out.printf(
+                "body-match %s over %d bytes of a...b with RE2/J: %d us (found=%s)%n",
+                PATHOLOGICAL, body.length(), micros, found);
         assertFalse(found);
         assertEquals(true, pattern.matcher("aaaa").find());
     }
@@ -50,11 +54,13 @@ class BodyMatchBenchTest {
         server.start();
         Vertx vertx = Vertx.vertx();
         try (Probes probes = new Probes(vertx, "test")) {
-            Probe probe = probes.create(Targets.define("web", spec("http://127.0.0.1:" + server.getAddress().getPort() + "/", PATHOLOGICAL)));
+            Probe probe = probes.create(Targets.define(
+                    "web", spec("http://127.0.0.1:" + server.getAddress().getPort() + "/", PATHOLOGICAL)));
             long start = System.nanoTime();
             ProbeResult result = probe.run().await().atMost(Duration.ofSeconds(30));
-            System.out.printf("probe with body-match %s over a %d-byte body: %d ms%n", PATHOLOGICAL, body.length,
-                    (System.nanoTime() - start) / 1_000_000);
+            System.out.printf(
+                    "probe with body-match %s over a %d-byte body: %d ms%n",
+                    PATHOLOGICAL, body.length, (System.nanoTime() - start) / 1_000_000);
             assertFalse(result.passed());
             assertEquals("HTTP 200, body does not match /" + PATHOLOGICAL + "/", result.detail());
         } finally {
@@ -64,6 +70,7 @@ class BodyMatchBenchTest {
     }
 
     private static TargetSpec spec(String url, String bodyMatch) {
-        return new TargetSpec(url, "local/web", "1s", "5s", 3, 3, null, bodyMatch, null, null, null, null, null, null, null);
+        return new TargetSpec(
+                url, "local/web", "1s", "5s", 3, 3, null, bodyMatch, null, null, null, null, null, null, null);
     }
 }

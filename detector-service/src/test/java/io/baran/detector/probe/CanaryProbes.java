@@ -2,11 +2,10 @@ package io.baran.detector.probe;
 
 import io.baran.detector.config.TargetDefinition;
 import io.vertx.mutiny.core.Vertx;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
-
 import java.time.Duration;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The probes of one vantage ({@code test-vantage}) on their own vert.x, as the object-store canary tests use

@@ -1,19 +1,18 @@
 package io.baran.detector.probe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.detector.Targets;
 import io.baran.detector.config.TargetSpec;
 import io.baran.testinfra.Ports;
 import io.vertx.mutiny.core.Vertx;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** DNS probes against a real BIND9 on 127.0.0.1, through Vert.x's non-blocking DNS client. */
 class DnsProbeIT {
@@ -24,12 +23,15 @@ class DnsProbeIT {
 
     @BeforeAll
     static void serve() {
-        bind = Bind9.serve("baran.test", String.join("\n",
-                "primary IN A 192.0.2.10",
-                "primary IN A 192.0.2.11",
-                "v6 IN AAAA 2001:db8::1",
-                "www IN CNAME primary.baran.test.",
-                "txt IN TXT \"baran=ok\""));
+        bind = Bind9.serve(
+                "baran.test",
+                String.join(
+                        "\n",
+                        "primary IN A 192.0.2.10",
+                        "primary IN A 192.0.2.11",
+                        "v6 IN AAAA 2001:db8::1",
+                        "www IN CNAME primary.baran.test.",
+                        "txt IN TXT \"baran=ok\""));
         vertx = Vertx.vertx();
         probes = new Probes(vertx, "test");
     }
@@ -42,8 +44,22 @@ class DnsProbeIT {
     }
 
     private static ProbeResult probe(String url, String... expect) {
-        TargetSpec spec = new TargetSpec(url, "local/dns", "1s", "1s", 3, 3, null, null, null, null, null,
-                expect.length == 0 ? null : List.of(expect), null, null, null);
+        TargetSpec spec = new TargetSpec(
+                url,
+                "local/dns",
+                "1s",
+                "1s",
+                3,
+                3,
+                null,
+                null,
+                null,
+                null,
+                null,
+                expect.length == 0 ? null : List.of(expect),
+                null,
+                null,
+                null);
         return probes.create(Targets.define("dns", spec)).run().await().atMost(Duration.ofSeconds(10));
     }
 
@@ -56,7 +72,9 @@ class DnsProbeIT {
         ProbeResult result = probe(at("primary.baran.test", "A"), "192.0.2.11", "192.0.2.10");
         assertTrue(result.passed(), result.detail());
         assertEquals("A primary.baran.test = 192.0.2.10,192.0.2.11", result.detail());
-        assertTrue(probe(at("primary.baran.test", "A"), "192.0.2.10").passed(), "one of the answers is enough when only it is expected");
+        assertTrue(
+                probe(at("primary.baran.test", "A"), "192.0.2.10").passed(),
+                "one of the answers is enough when only it is expected");
         assertTrue(probe(at("primary.baran.test", "A")).passed(), "any answer passes when nothing is expected");
     }
 

@@ -1,23 +1,22 @@
 package io.baran.detector.probe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpServer;
 import io.baran.detector.Targets;
 import io.baran.egress.EgressPolicy;
 import io.vertx.mutiny.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A target that got past the check at its definition (here: defined under a policy that allowed loopback) is refused
@@ -28,8 +27,8 @@ class EgressAtProbeTimeTest {
 
     private final Vertx vertx = Vertx.vertx();
     private final Probes production = new Probes(vertx, "test", System::getenv, EgressPolicy.defaults());
-    private final Probes allowingLoopback = new Probes(vertx, "test", System::getenv,
-            EgressPolicy.defaults().allowing(java.util.List.of("127.0.0.1")));
+    private final Probes allowingLoopback =
+            new Probes(vertx, "test", System::getenv, EgressPolicy.defaults().allowing(java.util.List.of("127.0.0.1")));
 
     @AfterEach
     void stop() {
@@ -41,7 +40,8 @@ class EgressAtProbeTimeTest {
     @Test
     void aTcpProbeToARefusedAddressFailsNamingTheRuleAndNeverConnects() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            var target = Targets.define("db", Targets.spec("tcp://127.0.0.1:" + socket.getLocalPort(), "local/db", "1s", 3, 3));
+            var target = Targets.define(
+                    "db", Targets.spec("tcp://127.0.0.1:" + socket.getLocalPort(), "local/db", "1s", 3, 3));
 
             ProbeResult refused = production.create(target).run().await().atMost(Duration.ofSeconds(10));
             assertFalse(refused.passed());
@@ -49,7 +49,12 @@ class EgressAtProbeTimeTest {
             socket.setSoTimeout(300);
             assertThrows(SocketTimeoutException.class, socket::accept, "the refused probe must not connect");
 
-            assertTrue(allowingLoopback.create(target).run().await().atMost(Duration.ofSeconds(10)).passed());
+            assertTrue(allowingLoopback
+                    .create(target)
+                    .run()
+                    .await()
+                    .atMost(Duration.ofSeconds(10))
+                    .passed());
         }
     }
 
@@ -64,8 +69,10 @@ class EgressAtProbeTimeTest {
         });
         server.start();
         try {
-            var target = Targets.define("web", Targets.spec("http://127.0.0.1:" + server.getAddress().getPort() + "/healthz",
-                    "local/web", "1s", 3, 3));
+            var target = Targets.define(
+                    "web",
+                    Targets.spec(
+                            "http://127.0.0.1:" + server.getAddress().getPort() + "/healthz", "local/web", "1s", 3, 3));
 
             ProbeResult refused = production.create(target).run().await().atMost(Duration.ofSeconds(10));
             assertFalse(refused.passed());

@@ -1,5 +1,9 @@
 package io.baran.detector.probe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -12,25 +16,21 @@ import io.baran.detector.state.Health;
 import io.baran.testinfra.FakeGcsServer;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Cloud Storage canary against fake-gcs-server, which serves the Cloud Storage JSON API on 127.0.0.1. */
 class GcsCanaryProbeIT {
 
     @RegisterExtension
     static final CanaryProbes canary = new CanaryProbes();
+
     private static FakeGcsServer gcs;
 
     @BeforeAll
@@ -46,8 +46,12 @@ class GcsCanaryProbeIT {
 
     /** A bucket {@code canaries} with {@code baran/canary.txt} = "alive" and {@code baran/corrupt.txt} = other bytes. */
     private static void seed(String endpoint) {
-        try (Storage storage = StorageOptions.http().setHost(endpoint).setProjectId("test")
-                .setCredentials(NoCredentials.getInstance()).build().getService()) {
+        try (Storage storage = StorageOptions.http()
+                .setHost(endpoint)
+                .setProjectId("test")
+                .setCredentials(NoCredentials.getInstance())
+                .build()
+                .getService()) {
             storage.create(BucketInfo.of("canaries"));
             put(storage, "baran/canary.txt", "alive");
             put(storage, "baran/corrupt.txt", "al\u0000ve");
@@ -57,12 +61,27 @@ class GcsCanaryProbeIT {
     }
 
     private static void put(Storage storage, String name, String content) {
-        storage.create(BlobInfo.newBuilder(BlobId.of("canaries", name)).build(), content.getBytes(StandardCharsets.UTF_8));
+        storage.create(
+                BlobInfo.newBuilder(BlobId.of("canaries", name)).build(), content.getBytes(StandardCharsets.UTF_8));
     }
 
     private static TargetSpec spec(String url, String endpoint, List<String> expect, Boolean write, String interval) {
-        return new TargetSpec(url, "gcp/europe-west1/gcs", interval, "2s", 3, 3, null, null, null, null, null, expect,
-                endpoint, null, write);
+        return new TargetSpec(
+                url,
+                "gcp/europe-west1/gcs",
+                interval,
+                "2s",
+                3,
+                3,
+                null,
+                null,
+                null,
+                null,
+                null,
+                expect,
+                endpoint,
+                null,
+                write);
     }
 
     private static ProbeResult probe(String url, String endpoint, List<String> expect, Boolean write) {
@@ -74,21 +93,25 @@ class GcsCanaryProbeIT {
         ProbeResult result = probe("gs://canaries/baran/canary.txt", gcs.endpoint(), null, null);
         assertTrue(result.passed(), result.detail());
         assertEquals("Cloud Storage read gs://canaries/baran/canary.txt (5 bytes)", result.detail());
-        assertTrue(probe("gs://canaries/baran/canary.txt", gcs.endpoint(), List.of("alive"), null).passed());
+        assertTrue(probe("gs://canaries/baran/canary.txt", gcs.endpoint(), List.of("alive"), null)
+                .passed());
     }
 
     @Test
     void failsWhenTheObjectIsCorrupt() {
         ProbeResult result = probe("gs://canaries/baran/corrupt.txt", gcs.endpoint(), List.of("alive"), null);
         assertFalse(result.passed());
-        assertEquals("Cloud Storage gs://canaries/baran/corrupt.txt holds other content than expected", result.detail());
+        assertEquals(
+                "Cloud Storage gs://canaries/baran/corrupt.txt holds other content than expected", result.detail());
     }
 
     @Test
     void failsWithTheServicesAnswerWhenTheObjectIsMissing() {
         ProbeResult result = probe("gs://canaries/baran/missing.txt", gcs.endpoint(), null, null);
         assertFalse(result.passed());
-        assertTrue(result.detail().startsWith("Cloud Storage ") && result.detail().endsWith("(HTTP 404)"), result.detail());
+        assertTrue(
+                result.detail().startsWith("Cloud Storage ") && result.detail().endsWith("(HTTP 404)"),
+                result.detail());
     }
 
     @Test
@@ -112,8 +135,12 @@ class GcsCanaryProbeIT {
         java.nio.file.Files.createDirectories(storage);
         int port = Ports.free();
         FakeGcsServer own = FakeGcsServer.start(work, port, storage);
-        try (WatchedTarget watched = new WatchedTarget(canary.vertx, canary.probes,
-                Targets.define("gcs-stops", spec("gs://canaries/baran/canary.txt", own.endpoint(), List.of("alive"), null, "250ms")))) {
+        try (WatchedTarget watched = new WatchedTarget(
+                canary.vertx,
+                canary.probes,
+                Targets.define(
+                        "gcs-stops",
+                        spec("gs://canaries/baran/canary.txt", own.endpoint(), List.of("alive"), null, "250ms")))) {
             seed(own.endpoint());
             watched.await(Health.UP, Duration.ofSeconds(10));
             long stopped = System.nanoTime();
@@ -125,7 +152,9 @@ class GcsCanaryProbeIT {
 
             own = FakeGcsServer.start(work, port, storage);
             watched.await(Health.UP, Duration.ofSeconds(10));
-            assertEquals("Cloud Storage read gs://canaries/baran/canary.txt (5 bytes)", watched.status().lastResult());
+            assertEquals(
+                    "Cloud Storage read gs://canaries/baran/canary.txt (5 bytes)",
+                    watched.status().lastResult());
         } finally {
             own.close();
         }

@@ -1,5 +1,9 @@
 package io.baran.detector.probe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpServer;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
@@ -9,12 +13,6 @@ import io.baran.testinfra.Ports;
 import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
 import io.vertx.mutiny.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +23,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The HTTP probe's checks beyond the status, against real servers on 127.0.0.1: the body, the latency ceiling,
@@ -77,11 +76,41 @@ class HttpChecksTest {
         Path keystore = dir.resolve("server.p12");
         caFile = dir.resolve("ca.pem");
         Path keytool = Tools.javaExecutable().resolveSibling("keytool");
-        run(keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
-                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
-        run(keytool.toString(), "-exportcert", "-rfc", "-alias", "server", "-keystore", keystore.toString(),
-                "-storepass", "changeit", "-file", caFile.toString());
+        run(
+                keytool.toString(),
+                "-genkeypair",
+                "-alias",
+                "server",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "2",
+                "-keystore",
+                keystore.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit");
+        run(
+                keytool.toString(),
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "server",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-file",
+                caFile.toString());
         KeyStore ks = KeyStore.getInstance("PKCS12");
         try (InputStream in = Files.newInputStream(keystore)) {
             ks.load(in, PASSWORD);
@@ -118,9 +147,24 @@ class HttpChecksTest {
         https.stop(0);
     }
 
-    private static ProbeResult probe(String url, String bodyMatch, String maxLatency, String tlsMinValidity, String ca) {
-        TargetSpec spec = new TargetSpec(url, "local/web", "1s", "5s", 3, 3, null, bodyMatch, maxLatency, tlsMinValidity, ca,
-                null, null, null, null);
+    private static ProbeResult probe(
+            String url, String bodyMatch, String maxLatency, String tlsMinValidity, String ca) {
+        TargetSpec spec = new TargetSpec(
+                url,
+                "local/web",
+                "1s",
+                "5s",
+                3,
+                3,
+                null,
+                bodyMatch,
+                maxLatency,
+                tlsMinValidity,
+                ca,
+                null,
+                null,
+                null,
+                null);
         return probes.create(Targets.define("web", spec)).run().await().atMost(Duration.ofSeconds(20));
     }
 
@@ -134,7 +178,8 @@ class HttpChecksTest {
 
     @Test
     void theBodyMustHoldTheExpectedText() {
-        assertTrue(probe(plain("/status"), "\"db\":\"primary\"", null, null, null).passed());
+        assertTrue(
+                probe(plain("/status"), "\"db\":\"primary\"", null, null, null).passed());
         ProbeResult result = probe(plain("/status"), "\"db\":\"standby\"", null, null, null);
         assertFalse(result.passed());
         assertEquals("HTTP 200, body does not match /\"db\":\"standby\"/", result.detail());
@@ -142,12 +187,45 @@ class HttpChecksTest {
 
     @Test
     void anyOfASetOfStatusesPasses() {
-        TargetSpec spec = new TargetSpec(plain("/empty"), "local/web", "1s", "5s", 3, 3, List.of(200, 204), null, null, null, null,
-                null, null, null, null);
-        assertTrue(probes.create(Targets.define("web", spec)).run().await().atMost(Duration.ofSeconds(20)).passed());
-        spec = new TargetSpec(plain("/unavailable"), "local/web", "1s", "5s", 3, 3, List.of(204, 200), null, null, null, null,
-                null, null, null, null);
-        ProbeResult result = probes.create(Targets.define("web", spec)).run().await().atMost(Duration.ofSeconds(20));
+        TargetSpec spec = new TargetSpec(
+                plain("/empty"),
+                "local/web",
+                "1s",
+                "5s",
+                3,
+                3,
+                List.of(200, 204),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        assertTrue(probes.create(Targets.define("web", spec))
+                .run()
+                .await()
+                .atMost(Duration.ofSeconds(20))
+                .passed());
+        spec = new TargetSpec(
+                plain("/unavailable"),
+                "local/web",
+                "1s",
+                "5s",
+                3,
+                3,
+                List.of(204, 200),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null);
+        ProbeResult result =
+                probes.create(Targets.define("web", spec)).run().await().atMost(Duration.ofSeconds(20));
         assertEquals("HTTP 503, expected 200, 204", result.detail());
     }
 
@@ -155,7 +233,8 @@ class HttpChecksTest {
     void aSlowAnswerFailsAboveTheLatencyCeiling() {
         ProbeResult result = probe(plain("/slow"), null, "100ms", null, null);
         assertFalse(result.passed());
-        assertTrue(result.detail().startsWith("HTTP 200 in ") && result.detail().endsWith("ms, above max-latency 100ms"),
+        assertTrue(
+                result.detail().startsWith("HTTP 200 in ") && result.detail().endsWith("ms, above max-latency 100ms"),
                 result.detail());
         assertTrue(probe(plain("/slow"), null, "3s", null, null).passed());
     }
@@ -171,7 +250,9 @@ class HttpChecksTest {
     void aCertificateThatExpiresTooSoonFails() {
         ProbeResult result = probe(secure(), null, null, "30d", caFile.toString());
         assertFalse(result.passed());
-        assertTrue(result.detail().startsWith("TLS certificate expires at ") && result.detail().endsWith("in less than the required 30d"),
+        assertTrue(
+                result.detail().startsWith("TLS certificate expires at ")
+                        && result.detail().endsWith("in less than the required 30d"),
                 result.detail());
     }
 
@@ -184,11 +265,13 @@ class HttpChecksTest {
 
     @Test
     void theConfigurationRefusesTlsChecksOnPlainHttp() {
-        TargetSpec spec = new TargetSpec(plain("/status"), "local/web", "1s", "5s", 3, 3, null, null, null, "1d", null, null,
-                null, null, null);
-        var result = io.baran.detector.config.TargetDefinitions.define("web", spec,
-                io.baran.detector.config.TargetDefinition.Origin.API, f -> f);
-        assertEquals(List.of(new io.baran.detector.config.TargetDefinitions.Problem("tls-min-validity", "applies to https targets only")),
+        TargetSpec spec = new TargetSpec(
+                plain("/status"), "local/web", "1s", "5s", 3, 3, null, null, null, "1d", null, null, null, null, null);
+        var result = io.baran.detector.config.TargetDefinitions.define(
+                "web", spec, io.baran.detector.config.TargetDefinition.Origin.API, f -> f);
+        assertEquals(
+                List.of(new io.baran.detector.config.TargetDefinitions.Problem(
+                        "tls-min-validity", "applies to https targets only")),
                 result.problems());
     }
 }

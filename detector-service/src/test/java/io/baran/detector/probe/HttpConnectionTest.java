@@ -1,11 +1,12 @@
 package io.baran.detector.probe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.detector.Targets;
 import io.baran.detector.config.TargetSpec;
 import io.vertx.mutiny.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,10 +22,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The probe's own HTTP/1.1 exchange against a server on 127.0.0.1 that answers byte for byte what each case
@@ -103,7 +102,10 @@ class HttpConnectionTest {
         server = new ScriptedServer((connection, request, out) -> {
             throw new SocketException("closed without answering");
         });
-        ProbeResult result = probe("http://127.0.0.1:" + server.port() + "/", null, "1s").run().await().atMost(AT_MOST);
+        ProbeResult result = probe("http://127.0.0.1:" + server.port() + "/", null, "1s")
+                .run()
+                .await()
+                .atMost(AT_MOST);
         assertFalse(result.passed());
         assertEquals("IOException: connection closed before the answer was complete", result.detail());
         assertEquals(List.of(0), server.connectionOfEachRequest(), "a new connection's request is not sent again");
@@ -111,11 +113,22 @@ class HttpConnectionTest {
 
     @Test
     void readsAChunkedBody() throws Exception {
-        server = new ScriptedServer((connection, request, out) -> out.write(bytes(
-                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{\"db\":\"\r\n9\r\nprimary\"}\r\n0\r\n\r\n")));
-        assertTrue(probe("http://127.0.0.1:" + server.port() + "/", "\"db\":\"primary\"", "1s").run().await().atMost(AT_MOST).passed());
-        assertEquals("HTTP 200, body does not match /standby/",
-                probe("http://127.0.0.1:" + server.port() + "/", "standby", "1s").run().await().atMost(AT_MOST).detail());
+        server = new ScriptedServer(
+                (connection, request, out) -> out.write(
+                        bytes(
+                                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\n{\"db\":\"\r\n9\r\nprimary\"}\r\n0\r\n\r\n")));
+        assertTrue(probe("http://127.0.0.1:" + server.port() + "/", "\"db\":\"primary\"", "1s")
+                .run()
+                .await()
+                .atMost(AT_MOST)
+                .passed());
+        assertEquals(
+                "HTTP 200, body does not match /standby/",
+                probe("http://127.0.0.1:" + server.port() + "/", "standby", "1s")
+                        .run()
+                        .await()
+                        .atMost(AT_MOST)
+                        .detail());
     }
 
     @Test
@@ -136,20 +149,32 @@ class HttpConnectionTest {
     @Test
     void aBodyIsSearchedUpToItsLimit() throws Exception {
         String filler = "x".repeat(HttpProbe.MAX_BODY);
-        server = new ScriptedServer((connection, request, out) -> out.write(bytes(
-                "HTTP/1.1 200 OK\r\nContent-Length: " + (filler.length() + 5) + "\r\n\r\n" + filler + "ready")));
-        ProbeResult result = probe("http://127.0.0.1:" + server.port() + "/", "ready", "1s").run().await().atMost(AT_MOST);
+        server = new ScriptedServer((connection, request, out) -> out.write(
+                bytes("HTTP/1.1 200 OK\r\nContent-Length: " + (filler.length() + 5) + "\r\n\r\n" + filler + "ready")));
+        ProbeResult result = probe("http://127.0.0.1:" + server.port() + "/", "ready", "1s")
+                .run()
+                .await()
+                .atMost(AT_MOST);
         assertEquals("HTTP 200, body does not match /ready/", result.detail());
-        assertTrue(probe("http://127.0.0.1:" + server.port() + "/", "x{100}", "1s").run().await().atMost(AT_MOST).passed());
+        assertTrue(probe("http://127.0.0.1:" + server.port() + "/", "x{100}", "1s")
+                .run()
+                .await()
+                .atMost(AT_MOST)
+                .passed());
     }
 
     @Test
     void anInterimAnswerIsSkippedForTheFinalOne() throws Exception {
-        server = new ScriptedServer((connection, request, out) -> out.write(bytes(
-                "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+        server = new ScriptedServer((connection, request, out) ->
+                out.write(bytes("HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
                         + "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\n\r\n")));
-        assertEquals("HTTP 503, expected 200",
-                probe("http://127.0.0.1:" + server.port() + "/", null, "1s").run().await().atMost(AT_MOST).detail());
+        assertEquals(
+                "HTTP 503, expected 200",
+                probe("http://127.0.0.1:" + server.port() + "/", null, "1s")
+                        .run()
+                        .await()
+                        .atMost(AT_MOST)
+                        .detail());
     }
 
     @Test
@@ -167,7 +192,8 @@ class HttpConnectionTest {
 
     @Test
     void anHttp10AnswerEndsItsConnection() throws Exception {
-        server = new ScriptedServer((connection, request, out) -> out.write(bytes("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")));
+        server = new ScriptedServer(
+                (connection, request, out) -> out.write(bytes("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok")));
         Probe probe = probe("http://127.0.0.1:" + server.port() + "/", null, "1s");
         for (int i = 0; i < 2; i++) {
             assertTrue(probe.run().await().atMost(AT_MOST).passed());
@@ -186,9 +212,26 @@ class HttpConnectionTest {
                 out.write(bytes(OK));
             }
         });
-        Probe probe = probes.create(Targets.define("web", new TargetSpec("http://127.0.0.1:" + server.port() + "/", "local/web",
-                "1s", "300ms", 3, 3, null, null, null, null, null, null, null, null, null)));
-        assertEquals("no answer within 300ms", probe.run().await().atMost(AT_MOST).detail());
+        Probe probe = probes.create(Targets.define(
+                "web",
+                new TargetSpec(
+                        "http://127.0.0.1:" + server.port() + "/",
+                        "local/web",
+                        "1s",
+                        "300ms",
+                        3,
+                        3,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null)));
+        assertEquals(
+                "no answer within 300ms", probe.run().await().atMost(AT_MOST).detail());
         release.countDown();
         for (int i = 0; i < 3; i++) {
             assertEquals("HTTP 200", probe.run().await().atMost(AT_MOST).detail());
@@ -205,7 +248,9 @@ class HttpConnectionTest {
             assertTrue(probe.run().await().atMost(AT_MOST).passed());
         }
         assertEquals(List.of(0, 1), server.connectionOfEachRequest());
-        assertTrue(server.requests().get(0).contains("\r\nConnection: close\r\n"), server.requests().get(0));
+        assertTrue(
+                server.requests().get(0).contains("\r\nConnection: close\r\n"),
+                server.requests().get(0));
     }
 
     @Test
@@ -220,8 +265,24 @@ class HttpConnectionTest {
     }
 
     private Probe probe(String url, String bodyMatch, String interval) {
-        return probes.create(Targets.define("web", new TargetSpec(url, "local/web", interval, "5s", 3, 3, null, bodyMatch, null,
-                null, null, null, null, null, null)));
+        return probes.create(Targets.define(
+                "web",
+                new TargetSpec(
+                        url,
+                        "local/web",
+                        interval,
+                        "5s",
+                        3,
+                        3,
+                        null,
+                        bodyMatch,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null)));
     }
 
     private static byte[] bytes(String text) {
@@ -295,7 +356,9 @@ class HttpConnectionTest {
         }
 
         private void serve(int connection, Socket client) {
-            try (client; InputStream in = client.getInputStream(); OutputStream out = client.getOutputStream()) {
+            try (client;
+                    InputStream in = client.getInputStream();
+                    OutputStream out = client.getOutputStream()) {
                 client.setSoTimeout((int) AT_MOST.toMillis());
                 for (int request = 0; ; request++) {
                     String head = readHead(in);

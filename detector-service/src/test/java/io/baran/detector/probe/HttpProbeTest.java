@@ -1,15 +1,15 @@
 package io.baran.detector.probe;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpServer;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.testinfra.Ports;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.mutiny.core.Vertx;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Real HTTP exchanges between the probe and a JDK HTTP server on 127.0.0.1. */
 class HttpProbeTest {
@@ -96,13 +95,18 @@ class HttpProbeTest {
         ProbeResult result = probe("http://127.0.0.1:" + port + "/unavailable", 200, Duration.ofSeconds(2));
         assertFalse(result.passed());
         assertEquals("HTTP 503, expected 200", result.detail());
-        assertTrue(probe("http://127.0.0.1:" + port + "/unavailable", 503, Duration.ofSeconds(2)).passed(),
+        assertTrue(
+                probe("http://127.0.0.1:" + port + "/unavailable", 503, Duration.ofSeconds(2))
+                        .passed(),
                 "the expected status is configurable");
     }
 
     @Test
     void doesNotFollowRedirects() {
-        assertEquals("HTTP 302, expected 200", probe("http://127.0.0.1:" + port + "/moved", 200, Duration.ofSeconds(2)).detail());
+        assertEquals(
+                "HTTP 302, expected 200",
+                probe("http://127.0.0.1:" + port + "/moved", 200, Duration.ofSeconds(2))
+                        .detail());
     }
 
     @Test
@@ -124,7 +128,8 @@ class HttpProbeTest {
     void sendsTheUrlsCredentialsAsBasicAuthenticationAndNowhereElse() {
         ProbeResult result = probe("http://probe:pa%3Ass@127.0.0.1:" + port + "/ok", 200, Duration.ofSeconds(2));
         assertTrue(result.passed());
-        assertEquals("Basic " + Base64.getEncoder().encodeToString("probe:pa:ss".getBytes(StandardCharsets.UTF_8)),
+        assertEquals(
+                "Basic " + Base64.getEncoder().encodeToString("probe:pa:ss".getBytes(StandardCharsets.UTF_8)),
                 authorization.get());
     }
 
@@ -135,9 +140,13 @@ class HttpProbeTest {
     }
 
     private ProbeResult probe(String url, int expectStatus, Duration timeout) {
-        TargetDefinition target = new TargetDefinition("t", "local/test", ProbeUrl.parse(url), Duration.ofSeconds(1),
-                timeout, 3, 3, expectStatus);
-        HttpProbe probe = new HttpProbe(client, target, "baran-detector/test", vertx.getDelegate(),
+        TargetDefinition target = new TargetDefinition(
+                "t", "local/test", ProbeUrl.parse(url), Duration.ofSeconds(1), timeout, 3, 3, expectStatus);
+        HttpProbe probe = new HttpProbe(
+                client,
+                target,
+                "baran-detector/test",
+                vertx.getDelegate(),
                 io.baran.detector.config.TargetDefinitions.ALWAYS_REFUSED);
         try {
             return probe.run().await().atMost(AT_MOST);
@@ -151,17 +160,26 @@ class HttpProbeTest {
     void probesReuseAConnectionAndConnectAnewEveryFewProbes() {
         int count = HttpProbe.FRESH_CONNECTION_EVERY * 2 + 1;
         try (Probes probes = new Probes(vertx, "test")) {
-            Probe probe = probes.create(new TargetDefinition("t", "local/test", ProbeUrl.parse("http://127.0.0.1:" + port + "/peer"),
-                    Duration.ofSeconds(1), Duration.ofSeconds(5), 3, 3, 200));
+            Probe probe = probes.create(new TargetDefinition(
+                    "t",
+                    "local/test",
+                    ProbeUrl.parse("http://127.0.0.1:" + port + "/peer"),
+                    Duration.ofSeconds(1),
+                    Duration.ofSeconds(5),
+                    3,
+                    3,
+                    200));
             for (int i = 0; i < count; i++) {
                 ProbeResult result = probe.run().await().atMost(AT_MOST);
                 assertTrue(result.passed(), result.detail());
             }
         }
         assertEquals(count, peers.size());
-        // Connections are told apart by their client port: one for the first probes, a new one after each closing probe.
+        // Connections are told apart by their client port: one for the first probes, a new one after each closing
+        // probe.
         assertEquals(3, new java.util.LinkedHashSet<>(peers).size(), "client ports seen: " + peers);
-        assertEquals(java.util.Collections.nCopies(HttpProbe.FRESH_CONNECTION_EVERY, peers.get(0)),
+        assertEquals(
+                java.util.Collections.nCopies(HttpProbe.FRESH_CONNECTION_EVERY, peers.get(0)),
                 peers.subList(0, HttpProbe.FRESH_CONNECTION_EVERY));
     }
 }

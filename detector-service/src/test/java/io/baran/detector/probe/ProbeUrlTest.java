@@ -1,11 +1,11 @@
 package io.baran.detector.probe;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class ProbeUrlTest {
 
@@ -13,7 +13,8 @@ class ProbeUrlTest {
     void userInfoBecomesCredentialsAndLeavesTheShownUrl() {
         ProbeUrl url = ProbeUrl.parse("https://probe:s3cr%40t@status.example.com:8443/healthz?deep=1#top");
         assertEquals("https://status.example.com:8443/healthz?deep=1", url.toString());
-        assertEquals(new ProbeUrl.Credentials("probe", "s3cr@t"), url.credentials().orElseThrow());
+        assertEquals(
+                new ProbeUrl.Credentials("probe", "s3cr@t"), url.credentials().orElseThrow());
         assertFalse(url.credentials().orElseThrow().toString().contains("s3cr"));
     }
 
@@ -31,28 +32,39 @@ class ProbeUrlTest {
 
     @Test
     void aUserWithoutPasswordIsKept() {
-        assertEquals(new ProbeUrl.Credentials("token", ""), ProbeUrl.parse("http://token@h/x").credentials().orElseThrow());
+        assertEquals(
+                new ProbeUrl.Credentials("token", ""),
+                ProbeUrl.parse("http://token@h/x").credentials().orElseThrow());
     }
 
     @Test
     void refusesWhatIsNotAnAbsoluteHttpUrl() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ProbeUrl.parse("127.0.0.1:8091/healthz"))
-                .getMessage().contains("not an absolute http or https URL"));
+                .getMessage()
+                .contains("not an absolute http or https URL"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ProbeUrl.parse("ftp://example.com/x"))
-                .getMessage().contains("not an absolute http or https URL"));
+                .getMessage()
+                .contains("not an absolute http or https URL"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ProbeUrl.parse("not a url"))
-                .getMessage().contains("not an absolute http or https URL"));
+                .getMessage()
+                .contains("not an absolute http or https URL"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ProbeUrl.parse("http://exa mple.com/"))
-                .getMessage().contains("is not a URL"));
+                .getMessage()
+                .contains("is not a URL"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ProbeUrl.parse("http:///healthz"))
-                .getMessage().contains("has no host"));
-        assertEquals("must not be empty", assertThrows(IllegalArgumentException.class, () -> ProbeUrl.parse(" ")).getMessage());
+                .getMessage()
+                .contains("has no host"));
+        assertEquals(
+                "must not be empty",
+                assertThrows(IllegalArgumentException.class, () -> ProbeUrl.parse(" "))
+                        .getMessage());
     }
 
     @Test
     void errorsNeverRepeatAPassword() {
-        String message = assertThrows(IllegalArgumentException.class,
-                () -> ProbeUrl.parse("http://probe:pa ss/word@exa mple.com/")).getMessage();
+        String message = assertThrows(
+                        IllegalArgumentException.class, () -> ProbeUrl.parse("http://probe:pa ss/word@exa mple.com/"))
+                .getMessage();
         assertFalse(message.contains("pa ss"), message);
         assertFalse(ProbeUrl.redact("gopher://u:topsecret@example.com/").contains("topsecret"));
         assertEquals("http://example.com/x", ProbeUrl.redact("http://u:topsecret@example.com/x"));

@@ -1,5 +1,7 @@
 package io.baran.detector.probe;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.baran.detector.config.DetectorSettings;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.detector.metrics.DetectorMetrics;
@@ -7,12 +9,9 @@ import io.baran.detector.state.Health;
 import io.baran.detector.state.HealthTracker;
 import io.baran.detector.state.TargetStatus;
 import io.vertx.mutiny.core.Vertx;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.fail;
 
 /** One target probed on its schedule by the detector's own loop and tracker (no Kafka), to watch its state change. */
 final class WatchedTarget implements AutoCloseable {
@@ -23,8 +22,11 @@ final class WatchedTarget implements AutoCloseable {
 
     WatchedTarget(Vertx vertx, Probes probes, TargetDefinition target) {
         this.target = target;
-        this.tracker = new HealthTracker(new DetectorSettings.Vantage("test", 1.0, DetectorSettings.Damping.OFF, false,
-                Duration.ofSeconds(1)), verdict -> { }, DetectorMetrics.inMemory(), Clock.systemUTC());
+        this.tracker = new HealthTracker(
+                new DetectorSettings.Vantage("test", 1.0, DetectorSettings.Damping.OFF, false, Duration.ofSeconds(1)),
+                verdict -> {},
+                DetectorMetrics.inMemory(),
+                Clock.systemUTC());
         this.loop = new ProbeLoop(vertx, tracker, probes, DetectorMetrics.inMemory(), null);
         tracker.track(List.of(target));
         loop.start(target);

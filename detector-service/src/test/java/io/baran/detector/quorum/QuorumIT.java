@@ -1,5 +1,11 @@
 package io.baran.detector.quorum;
 
+import static io.baran.detector.quorum.HealthTopic.count;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import io.baran.detector.config.DetectorSettings;
 import io.baran.detector.messaging.DetectorTopics;
 import io.baran.detector.messaging.KafkaClients;
@@ -10,23 +16,16 @@ import io.baran.events.OutageEvent;
 import io.baran.testinfra.KafkaBroker;
 import io.baran.testinfra.WorkDirs;
 import io.vertx.mutiny.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-
-import static io.baran.detector.quorum.HealthTopic.count;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Several vantages and aggregators, built from the service's own classes, in one JVM against a real Kafka broker
@@ -75,8 +74,18 @@ class QuorumIT {
 
     /** A test's own topics and group, created before anything sends, as the service creates them at start-up. */
     private static DetectorSettings.Quorum quorum(String name, int minVotes) {
-        DetectorSettings.Quorum q = new DetectorSettings.Quorum(true, minVotes, 0.5, Duration.ofMillis(250), Duration.ofSeconds(2),
-                name + ".verdicts", name + ".decisions", name + ".health", name + ".aggregators", 3, (short) 1);
+        DetectorSettings.Quorum q = new DetectorSettings.Quorum(
+                true,
+                minVotes,
+                0.5,
+                Duration.ofMillis(250),
+                Duration.ofSeconds(2),
+                name + ".verdicts",
+                name + ".decisions",
+                name + ".health",
+                name + ".aggregators",
+                3,
+                (short) 1);
         try {
             DetectorTopics.ensure(KafkaClients.of(kafka.bootstrapServers()), q);
         } catch (InterruptedException e) {
@@ -92,13 +101,24 @@ class QuorumIT {
     }
 
     private TestVantage vantage(String id, DetectorSettings.Quorum q, String... scopes) {
-        return keep(new TestVantage(id, vertx, kafka.bootstrapServers(), q, DetectorSettings.Damping.OFF,
+        return keep(new TestVantage(
+                id,
+                vertx,
+                kafka.bootstrapServers(),
+                q,
+                DetectorSettings.Damping.OFF,
                 TestVantage.targets(server, id, scopes)));
     }
 
     private QuorumAggregator aggregator(String id, DetectorSettings.Quorum q) {
-        QuorumAggregator aggregator = keep(new QuorumAggregator(id, KafkaClients.of(kafka.bootstrapServers()), q, DetectorMetrics.inMemory(),
-                Clock.systemUTC(), TestKeys.key(id), TestKeys.verifier()));
+        QuorumAggregator aggregator = keep(new QuorumAggregator(
+                id,
+                KafkaClients.of(kafka.bootstrapServers()),
+                q,
+                DetectorMetrics.inMemory(),
+                Clock.systemUTC(),
+                TestKeys.key(id),
+                TestKeys.verifier()));
         aggregator.start();
         return aggregator;
     }
@@ -108,12 +128,18 @@ class QuorumIT {
      * has decided that the scope is UP.
      */
     private static QuorumAggregator owner(String scope, List<QuorumAggregator> aggregators) {
-        await("every aggregator to own partitions and the quorum to agree that " + scope + " is UP",
+        await(
+                "every aggregator to own partitions and the quorum to agree that " + scope + " is UP",
                 () -> aggregators.stream().allMatch(QuorumAggregator::ready)
-                        && aggregators.stream().filter(a -> a.scopes().containsKey(scope)).count() == 1
-                        && aggregators.stream().anyMatch(a -> a.scopes().containsKey(scope)
-                        && a.scopes().get(scope).record().state() == Health.UP));
-        List<QuorumAggregator> owners = aggregators.stream().filter(a -> a.scopes().containsKey(scope)).toList();
+                        && aggregators.stream()
+                                        .filter(a -> a.scopes().containsKey(scope))
+                                        .count()
+                                == 1
+                        && aggregators.stream()
+                                .anyMatch(a -> a.scopes().containsKey(scope)
+                                        && a.scopes().get(scope).record().state() == Health.UP));
+        List<QuorumAggregator> owners =
+                aggregators.stream().filter(a -> a.scopes().containsKey(scope)).toList();
         assertEquals(1, owners.size(), "exactly one aggregator owns " + scope);
         return owners.get(0);
     }
@@ -124,7 +150,8 @@ class QuorumIT {
         for (String v : List.of("a", "b", "c")) {
             vantage(v, q, WEB, ANCHOR);
         }
-        List<QuorumAggregator> aggregators = List.of(aggregator("agg-a", q), aggregator("agg-b", q), aggregator("agg-c", q));
+        List<QuorumAggregator> aggregators =
+                List.of(aggregator("agg-a", q), aggregator("agg-b", q), aggregator("agg-c", q));
         HealthTopic health = keep(new HealthTopic(kafka.bootstrapServers(), q.healthTopic()));
         QuorumAggregator owner = owner(WEB, aggregators);
         owner(ANCHOR, aggregators);
@@ -141,11 +168,16 @@ class QuorumIT {
         assertEquals(WEB, outage.scope());
         assertEquals(WEB + "@" + outage.since().toEpochMilli(), outage.incidentId());
         assertFalse(outage.drill());
-        assertEquals(List.of("a=DOWN", "b=DOWN", "c=UP"), outage.votes().stream().map(v -> v.vantage() + "=" + v.verdict()).toList());
+        assertEquals(
+                List.of("a=DOWN", "b=DOWN", "c=UP"),
+                outage.votes().stream()
+                        .map(v -> v.vantage() + "=" + v.verdict())
+                        .toList());
         assertEquals(0.667, outage.confidence());
         assertEquals(List.of(new OutageEvent.TargetVerdict("web", false, "HTTP 503, expected 200")), outage.targets());
         String ownerId = owner.scopes().get(WEB).record().decidedBy();
-        assertEquals("/baran/detector/" + ownerId, detected.source(), "published by the aggregator that owns the scope");
+        assertEquals(
+                "/baran/detector/" + ownerId, detected.source(), "published by the aggregator that owns the scope");
         assertEquals(ownerId, outage.vantage());
         assertFalse(detected.time().isBefore(outage.since()), "the event's time is when the quorum decided");
 
@@ -159,7 +191,9 @@ class QuorumIT {
         assertEquals(outage.incidentId(), recovered.incidentId());
         assertTrue(recovered.since().isAfter(outage.since()));
         // Decided as soon as two agree: a and b come back at about the same time, c was never down.
-        assertTrue(recovered.votes().stream().filter(v -> v.verdict().equals("UP")).count() >= 2, recovered.votes().toString());
+        assertTrue(
+                recovered.votes().stream().filter(v -> v.verdict().equals("UP")).count() >= 2,
+                recovered.votes().toString());
         assertTrue(recovered.confidence() >= 0.667, "confidence " + recovered.confidence());
         assertTrue(health.keys().stream().allMatch(WEB::equals), "the anchor scope never went down: " + health.keys());
     }
@@ -177,14 +211,26 @@ class QuorumIT {
         // a and x see the scope fail, b does not: two of three if x counted, one of two as it does not.
         server.set("a/web", 503);
         server.set("x/web", 503);
-        await("the owner to count a as DOWN", () -> owner.scopes().get(WEB).votes().stream()
-                .anyMatch(v -> v.vantage().equals("a") && v.verdict() == Health.DOWN));
+        await(
+                "the owner to count a as DOWN",
+                () -> owner.scopes().get(WEB).votes().stream()
+                        .anyMatch(v -> v.vantage().equals("a") && v.verdict() == Health.DOWN));
         assertEquals(List.of(), health.after(Duration.ofSeconds(3)), "a vantage outside the roster tipped the quorum");
-        assertEquals(List.of("a", "b"), owner.scopes().get(WEB).votes().stream().map(QuorumView.VoteView::vantage).toList());
+        assertEquals(
+                List.of("a", "b"),
+                owner.scopes().get(WEB).votes().stream()
+                        .map(QuorumView.VoteView::vantage)
+                        .toList());
 
         server.set("b/web", 503);
-        CloudEvent<OutageEvent> outage = health.await("outage.detected", events -> count(events, OutageEvent.DETECTED) == 1, WAIT).get(0);
-        assertEquals(List.of("a=DOWN", "b=DOWN"), outage.data().votes().stream().map(v -> v.vantage() + "=" + v.verdict()).toList());
+        CloudEvent<OutageEvent> outage = health.await(
+                        "outage.detected", events -> count(events, OutageEvent.DETECTED) == 1, WAIT)
+                .get(0);
+        assertEquals(
+                List.of("a=DOWN", "b=DOWN"),
+                outage.data().votes().stream()
+                        .map(v -> v.vantage() + "=" + v.verdict())
+                        .toList());
     }
 
     @Test
@@ -201,8 +247,11 @@ class QuorumIT {
         server.set("c/web", 503);
         server.set("c/anchor", 503);
         await("vantage c to see itself isolated", c.tracker::isolated);
-        await("the owner to count c as abstaining", () -> owner.scopes().get(WEB).votes().stream()
-                .anyMatch(v -> v.vantage().equals("c") && v.live() && v.isolated() && v.verdict() == Health.UNKNOWN));
+        await(
+                "the owner to count c as abstaining",
+                () -> owner.scopes().get(WEB).votes().stream()
+                        .anyMatch(v ->
+                                v.vantage().equals("c") && v.live() && v.isolated() && v.verdict() == Health.UNKNOWN));
         assertEquals(List.of(), health.after(Duration.ofSeconds(2)), "a cut-off vantage declared an outage");
 
         // The others stop: c is the only live vantage left, and still it declares nothing.
@@ -230,10 +279,13 @@ class QuorumIT {
         assertEquals(2, aggregator.scopes().get(WEB).live());
 
         b.close();
-        List<CloudEvent<OutageEvent>> events = health.await("outage.detected once b expired",
-                e -> count(e, OutageEvent.DETECTED) >= 1, WAIT);
+        List<CloudEvent<OutageEvent>> events =
+                health.await("outage.detected once b expired", e -> count(e, OutageEvent.DETECTED) >= 1, WAIT);
         OutageEvent outage = events.get(0).data();
-        assertEquals(List.of(new OutageEvent.Vote("a", "DOWN", outage.since())), outage.votes(), "only the live vantage votes");
+        assertEquals(
+                List.of(new OutageEvent.Vote("a", "DOWN", outage.since())),
+                outage.votes(),
+                "only the live vantage votes");
         assertEquals(1.0, outage.confidence());
         assertEquals(1, health.after(Duration.ofSeconds(1)).size());
     }
@@ -249,13 +301,19 @@ class QuorumIT {
 
         server.set("a/web", 503);
         server.set("b/web", 503);
-        String incident = health.await("outage.detected", e -> count(e, OutageEvent.DETECTED) >= 1, WAIT).get(0).data().incidentId();
+        String incident = health.await("outage.detected", e -> count(e, OutageEvent.DETECTED) >= 1, WAIT)
+                .get(0)
+                .data()
+                .incidentId();
 
         // Restarted while the outage goes on: it takes the incident from the decisions topic and repeats nothing.
         first.close();
         QuorumAggregator second = aggregator("agg-1", q);
         await("the restarted aggregator to catch up", second::ready);
-        await("it to count both vantages again", () -> second.scopes().containsKey(WEB) && second.scopes().get(WEB).live() == 2);
+        await(
+                "it to count both vantages again",
+                () -> second.scopes().containsKey(WEB)
+                        && second.scopes().get(WEB).live() == 2);
         assertEquals(Health.DOWN, second.scopes().get(WEB).record().state());
         assertEquals(incident, second.scopes().get(WEB).record().incidentId());
         assertEquals(1, health.after(Duration.ofSeconds(2)).size(), "a restart repeated the detected event");
@@ -264,19 +322,28 @@ class QuorumIT {
         second.close();
         server.set("a/web", 200);
         server.set("b/web", 200);
-        await("both vantages to see web UP", () -> a.target("web").state() == Health.UP && b.target("web").state() == Health.UP);
+        await(
+                "both vantages to see web UP",
+                () -> a.target("web").state() == Health.UP && b.target("web").state() == Health.UP);
         assertEquals(1, health.after(Duration.ofMillis(500)).size(), "nothing decides while no aggregator runs");
         aggregator("agg-1", q);
-        List<CloudEvent<OutageEvent>> events = health.await("outage.recovered", e -> count(e, OutageEvent.RECOVERED) >= 1, WAIT);
+        List<CloudEvent<OutageEvent>> events =
+                health.await("outage.recovered", e -> count(e, OutageEvent.RECOVERED) >= 1, WAIT);
         events = health.after(Duration.ofSeconds(1));
-        assertEquals(List.of(OutageEvent.DETECTED, OutageEvent.RECOVERED), events.stream().map(CloudEvent::type).toList());
+        assertEquals(
+                List.of(OutageEvent.DETECTED, OutageEvent.RECOVERED),
+                events.stream().map(CloudEvent::type).toList());
         assertEquals(incident, events.get(1).data().incidentId());
     }
 
     @Test
     void aTargetThatFlapsOnEveryProbeCausesNoOutageStorm() {
         DetectorSettings.Quorum q = quorum("flapping", 1);
-        TestVantage a = keep(new TestVantage("a", vertx, kafka.bootstrapServers(), q,
+        TestVantage a = keep(new TestVantage(
+                "a",
+                vertx,
+                kafka.bootstrapServers(),
+                q,
                 new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)),
                 TestVantage.targets(server, "a", "svc/flappy")));
         QuorumAggregator aggregator = aggregator("agg-1", q);
@@ -285,10 +352,12 @@ class QuorumIT {
 
         server.flap("a/flappy");
         List<CloudEvent<OutageEvent>> events = health.after(Duration.ofSeconds(4));
-        assertTrue(server.flapped("a/flappy") >= 10, "the target flapped only " + server.flapped("a/flappy") + " times");
+        assertTrue(
+                server.flapped("a/flappy") >= 10, "the target flapped only " + server.flapped("a/flappy") + " times");
         assertEquals(List.of(), events, "a target that flaps on every probe never crosses its thresholds");
         assertEquals(Health.UP, a.target("flappy").state());
-        assertTrue(a.target("flappy").consecutiveFailures() <= 1 && a.target("flappy").consecutiveSuccesses() <= 1);
+        assertTrue(a.target("flappy").consecutiveFailures() <= 1
+                && a.target("flappy").consecutiveSuccesses() <= 1);
     }
 
     private static void await(String what, BooleanSupplier condition) {

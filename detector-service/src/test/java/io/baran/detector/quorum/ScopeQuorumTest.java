@@ -1,16 +1,15 @@
 package io.baran.detector.quorum;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.detector.state.Health;
 import io.baran.events.OutageEvent;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class ScopeQuorumTest {
 
@@ -22,9 +21,19 @@ class ScopeQuorumTest {
 
     private static VantageVerdict verdict(String vantage, Health health, long sinceMillis, boolean isolated) {
         Instant since = T0.plusMillis(sinceMillis);
-        return new VantageVerdict(vantage, SCOPE, health, isolated, since,
-                health == Health.DOWN ? SCOPE + "@" + since.toEpochMilli() : null, since, true,
-                List.of(new OutageEvent.TargetVerdict("s3-canary", health == Health.UP, health == Health.UP ? "S3 read" : "S3 InternalError (HTTP 500)")));
+        return new VantageVerdict(
+                vantage,
+                SCOPE,
+                health,
+                isolated,
+                since,
+                health == Health.DOWN ? SCOPE + "@" + since.toEpochMilli() : null,
+                since,
+                true,
+                List.of(new OutageEvent.TargetVerdict(
+                        "s3-canary",
+                        health == Health.UP,
+                        health == Health.UP ? "S3 read" : "S3 InternalError (HTTP 500)")));
     }
 
     private void see(String vantage, Health health, long sinceMillis, long seenMillis) {
@@ -79,13 +88,22 @@ class ScopeQuorumTest {
         ScopeQuorum.Outcome outcome = decide(1600).orElseThrow();
         assertEquals(OutageEvent.DETECTED, outcome.eventType());
         OutageEvent event = outcome.event();
-        assertEquals(SCOPE + "@" + T0.plusMillis(1000).toEpochMilli(), event.incidentId(), "named after the first vantage that saw it");
+        assertEquals(
+                SCOPE + "@" + T0.plusMillis(1000).toEpochMilli(),
+                event.incidentId(),
+                "named after the first vantage that saw it");
         assertEquals(T0.plusMillis(1000), event.since());
         assertEquals("agg-1", event.vantage());
-        assertEquals(List.of(new OutageEvent.Vote("a", "DOWN", T0.plusMillis(1000)), new OutageEvent.Vote("b", "DOWN", T0.plusMillis(1500)),
-                new OutageEvent.Vote("c", "UP", T0)), event.votes());
+        assertEquals(
+                List.of(
+                        new OutageEvent.Vote("a", "DOWN", T0.plusMillis(1000)),
+                        new OutageEvent.Vote("b", "DOWN", T0.plusMillis(1500)),
+                        new OutageEvent.Vote("c", "UP", T0)),
+                event.votes());
         assertEquals(0.667, event.confidence());
-        assertEquals(List.of(new OutageEvent.TargetVerdict("s3-canary", false, "S3 InternalError (HTTP 500)")), event.targets());
+        assertEquals(
+                List.of(new OutageEvent.TargetVerdict("s3-canary", false, "S3 InternalError (HTTP 500)")),
+                event.targets());
         assertEquals(Duration.ofMillis(600), outcome.latency());
         assertTrue(decide(1700).isEmpty(), "declared once");
     }
@@ -98,7 +116,9 @@ class ScopeQuorumTest {
         assertTrue(decide(1000).isEmpty(), "1 of 3 live");
         see("c", Health.DOWN, 1200, 1200);
         OutageEvent event = decide(1200).orElseThrow().event();
-        assertEquals(List.of("UNKNOWN", "DOWN", "DOWN"), event.votes().stream().map(OutageEvent.Vote::verdict).toList());
+        assertEquals(
+                List.of("UNKNOWN", "DOWN", "DOWN"),
+                event.votes().stream().map(OutageEvent.Vote::verdict).toList());
     }
 
     @Test
@@ -129,7 +149,8 @@ class ScopeQuorumTest {
 
     @Test
     void minVotesHoldsWhateverTheRatio() {
-        ScopeQuorum strict = new ScopeQuorum(SCOPE, ScopeRecord.initial(SCOPE), new QuorumRule(2, 0.5, Duration.ofSeconds(5)));
+        ScopeQuorum strict =
+                new ScopeQuorum(SCOPE, ScopeRecord.initial(SCOPE), new QuorumRule(2, 0.5, Duration.ofSeconds(5)));
         strict.see(verdict("a", Health.DOWN, 0, false), T0);
         assertTrue(strict.evaluate(T0, "agg").isEmpty(), "a lone vantage never decides when two votes are required");
     }
@@ -150,7 +171,11 @@ class ScopeQuorumTest {
         assertEquals(T0.plusMillis(5200), recovered.event().since());
         assertEquals(null, recovered.next().incidentId());
         assertTrue(decide(5300).isEmpty());
-        assertEquals(List.of("up", "detected", "recovered"), quorum.record().history().stream().map(ScopeRecord.Decision::event).toList());
+        assertEquals(
+                List.of("up", "detected", "recovered"),
+                quorum.record().history().stream()
+                        .map(ScopeRecord.Decision::event)
+                        .toList());
     }
 
     @Test
@@ -167,7 +192,8 @@ class ScopeQuorumTest {
         assertTrue(next.evaluate(T0.plusMillis(3000), "agg-2").isEmpty(), "no second detected event");
         next.see(verdict("a", Health.UP, 4000, false), T0.plusMillis(4000));
         next.see(verdict("b", Health.UP, 4000, false), T0.plusMillis(4000));
-        ScopeQuorum.Outcome recovered = next.evaluate(T0.plusMillis(4000), "agg-2").orElseThrow();
+        ScopeQuorum.Outcome recovered =
+                next.evaluate(T0.plusMillis(4000), "agg-2").orElseThrow();
         assertEquals(recorded.incidentId(), recovered.event().incidentId());
     }
 
@@ -175,7 +201,8 @@ class ScopeQuorumTest {
     void aSimulationIsADrillAllTheWayThroughAndLeavesTheRealStateAlone() {
         allUp();
         Instant since = T0.plusMillis(1000);
-        Simulation simulation = new Simulation(SCOPE, Simulation.incidentId(SCOPE, since), since, since.plusSeconds(10), "v1");
+        Simulation simulation =
+                new Simulation(SCOPE, Simulation.incidentId(SCOPE, since), since, since.plusSeconds(10), "v1");
         quorum.simulate(simulation);
         ScopeQuorum.Outcome started = decide(1000).orElseThrow();
         assertEquals(OutageEvent.DETECTED, started.eventType());

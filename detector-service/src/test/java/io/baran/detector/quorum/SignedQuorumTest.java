@@ -1,24 +1,23 @@
 package io.baran.detector.quorum;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.detector.state.Health;
 import io.baran.events.EventSignature;
 import io.baran.events.OutageEvent;
 import io.baran.events.RefusedEventException;
 import io.baran.events.SigningKey;
 import io.baran.events.VantageRoster;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
 
 /**
  * The quorum of one scope fed as the aggregator feeds it: every record of the verdicts topic goes through the
@@ -37,8 +36,16 @@ class SignedQuorumTest {
 
     private static VantageVerdict verdict(String vantage, Health health, long atMillis) {
         Instant at = T0.plusMillis(atMillis);
-        return new VantageVerdict(vantage, SCOPE, health, false, at, health == Health.DOWN ? SCOPE + "@" + at.toEpochMilli() : null,
-                at, true, List.of());
+        return new VantageVerdict(
+                vantage,
+                SCOPE,
+                health,
+                false,
+                at,
+                health == Health.DOWN ? SCOPE + "@" + at.toEpochMilli() : null,
+                at,
+                true,
+                List.of());
     }
 
     private static String signed(VantageVerdict verdict, SigningKey key) {
@@ -46,8 +53,18 @@ class SignedQuorumTest {
     }
 
     private ConsumerRecord<String, String> record(String value, long stampedMillis) {
-        return new ConsumerRecord<>(TOPIC, 0, offset++, T0.plusMillis(stampedMillis).toEpochMilli(), TimestampType.LOG_APPEND_TIME,
-                -1, -1, SCOPE, value, new RecordHeaders(), Optional.empty());
+        return new ConsumerRecord<>(
+                TOPIC,
+                0,
+                offset++,
+                T0.plusMillis(stampedMillis).toEpochMilli(),
+                TimestampType.LOG_APPEND_TIME,
+                -1,
+                -1,
+                SCOPE,
+                value,
+                new RecordHeaders(),
+                Optional.empty());
     }
 
     /** What the aggregator does with one record; the reason when it is not counted. */
@@ -85,17 +102,29 @@ class SignedQuorumTest {
         // Three more DOWN votes that would make a majority of five if they counted: a vantage outside the roster, a
         // vantage of the roster whose key was made by someone else, and an unsigned one.
         assertEquals("unknown-key", deliver(signed(verdict("x", Health.DOWN, 1000), TestKeys.key("x")), 1000));
-        assertEquals("bad-signature", deliver(signed(verdict("d", Health.DOWN, 1000), SigningKey.generate(TestKeys.key("d").kid())), 1000));
+        assertEquals(
+                "bad-signature",
+                deliver(
+                        signed(
+                                verdict("d", Health.DOWN, 1000),
+                                SigningKey.generate(TestKeys.key("d").kid())),
+                        1000));
         assertEquals("unsigned", deliver(VerdictCodec.encode(verdict("e", Health.DOWN, 1000)), 1000));
 
         assertEquals(Optional.empty(), decide(1100), "one of three rostered vantages is no outage");
         ScopeQuorum.Tally tally = quorum.tally(T0.plusMillis(1100));
-        assertEquals(List.of("a", "b", "c"), tally.live().stream().map(s -> s.verdict().vantage()).toList());
+        assertEquals(
+                List.of("a", "b", "c"),
+                tally.live().stream().map(s -> s.verdict().vantage()).toList());
         assertEquals(2, tally.required());
 
         assertEquals("counted", deliver(signed(verdict("b", Health.DOWN, 1200), TestKeys.key("b")), 1200));
         OutageEvent outage = decide(1300).orElseThrow().event();
-        assertEquals(List.of("a=DOWN", "b=DOWN", "c=UP"), outage.votes().stream().map(v -> v.vantage() + "=" + v.verdict()).toList());
+        assertEquals(
+                List.of("a=DOWN", "b=DOWN", "c=UP"),
+                outage.votes().stream()
+                        .map(v -> v.vantage() + "=" + v.verdict())
+                        .toList());
     }
 
     @Test
@@ -111,10 +140,13 @@ class SignedQuorumTest {
     @Test
     void twoKeysOfOneVantageDuringARotationAreOneVote() {
         SigningKey next = SigningKey.generate("a-next");
-        VerdictVerifier rotating = new VerdictVerifier(TestKeys.roster().with(new VantageRoster.Member(next.kid(), "a", next.publicKey())),
-                Duration.ofSeconds(30), 100);
+        VerdictVerifier rotating = new VerdictVerifier(
+                TestKeys.roster().with(new VantageRoster.Member(next.kid(), "a", next.publicKey())),
+                Duration.ofSeconds(30),
+                100);
         ScopeQuorum q = new ScopeQuorum(SCOPE, ScopeRecord.initial(SCOPE), MAJORITY);
-        for (var r : List.of(record(signed(verdict("a", Health.DOWN, 0), TestKeys.key("a")), 0),
+        for (var r : List.of(
+                record(signed(verdict("a", Health.DOWN, 0), TestKeys.key("a")), 0),
                 record(signed(verdict("a", Health.DOWN, 10), next), 10),
                 record(signed(verdict("b", Health.UP, 10), TestKeys.key("b")), 10))) {
             q.see((VantageVerdict) rotating.accept(r), Instant.ofEpochMilli(r.timestamp()));
@@ -131,8 +163,10 @@ class SignedQuorumTest {
         assertEquals("counted", deliver(original), "the same record read again after a rebalance");
         assertEquals("replayed", deliver(down, 500), "the same verdict at another offset");
         VerdictVerifier restarted = TestKeys.verifier();
-        RefusedEventException late = assertThrows(RefusedEventException.class, () -> restarted.accept(record(down, 60_000)));
-        assertEquals(RefusedEventException.Reason.STALE, late.reason(), "written again a minute later, after a restart");
+        RefusedEventException late =
+                assertThrows(RefusedEventException.class, () -> restarted.accept(record(down, 60_000)));
+        assertEquals(
+                RefusedEventException.Reason.STALE, late.reason(), "written again a minute later, after a restart");
         assertTrue(late.getMessage().contains("vantage a"), late.getMessage());
     }
 }

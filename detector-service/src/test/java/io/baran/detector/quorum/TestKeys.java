@@ -2,7 +2,6 @@ package io.baran.detector.quorum;
 
 import io.baran.events.SigningKey;
 import io.baran.events.VantageRoster;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +19,7 @@ final class TestKeys {
 
     private static final Map<String, SigningKey> KEYS = new ConcurrentHashMap<>();
 
-    private TestKeys() {
-    }
+    private TestKeys() {}
 
     /** The key a vantage (or an aggregator, for its outage events) signs with. */
     static SigningKey key(String id) {

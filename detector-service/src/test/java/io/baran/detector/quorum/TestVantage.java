@@ -11,7 +11,6 @@ import io.baran.detector.probe.Probes;
 import io.baran.detector.state.HealthTracker;
 import io.baran.detector.state.TargetStatus;
 import io.vertx.mutiny.core.Vertx;
-
 import java.time.Clock;
 import java.util.List;
 
@@ -31,13 +30,21 @@ final class TestVantage implements AutoCloseable {
     private final long heartbeat;
     private volatile boolean closed;
 
-    TestVantage(String id, Vertx vertx, String bootstrap, DetectorSettings.Quorum quorum, DetectorSettings.Damping damping,
-                List<TargetDefinition> targets) {
+    TestVantage(
+            String id,
+            Vertx vertx,
+            String bootstrap,
+            DetectorSettings.Quorum quorum,
+            DetectorSettings.Damping damping,
+            List<TargetDefinition> targets) {
         this.id = id;
         this.vertx = vertx;
         this.publisher = new VerdictPublisher(KafkaClients.of(bootstrap), quorum, id, TestKeys.key(id));
-        this.tracker = new HealthTracker(new DetectorSettings.Vantage(id, 1.0, damping, true, quorum.heartbeat()), publisher,
-                DetectorMetrics.inMemory(), Clock.systemUTC());
+        this.tracker = new HealthTracker(
+                new DetectorSettings.Vantage(id, 1.0, damping, true, quorum.heartbeat()),
+                publisher,
+                DetectorMetrics.inMemory(),
+                Clock.systemUTC());
         this.probes = new Probes(vertx, id);
         this.loop = new ProbeLoop(vertx, tracker, probes, DetectorMetrics.inMemory(), null);
         tracker.track(targets);
@@ -47,14 +54,19 @@ final class TestVantage implements AutoCloseable {
 
     /** A vantage probing one target per scope, each at {@code <vantage>/<scope's last segment>} on the test server. */
     static List<TargetDefinition> targets(SwitchableTargets server, String vantage, String... scopes) {
-        return java.util.Arrays.stream(scopes).map(scope -> {
-            String leaf = scope.substring(scope.lastIndexOf('/') + 1);
-            return Targets.http(leaf, server.url(vantage + "/" + leaf), scope, "150ms", 2);
-        }).toList();
+        return java.util.Arrays.stream(scopes)
+                .map(scope -> {
+                    String leaf = scope.substring(scope.lastIndexOf('/') + 1);
+                    return Targets.http(leaf, server.url(vantage + "/" + leaf), scope, "150ms", 2);
+                })
+                .toList();
     }
 
     TargetStatus target(String name) {
-        return tracker.targets().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+        return tracker.targets().stream()
+                .filter(t -> t.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** Stops as a crashed or disconnected vantage would: no more verdicts, no goodbye. */

@@ -1,14 +1,13 @@
 package io.baran.detector.state;
 
-import io.baran.detector.config.DetectorSettings;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baran.detector.config.DetectorSettings;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
 
 class FlapDampingTest {
 
@@ -42,7 +41,8 @@ class FlapDampingTest {
         damping.flapped(T0);
         assertEquals(3000, Math.round(damping.penalty(T0)));
         assertEquals(1500, Math.round(damping.penalty(T0.plusSeconds(60))));
-        assertTrue(damping.suppressed(T0.plusSeconds(60)), "held until below the reuse threshold, not the suppress one");
+        assertTrue(
+                damping.suppressed(T0.plusSeconds(60)), "held until below the reuse threshold, not the suppress one");
         assertTrue(damping.suppressed(T0.plusSeconds(119)));
         assertFalse(damping.suppressed(T0.plusSeconds(121)), "750 after two half-lives: released");
     }

@@ -1,22 +1,21 @@
 package io.baran.detector.state;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.detector.Targets;
 import io.baran.detector.config.DetectorSettings;
 import io.baran.detector.metrics.DetectorMetrics;
 import io.baran.detector.probe.ProbeResult;
 import io.baran.detector.quorum.VantageVerdict;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The vantage's vote from probe results fed in with explicit times. */
 class HealthTrackerTest {
@@ -26,13 +25,17 @@ class HealthTrackerTest {
     private final List<VantageVerdict> sent = new ArrayList<>();
 
     private HealthTracker tracker(DetectorSettings.Damping damping, boolean isolation) {
-        return new HealthTracker(new DetectorSettings.Vantage("v1", 1.0, damping, isolation, Duration.ofSeconds(1)), sent::add,
-                DetectorMetrics.inMemory(), Clock.fixed(T0, ZoneOffset.UTC));
+        return new HealthTracker(
+                new DetectorSettings.Vantage("v1", 1.0, damping, isolation, Duration.ofSeconds(1)),
+                sent::add,
+                DetectorMetrics.inMemory(),
+                Clock.fixed(T0, ZoneOffset.UTC));
     }
 
     private HealthTracker twoScopes() {
         HealthTracker tracker = tracker(DetectorSettings.Damping.OFF, true);
-        tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 3),
+        tracker.track(List.of(
+                Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 3),
                 Targets.http("b", "http://127.0.0.1:1/b", "ref/b", "1s", 3)));
         return tracker;
     }
@@ -40,11 +43,17 @@ class HealthTrackerTest {
     /** A probe of {@code target} that started at {@code startMillis} after T0 and took 10 ms. */
     private static void probe(HealthTracker tracker, String target, long startMillis, boolean passed) {
         Instant started = T0.plusMillis(startMillis);
-        tracker.record(target, new ProbeResult(passed, passed ? "HTTP 200" : "HTTP 503, expected 200", started.plusMillis(10)), started);
+        tracker.record(
+                target,
+                new ProbeResult(passed, passed ? "HTTP 200" : "HTTP 503, expected 200", started.plusMillis(10)),
+                started);
     }
 
     private List<Health> votes(String scope) {
-        return sent.stream().filter(v -> v.scope().equals(scope)).map(VantageVerdict::verdict).toList();
+        return sent.stream()
+                .filter(v -> v.scope().equals(scope))
+                .map(VantageVerdict::verdict)
+                .toList();
     }
 
     @Test
@@ -134,17 +143,25 @@ class HealthTrackerTest {
         for (int t = 1000; t < 1600; t += 200) {
             probe(tracker, "a", t, false);
         }
-        assertEquals(List.of(Health.UP, Health.UNKNOWN), votes("svc/a"), "no evidence yet that the network works: abstaining");
+        assertEquals(
+                List.of(Health.UP, Health.UNKNOWN),
+                votes("svc/a"),
+                "no evidence yet that the network works: abstaining");
         assertTrue(sent.get(sent.size() - 1).isolated());
         probe(tracker, "b", 2000, true);
-        assertEquals(List.of(Health.UP, Health.UNKNOWN), votes("svc/a"), "still abstaining: a has not failed since b answered");
+        assertEquals(
+                List.of(Health.UP, Health.UNKNOWN),
+                votes("svc/a"),
+                "still abstaining: a has not failed since b answered");
         probe(tracker, "a", 2100, false);
-        assertEquals(List.of(Health.UP, Health.UNKNOWN, Health.DOWN), votes("svc/a"), "another answered, and a still fails");
+        assertEquals(
+                List.of(Health.UP, Health.UNKNOWN, Health.DOWN), votes("svc/a"), "another answered, and a still fails");
     }
 
     @Test
     void aFlappingTargetIsHeldDownWithAVisiblePenaltyInsteadOfFlappingTheVote() {
-        HealthTracker tracker = tracker(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)), true);
+        HealthTracker tracker =
+                tracker(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)), true);
         tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 1)));
         for (int i = 0; i <= 20; i++) {
             probe(tracker, "a", i * 1000L, i % 2 == 0);
@@ -160,7 +177,8 @@ class HealthTrackerTest {
 
     @Test
     void aHeldTargetIsReleasedOnceItHasBeenStable() {
-        HealthTracker tracker = tracker(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(2)), true);
+        HealthTracker tracker =
+                tracker(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(2)), true);
         tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 1)));
         probe(tracker, "a", 0, true);
         probe(tracker, "a", 100, false);
@@ -179,7 +197,8 @@ class HealthTrackerTest {
 
     @Test
     void aTargetThatFlapsEveryProbeNeverCrossesItsThresholds() {
-        HealthTracker tracker = tracker(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)), true);
+        HealthTracker tracker =
+                tracker(new DetectorSettings.Damping(true, 1000, 2000, 750, Duration.ofSeconds(60)), true);
         tracker.track(List.of(Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 3)));
         for (int i = 0; i < 3; i++) {
             probe(tracker, "a", i * 100L, true);

@@ -1,15 +1,14 @@
 package io.baran.detector.state;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.List;
-
 import static io.baran.detector.state.Health.DOWN;
 import static io.baran.detector.state.Health.UNKNOWN;
 import static io.baran.detector.state.Health.UP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class ScopeDownRatioTest {
 
@@ -38,7 +37,11 @@ class ScopeDownRatioTest {
     void theScopeFollowsItsRatio() {
         ScopeHealth scope = new ScopeHealth("aws/us-east-1/s3", 0.5);
         scope.update(List.of(UP, UP), Instant.EPOCH);
-        assertEquals(DOWN, scope.update(List.of(DOWN, UP), Instant.EPOCH.plusSeconds(1)).orElseThrow().to());
+        assertEquals(
+                DOWN,
+                scope.update(List.of(DOWN, UP), Instant.EPOCH.plusSeconds(1))
+                        .orElseThrow()
+                        .to());
     }
 
     @Test

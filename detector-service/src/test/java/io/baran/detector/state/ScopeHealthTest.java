@@ -1,18 +1,17 @@
 package io.baran.detector.state;
 
-import io.baran.events.OutageEvent;
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-
 import static io.baran.detector.state.Health.DOWN;
 import static io.baran.detector.state.Health.UNKNOWN;
 import static io.baran.detector.state.Health.UP;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baran.events.OutageEvent;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class ScopeHealthTest {
 
@@ -67,7 +66,8 @@ class ScopeHealthTest {
     void recoveryCarriesTheIdOfTheOutageItEnds() {
         ScopeHealth scope = new ScopeHealth(SCOPE);
         scope.update(List.of(UP), T0);
-        String incident = scope.update(List.of(DOWN), T0.plusSeconds(10)).orElseThrow().incidentId();
+        String incident =
+                scope.update(List.of(DOWN), T0.plusSeconds(10)).orElseThrow().incidentId();
         ScopeChange recovered = scope.update(List.of(UP), T0.plusSeconds(70)).orElseThrow();
         assertEquals(Optional.of(OutageEvent.RECOVERED), recovered.eventType());
         assertEquals(incident, recovered.incidentId());
@@ -80,7 +80,8 @@ class ScopeHealthTest {
         ScopeHealth scope = new ScopeHealth(SCOPE);
         String first = scope.update(List.of(DOWN), T0).orElseThrow().incidentId();
         scope.update(List.of(UP), T0.plusSeconds(5));
-        String second = scope.update(List.of(DOWN), T0.plusSeconds(9)).orElseThrow().incidentId();
+        String second =
+                scope.update(List.of(DOWN), T0.plusSeconds(9)).orElseThrow().incidentId();
         assertEquals(SCOPE + "@" + T0.plusSeconds(9).toEpochMilli(), second);
         assertTrue(!first.equals(second));
     }
@@ -91,7 +92,11 @@ class ScopeHealthTest {
         scope.update(List.of(UP, UP), T0);
         assertTrue(scope.update(List.of(DOWN, UP), T0.plusSeconds(1)).isEmpty());
         assertEquals(UP, scope.state());
-        assertEquals(DOWN, scope.update(List.of(DOWN, DOWN), T0.plusSeconds(2)).orElseThrow().to());
+        assertEquals(
+                DOWN,
+                scope.update(List.of(DOWN, DOWN), T0.plusSeconds(2))
+                        .orElseThrow()
+                        .to());
         ScopeChange back = scope.update(List.of(DOWN, UP), T0.plusSeconds(3)).orElseThrow();
         assertEquals(Optional.of(OutageEvent.RECOVERED), back.eventType());
     }
@@ -112,6 +117,9 @@ class ScopeHealthTest {
         ScopeHealth scope = new ScopeHealth(SCOPE);
         scope.update(List.of(DOWN), T0);
         assertTrue(scope.update(List.of(DOWN), T0.plusSeconds(1)).isEmpty());
-        assertEquals(SCOPE + "@" + T0.toEpochMilli(), scope.incidentId(), "the incident id stays the same for the whole outage");
+        assertEquals(
+                SCOPE + "@" + T0.toEpochMilli(),
+                scope.incidentId(),
+                "the incident id stays the same for the whole outage");
     }
 }

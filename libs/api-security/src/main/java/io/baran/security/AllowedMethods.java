@@ -2,7 +2,6 @@ package io.baran.security;
 
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
-
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -18,8 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class AllowedMethods {
 
-    private record Route(Pattern path, String method) {
-    }
+    private record Route(Pattern path, String method) {}
 
     private final List<Route> routes;
 
@@ -39,7 +37,8 @@ public final class AllowedMethods {
                 String http = httpMethod(method);
                 if (http != null) {
                     Path methodPath = method.getAnnotation(Path.class);
-                    routes.add(new Route(template(classPath.value() + "/" + (methodPath == null ? "" : methodPath.value())), http));
+                    routes.add(new Route(
+                            template(classPath.value() + "/" + (methodPath == null ? "" : methodPath.value())), http));
                 }
             }
         }

@@ -20,13 +20,17 @@ public class AuthProblems {
 
     /** The problem document; the services' own problem types have the same fields. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AuthProblem(String type, String title, int status, String detail) {
-    }
+    public record AuthProblem(String type, String title, int status, String detail) {}
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthenticated(RuntimeException e) {
-        return Response.status(401).header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE).type(PROBLEM_JSON)
-                .entity(new AuthProblem("about:blank", "Unauthorized", 401,
+        return Response.status(401)
+                .header(HttpHeaders.WWW_AUTHENTICATE, CHALLENGE)
+                .type(PROBLEM_JSON)
+                .entity(new AuthProblem(
+                        "about:blank",
+                        "Unauthorized",
+                        401,
                         "this call needs a valid bearer token from the identity provider (Authorization: Bearer <token>);"
                                 + " none was sent, or it has expired, or it was not issued for this API"))
                 .build();
@@ -34,9 +38,15 @@ public class AuthProblems {
 
     @ServerExceptionMapper(ForbiddenException.class)
     public Response forbidden(ForbiddenException e) {
-        return Response.status(403).type(PROBLEM_JSON)
-                .entity(new AuthProblem("about:blank", "Forbidden", 403, e.getMessage() != null && !e.getMessage().isBlank()
-                        ? e.getMessage() : "your token does not carry a role this call needs"))
+        return Response.status(403)
+                .type(PROBLEM_JSON)
+                .entity(new AuthProblem(
+                        "about:blank",
+                        "Forbidden",
+                        403,
+                        e.getMessage() != null && !e.getMessage().isBlank()
+                                ? e.getMessage()
+                                : "your token does not carry a role this call needs"))
                 .build();
     }
 }

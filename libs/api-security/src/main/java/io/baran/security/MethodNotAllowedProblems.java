@@ -7,11 +7,10 @@ import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * A method a path does not take answers 405 as problem details, with the {@code Allow} header naming the methods it does
@@ -24,9 +23,14 @@ public class MethodNotAllowedProblems {
     @ServerExceptionMapper(NotAllowedException.class)
     public Response notAllowed(NotAllowedException e, UriInfo uri) {
         Set<String> methods = allowed().forPath(uri.getPath());
-        Response.ResponseBuilder out = Response.status(405).type(AuthProblems.PROBLEM_JSON)
-                .entity(new AuthProblems.AuthProblem("about:blank", "Method Not Allowed", 405,
-                        "this path does not take that method" + (methods.isEmpty() ? "" : "; it takes " + String.join(", ", methods))));
+        Response.ResponseBuilder out = Response.status(405)
+                .type(AuthProblems.PROBLEM_JSON)
+                .entity(new AuthProblems.AuthProblem(
+                        "about:blank",
+                        "Method Not Allowed",
+                        405,
+                        "this path does not take that method"
+                                + (methods.isEmpty() ? "" : "; it takes " + String.join(", ", methods))));
         if (!methods.isEmpty()) {
             out.header(HttpHeaders.ALLOW, String.join(", ", methods));
         }

@@ -3,9 +3,8 @@ package io.baran.security;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
 import java.util.Set;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Cross-site request forgery: a browser sends a form to another origin without asking, never JSON or YAML and
@@ -22,10 +21,15 @@ public class NoFormPosts {
             return null;
         }
         MediaType type = request.getMediaType();
-        if (type != null && (type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)
-                || type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE))) {
-            return Response.status(415).type(AuthProblems.PROBLEM_JSON)
-                    .entity(new AuthProblems.AuthProblem("about:blank", "Unsupported Media Type", 415,
+        if (type != null
+                && (type.isCompatible(MediaType.APPLICATION_FORM_URLENCODED_TYPE)
+                        || type.isCompatible(MediaType.MULTIPART_FORM_DATA_TYPE))) {
+            return Response.status(415)
+                    .type(AuthProblems.PROBLEM_JSON)
+                    .entity(new AuthProblems.AuthProblem(
+                            "about:blank",
+                            "Unsupported Media Type",
+                            415,
                             "form posts are refused on calls that change something; send JSON (or YAML for runbooks)"
                                     + " with a bearer token"))
                     .build();

@@ -1,12 +1,11 @@
 package io.baran.security;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
+import java.util.List;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.media.Schema;
-
-import java.util.List;
 
 /**
  * The API's records are written by Jackson with every field, a field without a value as {@code null} (the JSON the API
@@ -54,7 +53,9 @@ public class NullableFields implements OASFilter {
             return;
         }
         List<Schema.SchemaType> types = property.getType();
-        if (types == null || types.isEmpty() || types.contains(Schema.SchemaType.NULL)
+        if (types == null
+                || types.isEmpty()
+                || types.contains(Schema.SchemaType.NULL)
                 || types.contains(Schema.SchemaType.BOOLEAN)
                 || (types.contains(Schema.SchemaType.INTEGER) && "int32".equals(property.getFormat()))) {
             return;

@@ -6,7 +6,6 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.LinkedHashSet;
 import java.util.Set;
 
@@ -18,8 +17,13 @@ import java.util.Set;
 @ApplicationScoped
 public class RoleHierarchy implements SecurityIdentityAugmentor {
 
-    static final Set<String> ALL = Set.of(Roles.VIEWER, Roles.RUNBOOK_AUTHOR, Roles.DRILL_OPERATOR,
-            Roles.FAILOVER_OPERATOR, Roles.APPROVER, Roles.ADMIN);
+    static final Set<String> ALL = Set.of(
+            Roles.VIEWER,
+            Roles.RUNBOOK_AUTHOR,
+            Roles.DRILL_OPERATOR,
+            Roles.FAILOVER_OPERATOR,
+            Roles.APPROVER,
+            Roles.ADMIN);
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
@@ -30,7 +34,10 @@ public class RoleHierarchy implements SecurityIdentityAugmentor {
         if (implied.isEmpty()) {
             return Uni.createFrom().item(identity);
         }
-        return Uni.createFrom().item(QuarkusSecurityIdentity.builder(identity).addRoles(implied).build());
+        return Uni.createFrom()
+                .item(QuarkusSecurityIdentity.builder(identity)
+                        .addRoles(implied)
+                        .build());
     }
 
     /** The roles {@code roles} imply and do not already hold. */

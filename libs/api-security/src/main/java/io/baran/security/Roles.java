@@ -23,6 +23,5 @@ public final class Roles {
      */
     public static final String ADMIN = "admin";
 
-    private Roles() {
-    }
+    private Roles() {}
 }

@@ -15,9 +15,14 @@ public class UnreadableBodyMapper {
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response unreadable(JsonProcessingException e) {
         String where = e instanceof MismatchedInputException m ? path(m) : "";
-        return Response.status(400).type(AuthProblems.PROBLEM_JSON)
-                .entity(new AuthProblems.AuthProblem("about:blank", "Unreadable body", 400, "the body is not the JSON this call takes" + where
-                        + "; its shape is in the API's document (/q/openapi on the management port)"))
+        return Response.status(400)
+                .type(AuthProblems.PROBLEM_JSON)
+                .entity(new AuthProblems.AuthProblem(
+                        "about:blank",
+                        "Unreadable body",
+                        400,
+                        "the body is not the JSON this call takes" + where
+                                + "; its shape is in the API's document (/q/openapi on the management port)"))
                 .build();
     }
 

@@ -22,16 +22,19 @@ public class WebProblemMapper implements ExceptionMapper<WebApplicationException
         Response.StatusType type = Response.Status.fromStatusCode(status);
         String title = type == null ? "HTTP " + status : type.getReasonPhrase();
         String detail = switch (status) {
-            case 415 -> "this endpoint does not take a body of that media type (the media types each takes are in /q/openapi;"
-                    + " runbooks are sent as application/yaml)";
-            case 400 -> e.getMessage() == null || e.getMessage().startsWith("HTTP 400")
-                    ? "the request does not read (a body that is not JSON, a parameter of the wrong type); the API is described at /q/openapi"
-                    : e.getMessage();
+            case 415 ->
+                "this endpoint does not take a body of that media type (the media types each takes are in /q/openapi;"
+                        + " runbooks are sent as application/yaml)";
+            case 400 ->
+                e.getMessage() == null || e.getMessage().startsWith("HTTP 400")
+                        ? "the request does not read (a body that is not JSON, a parameter of the wrong type); the API is described at /q/openapi"
+                        : e.getMessage();
             case 405 -> "this path does not take that method";
             case 404 -> "no such path; the API is described at /q/openapi";
             default -> e.getMessage();
         };
-        Response.ResponseBuilder out = Response.status(status).type(AuthProblems.PROBLEM_JSON)
+        Response.ResponseBuilder out = Response.status(status)
+                .type(AuthProblems.PROBLEM_JSON)
                 .entity(new AuthProblems.AuthProblem("about:blank", title, status, detail));
         original.getHeaders().forEach((name, values) -> {
             if (!name.equalsIgnoreCase("Content-Type")) {

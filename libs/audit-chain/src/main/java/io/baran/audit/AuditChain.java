@@ -36,16 +36,16 @@ public final class AuditChain {
 
     static final String VERSION = "baran-audit-v1";
 
-    private static final DateTimeFormatter MICROS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter MICROS =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private AuditChain() {
-    }
+    private AuditChain() {}
 
     /** The hash of the row's content (its {@code hash} field is ignored). */
     public static String hash(ChainRow row) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical(row).getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(canonical(row).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
@@ -86,7 +86,9 @@ public final class AuditChain {
         if (value == null) {
             out.append('-');
         } else {
-            out.append(value.getBytes(StandardCharsets.UTF_8).length).append(':').append(value);
+            out.append(value.getBytes(StandardCharsets.UTF_8).length)
+                    .append(':')
+                    .append(value);
         }
         out.append('\n');
     }

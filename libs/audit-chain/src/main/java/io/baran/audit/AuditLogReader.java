@@ -19,16 +19,15 @@ public final class AuditLogReader {
 
     private static final int BATCH = 500;
 
-    private AuditLogReader() {
-    }
+    private AuditLogReader() {}
 
     /**
      * Inserts {@code row} (already {@linkplain ChainRow#hashed hashed}) as it is: the one way rows are written, by the
      * orchestrator's trail and by tests that build a chain by hand.
      */
     public static void insert(Connection c, ChainRow row) throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement("insert into audit_log (" + COLUMNS + ") "
-                + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement insert = c.prepareStatement(
+                "insert into audit_log (" + COLUMNS + ") " + "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             insert.setLong(1, row.id());
             insert.setObject(2, OffsetDateTime.ofInstant(row.at(), ZoneOffset.UTC));
             insert.setString(3, row.actor());
@@ -48,10 +47,20 @@ public final class AuditLogReader {
 
     /** The row the result set stands on, as stored. */
     public static ChainRow row(ResultSet rs) throws SQLException {
-        return new ChainRow(rs.getLong("id"), rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("actor"),
-                rs.getString("groups"), rs.getString("action"), rs.getString("target"), rs.getString("reason"),
-                rs.getString("request_id"), rs.getBoolean("break_glass"), rs.getString("outcome"), rs.getString("detail"),
-                rs.getString("prev_hash"), rs.getString("hash"));
+        return new ChainRow(
+                rs.getLong("id"),
+                rs.getObject("at", OffsetDateTime.class).toInstant(),
+                rs.getString("actor"),
+                rs.getString("groups"),
+                rs.getString("action"),
+                rs.getString("target"),
+                rs.getString("reason"),
+                rs.getString("request_id"),
+                rs.getBoolean("break_glass"),
+                rs.getString("outcome"),
+                rs.getString("detail"),
+                rs.getString("prev_hash"),
+                rs.getString("hash"));
     }
 
     /**

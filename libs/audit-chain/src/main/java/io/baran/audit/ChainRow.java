@@ -12,8 +12,20 @@ import java.util.Objects;
  * @param prevHash the hash of the row before (row 1: {@link AuditChain#GENESIS})
  * @param hash     this row's hash as stored, or null for a row not hashed yet
  */
-public record ChainRow(long id, Instant at, String actor, String groups, String action, String target, String reason,
-                       String requestId, boolean breakGlass, String outcome, String detail, String prevHash, String hash) {
+public record ChainRow(
+        long id,
+        Instant at,
+        String actor,
+        String groups,
+        String action,
+        String target,
+        String reason,
+        String requestId,
+        boolean breakGlass,
+        String outcome,
+        String detail,
+        String prevHash,
+        String hash) {
 
     public ChainRow {
         Objects.requireNonNull(at, "at");
@@ -21,7 +33,19 @@ public record ChainRow(long id, Instant at, String actor, String groups, String 
 
     /** The same row with its hash computed from its content. */
     public ChainRow hashed() {
-        return new ChainRow(id, at, actor, groups, action, target, reason, requestId, breakGlass, outcome, detail, prevHash,
+        return new ChainRow(
+                id,
+                at,
+                actor,
+                groups,
+                action,
+                target,
+                reason,
+                requestId,
+                breakGlass,
+                outcome,
+                detail,
+                prevHash,
                 AuditChain.hash(this));
     }
 }

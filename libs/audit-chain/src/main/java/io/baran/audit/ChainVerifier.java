@@ -23,14 +23,31 @@ public final class ChainVerifier {
         long expectedId = last == null ? 1 : last.id() + 1;
         String expectedPrev = last == null ? AuditChain.GENESIS : last.hash();
         if (row.id() != expectedId) {
-            broken = Verification.broken(rows, last, row.id(), Verification.GAP, missing(expectedId, row.id())
-                    + (last == null ? " (the trail starts at row " + row.id() + ")" : " (row " + row.id() + " follows row " + last.id() + ")"));
+            broken = Verification.broken(
+                    rows,
+                    last,
+                    row.id(),
+                    Verification.GAP,
+                    missing(expectedId, row.id())
+                            + (last == null
+                                    ? " (the trail starts at row " + row.id() + ")"
+                                    : " (row " + row.id() + " follows row " + last.id() + ")"));
         } else if (!expectedPrev.equals(row.prevHash())) {
-            broken = Verification.broken(rows, last, row.id(), Verification.PREV_HASH_MISMATCH, last == null
-                    ? "its prev_hash " + row.prevHash() + " is not the first row's (64 zeros)"
-                    : "its prev_hash " + row.prevHash() + " is not the hash of row " + last.id() + " (" + last.hash() + ")");
+            broken = Verification.broken(
+                    rows,
+                    last,
+                    row.id(),
+                    Verification.PREV_HASH_MISMATCH,
+                    last == null
+                            ? "its prev_hash " + row.prevHash() + " is not the first row's (64 zeros)"
+                            : "its prev_hash " + row.prevHash() + " is not the hash of row " + last.id() + " ("
+                                    + last.hash() + ")");
         } else if (!AuditChain.hash(row).equals(row.hash())) {
-            broken = Verification.broken(rows, last, row.id(), Verification.HASH_MISMATCH,
+            broken = Verification.broken(
+                    rows,
+                    last,
+                    row.id(),
+                    Verification.HASH_MISMATCH,
                     "its content does not match its hash: the row was changed after it was written");
         } else {
             rows++;
@@ -60,6 +77,8 @@ public final class ChainVerifier {
         if (before < from) {
             return "row " + before + " comes after row " + (from - 1) + " out of order";
         }
-        return before - from == 1 ? "row " + from + " is missing" : "rows " + from + " to " + (before - 1) + " are missing";
+        return before - from == 1
+                ? "row " + from + " is missing"
+                : "rows " + from + " to " + (before - 1) + " are missing";
     }
 }

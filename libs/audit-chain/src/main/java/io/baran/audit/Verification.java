@@ -13,24 +13,33 @@ package io.baran.audit;
  *                 elsewhere, since the chain alone cannot show that rows were removed from its end
  * @param head     the last intact row's hash, or null
  */
-public record Verification(boolean intact, long rows, Long brokenAt, String problem, String reason, Long headId, String head) {
+public record Verification(
+        boolean intact, long rows, Long brokenAt, String problem, String reason, Long headId, String head) {
 
     public static final String GAP = "gap";
     public static final String PREV_HASH_MISMATCH = "prev-hash-mismatch";
     public static final String HASH_MISMATCH = "hash-mismatch";
 
     static Verification intact(long rows, ChainRow last) {
-        return new Verification(true, rows, null, null, null, last == null ? null : last.id(), last == null ? null : last.hash());
+        return new Verification(
+                true, rows, null, null, null, last == null ? null : last.id(), last == null ? null : last.hash());
     }
 
     static Verification broken(long rows, ChainRow last, long brokenAt, String problem, String reason) {
-        return new Verification(false, rows, brokenAt, problem, reason, last == null ? null : last.id(),
+        return new Verification(
+                false,
+                rows,
+                brokenAt,
+                problem,
+                reason,
+                last == null ? null : last.id(),
                 last == null ? null : last.hash());
     }
 
     /** One line for a person: {@code audit chain intact: 12 rows} or {@code audit chain broken at row 5: ...}. */
     public String summary() {
-        return intact ? "audit chain intact: " + rows + (rows == 1 ? " row" : " rows")
+        return intact
+                ? "audit chain intact: " + rows + (rows == 1 ? " row" : " rows")
                 : "audit chain broken at row " + brokenAt + ": " + reason;
     }
 }

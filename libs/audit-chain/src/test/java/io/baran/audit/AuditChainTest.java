@@ -1,13 +1,5 @@
 package io.baran.audit;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,13 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
 class AuditChainTest {
 
     static final Instant AT = Instant.parse("2026-03-01T10:15:30.123456Z");
 
     static ChainRow row(long id, String prevHash) {
-        return new ChainRow(id, AT.plusSeconds(id), "ada", "[\"admin\",\"sre\"]", "drill.start", "demo-web", null, "req-" + id,
-                false, "requested", "{\"mode\":\"drill\"}", prevHash, null).hashed();
+        return new ChainRow(
+                        id,
+                        AT.plusSeconds(id),
+                        "ada",
+                        "[\"admin\",\"sre\"]",
+                        "drill.start",
+                        "demo-web",
+                        null,
+                        "req-" + id,
+                        false,
+                        "requested",
+                        "{\"mode\":\"drill\"}",
+                        prevHash,
+                        null)
+                .hashed();
     }
 
     static List<ChainRow> chain(int n) {
@@ -37,8 +49,20 @@ class AuditChainTest {
 
     @Test
     void theSerialisationNamesEveryColumnWithItsLengthAndTheTimeInMicroseconds() {
-        ChainRow row = new ChainRow(1, AT, "ada", "[]", "runbook.put", "shop", "new\nline", null, true, "accepted", null,
-                AuditChain.GENESIS, null);
+        ChainRow row = new ChainRow(
+                1,
+                AT,
+                "ada",
+                "[]",
+                "runbook.put",
+                "shop",
+                "new\nline",
+                null,
+                true,
+                "accepted",
+                null,
+                AuditChain.GENESIS,
+                null);
         assertEquals("""
                 baran-audit-v1
                 id 1:1
@@ -61,12 +85,15 @@ class AuditChainTest {
     void theHashOfAKnownRowNeverChanges() {
         // Computed independently (Python hashlib over the documented format). Every stored hash depends on this: a
         // different value here means the format changed (see AuditChain).
-        assertEquals("6789f47750060340781731f958edd6cc6be7301e51da74a61af57c069c669951", row(1, AuditChain.GENESIS).hash());
+        assertEquals(
+                "6789f47750060340781731f958edd6cc6be7301e51da74a61af57c069c669951",
+                row(1, AuditChain.GENESIS).hash());
     }
 
     @Test
     void lengthsCountUtf8BytesSoNonAsciiValuesCannotShiftIntoTheNextField() {
-        ChainRow row = new ChainRow(1, AT, "Ünal", "[]", "a", "t", null, null, false, "o", null, AuditChain.GENESIS, null);
+        ChainRow row =
+                new ChainRow(1, AT, "Ünal", "[]", "a", "t", null, null, false, "o", null, AuditChain.GENESIS, null);
         assertTrue(AuditChain.canonical(row).contains("actor 5:Ünal\n"));
     }
 
@@ -88,18 +115,174 @@ class AuditChainTest {
     void everyColumnIsCoveredByTheHash() {
         ChainRow base = row(3, "a".repeat(64));
         List<ChainRow> changed = List.of(
-                new ChainRow(4, base.at(), base.actor(), base.groups(), base.action(), base.target(), base.reason(), base.requestId(), base.breakGlass(), base.outcome(), base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at().plusNanos(1000), base.actor(), base.groups(), base.action(), base.target(), base.reason(), base.requestId(), base.breakGlass(), base.outcome(), base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at(), "eve", base.groups(), base.action(), base.target(), base.reason(), base.requestId(), base.breakGlass(), base.outcome(), base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at(), base.actor(), "[\"admin\"]", base.action(), base.target(), base.reason(), base.requestId(), base.breakGlass(), base.outcome(), base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at(), base.actor(), base.groups(), "failover.start", base.target(), base.reason(), base.requestId(), base.breakGlass(), base.outcome(), base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at(), base.actor(), base.groups(), base.action(), "shop", base.reason(), base.requestId(), base.breakGlass(), base.outcome(), base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at(), base.actor(), base.groups(), base.action(), base.target(), "why", base.requestId(), base.breakGlass(), base.outcome(), base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at(), base.actor(), base.groups(), base.action(), base.target(), base.reason(), "req-x", base.breakGlass(), base.outcome(), base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at(), base.actor(), base.groups(), base.action(), base.target(), base.reason(), base.requestId(), true, base.outcome(), base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at(), base.actor(), base.groups(), base.action(), base.target(), base.reason(), base.requestId(), base.breakGlass(), "accepted", base.detail(), base.prevHash(), null),
-                new ChainRow(3, base.at(), base.actor(), base.groups(), base.action(), base.target(), base.reason(), base.requestId(), base.breakGlass(), base.outcome(), "{}", base.prevHash(), null),
-                new ChainRow(3, base.at(), base.actor(), base.groups(), base.action(), base.target(), base.reason(), base.requestId(), base.breakGlass(), base.outcome(), base.detail(), "b".repeat(64), null));
+                new ChainRow(
+                        4,
+                        base.at(),
+                        base.actor(),
+                        base.groups(),
+                        base.action(),
+                        base.target(),
+                        base.reason(),
+                        base.requestId(),
+                        base.breakGlass(),
+                        base.outcome(),
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at().plusNanos(1000),
+                        base.actor(),
+                        base.groups(),
+                        base.action(),
+                        base.target(),
+                        base.reason(),
+                        base.requestId(),
+                        base.breakGlass(),
+                        base.outcome(),
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        "eve",
+                        base.groups(),
+                        base.action(),
+                        base.target(),
+                        base.reason(),
+                        base.requestId(),
+                        base.breakGlass(),
+                        base.outcome(),
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        base.actor(),
+                        "[\"admin\"]",
+                        base.action(),
+                        base.target(),
+                        base.reason(),
+                        base.requestId(),
+                        base.breakGlass(),
+                        base.outcome(),
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        base.actor(),
+                        base.groups(),
+                        "failover.start",
+                        base.target(),
+                        base.reason(),
+                        base.requestId(),
+                        base.breakGlass(),
+                        base.outcome(),
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        base.actor(),
+                        base.groups(),
+                        base.action(),
+                        "shop",
+                        base.reason(),
+                        base.requestId(),
+                        base.breakGlass(),
+                        base.outcome(),
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        base.actor(),
+                        base.groups(),
+                        base.action(),
+                        base.target(),
+                        "why",
+                        base.requestId(),
+                        base.breakGlass(),
+                        base.outcome(),
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        base.actor(),
+                        base.groups(),
+                        base.action(),
+                        base.target(),
+                        base.reason(),
+                        "req-x",
+                        base.breakGlass(),
+                        base.outcome(),
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        base.actor(),
+                        base.groups(),
+                        base.action(),
+                        base.target(),
+                        base.reason(),
+                        base.requestId(),
+                        true,
+                        base.outcome(),
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        base.actor(),
+                        base.groups(),
+                        base.action(),
+                        base.target(),
+                        base.reason(),
+                        base.requestId(),
+                        base.breakGlass(),
+                        "accepted",
+                        base.detail(),
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        base.actor(),
+                        base.groups(),
+                        base.action(),
+                        base.target(),
+                        base.reason(),
+                        base.requestId(),
+                        base.breakGlass(),
+                        base.outcome(),
+                        "{}",
+                        base.prevHash(),
+                        null),
+                new ChainRow(
+                        3,
+                        base.at(),
+                        base.actor(),
+                        base.groups(),
+                        base.action(),
+                        base.target(),
+                        base.reason(),
+                        base.requestId(),
+                        base.breakGlass(),
+                        base.outcome(),
+                        base.detail(),
+                        "b".repeat(64),
+                        null));
         Set<String> hashes = new HashSet<>();
         hashes.add(base.hash());
         changed.forEach(r -> hashes.add(AuditChain.hash(r)));
@@ -136,14 +319,29 @@ class AuditChainTest {
     void aChangedColumnBreaksTheChainAtThatRow() {
         List<ChainRow> rows = new ArrayList<>(chain(5));
         ChainRow r = rows.get(2);
-        rows.set(2, new ChainRow(r.id(), r.at(), "mallory", r.groups(), r.action(), r.target(), r.reason(), r.requestId(),
-                r.breakGlass(), r.outcome(), r.detail(), r.prevHash(), r.hash()));
+        rows.set(
+                2,
+                new ChainRow(
+                        r.id(),
+                        r.at(),
+                        "mallory",
+                        r.groups(),
+                        r.action(),
+                        r.target(),
+                        r.reason(),
+                        r.requestId(),
+                        r.breakGlass(),
+                        r.outcome(),
+                        r.detail(),
+                        r.prevHash(),
+                        r.hash()));
         Verification v = ChainVerifier.verify(rows);
         assertFalse(v.intact());
         assertEquals(3L, v.brokenAt());
         assertEquals(Verification.HASH_MISMATCH, v.problem());
         assertEquals(2, v.rows());
-        assertEquals("audit chain broken at row 3: its content does not match its hash: the row was changed after it was written",
+        assertEquals(
+                "audit chain broken at row 3: its content does not match its hash: the row was changed after it was written",
                 v.summary());
     }
 
@@ -151,8 +349,23 @@ class AuditChainTest {
     void aRowChangedAndRehashedBreaksTheLinkOfTheRowAfterIt() {
         List<ChainRow> rows = new ArrayList<>(chain(5));
         ChainRow r = rows.get(2);
-        rows.set(2, new ChainRow(r.id(), r.at(), "mallory", r.groups(), r.action(), r.target(), r.reason(), r.requestId(),
-                r.breakGlass(), r.outcome(), r.detail(), r.prevHash(), null).hashed());
+        rows.set(
+                2,
+                new ChainRow(
+                                r.id(),
+                                r.at(),
+                                "mallory",
+                                r.groups(),
+                                r.action(),
+                                r.target(),
+                                r.reason(),
+                                r.requestId(),
+                                r.breakGlass(),
+                                r.outcome(),
+                                r.detail(),
+                                r.prevHash(),
+                                null)
+                        .hashed());
         Verification v = ChainVerifier.verify(rows);
         assertEquals(4L, v.brokenAt());
         assertEquals(Verification.PREV_HASH_MISMATCH, v.problem());

@@ -9,7 +9,8 @@ public record AddressRange(InetAddress network, int prefix) {
     public AddressRange {
         int bits = network.getAddress().length * 8;
         if (prefix < 0 || prefix > bits) {
-            throw new IllegalArgumentException("prefix /" + prefix + " is out of range for " + Addresses.text(network) + " (0-" + bits + ")");
+            throw new IllegalArgumentException(
+                    "prefix /" + prefix + " is out of range for " + Addresses.text(network) + " (0-" + bits + ")");
         }
     }
 
@@ -22,8 +23,9 @@ public record AddressRange(InetAddress network, int prefix) {
         String t = text.strip();
         int slash = t.indexOf('/');
         String address = slash < 0 ? t : t.substring(0, slash);
-        InetAddress network = Addresses.literal(address).orElseThrow(() ->
-                new IllegalArgumentException("\"" + text + "\" is not an address or CIDR block (write it like 10.0.0.0/8 or fd00::/8)"));
+        InetAddress network = Addresses.literal(address)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "\"" + text + "\" is not an address or CIDR block (write it like 10.0.0.0/8 or fd00::/8)"));
         int bits = network.getAddress().length * 8;
         int prefix;
         if (slash < 0) {
@@ -32,7 +34,8 @@ public record AddressRange(InetAddress network, int prefix) {
             try {
                 prefix = Integer.parseInt(t.substring(slash + 1));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("\"" + text + "\" has no prefix length after '/' (write it like 10.0.0.0/8)");
+                throw new IllegalArgumentException(
+                        "\"" + text + "\" has no prefix length after '/' (write it like 10.0.0.0/8)");
             }
         }
         return new AddressRange(network, prefix);

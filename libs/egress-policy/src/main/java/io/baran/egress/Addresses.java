@@ -12,10 +12,10 @@ final class Addresses {
 
     /** What an IPv4 literal may be made of in any of the forms inet_aton reads (dotted, decimal, octal, hex). */
     private static final Pattern IPV4_CHARS = Pattern.compile("[0-9a-fA-FxX.]+");
+
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9a-fA-F:.]+(%[0-9A-Za-z._-]+)?");
 
-    private Addresses() {
-    }
+    private Addresses() {}
 
     /** Lower case, without IPv6 brackets or the root's trailing dot: how names and literals are compared. */
     static String normalize(String host) {

@@ -17,7 +17,8 @@ public record Destination(String host, int port, InetAddress address) {
      */
     public InetSocketAddress socketAddress() {
         try {
-            return new InetSocketAddress(InetAddress.getByAddress(Addresses.normalize(host), address.getAddress()), port);
+            return new InetSocketAddress(
+                    InetAddress.getByAddress(Addresses.normalize(host), address.getAddress()), port);
         } catch (UnknownHostException e) {
             throw new IllegalStateException("an address of " + address.getAddress().length + " bytes", e);
         }

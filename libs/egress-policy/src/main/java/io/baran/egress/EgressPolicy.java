@@ -30,17 +30,16 @@ import java.util.Set;
  */
 public final class EgressPolicy {
 
-    private record Block(AddressRange range, Rule rule) {
-    }
+    private record Block(AddressRange range, Rule rule) {}
 
     private static final List<Block> BLOCKS = List.of(
-            block("169.254.169.254/32", Rule.METADATA),   // AWS, GCP, Azure, OpenStack, DigitalOcean, ...
-            block("169.254.170.2/32", Rule.METADATA),     // ECS task credentials
-            block("169.254.170.23/32", Rule.METADATA),    // EKS pod identity
-            block("fd00:ec2::254/128", Rule.METADATA),    // AWS IMDS over IPv6
-            block("fd00:ec2::23/128", Rule.METADATA),     // EKS pod identity over IPv6
-            block("100.100.100.200/32", Rule.METADATA),   // Alibaba Cloud
-            block("168.63.129.16/32", Rule.METADATA),     // Azure WireServer (a public address)
+            block("169.254.169.254/32", Rule.METADATA), // AWS, GCP, Azure, OpenStack, DigitalOcean, ...
+            block("169.254.170.2/32", Rule.METADATA), // ECS task credentials
+            block("169.254.170.23/32", Rule.METADATA), // EKS pod identity
+            block("fd00:ec2::254/128", Rule.METADATA), // AWS IMDS over IPv6
+            block("fd00:ec2::23/128", Rule.METADATA), // EKS pod identity over IPv6
+            block("100.100.100.200/32", Rule.METADATA), // Alibaba Cloud
+            block("168.63.129.16/32", Rule.METADATA), // Azure WireServer (a public address)
             block("0.0.0.0/8", Rule.UNSPECIFIED),
             block("::/128", Rule.UNSPECIFIED),
             block("127.0.0.0/8", Rule.LOOPBACK),
@@ -50,17 +49,23 @@ public final class EgressPolicy {
             block("10.0.0.0/8", Rule.PRIVATE),
             block("172.16.0.0/12", Rule.PRIVATE),
             block("192.168.0.0/16", Rule.PRIVATE),
-            block("100.64.0.0/10", Rule.PRIVATE),         // carrier-grade NAT, also used inside clouds
+            block("100.64.0.0/10", Rule.PRIVATE), // carrier-grade NAT, also used inside clouds
             block("fc00::/7", Rule.PRIVATE),
-            block("fec0::/10", Rule.PRIVATE),             // deprecated site-local
+            block("fec0::/10", Rule.PRIVATE), // deprecated site-local
             block("224.0.0.0/4", Rule.MULTICAST),
             block("ff00::/8", Rule.MULTICAST),
             block("255.255.255.255/32", Rule.BROADCAST),
             block("240.0.0.0/4", Rule.BROADCAST));
 
     /** Names that lead to instance metadata whatever a resolver says. */
-    static final Set<String> METADATA_NAMES = Set.of("metadata.google.internal", "metadata.goog", "metadata", "instance-data",
-            "instance-data.ec2.internal", "metadata.tencentyun.com", "metadata.azure.internal");
+    static final Set<String> METADATA_NAMES = Set.of(
+            "metadata.google.internal",
+            "metadata.goog",
+            "metadata",
+            "instance-data",
+            "instance-data.ec2.internal",
+            "metadata.tencentyun.com",
+            "metadata.azure.internal");
 
     // IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) need no rule: the JDK reads them as the IPv4 address itself.
     private static final AddressRange COMPATIBLE = AddressRange.parse("::/96");
@@ -73,8 +78,12 @@ public final class EgressPolicy {
     private final List<String> allowedSuffixes;
     private final Resolver resolver;
 
-    private EgressPolicy(Set<Rule> refused, List<AddressRange> allowedRanges, Set<String> allowedNames,
-                         List<String> allowedSuffixes, Resolver resolver) {
+    private EgressPolicy(
+            Set<Rule> refused,
+            List<AddressRange> allowedRanges,
+            Set<String> allowedNames,
+            List<String> allowedSuffixes,
+            Resolver resolver) {
         this.refused = refused.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(refused));
         this.allowedRanges = List.copyOf(allowedRanges);
         this.allowedNames = Collections.unmodifiableSet(new LinkedHashSet<>(allowedNames));
@@ -114,8 +123,8 @@ public final class EgressPolicy {
             } else if (isName(entry)) {
                 names.add(Addresses.normalize(entry));
             } else {
-                throw new IllegalArgumentException("egress allow-list entry \"" + entry + "\" is not a CIDR block, an address,"
-                        + " a host name or *.domain");
+                throw new IllegalArgumentException("egress allow-list entry \"" + entry
+                        + "\" is not a CIDR block, an address," + " a host name or *.domain");
             }
         }
         return new EgressPolicy(refused, ranges, names, suffixes, resolver);
@@ -247,7 +256,8 @@ public final class EgressPolicy {
         if (refused.contains(Rule.METADATA) && METADATA_NAMES.contains(h)) {
             return Optional.of(new Refusal(host, null, null, Rule.METADATA));
         }
-        if (refused.contains(Rule.LOOPBACK) && (h.equals("localhost") || h.endsWith(".localhost") || h.equals("localhost.localdomain"))) {
+        if (refused.contains(Rule.LOOPBACK)
+                && (h.equals("localhost") || h.endsWith(".localhost") || h.equals("localhost.localdomain"))) {
             // RFC 6761: such names are loopback whatever a resolver says.
             return Optional.of(new Refusal(host, null, null, Rule.LOOPBACK));
         }
@@ -257,7 +267,9 @@ public final class EgressPolicy {
     private Optional<Refusal> blocked(String host, InetAddress address, InetAddress judged) {
         for (Block block : BLOCKS) {
             if (refused.contains(block.rule()) && block.range().contains(judged)) {
-                String range = block.range().prefix() == judged.getAddress().length * 8 ? Addresses.text(judged) : block.range().toString();
+                String range = block.range().prefix() == judged.getAddress().length * 8
+                        ? Addresses.text(judged)
+                        : block.range().toString();
                 return Optional.of(new Refusal(host, address, range, block.rule()));
             }
         }
@@ -300,7 +312,8 @@ public final class EgressPolicy {
     }
 
     private static boolean isName(String text) {
-        return text.toLowerCase(Locale.ROOT).matches("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\\.?");
+        return text.toLowerCase(Locale.ROOT)
+                .matches("[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\\.?");
     }
 
     private static Block block(String range, Rule rule) {

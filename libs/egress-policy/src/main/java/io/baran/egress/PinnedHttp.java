@@ -1,8 +1,5 @@
 package io.baran.egress;
 
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * One HTTP/1.1 request to a {@link Destination} the policy admitted, on a connection to that address (never a new
@@ -95,7 +95,9 @@ public class PinnedHttp {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("Host", authority);
         headers.forEach((k, v) -> {
-            if (!k.equalsIgnoreCase("host") && !k.equalsIgnoreCase("content-length") && !k.equalsIgnoreCase("connection")) {
+            if (!k.equalsIgnoreCase("host")
+                    && !k.equalsIgnoreCase("content-length")
+                    && !k.equalsIgnoreCase("connection")) {
                 all.put(k, v);
             }
         });

@@ -1,8 +1,9 @@
 package io.baran.egress;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -12,11 +13,9 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Literal addresses and names resolved by a resolver the test controls: no test looks anything up in real DNS. */
 class EgressPolicyTest {
@@ -48,34 +47,34 @@ class EgressPolicyTest {
 
     @ParameterizedTest
     @CsvSource({
-            "169.254.169.254, metadata",
-            "[fd00:ec2::254], metadata",
-            "169.254.170.2, metadata",
-            "168.63.129.16, metadata",
-            "100.100.100.200, metadata",
-            "2852039166, metadata",                // 169.254.169.254 as one decimal number
-            "0xa9.0xfe.0xa9.0xfe, metadata",
-            "0251.0376.0251.0376, metadata",
-            "169.254.169.254., metadata",
-            "[::ffff:169.254.169.254], metadata",
-            "[64:ff9b::a9fe:a9fe], metadata",      // NAT64 of 169.254.169.254
-            "127.0.0.1, loopback",
-            "127.1, loopback",
-            "[::1], loopback",
-            "169.254.1.1, link-local",
-            "[fe80::1], link-local",
-            "10.1.2.3, private",
-            "172.16.0.1, private",
-            "172.31.255.255, private",
-            "192.168.1.1, private",
-            "100.64.0.1, private",
-            "[fd12:3456::1], private",
-            "[2002:0a00:0001::1], private",        // 6to4 of 10.0.0.1
-            "0.0.0.0, unspecified",
-            "[::], unspecified",
-            "224.0.0.1, multicast",
-            "[ff02::1], multicast",
-            "255.255.255.255, broadcast",
+        "169.254.169.254, metadata",
+        "[fd00:ec2::254], metadata",
+        "169.254.170.2, metadata",
+        "168.63.129.16, metadata",
+        "100.100.100.200, metadata",
+        "2852039166, metadata", // 169.254.169.254 as one decimal number
+        "0xa9.0xfe.0xa9.0xfe, metadata",
+        "0251.0376.0251.0376, metadata",
+        "169.254.169.254., metadata",
+        "[::ffff:169.254.169.254], metadata",
+        "[64:ff9b::a9fe:a9fe], metadata", // NAT64 of 169.254.169.254
+        "127.0.0.1, loopback",
+        "127.1, loopback",
+        "[::1], loopback",
+        "169.254.1.1, link-local",
+        "[fe80::1], link-local",
+        "10.1.2.3, private",
+        "172.16.0.1, private",
+        "172.31.255.255, private",
+        "192.168.1.1, private",
+        "100.64.0.1, private",
+        "[fd12:3456::1], private",
+        "[2002:0a00:0001::1], private", // 6to4 of 10.0.0.1
+        "0.0.0.0, unspecified",
+        "[::], unspecified",
+        "224.0.0.1, multicast",
+        "[ff02::1], multicast",
+        "255.255.255.255, broadcast",
     })
     void refusesEveryKindOfInternalAddressWrittenAsALiteral(String host, String rule) {
         EgressRefusedException e = assertThrows(EgressRefusedException.class, () -> policy.resolve(host, 80));
@@ -96,10 +95,14 @@ class EgressPolicyTest {
     @Test
     void theMessageNamesTheHostTheAddressTheRangeAndTheRule() {
         var p = EgressPolicy.defaults().withResolver(dns(Map.of("db.internal", List.of("10.0.0.5"))));
-        String message = assertThrows(EgressRefusedException.class, () -> p.resolve("db.internal", 5432)).getMessage();
-        assertEquals("db.internal resolves to 10.0.0.5, is a private address (10.0.0.0/8): refused by the egress policy"
-                + " (rule private; allow-list it in baran.egress.allow if this service must call it)", message);
-        assertEquals("169.254.169.254 is a cloud metadata address: refused by the egress policy (rule metadata)",
+        String message = assertThrows(EgressRefusedException.class, () -> p.resolve("db.internal", 5432))
+                .getMessage();
+        assertEquals(
+                "db.internal resolves to 10.0.0.5, is a private address (10.0.0.0/8): refused by the egress policy"
+                        + " (rule private; allow-list it in baran.egress.allow if this service must call it)",
+                message);
+        assertEquals(
+                "169.254.169.254 is a cloud metadata address: refused by the egress policy (rule metadata)",
                 policy.checkWithoutLookup("169.254.169.254").orElseThrow().message());
     }
 
@@ -107,19 +110,30 @@ class EgressPolicyTest {
     @CsvSource({"metadata.google.internal", "METADATA.google.internal.", "metadata", "instance-data", "metadata.goog"})
     void refusesMetadataNamesWithoutResolvingThem(String host) {
         var p = EgressPolicy.defaults().withResolver(noLookups);
-        assertEquals(Rule.METADATA, assertThrows(EgressRefusedException.class, () -> p.resolve(host, 80)).refusal().rule());
+        assertEquals(
+                Rule.METADATA,
+                assertThrows(EgressRefusedException.class, () -> p.resolve(host, 80))
+                        .refusal()
+                        .rule());
         assertEquals(Rule.METADATA, p.checkWithoutLookup(host).orElseThrow().rule());
     }
 
     @Test
     void refusesLocalhostNamesWithoutResolvingThem() {
-        assertEquals(Rule.LOOPBACK, assertThrows(EgressRefusedException.class, () -> policy.resolve("localhost", 80)).refusal().rule());
-        assertEquals(Rule.LOOPBACK, policy.checkWithoutLookup("api.localhost").orElseThrow().rule());
+        assertEquals(
+                Rule.LOOPBACK,
+                assertThrows(EgressRefusedException.class, () -> policy.resolve("localhost", 80))
+                        .refusal()
+                        .rule());
+        assertEquals(
+                Rule.LOOPBACK,
+                policy.checkWithoutLookup("api.localhost").orElseThrow().rule());
     }
 
     @Test
     void resolvesANameOnceAndReturnsTheAddressToConnectToWithTheNameKept() throws Exception {
-        var p = EgressPolicy.defaults().withResolver(dns(Map.of("www.example.com", List.of("93.184.216.34", "93.184.216.35"))));
+        var p = EgressPolicy.defaults()
+                .withResolver(dns(Map.of("www.example.com", List.of("93.184.216.34", "93.184.216.35"))));
         Destination d = p.resolve(URI.create("https://www.example.com/healthz"));
         assertEquals(List.of("www.example.com"), lookups);
         assertEquals(InetAddress.getByAddress(new byte[] {93, (byte) 184, (byte) 216, 34}), d.address());
@@ -132,7 +146,8 @@ class EgressPolicyTest {
 
     @Test
     void refusesANameWhenAnyOfItsAddressesIsRefused() {
-        var p = EgressPolicy.defaults().withResolver(dns(Map.of("rebind.example", List.of("93.184.216.34", "169.254.169.254"))));
+        var p = EgressPolicy.defaults()
+                .withResolver(dns(Map.of("rebind.example", List.of("93.184.216.34", "169.254.169.254"))));
         EgressRefusedException e = assertThrows(EgressRefusedException.class, () -> p.resolve("rebind.example", 80));
         assertEquals(Rule.METADATA, e.refusal().rule());
         assertEquals("rebind.example", e.refusal().host());
@@ -154,41 +169,74 @@ class EgressPolicyTest {
     void allowListedBlocksAddressesAndNamesPass() throws Exception {
         var p = EgressPolicy.defaults()
                 .allowing(List.of("127.0.0.1", "10.20.0.0/16", "moto", "*.corp.internal", " "))
-                .withResolver(dns(Map.of("moto", List.of("172.18.0.2"), "db.corp.internal", List.of("192.168.3.4"),
-                        "other", List.of("172.18.0.3"))));
+                .withResolver(dns(Map.of(
+                        "moto",
+                        List.of("172.18.0.2"),
+                        "db.corp.internal",
+                        List.of("192.168.3.4"),
+                        "other",
+                        List.of("172.18.0.3"))));
         assertEquals("127.0.0.1", p.resolve("127.0.0.1", 8080).address().getHostAddress());
         assertEquals("10.20.3.4", p.resolve("10.20.3.4", 80).address().getHostAddress());
         assertEquals("172.18.0.2", p.resolve("moto", 5000).address().getHostAddress());
-        assertEquals("192.168.3.4", p.resolve("db.corp.internal", 5432).address().getHostAddress());
-        assertEquals(Rule.LOOPBACK, assertThrows(EgressRefusedException.class, () -> p.resolve("127.0.0.2", 80)).refusal().rule());
-        assertEquals(Rule.PRIVATE, assertThrows(EgressRefusedException.class, () -> p.resolve("10.21.0.1", 80)).refusal().rule());
-        assertEquals(Rule.PRIVATE, assertThrows(EgressRefusedException.class, () -> p.resolve("other", 80)).refusal().rule());
-        assertEquals(Rule.METADATA, assertThrows(EgressRefusedException.class, () -> p.resolve("169.254.169.254", 80)).refusal().rule());
+        assertEquals(
+                "192.168.3.4", p.resolve("db.corp.internal", 5432).address().getHostAddress());
+        assertEquals(
+                Rule.LOOPBACK,
+                assertThrows(EgressRefusedException.class, () -> p.resolve("127.0.0.2", 80))
+                        .refusal()
+                        .rule());
+        assertEquals(
+                Rule.PRIVATE,
+                assertThrows(EgressRefusedException.class, () -> p.resolve("10.21.0.1", 80))
+                        .refusal()
+                        .rule());
+        assertEquals(
+                Rule.PRIVATE,
+                assertThrows(EgressRefusedException.class, () -> p.resolve("other", 80))
+                        .refusal()
+                        .rule());
+        assertEquals(
+                Rule.METADATA,
+                assertThrows(EgressRefusedException.class, () -> p.resolve("169.254.169.254", 80))
+                        .refusal()
+                        .rule());
         assertTrue(p.describe().contains("127.0.0.1/32, 10.20.0.0/16, moto, *.corp.internal"), p.describe());
     }
 
     @Test
     void refusesAnAllowListEntryItCannotRead() {
-        var e = assertThrows(IllegalArgumentException.class, () -> EgressPolicy.defaults().allowing(List.of("http://x/")));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> EgressPolicy.defaults().allowing(List.of("http://x/")));
         assertTrue(e.getMessage().contains("http://x/"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> EgressPolicy.defaults().allowing(List.of("10.0.0.0/40")));
+        assertThrows(
+                IllegalArgumentException.class, () -> EgressPolicy.defaults().allowing(List.of("10.0.0.0/40")));
     }
 
     @Test
     void aPolicyOfSomeRulesOnlyRefusesThoseRules() throws Exception {
-        var p = EgressPolicy.refusing(EnumSet.of(Rule.METADATA, Rule.LINK_LOCAL)).withResolver(noLookups);
+        var p = EgressPolicy.refusing(EnumSet.of(Rule.METADATA, Rule.LINK_LOCAL))
+                .withResolver(noLookups);
         assertEquals("10.0.0.1", p.resolve("10.0.0.1", 80).address().getHostAddress());
         assertEquals("127.0.0.1", p.resolve("127.0.0.1", 80).address().getHostAddress());
-        assertEquals(Rule.METADATA, p.checkWithoutLookup("169.254.169.254").orElseThrow().rule());
-        assertEquals(Rule.LINK_LOCAL, p.checkWithoutLookup("[fe80::2]").orElseThrow().rule());
-        assertEquals(Rule.METADATA, p.checkWithoutLookup("metadata.google.internal").orElseThrow().rule());
+        assertEquals(
+                Rule.METADATA,
+                p.checkWithoutLookup("169.254.169.254").orElseThrow().rule());
+        assertEquals(
+                Rule.LINK_LOCAL, p.checkWithoutLookup("[fe80::2]").orElseThrow().rule());
+        assertEquals(
+                Rule.METADATA,
+                p.checkWithoutLookup("metadata.google.internal").orElseThrow().rule());
         assertEquals(Optional.empty(), p.checkWithoutLookup("localhost"));
     }
 
     @Test
     void admitsAddressesACallerResolvedItself() throws Exception {
-        InetAddress publicAddress = InetAddress.getByAddress("www.example.com", new byte[] {93, (byte) 184, (byte) 216, 34});
-        assertEquals(publicAddress, policy.admit("www.example.com", 80, List.of(publicAddress)).address());
+        InetAddress publicAddress =
+                InetAddress.getByAddress("www.example.com", new byte[] {93, (byte) 184, (byte) 216, 34});
+        assertEquals(
+                publicAddress,
+                policy.admit("www.example.com", 80, List.of(publicAddress)).address());
         InetAddress metadata = InetAddress.getByAddress(new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254});
         assertThrows(EgressRefusedException.class, () -> policy.admit("evil.example", 80, List.of(metadata)));
     }

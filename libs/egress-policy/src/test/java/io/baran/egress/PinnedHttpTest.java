@@ -1,10 +1,8 @@
 package io.baran.egress;
 
-import com.sun.net.httpserver.HttpServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.sun.net.httpserver.HttpServer;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -14,8 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** Requests to a server on 127.0.0.1 reached through a name only the test's resolver knows. */
 class PinnedHttpTest {
@@ -29,8 +28,9 @@ class PinnedHttpTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " Host=" + exchange.getRequestHeaders().getFirst("Host")
-                    + " X-Test=" + exchange.getRequestHeaders().getFirst("X-Test") + " body=" + body);
+            seen.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " Host="
+                    + exchange.getRequestHeaders().getFirst("Host") + " X-Test="
+                    + exchange.getRequestHeaders().getFirst("X-Test") + " body=" + body);
             exchange.sendResponseHeaders(exchange.getRequestURI().getPath().equals("/missing") ? 404 : 204, -1);
             exchange.close();
         });
@@ -57,17 +57,29 @@ class PinnedHttpTest {
         URI url = URI.create("http://standby.example:" + server.getAddress().getPort() + "/healthz?deep=1");
         Destination to = policy().resolve(url);
         assertEquals(204, new PinnedHttp().send("GET", url, to, Map.of("X-Test", "yes"), null, Duration.ofSeconds(5)));
-        assertEquals(List.of("GET /healthz?deep=1 Host=standby.example:" + server.getAddress().getPort() + " X-Test=yes body="), seen);
+        assertEquals(
+                List.of("GET /healthz?deep=1 Host=standby.example:"
+                        + server.getAddress().getPort() + " X-Test=yes body="),
+                seen);
         assertEquals(List.of("standby.example"), lookups);
     }
 
     @Test
     void postsABodyAndReportsTheStatus() throws Exception {
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/missing");
-        int status = new PinnedHttp().send("POST", url, policy().resolve(url), Map.of("Content-Type", "application/json"),
-                "{\"text\":\"hi\"}".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+        int status = new PinnedHttp()
+                .send(
+                        "POST",
+                        url,
+                        policy().resolve(url),
+                        Map.of("Content-Type", "application/json"),
+                        "{\"text\":\"hi\"}".getBytes(StandardCharsets.UTF_8),
+                        Duration.ofSeconds(5));
         assertEquals(404, status);
-        assertEquals(List.of("POST /missing Host=127.0.0.1:" + server.getAddress().getPort() + " X-Test=null body={\"text\":\"hi\"}"), seen);
+        assertEquals(
+                List.of("POST /missing Host=127.0.0.1:" + server.getAddress().getPort()
+                        + " X-Test=null body={\"text\":\"hi\"}"),
+                seen);
         assertEquals(List.of(), lookups);
     }
 }

@@ -1,7 +1,6 @@
 package io.baran.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.Objects;
 

@@ -15,17 +15,17 @@ public final class EventCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    private static final JavaType OUTAGE = MAPPER.getTypeFactory()
-            .constructParametricType(CloudEvent.class, OutageEvent.class);
+    private static final JavaType OUTAGE =
+            MAPPER.getTypeFactory().constructParametricType(CloudEvent.class, OutageEvent.class);
 
-    private EventCodec() {
-    }
+    private EventCodec() {}
 
     public static String encode(CloudEvent<?> event) {
         try {
             return MAPPER.writeValueAsString(event);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("event " + event.id() + " cannot be written as JSON: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "event " + event.id() + " cannot be written as JSON: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -42,8 +42,10 @@ public final class EventCodec {
             throw new MalformedEventException("not a CloudEvent: " + firstLine(e.getMessage()), e);
         }
         if (!OutageEvent.DETECTED.equals(event.type()) && !OutageEvent.RECOVERED.equals(event.type())) {
-            throw new MalformedEventException("event " + event.id() + " has type " + event.type()
-                    + ", expected " + OutageEvent.DETECTED + " or " + OutageEvent.RECOVERED, null);
+            throw new MalformedEventException(
+                    "event " + event.id() + " has type " + event.type() + ", expected " + OutageEvent.DETECTED + " or "
+                            + OutageEvent.RECOVERED,
+                    null);
         }
         if (event.data() == null || event.data().scope() == null || event.data().incidentId() == null) {
             throw new MalformedEventException("event " + event.id() + " lacks data.scope or data.incidentId", null);

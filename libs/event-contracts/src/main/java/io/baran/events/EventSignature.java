@@ -8,7 +8,6 @@ import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.regex.Matcher;
@@ -34,11 +33,10 @@ public final class EventSignature {
     public static final String TYPE = "baran-event+jws";
 
     private static final String MEMBER = ",\"" + ATTRIBUTE + "\":\"";
-    private static final Pattern SIGNED = Pattern.compile(
-            Pattern.quote(MEMBER) + "([A-Za-z0-9_-]+\\.\\.[A-Za-z0-9_-]+)\"}\\s*\\z");
+    private static final Pattern SIGNED =
+            Pattern.compile(Pattern.quote(MEMBER) + "([A-Za-z0-9_-]+\\.\\.[A-Za-z0-9_-]+)\"}\\s*\\z");
 
-    private EventSignature() {
-    }
+    private EventSignature() {}
 
     /**
      * Signs an event.
@@ -55,8 +53,12 @@ public final class EventSignature {
             throw new IllegalArgumentException("the event is signed already");
         }
         try {
-            JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.kid())
-                    .type(new JOSEObjectType(TYPE)).build(), new Payload(event.getBytes(StandardCharsets.UTF_8)));
+            JWSObject jws = new JWSObject(
+                    new JWSHeader.Builder(JWSAlgorithm.ES256)
+                            .keyID(key.kid())
+                            .type(new JOSEObjectType(TYPE))
+                            .build(),
+                    new Payload(event.getBytes(StandardCharsets.UTF_8)));
             jws.sign(new ECDSASigner(key.privateKey()));
             return event.substring(0, event.length() - 1) + MEMBER + jws.serialize(true) + "\"}";
         } catch (JOSEException e) {
@@ -71,7 +73,9 @@ public final class EventSignature {
             return null;
         }
         try {
-            return JWSObject.parse(m.group(1), new Payload(new byte[0])).getHeader().getKeyID();
+            return JWSObject.parse(m.group(1), new Payload(new byte[0]))
+                    .getHeader()
+                    .getKeyID();
         } catch (ParseException e) {
             return null;
         }
@@ -91,7 +95,8 @@ public final class EventSignature {
         Matcher m = SIGNED.matcher(json);
         if (!m.find()) {
             if (json.contains("\"" + ATTRIBUTE + "\"")) {
-                throw new RefusedEventException(RefusedEventException.Reason.MALFORMED_SIGNATURE,
+                throw new RefusedEventException(
+                        RefusedEventException.Reason.MALFORMED_SIGNATURE,
                         "its " + ATTRIBUTE + " is not a detached compact JWS in the event's last member");
             }
             throw new RefusedEventException(RefusedEventException.Reason.UNSIGNED, "it carries no " + ATTRIBUTE);
@@ -101,24 +106,33 @@ public final class EventSignature {
         try {
             jws = JWSObject.parse(m.group(1), new Payload(signed.getBytes(StandardCharsets.UTF_8)));
         } catch (ParseException e) {
-            throw new RefusedEventException(RefusedEventException.Reason.MALFORMED_SIGNATURE, "its " + ATTRIBUTE
-                    + " cannot be read: " + e.getMessage());
+            throw new RefusedEventException(
+                    RefusedEventException.Reason.MALFORMED_SIGNATURE,
+                    "its " + ATTRIBUTE + " cannot be read: " + e.getMessage());
         }
         JWSHeader header = jws.getHeader();
         String kid = header.getKeyID();
         if (!JWSAlgorithm.ES256.equals(header.getAlgorithm())) {
-            throw new RefusedEventException(RefusedEventException.Reason.MALFORMED_SIGNATURE, "signed with "
-                    + header.getAlgorithm() + ", only ES256 is accepted", kid);
+            throw new RefusedEventException(
+                    RefusedEventException.Reason.MALFORMED_SIGNATURE,
+                    "signed with " + header.getAlgorithm() + ", only ES256 is accepted",
+                    kid);
         }
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            throw new RefusedEventException(RefusedEventException.Reason.MALFORMED_SIGNATURE, "its signature has critical"
-                    + " header parameters " + header.getCriticalParams(), kid);
+            throw new RefusedEventException(
+                    RefusedEventException.Reason.MALFORMED_SIGNATURE,
+                    "its signature has critical" + " header parameters " + header.getCriticalParams(),
+                    kid);
         }
         if (kid == null || kid.isBlank()) {
-            throw new RefusedEventException(RefusedEventException.Reason.UNKNOWN_KEY, "its signature names no key (kid)");
+            throw new RefusedEventException(
+                    RefusedEventException.Reason.UNKNOWN_KEY, "its signature names no key (kid)");
         }
-        VantageRoster.Member member = roster.member(kid).orElseThrow(() -> new RefusedEventException(
-                RefusedEventException.Reason.UNKNOWN_KEY, "signed with key " + quote(kid) + ", which is not in the roster", kid));
+        VantageRoster.Member member = roster.member(kid)
+                .orElseThrow(() -> new RefusedEventException(
+                        RefusedEventException.Reason.UNKNOWN_KEY,
+                        "signed with key " + quote(kid) + ", which is not in the roster",
+                        kid));
         boolean valid;
         try {
             valid = jws.verify(new ECDSAVerifier(member.key()));
@@ -126,8 +140,10 @@ public final class EventSignature {
             valid = false;
         }
         if (!valid) {
-            throw new RefusedEventException(RefusedEventException.Reason.BAD_SIGNATURE, "its signature does not hold for key "
-                    + quote(kid) + " of vantage " + member.vantage(), kid);
+            throw new RefusedEventException(
+                    RefusedEventException.Reason.BAD_SIGNATURE,
+                    "its signature does not hold for key " + quote(kid) + " of vantage " + member.vantage(),
+                    kid);
         }
         return new Verified(member.kid(), member.vantage(), signed);
     }
@@ -145,6 +161,5 @@ public final class EventSignature {
      * @param vantage the vantage that key belongs to
      * @param json    the event as signed, without its signature
      */
-    public record Verified(String kid, String vantage, String json) {
-    }
+    public record Verified(String kid, String vantage, String json) {}
 }

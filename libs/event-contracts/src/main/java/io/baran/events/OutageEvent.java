@@ -1,7 +1,6 @@
 package io.baran.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -41,14 +40,18 @@ public record OutageEvent(
     }
 
     /** An event without votes, as a detector deciding alone publishes it. */
-    public OutageEvent(String scope, String incidentId, String vantage, Instant since, List<TargetVerdict> targets,
-                       boolean drill) {
+    public OutageEvent(
+            String scope,
+            String incidentId,
+            String vantage,
+            Instant since,
+            List<TargetVerdict> targets,
+            boolean drill) {
         this(scope, incidentId, vantage, since, targets, drill, List.of(), null);
     }
 
     /** One probed target's view at the time of the verdict. */
-    public record TargetVerdict(String name, boolean up, String lastResult) {
-    }
+    public record TargetVerdict(String name, boolean up, String lastResult) {}
 
     /**
      * One vantage point's verdict on the scope.
@@ -57,6 +60,5 @@ public record OutageEvent(
      *                cannot reach anything and so abstains)
      * @param since   when the vantage came to this verdict
      */
-    public record Vote(String vantage, String verdict, Instant since) {
-    }
+    public record Vote(String vantage, String verdict, Instant since) {}
 }

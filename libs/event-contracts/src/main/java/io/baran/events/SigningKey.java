@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -83,11 +82,13 @@ public final class SigningKey {
             }
         }
         if (trimmed.contains("BEGIN EC PRIVATE KEY")) {
-            throw new IllegalArgumentException("a SEC1 key (BEGIN EC PRIVATE KEY) is not read: convert it to PKCS#8 with"
-                    + " `openssl pkcs8 -topk8 -nocrypt -in key.pem`");
+            throw new IllegalArgumentException(
+                    "a SEC1 key (BEGIN EC PRIVATE KEY) is not read: convert it to PKCS#8 with"
+                            + " `openssl pkcs8 -topk8 -nocrypt -in key.pem`");
         }
         if (trimmed.contains("ENCRYPTED PRIVATE KEY")) {
-            throw new IllegalArgumentException("an encrypted PKCS#8 key is not read; give it unencrypted (from a secret store)");
+            throw new IllegalArgumentException(
+                    "an encrypted PKCS#8 key is not read; give it unencrypted (from a secret store)");
         }
         if (!trimmed.contains("BEGIN PRIVATE KEY")) {
             throw new IllegalArgumentException("neither a PKCS#8 PEM (BEGIN PRIVATE KEY) nor a JWK");
@@ -131,8 +132,7 @@ public final class SigningKey {
 
     /** PEM armour. */
     static final class Pem {
-        private Pem() {
-        }
+        private Pem() {}
 
         static byte[] body(String pem) {
             StringBuilder b64 = new StringBuilder();
@@ -146,8 +146,9 @@ public final class SigningKey {
         }
 
         static String write(String type, byte[] der) {
-            return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, new byte[]{'\n'}).encodeToString(der)
-                    + "\n-----END " + type + "-----\n";
+            return "-----BEGIN " + type + "-----\n"
+                    + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der) + "\n-----END " + type
+                    + "-----\n";
         }
     }
 }

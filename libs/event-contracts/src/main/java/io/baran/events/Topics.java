@@ -9,6 +9,5 @@ public final class Topics {
     /** Replication lag per replica pair, keyed by pair name. */
     public static final String REPLICATION_STATUS = "baran.replication-status";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPublicKey;
@@ -104,7 +103,11 @@ public final class VantageRoster {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
-        new java.util.TreeMap<>(byKid).forEach((kid, m) -> b.append(b.length() == 0 ? "" : ", ").append(kid).append(" -> ").append(m.vantage()));
+        new java.util.TreeMap<>(byKid)
+                .forEach((kid, m) -> b.append(b.length() == 0 ? "" : ", ")
+                        .append(kid)
+                        .append(" -> ")
+                        .append(m.vantage()));
         return "[" + b + "]";
     }
 
@@ -136,7 +139,9 @@ public final class VantageRoster {
                 throw new IllegalArgumentException("a private key; a roster takes public keys only");
             }
             try {
-                byte[] der = trimmed.contains("-----BEGIN") ? SigningKey.Pem.body(trimmed) : java.util.Base64.getMimeDecoder().decode(trimmed);
+                byte[] der = trimmed.contains("-----BEGIN")
+                        ? SigningKey.Pem.body(trimmed)
+                        : java.util.Base64.getMimeDecoder().decode(trimmed);
                 key = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
             } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
                 throw new IllegalArgumentException("not a readable EC public key (PEM, base64 DER or JWK)");
@@ -157,6 +162,5 @@ public final class VantageRoster {
     }
 
     /** A roster entry as configured: the vantage and the public key's text. */
-    public record Entry(String vantage, String publicKey) {
-    }
+    public record Entry(String vantage, String publicKey) {}
 }

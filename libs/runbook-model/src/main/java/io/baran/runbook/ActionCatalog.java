@@ -11,7 +11,6 @@ import io.baran.runbook.action.HealthCheck;
 import io.baran.runbook.action.Notify;
 import io.baran.runbook.action.StorageCheckReplica;
 import io.baran.runbook.action.Wait;
-
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -32,7 +31,8 @@ public final class ActionCatalog {
         for (ActionType type : types) {
             if (actions.putIfAbsent(type.name(), type) != null) {
                 throw new IllegalStateException("action " + type.name() + " is defined twice: by "
-                        + actions.get(type.name()).getClass().getName() + " and " + type.getClass().getName());
+                        + actions.get(type.name()).getClass().getName() + " and "
+                        + type.getClass().getName());
             }
         }
     }
@@ -52,8 +52,17 @@ public final class ActionCatalog {
 
     /** The actions of the runbook format, literal addresses in URLs checked against the service's egress policy. */
     public static ActionCatalog standard(EgressPolicy egress) {
-        return of(List.of(new DnsSwitch(), new DnsSetWeights(), new HealthCheck(egress), new Wait(), new CdnExtendTtl(),
-                new DatabasePromoteReplica(), new DatabaseSwitchover(), new StorageCheckReplica(), new Approval(), new Notify()));
+        return of(List.of(
+                new DnsSwitch(),
+                new DnsSetWeights(),
+                new HealthCheck(egress),
+                new Wait(),
+                new CdnExtendTtl(),
+                new DatabasePromoteReplica(),
+                new DatabaseSwitchover(),
+                new StorageCheckReplica(),
+                new Approval(),
+                new Notify()));
     }
 
     public Optional<ActionSpec> find(String name) {

@@ -20,11 +20,22 @@ import java.util.Set;
  * @param controlFlow true for actions the workflow interpreter runs itself ({@code wait}, {@code approval}): no
  *                    worker hosts them, and they never call a provider
  */
-public record ActionSpec(String name, String summary, Map<String, Field> fields, boolean changes, boolean implemented,
-                         Capability capability, String noUndo, boolean controlFlow) {
+public record ActionSpec(
+        String name,
+        String summary,
+        Map<String, Field> fields,
+        boolean changes,
+        boolean implemented,
+        Capability capability,
+        String noUndo,
+        boolean controlFlow) {
 
     public enum Type {
-        STRING, INT, BOOL, DURATION, STRING_OR_LIST,
+        STRING,
+        INT,
+        BOOL,
+        DURATION,
+        STRING_OR_LIST,
         /** A mapping of names to whole numbers, each between the field's min and max, e.g. weights by set identifier. */
         NUMBER_MAP,
         /** The name of a configured provider; checked against the provider list and the action's capability. */
@@ -37,8 +48,15 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
      * field means when it is left out (null: nothing, the field is simply absent), of the type the field binds
      * to: a Long for INT, a Boolean for BOOL, the text for STRING and DURATION.
      */
-    public record Field(String name, Type type, boolean required, String doc, Set<String> allowed, Long min, Long max,
-                        Object defaultValue) {
+    public record Field(
+            String name,
+            Type type,
+            boolean required,
+            String doc,
+            Set<String> allowed,
+            Long min,
+            Long max,
+            Object defaultValue) {
         public Field {
             allowed = Collections.unmodifiableSet(new LinkedHashSet<>(allowed));
         }
@@ -99,7 +117,9 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
         }
 
         public Builder oneOf(String field, boolean required, String doc, String... allowed) {
-            fields.put(field, new Field(field, Type.STRING, required, doc, new LinkedHashSet<>(List.of(allowed)), null, null));
+            fields.put(
+                    field,
+                    new Field(field, Type.STRING, required, doc, new LinkedHashSet<>(List.of(allowed)), null, null));
             return this;
         }
 
@@ -155,10 +175,18 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
         public ActionSpec build() {
             fields.values().forEach(this::checkDefault);
             if (controlFlow && (changes || capability != null)) {
-                throw new IllegalStateException(name + ": a control-flow action neither changes anything nor needs a provider");
+                throw new IllegalStateException(
+                        name + ": a control-flow action neither changes anything nor needs a provider");
             }
-            return new ActionSpec(name, summary, Collections.unmodifiableMap(new LinkedHashMap<>(fields)), changes, implemented,
-                    capability, noUndo, controlFlow);
+            return new ActionSpec(
+                    name,
+                    summary,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(fields)),
+                    changes,
+                    implemented,
+                    capability,
+                    noUndo,
+                    controlFlow);
         }
 
         private void checkDefault(Field field) {
@@ -167,15 +195,21 @@ public record ActionSpec(String name, String summary, Map<String, Field> fields,
                 return;
             }
             boolean fits = switch (field.type()) {
-                case INT -> value instanceof Long n && (field.min() == null || n >= field.min()) && (field.max() == null || n <= field.max());
+                case INT ->
+                    value instanceof Long n
+                            && (field.min() == null || n >= field.min())
+                            && (field.max() == null || n <= field.max());
                 case BOOL -> value instanceof Boolean;
-                case DURATION -> value instanceof String text && Durations.tryParse(text).isPresent();
-                case STRING -> value instanceof String text && (field.allowed().isEmpty() || field.allowed().contains(text));
+                case DURATION ->
+                    value instanceof String text && Durations.tryParse(text).isPresent();
+                case STRING ->
+                    value instanceof String text
+                            && (field.allowed().isEmpty() || field.allowed().contains(text));
                 default -> false;
             };
             if (!fits) {
-                throw new IllegalStateException(name + ": the default of " + field.name() + " (" + value + ") is not a valid "
-                        + field.type() + " value for it");
+                throw new IllegalStateException(name + ": the default of " + field.name() + " (" + value
+                        + ") is not a valid " + field.type() + " value for it");
             }
         }
     }

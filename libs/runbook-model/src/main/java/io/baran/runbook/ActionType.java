@@ -1,12 +1,5 @@
 package io.baran.runbook;
 
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.representer.Representer;
-
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -15,6 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.representer.Representer;
 
 /**
  * One action of the runbook format: it declares its {@code with:} block ({@link ActionSpec}), binds it
@@ -52,8 +51,9 @@ public abstract class ActionType {
                 continue;
             }
             Optional<?> value = switch (field.type()) {
-                case STRING, PROVIDER -> (field.allowed().isEmpty() ? with.string(field.name()) : with.oneOf(field.name(), field.allowed()))
-                        .filter(text -> notBlank(with, field, text));
+                case STRING, PROVIDER ->
+                    (field.allowed().isEmpty() ? with.string(field.name()) : with.oneOf(field.name(), field.allowed()))
+                            .filter(text -> notBlank(with, field, text));
                 case INT -> with.integer(field.name()).filter(n -> inRange(with, field, n));
                 case BOOL -> with.bool(field.name());
                 case DURATION -> with.duration(field.name());
@@ -85,11 +85,16 @@ public abstract class ActionType {
             if (spec.fields().containsKey(key)) {
                 fields.put(key, tuple.getValueNode());
             } else {
-                tree.error(null, "with." + key, "is not a field of " + spec.name() + YamlTree.didYouMean(key, spec.fields().keySet())
-                        + " (fields: " + String.join(", ", spec.fields().keySet()) + ")");
+                tree.error(
+                        null,
+                        "with." + key,
+                        "is not a field of " + spec.name()
+                                + YamlTree.didYouMean(key, spec.fields().keySet()) + " (fields: "
+                                + String.join(", ", spec.fields().keySet()) + ")");
             }
         }
-        Map<String, Object> values = bind(new WithBlock(tree, "with", block, fields, new IdentityHashMap<>(), Set.of()));
+        Map<String, Object> values =
+                bind(new WithBlock(tree, "with", block, fields, new IdentityHashMap<>(), Set.of()));
         return new BoundWith(spec, values, tree.errors());
     }
 
@@ -113,8 +118,7 @@ public abstract class ActionType {
      * Checks that only this action knows about, beyond each field's type; reports through
      * {@link WithBlock#error}. {@code values} holds the fields that bound.
      */
-    protected void check(Map<String, Object> values, WithBlock with) {
-    }
+    protected void check(Map<String, Object> values, WithBlock with) {}
 
     /** The providers the bound step names, with the capability each needs. */
     public List<ProviderUse> providerUses(Map<String, Object> values) {

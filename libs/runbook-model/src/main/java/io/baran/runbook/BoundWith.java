@@ -81,7 +81,9 @@ public final class BoundWith {
         if (value == null) {
             return List.of();
         }
-        return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(value));
+        return value instanceof List<?> list
+                ? list.stream().map(String::valueOf).toList()
+                : List.of(String.valueOf(value));
     }
 
     /** A mapping of names to whole numbers, in the order written. */
@@ -105,10 +107,12 @@ public final class BoundWith {
                     + String.join(", ", spec.fields().keySet()) + ")");
         }
         if (!List.of(types).contains(declared.type())) {
-            throw new IllegalArgumentException(spec.name() + " declares with." + field + " as " + declared.type() + ", not " + List.of(types));
+            throw new IllegalArgumentException(
+                    spec.name() + " declares with." + field + " as " + declared.type() + ", not " + List.of(types));
         }
         if (!errors.isEmpty()) {
-            throw new IllegalStateException(spec.name() + ": the with: block is not valid, so it has no values: " + problems());
+            throw new IllegalStateException(
+                    spec.name() + ": the with: block is not valid, so it has no values: " + problems());
         }
         read.add(field);
         Object value = values.get(field);
@@ -117,7 +121,8 @@ public final class BoundWith {
 
     private Object required(String field, Object value) {
         if (value == null) {
-            throw new IllegalArgumentException(spec.name() + ": with." + field + " is optional and has no default; read it as optional");
+            throw new IllegalArgumentException(
+                    spec.name() + ": with." + field + " is optional and has no default; read it as optional");
         }
         return value;
     }

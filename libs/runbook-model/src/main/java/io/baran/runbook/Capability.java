@@ -8,7 +8,9 @@ public enum Capability {
     DNS("dns", "DNS records"),
     CDN("cdn", "CDN distributions and their cache TTLs"),
     DATABASE_REPLICA("database-replica", "database replicas that can be promoted"),
-    DATABASE_SWITCHOVER("database-switchover", "databases whose primary role can be switched to a replica without data loss, and back"),
+    DATABASE_SWITCHOVER(
+            "database-switchover",
+            "databases whose primary role can be switched to a replica without data loss, and back"),
     OBJECT_STORE("object-store", "object-storage buckets and their replicas");
 
     private final String id;

@@ -11,8 +11,7 @@ public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d))+");
 
-    private Durations() {
-    }
+    private Durations() {}
 
     public static Optional<Duration> tryParse(String text) {
         if (text == null || !WHOLE.matcher(text).matches()) {
@@ -23,13 +22,14 @@ public final class Durations {
         try {
             while (m.find()) {
                 long n = Long.parseLong(m.group(1));
-                total = total.plus(switch (m.group(2)) {
-                    case "ms" -> Duration.ofMillis(n);
-                    case "s" -> Duration.ofSeconds(n);
-                    case "m" -> Duration.ofMinutes(n);
-                    case "h" -> Duration.ofHours(n);
-                    default -> Duration.ofDays(n);
-                });
+                total = total.plus(
+                        switch (m.group(2)) {
+                            case "ms" -> Duration.ofMillis(n);
+                            case "s" -> Duration.ofSeconds(n);
+                            case "m" -> Duration.ofMinutes(n);
+                            case "h" -> Duration.ofHours(n);
+                            default -> Duration.ofDays(n);
+                        });
             }
         } catch (ArithmeticException | NumberFormatException e) {
             return Optional.empty();
@@ -39,7 +39,9 @@ public final class Durations {
 
     /** Parses a duration text that was already validated. */
     public static Duration parse(String text) {
-        return tryParse(text).orElseThrow(() -> new IllegalArgumentException("\"" + text + "\" is not a duration (use e.g. 30s, 5m, 24h)"));
+        return tryParse(text)
+                .orElseThrow(() ->
+                        new IllegalArgumentException("\"" + text + "\" is not a duration (use e.g. 30s, 5m, 24h)"));
     }
 
     /** A hint for a text that is not a duration: {@code "24hours"} gives {@code 24h}. */
@@ -48,11 +50,13 @@ public final class Durations {
             Matcher m = Pattern.compile("^(\\d+)\\s*([a-zA-Z]+)$").matcher(text.trim());
             if (m.matches()) {
                 String unit = m.group(2).toLowerCase();
-                String u = unit.startsWith("ms") || unit.startsWith("milli") ? "ms"
-                        : unit.startsWith("s") ? "s"
-                        : unit.startsWith("mi") || unit.equals("m") ? "m"
-                        : unit.startsWith("h") ? "h"
-                        : unit.startsWith("d") ? "d" : null;
+                String u = unit.startsWith("ms") || unit.startsWith("milli")
+                        ? "ms"
+                        : unit.startsWith("s")
+                                ? "s"
+                                : unit.startsWith("mi") || unit.equals("m")
+                                        ? "m"
+                                        : unit.startsWith("h") ? "h" : unit.startsWith("d") ? "d" : null;
                 if (u != null) {
                     return m.group(1) + u;
                 }

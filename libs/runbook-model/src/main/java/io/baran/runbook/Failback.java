@@ -1,7 +1,6 @@
 package io.baran.runbook;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,12 +1,5 @@
 package io.baran.runbook;
 
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,6 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * The {@code spec.parameters} of a runbook, and the replacement of {@code ${name}} references in
@@ -32,6 +31,7 @@ final class Parameters {
     private final Map<String, Node> values = new LinkedHashMap<>();
     /** Where each parameter is declared (its name), for errors about values a request sets. */
     private final Map<String, Node> declarations = new LinkedHashMap<>();
+
     private final List<Parameter> declared = new ArrayList<>();
     /** Declared, but with a default that has an error of its own: references to them are not reported again. */
     private final Set<String> broken = new LinkedHashSet<>();
@@ -47,39 +47,47 @@ final class Parameters {
     /** Reads {@code spec.parameters}: {@code <name>: { default: <value>, description: <text>, overridable: <boolean> }}. */
     static Parameters read(YamlTree tree, Node node) {
         Parameters out = new Parameters(tree);
-        tree.openMapping(node, "spec.parameters").ifPresent(map -> map.forEach((name, definition) -> {
-            String path = "spec.parameters." + name;
-            if (!NAME.matcher(name).matches()) {
-                out.broken.add(name);
-                tree.error(tree.keyNode(node, name), path, "\"" + name + "\" is not a valid parameter name (a letter, then letters, digits, _ or -)");
-                return;
-            }
-            var definitionFields = tree.mapping(definition, path, FIELDS);
-            if (definitionFields.isEmpty()) {
-                out.broken.add(name);
-            }
-            definitionFields.ifPresent(fields -> {
-                String description = Optional.ofNullable(fields.get("description"))
-                        .flatMap(n -> tree.string(n, path + ".description")).orElse(null);
-                boolean overridable = Optional.ofNullable(fields.get("overridable"))
-                        .flatMap(n -> tree.bool(n, path + ".overridable")).orElse(false);
-                Node value = fields.get("default");
-                if (value == null || YamlTree.isNull(value)) {
-                    out.broken.add(name);
-                    tree.error(definition, path + ".default", "is required: every parameter has a default value");
-                    return;
-                }
-                Optional<Object> plain = plainValue(tree, value, path + ".default");
-                if (plain.isEmpty()) {
-                    out.broken.add(name);
-                }
-                plain.ifPresent(v -> {
-                    out.values.put(name, value);
-                    out.declarations.put(name, tree.keyNode(node, name));
-                    out.declared.add(new Parameter(name, description, v, overridable));
-                });
-            });
-        }));
+        tree.openMapping(node, "spec.parameters")
+                .ifPresent(map -> map.forEach((name, definition) -> {
+                    String path = "spec.parameters." + name;
+                    if (!NAME.matcher(name).matches()) {
+                        out.broken.add(name);
+                        tree.error(
+                                tree.keyNode(node, name),
+                                path,
+                                "\"" + name
+                                        + "\" is not a valid parameter name (a letter, then letters, digits, _ or -)");
+                        return;
+                    }
+                    var definitionFields = tree.mapping(definition, path, FIELDS);
+                    if (definitionFields.isEmpty()) {
+                        out.broken.add(name);
+                    }
+                    definitionFields.ifPresent(fields -> {
+                        String description = Optional.ofNullable(fields.get("description"))
+                                .flatMap(n -> tree.string(n, path + ".description"))
+                                .orElse(null);
+                        boolean overridable = Optional.ofNullable(fields.get("overridable"))
+                                .flatMap(n -> tree.bool(n, path + ".overridable"))
+                                .orElse(false);
+                        Node value = fields.get("default");
+                        if (value == null || YamlTree.isNull(value)) {
+                            out.broken.add(name);
+                            tree.error(
+                                    definition, path + ".default", "is required: every parameter has a default value");
+                            return;
+                        }
+                        Optional<Object> plain = plainValue(tree, value, path + ".default");
+                        if (plain.isEmpty()) {
+                            out.broken.add(name);
+                        }
+                        plain.ifPresent(v -> {
+                            out.values.put(name, value);
+                            out.declarations.put(name, tree.keyNode(node, name));
+                            out.declared.add(new Parameter(name, description, v, overridable));
+                        });
+                    });
+                }));
         return out;
     }
 
@@ -140,22 +148,33 @@ final class Parameters {
             }
             int index = indexOf(name);
             if (index < 0) {
-                String known = declared.isEmpty() ? "; the runbook declares none"
-                        : YamlTree.didYouMean(name, values.keySet()) + "; declared: " + String.join(", ", values.keySet());
-                tree.error(at, path, "the request sets parameter " + name + ", which the runbook does not declare" + known);
+                String known = declared.isEmpty()
+                        ? "; the runbook declares none"
+                        : YamlTree.didYouMean(name, values.keySet()) + "; declared: "
+                                + String.join(", ", values.keySet());
+                tree.error(
+                        at,
+                        path,
+                        "the request sets parameter " + name + ", which the runbook does not declare" + known);
                 return;
             }
             Parameter parameter = declared.get(index);
             if (!parameter.overridable()) {
-                tree.error(declarations.get(name), path + "." + name,
+                tree.error(
+                        declarations.get(name),
+                        path + "." + name,
                         "parameter \"" + name + "\" is not overridable (mark it overridable: true in the runbook)");
                 return;
             }
             Node node = values.get(name);
             Optional<Node> replaced = asNode(value, node);
             if (replaced.isEmpty() || !kind(value).equals(kind(parameter.defaultValue()))) {
-                tree.error(declarations.get(name), path + "." + name, "the request sets " + name + " to " + describe(value) + ", but its default ("
-                        + describe(parameter.defaultValue()) + ") is " + kind(parameter.defaultValue()) + ", and the value must be too");
+                tree.error(
+                        declarations.get(name),
+                        path + "." + name,
+                        "the request sets " + name + " to " + describe(value) + ", but its default ("
+                                + describe(parameter.defaultValue()) + ") is " + kind(parameter.defaultValue())
+                                + ", and the value must be too");
                 return;
             }
             values.put(name, replaced.get());
@@ -179,18 +198,32 @@ final class Parameters {
             if (text.contains("${")) {
                 return Optional.empty();
             }
-            return Optional.of(new ScalarNode(Tag.STR, text, where.getStartMark(), where.getEndMark(), DumperOptions.ScalarStyle.PLAIN));
+            return Optional.of(new ScalarNode(
+                    Tag.STR, text, where.getStartMark(), where.getEndMark(), DumperOptions.ScalarStyle.PLAIN));
         }
         if (value instanceof Integer || value instanceof Long || value instanceof Short) {
-            return Optional.of(new ScalarNode(Tag.INT, value.toString(), where.getStartMark(), where.getEndMark(), DumperOptions.ScalarStyle.PLAIN));
+            return Optional.of(new ScalarNode(
+                    Tag.INT,
+                    value.toString(),
+                    where.getStartMark(),
+                    where.getEndMark(),
+                    DumperOptions.ScalarStyle.PLAIN));
         }
         if (value instanceof Boolean b) {
-            return Optional.of(new ScalarNode(Tag.BOOL, b.toString(), where.getStartMark(), where.getEndMark(), DumperOptions.ScalarStyle.PLAIN));
+            return Optional.of(new ScalarNode(
+                    Tag.BOOL, b.toString(), where.getStartMark(), where.getEndMark(), DumperOptions.ScalarStyle.PLAIN));
         }
         if (value instanceof List<?> list && list.stream().allMatch(v -> v instanceof String t && !t.contains("${"))) {
-            List<Node> items = list.stream().<Node>map(v -> new ScalarNode(Tag.STR, (String) v, where.getStartMark(), where.getEndMark(),
-                    DumperOptions.ScalarStyle.PLAIN)).toList();
-            return Optional.of(new SequenceNode(Tag.SEQ, true, items, where.getStartMark(), where.getEndMark(), DumperOptions.FlowStyle.FLOW));
+            List<Node> items = list.stream()
+                    .<Node>map(v -> new ScalarNode(
+                            Tag.STR,
+                            (String) v,
+                            where.getStartMark(),
+                            where.getEndMark(),
+                            DumperOptions.ScalarStyle.PLAIN))
+                    .toList();
+            return Optional.of(new SequenceNode(
+                    Tag.SEQ, true, items, where.getStartMark(), where.getEndMark(), DumperOptions.FlowStyle.FLOW));
         }
         return Optional.empty();
     }
@@ -237,9 +270,15 @@ final class Parameters {
             if (!ok) {
                 return Optional.empty();
             }
-            return Optional.of(changed ? new SequenceNode(Tag.SEQ, true, items, seq.getStartMark(), seq.getEndMark(), seq.getFlowStyle()) : value);
+            return Optional.of(
+                    changed
+                            ? new SequenceNode(
+                                    Tag.SEQ, true, items, seq.getStartMark(), seq.getEndMark(), seq.getFlowStyle())
+                            : value);
         }
-        if (!(value instanceof ScalarNode s) || !s.getTag().equals(Tag.STR) || !s.getValue().contains("${")) {
+        if (!(value instanceof ScalarNode s)
+                || !s.getTag().equals(Tag.STR)
+                || !s.getValue().contains("${")) {
             return Optional.of(value);
         }
         String text = s.getValue();
@@ -251,9 +290,19 @@ final class Parameters {
                 return Optional.empty();
             }
             Node replaced = parameter instanceof SequenceNode list
-                    ? new SequenceNode(Tag.SEQ, true, list.getValue(), value.getStartMark(), value.getEndMark(), list.getFlowStyle())
-                    : new ScalarNode(parameter.getTag(), ((ScalarNode) parameter).getValue(), value.getStartMark(), value.getEndMark(),
-                    DumperOptions.ScalarStyle.PLAIN);
+                    ? new SequenceNode(
+                            Tag.SEQ,
+                            true,
+                            list.getValue(),
+                            value.getStartMark(),
+                            value.getEndMark(),
+                            list.getFlowStyle())
+                    : new ScalarNode(
+                            parameter.getTag(),
+                            ((ScalarNode) parameter).getValue(),
+                            value.getStartMark(),
+                            value.getEndMark(),
+                            DumperOptions.ScalarStyle.PLAIN);
             origins.put(replaced, name);
             return Optional.of(replaced);
         }
@@ -267,7 +316,10 @@ final class Parameters {
             } else if (text.startsWith("${", i)) {
                 int end = text.indexOf('}', i + 2);
                 if (end < 0) {
-                    tree.error(value, path, "\"" + text + "\" has a ${ without its closing } (write $${ for a literal ${)");
+                    tree.error(
+                            value,
+                            path,
+                            "\"" + text + "\" has a ${ without its closing } (write $${ for a literal ${)");
                     return Optional.empty();
                 }
                 String name = text.substring(i + 2, end).trim();
@@ -276,7 +328,11 @@ final class Parameters {
                     return Optional.empty();
                 }
                 if (!(parameter instanceof ScalarNode scalar)) {
-                    tree.error(value, path, "parameter " + name + " is a list, so it can only be the whole value (" + "${" + name + "}), not part of a text");
+                    tree.error(
+                            value,
+                            path,
+                            "parameter " + name + " is a list, so it can only be the whole value (" + "${" + name
+                                    + "}), not part of a text");
                     return Optional.empty();
                 }
                 out.append(scalar.getValue());
@@ -286,7 +342,8 @@ final class Parameters {
                 out.append(text.charAt(i++));
             }
         }
-        Node replaced = new ScalarNode(Tag.STR, out.toString(), value.getStartMark(), value.getEndMark(), DumperOptions.ScalarStyle.PLAIN);
+        Node replaced = new ScalarNode(
+                Tag.STR, out.toString(), value.getStartMark(), value.getEndMark(), DumperOptions.ScalarStyle.PLAIN);
         if (!used.isEmpty()) {
             origins.put(replaced, String.join(", ", used));
         }
@@ -300,7 +357,8 @@ final class Parameters {
         }
         Node parameter = values.get(name);
         if (parameter == null && !broken.contains(name)) {
-            String known = declared.isEmpty() ? "; spec.parameters declares none"
+            String known = declared.isEmpty()
+                    ? "; spec.parameters declares none"
                     : YamlTree.didYouMean(name, values.keySet()) + "; declared: " + String.join(", ", values.keySet());
             tree.error(at, path, "${" + name + "} refers to no declared parameter" + known);
         }

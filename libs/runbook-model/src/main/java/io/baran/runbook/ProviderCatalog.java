@@ -28,7 +28,8 @@ public final class ProviderCatalog {
     /** A configured provider. */
     public record Provider(String name, String type, Set<Capability> capabilities) {
         public Provider {
-            capabilities = capabilities.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
+            capabilities =
+                    capabilities.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
         }
 
         public boolean can(Capability capability) {
@@ -56,20 +57,35 @@ public final class ProviderCatalog {
      * @throws IllegalArgumentException naming what is wrong
      */
     public static Provider provider(String name, String type, Optional<List<String>> capabilities) {
-        ProviderTypes.Type known = ProviderTypes.find(type).orElseThrow(() -> new IllegalArgumentException(
-                "provider \"" + name + "\" has type \"" + type + "\", which is not one of "
-                        + String.join(", ", ProviderTypes.all().stream().map(ProviderTypes.Type::name).toList())));
+        ProviderTypes.Type known = ProviderTypes.find(type)
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "provider \"" + name + "\" has type \"" + type + "\", which is not one of "
+                                + String.join(
+                                        ", ",
+                                        ProviderTypes.all().stream()
+                                                .map(ProviderTypes.Type::name)
+                                                .toList())));
         if (capabilities.isEmpty()) {
             return new Provider(name, type, known.capabilities());
         }
         Set<Capability> narrowed = EnumSet.noneOf(Capability.class);
         for (String id : capabilities.get()) {
-            Capability c = Capability.byId(id.trim()).orElseThrow(() -> new IllegalArgumentException(
-                    "provider \"" + name + "\" lists capability \"" + id.trim() + "\", which is not one of "
-                            + String.join(", ", java.util.Arrays.stream(Capability.values()).map(Capability::id).toList())));
+            Capability c = Capability.byId(id.trim())
+                    .orElseThrow(() -> new IllegalArgumentException(
+                            "provider \"" + name + "\" lists capability \"" + id.trim() + "\", which is not one of "
+                                    + String.join(
+                                            ", ",
+                                            java.util.Arrays.stream(Capability.values())
+                                                    .map(Capability::id)
+                                                    .toList())));
             if (!known.capabilities().contains(c)) {
-                throw new IllegalArgumentException("provider \"" + name + "\" lists capability " + c + ", which type " + type
-                        + " does not have (it has " + String.join(", ", known.capabilities().stream().map(Capability::id).toList()) + ")");
+                throw new IllegalArgumentException("provider \"" + name + "\" lists capability " + c + ", which type "
+                        + type + " does not have (it has "
+                        + String.join(
+                                ", ",
+                                known.capabilities().stream()
+                                        .map(Capability::id)
+                                        .toList()) + ")");
             }
             narrowed.add(c);
         }
@@ -104,8 +120,8 @@ public final class ProviderCatalog {
                 throw new IllegalArgumentException("provider \"" + name + "\" has capabilities but no type");
             }
         }
-        types.forEach((name, type) -> out.add(provider(name, type, Optional.ofNullable(capabilities.get(name))
-                .map(list -> List.of(list.split(","))))));
+        types.forEach((name, type) -> out.add(provider(
+                name, type, Optional.ofNullable(capabilities.get(name)).map(list -> List.of(list.split(","))))));
         return of(out);
     }
 
@@ -123,6 +139,9 @@ public final class ProviderCatalog {
 
     /** Names of the providers that have the capability, sorted. */
     public List<String> namesWith(Capability capability) {
-        return providers.values().stream().filter(p -> p.can(capability)).map(Provider::name).toList();
+        return providers.values().stream()
+                .filter(p -> p.can(capability))
+                .map(Provider::name)
+                .toList();
     }
 }

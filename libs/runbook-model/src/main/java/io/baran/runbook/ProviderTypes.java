@@ -1,17 +1,17 @@
 package io.baran.runbook;
 
+import static io.baran.runbook.Capability.CDN;
+import static io.baran.runbook.Capability.DATABASE_REPLICA;
+import static io.baran.runbook.Capability.DATABASE_SWITCHOVER;
+import static io.baran.runbook.Capability.DNS;
+import static io.baran.runbook.Capability.OBJECT_STORE;
+
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-
-import static io.baran.runbook.Capability.CDN;
-import static io.baran.runbook.Capability.DATABASE_REPLICA;
-import static io.baran.runbook.Capability.DATABASE_SWITCHOVER;
-import static io.baran.runbook.Capability.DNS;
-import static io.baran.runbook.Capability.OBJECT_STORE;
 
 /**
  * The kinds of provider the format knows ({@code baran.providers."<name>".type}) and what each kind can
@@ -30,22 +30,58 @@ public final class ProviderTypes {
     }
 
     static {
-        add(new Type("aws", "Amazon Web Services", ordered(DNS, "Route 53", CDN, "CloudFront",
-                DATABASE_REPLICA, "RDS / Aurora global database", DATABASE_SWITCHOVER, "Aurora global database switchover",
-                OBJECT_STORE, "S3")));
-        add(new Type("gcp", "Google Cloud", ordered(DNS, "Cloud DNS", CDN, "Cloud CDN",
-                DATABASE_REPLICA, "Cloud SQL", DATABASE_SWITCHOVER, "Cloud SQL switchover to a disaster-recovery replica",
-                OBJECT_STORE, "Cloud Storage")));
-        add(new Type("azure", "Microsoft Azure", ordered(DNS, "Azure DNS", CDN, "Front Door / Azure CDN",
-                DATABASE_REPLICA, "Azure SQL failover group, PostgreSQL flexible server", OBJECT_STORE, "Blob Storage")));
-        add(new Type("rfc2136", "a self-managed DNS server taking RFC 2136 dynamic updates (BIND, Knot, PowerDNS)",
+        add(new Type(
+                "aws",
+                "Amazon Web Services",
+                ordered(
+                        DNS,
+                        "Route 53",
+                        CDN,
+                        "CloudFront",
+                        DATABASE_REPLICA,
+                        "RDS / Aurora global database",
+                        DATABASE_SWITCHOVER,
+                        "Aurora global database switchover",
+                        OBJECT_STORE,
+                        "S3")));
+        add(new Type(
+                "gcp",
+                "Google Cloud",
+                ordered(
+                        DNS,
+                        "Cloud DNS",
+                        CDN,
+                        "Cloud CDN",
+                        DATABASE_REPLICA,
+                        "Cloud SQL",
+                        DATABASE_SWITCHOVER,
+                        "Cloud SQL switchover to a disaster-recovery replica",
+                        OBJECT_STORE,
+                        "Cloud Storage")));
+        add(new Type(
+                "azure",
+                "Microsoft Azure",
+                ordered(
+                        DNS,
+                        "Azure DNS",
+                        CDN,
+                        "Front Door / Azure CDN",
+                        DATABASE_REPLICA,
+                        "Azure SQL failover group, PostgreSQL flexible server",
+                        OBJECT_STORE,
+                        "Blob Storage")));
+        add(new Type(
+                "rfc2136",
+                "a self-managed DNS server taking RFC 2136 dynamic updates (BIND, Knot, PowerDNS)",
                 ordered(DNS, "RFC 2136 dynamic update with TSIG")));
-        add(new Type("postgresql", "a self-managed PostgreSQL streaming standby", ordered(DATABASE_REPLICA, "pg_promote()")));
+        add(new Type(
+                "postgresql",
+                "a self-managed PostgreSQL streaming standby",
+                ordered(DATABASE_REPLICA, "pg_promote()")));
         add(new Type("filesystem", "a file system folder used as object store", ordered(OBJECT_STORE, "files")));
     }
 
-    private ProviderTypes() {
-    }
+    private ProviderTypes() {}
 
     private static void add(Type type) {
         TYPES.put(type.name(), type);

@@ -7,5 +7,4 @@ package io.baran.runbook;
  * @param provider   the provider's configured name
  * @param capability what the step needs from it
  */
-public record ProviderUse(String field, String provider, Capability capability) {
-}
+public record ProviderUse(String field, String provider, Capability capability) {}

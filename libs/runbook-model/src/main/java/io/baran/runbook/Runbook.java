@@ -1,7 +1,6 @@
 package io.baran.runbook;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -55,22 +54,76 @@ public record Runbook(
     }
 
     /** Without {@code spec.priority}. */
-    public Runbook(String name, String description, Map<String, String> labels, String protects, List<Parameter> parameters,
-                   Trigger trigger, List<Step> failover, Failback failback, String sha256, String source, int version,
-                   Access access) {
-        this(name, description, labels, protects, parameters, trigger, failover, failback, sha256, source, version, access, 0);
+    public Runbook(
+            String name,
+            String description,
+            Map<String, String> labels,
+            String protects,
+            List<Parameter> parameters,
+            Trigger trigger,
+            List<Step> failover,
+            Failback failback,
+            String sha256,
+            String source,
+            int version,
+            Access access) {
+        this(
+                name,
+                description,
+                labels,
+                protects,
+                parameters,
+                trigger,
+                failover,
+                failback,
+                sha256,
+                source,
+                version,
+                access,
+                0);
     }
 
     /** A runbook without labels or parameters, not stored. */
-    public Runbook(String name, String description, String protects, Trigger trigger, List<Step> failover,
-                   Failback failback, String sha256, String source) {
-        this(name, description, Map.of(), protects, List.of(), trigger, failover, failback, sha256, source, 0, Access.NONE);
+    public Runbook(
+            String name,
+            String description,
+            String protects,
+            Trigger trigger,
+            List<Step> failover,
+            Failback failback,
+            String sha256,
+            String source) {
+        this(
+                name,
+                description,
+                Map.of(),
+                protects,
+                List.of(),
+                trigger,
+                failover,
+                failback,
+                sha256,
+                source,
+                0,
+                Access.NONE);
     }
 
     /** The same runbook as stored version {@code number}. */
     public Runbook withVersion(int number) {
-        return new Runbook(name, description, labels, protects, parameters, trigger, failover, failback, sha256, source, number,
-                access, priority);
+        return new Runbook(
+                name,
+                description,
+                labels,
+                protects,
+                parameters,
+                trigger,
+                failover,
+                failback,
+                sha256,
+                source,
+                number,
+                access,
+                priority);
     }
 
     /** The tier dispatch and the provider budgets order by: {@code spec.priority}, or {@value #DEFAULT_PRIORITY}. */
@@ -92,7 +145,9 @@ public record Runbook(
     /** The failover action step of that name. */
     @JsonIgnore
     public Step step(String stepName) {
-        return actionSteps().stream().filter(s -> s.name().equals(stepName)).findFirst()
+        return actionSteps().stream()
+                .filter(s -> s.name().equals(stepName))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("runbook " + name + " has no step " + stepName));
     }
 }

@@ -38,12 +38,15 @@ public final class RunbookDirectory {
     /** The runbooks directly in the folder (not in its sub-folders). */
     public Loaded load(Path dir) {
         if (!Files.isDirectory(dir)) {
-            return new Loaded(List.of(), List.of(new RunbookError(dir.toString(), 0, 0, "", "is not a folder of runbooks")));
+            return new Loaded(
+                    List.of(), List.of(new RunbookError(dir.toString(), 0, 0, "", "is not a folder of runbooks")));
         }
         try (Stream<Path> list = Files.list(dir)) {
             return load(list.filter(RunbookDirectory::isYaml).sorted().toList());
         } catch (IOException e) {
-            return new Loaded(List.of(), List.of(new RunbookError(dir.toString(), 0, 0, "", "cannot be listed: " + e.getMessage())));
+            return new Loaded(
+                    List.of(),
+                    List.of(new RunbookError(dir.toString(), 0, 0, "", "cannot be listed: " + e.getMessage())));
         }
     }
 
@@ -69,7 +72,11 @@ public final class RunbookDirectory {
                 Runbook runbook = parser.parse(display, text);
                 String other = seen.putIfAbsent(runbook.name(), display);
                 if (other != null) {
-                    errors.add(new RunbookError(display, 0, 0, "metadata.name",
+                    errors.add(new RunbookError(
+                            display,
+                            0,
+                            0,
+                            "metadata.name",
                             "\"" + runbook.name() + "\" is already the name of the runbook in " + other));
                     continue;
                 }
@@ -92,7 +99,11 @@ public final class RunbookDirectory {
      * garbled).
      */
     public static String utf8(byte[] bytes) throws CharacterCodingException {
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes))
+                .toString();
     }
 }

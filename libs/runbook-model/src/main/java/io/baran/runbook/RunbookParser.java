@@ -1,15 +1,5 @@
 package io.baran.runbook;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -26,6 +16,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads runbook YAML into a {@link Runbook}, reporting every error it finds in one pass, each with file,
@@ -51,11 +50,15 @@ public final class RunbookParser {
 
     static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA_FIELDS = List.of("name", "description", "labels");
-    static final List<String> SPEC_FIELDS = List.of("protects", "priority", "parameters", "trigger", "access", "failover", "failback");
+    static final List<String> SPEC_FIELDS =
+            List.of("protects", "priority", "parameters", "trigger", "access", "failover", "failback");
     /** {@code spec.priority} written as a tier name: {@code tier-1}. */
     static final Pattern TIER = Pattern.compile("tier-([0-9]+)");
-    static final List<String> STEP_FIELDS = List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure");
-    static final List<String> FAILBACK_STEP_FIELDS = List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure", "undo");
+
+    static final List<String> STEP_FIELDS =
+            List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure");
+    static final List<String> FAILBACK_STEP_FIELDS =
+            List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure", "undo");
     static final List<String> RETRY_FIELDS = List.of("attempts", "interval", "maxInterval");
     static final List<String> FAILBACK_FIELDS = List.of("when", "approval", "steps");
     static final List<String> ACCESS_LISTS = List.of("drill", "failover", "approve");
@@ -65,6 +68,7 @@ public final class RunbookParser {
      * a path (Keycloak's full group paths start with /).
      */
     static final Pattern GROUP = Pattern.compile("/?[A-Za-z0-9][A-Za-z0-9._:/@-]{0,126}");
+
     static final int MAX_APPROVALS = 5;
 
     private final ActionCatalog catalog;
@@ -136,12 +140,13 @@ public final class RunbookParser {
 
     /** Errors sorted as a person reads the file: by line, then column; errors at one place keep their order. */
     private static List<RunbookError> inReadingOrder(List<RunbookError> errors) {
-        return errors.stream().sorted(Comparator.comparingInt(RunbookError::line).thenComparingInt(RunbookError::column)).toList();
+        return errors.stream()
+                .sorted(Comparator.comparingInt(RunbookError::line).thenComparingInt(RunbookError::column))
+                .toList();
     }
 
     /** A failover action step as read, kept to check failback against. */
-    private record ReadStep(Step step, ActionSpec spec, Node actionNode, String path) {
-    }
+    private record ReadStep(Step step, ActionSpec spec, Node actionNode, String path) {}
 
     /** The state of reading one document. */
     private final class Reading {
@@ -163,7 +168,8 @@ public final class RunbookParser {
 
         Runbook read(String yaml) {
             if (yaml.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-                tree.error(null, "", "is larger than " + MAX_BYTES / 1024 + " KiB; a runbook should be a few kilobytes");
+                tree.error(
+                        null, "", "is larger than " + MAX_BYTES / 1024 + " KiB; a runbook should be a few kilobytes");
                 return null;
             }
             if (yaml.indexOf('\0') >= 0) {
@@ -183,10 +189,16 @@ public final class RunbookParser {
                 String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
                 Mark context = e.getContextMark();
                 if (e.getContext() != null && context != null && context != mark) {
-                    problem += " (" + e.getContext() + " that starts at line " + (context.getLine() + 1) + ", column " + (context.getColumn() + 1) + ")";
+                    problem += " (" + e.getContext() + " that starts at line " + (context.getLine() + 1) + ", column "
+                            + (context.getColumn() + 1) + ")";
                 }
-                tree.errors().add(new RunbookError(file, mark == null ? 0 : mark.getLine() + 1,
-                        mark == null ? 0 : mark.getColumn() + 1, "", "YAML syntax: " + problem));
+                tree.errors()
+                        .add(new RunbookError(
+                                file,
+                                mark == null ? 0 : mark.getLine() + 1,
+                                mark == null ? 0 : mark.getColumn() + 1,
+                                "",
+                                "YAML syntax: " + problem));
                 return null;
             } catch (YAMLException e) {
                 String message = e.getMessage() != null && e.getMessage().startsWith("Nesting Depth exceeded")
@@ -212,16 +224,23 @@ public final class RunbookParser {
                 return null;
             }
             Map<String, Node> doc = top.get();
-            tree.required(doc, root, "", "apiVersion").flatMap(n -> tree.string(n, "apiVersion")).ifPresent(v -> {
-                if (!API_VERSION.equals(v)) {
-                    tree.error(doc.get("apiVersion"), "apiVersion", "\"" + v + "\" is not supported (use " + API_VERSION + ")");
-                }
-            });
-            tree.required(doc, root, "", "kind").flatMap(n -> tree.string(n, "kind")).ifPresent(v -> {
-                if (!KIND.equals(v)) {
-                    tree.error(doc.get("kind"), "kind", "\"" + v + "\" is not supported (use " + KIND + ")");
-                }
-            });
+            tree.required(doc, root, "", "apiVersion")
+                    .flatMap(n -> tree.string(n, "apiVersion"))
+                    .ifPresent(v -> {
+                        if (!API_VERSION.equals(v)) {
+                            tree.error(
+                                    doc.get("apiVersion"),
+                                    "apiVersion",
+                                    "\"" + v + "\" is not supported (use " + API_VERSION + ")");
+                        }
+                    });
+            tree.required(doc, root, "", "kind")
+                    .flatMap(n -> tree.string(n, "kind"))
+                    .ifPresent(v -> {
+                        if (!KIND.equals(v)) {
+                            tree.error(doc.get("kind"), "kind", "\"" + v + "\" is not supported (use " + KIND + ")");
+                        }
+                    });
 
             String name = null;
             String description = null;
@@ -232,15 +251,22 @@ public final class RunbookParser {
                 if (metadata.isPresent()) {
                     name = tree.required(metadata.get(), metadataNode.get(), "metadata", "name")
                             .flatMap(n -> tree.string(n, "metadata.name"))
-                            .filter(v -> checkName(metadata.get().get("name"), "metadata.name", v)).orElse(null);
+                            .filter(v -> checkName(metadata.get().get("name"), "metadata.name", v))
+                            .orElse(null);
                     if (name != null && expectedName != null && !name.equals(expectedName)) {
-                        tree.error(metadata.get().get("name"), "metadata.name", "\"" + name + "\" is not the name it is stored under, \""
-                                + expectedName + "\"; a runbook is stored under its own metadata.name");
+                        tree.error(
+                                metadata.get().get("name"),
+                                "metadata.name",
+                                "\"" + name + "\" is not the name it is stored under, \"" + expectedName
+                                        + "\"; a runbook is stored under its own metadata.name");
                     }
                     description = Optional.ofNullable(metadata.get().get("description"))
-                            .flatMap(n -> tree.string(n, "metadata.description")).orElse(null);
-                    Optional.ofNullable(metadata.get().get("labels")).flatMap(n -> tree.openMapping(n, "metadata.labels"))
-                            .ifPresent(map -> map.forEach((k, v) -> tree.string(v, "metadata.labels." + k).ifPresent(text -> labels.put(k, text))));
+                            .flatMap(n -> tree.string(n, "metadata.description"))
+                            .orElse(null);
+                    Optional.ofNullable(metadata.get().get("labels"))
+                            .flatMap(n -> tree.openMapping(n, "metadata.labels"))
+                            .ifPresent(map -> map.forEach((k, v) ->
+                                    tree.string(v, "metadata.labels." + k).ifPresent(text -> labels.put(k, text))));
                 }
             }
 
@@ -255,39 +281,69 @@ public final class RunbookParser {
             Map<String, Node> spec = specOpt.get();
             String protects = tree.required(spec, specNode.get(), "spec", "protects")
                     .flatMap(n -> tree.string(n, "spec.protects"))
-                    .filter(v -> checkName(spec.get("protects"), "spec.protects", v)).orElse(null);
+                    .filter(v -> checkName(spec.get("protects"), "spec.protects", v))
+                    .orElse(null);
             if (spec.get("parameters") != null && !YamlTree.isNull(spec.get("parameters"))) {
                 parameters = Parameters.read(tree, spec.get("parameters"));
             }
             if (!overrides.isEmpty()) {
-                parameters.override(overrides, spec.get("parameters") == null ? specNode.get() : tree.keyNode(specNode.get(), "parameters"));
+                parameters.override(
+                        overrides,
+                        spec.get("parameters") == null ? specNode.get() : tree.keyNode(specNode.get(), "parameters"));
             }
-            Trigger trigger = Optional.ofNullable(spec.get("trigger")).map(this::readTrigger).orElse(null);
-            Access access = Optional.ofNullable(spec.get("access")).map(this::readAccess).orElse(Access.NONE);
-            int priority = Optional.ofNullable(spec.get("priority")).filter(n -> !YamlTree.isNull(n)).map(this::readPriority).orElse(0);
+            Trigger trigger = Optional.ofNullable(spec.get("trigger"))
+                    .map(this::readTrigger)
+                    .orElse(null);
+            Access access = Optional.ofNullable(spec.get("access"))
+                    .map(this::readAccess)
+                    .orElse(Access.NONE);
+            int priority = Optional.ofNullable(spec.get("priority"))
+                    .filter(n -> !YamlTree.isNull(n))
+                    .map(this::readPriority)
+                    .orElse(0);
 
             List<Step> failover = new ArrayList<>();
-            tree.required(spec, specNode.get(), "spec", "failover").flatMap(n -> tree.sequence(n, "spec.failover")).ifPresent(items -> {
-                if (items.isEmpty()) {
-                    tree.error(spec.get("failover"), "spec.failover", "needs at least one step");
-                }
-                for (int i = 0; i < items.size(); i++) {
-                    readStep(items.get(i), "spec.failover[" + i + "]", true, false).ifPresent(failover::add);
-                }
-            });
-            Failback failback = Optional.ofNullable(spec.get("failback")).map(this::readFailback).orElse(Failback.DEFAULT);
+            tree.required(spec, specNode.get(), "spec", "failover")
+                    .flatMap(n -> tree.sequence(n, "spec.failover"))
+                    .ifPresent(items -> {
+                        if (items.isEmpty()) {
+                            tree.error(spec.get("failover"), "spec.failover", "needs at least one step");
+                        }
+                        for (int i = 0; i < items.size(); i++) {
+                            readStep(items.get(i), "spec.failover[" + i + "]", true, false)
+                                    .ifPresent(failover::add);
+                        }
+                    });
+            Failback failback = Optional.ofNullable(spec.get("failback"))
+                    .map(this::readFailback)
+                    .orElse(Failback.DEFAULT);
             if (failback.isReverse()) {
                 checkReverseCanUndoEverything();
             }
-            return new Runbook(name, description, labels, protects, parameters.declared(), trigger, failover, failback,
-                    sha256(yaml), file, 0, access, priority);
+            return new Runbook(
+                    name,
+                    description,
+                    labels,
+                    protects,
+                    parameters.declared(),
+                    trigger,
+                    failover,
+                    failback,
+                    sha256(yaml),
+                    file,
+                    0,
+                    access,
+                    priority);
         }
 
         /** {@code spec.priority}: a tier, {@code 1} to {@code 5} or {@code tier-1} to {@code tier-5}; 0 after an error. */
         private int readPriority(Node node) {
             if (!(node instanceof ScalarNode)) {
-                tree.error(node, "spec.priority", "must be a tier (1 to " + Runbook.LOWEST_PRIORITY + ", or tier-1 to tier-"
-                        + Runbook.LOWEST_PRIORITY + "), not " + YamlTree.describe(node));
+                tree.error(
+                        node,
+                        "spec.priority",
+                        "must be a tier (1 to " + Runbook.LOWEST_PRIORITY + ", or tier-1 to tier-"
+                                + Runbook.LOWEST_PRIORITY + "), not " + YamlTree.describe(node));
                 return 0;
             }
             String text = tree.string(node, "spec.priority").orElse(null);
@@ -302,9 +358,13 @@ public final class RunbookParser {
                     return tier;
                 }
             }
-            tree.error(node, "spec.priority", "\"" + text + "\" is not a tier (" + Runbook.HIGHEST_PRIORITY + " to "
-                    + Runbook.LOWEST_PRIORITY + ", or tier-" + Runbook.HIGHEST_PRIORITY + " to tier-" + Runbook.LOWEST_PRIORITY
-                    + "; 1 is dispatched first)");
+            tree.error(
+                    node,
+                    "spec.priority",
+                    "\"" + text + "\" is not a tier (" + Runbook.HIGHEST_PRIORITY + " to "
+                            + Runbook.LOWEST_PRIORITY + ", or tier-" + Runbook.HIGHEST_PRIORITY + " to tier-"
+                            + Runbook.LOWEST_PRIORITY
+                            + "; 1 is dispatched first)");
             return 0;
         }
 
@@ -316,24 +376,36 @@ public final class RunbookParser {
             }
             Map<String, List<String>> groups = new HashMap<>();
             for (String field : ACCESS_LISTS) {
-                groups.put(field, Optional.ofNullable(map.get().get(field)).map(n -> readGroups(n, "spec.access." + field)).orElse(List.of()));
+                groups.put(
+                        field,
+                        Optional.ofNullable(map.get().get(field))
+                                .map(n -> readGroups(n, "spec.access." + field))
+                                .orElse(List.of()));
             }
             int approvals = Optional.ofNullable(map.get().get("approvals"))
                     .flatMap(n -> tree.integer(n, "spec.access.approvals").filter(a -> {
                         if (a >= 1 && a <= MAX_APPROVALS) {
                             return true;
                         }
-                        tree.error(n, "spec.access.approvals", a + " is out of range (1 to " + MAX_APPROVALS + " distinct approvers)");
+                        tree.error(
+                                n,
+                                "spec.access.approvals",
+                                a + " is out of range (1 to " + MAX_APPROVALS + " distinct approvers)");
                         return false;
-                    })).map(Long::intValue).orElse(1);
+                    }))
+                    .map(Long::intValue)
+                    .orElse(1);
             return new Access(groups.get("drill"), groups.get("failover"), groups.get("approve"), approvals);
         }
 
         private List<String> readGroups(Node node, String path) {
             if (!(node instanceof SequenceNode seq)) {
                 boolean text = node instanceof ScalarNode s && s.getTag().equals(Tag.STR);
-                tree.error(node, path, "must be a list of groups, not " + YamlTree.describe(node)
-                        + (text ? " (write [" + ((ScalarNode) node).getValue() + "])" : ""));
+                tree.error(
+                        node,
+                        path,
+                        "must be a list of groups, not " + YamlTree.describe(node)
+                                + (text ? " (write [" + ((ScalarNode) node).getValue() + "])" : ""));
                 return List.of();
             }
             List<String> out = new ArrayList<>();
@@ -342,8 +414,11 @@ public final class RunbookParser {
                 String itemPath = path + "[" + i + "]";
                 tree.string(item, itemPath).ifPresent(group -> {
                     if (!GROUP.matcher(group).matches()) {
-                        tree.error(item, itemPath, "\"" + group + "\" is not a group name (a letter or digit, after an optional /,"
-                                + " then letters, digits and . _ : / @ -, at most 128 in all)");
+                        tree.error(
+                                item,
+                                itemPath,
+                                "\"" + group + "\" is not a group name (a letter or digit, after an optional /,"
+                                        + " then letters, digits and . _ : / @ -, at most 128 in all)");
                     } else if (out.contains(group)) {
                         tree.error(item, itemPath, "\"" + group + "\" is listed twice");
                     } else {
@@ -360,9 +435,11 @@ public final class RunbookParser {
                 return null;
             }
             String approval = Optional.ofNullable(map.get().get("approval"))
-                    .flatMap(n -> tree.oneOf(n, "spec.trigger.approval", APPROVALS)).orElse("none");
+                    .flatMap(n -> tree.oneOf(n, "spec.trigger.approval", APPROVALS))
+                    .orElse("none");
             String approvalTimeout = Optional.ofNullable(map.get().get("approvalTimeout"))
-                    .flatMap(n -> tree.duration(n, "spec.trigger.approvalTimeout")).orElse(null);
+                    .flatMap(n -> tree.duration(n, "spec.trigger.approvalTimeout"))
+                    .orElse(null);
             Node outageNode = map.get().get("outage");
             if (outageNode == null) {
                 return new Trigger(null, List.of(), approval, approvalTimeout);
@@ -372,19 +449,25 @@ public final class RunbookParser {
                 return null;
             }
             String scope = tree.required(outage.get(), outageNode, "spec.trigger.outage", "scope")
-                    .flatMap(n -> tree.string(n, "spec.trigger.outage.scope")).filter(v -> {
+                    .flatMap(n -> tree.string(n, "spec.trigger.outage.scope"))
+                    .filter(v -> {
                         if (SCOPE.matcher(v).matches()) {
                             return true;
                         }
-                        tree.error(outage.get().get("scope"), "spec.trigger.outage.scope",
+                        tree.error(
+                                outage.get().get("scope"),
+                                "spec.trigger.outage.scope",
                                 "\"" + v + "\" is not a scope (lower-case parts separated by /, e.g. aws/us-east-1)");
                         return false;
-                    }).orElse(null);
+                    })
+                    .orElse(null);
             List<String> services = new ArrayList<>();
-            Optional.ofNullable(outage.get().get("services")).flatMap(n -> tree.sequence(n, "spec.trigger.outage.services"))
+            Optional.ofNullable(outage.get().get("services"))
+                    .flatMap(n -> tree.sequence(n, "spec.trigger.outage.services"))
                     .ifPresent(items -> {
                         for (int i = 0; i < items.size(); i++) {
-                            tree.string(items.get(i), "spec.trigger.outage.services[" + i + "]").ifPresent(services::add);
+                            tree.string(items.get(i), "spec.trigger.outage.services[" + i + "]")
+                                    .ifPresent(services::add);
                         }
                     });
             return new Trigger(scope, services, approval, approvalTimeout);
@@ -408,25 +491,40 @@ public final class RunbookParser {
             if (map.containsKey("undo")) {
                 return readUndo(path, map);
             }
-            String name = tree.required(map, node, path, "name").flatMap(n -> tree.string(n, path + ".name"))
-                    .filter(v -> checkName(map.get("name"), path + ".name", v)).orElse(null);
+            String name = tree.required(map, node, path, "name")
+                    .flatMap(n -> tree.string(n, path + ".name"))
+                    .filter(v -> checkName(map.get("name"), path + ".name", v))
+                    .orElse(null);
             claimName(name, map.get("name"), path);
-            String timeout = Optional.ofNullable(map.get("timeout")).flatMap(n -> positiveDuration(n, path + ".timeout")).orElse(null);
-            Retry retry = Optional.ofNullable(map.get("retry")).flatMap(n -> readRetry(n, path + ".retry")).orElse(null);
+            String timeout = Optional.ofNullable(map.get("timeout"))
+                    .flatMap(n -> positiveDuration(n, path + ".timeout"))
+                    .orElse(null);
+            Retry retry = Optional.ofNullable(map.get("retry"))
+                    .flatMap(n -> readRetry(n, path + ".retry"))
+                    .orElse(null);
             String onFailure = Optional.ofNullable(map.get("onFailure"))
-                    .flatMap(n -> tree.oneOf(n, path + ".onFailure", ON_FAILURE)).orElse(null);
+                    .flatMap(n -> tree.oneOf(n, path + ".onFailure", ON_FAILURE))
+                    .orElse(null);
 
             Optional<Node> actionNode = tree.required(map, node, path, "action");
-            Optional<ActionType> type = actionNode.flatMap(n -> tree.string(n, path + ".action")).flatMap(a -> {
-                Optional<ActionType> found = catalog.type(a);
-                if (found.isEmpty()) {
-                    tree.error(actionNode.get(), path + ".action", "unknown action \"" + a + "\""
-                            + YamlTree.didYouMean(a, catalog.names()) + "; actions: " + String.join(", ", catalog.names()));
-                } else if (!found.get().spec().implemented()) {
-                    tree.error(actionNode.get(), path + ".action", "action \"" + a + "\" is part of the runbook format but not implemented yet");
-                }
-                return found;
-            });
+            Optional<ActionType> type = actionNode
+                    .flatMap(n -> tree.string(n, path + ".action"))
+                    .flatMap(a -> {
+                        Optional<ActionType> found = catalog.type(a);
+                        if (found.isEmpty()) {
+                            tree.error(
+                                    actionNode.get(),
+                                    path + ".action",
+                                    "unknown action \"" + a + "\"" + YamlTree.didYouMean(a, catalog.names())
+                                            + "; actions: " + String.join(", ", catalog.names()));
+                        } else if (!found.get().spec().implemented()) {
+                            tree.error(
+                                    actionNode.get(),
+                                    path + ".action",
+                                    "action \"" + a + "\" is part of the runbook format but not implemented yet");
+                        }
+                        return found;
+                    });
             Node withNode = map.get("with");
             Map<String, Object> with = new LinkedHashMap<>();
             if (type.isPresent()) {
@@ -446,25 +544,34 @@ public final class RunbookParser {
             return Optional.of(step);
         }
 
-        private Optional<Step> readParallel(Node node, String path, Map<String, Node> map, boolean topLevel, boolean failback) {
+        private Optional<Step> readParallel(
+                Node node, String path, Map<String, Node> map, boolean topLevel, boolean failback) {
             for (String field : List.of("action", "with", "timeout", "retry", "onFailure", "undo")) {
                 if (map.containsKey(field)) {
-                    tree.error(tree.keyNode(node, field), path + "." + field, "a parallel group has no " + field + "; put it on its steps");
+                    tree.error(
+                            tree.keyNode(node, field),
+                            path + "." + field,
+                            "a parallel group has no " + field + "; put it on its steps");
                 }
             }
             if (!topLevel) {
                 tree.error(tree.keyNode(node, "parallel"), path + ".parallel", "parallel groups cannot be nested");
                 return Optional.empty();
             }
-            String name = Optional.ofNullable(map.get("name")).flatMap(n -> tree.string(n, path + ".name"))
-                    .filter(v -> checkName(map.get("name"), path + ".name", v)).orElse(null);
+            String name = Optional.ofNullable(map.get("name"))
+                    .flatMap(n -> tree.string(n, path + ".name"))
+                    .filter(v -> checkName(map.get("name"), path + ".name", v))
+                    .orElse(null);
             claimName(name, map.get("name"), path);
             Optional<List<Node>> items = tree.sequence(map.get("parallel"), path + ".parallel");
             if (items.isEmpty()) {
                 return Optional.empty();
             }
             if (items.get().size() < 2) {
-                tree.error(map.get("parallel"), path + ".parallel", "needs at least two steps (a single step needs no parallel group)");
+                tree.error(
+                        map.get("parallel"),
+                        path + ".parallel",
+                        "needs at least two steps (a single step needs no parallel group)");
             }
             List<Step> children = new ArrayList<>();
             boolean ok = true;
@@ -483,17 +590,25 @@ public final class RunbookParser {
         private Optional<Step> readUndo(String path, Map<String, Node> map) {
             for (String field : map.keySet()) {
                 if (!field.equals("undo")) {
-                    tree.error(map.get(field), path + "." + field, "an undo step takes only undo: <failover step>; "
-                            + field + " comes from the failover step it undoes");
+                    tree.error(
+                            map.get(field),
+                            path + "." + field,
+                            "an undo step takes only undo: <failover step>; " + field
+                                    + " comes from the failover step it undoes");
                 }
             }
             Node target = map.get("undo");
             return tree.string(target, path + ".undo").flatMap(stepName -> {
                 ReadStep undone = failoverSteps.get(stepName);
                 if (undone == null) {
-                    tree.error(target, path + ".undo", "\"" + stepName + "\" is not a failover step"
-                            + YamlTree.didYouMean(stepName, failoverSteps.keySet())
-                            + (failoverSteps.isEmpty() ? "" : "; failover steps: " + String.join(", ", failoverSteps.keySet())));
+                    tree.error(
+                            target,
+                            path + ".undo",
+                            "\"" + stepName + "\" is not a failover step"
+                                    + YamlTree.didYouMean(stepName, failoverSteps.keySet())
+                                    + (failoverSteps.isEmpty()
+                                            ? ""
+                                            : "; failover steps: " + String.join(", ", failoverSteps.keySet())));
                     return Optional.empty();
                 }
                 String what = "\"" + stepName + "\" (" + undone.spec().name() + ")";
@@ -502,12 +617,19 @@ public final class RunbookParser {
                     return Optional.empty();
                 }
                 if (!undone.spec().undoable()) {
-                    tree.error(target, path + ".undo", what + " cannot be undone: " + undone.spec().noUndo());
+                    tree.error(
+                            target,
+                            path + ".undo",
+                            what + " cannot be undone: " + undone.spec().noUndo());
                     return Optional.empty();
                 }
                 Node previous = names.putIfAbsent("undo:" + stepName, target);
                 if (previous != null) {
-                    tree.error(target, path + ".undo", what + " is already undone at line " + (previous.getStartMark().getLine() + 1));
+                    tree.error(
+                            target,
+                            path + ".undo",
+                            what + " is already undone at line "
+                                    + (previous.getStartMark().getLine() + 1));
                     return Optional.empty();
                 }
                 return Optional.of(Step.undoOf(undone.step()));
@@ -518,7 +640,8 @@ public final class RunbookParser {
         private Map<String, Object> readWith(Node stepNode, Node withNode, String path, ActionType type) {
             Map<String, Node> given = new LinkedHashMap<>();
             if (withNode != null && !YamlTree.isNull(withNode)) {
-                var parsed = tree.mapping(withNode, path, type.spec().fields().keySet().stream().toList());
+                var parsed = tree.mapping(
+                        withNode, path, type.spec().fields().keySet().stream().toList());
                 if (parsed.isEmpty()) {
                     return Map.of();
                 }
@@ -535,7 +658,8 @@ public final class RunbookParser {
                     unresolved.add(entry.getKey());
                 }
             }
-            WithBlock block = new WithBlock(tree, path, withNode == null ? stepNode : withNode, resolved, origins, unresolved);
+            WithBlock block =
+                    new WithBlock(tree, path, withNode == null ? stepNode : withNode, resolved, origins, unresolved);
             Map<String, Object> values = type.bind(block);
             for (ProviderUse use : type.providerUses(values)) {
                 checkProvider(block, use, type.spec());
@@ -551,14 +675,24 @@ public final class RunbookParser {
             tree.openMapping(withNode, path).ifPresent(given -> {
                 Map<Node, String> origins = new IdentityHashMap<>();
                 Map<String, Node> resolved = new LinkedHashMap<>();
-                given.forEach((field, value) -> parameters.substitute(value, path + "." + field, origins)
+                given.forEach((field, value) -> parameters
+                        .substitute(value, path + "." + field, origins)
                         .ifPresent(v -> resolved.put(field, v)));
-                if (providers.checked() && resolved.get("provider") instanceof ScalarNode provider
-                        && provider.getTag().equals(Tag.STR) && providers.find(provider.getValue()).isEmpty()) {
+                if (providers.checked()
+                        && resolved.get("provider") instanceof ScalarNode provider
+                        && provider.getTag().equals(Tag.STR)
+                        && providers.find(provider.getValue()).isEmpty()) {
                     WithBlock block = new WithBlock(tree, path, withNode, resolved, origins, Set.of());
-                    List<String> known = providers.all().stream().map(ProviderCatalog.Provider::name).toList();
-                    block.error("provider", "unknown provider \"" + provider.getValue() + "\"" + YamlTree.didYouMean(provider.getValue(), known)
-                            + (known.isEmpty() ? "; no providers are configured" : "; configured providers: " + String.join(", ", known)));
+                    List<String> known = providers.all().stream()
+                            .map(ProviderCatalog.Provider::name)
+                            .toList();
+                    block.error(
+                            "provider",
+                            "unknown provider \"" + provider.getValue() + "\""
+                                    + YamlTree.didYouMean(provider.getValue(), known)
+                                    + (known.isEmpty()
+                                            ? "; no providers are configured"
+                                            : "; configured providers: " + String.join(", ", known)));
                 }
             });
         }
@@ -569,34 +703,52 @@ public final class RunbookParser {
             }
             var provider = providers.find(use.provider());
             if (provider.isEmpty()) {
-                List<String> known = providers.all().stream().map(ProviderCatalog.Provider::name).toList();
-                block.error(use.field(), "unknown provider \"" + use.provider() + "\"" + YamlTree.didYouMean(use.provider(), known)
-                        + (known.isEmpty() ? "; no providers are configured" : "; configured providers: " + String.join(", ", known)));
+                List<String> known = providers.all().stream()
+                        .map(ProviderCatalog.Provider::name)
+                        .toList();
+                block.error(
+                        use.field(),
+                        "unknown provider \"" + use.provider() + "\"" + YamlTree.didYouMean(use.provider(), known)
+                                + (known.isEmpty()
+                                        ? "; no providers are configured"
+                                        : "; configured providers: " + String.join(", ", known)));
                 return;
             }
             if (!provider.get().can(use.capability())) {
                 List<String> able = providers.namesWith(use.capability());
-                block.error(use.field(), "provider \"" + use.provider() + "\" (" + provider.get().type() + ") has no "
-                        + use.capability() + " capability, which " + spec.name() + " needs; "
-                        + (able.isEmpty() ? "no configured provider has it" : "providers that have it: " + String.join(", ", able)));
+                block.error(
+                        use.field(),
+                        "provider \"" + use.provider() + "\" (" + provider.get().type() + ") has no "
+                                + use.capability() + " capability, which " + spec.name() + " needs; "
+                                + (able.isEmpty()
+                                        ? "no configured provider has it"
+                                        : "providers that have it: " + String.join(", ", able)));
             }
         }
 
         private Optional<Retry> readRetry(Node node, String path) {
             if (node instanceof ScalarNode) {
-                return tree.integer(node, path).filter(n -> attemptsInRange(node, path, n)).map(n -> new Retry(n.intValue(), null, null));
+                return tree.integer(node, path)
+                        .filter(n -> attemptsInRange(node, path, n))
+                        .map(n -> new Retry(n.intValue(), null, null));
             }
             var map = tree.mapping(node, path, RETRY_FIELDS);
             if (map.isEmpty()) {
                 return Optional.empty();
             }
             Optional<Long> attempts = tree.required(map.get(), node, path, "attempts")
-                    .flatMap(n -> tree.integer(n, path + ".attempts").filter(a -> attemptsInRange(n, path + ".attempts", a)));
-            Optional<String> interval = Optional.ofNullable(map.get().get("interval")).flatMap(n -> positiveDuration(n, path + ".interval"));
-            Optional<String> maxInterval = Optional.ofNullable(map.get().get("maxInterval")).flatMap(n -> positiveDuration(n, path + ".maxInterval"));
-            if (interval.isPresent() && maxInterval.isPresent()
+                    .flatMap(n ->
+                            tree.integer(n, path + ".attempts").filter(a -> attemptsInRange(n, path + ".attempts", a)));
+            Optional<String> interval = Optional.ofNullable(map.get().get("interval"))
+                    .flatMap(n -> positiveDuration(n, path + ".interval"));
+            Optional<String> maxInterval = Optional.ofNullable(map.get().get("maxInterval"))
+                    .flatMap(n -> positiveDuration(n, path + ".maxInterval"));
+            if (interval.isPresent()
+                    && maxInterval.isPresent()
                     && Durations.parse(maxInterval.get()).compareTo(Durations.parse(interval.get())) < 0) {
-                tree.error(map.get().get("maxInterval"), path + ".maxInterval",
+                tree.error(
+                        map.get().get("maxInterval"),
+                        path + ".maxInterval",
                         maxInterval.get() + " is shorter than interval (" + interval.get() + ")");
                 return Optional.empty();
             }
@@ -605,7 +757,10 @@ public final class RunbookParser {
 
         private boolean attemptsInRange(Node node, String path, long attempts) {
             if (attempts < 1 || attempts > MAX_ATTEMPTS) {
-                tree.error(node, path, attempts + " is out of range (1 to " + MAX_ATTEMPTS + " tries, the first included)");
+                tree.error(
+                        node,
+                        path,
+                        attempts + " is out of range (1 to " + MAX_ATTEMPTS + " tries, the first included)");
                 return false;
             }
             return true;
@@ -633,34 +788,49 @@ public final class RunbookParser {
                 var when = tree.mapping(whenNode, "spec.failback.when", List.of("recovered", "stableFor"));
                 if (when.isPresent()) {
                     recovered = Optional.ofNullable(when.get().get("recovered"))
-                            .flatMap(n -> tree.bool(n, "spec.failback.when.recovered")).orElse(true);
+                            .flatMap(n -> tree.bool(n, "spec.failback.when.recovered"))
+                            .orElse(true);
                     stableFor = Optional.ofNullable(when.get().get("stableFor"))
-                            .flatMap(n -> tree.duration(n, "spec.failback.when.stableFor")).orElse(null);
+                            .flatMap(n -> tree.duration(n, "spec.failback.when.stableFor"))
+                            .orElse(null);
                 }
             }
             String approval = Optional.ofNullable(map.get().get("approval"))
-                    .flatMap(n -> tree.oneOf(n, "spec.failback.approval", APPROVALS)).orElse(null);
+                    .flatMap(n -> tree.oneOf(n, "spec.failback.approval", APPROVALS))
+                    .orElse(null);
             Node stepsNode = map.get().get("steps");
             if (stepsNode == null || YamlTree.isNull(stepsNode)) {
                 return new Failback(recovered, stableFor, approval, Failback.REVERSE);
             }
             if (stepsNode instanceof SequenceNode seq) {
                 if (seq.getValue().isEmpty()) {
-                    tree.error(stepsNode, "spec.failback.steps", "needs at least one step (or steps: reverse to undo every failover step)");
+                    tree.error(
+                            stepsNode,
+                            "spec.failback.steps",
+                            "needs at least one step (or steps: reverse to undo every failover step)");
                 }
                 List<Step> steps = new ArrayList<>();
                 for (int i = 0; i < seq.getValue().size(); i++) {
-                    readStep(seq.getValue().get(i), "spec.failback.steps[" + i + "]", true, true).ifPresent(steps::add);
+                    readStep(seq.getValue().get(i), "spec.failback.steps[" + i + "]", true, true)
+                            .ifPresent(steps::add);
                 }
                 return new Failback(recovered, stableFor, approval, Failback.EXPLICIT, steps);
             }
-            if (stepsNode instanceof ScalarNode s && s.getTag().equals(Tag.STR) && !Failback.REVERSE.equals(s.getValue())) {
-                tree.error(stepsNode, "spec.failback.steps", "\"" + s.getValue() + "\" is not reverse or a list of steps"
-                        + YamlTree.didYouMean(s.getValue(), List.of(Failback.REVERSE)));
+            if (stepsNode instanceof ScalarNode s
+                    && s.getTag().equals(Tag.STR)
+                    && !Failback.REVERSE.equals(s.getValue())) {
+                tree.error(
+                        stepsNode,
+                        "spec.failback.steps",
+                        "\"" + s.getValue() + "\" is not reverse or a list of steps"
+                                + YamlTree.didYouMean(s.getValue(), List.of(Failback.REVERSE)));
                 return new Failback(recovered, stableFor, approval, Failback.REVERSE);
             }
             if (!(stepsNode instanceof ScalarNode s && Failback.REVERSE.equals(s.getValue()))) {
-                tree.error(stepsNode, "spec.failback.steps", "must be reverse or a list of steps, not " + YamlTree.describe(stepsNode));
+                tree.error(
+                        stepsNode,
+                        "spec.failback.steps",
+                        "must be reverse or a list of steps, not " + YamlTree.describe(stepsNode));
             }
             return new Failback(recovered, stableFor, approval, Failback.REVERSE);
         }
@@ -669,9 +839,13 @@ public final class RunbookParser {
         private void checkReverseCanUndoEverything() {
             for (ReadStep read : failoverOrder) {
                 if (read.spec().changes() && !read.spec().undoable()) {
-                    tree.error(read.actionNode(), read.path() + ".action", read.spec().name() + " cannot be undone ("
-                            + read.spec().noUndo() + "), so failback steps: reverse cannot put step " + read.step().name()
-                            + " back; list the failback steps explicitly");
+                    tree.error(
+                            read.actionNode(),
+                            read.path() + ".action",
+                            read.spec().name() + " cannot be undone ("
+                                    + read.spec().noUndo() + "), so failback steps: reverse cannot put step "
+                                    + read.step().name()
+                                    + " back; list the failback steps explicitly");
                 }
             }
         }
@@ -682,8 +856,11 @@ public final class RunbookParser {
             }
             Node previous = names.putIfAbsent(name, at);
             if (previous != null) {
-                tree.error(at, path + ".name", "\"" + name + "\" is already the name of the step at line "
-                        + (previous.getStartMark().getLine() + 1) + "; step names must be unique");
+                tree.error(
+                        at,
+                        path + ".name",
+                        "\"" + name + "\" is already the name of the step at line "
+                                + (previous.getStartMark().getLine() + 1) + "; step names must be unique");
             }
         }
 
@@ -691,14 +868,19 @@ public final class RunbookParser {
             if (NAME.matcher(value).matches()) {
                 return true;
             }
-            tree.error(node, path, "\"" + value + "\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)");
+            tree.error(
+                    node,
+                    path,
+                    "\"" + value
+                            + "\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)");
             return false;
         }
     }
 
     public static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }

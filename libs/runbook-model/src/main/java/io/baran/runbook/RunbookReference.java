@@ -58,8 +58,7 @@ public final class RunbookReference {
                     with: { url: "https://www.${zone}/healthz", within: 5m }
             """;
 
-    private RunbookReference() {
-    }
+    private RunbookReference() {}
 
     public static String markdown(ActionCatalog catalog) {
         StringBuilder md = new StringBuilder();
@@ -234,10 +233,17 @@ public final class RunbookReference {
 
                 """);
         md.append("| type | what it is | ");
-        md.append(java.util.Arrays.stream(Capability.values()).map(Capability::id).collect(Collectors.joining(" | ")));
-        md.append(" |\n| --- | --- |").append(" --- |".repeat(Capability.values().length)).append('\n');
+        md.append(
+                java.util.Arrays.stream(Capability.values()).map(Capability::id).collect(Collectors.joining(" | ")));
+        md.append(" |\n| --- | --- |")
+                .append(" --- |".repeat(Capability.values().length))
+                .append('\n');
         for (ProviderTypes.Type type : ProviderTypes.all()) {
-            md.append("| `").append(type.name()).append("` | ").append(type.doc()).append(" |");
+            md.append("| `")
+                    .append(type.name())
+                    .append("` | ")
+                    .append(type.doc())
+                    .append(" |");
             for (Capability c : Capability.values()) {
                 md.append(' ').append(type.services().getOrDefault(c, "—")).append(" |");
             }
@@ -278,11 +284,14 @@ public final class RunbookReference {
         } else if (spec.undoable()) {
             facts.add("changes something; failback and compensation undo it exactly");
         } else {
-            facts.add("changes something that cannot be undone (" + spec.noUndo() + "): list failback steps explicitly");
+            facts.add(
+                    "changes something that cannot be undone (" + spec.noUndo() + "): list failback steps explicitly");
         }
         if (spec.changes() || spec.capability() != null) {
             String sentence = String.join("; ", facts);
-            md.append(Character.toUpperCase(sentence.charAt(0))).append(sentence.substring(1)).append(".\n\n");
+            md.append(Character.toUpperCase(sentence.charAt(0)))
+                    .append(sentence.substring(1))
+                    .append(".\n\n");
         }
         if (spec.fields().isEmpty()) {
             md.append("No `with:` fields.\n\n");
@@ -290,8 +299,15 @@ public final class RunbookReference {
         }
         md.append("| `with:` field | type | required | meaning |\n| --- | --- | --- | --- |\n");
         for (ActionSpec.Field field : spec.fields().values()) {
-            md.append("| `").append(field.name()).append("` | ").append(typeName(field, spec)).append(" | ")
-                    .append(field.required() ? "yes" : "no").append(" | ").append(field.doc()).append(" |\n");
+            md.append("| `")
+                    .append(field.name())
+                    .append("` | ")
+                    .append(typeName(field, spec))
+                    .append(" | ")
+                    .append(field.required() ? "yes" : "no")
+                    .append(" | ")
+                    .append(field.doc())
+                    .append(" |\n");
         }
         md.append('\n');
     }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Collection;
 import java.util.List;
 
@@ -26,13 +25,13 @@ public final class RunbookSchema {
     public static final String ID = "https://baran.io/schemas/runbook.schema.json";
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private RunbookSchema() {
-    }
+    private RunbookSchema() {}
 
     /** The schema as committed: two-space indentation, a final newline. */
     public static String text(ActionCatalog catalog) {
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-                .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+                .withSeparators(
+                        Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
         DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
         printer.indentObjectsWith(indenter);
         printer.indentArraysWith(indenter);
@@ -48,8 +47,10 @@ public final class RunbookSchema {
         root.put("$schema", "http://json-schema.org/draft-07/schema#");
         root.put("$id", ID);
         root.put("title", "Baran runbook");
-        root.put("description", "A declarative disaster-recovery plan: when its trigger fires, Baran runs the failover steps, "
-                + "and fails back once the primary is healthy again. Generated from the runbook model; see docs/runbook-reference.md.");
+        root.put(
+                "description",
+                "A declarative disaster-recovery plan: when its trigger fires, Baran runs the failover steps, "
+                        + "and fails back once the primary is healthy again. Generated from the runbook model; see docs/runbook-reference.md.");
         root.put("type", "object");
         root.put("additionalProperties", false);
         root.set("required", strings(RunbookParser.TOP_FIELDS));
@@ -60,23 +61,40 @@ public final class RunbookSchema {
         props.set("spec", spec());
 
         ObjectNode defs = root.putObject("definitions");
-        defs.set("name", described(JSON.objectNode().put("type", "string")
-                .put("pattern", anchored(RunbookParser.NAME.pattern())).put("maxLength", 63),
-                "Lower-case letters, digits and -, at most 63, e.g. move-traffic."));
+        defs.set(
+                "name",
+                described(
+                        JSON.objectNode()
+                                .put("type", "string")
+                                .put("pattern", anchored(RunbookParser.NAME.pattern()))
+                                .put("maxLength", 63),
+                        "Lower-case letters, digits and -, at most 63, e.g. move-traffic."));
         defs.set("text", JSON.objectNode().set("type", strings(List.of("string", "number"))));
-        defs.set("duration", described(JSON.objectNode().put("type", "string").put("pattern", "^([0-9]+(ms|s|m|h|d))+$"),
-                "A duration: a number and a unit (ms, s, m, h, d), e.g. 500ms, 30s, 5m, 24h, 1h30m."));
-        defs.set("reference", described(JSON.objectNode().put("type", "string").put("pattern", "\\$\\{"),
-                "A text holding ${parameter} references, replaced by the parameters' values."));
+        defs.set(
+                "duration",
+                described(
+                        JSON.objectNode().put("type", "string").put("pattern", "^([0-9]+(ms|s|m|h|d))+$"),
+                        "A duration: a number and a unit (ms, s, m, h, d), e.g. 500ms, 30s, 5m, 24h, 1h30m."));
+        defs.set(
+                "reference",
+                described(
+                        JSON.objectNode().put("type", "string").put("pattern", "\\$\\{"),
+                        "A text holding ${parameter} references, replaced by the parameters' values."));
         defs.set("parameters", parameters());
         defs.set("trigger", trigger());
-        defs.set("group", described(JSON.objectNode().put("type", "string").put("pattern", anchored(RunbookParser.GROUP.pattern())),
-                "A group of the identity provider, as the token's groups claim names it."));
+        defs.set(
+                "group",
+                described(
+                        JSON.objectNode().put("type", "string").put("pattern", anchored(RunbookParser.GROUP.pattern())),
+                        "A group of the identity provider, as the token's groups claim names it."));
         defs.set("access", access());
         defs.set("retry", retry());
-        defs.set("onFailure", described(JSON.objectNode().set("enum", strings(List.of("compensate", "hold", "continue"))),
-                "What a failed step does: compensate (default) undoes the steps before it; hold waits for a person's "
-                        + "approval to go on; continue goes on."));
+        defs.set(
+                "onFailure",
+                described(
+                        JSON.objectNode().set("enum", strings(List.of("compensate", "hold", "continue"))),
+                        "What a failed step does: compensate (default) undoes the steps before it; hold waits for a person's "
+                                + "approval to go on; continue goes on."));
         defs.set("actionStep", actionStep(catalog, false));
         defs.set("failbackActionStep", actionStep(catalog, true));
         defs.set("parallel", parallel("actionStep"));
@@ -84,7 +102,9 @@ public final class RunbookSchema {
         defs.set("undoStep", undoStep());
         defs.set("failoverStep", ifThenElse("parallel", "parallel", ref("actionStep")));
         defs.set("failbackStepInGroup", ifThenElse("undo", "undoStep", ref("failbackActionStep")));
-        defs.set("failbackStep", ifThenElse("undo", "undoStep", ifThenElse("parallel", "failbackParallel", ref("failbackActionStep"))));
+        defs.set(
+                "failbackStep",
+                ifThenElse("undo", "undoStep", ifThenElse("parallel", "failbackParallel", ref("failbackActionStep"))));
         defs.set("failback", failback());
         for (ActionType type : catalog.types()) {
             defs.set(withName(type.name()), withBlock(type.spec()));
@@ -95,28 +115,55 @@ public final class RunbookSchema {
     private static ObjectNode metadata() {
         ObjectNode node = closedObject("Who the runbook is.", List.of("name"));
         ObjectNode props = node.putObject("properties");
-        props.set("name", described(ref("name"), "The runbook's name, unique among runbooks; also its URL: /api/runbooks/{name}."));
-        props.set("description", described(JSON.objectNode().put("type", "string"), "What the runbook does, for people."));
-        props.set("labels", described(JSON.objectNode().put("type", "object").set("additionalProperties", ref("text")),
-                "Free-form key: value labels."));
+        props.set(
+                "name",
+                described(
+                        ref("name"), "The runbook's name, unique among runbooks; also its URL: /api/runbooks/{name}."));
+        props.set(
+                "description",
+                described(JSON.objectNode().put("type", "string"), "What the runbook does, for people."));
+        props.set(
+                "labels",
+                described(
+                        JSON.objectNode().put("type", "object").set("additionalProperties", ref("text")),
+                        "Free-form key: value labels."));
         return node;
     }
 
     private static ObjectNode spec() {
-        ObjectNode node = closedObject("What the runbook protects, when it runs and what it does.", List.of("protects", "failover"));
+        ObjectNode node = closedObject(
+                "What the runbook protects, when it runs and what it does.", List.of("protects", "failover"));
         ObjectNode props = node.putObject("properties");
-        props.set("protects", described(ref("name"), "The protected service; one execution per protected service at a time."));
+        props.set(
+                "protects",
+                described(ref("name"), "The protected service; one execution per protected service at a time."));
         ArrayNode tiers = JSON.arrayNode();
-        tiers.add(JSON.objectNode().put("type", "integer").put("minimum", Runbook.HIGHEST_PRIORITY).put("maximum", Runbook.LOWEST_PRIORITY));
-        tiers.add(JSON.objectNode().put("type", "string").put("pattern", "^tier-[" + Runbook.HIGHEST_PRIORITY + "-" + Runbook.LOWEST_PRIORITY + "]$"));
-        props.set("priority", described(JSON.objectNode().set("anyOf", tiers), "The service's tier, 1 (most important) to "
-                + Runbook.LOWEST_PRIORITY + ", or tier-1 to tier-" + Runbook.LOWEST_PRIORITY + " (default " + Runbook.DEFAULT_PRIORITY
-                + "): in a mass outage tier 1 is dispatched first and takes the providers' API budget first."));
+        tiers.add(JSON.objectNode()
+                .put("type", "integer")
+                .put("minimum", Runbook.HIGHEST_PRIORITY)
+                .put("maximum", Runbook.LOWEST_PRIORITY));
+        tiers.add(JSON.objectNode()
+                .put("type", "string")
+                .put("pattern", "^tier-[" + Runbook.HIGHEST_PRIORITY + "-" + Runbook.LOWEST_PRIORITY + "]$"));
+        props.set(
+                "priority",
+                described(
+                        JSON.objectNode().set("anyOf", tiers),
+                        "The service's tier, 1 (most important) to "
+                                + Runbook.LOWEST_PRIORITY + ", or tier-1 to tier-" + Runbook.LOWEST_PRIORITY
+                                + " (default " + Runbook.DEFAULT_PRIORITY
+                                + "): in a mass outage tier 1 is dispatched first and takes the providers' API budget first."));
         props.set("parameters", ref("parameters"));
         props.set("trigger", ref("trigger"));
         props.set("access", ref("access"));
-        props.set("failover", described(JSON.objectNode().put("type", "array").put("minItems", 1).set("items", ref("failoverStep")),
-                "The failover steps, run in order."));
+        props.set(
+                "failover",
+                described(
+                        JSON.objectNode()
+                                .put("type", "array")
+                                .put("minItems", 1)
+                                .set("items", ref("failoverStep")),
+                        "The failover steps, run in order."));
         props.set("failback", ref("failback"));
         return node;
     }
@@ -127,11 +174,18 @@ public final class RunbookSchema {
         ArrayNode kinds = JSON.arrayNode();
         kinds.add(JSON.objectNode().set("type", strings(List.of("string", "number", "boolean"))));
         kinds.add(JSON.objectNode().put("type", "array").set("items", ref("text")));
-        props.set("default", described(JSON.objectNode().set("anyOf", kinds), "The value: a text, number, boolean or list of texts."));
+        props.set(
+                "default",
+                described(
+                        JSON.objectNode().set("anyOf", kinds), "The value: a text, number, boolean or list of texts."));
         props.set("description", described(JSON.objectNode().put("type", "string"), "What the parameter is for."));
-        props.set("overridable", described(JSON.objectNode().put("type", "boolean"),
-                "Whether a drill or failover request may set another value for one execution (default false)."));
-        ObjectNode node = described(JSON.objectNode().put("type", "object"),
+        props.set(
+                "overridable",
+                described(
+                        JSON.objectNode().put("type", "boolean"),
+                        "Whether a drill or failover request may set another value for one execution (default false)."));
+        ObjectNode node = described(
+                JSON.objectNode().put("type", "object"),
                 "Values used in with: blocks as ${name}; a with: value that is exactly ${name} takes the value's type.");
         node.set("propertyNames", JSON.objectNode().put("pattern", anchored(Parameters.NAME.pattern())));
         node.set("additionalProperties", definition);
@@ -139,18 +193,26 @@ public final class RunbookSchema {
     }
 
     private static ObjectNode access() {
-        ObjectNode node = closedObject("Who may act on this runbook, besides admins. Without it, nobody but an admin may.", List.of());
+        ObjectNode node = closedObject(
+                "Who may act on this runbook, besides admins. Without it, nobody but an admin may.", List.of());
         ObjectNode props = node.putObject("properties");
         props.set("drill", groups("Groups that may drill and plan the runbook."));
         props.set("failover", groups("Groups that may start a real failover, ask for failback and abort."));
         props.set("approve", groups("Groups that may approve or reject what an execution waits for."));
-        props.set("approvals", described(JSON.objectNode().put("type", "integer").put("minimum", 1).put("maximum", RunbookParser.MAX_APPROVALS),
-                "How many distinct people must approve a live failover's start and failback (default 1); the person who started it never counts."));
+        props.set(
+                "approvals",
+                described(
+                        JSON.objectNode()
+                                .put("type", "integer")
+                                .put("minimum", 1)
+                                .put("maximum", RunbookParser.MAX_APPROVALS),
+                        "How many distinct people must approve a live failover's start and failback (default 1); the person who started it never counts."));
         return node;
     }
 
     private static ObjectNode groups(String doc) {
-        return described(JSON.objectNode().put("type", "array").put("uniqueItems", true).set("items", ref("group")), doc);
+        return described(
+                JSON.objectNode().put("type", "array").put("uniqueItems", true).set("items", ref("group")), doc);
     }
 
     private static ObjectNode trigger() {
@@ -158,25 +220,45 @@ public final class RunbookSchema {
         ObjectNode props = node.putObject("properties");
         ObjectNode outage = closedObject("The outage that starts the failover.", List.of("scope"));
         ObjectNode outageProps = outage.putObject("properties");
-        outageProps.set("scope", described(JSON.objectNode().put("type", "string").put("pattern", anchored(RunbookParser.SCOPE.pattern())),
-                "The outage scope, e.g. aws/us-east-1; lower-case parts separated by /."));
-        outageProps.set("services", described(JSON.objectNode().put("type", "array").set("items", ref("text")),
-                "Services within the scope (scope/service); none means any."));
+        outageProps.set(
+                "scope",
+                described(
+                        JSON.objectNode().put("type", "string").put("pattern", anchored(RunbookParser.SCOPE.pattern())),
+                        "The outage scope, e.g. aws/us-east-1; lower-case parts separated by /."));
+        outageProps.set(
+                "services",
+                described(
+                        JSON.objectNode().put("type", "array").set("items", ref("text")),
+                        "Services within the scope (scope/service); none means any."));
         props.set("outage", outage);
         props.set("approval", approval("Whether a person confirms before the first step (default none)."));
-        props.set("approvalTimeout", described(ref("duration"), "With approval: required, how long to wait for the decision;"
-                + " nobody deciding ends the execution without changing anything (default: the orchestrator's"
-                + " baran.failover.approval-timeout)."));
+        props.set(
+                "approvalTimeout",
+                described(
+                        ref("duration"),
+                        "With approval: required, how long to wait for the decision;"
+                                + " nobody deciding ends the execution without changing anything (default: the orchestrator's"
+                                + " baran.failover.approval-timeout)."));
         return node;
     }
 
     private static ObjectNode retry() {
-        ObjectNode attempts = JSON.objectNode().put("type", "integer").put("minimum", 1).put("maximum", RunbookParser.MAX_ATTEMPTS);
+        ObjectNode attempts =
+                JSON.objectNode().put("type", "integer").put("minimum", 1).put("maximum", RunbookParser.MAX_ATTEMPTS);
         ObjectNode full = closedObject("Tries and backoff.", List.of("attempts"));
         ObjectNode props = full.putObject("properties");
         props.set("attempts", described(attempts.deepCopy(), "Tries in all, the first included."));
-        props.set("interval", described(ref("duration"), "Wait before the second try (default " + Retry.DEFAULT_INTERVAL + "); doubles after each try."));
-        props.set("maxInterval", described(ref("duration"), "The longest wait between two tries (default " + Retry.DEFAULT_MAX_INTERVAL + ")."));
+        props.set(
+                "interval",
+                described(
+                        ref("duration"),
+                        "Wait before the second try (default " + Retry.DEFAULT_INTERVAL
+                                + "); doubles after each try."));
+        props.set(
+                "maxInterval",
+                described(
+                        ref("duration"),
+                        "The longest wait between two tries (default " + Retry.DEFAULT_MAX_INTERVAL + ")."));
         ArrayNode forms = JSON.arrayNode();
         forms.add(described(attempts, "Tries in all, the first included."));
         forms.add(full);
@@ -187,10 +269,23 @@ public final class RunbookSchema {
         ObjectNode node = closedObject("A step that runs an action.", List.of("name", "action"));
         ObjectNode props = node.putObject("properties");
         props.set("name", described(ref("name"), "The step's name, unique in the runbook."));
-        List<String> implemented = catalog.all().stream().filter(ActionSpec::implemented).map(ActionSpec::name).toList();
-        List<String> later = catalog.all().stream().filter(s -> !s.implemented()).map(ActionSpec::name).toList();
-        props.set("action", described(JSON.objectNode().set("enum", strings(implemented)),
-                "The action to run." + (later.isEmpty() ? "" : " Part of the format but not implemented yet: " + String.join(", ", later) + ".")));
+        List<String> implemented = catalog.all().stream()
+                .filter(ActionSpec::implemented)
+                .map(ActionSpec::name)
+                .toList();
+        List<String> later = catalog.all().stream()
+                .filter(s -> !s.implemented())
+                .map(ActionSpec::name)
+                .toList();
+        props.set(
+                "action",
+                described(
+                        JSON.objectNode().set("enum", strings(implemented)),
+                        "The action to run."
+                                + (later.isEmpty()
+                                        ? ""
+                                        : " Part of the format but not implemented yet: " + String.join(", ", later)
+                                                + ".")));
         props.set("with", described(JSON.objectNode().put("type", "object"), "The action's settings; see the action."));
         props.set("timeout", described(ref("duration"), "How long one try may take."));
         props.set("retry", ref("retry"));
@@ -220,8 +315,14 @@ public final class RunbookSchema {
         ObjectNode node = closedObject("Steps that run together; the group ends when all have.", List.of("parallel"));
         ObjectNode props = node.putObject("properties");
         props.set("name", described(ref("name"), "An optional name for the group."));
-        props.set("parallel", described(JSON.objectNode().put("type", "array").put("minItems", 2).set("items", ref(childDefinition)),
-                "At least two steps; groups do not nest."));
+        props.set(
+                "parallel",
+                described(
+                        JSON.objectNode()
+                                .put("type", "array")
+                                .put("minItems", 2)
+                                .set("items", ref(childDefinition)),
+                        "At least two steps; groups do not nest."));
         return node;
     }
 
@@ -236,22 +337,35 @@ public final class RunbookSchema {
         ObjectNode props = node.putObject("properties");
         ObjectNode when = closedObject("What must hold before failback starts.", List.of());
         ObjectNode whenProps = when.putObject("properties");
-        whenProps.set("recovered", described(JSON.objectNode().put("type", "boolean"), "Wait for the detector's outage.recovered (default true)."));
-        whenProps.set("stableFor", described(ref("duration"), "How long the scope must stay healthy after recovery (default 0s)."));
+        whenProps.set(
+                "recovered",
+                described(
+                        JSON.objectNode().put("type", "boolean"),
+                        "Wait for the detector's outage.recovered (default true)."));
+        whenProps.set(
+                "stableFor",
+                described(ref("duration"), "How long the scope must stay healthy after recovery (default 0s)."));
         props.set("when", when);
         props.set("approval", approval("Whether a person confirms failback (default required)."));
         ArrayNode forms = JSON.arrayNode();
         forms.add(JSON.objectNode().put("const", Failback.REVERSE));
         forms.add(JSON.objectNode().put("type", "array").put("minItems", 1).set("items", ref("failbackStep")));
-        props.set("steps", described(JSON.objectNode().set("anyOf", forms),
-                "reverse (default): undo every failover step that changed something, last first. Or a list of steps: "
-                        + "undo: <failover step>, actions and parallel groups."));
+        props.set(
+                "steps",
+                described(
+                        JSON.objectNode().set("anyOf", forms),
+                        "reverse (default): undo every failover step that changed something, last first. Or a list of steps: "
+                                + "undo: <failover step>, actions and parallel groups."));
         return node;
     }
 
     private static ObjectNode withBlock(ActionSpec spec) {
-        ObjectNode node = closedObject(spec.summary(), spec.fields().values().stream().filter(ActionSpec.Field::required)
-                .map(ActionSpec.Field::name).toList());
+        ObjectNode node = closedObject(
+                spec.summary(),
+                spec.fields().values().stream()
+                        .filter(ActionSpec.Field::required)
+                        .map(ActionSpec.Field::name)
+                        .toList());
         ObjectNode props = node.putObject("properties");
         for (ActionSpec.Field field : spec.fields().values()) {
             props.set(field.name(), described(fieldSchema(field), field.doc()));
@@ -261,8 +375,10 @@ public final class RunbookSchema {
 
     private static ObjectNode fieldSchema(ActionSpec.Field field) {
         return switch (field.type()) {
-            case STRING, PROVIDER -> field.allowed().isEmpty() ? ref("text")
-                    : orReference(JSON.objectNode().set("enum", strings(field.allowed())));
+            case STRING, PROVIDER ->
+                field.allowed().isEmpty()
+                        ? ref("text")
+                        : orReference(JSON.objectNode().set("enum", strings(field.allowed())));
             case INT -> {
                 ObjectNode number = JSON.objectNode().put("type", "integer");
                 if (field.min() != null) {
@@ -276,7 +392,10 @@ public final class RunbookSchema {
             case BOOL -> orReference(JSON.objectNode().put("type", "boolean"));
             case DURATION -> orReference(ref("duration"));
             case NUMBER_MAP -> {
-                ObjectNode number = JSON.objectNode().put("type", "integer").put("minimum", field.min()).put("maximum", field.max());
+                ObjectNode number = JSON.objectNode()
+                        .put("type", "integer")
+                        .put("minimum", field.min())
+                        .put("maximum", field.max());
                 ObjectNode map = JSON.objectNode().put("type", "object").put("minProperties", 1);
                 map.set("additionalProperties", number);
                 yield map;
@@ -284,7 +403,10 @@ public final class RunbookSchema {
             case STRING_OR_LIST -> {
                 ArrayNode forms = JSON.arrayNode();
                 forms.add(ref("text"));
-                forms.add(JSON.objectNode().put("type", "array").put("minItems", 1).set("items", ref("text")));
+                forms.add(JSON.objectNode()
+                        .put("type", "array")
+                        .put("minItems", 1)
+                        .set("items", ref("text")));
                 yield JSON.objectNode().set("anyOf", forms);
             }
         };

@@ -1,7 +1,6 @@
 package io.baran.runbook;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,13 @@ public record Step(
         onFailure = onFailure == null ? "compensate" : onFailure;
     }
 
-    public Step(String name, String action, Map<String, Object> with, List<Step> parallel, String timeout, String onFailure) {
+    public Step(
+            String name,
+            String action,
+            Map<String, Object> with,
+            List<Step> parallel,
+            String timeout,
+            String onFailure) {
         this(name, action, with, parallel, timeout, onFailure, null, null);
     }
 
@@ -43,7 +48,15 @@ public record Step(
 
     /** The undo of a failover step, for an explicit failback list. */
     public static Step undoOf(Step failoverStep) {
-        return new Step(failoverStep.name(), failoverStep.action(), failoverStep.with(), List.of(), null, null, null, failoverStep.name());
+        return new Step(
+                failoverStep.name(),
+                failoverStep.action(),
+                failoverStep.with(),
+                List.of(),
+                null,
+                null,
+                null,
+                failoverStep.name());
     }
 
     @JsonIgnore

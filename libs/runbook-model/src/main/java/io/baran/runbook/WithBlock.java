@@ -1,14 +1,13 @@
 package io.baran.runbook;
 
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * A step's {@code with:} block as an action binds it: typed reads of its fields, each error recorded with
@@ -28,8 +27,13 @@ public final class WithBlock {
      * @param unresolved fields whose parameter reference could not be replaced (already reported): present,
      *                   but without a value
      */
-    WithBlock(YamlTree tree, String path, Node missingAt, Map<String, Node> fields, Map<Node, String> fromParameter,
-              Set<String> unresolved) {
+    WithBlock(
+            YamlTree tree,
+            String path,
+            Node missingAt,
+            Map<String, Node> fields,
+            Map<Node, String> fromParameter,
+            Set<String> unresolved) {
         this.tree = tree;
         this.path = path;
         this.missingAt = missingAt;
@@ -102,24 +106,26 @@ public final class WithBlock {
 
     /** A non-empty mapping of names to whole numbers, each between {@code min} and {@code max}; in the order written. */
     public Optional<Map<String, Long>> numberMap(String field, long min, long max) {
-        return read(field, (node, p) -> tree.openMapping(node, p).flatMap(entries -> {
-            Map<String, Long> values = new LinkedHashMap<>();
-            boolean valid = true;
-            for (Map.Entry<String, Node> entry : entries.entrySet()) {
-                String at = p + "." + entry.getKey();
-                Optional<Long> n = tree.integer(entry.getValue(), at);
-                if (n.isPresent() && (n.get() < min || n.get() > max)) {
-                    tree.error(entry.getValue(), at, n.get() + " is out of range (" + min + " to " + max + ")");
-                    n = Optional.empty();
-                }
-                n.ifPresent(v -> values.put(entry.getKey(), v));
-                valid &= n.isPresent();
-            }
-            if (entries.isEmpty()) {
-                tree.error(node, p, "needs at least one entry");
-            }
-            return valid && !entries.isEmpty() ? Optional.of(values) : Optional.empty();
-        }));
+        return read(
+                field,
+                (node, p) -> tree.openMapping(node, p).flatMap(entries -> {
+                    Map<String, Long> values = new LinkedHashMap<>();
+                    boolean valid = true;
+                    for (Map.Entry<String, Node> entry : entries.entrySet()) {
+                        String at = p + "." + entry.getKey();
+                        Optional<Long> n = tree.integer(entry.getValue(), at);
+                        if (n.isPresent() && (n.get() < min || n.get() > max)) {
+                            tree.error(entry.getValue(), at, n.get() + " is out of range (" + min + " to " + max + ")");
+                            n = Optional.empty();
+                        }
+                        n.ifPresent(v -> values.put(entry.getKey(), v));
+                        valid &= n.isPresent();
+                    }
+                    if (entries.isEmpty()) {
+                        tree.error(node, p, "needs at least one entry");
+                    }
+                    return valid && !entries.isEmpty() ? Optional.of(values) : Optional.empty();
+                }));
     }
 
     private interface Reader<T> {

@@ -1,12 +1,5 @@
 package io.baran.runbook;
 
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.nodes.Tag;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -15,6 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+import org.yaml.snakeyaml.nodes.Tag;
 
 /**
  * Reads values out of a composed YAML tree and records an error, with its position, for every value
@@ -37,7 +36,8 @@ final class YamlTree {
         if (at == null || at.getStartMark() == null) {
             errors.add(new RunbookError(file, 0, 0, path, message));
         } else {
-            errors.add(new RunbookError(file, at.getStartMark().getLine() + 1, at.getStartMark().getColumn() + 1, path, message));
+            errors.add(new RunbookError(
+                    file, at.getStartMark().getLine() + 1, at.getStartMark().getColumn() + 1, path, message));
         }
     }
 
@@ -107,7 +107,9 @@ final class YamlTree {
 
     Optional<String> string(Node node, String path) {
         if (node instanceof ScalarNode s && !isNull(node)) {
-            if (s.getTag().equals(Tag.STR) || s.getTag().equals(Tag.INT) || s.getTag().equals(Tag.FLOAT)) {
+            if (s.getTag().equals(Tag.STR)
+                    || s.getTag().equals(Tag.INT)
+                    || s.getTag().equals(Tag.FLOAT)) {
                 return Optional.of(s.getValue());
             }
         }
@@ -120,8 +122,11 @@ final class YamlTree {
             if (allowed.contains(v)) {
                 return true;
             }
-            error(node, path, "\"" + v + "\" is not one of " + String.join(", ", allowed.stream().sorted().toList())
-                    + didYouMean(v, allowed));
+            error(
+                    node,
+                    path,
+                    "\"" + v + "\" is not one of "
+                            + String.join(", ", allowed.stream().sorted().toList()) + didYouMean(v, allowed));
             return false;
         });
     }
@@ -141,7 +146,8 @@ final class YamlTree {
 
     Optional<Boolean> bool(Node node, String path) {
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.BOOL)) {
-            return Optional.of(Boolean.parseBoolean(s.getValue().toLowerCase()) || s.getValue().equalsIgnoreCase("yes")
+            return Optional.of(Boolean.parseBoolean(s.getValue().toLowerCase())
+                    || s.getValue().equalsIgnoreCase("yes")
                     || s.getValue().equalsIgnoreCase("on"));
         }
         error(node, path, "must be true or false, not " + describe(node));
@@ -153,7 +159,10 @@ final class YamlTree {
             if (Durations.tryParse(s.getValue()).isPresent()) {
                 return Optional.of(s.getValue());
             }
-            error(node, path, "\"" + s.getValue() + "\" is not a duration (use " + Durations.suggest(s.getValue()) + ")");
+            error(
+                    node,
+                    path,
+                    "\"" + s.getValue() + "\" is not a duration (use " + Durations.suggest(s.getValue()) + ")");
             return Optional.empty();
         }
         error(node, path, "must be a duration such as 30s, 5m or 24h, not " + describe(node));

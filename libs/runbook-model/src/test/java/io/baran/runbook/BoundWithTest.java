@@ -1,15 +1,14 @@
 package io.baran.runbook;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /** A with: block given as plain values (as a worker receives it) binds by the same contract as a runbook's. */
 class BoundWithTest {
@@ -32,12 +31,30 @@ class BoundWithTest {
 
     @Test
     void everyViolationIsReportedWithItsFieldAndNoPosition() {
-        BoundWith with = bind("dns.switch", Map.of("provider", "aws-main", "zone", "example.com", "record", "www",
-                "type", "CNAME", "to", List.of("a.example.net", "b.example.net"), "ttl", 0, "tll", 60));
+        BoundWith with = bind(
+                "dns.switch",
+                Map.of(
+                        "provider",
+                        "aws-main",
+                        "zone",
+                        "example.com",
+                        "record",
+                        "www",
+                        "type",
+                        "CNAME",
+                        "to",
+                        List.of("a.example.net", "b.example.net"),
+                        "ttl",
+                        0,
+                        "tll",
+                        60));
 
         assertFalse(with.valid());
-        assertEquals(List.of("with.tll is not a field of dns.switch (did you mean ttl?) (fields: provider, zone, record, type, to, ttl)",
-                "with.to a CNAME record takes exactly one value, not 2", "with.ttl 0 is out of range (1 to 604800)"),
+        assertEquals(
+                List.of(
+                        "with.tll is not a field of dns.switch (did you mean ttl?) (fields: provider, zone, record, type, to, ttl)",
+                        "with.to a CNAME record takes exactly one value, not 2",
+                        "with.ttl 0 is out of range (1 to 604800)"),
                 with.problems().stream().sorted().toList());
     }
 
@@ -54,6 +71,11 @@ class BoundWithTest {
 
     @Test
     void controlFlowIsFlaggedOnTheSpec() {
-        assertEquals(List.of("wait", "approval"), CATALOG.all().stream().filter(ActionSpec::controlFlow).map(ActionSpec::name).toList());
+        assertEquals(
+                List.of("wait", "approval"),
+                CATALOG.all().stream()
+                        .filter(ActionSpec::controlFlow)
+                        .map(ActionSpec::name)
+                        .toList());
     }
 }

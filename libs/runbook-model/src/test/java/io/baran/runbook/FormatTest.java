@@ -1,20 +1,19 @@
 package io.baran.runbook;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.baran.runbook.action.DnsSwitch;
-import io.baran.runbook.action.Wait;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.runbook.action.DnsSwitch;
+import io.baran.runbook.action.Wait;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
 
 /** The parts of the format beyond the walking skeleton: parameters, retry, explicit failback, providers. */
 class FormatTest {
@@ -50,12 +49,29 @@ class FormatTest {
                       action: dns.switch
                       with: { provider: aws-main, zone: "${zone}", record: note, type: TXT, to: "moved by $${runbook}" }
                 """, ""));
-        assertEquals(Map.of("provider", "aws-main", "zone", "example.com", "record", "www", "type", "A",
-                "to", List.of("192.0.2.1", "192.0.2.2"), "ttl", 30L), rb.step("move").with());
+        assertEquals(
+                Map.of(
+                        "provider",
+                        "aws-main",
+                        "zone",
+                        "example.com",
+                        "record",
+                        "www",
+                        "type",
+                        "A",
+                        "to",
+                        List.of("192.0.2.1", "192.0.2.2"),
+                        "ttl",
+                        30L),
+                rb.step("move").with());
         assertEquals("https://www.example.com/healthz", rb.step("check").with().get("url"));
         assertEquals("moved by ${runbook}", rb.step("note").with().get("to"));
-        assertEquals(List.of(new Parameter("zone", "the zone", "example.com"), new Parameter("ttl", null, 30L),
-                new Parameter("targets", null, List.of("192.0.2.1", "192.0.2.2"))), rb.parameters());
+        assertEquals(
+                List.of(
+                        new Parameter("zone", "the zone", "example.com"),
+                        new Parameter("ttl", null, 30L),
+                        new Parameter("targets", null, List.of("192.0.2.1", "192.0.2.2"))),
+                rb.parameters());
     }
 
     private static final String WITH_PARAMETERS = runbook("""
@@ -75,21 +91,50 @@ class FormatTest {
 
     @Test
     void aRequestMaySetParametersForOneExecution() {
-        Runbook rb = parser.parse("p.yaml", WITH_PARAMETERS, "shop", Map.of("zone", "drill.example.com", "ttl", 45,
-                "targets", List.of("198.51.100.7")));
-        assertEquals(Map.of("provider", "aws-main", "zone", "drill.example.com", "record", "www", "type", "A",
-                "to", List.of("198.51.100.7"), "ttl", 45L), rb.step("move").with());
-        assertEquals("https://www.drill.example.com/healthz", rb.step("check").with().get("url"));
-        assertEquals(List.of(new Parameter("zone", "the zone", "drill.example.com", true), new Parameter("ttl", null, 45L, true),
-                new Parameter("targets", null, List.of("198.51.100.7"), true), new Parameter("record", null, "www")), rb.parameters());
+        Runbook rb = parser.parse(
+                "p.yaml",
+                WITH_PARAMETERS,
+                "shop",
+                Map.of("zone", "drill.example.com", "ttl", 45, "targets", List.of("198.51.100.7")));
+        assertEquals(
+                Map.of(
+                        "provider",
+                        "aws-main",
+                        "zone",
+                        "drill.example.com",
+                        "record",
+                        "www",
+                        "type",
+                        "A",
+                        "to",
+                        List.of("198.51.100.7"),
+                        "ttl",
+                        45L),
+                rb.step("move").with());
+        assertEquals(
+                "https://www.drill.example.com/healthz", rb.step("check").with().get("url"));
+        assertEquals(
+                List.of(
+                        new Parameter("zone", "the zone", "drill.example.com", true),
+                        new Parameter("ttl", null, 45L, true),
+                        new Parameter("targets", null, List.of("198.51.100.7"), true),
+                        new Parameter("record", null, "www")),
+                rb.parameters());
         assertEquals(parser.parse("p.yaml", WITH_PARAMETERS).sha256(), rb.sha256(), "the same source");
     }
 
     @Test
     void aRequestMayNotSetAParameterTheRunbookDoesNotMarkOverridable() {
-        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("p.yaml", WITH_PARAMETERS, "shop",
-                new java.util.TreeMap<>(Map.of("record", "api", "zone", "drill.example.com"))));
-        assertEquals(List.of("p.yaml:11:5 spec.parameters.record: parameter \"record\" is not overridable (mark it overridable: true in the runbook)"),
+        var e = assertThrows(
+                RunbookInvalidException.class,
+                () -> parser.parse(
+                        "p.yaml",
+                        WITH_PARAMETERS,
+                        "shop",
+                        new java.util.TreeMap<>(Map.of("record", "api", "zone", "drill.example.com"))));
+        assertEquals(
+                List.of(
+                        "p.yaml:11:5 spec.parameters.record: parameter \"record\" is not overridable (mark it overridable: true in the runbook)"),
                 e.errors().stream().map(RunbookError::toString).toList());
 
         Runbook allowed = parser.parse("p.yaml", WITH_PARAMETERS, "shop", Map.of("zone", "drill.example.com"));
@@ -100,24 +145,33 @@ class FormatTest {
     @Test
     void aParameterIsNotOverridableUnlessTheRunbookSaysSo() {
         Runbook rb = parser.parse("p.yaml", WITH_PARAMETERS);
-        assertEquals(List.of(true, true, true, false), rb.parameters().stream().map(Parameter::overridable).toList());
+        assertEquals(
+                List.of(true, true, true, false),
+                rb.parameters().stream().map(Parameter::overridable).toList());
     }
 
     @Test
     void aRequestSettingAnUndeclaredParameterOrAnotherKindOfValueIsRefusedWithEveryProblem() {
-        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("p.yaml", WITH_PARAMETERS, "shop",
-                new java.util.TreeMap<>(Map.of("zome", "x.example.com", "ttl", "soon", "targets", "192.0.2.9"))));
-        assertEquals(List.of(
-                "p.yaml:7:3 spec.parameters: the request sets parameter zome, which the runbook does not declare (did you mean zone?); declared: zone, ttl, targets, record",
-                "p.yaml:9:5 spec.parameters.ttl: the request sets ttl to \"soon\", but its default (30) is a whole number, and the value must be too",
-                "p.yaml:10:5 spec.parameters.targets: the request sets targets to \"192.0.2.9\", but its default ([192.0.2.1, 192.0.2.2]) is a list of texts, and the value must be too"),
+        var e = assertThrows(
+                RunbookInvalidException.class,
+                () -> parser.parse(
+                        "p.yaml",
+                        WITH_PARAMETERS,
+                        "shop",
+                        new java.util.TreeMap<>(
+                                Map.of("zome", "x.example.com", "ttl", "soon", "targets", "192.0.2.9"))));
+        assertEquals(
+                List.of(
+                        "p.yaml:7:3 spec.parameters: the request sets parameter zome, which the runbook does not declare (did you mean zone?); declared: zone, ttl, targets, record",
+                        "p.yaml:9:5 spec.parameters.ttl: the request sets ttl to \"soon\", but its default (30) is a whole number, and the value must be too",
+                        "p.yaml:10:5 spec.parameters.targets: the request sets targets to \"192.0.2.9\", but its default ([192.0.2.1, 192.0.2.2]) is a list of texts, and the value must be too"),
                 e.errors().stream().map(RunbookError::toString).toList());
     }
 
     @Test
     void aValueThatBreaksAStepIsReportedAtTheStep() {
-        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("p.yaml", WITH_PARAMETERS, "shop",
-                Map.of("ttl", 0)));
+        var e = assertThrows(
+                RunbookInvalidException.class, () -> parser.parse("p.yaml", WITH_PARAMETERS, "shop", Map.of("ttl", 0)));
         assertEquals(1, e.errors().size(), e.errors().toString());
         assertTrue(e.errors().get(0).toString().contains("with.ttl"), e.errors().toString());
     }
@@ -129,8 +183,10 @@ class FormatTest {
                       action: wait
                       with: { for: 1s }
                 """, "");
-        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("n.yaml", none, "shop", Map.of("zone", "x")));
-        assertEquals("n.yaml:6:3 spec.parameters: the request sets parameter zone, which the runbook does not declare; the runbook declares none",
+        var e = assertThrows(
+                RunbookInvalidException.class, () -> parser.parse("n.yaml", none, "shop", Map.of("zone", "x")));
+        assertEquals(
+                "n.yaml:6:3 spec.parameters: the request sets parameter zone, which the runbook does not declare; the runbook declares none",
                 e.errors().get(0).toString());
     }
 
@@ -186,13 +242,18 @@ class FormatTest {
         assertEquals("move-www", undo.name());
         assertEquals("dns.switch", undo.action());
         assertEquals(rb.step("move-www").with(), undo.with());
-        assertEquals(List.of("move-www", "tell", "primary-answers"), failback.actionSteps().stream().map(Step::name).toList());
-        assertEquals(List.of("move-www", "settle"), rb.actionSteps().stream().map(Step::name).toList());
+        assertEquals(
+                List.of("move-www", "tell", "primary-answers"),
+                failback.actionSteps().stream().map(Step::name).toList());
+        assertEquals(
+                List.of("move-www", "settle"),
+                rb.actionSteps().stream().map(Step::name).toList());
     }
 
     @Test
     void reverseIsTheDefaultFailback() {
-        Runbook rb = parser.parse("d.yaml", runbook("", "    - name: settle\n      action: wait\n      with: { for: 1s }\n", ""));
+        Runbook rb = parser.parse(
+                "d.yaml", runbook("", "    - name: settle\n      action: wait\n      with: { for: 1s }\n", ""));
         assertTrue(rb.failback().isReverse());
         assertEquals(List.of(), rb.failback().explicitSteps());
         assertEquals("required", rb.failback().approval());
@@ -206,7 +267,8 @@ class FormatTest {
                       with: { provider: nobody-knows, zone: example.com, record: www, type: CNAME, to: x.example.net }
                 """, "");
         assertEquals(List.of(), new RunbookParser().validate("u.yaml", yaml));
-        assertEquals("unknown provider \"nobody-knows\"; configured providers: aws-local, aws-main, azure-dr, files, gcp-dr, gcp-main, onprem-dns",
+        assertEquals(
+                "unknown provider \"nobody-knows\"; configured providers: aws-local, aws-main, azure-dr, files, gcp-dr, gcp-main, onprem-dns",
                 parser.validate("u.yaml", yaml).get(0).message());
     }
 
@@ -219,7 +281,9 @@ class FormatTest {
         p.setProperty("baran.providers.dns-only.capabilities", "dns");
         p.setProperty("quarkus.http.port", "8080");
         ProviderCatalog catalog = ProviderCatalog.fromProperties(p);
-        assertEquals(List.of("aws-main", "dns-only"), catalog.all().stream().map(ProviderCatalog.Provider::name).toList());
+        assertEquals(
+                List.of("aws-main", "dns-only"),
+                catalog.all().stream().map(ProviderCatalog.Provider::name).toList());
         assertTrue(catalog.find("aws-main").orElseThrow().can(Capability.CDN));
         assertTrue(catalog.find("dns-only").orElseThrow().can(Capability.DNS));
         assertTrue(!catalog.find("dns-only").orElseThrow().can(Capability.CDN));
@@ -227,16 +291,24 @@ class FormatTest {
 
     @Test
     void aProviderOfAnUnknownTypeOrWithACapabilityItsTypeLacksIsAConfigurationError() {
-        var unknownType = assertThrows(IllegalArgumentException.class, () -> ProviderCatalog.provider("x", "ibm", Optional.empty()));
-        assertEquals("provider \"x\" has type \"ibm\", which is not one of aws, gcp, azure, rfc2136, postgresql, filesystem",
+        var unknownType = assertThrows(
+                IllegalArgumentException.class, () -> ProviderCatalog.provider("x", "ibm", Optional.empty()));
+        assertEquals(
+                "provider \"x\" has type \"ibm\", which is not one of aws, gcp, azure, rfc2136, postgresql, filesystem",
                 unknownType.getMessage());
-        var lacking = assertThrows(IllegalArgumentException.class, () -> ProviderCatalog.provider("bind", "rfc2136", Optional.of(List.of("cdn"))));
-        assertEquals("provider \"bind\" lists capability cdn, which type rfc2136 does not have (it has dns)", lacking.getMessage());
+        var lacking = assertThrows(
+                IllegalArgumentException.class,
+                () -> ProviderCatalog.provider("bind", "rfc2136", Optional.of(List.of("cdn"))));
+        assertEquals(
+                "provider \"bind\" lists capability cdn, which type rfc2136 does not have (it has dns)",
+                lacking.getMessage());
     }
 
     @Test
     void theRegistryRefusesTwoActionsOfOneName() {
-        var e = assertThrows(IllegalStateException.class, () -> ActionCatalog.of(List.of(new DnsSwitch(), new Wait(), new DnsSwitch())));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> ActionCatalog.of(List.of(new DnsSwitch(), new Wait(), new DnsSwitch())));
         assertTrue(e.getMessage().startsWith("action dns.switch is defined twice"), e.getMessage());
     }
 
@@ -261,7 +333,8 @@ class FormatTest {
         assertNull(read.step("m").retry());
         assertEquals(Access.NONE, read.access());
 
-        // Before overridable and access: parameters without the flag are not overridable, and nobody but an admin may act.
+        // Before overridable and access: parameters without the flag are not overridable, and nobody but an admin may
+        // act.
         String beforeAccess = """
                 {"name":"shop","protects":"shop","parameters":[{"name":"zone","description":null,"defaultValue":"example.com"}],
                  "failover":[{"name":"m","action":"wait","with":{"for":"1s"}}],"sha256":"0","source":"t","version":3}""";

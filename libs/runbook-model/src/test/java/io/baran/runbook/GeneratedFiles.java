@@ -1,16 +1,15 @@
 package io.baran.runbook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /** Files generated from the model and committed, so readers and editors find them: they must not drift. */
 final class GeneratedFiles {
 
-    private GeneratedFiles() {
-    }
+    private GeneratedFiles() {}
 
     /**
      * Fails when the committed file differs from what the model generates now; with
@@ -24,7 +23,10 @@ final class GeneratedFiles {
             return;
         }
         String committed = Files.exists(file) ? Files.readString(file) : "";
-        assertEquals(generated, committed, relativePath + " differs from what the runbook model generates; regenerate it with: "
-                + howToRegenerate);
+        assertEquals(
+                generated,
+                committed,
+                relativePath + " differs from what the runbook model generates; regenerate it with: "
+                        + howToRegenerate);
     }
 }

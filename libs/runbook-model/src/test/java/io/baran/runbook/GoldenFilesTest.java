@@ -1,18 +1,17 @@
 package io.baran.runbook;
 
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestFactory;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every {@code invalid/<case>.yaml} is refused with exactly the errors in {@code invalid/<case>.errors.txt},
@@ -42,17 +41,23 @@ class GoldenFilesTest {
 
     @TestFactory
     Stream<DynamicTest> eachInvalidRunbookGetsExactlyItsExpectedErrors() {
-        return cases().stream().map(yaml -> DynamicTest.dynamicTest(caseName(yaml), () -> {
-            List<String> actual = parser.validate("invalid/" + yaml.getFileName(), TestFiles.read(yaml)).stream()
-                    .map(RunbookError::toString).toList();
-            assertFalse(actual.isEmpty(), yaml + " is valid, but every golden case must be refused");
-            Path expected = expectedFile(yaml);
-            if (TestFiles.regenerate()) {
-                Files.writeString(sourceOf(expected), String.join("\n", actual) + "\n");
-                return;
-            }
-            assertEquals(String.join("\n", Files.readAllLines(expected)), String.join("\n", actual), "errors of " + yaml.getFileName());
-        }));
+        return cases().stream()
+                .map(yaml -> DynamicTest.dynamicTest(caseName(yaml), () -> {
+                    List<String> actual =
+                            parser.validate("invalid/" + yaml.getFileName(), TestFiles.read(yaml)).stream()
+                                    .map(RunbookError::toString)
+                                    .toList();
+                    assertFalse(actual.isEmpty(), yaml + " is valid, but every golden case must be refused");
+                    Path expected = expectedFile(yaml);
+                    if (TestFiles.regenerate()) {
+                        Files.writeString(sourceOf(expected), String.join("\n", actual) + "\n");
+                        return;
+                    }
+                    assertEquals(
+                            String.join("\n", Files.readAllLines(expected)),
+                            String.join("\n", actual),
+                            "errors of " + yaml.getFileName());
+                }));
     }
 
     static Path expectedFile(Path yaml) {
@@ -61,7 +66,9 @@ class GoldenFilesTest {
 
     /** The file under src/test/resources that target/test-classes was copied from. */
     private static Path sourceOf(Path copied) throws IOException {
-        Path source = TestFiles.root().resolve("libs/runbook-model/src/test/resources/invalid").resolve(copied.getFileName());
+        Path source = TestFiles.root()
+                .resolve("libs/runbook-model/src/test/resources/invalid")
+                .resolve(copied.getFileName());
         Files.createDirectories(source.getParent());
         return source;
     }

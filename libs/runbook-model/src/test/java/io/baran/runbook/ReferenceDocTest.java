@@ -1,16 +1,18 @@
 package io.baran.runbook;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** docs/runbook-reference.md is generated from the action registry; the committed copy must match it. */
 class ReferenceDocTest {
 
     @Test
     void theCommittedReferenceIsTheOneTheRegistryGenerates() throws Exception {
-        GeneratedFiles.assertCommitted("docs/runbook-reference.md", RunbookReference.markdown(ActionCatalog.standard()),
+        GeneratedFiles.assertCommitted(
+                "docs/runbook-reference.md",
+                RunbookReference.markdown(ActionCatalog.standard()),
                 "bin/baran reference > docs/runbook-reference.md");
     }
 
@@ -19,7 +21,9 @@ class ReferenceDocTest {
         String doc = RunbookReference.markdown(ActionCatalog.standard());
         for (ActionSpec action : ActionCatalog.standard().all()) {
             assertTrue(doc.contains("### `" + action.name() + "`"), action.name());
-            action.fields().keySet().forEach(field -> assertTrue(doc.contains("| `" + field + "` |"), action.name() + "." + field));
+            action.fields()
+                    .keySet()
+                    .forEach(field -> assertTrue(doc.contains("| `" + field + "` |"), action.name() + "." + field));
         }
     }
 
@@ -28,8 +32,11 @@ class ReferenceDocTest {
         for (ActionSpec action : ActionCatalog.standard().all()) {
             for (ActionSpec.Field field : action.fields().values()) {
                 if (field.defaultValue() != null) {
-                    assertTrue(field.doc().contains("default") && field.doc().contains(String.valueOf(field.defaultValue())),
-                            action.name() + " with." + field.name() + ": the reference must say its default, " + field.defaultValue());
+                    assertTrue(
+                            field.doc().contains("default")
+                                    && field.doc().contains(String.valueOf(field.defaultValue())),
+                            action.name() + " with." + field.name() + ": the reference must say its default, "
+                                    + field.defaultValue());
                 }
             }
         }
@@ -37,7 +44,8 @@ class ReferenceDocTest {
 
     @Test
     void theReferenceExampleIsAValidRunbook() {
-        Runbook example = new RunbookParser(ActionCatalog.standard(), TestFiles.providers()).parse("example", RunbookReference.EXAMPLE);
+        Runbook example = new RunbookParser(ActionCatalog.standard(), TestFiles.providers())
+                .parse("example", RunbookReference.EXAMPLE);
         assertEquals("storefront", example.name());
         assertEquals(Failback.EXPLICIT, example.failback().steps());
     }

@@ -1,17 +1,16 @@
 package io.baran.runbook;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class RunbookParserTest {
 
@@ -53,9 +52,24 @@ class RunbookParserTest {
         assertEquals(List.of("web"), rb.trigger().services());
         assertEquals(2, rb.failover().size());
         assertTrue(rb.failover().get(1).isParallel());
-        assertEquals(List.of("move-traffic", "standby-answers", "settle"), rb.actionSteps().stream().map(Step::name).toList());
-        assertEquals(Map.of("provider", "aws-local", "zone", "example.com", "record", "www", "type", "CNAME",
-                "to", "standby.example.net", "ttl", 60L), rb.failover().get(0).with());
+        assertEquals(
+                List.of("move-traffic", "standby-answers", "settle"),
+                rb.actionSteps().stream().map(Step::name).toList());
+        assertEquals(
+                Map.of(
+                        "provider",
+                        "aws-local",
+                        "zone",
+                        "example.com",
+                        "record",
+                        "www",
+                        "type",
+                        "CNAME",
+                        "to",
+                        "standby.example.net",
+                        "ttl",
+                        60L),
+                rb.failover().get(0).with());
         assertEquals("15m", rb.failback().stableFor());
         assertEquals("none", rb.failback().approval());
         assertEquals(64, rb.sha256().length());
@@ -82,15 +96,18 @@ class RunbookParserTest {
                           action: wait
                           with: { for: 1s }
                 """;
-        var errors = parser.validate("runbooks/demo.yaml", yaml).stream().map(RunbookError::toString).toList();
-        assertEquals(List.of(
-                "runbooks/demo.yaml:4:9 metadata.name: \"Demo_Web\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)",
-                "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, priority, parameters, trigger, access, failover, failback",
-                "runbooks/demo.yaml:10:15 spec.failover[0].action: unknown action \"dns.swich\" (did you mean dns.switch?); actions: dns.switch, dns.set-weights, health.check, wait, cdn.extend-ttl, database.promote-replica, database.switchover, storage.check-replica, approval, notify",
-                "runbooks/demo.yaml:11:13 spec.failover[1].name: \"move-traffic\" is already the name of the step at line 9; step names must be unique",
-                "runbooks/demo.yaml:13:38 spec.failover[1].with.within: \"24hours\" is not a duration (use 24h)",
-                "runbooks/demo.yaml:13:55 spec.failover[1].with.expect: must be a whole number, not the text \"ok\"",
-                "runbooks/demo.yaml:15:9 spec.failover[2].parallel: needs at least two steps (a single step needs no parallel group)"),
+        var errors = parser.validate("runbooks/demo.yaml", yaml).stream()
+                .map(RunbookError::toString)
+                .toList();
+        assertEquals(
+                List.of(
+                        "runbooks/demo.yaml:4:9 metadata.name: \"Demo_Web\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)",
+                        "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, priority, parameters, trigger, access, failover, failback",
+                        "runbooks/demo.yaml:10:15 spec.failover[0].action: unknown action \"dns.swich\" (did you mean dns.switch?); actions: dns.switch, dns.set-weights, health.check, wait, cdn.extend-ttl, database.promote-replica, database.switchover, storage.check-replica, approval, notify",
+                        "runbooks/demo.yaml:11:13 spec.failover[1].name: \"move-traffic\" is already the name of the step at line 9; step names must be unique",
+                        "runbooks/demo.yaml:13:38 spec.failover[1].with.within: \"24hours\" is not a duration (use 24h)",
+                        "runbooks/demo.yaml:13:55 spec.failover[1].with.expect: must be a whole number, not the text \"ok\"",
+                        "runbooks/demo.yaml:15:9 spec.failover[2].parallel: needs at least two steps (a single step needs no parallel group)"),
                 errors);
     }
 
@@ -99,7 +116,8 @@ class RunbookParserTest {
         String yaml = VALID.replace("to: standby.example.net, ", "");
         var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("r.yaml", yaml));
         assertEquals(1, e.errors().size());
-        assertEquals("r.yaml:13:13 spec.failover[0].with.to: is required by dns.switch (the new value, or a list of values)",
+        assertEquals(
+                "r.yaml:13:13 spec.failover[0].with.to: is required by dns.switch (the new value, or a list of values)",
                 e.errors().get(0).toString());
     }
 
@@ -125,14 +143,19 @@ class RunbookParserTest {
     @Test
     void anActionNotBuiltYetIsRefusedAtLoadNotAtOutage() {
         ActionType planned = new ActionType(ActionSpec.builder("page", "Pages someone.")
-                .required("who", ActionSpec.Type.STRING, "whom to page").notImplementedYet().build()) {
-        };
-        var catalog = ActionCatalog.of(java.util.stream.Stream.concat(ActionCatalog.standard().types().stream(),
-                java.util.stream.Stream.of(planned)).toList());
+                .required("who", ActionSpec.Type.STRING, "whom to page")
+                .notImplementedYet()
+                .build()) {};
+        var catalog = ActionCatalog.of(java.util.stream.Stream.concat(
+                        ActionCatalog.standard().types().stream(), java.util.stream.Stream.of(planned))
+                .toList());
         String yaml = VALID.replace("action: wait", "action: page").replace("{ for: 1s }", "{ who: ops }");
         var errors = new RunbookParser(catalog).validate("r.yaml", yaml);
         assertEquals(1, errors.size(), errors.toString());
-        assertTrue(errors.get(0).message().contains("action \"page\" is part of the runbook format but not implemented yet"),
+        assertTrue(
+                errors.get(0)
+                        .message()
+                        .contains("action \"page\" is part of the runbook format but not implemented yet"),
                 errors.toString());
     }
 
@@ -156,7 +179,9 @@ class RunbookParserTest {
 
     @Test
     void binaryAndOversizedInputIsRefusedBeforeParsing() {
-        assertEquals("is binary, not YAML text", parser.validate("b.yaml", "a\0b").get(0).message());
+        assertEquals(
+                "is binary, not YAML text",
+                parser.validate("b.yaml", "a\0b").get(0).message());
         String big = "# " + "x".repeat(RunbookParser.MAX_BYTES) + "\n";
         assertTrue(parser.validate("big.yaml", big).get(0).message().startsWith("is larger than"));
     }
@@ -182,12 +207,17 @@ class RunbookParserTest {
 
         var loaded = new RunbookDirectory(parser).load(dir);
 
-        assertEquals(List.of("demo-web"), loaded.runbooks().stream().map(Runbook::name).toList());
+        assertEquals(
+                List.of("demo-web"),
+                loaded.runbooks().stream().map(Runbook::name).toList());
         var messages = loaded.errors().stream().map(RunbookError::toString).toList();
         assertEquals(3, messages.size(), messages.toString());
         assertTrue(messages.get(0).endsWith("b-bad.yaml:1:1 metadata: is required"), messages.toString());
         assertTrue(messages.get(1).endsWith("b-bad.yaml:1:1 spec: is required"), messages.toString());
-        assertTrue(messages.get(2).contains("c-same-name.yaml metadata.name: \"demo-web\" is already the name of the runbook in"), messages.toString());
+        assertTrue(
+                messages.get(2)
+                        .contains("c-same-name.yaml metadata.name: \"demo-web\" is already the name of the runbook in"),
+                messages.toString());
     }
 
     @Test
@@ -197,6 +227,7 @@ class RunbookParserTest {
         assertTrue(Durations.tryParse("5 minutes").isEmpty());
         assertEquals("5m", Durations.suggest("5 minutes"));
     }
+
     @Test
     void anAccessBlockIsReadIntoTheGroupsAndTheNumberOfApprovals() {
         String yaml = VALID.replace("  failover:\n", """
@@ -208,8 +239,13 @@ class RunbookParserTest {
                   failover:
                 """);
         Access access = parser.parse("r.yaml", yaml).access();
-        assertEquals(new Access(List.of("drill-operator", "team-storefront"), List.of("failover-operator"),
-                List.of("approver", "sre@example.com", "/org/sre"), 2), access);
+        assertEquals(
+                new Access(
+                        List.of("drill-operator", "team-storefront"),
+                        List.of("failover-operator"),
+                        List.of("approver", "sre@example.com", "/org/sre"),
+                        2),
+                access);
         assertTrue(access.mayDrill(List.of("team-storefront")));
         assertFalse(access.mayFailover(List.of("drill-operator")));
     }
@@ -217,7 +253,9 @@ class RunbookParserTest {
     @Test
     void anAccessBlockWithoutApprovalsNeedsOneAndAMissingListAllowsNobody() {
         String yaml = VALID.replace("  failover:\n", "  access:\n    drill: [drill-operator]\n  failover:\n");
-        assertEquals(new Access(List.of("drill-operator"), List.of(), List.of(), 1), parser.parse("r.yaml", yaml).access());
+        assertEquals(
+                new Access(List.of("drill-operator"), List.of(), List.of(), 1),
+                parser.parse("r.yaml", yaml).access());
     }
 
     @Test
@@ -231,7 +269,8 @@ class RunbookParserTest {
 
     @Test
     void theTriggerApprovalTimeoutIsReadAndChecked() {
-        String yaml = VALID.replace("outage: { scope: local/demo, services: [web] }",
+        String yaml = VALID.replace(
+                "outage: { scope: local/demo, services: [web] }",
                 "outage: { scope: local/demo, services: [web] }\n    approval: required\n    approvalTimeout: 20m");
         assertEquals("20m", parser.parse("r.yaml", yaml).trigger().approvalTimeout());
         var errors = parser.validate("r.yaml", yaml.replace("approvalTimeout: 20m", "approvalTimeout: soon"));
@@ -241,18 +280,24 @@ class RunbookParserTest {
 
     @Test
     void aConfiguredEgressPolicyRefusesLiteralAddressesItDoesNotAllowAndLeavesNamesToRunTime() {
-        var egress = io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1"))
+        var egress = io.baran.egress.EgressPolicy.defaults()
+                .allowing(List.of("127.0.0.1"))
                 .withResolver(host -> {
                     throw new AssertionError("a runbook is checked without lookups, but " + host + " was looked up");
                 });
         var checked = new RunbookParser(ActionCatalog.standard(egress));
         assertEquals(List.of(), checked.validate("demo.yaml", VALID));
         String yaml = VALID.replace("http://127.0.0.1:8092/healthz", "http://10.0.0.7:8092/healthz");
-        assertEquals(List.of("private.yaml:17:24 spec.failover[1].parallel[0].with.url: 10.0.0.7 is a private address (10.0.0.0/8):"
-                        + " refused by the egress policy (rule private; allow-list it in baran.egress.allow if this service must call it)"),
-                checked.validate("private.yaml", yaml).stream().map(RunbookError::toString).toList());
+        assertEquals(
+                List.of(
+                        "private.yaml:17:24 spec.failover[1].parallel[0].with.url: 10.0.0.7 is a private address (10.0.0.0/8):"
+                                + " refused by the egress policy (rule private; allow-list it in baran.egress.allow if this service must call it)"),
+                checked.validate("private.yaml", yaml).stream()
+                        .map(RunbookError::toString)
+                        .toList());
         assertEquals(List.of(), checked.validate("name.yaml", VALID.replace("127.0.0.1", "standby.internal.example")));
-        // Without a configured policy only metadata and link-local addresses are refused: loopback depends on where it runs.
+        // Without a configured policy only metadata and link-local addresses are refused: loopback depends on where it
+        // runs.
         assertEquals(List.of(), parser.validate("private.yaml", yaml));
     }
 }

@@ -1,27 +1,26 @@
 package io.baran.runbook;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.YAMLException;
-
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The published JSON Schema and the parser agree: the committed schema is the generated one, every example
@@ -32,16 +31,27 @@ class SchemaTest {
 
     /** Golden cases the schema accepts although the parser refuses them, each for a reason a schema cannot see. */
     static final Set<String> SCHEMA_CANNOT_EXPRESS = Set.of(
-            "duplicate-keys",                  // the YAML loader keeps the last value; the schema sees one key
-            "duplicate-step-names",            // uniqueness across the document
-            "undefined-parameter", "reference-without-parameters", "parameter-unclosed-reference",
-            "parameter-list-in-text", "parameter-wrong-type",   // references are texts to the schema
-            "unknown-provider", "provider-lacks-capability",    // the provider list is configuration
-            "failback-undo-of-check", "failback-undo-unknown-step", "failback-undo-twice", // undo targets are other steps
-            "failback-reverse-cannot-undo", "failback-undo-no-undo", // whether an action has an undo
-            "retry-max-below-interval", "timeout-zero", "health-check-interval-longer-than-within", // compare values
-            "dns-cname-two-values", "dns-a-not-an-address", "health-check-bad-url",             // checks of one action
-            "health-check-metadata-address");  // the egress policy is configuration
+            "duplicate-keys", // the YAML loader keeps the last value; the schema sees one key
+            "duplicate-step-names", // uniqueness across the document
+            "undefined-parameter",
+            "reference-without-parameters",
+            "parameter-unclosed-reference",
+            "parameter-list-in-text",
+            "parameter-wrong-type", // references are texts to the schema
+            "unknown-provider",
+            "provider-lacks-capability", // the provider list is configuration
+            "failback-undo-of-check",
+            "failback-undo-unknown-step",
+            "failback-undo-twice", // undo targets are other steps
+            "failback-reverse-cannot-undo",
+            "failback-undo-no-undo", // whether an action has an undo
+            "retry-max-below-interval",
+            "timeout-zero",
+            "health-check-interval-longer-than-within", // compare values
+            "dns-cname-two-values",
+            "dns-a-not-an-address",
+            "health-check-bad-url", // checks of one action
+            "health-check-metadata-address"); // the egress policy is configuration
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path SCHEMA_FILE = TestFiles.root().resolve("runbooks/runbook.schema.json");
@@ -52,7 +62,9 @@ class SchemaTest {
 
     @Test
     void theCommittedSchemaIsTheOneTheModelGenerates() throws Exception {
-        GeneratedFiles.assertCommitted("runbooks/runbook.schema.json", RunbookSchema.text(ActionCatalog.standard()),
+        GeneratedFiles.assertCommitted(
+                "runbooks/runbook.schema.json",
+                RunbookSchema.text(ActionCatalog.standard()),
                 "bin/baran schema > runbooks/runbook.schema.json");
         JsonNode committed = JSON.readTree(SCHEMA_FILE.toFile());
         assertEquals(RunbookSchema.ID, committed.get("$id").asText());
@@ -72,28 +84,35 @@ class SchemaTest {
 
     @TestFactory
     Stream<DynamicTest> everyExamplePassesTheSchemaAndTheParser() {
-        return ExamplesTest.examples().stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            Set<ValidationMessage> errors = schema.validate(yamlAsJson(TestFiles.read(file)).orElseThrow());
-            assertTrue(errors.isEmpty(), file + " does not pass the schema: " + errors);
-            assertEquals(List.of(), parser.validate(file.toString(), TestFiles.read(file)));
-        }));
+        return ExamplesTest.examples().stream()
+                .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+                    Set<ValidationMessage> errors =
+                            schema.validate(yamlAsJson(TestFiles.read(file)).orElseThrow());
+                    assertTrue(errors.isEmpty(), file + " does not pass the schema: " + errors);
+                    assertEquals(List.of(), parser.validate(file.toString(), TestFiles.read(file)));
+                }));
     }
 
     @TestFactory
     Stream<DynamicTest> everyInvalidCaseTheSchemaCanExpressIsRefusedByBoth() {
-        return GoldenFilesTest.cases().stream().map(file -> DynamicTest.dynamicTest(GoldenFilesTest.caseName(file), () -> {
-            String text = TestFiles.read(file);
-            assertFalse(parser.validate(file.toString(), text).isEmpty(), "the parser accepts " + file);
-            Optional<JsonNode> json = yamlAsJson(text);
-            boolean schemaRefuses = json.isEmpty() || !schema.validate(json.get()).isEmpty();
-            String name = GoldenFilesTest.caseName(file);
-            if (SCHEMA_CANNOT_EXPRESS.contains(name)) {
-                assertFalse(schemaRefuses, name + " is listed as beyond the schema, but the schema refuses it: "
-                        + json.map(schema::validate).orElse(Set.of()) + "; take it off SCHEMA_CANNOT_EXPRESS");
-            } else {
-                assertTrue(schemaRefuses, "the schema accepts " + name + ", which the parser refuses");
-            }
-        }));
+        return GoldenFilesTest.cases().stream()
+                .map(file -> DynamicTest.dynamicTest(GoldenFilesTest.caseName(file), () -> {
+                    String text = TestFiles.read(file);
+                    assertFalse(parser.validate(file.toString(), text).isEmpty(), "the parser accepts " + file);
+                    Optional<JsonNode> json = yamlAsJson(text);
+                    boolean schemaRefuses =
+                            json.isEmpty() || !schema.validate(json.get()).isEmpty();
+                    String name = GoldenFilesTest.caseName(file);
+                    if (SCHEMA_CANNOT_EXPRESS.contains(name)) {
+                        assertFalse(
+                                schemaRefuses,
+                                name + " is listed as beyond the schema, but the schema refuses it: "
+                                        + json.map(schema::validate).orElse(Set.of())
+                                        + "; take it off SCHEMA_CANNOT_EXPRESS");
+                    } else {
+                        assertTrue(schemaRefuses, "the schema accepts " + name + ", which the parser refuses");
+                    }
+                }));
     }
 
     /** The document as JSON, read the way an editor's YAML plugin reads it; empty when it is not YAML. */

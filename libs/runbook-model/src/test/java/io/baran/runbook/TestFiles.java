@@ -13,8 +13,7 @@ import java.util.stream.Stream;
 /** Where the tests find the project's files and their own resources. */
 final class TestFiles {
 
-    private TestFiles() {
-    }
+    private TestFiles() {}
 
     /** The project's root folder (Maven passes it as {@code baran.root}). */
     static Path root() {

@@ -16,7 +16,8 @@ public final class AzuriteServer implements AutoCloseable {
     /** Azurite's well-known development account (public, documented by Microsoft; not a secret). */
     public static final String ACCOUNT = "devstoreaccount1";
     /** The development account's key, equally public; clients under test should still read it from the environment. */
-    public static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public static final String KEY =
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private final int port;
     private final LocalProcess process;
@@ -34,9 +35,22 @@ public final class AzuriteServer implements AutoCloseable {
     /** @param data the folder Azurite keeps blobs in; start again with the same one (and port) to find them */
     public static AzuriteServer start(Path workDir, int port, Path data) {
         Path azurite = Tools.find("azurite-blob", "BARAN_AZURITE_BIN", "npm install -g azurite");
-        LocalProcess process = LocalProcess.start("azurite", List.of(azurite.toString(), "--blobHost", "127.0.0.1",
-                "--blobPort", String.valueOf(port), "--location", data.toString(), "--skipApiVersionCheck", "--loose", "--silent",
-                "--disableTelemetry"), workDir, Map.of());
+        LocalProcess process = LocalProcess.start(
+                "azurite",
+                List.of(
+                        azurite.toString(),
+                        "--blobHost",
+                        "127.0.0.1",
+                        "--blobPort",
+                        String.valueOf(port),
+                        "--location",
+                        data.toString(),
+                        "--skipApiVersionCheck",
+                        "--loose",
+                        "--silent",
+                        "--disableTelemetry"),
+                workDir,
+                Map.of());
         process.awaitPort(port, Duration.ofSeconds(90));
         return new AzuriteServer(port, process);
     }
@@ -48,9 +62,22 @@ public final class AzuriteServer implements AutoCloseable {
     public static AzuriteServer startQueueService(Path workDir) {
         int port = Ports.free();
         Path azurite = Tools.find("azurite-queue", "BARAN_AZURITE_QUEUE_BIN", "npm install -g azurite");
-        LocalProcess process = LocalProcess.start("azurite-queue", List.of(azurite.toString(), "--queueHost", "127.0.0.1",
-                "--queuePort", String.valueOf(port), "--location", workDir.resolve("azurite-queue-data").toString(),
-                "--skipApiVersionCheck", "--loose", "--silent", "--disableTelemetry"), workDir, Map.of());
+        LocalProcess process = LocalProcess.start(
+                "azurite-queue",
+                List.of(
+                        azurite.toString(),
+                        "--queueHost",
+                        "127.0.0.1",
+                        "--queuePort",
+                        String.valueOf(port),
+                        "--location",
+                        workDir.resolve("azurite-queue-data").toString(),
+                        "--skipApiVersionCheck",
+                        "--loose",
+                        "--silent",
+                        "--disableTelemetry"),
+                workDir,
+                Map.of());
         process.awaitPort(port, Duration.ofSeconds(90));
         return new AzuriteServer(port, process);
     }

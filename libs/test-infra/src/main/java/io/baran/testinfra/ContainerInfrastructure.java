@@ -1,12 +1,5 @@
 package io.baran.testinfra;
 
-import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.output.OutputFrame;
-import org.testcontainers.containers.wait.strategy.Wait;
-import org.testcontainers.kafka.KafkaContainer;
-import org.testcontainers.utility.DockerImageName;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.output.OutputFrame;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The components as Testcontainers containers, from the same pinned images as docker-compose.yml: Kafka from
@@ -52,14 +51,23 @@ public final class ContainerInfrastructure implements Infrastructure {
         start(kafka, "Kafka");
         String bootstrap = kafka.getBootstrapServers();
         int colon = bootstrap.lastIndexOf(':');
-        return new KafkaBroker(bootstrap.substring(bootstrap.indexOf("//") + (bootstrap.contains("//") ? 2 : 0), colon),
-                Integer.parseInt(bootstrap.substring(colon + 1)), kafka);
+        return new KafkaBroker(
+                bootstrap.substring(bootstrap.indexOf("//") + (bootstrap.contains("//") ? 2 : 0), colon),
+                Integer.parseInt(bootstrap.substring(colon + 1)),
+                kafka);
     }
 
     @Override
     public TemporalDevServer temporal(Path workDir, boolean withUi) {
-        List<String> command = new ArrayList<>(List.of("server", "start-dev", "--ip", "0.0.0.0",
-                "--port", String.valueOf(TEMPORAL_PORT), "--log-level", "warn"));
+        List<String> command = new ArrayList<>(List.of(
+                "server",
+                "start-dev",
+                "--ip",
+                "0.0.0.0",
+                "--port",
+                String.valueOf(TEMPORAL_PORT),
+                "--log-level",
+                "warn"));
         TemporalDevServer.SEARCH_ATTRIBUTES.forEach(a -> command.addAll(List.of("--search-attribute", a)));
         if (withUi) {
             command.addAll(List.of("--ui-port", String.valueOf(TEMPORAL_UI_PORT)));
@@ -74,8 +82,11 @@ public final class ContainerInfrastructure implements Infrastructure {
                 .withLogConsumer(logTo(workDir, "temporal"))
                 .waitingFor(Wait.forListeningPort().withStartupTimeout(STARTUP));
         start(temporal, "Temporal");
-        return new TemporalDevServer(temporal.getHost(), temporal.getMappedPort(TEMPORAL_PORT),
-                withUi ? temporal.getMappedPort(TEMPORAL_UI_PORT) : -1, temporal);
+        return new TemporalDevServer(
+                temporal.getHost(),
+                temporal.getMappedPort(TEMPORAL_PORT),
+                withUi ? temporal.getMappedPort(TEMPORAL_UI_PORT) : -1,
+                temporal);
     }
 
     @Override
@@ -83,7 +94,10 @@ public final class ContainerInfrastructure implements Infrastructure {
         GenericContainer<?> moto = new GenericContainer<>(MOTO)
                 .withExposedPorts(MOTO_PORT)
                 .withLogConsumer(logTo(workDir, "moto"))
-                .waitingFor(Wait.forHttp("/moto-api/").forPort(MOTO_PORT).forStatusCode(200).withStartupTimeout(STARTUP));
+                .waitingFor(Wait.forHttp("/moto-api/")
+                        .forPort(MOTO_PORT)
+                        .forStatusCode(200)
+                        .withStartupTimeout(STARTUP));
         start(moto, "moto");
         return new MotoServer(moto.getHost(), moto.getMappedPort(MOTO_PORT), moto);
     }
@@ -98,8 +112,10 @@ public final class ContainerInfrastructure implements Infrastructure {
             container.start();
         } catch (RuntimeException e) {
             container.close();
-            throw new IllegalStateException("the " + what + " container (" + container.getDockerImageName() + ") did not start: "
-                    + e.getMessage() + "\n" + container.getLogs(), e);
+            throw new IllegalStateException(
+                    "the " + what + " container (" + container.getDockerImageName() + ") did not start: "
+                            + e.getMessage() + "\n" + container.getLogs(),
+                    e);
         }
     }
 
@@ -113,7 +129,12 @@ public final class ContainerInfrastructure implements Infrastructure {
         Path log = workDir.resolve(name + ".log");
         return frame -> {
             try {
-                Files.writeString(log, frame.getUtf8String(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                Files.writeString(
+                        log,
+                        frame.getUtf8String(),
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.APPEND);
             } catch (IOException e) {
                 // a log line lost does not fail a test
             }

@@ -44,19 +44,35 @@ public final class FakeGcsServer implements AutoCloseable {
      * @param pubsubHost   the Pub/Sub emulator's {@code host:port} ({@code PUBSUB_EMULATOR_HOST})
      * @param objectPrefix only objects whose name starts with it publish events ("" for all)
      */
-    public static FakeGcsServer startPublishingEvents(Path workDir, String pubsubHost, String project, String topic, String bucket,
-                                                      String objectPrefix) {
-        List<String> flags = new ArrayList<>(List.of("-event.pubsub-project-id", project, "-event.pubsub-topic", topic,
-                "-event.bucket", bucket, "-event.list", "finalize,delete"));
+    public static FakeGcsServer startPublishingEvents(
+            Path workDir, String pubsubHost, String project, String topic, String bucket, String objectPrefix) {
+        List<String> flags = new ArrayList<>(List.of(
+                "-event.pubsub-project-id",
+                project,
+                "-event.pubsub-topic",
+                topic,
+                "-event.bucket",
+                bucket,
+                "-event.list",
+                "finalize,delete"));
         if (!objectPrefix.isEmpty()) {
             flags.addAll(List.of("-event.object-prefix", objectPrefix));
         }
         return start(workDir, Ports.free(), null, flags, Map.of("PUBSUB_EMULATOR_HOST", pubsubHost));
     }
 
-    private static FakeGcsServer start(Path workDir, int port, Path storage, List<String> flags, Map<String, String> env) {
-        List<String> command = new ArrayList<>(List.of(binary().toString(), "-scheme", "http", "-host", "127.0.0.1",
-                "-port", String.valueOf(port), "-log-level", "error"));
+    private static FakeGcsServer start(
+            Path workDir, int port, Path storage, List<String> flags, Map<String, String> env) {
+        List<String> command = new ArrayList<>(List.of(
+                binary().toString(),
+                "-scheme",
+                "http",
+                "-host",
+                "127.0.0.1",
+                "-port",
+                String.valueOf(port),
+                "-log-level",
+                "error"));
         if (storage == null) {
             command.addAll(List.of("-backend", "memory"));
         } else {
@@ -79,8 +95,9 @@ public final class FakeGcsServer implements AutoCloseable {
         if (Files.isExecutable(installed)) {
             return installed;
         }
-        throw new IllegalStateException("fake-gcs-server is not installed: go install github.com/fsouza/fake-gcs-server@v1.56.1"
-                + " (or set BARAN_FAKE_GCS_BIN)");
+        throw new IllegalStateException(
+                "fake-gcs-server is not installed: go install github.com/fsouza/fake-gcs-server@v1.56.1"
+                        + " (or set BARAN_FAKE_GCS_BIN)");
     }
 
     /** The API's base URL, for the client's host (endpoint) override. */

@@ -21,13 +21,13 @@ public final class InfrastructureChoice {
 
     private static Infrastructure chosen;
 
-    private InfrastructureChoice() {
-    }
+    private InfrastructureChoice() {}
 
     static synchronized Infrastructure chosen() {
         if (chosen == null) {
             chosen = decide(setting());
-            System.err.println("baran test infrastructure: " + chosen.describe() + " (" + PROPERTY + "=" + setting() + ")");
+            System.err.println(
+                    "baran test infrastructure: " + chosen.describe() + " (" + PROPERTY + "=" + setting() + ")");
         }
         return chosen;
     }
@@ -52,8 +52,11 @@ public final class InfrastructureChoice {
                 }
                 yield new ContainerInfrastructure();
             }
-            case "auto" -> dockerUnavailableReason() == null ? new ContainerInfrastructure() : new ProcessInfrastructure();
-            default -> throw new IllegalStateException(PROPERTY + " is \"" + setting + "\"; use local, testcontainers or auto");
+            case "auto" ->
+                dockerUnavailableReason() == null ? new ContainerInfrastructure() : new ProcessInfrastructure();
+            default ->
+                throw new IllegalStateException(
+                        PROPERTY + " is \"" + setting + "\"; use local, testcontainers or auto");
         };
     }
 
@@ -76,9 +79,12 @@ public final class InfrastructureChoice {
             return true;
         }
         String home = System.getProperty("user.home");
-        List<Path> candidates = new ArrayList<>(List.of(Path.of("/var/run/docker.sock"),
-                Path.of(home, ".docker", "run", "docker.sock"), Path.of(home, ".docker", "desktop", "docker.sock"),
-                Path.of(home, ".colima", "default", "docker.sock"), Path.of(home, ".rd", "docker.sock"),
+        List<Path> candidates = new ArrayList<>(List.of(
+                Path.of("/var/run/docker.sock"),
+                Path.of(home, ".docker", "run", "docker.sock"),
+                Path.of(home, ".docker", "desktop", "docker.sock"),
+                Path.of(home, ".colima", "default", "docker.sock"),
+                Path.of(home, ".rd", "docker.sock"),
                 Path.of(home, ".testcontainers.properties")));
         String runtime = System.getenv("XDG_RUNTIME_DIR");
         if (runtime != null && !runtime.isBlank()) {

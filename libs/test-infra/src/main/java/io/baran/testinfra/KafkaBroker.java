@@ -75,13 +75,23 @@ public final class KafkaBroker implements AutoCloseable {
             Files.writeString(props, String.join("\n", lines));
             String classpath = lib + "/*";
             String java = Tools.javaExecutable().toString();
-            List<String> format = new ArrayList<>(List.of(java, "-cp", classpath, "kafka.tools.StorageTool", "format",
-                    "-t", clusterId(), "-c", props.toString()));
+            List<String> format = new ArrayList<>(List.of(
+                    java,
+                    "-cp",
+                    classpath,
+                    "kafka.tools.StorageTool",
+                    "format",
+                    "-t",
+                    clusterId(),
+                    "-c",
+                    props.toString()));
             format.addAll(formatArguments);
             LocalProcess.start("kafka-format", format, workDir, Map.of()).awaitExit(Duration.ofSeconds(60));
-            LocalProcess broker = LocalProcess.start("kafka",
+            LocalProcess broker = LocalProcess.start(
+                    "kafka",
                     List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, "kafka.Kafka", props.toString()),
-                    workDir, Map.of());
+                    workDir,
+                    Map.of());
             broker.awaitPort(port, Duration.ofSeconds(60));
             return broker;
         } catch (IOException e) {
@@ -91,7 +101,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     static Path kafkaLib() {
         String configured = System.getProperty("baran.kafka.lib");
-        Path lib = configured != null ? Path.of(configured) : Tools.projectRoot().resolve("infra/kafka-dist/target/lib");
+        Path lib =
+                configured != null ? Path.of(configured) : Tools.projectRoot().resolve("infra/kafka-dist/target/lib");
         if (!Files.isDirectory(lib)) {
             throw new IllegalStateException("the Kafka broker jars are missing at " + lib
                     + ": build them with ./mvnw -pl infra/kafka-dist generate-resources");

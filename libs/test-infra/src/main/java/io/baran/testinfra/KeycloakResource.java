@@ -1,7 +1,6 @@
 package io.baran.testinfra;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /**
@@ -18,8 +17,8 @@ public class KeycloakResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         server = KeycloakServer.start(WorkDirs.create("keycloak"));
-        return Map.of("quarkus.oidc.auth-server-url", server.issuer(),
-                "quarkus.oidc.client-id", KeycloakServer.AUDIENCE);
+        return Map.of(
+                "quarkus.oidc.auth-server-url", server.issuer(), "quarkus.oidc.client-id", KeycloakServer.AUDIENCE);
     }
 
     @Override

@@ -45,10 +45,12 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** Longest wait for the realm's discovery document; a re-augmenting first start on a busy 2-core machine takes a minute. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(240);
+
     static final int MIN_JAVA = 21;
 
     private static final Pattern ACCESS_TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final int port;
     private final LocalProcess process;
@@ -71,12 +73,26 @@ public final class KeycloakServer implements AutoCloseable {
             throw new UncheckedIOException("cannot prepare a Keycloak home in " + home, e);
         }
         String issuer = issuer(port);
-        List<String> command = List.of(home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm",
-                "--http-host=127.0.0.1", "--http-port=" + port, "--hostname=http://127.0.0.1:" + port);
-        LocalProcess process = LocalProcess.start("keycloak", command, workDir.toAbsolutePath(),
-                Map.of("JAVA_HOME", javaHome.toString(), "JAVA", javaHome.resolve("bin/java").toString()));
+        List<String> command = List.of(
+                home.resolve("bin/kc.sh").toString(),
+                "start-dev",
+                "--import-realm",
+                "--http-host=127.0.0.1",
+                "--http-port=" + port,
+                "--hostname=http://127.0.0.1:" + port);
+        LocalProcess process = LocalProcess.start(
+                "keycloak",
+                command,
+                workDir.toAbsolutePath(),
+                Map.of(
+                        "JAVA_HOME",
+                        javaHome.toString(),
+                        "JAVA",
+                        javaHome.resolve("bin/java").toString()));
         try {
-            process.await(() -> status(issuer + "/.well-known/openid-configuration") == 200, START_TIMEOUT,
+            process.await(
+                    () -> status(issuer + "/.well-known/openid-configuration") == 200,
+                    START_TIMEOUT,
                     "the realm's discovery document at " + issuer + "/.well-known/openid-configuration");
         } catch (RuntimeException e) {
             process.close();
@@ -115,12 +131,13 @@ public final class KeycloakServer implements AutoCloseable {
 
     /** As {@link #tokenFrom(String, String)} with a password; a refused grant throws {@link TokenRefused}. */
     public static String tokenFrom(String issuer, String user, String password) {
-        String form = "grant_type=password&client_id=" + enc(CLIENT_ID) + "&username=" + enc(user) + "&password=" + enc(password)
-                + "&scope=openid";
+        String form = "grant_type=password&client_id=" + enc(CLIENT_ID) + "&username=" + enc(user) + "&password="
+                + enc(password) + "&scope=openid";
         HttpRequest request = HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/token"))
                 .timeout(Duration.ofSeconds(20))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build();
         HttpResponse<String> response;
         try {
             response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
@@ -188,7 +205,8 @@ public final class KeycloakServer implements AutoCloseable {
 
     private static String pinnedVersion(Path pom) {
         try {
-            Matcher m = Pattern.compile("<keycloak\\.version>([^<]+)</keycloak\\.version>").matcher(Files.readString(pom));
+            Matcher m = Pattern.compile("<keycloak\\.version>([^<]+)</keycloak\\.version>")
+                    .matcher(Files.readString(pom));
             if (m.find()) {
                 return m.group(1).trim();
             }
@@ -220,9 +238,12 @@ public final class KeycloakServer implements AutoCloseable {
             }
             return home;
         }
-        return findJavaHome(Path.of("/usr/lib/jvm")).orElseThrow(() -> new IllegalStateException(
-                "Keycloak needs a JDK " + MIN_JAVA + " or newer and none was found under /usr/lib/jvm (looked for temurin-*-jdk*,"
-                        + " then any JDK with a release file): install one (e.g. Temurin 25) or set BARAN_KEYCLOAK_JAVA_HOME"));
+        return findJavaHome(Path.of("/usr/lib/jvm"))
+                .orElseThrow(
+                        () -> new IllegalStateException(
+                                "Keycloak needs a JDK " + MIN_JAVA
+                                        + " or newer and none was found under /usr/lib/jvm (looked for temurin-*-jdk*,"
+                                        + " then any JDK with a release file): install one (e.g. Temurin 25) or set BARAN_KEYCLOAK_JAVA_HOME"));
     }
 
     static Optional<Path> findJavaHome(Path jvmDir) {
@@ -231,14 +252,19 @@ public final class KeycloakServer implements AutoCloseable {
         }
         List<Path> all;
         try (Stream<Path> dirs = Files.list(jvmDir)) {
-            all = dirs.filter(d -> !Files.isSymbolicLink(d) && Files.isExecutable(d.resolve("bin/java"))).toList();
+            all = dirs.filter(d -> !Files.isSymbolicLink(d) && Files.isExecutable(d.resolve("bin/java")))
+                    .toList();
         } catch (IOException e) {
             return Optional.empty();
         }
         Comparator<Path> byMajor = Comparator.comparingInt(KeycloakServer::majorVersion);
-        Optional<Path> temurin = all.stream().filter(d -> d.getFileName().toString().matches("temurin-.*-jdk.*"))
-                .filter(d -> majorVersion(d) >= MIN_JAVA).max(byMajor);
-        return temurin.isPresent() ? temurin : all.stream().filter(d -> majorVersion(d) >= MIN_JAVA).max(byMajor);
+        Optional<Path> temurin = all.stream()
+                .filter(d -> d.getFileName().toString().matches("temurin-.*-jdk.*"))
+                .filter(d -> majorVersion(d) >= MIN_JAVA)
+                .max(byMajor);
+        return temurin.isPresent()
+                ? temurin
+                : all.stream().filter(d -> majorVersion(d) >= MIN_JAVA).max(byMajor);
     }
 
     /** The major version in a JDK's {@code release} file ({@code JAVA_VERSION="25.0.3"}), 0 when unknown. */
@@ -246,7 +272,9 @@ public final class KeycloakServer implements AutoCloseable {
         try {
             for (String line : Files.readAllLines(javaHome.resolve("release"))) {
                 if (line.startsWith("JAVA_VERSION=")) {
-                    String v = line.substring("JAVA_VERSION=".length()).replace("\"", "").trim();
+                    String v = line.substring("JAVA_VERSION=".length())
+                            .replace("\"", "")
+                            .trim();
                     String major = v.startsWith("1.") ? v.substring(2) : v;
                     return Integer.parseInt(major.split("[^0-9]", 2)[0]);
                 }
@@ -265,10 +293,16 @@ public final class KeycloakServer implements AutoCloseable {
         Files.createDirectories(home.resolve("bin"));
         Files.createDirectories(home.resolve("lib"));
         Files.createDirectories(home.resolve("data/import"));
-        Files.copy(dist.resolve("bin/kc.sh"), home.resolve("bin/kc.sh"), StandardCopyOption.COPY_ATTRIBUTES,
+        Files.copy(
+                dist.resolve("bin/kc.sh"),
+                home.resolve("bin/kc.sh"),
+                StandardCopyOption.COPY_ATTRIBUTES,
                 StandardCopyOption.REPLACE_EXISTING);
         copyTree(dist.resolve("conf"), home.resolve("conf"));
-        Files.copy(dist.resolve("lib/quarkus-run.jar"), home.resolve("lib/quarkus-run.jar"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(
+                dist.resolve("lib/quarkus-run.jar"),
+                home.resolve("lib/quarkus-run.jar"),
+                StandardCopyOption.REPLACE_EXISTING);
         Path augmented = augmentationCache(dist);
         copyTree(Files.isDirectory(augmented) ? augmented : dist.resolve("lib/quarkus"), home.resolve("lib/quarkus"));
         for (String link : List.of("lib/lib", "lib/app", "themes", "providers")) {
@@ -287,10 +321,14 @@ public final class KeycloakServer implements AutoCloseable {
         Path built = home.resolve("lib/quarkus");
         try {
             if (Files.isDirectory(cache)
-                    || Files.mismatch(built.resolve("quarkus-application.dat"), dist.resolve("lib/quarkus/quarkus-application.dat")) == -1) {
+                    || Files.mismatch(
+                                    built.resolve("quarkus-application.dat"),
+                                    dist.resolve("lib/quarkus/quarkus-application.dat"))
+                            == -1) {
                 return;
             }
-            Path tmp = cache.resolveSibling(cache.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+            Path tmp = cache.resolveSibling(
+                    cache.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
             copyTree(built, tmp);
             try {
                 Files.move(tmp, cache, StandardCopyOption.ATOMIC_MOVE);
@@ -330,7 +368,10 @@ public final class KeycloakServer implements AutoCloseable {
 
     private static int status(String url) {
         try {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                    .timeout(Duration.ofSeconds(2))
+                    .GET()
+                    .build();
             return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return 0;
@@ -343,5 +384,4 @@ public final class KeycloakServer implements AutoCloseable {
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
-
 }

@@ -35,8 +35,10 @@ public final class LocalProcess implements AutoCloseable {
         try {
             Files.createDirectories(workDir);
             Path log = workDir.resolve(name + ".log");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(workDir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().putAll(env);
             return new LocalProcess(name, pb.start(), log);
         } catch (IOException e) {
@@ -53,8 +55,8 @@ public final class LocalProcess implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while waiting for " + what
-                        + "; log " + log + ":\n" + tail());
+                throw new IllegalStateException(name + " exited with " + process.exitValue() + " while waiting for "
+                        + what + "; log " + log + ":\n" + tail());
             }
             if (ready.getAsBoolean()) {
                 return this;
@@ -70,14 +72,16 @@ public final class LocalProcess implements AutoCloseable {
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 kill();
-                throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s; log " + log + ":\n" + tail());
+                throw new IllegalStateException(
+                        name + " did not finish within " + timeout.toSeconds() + " s; log " + log + ":\n" + tail());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + name, e);
         }
         if (process.exitValue() != 0) {
-            throw new IllegalStateException(name + " exited with " + process.exitValue() + "; log " + log + ":\n" + tail());
+            throw new IllegalStateException(
+                    name + " exited with " + process.exitValue() + "; log " + log + ":\n" + tail());
         }
     }
 

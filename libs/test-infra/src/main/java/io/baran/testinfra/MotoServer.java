@@ -30,8 +30,8 @@ public final class MotoServer implements AutoCloseable {
     static MotoServer startProcess(Path workDir) {
         Path moto = Tools.find("moto_server", "BARAN_MOTO_BIN", "pip install \"moto[server]\"");
         int port = Ports.free();
-        LocalProcess process = LocalProcess.start("moto", List.of(moto.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port)),
-                workDir, Map.of());
+        LocalProcess process = LocalProcess.start(
+                "moto", List.of(moto.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port)), workDir, Map.of());
         process.awaitPort(port, Duration.ofSeconds(60));
         return new MotoServer("127.0.0.1", port, process);
     }

@@ -2,7 +2,6 @@ package io.baran.testinfra;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -32,6 +31,7 @@ public final class OidcIssuer implements AutoCloseable {
 
     /** The audience the services require ({@code quarkus.oidc.token.audience}). */
     public static final String AUDIENCE = "baran";
+
     private static final Duration LIFETIME = Duration.ofMinutes(15);
 
     private static OidcIssuer shared;
@@ -100,14 +100,19 @@ public final class OidcIssuer implements AutoCloseable {
         return token(user, List.of(groups), AUDIENCE, issuer(), Duration.ofHours(-1), true);
     }
 
-    private String token(String user, List<String> groups, String audience, String iss, Duration lifetime, boolean signed) {
+    private String token(
+            String user, List<String> groups, String audience, String iss, Duration lifetime, boolean signed) {
         long now = Instant.now().getEpochSecond();
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"" + keyId + "\"}";
-        String payload = "{\"iss\":" + quote(iss) + ",\"sub\":" + quote(UUID.nameUUIDFromBytes(user.getBytes(StandardCharsets.UTF_8)).toString())
+        String payload = "{\"iss\":" + quote(iss) + ",\"sub\":"
+                + quote(UUID.nameUUIDFromBytes(user.getBytes(StandardCharsets.UTF_8))
+                        .toString())
                 + ",\"preferred_username\":" + quote(user) + ",\"aud\":" + quote(audience)
-                + ",\"iat\":" + now + ",\"exp\":" + (now + lifetime.toSeconds()) + ",\"jti\":" + quote(UUID.randomUUID().toString())
+                + ",\"iat\":" + now + ",\"exp\":" + (now + lifetime.toSeconds()) + ",\"jti\":"
+                + quote(UUID.randomUUID().toString())
                 + ",\"groups\":[" + groups.stream().map(OidcIssuer::quote).collect(Collectors.joining(",")) + "]}";
-        String signingInput = base64(header.getBytes(StandardCharsets.UTF_8)) + "." + base64(payload.getBytes(StandardCharsets.UTF_8));
+        String signingInput = base64(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + base64(payload.getBytes(StandardCharsets.UTF_8));
         try {
             Signature rsa = Signature.getInstance("SHA256withRSA");
             rsa.initSign(keys.getPrivate());
@@ -129,8 +134,9 @@ public final class OidcIssuer implements AutoCloseable {
 
     private String jwks() {
         RSAPublicKey key = (RSAPublicKey) keys.getPublic();
-        return "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"alg\":\"RS256\",\"kid\":" + quote(keyId)
-                + ",\"n\":" + quote(base64(unsigned(key.getModulus()))) + ",\"e\":" + quote(base64(unsigned(key.getPublicExponent()))) + "}]}";
+        return "{\"keys\":[{\"kty\":\"RSA\",\"use\":\"sig\",\"alg\":\"RS256\",\"kid\":" + quote(keyId) + ",\"n\":"
+                + quote(base64(unsigned(key.getModulus()))) + ",\"e\":"
+                + quote(base64(unsigned(key.getPublicExponent()))) + "}]}";
     }
 
     private static String path(String suffix) {

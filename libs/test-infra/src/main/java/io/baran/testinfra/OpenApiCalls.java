@@ -2,7 +2,6 @@ package io.baran.testinfra;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -23,7 +22,8 @@ import java.util.Set;
 public final class OpenApiCalls {
 
     private static final Set<String> METHODS = Set.of("get", "post", "put", "patch", "delete");
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /**
      * One operation: its method, a concrete path, and the media type of the body it takes (JSON when it declares
@@ -42,15 +42,18 @@ public final class OpenApiCalls {
         }
     }
 
-    private OpenApiCalls() {
-    }
+    private OpenApiCalls() {}
 
     /** The operations under {@code prefix} (e.g. {@code /api}) of the document at {@code openApiUrl} (JSON). */
     public static List<Call> of(String openApiUrl, String prefix) {
         JsonNode document;
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(openApiUrl + "?format=json"))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(openApiUrl + "?format=json"))
+                            .timeout(Duration.ofSeconds(10))
+                            .GET()
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(openApiUrl + " answered " + response.statusCode());
             }
@@ -71,8 +74,15 @@ public final class OpenApiCalls {
             String concrete = path.getKey().replaceAll("\\{[^}]+}", "x");
             path.getValue().fields().forEachRemaining(operation -> {
                 if (METHODS.contains(operation.getKey())) {
-                    Iterator<String> types = operation.getValue().path("requestBody").path("content").fieldNames();
-                    calls.add(new Call(operation.getKey().toUpperCase(), concrete, types.hasNext() ? types.next() : "application/json"));
+                    Iterator<String> types = operation
+                            .getValue()
+                            .path("requestBody")
+                            .path("content")
+                            .fieldNames();
+                    calls.add(new Call(
+                            operation.getKey().toUpperCase(),
+                            concrete,
+                            types.hasNext() ? types.next() : "application/json"));
                 }
             });
         }
@@ -81,10 +91,14 @@ public final class OpenApiCalls {
 
     /** The status {@code baseUrl + call.path} answers to the call, with the headers given (name, value, ...). */
     public static int status(String baseUrl, Call call, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + call.path())).timeout(Duration.ofSeconds(10))
-                .method(call.method(), call.method().equals("GET") || call.method().equals("DELETE")
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(call.mediaType().contains("json") ? "{}" : "a: b"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + call.path()))
+                .timeout(Duration.ofSeconds(10))
+                .method(
+                        call.method(),
+                        call.method().equals("GET") || call.method().equals("DELETE")
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(
+                                        call.mediaType().contains("json") ? "{}" : "a: b"));
         if (!call.method().equals("GET") && !call.method().equals("DELETE")) {
             request.header("Content-Type", call.mediaType());
         }
@@ -92,7 +106,8 @@ public final class OpenApiCalls {
             request.header(headers[i], headers[i + 1]);
         }
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

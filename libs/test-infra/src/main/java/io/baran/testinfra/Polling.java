@@ -8,8 +8,7 @@ import java.util.function.Supplier;
 /** A bounded wait for something a test reads again and again. */
 public final class Polling {
 
-    private Polling() {
-    }
+    private Polling() {}
 
     /**
      * Reads every {@code every} until {@code done} holds, at most {@code within}.
@@ -18,7 +17,8 @@ public final class Polling {
      * @return the value that satisfied {@code done}
      * @throws AssertionError with that message when the time is up (or the thread is interrupted)
      */
-    public static <T> T until(Supplier<T> read, Predicate<T> done, Duration within, Duration every, Function<T, String> failure) {
+    public static <T> T until(
+            Supplier<T> read, Predicate<T> done, Duration within, Duration every, Function<T, String> failure) {
         long deadline = System.nanoTime() + within.toNanos();
         T last = null;
         while (System.nanoTime() < deadline) {

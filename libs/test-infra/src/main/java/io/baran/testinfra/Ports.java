@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 
 /** Free TCP ports on 127.0.0.1, so tests never collide with a running local stack. */
 public final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     public static int free() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -1,7 +1,6 @@
 package io.baran.testinfra;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /**
@@ -17,11 +16,17 @@ public class PostgresResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         server = PostgresServer.start(WorkDirs.create("postgres"));
-        return Map.of("quarkus.datasource.jdbc.url", server.jdbcUrl(),
-                "quarkus.datasource.username", PostgresServer.APP_USER,
-                "quarkus.datasource.password", PostgresServer.APP_PASSWORD,
-                "quarkus.flyway.username", PostgresServer.USER,
-                "quarkus.flyway.password", PostgresServer.PASSWORD);
+        return Map.of(
+                "quarkus.datasource.jdbc.url",
+                server.jdbcUrl(),
+                "quarkus.datasource.username",
+                PostgresServer.APP_USER,
+                "quarkus.datasource.password",
+                PostgresServer.APP_PASSWORD,
+                "quarkus.flyway.username",
+                PostgresServer.USER,
+                "quarkus.flyway.password",
+                PostgresServer.PASSWORD);
     }
 
     @Override

@@ -35,6 +35,7 @@ public final class PostgresServer implements AutoCloseable {
     public static final String PASSWORD = "baran";
     /** The application's role, as bin/local-stack creates it: it may do only what the migrations grant it. */
     public static final String APP_USER = "baran_app";
+
     public static final String APP_PASSWORD = "baran_app";
 
     private final Path bin;
@@ -67,16 +68,58 @@ public final class PostgresServer implements AutoCloseable {
             Path password = dir.resolve("password");
             Files.writeString(password, PASSWORD + "\n");
             handOver(dir, asUser);
-            run(workDir, "initdb", command(asUser, dir, bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER,
-                    "--pwfile=" + password, "-E", "UTF8", "--locale=C.UTF-8", "--auth-local=trust", "--auth-host=scram-sha-256",
-                    "--no-sync"), Duration.ofSeconds(60));
+            run(
+                    workDir,
+                    "initdb",
+                    command(
+                            asUser,
+                            dir,
+                            bin.resolve("initdb").toString(),
+                            "-D",
+                            data.toString(),
+                            "-U",
+                            USER,
+                            "--pwfile=" + password,
+                            "-E",
+                            "UTF8",
+                            "--locale=C.UTF-8",
+                            "--auth-local=trust",
+                            "--auth-host=scram-sha-256",
+                            "--no-sync"),
+                    Duration.ofSeconds(60));
             PostgresServer server = launch("postgres", bin, dir, asUser, workDir);
             try {
-                run(workDir, "createdb", List.of(bin.resolve("createdb").toString(), "-h", dir.toString(), "-p", String.valueOf(server.port()),
-                        "-U", USER, DATABASE), Duration.ofSeconds(30));
-                run(workDir, "create-app-role", List.of(bin.resolve("psql").toString(), "-h", dir.toString(), "-p", String.valueOf(server.port()),
-                        "-U", USER, "-d", DATABASE, "-v", "ON_ERROR_STOP=1", "-qc",
-                        "CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'"), Duration.ofSeconds(30));
+                run(
+                        workDir,
+                        "createdb",
+                        List.of(
+                                bin.resolve("createdb").toString(),
+                                "-h",
+                                dir.toString(),
+                                "-p",
+                                String.valueOf(server.port()),
+                                "-U",
+                                USER,
+                                DATABASE),
+                        Duration.ofSeconds(30));
+                run(
+                        workDir,
+                        "create-app-role",
+                        List.of(
+                                bin.resolve("psql").toString(),
+                                "-h",
+                                dir.toString(),
+                                "-p",
+                                String.valueOf(server.port()),
+                                "-U",
+                                USER,
+                                "-d",
+                                DATABASE,
+                                "-v",
+                                "ON_ERROR_STOP=1",
+                                "-qc",
+                                "CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'"),
+                        Duration.ofSeconds(30));
             } catch (RuntimeException e) {
                 server.close();
                 throw e;
@@ -111,10 +154,31 @@ public final class PostgresServer implements AutoCloseable {
             Files.createDirectories(workDir);
             standby = Files.createTempDirectory("baran-postgres-" + name + "-");
             handOver(standby, asUser);
-            // An immediate checkpoint: the default (spread) one can keep pg_basebackup waiting for minutes on a busy machine.
-            LocalProcess.start("pg_basebackup-" + name, command(asUser, standby, "env", "PGPASSWORD=" + PASSWORD,
-                    bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", String.valueOf(port), "-U", USER,
-                    "-D", standby.resolve("data").toString(), "-R", "-X", "stream", "--checkpoint=fast", "--no-sync"), workDir, Map.of())
+            // An immediate checkpoint: the default (spread) one can keep pg_basebackup waiting for minutes on a busy
+            // machine.
+            LocalProcess.start(
+                            "pg_basebackup-" + name,
+                            command(
+                                    asUser,
+                                    standby,
+                                    "env",
+                                    "PGPASSWORD=" + PASSWORD,
+                                    bin.resolve("pg_basebackup").toString(),
+                                    "-h",
+                                    "127.0.0.1",
+                                    "-p",
+                                    String.valueOf(port),
+                                    "-U",
+                                    USER,
+                                    "-D",
+                                    standby.resolve("data").toString(),
+                                    "-R",
+                                    "-X",
+                                    "stream",
+                                    "--checkpoint=fast",
+                                    "--no-sync"),
+                            workDir,
+                            Map.of())
                     .awaitExit(Duration.ofSeconds(60));
             return launch("postgres-" + name, bin, standby, asUser, workDir);
         } catch (IOException e) {
@@ -129,14 +193,39 @@ public final class PostgresServer implements AutoCloseable {
     /** Runs the cluster of {@code dir/data} on a free port, its unix socket in {@code dir}, and waits until it accepts sessions. */
     private static PostgresServer launch(String name, Path bin, Path dir, List<String> asUser, Path workDir) {
         int port = Ports.free();
-        LocalProcess process = LocalProcess.start(name, command(asUser, dir, bin.resolve("postgres").toString(),
-                "-D", dir.resolve("data").toString(), "-p", String.valueOf(port), "-k", dir.toString(),
-                "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-                "-c", "full_page_writes=off", "-c", "max_connections=40", "-c", "shared_buffers=32MB"), workDir, Map.of());
+        LocalProcess process = LocalProcess.start(
+                name,
+                command(
+                        asUser,
+                        dir,
+                        bin.resolve("postgres").toString(),
+                        "-D",
+                        dir.resolve("data").toString(),
+                        "-p",
+                        String.valueOf(port),
+                        "-k",
+                        dir.toString(),
+                        "-c",
+                        "listen_addresses=127.0.0.1",
+                        "-c",
+                        "fsync=off",
+                        "-c",
+                        "synchronous_commit=off",
+                        "-c",
+                        "full_page_writes=off",
+                        "-c",
+                        "max_connections=40",
+                        "-c",
+                        "shared_buffers=32MB"),
+                workDir,
+                Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "delete-" + dir.getFileName()));
         PostgresServer server = new PostgresServer(bin, dir, port, asUser, process);
         try {
-            process.await(server::acceptsConnections, Duration.ofSeconds(60), name + " to accept connections on port " + port);
+            process.await(
+                    server::acceptsConnections,
+                    Duration.ofSeconds(60),
+                    name + " to accept connections on port " + port);
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -155,8 +244,11 @@ public final class PostgresServer implements AutoCloseable {
 
     private boolean acceptsConnections() {
         try {
-            Process check = new ProcessBuilder(bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1", "-p", String.valueOf(port))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process check = new ProcessBuilder(
+                            bin.resolve("pg_isready").toString(), "-q", "-h", "127.0.0.1", "-p", String.valueOf(port))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             return check.waitFor(5, TimeUnit.SECONDS) && check.exitValue() == 0;
         } catch (IOException e) {
             return false;
@@ -170,9 +262,21 @@ public final class PostgresServer implements AutoCloseable {
     public void close() {
         // Fast shutdown ends open client connections; the process is stopped for sure afterwards.
         try {
-            Process stop = new ProcessBuilder(command(asUser, dir, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(),
-                    "-m", "immediate", "-w", "-t", "10", "stop")).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process stop = new ProcessBuilder(command(
+                            asUser,
+                            dir,
+                            bin.resolve("pg_ctl").toString(),
+                            "-D",
+                            dir.resolve("data").toString(),
+                            "-m",
+                            "immediate",
+                            "-w",
+                            "-t",
+                            "10",
+                            "stop"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             if (!stop.waitFor(15, TimeUnit.SECONDS)) {
                 stop.destroyForcibly();
             }
@@ -195,7 +299,8 @@ public final class PostgresServer implements AutoCloseable {
         if (Files.isDirectory(base)) {
             try (Stream<Path> versions = Files.list(base)) {
                 Optional<Path> newest = versions.filter(v -> Files.isExecutable(v.resolve("bin/postgres")))
-                        .max(Comparator.comparingInt(v -> parseVersion(v.getFileName().toString())));
+                        .max(Comparator.comparingInt(
+                                v -> parseVersion(v.getFileName().toString())));
                 if (newest.isPresent()) {
                     return newest.get().resolve("bin");
                 }
@@ -203,8 +308,9 @@ public final class PostgresServer implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }
-        throw new IllegalStateException("PostgreSQL server binaries are missing: apt-get install -y --no-install-recommends "
-                + "postgresql (or set BARAN_PG_BIN to the folder holding initdb and postgres)");
+        throw new IllegalStateException(
+                "PostgreSQL server binaries are missing: apt-get install -y --no-install-recommends "
+                        + "postgresql (or set BARAN_PG_BIN to the folder holding initdb and postgres)");
     }
 
     private static int parseVersion(String name) {
@@ -220,10 +326,13 @@ public final class PostgresServer implements AutoCloseable {
         if (!"root".equals(System.getProperty("user.name"))) {
             return List.of();
         }
-        String user = Optional.ofNullable(System.getenv("BARAN_PG_USER")).filter(u -> !u.isBlank()).orElse("postgres");
+        String user = Optional.ofNullable(System.getenv("BARAN_PG_USER"))
+                .filter(u -> !u.isBlank())
+                .orElse("postgres");
         Path runuser = Tools.onPath("runuser").orElse(Path.of("/usr/sbin/runuser"));
         if (!Files.isExecutable(runuser)) {
-            throw new IllegalStateException("running as root, PostgreSQL must run as another user, but runuser is missing");
+            throw new IllegalStateException(
+                    "running as root, PostgreSQL must run as another user, but runuser is missing");
         }
         return List.of(runuser.toString(), "-u", user, "--");
     }
@@ -236,8 +345,10 @@ public final class PostgresServer implements AutoCloseable {
             try {
                 owner = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(user);
             } catch (IOException e) {
-                throw new IllegalStateException("running as root, PostgreSQL runs as OS user " + user + ", which does not exist: "
-                        + "install Debian's postgresql package (it creates the user) or set BARAN_PG_USER", e);
+                throw new IllegalStateException(
+                        "running as root, PostgreSQL runs as OS user " + user + ", which does not exist: "
+                                + "install Debian's postgresql package (it creates the user) or set BARAN_PG_USER",
+                        e);
             }
             try (Stream<Path> files = Files.walk(dir)) {
                 for (Path p : files.toList()) {

@@ -26,7 +26,8 @@ public final class PubSubEmulator implements AutoCloseable {
     private final int port;
     private final int messagesPort;
     private final LocalProcess process;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private PubSubEmulator(int port, int messagesPort, LocalProcess process) {
         this.port = port;
@@ -38,8 +39,16 @@ public final class PubSubEmulator implements AutoCloseable {
     public static PubSubEmulator start(Path workDir) {
         int port = Ports.free();
         int messagesPort = Ports.free();
-        LocalProcess process = LocalProcess.start("pubsub-emulator", List.of(binary(workDir).toString(), "-port", String.valueOf(port),
-                "-messages-port", String.valueOf(messagesPort)), workDir, Map.of());
+        LocalProcess process = LocalProcess.start(
+                "pubsub-emulator",
+                List.of(
+                        binary(workDir).toString(),
+                        "-port",
+                        String.valueOf(port),
+                        "-messages-port",
+                        String.valueOf(messagesPort)),
+                workDir,
+                Map.of());
         process.awaitPort(port, Duration.ofSeconds(30)).awaitPort(messagesPort, Duration.ofSeconds(10));
         return new PubSubEmulator(port, messagesPort, process);
     }
@@ -60,15 +69,20 @@ public final class PubSubEmulator implements AutoCloseable {
         Optional<Path> go = Tools.onPath("go");
         if (go.isEmpty()) {
             throw new IllegalStateException(PROGRAM + " is not installed and Go is not on PATH to build it: "
-                    + "(cd infra/pubsub-emulator && go build -o $GOPATH/bin/" + PROGRAM + " .) (or set BARAN_PUBSUB_EMULATOR_BIN)");
+                    + "(cd infra/pubsub-emulator && go build -o $GOPATH/bin/" + PROGRAM
+                    + " .) (or set BARAN_PUBSUB_EMULATOR_BIN)");
         }
         Path built = workDir.resolve(PROGRAM);
         Path source = Tools.projectRoot().resolve("infra/pubsub-emulator");
-        LocalProcess build = LocalProcess.start("go-build-pubsub-emulator", List.of(go.get().toString(), "build", "-C", source.toString(),
-                "-o", built.toString(), "."), workDir, Map.of("GOFLAGS", "-mod=mod"));
+        LocalProcess build = LocalProcess.start(
+                "go-build-pubsub-emulator",
+                List.of(go.get().toString(), "build", "-C", source.toString(), "-o", built.toString(), "."),
+                workDir,
+                Map.of("GOFLAGS", "-mod=mod"));
         build.awaitExit(Duration.ofMinutes(5));
         if (!Files.isExecutable(built)) {
-            throw new IllegalStateException("building " + source + " failed; log " + build.log() + ":\n" + build.tail());
+            throw new IllegalStateException(
+                    "building " + source + " failed; log " + build.log() + ":\n" + build.tail());
         }
         return built;
     }
@@ -86,10 +100,14 @@ public final class PubSubEmulator implements AutoCloseable {
     /** Every message published so far, as the server's JSON: {@code [{id, topic, attributes, deliveries, acks}]}. */
     public String messages() {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + messagesPort + "/messages"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + messagesPort + "/messages"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("pubsub-emulator GET /messages answered " + response.statusCode() + ": " + response.body());
+                throw new IllegalStateException(
+                        "pubsub-emulator GET /messages answered " + response.statusCode() + ": " + response.body());
             }
             return response.body();
         } catch (IOException e) {

@@ -33,7 +33,8 @@ public final class SaslSslKafkaBroker implements AutoCloseable {
     private final String adminPassword;
     private final LocalProcess process;
 
-    private SaslSslKafkaBroker(int port, Path truststore, String storePassword, String adminPassword, LocalProcess process) {
+    private SaslSslKafkaBroker(
+            int port, Path truststore, String storePassword, String adminPassword, LocalProcess process) {
         this.port = port;
         this.truststore = truststore;
         this.storePassword = storePassword;
@@ -94,13 +95,61 @@ public final class SaslSslKafkaBroker implements AutoCloseable {
     private static void makeCertificate(Path workDir, Path keystore, Path truststore, String password) {
         String keytool = Tools.javaExecutable().resolveSibling("keytool").toString();
         Path cert = workDir.resolve("broker.crt");
-        run(workDir, "keytool-genkeypair", keytool, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-validity", "2",
-                "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password, "-keypass", password);
-        run(workDir, "keytool-export", keytool, "-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(),
-                "-storepass", password, "-file", cert.toString());
-        run(workDir, "keytool-import", keytool, "-importcert", "-noprompt", "-alias", "broker", "-file", cert.toString(),
-                "-storetype", "PKCS12", "-keystore", truststore.toString(), "-storepass", password);
+        run(
+                workDir,
+                "keytool-genkeypair",
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                password,
+                "-keypass",
+                password);
+        run(
+                workDir,
+                "keytool-export",
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "broker",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                password,
+                "-file",
+                cert.toString());
+        run(
+                workDir,
+                "keytool-import",
+                keytool,
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "broker",
+                "-file",
+                cert.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                truststore.toString(),
+                "-storepass",
+                password);
     }
 
     private static void run(Path workDir, String name, String... command) {
@@ -114,8 +163,8 @@ public final class SaslSslKafkaBroker implements AutoCloseable {
     }
 
     private static String jaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                + password + "\";";
     }
 
     public String bootstrapServers() {
@@ -132,12 +181,19 @@ public final class SaslSslKafkaBroker implements AutoCloseable {
      * JAAS line and the truststore. Prefix each key with {@code kafka.} for a Quarkus service.
      */
     public Map<String, String> clientProperties(String user, String password) {
-        return Map.of("security.protocol", "SASL_SSL",
-                "sasl.mechanism", "SCRAM-SHA-512",
-                "sasl.jaas.config", jaas(user, password),
-                "ssl.truststore.type", "PKCS12",
-                "ssl.truststore.location", truststore.toString(),
-                "ssl.truststore.password", storePassword);
+        return Map.of(
+                "security.protocol",
+                "SASL_SSL",
+                "sasl.mechanism",
+                "SCRAM-SHA-512",
+                "sasl.jaas.config",
+                jaas(user, password),
+                "ssl.truststore.type",
+                "PKCS12",
+                "ssl.truststore.location",
+                truststore.toString(),
+                "ssl.truststore.password",
+                storePassword);
     }
 
     /** The super user's client settings: it may create topics and ACLs. */

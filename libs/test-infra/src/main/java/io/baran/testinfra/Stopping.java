@@ -3,8 +3,7 @@ package io.baran.testinfra;
 /** Stops what a component runs in (a {@link LocalProcess} or a container), whatever its close() may throw. */
 final class Stopping {
 
-    private Stopping() {
-    }
+    private Stopping() {}
 
     static void stop(String what, AutoCloseable running) {
         try {

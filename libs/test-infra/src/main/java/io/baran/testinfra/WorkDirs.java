@@ -7,8 +7,7 @@ import java.nio.file.Path;
 
 /** A fresh folder under the module's target/ for one test's processes and logs. */
 public final class WorkDirs {
-    private WorkDirs() {
-    }
+    private WorkDirs() {}
 
     public static Path create(String name) {
         try {

@@ -1,25 +1,26 @@
 package io.baran.testinfra;
 
-import org.junit.jupiter.api.Test;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
 /** Which infrastructure the tests get, and the default path still being the local processes it always was. */
 class InfrastructureChoiceTest {
 
     @Test
     void localIsTheDefaultAndMeansLocalProcesses() {
-        assumeTrue(System.getProperty(InfrastructureChoice.PROPERTY) == null && System.getenv(InfrastructureChoice.VARIABLE) == null,
+        assumeTrue(
+                System.getProperty(InfrastructureChoice.PROPERTY) == null
+                        && System.getenv(InfrastructureChoice.VARIABLE) == null,
                 "the build sets " + InfrastructureChoice.PROPERTY);
         assertEquals("local", InfrastructureChoice.setting());
         assertInstanceOf(ProcessInfrastructure.class, InfrastructureChoice.decide("local"));
@@ -39,14 +40,16 @@ class InfrastructureChoiceTest {
     void askingForContainersWithoutDockerFailsSayingWhatToDo() {
         String why = InfrastructureChoice.dockerUnavailableReason();
         assumeTrue(why != null, "a Docker engine answers here");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> InfrastructureChoice.decide("testcontainers"));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> InfrastructureChoice.decide("testcontainers"));
         assertTrue(e.getMessage().contains("baran.test.infra=testcontainers but " + why), e.getMessage());
         assertTrue(e.getMessage().contains("-Dbaran.test.infra=local"), e.getMessage());
     }
 
     @Test
     void anUnknownChoiceIsRefusedNamingTheValidOnes() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> InfrastructureChoice.decide("docker"));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> InfrastructureChoice.decide("docker"));
         assertEquals("baran.test.infra is \"docker\"; use local, testcontainers or auto", e.getMessage());
     }
 
@@ -60,7 +63,8 @@ class InfrastructureChoiceTest {
 
     @Test
     void theContainerPathServesMotoWhereDockerRuns() throws Exception {
-        assumeTrue(InfrastructureChoice.dockerUnavailableReason() == null,
+        assumeTrue(
+                InfrastructureChoice.dockerUnavailableReason() == null,
                 "no Docker engine here: the Testcontainers path is compiled but not run");
         try (MotoServer moto = new ContainerInfrastructure().moto(WorkDirs.create("moto-container"))) {
             assertEquals(200, status(moto.endpoint() + "/moto-api/"));
@@ -68,8 +72,13 @@ class InfrastructureChoiceTest {
     }
 
     private static int status(String url) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        return client.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

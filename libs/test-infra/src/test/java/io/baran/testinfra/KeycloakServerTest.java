@@ -1,24 +1,23 @@
 package io.baran.testinfra;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class KeycloakServerTest {
 
@@ -35,13 +34,17 @@ class KeycloakServerTest {
             List<String> groups = strings(claims.get("groups"));
             assertTrue(groups.containsAll(List.of("drill-operator", "failover-operator")), "groups: " + groups);
             assertTrue(strings(claims.get("aud")).contains("baran"), "aud: " + claims.get("aud"));
-            long lifetime = claims.getJsonNumber("exp").longValue() - claims.getJsonNumber("iat").longValue();
+            long lifetime = claims.getJsonNumber("exp").longValue()
+                    - claims.getJsonNumber("iat").longValue();
             assertEquals(900, lifetime, "access tokens live 15 min");
 
-            assertEquals(List.of("approver"), strings(payload(KeycloakServer.tokenFrom(keycloak.issuer(), "approver2")).get("groups")));
+            assertEquals(
+                    List.of("approver"),
+                    strings(payload(KeycloakServer.tokenFrom(keycloak.issuer(), "approver2"))
+                            .get("groups")));
 
-            KeycloakServer.TokenRefused refused = assertThrows(KeycloakServer.TokenRefused.class,
-                    () -> keycloak.token("operator", "not-the-password"));
+            KeycloakServer.TokenRefused refused = assertThrows(
+                    KeycloakServer.TokenRefused.class, () -> keycloak.token("operator", "not-the-password"));
             assertEquals(401, refused.status());
         }
         assertFalse(LocalProcess.portOpen(port), "Keycloak still listens after close");
@@ -52,10 +55,14 @@ class KeycloakServerTest {
         jdk(jvm.resolve("java-17-openjdk-amd64"), "17.0.15");
         assertTrue(KeycloakServer.findJavaHome(jvm).isEmpty());
         jdk(jvm.resolve("java-21-openjdk-amd64"), "21.0.8");
-        assertEquals(jvm.resolve("java-21-openjdk-amd64"), KeycloakServer.findJavaHome(jvm).orElseThrow());
+        assertEquals(
+                jvm.resolve("java-21-openjdk-amd64"),
+                KeycloakServer.findJavaHome(jvm).orElseThrow());
         jdk(jvm.resolve("temurin-21-jdk-amd64"), "21.0.7");
         jdk(jvm.resolve("temurin-25-jdk-amd64"), "25.0.3");
-        assertEquals(jvm.resolve("temurin-25-jdk-amd64"), KeycloakServer.findJavaHome(jvm).orElseThrow());
+        assertEquals(
+                jvm.resolve("temurin-25-jdk-amd64"),
+                KeycloakServer.findJavaHome(jvm).orElseThrow());
     }
 
     private static void jdk(Path home, String version) throws Exception {
@@ -83,6 +90,8 @@ class KeycloakServerTest {
         if (value instanceof JsonString s) {
             return List.of(s.getString());
         }
-        return value.asJsonArray().getValuesAs(JsonString.class).stream().map(JsonString::getString).toList();
+        return value.asJsonArray().getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString)
+                .toList();
     }
 }

@@ -1,15 +1,14 @@
 package io.baran.testinfra;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class PostgresServerTest {
 
@@ -21,10 +20,21 @@ class PostgresServerTest {
             socketDir = server.socketDir();
             port = server.port();
             assertTrue(server.jdbcUrl().startsWith("jdbc:postgresql://127.0.0.1:"));
-            assertEquals("baran|baran", psql(port, PostgresServer.USER, PostgresServer.PASSWORD, "select current_user || '|' || current_database()"));
+            assertEquals(
+                    "baran|baran",
+                    psql(
+                            port,
+                            PostgresServer.USER,
+                            PostgresServer.PASSWORD,
+                            "select current_user || '|' || current_database()"));
             assertEquals("", psql(port, PostgresServer.USER, "wrong", "select 1"), "a wrong password was accepted");
-            assertEquals("baran_app|false", psql(port, PostgresServer.APP_USER, PostgresServer.APP_PASSWORD,
-                    "select current_user || '|' || rolsuper from pg_roles where rolname = current_user"));
+            assertEquals(
+                    "baran_app|false",
+                    psql(
+                            port,
+                            PostgresServer.APP_USER,
+                            PostgresServer.APP_PASSWORD,
+                            "select current_user || '|' || rolsuper from pg_roles where rolname = current_user"));
         }
         assertFalse(LocalProcess.portOpen(port), "PostgreSQL still listens after close");
         assertFalse(Files.exists(socketDir), "the cluster's folder is left behind");
@@ -32,8 +42,18 @@ class PostgresServerTest {
 
     /** The query's single value, or "" when psql fails. */
     private static String psql(int port, String user, String password, String query) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(List.of(PostgresServer.binaries().resolve("psql").toString(), "-h", "127.0.0.1",
-                "-p", String.valueOf(port), "-U", user, "-d", PostgresServer.DATABASE, "-qtAc", query));
+        ProcessBuilder pb = new ProcessBuilder(List.of(
+                PostgresServer.binaries().resolve("psql").toString(),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-U",
+                user,
+                "-d",
+                PostgresServer.DATABASE,
+                "-qtAc",
+                query));
         pb.environment().put("PGPASSWORD", password);
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p = pb.start();

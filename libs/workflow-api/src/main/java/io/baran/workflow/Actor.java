@@ -1,7 +1,6 @@
 package io.baran.workflow;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-
 import java.util.List;
 
 /**

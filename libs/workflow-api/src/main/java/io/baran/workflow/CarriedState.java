@@ -24,13 +24,24 @@ public record CarriedState(
         decisions = decisions == null ? List.of() : List.copyOf(decisions);
     }
 
-    public CarriedState(List<StepStatus> steps, List<UndoEntry> undo, List<PhaseChange> phases, long startedAt,
-                        long decideMillis, int runs, List<Decision> decisions) {
+    public CarriedState(
+            List<StepStatus> steps,
+            List<UndoEntry> undo,
+            List<PhaseChange> phases,
+            long startedAt,
+            long decideMillis,
+            int runs,
+            List<Decision> decisions) {
         this(steps, undo, phases, startedAt, decideMillis, runs, decisions, List.of());
     }
 
-    public CarriedState(List<StepStatus> steps, List<UndoEntry> undo, List<PhaseChange> phases, long startedAt,
-                        long decideMillis, int runs) {
+    public CarriedState(
+            List<StepStatus> steps,
+            List<UndoEntry> undo,
+            List<PhaseChange> phases,
+            long startedAt,
+            long decideMillis,
+            int runs) {
         this(steps, undo, phases, startedAt, decideMillis, runs, List.of());
     }
 }

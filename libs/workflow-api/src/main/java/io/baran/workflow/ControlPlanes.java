@@ -12,8 +12,7 @@ public final class ControlPlanes {
     /** The plan's key holding the control plane's scope with its service, e.g. {@code aws/us-east-1/route53}. */
     public static final String SCOPE_KEY = "controlPlane";
 
-    private ControlPlanes() {
-    }
+    private ControlPlanes() {}
 
     /**
      * True when an outage of the failing scope may take a control plane in {@code region} with it: the scope is
@@ -23,7 +22,8 @@ public final class ControlPlanes {
         if (region == null || failingScope == null || failingScope.isBlank()) {
             return false;
         }
-        String failing = failingScope.endsWith("/") ? failingScope.substring(0, failingScope.length() - 1) : failingScope;
+        String failing =
+                failingScope.endsWith("/") ? failingScope.substring(0, failingScope.length() - 1) : failingScope;
         return failing.equals(region) || failing.startsWith(region + "/") || region.startsWith(failing + "/");
     }
 }

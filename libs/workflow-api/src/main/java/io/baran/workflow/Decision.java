@@ -11,5 +11,5 @@ package io.baran.workflow;
  * @param breakGlass an {@code admin} approved alone, where the runbook asks for other or more approvers
  * @param reason     the reason given, null when none
  */
-public record Decision(String on, String step, Verdict verdict, String by, long at, boolean breakGlass, String reason) {
-}
+public record Decision(
+        String on, String step, Verdict verdict, String by, long at, boolean breakGlass, String reason) {}

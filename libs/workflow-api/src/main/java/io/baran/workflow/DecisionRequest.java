@@ -11,5 +11,4 @@ package io.baran.workflow;
  * @param requestId the caller's id for this decision: the same id sent again returns the first answer and
  *                  records nothing twice; may be null
  */
-public record DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId) {
-}
+public record DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId) {}

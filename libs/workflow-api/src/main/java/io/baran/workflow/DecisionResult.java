@@ -14,10 +14,21 @@ import java.util.List;
  * @param approvedBy      who approved it so far, in order
  * @param breakGlass      an {@code admin} approved alone, with a reason
  */
-public record DecisionResult(Outcome outcome, String on, String step, String by, int approvals, int approvalsNeeded,
-                             List<String> approvedBy, boolean breakGlass) {
+public record DecisionResult(
+        Outcome outcome,
+        String on,
+        String step,
+        String by,
+        int approvals,
+        int approvalsNeeded,
+        List<String> approvedBy,
+        boolean breakGlass) {
 
-    public enum Outcome { APPROVED, REJECTED, PENDING }
+    public enum Outcome {
+        APPROVED,
+        REJECTED,
+        PENDING
+    }
 
     public DecisionResult {
         approvedBy = approvedBy == null ? List.of() : List.copyOf(approvedBy);

@@ -47,20 +47,86 @@ public record ExecutionProgress(
     }
 
     /** Without anything re-applied. */
-    public ExecutionProgress(String executionId, String runbook, String protects, Mode mode, Phase phase, String currentStep,
-                             List<StepStatus> steps, String error, String scope, String incidentId, Long outageSince,
-                             int runbookVersion, String awaiting, List<PhaseChange> phases, long decideMillis, Actor startedBy,
-                             List<Decision> decisions, int approvalsNeeded, String failbackRequestedBy) {
-        this(executionId, runbook, protects, mode, phase, currentStep, steps, error, scope, incidentId, outageSince,
-                runbookVersion, awaiting, phases, decideMillis, startedBy, decisions, approvalsNeeded, failbackRequestedBy,
+    public ExecutionProgress(
+            String executionId,
+            String runbook,
+            String protects,
+            Mode mode,
+            Phase phase,
+            String currentStep,
+            List<StepStatus> steps,
+            String error,
+            String scope,
+            String incidentId,
+            Long outageSince,
+            int runbookVersion,
+            String awaiting,
+            List<PhaseChange> phases,
+            long decideMillis,
+            Actor startedBy,
+            List<Decision> decisions,
+            int approvalsNeeded,
+            String failbackRequestedBy) {
+        this(
+                executionId,
+                runbook,
+                protects,
+                mode,
+                phase,
+                currentStep,
+                steps,
+                error,
+                scope,
+                incidentId,
+                outageSince,
+                runbookVersion,
+                awaiting,
+                phases,
+                decideMillis,
+                startedBy,
+                decisions,
+                approvalsNeeded,
+                failbackRequestedBy,
                 List.of());
     }
 
     /** Without starter or decisions. */
-    public ExecutionProgress(String executionId, String runbook, String protects, Mode mode, Phase phase, String currentStep,
-                             List<StepStatus> steps, String error, String scope, String incidentId, Long outageSince,
-                             int runbookVersion, String awaiting, List<PhaseChange> phases, long decideMillis) {
-        this(executionId, runbook, protects, mode, phase, currentStep, steps, error, scope, incidentId, outageSince,
-                runbookVersion, awaiting, phases, decideMillis, null, List.of(), 0, null, List.of());
+    public ExecutionProgress(
+            String executionId,
+            String runbook,
+            String protects,
+            Mode mode,
+            Phase phase,
+            String currentStep,
+            List<StepStatus> steps,
+            String error,
+            String scope,
+            String incidentId,
+            Long outageSince,
+            int runbookVersion,
+            String awaiting,
+            List<PhaseChange> phases,
+            long decideMillis) {
+        this(
+                executionId,
+                runbook,
+                protects,
+                mode,
+                phase,
+                currentStep,
+                steps,
+                error,
+                scope,
+                incidentId,
+                outageSince,
+                runbookVersion,
+                awaiting,
+                phases,
+                decideMillis,
+                null,
+                List.of(),
+                0,
+                null,
+                List.of());
     }
 }

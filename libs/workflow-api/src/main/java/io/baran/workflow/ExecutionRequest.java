@@ -1,7 +1,6 @@
 package io.baran.workflow;
 
 import io.baran.runbook.Runbook;
-
 import java.util.List;
 
 /**
@@ -44,27 +43,80 @@ public record ExecutionRequest(
     }
 
     /** Not held by the guard. */
-    public ExecutionRequest(String executionId, Mode mode, Runbook runbook, String incidentId, String scope, long holdSeconds,
-                            Long outageSince, long approvalTimeoutSeconds, int runbookVersion, CarriedState carried,
-                            Actor startedBy) {
-        this(executionId, mode, runbook, incidentId, scope, holdSeconds, outageSince, approvalTimeoutSeconds, runbookVersion,
-                carried, startedBy, null, null);
+    public ExecutionRequest(
+            String executionId,
+            Mode mode,
+            Runbook runbook,
+            String incidentId,
+            String scope,
+            long holdSeconds,
+            Long outageSince,
+            long approvalTimeoutSeconds,
+            int runbookVersion,
+            CarriedState carried,
+            Actor startedBy) {
+        this(
+                executionId,
+                mode,
+                runbook,
+                incidentId,
+                scope,
+                holdSeconds,
+                outageSince,
+                approvalTimeoutSeconds,
+                runbookVersion,
+                carried,
+                startedBy,
+                null,
+                null);
     }
 
     /** Without a starter: the starter is unknown, so nobody is excluded from approving. */
-    public ExecutionRequest(String executionId, Mode mode, Runbook runbook, String incidentId, String scope, long holdSeconds) {
+    public ExecutionRequest(
+            String executionId, Mode mode, Runbook runbook, String incidentId, String scope, long holdSeconds) {
         this(executionId, mode, runbook, incidentId, scope, holdSeconds, null, 0, 0, null, null);
     }
 
     /** Without a starter: the starter is unknown, so nobody is excluded from approving. */
-    public ExecutionRequest(String executionId, Mode mode, Runbook runbook, String incidentId, String scope, long holdSeconds,
-                            Long outageSince, long approvalTimeoutSeconds, int runbookVersion, CarriedState carried) {
-        this(executionId, mode, runbook, incidentId, scope, holdSeconds, outageSince, approvalTimeoutSeconds, runbookVersion,
-                carried, null);
+    public ExecutionRequest(
+            String executionId,
+            Mode mode,
+            Runbook runbook,
+            String incidentId,
+            String scope,
+            long holdSeconds,
+            Long outageSince,
+            long approvalTimeoutSeconds,
+            int runbookVersion,
+            CarriedState carried) {
+        this(
+                executionId,
+                mode,
+                runbook,
+                incidentId,
+                scope,
+                holdSeconds,
+                outageSince,
+                approvalTimeoutSeconds,
+                runbookVersion,
+                carried,
+                null);
     }
 
     public ExecutionRequest continuing(CarriedState state) {
-        return new ExecutionRequest(executionId, mode, runbook, incidentId, scope, holdSeconds, outageSince,
-                approvalTimeoutSeconds, runbookVersion, state, startedBy, heldBy, cappedProviders);
+        return new ExecutionRequest(
+                executionId,
+                mode,
+                runbook,
+                incidentId,
+                scope,
+                holdSeconds,
+                outageSince,
+                approvalTimeoutSeconds,
+                runbookVersion,
+                state,
+                startedBy,
+                heldBy,
+                cappedProviders);
     }
 }

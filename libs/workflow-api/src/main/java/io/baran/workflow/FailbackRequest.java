@@ -9,5 +9,4 @@ package io.baran.workflow;
  * @param reason    why, for the record; may be null
  * @param requestId the caller's id for this request: the same id sent again returns the first answer; may be null
  */
-public record FailbackRequest(Actor by, String reason, String requestId) {
-}
+public record FailbackRequest(Actor by, String reason, String requestId) {}

@@ -9,5 +9,8 @@ package io.baran.workflow;
  */
 public record FailbackResult(Next next, String by, int approvalsNeeded) {
 
-    public enum Next { FAILING_BACK, AWAITING_APPROVAL }
+    public enum Next {
+        FAILING_BACK,
+        AWAITING_APPROVAL
+    }
 }

@@ -20,9 +20,8 @@ public final class FailureTypes {
     public static final String PROVIDER_THROTTLED = "ProviderThrottled";
 
     /** Types that no retry can fix. */
-    public static final List<String> NON_RETRYABLE = List.of(INVALID_INPUT, CAPABILITY_MISSING, PLAN_UNSAFE,
-            PROVIDER_REJECTED, HEALTH_CHECK_FAILED);
+    public static final List<String> NON_RETRYABLE =
+            List.of(INVALID_INPUT, CAPABILITY_MISSING, PLAN_UNSAFE, PROVIDER_REJECTED, HEALTH_CHECK_FAILED);
 
-    private FailureTypes() {
-    }
+    private FailureTypes() {}
 }

@@ -10,6 +10,5 @@ public final class Memos {
     /** Why the blast-radius guard holds this automatic failover for a person's approval, a text; absent when not held. */
     public static final String HELD_BY = "baranHeldBy";
 
-    private Memos() {
-    }
+    private Memos() {}
 }

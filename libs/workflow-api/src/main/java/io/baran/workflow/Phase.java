@@ -55,8 +55,8 @@ public enum Phase {
                 return phase;
             }
         }
-        throw new IllegalArgumentException("\"" + text + "\" is not a phase; phases: " + java.util.Arrays.stream(values())
-                .map(Phase::value).toList());
+        throw new IllegalArgumentException("\"" + text + "\" is not a phase; phases: "
+                + java.util.Arrays.stream(values()).map(Phase::value).toList());
     }
 
     /** As written, so messages read {@code phase failed-over}. */

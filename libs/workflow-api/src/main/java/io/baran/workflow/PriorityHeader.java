@@ -8,7 +8,6 @@ import io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor;
 import io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase;
 import io.temporal.workflow.WorkflowLocal;
-
 import java.util.Optional;
 
 /**
@@ -52,8 +51,15 @@ public final class PriorityHeader extends WorkerInterceptorBase {
                     public <R> ActivityOutput<R> executeActivity(ActivityInput<R> input) {
                         Integer tier = TIER.get();
                         if (tier != null) {
-                            // A plain JSON number: the tier is no secret, and a payload codec reads plain payloads as they are.
-                            input.getHeader().getValues().put(NAME, DataConverter.getDefaultInstance().toPayload(tier).orElseThrow());
+                            // A plain JSON number: the tier is no secret, and a payload codec reads plain payloads as
+                            // they are.
+                            input.getHeader()
+                                    .getValues()
+                                    .put(
+                                            NAME,
+                                            DataConverter.getDefaultInstance()
+                                                    .toPayload(tier)
+                                                    .orElseThrow());
                         }
                         return super.executeActivity(input);
                     }

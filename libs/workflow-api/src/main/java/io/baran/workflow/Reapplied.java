@@ -10,5 +10,4 @@ package io.baran.workflow;
  * @param summary    what the re-apply changed; null when it failed
  * @param error      why planning or applying it again failed; null when it succeeded
  */
-public record Reapplied(String step, String incidentId, long at, String summary, String error) {
-}
+public record Reapplied(String step, String incidentId, long at, String summary, String error) {}

@@ -1,7 +1,6 @@
 package io.baran.workflow;
 
 import io.temporal.common.SearchAttributeKey;
-
 import java.util.List;
 
 /** Search attributes every execution carries, so the Temporal UI and list queries can filter on them. */
@@ -15,13 +14,13 @@ public final class SearchAttributes {
      * A recovery is routed by it ({@code BaranIncidents = '<incident>'}), not through the runbook catalog, so an
      * execution whose runbook was deleted or retargeted meanwhile still hears of its recovery.
      */
-    public static final SearchAttributeKey<List<String>> INCIDENTS = SearchAttributeKey.forKeywordList("BaranIncidents");
+    public static final SearchAttributeKey<List<String>> INCIDENTS =
+            SearchAttributeKey.forKeywordList("BaranIncidents");
 
     /** The Keyword attributes. */
     public static final List<SearchAttributeKey<String>> ALL = List.of(RUNBOOK, SERVICE, MODE, PHASE);
     /** The KeywordList attributes. */
     public static final List<SearchAttributeKey<List<String>>> KEYWORD_LISTS = List.of(INCIDENTS);
 
-    private SearchAttributes() {
-    }
+    private SearchAttributes() {}
 }

@@ -12,8 +12,13 @@ import java.util.Map;
  * @param observed the state before the change, enough to restore it
  * @param desired  the state the step will set
  */
-public record StepPlan(String step, String action, boolean changes, String summary,
-                       Map<String, Object> observed, Map<String, Object> desired) {
+public record StepPlan(
+        String step,
+        String action,
+        boolean changes,
+        String summary,
+        Map<String, Object> observed,
+        Map<String, Object> desired) {
 
     public StepPlan {
         observed = observed == null ? Map.of() : Map.copyOf(observed);

@@ -49,8 +49,8 @@ public enum StepState {
                 return state;
             }
         }
-        throw new IllegalArgumentException("\"" + text + "\" is not a step state; states: " + java.util.Arrays.stream(values())
-                .map(StepState::value).toList());
+        throw new IllegalArgumentException("\"" + text + "\" is not a step state; states: "
+                + java.util.Arrays.stream(values()).map(StepState::value).toList());
     }
 
     /** True when failback or compensation could not put back what the step did. */

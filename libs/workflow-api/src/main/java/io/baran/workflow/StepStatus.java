@@ -12,8 +12,15 @@ import java.util.Map;
  * @param endedAt   when its failover part ended, null before
  * @param replaced  the state the step replaced (the plan's observation), for changing steps
  */
-public record StepStatus(String name, String action, StepState state, String summary, String error,
-                         Long startedAt, Long endedAt, Map<String, Object> replaced) {
+public record StepStatus(
+        String name,
+        String action,
+        StepState state,
+        String summary,
+        String error,
+        Long startedAt,
+        Long endedAt,
+        Map<String, Object> replaced) {
 
     public StepStatus {
         replaced = replaced == null ? Map.of() : Map.copyOf(replaced);
@@ -24,8 +31,15 @@ public record StepStatus(String name, String action, StepState state, String sum
     }
 
     public StepStatus with(StepState newState, String newSummary, String newError) {
-        return new StepStatus(name, action, newState, newSummary == null ? summary : newSummary,
-                newError == null ? error : newError, startedAt, endedAt, replaced);
+        return new StepStatus(
+                name,
+                action,
+                newState,
+                newSummary == null ? summary : newSummary,
+                newError == null ? error : newError,
+                startedAt,
+                endedAt,
+                replaced);
     }
 
     public StepStatus started(long at) {

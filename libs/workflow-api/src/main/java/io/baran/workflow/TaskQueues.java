@@ -5,6 +5,5 @@ public final class TaskQueues {
     public static final String ORCHESTRATION = "baran-orchestration";
     public static final String ACTIONS = "baran-actions";
 
-    private TaskQueues() {
-    }
+    private TaskQueues() {}
 }

@@ -15,8 +15,6 @@ import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import io.temporal.serviceclient.ServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-
-import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import javax.net.ssl.SSLException;
 
 /**
  * Every connection to a Temporal frontend is built here, the same way in every service and in the
@@ -34,10 +33,10 @@ import java.util.Optional;
 public final class TemporalClients {
 
     /** The header Temporal Cloud reads the namespace from when an API key authenticates the call. */
-    static final Metadata.Key<String> NAMESPACE_HEADER = Metadata.Key.of("temporal-namespace", Metadata.ASCII_STRING_MARSHALLER);
+    static final Metadata.Key<String> NAMESPACE_HEADER =
+            Metadata.Key.of("temporal-namespace", Metadata.ASCII_STRING_MARSHALLER);
 
-    private TemporalClients() {
-    }
+    private TemporalClients() {}
 
     /**
      * Connects lazily: a service starts even while Temporal is down, and its calls fail (and its
@@ -48,7 +47,8 @@ public final class TemporalClients {
     public static WorkflowServiceStubs stubs(TemporalConnection connection) {
         WorkflowServiceStubsOptions.Builder options = WorkflowServiceStubsOptions.newBuilder();
         configure(options, connection);
-        return WorkflowServiceStubs.newServiceStubs(options.setRpcTimeout(Duration.ofSeconds(10)).build());
+        return WorkflowServiceStubs.newServiceStubs(
+                options.setRpcTimeout(Duration.ofSeconds(10)).build());
     }
 
     /** A plain-text connection (the local dev server, tests). */
@@ -60,7 +60,8 @@ public final class TemporalClients {
     public static OperatorServiceStubs operatorStubs(TemporalConnection connection) {
         OperatorServiceStubsOptions.Builder options = OperatorServiceStubsOptions.newBuilder();
         configure(options, connection);
-        return OperatorServiceStubs.newServiceStubs(options.setRpcTimeout(Duration.ofSeconds(10)).validateAndBuildWithDefaults());
+        return OperatorServiceStubs.newServiceStubs(
+                options.setRpcTimeout(Duration.ofSeconds(10)).validateAndBuildWithDefaults());
     }
 
     /** A client without a codec: payloads as they are (tests, replays of recorded plain-text histories). */
@@ -73,10 +74,12 @@ public final class TemporalClients {
      * workers of a {@link io.temporal.worker.WorkerFactory} on it send is encrypted before it reaches Temporal, and
      * failure messages and stack traces are encoded too.
      */
-    public static WorkflowClient client(WorkflowServiceStubs stubs, String namespace, Optional<? extends PayloadCodec> codec) {
-        WorkflowClientOptions.Builder options = WorkflowClientOptions.newBuilder().setNamespace(namespace);
-        codec.ifPresent(c -> options.setDataConverter(new CodecDataConverter(DefaultDataConverter.newDefaultInstance(),
-                List.of(c), true)));
+    public static WorkflowClient client(
+            WorkflowServiceStubs stubs, String namespace, Optional<? extends PayloadCodec> codec) {
+        WorkflowClientOptions.Builder options =
+                WorkflowClientOptions.newBuilder().setNamespace(namespace);
+        codec.ifPresent(c -> options.setDataConverter(
+                new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(c), true)));
         return WorkflowClient.newInstance(stubs, options.build());
     }
 
@@ -85,7 +88,8 @@ public final class TemporalClients {
         TemporalConnection.Tls tls = connection.tls();
         if (tls.enabled()) {
             options.setSslContext(sslContext(tls));
-            tls.serverName().ifPresent(name -> options.setChannelInitializer(channel -> channel.overrideAuthority(name)));
+            tls.serverName()
+                    .ifPresent(name -> options.setChannelInitializer(channel -> channel.overrideAuthority(name)));
         }
         connection.apiKey().ifPresent(key -> {
             options.addApiKey(() -> key);
@@ -105,15 +109,18 @@ public final class TemporalClients {
             }
             if (tls.mutual()) {
                 try (InputStream cert = open(tls.cert().get(), "baran.temporal.tls.cert");
-                     InputStream key = open(tls.key().get(), "baran.temporal.tls.key")) {
+                        InputStream key = open(tls.key().get(), "baran.temporal.tls.key")) {
                     builder.keyManager(cert, key);
                 }
             }
             return builder.build();
         } catch (SSLException | IllegalArgumentException e) {
-            throw new IllegalStateException("cannot set up TLS to Temporal from baran.temporal.tls (cert " + tls.cert()
-                    .map(Path::toString).orElse("-") + ", key " + tls.key().map(Path::toString).orElse("-") + ", ca "
-                    + tls.ca().map(Path::toString).orElse("-") + "): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot set up TLS to Temporal from baran.temporal.tls (cert "
+                            + tls.cert().map(Path::toString).orElse("-") + ", key "
+                            + tls.key().map(Path::toString).orElse("-") + ", ca "
+                            + tls.ca().map(Path::toString).orElse("-") + "): " + e.getMessage(),
+                    e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,11 +1,10 @@
 package io.baran.workflow;
 
-import io.temporal.common.converter.DefaultDataConverter;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.temporal.common.converter.DefaultDataConverter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** Actors travel in workflow inputs and Updates through Temporal's JSON converter, which refuses unknown fields. */
 class ActorJsonTest {

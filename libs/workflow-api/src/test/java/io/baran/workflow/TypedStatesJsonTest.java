@@ -1,15 +1,14 @@
 package io.baran.workflow;
 
-import io.temporal.common.converter.DefaultDataConverter;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.temporal.common.converter.DefaultDataConverter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Phases and step states are enums in Java and the texts they always were everywhere else: recorded histories
@@ -25,15 +24,32 @@ class TypedStatesJsonTest {
 
     private static <T> T read(String json, Class<T> type) {
         var payload = CONVERTER.toPayload(json).orElseThrow().toBuilder()
-                .setData(com.google.protobuf.ByteString.copyFromUtf8(json)).build();
+                .setData(com.google.protobuf.ByteString.copyFromUtf8(json))
+                .build();
         return CONVERTER.fromPayload(payload, type, type);
     }
 
     @Test
     void everyPhaseIsWrittenAsTheTextItAlwaysWas() {
-        assertEquals(List.of("starting", "planning", "planned", "awaiting-approval", "rejected", "queued", "failing-over", "held",
-                "failed-over", "awaiting-stability", "awaiting-failback-approval", "failing-back", "done", "compensating",
-                "compensated", "failed"), Arrays.stream(Phase.values()).map(Phase::value).toList());
+        assertEquals(
+                List.of(
+                        "starting",
+                        "planning",
+                        "planned",
+                        "awaiting-approval",
+                        "rejected",
+                        "queued",
+                        "failing-over",
+                        "held",
+                        "failed-over",
+                        "awaiting-stability",
+                        "awaiting-failback-approval",
+                        "failing-back",
+                        "done",
+                        "compensating",
+                        "compensated",
+                        "failed"),
+                Arrays.stream(Phase.values()).map(Phase::value).toList());
         for (Phase phase : Phase.values()) {
             assertEquals("\"" + phase.value() + "\"", json(phase));
             assertEquals(phase, read(json(phase), Phase.class));
@@ -43,8 +59,22 @@ class TypedStatesJsonTest {
 
     @Test
     void everyStepStateIsWrittenAsTheTextItAlwaysWas() {
-        assertEquals(List.of("pending", "running", "planned", "unchanged", "passed", "applied", "done", "approved", "failed",
-                "undoing", "undone", "undo-failed", "failback-failed"), Arrays.stream(StepState.values()).map(StepState::value).toList());
+        assertEquals(
+                List.of(
+                        "pending",
+                        "running",
+                        "planned",
+                        "unchanged",
+                        "passed",
+                        "applied",
+                        "done",
+                        "approved",
+                        "failed",
+                        "undoing",
+                        "undone",
+                        "undo-failed",
+                        "failback-failed"),
+                Arrays.stream(StepState.values()).map(StepState::value).toList());
         for (StepState state : StepState.values()) {
             assertEquals("\"" + state.value() + "\"", json(state));
             assertEquals(state, read(json(state), StepState.class));

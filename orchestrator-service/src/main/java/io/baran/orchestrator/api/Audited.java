@@ -4,7 +4,6 @@ import io.baran.orchestrator.audit.AuditEntry;
 import io.baran.orchestrator.audit.AuditTrail;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -38,10 +37,17 @@ public class Audited {
         try {
             result = work.get();
         } catch (ProblemException refused) {
-            trail.record(entry(action, target, reason, false, AuditEntry.refused(refused.problem().detail()), null));
+            trail.record(entry(
+                    action,
+                    target,
+                    reason,
+                    false,
+                    AuditEntry.refused(refused.problem().detail()),
+                    null));
             throw refused;
         } catch (RuntimeException failed) {
-            trail.record(entry(action, target, reason, false, AuditEntry.refused(String.valueOf(failed.getMessage())), null));
+            trail.record(entry(
+                    action, target, reason, false, AuditEntry.refused(String.valueOf(failed.getMessage())), null));
             throw failed;
         }
         Outcome done = outcome.apply(result);
@@ -53,8 +59,22 @@ public class Audited {
         return run(action, target, reason, work, result -> Outcome.ACCEPTED);
     }
 
-    private AuditEntry entry(String action, String target, String reason, boolean breakGlass, String outcome,
-                             Map<String, Object> detail) {
-        return new AuditEntry(caller.name(), caller.groups(), action, target, reason, caller.requestId(), breakGlass, outcome, detail);
+    private AuditEntry entry(
+            String action,
+            String target,
+            String reason,
+            boolean breakGlass,
+            String outcome,
+            Map<String, Object> detail) {
+        return new AuditEntry(
+                caller.name(),
+                caller.groups(),
+                action,
+                target,
+                reason,
+                caller.requestId(),
+                breakGlass,
+                outcome,
+                detail);
     }
 }

@@ -8,7 +8,6 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiPredicate;
@@ -51,7 +50,9 @@ public class Caller {
     public String requestId() {
         if (requestId == null) {
             String sent = http.getHeader("X-Request-Id");
-            requestId = sent != null && REQUEST_ID.matcher(sent).matches() ? sent : UUID.randomUUID().toString();
+            requestId = sent != null && REQUEST_ID.matcher(sent).matches()
+                    ? sent
+                    : UUID.randomUUID().toString();
         }
         return requestId;
     }
@@ -66,14 +67,21 @@ public class Caller {
         require(runbook, "failover", Access::failover, (access, groups) -> access.mayFailover(groups));
     }
 
-    private void require(Runbook runbook, String what, java.util.function.Function<Access, List<String>> listed,
-                         BiPredicate<Access, List<String>> allows) {
+    private void require(
+            Runbook runbook,
+            String what,
+            java.util.function.Function<Access, List<String>> listed,
+            BiPredicate<Access, List<String>> allows) {
         if (isAdmin() || allows.test(runbook.access(), groups())) {
             return;
         }
         List<String> groups = listed.apply(runbook.access());
-        throw new ProblemException(403, "Forbidden", name() + " may not " + what + " runbook " + runbook.name() + ": its spec.access."
-                + what + (groups.isEmpty() ? " names no group (nobody but an admin may)" : " allows only " + groups)
-                + ", and your groups are " + groups());
+        throw new ProblemException(
+                403,
+                "Forbidden",
+                name() + " may not " + what + " runbook " + runbook.name() + ": its spec.access."
+                        + what
+                        + (groups.isEmpty() ? " names no group (nobody but an admin may)" : " allows only " + groups)
+                        + ", and your groups are " + groups());
     }
 }

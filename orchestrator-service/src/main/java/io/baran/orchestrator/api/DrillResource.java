@@ -1,7 +1,5 @@
 package io.baran.orchestrator.api;
 
-import io.baran.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
@@ -10,8 +8,10 @@ import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
+import io.baran.security.Roles;
 import io.baran.workflow.Mode;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -19,15 +19,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * Drills: run a runbook's failover, hold, fail back. {@code mode: plan} observes and answers with what each
@@ -37,9 +36,13 @@ import java.util.Map;
 @RolesAllowed(Roles.DRILL_OPERATOR)
 @Path("/api/drills")
 @Tag(name = "Drills and failovers", description = "Start drills, plans and real failovers")
-@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+@APIResponse(
+        responseCode = "401",
+        description = Problem.UNAUTHORIZED,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+@APIResponse(
+        responseCode = "403",
+        description = Problem.FORBIDDEN,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Blocking
 public class DrillResource {
@@ -56,12 +59,20 @@ public class DrillResource {
      * @param parameters values for this drill of parameters the runbook declares, e.g. a test zone; each
      *                   must be of its default's kind. The runbook's defaults otherwise
      */
-    public record DrillRequest(@Schema(required = true, pattern = ExecutionFilter.NAME, examples = "demo-web") String runbook,
-                               @Schema(enumeration = {"drill", "plan"}, defaultValue = "drill") String mode,
-                               @Schema(pattern = "^([0-9]+(ms|s|m|h|d))+$", examples = "30s") String hold,
-                               @Schema(examples = "aws/us-east-1") String scope,
-                               Map<String, Object> parameters) {
-    }
+    public record DrillRequest(
+            @Schema(required = true, pattern = ExecutionFilter.NAME, examples = "demo-web")
+            String runbook,
+
+            @Schema(
+                    enumeration = {"drill", "plan"},
+                    defaultValue = "drill")
+            String mode,
+
+            @Schema(pattern = "^([0-9]+(ms|s|m|h|d))+$", examples = "30s")
+            String hold,
+
+            @Schema(examples = "aws/us-east-1") String scope,
+            Map<String, Object> parameters) {}
 
     @Inject
     RunbookCatalog catalog;
@@ -85,49 +96,85 @@ public class DrillResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Run a drill (fail over, hold, fail back) or a plan (observe only) of a runbook")
-    @APIResponse(responseCode = "200", description = "mode plan: what each step would change; nothing was changed",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanView.class)))
-    @APIResponse(responseCode = "202", description = "the drill started (or a plan that took longer than a minute); poll Location",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionStarted.class)))
-    @APIResponse(responseCode = "400", description = "no runbook named, a mode other than drill or plan, or a hold that is no duration or too long")
+    @APIResponse(
+            responseCode = "200",
+            description = "mode plan: what each step would change; nothing was changed",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PlanView.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "the drill started (or a plan that took longer than a minute); poll Location",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ExecutionStarted.class)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "no runbook named, a mode other than drill or plan, or a hold that is no duration or too long")
     @APIResponse(responseCode = "403", description = "the runbook does not let the caller drill, or no role")
     @APIResponse(responseCode = "404", description = "no such runbook")
     @APIResponse(responseCode = "409", description = "another execution of the same protected service runs")
-    @APIResponse(responseCode = "422", description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
+    @APIResponse(
+            responseCode = "422",
+            description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
     public Response start(DrillRequest request) {
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
-            throw new ProblemException(400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\"}");
+            throw new ProblemException(
+                    400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\"}");
         }
         Runbook runbook = RunbookProblems.find(catalog, request.runbook(), request.parameters());
         Mode mode = switch (request.mode() == null ? "drill" : request.mode()) {
             case "drill" -> Mode.DRILL;
             case "plan" -> Mode.PLAN;
-            default -> throw new ProblemException(400, "Unknown mode",
-                    "mode \"" + request.mode() + "\" is not drill or plan (a real failover is never started from a drill; use POST /api/failovers)");
+            default ->
+                throw new ProblemException(
+                        400,
+                        "Unknown mode",
+                        "mode \"" + request.mode()
+                                + "\" is not drill or plan (a real failover is never started from a drill; use POST /api/failovers)");
         };
         Duration hold = drill.hold();
         if (request.hold() != null) {
-            hold = Durations.tryParse(request.hold()).orElseThrow(() -> new ProblemException(400, "Bad hold",
-                    "hold \"" + request.hold() + "\" is not a duration (use e.g. 30s or 5m)"));
+            hold = Durations.tryParse(request.hold())
+                    .orElseThrow(() -> new ProblemException(
+                            400, "Bad hold", "hold \"" + request.hold() + "\" is not a duration (use e.g. 30s or 5m)"));
             if (hold.compareTo(drill.maxHold()) > 0) {
-                throw new ProblemException(400, "Bad hold", "hold " + request.hold() + " is longer than the allowed "
-                        + drill.maxHold().toString().substring(2).toLowerCase());
+                throw new ProblemException(
+                        400,
+                        "Bad hold",
+                        "hold " + request.hold() + " is longer than the allowed "
+                                + drill.maxHold().toString().substring(2).toLowerCase());
             }
         }
         Duration chosenHold = hold;
-        String id = audited.run(AuditActions.DRILL_START, runbook.name(), null, () -> {
-            caller.requireMayDrill(runbook);
-            return RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, mode, chosenHold, runbook.version(),
-                    request.scope(), caller.actor()));
-        }, started -> new Audited.Outcome(false, Map.of("executionId", started, "mode", mode.name().toLowerCase(),
-                "version", runbook.version())));
+        String id = audited.run(
+                AuditActions.DRILL_START,
+                runbook.name(),
+                null,
+                () -> {
+                    caller.requireMayDrill(runbook);
+                    return RunbookProblems.startOrConflict(() -> launcher.startByHand(
+                            runbook, mode, chosenHold, runbook.version(), request.scope(), caller.actor()));
+                },
+                started -> new Audited.Outcome(
+                        false,
+                        Map.of(
+                                "executionId",
+                                started,
+                                "mode",
+                                mode.name().toLowerCase(),
+                                "version",
+                                runbook.version())));
         if (mode == Mode.PLAN) {
             var plan = reader.awaitResult(id, PLAN_WAIT);
             if (plan.isPresent()) {
                 return Response.ok(ExecutionViews.plan(id, plan.get())).build();
             }
         }
-        return Response.accepted(new ExecutionStarted(id, runbook.name(), mode.name().toLowerCase()))
-                .location(URI.create("/api/executions/" + id)).build();
+        return Response.accepted(
+                        new ExecutionStarted(id, runbook.name(), mode.name().toLowerCase()))
+                .location(URI.create("/api/executions/" + id))
+                .build();
     }
 }

@@ -1,31 +1,31 @@
 package io.baran.orchestrator.api;
 
-import io.baran.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.baran.events.ExecutionEvent;
 import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.DecisionRefused;
 import io.baran.orchestrator.workflow.ExecutionAudit;
 import io.baran.orchestrator.workflow.ExecutionDecisions;
+import io.baran.orchestrator.workflow.ExecutionFilter;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.orchestrator.workflow.ExecutionNotFound;
+import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.runbook.Runbook;
+import io.baran.security.Roles;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.DecisionResult;
 import io.baran.workflow.ExecutionProgress;
-import io.baran.workflow.StepState;
-import io.baran.workflow.Phase;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
-import io.baran.workflow.Verdict;
-import io.baran.orchestrator.workflow.ExecutionFilter;
-import io.baran.orchestrator.workflow.ExecutionReader;
+import io.baran.workflow.Phase;
 import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.StepState;
+import io.baran.workflow.Verdict;
 import io.smallrye.common.annotation.Blocking;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -35,6 +35,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -43,19 +48,17 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
-
 /** Executions of runbooks: where they stand, step by step, and the decisions people make on them. */
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/executions")
 @Tag(name = "Executions", description = "Where executions stand, their reports, and the decisions people make on them")
-@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+@APIResponse(
+        responseCode = "401",
+        description = Problem.UNAUTHORIZED,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+@APIResponse(
+        responseCode = "403",
+        description = Problem.FORBIDDEN,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
@@ -90,25 +93,42 @@ public class ExecutionResource {
      *
      * @param limit the most executions one list answers with; a list this long may have left older ones out
      */
-    public record ExecutionList(List<ExecutionReader.Summary> executions, int limit) {
-    }
+    public record ExecutionList(List<ExecutionReader.Summary> executions, int limit) {}
 
     /** The stored transitions of an execution, in order. */
-    public record ExecutionEvents(String executionId, List<ExecutionEvent> events) {
-    }
+    public record ExecutionEvents(String executionId, List<ExecutionEvent> events) {}
 
     @GET
-    @Operation(summary = "Executions, newest first (from Temporal's visibility store), filtered by runbook, service and phase")
-    @APIResponse(responseCode = "200", description = "the executions, at most limit of them",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionList.class)))
+    @Operation(
+            summary =
+                    "Executions, newest first (from Temporal's visibility store), filtered by runbook, service and phase")
+    @APIResponse(
+            responseCode = "200",
+            description = "the executions, at most limit of them",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ExecutionList.class)))
     @APIResponse(responseCode = "400", description = "a filter that is not a runbook name, service name or phase")
     public ExecutionList list(
-            @Parameter(description = "the runbook's name", allowEmptyValue = true, schema = @Schema(pattern = ExecutionFilter.NAME))
-            @QueryParam("runbook") String runbook,
-            @Parameter(description = "the protected service", allowEmptyValue = true, schema = @Schema(pattern = ExecutionFilter.NAME))
-            @QueryParam("service") String service,
-            @Parameter(description = "the phase it is in now, e.g. failed-over", allowEmptyValue = true, schema = @Schema(pattern = ExecutionFilter.PHASE))
-            @QueryParam("phase") String phase) {
+            @Parameter(
+                            description = "the runbook's name",
+                            allowEmptyValue = true,
+                            schema = @Schema(pattern = ExecutionFilter.NAME))
+                    @QueryParam("runbook")
+                    String runbook,
+            @Parameter(
+                            description = "the protected service",
+                            allowEmptyValue = true,
+                            schema = @Schema(pattern = ExecutionFilter.NAME))
+                    @QueryParam("service")
+                    String service,
+            @Parameter(
+                            description = "the phase it is in now, e.g. failed-over",
+                            allowEmptyValue = true,
+                            schema = @Schema(pattern = ExecutionFilter.PHASE))
+                    @QueryParam("phase")
+                    String phase) {
         ExecutionFilter filter;
         try {
             filter = new ExecutionFilter(runbook, service, phase);
@@ -121,8 +141,13 @@ public class ExecutionResource {
     @GET
     @Path("/{id}")
     @Operation(summary = "Where an execution stands: status, phase, what it waits for, every step and decision")
-    @APIResponse(responseCode = "200", description = "the execution",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the execution",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ExecutionView.class)))
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
     public ExecutionView get(@PathParam("id") String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
@@ -132,8 +157,13 @@ public class ExecutionResource {
     @GET
     @Path("/{id}/report")
     @Operation(summary = "The recovery-time report: RTO by part, RPO, what was changed and whether it was restored")
-    @APIResponse(responseCode = "200", description = "the report",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReportView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the report",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReportView.class)))
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
     public ReportView report(@PathParam("id") String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
@@ -144,8 +174,13 @@ public class ExecutionResource {
     @GET
     @Path("/{id}/events")
     @Operation(summary = "Every phase change and step transition of an execution, in order, as stored in PostgreSQL")
-    @APIResponse(responseCode = "200", description = "the transitions",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionEvents.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the transitions",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ExecutionEvents.class)))
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
     public ExecutionEvents events(@PathParam("id") String id) {
         List<ExecutionEvent> events = audit.of(id);
@@ -161,24 +196,21 @@ public class ExecutionResource {
      * @param step   the decision counts only if the execution waits at this step (409 otherwise)
      * @param reason why; required for a break-glass approval by an admin
      */
-    public record DecisionBody(String step, String reason) {
-    }
+    public record DecisionBody(String step, String reason) {}
 
     /** The optional body of failback and abort: why, for the audit trail. */
-    public record ReasonBody(String reason) {
-    }
+    public record ReasonBody(String reason) {}
 
     /** What a decision did. */
-    public record DecisionAnswer(String executionId, DecisionResult decision) {
-    }
+    public record DecisionAnswer(String executionId, DecisionResult decision) {}
 
     /** What a failback request did. */
-    public record FailbackAnswer(String executionId, FailbackResult failback) {
-    }
+    public record FailbackAnswer(String executionId, FailbackResult failback) {}
 
     /** An abort was asked: the execution undoes what it changed. */
-    public record AbortAnswer(String executionId, @Schema(enumeration = "abort") String requested) {
-    }
+    public record AbortAnswer(
+            String executionId,
+            @Schema(enumeration = "abort") String requested) {}
 
     /**
      * Approves what the execution waits for: its first step, an approval step, going on after a held step, or
@@ -189,11 +221,20 @@ public class ExecutionResource {
      * execution waits at that step, so an approval meant for one step never lets another go ahead.
      */
     @Operation(summary = "Approve what the execution waits for")
-    @APIResponse(responseCode = "202", description = "the decision was recorded: approved, or pending more approvals",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecisionAnswer.class)))
-    @APIResponse(responseCode = "403", description = "the caller may not decide this (a rule of the runbook's access, or no role)")
+    @APIResponse(
+            responseCode = "202",
+            description = "the decision was recorded: approved, or pending more approvals",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DecisionAnswer.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "the caller may not decide this (a rule of the runbook's access, or no role)")
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
-    @APIResponse(responseCode = "409", description = "the execution has finished, or waits at another step than the one named")
+    @APIResponse(
+            responseCode = "409",
+            description = "the execution has finished, or waits at another step than the one named")
     @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/approve")
@@ -205,11 +246,20 @@ public class ExecutionResource {
 
     /** Refuses what the execution waits for. */
     @Operation(summary = "Reject what the execution waits for")
-    @APIResponse(responseCode = "202", description = "the rejection was recorded",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DecisionAnswer.class)))
-    @APIResponse(responseCode = "403", description = "the caller may not decide this (a rule of the runbook's access, or no role)")
+    @APIResponse(
+            responseCode = "202",
+            description = "the rejection was recorded",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = DecisionAnswer.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "the caller may not decide this (a rule of the runbook's access, or no role)")
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
-    @APIResponse(responseCode = "409", description = "the execution has finished, or waits at another step than the one named")
+    @APIResponse(
+            responseCode = "409",
+            description = "the execution has finished, or waits at another step than the one named")
     @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/reject")
@@ -224,8 +274,13 @@ public class ExecutionResource {
      * approval still waits for its approvers, and an execution waiting for a decision refuses it (403).
      */
     @Operation(summary = "Fail back now, without waiting for recovery or stability")
-    @APIResponse(responseCode = "202", description = "failing back, or waiting for failback approval",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FailbackAnswer.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "failing back, or waiting for failback approval",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = FailbackAnswer.class)))
     @APIResponse(responseCode = "403", description = "refused by the execution (it waits for a decision), or no role")
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
     @APIResponse(responseCode = "409", description = "the execution has finished")
@@ -237,9 +292,16 @@ public class ExecutionResource {
     public FailbackAnswer failback(@PathParam("id") String id, ReasonBody body) {
         requireRunning(id);
         String reason = body == null ? null : body.reason();
-        FailbackResult result = audited.run(AuditActions.EXECUTION_FAILBACK, id, reason, () -> refusalsAsProblems(id,
+        FailbackResult result = audited.run(
+                AuditActions.EXECUTION_FAILBACK,
+                id,
+                reason,
+                () -> refusalsAsProblems(
+                        id,
                         () -> decisions.failback(id, new FailbackRequest(caller.actor(), reason, caller.requestId()))),
-                done -> new Audited.Outcome(false, Map.of("next", done.next().name().toLowerCase(), "approvalsNeeded", done.approvalsNeeded())));
+                done -> new Audited.Outcome(
+                        false,
+                        Map.of("next", done.next().name().toLowerCase(), "approvalsNeeded", done.approvalsNeeded())));
         return new FailbackAnswer(id, result);
     }
 
@@ -248,9 +310,16 @@ public class ExecutionResource {
      * failover by whom it lets fail over.
      */
     @Operation(summary = "Abort the execution: everything it changed is undone")
-    @APIResponse(responseCode = "202", description = "the abort was asked for",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = AbortAnswer.class)))
-    @APIResponse(responseCode = "403", description = "the runbook does not let the caller drill (for a drill) or fail over")
+    @APIResponse(
+            responseCode = "202",
+            description = "the abort was asked for",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = AbortAnswer.class)))
+    @APIResponse(
+            responseCode = "403",
+            description = "the runbook does not let the caller drill (for a drill) or fail over")
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
     @APIResponse(responseCode = "409", description = "the execution has finished")
     @RolesAllowed({Roles.DRILL_OPERATOR, Roles.FAILOVER_OPERATOR})
@@ -263,7 +332,8 @@ public class ExecutionResource {
         String reason = body == null ? null : body.reason();
         audited.run(AuditActions.EXECUTION_ABORT, id, reason, () -> {
             requireMayAct(progress);
-            WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id)).cancel();
+            WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
+                    .cancel();
             return id;
         });
         return new AbortAnswer(id, "abort");
@@ -275,8 +345,7 @@ public class ExecutionResource {
      * @param incident the outage's incident id, as the executions' {@code incidentId} and {@code BaranIncidents} show it
      * @param reason   why; required for a break-glass approval by an admin
      */
-    public record IncidentApproval(String incident, String reason) {
-    }
+    public record IncidentApproval(String incident, String reason) {}
 
     /**
      * What approving an incident's held executions did, one by one.
@@ -286,12 +355,12 @@ public class ExecutionResource {
      * @param skipped  the executions of the incident that did not wait at their start (already running, or waiting at
      *                 another step: approve those one by one)
      */
-    public record IncidentApprovalAnswer(String incident, List<DecisionAnswer> approved, Map<String, String> refused,
-                                         List<String> skipped) {
-    }
+    public record IncidentApprovalAnswer(
+            String incident, List<DecisionAnswer> approved, Map<String, String> refused, List<String> skipped) {}
 
     /** An incident id as the detector makes them: the scope, {@code @}, and a mark; at most 255 characters. */
-    static final java.util.regex.Pattern INCIDENT = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._/-]{0,200}@[A-Za-z0-9._:+-]{1,50}");
+    static final java.util.regex.Pattern INCIDENT =
+            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._/-]{0,200}@[A-Za-z0-9._:+-]{1,50}");
 
     /**
      * Approves the start of every running execution of an outage that waits at its start gate: those the
@@ -300,9 +369,16 @@ public class ExecutionResource {
      * {@code spec.access.approve}, or an admin; it goes on once {@code spec.access.approvals} distinct people
      * approved), and each decision is in the audit trail on its own.
      */
-    @Operation(summary = "Approve the start of every execution of an outage that waits for it (e.g. held by the blast-radius guard)")
-    @APIResponse(responseCode = "200", description = "what each execution made of the approval",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = IncidentApprovalAnswer.class)))
+    @Operation(
+            summary =
+                    "Approve the start of every execution of an outage that waits for it (e.g. held by the blast-radius guard)")
+    @APIResponse(
+            responseCode = "200",
+            description = "what each execution made of the approval",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = IncidentApprovalAnswer.class)))
     @APIResponse(responseCode = "400", description = "no incident, or one that is not an incident id")
     @RolesAllowed(Roles.APPROVER)
     @POST
@@ -311,9 +387,14 @@ public class ExecutionResource {
     public IncidentApprovalAnswer approveIncident(IncidentApproval body) {
         String incident = body == null ? null : body.incident();
         if (incident == null || !INCIDENT.matcher(incident).matches()) {
-            throw new ProblemException(400, "Bad incident", "\"incident\" must be an incident id such as aws/us-east-1@1764871200000"
-                    + " (the scope, @, and a mark), not " + (incident == null ? "nothing" : "\"" + incident.substring(0,
-                    Math.min(incident.length(), 80)) + "\""));
+            throw new ProblemException(
+                    400,
+                    "Bad incident",
+                    "\"incident\" must be an incident id such as aws/us-east-1@1764871200000"
+                            + " (the scope, @, and a mark), not "
+                            + (incident == null
+                                    ? "nothing"
+                                    : "\"" + incident.substring(0, Math.min(incident.length(), 80)) + "\""));
         }
         List<DecisionAnswer> approved = new ArrayList<>();
         Map<String, String> refused = new LinkedHashMap<>();
@@ -325,7 +406,8 @@ public class ExecutionResource {
             } catch (ProblemException gone) {
                 continue; // ended since it was listed
             }
-            boolean atStart = progress.phase() == Phase.AWAITING_APPROVAL && progress.currentStep() == null
+            boolean atStart = progress.phase() == Phase.AWAITING_APPROVAL
+                    && progress.currentStep() == null
                     && progress.steps().stream().allMatch(step -> step.state() == StepState.PENDING);
             if (!atStart) {
                 skipped.add(id);
@@ -345,9 +427,14 @@ public class ExecutionResource {
         String reason = body == null ? null : body.reason();
         requireRunning(id);
         requireAwaitingStep(id, step);
-        DecisionResult result = audited.run(verdict == Verdict.APPROVE ? AuditActions.EXECUTION_APPROVE : AuditActions.EXECUTION_REJECT,
-                id, reason, () -> refusalsAsProblems(id,
-                        () -> decisions.decide(id, new DecisionRequest(verdict, step, caller.actor(), reason, caller.requestId()))),
+        DecisionResult result = audited.run(
+                verdict == Verdict.APPROVE ? AuditActions.EXECUTION_APPROVE : AuditActions.EXECUTION_REJECT,
+                id,
+                reason,
+                () -> refusalsAsProblems(
+                        id,
+                        () -> decisions.decide(
+                                id, new DecisionRequest(verdict, step, caller.actor(), reason, caller.requestId()))),
                 done -> new Audited.Outcome(done.breakGlass(), decisionDetail(done)));
         return new DecisionAnswer(id, result);
     }
@@ -380,8 +467,11 @@ public class ExecutionResource {
         Runbook runbook = catalog.find(progress.runbook()).orElse(null);
         if (runbook == null) {
             if (!caller.isAdmin()) {
-                throw new ProblemException(403, "Forbidden", "runbook " + progress.runbook() + " is no longer served, so only an admin"
-                        + " may act on its execution " + progress.executionId());
+                throw new ProblemException(
+                        403,
+                        "Forbidden",
+                        "runbook " + progress.runbook() + " is no longer served, so only an admin"
+                                + " may act on its execution " + progress.executionId());
             }
             return;
         }
@@ -399,22 +489,31 @@ public class ExecutionResource {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
         var progress = execution.progress();
         if (progress.awaiting() == null || !step.equals(progress.currentStep())) {
-            throw new ProblemException(409, "Not waiting for that step", "execution " + id + " is not waiting for a decision on step "
-                    + step + (progress.awaiting() == null ? "; it waits for nothing"
-                    : "; it waits for " + progress.awaiting()));
+            throw new ProblemException(
+                    409,
+                    "Not waiting for that step",
+                    "execution " + id + " is not waiting for a decision on step "
+                            + step
+                            + (progress.awaiting() == null
+                                    ? "; it waits for nothing"
+                                    : "; it waits for " + progress.awaiting()));
         }
     }
 
     private ExecutionProgress requireRunning(String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
         if (!"running".equals(execution.status())) {
-            throw new ProblemException(409, "Execution finished", "execution " + id + " is " + execution.status()
-                    + " (phase " + execution.progress().phase() + "); there is nothing left to decide");
+            throw new ProblemException(
+                    409,
+                    "Execution finished",
+                    "execution " + id + " is " + execution.status() + " (phase "
+                            + execution.progress().phase() + "); there is nothing left to decide");
         }
         return execution.progress();
     }
 
     private static ProblemException notFound(String id) {
-        return new ProblemException(404, "Unknown execution", "no running or recorded execution with id \"" + id + "\"");
+        return new ProblemException(
+                404, "Unknown execution", "no running or recorded execution with id \"" + id + "\"");
     }
 }

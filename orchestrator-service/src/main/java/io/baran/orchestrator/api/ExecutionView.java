@@ -3,10 +3,9 @@ package io.baran.orchestrator.api;
 import io.baran.workflow.Actor;
 import io.baran.workflow.Phase;
 import io.baran.workflow.StepState;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Where an execution stands ({@code GET /api/executions/{id}}). Fields without a value are sent as {@code null}.
@@ -29,11 +28,26 @@ import java.util.Map;
  * @param phases          every phase it entered, oldest first
  * @param error           why it failed, null when it did not
  */
-public record ExecutionView(String executionId, String status, String runbook, int runbookVersion, String protects,
-                            @Schema(enumeration = {"plan", "drill", "failover"}) String mode,
-                            Phase phase, String awaiting, String currentStep, String scope, String incidentId,
-                            Actor startedBy, int approvalsNeeded, List<DecisionView> decisions, String failbackRequestedBy,
-                            List<ReappliedView> reapplied, List<StepView> steps, List<PhaseAt> phases, String error) {
+public record ExecutionView(
+        String executionId,
+        String status,
+        String runbook,
+        int runbookVersion,
+        String protects,
+        @Schema(enumeration = {"plan", "drill", "failover"}) String mode,
+        Phase phase,
+        String awaiting,
+        String currentStep,
+        String scope,
+        String incidentId,
+        Actor startedBy,
+        int approvalsNeeded,
+        List<DecisionView> decisions,
+        String failbackRequestedBy,
+        List<ReappliedView> reapplied,
+        List<StepView> steps,
+        List<PhaseAt> phases,
+        String error) {
 
     /**
      * A step the execution applied again because a new outage joined it and found the step's change drifted.
@@ -42,8 +56,7 @@ public record ExecutionView(String executionId, String status, String runbook, i
      * @param summary what the re-apply did; null when it failed
      * @param error   why the re-apply failed; null when it did not
      */
-    public record ReappliedView(String step, String incidentId, String at, String summary, String error) {
-    }
+    public record ReappliedView(String step, String incidentId, String at, String summary, String error) {}
 
     /**
      * One step.
@@ -55,13 +68,18 @@ public record ExecutionView(String executionId, String status, String runbook, i
      * @param endedAt   ISO-8601, null before its failover part ended
      * @param replaced  the state it replaced (what its plan observed); empty for steps that change nothing
      */
-    public record StepView(String name, String action, StepState state, String summary, String error, String startedAt,
-                           String endedAt, Map<String, Object> replaced) {
-    }
+    public record StepView(
+            String name,
+            String action,
+            StepState state,
+            String summary,
+            String error,
+            String startedAt,
+            String endedAt,
+            Map<String, Object> replaced) {}
 
     /** The execution entered {@code phase} at {@code at} (ISO-8601). */
-    public record PhaseAt(Phase phase, String at) {
-    }
+    public record PhaseAt(Phase phase, String at) {}
 
     /**
      * A decision a person took.
@@ -71,7 +89,12 @@ public record ExecutionView(String executionId, String status, String runbook, i
      * @param at         ISO-8601
      * @param breakGlass an admin approved alone where the runbook asks for other or more approvers
      */
-    public record DecisionView(String on, String step, @Schema(enumeration = {"approve", "reject"}) String verdict, String by,
-                               String at, boolean breakGlass, String reason) {
-    }
+    public record DecisionView(
+            String on,
+            String step,
+            @Schema(enumeration = {"approve", "reject"}) String verdict,
+            String by,
+            String at,
+            boolean breakGlass,
+            String reason) {}
 }

@@ -5,7 +5,6 @@ import io.baran.workflow.Phase;
 import io.baran.workflow.PhaseChange;
 import io.baran.workflow.StepState;
 import io.baran.workflow.StepStatus;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,20 +13,52 @@ import java.util.List;
 /** How executions read in the REST API: their state, a plan, a report. */
 final class ExecutionViews {
 
-    private ExecutionViews() {
-    }
+    private ExecutionViews() {}
 
     static ExecutionView execution(String id, String status, ExecutionProgress p) {
-        return new ExecutionView(id, status, p.runbook(), p.runbookVersion(), p.protects(), mode(p), p.phase(), p.awaiting(),
-                p.currentStep(), p.scope(), p.incidentId(), p.startedBy(), p.approvalsNeeded(),
-                p.decisions().stream().map(d -> new ExecutionView.DecisionView(d.on(), d.step(), d.verdict().name().toLowerCase(),
-                        d.by(), time(d.at()), d.breakGlass(), d.reason())).toList(),
+        return new ExecutionView(
+                id,
+                status,
+                p.runbook(),
+                p.runbookVersion(),
+                p.protects(),
+                mode(p),
+                p.phase(),
+                p.awaiting(),
+                p.currentStep(),
+                p.scope(),
+                p.incidentId(),
+                p.startedBy(),
+                p.approvalsNeeded(),
+                p.decisions().stream()
+                        .map(d -> new ExecutionView.DecisionView(
+                                d.on(),
+                                d.step(),
+                                d.verdict().name().toLowerCase(),
+                                d.by(),
+                                time(d.at()),
+                                d.breakGlass(),
+                                d.reason()))
+                        .toList(),
                 p.failbackRequestedBy(),
-                p.reapplied().stream().map(r -> new ExecutionView.ReappliedView(r.step(), r.incidentId(), time(r.at()), r.summary(),
-                        r.error())).toList(),
-                p.steps().stream().map(s -> new ExecutionView.StepView(s.name(), s.action(), s.state(), s.summary(), s.error(),
-                        time(s.startedAt()), time(s.endedAt()), s.replaced())).toList(),
-                p.phases().stream().map(c -> new ExecutionView.PhaseAt(c.phase(), time(c.at()))).toList(),
+                p.reapplied().stream()
+                        .map(r -> new ExecutionView.ReappliedView(
+                                r.step(), r.incidentId(), time(r.at()), r.summary(), r.error()))
+                        .toList(),
+                p.steps().stream()
+                        .map(s -> new ExecutionView.StepView(
+                                s.name(),
+                                s.action(),
+                                s.state(),
+                                s.summary(),
+                                s.error(),
+                                time(s.startedAt()),
+                                time(s.endedAt()),
+                                s.replaced()))
+                        .toList(),
+                p.phases().stream()
+                        .map(c -> new ExecutionView.PhaseAt(c.phase(), time(c.at())))
+                        .toList(),
                 p.error());
     }
 
@@ -43,9 +74,15 @@ final class ExecutionViews {
                 case FAILED -> "cannot plan";
                 default -> s.state().value();
             };
-            text.append(String.format("%2d. %-24s %-24s %-13s %s%n", n++, s.name(), s.action(), verdict,
+            text.append(String.format(
+                    "%2d. %-24s %-24s %-13s %s%n",
+                    n++,
+                    s.name(),
+                    s.action(),
+                    verdict,
                     s.error() != null ? s.error() : s.summary() == null ? "" : s.summary()));
-            steps.add(new PlanView.PlanStep(s.name(), s.action(), s.state() == StepState.PLANNED, s.summary(), s.error(), s.replaced()));
+            steps.add(new PlanView.PlanStep(
+                    s.name(), s.action(), s.state() == StepState.PLANNED, s.summary(), s.error(), s.replaced()));
         }
         return new PlanView(id, p.runbook(), "plan", steps, text.toString());
     }
@@ -57,7 +94,9 @@ final class ExecutionViews {
     static ReportView report(String id, String status, ExecutionProgress p) {
         Long started = p.phases().isEmpty() ? null : p.phases().get(0).at();
         Long failedOver = at(p.phases(), Phase.FAILED_OVER);
-        Long ended = p.phases().isEmpty() ? null : p.phases().get(p.phases().size() - 1).at();
+        Long ended = p.phases().isEmpty()
+                ? null
+                : p.phases().get(p.phases().size() - 1).at();
         long execute = 0;
         long verify = 0;
         List<ReportView.StepTime> stepTimes = new ArrayList<>();
@@ -75,16 +114,38 @@ final class ExecutionViews {
         }
         var rto = new ReportView.Rto(
                 p.outageSince() != null && started != null ? seconds(started - p.outageSince()) : null,
-                seconds(p.decideMillis()), seconds(execute), seconds(verify), stepTimes,
-                failedOver != null ? seconds(failedOver - (p.outageSince() != null ? p.outageSince() : started)) : null);
-        var changed = p.steps().stream().filter(s -> !s.replaced().isEmpty())
-                .map(s -> new ReportView.Change(s.name(), s.replaced(), s.state())).toList();
-        boolean restored = p.steps().stream().allMatch(s -> !List.of(StepState.APPLIED, StepState.UNDO_FAILED, StepState.FAILBACK_FAILED, StepState.FAILED).contains(s.state())
-                || s.replaced().isEmpty());
-        return new ReportView(id, p.runbook(), mode(p), status, p.phase(), rto, rpo(p), changed, restored, time(started), time(ended));
+                seconds(p.decideMillis()),
+                seconds(execute),
+                seconds(verify),
+                stepTimes,
+                failedOver != null
+                        ? seconds(failedOver - (p.outageSince() != null ? p.outageSince() : started))
+                        : null);
+        var changed = p.steps().stream()
+                .filter(s -> !s.replaced().isEmpty())
+                .map(s -> new ReportView.Change(s.name(), s.replaced(), s.state()))
+                .toList();
+        boolean restored = p.steps().stream()
+                .allMatch(s ->
+                        !List.of(StepState.APPLIED, StepState.UNDO_FAILED, StepState.FAILBACK_FAILED, StepState.FAILED)
+                                        .contains(s.state())
+                                || s.replaced().isEmpty());
+        return new ReportView(
+                id,
+                p.runbook(),
+                mode(p),
+                status,
+                p.phase(),
+                rto,
+                rpo(p),
+                changed,
+                restored,
+                time(started),
+                time(ended));
     }
 
-    private static final java.util.regex.Pattern RPO = java.util.regex.Pattern.compile("^RPO ([0-9]+(?:\\.[0-9]+)?)s\\b");
+    private static final java.util.regex.Pattern RPO =
+            java.util.regex.Pattern.compile("^RPO ([0-9]+(?:\\.[0-9]+)?)s\\b");
 
     /**
      * The recovery point: the largest replication lag a {@code storage.check-replica} step measured (its
@@ -115,7 +176,11 @@ final class ExecutionViews {
     }
 
     private static Long at(List<PhaseChange> phases, Phase phase) {
-        return phases.stream().filter(c -> c.phase() == phase).map(PhaseChange::at).findFirst().orElse(null);
+        return phases.stream()
+                .filter(c -> c.phase() == phase)
+                .map(PhaseChange::at)
+                .findFirst()
+                .orElse(null);
     }
 
     private static double seconds(long millis) {

@@ -1,14 +1,14 @@
 package io.baran.orchestrator.api;
 
-import io.baran.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionFilter;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
+import io.baran.security.Roles;
 import io.baran.workflow.Mode;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -16,15 +16,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * A real failover started by a person (an outage the detectors cannot see). It stays failed over until
@@ -34,9 +33,13 @@ import java.util.Map;
 @RolesAllowed(Roles.FAILOVER_OPERATOR)
 @Path("/api/failovers")
 @Tag(name = "Drills and failovers")
-@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+@APIResponse(
+        responseCode = "401",
+        description = Problem.UNAUTHORIZED,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+@APIResponse(
+        responseCode = "403",
+        description = Problem.FORBIDDEN,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @Blocking
 public class FailoverResource {
@@ -44,10 +47,15 @@ public class FailoverResource {
     /**
      * @param parameters values for this failover of parameters the runbook declares; its defaults otherwise
      */
-    public record FailoverRequest(@Schema(required = true, pattern = ExecutionFilter.NAME, examples = "demo-web") String runbook,
-                                  @Schema(required = true, description = "the runbook's name again", examples = "demo-web") String confirm,
-                                  String reason, Map<String, Object> parameters) {
-    }
+    public record FailoverRequest(
+            @Schema(required = true, pattern = ExecutionFilter.NAME, examples = "demo-web")
+            String runbook,
+
+            @Schema(required = true, description = "the runbook's name again", examples = "demo-web")
+            String confirm,
+
+            String reason,
+            Map<String, Object> parameters) {}
 
     @Inject
     RunbookCatalog catalog;
@@ -64,29 +72,52 @@ public class FailoverResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Start a real failover by hand; it stays failed over until its failback condition holds or failback is asked")
-    @APIResponse(responseCode = "202", description = "the failover started; poll Location",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionStarted.class)))
-    @APIResponse(responseCode = "400", description = "no runbook named, or confirm does not repeat its name; nothing started")
+    @Operation(
+            summary =
+                    "Start a real failover by hand; it stays failed over until its failback condition holds or failback is asked")
+    @APIResponse(
+            responseCode = "202",
+            description = "the failover started; poll Location",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ExecutionStarted.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "no runbook named, or confirm does not repeat its name; nothing started")
     @APIResponse(responseCode = "403", description = "the runbook does not let the caller fail over, or no role")
     @APIResponse(responseCode = "404", description = "no such runbook")
     @APIResponse(responseCode = "409", description = "another execution of the same protected service runs")
-    @APIResponse(responseCode = "422", description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
+    @APIResponse(
+            responseCode = "422",
+            description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
     public Response start(FailoverRequest request) {
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
-            throw new ProblemException(400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\", \"confirm\": \"<name>\"}");
+            throw new ProblemException(
+                    400,
+                    "Runbook missing",
+                    "the body must name a runbook: {\"runbook\": \"<name>\", \"confirm\": \"<name>\"}");
         }
         Runbook runbook = RunbookProblems.find(catalog, request.runbook(), request.parameters());
         if (!runbook.name().equals(request.confirm())) {
-            throw new ProblemException(400, "Not confirmed", "a real failover moves production traffic: repeat the runbook's name"
-                    + " in \"confirm\" (\"confirm\": \"" + runbook.name() + "\") to start it");
+            throw new ProblemException(
+                    400,
+                    "Not confirmed",
+                    "a real failover moves production traffic: repeat the runbook's name"
+                            + " in \"confirm\" (\"confirm\": \"" + runbook.name() + "\") to start it");
         }
-        String id = audited.run(AuditActions.FAILOVER_START, runbook.name(), request.reason(), () -> {
-            caller.requireMayFailover(runbook);
-            return RunbookProblems.startOrConflict(() -> launcher.startByHand(runbook, Mode.FAILOVER, Duration.ZERO,
-                    runbook.version(), caller.actor()));
-        }, started -> new Audited.Outcome(false, Map.of("executionId", started, "version", runbook.version())));
+        String id = audited.run(
+                AuditActions.FAILOVER_START,
+                runbook.name(),
+                request.reason(),
+                () -> {
+                    caller.requireMayFailover(runbook);
+                    return RunbookProblems.startOrConflict(() -> launcher.startByHand(
+                            runbook, Mode.FAILOVER, Duration.ZERO, runbook.version(), caller.actor()));
+                },
+                started -> new Audited.Outcome(false, Map.of("executionId", started, "version", runbook.version())));
         return Response.accepted(new ExecutionStarted(id, runbook.name(), "failover"))
-                .location(URI.create("/api/executions/" + id)).build();
+                .location(URI.create("/api/executions/" + id))
+                .build();
     }
 }

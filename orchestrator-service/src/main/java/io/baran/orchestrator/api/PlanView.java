@@ -1,16 +1,19 @@
 package io.baran.orchestrator.api;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A plan ({@code POST /api/drills} with mode plan): what each step would change, and the same as text a person reads.
  * Nothing was changed.
  */
-public record PlanView(String executionId, String runbook, @Schema(enumeration = "plan") String mode, List<PlanStep> steps,
-                       String text) {
+public record PlanView(
+        String executionId,
+        String runbook,
+        @Schema(enumeration = "plan") String mode,
+        List<PlanStep> steps,
+        String text) {
 
     /**
      * @param changes  the step would change something
@@ -18,6 +21,6 @@ public record PlanView(String executionId, String runbook, @Schema(enumeration =
      * @param error    why it cannot be planned, null when it can
      * @param replaces what the step would replace, as observed now
      */
-    public record PlanStep(String name, String action, boolean changes, String summary, String error, Map<String, Object> replaces) {
-    }
+    public record PlanStep(
+            String name, String action, boolean changes, String summary, String error, Map<String, Object> replaces) {}
 }

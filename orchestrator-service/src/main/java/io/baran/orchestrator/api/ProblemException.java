@@ -27,7 +27,10 @@ public class ProblemException extends RuntimeException {
     public static class Mapper implements ExceptionMapper<ProblemException> {
         @Override
         public Response toResponse(ProblemException e) {
-            return Response.status(e.problem().status()).type(Problem.MEDIA_TYPE).entity(e.problem()).build();
+            return Response.status(e.problem().status())
+                    .type(Problem.MEDIA_TYPE)
+                    .entity(e.problem())
+                    .build();
         }
     }
 }

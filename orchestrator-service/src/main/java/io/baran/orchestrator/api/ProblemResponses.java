@@ -26,7 +26,8 @@ public class ProblemResponses implements OASFilter {
                 return;
             }
             if (!hasContent(response)) {
-                response.setContent(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()));
+                response.setContent(
+                        OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()));
             }
             var problem = response.getContent().getMediaType(Problem.MEDIA_TYPE);
             if (problem != null && problem.getSchema() == null) {
@@ -41,7 +42,8 @@ public class ProblemResponses implements OASFilter {
     }
 
     private static boolean hasContent(APIResponse response) {
-        return response.getContent() != null && response.getContent().getMediaTypes() != null
+        return response.getContent() != null
+                && response.getContent().getMediaTypes() != null
                 && !response.getContent().getMediaTypes().isEmpty();
     }
 }

@@ -1,12 +1,11 @@
 package io.baran.orchestrator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.baran.workflow.Phase;
 import io.baran.workflow.StepState;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The recovery-time report of an execution ({@code GET /api/executions/{id}/report}).
@@ -18,9 +17,18 @@ import java.util.Map;
  * @param startedAt  ISO-8601, null before it started
  * @param endedAt    ISO-8601 time of its last phase change
  */
-public record ReportView(String executionId, String runbook, @Schema(enumeration = {"plan", "drill", "failover"}) String mode,
-                         String status, Phase phase, Rto rtoSeconds, Rpo rpo, List<Change> changed, boolean restored,
-                         String startedAt, String endedAt) {
+public record ReportView(
+        String executionId,
+        String runbook,
+        @Schema(enumeration = {"plan", "drill", "failover"}) String mode,
+        String status,
+        Phase phase,
+        Rto rtoSeconds,
+        Rpo rpo,
+        List<Change> changed,
+        boolean restored,
+        String startedAt,
+        String endedAt) {
 
     /**
      * @param detect  outage start to execution start; null when no outage start is known
@@ -30,11 +38,10 @@ public record ReportView(String executionId, String runbook, @Schema(enumeration
      * @param steps   each step's time
      * @param total   outage start (or execution start) to failed over; null until failed over
      */
-    public record Rto(Double detect, double decide, double execute, double verify, List<StepTime> steps, Double total) {
-    }
+    public record Rto(
+            Double detect, double decide, double execute, double verify, List<StepTime> steps, Double total) {}
 
-    public record StepTime(String step, String action, double seconds, StepState state) {
-    }
+    public record StepTime(String step, String action, double seconds, StepState state) {}
 
     /**
      * The recovery point: the largest replication lag a {@code storage.check-replica} step measured. Measured:
@@ -53,10 +60,8 @@ public record ReportView(String executionId, String runbook, @Schema(enumeration
     }
 
     /** @param summary the step's summary, starting {@code RPO <seconds>s} */
-    public record RpoStep(String step, double seconds, String summary) {
-    }
+    public record RpoStep(String step, double seconds, String summary) {}
 
     /** @param replaced what the step replaced; undo puts it back */
-    public record Change(String step, Map<String, Object> replaced, StepState state) {
-    }
+    public record Change(String step, Map<String, Object> replaced, StepState state) {}
 }

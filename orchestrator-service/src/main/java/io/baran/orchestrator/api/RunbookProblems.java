@@ -4,19 +4,21 @@ import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.RunbookInvalidException;
-
 import java.util.Map;
 import java.util.function.Supplier;
 
 /** The problems every endpoint that starts an execution can answer with. */
 final class RunbookProblems {
 
-    private RunbookProblems() {
-    }
+    private RunbookProblems() {}
 
     static ProblemException unknown(RunbookCatalog catalog, String name) {
-        return new ProblemException(404, "Unknown runbook", "no runbook named \"" + name + "\"; known: "
-                + String.join(", ", catalog.all().stream().map(Runbook::name).toList()));
+        return new ProblemException(
+                404,
+                "Unknown runbook",
+                "no runbook named \"" + name + "\"; known: "
+                        + String.join(
+                                ", ", catalog.all().stream().map(Runbook::name).toList()));
     }
 
     /**
@@ -27,9 +29,14 @@ final class RunbookProblems {
         try {
             return catalog.find(name, parameters).orElseThrow(() -> unknown(catalog, name));
         } catch (RunbookInvalidException e) {
-            throw new ProblemException(Problem.withErrors(422, "Invalid parameters", e.errors().size()
-                    + (e.errors().size() == 1 ? " error" : " errors") + " in " + e.errors().get(0).file()
-                    + " with the parameters the request sets; nothing was started", e.errors().stream().map(RunbookErrorView::of).toList()));
+            throw new ProblemException(Problem.withErrors(
+                    422,
+                    "Invalid parameters",
+                    e.errors().size()
+                            + (e.errors().size() == 1 ? " error" : " errors") + " in "
+                            + e.errors().get(0).file()
+                            + " with the parameters the request sets; nothing was started",
+                    e.errors().stream().map(RunbookErrorView::of).toList()));
         }
     }
 

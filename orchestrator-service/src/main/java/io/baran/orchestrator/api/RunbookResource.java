@@ -1,8 +1,6 @@
 package io.baran.orchestrator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.baran.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.runbook.RunbookVersions;
@@ -12,7 +10,9 @@ import io.baran.runbook.RunbookError;
 import io.baran.runbook.RunbookInvalidException;
 import io.baran.runbook.RunbookParser;
 import io.baran.runbook.Trigger;
+import io.baran.security.Roles;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -27,6 +27,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.nio.charset.CharacterCodingException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -36,13 +42,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.net.URI;
-import java.nio.charset.CharacterCodingException;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Runbooks and their versions. A {@code PUT} stores a new immutable version when the YAML is valid and
@@ -54,9 +53,13 @@ import java.util.regex.Pattern;
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Runbooks", description = "Define runbooks, and read every version of them")
-@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+@APIResponse(
+        responseCode = "401",
+        description = Problem.UNAUTHORIZED,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+@APIResponse(
+        responseCode = "403",
+        description = Problem.FORBIDDEN,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class RunbookResource {
 
@@ -65,13 +68,17 @@ public class RunbookResource {
      *
      * @param refused each refused file's errors, as {@code baran lint} prints them
      */
-    public record RunbookList(List<RunbookItem> runbooks, List<String> refused) {
-    }
+    public record RunbookList(List<RunbookItem> runbooks, List<String> refused) {}
 
     /** A runbook served: its latest version. */
-    public record RunbookItem(String name, String description, String protects, int version, String sha256, Trigger trigger,
-                              String source) {
-    }
+    public record RunbookItem(
+            String name,
+            String description,
+            String protects,
+            int version,
+            String sha256,
+            Trigger trigger,
+            String source) {}
 
     /**
      * A stored version of a runbook.
@@ -79,7 +86,8 @@ public class RunbookResource {
      * @param author who stored it: the verified caller, or {@code file} for a file loaded at start
      * @param source {@code api}, or the file it was loaded from
      */
-    public record VersionView(String name, int version, String sha256, String author, String source, Instant createdAt) {
+    public record VersionView(
+            String name, int version, String sha256, String author, String source, Instant createdAt) {
 
         static VersionView of(RunbookVersions.Version v) {
             return new VersionView(v.name(), v.number(), v.sha256(), v.author(), v.source(), v.createdAt());
@@ -87,34 +95,45 @@ public class RunbookResource {
     }
 
     /** Every stored version of a runbook, oldest first. */
-    public record VersionList(String name, List<VersionView> versions) {
-    }
+    public record VersionList(String name, List<VersionView> versions) {}
 
     /**
      * A stored version with its text, and the runbook parsed from it; a version that no longer parses (an old one, or
      * one naming a provider no longer configured) comes with its {@code errors} instead of {@code runbook}.
      */
-    public record StoredRunbook(String name, int version, String sha256, String author, String source, Instant createdAt,
-                                @Schema(description = "the YAML text") String content,
-                                @JsonInclude(JsonInclude.Include.NON_NULL) Runbook runbook,
-                                @JsonInclude(JsonInclude.Include.NON_NULL) List<RunbookErrorView> errors) {
-    }
+    public record StoredRunbook(
+            String name,
+            int version,
+            String sha256,
+            String author,
+            String source,
+            Instant createdAt,
+            @Schema(description = "the YAML text") String content,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Runbook runbook,
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<RunbookErrorView> errors) {}
 
     /** What a PUT stored: the version, and whether it is new. */
-    public record SavedRunbook(String name, int version, String sha256, String author, String source, Instant createdAt,
-                               @Schema(enumeration = {"created", "new-version", "unchanged"}) String outcome) {
-    }
+    public record SavedRunbook(
+            String name,
+            int version,
+            String sha256,
+            String author,
+            String source,
+            Instant createdAt,
+
+            @Schema(enumeration = {"created", "new-version", "unchanged"})
+            String outcome) {}
 
     /** The executions of a runbook, each with the version it ran. */
-    public record RunbookExecutions(String name, List<RunbookVersions.Execution> executions) {
-    }
+    public record RunbookExecutions(String name, List<RunbookVersions.Execution> executions) {}
 
     /** A valid runbook, as PUT would store it. */
-    public record Validation(@Schema(enumeration = "true") boolean valid, String name, String sha256, Runbook runbook) {
-    }
+    public record Validation(
+            @Schema(enumeration = "true") boolean valid, String name, String sha256, Runbook runbook) {}
 
     /** YAML as clients send it; text/plain so that {@code curl --data-binary} with a plain type works too. */
     static final String YAML = "application/yaml";
+
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern AUTHOR = Pattern.compile("[^\\p{Cntrl}]{1,200}");
     private static final String EXAMPLE = """
@@ -149,50 +168,91 @@ public class RunbookResource {
 
     @GET
     @Operation(summary = "The runbooks served now (latest version of each), and the runbooks refused")
-    @APIResponse(responseCode = "200", description = "the runbooks",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunbookList.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the runbooks",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RunbookList.class)))
     public RunbookList list() {
-        List<RunbookItem> runbooks = catalog.all().stream().map(r -> new RunbookItem(r.name(), r.description(), r.protects(),
-                r.version(), r.sha256(), r.trigger(), r.source())).toList();
-        return new RunbookList(runbooks, catalog.loadErrors().stream().map(RunbookError::toString).toList());
+        List<RunbookItem> runbooks = catalog.all().stream()
+                .map(r -> new RunbookItem(
+                        r.name(), r.description(), r.protects(), r.version(), r.sha256(), r.trigger(), r.source()))
+                .toList();
+        return new RunbookList(
+                runbooks,
+                catalog.loadErrors().stream().map(RunbookError::toString).toList());
     }
 
     @GET
     @Path("/{name}")
     @Produces({MediaType.APPLICATION_JSON, YAML})
-    @Operation(summary = "A runbook: its latest version, or the one asked for; as JSON (text and model) or as the YAML text")
-    @APIResponse(responseCode = "200", description = "the version", content = {
-            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StoredRunbook.class)),
-            @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING))})
+    @Operation(
+            summary =
+                    "A runbook: its latest version, or the one asked for; as JSON (text and model) or as the YAML text")
+    @APIResponse(
+            responseCode = "200",
+            description = "the version",
+            content = {
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = StoredRunbook.class)),
+                @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING))
+            })
     @APIResponse(responseCode = "404", description = "no such runbook or version")
-    public Response get(@PathParam("name") String name,
-                        @Parameter(description = "a version number; the latest when absent") @QueryParam("version") Integer version,
-                        @Context HttpHeaders headers) {
+    public Response get(
+            @PathParam("name") String name,
+            @Parameter(description = "a version number; the latest when absent") @QueryParam("version") Integer version,
+            @Context HttpHeaders headers) {
         RunbookVersions.Version stored = (version == null ? versions.latest(name) : versions.version(name, version))
-                .orElseThrow(() -> version == null || !versions.exists(name) ? unknown(name)
-                        : new ProblemException(404, "Unknown version", "runbook " + name + " has no version " + version
-                        + "; it has versions 1 to " + versions.latest(name).map(RunbookVersions.Version::number).orElse(0)));
+                .orElseThrow(() -> version == null || !versions.exists(name)
+                        ? unknown(name)
+                        : new ProblemException(
+                                404,
+                                "Unknown version",
+                                "runbook " + name + " has no version " + version + "; it has versions 1 to "
+                                        + versions.latest(name)
+                                                .map(RunbookVersions.Version::number)
+                                                .orElse(0)));
         if (wantsYaml(headers)) {
-            return Response.ok(stored.content(), YAML + ";charset=UTF-8").header("ETag", "\"" + stored.sha256() + "\"").build();
+            return Response.ok(stored.content(), YAML + ";charset=UTF-8")
+                    .header("ETag", "\"" + stored.sha256() + "\"")
+                    .build();
         }
         Runbook runbook = null;
         List<RunbookErrorView> errors = null;
         try {
-            runbook = catalog.parser().parse(name + ".yaml", stored.content(), name).withVersion(stored.number());
+            runbook = catalog.parser()
+                    .parse(name + ".yaml", stored.content(), name)
+                    .withVersion(stored.number());
         } catch (RunbookInvalidException e) {
             // An old version, or one that names a provider no longer configured: still shown, not runnable.
             errors = e.errors().stream().map(RunbookErrorView::of).toList();
         }
-        var body = new StoredRunbook(stored.name(), stored.number(), stored.sha256(), stored.author(), stored.source(),
-                stored.createdAt(), stored.content(), runbook, errors);
+        var body = new StoredRunbook(
+                stored.name(),
+                stored.number(),
+                stored.sha256(),
+                stored.author(),
+                stored.source(),
+                stored.createdAt(),
+                stored.content(),
+                runbook,
+                errors);
         return Response.ok(body).header("ETag", "\"" + stored.sha256() + "\"").build();
     }
 
     @GET
     @Path("/{name}/versions")
     @Operation(summary = "Every stored version of a runbook, oldest first")
-    @APIResponse(responseCode = "200", description = "the versions",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionList.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the versions",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = VersionList.class)))
     @APIResponse(responseCode = "404", description = "no such runbook")
     public VersionList versions(@PathParam("name") String name) {
         List<RunbookVersions.Version> all = versions.versions(name);
@@ -205,8 +265,13 @@ public class RunbookResource {
     @GET
     @Path("/{name}/executions")
     @Operation(summary = "The executions of a runbook, newest first, each with the exact version it ran")
-    @APIResponse(responseCode = "200", description = "the executions",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunbookExecutions.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the executions",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RunbookExecutions.class)))
     @APIResponse(responseCode = "404", description = "no such runbook")
     public RunbookExecutions executions(@PathParam("name") String name) {
         if (!versions.exists(name)) {
@@ -220,33 +285,73 @@ public class RunbookResource {
     @Path("/{name}")
     @Consumes({YAML, "application/x-yaml", "text/yaml", "text/x-yaml", MediaType.TEXT_PLAIN})
     @Operation(summary = "Store a runbook: a new version when the YAML is valid and differs from the latest")
-    @RequestBody(required = true, description = "the runbook, UTF-8 YAML; metadata.name must be the name in the URL",
-            content = @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING),
-                    examples = @ExampleObject(name = "demo-web", value = EXAMPLE)))
-    @APIResponse(responseCode = "201", description = "stored as the runbook's first version",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SavedRunbook.class)))
-    @APIResponse(responseCode = "200", description = "stored as a new version, or unchanged (same text as the latest)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SavedRunbook.class)))
+    @RequestBody(
+            required = true,
+            description = "the runbook, UTF-8 YAML; metadata.name must be the name in the URL",
+            content =
+                    @Content(
+                            mediaType = YAML,
+                            schema = @Schema(type = SchemaType.STRING),
+                            examples = @ExampleObject(name = "demo-web", value = EXAMPLE)))
+    @APIResponse(
+            responseCode = "201",
+            description = "stored as the runbook's first version",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SavedRunbook.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "stored as a new version, or unchanged (same text as the latest)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SavedRunbook.class)))
     @APIResponse(responseCode = "400", description = "the name in the URL is not a runbook name")
-    @APIResponse(responseCode = "422", description = "invalid: every error with line, column and path; nothing stored",
+    @APIResponse(
+            responseCode = "422",
+            description = "invalid: every error with line, column and path; nothing stored",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "413", description = "larger than a runbook can be")
     @APIResponse(responseCode = "415", description = "not UTF-8 YAML text")
-    public Response put(@PathParam("name") String name, byte[] body,
-                        @Parameter(description = "file name used in error messages; default <name>.yaml") @QueryParam("file") String file) {
+    public Response put(
+            @PathParam("name") String name,
+            byte[] body,
+            @Parameter(description = "file name used in error messages; default <name>.yaml") @QueryParam("file")
+                    String file) {
         if (!NAME.matcher(name).matches()) {
-            throw new ProblemException(400, "Bad runbook name", "\"" + name + "\" is not a runbook name (lower-case letters, digits and -, at most 63)");
+            throw new ProblemException(
+                    400,
+                    "Bad runbook name",
+                    "\"" + name + "\" is not a runbook name (lower-case letters, digits and -, at most 63)");
         }
         String text = text(body);
         // The author recorded is the verified caller, never a name the client sent.
-        RunbookCatalog.Saved saved = audited.run(AuditActions.RUNBOOK_PUT, name, null,
+        RunbookCatalog.Saved saved = audited.run(
+                AuditActions.RUNBOOK_PUT,
+                name,
+                null,
                 () -> catalog.save(name, label(file, name + ".yaml"), text, caller.name()),
-                done -> new Audited.Outcome(false, Map.of("version", done.stored().version().number(),
-                        "sha256", done.stored().version().sha256(), "outcome", done.stored().outcome().name().toLowerCase())));
+                done -> new Audited.Outcome(
+                        false,
+                        Map.of(
+                                "version",
+                                done.stored().version().number(),
+                                "sha256",
+                                done.stored().version().sha256(),
+                                "outcome",
+                                done.stored().outcome().name().toLowerCase())));
         RunbookVersions.Version v = saved.stored().version();
-        var answer = new SavedRunbook(v.name(), v.number(), v.sha256(), v.author(), v.source(), v.createdAt(),
+        var answer = new SavedRunbook(
+                v.name(),
+                v.number(),
+                v.sha256(),
+                v.author(),
+                v.source(),
+                v.createdAt(),
                 saved.stored().outcome().name().toLowerCase().replace('_', '-'));
-        URI location = URI.create("/api/runbooks/" + name + "?version=" + saved.stored().version().number());
+        URI location = URI.create(
+                "/api/runbooks/" + name + "?version=" + saved.stored().version().number());
         if (saved.stored().outcome() == RunbookVersions.Outcome.CREATED) {
             return Response.created(location).entity(answer).build();
         }
@@ -257,16 +362,30 @@ public class RunbookResource {
     @Path("/validate")
     @Consumes({YAML, "application/x-yaml", "text/yaml", "text/x-yaml", MediaType.TEXT_PLAIN})
     @Operation(summary = "Check a runbook as PUT would, storing nothing")
-    @RequestBody(required = true, content = @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING),
-            examples = @ExampleObject(name = "demo-web", value = EXAMPLE)))
-    @APIResponse(responseCode = "200", description = "valid",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Validation.class)))
-    @APIResponse(responseCode = "422", description = "invalid: every error with line, column and path",
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = YAML,
+                            schema = @Schema(type = SchemaType.STRING),
+                            examples = @ExampleObject(name = "demo-web", value = EXAMPLE)))
+    @APIResponse(
+            responseCode = "200",
+            description = "valid",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Validation.class)))
+    @APIResponse(
+            responseCode = "422",
+            description = "invalid: every error with line, column and path",
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "413", description = "larger than a runbook can be")
     @APIResponse(responseCode = "415", description = "not UTF-8 YAML text")
-    public Validation validate(byte[] body,
-                                        @Parameter(description = "file name used in error messages; default runbook.yaml") @QueryParam("file") String file) {
+    public Validation validate(
+            byte[] body,
+            @Parameter(description = "file name used in error messages; default runbook.yaml") @QueryParam("file")
+                    String file) {
         Runbook runbook = catalog.parser().parse(label(file, "runbook.yaml"), text(body));
         return new Validation(true, runbook.name(), runbook.sha256(), runbook);
     }
@@ -277,8 +396,13 @@ public class RunbookResource {
     @Operation(summary = "Stop serving a runbook; refused while an execution of it runs. Its versions are kept.")
     @APIResponse(responseCode = "204", description = "deleted")
     @APIResponse(responseCode = "404", description = "no such runbook")
-    @APIResponse(responseCode = "409", description = "an execution of it runs (their ids in errors)", content = @Content(mediaType = Problem.MEDIA_TYPE))
-    @APIResponse(responseCode = "503", description = "Temporal cannot be asked whether an execution of it runs; nothing deleted")
+    @APIResponse(
+            responseCode = "409",
+            description = "an execution of it runs (their ids in errors)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE))
+    @APIResponse(
+            responseCode = "503",
+            description = "Temporal cannot be asked whether an execution of it runs; nothing deleted")
     public Response delete(@PathParam("name") String name) {
         if (!versions.exists(name)) {
             throw unknown(name);
@@ -288,8 +412,11 @@ public class RunbookResource {
             try {
                 deleted = catalog.delete(name);
             } catch (io.grpc.StatusRuntimeException e) {
-                throw new ProblemException(503, "Temporal unreachable", "cannot tell whether an execution of runbook " + name
-                        + " runs (" + e.getStatus().getCode() + "); nothing was deleted");
+                throw new ProblemException(
+                        503,
+                        "Temporal unreachable",
+                        "cannot tell whether an execution of runbook " + name + " runs ("
+                                + e.getStatus().getCode() + "); nothing was deleted");
             }
             if (!deleted) {
                 throw unknown(name);
@@ -305,18 +432,27 @@ public class RunbookResource {
             return "";
         }
         if (body.length > RunbookParser.MAX_BYTES) {
-            throw new ProblemException(413, "Runbook too large", "the body has " + body.length + " bytes; a runbook may have at most "
-                    + RunbookParser.MAX_BYTES + " (" + RunbookParser.MAX_BYTES / 1024 + " KiB). Nothing was stored.");
+            throw new ProblemException(
+                    413,
+                    "Runbook too large",
+                    "the body has " + body.length + " bytes; a runbook may have at most " + RunbookParser.MAX_BYTES
+                            + " (" + RunbookParser.MAX_BYTES / 1024 + " KiB). Nothing was stored.");
         }
         // A declared charset is not trusted either way: the bytes must be UTF-8, and are checked as such.
         String text;
         try {
             text = RunbookDirectory.utf8(body);
         } catch (CharacterCodingException e) {
-            throw new ProblemException(415, "Not UTF-8 text", "the body is not UTF-8 text (binary?); runbooks are UTF-8 YAML. Nothing was stored.");
+            throw new ProblemException(
+                    415,
+                    "Not UTF-8 text",
+                    "the body is not UTF-8 text (binary?); runbooks are UTF-8 YAML. Nothing was stored.");
         }
         if (text.indexOf('\0') >= 0) {
-            throw new ProblemException(415, "Binary body", "the body holds NUL bytes, so it is binary, not YAML text. Nothing was stored.");
+            throw new ProblemException(
+                    415,
+                    "Binary body",
+                    "the body holds NUL bytes, so it is binary, not YAML text. Nothing was stored.");
         }
         return text.startsWith("\uFEFF") ? text.substring(1) : text;
     }

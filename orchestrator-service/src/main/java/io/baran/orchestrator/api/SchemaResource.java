@@ -1,9 +1,9 @@
 package io.baran.orchestrator.api;
 
-import io.baran.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.RunbookSchema;
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,9 +21,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/schemas/runbook.json")
 @Tag(name = "Runbooks")
-@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+@APIResponse(
+        responseCode = "401",
+        description = Problem.UNAUTHORIZED,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+@APIResponse(
+        responseCode = "403",
+        description = Problem.FORBIDDEN,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SchemaResource {
 
@@ -32,9 +36,16 @@ public class SchemaResource {
     @GET
     @Produces("application/schema+json")
     @Operation(summary = "The JSON Schema of runbooks (draft-07), generated from the runbook model")
-    @APIResponse(responseCode = "200", description = "the JSON Schema document",
-            content = @Content(mediaType = "application/schema+json", schema = @Schema(type = SchemaType.OBJECT,
-                    description = "a JSON Schema (draft-07) document")))
+    @APIResponse(
+            responseCode = "200",
+            description = "the JSON Schema document",
+            content =
+                    @Content(
+                            mediaType = "application/schema+json",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.OBJECT,
+                                            description = "a JSON Schema (draft-07) document")))
     public String schema() {
         return SCHEMA;
     }

@@ -12,6 +12,5 @@ public final class AuditActions {
     public static final String RUNBOOK_PUT = "runbook.put";
     public static final String RUNBOOK_DELETE = "runbook.delete";
 
-    private AuditActions() {
-    }
+    private AuditActions() {}
 }

@@ -20,8 +20,16 @@ import java.util.Map;
  * @param outcome    {@link #REQUESTED}, {@link #ACCEPTED} or {@link #refused(String)}; required
  * @param detail     anything else worth keeping (a plan summary, the step decided on...), JSON-serialisable; may be null
  */
-public record AuditEntry(String actor, List<String> groups, String action, String target, String reason, String requestId,
-                         boolean breakGlass, String outcome, Map<String, Object> detail) {
+public record AuditEntry(
+        String actor,
+        List<String> groups,
+        String action,
+        String target,
+        String reason,
+        String requestId,
+        boolean breakGlass,
+        String outcome,
+        Map<String, Object> detail) {
 
     /** The action was asked for and is about to be carried out (written before the workflow is signalled). */
     public static final String REQUESTED = "requested";

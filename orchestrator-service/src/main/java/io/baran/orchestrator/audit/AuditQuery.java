@@ -11,7 +11,8 @@ import java.time.Instant;
  * @param limit 1 to {@link #MAX_LIMIT}; null for {@link #DEFAULT_LIMIT}
  * @param after only rows with a greater id; null for the first page
  */
-public record AuditQuery(String actor, String action, String target, Instant since, Instant until, Integer limit, Long after) {
+public record AuditQuery(
+        String actor, String action, String target, Instant since, Instant until, Integer limit, Long after) {
 
     public static final int DEFAULT_LIMIT = 100;
     public static final int MAX_LIMIT = 1000;

@@ -12,7 +12,17 @@ import java.util.Map;
  * @param prevHash the hash of row {@code id - 1} (64 zeros for row 1)
  * @param hash     SHA-256 over this row and {@code prevHash} (libs/audit-chain's AuditChain)
  */
-public record AuditRecord(long id, Instant at, String actor, List<String> groups, String action, String target, String reason,
-                          String requestId, boolean breakGlass, String outcome, Map<String, Object> detail, String prevHash,
-                          String hash) {
-}
+public record AuditRecord(
+        long id,
+        Instant at,
+        String actor,
+        List<String> groups,
+        String action,
+        String target,
+        String reason,
+        String requestId,
+        boolean breakGlass,
+        String outcome,
+        Map<String, Object> detail,
+        String prevHash,
+        String hash) {}

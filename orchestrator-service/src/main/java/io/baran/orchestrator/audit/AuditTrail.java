@@ -11,8 +11,6 @@ import io.baran.audit.Verification;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import javax.sql.DataSource;
 
 /**
  * The audit trail: who asked Baran to do what, in PostgreSQL's {@code audit_log}, each row hash-chained to the one
@@ -45,10 +44,8 @@ public class AuditTrail {
     static final long CHAIN_LOCK = 0x6261_7261_6e61_7564L;
 
     private static final String COLUMNS = AuditLogReader.COLUMNS;
-    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {
-    };
-    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {
-    };
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+    private static final TypeReference<LinkedHashMap<String, Object>> OBJECT = new TypeReference<>() {};
 
     @Inject
     DataSource dataSource;
@@ -58,7 +55,9 @@ public class AuditTrail {
     @Inject
     public AuditTrail(ObjectMapper mapper) {
         // Keys sorted: the same detail is always the same text (the hash covers the text as stored).
-        this.json = mapper.copy().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).disable(SerializationFeature.INDENT_OUTPUT);
+        this.json = mapper.copy()
+                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                .disable(SerializationFeature.INDENT_OUTPUT);
     }
 
     /**
@@ -74,8 +73,10 @@ public class AuditTrail {
         try {
             return QuarkusTransaction.requiringNew().call(() -> append(entry, groups, detail));
         } catch (RuntimeException e) {
-            throw new AuditTrailUnavailableException("could not record " + entry.action() + " on " + entry.target() + " by "
-                    + entry.actor() + ", so it is not done: " + rootMessage(e), e);
+            throw new AuditTrailUnavailableException(
+                    "could not record " + entry.action() + " on " + entry.target() + " by " + entry.actor()
+                            + ", so it is not done: " + rootMessage(e),
+                    e);
         }
     }
 
@@ -90,8 +91,9 @@ public class AuditTrail {
             String prevHash = AuditChain.GENESIS;
             Instant at;
             try (Statement head = c.createStatement();
-                 ResultSet rs = head.executeQuery("select clock_timestamp() as now, l.id, l.hash from (select 1) one "
-                         + "left join (select id, hash from audit_log order by id desc limit 1) l on true")) {
+                    ResultSet rs = head.executeQuery(
+                            "select clock_timestamp() as now, l.id, l.hash from (select 1) one "
+                                    + "left join (select id, hash from audit_log order by id desc limit 1) l on true")) {
                 rs.next();
                 at = rs.getObject("now", OffsetDateTime.class).toInstant();
                 if (rs.getObject("id") != null) {
@@ -99,8 +101,21 @@ public class AuditTrail {
                     prevHash = rs.getString("hash");
                 }
             }
-            ChainRow row = new ChainRow(lastId + 1, at, entry.actor(), groups, entry.action(), entry.target(), entry.reason(),
-                    entry.requestId(), entry.breakGlass(), entry.outcome(), detail, prevHash, null).hashed();
+            ChainRow row = new ChainRow(
+                            lastId + 1,
+                            at,
+                            entry.actor(),
+                            groups,
+                            entry.action(),
+                            entry.target(),
+                            entry.reason(),
+                            entry.requestId(),
+                            entry.breakGlass(),
+                            entry.outcome(),
+                            detail,
+                            prevHash,
+                            null)
+                    .hashed();
             AuditLogReader.insert(c, row);
             return toRecord(row);
         }
@@ -138,7 +153,8 @@ public class AuditTrail {
         }
         sql.append(" order by id limit ?");
         params.add(q.limit());
-        try (Connection c = dataSource.getConnection(); PreparedStatement select = c.prepareStatement(sql.toString())) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement select = c.prepareStatement(sql.toString())) {
             for (int i = 0; i < params.size(); i++) {
                 select.setObject(i + 1, params.get(i));
             }
@@ -174,11 +190,24 @@ public class AuditTrail {
         try {
             List<String> groups = json.readValue(row.groups(), STRINGS);
             Map<String, Object> detail = row.detail() == null ? null : json.readValue(row.detail(), OBJECT);
-            return new AuditRecord(row.id(), row.at(), row.actor(), groups, row.action(), row.target(), row.reason(),
-                    row.requestId(), row.breakGlass(), row.outcome(), detail, row.prevHash(), row.hash());
+            return new AuditRecord(
+                    row.id(),
+                    row.at(),
+                    row.actor(),
+                    groups,
+                    row.action(),
+                    row.target(),
+                    row.reason(),
+                    row.requestId(),
+                    row.breakGlass(),
+                    row.outcome(),
+                    detail,
+                    row.prevHash(),
+                    row.hash());
         } catch (JsonProcessingException e) {
             // The table's checks keep both JSON; a row that is not can only have been changed by hand.
-            throw new IllegalStateException("audit row " + row.id() + " holds JSON that does not read: " + e.getOriginalMessage(), e);
+            throw new IllegalStateException(
+                    "audit row " + row.id() + " holds JSON that does not read: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -186,7 +215,8 @@ public class AuditTrail {
         try {
             return json.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the audit entry's detail is not JSON-serialisable: " + e.getOriginalMessage(), e);
+            throw new IllegalArgumentException(
+                    "the audit entry's detail is not JSON-serialisable: " + e.getOriginalMessage(), e);
         }
     }
 

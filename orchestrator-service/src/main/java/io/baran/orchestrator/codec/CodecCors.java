@@ -6,7 +6,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.Optional;
 
 /**
@@ -21,7 +20,10 @@ public class CodecCors {
     static final String ALLOWED_HEADERS = "Authorization, Content-Type, X-Namespace";
 
     void register(@Observes Filters filters, TemporalConfig temporal) {
-        Optional<String> origin = temporal.codec().uiOrigin().map(String::strip).filter(o -> !o.isEmpty())
+        Optional<String> origin = temporal.codec()
+                .uiOrigin()
+                .map(String::strip)
+                .filter(o -> !o.isEmpty())
                 .map(o -> o.endsWith("/") ? o.substring(0, o.length() - 1) : o);
         filters.register(context -> handle(context, origin), 100);
     }
@@ -33,7 +35,8 @@ public class CodecCors {
             return;
         }
         String origin = context.request().getHeader("Origin");
-        boolean allowed = origin != null && uiOrigin.isPresent() && uiOrigin.get().equals(origin);
+        boolean allowed =
+                origin != null && uiOrigin.isPresent() && uiOrigin.get().equals(origin);
         boolean preflight = context.request().method() == HttpMethod.OPTIONS
                 && context.request().getHeader("Access-Control-Request-Method") != null;
         var headers = context.response().headers();
@@ -52,7 +55,9 @@ public class CodecCors {
             return;
         }
         if (allowed) {
-            headers.set("Access-Control-Allow-Origin", origin).set("Access-Control-Allow-Credentials", "true").add("Vary", "Origin");
+            headers.set("Access-Control-Allow-Origin", origin)
+                    .set("Access-Control-Allow-Credentials", "true")
+                    .add("Vary", "Origin");
         }
         context.next();
     }

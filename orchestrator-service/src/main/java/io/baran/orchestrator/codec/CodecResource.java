@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.baran.orchestrator.api.Problem;
 import io.baran.orchestrator.config.TemporalConfig;
 import io.baran.security.Roles;
 import io.baran.workflow.temporal.PayloadEncryption;
@@ -20,17 +21,15 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import io.baran.orchestrator.api.Problem;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.util.List;
-import java.util.Map;
-import java.util.function.UnaryOperator;
 
 /**
  * Temporal's remote codec protocol, for the Temporal Web UI and {@code temporal --codec-endpoint}: the histories hold
@@ -40,24 +39,30 @@ import java.util.function.UnaryOperator;
  */
 @Path("/codec")
 @RolesAllowed(Roles.VIEWER)
-@Tag(name = "Temporal codec", description = "Decodes the encrypted payloads of Temporal histories for the Temporal Web UI")
-@APIResponse(responseCode = "400", description = "a body that is not {\"payloads\": [...]}, a payload the codec cannot read, or another namespace",
+@Tag(
+        name = "Temporal codec",
+        description = "Decodes the encrypted payloads of Temporal histories for the Temporal Web UI")
+@APIResponse(
+        responseCode = "400",
+        description = "a body that is not {\"payloads\": [...]}, a payload the codec cannot read, or another namespace",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED,
+@APIResponse(
+        responseCode = "401",
+        description = Problem.UNAUTHORIZED,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(responseCode = "403", description = Problem.FORBIDDEN,
+@APIResponse(
+        responseCode = "403",
+        description = Problem.FORBIDDEN,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class CodecResource {
 
     /** The protocol's body, as documented (the endpoints read and write it with protobuf's JSON form). */
     @Schema(name = "CodecPayloads")
-    public record PayloadList(List<PayloadJson> payloads) {
-    }
+    public record PayloadList(List<PayloadJson> payloads) {}
 
     /** One payload: metadata values and data in base64. */
     @Schema(name = "CodecPayload")
-    public record PayloadJson(Map<String, String> metadata, String data) {
-    }
+    public record PayloadJson(Map<String, String> metadata, String data) {}
 
     private static final JsonFormat.Parser PARSER = JsonFormat.parser().ignoringUnknownFields();
     private static final JsonFormat.Printer PRINTER = JsonFormat.printer().omittingInsignificantWhitespace();
@@ -76,35 +81,63 @@ public class CodecResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Decrypts payloads of this deployment's Temporal histories (the remote codec protocol)")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PayloadList.class)))
-    @APIResponse(responseCode = "200", description = "the payloads, decoded, in the same order",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PayloadList.class)))
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PayloadList.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the payloads, decoded, in the same order",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PayloadList.class)))
     public String decode(@HeaderParam("X-Namespace") String namespace, String body) {
-        return apply(namespace, body, payloads -> encryption.codec().map(c -> c.decode(payloads)).orElse(payloads));
+        return apply(
+                namespace,
+                body,
+                payloads -> encryption.codec().map(c -> c.decode(payloads)).orElse(payloads));
     }
 
     @POST
     @Path("/encode")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Encrypts payloads as the services do (the remote codec protocol), e.g. a signal sent from the UI")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PayloadList.class)))
-    @APIResponse(responseCode = "200", description = "the payloads, encoded, in the same order",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PayloadList.class)))
+    @Operation(
+            summary =
+                    "Encrypts payloads as the services do (the remote codec protocol), e.g. a signal sent from the UI")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PayloadList.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the payloads, encoded, in the same order",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = PayloadList.class)))
     public String encode(@HeaderParam("X-Namespace") String namespace, String body) {
-        return apply(namespace, body, payloads -> encryption.codec().map(c -> c.encode(payloads)).orElse(payloads));
+        return apply(
+                namespace,
+                body,
+                payloads -> encryption.codec().map(c -> c.encode(payloads)).orElse(payloads));
     }
 
     private String apply(String namespace, String body, UnaryOperator<List<Payload>> codec) {
         if (namespace != null && !namespace.isBlank() && !namespace.equals(temporal.namespace())) {
-            throw new BadRequestException("this codec serves Temporal namespace " + temporal.namespace() + ", not " + namespace);
+            throw new BadRequestException(
+                    "this codec serves Temporal namespace " + temporal.namespace() + ", not " + namespace);
         }
         checkShape(body);
         Payloads.Builder in = Payloads.newBuilder();
         try {
             PARSER.merge(body == null ? "" : body, in);
         } catch (InvalidProtocolBufferException | RuntimeException e) {
-            throw new BadRequestException("the body is not {\"payloads\": [...]} of Temporal payloads: " + e.getMessage());
+            throw new BadRequestException(
+                    "the body is not {\"payloads\": [...]} of Temporal payloads: " + e.getMessage());
         }
         try {
             return PRINTER.print(Payloads.newBuilder().addAllPayloads(codec.apply(in.getPayloadsList())));

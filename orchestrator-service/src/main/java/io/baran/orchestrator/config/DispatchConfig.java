@@ -3,7 +3,6 @@ package io.baran.orchestrator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.OptionalInt;

@@ -2,7 +2,6 @@ package io.baran.orchestrator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Drills started through the REST API. */

@@ -1,7 +1,6 @@
 package io.baran.orchestrator.dispatch;
 
 import io.baran.orchestrator.config.DispatchConfig;
-
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -40,7 +39,8 @@ public record BlastRadius(boolean enabled, double maxShare, OptionalInt maxScope
             return Optional.empty();
         }
         return Optional.of("held by blast-radius guard: " + down + " of " + protected_ + " services in " + scopes
-                + (scopes == 1 ? " scope" : " scopes") + " (" + why + " down at once; a detector fault looks like this: approve to "
+                + (scopes == 1 ? " scope" : " scopes") + " (" + why
+                + " down at once; a detector fault looks like this: approve to "
                 + "fail over)");
     }
 

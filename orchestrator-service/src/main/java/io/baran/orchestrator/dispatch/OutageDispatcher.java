@@ -17,8 +17,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -36,6 +34,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Starts (or joins) the failovers of every runbook an {@code outage.detected} triggers, many at once:
@@ -86,8 +85,7 @@ public class OutageDispatcher {
     private ExecutorService starters;
 
     /** What one dispatch did, for logs and tests. */
-    public record Outcome(int started, int alreadyStarted, int joined, int skipped, String heldBy) {
-    }
+    public record Outcome(int started, int alreadyStarted, int joined, int skipped, String heldBy) {}
 
     @PostConstruct
     void init() {
@@ -125,7 +123,8 @@ public class OutageDispatcher {
 
         // One task per service, in the order of its best tier; within it, the service's runbooks in tier order.
         Map<String, List<Runbook>> byService = new LinkedHashMap<>();
-        ordered.forEach(r -> byService.computeIfAbsent(r.protects(), s -> new ArrayList<>()).add(r));
+        ordered.forEach(r ->
+                byService.computeIfAbsent(r.protects(), s -> new ArrayList<>()).add(r));
         Set<String> released = ConcurrentHashMap.newKeySet();
         AtomicInteger started = new AtomicInteger();
         AtomicInteger already = new AtomicInteger();
@@ -148,7 +147,8 @@ public class OutageDispatcher {
                             launcher.join(joining, outage.incidentId());
                             return null;
                         });
-                        LOG.infof("outage of %s (incident %s): service %s is already handled by %s; told it of the new outage",
+                        LOG.infof(
+                                "outage of %s (incident %s): service %s is already handled by %s; told it of the new outage",
                                 outage.scope(), outage.incidentId(), read.protects(), joining);
                         if (claims.containsKey(id)) {
                             released.add(id); // the claimed execution will never exist
@@ -159,10 +159,23 @@ public class OutageDispatcher {
                     Runbook chosen = runbook.get();
                     ExecutionLauncher.Started result;
                     try {
-                        result = withRetry(event, () -> launcher.startFailover(chosen, outage.incidentId(), outage.scope(),
-                                outage.since() == null ? null : outage.since().toEpochMilli(), chosen.version(),
-                                heldBy != null ? config.blastRadius().approvalTimeout() : approvalTimeout(chosen),
-                                Actor.system(event.id()), heldBy, caps.cappedOf(chosen), claims.get(id) == RunbookVersions.Claim.CLAIMED));
+                        result = withRetry(
+                                event,
+                                () -> launcher.startFailover(
+                                        chosen,
+                                        outage.incidentId(),
+                                        outage.scope(),
+                                        outage.since() == null
+                                                ? null
+                                                : outage.since().toEpochMilli(),
+                                        chosen.version(),
+                                        heldBy != null
+                                                ? config.blastRadius().approvalTimeout()
+                                                : approvalTimeout(chosen),
+                                        Actor.system(event.id()),
+                                        heldBy,
+                                        caps.cappedOf(chosen),
+                                        claims.get(id) == RunbookVersions.Claim.CLAIMED));
                     } catch (RuntimeException e) {
                         if (claims.containsKey(id)) {
                             released.add(id);
@@ -192,11 +205,21 @@ public class OutageDispatcher {
         long tStarts = System.nanoTime();
         release(released);
         Outcome outcome = new Outcome(started.get(), already.get(), joined.get(), skipped.get(), heldBy);
-        LOG.infof("event %s (outage of %s): %d runbook(s): %d started, %d already running, %d joined another execution, "
-                        + "%d not started%s; guard %d ms, claims %d ms, running services %d ms, starts %d ms", event.id(),
-                outage.scope(), ordered.size(), outcome.started(), outcome.alreadyStarted(), outcome.joined(), outcome.skipped(),
-                heldBy == null ? "" : "; all held by the blast-radius guard", millis(t0, tGuard), millis(tGuard, tClaim),
-                millis(tClaim, tRunning), millis(tRunning, tStarts));
+        LOG.infof(
+                "event %s (outage of %s): %d runbook(s): %d started, %d already running, %d joined another execution, "
+                        + "%d not started%s; guard %d ms, claims %d ms, running services %d ms, starts %d ms",
+                event.id(),
+                outage.scope(),
+                ordered.size(),
+                outcome.started(),
+                outcome.alreadyStarted(),
+                outcome.joined(),
+                outcome.skipped(),
+                heldBy == null ? "" : "; all held by the blast-radius guard",
+                millis(t0, tGuard),
+                millis(tGuard, tClaim),
+                millis(tClaim, tRunning),
+                millis(tRunning, tStarts));
         if (failed != null) {
             throw failed;
         }
@@ -209,7 +232,9 @@ public class OutageDispatcher {
 
     /** Tier 1 first; within a tier, by name, so the order is the same on every delivery. */
     static List<Runbook> inDispatchOrder(Collection<Runbook> runbooks) {
-        return runbooks.stream().sorted(Comparator.comparingInt(Runbook::tier).thenComparing(Runbook::name)).toList();
+        return runbooks.stream()
+                .sorted(Comparator.comparingInt(Runbook::tier).thenComparing(Runbook::name))
+                .toList();
     }
 
     /**
@@ -224,30 +249,40 @@ public class OutageDispatcher {
         }
         List<String> scopes;
         try {
-            scopes = ledger.opened(outage.incidentId(), outage.scope(), config.blastRadius().window());
+            scopes = ledger.opened(
+                    outage.incidentId(), outage.scope(), config.blastRadius().window());
         } catch (RuntimeException e) {
-            LOG.warnf("cannot record the outage of %s in the database (%s); the blast-radius guard counts this outage alone",
+            LOG.warnf(
+                    "cannot record the outage of %s in the database (%s); the blast-radius guard counts this outage alone",
                     outage.scope(), e.getMessage());
             scopes = List.of(outage.scope());
         }
         Collection<Runbook> all = catalog.all();
-        Set<String> protectedServices = all.stream().filter(r -> r.trigger() != null && r.trigger().scope() != null)
-                .map(Runbook::protects).collect(Collectors.toSet());
+        Set<String> protectedServices = all.stream()
+                .filter(r -> r.trigger() != null && r.trigger().scope() != null)
+                .map(Runbook::protects)
+                .collect(Collectors.toSet());
         List<String> down = scopes;
-        Set<String> downServices = all.stream().filter(r -> r.trigger() != null && down.stream().anyMatch(s -> r.trigger().matches(s)))
-                .map(Runbook::protects).collect(Collectors.toSet());
+        Set<String> downServices = all.stream()
+                .filter(r -> r.trigger() != null
+                        && down.stream().anyMatch(s -> r.trigger().matches(s)))
+                .map(Runbook::protects)
+                .collect(Collectors.toSet());
         return rule.check(downServices.size(), protectedServices.size(), scopes.size());
     }
 
     /** Claims every execution; when the database cannot be written they start unclaimed (only the delete guard is lost). */
     private Map<String, RunbookVersions.Claim> claim(CloudEvent<OutageEvent> event, List<Runbook> runbooks) {
-        List<RunbookVersions.Wanted> wanted = runbooks.stream().map(r -> new RunbookVersions.Wanted(
-                RunbookWorkflow.idForIncident(r.name(), event.data().incidentId()), r.name(), r.version())).toList();
+        List<RunbookVersions.Wanted> wanted = runbooks.stream()
+                .map(r -> new RunbookVersions.Wanted(
+                        RunbookWorkflow.idForIncident(r.name(), event.data().incidentId()), r.name(), r.version()))
+                .toList();
         try {
             return new ConcurrentHashMap<>(versions.claimDispatch(wanted, config.claimBatch()));
         } catch (RuntimeException e) {
-            LOG.warnf("event %s: cannot claim its executions in the database (%s); starting them unclaimed", event.id(),
-                    e.getMessage());
+            LOG.warnf(
+                    "event %s: cannot claim its executions in the database (%s); starting them unclaimed",
+                    event.id(), e.getMessage());
             return new ConcurrentHashMap<>();
         }
     }
@@ -256,7 +291,8 @@ public class OutageDispatcher {
      * The runbook to start after its claim: itself when claimed (or unclaimed for want of a database), nothing when it
      * was deleted, and when it changed since it was read, its latest version if that is still triggered (claimed anew).
      */
-    private Optional<Runbook> claimed(CloudEvent<OutageEvent> event, Runbook read, Map<String, RunbookVersions.Claim> claims) {
+    private Optional<Runbook> claimed(
+            CloudEvent<OutageEvent> event, Runbook read, Map<String, RunbookVersions.Claim> claims) {
         OutageEvent outage = event.data();
         String id = RunbookWorkflow.idForIncident(read.name(), outage.incidentId());
         Runbook runbook = read;
@@ -266,14 +302,20 @@ public class OutageDispatcher {
                 return Optional.of(runbook);
             }
             if (claim == RunbookVersions.Claim.DELETED) {
-                LOG.infof("event %s (outage of %s): runbook %s was deleted before its failover started; nothing started",
+                LOG.infof(
+                        "event %s (outage of %s): runbook %s was deleted before its failover started; nothing started",
                         event.id(), outage.scope(), runbook.name());
                 return Optional.empty();
             }
             Runbook current = catalog.find(runbook.name()).orElse(null);
-            if (current == null || current.trigger() == null || !current.trigger().matches(outage.scope()) || attempt >= 3) {
-                LOG.infof("event %s (outage of %s): runbook %s changed before its failover started and is no longer "
-                        + "triggered by this scope; nothing started", event.id(), outage.scope(), runbook.name());
+            if (current == null
+                    || current.trigger() == null
+                    || !current.trigger().matches(outage.scope())
+                    || attempt >= 3) {
+                LOG.infof(
+                        "event %s (outage of %s): runbook %s changed before its failover started and is no longer "
+                                + "triggered by this scope; nothing started",
+                        event.id(), outage.scope(), runbook.name());
                 return Optional.empty();
             }
             runbook = current;
@@ -282,8 +324,9 @@ public class OutageDispatcher {
                 claims.put(id, claim);
             } catch (RuntimeException e) {
                 claims.remove(id);
-                LOG.warnf("event %s: cannot claim execution %s in the database (%s); starting it unclaimed", event.id(), id,
-                        e.getMessage());
+                LOG.warnf(
+                        "event %s: cannot claim execution %s in the database (%s); starting it unclaimed",
+                        event.id(), id, e.getMessage());
                 claim = null;
             }
         }
@@ -293,7 +336,8 @@ public class OutageDispatcher {
         try {
             versions.finished(claims);
         } catch (RuntimeException e) {
-            LOG.warnf("cannot release the claims on %s (%s); they count as running for a while", claims, e.getMessage());
+            LOG.warnf(
+                    "cannot release the claims on %s (%s); they count as running for a while", claims, e.getMessage());
         }
     }
 
@@ -316,8 +360,9 @@ public class OutageDispatcher {
                 return action.get();
             } catch (RuntimeException e) {
                 if (System.nanoTime() + backoff * 1_000_000 > deadline) {
-                    LOG.errorf("event %s (%s of %s) could not be acted on: %s", event.id(), event.type(), event.data().scope(),
-                            e.getMessage());
+                    LOG.errorf(
+                            "event %s (%s of %s) could not be acted on: %s",
+                            event.id(), event.type(), event.data().scope(), e.getMessage());
                     throw e;
                 }
                 LOG.warnf("event %s: %s; retrying in %d ms", event.id(), e.getMessage(), backoff);

@@ -3,7 +3,6 @@ package io.baran.orchestrator.dispatch;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,24 +26,35 @@ public class OutageLedger {
     public List<String> opened(String incidentId, String scope, Duration window) {
         return QuarkusTransaction.requiringNew().call(() -> {
             var em = Panache.getEntityManager();
-            em.createNativeQuery("select cast(pg_advisory_xact_lock(hashtext(:lock)) as text)").setParameter("lock", LOCK)
+            em.createNativeQuery("select cast(pg_advisory_xact_lock(hashtext(:lock)) as text)")
+                    .setParameter("lock", LOCK)
                     .getSingleResult();
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             em.createNativeQuery("insert into open_outage (incident_id, scope, detected_at) values (:id, :scope, :at) "
-                    + "on conflict (incident_id) do nothing").setParameter("id", incidentId).setParameter("scope", scope)
-                    .setParameter("at", now).executeUpdate();
+                            + "on conflict (incident_id) do nothing")
+                    .setParameter("id", incidentId)
+                    .setParameter("scope", scope)
+                    .setParameter("at", now)
+                    .executeUpdate();
             @SuppressWarnings("unchecked")
-            List<String> scopes = em.createNativeQuery("select distinct scope from open_outage where recovered_at is null "
-                    + "and (detected_at > :since or incident_id = :id) order by scope").setParameter("since", now.minus(window))
-                    .setParameter("id", incidentId).getResultList();
+            List<String> scopes = em.createNativeQuery(
+                            "select distinct scope from open_outage where recovered_at is null "
+                                    + "and (detected_at > :since or incident_id = :id) order by scope")
+                    .setParameter("since", now.minus(window))
+                    .setParameter("id", incidentId)
+                    .getResultList();
             return scopes;
         });
     }
 
     /** The incident is over: it no longer counts as down. */
     public void recovered(String incidentId) {
-        QuarkusTransaction.requiringNew().run(() -> Panache.getEntityManager()
-                .createNativeQuery("update open_outage set recovered_at = :at where incident_id = :id and recovered_at is null")
-                .setParameter("at", Instant.now().truncatedTo(ChronoUnit.MICROS)).setParameter("id", incidentId).executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> Panache.getEntityManager()
+                        .createNativeQuery(
+                                "update open_outage set recovered_at = :at where incident_id = :id and recovered_at is null")
+                        .setParameter("at", Instant.now().truncatedTo(ChronoUnit.MICROS))
+                        .setParameter("id", incidentId)
+                        .executeUpdate());
     }
 }

@@ -5,7 +5,6 @@ import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
@@ -32,8 +31,12 @@ public class ProviderCaps {
         }
         TreeSet<String> out = new TreeSet<>();
         Stream.concat(runbook.actionSteps().stream(), runbook.failback().actionSteps().stream())
-                .map(Step::with).map(with -> with.get("provider")).filter(Objects::nonNull).map(String::valueOf)
-                .filter(p -> of(p).isPresent()).forEach(out::add);
+                .map(Step::with)
+                .map(with -> with.get("provider"))
+                .filter(Objects::nonNull)
+                .map(String::valueOf)
+                .filter(p -> of(p).isPresent())
+                .forEach(out::add);
         return List.copyOf(out);
     }
 }

@@ -12,12 +12,11 @@ import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * {@link ProviderSlots} on PostgreSQL ({@code provider_slot}). Per provider, under that provider's lock: a slot is
@@ -43,7 +42,11 @@ public class ProviderSlotStore implements ProviderSlots {
 
     @Override
     public Grant acquire(Ask ask) {
-        List<String> providers = ask.providers().stream().filter(p -> caps.of(p).isPresent()).sorted().distinct().toList();
+        List<String> providers = ask.providers().stream()
+                .filter(p -> caps.of(p).isPresent())
+                .sorted()
+                .distinct()
+                .toList();
         if (providers.isEmpty()) {
             return new Grant(true, null, 0);
         }
@@ -63,11 +66,16 @@ public class ProviderSlotStore implements ProviderSlots {
         List<String> waits = new ArrayList<>();
         for (String provider : providers) {
             em.createNativeQuery("select cast(pg_advisory_xact_lock(hashtext(:key)) as text)")
-                    .setParameter("key", "baran.provider-slot/" + provider).getSingleResult();
-            em.createNativeQuery("insert into provider_slot (provider, execution_id, holding, tier, since, seen_at) "
-                            + "values (:p, :id, false, :tier, :now, :now) on conflict (provider, execution_id) do update set seen_at = :now")
-                    .setParameter("p", provider).setParameter("id", ask.executionId()).setParameter("tier", ask.tier())
-                    .setParameter("now", now).executeUpdate();
+                    .setParameter("key", "baran.provider-slot/" + provider)
+                    .getSingleResult();
+            em.createNativeQuery(
+                            "insert into provider_slot (provider, execution_id, holding, tier, since, seen_at) "
+                                    + "values (:p, :id, false, :tier, :now, :now) on conflict (provider, execution_id) do update set seen_at = :now")
+                    .setParameter("p", provider)
+                    .setParameter("id", ask.executionId())
+                    .setParameter("tier", ask.tier())
+                    .setParameter("now", now)
+                    .executeUpdate();
             Object[] row = (Object[]) em.createNativeQuery("select "
                             + "(select count(*) from provider_slot where provider = :p and holding), "
                             + "(select holding from provider_slot where provider = :p and execution_id = :id), "
@@ -75,7 +83,10 @@ public class ProviderSlotStore implements ProviderSlots {
                             + "and me.execution_id = :id and not w.holding and w.execution_id <> :id and w.seen_at >= :fresh "
                             + "and (w.tier < me.tier or (w.tier = me.tier and (w.since < me.since or (w.since = me.since "
                             + "and w.execution_id < me.execution_id)))))")
-                    .setParameter("p", provider).setParameter("id", ask.executionId()).setParameter("fresh", fresh).getSingleResult();
+                    .setParameter("p", provider)
+                    .setParameter("id", ask.executionId())
+                    .setParameter("fresh", fresh)
+                    .getSingleResult();
             long holders = ((Number) row[0]).longValue();
             boolean mine = Boolean.TRUE.equals(row[1]);
             long ahead = ((Number) row[2]).longValue();
@@ -88,21 +99,28 @@ public class ProviderSlotStore implements ProviderSlots {
             return new Grant(false, String.join("; ", waits), config.slotPoll().toMillis());
         }
         for (String provider : providers) {
-            em.createNativeQuery("update provider_slot set holding = true, seen_at = :now where execution_id = :id and provider = :p")
-                    .setParameter("now", now).setParameter("id", ask.executionId()).setParameter("p", provider).executeUpdate();
+            em.createNativeQuery(
+                            "update provider_slot set holding = true, seen_at = :now where execution_id = :id and provider = :p")
+                    .setParameter("now", now)
+                    .setParameter("id", ask.executionId())
+                    .setParameter("p", provider)
+                    .executeUpdate();
         }
         return new Grant(true, null, 0);
     }
 
     @Override
     public void release(String executionId) {
-        QuarkusTransaction.requiringNew().run(() -> Panache.getEntityManager()
-                .createNativeQuery("delete from provider_slot where execution_id = :id").setParameter("id", executionId)
-                .executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> Panache.getEntityManager()
+                        .createNativeQuery("delete from provider_slot where execution_id = :id")
+                        .setParameter("id", executionId)
+                        .executeUpdate());
     }
 
     /** When each provider's holders were last checked against Temporal: at most once per {@link #CHECK_EVERY}. */
     private final java.util.Map<String, Instant> checked = new java.util.concurrent.ConcurrentHashMap<>();
+
     private static final java.time.Duration CHECK_EVERY = java.time.Duration.ofSeconds(30);
 
     /**
@@ -111,10 +129,12 @@ public class ProviderSlotStore implements ProviderSlots {
      */
     private boolean freeGoneHolders(List<String> providers) {
         Instant now = Instant.now();
-        List<String> due = providers.stream().filter(p -> {
-            Instant last = checked.get(p);
-            return last == null || last.plus(CHECK_EVERY).isBefore(now);
-        }).toList();
+        List<String> due = providers.stream()
+                .filter(p -> {
+                    Instant last = checked.get(p);
+                    return last == null || last.plus(CHECK_EVERY).isBefore(now);
+                })
+                .toList();
         if (due.isEmpty()) {
             return false;
         }
@@ -125,8 +145,10 @@ public class ProviderSlotStore implements ProviderSlots {
             java.util.Set<String> out = new java.util.TreeSet<>();
             for (String provider : ps) {
                 for (Object id : Panache.getEntityManager()
-                        .createNativeQuery("select execution_id from provider_slot where holding and provider = :p and seen_at < :granted")
-                        .setParameter("p", provider).setParameter("granted", now.minus(CHECK_EVERY).truncatedTo(ChronoUnit.MICROS))
+                        .createNativeQuery(
+                                "select execution_id from provider_slot where holding and provider = :p and seen_at < :granted")
+                        .setParameter("p", provider)
+                        .setParameter("granted", now.minus(CHECK_EVERY).truncatedTo(ChronoUnit.MICROS))
                         .getResultList()) {
                     out.add((String) id);
                 }
@@ -146,10 +168,15 @@ public class ProviderSlotStore implements ProviderSlots {
 
     private boolean isRunning(String executionId) {
         try {
-            return client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(DescribeWorkflowExecutionRequest
-                    .newBuilder().setNamespace(client.getOptions().getNamespace())
-                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId)).build())
-                    .getWorkflowExecutionInfo().getStatus() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+            return client.getWorkflowServiceStubs()
+                            .blockingStub()
+                            .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+                                    .setNamespace(client.getOptions().getNamespace())
+                                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
+                                    .build())
+                            .getWorkflowExecutionInfo()
+                            .getStatus()
+                    == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
                 return false;

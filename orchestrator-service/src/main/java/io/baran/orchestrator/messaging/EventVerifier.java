@@ -14,12 +14,11 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Decides whether an outage event may be acted on at all, before anything else reads it: it must be signed
@@ -57,8 +56,9 @@ public class EventVerifier {
 
     void announce(@Observes StartupEvent started) {
         if (roster.isEmpty()) {
-            LOG.warn("no vantage roster is configured (baran.signing.roster.\"<kid>\".vantage / .public-key): EVERY outage"
-                    + " event will be refused and dead-lettered; no failover or failback can be triggered by a detector");
+            LOG.warn(
+                    "no vantage roster is configured (baran.signing.roster.\"<kid>\".vantage / .public-key): EVERY outage"
+                            + " event will be refused and dead-lettered; no failover or failback can be triggered by a detector");
         } else {
             LOG.infof("outage events are accepted from vantages %s, signed with keys %s", roster.vantages(), roster);
         }
@@ -78,28 +78,42 @@ public class EventVerifier {
                 verified = EventSignature.verify(json, roster);
             } catch (RefusedEventException e) {
                 if (e.reason() == Reason.UNKNOWN_KEY && roster.isEmpty()) {
-                    throw new RefusedEventException(Reason.UNKNOWN_KEY, e.getMessage().replaceFirst("^refused \\([a-z-]+\\): ", "")
-                            + " (no roster is configured: baran.signing.roster)", e.kid());
+                    throw new RefusedEventException(
+                            Reason.UNKNOWN_KEY,
+                            e.getMessage().replaceFirst("^refused \\([a-z-]+\\): ", "")
+                                    + " (no roster is configured: baran.signing.roster)",
+                            e.kid());
                 }
                 throw e;
             }
             CloudEvent<OutageEvent> event = EventCodec.decodeOutage(verified.json());
             OutageEvent outage = event.data();
             if (!verified.vantage().equals(outage.vantage())) {
-                throw new RefusedEventException(Reason.WRONG_VANTAGE, "event " + event.id() + " names vantage " + outage.vantage()
-                        + " but is signed with key " + verified.kid() + " of vantage " + verified.vantage(), verified.kid());
+                throw new RefusedEventException(
+                        Reason.WRONG_VANTAGE,
+                        "event " + event.id() + " names vantage " + outage.vantage() + " but is signed with key "
+                                + verified.kid() + " of vantage " + verified.vantage(),
+                        verified.kid());
             }
             if (OutageEvent.DETECTED.equals(event.type()) && isStale(event)) {
-                throw new RefusedEventException(Reason.STALE, "event " + event.id() + ": outage of " + outage.scope()
-                        + " detected at " + event.time() + " is older than " + events.maxAge(), verified.kid());
+                throw new RefusedEventException(
+                        Reason.STALE,
+                        "event " + event.id() + ": outage of " + outage.scope() + " detected at " + event.time()
+                                + " is older than " + events.maxAge(),
+                        verified.kid());
             }
             if (!seen.firstSight(event.id(), null)) {
-                throw new RefusedEventException(Reason.REPLAYED, "event " + event.id() + " (" + event.type() + " of "
-                        + outage.scope() + ", incident " + outage.incidentId() + ") was seen before", verified.kid());
+                throw new RefusedEventException(
+                        Reason.REPLAYED,
+                        "event " + event.id() + " (" + event.type() + " of " + outage.scope() + ", incident "
+                                + outage.incidentId() + ") was seen before",
+                        verified.kid());
             }
             return event;
         } catch (RefusedEventException e) {
-            LOG.warnf("outage event %s %s; it starts and stops nothing and goes to the dead-letter topic", describe(json), e.getMessage());
+            LOG.warnf(
+                    "outage event %s %s; it starts and stops nothing and goes to the dead-letter topic",
+                    describe(json), e.getMessage());
             throw e;
         }
     }
@@ -121,7 +135,8 @@ public class EventVerifier {
 
     private static VantageRoster roster(SigningConfig signing) {
         Map<String, VantageRoster.Entry> entries = new HashMap<>();
-        signing.roster().forEach((kid, key) -> entries.put(kid, new VantageRoster.Entry(key.vantage(), key.publicKey())));
+        signing.roster()
+                .forEach((kid, key) -> entries.put(kid, new VantageRoster.Entry(key.vantage(), key.publicKey())));
         try {
             return VantageRoster.parse(entries);
         } catch (IllegalArgumentException e) {

@@ -1,23 +1,22 @@
 package io.baran.orchestrator.messaging;
 
-import io.baran.orchestrator.config.EventsConfig;
-import io.baran.orchestrator.config.DispatchConfig;
-import io.baran.orchestrator.dispatch.OutageDispatcher;
-import io.baran.orchestrator.dispatch.OutageLedger;
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
 import io.baran.events.OutageEvent;
+import io.baran.orchestrator.config.DispatchConfig;
+import io.baran.orchestrator.config.EventsConfig;
+import io.baran.orchestrator.dispatch.OutageDispatcher;
+import io.baran.orchestrator.dispatch.OutageLedger;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Turns outage events into runbook executions: {@code outage.detected} starts the failover of every
@@ -59,29 +58,39 @@ public class OutageEventConsumer {
         CloudEvent<OutageEvent> event = EventCodec.decodeOutage(json);
         OutageEvent outage = event.data();
         if (outage.drill()) {
-            LOG.infof("event %s is a simulated outage of %s; simulated outages are not acted on yet", event.id(), outage.scope());
+            LOG.infof(
+                    "event %s is a simulated outage of %s; simulated outages are not acted on yet",
+                    event.id(), outage.scope());
             return;
         }
         if (OutageEvent.DETECTED.equals(event.type()) && isStale(event)) {
-            LOG.warnf("event %s: outage of %s detected at %s is older than %s; no failover started (start one by hand if it"
-                    + " is still needed)", event.id(), outage.scope(), event.time(), events.maxAge());
+            LOG.warnf(
+                    "event %s: outage of %s detected at %s is older than %s; no failover started (start one by hand if it"
+                            + " is still needed)",
+                    event.id(), outage.scope(), event.time(), events.maxAge());
             return;
         }
         List<Runbook> runbooks = catalog.triggeredBy(outage.scope());
         if (!OutageEvent.DETECTED.equals(event.type())) {
             // Routed to the executions that answer the incident, whatever the catalog says now.
-            OutageDispatcher.withRetry(event, events.retryFor(), () -> launcher.signalRecovered(outage.incidentId(), runbooks));
+            OutageDispatcher.withRetry(
+                    event, events.retryFor(), () -> launcher.signalRecovered(outage.incidentId(), runbooks));
             try {
                 ledger.recovered(outage.incidentId()); // no longer down for the blast-radius guard
             } catch (RuntimeException e) {
-                LOG.warnf("cannot record the recovery of incident %s in the database (%s); it counts as down for the "
-                        + "blast-radius guard until %s after it was detected", outage.incidentId(), e.getMessage(),
+                LOG.warnf(
+                        "cannot record the recovery of incident %s in the database (%s); it counts as down for the "
+                                + "blast-radius guard until %s after it was detected",
+                        outage.incidentId(),
+                        e.getMessage(),
                         dispatch.blastRadius().window());
             }
             return;
         }
         if (runbooks.isEmpty()) {
-            LOG.infof("event %s (%s of %s): no runbook is triggered by this scope", event.id(), event.type(), outage.scope());
+            LOG.infof(
+                    "event %s (%s of %s): no runbook is triggered by this scope",
+                    event.id(), event.type(), outage.scope());
             return;
         }
         dispatcher.dispatch(event, runbooks);

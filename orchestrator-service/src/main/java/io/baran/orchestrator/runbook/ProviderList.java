@@ -3,10 +3,9 @@ package io.baran.orchestrator.runbook;
 import io.baran.runbook.ProviderCatalog;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /** The configured providers as the runbook parser checks them; a provider of an unknown type stops the start. */
 @ApplicationScoped
@@ -28,7 +27,8 @@ public class ProviderList {
 
     private ProviderCatalog build() {
         if (config.all().isEmpty()) {
-            LOG.warn("no providers are configured (baran.providers.\"<name>\".type): provider names in runbooks are not checked");
+            LOG.warn(
+                    "no providers are configured (baran.providers.\"<name>\".type): provider names in runbooks are not checked");
             return ProviderCatalog.UNCHECKED;
         }
         List<ProviderCatalog.Provider> providers = new ArrayList<>();

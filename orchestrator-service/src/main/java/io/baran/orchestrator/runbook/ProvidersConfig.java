@@ -2,7 +2,6 @@ package io.baran.orchestrator.runbook;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithParentName;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -13,8 +13,6 @@ import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * The runbooks this orchestrator runs: the latest stored version of each (PostgreSQL), so every orchestrator
@@ -58,12 +57,10 @@ public class RunbookCatalog {
     /** What was served last, for when the database cannot be read: a failover must not wait on it. */
     private volatile Map<String, Runbook> lastKnown = Map.of();
 
-    private record Parsed(Runbook runbook, List<RunbookError> errors) {
-    }
+    private record Parsed(Runbook runbook, List<RunbookError> errors) {}
 
     /** A save that was accepted. */
-    public record Saved(Runbook runbook, RunbookVersions.Saved stored) {
-    }
+    public record Saved(Runbook runbook, RunbookVersions.Saved stored) {}
 
     @PostConstruct
     void load() {
@@ -78,12 +75,21 @@ public class RunbookCatalog {
         }
         for (Runbook runbook : loaded.runbooks()) {
             String text = loaded.texts().get(runbook.name());
-            var stored = versions.importFile(runbook.name(), runbook.sha256(), text, dir.relativize(Path.of(runbook.source())).toString());
+            var stored = versions.importFile(
+                    runbook.name(),
+                    runbook.sha256(),
+                    text,
+                    dir.relativize(Path.of(runbook.source())).toString());
             if (stored.outcome() != RunbookVersions.Outcome.UNCHANGED) {
-                LOG.infof("runbook %s from %s stored as version %d", runbook.name(), runbook.source(), stored.version().number());
+                LOG.infof(
+                        "runbook %s from %s stored as version %d",
+                        runbook.name(), runbook.source(), stored.version().number());
             }
         }
-        LOG.infof("serving %d runbook(s) (files in %s: %s)", all().size(), dir,
+        LOG.infof(
+                "serving %d runbook(s) (files in %s: %s)",
+                all().size(),
+                dir,
                 String.join(", ", loaded.runbooks().stream().map(Runbook::name).toList()));
     }
 
@@ -106,7 +112,9 @@ public class RunbookCatalog {
         Runbook runbook = parser.parse(file, yaml, name);
         var stored = versions.save(name, runbook.sha256(), yaml, author, "api");
         if (stored.outcome() != RunbookVersions.Outcome.UNCHANGED) {
-            LOG.infof("runbook %s: version %d stored (author %s)", name, stored.version().number(), author);
+            LOG.infof(
+                    "runbook %s: version %d stored (author %s)",
+                    name, stored.version().number(), author);
         }
         return new Saved(runbook.withVersion(stored.version().number()), stored);
     }
@@ -137,7 +145,9 @@ public class RunbookCatalog {
         try {
             return versions.latest(name).flatMap(v -> runnable(v));
         } catch (RuntimeException e) {
-            LOG.warnf("cannot read runbook %s from the database (%s); using the version served last", name, e.getMessage());
+            LOG.warnf(
+                    "cannot read runbook %s from the database (%s); using the version served last",
+                    name, e.getMessage());
             return Optional.ofNullable(lastKnown.get(name));
         }
     }
@@ -155,9 +165,11 @@ public class RunbookCatalog {
             return latest;
         }
         int number = latest.get().version();
-        RunbookVersions.Version version = versions.version(name, number).orElseThrow(() -> new IllegalStateException(
-                "version " + number + " of runbook " + name + " is served but not stored"));
-        return Optional.of(parser.parse(fileOf(version), version.content(), name, parameters).withVersion(number));
+        RunbookVersions.Version version = versions.version(name, number)
+                .orElseThrow(() -> new IllegalStateException(
+                        "version " + number + " of runbook " + name + " is served but not stored"));
+        return Optional.of(parser.parse(fileOf(version), version.content(), name, parameters)
+                .withVersion(number));
     }
 
     /** The latest version of every runbook, by name. */
@@ -171,13 +183,17 @@ public class RunbookCatalog {
             return List.copyOf(current.values());
         } catch (RuntimeException e) {
             LOG.warnf("cannot read the runbooks from the database (%s); using those served last", e.getMessage());
-            return lastKnown.values().stream().sorted(java.util.Comparator.comparing(Runbook::name)).toList();
+            return lastKnown.values().stream()
+                    .sorted(java.util.Comparator.comparing(Runbook::name))
+                    .toList();
         }
     }
 
     /** Runbooks whose outage trigger concerns the scope. */
     public List<Runbook> triggeredBy(String scope) {
-        return all().stream().filter(r -> r.trigger() != null && r.trigger().matches(scope)).toList();
+        return all().stream()
+                .filter(r -> r.trigger() != null && r.trigger().matches(scope))
+                .toList();
     }
 
     /**
@@ -195,10 +211,12 @@ public class RunbookCatalog {
         Parsed p = parsed.computeIfAbsent(key, k -> {
             String file = fileOf(version);
             try {
-                return new Parsed(parser.parse(file, version.content(), version.name()).withVersion(version.number()), List.of());
+                return new Parsed(
+                        parser.parse(file, version.content(), version.name()).withVersion(version.number()), List.of());
             } catch (RunbookInvalidException e) {
-                LOG.errorf("stored version %d of runbook %s no longer passes, so it is not served:\n%s", version.number(),
-                        version.name(), e.getMessage());
+                LOG.errorf(
+                        "stored version %d of runbook %s no longer passes, so it is not served:\n%s",
+                        version.number(), version.name(), e.getMessage());
                 return new Parsed(null, e.errors());
             }
         });

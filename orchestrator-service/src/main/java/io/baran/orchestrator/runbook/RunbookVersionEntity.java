@@ -7,9 +7,8 @@ import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
-import org.hibernate.annotations.Immutable;
-
 import java.time.Instant;
+import org.hibernate.annotations.Immutable;
 
 /** One accepted version of a runbook: never changed once stored (the database refuses it too). */
 @Entity

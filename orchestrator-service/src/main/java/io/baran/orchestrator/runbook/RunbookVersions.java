@@ -4,8 +4,6 @@ import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
@@ -17,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Runbook versions in PostgreSQL. Every accepted change is a new immutable version (number, sha256 of the
@@ -30,7 +29,8 @@ public class RunbookVersions {
     private static final Logger LOG = Logger.getLogger(RunbookVersions.class);
 
     /** One stored version. */
-    public record Version(String name, int number, String sha256, String author, String source, Instant createdAt, String content) {
+    public record Version(
+            String name, int number, String sha256, String author, String source, Instant createdAt, String content) {
         static Version of(RunbookVersionEntity e) {
             return new Version(e.runbookName, e.number, e.sha256.trim(), e.author, e.source, e.createdAt, e.content);
         }
@@ -46,8 +46,7 @@ public class RunbookVersions {
         UNCHANGED
     }
 
-    public record Saved(Version version, Outcome outcome) {
-    }
+    public record Saved(Version version, Outcome outcome) {}
 
     /** An execution and the version it ran. */
     @org.eclipse.microprofile.openapi.annotations.media.Schema(name = "RunbookExecution")
@@ -98,7 +97,8 @@ public class RunbookVersions {
     public Saved importFile(String name, String sha256, String content, String source) {
         lock(name);
         RunbookVersionEntity lastFromFile = RunbookVersionEntity.<RunbookVersionEntity>find(
-                "runbookName = ?1 and source = ?2 order by number desc", name, source).firstResult();
+                        "runbookName = ?1 and source = ?2 order by number desc", name, source)
+                .firstResult();
         if (lastFromFile != null && lastFromFile.sha256.trim().equals(sha256)) {
             return new Saved(Version.of(lastFromFile), Outcome.UNCHANGED);
         }
@@ -131,15 +131,22 @@ public class RunbookVersions {
             return List.of();
         }
         return RunbookVersionEntity.<RunbookVersionEntity>list("runbookName = ?1 order by number", name).stream()
-                .map(Version::of).toList();
+                .map(Version::of)
+                .toList();
     }
 
     /** The latest version of every runbook that is not deleted, by name. */
     @Transactional
     public List<Version> latestOfAll() {
-        return Panache.getEntityManager().createQuery("select v from RunbookVersionEntity v, RunbookEntity r "
-                        + "where v.runbookName = r.name and v.number = r.latestVersion and r.deletedAt is null order by r.name",
-                RunbookVersionEntity.class).getResultList().stream().map(Version::of).toList();
+        return Panache.getEntityManager()
+                .createQuery(
+                        "select v from RunbookVersionEntity v, RunbookEntity r "
+                                + "where v.runbookName = r.name and v.number = r.latestVersion and r.deletedAt is null order by r.name",
+                        RunbookVersionEntity.class)
+                .getResultList()
+                .stream()
+                .map(Version::of)
+                .toList();
     }
 
     @Transactional
@@ -216,8 +223,7 @@ public class RunbookVersions {
     }
 
     /** One execution an outage is about to start, for {@link #claimDispatch(List, int)}. */
-    public record Wanted(String executionId, String runbookName, int version) {
-    }
+    public record Wanted(String executionId, String runbookName, int version) {}
 
     /**
      * {@link #claimDispatch(String, String, int)} for many executions at once: {@code batch} runbooks per transaction,
@@ -229,7 +235,9 @@ public class RunbookVersions {
      *                          released as any claim: by the start's outcome, or after {@link RunningExecutions#STARTING_GRACE})
      */
     public Map<String, Claim> claimDispatch(List<Wanted> wanted, int batch) {
-        List<Wanted> sorted = wanted.stream().sorted(java.util.Comparator.comparing(Wanted::runbookName)).toList();
+        List<Wanted> sorted = wanted.stream()
+                .sorted(java.util.Comparator.comparing(Wanted::runbookName))
+                .toList();
         Map<String, Claim> out = new LinkedHashMap<>();
         for (int from = 0; from < sorted.size(); from += Math.max(1, batch)) {
             List<Wanted> chunk = sorted.subList(from, Math.min(sorted.size(), from + Math.max(1, batch)));
@@ -246,17 +254,22 @@ public class RunbookVersions {
         for (int i = 1; i <= names.size(); i++) {
             values.append(i > 1 ? ", " : "").append("(cast(?").append(i).append(" as text))");
         }
-        var lock = em.createNativeQuery("select cast(count(*) as text) from (select pg_advisory_xact_lock(hashtext(n)) from (values "
-                + values + ") as v(n)) as locked");
+        var lock = em.createNativeQuery(
+                "select cast(count(*) as text) from (select pg_advisory_xact_lock(hashtext(n)) from (values " + values
+                        + ") as v(n)) as locked");
         for (int i = 0; i < names.size(); i++) {
             lock.setParameter(i + 1, names.get(i));
         }
         lock.getSingleResult();
         Map<String, RunbookEntity> runbooks = new HashMap<>();
-        em.createQuery("select r from RunbookEntity r where r.name in :names", RunbookEntity.class).setParameter("names", names)
-                .getResultList().forEach(r -> runbooks.put(r.name, r));
-        Set<String> claimed = new HashSet<>(em.createQuery("select e.executionId from RunbookExecutionEntity e where "
-                + "e.executionId in :ids", String.class).setParameter("ids", chunk.stream().map(Wanted::executionId).toList())
+        em.createQuery("select r from RunbookEntity r where r.name in :names", RunbookEntity.class)
+                .setParameter("names", names)
+                .getResultList()
+                .forEach(r -> runbooks.put(r.name, r));
+        Set<String> claimed = new HashSet<>(em.createQuery(
+                        "select e.executionId from RunbookExecutionEntity e where " + "e.executionId in :ids",
+                        String.class)
+                .setParameter("ids", chunk.stream().map(Wanted::executionId).toList())
                 .getResultList());
         Map<String, Claim> out = new LinkedHashMap<>();
         Instant now = now();
@@ -286,9 +299,13 @@ public class RunbookVersions {
         if (executionIds.isEmpty()) {
             return;
         }
-        QuarkusTransaction.requiringNew().run(() -> Panache.getEntityManager().createQuery("update RunbookExecutionEntity e "
-                        + "set e.finishedAt = :now where e.executionId in :ids and e.finishedAt is null")
-                .setParameter("now", now()).setParameter("ids", executionIds).executeUpdate());
+        QuarkusTransaction.requiringNew()
+                .run(() -> Panache.getEntityManager()
+                        .createQuery("update RunbookExecutionEntity e "
+                                + "set e.finishedAt = :now where e.executionId in :ids and e.finishedAt is null")
+                        .setParameter("now", now())
+                        .setParameter("ids", executionIds)
+                        .executeUpdate());
     }
 
     /**
@@ -299,7 +316,9 @@ public class RunbookVersions {
      */
     public boolean recordExecution(String executionId, String runbookName, int version) {
         if (version <= 0) {
-            LOG.warnf("execution %s of runbook %s runs a version that is not stored; not recorded", executionId, runbookName);
+            LOG.warnf(
+                    "execution %s of runbook %s runs a version that is not stored; not recorded",
+                    executionId, runbookName);
             return false;
         }
         try {
@@ -316,8 +335,9 @@ public class RunbookVersions {
                 return true;
             });
         } catch (RuntimeException e) {
-            LOG.errorf("could not record that execution %s runs version %d of runbook %s: %s", executionId, version, runbookName,
-                    e.getMessage());
+            LOG.errorf(
+                    "could not record that execution %s runs version %d of runbook %s: %s",
+                    executionId, version, runbookName, e.getMessage());
             return false;
         }
     }
@@ -325,8 +345,10 @@ public class RunbookVersions {
     /** The executions of a runbook, newest first. */
     @Transactional
     public List<Execution> executions(String name) {
-        return RunbookExecutionEntity.<RunbookExecutionEntity>list("runbookName = ?1 order by startedAt desc", name).stream()
-                .map(Execution::of).toList();
+        return RunbookExecutionEntity.<RunbookExecutionEntity>list("runbookName = ?1 order by startedAt desc", name)
+                .stream()
+                .map(Execution::of)
+                .toList();
     }
 
     /** The executions of a runbook not yet known to be finished. */
@@ -338,8 +360,10 @@ public class RunbookVersions {
     /** The executions of a runbook not yet known to be finished, with when each was recorded (or claimed). */
     @Transactional
     public List<Execution> unfinishedExecutions(String name) {
-        return RunbookExecutionEntity.<RunbookExecutionEntity>list("runbookName = ?1 and finishedAt is null", name).stream()
-                .map(Execution::of).toList();
+        return RunbookExecutionEntity.<RunbookExecutionEntity>list("runbookName = ?1 and finishedAt is null", name)
+                .stream()
+                .map(Execution::of)
+                .toList();
     }
 
     /** Marks the execution finished, or a claim released (the outage joined another execution, or it did not start). */
@@ -352,13 +376,16 @@ public class RunbookVersions {
     }
 
     private static RunbookVersionEntity find(String name, int number) {
-        return RunbookVersionEntity.<RunbookVersionEntity>find("runbookName = ?1 and number = ?2", name, number).firstResult();
+        return RunbookVersionEntity.<RunbookVersionEntity>find("runbookName = ?1 and number = ?2", name, number)
+                .firstResult();
     }
 
     /** Serialises saves of one runbook across orchestrators until the transaction ends. */
     private static void lock(String name) {
-        Panache.getEntityManager().createNativeQuery("select cast(pg_advisory_xact_lock(hashtext(:name)) as text)")
-                .setParameter("name", name).getSingleResult();
+        Panache.getEntityManager()
+                .createNativeQuery("select cast(pg_advisory_xact_lock(hashtext(:name)) as text)")
+                .setParameter("name", name)
+                .getSingleResult();
     }
 
     /** Microseconds, as PostgreSQL stores them, so a value reads back as it was written. */

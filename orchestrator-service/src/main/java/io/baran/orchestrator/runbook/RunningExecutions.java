@@ -11,13 +11,12 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * Which executions of a runbook still run, as Temporal says: those recorded in the database (asked one by
@@ -53,15 +52,19 @@ public class RunningExecutions {
             Boolean isRunning = isRunning(id);
             if (Boolean.TRUE.equals(isRunning)) {
                 running.add(id);
-            } else if (isRunning == null && execution.startedAt() != null && execution.startedAt().isAfter(claimedSince)) {
+            } else if (isRunning == null
+                    && execution.startedAt() != null
+                    && execution.startedAt().isAfter(claimedSince)) {
                 running.add(id); // claimed by an outage being dispatched, not started yet
             } else {
                 versions.finished(id);
             }
         }
         try {
-            client.listExecutions(VisibilityQuery.where().equal(SearchAttributes.RUNBOOK, runbook)
-                            .equal("ExecutionStatus", "Running").build())
+            client.listExecutions(VisibilityQuery.where()
+                            .equal(SearchAttributes.RUNBOOK, runbook)
+                            .equal("ExecutionStatus", "Running")
+                            .build())
                     .map(WorkflowExecutionMetadata::getExecution)
                     .forEach(e -> running.add(e.getWorkflowId()));
         } catch (StatusRuntimeException e) {
@@ -77,11 +80,14 @@ public class RunningExecutions {
     /** @return whether Temporal runs it; null when Temporal does not know it (not started yet, or long gone) */
     private Boolean isRunning(String executionId) {
         try {
-            WorkflowExecutionStatus status = client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-                    DescribeWorkflowExecutionRequest.newBuilder()
+            WorkflowExecutionStatus status = client.getWorkflowServiceStubs()
+                    .blockingStub()
+                    .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
                             .setNamespace(client.getOptions().getNamespace())
                             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
-                            .build()).getWorkflowExecutionInfo().getStatus();
+                            .build())
+                    .getWorkflowExecutionInfo()
+                    .getStatus();
             return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {

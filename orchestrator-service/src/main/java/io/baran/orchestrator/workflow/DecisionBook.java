@@ -12,13 +12,12 @@ import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
 import io.baran.workflow.Verdict;
 import io.temporal.workflow.Workflow;
-import org.slf4j.Logger;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
 
 /**
  * What an execution waits for people to decide, what they decided and asked for, and the rules of who may: the
@@ -37,7 +36,12 @@ final class DecisionBook {
     private static final int VERSION_UNKNOWN = Workflow.DEFAULT_VERSION - 1;
 
     /** What a person can be asked to decide. */
-    enum Gate { START, STEP, HELD, FAILBACK }
+    enum Gate {
+        START,
+        STEP,
+        HELD,
+        FAILBACK
+    }
 
     /** One decision the execution waits for, and the approvals it has so far. */
     static final class Pending {
@@ -65,21 +69,23 @@ final class DecisionBook {
     }
 
     /** Which pending decision a decision counts for, and whether it is a break-glass approval. */
-    private record Ruling(Pending pending, boolean breakGlass) {
-    }
+    private record Ruling(Pending pending, boolean breakGlass) {}
 
     private ExecutionRequest request;
     /** The version of change {@link RunbookWorkflowImpl#DECISIONS_AS_UPDATES}; 1 and above: decisions are Updates. */
     private int version = VERSION_UNKNOWN;
     /** What the execution waits for people to decide, by step (several steps of a parallel group can wait at once). */
     private final Map<String, Pending> pending = new LinkedHashMap<>();
+
     private final List<Decision> decisions = new ArrayList<>();
     /** Answers already given, by the caller's request id, so a retried Update records nothing twice. */
     private final Map<String, DecisionResult> decided = new HashMap<>();
+
     private final Map<String, FailbackResult> failbacksAsked = new HashMap<>();
 
     /** Approvals and rejections counted by the signals of executions started before decisions were Updates. */
     int approvals;
+
     int rejections;
     boolean failbackRequested;
     String failbackRequestedBy;
@@ -151,7 +157,8 @@ final class DecisionBook {
         if (version < 1) {
             return false;
         }
-        LOG.warn("execution " + request.executionId() + ": ignored signal " + name + " (by \"" + by + "\"): it carries no"
+        LOG.warn("execution " + request.executionId() + ": ignored signal " + name + " (by \"" + by
+                + "\"): it carries no"
                 + " verified identity; decisions are taken through the Updates decide and requestFailback");
         return true;
     }
@@ -173,8 +180,8 @@ final class DecisionBook {
         Pending open = ruling.pending();
         String by = decision.by().name();
         String reason = blank(decision.reason()) ? null : decision.reason().strip();
-        decisions.add(new Decision(open.on, open.step, decision.verdict(), by, Workflow.currentTimeMillis(),
-                ruling.breakGlass(), reason));
+        decisions.add(new Decision(
+                open.on, open.step, decision.verdict(), by, Workflow.currentTimeMillis(), ruling.breakGlass(), reason));
         if (decision.verdict() == Verdict.REJECT) {
             open.verdict = Verdict.REJECT;
         } else {
@@ -191,10 +198,18 @@ final class DecisionBook {
                 rejections++;
             }
         }
-        DecisionResult.Outcome outcome = open.verdict == null ? DecisionResult.Outcome.PENDING
+        DecisionResult.Outcome outcome = open.verdict == null
+                ? DecisionResult.Outcome.PENDING
                 : open.verdict == Verdict.APPROVE ? DecisionResult.Outcome.APPROVED : DecisionResult.Outcome.REJECTED;
-        DecisionResult result = new DecisionResult(outcome, open.on, open.step, by, open.approvedBy.size(), open.needed,
-                open.approvedBy, ruling.breakGlass());
+        DecisionResult result = new DecisionResult(
+                outcome,
+                open.on,
+                open.step,
+                by,
+                open.approvedBy.size(),
+                open.needed,
+                open.approvedBy,
+                ruling.breakGlass());
         if (decision.requestId() != null) {
             decided.put(decision.requestId(), result);
         }
@@ -202,8 +217,9 @@ final class DecisionBook {
             LOG.warn("execution " + request.executionId() + ": BREAK-GLASS approval of " + open.on + " by admin " + by
                     + ": " + reason);
         } else {
-            LOG.info("execution " + request.executionId() + ": " + decision.verdict().name().toLowerCase() + " of " + open.on
-                    + " by " + by + " (" + open.approvedBy.size() + " of " + open.needed + " approvals)");
+            LOG.info("execution " + request.executionId() + ": "
+                    + decision.verdict().name().toLowerCase() + " of " + open.on + " by " + by + " ("
+                    + open.approvedBy.size() + " of " + open.needed + " approvals)");
         }
         return result;
     }
@@ -220,8 +236,9 @@ final class DecisionBook {
         Pending open = pendingFor(decision.step(), phase);
         boolean admin = by.hasGroup(ADMIN);
         if (!admin && !access().mayApprove(by.groups())) {
-            throw refused(by.name() + " may not decide on executions of runbook " + request.runbook().name()
-                    + ": only members of its access.approve groups " + access().approve() + " or " + ADMIN + " may");
+            throw refused(by.name() + " may not decide on executions of runbook "
+                    + request.runbook().name() + ": only members of its access.approve groups " + access().approve()
+                    + " or " + ADMIN + " may");
         }
         if (decision.verdict() == Verdict.REJECT) {
             // Rejecting never moves traffic: anyone who may decide may reject, the starter too.
@@ -267,12 +284,15 @@ final class DecisionBook {
     private Pending pendingFor(String step, Phase phase) {
         List<Pending> open = open();
         if (open.isEmpty()) {
-            throw refused("execution " + request.executionId() + " is not waiting for a decision (phase " + phase + ")");
+            throw refused(
+                    "execution " + request.executionId() + " is not waiting for a decision (phase " + phase + ")");
         }
         if (step != null) {
-            return open.stream().filter(p -> step.equals(p.step)).findFirst().orElseThrow(() -> refused(
-                    "execution " + request.executionId() + " is not waiting for a decision on step " + step
-                            + "; it waits for " + waitsFor(open)));
+            return open.stream()
+                    .filter(p -> step.equals(p.step))
+                    .findFirst()
+                    .orElseThrow(() -> refused("execution " + request.executionId()
+                            + " is not waiting for a decision on step " + step + "; it waits for " + waitsFor(open)));
         }
         if (open.size() > 1) {
             throw refused("execution " + request.executionId() + " waits for several decisions (" + waitsFor(open)
@@ -305,9 +325,12 @@ final class DecisionBook {
         checkFailback(failback, phase);
         failbackRequested = true;
         failbackRequestedBy = failback.by().name();
-        boolean approval = version >= 1 && "required".equals(request.runbook().failback().approval());
-        FailbackResult result = new FailbackResult(approval ? FailbackResult.Next.AWAITING_APPROVAL
-                : FailbackResult.Next.FAILING_BACK, failbackRequestedBy, approval ? approvalsNeeded() : 0);
+        boolean approval =
+                version >= 1 && "required".equals(request.runbook().failback().approval());
+        FailbackResult result = new FailbackResult(
+                approval ? FailbackResult.Next.AWAITING_APPROVAL : FailbackResult.Next.FAILING_BACK,
+                failbackRequestedBy,
+                approval ? approvalsNeeded() : 0);
         if (failback.requestId() != null) {
             failbacksAsked.put(failback.requestId(), result);
         }
@@ -328,12 +351,13 @@ final class DecisionBook {
         Actor by = requirePerson(failback.by(), "ask for failback");
         String id = request.executionId();
         if (!by.hasGroup(ADMIN) && !access().mayFailover(by.groups())) {
-            throw refused(by.name() + " may not ask executions of runbook " + request.runbook().name() + " to fail back:"
-                    + " only members of its access.failover groups " + access().failover() + " or " + ADMIN + " may");
+            throw refused(by.name() + " may not ask executions of runbook "
+                    + request.runbook().name() + " to fail back:" + " only members of its access.failover groups "
+                    + access().failover() + " or " + ADMIN + " may");
         }
         if (!isLive()) {
-            throw refused("execution " + id + " is a " + request.mode().name().toLowerCase() + "; it fails back by itself"
-                    + " after its hold (abort it to undo everything now)");
+            throw refused("execution " + id + " is a " + request.mode().name().toLowerCase()
+                    + "; it fails back by itself" + " after its hold (abort it to undo everything now)");
         }
         for (Pending p : open()) {
             if (p.gate == Gate.FAILBACK) {

@@ -1,7 +1,6 @@
 package io.baran.orchestrator.workflow;
 
 import io.baran.workflow.SearchAttributes;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -59,8 +58,10 @@ public record ExecutionFilter(String runbook, String service, String phase) {
 
     /** The value as it can be shown back: control characters replaced, at most 80 characters. */
     public static String printable(String value) {
-        String shown = value.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String shown = value.codePoints()
+                .map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
     }
 }

@@ -11,20 +11,17 @@ import io.baran.workflow.Phase;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.TaskQueues;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.temporal.client.WorkflowServiceException;
-
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Starts and signals runbook executions. The execution id is the workflow id. At most one execution runs
@@ -91,9 +89,24 @@ public class ExecutionLauncher {
                 throw new Busy(runbook.protects(), id);
             });
         }
-        String id = mode.name().toLowerCase() + "-" + runbook.name() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        start(id, new ExecutionRequest(id, mode, runbook, null, scope, hold.toSeconds(), null, 0, version, null, startedBy, null,
-                mode == Mode.PLAN ? List.of() : caps.cappedOf(runbook)));
+        String id = mode.name().toLowerCase() + "-" + runbook.name() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        start(
+                id,
+                new ExecutionRequest(
+                        id,
+                        mode,
+                        runbook,
+                        null,
+                        scope,
+                        hold.toSeconds(),
+                        null,
+                        0,
+                        version,
+                        null,
+                        startedBy,
+                        null,
+                        mode == Mode.PLAN ? List.of() : caps.cappedOf(runbook)));
         LOG.infof("started %s of runbook %s as %s", mode.name().toLowerCase(), runbook.name(), id);
         return id;
     }
@@ -115,18 +128,44 @@ public class ExecutionLauncher {
      * @param cappedProviders the providers of its steps that have a concurrency cap
      * @param claimed         whether the dispatch claim already recorded the execution's runbook version
      */
-    public Started startFailover(Runbook runbook, String incidentId, String scope, Long outageSince, int version,
-                                 Duration approvalTimeout, Actor startedBy, String heldBy, List<String> cappedProviders,
-                                 boolean claimed) {
+    public Started startFailover(
+            Runbook runbook,
+            String incidentId,
+            String scope,
+            Long outageSince,
+            int version,
+            Duration approvalTimeout,
+            Actor startedBy,
+            String heldBy,
+            List<String> cappedProviders,
+            boolean claimed) {
         String id = RunbookWorkflow.idForIncident(runbook.name(), incidentId);
         try {
-            start(id, new ExecutionRequest(id, Mode.FAILOVER, runbook, incidentId, scope, 0, outageSince,
-                    approvalTimeout.toSeconds(), version, null, startedBy, heldBy, cappedProviders), !claimed);
-            LOG.infof("outage of %s (incident %s): started failover of runbook %s (tier %d) as %s%s", scope, incidentId,
-                    runbook.name(), runbook.tier(), id, heldBy == null ? "" : "; " + heldBy);
+            start(
+                    id,
+                    new ExecutionRequest(
+                            id,
+                            Mode.FAILOVER,
+                            runbook,
+                            incidentId,
+                            scope,
+                            0,
+                            outageSince,
+                            approvalTimeout.toSeconds(),
+                            version,
+                            null,
+                            startedBy,
+                            heldBy,
+                            cappedProviders),
+                    !claimed);
+            LOG.infof(
+                    "outage of %s (incident %s): started failover of runbook %s (tier %d) as %s%s",
+                    scope, incidentId, runbook.name(), runbook.tier(), id, heldBy == null ? "" : "; " + heldBy);
             return Started.STARTED;
         } catch (WorkflowExecutionAlreadyStarted already) {
-            LOG.debugf("incident %s already has execution %s of runbook %s; nothing started", incidentId, id, runbook.name());
+            LOG.debugf(
+                    "incident %s already has execution %s of runbook %s; nothing started",
+                    incidentId, id, runbook.name());
             return Started.ALREADY_STARTED;
         }
     }
@@ -145,7 +184,9 @@ public class ExecutionLauncher {
         List<String> all = List.copyOf(new LinkedHashSet<>(services));
         for (int from = 0; from < all.size(); from += chunk) {
             List<String> part = all.subList(from, Math.min(all.size(), from + chunk));
-            client.listExecutions(VisibilityQuery.where().in(SearchAttributes.SERVICE, part).equal("ExecutionStatus", "Running")
+            client.listExecutions(VisibilityQuery.where()
+                            .in(SearchAttributes.SERVICE, part)
+                            .equal("ExecutionStatus", "Running")
                             .build())
                     .forEach(m -> {
                         var service = m.getTypedSearchAttributes().get(SearchAttributes.SERVICE);
@@ -183,7 +224,9 @@ public class ExecutionLauncher {
                 continue;
             }
             // The incident may have joined another execution of the same service.
-            running(runbook.protects()).filter(r -> !signalled.contains(r) && signal(r, incidentId)).ifPresent(signalled::add);
+            running(runbook.protects())
+                    .filter(r -> !signalled.contains(r) && signal(r, incidentId))
+                    .ifPresent(signalled::add);
         }
         if (signalled.isEmpty()) {
             LOG.infof("incident %s recovered: no running execution answers it", incidentId);
@@ -196,8 +239,10 @@ public class ExecutionLauncher {
     /** Running executions whose {@code BaranIncidents} holds the incident; empty when the namespace lacks the attribute. */
     public List<String> answering(String incidentId) {
         try {
-            return client.listExecutions(VisibilityQuery.where().equal(SearchAttributes.INCIDENTS.getName(), incidentId)
-                            .equal("ExecutionStatus", "Running").build())
+            return client.listExecutions(VisibilityQuery.where()
+                            .equal(SearchAttributes.INCIDENTS.getName(), incidentId)
+                            .equal("ExecutionStatus", "Running")
+                            .build())
                     .map(m -> m.getExecution().getWorkflowId())
                     .distinct()
                     .toList();
@@ -205,7 +250,8 @@ public class ExecutionLauncher {
             if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
                 throw e;
             }
-            LOG.warnf("cannot list executions by %s (%s); only the runbook catalog routes the recovery of %s",
+            LOG.warnf(
+                    "cannot list executions by %s (%s); only the runbook catalog routes the recovery of %s",
                     SearchAttributes.INCIDENTS.getName(), e.getMessage(), incidentId);
             return List.of();
         }
@@ -222,8 +268,10 @@ public class ExecutionLauncher {
 
     /** The running execution of a protected service, if any. */
     public Optional<String> running(String service) {
-        return client.listExecutions(VisibilityQuery.where().equal(SearchAttributes.SERVICE, service)
-                        .equal("ExecutionStatus", "Running").build())
+        return client.listExecutions(VisibilityQuery.where()
+                        .equal(SearchAttributes.SERVICE, service)
+                        .equal("ExecutionStatus", "Running")
+                        .build())
                 .map(WorkflowExecutionMetadata::getExecution)
                 .map(e -> e.getWorkflowId())
                 .findFirst();
@@ -242,10 +290,11 @@ public class ExecutionLauncher {
                 throw e;
             }
             incidentsAttribute = false;
-            LOG.errorf("the namespace does not know search attribute %s (register it as KeywordList: temporal operator "
-                    + "search-attribute create --name %s --type KeywordList); execution %s starts without it, and its "
-                    + "recovery is routed through the runbook catalog only", SearchAttributes.INCIDENTS.getName(),
-                    SearchAttributes.INCIDENTS.getName(), id);
+            LOG.errorf(
+                    "the namespace does not know search attribute %s (register it as KeywordList: temporal operator "
+                            + "search-attribute create --name %s --type KeywordList); execution %s starts without it, and its "
+                            + "recovery is routed through the runbook catalog only",
+                    SearchAttributes.INCIDENTS.getName(), SearchAttributes.INCIDENTS.getName(), id);
             start(id, request, false, record);
         }
     }
@@ -265,7 +314,8 @@ public class ExecutionLauncher {
 
     private static boolean unknownIncidentsAttribute(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof StatusRuntimeException status && status.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
+            if (t instanceof StatusRuntimeException status
+                    && status.getStatus().getCode() == Status.Code.INVALID_ARGUMENT
                     && String.valueOf(status.getMessage()).contains(SearchAttributes.INCIDENTS.getName())) {
                 return true;
             }
@@ -288,10 +338,11 @@ public class ExecutionLauncher {
                 .setTaskQueue(TaskQueues.ORCHESTRATION)
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
                 .setTypedSearchAttributes(attributes.build())
-                .setStaticSummary(request.mode().name().toLowerCase() + " of runbook " + runbook.name() + " for service "
-                        + runbook.protects() + " (tier " + runbook.tier() + ")"
-                        + (request.scope() == null ? "" : " (outage of " + request.scope() + ")")
-                        + (request.heldBy() == null ? "" : " — " + request.heldBy()))
+                .setStaticSummary(
+                        request.mode().name().toLowerCase() + " of runbook " + runbook.name() + " for service "
+                                + runbook.protects() + " (tier " + runbook.tier() + ")"
+                                + (request.scope() == null ? "" : " (outage of " + request.scope() + ")")
+                                + (request.heldBy() == null ? "" : " — " + request.heldBy()))
                 .setMemo(memo(request))
                 .build();
         RunbookWorkflow workflow = client.newWorkflowStub(RunbookWorkflow.class, options);

@@ -13,13 +13,12 @@ import io.temporal.client.WorkflowExecutionMetadata;
 import io.temporal.client.WorkflowStub;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Reads executions from Temporal: the workflow's status and its own account of its steps. */
 @ApplicationScoped
@@ -32,14 +31,19 @@ public class ExecutionReader {
     WorkflowClient client;
 
     /** The workflow status as Temporal reports it, e.g. {@code running}, {@code completed}, {@code failed}. */
-    public record Execution(String status, ExecutionProgress progress) {
-    }
+    public record Execution(String status, ExecutionProgress progress) {}
 
     /** One line of a list of executions, from the search attributes (no workflow is replayed to list). */
     @Schema(name = "ExecutionSummary", description = "an execution as Temporal's visibility store lists it")
-    public record Summary(String executionId, String status, String runbook, String service, String mode, String phase,
-                          String startedAt, String closedAt) {
-    }
+    public record Summary(
+            String executionId,
+            String status,
+            String runbook,
+            String service,
+            String mode,
+            String phase,
+            String startedAt,
+            String closedAt) {}
 
     public Optional<Execution> read(String executionId) {
         Optional<WorkflowExecutionStatus> status = status(executionId);
@@ -50,7 +54,8 @@ public class ExecutionReader {
         if (status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
             progress = result(executionId, Duration.ofSeconds(5));
         } else {
-            progress = client.newWorkflowStub(RunbookWorkflow.class, executionId).progress();
+            progress =
+                    client.newWorkflowStub(RunbookWorkflow.class, executionId).progress();
         }
         return Optional.of(new Execution(name(status.get()), progress));
     }
@@ -75,22 +80,30 @@ public class ExecutionReader {
 
     private Summary summary(WorkflowExecutionMetadata m) {
         var attributes = m.getTypedSearchAttributes();
-        return new Summary(m.getExecution().getWorkflowId(), name(m.getStatus()),
-                attributes.get(SearchAttributes.RUNBOOK), attributes.get(SearchAttributes.SERVICE),
-                attributes.get(SearchAttributes.MODE), attributes.get(SearchAttributes.PHASE),
+        return new Summary(
+                m.getExecution().getWorkflowId(),
+                name(m.getStatus()),
+                attributes.get(SearchAttributes.RUNBOOK),
+                attributes.get(SearchAttributes.SERVICE),
+                attributes.get(SearchAttributes.MODE),
+                attributes.get(SearchAttributes.PHASE),
                 m.getStartTime() == null ? null : m.getStartTime().toString(),
                 m.getCloseTime() == null ? null : m.getCloseTime().toString());
     }
 
     private Optional<WorkflowExecutionStatus> status(String executionId) {
         try {
-            return Optional.of(client.getWorkflowServiceStubs().blockingStub().describeWorkflowExecution(
-                    DescribeWorkflowExecutionRequest.newBuilder()
+            return Optional.of(client.getWorkflowServiceStubs()
+                    .blockingStub()
+                    .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
                             .setNamespace(client.getOptions().getNamespace())
                             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
-                            .build()).getWorkflowExecutionInfo().getStatus());
+                            .build())
+                    .getWorkflowExecutionInfo()
+                    .getStatus());
         } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.NOT_FOUND || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
+            if (e.getStatus().getCode() == Status.Code.NOT_FOUND
+                    || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
                 return Optional.empty();
             }
             throw e;
@@ -102,7 +115,8 @@ public class ExecutionReader {
         try {
             return stub.getResult(timeout.toMillis(), TimeUnit.MILLISECONDS, ExecutionProgress.class);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Temporal did not return the result of completed execution " + executionId, e);
+            throw new IllegalStateException(
+                    "Temporal did not return the result of completed execution " + executionId, e);
         }
     }
 

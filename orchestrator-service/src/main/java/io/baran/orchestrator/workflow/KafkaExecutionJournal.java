@@ -6,13 +6,12 @@ import io.baran.events.ExecutionEvent;
 import io.smallrye.reactive.messaging.kafka.Record;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.Emitter;
-
 import java.time.Instant;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Emitter;
 
 /**
  * Stores every execution transition in PostgreSQL (the audit trail) and publishes it as a CloudEvent on
@@ -34,15 +33,23 @@ public class KafkaExecutionJournal implements ExecutionJournal {
         // The id is derived from the transition, so a retried activity stores and publishes the same event id.
         String id = transition.executionId() + "/" + transition.seq();
         audit.store(id, transition);
-        String json = EventCodec.encode(CloudEvent.of(id, "/baran/orchestrator", type, transition.executionId(),
-                Instant.ofEpochMilli(transition.at()), transition));
+        String json = EventCodec.encode(CloudEvent.of(
+                id,
+                "/baran/orchestrator",
+                type,
+                transition.executionId(),
+                Instant.ofEpochMilli(transition.at()),
+                transition));
         try {
-            emitter.send(Record.of(transition.executionId(), json)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            emitter.send(Record.of(transition.executionId(), json))
+                    .toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while publishing " + id, e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not publish " + type + " of " + transition.executionId() + ": " + e, e);
+            throw new IllegalStateException(
+                    "could not publish " + type + " of " + transition.executionId() + ": " + e, e);
         }
     }
 }

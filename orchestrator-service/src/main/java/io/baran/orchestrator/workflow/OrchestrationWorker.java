@@ -15,10 +15,9 @@ import io.temporal.worker.WorkerFactoryOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /** Runs the runbook workflows of task queue {@value TaskQueues#ORCHESTRATION} in this process. */
 @ApplicationScoped
@@ -49,8 +48,11 @@ public class OrchestrationWorker {
         }
         checkSearchAttributes();
         // Every activity call carries its execution's tier as a header, for the workers' API budgets.
-        factory = WorkerFactory.newInstance(client, WorkerFactoryOptions.newBuilder()
-                .setWorkerInterceptors(new PriorityHeader()).build());
+        factory = WorkerFactory.newInstance(
+                client,
+                WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(new PriorityHeader())
+                        .build());
         var worker = factory.newWorker(TaskQueues.ORCHESTRATION);
         worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
         worker.registerActivitiesImplementations(journal, slots);
@@ -68,14 +70,17 @@ public class OrchestrationWorker {
         try {
             List<String> missing = TemporalSetup.missing(operator, temporal.namespace());
             if (!missing.isEmpty()) {
-                LOG.errorf("Temporal namespace %s lacks Baran's search attributes %s: executions will not start until they "
-                        + "are registered. Run the one-shot setup with operator rights: bin/baran temporal setup (or "
-                        + "temporal operator search-attribute create --name <each> --type Keyword)", temporal.namespace(), missing);
+                LOG.errorf(
+                        "Temporal namespace %s lacks Baran's search attributes %s: executions will not start until they "
+                                + "are registered. Run the one-shot setup with operator rights: bin/baran temporal setup (or "
+                                + "temporal operator search-attribute create --name <each> --type Keyword)",
+                        temporal.namespace(), missing);
             }
         } catch (RuntimeException e) {
-            LOG.warnf("cannot check Baran's search attributes %s in Temporal namespace %s (%s); if they are missing, "
-                    + "executions will not start: bin/baran temporal setup registers them", TemporalSetup.attributeNames(),
-                    temporal.namespace(), e.getMessage());
+            LOG.warnf(
+                    "cannot check Baran's search attributes %s in Temporal namespace %s (%s); if they are missing, "
+                            + "executions will not start: bin/baran temporal setup registers them",
+                    TemporalSetup.attributeNames(), temporal.namespace(), e.getMessage());
         } finally {
             operator.shutdownNow();
         }

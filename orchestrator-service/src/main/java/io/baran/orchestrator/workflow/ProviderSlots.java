@@ -2,7 +2,6 @@ package io.baran.orchestrator.workflow;
 
 import io.temporal.activity.ActivityInterface;
 import io.temporal.activity.ActivityMethod;
-
 import java.util.List;
 
 /**
@@ -14,16 +13,14 @@ import java.util.List;
 public interface ProviderSlots {
 
     /** What an execution asks for. */
-    record Ask(String executionId, List<String> providers, int tier) {
-    }
+    record Ask(String executionId, List<String> providers, int tier) {}
 
     /**
      * @param granted        whether the execution now holds a slot of every provider asked for (all or none)
      * @param waitingFor     when not granted: why, e.g. {@code provider aws-prod: 50 of 50 slots taken, 12 ahead}
      * @param askAgainMillis when not granted: how long to wait before asking again
      */
-    record Grant(boolean granted, String waitingFor, long askAgainMillis) {
-    }
+    record Grant(boolean granted, String waitingFor, long askAgainMillis) {}
 
     @ActivityMethod(name = "AcquireProviderSlots")
     Grant acquire(Ask ask);

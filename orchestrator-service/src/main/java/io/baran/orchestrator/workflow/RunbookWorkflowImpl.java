@@ -17,8 +17,8 @@ import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
-import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.PhaseChange;
+import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.Reapplied;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
@@ -37,8 +37,6 @@ import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
-import org.slf4j.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -47,6 +45,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
 
 /**
  * Interprets one runbook version. Every changing step is planned first (the plan, with the state it
@@ -102,8 +101,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     /** Asking for provider slots: short, retried a little; a database that cannot answer lets the execution go on. */
     private static final ActivityOptions SLOT_OPTIONS = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(10))
-            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder().setMaximumAttempts(3)
-                    .setMaximumInterval(Duration.ofSeconds(2)).build())
+            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder()
+                    .setMaximumAttempts(3)
+                    .setMaximumInterval(Duration.ofSeconds(2))
+                    .build())
             .build();
 
     private final TransitionJournal journal = new TransitionJournal();
@@ -120,6 +121,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private final List<UndoEntry> undo = new ArrayList<>();
     /** Steps whose apply completed. A step without undo is undone only when its apply did not complete. */
     private final Set<String> appliedSteps = new HashSet<>();
+
     private long startedAt;
     private long decideMillis;
     private int runs;
@@ -130,13 +132,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private final List<String> joins = new ArrayList<>();
     /** True while it re-plans and re-applies for a joined outage; failback waits for it to end. */
     private boolean reconciling;
+
     private final List<Reapplied> reapplied = new ArrayList<>();
 
     /**
      * Which list a step runs in. Failover steps are registered for undo before their apply and follow their
      * {@code onFailure}; failback steps are not registered, and one that fails lets the failback go on.
      */
-    private enum Pass { FAILOVER, FAILBACK }
+    private enum Pass {
+        FAILOVER,
+        FAILBACK
+    }
 
     /** A step failed and the runbook says to stop there. */
     private static final class StepFailed extends RuntimeException {
@@ -170,10 +176,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     planOnly(runbook);
                     return finish();
                 }
-                boolean approvalRequired = runbook.trigger() != null && "required".equals(runbook.trigger().approval());
-                boolean held = request.mode() == Mode.FAILOVER && request.heldBy() != null
+                boolean approvalRequired = runbook.trigger() != null
+                        && "required".equals(runbook.trigger().approval());
+                boolean held = request.mode() == Mode.FAILOVER
+                        && request.heldBy() != null
                         && Workflow.getVersion(BLAST_RADIUS_GUARD, Workflow.DEFAULT_VERSION, 1) >= 1;
-                if (request.mode() == Mode.FAILOVER && (approvalRequired || held) && !awaitFirstApproval(held, approvalRequired)) {
+                if (request.mode() == Mode.FAILOVER
+                        && (approvalRequired || held)
+                        && !awaitFirstApproval(held, approvalRequired)) {
                     return finish();
                 }
                 withProviderSlots(() -> {
@@ -195,7 +205,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             List<StepState> notRestored = notRestored();
             if (!notRestored.isEmpty()) {
                 error = "failback could not restore every step; see the steps marked "
-                        + String.join(" or ", notRestored.stream().map(StepState::value).toList());
+                        + String.join(
+                                " or ",
+                                notRestored.stream().map(StepState::value).toList());
                 enter(Phase.FAILED);
             } else {
                 enter(Phase.DONE);
@@ -205,9 +217,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         } catch (CanceledFailure cancelled) {
             // Aborted: what was changed is undone in a scope the cancellation does not reach.
             Workflow.newDetachedCancellationScope(() -> {
-                compensate("aborted");
-                journal.awaitInFlight();
-            }).run();
+                        compensate("aborted");
+                        journal.awaitInFlight();
+                    })
+                    .run();
             throw cancelled;
         }
         return finish();
@@ -234,7 +247,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         decideMillis = carried.decideMillis();
         runs = carried.runs();
         reapplied.addAll(carried.reapplied());
-        phase = phases.isEmpty() ? Phase.FAILED_OVER : phases.get(phases.size() - 1).phase();
+        phase = phases.isEmpty()
+                ? Phase.FAILED_OVER
+                : phases.get(phases.size() - 1).phase();
     }
 
     /**
@@ -242,15 +257,18 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * @param approvalRequired the runbook asks for approval to start
      */
     private boolean awaitFirstApproval(boolean held, boolean approvalRequired) {
-        Duration timeout = request.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(request.approvalTimeoutSeconds()) : null;
-        String what = !held ? "approval to start the failover"
+        Duration timeout =
+                request.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(request.approvalTimeoutSeconds()) : null;
+        String what = !held
+                ? "approval to start the failover"
                 : request.heldBy() + (approvalRequired ? "; the runbook also asks for approval to start" : "");
         Answer answer = awaitDecision(DecisionBook.Gate.START, null, Phase.AWAITING_APPROVAL, what, timeout);
         if (answer == Answer.APPROVED) {
             return true;
         }
         error = answer == Answer.TIMED_OUT
-                ? "nobody approved the failover within " + Duration.ofSeconds(request.approvalTimeoutSeconds()) + "; nothing was changed"
+                ? "nobody approved the failover within " + Duration.ofSeconds(request.approvalTimeoutSeconds())
+                        + "; nothing was changed"
                 : "the failover was rejected; nothing was changed";
         enter(Phase.REJECTED);
         return false;
@@ -261,13 +279,23 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         for (Step step : runbook.actionSteps()) {
             currentStep = step.name();
             if (isControlFlow(step)) {
-                update(step, StepState.PLANNED, Wait.NAME.equals(step.action()) ? "would wait " + step.with().get("for")
-                        : "would wait for a person's approval", null);
+                update(
+                        step,
+                        StepState.PLANNED,
+                        Wait.NAME.equals(step.action())
+                                ? "would wait " + step.with().get("for")
+                                : "would wait for a person's approval",
+                        null);
                 continue;
             }
             try {
-                StepPlan plan = stub(StepActivityOptions.forPlan(), step, "plan").plan(command(step));
-                update(step, plan.changes() ? StepState.PLANNED : StepState.UNCHANGED, withControlPlaneWarning(plan), null);
+                StepPlan plan =
+                        stub(StepActivityOptions.forPlan(), step, "plan").plan(command(step));
+                update(
+                        step,
+                        plan.changes() ? StepState.PLANNED : StepState.UNCHANGED,
+                        withControlPlaneWarning(plan),
+                        null);
                 steps.put(step.name(), steps.get(step.name()).replacing(plan.changes() ? plan.observed() : Map.of()));
             } catch (ActivityFailure failure) {
                 update(step, StepState.FAILED, null, describe(failure));
@@ -333,7 +361,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
             StepCommand command = command(step);
             try {
-                StepPlan plan = stub(StepActivityOptions.forPlan(), step, "plan").plan(command);
+                StepPlan plan =
+                        stub(StepActivityOptions.forPlan(), step, "plan").plan(command);
                 if (pass == Pass.FAILOVER) {
                     update(step, StepState.RUNNING, withControlPlaneWarning(plan), null);
                     if (plan.changes()) {
@@ -342,16 +371,23 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                         steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
                     }
                 }
-                StepOutcome outcome = stub(StepActivityOptions.forApply(step), step, "apply").apply(command, plan);
+                StepOutcome outcome =
+                        stub(StepActivityOptions.forApply(step), step, "apply").apply(command, plan);
                 appliedSteps.add(step.name());
-                update(step, outcome.changed() ? StepState.APPLIED : isCheck(step) ? StepState.PASSED : StepState.UNCHANGED,
-                        outcome.summary(), null);
+                update(
+                        step,
+                        outcome.changed() ? StepState.APPLIED : isCheck(step) ? StepState.PASSED : StepState.UNCHANGED,
+                        outcome.summary(),
+                        null);
             } catch (ActivityFailure failure) {
                 if (pass == Pass.FAILOVER) {
                     onStepFailure(step, describe(failure));
                 } else {
                     // Failback goes on: the other steps still bring the primary back; the execution ends failed.
-                    update(step, failbackFailedVersion >= 1 ? StepState.FAILBACK_FAILED : StepState.UNDO_FAILED, null,
+                    update(
+                            step,
+                            failbackFailedVersion >= 1 ? StepState.FAILBACK_FAILED : StepState.UNDO_FAILED,
+                            null,
                             describe(failure));
                     LOG.warn("failback step " + step.name() + " failed: " + describe(failure));
                 }
@@ -382,8 +418,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private void approvalStep(Step step) {
         Object timeoutText = step.with().get("timeout");
         Duration timeout = timeoutText instanceof String text ? Durations.parse(text) : null;
-        Answer answer = awaitDecision(DecisionBook.Gate.STEP, step.name(), Phase.AWAITING_APPROVAL,
-                "approval of step " + step.name(), timeout);
+        Answer answer = awaitDecision(
+                DecisionBook.Gate.STEP,
+                step.name(),
+                Phase.AWAITING_APPROVAL,
+                "approval of step " + step.name(),
+                timeout);
         if (answer == Answer.APPROVED) {
             update(step, StepState.APPROVED, "approved", null);
             return;
@@ -402,8 +442,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
             case "hold" -> {
                 error = message;
-                Answer answer = awaitDecision(DecisionBook.Gate.HELD, step.name(), Phase.HELD, "a decision on failed step "
-                        + step.name() + ": approve to go on, reject to undo everything", null);
+                Answer answer = awaitDecision(
+                        DecisionBook.Gate.HELD,
+                        step.name(),
+                        Phase.HELD,
+                        "a decision on failed step " + step.name() + ": approve to go on, reject to undo everything",
+                        null);
                 if (answer != Answer.APPROVED) {
                     throw new StepFailed(message + "; rejected while held");
                 }
@@ -462,14 +506,22 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     private Answer awaitFailbackApproval() {
-        return awaitDecision(DecisionBook.Gate.FAILBACK, null, Phase.AWAITING_FAILBACK_APPROVAL, "approval to fail back", null);
+        return awaitDecision(
+                DecisionBook.Gate.FAILBACK, null, Phase.AWAITING_FAILBACK_APPROVAL, "approval to fail back", null);
     }
 
     private void awaitOrContinueAsNew(Supplier<Boolean> condition) {
         while (!Workflow.await(HOLD_SLICE, condition::get)) {
             runs++;
-            Workflow.continueAsNew(request.continuing(new CarriedState(new ArrayList<>(steps.values()), undo, phases,
-                    startedAt, decideMillis, runs, book.decisions(), reapplied)));
+            Workflow.continueAsNew(request.continuing(new CarriedState(
+                    new ArrayList<>(steps.values()),
+                    undo,
+                    phases,
+                    startedAt,
+                    decideMillis,
+                    runs,
+                    book.decisions(),
+                    reapplied)));
         }
     }
 
@@ -482,7 +534,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * before the change, run {@code body} at once.
      */
     private void withProviderSlots(Runnable body) {
-        if (request.cappedProviders().isEmpty() || Workflow.getVersion(PROVIDER_SLOTS, Workflow.DEFAULT_VERSION, 1) < 1) {
+        if (request.cappedProviders().isEmpty()
+                || Workflow.getVersion(PROVIDER_SLOTS, Workflow.DEFAULT_VERSION, 1) < 1) {
             body.run();
             return;
         }
@@ -492,28 +545,34 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             body.run();
         } finally {
             Workflow.newDetachedCancellationScope(() -> {
-                try {
-                    slots.release(request.executionId());
-                } catch (ActivityFailure failure) {
-                    // The orchestrator frees the slots of executions that no longer run once their provider is full.
-                    LOG.warn("execution " + request.executionId() + " could not give back its provider slots: " + describe(failure));
-                }
-            }).run();
+                        try {
+                            slots.release(request.executionId());
+                        } catch (ActivityFailure failure) {
+                            // The orchestrator frees the slots of executions that no longer run once their provider is
+                            // full.
+                            LOG.warn("execution " + request.executionId() + " could not give back its provider slots: "
+                                    + describe(failure));
+                        }
+                    })
+                    .run();
         }
     }
 
     private void acquireSlots(ProviderSlots slots) {
         Phase before = phase;
         boolean queued = false;
-        ProviderSlots.Ask ask = new ProviderSlots.Ask(request.executionId(), request.cappedProviders(), request.runbook().tier());
+        ProviderSlots.Ask ask = new ProviderSlots.Ask(
+                request.executionId(),
+                request.cappedProviders(),
+                request.runbook().tier());
         while (true) {
             ProviderSlots.Grant grant;
             try {
                 grant = slots.acquire(ask);
             } catch (ActivityFailure failure) {
                 // A failover must not wait on the orchestrator's database: it goes on without the cap.
-                LOG.warn("execution " + request.executionId() + " could not ask for provider slots (" + describe(failure)
-                        + "); going on without them");
+                LOG.warn("execution " + request.executionId() + " could not ask for provider slots ("
+                        + describe(failure) + "); going on without them");
                 break;
             }
             if (grant.granted()) {
@@ -571,7 +630,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     /** Failed over and holding: what the execution changed is meant to be in place. */
     private boolean holding() {
-        return phase == Phase.FAILED_OVER || phase == Phase.AWAITING_STABILITY || phase == Phase.AWAITING_FAILBACK_APPROVAL;
+        return phase == Phase.FAILED_OVER
+                || phase == Phase.AWAITING_STABILITY
+                || phase == Phase.AWAITING_FAILBACK_APPROVAL;
     }
 
     private void awaitReconciled() {
@@ -597,14 +658,18 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private void reapplyDrifted(String incidentId) {
         for (Step step : request.runbook().actionSteps()) {
             StepStatus status = steps.get(step.name());
-            if (status == null || !List.of(StepState.APPLIED, StepState.UNCHANGED).contains(status.state()) || isControlFlow(step)
-                    || isCheck(step) || !isUndoable(step)) {
+            if (status == null
+                    || !List.of(StepState.APPLIED, StepState.UNCHANGED).contains(status.state())
+                    || isControlFlow(step)
+                    || isCheck(step)
+                    || !isUndoable(step)) {
                 continue;
             }
             currentStep = step.name();
             StepCommand command = command(step);
             try {
-                StepPlan plan = stub(StepActivityOptions.forPlan(), step, "re-plan").plan(command);
+                StepPlan plan =
+                        stub(StepActivityOptions.forPlan(), step, "re-plan").plan(command);
                 if (!plan.changes()) {
                     continue;
                 }
@@ -612,14 +677,19 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     undo.add(new UndoEntry(command, plan));
                     steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
                 }
-                StepOutcome outcome = stub(StepActivityOptions.forApply(step), step, "re-apply").apply(command, plan);
+                StepOutcome outcome = stub(StepActivityOptions.forApply(step), step, "re-apply")
+                        .apply(command, plan);
                 String summary = outcome.changed() ? outcome.summary() : "nothing to do";
                 reapplied.add(new Reapplied(step.name(), incidentId, Workflow.currentTimeMillis(), summary, null));
                 update(step, StepState.APPLIED, "re-applied for outage " + incidentId + ": " + summary, null);
             } catch (ActivityFailure failure) {
                 String why = describe(failure);
                 reapplied.add(new Reapplied(step.name(), incidentId, Workflow.currentTimeMillis(), null, why));
-                update(step, steps.get(step.name()).state(), null, "re-apply for outage " + incidentId + " failed: " + why);
+                update(
+                        step,
+                        steps.get(step.name()).state(),
+                        null,
+                        "re-apply for outage " + incidentId + " failed: " + why);
                 LOG.warn("execution " + request.executionId() + ": re-apply of step " + step.name() + " for outage "
                         + incidentId + " failed: " + why);
             }
@@ -627,14 +697,19 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         currentStep = null;
     }
 
-    private enum Answer { APPROVED, REJECTED, TIMED_OUT }
+    private enum Answer {
+        APPROVED,
+        REJECTED,
+        TIMED_OUT
+    }
 
     /**
      * Waits for people to decide. On executions started since {@link #DECISIONS_AS_UPDATES} only the Update
      * {@code decide} settles it; before, the approve and reject signals did, and a failback request counted as
      * an approval when there was no timeout (kept so those executions replay).
      */
-    private Answer awaitDecision(DecisionBook.Gate gate, String step, Phase waitingPhase, String what, Duration timeout) {
+    private Answer awaitDecision(
+            DecisionBook.Gate gate, String step, Phase waitingPhase, String what, Duration timeout) {
         Phase before = phase;
         enter(waitingPhase);
         awaiting = what;
@@ -655,12 +730,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             int seenRejections = book.rejections;
             boolean decided;
             if (timeout == null) {
-                Workflow.await(() -> book.approvals > seenApprovals || book.rejections > seenRejections || book.failbackRequested);
+                Workflow.await(() ->
+                        book.approvals > seenApprovals || book.rejections > seenRejections || book.failbackRequested);
                 decided = true;
             } else {
-                decided = Workflow.await(timeout, () -> book.approvals > seenApprovals || book.rejections > seenRejections);
+                decided = Workflow.await(
+                        timeout, () -> book.approvals > seenApprovals || book.rejections > seenRejections);
             }
-            answer = !decided ? Answer.TIMED_OUT
+            answer = !decided
+                    ? Answer.TIMED_OUT
                     : book.approvals > seenApprovals || book.failbackRequested ? Answer.APPROVED : Answer.REJECTED;
         }
         book.close(open);
@@ -702,7 +780,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         currentStep = step.name();
         update(step, StepState.UNDOING, null, null);
         try {
-            StepOutcome outcome = stub(StepActivityOptions.forUndo(), step, "undo").undo(entry.command(), entry.plan());
+            StepOutcome outcome =
+                    stub(StepActivityOptions.forUndo(), step, "undo").undo(entry.command(), entry.plan());
             update(step, outcome.changed() ? StepState.UNDONE : StepState.UNCHANGED, outcome.summary(), null);
         } catch (ActivityFailure failure) {
             update(step, StepState.UNDO_FAILED, null, describe(failure));
@@ -712,13 +791,21 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     /** The states of steps whose change could not be put back, each once, in declaration order; empty when none. */
     private List<StepState> notRestored() {
-        return steps.values().stream().map(StepStatus::state).filter(StepState::notRestored).distinct().sorted().toList();
+        return steps.values().stream()
+                .map(StepStatus::state)
+                .filter(StepState::notRestored)
+                .distinct()
+                .sorted()
+                .toList();
     }
 
     private static ActionActivities stub(ActivityOptions options, Step step, String verb) {
         // The summary names the step, so the Temporal UI's timeline reads like the runbook.
-        return Workflow.newActivityStub(ActionActivities.class,
-                ActivityOptions.newBuilder(options).setSummary(step.name() + ": " + verb).build());
+        return Workflow.newActivityStub(
+                ActionActivities.class,
+                ActivityOptions.newBuilder(options)
+                        .setSummary(step.name() + ": " + verb)
+                        .build());
     }
 
     private StepCommand command(Step step) {
@@ -758,7 +845,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         phase = newPhase;
         phases.add(new PhaseChange(newPhase, Workflow.currentTimeMillis()));
         Workflow.upsertTypedSearchAttributes(SearchAttributes.PHASE.valueSet(newPhase.value()));
-        Workflow.setCurrentDetails("**" + newPhase.value() + "**" + (currentStep == null ? "" : " — step " + currentStep));
+        Workflow.setCurrentDetails(
+                "**" + newPhase.value() + "**" + (currentStep == null ? "" : " — step " + currentStep));
         journal.record(request, newPhase, null, null, error);
     }
 
@@ -831,12 +919,29 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     @Override
     public ExecutionProgress progress() {
         if (request == null) {
-            return new ExecutionProgress(null, null, null, null, phase, null, List.of(), null, null, null, null, 0, null,
-                    List.of(), 0);
+            return new ExecutionProgress(
+                    null, null, null, null, phase, null, List.of(), null, null, null, null, 0, null, List.of(), 0);
         }
-        return new ExecutionProgress(request.executionId(), request.runbook().name(), request.runbook().protects(),
-                request.mode(), phase, currentStep, new ArrayList<>(steps.values()), error, request.scope(),
-                request.incidentId(), request.outageSince(), request.runbookVersion(), awaiting, phases, decideMillis,
-                request.startedBy(), book.decisions(), book.approvalsStillNeeded(), book.failbackRequestedBy, reapplied);
+        return new ExecutionProgress(
+                request.executionId(),
+                request.runbook().name(),
+                request.runbook().protects(),
+                request.mode(),
+                phase,
+                currentStep,
+                new ArrayList<>(steps.values()),
+                error,
+                request.scope(),
+                request.incidentId(),
+                request.outageSince(),
+                request.runbookVersion(),
+                awaiting,
+                phases,
+                decideMillis,
+                request.startedBy(),
+                book.decisions(),
+                book.approvalsStillNeeded(),
+                book.failbackRequestedBy,
+                reapplied);
     }
 }

@@ -6,7 +6,6 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.TaskQueues;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
-
 import java.time.Duration;
 
 /** Timeouts and retries of a step's activities, from the runbook step and the action's nature. */
@@ -16,8 +15,7 @@ final class StepActivityOptions {
     private static final Duration PLAN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(30);
 
-    private StepActivityOptions() {
-    }
+    private StepActivityOptions() {}
 
     static ActivityOptions forPlan() {
         return base(PLAN_TIMEOUT, 5);
@@ -32,13 +30,17 @@ final class StepActivityOptions {
         }
         ActivityOptions options = base(applyTimeout(step), 5);
         if (step.retry() != null) {
-            options = ActivityOptions.newBuilder(options).setRetryOptions(RetryOptions.newBuilder(options.getRetryOptions())
-                    .setMaximumAttempts(step.retry().attempts())
-                    .setInitialInterval(Durations.parse(step.retry().interval()))
-                    .setMaximumInterval(Durations.parse(step.retry().maxInterval()))
-                    .build()).build();
+            options = ActivityOptions.newBuilder(options)
+                    .setRetryOptions(RetryOptions.newBuilder(options.getRetryOptions())
+                            .setMaximumAttempts(step.retry().attempts())
+                            .setInitialInterval(Durations.parse(step.retry().interval()))
+                            .setMaximumInterval(Durations.parse(step.retry().maxInterval()))
+                            .build())
+                    .build();
         }
-        return ActivityOptions.newBuilder(options).setHeartbeatTimeout(heartbeat).build();
+        return ActivityOptions.newBuilder(options)
+                .setHeartbeatTimeout(heartbeat)
+                .build();
     }
 
     static ActivityOptions forUndo() {

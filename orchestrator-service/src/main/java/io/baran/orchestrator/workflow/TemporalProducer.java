@@ -36,8 +36,9 @@ public class TemporalProducer {
     PayloadEncryption encryption(TemporalConfig temporal) {
         PayloadEncryption encryption = new PayloadEncryption(AesGcmPayloadCodec.from(temporal.codec()));
         if (encryption.codec().isEmpty()) {
-            LOG.warn("Temporal payloads are NOT encrypted (baran.temporal.codec.required=false and no key): histories hold "
-                    + "runbooks, record names and observed state in plain text");
+            LOG.warn(
+                    "Temporal payloads are NOT encrypted (baran.temporal.codec.required=false and no key): histories hold "
+                            + "runbooks, record names and observed state in plain text");
         }
         return encryption;
     }
@@ -56,8 +57,13 @@ public class TemporalProducer {
 
     /** The connection settings and the codec are checked when the service starts, not at its first call. */
     void check(@Observes StartupEvent event, TemporalConnection connection, PayloadEncryption encryption) {
-        LOG.infof("Temporal %s; payloads %s", connection.describe(), encryption.codec()
-                .map(c -> "encrypted with key " + c.activeKeyId()).orElse("in plain text"));
+        LOG.infof(
+                "Temporal %s; payloads %s",
+                connection.describe(),
+                encryption
+                        .codec()
+                        .map(c -> "encrypted with key " + c.activeKeyId())
+                        .orElse("in plain text"));
     }
 
     void close(@Disposes WorkflowServiceStubs stubs) {

@@ -1,7 +1,6 @@
 package io.baran.orchestrator.workflow;
 
 import io.temporal.common.SearchAttributeKey;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -19,8 +18,7 @@ public final class VisibilityQuery {
 
     private final List<String> clauses = new ArrayList<>();
 
-    private VisibilityQuery() {
-    }
+    private VisibilityQuery() {}
 
     /** Every clause added is ANDed. */
     public static VisibilityQuery where() {
@@ -30,7 +28,8 @@ public final class VisibilityQuery {
     /** {@code attribute = 'value'}. */
     public VisibilityQuery equal(String attribute, String value) {
         if (value == null) {
-            throw new IllegalArgumentException("no value for " + attribute + "; use equalIfPresent for an optional one");
+            throw new IllegalArgumentException(
+                    "no value for " + attribute + "; use equalIfPresent for an optional one");
         }
         clauses.add(attribute(attribute) + " = " + literal(value));
         return this;
@@ -45,8 +44,9 @@ public final class VisibilityQuery {
         if (values.isEmpty()) {
             throw new IllegalArgumentException("no value for " + attribute.getName());
         }
-        clauses.add(attribute(attribute.getName()) + " IN (" + String.join(", ", values.stream().map(VisibilityQuery::literal)
-                .toList()) + ")");
+        clauses.add(attribute(attribute.getName()) + " IN ("
+                + String.join(
+                        ", ", values.stream().map(VisibilityQuery::literal).toList()) + ")");
         return this;
     }
 
@@ -78,8 +78,8 @@ public final class VisibilityQuery {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isISOControl(c)) {
-                throw new IllegalArgumentException("a query value may not hold control characters (U+"
-                        + String.format("%04X", (int) c) + ")");
+                throw new IllegalArgumentException(
+                        "a query value may not hold control characters (U+" + String.format("%04X", (int) c) + ")");
             }
             if (c == '\\' || c == '\'') {
                 out.append('\\');

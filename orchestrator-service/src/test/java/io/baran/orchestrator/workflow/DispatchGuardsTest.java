@@ -1,5 +1,10 @@
 package io.baran.orchestrator.workflow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.runbook.Access;
 import io.baran.runbook.Failback;
 import io.baran.runbook.Runbook;
@@ -18,14 +23,9 @@ import io.baran.workflow.Verdict;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
-import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactoryOptions;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -33,11 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * What the dispatch puts in an execution's input and the interpreter honours: a failover the blast-radius guard holds
@@ -75,8 +74,11 @@ class DispatchGuardsTest {
                 holders.add(ask.executionId());
                 return new Grant(true, null, 0);
             }
-            return new Grant(false, "provider " + ask.providers().get(0) + ": " + holders.size() + " of " + cap
-                    + " slots taken, 0 ahead", 2_000);
+            return new Grant(
+                    false,
+                    "provider " + ask.providers().get(0) + ": " + holders.size() + " of " + cap
+                            + " slots taken, 0 ahead",
+                    2_000);
         }
 
         @Override
@@ -90,9 +92,15 @@ class DispatchGuardsTest {
         world = new InMemoryWorld();
         world.values.put("www", "primary");
         world.values.put("api", "primary");
-        env = TestWorkers.start(TestEnvironmentOptions.newBuilder()
-                .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder().setWorkerInterceptors(new PriorityHeader()).build())
-                .build(), world, new RecordingJournal(), slots);
+        env = TestWorkers.start(
+                TestEnvironmentOptions.newBuilder()
+                        .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
+                                .setWorkerInterceptors(new PriorityHeader())
+                                .build())
+                        .build(),
+                world,
+                new RecordingJournal(),
+                slots);
         client = env.getWorkflowClient();
         decisions = TestWorkers.decisions(client);
     }
@@ -104,24 +112,46 @@ class DispatchGuardsTest {
 
     private static Runbook runbook(String record, Step... before) {
         List<Step> steps = new ArrayList<>(List.of(before));
-        steps.add(Step.action("move-" + record, "dns.switch", Map.of("provider", "aws-prod", "record", record, "to", "standby")));
-        return RunbookWorkflowTest.runbook(steps, new Failback(true, "0s", "none", "reverse"), "none",
+        steps.add(Step.action(
+                "move-" + record, "dns.switch", Map.of("provider", "aws-prod", "record", record, "to", "standby")));
+        return RunbookWorkflowTest.runbook(
+                steps,
+                new Failback(true, "0s", "none", "reverse"),
+                "none",
                 new Access(List.of("ops"), List.of("ops"), List.of("approvers"), 1));
     }
 
     private RunbookWorkflow start(String id, Runbook runbook, String heldBy, List<String> capped) {
-        RunbookWorkflow stub = client.newWorkflowStub(RunbookWorkflow.class,
-                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.ORCHESTRATION).build());
-        WorkflowClient.start(stub::run, new ExecutionRequest(id, Mode.FAILOVER, runbook, "aws/us-east-1@1", "aws/us-east-1", 0,
-                null, 3600, 1, null, Actor.system("event-1"), heldBy, capped));
+        RunbookWorkflow stub = client.newWorkflowStub(
+                RunbookWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .build());
+        WorkflowClient.start(
+                stub::run,
+                new ExecutionRequest(
+                        id,
+                        Mode.FAILOVER,
+                        runbook,
+                        "aws/us-east-1@1",
+                        "aws/us-east-1",
+                        0,
+                        null,
+                        3600,
+                        1,
+                        null,
+                        Actor.system("event-1"),
+                        heldBy,
+                        capped));
         env.sleep(Duration.ofSeconds(30));
         return client.newWorkflowStub(RunbookWorkflow.class, id);
     }
 
     private ExecutionProgress result(String id) {
         try {
-            return WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id)).getResult(60, TimeUnit.SECONDS,
-                    ExecutionProgress.class);
+            return WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
+                    .getResult(60, TimeUnit.SECONDS, ExecutionProgress.class);
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("execution " + id + " did not end", e);
         }
@@ -135,8 +165,10 @@ class DispatchGuardsTest {
         assertEquals(HELD, waiting.awaiting());
         assertEquals("primary", world.values.get("www"), "nothing changes while held");
 
-        String refused = assertThrows(DecisionRefused.class, () -> decisions.decide("held",
-                new DecisionRequest(Verdict.APPROVE, null, EVE, null, null))).getMessage();
+        String refused = assertThrows(
+                        DecisionRefused.class,
+                        () -> decisions.decide("held", new DecisionRequest(Verdict.APPROVE, null, EVE, null, null)))
+                .getMessage();
         assertTrue(refused.contains("eve"), refused);
         env.sleep(Duration.ofMinutes(5));
         assertEquals("primary", world.values.get("www"), "a refused decision changes nothing");
@@ -172,7 +204,10 @@ class DispatchGuardsTest {
     @Test
     void theCapHoldsTheNextExecutionOfTheProviderUntilASlotIsFree() {
         // The first holds its slot while it fails over (a wait step keeps it there for ten minutes).
-        RunbookWorkflow first = start("first", runbook("www", Step.action("settle", "wait", Map.of("for", "10m"))), null,
+        RunbookWorkflow first = start(
+                "first",
+                runbook("www", Step.action("settle", "wait", Map.of("for", "10m"))),
+                null,
                 List.of("aws-prod"));
         assertEquals(Phase.FAILING_OVER, first.progress().phase());
         RunbookWorkflow second = start("second", runbook("api"), null, List.of("aws-prod"));
@@ -186,7 +221,10 @@ class DispatchGuardsTest {
         assertEquals(Phase.FAILED_OVER, second.progress().phase());
         assertEquals("standby", world.values.get("www"));
         assertEquals("standby", world.values.get("api"));
-        assertTrue(second.progress().phases().stream().map(PhaseChange::phase).toList().contains(Phase.QUEUED));
+        assertTrue(second.progress().phases().stream()
+                .map(PhaseChange::phase)
+                .toList()
+                .contains(Phase.QUEUED));
         assertTrue(slots.holders.isEmpty(), "slots are given back once failed over: " + slots.holders);
         assertTrue(slots.asked.contains("second@" + io.baran.runbook.Runbook.DEFAULT_PRIORITY), slots.asked.toString());
 
@@ -199,9 +237,14 @@ class DispatchGuardsTest {
 
     @Test
     void anAbortedExecutionGivesItsSlotBack() {
-        start("aborted", runbook("www", Step.action("settle", "wait", Map.of("for", "10m"))), null, List.of("aws-prod"));
+        start(
+                "aborted",
+                runbook("www", Step.action("settle", "wait", Map.of("for", "10m"))),
+                null,
+                List.of("aws-prod"));
         assertFalse(slots.holders.isEmpty());
-        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, "aborted")).cancel();
+        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, "aborted"))
+                .cancel();
         env.sleep(Duration.ofMinutes(1));
         assertTrue(slots.holders.isEmpty(), slots.holders.toString());
     }

@@ -1,17 +1,18 @@
 package io.baran.orchestrator.workflow;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
+
 class ExecutionFilterTest {
 
     @Test
     void eachGivenFilterIsOneClause() {
-        assertEquals("WorkflowType = 'RunbookWorkflow' AND BaranRunbook = 'shop' AND BaranService = 'web' AND BaranPhase = 'failed-over'",
+        assertEquals(
+                "WorkflowType = 'RunbookWorkflow' AND BaranRunbook = 'shop' AND BaranService = 'web' AND BaranPhase = 'failed-over'",
                 new ExecutionFilter("shop", "web", "failed-over").query());
         assertEquals("WorkflowType = 'RunbookWorkflow'", ExecutionFilter.NONE.query());
     }
@@ -26,8 +27,8 @@ class ExecutionFilterTest {
 
     @Test
     void hostileValuesAreRefusedEachByName() {
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> new ExecutionFilter("shop' OR 'a'='a", "web\\", "done or 1=1"));
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> new ExecutionFilter("shop' OR 'a'='a", "web\\", "done or 1=1"));
         assertTrue(e.getMessage().contains("runbook \"shop' OR 'a'='a\" is not a runbook name"), e.getMessage());
         assertTrue(e.getMessage().contains("service \"web\\\" is not a service name"), e.getMessage());
         assertTrue(e.getMessage().contains("phase \"done or 1=1\" is not a phase"), e.getMessage());

@@ -1,7 +1,6 @@
 package io.baran.orchestrator.workflow;
 
 import io.temporal.client.WorkflowClient;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,13 +13,13 @@ import java.nio.file.Path;
  */
 final class HistoryFiles {
 
-    private HistoryFiles() {
-    }
+    private HistoryFiles() {}
 
     static void save(WorkflowClient client, String workflowId, String name) {
         try {
             Path dir = Files.createDirectories(Path.of("target", "histories"));
-            Files.writeString(dir.resolve(name + ".json"), client.fetchHistory(workflowId).toJson(true));
+            Files.writeString(
+                    dir.resolve(name + ".json"), client.fetchHistory(workflowId).toJson(true));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,20 +1,19 @@
 package io.baran.orchestrator.workflow;
 
-import io.temporal.common.WorkflowExecutionHistory;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import io.baran.workflow.TaskQueues;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
-import org.junit.jupiter.api.DynamicTest;
-import org.junit.jupiter.api.TestFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
  * Replays every recorded history with the current interpreter: a change that would make a running
@@ -30,12 +29,14 @@ class HistoryReplayTest {
             files = list.filter(p -> p.toString().endsWith(".json")).sorted().toList();
         }
         assertFalse(files.isEmpty(), "no recorded histories in " + dir);
-        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-            try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
-                Worker worker = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
-                worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
-                WorkflowReplayer.replayWorkflowExecution(WorkflowExecutionHistory.fromJson(Files.readString(file)), worker);
-            }
-        }));
+        return files.stream()
+                .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
+                    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+                        Worker worker = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
+                        worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+                        WorkflowReplayer.replayWorkflowExecution(
+                                WorkflowExecutionHistory.fromJson(Files.readString(file)), worker);
+                    }
+                }));
     }
 }

@@ -7,7 +7,6 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,24 +35,31 @@ public class InMemoryWorld implements ActionActivities {
         if (to == null) {
             return new StepPlan(command.step(), command.action(), false, "checks " + key, Map.of(), Map.of());
         }
-        Map<String, Object> observed = new java.util.HashMap<>(current == null ? Map.of("exists", false)
-                : Map.of("exists", true, "value", current));
+        Map<String, Object> observed = new java.util.HashMap<>(
+                current == null ? Map.of("exists", false) : Map.of("exists", true, "value", current));
         if (command.with().get("controlPlane") instanceof String region) {
             observed.put(ControlPlanes.REGION_KEY, region);
         }
-        return new StepPlan(command.step(), command.action(), !to.equals(current), key + ": " + current + " -> " + to,
-                observed, Map.of("value", to));
+        return new StepPlan(
+                command.step(),
+                command.action(),
+                !to.equals(current),
+                key + ": " + current + " -> " + to,
+                observed,
+                Map.of("value", to));
     }
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         journal.add("apply " + command.step());
         if (flaky.merge(command.step(), -1, Integer::sum) >= 0) {
-            throw ApplicationFailure.newFailure("the world is busy for " + command.step(), FailureTypes.PROVIDER_UNAVAILABLE);
+            throw ApplicationFailure.newFailure(
+                    "the world is busy for " + command.step(), FailureTypes.PROVIDER_UNAVAILABLE);
         }
         flaky.remove(command.step());
         if (failing.contains(command.step())) {
-            throw ApplicationFailure.newNonRetryableFailure("the world refuses " + command.step(), FailureTypes.PROVIDER_REJECTED);
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "the world refuses " + command.step(), FailureTypes.PROVIDER_REJECTED);
         }
         if (!plan.changes()) {
             return new StepOutcome(command.step(), false, "nothing to do");

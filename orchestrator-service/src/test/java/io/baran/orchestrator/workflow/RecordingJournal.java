@@ -1,7 +1,6 @@
 package io.baran.orchestrator.workflow;
 
 import io.baran.events.ExecutionEvent;
-
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -16,8 +15,10 @@ public class RecordingJournal implements ExecutionJournal {
     }
 
     public List<String> phasesOf(String executionId) {
-        return entries.stream().filter(e -> e.executionId().equals(executionId) && e.step() == null)
+        return entries.stream()
+                .filter(e -> e.executionId().equals(executionId) && e.step() == null)
                 .sorted(java.util.Comparator.comparingLong(ExecutionEvent::seq))
-                .map(ExecutionEvent::phase).toList();
+                .map(ExecutionEvent::phase)
+                .toList();
     }
 }

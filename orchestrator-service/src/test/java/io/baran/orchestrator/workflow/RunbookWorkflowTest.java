@@ -1,5 +1,12 @@
 package io.baran.orchestrator.workflow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.runbook.Access;
 import io.baran.runbook.Failback;
 import io.baran.runbook.Runbook;
@@ -9,39 +16,31 @@ import io.baran.workflow.Actor;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.DecisionResult;
 import io.baran.workflow.ExecutionProgress;
-import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
-import io.baran.workflow.StepState;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
-import io.temporal.client.WorkflowFailedException;
-import io.temporal.failure.CanceledFailure;
+import io.baran.workflow.StepState;
 import io.baran.workflow.StepStatus;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.Verdict;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowFailedException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.failure.CanceledFailure;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The interpreter on the SDK's time-skipping test server, with the activities changing an in-memory world. */
 class RunbookWorkflowTest {
@@ -54,6 +53,7 @@ class RunbookWorkflowTest {
 
     /** Who may do what on the test runbooks: operators fail over, approvers approve. */
     static final Access ACCESS = new Access(List.of("ops"), List.of("ops"), List.of("approvers"), 1);
+
     static final Actor APPROVER = Actor.person("ana", List.of("approvers"));
     static final Actor OPERATOR = Actor.person("oli", List.of("ops"));
 
@@ -83,8 +83,19 @@ class RunbookWorkflowTest {
     }
 
     static Runbook runbook(List<Step> failover, Failback failback, String triggerApproval, Access access) {
-        return new Runbook("shop", null, Map.of(), "shop", List.of(), new Trigger("aws/us-east-1", List.of(), triggerApproval),
-                failover, failback, "0", "test", 0, access);
+        return new Runbook(
+                "shop",
+                null,
+                Map.of(),
+                "shop",
+                List.of(),
+                new Trigger("aws/us-east-1", List.of(), triggerApproval),
+                failover,
+                failback,
+                "0",
+                "test",
+                0,
+                access);
     }
 
     private DecisionResult approve(String id, Actor by) {
@@ -96,8 +107,12 @@ class RunbookWorkflowTest {
     }
 
     private RunbookWorkflow stub(String id) {
-        return client.newWorkflowStub(RunbookWorkflow.class,
-                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.ORCHESTRATION).build());
+        return client.newWorkflowStub(
+                RunbookWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .build());
     }
 
     private ExecutionProgress result(String id) throws Exception {
@@ -111,18 +126,29 @@ class RunbookWorkflowTest {
 
     @Test
     void drillAppliesEveryStepHoldsThenUndoesThemInReverse() {
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), Failback.DEFAULT, "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none");
         ExecutionProgress p = stub("d1").run(new ExecutionRequest("d1", Mode.DRILL, rb, null, null, 3600));
 
         assertEquals(Phase.DONE, p.phase());
         assertNull(p.error());
-        assertEquals(List.of("plan move-www", "apply move-www", "plan promote-db", "apply promote-db",
-                "undo promote-db", "undo move-www"), world.journal);
+        assertEquals(
+                List.of(
+                        "plan move-www",
+                        "apply move-www",
+                        "plan promote-db",
+                        "apply promote-db",
+                        "undo promote-db",
+                        "undo move-www"),
+                world.journal);
         assertEquals("primary", world.values.get("www"));
         assertEquals("replica", world.values.get("db"));
         assertEquals(Map.of("move-www", StepState.UNDONE, "promote-db", StepState.UNDONE), states(p));
         assertEquals(List.of("failing-over", "failed-over", "failing-back", "done"), journal.phasesOf("d1"));
-        assertEquals(Map.of("exists", true, "value", "primary"), p.steps().get(0).replaced());
+        assertEquals(
+                Map.of("exists", true, "value", "primary"), p.steps().get(0).replaced());
         assertTrue(p.steps().get(0).endedAt() >= p.steps().get(0).startedAt());
         HistoryFiles.save(client, "d1", "drill-two-steps");
     }
@@ -130,7 +156,10 @@ class RunbookWorkflowTest {
     @Test
     void aStepThatChangesNothingIsNotUndone() {
         world.values.put("www", "standby");
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), Failback.DEFAULT, "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none");
         ExecutionProgress p = stub("d2").run(new ExecutionRequest("d2", Mode.DRILL, rb, null, null, 1));
 
         assertEquals(Phase.DONE, p.phase());
@@ -142,14 +171,32 @@ class RunbookWorkflowTest {
     @Test
     void aFailedStepUndoesTheStepsBeforeItInReverseAndStops() {
         world.failing.add("third");
-        Runbook rb = runbook(List.of(set("first", "a", "1"), set("second", "b", "2"), set("third", "c", "3"), set("fourth", "d", "4")),
-                Failback.DEFAULT, "none");
+        Runbook rb = runbook(
+                List.of(
+                        set("first", "a", "1"),
+                        set("second", "b", "2"),
+                        set("third", "c", "3"),
+                        set("fourth", "d", "4")),
+                Failback.DEFAULT,
+                "none");
         ExecutionProgress p = stub("f1").run(new ExecutionRequest("f1", Mode.DRILL, rb, null, null, 1));
 
         assertEquals(Phase.COMPENSATED, p.phase());
-        assertTrue(p.error().contains("step third (dns.switch) failed: ProviderRejected: the world refuses third"), p.error());
-        assertEquals(List.of("plan first", "apply first", "plan second", "apply second", "plan third", "apply third",
-                "undo third", "undo second", "undo first"), world.journal);
+        assertTrue(
+                p.error().contains("step third (dns.switch) failed: ProviderRejected: the world refuses third"),
+                p.error());
+        assertEquals(
+                List.of(
+                        "plan first",
+                        "apply first",
+                        "plan second",
+                        "apply second",
+                        "plan third",
+                        "apply third",
+                        "undo third",
+                        "undo second",
+                        "undo first"),
+                world.journal);
         assertNull(world.values.get("a"));
         assertNull(world.values.get("b"));
         assertEquals(StepState.PENDING, states(p).get("fourth"));
@@ -160,7 +207,8 @@ class RunbookWorkflowTest {
     void aFailureInAParallelGroupUndoesItsSiblingsToo() {
         world.failing.add("right");
         Step group = new Step(null, null, Map.of(), List.of(set("left", "l", "x"), set("right", "r", "y")), null, null);
-        Runbook rb = runbook(List.of(set("before", "www", "standby"), group, set("after", "z", "z")), Failback.DEFAULT, "none");
+        Runbook rb = runbook(
+                List.of(set("before", "www", "standby"), group, set("after", "z", "z")), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("f2").run(new ExecutionRequest("f2", Mode.DRILL, rb, null, null, 1));
 
         assertEquals(Phase.COMPENSATED, p.phase());
@@ -174,7 +222,8 @@ class RunbookWorkflowTest {
     @Test
     void onFailureContinueGoesOnToTheNextStep() {
         world.failing.add("optional");
-        Step optional = new Step("optional", "dns.switch", Map.of("record", "o", "to", "1"), List.of(), null, "continue");
+        Step optional =
+                new Step("optional", "dns.switch", Map.of("record", "o", "to", "1"), List.of(), null, "continue");
         Runbook rb = runbook(List.of(optional, set("move-www", "www", "standby")), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("c1").run(new ExecutionRequest("c1", Mode.DRILL, rb, null, null, 1));
 
@@ -192,7 +241,8 @@ class RunbookWorkflowTest {
         Failback failback = new Failback(true, "15m", "none", "reverse");
         Runbook rb = runbook(List.of(set("move-www", "www", "standby")), failback, "none");
         String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
-        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1", "aws/us-east-1", 0));
+        WorkflowClient.start(
+                stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
 
         env.sleep(Duration.ofDays(3));
@@ -236,7 +286,8 @@ class RunbookWorkflowTest {
 
     @Test
     void planModeReportsWhatWouldChangeAndChangesNothing() {
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("keep-db", "db", "replica")), Failback.DEFAULT, "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("keep-db", "db", "replica")), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("p1").run(new ExecutionRequest("p1", Mode.PLAN, rb, null, null, 0));
 
         assertEquals(Phase.PLANNED, p.phase());
@@ -245,17 +296,22 @@ class RunbookWorkflowTest {
         assertEquals(List.of("plan move-www", "plan keep-db"), world.journal);
         assertEquals("primary", world.values.get("www"));
     }
+
     @Test
     void aFailoverHoldingForDaysContinuesAsNewAndStillUndoesEverything() throws Exception {
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
-                new Failback(true, "0s", "none", "reverse"), "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                new Failback(true, "0s", "none", "reverse"),
+                "none");
         String id = "long-hold";
-        var first = WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i", "aws/us-east-1", 0));
+        var first = WorkflowClient.start(
+                stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
 
         env.sleep(RunbookWorkflowImpl.HOLD_SLICE.multipliedBy(3).plusHours(1));
         assertEquals(Phase.FAILED_OVER, running.progress().phase());
-        String currentRun = client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
+        String currentRun =
+                client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
         assertNotEquals(first.getRunId(), currentRun, "a hold of three days should have continued as new");
 
         running.outageRecovered("i");
@@ -268,7 +324,8 @@ class RunbookWorkflowTest {
 
     @Test
     void aNewOutageDuringTheStabilityWindowRestartsTheWait() throws Exception {
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby")), new Failback(true, "15m", "none", "reverse"), "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(true, "15m", "none", "reverse"), "none");
         String id = "flappy";
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
@@ -292,8 +349,9 @@ class RunbookWorkflowTest {
     void anApprovalNobodyGivesEndsTheFailoverWithoutChangingAnything() throws Exception {
         Runbook rb = runbook(List.of(set("move-www", "www", "standby")), Failback.DEFAULT, "required");
         String id = "unapproved";
-        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i", "aws/us-east-1", 0, null,
-                600, 0, null));
+        WorkflowClient.start(
+                stub(id)::run,
+                new ExecutionRequest(id, Mode.FAILOVER, rb, "i", "aws/us-east-1", 0, null, 600, 0, null));
 
         ExecutionProgress p = result(id);
         assertEquals(Phase.REJECTED, p.phase());
@@ -305,14 +363,17 @@ class RunbookWorkflowTest {
     @Test
     void abortingMidStepUndoesWhatWasChanged() {
         Step pause = Step.action("pause", "wait", Map.of("for", "1h"));
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), pause, set("promote-db", "db", "primary")),
-                Failback.DEFAULT, "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), pause, set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none");
         String id = "aborted";
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
         env.sleep(Duration.ofMinutes(10));
         assertEquals("standby", world.values.get("www"));
 
-        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id)).cancel();
+        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
+                .cancel();
         var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
         assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
         assertEquals("primary", world.values.get("www"));
@@ -322,7 +383,8 @@ class RunbookWorkflowTest {
 
     @Test
     void aRefusedFailbackHoldsUntilAPersonAsksForIt() throws Exception {
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "required", "reverse"), "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "required", "reverse"), "none");
         String id = "refused";
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
@@ -348,7 +410,8 @@ class RunbookWorkflowTest {
     @Test
     void aHeldStepWaitsForAPersonAndRejectionUndoesEverything() throws Exception {
         world.failing.add("promote-db");
-        Step held = new Step("promote-db", "dns.switch", Map.of("record", "db", "to", "primary"), List.of(), null, "hold");
+        Step held =
+                new Step("promote-db", "dns.switch", Map.of("record", "db", "to", "primary"), List.of(), null, "hold");
         Runbook rb = runbook(List.of(set("move-www", "www", "standby"), held), Failback.DEFAULT, "none");
         String id = "held";
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
@@ -362,13 +425,18 @@ class RunbookWorkflowTest {
         assertEquals(Phase.COMPENSATED, p.phase());
         assertEquals("primary", world.values.get("www"));
         HistoryFiles.save(client, id, "held-then-rejected");
-        assertTrue(p.decideMillis() >= Duration.ofHours(3).minusMinutes(1).toMillis(), "time waiting for a person counts as decide time: " + p.decideMillis() + " " + p.phases());
+        assertTrue(
+                p.decideMillis() >= Duration.ofHours(3).minusMinutes(1).toMillis(),
+                "time waiting for a person counts as decide time: " + p.decideMillis() + " " + p.phases());
     }
+
     @Test
     void anApprovalStepWaitsForAPersonAndItsTimeoutFailsTheStep() throws Exception {
         Step gate = Step.action("go-ahead", "approval", Map.of("timeout", "1h"));
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), gate, set("promote-db", "db", "primary")),
-                Failback.DEFAULT, "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), gate, set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none");
         WorkflowClient.start(stub("gate-ok")::run, new ExecutionRequest("gate-ok", Mode.DRILL, rb, null, null, 1));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, "gate-ok");
         env.sleep(Duration.ofMinutes(30));
@@ -389,12 +457,18 @@ class RunbookWorkflowTest {
         assertEquals(List.of("plan move-www", "apply move-www", "undo move-www"), world.journal);
         assertEquals("primary", world.values.get("www"));
     }
+
     @Test
     void anExplicitFailbackUndoesOnlyWhatItNamesAndRunsItsOwnSteps() throws Exception {
         Step announce = Step.action("announce", "dns.switch", Map.of("record", "banner", "to", "back"));
-        Failback failback = new Failback(true, "0s", "none", Failback.EXPLICIT,
+        Failback failback = new Failback(
+                true,
+                "0s",
+                "none",
+                Failback.EXPLICIT,
                 List.of(Step.undoOf(set("move-www", "www", "standby")), announce));
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), failback, "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), failback, "none");
         ExecutionProgress p = stub("explicit").run(new ExecutionRequest("explicit", Mode.DRILL, rb, null, null, 1));
 
         assertEquals(Phase.DONE, p.phase());
@@ -411,28 +485,50 @@ class RunbookWorkflowTest {
         Step announce = Step.action("announce", "dns.switch", Map.of("record", "banner", "to", "back"));
         Step purge = Step.action("purge", "dns.switch", Map.of("record", "cache", "to", "purged"));
         Step group = new Step(null, null, Map.of(), List.of(Step.undoOf(moveWww), announce), null, null);
-        Failback failback = new Failback(true, "0s", "none", Failback.EXPLICIT, List.of(group,
-                Step.action("settle", "wait", Map.of("for", "1m")), Step.undoOf(promoteDb), purge));
+        Failback failback = new Failback(
+                true,
+                "0s",
+                "none",
+                Failback.EXPLICIT,
+                List.of(group, Step.action("settle", "wait", Map.of("for", "1m")), Step.undoOf(promoteDb), purge));
         return runbook(List.of(moveWww, promoteDb), failback, "none");
     }
 
     @Test
     void aFailbackStepOfItsOwnThatFailsIsMarkedFailbackFailedAndTheFailbackGoesOn() throws Exception {
         world.failing.add("announce");
-        ExecutionProgress p = stub("explicit-failing").run(new ExecutionRequest("explicit-failing", Mode.DRILL,
-                explicitFailbackWithAFailingStep(), null, null, 1));
+        ExecutionProgress p = stub("explicit-failing")
+                .run(new ExecutionRequest(
+                        "explicit-failing", Mode.DRILL, explicitFailbackWithAFailingStep(), null, null, 1));
 
         assertEquals(Phase.FAILED, p.phase());
-        assertEquals(Map.of("move-www", StepState.UNDONE, "promote-db", StepState.UNDONE, "announce", StepState.FAILBACK_FAILED,
-                "settle", StepState.DONE, "purge", StepState.APPLIED), states(p));
+        assertEquals(
+                Map.of(
+                        "move-www",
+                        StepState.UNDONE,
+                        "promote-db",
+                        StepState.UNDONE,
+                        "announce",
+                        StepState.FAILBACK_FAILED,
+                        "settle",
+                        StepState.DONE,
+                        "purge",
+                        StepState.APPLIED),
+                states(p));
         assertEquals("failback could not restore every step; see the steps marked failback-failed", p.error());
-        assertEquals("ProviderRejected: the world refuses announce",
-                p.steps().stream().filter(s -> s.name().equals("announce")).findFirst().orElseThrow().error());
+        assertEquals(
+                "ProviderRejected: the world refuses announce",
+                p.steps().stream()
+                        .filter(s -> s.name().equals("announce"))
+                        .findFirst()
+                        .orElseThrow()
+                        .error());
         assertEquals("primary", world.values.get("www"));
         assertEquals("replica", world.values.get("db"));
         assertEquals("purged", world.values.get("cache"));
         assertNull(world.values.get("banner"));
-        assertEquals(List.of("failing-over", "failed-over", "failing-back", "failed"), journal.phasesOf("explicit-failing"));
+        assertEquals(
+                List.of("failing-over", "failed-over", "failing-back", "failed"), journal.phasesOf("explicit-failing"));
         HistoryFiles.save(client, "explicit-failing", "explicit-failback-parallel-failing");
     }
 
@@ -446,35 +542,61 @@ class RunbookWorkflowTest {
         assertEquals(Phase.COMPENSATED, p.phase());
         assertEquals("primary", world.values.get("db"), "a promoted replica cannot be demoted");
         assertTrue(!world.journal.contains("undo promote-db"), world.journal.toString());
-        assertTrue(p.steps().get(0).summary().startsWith("kept: database.promote-replica has no undo"), p.steps().get(0).summary());
-        assertEquals(Map.of("exists", true, "value", "replica"), p.steps().get(0).replaced());
+        assertTrue(
+                p.steps().get(0).summary().startsWith("kept: database.promote-replica has no undo"),
+                p.steps().get(0).summary());
+        assertEquals(
+                Map.of("exists", true, "value", "replica"), p.steps().get(0).replaced());
     }
 
     @Test
     void aStepRetriesAsItsRunbookSays() throws Exception {
         world.flaky.put("move-www", 2);
-        Step patient = new Step("move-www", "dns.switch", Map.of("record", "www", "to", "standby"), List.of(), null, null,
-                new io.baran.runbook.Retry(3, "1s", "2s"), null);
-        ExecutionProgress ok = stub("retry-ok").run(new ExecutionRequest("retry-ok", Mode.DRILL,
-                runbook(List.of(patient), Failback.DEFAULT, "none"), null, null, 1));
+        Step patient = new Step(
+                "move-www",
+                "dns.switch",
+                Map.of("record", "www", "to", "standby"),
+                List.of(),
+                null,
+                null,
+                new io.baran.runbook.Retry(3, "1s", "2s"),
+                null);
+        ExecutionProgress ok = stub("retry-ok")
+                .run(new ExecutionRequest(
+                        "retry-ok", Mode.DRILL, runbook(List.of(patient), Failback.DEFAULT, "none"), null, null, 1));
         assertEquals(Phase.DONE, ok.phase());
         assertEquals(3, world.journal.stream().filter("apply move-www"::equals).count());
 
         world.journal.clear();
         world.flaky.put("move-www", 2);
-        Step impatient = new Step("move-www", "dns.switch", Map.of("record", "www", "to", "standby"), List.of(), null, null,
-                new io.baran.runbook.Retry(2, "1s", "2s"), null);
-        ExecutionProgress failed = stub("retry-short").run(new ExecutionRequest("retry-short", Mode.DRILL,
-                runbook(List.of(impatient), Failback.DEFAULT, "none"), null, null, 1));
+        Step impatient = new Step(
+                "move-www",
+                "dns.switch",
+                Map.of("record", "www", "to", "standby"),
+                List.of(),
+                null,
+                null,
+                new io.baran.runbook.Retry(2, "1s", "2s"),
+                null);
+        ExecutionProgress failed = stub("retry-short")
+                .run(new ExecutionRequest(
+                        "retry-short",
+                        Mode.DRILL,
+                        runbook(List.of(impatient), Failback.DEFAULT, "none"),
+                        null,
+                        null,
+                        1));
         assertEquals(Phase.COMPENSATED, failed.phase());
         assertEquals(2, world.journal.stream().filter("apply move-www"::equals).count());
     }
+
     @Test
     void aStepWithoutUndoWhoseApplyFailedIsStillUndone() throws Exception {
         world.failing.add("promote-db");
         Step promote = Step.action("promote-db", "database.promote-replica", Map.of("record", "db", "to", "primary"));
         Runbook rb = runbook(List.of(set("move-www", "www", "standby"), promote), Failback.DEFAULT, "none");
-        ExecutionProgress p = stub("no-undo-failed").run(new ExecutionRequest("no-undo-failed", Mode.DRILL, rb, null, null, 1));
+        ExecutionProgress p =
+                stub("no-undo-failed").run(new ExecutionRequest("no-undo-failed", Mode.DRILL, rb, null, null, 1));
 
         assertEquals(Phase.COMPENSATED, p.phase());
         // The undo of a promotion that did not happen lifts what it set up (a fence, say).
@@ -483,28 +605,42 @@ class RunbookWorkflowTest {
 
     @Test
     void aPlanForAnOutageFlagsStepsWhoseControlPlaneIsInTheFailingScope() throws Exception {
-        Step route53 = Step.action("move-www", "dns.switch", Map.of("record", "www", "to", "standby", "controlPlane", "aws/us-east-1"));
-        Step cloudDns = Step.action("move-api", "dns.switch", Map.of("record", "api", "to", "standby", "controlPlane", "gcp/global"));
+        Step route53 = Step.action(
+                "move-www", "dns.switch", Map.of("record", "www", "to", "standby", "controlPlane", "aws/us-east-1"));
+        Step cloudDns = Step.action(
+                "move-api", "dns.switch", Map.of("record", "api", "to", "standby", "controlPlane", "gcp/global"));
         Runbook rb = runbook(List.of(route53, cloudDns), Failback.DEFAULT, "none");
         ExecutionProgress p = stub("cp").run(new ExecutionRequest("cp", Mode.PLAN, rb, null, "aws/us-east-1/s3", 0));
 
-        assertTrue(p.steps().get(0).summary().contains("WARNING: its control plane is in the failing scope aws/us-east-1/s3"),
+        assertTrue(
+                p.steps()
+                        .get(0)
+                        .summary()
+                        .contains("WARNING: its control plane is in the failing scope aws/us-east-1/s3"),
                 p.steps().get(0).summary());
-        assertTrue(!p.steps().get(1).summary().contains("WARNING"), p.steps().get(1).summary());
+        assertTrue(
+                !p.steps().get(1).summary().contains("WARNING"),
+                p.steps().get(1).summary());
     }
 
     @Test
     void aDriftedRecordIsReappliedWhenANewOutageJoinsAndTheProgressNamesIt() throws Exception {
         Step promote = Step.action("promote-db", "database.promote-replica", Map.of("record", "db", "to", "primary"));
         Step check = Step.action("check-www", "health.check", Map.of("record", "www"));
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), promote, check),
-                new Failback(true, "0s", "none", "reverse"), "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), promote, check),
+                new Failback(true, "0s", "none", "reverse"),
+                "none");
         String id = RunbookWorkflow.idForIncident("shop", "i1");
-        WorkflowOptions options = WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.ORCHESTRATION)
+        WorkflowOptions options = WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
                 .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-                        .set(SearchAttributes.INCIDENTS, List.of("i1")).build())
+                        .set(SearchAttributes.INCIDENTS, List.of("i1"))
+                        .build())
                 .build();
-        WorkflowClient.start(client.newWorkflowStub(RunbookWorkflow.class, options)::run,
+        WorkflowClient.start(
+                client.newWorkflowStub(RunbookWorkflow.class, options)::run,
                 new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
         env.sleep(Duration.ofMinutes(5));
@@ -518,10 +654,16 @@ class RunbookWorkflowTest {
 
         assertEquals("standby", world.values.get("www"), "the drifted record was not re-applied: " + world.journal);
         assertEquals("replica", world.values.get("db"), "a step without undo is never applied twice");
-        assertEquals(1, world.journal.stream().filter("apply promote-db"::equals).count(), world.journal.toString());
-        assertTrue(!world.journal.contains("plan promote-db") || world.journal.indexOf("plan promote-db")
-                == world.journal.lastIndexOf("plan promote-db"), "promote-db was planned again: " + world.journal);
-        assertEquals(1, world.journal.stream().filter("plan check-www"::equals).count(), "checks are not re-run: " + world.journal);
+        assertEquals(
+                1, world.journal.stream().filter("apply promote-db"::equals).count(), world.journal.toString());
+        assertTrue(
+                !world.journal.contains("plan promote-db")
+                        || world.journal.indexOf("plan promote-db") == world.journal.lastIndexOf("plan promote-db"),
+                "promote-db was planned again: " + world.journal);
+        assertEquals(
+                1,
+                world.journal.stream().filter("plan check-www"::equals).count(),
+                "checks are not re-run: " + world.journal);
         ExecutionProgress p = running.progress();
         assertEquals(Phase.FAILED_OVER, p.phase());
         assertEquals(1, p.reapplied().size(), p.reapplied().toString());
@@ -531,13 +673,20 @@ class RunbookWorkflowTest {
         StepStatus moveWww = p.steps().get(0);
         assertEquals(StepState.APPLIED, moveWww.state());
         assertTrue(moveWww.summary().startsWith("re-applied for outage i2: "), moveWww.summary());
-        assertEquals(List.of("i1", "i2"), client.newUntypedWorkflowStub(id).describe().getTypedSearchAttributes()
-                .get(SearchAttributes.INCIDENTS));
+        assertEquals(
+                List.of("i1", "i2"),
+                client.newUntypedWorkflowStub(id)
+                        .describe()
+                        .getTypedSearchAttributes()
+                        .get(SearchAttributes.INCIDENTS));
 
         // Another outage joins with nothing drifted: nothing is applied again.
         running.outageDetected("i3");
         env.sleep(Duration.ofMinutes(5));
-        assertEquals(1, running.progress().reapplied().size(), running.progress().reapplied().toString());
+        assertEquals(
+                1,
+                running.progress().reapplied().size(),
+                running.progress().reapplied().toString());
         assertEquals(2, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
 
         running.outageRecovered("i3");
@@ -551,7 +700,8 @@ class RunbookWorkflowTest {
     @Test
     void aStepThatChangedNothingAtFailoverButDriftedIsReappliedAndUndoneAtFailback() throws Exception {
         world.values.put("www", "standby");
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "none", "reverse"), "none");
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "none", "reverse"), "none");
         String id = "drift-unchanged";
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
@@ -562,7 +712,9 @@ class RunbookWorkflowTest {
         running.outageDetected("i2");
         env.sleep(Duration.ofMinutes(5));
         assertEquals("standby", world.values.get("www"));
-        assertEquals(Map.of("exists", true, "value", "primary"), running.progress().steps().get(0).replaced());
+        assertEquals(
+                Map.of("exists", true, "value", "primary"),
+                running.progress().steps().get(0).replaced());
 
         running.outageRecovered("i2");
         assertEquals(Phase.DONE, result(id).phase());

@@ -11,13 +11,16 @@ import io.temporal.worker.WorkerOptions;
 final class TestWorkers {
 
     /** The SDK's default of one second reports false deadlocks while classes load under load; real ones still show. */
-    static final WorkerOptions OPTIONS = WorkerOptions.newBuilder().setDefaultDeadlockDetectionTimeout(30_000).build();
+    static final WorkerOptions OPTIONS = WorkerOptions.newBuilder()
+            .setDefaultDeadlockDetectionTimeout(30_000)
+            .build();
 
     /**
      * A started time-skipping environment knowing Baran's search attributes, with the interpreter and
      * {@code orchestrationActivities} on the orchestration task queue and {@code world} on the actions task queue.
      */
-    static TestWorkflowEnvironment start(TestEnvironmentOptions options, InMemoryWorld world, Object... orchestrationActivities) {
+    static TestWorkflowEnvironment start(
+            TestEnvironmentOptions options, InMemoryWorld world, Object... orchestrationActivities) {
         TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance(options);
         for (var key : SearchAttributes.ALL) {
             env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD);
@@ -40,6 +43,5 @@ final class TestWorkers {
         return decisions;
     }
 
-    private TestWorkers() {
-    }
+    private TestWorkers() {}
 }

@@ -1,5 +1,10 @@
 package io.baran.orchestrator.workflow;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.runbook.Access;
 import io.baran.runbook.Failback;
 import io.baran.runbook.Runbook;
@@ -14,8 +19,8 @@ import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
-import io.baran.workflow.StepState;
 import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.StepState;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.Verdict;
 import io.temporal.client.WorkflowClient;
@@ -23,20 +28,14 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Decisions reach the interpreter as Updates carrying the verified person; the workflow itself enforces who may
@@ -81,16 +80,25 @@ class TwoPersonRuleTest {
     }
 
     private static Runbook gatedFailover(int approvals, String failbackApproval) {
-        return RunbookWorkflowTest.runbook(List.of(set("move-www", "www", "standby")),
-                new Failback(true, "0s", failbackApproval, "reverse"), "required", access(approvals));
+        return RunbookWorkflowTest.runbook(
+                List.of(set("move-www", "www", "standby")),
+                new Failback(true, "0s", failbackApproval, "reverse"),
+                "required",
+                access(approvals));
     }
 
     /** Starts an execution as {@code by} and lets it reach its first wait. */
     private RunbookWorkflow start(String id, Mode mode, Runbook runbook, Actor by) {
-        RunbookWorkflow stub = client.newWorkflowStub(RunbookWorkflow.class,
-                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.ORCHESTRATION).build());
-        WorkflowClient.start(stub::run, new ExecutionRequest(id, mode, runbook, mode == Mode.FAILOVER ? "i" : null,
-                null, 60, null, 0, 1, null, by));
+        RunbookWorkflow stub = client.newWorkflowStub(
+                RunbookWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .build());
+        WorkflowClient.start(
+                stub::run,
+                new ExecutionRequest(
+                        id, mode, runbook, mode == Mode.FAILOVER ? "i" : null, null, 60, null, 0, 1, null, by));
         env.sleep(Duration.ofMinutes(1));
         return client.newWorkflowStub(RunbookWorkflow.class, id);
     }
@@ -129,7 +137,8 @@ class TwoPersonRuleTest {
         assertEquals("primary", world.values.get("www"));
 
         // Rejecting is the safe direction: the starter may.
-        DecisionResult rejected = decisions.decide("own", new DecisionRequest(Verdict.REJECT, null, SAM, "false alarm", null));
+        DecisionResult rejected =
+                decisions.decide("own", new DecisionRequest(Verdict.REJECT, null, SAM, "false alarm", null));
         assertEquals(DecisionResult.Outcome.REJECTED, rejected.outcome());
         assertEquals(Phase.REJECTED, result("own").phase());
         assertEquals("primary", world.values.get("www"));
@@ -158,7 +167,8 @@ class TwoPersonRuleTest {
         ExecutionProgress p = running.progress();
         assertEquals(Phase.FAILED_OVER, p.phase());
         assertEquals("standby", world.values.get("www"));
-        assertEquals(List.of("ana", "bob"), p.decisions().stream().map(Decision::by).toList());
+        assertEquals(
+                List.of("ana", "bob"), p.decisions().stream().map(Decision::by).toList());
         assertEquals(0, p.approvalsNeeded());
     }
 
@@ -167,9 +177,13 @@ class TwoPersonRuleTest {
         RunbookWorkflow running = start("outsider", Mode.FAILOVER, gatedFailover(1, "none"), SAM);
 
         String why = refusal(() -> approve("outsider", EVE));
-        assertTrue(why.contains("eve may not decide on executions of runbook shop: only members of its access.approve groups"
-                + " [approvers] or admin may"), why);
-        String rejecting = refusal(() -> decisions.decide("outsider", new DecisionRequest(Verdict.REJECT, null, EVE, null, null)));
+        assertTrue(
+                why.contains(
+                        "eve may not decide on executions of runbook shop: only members of its access.approve groups"
+                                + " [approvers] or admin may"),
+                why);
+        String rejecting =
+                refusal(() -> decisions.decide("outsider", new DecisionRequest(Verdict.REJECT, null, EVE, null, null)));
         assertTrue(rejecting.contains("eve may not decide"), rejecting);
         String system = refusal(() -> approve("outsider", Actor.system("event-1")));
         assertTrue(system.contains("only a person may decide"), system);
@@ -185,11 +199,13 @@ class TwoPersonRuleTest {
         String why = refusal(() -> approve("glass", ROOT));
         assertTrue(why.contains("two-person rule: rae started this failover"), why);
         assertTrue(why.contains("may approve alone (break-glass) only with a reason"), why);
-        String blank = refusal(() -> decisions.decide("glass", new DecisionRequest(Verdict.APPROVE, null, ROOT, "  ", null)));
+        String blank =
+                refusal(() -> decisions.decide("glass", new DecisionRequest(Verdict.APPROVE, null, ROOT, "  ", null)));
         assertTrue(blank.contains("only with a reason"), blank);
 
-        DecisionResult result = decisions.decide("glass", new DecisionRequest(Verdict.APPROVE, null, ROOT,
-                "us-east-1 is down and no approver answers", "req-1"));
+        DecisionResult result = decisions.decide(
+                "glass",
+                new DecisionRequest(Verdict.APPROVE, null, ROOT, "us-east-1 is down and no approver answers", "req-1"));
         assertEquals(DecisionResult.Outcome.APPROVED, result.outcome());
         assertTrue(result.breakGlass());
         env.sleep(Duration.ofMinutes(1));
@@ -203,8 +219,12 @@ class TwoPersonRuleTest {
         assertEquals(Verdict.APPROVE, taken.verdict());
 
         // The same request sent again (a retry) answers the same and records nothing twice.
-        assertEquals(result, decisions.decide("glass", new DecisionRequest(Verdict.APPROVE, null, ROOT,
-                "us-east-1 is down and no approver answers", "req-1")));
+        assertEquals(
+                result,
+                decisions.decide(
+                        "glass",
+                        new DecisionRequest(
+                                Verdict.APPROVE, null, ROOT, "us-east-1 is down and no approver answers", "req-1")));
         assertEquals(1, running.progress().decisions().size());
     }
 
@@ -213,8 +233,10 @@ class TwoPersonRuleTest {
         RunbookWorkflow running = start("fb-start", Mode.FAILOVER, gatedFailover(1, "none"), SAM);
 
         String why = refusal(() -> decisions.failback("fb-start", new FailbackRequest(SAM, null, null)));
-        assertTrue(why.contains("waits for approval to start the failover; a failback request is not an approval: approve"
-                + " or reject it, or abort the execution"), why);
+        assertTrue(
+                why.contains("waits for approval to start the failover; a failback request is not an approval: approve"
+                        + " or reject it, or abort the execution"),
+                why);
         env.sleep(Duration.ofHours(1));
         assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
         assertTrue(world.journal.isEmpty(), world.journal.toString());
@@ -223,8 +245,11 @@ class TwoPersonRuleTest {
     @Test
     void aFailbackRequestNeverApprovesAnApprovalStepWithoutTimeout() {
         Step gate = Step.action("go-ahead", "approval", Map.of());
-        Runbook rb = RunbookWorkflowTest.runbook(List.of(set("move-www", "www", "standby"), gate, set("promote-db", "db", "primary")),
-                new Failback(true, "0s", "none", "reverse"), "none", access(1));
+        Runbook rb = RunbookWorkflowTest.runbook(
+                List.of(set("move-www", "www", "standby"), gate, set("promote-db", "db", "primary")),
+                new Failback(true, "0s", "none", "reverse"),
+                "none",
+                access(1));
         RunbookWorkflow running = start("fb-step", Mode.FAILOVER, rb, SAM);
         assertEquals("approval of step go-ahead", running.progress().awaiting());
 
@@ -238,9 +263,13 @@ class TwoPersonRuleTest {
     @Test
     void aFailbackRequestNeverLetsAHeldStepGoOn() {
         world.failing.add("promote-db");
-        Step held = new Step("promote-db", "dns.switch", Map.of("record", "db", "to", "primary"), List.of(), null, "hold");
-        Runbook rb = RunbookWorkflowTest.runbook(List.of(set("move-www", "www", "standby"), held, set("after", "z", "z")),
-                new Failback(true, "0s", "none", "reverse"), "none", access(1));
+        Step held =
+                new Step("promote-db", "dns.switch", Map.of("record", "db", "to", "primary"), List.of(), null, "hold");
+        Runbook rb = RunbookWorkflowTest.runbook(
+                List.of(set("move-www", "www", "standby"), held, set("after", "z", "z")),
+                new Failback(true, "0s", "none", "reverse"),
+                "none",
+                access(1));
         RunbookWorkflow running = start("fb-held", Mode.FAILOVER, rb, SAM);
         assertEquals(Phase.HELD, running.progress().phase());
 
@@ -254,15 +283,20 @@ class TwoPersonRuleTest {
 
     @Test
     void aFailbackRequestFailsBackAFailedOverExecutionAndOnlyOperatorsMayAskForIt() throws Exception {
-        Runbook rb = RunbookWorkflowTest.runbook(List.of(set("move-www", "www", "standby")),
-                new Failback(true, "10m", "none", "reverse"), "none", access(1));
+        Runbook rb = RunbookWorkflowTest.runbook(
+                List.of(set("move-www", "www", "standby")),
+                new Failback(true, "10m", "none", "reverse"),
+                "none",
+                access(1));
         RunbookWorkflow running = start("fb-ok", Mode.FAILOVER, rb, Actor.system("event-7"));
         assertEquals(Phase.FAILED_OVER, running.progress().phase());
         assertEquals(Actor.system("event-7"), running.progress().startedBy());
 
         String why = refusal(() -> decisions.failback("fb-ok", new FailbackRequest(ANA, null, null)));
-        assertTrue(why.contains("ana may not ask executions of runbook shop to fail back: only members of its"
-                + " access.failover groups [ops] or admin may"), why);
+        assertTrue(
+                why.contains("ana may not ask executions of runbook shop to fail back: only members of its"
+                        + " access.failover groups [ops] or admin may"),
+                why);
 
         FailbackResult asked = decisions.failback("fb-ok", new FailbackRequest(SAM, "primary healthy", null));
         assertEquals(FailbackResult.Next.FAILING_BACK, asked.next());
@@ -270,7 +304,9 @@ class TwoPersonRuleTest {
         assertEquals(Phase.DONE, p.phase());
         assertEquals("sam", p.failbackRequestedBy());
         assertEquals("primary", world.values.get("www"));
-        assertThrows(ExecutionNotFound.class, () -> decisions.failback("fb-ok", new FailbackRequest(SAM, null, null)),
+        assertThrows(
+                ExecutionNotFound.class,
+                () -> decisions.failback("fb-ok", new FailbackRequest(SAM, null, null)),
                 "a finished execution takes no more decisions");
     }
 
@@ -278,11 +314,12 @@ class TwoPersonRuleTest {
     void aDrillsApprovalStepMayBeApprovedByTheDrillsStarter() throws Exception {
         Actor dan = Actor.person("dan", List.of("approvers"));
         Step gate = Step.action("go-ahead", "approval", Map.of());
-        Runbook rb = RunbookWorkflowTest.runbook(List.of(set("move-www", "www", "standby"), gate), Failback.DEFAULT, "none",
-                access(2));
+        Runbook rb = RunbookWorkflowTest.runbook(
+                List.of(set("move-www", "www", "standby"), gate), Failback.DEFAULT, "none", access(2));
         start("drill-gate", Mode.DRILL, rb, dan);
 
-        DecisionResult approved = decisions.decide("drill-gate", new DecisionRequest(Verdict.APPROVE, "go-ahead", dan, null, null));
+        DecisionResult approved =
+                decisions.decide("drill-gate", new DecisionRequest(Verdict.APPROVE, "go-ahead", dan, null, null));
         assertEquals(DecisionResult.Outcome.APPROVED, approved.outcome());
         assertEquals(1, approved.approvalsNeeded());
         ExecutionProgress p = result("drill-gate");
@@ -293,12 +330,15 @@ class TwoPersonRuleTest {
     @Test
     void aDecisionForAnotherStepIsRefused() {
         Step gate = Step.action("go-ahead", "approval", Map.of());
-        Runbook rb = RunbookWorkflowTest.runbook(List.of(set("move-www", "www", "standby"), gate), Failback.DEFAULT, "none",
-                access(1));
+        Runbook rb = RunbookWorkflowTest.runbook(
+                List.of(set("move-www", "www", "standby"), gate), Failback.DEFAULT, "none", access(1));
         RunbookWorkflow running = start("wrong-step", Mode.DRILL, rb, SAM);
 
-        String why = refusal(() -> decisions.decide("wrong-step", new DecisionRequest(Verdict.APPROVE, "move-www", ANA, null, null)));
-        assertTrue(why.contains("is not waiting for a decision on step move-www; it waits for approval of step go-ahead"), why);
+        String why = refusal(() ->
+                decisions.decide("wrong-step", new DecisionRequest(Verdict.APPROVE, "move-www", ANA, null, null)));
+        assertTrue(
+                why.contains("is not waiting for a decision on step move-www; it waits for approval of step go-ahead"),
+                why);
         assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
     }
 
@@ -316,7 +356,8 @@ class TwoPersonRuleTest {
         assertEquals(Phase.FAILED_OVER, running.progress().phase());
         assertEquals("standby", world.values.get("www"));
 
-        FailbackResult asked = decisions.failback("two-person", new FailbackRequest(SAM, "the primary is back", "fb-1"));
+        FailbackResult asked =
+                decisions.failback("two-person", new FailbackRequest(SAM, "the primary is back", "fb-1"));
         assertEquals(FailbackResult.Next.AWAITING_APPROVAL, asked.next());
         assertEquals(2, asked.approvalsNeeded());
         env.sleep(Duration.ofMinutes(5));

@@ -1,11 +1,11 @@
 package io.baran.orchestrator.workflow;
 
-import io.baran.workflow.SearchAttributes;
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baran.workflow.SearchAttributes;
+import org.junit.jupiter.api.Test;
 
 class VisibilityQueryTest {
 
@@ -31,21 +31,26 @@ class VisibilityQueryTest {
 
     @Test
     void valuesAreSingleQuotedLiterals() {
-        assertEquals("WorkflowType = 'RunbookWorkflow' AND BaranRunbook = 'shop'",
-                VisibilityQuery.where().equal("WorkflowType", "RunbookWorkflow").equal(SearchAttributes.RUNBOOK, "shop").build());
+        assertEquals(
+                "WorkflowType = 'RunbookWorkflow' AND BaranRunbook = 'shop'",
+                VisibilityQuery.where()
+                        .equal("WorkflowType", "RunbookWorkflow")
+                        .equal(SearchAttributes.RUNBOOK, "shop")
+                        .build());
     }
 
     @Test
     void aQuoteInAValueCannotEndItsLiteralOrAddAClause() {
         String hostile = "shop' OR BaranRunbook = 'x";
-        String query = VisibilityQuery.where().equal(SearchAttributes.RUNBOOK, hostile).build();
+        String query =
+                VisibilityQuery.where().equal(SearchAttributes.RUNBOOK, hostile).build();
         assertEquals("BaranRunbook = 'shop\\' OR BaranRunbook = \\'x'", query);
         assertEquals(hostile, unquote(query.substring("BaranRunbook = ".length())));
     }
 
     @Test
     void aBackslashCannotEscapeTheClosingQuote() {
-        for (String hostile : new String[]{"shop\\", "shop\\' or 'a' = 'a", "\\\\'", "'", "''", "\\"}) {
+        for (String hostile : new String[] {"shop\\", "shop\\' or 'a' = 'a", "\\\\'", "'", "''", "\\"}) {
             String literal = VisibilityQuery.literal(hostile);
             assertEquals(hostile, unquote(literal), literal);
         }
@@ -54,7 +59,9 @@ class VisibilityQueryTest {
 
     @Test
     void orAndOtherKeywordsInAValueStayText() {
-        String query = VisibilityQuery.where().equal(SearchAttributes.PHASE, "done or 1=1 order by StartTime").build();
+        String query = VisibilityQuery.where()
+                .equal(SearchAttributes.PHASE, "done or 1=1 order by StartTime")
+                .build();
         assertEquals("BaranPhase = 'done or 1=1 order by StartTime'", query);
     }
 
@@ -66,14 +73,23 @@ class VisibilityQueryTest {
 
     @Test
     void attributeNamesMustBeIdentifiers() {
-        assertThrows(IllegalArgumentException.class, () -> VisibilityQuery.where().equal("BaranRunbook = 'x' OR WorkflowType", "y"));
-        assertThrows(IllegalArgumentException.class, () -> VisibilityQuery.where().equal("", "y"));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> VisibilityQuery.where().equal("BaranRunbook = 'x' OR WorkflowType", "y"));
+        assertThrows(
+                IllegalArgumentException.class, () -> VisibilityQuery.where().equal("", "y"));
     }
 
     @Test
     void absentOrBlankOptionalValuesAddNoClause() {
-        assertEquals("WorkflowType = 'RunbookWorkflow'", VisibilityQuery.where().equal("WorkflowType", "RunbookWorkflow")
-                .equalIfPresent(SearchAttributes.RUNBOOK, null).equalIfPresent(SearchAttributes.SERVICE, "  ").build());
-        assertThrows(IllegalArgumentException.class, () -> VisibilityQuery.where().equal("WorkflowType", null));
+        assertEquals(
+                "WorkflowType = 'RunbookWorkflow'",
+                VisibilityQuery.where()
+                        .equal("WorkflowType", "RunbookWorkflow")
+                        .equalIfPresent(SearchAttributes.RUNBOOK, null)
+                        .equalIfPresent(SearchAttributes.SERVICE, "  ")
+                        .build());
+        assertThrows(
+                IllegalArgumentException.class, () -> VisibilityQuery.where().equal("WorkflowType", null));
     }
 }

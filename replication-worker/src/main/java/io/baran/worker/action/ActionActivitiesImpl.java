@@ -24,21 +24,27 @@ public class ActionActivitiesImpl implements ActionActivities {
     @Override
     public StepPlan plan(StepCommand command) {
         StepPlan plan = registry.find(command).plan(command);
-        LOG.infof("execution %s step %s (%s) plan: %s", command.executionId(), command.step(), command.action(), plan.summary());
+        LOG.infof(
+                "execution %s step %s (%s) plan: %s",
+                command.executionId(), command.step(), command.action(), plan.summary());
         return plan;
     }
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         StepOutcome outcome = registry.find(command).apply(command, plan);
-        LOG.infof("execution %s step %s (%s) apply: %s", command.executionId(), command.step(), command.action(), outcome.summary());
+        LOG.infof(
+                "execution %s step %s (%s) apply: %s",
+                command.executionId(), command.step(), command.action(), outcome.summary());
         return outcome;
     }
 
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
         StepOutcome outcome = registry.find(command).undo(command, plan);
-        LOG.infof("execution %s step %s (%s) undo: %s", command.executionId(), command.step(), command.action(), outcome.summary());
+        LOG.infof(
+                "execution %s step %s (%s) undo: %s",
+                command.executionId(), command.step(), command.action(), outcome.summary());
         return outcome;
     }
 }

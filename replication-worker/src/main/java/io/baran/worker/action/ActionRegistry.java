@@ -6,7 +6,6 @@ import io.baran.workflow.StepCommand;
 import io.quarkus.arc.All;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,8 @@ public class ActionRegistry {
             Action earlier = byName.putIfAbsent(action.name(), action);
             if (earlier != null) {
                 throw new IllegalStateException("action " + action.name() + " is defined twice: by "
-                        + earlier.getClass().getName() + " and by " + action.getClass().getName());
+                        + earlier.getClass().getName() + " and by "
+                        + action.getClass().getName());
             }
         }
     }
@@ -33,8 +33,11 @@ public class ActionRegistry {
     public Action find(StepCommand command) {
         Action action = command.action() == null ? null : byName.get(command.action());
         if (action == null) {
-            throw Failures.of(FailureTypes.INVALID_INPUT, "step " + command.step() + ": action " + command.action()
-                    + " is not hosted by this replication-worker (it hosts: " + String.join(", ", byName.keySet()) + ")");
+            throw Failures.of(
+                    FailureTypes.INVALID_INPUT,
+                    "step " + command.step() + ": action " + command.action()
+                            + " is not hosted by this replication-worker (it hosts: "
+                            + String.join(", ", byName.keySet()) + ")");
         }
         return action;
     }

@@ -13,7 +13,6 @@ import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,13 +47,16 @@ public class CdnExtendTtl extends ProviderAction {
      * @param ttlSeconds the TTL the behaviours' default and max TTLs are raised to (never lowered)
      * @param ttlText    the TTL as the runbook wrote it, for messages
      */
-    public record Input(String provider, String distribution, long ttlSeconds, String ttlText, boolean serveStale) {
-    }
+    public record Input(String provider, String distribution, long ttlSeconds, String ttlText, boolean serveStale) {}
 
     @Override
     public Input input(BoundWith with) {
-        return new Input(with.text("provider"), with.text("distribution"), with.duration("ttl").toSeconds(),
-                with.durationText("ttl"), with.flag("serveStale"));
+        return new Input(
+                with.text("provider"),
+                with.text("distribution"),
+                with.duration("ttl").toSeconds(),
+                with.durationText("ttl"),
+                with.flag("serveStale"));
     }
 
     /** The step's input; fails (InvalidInput) with every violation of the with: block. */
@@ -67,26 +69,46 @@ public class CdnExtendTtl extends ProviderAction {
         Input in = input(command);
         CdnProvider cdn = cdn(in);
         CacheTtls current = cdn.observe(in.distribution());
-        List<BehaviourTtls> withPolicy = current.behaviours().stream().filter(b -> b.cachePolicy() != null).toList();
-        if (!withPolicy.isEmpty() && !providers.find(in.provider()).support(Capability.CDN_CACHE_POLICY).available()) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "distribution " + in.distribution() + " of provider " + in.provider()
-                    + ": behaviour(s) " + String.join(", ", withPolicy.stream().map(b -> b.path() + " (cache policy "
-                    + b.cachePolicy() + ")").toList()) + " take their TTLs from a cache policy; "
-                    + providers.find(in.provider()).support(Capability.CDN_CACHE_POLICY).describe());
+        List<BehaviourTtls> withPolicy = current.behaviours().stream()
+                .filter(b -> b.cachePolicy() != null)
+                .toList();
+        if (!withPolicy.isEmpty()
+                && !providers
+                        .find(in.provider())
+                        .support(Capability.CDN_CACHE_POLICY)
+                        .available()) {
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "distribution " + in.distribution() + " of provider " + in.provider()
+                            + ": behaviour(s) "
+                            + String.join(
+                                    ", ",
+                                    withPolicy.stream()
+                                            .map(b -> b.path() + " (cache policy " + b.cachePolicy() + ")")
+                                            .toList())
+                            + " take their TTLs from a cache policy; "
+                            + providers
+                                    .find(in.provider())
+                                    .support(Capability.CDN_CACHE_POLICY)
+                                    .describe());
         }
         CacheTtls desired = current.raisedTo(in.ttlSeconds());
         if (in.serveStale()) {
             desired = desired.servingStaleFor(Math.min(in.ttlSeconds(), MAX_SERVE_STALE));
         }
         boolean changes = !current.sameAs(desired);
-        List<String> leftAlone = current.behaviours().stream().filter(BehaviourTtls::cachesNothing).map(BehaviourTtls::path).toList();
+        List<String> leftAlone = current.behaviours().stream()
+                .filter(BehaviourTtls::cachesNothing)
+                .map(BehaviourTtls::path)
+                .toList();
         String summary = "distribution " + in.distribution() + " TTLs "
                 + (changes ? current.diff(desired) : "already at least " + in.ttlText() + ": " + current.describe())
                 + (leftAlone.isEmpty() ? "" : "; left alone (cache nothing): " + String.join(", ", leftAlone))
                 + cdn.controlPlane().note();
         Map<String, Object> wanted = new LinkedHashMap<>(desired.toMap());
         wanted.put("ttl", in.ttlSeconds());
-        return new StepPlan(command.step(), NAME, changes, summary, cdn.controlPlane().addTo(current.toMap()), wanted);
+        return new StepPlan(
+                command.step(), NAME, changes, summary, cdn.controlPlane().addTo(current.toMap()), wanted);
     }
 
     @Override
@@ -137,8 +159,10 @@ public class CdnExtendTtl extends ProviderAction {
     }
 
     private static RuntimeException changedByHand(Input in, CacheTtls current, String expected) {
-        return Failures.of(FailureTypes.PLAN_UNSAFE, "distribution " + in.distribution() + " of provider " + in.provider()
-                + " now has TTLs " + current.describe() + ", but " + expected
-                + ": they were changed by someone else since; Baran will not overwrite them (check them, then plan again)");
+        return Failures.of(
+                FailureTypes.PLAN_UNSAFE,
+                "distribution " + in.distribution() + " of provider " + in.provider()
+                        + " now has TTLs " + current.describe() + ", but " + expected
+                        + ": they were changed by someone else since; Baran will not overwrite them (check them, then plan again)");
     }
 }

@@ -17,7 +17,6 @@ import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -43,13 +42,16 @@ public class DnsSetWeights extends ProviderAction {
      *
      * @param weights the new weight of each named record set, by set identifier
      */
-    public record Input(String provider, String zoneFqdn, String recordFqdn, RecordType type, Map<String, Long> weights) {
-    }
+    public record Input(
+            String provider, String zoneFqdn, String recordFqdn, RecordType type, Map<String, Long> weights) {}
 
     @Override
     public Input input(BoundWith with) {
-        return new Input(with.text("provider"), DnsNames.zoneFqdn(with.text("zone")),
-                DnsNames.recordFqdn(with.text("record"), with.text("zone")), RecordType.valueOf(with.text("type")),
+        return new Input(
+                with.text("provider"),
+                DnsNames.zoneFqdn(with.text("zone")),
+                DnsNames.recordFqdn(with.text("record"), with.text("zone")),
+                RecordType.valueOf(with.text("type")),
                 Map.copyOf(with.numbers("weights")));
     }
 
@@ -66,18 +68,22 @@ public class DnsSetWeights extends ProviderAction {
         TreeSet<String> unknown = new TreeSet<>(in.weights().keySet());
         unknown.removeAll(all.weights().keySet());
         if (!unknown.isEmpty()) {
-            throw Failures.of(FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + NAME + "): " + label(in)
-                    + " in zone " + in.zoneFqdn() + " of provider " + in.provider() + (all.weights().isEmpty()
-                    ? " is not a weighted record set (there is no record set of that name and type)"
-                    : " has no weighted record set " + String.join(", ", unknown) + " (it has: "
-                    + String.join(", ", all.weights().keySet()) + ")"));
+            throw Failures.of(
+                    FailureTypes.INVALID_INPUT,
+                    "step " + command.step() + " (" + NAME + "): " + label(in)
+                            + " in zone " + in.zoneFqdn() + " of provider " + in.provider()
+                            + (all.weights().isEmpty()
+                                    ? " is not a weighted record set (there is no record set of that name and type)"
+                                    : " has no weighted record set " + String.join(", ", unknown) + " (it has: "
+                                            + String.join(", ", all.weights().keySet()) + ")"));
         }
         RecordWeights observed = all.only(in.weights().keySet());
         RecordWeights desired = new RecordWeights(in.weights());
         boolean changes = !observed.equals(desired);
         String summary = label(in) + " weights " + (changes ? observed.diff(desired) : "already " + desired.describe())
                 + shares(all, desired) + set.controlPlane.note();
-        return new StepPlan(command.step(), NAME, changes, summary, set.controlPlane.addTo(observed.toMap()), desired.toMap());
+        return new StepPlan(
+                command.step(), NAME, changes, summary, set.controlPlane.addTo(observed.toMap()), desired.toMap());
     }
 
     @Override
@@ -102,20 +108,23 @@ public class DnsSetWeights extends ProviderAction {
         if (total == 0) {
             return "; traffic: every record set weighs 0, so the provider answers with all of them equally";
         }
-        return "; traffic: " + after.entrySet().stream().map(e -> e.getKey() + " " + Math.round(100.0 * e.getValue() / total) + "%")
-                .collect(Collectors.joining(", "));
+        return "; traffic: "
+                + after.entrySet().stream()
+                        .map(e -> e.getKey() + " " + Math.round(100.0 * e.getValue() / total) + "%")
+                        .collect(Collectors.joining(", "));
     }
 
     /** The weighted set a step names, at a provider that declares it can change weights. */
-    private record WeightedSet(WeightedDns dns, DnsZone zone, io.baran.worker.provider.ControlPlane controlPlane) {
-    }
+    private record WeightedSet(WeightedDns dns, DnsZone zone, io.baran.worker.provider.ControlPlane controlPlane) {}
 
     private WeightedSet weightedSet(Input in) {
         ConfiguredProvider provider = providers.require(in.provider(), Capability.DNS_ROUTING_POLICIES);
         DnsProvider dns = providers.dns(in.provider());
         if (!(provider.dns() instanceof WeightedDns weighted)) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + in.provider() + " (type " + provider.type()
-                    + ") declares " + Capability.DNS_ROUTING_POLICIES + " but its DNS adapter cannot change weights");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "provider " + in.provider() + " (type " + provider.type() + ") declares "
+                            + Capability.DNS_ROUTING_POLICIES + " but its DNS adapter cannot change weights");
         }
         return new WeightedSet(weighted, dns.zone(in.zoneFqdn()), dns.controlPlane());
     }
@@ -130,7 +139,9 @@ public class DnsSetWeights extends ProviderAction {
 
             @Override
             protected RecordWeights observe() {
-                return set.dns.observeWeights(set.zone, in.recordFqdn(), in.type()).only(in.weights().keySet());
+                return set.dns
+                        .observeWeights(set.zone, in.recordFqdn(), in.type())
+                        .only(in.weights().keySet());
             }
 
             @Override
@@ -140,10 +151,15 @@ public class DnsSetWeights extends ProviderAction {
 
             @Override
             protected RuntimeException changedByHand(RecordWeights current, String expected) {
-                return Failures.of(FailureTypes.PLAN_UNSAFE, DnsSetWeights.label(in) + " in zone " + in.zoneFqdn() + " of provider "
-                        + in.provider() + " now weighs " + (current.weights().isEmpty() ? "nothing (its record sets are gone)"
-                        : current.describe()) + ", but " + expected
-                        + ": it was changed by someone else since; Baran will not overwrite it (check it, then plan again)");
+                return Failures.of(
+                        FailureTypes.PLAN_UNSAFE,
+                        DnsSetWeights.label(in) + " in zone " + in.zoneFqdn() + " of provider "
+                                + in.provider() + " now weighs "
+                                + (current.weights().isEmpty()
+                                        ? "nothing (its record sets are gone)"
+                                        : current.describe())
+                                + ", but " + expected
+                                + ": it was changed by someone else since; Baran will not overwrite it (check it, then plan again)");
             }
         };
     }

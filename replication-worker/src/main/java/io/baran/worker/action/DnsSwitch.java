@@ -4,8 +4,8 @@ import io.baran.runbook.BoundWith;
 import io.baran.runbook.action.DnsNames;
 import io.baran.worker.Failures;
 import io.baran.worker.provider.DnsProvider;
-import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.DnsZone;
+import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
 import io.baran.workflow.FailureTypes;
@@ -14,7 +14,6 @@ import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.util.List;
 
 /**
@@ -39,15 +38,19 @@ public class DnsSwitch extends ProviderAction {
      * @param recordFqdn the record, fully qualified with its trailing dot, lower case
      * @param values     the new values as the provider stores them (CNAME with a trailing dot, TXT quoted)
      */
-    public record Input(String provider, String zoneFqdn, String recordFqdn, RecordType type, List<String> values, int ttl) {
-    }
+    public record Input(
+            String provider, String zoneFqdn, String recordFqdn, RecordType type, List<String> values, int ttl) {}
 
     @Override
     public Input input(BoundWith with) {
         RecordType type = RecordType.valueOf(with.text("type"));
-        return new Input(with.text("provider"), DnsNames.zoneFqdn(with.text("zone")),
-                DnsNames.recordFqdn(with.text("record"), with.text("zone")), type,
-                with.texts("to").stream().map(type::toWire).toList(), Math.toIntExact(with.number("ttl")));
+        return new Input(
+                with.text("provider"),
+                DnsNames.zoneFqdn(with.text("zone")),
+                DnsNames.recordFqdn(with.text("record"), with.text("zone")),
+                type,
+                with.texts("to").stream().map(type::toWire).toList(),
+                Math.toIntExact(with.number("ttl")));
     }
 
     /** The step's input; fails (InvalidInput) with every violation of the with: block. */
@@ -63,9 +66,15 @@ public class DnsSwitch extends ProviderAction {
         RecordState current = dns.observe(zone, in.recordFqdn(), in.type());
         RecordState desired = RecordState.present(in.values(), in.ttl());
         boolean changes = !current.sameAs(desired, in.type());
-        String summary = label(in) + " " + current.describe() + (changes ? " -> " + desired.describe() : " already as wanted")
-                + dns.controlPlane().note();
-        return new StepPlan(command.step(), NAME, changes, summary, dns.controlPlane().addTo(current.toObserved()),
+        String summary =
+                label(in) + " " + current.describe() + (changes ? " -> " + desired.describe() : " already as wanted")
+                        + dns.controlPlane().note();
+        return new StepPlan(
+                command.step(),
+                NAME,
+                changes,
+                summary,
+                dns.controlPlane().addTo(current.toObserved()),
                 desired.toDesired());
     }
 
@@ -131,9 +140,11 @@ public class DnsSwitch extends ProviderAction {
     }
 
     private static RuntimeException changedByHand(Input in, DnsProvider dns, RecordState current, String expected) {
-        return Failures.of(FailureTypes.PLAN_UNSAFE, label(in) + " in zone " + in.zoneFqdn() + " of provider " + dns.name()
-                + " is now " + current.describe() + ", but " + expected
-                + ": it was changed by someone else since; Baran will not overwrite it (check it, then plan again)");
+        return Failures.of(
+                FailureTypes.PLAN_UNSAFE,
+                label(in) + " in zone " + in.zoneFqdn() + " of provider " + dns.name()
+                        + " is now " + current.describe() + ", but " + expected
+                        + ": it was changed by someone else since; Baran will not overwrite it (check it, then plan again)");
     }
 
     private static String label(Input in) {

@@ -45,20 +45,29 @@ abstract class GuardedChange<S> {
 
     /** Moves the resource from the state the plan observed to the one it wants. */
     final StepOutcome apply(String step, S observed, S desired) {
-        return move(step, observed, desired, "",
+        return move(
+                step,
+                observed,
+                desired,
+                "",
                 "the plan observed " + describe(observed) + " and wants " + describe(desired));
     }
 
     /** Puts back the state the plan observed, if the resource is still as the step left it. */
     final StepOutcome undo(String step, S observed, S desired) {
-        return move(step, desired, observed, "restored: ",
+        return move(
+                step,
+                desired,
+                observed,
+                "restored: ",
                 "the step set " + describe(desired) + " and would restore " + describe(observed));
     }
 
     private StepOutcome move(String step, S from, S to, String done, String expected) {
         Boolean changed = replaceIfStill(from, to);
         if (changed != null) {
-            return changed ? new StepOutcome(step, true, label() + " " + done + change(from, to))
+            return changed
+                    ? new StepOutcome(step, true, label() + " " + done + change(from, to))
                     : new StepOutcome(step, false, label() + " already " + describe(to));
         }
         S current = observe();

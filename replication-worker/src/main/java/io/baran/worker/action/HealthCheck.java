@@ -14,7 +14,6 @@ import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -66,8 +65,7 @@ public class HealthCheck implements Action {
      *
      * @param withinText the wait as the runbook wrote it, for messages
      */
-    public record Input(URI url, int expect, Duration within, String withinText, Duration interval) {
-    }
+    public record Input(URI url, int expect, Duration within, String withinText, Duration interval) {}
 
     @Override
     public ActionType type() {
@@ -76,8 +74,12 @@ public class HealthCheck implements Action {
 
     @Override
     public Input input(BoundWith with) {
-        return new Input(URI.create(with.text("url")), Math.toIntExact(with.number("expect")), with.duration("within"),
-                with.durationText("within"), with.duration("interval"));
+        return new Input(
+                URI.create(with.text("url")),
+                Math.toIntExact(with.number("expect")),
+                with.duration("within"),
+                with.durationText("within"),
+                with.duration("interval"));
     }
 
     /** The step's input; fails (InvalidInput) with every violation of the with: block. */
@@ -88,8 +90,13 @@ public class HealthCheck implements Action {
     @Override
     public StepPlan plan(StepCommand command) {
         Input in = input(command);
-        return new StepPlan(command.step(), NAME, false, "GET " + in.url() + " expects " + in.expect() + " within " + in.withinText(),
-                Map.of(), Map.of());
+        return new StepPlan(
+                command.step(),
+                NAME,
+                false,
+                "GET " + in.url() + " expects " + in.expect() + " within " + in.withinText(),
+                Map.of(),
+                Map.of());
     }
 
     @Override
@@ -110,15 +117,17 @@ public class HealthCheck implements Action {
                 status = get(in, timeout);
                 last = "HTTP " + status;
             } catch (EgressRefusedException e) {
-                throw Failures.of(FailureTypes.INVALID_INPUT, "step " + command.step() + ": GET " + in.url() + " not sent: "
-                        + e.getMessage());
+                throw Failures.of(
+                        FailureTypes.INVALID_INPUT,
+                        "step " + command.step() + ": GET " + in.url() + " not sent: " + e.getMessage());
             } catch (SocketTimeoutException e) {
                 last = "no answer within " + timeout.toMillis() + " ms";
             } catch (IOException e) {
                 last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             }
             if (status != null && status == in.expect()) {
-                return new StepOutcome(command.step(), false, "GET " + in.url() + " answered " + status + " (try " + tries + ")");
+                return new StepOutcome(
+                        command.step(), false, "GET " + in.url() + " answered " + status + " (try " + tries + ")");
             }
             heartbeat.beat("try " + tries + ": " + last);
             left = deadline - System.nanoTime();
@@ -128,8 +137,10 @@ public class HealthCheck implements Action {
             // Never sleep into the last slice of the window: the final try gets time to answer.
             sleep(Duration.ofNanos(Math.min(in.interval().toNanos(), left - LAST_TRY.toNanos())));
         }
-        throw Failures.of(FailureTypes.HEALTH_CHECK_FAILED, "step " + command.step() + ": GET " + in.url() + " did not answer "
-                + in.expect() + " within " + in.withinText() + " (" + tries + " tries; last: " + last + ")");
+        throw Failures.of(
+                FailureTypes.HEALTH_CHECK_FAILED,
+                "step " + command.step() + ": GET " + in.url() + " did not answer " + in.expect() + " within "
+                        + in.withinText() + " (" + tries + " tries; last: " + last + ")");
     }
 
     @Override
@@ -141,7 +152,12 @@ public class HealthCheck implements Action {
         // Resolved and checked for this try; the connection goes to the address checked, never to a new lookup.
         Destination to = egress.resolve(in.url());
         Duration connect = timeout.compareTo(MAX_CONNECT) < 0 ? timeout : MAX_CONNECT;
-        return http.send("GET", in.url(), to, Map.of("User-Agent", "baran-worker", "Accept", "*/*"), null,
+        return http.send(
+                "GET",
+                in.url(),
+                to,
+                Map.of("User-Agent", "baran-worker", "Accept", "*/*"),
+                null,
                 connect.compareTo(timeout) < 0 ? timeout : connect);
     }
 

@@ -6,8 +6,6 @@ import io.baran.worker.config.NotifyConfig;
 import io.baran.workflow.FailureTypes;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -15,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * The channels {@code notify} steps may name, connected at start-up: a channel whose type is unknown or whose
@@ -33,7 +32,8 @@ public class NotificationChannels {
     }
 
     /** @param egress what the webhooks may reach; a literal address it refuses stops the start */
-    NotificationChannels(Map<String, NotifyConfig.Channel> channels, Function<String, String> environment, EgressPolicy egress) {
+    NotificationChannels(
+            Map<String, NotifyConfig.Channel> channels, Function<String, String> environment, EgressPolicy egress) {
         Map<String, WebhookChannel> connected = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         channels.forEach((name, channel) -> {
@@ -50,12 +50,14 @@ public class NotificationChannels {
             URI uri = parse(url.trim());
             if (uri == null) {
                 // The value is a secret: the message names the variable, never what it holds.
-                problems.add(key + ".url-env: the environment variable " + channel.urlEnv() + " does not hold an http(s) URL");
+                problems.add(key + ".url-env: the environment variable " + channel.urlEnv()
+                        + " does not hold an http(s) URL");
                 return;
             }
             var refused = egress.checkWithoutLookup(uri.getHost());
             if (refused.isPresent()) {
-                problems.add(key + ".url-env: the webhook in " + channel.urlEnv() + ": " + refused.get().message());
+                problems.add(key + ".url-env: the webhook in " + channel.urlEnv() + ": "
+                        + refused.get().message());
                 return;
             }
             connected.put(name, new WebhookChannel(name, uri, channel.timeout(), egress));
@@ -81,9 +83,12 @@ public class NotificationChannels {
     public WebhookChannel find(String step, String name) {
         WebhookChannel channel = byName.get(name);
         if (channel == null) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "step " + step + ": notification channel " + name
-                    + " is not configured in the replication-worker (baran.notify.channels.\"" + name + "\".url-env; configured: "
-                    + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet())) + ")");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "step " + step + ": notification channel " + name
+                            + " is not configured in the replication-worker (baran.notify.channels.\"" + name
+                            + "\".url-env; configured: "
+                            + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet())) + ")");
         }
         return channel;
     }

@@ -10,10 +10,9 @@ import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * {@code notify}: posts a message to a channel the worker's configuration names. Changes nothing, so its undo
@@ -32,6 +31,7 @@ public class Notify implements Action {
     private static final ActionType TYPE = StepInput.definition(NAME);
     /** Attempts of a best-effort delivery, and the pause after the first failed one (doubled after each). */
     static final int BEST_EFFORT_TRIES = 3;
+
     static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
     private static final Logger LOG = Logger.getLogger(Notify.class);
 
@@ -45,8 +45,7 @@ public class Notify implements Action {
     }
 
     /** The step's {@code with:} block. */
-    record Input(String channel, String message, boolean required) {
-    }
+    record Input(String channel, String message, boolean required) {}
 
     @Override
     public ActionType type() {
@@ -67,8 +66,13 @@ public class Notify implements Action {
     public StepPlan plan(StepCommand command) {
         Input in = input(command);
         WebhookChannel channel = channels.find(command.step(), in.channel());
-        return new StepPlan(command.step(), NAME, false, "would tell " + channel.name() + ": " + text(command, in)
-                + (in.required() ? "" : " (best effort)"), Map.of(), Map.of());
+        return new StepPlan(
+                command.step(),
+                NAME,
+                false,
+                "would tell " + channel.name() + ": " + text(command, in) + (in.required() ? "" : " (best effort)"),
+                Map.of(),
+                Map.of());
     }
 
     @Override
@@ -80,7 +84,8 @@ public class Notify implements Action {
             // One attempt per activity attempt: the workflow's retry policy paces the rest.
             WebhookChannel.Delivery d = channel.post(text, command.executionId(), command.step());
             if (!d.delivered()) {
-                throw Failures.of(d.retryable() ? FailureTypes.PROVIDER_UNAVAILABLE : FailureTypes.PROVIDER_REJECTED,
+                throw Failures.of(
+                        d.retryable() ? FailureTypes.PROVIDER_UNAVAILABLE : FailureTypes.PROVIDER_REJECTED,
                         "step " + command.step() + ": message to " + channel.name() + " not delivered: " + d.detail());
             }
             return new StepOutcome(command.step(), false, "told " + channel.name() + " (" + d.detail() + ")");
@@ -99,10 +104,14 @@ public class Notify implements Action {
             sleep(pause);
             pause = pause.multipliedBy(2);
         }
-        LOG.warnf("step %s of %s: message to %s not delivered (%s); the runbook goes on (notify is best effort "
-                + "unless required: true)", command.step(), command.executionId(), channel.name(), last.detail());
-        return new StepOutcome(command.step(), false, "not delivered to " + channel.name() + ": " + last.detail()
-                + " (best effort: the runbook goes on)");
+        LOG.warnf(
+                "step %s of %s: message to %s not delivered (%s); the runbook goes on (notify is best effort "
+                        + "unless required: true)",
+                command.step(), command.executionId(), channel.name(), last.detail());
+        return new StepOutcome(
+                command.step(),
+                false,
+                "not delivered to " + channel.name() + ": " + last.detail() + " (best effort: the runbook goes on)");
     }
 
     @Override

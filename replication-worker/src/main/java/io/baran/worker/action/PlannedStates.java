@@ -2,7 +2,6 @@ package io.baran.worker.action;
 
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
-
 import java.util.Map;
 import java.util.function.BiFunction;
 
@@ -19,11 +18,13 @@ record PlannedStates<S>(S observed, S desired) {
     static <S> PlannedStates<S> of(String action, StepCommand command, StepPlan plan, StateReader<S> read) {
         PlanCheck.of(action, command, plan);
         String where = "plan of step " + command.step() + ": ";
-        return new PlannedStates<>(read.read(plan.observed(), where + "observed", false),
+        return new PlannedStates<>(
+                read.read(plan.observed(), where + "observed", false),
                 read.read(plan.desired(), where + "desired", true));
     }
 
-    static <S> PlannedStates<S> of(String action, StepCommand command, StepPlan plan, BiFunction<Map<String, Object>, String, S> read) {
+    static <S> PlannedStates<S> of(
+            String action, StepCommand command, StepPlan plan, BiFunction<Map<String, Object>, String, S> read) {
         return of(action, command, plan, (map, where, desired) -> read.apply(map, where));
     }
 

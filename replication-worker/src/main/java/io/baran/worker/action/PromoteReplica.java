@@ -17,7 +17,6 @@ import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -47,8 +46,7 @@ public class PromoteReplica extends ProviderAction {
      *                      primary is made to refuse writes first; false ({@code fence: best-effort}) fences
      *                      it when the provider can and it answers, and promotes anyway otherwise
      */
-    public record Input(String provider, String instance, boolean fenceRequired) {
-    }
+    public record Input(String provider, String instance, boolean fenceRequired) {}
 
     @Override
     public Input input(BoundWith with) {
@@ -77,8 +75,10 @@ public class PromoteReplica extends ProviderAction {
                     || (canFence && current.primaryWrites() == PrimaryWrites.UNKNOWN);
             if (cannotReach && current.role() == Role.REPLICA) {
                 String why = current.primary() == null ? "no old primary configured" : "old primary unreachable";
-                summary.append(in.fenceRequired() ? "; " + why + ": apply will refuse (fence: required)"
-                        : "; " + why + ": not fenced (fence: best-effort)");
+                summary.append(
+                        in.fenceRequired()
+                                ? "; " + why + ": apply will refuse (fence: required)"
+                                : "; " + why + ": not fenced (fence: best-effort)");
             } else if (!canFence) {
                 summary.append("; old primary not fenced: the provider cannot");
             }
@@ -91,7 +91,8 @@ public class PromoteReplica extends ProviderAction {
         desired.put("role", Role.PRIMARY.name());
         desired.put("fencePrimary", fence);
         desired.put("reversible", false);
-        return new StepPlan(command.step(), NAME, changes, summary.toString(), controlPlane.addTo(current.toMap()), desired);
+        return new StepPlan(
+                command.step(), NAME, changes, summary.toString(), controlPlane.addTo(current.toMap()), desired);
     }
 
     @Override
@@ -99,22 +100,30 @@ public class PromoteReplica extends ProviderAction {
         Bound s = bind(command, plan);
         Input in = s.in();
         ReplicaState current = s.current();
-        // A provider may forget the primary of a promoted instance (RDS does); while it replicates, it must be the same one.
+        // A provider may forget the primary of a promoted instance (RDS does); while it replicates, it must be the same
+        // one.
         if (!same(current.replica(), s.observed().replica())
-                || (current.role() == Role.REPLICA && !same(current.primary(), s.observed().primary()))) {
-            throw Failures.of(FailureTypes.PLAN_UNSAFE, in.instance() + " of provider " + in.provider() + " is now "
-                    + current.describe() + ", not " + s.observed().describe() + " as planned; plan again");
+                || (current.role() == Role.REPLICA
+                        && !same(current.primary(), s.observed().primary()))) {
+            throw Failures.of(
+                    FailureTypes.PLAN_UNSAFE,
+                    in.instance() + " of provider " + in.provider() + " is now " + current.describe() + ", not "
+                            + s.observed().describe() + " as planned; plan again");
         }
-        boolean fenceNow = s.canFence() && current.primaryWrites() != PrimaryWrites.UNREACHABLE
+        boolean fenceNow = s.canFence()
+                && current.primaryWrites() != PrimaryWrites.UNREACHABLE
                 && current.primaryWrites() != PrimaryWrites.UNKNOWN;
         if (current.role() == Role.PRIMARY && (!fenceNow || current.primaryWrites() == PrimaryWrites.REFUSES)) {
             return new StepOutcome(command.step(), false, in.instance() + " already " + current.describe());
         }
         if (s.canFence() && in.fenceRequired() && !fenceNow) {
-            throw Failures.of(FailureTypes.PLAN_UNSAFE, "refusing to promote " + in.instance() + " of provider " + in.provider()
-                    + ": its primary " + (current.primary() == null ? "is not configured" : current.primary() + " is unreachable")
-                    + ", so it cannot be fenced, and fence: required forbids two primaries."
-                    + " If you know it is down, run the step with fence: best-effort");
+            throw Failures.of(
+                    FailureTypes.PLAN_UNSAFE,
+                    "refusing to promote " + in.instance() + " of provider " + in.provider()
+                            + ": its primary "
+                            + (current.primary() == null ? "is not configured" : current.primary() + " is unreachable")
+                            + ", so it cannot be fenced, and fence: required forbids two primaries."
+                            + " If you know it is down, run the step with fence: best-effort");
         }
         if (fenceNow) {
             s.db().fence(in.instance());
@@ -122,14 +131,20 @@ public class PromoteReplica extends ProviderAction {
         s.db().promote(in.instance());
         ReplicaState after = s.db().observe(in.instance());
         if (after.role() != Role.PRIMARY) {
-            throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, in.instance() + " of provider " + in.provider()
-                    + " is still a replica after the promotion");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_UNAVAILABLE,
+                    in.instance() + " of provider " + in.provider() + " is still a replica after the promotion");
         }
-        String fenced = fenceNow ? "; old primary " + current.primary() + " fenced" + (after.primaryWrites() == PrimaryWrites.REFUSES
-                ? " (refuses writes)" : " (" + after.primaryWrites() + ")")
-                : s.canFence() ? "; old primary " + current.primary() + " NOT fenced: unreachable (fence: best-effort)"
-                : "; old primary not fenced: the provider cannot";
-        return new StepOutcome(command.step(), true, in.instance() + " promoted: " + after.replica() + " is primary" + fenced);
+        String fenced = fenceNow
+                ? "; old primary " + current.primary() + " fenced"
+                        + (after.primaryWrites() == PrimaryWrites.REFUSES
+                                ? " (refuses writes)"
+                                : " (" + after.primaryWrites() + ")")
+                : s.canFence()
+                        ? "; old primary " + current.primary() + " NOT fenced: unreachable (fence: best-effort)"
+                        : "; old primary not fenced: the provider cannot";
+        return new StepOutcome(
+                command.step(), true, in.instance() + " promoted: " + after.replica() + " is primary" + fenced);
     }
 
     @Override
@@ -139,30 +154,41 @@ public class PromoteReplica extends ProviderAction {
         ReplicaState current = s.current();
         if (current.role() == Role.PRIMARY && s.observed().role() == Role.REPLICA) {
             Support demote = providers.find(in.provider()).support(Capability.DATABASE_DEMOTE);
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "cannot undo the promotion of " + in.instance() + " ("
-                    + current.replica() + ") by provider " + in.provider() + ": " + demote.describe()
-                    + ". It stays primary" + (current.primaryWrites() == PrimaryWrites.REFUSES ? " and the old primary "
-                    + current.primary() + " stays fenced" : "") + ". To fail back, rebuild the old primary as a replica of "
-                    + current.replica() + ", then promote it");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "cannot undo the promotion of " + in.instance() + " ("
+                            + current.replica() + ") by provider " + in.provider() + ": " + demote.describe()
+                            + ". It stays primary"
+                            + (current.primaryWrites() == PrimaryWrites.REFUSES
+                                    ? " and the old primary " + current.primary() + " stays fenced"
+                                    : "")
+                            + ". To fail back, rebuild the old primary as a replica of "
+                            + current.replica() + ", then promote it");
         }
-        boolean fencedByStep = s.canFence() && s.observed().primaryWrites() == PrimaryWrites.ACCEPTS
+        boolean fencedByStep = s.canFence()
+                && s.observed().primaryWrites() == PrimaryWrites.ACCEPTS
                 && current.primaryWrites() == PrimaryWrites.REFUSES;
         if (!fencedByStep) {
-            return new StepOutcome(command.step(), false, in.instance() + " is " + current.describe() + "; nothing to undo");
+            return new StepOutcome(
+                    command.step(), false, in.instance() + " is " + current.describe() + "; nothing to undo");
         }
         if (s.observed().role() == Role.PRIMARY) {
-            throw Failures.of(FailureTypes.PLAN_UNSAFE, "will not lift the fence of " + current.primary() + ": " + in.instance()
-                    + " is primary too, and the plan observed two primaries taking writes");
+            throw Failures.of(
+                    FailureTypes.PLAN_UNSAFE,
+                    "will not lift the fence of " + current.primary() + ": " + in.instance()
+                            + " is primary too, and the plan observed two primaries taking writes");
         }
         s.db().unfence(in.instance(), s.observed());
-        return new StepOutcome(command.step(), true, in.instance() + " was not promoted; the fence of its primary "
-                + current.primary() + " is lifted, as before the step");
+        return new StepOutcome(
+                command.step(),
+                true,
+                in.instance() + " was not promoted; the fence of its primary " + current.primary()
+                        + " is lifted, as before the step");
     }
 
     /** What apply and undo start from: the step's input, whether to fence, the replica as planned and as it is now. */
-    private record Bound(Input in, boolean canFence, DatabaseProvider db, ReplicaState observed,
-                         ReplicaState current) {
-    }
+    private record Bound(
+            Input in, boolean canFence, DatabaseProvider db, ReplicaState observed, ReplicaState current) {}
 
     private Bound bind(StepCommand command, StepPlan plan) {
         Input in = input(command);
@@ -178,9 +204,11 @@ public class PromoteReplica extends ProviderAction {
         ConfiguredProvider provider = providers.require(in.provider(), Capability.DATABASE_PROMOTE);
         Support fence = provider.support(Capability.DATABASE_FENCE);
         if (!fence.available() && in.fenceRequired()) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + in.provider() + " (type " + provider.type()
-                    + ") cannot fence the old primary of " + in.instance() + ": " + fence.reason()
-                    + ". With fence: required (the default) the step is refused; set fence: best-effort to promote without fencing");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "provider " + in.provider() + " (type " + provider.type()
+                            + ") cannot fence the old primary of " + in.instance() + ": " + fence.reason()
+                            + ". With fence: required (the default) the step is refused; set fence: best-effort to promote without fencing");
         }
         return fence.available();
     }

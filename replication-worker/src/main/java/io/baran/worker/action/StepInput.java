@@ -17,13 +17,13 @@ final class StepInput {
 
     private static final ActionCatalog MODEL = ActionCatalog.standard();
 
-    private StepInput() {
-    }
+    private StepInput() {}
 
     /** The model's definition of an action the worker hosts; fails start-up for a name the model does not define. */
     static ActionType definition(String name) {
-        ActionType type = MODEL.type(name).orElseThrow(() -> new IllegalStateException("the runbook model defines no action "
-                + name + " (it defines: " + String.join(", ", MODEL.names()) + ")"));
+        ActionType type = MODEL.type(name)
+                .orElseThrow(() -> new IllegalStateException("the runbook model defines no action " + name
+                        + " (it defines: " + String.join(", ", MODEL.names()) + ")"));
         if (type.spec().controlFlow()) {
             throw new IllegalStateException("action " + name + " is run by the workflow itself, not by a worker");
         }
@@ -34,8 +34,9 @@ final class StepInput {
     static BoundWith bind(Action action, StepCommand command) {
         BoundWith with = action.type().bind(command.with());
         if (!with.valid()) {
-            throw Failures.of(FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + action.name() + "): "
-                    + String.join("; ", with.problems()));
+            throw Failures.of(
+                    FailureTypes.INVALID_INPUT,
+                    "step " + command.step() + " (" + action.name() + "): " + String.join("; ", with.problems()));
         }
         return with;
     }

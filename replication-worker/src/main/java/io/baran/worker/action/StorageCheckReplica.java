@@ -1,8 +1,8 @@
 package io.baran.worker.action;
 
+import io.baran.events.ReplicationStatus;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.BoundWith;
-import io.baran.events.ReplicationStatus;
 import io.baran.worker.Failures;
 import io.baran.worker.replication.Location;
 import io.baran.worker.replication.ReplicationService;
@@ -12,7 +12,6 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Singleton;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,8 +36,7 @@ public class StorageCheckReplica implements Action {
     }
 
     /** The step's {@code with:} block, its buckets as the replication pairs name them. */
-    record Input(Location source, Location replica, Duration maxLag, String maxLagText) {
-    }
+    record Input(Location source, Location replica, Duration maxLag, String maxLagText) {}
 
     @Override
     public ActionType type() {
@@ -51,7 +49,11 @@ public class StorageCheckReplica implements Action {
      */
     @Override
     public Input input(BoundWith with) {
-        return new Input(location(with, "source"), location(with, "replica"), with.duration("maxLag"), with.durationText("maxLag"));
+        return new Input(
+                location(with, "source"),
+                location(with, "replica"),
+                with.duration("maxLag"),
+                with.durationText("maxLag"));
     }
 
     private static Location location(BoundWith with, String field) {
@@ -68,7 +70,8 @@ public class StorageCheckReplica implements Action {
         try {
             return input(with);
         } catch (IllegalArgumentException e) {
-            throw Failures.of(FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + NAME + "): " + e.getMessage());
+            throw Failures.of(
+                    FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + NAME + "): " + e.getMessage());
         }
     }
 
@@ -81,9 +84,14 @@ public class StorageCheckReplica implements Action {
         if (status.lagSeconds() != null) {
             observed.put("lagSeconds", status.lagSeconds());
         }
-        return new StepPlan(command.step(), NAME, false, "check " + in.replica() + " lags " + in.source() + " by at most " + in.maxLagText()
-                + " (now: " + (status.lagSeconds() == null ? "initial copy under way" : seconds(status.lagSeconds())) + ")",
-                observed, Map.of());
+        return new StepPlan(
+                command.step(),
+                NAME,
+                false,
+                "check " + in.replica() + " lags " + in.source() + " by at most " + in.maxLagText() + " (now: "
+                        + (status.lagSeconds() == null ? "initial copy under way" : seconds(status.lagSeconds())) + ")",
+                observed,
+                Map.of());
     }
 
     @Override
@@ -92,20 +100,29 @@ public class StorageCheckReplica implements Action {
         Input in = input(command);
         Replicator replicator = replicator(command, in);
         ReplicationStatus s = replicator.status();
-        String where = in.replica() + " (pair " + s.pair() + ", " + s.state() + ", backlog " + s.backlogObjects() + " objects / "
+        String where = in.replica() + " (pair " + s.pair() + ", " + s.state() + ", backlog " + s.backlogObjects()
+                + " objects / "
                 + s.backlogBytes() + " bytes" + (s.conflictCount() > 0 ? ", " + s.conflictCount() + " conflicts" : "")
                 + (s.errorCount() > 0 ? ", last pass: " + s.errors().get(0) : "") + ")";
         if (s.lagSeconds() == null) {
-            throw Failures.of(FailureTypes.HEALTH_CHECK_FAILED, "step " + command.step() + ": RPO unknown: " + where
-                    + " has not finished its initial copy from " + in.source());
+            throw Failures.of(
+                    FailureTypes.HEALTH_CHECK_FAILED,
+                    "step " + command.step() + ": RPO unknown: " + where + " has not finished its initial copy from "
+                            + in.source());
         }
         if (s.lagSeconds() * 1000 > in.maxLag().toMillis()) {
-            throw Failures.of(FailureTypes.HEALTH_CHECK_FAILED, "step " + command.step() + ": RPO " + seconds(s.lagSeconds()) + " exceeds maxLag "
-                    + in.maxLagText() + ": " + where + " holds every change of " + in.source() + " made before " + s.consistentAt()
-                    + ", none after");
+            throw Failures.of(
+                    FailureTypes.HEALTH_CHECK_FAILED,
+                    "step " + command.step() + ": RPO " + seconds(s.lagSeconds()) + " exceeds maxLag "
+                            + in.maxLagText() + ": " + where + " holds every change of " + in.source() + " made before "
+                            + s.consistentAt()
+                            + ", none after");
         }
-        return new StepOutcome(command.step(), false, "RPO " + seconds(s.lagSeconds()) + " (maxLag " + in.maxLagText() + "): " + where
-                + " holds every change of " + in.source() + " made before " + s.consistentAt());
+        return new StepOutcome(
+                command.step(),
+                false,
+                "RPO " + seconds(s.lagSeconds()) + " (maxLag " + in.maxLagText() + "): " + where
+                        + " holds every change of " + in.source() + " made before " + s.consistentAt());
     }
 
     @Override
@@ -114,11 +131,25 @@ public class StorageCheckReplica implements Action {
     }
 
     private Replicator replicator(StepCommand command, Input in) {
-        return replication.find(in.source(), in.replica()).orElseThrow(() -> Failures.of(FailureTypes.CAPABILITY_MISSING,
-                "step " + command.step() + ": no replication pair of this replication-worker copies " + in.source() + " to "
-                        + in.replica() + " (pairs: " + (replication.pairs().isEmpty() ? "none"
-                        : String.join("; ", replication.pairs().stream().map(p -> p.name() + ": " + p.source() + " -> "
-                        + p.replicas().stream().map(r -> r.replicaAt().toString()).toList()).toList())) + ")"));
+        return replication
+                .find(in.source(), in.replica())
+                .orElseThrow(() -> Failures.of(
+                        FailureTypes.CAPABILITY_MISSING,
+                        "step " + command.step() + ": no replication pair of this replication-worker copies "
+                                + in.source() + " to "
+                                + in.replica() + " (pairs: "
+                                + (replication.pairs().isEmpty()
+                                        ? "none"
+                                        : String.join(
+                                                "; ",
+                                                replication.pairs().stream()
+                                                        .map(p -> p.name() + ": " + p.source() + " -> "
+                                                                + p.replicas().stream()
+                                                                        .map(r -> r.replicaAt()
+                                                                                .toString())
+                                                                        .toList())
+                                                        .toList()))
+                                + ")"));
     }
 
     /** e.g. {@code 12.3s}. */

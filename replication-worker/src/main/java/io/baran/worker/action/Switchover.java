@@ -37,8 +37,7 @@ public class Switchover extends ProviderAction {
      *
      * @param instance the member that becomes primary (on aws an Aurora cluster's name or ARN)
      */
-    public record Input(String provider, String instance) {
-    }
+    public record Input(String provider, String instance) {}
 
     @Override
     public Input input(BoundWith with) {
@@ -56,16 +55,23 @@ public class Switchover extends ProviderAction {
         Target t = target(in);
         Topology current = t.db.observeTopology(in.instance());
         if (!current.isMember(t.member)) {
-            throw Failures.of(FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + NAME + "): " + in.instance()
-                    + " of provider " + in.provider() + " cannot take the primary role by a switchover: the topology it was"
-                    + " found in is " + current.describe());
+            throw Failures.of(
+                    FailureTypes.INVALID_INPUT,
+                    "step " + command.step() + " (" + NAME + "): " + in.instance()
+                            + " of provider " + in.provider()
+                            + " cannot take the primary role by a switchover: the topology it was"
+                            + " found in is " + current.describe());
         }
         Topology desired = current.switchedTo(t.member);
         boolean changes = !current.sameAs(desired);
-        String summary = in.instance() + ": " + (changes ? current.diff(desired) + " (" + current.primary()
-                + " becomes a secondary; no data lost; undo switches back to " + current.primary() + ")"
-                : "already " + current.describe()) + t.controlPlane.note();
-        return new StepPlan(command.step(), NAME, changes, summary, t.controlPlane.addTo(current.toMap()), desired.toMap());
+        String summary = in.instance() + ": "
+                + (changes
+                        ? current.diff(desired) + " (" + current.primary()
+                                + " becomes a secondary; no data lost; undo switches back to " + current.primary() + ")"
+                        : "already " + current.describe())
+                + t.controlPlane.note();
+        return new StepPlan(
+                command.step(), NAME, changes, summary, t.controlPlane.addTo(current.toMap()), desired.toMap());
     }
 
     @Override
@@ -83,14 +89,15 @@ public class Switchover extends ProviderAction {
     }
 
     /** The provider's switchover, the member the step names, and where the API is served from. */
-    private record Target(DatabaseSwitchover db, String member, ControlPlane controlPlane) {
-    }
+    private record Target(DatabaseSwitchover db, String member, ControlPlane controlPlane) {}
 
     private Target target(Input in) {
         ConfiguredProvider provider = providers.require(in.provider(), Capability.DATABASE_SWITCHOVER);
         if (!(provider.database() instanceof DatabaseSwitchover db)) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + in.provider() + " (type " + provider.type()
-                    + ") declares " + Capability.DATABASE_SWITCHOVER + " but its database adapter cannot switch over");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "provider " + in.provider() + " (type " + provider.type() + ") declares "
+                            + Capability.DATABASE_SWITCHOVER + " but its database adapter cannot switch over");
         }
         return new Target(db, db.memberName(in.instance()), provider.database().controlPlane(in.instance()));
     }
@@ -115,9 +122,11 @@ public class Switchover extends ProviderAction {
 
             @Override
             protected RuntimeException changedByHand(Topology current, String expected) {
-                return Failures.of(FailureTypes.PLAN_UNSAFE, in.instance() + " of provider " + in.provider() + " is now in "
-                        + current.describe() + ", but " + expected + ": it was switched by someone else since;"
-                        + " Baran will not switch it again (check it, then plan again)");
+                return Failures.of(
+                        FailureTypes.PLAN_UNSAFE,
+                        in.instance() + " of provider " + in.provider() + " is now in "
+                                + current.describe() + ", but " + expected + ": it was switched by someone else since;"
+                                + " Baran will not switch it again (check it, then plan again)");
             }
         };
     }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.egress.EgressPolicy;
 import io.baran.egress.EgressRefusedException;
 import io.baran.egress.PinnedHttp;
-
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -25,8 +24,7 @@ public final class WebhookChannel {
     private static final PinnedHttp HTTP = new PinnedHttp();
 
     /** How one attempt ended: delivered, or why not and whether trying again may help. */
-    public record Delivery(boolean delivered, boolean retryable, String detail) {
-    }
+    public record Delivery(boolean delivered, boolean retryable, String detail) {}
 
     private final String name;
     private final URI url;
@@ -67,8 +65,13 @@ public final class WebhookChannel {
             throw new IllegalStateException("cannot write the message of step " + step + " as JSON", e);
         }
         try {
-            int status = HTTP.send("POST", url, egress.resolve(url),
-                    Map.of("Content-Type", "application/json", "Idempotency-Key", executionId + "/" + step), json, timeout);
+            int status = HTTP.send(
+                    "POST",
+                    url,
+                    egress.resolve(url),
+                    Map.of("Content-Type", "application/json", "Idempotency-Key", executionId + "/" + step),
+                    json,
+                    timeout);
             if (status >= 200 && status < 300) {
                 return new Delivery(true, false, "HTTP " + status);
             }

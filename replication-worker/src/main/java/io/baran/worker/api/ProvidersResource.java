@@ -1,23 +1,22 @@
 package io.baran.worker.api;
 
+import io.baran.security.AuthProblems.AuthProblem;
 import io.baran.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.baran.worker.provider.Capability;
 import io.baran.worker.provider.ConfiguredProvider;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.Support;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import io.baran.security.AuthProblems.AuthProblem;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * {@code GET /api/providers}: every configured provider with what it declares for each capability, so
@@ -25,10 +24,16 @@ import java.util.Map;
  * a setting (settings may name where secrets are kept).
  */
 @RolesAllowed(Roles.VIEWER)
-@APIResponse(responseCode = "401", description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-@APIResponse(responseCode = "403", description = "the token does not carry a role this call needs",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+@APIResponse(
+        responseCode = "401",
+        description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
+        content =
+                @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+@APIResponse(
+        responseCode = "403",
+        description = "the token does not carry a role this call needs",
+        content =
+                @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
 @Path("/api/providers")
 public class ProvidersResource {
 
@@ -39,13 +44,19 @@ public class ProvidersResource {
     }
 
     /** One provider; {@code capabilities} maps each capability to {level: CAN|CANNOT|NOT_YET, reason}. */
-    public record ProviderView(String name, String type, Map<String, Support> capabilities) {
-    }
+    public record ProviderView(String name, String type, Map<String, Support> capabilities) {}
 
     @GET
-    @APIResponse(responseCode = "200", description = "every configured provider and what it can do",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = ProviderView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "every configured provider and what it can do",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
+                                            implementation = ProviderView.class)))
     @Produces(MediaType.APPLICATION_JSON)
     public List<ProviderView> list() {
         return providers.all().stream().map(ProvidersResource::view).toList();

@@ -3,7 +3,6 @@ package io.baran.worker.budget;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
-
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +59,8 @@ public final class ApiBudget implements AutoCloseable {
                     long pause = Math.min(wait.toNanos(), BEAT.toNanos());
                     TimeUnit.NANOSECONDS.sleep(Math.max(1_000_000, pause));
                     if (pause < wait.toNanos()) {
-                        heartbeat.beat("waiting for the API budget of " + bucket + " (" + limit.describe() + ") for " + what);
+                        heartbeat.beat(
+                                "waiting for the API budget of " + bucket + " (" + limit.describe() + ") for " + what);
                     }
                 }
             } finally {
@@ -74,8 +74,10 @@ public final class ApiBudget implements AutoCloseable {
 
     private static void checkDeadline(long deadline, String bucket, Limit limit, String what) {
         if (System.nanoTime() > deadline) {
-            throw Failures.of(FailureTypes.PROVIDER_THROTTLED, what + ": the API budget of " + bucket + " (" + limit.describe()
-                    + ") has no token left before the step's deadline; not sent, the step will be tried again");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_THROTTLED,
+                    what + ": the API budget of " + bucket + " (" + limit.describe()
+                            + ") has no token left before the step's deadline; not sent, the step will be tried again");
         }
     }
 

@@ -19,6 +19,5 @@ public interface BucketStore extends AutoCloseable {
     String describe();
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 }

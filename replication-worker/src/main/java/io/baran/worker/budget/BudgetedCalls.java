@@ -5,14 +5,13 @@ import io.baran.workflow.FailureTypes;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityInfo;
 import io.temporal.failure.ApplicationFailure;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * The calls of one provider account to one API: each takes a token of the account's budget first (when the API has
@@ -30,6 +29,7 @@ public final class BudgetedCalls {
     static final Duration MARGIN = Duration.ofSeconds(3);
     /** Outside an activity (a tool, a test), how long throttling may be waited out. */
     static final Duration OUTSIDE_AN_ACTIVITY = Duration.ofSeconds(60);
+
     private static final AtomicLong THROTTLED = new AtomicLong();
 
     private final ApiBudget budget;
@@ -83,11 +83,14 @@ public final class BudgetedCalls {
                 THROTTLED.incrementAndGet();
                 Duration pause = backoff(attempt, ThreadLocalRandom.current().nextDouble());
                 if (System.nanoTime() + pause.toNanos() > deadline) {
-                    LOG.warnf("%s (given up after %d throttled answers: the step's deadline is near)", failure.getOriginalMessage(),
-                            attempt);
+                    LOG.warnf(
+                            "%s (given up after %d throttled answers: the step's deadline is near)",
+                            failure.getOriginalMessage(), attempt);
                     throw failure;
                 }
-                LOG.debugf("%s; sent again in %d ms (throttled answer %d)", failure.getOriginalMessage(), pause.toMillis(), attempt);
+                LOG.debugf(
+                        "%s; sent again in %d ms (throttled answer %d)",
+                        failure.getOriginalMessage(), pause.toMillis(), attempt);
                 heartbeat.beat("throttled by the provider, " + what + " sent again in " + pause.toMillis() + " ms");
                 sleep(pause);
             }
@@ -99,7 +102,8 @@ public final class BudgetedCalls {
      * the upper half ("equal jitter"), so replicas throttled together do not come back together.
      */
     static Duration backoff(int attempt, double random) {
-        long backoff = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(16, Math.max(0, attempt - 1)));
+        long backoff =
+                Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(16, Math.max(0, attempt - 1)));
         return Duration.ofMillis(backoff / 2 + (long) (random * (backoff - backoff / 2)));
     }
 

@@ -10,7 +10,8 @@ public record Limit(double rate, int burst) {
 
     public Limit {
         if (!(rate > 0) || Double.isInfinite(rate)) {
-            throw new IllegalArgumentException("an API budget's rate must be a positive number of calls per second, not " + rate);
+            throw new IllegalArgumentException(
+                    "an API budget's rate must be a positive number of calls per second, not " + rate);
         }
         if (burst < 1) {
             throw new IllegalArgumentException("an API budget's burst must be at least 1, not " + burst);

@@ -26,7 +26,7 @@ public final class LocalBuckets implements BucketStore {
     public synchronized Duration tryTake(String bucket, Limit limit) {
         long now = nanoClock.getAsLong();
         // [tokens, last refill in nanos]
-        double[] state = buckets.computeIfAbsent(bucket, b -> new double[]{limit.burst(), now});
+        double[] state = buckets.computeIfAbsent(bucket, b -> new double[] {limit.burst(), now});
         double tokens = Math.min(limit.burst(), state[0] + limit.rate() * Math.max(0, now - (long) state[1]) / 1e9);
         state[1] = now;
         if (tokens >= 1) {

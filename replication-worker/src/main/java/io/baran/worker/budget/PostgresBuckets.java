@@ -1,7 +1,5 @@
 package io.baran.worker.budget;
 
-import org.jboss.logging.Logger;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -10,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
+import org.jboss.logging.Logger;
 
 /**
  * Token buckets in one PostgreSQL table, shared by every worker replica: one row per bucket, taken from by one
@@ -29,7 +28,8 @@ public final class PostgresBuckets implements BucketStore {
 
     private static final Logger LOG = Logger.getLogger(PostgresBuckets.class);
     static final String TABLE = "baran_api_budget";
-    private static final String REFILLED = "least(?, tokens + ? * greatest(0, extract(epoch from clock_timestamp() - refilled_at)))";
+    private static final String REFILLED =
+            "least(?, tokens + ? * greatest(0, extract(epoch from clock_timestamp() - refilled_at)))";
 
     private final String url;
     private final Properties credentials;
@@ -53,8 +53,9 @@ public final class PostgresBuckets implements BucketStore {
             return take(connection(), bucket, limit);
         } catch (SQLException e) {
             closeQuietly();
-            throw new IllegalStateException("API budget: the shared buckets in PostgreSQL (" + TABLE + ") could not be read: "
-                    + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "API budget: the shared buckets in PostgreSQL (" + TABLE + ") could not be read: " + e.getMessage(),
+                    e);
         }
     }
 
@@ -66,7 +67,8 @@ public final class PostgresBuckets implements BucketStore {
             insert.executeUpdate();
         }
         try (PreparedStatement update = c.prepareStatement("UPDATE " + TABLE + " SET tokens = " + REFILLED
-                + " - 1, refilled_at = clock_timestamp() WHERE bucket = ? AND " + REFILLED + " >= 1 RETURNING tokens")) {
+                + " - 1, refilled_at = clock_timestamp() WHERE bucket = ? AND " + REFILLED
+                + " >= 1 RETURNING tokens")) {
             update.setDouble(1, limit.burst());
             update.setDouble(2, limit.rate());
             update.setString(3, bucket);
@@ -78,7 +80,8 @@ public final class PostgresBuckets implements BucketStore {
                 }
             }
         }
-        try (PreparedStatement select = c.prepareStatement("SELECT " + REFILLED + " FROM " + TABLE + " WHERE bucket = ?")) {
+        try (PreparedStatement select =
+                c.prepareStatement("SELECT " + REFILLED + " FROM " + TABLE + " WHERE bucket = ?")) {
             select.setDouble(1, limit.burst());
             select.setDouble(2, limit.rate());
             select.setString(3, bucket);
@@ -94,7 +97,8 @@ public final class PostgresBuckets implements BucketStore {
             connection = DriverManager.getConnection(url, credentials);
             connection.setAutoCommit(true);
             try (Statement s = connection.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (bucket text PRIMARY KEY, tokens double precision NOT NULL, "
+                s.execute("CREATE TABLE IF NOT EXISTS " + TABLE
+                        + " (bucket text PRIMARY KEY, tokens double precision NOT NULL, "
                         + "refilled_at timestamptz NOT NULL)");
             } catch (SQLException concurrentCreate) {
                 // Two replicas creating the table at once: one wins, the other finds it there.

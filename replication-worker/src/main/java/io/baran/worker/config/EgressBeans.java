@@ -3,9 +3,8 @@ package io.baran.worker.config;
 import io.baran.egress.EgressPolicy;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /** The worker's one egress policy, from {@code baran.egress.allow}; an entry it cannot read stops the start. */
 @Singleton

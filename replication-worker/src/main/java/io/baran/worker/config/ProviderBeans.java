@@ -3,16 +3,14 @@ package io.baran.worker.config;
 import io.baran.egress.EgressPolicy;
 import io.baran.egress.EgressRefusedException;
 import io.baran.worker.Heartbeat;
+import io.baran.worker.budget.ApiBudget;
+import io.baran.worker.budget.PostgresBuckets;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
-import io.baran.worker.budget.ApiBudget;
-import io.baran.worker.budget.PostgresBuckets;
 import jakarta.enterprise.inject.Disposes;
-import org.jboss.logging.Logger;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -20,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.jboss.logging.Logger;
 
 /** Turns the typed provider configuration into connected providers, and closes their clients at shutdown. */
 @Singleton
@@ -29,12 +28,21 @@ public class ProviderBeans {
 
     @Produces
     @Singleton
-    Providers providers(ProvidersConfig providers, DnsConfig dns, Heartbeat heartbeat, EgressPolicy egress, ApiBudgetConfig budget) {
+    Providers providers(
+            ProvidersConfig providers,
+            DnsConfig dns,
+            Heartbeat heartbeat,
+            EgressPolicy egress,
+            ApiBudgetConfig budget) {
         checkEndpoints(providers, egress);
         ApiBudget budgets = budget(budget, System::getenv);
         LOG.infof("API budgets of the provider accounts: %s", budgets.describe());
         List<ProviderSettings> settings = providers.all().entrySet().stream()
-                .map(e -> new ProviderSettings(e.getKey(), e.getValue().type(), e.getValue().region(), e.getValue().endpoint(),
+                .map(e -> new ProviderSettings(
+                        e.getKey(),
+                        e.getValue().type(),
+                        e.getValue().region(),
+                        e.getValue().endpoint(),
                         options(e.getValue())))
                 .toList();
         return Providers.connect(settings, ProviderContext.of(dns.syncTimeout(), heartbeat, budgets));
@@ -48,9 +56,13 @@ public class ProviderBeans {
     static void checkEndpoints(ProvidersConfig providers, EgressPolicy egress) {
         List<String> problems = new ArrayList<>();
         providers.all().forEach((name, p) -> {
-            p.endpoint().ifPresent(uri -> checkEndpoint(egress, "baran.providers.\"" + name + "\".endpoint", uri, problems));
-            p.storageEndpoint().map(ProviderBeans::uri).ifPresent(uri -> checkEndpoint(egress,
-                    "baran.providers.\"" + name + "\".storage-endpoint", uri, problems));
+            p.endpoint()
+                    .ifPresent(
+                            uri -> checkEndpoint(egress, "baran.providers.\"" + name + "\".endpoint", uri, problems));
+            p.storageEndpoint()
+                    .map(ProviderBeans::uri)
+                    .ifPresent(uri ->
+                            checkEndpoint(egress, "baran.providers.\"" + name + "\".storage-endpoint", uri, problems));
         });
         if (!problems.isEmpty()) {
             throw new IllegalStateException(String.join("; ", problems));
@@ -83,11 +95,17 @@ public class ProviderBeans {
     static ApiBudget budget(ApiBudgetConfig config, java.util.function.Function<String, String> environment) {
         return switch (config.store()) {
             case "local" -> ApiBudget.local();
-            case "postgresql" -> new ApiBudget(new PostgresBuckets(config.jdbcUrl().orElseThrow(() -> new IllegalStateException(
-                    "baran.api-budget.jdbc-url is required with baran.api-budget.store=postgresql")),
-                    config.user().orElse(null), config.passwordEnv().map(environment).orElse(null)));
-            default -> throw new IllegalStateException("baran.api-budget.store: \"" + config.store()
-                    + "\" is neither local (one worker replica) nor postgresql (shared by every replica)");
+            case "postgresql" ->
+                new ApiBudget(new PostgresBuckets(
+                        config.jdbcUrl()
+                                .orElseThrow(
+                                        () -> new IllegalStateException(
+                                                "baran.api-budget.jdbc-url is required with baran.api-budget.store=postgresql")),
+                        config.user().orElse(null),
+                        config.passwordEnv().map(environment).orElse(null)));
+            default ->
+                throw new IllegalStateException("baran.api-budget.store: \"" + config.store()
+                        + "\" is neither local (one worker replica) nor postgresql (shared by every replica)");
         };
     }
 

@@ -3,7 +3,6 @@ package io.baran.worker.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

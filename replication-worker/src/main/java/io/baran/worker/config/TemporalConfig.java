@@ -8,5 +8,4 @@ import io.smallrye.config.ConfigMapping;
  * same keys as the orchestrator's ({@link TemporalConnectionConfig}); the codec keys must be the orchestrator's too.
  */
 @ConfigMapping(prefix = "baran.temporal")
-public interface TemporalConfig extends TemporalConnectionConfig {
-}
+public interface TemporalConfig extends TemporalConnectionConfig {}

@@ -1,7 +1,6 @@
 package io.baran.worker.provider;
 
 import io.baran.worker.budget.Limit;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -17,8 +16,7 @@ public final class ApiBudgetSettings {
     public static final String ACCOUNT = "api-account";
     public static final String PREFIX = "api-budget.";
 
-    private ApiBudgetSettings() {
-    }
+    private ApiBudgetSettings() {}
 
     /** The budget of one API: the settings' rate and burst over the defaults; a rate set alone keeps the default burst. */
     static Optional<Limit> limit(ProviderSettings settings, String api, Optional<Limit> defaults) {
@@ -28,10 +26,13 @@ public final class ApiBudgetSettings {
             return defaults;
         }
         try {
-            double r = rate.map(Double::parseDouble).or(() -> defaults.map(Limit::rate))
-                    .orElseThrow(() -> new IllegalStateException(settings.key(PREFIX + api + ".rate") + " is required with "
-                            + settings.key(PREFIX + api + ".burst")));
-            int b = burst.map(Integer::parseInt).or(() -> defaults.map(Limit::burst)).orElse(Math.max(1, (int) Math.ceil(r)));
+            double r = rate.map(Double::parseDouble)
+                    .or(() -> defaults.map(Limit::rate))
+                    .orElseThrow(() -> new IllegalStateException(settings.key(PREFIX + api + ".rate")
+                            + " is required with " + settings.key(PREFIX + api + ".burst")));
+            int b = burst.map(Integer::parseInt)
+                    .or(() -> defaults.map(Limit::burst))
+                    .orElse(Math.max(1, (int) Math.ceil(r)));
             return Optional.of(new Limit(r, b));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(settings.key(PREFIX + api) + ": " + e.getMessage()
@@ -44,14 +45,17 @@ public final class ApiBudgetSettings {
         TreeSet<String> unknown = new TreeSet<>();
         for (Map.Entry<String, String> e : settings.under(PREFIX).entrySet()) {
             String[] parts = e.getKey().split("\\.", -1);
-            if (parts.length != 2 || !apis.contains(parts[0]) || !Set.of("rate", "burst").contains(parts[1])) {
+            if (parts.length != 2
+                    || !apis.contains(parts[0])
+                    || !Set.of("rate", "burst").contains(parts[1])) {
                 unknown.add(settings.key(PREFIX + e.getKey()));
             }
         }
         if (!unknown.isEmpty()) {
             throw new IllegalStateException(String.join(", ", unknown) + (unknown.size() == 1 ? " is" : " are")
                     + " not a setting of provider type " + settings.type() + " (its API budgets: "
-                    + (apis.isEmpty() ? "none" : String.join(", ", new TreeSet<>(apis))) + "; each takes .rate and .burst)");
+                    + (apis.isEmpty() ? "none" : String.join(", ", new TreeSet<>(apis)))
+                    + "; each takes .rate and .burst)");
         }
     }
 }

@@ -34,7 +34,10 @@ public record BehaviourTtls(String path, long min, long defaultTtl, long max, St
 
     /** Same TTLs; the cache policy and serve-stale are compared where both sides know them. */
     public boolean sameTtls(BehaviourTtls other) {
-        return path.equals(other.path) && min == other.min && defaultTtl == other.defaultTtl && max == other.max
+        return path.equals(other.path)
+                && min == other.min
+                && defaultTtl == other.defaultTtl
+                && max == other.max
                 && (cachePolicy == null || other.cachePolicy == null || cachePolicy.equals(other.cachePolicy))
                 && (serveStale == null || other.serveStale == null || serveStale.equals(other.serveStale));
     }
@@ -52,11 +55,14 @@ public record BehaviourTtls(String path, long min, long defaultTtl, long max, St
 
     /** Serving stale objects for at least {@code seconds}, where the provider has the setting; never lowered. */
     public BehaviourTtls servingStaleFor(long seconds) {
-        return serveStale == null ? this : new BehaviourTtls(path, min, defaultTtl, max, cachePolicy, Math.max(serveStale, seconds));
+        return serveStale == null
+                ? this
+                : new BehaviourTtls(path, min, defaultTtl, max, cachePolicy, Math.max(serveStale, seconds));
     }
 
     public String describe() {
-        return "min " + min + " default " + defaultTtl + " max " + max + (serveStale == null ? "" : " serve stale " + serveStale)
+        return "min " + min + " default " + defaultTtl + " max " + max
+                + (serveStale == null ? "" : " serve stale " + serveStale)
                 + (cachePolicy == null ? "" : " (cache policy " + cachePolicy + ")");
     }
 
@@ -77,7 +83,12 @@ public record BehaviourTtls(String path, long min, long defaultTtl, long max, St
     }
 
     static BehaviourTtls fromPlan(PlanValues values) {
-        return new BehaviourTtls(values.string("path"), values.number("min"), values.number("default"), values.number("max"),
-                values.optionalString("cachePolicy"), values.optionalNumber("serveStale"));
+        return new BehaviourTtls(
+                values.string("path"),
+                values.number("min"),
+                values.number("default"),
+                values.number("max"),
+                values.optionalString("cachePolicy"),
+                values.optionalNumber("serveStale"));
     }
 }

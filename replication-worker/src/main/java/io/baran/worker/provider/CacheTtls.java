@@ -45,7 +45,10 @@ public record CacheTtls(List<BehaviourTtls> behaviours) implements PlanState<Cac
     }
 
     public BehaviourTtls find(String path) {
-        return behaviours.stream().filter(b -> b.path().equals(path)).findFirst().orElse(null);
+        return behaviours.stream()
+                .filter(b -> b.path().equals(path))
+                .findFirst()
+                .orElse(null);
     }
 
     /** e.g. {@code * min 0 default 300 max 3600; /api/* min 0 default 0 max 0}. */
@@ -71,7 +74,9 @@ public record CacheTtls(List<BehaviourTtls> behaviours) implements PlanState<Cac
             if (now.max() != then.max()) {
                 fields.add("max " + now.max() + " -> " + then.max());
             }
-            if (now.serveStale() != null && then.serveStale() != null && !now.serveStale().equals(then.serveStale())) {
+            if (now.serveStale() != null
+                    && then.serveStale() != null
+                    && !now.serveStale().equals(then.serveStale())) {
                 fields.add("serve stale " + now.serveStale() + " -> " + then.serveStale());
             }
             parts.add(now.path() + " " + String.join(", ", fields));
@@ -80,10 +85,12 @@ public record CacheTtls(List<BehaviourTtls> behaviours) implements PlanState<Cac
     }
 
     public Map<String, Object> toMap() {
-        return Map.of("behaviours", behaviours.stream().map(BehaviourTtls::toMap).toList());
+        return Map.of(
+                "behaviours", behaviours.stream().map(BehaviourTtls::toMap).toList());
     }
 
     public static CacheTtls fromPlan(Map<String, Object> map, String where) {
-        return new CacheTtls(new PlanValues(map, where).maps("behaviours").stream().map(BehaviourTtls::fromPlan).toList());
+        return new CacheTtls(new PlanValues(map, where)
+                .maps("behaviours").stream().map(BehaviourTtls::fromPlan).toList());
     }
 }

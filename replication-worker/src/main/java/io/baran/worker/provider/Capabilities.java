@@ -41,15 +41,24 @@ public final class Capabilities {
             var known = io.baran.runbook.Capability.byId(group);
             if (known.isEmpty()) {
                 throw new IllegalStateException(key + ": \"" + group + "\" is not a capability (use "
-                        + String.join(", ", Arrays.stream(io.baran.runbook.Capability.values()).map(io.baran.runbook.Capability::id).toList()) + ")");
+                        + String.join(
+                                ", ",
+                                Arrays.stream(io.baran.runbook.Capability.values())
+                                        .map(io.baran.runbook.Capability::id)
+                                        .toList())
+                        + ")");
             }
-            boolean has = declared.entrySet().stream().anyMatch(e -> e.getKey().group() == known.get() && e.getValue().available());
+            boolean has = declared.entrySet().stream()
+                    .anyMatch(e ->
+                            e.getKey().group() == known.get() && e.getValue().available());
             if (!has) {
-                throw new IllegalStateException(key + " lists " + group + ", which a provider of type " + type + " does not have");
+                throw new IllegalStateException(
+                        key + " lists " + group + ", which a provider of type " + type + " does not have");
             }
         }
         Map<Capability, Support> narrowed = new EnumMap<>(declared);
-        narrowed.replaceAll((c, s) -> groups.contains(c.group().id()) ? s
+        narrowed.replaceAll((c, s) -> groups.contains(c.group().id())
+                ? s
                 : Support.cannot("not allowed for this provider: " + key + " lists only " + String.join(", ", groups)));
         return new Capabilities(narrowed);
     }
@@ -84,7 +93,9 @@ public final class Capabilities {
         }
 
         public Capabilities build() {
-            List<Capability> missing = Arrays.stream(Capability.values()).filter(c -> !declared.containsKey(c)).toList();
+            List<Capability> missing = Arrays.stream(Capability.values())
+                    .filter(c -> !declared.containsKey(c))
+                    .toList();
             if (!missing.isEmpty()) {
                 throw new IllegalStateException("provider type " + type + " does not declare " + missing);
             }

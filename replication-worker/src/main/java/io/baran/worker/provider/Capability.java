@@ -20,7 +20,8 @@ public enum Capability {
     DATABASE_PROMOTE(DATABASE_REPLICA, "promote a read replica to primary (database.promote-replica)"),
     DATABASE_FENCE(DATABASE_REPLICA, "make the old primary refuse writes when its replica is promoted"),
     DATABASE_DEMOTE(DATABASE_REPLICA, "turn a promoted replica back into a replica (the undo of a promotion)"),
-    DATABASE_SWITCHOVER(io.baran.runbook.Capability.DATABASE_SWITCHOVER,
+    DATABASE_SWITCHOVER(
+            io.baran.runbook.Capability.DATABASE_SWITCHOVER,
             "switch the primary role to a replica without data loss, and back (database.switchover)"),
     OBJECT_STORE(io.baran.runbook.Capability.OBJECT_STORE, "read, write, list and delete objects");
 

@@ -4,8 +4,15 @@ package io.baran.worker.provider;
  * One provider the worker's configuration names, connected: what it declares it can do, and the
  * implementation of each capability it has (null where it has none).
  */
-public record ConfiguredProvider(String name, String type, Capabilities capabilities, DnsProvider dns, CdnProvider cdn,
-                                 DatabaseProvider database, ObjectStore objects, AutoCloseable resources) {
+public record ConfiguredProvider(
+        String name,
+        String type,
+        Capabilities capabilities,
+        DnsProvider dns,
+        CdnProvider cdn,
+        DatabaseProvider database,
+        ObjectStore objects,
+        AutoCloseable resources) {
 
     public Support support(Capability capability) {
         return capabilities.of(capability);

@@ -1,7 +1,6 @@
 package io.baran.worker.provider;
 
 import io.baran.workflow.ControlPlanes;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 

@@ -32,7 +32,8 @@ public interface DnsProvider {
      * (PlanUnsafe) any other state, and says whether it changed it. Null when the provider does not check, and the step
      * observes and compares first. Saves the step's own read of the record: during a mass failover, a read per step.
      */
-    default Boolean replaceIfStill(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
+    default Boolean replaceIfStill(
+            DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
         return null;
     }
 }

@@ -6,5 +6,4 @@ package io.baran.worker.provider;
  * @param id   the provider's id of the zone
  * @param name fully qualified, with the trailing dot
  */
-public record DnsZone(String id, String name) {
-}
+public record DnsZone(String id, String name) {}

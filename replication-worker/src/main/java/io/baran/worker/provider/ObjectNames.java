@@ -2,7 +2,6 @@ package io.baran.worker.provider;
 
 import io.baran.worker.Failures;
 import io.baran.workflow.FailureTypes;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +17,14 @@ public final class ObjectNames {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final int MAX_KEY_BYTES = 1024;
 
-    private ObjectNames() {
-    }
+    private ObjectNames() {}
 
     /** Every problem with the bucket and key, empty when both are fine. */
     public static List<String> problems(String bucket, String key) {
         List<String> problems = new ArrayList<>();
         if (bucket == null || !BUCKET.matcher(bucket).matches() || bucket.contains("..")) {
-            problems.add("bucket \"" + bucket + "\" is not a bucket name (3-63 lower-case letters, digits, dots and hyphens)");
+            problems.add("bucket \"" + bucket
+                    + "\" is not a bucket name (3-63 lower-case letters, digits, dots and hyphens)");
         }
         if (key != null) {
             problems.addAll(keyProblems(key));

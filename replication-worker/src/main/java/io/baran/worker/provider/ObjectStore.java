@@ -2,7 +2,6 @@ package io.baran.worker.provider;
 
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.ChangeFeed;
-
 import java.util.Optional;
 
 /**

@@ -2,7 +2,6 @@ package io.baran.worker.provider;
 
 import io.baran.worker.Failures;
 import io.baran.workflow.FailureTypes;
-
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -70,13 +69,17 @@ public final class PlanValues {
     public List<PlanValues> maps(String key) {
         if (map.get(key) instanceof Collection<?> list && list.stream().allMatch(v -> v instanceof Map)) {
             int[] i = {0};
-            return list.stream().map(v -> new PlanValues((Map<String, Object>) v, where + "." + key + "[" + i[0]++ + "]")).toList();
+            return list.stream()
+                    .map(v -> new PlanValues((Map<String, Object>) v, where + "." + key + "[" + i[0]++ + "]"))
+                    .toList();
         }
         throw malformed(key);
     }
 
     private RuntimeException malformed(String key) {
-        return Failures.of(FailureTypes.INVALID_INPUT, where + "." + key + " is missing or malformed (" + map.get(key)
-                + "); the plan was not made by this version of the action");
+        return Failures.of(
+                FailureTypes.INVALID_INPUT,
+                where + "." + key + " is missing or malformed (" + map.get(key)
+                        + "); the plan was not made by this version of the action");
     }
 }

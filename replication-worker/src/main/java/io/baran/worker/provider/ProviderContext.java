@@ -4,7 +4,6 @@ import io.baran.worker.Heartbeat;
 import io.baran.worker.budget.ApiBudget;
 import io.baran.worker.budget.BudgetedCalls;
 import io.baran.worker.budget.Limit;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
@@ -19,8 +18,8 @@ import java.util.function.Function;
  * @param budget         the API budgets of the provider accounts, shared by every provider (and, when kept in
  *                       PostgreSQL, by every worker replica)
  */
-public record ProviderContext(Duration dnsSyncTimeout, Heartbeat heartbeat, Function<String, String> environment,
-                              ApiBudget budget) {
+public record ProviderContext(
+        Duration dnsSyncTimeout, Heartbeat heartbeat, Function<String, String> environment, ApiBudget budget) {
 
     public ProviderContext(Duration dnsSyncTimeout, Heartbeat heartbeat, Function<String, String> environment) {
         this(dnsSyncTimeout, heartbeat, environment, ApiBudget.local());
@@ -44,8 +43,11 @@ public record ProviderContext(Duration dnsSyncTimeout, Heartbeat heartbeat, Func
      */
     public BudgetedCalls calls(ProviderSettings settings, String api, Optional<Limit> defaults) {
         String account = settings.option(ApiBudgetSettings.ACCOUNT).orElse(settings.name());
-        return new BudgetedCalls(budget, settings.type() + ":" + account + ":" + api,
-                ApiBudgetSettings.limit(settings, api, defaults), heartbeat);
+        return new BudgetedCalls(
+                budget,
+                settings.type() + ":" + account + ":" + api,
+                ApiBudgetSettings.limit(settings, api, defaults),
+                heartbeat);
     }
 
     /** The value of the environment variable named by an option; fails start-up when it is unset. */

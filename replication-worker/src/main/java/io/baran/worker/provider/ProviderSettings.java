@@ -1,7 +1,6 @@
 package io.baran.worker.provider;
 
 import io.baran.runbook.Durations;
-
 import java.net.URI;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -22,7 +21,8 @@ import java.util.TreeSet;
  * @param options  the type's own settings by their configuration key, e.g. {@code server},
  *                 {@code tsig-key-name}, {@code instances.orders.standby}
  */
-public record ProviderSettings(String name, String type, String region, Optional<URI> endpoint, Map<String, String> options) {
+public record ProviderSettings(
+        String name, String type, String region, Optional<URI> endpoint, Map<String, String> options) {
 
     public ProviderSettings {
         options = options == null ? Map.of() : Map.copyOf(options);
@@ -43,8 +43,9 @@ public record ProviderSettings(String name, String type, String region, Optional
 
     /** Fails start-up naming the key when the option is missing. */
     public String required(String option) {
-        return option(option).orElseThrow(() -> new IllegalStateException(key(option) + " is required for a provider of type "
-                + type));
+        return option(option)
+                .orElseThrow(
+                        () -> new IllegalStateException(key(option) + " is required for a provider of type " + type));
     }
 
     /** A duration written as runbooks write them ({@code 5s}, {@code 1m}) or in ISO-8601 ({@code PT5S}). */
@@ -58,7 +59,8 @@ public record ProviderSettings(String name, String type, String region, Optional
             try {
                 parsed = Optional.of(Duration.parse(text.get()));
             } catch (DateTimeParseException e) {
-                throw new IllegalStateException(key(option) + ": \"" + text.get() + "\" is not a duration (use e.g. 5s, 1m)");
+                throw new IllegalStateException(
+                        key(option) + ": \"" + text.get() + "\" is not a duration (use e.g. 5s, 1m)");
             }
         }
         return parsed.get();

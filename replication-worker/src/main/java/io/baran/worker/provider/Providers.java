@@ -8,7 +8,6 @@ import io.baran.worker.provider.selfmanaged.FileSystemProviderType;
 import io.baran.worker.provider.selfmanaged.PostgresProviderType;
 import io.baran.worker.provider.selfmanaged.Rfc2136ProviderType;
 import io.baran.workflow.FailureTypes;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -25,8 +24,13 @@ import java.util.TreeMap;
 public final class Providers implements AutoCloseable {
 
     /** Every provider type this version knows. */
-    public static final List<ProviderType> TYPES = List.of(new AwsProviderType(), new Rfc2136ProviderType(),
-            new PostgresProviderType(), new FileSystemProviderType(), new GcpProviderType(), new AzureProviderType());
+    public static final List<ProviderType> TYPES = List.of(
+            new AwsProviderType(),
+            new Rfc2136ProviderType(),
+            new PostgresProviderType(),
+            new FileSystemProviderType(),
+            new GcpProviderType(),
+            new AzureProviderType());
 
     private final Map<String, ConfiguredProvider> byName = new TreeMap<>();
 
@@ -49,11 +53,15 @@ public final class Providers implements AutoCloseable {
                 ProviderType type = type(s);
                 ApiBudgetSettings.check(s, type.apiBudgets().keySet());
                 // Read here, not by the type: the orchestrator reads the same key to check runbooks at load.
-                Optional<List<String>> groups = s.option("capabilities").map(v -> Arrays.stream(v.split(","))
-                        .map(String::trim).filter(g -> !g.isEmpty()).toList());
+                Optional<List<String>> groups = s.option("capabilities")
+                        .map(v -> Arrays.stream(v.split(","))
+                                .map(String::trim)
+                                .filter(g -> !g.isEmpty())
+                                .toList());
                 ConfiguredProvider provider = type.connect(s.without("capabilities"), context);
-                connected.add(groups.map(g -> provider.withCapabilities(provider.capabilities()
-                        .narrowedTo(g, s.key("capabilities"), s.type()))).orElse(provider));
+                connected.add(groups.map(g -> provider.withCapabilities(
+                                provider.capabilities().narrowedTo(g, s.key("capabilities"), s.type())))
+                        .orElse(provider));
             }
         } catch (RuntimeException e) {
             connected.forEach(ConfiguredProvider::close);
@@ -77,9 +85,11 @@ public final class Providers implements AutoCloseable {
     public ConfiguredProvider find(String name) {
         ConfiguredProvider provider = byName.get(name);
         if (provider == null) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + name
-                    + " is not configured in the replication-worker (configured: "
-                    + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet())) + ")");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "provider " + name
+                            + " is not configured in the replication-worker (configured: "
+                            + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet())) + ")");
         }
         return provider;
     }
@@ -89,9 +99,12 @@ public final class Providers implements AutoCloseable {
         ConfiguredProvider provider = find(name);
         Support support = provider.support(capability);
         if (!support.available()) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + name + " (type " + provider.type() + ") "
-                    + (support.level() == Support.Level.CANNOT ? "cannot " : "does not yet ") + capability.meaning()
-                    + ": " + support.reason());
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "provider " + name + " (type " + provider.type() + ") "
+                            + (support.level() == Support.Level.CANNOT ? "cannot " : "does not yet ")
+                            + capability.meaning()
+                            + ": " + support.reason());
         }
         return provider;
     }

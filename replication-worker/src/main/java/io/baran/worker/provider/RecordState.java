@@ -2,7 +2,6 @@ package io.baran.worker.provider;
 
 import io.baran.worker.Failures;
 import io.baran.workflow.FailureTypes;
-
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +90,9 @@ public record RecordState(boolean exists, List<String> values, long ttl) {
     }
 
     private static RuntimeException malformed(String where, String field, Object value) {
-        return Failures.of(FailureTypes.INVALID_INPUT, where + "." + field + " is missing or malformed (" + value
-                + "); the plan was not made by this version of dns.switch");
+        return Failures.of(
+                FailureTypes.INVALID_INPUT,
+                where + "." + field + " is missing or malformed (" + value
+                        + "); the plan was not made by this version of dns.switch");
     }
 }

@@ -13,12 +13,15 @@ import java.util.regex.Pattern;
  * and compared, so that {@code standby.example.net} and {@code standby.example.net.} count as one value.
  */
 public enum RecordType {
-    A, AAAA, CNAME, TXT;
+    A,
+    AAAA,
+    CNAME,
+    TXT;
 
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+");
-    private static final Pattern HOST_NAME = Pattern.compile("([A-Za-z0-9_*]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*"
-            + "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "([A-Za-z0-9_*]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*" + "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?");
     /** A TXT character-string holds at most 255 bytes; longer texts are split into several strings. */
     private static final int TXT_CHUNK = 255;
 

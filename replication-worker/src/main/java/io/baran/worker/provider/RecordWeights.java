@@ -30,12 +30,15 @@ public record RecordWeights(Map<String, Long> weights) implements PlanState<Reco
 
     /** e.g. {@code primary 100, standby 0}. */
     public String describe() {
-        return weights.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        return weights.entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
     }
 
     /** The sets whose weight differs, e.g. {@code primary 100 -> 0, standby 0 -> 100}. */
     public String diff(RecordWeights then) {
-        return weights.entrySet().stream().filter(e -> !e.getValue().equals(then.weights.get(e.getKey())))
+        return weights.entrySet().stream()
+                .filter(e -> !e.getValue().equals(then.weights.get(e.getKey())))
                 .map(e -> e.getKey() + " " + e.getValue() + " -> " + then.weights.get(e.getKey()))
                 .collect(Collectors.joining(", "));
     }
@@ -49,13 +52,17 @@ public record RecordWeights(Map<String, Long> weights) implements PlanState<Reco
 
     /** Reads a plan's map back; numbers may come back from JSON as Integer or Long. */
     public static RecordWeights fromPlan(Map<String, Object> map, String where) {
-        if (map != null && map.get("weights") instanceof Map<?, ?> read && !read.isEmpty()
+        if (map != null
+                && map.get("weights") instanceof Map<?, ?> read
+                && !read.isEmpty()
                 && read.values().stream().allMatch(v -> v instanceof Number)) {
             Map<String, Long> weights = new TreeMap<>();
             read.forEach((k, v) -> weights.put(String.valueOf(k), ((Number) v).longValue()));
             return new RecordWeights(weights);
         }
-        throw io.baran.worker.Failures.of(io.baran.workflow.FailureTypes.INVALID_INPUT, where + ".weights is missing or malformed ("
-                + (map == null ? null : map.get("weights")) + "); the plan was not made by this version of the action");
+        throw io.baran.worker.Failures.of(
+                io.baran.workflow.FailureTypes.INVALID_INPUT,
+                where + ".weights is missing or malformed (" + (map == null ? null : map.get("weights"))
+                        + "); the plan was not made by this version of the action");
     }
 }

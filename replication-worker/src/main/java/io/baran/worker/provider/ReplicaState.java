@@ -12,21 +12,33 @@ import java.util.Map;
  * @param fenceSetting  the primary's own setting that fencing replaces (PostgreSQL: the value of
  *                      {@code default_transaction_read_only} in {@code postgresql.auto.conf}), or null when unset
  */
-public record ReplicaState(Role role, String replica, String primary, PrimaryWrites primaryWrites, String fenceSetting) {
+public record ReplicaState(
+        Role role, String replica, String primary, PrimaryWrites primaryWrites, String fenceSetting) {
 
-    public enum Role { REPLICA, PRIMARY }
+    public enum Role {
+        REPLICA,
+        PRIMARY
+    }
 
     /** Whether the primary takes writes; UNKNOWN when the provider cannot tell (e.g. RDS). */
-    public enum PrimaryWrites { ACCEPTS, REFUSES, UNREACHABLE, UNKNOWN }
+    public enum PrimaryWrites {
+        ACCEPTS,
+        REFUSES,
+        UNREACHABLE,
+        UNKNOWN
+    }
 
     public String describe() {
-        String primaryPart = primary == null ? "" : (role == Role.REPLICA ? " replicating from " : ", old primary ") + primary
-                + switch (primaryWrites) {
-                    case ACCEPTS -> " (takes writes)";
-                    case REFUSES -> " (refuses writes)";
-                    case UNREACHABLE -> " (unreachable)";
-                    case UNKNOWN -> "";
-                };
+        String primaryPart = primary == null
+                ? ""
+                : (role == Role.REPLICA ? " replicating from " : ", old primary ")
+                        + primary
+                        + switch (primaryWrites) {
+                            case ACCEPTS -> " (takes writes)";
+                            case REFUSES -> " (refuses writes)";
+                            case UNREACHABLE -> " (unreachable)";
+                            case UNKNOWN -> "";
+                        };
         return replica + " " + role.name().toLowerCase(java.util.Locale.ROOT) + primaryPart;
     }
 
@@ -48,11 +60,17 @@ public record ReplicaState(Role role, String replica, String primary, PrimaryWri
     public static ReplicaState fromPlan(Map<String, Object> map, String where) {
         PlanValues v = new PlanValues(map, where);
         try {
-            return new ReplicaState(Role.valueOf(v.string("role")), v.string("replica"), v.optionalString("primary"),
-                    PrimaryWrites.valueOf(v.string("primaryWrites")), v.optionalString("fenceSetting"));
+            return new ReplicaState(
+                    Role.valueOf(v.string("role")),
+                    v.string("replica"),
+                    v.optionalString("primary"),
+                    PrimaryWrites.valueOf(v.string("primaryWrites")),
+                    v.optionalString("fenceSetting"));
         } catch (IllegalArgumentException e) {
-            throw io.baran.worker.Failures.of(io.baran.workflow.FailureTypes.INVALID_INPUT, where
-                    + " holds an unknown role or write state; the plan was not made by this version of the action");
+            throw io.baran.worker.Failures.of(
+                    io.baran.workflow.FailureTypes.INVALID_INPUT,
+                    where
+                            + " holds an unknown role or write state; the plan was not made by this version of the action");
         }
     }
 }

@@ -6,7 +6,11 @@ package io.baran.worker.provider;
  */
 public record Support(Level level, String reason) {
 
-    public enum Level { CAN, CANNOT, NOT_YET }
+    public enum Level {
+        CAN,
+        CANNOT,
+        NOT_YET
+    }
 
     public static Support can() {
         return new Support(Level.CAN, "");

@@ -18,7 +18,8 @@ import java.util.Objects;
  * @param underway    a switchover or failover the provider reports in progress, e.g. {@code switching-over to b},
  *                    or null; not compared, so a change under way is still the topology it started from
  */
-public record Topology(String group, String primary, List<String> secondaries, String underway) implements PlanState<Topology> {
+public record Topology(String group, String primary, List<String> secondaries, String underway)
+        implements PlanState<Topology> {
 
     public Topology {
         Objects.requireNonNull(primary, "primary");
@@ -42,14 +43,19 @@ public record Topology(String group, String primary, List<String> secondaries, S
 
     @Override
     public boolean sameAs(Topology other) {
-        return Objects.equals(group, other.group) && primary.equals(other.primary) && secondaries.equals(other.secondaries);
+        return Objects.equals(group, other.group)
+                && primary.equals(other.primary)
+                && secondaries.equals(other.secondaries);
     }
 
     /** e.g. {@code primary orders-us, secondaries orders-eu (global database orders-global)}. */
     @Override
     public String describe() {
-        return "primary " + primary + ", " + (secondaries.isEmpty() ? "no secondaries" : (secondaries.size() == 1 ? "secondary "
-                : "secondaries ") + String.join(", ", secondaries)) + (group == null ? "" : " (global database " + group + ")")
+        return "primary " + primary + ", "
+                + (secondaries.isEmpty()
+                        ? "no secondaries"
+                        : (secondaries.size() == 1 ? "secondary " : "secondaries ") + String.join(", ", secondaries))
+                + (group == null ? "" : " (global database " + group + ")")
                 + (underway == null ? "" : "; " + underway);
     }
 
@@ -75,11 +81,18 @@ public record Topology(String group, String primary, List<String> secondaries, S
 
     public static Topology fromPlan(Map<String, Object> map, String where) {
         PlanValues v = new PlanValues(map, where);
-        if (!(map != null && map.get("secondaries") instanceof List<?> list && list.stream().allMatch(s -> s instanceof String))) {
-            throw io.baran.worker.Failures.of(io.baran.workflow.FailureTypes.INVALID_INPUT, where + ".secondaries is missing or malformed ("
-                    + (map == null ? null : map.get("secondaries")) + "); the plan was not made by this version of the action");
+        if (!(map != null
+                && map.get("secondaries") instanceof List<?> list
+                && list.stream().allMatch(s -> s instanceof String))) {
+            throw io.baran.worker.Failures.of(
+                    io.baran.workflow.FailureTypes.INVALID_INPUT,
+                    where + ".secondaries is missing or malformed (" + (map == null ? null : map.get("secondaries"))
+                            + "); the plan was not made by this version of the action");
         }
-        return new Topology(v.optionalString("group"), v.string("primary"), list.stream().map(String.class::cast).toList(),
+        return new Topology(
+                v.optionalString("group"),
+                v.string("primary"),
+                list.stream().map(String.class::cast).toList(),
                 v.optionalString("underway"));
     }
 }

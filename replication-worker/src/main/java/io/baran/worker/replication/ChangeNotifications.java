@@ -1,8 +1,6 @@
 package io.baran.worker.replication;
 
 import io.baran.worker.provider.store.ChangeFeed;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -12,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Turns the change notifications of a pair's source into targeted copies: the keys notified are gathered for a
@@ -27,8 +26,7 @@ final class ChangeNotifications implements AutoCloseable {
     /** How long notified keys are gathered before they are copied. */
     static final long GATHER_MILLIS = 300;
 
-    private record Notice(Set<String> keys, ChangeFeed.Settlement settlement) {
-    }
+    private record Notice(Set<String> keys, ChangeFeed.Settlement settlement) {}
 
     private final String pair;
     private final Location source;
@@ -93,14 +91,20 @@ final class ChangeNotifications implements AutoCloseable {
             try {
                 Replicator.NotifiedCopy copy = r.copyNow(keys);
                 failed.addAll(copy.failed());
-                LOG.debugf("pair %s, replica %s: %d of %d notified keys copied", pair, r.replicaAt(), copy.copied(), keys.size());
+                LOG.debugf(
+                        "pair %s, replica %s: %d of %d notified keys copied",
+                        pair, r.replicaAt(), copy.copied(), keys.size());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 batch.forEach(n -> settle(n.settlement(), false));
                 return;
             } catch (RuntimeException e) {
                 failed.addAll(keys);
-                LOG.warnf(e, "pair %s, replica %s: notified changes not copied; the next pass copies them", pair, r.replicaAt());
+                LOG.warnf(
+                        e,
+                        "pair %s, replica %s: notified changes not copied; the next pass copies them",
+                        pair,
+                        r.replicaAt());
             }
         }
         for (Notice n : batch) {
@@ -118,7 +122,9 @@ final class ChangeNotifications implements AutoCloseable {
                 settlement.retry();
             }
         } catch (RuntimeException e) {
-            LOG.warnf("pair %s: a notification could not be settled (it may be delivered again): %s", pair, e.getMessage());
+            LOG.warnf(
+                    "pair %s: a notification could not be settled (it may be delivered again): %s",
+                    pair, e.getMessage());
         }
     }
 

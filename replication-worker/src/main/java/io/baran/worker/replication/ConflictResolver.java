@@ -2,7 +2,6 @@ package io.baran.worker.replication;
 
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
-
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.LongConsumer;
@@ -23,8 +22,15 @@ final class ConflictResolver {
     private final Copier copier;
     private final LongConsumer copiedBytesTotal;
 
-    ConflictResolver(String pair, Location sourceAt, BlobStore source, Location replicaAt, BlobStore replica, Ledger ledger,
-                     Copier copier, LongConsumer copiedBytesTotal) {
+    ConflictResolver(
+            String pair,
+            Location sourceAt,
+            BlobStore source,
+            Location replicaAt,
+            BlobStore replica,
+            Ledger ledger,
+            Copier copier,
+            LongConsumer copiedBytesTotal) {
         this.pair = pair;
         this.sourceAt = sourceAt;
         this.source = source;
@@ -38,7 +44,8 @@ final class ConflictResolver {
     /** The caller holds the replica's pass lock. */
     void resolve(String key, boolean keepSource) throws InterruptedException {
         if (!ledger.meta().conflicts().containsKey(key)) {
-            throw new IllegalArgumentException("pair " + pair + ", replica " + replicaAt + ": " + key + " is not in conflict");
+            throw new IllegalArgumentException(
+                    "pair " + pair + ", replica " + replicaAt + ": " + key + " is not in conflict");
         }
         BlobStore from = keepSource ? source : replica;
         BlobStore to = keepSource ? replica : source;

@@ -4,7 +4,6 @@ import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.BlobStoreException;
 import io.baran.worker.provider.store.Digests;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -75,24 +74,36 @@ public final class Copier implements AutoCloseable {
      * @throws BlobStoreException when reading, writing or checking fails; {@link BlobStoreException#changed()}
      *                            when the source object was written again meanwhile
      */
-    public Blob copy(BlobStore from, Blob source, BlobStore to, String targetKey, Ledger ledger, String ledgerKey,
-                     LongConsumer progress) throws InterruptedException {
+    public Blob copy(
+            BlobStore from,
+            Blob source,
+            BlobStore to,
+            String targetKey,
+            Ledger ledger,
+            String ledgerKey,
+            LongConsumer progress)
+            throws InterruptedException {
         if (source.size() <= buffers.size()) {
             return copySmall(from, source, to, targetKey, progress);
         }
         return copyLarge(from, source, to, targetKey, ledger, ledgerKey, progress);
     }
 
-    private Blob copySmall(BlobStore from, Blob source, BlobStore to, String targetKey, LongConsumer progress) throws InterruptedException {
+    private Blob copySmall(BlobStore from, Blob source, BlobStore to, String targetKey, LongConsumer progress)
+            throws InterruptedException {
         byte[] buffer = buffers.acquire();
         try (BlobStore.Reading reading = from.open(source)) {
             int length = (int) source.size();
             int read = reading.content().readNBytes(buffer, 0, length);
             if (read != length || reading.content().read() >= 0) {
-                throw BlobStoreException.changed(from.describe(), source.key(), "listed as " + length + " bytes, read "
-                        + (read == length ? "more" : read));
+                throw BlobStoreException.changed(
+                        from.describe(),
+                        source.key(),
+                        "listed as " + length + " bytes, read " + (read == length ? "more" : read));
             }
-            Digests digests = new Digests(to.wantsMd5() || source.md5() != null || reading.advertised().md5() != null);
+            Digests digests = new Digests(to.wantsMd5()
+                    || source.md5() != null
+                    || reading.advertised().md5() != null);
             digests.update(buffer, 0, length);
             Digests.Sums sums = digests.finish();
             requireSame(from, source, sums, reading.advertised());
@@ -106,19 +117,30 @@ public final class Copier implements AutoCloseable {
         }
     }
 
-    private Blob copyLarge(BlobStore from, Blob source, BlobStore to, String targetKey, Ledger ledger, String ledgerKey,
-                           LongConsumer progress) throws InterruptedException {
+    private Blob copyLarge(
+            BlobStore from,
+            Blob source,
+            BlobStore to,
+            String targetKey,
+            Ledger ledger,
+            String ledgerKey,
+            LongConsumer progress)
+            throws InterruptedException {
         long partSize = buffers.size();
         int count = (int) ((source.size() + partSize - 1) / partSize);
         Ledger.Session session = ledger == null ? null : ledger.session(ledgerKey);
-        if (session != null && !(session.sourceVersion().equals(source.version()) && session.size() == source.size()
-                && session.partSize() == partSize && session.key().equals(ledgerKey))) {
+        if (session != null
+                && !(session.sourceVersion().equals(source.version())
+                        && session.size() == source.size()
+                        && session.partSize() == partSize
+                        && session.key().equals(ledgerKey))) {
             // The source changed (or the part size did) since that upload began: its parts are worth nothing.
             discardQuietly(to, targetKey, session.token());
             ledger.sessionEnded(ledgerKey);
             session = null;
         }
-        BlobStore.Upload upload = to.upload(targetKey, source.size(), partSize, source.sha256(), session == null ? null : session.token());
+        BlobStore.Upload upload = to.upload(
+                targetKey, source.size(), partSize, source.sha256(), session == null ? null : session.token());
         if (ledger != null && session == null) {
             session = new Ledger.Session(ledgerKey, source.version(), source.size(), partSize, upload.token(), null);
             ledger.sessionStarted(session);
@@ -130,8 +152,10 @@ public final class Copier implements AutoCloseable {
         boolean discard = ledger == null;
         boolean completed = false;
         try (BlobStore.Reading reading = from.open(source)) {
-            // The whole object's MD5 only when the source vouches for one to check; each part's only for a target that checks it.
-            Digests digests = new Digests(source.md5() != null || reading.advertised().md5() != null);
+            // The whole object's MD5 only when the source vouches for one to check; each part's only for a target that
+            // checks it.
+            Digests digests =
+                    new Digests(source.md5() != null || reading.advertised().md5() != null);
             boolean partMd5 = to.wantsMd5();
             InputStream in = reading.content();
             for (int n = 1; n <= count && failed.get() == null; n++) {
@@ -142,8 +166,10 @@ public final class Copier implements AutoCloseable {
                     int read = in.readNBytes(buffer, 0, length);
                     if (read != length) {
                         discard = true;
-                        throw BlobStoreException.changed(from.describe(), source.key(), "listed as " + source.size()
-                                + " bytes, ended after " + ((n - 1) * partSize + read));
+                        throw BlobStoreException.changed(
+                                from.describe(),
+                                source.key(),
+                                "listed as " + source.size() + " bytes, ended after " + ((n - 1) * partSize + read));
                     }
                     digests.update(buffer, 0, length);
                     String crc = Digests.crc32c(buffer, 0, length);
@@ -157,7 +183,8 @@ public final class Copier implements AutoCloseable {
                     handedOver = true;
                     sent.add(parts.submit(() -> {
                         try {
-                            tags[number - 1] = upload.putPart(number, part, length, partMd5 ? Digests.md5(part, 0, length) : null);
+                            tags[number - 1] =
+                                    upload.putPart(number, part, length, partMd5 ? Digests.md5(part, 0, length) : null);
                             if (ledger != null) {
                                 ledger.partDone(ledgerKey, number, new Ledger.Part(crc, tags[number - 1]));
                             }
@@ -182,16 +209,20 @@ public final class Copier implements AutoCloseable {
             }
             if (in.read() >= 0) {
                 discard = true;
-                throw BlobStoreException.changed(from.describe(), source.key(), "longer than the " + source.size() + " bytes listed");
+                throw BlobStoreException.changed(
+                        from.describe(), source.key(), "longer than the " + source.size() + " bytes listed");
             }
             Digests.Sums sums = digests.finish();
             String mismatch = sums.mismatch(reading.advertised());
             if (mismatch != null) {
                 discard = true;
-                throw new BlobStoreException(from.describe() + ": " + source.key() + " as read does not match its checksum ("
-                        + mismatch + "); nothing made visible", null);
+                throw new BlobStoreException(
+                        from.describe() + ": " + source.key() + " as read does not match its checksum (" + mismatch
+                                + "); nothing made visible",
+                        null);
             }
-            // A completion that fails may have consumed the upload (S3 completes, then copies in place): start afresh next time.
+            // A completion that fails may have consumed the upload (S3 completes, then copies in place): start afresh
+            // next time.
             discard = true;
             Blob stored = upload.complete(Arrays.asList(tags), sums);
             completed = true;
@@ -226,8 +257,10 @@ public final class Copier implements AutoCloseable {
     private static void requireSame(BlobStore from, Blob source, Digests.Sums sums, Blob advertised) {
         String mismatch = sums.mismatch(advertised);
         if (mismatch != null) {
-            throw new BlobStoreException(from.describe() + ": " + source.key() + " as read does not match its checksum (" + mismatch
-                    + "); nothing written", null);
+            throw new BlobStoreException(
+                    from.describe() + ": " + source.key() + " as read does not match its checksum (" + mismatch
+                            + "); nothing written",
+                    null);
         }
     }
 
@@ -247,7 +280,9 @@ public final class Copier implements AutoCloseable {
             f.get(5, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | java.util.concurrent.TimeoutException | java.util.concurrent.CancellationException ignored) {
+        } catch (ExecutionException
+                | java.util.concurrent.TimeoutException
+                | java.util.concurrent.CancellationException ignored) {
             // its failure was recorded, or it never ran
         }
     }

@@ -2,8 +2,6 @@ package io.baran.worker.replication;
 
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.function.LongConsumer;
+import org.jboss.logging.Logger;
 
 /**
  * Reverses a failed-over replica once: every change made at the replica since the last copy (written, or deleted
@@ -36,8 +35,17 @@ final class Failback {
     private final Copier copier;
     private final LongConsumer copiedBytesTotal;
 
-    Failback(String pair, Mode mode, String filter, Location sourceAt, BlobStore source, Location replicaAt, BlobStore replica,
-             Ledger ledger, Copier copier, LongConsumer copiedBytesTotal) {
+    Failback(
+            String pair,
+            Mode mode,
+            String filter,
+            Location sourceAt,
+            BlobStore source,
+            Location replicaAt,
+            BlobStore replica,
+            Ledger ledger,
+            Copier copier,
+            LongConsumer copiedBytesTotal) {
         this.pair = pair;
         this.mode = mode;
         this.filter = filter;
@@ -55,12 +63,15 @@ final class Failback {
      *
      * @param bothChanged the source changed it too, or it was in conflict already: never copied either way
      */
-    record Reversal(String key, Blob source, Blob replica, boolean bothChanged) {
-    }
+    record Reversal(String key, Blob source, Blob replica, boolean bothChanged) {}
 
     /** The keys under the filter that changed at the replica since the ledger's record of their last copy, in key order. */
-    static List<Reversal> reversals(Map<String, Blob> src, Map<String, Blob> dst, Map<String, Ledger.Entry> entries,
-                                    Map<String, String> conflicts, String filter) {
+    static List<Reversal> reversals(
+            Map<String, Blob> src,
+            Map<String, Blob> dst,
+            Map<String, Ledger.Entry> entries,
+            Map<String, String> conflicts,
+            String filter) {
         Set<String> keys = new TreeSet<>(src.keySet());
         keys.addAll(dst.keySet());
         keys.addAll(entries.keySet());
@@ -72,8 +83,10 @@ final class Failback {
             Blob s = src.get(key);
             Blob r = dst.get(key);
             Ledger.Entry recorded = entries.get(key);
-            boolean sourceChanged = recorded == null ? s != null : s == null || !s.version().equals(recorded.sourceVersion());
-            boolean replicaChanged = recorded == null ? r != null : r == null || !r.version().equals(recorded.replicaVersion());
+            boolean sourceChanged =
+                    recorded == null ? s != null : s == null || !s.version().equals(recorded.sourceVersion());
+            boolean replicaChanged =
+                    recorded == null ? r != null : r == null || !r.version().equals(recorded.replicaVersion());
             if (replicaChanged) { // unchanged at the replica: forward passes take care of the source's changes
                 reversals.add(new Reversal(key, s, r, sourceChanged || conflicts.containsKey(key)));
             }
@@ -105,13 +118,16 @@ final class Failback {
                             ledger.removed(key);
                             conflicts.remove(key);
                         } else {
-                            conflicts.put(key, "changed at both sides while failed over: the source holds "
-                                    + (s == null ? "nothing (deleted)" : s.describe()) + "; the replica holds "
-                                    + (r == null ? "nothing (deleted)" : r.describe()));
+                            conflicts.put(
+                                    key,
+                                    "changed at both sides while failed over: the source holds "
+                                            + (s == null ? "nothing (deleted)" : s.describe()) + "; the replica holds "
+                                            + (r == null ? "nothing (deleted)" : r.describe()));
                         }
                     } else if (r != null) {
                         Blob stored = copier.copy(replica, r, source, sourceAt.key(key), null, key, copiedBytesTotal);
-                        ledger.copied(key, new Ledger.Entry(stored.version(), stored.size(), stored.sha256(), r.version()));
+                        ledger.copied(
+                                key, new Ledger.Entry(stored.version(), stored.size(), stored.sha256(), r.version()));
                         copiedBack.add(key);
                     } else if (mode == Mode.MIRROR && s != null) {
                         source.delete(sourceAt.key(key));
@@ -134,13 +150,26 @@ final class Failback {
                 errors.add(Replicator.message(e.getCause()));
             }
         }
-        ledger.checkpoint(m -> new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), !errors.isEmpty(),
-                new TreeMap<>(conflicts)));
-        FailbackReport report = new FailbackReport(pair, replicaAt.toString(), sorted(copiedBack), sorted(deletedAtSource),
-                new TreeMap<>(conflicts), errors);
-        LOG.infof("pair %s: replica %s reversed on failback: %d copied back, %d deleted at the source, %d conflicts, %d errors%s",
-                pair, replicaAt, copiedBack.size(), deletedAtSource.size(), conflicts.size(), errors.size(),
-                errors.isEmpty() ? "; forward copying resumes" : "; still failed over, failback again once the errors are fixed");
+        ledger.checkpoint(m -> new Ledger.Meta(
+                m.consistentAt(), m.lastListing(), m.lastSuccess(), !errors.isEmpty(), new TreeMap<>(conflicts)));
+        FailbackReport report = new FailbackReport(
+                pair,
+                replicaAt.toString(),
+                sorted(copiedBack),
+                sorted(deletedAtSource),
+                new TreeMap<>(conflicts),
+                errors);
+        LOG.infof(
+                "pair %s: replica %s reversed on failback: %d copied back, %d deleted at the source, %d conflicts, %d errors%s",
+                pair,
+                replicaAt,
+                copiedBack.size(),
+                deletedAtSource.size(),
+                conflicts.size(),
+                errors.size(),
+                errors.isEmpty()
+                        ? "; forward copying resumes"
+                        : "; still failed over, failback again once the errors are fixed");
         return report;
     }
 

@@ -13,8 +13,13 @@ import java.util.Map;
  * @param conflicts         key → what each side holds
  * @param errors            copies back that failed (the failback is incomplete when any did)
  */
-public record FailbackReport(String pair, String replica, List<String> copiedBack, List<String> deletedAtSource,
-                             Map<String, String> conflicts, List<String> errors) {
+public record FailbackReport(
+        String pair,
+        String replica,
+        List<String> copiedBack,
+        List<String> deletedAtSource,
+        Map<String, String> conflicts,
+        List<String> errors) {
 
     public FailbackReport {
         copiedBack = List.copyOf(copiedBack);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -41,19 +40,18 @@ public final class Ledger implements AutoCloseable {
      * @param sourceVersion  the source's {@link io.baran.worker.provider.store.Blob#version()} that was copied
      * @param replicaVersion the replica's version of the copy
      */
-    public record Entry(String sourceVersion, long size, String sha256, String replicaVersion) {
-    }
+    public record Entry(String sourceVersion, long size, String sha256, String replicaVersion) {}
 
     /** One part of an upload under way: its CRC32C (to check the source still has those bytes) and what completing needs. */
-    public record Part(String crc32c, String tag) {
-    }
+    public record Part(String crc32c, String tag) {}
 
     /**
      * An upload under way.
      *
      * @param token what the store needs to resume it
      */
-    public record Session(String key, String sourceVersion, long size, long partSize, String token, Map<Integer, Part> parts) {
+    public record Session(
+            String key, String sourceVersion, long size, long partSize, String token, Map<Integer, Part> parts) {
         public Session {
             parts = new ConcurrentHashMap<>(parts == null ? Map.of() : parts);
         }
@@ -68,7 +66,12 @@ public final class Ledger implements AutoCloseable {
      * @param failedOver     the replica serves as primary: forward copying is paused until failback
      * @param conflicts      keys changed on both sides, with what each side holds; never overwritten
      */
-    public record Meta(Instant consistentAt, Instant lastListing, Instant lastSuccess, boolean failedOver, Map<String, String> conflicts) {
+    public record Meta(
+            Instant consistentAt,
+            Instant lastListing,
+            Instant lastSuccess,
+            boolean failedOver,
+            Map<String, String> conflicts) {
         public Meta {
             conflicts = conflicts == null ? Map.of() : Map.copyOf(conflicts);
         }
@@ -78,8 +81,7 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    private record Snapshot(Map<String, Entry> entries, Map<String, Session> sessions, Meta meta) {
-    }
+    private record Snapshot(Map<String, Entry> entries, Map<String, Session> sessions, Meta meta) {}
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -121,7 +123,8 @@ public final class Ledger implements AutoCloseable {
                     ledger.replay(line);
                 }
             }
-            ledger.journal = Files.newBufferedWriter(journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            ledger.journal = Files.newBufferedWriter(
+                    journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the replication ledger in " + dir + ": " + e.getMessage(), e);
         }
@@ -175,8 +178,7 @@ public final class Ledger implements AutoCloseable {
 
     public synchronized void removed(String key) {
         if (entries.remove(key) != null) {
-            append("removed", key, o -> {
-            });
+            append("removed", key, o -> {});
         }
     }
 
@@ -202,8 +204,7 @@ public final class Ledger implements AutoCloseable {
 
     public synchronized void sessionEnded(String key) {
         if (sessions.remove(key) != null) {
-            append("ended", key, o -> {
-            });
+            append("ended", key, o -> {});
         }
     }
 
@@ -227,15 +228,23 @@ public final class Ledger implements AutoCloseable {
             journal.flush();
             Path tmp = dir.resolve("ledger.json.tmp");
             byte[] bytes = JSON.writeValueAsBytes(new Snapshot(entries, sessions, meta));
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
-            Files.move(tmp, dir.resolve("ledger.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    tmp,
+                    dir.resolve("ledger.json"),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             journal.close();
-            journal = Files.newBufferedWriter(dir.resolve("journal.jsonl"), StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+            journal = Files.newBufferedWriter(
+                    dir.resolve("journal.jsonl"),
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the replication ledger in " + dir + ": " + e.getMessage(), e);
         }
@@ -249,10 +258,12 @@ public final class Ledger implements AutoCloseable {
         try {
             journal.write(JSON.writeValueAsString(o));
             journal.write('\n');
-            // Flushed to the operating system at once: a killed worker loses nothing; a machine crash at most the last lines.
+            // Flushed to the operating system at once: a killed worker loses nothing; a machine crash at most the last
+            // lines.
             journal.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to the replication journal in " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot append to the replication journal in " + dir + ": " + e.getMessage(), e);
         }
     }
 

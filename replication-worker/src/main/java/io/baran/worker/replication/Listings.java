@@ -2,7 +2,6 @@ package io.baran.worker.replication;
 
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,19 +20,19 @@ final class Listings {
     });
 
     /** Both sides' objects, by relative key. */
-    record Both(Map<String, Blob> source, Map<String, Blob> replica) {
-    }
+    record Both(Map<String, Blob> source, Map<String, Blob> replica) {}
 
-    private Listings() {
-    }
+    private Listings() {}
 
     /**
      * Lists both sides at once: a listing of many pages is a good part of a pass that finds little to copy.
      *
      * @throws RuntimeException when either side cannot be listed (an unreachable store is never an empty one)
      */
-    static Both both(BlobStore source, Location sourceAt, BlobStore replica, Location replicaAt, String filter) throws InterruptedException {
-        CompletableFuture<Map<String, Blob>> replicaListing = CompletableFuture.supplyAsync(() -> list(replica, replicaAt, filter), REPLICAS);
+    static Both both(BlobStore source, Location sourceAt, BlobStore replica, Location replicaAt, String filter)
+            throws InterruptedException {
+        CompletableFuture<Map<String, Blob>> replicaListing =
+                CompletableFuture.supplyAsync(() -> list(replica, replicaAt, filter), REPLICAS);
         Map<String, Blob> src = list(source, sourceAt, filter);
         try {
             return new Both(src, replicaListing.get());

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 public record Location(String store, String scheme, String bucket, String root) {
 
     /** The scheme each store type answers to. */
-    public static final Map<String, String> SCHEMES = Map.of("s3", "s3", "gs", "gcs", "az", "azure", "file", "filesystem");
+    public static final Map<String, String> SCHEMES =
+            Map.of("s3", "s3", "gs", "gcs", "az", "azure", "file", "filesystem");
 
     private static final Pattern FORM = Pattern.compile("([a-z0-9]([a-z0-9-]*[a-z0-9])?):([a-z0-9]+)://([^/]+)(/.*)?");
 
@@ -27,7 +28,8 @@ public record Location(String store, String scheme, String bucket, String root) 
         String t = text == null ? "" : text.trim();
         Matcher m = FORM.matcher(t);
         if (!m.matches()) {
-            throw new IllegalArgumentException("\"" + t + "\" is not <store>:<scheme>://<bucket>[/<prefix>] (e.g. aws-main:s3://shop-assets)");
+            throw new IllegalArgumentException(
+                    "\"" + t + "\" is not <store>:<scheme>://<bucket>[/<prefix>] (e.g. aws-main:s3://shop-assets)");
         }
         String scheme = m.group(3).toLowerCase(Locale.ROOT);
         if (!SCHEMES.containsKey(scheme)) {
@@ -60,6 +62,7 @@ public record Location(String store, String scheme, String bucket, String root) 
 
     @Override
     public String toString() {
-        return store + ":" + scheme + "://" + bucket + (root.isEmpty() ? "" : "/" + root.substring(0, root.length() - 1));
+        return store + ":" + scheme + "://" + bucket
+                + (root.isEmpty() ? "" : "/" + root.substring(0, root.length() - 1));
     }
 }

@@ -6,8 +6,6 @@ import io.baran.worker.provider.store.BlobStoreException;
 import io.baran.worker.replication.PassPlan.Conflict;
 import io.baran.worker.replication.PassPlan.Kind;
 import io.baran.worker.replication.PassPlan.Step;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
+import org.jboss.logging.Logger;
 
 /**
  * Carries out a {@link PassPlan} against one replica: records in the ledger what the plan found in step or gone,
@@ -33,8 +32,7 @@ final class PassExecutor {
     private static final Logger LOG = Logger.getLogger(PassExecutor.class);
     private static final int MAX_ERRORS = 10;
     /** For a step that cannot find a conflict (COPY, VERIFY, DELETE). */
-    static final BiConsumer<Step, String> NO_CONFLICTS = (step, conflict) -> {
-    };
+    static final BiConsumer<Step, String> NO_CONFLICTS = (step, conflict) -> {};
 
     private final String pair;
     private final Location sourceAt;
@@ -46,8 +44,15 @@ final class PassExecutor {
     private final LongConsumer copiedBytesTotal;
 
     /** @param copiedBytesTotal told every number of bytes copied, across passes */
-    PassExecutor(String pair, Location sourceAt, BlobStore source, Location replicaAt, BlobStore replica, Ledger ledger, Copier copier,
-                 LongConsumer copiedBytesTotal) {
+    PassExecutor(
+            String pair,
+            Location sourceAt,
+            BlobStore source,
+            Location replicaAt,
+            BlobStore replica,
+            Ledger ledger,
+            Copier copier,
+            LongConsumer copiedBytesTotal) {
         this.pair = pair;
         this.sourceAt = sourceAt;
         this.source = source;
@@ -68,7 +73,8 @@ final class PassExecutor {
             error(errors, errorCount, plan.guardRefusal());
         }
         Map<String, Conflict> conflicts = new ConcurrentHashMap<>(plan.conflicts());
-        BiConsumer<Step, String> conflictFound = (w, what) -> conflicts.put(w.key(), new Conflict(what, plan.changedAt(w.source())));
+        BiConsumer<Step, String> conflictFound =
+                (w, what) -> conflicts.put(w.key(), new Conflict(what, plan.changedAt(w.source())));
         AtomicLong copiedObjects = new AtomicLong();
         AtomicLong copiedBytes = new AtomicLong();
         AtomicLong deleted = new AtomicLong();
@@ -112,7 +118,13 @@ final class PassExecutor {
         } catch (ExecutionException e) {
             throw new IllegalStateException("a replication task failed unexpectedly", e.getCause());
         }
-        return new PassOutcome(copiedObjects.get(), copiedBytes.get(), deleted.get(), pending, conflicts, new ArrayList<>(errors),
+        return new PassOutcome(
+                copiedObjects.get(),
+                copiedBytes.get(),
+                deleted.get(),
+                pending,
+                conflicts,
+                new ArrayList<>(errors),
                 errorCount.get());
     }
 
@@ -122,7 +134,8 @@ final class PassExecutor {
      * @param conflictFound told when comparing the contents shows the replica's object changed and differs
      * @return true when it changed the replica
      */
-    boolean run(Step w, PassProgress p, AtomicLong copiedBytes, BiConsumer<Step, String> conflictFound) throws InterruptedException {
+    boolean run(Step w, PassProgress p, AtomicLong copiedBytes, BiConsumer<Step, String> conflictFound)
+            throws InterruptedException {
         switch (w.kind()) {
             case DELETE -> {
                 replica.delete(replicaAt.key(w.key()));
@@ -157,7 +170,8 @@ final class PassExecutor {
             copiedBytes.addAndGet(bytes);
             copiedBytesTotal.accept(bytes);
         });
-        ledger.copied(w.key(), new Ledger.Entry(w.source().version(), w.source().size(), stored.sha256(), stored.version()));
+        ledger.copied(
+                w.key(), new Ledger.Entry(w.source().version(), w.source().size(), stored.sha256(), stored.version()));
         return true;
     }
 

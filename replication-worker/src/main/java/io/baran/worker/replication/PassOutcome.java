@@ -2,7 +2,6 @@ package io.baran.worker.replication;
 
 import io.baran.worker.replication.PassPlan.Conflict;
 import io.baran.worker.replication.PassPlan.Step;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -18,8 +17,14 @@ import java.util.stream.Stream;
  * @param conflicts the plan's conflicts and those found while comparing contents
  * @param errors    the first errors, {@code errorCount} of them in all
  */
-record PassOutcome(long copiedObjects, long copiedBytes, long deletedObjects, Collection<Step> pending,
-                   Map<String, Conflict> conflicts, List<String> errors, int errorCount) {
+record PassOutcome(
+        long copiedObjects,
+        long copiedBytes,
+        long deletedObjects,
+        Collection<Step> pending,
+        Map<String, Conflict> conflicts,
+        List<String> errors,
+        int errorCount) {
 
     PassOutcome {
         pending = List.copyOf(pending);
@@ -37,8 +42,11 @@ record PassOutcome(long copiedObjects, long copiedBytes, long deletedObjects, Co
 
     /** When the oldest change still missing at the replica was made (conflicts included), or null when none is. */
     Instant oldestPending() {
-        return Stream.concat(pending.stream().map(Step::changedAt), conflicts.values().stream().map(Conflict::changedAt))
-                .min(Instant::compareTo).orElse(null);
+        return Stream.concat(
+                        pending.stream().map(Step::changedAt),
+                        conflicts.values().stream().map(Conflict::changedAt))
+                .min(Instant::compareTo)
+                .orElse(null);
     }
 
     /**
@@ -58,7 +66,19 @@ record PassOutcome(long copiedObjects, long copiedBytes, long deletedObjects, Co
     }
 
     PassReport report(Instant started, Instant ended) {
-        return new PassReport(started, ended, true, null, copiedObjects, copiedBytes, deletedObjects, backlogObjects(), backlogBytes(),
-                oldestPending(), conflictDescriptions(), errors, errorCount);
+        return new PassReport(
+                started,
+                ended,
+                true,
+                null,
+                copiedObjects,
+                copiedBytes,
+                deletedObjects,
+                backlogObjects(),
+                backlogBytes(),
+                oldestPending(),
+                conflictDescriptions(),
+                errors,
+                errorCount);
     }
 }

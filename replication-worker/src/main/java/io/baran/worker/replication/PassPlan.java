@@ -1,7 +1,6 @@
 package io.baran.worker.replication;
 
 import io.baran.worker.provider.store.Blob;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +27,16 @@ import java.util.stream.Stream;
  * @param forgotten    keys the ledger knows that neither side holds any more
  * @param guard        the mass-deletion guard's verdict on {@code deletions}
  */
-public record PassPlan(String pair, Instant started, Instant deletedSince, List<Step> copies, List<Step> deletions,
-                       Map<String, Conflict> conflicts, Map<String, Ledger.Entry> inStep, Set<String> forgotten, Guard guard) {
+public record PassPlan(
+        String pair,
+        Instant started,
+        Instant deletedSince,
+        List<Step> copies,
+        List<Step> deletions,
+        Map<String, Conflict> conflicts,
+        Map<String, Ledger.Entry> inStep,
+        Set<String> forgotten,
+        Guard guard) {
 
     /** What a step does: copy, delete, or compare the contents first (no checksum both listings know could tell). */
     public enum Kind {
@@ -52,8 +59,7 @@ public record PassPlan(String pair, Instant started, Instant deletedSince, List<
     }
 
     /** A key changed at both sides: what each holds, and when the source's change was made (it holds the lag). */
-    public record Conflict(String description, Instant changedAt) {
-    }
+    public record Conflict(String description, Instant changedAt) {}
 
     /**
      * The mass-deletion guard's verdict.
@@ -63,8 +69,7 @@ public record PassPlan(String pair, Instant started, Instant deletedSince, List<
      * @param maxDeletePercent the largest share of them a pass may delete
      * @param tripped          more than that share: the pass deletes none
      */
-    public record Guard(int deletions, int replicaObjects, int maxDeletePercent, boolean tripped) {
-    }
+    public record Guard(int deletions, int replicaObjects, int maxDeletePercent, boolean tripped) {}
 
     public PassPlan {
         copies = List.copyOf(copies);
@@ -105,18 +110,22 @@ public record PassPlan(String pair, Instant started, Instant deletedSince, List<
         if (!guard.tripped()) {
             return null;
         }
-        return "pair " + pair + ": the source no longer has " + guard.deletions() + " of the replica's " + guard.replicaObjects()
-                + " objects (more than " + guard.maxDeletePercent() + "%); none deleted. Delete them at the replica yourself, or raise "
+        return "pair " + pair + ": the source no longer has " + guard.deletions() + " of the replica's "
+                + guard.replicaObjects()
+                + " objects (more than " + guard.maxDeletePercent()
+                + "%); none deleted. Delete them at the replica yourself, or raise "
                 + "baran.replication.pairs.\"" + pair + "\".max-delete-percent, if the source was emptied on purpose";
     }
 
     /** One line: {@code pair assets: copy 3 objects (12 bytes, 1 to compare first), delete 1, 0 conflicts, ...}. */
     public String describe() {
         long compare = copies.stream().filter(s -> s.kind() != Kind.COPY).count();
-        return "pair " + pair + ": copy " + copies.size() + " objects (" + bytes() + " bytes" + (compare > 0 ? ", " + compare
-                + " to compare first" : "") + "), delete " + (guard.tripped() ? "0 (" + deletions.size() + " held back)" : deletions.size())
+        return "pair " + pair + ": copy " + copies.size() + " objects (" + bytes() + " bytes"
+                + (compare > 0 ? ", " + compare + " to compare first" : "") + "), delete "
+                + (guard.tripped() ? "0 (" + deletions.size() + " held back)" : deletions.size())
                 + ", " + conflicts.size() + " conflicts, " + inStep.size() + " found in step, " + forgotten.size()
-                + " forgotten; mass-deletion guard " + (guard.tripped() ? "tripped" : "passed") + " (" + guard.deletions() + " of "
+                + " forgotten; mass-deletion guard " + (guard.tripped() ? "tripped" : "passed") + " ("
+                + guard.deletions() + " of "
                 + guard.replicaObjects() + ", at most " + guard.maxDeletePercent() + "%)";
     }
 
@@ -124,10 +133,17 @@ public record PassPlan(String pair, Instant started, Instant deletedSince, List<
     public String render(int max) {
         StringBuilder out = new StringBuilder(describe());
         List<String> lines = Stream.of(
-                copies.stream().map(s -> (s.kind() == Kind.COPY ? "+ " : "? ") + s.key() + " (" + s.bytes() + " bytes)"),
-                deletions.stream().map(s -> "- " + s.key() + (guard.tripped() ? " (held back by the guard)" : "")),
-                conflicts.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(c -> "! " + c.getKey() + ": " + c.getValue().description()))
-                .flatMap(s -> s).toList();
+                        copies.stream()
+                                .map(s ->
+                                        (s.kind() == Kind.COPY ? "+ " : "? ") + s.key() + " (" + s.bytes() + " bytes)"),
+                        deletions.stream()
+                                .map(s -> "- " + s.key() + (guard.tripped() ? " (held back by the guard)" : "")),
+                        conflicts.entrySet().stream()
+                                .sorted(Map.Entry.comparingByKey())
+                                .map(c ->
+                                        "! " + c.getKey() + ": " + c.getValue().description()))
+                .flatMap(s -> s)
+                .toList();
         lines.stream().limit(max).forEach(l -> out.append('\n').append("  ").append(l));
         if (lines.size() > max) {
             out.append('\n').append("  ... and ").append(lines.size() - max).append(" more");

@@ -4,7 +4,6 @@ import io.baran.worker.provider.store.Blob;
 import io.baran.worker.replication.PassPlan.Conflict;
 import io.baran.worker.replication.PassPlan.Kind;
 import io.baran.worker.replication.PassPlan.Step;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -48,8 +47,12 @@ final class PassPlanner {
      * @param meta    what the last pass concluded (the conflicts it left, when it last listed)
      * @param started when this pass began listing the source
      */
-    PassPlan plan(Map<String, Blob> source, Map<String, Blob> replica, Map<String, Ledger.Entry> entries, Ledger.Meta meta,
-                  Instant started) {
+    PassPlan plan(
+            Map<String, Blob> source,
+            Map<String, Blob> replica,
+            Map<String, Ledger.Entry> entries,
+            Ledger.Meta meta,
+            Instant started) {
         Instant deletedSince = meta.lastListing() != null ? meta.lastListing() : started;
         List<Step> copies = new ArrayList<>();
         Map<String, Conflict> conflicts = new HashMap<>();
@@ -74,9 +77,14 @@ final class PassPlanner {
             }
             Ledger.Entry recorded = entries.get(key);
             Blob r = e.getValue();
-            if (meta.conflicts().containsKey(key) || (recorded != null && !recorded.replicaVersion().equals(r.version()))) {
-                conflicts.put(key, new Conflict("deleted at the source; the replica holds " + r.describe()
-                        + ", written since Baran copied it", deletedSince));
+            if (meta.conflicts().containsKey(key)
+                    || (recorded != null && !recorded.replicaVersion().equals(r.version()))) {
+                conflicts.put(
+                        key,
+                        new Conflict(
+                                "deleted at the source; the replica holds " + r.describe()
+                                        + ", written since Baran copied it",
+                                deletedSince));
             } else {
                 // The deletion happened after the last listing that still saw the object.
                 deletions.add(new Step(Kind.DELETE, key, null, r, deletedSince));
@@ -90,7 +98,15 @@ final class PassPlanner {
         }
         // Largest first: the long copies start at once instead of trailing alone at the end of the pass.
         copies.sort(Comparator.comparingLong(Step::bytes).reversed());
-        return new PassPlan(pair, started, deletedSince, copies, deletions, conflicts, inStep, forgotten,
+        return new PassPlan(
+                pair,
+                started,
+                deletedSince,
+                copies,
+                deletions,
+                conflicts,
+                inStep,
+                forgotten,
                 guard(deletions.size(), replica.size()));
     }
 
@@ -113,31 +129,42 @@ final class PassPlanner {
      * @param flagged the conflicts the last pass left: such a key is copied only once both sides agree
      * @param started when the pass (or the notification) began: the time of a change whose object has none
      */
-    static Decision decide(String key, Blob s, Blob r, Ledger.Entry recorded, Map<String, String> flagged, Instant started) {
+    static Decision decide(
+            String key, Blob s, Blob r, Ledger.Entry recorded, Map<String, String> flagged, Instant started) {
         boolean wasConflict = flagged.containsKey(key);
-        if (r != null && recorded != null && !wasConflict && recorded.sourceVersion().equals(s.version())
+        if (r != null
+                && recorded != null
+                && !wasConflict
+                && recorded.sourceVersion().equals(s.version())
                 && recorded.replicaVersion().equals(r.version())) {
             return Decision.NOTHING;
         }
         Blob.Match match = r == null ? null : s.compare(r);
         if (match == Blob.Match.SAME) {
-            return new Decision(null, null, new Ledger.Entry(s.version(), s.size(), s.sha256() != null ? s.sha256() : r.sha256(),
-                    r.version()));
+            return new Decision(
+                    null,
+                    null,
+                    new Ledger.Entry(s.version(), s.size(), s.sha256() != null ? s.sha256() : r.sha256(), r.version()));
         }
         Instant changedAt = s.modified() != null ? s.modified() : started;
-        boolean replicaChanged = r != null && (wasConflict || (recorded != null && !recorded.replicaVersion().equals(r.version())));
+        boolean replicaChanged = r != null
+                && (wasConflict
+                        || (recorded != null && !recorded.replicaVersion().equals(r.version())));
         if (replicaChanged) {
             if (match == Blob.Match.DIFFERENT) {
                 return new Decision(null, wasConflict ? flagged.get(key) : conflict(s, r), null);
             }
             return new Decision(new Step(Kind.VERIFY_OR_CONFLICT, key, s, r, changedAt), null, null);
         }
-        return new Decision(new Step(r == null || match == Blob.Match.DIFFERENT ? Kind.COPY : Kind.VERIFY, key, s, r, changedAt),
-                null, null);
+        return new Decision(
+                new Step(r == null || match == Blob.Match.DIFFERENT ? Kind.COPY : Kind.VERIFY, key, s, r, changedAt),
+                null,
+                null);
     }
 
     /** What a conflict between the two sides' objects says. */
     static String conflict(Blob s, Blob r) {
-        return "the source holds " + s.describe() + "; the replica holds " + r.describe() + ", written since Baran copied it";
+        return "the source holds " + s.describe() + "; the replica holds " + r.describe()
+                + ", written since Baran copied it";
     }
 }

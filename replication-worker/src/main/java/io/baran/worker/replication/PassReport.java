@@ -15,9 +15,20 @@ import java.util.Map;
  * @param conflicts      keys changed on both sides, with what each side holds
  * @param errors         the first errors (at most ten), {@code errorCount} of them in all
  */
-public record PassReport(Instant started, Instant ended, boolean listed, String skipped, long copiedObjects, long copiedBytes,
-                         long deletedObjects, long backlogObjects, long backlogBytes, Instant oldestPending,
-                         Map<String, String> conflicts, List<String> errors, int errorCount) {
+public record PassReport(
+        Instant started,
+        Instant ended,
+        boolean listed,
+        String skipped,
+        long copiedObjects,
+        long copiedBytes,
+        long deletedObjects,
+        long backlogObjects,
+        long backlogBytes,
+        Instant oldestPending,
+        Map<String, String> conflicts,
+        List<String> errors,
+        int errorCount) {
 
     public PassReport {
         conflicts = conflicts == null ? Map.of() : Map.copyOf(conflicts);
@@ -36,7 +47,8 @@ public record PassReport(Instant started, Instant ended, boolean listed, String 
         if (!listed) {
             return "failed: " + String.join("; ", errors);
         }
-        return "copied " + copiedObjects + " objects (" + copiedBytes + " bytes), deleted " + deletedObjects + ", backlog "
-                + backlogObjects + " objects (" + backlogBytes + " bytes), " + conflicts.size() + " conflicts, " + errorCount + " errors";
+        return "copied " + copiedObjects + " objects (" + copiedBytes + " bytes), deleted " + deletedObjects
+                + ", backlog " + backlogObjects + " objects (" + backlogBytes + " bytes), " + conflicts.size()
+                + " conflicts, " + errorCount + " errors";
     }
 }

@@ -26,30 +26,49 @@ public class ReplicationMetrics {
 
     void register(Replicator r) {
         Tags tags = Tags.of("pair", r.pair(), "replica", r.replicaAt().toString());
-        Gauge.builder("baran.replication.lag", r, x -> lag(x.status())).baseUnit("seconds").tags(tags)
-                .description("seconds since the newest moment up to which the replica holds every change of the source (the RPO)")
+        Gauge.builder("baran.replication.lag", r, x -> lag(x.status()))
+                .baseUnit("seconds")
+                .tags(tags)
+                .description(
+                        "seconds since the newest moment up to which the replica holds every change of the source (the RPO)")
                 .register(registry);
-        Gauge.builder("baran.replication.backlog.objects", r, x -> x.status().backlogObjects()).tags(tags)
-                .description("objects to copy or delete, conflicts included").register(registry);
-        Gauge.builder("baran.replication.backlog.bytes", r, x -> x.status().backlogBytes()).tags(tags)
-                .description("bytes to copy").register(registry);
-        Gauge.builder("baran.replication.conflicts", r, x -> x.status().conflictCount()).tags(tags)
-                .description("keys changed at both sides, left as they are").register(registry);
-        FunctionCounter.builder("baran.replication.copied.bytes", r, Replicator::totalCopiedBytes).tags(tags)
-                .description("bytes copied since the worker started").register(registry);
-        FunctionCounter.builder("baran.replication.errors", r, Replicator::totalErrors).tags(tags)
-                .description("errors of passes since the worker started").register(registry);
+        Gauge.builder("baran.replication.backlog.objects", r, x -> x.status().backlogObjects())
+                .tags(tags)
+                .description("objects to copy or delete, conflicts included")
+                .register(registry);
+        Gauge.builder("baran.replication.backlog.bytes", r, x -> x.status().backlogBytes())
+                .tags(tags)
+                .description("bytes to copy")
+                .register(registry);
+        Gauge.builder("baran.replication.conflicts", r, x -> x.status().conflictCount())
+                .tags(tags)
+                .description("keys changed at both sides, left as they are")
+                .register(registry);
+        FunctionCounter.builder("baran.replication.copied.bytes", r, Replicator::totalCopiedBytes)
+                .tags(tags)
+                .description("bytes copied since the worker started")
+                .register(registry);
+        FunctionCounter.builder("baran.replication.errors", r, Replicator::totalErrors)
+                .tags(tags)
+                .description("errors of passes since the worker started")
+                .register(registry);
     }
 
     /** The change notifications of a pair's source, tagged by pair. */
     void register(ChangeNotifications n) {
         Tags tags = Tags.of("pair", n.pair());
-        FunctionCounter.builder("baran.replication.notifications", n, ChangeNotifications::received).tags(tags)
-                .description("change notifications received from the source's feed since the worker started").register(registry);
-        FunctionCounter.builder("baran.replication.notifications.recorded", n, ChangeNotifications::recorded).tags(tags)
-                .description("notifications whose change every replica recorded (acknowledged to the feed)").register(registry);
-        FunctionCounter.builder("baran.replication.notifications.retried", n, ChangeNotifications::retried).tags(tags)
-                .description("notifications handed back for delivery again, their change not recorded").register(registry);
+        FunctionCounter.builder("baran.replication.notifications", n, ChangeNotifications::received)
+                .tags(tags)
+                .description("change notifications received from the source's feed since the worker started")
+                .register(registry);
+        FunctionCounter.builder("baran.replication.notifications.recorded", n, ChangeNotifications::recorded)
+                .tags(tags)
+                .description("notifications whose change every replica recorded (acknowledged to the feed)")
+                .register(registry);
+        FunctionCounter.builder("baran.replication.notifications.retried", n, ChangeNotifications::retried)
+                .tags(tags)
+                .description("notifications handed back for delivery again, their change not recorded")
+                .register(registry);
     }
 
     private static double lag(ReplicationStatus s) {

@@ -1,9 +1,10 @@
 package io.baran.worker.replication;
 
-import io.baran.security.Roles;
-import jakarta.annotation.security.RolesAllowed;
 import io.baran.events.ReplicationStatus;
 import io.baran.runbook.Durations;
+import io.baran.security.AuthProblems.AuthProblem;
+import io.baran.security.Roles;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -11,12 +12,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import io.baran.security.AuthProblems.AuthProblem;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.core.Response;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,15 +22,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Object replication over REST: the pairs with each replica's lag, a pass on demand, and the failover and
  * failback of a replica. Errors are RFC 9457 problem details.
  */
-@APIResponse(responseCode = "401", description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-@APIResponse(responseCode = "403", description = "the token does not carry a role this call needs",
-        content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+@APIResponse(
+        responseCode = "401",
+        description = "no valid bearer token: none was sent, or it has expired, or it was not issued for this API",
+        content =
+                @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+@APIResponse(
+        responseCode = "403",
+        description = "the token does not carry a role this call needs",
+        content =
+                @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/replication/pairs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -55,36 +60,53 @@ public class ReplicationResource {
      *
      * @param lagSeconds the largest lag of its replicas; null while one of them has not finished its initial copy
      */
-    public record PairView(String name, String source, String mode, String prefix, double intervalSeconds, Double lagSeconds,
-                           List<ReplicationStatus> replicas) {
-    }
+    public record PairView(
+            String name,
+            String source,
+            String mode,
+            String prefix,
+            double intervalSeconds,
+            Double lagSeconds,
+            List<ReplicationStatus> replicas) {}
 
     /** A pass started: {@code pass} says whether it is {@code started} or still running after {@code wait}. */
-    public record SyncStarted(String pair, String pass) {
-    }
+    public record SyncStarted(String pair, String pass) {}
 
     /** The passes ended within {@code wait}. */
-    public record SyncDone(String pair, List<PassReport> passes) {
-    }
+    public record SyncDone(String pair, List<PassReport> passes) {}
 
     /** A failback: clean when no conflict was left. */
-    public record FailbackDone(boolean clean, FailbackReport report) {
-    }
+    public record FailbackDone(boolean clean, FailbackReport report) {}
 
     @GET
-    @APIResponse(responseCode = "200", description = "every pair, with the lag of its replicas",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY, implementation = PairView.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "every pair, with the lag of its replicas",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema =
+                                    @Schema(
+                                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
+                                            implementation = PairView.class)))
     public List<PairView> list() {
         return service.pairs().stream().map(ReplicationResource::view).toList();
     }
 
     @GET
     @Path("{name}")
-    @APIResponse(responseCode = "200", description = "the pair",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PairView.class)))
-    @APIResponse(responseCode = "404", description = "no pair of that name",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the pair",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PairView.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "no pair of that name",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
     public Response get(@PathParam("name") String name) {
         Optional<ReplicationService.Pair> pair = service.pair(name);
         return pair.isPresent() ? Response.ok(view(pair.get())).build() : notFound(name);
@@ -97,18 +119,46 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/sync")
-    @APIResponse(responseCode = "200", description = "every replica's pass ended within wait: what each did",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SyncDone.class)))
-    @APIResponse(responseCode = "202", description = "the passes started (or are still running after wait)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SyncStarted.class)))
-    @APIResponse(responseCode = "400", description = "a wait that is not a duration up to 10m",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "404", description = "no pair of that name",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "500", description = "a pass failed",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "503", description = "the worker is stopping",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "every replica's pass ended within wait: what each did",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = SyncDone.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "the passes started (or are still running after wait)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = SyncStarted.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "a wait that is not a duration up to 10m",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "no pair of that name",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "500",
+            description = "a pass failed",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "the worker is stopping",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
     public Response sync(@PathParam("name") String name, @QueryParam("wait") String wait) {
         if (service.pair(name).isEmpty()) {
             return notFound(name);
@@ -126,9 +176,11 @@ public class ReplicationResource {
             return Response.accepted(new SyncStarted(name, "started")).build();
         }
         try {
-            return Response.ok(new SyncDone(name, done.get(waitFor.toMillis(), TimeUnit.MILLISECONDS))).build();
+            return Response.ok(new SyncDone(name, done.get(waitFor.toMillis(), TimeUnit.MILLISECONDS)))
+                    .build();
         } catch (TimeoutException e) {
-            return Response.accepted(new SyncStarted(name, "still running after " + wait)).build();
+            return Response.accepted(new SyncStarted(name, "still running after " + wait))
+                    .build();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return problem(503, "Interrupted", "the worker is stopping");
@@ -141,16 +193,41 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failover")
-    @APIResponse(responseCode = "200", description = "the replica now serves as primary",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReplicationStatus.class)))
-    @APIResponse(responseCode = "400", description = "a replica, key or keep that does not read",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "404", description = "no pair of that name",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "502", description = "the object store failed",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "503", description = "the worker is stopping",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "the replica now serves as primary",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReplicationStatus.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "a replica, key or keep that does not read",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "no pair of that name",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "502",
+            description = "the object store failed",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "the worker is stopping",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
     public Response failover(@PathParam("name") String name, @QueryParam("replica") String replica) {
         return act(name, replica, r -> {
             r.failover();
@@ -166,16 +243,41 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failback")
-    @APIResponse(responseCode = "200", description = "what was copied back, and the conflicts left alone",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = FailbackDone.class)))
-    @APIResponse(responseCode = "400", description = "a replica, key or keep that does not read",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "404", description = "no pair of that name",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "502", description = "the object store failed",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "503", description = "the worker is stopping",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = "what was copied back, and the conflicts left alone",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = FailbackDone.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "a replica, key or keep that does not read",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "no pair of that name",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "502",
+            description = "the object store failed",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "the worker is stopping",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
     public Response failback(@PathParam("name") String name, @QueryParam("replica") String replica) {
         return act(name, replica, r -> {
             FailbackReport report = r.failback();
@@ -188,23 +290,54 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/conflicts/resolve")
-    @APIResponse(responseCode = "200", description = "the replica after the conflict was settled",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ReplicationStatus.class)))
-    @APIResponse(responseCode = "400", description = "a replica, key or keep that does not read",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "404", description = "no pair of that name",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "502", description = "the object store failed",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    @APIResponse(responseCode = "503", description = "the worker is stopping",
-            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = AuthProblem.class)))
-    public Response resolve(@PathParam("name") String name, @QueryParam("replica") String replica, @QueryParam("key") String key,
-                            @QueryParam("keep") String keep) {
+    @APIResponse(
+            responseCode = "200",
+            description = "the replica after the conflict was settled",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ReplicationStatus.class)))
+    @APIResponse(
+            responseCode = "400",
+            description = "a replica, key or keep that does not read",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "404",
+            description = "no pair of that name",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "502",
+            description = "the object store failed",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "503",
+            description = "the worker is stopping",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    public Response resolve(
+            @PathParam("name") String name,
+            @QueryParam("replica") String replica,
+            @QueryParam("key") String key,
+            @QueryParam("keep") String keep) {
         if (key == null || !("source".equals(keep) || "replica".equals(keep))) {
             return problem(400, "Bad request", "give key=<key> and keep=source or keep=replica");
         }
         if (key.isEmpty() || key.length() > MAX_KEY || key.chars().anyMatch(Character::isISOControl)) {
-            return problem(400, "Bad key", "key must be an object key of 1 to " + MAX_KEY + " characters, none of them a control character");
+            return problem(
+                    400,
+                    "Bad key",
+                    "key must be an object key of 1 to " + MAX_KEY + " characters, none of them a control character");
         }
         return act(name, replica, r -> {
             r.resolve(key, "source".equals(keep));
@@ -234,15 +367,34 @@ public class ReplicationResource {
     }
 
     private static PairView view(ReplicationService.Pair p) {
-        List<ReplicationStatus> statuses = p.replicas().stream().map(Replicator::status).toList();
-        Double lag = statuses.stream().anyMatch(s -> s.lagSeconds() == null) ? null
-                : statuses.stream().mapToDouble(ReplicationStatus::lagSeconds).max().orElse(0);
-        return new PairView(p.name(), p.source().toString(), p.mode().label(), p.prefix(), p.interval().toMillis() / 1000.0, lag, statuses);
+        List<ReplicationStatus> statuses =
+                p.replicas().stream().map(Replicator::status).toList();
+        Double lag = statuses.stream().anyMatch(s -> s.lagSeconds() == null)
+                ? null
+                : statuses.stream()
+                        .mapToDouble(ReplicationStatus::lagSeconds)
+                        .max()
+                        .orElse(0);
+        return new PairView(
+                p.name(),
+                p.source().toString(),
+                p.mode().label(),
+                p.prefix(),
+                p.interval().toMillis() / 1000.0,
+                lag,
+                statuses);
     }
 
     private Response notFound(String name) {
-        return problem(404, "No such pair", "no replication pair " + name + " (configured: "
-                + String.join(", ", service.pairs().stream().map(ReplicationService.Pair::name).toList()) + ")");
+        return problem(
+                404,
+                "No such pair",
+                "no replication pair " + name + " (configured: "
+                        + String.join(
+                                ", ",
+                                service.pairs().stream()
+                                        .map(ReplicationService.Pair::name)
+                                        .toList()) + ")");
     }
 
     static Response problem(int status, String title, String detail) {
@@ -251,6 +403,9 @@ public class ReplicationResource {
         body.put("title", title);
         body.put("status", status);
         body.put("detail", detail);
-        return Response.status(status).type("application/problem+json").entity(body).build();
+        return Response.status(status)
+                .type("application/problem+json")
+                .entity(body)
+                .build();
     }
 }

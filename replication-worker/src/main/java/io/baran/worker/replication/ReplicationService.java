@@ -9,8 +9,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * Runs the configured replication pairs: reads and checks their configuration at start-up (every problem
@@ -40,8 +39,8 @@ public class ReplicationService {
     static final long SMALLEST_PART = 5L << 20;
 
     /** One configured pair and a replicator per replica. */
-    public record Pair(String name, Location source, Mode mode, String prefix, Duration interval, List<Replicator> replicas) {
-    }
+    public record Pair(
+            String name, Location source, Mode mode, String prefix, Duration interval, List<Replicator> replicas) {}
 
     private final ReplicationConfig config;
     private final Providers providers;
@@ -53,8 +52,8 @@ public class ReplicationService {
     private Copier copier;
     private ScheduledExecutorService scheduler;
 
-    public ReplicationService(ReplicationConfig config, Providers providers, StatusPublisher publisher,
-                              ReplicationMetrics metrics) {
+    public ReplicationService(
+            ReplicationConfig config, Providers providers, StatusPublisher publisher, ReplicationMetrics metrics) {
         this.config = config;
         this.providers = providers;
         this.publisher = publisher;
@@ -68,15 +67,20 @@ public class ReplicationService {
     /** Builds every pair; fails start-up (IllegalStateException) listing every configuration problem. */
     synchronized void start(java.util.function.Function<String, String> environment, Clock clock) {
         List<String> problems = new ArrayList<>();
-        if (config.partSize().asLongValue() < SMALLEST_PART || config.partSize().asLongValue() > Integer.MAX_VALUE - 8) {
-            problems.add("baran.replication.part-size must be between 5M and 2G, not " + config.partSize().asLongValue() + " bytes");
+        if (config.partSize().asLongValue() < SMALLEST_PART
+                || config.partSize().asLongValue() > Integer.MAX_VALUE - 8) {
+            problems.add("baran.replication.part-size must be between 5M and 2G, not "
+                    + config.partSize().asLongValue() + " bytes");
         }
         if (config.concurrency() < 1 || config.buffers() < 1) {
             problems.add("baran.replication.concurrency and baran.replication.buffers must be at least 1");
         }
         stores = new Stores(providerStores(), storeSettings(), environment);
-        config.stores().keySet().stream().filter(providerStores()::containsKey).sorted().forEach(name -> problems.add(
-                "baran.replication.stores.\"" + name + "\" has the name of a provider with the object-store capability: rename one"));
+        config.stores().keySet().stream()
+                .filter(providerStores()::containsKey)
+                .sorted()
+                .forEach(name -> problems.add("baran.replication.stores.\"" + name
+                        + "\" has the name of a provider with the object-store capability: rename one"));
         Map<String, List<Location>> replicasByPair = new LinkedHashMap<>();
         Map<String, Location> sources = new HashMap<>();
         Map<String, ChangeFeed> feeds = new HashMap<>();
@@ -114,7 +118,8 @@ public class ReplicationService {
                 problems.add(key + ".interval must be longer than 0");
             }
             if (source != null && p.notifications().isPresent()) {
-                feed(key + ".notifications", source, p.notifications().get(), problems).ifPresent(f -> feeds.put(name, f));
+                feed(key + ".notifications", source, p.notifications().get(), problems)
+                        .ifPresent(f -> feeds.put(name, f));
             }
         });
         if (!problems.isEmpty()) {
@@ -129,14 +134,34 @@ public class ReplicationService {
         config.pairs().forEach((name, p) -> {
             List<Replicator> replicators = new ArrayList<>();
             for (Location replica : replicasByPair.get(name)) {
-                Ledger ledger = Ledger.open(Path.of(config.dataDir()).resolve(safe(name)).resolve(safe(replica.toString())));
-                replicators.add(new Replicator(name, Mode.parse(p.mode()), p.prefix().orElse(""), sources.get(name),
-                        stores.open(sources.get(name)), replica, stores.open(replica), ledger, copier, clock, p.maxDeletePercent()));
+                Ledger ledger = Ledger.open(
+                        Path.of(config.dataDir()).resolve(safe(name)).resolve(safe(replica.toString())));
+                replicators.add(new Replicator(
+                        name,
+                        Mode.parse(p.mode()),
+                        p.prefix().orElse(""),
+                        sources.get(name),
+                        stores.open(sources.get(name)),
+                        replica,
+                        stores.open(replica),
+                        ledger,
+                        copier,
+                        clock,
+                        p.maxDeletePercent()));
             }
             replicators.forEach(metrics::register);
-            pairs.put(name, new Pair(name, sources.get(name), Mode.parse(p.mode()), p.prefix().orElse(""), p.interval(), replicators));
-            LOG.infof("replication pair %s: %s -> %s (%s, every %s)", name, sources.get(name), replicasByPair.get(name),
-                    p.mode(), p.interval());
+            pairs.put(
+                    name,
+                    new Pair(
+                            name,
+                            sources.get(name),
+                            Mode.parse(p.mode()),
+                            p.prefix().orElse(""),
+                            p.interval(),
+                            replicators));
+            LOG.infof(
+                    "replication pair %s: %s -> %s (%s, every %s)",
+                    name, sources.get(name), replicasByPair.get(name), p.mode(), p.interval());
         });
         if (!config.enabled()) {
             LOG.info("baran.replication.enabled=false: this worker reports on the pairs but runs no passes");
@@ -150,7 +175,8 @@ public class ReplicationService {
             return t;
         });
         for (Pair pair : pairs.values()) {
-            scheduler.scheduleWithFixedDelay(() -> runQuietly(pair), 0, pair.interval().toMillis(), TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(
+                    () -> runQuietly(pair), 0, pair.interval().toMillis(), TimeUnit.MILLISECONDS);
         }
         feeds.forEach((name, feed) -> {
             Pair pair = pairs.get(name);
@@ -170,15 +196,17 @@ public class ReplicationService {
     private Optional<ChangeFeed> feed(String key, Location source, String setting, List<String> problems) {
         Optional<ObjectStore> provider = stores.provider(source);
         if (provider.isEmpty()) {
-            problems.add(key + ": " + source + " is not the store of a provider (baran.providers); change notifications come "
+            problems.add(key + ": " + source
+                    + " is not the store of a provider (baran.providers); change notifications come "
                     + "from the object stores of providers only (filesystem: watch; aws: S3 events through SQS; gcp: Pub/Sub; "
                     + "azure: Event Grid through a storage queue)");
             return Optional.empty();
         }
         boolean watch = setting.trim().equals("watch");
         if (watch != source.scheme().equals("file")) {
-            problems.add(key + ": \"" + setting + "\" does not suit " + source + " (use watch for a file:// source, the SQS "
-                    + "queue URL for an s3:// one, the Pub/Sub subscription for a gs:// one, the storage queue for an az:// one)");
+            problems.add(
+                    key + ": \"" + setting + "\" does not suit " + source + " (use watch for a file:// source, the SQS "
+                            + "queue URL for an s3:// one, the Pub/Sub subscription for a gs:// one, the storage queue for an az:// one)");
             return Optional.empty();
         }
         try {
@@ -196,15 +224,28 @@ public class ReplicationService {
     /** The object stores of the providers that declare the capability (narrowed configuration included). */
     private Map<String, ObjectStore> providerStores() {
         Map<String, ObjectStore> all = new HashMap<>();
-        providers.all().stream().filter(p -> p.objects() != null && p.support(Capability.OBJECT_STORE).available())
+        providers.all().stream()
+                .filter(p -> p.objects() != null
+                        && p.support(Capability.OBJECT_STORE).available())
                 .forEach(p -> all.put(p.name(), p.objects()));
         return all;
     }
 
     private Map<String, Stores.Settings> storeSettings() {
         Map<String, Stores.Settings> all = new HashMap<>();
-        config.stores().forEach((name, s) -> all.put(name, new Stores.Settings(name, "baran.replication.stores.\"" + name + "\"",
-                s.type(), s.endpoint(), s.region(), s.project(), s.account(), s.accountKeyEnv(), s.root())));
+        config.stores()
+                .forEach((name, s) -> all.put(
+                        name,
+                        new Stores.Settings(
+                                name,
+                                "baran.replication.stores.\"" + name + "\"",
+                                s.type(),
+                                s.endpoint(),
+                                s.region(),
+                                s.project(),
+                                s.account(),
+                                s.accountKeyEnv(),
+                                s.root())));
         return all;
     }
 
@@ -245,13 +286,15 @@ public class ReplicationService {
     public CompletableFuture<List<PassReport>> sync(String name) {
         Pair pair = require(name);
         CompletableFuture<List<PassReport>> done = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                done.complete(run(pair));
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        }, "baran-replication-sync-" + safe(name));
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        done.complete(run(pair));
+                    } catch (Throwable e) {
+                        done.completeExceptionally(e);
+                    }
+                },
+                "baran-replication-sync-" + safe(name));
         t.setDaemon(true);
         t.start();
         return done;
@@ -272,23 +315,37 @@ public class ReplicationService {
             if (pair.replicas().size() == 1) {
                 return pair.replicas().get(0);
             }
-            throw new IllegalArgumentException("pair " + name + " has " + pair.replicas().size() + " replicas: name one of "
-                    + pair.replicas().stream().map(r -> r.replicaAt().toString()).toList());
+            throw new IllegalArgumentException(
+                    "pair " + name + " has " + pair.replicas().size() + " replicas: name one of "
+                            + pair.replicas().stream()
+                                    .map(r -> r.replicaAt().toString())
+                                    .toList());
         }
         Location wanted = Location.parse(replica);
-        return pair.replicas().stream().filter(r -> r.replicaAt().equals(wanted)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("pair " + name + " has no replica " + replica + " (replicas: "
-                        + pair.replicas().stream().map(r -> r.replicaAt().toString()).toList() + ")"));
+        return pair.replicas().stream()
+                .filter(r -> r.replicaAt().equals(wanted))
+                .findFirst()
+                .orElseThrow(() ->
+                        new IllegalArgumentException("pair " + name + " has no replica " + replica + " (replicas: "
+                                + pair.replicas().stream()
+                                        .map(r -> r.replicaAt().toString())
+                                        .toList() + ")"));
     }
 
     /** The replicator copying source to replica, whichever pair it belongs to. */
     public Optional<Replicator> find(Location source, Location replica) {
-        return pairs.values().stream().filter(p -> p.source().equals(source)).flatMap(p -> p.replicas().stream())
-                .filter(r -> r.replicaAt().equals(replica)).findFirst();
+        return pairs.values().stream()
+                .filter(p -> p.source().equals(source))
+                .flatMap(p -> p.replicas().stream())
+                .filter(r -> r.replicaAt().equals(replica))
+                .findFirst();
     }
 
     public List<ReplicationStatus> statuses() {
-        return pairs.values().stream().flatMap(p -> p.replicas().stream()).map(Replicator::status).toList();
+        return pairs.values().stream()
+                .flatMap(p -> p.replicas().stream())
+                .map(Replicator::status)
+                .toList();
     }
 
     private Pair require(String name) {

@@ -4,8 +4,6 @@ import io.baran.events.ReplicationStatus;
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.BlobStoreException;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps one replica in step with its source by list-and-compare passes, and measures how far behind it is.
@@ -61,8 +60,17 @@ public final class Replicator implements AutoCloseable {
     private final AtomicLong totalCopiedObjects = new AtomicLong();
     private final AtomicLong totalErrors = new AtomicLong();
 
-    public Replicator(String pair, Mode mode, String filter, Location sourceAt, BlobStore source, Location replicaAt,
-                      BlobStore replica, Ledger ledger, Copier copier, Clock clock) {
+    public Replicator(
+            String pair,
+            Mode mode,
+            String filter,
+            Location sourceAt,
+            BlobStore source,
+            Location replicaAt,
+            BlobStore replica,
+            Ledger ledger,
+            Copier copier,
+            Clock clock) {
         this(pair, mode, filter, sourceAt, source, replicaAt, replica, ledger, copier, clock, 50);
     }
 
@@ -72,8 +80,18 @@ public final class Replicator implements AutoCloseable {
      *                          least {@value PassPlanner#GUARDED_SIZE}) deletes none and says so: a source emptied by mistake
      *                          or by an attacker must not empty its disaster-recovery copy; 100 turns the guard off
      */
-    public Replicator(String pair, Mode mode, String filter, Location sourceAt, BlobStore source, Location replicaAt,
-                      BlobStore replica, Ledger ledger, Copier copier, Clock clock, int maxDeletePercent) {
+    public Replicator(
+            String pair,
+            Mode mode,
+            String filter,
+            Location sourceAt,
+            BlobStore source,
+            Location replicaAt,
+            BlobStore replica,
+            Ledger ledger,
+            Copier copier,
+            Clock clock,
+            int maxDeletePercent) {
         this.pair = pair;
         this.mode = mode;
         this.filter = filter == null ? "" : filter;
@@ -85,10 +103,21 @@ public final class Replicator implements AutoCloseable {
         this.copier = copier;
         this.clock = clock;
         this.planner = new PassPlanner(pair, mode, maxDeletePercent);
-        this.executor = new PassExecutor(pair, sourceAt, source, replicaAt, replica, ledger, copier, totalCopiedBytes::addAndGet);
-        this.failback = new Failback(pair, mode, this.filter, sourceAt, source, replicaAt, replica, ledger, copier,
+        this.executor = new PassExecutor(
+                pair, sourceAt, source, replicaAt, replica, ledger, copier, totalCopiedBytes::addAndGet);
+        this.failback = new Failback(
+                pair,
+                mode,
+                this.filter,
+                sourceAt,
+                source,
+                replicaAt,
+                replica,
+                ledger,
+                copier,
                 totalCopiedBytes::addAndGet);
-        this.resolver = new ConflictResolver(pair, sourceAt, source, replicaAt, replica, ledger, copier, totalCopiedBytes::addAndGet);
+        this.resolver = new ConflictResolver(
+                pair, sourceAt, source, replicaAt, replica, ledger, copier, totalCopiedBytes::addAndGet);
     }
 
     public String pair() {
@@ -132,8 +161,20 @@ public final class Replicator implements AutoCloseable {
         Instant started = clock.instant();
         Ledger.Meta meta = ledger.meta();
         if (meta.failedOver()) {
-            return new PassReport(started, clock.instant(), false, "the replica serves as primary (failed over); failback reverses it",
-                    0, 0, 0, 0, 0, null, meta.conflicts(), List.of(), 0);
+            return new PassReport(
+                    started,
+                    clock.instant(),
+                    false,
+                    "the replica serves as primary (failed over); failback reverses it",
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    null,
+                    meta.conflicts(),
+                    List.of(),
+                    0);
         }
         Listings.Both listed;
         try {
@@ -141,9 +182,20 @@ public final class Replicator implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warnf("pair %s, replica %s: pass not run: %s", pair, replicaAt, e.getMessage());
             PassReport before = last;
-            return new PassReport(started, clock.instant(), false, null, 0, 0, 0,
-                    before == null ? 0 : before.backlogObjects(), before == null ? 0 : before.backlogBytes(),
-                    before == null ? null : before.oldestPending(), meta.conflicts(), List.of(message(e)), 1);
+            return new PassReport(
+                    started,
+                    clock.instant(),
+                    false,
+                    null,
+                    0,
+                    0,
+                    0,
+                    before == null ? 0 : before.backlogObjects(),
+                    before == null ? 0 : before.backlogBytes(),
+                    before == null ? null : before.oldestPending(),
+                    meta.conflicts(),
+                    List.of(message(e)),
+                    1);
         }
 
         PassPlan plan = planner.plan(listed.source(), listed.replica(), ledger.entries(), meta, started);
@@ -159,7 +211,11 @@ public final class Replicator implements AutoCloseable {
         Instant ended = clock.instant();
         PassReport report = outcome.report(started, ended);
         Instant consistentAt = outcome.consistentAt(started);
-        ledger.checkpoint(m -> new Ledger.Meta(consistentAt, started, report.successful() ? ended : m.lastSuccess(), m.failedOver(),
+        ledger.checkpoint(m -> new Ledger.Meta(
+                consistentAt,
+                started,
+                report.successful() ? ended : m.lastSuccess(),
+                m.failedOver(),
                 outcome.conflictDescriptions()));
         totalCopiedObjects.addAndGet(outcome.copiedObjects());
         return report;
@@ -194,8 +250,8 @@ public final class Replicator implements AutoCloseable {
                     if (s == null) {
                         continue;
                     }
-                    PassPlanner.Decision d = PassPlanner.decide(key, s, replica.stat(replicaAt.key(key)), entries.get(key),
-                            meta.conflicts(), now);
+                    PassPlanner.Decision d = PassPlanner.decide(
+                            key, s, replica.stat(replicaAt.key(key)), entries.get(key), meta.conflicts(), now);
                     if (d.inStep() != null) {
                         ledger.copied(key, d.inStep());
                     }
@@ -203,12 +259,15 @@ public final class Replicator implements AutoCloseable {
                     if (w != null && w.kind() != PassPlan.Kind.VERIFY_OR_CONFLICT) {
                         PassProgress p = new PassProgress(1, w.bytes());
                         // A VERIFY step finds no conflict: only a replica changed since Baran wrote it can be one.
-                        copies.put(key, copier.submit(() -> executor.run(w, p, new AtomicLong(), PassExecutor.NO_CONFLICTS)));
+                        copies.put(
+                                key,
+                                copier.submit(() -> executor.run(w, p, new AtomicLong(), PassExecutor.NO_CONFLICTS)));
                     }
                 } catch (BlobStoreException e) {
                     failed.add(key);
-                    LOG.warnf("pair %s, replica %s: %s not copied on notification, left to the next pass: %s", pair, replicaAt, key,
-                            e.getMessage());
+                    LOG.warnf(
+                            "pair %s, replica %s: %s not copied on notification, left to the next pass: %s",
+                            pair, replicaAt, key, e.getMessage());
                 }
             }
             int copied = 0;
@@ -217,8 +276,9 @@ public final class Replicator implements AutoCloseable {
                     copied += f.getValue().get() ? 1 : 0;
                 } catch (ExecutionException e) {
                     failed.add(f.getKey());
-                    LOG.warnf("pair %s, replica %s: the copy of %s on notification failed, left to the next pass: %s", pair, replicaAt,
-                            f.getKey(), message(e.getCause()));
+                    LOG.warnf(
+                            "pair %s, replica %s: the copy of %s on notification failed, left to the next pass: %s",
+                            pair, replicaAt, f.getKey(), message(e.getCause()));
                 }
             }
             totalCopiedObjects.addAndGet(copied);
@@ -229,8 +289,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     /** What {@link #copyNow} did: objects copied, and the keys whose change it could not record (left to the next pass). */
-    public record NotifiedCopy(int copied, Set<String> failed) {
-    }
+    public record NotifiedCopy(int copied, Set<String> failed) {}
 
     /**
      * The replica now serves as primary: forward passes stop until {@link #failback()}, so nothing written there is
@@ -240,7 +299,8 @@ public final class Replicator implements AutoCloseable {
      * @return true when no copy is under way any more
      */
     public boolean failover() throws InterruptedException {
-        ledger.checkpoint(m -> new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), true, m.conflicts()));
+        ledger.checkpoint(
+                m -> new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), true, m.conflicts()));
         LOG.infof("pair %s: replica %s failed over; forward copying paused", pair, replicaAt);
         if (running.tryLock(1, TimeUnit.MINUTES)) {
             running.unlock();
@@ -286,7 +346,8 @@ public final class Replicator implements AutoCloseable {
         Ledger.Meta meta = ledger.meta();
         PassReport l = last;
         PassProgress p = progress;
-        long backlogObjects = p != null ? p.remainingObjects() + meta.conflicts().size() : l != null ? l.backlogObjects() : 0;
+        long backlogObjects =
+                p != null ? p.remainingObjects() + meta.conflicts().size() : l != null ? l.backlogObjects() : 0;
         long backlogBytes = p != null ? p.remainingBytes() : l != null ? l.backlogBytes() : 0;
         String state;
         if (meta.failedOver()) {
@@ -300,12 +361,34 @@ public final class Replicator implements AutoCloseable {
         } else {
             state = "in-sync";
         }
-        Double lag = meta.consistentAt() == null ? null : Math.max(0, Duration.between(meta.consistentAt(), now).toMillis()) / 1000.0;
-        List<String> conflictKeys = meta.conflicts().keySet().stream().sorted().limit(MAX_CONFLICTS_SHOWN).toList();
-        return new ReplicationStatus(pair, sourceAt.toString(), replicaAt.toString(), mode.label(), state, lag, meta.consistentAt(),
-                l == null ? null : l.oldestPending(), backlogObjects, backlogBytes, l == null ? null : l.started(), meta.lastSuccess(),
-                l == null ? 0 : l.copiedObjects(), l == null ? 0 : l.copiedBytes(), l == null ? 0 : l.deletedObjects(),
-                conflictKeys, meta.conflicts().size(), l == null ? List.of() : l.errors(), l == null ? 0 : l.errorCount(), now);
+        Double lag = meta.consistentAt() == null
+                ? null
+                : Math.max(0, Duration.between(meta.consistentAt(), now).toMillis()) / 1000.0;
+        List<String> conflictKeys = meta.conflicts().keySet().stream()
+                .sorted()
+                .limit(MAX_CONFLICTS_SHOWN)
+                .toList();
+        return new ReplicationStatus(
+                pair,
+                sourceAt.toString(),
+                replicaAt.toString(),
+                mode.label(),
+                state,
+                lag,
+                meta.consistentAt(),
+                l == null ? null : l.oldestPending(),
+                backlogObjects,
+                backlogBytes,
+                l == null ? null : l.started(),
+                meta.lastSuccess(),
+                l == null ? 0 : l.copiedObjects(),
+                l == null ? 0 : l.copiedBytes(),
+                l == null ? 0 : l.deletedObjects(),
+                conflictKeys,
+                meta.conflicts().size(),
+                l == null ? List.of() : l.errors(),
+                l == null ? 0 : l.errorCount(),
+                now);
     }
 
     /** The conflicts with what each side holds. */

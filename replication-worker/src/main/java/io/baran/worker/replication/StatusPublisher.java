@@ -29,8 +29,8 @@ public class StatusPublisher {
 
     public void publish(ReplicationStatus status) {
         String id = status.pair() + "/" + status.replica() + "/" + status.at().toEpochMilli();
-        String json = EventCodec.encode(CloudEvent.of(id, "/baran/replication-worker", ReplicationStatus.TYPE, status.replica(),
-                status.at(), status));
+        String json = EventCodec.encode(CloudEvent.of(
+                id, "/baran/replication-worker", ReplicationStatus.TYPE, status.replica(), status.at(), status));
         try {
             emitter.send(Record.of(status.pair(), json)).whenComplete((ok, e) -> {
                 if (e != null) {

@@ -8,8 +8,6 @@ import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.FileBlobStore;
 import io.baran.worker.provider.store.GcsBlobStore;
 import io.baran.worker.provider.store.S3BlobStore;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.function.Function;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Opens the bucket a {@link Location} names. A store is first a provider of {@code baran.providers} whose
@@ -33,9 +32,16 @@ public final class Stores implements AutoCloseable {
      *
      * @param origin the configuration key prefix, for messages
      */
-    public record Settings(String name, String origin, String type, Optional<URI> endpoint, String region, Optional<String> project,
-                           Optional<String> account, Optional<String> accountKeyEnv, Optional<String> root) {
-    }
+    public record Settings(
+            String name,
+            String origin,
+            String type,
+            Optional<URI> endpoint,
+            String region,
+            Optional<String> project,
+            Optional<String> account,
+            Optional<String> accountKeyEnv,
+            Optional<String> root) {}
 
     private final Map<String, ObjectStore> providers;
     private final Map<String, Settings> settings;
@@ -47,7 +53,8 @@ public final class Stores implements AutoCloseable {
      * @param providers the object stores of the configured providers, by provider name (the providers own them)
      * @param settings  the stores of {@code baran.replication.stores}, by name
      */
-    public Stores(Map<String, ObjectStore> providers, Map<String, Settings> settings, Function<String, String> environment) {
+    public Stores(
+            Map<String, ObjectStore> providers, Map<String, Settings> settings, Function<String, String> environment) {
         this.providers = Map.copyOf(providers);
         this.settings = Map.copyOf(settings);
         this.environment = environment;
@@ -59,7 +66,8 @@ public final class Stores implements AutoCloseable {
         ObjectStore provider = providers.get(at.store());
         if (provider != null) {
             if (!provider.scheme().equals(at.scheme())) {
-                problems.add(at + ": provider " + at.store() + " serves " + provider.scheme() + "://, not " + at.scheme() + "://");
+                problems.add(at + ": provider " + at.store() + " serves " + provider.scheme() + "://, not "
+                        + at.scheme() + "://");
             }
             return problems;
         }
@@ -68,13 +76,14 @@ public final class Stores implements AutoCloseable {
             TreeSet<String> known = new TreeSet<>(settings.keySet());
             known.addAll(providers.keySet());
             problems.add(at + ": no store " + at.store() + " (configure a provider baran.providers.\"" + at.store()
-                    + "\" with the object-store capability, or baran.replication.stores.\"" + at.store() + "\"; configured: "
+                    + "\" with the object-store capability, or baran.replication.stores.\"" + at.store()
+                    + "\"; configured: "
                     + (known.isEmpty() ? "none" : String.join(", ", known)) + ")");
             return problems;
         }
         if (!s.type().equals(at.storeType())) {
-            problems.add(at + ": " + s.origin() + " is of type " + s.type() + ", but " + at.scheme() + ":// needs a store of type "
-                    + at.storeType());
+            problems.add(at + ": " + s.origin() + " is of type " + s.type() + ", but " + at.scheme()
+                    + ":// needs a store of type " + at.storeType());
         }
         switch (s.type()) {
             case "azure" -> {
@@ -82,9 +91,12 @@ public final class Stores implements AutoCloseable {
                     problems.add(s.origin() + ".account is required for an azure store");
                 }
                 if (s.accountKeyEnv().isEmpty()) {
-                    problems.add(s.origin() + ".account-key-env is required for an azure store (the environment variable holding the key)");
+                    problems.add(
+                            s.origin()
+                                    + ".account-key-env is required for an azure store (the environment variable holding the key)");
                 } else if (blank(environment.apply(s.accountKeyEnv().get()))) {
-                    problems.add(s.origin() + ".account-key-env names " + s.accountKeyEnv().get() + ", which is not set");
+                    problems.add(s.origin() + ".account-key-env names "
+                            + s.accountKeyEnv().get() + ", which is not set");
                 }
             }
             case "filesystem" -> {
@@ -92,8 +104,7 @@ public final class Stores implements AutoCloseable {
                     problems.add(s.origin() + ".root is required for a filesystem store");
                 }
             }
-            case "s3", "gcs" -> {
-            }
+            case "s3", "gcs" -> {}
             default -> problems.add(s.origin() + ".type \"" + s.type() + "\" is not s3, gcs, azure or filesystem");
         }
         return problems;
@@ -112,18 +123,27 @@ public final class Stores implements AutoCloseable {
         }
         Settings s = settings.get(at.store());
         return switch (s.type()) {
-            case "s3" -> new S3BlobStore(s.name(), at.bucket(), (S3Client) clients.computeIfAbsent(s.name(),
-                    n -> remember(S3BlobStore.client(s.region(), s.endpoint()))));
-            case "gcs" -> new GcsBlobStore(s.name(), at.bucket(), (Storage) clients.computeIfAbsent(s.name(),
-                    n -> remember(GcsBlobStore.client(s.project(), s.endpoint()))));
+            case "s3" ->
+                new S3BlobStore(s.name(), at.bucket(), (S3Client)
+                        clients.computeIfAbsent(s.name(), n -> remember(S3BlobStore.client(s.region(), s.endpoint()))));
+            case "gcs" ->
+                new GcsBlobStore(s.name(), at.bucket(), (Storage) clients.computeIfAbsent(
+                        s.name(), n -> remember(GcsBlobStore.client(s.project(), s.endpoint()))));
             case "azure" -> {
-                String endpoint = s.endpoint().map(URI::toString).orElse("https://" + s.account().get() + ".blob.core.windows.net");
-                BlobContainerClient container = AzureBlobStore.container(endpoint, s.account().get(),
-                        environment.apply(s.accountKeyEnv().get()), at.bucket());
+                String endpoint = s.endpoint()
+                        .map(URI::toString)
+                        .orElse("https://" + s.account().get() + ".blob.core.windows.net");
+                BlobContainerClient container = AzureBlobStore.container(
+                        endpoint,
+                        s.account().get(),
+                        environment.apply(s.accountKeyEnv().get()),
+                        at.bucket());
                 yield new AzureBlobStore(s.name(), container);
             }
             case "filesystem" -> new FileBlobStore(s.name(), Path.of(s.root().get()), at.bucket());
-            default -> throw new IllegalStateException(s.origin() + ".type \"" + s.type() + "\" is not s3, gcs, azure or filesystem");
+            default ->
+                throw new IllegalStateException(
+                        s.origin() + ".type \"" + s.type() + "\" is not s3, gcs, azure or filesystem");
         };
     }
 

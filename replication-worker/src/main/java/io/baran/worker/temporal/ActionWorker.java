@@ -4,7 +4,6 @@ import io.baran.worker.action.ActionActivitiesImpl;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.config.ActionsConfig;
 import io.baran.worker.config.TemporalConfig;
-import io.temporal.worker.WorkerOptions;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
 import io.baran.workflow.temporal.AesGcmPayloadCodec;
@@ -14,13 +13,13 @@ import io.quarkus.runtime.StartupEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Runs the Temporal worker that hosts the actions on {@link TaskQueues#ACTIONS}. The worker factory checks
@@ -47,7 +46,8 @@ public class ActionWorker {
 
     private final ActionsConfig actions;
 
-    public ActionWorker(TemporalConfig config, ActionsConfig actions, ActionActivitiesImpl activities, ActionRegistry registry) {
+    public ActionWorker(
+            TemporalConfig config, ActionsConfig actions, ActionActivitiesImpl activities, ActionRegistry registry) {
         this.actions = actions;
         this.config = config;
         this.activities = activities;
@@ -59,14 +59,18 @@ public class ActionWorker {
         Optional<AesGcmPayloadCodec> codec = AesGcmPayloadCodec.from(config.codec());
         connection = TemporalConnection.of(config);
         if (codec.isEmpty()) {
-            LOG.warn("Temporal payloads are NOT encrypted (baran.temporal.codec.required=false and no key): histories hold "
-                    + "what the actions observed in plain text");
+            LOG.warn(
+                    "Temporal payloads are NOT encrypted (baran.temporal.codec.required=false and no key): histories hold "
+                            + "what the actions observed in plain text");
         }
         stubs = TemporalClients.stubs(connection);
         WorkflowClient client = TemporalClients.client(stubs, config.namespace(), codec);
         factory = WorkerFactory.newInstance(client);
-        factory.newWorker(TaskQueues.ACTIONS, WorkerOptions.newBuilder()
-                .setMaxConcurrentActivityExecutionSize(actions.maxConcurrent()).build())
+        factory.newWorker(
+                        TaskQueues.ACTIONS,
+                        WorkerOptions.newBuilder()
+                                .setMaxConcurrentActivityExecutionSize(actions.maxConcurrent())
+                                .build())
                 .registerActivitiesImplementations(activities);
         starter = new Thread(this::startUntilConnected, "baran-temporal-worker-start");
         starter.setDaemon(true);
@@ -80,15 +84,17 @@ public class ActionWorker {
                 factory.start();
                 started = true;
                 lastError = null;
-                LOG.infof("polling task queue %s on Temporal %s for actions %s", TaskQueues.ACTIONS,
-                        connection.describe(), registry.names());
+                LOG.infof(
+                        "polling task queue %s on Temporal %s for actions %s",
+                        TaskQueues.ACTIONS, connection.describe(), registry.names());
                 return;
             } catch (RuntimeException e) {
                 if (stopping) {
                     return;
                 }
                 lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
-                LOG.warnf("Temporal %s (namespace %s) is not reachable yet (%s); retrying in %d s",
+                LOG.warnf(
+                        "Temporal %s (namespace %s) is not reachable yet (%s); retrying in %d s",
                         config.target(), config.namespace(), lastError, pause.toSeconds());
             }
             try {

@@ -3,12 +3,11 @@ package io.baran.worker.temporal;
 import io.baran.workflow.TaskQueues;
 import io.temporal.api.workflowservice.v1.GetSystemInfoRequest;
 import jakarta.inject.Singleton;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
-
-import java.util.concurrent.TimeUnit;
 
 /** Ready when the worker polls its task queue and the Temporal frontend answers now. */
 @Readiness
@@ -28,14 +27,20 @@ public class TemporalReadiness implements HealthCheck {
                 .withData("namespace", worker.temporal().namespace())
                 .withData("taskQueue", TaskQueues.ACTIONS);
         if (!worker.started() || worker.stubs() == null) {
-            return response.down().withData("error", String.valueOf(worker.lastError())).build();
+            return response.down()
+                    .withData("error", String.valueOf(worker.lastError()))
+                    .build();
         }
         try {
-            worker.stubs().blockingStub().withDeadlineAfter(2, TimeUnit.SECONDS)
+            worker.stubs()
+                    .blockingStub()
+                    .withDeadlineAfter(2, TimeUnit.SECONDS)
                     .getSystemInfo(GetSystemInfoRequest.getDefaultInstance());
             return response.up().build();
         } catch (RuntimeException e) {
-            return response.down().withData("error", e.getClass().getSimpleName() + ": " + e.getMessage()).build();
+            return response.down()
+                    .withData("error", e.getClass().getSimpleName() + ": " + e.getMessage())
+                    .build();
         }
     }
 }

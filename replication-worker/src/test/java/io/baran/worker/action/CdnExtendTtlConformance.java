@@ -1,5 +1,10 @@
 package io.baran.worker.action;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.provider.BehaviourTtls;
 import io.baran.worker.provider.CacheTtls;
 import io.baran.worker.provider.ControlPlane;
@@ -9,17 +14,11 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What every CDN provider must do for {@code cdn.extend-ttl}, run against each implementation by a
@@ -32,10 +31,11 @@ public abstract class CdnExtendTtlConformance {
     protected static final BehaviourTtls API = new BehaviourTtls("/api/*", 0, 0, 0, null);
     /** Min TTL 0: Cloud CDN and Front Door have no minimum TTL, and every provider must hold this fixture. */
     protected static final BehaviourTtls STATIC = new BehaviourTtls("/static/*", 0, 86400, 31536000, null);
+
     protected static final CacheTtls BEFORE = new CacheTtls(List.of(DEFAULT, API, STATIC));
     /** What a 24h extension makes of it: only the default behaviour rises. */
-    protected static final CacheTtls AFTER = new CacheTtls(List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 86400, 86400, null),
-            API, STATIC));
+    protected static final CacheTtls AFTER =
+            new CacheTtls(List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 86400, 86400, null), API, STATIC));
 
     protected abstract Providers providers();
 
@@ -80,8 +80,11 @@ public abstract class CdnExtendTtlConformance {
     }
 
     protected StepCommand command(String provider, String distribution, String ttl) {
-        return new StepCommand("exec-1", "keep-serving", "cdn.extend-ttl", Map.of("provider", provider,
-                "distribution", distribution, "ttl", ttl));
+        return new StepCommand(
+                "exec-1",
+                "keep-serving",
+                "cdn.extend-ttl",
+                Map.of("provider", provider, "distribution", distribution, "ttl", ttl));
     }
 
     @Test
@@ -92,10 +95,17 @@ public abstract class CdnExtendTtlConformance {
 
         assertTrue(plan.changes());
         BehaviourTtls from = before().find(BehaviourTtls.DEFAULT);
-        String leftAlone = String.join(", ", before().behaviours().stream().filter(BehaviourTtls::cachesNothing)
-                .map(BehaviourTtls::path).toList());
-        assertEquals("distribution " + id + " TTLs * default " + from.defaultTtl() + " -> 86400, max " + from.max() + " -> 86400; "
-                + "left alone (cache nothing): " + leftAlone + controlPlane().note(), plan.summary());
+        String leftAlone = String.join(
+                ", ",
+                before().behaviours().stream()
+                        .filter(BehaviourTtls::cachesNothing)
+                        .map(BehaviourTtls::path)
+                        .toList());
+        assertEquals(
+                "distribution " + id + " TTLs * default " + from.defaultTtl() + " -> 86400, max " + from.max()
+                        + " -> 86400; " + "left alone (cache nothing): " + leftAlone
+                        + controlPlane().note(),
+                plan.summary());
         assertEquals(controlPlane().region(), plan.observed().get(ControlPlane.REGION_KEY));
         assertTrue(before().sameAs(CacheTtls.fromPlan(plan.observed(), "observed")));
         assertTrue(after().sameAs(CacheTtls.fromPlan(plan.desired(), "desired")));
@@ -187,7 +197,9 @@ public abstract class CdnExtendTtlConformance {
         BehaviourTtls byHand = byHand(600, 600);
         setTtls(id, byHand);
 
-        assertEquals(FailureTypes.PLAN_UNSAFE, failure(() -> action().undo(command, plan)).getType());
+        assertEquals(
+                FailureTypes.PLAN_UNSAFE,
+                failure(() -> action().undo(command, plan)).getType());
         assertTrue(byHand.sameTtls(readTtls(id).find(BehaviourTtls.DEFAULT)));
     }
 
@@ -197,10 +209,12 @@ public abstract class CdnExtendTtlConformance {
             return;
         }
         String id = newDistribution(before());
-        Map<String, Object> with = new HashMap<>(command(providerName(), id, "24h").with());
+        Map<String, Object> with =
+                new HashMap<>(command(providerName(), id, "24h").with());
         with.put("serveStale", true);
 
-        ApplicationFailure failure = failure(() -> action().plan(new StepCommand("exec-1", "keep-serving", "cdn.extend-ttl", with)));
+        ApplicationFailure failure =
+                failure(() -> action().plan(new StepCommand("exec-1", "keep-serving", "cdn.extend-ttl", with)));
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
         assertTrue(before().sameAs(readTtls(id)));
@@ -220,16 +234,23 @@ public abstract class CdnExtendTtlConformance {
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
         String message = failure.getOriginalMessage();
-        for (String part : List.of("with.distribution \"E 1\" is not a distribution id",
-                "with.ttl \"forever\" is not a duration", "with.serveStale must be true or false",
+        for (String part : List.of(
+                "with.distribution \"E 1\" is not a distribution id",
+                "with.ttl \"forever\" is not a duration",
+                "with.serveStale must be true or false",
                 "with.paths is not a field of cdn.extend-ttl")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }
-        assertTrue(failure(() -> action().plan(command(unreachableProviderName(), "E1", "500ms"))).getOriginalMessage()
+        assertTrue(failure(() -> action().plan(command(unreachableProviderName(), "E1", "500ms")))
+                .getOriginalMessage()
                 .contains("whole number of seconds"));
         StepPlan plan = new StepPlan("keep-serving", "cdn.extend-ttl", true, "", Map.of(), Map.of());
-        assertEquals(FailureTypes.INVALID_INPUT, failure(() -> action().apply(command, plan)).getType());
-        assertEquals(FailureTypes.INVALID_INPUT, failure(() -> action().undo(command, plan)).getType());
+        assertEquals(
+                FailureTypes.INVALID_INPUT,
+                failure(() -> action().apply(command, plan)).getType());
+        assertEquals(
+                FailureTypes.INVALID_INPUT,
+                failure(() -> action().undo(command, plan)).getType());
     }
 
     @Test

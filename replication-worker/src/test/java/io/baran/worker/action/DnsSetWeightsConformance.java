@@ -1,5 +1,10 @@
 package io.baran.worker.action;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordWeights;
@@ -8,21 +13,15 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.function.Executable;
-
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What every DNS provider that declares weighted record sets must do for {@code dns.set-weights}, run
@@ -87,10 +86,14 @@ public abstract class DnsSetWeightsConformance {
         StepPlan plan = action.plan(shift());
 
         assertTrue(plan.changes());
-        assertEquals(fqdn + " CNAME weights primary 100 -> 0, standby 0 -> 100; traffic: primary 0%, standby 100%"
-                + controlPlane().note(), plan.summary());
+        assertEquals(
+                fqdn + " CNAME weights primary 100 -> 0, standby 0 -> 100; traffic: primary 0%, standby 100%"
+                        + controlPlane().note(),
+                plan.summary());
         assertEquals(Map.of("primary", 100L, "standby", 0L), new RecordWeights(readWeights(fqdn)).weights());
-        assertEquals(Map.of("primary", 100L, "standby", 0L), RecordWeights.fromPlan(plan.observed(), "observed").weights());
+        assertEquals(
+                Map.of("primary", 100L, "standby", 0L),
+                RecordWeights.fromPlan(plan.observed(), "observed").weights());
     }
 
     @Test
@@ -101,7 +104,8 @@ public abstract class DnsSetWeightsConformance {
 
         assertTrue(outcome.changed(), outcome.summary());
         assertEquals(Map.of("primary", 0L, "standby", 100L), readWeights(fqdn));
-        assertEquals("primary.example.net.", readTarget(fqdn, "primary"), "what each record set points at is left alone");
+        assertEquals(
+                "primary.example.net.", readTarget(fqdn, "primary"), "what each record set points at is left alone");
         assertEquals("standby.example.net.", readTarget(fqdn, "standby"));
     }
 
@@ -173,7 +177,8 @@ public abstract class DnsSetWeightsConformance {
         ApplicationFailure failure = failure(() -> action.plan(command(providerName(), Map.of("stanby", 100))));
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("has no weighted record set stanby (it has: primary, standby)"),
+        assertTrue(
+                failure.getOriginalMessage().contains("has no weighted record set stanby (it has: primary, standby)"),
                 failure.getOriginalMessage());
     }
 
@@ -187,15 +192,19 @@ public abstract class DnsSetWeightsConformance {
         ApplicationFailure failure = failure(() -> action.plan(command));
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
-        for (String part : List.of("with.weights.primary 256 is out of range (0 to 255)",
+        for (String part : List.of(
+                "with.weights.primary 256 is out of range (0 to 255)",
                 "with.weights.standby must be a whole number, not the text \"all\"")) {
-            assertTrue(failure.getOriginalMessage().contains(part), "missing <" + part + "> in: " + failure.getOriginalMessage());
+            assertTrue(
+                    failure.getOriginalMessage().contains(part),
+                    "missing <" + part + "> in: " + failure.getOriginalMessage());
         }
     }
 
     @Test
     void anUnreachableProviderIsWorthRetrying() {
-        ApplicationFailure failure = failure(() -> action.plan(command(unreachableProviderName(), Map.of("primary", 0))));
+        ApplicationFailure failure =
+                failure(() -> action.plan(command(unreachableProviderName(), Map.of("primary", 0))));
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertFalse(failure.isNonRetryable());

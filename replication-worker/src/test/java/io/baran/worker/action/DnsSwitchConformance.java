@@ -1,5 +1,10 @@
 package io.baran.worker.action;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordState;
@@ -8,21 +13,15 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.function.Executable;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What every DNS provider must do for {@code dns.switch}, run against each implementation by a subclass
@@ -85,10 +84,23 @@ public abstract class DnsSwitchConformance {
         StepPlan plan = dnsSwitch.plan(cname("standby.baran.test", 60));
 
         assertTrue(plan.changes());
-        assertEquals(fqdn + " CNAME primary.baran.test. (ttl 300) -> standby.baran.test. (ttl 60)" + controlPlane().note(),
+        assertEquals(
+                fqdn + " CNAME primary.baran.test. (ttl 300) -> standby.baran.test. (ttl 60)"
+                        + controlPlane().note(),
                 plan.summary());
-        assertEquals(Map.of("exists", true, "values", List.of("primary.baran.test."), "ttl", 300L,
-                ControlPlane.REGION_KEY, controlPlane().region(), ControlPlane.SCOPE_KEY, controlPlane().scope()), plan.observed());
+        assertEquals(
+                Map.of(
+                        "exists",
+                        true,
+                        "values",
+                        List.of("primary.baran.test."),
+                        "ttl",
+                        300L,
+                        ControlPlane.REGION_KEY,
+                        controlPlane().region(),
+                        ControlPlane.SCOPE_KEY,
+                        controlPlane().scope()),
+                plan.observed());
         assertEquals(Map.of("values", List.of("standby.baran.test."), "ttl", 60L), plan.desired());
         assertEquals(RecordState.present(List.of("primary.baran.test."), 300), readRecord(fqdn, "CNAME"));
     }
@@ -141,7 +153,10 @@ public abstract class DnsSwitchConformance {
         StepCommand command = cname("standby.baran.test.", 60);
         StepPlan plan = dnsSwitch.plan(command);
         assertEquals(false, plan.observed().get("exists"));
-        assertEquals(fqdn + " CNAME (absent) -> standby.baran.test. (ttl 60)" + controlPlane().note(), plan.summary());
+        assertEquals(
+                fqdn + " CNAME (absent) -> standby.baran.test. (ttl 60)"
+                        + controlPlane().note(),
+                plan.summary());
 
         assertTrue(dnsSwitch.apply(command, plan).changed());
         assertEquals(RecordState.present(List.of("standby.baran.test."), 60), readRecord(fqdn, "CNAME"));
@@ -162,7 +177,8 @@ public abstract class DnsSwitchConformance {
         assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
         assertTrue(failure.isNonRetryable());
         assertTrue(failure.getOriginalMessage().contains(fqdn + " CNAME"), failure.getOriginalMessage());
-        assertTrue(failure.getOriginalMessage().contains("by-hand.example.net. (ttl 30)"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("by-hand.example.net. (ttl 30)"), failure.getOriginalMessage());
         assertEquals(RecordState.present(List.of("by-hand.example.net."), 30), readRecord(fqdn, "CNAME"));
     }
 
@@ -184,13 +200,19 @@ public abstract class DnsSwitchConformance {
     void unknownProviderIsRefusedBeforeAnyCall() {
         setRecord(fqdn, "CNAME", List.of("primary.baran.test."), 300);
         StepCommand command = command("aws-elsewhere", "CNAME", "standby.baran.test", 60);
-        StepPlan plan = new StepPlan("move-traffic", "dns.switch", true, "",
+        StepPlan plan = new StepPlan(
+                "move-traffic",
+                "dns.switch",
+                true,
+                "",
                 Map.of("exists", true, "values", List.of("primary.baran.test."), "ttl", 300),
                 Map.of("values", List.of("standby.baran.test."), "ttl", 60));
         String expected = "provider aws-elsewhere is not configured in the replication-worker (configured: "
                 + String.join(", ", new TreeSet<>(providers().names())) + ")";
 
-        for (Executable call : List.<Executable>of(() -> dnsSwitch.plan(command), () -> dnsSwitch.apply(command, plan),
+        for (Executable call : List.<Executable>of(
+                () -> dnsSwitch.plan(command),
+                () -> dnsSwitch.apply(command, plan),
                 () -> dnsSwitch.undo(command, plan))) {
             ApplicationFailure failure = failure(call);
             assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
@@ -218,23 +240,32 @@ public abstract class DnsSwitchConformance {
         assertTrue(failure.isNonRetryable());
         String message = failure.getOriginalMessage();
         assertTrue(message.startsWith("step move-traffic (dns.switch): "), message);
-        for (String part : List.of("with.record is required", "with.type \"MX\" is not one of A, AAAA, CNAME, TXT",
-                "with.ttl must be a whole number, not the text \"sixty\"", "with.tll is not a field of dns.switch")) {
+        for (String part : List.of(
+                "with.record is required",
+                "with.type \"MX\" is not one of A, AAAA, CNAME, TXT",
+                "with.ttl must be a whole number, not the text \"sixty\"",
+                "with.tll is not a field of dns.switch")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }
         StepPlan plan = new StepPlan("move-traffic", "dns.switch", true, "", Map.of(), Map.of());
-        assertEquals(FailureTypes.INVALID_INPUT, failure(() -> dnsSwitch.apply(command, plan)).getType());
-        assertEquals(FailureTypes.INVALID_INPUT, failure(() -> dnsSwitch.undo(command, plan)).getType());
+        assertEquals(
+                FailureTypes.INVALID_INPUT,
+                failure(() -> dnsSwitch.apply(command, plan)).getType());
+        assertEquals(
+                FailureTypes.INVALID_INPUT,
+                failure(() -> dnsSwitch.undo(command, plan)).getType());
     }
 
     @Test
     void anUnreachableProviderIsWorthRetrying() {
-        ApplicationFailure failure = failure(() -> dnsSwitch.plan(command(unreachableProviderName(), "CNAME",
-                "standby.baran.test", 60)));
+        ApplicationFailure failure =
+                failure(() -> dnsSwitch.plan(command(unreachableProviderName(), "CNAME", "standby.baran.test", 60)));
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertFalse(failure.isNonRetryable());
-        assertTrue(failure.getOriginalMessage().contains("provider " + unreachableProviderName()), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("provider " + unreachableProviderName()),
+                failure.getOriginalMessage());
     }
 
     @Test
@@ -242,7 +273,8 @@ public abstract class DnsSwitchConformance {
         Map<String, Object> with = new HashMap<>(cname("standby.baran.test", 60).with());
         with.put("zone", "nowhere.test");
         with.put("record", "www");
-        ApplicationFailure failure = failure(() -> dnsSwitch.plan(new StepCommand("exec-1", "move-traffic", "dns.switch", with)));
+        ApplicationFailure failure =
+                failure(() -> dnsSwitch.plan(new StepCommand("exec-1", "move-traffic", "dns.switch", with)));
 
         assertEquals(FailureTypes.PROVIDER_REJECTED, failure.getType());
         assertTrue(failure.getOriginalMessage().contains("nowhere.test."), failure.getOriginalMessage());
@@ -251,7 +283,8 @@ public abstract class DnsSwitchConformance {
     @Test
     void relativeAndFullyQualifiedNamesMeanTheSameRecord() {
         setRecord(fqdn, "CNAME", List.of("primary.baran.test."), 300);
-        Map<String, Object> with = new HashMap<>(cname("primary.baran.test", 300).with());
+        Map<String, Object> with =
+                new HashMap<>(cname("primary.baran.test", 300).with());
         with.put("zone", ZONE + ".");
         with.put("record", fqdn);
 
@@ -271,10 +304,14 @@ public abstract class DnsSwitchConformance {
         StepPlan plan = dnsSwitch.plan(command);
         assertTrue(dnsSwitch.apply(command, plan).changed());
 
-        assertEquals(RecordState.present(List.of("\"v=spf1 include:standby.baran.test -all\""), 120), readRecord(fqdn, "TXT"));
+        assertEquals(
+                RecordState.present(List.of("\"v=spf1 include:standby.baran.test -all\""), 120),
+                readRecord(fqdn, "TXT"));
         assertFalse(dnsSwitch.plan(command).changes());
         assertTrue(dnsSwitch.undo(command, plan).changed());
-        assertEquals(RecordState.present(List.of("\"v=spf1 include:primary.baran.test -all\""), 300), readRecord(fqdn, "TXT"));
+        assertEquals(
+                RecordState.present(List.of("\"v=spf1 include:primary.baran.test -all\""), 300),
+                readRecord(fqdn, "TXT"));
     }
 
     @Test
@@ -283,7 +320,11 @@ public abstract class DnsSwitchConformance {
         StepCommand command = cname("standby.baran.test", 60);
         StepPlan plan = dnsSwitch.plan(command);
         // After the workflow history, small numbers come back as Integer and lists as another List type.
-        StepPlan roundTripped = new StepPlan(plan.step(), plan.action(), plan.changes(), plan.summary(),
+        StepPlan roundTripped = new StepPlan(
+                plan.step(),
+                plan.action(),
+                plan.changes(),
+                plan.summary(),
                 Map.of("exists", true, "values", new java.util.ArrayList<>(List.of("primary.baran.test.")), "ttl", 300),
                 Map.of("values", new java.util.ArrayList<>(List.of("standby.baran.test.")), "ttl", 60));
 

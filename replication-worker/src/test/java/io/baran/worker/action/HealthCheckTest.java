@@ -1,5 +1,10 @@
 package io.baran.worker.action;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpServer;
 import io.baran.egress.Destination;
 import io.baran.egress.EgressPolicy;
@@ -10,11 +15,6 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,11 +26,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code health.check} against a real HTTP server on 127.0.0.1. */
 @Timeout(60)
@@ -41,10 +40,12 @@ class HealthCheckTest {
     private final AtomicInteger requests = new AtomicInteger();
     /** The status the server answers to its n-th request (counted from 1). */
     private volatile IntUnaryOperator answer = n -> 200;
+
     private volatile long hangMillis;
     private final List<String> heartbeats = new CopyOnWriteArrayList<>();
     /** The test server listens on 127.0.0.1, which production refuses. */
     private static final EgressPolicy LOOPBACK_ALLOWED = EgressPolicy.defaults().allowing(List.of("127.0.0.1"));
+
     private final HealthCheck healthCheck = new HealthCheck(heartbeats::add, LOOPBACK_ALLOWED);
 
     @BeforeEach
@@ -110,7 +111,9 @@ class HealthCheckTest {
 
         assertEquals(FailureTypes.HEALTH_CHECK_FAILED, failure.getType());
         assertTrue(failure.isNonRetryable());
-        assertTrue(failure.getOriginalMessage().startsWith("step standby-answers: GET " + url() + " did not answer 200 within 2s ("),
+        assertTrue(
+                failure.getOriginalMessage()
+                        .startsWith("step standby-answers: GET " + url() + " did not answer 200 within 2s ("),
                 failure.getOriginalMessage());
         assertTrue(failure.getOriginalMessage().endsWith("last: HTTP 503)"), failure.getOriginalMessage());
         assertTrue(requests.get() >= 2, "it kept trying: " + requests.get());
@@ -134,12 +137,14 @@ class HealthCheckTest {
         Map<String, Object> with = new HashMap<>(command("5s", "100ms").with());
         with.put("expect", 204L);
 
-        assertEquals("GET " + url() + " answered 204 (try 1)", apply(command(with)).summary());
+        assertEquals(
+                "GET " + url() + " answered 204 (try 1)", apply(command(with)).summary());
     }
 
     @Test
     void anUnreachableUrlFailsNamingTheLastError() {
-        Map<String, Object> with = Map.of("url", "http://127.0.0.1:" + Ports.free() + "/healthz", "within", "1s", "interval", "200ms");
+        Map<String, Object> with =
+                Map.of("url", "http://127.0.0.1:" + Ports.free() + "/healthz", "within", "1s", "interval", "200ms");
 
         ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> apply(command(with)));
 
@@ -176,14 +181,17 @@ class HealthCheckTest {
 
     @Test
     void badInputIsRefusedBeforeAnyCall() {
-        Map<String, Object> with = Map.of("url", "ftp://127.0.0.1/healthz", "expect", "ok", "within", "soon", "timeout", "5s");
+        Map<String, Object> with =
+                Map.of("url", "ftp://127.0.0.1/healthz", "expect", "ok", "within", "soon", "timeout", "5s");
 
         ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> healthCheck.plan(command(with)));
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
         String message = failure.getOriginalMessage();
-        for (String part : List.of("with.url \"ftp://127.0.0.1/healthz\" is not an http or https URL",
-                "with.expect must be a whole number, not the text \"ok\"", "with.within \"soon\" is not a duration",
+        for (String part : List.of(
+                "with.url \"ftp://127.0.0.1/healthz\" is not an http or https URL",
+                "with.expect must be a whole number, not the text \"ok\"",
+                "with.within \"soon\" is not a duration",
                 "with.timeout is not a field of health.check")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }
@@ -195,23 +203,33 @@ class HealthCheckTest {
         List<String> sent = new CopyOnWriteArrayList<>();
         PinnedHttp neverConnects = new PinnedHttp() {
             @Override
-            public int send(String method, java.net.URI url, Destination to, Map<String, String> headers, byte[] body,
-                            java.time.Duration timeout) {
+            public int send(
+                    String method,
+                    java.net.URI url,
+                    Destination to,
+                    Map<String, String> headers,
+                    byte[] body,
+                    java.time.Duration timeout) {
                 sent.add(method + " " + url + " to " + to.address());
                 return 200;
             }
         };
         EgressPolicy rebinding = LOOPBACK_ALLOWED.withResolver(host -> new InetAddress[] {
-                InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})});
+            InetAddress.getByAddress(host, new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254})
+        });
         HealthCheck check = new HealthCheck(heartbeats::add, rebinding, neverConnects);
         StepCommand command = command(Map.of("url", "http://standby.example.com/latest/meta-data/", "within", "5s"));
 
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> check.apply(command, check.plan(command)));
+        ApplicationFailure failure =
+                assertThrows(ApplicationFailure.class, () -> check.apply(command, check.plan(command)));
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
         assertTrue(failure.isNonRetryable());
-        assertTrue(failure.getOriginalMessage().contains("standby.example.com resolves to 169.254.169.254, is a cloud metadata address"
-                + ": refused by the egress policy (rule metadata)"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage()
+                        .contains("standby.example.com resolves to 169.254.169.254, is a cloud metadata address"
+                                + ": refused by the egress policy (rule metadata)"),
+                failure.getOriginalMessage());
         assertEquals(List.of(), sent, "no request may be made");
         assertEquals(List.of(), heartbeats, "refused at once, not retried");
     }
@@ -230,8 +248,9 @@ class HealthCheckTest {
     void productionRefusesLoopbackAtRunTime() {
         HealthCheck production = new HealthCheck(heartbeats::add);
 
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> production.apply(command("5s", "100ms"),
-                production.plan(command("5s", "100ms"))));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class,
+                () -> production.apply(command("5s", "100ms"), production.plan(command("5s", "100ms"))));
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
         assertTrue(failure.getOriginalMessage().contains("rule loopback"), failure.getOriginalMessage());

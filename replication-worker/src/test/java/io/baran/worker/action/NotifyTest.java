@@ -1,5 +1,10 @@
 package io.baran.worker.action;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -9,11 +14,6 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,11 +24,10 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntUnaryOperator;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** {@code notify} posting to a real HTTP server on 127.0.0.1 that stands in for a chat webhook. */
 @Timeout(60)
@@ -42,6 +41,7 @@ class NotifyTest {
     private final AtomicInteger requests = new AtomicInteger();
     /** The status the webhook answers its n-th request (from 1). */
     private volatile IntUnaryOperator answer = n -> 200;
+
     private final List<String> heartbeats = new CopyOnWriteArrayList<>();
     private Notify notify;
     private String url;
@@ -58,7 +58,8 @@ class NotifyTest {
         });
         server.start();
         url = "http://127.0.0.1:" + server.getAddress().getPort() + SECRET_PATH;
-        notify = new Notify(channels(Map.of("oncall", channel("webhook", "ONCALL_URL")), Map.of("ONCALL_URL", url)),
+        notify = new Notify(
+                channels(Map.of("oncall", channel("webhook", "ONCALL_URL")), Map.of("ONCALL_URL", url)),
                 heartbeats::add);
     }
 
@@ -79,7 +80,8 @@ class NotifyTest {
         assertFalse(outcome.changed());
         assertEquals(1, requests.get());
         JsonNode body = new ObjectMapper().readTree(bodies.get(0));
-        assertEquals("[drill-shop-1a2b] moving www to the standby", body.get("text").asText());
+        assertEquals(
+                "[drill-shop-1a2b] moving www to the standby", body.get("text").asText());
         assertEquals("drill-shop-1a2b", body.get("baran").get("execution").asText());
         assertEquals("tell-people", body.get("baran").get("step").asText());
         assertEquals("drill-shop-1a2b/tell-people", idempotencyKeys.get(0));
@@ -116,7 +118,8 @@ class NotifyTest {
         answer = n -> 500;
         StepCommand command = step(Map.of("channel", "oncall", "message", "failing over", "required", true));
 
-        ApplicationFailure f = assertThrows(ApplicationFailure.class, () -> notify.apply(command, notify.plan(command)));
+        ApplicationFailure f =
+                assertThrows(ApplicationFailure.class, () -> notify.apply(command, notify.plan(command)));
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, f.getType());
         assertFalse(f.isNonRetryable());
@@ -129,7 +132,8 @@ class NotifyTest {
         answer = n -> 404;
         StepCommand command = step(Map.of("channel", "oncall", "message", "failing over", "required", true));
 
-        ApplicationFailure f = assertThrows(ApplicationFailure.class, () -> notify.apply(command, notify.plan(command)));
+        ApplicationFailure f =
+                assertThrows(ApplicationFailure.class, () -> notify.apply(command, notify.plan(command)));
 
         assertEquals(FailureTypes.PROVIDER_REJECTED, f.getType());
         assertTrue(f.isNonRetryable());
@@ -154,7 +158,9 @@ class NotifyTest {
         ApplicationFailure f = assertThrows(ApplicationFailure.class, () -> notify.plan(command));
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, f.getType());
-        assertTrue(f.getOriginalMessage().contains("notification channel pager is not configured"), f.getOriginalMessage());
+        assertTrue(
+                f.getOriginalMessage().contains("notification channel pager is not configured"),
+                f.getOriginalMessage());
         assertTrue(f.getOriginalMessage().contains("configured: oncall"), f.getOriginalMessage());
         assertEquals(0, requests.get());
     }
@@ -175,16 +181,20 @@ class NotifyTest {
 
     @Test
     void aChannelWithoutItsUrlStopsTheWorkerAtStartNamingTheVariableNotTheValue() {
-        IllegalStateException missing = assertThrows(IllegalStateException.class,
-                () -> channels(Map.of("oncall", channel("webhook", "NOT_SET")), Map.of()));
-        assertEquals("baran.notify.channels.\"oncall\".url-env: the environment variable NOT_SET is not set", missing.getMessage());
+        IllegalStateException missing = assertThrows(
+                IllegalStateException.class, () -> channels(Map.of("oncall", channel("webhook", "NOT_SET")), Map.of()));
+        assertEquals(
+                "baran.notify.channels.\"oncall\".url-env: the environment variable NOT_SET is not set",
+                missing.getMessage());
 
-        IllegalStateException notUrl = assertThrows(IllegalStateException.class,
+        IllegalStateException notUrl = assertThrows(
+                IllegalStateException.class,
                 () -> channels(Map.of("oncall", channel("webhook", "V")), Map.of("V", "s3cr3t-but-no-url")));
         assertTrue(notUrl.getMessage().contains("does not hold an http(s) URL"), notUrl.getMessage());
         assertFalse(notUrl.getMessage().contains("s3cr3t"), notUrl.getMessage());
 
-        IllegalStateException type = assertThrows(IllegalStateException.class,
+        IllegalStateException type = assertThrows(
+                IllegalStateException.class,
                 () -> channels(Map.of("oncall", channel("pigeon", "V")), Map.of("V", url)));
         assertTrue(type.getMessage().contains("\"pigeon\" is not a channel type (known: webhook)"), type.getMessage());
     }
@@ -194,7 +204,8 @@ class NotifyTest {
     }
 
     /** The test's webhook listens on 127.0.0.1, which production would refuse. */
-    static final io.baran.egress.EgressPolicy LOOPBACK_ALLOWED = io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1"));
+    static final io.baran.egress.EgressPolicy LOOPBACK_ALLOWED =
+            io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1"));
 
     private static NotificationChannels channels(Map<String, NotifyConfig.Channel> channels, Map<String, String> env) {
         return new NotificationChannels(channels, env::get, LOOPBACK_ALLOWED);
@@ -202,8 +213,12 @@ class NotifyTest {
 
     @Test
     void aWebhookAtARefusedAddressStopsTheStartAndOneThatResolvesThereIsNotCalled() {
-        IllegalStateException metadata = assertThrows(IllegalStateException.class, () -> new NotificationChannels(
-                Map.of("oncall", channel("webhook", "V")), Map.of("V", "http://169.254.169.254/hooks/s3cr3t")::get, LOOPBACK_ALLOWED));
+        IllegalStateException metadata = assertThrows(
+                IllegalStateException.class,
+                () -> new NotificationChannels(
+                        Map.of("oncall", channel("webhook", "V")),
+                        Map.of("V", "http://169.254.169.254/hooks/s3cr3t")::get,
+                        LOOPBACK_ALLOWED));
         assertTrue(metadata.getMessage().contains("rule metadata"), metadata.getMessage());
         assertFalse(metadata.getMessage().contains("s3cr3t"), metadata.getMessage());
 
@@ -211,7 +226,8 @@ class NotifyTest {
         io.baran.egress.EgressPolicy production = io.baran.egress.EgressPolicy.defaults()
                 .withResolver(host -> new java.net.InetAddress[] {java.net.InetAddress.getLoopbackAddress()});
         String hook = url.replace("127.0.0.1", "hooks.example");
-        NotificationChannels prod = new NotificationChannels(Map.of("oncall", channel("webhook", "V")), Map.of("V", hook)::get, production);
+        NotificationChannels prod =
+                new NotificationChannels(Map.of("oncall", channel("webhook", "V")), Map.of("V", hook)::get, production);
         WebhookChannel.Delivery delivery = prod.find("tell-people", "oncall").post("hi", "drill-1", "tell-people");
         assertFalse(delivery.delivered());
         assertFalse(delivery.retryable());

@@ -1,5 +1,11 @@
 package io.baran.worker.action;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
@@ -8,18 +14,11 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What every database provider must do for {@code database.promote-replica}, run against each
@@ -148,8 +147,12 @@ public abstract class PromoteReplicaConformance {
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
         assertTrue(failure.isNonRetryable());
-        assertTrue(failure.getOriginalMessage().startsWith("cannot undo the promotion of " + instance), failure.getOriginalMessage());
-        assertTrue(failure.getOriginalMessage().contains("To fail back, rebuild the old primary"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().startsWith("cannot undo the promotion of " + instance),
+                failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("To fail back, rebuild the old primary"),
+                failure.getOriginalMessage());
         assertFalse(isReplica(instance));
         assertTrue(takesWrites(instance));
         if (canFence()) {
@@ -187,7 +190,8 @@ public abstract class PromoteReplicaConformance {
     void fenceRequiredIsRefusedWhereTheProviderCannotFence() {
         assumeTrue(!canFence(), "the provider can fence");
         String instance = newReplica();
-        Map<String, Object> with = new HashMap<>(command(providerName(), instance).with());
+        Map<String, Object> with =
+                new HashMap<>(command(providerName(), instance).with());
         with.remove("fence");
         StepCommand command = new StepCommand("exec-1", "promote-db", "database.promote-replica", with);
 
@@ -222,13 +226,19 @@ public abstract class PromoteReplicaConformance {
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
         String message = failure.getOriginalMessage();
-        for (String part : List.of("with.instance \"orders replica\" is not an instance name",
-                "with.fence \"sometimes\" is not one of best-effort, required", "with.force is not a field of database.promote-replica")) {
+        for (String part : List.of(
+                "with.instance \"orders replica\" is not an instance name",
+                "with.fence \"sometimes\" is not one of best-effort, required",
+                "with.force is not a field of database.promote-replica")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }
         StepPlan plan = new StepPlan("promote-db", "database.promote-replica", true, "", Map.of(), Map.of());
-        assertEquals(FailureTypes.INVALID_INPUT, failure(() -> action().apply(command, plan)).getType());
-        assertEquals(FailureTypes.INVALID_INPUT, failure(() -> action().undo(command, plan)).getType());
+        assertEquals(
+                FailureTypes.INVALID_INPUT,
+                failure(() -> action().apply(command, plan)).getType());
+        assertEquals(
+                FailureTypes.INVALID_INPUT,
+                failure(() -> action().undo(command, plan)).getType());
     }
 
     @Test
@@ -245,7 +255,9 @@ public abstract class PromoteReplicaConformance {
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertFalse(failure.isNonRetryable());
-        assertTrue(failure.getOriginalMessage().contains("provider " + unreachableProviderName()), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("provider " + unreachableProviderName()),
+                failure.getOriginalMessage());
     }
 
     protected static ApplicationFailure failure(Executable call) {

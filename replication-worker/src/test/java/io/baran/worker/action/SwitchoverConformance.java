@@ -1,5 +1,10 @@
 package io.baran.worker.action;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
@@ -8,17 +13,11 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.function.Executable;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * What every database provider that can switch over must do for {@code database.switchover}, run against each
@@ -30,8 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 public abstract class SwitchoverConformance {
 
     /** A fresh replicated database: the member that is primary, and the secondary a step switches to. */
-    public record Members(String primary, String secondary) {
-    }
+    public record Members(String primary, String secondary) {}
 
     protected abstract Providers providers();
 
@@ -59,7 +57,8 @@ public abstract class SwitchoverConformance {
     }
 
     protected StepCommand command(String provider, String instance) {
-        return new StepCommand("exec-1", "switch-db", Switchover.NAME, Map.of("provider", provider, "instance", instance));
+        return new StepCommand(
+                "exec-1", "switch-db", Switchover.NAME, Map.of("provider", provider, "instance", instance));
     }
 
     @Test
@@ -69,12 +68,16 @@ public abstract class SwitchoverConformance {
         StepPlan plan = action().plan(command(providerName(), m.secondary()));
 
         assertTrue(plan.changes());
-        assertTrue(plan.summary().startsWith(m.secondary() + ": primary " + m.primary() + " -> " + m.secondary()), plan.summary());
+        assertTrue(
+                plan.summary().startsWith(m.secondary() + ": primary " + m.primary() + " -> " + m.secondary()),
+                plan.summary());
         assertTrue(plan.summary().contains("undo switches back to " + m.primary()), plan.summary());
         assertTrue(plan.summary().endsWith(controlPlane(m.secondary()).note()), plan.summary());
         assertEquals(m.primary(), plan.observed().get("primary"));
         assertEquals(m.secondary(), plan.desired().get("primary"));
-        assertTrue(((List<?>) plan.desired().get("secondaries")).contains(m.primary()), plan.desired().toString());
+        assertTrue(
+                ((List<?>) plan.desired().get("secondaries")).contains(m.primary()),
+                plan.desired().toString());
         assertEquals(controlPlane(m.secondary()).region(), plan.observed().get(ControlPlane.REGION_KEY));
         assertEquals(m.primary(), primaryOf(m));
     }
@@ -91,7 +94,9 @@ public abstract class SwitchoverConformance {
         assertEquals(m.secondary(), primaryOf(m));
         StepPlan after = action().plan(command);
         assertEquals(m.secondary(), after.observed().get("primary"));
-        assertTrue(((List<?>) after.observed().get("secondaries")).contains(m.primary()), "the old primary is a secondary now");
+        assertTrue(
+                ((List<?>) after.observed().get("secondaries")).contains(m.primary()),
+                "the old primary is a secondary now");
     }
 
     @Test
@@ -151,7 +156,8 @@ public abstract class SwitchoverConformance {
 
         assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
         assertTrue(failure.isNonRetryable());
-        assertTrue(failure.getOriginalMessage().contains("switched by someone else since"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("switched by someone else since"), failure.getOriginalMessage());
         assertEquals(primaryThen, primaryOf(m), "nothing was switched");
     }
 
@@ -194,16 +200,24 @@ public abstract class SwitchoverConformance {
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
         String message = failure.getOriginalMessage();
-        for (String part : List.of("with.instance \"orders replica\" is not an instance name",
+        for (String part : List.of(
+                "with.instance \"orders replica\" is not an instance name",
                 "with.allowDataLoss is not a field of database.switchover")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }
         StepPlan plan = new StepPlan("switch-db", Switchover.NAME, true, "", Map.of(), Map.of());
-        assertEquals(FailureTypes.INVALID_INPUT, failure(() -> action().apply(command, plan)).getType());
-        assertEquals(FailureTypes.INVALID_INPUT, failure(() -> action().undo(command, plan)).getType());
+        assertEquals(
+                FailureTypes.INVALID_INPUT,
+                failure(() -> action().apply(command, plan)).getType());
+        assertEquals(
+                FailureTypes.INVALID_INPUT,
+                failure(() -> action().undo(command, plan)).getType());
         StepCommand good = command(unreachableProviderName(), "orders");
-        StepPlan malformed = new StepPlan("switch-db", Switchover.NAME, true, "", Map.of("primary", "a"), Map.of("primary", "b"));
-        assertEquals(FailureTypes.INVALID_INPUT, failure(() -> action().apply(good, malformed)).getType());
+        StepPlan malformed =
+                new StepPlan("switch-db", Switchover.NAME, true, "", Map.of("primary", "a"), Map.of("primary", "b"));
+        assertEquals(
+                FailureTypes.INVALID_INPUT,
+                failure(() -> action().apply(good, malformed)).getType());
     }
 
     @Test
@@ -220,7 +234,9 @@ public abstract class SwitchoverConformance {
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertFalse(failure.isNonRetryable());
-        assertTrue(failure.getOriginalMessage().contains("provider " + unreachableProviderName()), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("provider " + unreachableProviderName()),
+                failure.getOriginalMessage());
     }
 
     protected static ApplicationFailure failure(Executable call) {

@@ -1,30 +1,29 @@
 package io.baran.worker.budget;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Calls within a budget: throttled answers are sent again, other failures are not. */
 @Timeout(30)
 class BudgetedCallsTest {
 
     private final List<String> beats = new CopyOnWriteArrayList<>();
-    private final BudgetedCalls calls = new BudgetedCalls(ApiBudget.local(), "aws:shop:route53",
-            Optional.of(new Limit(100, 10)), beats::add);
+    private final BudgetedCalls calls =
+            new BudgetedCalls(ApiBudget.local(), "aws:shop:route53", Optional.of(new Limit(100, 10)), beats::add);
 
     @Test
     void aThrottledAnswerIsSentAgainUntilItSucceedsAndTheCallerSeesOnlyTheResult() {
@@ -46,10 +45,12 @@ class BudgetedCallsTest {
     void anyOtherFailureIsNotSentAgain() {
         AtomicInteger attempts = new AtomicInteger();
 
-        ApplicationFailure rejected = assertThrows(ApplicationFailure.class, () -> calls.call("x", () -> {
-            attempts.incrementAndGet();
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "InvalidChangeBatch");
-        }));
+        ApplicationFailure rejected = assertThrows(
+                ApplicationFailure.class,
+                () -> calls.call("x", () -> {
+                    attempts.incrementAndGet();
+                    throw Failures.of(FailureTypes.PROVIDER_REJECTED, "InvalidChangeBatch");
+                }));
 
         assertEquals(FailureTypes.PROVIDER_REJECTED, rejected.getType());
         assertEquals(1, attempts.get());
@@ -70,8 +71,14 @@ class BudgetedCallsTest {
         Limit onePerMinute = new Limit(1.0 / 60, 1);
         budget.take("b", onePerMinute, System.nanoTime() + Duration.ofSeconds(5).toNanos(), Heartbeat.NONE, "first");
 
-        ApplicationFailure throttled = assertThrows(ApplicationFailure.class, () -> budget.take("b", onePerMinute,
-                System.nanoTime() + Duration.ofSeconds(5).toNanos(), Heartbeat.NONE, "second"));
+        ApplicationFailure throttled = assertThrows(
+                ApplicationFailure.class,
+                () -> budget.take(
+                        "b",
+                        onePerMinute,
+                        System.nanoTime() + Duration.ofSeconds(5).toNanos(),
+                        Heartbeat.NONE,
+                        "second"));
 
         assertEquals(FailureTypes.PROVIDER_THROTTLED, throttled.getType());
         assertFalse(throttled.isNonRetryable());

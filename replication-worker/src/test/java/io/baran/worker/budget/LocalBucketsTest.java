@@ -1,13 +1,12 @@
 package io.baran.worker.budget;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 
 /** The in-process token bucket, on a clock the test moves. */
 class LocalBucketsTest {
@@ -19,13 +18,17 @@ class LocalBucketsTest {
     @Test
     void aNewBucketGivesItsBurstAtOnceThenOneTokenPerFifthOfASecond() {
         for (int i = 0; i < 4; i++) {
-            assertEquals(Duration.ZERO, buckets.tryTake("aws:shop:route53", fivePerSecond), "token " + (i + 1) + " of the burst");
+            assertEquals(
+                    Duration.ZERO,
+                    buckets.tryTake("aws:shop:route53", fivePerSecond),
+                    "token " + (i + 1) + " of the burst");
         }
         Duration wait = buckets.tryTake("aws:shop:route53", fivePerSecond);
         assertEquals(Duration.ofMillis(200), wait);
 
         now.addAndGet(Duration.ofMillis(199).toNanos());
-        assertTrue(buckets.tryTake("aws:shop:route53", fivePerSecond).toNanos() > 0, "a token is not due before 200 ms");
+        assertTrue(
+                buckets.tryTake("aws:shop:route53", fivePerSecond).toNanos() > 0, "a token is not due before 200 ms");
         now.addAndGet(Duration.ofMillis(1).toNanos());
         assertEquals(Duration.ZERO, buckets.tryTake("aws:shop:route53", fivePerSecond));
     }

@@ -11,8 +11,6 @@ import io.baran.worker.provider.store.AzureBlobStore;
 import io.baran.worker.provider.store.FileBlobStore;
 import io.baran.worker.provider.store.GcsBlobStore;
 import io.baran.worker.provider.store.S3BlobStore;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The object-store emulators the replication tests use, started once per test JVM on free 127.0.0.1 ports (and
@@ -35,8 +34,7 @@ public final class Emulators {
     private static S3Client s3Client;
     private static Storage gcsClient;
 
-    private Emulators() {
-    }
+    private Emulators() {}
 
     public static synchronized MotoServer moto() {
         if (moto == null) {
@@ -89,7 +87,8 @@ public final class Emulators {
     }
 
     public static AzureBlobStore azure(String container) {
-        BlobContainerClient client = AzureBlobStore.container(azurite().endpoint(), AzuriteServer.ACCOUNT, AzuriteServer.KEY, container);
+        BlobContainerClient client =
+                AzureBlobStore.container(azurite().endpoint(), AzuriteServer.ACCOUNT, AzuriteServer.KEY, container);
         client.createIfNotExists();
         return new AzureBlobStore("azure-test", client);
     }

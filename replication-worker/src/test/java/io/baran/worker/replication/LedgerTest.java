@@ -1,17 +1,16 @@
 package io.baran.worker.replication;
 
-import io.baran.testinfra.WorkDirs;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baran.testinfra.WorkDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 class LedgerTest {
 
@@ -34,7 +33,8 @@ class LedgerTest {
         assertNull(second.entry("c.t"));
         Ledger.Session session = second.session("big.bin");
         assertEquals("upload-1|key", session.token());
-        assertEquals(Map.of(1, new Ledger.Part("md5-1", "etag-1"), 2, new Ledger.Part("md5-2", "etag-2")), session.parts());
+        assertEquals(
+                Map.of(1, new Ledger.Part("md5-1", "etag-1"), 2, new Ledger.Part("md5-2", "etag-2")), session.parts());
     }
 
     @Test

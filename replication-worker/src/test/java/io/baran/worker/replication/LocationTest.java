@@ -1,10 +1,10 @@
 package io.baran.worker.replication;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 class LocationTest {
 
@@ -37,7 +37,8 @@ class LocationTest {
 
     @Test
     void whatIsNotALocationIsRefusedSayingWhy() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Location.parse("s3://shop-assets"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Location.parse("s3://shop-assets"));
         assertTrue(e.getMessage().contains("<store>:<scheme>://<bucket>"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Location.parse("aws-main:ftp://shop-assets"));
         assertEquals("\"aws-main:ftp://shop-assets\": scheme ftp is not one of s3, gs, az, file", e.getMessage());

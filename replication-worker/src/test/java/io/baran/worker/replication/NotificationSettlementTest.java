@@ -1,23 +1,22 @@
 package io.baran.worker.replication;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.ChangeFeed;
 import io.baran.worker.provider.store.FileBlobStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.lang.reflect.Proxy;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A notification is settled as recorded (its message acknowledged) only once every replica recorded its change; one
@@ -72,8 +71,7 @@ class NotificationSettlementTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @Test
@@ -82,8 +80,8 @@ class NotificationSettlementTest {
         FileBlobStore healthy = Emulators.files("dst");
         AtomicBoolean failing = new AtomicBoolean(true);
         // The replica refuses writes while failing (an outage of the replica's provider).
-        BlobStore replica = (BlobStore) Proxy.newProxyInstance(BlobStore.class.getClassLoader(), new Class<?>[]{BlobStore.class},
-                (proxy, method, args) -> {
+        BlobStore replica = (BlobStore) Proxy.newProxyInstance(
+                BlobStore.class.getClassLoader(), new Class<?>[] {BlobStore.class}, (proxy, method, args) -> {
                     if (failing.get() && method.getName().equals("put")) {
                         throw new io.baran.worker.provider.store.BlobStoreException("dr: unavailable", null);
                     }
@@ -93,10 +91,20 @@ class NotificationSettlementTest {
                         throw e.getCause();
                     }
                 });
-        Replicator r = new Replicator("assets", Mode.MIRROR, "", Location.parse("src:file://src/in"), source, Location.parse("dr:file://dst"),
-                replica, Ledger.open(WorkDirs.create("ledger")), copier, new MutableClock(Instant.now()));
+        Replicator r = new Replicator(
+                "assets",
+                Mode.MIRROR,
+                "",
+                Location.parse("src:file://src/in"),
+                source,
+                Location.parse("dr:file://dst"),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                new MutableClock(Instant.now()));
         HandFeed feed = new HandFeed();
-        try (ChangeNotifications n = new ChangeNotifications("assets", Location.parse("src:file://src/in"), List.of(r), feed)) {
+        try (ChangeNotifications n =
+                new ChangeNotifications("assets", Location.parse("src:file://src/in"), List.of(r), feed)) {
             n.start();
             TestData.put(source, "in/a.txt", "first");
 

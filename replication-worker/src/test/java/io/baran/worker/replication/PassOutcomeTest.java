@@ -1,17 +1,16 @@
 package io.baran.worker.replication;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.replication.PassPlan.Conflict;
 import io.baran.worker.replication.PassPlan.Kind;
 import io.baran.worker.replication.PassPlan.Step;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import org.junit.jupiter.api.Test;
 
 /** How a carried-out pass is measured: the backlog, and up to when the replica holds every change of the source. */
 class PassOutcomeTest {
@@ -36,8 +35,14 @@ class PassOutcomeTest {
     void theOldestChangeStillMissingHoldsTheLagWhetherPendingOrInConflict() {
         Instant older = STARTED.minusSeconds(90);
         Instant old = STARTED.minusSeconds(30);
-        PassOutcome behind = new PassOutcome(0, 0, 0, List.of(copy("stuck", 9, old)),
-                Map.of("both", new Conflict("changed at both sides", older)), List.of("stuck: refused"), 1);
+        PassOutcome behind = new PassOutcome(
+                0,
+                0,
+                0,
+                List.of(copy("stuck", 9, old)),
+                Map.of("both", new Conflict("changed at both sides", older)),
+                List.of("stuck: refused"),
+                1);
 
         assertEquals(2, behind.backlogObjects());
         assertEquals(9, behind.backlogBytes());
@@ -49,7 +54,8 @@ class PassOutcomeTest {
 
     @Test
     void aChangeMadeAfterTheListingBeganDoesNotMoveConsistentAtPastIt() {
-        PassOutcome late = new PassOutcome(0, 0, 0, List.of(copy("late", 1, STARTED.plusSeconds(5))), Map.of(), List.of(), 0);
+        PassOutcome late =
+                new PassOutcome(0, 0, 0, List.of(copy("late", 1, STARTED.plusSeconds(5))), Map.of(), List.of(), 0);
 
         assertEquals(STARTED, late.consistentAt(STARTED));
     }

@@ -1,20 +1,19 @@
 package io.baran.worker.replication;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.replication.PassPlan.Kind;
 import io.baran.worker.replication.PassPlan.Step;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The pass planner on plain listings and ledger records: no store, no ledger file, no clock. */
 class PassPlannerTest {
@@ -57,12 +56,19 @@ class PassPlannerTest {
 
     @Test
     void copiesAreOrderedLargestFirst() {
-        Map<String, Blob> source = Map.of("small", blob("small", "1", 10, "a"), "large", blob("large", "2", 1000, "b"),
-                "middle", blob("middle", "3", 100, "c"));
+        Map<String, Blob> source = Map.of(
+                "small",
+                blob("small", "1", 10, "a"),
+                "large",
+                blob("large", "2", 1000, "b"),
+                "middle",
+                blob("middle", "3", 100, "c"));
 
         PassPlan plan = mirror.plan(source, Map.of(), Map.of(), FIRST, LISTED);
 
-        assertEquals(List.of("large", "middle", "small"), plan.copies().stream().map(Step::key).toList());
+        assertEquals(
+                List.of("large", "middle", "small"),
+                plan.copies().stream().map(Step::key).toList());
         assertEquals(1110, plan.bytes());
     }
 
@@ -72,9 +78,11 @@ class PassPlannerTest {
         Blob r = blob("keep", "r1", 5, "a");
         Blob changed = blob("change", "s2", 7, "c");
         Blob old = blob("change", "r1", 5, "b");
-        Map<String, Ledger.Entry> ledger = Map.of("keep", copied(s, r), "change", new Ledger.Entry("s1", 5, old.sha256(), "r1"));
+        Map<String, Ledger.Entry> ledger =
+                Map.of("keep", copied(s, r), "change", new Ledger.Entry("s1", 5, old.sha256(), "r1"));
 
-        PassPlan plan = mirror.plan(Map.of("keep", s, "change", changed), Map.of("keep", r, "change", old), ledger, LATER, LISTED);
+        PassPlan plan = mirror.plan(
+                Map.of("keep", s, "change", changed), Map.of("keep", r, "change", old), ledger, LATER, LISTED);
 
         assertEquals(List.of(new Step(Kind.COPY, "change", changed, old, WRITTEN)), plan.copies());
         assertTrue(plan.inStep().isEmpty(), "a copy the ledger knows needs no new record");
@@ -98,7 +106,8 @@ class PassPlannerTest {
 
         PassPlan plan = mirror.plan(Map.of("a", s), Map.of("a", r), Map.of(), FIRST, LISTED);
 
-        assertEquals(List.of(Kind.VERIFY), plan.copies().stream().map(Step::kind).toList());
+        assertEquals(
+                List.of(Kind.VERIFY), plan.copies().stream().map(Step::kind).toList());
         assertTrue(plan.describe().contains("1 to compare first"), plan.describe());
     }
 
@@ -109,12 +118,17 @@ class PassPlannerTest {
         Blob s2 = blob("report.csv", "s2", 16, "b");
         Blob edited = blob("report.csv", "r2", 21, "c");
 
-        PassPlan plan = mirror.plan(Map.of("report.csv", s2), Map.of("report.csv", edited), Map.of("report.csv", copied(s1, r1)), LATER,
+        PassPlan plan = mirror.plan(
+                Map.of("report.csv", s2),
+                Map.of("report.csv", edited),
+                Map.of("report.csv", copied(s1, r1)),
+                LATER,
                 LISTED);
 
         assertTrue(plan.copies().isEmpty(), plan.render(10));
         assertEquals(Set.of("report.csv"), plan.conflicts().keySet());
-        assertTrue(plan.conflicts().get("report.csv").description().startsWith("the source holds 16 bytes"),
+        assertTrue(
+                plan.conflicts().get("report.csv").description().startsWith("the source holds 16 bytes"),
                 plan.conflicts().toString());
         assertEquals(WRITTEN, plan.conflicts().get("report.csv").changedAt(), "the source's change holds the lag");
     }
@@ -124,17 +138,24 @@ class PassPlannerTest {
         Blob s1 = unsummed("a", "s1", 2);
         Blob r1 = unsummed("a", "r1", 2);
 
-        PassPlan plan = mirror.plan(Map.of("a", unsummed("a", "s2", 2)), Map.of("a", unsummed("a", "r2", 2)),
-                Map.of("a", copied(s1, r1)), LATER, LISTED);
+        PassPlan plan = mirror.plan(
+                Map.of("a", unsummed("a", "s2", 2)),
+                Map.of("a", unsummed("a", "r2", 2)),
+                Map.of("a", copied(s1, r1)),
+                LATER,
+                LISTED);
 
-        assertEquals(List.of(Kind.VERIFY_OR_CONFLICT), plan.copies().stream().map(Step::kind).toList());
+        assertEquals(
+                List.of(Kind.VERIFY_OR_CONFLICT),
+                plan.copies().stream().map(Step::kind).toList());
     }
 
     @Test
     void aConflictTheLastPassLeftStaysOneWithWhatItSaidUntilBothSidesAgree() {
         Blob s = blob("k", "s2", 3, "a");
         Blob r = blob("k", "r2", 4, "b");
-        Ledger.Meta flagged = new Ledger.Meta(LAST_LISTING, LAST_LISTING, null, false, Map.of("k", "changed at both sides"));
+        Ledger.Meta flagged =
+                new Ledger.Meta(LAST_LISTING, LAST_LISTING, null, false, Map.of("k", "changed at both sides"));
 
         PassPlan plan = mirror.plan(Map.of("k", s), Map.of("k", r), Map.of(), flagged, LISTED);
         PassPlan agreed = mirror.plan(Map.of("k", s), Map.of("k", blob("k", "r3", 3, "a")), Map.of(), flagged, LISTED);
@@ -151,7 +172,8 @@ class PassPlannerTest {
         Map<String, Ledger.Entry> ledger = Map.of("gone", new Ledger.Entry("s1", 5, r.sha256(), "r1"));
 
         PassPlan plan = mirror.plan(Map.of(), Map.of("gone", r), ledger, LATER, LISTED);
-        PassPlan archive = new PassPlanner("assets", Mode.ARCHIVE, 50).plan(Map.of(), Map.of("gone", r), ledger, LATER, LISTED);
+        PassPlan archive =
+                new PassPlanner("assets", Mode.ARCHIVE, 50).plan(Map.of(), Map.of("gone", r), ledger, LATER, LISTED);
 
         assertEquals(List.of(new Step(Kind.DELETE, "gone", null, r, LAST_LISTING)), plan.deletions());
         assertEquals(plan.deletions(), plan.steps());
@@ -168,14 +190,17 @@ class PassPlannerTest {
         PassPlan plan = mirror.plan(Map.of(), Map.of("other.csv", edited), ledger, LATER, LISTED);
 
         assertTrue(plan.deletions().isEmpty());
-        assertTrue(plan.conflicts().get("other.csv").description().startsWith("deleted at the source"), plan.conflicts().toString());
+        assertTrue(
+                plan.conflicts().get("other.csv").description().startsWith("deleted at the source"),
+                plan.conflicts().toString());
         assertEquals(LAST_LISTING, plan.conflicts().get("other.csv").changedAt());
     }
 
     @Test
     void theLedgerForgetsObjectsNeitherSideHoldsAnyMore() {
         Blob a = blob("a", "s1", 1, "a");
-        Map<String, Ledger.Entry> ledger = Map.of("a", copied(a, a), "gone-everywhere", new Ledger.Entry("s0", 1, "bb", "r0"));
+        Map<String, Ledger.Entry> ledger =
+                Map.of("a", copied(a, a), "gone-everywhere", new Ledger.Entry("s0", 1, "bb", "r0"));
 
         PassPlan plan = mirror.plan(Map.of("a", a), Map.of("a", a), ledger, LATER, LISTED);
 
@@ -201,8 +226,12 @@ class PassPlannerTest {
         assertEquals(new PassPlan.Guard(7, 12, 50, true), plan.guard());
         assertTrue(plan.steps().isEmpty(), "none deleted: " + plan.render(3));
         assertEquals(plan.deletions(), plan.withheld(), "kept as backlog");
-        assertTrue(plan.guardRefusal().startsWith("pair assets: the source no longer has 7 of the replica's 12 objects (more than 50%); "
-                + "none deleted"), plan.guardRefusal());
+        assertTrue(
+                plan.guardRefusal()
+                        .startsWith(
+                                "pair assets: the source no longer has 7 of the replica's 12 objects (more than 50%); "
+                                        + "none deleted"),
+                plan.guardRefusal());
         assertTrue(plan.describe().contains("delete 0 (7 held back)"), plan.describe());
         assertTrue(plan.describe().endsWith("mass-deletion guard tripped (7 of 12, at most 50%)"), plan.describe());
         assertTrue(plan.render(3).endsWith("... and 4 more"), plan.render(3));
@@ -235,7 +264,9 @@ class PassPlannerTest {
         assertFalse(exactlyHalf.guard().tripped(), "6 of 12 is not more than 50%");
         assertEquals(6, exactlyHalf.steps().size());
         assertTrue(exactlyHalf.withheld().isEmpty());
-        assertFalse(emptiedSmall.guard().tripped(), "a replica of fewer than " + PassPlanner.GUARDED_SIZE + " objects is not guarded");
+        assertFalse(
+                emptiedSmall.guard().tripped(),
+                "a replica of fewer than " + PassPlanner.GUARDED_SIZE + " objects is not guarded");
         assertEquals(PassPlanner.GUARDED_SIZE - 1, emptiedSmall.steps().size());
     }
 
@@ -245,14 +276,17 @@ class PassPlannerTest {
         Blob r1 = blob("c", "r1", 1, "a");
         Map<String, Ledger.Entry> ledger = Map.of("c", copied(s1, r1), "d", new Ledger.Entry("s", 1, "aa", "rd"));
 
-        PassPlan plan = mirror.plan(Map.of("a", blob("a", "s1", 3, "a"), "c", blob("c", "s2", 2, "b")),
-                Map.of("c", blob("c", "r2", 4, "c"), "d", blob("d", "rd", 1, "d")), ledger, LATER, LISTED);
+        PassPlan plan = mirror.plan(
+                Map.of("a", blob("a", "s1", 3, "a"), "c", blob("c", "s2", 2, "b")),
+                Map.of("c", blob("c", "r2", 4, "c"), "d", blob("d", "rd", 1, "d")),
+                ledger,
+                LATER,
+                LISTED);
 
         assertEquals("""
                 pair assets: copy 1 objects (3 bytes), delete 1, 1 conflicts, 0 found in step, 0 forgotten; mass-deletion guard passed (1 of 2, at most 50%)
                   + a (3 bytes)
                   - d
-                  ! c: the source holds 2 bytes, sha256 bbbbbbbbbbbb; the replica holds 4 bytes, sha256 cccccccccccc, written since Baran copied it""",
-                plan.render(10));
+                  ! c: the source holds 2 bytes, sha256 bbbbbbbbbbbb; the replica holds 4 bytes, sha256 cccccccccccc, written since Baran copied it""", plan.render(10));
     }
 }

@@ -1,5 +1,13 @@
 package io.baran.worker.replication;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.events.ReplicationStatus;
@@ -23,6 +31,13 @@ import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.temporal.failure.ApplicationFailure;
 import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -32,22 +47,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.net.URL;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
-import static org.hamcrest.Matchers.notNullValue;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The packaged worker replicating a pair configured in its properties, against a real Kafka broker and moto:
@@ -64,22 +63,29 @@ class ReplicationAppIT {
     // Defaults, because Quarkus checks every test class's injection points whichever test class it boots for.
     @ConfigProperty(name = "test.replication.bucket", defaultValue = "unset")
     String bucket;
+
     @ConfigProperty(name = "baran.providers.onprem.root", defaultValue = "unset")
     String onpremRoot;
+
     @ConfigProperty(name = "test.replication.drop-bucket", defaultValue = "unset")
     String dropBucket;
+
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String kafka;
+
     @Inject
     ActionRegistry registry;
+
     @TestHTTPResource(value = "metrics", management = true)
     URL metrics;
 
     @BeforeEach
     void callAsAFailoverOperator() {
         // JSON: a POST without a body is sent as a form by RestAssured otherwise, which the API refuses (415).
-        RestAssured.requestSpecification = new RequestSpecBuilder().setContentType(ContentType.JSON)
-                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", Roles.FAILOVER_OPERATOR)).build();
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .setContentType(ContentType.JSON)
+                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", Roles.FAILOVER_OPERATOR))
+                .build();
     }
 
     @AfterEach
@@ -96,7 +102,10 @@ class ReplicationAppIT {
     }
 
     private StepCommand check(String replica, String maxLag) {
-        return new StepCommand("exec-1", "assets-fresh", StorageCheckReplica.NAME,
+        return new StepCommand(
+                "exec-1",
+                "assets-fresh",
+                StorageCheckReplica.NAME,
                 Map.of("source", "aws-test:s3://" + bucket, "replica", replica, "maxLag", maxLag));
     }
 
@@ -111,7 +120,9 @@ class ReplicationAppIT {
         }
 
         assertEquals("invoice 7", TestData.text(replica, "invoice-7.pdf"));
-        given().get("/api/replication/pairs/watched").then().statusCode(200)
+        given().get("/api/replication/pairs/watched")
+                .then()
+                .statusCode(200)
                 .body("intervalSeconds", is(3600f))
                 .body("replicas[0].copiedObjects", is(0)); // the only pass ran at start-up, before the file existed
     }
@@ -120,17 +131,23 @@ class ReplicationAppIT {
     void aPassOnDemandCopiesAndThePairIsListedWithItsLag() {
         TestData.put(source(), "css/site.css", "body{}");
 
-        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200)
+        given().post("/api/replication/pairs/assets/sync?wait=60s")
+                .then()
+                .statusCode(200)
                 .body("passes[0].listed", is(true));
 
         assertEquals("body{}", TestData.text(replica(), "css/site.css"));
-        given().get("/api/replication/pairs").then().statusCode(200)
+        given().get("/api/replication/pairs")
+                .then()
+                .statusCode(200)
                 .body("[0].name", is("assets"))
                 .body("[0].source", is("aws-test:s3://" + bucket))
                 .body("[0].replicas[0].replica", is("onprem:file://assets-copy"))
                 .body("[0].replicas[0].state", is("in-sync"))
                 .body("[0].lagSeconds", lessThan(30f));
-        given().post("/api/replication/pairs/nope/sync").then().statusCode(404)
+        given().post("/api/replication/pairs/nope/sync")
+                .then()
+                .statusCode(404)
                 .contentType("application/problem+json")
                 .body("detail", is("no replication pair nope (configured: assets, watched)"));
     }
@@ -148,15 +165,17 @@ class ReplicationAppIT {
         assertTrue(ok.summary().contains("(maxLag 5m): onprem:file://assets-copy (pair assets, in-sync"), ok.summary());
         assertEquals(false, ok.changed());
 
-        ApplicationFailure stale = assertThrows(ApplicationFailure.class,
-                () -> action.apply(check("onprem:file://assets-copy", "1ms"), plan));
+        ApplicationFailure stale = assertThrows(
+                ApplicationFailure.class, () -> action.apply(check("onprem:file://assets-copy", "1ms"), plan));
         assertEquals("HealthCheckFailed", stale.getType());
         assertTrue(stale.getOriginalMessage().contains("exceeds maxLag 1ms"), stale.getOriginalMessage());
 
-        ApplicationFailure unknown = assertThrows(ApplicationFailure.class,
-                () -> action.plan(check("onprem:file://elsewhere", "5m")));
+        ApplicationFailure unknown =
+                assertThrows(ApplicationFailure.class, () -> action.plan(check("onprem:file://elsewhere", "5m")));
         assertEquals("CapabilityMissing", unknown.getType());
-        assertTrue(unknown.getOriginalMessage().contains("pairs: assets: aws-test:s3://" + bucket), unknown.getOriginalMessage());
+        assertTrue(
+                unknown.getOriginalMessage().contains("pairs: assets: aws-test:s3://" + bucket),
+                unknown.getOriginalMessage());
     }
 
     @Test
@@ -166,7 +185,8 @@ class ReplicationAppIT {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         ObjectMapper json = new ObjectMapper();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(Topics.REPLICATION_STATUS));
             JsonNode found = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -181,7 +201,9 @@ class ReplicationAppIT {
             assertTrue(found != null, "a status with a measured lag within 60 s");
             assertEquals(ReplicationStatus.TYPE, found.get("type").asText());
             assertEquals("1.0", found.get("specversion").asText());
-            assertEquals("onprem:file://assets-copy", found.get("data").get("replica").asText());
+            assertEquals(
+                    "onprem:file://assets-copy",
+                    found.get("data").get("replica").asText());
             assertEquals("mirror", found.get("data").get("mode").asText());
         }
     }
@@ -189,8 +211,11 @@ class ReplicationAppIT {
     @Test
     void lagAndBacklogAreMetrics() {
         given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
-        String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
-        assertTrue(metrics.contains("baran_replication_lag_seconds{pair=\"assets\",replica=\"onprem:file://assets-copy\"}"),
+        String metrics =
+                given().get(this.metrics).then().statusCode(200).extract().asString();
+        assertTrue(
+                metrics.contains(
+                        "baran_replication_lag_seconds{pair=\"assets\",replica=\"onprem:file://assets-copy\"}"),
                 metrics.lines().filter(l -> l.contains("replication")).toList().toString());
         assertTrue(metrics.contains("baran_replication_backlog_objects{"));
         assertTrue(metrics.contains("baran_replication_copied_bytes_total{"));
@@ -201,15 +226,25 @@ class ReplicationAppIT {
         TestData.put(source(), "data/shared.txt", "v1");
         given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
 
-        given().post("/api/replication/pairs/assets/failover").then().statusCode(200).body("state", is("failed-over"));
+        given().post("/api/replication/pairs/assets/failover")
+                .then()
+                .statusCode(200)
+                .body("state", is("failed-over"));
         TestData.put(replica(), "data/written-during-outage.txt", "kept");
-        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200)
+        given().post("/api/replication/pairs/assets/sync?wait=60s")
+                .then()
+                .statusCode(200)
                 .body("passes[0].skipped", notNullValue());
-        given().post("/api/replication/pairs/assets/failback").then().statusCode(200)
+        given().post("/api/replication/pairs/assets/failback")
+                .then()
+                .statusCode(200)
                 .body("clean", is(true))
                 .body("report.copiedBack", is(List.of("data/written-during-outage.txt")));
 
         assertEquals("kept", TestData.text(source(), "data/written-during-outage.txt"));
-        given().get("/api/replication/pairs/assets").then().statusCode(200).body("replicas[0].state", org.hamcrest.Matchers.not("failed-over"));
+        given().get("/api/replication/pairs/assets")
+                .then()
+                .statusCode(200)
+                .body("replicas[0].state", org.hamcrest.Matchers.not("failed-over"));
     }
 }

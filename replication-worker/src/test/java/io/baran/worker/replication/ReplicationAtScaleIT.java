@@ -1,11 +1,12 @@
 package io.baran.worker.replication;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Replication at the sizes the issue names, between the real emulators: a 200 MB object through every store,
@@ -39,32 +38,51 @@ class ReplicationAtScaleIT {
         long size = 200L << 20;
         BlobStore files = Emulators.files(Emulators.bucket("big"));
         String sha = TestData.putGenerated(files, "backups/db.dump", size, 2026, PART);
-        List<BlobStore> ring = List.of(files, Emulators.s3(Emulators.bucket("big")), Emulators.gcs(Emulators.bucket("big")),
-                Emulators.azure(Emulators.bucket("big")), Emulators.files(Emulators.bucket("big-back")));
+        List<BlobStore> ring = List.of(
+                files,
+                Emulators.s3(Emulators.bucket("big")),
+                Emulators.gcs(Emulators.bucket("big")),
+                Emulators.azure(Emulators.bucket("big")),
+                Emulators.files(Emulators.bucket("big-back")));
         List<String> schemes = List.of("file", "s3", "gs", "az", "file");
         try (Copier small = new Copier(2, PART, 3)) {
             for (int hop = 0; hop + 1 < ring.size(); hop++) {
                 BlobStore source = ring.get(hop);
                 BlobStore replica = ring.get(hop + 1);
-                Replicator r = new Replicator("backups", Mode.MIRROR, "", Location.parse("a:" + schemes.get(hop) + "://b"), source,
-                        Location.parse("b:" + schemes.get(hop + 1) + "://b"), replica, Ledger.open(WorkDirs.create("ledger")), small, clock);
+                Replicator r = new Replicator(
+                        "backups",
+                        Mode.MIRROR,
+                        "",
+                        Location.parse("a:" + schemes.get(hop) + "://b"),
+                        source,
+                        Location.parse("b:" + schemes.get(hop + 1) + "://b"),
+                        replica,
+                        Ledger.open(WorkDirs.create("ledger")),
+                        small,
+                        clock);
                 long started = System.nanoTime();
 
                 PassReport pass = r.pass();
 
                 double seconds = (System.nanoTime() - started) / 1e9;
-                System.out.printf("200 MB %s -> %s: %.1f s, %.1f MiB/s%n", source.describe(), replica.describe(), seconds,
-                        size / 1048576.0 / seconds);
+                System.out.printf(
+                        "200 MB %s -> %s: %.1f s, %.1f MiB/s%n",
+                        source.describe(), replica.describe(), seconds, size / 1048576.0 / seconds);
                 assertTrue(pass.successful(), pass.describe());
                 assertEquals(size, pass.copiedBytes());
                 Blob copied = replica.stat("backups/db.dump");
                 assertEquals(size, copied.size());
                 assertEquals(sha, copied.sha256(), "Baran's SHA-256 is in the replica's metadata");
                 assertEquals(sha, TestData.sha256(replica, "backups/db.dump"), "and is the content's");
-                assertEquals(Set.of("backups/db.dump"), TestData.list(replica, "").keySet(), "no part or temporary object is left");
+                assertEquals(
+                        Set.of("backups/db.dump"),
+                        TestData.list(replica, "").keySet(),
+                        "no part or temporary object is left");
                 r.close();
             }
-            assertTrue(small.bufferBytes() <= 3L * PART, "object bytes in memory never exceed buffers x part size: " + small.bufferBytes());
+            assertTrue(
+                    small.bufferBytes() <= 3L * PART,
+                    "object bytes in memory never exceed buffers x part size: " + small.bufferBytes());
         }
     }
 
@@ -82,15 +100,25 @@ class ReplicationAtScaleIT {
         int count = 10_000;
         seed(source, count);
         try (Copier copier = new Copier(16, PART, 16)) {
-            Replicator r = new Replicator("thumbs", Mode.MIRROR, "thumbs/", Location.parse("onprem:file://b"), source,
-                    Location.parse("nas:file://b"), replica, Ledger.open(WorkDirs.create("ledger")), copier, clock);
+            Replicator r = new Replicator(
+                    "thumbs",
+                    Mode.MIRROR,
+                    "thumbs/",
+                    Location.parse("onprem:file://b"),
+                    source,
+                    Location.parse("nas:file://b"),
+                    replica,
+                    Ledger.open(WorkDirs.create("ledger")),
+                    copier,
+                    clock);
             long started = System.nanoTime();
 
             PassReport pass = r.pass();
 
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("10,000 objects %s -> %s: %.1f s, %.0f objects/s%n", source.describe(), replica.describe(), seconds,
-                    count / seconds);
+            System.out.printf(
+                    "10,000 objects %s -> %s: %.1f s, %.0f objects/s%n",
+                    source.describe(), replica.describe(), seconds, count / seconds);
             assertTrue(pass.successful(), pass.describe());
             assertEquals(count, pass.copiedObjects());
             Map<String, Blob> copied = TestData.list(replica, "");
@@ -122,7 +150,8 @@ class ReplicationAtScaleIT {
             List<Future<?>> writes = new ArrayList<>();
             for (int i = 0; i < count; i++) {
                 int n = i;
-                writes.add(seed.submit(() -> TestData.put(source, String.format("thumbs/%02d/%05d.jpg", n % 50, n), "thumbnail " + n)));
+                writes.add(seed.submit(() ->
+                        TestData.put(source, String.format("thumbs/%02d/%05d.jpg", n % 50, n), "thumbnail " + n)));
             }
             for (Future<?> f : writes) {
                 f.get();

@@ -1,5 +1,10 @@
 package io.baran.worker.replication;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.events.ReplicationStatus;
 import io.baran.testinfra.FakeGcsServer;
 import io.baran.testinfra.Ports;
@@ -7,14 +12,6 @@ import io.baran.testinfra.WorkDirs;
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.GcsBlobStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,11 +26,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Replication between real emulators of the providers' APIs: moto (S3), fake-gcs-server (Cloud Storage), Azurite
@@ -72,8 +71,14 @@ class ReplicationIT {
 
     @ParameterizedTest(name = "{0} ({5})")
     @MethodSource("directions")
-    void fullCopyThenNewChangedAndDeletedObjects(String name, Function<String, BlobStore> sourceStore, String sourceScheme,
-                                                 Function<String, BlobStore> replicaStore, String replicaScheme, Mode mode) throws Exception {
+    void fullCopyThenNewChangedAndDeletedObjects(
+            String name,
+            Function<String, BlobStore> sourceStore,
+            String sourceScheme,
+            Function<String, BlobStore> replicaStore,
+            String replicaScheme,
+            Mode mode)
+            throws Exception {
         String sb = Emulators.bucket("src");
         String rb = Emulators.bucket("dst");
         BlobStore source = sourceStore.apply(sb);
@@ -83,16 +88,26 @@ class ReplicationIT {
         TestData.put(source, "site/empty.txt", new byte[0]);
         String bigSha = TestData.putGenerated(source, "site/video/intro.mp4", 2L * PART + 4321, 5, PART);
         // The replica lives under a folder of its bucket: keys map folder to folder.
-        Replicator r = new Replicator("shop", mode, "", Location.parse("src:" + sourceScheme + "://" + sb + "/site"), source,
-                Location.parse("dst:" + replicaScheme + "://" + rb + "/dr/site"), replica, Ledger.open(WorkDirs.create("ledger")),
-                copier, clock);
+        Replicator r = new Replicator(
+                "shop",
+                mode,
+                "",
+                Location.parse("src:" + sourceScheme + "://" + sb + "/site"),
+                source,
+                Location.parse("dst:" + replicaScheme + "://" + rb + "/dr/site"),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                clock);
 
         PassReport full = r.pass();
 
         assertTrue(full.successful(), full.describe());
         assertEquals(4, full.copiedObjects());
-        assertEquals(Set.of("dr/site/index.html", "dr/site/img/logo.svg", "dr/site/empty.txt", "dr/site/video/intro.mp4"),
-                TestData.list(replica, "").keySet(), "exactly the objects, no temporary object or part left visible");
+        assertEquals(
+                Set.of("dr/site/index.html", "dr/site/img/logo.svg", "dr/site/empty.txt", "dr/site/video/intro.mp4"),
+                TestData.list(replica, "").keySet(),
+                "exactly the objects, no temporary object or part left visible");
         assertEquals("<h1>shop</h1>", TestData.text(replica, "dr/site/index.html"));
         assertEquals("", TestData.text(replica, "dr/site/empty.txt"));
         assertEquals(bigSha, TestData.sha256(replica, "dr/site/video/intro.mp4"));
@@ -112,7 +127,8 @@ class ReplicationIT {
             assertNull(replica.stat("dr/site/img/logo.svg"));
         } else {
             assertEquals(0, changes.deletedObjects());
-            assertEquals("<svg/>", TestData.text(replica, "dr/site/img/logo.svg"), "archive keeps what the source deleted");
+            assertEquals(
+                    "<svg/>", TestData.text(replica, "dr/site/img/logo.svg"), "archive keeps what the source deleted");
         }
         assertEquals("in-sync", r.status().state());
         r.close();
@@ -128,14 +144,24 @@ class ReplicationIT {
         List<Future<?>> writes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int n = i;
-            writes.add(seed.submit(() -> TestData.put(source, String.format("thumbs/%02d/%05d.jpg", n % 50, n), "thumbnail " + n)));
+            writes.add(seed.submit(
+                    () -> TestData.put(source, String.format("thumbs/%02d/%05d.jpg", n % 50, n), "thumbnail " + n)));
         }
         for (Future<?> f : writes) {
             f.get();
         }
         seed.shutdown();
-        Replicator r = new Replicator("thumbs", Mode.MIRROR, "thumbs/", Location.parse("onprem:file://b"), source, Location.parse("gcp:gs://b"),
-                replica, Ledger.open(WorkDirs.create("ledger")), copier, clock);
+        Replicator r = new Replicator(
+                "thumbs",
+                Mode.MIRROR,
+                "thumbs/",
+                Location.parse("onprem:file://b"),
+                source,
+                Location.parse("gcp:gs://b"),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                clock);
 
         PassReport pass = r.pass();
 
@@ -158,8 +184,17 @@ class ReplicationIT {
         BlobStore source = new GcsBlobStore("gcp-main", "outage", client);
         BlobStore replica = Emulators.azure(Emulators.bucket("outage"));
         TestData.put(source, "orders/1.json", "{\"id\":1}");
-        Replicator r = new Replicator("orders", Mode.MIRROR, "", Location.parse("gcp-main:gs://outage"), source,
-                Location.parse("azure-dr:az://outage"), replica, Ledger.open(WorkDirs.create("ledger")), copier, clock);
+        Replicator r = new Replicator(
+                "orders",
+                Mode.MIRROR,
+                "",
+                Location.parse("gcp-main:gs://outage"),
+                source,
+                Location.parse("azure-dr:az://outage"),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                clock);
         r.pass();
         assertEquals(0.0, r.status().lagSeconds());
 
@@ -174,7 +209,9 @@ class ReplicationIT {
         assertEquals("failing", status.state());
         assertEquals(20.0, lagThen);
         assertEquals(60.0, status.lagSeconds(), "the lag keeps growing while the source is down");
-        assertTrue(status.errors().get(0).contains("gcp-main:gs://outage"), status.errors().toString());
+        assertTrue(
+                status.errors().get(0).contains("gcp-main:gs://outage"),
+                status.errors().toString());
         assertEquals("{\"id\":1}", TestData.text(replica, "orders/1.json"), "nothing is deleted at the replica");
 
         try (FakeGcsServer back = FakeGcsServer.start(work, port, storage)) {
@@ -184,7 +221,9 @@ class ReplicationIT {
             assertEquals(1, after.copiedObjects(), "only the new object: the ledger still knows the first");
             assertEquals("in-sync", r.status().state());
             assertEquals(0.0, r.status().lagSeconds());
-            assertEquals(Set.of("orders/1.json", "orders/2.json"), TestData.list(replica, "").keySet());
+            assertEquals(
+                    Set.of("orders/1.json", "orders/2.json"),
+                    TestData.list(replica, "").keySet());
         } finally {
             client.close();
         }
@@ -197,8 +236,17 @@ class ReplicationIT {
         TestData.put(source, "cart/a.json", "a0");
         TestData.put(source, "cart/b.json", "b0");
         TestData.put(source, "cart/c.json", "c0");
-        Replicator r = new Replicator("carts", Mode.MIRROR, "", Location.parse("aws-main:s3://fb"), source, Location.parse("gcp-dr:gs://fb"),
-                replica, Ledger.open(WorkDirs.create("ledger")), copier, clock);
+        Replicator r = new Replicator(
+                "carts",
+                Mode.MIRROR,
+                "",
+                Location.parse("aws-main:s3://fb"),
+                source,
+                Location.parse("gcp-dr:gs://fb"),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                clock);
         r.pass();
 
         r.failover();
@@ -220,7 +268,10 @@ class ReplicationIT {
 
         PassReport forward = r.pass();
         assertEquals(0, forward.copiedObjects(), forward.describe());
-        assertEquals("b1 at the replica", TestData.text(replica, "cart/b.json"), "forward copying never overwrites the conflict");
+        assertEquals(
+                "b1 at the replica",
+                TestData.text(replica, "cart/b.json"),
+                "forward copying never overwrites the conflict");
         assertEquals(1, r.status().conflictCount());
         assertEquals("behind", r.status().state());
     }

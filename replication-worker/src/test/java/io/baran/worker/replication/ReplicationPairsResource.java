@@ -2,7 +2,6 @@ package io.baran.worker.replication;
 
 import io.baran.testinfra.WorkDirs;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,7 +37,8 @@ public class ReplicationPairsResource implements QuarkusTestResourceLifecycleMan
         config.put("baran.replication.pairs.assets.source", "aws-test:s3://" + bucket);
         config.put("baran.replication.pairs.assets.replicas", "onprem:file://assets-copy");
         config.put("baran.replication.pairs.assets.interval", "1s");
-        // A second pair whose source directory is watched: a change is copied on its notification, long before the next pass.
+        // A second pair whose source directory is watched: a change is copied on its notification, long before the next
+        // pass.
         String dropBucket = Emulators.bucket("drop");
         Emulators.s3(dropBucket);
         config.put("test.replication.drop-bucket", dropBucket);
@@ -46,7 +46,9 @@ public class ReplicationPairsResource implements QuarkusTestResourceLifecycleMan
         config.put("baran.replication.pairs.watched.replicas", "aws-test:s3://" + dropBucket);
         config.put("baran.replication.pairs.watched.interval", "1h");
         config.put("baran.replication.pairs.watched.notifications", "watch");
-        config.put("baran.replication.data-dir", WorkDirs.create("replication-data").toString());
+        config.put(
+                "baran.replication.data-dir",
+                WorkDirs.create("replication-data").toString());
         return config;
     }
 

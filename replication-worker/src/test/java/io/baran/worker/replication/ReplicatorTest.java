@@ -1,5 +1,10 @@
 package io.baran.worker.replication;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.events.ReplicationStatus;
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.provider.store.Blob;
@@ -7,10 +12,6 @@ import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.BlobStoreException;
 import io.baran.worker.provider.store.Digests;
 import io.baran.worker.provider.store.FileBlobStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The replication logic on file-system stores (fast, no emulator): what a pass copies, deletes and refuses to
@@ -46,8 +45,7 @@ class ReplicatorTest {
 
     private final MutableClock clock = new MutableClock(Instant.now());
 
-    private record Setup(FileBlobStore source, FileBlobStore replica, Path ledgerDir, Replicator replicator) {
-    }
+    private record Setup(FileBlobStore source, FileBlobStore replica, Path ledgerDir, Replicator replicator) {}
 
     private Setup setup(Mode mode) {
         FileBlobStore source = Emulators.files("src");
@@ -57,8 +55,17 @@ class ReplicatorTest {
 
     private Setup setup(Mode mode, BlobStore source, FileBlobStore replica) {
         Path ledgerDir = WorkDirs.create("ledger");
-        Replicator r = new Replicator("assets", mode, "", Location.parse("src:file://src"), source,
-                Location.parse("dst:file://dst"), replica, Ledger.open(ledgerDir), copier, clock);
+        Replicator r = new Replicator(
+                "assets",
+                mode,
+                "",
+                Location.parse("src:file://src"),
+                source,
+                Location.parse("dst:file://dst"),
+                replica,
+                Ledger.open(ledgerDir),
+                copier,
+                clock);
         return new Setup(source instanceof FileBlobStore f ? f : null, replica, ledgerDir, r);
     }
 
@@ -73,9 +80,14 @@ class ReplicatorTest {
 
         assertTrue(first.successful(), first.describe());
         assertEquals(3, first.copiedObjects());
-        assertEquals(Set.of("a.txt", "img/b.png", "video/big.bin"), TestData.list(s.replica(), "").keySet());
+        assertEquals(
+                Set.of("a.txt", "img/b.png", "video/big.bin"),
+                TestData.list(s.replica(), "").keySet());
         assertEquals("bravo", TestData.text(s.replica(), "img/b.png"));
-        assertEquals(bigSha, TestData.sha256(s.replica(), "video/big.bin"), "the large object arrived byte for byte, in parts");
+        assertEquals(
+                bigSha,
+                TestData.sha256(s.replica(), "video/big.bin"),
+                "the large object arrived byte for byte, in parts");
         ReplicationStatus status = s.replicator().status();
         assertEquals("in-sync", status.state());
         assertEquals(0.0, status.lagSeconds());
@@ -103,7 +115,9 @@ class ReplicatorTest {
 
         assertEquals(2, pass.copiedObjects(), pass.describe());
         assertEquals(1, pass.deletedObjects());
-        assertEquals(Set.of("keep.txt", "change.txt", "new.txt"), TestData.list(s.replica(), "").keySet());
+        assertEquals(
+                Set.of("keep.txt", "change.txt", "new.txt"),
+                TestData.list(s.replica(), "").keySet());
         assertEquals("new content", TestData.text(s.replica(), "change.txt"));
     }
 
@@ -118,7 +132,9 @@ class ReplicatorTest {
         PassReport pass = s.replicator().pass();
 
         assertEquals(0, pass.deletedObjects());
-        assertEquals(Set.of("invoice-1.pdf", "invoice-2.pdf"), TestData.list(s.replica(), "").keySet());
+        assertEquals(
+                Set.of("invoice-1.pdf", "invoice-2.pdf"),
+                TestData.list(s.replica(), "").keySet());
         assertEquals("in-sync", s.replicator().status().state());
     }
 
@@ -138,12 +154,26 @@ class ReplicatorTest {
         assertEquals(0, pass.deletedObjects());
         assertEquals(12, TestData.list(s.replica(), "").size(), "the replica keeps everything");
         assertEquals(12, pass.backlogObjects(), "the deletions wait for a person, as backlog");
-        assertTrue(pass.errors().get(0).contains("the source no longer has 12 of the replica's 12 objects (more than 50%); none deleted"),
+        assertTrue(
+                pass.errors()
+                        .get(0)
+                        .contains(
+                                "the source no longer has 12 of the replica's 12 objects (more than 50%); none deleted"),
                 pass.errors().toString());
         assertEquals("behind", s.replicator().status().state());
 
-        Replicator unguarded = new Replicator("assets", Mode.MIRROR, "", Location.parse("src:file://src"), s.source(),
-                Location.parse("dst:file://dst"), s.replica(), Ledger.open(WorkDirs.create("ledger")), copier, clock, 100);
+        Replicator unguarded = new Replicator(
+                "assets",
+                Mode.MIRROR,
+                "",
+                Location.parse("src:file://src"),
+                s.source(),
+                Location.parse("dst:file://dst"),
+                s.replica(),
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                clock,
+                100);
         assertEquals(12, unguarded.pass().deletedObjects(), "max-delete-percent=100 turns the guard off");
     }
 
@@ -162,7 +192,8 @@ class ReplicatorTest {
 
         assertEquals(Set.of("report.csv", "other.csv"), pass.conflicts().keySet(), pass.describe());
         assertEquals("edited at the replica", TestData.text(s.replica(), "report.csv"));
-        assertEquals("edited too", TestData.text(s.replica(), "other.csv"), "a conflicting object is not deleted either");
+        assertEquals(
+                "edited too", TestData.text(s.replica(), "other.csv"), "a conflicting object is not deleted either");
         ReplicationStatus status = s.replicator().status();
         assertEquals("behind", status.state());
         assertEquals(2, status.conflictCount());
@@ -183,7 +214,9 @@ class ReplicatorTest {
         clock.advance(Duration.ofSeconds(30));
 
         assertFalse(failed.listed());
-        assertTrue(failed.errors().get(0).contains("no bucket directory"), failed.errors().toString());
+        assertTrue(
+                failed.errors().get(0).contains("no bucket directory"),
+                failed.errors().toString());
         ReplicationStatus status = s.replicator().status();
         assertEquals("failing", status.state());
         assertEquals(60.0, status.lagSeconds());
@@ -203,8 +236,17 @@ class ReplicatorTest {
         FileBlobStore replica = Emulators.files("dst");
         BlobStore refusing = new Refusing(replica, "stuck.bin");
         Setup s = setup(Mode.MIRROR, source, replica);
-        Replicator r = new Replicator("assets", Mode.MIRROR, "", Location.parse("src:file://src"), source,
-                Location.parse("dst:file://dst"), refusing, Ledger.open(WorkDirs.create("ledger")), copier, clock);
+        Replicator r = new Replicator(
+                "assets",
+                Mode.MIRROR,
+                "",
+                Location.parse("src:file://src"),
+                source,
+                Location.parse("dst:file://dst"),
+                refusing,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                clock);
         TestData.put(source, "fine.txt", "ok");
         Blob stuck = TestData.put(source, "stuck.bin", "cannot go");
         clock.advance(Duration.ofSeconds(5));
@@ -215,10 +257,13 @@ class ReplicatorTest {
         assertEquals(1, pass.backlogObjects());
         assertEquals(9, pass.backlogBytes());
         assertEquals(1, pass.errorCount());
-        assertTrue(pass.errors().get(0).contains("refused for the test"), pass.errors().toString());
+        assertTrue(
+                pass.errors().get(0).contains("refused for the test"),
+                pass.errors().toString());
         ReplicationStatus status = r.status();
         assertEquals("behind", status.state());
-        assertEquals(source.stat("stuck.bin").modified(), status.consistentAt(), "the replica lacks the change made then");
+        assertEquals(
+                source.stat("stuck.bin").modified(), status.consistentAt(), "the replica lacks the change made then");
         assertEquals(stuck.size(), status.backlogBytes());
         s.replicator().close();
     }
@@ -232,8 +277,17 @@ class ReplicatorTest {
         s.replicator().pass();
         s.replicator().close();
 
-        Replicator restarted = new Replicator("assets", Mode.MIRROR, "", Location.parse("src:file://src"), s.source(),
-                Location.parse("dst:file://dst"), s.replica(), Ledger.open(s.ledgerDir()), copier, clock);
+        Replicator restarted = new Replicator(
+                "assets",
+                Mode.MIRROR,
+                "",
+                Location.parse("src:file://src"),
+                s.source(),
+                Location.parse("dst:file://dst"),
+                s.replica(),
+                Ledger.open(s.ledgerDir()),
+                copier,
+                clock);
         PassReport pass = restarted.pass();
 
         assertEquals(0, pass.copiedObjects(), pass.describe());
@@ -260,19 +314,27 @@ class ReplicatorTest {
         PassReport paused = s.replicator().pass();
         assertEquals("the replica serves as primary (failed over); failback reverses it", paused.skipped());
         assertEquals("failed-over", s.replicator().status().state());
-        assertEquals("replica's version", TestData.text(s.replica(), "shared.txt"), "nothing at the replica is overwritten while failed over");
+        assertEquals(
+                "replica's version",
+                TestData.text(s.replica(), "shared.txt"),
+                "nothing at the replica is overwritten while failed over");
 
         FailbackReport report = s.replicator().failback();
 
         assertEquals(List.of("created-at-replica.txt", "edited-at-replica.txt"), report.copiedBack());
         assertEquals(List.of("deleted-at-replica.txt"), report.deletedAtSource());
         assertEquals(Set.of("shared.txt"), report.conflicts().keySet());
-        assertTrue(report.conflicts().get("shared.txt").contains("changed at both sides"), report.conflicts().toString());
+        assertTrue(
+                report.conflicts().get("shared.txt").contains("changed at both sides"),
+                report.conflicts().toString());
         assertFalse(report.clean());
         assertEquals("new at replica", TestData.text(s.source(), "created-at-replica.txt"));
         assertEquals("edited at replica", TestData.text(s.source(), "edited-at-replica.txt"));
         assertNull(s.source().stat("deleted-at-replica.txt"));
-        assertEquals("source's version", TestData.text(s.source(), "shared.txt"), "a conflict is not overwritten at the source");
+        assertEquals(
+                "source's version",
+                TestData.text(s.source(), "shared.txt"),
+                "a conflict is not overwritten at the source");
         assertEquals("replica's version", TestData.text(s.replica(), "shared.txt"), "nor at the replica");
 
         PassReport after = s.replicator().pass();
@@ -334,8 +396,7 @@ class ReplicatorTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     @SuppressWarnings("unused")

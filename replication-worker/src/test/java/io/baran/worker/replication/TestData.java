@@ -3,7 +3,6 @@ package io.baran.worker.replication;
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.Digests;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -16,8 +15,7 @@ import java.util.TreeMap;
 /** Writes and reads test objects through a store, large ones streamed from a generator, never whole in memory. */
 public final class TestData {
 
-    private TestData() {
-    }
+    private TestData() {}
 
     public static Blob put(BlobStore store, String key, String text) {
         return put(store, key, text.getBytes(StandardCharsets.UTF_8));

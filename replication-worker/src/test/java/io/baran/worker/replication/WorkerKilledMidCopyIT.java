@@ -1,5 +1,8 @@
 package io.baran.worker.replication;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.security.Roles;
@@ -11,10 +14,6 @@ import io.baran.testinfra.WorkDirs;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.Digests;
 import io.baran.worker.provider.store.S3BlobStore;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.services.s3.model.S3Object;
-
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -36,9 +35,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The replication-worker application itself — the Quarkus jar this module packages, started as a process with
@@ -54,7 +53,8 @@ class WorkerKilledMidCopyIT {
     private static final int PART = 8 << 20;
     private static final Duration WAIT = Duration.ofSeconds(150);
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void theWorkerKilledMidCopyAndRestartedCompletesWithNoCorruptDuplicateOrHalfVisibleObject() throws Exception {
@@ -85,18 +85,22 @@ class WorkerKilledMidCopyIT {
                 worker.onExit().get(30, TimeUnit.SECONDS);
             }
             sentBeforeKill = partsJournaled(dataDir);
-            assertTrue(sentBeforeKill < 13, "killed before the large object was complete (" + sentBeforeKill + " parts sent)");
+            assertTrue(
+                    sentBeforeKill < 13,
+                    "killed before the large object was complete (" + sentBeforeKill + " parts sent)");
             assertTrue(!watcher.keys().contains("big/archive.tar"), "the half-sent object is not visible");
 
             int port2 = Ports.free();
             JsonNode replica;
             try (LocalProcess second = startWorker("worker-2", port2, root, bucket, dataDir)) {
-                second.await(() -> "in-sync".equals(state(port2)), WAIT, "the restarted worker's pass to finish in sync");
+                second.await(
+                        () -> "in-sync".equals(state(port2)), WAIT, "the restarted worker's pass to finish in sync");
                 replica = pair(port2).path("replicas").get(0);
             }
-            assertTrue(replica.path("copiedBytes").asLong() <= bigSize + 31 * 1100 - sentBeforeKill * PART,
-                    "the parts sent before the kill are not sent again: " + replica.path("copiedBytes").asLong()
-                            + " bytes sent after the restart");
+            assertTrue(
+                    replica.path("copiedBytes").asLong() <= bigSize + 31 * 1100 - sentBeforeKill * PART,
+                    "the parts sent before the kill are not sent again: "
+                            + replica.path("copiedBytes").asLong() + " bytes sent after the restart");
         } finally {
             watcher.stop();
         }
@@ -107,11 +111,19 @@ class WorkerKilledMidCopyIT {
             assertEquals(e.getValue(), TestData.sha256(replicaStore, e.getKey()), e.getKey() + " is intact");
         }
         List<String> everything = Emulators.s3Client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
-                .map(S3Object::key).sorted().toList();
+                .map(S3Object::key)
+                .sorted()
+                .toList();
         assertEquals(List.copyOf(expected.keySet()), everything, "no temporary object is left in the bucket");
-        assertTrue(Emulators.s3Client().listMultipartUploads(b -> b.bucket(bucket)).uploads().isEmpty(),
+        assertTrue(
+                Emulators.s3Client()
+                        .listMultipartUploads(b -> b.bucket(bucket))
+                        .uploads()
+                        .isEmpty(),
                 "no unfinished multipart upload is left: the restarted worker completed the one it resumed");
-        assertTrue(watcher.listings() > 10, "the watcher listed the replica all along (" + watcher.listings() + " listings)");
+        assertTrue(
+                watcher.listings() > 10,
+                "the watcher listed the replica all along (" + watcher.listings() + " listings)");
         for (String seen : watcher.seen()) {
             String key = seen.substring(0, seen.lastIndexOf(' '));
             long size = Long.parseLong(seen.substring(seen.lastIndexOf(' ') + 1));
@@ -122,10 +134,14 @@ class WorkerKilledMidCopyIT {
     }
 
     private LocalProcess startWorker(String name, int port, Path root, String bucket, Path dataDir) {
-        List<String> command = new ArrayList<>(List.of(Tools.javaExecutable().toString(), "-Xmx256m",
-                "-Daws.accessKeyId=test", "-Daws.secretAccessKey=test",
+        List<String> command = new ArrayList<>(List.of(
+                Tools.javaExecutable().toString(),
+                "-Xmx256m",
+                "-Daws.accessKeyId=test",
+                "-Daws.secretAccessKey=test",
                 "-Dquarkus.http.port=" + port,
-                // The management port too (9082 in the packaged configuration), and the test's issuer for the API's tokens.
+                // The management port too (9082 in the packaged configuration), and the test's issuer for the API's
+                // tokens.
                 "-Dquarkus.management.port=" + Ports.free(),
                 "-Dbaran.egress.allow=127.0.0.1",
                 // Temporal is not used here, but the packaged worker never starts without a payload key.
@@ -135,22 +151,30 @@ class WorkerKilledMidCopyIT {
                 // Nothing listens on either: replication needs neither Temporal nor Kafka to copy.
                 "-Dbaran.temporal.target=127.0.0.1:" + Ports.free(),
                 "-Dkafka.bootstrap.servers=127.0.0.1:" + Ports.free(),
-                "-Dbaran.providers.nas.type=filesystem", "-Dbaran.providers.nas.root=" + root,
-                "-Dbaran.providers.aws-dr.type=aws", "-Dbaran.providers.aws-dr.endpoint=" + Emulators.moto().endpoint(),
+                "-Dbaran.providers.nas.type=filesystem",
+                "-Dbaran.providers.nas.root=" + root,
+                "-Dbaran.providers.aws-dr.type=aws",
+                "-Dbaran.providers.aws-dr.endpoint=" + Emulators.moto().endpoint(),
                 "-Dbaran.replication.pairs.crash.source=nas:file://assets",
                 "-Dbaran.replication.pairs.crash.replicas=aws-dr:s3://" + bucket,
                 "-Dbaran.replication.pairs.crash.interval=1h",
                 "-Dbaran.replication.data-dir=" + dataDir,
-                "-Dbaran.replication.concurrency=2", "-Dbaran.replication.part-size=8M", "-Dbaran.replication.buffers=3",
-                "-jar", APP.toAbsolutePath().toString()));
+                "-Dbaran.replication.concurrency=2",
+                "-Dbaran.replication.part-size=8M",
+                "-Dbaran.replication.buffers=3",
+                "-jar",
+                APP.toAbsolutePath().toString()));
         return LocalProcess.start(name, command, WorkDirs.create(name), Map.of());
     }
 
     private JsonNode pair(int port) {
         try {
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/api/replication/pairs/crash")).timeout(Duration.ofSeconds(5))
-                    .header("Authorization", OidcIssuer.shared().bearer("tester", Roles.VIEWER)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/replication/pairs/crash"))
+                            .timeout(Duration.ofSeconds(5))
+                            .header("Authorization", OidcIssuer.shared().bearer("tester", Roles.VIEWER))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 ? json.readTree(answer.body()) : json.nullNode();
         } catch (IOException e) {
             return json.nullNode(); // not listening yet
@@ -168,8 +192,11 @@ class WorkerKilledMidCopyIT {
     private static long partsJournaled(Path dataDir) {
         try (Stream<Path> files = Files.walk(dataDir)) {
             long parts = 0;
-            for (Path journal : files.filter(f -> f.getFileName().toString().equals("journal.jsonl")).toList()) {
-                parts += Files.readAllLines(journal).stream().filter(l -> l.contains("\"op\":\"part\"")).count();
+            for (Path journal : files.filter(f -> f.getFileName().toString().equals("journal.jsonl"))
+                    .toList()) {
+                parts += Files.readAllLines(journal).stream()
+                        .filter(l -> l.contains("\"op\":\"part\""))
+                        .count();
             }
             return parts;
         } catch (IOException | UncheckedIOException e) {
@@ -209,20 +236,24 @@ class WorkerKilledMidCopyIT {
         }
 
         void start() {
-            thread = new Thread(() -> {
-                while (running.get()) {
-                    try {
-                        Emulators.s3Client().listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
-                                .forEach(o -> seen.add(o.key() + " " + o.size()));
-                        listings.incrementAndGet();
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    } catch (RuntimeException e) {
-                        // moto busy: list again
-                    }
-                }
-            }, "replica-watcher");
+            thread = new Thread(
+                    () -> {
+                        while (running.get()) {
+                            try {
+                                Emulators.s3Client()
+                                        .listObjectsV2Paginator(b -> b.bucket(bucket))
+                                        .contents()
+                                        .forEach(o -> seen.add(o.key() + " " + o.size()));
+                                listings.incrementAndGet();
+                                Thread.sleep(50);
+                            } catch (InterruptedException e) {
+                                return;
+                            } catch (RuntimeException e) {
+                                // moto busy: list again
+                            }
+                        }
+                    },
+                    "replica-watcher");
             thread.setDaemon(true);
             thread.start();
         }

@@ -1,5 +1,12 @@
 package io.baran.worker.temporal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.sun.net.httpserver.HttpServer;
 import io.baran.testinfra.MotoServer;
 import io.baran.testinfra.TemporalDevServer;
@@ -21,11 +28,6 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -36,13 +38,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The activities hosted by a real Temporal worker on {@link TaskQueues#ACTIONS}, called by a workflow
@@ -66,15 +65,22 @@ class ActionActivitiesOverTemporalIT {
         temporal = TemporalDevServer.start(WorkDirs.create("temporal"), false);
         moto = MotoServer.start(WorkDirs.create("moto"));
         zone = new MotoZone(moto.endpoint());
-        providers = Providers.connect(List.of(new ProviderSettings("aws-local", "aws", "us-east-1",
-                Optional.of(URI.create(moto.endpoint())))), ProviderContext.of(Duration.ofSeconds(10), new ActivityHeartbeat()));
+        providers = Providers.connect(
+                List.of(new ProviderSettings(
+                        "aws-local", "aws", "us-east-1", Optional.of(URI.create(moto.endpoint())))),
+                ProviderContext.of(Duration.ofSeconds(10), new ActivityHeartbeat()));
 
         stubs = TemporalClients.stubs(temporal.target());
         WorkflowClient client = TemporalClients.client(stubs, "default");
         actionWorker = WorkerFactory.newInstance(client);
         ActivityHeartbeat heartbeat = new ActivityHeartbeat();
-        actionWorker.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(new ActionActivitiesImpl(
-                new ActionRegistry(List.of(new DnsSwitch(providers), new HealthCheck(heartbeat, io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1")))))));
+        actionWorker
+                .newWorker(TaskQueues.ACTIONS)
+                .registerActivitiesImplementations(new ActionActivitiesImpl(new ActionRegistry(List.of(
+                        new DnsSwitch(providers),
+                        new HealthCheck(
+                                heartbeat,
+                                io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1")))))));
         actionWorker.start();
         driver = new StepDriver(client);
     }
@@ -106,8 +112,23 @@ class ActionActivitiesOverTemporalIT {
     }
 
     private static StepCommand dnsSwitch(String record, String provider) {
-        return new StepCommand("exec-1", "move-traffic", "dns.switch", Map.of("provider", provider, "zone", "baran.test",
-                "record", record, "type", "CNAME", "to", "standby.baran.test", "ttl", 60));
+        return new StepCommand(
+                "exec-1",
+                "move-traffic",
+                "dns.switch",
+                Map.of(
+                        "provider",
+                        provider,
+                        "zone",
+                        "baran.test",
+                        "record",
+                        record,
+                        "type",
+                        "CNAME",
+                        "to",
+                        "standby.baran.test",
+                        "ttl",
+                        60));
     }
 
     @Test
@@ -117,8 +138,10 @@ class ActionActivitiesOverTemporalIT {
         StepTrace trace = driver.run(dnsSwitch("www", "aws-local"), 2, true);
 
         assertTrue(trace.plan().changes());
-        assertEquals("www.baran.test. CNAME primary.baran.test. (ttl 300) -> standby.baran.test. (ttl 60)"
-                + " [control plane: Route 53 in aws/us-east-1]", trace.plan().summary());
+        assertEquals(
+                "www.baran.test. CNAME primary.baran.test. (ttl 300) -> standby.baran.test. (ttl 60)"
+                        + " [control plane: Route 53 in aws/us-east-1]",
+                trace.plan().summary());
         assertEquals("aws/us-east-1", trace.plan().observed().get("controlPlaneRegion"), "crossed the history as JSON");
         assertTrue(trace.applies().get(0).changed(), trace.applies().get(0).summary());
         assertFalse(trace.applies().get(1).changed(), "the second apply of the same plan changes nothing");
@@ -143,12 +166,14 @@ class ActionActivitiesOverTemporalIT {
 
         ApplicationFailure action = applicationFailure(() -> driver.run(unknownAction, 0, false));
         assertEquals(FailureTypes.INVALID_INPUT, action.getType());
-        assertTrue(action.getOriginalMessage().contains("action dns.swtich is not hosted"), action.getOriginalMessage());
+        assertTrue(
+                action.getOriginalMessage().contains("action dns.swtich is not hosted"), action.getOriginalMessage());
         assertEquals(List.of(1), driver.activityAttempts(), "tried once despite unlimited retries");
 
         ApplicationFailure provider = applicationFailure(() -> driver.run(unknownProvider, 0, false));
         assertEquals(FailureTypes.CAPABILITY_MISSING, provider.getType());
-        assertEquals("provider aws-elsewhere is not configured in the replication-worker (configured: aws-local)",
+        assertEquals(
+                "provider aws-elsewhere is not configured in the replication-worker (configured: aws-local)",
                 provider.getOriginalMessage());
         assertEquals(List.of(1), driver.activityAttempts());
     }
@@ -165,10 +190,18 @@ class ActionActivitiesOverTemporalIT {
         server.start();
         try {
             String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/healthz";
-            StepTrace trace = driver.run(new StepCommand("exec-1", "standby-answers", "health.check",
-                    Map.of("url", url, "within", "30s", "interval", "500ms")), 1, false);
+            StepTrace trace = driver.run(
+                    new StepCommand(
+                            "exec-1",
+                            "standby-answers",
+                            "health.check",
+                            Map.of("url", url, "within", "30s", "interval", "500ms")),
+                    1,
+                    false);
 
-            assertEquals("GET " + url + " answered 200 (try 9)", trace.applies().get(0).summary());
+            assertEquals(
+                    "GET " + url + " answered 200 (try 9)",
+                    trace.applies().get(0).summary());
             assertEquals(0, driver.activityTimeouts());
             assertEquals(List.of(1, 1), driver.activityAttempts(), "plan and apply each ran once");
         } finally {

@@ -2,7 +2,6 @@ package io.baran.worker.temporal;
 
 import io.baran.testinfra.Ports;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /**
@@ -22,6 +21,5 @@ public class GcpProviders implements QuarkusTestResourceLifecycleManager {
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

@@ -1,7 +1,6 @@
 package io.baran.worker.temporal;
 
 import io.restassured.RestAssured;
-
 import java.net.URL;
 import java.time.Duration;
 
@@ -11,8 +10,7 @@ import java.time.Duration;
  */
 final class Readiness {
 
-    private Readiness() {
-    }
+    private Readiness() {}
 
     static void await(URL ready, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

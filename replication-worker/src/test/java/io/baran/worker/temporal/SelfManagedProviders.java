@@ -3,7 +3,6 @@ package io.baran.worker.temporal;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.Map;
 
 /**
@@ -29,6 +28,5 @@ public class SelfManagedProviders implements QuarkusTestResourceLifecycleManager
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

@@ -6,7 +6,6 @@ import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.worker.WorkerFactory;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -21,18 +20,21 @@ final class StepDriver implements AutoCloseable {
     StepDriver(WorkflowClient client) {
         this.client = client;
         this.factory = WorkerFactory.newInstance(client);
-        factory.newWorker(StepDriverWorkflow.TASK_QUEUE).registerWorkflowImplementationTypes(StepDriverWorkflowImpl.class);
+        factory.newWorker(StepDriverWorkflow.TASK_QUEUE)
+                .registerWorkflowImplementationTypes(StepDriverWorkflowImpl.class);
         factory.start();
     }
 
     StepTrace run(StepCommand command, int applies, boolean undo) {
         lastWorkflowId = "step-driver-" + UUID.randomUUID();
         // Bounded: a failure retried forever ends as a timeout instead of hanging the test.
-        StepDriverWorkflow workflow = client.newWorkflowStub(StepDriverWorkflow.class, WorkflowOptions.newBuilder()
-                .setTaskQueue(StepDriverWorkflow.TASK_QUEUE)
-                .setWorkflowId(lastWorkflowId)
-                .setWorkflowExecutionTimeout(Duration.ofSeconds(60))
-                .build());
+        StepDriverWorkflow workflow = client.newWorkflowStub(
+                StepDriverWorkflow.class,
+                WorkflowOptions.newBuilder()
+                        .setTaskQueue(StepDriverWorkflow.TASK_QUEUE)
+                        .setWorkflowId(lastWorkflowId)
+                        .setWorkflowExecutionTimeout(Duration.ofSeconds(60))
+                        .build());
         return workflow.run(command, applies, undo);
     }
 
@@ -42,13 +44,17 @@ final class StepDriver implements AutoCloseable {
 
     /** How many activities of the last run ended in a timeout. */
     long activityTimeouts() {
-        return lastHistory().stream().filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT).count();
+        return lastHistory().stream()
+                .filter(e -> e.getEventType() == EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT)
+                .count();
     }
 
     /** The attempt number each activity of the last run finished on: 1 means it was not retried. */
     List<Integer> activityAttempts() {
-        return lastHistory().stream().filter(HistoryEvent::hasActivityTaskStartedEventAttributes)
-                .map(e -> e.getActivityTaskStartedEventAttributes().getAttempt()).toList();
+        return lastHistory().stream()
+                .filter(HistoryEvent::hasActivityTaskStartedEventAttributes)
+                .map(e -> e.getActivityTaskStartedEventAttributes().getAttempt())
+                .toList();
     }
 
     @Override

@@ -8,7 +8,6 @@ import io.baran.workflow.TaskQueues;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Workflow;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +18,17 @@ public class StepDriverWorkflowImpl implements StepDriverWorkflow {
      * Unlimited retries, like the orchestrator's: only the failure type stops a retry. The heartbeat
      * timeout is shorter than a slow health check, so a check that did not heartbeat would time out.
      */
-    private final ActionActivities actions = Workflow.newActivityStub(ActionActivities.class, ActivityOptions.newBuilder()
-            .setTaskQueue(TaskQueues.ACTIONS)
-            .setStartToCloseTimeout(Duration.ofSeconds(60))
-            .setHeartbeatTimeout(Duration.ofSeconds(2))
-            .setRetryOptions(RetryOptions.newBuilder()
-                    .setInitialInterval(Duration.ofMillis(200))
-                    .setMaximumInterval(Duration.ofSeconds(1))
-                    .build())
-            .build());
+    private final ActionActivities actions = Workflow.newActivityStub(
+            ActionActivities.class,
+            ActivityOptions.newBuilder()
+                    .setTaskQueue(TaskQueues.ACTIONS)
+                    .setStartToCloseTimeout(Duration.ofSeconds(60))
+                    .setHeartbeatTimeout(Duration.ofSeconds(2))
+                    .setRetryOptions(RetryOptions.newBuilder()
+                            .setInitialInterval(Duration.ofMillis(200))
+                            .setMaximumInterval(Duration.ofSeconds(1))
+                            .build())
+                    .build());
 
     @Override
     public StepTrace run(StepCommand command, int applies, boolean undo) {

@@ -1,10 +1,10 @@
 package io.baran.runbook.action;
 
-import io.baran.runbook.ActionSpec;
-import io.baran.runbook.ActionType;
-
 import static io.baran.runbook.ActionSpec.Type.DURATION;
 import static io.baran.runbook.ActionSpec.Type.STRING;
+
+import io.baran.runbook.ActionSpec;
+import io.baran.runbook.ActionType;
 
 /** {@code approval}: holds the runbook until a person approves (POST /api/executions/{id}/approve). */
 public final class Approval extends ActionType {

@@ -1,13 +1,12 @@
 package io.baran.runbook.action;
 
+import static io.baran.runbook.ActionSpec.Type.STRING;
+
 import io.baran.runbook.ActionSpec;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.Capability;
 import io.baran.runbook.WithBlock;
-
 import java.util.Map;
-
-import static io.baran.runbook.ActionSpec.Type.STRING;
 
 /**
  * {@code database.switchover}: a planned switchover, which makes a replica (or secondary) the primary and the
@@ -17,13 +16,20 @@ import static io.baran.runbook.ActionSpec.Type.STRING;
 public final class DatabaseSwitchover extends ActionType {
 
     public DatabaseSwitchover() {
-        super(ActionSpec.builder("database.switchover", "Switches the primary role of a database to its replica without data loss;"
-                        + " failback switches back to the member that was primary.")
-                .provider("provider", Capability.DATABASE_SWITCHOVER, "a database provider configured in the replication-worker"
-                        + " that can switch over")
-                .required("instance", STRING, "the member that becomes primary: on an aws provider, an Aurora DB cluster (name or"
-                        + " ARN) that is a secondary of a global database; on a gcp provider, the Cloud SQL disaster-recovery"
-                        + " replica of an Enterprise Plus primary")
+        super(ActionSpec.builder(
+                        "database.switchover",
+                        "Switches the primary role of a database to its replica without data loss;"
+                                + " failback switches back to the member that was primary.")
+                .provider(
+                        "provider",
+                        Capability.DATABASE_SWITCHOVER,
+                        "a database provider configured in the replication-worker" + " that can switch over")
+                .required(
+                        "instance",
+                        STRING,
+                        "the member that becomes primary: on an aws provider, an Aurora DB cluster (name or"
+                                + " ARN) that is a secondary of a global database; on a gcp provider, the Cloud SQL disaster-recovery"
+                                + " replica of an Enterprise Plus primary")
                 .changes()
                 .build());
     }

@@ -1,7 +1,6 @@
 package io.baran.runbook.action;
 
 import io.baran.runbook.WithBlock;
-
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -16,20 +15,21 @@ public final class DnsNames {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9_*-]+(\\.[a-z0-9_*-]+)*\\.?");
 
-    private DnsNames() {
-    }
+    private DnsNames() {}
 
     /** Reports a zone or record that is not a DNS name, and a record outside its zone. */
     static void check(Map<String, Object> values, WithBlock with) {
         String zone = values.get("zone") instanceof String z ? z.toLowerCase(Locale.ROOT) : null;
-        boolean zoneValid = zone != null && NAME.matcher(zone).matches() && !zoneFqdn(zone).equals(".");
+        boolean zoneValid =
+                zone != null && NAME.matcher(zone).matches() && !zoneFqdn(zone).equals(".");
         if (zone != null && !zoneValid) {
             with.error("zone", "\"" + values.get("zone") + "\" is not a zone name");
         }
         if (!(values.get("record") instanceof String record)) {
             return;
         }
-        if (!"@".equals(record) && !NAME.matcher(record.toLowerCase(Locale.ROOT)).matches()) {
+        if (!"@".equals(record)
+                && !NAME.matcher(record.toLowerCase(Locale.ROOT)).matches()) {
             with.error("record", "\"" + record + "\" is not a record name");
         } else if (zoneValid) {
             String fqdn = recordFqdn(record, zone);

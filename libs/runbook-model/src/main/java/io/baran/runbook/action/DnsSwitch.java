@@ -1,10 +1,12 @@
 package io.baran.runbook.action;
 
+import static io.baran.runbook.ActionSpec.Type.STRING;
+import static io.baran.runbook.ActionSpec.Type.STRING_OR_LIST;
+
 import io.baran.runbook.ActionSpec;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.Capability;
 import io.baran.runbook.WithBlock;
-
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -15,23 +17,25 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import static io.baran.runbook.ActionSpec.Type.STRING;
-import static io.baran.runbook.ActionSpec.Type.STRING_OR_LIST;
-
 /** {@code dns.switch}: points a record at the standby; undo puts back the record it replaced. */
 public final class DnsSwitch extends ActionType {
 
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+    private static final Pattern IPV4 =
+            Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]*:[0-9a-fA-F:.]*");
-    private static final Pattern HOST_NAME = Pattern.compile("([A-Za-z0-9_*]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*"
-            + "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?");
+    private static final Pattern HOST_NAME = Pattern.compile(
+            "([A-Za-z0-9_*]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.)*" + "[A-Za-z0-9_]([A-Za-z0-9_-]*[A-Za-z0-9_])?\\.?");
     public static final long DEFAULT_TTL = 60;
 
     public DnsSwitch() {
-        super(ActionSpec.builder("dns.switch", "Points a DNS record at the standby; failback puts back the record it replaced.")
+        super(ActionSpec.builder(
+                        "dns.switch", "Points a DNS record at the standby; failback puts back the record it replaced.")
                 .provider("provider", Capability.DNS, "a DNS provider configured in the replication-worker")
                 .required("zone", STRING, "the hosted zone, e.g. example.com")
-                .required("record", STRING, "the record name, relative to the zone (www) or fully qualified (www.example.com.)")
+                .required(
+                        "record",
+                        STRING,
+                        "the record name, relative to the zone (www) or fully qualified (www.example.com.)")
                 .oneOf("type", true, "the record type", "A", "AAAA", "CNAME", "TXT")
                 .required("to", STRING_OR_LIST, "the new value, or a list of values")
                 .number("ttl", false, 1, 604_800, "TTL of the new record in seconds (default 60)")
@@ -88,7 +92,10 @@ public final class DnsSwitch extends ActionType {
                 }
             }
             case "CNAME" -> (value.endsWith(".") ? value : value + ".").toLowerCase(Locale.ROOT);
-            case "TXT" -> value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"") ? value.substring(1, value.length() - 1) : value;
+            case "TXT" ->
+                value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                        ? value.substring(1, value.length() - 1)
+                        : value;
             default -> value;
         };
     }

@@ -1,19 +1,18 @@
 package io.baran.runbook.action;
 
+import static io.baran.runbook.ActionSpec.Type.DURATION;
+import static io.baran.runbook.ActionSpec.Type.STRING;
+
 import io.baran.egress.EgressPolicy;
 import io.baran.egress.Rule;
 import io.baran.runbook.ActionSpec;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.Durations;
 import io.baran.runbook.WithBlock;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.EnumSet;
 import java.util.Map;
-
-import static io.baran.runbook.ActionSpec.Type.DURATION;
-import static io.baran.runbook.ActionSpec.Type.STRING;
 
 /**
  * {@code health.check}: waits until a URL answers with the expected status; changes nothing. A URL whose host is an
@@ -55,7 +54,8 @@ public final class HealthCheck extends ActionType {
             if (!isHttpUrl(url)) {
                 with.error("url", "\"" + url + "\" is not an http or https URL (e.g. https://www.example.com/healthz)");
             } else {
-                egress.checkWithoutLookup(URI.create(url).getHost()).ifPresent(refusal -> with.error("url", refusal.message()));
+                egress.checkWithoutLookup(URI.create(url).getHost())
+                        .ifPresent(refusal -> with.error("url", refusal.message()));
             }
         }
         for (String field : new String[] {"within", "interval"}) {
@@ -63,9 +63,11 @@ public final class HealthCheck extends ActionType {
                 with.error(field, "must be longer than 0");
             }
         }
-        if (values.get("within") instanceof String within && values.get("interval") instanceof String interval
+        if (values.get("within") instanceof String within
+                && values.get("interval") instanceof String interval
                 && Durations.parse(interval).compareTo(Durations.parse(within)) > 0) {
-            with.error("interval", interval + " is longer than within (" + within + "), so the check would try only once");
+            with.error(
+                    "interval", interval + " is longer than within (" + within + "), so the check would try only once");
         }
     }
 

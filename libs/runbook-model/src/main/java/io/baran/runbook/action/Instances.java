@@ -1,7 +1,6 @@
 package io.baran.runbook.action;
 
 import io.baran.runbook.WithBlock;
-
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -10,11 +9,11 @@ final class Instances {
 
     private static final Pattern INSTANCE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,254}");
 
-    private Instances() {
-    }
+    private Instances() {}
 
     static void check(Map<String, Object> values, WithBlock with) {
-        if (values.get("instance") instanceof String instance && !INSTANCE.matcher(instance).matches()) {
+        if (values.get("instance") instanceof String instance
+                && !INSTANCE.matcher(instance).matches()) {
             with.error("instance", "\"" + instance + "\" is not an instance name");
         }
     }

@@ -1,19 +1,18 @@
 package io.baran.runbook.action;
 
+import static io.baran.runbook.ActionSpec.Type.DURATION;
+import static io.baran.runbook.ActionSpec.Type.STRING;
+
 import io.baran.runbook.ActionSpec;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.Capability;
 import io.baran.runbook.ProviderUse;
 import io.baran.runbook.WithBlock;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.baran.runbook.ActionSpec.Type.DURATION;
-import static io.baran.runbook.ActionSpec.Type.STRING;
 
 /** {@code storage.check-replica}: passes when an object-store replica lags its source by no more than {@code maxLag}. */
 public final class StorageCheckReplica extends ActionType {
@@ -22,7 +21,9 @@ public final class StorageCheckReplica extends ActionType {
     private static final Pattern LOCATION = Pattern.compile("([a-z0-9]([a-z0-9-]*[a-z0-9])?):([a-z0-9]+)://(.+)");
 
     public StorageCheckReplica() {
-        super(ActionSpec.builder("storage.check-replica", "Checks that an object-store replica is fresh enough (RPO); changes nothing.")
+        super(ActionSpec.builder(
+                        "storage.check-replica",
+                        "Checks that an object-store replica is fresh enough (RPO); changes nothing.")
                 .required("source", STRING, "provider:URL of the source bucket, e.g. aws-main:s3://shop-assets")
                 .required("replica", STRING, "provider:URL of the replica bucket, e.g. gcp-dr:gs://shop-assets")
                 .required("maxLag", DURATION, "the largest acceptable replication lag")
@@ -33,11 +34,14 @@ public final class StorageCheckReplica extends ActionType {
     @Override
     protected void check(Map<String, Object> values, WithBlock with) {
         for (String field : List.of("source", "replica")) {
-            if (values.get(field) instanceof String location && !LOCATION.matcher(location).matches()) {
-                with.error(field, "\"" + location + "\" is not provider:URL of a bucket (e.g. aws-main:s3://shop-assets)");
+            if (values.get(field) instanceof String location
+                    && !LOCATION.matcher(location).matches()) {
+                with.error(
+                        field, "\"" + location + "\" is not provider:URL of a bucket (e.g. aws-main:s3://shop-assets)");
             }
         }
-        if (values.get("source") instanceof String source && values.get("replica") instanceof String replica
+        if (values.get("source") instanceof String source
+                && values.get("replica") instanceof String replica
                 && bucket(source).equals(bucket(replica))) {
             with.error("replica", "is the same bucket as source");
         }

@@ -1,9 +1,9 @@
 package io.baran.runbook.action;
 
+import static io.baran.runbook.ActionSpec.Type.DURATION;
+
 import io.baran.runbook.ActionSpec;
 import io.baran.runbook.ActionType;
-
-import static io.baran.runbook.ActionSpec.Type.DURATION;
 
 /** {@code wait}: pauses the runbook, e.g. to let DNS caches expire. */
 public final class Wait extends ActionType {

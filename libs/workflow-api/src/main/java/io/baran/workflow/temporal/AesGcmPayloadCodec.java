@@ -5,11 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.temporal.api.common.v1.Payload;
 import io.temporal.payload.codec.PayloadCodec;
 import io.temporal.payload.codec.PayloadCodecException;
-
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -19,6 +14,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encrypts every payload Temporal stores (workflow and activity inputs and results, signals, updates, queries,
@@ -52,8 +51,8 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
         Map<String, SecretKeySpec> specs = new LinkedHashMap<>();
         keys.forEach((id, key) -> {
             if (!KEY_ID_FORM.matcher(id).matches()) {
-                throw new IllegalArgumentException("codec key id \"" + id + "\" is not a plain name (letters, digits, . _ -; "
-                        + "at most 64)");
+                throw new IllegalArgumentException(
+                        "codec key id \"" + id + "\" is not a plain name (letters, digits, . _ -; " + "at most 64)");
             }
             if (key == null || key.length != 32) {
                 throw new IllegalArgumentException("codec key \"" + id + "\" must be 32 bytes (AES-256), not "
@@ -62,8 +61,8 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
             specs.put(id, new SecretKeySpec(key, "AES"));
         });
         if (!specs.containsKey(activeKeyId)) {
-            throw new IllegalArgumentException("the active codec key \"" + activeKeyId + "\" is not among the configured keys "
-                    + specs.keySet());
+            throw new IllegalArgumentException(
+                    "the active codec key \"" + activeKeyId + "\" is not among the configured keys " + specs.keySet());
         }
         this.activeKeyId = activeKeyId;
         this.keys = Map.copyOf(specs);
@@ -76,16 +75,19 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
     public static Optional<AesGcmPayloadCodec> from(TemporalConnectionConfig.Codec config) {
         if (config.activeKey().isEmpty() && config.keys().isEmpty()) {
             if (config.required()) {
-                throw new IllegalStateException("no payload encryption key configured: set baran.temporal.codec.active-key "
-                        + "and baran.temporal.codec.keys.\"<id>\" (environment BARAN_TEMPORAL_CODEC_ACTIVE_KEY=<id> and "
-                        + "baran.temporal.codec.keys.<id>=$(openssl rand -base64 32)); only a throw-away set-up may run "
-                        + "without one, with baran.temporal.codec.required=false");
+                throw new IllegalStateException(
+                        "no payload encryption key configured: set baran.temporal.codec.active-key "
+                                + "and baran.temporal.codec.keys.\"<id>\" (environment BARAN_TEMPORAL_CODEC_ACTIVE_KEY=<id> and "
+                                + "baran.temporal.codec.keys.<id>=$(openssl rand -base64 32)); only a throw-away set-up may run "
+                                + "without one, with baran.temporal.codec.required=false");
             }
             return Optional.empty();
         }
-        String active = config.activeKey().orElseThrow(() -> new IllegalStateException(
-                "baran.temporal.codec.keys are configured but baran.temporal.codec.active-key is not: name the key id "
-                        + "new payloads are encrypted with (configured: " + config.keys().keySet() + ")"));
+        String active = config.activeKey()
+                .orElseThrow(() -> new IllegalStateException(
+                        "baran.temporal.codec.keys are configured but baran.temporal.codec.active-key is not: name the key id "
+                                + "new payloads are encrypted with (configured: "
+                                + config.keys().keySet() + ")"));
         Map<String, byte[]> keys = new LinkedHashMap<>();
         config.keys().forEach((id, value) -> {
             try {
@@ -151,7 +153,8 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
         }
         byte[] data = payload.getData().toByteArray();
         if (data.length < NONCE_BYTES + TAG_BITS / 8) {
-            throw new PayloadCodecException("payload encrypted with key \"" + keyId + "\" is too short to be ciphertext");
+            throw new PayloadCodecException(
+                    "payload encrypted with key \"" + keyId + "\" is too short to be ciphertext");
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
@@ -159,15 +162,19 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
             cipher.updateAAD(id.toByteArray());
             return Payload.parseFrom(cipher.doFinal(data, NONCE_BYTES, data.length - NONCE_BYTES));
         } catch (AEADBadTagException e) {
-            throw new PayloadCodecException("payload encrypted with key \"" + keyId + "\" does not decrypt: it was altered, "
-                    + "or the key configured under that id is not the one it was encrypted with", e);
+            throw new PayloadCodecException(
+                    "payload encrypted with key \"" + keyId + "\" does not decrypt: it was altered, "
+                            + "or the key configured under that id is not the one it was encrypted with",
+                    e);
         } catch (GeneralSecurityException | InvalidProtocolBufferException e) {
-            throw new PayloadCodecException("payload encrypted with key \"" + keyId + "\" does not decrypt: " + e.getMessage(), e);
+            throw new PayloadCodecException(
+                    "payload encrypted with key \"" + keyId + "\" does not decrypt: " + e.getMessage(), e);
         }
     }
 
     @Override
     public String toString() {
-        return "AesGcmPayloadCodec[active key " + activeKeyId + ", keys " + keys.keySet().stream().sorted().toList() + "]";
+        return "AesGcmPayloadCodec[active key " + activeKeyId + ", keys "
+                + keys.keySet().stream().sorted().toList() + "]";
     }
 }

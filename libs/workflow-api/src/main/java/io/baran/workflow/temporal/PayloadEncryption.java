@@ -3,5 +3,4 @@ package io.baran.workflow.temporal;
 import java.util.Optional;
 
 /** The payload codec a service runs with: present unless {@code baran.temporal.codec.required=false} and no key is set. */
-public record PayloadEncryption(Optional<AesGcmPayloadCodec> codec) {
-}
+public record PayloadEncryption(Optional<AesGcmPayloadCodec> codec) {}

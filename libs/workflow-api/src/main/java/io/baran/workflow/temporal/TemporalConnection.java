@@ -13,14 +13,17 @@ public record TemporalConnection(String target, String namespace, Tls tls, Optio
      * TLS settings. {@code enabled} is the effective value: {@link #of} turns it on when a certificate, a CA or an
      * API key is configured.
      */
-    public record Tls(boolean enabled, Optional<Path> cert, Optional<Path> key, Optional<Path> ca, Optional<String> serverName) {
+    public record Tls(
+            boolean enabled, Optional<Path> cert, Optional<Path> key, Optional<Path> ca, Optional<String> serverName) {
 
-        public static final Tls OFF = new Tls(false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        public static final Tls OFF =
+                new Tls(false, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
         public Tls {
             if (cert.isPresent() != key.isPresent()) {
-                throw new IllegalArgumentException("baran.temporal.tls.cert and baran.temporal.tls.key go together (mTLS): "
-                        + (cert.isPresent() ? "the key is missing" : "the certificate is missing"));
+                throw new IllegalArgumentException(
+                        "baran.temporal.tls.cert and baran.temporal.tls.key go together (mTLS): "
+                                + (cert.isPresent() ? "the key is missing" : "the certificate is missing"));
             }
         }
 
@@ -45,14 +48,24 @@ public record TemporalConnection(String target, String namespace, Tls tls, Optio
         TemporalConnectionConfig.Tls tls = config.tls();
         Optional<String> apiKey = config.apiKey().filter(k -> !k.isBlank());
         boolean enabled = tls.enabled() || tls.cert().isPresent() || tls.ca().isPresent() || apiKey.isPresent();
-        return new TemporalConnection(config.target(), config.namespace(), new Tls(enabled, tls.cert().map(Path::of),
-                tls.key().map(Path::of), tls.ca().map(Path::of), tls.serverName().filter(n -> !n.isBlank())), apiKey);
+        return new TemporalConnection(
+                config.target(),
+                config.namespace(),
+                new Tls(
+                        enabled,
+                        tls.cert().map(Path::of),
+                        tls.key().map(Path::of),
+                        tls.ca().map(Path::of),
+                        tls.serverName().filter(n -> !n.isBlank())),
+                apiKey);
     }
 
     /** For logs: target, namespace and how the connection is secured, never the key. */
     public String describe() {
-        String security = !tls.enabled() ? "plain text"
-                : (tls.mutual() ? "mTLS" : "TLS") + tls.serverName().map(n -> ", server name " + n).orElse("");
+        String security = !tls.enabled()
+                ? "plain text"
+                : (tls.mutual() ? "mTLS" : "TLS")
+                        + tls.serverName().map(n -> ", server name " + n).orElse("");
         return target + " (namespace " + namespace + ", " + security + (apiKey.isPresent() ? ", API key" : "") + ")";
     }
 

@@ -1,7 +1,6 @@
 package io.baran.workflow.temporal;
 
 import io.smallrye.config.WithDefault;
-
 import java.util.Map;
 import java.util.Optional;
 

@@ -6,7 +6,6 @@ import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.OperatorServiceStubs;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,19 +19,24 @@ import java.util.Set;
  */
 public final class TemporalSetup {
 
-    private TemporalSetup() {
-    }
+    private TemporalSetup() {}
 
     /** The names of Baran's search attributes: Keyword, then KeywordList. */
     public static List<String> attributeNames() {
-        return java.util.stream.Stream.concat(SearchAttributes.ALL.stream().map(SearchAttributeKey::getName),
-                SearchAttributes.KEYWORD_LISTS.stream().map(SearchAttributeKey::getName)).toList();
+        return java.util.stream.Stream.concat(
+                        SearchAttributes.ALL.stream().map(SearchAttributeKey::getName),
+                        SearchAttributes.KEYWORD_LISTS.stream().map(SearchAttributeKey::getName))
+                .toList();
     }
 
     /** Baran's search attributes the namespace does not know yet, in their declared order. */
     public static List<String> missing(OperatorServiceStubs operator, String namespace) {
-        Set<String> known = operator.blockingStub().listSearchAttributes(ListSearchAttributesRequest.newBuilder()
-                .setNamespace(namespace).build()).getCustomAttributesMap().keySet();
+        Set<String> known = operator.blockingStub()
+                .listSearchAttributes(ListSearchAttributesRequest.newBuilder()
+                        .setNamespace(namespace)
+                        .build())
+                .getCustomAttributesMap()
+                .keySet();
         return attributeNames().stream().filter(name -> !known.contains(name)).toList();
     }
 
@@ -41,11 +45,19 @@ public final class TemporalSetup {
         List<String> missing = missing(operator, namespace);
         if (!missing.isEmpty()) {
             Map<String, IndexedValueType> add = new LinkedHashMap<>();
-            List<String> lists = SearchAttributes.KEYWORD_LISTS.stream().map(SearchAttributeKey::getName).toList();
-            missing.forEach(name -> add.put(name, lists.contains(name)
-                    ? IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
-            operator.blockingStub().addSearchAttributes(AddSearchAttributesRequest.newBuilder()
-                    .setNamespace(namespace).putAllSearchAttributes(add).build());
+            List<String> lists = SearchAttributes.KEYWORD_LISTS.stream()
+                    .map(SearchAttributeKey::getName)
+                    .toList();
+            missing.forEach(name -> add.put(
+                    name,
+                    lists.contains(name)
+                            ? IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST
+                            : IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD));
+            operator.blockingStub()
+                    .addSearchAttributes(AddSearchAttributesRequest.newBuilder()
+                            .setNamespace(namespace)
+                            .putAllSearchAttributes(add)
+                            .build());
         }
         return missing;
     }

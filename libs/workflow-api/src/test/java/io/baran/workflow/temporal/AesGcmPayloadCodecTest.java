@@ -1,25 +1,24 @@
 package io.baran.workflow.temporal;
 
-import com.google.protobuf.ByteString;
-import io.temporal.api.common.v1.Payload;
-import io.temporal.common.converter.CodecDataConverter;
-import io.temporal.common.converter.DefaultDataConverter;
-import io.temporal.payload.codec.PayloadCodecException;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.temporal.api.common.v1.Payload;
+import io.temporal.common.converter.CodecDataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.payload.codec.PayloadCodecException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 class AesGcmPayloadCodecTest {
 
@@ -38,8 +37,11 @@ class AesGcmPayloadCodecTest {
 
         assertEquals("binary/encrypted", sealed.getMetadataOrThrow("encoding").toStringUtf8());
         assertEquals("k1", sealed.getMetadataOrThrow("encryption-key-id").toStringUtf8());
-        assertFalse(sealed.toByteString().toStringUtf8().contains("baran.test"), "no plain text in the encrypted payload");
-        assertFalse(sealed.getMetadataMap().containsValue(ByteString.copyFromUtf8("json/plain")), "the original encoding is hidden too");
+        assertFalse(
+                sealed.toByteString().toStringUtf8().contains("baran.test"), "no plain text in the encrypted payload");
+        assertFalse(
+                sealed.getMetadataMap().containsValue(ByteString.copyFromUtf8("json/plain")),
+                "the original encoding is hidden too");
         assertEquals(PLAIN, codec.decode(List.of(sealed)).get(0));
     }
 
@@ -54,7 +56,9 @@ class AesGcmPayloadCodecTest {
 
     @Test
     void afterARotationTheOldKeyStillDecryptsAndNewPayloadsUseTheNewKey() {
-        Payload underOld = new AesGcmPayloadCodec("k1", Map.of("k1", OLD)).encode(List.of(PLAIN)).get(0);
+        Payload underOld = new AesGcmPayloadCodec("k1", Map.of("k1", OLD))
+                .encode(List.of(PLAIN))
+                .get(0);
         Map<String, byte[]> both = new LinkedHashMap<>();
         both.put("k1", OLD);
         both.put("k2", NEW);
@@ -68,7 +72,9 @@ class AesGcmPayloadCodecTest {
 
     @Test
     void aPayloadOfAnUnknownKeyFailsNamingTheKey() {
-        Payload underOld = new AesGcmPayloadCodec("k1", Map.of("k1", OLD)).encode(List.of(PLAIN)).get(0);
+        Payload underOld = new AesGcmPayloadCodec("k1", Map.of("k1", OLD))
+                .encode(List.of(PLAIN))
+                .get(0);
         AesGcmPayloadCodec other = new AesGcmPayloadCodec("k2", Map.of("k2", NEW));
         PayloadCodecException e = assertThrows(PayloadCodecException.class, () -> other.decode(List.of(underOld)));
         assertEquals("payload encrypted with key \"k1\", which is not configured (configured: [k2])", e.getMessage());
@@ -82,10 +88,15 @@ class AesGcmPayloadCodecTest {
         data[20] ^= 1;
         Payload tampered = sealed.toBuilder().setData(ByteString.copyFrom(data)).build();
         PayloadCodecException e = assertThrows(PayloadCodecException.class, () -> codec.decode(List.of(tampered)));
-        assertTrue(e.getMessage().startsWith("payload encrypted with key \"k1\" does not decrypt: it was altered"), e.getMessage());
+        assertTrue(
+                e.getMessage().startsWith("payload encrypted with key \"k1\" does not decrypt: it was altered"),
+                e.getMessage());
 
-        Payload relabelled = sealed.toBuilder().putMetadata("encryption-key-id", ByteString.copyFromUtf8("k2")).build();
-        assertThrows(PayloadCodecException.class, () -> codec.decode(List.of(relabelled)), "the key id is authenticated");
+        Payload relabelled = sealed.toBuilder()
+                .putMetadata("encryption-key-id", ByteString.copyFromUtf8("k2"))
+                .build();
+        assertThrows(
+                PayloadCodecException.class, () -> codec.decode(List.of(relabelled)), "the key id is authenticated");
     }
 
     @Test
@@ -103,18 +114,27 @@ class AesGcmPayloadCodecTest {
 
     @Test
     void theConfigurationRequiresAKeyUnlessToldOtherwise() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> AesGcmPayloadCodec.from(config(true, null, Map.of())));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> AesGcmPayloadCodec.from(config(true, null, Map.of())));
         assertTrue(e.getMessage().startsWith("no payload encryption key configured"), e.getMessage());
         assertEquals(Optional.empty(), AesGcmPayloadCodec.from(config(false, null, Map.of())));
-        assertThrows(IllegalStateException.class, () -> AesGcmPayloadCodec.from(config(true, null, Map.of("k1", b64(OLD)))));
-        assertThrows(IllegalStateException.class, () -> AesGcmPayloadCodec.from(config(true, "k1", Map.of("k1", "not base64!"))));
-        assertEquals("k1", AesGcmPayloadCodec.from(config(true, "k1", Map.of("k1", b64(OLD)))).orElseThrow().activeKeyId());
+        assertThrows(
+                IllegalStateException.class, () -> AesGcmPayloadCodec.from(config(true, null, Map.of("k1", b64(OLD)))));
+        assertThrows(
+                IllegalStateException.class,
+                () -> AesGcmPayloadCodec.from(config(true, "k1", Map.of("k1", "not base64!"))));
+        assertEquals(
+                "k1",
+                AesGcmPayloadCodec.from(config(true, "k1", Map.of("k1", b64(OLD))))
+                        .orElseThrow()
+                        .activeKeyId());
     }
 
     @Test
     void aDataConverterWithTheCodecWritesCiphertextAndReadsItBack() {
         AesGcmPayloadCodec codec = new AesGcmPayloadCodec("k1", Map.of("k1", OLD));
-        CodecDataConverter converter = new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec), true);
+        CodecDataConverter converter =
+                new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(codec), true);
         Payload stored = converter.toPayload(Map.of("record", "www.baran.test")).orElseThrow();
         assertFalse(stored.toByteString().toString(StandardCharsets.ISO_8859_1).contains("www.baran.test"));
         assertEquals(Map.of("record", "www.baran.test"), converter.fromPayload(stored, Map.class, Map.class));

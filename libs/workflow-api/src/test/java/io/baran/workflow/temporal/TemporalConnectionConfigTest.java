@@ -1,24 +1,22 @@
 package io.baran.workflow.temporal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The keys as the deployments set them: environment variables only (the local stack, Kubernetes Secrets). */
 class TemporalConnectionConfigTest {
 
     @ConfigMapping(prefix = "baran.temporal")
-    interface ServiceTemporalConfig extends TemporalConnectionConfig {
-    }
+    interface ServiceTemporalConfig extends TemporalConnectionConfig {}
 
     private static final String KEY = "dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=";
 
@@ -43,7 +41,8 @@ class TemporalConnectionConfigTest {
         assertTrue(connection.tls().enabled());
         assertEquals(Optional.of("frontend.temporal"), connection.tls().serverName());
         assertEquals(Optional.of("the-key"), connection.apiKey());
-        assertEquals("baran.a1b2c.tmprl.cloud:7233 (namespace baran.a1b2c, TLS, server name frontend.temporal, API key)",
+        assertEquals(
+                "baran.a1b2c.tmprl.cloud:7233 (namespace baran.a1b2c, TLS, server name frontend.temporal, API key)",
                 connection.describe());
     }
 
@@ -57,8 +56,10 @@ class TemporalConnectionConfigTest {
     }
 
     private static ServiceTemporalConfig config(Map<String, String> env) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().withMapping(ServiceTemporalConfig.class)
-                .withSources(new EnvConfigSource(env, 300)).build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ServiceTemporalConfig.class)
+                .withSources(new EnvConfigSource(env, 300))
+                .build();
         return config.getConfigMapping(ServiceTemporalConfig.class);
     }
 }

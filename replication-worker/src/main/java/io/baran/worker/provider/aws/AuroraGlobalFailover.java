@@ -4,14 +4,13 @@ import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ReplicaState;
 import io.baran.workflow.FailureTypes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.GlobalCluster;
 import software.amazon.awssdk.services.rds.model.GlobalClusterMember;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code database.promote-replica} of an Aurora DB cluster that is a secondary of a global database: fails
@@ -31,7 +30,8 @@ final class AuroraGlobalFailover {
     private final Duration timeout;
     private final Heartbeat heartbeat;
 
-    AuroraGlobalFailover(String name, String region, RdsClient client, AwsCalls calls, Duration timeout, Heartbeat heartbeat) {
+    AuroraGlobalFailover(
+            String name, String region, RdsClient client, AwsCalls calls, Duration timeout, Heartbeat heartbeat) {
         this.name = name;
         this.region = region;
         this.client = client;
@@ -43,52 +43,74 @@ final class AuroraGlobalFailover {
     /** The cluster's role in its global database; fails (ProviderRejected) when no global database has it. */
     ReplicaState observe(String cluster) {
         Membership m = membership(cluster);
-        GlobalClusterMember writer = m.global.globalClusterMembers().stream().filter(GlobalClusterMember::isWriter)
-                .findFirst().orElse(null);
+        GlobalClusterMember writer = m.global.globalClusterMembers().stream()
+                .filter(GlobalClusterMember::isWriter)
+                .findFirst()
+                .orElse(null);
         boolean isWriter = m.member.isWriter() && m.global.failoverState() == null;
-        String replica = "Aurora cluster " + cluster + " in " + region + " (global database " + m.global.globalClusterIdentifier() + ")";
+        String replica = "Aurora cluster " + cluster + " in " + region + " (global database "
+                + m.global.globalClusterIdentifier() + ")";
         String primary = writer == null ? null : clusterName(writer.dbClusterArn());
-        return new ReplicaState(isWriter ? ReplicaState.Role.PRIMARY : ReplicaState.Role.REPLICA, replica,
-                isWriter ? null : primary, ReplicaState.PrimaryWrites.UNKNOWN, null);
+        return new ReplicaState(
+                isWriter ? ReplicaState.Role.PRIMARY : ReplicaState.Role.REPLICA,
+                replica,
+                isWriter ? null : primary,
+                ReplicaState.PrimaryWrites.UNKNOWN,
+                null);
     }
 
     /** Fails the global database over to the cluster, unless it is already its writer; returns once it is. */
     void promote(String cluster) {
         Membership m = membership(cluster);
         if (!m.member.isWriter() && m.global.failoverState() == null) {
-            calls.call("FailoverGlobalCluster", "global database " + m.global.globalClusterIdentifier() + " to " + cluster,
-                    () -> client.failoverGlobalCluster(b -> b.globalClusterIdentifier(m.global.globalClusterIdentifier())
-                            .targetDbClusterIdentifier(m.member.dbClusterArn()).allowDataLoss(true)));
-            LOG.infof("provider %s: failing global database %s over to %s in %s", name, m.global.globalClusterIdentifier(),
-                    cluster, region);
+            calls.call(
+                    "FailoverGlobalCluster",
+                    "global database " + m.global.globalClusterIdentifier() + " to " + cluster,
+                    () -> client.failoverGlobalCluster(
+                            b -> b.globalClusterIdentifier(m.global.globalClusterIdentifier())
+                                    .targetDbClusterIdentifier(m.member.dbClusterArn())
+                                    .allowDataLoss(true)));
+            LOG.infof(
+                    "provider %s: failing global database %s over to %s in %s",
+                    name, m.global.globalClusterIdentifier(), cluster, region);
         }
-        RdsPolling.until(() -> {
-            Membership now = membership(cluster);
-            if (now.member.isWriter() && now.global.failoverState() == null) {
-                return null;
-            }
-            return now.global.failoverState() == null ? "a reader of " + now.global.globalClusterIdentifier()
-                    : now.global.failoverState().statusAsString();
-        }, timeout, heartbeat, "provider " + name + " (RDS): global failover to Aurora cluster " + cluster);
+        RdsPolling.until(
+                () -> {
+                    Membership now = membership(cluster);
+                    if (now.member.isWriter() && now.global.failoverState() == null) {
+                        return null;
+                    }
+                    return now.global.failoverState() == null
+                            ? "a reader of " + now.global.globalClusterIdentifier()
+                            : now.global.failoverState().statusAsString();
+                },
+                timeout,
+                heartbeat,
+                "provider " + name + " (RDS): global failover to Aurora cluster " + cluster);
     }
 
     /** A global database and one of its members. */
-    record Membership(GlobalCluster global, GlobalClusterMember member) {
-    }
+    record Membership(GlobalCluster global, GlobalClusterMember member) {}
 
     /** The global database that has the cluster (by name); fails (ProviderRejected) when none has it. */
     Membership membership(String cluster) {
-        List<GlobalCluster> all = calls.call("DescribeGlobalClusters", "Aurora cluster " + cluster,
-                () -> client.describeGlobalClustersPaginator(b -> b.maxRecords(100)).globalClusters().stream().toList());
+        List<GlobalCluster> all = calls.call(
+                "DescribeGlobalClusters",
+                "Aurora cluster " + cluster,
+                () -> client.describeGlobalClustersPaginator(b -> b.maxRecords(100)).globalClusters().stream()
+                        .toList());
         for (GlobalCluster global : all) {
             Optional<GlobalClusterMember> member = global.globalClusterMembers().stream()
-                    .filter(mb -> cluster.equals(clusterName(mb.dbClusterArn()))).findFirst();
+                    .filter(mb -> cluster.equals(clusterName(mb.dbClusterArn())))
+                    .findFirst();
             if (member.isPresent()) {
                 return new Membership(global, member.get());
             }
         }
-        throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name + " (RDS) in " + region + " has no DB instance "
-                + cluster + ", and no Aurora global database has a cluster of that name");
+        throw Failures.of(
+                FailureTypes.PROVIDER_REJECTED,
+                "provider " + name + " (RDS) in " + region + " has no DB instance " + cluster
+                        + ", and no Aurora global database has a cluster of that name");
     }
 
     /** {@code arn:aws:rds:eu-west-1:123456789012:cluster:orders-eu} → {@code orders-eu}. */

@@ -4,13 +4,12 @@ import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.Topology;
 import io.baran.workflow.FailureTypes;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.FailoverState;
 import software.amazon.awssdk.services.rds.model.GlobalCluster;
 import software.amazon.awssdk.services.rds.model.GlobalClusterMember;
-
-import java.time.Duration;
 
 /**
  * {@code database.switchover} of an Aurora global database: {@code SwitchoverGlobalCluster} makes a secondary
@@ -31,8 +30,13 @@ final class AuroraGlobalSwitchover {
     private final Duration timeout;
     private final Heartbeat heartbeat;
 
-    AuroraGlobalSwitchover(String name, RdsClient client, AwsCalls calls, AuroraGlobalFailover global, Duration timeout,
-                           Heartbeat heartbeat) {
+    AuroraGlobalSwitchover(
+            String name,
+            RdsClient client,
+            AwsCalls calls,
+            AuroraGlobalFailover global,
+            Duration timeout,
+            Heartbeat heartbeat) {
         this.name = name;
         this.client = client;
         this.calls = calls;
@@ -53,26 +57,40 @@ final class AuroraGlobalSwitchover {
             boolean ours = target.equals(AuroraGlobalFailover.clusterName(underway.toDbClusterArn()))
                     && !Boolean.TRUE.equals(underway.isDataLossAllowed());
             if (!ours) {
-                throw Failures.of(FailureTypes.PLAN_UNSAFE, "will not switch global database " + current.group() + " over to "
-                        + target + " (provider " + name + "): " + current.describe());
+                throw Failures.of(
+                        FailureTypes.PLAN_UNSAFE,
+                        "will not switch global database " + current.group() + " over to " + target + " (provider "
+                                + name + "): " + current.describe());
             }
         } else if (!current.primary().equals(target)) {
             if (!current.sameAs(expected)) {
-                throw Failures.of(FailureTypes.PLAN_UNSAFE, "will not switch global database " + current.group() + " over to "
-                        + target + " (provider " + name + "): it is now " + current.describe() + ", not " + expected.describe()
-                        + " as planned");
+                throw Failures.of(
+                        FailureTypes.PLAN_UNSAFE,
+                        "will not switch global database " + current.group() + " over to "
+                                + target + " (provider " + name + "): it is now " + current.describe() + ", not "
+                                + expected.describe()
+                                + " as planned");
             }
-            calls.call("SwitchoverGlobalCluster", "global database " + current.group() + " to " + target,
+            calls.call(
+                    "SwitchoverGlobalCluster",
+                    "global database " + current.group() + " to " + target,
                     () -> client.switchoverGlobalCluster(b -> b.globalClusterIdentifier(current.group())
                             .targetDbClusterIdentifier(m.member().dbClusterArn())));
-            LOG.infof("provider %s: switching global database %s over from %s to %s", name, current.group(), current.primary(), target);
+            LOG.infof(
+                    "provider %s: switching global database %s over from %s to %s",
+                    name, current.group(), current.primary(), target);
         }
-        RdsPolling.until(() -> {
-            GlobalCluster now = global.membership(target).global();
-            Topology t = topology(now);
-            return t.primary().equals(target) && now.failoverState() == null ? null
-                    : t.underway() != null ? t.underway() : "writer " + t.primary();
-        }, timeout, heartbeat, "provider " + name + " (RDS): switchover of global database " + current.group() + " to " + target);
+        RdsPolling.until(
+                () -> {
+                    GlobalCluster now = global.membership(target).global();
+                    Topology t = topology(now);
+                    return t.primary().equals(target) && now.failoverState() == null
+                            ? null
+                            : t.underway() != null ? t.underway() : "writer " + t.primary();
+                },
+                timeout,
+                heartbeat,
+                "provider " + name + " (RDS): switchover of global database " + current.group() + " to " + target);
     }
 
     private static Topology topology(GlobalCluster g) {
@@ -87,13 +105,18 @@ final class AuroraGlobalSwitchover {
             }
         }
         if (writer == null) {
-            throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "global database " + g.globalClusterIdentifier()
-                    + " has no writer cluster now (status " + g.status() + "); try again once it has");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_UNAVAILABLE,
+                    "global database " + g.globalClusterIdentifier() + " has no writer cluster now (status "
+                            + g.status() + "); try again once it has");
         }
         FailoverState f = g.failoverState();
-        String underway = f == null ? null : (Boolean.TRUE.equals(f.isDataLossAllowed()) ? "failover " : "switchover ")
-                + f.statusAsString() + " from " + AuroraGlobalFailover.clusterName(f.fromDbClusterArn()) + " to "
-                + AuroraGlobalFailover.clusterName(f.toDbClusterArn());
+        String underway = f == null
+                ? null
+                : (Boolean.TRUE.equals(f.isDataLossAllowed()) ? "failover " : "switchover ")
+                        + f.statusAsString() + " from " + AuroraGlobalFailover.clusterName(f.fromDbClusterArn())
+                        + " to "
+                        + AuroraGlobalFailover.clusterName(f.toDbClusterArn());
         return new Topology(g.globalClusterIdentifier(), writer, others, underway);
     }
 }

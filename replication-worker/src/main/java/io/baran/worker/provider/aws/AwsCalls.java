@@ -2,10 +2,9 @@ package io.baran.worker.provider.aws;
 
 import io.baran.worker.budget.BudgetedCalls;
 import io.temporal.failure.ApplicationFailure;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
-
-import java.util.function.Supplier;
 
 /**
  * Runs one AWS API call of one provider within the account's API budget, turning its SDK exception into Baran's

@@ -1,14 +1,13 @@
 package io.baran.worker.provider.aws;
 
 import io.baran.worker.provider.ProviderSettings;
+import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-
-import java.time.Duration;
 
 /**
  * Builds every AWS client the same way: credentials from the SDK's default chain only (environment,
@@ -17,11 +16,10 @@ import java.time.Duration;
  */
 final class AwsClients {
 
-    private AwsClients() {
-    }
+    private AwsClients() {}
 
-    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, ProviderSettings settings,
-                                                                                      Region region) {
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, ProviderSettings settings, Region region) {
         return build(builder, settings, region, false);
     }
 
@@ -30,8 +28,8 @@ final class AwsClients {
      *                 itself, or its retries would spend tokens the budget never gave (throttled answers, unavailable
      *                 endpoints and the like come back at once, to be waited out within the budget or by Temporal)
      */
-    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, ProviderSettings settings,
-                                                                                      Region region, boolean budgeted) {
+    static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, ProviderSettings settings, Region region, boolean budgeted) {
         builder.region(region)
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 .httpClient(UrlConnectionHttpClient.builder()

@@ -4,6 +4,7 @@ import io.baran.worker.Failures;
 import io.baran.worker.provider.BehaviourTtls;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
 import software.amazon.awssdk.services.cloudfront.model.CachePolicyAlreadyExistsException;
@@ -15,8 +16,6 @@ import software.amazon.awssdk.services.cloudfront.model.CachePolicyType;
 import software.amazon.awssdk.services.cloudfront.model.GetCachePolicyResponse;
 import software.amazon.awssdk.services.cloudfront.model.NoSuchCachePolicyException;
 import software.amazon.awssdk.services.cloudfront.model.PreconditionFailedException;
-
-import java.util.Set;
 
 /**
  * Baran's copies of CloudFront cache policies: the cache key and every other setting of the policy a behaviour
@@ -32,6 +31,7 @@ final class CachePolicyCopies {
     private static final Logger LOG = Logger.getLogger(CachePolicyCopies.class);
     /** ListCachePolicies answers up to 100 policies a page; an account holds at most a few hundred custom ones. */
     private static final int MAX_PAGES = 50;
+
     private static final int MAX_COMMENT = 128;
 
     private final String provider;
@@ -58,19 +58,26 @@ final class CachePolicyCopies {
         CachePolicyConfig original = config(policy);
         String name = PREFIX + ttls.defaultTtl() + "-" + ttls.max() + "-" + policy;
         String comment = "cdn.extend-ttl copy of " + original.name() + " with raised TTLs; Baran's undo deletes it";
-        CachePolicyConfig copy = original.toBuilder().name(name)
+        CachePolicyConfig copy = original.toBuilder()
+                .name(name)
                 .comment(comment.length() > MAX_COMMENT ? comment.substring(0, MAX_COMMENT) : comment)
-                .minTTL(ttls.min()).defaultTTL(ttls.defaultTtl()).maxTTL(ttls.max()).build();
+                .minTTL(ttls.min())
+                .defaultTTL(ttls.defaultTtl())
+                .maxTTL(ttls.max())
+                .build();
         try {
             String id = calls.call("CreateCachePolicy", "cache policy " + name, () -> {
                 try {
-                    return client.createCachePolicy(b -> b.cachePolicyConfig(copy)).cachePolicy().id();
+                    return client.createCachePolicy(b -> b.cachePolicyConfig(copy))
+                            .cachePolicy()
+                            .id();
                 } catch (CachePolicyAlreadyExistsException exists) {
                     throw new Exists();
                 }
             });
-            LOG.infof("provider %s: made cache policy %s (%s), a copy of %s with TTLs %s, for distribution %s", provider, name, id,
-                    policy, ttls.describe(), distribution);
+            LOG.infof(
+                    "provider %s: made cache policy %s (%s), a copy of %s with TTLs %s, for distribution %s",
+                    provider, name, id, policy, ttls.describe(), distribution);
             return id;
         } catch (Exists e) {
             return existing(name, copy);
@@ -82,15 +89,23 @@ final class CachePolicyCopies {
         String marker = null;
         for (int page = 0; page < MAX_PAGES; page++) {
             String from = marker;
-            CachePolicyList list = calls.call("ListCachePolicies", "custom cache policies",
-                    () -> client.listCachePolicies(b -> b.type(CachePolicyType.CUSTOM).marker(from))).cachePolicyList();
-            for (CachePolicySummary summary : list.items() == null ? java.util.List.<CachePolicySummary>of() : list.items()) {
+            CachePolicyList list = calls.call(
+                            "ListCachePolicies",
+                            "custom cache policies",
+                            () -> client.listCachePolicies(
+                                    b -> b.type(CachePolicyType.CUSTOM).marker(from)))
+                    .cachePolicyList();
+            for (CachePolicySummary summary :
+                    list.items() == null ? java.util.List.<CachePolicySummary>of() : list.items()) {
                 CachePolicyConfig found = summary.cachePolicy().cachePolicyConfig();
                 if (name.equals(found.name())) {
                     if (!copy.toBuilder().comment(found.comment()).build().equals(found)) {
-                        throw Failures.of(FailureTypes.PLAN_UNSAFE, "provider " + provider + " (CloudFront): cache policy " + name
-                                + " (" + summary.cachePolicy().id() + ") exists with settings other than the copy Baran would make:"
-                                + " it was changed by someone else; Baran will not use it (delete it, then retry)");
+                        throw Failures.of(
+                                FailureTypes.PLAN_UNSAFE,
+                                "provider " + provider + " (CloudFront): cache policy " + name
+                                        + " (" + summary.cachePolicy().id()
+                                        + ") exists with settings other than the copy Baran would make:"
+                                        + " it was changed by someone else; Baran will not use it (delete it, then retry)");
                     }
                     return summary.cachePolicy().id();
                 }
@@ -100,8 +115,10 @@ final class CachePolicyCopies {
                 break;
             }
         }
-        throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + provider + " (CloudFront): CreateCachePolicy answered "
-                + "that cache policy " + name + " exists, but ListCachePolicies does not list it; try again later");
+        throw Failures.of(
+                FailureTypes.PROVIDER_UNAVAILABLE,
+                "provider " + provider + " (CloudFront): CreateCachePolicy answered " + "that cache policy " + name
+                        + " exists, but ListCachePolicies does not list it; try again later");
     }
 
     /**
@@ -134,10 +151,14 @@ final class CachePolicyCopies {
                         return "already deleted";
                     }
                 });
-                LOG.infof("provider %s: cache policy %s (%s) taken off distribution %s: %s", provider, name, id, distribution, outcome);
+                LOG.infof(
+                        "provider %s: cache policy %s (%s) taken off distribution %s: %s",
+                        provider, name, id, distribution, outcome);
             } catch (ApplicationFailure failed) {
-                LOG.warnf("provider %s: cache policy %s, Baran's copy taken off distribution %s, was not deleted (%s); delete it "
-                        + "by hand once no behaviour uses it", provider, id, distribution, failed.getOriginalMessage());
+                LOG.warnf(
+                        "provider %s: cache policy %s, Baran's copy taken off distribution %s, was not deleted (%s); delete it "
+                                + "by hand once no behaviour uses it",
+                        provider, id, distribution, failed.getOriginalMessage());
             }
         }
     }

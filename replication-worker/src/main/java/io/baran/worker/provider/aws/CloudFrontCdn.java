@@ -7,6 +7,12 @@ import io.baran.worker.provider.CdnProvider;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.workflow.FailureTypes;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudfront.CloudFrontClient;
@@ -17,13 +23,6 @@ import software.amazon.awssdk.services.cloudfront.model.DefaultCacheBehavior;
 import software.amazon.awssdk.services.cloudfront.model.DistributionConfig;
 import software.amazon.awssdk.services.cloudfront.model.GetDistributionConfigResponse;
 import software.amazon.awssdk.services.cloudfront.model.PreconditionFailedException;
-
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.function.Function;
 
 /**
  * CDN TTLs through Amazon CloudFront: the TTLs of a distribution's default and ordered cache behaviours,
@@ -55,7 +54,9 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
     }
 
     public static CloudFrontCdn connect(ProviderSettings settings, io.baran.worker.budget.BudgetedCalls budget) {
-        return new CloudFrontCdn(settings.name(), AwsClients.build(CloudFrontClient.builder(), settings, Region.AWS_GLOBAL, true),
+        return new CloudFrontCdn(
+                settings.name(),
+                AwsClients.build(CloudFrontClient.builder(), settings, Region.AWS_GLOBAL, true),
                 budget);
     }
 
@@ -83,9 +84,11 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
                 return;
             }
             if (!current.sameAs(expected)) {
-                throw Failures.of(FailureTypes.PLAN_UNSAFE, "distribution " + distribution + " of provider " + name
-                        + " now has TTLs " + current.describe() + ", not " + expected.describe()
-                        + " as planned: it was changed by someone else since");
+                throw Failures.of(
+                        FailureTypes.PLAN_UNSAFE,
+                        "distribution " + distribution + " of provider " + name
+                                + " now has TTLs " + current.describe() + ", not " + expected.describe()
+                                + " as planned: it was changed by someone else since");
             }
             boolean[] copied = {false};
             DistributionConfig updated = withTtls(read.distributionConfig(), current, desired, (policy, ttls) -> {
@@ -95,30 +98,38 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
             try {
                 String etag = calls.call("UpdateDistribution", "distribution " + distribution, () -> {
                     try {
-                        return client.updateDistribution(b -> b.id(distribution).ifMatch(read.eTag()).distributionConfig(updated))
+                        return client.updateDistribution(b ->
+                                        b.id(distribution).ifMatch(read.eTag()).distributionConfig(updated))
                                 .eTag();
                     } catch (PreconditionFailedException changedMeanwhile) {
                         throw new ConfigChanged();
                     }
                 });
-                LOG.infof("provider %s: distribution %s TTLs %s -> %s (ETag %s -> %s)", name, distribution, current.describe(),
-                        desired.describe(), read.eTag(), etag);
+                LOG.infof(
+                        "provider %s: distribution %s TTLs %s -> %s (ETag %s -> %s)",
+                        name, distribution, current.describe(), desired.describe(), read.eTag(), etag);
                 if (!copied[0]) {
-                    // An undo, putting back the policies the plan named: the copies it took off are no longer needed here.
+                    // An undo, putting back the policies the plan named: the copies it took off are no longer needed
+                    // here.
                     policies.deleteUnused(replacedPolicies(read.distributionConfig(), updated), distribution);
                 }
                 return;
             } catch (ConfigChanged e) {
-                LOG.infof("provider %s: distribution %s changed between read and update (ETag %s); reading it again",
+                LOG.infof(
+                        "provider %s: distribution %s changed between read and update (ETag %s); reading it again",
                         name, distribution, read.eTag());
             }
         }
-        throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + name + " (CloudFront): distribution " + distribution
-                + " changed " + MAX_CONFLICTS + " times between reading and updating its configuration; try again later");
+        throw Failures.of(
+                FailureTypes.PROVIDER_UNAVAILABLE,
+                "provider " + name + " (CloudFront): distribution " + distribution + " changed " + MAX_CONFLICTS
+                        + " times between reading and updating its configuration; try again later");
     }
 
     private GetDistributionConfigResponse read(String distribution) {
-        return calls.call("GetDistributionConfig", "distribution " + distribution,
+        return calls.call(
+                "GetDistributionConfig",
+                "distribution " + distribution,
                 () -> client.getDistributionConfig(b -> b.id(distribution)));
     }
 
@@ -136,15 +147,22 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
     static CacheTtls ttls(DistributionConfig config, Function<String, CachePolicyConfig> policies) {
         List<BehaviourTtls> behaviours = new ArrayList<>();
         DefaultCacheBehavior d = config.defaultCacheBehavior();
-        behaviours.add(behaviour(BehaviourTtls.DEFAULT, d.cachePolicyId(), d.minTTL(), d.defaultTTL(), d.maxTTL(), policies));
+        behaviours.add(
+                behaviour(BehaviourTtls.DEFAULT, d.cachePolicyId(), d.minTTL(), d.defaultTTL(), d.maxTTL(), policies));
         for (CacheBehavior b : ordered(config)) {
-            behaviours.add(behaviour(b.pathPattern(), b.cachePolicyId(), b.minTTL(), b.defaultTTL(), b.maxTTL(), policies));
+            behaviours.add(
+                    behaviour(b.pathPattern(), b.cachePolicyId(), b.minTTL(), b.defaultTTL(), b.maxTTL(), policies));
         }
         return new CacheTtls(behaviours);
     }
 
-    private static BehaviourTtls behaviour(String path, String policyId, Long min, Long defaultTtl, Long max,
-                                           Function<String, CachePolicyConfig> policies) {
+    private static BehaviourTtls behaviour(
+            String path,
+            String policyId,
+            Long min,
+            Long defaultTtl,
+            Long max,
+            Function<String, CachePolicyConfig> policies) {
         String policy = policy(policyId);
         if (policy == null) {
             return new BehaviourTtls(path, n(min), n(defaultTtl), n(max), null);
@@ -161,7 +179,8 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
     /** The same configuration with legacy TTLs rewritten as desired; nothing else touched. */
     static DistributionConfig withTtls(DistributionConfig config, CacheTtls desired) {
         return withTtls(config, ttls(config), desired, (policy, ttls) -> {
-            throw new IllegalArgumentException("behaviour " + ttls.path() + " takes its TTLs from cache policy " + policy);
+            throw new IllegalArgumentException(
+                    "behaviour " + ttls.path() + " takes its TTLs from cache policy " + policy);
         });
     }
 
@@ -170,7 +189,8 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
      * behaviour with legacy TTLs gets the desired TTLs; one on a cache policy is switched to the policy the desired
      * state names (an undo puts the original back), or to the one {@code switcher} answers for the raised TTLs.
      */
-    static DistributionConfig withTtls(DistributionConfig config, CacheTtls current, CacheTtls desired, PolicySwitch switcher) {
+    static DistributionConfig withTtls(
+            DistributionConfig config, CacheTtls current, CacheTtls desired, PolicySwitch switcher) {
         DefaultCacheBehavior d = config.defaultCacheBehavior();
         BehaviourTtls wantDefault = desired.find(BehaviourTtls.DEFAULT);
         String defaultPolicy = policy(d.cachePolicyId());
@@ -179,8 +199,13 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
             if (!next.equals(defaultPolicy)) {
                 d = d.toBuilder().cachePolicyId(next).build();
             }
-        } else if (wantDefault != null && !wantDefault.sameTtls(legacy(BehaviourTtls.DEFAULT, d.minTTL(), d.defaultTTL(), d.maxTTL()))) {
-            d = d.toBuilder().minTTL(wantDefault.min()).defaultTTL(wantDefault.defaultTtl()).maxTTL(wantDefault.max()).build();
+        } else if (wantDefault != null
+                && !wantDefault.sameTtls(legacy(BehaviourTtls.DEFAULT, d.minTTL(), d.defaultTTL(), d.maxTTL()))) {
+            d = d.toBuilder()
+                    .minTTL(wantDefault.min())
+                    .defaultTTL(wantDefault.defaultTtl())
+                    .maxTTL(wantDefault.max())
+                    .build();
         }
         DistributionConfig.Builder builder = config.toBuilder().defaultCacheBehavior(d);
         if (config.cacheBehaviors() != null && config.cacheBehaviors().items() != null) {
@@ -192,14 +217,22 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
                     items.add(b);
                 } else if (policy != null) {
                     String next = nextPolicy(policy, current.find(b.pathPattern()), want, switcher);
-                    items.add(next.equals(policy) ? b : b.toBuilder().cachePolicyId(next).build());
+                    items.add(
+                            next.equals(policy)
+                                    ? b
+                                    : b.toBuilder().cachePolicyId(next).build());
                 } else if (want.sameTtls(legacy(b.pathPattern(), b.minTTL(), b.defaultTTL(), b.maxTTL()))) {
                     items.add(b);
                 } else {
-                    items.add(b.toBuilder().minTTL(want.min()).defaultTTL(want.defaultTtl()).maxTTL(want.max()).build());
+                    items.add(b.toBuilder()
+                            .minTTL(want.min())
+                            .defaultTTL(want.defaultTtl())
+                            .maxTTL(want.max())
+                            .build());
                 }
             }
-            builder.cacheBehaviors(CacheBehaviors.builder().quantity(items.size()).items(items).build());
+            builder.cacheBehaviors(
+                    CacheBehaviors.builder().quantity(items.size()).items(items).build());
         }
         return builder.build();
     }
@@ -235,7 +268,9 @@ public final class CloudFrontCdn implements CdnProvider, AutoCloseable {
     }
 
     private static List<CacheBehavior> ordered(DistributionConfig config) {
-        return config.cacheBehaviors() == null || config.cacheBehaviors().items() == null ? List.of() : config.cacheBehaviors().items();
+        return config.cacheBehaviors() == null || config.cacheBehaviors().items() == null
+                ? List.of()
+                : config.cacheBehaviors().items();
     }
 
     private static BehaviourTtls legacy(String path, Long min, Long defaultTtl, Long max) {

@@ -3,7 +3,6 @@ package io.baran.worker.provider.aws;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -53,11 +52,14 @@ final class CoalescedReads<V> {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
-                return p.result.get(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+                return p.result.get(
+                        Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (System.nanoTime() >= deadline) {
                     p.result.cancel(false);
-                    throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, what + ": not read within " + patience.toSeconds() + " s");
+                    throw Failures.of(
+                            FailureTypes.PROVIDER_UNAVAILABLE,
+                            what + ": not read within " + patience.toSeconds() + " s");
                 }
                 heartbeat.beat("reading " + what);
             } catch (ExecutionException e) {
@@ -107,6 +109,5 @@ final class CoalescedReads<V> {
         }
     }
 
-    private record Pending<V>(String key, CompletableFuture<V> result) {
-    }
+    private record Pending<V>(String key, CompletableFuture<V> result) {}
 }

@@ -9,13 +9,12 @@ import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.ReplicaState;
 import io.baran.worker.provider.Topology;
 import io.baran.workflow.FailureTypes;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
 import software.amazon.awssdk.services.rds.model.DbInstanceNotFoundException;
-
-import java.time.Duration;
 
 /**
  * Read-replica promotion through Amazon RDS ({@code PromoteReadReplica}), called in the replica's region,
@@ -37,8 +36,13 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
     private final AuroraGlobalFailover global;
     private final AuroraGlobalSwitchover switchover;
 
-    public RdsDatabase(String name, String region, RdsClient client, Duration promoteTimeout, Heartbeat heartbeat,
-                       io.baran.worker.budget.BudgetedCalls budget) {
+    public RdsDatabase(
+            String name,
+            String region,
+            RdsClient client,
+            Duration promoteTimeout,
+            Heartbeat heartbeat,
+            io.baran.worker.budget.BudgetedCalls budget) {
         this.name = name;
         this.region = region;
         this.client = client;
@@ -50,10 +54,18 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
     }
 
     /** @param promoteTimeout how long a promotion may take until the instance is available again (RDS reboots it) */
-    public static RdsDatabase connect(ProviderSettings settings, Duration promoteTimeout, Heartbeat heartbeat,
-                                      io.baran.worker.budget.BudgetedCalls budget) {
-        return new RdsDatabase(settings.name(), settings.region(),
-                AwsClients.build(RdsClient.builder(), settings, Region.of(settings.region())), promoteTimeout, heartbeat, budget);
+    public static RdsDatabase connect(
+            ProviderSettings settings,
+            Duration promoteTimeout,
+            Heartbeat heartbeat,
+            io.baran.worker.budget.BudgetedCalls budget) {
+        return new RdsDatabase(
+                settings.name(),
+                settings.region(),
+                AwsClients.build(RdsClient.builder(), settings, Region.of(settings.region())),
+                promoteTimeout,
+                heartbeat,
+                budget);
     }
 
     @Override
@@ -73,15 +85,22 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
             return global.observe(instance);
         }
         if (db.dbClusterIdentifier() != null) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "DB instance " + instance + " of provider " + name
-                    + " belongs to Aurora cluster " + db.dbClusterIdentifier() + ": name the cluster instead when it is a "
-                    + "secondary of a global database (the step then fails the global database over to it); failing over "
-                    + "within one Aurora cluster is not built");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "DB instance " + instance + " of provider " + name
+                            + " belongs to Aurora cluster " + db.dbClusterIdentifier()
+                            + ": name the cluster instead when it is a "
+                            + "secondary of a global database (the step then fails the global database over to it); failing over "
+                            + "within one Aurora cluster is not built");
         }
         String source = db.readReplicaSourceDBInstanceIdentifier();
         boolean replica = source != null && !source.isBlank();
-        return new ReplicaState(replica ? ReplicaState.Role.REPLICA : ReplicaState.Role.PRIMARY, instance + " in " + region,
-                replica ? source : null, ReplicaState.PrimaryWrites.UNKNOWN, null);
+        return new ReplicaState(
+                replica ? ReplicaState.Role.REPLICA : ReplicaState.Role.PRIMARY,
+                instance + " in " + region,
+                replica ? source : null,
+                ReplicaState.PrimaryWrites.UNKNOWN,
+                null);
     }
 
     @Override
@@ -101,7 +120,10 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
             return;
         }
         if (observe(instance).role() == ReplicaState.Role.REPLICA) {
-            calls.call("PromoteReadReplica", "DB instance " + instance, () -> client.promoteReadReplica(b -> b.dbInstanceIdentifier(instance)));
+            calls.call(
+                    "PromoteReadReplica",
+                    "DB instance " + instance,
+                    () -> client.promoteReadReplica(b -> b.dbInstanceIdentifier(instance)));
             LOG.infof("provider %s: promoting read replica %s in %s", name, instance, region);
         }
         awaitPromoted(instance);
@@ -109,13 +131,18 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
 
     /** RDS answers at once and promotes in the background, rebooting the instance; the step ends when it is done. */
     private void awaitPromoted(String instance) {
-        RdsPolling.until(() -> {
-            DBInstance db = describe(instance);
-            String source = db.readReplicaSourceDBInstanceIdentifier();
-            boolean promoted = source == null || source.isBlank();
-            return promoted && "available".equals(db.dbInstanceStatus()) ? null
-                    : db.dbInstanceStatus() + (promoted ? "" : ", replicating from " + source);
-        }, promoteTimeout, heartbeat, "provider " + name + " (RDS): DB instance " + instance);
+        RdsPolling.until(
+                () -> {
+                    DBInstance db = describe(instance);
+                    String source = db.readReplicaSourceDBInstanceIdentifier();
+                    boolean promoted = source == null || source.isBlank();
+                    return promoted && "available".equals(db.dbInstanceStatus())
+                            ? null
+                            : db.dbInstanceStatus() + (promoted ? "" : ", replicating from " + source);
+                },
+                promoteTimeout,
+                heartbeat,
+                "provider " + name + " (RDS): DB instance " + instance);
     }
 
     @Override
@@ -137,7 +164,9 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
     private DBInstance describeIfAny(String instance) {
         return calls.call("DescribeDBInstances", "DB instance " + instance, () -> {
             try {
-                return client.describeDBInstances(b -> b.dbInstanceIdentifier(instance)).dbInstances().get(0);
+                return client.describeDBInstances(b -> b.dbInstanceIdentifier(instance))
+                        .dbInstances()
+                        .get(0);
             } catch (DbInstanceNotFoundException e) {
                 return null;
             }
@@ -145,8 +174,12 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
     }
 
     private DBInstance describe(String instance) {
-        return calls.call("DescribeDBInstances", "DB instance " + instance,
-                () -> client.describeDBInstances(b -> b.dbInstanceIdentifier(instance))).dbInstances().get(0);
+        return calls.call(
+                        "DescribeDBInstances",
+                        "DB instance " + instance,
+                        () -> client.describeDBInstances(b -> b.dbInstanceIdentifier(instance)))
+                .dbInstances()
+                .get(0);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.baran.worker.provider.aws;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
-
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -17,8 +16,7 @@ final class RdsPolling {
     private static final Duration FIRST_POLL = Duration.ofMillis(500);
     private static final Duration MAX_POLL = Duration.ofSeconds(15);
 
-    private RdsPolling() {
-    }
+    private RdsPolling() {}
 
     /**
      * @param pending polls once: null when done, otherwise what is still under way (for the heartbeat and the error)
@@ -34,8 +32,9 @@ final class RdsPolling {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, failure + " is still " + state + " after "
-                        + timeout.toSeconds() + " s");
+                throw Failures.of(
+                        FailureTypes.PROVIDER_UNAVAILABLE,
+                        failure + " is still " + state + " after " + timeout.toSeconds() + " s");
             }
             heartbeat.beat(failure + ": " + state);
             try {

@@ -2,6 +2,8 @@ package io.baran.worker.provider.aws;
 
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
+import io.baran.worker.budget.BudgetedCalls;
+import io.baran.worker.budget.Limit;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.DnsProvider;
 import io.baran.worker.provider.DnsZone;
@@ -11,6 +13,17 @@ import io.baran.worker.provider.RecordType;
 import io.baran.worker.provider.RecordWeights;
 import io.baran.worker.provider.WeightedDns;
 import io.baran.workflow.FailureTypes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
@@ -19,24 +32,9 @@ import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
 import software.amazon.awssdk.services.route53.model.HostedZone;
+import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
-
-import io.baran.worker.budget.BudgetedCalls;
-import io.baran.worker.budget.Limit;
-import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * DNS through Amazon Route 53: simple record sets ({@code dns.switch}) and the weights of weighted sets
@@ -61,12 +59,15 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * providers may name the same account's zone (they share the SDK's default credentials, so either's client may send
      * the batch; they set the same api-account).
      */
-    private static final ConcurrentHashMap<String, ZoneBatcher<Change, RecordSets>> BATCHERS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<String, ZoneBatcher<Change, RecordSets>> BATCHERS =
+            new ConcurrentHashMap<>();
+
     private static final ConcurrentHashMap<String, CoalescedReads<RecordSets>> READS = new ConcurrentHashMap<>();
     /** How long a hosted zone's id (and its size) is remembered: zones are seldom deleted and made again. */
     static final Duration ZONE_CACHE = Duration.ofMinutes(1);
     /** Route 53 returns at most 300 record sets per page of a listing. */
     private static final int PAGE = 300;
+
     private static final ExecutorService BATCHES = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "route53-change-batches");
         thread.setDaemon(true);
@@ -81,7 +82,8 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     private final ConcurrentHashMap<String, KnownZone> zones = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> lookUps = new ConcurrentHashMap<>();
 
-    public Route53Dns(String name, Route53Client client, Duration syncTimeout, Heartbeat heartbeat, BudgetedCalls budget) {
+    public Route53Dns(
+            String name, Route53Client client, Duration syncTimeout, Heartbeat heartbeat, BudgetedCalls budget) {
         this.name = name;
         this.client = client;
         this.syncTimeout = syncTimeout;
@@ -90,12 +92,21 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     }
 
     /** Builds the client; credentials come from the SDK's default chain (environment, system properties, profile, role). */
-    public static Route53Dns connect(ProviderSettings settings, Duration syncTimeout, Heartbeat heartbeat, BudgetedCalls budget) {
-        LOG.infof("provider %s: Route 53 in %s%s, API budget %s %s", settings.name(), settings.region(),
-                settings.endpoint().map(e -> " at " + e).orElse(""), budget.bucket(),
+    public static Route53Dns connect(
+            ProviderSettings settings, Duration syncTimeout, Heartbeat heartbeat, BudgetedCalls budget) {
+        LOG.infof(
+                "provider %s: Route 53 in %s%s, API budget %s %s",
+                settings.name(),
+                settings.region(),
+                settings.endpoint().map(e -> " at " + e).orElse(""),
+                budget.bucket(),
                 budget.limit().map(Limit::describe).orElse("unlimited"));
-        return new Route53Dns(settings.name(), AwsClients.build(Route53Client.builder(), settings, Region.of(settings.region()),
-                true), syncTimeout, heartbeat, budget);
+        return new Route53Dns(
+                settings.name(),
+                AwsClients.build(Route53Client.builder(), settings, Region.of(settings.region()), true),
+                syncTimeout,
+                heartbeat,
+                budget);
     }
 
     @Override
@@ -131,27 +142,38 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     }
 
     private KnownZone lookUp(String fqdn) {
-        List<HostedZone> matches = calls.call("ListHostedZonesByName", "zone " + fqdn,
-                () -> client.listHostedZonesByName(b -> b.dnsName(fqdn).maxItems("10"))).hostedZones().stream()
+        List<HostedZone> matches = calls
+                .call(
+                        "ListHostedZonesByName",
+                        "zone " + fqdn,
+                        () -> client.listHostedZonesByName(b -> b.dnsName(fqdn).maxItems("10")))
+                .hostedZones()
+                .stream()
                 .filter(z -> z.name().equalsIgnoreCase(fqdn))
                 .toList();
         if (matches.isEmpty()) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name + " (Route 53) has no hosted zone " + fqdn);
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED, "provider " + name + " (Route 53) has no hosted zone " + fqdn);
         }
         if (matches.size() > 1) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + name + " (Route 53) holds " + matches.size()
-                    + " hosted zones named " + fqdn + " (" + String.join(", ", matches.stream().map(z -> shortId(z.id())).toList())
-                    + "); dns.switch cannot yet tell which one to change");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "provider " + name + " (Route 53) holds " + matches.size()
+                            + " hosted zones named " + fqdn + " ("
+                            + String.join(
+                                    ", ",
+                                    matches.stream().map(z -> shortId(z.id())).toList())
+                            + "); dns.switch cannot yet tell which one to change");
         }
         HostedZone found = matches.get(0);
-        return new KnownZone(new DnsZone(shortId(found.id()), fqdn),
+        return new KnownZone(
+                new DnsZone(shortId(found.id()), fqdn),
                 found.resourceRecordSetCount() == null ? Long.MAX_VALUE : found.resourceRecordSetCount(),
                 System.nanoTime() + ZONE_CACHE.toNanos());
     }
 
     /** A hosted zone as last looked up: its id, how many record sets it held, until when it is taken as is. */
-    private record KnownZone(DnsZone zone, long recordSets, long expires) {
-    }
+    private record KnownZone(DnsZone zone, long recordSets, long expires) {}
 
     @Override
     public RecordState observe(DnsZone zone, String fqdn, RecordType type) {
@@ -161,9 +183,10 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     /** The record sets of one name and type, read together with those other steps ask of the zone at the same time. */
     private List<ResourceRecordSet> read(DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name() + " (provider " + name + ")";
-        CoalescedReads<RecordSets> reads = READS.computeIfAbsent(zoneKey(zone),
-                k -> new CoalescedReads<>(keys -> readSets(zone, keys), BATCH_WINDOW, BATCHES));
-        return reads.read(RecordSets.key(fqdn, type.name()), heartbeat, what, syncTimeout.multipliedBy(3)).get(fqdn, type.name());
+        CoalescedReads<RecordSets> reads = READS.computeIfAbsent(
+                zoneKey(zone), k -> new CoalescedReads<>(keys -> readSets(zone, keys), BATCH_WINDOW, BATCHES));
+        return reads.read(RecordSets.key(fqdn, type.name()), heartbeat, what, syncTimeout.multipliedBy(3))
+                .get(fqdn, type.name());
     }
 
     /**
@@ -178,13 +201,17 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
             ListResourceRecordSetsResponse page = null;
             do {
                 ListResourceRecordSetsResponse previous = page;
-                page = calls.call("ListResourceRecordSets", what, () -> client.listResourceRecordSets(b -> {
-                    b.hostedZoneId(zone.id()).maxItems(String.valueOf(PAGE));
-                    if (previous != null) {
-                        b.startRecordName(previous.nextRecordName()).startRecordType(previous.nextRecordTypeAsString())
-                                .startRecordIdentifier(previous.nextRecordIdentifier());
-                    }
-                }));
+                page = calls.call(
+                        "ListResourceRecordSets",
+                        what,
+                        () -> client.listResourceRecordSets(b -> {
+                            b.hostedZoneId(zone.id()).maxItems(String.valueOf(PAGE));
+                            if (previous != null) {
+                                b.startRecordName(previous.nextRecordName())
+                                        .startRecordType(previous.nextRecordTypeAsString())
+                                        .startRecordIdentifier(previous.nextRecordIdentifier());
+                            }
+                        }));
                 page.resourceRecordSets().forEach(found::add);
             } while (Boolean.TRUE.equals(page.isTruncated()));
             return found;
@@ -193,9 +220,15 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
             int space = key.lastIndexOf(' ');
             String fqdn = key.substring(0, space);
             String type = key.substring(space + 1).toUpperCase(Locale.ROOT);
-            calls.call("ListResourceRecordSets", fqdn + " " + type + " in zone " + zone.name(), () -> client.listResourceRecordSets(b -> b
-                    .hostedZoneId(zone.id()).startRecordName(fqdn).startRecordType(type).maxItems(String.valueOf(PAGE))))
-                    .resourceRecordSets().forEach(found::add);
+            calls.call(
+                            "ListResourceRecordSets",
+                            fqdn + " " + type + " in zone " + zone.name(),
+                            () -> client.listResourceRecordSets(b -> b.hostedZoneId(zone.id())
+                                    .startRecordName(fqdn)
+                                    .startRecordType(type)
+                                    .maxItems(String.valueOf(PAGE))))
+                    .resourceRecordSets()
+                    .forEach(found::add);
         }
         return found;
     }
@@ -208,15 +241,18 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         }
         ResourceRecordSet set = sets.get(0);
         if (set.aliasTarget() != null) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, what + " of provider " + name
-                    + " is an alias record; dns.switch changes simple records only");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    what + " of provider " + name + " is an alias record; dns.switch changes simple records only");
         }
         if (set.setIdentifier() != null) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, what + " of provider " + name + " uses a routing policy (set "
-                    + set.setIdentifier() + "); dns.switch changes simple records only");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    what + " of provider " + name + " uses a routing policy (set " + set.setIdentifier()
+                            + "); dns.switch changes simple records only");
         }
-        return RecordState.present(set.resourceRecords().stream().map(ResourceRecord::value).toList(),
-                set.ttl() == null ? 0 : set.ttl());
+        return RecordState.present(
+                set.resourceRecords().stream().map(ResourceRecord::value).toList(), set.ttl() == null ? 0 : set.ttl());
     }
 
     /** Record sets read from a zone, by name and type. */
@@ -229,7 +265,8 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         }
 
         void add(ResourceRecordSet set) {
-            byKey.computeIfAbsent(key(set.name(), set.typeAsString()), k -> new ArrayList<>()).add(set);
+            byKey.computeIfAbsent(key(set.name(), set.typeAsString()), k -> new ArrayList<>())
+                    .add(set);
         }
 
         List<ResourceRecordSet> get(String fqdn, String type) {
@@ -250,7 +287,8 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
 
     /** Route 53's batches observe and compare each record just before they are sent: the step need not read it first. */
     @Override
-    public Boolean replaceIfStill(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
+    public Boolean replaceIfStill(
+            DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
         String what = fqdn + " " + type + " in zone " + zone.name();
         return batch(zone, fqdn, type, what, view -> {
             RecordState current = simple(view.get(fqdn, type.name()), zone, fqdn, type);
@@ -258,16 +296,27 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                 return List.of();
             }
             if (!current.sameAs(expected, type)) {
-                throw Failures.of(FailureTypes.PLAN_UNSAFE, what + " of provider " + name + " is now " + current.describe()
-                        + ", not " + expected.describe() + " as planned: it was changed by someone else since");
+                throw Failures.of(
+                        FailureTypes.PLAN_UNSAFE,
+                        what + " of provider " + name + " is now " + current.describe() + ", not " + expected.describe()
+                                + " as planned: it was changed by someone else since");
             }
             RecordState written = desired.exists() ? desired : current;
-            ResourceRecordSet set = ResourceRecordSet.builder().name(fqdn).type(type.name()).ttl(written.ttl())
-                    .resourceRecords(written.values().stream().map(v -> ResourceRecord.builder().value(v).build()).toList())
+            ResourceRecordSet set = ResourceRecordSet.builder()
+                    .name(fqdn)
+                    .type(type.name())
+                    .ttl(written.ttl())
+                    .resourceRecords(written.values().stream()
+                            .map(v -> ResourceRecord.builder().value(v).build())
+                            .toList())
                     .build();
-            // CREATE, not UPSERT, where the record is absent: Route 53 refuses it if someone creates the record meanwhile.
-            ChangeAction action = !desired.exists() ? ChangeAction.DELETE : current.exists() ? ChangeAction.UPSERT : ChangeAction.CREATE;
-            return List.of(Change.builder().action(action).resourceRecordSet(set).build());
+            // CREATE, not UPSERT, where the record is absent: Route 53 refuses it if someone creates the record
+            // meanwhile.
+            ChangeAction action = !desired.exists()
+                    ? ChangeAction.DELETE
+                    : current.exists() ? ChangeAction.UPSERT : ChangeAction.CREATE;
+            return List.of(
+                    Change.builder().action(action).resourceRecordSet(set).build());
         });
     }
 
@@ -276,8 +325,10 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * and providers drawing from another API budget (another account, another replica) batch apart.
      */
     private String zoneKey(DnsZone zone) {
-        return client.serviceClientConfiguration().endpointOverride().map(Object::toString).orElse("aws") + zone.id()
-                + "|" + calls.scope();
+        return client.serviceClientConfiguration()
+                        .endpointOverride()
+                        .map(Object::toString)
+                        .orElse("aws") + zone.id() + "|" + calls.scope();
     }
 
     @Override
@@ -286,7 +337,8 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     }
 
     private static RecordWeights weights(List<ResourceRecordSet> sets) {
-        return new RecordWeights(sets.stream().collect(Collectors.toMap(ResourceRecordSet::setIdentifier, ResourceRecordSet::weight)));
+        return new RecordWeights(
+                sets.stream().collect(Collectors.toMap(ResourceRecordSet::setIdentifier, ResourceRecordSet::weight)));
     }
 
     /**
@@ -296,11 +348,15 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     private List<ResourceRecordSet> weighted(List<ResourceRecordSet> sets, DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name();
         for (ResourceRecordSet set : sets) {
-            String refusal = set.setIdentifier() == null ? "is a simple record set, not a weighted one (dns.switch changes it)"
-                    : set.aliasTarget() != null ? "holds an alias record (set " + set.setIdentifier() + "); alias records are refused, not flattened"
-                    : set.weight() == null ? "uses a routing policy other than weighted (set " + set.setIdentifier() + ": "
-                    + policy(set) + "); only weights can be changed"
-                    : null;
+            String refusal = set.setIdentifier() == null
+                    ? "is a simple record set, not a weighted one (dns.switch changes it)"
+                    : set.aliasTarget() != null
+                            ? "holds an alias record (set " + set.setIdentifier()
+                                    + "); alias records are refused, not flattened"
+                            : set.weight() == null
+                                    ? "uses a routing policy other than weighted (set " + set.setIdentifier() + ": "
+                                            + policy(set) + "); only weights can be changed"
+                                    : null;
             if (refusal != null) {
                 throw Failures.of(FailureTypes.CAPABILITY_MISSING, what + " of provider " + name + " " + refusal);
             }
@@ -309,13 +365,19 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     }
 
     private static String policy(ResourceRecordSet set) {
-        return set.failover() != null ? "failover" : set.region() != null ? "latency" : set.geoLocation() != null ? "geolocation"
-                : set.multiValueAnswer() != null ? "multivalue answer" : "another policy";
+        return set.failover() != null
+                ? "failover"
+                : set.region() != null
+                        ? "latency"
+                        : set.geoLocation() != null
+                                ? "geolocation"
+                                : set.multiValueAnswer() != null ? "multivalue answer" : "another policy";
     }
 
     /** One change batch: an UPSERT of each named set whose weight differs, everything else of the set as read. */
     @Override
-    public void replaceWeights(DnsZone zone, String fqdn, RecordType type, RecordWeights expected, RecordWeights desired) {
+    public void replaceWeights(
+            DnsZone zone, String fqdn, RecordType type, RecordWeights expected, RecordWeights desired) {
         String what = fqdn + " " + type + " in zone " + zone.name();
         batch(zone, fqdn, type, what + " weights " + expected.diff(desired), view -> {
             List<ResourceRecordSet> sets = weighted(view.get(fqdn, type.name()), zone, fqdn, type);
@@ -324,14 +386,20 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                 return List.of();
             }
             if (!current.equals(expected)) {
-                throw Failures.of(FailureTypes.PLAN_UNSAFE, what + " of provider " + name + " now weighs " + current.describe()
-                        + ", not " + expected.describe() + " as planned: it was changed by someone else since");
+                throw Failures.of(
+                        FailureTypes.PLAN_UNSAFE,
+                        what + " of provider " + name + " now weighs " + current.describe() + ", not "
+                                + expected.describe() + " as planned: it was changed by someone else since");
             }
             return sets.stream()
                     .filter(set -> desired.weights().containsKey(set.setIdentifier())
                             && !desired.weights().get(set.setIdentifier()).equals(set.weight()))
-                    .map(set -> Change.builder().action(ChangeAction.UPSERT)
-                            .resourceRecordSet(set.toBuilder().weight(desired.weights().get(set.setIdentifier())).build()).build())
+                    .map(set -> Change.builder()
+                            .action(ChangeAction.UPSERT)
+                            .resourceRecordSet(set.toBuilder()
+                                    .weight(desired.weights().get(set.setIdentifier()))
+                                    .build())
+                            .build())
                     .toList();
         });
     }
@@ -340,54 +408,89 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * Queues the change with the other changes to the zone and waits for it (heartbeating), for at most three
      * sync timeouts: batches queued ahead of it each take up to one.
      */
-    private boolean batch(DnsZone zone, String fqdn, RecordType type, String what, Function<RecordSets, List<Change>> prepare) {
-        ZoneBatcher<Change, RecordSets> batcher = BATCHERS.computeIfAbsent(zoneKey(zone), k -> new ZoneBatcher<>(new ZoneBatcher.Zone<>() {
-            @Override
-            public String submit(List<Change> changes) {
-                String batchWhat = changes.size() + " change(s) to zone " + zone.name();
-                ChangeInfo info = calls.call("ChangeResourceRecordSets", batchWhat, () -> client.changeResourceRecordSets(b -> b
-                        .hostedZoneId(zone.id()).changeBatch(c -> c.comment("Baran").changes(changes)))).changeInfo();
-                LOG.infof("provider %s: %s (%s), change %s", name, batchWhat, describe(changes), shortId(info.id()));
-                return shortId(info.id());
-            }
+    private boolean batch(
+            DnsZone zone, String fqdn, RecordType type, String what, Function<RecordSets, List<Change>> prepare) {
+        ZoneBatcher<Change, RecordSets> batcher = BATCHERS.computeIfAbsent(
+                zoneKey(zone),
+                k -> new ZoneBatcher<>(
+                        new ZoneBatcher.Zone<>() {
+                            @Override
+                            public String submit(List<Change> changes) {
+                                String batchWhat = changes.size() + " change(s) to zone " + zone.name();
+                                ChangeInfo info = calls.call(
+                                                "ChangeResourceRecordSets",
+                                                batchWhat,
+                                                () -> client.changeResourceRecordSets(b -> b.hostedZoneId(zone.id())
+                                                        .changeBatch(c -> c.comment("Baran")
+                                                                .changes(changes))))
+                                        .changeInfo();
+                                LOG.infof(
+                                        "provider %s: %s (%s), change %s",
+                                        name, batchWhat, describe(changes), shortId(info.id()));
+                                return shortId(info.id());
+                            }
 
-            @Override
-            public void awaitInSync(String changeId) {
-                Route53Dns.this.awaitInSync(changeId, "zone " + zone.name());
-            }
+                            @Override
+                            public void awaitInSync(String changeId) {
+                                Route53Dns.this.awaitInSync(changeId, "zone " + zone.name());
+                            }
 
-            @Override
-            public RecordSets view(List<String> recordKeys) {
-                return readSets(zone, recordKeys);
-            }
+                            @Override
+                            public RecordSets view(List<String> recordKeys) {
+                                return readSets(zone, recordKeys);
+                            }
 
-            @Override
-            public int elements(Change change) {
-                return change.resourceRecordSet().resourceRecords().size() * (change.action() == ChangeAction.UPSERT ? 2 : 1);
-            }
+                            @Override
+                            public int elements(Change change) {
+                                return change.resourceRecordSet()
+                                                .resourceRecords()
+                                                .size()
+                                        * (change.action() == ChangeAction.UPSERT ? 2 : 1);
+                            }
 
-            @Override
-            public int characters(Change change) {
-                return change.resourceRecordSet().resourceRecords().stream().mapToInt(r -> r.value().length()).sum()
-                        * (change.action() == ChangeAction.UPSERT ? 2 : 1);
-            }
-        }, BATCH_WINDOW, BATCHES));
+                            @Override
+                            public int characters(Change change) {
+                                return change.resourceRecordSet().resourceRecords().stream()
+                                                .mapToInt(r -> r.value().length())
+                                                .sum()
+                                        * (change.action() == ChangeAction.UPSERT ? 2 : 1);
+                            }
+                        },
+                        BATCH_WINDOW,
+                        BATCHES));
         // Batches queued ahead each take up to a sync timeout, and the budget may hold each for a while.
-        return batcher.run(RecordSets.key(fqdn, type.name()), prepare, heartbeat, what + " (provider " + name + ")",
+        return batcher.run(
+                RecordSets.key(fqdn, type.name()),
+                prepare,
+                heartbeat,
+                what + " (provider " + name + ")",
                 syncTimeout.multipliedBy(3));
     }
 
     private static String describe(List<Change> changes) {
-        return String.join("; ", changes.stream().map(c -> c.actionAsString() + " " + c.resourceRecordSet().name() + " "
-                + c.resourceRecordSet().typeAsString() + (c.resourceRecordSet().setIdentifier() == null ? ""
-                : " set " + c.resourceRecordSet().setIdentifier() + " weight " + c.resourceRecordSet().weight())
-                + " " + c.resourceRecordSet().resourceRecords().stream().map(ResourceRecord::value).toList()).toList());
+        return String.join(
+                "; ",
+                changes.stream()
+                        .map(c -> c.actionAsString() + " "
+                                + c.resourceRecordSet().name() + " "
+                                + c.resourceRecordSet().typeAsString()
+                                + (c.resourceRecordSet().setIdentifier() == null
+                                        ? ""
+                                        : " set " + c.resourceRecordSet().setIdentifier() + " weight "
+                                                + c.resourceRecordSet().weight())
+                                + " "
+                                + c.resourceRecordSet().resourceRecords().stream()
+                                        .map(ResourceRecord::value)
+                                        .toList())
+                        .toList());
     }
 
     /** How many change batches went to the zone from this worker; for tests. */
     static int batchesSent(String endpointAndZoneId) {
-        return BATCHERS.entrySet().stream().filter(e -> e.getKey().startsWith(endpointAndZoneId + "|"))
-                .mapToInt(e -> e.getValue().batchesSent()).sum();
+        return BATCHERS.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(endpointAndZoneId + "|"))
+                .mapToInt(e -> e.getValue().batchesSent())
+                .sum();
     }
 
     /** Route 53 answers before its servers serve the change; the step is done only when they do. */
@@ -395,16 +498,20 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         long deadline = System.nanoTime() + syncTimeout.toNanos();
         Duration pause = FIRST_POLL;
         while (true) {
-            ChangeStatus status = calls.call("GetChange", "change " + id + " of " + what, () -> client.getChange(b -> b.id(id)))
-                    .changeInfo().status();
+            ChangeStatus status = calls.call(
+                            "GetChange", "change " + id + " of " + what, () -> client.getChange(b -> b.id(id)))
+                    .changeInfo()
+                    .status();
             if (status == ChangeStatus.INSYNC) {
                 return;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 // Retryable: the change is made, so a retried apply finds the desired state and changes nothing.
-                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + name + " (Route 53): change " + id + " of "
-                        + what + " is still " + status + " after " + syncTimeout.toSeconds() + " s");
+                throw Failures.of(
+                        FailureTypes.PROVIDER_UNAVAILABLE,
+                        "provider " + name + " (Route 53): change " + id + " of " + what + " is still " + status
+                                + " after " + syncTimeout.toSeconds() + " s");
             }
             sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
             pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);

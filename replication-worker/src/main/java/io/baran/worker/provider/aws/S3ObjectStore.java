@@ -5,18 +5,17 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.store.BlobStore;
-import io.baran.worker.provider.store.S3BlobStore;
 import io.baran.worker.provider.store.ChangeFeed;
+import io.baran.worker.provider.store.S3BlobStore;
 import io.baran.worker.provider.store.SqsEventFeed;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
-
-import java.net.URI;
-import java.time.Duration;
-import java.util.Optional;
 
 /** The S3 buckets of one AWS provider, through one client shared by all of them. */
 public final class S3ObjectStore extends BucketStore {
@@ -33,7 +32,10 @@ public final class S3ObjectStore extends BucketStore {
     }
 
     public static S3ObjectStore connect(ProviderSettings settings) {
-        return new S3ObjectStore(settings.name(), settings.region(), settings.endpoint(),
+        return new S3ObjectStore(
+                settings.name(),
+                settings.region(),
+                settings.endpoint(),
                 S3BlobStore.client(settings.region(), settings.endpoint()));
     }
 
@@ -47,15 +49,19 @@ public final class S3ObjectStore extends BucketStore {
     public Optional<ChangeFeed> changes(String bucket, String queueUrl) {
         ObjectNames.require(name(), bucket, null);
         if (queueUrl == null || !queueUrl.matches("https?://[^/\\s]+/\\d*/?[A-Za-z0-9_-]+(\\.fifo)?")) {
-            throw new IllegalArgumentException("S3 notifications of " + name() + ":s3://" + bucket + " need the URL of the SQS queue "
-                    + "the bucket's event notifications are delivered to (e.g. https://sqs." + region
-                    + ".amazonaws.com/123456789012/shop-assets-events), not \"" + queueUrl + "\"");
+            throw new IllegalArgumentException(
+                    "S3 notifications of " + name() + ":s3://" + bucket + " need the URL of the SQS queue "
+                            + "the bucket's event notifications are delivered to (e.g. https://sqs." + region
+                            + ".amazonaws.com/123456789012/shop-assets-events), not \"" + queueUrl + "\"");
         }
-        var builder = SqsClient.builder().region(Region.of(region))
+        var builder = SqsClient.builder()
+                .region(Region.of(region))
                 .credentialsProvider(DefaultCredentialsProvider.builder().build())
                 // Longer than the 10 s long poll.
-                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(5))
-                        .socketTimeout(Duration.ofSeconds(30)).build());
+                .httpClient(UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(5))
+                        .socketTimeout(Duration.ofSeconds(30))
+                        .build());
         endpoint.ifPresent(builder::endpointOverride);
         return Optional.of(new SqsEventFeed(builder.build(), queueUrl, bucket));
     }

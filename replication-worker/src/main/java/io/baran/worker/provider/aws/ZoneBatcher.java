@@ -4,7 +4,6 @@ import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -130,12 +129,15 @@ final class ZoneBatcher<C, V> {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
-                return result.get(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+                return result.get(
+                        Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 if (System.nanoTime() >= deadline) {
                     result.cancel(false);
-                    throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, what + ": not made within " + patience.toSeconds()
-                            + " s (earlier changes to the zone are still pending)");
+                    throw Failures.of(
+                            FailureTypes.PROVIDER_UNAVAILABLE,
+                            what + ": not made within " + patience.toSeconds()
+                                    + " s (earlier changes to the zone are still pending)");
                 }
                 try {
                     heartbeat.beat("waiting for the change of " + what);
@@ -266,15 +268,19 @@ final class ZoneBatcher<C, V> {
         String changeId;
         try {
             batchesSent.incrementAndGet();
-            changeId = zone.submit(included.stream().flatMap(p -> p.changes.stream()).toList());
+            changeId = zone.submit(
+                    included.stream().flatMap(p -> p.changes.stream()).toList());
         } catch (RuntimeException refused) {
             if (included.size() == 1) {
                 included.get(0).request.result.completeExceptionally(refused);
             } else if (refusedAsAWhole(refused)) {
-                // Refused as a whole, maybe for one request's conflict: each half again, prepared afresh, so only that one fails.
+                // Refused as a whole, maybe for one request's conflict: each half again, prepared afresh, so only that
+                // one fails.
                 int half = included.size() / 2;
                 send(included.subList(0, half).stream().map(Prepared::request).toList());
-                send(included.subList(half, included.size()).stream().map(Prepared::request).toList());
+                send(included.subList(half, included.size()).stream()
+                        .map(Prepared::request)
+                        .toList());
             } else {
                 included.forEach(p -> p.request.result.completeExceptionally(refused));
             }
@@ -294,7 +300,8 @@ final class ZoneBatcher<C, V> {
      */
     private static boolean refusedAsAWhole(RuntimeException refused) {
         return !(refused instanceof ApplicationFailure failure)
-                || FailureTypes.PROVIDER_REJECTED.equals(failure.getType()) || FailureTypes.PLAN_UNSAFE.equals(failure.getType());
+                || FailureTypes.PROVIDER_REJECTED.equals(failure.getType())
+                || FailureTypes.PLAN_UNSAFE.equals(failure.getType());
     }
 
     private static void pause(Duration d) {
@@ -308,9 +315,7 @@ final class ZoneBatcher<C, V> {
         }
     }
 
-    private record Request<C, V>(String recordKey, Function<V, List<C>> prepare, CompletableFuture<Boolean> result) {
-    }
+    private record Request<C, V>(String recordKey, Function<V, List<C>> prepare, CompletableFuture<Boolean> result) {}
 
-    private record Prepared<C, V>(Request<C, V> request, List<C> changes) {
-    }
+    private record Prepared<C, V>(Request<C, V> request, List<C> changes) {}
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,8 +41,14 @@ final class Arm {
 
     private final io.baran.worker.budget.BudgetedCalls budget;
 
-    Arm(String provider, URI base, String subscription, Supplier<String> tokens, Duration callTimeout, Heartbeat heartbeat,
-        io.baran.worker.budget.BudgetedCalls budget) {
+    Arm(
+            String provider,
+            URI base,
+            String subscription,
+            Supplier<String> tokens,
+            Duration callTimeout,
+            Heartbeat heartbeat,
+            io.baran.worker.budget.BudgetedCalls budget) {
         this.budget = budget;
         this.provider = provider;
         this.base = base;
@@ -51,7 +56,10 @@ final class Arm {
         this.tokens = tokens;
         this.callTimeout = callTimeout;
         this.heartbeat = heartbeat;
-        this.http = HttpClient.newBuilder().connectTimeout(callTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(callTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
 
     String provider() {
@@ -60,8 +68,12 @@ final class Arm {
 
     /** {@code /subscriptions/<s>/resourceGroups/<rg>/providers/<rest>}, each name path-encoded. */
     String resource(String resourceGroup, String providerNamespace, String... typesAndNames) {
-        StringBuilder path = new StringBuilder("/subscriptions/").append(segment(subscription)).append("/resourceGroups/")
-                .append(segment(resourceGroup)).append("/providers/").append(providerNamespace);
+        StringBuilder path = new StringBuilder("/subscriptions/")
+                .append(segment(subscription))
+                .append("/resourceGroups/")
+                .append(segment(resourceGroup))
+                .append("/providers/")
+                .append(providerNamespace);
         for (String part : typesAndNames) {
             path.append('/').append(segment(part));
         }
@@ -69,11 +81,14 @@ final class Arm {
     }
 
     static String segment(String name) {
-        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20").replace("%40", "@");
+        return URLEncoder.encode(name, StandardCharsets.UTF_8)
+                .replace("+", "%20")
+                .replace("%40", "@");
     }
 
     /** Sends one request; any status comes back, only "no answer" and "no token" fail here. */
-    ArmResponse send(String method, String path, String apiVersion, JsonNode body, Map<String, String> headers, String where) {
+    ArmResponse send(
+            String method, String path, String apiVersion, JsonNode body, Map<String, String> headers, String where) {
         return send(method, base.resolve(path + "?api-version=" + apiVersion), body, headers, where);
     }
 
@@ -85,8 +100,10 @@ final class Arm {
         return budget.call(where, () -> {
             ArmResponse response = sendOnce(method, uri, body, headers, where);
             if (response.status() == 429) {
-                throw io.baran.worker.Failures.of(io.baran.workflow.FailureTypes.PROVIDER_THROTTLED, where + " was throttled by Azure"
-                        + " Resource Manager (HTTP 429" + (response.errorCode() == null ? "" : ", " + response.errorCode()) + ")");
+                throw io.baran.worker.Failures.of(
+                        io.baran.workflow.FailureTypes.PROVIDER_THROTTLED,
+                        where + " was throttled by Azure" + " Resource Manager (HTTP 429"
+                                + (response.errorCode() == null ? "" : ", " + response.errorCode()) + ")");
             }
             return response;
         });
@@ -99,17 +116,22 @@ final class Arm {
         } catch (RuntimeException e) {
             throw AzureFailures.noToken(where, e);
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(callTimeout)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(callTimeout)
                 .header("Authorization", "Bearer " + token)
                 .header("Accept", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
         headers.forEach(request::header);
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response =
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             String text = response.body();
             JsonNode json = null;
             if (text != null && !text.isBlank()) {
@@ -132,8 +154,9 @@ final class Arm {
     JsonNode read(String path, String apiVersion, String where, String missing) {
         ArmResponse response = send("GET", path, apiVersion, null, Map.of(), where);
         if (response.status() == 404) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, missing + " (" + (response.errorCode() == null ? "HTTP 404"
-                    : response.errorCode()) + ")");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    missing + " (" + (response.errorCode() == null ? "HTTP 404" : response.errorCode()) + ")");
         }
         return ok(response, where);
     }
@@ -167,7 +190,11 @@ final class Arm {
     }
 
     RuntimeException failure(ArmResponse response, String where) {
-        return AzureFailures.answered(where, response.status(), response.errorCode(), response.errorMessage(),
+        return AzureFailures.answered(
+                where,
+                response.status(),
+                response.errorCode(),
+                response.errorMessage(),
                 response.header("Retry-After"));
     }
 
@@ -190,11 +217,16 @@ final class Arm {
             sleep(pause, deadline);
             ArmResponse status = send("GET", poll, null, Map.of(), where + " (status of the operation)");
             if (async != null) {
-                String state = ok(status, where + " (status of the operation)").path("status").asText("");
+                String state = ok(status, where + " (status of the operation)")
+                        .path("status")
+                        .asText("");
                 if (DONE.contains(state.toLowerCase(java.util.Locale.ROOT))) {
                     if (!state.equalsIgnoreCase("Succeeded")) {
                         JsonNode error = status.body().path("error");
-                        throw AzureFailures.operationFailed(where, state, error.path("code").asText(null),
+                        throw AzureFailures.operationFailed(
+                                where,
+                                state,
+                                error.path("code").asText(null),
                                 error.path("message").asText(null));
                     }
                     return;
@@ -207,8 +239,10 @@ final class Arm {
                 heartbeat.beat(where + ": in progress");
             }
             if (System.nanoTime() > deadline) {
-                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where + " has not finished after " + timeout.toSeconds()
-                        + " s; it goes on at Azure, and a retried step waits for it again");
+                throw Failures.of(
+                        FailureTypes.PROVIDER_UNAVAILABLE,
+                        where + " has not finished after " + timeout.toSeconds()
+                                + " s; it goes on at Azure, and a retried step waits for it again");
             }
             pause = pause(status, pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2));
         }
@@ -220,10 +254,14 @@ final class Arm {
         if (!uri.isAbsolute()) {
             return base.resolve(uri);
         }
-        if (!base.getHost().equalsIgnoreCase(uri.getHost()) || base.getPort() != uri.getPort()
+        if (!base.getHost().equalsIgnoreCase(uri.getHost())
+                || base.getPort() != uri.getPort()
                 || !base.getScheme().equalsIgnoreCase(uri.getScheme())) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, where + ": the operation's status is served from " + uri.getScheme()
-                    + "://" + uri.getHost() + ", not from Azure Resource Manager at " + base.getHost() + "; Baran sends its token to ARM only");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    where + ": the operation's status is served from " + uri.getScheme() + "://" + uri.getHost()
+                            + ", not from Azure Resource Manager at " + base.getHost()
+                            + "; Baran sends its token to ARM only");
         }
         return uri;
     }
@@ -234,7 +272,8 @@ final class Arm {
         if (retryAfter != null) {
             try {
                 long seconds = Long.parseLong(retryAfter.trim());
-                return Duration.ofSeconds(Math.min(MAX_POLL.toSeconds(), Math.max(0, seconds))).plusMillis(seconds <= 0 ? 50 : 0);
+                return Duration.ofSeconds(Math.min(MAX_POLL.toSeconds(), Math.max(0, seconds)))
+                        .plusMillis(seconds <= 0 ? 50 : 0);
             } catch (NumberFormatException httpDate) {
                 return fallback;
             }

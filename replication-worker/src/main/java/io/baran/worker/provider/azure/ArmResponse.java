@@ -2,7 +2,6 @@ package io.baran.worker.provider.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-
 import java.net.http.HttpHeaders;
 
 /** One answer of Azure Resource Manager: its status, headers and JSON body (a missing node when empty). */

@@ -4,7 +4,6 @@ import com.azure.core.credential.AccessToken;
 import com.azure.core.credential.TokenCredential;
 import com.azure.core.credential.TokenRequestContext;
 import com.azure.identity.DefaultAzureCredentialBuilder;
-
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.function.Supplier;
@@ -43,7 +42,8 @@ final class ArmTokens implements Supplier<String> {
         if (fixed != null) {
             return fixed;
         }
-        if (cached == null || cached.getExpiresAt().isBefore(OffsetDateTime.now().plus(EARLY))) {
+        if (cached == null
+                || cached.getExpiresAt().isBefore(OffsetDateTime.now().plus(EARLY))) {
             cached = credential.getTokenSync(new TokenRequestContext().addScopes(SCOPE));
         }
         return cached.getToken();

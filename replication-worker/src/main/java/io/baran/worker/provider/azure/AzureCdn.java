@@ -8,14 +8,13 @@ import io.baran.worker.provider.CacheTtls;
 import io.baran.worker.provider.CdnProvider;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.workflow.FailureTypes;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * CDN TTLs through a classic Azure CDN endpoint's rules engine (Microsoft.Cdn endpoints, API 2024-02-01):
@@ -36,6 +35,7 @@ public final class AzureCdn extends ArmService implements CdnProvider {
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("azure/global", "cdn", "Azure CDN");
     /** What a behaviour reports instead of TTLs when the origin's Cache-Control decides them. */
     static final String ORIGIN_DECIDES = "SetIfMissing (the origin's Cache-Control decides)";
+
     static final String NO_GLOBAL_RULE = "none (no Global CacheExpiration rule: the origin's Cache-Control decides)";
     private static final Logger LOG = Logger.getLogger(AzureCdn.class);
 
@@ -47,8 +47,7 @@ public final class AzureCdn extends ArmService implements CdnProvider {
     private final FrontDoorRules frontDoor;
 
     /** An endpoint of a profile: classic ({@code endpoints}) or Front Door ({@code afdEndpoints}), as the profile's sku says. */
-    record Target(String resourceGroup, String profile, String endpoint) {
-    }
+    record Target(String resourceGroup, String profile, String endpoint) {}
 
     /** @param profile the CDN profile of distributions named by their endpoint alone */
     AzureCdn(Arm arm, String resourceGroup, Optional<String> profile, Duration operationTimeout) {
@@ -81,25 +80,34 @@ public final class AzureCdn extends ArmService implements CdnProvider {
             return;
         }
         if (!current.sameAs(expected)) {
-            throw Failures.of(FailureTypes.PLAN_UNSAFE, "distribution " + distribution + " of provider " + name()
-                    + " now has TTLs " + current.describe() + ", not " + expected.describe()
-                    + " as planned: it was changed by someone else since");
+            throw Failures.of(
+                    FailureTypes.PLAN_UNSAFE,
+                    "distribution " + distribution + " of provider " + name()
+                            + " now has TTLs " + current.describe() + ", not " + expected.describe()
+                            + " as planned: it was changed by someone else since");
         }
         ObjectNode body = Arm.json().createObjectNode();
         body.putObject("properties").set("deliveryPolicy", withTtls(policy, desired));
         String where = where("Update endpoint", distribution);
         arm.await(arm.send("PATCH", path(target), API, body, Map.of(), where), operationTimeout, where);
-        LOG.infof("provider %s: Azure CDN endpoint %s TTLs %s -> %s", name(), distribution, current.describe(), desired.describe());
+        LOG.infof(
+                "provider %s: Azure CDN endpoint %s TTLs %s -> %s",
+                name(), distribution, current.describe(), desired.describe());
     }
 
     private JsonNode read(Target target, String distribution) {
-        return arm.read(path(target), API, where("Get endpoint", distribution),
+        return arm.read(
+                path(target),
+                API,
+                where("Get endpoint", distribution),
                 "provider " + name() + " (Azure CDN) has no endpoint " + distribution);
     }
 
     /** Whether the endpoint's profile is Front Door Standard/Premium (Profiles - Get, its sku). */
     private boolean isFrontDoor(Target target, String distribution) {
-        JsonNode profile = arm.read(arm.resource(target.resourceGroup(), "Microsoft.Cdn/profiles", target.profile()), API,
+        JsonNode profile = arm.read(
+                arm.resource(target.resourceGroup(), "Microsoft.Cdn/profiles", target.profile()),
+                API,
                 where("Get profile", target.profile() + " in resource group " + target.resourceGroup()),
                 "provider " + name() + " (Azure CDN) has no CDN profile " + target.profile() + " in resource group "
                         + target.resourceGroup() + " (distribution " + distribution + ")");
@@ -107,7 +115,8 @@ public final class AzureCdn extends ArmService implements CdnProvider {
     }
 
     private String path(Target target) {
-        return arm.resource(target.resourceGroup(), "Microsoft.Cdn/profiles", target.profile(), "endpoints", target.endpoint());
+        return arm.resource(
+                target.resourceGroup(), "Microsoft.Cdn/profiles", target.profile(), "endpoints", target.endpoint());
     }
 
     private Target target(String distribution) {
@@ -121,9 +130,11 @@ public final class AzureCdn extends ArmService implements CdnProvider {
         if (parts.length == 3) {
             return new Target(parts[0], parts[1], parts[2]);
         }
-        throw Failures.of(FailureTypes.PROVIDER_REJECTED, "distribution " + distribution + " of provider " + name()
-                + " names no Azure CDN or Front Door endpoint: write <resource-group>/<profile>/<endpoint> or <profile>/<endpoint>"
-                + (profile.isEmpty() ? " (or set the provider's cdn-profile to name endpoints alone)" : ""));
+        throw Failures.of(
+                FailureTypes.PROVIDER_REJECTED,
+                "distribution " + distribution + " of provider " + name()
+                        + " names no Azure CDN or Front Door endpoint: write <resource-group>/<profile>/<endpoint> or <profile>/<endpoint>"
+                        + (profile.isEmpty() ? " (or set the provider's cdn-profile to name endpoints alone)" : ""));
     }
 
     /** The cache behaviours of a delivery policy: the Global rule first, then the other rules in their order. */
@@ -136,7 +147,8 @@ public final class AzureCdn extends ArmService implements CdnProvider {
                 continue;
             }
             boolean isGlobal = rule.path("order").asInt(-1) == 0;
-            BehaviourTtls behaviour = behaviour(isGlobal ? BehaviourTtls.DEFAULT : rule.path("name").asText(), cache);
+            BehaviourTtls behaviour = behaviour(
+                    isGlobal ? BehaviourTtls.DEFAULT : rule.path("name").asText(), cache);
             if (isGlobal) {
                 global = behaviour;
             } else {
@@ -167,12 +179,18 @@ public final class AzureCdn extends ArmService implements CdnProvider {
             if (cache == null || !"Override".equals(cache.path("cacheBehavior").asText())) {
                 continue;
             }
-            String path = rule.path("order").asInt(-1) == 0 ? BehaviourTtls.DEFAULT : rule.path("name").asText();
+            String path = rule.path("order").asInt(-1) == 0
+                    ? BehaviourTtls.DEFAULT
+                    : rule.path("name").asText();
             BehaviourTtls want = desired.find(path);
-            if (want != null && want.defaultTtl() != CacheDurations.parse(cache.path("cacheDuration").asText(""))) {
+            if (want != null
+                    && want.defaultTtl()
+                            != CacheDurations.parse(cache.path("cacheDuration").asText(""))) {
                 if (want.defaultTtl() != want.max() || want.min() != 0) {
-                    throw Failures.of(FailureTypes.CAPABILITY_MISSING, "behaviour " + path + " wants " + want.describe()
-                            + ": an Azure CDN Override rule caches for one duration, so default and max TTL must be equal and min 0");
+                    throw Failures.of(
+                            FailureTypes.CAPABILITY_MISSING,
+                            "behaviour " + path + " wants " + want.describe()
+                                    + ": an Azure CDN Override rule caches for one duration, so default and max TTL must be equal and min 0");
                 }
                 ((ObjectNode) cache).put("cacheDuration", CacheDurations.format(want.defaultTtl()));
             }

@@ -5,7 +5,6 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.DatabaseProvider;
 import io.baran.worker.provider.ReplicaState;
 import io.baran.workflow.FailureTypes;
-
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -43,7 +42,9 @@ final class AzureDatabase implements DatabaseProvider {
     @Override
     public ControlPlane controlPlane(String instance) {
         Instance found = instances.get(instance);
-        return found == null ? new ControlPlane("azure/global", "database", "Azure Resource Manager") : found.controlPlane();
+        return found == null
+                ? new ControlPlane("azure/global", "database", "Azure Resource Manager")
+                : found.controlPlane();
     }
 
     @Override
@@ -70,8 +71,10 @@ final class AzureDatabase implements DatabaseProvider {
     private Instance instance(String instance) {
         Instance found = instances.get(instance);
         if (found == null) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name + " (Azure) has no instance " + instance
-                    + " configured (configured: " + String.join(", ", instances.keySet()) + ")");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    "provider " + name + " (Azure) has no instance " + instance + " configured (configured: "
+                            + String.join(", ", instances.keySet()) + ")");
         }
         return found;
     }

@@ -10,12 +10,11 @@ import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
 import io.baran.workflow.FailureTypes;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * DNS through Azure DNS record sets (API 2018-05-01). Every change is conditional at Azure itself: an
@@ -28,6 +27,7 @@ public final class AzureDns extends ArmService implements DnsProvider {
     static final String API = "2018-05-01";
     /** Azure Resource Manager is one global endpoint, whatever region the zone's name servers answer from. */
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("azure/global", "dns", "Azure DNS");
+
     private static final Logger LOG = Logger.getLogger(AzureDns.class);
 
     AzureDns(Arm arm, String resourceGroup) {
@@ -38,8 +38,12 @@ public final class AzureDns extends ArmService implements DnsProvider {
     public DnsZone zone(String fqdn) {
         String zone = fqdn.endsWith(".") ? fqdn.substring(0, fqdn.length() - 1) : fqdn;
         String path = arm.resource(resourceGroup, "Microsoft.Network/dnsZones", zone);
-        arm.read(path, API, where("Get zone", "zone " + fqdn + " in resource group " + resourceGroup), "provider " + name()
-                + " (Azure DNS) has no DNS zone " + fqdn + " in resource group " + resourceGroup + " of its subscription");
+        arm.read(
+                path,
+                API,
+                where("Get zone", "zone " + fqdn + " in resource group " + resourceGroup),
+                "provider " + name() + " (Azure DNS) has no DNS zone " + fqdn + " in resource group " + resourceGroup
+                        + " of its subscription");
         return new DnsZone(path, fqdn.endsWith(".") ? fqdn : fqdn + ".");
     }
 
@@ -49,8 +53,7 @@ public final class AzureDns extends ArmService implements DnsProvider {
     }
 
     /** A record set as read, with the etag a conditional change must carry (null when absent). */
-    private record Read(RecordState state, String etag) {
-    }
+    private record Read(RecordState state, String etag) {}
 
     private Read read(DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name();
@@ -61,16 +64,22 @@ public final class AzureDns extends ArmService implements DnsProvider {
         }
         JsonNode set = arm.ok(response, where);
         JsonNode properties = set.path("properties");
-        if (properties.hasNonNull("targetResource") && properties.path("targetResource").hasNonNull("id")) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, what + " of provider " + name() + " is an alias record set (to "
-                    + properties.path("targetResource").path("id").asText() + "); dns.switch changes simple records only");
+        if (properties.hasNonNull("targetResource")
+                && properties.path("targetResource").hasNonNull("id")) {
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    what + " of provider " + name() + " is an alias record set (to "
+                            + properties.path("targetResource").path("id").asText()
+                            + "); dns.switch changes simple records only");
         }
         List<String> values = values(properties, type);
         if (values.isEmpty()) {
             // A record set with no records of its type serves nothing: to a runbook it is absent, but it has an etag.
             return new Read(RecordState.absent(), set.path("etag").asText(null));
         }
-        return new Read(RecordState.present(values, properties.path("TTL").asLong()), set.path("etag").asText(null));
+        return new Read(
+                RecordState.present(values, properties.path("TTL").asLong()),
+                set.path("etag").asText(null));
     }
 
     /**
@@ -85,10 +94,14 @@ public final class AzureDns extends ArmService implements DnsProvider {
             return;
         }
         if (!current.state().sameAs(expected, type)) {
-            throw Failures.of(FailureTypes.PLAN_UNSAFE, what + " of provider " + name() + " is now " + current.state().describe()
-                    + ", not " + expected.describe() + " as planned: it was changed by someone else since");
+            throw Failures.of(
+                    FailureTypes.PLAN_UNSAFE,
+                    what + " of provider " + name() + " is now "
+                            + current.state().describe() + ", not " + expected.describe()
+                            + " as planned: it was changed by someone else since");
         }
-        Map<String, String> condition = current.etag() == null ? Map.of("If-None-Match", "*") : Map.of("If-Match", current.etag());
+        Map<String, String> condition =
+                current.etag() == null ? Map.of("If-None-Match", "*") : Map.of("If-Match", current.etag());
         if (desired.exists()) {
             String where = where("CreateOrUpdate record set", what);
             arm.ok(arm.send("PUT", recordPath(zone, fqdn, type), API, body(type, desired), condition, where), where);
@@ -118,8 +131,14 @@ public final class AzureDns extends ArmService implements DnsProvider {
     static List<String> values(JsonNode properties, RecordType type) {
         List<String> values = new ArrayList<>();
         switch (type) {
-            case A -> properties.path("ARecords").forEach(r -> values.add(r.path("ipv4Address").asText()));
-            case AAAA -> properties.path("AAAARecords").forEach(r -> values.add(r.path("ipv6Address").asText()));
+            case A ->
+                properties
+                        .path("ARecords")
+                        .forEach(r -> values.add(r.path("ipv4Address").asText()));
+            case AAAA ->
+                properties
+                        .path("AAAARecords")
+                        .forEach(r -> values.add(r.path("ipv6Address").asText()));
             case CNAME -> {
                 String cname = properties.path("CNAMERecord").path("cname").asText("");
                 if (!cname.isEmpty()) {
@@ -145,10 +164,15 @@ public final class AzureDns extends ArmService implements DnsProvider {
                 ArrayNode records = properties.putArray("AAAARecords");
                 desired.values().forEach(v -> records.addObject().put("ipv6Address", v.trim()));
             }
-            case CNAME -> properties.putObject("CNAMERecord").put("cname", RecordType.CNAME.toWire(desired.values().get(0)));
+            case CNAME ->
+                properties
+                        .putObject("CNAMERecord")
+                        .put("cname", RecordType.CNAME.toWire(desired.values().get(0)));
             case TXT -> {
                 ArrayNode records = properties.putArray("TXTRecords");
-                desired.values().forEach(v -> TxtStrings.unquote(v).forEach(records.addObject().putArray("value")::add));
+                desired.values()
+                        .forEach(v -> TxtStrings.unquote(v)
+                                .forEach(records.addObject().putArray("value")::add));
             }
         }
         return body;

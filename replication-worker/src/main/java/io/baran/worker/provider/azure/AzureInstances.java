@@ -1,7 +1,6 @@
 package io.baran.worker.provider.azure;
 
 import io.baran.worker.provider.ProviderSettings;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,14 +17,13 @@ final class AzureInstances {
 
     static final String SQL = "sql-failover-group";
     static final String POSTGRES = "postgresql-flexible";
-    private static final Set<String> FIELDS = Set.of("kind", "server", "failover-group", "resource-group", "failover",
-            "promote-option", "location");
+    private static final Set<String> FIELDS =
+            Set.of("kind", "server", "failover-group", "resource-group", "failover", "promote-option", "location");
 
-    private AzureInstances() {
-    }
+    private AzureInstances() {}
 
-    static Map<String, AzureDatabase.Instance> read(ProviderSettings settings, Arm arm, String defaultResourceGroup,
-                                                    Duration promoteTimeout) {
+    static Map<String, AzureDatabase.Instance> read(
+            ProviderSettings settings, Arm arm, String defaultResourceGroup, Duration promoteTimeout) {
         Map<String, AzureDatabase.Instance> instances = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         for (String name : names(settings, problems)) {
@@ -48,22 +46,38 @@ final class AzureInstances {
                 }
                 notFor(settings, name, "promote-option", kind, problems);
                 if (problems.isEmpty()) {
-                    instances.put(name, new SqlFailoverGroup(arm, name, resourceGroup, server, group, failover.equals("planned")
-                            ? SqlFailoverGroup.Mode.PLANNED : SqlFailoverGroup.Mode.FORCED_ALLOW_DATA_LOSS, location, promoteTimeout));
+                    instances.put(
+                            name,
+                            new SqlFailoverGroup(
+                                    arm,
+                                    name,
+                                    resourceGroup,
+                                    server,
+                                    group,
+                                    failover.equals("planned")
+                                            ? SqlFailoverGroup.Mode.PLANNED
+                                            : SqlFailoverGroup.Mode.FORCED_ALLOW_DATA_LOSS,
+                                    location,
+                                    promoteTimeout));
                 }
             } else if (POSTGRES.equals(kind)) {
                 String option = optionOr(settings, name, "promote-option", "planned");
                 if (!option.equals("planned") && !option.equals("forced")) {
-                    problems.add(key(settings, name, "promote-option") + ": \"" + option + "\" is not planned or forced");
+                    problems.add(
+                            key(settings, name, "promote-option") + ": \"" + option + "\" is not planned or forced");
                 }
                 notFor(settings, name, "failover-group", kind, problems);
                 notFor(settings, name, "failover", kind, problems);
                 if (problems.isEmpty()) {
-                    instances.put(name, new PostgresFlexibleReplica(arm, name, resourceGroup, server, option, location, promoteTimeout));
+                    instances.put(
+                            name,
+                            new PostgresFlexibleReplica(
+                                    arm, name, resourceGroup, server, option, location, promoteTimeout));
                 }
             } else {
-                problems.add(key(settings, name, "kind") + (kind == null ? " is required" : ": \"" + kind + "\" is not a kind")
-                        + " (use " + SQL + " or " + POSTGRES + ")");
+                problems.add(key(settings, name, "kind")
+                        + (kind == null ? " is required" : ": \"" + kind + "\" is not a kind") + " (use " + SQL + " or "
+                        + POSTGRES + ")");
             }
         }
         if (!problems.isEmpty()) {
@@ -99,7 +113,8 @@ final class AzureInstances {
         return names;
     }
 
-    private static void notFor(ProviderSettings settings, String name, String field, String kind, List<String> problems) {
+    private static void notFor(
+            ProviderSettings settings, String name, String field, String kind, List<String> problems) {
         if (option(settings, name, field) != null) {
             problems.add(key(settings, name, field) + " is not a setting of kind " + kind);
         }

@@ -7,7 +7,6 @@ import io.baran.worker.provider.store.AzureBlobStore;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.ChangeFeed;
 import io.baran.worker.provider.store.StorageQueueEventFeed;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Optional;
@@ -54,11 +53,11 @@ public final class BlobStorageObjectStore extends BucketStore {
     public Optional<ChangeFeed> changes(String container, String channel) {
         ObjectNames.require(name(), container, null);
         String events = "Blob Storage events of " + name() + ":az://" + container;
-        String example = " (azure-queue:" + container + "-events, or the queue's URL "
-                + "https://" + account + ".queue.core.windows.net/" + container + "-events)";
+        String example = " (azure-queue:" + container + "-events, or the queue's URL " + "https://" + account
+                + ".queue.core.windows.net/" + container + "-events)";
         if (channel == null) {
-            throw new IllegalArgumentException(events + " need the storage queue "
-                    + "Event Grid delivers them to" + example);
+            throw new IllegalArgumentException(
+                    events + " need the storage queue " + "Event Grid delivers them to" + example);
         }
         URI queue;
         if (channel.startsWith("azure-queue:")) {
@@ -72,7 +71,8 @@ public final class BlobStorageObjectStore extends BucketStore {
                 throw new IllegalArgumentException(events + ": the queue endpoint "
                         + "cannot be told from the blob endpoint " + endpoint + "; give the queue's URL");
             }
-            queue = URI.create("https://" + account + ".queue." + blobs.getHost().substring((account + ".blob.").length()) + "/" + queueName);
+            queue = URI.create("https://" + account + ".queue."
+                    + blobs.getHost().substring((account + ".blob.").length()) + "/" + queueName);
         } else {
             queue = queueUrl(channel);
             if (queue == null) {
@@ -89,8 +89,11 @@ public final class BlobStorageObjectStore extends BucketStore {
             URI uri = new URI(text);
             String path = uri.getPath() == null ? "" : uri.getPath();
             String last = path.substring(path.lastIndexOf('/') + 1);
-            boolean ok = ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
-                    && uri.getQuery() == null && uri.getUserInfo() == null && QUEUE_NAME.matcher(last).matches();
+            boolean ok = ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+                    && uri.getHost() != null
+                    && uri.getQuery() == null
+                    && uri.getUserInfo() == null
+                    && QUEUE_NAME.matcher(last).matches();
             return ok ? uri : null;
         } catch (URISyntaxException e) {
             return null;

@@ -2,7 +2,6 @@ package io.baran.worker.provider.azure;
 
 import io.baran.worker.Failures;
 import io.baran.workflow.FailureTypes;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,17 +10,20 @@ final class CacheDurations {
 
     private static final Pattern DURATION = Pattern.compile("(?:(\\d+)\\.)?(\\d{1,2}):(\\d{2}):(\\d{2})");
 
-    private CacheDurations() {
-    }
+    private CacheDurations() {}
 
     static long parse(String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "Azure CDN answered the cache duration \"" + text
-                    + "\", which is not [d.]hh:mm:ss");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    "Azure CDN answered the cache duration \"" + text + "\", which is not [d.]hh:mm:ss");
         }
         long days = m.group(1) == null ? 0 : Long.parseLong(m.group(1));
-        return days * 86400 + Long.parseLong(m.group(2)) * 3600 + Long.parseLong(m.group(3)) * 60 + Long.parseLong(m.group(4));
+        return days * 86400
+                + Long.parseLong(m.group(2)) * 3600
+                + Long.parseLong(m.group(3)) * 60
+                + Long.parseLong(m.group(4));
     }
 
     static String format(long seconds) {

@@ -8,8 +8,6 @@ import io.baran.worker.provider.BehaviourTtls;
 import io.baran.worker.provider.CacheTtls;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -17,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * CDN TTLs of an Azure Front Door Standard/Premium endpoint (Microsoft.Cdn profiles with a Front Door sku, API
@@ -39,15 +38,16 @@ import java.util.Set;
 final class FrontDoorRules {
 
     static final String HONOR_ORIGIN = "HonorOrigin (the origin's Cache-Control decides)";
-    static final String IF_ORIGIN_MISSING = "OverrideIfOriginMissing (the origin's Cache-Control decides where it sends one)";
-    static final String NO_RULE_FOR_EVERY_REQUEST = "none (no rule of the endpoint's rule sets overrides caching for every "
-            + "request: the origin's Cache-Control decides)";
+    static final String IF_ORIGIN_MISSING =
+            "OverrideIfOriginMissing (the origin's Cache-Control decides where it sends one)";
+    static final String NO_RULE_FOR_EVERY_REQUEST =
+            "none (no rule of the endpoint's rule sets overrides caching for every "
+                    + "request: the origin's Cache-Control decides)";
     private static final Logger LOG = Logger.getLogger(FrontDoorRules.class);
     private static final int MAX_PAGES = 20;
 
     /** A rule as Baran sees it: the behaviour it is and where it lives. */
-    record Rule(String path, String ruleSet, String name, JsonNode resource) {
-    }
+    record Rule(String path, String ruleSet, String name, JsonNode resource) {}
 
     private final Arm arm;
     private final String provider;
@@ -70,22 +70,28 @@ final class FrontDoorRules {
             return;
         }
         if (!current.sameAs(expected)) {
-            throw Failures.of(FailureTypes.PLAN_UNSAFE, "distribution " + distribution + " of provider " + provider
-                    + " now has TTLs " + current.describe() + ", not " + expected.describe()
-                    + " as planned: it was changed by someone else since");
+            throw Failures.of(
+                    FailureTypes.PLAN_UNSAFE,
+                    "distribution " + distribution + " of provider " + provider
+                            + " now has TTLs " + current.describe() + ", not " + expected.describe()
+                            + " as planned: it was changed by someone else since");
         }
         List<Rule> changing = new ArrayList<>();
         List<ArrayNode> actions = new ArrayList<>();
         for (Rule rule : rules) {
             BehaviourTtls want = desired.find(rule.path());
             JsonNode cache = cacheConfiguration(rule.resource());
-            if (want == null || cache == null || !"OverrideAlways".equals(cache.path("cacheBehavior").asText())
+            if (want == null
+                    || cache == null
+                    || !"OverrideAlways".equals(cache.path("cacheBehavior").asText())
                     || want.sameTtls(current.find(rule.path()))) {
                 continue;
             }
             if (want.defaultTtl() != want.max() || want.min() != 0) {
-                throw Failures.of(FailureTypes.CAPABILITY_MISSING, "behaviour " + rule.path() + " wants " + want.describe()
-                        + ": a Front Door OverrideAlways rule caches for one duration, so default and max TTL must be equal and min 0");
+                throw Failures.of(
+                        FailureTypes.CAPABILITY_MISSING,
+                        "behaviour " + rule.path() + " wants " + want.describe()
+                                + ": a Front Door OverrideAlways rule caches for one duration, so default and max TTL must be equal and min 0");
             }
             ArrayNode copy = rule.resource().path("properties").path("actions").deepCopy();
             for (JsonNode action : copy) {
@@ -107,17 +113,22 @@ final class FrontDoorRules {
             putBack(target, done, failed);
             throw failed;
         }
-        LOG.infof("provider %s: Front Door endpoint %s TTLs %s -> %s", provider, distribution, current.describe(), desired.describe());
+        LOG.infof(
+                "provider %s: Front Door endpoint %s TTLs %s -> %s",
+                provider, distribution, current.describe(), desired.describe());
     }
 
     /** Puts back the rules an interrupted change already made, so the step fails with nothing half-applied. */
     private void putBack(AzureCdn.Target target, List<Rule> done, ApplicationFailure cause) {
         for (Rule rule : done) {
             try {
-                patch(target, rule, (ArrayNode) rule.resource().path("properties").path("actions"));
+                patch(target, rule, (ArrayNode)
+                        rule.resource().path("properties").path("actions"));
             } catch (ApplicationFailure alsoFailed) {
-                LOG.warnf("provider %s: rule %s could not be put back after %s: %s; it keeps the raised duration, and the step's "
-                        + "retry or undo finds it changed", provider, rule.path(), cause.getOriginalMessage(), alsoFailed.getOriginalMessage());
+                LOG.warnf(
+                        "provider %s: rule %s could not be put back after %s: %s; it keeps the raised duration, and the step's "
+                                + "retry or undo finds it changed",
+                        provider, rule.path(), cause.getOriginalMessage(), alsoFailed.getOriginalMessage());
             }
         }
     }
@@ -125,18 +136,42 @@ final class FrontDoorRules {
     private void patch(AzureCdn.Target target, Rule rule, ArrayNode actions) {
         ObjectNode body = Arm.json().createObjectNode();
         body.putObject("properties").set("actions", actions);
-        String where = "provider " + provider + " (" + AzureCdn.CONTROL_PLANE.label() + "): Update rule on " + rule.ruleSet() + "/"
-                + rule.name() + " of profile " + target.profile();
-        arm.await(arm.send("PATCH", arm.resource(target.resourceGroup(), "Microsoft.Cdn/profiles", target.profile(), "ruleSets",
-                rule.ruleSet(), "rules", rule.name()), AzureCdn.API, body, Map.of(), where), operationTimeout, where);
+        String where = "provider " + provider + " (" + AzureCdn.CONTROL_PLANE.label() + "): Update rule on "
+                + rule.ruleSet() + "/" + rule.name() + " of profile " + target.profile();
+        arm.await(
+                arm.send(
+                        "PATCH",
+                        arm.resource(
+                                target.resourceGroup(),
+                                "Microsoft.Cdn/profiles",
+                                target.profile(),
+                                "ruleSets",
+                                rule.ruleSet(),
+                                "rules",
+                                rule.name()),
+                        AzureCdn.API,
+                        body,
+                        Map.of(),
+                        where),
+                operationTimeout,
+                where);
     }
 
     /** The rules of the rule sets the endpoint's routes use, as behaviours, in the order Front Door applies them. */
     private List<Rule> rules(AzureCdn.Target target, String distribution) {
         String where = "provider " + provider + " (" + AzureCdn.CONTROL_PLANE.label() + "): ";
-        List<JsonNode> routes = arm.list(arm.resource(target.resourceGroup(), "Microsoft.Cdn/profiles", target.profile(),
-                        "afdEndpoints", target.endpoint(), "routes"), AzureCdn.API, where + "List routes on " + distribution,
-                "provider " + provider + " (Azure Front Door) has no endpoint " + distribution, MAX_PAGES);
+        List<JsonNode> routes = arm.list(
+                arm.resource(
+                        target.resourceGroup(),
+                        "Microsoft.Cdn/profiles",
+                        target.profile(),
+                        "afdEndpoints",
+                        target.endpoint(),
+                        "routes"),
+                AzureCdn.API,
+                where + "List routes on " + distribution,
+                "provider " + provider + " (Azure Front Door) has no endpoint " + distribution,
+                MAX_PAGES);
         Set<String> ruleSets = new LinkedHashSet<>();
         for (JsonNode route : routes) {
             for (JsonNode ref : route.path("properties").path("ruleSets")) {
@@ -146,11 +181,21 @@ final class FrontDoorRules {
         }
         List<JsonNode> all = new ArrayList<>();
         for (String ruleSet : ruleSets) {
-            List<JsonNode> rules = new ArrayList<>(arm.list(arm.resource(target.resourceGroup(), "Microsoft.Cdn/profiles",
-                            target.profile(), "ruleSets", ruleSet, "rules"), AzureCdn.API, where + "List rules of rule set " + ruleSet,
-                    "provider " + provider + " (Azure Front Door): rule set " + ruleSet + ", used by a route of " + distribution
-                            + ", does not exist", MAX_PAGES));
-            rules.sort(Comparator.comparingInt(r -> r.path("properties").path("order").asInt()));
+            List<JsonNode> rules = new ArrayList<>(arm.list(
+                    arm.resource(
+                            target.resourceGroup(),
+                            "Microsoft.Cdn/profiles",
+                            target.profile(),
+                            "ruleSets",
+                            ruleSet,
+                            "rules"),
+                    AzureCdn.API,
+                    where + "List rules of rule set " + ruleSet,
+                    "provider " + provider + " (Azure Front Door): rule set " + ruleSet + ", used by a route of "
+                            + distribution + ", does not exist",
+                    MAX_PAGES));
+            rules.sort(Comparator.comparingInt(
+                    r -> r.path("properties").path("order").asInt()));
             all.addAll(rules);
         }
         return named(all);
@@ -186,7 +231,9 @@ final class FrontDoorRules {
                 behaviours.add(behaviour);
             }
         }
-        behaviours.add(0, global != null ? global : new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 0, 0, NO_RULE_FOR_EVERY_REQUEST));
+        behaviours.add(
+                0,
+                global != null ? global : new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 0, 0, NO_RULE_FOR_EVERY_REQUEST));
         return new CacheTtls(behaviours);
     }
 

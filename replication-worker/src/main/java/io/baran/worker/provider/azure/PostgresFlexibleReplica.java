@@ -8,11 +8,10 @@ import io.baran.worker.provider.ReplicaState;
 import io.baran.worker.provider.ReplicaState.PrimaryWrites;
 import io.baran.worker.provider.ReplicaState.Role;
 import io.baran.workflow.FailureTypes;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * A read replica of Azure Database for PostgreSQL flexible server (API 2024-08-01), promoted to a standalone
@@ -36,8 +35,14 @@ final class PostgresFlexibleReplica implements AzureDatabase.Instance {
     private final Duration timeout;
 
     /** @param promoteOption {@code planned} or {@code forced} */
-    PostgresFlexibleReplica(Arm arm, String instance, String resourceGroup, String server, String promoteOption, String location,
-                            Duration timeout) {
+    PostgresFlexibleReplica(
+            Arm arm,
+            String instance,
+            String resourceGroup,
+            String server,
+            String promoteOption,
+            String location,
+            Duration timeout) {
         this.arm = arm;
         this.instance = instance;
         this.resourceGroup = resourceGroup;
@@ -59,36 +64,50 @@ final class PostgresFlexibleReplica implements AzureDatabase.Instance {
     @Override
     public ReplicaState observe() {
         JsonNode properties = read().path("properties");
-        boolean replica = REPLICA_ROLES.contains(properties.path("replica").path("role").asText());
+        boolean replica =
+                REPLICA_ROLES.contains(properties.path("replica").path("role").asText());
         String source = properties.path("sourceServerResourceId").asText("");
         String primary = source.isEmpty() ? null : source.substring(source.lastIndexOf('/') + 1);
-        return new ReplicaState(replica ? Role.REPLICA : Role.PRIMARY, server, replica ? primary : null, PrimaryWrites.UNKNOWN, null);
+        return new ReplicaState(
+                replica ? Role.REPLICA : Role.PRIMARY, server, replica ? primary : null, PrimaryWrites.UNKNOWN, null);
     }
 
     @Override
     public void fence() {
-        throw new UnsupportedOperationException("Azure cannot make the primary of a PostgreSQL flexible server replica refuse writes");
+        throw new UnsupportedOperationException(
+                "Azure cannot make the primary of a PostgreSQL flexible server replica refuse writes");
     }
 
     @Override
     public void promote() {
         if (observe().role() == Role.REPLICA) {
             ObjectNode body = Arm.json().createObjectNode();
-            body.putObject("properties").putObject("replica").put("promoteMode", "standalone").put("promoteOption", promoteOption);
+            body.putObject("properties")
+                    .putObject("replica")
+                    .put("promoteMode", "standalone")
+                    .put("promoteOption", promoteOption);
             String where = where("Update (promote " + promoteOption + ")", "server " + server);
             arm.await(arm.send("PATCH", path(), API, body, Map.of(), where), timeout, where);
-            LOG.infof("provider %s: promoted PostgreSQL flexible server %s to standalone (%s)", arm.provider(), server, promoteOption);
+            LOG.infof(
+                    "provider %s: promoted PostgreSQL flexible server %s to standalone (%s)",
+                    arm.provider(), server, promoteOption);
         }
         if (observe().role() != Role.PRIMARY) {
-            throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where("Update", "server " + server)
-                    + ": it is still a replica after the promotion");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_UNAVAILABLE,
+                    where("Update", "server " + server) + ": it is still a replica after the promotion");
         }
     }
 
     private JsonNode read() {
-        return arm.read(path(), API, where("Get server", server), "provider " + arm.provider()
-                + " (PostgreSQL flexible server): instance " + instance + ": there is no server " + server + " in resource group "
-                + resourceGroup);
+        return arm.read(
+                path(),
+                API,
+                where("Get server", server),
+                "provider " + arm.provider()
+                        + " (PostgreSQL flexible server): instance " + instance + ": there is no server " + server
+                        + " in resource group "
+                        + resourceGroup);
     }
 
     private String where(String operation, String resource) {

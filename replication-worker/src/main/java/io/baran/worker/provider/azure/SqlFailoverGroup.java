@@ -8,10 +8,9 @@ import io.baran.worker.provider.ReplicaState.PrimaryWrites;
 import io.baran.worker.provider.ReplicaState.Role;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * An Azure SQL failover group seen from its secondary server (API 2021-11-01): promoting it is a failover
@@ -27,7 +26,8 @@ final class SqlFailoverGroup implements AzureDatabase.Instance {
 
     /** How the failover is run: planned (synchronised first) or forced (data loss allowed). */
     enum Mode {
-        PLANNED("failover"), FORCED_ALLOW_DATA_LOSS("forceFailoverAllowDataLoss");
+        PLANNED("failover"),
+        FORCED_ALLOW_DATA_LOSS("forceFailoverAllowDataLoss");
 
         final String operation;
 
@@ -45,15 +45,23 @@ final class SqlFailoverGroup implements AzureDatabase.Instance {
     private final ControlPlane controlPlane;
     private final Duration timeout;
 
-    SqlFailoverGroup(Arm arm, String instance, String resourceGroup, String server, String group, Mode mode, String location,
-                     Duration timeout) {
+    SqlFailoverGroup(
+            Arm arm,
+            String instance,
+            String resourceGroup,
+            String server,
+            String group,
+            Mode mode,
+            String location,
+            Duration timeout) {
         this.arm = arm;
         this.instance = instance;
         this.resourceGroup = resourceGroup;
         this.server = server;
         this.group = group;
         this.mode = mode;
-        this.controlPlane = new ControlPlane("azure/" + location, "sql", "Azure SQL failover group " + group + " on " + server);
+        this.controlPlane =
+                new ControlPlane("azure/" + location, "sql", "Azure SQL failover group " + group + " on " + server);
         this.timeout = timeout;
     }
 
@@ -83,16 +91,21 @@ final class SqlFailoverGroup implements AzureDatabase.Instance {
     private PrimaryWrites partnerWrites(String partnerId, String partnerName) {
         String where = where("Get failover group", group + " on partner server " + partnerName);
         try {
-            ArmResponse response = arm.send("GET", partnerId + "/failoverGroups/" + Arm.segment(group), API, null, Map.of(), where);
+            ArmResponse response =
+                    arm.send("GET", partnerId + "/failoverGroups/" + Arm.segment(group), API, null, Map.of(), where);
             if (response.status() >= 500) {
                 return PrimaryWrites.UNREACHABLE;
             }
-            String role = arm.ok(response, where).path("properties").path("replicationRole").asText();
+            String role = arm.ok(response, where)
+                    .path("properties")
+                    .path("replicationRole")
+                    .asText();
             return "Primary".equals(role) ? PrimaryWrites.ACCEPTS : PrimaryWrites.REFUSES;
         } catch (ApplicationFailure e) {
             if (FailureTypes.PROVIDER_UNAVAILABLE.equals(e.getType())) {
-                LOG.infof("provider %s: partner %s of failover group %s is unreachable: %s", arm.provider(), partnerName, group,
-                        e.getOriginalMessage());
+                LOG.infof(
+                        "provider %s: partner %s of failover group %s is unreachable: %s",
+                        arm.provider(), partnerName, group, e.getOriginalMessage());
                 return PrimaryWrites.UNREACHABLE;
             }
             throw e;
@@ -106,26 +119,35 @@ final class SqlFailoverGroup implements AzureDatabase.Instance {
      */
     @Override
     public void fence() {
-        LOG.infof("provider %s: %s: the planned failover of %s fences the old primary as it promotes", arm.provider(), instance, group);
+        LOG.infof(
+                "provider %s: %s: the planned failover of %s fences the old primary as it promotes",
+                arm.provider(), instance, group);
     }
 
     @Override
     public void promote() {
         if (observe().role() == Role.REPLICA) {
-            String where = where(mode == Mode.PLANNED ? "Failover" : "ForceFailoverAllowDataLoss", group + " on server " + server);
+            String where = where(
+                    mode == Mode.PLANNED ? "Failover" : "ForceFailoverAllowDataLoss", group + " on server " + server);
             arm.await(arm.send("POST", path() + "/" + mode.operation, API, null, Map.of(), where), timeout, where);
             LOG.infof("provider %s: failover group %s failed over to %s (%s)", arm.provider(), group, server, mode);
         }
         if (observe().role() != Role.PRIMARY) {
-            throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where("Failover", group) + ": server " + server
-                    + " is still the secondary after the failover");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_UNAVAILABLE,
+                    where("Failover", group) + ": server " + server + " is still the secondary after the failover");
         }
     }
 
     private JsonNode read() {
-        return arm.read(path(), API, where("Get failover group", group + " on server " + server), "provider " + arm.provider()
-                + " (Azure SQL): instance " + instance + ": server " + server + " in resource group " + resourceGroup
-                + " has no failover group " + group);
+        return arm.read(
+                path(),
+                API,
+                where("Get failover group", group + " on server " + server),
+                "provider " + arm.provider()
+                        + " (Azure SQL): instance " + instance + ": server " + server + " in resource group "
+                        + resourceGroup
+                        + " has no failover group " + group);
     }
 
     private String replica() {

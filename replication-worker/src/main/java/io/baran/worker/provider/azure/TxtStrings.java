@@ -1,7 +1,6 @@
 package io.baran.worker.provider.azure;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +11,7 @@ import java.util.List;
  */
 final class TxtStrings {
 
-    private TxtStrings() {
-    }
+    private TxtStrings() {}
 
     static String quote(JsonNode strings) {
         List<String> parts = new ArrayList<>();

@@ -9,13 +9,12 @@ import io.baran.worker.provider.CacheTtls;
 import io.baran.worker.provider.CdnProvider;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.workflow.FailureTypes;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Cloud CDN TTLs: the {@code cdnPolicy} of global backend services and backend buckets, through the Compute
@@ -39,9 +38,11 @@ public final class CloudCdn extends GcpService implements CdnProvider {
     private static final Logger LOG = Logger.getLogger(CloudCdn.class);
     static final String SERVICE = "Cloud CDN";
     /** Compute's global resources are managed through its global API. */
-    public static final ControlPlane CONTROL_PLANE = new ControlPlane("gcp/global", "compute", "Cloud CDN (Compute API)");
+    public static final ControlPlane CONTROL_PLANE =
+            new ControlPlane("gcp/global", "compute", "Cloud CDN (Compute API)");
     /** Google's defaults when a cdnPolicy leaves them out. */
     static final long DEFAULT_TTL = 3600;
+
     static final long DEFAULT_MAX_TTL = 86400;
     static final long DEFAULT_SERVE_WHILE_STALE = 86400;
     private static final int MAX_CONFLICTS = 3;
@@ -73,19 +74,25 @@ public final class CloudCdn extends GcpService implements CdnProvider {
             }
             try {
                 changes.forEach((backend, want) -> patch(backend, view.backends.get(backend), want));
-                LOG.infof("provider %s: distribution %s TTLs %s", name(), distribution, view.ttls().diff(desired));
+                LOG.infof(
+                        "provider %s: distribution %s TTLs %s",
+                        name(), distribution, view.ttls().diff(desired));
                 return;
             } catch (GcpApi.Conflict e) {
-                LOG.infof("provider %s: a backend of %s changed between read and patch (%s); reading it again", name(),
-                        distribution, e.getMessage());
+                LOG.infof(
+                        "provider %s: a backend of %s changed between read and patch (%s); reading it again",
+                        name(), distribution, e.getMessage());
             }
         }
-        throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + name() + " (Cloud CDN): distribution " + distribution
-                + " changed " + MAX_CONFLICTS + " times between reading and patching it; try again later");
+        throw Failures.of(
+                FailureTypes.PROVIDER_UNAVAILABLE,
+                "provider " + name() + " (Cloud CDN): distribution " + distribution + " changed " + MAX_CONFLICTS
+                        + " times between reading and patching it; try again later");
     }
 
     /** The backends to patch, each behaviour checked on its own so a retry after a partial change goes on safely. */
-    private Map<CdnBackend, BehaviourTtls> changes(String distribution, View view, CacheTtls expected, CacheTtls desired) {
+    private Map<CdnBackend, BehaviourTtls> changes(
+            String distribution, View view, CacheTtls expected, CacheTtls desired) {
         CacheTtls current = view.ttls();
         if (current.behaviours().size() != desired.behaviours().size()) {
             throw changedMeanwhile(distribution, current, expected);
@@ -104,15 +111,21 @@ public final class CloudCdn extends GcpService implements CdnProvider {
                 throw changedMeanwhile(distribution, current, expected);
             }
             if (want.min() != 0) {
-                throw Failures.of(FailureTypes.CAPABILITY_MISSING, "distribution " + distribution + " behaviour " + want.path()
-                        + ": Cloud CDN has no minimum TTL (asked for " + want.min() + ")");
+                throw Failures.of(
+                        FailureTypes.CAPABILITY_MISSING,
+                        "distribution " + distribution + " behaviour " + want.path()
+                                + ": Cloud CDN has no minimum TTL (asked for " + want.min() + ")");
             }
             CdnBackend backend = view.behaviours.get(want.path());
             BehaviourTtls other = changes.putIfAbsent(backend, want);
-            if (other != null && !(other.defaultTtl() == want.defaultTtl() && other.max() == want.max()
-                    && java.util.Objects.equals(other.serveStale(), want.serveStale()))) {
-                throw Failures.of(FailureTypes.CAPABILITY_MISSING, "distribution " + distribution + ": behaviours " + other.path()
-                        + " and " + want.path() + " share " + backend + ", which cannot hold two sets of TTLs");
+            if (other != null
+                    && !(other.defaultTtl() == want.defaultTtl()
+                            && other.max() == want.max()
+                            && java.util.Objects.equals(other.serveStale(), want.serveStale()))) {
+                throw Failures.of(
+                        FailureTypes.CAPABILITY_MISSING,
+                        "distribution " + distribution + ": behaviours " + other.path() + " and " + want.path()
+                                + " share " + backend + ", which cannot hold two sets of TTLs");
             }
         }
         return changes;
@@ -126,8 +139,10 @@ public final class CloudCdn extends GcpService implements CdnProvider {
         if (!"FORCE_CACHE_ALL".equals(read.path("cdnPolicy").path("cacheMode").asText())) {
             policy.put("maxTtl", want.max());
         } else if (want.max() != want.defaultTtl()) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, backend + " caches everything for its default TTL "
-                    + "(FORCE_CACHE_ALL): it has no max TTL to set apart from it");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    backend + " caches everything for its default TTL "
+                            + "(FORCE_CACHE_ALL): it has no max TTL to set apart from it");
         }
         if (want.serveStale() != null && want.serveStale() != serveWhileStale(read.path("cdnPolicy"))) {
             policy.put("serveWhileStale", want.serveStale());
@@ -136,7 +151,8 @@ public final class CloudCdn extends GcpService implements CdnProvider {
             body.put("fingerprint", read.path("fingerprint").asText());
         }
         String what = backend.toString();
-        JsonNode operation = api.conditional(SERVICE, backend.collection() + ".patch", what, "PATCH", url(backend), body);
+        JsonNode operation =
+                api.conditional(SERVICE, backend.collection() + ".patch", what, "PATCH", url(backend), body);
         operations.await(base() + "/operations", operation, backend.collection() + ".patch", what);
     }
 
@@ -154,8 +170,11 @@ public final class CloudCdn extends GcpService implements CdnProvider {
         if (distribution.startsWith("urlMaps/") || !distribution.contains("/")) {
             behaviours.putAll(urlMapBehaviours(distribution));
         } else {
-            behaviours.put(BehaviourTtls.DEFAULT, CdnBackend.parse(distribution, "provider " + name() + " (Cloud CDN) has no "
-                    + "distribution " + distribution));
+            behaviours.put(
+                    BehaviourTtls.DEFAULT,
+                    CdnBackend.parse(
+                            distribution,
+                            "provider " + name() + " (Cloud CDN) has no " + "distribution " + distribution));
         }
         Map<CdnBackend, JsonNode> backends = new LinkedHashMap<>();
         for (CdnBackend backend : behaviours.values()) {
@@ -167,29 +186,40 @@ public final class CloudCdn extends GcpService implements CdnProvider {
     private Map<String, CdnBackend> urlMapBehaviours(String distribution) {
         String mapName = distribution.substring(distribution.indexOf('/') + 1);
         String where = "distribution " + distribution + " of provider " + name();
-        JsonNode map = api.get(SERVICE, "urlMaps.get", "distribution " + distribution, base() + "/urlMaps/" + GcpApi.encode(mapName));
+        JsonNode map = api.get(
+                SERVICE, "urlMaps.get", "distribution " + distribution, base() + "/urlMaps/" + GcpApi.encode(mapName));
         if (!map.hasNonNull("defaultService")) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, where + " has no default backend (a redirect or route action); "
-                    + "only URL maps whose paths route to backends are supported");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    where + " has no default backend (a redirect or route action); "
+                            + "only URL maps whose paths route to backends are supported");
         }
         String defaultService = map.path("defaultService").asText();
         Map<String, CdnBackend> behaviours = new LinkedHashMap<>();
         behaviours.put(BehaviourTtls.DEFAULT, CdnBackend.parse(defaultService, where));
         JsonNode matchers = map.path("pathMatchers");
         if (matchers.size() > 1) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, where + " has " + matchers.size()
-                    + " path matchers (host rules); only URL maps with one path matcher are supported yet");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    where + " has " + matchers.size()
+                            + " path matchers (host rules); only URL maps with one path matcher are supported yet");
         }
         for (JsonNode matcher : matchers) {
-            if (matcher.has("routeRules") || (matcher.hasNonNull("defaultService")
-                    && !CdnBackend.parse(matcher.path("defaultService").asText(), where).equals(behaviours.get(BehaviourTtls.DEFAULT)))) {
-                throw Failures.of(FailureTypes.CAPABILITY_MISSING, where + ": path matcher " + matcher.path("name").asText()
-                        + " uses route rules or its own default backend; only path rules are supported yet");
+            if (matcher.has("routeRules")
+                    || (matcher.hasNonNull("defaultService")
+                            && !CdnBackend.parse(matcher.path("defaultService").asText(), where)
+                                    .equals(behaviours.get(BehaviourTtls.DEFAULT)))) {
+                throw Failures.of(
+                        FailureTypes.CAPABILITY_MISSING,
+                        where + ": path matcher " + matcher.path("name").asText()
+                                + " uses route rules or its own default backend; only path rules are supported yet");
             }
             for (JsonNode rule : matcher.path("pathRules")) {
                 List<String> paths = new ArrayList<>();
                 rule.path("paths").forEach(p -> paths.add(p.asText()));
-                behaviours.put(String.join(",", paths), CdnBackend.parse(rule.path("service").asText(), where));
+                behaviours.put(
+                        String.join(",", paths),
+                        CdnBackend.parse(rule.path("service").asText(), where));
             }
         }
         return behaviours;
@@ -211,7 +241,8 @@ public final class CloudCdn extends GcpService implements CdnProvider {
         return switch (mode) {
             case "USE_ORIGIN_HEADERS" -> new BehaviourTtls(path, 0, 0, 0, "cache mode USE_ORIGIN_HEADERS");
             case "FORCE_CACHE_ALL" -> new BehaviourTtls(path, 0, defaultTtl, defaultTtl, null, stale);
-            default -> new BehaviourTtls(path, 0, defaultTtl, policy.path("maxTtl").asLong(DEFAULT_MAX_TTL), null, stale);
+            default ->
+                new BehaviourTtls(path, 0, defaultTtl, policy.path("maxTtl").asLong(DEFAULT_MAX_TTL), null, stale);
         };
     }
 
@@ -221,7 +252,9 @@ public final class CloudCdn extends GcpService implements CdnProvider {
     }
 
     private RuntimeException changedMeanwhile(String distribution, CacheTtls current, CacheTtls expected) {
-        return Failures.of(FailureTypes.PLAN_UNSAFE, "distribution " + distribution + " of provider " + name() + " now has TTLs "
-                + current.describe() + ", not " + expected.describe() + " as planned: it was changed by someone else since");
+        return Failures.of(
+                FailureTypes.PLAN_UNSAFE,
+                "distribution " + distribution + " of provider " + name() + " now has TTLs " + current.describe()
+                        + ", not " + expected.describe() + " as planned: it was changed by someone else since");
     }
 }

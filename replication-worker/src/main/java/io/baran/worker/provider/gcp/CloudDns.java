@@ -11,11 +11,10 @@ import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
 import io.baran.workflow.FailureTypes;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Record sets in Google Cloud DNS, changed through change sets. A change that replaces a record set deletes
@@ -29,6 +28,7 @@ public final class CloudDns extends GcpService implements DnsProvider {
     static final String SERVICE = "Cloud DNS";
     /** Cloud DNS's API is global; its record sets are served from Google's anycast name servers. */
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("gcp/global", "dns", "Cloud DNS");
+
     private static final Duration MAX_POLL = Duration.ofSeconds(1);
 
     private final Duration syncTimeout;
@@ -46,8 +46,8 @@ public final class CloudDns extends GcpService implements DnsProvider {
 
     @Override
     public DnsZone zone(String fqdn) {
-        JsonNode listed = api.get(SERVICE, "managedZones.list", "zone " + fqdn,
-                base() + "/managedZones?dnsName=" + GcpApi.encode(fqdn));
+        JsonNode listed = api.get(
+                SERVICE, "managedZones.list", "zone " + fqdn, base() + "/managedZones?dnsName=" + GcpApi.encode(fqdn));
         List<String> matches = new ArrayList<>();
         for (JsonNode zone : listed.path("managedZones")) {
             if (zone.path("dnsName").asText().equalsIgnoreCase(fqdn)) {
@@ -55,13 +55,16 @@ public final class CloudDns extends GcpService implements DnsProvider {
             }
         }
         if (matches.isEmpty()) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name() + " (Cloud DNS) has no managed zone " + fqdn
-                    + " in project " + api.project());
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    "provider " + name() + " (Cloud DNS) has no managed zone " + fqdn + " in project " + api.project());
         }
         if (matches.size() > 1) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "provider " + name() + " (Cloud DNS) holds " + matches.size()
-                    + " managed zones named " + fqdn + " (" + String.join(", ", matches)
-                    + "); dns.switch cannot yet tell which one to change");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "provider " + name() + " (Cloud DNS) holds " + matches.size()
+                            + " managed zones named " + fqdn + " (" + String.join(", ", matches)
+                            + "); dns.switch cannot yet tell which one to change");
         }
         return new DnsZone(matches.get(0), fqdn);
     }
@@ -72,19 +75,29 @@ public final class CloudDns extends GcpService implements DnsProvider {
     }
 
     private static RecordState state(JsonNode set) {
-        return set == null ? RecordState.absent() : RecordState.present(texts(set.path("rrdatas")), set.path("ttl").asLong());
+        return set == null
+                ? RecordState.absent()
+                : RecordState.present(
+                        texts(set.path("rrdatas")), set.path("ttl").asLong());
     }
 
     /** The record set as Cloud DNS lists it, or null when absent; refused when it uses a routing policy. */
     private JsonNode read(DnsZone zone, String fqdn, RecordType type) {
         String what = what(zone, fqdn, type);
-        JsonNode listed = api.get(SERVICE, "resourceRecordSets.list", what, base() + "/managedZones/" + GcpApi.encode(zone.id())
-                + "/rrsets?name=" + GcpApi.encode(fqdn) + "&type=" + type.name());
+        JsonNode listed = api.get(
+                SERVICE,
+                "resourceRecordSets.list",
+                what,
+                base() + "/managedZones/" + GcpApi.encode(zone.id()) + "/rrsets?name=" + GcpApi.encode(fqdn) + "&type="
+                        + type.name());
         for (JsonNode set : listed.path("rrsets")) {
-            if (set.path("name").asText().equalsIgnoreCase(fqdn) && type.name().equals(set.path("type").asText())) {
+            if (set.path("name").asText().equalsIgnoreCase(fqdn)
+                    && type.name().equals(set.path("type").asText())) {
                 if (set.has("routingPolicy")) {
-                    throw Failures.of(FailureTypes.CAPABILITY_MISSING, what + " of provider " + name()
-                            + " uses a routing policy; dns.switch changes simple records only");
+                    throw Failures.of(
+                            FailureTypes.CAPABILITY_MISSING,
+                            what + " of provider " + name()
+                                    + " uses a routing policy; dns.switch changes simple records only");
                 }
                 return set;
             }
@@ -115,17 +128,32 @@ public final class CloudDns extends GcpService implements DnsProvider {
         }
         JsonNode created;
         try {
-            created = api.conditional(SERVICE, "changes.create", what, "POST",
-                    base() + "/managedZones/" + GcpApi.encode(zone.id()) + "/changes", change);
+            created = api.conditional(
+                    SERVICE,
+                    "changes.create",
+                    what,
+                    "POST",
+                    base() + "/managedZones/" + GcpApi.encode(zone.id()) + "/changes",
+                    change);
         } catch (GcpApi.Conflict e) {
-            throw changedMeanwhile(what, "different (Cloud DNS refused the change: " + e.getMessage() + ")", expected.describe());
+            throw changedMeanwhile(
+                    what, "different (Cloud DNS refused the change: " + e.getMessage() + ")", expected.describe());
         }
         String id = created.path("id").asText();
-        LOG.infof("provider %s: %s %s -> %s, Cloud DNS change %s", name(), what, now.describe(), desired.describe(), id);
+        LOG.infof(
+                "provider %s: %s %s -> %s, Cloud DNS change %s", name(), what, now.describe(), desired.describe(), id);
         String changeUrl = base() + "/managedZones/" + GcpApi.encode(zone.id()) + "/changes/" + GcpApi.encode(id);
-        Polling.await(name(), "Cloud DNS change " + id + " of " + what, "done", created.path("status").asText(),
-                () -> api.get(SERVICE, "changes.get", "change " + id + " of " + what, changeUrl).path("status").asText(),
-                syncTimeout, MAX_POLL, heartbeat);
+        Polling.await(
+                name(),
+                "Cloud DNS change " + id + " of " + what,
+                "done",
+                created.path("status").asText(),
+                () -> api.get(SERVICE, "changes.get", "change " + id + " of " + what, changeUrl)
+                        .path("status")
+                        .asText(),
+                syncTimeout,
+                MAX_POLL,
+                heartbeat);
     }
 
     private ObjectNode recordSet(String fqdn, RecordType type, long ttl, List<String> values) {
@@ -146,8 +174,10 @@ public final class CloudDns extends GcpService implements DnsProvider {
     }
 
     private RuntimeException changedMeanwhile(String what, String now, String expected) {
-        return Failures.of(FailureTypes.PLAN_UNSAFE, what + " of provider " + name() + " is now " + now + ", not " + expected
-                + " as planned: it was changed by someone else since");
+        return Failures.of(
+                FailureTypes.PLAN_UNSAFE,
+                what + " of provider " + name() + " is now " + now + ", not " + expected
+                        + " as planned: it was changed by someone else since");
     }
 
     private static String what(DnsZone zone, String fqdn, RecordType type) {

@@ -9,10 +9,9 @@ import io.baran.worker.provider.DatabaseSwitchover;
 import io.baran.worker.provider.ReplicaState;
 import io.baran.worker.provider.Topology;
 import io.baran.workflow.FailureTypes;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Read-replica promotion through the Cloud SQL Admin API ({@code instances.promoteReplica}), waiting for the
@@ -30,6 +29,7 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
     static final String SERVICE = "Cloud SQL";
     /** The Cloud SQL Admin API is one global endpoint, whichever region the instance is in. */
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("gcp/global", "sqladmin", "Cloud SQL Admin");
+
     private static final Duration MAX_POLL = Duration.ofSeconds(10);
 
     private final GcpApi api;
@@ -64,12 +64,20 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
         String type = db.path("instanceType").asText();
         String where = instance + " in " + db.path("region").asText("an unknown region");
         return switch (type) {
-            case "READ_REPLICA_INSTANCE" -> new ReplicaState(ReplicaState.Role.REPLICA, where,
-                    db.path("masterInstanceName").asText(null), ReplicaState.PrimaryWrites.UNKNOWN, null);
-            case "CLOUD_SQL_INSTANCE" -> new ReplicaState(ReplicaState.Role.PRIMARY, where, null,
-                    ReplicaState.PrimaryWrites.UNKNOWN, null);
-            default -> throw Failures.of(FailureTypes.CAPABILITY_MISSING, "Cloud SQL instance " + instance + " of provider "
-                    + name() + " is of type " + type + "; only read replicas (READ_REPLICA_INSTANCE) can be promoted");
+            case "READ_REPLICA_INSTANCE" ->
+                new ReplicaState(
+                        ReplicaState.Role.REPLICA,
+                        where,
+                        db.path("masterInstanceName").asText(null),
+                        ReplicaState.PrimaryWrites.UNKNOWN,
+                        null);
+            case "CLOUD_SQL_INSTANCE" ->
+                new ReplicaState(ReplicaState.Role.PRIMARY, where, null, ReplicaState.PrimaryWrites.UNKNOWN, null);
+            default ->
+                throw Failures.of(
+                        FailureTypes.CAPABILITY_MISSING,
+                        "Cloud SQL instance " + instance + " of provider " + name() + " is of type " + type
+                                + "; only read replicas (READ_REPLICA_INSTANCE) can be promoted");
         };
     }
 
@@ -86,10 +94,15 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
     @Override
     public void promote(String instance) {
         if (observe(instance).role() == ReplicaState.Role.REPLICA) {
-            JsonNode operation = api.post(SERVICE, "instances.promoteReplica", "instance " + instance,
-                    base() + "/instances/" + GcpApi.encode(instance) + "/promoteReplica", null);
-            LOG.infof("provider %s: promoting Cloud SQL read replica %s (operation %s)", name(), instance,
-                    operation.path("name").asText());
+            JsonNode operation = api.post(
+                    SERVICE,
+                    "instances.promoteReplica",
+                    "instance " + instance,
+                    base() + "/instances/" + GcpApi.encode(instance) + "/promoteReplica",
+                    null);
+            LOG.infof(
+                    "provider %s: promoting Cloud SQL read replica %s (operation %s)",
+                    name(), instance, operation.path("name").asText());
             operations.await(base() + "/operations", operation, "instances.promoteReplica", "instance " + instance);
         }
         awaitPrimary(instance);
@@ -97,14 +110,23 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
 
     /** The operation may be DONE a moment before instances.get shows the new role; the step ends when both agree. */
     private void awaitPrimary(String instance) {
-        Polling.await(name(), "Cloud SQL instance " + instance + " to be a runnable primary", "primary", state(get(instance)),
-                () -> state(get(instance)), promoteTimeout, MAX_POLL, heartbeat);
+        Polling.await(
+                name(),
+                "Cloud SQL instance " + instance + " to be a runnable primary",
+                "primary",
+                state(get(instance)),
+                () -> state(get(instance)),
+                promoteTimeout,
+                MAX_POLL,
+                heartbeat);
     }
 
     private static String state(JsonNode db) {
         boolean primary = "CLOUD_SQL_INSTANCE".equals(db.path("instanceType").asText());
         String state = db.path("state").asText("UNKNOWN");
-        return primary && "RUNNABLE".equals(state) ? "primary" : db.path("instanceType").asText() + " " + state;
+        return primary && "RUNNABLE".equals(state)
+                ? "primary"
+                : db.path("instanceType").asText() + " " + state;
     }
 
     /**
@@ -127,14 +149,22 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
                 primary = withoutProject(db.path("masterInstanceName").asText(""));
                 primaryDb = get(primary);
             }
-            default -> throw Failures.of(FailureTypes.CAPABILITY_MISSING, "Cloud SQL instance " + instance + " of provider "
-                    + name() + " is of type " + type + "; only a primary and its disaster-recovery replica can switch over");
+            default ->
+                throw Failures.of(
+                        FailureTypes.CAPABILITY_MISSING,
+                        "Cloud SQL instance " + instance + " of provider " + name() + " is of type " + type
+                                + "; only a primary and its disaster-recovery replica can switch over");
         }
-        String dr = withoutProject(primaryDb.path("replicationCluster").path("failoverDrReplicaName").asText(""));
+        String dr = withoutProject(primaryDb
+                .path("replicationCluster")
+                .path("failoverDrReplicaName")
+                .asText(""));
         if (dr.isEmpty()) {
-            throw Failures.of(FailureTypes.CAPABILITY_MISSING, "Cloud SQL instance " + primary + " of provider " + name()
-                    + " has no disaster-recovery replica (replicationCluster.failoverDrReplicaName): Cloud SQL switches over"
-                    + " only to the designated DR replica of an Enterprise Plus primary");
+            throw Failures.of(
+                    FailureTypes.CAPABILITY_MISSING,
+                    "Cloud SQL instance " + primary + " of provider " + name()
+                            + " has no disaster-recovery replica (replicationCluster.failoverDrReplicaName): Cloud SQL switches over"
+                            + " only to the designated DR replica of an Enterprise Plus primary");
         }
         String underway = null;
         for (JsonNode member : primary.equals(instance) ? List.of(db) : List.of(primaryDb, db)) {
@@ -151,13 +181,20 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
         Topology current = observeTopology(target);
         if (!current.primary().equals(target)) {
             if (!current.sameAs(expected) || !current.secondaries().contains(target)) {
-                throw Failures.of(FailureTypes.PLAN_UNSAFE, "will not switch Cloud SQL over to " + target + " (provider " + name()
-                        + "): it is now " + current.describe() + ", not " + expected.describe() + " as planned");
+                throw Failures.of(
+                        FailureTypes.PLAN_UNSAFE,
+                        "will not switch Cloud SQL over to " + target + " (provider " + name() + "): it is now "
+                                + current.describe() + ", not " + expected.describe() + " as planned");
             }
-            JsonNode operation = api.post(SERVICE, "instances.switchover", "instance " + target,
-                    base() + "/instances/" + GcpApi.encode(target) + "/switchover", null);
-            LOG.infof("provider %s: switching Cloud SQL over from %s to its DR replica %s (operation %s)", name(),
-                    current.primary(), target, operation.path("name").asText());
+            JsonNode operation = api.post(
+                    SERVICE,
+                    "instances.switchover",
+                    "instance " + target,
+                    base() + "/instances/" + GcpApi.encode(target) + "/switchover",
+                    null);
+            LOG.infof(
+                    "provider %s: switching Cloud SQL over from %s to its DR replica %s (operation %s)",
+                    name(), current.primary(), target, operation.path("name").asText());
             operations.await(base() + "/operations", operation, "instances.switchover", "instance " + target);
         }
         awaitPrimary(target);
@@ -169,6 +206,7 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
     }
 
     private JsonNode get(String instance) {
-        return api.get(SERVICE, "instances.get", "instance " + instance, base() + "/instances/" + GcpApi.encode(instance));
+        return api.get(
+                SERVICE, "instances.get", "instance " + instance, base() + "/instances/" + GcpApi.encode(instance));
     }
 }

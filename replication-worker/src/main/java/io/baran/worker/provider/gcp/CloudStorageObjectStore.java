@@ -4,11 +4,10 @@ import com.google.cloud.storage.Storage;
 import io.baran.worker.provider.BucketStore;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
-import io.baran.worker.provider.store.ChangeFeed;
-import io.baran.worker.provider.store.PubSubEventFeed;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.ChangeFeed;
 import io.baran.worker.provider.store.GcsBlobStore;
-
+import io.baran.worker.provider.store.PubSubEventFeed;
 import java.net.URI;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -47,11 +46,14 @@ public final class CloudStorageObjectStore extends BucketStore {
     public Optional<ChangeFeed> changes(String bucket, String subscription) {
         ObjectNames.require(name(), bucket, null);
         if (subscription == null || !SUBSCRIPTION.matcher(subscription).matches() || subscription.startsWith("goog")) {
-            throw new IllegalArgumentException("Cloud Storage notifications of " + name() + ":gs://" + bucket + " need the Pub/Sub "
+            throw new IllegalArgumentException("Cloud Storage notifications of " + name() + ":gs://" + bucket
+                    + " need the Pub/Sub "
                     + "subscription of the topic the bucket's notifications are published to (projects/" + project
                     + "/subscriptions/shop-assets-baran, or its id alone), not \"" + subscription + "\"");
         }
-        String name = subscription.startsWith("projects/") ? subscription : "projects/" + project + "/subscriptions/" + subscription;
+        String name = subscription.startsWith("projects/")
+                ? subscription
+                : "projects/" + project + "/subscriptions/" + subscription;
         return Optional.of(new PubSubEventFeed(name, bucket, pubsubEndpoint));
     }
 

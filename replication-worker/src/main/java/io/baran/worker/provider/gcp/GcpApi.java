@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.auth.oauth2.GoogleCredentials;
 import io.temporal.failure.ApplicationFailure;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -16,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * Calls Google's JSON REST APIs for one provider: the JDK's HTTP client, Application Default Credentials
@@ -43,8 +42,11 @@ final class GcpApi implements AutoCloseable {
     /** The calls to each Google API (dns, compute, sqladmin…), within the project's budget for it. */
     private final java.util.function.Function<String, io.baran.worker.budget.BudgetedCalls> budgets;
 
-    GcpApi(String provider, String project, Optional<URI> endpoint,
-           java.util.function.Function<String, io.baran.worker.budget.BudgetedCalls> budgets) {
+    GcpApi(
+            String provider,
+            String project,
+            Optional<URI> endpoint,
+            java.util.function.Function<String, io.baran.worker.budget.BudgetedCalls> budgets) {
         this.budgets = budgets;
         this.provider = provider;
         this.project = project;
@@ -90,23 +92,44 @@ final class GcpApi implements AutoCloseable {
         return send(service, operation, resource, method, url, body, Expect.CONDITIONAL);
     }
 
-    private enum Expect { ANY, CONDITIONAL }
-
-    /** One call within the budget of its API; a throttled answer (429, rateLimitExceeded…) is waited out and sent again. */
-    private JsonNode send(String service, String operation, String resource, String method, String url, JsonNode body,
-                          Expect expect) {
-        return budgets.apply(service).call(operation + " on " + resource,
-                () -> sendOnce(service, operation, resource, method, url, body, expect));
+    private enum Expect {
+        ANY,
+        CONDITIONAL
     }
 
-    private JsonNode sendOnce(String service, String operation, String resource, String method, String url, JsonNode body,
-                              Expect expect) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(CALL).header("Accept", "application/json");
+    /** One call within the budget of its API; a throttled answer (429, rateLimitExceeded…) is waited out and sent again. */
+    private JsonNode send(
+            String service,
+            String operation,
+            String resource,
+            String method,
+            String url,
+            JsonNode body,
+            Expect expect) {
+        return budgets.apply(service)
+                .call(
+                        operation + " on " + resource,
+                        () -> sendOnce(service, operation, resource, method, url, body, expect));
+    }
+
+    private JsonNode sendOnce(
+            String service,
+            String operation,
+            String resource,
+            String method,
+            String url,
+            JsonNode body,
+            Expect expect) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(url)).timeout(CALL).header("Accept", "application/json");
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        request.method(
+                method,
+                body == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
         authorize(request, service, operation, resource);
         HttpResponse<String> response;
         try {
@@ -129,7 +152,10 @@ final class GcpApi implements AutoCloseable {
         if (expect == Expect.CONDITIONAL && (status == 412 || status == 409)) {
             throw new Conflict(status, reason);
         }
-        throw logged(GcpFailures.map(status, reason, error.path("message").asText(null), provider, service, operation, resource), null);
+        throw logged(
+                GcpFailures.map(
+                        status, reason, error.path("message").asText(null), provider, service, operation, resource),
+                null);
     }
 
     private void authorize(HttpRequest.Builder request, String service, String operation, String resource) {

@@ -4,7 +4,6 @@ import io.baran.worker.Failures;
 import io.baran.worker.provider.FailureText;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
-
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -15,15 +14,20 @@ import java.util.regex.Pattern;
 public final class GcpFailures {
 
     /** Reasons Google gives for "slow down", some with HTTP 403 rather than 429. */
-    private static final Set<String> THROTTLING = Set.of("rateLimitExceeded", "userRateLimitExceeded", "quotaExceeded",
-            "RESOURCE_EXHAUSTED", "QUOTA_EXCEEDED", "RATE_LIMIT_EXCEEDED");
+    private static final Set<String> THROTTLING = Set.of(
+            "rateLimitExceeded",
+            "userRateLimitExceeded",
+            "quotaExceeded",
+            "RESOURCE_EXHAUSTED",
+            "QUOTA_EXCEEDED",
+            "RATE_LIMIT_EXCEEDED");
     /** A resource busy with another operation: Compute says resourceNotReady, Cloud SQL operationInProgress. */
-    private static final Set<String> BUSY = Set.of("resourceNotReady", "operationInProgress", "FAILED_PRECONDITION_BUSY");
+    private static final Set<String> BUSY =
+            Set.of("resourceNotReady", "operationInProgress", "FAILED_PRECONDITION_BUSY");
     /** Bearer tokens must never reach a log line or a workflow history. */
     private static final FailureText TEXT = new FailureText(Pattern.compile("ya29\\.[A-Za-z0-9._-]+"), "<token>");
 
-    private GcpFailures() {
-    }
+    private GcpFailures() {}
 
     /**
      * @param provider  the configured provider name
@@ -34,8 +38,14 @@ public final class GcpFailures {
      * @param reason    Google's error reason ({@code error.errors[0].reason} or {@code error.status}), or null
      * @param message   Google's error message, or null
      */
-    public static ApplicationFailure map(int status, String reason, String message, String provider, String service,
-                                         String operation, String resource) {
+    public static ApplicationFailure map(
+            int status,
+            String reason,
+            String message,
+            String provider,
+            String service,
+            String operation,
+            String resource) {
         String where = "provider " + provider + " (" + service + "): " + operation + " on " + resource;
         String why = TEXT.describe(reason, message, status);
         if (status == 429 || (reason != null && THROTTLING.contains(reason))) {
@@ -48,12 +58,15 @@ public final class GcpFailures {
             return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where + " found the resource busy: " + why);
         }
         if (status == 401) {
-            return Failures.of(FailureTypes.PROVIDER_REJECTED, where + " was refused its credentials: " + why
-                    + "; check GOOGLE_APPLICATION_CREDENTIALS or the workload's service account");
+            return Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    where + " was refused its credentials: " + why
+                            + "; check GOOGLE_APPLICATION_CREDENTIALS or the workload's service account");
         }
         if (status == 403) {
-            return Failures.of(FailureTypes.PROVIDER_REJECTED, where + " is not permitted: " + why
-                    + " (see the gcp provider's README for the roles it needs)");
+            return Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    where + " is not permitted: " + why + " (see the gcp provider's README for the roles it needs)");
         }
         if (status == 404) {
             return Failures.of(FailureTypes.PROVIDER_REJECTED, where + " found no such resource: " + why);
@@ -62,15 +75,22 @@ public final class GcpFailures {
     }
 
     /** The call never got an answer: a connection refused, a time-out, a name that did not resolve. */
-    public static ApplicationFailure unreachable(Throwable e, String provider, String service, String operation, String resource) {
-        return Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + provider + " (" + service + "): " + operation
-                + " on " + resource + " could not reach the provider: " + TEXT.rootCause(e));
+    public static ApplicationFailure unreachable(
+            Throwable e, String provider, String service, String operation, String resource) {
+        return Failures.of(
+                FailureTypes.PROVIDER_UNAVAILABLE,
+                "provider " + provider + " (" + service + "): " + operation + " on " + resource
+                        + " could not reach the provider: " + TEXT.rootCause(e));
     }
 
     /** No credentials could be found by Application Default Credentials. */
-    public static ApplicationFailure noCredentials(Throwable e, String provider, String service, String operation, String resource) {
-        return Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + provider + " (" + service + "): " + operation + " on "
-                + resource + " has no credentials (" + TEXT.rootCause(e) + "): set GOOGLE_APPLICATION_CREDENTIALS or run "
-                + "where the metadata server gives the workload a service account");
+    public static ApplicationFailure noCredentials(
+            Throwable e, String provider, String service, String operation, String resource) {
+        return Failures.of(
+                FailureTypes.PROVIDER_REJECTED,
+                "provider " + provider + " (" + service + "): " + operation + " on "
+                        + resource + " has no credentials (" + TEXT.rootCause(e)
+                        + "): set GOOGLE_APPLICATION_CREDENTIALS or run "
+                        + "where the metadata server gives the workload a service account");
     }
 }

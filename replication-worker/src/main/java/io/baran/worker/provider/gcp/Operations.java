@@ -2,7 +2,6 @@ package io.baran.worker.provider.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.baran.worker.Heartbeat;
-
 import java.time.Duration;
 
 /**
@@ -34,16 +33,30 @@ final class Operations {
         String id = operation.path("name").asText();
         String url = operationsUrl + "/" + GcpApi.encode(id);
         JsonNode[] last = {operation};
-        Polling.await(api.provider(), service + " operation " + id + " (" + call + " on " + resource + ")", "DONE",
-                operation.path("status").asText(), () -> {
+        Polling.await(
+                api.provider(),
+                service + " operation " + id + " (" + call + " on " + resource + ")",
+                "DONE",
+                operation.path("status").asText(),
+                () -> {
                     last[0] = api.get(service, "operations.get", "operation " + id + " on " + resource, url);
                     return last[0].path("status").asText();
-                }, timeout, maxPoll, heartbeat);
+                },
+                timeout,
+                maxPoll,
+                heartbeat);
         JsonNode error = last[0].path("error").path("errors").path(0);
         if (!error.isMissingNode()) {
-            // Compute reports the HTTP status the call would have had; Cloud SQL does not, so its errors count as refusals.
-            throw GcpFailures.map(last[0].path("httpErrorStatusCode").asInt(400), error.path("code").asText(null),
-                    error.path("message").asText(null), api.provider(), service, call + " (operation " + id + ")", resource);
+            // Compute reports the HTTP status the call would have had; Cloud SQL does not, so its errors count as
+            // refusals.
+            throw GcpFailures.map(
+                    last[0].path("httpErrorStatusCode").asInt(400),
+                    error.path("code").asText(null),
+                    error.path("message").asText(null),
+                    api.provider(),
+                    service,
+                    call + " (operation " + id + ")",
+                    resource);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.baran.worker.provider.gcp;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
-
 import java.time.Duration;
 import java.util.function.Supplier;
 
@@ -16,23 +15,31 @@ final class Polling {
 
     private static final Duration FIRST_POLL = Duration.ofMillis(100);
 
-    private Polling() {
-    }
+    private Polling() {}
 
     /**
      * @param status reads the current status; the wait ends when it equals {@code done}
      * @param what   e.g. {@code Cloud DNS change 7 of www.example.com. CNAME}, for messages
      */
-    static void await(String provider, String what, String done, String first, Supplier<String> status, Duration timeout,
-                      Duration maxPoll, Heartbeat heartbeat) {
+    static void await(
+            String provider,
+            String what,
+            String done,
+            String first,
+            Supplier<String> status,
+            Duration timeout,
+            Duration maxPoll,
+            Heartbeat heartbeat) {
         String current = first;
         long deadline = System.nanoTime() + timeout.toNanos();
         Duration pause = FIRST_POLL;
         while (!done.equalsIgnoreCase(current)) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "provider " + provider + ": " + what + " is still "
-                        + current + " after " + timeout.toSeconds() + " s");
+                throw Failures.of(
+                        FailureTypes.PROVIDER_UNAVAILABLE,
+                        "provider " + provider + ": " + what + " is still " + current + " after " + timeout.toSeconds()
+                                + " s");
             }
             heartbeat.beat("waiting for " + what + " (" + current + ")");
             sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));

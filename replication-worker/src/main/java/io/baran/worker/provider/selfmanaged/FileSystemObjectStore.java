@@ -7,7 +7,6 @@ import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.ChangeFeed;
 import io.baran.worker.provider.store.DirectoryWatch;
 import io.baran.worker.provider.store.FileBlobStore;
-
 import java.nio.file.Path;
 import java.util.Optional;
 

@@ -1,18 +1,5 @@
 package io.baran.worker.provider.selfmanaged;
 
-import io.baran.worker.provider.Capabilities;
-import io.baran.worker.provider.ConfiguredProvider;
-import io.baran.worker.provider.ProviderContext;
-import io.baran.worker.provider.ProviderSettings;
-import io.baran.worker.provider.ProviderType;
-import org.jboss.logging.Logger;
-
-import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
-
 import static io.baran.worker.provider.Capability.CDN_CACHE_POLICY;
 import static io.baran.worker.provider.Capability.CDN_SERVE_STALE;
 import static io.baran.worker.provider.Capability.CDN_TTL;
@@ -23,6 +10,18 @@ import static io.baran.worker.provider.Capability.DATABASE_SWITCHOVER;
 import static io.baran.worker.provider.Capability.DNS_RECORDS;
 import static io.baran.worker.provider.Capability.DNS_ROUTING_POLICIES;
 import static io.baran.worker.provider.Capability.OBJECT_STORE;
+
+import io.baran.worker.provider.Capabilities;
+import io.baran.worker.provider.ConfiguredProvider;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.ProviderType;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jboss.logging.Logger;
 
 /**
  * {@code type=postgresql}: standbys in PostgreSQL streaming replication, each named with the primary it
@@ -36,12 +35,21 @@ public final class PostgresProviderType implements ProviderType {
     private static final Logger LOG = Logger.getLogger(PostgresProviderType.class);
     private static final Capabilities CAPABILITIES = Capabilities.builder("postgresql")
             .can(DATABASE_PROMOTE, DATABASE_FENCE)
-            .cannot("a promoted server has its own timeline: it becomes a standby again only through pg_rewind or a new "
-                    + "base backup, on the server's host, which Baran does not reach", DATABASE_DEMOTE)
-            .notYet("a planned switchover (fence, catch up, promote, then re-attach the old primary as a standby) is not built",
+            .cannot(
+                    "a promoted server has its own timeline: it becomes a standby again only through pg_rewind or a new "
+                            + "base backup, on the server's host, which Baran does not reach",
+                    DATABASE_DEMOTE)
+            .notYet(
+                    "a planned switchover (fence, catch up, promote, then re-attach the old primary as a standby) is not built",
                     DATABASE_SWITCHOVER)
-            .cannot("a PostgreSQL server is not a DNS server, a CDN or an object store", DNS_RECORDS, DNS_ROUTING_POLICIES,
-                    CDN_TTL, CDN_SERVE_STALE, CDN_CACHE_POLICY, OBJECT_STORE)
+            .cannot(
+                    "a PostgreSQL server is not a DNS server, a CDN or an object store",
+                    DNS_RECORDS,
+                    DNS_ROUTING_POLICIES,
+                    CDN_TTL,
+                    CDN_SERVE_STALE,
+                    CDN_CACHE_POLICY,
+                    OBJECT_STORE)
             .build();
 
     @Override
@@ -56,7 +64,8 @@ public final class PostgresProviderType implements ProviderType {
 
     @Override
     public ConfiguredProvider connect(ProviderSettings settings, ProviderContext context) {
-        settings.onlyKnown(Set.of("user", "password-env", "database", "ssl-mode", "timeout", "promote-timeout", "site"),
+        settings.onlyKnown(
+                Set.of("user", "password-env", "database", "ssl-mode", "timeout", "promote-timeout", "site"),
                 Set.of("instances."));
         Map<String, PostgresStandby.Pair> instances = new TreeMap<>();
         Map<String, String> raw = settings.under("instances.");
@@ -70,22 +79,32 @@ public final class PostgresProviderType implements ProviderType {
             }
             if (field.equals("standby")) {
                 String primaryKey = "instances." + instance + ".primary";
-                Optional<HostPort> primary = settings.option(primaryKey).map(p -> HostPort.parse(p, 5432, settings.key(primaryKey)));
-                instances.put(instance, new PostgresStandby.Pair(HostPort.parse(e.getValue(), 5432,
-                        settings.key("instances." + e.getKey())), primary));
+                Optional<HostPort> primary =
+                        settings.option(primaryKey).map(p -> HostPort.parse(p, 5432, settings.key(primaryKey)));
+                instances.put(
+                        instance,
+                        new PostgresStandby.Pair(
+                                HostPort.parse(e.getValue(), 5432, settings.key("instances." + e.getKey())), primary));
             } else if (!raw.containsKey(instance + ".standby")) {
                 throw new IllegalStateException(settings.key("instances." + instance + ".standby") + " is required");
             }
         }
         if (instances.isEmpty()) {
-            throw new IllegalStateException(settings.key("instances") + ": a provider of type postgresql needs at least one "
-                    + "instances.\"<name>\".standby");
+            throw new IllegalStateException(settings.key("instances")
+                    + ": a provider of type postgresql needs at least one " + "instances.\"<name>\".standby");
         }
         String password = settings.option("password-env").isPresent() ? context.secret(settings, "password-env") : null;
-        PostgresStandby standby = new PostgresStandby(settings.name(), instances, settings.required("user"), password,
-                settings.option("database").orElse("postgres"), settings.option("ssl-mode").orElse("prefer"),
-                settings.duration("timeout", Duration.ofSeconds(5)), settings.duration("promote-timeout", Duration.ofSeconds(60)),
-                settings.option("site"), context.heartbeat());
+        PostgresStandby standby = new PostgresStandby(
+                settings.name(),
+                instances,
+                settings.required("user"),
+                password,
+                settings.option("database").orElse("postgres"),
+                settings.option("ssl-mode").orElse("prefer"),
+                settings.duration("timeout", Duration.ofSeconds(5)),
+                settings.duration("promote-timeout", Duration.ofSeconds(60)),
+                settings.option("site"),
+                context.heartbeat());
         LOG.infof("provider %s: PostgreSQL standbys %s", settings.name(), instances.keySet());
         return new ConfiguredProvider(settings.name(), type(), CAPABILITIES, null, null, standby, null, null);
     }

@@ -6,8 +6,6 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.DatabaseProvider;
 import io.baran.worker.provider.ReplicaState;
 import io.baran.workflow.FailureTypes;
-import org.jboss.logging.Logger;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +17,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * PostgreSQL streaming replication: promotes a standby with {@code pg_promote()}, after fencing the
@@ -39,8 +38,7 @@ public final class PostgresStandby implements DatabaseProvider {
     private static final Duration POLL = Duration.ofMillis(100);
 
     /** A standby and the primary it streams from (absent when not configured: then it cannot be fenced). */
-    record Pair(HostPort standby, Optional<HostPort> primary) {
-    }
+    record Pair(HostPort standby, Optional<HostPort> primary) {}
 
     private final String name;
     private final Map<String, Pair> instances;
@@ -53,8 +51,17 @@ public final class PostgresStandby implements DatabaseProvider {
     private final Optional<String> site;
     private final Heartbeat heartbeat;
 
-    PostgresStandby(String name, Map<String, Pair> instances, String user, String password, String database, String sslMode,
-                    Duration timeout, Duration promoteTimeout, Optional<String> site, Heartbeat heartbeat) {
+    PostgresStandby(
+            String name,
+            Map<String, Pair> instances,
+            String user,
+            String password,
+            String database,
+            String sslMode,
+            Duration timeout,
+            Duration promoteTimeout,
+            Optional<String> site,
+            Heartbeat heartbeat) {
         this.name = name;
         this.instances = new TreeMap<>(instances);
         this.user = user;
@@ -76,14 +83,19 @@ public final class PostgresStandby implements DatabaseProvider {
     public ControlPlane controlPlane(String instance) {
         Pair pair = instances.get(instance);
         String host = pair == null ? name : pair.standby().host();
-        return new ControlPlane(site.orElse("self-managed/" + host), "postgresql", "PostgreSQL standby " + (pair == null ? instance
-                : pair.standby().text()));
+        return new ControlPlane(
+                site.orElse("self-managed/" + host),
+                "postgresql",
+                "PostgreSQL standby "
+                        + (pair == null ? instance : pair.standby().text()));
     }
 
     @Override
     public ReplicaState observe(String instance) {
         Pair pair = pair(instance);
-        boolean inRecovery = query(pair.standby(), "observe " + instance,
+        boolean inRecovery = query(
+                pair.standby(),
+                "observe " + instance,
                 c -> single(c, "SELECT pg_is_in_recovery()").getBoolean(1));
         ReplicaState.Role role = inRecovery ? ReplicaState.Role.REPLICA : ReplicaState.Role.PRIMARY;
         if (pair.primary().isEmpty()) {
@@ -91,16 +103,25 @@ public final class PostgresStandby implements DatabaseProvider {
         }
         HostPort primary = pair.primary().get();
         try (Connection c = connect(primary)) {
-            ResultSet r = single(c, "SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only'), "
-                    + "(SELECT setting FROM pg_file_settings WHERE name = 'default_transaction_read_only' "
-                    + "AND sourcefile LIKE '%postgresql.auto.conf' ORDER BY seqno DESC LIMIT 1)");
+            ResultSet r = single(
+                    c,
+                    "SELECT pg_is_in_recovery(), current_setting('default_transaction_read_only'), "
+                            + "(SELECT setting FROM pg_file_settings WHERE name = 'default_transaction_read_only' "
+                            + "AND sourcefile LIKE '%postgresql.auto.conf' ORDER BY seqno DESC LIMIT 1)");
             boolean refuses = r.getBoolean(1) || "on".equals(r.getString(2));
-            return new ReplicaState(role, pair.standby().text(), primary.text(),
-                    refuses ? ReplicaState.PrimaryWrites.REFUSES : ReplicaState.PrimaryWrites.ACCEPTS, r.getString(3));
+            return new ReplicaState(
+                    role,
+                    pair.standby().text(),
+                    primary.text(),
+                    refuses ? ReplicaState.PrimaryWrites.REFUSES : ReplicaState.PrimaryWrites.ACCEPTS,
+                    r.getString(3));
         } catch (SQLException e) {
             if (PostgresFailures.unreachable(e)) {
-                LOG.infof("provider %s: old primary %s of %s is unreachable: %s", name, primary.text(), instance, e.getMessage());
-                return new ReplicaState(role, pair.standby().text(), primary.text(), ReplicaState.PrimaryWrites.UNREACHABLE, null);
+                LOG.infof(
+                        "provider %s: old primary %s of %s is unreachable: %s",
+                        name, primary.text(), instance, e.getMessage());
+                return new ReplicaState(
+                        role, pair.standby().text(), primary.text(), ReplicaState.PrimaryWrites.UNREACHABLE, null);
             }
             throw PostgresFailures.map(e, where(primary, "observe the primary of " + instance), user);
         }
@@ -109,7 +130,8 @@ public final class PostgresStandby implements DatabaseProvider {
     @Override
     public void fence(String instance) {
         Pair pair = pair(instance);
-        HostPort primary = pair.primary().orElseThrow(() -> new IllegalStateException(instance + " has no primary configured"));
+        HostPort primary =
+                pair.primary().orElseThrow(() -> new IllegalStateException(instance + " has no primary configured"));
         String where = "fence the primary of " + instance;
         String lsn = query(primary, where, c -> {
             try (Statement s = c.createStatement()) {
@@ -120,12 +142,15 @@ public final class PostgresStandby implements DatabaseProvider {
             // Sessions opened before the reload may be inside a read-write transaction: end them. Without
             // pg_read_all_stats a role sees no backend_type in other roles' rows; replication roles then stand
             // for the walsenders, which must live on so the standby can catch up.
-            int ended = count(c, "SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a "
-                    + "JOIN pg_roles r ON r.oid = a.usesysid "
-                    + "WHERE a.pid <> pg_backend_pid() "
-                    + "AND (a.backend_type = 'client backend' OR (a.backend_type IS NULL AND NOT r.rolreplication)) "
-                    + "AND (NOT r.rolsuper OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user))");
-            LOG.infof("provider %s: fenced %s (primary of %s): default_transaction_read_only = on, %d session(s) ended",
+            int ended = count(
+                    c,
+                    "SELECT count(pg_terminate_backend(a.pid)) FROM pg_stat_activity a "
+                            + "JOIN pg_roles r ON r.oid = a.usesysid "
+                            + "WHERE a.pid <> pg_backend_pid() "
+                            + "AND (a.backend_type = 'client backend' OR (a.backend_type IS NULL AND NOT r.rolreplication)) "
+                            + "AND (NOT r.rolsuper OR (SELECT rolsuper FROM pg_roles WHERE rolname = current_user))");
+            LOG.infof(
+                    "provider %s: fenced %s (primary of %s): default_transaction_read_only = on, %d session(s) ended",
                     name, primary.text(), instance, ended);
             return single(c, "SELECT pg_current_wal_flush_lsn()::text").getString(1);
         });
@@ -135,16 +160,20 @@ public final class PostgresStandby implements DatabaseProvider {
     @Override
     public void unfence(String instance, ReplicaState observed) {
         Pair pair = pair(instance);
-        HostPort primary = pair.primary().orElseThrow(() -> new IllegalStateException(instance + " has no primary configured"));
+        HostPort primary =
+                pair.primary().orElseThrow(() -> new IllegalStateException(instance + " has no primary configured"));
         String previous = observed.fenceSetting();
         if (previous != null && !SETTING_VALUE.matcher(previous).matches()) {
-            throw Failures.of(FailureTypes.INVALID_INPUT, "the plan's fenceSetting \"" + previous + "\" is not a setting value");
+            throw Failures.of(
+                    FailureTypes.INVALID_INPUT, "the plan's fenceSetting \"" + previous + "\" is not a setting value");
         }
         String where = "unfence the primary of " + instance;
         query(primary, where, c -> {
             try (Statement s = c.createStatement()) {
-                s.execute(previous == null ? "ALTER SYSTEM RESET default_transaction_read_only"
-                        : "ALTER SYSTEM SET default_transaction_read_only = '" + previous + "'");
+                s.execute(
+                        previous == null
+                                ? "ALTER SYSTEM RESET default_transaction_read_only"
+                                : "ALTER SYSTEM SET default_transaction_read_only = '" + previous + "'");
                 s.execute("SELECT pg_reload_conf()");
             }
             if (observed.primaryWrites() == ReplicaState.PrimaryWrites.ACCEPTS) {
@@ -152,8 +181,9 @@ public final class PostgresStandby implements DatabaseProvider {
             }
             return null;
         });
-        LOG.infof("provider %s: unfenced %s (primary of %s): default_transaction_read_only %s", name, primary.text(), instance,
-                previous == null ? "reset" : "= " + previous);
+        LOG.infof(
+                "provider %s: unfenced %s (primary of %s): default_transaction_read_only %s",
+                name, primary.text(), instance, previous == null ? "reset" : "= " + previous);
     }
 
     @Override
@@ -167,15 +197,21 @@ public final class PostgresStandby implements DatabaseProvider {
                     try (ResultSet r = p.executeQuery()) {
                         r.next();
                         if (!r.getBoolean(1)) {
-                            throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where(pair.standby(), where)
-                                    + ": the standby did not finish promoting within " + promoteTimeout.toSeconds() + " s");
+                            throw Failures.of(
+                                    FailureTypes.PROVIDER_UNAVAILABLE,
+                                    where(pair.standby(), where) + ": the standby did not finish promoting within "
+                                            + promoteTimeout.toSeconds() + " s");
                         }
                     }
                 }
-                LOG.infof("provider %s: promoted %s (%s)", name, instance, pair.standby().text());
+                LOG.infof(
+                        "provider %s: promoted %s (%s)",
+                        name, instance, pair.standby().text());
             }
             if (single(c, "SELECT pg_is_in_recovery()").getBoolean(1)) {
-                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where(pair.standby(), where) + ": still in recovery after pg_promote");
+                throw Failures.of(
+                        FailureTypes.PROVIDER_UNAVAILABLE,
+                        where(pair.standby(), where) + ": still in recovery after pg_promote");
             }
             return null;
         });
@@ -186,14 +222,19 @@ public final class PostgresStandby implements DatabaseProvider {
         long deadline = System.nanoTime() + timeout.toNanos();
         String seen = null;
         while (System.nanoTime() < deadline) {
-            seen = query(server, what, c -> single(c, "SHOW default_transaction_read_only").getString(1));
+            seen = query(
+                    server,
+                    what,
+                    c -> single(c, "SHOW default_transaction_read_only").getString(1));
             if (expected.equals(seen)) {
                 return;
             }
             sleep(POLL);
         }
-        throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where(server, what) + ": default_transaction_read_only is still "
-                + seen + " " + timeout.toSeconds() + " s after the reload, not " + expected);
+        throw Failures.of(
+                FailureTypes.PROVIDER_UNAVAILABLE,
+                where(server, what) + ": default_transaction_read_only is still " + seen + " " + timeout.toSeconds()
+                        + " s after the reload, not " + expected);
     }
 
     /** Waits until the standby has replayed the primary's WAL up to {@code lsn}: the promotion then loses nothing. */
@@ -215,8 +256,10 @@ public final class PostgresStandby implements DatabaseProvider {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where(standby, what) + ": it replayed only up to "
-                        + replayed + " within " + promoteTimeout.toSeconds() + " s; the old primary stays fenced");
+                throw Failures.of(
+                        FailureTypes.PROVIDER_UNAVAILABLE,
+                        where(standby, what) + ": it replayed only up to " + replayed + " within "
+                                + promoteTimeout.toSeconds() + " s; the old primary stays fenced");
             }
             heartbeat.beat(instance + " replayed up to " + replayed + ", waiting for " + lsn);
             sleep(POLL);
@@ -226,8 +269,10 @@ public final class PostgresStandby implements DatabaseProvider {
     private Pair pair(String instance) {
         Pair pair = instances.get(instance);
         if (pair == null) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name + " (PostgreSQL) has no instance " + instance
-                    + " configured (configured: " + String.join(", ", instances.keySet()) + ")");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    "provider " + name + " (PostgreSQL) has no instance " + instance + " configured (configured: "
+                            + String.join(", ", instances.keySet()) + ")");
         }
         return pair;
     }
@@ -259,7 +304,8 @@ public final class PostgresStandby implements DatabaseProvider {
         p.setProperty("ApplicationName", "baran-replication-worker");
         p.setProperty("sslmode", sslMode);
         String host = server.host().contains(":") ? "[" + server.host() + "]" : server.host();
-        Connection c = new org.postgresql.Driver().connect("jdbc:postgresql://" + host + ":" + server.port() + "/" + database, p);
+        Connection c = new org.postgresql.Driver()
+                .connect("jdbc:postgresql://" + host + ":" + server.port() + "/" + database, p);
         if (c == null) {
             throw new SQLException("the PostgreSQL driver did not accept the URL for " + server.text(), "08001");
         }

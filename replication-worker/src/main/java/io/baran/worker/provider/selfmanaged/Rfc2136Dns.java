@@ -7,6 +7,10 @@ import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
 import io.baran.workflow.FailureTypes;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
 import org.jboss.logging.Logger;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -19,11 +23,6 @@ import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.Update;
-
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * DNS on a name server of one's own (BIND, Knot, PowerDNS) by RFC 2136 dynamic update, signed with a
@@ -41,7 +40,13 @@ public final class Rfc2136Dns implements DnsProvider {
     private final SimpleResolver resolver;
     private final ControlPlane controlPlane;
 
-    public Rfc2136Dns(String name, InetSocketAddress server, TSIG key, String keyName, Duration timeout, ControlPlane controlPlane) {
+    public Rfc2136Dns(
+            String name,
+            InetSocketAddress server,
+            TSIG key,
+            String keyName,
+            Duration timeout,
+            ControlPlane controlPlane) {
         this.name = name;
         this.server = server;
         this.keyName = keyName;
@@ -65,12 +70,18 @@ public final class Rfc2136Dns implements DnsProvider {
     @Override
     public DnsZone zone(String fqdn) {
         Name zone = name(fqdn);
-        Message response = send(Message.newQuery(org.xbill.DNS.Record.newRecord(zone, Type.SOA, DClass.IN)), "SOA query",
-                "zone " + fqdn, false);
-        boolean apex = response.getSection(Section.ANSWER).stream().anyMatch(r -> r.getType() == Type.SOA && r.getName().equals(zone));
+        Message response = send(
+                Message.newQuery(org.xbill.DNS.Record.newRecord(zone, Type.SOA, DClass.IN)),
+                "SOA query",
+                "zone " + fqdn,
+                false);
+        boolean apex = response.getSection(Section.ANSWER).stream()
+                .anyMatch(r -> r.getType() == Type.SOA && r.getName().equals(zone));
         if (!response.getHeader().getFlag(Flags.AA) || !apex) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, "provider " + name + " (RFC 2136 server " + address()
-                    + ") does not serve zone " + fqdn + " (no authoritative SOA for it)");
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    "provider " + name + " (RFC 2136 server " + address() + ") does not serve zone " + fqdn
+                            + " (no authoritative SOA for it)");
         }
         return new DnsZone(fqdn, fqdn);
     }
@@ -93,8 +104,10 @@ public final class Rfc2136Dns implements DnsProvider {
             throw Rfc2136Failures.answered(response, where("query", what), keyName, false);
         }
         if (!response.getHeader().getFlag(Flags.AA)) {
-            throw Failures.of(FailureTypes.PROVIDER_REJECTED, where("query", what) + " got a non-authoritative answer: "
-                    + "the server does not serve zone " + zone.name());
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    where("query", what) + " got a non-authoritative answer: " + "the server does not serve zone "
+                            + zone.name());
         }
         // A CNAME at the name answers queries for other types too; only the asked type counts.
         List<org.xbill.DNS.Record> rrset = response.getSection(Section.ANSWER).stream()
@@ -103,7 +116,9 @@ public final class Rfc2136Dns implements DnsProvider {
         if (rrset.isEmpty()) {
             return RecordState.absent();
         }
-        return RecordState.present(rrset.stream().map(org.xbill.DNS.Record::rdataToString).toList(), rrset.get(0).getTTL());
+        return RecordState.present(
+                rrset.stream().map(org.xbill.DNS.Record::rdataToString).toList(),
+                rrset.get(0).getTTL());
     }
 
     @Override
@@ -127,11 +142,15 @@ public final class Rfc2136Dns implements DnsProvider {
             }
         }
         send(update, "update", what, true);
-        LOG.infof("provider %s: updated %s on %s: %s -> %s", name, what, address(), expected.describe(), desired.describe());
+        LOG.infof(
+                "provider %s: updated %s on %s: %s -> %s",
+                name, what, address(), expected.describe(), desired.describe());
         RecordState served = observe(zone, fqdn, type);
         if (!served.sameAs(desired, type)) {
-            throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, where("update", what) + " was accepted, but the server serves "
-                    + served.describe() + " instead of " + desired.describe());
+            throw Failures.of(
+                    FailureTypes.PROVIDER_UNAVAILABLE,
+                    where("update", what) + " was accepted, but the server serves " + served.describe() + " instead of "
+                            + desired.describe());
         }
     }
 
@@ -152,7 +171,8 @@ public final class Rfc2136Dns implements DnsProvider {
         try {
             return org.xbill.DNS.Record.fromString(owner, rrType, DClass.IN, ttl, value, Name.root);
         } catch (IOException e) {
-            throw Failures.of(FailureTypes.INVALID_INPUT, what + ": \"" + value + "\" is not a valid value: " + e.getMessage());
+            throw Failures.of(
+                    FailureTypes.INVALID_INPUT, what + ": \"" + value + "\" is not a valid value: " + e.getMessage());
         }
     }
 

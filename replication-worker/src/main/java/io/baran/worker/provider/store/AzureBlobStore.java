@@ -17,7 +17,6 @@ import com.azure.storage.blob.specialized.BlockBlobClient;
 import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.RequestRetryOptions;
 import com.azure.storage.common.policy.RetryPolicyType;
-
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -58,8 +57,13 @@ public final class AzureBlobStore implements BlobStore {
         return new BlobServiceClientBuilder()
                 .endpoint(endpoint)
                 .credential(new StorageSharedKeyCredential(account, key))
-                .retryOptions(new RequestRetryOptions(RetryPolicyType.EXPONENTIAL, 4, Duration.ofMinutes(2),
-                        Duration.ofMillis(250), Duration.ofSeconds(4), null))
+                .retryOptions(new RequestRetryOptions(
+                        RetryPolicyType.EXPONENTIAL,
+                        4,
+                        Duration.ofMinutes(2),
+                        Duration.ofMillis(250),
+                        Duration.ofSeconds(4),
+                        null))
                 .buildClient()
                 .getBlobContainerClient(container);
     }
@@ -72,13 +76,22 @@ public final class AzureBlobStore implements BlobStore {
     @Override
     public void list(String prefix, Consumer<Blob> each) {
         call("list", prefix, () -> {
-            ListBlobsOptions options = new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(5000)
+            ListBlobsOptions options = new ListBlobsOptions()
+                    .setPrefix(prefix)
+                    .setMaxResultsPerPage(5000)
                     .setDetails(new BlobListDetails().setRetrieveMetadata(true));
             for (BlobItem item : container.listBlobs(options, null)) {
-                if (!item.getName().startsWith(TEMPORARY) && !item.getName().contains("/" + TEMPORARY) && !Boolean.TRUE.equals(item.isPrefix())) {
-                    each.accept(new Blob(item.getName(), item.getProperties().getContentLength(),
-                            instant(item.getProperties().getLastModified()), Blob.unquote(item.getProperties().getETag()),
-                            sha256(item.getMetadata()), Digests.hex(item.getProperties().getContentMd5()), null));
+                if (!item.getName().startsWith(TEMPORARY)
+                        && !item.getName().contains("/" + TEMPORARY)
+                        && !Boolean.TRUE.equals(item.isPrefix())) {
+                    each.accept(new Blob(
+                            item.getName(),
+                            item.getProperties().getContentLength(),
+                            instant(item.getProperties().getLastModified()),
+                            Blob.unquote(item.getProperties().getETag()),
+                            sha256(item.getMetadata()),
+                            Digests.hex(item.getProperties().getContentMd5()),
+                            null));
                 }
             }
             return null;
@@ -103,29 +116,64 @@ public final class AzureBlobStore implements BlobStore {
             }
             return null;
         }
-        return new Blob(key, p.getBlobSize(), instant(p.getLastModified()), Blob.unquote(p.getETag()), sha256(p.getMetadata()),
-                Digests.hex(p.getContentMd5()), null);
+        return new Blob(
+                key,
+                p.getBlobSize(),
+                instant(p.getLastModified()),
+                Blob.unquote(p.getETag()),
+                sha256(p.getMetadata()),
+                Digests.hex(p.getContentMd5()),
+                null);
     }
 
     @Override
     public Reading open(Blob blob) {
         // Locked to the listed ETag: a blob written again meanwhile fails the read rather than mix versions.
-        return call("read", blob.key(), () -> new Reading(container.getBlobClient(blob.key()).openInputStream(new BlobInputStreamOptions()
-                .setBlockSize(8 << 20)
-                .setRequestConditions(new BlobRequestConditions().setIfMatch("\"" + blob.version() + "\""))), blob));
+        return call(
+                "read",
+                blob.key(),
+                () -> new Reading(
+                        container
+                                .getBlobClient(blob.key())
+                                .openInputStream(new BlobInputStreamOptions()
+                                        .setBlockSize(8 << 20)
+                                        .setRequestConditions(
+                                                new BlobRequestConditions().setIfMatch("\"" + blob.version() + "\""))),
+                        blob));
     }
 
     @Override
     public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
-        BlockBlobItem item = call("upload", key, () -> blocks(key).uploadWithResponse(new ByteArrayInputStream(content, 0, length), length,
-                new BlobHttpHeaders().setContentMd5(sums.md5()), Map.of(SHA256, sums.sha256()), null, sums.md5(), null, null,
-                Context.NONE).getValue());
-        return new Blob(key, length, instant(item.getLastModified()), Blob.unquote(item.getETag()), sums.sha256(), sums.md5Hex(), null);
+        BlockBlobItem item = call(
+                "upload",
+                key,
+                () -> blocks(key)
+                        .uploadWithResponse(
+                                new ByteArrayInputStream(content, 0, length),
+                                length,
+                                new BlobHttpHeaders().setContentMd5(sums.md5()),
+                                Map.of(SHA256, sums.sha256()),
+                                null,
+                                sums.md5(),
+                                null,
+                                null,
+                                Context.NONE)
+                        .getValue());
+        return new Blob(
+                key,
+                length,
+                instant(item.getLastModified()),
+                Blob.unquote(item.getETag()),
+                sums.sha256(),
+                sums.md5Hex(),
+                null);
     }
 
     @Override
     public Upload upload(String key, long size, long partSize, String sha256, String resumeToken) {
-        return new BlockUpload(key, resumeToken != null ? resumeToken : UUID.randomUUID().toString().replace("-", ""));
+        return new BlockUpload(
+                key,
+                resumeToken != null ? resumeToken : UUID.randomUUID().toString().replace("-", ""));
     }
 
     @Override
@@ -139,8 +187,7 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private final class BlockUpload implements Upload {
         private final String key;
@@ -158,26 +205,51 @@ public final class AzureBlobStore implements BlobStore {
 
         /** Every block id of one blob must have the same length. */
         private String blockId(int number) {
-            return Base64.getEncoder().encodeToString((id + "-" + String.format("%06d", number)).getBytes(StandardCharsets.US_ASCII));
+            return Base64.getEncoder()
+                    .encodeToString((id + "-" + String.format("%06d", number)).getBytes(StandardCharsets.US_ASCII));
         }
 
         @Override
         public String putPart(int number, byte[] bytes, int length, byte[] md5) {
             String blockId = blockId(number);
-            call("stage block " + number + " of", key, () -> blocks(key).stageBlockWithResponse(blockId,
-                    new ByteArrayInputStream(bytes, 0, length), length, md5, null, null, Context.NONE));
+            call(
+                    "stage block " + number + " of",
+                    key,
+                    () -> blocks(key)
+                            .stageBlockWithResponse(
+                                    blockId,
+                                    new ByteArrayInputStream(bytes, 0, length),
+                                    length,
+                                    md5,
+                                    null,
+                                    null,
+                                    Context.NONE));
             return blockId;
         }
 
         @Override
         public Blob complete(List<String> tags, Digests.Sums sums) {
-            BlockBlobItem item = call("commit the blocks of", key, () -> blocks(key).commitBlockListWithResponse(new ArrayList<>(tags),
-                    sums.md5() == null ? null : new BlobHttpHeaders().setContentMd5(sums.md5()), Map.of(SHA256, sums.sha256()), null, null, null,
-                    Context.NONE).getValue());
+            BlockBlobItem item = call(
+                    "commit the blocks of",
+                    key,
+                    () -> blocks(key)
+                            .commitBlockListWithResponse(
+                                    new ArrayList<>(tags),
+                                    sums.md5() == null ? null : new BlobHttpHeaders().setContentMd5(sums.md5()),
+                                    Map.of(SHA256, sums.sha256()),
+                                    null,
+                                    null,
+                                    null,
+                                    Context.NONE)
+                            .getValue());
             Blob stored = stat(key);
-            if (stored == null || stored.size() != sums.length() || !Blob.unquote(item.getETag()).equals(stored.version())) {
-                throw new BlobStoreException(describe() + ": " + key + " holds " + (stored == null ? "nothing" : stored.describe())
-                        + " after its blocks were committed, not " + sums.length() + " bytes", null);
+            if (stored == null
+                    || stored.size() != sums.length()
+                    || !Blob.unquote(item.getETag()).equals(stored.version())) {
+                throw new BlobStoreException(
+                        describe() + ": " + key + " holds " + (stored == null ? "nothing" : stored.describe())
+                                + " after its blocks were committed, not " + sums.length() + " bytes",
+                        null);
             }
             return stored;
         }
@@ -210,8 +282,10 @@ public final class AzureBlobStore implements BlobStore {
             if (e.getStatusCode() == 412) {
                 throw BlobStoreException.changed(describe(), key, "written again");
             }
-            throw new BlobStoreException(describe() + ": " + operation + " " + key + " failed: HTTP " + e.getStatusCode() + " "
-                    + e.getErrorCode(), e);
+            throw new BlobStoreException(
+                    describe() + ": " + operation + " " + key + " failed: HTTP " + e.getStatusCode() + " "
+                            + e.getErrorCode(),
+                    e);
         } catch (AzureException | java.io.UncheckedIOException | IllegalStateException e) {
             throw new BlobStoreException(describe() + ": " + operation + " " + key + " failed: " + e.getMessage(), e);
         }

@@ -19,7 +19,11 @@ import java.util.Locale;
 public record Blob(String key, long size, Instant modified, String version, String sha256, String md5, String crc32c) {
 
     /** The answer to "same content?" when no checksum both sides know can say. */
-    public enum Match { SAME, DIFFERENT, UNKNOWN }
+    public enum Match {
+        SAME,
+        DIFFERENT,
+        UNKNOWN
+    }
 
     public Blob {
         sha256 = lower(sha256);
@@ -54,7 +58,9 @@ public record Blob(String key, long size, Instant modified, String version, Stri
 
     /** Short, for messages: {@code 12 bytes, sha256 0a1b2c3d4e5f}. */
     public String describe() {
-        String sum = sha256 != null ? "sha256 " + sha256.substring(0, 12) : md5 != null ? "md5 " + md5.substring(0, 12) : "version " + version;
+        String sum = sha256 != null
+                ? "sha256 " + sha256.substring(0, 12)
+                : md5 != null ? "md5 " + md5.substring(0, 12) : "version " + version;
         return size + " bytes, " + sum;
     }
 

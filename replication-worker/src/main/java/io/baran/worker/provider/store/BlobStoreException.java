@@ -19,8 +19,10 @@ public class BlobStoreException extends RuntimeException {
     }
 
     public static BlobStoreException changed(String store, String key, String why) {
-        return new BlobStoreException(store + ": " + key + " changed while being copied (" + why + "); the next pass copies it again",
-                null, true);
+        return new BlobStoreException(
+                store + ": " + key + " changed while being copied (" + why + "); the next pass copies it again",
+                null,
+                true);
     }
 
     public boolean changed() {

@@ -43,12 +43,10 @@ public interface ChangeFeed extends AutoCloseable {
         /** Nothing to settle (the operating system's notifications). */
         Settlement NONE = new Settlement() {
             @Override
-            public void recorded() {
-            }
+            public void recorded() {}
 
             @Override
-            public void retry() {
-            }
+            public void retry() {}
         };
 
         /** Every replica recorded the change in its ledger, or had nothing to do for it: the message can go. */

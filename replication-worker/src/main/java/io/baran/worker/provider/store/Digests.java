@@ -41,7 +41,10 @@ public final class Digests {
 
     /** Call once, when every byte passed. */
     public Sums finish() {
-        return new Sums(length, HexFormat.of().formatHex(sha256.digest()), md5 == null ? null : md5.digest(),
+        return new Sums(
+                length,
+                HexFormat.of().formatHex(sha256.digest()),
+                md5 == null ? null : md5.digest(),
                 String.format("%08x", crc32c.getValue()));
     }
 

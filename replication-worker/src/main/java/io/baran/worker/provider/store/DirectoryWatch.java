@@ -1,6 +1,8 @@
 package io.baran.worker.provider.store;
 
-import org.jboss.logging.Logger;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,10 +16,7 @@ import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-
-import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
-import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
+import org.jboss.logging.Logger;
 
 /**
  * Changes of a bucket directory, from the operating system ({@link WatchService}: inotify on Linux), every
@@ -80,8 +79,10 @@ public final class DirectoryWatch implements ChangeFeed {
 
     private void filesIn(Path dir, Consumer<String> changed) {
         try (Stream<Path> files = Files.walk(dir)) {
-            files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(FileBlobStore.PARTIAL))
-                    .forEach(f -> changed.accept(bucket.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
+            files.filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().startsWith(FileBlobStore.PARTIAL))
+                    .forEach(f ->
+                            changed.accept(bucket.relativize(f).toString().replace(java.io.File.separatorChar, '/')));
         } catch (IOException | UncheckedIOException e) {
             // gone again: nothing to report
         }

@@ -27,6 +27,7 @@ public final class FileBlobStore implements BlobStore {
 
     /** Temporary files of writes in progress (the same prefix the worker's file-system provider uses). */
     public static final String PARTIAL = ".baran-partial-";
+
     private static final String SHA256_ATTRIBUTE = "baran.sha256";
 
     private final String name;
@@ -56,8 +57,11 @@ public final class FileBlobStore implements BlobStore {
                 @Override
                 public java.nio.file.FileVisitResult visitFile(Path f, BasicFileAttributes a) {
                     String k = bucket.relativize(f).toString().replace(java.io.File.separatorChar, '/');
-                    if (a.isRegularFile() && !f.getFileName().toString().startsWith(PARTIAL) && k.startsWith(prefix)
-                            && !k.startsWith(TEMPORARY) && !k.contains("/" + TEMPORARY)) {
+                    if (a.isRegularFile()
+                            && !f.getFileName().toString().startsWith(PARTIAL)
+                            && k.startsWith(prefix)
+                            && !k.startsWith(TEMPORARY)
+                            && !k.contains("/" + TEMPORARY)) {
                         found.put(k, blob(k, f, a));
                     }
                     return java.nio.file.FileVisitResult.CONTINUE;
@@ -78,8 +82,14 @@ public final class FileBlobStore implements BlobStore {
     }
 
     private static Blob blob(String key, Path file, BasicFileAttributes a) {
-        return new Blob(key, a.size(), a.lastModifiedTime().toInstant(),
-                a.size() + "@" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS), readSha256(file), null, null);
+        return new Blob(
+                key,
+                a.size(),
+                a.lastModifiedTime().toInstant(),
+                a.size() + "@" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS),
+                readSha256(file),
+                null,
+                null);
     }
 
     @Override
@@ -103,7 +113,8 @@ public final class FileBlobStore implements BlobStore {
     public Reading open(Blob blob) {
         Blob now = stat(blob.key());
         if (now == null || !now.version().equals(blob.version())) {
-            throw BlobStoreException.changed(describe(), blob.key(), now == null ? "deleted" : "modified at " + now.modified());
+            throw BlobStoreException.changed(
+                    describe(), blob.key(), now == null ? "deleted" : "modified at " + now.modified());
         }
         try {
             return new Reading(Files.newInputStream(file(blob.key())), now);
@@ -119,7 +130,8 @@ public final class FileBlobStore implements BlobStore {
         try {
             Files.createDirectories(file.getParent());
             partial = file.resolveSibling(PARTIAL + UUID.randomUUID());
-            try (FileChannel channel = FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel =
+                    FileChannel.open(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content, 0, length);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -162,8 +174,7 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private final class FileUpload implements Upload {
         private final String key;
@@ -192,7 +203,8 @@ public final class FileBlobStore implements BlobStore {
                 if (resumed && !Files.exists(partial)) {
                     throw new NoSuchFileException(partial + " (the upload to resume is gone)");
                 }
-                channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
+                channel = FileChannel.open(
+                        partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             }
             return channel;
         }
@@ -219,11 +231,15 @@ public final class FileBlobStore implements BlobStore {
                 ch.truncate(sums.length());
                 ch.force(true);
                 ch.close();
-                // The file was written in parts, possibly by two processes: check all of it before it becomes the object.
+                // The file was written in parts, possibly by two processes: check all of it before it becomes the
+                // object.
                 String written = sha256(partial);
                 if (!written.equals(sums.sha256()) || Files.size(partial) != sums.length()) {
-                    throw new BlobStoreException(describe() + ": " + key + " was written as " + Files.size(partial) + " bytes with SHA-256 "
-                            + written + ", not " + sums.length() + " bytes with " + sums.sha256() + "; not made visible", null);
+                    throw new BlobStoreException(
+                            describe() + ": " + key + " was written as " + Files.size(partial) + " bytes with SHA-256 "
+                                    + written + ", not " + sums.length() + " bytes with " + sums.sha256()
+                                    + "; not made visible",
+                            null);
                 }
                 writeSha256(partial, sums.sha256());
                 Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -248,7 +264,8 @@ public final class FileBlobStore implements BlobStore {
 
     private Path bucket() {
         if (!Files.isDirectory(root)) {
-            throw new BlobStoreException(describe() + ": the root " + root + " is not there (an unmounted volume?)", null);
+            throw new BlobStoreException(
+                    describe() + ": the root " + root + " is not there (an unmounted volume?)", null);
         }
         if (!Files.isDirectory(dir)) {
             throw new BlobStoreException(describe() + ": no bucket directory " + dir, null);
@@ -258,7 +275,11 @@ public final class FileBlobStore implements BlobStore {
 
     private Path file(String key) {
         Path file = dir.resolve(key).normalize();
-        if (key.isEmpty() || key.startsWith("/") || key.contains("\\") || !file.startsWith(dir) || file.equals(dir)
+        if (key.isEmpty()
+                || key.startsWith("/")
+                || key.contains("\\")
+                || !file.startsWith(dir)
+                || file.equals(dir)
                 || file.getFileName().toString().startsWith(PARTIAL)) {
             throw new BlobStoreException(describe() + ": key \"" + key + "\" is not a file inside " + dir, null);
         }

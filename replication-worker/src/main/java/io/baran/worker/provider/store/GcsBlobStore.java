@@ -8,7 +8,6 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
-
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.time.Duration;
@@ -79,8 +78,9 @@ public final class GcsBlobStore implements BlobStore {
     @Override
     public void list(String prefix, Consumer<Blob> each) {
         call("list", prefix, () -> {
-            for (com.google.cloud.storage.Blob b : storage.list(bucket, Storage.BlobListOption.prefix(prefix),
-                    Storage.BlobListOption.pageSize(1000)).iterateAll()) {
+            for (com.google.cloud.storage.Blob b : storage.list(
+                            bucket, Storage.BlobListOption.prefix(prefix), Storage.BlobListOption.pageSize(1000))
+                    .iterateAll()) {
                 if (!b.getName().startsWith(TEMPORARY) && !b.getName().contains("/" + TEMPORARY)) {
                     each.accept(blob(b));
                 }
@@ -93,11 +93,20 @@ public final class GcsBlobStore implements BlobStore {
         Map<String, String> metadata = b.getMetadata();
         // A composed object has no MD5 on the real service (fake-gcs-server computes one anyway).
         boolean composed = b.getComponentCount() != null && b.getComponentCount() > 1;
-        return new Blob(b.getName(), b.getSize() == null ? 0 : b.getSize(),
-                b.getUpdateTimeOffsetDateTime() == null ? null : b.getUpdateTimeOffsetDateTime().toInstant(),
-                String.valueOf(b.getGeneration()), metadata == null ? null : metadata.get(SHA256),
-                composed || b.getMd5() == null ? null : HexFormat.of().formatHex(Base64.getDecoder().decode(b.getMd5())),
-                b.getCrc32c() == null ? null : HexFormat.of().formatHex(Base64.getDecoder().decode(b.getCrc32c())));
+        return new Blob(
+                b.getName(),
+                b.getSize() == null ? 0 : b.getSize(),
+                b.getUpdateTimeOffsetDateTime() == null
+                        ? null
+                        : b.getUpdateTimeOffsetDateTime().toInstant(),
+                String.valueOf(b.getGeneration()),
+                metadata == null ? null : metadata.get(SHA256),
+                composed || b.getMd5() == null
+                        ? null
+                        : HexFormat.of().formatHex(Base64.getDecoder().decode(b.getMd5())),
+                b.getCrc32c() == null
+                        ? null
+                        : HexFormat.of().formatHex(Base64.getDecoder().decode(b.getCrc32c())));
     }
 
     @Override
@@ -116,14 +125,19 @@ public final class GcsBlobStore implements BlobStore {
     @Override
     public Reading open(Blob blob) {
         // Reading one generation: if the object is written again meanwhile, the read fails rather than mix versions.
-        ReadChannel reader = call("read", blob.key(), () -> storage.reader(BlobId.of(bucket, blob.key(), Long.parseLong(blob.version()))));
+        ReadChannel reader = call(
+                "read",
+                blob.key(),
+                () -> storage.reader(BlobId.of(bucket, blob.key(), Long.parseLong(blob.version()))));
         reader.setChunkSize(8 << 20);
         return new Reading(Channels.newInputStream(reader), blob);
     }
 
     @Override
     public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
-        BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, key)).setMetadata(Map.of(SHA256, sums.sha256())).build();
+        BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, key))
+                .setMetadata(Map.of(SHA256, sums.sha256()))
+                .build();
         // The client sends the content's MD5 and CRC32C with it; the service refuses bytes that do not match.
         Blob stored = blob(call("upload", key, () -> storage.create(info, content, 0, length, NO_GZIP)));
         verify(key, stored, sums);
@@ -132,7 +146,8 @@ public final class GcsBlobStore implements BlobStore {
 
     @Override
     public Upload upload(String key, long size, long partSize, String sha256, String resumeToken) {
-        return new ComposedUpload(key, resumeToken != null ? resumeToken : UUID.randomUUID().toString());
+        return new ComposedUpload(
+                key, resumeToken != null ? resumeToken : UUID.randomUUID().toString());
     }
 
     @Override
@@ -142,14 +157,16 @@ public final class GcsBlobStore implements BlobStore {
 
     /** The client belongs to whoever built it, and may serve other buckets. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private void verify(String key, Blob stored, Digests.Sums sums) {
-        if (stored.size() != sums.length() || (stored.crc32c() != null && !stored.crc32c().equals(sums.crc32c()))
+        if (stored.size() != sums.length()
+                || (stored.crc32c() != null && !stored.crc32c().equals(sums.crc32c()))
                 || !sums.sha256().equals(stored.sha256())) {
-            throw new BlobStoreException(describe() + ": " + key + " holds " + stored.size() + " bytes with CRC32C " + stored.crc32c()
-                    + " after its upload, not " + sums.length() + " bytes with " + sums.crc32c(), null);
+            throw new BlobStoreException(
+                    describe() + ": " + key + " holds " + stored.size() + " bytes with CRC32C " + stored.crc32c()
+                            + " after its upload, not " + sums.length() + " bytes with " + sums.crc32c(),
+                    null);
         }
     }
 
@@ -173,8 +190,11 @@ public final class GcsBlobStore implements BlobStore {
         @Override
         public String putPart(int number, byte[] bytes, int length, byte[] md5) {
             String part = parts + String.format("%05d", number);
-            com.google.cloud.storage.Blob stored = call("upload part " + number + " of", key,
-                    () -> storage.create(BlobInfo.newBuilder(BlobId.of(bucket, part)).build(), bytes, 0, length, NO_GZIP));
+            com.google.cloud.storage.Blob stored = call(
+                    "upload part " + number + " of",
+                    key,
+                    () -> storage.create(
+                            BlobInfo.newBuilder(BlobId.of(bucket, part)).build(), bytes, 0, length, NO_GZIP));
             return String.valueOf(stored.getGeneration());
         }
 
@@ -191,8 +211,14 @@ public final class GcsBlobStore implements BlobStore {
                 for (int i = 0; i < sources.size(); i += COMPOSE_LIMIT) {
                     String target = parts + "c" + level + "-" + String.format("%05d", i / COMPOSE_LIMIT);
                     List<String> group = sources.subList(i, Math.min(sources.size(), i + COMPOSE_LIMIT));
-                    call("compose", target, () -> storage.compose(Storage.ComposeRequest.newBuilder().addSource(group)
-                            .setTarget(BlobInfo.newBuilder(BlobId.of(bucket, target)).build()).build()));
+                    call(
+                            "compose",
+                            target,
+                            () -> storage.compose(Storage.ComposeRequest.newBuilder()
+                                    .addSource(group)
+                                    .setTarget(BlobInfo.newBuilder(BlobId.of(bucket, target))
+                                            .build())
+                                    .build()));
                     next.add(target);
                 }
                 intermediates.addAll(next);
@@ -200,9 +226,16 @@ public final class GcsBlobStore implements BlobStore {
                 level++;
             }
             List<String> last = sources;
-            BlobInfo target = BlobInfo.newBuilder(BlobId.of(bucket, key)).setMetadata(Map.of(SHA256, sums.sha256())).build();
-            Blob stored = blob(call("compose", key, () -> storage.compose(Storage.ComposeRequest.newBuilder().addSource(last)
-                    .setTarget(target).build())));
+            BlobInfo target = BlobInfo.newBuilder(BlobId.of(bucket, key))
+                    .setMetadata(Map.of(SHA256, sums.sha256()))
+                    .build();
+            Blob stored = blob(call(
+                    "compose",
+                    key,
+                    () -> storage.compose(Storage.ComposeRequest.newBuilder()
+                            .addSource(last)
+                            .setTarget(target)
+                            .build())));
             verify(key, stored, sums);
             abort();
             return stored;
@@ -212,7 +245,8 @@ public final class GcsBlobStore implements BlobStore {
         public void abort() {
             List<BlobId> leftovers = new ArrayList<>();
             call("list parts of", key, () -> {
-                for (com.google.cloud.storage.Blob b : storage.list(bucket, Storage.BlobListOption.prefix(parts)).iterateAll()) {
+                for (com.google.cloud.storage.Blob b : storage.list(bucket, Storage.BlobListOption.prefix(parts))
+                        .iterateAll()) {
                     leftovers.add(b.getBlobId());
                 }
                 return null;
@@ -229,7 +263,9 @@ public final class GcsBlobStore implements BlobStore {
         } catch (BlobStoreException e) {
             throw e;
         } catch (BaseServiceException e) {
-            throw new BlobStoreException(describe() + ": " + operation + " " + key + " failed: HTTP " + e.getCode() + " " + e.getMessage(), e);
+            throw new BlobStoreException(
+                    describe() + ": " + operation + " " + key + " failed: HTTP " + e.getCode() + " " + e.getMessage(),
+                    e);
         } catch (RuntimeException e) {
             throw new BlobStoreException(describe() + ": " + operation + " " + key + " failed: " + e, e);
         }

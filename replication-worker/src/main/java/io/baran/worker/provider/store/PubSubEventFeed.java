@@ -11,8 +11,6 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.pubsub.v1.PubsubMessage;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import org.jboss.logging.Logger;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * Cloud Storage's Pub/Sub notifications of one bucket, pulled from the subscription of the topic the bucket's
@@ -38,6 +37,7 @@ public final class PubSubEventFeed implements ChangeFeed {
     private static final Logger LOG = Logger.getLogger(PubSubEventFeed.class);
     /** The events that change an object's content or remove its live version; metadata updates are not replicated. */
     private static final Set<String> CHANGES = Set.of("OBJECT_FINALIZE", "OBJECT_DELETE", "OBJECT_ARCHIVE");
+
     private static final Duration RETRY = Duration.ofSeconds(5);
 
     private final String subscription;
@@ -73,9 +73,10 @@ public final class PubSubEventFeed implements ChangeFeed {
         if (!running) {
             return;
         }
-        Subscriber.Builder builder = Subscriber.newBuilder(subscription,
-                        (PubsubMessage m, AckReplyConsumer reply) -> receiver.changed(keys(m.getMessageId(), m.getAttributesMap(), bucket),
-                                new Settlement() {
+        Subscriber.Builder builder = Subscriber.newBuilder(
+                        subscription,
+                        (PubsubMessage m, AckReplyConsumer reply) -> receiver.changed(
+                                keys(m.getMessageId(), m.getAttributesMap(), bucket), new Settlement() {
                                     @Override
                                     public void recorded() {
                                         reply.ack();
@@ -87,12 +88,17 @@ public final class PubSubEventFeed implements ChangeFeed {
                                     }
                                 }))
                 .setParallelPullCount(1)
-                .setFlowControlSettings(FlowControlSettings.newBuilder().setMaxOutstandingElementCount(1_000L).build());
+                .setFlowControlSettings(FlowControlSettings.newBuilder()
+                        .setMaxOutstandingElementCount(1_000L)
+                        .build());
         endpoint.ifPresent(e -> {
-            String target = e.getHost() + ":" + (e.getPort() > 0 ? e.getPort() : "https".equals(e.getScheme()) ? 443 : 80);
+            String target =
+                    e.getHost() + ":" + (e.getPort() > 0 ? e.getPort() : "https".equals(e.getScheme()) ? 443 : 80);
             if ("http".equals(e.getScheme())) {
                 if (channel == null) {
-                    channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+                    channel = ManagedChannelBuilder.forTarget(target)
+                            .usePlaintext()
+                            .build();
                 }
                 builder.setChannelProvider(FixedTransportChannelProvider.create(GrpcTransportChannel.create(channel)))
                         .setCredentialsProvider(NoCredentialsProvider.create());
@@ -101,17 +107,20 @@ public final class PubSubEventFeed implements ChangeFeed {
             }
         });
         Subscriber s = builder.build();
-        s.addListener(new ApiService.Listener() {
-            @Override
-            public void failed(ApiService.State from, Throwable failure) {
-                if (!running) {
-                    return;
-                }
-                LOG.warnf("Pub/Sub notifications of %s from %s: %s; changes wait for the next pass meanwhile, trying again in %ds",
-                        bucket, subscription, failure.getMessage(), RETRY.toSeconds());
-                restarts.schedule(() -> subscribe(receiver), RETRY.toMillis(), TimeUnit.MILLISECONDS);
-            }
-        }, MoreExecutors.directExecutor());
+        s.addListener(
+                new ApiService.Listener() {
+                    @Override
+                    public void failed(ApiService.State from, Throwable failure) {
+                        if (!running) {
+                            return;
+                        }
+                        LOG.warnf(
+                                "Pub/Sub notifications of %s from %s: %s; changes wait for the next pass meanwhile, trying again in %ds",
+                                bucket, subscription, failure.getMessage(), RETRY.toSeconds());
+                        restarts.schedule(() -> subscribe(receiver), RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                    }
+                },
+                MoreExecutors.directExecutor());
         subscriber = s;
         s.startAsync();
     }
@@ -125,12 +134,16 @@ public final class PubSubEventFeed implements ChangeFeed {
         String bucketId = attributes.get("bucketId");
         String key = attributes.get("objectId");
         if (type == null || bucketId == null || key == null || key.isEmpty()) {
-            LOG.warnf("Pub/Sub notifications of %s: message %s is not a Cloud Storage notification (no eventType, bucketId or "
-                    + "objectId attribute); ignored", bucket, messageId);
+            LOG.warnf(
+                    "Pub/Sub notifications of %s: message %s is not a Cloud Storage notification (no eventType, bucketId or "
+                            + "objectId attribute); ignored",
+                    bucket, messageId);
             return List.of();
         }
-        if (!bucket.equals(bucketId) || !CHANGES.contains(type)
-                || key.startsWith(BlobStore.TEMPORARY) || key.contains("/" + BlobStore.TEMPORARY)) {
+        if (!bucket.equals(bucketId)
+                || !CHANGES.contains(type)
+                || key.startsWith(BlobStore.TEMPORARY)
+                || key.contains("/" + BlobStore.TEMPORARY)) {
             return List.of();
         }
         return List.of(key);
@@ -138,7 +151,8 @@ public final class PubSubEventFeed implements ChangeFeed {
 
     @Override
     public String describe() {
-        return "Pub/Sub notifications of " + bucket + " from " + subscription + endpoint.map(e -> " at " + e).orElse("");
+        return "Pub/Sub notifications of " + bucket + " from " + subscription
+                + endpoint.map(e -> " at " + e).orElse("");
     }
 
     @Override

@@ -1,5 +1,18 @@
 package io.baran.worker.provider.store;
 
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -18,20 +31,6 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
-import java.io.ByteArrayInputStream;
-import java.net.URI;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.UUID;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-import java.util.regex.Pattern;
-
 /**
  * A bucket of Amazon S3 (or of an S3 API such as moto), through the AWS SDK v2. Objects carry their
  * SHA-256 as user metadata ({@code x-amz-meta-baran-sha256}, as the worker's S3 provider writes it).
@@ -45,6 +44,7 @@ public final class S3BlobStore implements BlobStore {
     static final String SHA256 = "baran-sha256";
     /** CopyObject copies at most 5 GiB; larger objects are copied in parts. */
     private static final long COPY_LIMIT = 5L << 30;
+
     private static final long COPY_PART = 1L << 30;
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-f]{32}");
 
@@ -70,9 +70,11 @@ public final class S3BlobStore implements BlobStore {
                         .connectionTimeout(Duration.ofSeconds(5))
                         .socketTimeout(Duration.ofSeconds(60))
                         .build())
-                .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofMinutes(2)).apiCallTimeout(Duration.ofMinutes(5)))
+                .overrideConfiguration(
+                        c -> c.apiCallAttemptTimeout(Duration.ofMinutes(2)).apiCallTimeout(Duration.ofMinutes(5)))
                 .forcePathStyle(endpoint.isPresent())
-                // Baran checks every byte itself (SHA-256, Content-MD5 the service verifies): no second checksum per request.
+                // Baran checks every byte itself (SHA-256, Content-MD5 the service verifies): no second checksum per
+                // request.
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         endpoint.ifPresent(builder::endpointOverride);
@@ -98,7 +100,14 @@ public final class S3BlobStore implements BlobStore {
     /** A listing carries no user metadata: the SHA-256 stays unknown; a plain ETag is the content's MD5. */
     private static Blob listed(S3Object o) {
         String etag = Blob.unquote(o.eTag());
-        return new Blob(o.key(), o.size(), o.lastModified(), etag, null, PLAIN_MD5.matcher(etag).matches() ? etag : null, null);
+        return new Blob(
+                o.key(),
+                o.size(),
+                o.lastModified(),
+                etag,
+                null,
+                PLAIN_MD5.matcher(etag).matches() ? etag : null,
+                null);
     }
 
     @Override
@@ -119,8 +128,14 @@ public final class S3BlobStore implements BlobStore {
             return null;
         }
         String etag = Blob.unquote(head.eTag());
-        return new Blob(key, head.contentLength(), head.lastModified(), etag, head.metadata().get(SHA256),
-                plainMd5(etag, head.serverSideEncryption()), null);
+        return new Blob(
+                key,
+                head.contentLength(),
+                head.lastModified(),
+                etag,
+                head.metadata().get(SHA256),
+                plainMd5(etag, head.serverSideEncryption()),
+                null);
     }
 
     @Override
@@ -130,22 +145,39 @@ public final class S3BlobStore implements BlobStore {
                 return client.getObject(b -> b.bucket(bucket).key(blob.key()).ifMatch("\"" + blob.version() + "\""));
             } catch (S3Exception e) {
                 if (e.statusCode() == 412 || e.statusCode() == 404) {
-                    throw BlobStoreException.changed(describe(), blob.key(), e.statusCode() == 404 ? "deleted" : "written again");
+                    throw BlobStoreException.changed(
+                            describe(), blob.key(), e.statusCode() == 404 ? "deleted" : "written again");
                 }
                 throw e;
             }
         });
         GetObjectResponse r = in.response();
         String etag = Blob.unquote(r.eTag());
-        return new Reading(in, new Blob(blob.key(), r.contentLength(), r.lastModified(), etag, r.metadata().get(SHA256),
-                plainMd5(etag, r.serverSideEncryption()), null));
+        return new Reading(
+                in,
+                new Blob(
+                        blob.key(),
+                        r.contentLength(),
+                        r.lastModified(),
+                        etag,
+                        r.metadata().get(SHA256),
+                        plainMd5(etag, r.serverSideEncryption()),
+                        null));
     }
 
     @Override
     public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
-        String etag = call("PutObject", key, () -> client.putObject(b -> b.bucket(bucket).key(key).contentLength((long) length)
-                        .contentMD5(Base64.getEncoder().encodeToString(sums.md5())).metadata(Map.of(SHA256, sums.sha256())),
-                RequestBody.fromInputStream(new ByteArrayInputStream(content, 0, length), length)).eTag());
+        String etag = call(
+                "PutObject",
+                key,
+                () -> client.putObject(
+                                b -> b.bucket(bucket)
+                                        .key(key)
+                                        .contentLength((long) length)
+                                        .contentMD5(Base64.getEncoder().encodeToString(sums.md5()))
+                                        .metadata(Map.of(SHA256, sums.sha256())),
+                                RequestBody.fromInputStream(new ByteArrayInputStream(content, 0, length), length))
+                        .eTag());
         return new Blob(key, length, Instant.now(), Blob.unquote(etag), sums.sha256(), sums.md5Hex(), null);
     }
 
@@ -157,8 +189,12 @@ public final class S3BlobStore implements BlobStore {
         }
         String target = sha256 != null ? key : temporaryKey(key);
         Map<String, String> metadata = sha256 != null ? Map.of(SHA256, sha256) : Map.of();
-        String uploadId = call("CreateMultipartUpload", key, () -> client.createMultipartUpload(b -> b.bucket(bucket).key(target)
-                .metadata(metadata)).uploadId());
+        String uploadId = call(
+                "CreateMultipartUpload",
+                key,
+                () -> client.createMultipartUpload(
+                                b -> b.bucket(bucket).key(target).metadata(metadata))
+                        .uploadId());
         return new S3Upload(key, uploadId, target);
     }
 
@@ -174,13 +210,15 @@ public final class S3BlobStore implements BlobStore {
 
     @Override
     public void delete(String key) {
-        call("DeleteObject", key, () -> client.deleteObject(b -> b.bucket(bucket).key(key)));
+        call(
+                "DeleteObject",
+                key,
+                () -> client.deleteObject(b -> b.bucket(bucket).key(key)));
     }
 
     /** The client belongs to whoever built it, and may serve other buckets. */
     @Override
-    public void close() {
-    }
+    public void close() {}
 
     private final class S3Upload implements Upload {
         private final String key;
@@ -200,28 +238,46 @@ public final class S3BlobStore implements BlobStore {
 
         @Override
         public String putPart(int number, byte[] bytes, int length, byte[] md5) {
-            return Blob.unquote(call("UploadPart " + number + " of", key, () -> client.uploadPart(b -> b.bucket(bucket).key(target)
-                            .uploadId(uploadId).partNumber(number).contentLength((long) length)
-                            .contentMD5(Base64.getEncoder().encodeToString(md5)),
-                    RequestBody.fromInputStream(new ByteArrayInputStream(bytes, 0, length), length)).eTag()));
+            return Blob.unquote(call(
+                    "UploadPart " + number + " of",
+                    key,
+                    () -> client.uploadPart(
+                                    b -> b.bucket(bucket)
+                                            .key(target)
+                                            .uploadId(uploadId)
+                                            .partNumber(number)
+                                            .contentLength((long) length)
+                                            .contentMD5(Base64.getEncoder().encodeToString(md5)),
+                                    RequestBody.fromInputStream(new ByteArrayInputStream(bytes, 0, length), length))
+                            .eTag()));
         }
 
         @Override
         public Blob complete(List<String> tags, Digests.Sums sums) {
             List<CompletedPart> parts = new ArrayList<>();
             for (int i = 0; i < tags.size(); i++) {
-                parts.add(CompletedPart.builder().partNumber(i + 1).eTag("\"" + tags.get(i) + "\"").build());
+                parts.add(CompletedPart.builder()
+                        .partNumber(i + 1)
+                        .eTag("\"" + tags.get(i) + "\"")
+                        .build());
             }
-            call("CompleteMultipartUpload", key, () -> client.completeMultipartUpload(b -> b.bucket(bucket).key(target)
-                    .uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
+            call(
+                    "CompleteMultipartUpload",
+                    key,
+                    () -> client.completeMultipartUpload(
+                            b -> b.bucket(bucket).key(target).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
             if (!target.equals(key)) {
                 copyWithSha256(target, key, sums);
                 delete(target);
             }
             Blob stored = stat(key);
-            if (stored == null || stored.size() != sums.length() || !sums.sha256().equals(stored.sha256())) {
-                throw new BlobStoreException(describe() + ": " + key + " holds " + (stored == null ? "nothing" : stored.describe())
-                        + " after its upload, not " + sums.length() + " bytes with SHA-256 " + sums.sha256(), null);
+            if (stored == null
+                    || stored.size() != sums.length()
+                    || !sums.sha256().equals(stored.sha256())) {
+                throw new BlobStoreException(
+                        describe() + ": " + key + " holds " + (stored == null ? "nothing" : stored.describe())
+                                + " after its upload, not " + sums.length() + " bytes with SHA-256 " + sums.sha256(),
+                        null);
             }
             return stored;
         }
@@ -230,7 +286,8 @@ public final class S3BlobStore implements BlobStore {
         public void abort() {
             call("AbortMultipartUpload", key, () -> {
                 try {
-                    return client.abortMultipartUpload(b -> b.bucket(bucket).key(target).uploadId(uploadId));
+                    return client.abortMultipartUpload(
+                            b -> b.bucket(bucket).key(target).uploadId(uploadId));
                 } catch (NoSuchUploadException e) {
                     return null; // completed or aborted already
                 }
@@ -245,24 +302,46 @@ public final class S3BlobStore implements BlobStore {
     private void copyWithSha256(String from, String to, Digests.Sums sums) {
         Map<String, String> metadata = Map.of(SHA256, sums.sha256());
         if (sums.length() <= COPY_LIMIT) {
-            call("CopyObject", to, () -> client.copyObject(b -> b.sourceBucket(bucket).sourceKey(from).destinationBucket(bucket)
-                    .destinationKey(to).metadataDirective(MetadataDirective.REPLACE).metadata(metadata)));
+            call(
+                    "CopyObject",
+                    to,
+                    () -> client.copyObject(b -> b.sourceBucket(bucket)
+                            .sourceKey(from)
+                            .destinationBucket(bucket)
+                            .destinationKey(to)
+                            .metadataDirective(MetadataDirective.REPLACE)
+                            .metadata(metadata)));
             return;
         }
-        String uploadId = call("CreateMultipartUpload", to, () -> client.createMultipartUpload(b -> b.bucket(bucket).key(to)
-                .metadata(metadata)).uploadId());
+        String uploadId = call(
+                "CreateMultipartUpload",
+                to,
+                () -> client.createMultipartUpload(b -> b.bucket(bucket).key(to).metadata(metadata))
+                        .uploadId());
         List<CompletedPart> parts = new ArrayList<>();
         for (long offset = 0, n = 1; offset < sums.length(); offset += COPY_PART, n++) {
             long last = Math.min(sums.length(), offset + COPY_PART) - 1;
             long start = offset;
             int number = (int) n;
-            String etag = call("UploadPartCopy", to, () -> client.uploadPartCopy(b -> b.sourceBucket(bucket).sourceKey(from)
-                    .destinationBucket(bucket).destinationKey(to).uploadId(uploadId).partNumber(number)
-                    .copySourceRange("bytes=" + start + "-" + last)).copyPartResult().eTag());
+            String etag = call(
+                    "UploadPartCopy",
+                    to,
+                    () -> client.uploadPartCopy(b -> b.sourceBucket(bucket)
+                                    .sourceKey(from)
+                                    .destinationBucket(bucket)
+                                    .destinationKey(to)
+                                    .uploadId(uploadId)
+                                    .partNumber(number)
+                                    .copySourceRange("bytes=" + start + "-" + last))
+                            .copyPartResult()
+                            .eTag());
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         }
-        call("CompleteMultipartUpload", to, () -> client.completeMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(parts))));
+        call(
+                "CompleteMultipartUpload",
+                to,
+                () -> client.completeMultipartUpload(
+                        b -> b.bucket(bucket).key(to).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
     }
 
     /** An ETag is the content's MD5 only for single-part objects stored unencrypted or with S3-managed keys. */
@@ -277,9 +356,12 @@ public final class S3BlobStore implements BlobStore {
         } catch (BlobStoreException e) {
             throw e;
         } catch (S3Exception e) {
-            String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
-            throw new BlobStoreException(describe() + ": " + operation + " " + key + " failed: HTTP " + e.statusCode()
-                    + (code == null ? "" : " " + code), e);
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            throw new BlobStoreException(
+                    describe() + ": " + operation + " " + key + " failed: HTTP " + e.statusCode()
+                            + (code == null ? "" : " " + code),
+                    e);
         } catch (SdkException e) {
             throw new BlobStoreException(describe() + ": " + operation + " " + key + " failed: " + e.getMessage(), e);
         }

@@ -2,14 +2,13 @@ package io.baran.worker.provider.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.jboss.logging.Logger;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
-
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * S3 event notifications of one bucket, read from the SQS queue the bucket's notification configuration delivers
@@ -46,7 +45,8 @@ public final class SqsEventFeed implements ChangeFeed {
     private void deliver(Receiver receiver) {
         while (running) {
             try {
-                List<Message> messages = client.receiveMessage(b -> b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(10))
+                List<Message> messages = client.receiveMessage(b ->
+                                b.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(10))
                         .messages();
                 for (Message m : messages) {
                     receiver.changed(keys(m.body(), bucket), new Settlement() {
@@ -65,7 +65,9 @@ public final class SqsEventFeed implements ChangeFeed {
                 if (!running) {
                     return;
                 }
-                LOG.warnf("S3 events of %s from %s: %s; changes wait for the next pass meanwhile", bucket, queueUrl, e.getMessage());
+                LOG.warnf(
+                        "S3 events of %s from %s: %s; changes wait for the next pass meanwhile",
+                        bucket, queueUrl, e.getMessage());
                 sleep();
             }
         }
@@ -75,8 +77,9 @@ public final class SqsEventFeed implements ChangeFeed {
         try {
             client.deleteMessage(b -> b.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
         } catch (RuntimeException e) {
-            LOG.warnf("S3 events of %s from %s: a message handled could not be deleted (it is received again): %s", bucket, queueUrl,
-                    e.getMessage());
+            LOG.warnf(
+                    "S3 events of %s from %s: a message handled could not be deleted (it is received again): %s",
+                    bucket, queueUrl, e.getMessage());
         }
     }
 
@@ -87,9 +90,13 @@ public final class SqsEventFeed implements ChangeFeed {
             return java.util.stream.StreamSupport.stream(records.spliterator(), false)
                     .filter(r -> r.path("eventName").asText().startsWith("ObjectCreated")
                             || r.path("eventName").asText().startsWith("ObjectRemoved"))
-                    .filter(r -> bucket.equals(r.path("s3").path("bucket").path("name").asText()))
-                    .map(r -> URLDecoder.decode(r.path("s3").path("object").path("key").asText(), StandardCharsets.UTF_8))
-                    .filter(k -> !k.isEmpty() && !k.startsWith(BlobStore.TEMPORARY) && !k.contains("/" + BlobStore.TEMPORARY))
+                    .filter(r -> bucket.equals(
+                            r.path("s3").path("bucket").path("name").asText()))
+                    .map(r -> URLDecoder.decode(
+                            r.path("s3").path("object").path("key").asText(), StandardCharsets.UTF_8))
+                    .filter(k -> !k.isEmpty()
+                            && !k.startsWith(BlobStore.TEMPORARY)
+                            && !k.contains("/" + BlobStore.TEMPORARY))
                     .toList();
         } catch (IOException e) {
             LOG.warnf("S3 events of %s: a message that is not an S3 event was ignored", bucket);

@@ -14,13 +14,6 @@ import com.azure.storage.common.StorageSharedKeyCredential;
 import com.azure.storage.common.policy.StorageSharedKeyCredentialPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.jboss.logging.Logger;
-import org.w3c.dom.Document;
-import org.w3c.dom.Element;
-import org.w3c.dom.NodeList;
-
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilderFactory;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -33,6 +26,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
+import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.jboss.logging.Logger;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /**
  * Blob Storage events of one container, as Event Grid delivers them to an Azure Storage queue (one event per
@@ -61,8 +60,7 @@ public final class StorageQueueEventFeed implements ChangeFeed {
     private Thread thread;
 
     /** A message read from the queue. */
-    record Message(String id, String popReceipt, int dequeueCount, String text) {
-    }
+    record Message(String id, String popReceipt, int dequeueCount, String text) {}
 
     /**
      * @param queue the queue's URL, e.g. {@code https://shopdr.queue.core.windows.net/shop-assets-events} or Azurite's
@@ -74,11 +72,15 @@ public final class StorageQueueEventFeed implements ChangeFeed {
         this.account = account;
         this.container = container;
         this.pipeline = new HttpPipelineBuilder()
-                // A pooled connection idle for longer than a server keeps it open (5 s for some) fails when reused: drop
+                // A pooled connection idle for longer than a server keeps it open (5 s for some) fails when reused:
+                // drop
                 // connections sooner than that. A request lost on the way is tried again.
-                .httpClient(HttpClient.createDefault(new HttpClientOptions().setConnectTimeout(Duration.ofSeconds(5))
-                        .setResponseTimeout(Duration.ofSeconds(30)).setConnectionIdleTimeout(Duration.ofSeconds(2))))
-                .policies(new RetryPolicy(new ExponentialBackoff(3, Duration.ofMillis(250), Duration.ofSeconds(4))),
+                .httpClient(HttpClient.createDefault(new HttpClientOptions()
+                        .setConnectTimeout(Duration.ofSeconds(5))
+                        .setResponseTimeout(Duration.ofSeconds(30))
+                        .setConnectionIdleTimeout(Duration.ofSeconds(2))))
+                .policies(
+                        new RetryPolicy(new ExponentialBackoff(3, Duration.ofMillis(250), Duration.ofSeconds(4))),
                         new StorageSharedKeyCredentialPolicy(new StorageSharedKeyCredential(account, key)))
                 .build();
     }
@@ -106,8 +108,10 @@ public final class StorageQueueEventFeed implements ChangeFeed {
                         @Override
                         public void retry() {
                             if (m.dequeueCount() >= MAX_DEQUEUES) {
-                                LOG.warnf("Blob Storage events of %s from %s: message %s not handled after %d deliveries; deleted, "
-                                        + "the passes copy its change", container, queue, m.id(), m.dequeueCount());
+                                LOG.warnf(
+                                        "Blob Storage events of %s from %s: message %s not handled after %d deliveries; deleted, "
+                                                + "the passes copy its change",
+                                        container, queue, m.id(), m.dequeueCount());
                                 delete(m);
                             } // else visible again once its visibility timeout ends
                         }
@@ -123,8 +127,9 @@ public final class StorageQueueEventFeed implements ChangeFeed {
                 if (!running) {
                     return;
                 }
-                LOG.warnf("Blob Storage events of %s from %s: %s; changes wait for the next pass meanwhile", container, queue,
-                        e.getMessage());
+                LOG.warnf(
+                        "Blob Storage events of %s from %s: %s; changes wait for the next pass meanwhile",
+                        container, queue, e.getMessage());
                 idleMillis = MAX_IDLE_SECONDS * 1000L;
                 try {
                     Thread.sleep(idleMillis);
@@ -137,25 +142,34 @@ public final class StorageQueueEventFeed implements ChangeFeed {
 
     /** Get Messages: up to 32, hidden from other readers for the visibility timeout. */
     private List<Message> receive() {
-        try (HttpResponse response = send(HttpMethod.GET, "/messages?numofmessages=32&visibilitytimeout=" + VISIBILITY_SECONDS)) {
+        try (HttpResponse response =
+                send(HttpMethod.GET, "/messages?numofmessages=32&visibilitytimeout=" + VISIBILITY_SECONDS)) {
             String body = response.getBodyAsBinaryData().toString();
             if (response.getStatusCode() != 200) {
-                throw new IllegalStateException("Get Messages answered HTTP " + response.getStatusCode() + " " + errorCode(response, body));
+                throw new IllegalStateException(
+                        "Get Messages answered HTTP " + response.getStatusCode() + " " + errorCode(response, body));
             }
             return messages(body);
         }
     }
 
     private void delete(Message m) {
-        String path = "/messages/" + m.id() + "?popreceipt=" + URLEncoder.encode(m.popReceipt(), StandardCharsets.UTF_8);
+        String path =
+                "/messages/" + m.id() + "?popreceipt=" + URLEncoder.encode(m.popReceipt(), StandardCharsets.UTF_8);
         try (HttpResponse response = send(HttpMethod.DELETE, path)) {
             if (response.getStatusCode() != 204 && response.getStatusCode() != 404) {
-                LOG.warnf("Blob Storage events of %s from %s: message %s handled but not deleted (HTTP %d %s); it is read again",
-                        container, queue, m.id(), response.getStatusCode(), errorCode(response, response.getBodyAsBinaryData().toString()));
+                LOG.warnf(
+                        "Blob Storage events of %s from %s: message %s handled but not deleted (HTTP %d %s); it is read again",
+                        container,
+                        queue,
+                        m.id(),
+                        response.getStatusCode(),
+                        errorCode(response, response.getBodyAsBinaryData().toString()));
             }
         } catch (RuntimeException e) {
-            LOG.warnf("Blob Storage events of %s from %s: message %s handled but not deleted (%s); it is read again", container, queue,
-                    m.id(), e.getMessage());
+            LOG.warnf(
+                    "Blob Storage events of %s from %s: message %s handled but not deleted (%s); it is read again",
+                    container, queue, m.id(), e.getMessage());
         }
     }
 
@@ -179,17 +193,22 @@ public final class StorageQueueEventFeed implements ChangeFeed {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             factory.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            Document doc = factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+            Document doc =
+                    factory.newDocumentBuilder().parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
             NodeList nodes = doc.getElementsByTagName("QueueMessage");
             List<Message> all = new ArrayList<>();
             for (int i = 0; i < nodes.getLength(); i++) {
                 Element e = (Element) nodes.item(i);
-                all.add(new Message(text(e, "MessageId"), text(e, "PopReceipt"), Integer.parseInt(text(e, "DequeueCount")),
+                all.add(new Message(
+                        text(e, "MessageId"),
+                        text(e, "PopReceipt"),
+                        Integer.parseInt(text(e, "DequeueCount")),
                         text(e, "MessageText")));
             }
             return all;
         } catch (Exception e) {
-            throw new IllegalStateException("Get Messages answered what is not a QueueMessagesList: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "Get Messages answered what is not a QueueMessagesList: " + e.getMessage(), e);
         }
     }
 
@@ -213,14 +232,18 @@ public final class StorageQueueEventFeed implements ChangeFeed {
             }
             event = JSON.readTree(json);
         } catch (Exception e) {
-            LOG.warnf("Blob Storage events of %s: a queue message that is not an Event Grid event was ignored", container);
+            LOG.warnf(
+                    "Blob Storage events of %s: a queue message that is not an Event Grid event was ignored",
+                    container);
             return List.of();
         }
         if (event != null && event.isArray() && event.size() == 1) {
             event = event.get(0);
         }
         if (event == null || !event.isObject()) {
-            LOG.warnf("Blob Storage events of %s: a queue message that is not an Event Grid event was ignored", container);
+            LOG.warnf(
+                    "Blob Storage events of %s: a queue message that is not an Event Grid event was ignored",
+                    container);
             return List.of();
         }
         // Event Grid schema: eventType, topic; CloudEvents 1.0: type, source.
@@ -229,10 +252,13 @@ public final class StorageQueueEventFeed implements ChangeFeed {
         String subject = event.path("subject").asText("");
         String prefix = "/blobServices/default/containers/" + container + "/blobs/";
         if (type.isEmpty() || !subject.startsWith("/blobServices/default/containers/")) {
-            LOG.warnf("Blob Storage events of %s: a queue message that is not a Blob Storage event was ignored", container);
+            LOG.warnf(
+                    "Blob Storage events of %s: a queue message that is not a Blob Storage event was ignored",
+                    container);
             return List.of();
         }
-        if (!CHANGES.contains(type) || !subject.startsWith(prefix)
+        if (!CHANGES.contains(type)
+                || !subject.startsWith(prefix)
                 || (!topic.isEmpty() && !topic.toLowerCase().endsWith("/storageaccounts/" + account.toLowerCase()))) {
             return List.of();
         }

@@ -1,5 +1,16 @@
 package io.baran.worker.provider.aws;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.baran.worker.Heartbeat;
@@ -12,27 +23,15 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.containing;
-import static com.github.tomakehurst.wiremock.client.WireMock.post;
-import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code database.promote-replica} of a secondary cluster of an Aurora global database. moto 5.2 implements
@@ -58,24 +57,46 @@ class AuroraGlobalFailoverIT {
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test"));
         rds = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
         rds.start();
-        rds.stubFor(action("DescribeDBInstances").willReturn(aResponse().withStatus(404).withHeader("Content-Type", "text/xml")
-                .withBody("<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><Error><Type>Sender</Type>"
-                        + "<Code>DBInstanceNotFound</Code><Message>DBInstance orders-eu not found.</Message></Error>"
-                        + "<RequestId>baran-test</RequestId></ErrorResponse>")));
+        rds.stubFor(action("DescribeDBInstances")
+                .willReturn(aResponse()
+                        .withStatus(404)
+                        .withHeader("Content-Type", "text/xml")
+                        .withBody(
+                                "<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><Error><Type>Sender</Type>"
+                                        + "<Code>DBInstanceNotFound</Code><Message>DBInstance orders-eu not found.</Message></Error>"
+                                        + "<RequestId>baran-test</RequestId></ErrorResponse>")));
         describeIn(Scenario.STARTED, globalCluster(false, null));
-        describeIn(FAILING_OVER, globalCluster(false, "<FailoverState><Status>failing-over</Status><FromDbClusterArn>" + US
-                + "</FromDbClusterArn><ToDbClusterArn>" + EU + "</ToDbClusterArn><IsDataLossAllowed>true</IsDataLossAllowed>"
-                + "</FailoverState>"), DONE);
+        describeIn(
+                FAILING_OVER,
+                globalCluster(
+                        false,
+                        "<FailoverState><Status>failing-over</Status><FromDbClusterArn>" + US
+                                + "</FromDbClusterArn><ToDbClusterArn>" + EU
+                                + "</ToDbClusterArn><IsDataLossAllowed>true</IsDataLossAllowed>"
+                                + "</FailoverState>"),
+                DONE);
         describeIn(DONE, globalCluster(true, null));
-        rds.stubFor(action("FailoverGlobalCluster").inScenario("global").whenScenarioStateIs(Scenario.STARTED)
-                .willSetStateTo(FAILING_OVER).willReturn(xml("<FailoverGlobalClusterResponse xmlns=\"http://rds.amazonaws.com/"
-                        + "doc/2014-10-31/\"><FailoverGlobalClusterResult>" + globalClusterElement("GlobalCluster", false,
-                        "<FailoverState><Status>pending</Status><FromDbClusterArn>" + US + "</FromDbClusterArn><ToDbClusterArn>"
-                                + EU + "</ToDbClusterArn><IsDataLossAllowed>true</IsDataLossAllowed></FailoverState>")
+        rds.stubFor(action("FailoverGlobalCluster")
+                .inScenario("global")
+                .whenScenarioStateIs(Scenario.STARTED)
+                .willSetStateTo(FAILING_OVER)
+                .willReturn(xml("<FailoverGlobalClusterResponse xmlns=\"http://rds.amazonaws.com/"
+                        + "doc/2014-10-31/\"><FailoverGlobalClusterResult>"
+                        + globalClusterElement(
+                                "GlobalCluster",
+                                false,
+                                "<FailoverState><Status>pending</Status><FromDbClusterArn>" + US
+                                        + "</FromDbClusterArn><ToDbClusterArn>" + EU
+                                        + "</ToDbClusterArn><IsDataLossAllowed>true</IsDataLossAllowed></FailoverState>")
                         + "</FailoverGlobalClusterResult><ResponseMetadata><RequestId>baran-test</RequestId></ResponseMetadata>"
                         + "</FailoverGlobalClusterResponse>")));
-        providers = Providers.connect(List.of(new ProviderSettings("aws-dr", "aws", "eu-west-1",
-                Optional.of(URI.create(rds.baseUrl())), Map.of("promote-timeout", "20s"))),
+        providers = Providers.connect(
+                List.of(new ProviderSettings(
+                        "aws-dr",
+                        "aws",
+                        "eu-west-1",
+                        Optional.of(URI.create(rds.baseUrl())),
+                        Map.of("promote-timeout", "20s"))),
                 ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
     }
 
@@ -88,7 +109,10 @@ class AuroraGlobalFailoverIT {
     }
 
     private static StepCommand promote(String fence) {
-        return new StepCommand("exec-1", "promote-orders", PromoteReplica.NAME,
+        return new StepCommand(
+                "exec-1",
+                "promote-orders",
+                PromoteReplica.NAME,
                 Map.of("provider", "aws-dr", "instance", "orders-eu", "fence", fence));
     }
 
@@ -97,10 +121,14 @@ class AuroraGlobalFailoverIT {
         StepPlan plan = new PromoteReplica(providers).plan(promote("best-effort"));
 
         assertTrue(plan.changes());
-        assertTrue(plan.summary().startsWith("orders-eu: Aurora cluster orders-eu in eu-west-1 (global database orders-global)"
-                + " replica replicating from orders-us -> promoted to primary"), plan.summary());
+        assertTrue(
+                plan.summary()
+                        .startsWith("orders-eu: Aurora cluster orders-eu in eu-west-1 (global database orders-global)"
+                                + " replica replicating from orders-us -> promoted to primary"),
+                plan.summary());
         assertTrue(plan.summary().endsWith("[control plane: RDS in aws/eu-west-1]"), plan.summary());
-        rds.verify(0, postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("Action=FailoverGlobalCluster")));
+        rds.verify(
+                0, postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("Action=FailoverGlobalCluster")));
     }
 
     @Test
@@ -113,13 +141,17 @@ class AuroraGlobalFailoverIT {
 
         assertTrue(outcome.changed(), outcome.summary());
         assertTrue(outcome.summary().contains("is primary"), outcome.summary());
-        rds.verify(1, postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("Action=FailoverGlobalCluster"))
-                .withRequestBody(containing("GlobalClusterIdentifier=orders-global"))
-                .withRequestBody(containing("TargetDbClusterIdentifier=" + EU.replace(":", "%3A")))
-                .withRequestBody(containing("AllowDataLoss=true")));
+        rds.verify(
+                1,
+                postRequestedFor(urlPathEqualTo("/"))
+                        .withRequestBody(containing("Action=FailoverGlobalCluster"))
+                        .withRequestBody(containing("GlobalClusterIdentifier=orders-global"))
+                        .withRequestBody(containing("TargetDbClusterIdentifier=" + EU.replace(":", "%3A")))
+                        .withRequestBody(containing("AllowDataLoss=true")));
         StepOutcome second = action.apply(command, plan);
         assertFalse(second.changed(), second.summary());
-        rds.verify(1, postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("Action=FailoverGlobalCluster")));
+        rds.verify(
+                1, postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("Action=FailoverGlobalCluster")));
     }
 
     @Test
@@ -137,7 +169,8 @@ class AuroraGlobalFailoverIT {
 
     @Test
     void fenceRequiredIsRefusedBeforeAnyCall() {
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> new PromoteReplica(providers).plan(promote("required")));
+        ApplicationFailure failure =
+                assertThrows(ApplicationFailure.class, () -> new PromoteReplica(providers).plan(promote("required")));
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
         assertEquals(0, rds.getAllServeEvents().size(), "no call was made");
@@ -145,12 +178,18 @@ class AuroraGlobalFailoverIT {
 
     @Test
     void aClusterInNoGlobalDatabaseIsRejectedNamingIt() {
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> new PromoteReplica(providers).plan(
-                new StepCommand("exec-1", "promote", PromoteReplica.NAME, Map.of("provider", "aws-dr", "instance", "orders-xx",
-                        "fence", "best-effort"))));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class,
+                () -> new PromoteReplica(providers)
+                        .plan(new StepCommand(
+                                "exec-1",
+                                "promote",
+                                PromoteReplica.NAME,
+                                Map.of("provider", "aws-dr", "instance", "orders-xx", "fence", "best-effort"))));
 
         assertEquals(FailureTypes.PROVIDER_REJECTED, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("no Aurora global database has a cluster of that name"),
+        assertTrue(
+                failure.getOriginalMessage().contains("no Aurora global database has a cluster of that name"),
                 failure.getOriginalMessage());
     }
 
@@ -171,13 +210,17 @@ class AuroraGlobalFailoverIT {
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder xml(String body) {
-        return aResponse().withStatus(200).withHeader("Content-Type", "text/xml").withBody(body);
+        return aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "text/xml")
+                .withBody(body);
     }
 
     /** DescribeGlobalClusters' answer: one global database of two clusters, us-east-1 and eu-west-1. */
     private static String globalCluster(boolean euWrites, String failoverState) {
         return "<DescribeGlobalClustersResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><DescribeGlobalClustersResult>"
-                + "<GlobalClusters>" + globalClusterElement("GlobalClusterMember", euWrites, failoverState) + "</GlobalClusters>"
+                + "<GlobalClusters>" + globalClusterElement("GlobalClusterMember", euWrites, failoverState)
+                + "</GlobalClusters>"
                 + "</DescribeGlobalClustersResult><ResponseMetadata><RequestId>baran-test</RequestId></ResponseMetadata>"
                 + "</DescribeGlobalClustersResponse>";
     }

@@ -1,5 +1,8 @@
 package io.baran.worker.provider.aws;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.testinfra.Ports;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.action.Switchover;
@@ -12,20 +15,16 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code database.switchover} of an Aurora global database through {@code SwitchoverGlobalCluster}. moto has no
@@ -48,10 +47,19 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
         System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "test"));
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test"));
         fake = new FakeRdsGlobalClusters();
-        providers = Providers.connect(List.of(
-                        new ProviderSettings(PROVIDER, "aws", "eu-west-1", Optional.of(URI.create(fake.endpoint())),
+        providers = Providers.connect(
+                List.of(
+                        new ProviderSettings(
+                                PROVIDER,
+                                "aws",
+                                "eu-west-1",
+                                Optional.of(URI.create(fake.endpoint())),
                                 Map.of("promote-timeout", "20s")),
-                        new ProviderSettings(UNREACHABLE, "aws", "eu-west-1", Optional.of(URI.create("http://127.0.0.1:" + Ports.free())),
+                        new ProviderSettings(
+                                UNREACHABLE,
+                                "aws",
+                                "eu-west-1",
+                                Optional.of(URI.create("http://127.0.0.1:" + Ports.free())),
                                 Map.of())),
                 ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
     }
@@ -94,8 +102,11 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
     protected Members newMembers() {
         int n = ++made;
         String base = "orders-" + n;
-        fake.putGlobal(base + "-global", FakeRdsGlobalClusters.arn("us-east-1", base + "-us"),
-                FakeRdsGlobalClusters.arn("eu-west-1", base + "-eu"), FakeRdsGlobalClusters.arn("ap-southeast-2", base + "-ap"));
+        fake.putGlobal(
+                base + "-global",
+                FakeRdsGlobalClusters.arn("us-east-1", base + "-us"),
+                FakeRdsGlobalClusters.arn("eu-west-1", base + "-eu"),
+                FakeRdsGlobalClusters.arn("ap-southeast-2", base + "-ap"));
         return new Members(base + "-us", base + "-eu");
     }
 
@@ -108,7 +119,9 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
     /** Someone else switches the global database over to its third member, ap-southeast-2. */
     @Override
     protected void changeTopologyByHand(Members members) {
-        fake.setWriter(global(members), FakeRdsGlobalClusters.arn("ap-southeast-2", members.primary().replace("-us", "-ap")));
+        fake.setWriter(
+                global(members),
+                FakeRdsGlobalClusters.arn("ap-southeast-2", members.primary().replace("-us", "-ap")));
     }
 
     @Override
@@ -117,7 +130,8 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
     }
 
     private static StepCommand switchTo(String instance) {
-        return new StepCommand("exec-1", "switch-db", Switchover.NAME, Map.of("provider", PROVIDER, "instance", instance));
+        return new StepCommand(
+                "exec-1", "switch-db", Switchover.NAME, Map.of("provider", PROVIDER, "instance", instance));
     }
 
     @Test
@@ -132,10 +146,12 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
         assertTrue(action.apply(switchTo(m.secondary()), plan).changed());
 
         assertEquals(before + 1, fake.count("SwitchoverGlobalCluster"));
-        assertTrue(fake.count("DescribeGlobalClusters") - describesBefore >= 4,
+        assertTrue(
+                fake.count("DescribeGlobalClusters") - describesBefore >= 4,
                 "read pending, switching-over and the swapped roles before ending");
         assertEquals(m.secondary(), primaryOf(m));
-        List<?> secondaries = (List<?>) action.plan(switchTo(m.secondary())).observed().get("secondaries");
+        List<?> secondaries =
+                (List<?>) action.plan(switchTo(m.secondary())).observed().get("secondaries");
         assertEquals(List.of(m.primary().replace("-us", "-ap"), m.primary()), secondaries);
     }
 
@@ -176,9 +192,12 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
         ApplicationFailure failure = failure(() -> action.apply(switchTo(m.secondary()), plan));
 
         assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("switchover pending from " + m.primary() + " to " + ap)
-                || failure.getOriginalMessage().contains("switchover switching-over from " + m.primary() + " to " + ap)
-                || failure.getOriginalMessage().contains("is now in primary " + ap), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("switchover pending from " + m.primary() + " to " + ap)
+                        || failure.getOriginalMessage()
+                                .contains("switchover switching-over from " + m.primary() + " to " + ap)
+                        || failure.getOriginalMessage().contains("is now in primary " + ap),
+                failure.getOriginalMessage());
         assertEquals(before, fake.count("SwitchoverGlobalCluster"), "no switchover was asked for");
     }
 
@@ -193,7 +212,10 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
 
         assertTrue(action.apply(switchTo(m.secondary()), plan).changed());
 
-        assertEquals(before, fake.count("SwitchoverGlobalCluster"), "the switchover under way was waited for, not asked for again");
+        assertEquals(
+                before,
+                fake.count("SwitchoverGlobalCluster"),
+                "the switchover under way was waited for, not asked for again");
         assertEquals(m.secondary(), primaryOf(m));
     }
 
@@ -202,7 +224,8 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
         ApplicationFailure failure = failure(() -> new Switchover(providers).plan(switchTo("orders-xx")));
 
         assertEquals(FailureTypes.PROVIDER_REJECTED, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("no Aurora global database has a cluster of that name"),
+        assertTrue(
+                failure.getOriginalMessage().contains("no Aurora global database has a cluster of that name"),
                 failure.getOriginalMessage());
     }
 }

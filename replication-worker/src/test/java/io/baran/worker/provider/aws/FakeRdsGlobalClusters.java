@@ -7,7 +7,6 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -47,10 +46,13 @@ final class FakeRdsGlobalClusters implements AutoCloseable {
     }
 
     FakeRdsGlobalClusters() {
-        server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
+        server = new WireMockServer(WireMockConfiguration.options()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
                 .extensions(new Router()));
         server.start();
-        server.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withStatus(500)));
+        server.stubFor(
+                WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withStatus(500)));
     }
 
     String endpoint() {
@@ -113,8 +115,10 @@ final class FakeRdsGlobalClusters implements AutoCloseable {
             String action = form.getOrDefault("Action", "");
             actions.add(action);
             String[] answer;
-            if (!request.getMethod().getName().equals("POST") || !request.getUrl().equals("/")
-                    || !String.valueOf(request.getHeader("Content-Type")).startsWith("application/x-www-form-urlencoded")
+            if (!request.getMethod().getName().equals("POST")
+                    || !request.getUrl().equals("/")
+                    || !String.valueOf(request.getHeader("Content-Type"))
+                            .startsWith("application/x-www-form-urlencoded")
                     || !"2014-10-31".equals(form.get("Version"))) {
                 answer = invalid("not an RDS Query API request (POST / form-encoded, Version=2014-10-31): "
                         + request.getMethod() + " " + request.getUrl());
@@ -122,16 +126,22 @@ final class FakeRdsGlobalClusters implements AutoCloseable {
                 answer = switch (action) {
                     case "DescribeGlobalClusters" -> describe(form);
                     case "SwitchoverGlobalCluster" -> switchover(form);
-                    case "DescribeDBInstances" -> error(404, "DBInstanceNotFound", "DBInstance "
-                            + form.get("DBInstanceIdentifier") + " not found.");
+                    case "DescribeDBInstances" ->
+                        error(
+                                404,
+                                "DBInstanceNotFound",
+                                "DBInstance " + form.get("DBInstanceIdentifier") + " not found.");
                     default -> invalid("action " + action + " is not served by this fake");
                 };
             }
             if (answer[0].equals("400") && answer[1].contains("<Code>InvalidParameter")) {
                 violations.add(action + ": " + answer[1]);
             }
-            return new ResponseDefinitionBuilder().withStatus(Integer.parseInt(answer[0]))
-                    .withHeader("Content-Type", "text/xml").withBody(answer[1]).build();
+            return new ResponseDefinitionBuilder()
+                    .withStatus(Integer.parseInt(answer[0]))
+                    .withHeader("Content-Type", "text/xml")
+                    .withBody(answer[1])
+                    .build();
         }
     }
 
@@ -140,16 +150,19 @@ final class FakeRdsGlobalClusters implements AutoCloseable {
         if (unknown != null) {
             return unknown;
         }
-        StringBuilder xml = new StringBuilder("<DescribeGlobalClustersResponse xmlns=\"" + NS + "\"><DescribeGlobalClustersResult>"
-                + "<GlobalClusters>");
+        StringBuilder xml = new StringBuilder("<DescribeGlobalClustersResponse xmlns=\"" + NS
+                + "\"><DescribeGlobalClustersResult>" + "<GlobalClusters>");
         for (var e : globals.entrySet()) {
-            if (form.containsKey("GlobalClusterIdentifier") && !form.get("GlobalClusterIdentifier").equals(e.getKey())) {
+            if (form.containsKey("GlobalClusterIdentifier")
+                    && !form.get("GlobalClusterIdentifier").equals(e.getKey())) {
                 continue;
             }
             advance(e.getValue());
             xml.append(globalCluster("GlobalClusterMember", e.getKey(), e.getValue()));
         }
-        xml.append("</GlobalClusters></DescribeGlobalClustersResult>").append(metadata()).append("</DescribeGlobalClustersResponse>");
+        xml.append("</GlobalClusters></DescribeGlobalClustersResult>")
+                .append(metadata())
+                .append("</DescribeGlobalClustersResponse>");
         return new String[] {"200", xml.toString()};
     }
 
@@ -181,44 +194,69 @@ final class FakeRdsGlobalClusters implements AutoCloseable {
         if (g == null) {
             return error(404, "GlobalClusterNotFoundFault", "Global cluster " + id + " not found.");
         }
-        String member = g.members.stream().filter(m -> m.equals(target) || m.endsWith(":cluster:" + target)).findFirst().orElse(null);
+        String member = g.members.stream()
+                .filter(m -> m.equals(target) || m.endsWith(":cluster:" + target))
+                .findFirst()
+                .orElse(null);
         if (member == null) {
-            return error(404, "DBClusterNotFoundFault", "DBCluster " + target + " is not a member of global cluster " + id + ".");
+            return error(
+                    404,
+                    "DBClusterNotFoundFault",
+                    "DBCluster " + target + " is not a member of global cluster " + id + ".");
         }
         if (g.target != null) {
-            return error(400, "InvalidGlobalClusterStateFault", "Global cluster " + id + " is already switching over or failing over.");
+            return error(
+                    400,
+                    "InvalidGlobalClusterStateFault",
+                    "Global cluster " + id + " is already switching over or failing over.");
         }
         if (member.equals(g.writer)) {
-            return error(400, "InvalidDBClusterStateFault", "DBCluster " + target + " is already the primary of " + id + ".");
+            return error(
+                    400,
+                    "InvalidDBClusterStateFault",
+                    "DBCluster " + target + " is already the primary of " + id + ".");
         }
         g.target = member;
         g.from = g.writer;
         g.step = 0;
-        return new String[] {"200", "<SwitchoverGlobalClusterResponse xmlns=\"" + NS + "\"><SwitchoverGlobalClusterResult>"
-                + globalCluster("GlobalCluster", id, g) + "</SwitchoverGlobalClusterResult>" + metadata()
-                + "</SwitchoverGlobalClusterResponse>"};
+        return new String[] {
+            "200",
+            "<SwitchoverGlobalClusterResponse xmlns=\"" + NS + "\"><SwitchoverGlobalClusterResult>"
+                    + globalCluster("GlobalCluster", id, g) + "</SwitchoverGlobalClusterResult>" + metadata()
+                    + "</SwitchoverGlobalClusterResponse>"
+        };
     }
 
     private static String globalCluster(String element, String id, Global g) {
-        StringBuilder xml = new StringBuilder("<" + element + "><GlobalClusterIdentifier>" + id + "</GlobalClusterIdentifier>"
-                + "<GlobalClusterArn>arn:aws:rds::" + ACCOUNT + ":global-cluster:" + id + "</GlobalClusterArn>"
-                + "<Status>" + (g.target == null ? "available" : "switching-over") + "</Status>"
-                + "<Engine>aurora-postgresql</Engine><GlobalClusterMembers>");
+        StringBuilder xml =
+                new StringBuilder("<" + element + "><GlobalClusterIdentifier>" + id + "</GlobalClusterIdentifier>"
+                        + "<GlobalClusterArn>arn:aws:rds::" + ACCOUNT + ":global-cluster:" + id + "</GlobalClusterArn>"
+                        + "<Status>" + (g.target == null ? "available" : "switching-over") + "</Status>"
+                        + "<Engine>aurora-postgresql</Engine><GlobalClusterMembers>");
         for (String m : g.members) {
             boolean writer = m.equals(g.writer);
             xml.append("<GlobalClusterMember><DBClusterArn>").append(m).append("</DBClusterArn>");
             if (writer) {
                 xml.append("<Readers>");
-                g.members.stream().filter(r -> !r.equals(m)).forEach(r -> xml.append("<member>").append(r).append("</member>"));
+                g.members.stream()
+                        .filter(r -> !r.equals(m))
+                        .forEach(r -> xml.append("<member>").append(r).append("</member>"));
                 xml.append("</Readers>");
             }
-            xml.append("<IsWriter>").append(writer).append("</IsWriter>")
-                    .append(writer ? "" : "<SynchronizationStatus>connected</SynchronizationStatus>").append("</GlobalClusterMember>");
+            xml.append("<IsWriter>")
+                    .append(writer)
+                    .append("</IsWriter>")
+                    .append(writer ? "" : "<SynchronizationStatus>connected</SynchronizationStatus>")
+                    .append("</GlobalClusterMember>");
         }
         xml.append("</GlobalClusterMembers>");
         if (g.target != null) {
-            xml.append("<FailoverState><Status>").append(g.step == 0 ? "pending" : "switching-over").append("</Status><FromDbClusterArn>")
-                    .append(g.from).append("</FromDbClusterArn><ToDbClusterArn>").append(g.target)
+            xml.append("<FailoverState><Status>")
+                    .append(g.step == 0 ? "pending" : "switching-over")
+                    .append("</Status><FromDbClusterArn>")
+                    .append(g.from)
+                    .append("</FromDbClusterArn><ToDbClusterArn>")
+                    .append(g.target)
                     .append("</ToDbClusterArn><IsDataLossAllowed>false</IsDataLossAllowed></FailoverState>");
         }
         return xml.append("</").append(element).append(">").toString();
@@ -227,7 +265,8 @@ final class FakeRdsGlobalClusters implements AutoCloseable {
     private static String[] only(Map<String, String> form, Set<String> allowed) {
         for (String key : form.keySet()) {
             if (!key.equals("Action") && !key.equals("Version") && !allowed.contains(key)) {
-                return invalid(form.get("Action") + " takes no parameter " + key + " (it takes " + new java.util.TreeSet<>(allowed) + ")");
+                return invalid(form.get("Action") + " takes no parameter " + key + " (it takes "
+                        + new java.util.TreeSet<>(allowed) + ")");
             }
         }
         return null;
@@ -238,8 +277,11 @@ final class FakeRdsGlobalClusters implements AutoCloseable {
     }
 
     private static String[] error(int status, String code, String message) {
-        return new String[] {String.valueOf(status), "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code
-                + "</Code><Message>" + message + "</Message></Error><RequestId>baran-test</RequestId></ErrorResponse>"};
+        return new String[] {
+            String.valueOf(status),
+            "<ErrorResponse xmlns=\"" + NS + "\"><Error><Type>Sender</Type><Code>" + code + "</Code><Message>" + message
+                    + "</Message></Error><RequestId>baran-test</RequestId></ErrorResponse>"
+        };
     }
 
     private static String metadata() {
@@ -253,7 +295,9 @@ final class FakeRdsGlobalClusters implements AutoCloseable {
         }
         for (String pair : body.split("&")) {
             String[] kv = pair.split("=", 2);
-            form.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            form.put(
+                    URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
         }
         return form;
     }

@@ -10,14 +10,6 @@ import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.TestResources;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.core.SdkClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,6 +21,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
 
 /**
  * What every AWS integration test of the worker sets up: a moto server, clients of it for arranging and
@@ -63,7 +62,11 @@ final class MotoFixture extends TestResources {
     static MotoFixture startWithRdsPromotion(String dir) {
         useTestCredentials();
         int port = Ports.free();
-        LocalProcess process = startScript("moto_rds_promote_as_aws.py", "moto-rds", WorkDirs.create(dir), port,
+        LocalProcess process = startScript(
+                "moto_rds_promote_as_aws.py",
+                "moto-rds",
+                WorkDirs.create(dir),
+                port,
                 List.of("-H", "127.0.0.1", "-p", String.valueOf(port)));
         return new MotoFixture("http://127.0.0.1:" + port, process);
     }
@@ -77,7 +80,8 @@ final class MotoFixture extends TestResources {
             Files.createDirectories(work);
             Path launcher = work.resolve(resource);
             Files.copy(script, launcher, StandardCopyOption.REPLACE_EXISTING);
-            Path python = Tools.find("python3", "BARAN_PYTHON_BIN", "install Python 3 with moto: pip install \"moto[server]\"");
+            Path python = Tools.find(
+                    "python3", "BARAN_PYTHON_BIN", "install Python 3 with moto: pip install \"moto[server]\"");
             List<String> command = new java.util.ArrayList<>(List.of(python.toString(), launcher.toString()));
             command.addAll(args);
             LocalProcess process = LocalProcess.start(name, command, work, Map.of());
@@ -98,10 +102,13 @@ final class MotoFixture extends TestResources {
     }
 
     /** A client of moto in {@code region}, closed with the fixture. */
-    <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient> C client(B builder, Region region) {
-        C client = builder.region(region).endpointOverride(URI.create(endpoint))
+    <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C extends SdkClient> C client(
+            B builder, Region region) {
+        C client = builder.region(region)
+                .endpointOverride(URI.create(endpoint))
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
-                .httpClient(UrlConnectionHttpClient.create()).build();
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
         return keep(client);
     }
 
@@ -120,7 +127,8 @@ final class MotoFixture extends TestResources {
      */
     Providers providers(String region, ProviderSettings... served) {
         List<ProviderSettings> all = new java.util.ArrayList<>(List.of(served));
-        all.add(new ProviderSettings(UNREACHABLE, "aws", region, Optional.of(URI.create("http://127.0.0.1:" + Ports.free()))));
+        all.add(new ProviderSettings(
+                UNREACHABLE, "aws", region, Optional.of(URI.create("http://127.0.0.1:" + Ports.free()))));
         Providers providers = Providers.connect(all, ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
         return keep(providers);
     }

@@ -3,13 +3,12 @@ package io.baran.worker.provider.aws;
 import io.baran.worker.action.PromoteReplicaConformance;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.DBInstance;
-
-import java.util.Map;
 
 /**
  * {@code database.promote-replica} through RDS {@code PromoteReadReplica}, served by moto (with its
@@ -19,8 +18,10 @@ import java.util.Map;
 class RdsPromoteIT extends PromoteReplicaConformance {
 
     private static final String REGION = "eu-west-1";
+
     @RegisterExtension
     static final MotoFixture moto = MotoFixture.startWithRdsPromotion("moto-rds");
+
     private static RdsClient direct;
     private static Providers providers;
     private static int made;
@@ -55,14 +56,21 @@ class RdsPromoteIT extends PromoteReplicaConformance {
     protected String newReplica() {
         int n = ++made;
         String source = "orders-src-" + n;
-        direct.createDBInstance(b -> b.dbInstanceIdentifier(source).engine("postgres").dbInstanceClass("db.t3.micro")
-                .masterUsername("orders").masterUserPassword("not-a-secret-1").allocatedStorage(20));
-        direct.createDBInstanceReadReplica(b -> b.dbInstanceIdentifier("orders-" + n).sourceDBInstanceIdentifier(source));
+        direct.createDBInstance(b -> b.dbInstanceIdentifier(source)
+                .engine("postgres")
+                .dbInstanceClass("db.t3.micro")
+                .masterUsername("orders")
+                .masterUserPassword("not-a-secret-1")
+                .allocatedStorage(20));
+        direct.createDBInstanceReadReplica(
+                b -> b.dbInstanceIdentifier("orders-" + n).sourceDBInstanceIdentifier(source));
         return "orders-" + n;
     }
 
     private DBInstance describe(String instance) {
-        return direct.describeDBInstances(b -> b.dbInstanceIdentifier(instance)).dbInstances().get(0);
+        return direct.describeDBInstances(b -> b.dbInstanceIdentifier(instance))
+                .dbInstances()
+                .get(0);
     }
 
     @Override
@@ -79,7 +87,9 @@ class RdsPromoteIT extends PromoteReplicaConformance {
     @Override
     protected boolean primaryTakesWrites(String instance) {
         // RDS cannot fence: the source stays a writable, available instance.
-        return "available".equals(describe("orders-src-" + instance.substring("orders-".length())).dbInstanceStatus());
+        return "available"
+                .equals(describe("orders-src-" + instance.substring("orders-".length()))
+                        .dbInstanceStatus());
     }
 
     @Override

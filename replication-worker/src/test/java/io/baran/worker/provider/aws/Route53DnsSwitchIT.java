@@ -4,6 +4,8 @@ import io.baran.worker.action.DnsSwitchConformance;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordState;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.regions.Region;
@@ -12,14 +14,12 @@ import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
-import java.util.List;
-import java.util.UUID;
-
 /** {@code dns.switch} through Route 53, served by a real moto server. */
 class Route53DnsSwitchIT extends DnsSwitchConformance {
 
     @RegisterExtension
     static final MotoFixture moto = MotoFixture.start("moto");
+
     private static Route53Client direct;
     private static String zoneId;
     private static Providers providers;
@@ -27,8 +27,10 @@ class Route53DnsSwitchIT extends DnsSwitchConformance {
     @BeforeAll
     static void connect() {
         direct = moto.client(Route53Client.builder(), Region.US_EAST_1);
-        zoneId = direct.createHostedZone(b -> b.name(ZONE + ".").callerReference(UUID.randomUUID().toString()))
-                .hostedZone().id();
+        zoneId = direct.createHostedZone(b ->
+                        b.name(ZONE + ".").callerReference(UUID.randomUUID().toString()))
+                .hostedZone()
+                .id();
         providers = moto.providers("us-east-1", moto.provider("aws-test", "us-east-1"));
     }
 
@@ -54,11 +56,18 @@ class Route53DnsSwitchIT extends DnsSwitchConformance {
 
     @Override
     protected void setRecord(String fqdn, String type, List<String> values, long ttl) {
-        direct.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(batch -> batch.changes(c -> c
-                .action(ChangeAction.UPSERT)
-                .resourceRecordSet(ResourceRecordSet.builder().name(fqdn).type(type).ttl(ttl)
-                        .resourceRecords(values.stream().map(v -> ResourceRecord.builder().value(v).build()).toList())
-                        .build()))));
+        direct.changeResourceRecordSets(b -> b.hostedZoneId(zoneId)
+                .changeBatch(batch -> batch.changes(c -> c.action(ChangeAction.UPSERT)
+                        .resourceRecordSet(ResourceRecordSet.builder()
+                                .name(fqdn)
+                                .type(type)
+                                .ttl(ttl)
+                                .resourceRecords(values.stream()
+                                        .map(v -> ResourceRecord.builder()
+                                                .value(v)
+                                                .build())
+                                        .toList())
+                                .build()))));
     }
 
     @Override
@@ -67,7 +76,8 @@ class Route53DnsSwitchIT extends DnsSwitchConformance {
                 .filter(s -> (s.name().endsWith(".") ? s.name() : s.name() + ".").equalsIgnoreCase(fqdn)
                         && s.typeAsString().equals(type))
                 .findFirst()
-                .map(s -> RecordState.present(s.resourceRecords().stream().map(ResourceRecord::value).toList(), s.ttl()))
+                .map(s -> RecordState.present(
+                        s.resourceRecords().stream().map(ResourceRecord::value).toList(), s.ttl()))
                 .orElse(RecordState.absent());
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.testinfra.LocalProcess;
 import io.baran.testinfra.Ports;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,10 +32,18 @@ final class Route53RateProxy implements AutoCloseable {
 
     static Route53RateProxy start(Path work, String target, double rate, int burst, String... more) {
         int port = Ports.free();
-        List<String> args = new ArrayList<>(List.of("--listen", "127.0.0.1:" + port, "--target", target,
-                "--rate", String.valueOf(rate), "--burst", String.valueOf(burst)));
+        List<String> args = new ArrayList<>(List.of(
+                "--listen",
+                "127.0.0.1:" + port,
+                "--target",
+                target,
+                "--rate",
+                String.valueOf(rate),
+                "--burst",
+                String.valueOf(burst)));
         args.addAll(List.of(more));
-        return new Route53RateProxy(MotoFixture.startScript("route53_rate_proxy.py", "route53-rate-proxy", work, port, args),
+        return new Route53RateProxy(
+                MotoFixture.startScript("route53_rate_proxy.py", "route53-rate-proxy", work, port, args),
                 "http://127.0.0.1:" + port);
     }
 
@@ -47,8 +54,12 @@ final class Route53RateProxy implements AutoCloseable {
     /** What the proxy saw: requests, forwarded, throttled, prior_request_not_complete, by_operation (forwarded). */
     JsonNode stats() {
         try {
-            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(endpoint + "/__proxy/stats"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(endpoint + "/__proxy/stats"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             return new ObjectMapper().readTree(response.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

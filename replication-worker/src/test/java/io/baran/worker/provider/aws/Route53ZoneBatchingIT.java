@@ -1,5 +1,9 @@
 package io.baran.worker.provider.aws;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.action.DnsSetWeights;
 import io.baran.worker.action.DnsSwitch;
 import io.baran.worker.provider.Providers;
@@ -8,16 +12,6 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.route53.Route53Client;
-import software.amazon.awssdk.services.route53.model.ChangeAction;
-import software.amazon.awssdk.services.route53.model.ResourceRecord;
-import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +23,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
  * Steps of a parallel group changing one Route 53 zone, run on several threads at once against moto: their
@@ -44,8 +43,10 @@ class Route53ZoneBatchingIT {
 
     private static final String ZONE = "batch.test";
     private static final int STEPS = 8;
+
     @RegisterExtension
     static final MotoFixture moto = MotoFixture.start("moto-batching");
+
     private static Route53Client direct;
     private static String zoneId;
     private static Providers providers;
@@ -53,7 +54,10 @@ class Route53ZoneBatchingIT {
     @BeforeAll
     static void connect() {
         direct = moto.client(Route53Client.builder(), Region.US_EAST_1);
-        String id = direct.createHostedZone(b -> b.name(ZONE + ".").callerReference(UUID.randomUUID().toString())).hostedZone().id();
+        String id = direct.createHostedZone(b ->
+                        b.name(ZONE + ".").callerReference(UUID.randomUUID().toString()))
+                .hostedZone()
+                .id();
         zoneId = id.substring(id.lastIndexOf('/') + 1);
         providers = moto.providers("us-east-1", moto.provider("aws-test", "us-east-1"));
     }
@@ -64,8 +68,14 @@ class Route53ZoneBatchingIT {
         List<Callable<StepOutcome>> steps = new ArrayList<>();
         for (int i = 0; i < STEPS; i++) {
             String record = "svc" + i;
-            upsert(ResourceRecordSet.builder().name(record + "." + ZONE + ".").type("CNAME").ttl(300L)
-                    .resourceRecords(ResourceRecord.builder().value("primary.example.net.").build()).build());
+            upsert(ResourceRecordSet.builder()
+                    .name(record + "." + ZONE + ".")
+                    .type("CNAME")
+                    .ttl(300L)
+                    .resourceRecords(ResourceRecord.builder()
+                            .value("primary.example.net.")
+                            .build())
+                    .build());
             StepCommand command = switchTo(record, "standby" + i + ".example.net");
             StepPlan plan = dnsSwitch.plan(command);
             steps.add(() -> dnsSwitch.apply(command, plan));
@@ -74,8 +84,21 @@ class Route53ZoneBatchingIT {
         setWeighted("primary", 100);
         setWeighted("standby", 0);
         DnsSetWeights setWeights = new DnsSetWeights(providers);
-        StepCommand shift = new StepCommand("exec-1", "shift", DnsSetWeights.NAME, Map.of("provider", "aws-test", "zone", ZONE,
-                "record", "weighted", "type", "CNAME", "weights", Map.of("primary", 0, "standby", 100)));
+        StepCommand shift = new StepCommand(
+                "exec-1",
+                "shift",
+                DnsSetWeights.NAME,
+                Map.of(
+                        "provider",
+                        "aws-test",
+                        "zone",
+                        ZONE,
+                        "record",
+                        "weighted",
+                        "type",
+                        "CNAME",
+                        "weights",
+                        Map.of("primary", 0, "standby", 100)));
         StepPlan shiftPlan = setWeights.plan(shift);
         steps.add(() -> setWeights.apply(shift, shiftPlan));
         int before = Route53Dns.batchesSent(moto.endpoint() + zoneId);
@@ -102,18 +125,29 @@ class Route53ZoneBatchingIT {
         List<Callable<StepOutcome>> steps = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
             String record = "mixed" + i;
-            upsert(ResourceRecordSet.builder().name(record + "." + ZONE + ".").type("CNAME").ttl(300L)
-                    .resourceRecords(ResourceRecord.builder().value("primary.example.net.").build()).build());
+            upsert(ResourceRecordSet.builder()
+                    .name(record + "." + ZONE + ".")
+                    .type("CNAME")
+                    .ttl(300L)
+                    .resourceRecords(ResourceRecord.builder()
+                            .value("primary.example.net.")
+                            .build())
+                    .build());
             StepCommand command = switchTo(record, "standby.example.net");
             StepPlan plan = dnsSwitch.plan(command);
             steps.add(() -> dnsSwitch.apply(command, plan));
         }
-        upsert(ResourceRecordSet.builder().name("mixed2." + ZONE + ".").type("CNAME").ttl(30L)
-                .resourceRecords(ResourceRecord.builder().value("by-hand.example.net.").build()).build());
+        upsert(ResourceRecordSet.builder()
+                .name("mixed2." + ZONE + ".")
+                .type("CNAME")
+                .ttl(30L)
+                .resourceRecords(
+                        ResourceRecord.builder().value("by-hand.example.net.").build())
+                .build());
 
         List<Object> outcomes = runTogether(steps);
 
-        for (int i : new int[]{0, 1, 3}) {
+        for (int i : new int[] {0, 1, 3}) {
             assertTrue(assertInstanceOf(StepOutcome.class, outcomes.get(i)).changed());
             assertEquals("standby.example.net.", value("mixed" + i + "." + ZONE + ".", null));
         }
@@ -152,25 +186,38 @@ class Route53ZoneBatchingIT {
     }
 
     private static StepCommand switchTo(String record, String to) {
-        return new StepCommand("exec-1", "move-" + record, DnsSwitch.NAME, Map.of("provider", "aws-test", "zone", ZONE,
-                "record", record, "type", "CNAME", "to", to, "ttl", 60));
+        return new StepCommand(
+                "exec-1",
+                "move-" + record,
+                DnsSwitch.NAME,
+                Map.of("provider", "aws-test", "zone", ZONE, "record", record, "type", "CNAME", "to", to, "ttl", 60));
     }
 
     private static void setWeighted(String setId, long weight) {
-        upsert(ResourceRecordSet.builder().name("weighted." + ZONE + ".").type("CNAME").ttl(60L).setIdentifier(setId).weight(weight)
-                .resourceRecords(ResourceRecord.builder().value(setId + ".example.net.").build()).build());
+        upsert(ResourceRecordSet.builder()
+                .name("weighted." + ZONE + ".")
+                .type("CNAME")
+                .ttl(60L)
+                .setIdentifier(setId)
+                .weight(weight)
+                .resourceRecords(
+                        ResourceRecord.builder().value(setId + ".example.net.").build())
+                .build());
     }
 
     private static void upsert(ResourceRecordSet set) {
-        direct.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(batch -> batch.changes(c -> c
-                .action(ChangeAction.UPSERT).resourceRecordSet(set))));
+        direct.changeResourceRecordSets(b -> b.hostedZoneId(zoneId)
+                .changeBatch(batch ->
+                        batch.changes(c -> c.action(ChangeAction.UPSERT).resourceRecordSet(set))));
     }
 
     private static ResourceRecordSet find(String fqdn, String setId) {
         return direct.listResourceRecordSets(b -> b.hostedZoneId(zoneId)).resourceRecordSets().stream()
-                .filter(s -> s.name().equalsIgnoreCase(fqdn) && s.typeAsString().equals("CNAME")
+                .filter(s -> s.name().equalsIgnoreCase(fqdn)
+                        && s.typeAsString().equals("CNAME")
                         && java.util.Objects.equals(s.setIdentifier(), setId))
-                .findFirst().orElseThrow();
+                .findFirst()
+                .orElseThrow();
     }
 
     private static String value(String fqdn, String setId) {

@@ -1,13 +1,14 @@
 package io.baran.worker.provider.aws;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The batcher against a zone that records every batch, refuses any batch holding a change named "bad" as a
@@ -64,9 +63,10 @@ class ZoneBatcherTest {
     void aRequestWhosePreconditionFailsFailsAloneAndTheOthersGoAhead() throws Exception {
         firstInFlight();
         CompletableFuture<Boolean> b = change("b");
-        CompletableFuture<Boolean> changedByHand = batcher.submit("x", (java.util.function.Supplier<List<String>>) () -> {
-            throw Failures.of(FailureTypes.PLAN_UNSAFE, "x was changed by someone else since");
-        });
+        CompletableFuture<Boolean> changedByHand =
+                batcher.submit("x", (java.util.function.Supplier<List<String>>) () -> {
+                    throw Failures.of(FailureTypes.PLAN_UNSAFE, "x was changed by someone else since");
+                });
         CompletableFuture<Boolean> d = change("d");
         await(() -> batcher.queued() == 3);
         zone.firstInSync.countDown();
@@ -91,7 +91,14 @@ class ZoneBatcherTest {
         ApplicationFailure refused = failure(bad);
         assertEquals(FailureTypes.PROVIDER_REJECTED, refused.getType());
         assertTrue(refused.getOriginalMessage().contains("bad already exists"), refused.getOriginalMessage());
-        assertEquals(List.of(List.of("a"), List.of("b", "bad", "d"), List.of("b"), List.of("bad", "d"), List.of("bad"), List.of("d")),
+        assertEquals(
+                List.of(
+                        List.of("a"),
+                        List.of("b", "bad", "d"),
+                        List.of("b"),
+                        List.of("bad", "d"),
+                        List.of("bad"),
+                        List.of("d")),
                 zone.batches);
     }
 
@@ -108,15 +115,20 @@ class ZoneBatcherTest {
         for (CompletableFuture<Boolean> each : many) {
             assertTrue(each.get(10, TimeUnit.SECONDS));
         }
-        // 1,500 changes: the first 1,000 prepared together go as one batch (Route 53's limit), the other 500 as another.
-        assertEquals(List.of(1, ZoneBatcher.MAX_CHANGES, 500), zone.batches.stream().map(List::size).toList());
+        // 1,500 changes: the first 1,000 prepared together go as one batch (Route 53's limit), the other 500 as
+        // another.
+        assertEquals(
+                List.of(1, ZoneBatcher.MAX_CHANGES, 500),
+                zone.batches.stream().map(List::size).toList());
     }
 
     @Test
     void twoRequestsForOneRecordSetNeverShareABatch() throws Exception {
         firstInFlight();
-        CompletableFuture<Boolean> first = batcher.submit("www", (java.util.function.Supplier<List<String>>) () -> List.of("www -> standby"));
-        CompletableFuture<Boolean> second = batcher.submit("www", (java.util.function.Supplier<List<String>>) () -> List.of("www -> primary"));
+        CompletableFuture<Boolean> first =
+                batcher.submit("www", (java.util.function.Supplier<List<String>>) () -> List.of("www -> standby"));
+        CompletableFuture<Boolean> second =
+                batcher.submit("www", (java.util.function.Supplier<List<String>>) () -> List.of("www -> primary"));
         CompletableFuture<Boolean> other = change("api");
         await(() -> batcher.queued() == 3);
         zone.firstInSync.countDown();
@@ -129,7 +141,8 @@ class ZoneBatcherTest {
 
     @Test
     void aRequestWithNothingToChangeSendsNoBatch() throws Exception {
-        assertFalse(batcher.submit("www", (java.util.function.Supplier<List<String>>) List::of).get(10, TimeUnit.SECONDS));
+        assertFalse(batcher.submit("www", (java.util.function.Supplier<List<String>>) List::of)
+                .get(10, TimeUnit.SECONDS));
 
         assertEquals(0, batcher.batchesSent());
     }
@@ -139,9 +152,16 @@ class ZoneBatcherTest {
         CompletableFuture<Boolean> a = firstInFlight();
         List<String> beats = new CopyOnWriteArrayList<>();
 
-        ApplicationFailure gaveUp = assertThrows(ApplicationFailure.class, () -> batcher.run("late", (java.util.function.Supplier<List<String>>) () -> {
-            throw new AssertionError("a withdrawn request is never prepared");
-        }, beats::add, "late change", Duration.ofMillis(1500)));
+        ApplicationFailure gaveUp = assertThrows(
+                ApplicationFailure.class,
+                () -> batcher.run(
+                        "late",
+                        (java.util.function.Supplier<List<String>>) () -> {
+                            throw new AssertionError("a withdrawn request is never prepared");
+                        },
+                        beats::add,
+                        "late change",
+                        Duration.ofMillis(1500)));
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, gaveUp.getType());
         assertFalse(beats.isEmpty(), "the caller heartbeats while it waits");
@@ -155,8 +175,14 @@ class ZoneBatcherTest {
     void aBatchNotServedInTimeFailsEveryRequestInItRetryably() {
         zone.neverInSync = true;
 
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class,
-                () -> batcher.run("a", (java.util.function.Supplier<List<String>>) () -> List.of("a"), Heartbeat.NONE, "change a", Duration.ofSeconds(10)));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class,
+                () -> batcher.run(
+                        "a",
+                        (java.util.function.Supplier<List<String>>) () -> List.of("a"),
+                        Heartbeat.NONE,
+                        "change a",
+                        Duration.ofSeconds(10)));
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertTrue(failure.getOriginalMessage().contains("still PENDING"), failure.getOriginalMessage());

@@ -2,7 +2,6 @@ package io.baran.worker.provider.azure;
 
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.TestResources;
-
 import java.util.Map;
 
 /**

@@ -1,5 +1,9 @@
 package io.baran.worker.provider.azure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.Request;
@@ -13,16 +17,11 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code cdn.extend-ttl} through a classic Azure CDN endpoint's delivery rules, served by the ARM fake. An
@@ -33,8 +32,10 @@ class AzureCdnExtendTtlIT extends CdnExtendTtlConformance {
     private static final BehaviourTtls GLOBAL = new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 300, 300, null);
     private static final BehaviourTtls API_RULE = new BehaviourTtls("ApiNoCache", 0, 0, 0, null);
     private static final BehaviourTtls STATIC_RULE = new BehaviourTtls("StaticAssets", 0, 31536000, 31536000, null);
+
     @RegisterExtension
     static final ArmFixture fixture = new ArmFixture();
+
     private static final FakeArm arm = fixture.arm();
     private static Providers providers;
     private static int made;
@@ -51,7 +52,8 @@ class AzureCdnExtendTtlIT extends CdnExtendTtlConformance {
 
     @Override
     protected CacheTtls after() {
-        return new CacheTtls(List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 86400, 86400, null), API_RULE, STATIC_RULE));
+        return new CacheTtls(
+                List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 86400, 86400, null), API_RULE, STATIC_RULE));
     }
 
     @Override
@@ -110,7 +112,8 @@ class AzureCdnExtendTtlIT extends CdnExtendTtlConformance {
 
         new CdnExtendTtl(providers).apply(command, plan);
         ObjectNode extended = original.deepCopy();
-        ((ObjectNode) extended.path("rules").path(0).path("actions").path(0).path("parameters")).put("cacheDuration", "1.00:00:00");
+        ((ObjectNode) extended.path("rules").path(0).path("actions").path(0).path("parameters"))
+                .put("cacheDuration", "1.00:00:00");
         assertEquals(extended, arm.cdn.policy(id), "only the Global rule's duration changed");
 
         new CdnExtendTtl(providers).undo(command, plan);
@@ -126,13 +129,21 @@ class AzureCdnExtendTtlIT extends CdnExtendTtlConformance {
         new CdnExtendTtl(providers).apply(command, new CdnExtendTtl(providers).plan(command));
 
         List<Request> calls = arm.requests().subList(before, arm.requests().size());
-        Request patch = calls.stream().filter(r -> r.getMethod().getName().equals("PATCH")).findFirst().orElseThrow();
-        assertEquals("/subscriptions/" + FakeArm.SUBSCRIPTION + "/resourceGroups/cdn-rg/providers/Microsoft.Cdn/profiles/shop/"
-                + "endpoints/" + id.substring(id.lastIndexOf('/') + 1) + "?api-version=2024-02-01", patch.getUrl());
+        Request patch = calls.stream()
+                .filter(r -> r.getMethod().getName().equals("PATCH"))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                "/subscriptions/" + FakeArm.SUBSCRIPTION
+                        + "/resourceGroups/cdn-rg/providers/Microsoft.Cdn/profiles/shop/" + "endpoints/"
+                        + id.substring(id.lastIndexOf('/') + 1) + "?api-version=2024-02-01",
+                patch.getUrl());
         JsonNode body = FakeArm.body(patch);
         assertEquals(List.of("properties"), iterable(body.fieldNames()));
         assertEquals(List.of("deliveryPolicy"), iterable(body.path("properties").fieldNames()));
-        long polls = calls.stream().filter(r -> r.getUrl().contains("/operationResults/")).count();
+        long polls = calls.stream()
+                .filter(r -> r.getUrl().contains("/operationResults/"))
+                .count();
         assertEquals(2, polls, "polled while InProgress, then once more to see Succeeded");
         // The fake applies the change only when the operation ends: the step saw it done.
         assertTrue(after().sameAs(readTtls(id)));
@@ -140,13 +151,16 @@ class AzureCdnExtendTtlIT extends CdnExtendTtlConformance {
 
     @Test
     void aRuleThatLetsTheOriginDecideIsRefused() {
-        String id = newDistribution(new CacheTtls(List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 300, 300, "origin"), API_RULE)));
+        String id = newDistribution(
+                new CacheTtls(List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 300, 300, "origin"), API_RULE)));
 
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class,
-                () -> new CdnExtendTtl(providers).plan(command(providerName(), id, "24h")));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class, () -> new CdnExtendTtl(providers).plan(command(providerName(), id, "24h")));
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("* (cache policy " + AzureCdn.ORIGIN_DECIDES + ")"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("* (cache policy " + AzureCdn.ORIGIN_DECIDES + ")"),
+                failure.getOriginalMessage());
     }
 
     @Test
@@ -167,8 +181,14 @@ class AzureCdnExtendTtlIT extends CdnExtendTtlConformance {
         StepPlan plan = new CdnExtendTtl(providers).plan(command);
         arm.failNext("PATCH", "/endpoints/", 429, "TooManyRequests", "3");
 
-        assertTrue(new CdnExtendTtl(providers).apply(command, plan).changed(), "the throttled update is sent again and applies");
-        assertTrue(arm.requests().stream().filter(r -> r.getMethod().value().equals("PATCH")).count() >= 2,
+        assertTrue(
+                new CdnExtendTtl(providers).apply(command, plan).changed(),
+                "the throttled update is sent again and applies");
+        assertTrue(
+                arm.requests().stream()
+                                .filter(r -> r.getMethod().value().equals("PATCH"))
+                                .count()
+                        >= 2,
                 "the update was sent twice: once throttled, once applied");
     }
 

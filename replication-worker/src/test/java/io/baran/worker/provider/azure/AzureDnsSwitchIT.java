@@ -1,5 +1,10 @@
 package io.baran.worker.provider.azure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.github.tomakehurst.wiremock.http.Request;
 import io.baran.worker.action.DnsSwitch;
 import io.baran.worker.action.DnsSwitchConformance;
@@ -10,24 +15,20 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code dns.switch} through Azure DNS record sets, served by the ARM fake in the documented shapes. */
 class AzureDnsSwitchIT extends DnsSwitchConformance {
 
     private static final String RG = "dns-rg";
+
     @RegisterExtension
     static final ArmFixture fixture = new ArmFixture();
+
     private static final FakeArm arm = fixture.arm();
     private static Providers providers;
 
@@ -72,13 +73,18 @@ class AzureDnsSwitchIT extends DnsSwitchConformance {
     }
 
     private static StepCommand cname(String record, String to) {
-        return new StepCommand("exec-1", "move-traffic", "dns.switch", Map.of("provider", "azure-dns", "zone", ZONE,
-                "record", record, "type", "CNAME", "to", to, "ttl", 60));
+        return new StepCommand(
+                "exec-1",
+                "move-traffic",
+                "dns.switch",
+                Map.of("provider", "azure-dns", "zone", ZONE, "record", record, "type", "CNAME", "to", to, "ttl", 60));
     }
 
     private static List<Request> writesTo(String relativeName) {
-        return arm.requests().stream().filter(r -> !r.getMethod().getName().equals("GET")
-                && r.getUrl().contains("/dnsZones/" + ZONE + "/CNAME/" + relativeName + "?")).toList();
+        return arm.requests().stream()
+                .filter(r -> !r.getMethod().getName().equals("GET")
+                        && r.getUrl().contains("/dnsZones/" + ZONE + "/CNAME/" + relativeName + "?"))
+                .toList();
     }
 
     @Test
@@ -97,11 +103,18 @@ class AzureDnsSwitchIT extends DnsSwitchConformance {
         Request put = writesTo("conditional").get(0);
         assertEquals("PUT", put.getMethod().getName());
         assertTrue(put.getUrl().endsWith("?api-version=2018-05-01"), put.getUrl());
-        assertTrue(put.getHeader("If-Match") != null && !put.getHeader("If-Match").isBlank(), "an update names the etag it read");
+        assertTrue(
+                put.getHeader("If-Match") != null && !put.getHeader("If-Match").isBlank(),
+                "an update names the etag it read");
         assertNull(put.getHeader("If-None-Match"));
-        assertEquals("{\"properties\":{\"TTL\":60,\"CNAMERecord\":{\"cname\":\"standby.baran.test.\"}}}", put.getBodyAsString());
+        assertEquals(
+                "{\"properties\":{\"TTL\":60,\"CNAMERecord\":{\"cname\":\"standby.baran.test.\"}}}",
+                put.getBodyAsString());
         List<Request> created = writesTo("created");
-        assertEquals("*", created.get(0).getHeader("If-None-Match"), "a creation may not overwrite a record set made meanwhile");
+        assertEquals(
+                "*",
+                created.get(0).getHeader("If-None-Match"),
+                "a creation may not overwrite a record set made meanwhile");
         assertEquals("DELETE", created.get(1).getMethod().getName());
         assertTrue(created.get(1).getHeader("If-Match") != null, "a deletion names the etag it read");
     }
@@ -112,32 +125,57 @@ class AzureDnsSwitchIT extends DnsSwitchConformance {
         DnsSwitch action = new DnsSwitch(providers);
         StepCommand command = cname("raced", "standby.baran.test");
         StepPlan plan = action.plan(command);
-        // Someone changes the record set after Baran's last read, just before its PUT arrives: the etag no longer matches.
-        arm.dns.beforeNextWrite = () -> arm.dns.set(RG, ZONE, "CNAME", "raced",
-                RecordState.present(List.of("by-hand.example.net."), 30));
+        // Someone changes the record set after Baran's last read, just before its PUT arrives: the etag no longer
+        // matches.
+        arm.dns.beforeNextWrite =
+                () -> arm.dns.set(RG, ZONE, "CNAME", "raced", RecordState.present(List.of("by-hand.example.net."), 30));
 
         ApplicationFailure failure = failure(() -> action.apply(command, plan));
 
         assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("PreconditionFailed: The condition 'If-Match: "), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("PreconditionFailed: The condition 'If-Match: "),
+                failure.getOriginalMessage());
         assertEquals(RecordState.present(List.of("by-hand.example.net."), 30), arm.dns.get(RG, ZONE, "CNAME", "raced"));
     }
 
     @Test
     void theApexIsNamedAtAndTxtStringsKeepTheirQuotes() {
         DnsSwitch action = new DnsSwitch(providers);
-        StepCommand command = new StepCommand("exec-1", "verify", "dns.switch", Map.of("provider", "azure-dns", "zone", ZONE,
-                "record", "@", "type", "TXT", "to", "say \"hi\" \\ there", "ttl", 300));
+        StepCommand command = new StepCommand(
+                "exec-1",
+                "verify",
+                "dns.switch",
+                Map.of(
+                        "provider",
+                        "azure-dns",
+                        "zone",
+                        ZONE,
+                        "record",
+                        "@",
+                        "type",
+                        "TXT",
+                        "to",
+                        "say \"hi\" \\ there",
+                        "ttl",
+                        300));
 
         assertTrue(action.apply(command, action.plan(command)).changed());
 
-        assertEquals("[{\"value\":[\"say \\\"hi\\\" \\\\ there\"]}]", arm.dns.raw(RG, ZONE, "TXT", "@").path("TXTRecords").toString());
+        assertEquals(
+                "[{\"value\":[\"say \\\"hi\\\" \\\\ there\"]}]",
+                arm.dns.raw(RG, ZONE, "TXT", "@").path("TXTRecords").toString());
         assertFalse(action.plan(command).changes(), "read back, the value compares equal");
     }
 
     @Test
     void anAliasRecordSetIsRefusedNotFlattened() {
-        arm.dns.setAlias(RG, ZONE, "CNAME", "alias", "/subscriptions/x/resourceGroups/y/providers/Microsoft.Cdn/profiles/p/endpoints/e");
+        arm.dns.setAlias(
+                RG,
+                ZONE,
+                "CNAME",
+                "alias",
+                "/subscriptions/x/resourceGroups/y/providers/Microsoft.Cdn/profiles/p/endpoints/e");
 
         ApplicationFailure failure = failure(() -> new DnsSwitch(providers).plan(cname("alias", "standby.baran.test")));
 
@@ -148,26 +186,48 @@ class AzureDnsSwitchIT extends DnsSwitchConformance {
     @Test
     void everyArmErrorMapsToItsFailureType() {
         // 404 on a record set means it is absent (a missing zone is rejected: aMissingZoneIsRejected).
-        Map<Integer, String> expected = Map.of(401, FailureTypes.PROVIDER_REJECTED, 403, FailureTypes.PROVIDER_REJECTED,
-                400, FailureTypes.PROVIDER_REJECTED, 409, FailureTypes.PROVIDER_UNAVAILABLE, 412, FailureTypes.PLAN_UNSAFE,
-                500, FailureTypes.PROVIDER_UNAVAILABLE, 503, FailureTypes.PROVIDER_UNAVAILABLE);
+        Map<Integer, String> expected = Map.of(
+                401,
+                FailureTypes.PROVIDER_REJECTED,
+                403,
+                FailureTypes.PROVIDER_REJECTED,
+                400,
+                FailureTypes.PROVIDER_REJECTED,
+                409,
+                FailureTypes.PROVIDER_UNAVAILABLE,
+                412,
+                FailureTypes.PLAN_UNSAFE,
+                500,
+                FailureTypes.PROVIDER_UNAVAILABLE,
+                503,
+                FailureTypes.PROVIDER_UNAVAILABLE);
         arm.dns.set(RG, ZONE, "CNAME", "errors", RecordState.present(List.of("primary.baran.test."), 300));
         expected.forEach((status, type) -> {
             // The zone is read first; the record set's read is the call that fails.
             arm.failNext("GET", "/CNAME/errors", status, "Injected" + status, status == 429 ? "7" : null);
 
-            ApplicationFailure failure = failure(() -> new DnsSwitch(providers).plan(cname("errors", "standby.baran.test")));
+            ApplicationFailure failure =
+                    failure(() -> new DnsSwitch(providers).plan(cname("errors", "standby.baran.test")));
 
             assertEquals(type, failure.getType(), status + ": " + failure.getOriginalMessage());
             assertEquals(!FailureTypes.NON_RETRYABLE.contains(type), !failure.isNonRetryable(), status + " retryable");
-            assertTrue(failure.getOriginalMessage().startsWith("provider azure-dns (Azure DNS): Get record set on errors.baran.test. "
-                    + "CNAME in zone baran.test."), failure.getOriginalMessage());
-            assertTrue(failure.getOriginalMessage().contains("Injected" + status + ": injected by the test (HTTP " + status + ")"),
+            assertTrue(
+                    failure.getOriginalMessage()
+                            .startsWith("provider azure-dns (Azure DNS): Get record set on errors.baran.test. "
+                                    + "CNAME in zone baran.test."),
+                    failure.getOriginalMessage());
+            assertTrue(
+                    failure.getOriginalMessage()
+                            .contains("Injected" + status + ": injected by the test (HTTP " + status + ")"),
                     failure.getOriginalMessage());
         });
         // 429 (ProviderThrottled) is waited out inside the step, within the subscription's API budget, and sent again.
         arm.failNext("GET", "/CNAME/errors", 429, "TooManyRequests", "1");
-        assertTrue(new DnsSwitch(providers).plan(cname("errors", "standby.baran.test")).changes(), "a throttled read is sent again");
+        assertTrue(
+                new DnsSwitch(providers)
+                        .plan(cname("errors", "standby.baran.test"))
+                        .changes(),
+                "a throttled read is sent again");
         assertTrue(arm.requests().stream().noneMatch(r -> r.getHeader("Authorization") == null));
     }
 }

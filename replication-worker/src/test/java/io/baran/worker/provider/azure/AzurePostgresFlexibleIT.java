@@ -1,20 +1,19 @@
 package io.baran.worker.provider.azure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.github.tomakehurst.wiremock.http.Request;
 import io.baran.worker.action.PromoteReplica;
 import io.baran.worker.action.PromoteReplicaConformance;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.workflow.StepCommand;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.HashMap;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code database.promote-replica} as the promotion of a PostgreSQL flexible server read replica to a
@@ -25,8 +24,10 @@ class AzurePostgresFlexibleIT extends PromoteReplicaConformance {
 
     private static final String RG = "pg-rg";
     private static final int INSTANCES = 30;
+
     @RegisterExtension
     static final ArmFixture fixture = new ArmFixture();
+
     private static final FakeArm arm = fixture.arm();
     private static Providers providers;
     private static int made;
@@ -106,10 +107,14 @@ class AzurePostgresFlexibleIT extends PromoteReplicaConformance {
 
         new PromoteReplica(providers).apply(command, new PromoteReplica(providers).plan(command));
 
-        Request patch = arm.requests().stream().filter(r -> r.getMethod().getName().equals("PATCH")
-                && r.getUrl().contains("/flexibleServers/" + server(instance) + "?")).findFirst().orElseThrow();
+        Request patch = arm.requests().stream()
+                .filter(r -> r.getMethod().getName().equals("PATCH")
+                        && r.getUrl().contains("/flexibleServers/" + server(instance) + "?"))
+                .findFirst()
+                .orElseThrow();
         assertTrue(patch.getUrl().endsWith("?api-version=2024-08-01"), patch.getUrl());
-        assertEquals("{\"properties\":{\"replica\":{\"promoteMode\":\"standalone\",\"promoteOption\":\"planned\"}}}",
+        assertEquals(
+                "{\"properties\":{\"replica\":{\"promoteMode\":\"standalone\",\"promoteOption\":\"planned\"}}}",
                 patch.getBodyAsString());
         assertTrue(arm.databases.operations.contains(server(instance) + " planned"));
     }
@@ -118,12 +123,15 @@ class AzurePostgresFlexibleIT extends PromoteReplicaConformance {
     void aForcedPromotionIsOnlyRunWhenConfigured() {
         try (Providers forced = AzureProviders.connect(arm, "azure-pg-forced", instances("forced"))) {
             String instance = newReplica();
-            Map<String, Object> with = new HashMap<>(Map.of("provider", "azure-pg-forced", "instance", instance, "fence", "best-effort"));
+            Map<String, Object> with =
+                    new HashMap<>(Map.of("provider", "azure-pg-forced", "instance", instance, "fence", "best-effort"));
             StepCommand command = new StepCommand("exec-1", "promote-db", "database.promote-replica", with);
 
             new PromoteReplica(forced).apply(command, new PromoteReplica(forced).plan(command));
 
-            assertTrue(arm.databases.operations.contains(server(instance) + " forced"), arm.databases.operations.toString());
+            assertTrue(
+                    arm.databases.operations.contains(server(instance) + " forced"),
+                    arm.databases.operations.toString());
         }
     }
 }

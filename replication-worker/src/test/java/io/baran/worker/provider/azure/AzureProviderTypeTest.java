@@ -1,5 +1,12 @@
 package io.baran.worker.provider.azure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.Capability;
 import io.baran.worker.provider.ConfiguredProvider;
@@ -7,21 +14,13 @@ import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.Support;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** What an Azure provider's configuration starts, what stops the worker (naming the key), and what it declares. */
 class AzureProviderTypeTest {
@@ -31,13 +30,15 @@ class AzureProviderTypeTest {
     private static ConfiguredProvider connect(Optional<URI> endpoint, Map<String, String> options) {
         Map<String, String> all = new HashMap<>(Map.of("subscription", "sub-1", "resource-group", "rg"));
         all.putAll(options);
-        Providers providers = Providers.connect(List.of(new ProviderSettings("azure-dr", "azure", "us-east-1", endpoint, all)),
+        Providers providers = Providers.connect(
+                List.of(new ProviderSettings("azure-dr", "azure", "us-east-1", endpoint, all)),
                 new ProviderContext(Duration.ofSeconds(1), Heartbeat.NONE, ENV::get));
         return providers.find("azure-dr");
     }
 
     private static String refused(Optional<URI> endpoint, Map<String, String> options) {
-        return assertThrows(IllegalStateException.class, () -> connect(endpoint, options)).getMessage();
+        return assertThrows(IllegalStateException.class, () -> connect(endpoint, options))
+                .getMessage();
     }
 
     private static final Optional<URI> FAKE = Optional.of(URI.create("http://127.0.0.1:1"));
@@ -71,12 +72,19 @@ class AzureProviderTypeTest {
 
     @Test
     void plannedSqlFailoverGroupsFenceAndAFlexibleServerInTheSameProviderTakesThatAway() {
-        Map<String, String> sql = Map.of("instances.orders.kind", "sql-failover-group", "instances.orders.server", "sql-dr",
-                "instances.orders.failover-group", "orders-fg");
+        Map<String, String> sql = Map.of(
+                "instances.orders.kind",
+                "sql-failover-group",
+                "instances.orders.server",
+                "sql-dr",
+                "instances.orders.failover-group",
+                "orders-fg");
         Map<String, String> mixed = new HashMap<>(sql);
         mixed.putAll(Map.of("instances.carts.kind", "postgresql-flexible", "instances.carts.server", "pg-dr"));
 
-        assertTrue(connect(Optional.empty(), sql).support(Capability.DATABASE_FENCE).available());
+        assertTrue(connect(Optional.empty(), sql)
+                .support(Capability.DATABASE_FENCE)
+                .available());
         Support fence = connect(Optional.empty(), mixed).support(Capability.DATABASE_FENCE);
         assertFalse(fence.available());
         assertTrue(fence.reason().contains("carts") && !fence.reason().contains("orders,"), fence.reason());
@@ -84,11 +92,21 @@ class AzureProviderTypeTest {
 
     @Test
     void missingOrUnknownSettingsStopTheWorkerNamingTheKey() {
-        assertEquals("baran.providers.\"azure-dr\".subscription is required for a provider of type azure",
-                assertThrows(IllegalStateException.class, () -> Providers.connect(List.of(new ProviderSettings("azure-dr", "azure",
-                        "us-east-1", Optional.empty(), Map.of("resource-group", "rg"))), new ProviderContext(Duration.ofSeconds(1),
-                        Heartbeat.NONE, ENV::get))).getMessage());
-        assertEquals("baran.providers.\"azure-dr\".region-name is not a setting of provider type azure",
+        assertEquals(
+                "baran.providers.\"azure-dr\".subscription is required for a provider of type azure",
+                assertThrows(
+                                IllegalStateException.class,
+                                () -> Providers.connect(
+                                        List.of(new ProviderSettings(
+                                                "azure-dr",
+                                                "azure",
+                                                "us-east-1",
+                                                Optional.empty(),
+                                                Map.of("resource-group", "rg"))),
+                                        new ProviderContext(Duration.ofSeconds(1), Heartbeat.NONE, ENV::get)))
+                        .getMessage());
+        assertEquals(
+                "baran.providers.\"azure-dr\".region-name is not a setting of provider type azure",
                 refused(Optional.empty(), Map.of("region-name", "westeurope")));
     }
 
@@ -96,24 +114,41 @@ class AzureProviderTypeTest {
     void aFixedTokenIsOnlyForAnEmulatorAndComesFromTheEnvironment() {
         assertTrue(refused(Optional.empty(), Map.of("token-env", "ARM_TOKEN"))
                 .startsWith("baran.providers.\"azure-dr\".token-env is only for an ARM emulator"));
-        assertEquals("baran.providers.\"azure-dr\".token-env names the environment variable NOWHERE, which is not set for the "
-                + "replication-worker", refused(FAKE, Map.of("token-env", "NOWHERE")));
+        assertEquals(
+                "baran.providers.\"azure-dr\".token-env names the environment variable NOWHERE, which is not set for the "
+                        + "replication-worker",
+                refused(FAKE, Map.of("token-env", "NOWHERE")));
         assertNotNull(connect(FAKE, Map.of("token-env", "ARM_TOKEN")).dns());
     }
 
     @Test
     void everyInstanceProblemIsNamedAtOnce() {
-        String message = refused(Optional.empty(), Map.of(
-                "instances.orders.kind", "sql-failover-group", "instances.orders.server", "sql-dr",
-                "instances.orders.failover", "whenever",
-                "instances.carts.kind", "mysql", "instances.carts.server", "x",
-                "instances.pg.kind", "postgresql-flexible", "instances.pg.failover-group", "fg",
-                "instances.pg.standby", "10.0.0.2"));
+        String message = refused(
+                Optional.empty(),
+                Map.of(
+                        "instances.orders.kind",
+                        "sql-failover-group",
+                        "instances.orders.server",
+                        "sql-dr",
+                        "instances.orders.failover",
+                        "whenever",
+                        "instances.carts.kind",
+                        "mysql",
+                        "instances.carts.server",
+                        "x",
+                        "instances.pg.kind",
+                        "postgresql-flexible",
+                        "instances.pg.failover-group",
+                        "fg",
+                        "instances.pg.standby",
+                        "10.0.0.2"));
 
-        for (String part : List.of("instances.orders.failover-group is required for kind sql-failover-group",
+        for (String part : List.of(
+                "instances.orders.failover-group is required for kind sql-failover-group",
                 "instances.orders.failover: \"whenever\" is not planned or forced-allow-data-loss",
                 "instances.carts.kind: \"mysql\" is not a kind (use sql-failover-group or postgresql-flexible)",
-                "instances.pg.server is required", "instances.pg.failover-group is not a setting of kind postgresql-flexible",
+                "instances.pg.server is required",
+                "instances.pg.failover-group is not a setting of kind postgresql-flexible",
                 "instances.pg.standby is not a setting")) {
             assertTrue(message.contains(part), "missing <" + part + "> in: " + message);
         }

@@ -1,5 +1,10 @@
 package io.baran.worker.provider.azure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.action.PromoteReplica;
 import io.baran.worker.action.PromoteReplicaConformance;
 import io.baran.worker.provider.Capability;
@@ -10,17 +15,11 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.HashMap;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code database.promote-replica} as a planned failover of an Azure SQL failover group, served by the ARM
@@ -31,8 +30,10 @@ class AzureSqlFailoverIT extends PromoteReplicaConformance {
 
     private static final String RG = "sql-rg";
     private static final int INSTANCES = 30;
+
     @RegisterExtension
     static final ArmFixture fixture = new ArmFixture();
+
     private static final FakeArm arm = fixture.arm();
     private static Providers providers;
     private static int made;
@@ -104,7 +105,10 @@ class AzureSqlFailoverIT extends PromoteReplicaConformance {
 
     @Override
     protected ControlPlane controlPlane(String instance) {
-        return new ControlPlane("azure/northeurope", "sql", "Azure SQL failover group orders-fg-" + n(instance) + " on sql-dr-" + n(instance));
+        return new ControlPlane(
+                "azure/northeurope",
+                "sql",
+                "Azure SQL failover group orders-fg-" + n(instance) + " on sql-dr-" + n(instance));
     }
 
     /** The planned failover fences and promotes in one operation: fencing alone changes nothing. */
@@ -121,9 +125,13 @@ class AzureSqlFailoverIT extends PromoteReplicaConformance {
         new PromoteReplica(providers).apply(command, new PromoteReplica(providers).plan(command));
 
         int n = n(instance);
-        assertTrue(arm.databases.operations.contains("sql-dr-" + n + "/orders-fg-" + n + " failover"), arm.databases.operations.toString());
-        assertFalse(arm.databases.operations.contains("sql-dr-" + n + "/orders-fg-" + n + " forceFailoverAllowDataLoss"));
-        assertTrue(arm.requests().stream().filter(r -> r.getUrl().contains("/failoverGroups/"))
+        assertTrue(
+                arm.databases.operations.contains("sql-dr-" + n + "/orders-fg-" + n + " failover"),
+                arm.databases.operations.toString());
+        assertFalse(
+                arm.databases.operations.contains("sql-dr-" + n + "/orders-fg-" + n + " forceFailoverAllowDataLoss"));
+        assertTrue(arm.requests().stream()
+                .filter(r -> r.getUrl().contains("/failoverGroups/"))
                 .allMatch(r -> r.getUrl().contains("api-version=2021-11-01")));
     }
 
@@ -133,10 +141,13 @@ class AzureSqlFailoverIT extends PromoteReplicaConformance {
         StepCommand command = command(providerName(), instance);
         arm.failNext("GET", "/servers/sql-main-" + n(instance) + "/failoverGroups/", 503, "ServiceUnavailable", null);
         StepPlan plan = new PromoteReplica(providers).plan(command);
-        assertTrue(plan.summary().contains("old primary unreachable: apply will refuse (fence: required)"), plan.summary());
+        assertTrue(
+                plan.summary().contains("old primary unreachable: apply will refuse (fence: required)"),
+                plan.summary());
         arm.failNext("GET", "/servers/sql-main-" + n(instance) + "/failoverGroups/", 503, "ServiceUnavailable", null);
 
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> new PromoteReplica(providers).apply(command, plan));
+        ApplicationFailure failure =
+                assertThrows(ApplicationFailure.class, () -> new PromoteReplica(providers).apply(command, plan));
 
         assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
         assertTrue(isReplica(instance));
@@ -145,17 +156,24 @@ class AzureSqlFailoverIT extends PromoteReplicaConformance {
     @Test
     void aForcedFailoverIsOnlyRunWhenConfiguredAndIsNotCalledFenced() {
         try (Providers forced = AzureProviders.connect(arm, "azure-sql-forced", instances("forced-allow-data-loss"))) {
-            assertFalse(forced.find("azure-sql-forced").support(Capability.DATABASE_FENCE).available());
-            assertTrue(forced.find("azure-sql-forced").support(Capability.DATABASE_FENCE).reason().contains("forced failover"));
+            assertFalse(forced.find("azure-sql-forced")
+                    .support(Capability.DATABASE_FENCE)
+                    .available());
+            assertTrue(forced.find("azure-sql-forced")
+                    .support(Capability.DATABASE_FENCE)
+                    .reason()
+                    .contains("forced failover"));
             String instance = newReplica();
-            Map<String, Object> with = new HashMap<>(Map.of("provider", "azure-sql-forced", "instance", instance, "fence", "best-effort"));
+            Map<String, Object> with =
+                    new HashMap<>(Map.of("provider", "azure-sql-forced", "instance", instance, "fence", "best-effort"));
             StepCommand command = new StepCommand("exec-1", "promote-db", "database.promote-replica", with);
 
             StepOutcome outcome = new PromoteReplica(forced).apply(command, new PromoteReplica(forced).plan(command));
 
             assertTrue(outcome.summary().contains("old primary not fenced: the provider cannot"), outcome.summary());
             int n = n(instance);
-            assertTrue(arm.databases.operations.contains("sql-dr-" + n + "/orders-fg-" + n + " forceFailoverAllowDataLoss"));
+            assertTrue(arm.databases.operations.contains(
+                    "sql-dr-" + n + "/orders-fg-" + n + " forceFailoverAllowDataLoss"));
             assertFalse(isReplica(instance));
         }
     }

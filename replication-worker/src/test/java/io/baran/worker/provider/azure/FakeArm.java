@@ -1,5 +1,10 @@
 package io.baran.worker.provider.azure;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +14,6 @@ import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,11 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
-import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /**
  * Azure Resource Manager as its REST reference documents it, served by WireMock on 127.0.0.1, for the
@@ -64,13 +63,12 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
     }
 
     /** A failure answered once to the next matching request, before any state is touched. */
-    private record Fault(String method, String pathPart, int status, String code, String retryAfter) {
-    }
+    private record Fault(String method, String pathPart, int status, String code, String retryAfter) {}
 
-    private record Operation(Runnable done, int[] polls) {
-    }
+    private record Operation(Runnable done, int[] polls) {}
 
-    private static final Pattern OPERATION = Pattern.compile("/subscriptions/([^/]+)/providers/([^/]+)/operationResults/([^/]+)");
+    private static final Pattern OPERATION =
+            Pattern.compile("/subscriptions/([^/]+)/providers/([^/]+)/operationResults/([^/]+)");
 
     final FakeArmDns dns = new FakeArmDns(this);
     final FakeArmCdn cdn = new FakeArmCdn(this);
@@ -82,7 +80,8 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
     private final WireMockServer server;
 
     private FakeArm() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().extensions(this));
+        server = new WireMockServer(
+                options().bindAddress("127.0.0.1").dynamicPort().extensions(this));
     }
 
     static FakeArm run() {
@@ -112,9 +111,9 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
     /** Accepts a long-running operation: 202 with where to poll; {@code done} applies the change on its end. */
     Answer accepted(String namespace, String apiVersion, Runnable done) {
         String id = UUID.randomUUID().toString();
-        operations.put(id, new Operation(done, new int[]{0}));
-        String status = endpoint() + "/subscriptions/" + SUBSCRIPTION + "/providers/" + namespace + "/operationResults/" + id
-                + "?api-version=" + apiVersion;
+        operations.put(id, new Operation(done, new int[] {0}));
+        String status = endpoint() + "/subscriptions/" + SUBSCRIPTION + "/providers/" + namespace + "/operationResults/"
+                + id + "?api-version=" + apiVersion;
         return new Answer(202, Map.of("Azure-AsyncOperation", status, "Location", status, "Retry-After", "0"), null);
     }
 
@@ -136,10 +135,12 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
         } catch (RuntimeException e) {
             answer = Answer.error(400, "InvalidRequestContent", "the fake could not read the request: " + e);
         }
-        ResponseDefinitionBuilder response = ResponseDefinitionBuilder.responseDefinition().withStatus(answer.status());
+        ResponseDefinitionBuilder response =
+                ResponseDefinitionBuilder.responseDefinition().withStatus(answer.status());
         answer.headers().forEach(response::withHeader);
         if (answer.body() != null) {
-            response.withHeader("Content-Type", "application/json; charset=utf-8").withBody(answer.body().toString());
+            response.withHeader("Content-Type", "application/json; charset=utf-8")
+                    .withBody(answer.body().toString());
         }
         return response.build();
     }
@@ -154,7 +155,9 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
         for (Fault fault : faults) {
             if (fault.method().equals(method) && path.contains(fault.pathPart()) && faults.remove(fault)) {
                 Answer error = Answer.error(fault.status(), fault.code(), "injected by the test");
-                return fault.retryAfter() == null ? error : new Answer(error.status(), Map.of("Retry-After", fault.retryAfter()), error.body());
+                return fault.retryAfter() == null
+                        ? error
+                        : new Answer(error.status(), Map.of("Retry-After", fault.retryAfter()), error.body());
             }
         }
         Matcher operation = OPERATION.matcher(path);
@@ -164,10 +167,15 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
         for (Resources family : families) {
             Matcher m = family.route().matcher(path);
             if (m.matches()) {
-                String version = request.queryParameter("api-version").isPresent() ? request.queryParameter("api-version").firstValue() : null;
+                String version = request.queryParameter("api-version").isPresent()
+                        ? request.queryParameter("api-version").firstValue()
+                        : null;
                 if (!family.apiVersion().equals(version)) {
-                    return Answer.error(400, "InvalidApiVersionParameter", "The api-version '" + version
-                            + "' is invalid. The fake serves " + family.apiVersion() + " for " + path);
+                    return Answer.error(
+                            400,
+                            "InvalidApiVersionParameter",
+                            "The api-version '" + version + "' is invalid. The fake serves " + family.apiVersion()
+                                    + " for " + path);
                 }
                 if (!request.getAllHeaderKeys().stream().anyMatch(h -> h.equalsIgnoreCase("Content-Type"))
                         && request.getBody().length > 0) {

@@ -1,21 +1,20 @@
 package io.baran.worker.provider.azure;
 
+import static io.baran.worker.provider.azure.FakeArm.Answer;
+import static io.baran.worker.provider.azure.FakeArm.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.Request;
 import io.baran.worker.provider.BehaviourTtls;
 import io.baran.worker.provider.CacheTtls;
-
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.baran.worker.provider.azure.FakeArm.Answer;
-import static io.baran.worker.provider.azure.FakeArm.JSON;
 
 /**
  * Classic Azure CDN endpoints (Endpoints - Get / Update, Microsoft.Cdn 2024-02-01) with their rules engine's
@@ -58,17 +57,29 @@ final class FakeArmCdn implements FakeArm.Resources {
         int order = 1;
         for (BehaviourTtls b : behaviours.behaviours()) {
             boolean global = b.path().equals(BehaviourTtls.DEFAULT);
-            ObjectNode rule = rules.addObject().put("name", global ? "Global" : b.path()).put("order", global ? 0 : order++);
+            ObjectNode rule =
+                    rules.addObject().put("name", global ? "Global" : b.path()).put("order", global ? 0 : order++);
             ArrayNode conditions = rule.putArray("conditions");
             if (!global) {
                 ObjectNode condition = conditions.addObject().put("name", "UrlPath");
-                condition.putObject("parameters").put("typeName", "DeliveryRuleUrlPathMatchConditionParameters")
-                        .put("operator", "BeginsWith").put("negateCondition", false).putArray("matchValues").add("/" + b.path() + "/");
+                condition
+                        .putObject("parameters")
+                        .put("typeName", "DeliveryRuleUrlPathMatchConditionParameters")
+                        .put("operator", "BeginsWith")
+                        .put("negateCondition", false)
+                        .putArray("matchValues")
+                        .add("/" + b.path() + "/");
             }
-            ObjectNode parameters = rule.putArray("actions").addObject().put("name", "CacheExpiration").putObject("parameters")
-                    .put("typeName", "DeliveryRuleCacheExpirationActionParameters").put("cacheType", "All");
+            ObjectNode parameters = rule.putArray("actions")
+                    .addObject()
+                    .put("name", "CacheExpiration")
+                    .putObject("parameters")
+                    .put("typeName", "DeliveryRuleCacheExpirationActionParameters")
+                    .put("cacheType", "All");
             if (b.cachePolicy() != null) {
-                parameters.put("cacheBehavior", "SetIfMissing").put("cacheDuration", CacheDurations.format(b.defaultTtl()));
+                parameters
+                        .put("cacheBehavior", "SetIfMissing")
+                        .put("cacheDuration", CacheDurations.format(b.defaultTtl()));
             } else if (b.cachesNothing()) {
                 parameters.put("cacheBehavior", "BypassCache");
             } else {
@@ -82,9 +93,12 @@ final class FakeArmCdn implements FakeArm.Resources {
     void setDuration(String distribution, String path, long seconds) {
         ObjectNode policy = policies.get(distribution);
         for (JsonNode rule : policy.path("rules")) {
-            String name = rule.path("order").asInt() == 0 ? BehaviourTtls.DEFAULT : rule.path("name").asText();
+            String name = rule.path("order").asInt() == 0
+                    ? BehaviourTtls.DEFAULT
+                    : rule.path("name").asText();
             if (name.equals(path)) {
-                ((ObjectNode) rule.path("actions").path(0).path("parameters")).put("cacheDuration", CacheDurations.format(seconds));
+                ((ObjectNode) rule.path("actions").path(0).path("parameters"))
+                        .put("cacheDuration", CacheDurations.format(seconds));
             }
         }
     }
@@ -108,7 +122,8 @@ final class FakeArmCdn implements FakeArm.Resources {
         String distribution = path.group(1) + "/" + path.group(2) + "/" + path.group(3);
         ObjectNode policy = policies.get(distribution);
         if (policy == null) {
-            return Answer.error(404, "NotFound", "Endpoint " + path.group(3) + " of profile " + path.group(2) + " not found.");
+            return Answer.error(
+                    404, "NotFound", "Endpoint " + path.group(3) + " of profile " + path.group(2) + " not found.");
         }
         if (method.equals("GET")) {
             return Answer.of(200, endpointBody(path, policy));
@@ -121,7 +136,8 @@ final class FakeArmCdn implements FakeArm.Resources {
         if (problem != null) {
             return Answer.error(400, "BadRequest", problem);
         }
-        ObjectNode next = (ObjectNode) body.path("properties").path("deliveryPolicy").deepCopy();
+        ObjectNode next =
+                (ObjectNode) body.path("properties").path("deliveryPolicy").deepCopy();
         return arm.accepted("Microsoft.Cdn", apiVersion(), () -> policies.put(distribution, next));
     }
 
@@ -135,16 +151,20 @@ final class FakeArmCdn implements FakeArm.Resources {
             return "Baran's update changes properties.deliveryPolicy only";
         }
         for (JsonNode rule : body.path("properties").path("deliveryPolicy").path("rules")) {
-            if (!RULE_NAME.matcher(rule.path("name").asText()).matches() || !rule.path("order").isInt()) {
+            if (!RULE_NAME.matcher(rule.path("name").asText()).matches()
+                    || !rule.path("order").isInt()) {
                 return "a delivery rule needs a name of letters and digits and an order: " + rule;
             }
             for (JsonNode action : rule.path("actions")) {
                 JsonNode p = action.path("parameters");
                 if (action.path("name").asText().equals("CacheExpiration")
                         && (!p.path("typeName").asText().equals("DeliveryRuleCacheExpirationActionParameters")
-                        || !BEHAVIOURS.contains(p.path("cacheBehavior").asText()) || !p.path("cacheType").asText().equals("All")
-                        || (!p.path("cacheBehavior").asText().equals("BypassCache")
-                        && !DURATION.matcher(p.path("cacheDuration").asText()).matches()))) {
+                                || !BEHAVIOURS.contains(p.path("cacheBehavior").asText())
+                                || !p.path("cacheType").asText().equals("All")
+                                || (!p.path("cacheBehavior").asText().equals("BypassCache")
+                                        && !DURATION.matcher(
+                                                        p.path("cacheDuration").asText())
+                                                .matches()))) {
                     return "a CacheExpiration action is not in the documented shape: " + action;
                 }
             }
@@ -154,12 +174,26 @@ final class FakeArmCdn implements FakeArm.Resources {
 
     private static ObjectNode endpointBody(Matcher path, ObjectNode policy) {
         ObjectNode body = JSON.createObjectNode()
-                .put("id", FakeArm.group(path.group(1), "Microsoft.Cdn/profiles/" + path.group(2) + "/endpoints/" + path.group(3)))
-                .put("name", path.group(3)).put("type", "Microsoft.Cdn/profiles/endpoints").put("location", "Global");
-        ObjectNode properties = body.putObject("properties").put("hostName", path.group(3) + ".azureedge.net")
-                .put("isHttpAllowed", true).put("isHttpsAllowed", true).put("provisioningState", "Succeeded")
+                .put(
+                        "id",
+                        FakeArm.group(
+                                path.group(1),
+                                "Microsoft.Cdn/profiles/" + path.group(2) + "/endpoints/" + path.group(3)))
+                .put("name", path.group(3))
+                .put("type", "Microsoft.Cdn/profiles/endpoints")
+                .put("location", "Global");
+        ObjectNode properties = body.putObject("properties")
+                .put("hostName", path.group(3) + ".azureedge.net")
+                .put("isHttpAllowed", true)
+                .put("isHttpsAllowed", true)
+                .put("provisioningState", "Succeeded")
                 .put("resourceState", "Running");
-        properties.putArray("origins").addObject().put("name", "origin1").putObject("properties").put("hostName", "origin.example.com");
+        properties
+                .putArray("origins")
+                .addObject()
+                .put("name", "origin1")
+                .putObject("properties")
+                .put("hostName", "origin.example.com");
         properties.set("deliveryPolicy", policy.deepCopy());
         return body;
     }

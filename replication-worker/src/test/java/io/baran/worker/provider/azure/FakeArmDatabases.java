@@ -1,18 +1,17 @@
 package io.baran.worker.provider.azure;
 
+import static io.baran.worker.provider.azure.FakeArm.Answer;
+import static io.baran.worker.provider.azure.FakeArm.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.Request;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.baran.worker.provider.azure.FakeArm.Answer;
-import static io.baran.worker.provider.azure.FakeArm.JSON;
 
 /**
  * Azure SQL failover groups (Failover Groups - Get / Failover / Force Failover Allow Data Loss, 2021-11-01)
@@ -27,6 +26,7 @@ final class FakeArmDatabases {
     final Postgres postgres = new Postgres();
     /** Every failover and promotion asked for, e.g. {@code sql-dr/orders-fg failover}, {@code pg-replica-1 forced}. */
     final List<String> operations = new CopyOnWriteArrayList<>();
+
     private final FakeArm arm;
 
     FakeArmDatabases(FakeArm arm) {
@@ -39,6 +39,7 @@ final class FakeArmDatabases {
                 + "(?:/(failover|forceFailoverAllowDataLoss))?");
         /** Role by {@code <resource group>/<server>/<group>}, and the partner of each. */
         private final Map<String, String> roles = new ConcurrentHashMap<>();
+
         private final Map<String, String> partners = new ConcurrentHashMap<>();
 
         @Override
@@ -68,8 +69,11 @@ final class FakeArmDatabases {
         public FakeArm.Answer handle(String method, Matcher path, Request request) {
             String key = path.group(1) + "/" + path.group(2) + "/" + path.group(3);
             if (!roles.containsKey(key)) {
-                return Answer.error(404, "ResourceNotFound", "The requested resource of type 'Microsoft.Sql/servers/failoverGroups' "
-                        + "with name '" + path.group(3) + "' was not found.");
+                return Answer.error(
+                        404,
+                        "ResourceNotFound",
+                        "The requested resource of type 'Microsoft.Sql/servers/failoverGroups' " + "with name '"
+                                + path.group(3) + "' was not found.");
             }
             if (path.group(4) == null) {
                 return method.equals("GET") ? Answer.of(200, body(key)) : Answer.error(405, "MethodNotAllowed", method);
@@ -78,8 +82,11 @@ final class FakeArmDatabases {
                 return Answer.error(400, "BadRequest", "a failover is a POST without a body");
             }
             if (!roles.get(key).equals("Secondary")) {
-                return Answer.error(400, "FailoverGroupFailoverOnPrimary", "Server " + path.group(2)
-                        + " is already the primary of failover group " + path.group(3) + "; run the failover on the secondary.");
+                return Answer.error(
+                        400,
+                        "FailoverGroupFailoverOnPrimary",
+                        "Server " + path.group(2) + " is already the primary of failover group " + path.group(3)
+                                + "; run the failover on the secondary.");
             }
             operations.add(path.group(2) + "/" + path.group(3) + " " + path.group(4));
             return arm.accepted("Microsoft.Sql", apiVersion(), () -> {
@@ -92,16 +99,26 @@ final class FakeArmDatabases {
             String[] parts = key.split("/");
             String[] partner = partners.get(key).split("/");
             ObjectNode body = JSON.createObjectNode()
-                    .put("id", FakeArm.group(parts[0], "Microsoft.Sql/servers/" + parts[1] + "/failoverGroups/" + parts[2]))
-                    .put("name", parts[2]).put("type", "Microsoft.Sql/servers/failoverGroups").put("location", "West Europe");
+                    .put(
+                            "id",
+                            FakeArm.group(
+                                    parts[0], "Microsoft.Sql/servers/" + parts[1] + "/failoverGroups/" + parts[2]))
+                    .put("name", parts[2])
+                    .put("type", "Microsoft.Sql/servers/failoverGroups")
+                    .put("location", "West Europe");
             ObjectNode properties = body.putObject("properties");
             properties.putObject("readWriteEndpoint").put("failoverPolicy", "Manual");
             properties.putObject("readOnlyEndpoint").put("failoverPolicy", "Disabled");
             properties.put("replicationRole", roles.get(key)).put("replicationState", "CATCH_UP");
-            properties.putArray("partnerServers").addObject()
+            properties
+                    .putArray("partnerServers")
+                    .addObject()
                     .put("id", FakeArm.group(partner[0], "Microsoft.Sql/servers/" + partner[1]))
-                    .put("location", "North Europe").put("replicationRole", roles.get(partners.get(key)));
-            properties.putArray("databases").add(FakeArm.group(parts[0], "Microsoft.Sql/servers/" + parts[1] + "/databases/orders"));
+                    .put("location", "North Europe")
+                    .put("replicationRole", roles.get(partners.get(key)));
+            properties
+                    .putArray("databases")
+                    .add(FakeArm.group(parts[0], "Microsoft.Sql/servers/" + parts[1] + "/databases/orders"));
             return body;
         }
     }
@@ -125,7 +142,9 @@ final class FakeArmDatabases {
         void createReplica(String resourceGroup, String primary, String replica) {
             roles.put(resourceGroup + "/" + primary, "Primary");
             roles.put(resourceGroup + "/" + replica, "AsyncReplica");
-            sources.put(resourceGroup + "/" + replica, FakeArm.group(resourceGroup, "Microsoft.DBforPostgreSQL/flexibleServers/" + primary));
+            sources.put(
+                    resourceGroup + "/" + replica,
+                    FakeArm.group(resourceGroup, "Microsoft.DBforPostgreSQL/flexibleServers/" + primary));
         }
 
         String role(String resourceGroup, String server) {
@@ -136,8 +155,11 @@ final class FakeArmDatabases {
         public FakeArm.Answer handle(String method, Matcher path, Request request) {
             String key = path.group(1) + "/" + path.group(2);
             if (!roles.containsKey(key)) {
-                return Answer.error(404, "ResourceNotFound", "The Resource 'Microsoft.DBforPostgreSQL/flexibleServers/"
-                        + path.group(2) + "' under resource group '" + path.group(1) + "' was not found.");
+                return Answer.error(
+                        404,
+                        "ResourceNotFound",
+                        "The Resource 'Microsoft.DBforPostgreSQL/flexibleServers/" + path.group(2)
+                                + "' under resource group '" + path.group(1) + "' was not found.");
             }
             if (method.equals("GET")) {
                 return Answer.of(200, body(path, key));
@@ -147,13 +169,20 @@ final class FakeArmDatabases {
             }
             JsonNode replica = FakeArm.body(request).path("properties").path("replica");
             String option = replica.path("promoteOption").asText();
-            if (FakeArm.body(request).size() != 1 || FakeArm.body(request).path("properties").size() != 1 || replica.size() != 2
-                    || !replica.path("promoteMode").asText().equals("standalone") || !(option.equals("planned") || option.equals("forced"))) {
-                return Answer.error(400, "InvalidParameterValue", "a promotion is properties.replica {promoteMode: standalone, "
-                        + "promoteOption: planned|forced} and nothing else");
+            if (FakeArm.body(request).size() != 1
+                    || FakeArm.body(request).path("properties").size() != 1
+                    || replica.size() != 2
+                    || !replica.path("promoteMode").asText().equals("standalone")
+                    || !(option.equals("planned") || option.equals("forced"))) {
+                return Answer.error(
+                        400,
+                        "InvalidParameterValue",
+                        "a promotion is properties.replica {promoteMode: standalone, "
+                                + "promoteOption: planned|forced} and nothing else");
             }
             if (!roles.get(key).equals("AsyncReplica")) {
-                return Answer.error(400, "InvalidReplicaOperation", "Server " + path.group(2) + " is not a read replica.");
+                return Answer.error(
+                        400, "InvalidReplicaOperation", "Server " + path.group(2) + " is not a read replica.");
             }
             operations.add(path.group(2) + " " + option);
             return arm.accepted("Microsoft.DBforPostgreSQL", apiVersion(), () -> {
@@ -164,12 +193,21 @@ final class FakeArmDatabases {
 
         private ObjectNode body(Matcher path, String key) {
             ObjectNode body = JSON.createObjectNode()
-                    .put("id", FakeArm.group(path.group(1), "Microsoft.DBforPostgreSQL/flexibleServers/" + path.group(2)))
-                    .put("name", path.group(2)).put("type", "Microsoft.DBforPostgreSQL/flexibleServers").put("location", "westeurope");
-            ObjectNode properties = body.putObject("properties").put("state", "Ready").put("version", "16")
+                    .put(
+                            "id",
+                            FakeArm.group(path.group(1), "Microsoft.DBforPostgreSQL/flexibleServers/" + path.group(2)))
+                    .put("name", path.group(2))
+                    .put("type", "Microsoft.DBforPostgreSQL/flexibleServers")
+                    .put("location", "westeurope");
+            ObjectNode properties = body.putObject("properties")
+                    .put("state", "Ready")
+                    .put("version", "16")
                     .put("fullyQualifiedDomainName", path.group(2) + ".postgres.database.azure.com")
                     .put("replicationRole", roles.get(key));
-            properties.putObject("replica").put("role", roles.get(key)).put("capacity", 5)
+            properties
+                    .putObject("replica")
+                    .put("role", roles.get(key))
+                    .put("capacity", 5)
                     .put("replicationState", roles.get(key).equals("AsyncReplica") ? "Active" : (String) null);
             if (sources.containsKey(key)) {
                 properties.put("sourceServerResourceId", sources.get(key));

@@ -1,20 +1,19 @@
 package io.baran.worker.provider.azure;
 
+import static io.baran.worker.provider.azure.FakeArm.Answer;
+import static io.baran.worker.provider.azure.FakeArm.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.Request;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.baran.worker.provider.azure.FakeArm.Answer;
-import static io.baran.worker.provider.azure.FakeArm.JSON;
 
 /**
  * Azure DNS zones and record sets (Record Sets - Get / Create Or Update / Delete, 2018-05-01): each record set
@@ -26,15 +25,15 @@ final class FakeArmDns implements FakeArm.Resources {
 
     private static final Pattern ROUTE = Pattern.compile("/subscriptions/" + FakeArm.SUBSCRIPTION
             + "/resourceGroups/([^/]+)/providers/Microsoft\\.Network/dnsZones/([^/]+)(?:/([A-Za-z]+)/([^/]+))?");
-    private static final Map<String, String> ARRAYS = Map.of("A", "ARecords", "AAAA", "AAAARecords", "CNAME", "CNAMERecord",
-            "TXT", "TXTRecords");
+    private static final Map<String, String> ARRAYS =
+            Map.of("A", "ARecords", "AAAA", "AAAARecords", "CNAME", "CNAMERecord", "TXT", "TXTRecords");
 
-    private record Entry(ObjectNode properties, String etag) {
-    }
+    private record Entry(ObjectNode properties, String etag) {}
 
     private final FakeArm arm;
     /** Runs once before the next write is handled: a person changing the record set between Baran's read and write. */
     volatile Runnable beforeNextWrite;
+
     private final Set<String> zones = ConcurrentHashMap.newKeySet();
     private final Map<String, Entry> records = new ConcurrentHashMap<>();
 
@@ -63,15 +62,19 @@ final class FakeArmDns implements FakeArm.Resources {
             records.remove(key);
             return;
         }
-        ObjectNode properties = (ObjectNode) AzureDns.body(RecordType.valueOf(type), state).path("properties");
+        ObjectNode properties =
+                (ObjectNode) AzureDns.body(RecordType.valueOf(type), state).path("properties");
         records.put(key, new Entry(properties, UUID.randomUUID().toString()));
     }
 
     /** The record set as Azure holds it, converted to Baran's form by the adapter's own documented mapping. */
     RecordState get(String resourceGroup, String zone, String type, String relativeName) {
         Entry entry = records.get(key(resourceGroup, zone, type, relativeName));
-        return entry == null ? RecordState.absent()
-                : RecordState.present(AzureDns.values(entry.properties(), RecordType.valueOf(type)), entry.properties().path("TTL").asLong());
+        return entry == null
+                ? RecordState.absent()
+                : RecordState.present(
+                        AzureDns.values(entry.properties(), RecordType.valueOf(type)),
+                        entry.properties().path("TTL").asLong());
     }
 
     ObjectNode raw(String resourceGroup, String zone, String type, String relativeName) {
@@ -83,7 +86,9 @@ final class FakeArmDns implements FakeArm.Resources {
     void setAlias(String resourceGroup, String zone, String type, String relativeName, String targetId) {
         ObjectNode properties = JSON.createObjectNode().put("TTL", 60);
         properties.putObject("targetResource").put("id", targetId);
-        records.put(key(resourceGroup, zone, type, relativeName), new Entry(properties, UUID.randomUUID().toString()));
+        records.put(
+                key(resourceGroup, zone, type, relativeName),
+                new Entry(properties, UUID.randomUUID().toString()));
     }
 
     private static String key(String resourceGroup, String zone, String type, String name) {
@@ -95,11 +100,16 @@ final class FakeArmDns implements FakeArm.Resources {
         String rg = path.group(1);
         String zone = path.group(2);
         if (!zones.contains(rg + "/" + zone)) {
-            return Answer.error(404, "ResourceNotFound", "The Resource 'Microsoft.Network/dnszones/" + zone
-                    + "' under resource group '" + rg + "' was not found.");
+            return Answer.error(
+                    404,
+                    "ResourceNotFound",
+                    "The Resource 'Microsoft.Network/dnszones/" + zone + "' under resource group '" + rg
+                            + "' was not found.");
         }
         if (path.group(3) == null) {
-            return method.equals("GET") ? Answer.of(200, zoneBody(rg, zone)) : Answer.error(405, "MethodNotAllowed", method);
+            return method.equals("GET")
+                    ? Answer.of(200, zoneBody(rg, zone))
+                    : Answer.error(405, "MethodNotAllowed", method);
         }
         String type = path.group(3);
         String name = path.group(4);
@@ -117,20 +127,29 @@ final class FakeArmDns implements FakeArm.Resources {
         String ifNoneMatch = request.getHeader("If-None-Match");
         switch (method) {
             case "GET":
-                return current == null ? Answer.error(404, "NotFound", "The resource record '" + name + "' does not exist in "
-                        + "resource group '" + rg + "' of subscription '" + FakeArm.SUBSCRIPTION + "'.")
+                return current == null
+                        ? Answer.error(
+                                404,
+                                "NotFound",
+                                "The resource record '" + name + "' does not exist in " + "resource group '" + rg
+                                        + "' of subscription '" + FakeArm.SUBSCRIPTION + "'.")
                         : Answer.of(200, recordBody(rg, zone, type, name, current));
             case "PUT":
                 if (ifMatch != null && (current == null || !ifMatch.equals(current.etag()))
                         || "*".equals(ifNoneMatch) && current != null) {
-                    return Answer.error(412, "PreconditionFailed", "The condition '" + (ifMatch != null ? "If-Match: " + ifMatch
-                            : "If-None-Match: *") + "' in the request was not satisfied.");
+                    return Answer.error(
+                            412,
+                            "PreconditionFailed",
+                            "The condition '" + (ifMatch != null ? "If-Match: " + ifMatch : "If-None-Match: *")
+                                    + "' in the request was not satisfied.");
                 }
                 String problem = problem(type, FakeArm.body(request));
                 if (problem != null) {
                     return Answer.error(400, "BadRequest", problem);
                 }
-                Entry written = new Entry((ObjectNode) FakeArm.body(request).path("properties").deepCopy(), UUID.randomUUID().toString());
+                Entry written = new Entry(
+                        (ObjectNode) FakeArm.body(request).path("properties").deepCopy(),
+                        UUID.randomUUID().toString());
                 records.put(key, written);
                 return Answer.of(current == null ? 201 : 200, recordBody(rg, zone, type, name, written));
             case "DELETE":
@@ -138,7 +157,8 @@ final class FakeArmDns implements FakeArm.Resources {
                     return Answer.of(204, null);
                 }
                 if (ifMatch != null && !ifMatch.equals(current.etag())) {
-                    return Answer.error(412, "PreconditionFailed", "The condition 'If-Match: " + ifMatch + "' was not satisfied.");
+                    return Answer.error(
+                            412, "PreconditionFailed", "The condition 'If-Match: " + ifMatch + "' was not satisfied.");
                 }
                 records.remove(key);
                 return Answer.of(200, null);
@@ -192,8 +212,11 @@ final class FakeArmDns implements FakeArm.Resources {
     }
 
     private static ObjectNode zoneBody(String rg, String zone) {
-        ObjectNode body = JSON.createObjectNode().put("id", FakeArm.group(rg, "Microsoft.Network/dnszones/" + zone))
-                .put("name", zone).put("type", "Microsoft.Network/dnszones").put("location", "global")
+        ObjectNode body = JSON.createObjectNode()
+                .put("id", FakeArm.group(rg, "Microsoft.Network/dnszones/" + zone))
+                .put("name", zone)
+                .put("type", "Microsoft.Network/dnszones")
+                .put("location", "global")
                 .put("etag", "00000002-0000-0000-76c2-f7ad90b5d101");
         body.putObject("properties").put("zoneType", "Public").put("numberOfRecordSets", 2);
         return body;
@@ -202,9 +225,13 @@ final class FakeArmDns implements FakeArm.Resources {
     private static ObjectNode recordBody(String rg, String zone, String type, String name, Entry entry) {
         ObjectNode body = JSON.createObjectNode()
                 .put("id", FakeArm.group(rg, "Microsoft.Network/dnszones/" + zone + "/" + type + "/" + name))
-                .put("name", name).put("type", "Microsoft.Network/dnszones/" + type).put("etag", entry.etag());
+                .put("name", name)
+                .put("type", "Microsoft.Network/dnszones/" + type)
+                .put("etag", entry.etag());
         ObjectNode properties = entry.properties().deepCopy();
-        properties.put("fqdn", (name.equals("@") ? "" : name + ".") + zone + ".").put("provisioningState", "Succeeded");
+        properties
+                .put("fqdn", (name.equals("@") ? "" : name + ".") + zone + ".")
+                .put("provisioningState", "Succeeded");
         body.set("properties", properties);
         return body;
     }

@@ -1,12 +1,14 @@
 package io.baran.worker.provider.azure;
 
+import static io.baran.worker.provider.azure.FakeArm.Answer;
+import static io.baran.worker.provider.azure.FakeArm.JSON;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.http.Request;
 import io.baran.worker.provider.BehaviourTtls;
 import io.baran.worker.provider.CacheTtls;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -16,9 +18,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.baran.worker.provider.azure.FakeArm.Answer;
-import static io.baran.worker.provider.azure.FakeArm.JSON;
 
 /**
  * CDN profiles (Profiles - Get) and, for Front Door Standard/Premium profiles, routes and rule sets (Routes - List
@@ -37,8 +36,8 @@ final class FakeArmFrontDoor implements FakeArm.Resources {
             + "(?:/afdEndpoints/([^/]+)/routes|/ruleSets/([^/]+)/rules(?:/([^/]+))?)?");
     private static final Pattern DURATION = Pattern.compile("(\\d+\\.)?\\d{2}:\\d{2}:\\d{2}");
     private static final Set<String> BEHAVIOURS = Set.of("HonorOrigin", "OverrideAlways", "OverrideIfOriginMissing");
-    private static final Set<String> QUERY_STRINGS = Set.of("IgnoreQueryString", "UseQueryString", "IgnoreSpecifiedQueryStrings",
-            "IncludeSpecifiedQueryStrings");
+    private static final Set<String> QUERY_STRINGS = Set.of(
+            "IgnoreQueryString", "UseQueryString", "IgnoreSpecifiedQueryStrings", "IncludeSpecifiedQueryStrings");
     private static final Set<String> RULE_FIELDS = Set.of("order", "conditions", "actions", "matchProcessingBehavior");
 
     private final FakeArm arm;
@@ -86,21 +85,41 @@ final class FakeArmFrontDoor implements FakeArm.Resources {
         for (BehaviourTtls b : behaviours.behaviours()) {
             boolean global = b.path().equals(BehaviourTtls.DEFAULT);
             String name = global ? "Global" : b.path().substring(b.path().indexOf('/') + 1);
-            ObjectNode rule = JSON.createObjectNode().put("ruleSetName", RULE_SET).put("order", order++)
-                    .put("matchProcessingBehavior", "Continue").put("provisioningState", "Succeeded").put("deploymentStatus", "NotStarted");
+            ObjectNode rule = JSON.createObjectNode()
+                    .put("ruleSetName", RULE_SET)
+                    .put("order", order++)
+                    .put("matchProcessingBehavior", "Continue")
+                    .put("provisioningState", "Succeeded")
+                    .put("deploymentStatus", "NotStarted");
             ArrayNode conditions = rule.putArray("conditions");
             if (!global) {
-                conditions.addObject().put("name", "UrlPath").putObject("parameters").put("typeName", "DeliveryRuleUrlPathMatchConditionParameters")
-                        .put("operator", "BeginsWith").put("negateCondition", false).putArray("matchValues").add("/" + name.toLowerCase() + "/");
+                conditions
+                        .addObject()
+                        .put("name", "UrlPath")
+                        .putObject("parameters")
+                        .put("typeName", "DeliveryRuleUrlPathMatchConditionParameters")
+                        .put("operator", "BeginsWith")
+                        .put("negateCondition", false)
+                        .putArray("matchValues")
+                        .add("/" + name.toLowerCase() + "/");
             }
-            ObjectNode parameters = rule.putArray("actions").addObject().put("name", "RouteConfigurationOverride").putObject("parameters")
+            ObjectNode parameters = rule.putArray("actions")
+                    .addObject()
+                    .put("name", "RouteConfigurationOverride")
+                    .putObject("parameters")
                     .put("typeName", "DeliveryRuleRouteConfigurationOverrideActionParameters");
             if (b.cachePolicy() != null) {
-                parameters.putObject("cacheConfiguration").put("queryStringCachingBehavior", "IgnoreQueryString")
-                        .put("isCompressionEnabled", "Enabled").put("cacheBehavior", "HonorOrigin");
+                parameters
+                        .putObject("cacheConfiguration")
+                        .put("queryStringCachingBehavior", "IgnoreQueryString")
+                        .put("isCompressionEnabled", "Enabled")
+                        .put("cacheBehavior", "HonorOrigin");
             } else if (!b.cachesNothing()) {
-                parameters.putObject("cacheConfiguration").put("queryStringCachingBehavior", "UseQueryString")
-                        .put("isCompressionEnabled", "Enabled").put("cacheBehavior", "OverrideAlways")
+                parameters
+                        .putObject("cacheConfiguration")
+                        .put("queryStringCachingBehavior", "UseQueryString")
+                        .put("isCompressionEnabled", "Enabled")
+                        .put("cacheBehavior", "OverrideAlways")
                         .put("cacheDuration", CacheDurations.format(b.defaultTtl()));
             }
             set.put(name, rule);
@@ -125,7 +144,8 @@ final class FakeArmFrontDoor implements FakeArm.Resources {
             Map<String, ObjectNode> set = rules.get(parts[0] + "/" + parts[1] + "/" + ruleSet);
             set.forEach((name, properties) -> list.add(ruleBody(parts[0], parts[1], ruleSet, name, properties)));
         }
-        list.sort(Comparator.comparingInt(r -> r.path("properties").path("order").asInt()));
+        list.sort(
+                Comparator.comparingInt(r -> r.path("properties").path("order").asInt()));
         return list;
     }
 
@@ -141,16 +161,22 @@ final class FakeArmFrontDoor implements FakeArm.Resources {
             sku = "Standard_Microsoft";
         }
         if (sku == null) {
-            return Answer.error(404, "ResourceNotFound", "The Resource 'Microsoft.Cdn/profiles/" + profile + "' under resource group '"
-                    + rg + "' was not found.");
+            return Answer.error(
+                    404,
+                    "ResourceNotFound",
+                    "The Resource 'Microsoft.Cdn/profiles/" + profile + "' under resource group '" + rg
+                            + "' was not found.");
         }
         if (endpoint == null && ruleSet == null) {
-            return method.equals("GET") ? Answer.of(200, profileBody(rg, profile, sku)) : Answer.error(405, "MethodNotAllowed", method);
+            return method.equals("GET")
+                    ? Answer.of(200, profileBody(rg, profile, sku))
+                    : Answer.error(405, "MethodNotAllowed", method);
         }
         if (endpoint != null) {
             List<String> sets = endpoints.get(rg + "/" + profile + "/" + endpoint);
             if (sets == null) {
-                return Answer.error(404, "NotFound", "AFD endpoint " + endpoint + " of profile " + profile + " not found.");
+                return Answer.error(
+                        404, "NotFound", "AFD endpoint " + endpoint + " of profile " + profile + " not found.");
             }
             if (!method.equals("GET")) {
                 return Answer.error(405, "MethodNotAllowed", method);
@@ -185,7 +211,9 @@ final class FakeArmFrontDoor implements FakeArm.Resources {
             return Answer.error(400, "BadRequest", problem);
         }
         ObjectNode next = properties.deepCopy();
-        body.path("properties").fields().forEachRemaining(f -> next.set(f.getKey(), f.getValue().deepCopy()));
+        body.path("properties")
+                .fields()
+                .forEachRemaining(f -> next.set(f.getKey(), f.getValue().deepCopy()));
         return arm.accepted("Microsoft.Cdn", apiVersion(), () -> set.put(rule, next));
     }
 
@@ -207,14 +235,20 @@ final class FakeArmFrontDoor implements FakeArm.Resources {
             }
             JsonNode p = action.path("parameters");
             if (!p.path("typeName").asText().equals("DeliveryRuleRouteConfigurationOverrideActionParameters")) {
-                return "a RouteConfigurationOverride action needs typeName DeliveryRuleRouteConfigurationOverrideActionParameters: " + action;
+                return "a RouteConfigurationOverride action needs typeName DeliveryRuleRouteConfigurationOverrideActionParameters: "
+                        + action;
             }
             JsonNode cache = p.get("cacheConfiguration");
             if (cache != null && !cache.isNull()) {
                 String behaviour = cache.path("cacheBehavior").asText();
-                if (!BEHAVIOURS.contains(behaviour) || !QUERY_STRINGS.contains(cache.path("queryStringCachingBehavior").asText())
-                        || !Set.of("Enabled", "Disabled").contains(cache.path("isCompressionEnabled").asText())
-                        || (!behaviour.equals("HonorOrigin") && !DURATION.matcher(cache.path("cacheDuration").asText()).matches())) {
+                if (!BEHAVIOURS.contains(behaviour)
+                        || !QUERY_STRINGS.contains(
+                                cache.path("queryStringCachingBehavior").asText())
+                        || !Set.of("Enabled", "Disabled")
+                                .contains(cache.path("isCompressionEnabled").asText())
+                        || (!behaviour.equals("HonorOrigin")
+                                && !DURATION.matcher(cache.path("cacheDuration").asText())
+                                        .matches())) {
                     return "a cacheConfiguration is not in the documented shape: " + cache;
                 }
             }
@@ -232,8 +266,12 @@ final class FakeArmFrontDoor implements FakeArm.Resources {
     }
 
     private static ObjectNode profileBody(String rg, String profile, String sku) {
-        ObjectNode body = JSON.createObjectNode().put("id", FakeArm.group(rg, "Microsoft.Cdn/profiles/" + profile)).put("name", profile)
-                .put("type", "Microsoft.Cdn/profiles").put("location", "Global").put("kind", sku.contains("FrontDoor") ? "frontdoor" : "cdn");
+        ObjectNode body = JSON.createObjectNode()
+                .put("id", FakeArm.group(rg, "Microsoft.Cdn/profiles/" + profile))
+                .put("name", profile)
+                .put("type", "Microsoft.Cdn/profiles")
+                .put("location", "Global")
+                .put("kind", sku.contains("FrontDoor") ? "frontdoor" : "cdn");
         body.putObject("sku").put("name", sku);
         body.putObject("properties").put("resourceState", "Active").put("provisioningState", "Succeeded");
         return body;
@@ -241,26 +279,42 @@ final class FakeArmFrontDoor implements FakeArm.Resources {
 
     private static ObjectNode routeBody(String rg, String profile, String endpoint, List<String> ruleSets) {
         String base = FakeArm.group(rg, "Microsoft.Cdn/profiles/" + profile);
-        ObjectNode body = JSON.createObjectNode().put("id", base + "/afdEndpoints/" + endpoint + "/routes/default-route")
-                .put("name", "default-route").put("type", "Microsoft.Cdn/profiles/afdEndpoints/routes");
-        ObjectNode properties = body.putObject("properties").put("endpointName", endpoint).put("forwardingProtocol", "HttpsOnly")
-                .put("linkToDefaultDomain", "Enabled").put("httpsRedirect", "Enabled").put("enabledState", "Enabled")
-                .put("provisioningState", "Succeeded").put("deploymentStatus", "NotStarted");
+        ObjectNode body = JSON.createObjectNode()
+                .put("id", base + "/afdEndpoints/" + endpoint + "/routes/default-route")
+                .put("name", "default-route")
+                .put("type", "Microsoft.Cdn/profiles/afdEndpoints/routes");
+        ObjectNode properties = body.putObject("properties")
+                .put("endpointName", endpoint)
+                .put("forwardingProtocol", "HttpsOnly")
+                .put("linkToDefaultDomain", "Enabled")
+                .put("httpsRedirect", "Enabled")
+                .put("enabledState", "Enabled")
+                .put("provisioningState", "Succeeded")
+                .put("deploymentStatus", "NotStarted");
         properties.putArray("customDomains");
         properties.putObject("originGroup").put("id", base + "/originGroups/origins");
         ArrayNode sets = properties.putArray("ruleSets");
         ruleSets.forEach(rs -> sets.addObject().put("id", base + "/ruleSets/" + rs));
         properties.putArray("supportedProtocols").add("Http").add("Https");
         properties.putArray("patternsToMatch").add("/*");
-        properties.putObject("cacheConfiguration").put("queryStringCachingBehavior", "IgnoreQueryString")
-                .putObject("compressionSettings").put("isCompressionEnabled", true).putArray("contentTypesToCompress").add("text/html");
+        properties
+                .putObject("cacheConfiguration")
+                .put("queryStringCachingBehavior", "IgnoreQueryString")
+                .putObject("compressionSettings")
+                .put("isCompressionEnabled", true)
+                .putArray("contentTypesToCompress")
+                .add("text/html");
         return body;
     }
 
     private static ObjectNode ruleBody(String rg, String profile, String ruleSet, String name, ObjectNode properties) {
         ObjectNode body = JSON.createObjectNode()
-                .put("id", FakeArm.group(rg, "Microsoft.Cdn/profiles/" + profile + "/ruleSets/" + ruleSet + "/rules/" + name))
-                .put("name", name).put("type", "Microsoft.Cdn/profiles/ruleSets/rules");
+                .put(
+                        "id",
+                        FakeArm.group(
+                                rg, "Microsoft.Cdn/profiles/" + profile + "/ruleSets/" + ruleSet + "/rules/" + name))
+                .put("name", name)
+                .put("type", "Microsoft.Cdn/profiles/ruleSets/rules");
         body.set("properties", properties.deepCopy());
         return body;
     }

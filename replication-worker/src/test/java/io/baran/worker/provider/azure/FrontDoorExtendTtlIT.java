@@ -1,5 +1,9 @@
 package io.baran.worker.provider.azure;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.http.Request;
 import io.baran.worker.action.CdnExtendTtl;
@@ -12,16 +16,11 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code cdn.extend-ttl} through an Azure Front Door Standard/Premium endpoint, whose route's rule set holds the
@@ -31,11 +30,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FrontDoorExtendTtlIT extends CdnExtendTtlConformance {
 
     private static final BehaviourTtls GLOBAL = new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 300, 300, null);
-    private static final BehaviourTtls API_RULE = new BehaviourTtls(FakeArmFrontDoor.RULE_SET + "/ApiNoCache", 0, 0, 0, null);
-    private static final BehaviourTtls STATIC_RULE = new BehaviourTtls(FakeArmFrontDoor.RULE_SET + "/StaticAssets", 0, 31536000,
-            31536000, null);
+    private static final BehaviourTtls API_RULE =
+            new BehaviourTtls(FakeArmFrontDoor.RULE_SET + "/ApiNoCache", 0, 0, 0, null);
+    private static final BehaviourTtls STATIC_RULE =
+            new BehaviourTtls(FakeArmFrontDoor.RULE_SET + "/StaticAssets", 0, 31536000, 31536000, null);
+
     @RegisterExtension
     static final ArmFixture fixture = new ArmFixture();
+
     private static final FakeArm arm = fixture.arm();
     private static Providers providers;
     private static int made;
@@ -52,7 +54,8 @@ class FrontDoorExtendTtlIT extends CdnExtendTtlConformance {
 
     @Override
     protected CacheTtls after() {
-        return new CacheTtls(List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 86400, 86400, null), API_RULE, STATIC_RULE));
+        return new CacheTtls(
+                List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 86400, 86400, null), API_RULE, STATIC_RULE));
     }
 
     @Override
@@ -113,22 +116,39 @@ class FrontDoorExtendTtlIT extends CdnExtendTtlConformance {
         new CdnExtendTtl(providers).apply(command, plan);
 
         List<Request> calls = arm.requests().subList(before, arm.requests().size());
-        List<Request> patches = calls.stream().filter(r -> r.getMethod().getName().equals("PATCH")).toList();
+        List<Request> patches = calls.stream()
+                .filter(r -> r.getMethod().getName().equals("PATCH"))
+                .toList();
         assertEquals(1, patches.size(), "one rule rises");
         String profile = id.split("/")[1];
-        assertEquals("/subscriptions/" + FakeArm.SUBSCRIPTION + "/resourceGroups/cdn-rg/providers/Microsoft.Cdn/profiles/" + profile
-                + "/ruleSets/Caching/rules/Global?api-version=2024-02-01", patches.get(0).getUrl());
+        assertEquals(
+                "/subscriptions/" + FakeArm.SUBSCRIPTION + "/resourceGroups/cdn-rg/providers/Microsoft.Cdn/profiles/"
+                        + profile + "/ruleSets/Caching/rules/Global?api-version=2024-02-01",
+                patches.get(0).getUrl());
         JsonNode body = FakeArm.body(patches.get(0));
         assertEquals(List.of("properties"), names(body));
         assertEquals(List.of("actions"), names(body.path("properties")));
-        JsonNode cache = body.path("properties").path("actions").path(0).path("parameters").path("cacheConfiguration");
+        JsonNode cache = body.path("properties")
+                .path("actions")
+                .path(0)
+                .path("parameters")
+                .path("cacheConfiguration");
         assertEquals("1.00:00:00", cache.path("cacheDuration").asText());
-        assertEquals("UseQueryString", cache.path("queryStringCachingBehavior").asText(), "the rest of the override is kept");
-        assertEquals(2, calls.stream().filter(r -> r.getUrl().contains("/operationResults/")).count(),
+        assertEquals(
+                "UseQueryString",
+                cache.path("queryStringCachingBehavior").asText(),
+                "the rest of the override is kept");
+        assertEquals(
+                2,
+                calls.stream()
+                        .filter(r -> r.getUrl().contains("/operationResults/"))
+                        .count(),
                 "polled while InProgress, then once more to see Succeeded");
         List<JsonNode> extended = arm.frontDoor.rules(id);
         assertEquals(original.subList(1, 3), extended.subList(1, 3), "the other rules are untouched");
-        assertEquals(original.get(0).path("properties").path("conditions"), extended.get(0).path("properties").path("conditions"));
+        assertEquals(
+                original.get(0).path("properties").path("conditions"),
+                extended.get(0).path("properties").path("conditions"));
 
         new CdnExtendTtl(providers).undo(command, plan);
         assertEquals(original, arm.frontDoor.rules(id), "undo restores the rules exactly");
@@ -136,14 +156,19 @@ class FrontDoorExtendTtlIT extends CdnExtendTtlConformance {
 
     @Test
     void aRuleThatHonoursTheOriginIsRefused() {
-        String id = newDistribution(new CacheTtls(List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 0, 0, "origin"), API_RULE)));
+        String id = newDistribution(
+                new CacheTtls(List.of(new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 0, 0, "origin"), API_RULE)));
 
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class,
-                () -> new CdnExtendTtl(providers).plan(command(providerName(), id, "24h")));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class, () -> new CdnExtendTtl(providers).plan(command(providerName(), id, "24h")));
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("* (cache policy " + FrontDoorRules.HONOR_ORIGIN + ")"), failure.getOriginalMessage());
-        assertTrue(failure.getOriginalMessage().contains("cannot: Azure CDN and Front Door have no cache policies"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("* (cache policy " + FrontDoorRules.HONOR_ORIGIN + ")"),
+                failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("cannot: Azure CDN and Front Door have no cache policies"),
+                failure.getOriginalMessage());
     }
 
     @Test
@@ -151,12 +176,15 @@ class FrontDoorExtendTtlIT extends CdnExtendTtlConformance {
         String id = newDistribution(new CacheTtls(List.of()));
         int before = arm.requests().size();
 
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class,
-                () -> new CdnExtendTtl(providers).plan(command(providerName(), id, "24h")));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class, () -> new CdnExtendTtl(providers).plan(command(providerName(), id, "24h")));
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains(FrontDoorRules.NO_RULE_FOR_EVERY_REQUEST), failure.getOriginalMessage());
-        assertTrue(arm.requests().subList(before, arm.requests().size()).stream().allMatch(r -> r.getMethod().getName().equals("GET")));
+        assertTrue(
+                failure.getOriginalMessage().contains(FrontDoorRules.NO_RULE_FOR_EVERY_REQUEST),
+                failure.getOriginalMessage());
+        assertTrue(arm.requests().subList(before, arm.requests().size()).stream()
+                .allMatch(r -> r.getMethod().getName().equals("GET")));
     }
 
     @Test
@@ -170,15 +198,16 @@ class FrontDoorExtendTtlIT extends CdnExtendTtlConformance {
 
     @Test
     void aFailedSecondRuleUpdatePutsTheFirstBack() {
-        String id = newDistribution(new CacheTtls(List.of(GLOBAL, API_RULE,
-                new BehaviourTtls(FakeArmFrontDoor.RULE_SET + "/StaticAssets", 0, 600, 600, null))));
+        String id = newDistribution(new CacheTtls(List.of(
+                GLOBAL, API_RULE, new BehaviourTtls(FakeArmFrontDoor.RULE_SET + "/StaticAssets", 0, 600, 600, null))));
         List<JsonNode> original = arm.frontDoor.rules(id);
         StepCommand command = command(providerName(), id, "24h");
         StepPlan plan = new CdnExtendTtl(providers).plan(command);
         // Not a throttled answer (that one is waited out and sent again within the step): a failure that ends the step.
         arm.failNext("PATCH", "/rules/StaticAssets", 500, "InternalServerError", null);
 
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> new CdnExtendTtl(providers).apply(command, plan));
+        ApplicationFailure failure =
+                assertThrows(ApplicationFailure.class, () -> new CdnExtendTtl(providers).apply(command, plan));
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertEquals(original, arm.frontDoor.rules(id), "the Global rule raised first was put back");
@@ -192,7 +221,8 @@ class FrontDoorExtendTtlIT extends CdnExtendTtlConformance {
 
         StepPlan plan = new CdnExtendTtl(providers).plan(command(providerName(), id, "24h"));
 
-        assertEquals("distribution " + id + " TTLs * default 300 -> 86400, max 300 -> 86400" + AzureCdn.CONTROL_PLANE.note(),
+        assertEquals(
+                "distribution " + id + " TTLs * default 300 -> 86400, max 300 -> 86400" + AzureCdn.CONTROL_PLANE.note(),
                 plan.summary());
     }
 

@@ -1,5 +1,9 @@
 package io.baran.worker.provider.gcp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baran.worker.action.CdnExtendTtl;
@@ -12,11 +16,6 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -24,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code cdn.extend-ttl} through Cloud CDN, served by the stateful fake of Compute v1. A distribution of the
@@ -38,6 +37,7 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
 
     @RegisterExtension
     static final GcpFixture fixture = new GcpFixture();
+
     private static final GoogleCloudFake fake = fixture.fake();
     private static Providers providers;
     private static int made;
@@ -86,8 +86,10 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
         Map<String, String> rules = new LinkedHashMap<>();
         for (BehaviourTtls b : behaviours.behaviours()) {
             String collection = b.path().contains("static") ? "backendBuckets" : "backendServices";
-            String name = (b.path().equals(BehaviourTtls.DEFAULT) ? "web" : b.path().replaceAll("[^a-z]", "")) + "-" + n;
-            fake.compute.putBackend(collection, name, b.cachesNothing() ? null : "CACHE_ALL_STATIC", b.defaultTtl(), b.max());
+            String name =
+                    (b.path().equals(BehaviourTtls.DEFAULT) ? "web" : b.path().replaceAll("[^a-z]", "")) + "-" + n;
+            fake.compute.putBackend(
+                    collection, name, b.cachesNothing() ? null : "CACHE_ALL_STATIC", b.defaultTtl(), b.max());
             backends.put(b.path(), new CdnBackend(collection, name));
             if (!b.path().equals(BehaviourTtls.DEFAULT)) {
                 rules.put(b.path(), fake.compute.link(collection, name));
@@ -102,16 +104,22 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
     @Override
     protected CacheTtls readTtls(String distribution) {
         List<BehaviourTtls> list = new ArrayList<>();
-        DISTRIBUTIONS.get(distribution).forEach((path, backend) ->
-                list.add(CloudCdn.ttls(path, backend, fake.compute.backend(backend.collection(), backend.name()))));
+        DISTRIBUTIONS
+                .get(distribution)
+                .forEach((path, backend) -> list.add(
+                        CloudCdn.ttls(path, backend, fake.compute.backend(backend.collection(), backend.name()))));
         return new CacheTtls(list);
     }
 
     @Override
     protected void setTtls(String distribution, BehaviourTtls ttls) {
         CdnBackend backend = DISTRIBUTIONS.get(distribution).get(ttls.path());
-        fake.compute.edit(backend.collection(), backend.name(), b -> ((ObjectNode) b.path("cdnPolicy"))
-                .put("defaultTtl", ttls.defaultTtl()).put("maxTtl", ttls.max()));
+        fake.compute.edit(
+                backend.collection(),
+                backend.name(),
+                b -> ((ObjectNode) b.path("cdnPolicy"))
+                        .put("defaultTtl", ttls.defaultTtl())
+                        .put("maxTtl", ttls.max()));
     }
 
     private static StepCommand extend(String distribution) {
@@ -119,8 +127,11 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
     }
 
     private static StepCommand command(String distribution, String ttl) {
-        return new StepCommand("exec-1", "keep-serving", "cdn.extend-ttl", Map.of("provider", GcpFakes.PROVIDER,
-                "distribution", distribution, "ttl", ttl));
+        return new StepCommand(
+                "exec-1",
+                "keep-serving",
+                "cdn.extend-ttl",
+                Map.of("provider", GcpFakes.PROVIDER, "distribution", distribution, "ttl", ttl));
     }
 
     @Test
@@ -136,11 +147,17 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
         ObjectNode expected = before.deepCopy();
         ((ObjectNode) expected.path("cdnPolicy")).put("defaultTtl", 86400).put("maxTtl", 86400);
         expected.put("fingerprint", extended.path("fingerprint").asText());
-        assertEquals(json(expected), json(extended), "only defaultTtl and maxTtl changed (and the fingerprint, as Compute does)");
+        assertEquals(
+                json(expected),
+                json(extended),
+                "only defaultTtl and maxTtl changed (and the fingerprint, as Compute does)");
         JsonNode patch = fake.compute.patches.get(patchesBefore);
         assertEquals(Set.of("cdnPolicy", "fingerprint"), names(patch));
         assertEquals(Set.of("defaultTtl", "maxTtl"), names(patch.path("cdnPolicy")));
-        assertEquals(before.path("fingerprint").asText(), patch.path("fingerprint").asText(), "patched from the read it was built from");
+        assertEquals(
+                before.path("fingerprint").asText(),
+                patch.path("fingerprint").asText(),
+                "patched from the read it was built from");
         assertEquals(1, fake.compute.patches.size() - patchesBefore, "only the backend that changes is patched");
 
         new CdnExtendTtl(providers).undo(extend(id), plan);
@@ -155,11 +172,15 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
         String web = "web-" + made;
         StepPlan plan = new CdnExtendTtl(providers).plan(extend(id));
         int patchesBefore = fake.compute.patches.size();
-        fake.compute.beforeNextPatch = () -> fake.compute.edit("backendServices", web, b -> b.put("description", "renamed by hand"));
+        fake.compute.beforeNextPatch =
+                () -> fake.compute.edit("backendServices", web, b -> b.put("description", "renamed by hand"));
 
         assertTrue(new CdnExtendTtl(providers).apply(extend(id), plan).changed());
 
-        assertEquals(2, fake.compute.patches.size() - patchesBefore, "the refused patch, then the one made from a fresh read");
+        assertEquals(
+                2,
+                fake.compute.patches.size() - patchesBefore,
+                "the refused patch, then the one made from a fresh read");
         ObjectNode after = fake.compute.backend("backendServices", web);
         assertEquals("renamed by hand", after.path("description").asText(), "the change made meanwhile is kept");
         assertTrue(AFTER.sameAs(readTtls(id)), readTtls(id).describe());
@@ -170,10 +191,14 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
         fake.compute.putBackend("backendBuckets", "assets-single", "CACHE_ALL_STATIC", 600, 3600);
         String id = "backendBuckets/assets-single";
         StepPlan plan = new CdnExtendTtl(providers).plan(extend(id));
-        assertEquals("distribution " + id + " TTLs * default 600 -> 86400, max 3600 -> 86400" + controlPlane().note(), plan.summary());
+        assertEquals(
+                "distribution " + id + " TTLs * default 600 -> 86400, max 3600 -> 86400"
+                        + controlPlane().note(),
+                plan.summary());
 
         new CdnExtendTtl(providers).apply(extend(id), plan);
-        JsonNode policy = fake.compute.backend("backendBuckets", "assets-single").path("cdnPolicy");
+        JsonNode policy =
+                fake.compute.backend("backendBuckets", "assets-single").path("cdnPolicy");
         assertEquals(86400, policy.path("defaultTtl").asLong());
         assertEquals(86400, policy.path("maxTtl").asLong());
 
@@ -187,8 +212,12 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
     void forceCacheAllHasOnlyADefaultTtlToRaise() {
         fake.compute.putBackend("backendServices", "forced", "FORCE_CACHE_ALL", 300, 0);
         StepPlan plan = new CdnExtendTtl(providers).plan(extend("backendServices/forced"));
-        assertEquals("* default 300 -> 86400, max 300 -> 86400", plan.summary().substring(
-                "distribution backendServices/forced TTLs ".length(), plan.summary().indexOf(" [")));
+        assertEquals(
+                "* default 300 -> 86400, max 300 -> 86400",
+                plan.summary()
+                        .substring(
+                                "distribution backendServices/forced TTLs ".length(),
+                                plan.summary().indexOf(" [")));
 
         new CdnExtendTtl(providers).apply(extend("backendServices/forced"), plan);
         JsonNode policy = fake.compute.backend("backendServices", "forced").path("cdnPolicy");
@@ -196,12 +225,21 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
         assertFalse(policy.has("maxTtl"), "FORCE_CACHE_ALL takes no maxTtl");
 
         new CdnExtendTtl(providers).undo(extend("backendServices/forced"), plan);
-        assertEquals(300, fake.compute.backend("backendServices", "forced").path("cdnPolicy").path("defaultTtl").asLong());
+        assertEquals(
+                300,
+                fake.compute
+                        .backend("backendServices", "forced")
+                        .path("cdnPolicy")
+                        .path("defaultTtl")
+                        .asLong());
     }
 
     private static StepCommand servingStale(String distribution, String ttl) {
-        return new StepCommand("exec-1", "keep-serving", "cdn.extend-ttl", Map.of("provider", GcpFakes.PROVIDER,
-                "distribution", distribution, "ttl", ttl, "serveStale", true));
+        return new StepCommand(
+                "exec-1",
+                "keep-serving",
+                "cdn.extend-ttl",
+                Map.of("provider", GcpFakes.PROVIDER, "distribution", distribution, "ttl", ttl, "serveStale", true));
     }
 
     @Test
@@ -211,33 +249,78 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
         String bucket = "static-" + made;
 
         StepPlan plan = new CdnExtendTtl(providers).plan(servingStale(id, "24h"));
-        assertTrue(plan.summary().startsWith("distribution " + id + " TTLs * default 300 -> 86400, max 3600 -> 86400, serve stale 0 "
-                + "-> 86400; /static/* serve stale 0 -> 86400; left alone (cache nothing): /api/*"), plan.summary());
+        assertTrue(
+                plan.summary()
+                        .startsWith(
+                                "distribution " + id + " TTLs * default 300 -> 86400, max 3600 -> 86400, serve stale 0 "
+                                        + "-> 86400; /static/* serve stale 0 -> 86400; left alone (cache nothing): /api/*"),
+                plan.summary());
 
-        assertTrue(new CdnExtendTtl(providers).apply(servingStale(id, "24h"), plan).changed());
-        assertEquals(86400, fake.compute.backend("backendServices", web).path("cdnPolicy").path("serveWhileStale").asLong());
-        assertEquals(86400, fake.compute.backend("backendBuckets", bucket).path("cdnPolicy").path("serveWhileStale").asLong());
-        assertFalse(new CdnExtendTtl(providers).plan(servingStale(id, "24h")).changes(), "a second plan finds nothing to do");
+        assertTrue(
+                new CdnExtendTtl(providers).apply(servingStale(id, "24h"), plan).changed());
+        assertEquals(
+                86400,
+                fake.compute
+                        .backend("backendServices", web)
+                        .path("cdnPolicy")
+                        .path("serveWhileStale")
+                        .asLong());
+        assertEquals(
+                86400,
+                fake.compute
+                        .backend("backendBuckets", bucket)
+                        .path("cdnPolicy")
+                        .path("serveWhileStale")
+                        .asLong());
+        assertFalse(
+                new CdnExtendTtl(providers).plan(servingStale(id, "24h")).changes(),
+                "a second plan finds nothing to do");
 
-        assertTrue(new CdnExtendTtl(providers).undo(servingStale(id, "24h"), plan).changed());
-        assertEquals(0, fake.compute.backend("backendServices", web).path("cdnPolicy").path("serveWhileStale").asLong());
-        assertEquals(0, fake.compute.backend("backendBuckets", bucket).path("cdnPolicy").path("serveWhileStale").asLong());
+        assertTrue(
+                new CdnExtendTtl(providers).undo(servingStale(id, "24h"), plan).changed());
+        assertEquals(
+                0,
+                fake.compute
+                        .backend("backendServices", web)
+                        .path("cdnPolicy")
+                        .path("serveWhileStale")
+                        .asLong());
+        assertEquals(
+                0,
+                fake.compute
+                        .backend("backendBuckets", bucket)
+                        .path("cdnPolicy")
+                        .path("serveWhileStale")
+                        .asLong());
         assertTrue(BEFORE.sameAs(readTtls(id)));
     }
 
     @Test
     void serveStaleIsAtMostAWeekAndAnUnsetSettingCountsAsCloudCdnsDay() {
         fake.compute.putBackend("backendServices", "stale-unset", "CACHE_ALL_STATIC", 300, 3600);
-        fake.compute.edit("backendServices", "stale-unset", b -> ((ObjectNode) b.path("cdnPolicy")).remove("serveWhileStale"));
+        fake.compute.edit(
+                "backendServices", "stale-unset", b -> ((ObjectNode) b.path("cdnPolicy")).remove("serveWhileStale"));
         String id = "backendServices/stale-unset";
 
         StepPlan plan = new CdnExtendTtl(providers).plan(servingStale(id, "30d"));
         assertTrue(plan.summary().contains("serve stale 86400 -> 604800"), plan.summary());
         new CdnExtendTtl(providers).apply(servingStale(id, "30d"), plan);
-        assertEquals(604800, fake.compute.backend("backendServices", "stale-unset").path("cdnPolicy").path("serveWhileStale").asLong());
+        assertEquals(
+                604800,
+                fake.compute
+                        .backend("backendServices", "stale-unset")
+                        .path("cdnPolicy")
+                        .path("serveWhileStale")
+                        .asLong());
 
         new CdnExtendTtl(providers).undo(servingStale(id, "30d"), plan);
-        assertEquals(86400, fake.compute.backend("backendServices", "stale-unset").path("cdnPolicy").path("serveWhileStale").asLong(),
+        assertEquals(
+                86400,
+                fake.compute
+                        .backend("backendServices", "stale-unset")
+                        .path("cdnPolicy")
+                        .path("serveWhileStale")
+                        .asLong(),
                 "restored as the day Cloud CDN served when it was unset");
     }
 
@@ -247,7 +330,13 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
 
         new CdnExtendTtl(providers).apply(extend(id), new CdnExtendTtl(providers).plan(extend(id)));
 
-        assertEquals(0, fake.compute.backend("backendServices", "web-" + made).path("cdnPolicy").path("serveWhileStale").asLong());
+        assertEquals(
+                0,
+                fake.compute
+                        .backend("backendServices", "web-" + made)
+                        .path("cdnPolicy")
+                        .path("serveWhileStale")
+                        .asLong());
     }
 
     @Test
@@ -266,10 +355,12 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
     void aBackendThatTakesItsTtlsFromTheOriginIsRefused() {
         fake.compute.putBackend("backendServices", "origin-headers", "USE_ORIGIN_HEADERS", 0, 0);
 
-        ApplicationFailure failure = failure(() -> new CdnExtendTtl(providers).plan(extend("backendServices/origin-headers")));
+        ApplicationFailure failure =
+                failure(() -> new CdnExtendTtl(providers).plan(extend("backendServices/origin-headers")));
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("cache mode USE_ORIGIN_HEADERS"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("cache mode USE_ORIGIN_HEADERS"), failure.getOriginalMessage());
     }
 
     @Test
@@ -281,7 +372,9 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
         ApplicationFailure failure = failure(() -> new CdnExtendTtl(providers).apply(extend(id), plan));
 
         assertEquals(FailureTypes.PROVIDER_REJECTED, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("backendServices.patch on backendServices/web-" + made), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("backendServices.patch on backendServices/web-" + made),
+                failure.getOriginalMessage());
         assertTrue(BEFORE.sameAs(readTtls(id)));
     }
 
@@ -303,7 +396,9 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
         ApplicationFailure failure = failure(() -> new CdnExtendTtl(providers).apply(extend(id), plan));
 
         assertEquals(FailureTypes.PROVIDER_THROTTLED, failure.getType(), failure.getOriginalMessage());
-        assertTrue(failure.getOriginalMessage().contains("backendServices.patch (operation operation-"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("backendServices.patch (operation operation-"),
+                failure.getOriginalMessage());
         assertTrue(BEFORE.sameAs(readTtls(id)));
     }
 

@@ -1,5 +1,9 @@
 package io.baran.worker.provider.gcp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baran.worker.action.DnsSwitch;
 import io.baran.worker.action.DnsSwitchConformance;
@@ -10,26 +14,23 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 /** {@code dns.switch} through Cloud DNS change sets, served by the stateful fake of the Cloud DNS v1 API. */
 class CloudDnsSwitchIT extends DnsSwitchConformance {
 
     private static final String ZONE_NAME = "baran-test";
+
     @RegisterExtension
     static final GcpFixture fixture = new GcpFixture();
+
     private static final GoogleCloudFake fake = fixture.fake();
     private static Providers providers;
 
@@ -83,8 +84,23 @@ class CloudDnsSwitchIT extends DnsSwitchConformance {
     }
 
     private static StepCommand cname(String record, String to) {
-        return new StepCommand("exec-1", "move-traffic", "dns.switch", Map.of("provider", GcpFakes.PROVIDER, "zone", ZONE,
-                "record", record, "type", "CNAME", "to", to, "ttl", 60));
+        return new StepCommand(
+                "exec-1",
+                "move-traffic",
+                "dns.switch",
+                Map.of(
+                        "provider",
+                        GcpFakes.PROVIDER,
+                        "zone",
+                        ZONE,
+                        "record",
+                        record,
+                        "type",
+                        "CNAME",
+                        "to",
+                        to,
+                        "ttl",
+                        60));
     }
 
     @Test
@@ -112,7 +128,9 @@ class CloudDnsSwitchIT extends DnsSwitchConformance {
         int readsBefore = fake.count("GET", "/changes/");
         StepCommand command = cname("waited", "standby.baran.test");
 
-        assertTrue(new DnsSwitch(providers).apply(command, new DnsSwitch(providers).plan(command)).changed());
+        assertTrue(new DnsSwitch(providers)
+                .apply(command, new DnsSwitch(providers).plan(command))
+                .changed());
 
         assertEquals(1, fake.count("POST", "/changes") - changesBefore, "deletion and addition in one change");
         assertEquals(3, fake.count("GET", "/changes/") - readsBefore, "polled until the change was done");
@@ -134,7 +152,8 @@ class CloudDnsSwitchIT extends DnsSwitchConformance {
             assertFalse(failure.isNonRetryable());
             assertTrue(failure.getOriginalMessage().contains("is still pending"), failure.getOriginalMessage());
             fake.dns.pendingReads = 1;
-            assertFalse(new DnsSwitch(impatient).apply(command, plan).changed(), "the retried step finds the change made");
+            assertFalse(
+                    new DnsSwitch(impatient).apply(command, plan).changed(), "the retried step finds the change made");
         }
     }
 
@@ -142,20 +161,32 @@ class CloudDnsSwitchIT extends DnsSwitchConformance {
     void googleErrorsBecomeBaranFailureTypes() {
         setRecord("mapped." + ZONE + ".", "CNAME", List.of("primary.baran.test."), 300);
         StepCommand command = cname("mapped", "standby.baran.test");
-        Map<Integer, String> expected = Map.of(403, FailureTypes.PROVIDER_REJECTED, 404, FailureTypes.PROVIDER_REJECTED,
-                500, FailureTypes.PROVIDER_UNAVAILABLE, 503, FailureTypes.PROVIDER_UNAVAILABLE);
+        Map<Integer, String> expected = Map.of(
+                403,
+                FailureTypes.PROVIDER_REJECTED,
+                404,
+                FailureTypes.PROVIDER_REJECTED,
+                500,
+                FailureTypes.PROVIDER_UNAVAILABLE,
+                503,
+                FailureTypes.PROVIDER_UNAVAILABLE);
         expected.forEach((status, type) -> {
             fake.failNext("GET", "/rrsets", status, "backendError");
             ApplicationFailure failure = failure(() -> new DnsSwitch(providers).plan(command));
             assertEquals(type, failure.getType(), "HTTP " + status + ": " + failure.getOriginalMessage());
-            assertTrue(failure.getOriginalMessage().startsWith("provider gcp-main (Cloud DNS): resourceRecordSets.list on mapped."),
+            assertTrue(
+                    failure.getOriginalMessage()
+                            .startsWith("provider gcp-main (Cloud DNS): resourceRecordSets.list on mapped."),
                     failure.getOriginalMessage());
         });
-        // Throttled answers (ProviderThrottled: 429, and the 403 rateLimitExceeded Google sends for some limits) are waited
+        // Throttled answers (ProviderThrottled: 429, and the 403 rateLimitExceeded Google sends for some limits) are
+        // waited
         // out inside the step, within the project's API budget, and sent again.
         fake.failNext("GET", "/rrsets", 429, "rateLimitExceeded");
         assertTrue(new DnsSwitch(providers).plan(command).changes(), "a read throttled with 429 is sent again");
         fake.failNext("GET", "/rrsets", 403, "rateLimitExceeded");
-        assertTrue(new DnsSwitch(providers).plan(command).changes(), "a read throttled with 403 rateLimitExceeded is sent again");
+        assertTrue(
+                new DnsSwitch(providers).plan(command).changes(),
+                "a read throttled with 403 rateLimitExceeded is sent again");
     }
 }

@@ -1,5 +1,9 @@
 package io.baran.worker.provider.gcp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.baran.worker.action.PromoteReplica;
 import io.baran.worker.action.PromoteReplicaConformance;
@@ -8,16 +12,11 @@ import io.baran.worker.provider.Providers;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code database.promote-replica} through Cloud SQL Admin {@code instances.promoteReplica}, served by the
@@ -28,6 +27,7 @@ class CloudSqlPromoteIT extends PromoteReplicaConformance {
 
     @RegisterExtension
     static final GcpFixture fixture = new GcpFixture();
+
     private static final GoogleCloudFake fake = fixture.fake();
     private static Providers providers;
     private static int made;
@@ -73,13 +73,15 @@ class CloudSqlPromoteIT extends PromoteReplicaConformance {
 
     @Override
     protected boolean isReplica(String instance) {
-        return "READ_REPLICA_INSTANCE".equals(fake.sql.instance(instance).path("instanceType").asText());
+        return "READ_REPLICA_INSTANCE"
+                .equals(fake.sql.instance(instance).path("instanceType").asText());
     }
 
     @Override
     protected boolean takesWrites(String instance) {
         ObjectNode db = fake.sql.instance(instance);
-        return "CLOUD_SQL_INSTANCE".equals(db.path("instanceType").asText()) && "RUNNABLE".equals(db.path("state").asText());
+        return "CLOUD_SQL_INSTANCE".equals(db.path("instanceType").asText())
+                && "RUNNABLE".equals(db.path("state").asText());
     }
 
     @Override
@@ -94,7 +96,10 @@ class CloudSqlPromoteIT extends PromoteReplicaConformance {
     }
 
     private static StepCommand promote(String instance) {
-        return new StepCommand("exec-1", "promote-db", "database.promote-replica",
+        return new StepCommand(
+                "exec-1",
+                "promote-db",
+                "database.promote-replica",
                 java.util.Map.of("provider", GcpFakes.PROVIDER, "instance", instance, "fence", "best-effort"));
     }
 
@@ -104,7 +109,9 @@ class CloudSqlPromoteIT extends PromoteReplicaConformance {
         fake.sql.runningReads = 3;
         int before = fake.count("GET", "/v1/projects/" + GoogleCloudFake.PROJECT + "/operations/");
 
-        assertTrue(new PromoteReplica(providers).apply(promote(instance), new PromoteReplica(providers).plan(promote(instance))).changed());
+        assertTrue(new PromoteReplica(providers)
+                .apply(promote(instance), new PromoteReplica(providers).plan(promote(instance)))
+                .changed());
 
         assertEquals(3, fake.count("GET", "/v1/projects/" + GoogleCloudFake.PROJECT + "/operations/") - before);
         assertTrue(takesWrites(instance));
@@ -116,8 +123,8 @@ class CloudSqlPromoteIT extends PromoteReplicaConformance {
         String instance = newReplica();
         fake.failNext("POST", "/instances/" + instance + "/promoteReplica", 409, "operationInProgress");
 
-        ApplicationFailure failure = failure(() -> new PromoteReplica(providers).apply(promote(instance),
-                new PromoteReplica(providers).plan(promote(instance))));
+        ApplicationFailure failure = failure(() -> new PromoteReplica(providers)
+                .apply(promote(instance), new PromoteReplica(providers).plan(promote(instance))));
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertFalse(failure.isNonRetryable());

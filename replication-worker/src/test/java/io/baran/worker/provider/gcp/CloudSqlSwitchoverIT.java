@@ -1,5 +1,9 @@
 package io.baran.worker.provider.gcp;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.worker.action.Switchover;
 import io.baran.worker.action.SwitchoverConformance;
 import io.baran.worker.provider.ControlPlane;
@@ -8,16 +12,11 @@ import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code database.switchover} through Cloud SQL Admin {@code instances.switchover}, served by the stateful fake:
@@ -28,6 +27,7 @@ class CloudSqlSwitchoverIT extends SwitchoverConformance {
 
     @RegisterExtension
     static final GcpFixture fixture = new GcpFixture();
+
     private static final GoogleCloudFake fake = fixture.fake();
     private static final String SWITCHOVER = "/v1/projects/" + GoogleCloudFake.PROJECT + "/instances/";
     private static Providers providers;
@@ -92,8 +92,11 @@ class CloudSqlSwitchoverIT extends SwitchoverConformance {
     }
 
     private static StepCommand switchTo(String instance) {
-        return new StepCommand("exec-1", "switch-db", Switchover.NAME, java.util.Map.of("provider", GcpFakes.PROVIDER,
-                "instance", instance));
+        return new StepCommand(
+                "exec-1",
+                "switch-db",
+                Switchover.NAME,
+                java.util.Map.of("provider", GcpFakes.PROVIDER, "instance", instance));
     }
 
     @Test
@@ -109,13 +112,20 @@ class CloudSqlSwitchoverIT extends SwitchoverConformance {
         assertTrue(action.apply(switchTo(m.secondary()), plan).changed());
 
         assertEquals(1, fake.count("POST", SWITCHOVER + m.secondary() + "/switchover"));
-        assertEquals(3, fake.count("GET", "/v1/projects/" + GoogleCloudFake.PROJECT + "/operations/") - operationsBefore);
+        assertEquals(
+                3, fake.count("GET", "/v1/projects/" + GoogleCloudFake.PROJECT + "/operations/") - operationsBefore);
         var now = fake.sql.instance(m.secondary());
         assertEquals("RUNNABLE", now.path("state").asText());
-        assertEquals(m.primary(), now.path("replicationCluster").path("failoverDrReplicaName").asText());
-        assertEquals(m.primary() + ".write." + GoogleCloudFake.PROJECT + ".sql.goog.",
-                now.path("replicationCluster").path("psaWriteEndpoint").asText(), "the write endpoint follows the primary role");
-        assertEquals(GoogleCloudFake.PROJECT + ":" + m.secondary(), fake.sql.instance(m.primary()).path("masterInstanceName").asText());
+        assertEquals(
+                m.primary(),
+                now.path("replicationCluster").path("failoverDrReplicaName").asText());
+        assertEquals(
+                m.primary() + ".write." + GoogleCloudFake.PROJECT + ".sql.goog.",
+                now.path("replicationCluster").path("psaWriteEndpoint").asText(),
+                "the write endpoint follows the primary role");
+        assertEquals(
+                GoogleCloudFake.PROJECT + ":" + m.secondary(),
+                fake.sql.instance(m.primary()).path("masterInstanceName").asText());
     }
 
     @Test
@@ -125,7 +135,9 @@ class CloudSqlSwitchoverIT extends SwitchoverConformance {
         StepPlan plan = new Switchover(providers).plan(switchTo(m.primary()));
 
         assertFalse(plan.changes(), plan.summary());
-        assertTrue(plan.summary().startsWith(m.primary() + ": already primary " + m.primary() + ", secondary " + m.secondary()),
+        assertTrue(
+                plan.summary()
+                        .startsWith(m.primary() + ": already primary " + m.primary() + ", secondary " + m.secondary()),
                 plan.summary());
     }
 
@@ -137,7 +149,9 @@ class CloudSqlSwitchoverIT extends SwitchoverConformance {
         ApplicationFailure failure = failure(() -> new Switchover(providers).plan(switchTo(m.primary() + "-read")));
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("cannot take the primary role by a switchover"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("cannot take the primary role by a switchover"),
+                failure.getOriginalMessage());
         assertEquals(m.primary(), primaryOf(m));
     }
 
@@ -149,7 +163,9 @@ class CloudSqlSwitchoverIT extends SwitchoverConformance {
         ApplicationFailure failure = failure(() -> new Switchover(providers).plan(switchTo("solo-" + n)));
 
         assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("has no disaster-recovery replica"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("has no disaster-recovery replica"),
+                failure.getOriginalMessage());
     }
 
     @Test
@@ -158,7 +174,8 @@ class CloudSqlSwitchoverIT extends SwitchoverConformance {
         fake.failNext("POST", "/instances/" + m.secondary() + "/switchover", 409, "operationInProgress");
         Switchover action = new Switchover(providers);
 
-        ApplicationFailure failure = failure(() -> action.apply(switchTo(m.secondary()), action.plan(switchTo(m.secondary()))));
+        ApplicationFailure failure =
+                failure(() -> action.apply(switchTo(m.secondary()), action.plan(switchTo(m.secondary()))));
 
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertFalse(failure.isNonRetryable());

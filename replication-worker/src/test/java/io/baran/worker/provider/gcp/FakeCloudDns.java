@@ -3,7 +3,6 @@ package io.baran.worker.provider.gcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +22,7 @@ final class FakeCloudDns {
     private final Map<String, String> zones = new HashMap<>();
     /** managed zone name -> "name type" -> record set. */
     private final Map<String, Map<String, ObjectNode>> records = new HashMap<>();
+
     private final Map<String, ObjectNode> changes = new HashMap<>();
     private final Map<String, Integer> reads = new HashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
@@ -60,8 +60,12 @@ final class FakeCloudDns {
         ArrayNode list = body.putArray("managedZones");
         zones.forEach((name, zoneDns) -> {
             if (dnsName == null || dnsName.equals(zoneDns)) {
-                list.addObject().put("kind", "dns#managedZone").put("name", name).put("dnsName", zoneDns)
-                        .put("id", String.valueOf(Math.abs(name.hashCode()))).put("visibility", "public");
+                list.addObject()
+                        .put("kind", "dns#managedZone")
+                        .put("name", name)
+                        .put("dnsName", zoneDns)
+                        .put("id", String.valueOf(Math.abs(name.hashCode())))
+                        .put("visibility", "public");
             }
         });
         return Answer.ok(body);
@@ -69,7 +73,8 @@ final class FakeCloudDns {
 
     synchronized Answer listRecords(String zone, String name, String type) {
         if (!zones.containsKey(zone)) {
-            return Answer.error(404, "notFound", "The 'parameters.managedZone' resource named '" + zone + "' does not exist.");
+            return Answer.error(
+                    404, "notFound", "The 'parameters.managedZone' resource named '" + zone + "' does not exist.");
         }
         if (type != null && name == null) {
             return Answer.invalid("type filter requires a name filter");
@@ -92,7 +97,8 @@ final class FakeCloudDns {
         }
         synchronized (this) {
             if (!zones.containsKey(zone)) {
-                return Answer.error(404, "notFound", "The 'parameters.managedZone' resource named '" + zone + "' does not exist.");
+                return Answer.error(
+                        404, "notFound", "The 'parameters.managedZone' resource named '" + zone + "' does not exist.");
             }
             String problem = shapeProblem(zone, change);
             if (problem != null) {
@@ -102,22 +108,29 @@ final class FakeCloudDns {
             for (JsonNode deletion : change.path("deletions")) {
                 ObjectNode existing = zoneRecords.get(key(deletion));
                 if (existing == null || !sameRecordSet(existing, deletion)) {
-                    return Answer.error(412, "conditionNotMet", "Precondition not met for 'entity.change.deletions[" + key(deletion)
-                            + "]'");
+                    return Answer.error(
+                            412,
+                            "conditionNotMet",
+                            "Precondition not met for 'entity.change.deletions[" + key(deletion) + "]'");
                 }
                 zoneRecords.remove(key(deletion));
             }
             for (JsonNode addition : change.path("additions")) {
                 if (zoneRecords.containsKey(key(addition))) {
-                    return Answer.error(409, "alreadyExists", "The resource 'entity.change.additions[" + key(addition)
-                            + "]' already exists");
+                    return Answer.error(
+                            409,
+                            "alreadyExists",
+                            "The resource 'entity.change.additions[" + key(addition) + "]' already exists");
                 }
                 zoneRecords.put(key(addition), addition.deepCopy());
             }
             records.put(zone, zoneRecords);
             ObjectNode created = ((ObjectNode) change.deepCopy());
             String id = String.valueOf(ids.incrementAndGet());
-            created.put("kind", "dns#change").put("id", id).put("status", "pending").put("startTime", "2026-11-22T00:00:00Z");
+            created.put("kind", "dns#change")
+                    .put("id", id)
+                    .put("status", "pending")
+                    .put("startTime", "2026-11-22T00:00:00Z");
             changes.put(zone + "/" + id, created);
             return Answer.ok(created);
         }
@@ -126,7 +139,8 @@ final class FakeCloudDns {
     synchronized Answer getChange(String zone, String id) {
         ObjectNode change = changes.get(zone + "/" + id);
         if (change == null) {
-            return Answer.error(404, "notFound", "The 'parameters.changeId' resource named '" + id + "' does not exist.");
+            return Answer.error(
+                    404, "notFound", "The 'parameters.changeId' resource named '" + id + "' does not exist.");
         }
         int n = reads.merge(zone + "/" + id, 1, Integer::sum);
         if (n >= pendingReads) {
@@ -151,7 +165,9 @@ final class FakeCloudDns {
             if (!name.endsWith(".") || !(name.equals(zones.get(zone)) || name.endsWith("." + zones.get(zone)))) {
                 return "Invalid value for 'entity.change.additions[].name': '" + name + "'";
             }
-            if (!set.path("type").isTextual() || !set.path("ttl").canConvertToLong() || !set.path("rrdatas").isArray()
+            if (!set.path("type").isTextual()
+                    || !set.path("ttl").canConvertToLong()
+                    || !set.path("rrdatas").isArray()
                     || set.path("rrdatas").isEmpty()) {
                 return "record set " + name + " needs type, ttl and rrdatas";
             }

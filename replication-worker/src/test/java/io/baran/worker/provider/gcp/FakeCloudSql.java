@@ -1,7 +1,6 @@
 package io.baran.worker.provider.gcp;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -24,6 +23,7 @@ final class FakeCloudSql {
     private final AtomicInteger ids = new AtomicInteger();
     /** How many reads an operation stays RUNNING before it is DONE. */
     volatile int runningReads = 1;
+
     private final Map<String, Integer> reads = new HashMap<>();
 
     FakeCloudSql(String project) {
@@ -37,7 +37,9 @@ final class FakeCloudSql {
     synchronized void putReplica(String name, String region, String primary) {
         ObjectNode replica = instance(name, region, "READ_REPLICA_INSTANCE");
         replica.put("masterInstanceName", project + ":" + primary);
-        replica.putObject("replicaConfiguration").put("kind", "sql#replicaConfiguration").put("failoverTarget", false);
+        replica.putObject("replicaConfiguration")
+                .put("kind", "sql#replicaConfiguration")
+                .put("failoverTarget", false);
         instances.get(primary).withArray("replicaNames").add(name);
         instances.put(name, replica);
     }
@@ -46,7 +48,8 @@ final class FakeCloudSql {
     synchronized void putDrPair(String primary, String primaryRegion, String replica, String replicaRegion) {
         ObjectNode p = instance(primary, primaryRegion, "CLOUD_SQL_INSTANCE");
         p.putObject("settings").put("edition", "ENTERPRISE_PLUS");
-        p.putObject("replicationCluster").put("failoverDrReplicaName", replica)
+        p.putObject("replicationCluster")
+                .put("failoverDrReplicaName", replica)
                 .put("psaWriteEndpoint", primary + ".write." + project + ".sql.goog.");
         instances.put(primary, p);
         putReplica(replica, replicaRegion, primary);
@@ -57,7 +60,11 @@ final class FakeCloudSql {
 
     /** Makes {@code replica}, a read replica of {@code primary}, its DR replica instead of the one it had. */
     synchronized void designateDrReplica(String primary, String replica) {
-        String old = instances.get(primary).path("replicationCluster").path("failoverDrReplicaName").asText(null);
+        String old = instances
+                .get(primary)
+                .path("replicationCluster")
+                .path("failoverDrReplicaName")
+                .asText(null);
         if (old != null && instances.containsKey(old)) {
             instances.get(old).remove("replicationCluster");
         }
@@ -67,8 +74,13 @@ final class FakeCloudSql {
 
     private ObjectNode instance(String name, String region, String type) {
         ObjectNode db = Answer.JSON.createObjectNode();
-        db.put("kind", "sql#instance").put("name", name).put("project", project).put("region", region)
-                .put("databaseVersion", "POSTGRES_16").put("instanceType", type).put("state", "RUNNABLE")
+        db.put("kind", "sql#instance")
+                .put("name", name)
+                .put("project", project)
+                .put("region", region)
+                .put("databaseVersion", "POSTGRES_16")
+                .put("instanceType", type)
+                .put("state", "RUNNABLE")
                 .put("connectionName", project + ":" + region + ":" + name);
         return db;
     }
@@ -95,12 +107,21 @@ final class FakeCloudSql {
             return Answer.error(400, "instanceNotReplica", "The instance " + name + " is not a read replica.");
         }
         if (promoting.containsValue(name)) {
-            return Answer.error(409, "operationInProgress", "Operation failed because another operation was already in progress.");
+            return Answer.error(
+                    409, "operationInProgress", "Operation failed because another operation was already in progress.");
         }
-        String id = java.util.UUID.nameUUIDFromBytes(("op" + ids.incrementAndGet()).getBytes()).toString();
+        String id = java.util
+                .UUID
+                .nameUUIDFromBytes(("op" + ids.incrementAndGet()).getBytes())
+                .toString();
         ObjectNode operation = Answer.JSON.createObjectNode();
-        operation.put("kind", "sql#operation").put("name", id).put("operationType", "PROMOTE_REPLICA")
-                .put("status", "PENDING").put("targetId", name).put("targetProject", project);
+        operation
+                .put("kind", "sql#operation")
+                .put("name", id)
+                .put("operationType", "PROMOTE_REPLICA")
+                .put("status", "PENDING")
+                .put("targetId", name)
+                .put("targetProject", project);
         operations.put(id, operation);
         promoting.put(id, name);
         db.put("state", "MAINTENANCE");
@@ -121,16 +142,26 @@ final class FakeCloudSql {
                         + p.getKey() + "=" + p.getValue());
             }
         }
-        if (!"READ_REPLICA_INSTANCE".equals(db.path("instanceType").asText()) || !db.path("replicationCluster").path("drReplica").asBoolean()) {
+        if (!"READ_REPLICA_INSTANCE".equals(db.path("instanceType").asText())
+                || !db.path("replicationCluster").path("drReplica").asBoolean()) {
             return Answer.invalid("The instance " + name + " is not a disaster-recovery replica.");
         }
         if (switching.containsValue(name) || promoting.containsValue(name)) {
-            return Answer.error(409, "operationInProgress", "Operation failed because another operation was already in progress.");
+            return Answer.error(
+                    409, "operationInProgress", "Operation failed because another operation was already in progress.");
         }
-        String id = java.util.UUID.nameUUIDFromBytes(("op" + ids.incrementAndGet()).getBytes()).toString();
+        String id = java.util
+                .UUID
+                .nameUUIDFromBytes(("op" + ids.incrementAndGet()).getBytes())
+                .toString();
         ObjectNode operation = Answer.JSON.createObjectNode();
-        operation.put("kind", "sql#operation").put("name", id).put("operationType", "SWITCHOVER")
-                .put("status", "PENDING").put("targetId", name).put("targetProject", project);
+        operation
+                .put("kind", "sql#operation")
+                .put("name", id)
+                .put("operationType", "SWITCHOVER")
+                .put("status", "PENDING")
+                .put("targetId", name)
+                .put("targetProject", project);
         operations.put(id, operation);
         switching.put(id, name);
         db.put("state", "MAINTENANCE");
@@ -143,7 +174,8 @@ final class FakeCloudSql {
         String primaryName = replica.path("masterInstanceName").asText();
         primaryName = primaryName.substring(primaryName.indexOf(':') + 1);
         ObjectNode primary = instances.get(primaryName);
-        String endpoint = primary.path("replicationCluster").path("psaWriteEndpoint").asText(null);
+        String endpoint =
+                primary.path("replicationCluster").path("psaWriteEndpoint").asText(null);
         replica.put("instanceType", "CLOUD_SQL_INSTANCE").put("state", "RUNNABLE");
         replica.remove("masterInstanceName");
         replica.remove("replicaConfiguration");
@@ -154,7 +186,9 @@ final class FakeCloudSql {
         replica.putArray("replicaNames").add(primaryName);
         primary.put("instanceType", "READ_REPLICA_INSTANCE").put("state", "RUNNABLE");
         primary.put("masterInstanceName", project + ":" + replicaName);
-        primary.putObject("replicaConfiguration").put("kind", "sql#replicaConfiguration").put("failoverTarget", false);
+        primary.putObject("replicaConfiguration")
+                .put("kind", "sql#replicaConfiguration")
+                .put("failoverTarget", false);
         primary.remove("replicaNames");
         primary.putObject("replicationCluster").put("drReplica", true);
     }

@@ -2,7 +2,6 @@ package io.baran.worker.provider.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -25,6 +24,7 @@ final class FakeCompute {
     private final String project;
     /** "backendServices/web" -> the resource. */
     private final Map<String, ObjectNode> backends = new HashMap<>();
+
     private final Map<String, ObjectNode> urlMaps = new HashMap<>();
     private final Map<String, ObjectNode> operations = new HashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
@@ -84,7 +84,11 @@ final class FakeCompute {
         map.put("defaultService", defaultService);
         map.put("fingerprint", fingerprint());
         if (!pathRules.isEmpty()) {
-            map.putArray("hostRules").addObject().put("pathMatcher", "paths").putArray("hosts").add("*");
+            map.putArray("hostRules")
+                    .addObject()
+                    .put("pathMatcher", "paths")
+                    .putArray("hosts")
+                    .add("*");
             ObjectNode matcher = map.putArray("pathMatchers").addObject();
             matcher.put("name", "paths");
             matcher.put("defaultService", defaultService);
@@ -140,7 +144,9 @@ final class FakeCompute {
                 if (!patch.has("fingerprint")) {
                     return Answer.invalid("Required field 'fingerprint' not specified");
                 }
-                if (!patch.path("fingerprint").asText().equals(backend.path("fingerprint").asText())) {
+                if (!patch.path("fingerprint")
+                        .asText()
+                        .equals(backend.path("fingerprint").asText())) {
                     return Answer.error(412, "conditionNotMet", "Invalid fingerprint.");
                 }
             }
@@ -154,13 +160,22 @@ final class FakeCompute {
             }
             ObjectNode operation = Answer.JSON.createObjectNode();
             String id = "operation-" + ids.incrementAndGet();
-            operation.put("kind", "compute#operation").put("name", id).put("operationType", "patch")
-                    .put("targetLink", link(collection, name)).put("status", "RUNNING").put("progress", 0);
+            operation
+                    .put("kind", "compute#operation")
+                    .put("name", id)
+                    .put("operationType", "patch")
+                    .put("targetLink", link(collection, name))
+                    .put("status", "RUNNING")
+                    .put("progress", 0);
             String failure = failNextOperation;
             failNextOperation = null;
             if (failure != null) {
                 operation.put("httpErrorStatusCode", 403).put("httpErrorMessage", "FORBIDDEN");
-                operation.putObject("error").putArray("errors").addObject().put("code", failure)
+                operation
+                        .putObject("error")
+                        .putArray("errors")
+                        .addObject()
+                        .put("code", failure)
                         .put("message", "the operation failed: " + failure);
             } else {
                 if (merged.has("fingerprint")) {
@@ -201,8 +216,10 @@ final class FakeCompute {
         String mode = policy.path("cacheMode").asText("CACHE_ALL_STATIC");
         List<String> problems = new ArrayList<>();
         for (String ttl : List.of("defaultTtl", "maxTtl", "clientTtl", "serveWhileStale")) {
-            if (policy.has(ttl) && (!policy.path(ttl).canConvertToLong() || policy.path(ttl).asLong() < 0
-                    || policy.path(ttl).asLong() > MAX_TTL)) {
+            if (policy.has(ttl)
+                    && (!policy.path(ttl).canConvertToLong()
+                            || policy.path(ttl).asLong() < 0
+                            || policy.path(ttl).asLong() > MAX_TTL)) {
                 problems.add("cdnPolicy." + ttl + " must be between 0 and " + MAX_TTL);
             }
         }
@@ -212,18 +229,22 @@ final class FakeCompute {
         if (mode.equals("USE_ORIGIN_HEADERS") && (policy.has("maxTtl") || policy.has("defaultTtl"))) {
             problems.add("defaultTtl and maxTtl cannot be specified with USE_ORIGIN_HEADERS cache mode");
         }
-        if (mode.equals("CACHE_ALL_STATIC") && policy.path("defaultTtl").asLong(0) > policy.path("maxTtl").asLong(MAX_TTL)) {
+        if (mode.equals("CACHE_ALL_STATIC")
+                && policy.path("defaultTtl").asLong(0) > policy.path("maxTtl").asLong(MAX_TTL)) {
             problems.add("defaultTtl must be less than or equal to maxTtl");
         }
         return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
     private String fingerprint() {
-        return Base64.getEncoder().encodeToString(("fp-" + ids.incrementAndGet()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Base64.getEncoder()
+                .encodeToString(("fp-" + ids.incrementAndGet()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private Answer notFound(String collection, String name) {
-        return Answer.error(404, "notFound", "The resource 'projects/" + project + "/global/" + collection + "/" + name
-                + "' was not found");
+        return Answer.error(
+                404,
+                "notFound",
+                "The resource 'projects/" + project + "/global/" + collection + "/" + name + "' was not found");
     }
 }

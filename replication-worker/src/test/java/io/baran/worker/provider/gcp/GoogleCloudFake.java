@@ -10,7 +10,6 @@ import com.github.tomakehurst.wiremock.http.QueryParameter;
 import com.github.tomakehurst.wiremock.http.Request;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -30,9 +29,12 @@ import java.util.regex.Pattern;
 final class GoogleCloudFake implements AutoCloseable {
 
     static final String PROJECT = "baran-test-project";
-    private static final Pattern DNS = Pattern.compile("/dns/v1/projects/([^/]+)/managedZones(?:/([^/]+)/(rrsets|changes)(?:/([^/]+))?)?");
-    private static final Pattern COMPUTE = Pattern.compile("/compute/v1/projects/([^/]+)/global/(backendServices|backendBuckets|urlMaps|operations)/([^/]+)");
-    private static final Pattern SQL = Pattern.compile("/v1/projects/([^/]+)/(instances|operations)/([^/]+?)(/promoteReplica|/switchover)?");
+    private static final Pattern DNS =
+            Pattern.compile("/dns/v1/projects/([^/]+)/managedZones(?:/([^/]+)/(rrsets|changes)(?:/([^/]+))?)?");
+    private static final Pattern COMPUTE = Pattern.compile(
+            "/compute/v1/projects/([^/]+)/global/(backendServices|backendBuckets|urlMaps|operations)/([^/]+)");
+    private static final Pattern SQL =
+            Pattern.compile("/v1/projects/([^/]+)/(instances|operations)/([^/]+?)(/promoteReplica|/switchover)?");
 
     final FakeCloudDns dns = new FakeCloudDns();
     final FakeCompute compute = new FakeCompute(PROJECT);
@@ -41,14 +43,17 @@ final class GoogleCloudFake implements AutoCloseable {
     private final ConcurrentLinkedQueue<Injected> failures = new ConcurrentLinkedQueue<>();
     private final WireMockServer server;
 
-    private record Injected(String method, String pathPart, Answer answer) {
-    }
+    private record Injected(String method, String pathPart, Answer answer) {}
 
     GoogleCloudFake() {
-        server = new WireMockServer(WireMockConfiguration.options().bindAddress("127.0.0.1").dynamicPort()
-                .containerThreads(8).extensions(new Router()));
+        server = new WireMockServer(WireMockConfiguration.options()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                .containerThreads(8)
+                .extensions(new Router()));
         server.start();
-        server.stubFor(WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withStatus(500)));
+        server.stubFor(
+                WireMock.any(WireMock.anyUrl()).willReturn(WireMock.aResponse().withStatus(500)));
     }
 
     String endpoint() {
@@ -68,7 +73,8 @@ final class GoogleCloudFake implements AutoCloseable {
     /** How many requests of this method had a path containing {@code pathPart}. */
     int count(String method, String pathPart) {
         return (int) server.getAllServeEvents().stream()
-                .filter(e -> e.getRequest().getMethod().getName().equals(method) && e.getRequest().getUrl().contains(pathPart))
+                .filter(e -> e.getRequest().getMethod().getName().equals(method)
+                        && e.getRequest().getUrl().contains(pathPart))
                 .count();
     }
 
@@ -97,12 +103,23 @@ final class GoogleCloudFake implements AutoCloseable {
             if (answer == null) {
                 answer = route(method, path, request);
             }
-            if (answer.status() == 400 || (answer.status() == 404 && answer.body().path("error").path("errors").path(0)
-                    .path("reason").asText().equals("unknownPath"))) {
-                violations.add(method + " " + request.getUrl() + ": " + answer.body().path("error").path("message").asText());
+            if (answer.status() == 400
+                    || (answer.status() == 404
+                            && answer.body()
+                                    .path("error")
+                                    .path("errors")
+                                    .path(0)
+                                    .path("reason")
+                                    .asText()
+                                    .equals("unknownPath"))) {
+                violations.add(method + " " + request.getUrl() + ": "
+                        + answer.body().path("error").path("message").asText());
             }
-            return new ResponseDefinitionBuilder().withStatus(answer.status())
-                    .withHeader("Content-Type", "application/json; charset=UTF-8").withBody(answer.body().toString()).build();
+            return new ResponseDefinitionBuilder()
+                    .withStatus(answer.status())
+                    .withHeader("Content-Type", "application/json; charset=UTF-8")
+                    .withBody(answer.body().toString())
+                    .build();
         }
 
         private Answer injected(String method, String path) {
@@ -120,10 +137,13 @@ final class GoogleCloudFake implements AutoCloseable {
                 return project(m.group(1)) ? dns(method, m, request) : forbidden(m.group(1));
             }
             if ((m = COMPUTE.matcher(path)).matches()) {
-                return project(m.group(1)) ? compute(method, m.group(2), decode(m.group(3)), request) : forbidden(m.group(1));
+                return project(m.group(1))
+                        ? compute(method, m.group(2), decode(m.group(3)), request)
+                        : forbidden(m.group(1));
             }
             if ((m = SQL.matcher(path)).matches()) {
-                return project(m.group(1)) ? sql(method, m.group(2), decode(m.group(3)), m.group(4), request)
+                return project(m.group(1))
+                        ? sql(method, m.group(2), decode(m.group(3)), m.group(4), request)
                         : forbidden(m.group(1));
             }
             return Answer.error(404, "unknownPath", "no such API: " + path);
@@ -140,7 +160,9 @@ final class GoogleCloudFake implements AutoCloseable {
             }
             if ("changes".equals(collection) && m.group(4) == null && method.equals("POST")) {
                 JsonNode body = jsonBody(request);
-                return body == null ? Answer.invalid("changes.create needs a JSON Change body") : dns.createChange(zone, body);
+                return body == null
+                        ? Answer.invalid("changes.create needs a JSON Change body")
+                        : dns.createChange(zone, body);
             }
             if ("changes".equals(collection) && m.group(4) != null && method.equals("GET")) {
                 return dns.getChange(zone, decode(m.group(4)));
@@ -158,7 +180,9 @@ final class GoogleCloudFake implements AutoCloseable {
             }
             if (method.equals("PATCH") && collection.startsWith("backend")) {
                 JsonNode body = jsonBody(request);
-                return body == null ? Answer.invalid("patch needs a JSON body") : compute.patchBackend(collection, name, body);
+                return body == null
+                        ? Answer.invalid("patch needs a JSON body")
+                        : compute.patchBackend(collection, name, body);
             }
             return Answer.error(404, "unknownPath", "Compute has no " + method + " " + request.getUrl());
         }

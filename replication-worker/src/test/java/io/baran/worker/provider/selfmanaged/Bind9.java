@@ -4,7 +4,6 @@ import io.baran.testinfra.LocalProcess;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.Tools;
 import io.baran.worker.provider.RecordState;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -52,28 +51,45 @@ final class Bind9 implements AutoCloseable {
             }
             Files.writeString(dir.resolve("key.conf"), key);
             int port = Ports.free();
-            Files.writeString(dir.resolve(zone + ".zone"), String.join("\n",
-                    "$TTL 300",
-                    "@ IN SOA ns." + zone + ". hostmaster." + zone + ". ( 1 3600 600 86400 60 )",
-                    "@ IN NS ns." + zone + ".",
-                    "ns IN A 127.0.0.1", ""));
-            Files.writeString(dir.resolve("named.conf"), String.join("\n",
-                    "include \"" + dir.resolve("key.conf") + "\";",
-                    "options {",
-                    "  directory \"" + dir + "\";",
-                    "  pid-file \"" + dir.resolve("named.pid") + "\";",
-                    "  session-keyfile \"" + dir.resolve("session.key") + "\";",
-                    "  listen-on port " + port + " { 127.0.0.1; };",
-                    "  listen-on-v6 { none; };",
-                    "  recursion no;",
-                    "  dnssec-validation no;",
-                    "};",
-                    "controls { };",
-                    "zone \"" + zone + "\" { type primary; file \"" + dir.resolve(zone + ".zone") + "\";"
-                            + " allow-update { key \"" + KEY_NAME + "\"; }; };", ""));
+            Files.writeString(
+                    dir.resolve(zone + ".zone"),
+                    String.join(
+                            "\n",
+                            "$TTL 300",
+                            "@ IN SOA ns." + zone + ". hostmaster." + zone + ". ( 1 3600 600 86400 60 )",
+                            "@ IN NS ns." + zone + ".",
+                            "ns IN A 127.0.0.1",
+                            ""));
+            Files.writeString(
+                    dir.resolve("named.conf"),
+                    String.join(
+                            "\n",
+                            "include \"" + dir.resolve("key.conf") + "\";",
+                            "options {",
+                            "  directory \"" + dir + "\";",
+                            "  pid-file \"" + dir.resolve("named.pid") + "\";",
+                            "  session-keyfile \"" + dir.resolve("session.key") + "\";",
+                            "  listen-on port " + port + " { 127.0.0.1; };",
+                            "  listen-on-v6 { none; };",
+                            "  recursion no;",
+                            "  dnssec-validation no;",
+                            "};",
+                            "controls { };",
+                            "zone \"" + zone + "\" { type primary; file \"" + dir.resolve(zone + ".zone") + "\";"
+                                    + " allow-update { key \"" + KEY_NAME + "\"; }; };",
+                            ""));
             Path namedBin = sbin("named");
-            LocalProcess named = LocalProcess.start("named", List.of(namedBin.toString(), "-g", "-n", "1", "-c",
-                    dir.resolve("named.conf").toString()), dir, Map.of());
+            LocalProcess named = LocalProcess.start(
+                    "named",
+                    List.of(
+                            namedBin.toString(),
+                            "-g",
+                            "-n",
+                            "1",
+                            "-c",
+                            dir.resolve("named.conf").toString()),
+                    dir,
+                    Map.of());
             named.awaitPort(port, Duration.ofSeconds(30));
             return new Bind9(dir, port, m.group(1), named);
         } catch (IOException e) {
@@ -83,7 +99,8 @@ final class Bind9 implements AutoCloseable {
 
     /** A BIND program: on PATH, or in /usr/sbin, which is not on every user's PATH. */
     private static Path sbin(String program) {
-        return Tools.onPath(program).or(() -> Optional.of(Path.of("/usr/sbin", program)).filter(Files::isExecutable))
+        return Tools.onPath(program)
+                .or(() -> Optional.of(Path.of("/usr/sbin", program)).filter(Files::isExecutable))
                 .orElseThrow(() -> new IllegalStateException(program + " is not installed: apt-get install -y bind9"));
     }
 
@@ -98,7 +115,8 @@ final class Bind9 implements AutoCloseable {
 
     /** Sets a record set with nsupdate, as an operator would by hand. */
     void set(String fqdn, String type, List<String> values, long ttl) {
-        List<String> script = new ArrayList<>(List.of("server 127.0.0.1 " + port, "update delete " + fqdn + " " + type));
+        List<String> script =
+                new ArrayList<>(List.of("server 127.0.0.1 " + port, "update delete " + fqdn + " " + type));
         values.forEach(v -> script.add("update add " + fqdn + " " + ttl + " " + type + " " + v));
         script.add("send");
         nsupdate(script);
@@ -122,8 +140,19 @@ final class Bind9 implements AutoCloseable {
     /** What {@code dig} sees: the record set's values and TTL, or absent. */
     RecordState dig(String fqdn, String type) {
         Path bin = Tools.find("dig", "BARAN_DIG_BIN", "apt-get install -y dnsutils");
-        String out = run(dir, List.of(bin.toString(), "@127.0.0.1", "-p", String.valueOf(port), "+tcp", "+norecurse",
-                "+noall", "+answer", fqdn, type));
+        String out = run(
+                dir,
+                List.of(
+                        bin.toString(),
+                        "@127.0.0.1",
+                        "-p",
+                        String.valueOf(port),
+                        "+tcp",
+                        "+norecurse",
+                        "+noall",
+                        "+answer",
+                        fqdn,
+                        type));
         List<String> values = new ArrayList<>();
         long ttl = 0;
         for (String line : out.split("\n")) {
@@ -138,14 +167,18 @@ final class Bind9 implements AutoCloseable {
 
     private static String run(Path dir, List<String> command) {
         try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
             if (!p.waitFor(20, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException(command.get(0) + " did not finish within 20 s");
             }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + out);
+                throw new IllegalStateException(
+                        String.join(" ", command) + " exited with " + p.exitValue() + ": " + out);
             }
             return out;
         } catch (IOException e) {

@@ -1,18 +1,20 @@
 package io.baran.worker.provider.selfmanaged;
 
-import io.baran.workflow.FailureTypes;
-import org.junit.jupiter.api.Test;
-
-import java.sql.SQLException;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baran.workflow.FailureTypes;
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
 
 class PostgresFailuresTest {
 
     private static String type(String sqlState) {
-        return PostgresFailures.map(new SQLException("boom\nDetail: more", sqlState), "provider db (PostgreSQL h:5432): promote x",
-                "baran").getType();
+        return PostgresFailures.map(
+                        new SQLException("boom\nDetail: more", sqlState),
+                        "provider db (PostgreSQL h:5432): promote x",
+                        "baran")
+                .getType();
     }
 
     @Test
@@ -27,11 +29,16 @@ class PostgresFailuresTest {
 
     @Test
     void aRefusalSaysWhatToCheckAndKeepsOnlyTheFirstLine() {
-        String message = PostgresFailures.map(new SQLException("permission denied for function pg_promote\nmore", "42501"),
-                "provider db (PostgreSQL h:5432): promote x", "baran").getOriginalMessage();
+        String message = PostgresFailures.map(
+                        new SQLException("permission denied for function pg_promote\nmore", "42501"),
+                        "provider db (PostgreSQL h:5432): promote x",
+                        "baran")
+                .getOriginalMessage();
 
-        assertEquals("provider db (PostgreSQL h:5432): promote x was refused: permission denied for function pg_promote "
-                + "(SQLSTATE 42501); the role baran needs the grants listed in the PostgreSQL adapter's README", message);
+        assertEquals(
+                "provider db (PostgreSQL h:5432): promote x was refused: permission denied for function pg_promote "
+                        + "(SQLSTATE 42501); the role baran needs the grants listed in the PostgreSQL adapter's README",
+                message);
         assertTrue(!message.contains("more"));
     }
 }

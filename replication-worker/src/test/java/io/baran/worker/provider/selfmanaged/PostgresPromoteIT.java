@@ -1,5 +1,10 @@
 package io.baran.worker.provider.selfmanaged;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.WorkDirs;
@@ -15,12 +20,6 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -33,11 +32,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code database.promote-replica} on real PostgreSQL servers in streaming replication: one primary, a
@@ -62,7 +61,7 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
         work = WorkDirs.create("postgres");
         primary = PostgresServer.start(work);
         try (Connection c = superuser(primary);
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             // The grants the PostgreSQL adapter's README lists, and nothing more.
             for (String sql : List.of(
                     "CREATE ROLE promoter LOGIN PASSWORD '" + PROMOTER_PASSWORD + "'",
@@ -101,25 +100,37 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
     }
 
     private static void rebuildProviders() {
-        Map<String, String> options = new TreeMap<>(Map.of("user", "promoter", "password-env", "BARAN_PG_TEST", "timeout", "5s",
-                "promote-timeout", "30s"));
+        Map<String, String> options = new TreeMap<>(
+                Map.of("user", "promoter", "password-env", "BARAN_PG_TEST", "timeout", "5s", "promote-timeout", "30s"));
         standbys.forEach((name, server) -> {
             options.put("instances." + name + ".standby", server.address());
-            options.put("instances." + name + ".primary", name.startsWith("lost-") ? "127.0.0.1:" + Ports.free()
-                    : primary.address());
+            options.put(
+                    "instances." + name + ".primary",
+                    name.startsWith("lost-") ? "127.0.0.1:" + Ports.free() : primary.address());
         });
         if (standbys.isEmpty()) {
             options.put("instances.none.standby", "127.0.0.1:" + Ports.free());
         }
-        Map<String, String> down = Map.of("user", "promoter", "password-env", "BARAN_PG_TEST", "timeout", "2s",
-                "instances.orders.standby", "127.0.0.1:" + Ports.free(), "instances.orders.primary", "127.0.0.1:" + Ports.free());
+        Map<String, String> down = Map.of(
+                "user",
+                "promoter",
+                "password-env",
+                "BARAN_PG_TEST",
+                "timeout",
+                "2s",
+                "instances.orders.standby",
+                "127.0.0.1:" + Ports.free(),
+                "instances.orders.primary",
+                "127.0.0.1:" + Ports.free());
         if (providers != null) {
             providers.close();
         }
-        providers = Providers.connect(List.of(
+        providers = Providers.connect(
+                List.of(
                         new ProviderSettings("onprem-db", "postgresql", "us-east-1", Optional.empty(), options),
                         new ProviderSettings("onprem-db-down", "postgresql", "us-east-1", Optional.empty(), down)),
-                new ProviderContext(Duration.ofSeconds(10), Heartbeat.NONE, Map.of("BARAN_PG_TEST", PROMOTER_PASSWORD)::get));
+                new ProviderContext(
+                        Duration.ofSeconds(10), Heartbeat.NONE, Map.of("BARAN_PG_TEST", PROMOTER_PASSWORD)::get));
     }
 
     @Override
@@ -172,7 +183,10 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
 
     @Override
     protected ControlPlane controlPlane(String instance) {
-        return new ControlPlane("self-managed/127.0.0.1", "postgresql", "PostgreSQL standby " + standbys.get(instance).address());
+        return new ControlPlane(
+                "self-managed/127.0.0.1",
+                "postgresql",
+                "PostgreSQL standby " + standbys.get(instance).address());
     }
 
     @Test
@@ -191,13 +205,16 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
             assertTrue(outcome.changed(), outcome.summary());
             assertThrows(SQLException.class, app::commit, "the session was ended by the fence");
         }
-        assertEquals(0L, count(standbys.get(instance), "SELECT count(*) FROM orders WHERE note = 'begun before the failover'"));
+        assertEquals(
+                0L,
+                count(standbys.get(instance), "SELECT count(*) FROM orders WHERE note = 'begun before the failover'"));
     }
 
     @Test
     void writesCommittedOnThePrimaryBeforeTheFenceReachThePromotedStandby() throws SQLException {
         String instance = newReplica();
-        try (Connection app = connect(primary, "app", APP_PASSWORD); Statement s = app.createStatement()) {
+        try (Connection app = connect(primary, "app", APP_PASSWORD);
+                Statement s = app.createStatement()) {
             s.executeUpdate("INSERT INTO orders (note) SELECT 'row ' || g FROM generate_series(1, 500) g");
         }
         long onPrimary = count(primary, "SELECT count(*) FROM orders");
@@ -205,7 +222,8 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
 
         new PromoteReplica(providers).apply(command, new PromoteReplica(providers).plan(command));
 
-        assertEquals(onPrimary, count(standbys.get(instance), "SELECT count(*) FROM orders"), "nothing committed was lost");
+        assertEquals(
+                onPrimary, count(standbys.get(instance), "SELECT count(*) FROM orders"), "nothing committed was lost");
     }
 
     @Test
@@ -213,9 +231,12 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
         String instance = replica("lost-" + ++made);
         StepCommand required = command(providerName(), instance);
         StepPlan plan = new PromoteReplica(providers).plan(required);
-        assertTrue(plan.summary().contains("old primary unreachable: apply will refuse (fence: required)"), plan.summary());
+        assertTrue(
+                plan.summary().contains("old primary unreachable: apply will refuse (fence: required)"),
+                plan.summary());
 
-        ApplicationFailure refused = assertThrows(ApplicationFailure.class, () -> new PromoteReplica(providers).apply(required, plan));
+        ApplicationFailure refused =
+                assertThrows(ApplicationFailure.class, () -> new PromoteReplica(providers).apply(required, plan));
         assertEquals(FailureTypes.PLAN_UNSAFE, refused.getType());
         assertTrue(refused.getOriginalMessage().contains("fence: best-effort"), refused.getOriginalMessage());
         assertTrue(isReplica(instance));
@@ -223,13 +244,15 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
         Map<String, Object> with = new java.util.HashMap<>(required.with());
         with.put("fence", "best-effort");
         StepCommand bestEffort = new StepCommand("exec-1", "promote-db", "database.promote-replica", with);
-        StepOutcome outcome = new PromoteReplica(providers).apply(bestEffort, new PromoteReplica(providers).plan(bestEffort));
+        StepOutcome outcome =
+                new PromoteReplica(providers).apply(bestEffort, new PromoteReplica(providers).plan(bestEffort));
         assertTrue(outcome.summary().contains("NOT fenced: unreachable (fence: best-effort)"), outcome.summary());
         assertFalse(isReplica(instance));
     }
 
     private static void unfencePrimary() throws SQLException {
-        try (Connection c = superuser(primary); Statement s = c.createStatement()) {
+        try (Connection c = superuser(primary);
+                Statement s = c.createStatement()) {
             s.execute("ALTER SYSTEM RESET default_transaction_read_only");
             s.execute("SELECT pg_reload_conf()");
         }
@@ -244,7 +267,8 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
 
     /** One INSERT as the application's role, in a session of its own. */
     private static boolean writes(PostgresServer server) {
-        try (Connection c = connect(server, "app", APP_PASSWORD); Statement s = c.createStatement()) {
+        try (Connection c = connect(server, "app", APP_PASSWORD);
+                Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO orders (note) VALUES ('probe')");
             return true;
         } catch (SQLException e) {
@@ -256,8 +280,9 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
     }
 
     private static boolean sql(PostgresServer server, String query) {
-        try (Connection c = superuser(server); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery(query)) {
+        try (Connection c = superuser(server);
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(query)) {
             r.next();
             return r.getBoolean(1);
         } catch (SQLException e) {
@@ -267,7 +292,8 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
 
     private static long count(PostgresServer server, String query) throws SQLException {
         try (Connection c = superuser(server);
-             Statement s = c.createStatement(); ResultSet r = s.executeQuery(query)) {
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(query)) {
             r.next();
             return r.getLong(1);
         }

@@ -1,5 +1,9 @@
 package io.baran.worker.provider.selfmanaged;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.Heartbeat;
@@ -15,19 +19,14 @@ import io.baran.worker.provider.RecordType;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /** {@code dns.switch} by RFC 2136 dynamic update with TSIG, against a real BIND 9 checked with dig and nsupdate. */
 class Rfc2136DnsSwitchIT extends DnsSwitchConformance {
@@ -40,7 +39,8 @@ class Rfc2136DnsSwitchIT extends DnsSwitchConformance {
         bind = Bind9.start(WorkDirs.create("bind9"), ZONE);
         String wrongSecret = Base64.getEncoder().encodeToString(new byte[32]);
         Map<String, String> environment = Map.of("BARAN_TSIG_TEST", bind.secret(), "BARAN_TSIG_WRONG", wrongSecret);
-        providers = Providers.connect(List.of(
+        providers = Providers.connect(
+                List.of(
                         rfc2136("onprem-dns", "127.0.0.1:" + bind.port(), "BARAN_TSIG_TEST"),
                         rfc2136("onprem-unreachable", "127.0.0.1:" + Ports.free(), "BARAN_TSIG_TEST"),
                         rfc2136("onprem-wrong-key", "127.0.0.1:" + bind.port(), "BARAN_TSIG_WRONG")),
@@ -48,8 +48,20 @@ class Rfc2136DnsSwitchIT extends DnsSwitchConformance {
     }
 
     private static ProviderSettings rfc2136(String name, String server, String secretEnv) {
-        return new ProviderSettings(name, "rfc2136", "us-east-1", Optional.empty(), Map.of("server", server,
-                "tsig-key-name", Bind9.KEY_NAME, "tsig-secret-env", secretEnv, "timeout", "3s"));
+        return new ProviderSettings(
+                name,
+                "rfc2136",
+                "us-east-1",
+                Optional.empty(),
+                Map.of(
+                        "server",
+                        server,
+                        "tsig-key-name",
+                        Bind9.KEY_NAME,
+                        "tsig-secret-env",
+                        secretEnv,
+                        "timeout",
+                        "3s"));
     }
 
     @AfterAll
@@ -94,8 +106,21 @@ class Rfc2136DnsSwitchIT extends DnsSwitchConformance {
 
     @Test
     void aKeyTheServerDoesNotKnowIsRejected() {
-        StepCommand command = new StepCommand("exec-1", "move-traffic", "dns.switch", Map.of("provider", "onprem-wrong-key",
-                "zone", ZONE, "record", "www", "type", "CNAME", "to", "standby.baran.test"));
+        StepCommand command = new StepCommand(
+                "exec-1",
+                "move-traffic",
+                "dns.switch",
+                Map.of(
+                        "provider",
+                        "onprem-wrong-key",
+                        "zone",
+                        ZONE,
+                        "record",
+                        "www",
+                        "type",
+                        "CNAME",
+                        "to",
+                        "standby.baran.test"));
 
         ApplicationFailure failure = failure(() -> new io.baran.worker.action.DnsSwitch(providers).plan(command));
 
@@ -112,14 +137,26 @@ class Rfc2136DnsSwitchIT extends DnsSwitchConformance {
         DnsZone zone = dns.zone(ZONE + ".");
 
         // The server itself refuses: the prerequisite (RFC 2136 section 2.4.2) names values the record no longer holds.
-        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> dns.replace(zone, fqdn, RecordType.CNAME,
-                RecordState.present(List.of("primary.baran.test."), 300), RecordState.present(List.of("standby.baran.test."), 60)));
+        ApplicationFailure failure = assertThrows(
+                ApplicationFailure.class,
+                () -> dns.replace(
+                        zone,
+                        fqdn,
+                        RecordType.CNAME,
+                        RecordState.present(List.of("primary.baran.test."), 300),
+                        RecordState.present(List.of("standby.baran.test."), 60)));
         assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
         assertTrue(failure.getOriginalMessage().contains("NXRRSET"), failure.getOriginalMessage());
         assertEquals(RecordState.present(List.of("by-hand.example.net."), 30), bind.dig(fqdn, "CNAME"));
 
-        ApplicationFailure notAbsent = assertThrows(ApplicationFailure.class, () -> dns.replace(zone, fqdn, RecordType.CNAME,
-                RecordState.absent(), RecordState.present(List.of("standby.baran.test."), 60)));
+        ApplicationFailure notAbsent = assertThrows(
+                ApplicationFailure.class,
+                () -> dns.replace(
+                        zone,
+                        fqdn,
+                        RecordType.CNAME,
+                        RecordState.absent(),
+                        RecordState.present(List.of("standby.baran.test."), 60)));
         assertEquals(FailureTypes.PLAN_UNSAFE, notAbsent.getType());
         assertEquals(RecordState.present(List.of("by-hand.example.net."), 30), bind.dig(fqdn, "CNAME"));
     }

@@ -1,19 +1,5 @@
 package io.baran.worker.provider.store;
 
-import io.baran.worker.provider.ControlPlane;
-import io.baran.worker.provider.ObjectStore;
-import io.baran.worker.replication.TestData;
-import io.baran.workflow.FailureTypes;
-import io.temporal.failure.ApplicationFailure;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,6 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.baran.worker.provider.ControlPlane;
+import io.baran.worker.provider.ObjectStore;
+import io.baran.worker.replication.TestData;
+import io.baran.workflow.FailureTypes;
+import io.temporal.failure.ApplicationFailure;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link BlobStore} must do, run against each one (S3 on moto, Cloud Storage on fake-gcs-server,
@@ -75,7 +74,9 @@ public abstract class BlobStoreConformance {
         ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> provider.bucket("../Bad_Bucket"));
 
         assertEquals(FailureTypes.INVALID_INPUT, failure.getType());
-        assertTrue(failure.getOriginalMessage().contains("bucket \"../Bad_Bucket\" is not a bucket name"), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("bucket \"../Bad_Bucket\" is not a bucket name"),
+                failure.getOriginalMessage());
     }
 
     @Test
@@ -113,14 +114,18 @@ public abstract class BlobStoreConformance {
             byte[] part = java.util.Arrays.copyOfRange(content, off, off + len);
             tags.add(upload.putPart(n, part, len, Digests.md5(part, 0, len)));
             assertNull(store.stat("big/object.bin"), "nothing is visible before the upload completes");
-            assertTrue(TestData.list(store, "").isEmpty(), "parts of an upload are never listed: " + TestData.list(store, "").keySet());
+            assertTrue(
+                    TestData.list(store, "").isEmpty(),
+                    "parts of an upload are never listed: "
+                            + TestData.list(store, "").keySet());
         }
         Blob done = upload.complete(tags, sums);
 
         assertEquals(content.length, done.size());
         assertEquals(sums.sha256(), store.stat("big/object.bin").sha256(), "the SHA-256 is in the object's metadata");
         assertEquals(sums.sha256(), TestData.sha256(store, "big/object.bin"));
-        assertEquals(List.of("big/object.bin"), List.copyOf(TestData.list(store, "").keySet()), "no part is left behind");
+        assertEquals(
+                List.of("big/object.bin"), List.copyOf(TestData.list(store, "").keySet()), "no part is left behind");
     }
 
     @Test
@@ -196,8 +201,7 @@ public abstract class BlobStoreConformance {
     @Test
     void aMissingBucketFailsRatherThanLookingEmpty() {
         BlobStore store = missingBucket();
-        assertThrows(BlobStoreException.class, () -> store.list("", b -> {
-        }));
+        assertThrows(BlobStoreException.class, () -> store.list("", b -> {}));
         assertThrows(BlobStoreException.class, () -> store.stat("any.txt"));
     }
 

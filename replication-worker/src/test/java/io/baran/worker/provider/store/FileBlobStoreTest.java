@@ -8,9 +8,6 @@ import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.replication.Emulators;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +16,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 
 /** The {@link BlobStoreConformance} suite on directories handed out by a {@code filesystem} provider. */
 class FileBlobStoreTest extends BlobStoreConformance {
@@ -29,7 +28,12 @@ class FileBlobStoreTest extends BlobStoreConformance {
     @BeforeAll
     static void connect() {
         root = WorkDirs.create("files");
-        providers = Providers.connect(List.of(new ProviderSettings("local-files", "filesystem", "us-east-1", Optional.empty(),
+        providers = Providers.connect(
+                List.of(new ProviderSettings(
+                        "local-files",
+                        "filesystem",
+                        "us-east-1",
+                        Optional.empty(),
                         Map.of("root", root.toString(), "site", "onprem/dc1"))),
                 ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE));
     }

@@ -10,25 +10,34 @@ import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.TestResources;
 import io.baran.worker.provider.gcp.CloudStorageObjectStore;
 import io.baran.worker.replication.Emulators;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The {@link BlobStoreConformance} suite on Cloud Storage buckets handed out by a {@code gcp} provider, against fake-gcs-server. */
 class GcsBlobStoreIT extends BlobStoreConformance {
 
     @RegisterExtension
     static final TestResources resources = new TestResources();
+
     private static Providers providers;
 
     @BeforeAll
     static void connect() {
-        providers = resources.keep(Providers.connect(List.of(new ProviderSettings("gcp-objects", "gcp", "us-east-1", Optional.empty(),
-                        Map.of("project", "baran-test", "storage-endpoint", Emulators.gcs().endpoint()))),
+        providers = resources.keep(Providers.connect(
+                List.of(new ProviderSettings(
+                        "gcp-objects",
+                        "gcp",
+                        "us-east-1",
+                        Optional.empty(),
+                        Map.of(
+                                "project",
+                                "baran-test",
+                                "storage-endpoint",
+                                Emulators.gcs().endpoint()))),
                 ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE)));
     }
 

@@ -1,5 +1,7 @@
 package io.baran.worker.provider.store;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.baran.testinfra.Ports;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ControlPlane;
@@ -9,32 +11,39 @@ import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.TestResources;
 import io.baran.worker.replication.Emulators;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The {@link BlobStoreConformance} suite on S3 buckets handed out by an {@code aws} provider, against moto. */
 class S3BlobStoreIT extends BlobStoreConformance {
 
     private static final String REGION = "eu-west-1";
+
     @RegisterExtension
     static final TestResources resources = new TestResources();
+
     private static Providers providers;
 
     @BeforeAll
     static void connect() {
         System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "test"));
         System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "test"));
-        providers = resources.keep(Providers.connect(List.of(
-                        new ProviderSettings("aws-objects", "aws", REGION, Optional.of(URI.create(Emulators.moto().endpoint()))),
-                        new ProviderSettings("aws-unreachable", "aws", REGION,
+        providers = resources.keep(Providers.connect(
+                List.of(
+                        new ProviderSettings(
+                                "aws-objects",
+                                "aws",
+                                REGION,
+                                Optional.of(URI.create(Emulators.moto().endpoint()))),
+                        new ProviderSettings(
+                                "aws-unreachable",
+                                "aws",
+                                REGION,
                                 Optional.of(URI.create("http://127.0.0.1:" + Ports.free())))),
                 ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE)));
     }
@@ -64,7 +73,6 @@ class S3BlobStoreIT extends BlobStoreConformance {
     @Test
     void anUnreachableStoreFailsRatherThanLookingEmpty() {
         BlobStore unreachable = providers.objects("aws-unreachable").bucket("any-bucket");
-        assertThrows(BlobStoreException.class, () -> unreachable.list("", b -> {
-        }));
+        assertThrows(BlobStoreException.class, () -> unreachable.list("", b -> {}));
     }
 }

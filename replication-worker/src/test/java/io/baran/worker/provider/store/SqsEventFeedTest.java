@@ -1,17 +1,17 @@
 package io.baran.worker.provider.store;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** Reading S3 event messages as S3 (and moto) write them to SQS. */
 class SqsEventFeedTest {
 
     private static String event(String name, String bucket, String key) {
-        return "{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventName\":\"" + name + "\",\"s3\":{\"bucket\":{\"name\":\""
-                + bucket + "\"},\"object\":{\"key\":\"" + key + "\",\"size\":1}}}";
+        return "{\"eventVersion\":\"2.1\",\"eventSource\":\"aws:s3\",\"eventName\":\"" + name
+                + "\",\"s3\":{\"bucket\":{\"name\":\"" + bucket + "\"},\"object\":{\"key\":\"" + key
+                + "\",\"size\":1}}}";
     }
 
     @Test
@@ -24,11 +24,23 @@ class SqsEventFeedTest {
 
     @Test
     void otherBucketsTestEventsBaransOwnUploadsAndNonsenseNameNoKey() {
-        assertEquals(List.of(), SqsEventFeed.keys("{\"Records\":[" + event("ObjectCreated:Put", "other", "x") + "]}", "shop"));
-        assertEquals(List.of(), SqsEventFeed.keys("{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"shop\"}", "shop"));
-        assertEquals(List.of(), SqsEventFeed.keys("{\"Records\":[" + event("ObjectCreated:CompleteMultipartUpload", "shop",
-                "dr%2F.baran-tmp%2F1234") + "]}", "shop"));
-        assertEquals(List.of(), SqsEventFeed.keys("{\"Records\":[" + event("ObjectRestore:Completed", "shop", "x") + "]}", "shop"));
+        assertEquals(
+                List.of(),
+                SqsEventFeed.keys("{\"Records\":[" + event("ObjectCreated:Put", "other", "x") + "]}", "shop"));
+        assertEquals(
+                List.of(),
+                SqsEventFeed.keys(
+                        "{\"Service\":\"Amazon S3\",\"Event\":\"s3:TestEvent\",\"Bucket\":\"shop\"}", "shop"));
+        assertEquals(
+                List.of(),
+                SqsEventFeed.keys(
+                        "{\"Records\":["
+                                + event("ObjectCreated:CompleteMultipartUpload", "shop", "dr%2F.baran-tmp%2F1234")
+                                + "]}",
+                        "shop"));
+        assertEquals(
+                List.of(),
+                SqsEventFeed.keys("{\"Records\":[" + event("ObjectRestore:Completed", "shop", "x") + "]}", "shop"));
         assertEquals(List.of(), SqsEventFeed.keys("not json", "shop"));
     }
 }
