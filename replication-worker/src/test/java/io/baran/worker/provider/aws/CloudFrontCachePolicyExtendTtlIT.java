@@ -21,6 +21,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -63,7 +64,14 @@ class CloudFrontCachePolicyExtendTtlIT extends CdnExtendTtlConformance {
         fake.inUse(id -> distributions.stream().anyMatch(d -> policies(d).contains(id)));
         providers = moto.providers(
                 "us-east-1",
-                new ProviderSettings("aws-cdn", "aws", "us-east-1", Optional.of(URI.create(fake.endpoint()))));
+                new ProviderSettings(
+                        "aws-cdn",
+                        "aws",
+                        "us-east-1",
+                        Optional.of(URI.create(fake.endpoint())),
+                        // The conformance suite checks what the changes do, not the API budget (Route53ApiBudgetIT
+                        // does); the default CloudFront budget (2/s) would only make it wait.
+                        Map.of("api-budget.cloudfront.rate", "100", "api-budget.cloudfront.burst", "100")));
     }
 
     @AfterAll
