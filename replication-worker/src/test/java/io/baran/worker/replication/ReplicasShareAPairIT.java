@@ -5,21 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.baran.security.Roles;
 import io.baran.testinfra.LocalProcess;
-import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.PostgresServer;
-import io.baran.testinfra.Tools;
 import io.baran.testinfra.WorkDirs;
-import io.baran.worker.provider.store.BlobStore;
-import io.baran.worker.provider.store.S3BlobStore;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,11 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Two replication-worker applications (the packaged Quarkus jar, as processes) with replication enabled on one pair,
@@ -49,16 +37,13 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 @Timeout(480)
 class ReplicasShareAPairIT {
 
-    private static final Path APP = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    private static final Path APP = PackagedWorkers.APP;
     private static final int PART = 8 << 20;
     private static final int BIG_PARTS = 16;
     private static final Duration WAIT = Duration.ofSeconds(150);
     private static final String PASSWORD_ENV = "BARAN_TEST_PASS_LOCK_PASSWORD";
     private static final String RUNS = "this worker replica runs its passes";
     private static final String REFUSED = "another worker replica runs its passes";
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void oneReplicaRunsThePairAndTheOtherFinishesThePassWhenItIsKilled() throws Exception {
@@ -66,21 +51,13 @@ class ReplicasShareAPairIT {
         Path root = WorkDirs.create("ha-source");
         Path dir = Files.createDirectories(root.resolve("assets"));
         long bigSize = (long) BIG_PARTS * PART + 555;
-        Map<String, String> expected = new TreeMap<>();
-        Map<String, Long> sizes = new TreeMap<>();
-        expected.put(
-                "big/archive.tar", WorkerKilledMidCopyIT.writeGenerated(dir.resolve("big/archive.tar"), bigSize, 7));
-        sizes.put("big/archive.tar", bigSize);
-        for (int i = 0; i < 30; i++) {
-            expected.put(
-                    "small/" + i + ".txt",
-                    WorkerKilledMidCopyIT.writeGenerated(dir.resolve("small/" + i + ".txt"), 2000 + i, i + 100));
-            sizes.put("small/" + i + ".txt", 2000L + i);
-        }
+        PackagedWorkers.Source source = PackagedWorkers.writeSource(dir, bigSize, 2000, 7);
+        Map<String, String> expected = source.sha256();
+        Map<String, Long> sizes = source.sizes();
         String bucket = Emulators.bucket("ha");
         Emulators.s3Client().createBucket(b -> b.bucket(bucket));
         Path dataDir = WorkDirs.create("ha-shared-data");
-        WorkerKilledMidCopyIT.ReplicaWatcher watcher = new WorkerKilledMidCopyIT.ReplicaWatcher(bucket);
+        PackagedWorkers.ReplicaWatcher watcher = new PackagedWorkers.ReplicaWatcher(bucket);
         try (PostgresServer postgres = PostgresServer.start(WorkDirs.create("ha-postgres"))) {
             watcher.start();
             int port1 = Ports.free();
@@ -91,7 +68,7 @@ class ReplicasShareAPairIT {
             long sentBeforeKill;
             try {
                 a.await(
-                        () -> WorkerKilledMidCopyIT.partsJournaled(dataDir) >= 2
+                        () -> PackagedWorkers.partsJournaled(dataDir) >= 2
                                 && logSays(a, RUNS, REFUSED)
                                 && logSays(b, RUNS, REFUSED),
                         WAIT,
@@ -114,7 +91,7 @@ class ReplicasShareAPairIT {
                 assertTrue(worker.destroyForcibly(), "SIGKILL sent");
                 worker.onExit().get(30, TimeUnit.SECONDS);
                 active.close();
-                sentBeforeKill = WorkerKilledMidCopyIT.partsJournaled(dataDir);
+                sentBeforeKill = PackagedWorkers.partsJournaled(dataDir);
                 assertTrue(
                         sentBeforeKill < BIG_PARTS + 1,
                         "killed before the large object was complete (" + sentBeforeKill + " parts sent)");
@@ -123,11 +100,13 @@ class ReplicasShareAPairIT {
 
                 int survivorPort = survivor == a ? port1 : port2;
                 survivor.await(
-                        () -> "in-sync".equals(state(survivorPort)),
+                        () -> "in-sync".equals(PackagedWorkers.state(survivorPort, "ha")),
                         WAIT,
                         "the surviving worker to take the pair over and finish the pass in sync");
                 assertTrue(log(survivor).contains(RUNS), "the survivor took the pair's lock");
-                JsonNode replica = pair(survivorPort).path("replicas").get(0);
+                JsonNode replica = PackagedWorkers.pair(survivorPort, "ha")
+                        .path("replicas")
+                        .get(0);
                 assertTrue(
                         replica.path("copiedBytes").asLong() <= bigSize + 31 * 2100 - sentBeforeKill * PART,
                         "the parts the killed worker sent are not sent again (the ledger is shared): "
@@ -140,30 +119,7 @@ class ReplicasShareAPairIT {
             watcher.stop();
         }
 
-        S3BlobStore replicaStore = new S3BlobStore("aws-dr", bucket, Emulators.s3Client());
-        assertEquals(expected.keySet(), TestData.list(replicaStore, "").keySet(), "every object once, nothing else");
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            assertEquals(e.getValue(), TestData.sha256(replicaStore, e.getKey()), e.getKey() + " is intact");
-        }
-        List<String> everything = Emulators.s3Client().listObjectsV2Paginator(r -> r.bucket(bucket)).contents().stream()
-                .map(S3Object::key)
-                .sorted()
-                .toList();
-        assertEquals(List.copyOf(expected.keySet()), everything, "no temporary object is left in the bucket");
-        assertTrue(
-                Emulators.s3Client()
-                        .listMultipartUploads(r -> r.bucket(bucket))
-                        .uploads()
-                        .isEmpty(),
-                "no unfinished multipart upload is left: the survivor completed the one the killed worker began");
-        assertTrue(watcher.listings() > 10, "the watcher listed the replica all along");
-        for (String seen : watcher.seen()) {
-            String key = seen.substring(0, seen.lastIndexOf(' '));
-            long size = Long.parseLong(seen.substring(seen.lastIndexOf(' ') + 1));
-            if (!key.startsWith(BlobStore.TEMPORARY) && !key.contains("/" + BlobStore.TEMPORARY)) {
-                assertEquals(sizes.get(key), size, "every object ever visible at the replica was whole: " + seen);
-            }
-        }
+        PackagedWorkers.assertReplicaHoldsExactly(bucket, expected, sizes, watcher);
     }
 
     /** The process ids of the workers holding a pass lock, from their sessions' application names. */
@@ -195,58 +151,22 @@ class ReplicasShareAPairIT {
         return log.contains(one) || log.contains(other);
     }
 
-    private LocalProcess startWorker(String name, int port, Path root, String bucket, Path dataDir, PostgresServer pg) {
-        List<String> command = new ArrayList<>(List.of(
-                Tools.javaExecutable().toString(),
-                "-Xmx256m",
-                "-Daws.accessKeyId=test",
-                "-Daws.secretAccessKey=test",
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.management.port=" + Ports.free(),
-                "-Dbaran.egress.allow=127.0.0.1",
-                "-Dbaran.temporal.codec.active-key=test",
-                "-Dbaran.temporal.codec.keys.test=dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=",
-                "-Dquarkus.oidc.auth-server-url=" + OidcIssuer.shared().issuer(),
-                "-Dbaran.temporal.target=127.0.0.1:" + Ports.free(),
-                "-Dkafka.bootstrap.servers=127.0.0.1:" + Ports.free(),
-                "-Dbaran.providers.nas.type=filesystem",
-                "-Dbaran.providers.nas.root=" + root,
-                "-Dbaran.providers.aws-dr.type=aws",
-                "-Dbaran.providers.aws-dr.endpoint=" + Emulators.moto().endpoint(),
-                "-Dbaran.replication.pairs.ha.source=nas:file://assets",
-                "-Dbaran.replication.pairs.ha.replicas=aws-dr:s3://" + bucket,
-                "-Dbaran.replication.pairs.ha.interval=1s",
-                "-Dbaran.replication.data-dir=" + dataDir,
-                "-Dbaran.replication.lock=postgresql",
-                "-Dbaran.api-budget.jdbc-url=" + pg.jdbcUrl(),
-                "-Dbaran.api-budget.user=" + PostgresServer.USER,
-                "-Dbaran.api-budget.password-env=" + PASSWORD_ENV,
-                "-Dbaran.replication.concurrency=1",
-                "-Dbaran.replication.part-size=8M",
-                "-Dbaran.replication.buffers=2",
-                "-jar",
-                APP.toAbsolutePath().toString()));
+    private static LocalProcess startWorker(
+            String name, int port, Path root, String bucket, Path dataDir, PostgresServer pg) {
+        List<String> command = PackagedWorkers.command(
+                port,
+                root,
+                "ha",
+                bucket,
+                dataDir,
+                List.of(
+                        "-Dbaran.replication.pairs.ha.interval=1s",
+                        "-Dbaran.replication.lock=postgresql",
+                        "-Dbaran.api-budget.jdbc-url=" + pg.jdbcUrl(),
+                        "-Dbaran.api-budget.user=" + PostgresServer.USER,
+                        "-Dbaran.api-budget.password-env=" + PASSWORD_ENV,
+                        "-Dbaran.replication.concurrency=1",
+                        "-Dbaran.replication.buffers=2"));
         return LocalProcess.start(name, command, WorkDirs.create(name), Map.of(PASSWORD_ENV, PostgresServer.PASSWORD));
-    }
-
-    private JsonNode pair(int port) {
-        try {
-            HttpResponse<String> answer = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/replication/pairs/ha"))
-                            .timeout(Duration.ofSeconds(5))
-                            .header("Authorization", OidcIssuer.shared().bearer("tester", Roles.VIEWER))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 ? json.readTree(answer.body()) : json.nullNode();
-        } catch (IOException e) {
-            return json.nullNode();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private String state(int port) {
-        return pair(port).path("replicas").path(0).path("state").asText(null);
     }
 }
