@@ -197,6 +197,57 @@ class DispatchIT {
                 RUNBOOKS, firstMillis, RUNBOOKS * 1000.0 / Math.max(1, firstMillis), againMillis);
     }
 
+    /**
+     * Two orchestrator replicas (one Kafka consumer group, one Temporal namespace, one PostgreSQL) given the same outage
+     * at once — a rebalance hands the partition over while the first is still dispatching, or the detector's event is
+     * delivered twice — race through the same dispatch claims in PostgreSQL and the same workflow ids in Temporal: the
+     * dispatcher keeps no state of its own between calls, so two concurrent calls are what two replicas do. One
+     * execution per runbook, whichever replica started it.
+     */
+    @Test
+    void twoReplicasDispatchingOneOutageAtOnceStartOneExecutionPerRunbook() throws Exception {
+        int runbooks = 40;
+        String scope = "ha/region-" + UUID.randomUUID().toString().substring(0, 6);
+        List<String> names = IntStream.range(0, runbooks)
+                .mapToObj(i -> "ha-" + scope.substring(10) + "-" + i)
+                .toList();
+        for (String name : names) {
+            catalog.save(name, name + ".yaml", runbook(name, scope, "2"), "ha");
+        }
+        String incident = scope + "@" + Instant.now().toEpochMilli();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var gate = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<OutageDispatcher.Outcome>> replicas = new java.util.ArrayList<>();
+            for (int r = 0; r < 2; r++) {
+                replicas.add(pool.submit(() -> {
+                    gate.await();
+                    // Each replica reads the event itself: its own CloudEvent, the same incident.
+                    return dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
+                }));
+            }
+            gate.countDown();
+            OutageDispatcher.Outcome a = replicas.get(0).get(120, java.util.concurrent.TimeUnit.SECONDS);
+            OutageDispatcher.Outcome b = replicas.get(1).get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(runbooks, a.started() + b.started(), "every runbook started once in all: " + a + " / " + b);
+            assertEquals(
+                    runbooks,
+                    a.started() + a.alreadyStarted() + a.joined(),
+                    "each replica accounts for every runbook: " + a);
+            assertEquals(runbooks, b.started() + b.alreadyStarted() + b.joined(), "likewise: " + b);
+        } finally {
+            pool.shutdownNow();
+        }
+        List<WorkflowExecutionMetadata> executions = executionsOf(incident, runbooks);
+        Map<String, Long> perRunbook = executions.stream()
+                .collect(Collectors.groupingBy(
+                        m -> m.getTypedSearchAttributes().get(SearchAttributes.RUNBOOK), Collectors.counting()));
+        assertEquals(runbooks, executions.size(), "one execution per runbook, none twice");
+        assertEquals(
+                Map.copyOf(names.stream().collect(Collectors.toMap(Function.identity(), n -> 1L))),
+                Map.copyOf(perRunbook));
+    }
+
     @Test
     void anOutageOfFewServicesIsNotHeld() {
         String scope = "small/region-" + UUID.randomUUID().toString().substring(0, 6);

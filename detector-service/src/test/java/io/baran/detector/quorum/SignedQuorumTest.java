@@ -155,6 +155,41 @@ class SignedQuorumTest {
         assertEquals(Optional.empty(), q.evaluate(T0.plusMillis(20), "agg-1"));
     }
 
+    /**
+     * The replicas of one vantage (one cluster's detector Deployment, baran.detector.vantage the same in each) share
+     * its id and its signing key: however many replicas speak, and even when they disagree, the vantage is one vote,
+     * the last verdict any of them sent.
+     */
+    @Test
+    void theReplicasOfOneVantageSharingItsKeyAreOneVote() {
+        allUp();
+        // Three replicas of vantage a, each sending its own verdict a moment apart, all signed with a's key.
+        for (long at : List.of(1000L, 1001L, 1002L)) {
+            assertEquals("counted", deliver(signed(verdict("a", Health.DOWN, at), TestKeys.key("a")), at));
+        }
+        assertEquals(Optional.empty(), decide(1100), "three replicas of a are one DOWN vote of three, no majority");
+        ScopeQuorum.Tally tally = quorum.tally(T0.plusMillis(1100));
+        assertEquals(
+                List.of("a", "b", "c"),
+                tally.live().stream().map(s -> s.verdict().vantage()).toList(),
+                "a counted once among the live vantages");
+        assertEquals(2, tally.required());
+
+        // A replica of a that still sees the scope UP speaks last: a's vote is now UP, not one DOWN and one UP.
+        assertEquals("counted", deliver(signed(verdict("a", Health.UP, 1200), TestKeys.key("a")), 1200));
+        assertEquals("counted", deliver(signed(verdict("b", Health.DOWN, 1300), TestKeys.key("b")), 1300));
+        assertEquals(Optional.empty(), decide(1400), "a (UP, last spoken) and c (UP) outvote b");
+
+        assertEquals("counted", deliver(signed(verdict("a", Health.DOWN, 1500), TestKeys.key("a")), 1500));
+        OutageEvent outage = decide(1600).orElseThrow().event();
+        assertEquals(
+                List.of("a=DOWN", "b=DOWN", "c=UP"),
+                outage.votes().stream()
+                        .map(v -> v.vantage() + "=" + v.verdict())
+                        .toList(),
+                "one vote per vantage in the event, however many replicas it runs");
+    }
+
     @Test
     void aVerdictWrittenAgainLaterIsAReplay() {
         String down = signed(verdict("a", Health.DOWN, 0), TestKeys.key("a"));

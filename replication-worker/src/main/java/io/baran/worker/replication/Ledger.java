@@ -101,34 +101,66 @@ public final class Ledger implements AutoCloseable {
     /** Reads the ledger in the directory (a new one when there is none), replaying the journal of a crashed run. */
     public static Ledger open(Path dir) {
         Ledger ledger = new Ledger(dir);
+        ledger.load();
+        return ledger;
+    }
+
+    /**
+     * Reads the ledger again from its directory, dropping what this process held of it: another worker replica that
+     * ran the pair's passes meanwhile (the directory shared between them) may have copied, deleted and checkpointed.
+     * Called by the replica that has just taken the pair's pass lock.
+     */
+    public synchronized void reload() {
+        close();
+        entries.clear();
+        sessions.clear();
+        meta = Meta.empty();
+        load();
+    }
+
+    private void load() {
         try {
             Files.createDirectories(dir);
             Path snapshot = dir.resolve("ledger.json");
             if (Files.exists(snapshot)) {
                 Snapshot s = JSON.readValue(snapshot.toFile(), Snapshot.class);
                 if (s.entries() != null) {
-                    ledger.entries.putAll(s.entries());
+                    entries.putAll(s.entries());
                 }
                 if (s.sessions() != null) {
-                    ledger.sessions.putAll(s.sessions());
+                    sessions.putAll(s.sessions());
                 }
                 if (s.meta() != null) {
-                    ledger.meta = s.meta();
+                    meta = s.meta();
                 }
             }
-            Path journal = dir.resolve("journal.jsonl");
-            if (Files.exists(journal)) {
-                List<String> lines = Files.readAllLines(journal, StandardCharsets.UTF_8);
+            Path journalFile = dir.resolve("journal.jsonl");
+            if (Files.exists(journalFile)) {
+                List<String> lines = Files.readAllLines(journalFile, StandardCharsets.UTF_8);
                 for (String line : lines) {
-                    ledger.replay(line);
+                    replay(line);
+                }
+                if (endsTorn(journalFile)) {
+                    // A line a crash cut short: end it, so the next line appended is read as a line of its own.
+                    Files.writeString(journalFile, "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
                 }
             }
-            ledger.journal = Files.newBufferedWriter(
-                    journal, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            journal = Files.newBufferedWriter(
+                    journalFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the replication ledger in " + dir + ": " + e.getMessage(), e);
         }
-        return ledger;
+    }
+
+    private static boolean endsTorn(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (ch.size() == 0) {
+                return false;
+            }
+            java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+            ch.read(last, ch.size() - 1);
+            return last.get(0) != '\n';
+        }
     }
 
     private void replay(String line) {

@@ -24,9 +24,22 @@ import java.util.Optional;
 @ConfigMapping(prefix = "baran.replication")
 public interface ReplicationConfig {
 
-    /** Whether this worker runs the pairs' passes. Exactly one worker of a deployment should: the others set false. */
+    /**
+     * Whether this worker runs the pairs' passes. With {@code lock=local} exactly one worker of a deployment should
+     * (the others set false); with {@code lock=postgresql} any number may, one at a time per pair.
+     */
     @WithDefault("true")
     boolean enabled();
+
+    /**
+     * How the worker replicas that run passes share the pairs: local (no coordination: right for one replica) or
+     * postgresql (a session-level advisory lock per pair, in the database of {@code baran.api-budget.jdbc-url} /
+     * {@code .user} / {@code .password-env}, held for the pass: one replica runs a pair's pass at a time, and another
+     * takes over when it dies). With postgresql, {@code data-dir} must be a directory every replica shares (e.g. a
+     * ReadWriteMany volume), so that the replica taking over reads the ledgers of the one before.
+     */
+    @WithDefault("local")
+    String lock();
 
     /** Where each pair keeps its ledger (what was copied, uploads under way), so a restarted worker resumes. */
     @WithDefault("data/replication")

@@ -46,6 +46,15 @@ public class ReplicationService {
     private final Providers providers;
     private final StatusPublisher publisher;
     private final ReplicationMetrics metrics;
+    private final io.baran.worker.config.ApiBudgetConfig database;
+    private PassLock lock = PassLock.local();
+    private boolean coordinated;
+    /** Per pair, whether this replica held its pass lock the last time it tried (for the log). */
+    private final Map<String, Boolean> holding = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per pair, this process's turn: a sync asked for during a scheduled pass waits for it, then asks for the lock. */
+    private final Map<String, java.util.concurrent.locks.ReentrantLock> turns =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     private final Map<String, Pair> pairs = new TreeMap<>();
     private Stores stores;
     private final List<ChangeNotifications> notifications = new ArrayList<>();
@@ -53,8 +62,13 @@ public class ReplicationService {
     private ScheduledExecutorService scheduler;
 
     public ReplicationService(
-            ReplicationConfig config, Providers providers, StatusPublisher publisher, ReplicationMetrics metrics) {
+            ReplicationConfig config,
+            Providers providers,
+            StatusPublisher publisher,
+            ReplicationMetrics metrics,
+            io.baran.worker.config.ApiBudgetConfig database) {
         this.config = config;
+        this.database = database;
         this.providers = providers;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -74,6 +88,35 @@ public class ReplicationService {
         }
         if (config.concurrency() < 1 || config.buffers() < 1) {
             problems.add("baran.replication.concurrency and baran.replication.buffers must be at least 1");
+        }
+        switch (config.lock()) {
+            case "local" -> {
+                lock = PassLock.local();
+                coordinated = false;
+            }
+            case "postgresql" -> {
+                if (database.jdbcUrl().isEmpty()) {
+                    problems.add("baran.replication.lock=postgresql takes its database from baran.api-budget.jdbc-url "
+                            + "(and .user, .password-env), which is not set");
+                } else {
+                    lock = PassLock.postgresql(
+                            database.jdbcUrl().get(),
+                            database.user().orElse(null),
+                            database.passwordEnv().map(environment).orElse(null));
+                    coordinated = true;
+                }
+                config.pairs().forEach((name, p) -> {
+                    if (p.notifications().isPresent()) {
+                        problems.add("baran.replication.pairs.\"" + name + "\".notifications: change notifications "
+                                + "are not coordinated between replicas yet; with baran.replication.lock=postgresql "
+                                + "the pair is kept by its passes only");
+                    }
+                });
+            }
+            default ->
+                problems.add(
+                        "baran.replication.lock: \"" + config.lock()
+                                + "\" is neither local (one replica runs passes) nor postgresql (any number, one at a time per pair)");
         }
         stores = new Stores(providerStores(), storeSettings(), environment);
         config.stores().keySet().stream()
@@ -273,16 +316,53 @@ public class ReplicationService {
         }
     }
 
+    /**
+     * A pass of every replica of the pair, if this worker obtains the pair's pass lock; none (an empty list) when
+     * another replica holds it.
+     */
     private List<PassReport> run(Pair pair) throws InterruptedException {
-        List<PassReport> reports = new ArrayList<>();
-        for (Replicator r : pair.replicas()) {
-            reports.add(r.pass());
-            publisher.publish(r.status());
+        java.util.concurrent.locks.ReentrantLock turn =
+                turns.computeIfAbsent(pair.name(), n -> new java.util.concurrent.locks.ReentrantLock());
+        turn.lockInterruptibly();
+        try {
+            return runLocked(pair);
+        } finally {
+            turn.unlock();
         }
-        return reports;
     }
 
-    /** Starts a pass of every replica of the pair now (after the one under way, if any); completes when it ends. */
+    private List<PassReport> runLocked(Pair pair) throws InterruptedException {
+        Optional<PassLock.Held> held = lock.tryLock(pair.name());
+        Boolean before = holding.put(pair.name(), held.isPresent());
+        if (held.isEmpty()) {
+            if (!Boolean.FALSE.equals(before)) {
+                LOG.infof(
+                        "replication pair %s: another worker replica runs its passes (pass lock held elsewhere)",
+                        pair.name());
+            }
+            return List.of();
+        }
+        try (PassLock.Held h = held.get()) {
+            if (!Boolean.TRUE.equals(before)) {
+                LOG.infof(
+                        "replication pair %s: this worker replica runs its passes (%s)", pair.name(), lock.describe());
+            }
+            List<PassReport> reports = new ArrayList<>();
+            for (Replicator r : pair.replicas()) {
+                if (coordinated) {
+                    r.reloadLedger(); // another replica may have run the last passes
+                }
+                reports.add(r.pass());
+                publisher.publish(r.status());
+            }
+            return reports;
+        }
+    }
+
+    /**
+     * Starts a pass of every replica of the pair now (after the one under way, if any); completes when it ends, with
+     * no report when another worker replica holds the pair's pass lock.
+     */
     public CompletableFuture<List<PassReport>> sync(String name) {
         Pair pair = require(name);
         CompletableFuture<List<PassReport>> done = new CompletableFuture<>();

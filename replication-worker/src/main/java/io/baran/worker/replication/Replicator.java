@@ -153,6 +153,19 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads the ledger again, after any pass under way here: the replica that has just taken the pair's pass lock
+     * picks up what another replica sharing the ledger directory did meanwhile.
+     */
+    public void reloadLedger() throws InterruptedException {
+        running.lockInterruptibly();
+        try {
+            ledger.reload();
+        } finally {
+            running.unlock();
+        }
+    }
+
     public boolean passUnderWay() {
         return running.isLocked();
     }

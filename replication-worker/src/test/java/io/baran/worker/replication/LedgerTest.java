@@ -14,6 +14,37 @@ import org.junit.jupiter.api.Test;
 
 class LedgerTest {
 
+    /** Two worker replicas sharing the ledger directory, one taking the pair over after the other was killed. */
+    @Test
+    void aReplicaTakingOverReadsWhatTheOtherJournaledAndCheckpointed() throws Exception {
+        Path dir = WorkDirs.create("ledger-shared");
+        Ledger killed = Ledger.open(dir);
+        Ledger taking = Ledger.open(dir);
+        killed.copied("a.txt", new Ledger.Entry("v1", 3, "abc", "r1"));
+        killed.checkpoint(m -> new Ledger.Meta(Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, false, Map.of()));
+        killed.sessionStarted(new Ledger.Session("big.bin", "v9", 100, 10, "upload-1|key", null));
+        killed.partDone("big.bin", 1, new Ledger.Part("crc-1", "etag-1"));
+        // Killed in the middle of its next line.
+        Files.writeString(dir.resolve("journal.jsonl"), "{\"op\":\"part\",\"k\":\"big", StandardOpenOption.APPEND);
+        assertNull(taking.entry("a.txt"), "read at start, before the other replica copied anything");
+
+        taking.reload();
+        assertEquals(new Ledger.Entry("v1", 3, "abc", "r1"), taking.entry("a.txt"));
+        assertEquals(Instant.EPOCH, taking.meta().consistentAt());
+        assertEquals(
+                Map.of(1, new Ledger.Part("crc-1", "etag-1")),
+                taking.session("big.bin").parts());
+        // What it journals after the torn line is a line of its own, read back by the next replica.
+        taking.partDone("big.bin", 2, new Ledger.Part("crc-2", "etag-2"));
+        Ledger next = Ledger.open(dir);
+        assertEquals(
+                Map.of(1, new Ledger.Part("crc-1", "etag-1"), 2, new Ledger.Part("crc-2", "etag-2")),
+                next.session("big.bin").parts());
+        killed.close();
+        taking.close();
+        next.close();
+    }
+
     @Test
     void whatACrashedProcessJournaledIsThereAfterARestart() throws Exception {
         Path dir = WorkDirs.create("ledger");

@@ -1,0 +1,124 @@
+package io.baran.worker.replication;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Optional;
+import java.util.Properties;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes one worker replica at a time run a pair's passes. {@link #local()} lets every pass run (one replica);
+ * {@link #postgresql} takes a PostgreSQL session-level advisory lock per pair on a connection of its own, held for
+ * the pass: another replica asking meanwhile is refused and skips its turn, and a replica that dies mid-pass loses
+ * its session, so the lock frees and the next replica to try takes the pair over.
+ */
+public interface PassLock {
+
+    /** A lock held until closed. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** The pair's lock if no other replica holds it; empty when one does (or PostgreSQL cannot be reached). */
+    Optional<Held> tryLock(String pair);
+
+    /** What the lock is, for the log. */
+    String describe();
+
+    /** Every pass runs: right for one worker replica. */
+    static PassLock local() {
+        return new PassLock() {
+            @Override
+            public Optional<Held> tryLock(String pair) {
+                return Optional.of(() -> {});
+            }
+
+            @Override
+            public String describe() {
+                return "none (this replica runs every pass)";
+            }
+        };
+    }
+
+    /** Advisory locks in the PostgreSQL database at the URL, shared by every replica. */
+    static PassLock postgresql(String url, String user, String password) {
+        return new Advisory(url, user, password);
+    }
+
+    /** The advisory lock key of a pair: the same in every replica, and apart from other users of advisory locks. */
+    static String lockName(String pair) {
+        return "baran.replication.pair:" + pair;
+    }
+
+    final class Advisory implements PassLock {
+
+        private static final Logger LOG = Logger.getLogger(Advisory.class);
+        private final String url;
+        private final Properties credentials = new Properties();
+
+        Advisory(String url, String user, String password) {
+            this.url = url;
+            if (user != null) {
+                credentials.setProperty("user", user);
+            }
+            if (password != null) {
+                credentials.setProperty("password", password);
+            }
+            credentials.setProperty(
+                    "ApplicationName",
+                    "baran-replication-worker pass lock pid "
+                            + ProcessHandle.current().pid());
+            // A replica whose PostgreSQL stopped answering gives up, rather than holding a pass thread forever.
+            credentials.setProperty("connectTimeout", "10");
+            credentials.setProperty("socketTimeout", "30");
+        }
+
+        @Override
+        public Optional<Held> tryLock(String pair) {
+            Connection c = null;
+            try {
+                c = DriverManager.getConnection(url, credentials);
+                c.setAutoCommit(true);
+                try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
+                    s.setString(1, lockName(pair));
+                    try (ResultSet rs = s.executeQuery()) {
+                        if (rs.next() && rs.getBoolean(1)) {
+                            Connection held = c;
+                            c = null;
+                            // Closing the session frees the lock, whether the pass ended or the replica died.
+                            return Optional.of(() -> closeQuietly(held));
+                        }
+                    }
+                }
+                return Optional.empty();
+            } catch (SQLException e) {
+                LOG.warnf(
+                        "replication pair %s: the pass lock in PostgreSQL (%s) could not be taken, so no pass now: %s",
+                        pair, url.replaceAll("\\?.*", ""), e.getMessage());
+                return Optional.empty();
+            } finally {
+                closeQuietly(c);
+            }
+        }
+
+        private static void closeQuietly(Connection c) {
+            if (c == null) {
+                return;
+            }
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the session ends with the connection either way
+            }
+        }
+
+        @Override
+        public String describe() {
+            return "a PostgreSQL advisory lock per pair at " + url.replaceAll("\\?.*", "");
+        }
+    }
+}
