@@ -2,6 +2,7 @@ package io.baran.system;
 
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -65,22 +66,25 @@ final class Route53Records implements AutoCloseable {
                                         .toList()) + " " + r.ttl());
     }
 
-    /** Creates (or replaces) many records of the zone in one change batch (at most 1,000). */
+    /** Creates (or replaces) many records of the zone, 400 to a change batch (Route 53 counts an UPSERT twice). */
     void upsertAll(Map<String, String> valueByName, RRType type, long ttl) {
-        route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId)
-                .changeBatch(batch -> batch.changes(valueByName.entrySet().stream()
-                        .map(e -> Change.builder()
-                                .action(ChangeAction.UPSERT)
-                                .resourceRecordSet(ResourceRecordSet.builder()
-                                        .name(e.getKey())
-                                        .type(type)
-                                        .ttl(ttl)
-                                        .resourceRecords(ResourceRecord.builder()
-                                                .value(e.getValue())
-                                                .build())
+        List<Change> changes = valueByName.entrySet().stream()
+                .map(e -> Change.builder()
+                        .action(ChangeAction.UPSERT)
+                        .resourceRecordSet(ResourceRecordSet.builder()
+                                .name(e.getKey())
+                                .type(type)
+                                .ttl(ttl)
+                                .resourceRecords(ResourceRecord.builder()
+                                        .value(e.getValue())
                                         .build())
                                 .build())
-                        .toList())));
+                        .build())
+                .toList();
+        for (int from = 0; from < changes.size(); from += 400) {
+            List<Change> batch = changes.subList(from, Math.min(changes.size(), from + 400));
+            route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(c -> c.changes(batch)));
+        }
     }
 
     /** The first value of every record of {@code type} in the zone, by name; read page by page. */
