@@ -184,7 +184,7 @@ class MassFailoverE2EBench {
     }
 
     /** Reads every zone until each record is switched (or each restored); the time it first saw them all so. */
-    private static long awaitRecords(List<Route53Records> zones, boolean switched) {
+    private static long awaitRecords(List<Route53Records> zones, boolean switched) throws InterruptedException {
         int[] last = {-1};
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (System.nanoTime() < deadline) {
@@ -207,7 +207,7 @@ class MassFailoverE2EBench {
             if (matching == SERVICES) {
                 return readAt;
             }
-            sleep(250);
+            Thread.sleep(250);
         }
         throw new IllegalStateException("after " + PATIENCE.toMinutes() + " min only " + last[0] + " of " + SERVICES
                 + " records were " + (switched ? "switched" : "restored"));
@@ -410,15 +410,6 @@ class MassFailoverE2EBench {
 
     private static String standby(int i) {
         return "standby" + i + ".example.net.";
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The Kafka timestamps of the outage events on baran.health-events, as the detector published them. */
