@@ -1,6 +1,9 @@
 package io.baran.system;
 
 import java.net.URI;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -61,6 +64,51 @@ final class Route53Records implements AutoCloseable {
                                 r.resourceRecords().stream()
                                         .map(ResourceRecord::value)
                                         .toList()) + " " + r.ttl());
+    }
+
+    /** Creates (or replaces) many records of the zone, 400 to a change batch (Route 53 counts an UPSERT twice). */
+    void upsertAll(Map<String, String> valueByName, RRType type, long ttl) {
+        List<Change> changes = valueByName.entrySet().stream()
+                .map(e -> Change.builder()
+                        .action(ChangeAction.UPSERT)
+                        .resourceRecordSet(ResourceRecordSet.builder()
+                                .name(e.getKey())
+                                .type(type)
+                                .ttl(ttl)
+                                .resourceRecords(ResourceRecord.builder()
+                                        .value(e.getValue())
+                                        .build())
+                                .build())
+                        .build())
+                .toList();
+        for (int from = 0; from < changes.size(); from += 400) {
+            List<Change> batch = changes.subList(from, Math.min(changes.size(), from + 400));
+            route53.changeResourceRecordSets(b -> b.hostedZoneId(zoneId).changeBatch(c -> c.changes(batch)));
+        }
+    }
+
+    /** The first value of every record of {@code type} in the zone, by name; read page by page. */
+    Map<String, String> values(RRType type) {
+        Map<String, String> values = new HashMap<>();
+        String next = null;
+        for (int page = 0; page < 1000; page++) {
+            String from = next;
+            var answer = route53.listResourceRecordSets(b -> {
+                b.hostedZoneId(zoneId).maxItems("300");
+                if (from != null) {
+                    b.startRecordName(from).startRecordType(type);
+                }
+            });
+            answer.resourceRecordSets().stream()
+                    .filter(r -> r.type() == type && !r.resourceRecords().isEmpty())
+                    .forEach(
+                            r -> values.put(r.name(), r.resourceRecords().get(0).value()));
+            if (!Boolean.TRUE.equals(answer.isTruncated())) {
+                return values;
+            }
+            next = answer.nextRecordName();
+        }
+        throw new IllegalStateException("the zone has more than 1,000 pages of records");
     }
 
     @Override

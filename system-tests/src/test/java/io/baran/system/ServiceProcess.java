@@ -33,6 +33,12 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(String module, Path workDir, Map<String, String> properties, Map<String, String> env) {
+        return start(module, workDir, properties, env, "256m");
+    }
+
+    /** As {@link #start(String, Path, Map, Map)}, with a heap of at most {@code maxHeap} ({@code -Xmx}). */
+    static ServiceProcess start(
+            String module, Path workDir, Map<String, String> properties, Map<String, String> env, String maxHeap) {
         Path jar = Tools.projectRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (./mvnw -B verify does)");
@@ -43,7 +49,7 @@ final class ServiceProcess implements AutoCloseable {
         int managementPort = Ports.free();
         List<String> command = new ArrayList<>(List.of(
                 Tools.javaExecutable().toString(),
-                "-Xmx256m",
+                "-Xmx" + maxHeap,
                 "-XX:+UseSerialGC",
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.http.host=127.0.0.1",

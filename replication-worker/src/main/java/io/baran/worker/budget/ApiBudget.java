@@ -4,24 +4,29 @@ import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The API budget of every provider account: one token per call, taken before the call is sent. A step that finds
- * the bucket empty waits (heartbeating) until a token is due, in arrival order, for as long as its deadline
+ * the bucket empty waits (heartbeating) until a token is due, tier 1 first and in arrival order within a tier, for as long as its deadline
  * allows, and past it fails ProviderThrottled (retryable) without having called the provider.
  *
- * <p>Only one thread per bucket and process asks the {@link BucketStore} at a time (a fair lock): the others
- * queue here, so a shared store is asked about once per token, however many steps wait.
+ * <p>Only the first of the calls waiting for a bucket in this process asks the {@link BucketStore}: the others queue
+ * here, tier 1 first ({@link CallPriority}, from the execution's {@code baran-priority} header) and by arrival within
+ * a tier, so a shared store is asked about once per token, however many steps wait.
  */
 public final class ApiBudget implements AutoCloseable {
 
     private static final Duration BEAT = Duration.ofSeconds(1);
 
     private final BucketStore store;
-    private final ConcurrentHashMap<String, ReentrantLock> queues = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Queue> queues = new ConcurrentHashMap<>();
 
     public ApiBudget(BucketStore store) {
         this.store = store;
@@ -37,39 +42,53 @@ public final class ApiBudget implements AutoCloseable {
     }
 
     /**
-     * Waits for a token of the bucket and takes it.
+     * Waits for a token of the bucket and takes it, after every waiting call of a better tier ({@link CallPriority} of
+     * the calling thread) and every earlier call of the same tier.
      *
      * @param deadline  {@link System#nanoTime()} past which the call is not worth waiting for
      * @param what      the call, for the heartbeat and the failure, e.g. {@code ChangeResourceRecordSets on zone example.com.}
      */
     public void take(String bucket, Limit limit, long deadline, Heartbeat heartbeat, String what) {
-        ReentrantLock queue = queues.computeIfAbsent(bucket, b -> new ReentrantLock(true));
+        take(bucket, limit, deadline, heartbeat, what, CallPriority.current());
+    }
+
+    /** As {@link #take(String, Limit, long, Heartbeat, String)}, for a call of {@code tier} (1 first). */
+    public void take(String bucket, Limit limit, long deadline, Heartbeat heartbeat, String what, int tier) {
+        Queue queue = queues.computeIfAbsent(bucket, b -> new Queue());
+        Ticket ticket = queue.enter(tier);
         try {
-            while (!queue.tryLock(BEAT.toMillis(), TimeUnit.MILLISECONDS)) {
-                checkDeadline(deadline, bucket, limit, what);
-                heartbeat.beat("waiting for the API budget of " + bucket + " (" + limit.describe() + ") for " + what);
-            }
-            try {
-                while (true) {
-                    Duration wait = store.tryTake(bucket, limit);
-                    if (wait.isZero()) {
-                        return;
-                    }
-                    checkDeadline(deadline - wait.toNanos(), bucket, limit, what);
-                    long pause = Math.min(wait.toNanos(), BEAT.toNanos());
-                    TimeUnit.NANOSECONDS.sleep(Math.max(1_000_000, pause));
-                    if (pause < wait.toNanos()) {
-                        heartbeat.beat(
-                                "waiting for the API budget of " + bucket + " (" + limit.describe() + ") for " + what);
-                    }
+            while (true) {
+                Duration wait = queue.askIfFirst(ticket, BEAT, () -> store.tryTake(bucket, limit));
+                if (wait == null) {
+                    checkDeadline(deadline, bucket, limit, what);
+                    heartbeat.beat(
+                            "waiting for the API budget of " + bucket + " (" + limit.describe() + ") for " + what);
+                    continue;
                 }
-            } finally {
-                queue.unlock();
+                if (wait.isZero()) {
+                    return;
+                }
+                checkDeadline(deadline - wait.toNanos(), bucket, limit, what);
+                long pause = Math.min(wait.toNanos(), BEAT.toNanos());
+                // First in line while it sleeps, unless a call of a better tier arrives meanwhile: it then goes first.
+                TimeUnit.NANOSECONDS.sleep(Math.max(1_000_000, pause));
+                if (pause < wait.toNanos()) {
+                    heartbeat.beat(
+                            "waiting for the API budget of " + bucket + " (" + limit.describe() + ") for " + what);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for the API budget of " + bucket, e);
+        } finally {
+            queue.leave(ticket);
         }
+    }
+
+    /** How many calls wait for a token of the bucket in this process; for tests. */
+    int waiting(String bucket) {
+        Queue queue = queues.get(bucket);
+        return queue == null ? 0 : queue.size();
     }
 
     private static void checkDeadline(long deadline, String bucket, Limit limit, String what) {
@@ -84,5 +103,67 @@ public final class ApiBudget implements AutoCloseable {
     @Override
     public void close() {
         store.close();
+    }
+
+    private record Ticket(int tier, long arrival) {}
+
+    /** The calls waiting for one bucket: the best tier first, then by arrival. Only the first asks the store. */
+    private static final class Queue {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
+        private final PriorityQueue<Ticket> waiting =
+                new PriorityQueue<>(Comparator.comparingInt(Ticket::tier).thenComparingLong(Ticket::arrival));
+        private long arrivals;
+
+        Ticket enter(int tier) {
+            lock.lock();
+            try {
+                Ticket ticket = new Ticket(tier, arrivals++);
+                waiting.add(ticket);
+                changed.signalAll();
+                return ticket;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Waits at most {@code patience} for the ticket to be first, then asks the store while no other call can enter
+         * ahead of it; null when it was not first in time.
+         */
+        Duration askIfFirst(Ticket ticket, Duration patience, Supplier<Duration> ask) throws InterruptedException {
+            long left = patience.toNanos();
+            lock.lock();
+            try {
+                while (waiting.peek() != ticket) {
+                    if (left <= 0) {
+                        return null;
+                    }
+                    left = changed.awaitNanos(left);
+                }
+                return ask.get();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void leave(Ticket ticket) {
+            lock.lock();
+            try {
+                waiting.remove(ticket);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        int size() {
+            lock.lock();
+            try {
+                return waiting.size();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerFactoryOptions;
 import io.temporal.worker.WorkerOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
@@ -65,7 +66,11 @@ public class ActionWorker {
         }
         stubs = TemporalClients.stubs(connection);
         WorkflowClient client = TemporalClients.client(stubs, config.namespace(), codec);
-        factory = WorkerFactory.newInstance(client);
+        factory = WorkerFactory.newInstance(
+                client,
+                WorkerFactoryOptions.newBuilder()
+                        .setWorkerInterceptors(new PriorityInterceptor())
+                        .build());
         factory.newWorker(
                         TaskQueues.ACTIONS,
                         WorkerOptions.newBuilder()

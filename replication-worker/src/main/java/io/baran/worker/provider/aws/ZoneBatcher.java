@@ -2,6 +2,7 @@ package io.baran.worker.provider.aws;
 
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
+import io.baran.worker.budget.CallPriority;
 import io.baran.workflow.FailureTypes;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
@@ -104,7 +105,7 @@ final class ZoneBatcher<C, V> {
 
     /** As {@link #submit(String, Supplier)}, preparing from what the batch read of the zone ({@link Zone#view}). */
     CompletableFuture<Boolean> submit(String recordKey, Function<V, List<C>> prepare) {
-        Request<C, V> request = new Request<>(recordKey, prepare, new CompletableFuture<>());
+        Request<C, V> request = new Request<>(recordKey, prepare, new CompletableFuture<>(), CallPriority.current());
         synchronized (lock) {
             queue.add(request);
             if (!draining) {
@@ -201,7 +202,10 @@ final class ZoneBatcher<C, V> {
                     return;
                 }
             }
-            send(batch);
+            // The batch is sent for the best tier among its steps: a tier-1 step never waits for the budget behind
+            // tier-3 calls because it shares their batch.
+            int tier = batch.stream().mapToInt(Request::tier).min().orElse(CallPriority.DEFAULT);
+            CallPriority.run(tier, () -> send(batch));
         }
     }
 
@@ -315,7 +319,8 @@ final class ZoneBatcher<C, V> {
         }
     }
 
-    private record Request<C, V>(String recordKey, Function<V, List<C>> prepare, CompletableFuture<Boolean> result) {}
+    private record Request<C, V>(
+            String recordKey, Function<V, List<C>> prepare, CompletableFuture<Boolean> result, int tier) {}
 
     private record Prepared<C, V>(Request<C, V> request, List<C> changes) {}
 }

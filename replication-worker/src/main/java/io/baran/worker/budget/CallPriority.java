@@ -1,0 +1,48 @@
+package io.baran.worker.budget;
+
+import java.util.function.Supplier;
+
+/**
+ * The tier ({@code spec.priority}, 1 first) of the execution a thread is calling a provider for: set by the worker's
+ * activity interceptor from the call's {@code baran-priority} header, carried to the batches a step joins, and read by
+ * {@link ApiBudget} to serve waiting tier-1 calls first. A call without one is tier {@value #DEFAULT} (a runbook's
+ * default tier).
+ */
+public final class CallPriority {
+
+    /** The tier of a call that carries none: a runbook without {@code spec.priority} is tier 3. */
+    public static final int DEFAULT = 3;
+
+    private static final ThreadLocal<Integer> TIER = new ThreadLocal<>();
+
+    private CallPriority() {}
+
+    /** The tier of the current thread's call. */
+    public static int current() {
+        Integer tier = TIER.get();
+        return tier == null ? DEFAULT : tier;
+    }
+
+    /** Runs {@code work} as a call of {@code tier}, then restores the thread's tier. */
+    public static <T> T with(int tier, Supplier<T> work) {
+        Integer before = TIER.get();
+        TIER.set(tier);
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                TIER.remove();
+            } else {
+                TIER.set(before);
+            }
+        }
+    }
+
+    /** Runs {@code work} as a call of {@code tier}, then restores the thread's tier. */
+    public static void run(int tier, Runnable work) {
+        with(tier, () -> {
+            work.run();
+            return null;
+        });
+    }
+}

