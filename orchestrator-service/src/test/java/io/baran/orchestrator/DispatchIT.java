@@ -84,6 +84,18 @@ class DispatchIT {
     ProviderSlots slots;
 
     @Inject
+    io.baran.orchestrator.dispatch.OutageLedger outages;
+
+    /** The incidents a test opened: recovered after it, so one test's mass outage does not trip the guard in another. */
+    private final List<String> opened = new java.util.ArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void recoverWhatTheTestOpened() {
+        opened.forEach(outages::recovered);
+        opened.clear();
+    }
+
+    @Inject
     io.baran.orchestrator.dispatch.ProviderCaps caps;
 
     /** A generated runbook, one flow-style line: one dns.switch of its own record, triggered by {@code scope}. */
@@ -149,6 +161,7 @@ class DispatchIT {
         assertEquals(RUNBOOKS, triggered.size());
 
         String incident = scope + "@" + Instant.now().toEpochMilli();
+        opened.add(incident);
         long t0 = System.nanoTime();
         OutageDispatcher.Outcome first = dispatcher.dispatch(outage(scope, incident), triggered);
         long firstMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -215,6 +228,7 @@ class DispatchIT {
             catalog.save(name, name + ".yaml", runbook(name, scope, "2"), "ha");
         }
         String incident = scope + "@" + Instant.now().toEpochMilli();
+        opened.add(incident);
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             var gate = new java.util.concurrent.CountDownLatch(1);
@@ -254,6 +268,7 @@ class DispatchIT {
         String name = "small-" + scope.substring(13);
         catalog.save(name, name + ".yaml", runbook(name, scope, "tier-1"), "test");
         String incident = scope + "@1";
+        opened.add(incident);
         OutageDispatcher.Outcome outcome = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
         assertEquals(1, outcome.started());
         assertNull(outcome.heldBy());
