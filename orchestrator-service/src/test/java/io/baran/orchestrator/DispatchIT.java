@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.baran.events.CloudEvent;
 import io.baran.events.OutageEvent;
@@ -120,18 +119,13 @@ class DispatchIT {
     /** Every execution started for the incident, as Temporal's visibility lists them once it caught up. */
     private List<WorkflowExecutionMetadata> executionsOf(String incident, int expected) {
         String query = "BaranIncidents = '" + incident + "'";
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        List<WorkflowExecutionMetadata> found = List.of();
-        while (System.nanoTime() < deadline) {
-            found = client.listExecutions(query).toList();
-            if (found.size() >= expected) {
-                return found;
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(
-                    Duration.ofMillis(500).toNanos());
-        }
-        fail("Temporal lists " + found.size() + " executions of incident " + incident + ", expected " + expected);
-        return found;
+        return io.baran.testinfra.Polling.until(
+                () -> client.listExecutions(query).toList(),
+                found -> found.size() >= expected,
+                Duration.ofSeconds(120),
+                Duration.ofMillis(500),
+                found -> "Temporal lists " + found.size() + " executions of incident " + incident + ", expected "
+                        + expected);
     }
 
     private ExecutionRequest inputOf(String workflowId) {
