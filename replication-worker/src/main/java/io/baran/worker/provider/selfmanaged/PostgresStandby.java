@@ -27,8 +27,8 @@ import org.jboss.logging.Logger;
  * only, never a shell): {@code ALTER SYSTEM SET default_transaction_read_only = on}, a configuration
  * reload, then the end of every other client session there, so no transaction that began read-write can
  * still commit. The setting lives in {@code postgresql.auto.conf}, so an old primary that restarts stays
- * fenced. Then the standby is given time to replay everything the primary flushed, so the promotion loses
- * nothing, and only then promoted. A client that deliberately sets {@code default_transaction_read_only}
+ * fenced. Then the standby is given time to replay everything the primary wrote before the fence (asynchronous
+ * commits included), so the promotion loses nothing, and only then promoted. A client that deliberately sets {@code default_transaction_read_only}
  * off in its own session could still write: fencing stops applications, not an administrator.
  */
 public final class PostgresStandby implements DatabaseProvider {
@@ -152,7 +152,7 @@ public final class PostgresStandby implements DatabaseProvider {
             LOG.infof(
                     "provider %s: fenced %s (primary of %s): default_transaction_read_only = on, %d session(s) ended",
                     name, primary.text(), instance, ended);
-            return single(c, "SELECT pg_current_wal_flush_lsn()::text").getString(1);
+            return awaitFlush(c, primary, instance);
         });
         awaitReplay(pair.standby(), lsn, instance);
     }
@@ -235,6 +235,36 @@ public final class PostgresStandby implements DatabaseProvider {
                 FailureTypes.PROVIDER_UNAVAILABLE,
                 where(server, what) + ": default_transaction_read_only is still " + seen + " " + timeout.toSeconds()
                         + " s after the reload, not " + expected);
+    }
+
+    /**
+     * The WAL position the standby must replay before the promotion loses nothing. Only flushed WAL streams to a
+     * standby, and a commit made with {@code synchronous_commit = off} is acknowledged before its WAL is flushed: the
+     * WAL writer flushes it within three times {@code wal_writer_delay}. So once the fence holds, wait until the
+     * primary has flushed everything inserted before it, or for that bound (an insert position can sit past the last
+     * record, after a page header, where no flush reaches), and answer the flush position then.
+     */
+    private String awaitFlush(Connection c, HostPort primary, String instance) throws SQLException {
+        long walWriterDelayMs = single(c, "SELECT setting::bigint FROM pg_settings WHERE name = 'wal_writer_delay'")
+                .getLong(1);
+        String inserted = single(c, "SELECT pg_current_wal_insert_lsn()::text").getString(1);
+        long deadline = System.nanoTime()
+                + Duration.ofMillis(3 * walWriterDelayMs + POLL.toMillis()).toNanos();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT pg_current_wal_flush_lsn()::text, pg_current_wal_flush_lsn() >= ?::pg_lsn")) {
+            p.setString(1, inserted);
+            while (true) {
+                try (ResultSet r = p.executeQuery()) {
+                    r.next();
+                    if (r.getBoolean(2) || System.nanoTime() > deadline) {
+                        return r.getString(1);
+                    }
+                    heartbeat.beat(instance + ": waiting for " + primary.text() + " to flush its WAL up to " + inserted
+                            + " (flushed up to " + r.getString(1) + ")");
+                }
+                sleep(POLL);
+            }
+        }
     }
 
     /** Waits until the standby has replayed the primary's WAL up to {@code lsn}: the promotion then loses nothing. */

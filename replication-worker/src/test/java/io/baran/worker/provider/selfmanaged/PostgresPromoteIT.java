@@ -226,6 +226,48 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
                 onPrimary, count(standbys.get(instance), "SELECT count(*) FROM orders"), "nothing committed was lost");
     }
 
+    /**
+     * The test primary commits asynchronously ({@code synchronous_commit = off}): a commit is acknowledged before its
+     * WAL is flushed, and only flushed WAL streams to the standby. With a slow WAL writer the last commits are still
+     * unflushed when the fence is set; the promotion must wait for them, not only for what was flushed by then.
+     */
+    @Test
+    void asynchronousCommitsAcknowledgedBeforeTheFenceReachThePromotedStandby() throws SQLException {
+        String instance = newReplica();
+        walWriterDelay("2s");
+        try {
+            try (Connection app = connect(primary, "app", APP_PASSWORD);
+                    Statement s = app.createStatement()) {
+                s.execute("SET synchronous_commit = off");
+                for (int i = 1; i <= 20; i++) {
+                    s.executeUpdate("INSERT INTO orders (note) VALUES ('async " + i + "')");
+                }
+            }
+            long onPrimary = count(primary, "SELECT count(*) FROM orders");
+            StepCommand command = command(providerName(), instance);
+
+            new PromoteReplica(providers).apply(command, new PromoteReplica(providers).plan(command));
+
+            assertEquals(
+                    onPrimary,
+                    count(standbys.get(instance), "SELECT count(*) FROM orders"),
+                    "every acknowledged commit reached the promoted standby");
+        } finally {
+            walWriterDelay(null);
+        }
+    }
+
+    private static void walWriterDelay(String delay) throws SQLException {
+        try (Connection c = superuser(primary);
+                Statement s = c.createStatement()) {
+            s.execute(
+                    delay == null
+                            ? "ALTER SYSTEM RESET wal_writer_delay"
+                            : "ALTER SYSTEM SET wal_writer_delay = '" + delay + "'");
+            s.execute("SELECT pg_reload_conf()");
+        }
+    }
+
     @Test
     void anUnreachablePrimaryBlocksThePromotionUnlessFencingIsBestEffort() {
         String instance = replica("lost-" + ++made);
