@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * parser and prints every error as {@code file:line:column path: message}; it exits 1 when there is one,
  * so a user's CI fails on a runbook the orchestrator would refuse. {@code baran audit verify} checks the
  * orchestrator's audit trail in PostgreSQL ({@link AuditVerifyCommand}); {@code baran temporal setup} prepares a
- * Temporal namespace ({@link TemporalSetupCommand}).
+ * Temporal namespace ({@link TemporalSetupCommand}); {@code baran drill|plan|status|watch|approve|reject|readiness} call the
+ * orchestrator's REST API ({@link OperatorCommand}).
  */
 public final class Baran {
 
@@ -32,7 +33,8 @@ public final class Baran {
     static final int INVALID = 1;
     static final int USAGE = 2;
 
-    private static final String USAGE_TEXT = """
+    private static final String USAGE_TEXT =
+            """
             usage: baran lint [--providers FILE]... [--format text|github] PATH...
                      Checks the runbooks in the files and folders (*.yaml, *.yml, sub-folders included) as the
                      orchestrator does, printing every error as file:line:column path: message.
@@ -43,24 +45,31 @@ public final class Baran {
                      Exit status: 0 when every runbook is valid, 1 when one is not, 2 on a usage error.
                    baran schema       prints the runbooks' JSON Schema (runbooks/runbook.schema.json)
                    baran reference    prints the runbook reference (docs/runbook-reference.md)
-            """ + AuditVerifyCommand.USAGE + TemporalSetupCommand.USAGE;
+            """ + AuditVerifyCommand.USAGE + TemporalSetupCommand.USAGE + OperatorCommand.USAGE;
 
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
+    /** Standard output is a terminal: {@code baran watch} redraws its view in place. */
+    private final boolean terminal;
 
     Baran(PrintStream out, PrintStream err) {
         this(out, err, System.getenv());
     }
 
     Baran(PrintStream out, PrintStream err, Map<String, String> env) {
+        this(out, err, env, false);
+    }
+
+    Baran(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
         this.out = out;
         this.err = err;
         this.env = env;
+        this.terminal = terminal;
     }
 
     public static void main(String[] args) {
-        System.exit(new Baran(System.out, System.err).run(args));
+        System.exit(new Baran(System.out, System.err, System.getenv(), System.console() != null).run(args));
     }
 
     int run(String... args) {
@@ -82,6 +91,9 @@ public final class Baran {
                         ? new TemporalSetupCommand(out, err, env)
                                 .run(List.of(args).subList(2, args.length))
                         : usage("temporal takes one command: baran temporal setup");
+            case "drill", "plan", "status", "watch", "approve", "reject", "readiness" ->
+                new OperatorCommand(out, err, env, terminal)
+                        .run(args[0], List.of(args).subList(1, args.length));
             default -> usage("unknown command \"" + args[0] + "\"");
         };
     }

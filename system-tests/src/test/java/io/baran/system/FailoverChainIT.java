@@ -308,6 +308,110 @@ class FailoverChainIT {
                 "the failback");
     }
 
+    @Test
+    @Order(6)
+    void theOperatorsCommandLineDrillsWatchesAndApprovesWithTheirOwnTokens() throws Exception {
+        Cli operator = cli("operator");
+
+        Cli.Run plan = operator.run("plan", "crash");
+        assertEquals(0, plan.exit(), plan.toString());
+        assertTrue(plan.out().contains("move-api"), plan.toString());
+
+        Cli.Run drill = operator.run("drill", "crash", "--hold", "1s", "--watch", "--every", "200ms");
+        assertEquals(0, drill.exit(), drill.toString());
+        String drillId = drill.out().lines().findFirst().orElseThrow();
+        assertTrue(drill.out().contains("status completed"), drill.toString());
+        assertTrue(drill.out().contains("step move-api applied"), drill.toString());
+        assertTrue(drill.out().contains("step move-api undone"), drill.toString());
+        assertEquals(Optional.of("192.0.2.10 300"), route53.read(API_RECORD, RRType.A));
+        Cli.Run status = cli("viewer").run("status", drillId);
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("drill of crash"), status.toString());
+        assertTrue(status.out().contains("status completed, phase done"), status.toString());
+
+        String id = post(orchestrator.url("/api/failovers"), "{\"runbook\":\"guarded\",\"confirm\":\"guarded\"}", 202)
+                .get("executionId")
+                .asText();
+        Cli.Run waiting = cli("viewer").run("watch", id, "--exit-when-waiting", "--timeout", "2m", "--every", "200ms");
+        assertEquals(4, waiting.exit(), waiting.toString());
+        assertTrue(waiting.out().contains("waiting for: approval"), waiting.toString());
+        Cli.Run notAnApprover = operator.run("approve", id);
+        assertEquals(1, notAnApprover.exit(), notAnApprover.toString());
+        assertTrue(notAnApprover.err().contains("403"), notAnApprover.toString());
+        Cli.Run approved = cli("approver2").run("approve", id, "--reason", "checked from the command line");
+        assertEquals(0, approved.exit(), approved.toString());
+        assertTrue(approved.out().contains("approved by approver2"), approved.toString());
+        await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "failed-over".equals(e.path("phase").asText()),
+                "the failover approved from the command line to fail over");
+        post(orchestrator.url("/api/executions/" + id + "/failback"), "{}", 202, "operator");
+        // BARAN_TOKEN_COMMAND: its first token is refused (401), so the command is run again for a fresh one.
+        Path tokens = Files.createTempDirectory("baran-cli-tokens-");
+        Files.writeString(tokens.resolve("1"), "not-a-token");
+        Files.writeString(tokens.resolve("2"), keycloak.token("viewer"));
+        String command = "d=" + tokens + "; n=$(cat $d/n 2>/dev/null || echo 0); n=$((n+1)); echo $n > $d/n; cat $d/$n";
+        Cli.Run ended =
+                new Cli(orchestrator.url(""), null, command).run("watch", id, "--timeout", "2m", "--every", "200ms");
+        assertEquals(0, ended.exit(), ended.toString());
+        assertTrue(ended.out().contains("status completed"), ended.toString());
+        assertEquals("2", Files.readString(tokens.resolve("n")).trim(), "the token command ran again after the 401");
+
+        Cli.Run badId = operator.run("status", "../q/metrics");
+        assertEquals(2, badId.exit(), badId.toString());
+        assertTrue(badId.err().contains("is not a name"), badId.toString());
+    }
+
+    /** {@code bin/baran}'s jar as {@code user}, with a token of theirs from Keycloak in BARAN_TOKEN. */
+    private Cli cli(String user) {
+        return new Cli(orchestrator.url(""), keycloak.token(user), null);
+    }
+
+    /** The command line's shaded jar, run as a process the way {@code bin/baran} runs it. */
+    private record Cli(String url, String token, String tokenCommand) {
+        record Run(int exit, String out, String err) {
+            @Override
+            public String toString() {
+                return "exit " + exit + "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + err;
+            }
+        }
+
+        Run run(String... args) throws Exception {
+            Path jar = Path.of("..", "cli", "target", "baran-cli.jar").toAbsolutePath();
+            if (!Files.isRegularFile(jar)) {
+                fail(jar + " is missing: ./mvnw package -pl cli -am");
+            }
+            List<String> command = new java.util.ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
+            command.addAll(List.of(args));
+            command.addAll(List.of("--url", url));
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().remove("BARAN_TOKEN");
+            builder.environment().remove("BARAN_TOKEN_COMMAND");
+            if (token != null) {
+                builder.environment().put("BARAN_TOKEN", token);
+            }
+            if (tokenCommand != null) {
+                builder.environment().put("BARAN_TOKEN_COMMAND", tokenCommand);
+            }
+            Path out = Files.createTempFile("baran-cli-", ".out");
+            Path err = Files.createTempFile("baran-cli-", ".err");
+            Process process = builder.redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
+            try {
+                if (!process.waitFor(3, TimeUnit.MINUTES)) {
+                    process.destroyForcibly();
+                    fail("baran " + String.join(" ", args) + " did not end within 3 minutes");
+                }
+                return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        }
+    }
+
     private ServiceProcess startWorker() {
         return ServiceProcess.start("replication-worker", work, workerProps, ServiceSettings.AWS_ENV);
     }

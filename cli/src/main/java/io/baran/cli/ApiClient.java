@@ -1,0 +1,213 @@
+package io.baran.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * The orchestrator's REST API as the operator commands call it: a base URL, a bearer token and JSON. The token comes
+ * from {@code --token-file}, {@code BARAN_TOKEN}, or {@code BARAN_TOKEN_COMMAND} (a command printing a fresh one, e.g.
+ * {@code bin/local-stack token operator}), which is run again once when the API answers 401, so a long {@code watch}
+ * outlives a short-lived token. The token is never printed.
+ */
+final class ApiClient {
+
+    /** What the API answered: its status and its body as JSON (a missing or non-JSON body is an empty object). */
+    record Answer(int status, JsonNode body) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** The problem details' title and detail, or the status alone. */
+        String problem() {
+            String title = body.path("title").asText("");
+            String detail = body.path("detail").asText("");
+            return status + (title.isEmpty() ? "" : " " + title) + (detail.isEmpty() ? "" : ": " + detail);
+        }
+    }
+
+    /** The API could not be reached, or answered with a server error: the exit status says so apart from a refusal. */
+    static final class Unreachable extends Exception {
+        Unreachable(String message) {
+            super(message);
+        }
+    }
+
+    /** A name or id a path is built from: what runbook names and execution ids are made of, nothing else. */
+    private static final Pattern PATH_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,252}");
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
+    private final URI base;
+    private final Map<String, String> env;
+    private final Optional<Path> tokenFile;
+    private final Duration timeout;
+    private final HttpClient http;
+    private String token;
+
+    ApiClient(URI base, Map<String, String> env, Optional<Path> tokenFile, Duration timeout) {
+        this.base = base;
+        this.env = env;
+        this.tokenFile = tokenFile;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
+    }
+
+    /** The base URL from {@code --url} or {@code BARAN_URL}; http or https, nothing after the host but a path. */
+    static URI base(String url) {
+        URI uri;
+        try {
+            uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the API URL \"" + url + "\" is not a URL: " + e.getMessage());
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "the API URL \"" + url + "\" must be http(s)://host[:port], e.g. http://127.0.0.1:8080");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(
+                    "the API URL \"" + url + "\" must not carry a query, a fragment or credentials");
+        }
+        return uri;
+    }
+
+    /** Checks a runbook name or execution id before it becomes part of a path. */
+    static String pathPart(String what, String value) {
+        if (value == null || !PATH_PART.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " \"" + value
+                    + "\" is not a name: letters, digits and . _ @ : - only, starting with a letter or digit");
+        }
+        return value;
+    }
+
+    Answer get(String path) throws Unreachable {
+        return send("GET", path, null);
+    }
+
+    Answer post(String path, JsonNode body) throws Unreachable {
+        return send("POST", path, body);
+    }
+
+    private Answer send(String method, String path, JsonNode body) throws Unreachable {
+        Answer answer = sendOnce(method, path, body, token());
+        if (answer.status() == 401 && tokenCommand().isPresent()) {
+            token = null;
+            answer = sendOnce(method, path, body, token());
+        }
+        if (answer.status() >= 500) {
+            throw new Unreachable(method + " " + path + " answered " + answer.problem());
+        }
+        return answer;
+    }
+
+    private Answer sendOnce(String method, String path, JsonNode body, String bearer) throws Unreachable {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(timeout)
+                .header("Accept", "application/json, application/problem+json")
+                .header("Authorization", "Bearer " + bearer);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));
+        }
+        try {
+            HttpResponse<String> response =
+                    http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return new Answer(response.statusCode(), json(response.body()));
+        } catch (HttpTimeoutException e) {
+            throw new Unreachable(method + " " + base + path + ": no answer within " + timeout.toSeconds() + " s");
+        } catch (ConnectException e) {
+            throw new Unreachable("cannot connect to " + base + " (is the orchestrator running? --url or BARAN_URL)");
+        } catch (IOException e) {
+            throw new Unreachable(method + " " + base + path + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted");
+        }
+    }
+
+    private static JsonNode json(String text) {
+        if (text == null || text.isBlank()) {
+            return JSON.createObjectNode();
+        }
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            return JSON.createObjectNode().put("detail", text.length() > 200 ? text.substring(0, 200) + "…" : text);
+        }
+    }
+
+    private Optional<String> tokenCommand() {
+        return Optional.ofNullable(env.get("BARAN_TOKEN_COMMAND")).filter(c -> !c.isBlank());
+    }
+
+    private String token() throws Unreachable {
+        if (token != null) {
+            return token;
+        }
+        String found;
+        if (tokenFile.isPresent()) {
+            try {
+                found = Files.readString(tokenFile.get(), StandardCharsets.UTF_8)
+                        .trim();
+            } catch (IOException e) {
+                throw new Unreachable("cannot read the --token-file " + tokenFile.get() + ": " + e.getMessage());
+            }
+        } else if (tokenCommand().isPresent()) {
+            found = runTokenCommand(tokenCommand().get());
+        } else {
+            found = Optional.ofNullable(env.get("BARAN_TOKEN")).orElse("").trim();
+        }
+        if (found.isEmpty() || found.chars().anyMatch(c -> c <= ' ' || c > '~')) {
+            throw new Unreachable("no bearer token: set BARAN_TOKEN, BARAN_TOKEN_COMMAND (e.g. \"bin/local-stack token"
+                    + " operator\") or --token-file (the token must be one line of printable characters)");
+        }
+        token = found;
+        return token;
+    }
+
+    private static String runTokenCommand(String command) throws Unreachable {
+        try {
+            Process process = new ProcessBuilder(List.of("sh", "-c", command))
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            process.getOutputStream().close();
+            byte[] out = process.getInputStream().readNBytes(64 * 1024);
+            if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new Unreachable(
+                        "BARAN_TOKEN_COMMAND printed no token within " + COMMAND_TIMEOUT.toSeconds() + " s");
+            }
+            if (process.exitValue() != 0) {
+                throw new Unreachable("BARAN_TOKEN_COMMAND exited with " + process.exitValue());
+            }
+            return new String(out, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new Unreachable("cannot run BARAN_TOKEN_COMMAND: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.baran.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How the operator commands print what the API answers: an execution's view, its changes, readiness verdicts. */
+final class ExecutionText {
+
+    private ExecutionText() {}
+
+    /** An execution as a block of lines: what it is, where it stands, what it waits for, and every step. */
+    static String block(JsonNode e) {
+        StringBuilder b = new StringBuilder();
+        b.append(e.path("executionId").asText())
+                .append("  ")
+                .append(e.path("mode").asText("?"))
+                .append(" of ")
+                .append(e.path("runbook").asText("?"));
+        if (e.path("runbookVersion").asInt() > 0) {
+            b.append(" (version ").append(e.path("runbookVersion").asInt()).append(')');
+        }
+        b.append('\n')
+                .append("  status ")
+                .append(e.path("status").asText("?"))
+                .append(", phase ")
+                .append(text(e, "phase"));
+        String step = text(e, "currentStep");
+        if (!step.isEmpty()) {
+            b.append(", at step ").append(step);
+        }
+        b.append('\n');
+        JsonNode by = e.path("startedBy");
+        if (by.isObject()) {
+            b.append("  started by ").append(by.path("name").asText("?")).append('\n');
+        }
+        String scope = text(e, "scope");
+        if (!scope.isEmpty()) {
+            b.append("  outage ").append(scope);
+            String incident = text(e, "incidentId");
+            b.append(incident.isEmpty() ? "" : " (incident " + incident + ")").append('\n');
+        }
+        String awaiting = text(e, "awaiting");
+        if (!awaiting.isEmpty()) {
+            b.append("  waiting for: ").append(awaiting);
+            int needed = e.path("approvalsNeeded").asInt();
+            b.append(needed > 0 ? " (" + needed + (needed == 1 ? " approval" : " approvals") + " needed)" : "")
+                    .append('\n');
+        }
+        for (JsonNode d : e.path("decisions")) {
+            b.append("  ")
+                    .append(d.path("verdict").asText())
+                    .append(" by ")
+                    .append(d.path("by").asText())
+                    .append(d.path("breakGlass").asBoolean() ? " (break-glass)" : "")
+                    .append(" on ")
+                    .append(d.path("on").asText())
+                    .append('\n');
+        }
+        JsonNode steps = e.path("steps");
+        if (steps.isArray() && !steps.isEmpty()) {
+            int width = 4;
+            for (JsonNode s : steps) {
+                width = Math.max(width, s.path("name").asText().length());
+            }
+            b.append("  steps:\n");
+            for (JsonNode s : steps) {
+                b.append("    ")
+                        .append(pad(s.path("name").asText(), width))
+                        .append("  ")
+                        .append(pad(text(s, "state"), 11))
+                        .append(' ')
+                        .append(text(s, "summary"));
+                String error = text(s, "error");
+                b.append(error.isEmpty() ? "" : " — error: " + error).append('\n');
+            }
+        }
+        String error = text(e, "error");
+        if (!error.isEmpty()) {
+            b.append("  error: ").append(error).append('\n');
+        }
+        return b.toString();
+    }
+
+    /**
+     * The facts of an execution a watcher is told about once each, in order: its status, phase, what it waits for and
+     * each step's state. A fact that changes is a new line.
+     */
+    static List<String> facts(JsonNode e) {
+        List<String> facts = new ArrayList<>();
+        facts.add("status " + e.path("status").asText("?"));
+        facts.add("phase " + text(e, "phase"));
+        String awaiting = text(e, "awaiting");
+        if (!awaiting.isEmpty()) {
+            facts.add("waiting for: " + awaiting);
+        }
+        for (JsonNode s : e.path("steps")) {
+            String state = text(s, "state");
+            if (!state.isEmpty() && !"pending".equals(state)) {
+                String summary = text(s, "summary");
+                String error = text(s, "error");
+                facts.add("step " + s.path("name").asText() + " " + state + (summary.isEmpty() ? "" : ": " + summary)
+                        + (error.isEmpty() ? "" : " — error: " + error));
+            }
+        }
+        String error = text(e, "error");
+        if (!error.isEmpty()) {
+            facts.add("error: " + error);
+        }
+        return facts;
+    }
+
+    /**
+     * Readiness verdicts, one runbook per line with its reasons under it. Takes one verdict or a list of them (under
+     * {@code runbooks}, or an array).
+     */
+    static String readiness(JsonNode body) {
+        List<JsonNode> verdicts = new ArrayList<>();
+        JsonNode list = body.isArray() ? body : body.path("runbooks");
+        if (list.isArray()) {
+            list.forEach(verdicts::add);
+        } else {
+            verdicts.add(body);
+        }
+        StringBuilder b = new StringBuilder();
+        for (JsonNode v : verdicts) {
+            b.append(pad(v.path("runbook").asText("?"), 24))
+                    .append("  ")
+                    .append(v.path("verdict").asText("?"));
+            String at = text(v, "evaluatedAt");
+            b.append(at.isEmpty() ? "" : "  (evaluated " + at + ")").append('\n');
+            for (JsonNode r : v.path("reasons")) {
+                b.append("    - ")
+                        .append(r.isTextual() ? r.asText() : reason(r))
+                        .append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String reason(JsonNode r) {
+        String level = text(r, "level");
+        String check = text(r, "check");
+        String message = r.has("message") ? text(r, "message") : r.toString();
+        return (level.isEmpty() ? "" : level + ": ") + (check.isEmpty() ? "" : check + ": ") + message;
+    }
+
+    /** 1.2s, 3m04s, 2h05m. */
+    static String duration(Duration d) {
+        long seconds = d.toSeconds();
+        if (seconds < 60) {
+            return String.format("%d.%ds", seconds, d.toMillisPart() / 100);
+        }
+        if (seconds < 3600) {
+            return String.format("%dm%02ds", seconds / 60, seconds % 60);
+        }
+        return String.format("%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = node.path(field);
+        return v.isMissingNode() || v.isNull() ? "" : v.asText();
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+}

@@ -1,0 +1,392 @@
+package io.baran.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The operator's commands on the orchestrator's REST API: {@code drill}, {@code plan}, {@code status}, {@code watch},
+ * {@code approve}, {@code reject} and {@code readiness}. They call exactly the endpoints the README lists, with the
+ * caller's bearer token, so the API's roles and the two-person rule apply as they do to any client.
+ */
+final class OperatorCommand {
+
+    static final String USAGE = """
+                   baran drill RUNBOOK [--hold 30s] [--param NAME=VALUE]... [--watch [watch's options]]
+                                      starts a drill (fail over, hold, fail back); prints the execution id,
+                                      then with --watch follows it as baran watch does
+                   baran plan RUNBOOK [--scope SCOPE] [--param NAME=VALUE]...
+                                      what each step would change now; nothing is changed
+                   baran status ID    where an execution stands: phase, what it waits for, every step
+                   baran watch ID [--timeout 24h] [--every 1s] [--exit-when-waiting]
+                                      follows an execution until it ends (live view on a terminal, one line per
+                                      change otherwise); exit 0 when it completed, 1 when it ended otherwise,
+                                      4 with --exit-when-waiting once it waits for a person, 5 on --timeout
+                   baran approve ID [--step STEP] [--reason TEXT]
+                   baran reject ID [--step STEP] [--reason TEXT]
+                                      decide what the execution waits for
+                   baran readiness [RUNBOOK]
+                                      the readiness verdicts (every runbook, or one)
+                     Every operator command takes --url URL (BARAN_URL, default http://127.0.0.1:8080), --json (the
+                     API's answer as it is), --token-file FILE; or the token in BARAN_TOKEN, or BARAN_TOKEN_COMMAND,
+                     a command printing a fresh one (e.g. "bin/local-stack token operator"), run again when it
+                     expires. Exit status: 0 done, 1 refused by the API (its problem printed), 2 usage, 3 the API
+                     unreachable or failing.
+            """;
+
+    static final int UNREACHABLE = 3;
+    static final int WAITING = 4;
+    static final int TIMED_OUT = 5;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The commands that follow an execution: watch, and drill with --watch. */
+    private static final List<String> WATCHING = List.of("watch", "drill");
+
+    private static final List<String> ENDED = List.of("completed", "failed", "canceled", "terminated", "timed_out");
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Map<String, String> env;
+    private final boolean terminal;
+
+    OperatorCommand(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.env = env;
+        this.terminal = terminal;
+    }
+
+    /** The options every operator command reads, and its positional arguments. */
+    private static final class Options {
+        final List<String> positional = new ArrayList<>();
+        final Map<String, String> parameters = new LinkedHashMap<>();
+        String url;
+        Path tokenFile;
+        boolean json;
+        boolean watch;
+        boolean exitWhenWaiting;
+        String hold;
+        String scope;
+        String step;
+        String reason;
+        Duration timeout = Duration.ofHours(24);
+        Duration every = Duration.ofSeconds(1);
+    }
+
+    int run(String command, List<String> args) {
+        Options o;
+        try {
+            o = parse(command, args);
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        }
+        try {
+            ApiClient api = new ApiClient(
+                    ApiClient.base(o.url != null ? o.url : env.getOrDefault("BARAN_URL", "http://127.0.0.1:8080")),
+                    env,
+                    Optional.ofNullable(o.tokenFile),
+                    Duration.ofSeconds(30));
+            return switch (command) {
+                case "drill" -> drill(api, o);
+                case "plan" -> plan(api, o);
+                case "status" -> status(api, o);
+                case "watch" -> watch(api, ApiClient.pathPart("the execution id", one(o, "an execution id")), o);
+                case "approve", "reject" -> decide(api, command, o);
+                case "readiness" -> readiness(api, o);
+                default -> usage("unknown command \"" + command + "\"");
+            };
+        } catch (IllegalArgumentException e) {
+            return usage(e.getMessage());
+        } catch (ApiClient.Unreachable e) {
+            err.println("baran: " + e.getMessage());
+            return UNREACHABLE;
+        }
+    }
+
+    private static Options parse(String command, List<String> args) {
+        Options o = new Options();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            switch (arg) {
+                case "--json" -> o.json = true;
+                case "--watch" -> o.watch = only(command, arg, "drill", true);
+                case "--exit-when-waiting" -> o.exitWhenWaiting = only(command, arg, WATCHING, true);
+                case "--url",
+                        "--token-file",
+                        "--hold",
+                        "--scope",
+                        "--step",
+                        "--reason",
+                        "--param",
+                        "--timeout",
+                        "--every" -> {
+                    if (i + 1 >= args.size()) {
+                        throw new IllegalArgumentException(arg + " needs a value");
+                    }
+                    String value = args.get(++i);
+                    switch (arg) {
+                        case "--url" -> o.url = value;
+                        case "--token-file" -> o.tokenFile = Path.of(value);
+                        case "--hold" -> o.hold = only(command, arg, "drill", value);
+                        case "--scope" -> o.scope = only(command, arg, "plan", value);
+                        case "--step" -> o.step = only(command, arg, List.of("approve", "reject"), value);
+                        case "--reason" -> o.reason = only(command, arg, List.of("approve", "reject"), value);
+                        case "--timeout" -> o.timeout = duration(arg, only(command, arg, WATCHING, value));
+                        case "--every" -> o.every = duration(arg, only(command, arg, WATCHING, value));
+                        default -> {
+                            only(command, arg, List.of("drill", "plan"), value);
+                            int eq = value.indexOf('=');
+                            if (eq < 1) {
+                                throw new IllegalArgumentException("--param takes NAME=VALUE, not \"" + value + "\"");
+                            }
+                            o.parameters.put(value.substring(0, eq), value.substring(eq + 1));
+                        }
+                    }
+                }
+                default -> {
+                    if (arg.startsWith("-")) {
+                        throw new IllegalArgumentException("unknown option " + arg + " for baran " + command);
+                    }
+                    o.positional.add(arg);
+                }
+            }
+        }
+        return o;
+    }
+
+    private static <T> T only(String command, String option, String allowed, T value) {
+        return only(command, option, List.of(allowed), value);
+    }
+
+    private static <T> T only(String command, String option, List<String> allowed, T value) {
+        if (!allowed.contains(command)) {
+            throw new IllegalArgumentException(option + " is an option of baran " + String.join(" and baran ", allowed)
+                    + ", not of baran " + command);
+        }
+        return value;
+    }
+
+    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+    /** 500ms, 30s, 10m, 24h. */
+    static Duration duration(String option, String value) {
+        java.util.regex.Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException(
+                    option + " takes a duration like 500ms, 30s, 10m or 24h, not \"" + value + "\"");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+        if (d.isZero()) {
+            throw new IllegalArgumentException(option + " must be longer than zero, not " + value);
+        }
+        return d;
+    }
+
+    private static String one(Options o, String what) {
+        if (o.positional.size() != 1) {
+            throw new IllegalArgumentException(
+                    "this command takes " + what + (o.positional.isEmpty() ? "" : ", and only one"));
+        }
+        return o.positional.get(0);
+    }
+
+    private int drill(ApiClient api, Options o) throws ApiClient.Unreachable {
+        ObjectNode body =
+                JSON.createObjectNode().put("runbook", ApiClient.pathPart("the runbook", one(o, "a runbook")));
+        body.put("mode", "drill");
+        if (o.hold != null) {
+            body.put("hold", o.hold);
+        }
+        parameters(body, o);
+        ApiClient.Answer answer = api.post("/api/drills", body);
+        if (!answer.ok()) {
+            return refused("the drill of " + body.get("runbook").asText() + " did not start", answer);
+        }
+        String id = answer.body().path("executionId").asText();
+        if (o.json) {
+            out.println(answer.body().toPrettyString());
+        } else {
+            out.println(id);
+            err.println("drill of " + body.get("runbook").asText() + " started: follow it with baran watch " + id);
+        }
+        out.flush();
+        return o.watch ? watch(api, ApiClient.pathPart("the execution id", id), o) : Baran.OK;
+    }
+
+    private int plan(ApiClient api, Options o) throws ApiClient.Unreachable {
+        ObjectNode body =
+                JSON.createObjectNode().put("runbook", ApiClient.pathPart("the runbook", one(o, "a runbook")));
+        body.put("mode", "plan");
+        if (o.scope != null) {
+            body.put("scope", o.scope);
+        }
+        parameters(body, o);
+        ApiClient.Answer answer = api.post("/api/drills", body);
+        if (!answer.ok()) {
+            return refused("the plan of " + body.get("runbook").asText() + " failed", answer);
+        }
+        out.println(
+                o.json
+                        ? answer.body().toPrettyString()
+                        : answer.body().path("text").asText());
+        out.flush();
+        return Baran.OK;
+    }
+
+    private static void parameters(ObjectNode body, Options o) {
+        if (!o.parameters.isEmpty()) {
+            ObjectNode p = body.putObject("parameters");
+            o.parameters.forEach(p::put);
+        }
+    }
+
+    private int status(ApiClient api, Options o) throws ApiClient.Unreachable {
+        String id = ApiClient.pathPart("the execution id", one(o, "an execution id"));
+        ApiClient.Answer answer = api.get("/api/executions/" + id);
+        if (!answer.ok()) {
+            return refused("no status of " + id, answer);
+        }
+        out.print(o.json ? answer.body().toPrettyString() + "\n" : ExecutionText.block(answer.body()));
+        out.flush();
+        return Baran.OK;
+    }
+
+    /**
+     * Polls the execution every {@code --every} until it ends, waits for a person ({@code --exit-when-waiting}), or
+     * {@code --timeout} passes. On a terminal the view is redrawn in place; otherwise each change is one line.
+     */
+    private int watch(ApiClient api, String id, Options o) throws ApiClient.Unreachable {
+        long started = System.nanoTime();
+        long deadline = started + o.timeout.toNanos();
+        List<String> seen = List.of();
+        while (true) {
+            ApiClient.Answer answer = api.get("/api/executions/" + id);
+            if (!answer.ok()) {
+                return refused("cannot watch " + id, answer);
+            }
+            JsonNode execution = answer.body();
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
+            if (terminal && !o.json) {
+                out.print("\033[H\033[2J" + ExecutionText.block(execution) + "\nwatching for "
+                        + ExecutionText.duration(elapsed) + " (Ctrl-C stops watching, not the execution)\n");
+            } else {
+                List<String> now = ExecutionText.facts(execution);
+                for (String fact : now) {
+                    if (!seen.contains(fact)) {
+                        out.println("+" + ExecutionText.duration(elapsed) + " " + fact);
+                    }
+                }
+                seen = now;
+            }
+            out.flush();
+            String status = execution.path("status").asText();
+            if (ENDED.contains(status)) {
+                if (o.json) {
+                    out.println(execution.toPrettyString());
+                }
+                return "completed".equals(status) ? Baran.OK : Baran.INVALID;
+            }
+            if (o.exitWhenWaiting
+                    && !execution.path("awaiting").isNull()
+                    && !execution.path("awaiting").asText().isEmpty()
+                    && !"queued".equals(execution.path("phase").asText())) {
+                return WAITING;
+            }
+            if (System.nanoTime() >= deadline || !pause(Math.min(deadline, System.nanoTime() + o.every.toNanos()))) {
+                err.println("baran: " + id + " has not ended after " + ExecutionText.duration(o.timeout)
+                        + " (--timeout); it goes on");
+                return TIMED_OUT;
+            }
+        }
+    }
+
+    /** Sleeps until {@code nanos} ({@link System#nanoTime()}); false when interrupted. */
+    private static boolean pause(long nanos) {
+        long left = nanos - System.nanoTime();
+        if (left > 0) {
+            try {
+                Thread.sleep(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int decide(ApiClient api, String verdict, Options o) throws ApiClient.Unreachable {
+        String id = ApiClient.pathPart("the execution id", one(o, "an execution id"));
+        ObjectNode body = JSON.createObjectNode();
+        if (o.step != null) {
+            body.put("step", o.step);
+        }
+        if (o.reason != null) {
+            body.put("reason", o.reason);
+        }
+        ApiClient.Answer answer = api.post("/api/executions/" + id + "/" + verdict, body);
+        if (!answer.ok()) {
+            return refused(verdict + " of " + id + " refused", answer);
+        }
+        if (o.json) {
+            out.println(answer.body().toPrettyString());
+        } else {
+            JsonNode d = answer.body().path("decision");
+            out.println(id + ": " + d.path("outcome").asText(verdict).toLowerCase() + " by "
+                    + d.path("by").asText("you")
+                    + (d.has("approvalsNeeded")
+                            ? " (" + d.path("approvals").asInt() + " of "
+                                    + d.path("approvalsNeeded").asInt() + " approvals)"
+                            : ""));
+        }
+        out.flush();
+        return Baran.OK;
+    }
+
+    private int readiness(ApiClient api, Options o) throws ApiClient.Unreachable {
+        if (o.positional.size() > 1) {
+            throw new IllegalArgumentException("readiness takes at most one runbook");
+        }
+        String path = o.positional.isEmpty()
+                ? "/api/readiness"
+                : "/api/readiness/" + ApiClient.pathPart("the runbook", o.positional.get(0));
+        ApiClient.Answer answer = api.get(path);
+        if (!answer.ok()) {
+            return refused("no readiness", answer);
+        }
+        out.print(o.json ? answer.body().toPrettyString() + "\n" : ExecutionText.readiness(answer.body()));
+        out.flush();
+        return Baran.OK;
+    }
+
+    private int refused(String what, ApiClient.Answer answer) {
+        err.println("baran: " + what + ": " + answer.problem());
+        JsonNode errors = answer.body().path("errors");
+        if (errors.isArray()) {
+            for (JsonNode e : errors) {
+                err.println("  " + (e.has("line") ? "line " + e.path("line").asInt() + " " : "")
+                        + e.path("path").asText("") + ": " + e.path("message").asText(e.toString()));
+            }
+        }
+        return Baran.INVALID;
+    }
+
+    private int usage(String problem) {
+        err.println("baran: " + problem);
+        err.print(USAGE);
+        return Baran.USAGE;
+    }
+}

@@ -1,0 +1,147 @@
+package io.baran.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.testinfra.Ports;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator commands' checks before any request: every case here points at a closed port on 127.0.0.1, so a
+ * request sent would end in exit 3 ("cannot connect"), and each test asserts a different outcome. What they do
+ * against a running orchestrator is tested from the packaged services ({@code FailoverChainIT} in system-tests).
+ */
+class OperatorCommandTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final String closed = "http://127.0.0.1:" + Ports.free();
+
+    private record Result(int status, String out, String err) {}
+
+    private Result baran(Map<String, String> env, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = new Baran(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        env)
+                .run(args);
+        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Result baran(String... args) {
+        return baran(Map.of("BARAN_URL", closed, "BARAN_TOKEN", "t0ken"), args);
+    }
+
+    @Test
+    void anIdThatIsNotANameIsRefusedBeforeAnyRequest() {
+        for (String id : List.of("../q/metrics", "a/b", "x?y=1", "id with spaces", "-rf", "")) {
+            Result r = baran("status", id);
+            assertEquals(Baran.USAGE, r.status(), id + ": " + r.err());
+        }
+        Result r = baran("approve", "exec%2F1");
+        assertEquals(Baran.USAGE, r.status(), r.err());
+        assertTrue(r.err().contains("the execution id \"exec%2F1\" is not a name"), r.err());
+    }
+
+    @Test
+    void aGoodIdReachesTheNetworkAndAClosedPortIsNamed() {
+        Result r = baran("status", "drill-demo-web-1a2b3c4d");
+        assertEquals(OperatorCommand.UNREACHABLE, r.status(), r.err());
+        assertTrue(r.err().contains("cannot connect to " + closed), r.err());
+    }
+
+    @Test
+    void optionsAreCheckedPerCommand() {
+        assertUsage(baran("status", "x", "--hold", "1s"), "--hold is an option of baran drill, not of baran status");
+        assertUsage(baran("watch", "x", "--timeout", "soon"), "--timeout takes a duration like");
+        assertUsage(baran("watch", "x", "--every", "0s"), "--every must be longer than zero");
+        assertUsage(baran("drill", "web", "--param", "novalue"), "--param takes NAME=VALUE");
+        assertUsage(baran("drill"), "this command takes a runbook");
+        assertUsage(baran("status", "a", "b"), "this command takes an execution id, and only one");
+        assertUsage(baran("plan", "web", "--frobnicate"), "unknown option --frobnicate for baran plan");
+        assertUsage(baran("readiness", "a", "b"), "readiness takes at most one runbook");
+    }
+
+    @Test
+    void theApiUrlMustBeHttpWithoutCredentialsOrQuery() {
+        for (String url : List.of("ftp://127.0.0.1", "127.0.0.1:8080", "http://u:p@127.0.0.1:8080", "http://h/?a=1")) {
+            Result r = baran(Map.of("BARAN_TOKEN", "t"), "status", "x", "--url", url);
+            assertEquals(Baran.USAGE, r.status(), url + ": " + r.err());
+            assertTrue(r.err().contains("the API URL"), r.err());
+        }
+    }
+
+    @Test
+    void withoutATokenNothingIsSentAndTheWaysToGiveOneAreNamed(@TempDir Path dir) throws Exception {
+        Result none = baran(Map.of("BARAN_URL", closed), "status", "x");
+        assertEquals(OperatorCommand.UNREACHABLE, none.status());
+        assertTrue(none.err().contains("no bearer token: set BARAN_TOKEN, BARAN_TOKEN_COMMAND"), none.err());
+
+        Result twoLines = baran(Map.of("BARAN_URL", closed, "BARAN_TOKEN", "a\nb"), "status", "x");
+        assertTrue(twoLines.err().contains("no bearer token"), twoLines.err());
+
+        Result failing = baran(Map.of("BARAN_URL", closed, "BARAN_TOKEN_COMMAND", "exit 7"), "status", "x");
+        assertTrue(failing.err().contains("BARAN_TOKEN_COMMAND exited with 7"), failing.err());
+
+        Path file = Files.writeString(dir.resolve("token"), "from-the-file\n");
+        Result fromFile = baran(Map.of("BARAN_URL", closed), "status", "x", "--token-file", file.toString());
+        assertTrue(fromFile.err().contains("cannot connect"), "the file's token was taken: " + fromFile.err());
+        assertFalse(fromFile.err().contains("from-the-file"), "the token is never printed: " + fromFile.err());
+    }
+
+    @Test
+    void aWatcherIsToldOfEachChangeOnce() throws Exception {
+        JsonNode running = JSON.readTree("""
+                {"executionId":"drill-web-1","status":"running","mode":"drill","runbook":"web","phase":"failing-over",
+                 "awaiting":null,"steps":[{"name":"move","state":"applied","summary":"www -> standby"},
+                                          {"name":"check","state":"pending","summary":null}]}""");
+        JsonNode done = JSON.readTree("""
+                {"executionId":"drill-web-1","status":"completed","mode":"drill","runbook":"web","phase":"done",
+                 "steps":[{"name":"move","state":"undone","summary":"www restored"},
+                          {"name":"check","state":"passed","summary":"200 in 3 ms"}]}""");
+
+        List<String> before = ExecutionText.facts(running);
+        List<String> after = ExecutionText.facts(done);
+
+        assertEquals(List.of("status running", "phase failing-over", "step move applied: www -> standby"), before);
+        assertEquals(
+                List.of(
+                        "status completed",
+                        "phase done",
+                        "step move undone: www restored",
+                        "step check passed: 200 in 3 ms"),
+                after);
+        String block = ExecutionText.block(done);
+        assertTrue(block.startsWith("drill-web-1  drill of web\n  status completed, phase done\n"), block);
+        assertTrue(block.contains("    move   undone      www restored\n"), block);
+    }
+
+    @Test
+    void durationsReadAsPeopleWriteThem() {
+        assertEquals(Duration.ofMillis(200), OperatorCommand.duration("--every", "200ms"));
+        assertEquals(Duration.ofSeconds(30), OperatorCommand.duration("--every", "30s"));
+        assertEquals(Duration.ofMinutes(10), OperatorCommand.duration("--timeout", "10m"));
+        assertEquals(Duration.ofHours(24), OperatorCommand.duration("--timeout", "24h"));
+        assertEquals("1.2s", ExecutionText.duration(Duration.ofMillis(1234)));
+        assertEquals("3m04s", ExecutionText.duration(Duration.ofSeconds(184)));
+        assertEquals("2h05m", ExecutionText.duration(Duration.ofMinutes(125)));
+    }
+
+    private static void assertUsage(Result r, String expected) {
+        assertEquals(Baran.USAGE, r.status(), r.err());
+        assertTrue(r.err().contains(expected), "expected \"" + expected + "\" in: " + r.err());
+    }
+}
