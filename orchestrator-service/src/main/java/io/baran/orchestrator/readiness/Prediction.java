@@ -1,5 +1,6 @@
 package io.baran.orchestrator.readiness;
 
+import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
 import java.util.ArrayList;
@@ -10,7 +11,8 @@ import java.util.Map;
 /**
  * The RTO a runbook would reach now, predicted from its past drills and failovers: the detection time, then each
  * step's p50 and p95 (the steps of a parallel group count as their slowest). The p95 adds up per-step p95s, so it
- * leans pessimistic. Without a past time for every step there is no prediction: {@code missing} names those steps.
+ * leans pessimistic. A {@code wait} never run before counts as its {@code for}; an {@code approval} counts as nothing
+ * (people's time is the report's {@code decide}, not predicted). Without a past time for every step there is no prediction: {@code missing} names those steps.
  *
  * @param detectSeconds the detectors' time to declare an outage ({@code baran.readiness.detection})
  * @param p50Seconds    null without a past time for every step
@@ -24,6 +26,9 @@ public record Prediction(
         int executions,
         List<StepPrediction> steps,
         List<String> missing) {
+
+    private static final String APPROVAL = "approval";
+    private static final String WAIT = "wait";
 
     public record StepPrediction(String step, int samples, Double p50Seconds, Double p95Seconds) {}
 
@@ -46,6 +51,14 @@ public record Prediction(
             double groupP95 = 0;
             for (Step step : group) {
                 List<Double> times = samples.getOrDefault(step.name(), List.of());
+                if (times.isEmpty() && APPROVAL.equals(step.action())) {
+                    // A person's decision takes what it takes: it is the report's "decide", not a predicted step.
+                    continue;
+                }
+                if (times.isEmpty() && WAIT.equals(step.action()) && step.with().get("for") != null) {
+                    times = List.of(
+                            Durations.parse(step.with().get("for").toString()).toMillis() / 1000.0);
+                }
                 if (times.isEmpty()) {
                     missing.add(step.name());
                     steps.add(new StepPrediction(step.name(), 0, null, null));

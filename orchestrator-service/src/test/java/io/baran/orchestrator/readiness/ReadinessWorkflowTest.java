@@ -86,10 +86,7 @@ class ReadinessWorkflowTest {
     }
 
     private ReadinessWorkflow startSchedule() {
-        return startSchedule(Duration.ofMinutes(2));
-    }
-
-    private ReadinessWorkflow startSchedule(Duration checkTimeout) {
+        Duration checkTimeout = Duration.ofMinutes(2);
         ReadinessWorkflow schedule = env.getWorkflowClient()
                 .newWorkflowStub(
                         ReadinessWorkflow.class,
@@ -138,10 +135,17 @@ class ReadinessWorkflowTest {
     }
 
     @Test
-    void aCheckNoWorkerAnswersMakesTheStepNotReadyNamingTheTaskQueue() {
+    void aCheckTheWorkerCannotCompleteMakesTheStepNotReadyNamingWhy() {
+        ReadinessActivities broken = new ReadinessActivities() {
+            @Override
+            public StepCheck check(StepCommand command) {
+                throw io.temporal.failure.ApplicationFailure.newNonRetryableFailure(
+                        "credentials of provider aws-main expired", "ProviderUnavailable");
+            }
+        };
+        env.newWorker(TaskQueues.ACTIONS, OPTIONS).registerActivitiesImplementations(broken);
         env.start();
-        // The test server does not skip time while an activity is pending: a short timeout keeps the test short.
-        startSchedule(Duration.ofSeconds(2));
+        startSchedule();
 
         env.sleep(Duration.ofMinutes(1));
 
@@ -149,7 +153,7 @@ class ReadinessWorkflowTest {
         StepCheck check = rounds.recorded.get(0).checks().get(0);
         assertEquals(StepCheck.NOT_READY, check.status());
         assertTrue(
-                check.reasons().get(0).contains(TaskQueues.ACTIONS),
+                check.reasons().get(0).contains("credentials of provider aws-main expired"),
                 check.reasons().toString());
     }
 
