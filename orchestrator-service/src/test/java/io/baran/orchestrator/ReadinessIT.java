@@ -218,7 +218,11 @@ class ReadinessIT {
             assertEquals("move-web", degraded.getString("reasons[0].step"));
             assertTrue(degraded.getString("reasons[0].message").contains("86400s (1d)"), degraded.prettify());
             String scraped = new String(metrics.openStream().readAllBytes());
-            assertTrue(scraped.contains("baran_readiness{runbook=\"ready-web\"} 1.0"), scraped);
+            assertTrue(
+                    java.util.regex.Pattern.compile("(?m)^baran_readiness\\{runbook=\"ready-web\",?} 1\\.0$")
+                            .matcher(scraped)
+                            .find(),
+                    scraped);
         } finally {
             CHECKS.ttl = 300;
         }

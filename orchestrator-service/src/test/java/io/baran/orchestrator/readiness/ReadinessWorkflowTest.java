@@ -102,7 +102,7 @@ class ReadinessWorkflowTest {
     }
 
     @Test
-    void everyRunbookIsEvaluatedAtOnceThenEveryIntervalAndAStoppedStandbyShowsInTheNextRound() {
+    void everyRunbookIsEvaluatedAtOnceThenEveryIntervalAndAStoppedStandbyShowsInTheNextRound() throws Exception {
         env.newWorker(TaskQueues.ACTIONS, OPTIONS).registerActivitiesImplementations(standby);
         env.start();
         startSchedule();
@@ -120,6 +120,15 @@ class ReadinessWorkflowTest {
         env.sleep(INTERVAL);
         assertEquals(3, rounds.recorded.size());
         assertEquals(StepCheck.OK, rounds.lastStatus());
+        saveHistory("readiness-rounds");
+    }
+
+    /** Writes the schedule's history to target/histories, to copy into the replayed set when the workflow changes. */
+    private void saveHistory(String name) throws java.io.IOException {
+        java.nio.file.Path dir = java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "histories"));
+        java.nio.file.Files.writeString(
+                dir.resolve(name + ".json"),
+                env.getWorkflowClient().fetchHistory(ReadinessWorkflow.ID).toJson(true));
     }
 
     @Test
