@@ -8,6 +8,8 @@ public final class Topics {
     public static final String EXECUTION_EVENTS = "baran.execution-events";
     /** Replication lag per replica pair, keyed by pair name. */
     public static final String REPLICATION_STATUS = "baran.replication-status";
+    /** Changes of the runbooks' readiness verdicts, keyed by runbook name. */
+    public static final String READINESS_EVENTS = "baran.readiness-events";
 
     private Topics() {}
 }

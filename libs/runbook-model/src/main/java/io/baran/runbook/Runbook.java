@@ -22,6 +22,7 @@ import java.util.Map;
  * @param access      {@code spec.access}: who may drill, fail over and approve; {@link Access#NONE} when absent
  * @param priority    {@code spec.priority}: the service's tier, 1 (most important) to {@value #LOWEST_PRIORITY}; 0 when the
  *                    runbook does not say (read as {@value #DEFAULT_PRIORITY}, see {@link #tier()})
+ * @param objectives  {@code spec.objectives}: the RTO and RPO targets; {@link Objectives#NONE} when absent
  */
 public record Runbook(
         String name,
@@ -36,7 +37,8 @@ public record Runbook(
         String source,
         int version,
         Access access,
-        int priority) {
+        int priority,
+        Objectives objectives) {
 
     /** The most important tier. */
     public static final int HIGHEST_PRIORITY = 1;
@@ -51,6 +53,39 @@ public record Runbook(
         failover = failover == null ? List.of() : List.copyOf(failover);
         failback = failback == null ? Failback.DEFAULT : failback;
         access = access == null ? Access.NONE : access;
+        objectives = objectives == null ? Objectives.NONE : objectives;
+    }
+
+    /** Without {@code spec.objectives}. */
+    public Runbook(
+            String name,
+            String description,
+            Map<String, String> labels,
+            String protects,
+            List<Parameter> parameters,
+            Trigger trigger,
+            List<Step> failover,
+            Failback failback,
+            String sha256,
+            String source,
+            int version,
+            Access access,
+            int priority) {
+        this(
+                name,
+                description,
+                labels,
+                protects,
+                parameters,
+                trigger,
+                failover,
+                failback,
+                sha256,
+                source,
+                version,
+                access,
+                priority,
+                Objectives.NONE);
     }
 
     /** Without {@code spec.priority}. */
@@ -123,7 +158,8 @@ public record Runbook(
                 source,
                 number,
                 access,
-                priority);
+                priority,
+                objectives);
     }
 
     /** The tier dispatch and the provider budgets order by: {@code spec.priority}, or {@value #DEFAULT_PRIORITY}. */

@@ -2,6 +2,7 @@ package io.baran.orchestrator.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.baran.orchestrator.audit.AuditActions;
+import io.baran.orchestrator.readiness.RunbookHistories;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.Runbook;
@@ -62,6 +63,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         description = Problem.FORBIDDEN,
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class RunbookResource {
+
+    @Inject
+    RunbookHistories histories;
 
     /**
      * The runbooks served and the files refused.
@@ -473,6 +477,24 @@ public class RunbookResource {
     }
 
     /** A file name for messages: what the caller gave (its last path part, printable), or the default. */
+    @GET
+    @Path("/{name}/history")
+    @Operation(
+            summary = "Every drill and failover of a runbook with its RTO split, the trend, and the RTO it predicts",
+            description = "Read from the transitions the orchestrator stores; at most baran.readiness.history "
+                    + "executions, newest first. Plans are not history.")
+    @APIResponse(
+            responseCode = "200",
+            description = "the history",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RunbookHistories.HistoryView.class)))
+    @APIResponse(responseCode = "404", description = "no such runbook")
+    public RunbookHistories.HistoryView history(@PathParam("name") String name) {
+        return histories.history(catalog.find(name).orElseThrow(() -> unknown(name)));
+    }
+
     private static String label(String file, String fallback) {
         if (file == null || file.isBlank() || !AUTHOR.matcher(file).matches()) {
             return fallback;

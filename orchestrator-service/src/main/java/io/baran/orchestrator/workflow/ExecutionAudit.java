@@ -61,7 +61,8 @@ public class ExecutionAudit {
                 .toList();
     }
 
-    private static Instant toInstant(Object value) {
+    /** A timestamp column as the JDBC driver returns it. */
+    public static Instant toInstant(Object value) {
         if (value instanceof Timestamp ts) {
             return ts.toInstant();
         }

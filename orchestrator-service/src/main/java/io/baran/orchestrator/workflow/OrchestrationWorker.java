@@ -1,6 +1,8 @@
 package io.baran.orchestrator.workflow;
 
 import io.baran.orchestrator.config.TemporalConfig;
+import io.baran.orchestrator.readiness.ReadinessRoundsImpl;
+import io.baran.orchestrator.readiness.ReadinessWorkflowImpl;
 import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
@@ -38,6 +40,9 @@ public class OrchestrationWorker {
     TemporalConfig temporal;
 
     @Inject
+    ReadinessRoundsImpl readiness;
+
+    @Inject
     TemporalConnection connection;
 
     private WorkerFactory factory;
@@ -54,8 +59,8 @@ public class OrchestrationWorker {
                         .setWorkerInterceptors(new PriorityHeader())
                         .build());
         var worker = factory.newWorker(TaskQueues.ORCHESTRATION);
-        worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
-        worker.registerActivitiesImplementations(journal, slots);
+        worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class, ReadinessWorkflowImpl.class);
+        worker.registerActivitiesImplementations(journal, slots, readiness);
         factory.start();
         LOG.infof("workflow worker polling %s on Temporal %s", TaskQueues.ORCHESTRATION, connection.describe());
     }

@@ -2,6 +2,7 @@ package io.baran.orchestrator.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.baran.orchestrator.readiness.ReadinessWorkflowImpl;
 import io.baran.workflow.TaskQueues;
 import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -33,7 +34,8 @@ class HistoryReplayTest {
                 .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
                     try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
                         Worker worker = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
-                        worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+                        worker.registerWorkflowImplementationTypes(
+                                RunbookWorkflowImpl.class, ReadinessWorkflowImpl.class);
                         WorkflowReplayer.replayWorkflowExecution(
                                 WorkflowExecutionHistory.fromJson(Files.readString(file)), worker);
                     }

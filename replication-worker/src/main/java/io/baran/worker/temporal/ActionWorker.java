@@ -4,6 +4,7 @@ import io.baran.worker.action.ActionActivitiesImpl;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.config.ActionsConfig;
 import io.baran.worker.config.TemporalConfig;
+import io.baran.worker.readiness.ReadinessChecks;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
 import io.baran.workflow.temporal.AesGcmPayloadCodec;
@@ -46,10 +47,16 @@ public class ActionWorker {
     private volatile String lastError = "not started yet";
 
     private final ActionsConfig actions;
+    private final ReadinessChecks readiness;
 
     public ActionWorker(
-            TemporalConfig config, ActionsConfig actions, ActionActivitiesImpl activities, ActionRegistry registry) {
+            TemporalConfig config,
+            ActionsConfig actions,
+            ActionActivitiesImpl activities,
+            ActionRegistry registry,
+            ReadinessChecks readiness) {
         this.actions = actions;
+        this.readiness = readiness;
         this.config = config;
         this.activities = activities;
         this.registry = registry;
@@ -76,7 +83,7 @@ public class ActionWorker {
                         WorkerOptions.newBuilder()
                                 .setMaxConcurrentActivityExecutionSize(actions.maxConcurrent())
                                 .build())
-                .registerActivitiesImplementations(activities);
+                .registerActivitiesImplementations(activities, readiness);
         starter = new Thread(this::startUntilConnected, "baran-temporal-worker-start");
         starter.setDaemon(true);
         starter.start();

@@ -105,6 +105,43 @@ class Rfc2136DnsSwitchIT extends DnsSwitchConformance {
     }
 
     @Test
+    void readinessReportsTheRecordsCurrentTtlChangesNothingAndNamesARefusedKey() {
+        String fqdn = "ready." + ZONE + ".";
+        bind.set(fqdn, "CNAME", List.of("primary.example.net."), 86_400);
+        var checks = new io.baran.worker.readiness.ReadinessChecks(
+                new io.baran.worker.action.ActionRegistry(List.of(new io.baran.worker.action.DnsSwitch(providers))));
+
+        io.baran.workflow.StepCheck check = checks.check(readinessCommand("onprem-dns"));
+        assertEquals(io.baran.workflow.StepCheck.OK, check.status(), check.toString());
+        assertEquals(86_400L, check.ttlSeconds());
+        assertEquals("self-managed/127.0.0.1", check.controlPlaneRegion());
+        assertEquals(List.of("primary.example.net."), bind.dig(fqdn, "CNAME").values(), "readiness changed the record");
+
+        io.baran.workflow.StepCheck refused = checks.check(readinessCommand("onprem-wrong-key"));
+        assertEquals(io.baran.workflow.StepCheck.NOT_READY, refused.status());
+        assertTrue(
+                refused.reasons().get(0).contains("NOTAUTH"), refused.reasons().toString());
+    }
+
+    private static StepCommand readinessCommand(String provider) {
+        return new StepCommand(
+                "readiness-shop",
+                "move-traffic",
+                "dns.switch",
+                Map.of(
+                        "provider",
+                        provider,
+                        "zone",
+                        ZONE,
+                        "record",
+                        "ready",
+                        "type",
+                        "CNAME",
+                        "to",
+                        "standby.baran.test"));
+    }
+
+    @Test
     void aKeyTheServerDoesNotKnowIsRejected() {
         StepCommand command = new StepCommand(
                 "exec-1",
