@@ -22,6 +22,7 @@ import java.util.Map;
  * @param access      {@code spec.access}: who may drill, fail over and approve; {@link Access#NONE} when absent
  * @param priority    {@code spec.priority}: the service's tier, 1 (most important) to {@value #LOWEST_PRIORITY}; 0 when the
  *                    runbook does not say (read as {@value #DEFAULT_PRIORITY}, see {@link #tier()})
+ * @param drills      {@code spec.drills}: its scheduled drills and their abort condition; null when absent
  */
 public record Runbook(
         String name,
@@ -36,7 +37,8 @@ public record Runbook(
         String source,
         int version,
         Access access,
-        int priority) {
+        int priority,
+        Drills drills) {
 
     /** The most important tier. */
     public static final int HIGHEST_PRIORITY = 1;
@@ -51,6 +53,38 @@ public record Runbook(
         failover = failover == null ? List.of() : List.copyOf(failover);
         failback = failback == null ? Failback.DEFAULT : failback;
         access = access == null ? Access.NONE : access;
+    }
+
+    /** Without {@code spec.drills}. */
+    public Runbook(
+            String name,
+            String description,
+            Map<String, String> labels,
+            String protects,
+            List<Parameter> parameters,
+            Trigger trigger,
+            List<Step> failover,
+            Failback failback,
+            String sha256,
+            String source,
+            int version,
+            Access access,
+            int priority) {
+        this(
+                name,
+                description,
+                labels,
+                protects,
+                parameters,
+                trigger,
+                failover,
+                failback,
+                sha256,
+                source,
+                version,
+                access,
+                priority,
+                null);
     }
 
     /** Without {@code spec.priority}. */
@@ -123,7 +157,8 @@ public record Runbook(
                 source,
                 number,
                 access,
-                priority);
+                priority,
+                drills);
     }
 
     /** The tier dispatch and the provider budgets order by: {@code spec.priority}, or {@value #DEFAULT_PRIORITY}. */
