@@ -1,6 +1,8 @@
 package io.baran.orchestrator.workflow;
 
 import io.baran.orchestrator.config.TemporalConfig;
+import io.baran.orchestrator.schedule.ScheduledDrillStarter;
+import io.baran.orchestrator.schedule.ScheduledDrillWorkflowImpl;
 import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
@@ -35,6 +37,9 @@ public class OrchestrationWorker {
     ProviderSlots slots;
 
     @Inject
+    ScheduledDrillStarter scheduledDrills;
+
+    @Inject
     TemporalConfig temporal;
 
     @Inject
@@ -54,8 +59,8 @@ public class OrchestrationWorker {
                         .setWorkerInterceptors(new PriorityHeader())
                         .build());
         var worker = factory.newWorker(TaskQueues.ORCHESTRATION);
-        worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
-        worker.registerActivitiesImplementations(journal, slots);
+        worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class, ScheduledDrillWorkflowImpl.class);
+        worker.registerActivitiesImplementations(journal, slots, scheduledDrills);
         factory.start();
         LOG.infof("workflow worker polling %s on Temporal %s", TaskQueues.ORCHESTRATION, connection.describe());
     }
