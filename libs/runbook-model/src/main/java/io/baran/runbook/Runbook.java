@@ -22,6 +22,7 @@ import java.util.Map;
  * @param access      {@code spec.access}: who may drill, fail over and approve; {@link Access#NONE} when absent
  * @param priority    {@code spec.priority}: the service's tier, 1 (most important) to {@value #LOWEST_PRIORITY}; 0 when the
  *                    runbook does not say (read as {@value #DEFAULT_PRIORITY}, see {@link #tier()})
+ * @param objectives  {@code spec.objectives}: the RTO and RPO targets; {@link Objectives#NONE} when absent
  * @param drills      {@code spec.drills}: its scheduled drills and their abort condition; null when absent
  */
 public record Runbook(
@@ -38,6 +39,7 @@ public record Runbook(
         int version,
         Access access,
         int priority,
+        Objectives objectives,
         Drills drills) {
 
     /** The most important tier. */
@@ -53,9 +55,10 @@ public record Runbook(
         failover = failover == null ? List.of() : List.copyOf(failover);
         failback = failback == null ? Failback.DEFAULT : failback;
         access = access == null ? Access.NONE : access;
+        objectives = objectives == null ? Objectives.NONE : objectives;
     }
 
-    /** Without {@code spec.drills}. */
+    /** Without {@code spec.objectives} and {@code spec.drills}. */
     public Runbook(
             String name,
             String description,
@@ -84,6 +87,41 @@ public record Runbook(
                 version,
                 access,
                 priority,
+                Objectives.NONE,
+                null);
+    }
+
+    /** Without {@code spec.drills}. */
+    public Runbook(
+            String name,
+            String description,
+            Map<String, String> labels,
+            String protects,
+            List<Parameter> parameters,
+            Trigger trigger,
+            List<Step> failover,
+            Failback failback,
+            String sha256,
+            String source,
+            int version,
+            Access access,
+            int priority,
+            Objectives objectives) {
+        this(
+                name,
+                description,
+                labels,
+                protects,
+                parameters,
+                trigger,
+                failover,
+                failback,
+                sha256,
+                source,
+                version,
+                access,
+                priority,
+                objectives,
                 null);
     }
 
@@ -158,6 +196,7 @@ public record Runbook(
                 number,
                 access,
                 priority,
+                objectives,
                 drills);
     }
 

@@ -50,8 +50,8 @@ public final class RunbookParser {
 
     static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA_FIELDS = List.of("name", "description", "labels");
-    static final List<String> SPEC_FIELDS =
-            List.of("protects", "priority", "parameters", "trigger", "access", "drills", "failover", "failback");
+    static final List<String> SPEC_FIELDS = List.of(
+            "protects", "priority", "objectives", "parameters", "trigger", "access", "drills", "failover", "failback");
     /** {@code spec.priority} written as a tier name: {@code tier-1}. */
     static final Pattern TIER = Pattern.compile("tier-([0-9]+)");
 
@@ -63,6 +63,7 @@ public final class RunbookParser {
     static final List<String> FAILBACK_FIELDS = List.of("when", "approval", "steps");
     static final List<String> DRILLS_FIELDS = List.of("schedule", "timezone", "hold", "blockedWindows", "abortWhen");
     static final List<String> ABORT_WHEN_FIELDS = List.of("healthCheckFails", "every");
+    static final List<String> OBJECTIVES_FIELDS = List.of("rto", "rpo");
     static final List<String> ACCESS_LISTS = List.of("drill", "failover", "approve");
     static final List<String> ACCESS_FIELDS = List.of("drill", "failover", "approve", "approvals");
     /**
@@ -303,6 +304,9 @@ public final class RunbookParser {
                     .filter(n -> !YamlTree.isNull(n))
                     .map(this::readPriority)
                     .orElse(0);
+            Objectives objectives = Optional.ofNullable(spec.get("objectives"))
+                    .map(this::readObjectives)
+                    .orElse(Objectives.NONE);
 
             Drills drills = Optional.ofNullable(spec.get("drills"))
                     .filter(n -> !YamlTree.isNull(n))
@@ -341,6 +345,7 @@ public final class RunbookParser {
                     0,
                     access,
                     priority,
+                    objectives,
                     drills);
         }
 
@@ -449,6 +454,31 @@ public final class RunbookParser {
                             + Runbook.LOWEST_PRIORITY
                             + "; 1 is dispatched first)");
             return 0;
+        }
+
+        /** {@code spec.objectives}: the RTO and RPO targets, each a duration; the RTO above zero. */
+        private Objectives readObjectives(Node node) {
+            var map = tree.mapping(node, "spec.objectives", OBJECTIVES_FIELDS);
+            if (map.isEmpty()) {
+                return Objectives.NONE;
+            }
+            if (((org.yaml.snakeyaml.nodes.MappingNode) node).getValue().isEmpty()) {
+                tree.error(node, "spec.objectives", "needs rto, rpo or both (e.g. { rto: 5m, rpo: 1m })");
+                return Objectives.NONE;
+            }
+            String rto = Optional.ofNullable(map.get().get("rto"))
+                    .flatMap(n -> tree.duration(n, "spec.objectives.rto").filter(d -> {
+                        if (!Durations.parse(d).isZero()) {
+                            return true;
+                        }
+                        tree.error(n, "spec.objectives.rto", "must be longer than 0s: no failover is instant");
+                        return false;
+                    }))
+                    .orElse(null);
+            String rpo = Optional.ofNullable(map.get().get("rpo"))
+                    .flatMap(n -> tree.duration(n, "spec.objectives.rpo"))
+                    .orElse(null);
+            return new Objectives(rto, rpo);
         }
 
         /** {@code spec.access}: the groups that may drill, fail over and approve, and how many approvers it takes. */

@@ -108,6 +108,7 @@ public final class RunbookReference {
                 | `metadata.labels` | no | free-form `key: value` pairs |
                 | `spec.protects` | yes | the protected service (a name); one execution per protected service at a time |
                 | `spec.priority` | no | the service's tier, `1` (most important) to `5`, or `tier-1` to `tier-5` (default `3`): when one outage triggers many runbooks, tier 1 is dispatched first, and each execution carries its tier to the workers (see [Priority](#priority)) |
+                | `spec.objectives` | no | the recovery targets, `rto` and `rpo` (durations), see [Objectives](#objectives) |
                 | `spec.parameters` | no | named values used in `with:` blocks, see [Parameters](#parameters) |
                 | `spec.trigger.outage.scope` | no | the outage scope that starts the failover, e.g. `aws/us-east-1`; without a trigger the runbook runs only as a drill |
                 | `spec.trigger.outage.services` | no | services within the scope (`scope/service`); none means any |
@@ -164,6 +165,21 @@ public final class RunbookReference {
                 activity call as the header `baran-priority` (so the workers' API budgets can serve tier 1 first).
                 A runbook without `spec.priority` is tier 3. Any other value is an error:
                 `spec.priority: "tier-0" is not a tier (1 to 5, or tier-1 to tier-5; 1 is dispatched first)`.
+
+                ## Objectives
+
+                ```yaml
+                spec:
+                  objectives:
+                    rto: 5m     # outage start to service restored
+                    rpo: 1m     # the data an outage may lose: the largest replication lag
+                ```
+
+                Optional; `rto`, `rpo` or both, each a duration (`rto` longer than `0s`). Readiness compares them
+                with what the runbook would do now: the predicted RTO (detection time plus each step's p50 and p95
+                from past drills and failovers) against `rto`, and the replication lag its `storage.check-replica`
+                steps measure against `rpo`; a prediction over the objective makes the runbook `degraded`, with
+                that reason. An empty `objectives:` is an error: `spec.objectives: needs rto, rpo or both`.
 
                 ## Drills
 

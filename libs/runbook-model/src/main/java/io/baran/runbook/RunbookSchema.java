@@ -89,6 +89,7 @@ public final class RunbookSchema {
                         "A group of the identity provider, as the token's groups claim names it."));
         defs.set("access", access());
         defs.set("drills", drills());
+        defs.set("objectives", objectives());
         defs.set("retry", retry());
         defs.set(
                 "onFailure",
@@ -154,6 +155,7 @@ public final class RunbookSchema {
                                 + Runbook.LOWEST_PRIORITY + ", or tier-1 to tier-" + Runbook.LOWEST_PRIORITY
                                 + " (default " + Runbook.DEFAULT_PRIORITY
                                 + "): in a mass outage tier 1 is dispatched first and takes the providers' API budget first."));
+        props.set("objectives", ref("objectives"));
         props.set("parameters", ref("parameters"));
         props.set("trigger", ref("trigger"));
         props.set("access", ref("access"));
@@ -209,6 +211,27 @@ public final class RunbookSchema {
                                 .put("minimum", 1)
                                 .put("maximum", RunbookParser.MAX_APPROVALS),
                         "How many distinct people must approve a live failover's start and failback (default 1); the person who started it never counts."));
+        return node;
+    }
+
+    private static ObjectNode objectives() {
+        ObjectNode node = closedObject(
+                "The recovery targets readiness and reports compare the runbook with; rto, rpo or both.", List.of());
+        node.put("minProperties", 1);
+        ObjectNode props = node.putObject("properties");
+        ArrayNode notZero = JSON.arrayNode();
+        notZero.add(ref("duration"));
+        notZero.add(JSON.objectNode().set("not", JSON.objectNode().put("pattern", "^(0+(ms|s|m|h|d))+$")));
+        props.set(
+                "rto",
+                described(
+                        JSON.objectNode().set("allOf", notZero),
+                        "Recovery time objective: outage start to service restored, e.g. 5m; longer than 0s."));
+        props.set(
+                "rpo",
+                described(
+                        ref("duration"),
+                        "Recovery point objective: the data an outage may lose, read as the largest replication lag, e.g. 1m."));
         return node;
     }
 

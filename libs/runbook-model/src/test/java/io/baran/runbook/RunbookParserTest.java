@@ -102,7 +102,7 @@ class RunbookParserTest {
         assertEquals(
                 List.of(
                         "runbooks/demo.yaml:4:9 metadata.name: \"Demo_Web\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)",
-                        "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, priority, parameters, trigger, access, drills, failover, failback",
+                        "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, priority, objectives, parameters, trigger, access, drills, failover, failback",
                         "runbooks/demo.yaml:10:15 spec.failover[0].action: unknown action \"dns.swich\" (did you mean dns.switch?); actions: dns.switch, dns.set-weights, health.check, wait, cdn.extend-ttl, database.promote-replica, database.switchover, storage.check-replica, approval, notify",
                         "runbooks/demo.yaml:11:13 spec.failover[1].name: \"move-traffic\" is already the name of the step at line 9; step names must be unique",
                         "runbooks/demo.yaml:13:38 spec.failover[1].with.within: \"24hours\" is not a duration (use 24h)",
@@ -248,6 +248,21 @@ class RunbookParserTest {
                 access);
         assertTrue(access.mayDrill(List.of("team-storefront")));
         assertFalse(access.mayFailover(List.of("drill-operator")));
+    }
+
+    @Test
+    void objectivesAreReadAsDurationsAndAbsentObjectivesAreNone() {
+        Runbook withBoth = parser.parse(
+                "r.yaml", VALID.replace("  failover:\n", "  objectives: { rto: 5m, rpo: 1m }\n  failover:\n"));
+        assertEquals(new Objectives("5m", "1m"), withBoth.objectives());
+        assertEquals(
+                java.time.Duration.ofMinutes(5),
+                withBoth.objectives().rtoDuration().orElseThrow());
+        Runbook rpoOnly =
+                parser.parse("r.yaml", VALID.replace("  failover:\n", "  objectives:\n    rpo: 0s\n  failover:\n"));
+        assertTrue(rpoOnly.objectives().rtoDuration().isEmpty());
+        assertEquals(java.time.Duration.ZERO, rpoOnly.objectives().rpoDuration().orElseThrow());
+        assertTrue(parser.parse("r.yaml", VALID).objectives().isEmpty());
     }
 
     @Test

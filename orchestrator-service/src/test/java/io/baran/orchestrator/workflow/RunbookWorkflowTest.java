@@ -169,6 +169,7 @@ class RunbookWorkflowTest {
                 rb.version(),
                 rb.access(),
                 rb.priority(),
+                rb.objectives(),
                 new Drills(
                         "0 3 * * TUE",
                         null,
