@@ -199,6 +199,35 @@ public class RunbookCatalog {
                 .withVersion(number));
     }
 
+    /**
+     * A stored version of a runbook as it reads now; empty when it is not stored or no longer passes (a provider it
+     * names was removed, say).
+     */
+    public Optional<Runbook> version(String name, int number) {
+        if (name == null || number <= 0) {
+            return Optional.empty();
+        }
+        return versions.version(name, number).flatMap(v -> {
+            try {
+                return Optional.of(parser.parse(fileOf(v), v.content(), name).withVersion(number));
+            } catch (RunbookInvalidException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The objectives of the runbook version an execution ran; none when that version cannot be read. */
+    public io.baran.runbook.Objectives objectivesOf(String name, int number) {
+        try {
+            return version(name, number).map(Runbook::objectives).orElse(io.baran.runbook.Objectives.NONE);
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "cannot read version %d of runbook %s (%s); scored without objectives",
+                    number, name, e.getMessage());
+            return io.baran.runbook.Objectives.NONE;
+        }
+    }
+
     /** The latest version of every runbook, by name. */
     public Collection<Runbook> all() {
         try {
