@@ -17,6 +17,7 @@ import io.baran.events.OutageEvent;
 import io.baran.events.SigningKey;
 import io.baran.events.Topics;
 import io.baran.orchestrator.runbook.RunbookVersions;
+import io.baran.orchestrator.schedule.DrillSchedules;
 import io.baran.orchestrator.workflow.InMemoryWorld;
 import io.baran.orchestrator.workflow.VisibilityQuery;
 import io.baran.testinfra.KafkaResource;
@@ -34,6 +35,7 @@ import io.restassured.config.EncoderConfig;
 import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.worker.WorkerFactory;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +79,9 @@ class OrchestratorIT {
 
     @Inject
     RunbookVersions versions;
+
+    @Inject
+    ScheduleClient schedules;
 
     /** Send YAML bodies as the bytes given, without a charset of RestAssured's choosing. */
     private static final RestAssuredConfig YAML_CONFIG = RestAssuredConfig.config()
@@ -730,6 +735,214 @@ class OrchestratorIT {
         }
     }
 
+    @Test
+    void aScheduledDrillRunsFromItsScheduleAndTheScheduleFollowsTheRunbook() throws Exception {
+        String name = "scheduled";
+        String scheduleId = DrillSchedules.idFor(name);
+        WORLD.values.put("sched-www", "primary");
+        try {
+            // Every minute: the first firing is at most a minute away.
+            putRunbook(name, scheduled(name, "* * * * *")).then().statusCode(201);
+            var described = schedules.getHandle(scheduleId).describe();
+            // Temporal keeps a cron expression as a calendar: every minute of every hour.
+            var calendar = described.getSchedule().getSpec().getCalendars().get(0);
+            assertEquals(59, calendar.getMinutes().get(0).getEnd(), calendar.toString());
+            assertEquals(23, calendar.getHour().get(0).getEnd(), calendar.toString());
+            assertEquals(
+                    io.temporal.api.enums.v1.ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP,
+                    described.getSchedule().getPolicy().getOverlap());
+            assertEquals(
+                    1, described.getSchedule().getSpec().getSkip().size(), "the blocked window is a skip calendar");
+
+            await(
+                    () -> WORLD.journal.contains("apply move-sched"),
+                    "the schedule to start a drill",
+                    Duration.ofSeconds(90));
+            String id = awaitValue(
+                    () -> given()
+                            .queryParam("runbook", name)
+                            .get("/api/executions")
+                            .<List<String>>path("executions.executionId")
+                            .stream()
+                            .findFirst()
+                            .orElse(null),
+                    "the scheduled drill to be listed");
+            await(
+                    () -> "completed"
+                            .equals(given().get("/api/executions/" + id).path("status")),
+                    "the scheduled drill to complete");
+            given().get("/api/executions/" + id)
+                    .then()
+                    .body("mode", equalTo("drill"))
+                    .body("phase", equalTo("done"))
+                    .body("startedBy.name", equalTo("system"))
+                    .body("startedBy.eventId", org.hamcrest.Matchers.startsWith("scheduled-" + scheduleId));
+            assertEquals("primary", WORLD.values.get("sched-www"), "the drill failed back");
+
+            // Saving it again changes nothing; another schedule replaces the spec, not the schedule.
+            putRunbook(name, scheduled(name, "* * * * *")).then().statusCode(200);
+            putRunbook(name, scheduled(name, "0 3 * * TUE")).then().statusCode(200);
+            assertEquals(
+                    List.of(scheduleId),
+                    schedules
+                            .listSchedules()
+                            .map(io.temporal.client.schedules.ScheduleListDescription::getScheduleId)
+                            .filter(scheduleId::equals)
+                            .toList());
+            var tuesday = schedules
+                    .getHandle(scheduleId)
+                    .describe()
+                    .getSchedule()
+                    .getSpec()
+                    .getCalendars()
+                    .get(0);
+            assertEquals(3, tuesday.getHour().get(0).getStart(), tuesday.toString());
+            assertEquals(2, tuesday.getDayOfWeek().get(0).getStart(), tuesday.toString());
+
+            given().delete("/api/runbooks/" + name).then().statusCode(204);
+            assertTrue(
+                    schedules.listSchedules().noneMatch(d -> d.getScheduleId().equals(scheduleId)),
+                    "the schedule is deleted with its runbook");
+        } finally {
+            versions.delete(name);
+            try {
+                schedules.getHandle(scheduleId).delete();
+            } catch (RuntimeException alreadyGone) {
+                // deleted by the test
+            }
+        }
+    }
+
+    @Test
+    void aSimulatedOutageStartsAScoredDrillOfEveryTriggeredRunbookAndNoFailover() throws Exception {
+        String name = "gameday";
+        WORLD.values.put("gd-www", "primary");
+        String incident = "test/gameday/web@" + System.nanoTime();
+        try {
+            putRunbook(name, """
+                    apiVersion: baran.io/v1
+                    kind: Runbook
+                    metadata:
+                      name: gameday
+                    spec:
+                      protects: gameday
+                      objectives: { rto: 5m }
+                      trigger:
+                        outage: { scope: test/gameday }
+                      drills: { hold: 1s }
+                      failover:
+                        - name: move-gd
+                          action: dns.switch
+                          with: { provider: test, zone: example.com, record: gd-www, type: CNAME, to: standby }
+                      failback:
+                        when: { recovered: true, stableFor: 0s }
+                        approval: none
+                    """).then().statusCode(201);
+            String sha256 = given().get("/api/runbooks/" + name).path("sha256");
+
+            sendRaw(
+                    "test/gameday/web",
+                    EventSignature.sign(simulated(OutageEvent.DETECTED, incident, "test/gameday/web"), key()));
+
+            String id = io.baran.orchestrator.dispatch.GameDays.executionId(name, incident);
+            await(
+                    () -> "completed"
+                            .equals(given().get("/api/executions/" + id).path("status")),
+                    "the game-day drill to complete");
+            assertTrue(WORLD.journal.contains("apply move-gd"), "the drill failed over: " + WORLD.journal);
+            assertEquals("primary", WORLD.values.get("gd-www"), "the drill failed back");
+            given().get("/api/executions/" + id)
+                    .then()
+                    .body("mode", equalTo("drill"))
+                    .body("phase", equalTo("done"))
+                    .body("incidentId", equalTo(incident))
+                    .body("startedBy.name", equalTo("system"));
+            given().get("/api/executions/" + RunbookWorkflow.idForIncident(name, incident))
+                    .then()
+                    .statusCode(404);
+            given().get("/api/executions/" + id + "/report")
+                    .then()
+                    .statusCode(200)
+                    .body("rtoSeconds.detect", org.hamcrest.Matchers.notNullValue())
+                    .body("score.rto.objective", equalTo("5m"))
+                    .body("score.rto.result", equalTo("pass"))
+                    .body("score.rpo.result", equalTo("no-objective"))
+                    .body("score.passed", equalTo(true));
+
+            // Its evidence pack: JSON with the runbook's hash, and a PDF that reads the same.
+            given().get("/api/executions/" + id + "/evidence")
+                    .then()
+                    .statusCode(200)
+                    .contentType(ContentType.JSON)
+                    .body("runbook.sha256", equalTo(sha256))
+                    .body("temporalRunId", org.hamcrest.Matchers.notNullValue())
+                    .body("steps[0].planned", containsString("gd-www"))
+                    .body("steps[0].afterFailback", org.hamcrest.Matchers.startsWith("undone"));
+            byte[] pdf = given().accept("application/pdf")
+                    .get("/api/executions/" + id + "/evidence")
+                    .then()
+                    .statusCode(200)
+                    .contentType("application/pdf")
+                    .extract()
+                    .asByteArray();
+            String text;
+            try (var document = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+                text = new org.apache.pdfbox.text.PDFTextStripper()
+                        .getText(document)
+                        .replaceAll("\\s+", " ");
+            }
+            for (String expected : List.of(id, "move-gd", "RTO total", "runbook sha256 " + sha256, "PASS")) {
+                assertTrue(text.contains(expected), "the evidence PDF does not read \"" + expected + "\": " + text);
+            }
+            given().queryParam("format", "docx")
+                    .get("/api/executions/" + id + "/evidence")
+                    .then()
+                    .statusCode(400)
+                    .body("title", equalTo("Unknown format"));
+        } finally {
+            versions.delete(name);
+        }
+    }
+
+    /** A runbook of one dns.switch, drilled on {@code schedule} for 1 s, never at weekends. */
+    private static String scheduled(String name, String schedule) {
+        return """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: %s
+                spec:
+                  protects: %s
+                  drills:
+                    schedule: "%s"
+                    hold: 1s
+                    blockedWindows: ["* * 25 DEC *"]
+                  failover:
+                    - name: move-sched
+                      action: dns.switch
+                      with: { provider: test, zone: example.com, record: sched-www, type: CNAME, to: standby }
+                """.formatted(name, name, schedule);
+    }
+
+    /** A simulated outage event (the detector's POST /api/simulations), before it is signed. */
+    private static String simulated(String type, String incident, String scope) {
+        var data = new OutageEvent(scope, incident, SigningKeysResource.VANTAGE, Instant.now(), List.of(), true);
+        return EventCodec.encode(
+                CloudEvent.of(UUID.randomUUID().toString(), "/test", type, scope, Instant.now(), data));
+    }
+
+    private static <T> T awaitValue(java.util.function.Supplier<T> value, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        while (System.nanoTime() < deadline) {
+            T v = value.get();
+            if (v != null) {
+                return v;
+            }
+            sleep(200);
+        }
+        return fail("timed out after 45 s waiting for " + what);
+    }
+
     /** A runbook of one dns.switch of its own record, triggered by {@code scope}. */
     private static String routed(String name, String scope, String record) {
         return """
@@ -852,14 +1065,18 @@ class OrchestratorIT {
     }
 
     private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+        await(condition, what, Duration.ofSeconds(45));
+    }
+
+    private static void await(BooleanSupplier condition, String what, Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             if (condition.getAsBoolean()) {
                 return;
             }
             sleep(200);
         }
-        fail("timed out after 45 s waiting for " + what + "; journal: " + WORLD.journal);
+        fail("timed out after " + limit.toSeconds() + " s waiting for " + what + "; journal: " + WORLD.journal);
     }
 
     private static void sleep(long millis) {

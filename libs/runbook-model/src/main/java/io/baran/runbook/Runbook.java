@@ -23,6 +23,7 @@ import java.util.Map;
  * @param priority    {@code spec.priority}: the service's tier, 1 (most important) to {@value #LOWEST_PRIORITY}; 0 when the
  *                    runbook does not say (read as {@value #DEFAULT_PRIORITY}, see {@link #tier()})
  * @param objectives  {@code spec.objectives}: the RTO and RPO targets; {@link Objectives#NONE} when absent
+ * @param drills      {@code spec.drills}: its scheduled drills and their abort condition; null when absent
  */
 public record Runbook(
         String name,
@@ -38,7 +39,8 @@ public record Runbook(
         int version,
         Access access,
         int priority,
-        Objectives objectives) {
+        Objectives objectives,
+        Drills drills) {
 
     /** The most important tier. */
     public static final int HIGHEST_PRIORITY = 1;
@@ -56,7 +58,7 @@ public record Runbook(
         objectives = objectives == null ? Objectives.NONE : objectives;
     }
 
-    /** Without {@code spec.objectives}. */
+    /** Without {@code spec.objectives} and {@code spec.drills}. */
     public Runbook(
             String name,
             String description,
@@ -85,7 +87,42 @@ public record Runbook(
                 version,
                 access,
                 priority,
-                Objectives.NONE);
+                Objectives.NONE,
+                null);
+    }
+
+    /** Without {@code spec.drills}. */
+    public Runbook(
+            String name,
+            String description,
+            Map<String, String> labels,
+            String protects,
+            List<Parameter> parameters,
+            Trigger trigger,
+            List<Step> failover,
+            Failback failback,
+            String sha256,
+            String source,
+            int version,
+            Access access,
+            int priority,
+            Objectives objectives) {
+        this(
+                name,
+                description,
+                labels,
+                protects,
+                parameters,
+                trigger,
+                failover,
+                failback,
+                sha256,
+                source,
+                version,
+                access,
+                priority,
+                objectives,
+                null);
     }
 
     /** Without {@code spec.priority}. */
@@ -159,7 +196,8 @@ public record Runbook(
                 number,
                 access,
                 priority,
-                objectives);
+                objectives,
+                drills);
     }
 
     /** The tier dispatch and the provider budgets order by: {@code spec.priority}, or {@value #DEFAULT_PRIORITY}. */

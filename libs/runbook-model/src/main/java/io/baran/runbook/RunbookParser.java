@@ -50,8 +50,8 @@ public final class RunbookParser {
 
     static final List<String> TOP_FIELDS = List.of("apiVersion", "kind", "metadata", "spec");
     static final List<String> METADATA_FIELDS = List.of("name", "description", "labels");
-    static final List<String> SPEC_FIELDS =
-            List.of("protects", "priority", "objectives", "parameters", "trigger", "access", "failover", "failback");
+    static final List<String> SPEC_FIELDS = List.of(
+            "protects", "priority", "objectives", "parameters", "trigger", "access", "drills", "failover", "failback");
     /** {@code spec.priority} written as a tier name: {@code tier-1}. */
     static final Pattern TIER = Pattern.compile("tier-([0-9]+)");
 
@@ -61,6 +61,8 @@ public final class RunbookParser {
             List.of("name", "action", "with", "parallel", "timeout", "retry", "onFailure", "undo");
     static final List<String> RETRY_FIELDS = List.of("attempts", "interval", "maxInterval");
     static final List<String> FAILBACK_FIELDS = List.of("when", "approval", "steps");
+    static final List<String> DRILLS_FIELDS = List.of("schedule", "timezone", "hold", "blockedWindows", "abortWhen");
+    static final List<String> ABORT_WHEN_FIELDS = List.of("healthCheckFails", "every");
     static final List<String> OBJECTIVES_FIELDS = List.of("rto", "rpo");
     static final List<String> ACCESS_LISTS = List.of("drill", "failover", "approve");
     static final List<String> ACCESS_FIELDS = List.of("drill", "failover", "approve", "approvals");
@@ -306,6 +308,11 @@ public final class RunbookParser {
                     .map(this::readObjectives)
                     .orElse(Objectives.NONE);
 
+            Drills drills = Optional.ofNullable(spec.get("drills"))
+                    .filter(n -> !YamlTree.isNull(n))
+                    .map(this::readDrills)
+                    .orElse(null);
+
             List<Step> failover = new ArrayList<>();
             tree.required(spec, specNode.get(), "spec", "failover")
                     .flatMap(n -> tree.sequence(n, "spec.failover"))
@@ -338,7 +345,83 @@ public final class RunbookParser {
                     0,
                     access,
                     priority,
-                    objectives);
+                    objectives,
+                    drills);
+        }
+
+        /** {@code spec.drills}: when the orchestrator drills the runbook by itself, and what stops a drill. */
+        private Drills readDrills(Node node) {
+            var map = tree.mapping(node, "spec.drills", DRILLS_FIELDS);
+            if (map.isEmpty()) {
+                return null;
+            }
+            Map<String, Node> fields = map.get();
+            String schedule = Optional.ofNullable(fields.get("schedule"))
+                    .flatMap(n -> cron(n, "spec.drills.schedule"))
+                    .orElse(null);
+            String timezone = Optional.ofNullable(fields.get("timezone"))
+                    .flatMap(n -> tree.string(n, "spec.drills.timezone").filter(zone -> {
+                        try {
+                            java.time.ZoneId.of(zone);
+                            return true;
+                        } catch (java.time.DateTimeException e) {
+                            tree.error(
+                                    n,
+                                    "spec.drills.timezone",
+                                    "\"" + zone + "\" is not a time zone (an IANA name such as UTC or Europe/Berlin)");
+                            return false;
+                        }
+                    }))
+                    .orElse(null);
+            String hold = Optional.ofNullable(fields.get("hold"))
+                    .flatMap(n -> positiveDuration(n, "spec.drills.hold"))
+                    .orElse(null);
+            List<String> blocked = new ArrayList<>();
+            Optional.ofNullable(fields.get("blockedWindows"))
+                    .flatMap(n -> tree.sequence(n, "spec.drills.blockedWindows"))
+                    .ifPresent(items -> {
+                        for (int i = 0; i < items.size(); i++) {
+                            cron(items.get(i), "spec.drills.blockedWindows[" + i + "]")
+                                    .ifPresent(blocked::add);
+                        }
+                    });
+            Drills.AbortWhen abortWhen = Optional.ofNullable(fields.get("abortWhen"))
+                    .flatMap(this::readAbortWhen)
+                    .orElse(null);
+            if (schedule == null && !blocked.isEmpty() && !fields.containsKey("schedule")) {
+                tree.error(
+                        fields.get("blockedWindows"),
+                        "spec.drills.blockedWindows",
+                        "blocks nothing without spec.drills.schedule");
+            }
+            return new Drills(schedule, timezone, hold, blocked, abortWhen);
+        }
+
+        private Optional<Drills.AbortWhen> readAbortWhen(Node node) {
+            String path = "spec.drills.abortWhen";
+            var map = tree.mapping(node, path, ABORT_WHEN_FIELDS);
+            if (map.isEmpty()) {
+                return Optional.empty();
+            }
+            Optional<Node> check = tree.required(map.get(), node, path, "healthCheckFails");
+            String every = Optional.ofNullable(map.get().get("every"))
+                    .flatMap(n -> positiveDuration(n, path + ".every"))
+                    .orElse(null);
+            if (check.isEmpty()) {
+                return Optional.empty();
+            }
+            ActionType healthCheck = catalog.type(io.baran.runbook.action.HealthCheck.NAME)
+                    .orElseThrow(() -> new IllegalStateException("the action catalog has no health.check"));
+            Map<String, Object> with = readWith(node, check.get(), path + ".healthCheckFails", healthCheck);
+            return Optional.of(new Drills.AbortWhen(with, every));
+        }
+
+        private Optional<String> cron(Node node, String path) {
+            return tree.string(node, path).filter(text -> {
+                Optional<String> problem = Cron.problem(text);
+                problem.ifPresent(why -> tree.error(node, path, why));
+                return problem.isEmpty();
+            });
         }
 
         /** {@code spec.priority}: a tier, {@code 1} to {@code 5} or {@code tier-1} to {@code tier-5}; 0 after an error. */

@@ -30,6 +30,14 @@ public final class RunbookReference {
                 failover: [failover-operator]
                 approve: [approver]
                 approvals: 2                       # distinct approvers a live failover needs (default 1)
+              drills:                              # the orchestrator drills the runbook by itself
+                schedule: "0 3 * * TUE"            # cron: minute hour day-of-month month day-of-week
+                timezone: Europe/Berlin            # default UTC
+                hold: 10m                          # failed over this long, then back (default 10m)
+                blockedWindows: ["* * 20-31 DEC *"]   # no scheduled drill starts in these minutes
+                abortWhen:                         # checked every 30s while failed over; failing restores at once
+                  healthCheckFails: { url: "https://www.${zone}/healthz", within: 20s }
+                  every: 30s
               failover:
                 - parallel:
                     - name: move-www
@@ -107,6 +115,12 @@ public final class RunbookReference {
                 | `spec.trigger.approval` | no | `none` (default) or `required`: a person approves before the first step |
                 | `spec.trigger.approvalTimeout` | no | with `approval: required`, how long to wait for the decision; nobody deciding ends the execution without changing anything (default: the orchestrator's `baran.failover.approval-timeout`, 30m) |
                 | `spec.access` | no | who may act on the runbook, see [Access](#access); without it, nobody but an admin may |
+                | `spec.drills.schedule` | no | a cron expression (`0 3 * * TUE`): the orchestrator starts a drill of the runbook then, as a Temporal Schedule, see [Drills](#drills) |
+                | `spec.drills.timezone` | no | the IANA time zone of the schedule and the blocked windows (default `UTC`) |
+                | `spec.drills.hold` | no | how long a scheduled drill stays failed over (default `10m`) |
+                | `spec.drills.blockedWindows` | no | cron expressions of the minutes in which no scheduled drill starts |
+                | `spec.drills.abortWhen.healthCheckFails` | no | the `with:` block of a `health.check` that must keep passing while a drill is failed over; when it fails the drill stops and everything is restored |
+                | `spec.drills.abortWhen.every` | no | how often that check runs (default `30s`) |
                 | `spec.failover` | yes | the steps, in order, see [Steps](#steps) |
                 | `spec.failback.when.recovered` | no | wait for the detector's `outage.recovered` (default `true`) |
                 | `spec.failback.when.stableFor` | no | how long the scope must stay healthy after recovery (default `0s`) |
@@ -166,6 +180,38 @@ public final class RunbookReference {
                 from past drills and failovers) against `rto`, and the replication lag its `storage.check-replica`
                 steps measure against `rpo`; a prediction over the objective makes the runbook `degraded`, with
                 that reason. An empty `objectives:` is an error: `spec.objectives: needs rto, rpo or both`.
+
+                ## Drills
+
+                ```yaml
+                spec:
+                  drills:
+                    schedule: "0 3 * * TUE"          # every Tuesday at 03:00
+                    timezone: Europe/Berlin
+                    hold: 10m
+                    blockedWindows:
+                      - "* * 20-31 DEC *"            # year-end freeze
+                      - "* * * * SAT,SUN"            # never at weekends
+                    abortWhen:
+                      healthCheckFails: { url: "https://www.example.com/healthz", expect: 200, within: 20s }
+                      every: 30s
+                ```
+
+                With a `schedule`, the orchestrator keeps a Temporal Schedule `drill-<runbook name>` that starts a
+                drill (fail over, hold `hold`, fail back) of the runbook's current version at those times; it is
+                created, updated and deleted with the runbook (`PUT` and `DELETE /api/runbooks/{name}`). A start
+                is skipped while the previous scheduled drill still runs (overlap policy skip), when another
+                execution of the protected service runs, and in a blocked window. Each cron field is `*`, a
+                number or name (`JAN`-`DEC`, `SUN`-`SAT`; 0 and 7 are Sunday), a range `a-b`, a step `*/n` or
+                `a-b/n`, or a comma list. A blocked window is a cron expression of the minutes it blocks; a minute
+                is blocked when it matches every one of its fields (so `* * 20-31 DEC *` blocks the last twelve
+                days of December, whatever the weekday).
+
+                `abortWhen` guards every drill of the runbook, scheduled or not, game days included: while the
+                drill is failed over, the orchestrator runs the `health.check` given in `healthCheckFails` every
+                `every` (its fields as the action's, see [`health.check`](#healthcheck)); the first time it fails
+                the drill stops and everything it changed is undone, as an abort does, and the execution ends
+                `compensated` with the check's failure as its error. Real failovers never run it.
 
                 ## Access
 

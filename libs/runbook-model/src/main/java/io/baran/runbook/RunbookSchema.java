@@ -88,6 +88,7 @@ public final class RunbookSchema {
                         JSON.objectNode().put("type", "string").put("pattern", anchored(RunbookParser.GROUP.pattern())),
                         "A group of the identity provider, as the token's groups claim names it."));
         defs.set("access", access());
+        defs.set("drills", drills());
         defs.set("objectives", objectives());
         defs.set("retry", retry());
         defs.set(
@@ -158,6 +159,7 @@ public final class RunbookSchema {
         props.set("parameters", ref("parameters"));
         props.set("trigger", ref("trigger"));
         props.set("access", ref("access"));
+        props.set("drills", ref("drills"));
         props.set(
                 "failover",
                 described(
@@ -230,6 +232,49 @@ public final class RunbookSchema {
                 described(
                         ref("duration"),
                         "Recovery point objective: the data an outage may lose, read as the largest replication lag, e.g. 1m."));
+        return node;
+    }
+
+    private static ObjectNode drills() {
+        ObjectNode cron = described(
+                JSON.objectNode().put("type", "string"),
+                "A five-field cron expression: minute hour day-of-month month day-of-week, e.g. 0 3 * * TUE.");
+        ObjectNode node = closedObject(
+                "Drills the orchestrator starts by itself (a Temporal Schedule), and what stops any drill.", List.of());
+        ObjectNode props = node.putObject("properties");
+        props.set("schedule", described(cron.deepCopy(), "When to drill: a cron expression, e.g. 0 3 * * TUE."));
+        props.set(
+                "timezone",
+                described(
+                        JSON.objectNode().put("type", "string"),
+                        "The IANA time zone of the schedule and the blocked windows (default " + Drills.DEFAULT_TIMEZONE
+                                + ")."));
+        props.set(
+                "hold",
+                described(
+                        ref("duration"),
+                        "How long a scheduled drill stays failed over (default " + Drills.DEFAULT_HOLD + ")."));
+        props.set(
+                "blockedWindows",
+                described(
+                        JSON.objectNode().put("type", "array").set("items", cron.deepCopy()),
+                        "Cron expressions of the minutes in which no scheduled drill starts."));
+        ObjectNode abort = closedObject(
+                "A health check that must keep passing while a drill is failed over; when it fails, the drill stops and"
+                        + " everything is restored.",
+                List.of("healthCheckFails"));
+        ObjectNode abortProps = abort.putObject("properties");
+        abortProps.set(
+                "healthCheckFails",
+                described(
+                        ref(withName(io.baran.runbook.action.HealthCheck.NAME)), "The with: block of a health.check."));
+        abortProps.set(
+                "every",
+                described(
+                        ref("duration"),
+                        "How often the check runs while failed over (default " + Drills.AbortWhen.DEFAULT_EVERY
+                                + ")."));
+        props.set("abortWhen", abort);
         return node;
     }
 

@@ -167,7 +167,9 @@ public class ExecutionResource {
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
     public ReportView report(@PathParam("id") String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
-        return ExecutionViews.report(id, execution.status(), execution.progress());
+        var progress = execution.progress();
+        return ExecutionViews.report(
+                id, execution.status(), progress, catalog.objectivesOf(progress.runbook(), progress.runbookVersion()));
     }
 
     /** The audit trail: every phase change and step transition of the execution, as stored in PostgreSQL. */

@@ -1,5 +1,7 @@
 package io.baran.orchestrator.api;
 
+import io.baran.runbook.Durations;
+import io.baran.runbook.Objectives;
 import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.Phase;
 import io.baran.workflow.PhaseChange;
@@ -92,6 +94,11 @@ final class ExecutionViews {
      * execute (each step), verify (the checks), and the total until failed over and until done.
      */
     static ReportView report(String id, String status, ExecutionProgress p) {
+        return report(id, status, p, Objectives.NONE);
+    }
+
+    /** The report, scored against the objectives of the runbook version the execution ran. */
+    static ReportView report(String id, String status, ExecutionProgress p, Objectives objectives) {
         Long started = p.phases().isEmpty() ? null : p.phases().get(0).at();
         Long failedOver = at(p.phases(), Phase.FAILED_OVER);
         Long ended = p.phases().isEmpty()
@@ -130,6 +137,7 @@ final class ExecutionViews {
                         !List.of(StepState.APPLIED, StepState.UNDO_FAILED, StepState.FAILBACK_FAILED, StepState.FAILED)
                                         .contains(s.state())
                                 || s.replaced().isEmpty());
+        ReportView.Rpo rpo = rpo(p);
         return new ReportView(
                 id,
                 p.runbook(),
@@ -137,11 +145,60 @@ final class ExecutionViews {
                 status,
                 p.phase(),
                 rto,
-                rpo(p),
+                rpo,
                 changed,
                 restored,
                 time(started),
-                time(ended));
+                time(ended),
+                score(objectives, rto, rpo));
+    }
+
+    /**
+     * Each objective the runbook sets against what the execution measured: the RTO against {@code rtoSeconds.total}
+     * (outage start, or execution start, to failed over), the RPO against the largest replication lag measured.
+     */
+    static ReportView.Score score(Objectives objectives, ReportView.Rto rto, ReportView.Rpo rpo) {
+        ReportView.ObjectiveResult rtoResult = judge(
+                objectives.rto(),
+                rto.total(),
+                "the execution never reached failed-over, so its recovery time was not measured",
+                "outage start (or execution start) to failed over");
+        ReportView.ObjectiveResult rpoResult = judge(
+                objectives.rpo(),
+                rpo.measured() ? rpo.seconds() : null,
+                rpo.measured() ? null : "RPO not measured: " + rpo.why(),
+                "the largest replication lag measured");
+        Boolean passed = objectives.isEmpty()
+                ? null
+                : List.of(rtoResult, rpoResult).stream()
+                        .allMatch(r -> "pass".equals(r.result()) || "no-objective".equals(r.result()));
+        return new ReportView.Score(passed, rtoResult, rpoResult);
+    }
+
+    private static ReportView.ObjectiveResult judge(
+            String objective, Double measured, String notMeasured, String what) {
+        if (objective == null) {
+            return new ReportView.ObjectiveResult(
+                    null, null, measured, "no-objective", "the runbook sets no objective here (spec.objectives)");
+        }
+        double target = seconds(Durations.parse(objective).toMillis());
+        if (measured == null) {
+            return new ReportView.ObjectiveResult(objective, target, null, "not-measured", notMeasured);
+        }
+        boolean pass = measured <= target;
+        return new ReportView.ObjectiveResult(
+                objective,
+                target,
+                measured,
+                pass ? "pass" : "fail",
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%s: %.3fs %s the objective %s (%.0fs)",
+                        what,
+                        measured,
+                        pass ? "within" : "over",
+                        objective,
+                        target));
     }
 
     private static final java.util.regex.Pattern RPO =

@@ -16,6 +16,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param restored   everything changed was put back (or nothing was changed)
  * @param startedAt  ISO-8601, null before it started
  * @param endedAt    ISO-8601 time of its last phase change
+ * @param score      the execution measured against the runbook's {@code spec.objectives}
  */
 public record ReportView(
         String executionId,
@@ -28,7 +29,8 @@ public record ReportView(
         List<Change> changed,
         boolean restored,
         String startedAt,
-        String endedAt) {
+        String endedAt,
+        Score score) {
 
     /**
      * @param detect  outage start to execution start; null when no outage start is known
@@ -61,6 +63,31 @@ public record ReportView(
 
     /** @param summary the step's summary, starting {@code RPO <seconds>s} */
     public record RpoStep(String step, double seconds, String summary) {}
+
+    /**
+     * The execution against the runbook's objectives ({@code spec.objectives}) as they were in the version it ran.
+     *
+     * @param passed true when every objective the runbook sets passed, false when one failed or was not measured,
+     *               null when the runbook sets none
+     */
+    public record Score(Boolean passed, ObjectiveResult rto, ObjectiveResult rpo) {}
+
+    /**
+     * @param objective       the objective as the runbook writes it ({@code 5m}); null when the runbook sets none
+     * @param objectiveSeconds the same in seconds
+     * @param measuredSeconds what the execution measured: RTO {@code rtoSeconds.total}, RPO {@code rpo.seconds}
+     * @param result          {@code pass}, {@code fail}, {@code not-measured} or {@code no-objective}
+     * @param why             one line a person reads
+     */
+    public record ObjectiveResult(
+            String objective,
+            Double objectiveSeconds,
+            Double measuredSeconds,
+
+            @Schema(enumeration = {"pass", "fail", "not-measured", "no-objective"})
+            String result,
+
+            String why) {}
 
     /** @param replaced what the step replaced; undo puts it back */
     public record Change(String step, Map<String, Object> replaced, StepState state) {}

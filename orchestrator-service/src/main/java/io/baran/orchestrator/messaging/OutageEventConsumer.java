@@ -5,6 +5,7 @@ import io.baran.events.EventCodec;
 import io.baran.events.OutageEvent;
 import io.baran.orchestrator.config.DispatchConfig;
 import io.baran.orchestrator.config.EventsConfig;
+import io.baran.orchestrator.dispatch.GameDays;
 import io.baran.orchestrator.dispatch.OutageDispatcher;
 import io.baran.orchestrator.dispatch.OutageLedger;
 import io.baran.orchestrator.runbook.RunbookCatalog;
@@ -23,7 +24,8 @@ import org.jboss.logging.Logger;
  * runbook whose trigger matches the scope, {@code outage.recovered} signals every execution that answers the
  * incident (started for it or joined by it), whatever has happened to the catalog since. Safe to redeliver: the
  * workflow id derives from runbook and incident. An event that still cannot be handled after retrying
- * goes to the dead-letter topic rather than being dropped.
+ * goes to the dead-letter topic rather than being dropped. A simulated outage ({@code drill: true}) starts drills
+ * of the runbooks its scope triggers, never a failover ({@link GameDays}).
  */
 @ApplicationScoped
 public class OutageEventConsumer {
@@ -51,18 +53,15 @@ public class OutageEventConsumer {
     @Inject
     EventVerifier verifier;
 
+    @Inject
+    GameDays gameDays;
+
     @Incoming("health-events")
     @Blocking
     public void onEvent(String json) {
         verifier.verify(json); // unsigned, unknown key, bad signature, replayed: refused, to the dead-letter topic
         CloudEvent<OutageEvent> event = EventCodec.decodeOutage(json);
         OutageEvent outage = event.data();
-        if (outage.drill()) {
-            LOG.infof(
-                    "event %s is a simulated outage of %s; simulated outages are not acted on yet",
-                    event.id(), outage.scope());
-            return;
-        }
         if (OutageEvent.DETECTED.equals(event.type()) && isStale(event)) {
             LOG.warnf(
                     "event %s: outage of %s detected at %s is older than %s; no failover started (start one by hand if it"
@@ -71,6 +70,17 @@ public class OutageEventConsumer {
             return;
         }
         List<Runbook> runbooks = catalog.triggeredBy(outage.scope());
+        if (outage.drill()) {
+            // A game day: drills only, never a failover; the drills fail back after their hold.
+            if (OutageEvent.DETECTED.equals(event.type())) {
+                OutageDispatcher.withRetry(event, events.retryFor(), () -> gameDays.start(event, runbooks));
+            } else {
+                LOG.infof(
+                        "event %s: simulated outage of %s recovered; its drills fail back after their hold",
+                        event.id(), outage.scope());
+            }
+            return;
+        }
         if (!OutageEvent.DETECTED.equals(event.type())) {
             // Routed to the executions that answer the incident, whatever the catalog says now.
             OutageDispatcher.withRetry(

@@ -3,6 +3,7 @@ package io.baran.orchestrator.runbook;
 import io.baran.egress.EgressPolicy;
 import io.baran.orchestrator.config.EgressConfig;
 import io.baran.orchestrator.config.RunbooksConfig;
+import io.baran.orchestrator.schedule.DrillSchedules;
 import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.RunbookDirectory;
@@ -49,6 +50,9 @@ public class RunbookCatalog {
 
     @Inject
     EgressConfig egress;
+
+    @Inject
+    DrillSchedules schedules;
 
     private RunbookParser parser;
     private volatile List<RunbookError> fileErrors = List.of();
@@ -116,7 +120,29 @@ public class RunbookCatalog {
                     "runbook %s: version %d stored (author %s)",
                     name, stored.version().number(), author);
         }
-        return new Saved(runbook.withVersion(stored.version().number()), stored);
+        Runbook saved = runbook.withVersion(stored.version().number());
+        syncSchedule(name, () -> schedules.sync(saved));
+        return new Saved(saved, stored);
+    }
+
+    /**
+     * Makes the drill schedules those of the catalog (at start; a schedule that could not be written at a save or
+     * delete is made right here).
+     */
+    public void reconcileSchedules() {
+        syncSchedule("(all)", () -> schedules.reconcile(all()));
+    }
+
+    /** A runbook change is stored even when Temporal cannot take its schedule now: logged, made right at next start. */
+    private static void syncSchedule(String runbook, Runnable change) {
+        try {
+            change.run();
+        } catch (RuntimeException e) {
+            LOG.errorf(
+                    "runbook %s: its drill schedule could not be written to Temporal (%s); it is made right when the"
+                            + " orchestrator next starts",
+                    runbook, e.getMessage());
+        }
     }
 
     /**
@@ -133,6 +159,7 @@ public class RunbookCatalog {
         boolean deleted = versions.delete(name, () -> running.of(name));
         if (deleted) {
             LOG.infof("runbook %s deleted; its versions are kept", name);
+            syncSchedule(name, () -> schedules.delete(name));
         }
         return deleted;
     }
@@ -170,6 +197,35 @@ public class RunbookCatalog {
                         "version " + number + " of runbook " + name + " is served but not stored"));
         return Optional.of(parser.parse(fileOf(version), version.content(), name, parameters)
                 .withVersion(number));
+    }
+
+    /**
+     * A stored version of a runbook as it reads now; empty when it is not stored or no longer passes (a provider it
+     * names was removed, say).
+     */
+    public Optional<Runbook> version(String name, int number) {
+        if (name == null || number <= 0) {
+            return Optional.empty();
+        }
+        return versions.version(name, number).flatMap(v -> {
+            try {
+                return Optional.of(parser.parse(fileOf(v), v.content(), name).withVersion(number));
+            } catch (RunbookInvalidException e) {
+                return Optional.empty();
+            }
+        });
+    }
+
+    /** The objectives of the runbook version an execution ran; none when that version cannot be read. */
+    public io.baran.runbook.Objectives objectivesOf(String name, int number) {
+        try {
+            return version(name, number).map(Runbook::objectives).orElse(io.baran.runbook.Objectives.NONE);
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "cannot read version %d of runbook %s (%s); scored without objectives",
+                    number, name, e.getMessage());
+            return io.baran.runbook.Objectives.NONE;
+        }
     }
 
     /** The latest version of every runbook, by name. */

@@ -111,6 +111,55 @@ public class ExecutionLauncher {
         return id;
     }
 
+    /**
+     * A drill the system starts, for a schedule's firing or a simulated outage (a game day), under an id derived from
+     * what started it, so a retried or redelivered start starts nothing twice.
+     *
+     * @param executionId  the drill's id, derived from the schedule's firing or the simulated incident
+     * @param incidentId   the simulated incident, or null for a scheduled drill
+     * @param scope        the simulated outage's scope, or null
+     * @param outageSince  when the simulated outage began (epoch millis), or null: the report's detection time
+     * @throws Busy when another execution of the protected service runs
+     */
+    public Started startSystemDrill(
+            Runbook runbook,
+            String executionId,
+            Duration hold,
+            String incidentId,
+            String scope,
+            Long outageSince,
+            Actor startedBy) {
+        Optional<String> running = running(runbook.protects());
+        if (running.isPresent()) {
+            if (running.get().equals(executionId)) {
+                return Started.ALREADY_STARTED;
+            }
+            throw new Busy(runbook.protects(), running.get());
+        }
+        try {
+            start(
+                    executionId,
+                    new ExecutionRequest(
+                            executionId,
+                            Mode.DRILL,
+                            runbook,
+                            incidentId,
+                            scope,
+                            hold.toSeconds(),
+                            outageSince,
+                            0,
+                            runbook.version(),
+                            null,
+                            startedBy,
+                            null,
+                            caps.cappedOf(runbook)));
+        } catch (WorkflowExecutionAlreadyStarted already) {
+            return Started.ALREADY_STARTED;
+        }
+        LOG.infof("started drill of runbook %s as %s (for %s)", runbook.name(), executionId, startedBy.eventId());
+        return Started.STARTED;
+    }
+
     /** What {@link #startFailover} did. */
     public enum Started {
         /** A new execution. */

@@ -31,7 +31,8 @@ public class ExecutionReader {
     WorkflowClient client;
 
     /** The workflow status as Temporal reports it, e.g. {@code running}, {@code completed}, {@code failed}. */
-    public record Execution(String status, ExecutionProgress progress) {}
+    /** @param runId Temporal's run id of the execution's latest run (a long hold continues as new runs) */
+    public record Execution(String status, ExecutionProgress progress, String runId) {}
 
     /** One line of a list of executions, from the search attributes (no workflow is replayed to list). */
     @Schema(name = "ExecutionSummary", description = "an execution as Temporal's visibility store lists it")
@@ -46,10 +47,11 @@ public class ExecutionReader {
             String closedAt) {}
 
     public Optional<Execution> read(String executionId) {
-        Optional<WorkflowExecutionStatus> status = status(executionId);
-        if (status.isEmpty()) {
+        var info = info(executionId);
+        if (info.isEmpty()) {
             return Optional.empty();
         }
+        Optional<WorkflowExecutionStatus> status = info.map(i -> i.getStatus());
         ExecutionProgress progress;
         if (status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
             progress = result(executionId, Duration.ofSeconds(5));
@@ -57,7 +59,8 @@ public class ExecutionReader {
             progress =
                     client.newWorkflowStub(RunbookWorkflow.class, executionId).progress();
         }
-        return Optional.of(new Execution(name(status.get()), progress));
+        return Optional.of(new Execution(
+                name(status.get()), progress, info.get().getExecution().getRunId()));
     }
 
     /** Waits, at most {@code timeout}, for a short execution (a plan) to finish and returns its result. */
@@ -91,7 +94,7 @@ public class ExecutionReader {
                 m.getCloseTime() == null ? null : m.getCloseTime().toString());
     }
 
-    private Optional<WorkflowExecutionStatus> status(String executionId) {
+    private Optional<io.temporal.api.workflow.v1.WorkflowExecutionInfo> info(String executionId) {
         try {
             return Optional.of(client.getWorkflowServiceStubs()
                     .blockingStub()
@@ -99,8 +102,7 @@ public class ExecutionReader {
                             .setNamespace(client.getOptions().getNamespace())
                             .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
                             .build())
-                    .getWorkflowExecutionInfo()
-                    .getStatus());
+                    .getWorkflowExecutionInfo());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND
                     || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {

@@ -3,6 +3,8 @@ package io.baran.orchestrator.workflow;
 import io.baran.orchestrator.config.TemporalConfig;
 import io.baran.orchestrator.readiness.ReadinessRoundsImpl;
 import io.baran.orchestrator.readiness.ReadinessWorkflowImpl;
+import io.baran.orchestrator.schedule.ScheduledDrillStarter;
+import io.baran.orchestrator.schedule.ScheduledDrillWorkflowImpl;
 import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
@@ -37,6 +39,9 @@ public class OrchestrationWorker {
     ProviderSlots slots;
 
     @Inject
+    ScheduledDrillStarter scheduledDrills;
+
+    @Inject
     TemporalConfig temporal;
 
     @Inject
@@ -59,8 +64,9 @@ public class OrchestrationWorker {
                         .setWorkerInterceptors(new PriorityHeader())
                         .build());
         var worker = factory.newWorker(TaskQueues.ORCHESTRATION);
-        worker.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class, ReadinessWorkflowImpl.class);
-        worker.registerActivitiesImplementations(journal, slots, readiness);
+        worker.registerWorkflowImplementationTypes(
+                RunbookWorkflowImpl.class, ReadinessWorkflowImpl.class, ScheduledDrillWorkflowImpl.class);
+        worker.registerActivitiesImplementations(journal, slots, readiness, scheduledDrills);
         factory.start();
         LOG.infof("workflow worker polling %s on Temporal %s", TaskQueues.ORCHESTRATION, connection.describe());
     }

@@ -2,9 +2,11 @@ package io.baran.orchestrator.workflow;
 
 import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.ActionSpec;
+import io.baran.runbook.Drills;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
+import io.baran.runbook.action.HealthCheck;
 import io.baran.runbook.action.Wait;
 import io.baran.workflow.ActionActivities;
 import io.baran.workflow.CarriedState;
@@ -54,7 +56,7 @@ import org.slf4j.Logger;
  *
  * <p>Deterministic: no clock, randomness, I/O or CDI here; the runbook arrives as input. Each change to what
  * this class does for a given history has its own change id, read with {@link Workflow#getVersion} and branched
- * on: {@value #DECISIONS_AS_UPDATES}, {@value #FAILBACK_FAILED_STATE}. The recorded histories under
+ * on: {@value #DECISIONS_AS_UPDATES}, {@value #FAILBACK_FAILED_STATE}, {@value #DRILL_ABORT_CONDITION} and the others below. The recorded histories under
  * src/test/resources/histories replay in the tests to catch unguarded changes. (Histories recorded before these
  * also carry a marker {@code interpreter}, which never guarded anything; replay skips it.)
  *
@@ -98,6 +100,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * {@code queued} while they are taken, and gives them back after.
      */
     static final String PROVIDER_SLOTS = "provider-slots";
+    /**
+     * Change id: a drill of a runbook with {@code spec.drills.abortWhen} runs that health check every {@code every}
+     * while it holds, and the first failure stops the drill and undoes everything, as an abort does. Before, a drill
+     * slept through its hold. See {@link #holdWatchingAbortCondition}.
+     */
+    static final String DRILL_ABORT_CONDITION = "drill-abort-condition";
     /** Asking for provider slots: short, retried a little; a database that cannot answer lets the execution go on. */
     private static final ActivityOptions SLOT_OPTIONS = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(10))
@@ -460,7 +468,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private void holdUntilFailback(Runbook runbook) {
         if (request.mode() == Mode.DRILL) {
-            Workflow.sleep(Duration.ofSeconds(Math.max(0, request.holdSeconds())));
+            Duration hold = Duration.ofSeconds(Math.max(0, request.holdSeconds()));
+            Drills.AbortWhen abortWhen =
+                    runbook.drills() == null ? null : runbook.drills().abortWhen();
+            // Asked only when the runbook has an abort condition, so drills recorded without one replay unchanged.
+            if (abortWhen != null && Workflow.getVersion(DRILL_ABORT_CONDITION, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                holdWatchingAbortCondition(hold, abortWhen);
+            } else {
+                Workflow.sleep(hold);
+            }
             return;
         }
         Duration stableFor = Durations.parse(runbook.failback().stableFor());
@@ -502,6 +518,47 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 awaitOrContinueAsNew(() -> book.failbackRequested);
             }
             return;
+        }
+    }
+
+    /**
+     * Change {@link #DRILL_ABORT_CONDITION}: holds for {@code hold}, running the abort condition's health check at
+     * once and then every {@code every}. The check runs once per turn (its own {@code within} is its patience); when
+     * it fails the drill stops: {@link StepFailed} takes it to compensation, which undoes everything it changed.
+     */
+    private void holdWatchingAbortCondition(Duration hold, Drills.AbortWhen abortWhen) {
+        Duration every = Durations.parse(abortWhen.every());
+        Step check = Step.action(Drills.AbortWhen.CHECK_NAME, HealthCheck.NAME, abortWhen.healthCheckFails());
+        ActionActivities activities = Workflow.newActivityStub(
+                ActionActivities.class,
+                ActivityOptions.newBuilder(StepActivityOptions.forApply(check))
+                        .setRetryOptions(io.temporal.common.RetryOptions.newBuilder()
+                                .setMaximumAttempts(1)
+                                .build())
+                        .setSummary("abort condition: check")
+                        .build());
+        StepCommand command = command(check);
+        StepPlan nothing = new StepPlan(check.name(), check.action(), false, "abort condition", Map.of(), Map.of());
+        long until = Workflow.currentTimeMillis() + hold.toMillis();
+        int checks = 0;
+        while (true) {
+            try {
+                activities.apply(command, nothing);
+                checks++;
+            } catch (ActivityFailure failure) {
+                String why = "abort condition failed after " + checks + " passing check" + (checks == 1 ? "" : "s")
+                        + " while failed over: " + describe(failure) + "; the drill was stopped and everything undone";
+                LOG.warn("drill " + request.executionId() + ": " + why);
+                throw new StepFailed(why);
+            }
+            long left = until - Workflow.currentTimeMillis();
+            if (left <= 0) {
+                return;
+            }
+            Workflow.sleep(Duration.ofMillis(Math.min(left, every.toMillis())));
+            if (Workflow.currentTimeMillis() >= until) {
+                return;
+            }
         }
     }
 

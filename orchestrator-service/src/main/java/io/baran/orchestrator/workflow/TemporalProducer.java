@@ -7,6 +7,8 @@ import io.baran.workflow.temporal.PayloadEncryption;
 import io.baran.workflow.temporal.TemporalConnection;
 import io.quarkus.runtime.StartupEvent;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -53,6 +55,19 @@ public class TemporalProducer {
     @Singleton
     WorkflowClient client(WorkflowServiceStubs stubs, TemporalConfig temporal, PayloadEncryption encryption) {
         return TemporalClients.client(stubs, temporal.namespace(), encryption.codec());
+    }
+
+    /** Schedules (runbooks' drill schedules) with the same namespace and encrypting data converter as the client. */
+    @Produces
+    @Singleton
+    ScheduleClient schedules(WorkflowServiceStubs stubs, WorkflowClient client) {
+        return ScheduleClient.newInstance(
+                stubs,
+                ScheduleClientOptions.newBuilder()
+                        .setNamespace(client.getOptions().getNamespace())
+                        .setDataConverter(client.getOptions().getDataConverter())
+                        .setIdentity(client.getOptions().getIdentity())
+                        .build());
     }
 
     /** The connection settings and the codec are checked when the service starts, not at its first call. */

@@ -25,6 +25,8 @@ public class InMemoryWorld implements ActionActivities {
     public final Set<String> failing = ConcurrentHashMap.newKeySet();
     /** Steps whose apply fails with a retryable error this many more times. */
     public final Map<String, Integer> flaky = new ConcurrentHashMap<>();
+    /** Steps whose apply passes this many more times, then fails (a health check that stops answering). */
+    public final Map<String, Integer> passesBeforeFailing = new ConcurrentHashMap<>();
 
     @Override
     public StepPlan plan(StepCommand command) {
@@ -57,6 +59,11 @@ public class InMemoryWorld implements ActionActivities {
                     "the world is busy for " + command.step(), FailureTypes.PROVIDER_UNAVAILABLE);
         }
         flaky.remove(command.step());
+        if (passesBeforeFailing.containsKey(command.step())
+                && passesBeforeFailing.merge(command.step(), -1, Integer::sum) < 0) {
+            throw ApplicationFailure.newFailure(
+                    "GET did not answer 200 for " + command.step(), FailureTypes.HEALTH_CHECK_FAILED);
+        }
         if (failing.contains(command.step())) {
             throw ApplicationFailure.newNonRetryableFailure(
                     "the world refuses " + command.step(), FailureTypes.PROVIDER_REJECTED);

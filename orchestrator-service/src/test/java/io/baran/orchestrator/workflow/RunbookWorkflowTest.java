@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.runbook.Access;
+import io.baran.runbook.Drills;
 import io.baran.runbook.Failback;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
@@ -151,6 +152,79 @@ class RunbookWorkflowTest {
                 Map.of("exists", true, "value", "primary"), p.steps().get(0).replaced());
         assertTrue(p.steps().get(0).endedAt() >= p.steps().get(0).startedAt());
         HistoryFiles.save(client, "d1", "drill-two-steps");
+    }
+
+    private static Runbook withAbortCondition(Runbook rb) {
+        return new Runbook(
+                rb.name(),
+                rb.description(),
+                rb.labels(),
+                rb.protects(),
+                rb.parameters(),
+                rb.trigger(),
+                rb.failover(),
+                rb.failback(),
+                rb.sha256(),
+                rb.source(),
+                rb.version(),
+                rb.access(),
+                rb.priority(),
+                rb.objectives(),
+                new Drills(
+                        "0 3 * * TUE",
+                        null,
+                        "1h",
+                        List.of(),
+                        new Drills.AbortWhen(Map.of("url", "https://www.example.com/healthz", "within", "20s"), "1m")));
+    }
+
+    @Test
+    void anAbortConditionFailingMidDrillStopsTheDrillAndRestoresEverything() {
+        Runbook rb = withAbortCondition(runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none"));
+        // Passes at the start of the hold and a minute later, then the service stops answering.
+        world.passesBeforeFailing.put(Drills.AbortWhen.CHECK_NAME, 2);
+
+        ExecutionProgress p = stub("abort1").run(new ExecutionRequest("abort1", Mode.DRILL, rb, null, null, 3600));
+
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertTrue(
+                p.error().startsWith("abort condition failed after 2 passing checks while failed over: "), p.error());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+        assertEquals(Map.of("move-www", StepState.UNDONE, "promote-db", StepState.UNDONE), states(p));
+        assertEquals(
+                List.of(
+                        "plan move-www",
+                        "apply move-www",
+                        "plan promote-db",
+                        "apply promote-db",
+                        "apply abort-condition",
+                        "apply abort-condition",
+                        "apply abort-condition",
+                        "undo promote-db",
+                        "undo move-www"),
+                world.journal);
+        assertEquals(List.of("failing-over", "failed-over", "compensating", "compensated"), journal.phasesOf("abort1"));
+        HistoryFiles.save(client, "abort1", "drill-abort-condition");
+    }
+
+    @Test
+    void anAbortConditionThatKeepsPassingLetsTheDrillHoldAndFailBack() {
+        Runbook rb = withAbortCondition(runbook(List.of(set("move-www", "www", "standby")), Failback.DEFAULT, "none"));
+
+        ExecutionProgress p = stub("abort2").run(new ExecutionRequest("abort2", Mode.DRILL, rb, null, null, 150));
+
+        assertEquals(Phase.DONE, p.phase());
+        assertNull(p.error());
+        assertEquals("primary", world.values.get("www"));
+        // At 0s, 60s and 120s of a 150s hold.
+        assertEquals(
+                3,
+                world.journal.stream().filter("apply abort-condition"::equals).count(),
+                world.journal.toString());
     }
 
     @Test

@@ -21,6 +21,8 @@ import java.util.Map;
  */
 public final class HealthCheck extends ActionType {
 
+    public static final String NAME = "health.check";
+
     /**
      * What is refused when no policy is configured: addresses no health check has any business calling, whatever the
      * network. Loopback and private ranges depend on where the worker runs, so they are left to the configured policy.
@@ -36,7 +38,7 @@ public final class HealthCheck extends ActionType {
 
     /** Refusing literal addresses as the given policy does (the orchestrator's {@code baran.egress.*}). */
     public HealthCheck(EgressPolicy egress) {
-        super(ActionSpec.builder("health.check", "Waits until a URL answers with the expected status; changes nothing.")
+        super(ActionSpec.builder(NAME, "Waits until a URL answers with the expected status; changes nothing.")
                 .required("url", STRING, "the URL to call (http or https)")
                 .number("expect", false, 100, 599, "the expected HTTP status (default 200)")
                 .optional("within", DURATION, "how long to keep trying (default 1m)")

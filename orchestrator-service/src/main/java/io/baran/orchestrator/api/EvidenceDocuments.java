@@ -1,0 +1,297 @@
+package io.baran.orchestrator.api;
+
+import com.lowagie.text.Document;
+import com.lowagie.text.DocumentException;
+import com.lowagie.text.Element;
+import com.lowagie.text.Font;
+import com.lowagie.text.PageSize;
+import com.lowagie.text.Paragraph;
+import com.lowagie.text.Phrase;
+import com.lowagie.text.pdf.PdfPCell;
+import com.lowagie.text.pdf.PdfPTable;
+import com.lowagie.text.pdf.PdfWriter;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An evidence pack as a document a person reads: a PDF (OpenPDF) and an HTML page, with the same sections: the
+ * execution, the runbook version, who started and approved, the recovery time and point against the objectives, every
+ * step, every phase, and the pack's hash. The JSON pack stays the record; these show it.
+ */
+final class EvidenceDocuments {
+
+    private static final Font TITLE = new Font(Font.HELVETICA, 16, Font.BOLD);
+    private static final Font HEADING = new Font(Font.HELVETICA, 12, Font.BOLD);
+    private static final Font BODY = new Font(Font.HELVETICA, 9, Font.NORMAL);
+    private static final Font BOLD = new Font(Font.HELVETICA, 9, Font.BOLD);
+    private static final Font MONO = new Font(Font.COURIER, 8, Font.NORMAL);
+
+    private EvidenceDocuments() {}
+
+    /** A section of key/value rows and, optionally, a table. */
+    private record Section(String title, List<String[]> rows, String[] header, List<String[]> table) {}
+
+    static byte[] pdf(EvidencePack pack) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Document document = new Document(PageSize.A4.rotate(), 30, 30, 30, 30);
+        try {
+            PdfWriter.getInstance(document, out);
+            document.addTitle("Evidence pack " + pack.executionId());
+            document.addCreator("Baran");
+            document.open();
+            document.add(new Paragraph(title(pack), TITLE));
+            for (Section section : sections(pack)) {
+                Paragraph heading = new Paragraph(section.title(), HEADING);
+                heading.setSpacingBefore(10);
+                heading.setSpacingAfter(4);
+                document.add(heading);
+                if (!section.rows().isEmpty()) {
+                    PdfPTable rows = new PdfPTable(new float[] {1, 4});
+                    rows.setWidthPercentage(100);
+                    for (String[] row : section.rows()) {
+                        rows.addCell(cell(row[0], BOLD));
+                        rows.addCell(cell(row[1], row[0].contains("sha256") ? MONO : BODY));
+                    }
+                    document.add(rows);
+                }
+                if (section.table() != null && !section.table().isEmpty()) {
+                    PdfPTable table = new PdfPTable(section.header().length);
+                    table.setWidthPercentage(100);
+                    table.setHeaderRows(1);
+                    for (String h : section.header()) {
+                        table.addCell(cell(h, BOLD));
+                    }
+                    for (String[] row : section.table()) {
+                        for (String value : row) {
+                            table.addCell(cell(value, BODY));
+                        }
+                    }
+                    document.add(table);
+                }
+            }
+            document.close();
+        } catch (DocumentException e) {
+            throw new IllegalStateException("cannot render the evidence pack of " + pack.executionId(), e);
+        }
+        return out.toByteArray();
+    }
+
+    static String html(EvidencePack pack) {
+        StringBuilder html = new StringBuilder();
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>")
+                .append(escape("Evidence pack " + pack.executionId()))
+                .append("</title><style>body{font-family:sans-serif;font-size:13px}table{border-collapse:collapse;"
+                        + "margin-bottom:1em}td,th{border:1px solid #999;padding:3px 6px;text-align:left;"
+                        + "vertical-align:top}th{background:#eee}code{font-size:12px}</style></head><body>\n<h1>")
+                .append(escape(title(pack)))
+                .append("</h1>\n");
+        for (Section section : sections(pack)) {
+            html.append("<h2>").append(escape(section.title())).append("</h2>\n");
+            if (!section.rows().isEmpty()) {
+                html.append("<table>\n");
+                for (String[] row : section.rows()) {
+                    html.append("<tr><th>")
+                            .append(escape(row[0]))
+                            .append("</th><td>")
+                            .append(escape(row[1]))
+                            .append("</td></tr>\n");
+                }
+                html.append("</table>\n");
+            }
+            if (section.table() != null && !section.table().isEmpty()) {
+                html.append("<table>\n<tr>");
+                for (String h : section.header()) {
+                    html.append("<th>").append(escape(h)).append("</th>");
+                }
+                html.append("</tr>\n");
+                for (String[] row : section.table()) {
+                    html.append("<tr>");
+                    for (String value : row) {
+                        html.append("<td>").append(escape(value)).append("</td>");
+                    }
+                    html.append("</tr>\n");
+                }
+                html.append("</table>\n");
+            }
+        }
+        return html.append("</body></html>\n").toString();
+    }
+
+    private static String title(EvidencePack pack) {
+        return "Evidence pack: " + pack.mode() + " " + pack.executionId() + " of runbook "
+                + pack.runbook().name();
+    }
+
+    private static List<Section> sections(EvidencePack pack) {
+        List<Section> sections = new ArrayList<>();
+        sections.add(new Section(
+                "Execution",
+                List.of(
+                        row("execution", pack.executionId()),
+                        row("Temporal run id", pack.temporalRunId()),
+                        row("mode", pack.mode()),
+                        row(
+                                "status / phase",
+                                pack.status() + " / "
+                                        + (pack.phase() == null
+                                                ? ""
+                                                : pack.phase().value())),
+                        row(
+                                "outage",
+                                pack.scope() == null ? "none" : pack.scope() + " (incident " + pack.incidentId() + ")"),
+                        row(
+                                "restored",
+                                pack.restored() ? "yes: everything changed was put back, or nothing changed" : "no"),
+                        row("error", pack.error() == null ? "none" : pack.error())),
+                null,
+                null));
+        sections.add(new Section(
+                "Runbook",
+                List.of(
+                        row("name", pack.runbook().name()),
+                        row("version", String.valueOf(pack.runbook().version())),
+                        row(
+                                "runbook sha256",
+                                pack.runbook().sha256() == null
+                                        ? "unknown"
+                                        : pack.runbook().sha256()),
+                        row("protects", pack.runbook().protects())),
+                null,
+                null));
+        List<String[]> people = new ArrayList<>();
+        people.add(row(
+                "started by",
+                pack.startedBy() == null
+                        ? "not recorded"
+                        : pack.startedBy().name()
+                                + (pack.startedBy().eventId() == null
+                                        ? ""
+                                        : " (event " + pack.startedBy().eventId() + ")")
+                                + (pack.startedBy().groups().isEmpty()
+                                        ? ""
+                                        : " groups " + pack.startedBy().groups())));
+        people.add(row("approved by", pack.approvedBy().isEmpty() ? "nobody" : String.join(", ", pack.approvedBy())));
+        sections.add(new Section(
+                "People",
+                people,
+                new String[] {"at", "decision", "by", "on", "step", "break-glass", "reason"},
+                pack.decisions().stream()
+                        .map(d -> new String[] {
+                            d.at(), d.verdict(), d.by(), d.on(), d.step(), String.valueOf(d.breakGlass()), d.reason()
+                        })
+                        .toList()));
+        sections.add(new Section("Recovery time and point against the objectives", recovery(pack), null, null));
+        sections.add(new Section(
+                "Steps",
+                List.of(),
+                new String[] {
+                    "step",
+                    "action",
+                    "planned",
+                    "observed before",
+                    "after failover",
+                    "after failback",
+                    "now",
+                    "started",
+                    "ended"
+                },
+                pack.steps().stream()
+                        .map(s -> new String[] {
+                            s.name(),
+                            s.action(),
+                            s.planned(),
+                            s.observedBefore().isEmpty()
+                                    ? ""
+                                    : s.observedBefore().toString(),
+                            s.afterFailover(),
+                            s.afterFailback(),
+                            s.finalState() == null ? "" : s.finalState().value(),
+                            s.startedAt(),
+                            s.endedAt()
+                        })
+                        .toList()));
+        sections.add(new Section(
+                "Phases",
+                List.of(),
+                new String[] {"at", "phase"},
+                pack.phases().stream()
+                        .map(p -> new String[] {p.at(), p.phase().value()})
+                        .toList()));
+        sections.add(new Section(
+                "Integrity",
+                List.of(
+                        row("pack sha256", pack.packSha256()),
+                        row("format", pack.format()),
+                        row("generated at", pack.generatedAt()),
+                        row(
+                                "how to check",
+                                "GET /api/executions/" + pack.executionId()
+                                        + "/evidence as JSON; drop packSha256, write the rest with sorted keys and no"
+                                        + " spaces; its SHA-256 is the pack sha256")),
+                null,
+                null));
+        return sections;
+    }
+
+    private static List<String[]> recovery(EvidencePack pack) {
+        List<String[]> rows = new ArrayList<>();
+        ReportView.Rto rto = pack.rtoSeconds();
+        rows.add(row("RTO total", rto.total() == null ? "not measured (never failed over)" : seconds(rto.total())));
+        rows.add(row(
+                "RTO split",
+                "detect " + (rto.detect() == null ? "n/a" : seconds(rto.detect())) + ", decide " + seconds(rto.decide())
+                        + ", execute " + seconds(rto.execute()) + ", verify " + seconds(rto.verify())));
+        rows.add(row(
+                "RPO",
+                pack.rpo().measured()
+                        ? seconds(pack.rpo().seconds())
+                        : "not measured: " + pack.rpo().why()));
+        Map<String, String> objectives = pack.objectives();
+        rows.add(row(
+                "objectives",
+                objectives.isEmpty()
+                        ? "none set (spec.objectives)"
+                        : "RTO " + objectives.getOrDefault("rto", "none") + ", RPO "
+                                + objectives.getOrDefault("rpo", "none")));
+        ReportView.Score score = pack.score();
+        rows.add(row(
+                "RTO against objective",
+                score.rto().result() + ": " + score.rto().why()));
+        rows.add(row(
+                "RPO against objective",
+                score.rpo().result() + ": " + score.rpo().why()));
+        rows.add(row(
+                "verdict",
+                score.passed() == null ? "no objectives to score against" : score.passed() ? "PASS" : "FAIL"));
+        return rows;
+    }
+
+    private static String seconds(double value) {
+        return String.format(Locale.ROOT, "%.3f s", value);
+    }
+
+    private static String[] row(String key, String value) {
+        return new String[] {key, value == null ? "" : value};
+    }
+
+    private static PdfPCell cell(String text, Font font) {
+        PdfPCell cell = new PdfPCell(new Phrase(text == null ? "" : text, font));
+        cell.setHorizontalAlignment(Element.ALIGN_LEFT);
+        cell.setPadding(3);
+        return cell;
+    }
+
+    private static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replace("\"", "&quot;")
+                .replace("'", "&#39;");
+    }
+}

@@ -1,0 +1,182 @@
+package io.baran.orchestrator.schedule;
+
+import io.baran.runbook.Cron;
+import io.baran.runbook.Drills;
+import io.baran.runbook.Runbook;
+import io.baran.workflow.TaskQueues;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.schedules.Schedule;
+import io.temporal.client.schedules.ScheduleActionStartWorkflow;
+import io.temporal.client.schedules.ScheduleAlreadyRunningException;
+import io.temporal.client.schedules.ScheduleCalendarSpec;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleException;
+import io.temporal.client.schedules.ScheduleListDescription;
+import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.SchedulePolicy;
+import io.temporal.client.schedules.ScheduleRange;
+import io.temporal.client.schedules.ScheduleSpec;
+import io.temporal.client.schedules.ScheduleState;
+import io.temporal.client.schedules.ScheduleUpdate;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+
+/**
+ * One Temporal Schedule per runbook with {@code spec.drills.schedule}, id {@code drill-<runbook>}: created, updated
+ * and deleted as the runbook is saved and deleted, and reconciled with the whole catalog at start. Idempotent: saving
+ * the same runbook again leaves one schedule, with the same spec. Each firing starts a {@link ScheduledDrillWorkflow};
+ * a firing while the previous one's workflow still runs is skipped (overlap policy skip), and so is one in a blocked
+ * window (the spec's skip calendars). A firing missed while Temporal was down is not made up later than
+ * {@link #CATCHUP_WINDOW}.
+ */
+@ApplicationScoped
+public class DrillSchedules {
+
+    private static final Logger LOG = Logger.getLogger(DrillSchedules.class);
+    /** Schedules of this orchestrator are named so; anything else in the namespace is left alone. */
+    public static final String PREFIX = "drill-";
+    /** A drill that could not fire on time is still started within this window, never later. */
+    static final Duration CATCHUP_WINDOW = Duration.ofMinutes(10);
+
+    @Inject
+    ScheduleClient schedules;
+
+    /** The schedule's id for a runbook. */
+    public static String idFor(String runbook) {
+        return PREFIX + runbook;
+    }
+
+    /** Creates, updates or deletes the runbook's schedule so it matches {@code spec.drills}. */
+    public void sync(Runbook runbook) {
+        String id = idFor(runbook.name());
+        if (runbook.drills() == null || runbook.drills().schedule() == null) {
+            delete(runbook.name());
+            return;
+        }
+        Schedule schedule = scheduleOf(runbook);
+        try {
+            schedules.createSchedule(id, schedule, ScheduleOptions.newBuilder().build());
+            LOG.infof("runbook %s: drill schedule %s created (%s)", runbook.name(), id, describe(runbook.drills()));
+        } catch (ScheduleAlreadyRunningException exists) {
+            schedules
+                    .getHandle(id)
+                    .update(input -> new ScheduleUpdate(Schedule.newBuilder(schedule)
+                            .setState(input.getDescription().getSchedule().getState())
+                            .build()));
+            LOG.infof("runbook %s: drill schedule %s updated (%s)", runbook.name(), id, describe(runbook.drills()));
+        }
+    }
+
+    /** Deletes the runbook's schedule; nothing when it has none. */
+    public void delete(String runbook) {
+        String id = idFor(runbook);
+        try {
+            schedules.getHandle(id).delete();
+            LOG.infof("runbook %s: drill schedule %s deleted", runbook, id);
+        } catch (ScheduleException e) {
+            if (!notFound(e)) {
+                throw e;
+            }
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+                throw e;
+            }
+        }
+    }
+
+    /** Makes the namespace's drill schedules those of the catalog: every scheduled runbook has one, no other does. */
+    public void reconcile(Collection<Runbook> catalog) {
+        Set<String> wanted = catalog.stream()
+                .filter(r -> r.drills() != null && r.drills().schedule() != null)
+                .map(r -> idFor(r.name()))
+                .collect(Collectors.toSet());
+        for (Runbook runbook : catalog) {
+            sync(runbook);
+        }
+        List<String> existing = schedules
+                .listSchedules()
+                .map(ScheduleListDescription::getScheduleId)
+                .filter(id -> id.startsWith(PREFIX))
+                .toList();
+        for (String id : existing) {
+            if (!wanted.contains(id)) {
+                delete(id.substring(PREFIX.length()));
+            }
+        }
+    }
+
+    /** The schedule of a runbook with {@code spec.drills.schedule}: a pure value, for tests. */
+    public static Schedule scheduleOf(Runbook runbook) {
+        Drills drills = runbook.drills();
+        ScheduleSpec spec = ScheduleSpec.newBuilder()
+                .setCronExpressions(List.of(drills.schedule()))
+                .setTimeZoneName(drills.timezone())
+                .setSkip(drills.blockedWindows().stream()
+                        .map(DrillSchedules::calendarOf)
+                        .toList())
+                .build();
+        ScheduleActionStartWorkflow action = ScheduleActionStartWorkflow.newBuilder()
+                .setWorkflowType(ScheduledDrillWorkflow.class)
+                .setArguments(runbook.name())
+                .setOptions(WorkflowOptions.newBuilder()
+                        .setWorkflowId("scheduled-" + idFor(runbook.name()))
+                        .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .setWorkflowExecutionTimeout(Duration.ofMinutes(10))
+                        .build())
+                .build();
+        return Schedule.newBuilder()
+                .setAction(action)
+                .setSpec(spec)
+                .setPolicy(SchedulePolicy.newBuilder()
+                        .setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP)
+                        .setCatchupWindow(CATCHUP_WINDOW)
+                        .build())
+                .setState(ScheduleState.newBuilder()
+                        .setNote("drills of runbook " + runbook.name() + " (spec.drills); managed by Baran")
+                        .build())
+                .build();
+    }
+
+    /** A blocked window as a skip calendar: the minutes matching every field of its cron expression. */
+    static ScheduleCalendarSpec calendarOf(String cron) {
+        Cron parsed = Cron.parse(cron);
+        return ScheduleCalendarSpec.newBuilder()
+                .setSeconds(List.of(new ScheduleRange(0, 59, 1)))
+                .setMinutes(ranges(parsed.minutes()))
+                .setHour(ranges(parsed.hours()))
+                .setDayOfMonth(ranges(parsed.daysOfMonth()))
+                .setMonth(ranges(parsed.months()))
+                .setDayOfWeek(ranges(parsed.daysOfWeek()))
+                .setComment("blocked window " + cron)
+                .build();
+    }
+
+    private static List<ScheduleRange> ranges(List<Cron.Range> ranges) {
+        return ranges.stream()
+                .map(r -> new ScheduleRange(r.start(), r.end(), r.step()))
+                .toList();
+    }
+
+    private static String describe(Drills drills) {
+        return "\"" + drills.schedule() + "\" " + drills.timezone() + ", hold " + drills.hold()
+                + (drills.blockedWindows().isEmpty() ? "" : ", blocked " + drills.blockedWindows());
+    }
+
+    private static boolean notFound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StatusRuntimeException status && status.getStatus().getCode() == Status.Code.NOT_FOUND) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
