@@ -136,14 +136,21 @@ final class ExecutionText {
                         .append('\n');
             }
         }
+        for (JsonNode name : body.path("notEvaluated")) {
+            b.append(pad(name.asText(), 24)).append("  not evaluated yet\n");
+        }
         return b.toString();
     }
 
+    /** {@code degraded: ttl-too-long (move-traffic): ...}, as {@code GET /api/readiness} gives each reason. */
     private static String reason(JsonNode r) {
-        String level = text(r, "level");
-        String check = text(r, "check");
+        String severity = text(r, "severity");
+        String code = text(r, "code");
+        String step = text(r, "step");
         String message = r.has("message") ? text(r, "message") : r.toString();
-        return (level.isEmpty() ? "" : level + ": ") + (check.isEmpty() ? "" : check + ": ") + message;
+        return (severity.isEmpty() ? "" : severity + ": ")
+                + (code.isEmpty() ? "" : code + (step.isEmpty() ? "" : " (" + step + ")") + ": ")
+                + message;
     }
 
     /** 1.2s, 3m04s, 2h05m. */

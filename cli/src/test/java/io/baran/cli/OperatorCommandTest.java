@@ -130,6 +130,23 @@ class OperatorCommandTest {
     }
 
     @Test
+    void readinessShowsEachVerdictWithItsReasons() throws Exception {
+        JsonNode list = JSON.readTree("""
+                {"runbooks":[{"runbook":"web","verdict":"degraded","evaluatedAt":"2026-12-05T00:00:00Z",
+                  "reasons":[{"code":"ttl-too-long","severity":"degraded","step":"move-traffic",
+                              "message":"www TTL is 86400 s"}]}],
+                 "notEvaluated":["db"]}""");
+
+        String text = ExecutionText.readiness(list);
+
+        assertEquals(
+                "web                       degraded  (evaluated 2026-12-05T00:00:00Z)\n"
+                        + "    - degraded: ttl-too-long (move-traffic): www TTL is 86400 s\n"
+                        + "db                        not evaluated yet\n",
+                text);
+    }
+
+    @Test
     void durationsReadAsPeopleWriteThem() {
         assertEquals(Duration.ofMillis(200), OperatorCommand.duration("--every", "200ms"));
         assertEquals(Duration.ofSeconds(30), OperatorCommand.duration("--every", "30s"));
