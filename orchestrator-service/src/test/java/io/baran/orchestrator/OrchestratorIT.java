@@ -74,6 +74,9 @@ class OrchestratorIT {
     private static final InMemoryWorld WORLD = new InMemoryWorld();
     private static WorkerFactory actions;
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "metrics", management = true)
+    java.net.URL metrics;
+
     @Inject
     WorkflowClient client;
 
@@ -290,6 +293,10 @@ class OrchestratorIT {
                 .then()
                 .body("awaiting", equalTo("approval of step go-ahead"))
                 .body("currentStep", equalTo("go-ahead"));
+        // Dashboards and alerts see it waiting: the running executions by mode and phase, on /q/metrics.
+        java.util.regex.Pattern waiting = java.util.regex.Pattern.compile(
+                "(?m)^baran_executions_running\\{mode=\"drill\",phase=\"awaiting-approval\",?} [1-9][0-9]*\\.0$");
+        await(() -> waiting.matcher(scrapeMetrics()).find(), "baran_executions_running to count the waiting drill");
         assertEquals("standby", WORLD.values.get("gate"));
         assertTrue(!WORLD.values.containsKey("gate-api"), "the step after the approval ran before it");
 
@@ -1085,6 +1092,14 @@ class OrchestratorIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    private String scrapeMetrics() {
+        try (var in = metrics.openStream()) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 }
