@@ -125,22 +125,27 @@ public final class ReadinessRules {
         if (triggerScope == null) {
             return;
         }
-        limits.temporalScope()
-                .filter(scope -> ControlPlanes.dependsOn(scope, triggerScope))
+        inTriggerScope(
+                limits.temporalScope(),
+                "temporal",
+                "Temporal",
+                "the failover's own workflow engine",
+                triggerScope,
+                reasons);
+        inTriggerScope(
+                limits.kafkaScope(), "kafka", "Kafka", "the event that starts the failover", triggerScope, reasons);
+    }
+
+    /** A part of Baran that runs inside the scope whose outage starts the failover. */
+    private static void inTriggerScope(
+            Optional<String> where, String code, String part, String stops, String triggerScope, List<Reason> reasons) {
+        where.filter(scope -> ControlPlanes.dependsOn(scope, triggerScope))
                 .ifPresent(scope -> reasons.add(new Reason(
-                        "temporal-in-trigger-scope",
+                        code + "-in-trigger-scope",
                         ReadinessView.DEGRADED,
                         null,
-                        "Baran's Temporal runs in " + scope + ", inside the trigger scope " + triggerScope
-                                + ": the outage may stop the failover's own workflow engine")));
-        limits.kafkaScope()
-                .filter(scope -> ControlPlanes.dependsOn(scope, triggerScope))
-                .ifPresent(scope -> reasons.add(new Reason(
-                        "kafka-in-trigger-scope",
-                        ReadinessView.DEGRADED,
-                        null,
-                        "Baran's Kafka runs in " + scope + ", inside the trigger scope " + triggerScope
-                                + ": the outage may stop the event that starts the failover")));
+                        "Baran's " + part + " runs in " + scope + ", inside the trigger scope " + triggerScope
+                                + ": the outage may stop " + stops)));
     }
 
     private static void objectives(Runbook runbook, Prediction prediction, Double worstLag, List<Reason> reasons) {
