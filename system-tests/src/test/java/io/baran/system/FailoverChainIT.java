@@ -90,6 +90,7 @@ class FailoverChainIT {
                   name: chain
                 spec:
                   protects: chain
+                  objectives: { rto: 5m }
                   access:
                     drill: [drill-operator]
                     failover: [failover-operator]
@@ -310,6 +311,38 @@ class FailoverChainIT {
 
     @Test
     @Order(6)
+    void aSimulatedOutageOnTheDetectorRunsAScoredGameDayDrillAndNoFailover() throws Exception {
+        assertEquals(Optional.of(ORIGINAL), route53.read(RECORD, RRType.CNAME));
+
+        JsonNode simulation =
+                post(detector.url("/api/simulations"), "{\"scope\":\"local/chain/web\",\"duration\":\"20s\"}", 202);
+        String incident = simulation.get("incidentId").asText();
+        String id = "gameday-chain-" + incident.replaceAll("[^A-Za-z0-9._@-]", "_");
+
+        // Detection (the detector's signed simulated outage on Kafka), failover in Route 53, verification, failback.
+        awaitValue(
+                () -> route53.read(RECORD, RRType.CNAME), Optional.of(SWITCHED), "the game day to switch the record");
+        JsonNode done = await(
+                () -> get(orchestrator.url("/api/executions/" + id)),
+                e -> "completed".equals(e.path("status").asText()),
+                "the game-day drill to complete");
+        assertEquals("drill", done.get("mode").asText(), done.toString());
+        assertEquals("done", done.get("phase").asText(), done.toString());
+        assertEquals("system", done.path("startedBy").path("name").asText(), done.toString());
+        assertEquals("passed", done.get("steps").get(1).get("state").asText(), done.toString());
+        assertEquals(Optional.of(ORIGINAL), route53.read(RECORD, RRType.CNAME));
+
+        JsonNode report = get(orchestrator.url("/api/executions/" + id + "/report"));
+        assertTrue(report.path("rtoSeconds").path("detect").isNumber(), report.toString());
+        assertEquals("pass", report.path("score").path("rto").path("result").asText(), report.toString());
+        assertTrue(report.path("score").path("passed").asBoolean(), report.toString());
+        JsonNode failover =
+                get(orchestrator.url("/api/executions/failover-chain-" + incident.replaceAll("[^A-Za-z0-9._@-]", "_")));
+        assertEquals(404, failover.path("status").asInt(), "a simulation started a failover: " + failover);
+    }
+
+    @Test
+    @Order(7)
     void theOperatorsCommandLineDrillsWatchesAndApprovesWithTheirOwnTokens() throws Exception {
         Cli operator = cli("operator");
 
