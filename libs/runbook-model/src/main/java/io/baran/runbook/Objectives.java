@@ -1,6 +1,7 @@
 package io.baran.runbook;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -12,7 +13,9 @@ import java.util.Optional;
  *            the runbook sets none
  * @param rpo recovery point objective as a duration text ({@code 1m}): the data an outage may lose, read as the
  *            largest replication lag; null when the runbook sets none
+ *            <p>An objective not set is left out of the JSON, so a runbook without any reads {@code "objectives": {}}.
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Objectives(String rto, String rpo) {
 
     /** A runbook without {@code spec.objectives}. */
