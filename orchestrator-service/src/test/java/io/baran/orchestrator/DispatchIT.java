@@ -74,6 +74,9 @@ class DispatchIT {
     OutageDispatcher dispatcher;
 
     @Inject
+    io.baran.orchestrator.audit.AuditTrail auditTrail;
+
+    @Inject
     RunbookCatalog catalog;
 
     @Inject
@@ -168,6 +171,16 @@ class DispatchIT {
         long againMillis = (System.nanoTime() - t1) / 1_000_000;
         assertEquals(0, again.started(), again.toString());
         assertEquals(RUNBOOKS, again.alreadyStarted() + again.joined(), again.toString());
+
+        // The audit trail holds who started them: system, for the signed event, once (the redelivery adds nothing).
+        var audited = auditTrail.list(new io.baran.orchestrator.audit.AuditQuery(
+                "system", io.baran.orchestrator.audit.AuditActions.FAILOVER_START, incident, null, null, null, null));
+        assertEquals(1, audited.size(), audited.toString());
+        assertEquals(audited.get(0).requestId(), audited.get(0).detail().get("event"));
+        assertTrue(audited.get(0)
+                .reason()
+                .contains("signed event " + audited.get(0).requestId()));
+        assertEquals(RUNBOOKS, ((List<?>) audited.get(0).detail().get("started")).size());
 
         List<WorkflowExecutionMetadata> executions = executionsOf(incident, RUNBOOKS);
         Map<String, Long> perRunbook = executions.stream()

@@ -14,4 +14,38 @@ public interface TemporalConfig extends TemporalConnectionConfig {
     /** Whether this instance runs the workflow worker. */
     @WithDefault("true")
     boolean worker();
+
+    /** How the workflow worker is sized ({@code baran.temporal.tuning.*}): a mass failover runs a thousand at once. */
+    Tuning tuning();
+
+    interface Tuning {
+
+        /**
+         * Executions kept in the worker's memory between workflow tasks (the SDK's default is 600). An execution not
+         * cached is replayed from its history on its next workflow task: above a thousand running executions, a
+         * cache smaller than that replays on most tasks.
+         */
+        @WithDefault("1500")
+        int workflowCache();
+
+        /**
+         * Workflow threads of the worker (the SDK's default is 600). A cached execution holds two while it waits (the
+         * interpreter and its join watcher) and more while parallel steps run; when they run out, cached executions
+         * are evicted.
+         */
+        @WithDefault("4000")
+        int maxWorkflowThreads();
+
+        /** Long polls for workflow tasks held open at once (the SDK's default is 5). */
+        @WithDefault("8")
+        int workflowTaskPollers();
+
+        /** Workflow tasks run at once (the SDK's default is 200). */
+        @WithDefault("200")
+        int maxConcurrentWorkflowTasks();
+
+        /** Long polls for activity tasks (journal, provider slots) held open at once (the SDK's default is 5). */
+        @WithDefault("5")
+        int activityTaskPollers();
+    }
 }

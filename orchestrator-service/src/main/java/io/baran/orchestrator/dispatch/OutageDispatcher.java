@@ -2,6 +2,9 @@ package io.baran.orchestrator.dispatch;
 
 import io.baran.events.CloudEvent;
 import io.baran.events.OutageEvent;
+import io.baran.orchestrator.audit.AuditActions;
+import io.baran.orchestrator.audit.AuditEntry;
+import io.baran.orchestrator.audit.AuditTrail;
 import io.baran.orchestrator.config.DispatchConfig;
 import io.baran.orchestrator.config.EventsConfig;
 import io.baran.orchestrator.config.FailoverConfig;
@@ -68,6 +71,9 @@ public class OutageDispatcher {
     ExecutionLauncher launcher;
 
     @Inject
+    AuditTrail auditTrail;
+
+    @Inject
     OutageLedger ledger;
 
     @Inject
@@ -95,6 +101,42 @@ public class OutageDispatcher {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * One row in the audit trail per event that started executions: by {@code system}, with the signed event's id, the
+     * scope and every execution it started (a redelivery that starts none writes none). A trail that cannot take it is
+     * logged: a failover never waits on the database.
+     */
+    private void audit(CloudEvent<OutageEvent> event, java.util.Collection<String> startedIds, String heldBy) {
+        if (startedIds.isEmpty() || auditTrail == null) {
+            return;
+        }
+        OutageEvent outage = event.data();
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("event", event.id());
+        detail.put("scope", outage.scope());
+        detail.put("incident", outage.incidentId());
+        if (heldBy != null) {
+            detail.put("heldBy", heldBy);
+        }
+        detail.put("started", startedIds.stream().sorted().toList());
+        try {
+            auditTrail.record(new AuditEntry(
+                    "system",
+                    List.of(),
+                    AuditActions.FAILOVER_START,
+                    outage.incidentId(),
+                    "outage of " + outage.scope() + " (signed event " + event.id() + ")",
+                    event.id(),
+                    false,
+                    AuditEntry.ACCEPTED,
+                    detail));
+        } catch (RuntimeException e) {
+            LOG.errorf(
+                    "event %s (outage of %s): the %d execution(s) it started are not in the audit trail: %s",
+                    event.id(), outage.scope(), startedIds.size(), e.getMessage());
+        }
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -130,6 +172,7 @@ public class OutageDispatcher {
         AtomicInteger already = new AtomicInteger();
         AtomicInteger joined = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
+        java.util.Queue<String> startedIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
         List<Future<?>> tasks = new ArrayList<>();
         for (var service : byService.entrySet()) {
             tasks.add(starters.submit(() -> {
@@ -183,6 +226,9 @@ public class OutageDispatcher {
                         throw e;
                     }
                     (result == ExecutionLauncher.Started.STARTED ? started : already).incrementAndGet();
+                    if (result == ExecutionLauncher.Started.STARTED) {
+                        startedIds.add(id);
+                    }
                     handling = id;
                 }
                 return null;
@@ -204,6 +250,7 @@ public class OutageDispatcher {
         }
         long tStarts = System.nanoTime();
         release(released);
+        audit(event, startedIds, heldBy);
         Outcome outcome = new Outcome(started.get(), already.get(), joined.get(), skipped.get(), heldBy);
         LOG.infof(
                 "event %s (outage of %s): %d runbook(s): %d started, %d already running, %d joined another execution, "

@@ -2,6 +2,7 @@ package io.baran.orchestrator.dispatch;
 
 import io.baran.orchestrator.config.DispatchConfig;
 import io.baran.orchestrator.workflow.ProviderSlots;
+import io.baran.orchestrator.workflow.SlotWaiters;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.hibernate.orm.panache.Panache;
@@ -10,6 +11,7 @@ import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Instant;
@@ -24,7 +26,9 @@ import org.jboss.logging.Logger;
  * wait (a waiter that stopped asking is passed over). All of an execution's providers are granted together or not at
  * all (locks taken in name order), so two executions never hold half of each other's slots. A holder that Temporal no
  * longer runs (terminated without giving its slots back) loses them when its provider is full (asked about at most
- * every 30 seconds per provider, and only once it held them for 30 seconds).
+ * every 30 seconds per provider, and only once it held them for 30 seconds). A queued execution waits in one activity
+ * ({@link #await}, {@link SlotWaiters}) that asks again every {@code baran.dispatch.slot-poll}, which keeps its
+ * {@code seen_at} fresh.
  */
 @ApplicationScoped
 public class ProviderSlotStore implements ProviderSlots {
@@ -39,6 +43,38 @@ public class ProviderSlotStore implements ProviderSlots {
 
     @Inject
     WorkflowClient client;
+
+    /** Queued executions waiting here, each in one activity; created on the first wait. */
+    private volatile SlotWaiters waiters;
+
+    @Override
+    public Grant await(Ask ask) {
+        return waiters().await(ask);
+    }
+
+    private SlotWaiters waiters() {
+        SlotWaiters w = waiters;
+        if (w == null) {
+            synchronized (this) {
+                if (waiters == null) {
+                    waiters = new SlotWaiters(
+                            this::acquire, client.newActivityCompletionClient(), config.slotPoll(), HEARTBEAT_EVERY);
+                }
+                w = waiters;
+            }
+        }
+        return w;
+    }
+
+    /** Well within the waiting activity's heartbeat timeout (30 s, in the workflow). */
+    private static final java.time.Duration HEARTBEAT_EVERY = java.time.Duration.ofSeconds(10);
+
+    @PreDestroy
+    void stopWaiting() {
+        if (waiters != null) {
+            waiters.close();
+        }
+    }
 
     @Override
     public Grant acquire(Ask ask) {

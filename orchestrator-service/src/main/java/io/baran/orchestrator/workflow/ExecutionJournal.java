@@ -11,6 +11,15 @@ import io.temporal.activity.ActivityMethod;
 @ActivityInterface
 public interface ExecutionJournal {
 
+    /** Stores the transition and publishes it, waiting for the broker's acknowledgement (retried as an activity). */
     @ActivityMethod(name = "JournalTransition")
     void record(ExecutionEvent transition);
+
+    /**
+     * Stores the transition and hands it to the Kafka producer without waiting for the broker: run as a local activity
+     * inside the workflow task (change {@code journal-local}), so it must be quick; the producer retries the send, and
+     * a send that still fails is logged. When this fails, the workflow falls back to {@link #record}.
+     */
+    @ActivityMethod(name = "PublishTransition")
+    void publish(ExecutionEvent transition);
 }

@@ -20,6 +20,8 @@ import org.eclipse.microprofile.reactive.messaging.Emitter;
 @ApplicationScoped
 public class KafkaExecutionJournal implements ExecutionJournal {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(KafkaExecutionJournal.class);
+
     @Inject
     ExecutionAudit audit;
 
@@ -29,19 +31,11 @@ public class KafkaExecutionJournal implements ExecutionJournal {
 
     @Override
     public void record(ExecutionEvent transition) {
-        String type = transition.step() == null ? ExecutionEvent.PHASE_CHANGED : ExecutionEvent.STEP_CHANGED;
-        // The id is derived from the transition, so a retried activity stores and publishes the same event id.
-        String id = transition.executionId() + "/" + transition.seq();
+        String id = idOf(transition);
         audit.store(id, transition);
-        String json = EventCodec.encode(CloudEvent.of(
-                id,
-                "/baran/orchestrator",
-                type,
-                transition.executionId(),
-                Instant.ofEpochMilli(transition.at()),
-                transition));
+        String type = typeOf(transition);
         try {
-            emitter.send(Record.of(transition.executionId(), json))
+            emitter.send(Record.of(transition.executionId(), encode(id, transition)))
                     .toCompletableFuture()
                     .get(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -51,5 +45,38 @@ public class KafkaExecutionJournal implements ExecutionJournal {
             throw new IllegalStateException(
                     "could not publish " + type + " of " + transition.executionId() + ": " + e, e);
         }
+    }
+
+    @Override
+    public void publish(ExecutionEvent transition) {
+        String id = idOf(transition);
+        audit.store(id, transition);
+        emitter.send(Record.of(transition.executionId(), encode(id, transition)))
+                .whenComplete((ok, failure) -> {
+                    if (failure != null) {
+                        LOG.warnf(
+                                "%s of %s not published (it is in the audit trail): %s",
+                                typeOf(transition), transition.executionId(), failure.toString());
+                    }
+                });
+    }
+
+    /** Derived from the transition, so a retried activity stores and publishes the same event id. */
+    private static String idOf(ExecutionEvent transition) {
+        return transition.executionId() + "/" + transition.seq();
+    }
+
+    private static String typeOf(ExecutionEvent transition) {
+        return transition.step() == null ? ExecutionEvent.PHASE_CHANGED : ExecutionEvent.STEP_CHANGED;
+    }
+
+    private static String encode(String id, ExecutionEvent transition) {
+        return EventCodec.encode(CloudEvent.of(
+                id,
+                "/baran/orchestrator",
+                typeOf(transition),
+                transition.executionId(),
+                Instant.ofEpochMilli(transition.at()),
+                transition));
     }
 }

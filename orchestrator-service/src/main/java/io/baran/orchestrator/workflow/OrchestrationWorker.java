@@ -16,6 +16,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerFactoryOptions;
+import io.temporal.worker.WorkerOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -58,17 +59,33 @@ public class OrchestrationWorker {
         }
         checkSearchAttributes();
         // Every activity call carries its execution's tier as a header, for the workers' API budgets.
+        TemporalConfig.Tuning tuning = temporal.tuning();
         factory = WorkerFactory.newInstance(
                 client,
                 WorkerFactoryOptions.newBuilder()
                         .setWorkerInterceptors(new PriorityHeader())
+                        .setWorkflowCacheSize(tuning.workflowCache())
+                        .setMaxWorkflowThreadCount(tuning.maxWorkflowThreads())
                         .build());
-        var worker = factory.newWorker(TaskQueues.ORCHESTRATION);
+        var worker = factory.newWorker(
+                TaskQueues.ORCHESTRATION,
+                WorkerOptions.newBuilder()
+                        .setMaxConcurrentWorkflowTaskPollers(tuning.workflowTaskPollers())
+                        .setMaxConcurrentWorkflowTaskExecutionSize(tuning.maxConcurrentWorkflowTasks())
+                        .setMaxConcurrentActivityTaskPollers(tuning.activityTaskPollers())
+                        .build());
         worker.registerWorkflowImplementationTypes(
                 RunbookWorkflowImpl.class, ReadinessWorkflowImpl.class, ScheduledDrillWorkflowImpl.class);
         worker.registerActivitiesImplementations(journal, slots, readiness, scheduledDrills);
         factory.start();
-        LOG.infof("workflow worker polling %s on Temporal %s", TaskQueues.ORCHESTRATION, connection.describe());
+        LOG.infof(
+                "workflow worker polling %s on Temporal %s (cache %d executions, %d workflow threads, %d workflow task "
+                        + "pollers)",
+                TaskQueues.ORCHESTRATION,
+                connection.describe(),
+                tuning.workflowCache(),
+                tuning.maxWorkflowThreads(),
+                tuning.workflowTaskPollers());
     }
 
     /**

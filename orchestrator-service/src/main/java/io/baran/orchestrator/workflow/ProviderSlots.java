@@ -25,6 +25,14 @@ public interface ProviderSlots {
     @ActivityMethod(name = "AcquireProviderSlots")
     Grant acquire(Ask ask);
 
+    /**
+     * Waits until the execution holds a slot of every provider asked for, however long that takes, in this one
+     * activity (heartbeating; completed asynchronously, see {@link SlotWaiters}): always a granted {@link Grant}. Fails
+     * with the non-retryable {@value SlotWaiters#UNAVAILABLE} when the slot store stops answering.
+     */
+    @ActivityMethod(name = "AwaitProviderSlots")
+    Grant await(Ask ask);
+
     /** Gives back every slot the execution holds, and forgets that it waited. Idempotent. */
     @ActivityMethod(name = "ReleaseProviderSlots")
     void release(String executionId);

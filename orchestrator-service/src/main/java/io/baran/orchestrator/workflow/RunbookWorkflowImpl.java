@@ -56,7 +56,8 @@ import org.slf4j.Logger;
  *
  * <p>Deterministic: no clock, randomness, I/O or CDI here; the runbook arrives as input. Each change to what
  * this class does for a given history has its own change id, read with {@link Workflow#getVersion} and branched
- * on: {@value #DECISIONS_AS_UPDATES}, {@value #FAILBACK_FAILED_STATE}, {@value #DRILL_ABORT_CONDITION} and the others below. The recorded histories under
+ * on: {@value #DECISIONS_AS_UPDATES}, {@value #FAILBACK_FAILED_STATE}, {@value #DRILL_ABORT_CONDITION},
+ * {@value #PROVIDER_SLOT_WAIT} and the others below. The recorded histories under
  * src/test/resources/histories replay in the tests to catch unguarded changes. (Histories recorded before these
  * also carry a marker {@code interpreter}, which never guarded anything; replay skips it.)
  *
@@ -106,6 +107,27 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * slept through its hold. See {@link #holdWatchingAbortCondition}.
      */
     static final String DRILL_ABORT_CONDITION = "drill-abort-condition";
+    /**
+     * Change id: a queued execution waits for its provider slots in one long, heartbeating activity
+     * ({@link ProviderSlots#await}) instead of asking again every {@code baran.dispatch.slot-poll} with an activity and a
+     * timer each time (about ten history events per ask), so a queue of hours adds a handful of events; an execution
+     * aborted while queued gives its place in the queue back.
+     */
+    static final String PROVIDER_SLOT_WAIT = "provider-slot-wait";
+    /**
+     * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
+     * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
+     * for, so an abort gives back only what the wait may have taken.
+     */
+    private static final ActivityOptions SLOT_WAIT_OPTIONS = ActivityOptions.newBuilder()
+            .setStartToCloseTimeout(Duration.ofDays(1))
+            .setHeartbeatTimeout(Duration.ofSeconds(30))
+            .setCancellationType(io.temporal.activity.ActivityCancellationType.WAIT_CANCELLATION_COMPLETED)
+            .setRetryOptions(io.temporal.common.RetryOptions.newBuilder()
+                    .setMaximumInterval(Duration.ofSeconds(10))
+                    .setDoNotRetry(SlotWaiters.UNAVAILABLE)
+                    .build())
+            .build();
     /** Asking for provider slots: short, retried a little; a database that cannot answer lets the execution go on. */
     private static final ActivityOptions SLOT_OPTIONS = ActivityOptions.newBuilder()
             .setStartToCloseTimeout(Duration.ofSeconds(10))
@@ -597,8 +619,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             return;
         }
         ProviderSlots slots = Workflow.newActivityStub(ProviderSlots.class, SLOT_OPTIONS);
-        acquireSlots(slots);
+        boolean waitInOne = Workflow.getVersion(PROVIDER_SLOT_WAIT, Workflow.DEFAULT_VERSION, 1) >= 1;
+        if (!waitInOne) {
+            acquireSlots(slots, false);
+        }
         try {
+            if (waitInOne) {
+                // Inside the try: an execution aborted while queued leaves the queue.
+                acquireSlots(slots, true);
+            }
             body.run();
         } finally {
             Workflow.newDetachedCancellationScope(() -> {
@@ -615,7 +644,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
     }
 
-    private void acquireSlots(ProviderSlots slots) {
+    /**
+     * @param waitInOne change {@link #PROVIDER_SLOT_WAIT}: once queued, wait in one activity; before, ask again after
+     *                  each answer's {@code askAgainMillis}
+     */
+    private void acquireSlots(ProviderSlots slots, boolean waitInOne) {
         Phase before = phase;
         boolean queued = false;
         ProviderSlots.Ask ask = new ProviderSlots.Ask(
@@ -641,11 +674,37 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
             awaiting = "provider slots: " + grant.waitingFor();
             Workflow.setCurrentDetails("**" + Phase.QUEUED.value() + "**: " + awaiting);
+            if (waitInOne) {
+                awaitSlots(ask);
+                break;
+            }
             Workflow.sleep(Duration.ofMillis(Math.max(500, grant.askAgainMillis())));
         }
         if (queued) {
             awaiting = null;
             phase = before;
+        }
+    }
+
+    /**
+     * Change {@link #PROVIDER_SLOT_WAIT}: one activity until granted (its heartbeats carry the current reason, shown by
+     * the Temporal UI as the pending activity's details). A store that stops answering lets the execution go on without
+     * the cap, as the first ask does; an abort ends the wait and goes on as cancelled.
+     */
+    private void awaitSlots(ProviderSlots.Ask ask) {
+        ProviderSlots waiting = Workflow.newActivityStub(
+                ProviderSlots.class,
+                ActivityOptions.newBuilder(SLOT_WAIT_OPTIONS)
+                        .setSummary("queued for provider slots")
+                        .build());
+        try {
+            waiting.await(ask);
+        } catch (ActivityFailure failure) {
+            if (failure.getCause() instanceof CanceledFailure cancelled) {
+                throw cancelled;
+            }
+            LOG.warn("execution " + request.executionId() + " could not wait for provider slots (" + describe(failure)
+                    + "); going on without them");
         }
     }
 

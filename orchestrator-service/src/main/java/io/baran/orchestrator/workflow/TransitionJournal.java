@@ -6,6 +6,7 @@ import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.Phase;
 import io.baran.workflow.StepState;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
@@ -22,6 +23,8 @@ import org.slf4j.Logger;
 final class TransitionJournal {
 
     private static final Logger LOG = Workflow.getLogger(RunbookWorkflowImpl.class);
+    /** Change id: transitions are published by local activities (see {@link #local}). */
+    static final String JOURNAL_LOCAL = "journal-local";
     /** Journal entries still in flight when the execution ends get this long to land. */
     private static final Duration GRACE = Duration.ofSeconds(30);
 
@@ -34,8 +37,24 @@ final class TransitionJournal {
                             .setMaximumInterval(Duration.ofSeconds(5))
                             .build())
                     .build());
+    /**
+     * Change {@value #JOURNAL_LOCAL}: each transition is published by a local activity inside the workflow task that
+     * made it, rather than by an activity of its own whose completion costs the execution another workflow task (and
+     * three history events); a local activity that fails hands the entry to the activity as before.
+     */
+    private final ExecutionJournal local = Workflow.newLocalActivityStub(
+            ExecutionJournal.class,
+            LocalActivityOptions.newBuilder()
+                    .setStartToCloseTimeout(Duration.ofSeconds(3))
+                    .setScheduleToCloseTimeout(Duration.ofSeconds(5))
+                    .setRetryOptions(
+                            RetryOptions.newBuilder().setMaximumAttempts(2).build())
+                    .build());
+
     private final List<Promise<Void>> inFlight = new ArrayList<>();
     private long sequence;
+    /** The version of change {@value #JOURNAL_LOCAL} this run follows, asked at its first transition. */
+    private int localVersion = -2;
 
     /** A phase change ({@code step} and {@code state} null) or a step's transition. */
     void record(ExecutionRequest request, Phase phase, String step, StepState state, String detail) {
@@ -51,6 +70,22 @@ final class TransitionJournal {
                 detail,
                 Workflow.currentTimeMillis(),
                 ++sequence);
+        if (localVersion == -2) {
+            localVersion = Workflow.getVersion(JOURNAL_LOCAL, Workflow.DEFAULT_VERSION, 1);
+        }
+        if (localVersion >= 1) {
+            // Not waiting for Kafka's acknowledgement (publish), so Kafka in the failing region does not hold it up.
+            inFlight.add(Async.procedure(local::publish, event).exceptionally(failure -> {
+                LOG.warn("journal entry for " + request.executionId() + " goes the slow way: " + failure.getMessage());
+                viaActivity(request, event);
+                return null;
+            }));
+            return;
+        }
+        viaActivity(request, event);
+    }
+
+    private void viaActivity(ExecutionRequest request, ExecutionEvent event) {
         // Not awaited: publishing must never hold up a failover (Kafka may live in the failing region).
         inFlight.add(Async.procedure(journal::record, event).exceptionally(failure -> {
             LOG.warn("journal entry for " + request.executionId() + " lost: " + failure.getMessage());

@@ -57,33 +57,65 @@ class DispatchGuardsTest {
     private ExecutionDecisions decisions;
     private final CappedSlots slots = new CappedSlots(1);
 
-    /** {@link ProviderSlots} with one cap for every provider, in memory. */
+    /**
+     * {@link ProviderSlots} with one cap for every provider, in memory: granted by tier, then by arrival, as
+     * {@code ProviderSlotStore} does; waits through the real {@link SlotWaiters}.
+     */
     static final class CappedSlots implements ProviderSlots {
         final int cap;
         final Set<String> holders = new LinkedHashSet<>();
         final List<String> asked = new ArrayList<>();
+        /** Waiting executions: tier and arrival. */
+        final Map<String, long[]> waiting = new java.util.HashMap<>();
+        /** Executions in the order they were granted their slot. */
+        final List<String> granted = new ArrayList<>();
+
+        private long arrivals;
+        SlotWaiters waiters;
 
         CappedSlots(int cap) {
             this.cap = cap;
         }
 
+        void waitWith(WorkflowClient client) {
+            waiters = new SlotWaiters(
+                    this::acquire, client.newActivityCompletionClient(), Duration.ofMillis(50), Duration.ofSeconds(1));
+        }
+
         @Override
         public synchronized Grant acquire(Ask ask) {
             asked.add(ask.executionId() + "@" + ask.tier());
-            if (holders.contains(ask.executionId()) || holders.size() < cap) {
-                holders.add(ask.executionId());
+            String id = ask.executionId();
+            if (holders.contains(id)) {
+                return new Grant(true, null, 0);
+            }
+            long[] me = waiting.computeIfAbsent(id, k -> new long[] {ask.tier(), arrivals++});
+            long ahead = waiting.entrySet().stream()
+                    .filter(e -> !e.getKey().equals(id))
+                    .filter(e -> e.getValue()[0] < me[0] || (e.getValue()[0] == me[0] && e.getValue()[1] < me[1]))
+                    .count();
+            if (holders.size() + ahead < cap) {
+                waiting.remove(id);
+                holders.add(id);
+                granted.add(id);
                 return new Grant(true, null, 0);
             }
             return new Grant(
                     false,
-                    "provider " + ask.providers().get(0) + ": " + holders.size() + " of " + cap
-                            + " slots taken, 0 ahead",
+                    "provider " + ask.providers().get(0) + ": " + holders.size() + " of " + cap + " slots taken, "
+                            + ahead + " ahead",
                     2_000);
+        }
+
+        @Override
+        public Grant await(Ask ask) {
+            return waiters.await(ask);
         }
 
         @Override
         public synchronized void release(String executionId) {
             holders.remove(executionId);
+            waiting.remove(executionId);
         }
     }
 
@@ -92,6 +124,8 @@ class DispatchGuardsTest {
         world = new InMemoryWorld();
         world.values.put("www", "primary");
         world.values.put("api", "primary");
+        world.values.put("db", "primary");
+        world.values.put("cdn", "primary");
         env = TestWorkers.start(
                 TestEnvironmentOptions.newBuilder()
                         .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
@@ -102,11 +136,13 @@ class DispatchGuardsTest {
                 new RecordingJournal(),
                 slots);
         client = env.getWorkflowClient();
+        slots.waitWith(client);
         decisions = TestWorkers.decisions(client);
     }
 
     @AfterEach
     void closeEnvironment() {
+        slots.waiters.close();
         env.close();
     }
 
@@ -122,6 +158,20 @@ class DispatchGuardsTest {
     }
 
     private RunbookWorkflow start(String id, Runbook runbook, String heldBy, List<String> capped) {
+        launch(id, runbook, heldBy, capped);
+        env.sleep(Duration.ofSeconds(30));
+        return client.newWorkflowStub(RunbookWorkflow.class, id);
+    }
+
+    /** Starts an execution with a provider cap and waits (in real time) until it is in {@code phase}. */
+    private RunbookWorkflow startCapped(String id, Runbook runbook, Phase phase) {
+        launch(id, runbook, null, List.of("aws-prod"));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        until(() -> running.progress().phase(), phase::equals, id + " reaches " + phase.value());
+        return running;
+    }
+
+    private void launch(String id, Runbook runbook, String heldBy, List<String> capped) {
         RunbookWorkflow stub = client.newWorkflowStub(
                 RunbookWorkflow.class,
                 WorkflowOptions.newBuilder()
@@ -144,8 +194,6 @@ class DispatchGuardsTest {
                         Actor.system("event-1"),
                         heldBy,
                         capped));
-        env.sleep(Duration.ofSeconds(30));
-        return client.newWorkflowStub(RunbookWorkflow.class, id);
     }
 
     private ExecutionProgress result(String id) {
@@ -201,38 +249,49 @@ class DispatchGuardsTest {
         assertEquals("standby", world.values.get("www"));
     }
 
+    /** The holder keeps its slot while it waits at an approval step (no timer: a queued execution's wait stops time). */
+    private static final Step GATE = Step.action("go-ahead", "approval", Map.of());
+
+    /**
+     * While an activity is pending the time-skipping test server does not skip time, so queued executions (one
+     * pending activity each) wait in real time here: the holder holds at an approval step, not a timer.
+     */
+    private <T> T until(java.util.function.Supplier<T> read, java.util.function.Predicate<T> done, String what) {
+        return io.baran.testinfra.Polling.until(
+                read, done, Duration.ofSeconds(90), Duration.ofMillis(100), last -> what + "; last: " + last);
+    }
+
     @Test
     void theCapHoldsTheNextExecutionOfTheProviderUntilASlotIsFree() {
-        // The first holds its slot while it fails over (a wait step keeps it there for ten minutes).
-        RunbookWorkflow first = start(
-                "first",
-                runbook("www", Step.action("settle", "wait", Map.of("for", "10m"))),
-                null,
-                List.of("aws-prod"));
-        assertEquals(Phase.FAILING_OVER, first.progress().phase());
-        RunbookWorkflow second = start("second", runbook("api"), null, List.of("aws-prod"));
+        RunbookWorkflow first = startCapped("first", runbook("www", GATE), Phase.AWAITING_APPROVAL);
+        RunbookWorkflow second = startCapped("second", runbook("api"), Phase.QUEUED);
         ExecutionProgress queued = second.progress();
         assertEquals(Phase.QUEUED, queued.phase());
         assertTrue(queued.awaiting().contains("provider aws-prod: 1 of 1 slots taken"), queued.awaiting());
         assertEquals("primary", world.values.get("api"), "the queued execution changes nothing");
 
-        env.sleep(Duration.ofMinutes(11));
+        decisions.decide("first", new DecisionRequest(Verdict.APPROVE, "go-ahead", ANA, null, null));
+        until(() -> second.progress().phase(), Phase.FAILED_OVER::equals, "the second fails over once the first is");
         assertEquals(Phase.FAILED_OVER, first.progress().phase());
-        assertEquals(Phase.FAILED_OVER, second.progress().phase());
         assertEquals("standby", world.values.get("www"));
         assertEquals("standby", world.values.get("api"));
         assertTrue(second.progress().phases().stream()
                 .map(PhaseChange::phase)
                 .toList()
                 .contains(Phase.QUEUED));
-        assertTrue(slots.holders.isEmpty(), "slots are given back once failed over: " + slots.holders);
-        assertTrue(slots.asked.contains("second@" + io.baran.runbook.Runbook.DEFAULT_PRIORITY), slots.asked.toString());
+        synchronized (slots) {
+            assertTrue(slots.holders.isEmpty(), "slots are given back once failed over: " + slots.holders);
+            assertTrue(
+                    slots.asked.contains("second@" + io.baran.runbook.Runbook.DEFAULT_PRIORITY),
+                    slots.asked.toString());
+        }
 
         second.outageRecovered("aws/us-east-1@1");
         assertEquals(Phase.DONE, result("second").phase());
         assertEquals("primary", world.values.get("api"));
-        assertTrue(slots.holders.isEmpty(), "failback gives its slot back too: " + slots.holders);
-        HistoryFiles.save(client, "second", "queued-for-provider-slot");
+        synchronized (slots) {
+            assertTrue(slots.holders.isEmpty(), "failback gives its slot back too: " + slots.holders);
+        }
     }
 
     @Test
@@ -247,5 +306,74 @@ class DispatchGuardsTest {
                 .cancel();
         env.sleep(Duration.ofMinutes(1));
         assertTrue(slots.holders.isEmpty(), slots.holders.toString());
+    }
+
+    @Test
+    void aLongQueueKeepsTheHistoryShortGrantsByTierThenArrivalAndAnAbortLeavesTheQueue() {
+        startCapped("holder", runbook("www", GATE), Phase.AWAITING_APPROVAL);
+        RunbookWorkflow early = startCapped("tier3-early", runbook("api"), Phase.QUEUED);
+        startCapped("tier3-aborted", runbook("db"), Phase.QUEUED);
+        RunbookWorkflow late = startCapped("tier1-late", withTier(runbook("cdn"), 1), Phase.QUEUED);
+        assertTrue(
+                late.progress().awaiting().contains("provider aws-prod: 1 of 1 slots taken"),
+                late.progress().awaiting());
+
+        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, "tier3-aborted"))
+                .cancel();
+        until(
+                () -> {
+                    synchronized (slots) {
+                        return slots.waiting.keySet().toString();
+                    }
+                },
+                waiting -> !waiting.contains("tier3-aborted"),
+                "an aborted execution leaves the queue");
+
+        // A long queue, counted in asks: the waiters ask every 50 ms. Asking with an activity and a timer each time,
+        // as before change provider-slot-wait, 300 asks would be some 3,000 events in each waiter's history.
+        until(
+                () -> {
+                    synchronized (slots) {
+                        return slots.asked.stream()
+                                .filter(a -> a.startsWith("tier3-early@"))
+                                .count();
+                    }
+                },
+                asks -> asks >= 300,
+                "the queued execution asks again and again");
+        decisions.decide("holder", new DecisionRequest(Verdict.APPROVE, "go-ahead", ANA, null, null));
+        until(() -> early.progress().phase(), Phase.FAILED_OVER::equals, "the last in the queue fails over");
+        assertEquals(Phase.FAILED_OVER, late.progress().phase());
+        assertEquals("standby", world.values.get("api"));
+        assertEquals("standby", world.values.get("cdn"));
+        assertEquals("primary", world.values.get("db"), "the aborted execution changed nothing");
+        synchronized (slots) {
+            assertEquals(List.of("holder", "tier1-late", "tier3-early"), slots.granted, "tier first, then arrival");
+            assertTrue(slots.holders.isEmpty(), slots.holders.toString());
+        }
+        int events = client.fetchHistory("tier3-early").getHistory().getEventsCount();
+        assertTrue(events < 100, "a long queue adds a handful of events: " + events);
+
+        early.outageRecovered("aws/us-east-1@1");
+        assertEquals(Phase.DONE, result("tier3-early").phase());
+        assertEquals("primary", world.values.get("api"));
+        HistoryFiles.save(client, "tier3-early", "queued-in-one-activity");
+    }
+
+    private static Runbook withTier(Runbook rb, int tier) {
+        return new Runbook(
+                rb.name(),
+                rb.description(),
+                rb.labels(),
+                rb.protects(),
+                rb.parameters(),
+                rb.trigger(),
+                rb.failover(),
+                rb.failback(),
+                rb.sha256(),
+                rb.source(),
+                rb.version(),
+                rb.access(),
+                tier);
     }
 }

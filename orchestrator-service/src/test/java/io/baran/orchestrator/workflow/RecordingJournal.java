@@ -14,6 +14,11 @@ public class RecordingJournal implements ExecutionJournal {
         entries.add(transition);
     }
 
+    @Override
+    public void publish(ExecutionEvent transition) {
+        entries.add(transition);
+    }
+
     public List<String> phasesOf(String executionId) {
         return entries.stream()
                 .filter(e -> e.executionId().equals(executionId) && e.step() == null)

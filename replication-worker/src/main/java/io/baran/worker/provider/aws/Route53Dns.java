@@ -12,6 +12,7 @@ import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
 import io.baran.worker.provider.RecordWeights;
 import io.baran.worker.provider.WeightedDns;
+import io.baran.worker.provider.ZoneBatcher;
 import io.baran.workflow.FailureTypes;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -189,4 +189,62 @@ class CloudDnsSwitchIT extends DnsSwitchConformance {
                 new DnsSwitch(providers).plan(command).changes(),
                 "a read throttled with 403 rateLimitExceeded is sent again");
     }
+
+    @Test
+    void manyStepsChangingOneZoneShareChangeSetsAndAConflictFailsAlone() throws Exception {
+        // Within the default Cloud DNS budget (5 calls/s): each step reads its record to plan, to apply and to check.
+        int steps = 30;
+        List<StepCommand> commands = new ArrayList<>();
+        List<StepPlan> plans = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            setRecord("many" + i + "." + ZONE + ".", "CNAME", List.of("primary.baran.test."), 300);
+            StepCommand command = cname("many" + i, "standby.baran.test");
+            commands.add(command);
+            plans.add(new DnsSwitch(providers).plan(command));
+        }
+        // Someone changes one of them once the first change set is on its way: Cloud DNS refuses that change set.
+        String raced = "many17." + ZONE + ".";
+        fake.dns.beforeNextChange = () -> setRecord(raced, "CNAME", List.of("elsewhere.baran.test."), 300);
+        int changesBefore = fake.count("POST", "/changes");
+        fake.dns.mostAdditions = 0;
+        fake.dns.mostDeletions = 0;
+
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(steps);
+        try {
+            List<java.util.concurrent.Future<String>> outcomes = new ArrayList<>();
+            for (int i = 0; i < steps; i++) {
+                StepCommand command = commands.get(i);
+                StepPlan plan = plans.get(i);
+                outcomes.add(pool.submit(() -> {
+                    try {
+                        return new DnsSwitch(providers).apply(command, plan).changed() ? "changed" : "unchanged";
+                    } catch (ApplicationFailure e) {
+                        return e.getType();
+                    }
+                }));
+            }
+            for (int i = 0; i < steps; i++) {
+                String outcome = outcomes.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                assertEquals(i == 17 ? FailureTypes.PLAN_UNSAFE : "changed", outcome, "step " + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < steps; i++) {
+            assertEquals(
+                    RecordState.present(
+                            List.of(i == 17 ? "elsewhere.baran.test." : "standby.baran.test."), i == 17 ? 300 : 60),
+                    readRecord("many" + i + "." + ZONE + ".", "CNAME"),
+                    "record " + i);
+        }
+        int changeSets = fake.count("POST", "/changes") - changesBefore;
+        // Far fewer change sets than steps: the reads of the budget pace the steps, so a few share each change set.
+        assertTrue(changeSets < steps / 2, "change sets: " + changeSets);
+        assertTrue(fake.dns.mostAdditions > 1, "record sets share change sets: " + fake.dns.mostAdditions);
+        assertTrue(
+                fake.dns.mostAdditions <= CloudDns.MAX_RRSETS_PER_CHANGE
+                        && fake.dns.mostDeletions <= CloudDns.MAX_RRSETS_PER_CHANGE,
+                "within Cloud DNS's quota per change: " + fake.dns.mostAdditions + " additions, "
+                        + fake.dns.mostDeletions + " deletions");
+    }
 }

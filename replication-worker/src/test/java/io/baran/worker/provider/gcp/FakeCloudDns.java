@@ -30,6 +30,11 @@ final class FakeCloudDns {
     /** Run between a changes.create arriving and being checked: someone else's change made meanwhile. */
     volatile Runnable beforeNextChange;
 
+    /** The most record sets one accepted change added, and deleted. */
+    volatile int mostAdditions;
+
+    volatile int mostDeletions;
+
     synchronized void addZone(String name, String dnsName) {
         zones.put(name, dnsName);
         records.putIfAbsent(name, new HashMap<>());
@@ -125,6 +130,8 @@ final class FakeCloudDns {
                 zoneRecords.put(key(addition), addition.deepCopy());
             }
             records.put(zone, zoneRecords);
+            mostAdditions = Math.max(mostAdditions, change.path("additions").size());
+            mostDeletions = Math.max(mostDeletions, change.path("deletions").size());
             ObjectNode created = ((ObjectNode) change.deepCopy());
             String id = String.valueOf(ids.incrementAndGet());
             created.put("kind", "dns#change")

@@ -1,4 +1,4 @@
-package io.baran.worker.provider.aws;
+package io.baran.worker.provider;
 
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
@@ -22,7 +22,7 @@ import java.util.function.Supplier;
 
 /**
  * Serializes and batches the changes this worker makes to one hosted zone, whichever steps and executions they
- * come from. Route 53 refuses a change while an earlier one to the same zone is still PENDING
+ * come from (Route 53's {@code ChangeResourceRecordSets}, Cloud DNS's {@code changes.create}). Route 53 refuses a change while an earlier one to the same zone is still PENDING
  * ({@code PriorRequestNotComplete}) and limits the rate of requests per account, so every change to one zone
  * goes in as few change batches as its limits allow: the first request waits a few milliseconds for others, and
  * requests arriving while a batch is in flight wait until it is served (INSYNC), then go together in the next one
@@ -41,10 +41,10 @@ import java.util.function.Supplier;
  * @param <C> one change of a batch (Route 53's {@code Change})
  * @param <V> what the requests of a batch read of the zone, once for all of them
  */
-final class ZoneBatcher<C, V> {
+public final class ZoneBatcher<C, V> {
 
     /** What the batcher needs of the provider's API for one zone. */
-    interface Zone<C, V> {
+    public interface Zone<C, V> {
         /** Sends the changes as one batch and returns its id; throws when the batch is refused, as a whole. */
         String submit(List<C> changes);
 
@@ -65,14 +65,24 @@ final class ZoneBatcher<C, V> {
         default int characters(C change) {
             return 0;
         }
+
+        /** How many elements ({@link #elements}) one batch may hold: Route 53's by default. */
+        default int maxChanges() {
+            return MAX_CHANGES;
+        }
+
+        /** How many characters ({@link #characters}) one batch may hold: Route 53's by default. */
+        default int maxCharacters() {
+            return MAX_CHARACTERS;
+        }
     }
 
     /** At most this many requests are prepared together (their changes may then take several batches). */
-    static final int MAX_REQUESTS = 1000;
+    public static final int MAX_REQUESTS = 1000;
     /** Route 53: at most 1,000 ResourceRecord elements in a batch (an UPSERT's count twice). */
-    static final int MAX_CHANGES = 1000;
+    public static final int MAX_CHANGES = 1000;
     /** Route 53: at most 32,000 characters of record values in a batch (an UPSERT's count twice). */
-    static final int MAX_CHARACTERS = 32_000;
+    public static final int MAX_CHARACTERS = 32_000;
 
     private final Zone<C, V> zone;
     private final Duration window;
@@ -86,7 +96,7 @@ final class ZoneBatcher<C, V> {
      * @param window   how long the first request of a batch waits for others
      * @param executor runs the batches, one at a time per zone
      */
-    ZoneBatcher(Zone<C, V> zone, Duration window, Executor executor) {
+    public ZoneBatcher(Zone<C, V> zone, Duration window, Executor executor) {
         this.zone = zone;
         this.window = window;
         this.executor = executor;
@@ -99,12 +109,12 @@ final class ZoneBatcher<C, V> {
      * @param recordKey identifies the record set(s) the request changes: two requests with one key go in different batches
      * @param prepare   observes and checks, then returns the changes to make (empty: nothing to do), or throws
      */
-    CompletableFuture<Boolean> submit(String recordKey, Supplier<List<C>> prepare) {
+    public CompletableFuture<Boolean> submit(String recordKey, Supplier<List<C>> prepare) {
         return submit(recordKey, (Function<V, List<C>>) view -> prepare.get());
     }
 
     /** As {@link #submit(String, Supplier)}, preparing from what the batch read of the zone ({@link Zone#view}). */
-    CompletableFuture<Boolean> submit(String recordKey, Function<V, List<C>> prepare) {
+    public CompletableFuture<Boolean> submit(String recordKey, Function<V, List<C>> prepare) {
         Request<C, V> request = new Request<>(recordKey, prepare, new CompletableFuture<>(), CallPriority.current());
         synchronized (lock) {
             queue.add(request);
@@ -120,12 +130,14 @@ final class ZoneBatcher<C, V> {
      * Submits and waits for the result, heartbeating while it waits; gives up (ProviderUnavailable, retryable)
      * after {@code patience}, withdrawing the request if it was not sent yet.
      */
-    boolean run(String recordKey, Supplier<List<C>> prepare, Heartbeat heartbeat, String what, Duration patience) {
+    public boolean run(
+            String recordKey, Supplier<List<C>> prepare, Heartbeat heartbeat, String what, Duration patience) {
         return run(recordKey, (Function<V, List<C>>) view -> prepare.get(), heartbeat, what, patience);
     }
 
     /** As {@link #run(String, Supplier, Heartbeat, String, Duration)}, preparing from what the batch read of the zone. */
-    boolean run(String recordKey, Function<V, List<C>> prepare, Heartbeat heartbeat, String what, Duration patience) {
+    public boolean run(
+            String recordKey, Function<V, List<C>> prepare, Heartbeat heartbeat, String what, Duration patience) {
         CompletableFuture<Boolean> result = submit(recordKey, prepare);
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
@@ -158,12 +170,12 @@ final class ZoneBatcher<C, V> {
     }
 
     /** How many batches were sent to the provider; for tests and logs. */
-    int batchesSent() {
+    public int batchesSent() {
         return batchesSent.get();
     }
 
     /** How many requests wait for a batch; for tests. */
-    int queued() {
+    public int queued() {
         synchronized (lock) {
             return queue.size();
         }
@@ -243,7 +255,7 @@ final class ZoneBatcher<C, V> {
         }
     }
 
-    /** The prepared requests in order, cut into batches within Route 53's limits; a request's changes are never cut. */
+    /** The prepared requests in order, cut into batches within the zone's limits; a request's changes are never cut. */
     private List<List<Prepared<C, V>>> chunks(List<Prepared<C, V>> prepared) {
         List<List<Prepared<C, V>>> chunks = new ArrayList<>();
         List<Prepared<C, V>> chunk = new ArrayList<>();
@@ -252,7 +264,7 @@ final class ZoneBatcher<C, V> {
         for (Prepared<C, V> p : prepared) {
             int c = p.changes.stream().mapToInt(zone::elements).sum();
             int chars = p.changes.stream().mapToInt(zone::characters).sum();
-            if (!chunk.isEmpty() && (changes + c > MAX_CHANGES || characters + chars > MAX_CHARACTERS)) {
+            if (!chunk.isEmpty() && (changes + c > zone.maxChanges() || characters + chars > zone.maxCharacters())) {
                 chunks.add(chunk);
                 chunk = new ArrayList<>();
                 changes = 0;

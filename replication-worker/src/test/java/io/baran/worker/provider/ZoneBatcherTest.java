@@ -1,4 +1,4 @@
-package io.baran.worker.provider.aws;
+package io.baran.worker.provider;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
