@@ -932,15 +932,12 @@ class OrchestratorIT {
     }
 
     private static <T> T awaitValue(java.util.function.Supplier<T> value, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = value.get();
-            if (v != null) {
-                return v;
-            }
-            sleep(200);
-        }
-        return fail("timed out after 45 s waiting for " + what);
+        return io.baran.testinfra.Polling.until(
+                value,
+                java.util.Objects::nonNull,
+                Duration.ofSeconds(45),
+                Duration.ofMillis(200),
+                last -> "timed out after 45 s waiting for " + what);
     }
 
     /** A runbook of one dns.switch of its own record, triggered by {@code scope}. */
