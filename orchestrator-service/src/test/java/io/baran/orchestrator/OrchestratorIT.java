@@ -904,7 +904,7 @@ class OrchestratorIT {
         }
     }
 
-    /** A runbook of one dns.switch, drilled on {@code schedule} for 1 s, never at weekends. */
+    /** A runbook of one dns.switch, drilled on {@code schedule} for 1 s, never on Christmas Day. */
     private static String scheduled(String name, String schedule) {
         return """
                 apiVersion: baran.io/v1
