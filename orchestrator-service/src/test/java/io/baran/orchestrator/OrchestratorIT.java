@@ -911,7 +911,7 @@ class OrchestratorIT {
         }
     }
 
-    /** A runbook of one dns.switch, drilled on {@code schedule} for 1 s, never at weekends. */
+    /** A runbook of one dns.switch, drilled on {@code schedule} for 1 s, never on Christmas Day. */
     private static String scheduled(String name, String schedule) {
         return """
                 apiVersion: baran.io/v1
@@ -939,15 +939,12 @@ class OrchestratorIT {
     }
 
     private static <T> T awaitValue(java.util.function.Supplier<T> value, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-        while (System.nanoTime() < deadline) {
-            T v = value.get();
-            if (v != null) {
-                return v;
-            }
-            sleep(200);
-        }
-        return fail("timed out after 45 s waiting for " + what);
+        return io.baran.testinfra.Polling.until(
+                value,
+                java.util.Objects::nonNull,
+                Duration.ofSeconds(45),
+                Duration.ofMillis(200),
+                last -> "timed out after 45 s waiting for " + what);
     }
 
     /** A runbook of one dns.switch of its own record, triggered by {@code scope}. */
