@@ -59,13 +59,13 @@ import software.amazon.awssdk.services.route53.model.RRType;
  * <p>The first run is always the same: an outage whose event the replica consuming it is killed (SIGKILL) as it
  * arrives, and which is delivered again; the other replica finishes, and each runbook runs once.
  *
- * <p>{@code -Dbaran.faults.runs=N} (default 3, the CI's short mode) and {@code -Dbaran.faults.seed=S} (default: a new
+ * <p>{@code -Dbaran.faults.runs=N} (default 2, the CI's short mode) and {@code -Dbaran.faults.seed=S} (default: a new
  * one, printed) choose the runs; {@code bench/fault-soak.sh} runs the soak.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FaultSuiteIT {
 
-    private static final int RUNS = Integer.getInteger("baran.faults.runs", 3);
+    private static final int RUNS = Integer.getInteger("baran.faults.runs", 2);
     private static final long SEED = Long.getLong("baran.faults.seed", System.nanoTime() & 0xffff_ffffL);
     /** An execution that has not ended this long after its run began is stuck. */
     private static final Duration BOUND = Duration.ofSeconds(Long.getLong("baran.faults.bound-seconds", 240));
