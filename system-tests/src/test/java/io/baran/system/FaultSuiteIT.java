@@ -8,6 +8,7 @@ import io.baran.testinfra.FaultProxy;
 import io.baran.testinfra.KafkaBroker;
 import io.baran.testinfra.MotoServer;
 import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.Polling;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.TemporalDevServer;
 import io.baran.testinfra.WorkDirs;
@@ -203,15 +204,7 @@ class FaultSuiteIT {
                             r.runbook(), r.runbook(), record, r.type(), r.to().replaceAll("\\.$", ""), standby.url()));
         }
 
-        Map<String, String> common = Map.of(
-                "kafka.bootstrap.servers",
-                kafka.bootstrapServers(),
-                "baran.temporal.target",
-                temporal.target(),
-                "quarkus.oidc.auth-server-url",
-                issuer.issuer(),
-                "baran.egress.allow",
-                "127.0.0.1");
+        Map<String, String> common = ServiceSettings.common(kafka, temporal, issuer.issuer());
         Map<String, String> roster = SigningKeys.make(work.resolve("signing"), "faults-1", "faults");
         orchestratorProps = new HashMap<>(common);
         orchestratorProps.putAll(roster);
@@ -379,7 +372,8 @@ class FaultSuiteIT {
             if ("POST".equals(f.method()) && f.path().matches(".*/rrset/?") && f.status() == 200) {
                 Matcher m = CHANGE.matcher(f.body());
                 while (m.find()) {
-                    changes.merge(m.group(1).replaceAll("\\.?$", ".") + " -> " + m.group(2), 1, Integer::sum);
+                    String name = m.group(1).endsWith(".") ? m.group(1) : m.group(1) + ".";
+                    changes.merge(name + " -> " + m.group(2), 1, Integer::sum);
                 }
             }
         }
@@ -397,6 +391,9 @@ class FaultSuiteIT {
             unplanned.removeAll(Set.of(r.original(), r.switched()));
             if (!unplanned.isEmpty()) {
                 appliedTwice.add(r.name() + " held unplanned values " + unplanned);
+            }
+            if (touched.contains(r) && changes.getOrDefault(r.name() + " -> " + r.to(), 0) == 0) {
+                appliedTwice.add(r.name() + ": no change to " + r.to() + " reached the provider");
             }
             if (touched.contains(r) && !values.contains(r.switched())) {
                 appliedTwice.add(r.name() + " was never seen switched to " + r.switched());
@@ -718,16 +715,16 @@ class FaultSuiteIT {
     }
 
     private Set<String> executionIds(String runbook) {
-        Optional<JsonNode> list = Optional.empty();
-        long deadline = System.nanoTime() + BOUND.toNanos();
-        while (list.isEmpty() && System.nanoTime() < deadline) {
-            list = api("GET", "/api/executions?runbook=" + runbook, null, 200);
-            if (list.isEmpty()) {
-                sleep(500);
-            }
-        }
+        List<Optional<JsonNode>> list = new ArrayList<>(List.of(Optional.empty()));
+        waitFor(
+                () -> {
+                    list.set(0, api("GET", "/api/executions?runbook=" + runbook, null, 200));
+                    return list.get(0).isPresent();
+                },
+                System.nanoTime() + BOUND.toNanos());
         Set<String> ids = new LinkedHashSet<>();
-        list.orElseThrow(() -> new IllegalStateException("no orchestrator lists executions"))
+        list.get(0)
+                .orElseThrow(() -> new IllegalStateException("no orchestrator lists executions"))
                 .path("executions")
                 .forEach(e -> ids.add(e.path("executionId").asText()));
         return ids;
@@ -777,22 +774,18 @@ class FaultSuiteIT {
         return Optional.empty();
     }
 
+    /** Whether {@code done} held before the deadline ({@link System#nanoTime()}), asked every 500 ms. */
     private static boolean waitFor(BooleanSupplier done, long deadline) {
-        while (System.nanoTime() < deadline) {
-            if (done.getAsBoolean()) {
-                return true;
-            }
-            sleep(500);
-        }
-        return done.getAsBoolean();
-    }
-
-    private static void sleep(long millis) {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            Polling.until(
+                    done::getAsBoolean,
+                    Boolean::booleanValue,
+                    Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+                    Duration.ofMillis(500),
+                    last -> "not yet");
+            return true;
+        } catch (AssertionError timedOut) {
+            return done.getAsBoolean();
         }
     }
 
