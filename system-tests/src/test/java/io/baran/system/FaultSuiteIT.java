@@ -261,6 +261,10 @@ class FaultSuiteIT {
             System.out.println("fault suite: run " + run + "/" + RUNS + ": " + what + ", faults " + plan);
             drills += outage ? 0 : 1;
             runOnce(run, outage, drilled, plan, providerRandom);
+            // The table so far, so a soak cut short still leaves its figures.
+            Files.writeString(
+                    Path.of("target", "fault-suite.txt"),
+                    table(run, drills, Duration.ofNanos(System.nanoTime() - began)));
         }
         String table = table(RUNS, drills, Duration.ofNanos(System.nanoTime() - began));
         System.out.println(table);
@@ -477,8 +481,37 @@ class FaultSuiteIT {
 
     private boolean inject(Planned p, Random providerRandom, long runStart) throws Exception {
         switch (p.kind()) {
-            case DISPATCHER_KILL, ORCHESTRATOR_KILL -> {
-                int i = p.kind() == Kind.ORCHESTRATOR_KILL ? p.replica() : consumerOf(awaitOutageEvents(runStart));
+            case DISPATCHER_KILL -> {
+                List<ConsumerRecord<String, String>> events = awaitOutageEvents(runStart);
+                int i = consumerOf(events);
+                orchestrators.get(i).crash();
+                long killed = System.nanoTime();
+                // Down until the group has given the event's partition to the other replica (the consumer's session
+                // timeout, 45 s by default): the other replica, not the restarted one, finishes the dispatch.
+                boolean takenOver = waitFor(
+                        () -> {
+                            try {
+                                return consumerOf(events) == 1 - i;
+                            } catch (Exception rebalancing) {
+                                return false;
+                            }
+                        },
+                        System.nanoTime() + Duration.ofSeconds(120).toNanos());
+                System.out.println("fault suite: replica " + (i + 1) + " killed as the outage event arrived; "
+                        + (takenOver
+                                ? "replica " + (2 - i) + " was given its partition "
+                                        + Duration.ofNanos(System.nanoTime() - killed)
+                                                .toSeconds() + " s later"
+                                : "the other replica was not given its partition within 120 s"));
+                if (!takenOver) {
+                    throw new IllegalStateException(
+                            "replica " + (2 - i) + " was not given the outage event's partition");
+                }
+                orchestrators.set(i, startOrchestrator(i));
+                orchestrators.get(i).awaitReady(Duration.ofSeconds(180));
+            }
+            case ORCHESTRATOR_KILL -> {
+                int i = p.replica();
                 orchestrators.get(i).crash();
                 Thread.sleep(p.downMillis());
                 orchestrators.set(i, startOrchestrator(i));
