@@ -57,8 +57,9 @@ import software.amazon.awssdk.services.route53.model.RRType;
  * it checks the invariants of {@code docs/reliability.md} and at the end prints a table of runs, faults and
  * invariants; a violated invariant fails the test, naming the run and the seed.
  *
- * <p>The first run is always the same: an outage whose event the replica consuming it is killed (SIGKILL) as it
- * arrives, and which is delivered again; the other replica finishes, and each runbook runs once.
+ * <p>The first run is always the same: an outage whose event is on the topic when the replica the group gave it to is
+ * killed (SIGKILL); that replica stays down until the other is given the partition and finishes the dispatch, and the
+ * event is later delivered again: one execution per runbook.
  *
  * <p>{@code -Dbaran.faults.runs=N} (default 2, the CI's short mode) and {@code -Dbaran.faults.seed=S} (default: a new
  * one, printed) choose the runs; {@code bench/fault-soak.sh} runs the soak.
