@@ -153,16 +153,7 @@ class FailoverChainIT {
                     approval: none
                 """);
 
-        Map<String, String> common = Map.of(
-                "kafka.bootstrap.servers",
-                kafka.bootstrapServers(),
-                "baran.temporal.target",
-                temporal.target(),
-                "quarkus.oidc.auth-server-url",
-                keycloak.issuer(),
-                // Every component of this test is on 127.0.0.1, which the egress policy refuses by default.
-                "baran.egress.allow",
-                "127.0.0.1");
+        Map<String, String> common = ServiceSettings.common(kafka, temporal, keycloak.issuer());
         // The detector's signing key, made for this run: its private half in a file only the detector reads, its
         // public half in the roster of the orchestrator and of the detector's own aggregator.
         Map<String, String> roster = SigningKeys.make(work.resolve("signing"), "system-test-1", "system-test");

@@ -80,15 +80,7 @@ class SchemathesisIT {
                     approval: none
                 """.formatted(standby.url()));
 
-        Map<String, String> common = Map.of(
-                "kafka.bootstrap.servers",
-                kafka.bootstrapServers(),
-                "baran.temporal.target",
-                temporal.target(),
-                "quarkus.oidc.auth-server-url",
-                keycloak.issuer(),
-                "baran.egress.allow",
-                "127.0.0.1");
+        Map<String, String> common = ServiceSettings.common(kafka, temporal, keycloak.issuer());
         Map<String, String> roster = SigningKeys.make(work.resolve("signing"), "fuzz-1", "fuzz");
 
         Map<String, String> orchestratorProps = new HashMap<>(common);

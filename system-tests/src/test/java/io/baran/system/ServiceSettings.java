@@ -1,6 +1,8 @@
 package io.baran.system;
 
+import io.baran.testinfra.KafkaBroker;
 import io.baran.testinfra.PostgresServer;
+import io.baran.testinfra.TemporalDevServer;
 import java.util.Map;
 
 /** Settings the system tests give the packaged services alike. */
@@ -17,6 +19,22 @@ final class ServiceSettings {
             Map.of("AWS_ACCESS_KEY_ID", "test", "AWS_SECRET_ACCESS_KEY", "test", "AWS_REGION", "us-east-1");
 
     private ServiceSettings() {}
+
+    /**
+     * What every service of a system test is given: the broker, Temporal, the identity provider that issues its tokens,
+     * and egress to 127.0.0.1, where every component of the tests is (the egress policy refuses it by default).
+     */
+    static Map<String, String> common(KafkaBroker kafka, TemporalDevServer temporal, String issuer) {
+        return Map.of(
+                "kafka.bootstrap.servers",
+                kafka.bootstrapServers(),
+                "baran.temporal.target",
+                temporal.target(),
+                "quarkus.oidc.auth-server-url",
+                issuer,
+                "baran.egress.allow",
+                "127.0.0.1");
+    }
 
     /** The orchestrator on this PostgreSQL: as the application role, its migrations as the owner. */
     static Map<String, String> orchestratorDatabase(PostgresServer postgres) {

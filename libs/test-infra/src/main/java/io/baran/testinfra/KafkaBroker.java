@@ -19,12 +19,20 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final String host;
     private final int port;
-    private final AutoCloseable running;
+    /** The broker's folder when it is a local process, where its settings and data are; null for a container. */
+    private final Path workDir;
+
+    private volatile AutoCloseable running;
 
     KafkaBroker(String host, int port, AutoCloseable running) {
+        this(host, port, running, null);
+    }
+
+    private KafkaBroker(String host, int port, AutoCloseable running, Path workDir) {
         this.host = host;
         this.port = port;
         this.running = running;
+        this.workDir = workDir;
     }
 
     /** A broker on the {@link Infrastructure#chosen() chosen} infrastructure; its logs go to {@code workDir}. */
@@ -42,7 +50,23 @@ public final class KafkaBroker implements AutoCloseable {
                 "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
                 "inter.broker.listener.name=PLAINTEXT",
                 "auto.create.topics.enable=true"));
-        return new KafkaBroker("127.0.0.1", port, run(workDir, port, controller, config, List.of()));
+        return new KafkaBroker("127.0.0.1", port, run(workDir, port, controller, config, List.of()), workDir);
+    }
+
+    /** Kills the broker at once (SIGKILL), as a crash would; {@link #restart()} starts it again. Local process only. */
+    public void crash() {
+        if (!(running instanceof LocalProcess process) || workDir == null) {
+            throw new UnsupportedOperationException("only a broker run as a local process can be killed");
+        }
+        process.crash();
+    }
+
+    /** Starts the broker again after {@link #crash()}: same port, settings and data (the log is recovered). */
+    public void restart() {
+        if (workDir == null) {
+            throw new UnsupportedOperationException("only a broker run as a local process can be restarted");
+        }
+        running = launch(workDir, port);
     }
 
     /**
@@ -87,16 +111,28 @@ public final class KafkaBroker implements AutoCloseable {
                     props.toString()));
             format.addAll(formatArguments);
             LocalProcess.start("kafka-format", format, workDir, Map.of()).awaitExit(Duration.ofSeconds(60));
-            LocalProcess broker = LocalProcess.start(
-                    "kafka",
-                    List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-cp", classpath, "kafka.Kafka", props.toString()),
-                    workDir,
-                    Map.of());
-            broker.awaitPort(port, Duration.ofSeconds(60));
-            return broker;
+            return launch(workDir, port);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Starts the broker of {@code workDir/server.properties}, formatted already, and waits for its port. */
+    private static LocalProcess launch(Path workDir, int port) {
+        LocalProcess broker = LocalProcess.start(
+                "kafka",
+                List.of(
+                        Tools.javaExecutable().toString(),
+                        "-Xmx512m",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        kafkaLib() + "/*",
+                        "kafka.Kafka",
+                        workDir.resolve("server.properties").toString()),
+                workDir,
+                Map.of());
+        broker.awaitPort(port, Duration.ofSeconds(60));
+        return broker;
     }
 
     static Path kafkaLib() {

@@ -85,6 +85,32 @@ public final class LocalProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the process and everything it started at once (SIGKILL), as a crash would: no shutdown hooks, no graceful
+     * stop.
+     */
+    public void crash() {
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroyForcibly);
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(name + " survived SIGKILL for 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while killing " + name, e);
+        }
+        for (ProcessHandle child : children) {
+            child.onExit().completeOnTimeout(child, 10, TimeUnit.SECONDS).join();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is running or ran; nothing to remove
+        }
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }

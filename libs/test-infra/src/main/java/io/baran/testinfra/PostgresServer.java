@@ -42,13 +42,27 @@ public final class PostgresServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<String> asUser;
-    private final LocalProcess process;
+    private final String name;
+    private final Path workDir;
+    private final boolean durableCommits;
+    private volatile LocalProcess process;
 
-    private PostgresServer(Path bin, Path dir, int port, List<String> asUser, LocalProcess process) {
+    private PostgresServer(
+            Path bin,
+            Path dir,
+            int port,
+            List<String> asUser,
+            String name,
+            Path workDir,
+            boolean durableCommits,
+            LocalProcess process) {
         this.bin = bin;
         this.dir = dir;
         this.port = port;
         this.asUser = asUser;
+        this.name = name;
+        this.workDir = workDir;
+        this.durableCommits = durableCommits;
         this.process = process;
     }
 
@@ -58,6 +72,16 @@ public final class PostgresServer implements AutoCloseable {
      * to enter {@code workDir}).
      */
     public static PostgresServer start(Path workDir) {
+        return start(workDir, false);
+    }
+
+    /**
+     * As {@link #start(Path)}; with {@code durableCommits} a commit waits for its WAL to be written
+     * ({@code synchronous_commit=on}, PostgreSQL's default), so that a server killed and {@link #restart() restarted}
+     * keeps every commit it acknowledged. Without, as the other tests run it for speed, a crash loses the commits of
+     * its last moments.
+     */
+    public static PostgresServer start(Path workDir, boolean durableCommits) {
         Path bin = binaries();
         List<String> asUser = runAs();
         Path dir = null;
@@ -87,7 +111,7 @@ public final class PostgresServer implements AutoCloseable {
                             "--auth-host=scram-sha-256",
                             "--no-sync"),
                     Duration.ofSeconds(60));
-            PostgresServer server = launch("postgres", bin, dir, asUser, workDir);
+            PostgresServer server = launch("postgres", bin, dir, asUser, workDir, durableCommits);
             try {
                 run(
                         workDir,
@@ -180,7 +204,7 @@ public final class PostgresServer implements AutoCloseable {
                             workDir,
                             Map.of())
                     .awaitExit(Duration.ofSeconds(60));
-            return launch("postgres-" + name, bin, standby, asUser, workDir);
+            return launch("postgres-" + name, bin, standby, asUser, workDir, durableCommits);
         } catch (IOException e) {
             deleteQuietly(standby);
             throw new UncheckedIOException("cannot prepare a PostgreSQL standby", e);
@@ -191,8 +215,32 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     /** Runs the cluster of {@code dir/data} on a free port, its unix socket in {@code dir}, and waits until it accepts sessions. */
-    private static PostgresServer launch(String name, Path bin, Path dir, List<String> asUser, Path workDir) {
+    private static PostgresServer launch(
+            String name, Path bin, Path dir, List<String> asUser, Path workDir, boolean durableCommits) {
         int port = Ports.free();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "delete-" + dir.getFileName()));
+        PostgresServer server = new PostgresServer(bin, dir, port, asUser, name, workDir, durableCommits, null);
+        try {
+            server.process = server.run();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /**
+     * Restarts the server as after a crash: an immediate stop (no checkpoint; the open sessions end), then the same
+     * cluster again on the same port, which recovers from its WAL. Returns once it accepts connections.
+     */
+    public void restart() {
+        stopImmediately();
+        process.close();
+        process = run();
+    }
+
+    /** Runs the cluster of {@code dir/data} on {@link #port}, and waits until it accepts sessions. */
+    private LocalProcess run() {
         LocalProcess process = LocalProcess.start(
                 name,
                 command(
@@ -210,7 +258,7 @@ public final class PostgresServer implements AutoCloseable {
                         "-c",
                         "fsync=off",
                         "-c",
-                        "synchronous_commit=off",
+                        "synchronous_commit=" + (durableCommits ? "on" : "off"),
                         "-c",
                         "full_page_writes=off",
                         "-c",
@@ -219,18 +267,14 @@ public final class PostgresServer implements AutoCloseable {
                         "shared_buffers=32MB"),
                 workDir,
                 Map.of());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir), "delete-" + dir.getFileName()));
-        PostgresServer server = new PostgresServer(bin, dir, port, asUser, process);
         try {
             process.await(
-                    server::acceptsConnections,
-                    Duration.ofSeconds(60),
-                    name + " to accept connections on port " + port);
+                    this::acceptsConnections, Duration.ofSeconds(60), name + " to accept connections on port " + port);
         } catch (RuntimeException e) {
-            server.close();
+            process.close();
             throw e;
         }
-        return server;
+        return process;
     }
 
     public String jdbcUrl() {
@@ -260,7 +304,15 @@ public final class PostgresServer implements AutoCloseable {
 
     @Override
     public void close() {
-        // Fast shutdown ends open client connections; the process is stopped for sure afterwards.
+        stopImmediately();
+        if (process != null) {
+            process.close();
+        }
+        deleteQuietly(dir);
+    }
+
+    /** pg_ctl stop in immediate mode: every server process ends at once, open sessions too. */
+    private void stopImmediately() {
         try {
             Process stop = new ProcessBuilder(command(
                             asUser,
@@ -285,8 +337,6 @@ public final class PostgresServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        process.close();
-        deleteQuietly(dir);
     }
 
     /** The newest PostgreSQL server binaries installed, or those named by BARAN_PG_BIN. */

@@ -22,13 +22,52 @@ public final class TemporalDevServer implements AutoCloseable {
     private final String host;
     private final int port;
     private final int uiPort;
-    private final AutoCloseable running;
+    /** How the server was started, when it is a local process: {@link #restart()} starts it so again. */
+    private final List<String> command;
+
+    private final Path workDir;
+    private volatile AutoCloseable running;
 
     TemporalDevServer(String host, int port, int uiPort, AutoCloseable running) {
+        this(host, port, uiPort, running, null, null);
+    }
+
+    private TemporalDevServer(
+            String host, int port, int uiPort, AutoCloseable running, List<String> command, Path workDir) {
         this.host = host;
         this.port = port;
         this.uiPort = uiPort;
         this.running = running;
+        this.command = command;
+        this.workDir = workDir;
+    }
+
+    /**
+     * A headless dev server (a local process) that keeps its state in a SQLite file under {@code workDir}
+     * ({@code --db-filename}), so that after {@link #crash()} a {@link #restart()} finds every execution where it was.
+     */
+    public static TemporalDevServer startPersistent(Path workDir) {
+        return startProcess(
+                workDir,
+                false,
+                true,
+                List.of("--db-filename", workDir.resolve("temporal.db").toString()));
+    }
+
+    /** Kills the server at once (SIGKILL), as a crash would. Local process only. */
+    public void crash() {
+        if (!(running instanceof LocalProcess process) || command == null) {
+            throw new UnsupportedOperationException("only a dev server run as a local process can be killed");
+        }
+        process.crash();
+    }
+
+    /** Starts the server again after {@link #crash()}, on the same ports (and the same file, if it has one). */
+    public void restart() {
+        if (command == null) {
+            throw new UnsupportedOperationException("only a dev server run as a local process can be restarted");
+        }
+        running = LocalProcess.start("temporal", command, workDir, Map.of()).awaitPort(port, Duration.ofSeconds(60));
     }
 
     /** A dev server on the {@link Infrastructure#chosen() chosen} infrastructure; its logs go to {@code workDir}. */
@@ -92,7 +131,7 @@ public final class TemporalDevServer implements AutoCloseable {
         if (withUi) {
             process.awaitPort(uiPort, Duration.ofSeconds(60));
         }
-        return new TemporalDevServer("127.0.0.1", port, uiPort, process);
+        return new TemporalDevServer("127.0.0.1", port, uiPort, process, List.copyOf(command), workDir);
     }
 
     public String target() {

@@ -40,6 +40,24 @@ class PostgresServerTest {
         assertFalse(Files.exists(socketDir), "the cluster's folder is left behind");
     }
 
+    @Test
+    void withDurableCommitsARestartAsAfterACrashKeepsEveryCommitOnTheSamePort() throws Exception {
+        try (PostgresServer server = PostgresServer.start(WorkDirs.create("postgres-restart-test"), true)) {
+            int port = server.port();
+            assertEquals("on", psql(port, PostgresServer.USER, PostgresServer.PASSWORD, "show synchronous_commit"));
+            psql(
+                    port,
+                    PostgresServer.USER,
+                    PostgresServer.PASSWORD,
+                    "create table kept (n int); insert into kept select generate_series(1, 500)");
+
+            server.restart();
+
+            assertEquals(port, server.port());
+            assertEquals("500", psql(port, PostgresServer.USER, PostgresServer.PASSWORD, "select count(*) from kept"));
+        }
+    }
+
     /** The query's single value, or "" when psql fails. */
     private static String psql(int port, String user, String password, String query) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(List.of(

@@ -2,19 +2,29 @@ package io.baran.orchestrator.api;
 
 import io.baran.orchestrator.audit.AuditEntry;
 import io.baran.orchestrator.audit.AuditTrail;
+import io.baran.orchestrator.audit.AuditTrailUnavailableException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Every call that changes something, in the audit trail: a row saying it was asked, written and committed before
  * anything is started or signalled (so nothing happens that the trail does not show), then a row with what came
- * of it. When the trail cannot be written, nothing is done.
+ * of it. When the request row cannot be written, nothing is done. When the work was done but its outcome row cannot
+ * be written (the database went away in between), the call still answers with what it did: an error there would tell
+ * the client that nothing was done, and a client that tries again would start a second drill or failover.
  */
 @RequestScoped
 public class Audited {
+
+    private static final Logger LOG = Logger.getLogger(Audited.class);
+    /** Writes of an outcome row: a database restarting, or a pool handing out a connection it cut, passes in seconds. */
+    static final int OUTCOME_ATTEMPTS = 4;
+
+    static final long OUTCOME_RETRY_PAUSE_MILLIS = 500;
 
     @Inject
     Caller caller;
@@ -51,8 +61,31 @@ public class Audited {
             throw failed;
         }
         Outcome done = outcome.apply(result);
-        trail.record(entry(action, target, reason, done.breakGlass(), AuditEntry.ACCEPTED, done.detail()));
-        return result;
+        AuditEntry accepted = entry(action, target, reason, done.breakGlass(), AuditEntry.ACCEPTED, done.detail());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                trail.record(accepted);
+                return result;
+            } catch (AuditTrailUnavailableException e) {
+                if (attempt == OUTCOME_ATTEMPTS) {
+                    // Done, and the request row says it was asked: answer with what was done, and say loudly what the
+                    // trail misses.
+                    LOG.errorf(
+                            "%s on %s by %s was done, but its outcome could not be recorded after %d attempts: %s",
+                            action, target, accepted.actor(), OUTCOME_ATTEMPTS, e.getMessage());
+                    return result;
+                }
+                pause(OUTCOME_RETRY_PAUSE_MILLIS * attempt);
+            }
+        }
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public <T> T run(String action, String target, String reason, Supplier<T> work) {

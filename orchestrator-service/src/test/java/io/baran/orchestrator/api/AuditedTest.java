@@ -1,0 +1,105 @@
+package io.baran.orchestrator.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.orchestrator.audit.AuditEntry;
+import io.baran.orchestrator.audit.AuditRecord;
+import io.baran.orchestrator.audit.AuditTrail;
+import io.baran.orchestrator.audit.AuditTrailUnavailableException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** What a call answers when the audit trail fails around the work (found by the fault suite: a PostgreSQL restart). */
+class AuditedTest {
+
+    private final AtomicInteger worked = new AtomicInteger();
+
+    @Test
+    void workDoneWhoseOutcomeRowIsWrittenOnlyOnASecondTryAnswersWithWhatWasDone() {
+        FailingTrail trail = new FailingTrail(0, 1);
+
+        String started = audited(trail).run("drill.start", "web", null, this::work);
+
+        assertEquals("drill-web-1", started);
+        assertEquals(1, worked.get());
+        assertEquals(List.of(AuditEntry.REQUESTED, AuditEntry.ACCEPTED), trail.written);
+    }
+
+    @Test
+    void workDoneWhoseOutcomeRowCannotBeWrittenStillAnswersWithWhatWasDoneSoNobodyStartsItTwice() {
+        FailingTrail trail = new FailingTrail(0, Integer.MAX_VALUE);
+
+        String started = audited(trail).run("drill.start", "web", null, this::work);
+
+        assertEquals("drill-web-1", started);
+        assertEquals(1, worked.get());
+        assertEquals(List.of(AuditEntry.REQUESTED), trail.written);
+        assertEquals(Audited.OUTCOME_ATTEMPTS, trail.acceptedTries);
+    }
+
+    @Test
+    void nothingIsDoneWhenTheRequestRowCannotBeWritten() {
+        FailingTrail trail = new FailingTrail(1, 0);
+
+        assertThrows(
+                AuditTrailUnavailableException.class, () -> audited(trail).run("drill.start", "web", null, this::work));
+        assertEquals(0, worked.get());
+    }
+
+    private String work() {
+        return "drill-web-" + worked.incrementAndGet();
+    }
+
+    private static Audited audited(AuditTrail trail) {
+        Audited audited = new Audited();
+        audited.trail = trail;
+        audited.caller = new Caller() {
+            @Override
+            public String name() {
+                return "ada";
+            }
+
+            @Override
+            public List<String> groups() {
+                return List.of("drill-operator");
+            }
+
+            @Override
+            public String requestId() {
+                return "request-1";
+            }
+        };
+        return audited;
+    }
+
+    /** Refuses the first {@code requestFailures} request rows and the first {@code acceptedFailures} outcome rows. */
+    private static final class FailingTrail extends AuditTrail {
+        final List<String> written = new ArrayList<>();
+        int requestFailures;
+        int acceptedFailures;
+        int acceptedTries;
+
+        FailingTrail(int requestFailures, int acceptedFailures) {
+            super(new ObjectMapper());
+            this.requestFailures = requestFailures;
+            this.acceptedFailures = acceptedFailures;
+        }
+
+        @Override
+        public AuditRecord record(AuditEntry entry) {
+            boolean accepted = AuditEntry.ACCEPTED.equals(entry.outcome());
+            if (accepted) {
+                acceptedTries++;
+            }
+            if (accepted ? acceptedFailures-- > 0 : requestFailures-- > 0) {
+                throw new AuditTrailUnavailableException("could not record " + entry.action(), null);
+            }
+            written.add(entry.outcome());
+            return null;
+        }
+    }
+}
