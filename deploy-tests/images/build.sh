@@ -69,9 +69,13 @@ tree_digest() {
 image_inputs() { docker image inspect -f "{{index .Config.Labels \"$label.inputs\"}}" "$1" 2>/dev/null || true; }
 
 # The Debian base: debootstrap (minbase) into the cache, imported as $base_image.
+# The host's own extra trusted CAs (/usr/local/share/ca-certificates) go into the base too, where each image's
+# ca-certificates (and Java's trust store) pick them up: builds inside the images then reach the registries the way
+# the host does, through a TLS-inspecting egress proxy where there is one. None on a machine without such CAs.
 build_base() {
-  local inputs rootfs=$cache/rootfs-$DEBIAN_SUITE
-  inputs=$(printf '%s %s minbase without apt lists\n' "$DEBIAN_SUITE" "$DEBIAN_MIRROR" | sha256sum | cut -c1-16)
+  local inputs rootfs=$cache/rootfs-$DEBIAN_SUITE extra=${BARAN_IMAGE_EXTRA_CA_DIR:-/usr/local/share/ca-certificates}
+  inputs=$({ printf '%s %s minbase without apt lists\n' "$DEBIAN_SUITE" "$DEBIAN_MIRROR"
+    cat "$extra"/*.crt 2> /dev/null || true; } | sha256sum | cut -c1-16)
   [[ $(image_inputs "$base_image") == "$inputs" ]] && return 0
   command -v debootstrap > /dev/null || die "debootstrap is missing (bin/bootstrap docker)"
   if [[ ! -x $rootfs/bin/bash ]]; then
@@ -83,6 +87,8 @@ build_base() {
     rm -rf "$rootfs.tmp/var/cache/apt/archives/"*.deb "$rootfs.tmp/var/lib/apt/lists/"*
     mv "$rootfs.tmp" "$rootfs"
   fi
+  rm -rf "$rootfs/usr/local/share/ca-certificates" && mkdir -p "$rootfs/usr/local/share/ca-certificates"
+  cp "$extra"/*.crt "$rootfs/usr/local/share/ca-certificates/" 2> /dev/null || true
   log "docker import $base_image"
   tar -C "$rootfs" -c . | docker import \
     -c 'CMD ["/bin/bash"]' -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
@@ -183,8 +189,8 @@ prepare_keycloak() { # the distribution infra/keycloak-dist unpacks, and a Java 
   mkdir -p "$ctx/jdk" "$ctx/keycloak"
   cp -a "$jdk/." "$ctx/jdk/"
   cp -a "$root/infra/keycloak-dist/target/keycloak-$KEYCLOAK_VERSION/." "$ctx/keycloak/"
-  # what a previous local run left in the unpacked distribution
-  rm -rf "$ctx/keycloak/data" "$ctx/keycloak/lib/quarkus" "$ctx/keycloak/conf/keycloak.conf.local"
+  # what a local run (libs/test-infra's KeycloakServer, bin/local-stack) left in the unpacked distribution
+  rm -rf "$ctx/keycloak/data"
   mkdir -p "$ctx/keycloak/data/import"
 }
 
