@@ -2,7 +2,9 @@
 # docker-compose.yml end to end, on a machine with a Docker engine (and no image registry: the images come from
 # deploy-tests/images/build.sh, test stand-ins built locally).
 #
-#   deploy-tests/compose-e2e.sh [--keep]      --keep: leave the stack running at the end (no `down -v`)
+#   deploy-tests/compose-e2e.sh [--keep] [--no-build]
+#     --keep      leave the stack running at the end (no `down -v`)
+#     --no-build  use the service images already built (no `compose build`, `up` without --build)
 #
 # 1. builds the stand-in images and the three services' images (their Dockerfiles, through compose);
 # 2. `docker compose --profile sandbox up --build -d` and waits (bounded) until every service is healthy and every
@@ -19,8 +21,14 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-keep=0
-[[ ${1:-} == --keep ]] && keep=1
+keep=0 build=1
+for arg in "$@"; do
+  case $arg in
+    --keep) keep=1 ;;
+    --no-build) build=0 ;;
+    *) echo "usage: deploy-tests/compose-e2e.sh [--keep] [--no-build]" >&2; exit 2 ;;
+  esac
+done
 out=$root/.baran/compose-e2e
 mkdir -p "$out"
 project=baran
@@ -66,9 +74,13 @@ fi
 started=$SECONDS
 "$root/deploy-tests/images/build.sh"
 figure "stand-in images: $((SECONDS - started)) s"
-started=$SECONDS
-nice -n 15 "${compose[@]}" build --quiet || fail "docker compose build"
-figure "the three service images (docker compose build): $((SECONDS - started)) s"
+up=(up -d)
+if ((build)); then
+  started=$SECONDS
+  nice -n 15 "${compose[@]}" build --quiet || fail "docker compose build"
+  figure "the three service images (docker compose build): $((SECONDS - started)) s"
+  up=(up --build -d)
+fi
 
 # 2. up, healthy ---------------------------------------------------------------------------------------------------
 # Every service is either long-running with a health check (must be healthy) or a one-shot job (must exit 0).
@@ -109,9 +121,9 @@ wait_ready() {
   done
 }
 started=$SECONDS
-"${compose[@]}" up --build -d --quiet-pull > "$out/up.log" 2>&1 || { cat "$out/up.log" >&2; fail "docker compose up"; }
+"${compose[@]}" "${up[@]}" --quiet-pull > "$out/up.log" 2>&1 || { tail -n 20 "$out/up.log" >&2; fail "docker compose up"; }
 wait_ready 600
-figure "up --build -d to every service healthy: $((SECONDS - started)) s"
+figure "${up[*]} to every service healthy: $((SECONDS - started)) s"
 
 # 3. the drill ------------------------------------------------------------------------------------------------------
 token() { bin/local-stack token "$1"; }
