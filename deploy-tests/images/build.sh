@@ -187,7 +187,7 @@ prepare_keycloak() { # the distribution infra/keycloak-dist unpacks, and a Java 
   fi
   [[ -n $jdk ]] || die "no Java 21+ for Keycloak (set BARAN_KEYCLOAK_JAVA_HOME; bin/bootstrap exports it)"
   mkdir -p "$ctx/jdk" "$ctx/keycloak"
-  cp -a "$jdk/." "$ctx/jdk/"
+  cp -aL "$jdk/." "$ctx/jdk/" # -L: a packaged JDK links lib/security/cacerts to the host's trust store
   cp -a "$root/infra/keycloak-dist/target/keycloak-$KEYCLOAK_VERSION/." "$ctx/keycloak/"
   # what a local run (libs/test-infra's KeycloakServer, bin/local-stack) left in the unpacked distribution
   rm -rf "$ctx/keycloak/data"
