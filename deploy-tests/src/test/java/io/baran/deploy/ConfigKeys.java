@@ -31,7 +31,9 @@ final class ConfigKeys {
             "quarkus.management.port",
             "quarkus.profile",
             "quarkus.log.level",
-            "quarkus.oidc.auth-server-url");
+            "quarkus.oidc.auth-server-url",
+            // extra application.properties files to read (compose gives the detector the signing roster so)
+            "quarkus.config.locations");
 
     /** Variables that are not configuration properties but read by the image's start command or an SDK. */
     private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_OPTS", "TZ");

@@ -49,12 +49,19 @@ public final class ContainerInfrastructure implements Infrastructure {
                 .withLogConsumer(logTo(workDir, "kafka"))
                 .withStartupTimeout(STARTUP);
         start(kafka, "Kafka");
-        String bootstrap = kafka.getBootstrapServers();
-        int colon = bootstrap.lastIndexOf(':');
-        return new KafkaBroker(
-                bootstrap.substring(bootstrap.indexOf("//") + (bootstrap.contains("//") ? 2 : 0), colon),
-                Integer.parseInt(bootstrap.substring(colon + 1)),
-                kafka);
+        String address = hostAndPort(kafka.getBootstrapServers());
+        int colon = address.lastIndexOf(':');
+        return new KafkaBroker(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1)), kafka);
+    }
+
+    /** host:port of a bootstrap address given as host:port or PROTOCOL://host:port. */
+    static String hostAndPort(String bootstrap) {
+        int scheme = bootstrap.indexOf("//");
+        String address = scheme < 0 ? bootstrap : bootstrap.substring(scheme + 2);
+        if (address.lastIndexOf(':') <= 0) {
+            throw new IllegalStateException("the Kafka container's bootstrap address has no host:port: " + bootstrap);
+        }
+        return address;
     }
 
     @Override

@@ -27,6 +27,14 @@ class InfrastructureChoiceTest {
     }
 
     @Test
+    void theKafkaContainersBootstrapAddressIsReadWithOrWithoutAProtocol() {
+        // Testcontainers' KafkaContainer answers host:port; other Kafka containers PLAINTEXT://host:port.
+        assertEquals("127.0.0.1:32768", ContainerInfrastructure.hostAndPort("127.0.0.1:32768"));
+        assertEquals("localhost:9092", ContainerInfrastructure.hostAndPort("PLAINTEXT://localhost:9092"));
+        assertThrows(IllegalStateException.class, () -> ContainerInfrastructure.hostAndPort("PLAINTEXT://"));
+    }
+
+    @Test
     void autoTakesContainersExactlyWhenDockerAnswers() {
         Infrastructure auto = InfrastructureChoice.decide("auto");
         if (InfrastructureChoice.dockerUnavailableReason() == null) {
