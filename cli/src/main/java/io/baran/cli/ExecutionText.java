@@ -50,7 +50,7 @@ final class ExecutionText {
         }
         for (JsonNode d : e.path("decisions")) {
             b.append("  ")
-                    .append(d.path("verdict").asText())
+                    .append("reject".equals(d.path("verdict").asText()) ? "rejected" : "approved")
                     .append(" by ")
                     .append(d.path("by").asText())
                     .append(d.path("breakGlass").asBoolean() ? " (break-glass)" : "")
