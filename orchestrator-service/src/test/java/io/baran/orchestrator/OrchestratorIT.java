@@ -1093,8 +1093,13 @@ class OrchestratorIT {
     }
 
     private String scrapeMetrics() {
-        try (var in = metrics.openStream()) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            var connection = metrics.openConnection();
+            connection.setConnectTimeout(10_000);
+            connection.setReadTimeout(10_000);
+            try (var in = connection.getInputStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
         } catch (java.io.IOException e) {
             return "";
         }
