@@ -205,13 +205,7 @@ final class OperatorCommand {
     }
 
     private int drill(ApiClient api, Options o) throws ApiClient.Unreachable {
-        ObjectNode body =
-                JSON.createObjectNode().put("runbook", ApiClient.pathPart("the runbook", one(o, "a runbook")));
-        body.put("mode", "drill");
-        if (o.hold != null) {
-            body.put("hold", o.hold);
-        }
-        parameters(body, o);
+        ObjectNode body = drillRequest(o, "drill", "hold", o.hold);
         ApiClient.Answer answer = api.post("/api/drills", body);
         if (!answer.ok()) {
             return refused("the drill of " + body.get("runbook").asText() + " did not start", answer);
@@ -228,13 +222,7 @@ final class OperatorCommand {
     }
 
     private int plan(ApiClient api, Options o) throws ApiClient.Unreachable {
-        ObjectNode body =
-                JSON.createObjectNode().put("runbook", ApiClient.pathPart("the runbook", one(o, "a runbook")));
-        body.put("mode", "plan");
-        if (o.scope != null) {
-            body.put("scope", o.scope);
-        }
-        parameters(body, o);
+        ObjectNode body = drillRequest(o, "plan", "scope", o.scope);
         ApiClient.Answer answer = api.post("/api/drills", body);
         if (!answer.ok()) {
             return refused("the plan of " + body.get("runbook").asText() + " failed", answer);
@@ -247,11 +235,19 @@ final class OperatorCommand {
         return Baran.OK;
     }
 
-    private static void parameters(ObjectNode body, Options o) {
+    /** The body of {@code POST /api/drills}: the runbook, the mode, one optional field, the parameters. */
+    private static ObjectNode drillRequest(Options o, String mode, String field, String value) {
+        ObjectNode body =
+                JSON.createObjectNode().put("runbook", ApiClient.pathPart("the runbook", one(o, "a runbook")));
+        body.put("mode", mode);
+        if (value != null) {
+            body.put(field, value);
+        }
         if (!o.parameters.isEmpty()) {
             ObjectNode p = body.putObject("parameters");
             o.parameters.forEach(p::put);
         }
+        return body;
     }
 
     private int status(ApiClient api, Options o) throws ApiClient.Unreachable {

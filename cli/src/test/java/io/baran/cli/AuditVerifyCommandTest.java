@@ -8,9 +8,6 @@ import io.baran.audit.AuditLogReader;
 import io.baran.audit.ChainRow;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.WorkDirs;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -65,18 +62,12 @@ class AuditVerifyCommandTest {
     }
 
     private static Result verify(Map<String, String> env, String... options) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] args = new String[options.length + 2];
         args[0] = "audit";
         args[1] = "verify";
         System.arraycopy(options, 0, args, 2, options.length);
-        int status = new Baran(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        env)
-                .run(args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        BaranRun r = BaranRun.of(env, args);
+        return new Result(r.status(), r.out(), r.err());
     }
 
     private static Result verify() {

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baran.testinfra.Ports;
 import io.baran.testinfra.TemporalDevServer;
 import io.baran.testinfra.WorkDirs;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,17 +67,11 @@ class TemporalSetupCommandTest {
     }
 
     private static Result run(Map<String, String> env, String... options) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
         String[] args = new String[options.length + 2];
         args[0] = "temporal";
         args[1] = "setup";
         System.arraycopy(options, 0, args, 2, options.length);
-        int status = new Baran(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        env)
-                .run(args);
-        return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        BaranRun r = BaranRun.of(env, args);
+        return new Result(r.status(), r.out(), r.err());
     }
 }
