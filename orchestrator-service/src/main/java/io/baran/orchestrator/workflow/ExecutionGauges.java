@@ -1,91 +1,120 @@
 package io.baran.orchestrator.workflow;
 
 import io.baran.workflow.Phase;
-import io.baran.workflow.SearchAttributes;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
-import io.temporal.client.WorkflowClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * {@code baran_executions_running{mode, phase}}: the running executions by mode and phase, from Temporal's visibility
- * store (their {@code BaranMode} and {@code BaranPhase} search attributes), for dashboards and alerts (a failover
- * failed over for hours, executions held by the blast-radius guard, a queue of capped executions). Listed in the
- * background at most every {@link #REFRESH_MILLIS}, however often Prometheus scrapes, so a scrape never waits on
- * Temporal; while Temporal does not answer, the figures are NaN rather than stale.
+ * {@code baran_executions_running{mode, phase}}: the running executions by mode and phase, for dashboards and alerts
+ * (a failover failed over for hours, executions held by the blast-radius guard, a queue of capped executions).
+ *
+ * <p>Counted from the orchestrator's own PostgreSQL, not from Temporal's visibility store: each recorded execution not
+ * yet known to be finished ({@code runbook_execution.finished_at} is null, a partial index) in the phase of its latest
+ * stored transition ({@code execution_event}), unless that phase ends an execution. Every transition is stored there
+ * by the journal before the workflow goes on, so the figures follow the executions as closely as the REST API does,
+ * and a visibility store that is slow or does not answer (a listing that never returned once hung a scrape) cannot
+ * blind them. An execution terminated by hand in Temporal, which writes no last transition, keeps counting in its last
+ * phase until its runbook's running executions are next asked of Temporal (a runbook change or deletion).
+ *
+ * <p>Counted in the background at most every {@link #REFRESH_MILLIS}, however often Prometheus scrapes, so a scrape
+ * never waits on the database; while the database does not answer, the figures are NaN rather than stale.
  */
 @ApplicationScoped
 public class ExecutionGauges {
 
     private static final Logger LOG = Logger.getLogger(ExecutionGauges.class);
-    private static final long REFRESH_MILLIS = 15_000;
-    private static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(10);
-    /** The most running executions counted; {@code baran_executions_running_listed} says when there were more. */
-    static final int MAX_LISTED = 20_000;
+    static final long REFRESH_MILLIS = 5_000;
+    /** Bounds one count; the scrape that asked for it has long returned. */
+    private static final int QUERY_TIMEOUT_SECONDS = 10;
 
     static final List<String> MODES = List.of("plan", "drill", "failover");
-    static final String RUNNING = "WorkflowType = 'RunbookWorkflow' AND ExecutionStatus = 'Running'";
+    /** The phases an execution ends in: it no longer runs. */
+    static final Set<Phase> ENDED = Set.of(Phase.PLANNED, Phase.REJECTED, Phase.DONE, Phase.COMPENSATED, Phase.FAILED);
+
+    static final String COUNT = """
+            SELECT latest.mode, latest.phase, count(*)
+            FROM runbook_execution x
+            CROSS JOIN LATERAL (
+                SELECT e.mode, e.phase FROM execution_event e
+                WHERE e.execution_id = x.execution_id ORDER BY e.seq DESC LIMIT 1) latest
+            WHERE x.finished_at IS NULL AND latest.phase NOT IN (:ended)
+            GROUP BY latest.mode, latest.phase""";
 
     @Inject
-    WorkflowClient client;
+    EntityManager em;
 
     @Inject
     MeterRegistry registry;
 
     private final Map<String, AtomicReference<Double>> counts = new ConcurrentHashMap<>();
-    private final AtomicReference<Double> listed = new AtomicReference<>(Double.NaN);
-    private final java.util.concurrent.atomic.AtomicBoolean refreshing =
-            new java.util.concurrent.atomic.AtomicBoolean();
-    private final java.util.concurrent.ExecutorService refresher =
-            java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "baran-execution-gauges");
-                t.setDaemon(true);
-                return t;
-            });
+    private final AtomicReference<Double> counted = new AtomicReference<>(Double.NaN);
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "baran-execution-gauges");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile long readAt;
 
     void register(@Observes StartupEvent event) {
         for (String mode : MODES) {
             for (Phase phase : Phase.values()) {
+                if (ENDED.contains(phase)) {
+                    continue;
+                }
                 AtomicReference<Double> count = new AtomicReference<>(Double.NaN);
                 counts.put(key(mode, phase.value()), count);
                 Gauge.builder("baran_executions_running", count, c -> fresh(c).get())
-                        .description("Running executions in this mode and phase, from Temporal's visibility store")
+                        .description("Running executions in this mode and phase (latest stored transition)")
                         .tags("mode", mode, "phase", phase.value())
                         .register(registry);
             }
         }
-        Gauge.builder("baran_executions_running_listed", listed, l -> fresh(l).get())
-                .description("Running executions listed for baran_executions_running (at most " + MAX_LISTED + ")")
+        Gauge.builder("baran_executions_running_listed", counted, l -> fresh(l).get())
+                .description("Running executions counted for baran_executions_running; NaN while they cannot be")
                 .register(registry);
     }
 
+    void stop(@Observes ShutdownEvent event) {
+        refresher.shutdownNow();
+    }
+
     /**
-     * A scrape never waits on Temporal: it reads the figures as they are and, when they are older than
-     * {@link #REFRESH_MILLIS}, asks one background thread to list again (at most one listing at a time, each call
-     * bounded by {@link #CALL_TIMEOUT}).
+     * A scrape never waits on the database: it reads the figures as they are and, when they are older than
+     * {@link #REFRESH_MILLIS}, asks one background thread to count again (at most one count at a time).
      */
     private <T> T fresh(T value) {
         if (System.currentTimeMillis() - readAt > REFRESH_MILLIS && refreshing.compareAndSet(false, true)) {
             readAt = System.currentTimeMillis();
-            refresher.execute(() -> {
-                try {
-                    refresh();
-                } finally {
-                    refreshing.set(false);
-                }
-            });
+            try {
+                refresher.execute(() -> {
+                    try {
+                        refresh();
+                    } finally {
+                        refreshing.set(false);
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                refreshing.set(false);
+            }
         }
         return value;
     }
@@ -94,46 +123,30 @@ public class ExecutionGauges {
         Map<String, Integer> found = new HashMap<>();
         int seen = 0;
         try {
-            var stub = client.getWorkflowServiceStubs().blockingStub();
-            com.google.protobuf.ByteString page = com.google.protobuf.ByteString.EMPTY;
-            do {
-                var answer = stub.withDeadlineAfter(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
-                                .setNamespace(client.getOptions().getNamespace())
-                                .setQuery(RUNNING)
-                                .setPageSize(1000)
-                                .setNextPageToken(page)
-                                .build());
-                for (var info : answer.getExecutionsList()) {
-                    seen++;
-                    var fields = info.getSearchAttributes().getIndexedFieldsMap();
-                    String mode = keyword(fields.get(SearchAttributes.MODE.getName()));
-                    String phase = keyword(fields.get(SearchAttributes.PHASE.getName()));
-                    if (mode != null && phase != null) {
-                        found.merge(key(mode, phase), 1, Integer::sum);
-                    }
-                }
-                page = answer.getNextPageToken();
-            } while (!page.isEmpty() && seen < MAX_LISTED);
+            List<Object[]> rows = QuarkusTransaction.requiringNew()
+                    .timeout(QUERY_TIMEOUT_SECONDS)
+                    .call(ExecutionGauges.this::count);
+            for (Object[] row : rows) {
+                int n = ((Number) row[2]).intValue();
+                seen += n;
+                found.merge(key((String) row[0], (String) row[1]), n, Integer::sum);
+            }
         } catch (RuntimeException e) {
             LOG.debugf("running executions not counted: %s", e.getMessage());
             counts.values().forEach(c -> c.set(Double.NaN));
-            listed.set(Double.NaN);
+            counted.set(Double.NaN);
             return;
         }
         counts.forEach((key, count) -> count.set(found.getOrDefault(key, 0).doubleValue()));
-        listed.set((double) seen);
+        counted.set((double) seen);
     }
 
-    /** A Keyword search attribute's value as the visibility store sends it (a JSON string), or null. */
-    private static String keyword(io.temporal.api.common.v1.Payload payload) {
-        if (payload == null) {
-            return null;
-        }
-        String json = payload.getData().toStringUtf8();
-        return json.length() >= 2 && json.startsWith("\"") && json.endsWith("\"")
-                ? json.substring(1, json.length() - 1)
-                : null;
+    @SuppressWarnings("unchecked")
+    private List<Object[]> count() {
+        return em.createNativeQuery(COUNT)
+                .setParameter("ended", ENDED.stream().map(Phase::value).collect(Collectors.toList()))
+                .setHint("jakarta.persistence.query.timeout", QUERY_TIMEOUT_SECONDS * 1000)
+                .getResultList();
     }
 
     private static String key(String mode, String phase) {
