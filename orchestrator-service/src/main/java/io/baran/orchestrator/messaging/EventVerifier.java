@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * Decides whether an outage event may be acted on at all, before anything else reads it: it must be signed
  * ({@link EventSignature}) by a key of the configured roster ({@code baran.signing.roster}), name in
  * {@code data.vantage} the vantage that key belongs to, not be an {@code outage.detected} older than
- * {@code baran.events.max-age}, and not carry the id of an event already seen. Anything else is refused with a
+ * {@code baran.events.max-age}, and not carry the id of an event already acted on ({@link #actedOn}). Anything else is
+ * refused with a
  * {@link RefusedEventException} whose message gives the reason; the consumer lets it fail, so the event goes to the
  * dead-letter topic with that reason ({@code dead-letter-reason} header) and starts or stops nothing.
  *
@@ -102,7 +103,7 @@ public class EventVerifier {
                                 + " is older than " + events.maxAge(),
                         verified.kid());
             }
-            if (!seen.firstSight(event.id(), null)) {
+            if (seen.contains(event.id())) {
                 throw new RefusedEventException(
                         Reason.REPLAYED,
                         "event " + event.id() + " (" + event.type() + " of " + outage.scope() + ", incident "
@@ -116,6 +117,15 @@ public class EventVerifier {
                     describe(json), e.getMessage());
             throw e;
         }
+    }
+
+    /**
+     * Remembers that this event was acted on, so a copy of it is refused from now on as replayed. Only then: a copy of
+     * an event whose handling failed (Temporal or the database unreachable past the retries) must still be acted on
+     * when it comes again, or that outage would never start a failover.
+     */
+    public void actedOn(CloudEvent<OutageEvent> event) {
+        seen.firstSight(event.id(), null);
     }
 
     private boolean isStale(CloudEvent<OutageEvent> event) {

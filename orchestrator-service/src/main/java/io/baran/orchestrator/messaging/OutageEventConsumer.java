@@ -14,6 +14,7 @@ import io.baran.runbook.Runbook;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -23,8 +24,9 @@ import org.jboss.logging.Logger;
  * Turns outage events into runbook executions: {@code outage.detected} starts the failover of every
  * runbook whose trigger matches the scope, {@code outage.recovered} signals every execution that answers the
  * incident (started for it or joined by it), whatever has happened to the catalog since. Safe to redeliver: the
- * workflow id derives from runbook and incident. An event that still cannot be handled after retrying
- * goes to the dead-letter topic rather than being dropped. A simulated outage ({@code drill: true}) starts drills
+ * workflow id derives from runbook and incident. An event that cannot be handled is tried again for as long as it
+ * may still be acted on ({@link #retryWindow}), then goes to the dead-letter topic rather than being dropped; a copy
+ * of it delivered later is still acted on (only events acted on count as seen). A simulated outage ({@code drill: true}) starts drills
  * of the runbooks its scope triggers, never a failover ({@link GameDays}).
  */
 @ApplicationScoped
@@ -61,6 +63,30 @@ public class OutageEventConsumer {
     public void onEvent(String json) {
         verifier.verify(json); // unsigned, unknown key, bad signature, replayed: refused, to the dead-letter topic
         CloudEvent<OutageEvent> event = EventCodec.decodeOutage(json);
+        // Temporal restarting, PostgreSQL failing over: the whole handling is tried again (every part of it is
+        // idempotent) for as long as the event may still be acted on, and only then dead-lettered.
+        OutageDispatcher.withRetry(event, retryWindow(event, Instant.now(), events.retryFor(), events.maxAge()), () -> {
+            handle(event);
+            return null;
+        });
+        verifier.actedOn(event); // a copy is refused as replayed only once one was acted on
+    }
+
+    /**
+     * How long the handling of an event is tried again before it goes to the dead-letter topic: until it is
+     * {@code maxAge} old (an {@code outage.detected} older than that starts nothing anyway, and a recovery gets the
+     * same chance), at least {@code retryFor}.
+     */
+    static Duration retryWindow(CloudEvent<OutageEvent> event, Instant now, Duration retryFor, Duration maxAge) {
+        Instant at = event.time() != null ? event.time() : event.data().since();
+        if (at == null) {
+            return retryFor;
+        }
+        Duration untilTooOld = Duration.between(now, at.plus(maxAge));
+        return untilTooOld.compareTo(retryFor) > 0 ? untilTooOld : retryFor;
+    }
+
+    private void handle(CloudEvent<OutageEvent> event) {
         OutageEvent outage = event.data();
         if (OutageEvent.DETECTED.equals(event.type()) && isStale(event)) {
             LOG.warnf(
