@@ -104,15 +104,20 @@ final class ApiClient {
         return send("GET", path, null);
     }
 
+    /** One key per call, sent again with the request when it is retried, so a retry never starts anything twice. */
     Answer post(String path, JsonNode body) throws Unreachable {
-        return send("POST", path, body);
+        return send("POST", path, body, java.util.UUID.randomUUID().toString());
     }
 
     private Answer send(String method, String path, JsonNode body) throws Unreachable {
-        Answer answer = sendOnce(method, path, body, token());
+        return send(method, path, body, null);
+    }
+
+    private Answer send(String method, String path, JsonNode body, String idempotencyKey) throws Unreachable {
+        Answer answer = sendOnce(method, path, body, token(), idempotencyKey);
         if (answer.status() == 401 && tokenCommand().isPresent()) {
             token = null;
-            answer = sendOnce(method, path, body, token());
+            answer = sendOnce(method, path, body, token(), idempotencyKey);
         }
         if (answer.status() >= 500) {
             throw new Unreachable(method + " " + path + " answered " + answer.problem());
@@ -120,11 +125,15 @@ final class ApiClient {
         return answer;
     }
 
-    private Answer sendOnce(String method, String path, JsonNode body, String bearer) throws Unreachable {
+    private Answer sendOnce(String method, String path, JsonNode body, String bearer, String idempotencyKey)
+            throws Unreachable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(timeout)
                 .header("Accept", "application/json, application/problem+json")
                 .header("Authorization", "Bearer " + bearer);
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

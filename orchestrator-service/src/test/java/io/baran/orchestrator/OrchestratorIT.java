@@ -215,7 +215,9 @@ class OrchestratorIT {
 
     @Test
     void aSecondDrillOfABusyServiceIsRefusedAndAbortUndoesTheFirst() {
+        String key = "retry-" + UUID.randomUUID();
         String id = given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
                 .body("{\"runbook\":\"shop\",\"hold\":\"10m\"}")
                 .when()
                 .post("/api/drills")
@@ -224,6 +226,21 @@ class OrchestratorIT {
                 .extract()
                 .path("executionId");
         await(() -> "failed-over".equals(given().get("/api/executions/" + id).path("phase")), "the drill to hold");
+        // The same request retried (its answer lost): the same execution, not a second drill and not a conflict.
+        given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body("{\"runbook\":\"shop\",\"hold\":\"10m\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(202)
+                .body("executionId", equalTo(id));
+        given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", "no spaces/or slashes")
+                .body("{\"runbook\":\"shop\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(400)
+                .body("title", equalTo("Bad Idempotency-Key"));
         await(
                 () -> given().contentType(ContentType.JSON)
                                 .body("{\"runbook\":\"shop\"}")
@@ -246,6 +263,15 @@ class OrchestratorIT {
         await(
                 () -> "primary".equals(WORLD.values.get("www")) && "primary".equals(WORLD.values.get("api")),
                 "the abort to undo");
+        // Still the same execution once it ended: a late retry starts no drill after the abort.
+        given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body("{\"runbook\":\"shop\",\"hold\":\"10m\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(202)
+                .body("executionId", equalTo(id));
+        given().get("/api/executions/" + id).then().body("status", equalTo("canceled"));
     }
 
     @Test

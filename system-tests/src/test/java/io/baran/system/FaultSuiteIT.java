@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -735,12 +736,14 @@ class FaultSuiteIT {
         return gap[0];
     }
 
+    /** Retried until an orchestrator answers, always with the same Idempotency-Key: one drill however many tries. */
     private String startDrill(String runbook, long deadline) {
         String[] id = {null};
+        String key = "faults-" + UUID.randomUUID();
         waitFor(
                 () -> {
                     Optional<JsonNode> answer =
-                            api("POST", "/api/drills", "{\"runbook\":\"" + runbook + "\",\"hold\":\"2s\"}", 202);
+                            api("POST", "/api/drills", "{\"runbook\":\"" + runbook + "\",\"hold\":\"2s\"}", 202, key);
                     answer.ifPresent(a -> id[0] = a.path("executionId").asText());
                     return answer.isPresent();
                 },
@@ -770,6 +773,10 @@ class FaultSuiteIT {
      * so a request is never sent twice.
      */
     private Optional<JsonNode> api(String method, String path, String body, int expected) {
+        return api(method, path, body, expected, null);
+    }
+
+    private Optional<JsonNode> api(String method, String path, String body, int expected, String idempotencyKey) {
         for (int i = 0; i < orchestrators.length(); i++) {
             ServiceProcess o = orchestrators.get(i);
             try {
@@ -778,6 +785,9 @@ class FaultSuiteIT {
                                 "Authorization",
                                 issuer.bearer("faults", "viewer", "drill-operator", "failover-operator"))
                         .timeout(Duration.ofSeconds(15));
+                if (idempotencyKey != null) {
+                    request.header("Idempotency-Key", idempotencyKey);
+                }
                 if (body != null) {
                     request.header("Content-Type", "application/json")
                             .method(method, HttpRequest.BodyPublishers.ofString(body));

@@ -14,6 +14,7 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,8 +24,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -49,6 +52,9 @@ public class DrillResource {
 
     /** How long a plan request waits for the plan before answering 202 with the execution to poll. */
     private static final Duration PLAN_WAIT = Duration.ofSeconds(60);
+
+    /** What an {@code Idempotency-Key} header may hold. */
+    static final String IDEMPOTENCY_KEY = "^[A-Za-z0-9._:-]{1,64}$";
 
     /**
      * @param runbook the runbook's name
@@ -118,7 +124,22 @@ public class DrillResource {
     @APIResponse(
             responseCode = "422",
             description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
-    public Response start(DrillRequest request) {
+    public Response start(
+            DrillRequest request,
+            @Parameter(
+                            description = "Makes a retried request safe: the same key from the same person for the same"
+                                    + " runbook and mode answers with the execution the first request started (for as"
+                                    + " long as Temporal keeps it) instead of starting another; 1 to 64 of A-Z a-z 0-9"
+                                    + " . _ : -",
+                            schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = IDEMPOTENCY_KEY))
+                    @HeaderParam("Idempotency-Key")
+                    String idempotencyKey) {
+        if (idempotencyKey != null && !idempotencyKey.matches(IDEMPOTENCY_KEY)) {
+            throw new ProblemException(
+                    400,
+                    "Bad Idempotency-Key",
+                    "header Idempotency-Key must be 1 to 64 characters, each one of A-Z a-z 0-9 . _ : -");
+        }
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(
                     400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\"}");
@@ -155,7 +176,13 @@ public class DrillResource {
                 () -> {
                     caller.requireMayDrill(runbook);
                     return RunbookProblems.startOrConflict(() -> launcher.startByHand(
-                            runbook, mode, chosenHold, runbook.version(), request.scope(), caller.actor()));
+                            runbook,
+                            mode,
+                            chosenHold,
+                            runbook.version(),
+                            request.scope(),
+                            caller.actor(),
+                            idempotencyKey));
                 },
                 started -> new Audited.Outcome(
                         false,

@@ -84,13 +84,84 @@ public class ExecutionLauncher {
      * @param startedBy the verified person starting it; for a live failover, they cannot approve it themselves
      */
     public String startByHand(Runbook runbook, Mode mode, Duration hold, int version, String scope, Actor startedBy) {
+        return startByHand(runbook, mode, hold, version, scope, startedBy, null);
+    }
+
+    /**
+     * @param idempotencyKey the caller's key for this request ({@code Idempotency-Key}), or null: the same key from the
+     *                       same person for the same runbook and mode names the same execution, so a request retried
+     *                       after its answer was lost starts nothing twice and answers with the first one's id
+     */
+    public String startByHand(
+            Runbook runbook,
+            Mode mode,
+            Duration hold,
+            int version,
+            String scope,
+            Actor startedBy,
+            String idempotencyKey) {
+        String id = idempotencyKey == null
+                ? mode.name().toLowerCase() + "-" + runbook.name() + "-"
+                        + UUID.randomUUID().toString().substring(0, 8)
+                : keyedId(runbook, mode, startedBy, idempotencyKey);
+        if (idempotencyKey != null && exists(id)) {
+            LOG.infof("%s of runbook %s asked again with the same idempotency key: %s", mode, runbook.name(), id);
+            return id;
+        }
         if (mode != Mode.PLAN) {
-            running(runbook.protects()).ifPresent(id -> {
-                throw new Busy(runbook.protects(), id);
+            running(runbook.protects()).ifPresent(running -> {
+                throw new Busy(runbook.protects(), running);
             });
         }
-        String id = mode.name().toLowerCase() + "-" + runbook.name() + "-"
-                + UUID.randomUUID().toString().substring(0, 8);
+        try {
+            startRequested(id, runbook, mode, hold, version, scope, startedBy);
+        } catch (WorkflowExecutionAlreadyStarted already) {
+            if (idempotencyKey == null) {
+                throw already;
+            }
+            return id; // the same request, started a moment ago by another orchestrator replica
+        }
+        LOG.infof("started %s of runbook %s as %s", mode.name().toLowerCase(), runbook.name(), id);
+        return id;
+    }
+
+    /** {@code drill-<runbook>-<12 hex>}: a hash of who asked, what for and their key, so no key reaches Temporal. */
+    static String keyedId(Runbook runbook, Mode mode, Actor startedBy, String idempotencyKey) {
+        String subject = startedBy == null ? "" : startedBy.name();
+        byte[] hash;
+        try {
+            hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("\n", subject, runbook.name(), mode.name(), idempotencyKey)
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return mode.name().toLowerCase() + "-" + runbook.name() + "-"
+                + java.util.HexFormat.of().formatHex(hash, 0, 6);
+    }
+
+    /** Whether Temporal knows an execution of this id, running or closed (within the namespace's retention). */
+    private boolean exists(String id) {
+        try {
+            client.getWorkflowServiceStubs()
+                    .blockingStub()
+                    .describeWorkflowExecution(
+                            io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
+                                    .setNamespace(client.getOptions().getNamespace())
+                                    .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                            .setWorkflowId(id))
+                                    .build());
+            return true;
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private void startRequested(
+            String id, Runbook runbook, Mode mode, Duration hold, int version, String scope, Actor startedBy) {
         start(
                 id,
                 new ExecutionRequest(
@@ -107,8 +178,6 @@ public class ExecutionLauncher {
                         startedBy,
                         null,
                         mode == Mode.PLAN ? List.of() : caps.cappedOf(runbook)));
-        LOG.infof("started %s of runbook %s as %s", mode.name().toLowerCase(), runbook.name(), id);
-        return id;
     }
 
     /**
