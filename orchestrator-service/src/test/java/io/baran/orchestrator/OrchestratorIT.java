@@ -216,24 +216,10 @@ class OrchestratorIT {
     @Test
     void aSecondDrillOfABusyServiceIsRefusedAndAbortUndoesTheFirst() {
         String key = "retry-" + UUID.randomUUID();
-        String id = given().contentType(ContentType.JSON)
-                .header("Idempotency-Key", key)
-                .body("{\"runbook\":\"shop\",\"hold\":\"10m\"}")
-                .when()
-                .post("/api/drills")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("executionId");
+        String id = keyedShopDrill(key).then().statusCode(202).extract().path("executionId");
         await(() -> "failed-over".equals(given().get("/api/executions/" + id).path("phase")), "the drill to hold");
         // The same request retried (its answer lost): the same execution, not a second drill and not a conflict.
-        given().contentType(ContentType.JSON)
-                .header("Idempotency-Key", key)
-                .body("{\"runbook\":\"shop\",\"hold\":\"10m\"}")
-                .post("/api/drills")
-                .then()
-                .statusCode(202)
-                .body("executionId", equalTo(id));
+        keyedShopDrill(key).then().statusCode(202).body("executionId", equalTo(id));
         given().contentType(ContentType.JSON)
                 .header("Idempotency-Key", "no spaces/or slashes")
                 .body("{\"runbook\":\"shop\"}")
@@ -264,14 +250,16 @@ class OrchestratorIT {
                 () -> "primary".equals(WORLD.values.get("www")) && "primary".equals(WORLD.values.get("api")),
                 "the abort to undo");
         // Still the same execution once it ended: a late retry starts no drill after the abort.
-        given().contentType(ContentType.JSON)
+        keyedShopDrill(key).then().statusCode(202).body("executionId", equalTo(id));
+        given().get("/api/executions/" + id).then().body("status", equalTo("canceled"));
+    }
+
+    /** A 10-minute drill of shop, asked with this Idempotency-Key. */
+    private static io.restassured.response.Response keyedShopDrill(String key) {
+        return given().contentType(ContentType.JSON)
                 .header("Idempotency-Key", key)
                 .body("{\"runbook\":\"shop\",\"hold\":\"10m\"}")
-                .post("/api/drills")
-                .then()
-                .statusCode(202)
-                .body("executionId", equalTo(id));
-        given().get("/api/executions/" + id).then().body("status", equalTo("canceled"));
+                .post("/api/drills");
     }
 
     @Test
