@@ -29,7 +29,18 @@ public class ReadinessGauges {
     ReadinessStore store;
 
     private final Map<String, AtomicReference<ReadinessView>> latest = new ConcurrentHashMap<>();
+    private final java.util.List<io.micrometer.core.instrument.Meter> meters =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile long readAt;
+
+    /**
+     * Takes the gauges out of the registry: a registry that outlives this application (a restart in the same JVM)
+     * would otherwise keep answering with these stopped ones, as a registry returns the gauge it has for a name.
+     */
+    void stop(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        meters.forEach(registry::remove);
+        meters.clear();
+    }
 
     /** Takes a verdict this replica just recorded, before the next read of the store. */
     public void show(ReadinessView view) {
@@ -40,21 +51,21 @@ public class ReadinessGauges {
         return latest.computeIfAbsent(runbook, name -> {
             AtomicReference<ReadinessView> ref = new AtomicReference<>();
             Tags tags = Tags.of("runbook", name);
-            Gauge.builder("baran_readiness", ref, r -> verdict(fresh(r).get()))
+            meters.add(Gauge.builder("baran_readiness", ref, r -> verdict(fresh(r).get()))
                     .description("The runbook's readiness: 2 ready, 1 degraded, 0 not-ready")
                     .tags(tags)
-                    .register(registry);
-            Gauge.builder("baran_readiness_predicted_rto_seconds", ref, r -> p(r.get(), false))
+                    .register(registry));
+            meters.add(Gauge.builder("baran_readiness_predicted_rto_seconds", ref, r -> p(r.get(), false))
                     .description("The RTO predicted from past drills and failovers")
                     .tags(tags.and("quantile", "0.5"))
-                    .register(registry);
-            Gauge.builder("baran_readiness_predicted_rto_seconds", ref, r -> p(r.get(), true))
+                    .register(registry));
+            meters.add(Gauge.builder("baran_readiness_predicted_rto_seconds", ref, r -> p(r.get(), true))
                     .tags(tags.and("quantile", "0.95"))
-                    .register(registry);
-            Gauge.builder("baran_readiness_rpo_seconds", ref, r -> rpo(r.get()))
+                    .register(registry));
+            meters.add(Gauge.builder("baran_readiness_rpo_seconds", ref, r -> rpo(r.get()))
                     .description("The replication lag measured by the runbook's replica checks")
                     .tags(tags)
-                    .register(registry);
+                    .register(registry));
             return ref;
         });
     }

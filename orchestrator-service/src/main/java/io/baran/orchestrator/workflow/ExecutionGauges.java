@@ -2,6 +2,7 @@ package io.baran.orchestrator.workflow;
 
 import io.baran.workflow.Phase;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
@@ -67,6 +68,7 @@ public class ExecutionGauges {
     private final Map<String, AtomicReference<Double>> counts = new ConcurrentHashMap<>();
     private final AtomicReference<Double> counted = new AtomicReference<>(Double.NaN);
     private final AtomicBoolean refreshing = new AtomicBoolean();
+    private final List<Meter> meters = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService refresher = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "baran-execution-gauges");
         t.setDaemon(true);
@@ -82,18 +84,24 @@ public class ExecutionGauges {
                 }
                 AtomicReference<Double> count = new AtomicReference<>(Double.NaN);
                 counts.put(key(mode, phase.value()), count);
-                Gauge.builder("baran_executions_running", count, c -> fresh(c).get())
+                meters.add(Gauge.builder("baran_executions_running", count, c -> fresh(c).get())
                         .description("Running executions in this mode and phase (latest stored transition)")
                         .tags("mode", mode, "phase", phase.value())
-                        .register(registry);
+                        .register(registry));
             }
         }
-        Gauge.builder("baran_executions_running_listed", counted, l -> fresh(l).get())
+        meters.add(Gauge.builder("baran_executions_running_listed", counted, l -> fresh(l).get())
                 .description("Running executions counted for baran_executions_running; NaN while they cannot be")
-                .register(registry);
+                .register(registry));
     }
 
+    /**
+     * Takes the gauges out of the registry: a registry that outlives this application (a restart in the same JVM)
+     * would otherwise keep answering with these stopped ones, as a registry returns the gauge it has for a name.
+     */
     void stop(@Observes ShutdownEvent event) {
+        meters.forEach(registry::remove);
+        meters.clear();
         refresher.shutdownNow();
     }
 
