@@ -79,6 +79,22 @@ class Route53ReadinessIT {
     }
 
     @Test
+    void aQuotaTheEmulatorDoesNotReportIsNamedAsNotCheckedWithoutFailingTheStep() {
+        setRecord("www." + ZONE + ".", "primary.example.net.", 60);
+
+        StepCheck check = checks.check(dnsSwitch("aws-test"));
+
+        // moto has no GetHostedZoneLimit (Route53QuotaReadinessIT puts it in front); a real account without
+        // route53:GetHostedZoneLimit answers AccessDenied the same way.
+        assertEquals(StepCheck.OK, check.status(), check.toString());
+        assertEquals(1, check.quotas().size(), check.toString());
+        StepCheck.Quota quota = check.quotas().get(0);
+        assertNull(quota.used());
+        assertTrue(quota.notChecked().contains("GetHostedZoneLimit"), quota.notChecked());
+        assertTrue(quota.quota().contains(ZONE + "."), quota.quota());
+    }
+
+    @Test
     void aProviderThatCannotBeReachedMakesTheStepNotReadyNamingWhy() {
         StepCheck check = checks.check(dnsSwitch(MotoFixture.UNREACHABLE));
 
