@@ -23,9 +23,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.route53.Route53Client;
-import software.amazon.awssdk.services.route53.model.ChangeAction;
-import software.amazon.awssdk.services.route53.model.ResourceRecord;
-import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
  * The record-set quota readiness reads for a {@code dns.switch} step: {@code GetHostedZoneLimit} with
@@ -133,17 +130,7 @@ class Route53QuotaReadinessIT {
                 .hostedZone()
                 .id();
         for (int i = 0; i < records; i++) {
-            String fqdn = "www" + i + "." + name + ".";
-            direct.changeResourceRecordSets(b -> b.hostedZoneId(id)
-                    .changeBatch(batch -> batch.changes(c -> c.action(ChangeAction.CREATE)
-                            .resourceRecordSet(ResourceRecordSet.builder()
-                                    .name(fqdn)
-                                    .type("CNAME")
-                                    .ttl(60L)
-                                    .resourceRecords(ResourceRecord.builder()
-                                            .value("primary.example.net.")
-                                            .build())
-                                    .build()))));
+            Route53ReadinessIT.setRecord(direct, id, "www" + i + "." + name + ".", "primary.example.net.", 60);
         }
         assertEquals(records + 2, recordSets(id), "the zone's SOA, NS and CNAMEs as moto counts them");
         return id;
@@ -154,22 +141,6 @@ class Route53QuotaReadinessIT {
     }
 
     private static StepCommand dnsSwitch(String zone, String record) {
-        return new StepCommand(
-                "readiness-shop",
-                "move-traffic",
-                "dns.switch",
-                Map.of(
-                        "provider",
-                        "aws-quota",
-                        "zone",
-                        zone,
-                        "record",
-                        record,
-                        "type",
-                        "CNAME",
-                        "to",
-                        List.of("standby.example.net"),
-                        "ttl",
-                        60));
+        return Route53ReadinessIT.dnsSwitch("aws-quota", zone, record);
     }
 }

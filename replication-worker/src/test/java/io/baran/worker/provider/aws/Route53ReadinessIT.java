@@ -133,6 +133,11 @@ class Route53ReadinessIT {
     }
 
     private static StepCommand dnsSwitch(String provider) {
+        return dnsSwitch(provider, ZONE, "www");
+    }
+
+    /** A readiness check's command for a step switching {@code record} of {@code zone} to standby.example.net. */
+    static StepCommand dnsSwitch(String provider, String zone, String record) {
         return new StepCommand(
                 "readiness-shop",
                 "move-traffic",
@@ -141,9 +146,9 @@ class Route53ReadinessIT {
                         "provider",
                         provider,
                         "zone",
-                        ZONE,
+                        zone,
                         "record",
-                        "www",
+                        record,
                         "type",
                         "CNAME",
                         "to",
@@ -163,6 +168,11 @@ class Route53ReadinessIT {
     }
 
     private static void setRecord(String fqdn, String value, long ttl) {
+        setRecord(direct, zoneId, fqdn, value, ttl);
+    }
+
+    /** Sets a CNAME in moto directly, as a person would. */
+    static void setRecord(Route53Client direct, String zoneId, String fqdn, String value, long ttl) {
         direct.changeResourceRecordSets(b -> b.hostedZoneId(zoneId)
                 .changeBatch(batch -> batch.changes(c -> c.action(ChangeAction.UPSERT)
                         .resourceRecordSet(ResourceRecordSet.builder()
