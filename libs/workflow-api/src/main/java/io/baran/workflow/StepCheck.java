@@ -1,9 +1,11 @@
 package io.baran.workflow;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
- * What a readiness check found about one failover step ({@link ReadinessActivities#check}).
+ * What a readiness check found about one failover step ({@link ReadinessActivities#check}). Unknown fields are ignored
+ * when read, so that a worker newer than its orchestrator may report more than the orchestrator knows of.
  *
  * @param status             {@link #OK}, {@link #NOT_READY} (the step would fail now) or {@link #NOT_CHECKED} (no deep
  *                           check exists for it: the reason says why)
@@ -17,6 +19,7 @@ import java.util.List;
  * @param quotas             the provider quotas the step draws on, as the provider's API reports them (e.g. the record
  *                           sets of a Route 53 hosted zone); empty where it reports none
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record StepCheck(
         String step,
         String action,
@@ -53,6 +56,7 @@ public record StepCheck(
      * @param needs      how many more the step would use when it runs (1 for a switch that creates its record)
      * @param notChecked why the quota could not be read; null when it was
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Quota(String quota, Long used, Long limit, long needs, String notChecked) {
 
         public static Quota of(String quota, long used, long limit, long needs) {
