@@ -106,6 +106,9 @@ class ReadinessIT {
     /** The worker's side: a real GET to the standby, and the record's TTL as the test sets it. */
     static final class ProbingWorker implements ReadinessActivities {
         volatile long ttl = 300;
+        /** The switched record's zone: how many record sets it holds, of a limit of 10. */
+        volatile long recordSets = 3;
+
         private final HttpClient http =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -132,8 +135,19 @@ class ReadinessIT {
                 }
             }
             Long recordTtl = "dns.switch".equals(command.action()) ? ttl : null;
+            List<StepCheck.Quota> quotas = "dns.switch".equals(command.action())
+                    ? List.of(StepCheck.Quota.of("record sets in hosted zone example.com. (Z1)", recordSets, 10, 0))
+                    : List.of();
             return new StepCheck(
-                    command.step(), command.action(), StepCheck.OK, List.of(), "planned", recordTtl, null, null);
+                    command.step(),
+                    command.action(),
+                    StepCheck.OK,
+                    List.of(),
+                    "planned",
+                    recordTtl,
+                    null,
+                    null,
+                    quotas);
         }
     }
 
@@ -226,6 +240,26 @@ class ReadinessIT {
         } finally {
             CHECKS.ttl = 300;
         }
+    }
+
+    @Test
+    void aNearlyFullZoneDegradesTheRunbookNamingUsedAndLimit() {
+        // A verdict of this zone's state, not one another test's TTL left degraded.
+        awaitVerdict("ready");
+        CHECKS.recordSets = 9;
+        try {
+            JsonPath degraded = awaitVerdict("degraded");
+            assertEquals("quota-headroom", degraded.getString("reasons[0].code"));
+            assertEquals("move-web", degraded.getString("reasons[0].step"));
+            assertTrue(
+                    degraded.getString("reasons[0].message")
+                            .contains("record sets in hosted zone example.com. (Z1): 9 of 10 used (90%)"),
+                    degraded.prettify());
+            assertEquals(9, degraded.getInt("steps.find { it.step == 'move-web' }.quotas[0].used"));
+        } finally {
+            CHECKS.recordSets = 3;
+        }
+        awaitVerdict("ready");
     }
 
     @Test

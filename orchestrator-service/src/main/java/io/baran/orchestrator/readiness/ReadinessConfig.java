@@ -51,4 +51,18 @@ public interface ReadinessConfig {
 
     /** Where Baran's Kafka runs, as an outage scope; the same rule as {@link #temporalScope()}. Unset: not checked. */
     Optional<String> kafkaScope();
+
+    /**
+     * A provider quota a step draws on (a Route 53 hosted zone's record sets), at least this full in percent, makes the
+     * runbook degraded.
+     */
+    @WithDefault("80")
+    int quotaDegradedPercent();
+
+    /**
+     * A provider quota at least this full in percent makes the runbook not ready when one of its steps adds to it (a
+     * switch that creates its record); a step that would overrun the limit is not ready whatever this says.
+     */
+    @WithDefault("100")
+    int quotaNotReadyPercent();
 }

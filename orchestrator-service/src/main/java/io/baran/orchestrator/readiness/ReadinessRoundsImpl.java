@@ -84,6 +84,12 @@ public class ReadinessRoundsImpl implements ReadinessRounds {
                 .distinct()
                 .count();
         return new ReadinessRules.Limits(
-                config.maxTtl(), vantages, config.minVantages(), config.temporalScope(), config.kafkaScope());
+                config.maxTtl(),
+                vantages,
+                config.minVantages(),
+                config.temporalScope(),
+                config.kafkaScope(),
+                config.quotaDegradedPercent(),
+                config.quotaNotReadyPercent());
     }
 }

@@ -27,13 +27,31 @@ public final class ReadinessRules {
      * @param minVantages   fewer degrade
      * @param temporalScope where Baran's Temporal runs, as a scope, if known
      * @param kafkaScope    where Baran's Kafka runs, as a scope, if known
+     * @param quotaDegraded a provider quota at least this full (percent) degrades
+     * @param quotaNotReady a provider quota at least this full (percent) is not ready for a step that adds to it
      */
     public record Limits(
             Duration maxTtl,
             int vantages,
             int minVantages,
             Optional<String> temporalScope,
-            Optional<String> kafkaScope) {}
+            Optional<String> kafkaScope,
+            int quotaDegraded,
+            int quotaNotReady) {
+
+        public Limits {
+            checkQuotaPercents(quotaDegraded, quotaNotReady);
+        }
+    }
+
+    /** Both thresholds are percentages, and a quota degrades before it is not ready; refused at start otherwise. */
+    static void checkQuotaPercents(int degraded, int notReady) {
+        if (degraded < 1 || notReady > 100 || degraded > notReady) {
+            throw new IllegalArgumentException("baran.readiness.quota-degraded-percent (" + degraded
+                    + ") and baran.readiness.quota-not-ready-percent (" + notReady
+                    + ") must be percentages with 1 <= quota-degraded-percent <= quota-not-ready-percent <= 100");
+        }
+    }
 
     public static ReadinessView evaluate(
             Runbook runbook, List<StepCheck> checks, Prediction prediction, Limits limits, Instant at) {
@@ -75,6 +93,7 @@ public final class ReadinessRules {
                                     + ": clients may keep the old answer past it"));
                 }
             }
+            check.quotas().forEach(quota -> quota(check.step(), quota, limits, reasons));
             if (check.lagSeconds() != null) {
                 worstLag = worstLag == null ? check.lagSeconds() : Math.max(worstLag, check.lagSeconds());
             }
@@ -111,6 +130,55 @@ public final class ReadinessRules {
                 rpo,
                 checks,
                 at.toString());
+    }
+
+    /**
+     * A provider quota's headroom: not ready when the step would be refused (it adds to a quota with no room left) or
+     * the quota is at least {@code quotaNotReady} full and the step adds to it; degraded when it is at least
+     * {@code quotaDegraded} full. A quota the provider's API did not answer is named, as info: it is optional to read.
+     */
+    private static void quota(String step, StepCheck.Quota quota, Limits limits, List<Reason> reasons) {
+        if (quota.notChecked() != null || quota.used() == null || quota.limit() == null) {
+            reasons.add(new Reason(
+                    "quota-not-checked",
+                    "info",
+                    step,
+                    "quota not checked: " + quota.quota() + ": "
+                            + (quota.notChecked() == null ? "the provider did not report it" : quota.notChecked())));
+            return;
+        }
+        long used = quota.used();
+        long limit = quota.limit();
+        double percent = limit <= 0 ? 100 : 100.0 * used / limit;
+        String fill = quota.quota() + ": " + used + " of " + limit + " used (" + percentage(percent) + ")";
+        if (quota.needs() > 0 && (used + quota.needs() > limit || percent >= limits.quotaNotReady())) {
+            reasons.add(new Reason(
+                    "quota-headroom",
+                    ReadinessView.NOT_READY,
+                    step,
+                    fill + "; this step adds " + quota.needs()
+                            + (used + quota.needs() > limit
+                                    ? " and would be refused now"
+                                    : ", at or over baran.readiness.quota-not-ready-percent (" + limits.quotaNotReady()
+                                            + "%)")
+                            + ": raise the limit or make room ahead of an outage"));
+        } else if (percent >= limits.quotaDegraded()) {
+            reasons.add(new Reason(
+                    "quota-headroom",
+                    ReadinessView.DEGRADED,
+                    step,
+                    fill + ", at or over baran.readiness.quota-degraded-percent (" + limits.quotaDegraded() + "%)"
+                            + (quota.needs() > 0
+                                    ? "; this step adds " + quota.needs()
+                                    : "; this step adds none now, but would have to were its record gone")
+                            + ": raise the limit or make room ahead of an outage"));
+        }
+    }
+
+    /** e.g. {@code 90%}, {@code 99.9%}. */
+    private static String percentage(double percent) {
+        double rounded = Math.floor(percent * 10) / 10;
+        return (rounded == Math.rint(rounded) ? String.valueOf((long) rounded) : String.valueOf(rounded)) + "%";
     }
 
     private static void placement(Limits limits, String triggerScope, List<Reason> reasons) {

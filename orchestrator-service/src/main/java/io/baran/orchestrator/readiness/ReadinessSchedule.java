@@ -34,6 +34,7 @@ public class ReadinessSchedule {
     ReadinessGauges gauges;
 
     void start(@Observes StartupEvent event) {
+        ReadinessRules.checkQuotaPercents(config.quotaDegradedPercent(), config.quotaNotReadyPercent());
         if (!config.enabled() || !temporal.worker()) {
             return;
         }

@@ -42,7 +42,8 @@ public record ReadinessView(
      * @param code     stable, for machines: {@code step-not-ready}, {@code ttl-too-long},
      *                 {@code control-plane-in-trigger-scope}, {@code rto-objective}, {@code rpo-objective},
      *                 {@code detector-vantages}, {@code temporal-in-trigger-scope}, {@code kafka-in-trigger-scope},
-     *                 {@code no-prediction}, {@code step-not-checked}
+     *                 {@code quota-headroom}, {@code no-prediction}, {@code step-not-checked},
+     *                 {@code quota-not-checked}
      * @param severity {@code not-ready} and {@code degraded} set the verdict; {@code info} does not
      * @param step     the step concerned; null for the runbook as a whole
      */

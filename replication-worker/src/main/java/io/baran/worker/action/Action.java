@@ -2,9 +2,11 @@ package io.baran.worker.action;
 
 import io.baran.runbook.ActionType;
 import io.baran.runbook.BoundWith;
+import io.baran.workflow.StepCheck;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
+import java.util.List;
 
 /**
  * One action a runbook step may name. Its {@code with:} block is bound and validated by the runbook model's
@@ -36,4 +38,13 @@ public interface Action {
 
     /** Restores what the plan observed, if the world is still as the plan left it. */
     StepOutcome undo(StepCommand command, StepPlan plan);
+
+    /**
+     * For readiness: the provider quotas a step of this action draws on, as the provider's API reports them, given the
+     * step's plan. Reads only; a quota the API does not answer is returned as not checked, saying why. Empty for an
+     * action that draws on none, or whose provider's API reports none.
+     */
+    default List<StepCheck.Quota> quotas(StepCommand command, StepPlan plan) {
+        return List.of();
+    }
 }

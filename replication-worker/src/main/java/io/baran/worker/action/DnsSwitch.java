@@ -9,6 +9,7 @@ import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
 import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCheck;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
@@ -76,6 +77,19 @@ public class DnsSwitch extends ProviderAction {
                 summary,
                 dns.controlPlane().addTo(current.toObserved()),
                 desired.toDesired());
+    }
+
+    /**
+     * The zone's record-set quota: a switch that creates its record (absent when planned) needs one more record set, and
+     * is refused in a full zone. A switch of an existing record needs none now, but reports the quota too: were the
+     * record deleted before the outage, the switch would have to create it.
+     */
+    @Override
+    public List<StepCheck.Quota> quotas(StepCommand command, StepPlan plan) {
+        Input in = input(command);
+        DnsProvider dns = providers.dns(in.provider());
+        long needs = Boolean.TRUE.equals(plan.observed().get("exists")) ? 0 : 1;
+        return RecordSetQuotas.of(dns, dns.zone(in.zoneFqdn()), needs);
     }
 
     @Override

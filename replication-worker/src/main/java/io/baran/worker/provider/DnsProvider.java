@@ -1,5 +1,7 @@
 package io.baran.worker.provider;
 
+import java.util.Optional;
+
 /**
  * The DNS capability of one configured provider. Every method fails with an activity failure carrying a
  * {@link io.baran.workflow.FailureTypes} type, mapped from the provider's own errors in one place per
@@ -35,5 +37,14 @@ public interface DnsProvider {
     default Boolean replaceIfStill(
             DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
         return null;
+    }
+
+    /**
+     * The zone's quota of record sets and how many it holds, as the provider's API reports them; empty for a provider
+     * whose API reports none. Reads only. Fails as every call does (a permission missing, an API that does not answer
+     * the call), and readiness then names the quota as not checked.
+     */
+    default Optional<Quota> recordSetQuota(DnsZone zone) {
+        return Optional.empty();
     }
 }

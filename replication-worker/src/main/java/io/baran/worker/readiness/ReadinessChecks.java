@@ -24,6 +24,8 @@ import org.jboss.logging.Logger;
  * the current state through the same read calls and credentials the step needs, e.g. Route 53 {@code GetHostedZone}
  * and {@code ListResourceRecordSets}, CloudFront {@code GetDistributionConfig}, RDS {@code DescribeDBInstances}), a
  * {@code health.check} sends its GET once, a {@code storage.check-replica} measures the lag against {@code maxLag}.
+ * A planned step also reports the provider quotas it draws on where the provider's API reports them (Route 53
+ * {@code GetHostedZoneLimit}); a quota the API does not answer is named as not checked and fails nothing.
  * Apply and undo of a changing step are never called here.
  */
 @Singleton
@@ -91,7 +93,15 @@ public class ReadinessChecks implements ReadinessActivities {
         try {
             var outcome = action.apply(command, plan);
             return new StepCheck(
-                    command.step(), command.action(), StepCheck.OK, List.of(), outcome.summary(), null, lag, null);
+                    command.step(),
+                    command.action(),
+                    StepCheck.OK,
+                    List.of(),
+                    outcome.summary(),
+                    null,
+                    lag,
+                    null,
+                    List.of());
         } catch (ApplicationFailure e) {
             return new StepCheck(
                     command.step(),
@@ -101,11 +111,15 @@ public class ReadinessChecks implements ReadinessActivities {
                     plan.summary(),
                     null,
                     lag,
-                    null);
+                    null,
+                    List.of());
         }
     }
 
-    /** A changing step: its plan proves credentials and read access, and shows the record's current TTL. */
+    /**
+     * A changing step: its plan proves credentials and read access, and shows the record's current TTL and the quotas
+     * the step draws on.
+     */
     private StepCheck planned(Action action, StepCommand command) {
         StepPlan plan = action.plan(command);
         Long ttl = command.action().startsWith("dns.")
@@ -122,6 +136,7 @@ public class ReadinessChecks implements ReadinessActivities {
                 plan.summary(),
                 ttl,
                 null,
-                region == null ? null : region.toString());
+                region == null ? null : region.toString(),
+                action.quotas(command, plan));
     }
 }

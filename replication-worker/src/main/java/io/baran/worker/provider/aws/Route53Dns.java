@@ -8,6 +8,7 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.DnsProvider;
 import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Quota;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
 import io.baran.worker.provider.RecordWeights;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +34,9 @@ import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.GetHostedZoneLimitResponse;
 import software.amazon.awssdk.services.route53.model.HostedZone;
+import software.amazon.awssdk.services.route53.model.HostedZoneLimitType;
 import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
@@ -82,6 +86,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     private final AwsCalls calls;
     private final ConcurrentHashMap<String, KnownZone> zones = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> lookUps = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, KnownQuota> quotas = new ConcurrentHashMap<>();
 
     public Route53Dns(
             String name, Route53Client client, Duration syncTimeout, Heartbeat heartbeat, BudgetedCalls budget) {
@@ -175,6 +180,34 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
 
     /** A hosted zone as last looked up: its id, how many record sets it held, until when it is taken as is. */
     private record KnownZone(DnsZone zone, long recordSets, long expires) {}
+
+    /**
+     * {@code GetHostedZoneLimit} with {@code MAX_RRSETS_BY_ZONE}: the zone's limit of record sets (10,000 by default) and
+     * how many it holds, remembered for a minute like the zone's id, so runbooks sharing a zone spend one call a round.
+     * Needs {@code route53:GetHostedZoneLimit}.
+     */
+    @Override
+    public Optional<Quota> recordSetQuota(DnsZone zone) {
+        KnownQuota known = quotas.get(zone.id());
+        if (known != null && System.nanoTime() < known.expires()) {
+            return Optional.of(known.quota());
+        }
+        GetHostedZoneLimitResponse answer = calls.call(
+                "GetHostedZoneLimit",
+                "zone " + zone.name(),
+                () -> client.getHostedZoneLimit(
+                        b -> b.hostedZoneId(zone.id()).type(HostedZoneLimitType.MAX_RRSETS_BY_ZONE)));
+        long used =
+                answer.count() != null ? answer.count() : knownZone(zone.name()).recordSets();
+        Quota quota = new Quota(
+                "record sets in hosted zone " + zone.name() + " (" + zone.id() + ", MAX_RRSETS_BY_ZONE)",
+                used,
+                answer.limit().value());
+        quotas.put(zone.id(), new KnownQuota(quota, System.nanoTime() + ZONE_CACHE.toNanos()));
+        return Optional.of(quota);
+    }
+
+    private record KnownQuota(Quota quota, long expires) {}
 
     @Override
     public RecordState observe(DnsZone zone, String fqdn, RecordType type) {

@@ -7,6 +7,7 @@ import io.baran.worker.Failures;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.DnsProvider;
 import io.baran.worker.provider.DnsZone;
+import io.baran.worker.provider.Quota;
 import io.baran.worker.provider.RecordState;
 import io.baran.worker.provider.RecordType;
 import io.baran.workflow.FailureTypes;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,6 +47,31 @@ public final class AzureDns extends ArmService implements DnsProvider {
                 "provider " + name() + " (Azure DNS) has no DNS zone " + fqdn + " in resource group " + resourceGroup
                         + " of its subscription");
         return new DnsZone(path, fqdn.endsWith(".") ? fqdn : fqdn + ".");
+    }
+
+    /**
+     * The zone's {@code numberOfRecordSets} and {@code maxNumberOfRecordSets} (10,000 by default), as the zone's own GET
+     * reports them: the same call and permission as finding the zone. Empty when the answer lacks either.
+     */
+    @Override
+    public Optional<Quota> recordSetQuota(DnsZone zone) {
+        JsonNode properties = arm.read(
+                        zone.id(),
+                        API,
+                        where("Get zone", "zone " + zone.name() + " in resource group " + resourceGroup),
+                        "provider " + name() + " (Azure DNS) has no DNS zone " + zone.name() + " in resource group "
+                                + resourceGroup + " of its subscription")
+                .path("properties");
+        JsonNode used = properties.path("numberOfRecordSets");
+        JsonNode max = properties.path("maxNumberOfRecordSets");
+        if (!used.canConvertToLong() || !max.canConvertToLong()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Quota(
+                "record sets in DNS zone " + zone.name() + " (resource group " + resourceGroup
+                        + ", maxNumberOfRecordSets)",
+                used.asLong(),
+                max.asLong()));
     }
 
     @Override

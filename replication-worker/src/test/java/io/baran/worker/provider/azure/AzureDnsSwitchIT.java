@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.http.Request;
+import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.action.DnsSwitch;
 import io.baran.worker.action.DnsSwitchConformance;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.RecordState;
+import io.baran.worker.readiness.ReadinessChecks;
 import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCheck;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
@@ -85,6 +88,27 @@ class AzureDnsSwitchIT extends DnsSwitchConformance {
                 .filter(r -> !r.getMethod().getName().equals("GET")
                         && r.getUrl().contains("/dnsZones/" + ZONE + "/CNAME/" + relativeName + "?"))
                 .toList();
+    }
+
+    @Test
+    void readinessReportsTheZonesRecordSetsAndItsMaximumAsAzureAnswersThem() {
+        setRecord("quota-a." + ZONE + ".", "CNAME", List.of("primary.example.net."), 60);
+        setRecord("quota-b." + ZONE + ".", "CNAME", List.of("primary.example.net."), 60);
+        arm.dns.maxRecordSets(RG, ZONE, 50);
+        try {
+            ReadinessChecks checks = new ReadinessChecks(new ActionRegistry(List.of(new DnsSwitch(providers))));
+            StepCheck check = checks.check(cname("quota-new", "standby.example.net"));
+
+            assertEquals(StepCheck.OK, check.status(), check.toString());
+            assertEquals(1, check.quotas().size(), check.toString());
+            StepCheck.Quota quota = check.quotas().get(0);
+            assertEquals(arm.dns.recordSets(RG, ZONE), quota.used(), "the zone's numberOfRecordSets");
+            assertEquals(50L, quota.limit(), "the zone's maxNumberOfRecordSets");
+            assertEquals(1, quota.needs(), "quota-new is absent: the switch must create it");
+            assertFalse(readRecord("quota-new." + ZONE + ".", "CNAME").exists(), "readiness created the record");
+        } finally {
+            arm.dns.maxRecordSets(RG, ZONE, 10_000);
+        }
     }
 
     @Test

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  * Azure DNS zones and record sets (Record Sets - Get / Create Or Update / Delete, 2018-05-01): each record set
  * has an etag that changes with every write; {@code If-Match} and {@code If-None-Match: *} are honoured (412
  * PreconditionFailed otherwise). A PUT must carry {@code properties.TTL} and exactly the record array of its
- * type, in the documented field names.
+ * type, in the documented field names. A zone's GET reports {@code numberOfRecordSets} (its SOA and NS and every record
+ * set the fake holds) and {@code maxNumberOfRecordSets} (Azure's default of 10,000 unless the test sets another).
  */
 final class FakeArmDns implements FakeArm.Resources {
 
@@ -35,6 +36,7 @@ final class FakeArmDns implements FakeArm.Resources {
     volatile Runnable beforeNextWrite;
 
     private final Set<String> zones = ConcurrentHashMap.newKeySet();
+    private final Map<String, Long> maxRecordSets = new ConcurrentHashMap<>();
     private final Map<String, Entry> records = new ConcurrentHashMap<>();
 
     FakeArmDns(FakeArm arm) {
@@ -53,6 +55,11 @@ final class FakeArmDns implements FakeArm.Resources {
 
     void addZone(String resourceGroup, String zone) {
         zones.add(resourceGroup + "/" + zone);
+    }
+
+    /** The zone's {@code maxNumberOfRecordSets}, as a quota increase would set it. */
+    void maxRecordSets(String resourceGroup, String zone, long max) {
+        maxRecordSets.put(resourceGroup + "/" + zone, max);
     }
 
     /** Sets a record set as a person would in the portal: no condition, a new etag. */
@@ -108,7 +115,13 @@ final class FakeArmDns implements FakeArm.Resources {
         }
         if (path.group(3) == null) {
             return method.equals("GET")
-                    ? Answer.of(200, zoneBody(rg, zone))
+                    ? Answer.of(
+                            200,
+                            zoneBody(
+                                    rg,
+                                    zone,
+                                    recordSets(rg, zone),
+                                    maxRecordSets.getOrDefault(rg + "/" + zone, 10_000L)))
                     : Answer.error(405, "MethodNotAllowed", method);
         }
         String type = path.group(3);
@@ -211,14 +224,24 @@ final class FakeArmDns implements FakeArm.Resources {
         return true;
     }
 
-    private static ObjectNode zoneBody(String rg, String zone) {
+    /** The zone's record sets as Azure counts them: its SOA and NS, and every one held. */
+    long recordSets(String rg, String zone) {
+        String prefix = rg + "/" + zone + "/";
+        return 2 + records.keySet().stream().filter(k -> k.startsWith(prefix)).count();
+    }
+
+    private static ObjectNode zoneBody(String rg, String zone, long recordSets, long maxRecordSets) {
         ObjectNode body = JSON.createObjectNode()
                 .put("id", FakeArm.group(rg, "Microsoft.Network/dnszones/" + zone))
                 .put("name", zone)
                 .put("type", "Microsoft.Network/dnszones")
                 .put("location", "global")
                 .put("etag", "00000002-0000-0000-76c2-f7ad90b5d101");
-        body.putObject("properties").put("zoneType", "Public").put("numberOfRecordSets", 2);
+        body.putObject("properties")
+                .put("zoneType", "Public")
+                .put("maxNumberOfRecordSets", maxRecordSets)
+                .put("maxNumberOfRecordsPerRecordSet", 20)
+                .put("numberOfRecordSets", recordSets);
         return body;
     }
 
