@@ -66,7 +66,9 @@ class DispatchRulesTest {
                 "test",
                 1,
                 null,
-                priority);
+                priority,
+                null,
+                null);
     }
 
     @Test

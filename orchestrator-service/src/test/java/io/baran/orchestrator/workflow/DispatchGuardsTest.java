@@ -374,6 +374,8 @@ class DispatchGuardsTest {
                 rb.source(),
                 rb.version(),
                 rb.access(),
-                tier);
+                tier,
+                rb.objectives(),
+                rb.drills());
     }
 }

@@ -96,7 +96,10 @@ class RunbookWorkflowTest {
                 "0",
                 "test",
                 0,
-                access);
+                access,
+                0,
+                null,
+                null);
     }
 
     private DecisionResult approve(String id, Actor by) {
