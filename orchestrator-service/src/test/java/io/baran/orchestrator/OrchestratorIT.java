@@ -254,6 +254,14 @@ class OrchestratorIT {
         given().get("/api/executions/" + id).then().body("status", equalTo("canceled"));
     }
 
+    /** A confirmed failover of shop, asked with this Idempotency-Key. */
+    private static io.restassured.response.Response keyedShopFailover(String key) {
+        return given().contentType(ContentType.JSON)
+                .header("Idempotency-Key", key)
+                .body("{\"runbook\":\"shop\",\"confirm\":\"shop\"}")
+                .post("/api/failovers");
+    }
+
     /** A 10-minute drill of shop, asked with this Idempotency-Key. */
     private static io.restassured.response.Response keyedShopDrill(String key) {
         return given().contentType(ContentType.JSON)
@@ -270,9 +278,8 @@ class OrchestratorIT {
                 .then()
                 .statusCode(400)
                 .body("title", equalTo("Not confirmed"));
-        String id = given().contentType(ContentType.JSON)
-                .body("{\"runbook\":\"shop\",\"confirm\":\"shop\"}")
-                .post("/api/failovers")
+        String key = "failover-" + UUID.randomUUID();
+        String id = keyedShopFailover(key)
                 .then()
                 .statusCode(202)
                 .body("mode", equalTo("failover"))
@@ -280,6 +287,8 @@ class OrchestratorIT {
                 .path("executionId");
         await(() -> "failed-over".equals(given().get("/api/executions/" + id).path("phase")), "the failover");
         assertEquals("standby", WORLD.values.get("www"));
+        // Asked again with the same key (the answer was lost): the same failover, not a conflict.
+        keyedShopFailover(key).then().statusCode(202).body("executionId", equalTo(id));
 
         given().contentType(ContentType.JSON)
                 .post("/api/executions/" + id + "/failback")

@@ -53,9 +53,6 @@ public class DrillResource {
     /** How long a plan request waits for the plan before answering 202 with the execution to poll. */
     private static final Duration PLAN_WAIT = Duration.ofSeconds(60);
 
-    /** What an {@code Idempotency-Key} header may hold. */
-    static final String IDEMPOTENCY_KEY = "^[A-Za-z0-9._:-]{1,64}$";
-
     /**
      * @param runbook the runbook's name
      * @param mode    {@code drill} (default) or {@code plan}
@@ -127,19 +124,15 @@ public class DrillResource {
     public Response start(
             DrillRequest request,
             @Parameter(
-                            description = "Makes a retried request safe: the same key from the same person for the same"
-                                    + " runbook and mode answers with the execution the first request started (for as"
-                                    + " long as Temporal keeps it) instead of starting another; 1 to 64 of A-Z a-z 0-9"
-                                    + " . _ : -",
-                            schema = @Schema(type = SchemaType.STRING, maxLength = 64, pattern = IDEMPOTENCY_KEY))
-                    @HeaderParam("Idempotency-Key")
+                            description = IdempotencyKeys.DESCRIPTION,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            maxLength = 64,
+                                            pattern = IdempotencyKeys.PATTERN))
+                    @HeaderParam(IdempotencyKeys.HEADER)
                     String idempotencyKey) {
-        if (idempotencyKey != null && !idempotencyKey.matches(IDEMPOTENCY_KEY)) {
-            throw new ProblemException(
-                    400,
-                    "Bad Idempotency-Key",
-                    "header Idempotency-Key must be 1 to 64 characters, each one of A-Z a-z 0-9 . _ : -");
-        }
+        IdempotencyKeys.check(idempotencyKey);
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(
                     400, "Runbook missing", "the body must name a runbook: {\"runbook\": \"<name>\"}");

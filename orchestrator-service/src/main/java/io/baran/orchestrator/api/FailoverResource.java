@@ -11,6 +11,7 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,8 +21,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -91,7 +94,18 @@ public class FailoverResource {
     @APIResponse(
             responseCode = "422",
             description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
-    public Response start(FailoverRequest request) {
+    public Response start(
+            FailoverRequest request,
+            @Parameter(
+                            description = IdempotencyKeys.DESCRIPTION,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            maxLength = 64,
+                                            pattern = IdempotencyKeys.PATTERN))
+                    @HeaderParam(IdempotencyKeys.HEADER)
+                    String idempotencyKey) {
+        IdempotencyKeys.check(idempotencyKey);
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(
                     400,
@@ -113,7 +127,13 @@ public class FailoverResource {
                 () -> {
                     caller.requireMayFailover(runbook);
                     return RunbookProblems.startOrConflict(() -> launcher.startByHand(
-                            runbook, Mode.FAILOVER, Duration.ZERO, runbook.version(), caller.actor()));
+                            runbook,
+                            Mode.FAILOVER,
+                            Duration.ZERO,
+                            runbook.version(),
+                            null,
+                            caller.actor(),
+                            idempotencyKey));
                 },
                 started -> new Audited.Outcome(false, Map.of("executionId", started, "version", runbook.version())));
         return Response.accepted(new ExecutionStarted(id, runbook.name(), "failover"))

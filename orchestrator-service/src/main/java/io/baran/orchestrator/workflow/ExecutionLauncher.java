@@ -105,7 +105,9 @@ public class ExecutionLauncher {
                         + UUID.randomUUID().toString().substring(0, 8)
                 : keyedId(runbook, mode, startedBy, idempotencyKey);
         if (idempotencyKey != null && exists(id)) {
-            LOG.infof("%s of runbook %s asked again with the same idempotency key: %s", mode, runbook.name(), id);
+            LOG.infof(
+                    "%s of runbook %s asked again with the same idempotency key: %s",
+                    mode.name().toLowerCase(), runbook.name(), id);
             return id;
         }
         if (mode != Mode.PLAN) {
