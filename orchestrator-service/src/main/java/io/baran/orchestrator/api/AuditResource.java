@@ -39,14 +39,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.VIEWER)
 @Tag(name = "Audit", description = "Who asked Baran to do what, in a tamper-evident trail")
-@APIResponse(
-        responseCode = "401",
-        description = Problem.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "403",
-        description = Problem.FORBIDDEN,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED)
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN)
 public class AuditResource {
 
     @Inject

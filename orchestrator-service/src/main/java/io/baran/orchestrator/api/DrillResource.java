@@ -39,14 +39,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.DRILL_OPERATOR)
 @Path("/api/drills")
 @Tag(name = "Drills and failovers", description = "Start drills, plans and real failovers")
-@APIResponse(
-        responseCode = "401",
-        description = Problem.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "403",
-        description = Problem.FORBIDDEN,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED)
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN)
 @Blocking
 public class DrillResource {
 

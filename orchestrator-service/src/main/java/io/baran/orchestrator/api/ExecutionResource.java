@@ -58,14 +58,8 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/executions")
 @Tag(name = "Executions", description = "Where executions stand, their reports, and the decisions people make on them")
-@APIResponse(
-        responseCode = "401",
-        description = Problem.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "403",
-        description = Problem.FORBIDDEN,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED)
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN)
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 public class ExecutionResource {

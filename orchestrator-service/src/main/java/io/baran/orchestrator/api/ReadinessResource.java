@@ -28,14 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Readiness", description = "Whether each runbook would work now, and why not")
-@APIResponse(
-        responseCode = "401",
-        description = Problem.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "403",
-        description = Problem.FORBIDDEN,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED)
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN)
 public class ReadinessResource {
 
     @Inject

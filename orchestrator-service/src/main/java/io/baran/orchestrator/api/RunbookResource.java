@@ -54,14 +54,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Runbooks", description = "Define runbooks, and read every version of them")
-@APIResponse(
-        responseCode = "401",
-        description = Problem.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "403",
-        description = Problem.FORBIDDEN,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED)
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN)
 public class RunbookResource {
 
     @Inject

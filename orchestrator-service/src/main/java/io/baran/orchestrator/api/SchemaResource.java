@@ -21,14 +21,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @RolesAllowed(Roles.VIEWER)
 @Path("/api/schemas/runbook.json")
 @Tag(name = "Runbooks")
-@APIResponse(
-        responseCode = "401",
-        description = Problem.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "403",
-        description = Problem.FORBIDDEN,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED)
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN)
 public class SchemaResource {
 
     private static final String SCHEMA = RunbookSchema.text(ActionCatalog.standard());

@@ -46,14 +46,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         responseCode = "400",
         description = "a body that is not {\"payloads\": [...]}, a payload the codec cannot read, or another namespace",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "401",
-        description = Problem.UNAUTHORIZED,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-@APIResponse(
-        responseCode = "403",
-        description = Problem.FORBIDDEN,
-        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = Problem.UNAUTHORIZED)
+@APIResponse(responseCode = "403", description = Problem.FORBIDDEN)
 public class CodecResource {
 
     /** The protocol's body, as documented (the endpoints read and write it with protobuf's JSON form). */
