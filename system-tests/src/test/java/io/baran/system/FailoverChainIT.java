@@ -553,24 +553,24 @@ class FailoverChainIT {
      * orchestrator's span a child of the detector's publishing span (the traceparent header of the Kafka record).
      */
     private void oneTraceRunsFromTheProbeThroughKafkaAndTemporalToRoute53() {
-        List<OtlpReceiver.ReceivedSpan> trace = await(
-                () -> {
-                    List<OtlpReceiver.ReceivedSpan> all = traces.spans();
-                    return all.stream()
-                            .filter(s -> s.name().equals("Route53.ChangeResourceRecordSets"))
-                            .map(OtlpReceiver.ReceivedSpan::traceId)
-                            .filter(id -> all.stream()
-                                    .anyMatch(s ->
-                                            s.traceId().equals(id) && s.name().equals("probe chain-primary")))
-                            .findFirst()
-                            .map(id -> all.stream()
-                                    .filter(s -> s.traceId().equals(id))
-                                    .toList())
-                            .orElse(List.of());
-                },
-                spans -> spans.stream().anyMatch(s -> s.name().startsWith("activity ")),
-                "one trace from the probe of chain-primary to Route 53 (spans received: "
-                        + traces.spans().size() + ")");
+        List<OtlpReceiver.ReceivedSpan> trace = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            trace = outageTrace(traces.spans());
+            if (trace.stream().anyMatch(s -> s.name().startsWith("activity "))) {
+                break;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        if (trace.isEmpty()) {
+            fail("no trace holds both the probe of chain-primary and a Route 53 change; received:\n"
+                    + OtlpReceiver.describe(traces.spans()));
+        }
         OtlpReceiver.ReceivedSpan published = only(trace, "detector-service", "publish io.baran.outage.detected");
         OtlpReceiver.ReceivedSpan handled = only(trace, "orchestrator-service", "process io.baran.outage.detected");
         assertEquals(published.spanId(), handled.parentSpanId(), "the Kafka hop: " + trace);
@@ -587,11 +587,23 @@ class FailoverChainIT {
                 "the Route 53 call on the worker: " + trace);
     }
 
+    /** The spans of the trace holding both the probe of chain-primary and a Route 53 change, if any. */
+    private static List<OtlpReceiver.ReceivedSpan> outageTrace(List<OtlpReceiver.ReceivedSpan> all) {
+        return all.stream()
+                .filter(s -> s.name().equals("Route53.ChangeResourceRecordSets"))
+                .map(OtlpReceiver.ReceivedSpan::traceId)
+                .filter(id -> all.stream()
+                        .anyMatch(s -> s.traceId().equals(id) && s.name().equals("probe chain-primary")))
+                .findFirst()
+                .map(id -> all.stream().filter(s -> s.traceId().equals(id)).toList())
+                .orElse(List.of());
+    }
+
     private static OtlpReceiver.ReceivedSpan only(List<OtlpReceiver.ReceivedSpan> trace, String service, String name) {
         List<OtlpReceiver.ReceivedSpan> found = trace.stream()
                 .filter(s -> s.service().equals(service) && s.name().equals(name))
                 .toList();
-        assertEquals(1, found.size(), service + " " + name + " in " + trace);
+        assertEquals(1, found.size(), service + " " + name + " in\n" + OtlpReceiver.describe(trace));
         return found.get(0);
     }
 

@@ -54,9 +54,31 @@ final class OtlpReceiver implements AutoCloseable {
     /** What a service needs to export its traces here, fast. */
     Map<String, String> serviceProperties() {
         return Map.of(
+                "quarkus.otel.sdk.disabled", "false",
                 "quarkus.otel.exporter.otlp.traces.endpoint", endpoint(),
                 "quarkus.otel.exporter.otlp.traces.protocol", "http/protobuf",
                 "quarkus.otel.bsp.schedule.delay", "200ms");
+    }
+
+    /** The spans by trace, each as service, name, span id and parent: for a failure's message. */
+    static String describe(List<ReceivedSpan> spans) {
+        StringBuilder out = new StringBuilder();
+        spans.stream()
+                .collect(java.util.stream.Collectors.groupingBy(
+                        ReceivedSpan::traceId, java.util.LinkedHashMap::new, java.util.stream.Collectors.toList()))
+                .forEach((trace, members) -> {
+                    out.append("trace ").append(trace).append('\n');
+                    members.forEach(s -> out.append("  ")
+                            .append(s.service())
+                            .append(' ')
+                            .append(s.name())
+                            .append(" span ")
+                            .append(s.spanId())
+                            .append(" parent ")
+                            .append(s.parentSpanId().isEmpty() ? "-" : s.parentSpanId())
+                            .append('\n'));
+                });
+        return out.toString();
     }
 
     List<ReceivedSpan> spans() {

@@ -4,9 +4,7 @@ import io.opentelemetry.api.GlobalOpenTelemetry;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.activity.ActivityInfo;
@@ -149,16 +147,10 @@ public final class TraceHeader {
                 .setSpanKind(SpanKind.PRODUCER)
                 .setAttribute("baran.workflow.id", workflowId)
                 .startSpan();
-        try (Scope ignored = span.makeCurrent()) {
+        return Traced.call(span, Context.current(), () -> {
             inject(Context.current(), header);
             return call.get();
-        } catch (RuntimeException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-            throw e;
-        } finally {
-            span.end();
-        }
+        });
     }
 
     private static OpenTelemetry otel() {
@@ -239,15 +231,7 @@ public final class TraceHeader {
                     .setAttribute("baran.activity.type", info.getActivityType())
                     .setAttribute("baran.activity.attempt", info.getAttempt())
                     .startSpan();
-            try (Scope ignored = parent.with(span).makeCurrent()) {
-                return super.execute(input);
-            } catch (RuntimeException e) {
-                span.recordException(e);
-                span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-                throw e;
-            } finally {
-                span.end();
-            }
+            return Traced.call(span, parent, () -> super.execute(input));
         }
     }
 }

@@ -12,9 +12,9 @@ import io.baran.orchestrator.dispatch.OutageLedger;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
+import io.baran.workflow.Traced;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.context.Scope;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.annotations.Blocking;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -70,15 +70,7 @@ public class OutageEventConsumer {
     @Blocking
     public void onEvent(String json, IncomingKafkaRecordMetadata<String, String> record) {
         Span span = KafkaTrace.receive(record.getHeaders(), record.getTopic(), "outage event");
-        try (Scope ignored = span.makeCurrent()) {
-            onEvent(json);
-        } catch (RuntimeException e) {
-            span.recordException(e);
-            span.setStatus(StatusCode.ERROR, e.getClass().getSimpleName());
-            throw e;
-        } finally {
-            span.end();
-        }
+        Traced.run(span, Context.root(), () -> onEvent(json));
     }
 
     /** Handles one event, in the current trace. */
