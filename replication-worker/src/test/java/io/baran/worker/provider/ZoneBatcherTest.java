@@ -71,6 +71,10 @@ class ZoneBatcherTest {
             one.end();
             two.end();
 
+            // The batch's span ends just after its requests are answered.
+            await(() -> tracing.spans().stream()
+                    .anyMatch(
+                            s -> s.getParentSpanId().equals(one.getSpanContext().getSpanId())));
             SpanData batch = tracing.spans().stream()
                     .filter(s -> s.getName().equals("change batch")
                             && s.getParentSpanId().equals(one.getSpanContext().getSpanId()))
