@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.route53.model.RRType;
  * real Kafka broker, orchestrator-service starts the runbook's workflow on the real Temporal dev server,
  * replication-worker switches the record in Route 53 (moto) and restores it exactly once the target recovers.
  * The detector signs what it publishes with a key made for the run, and the orchestrator's roster holds its public half:
- * the signed path, end to end.
+ * the signed path, end to end. The three services export their traces over OTLP to a receiver in this JVM
+ * ({@link OtlpReceiver}), and the outage's trace runs from the probe to the Route 53 call.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +67,7 @@ class FailoverChainIT {
     private ServiceProcess orchestrator;
     private ServiceProcess detector;
     private ServiceProcess worker;
+    private OtlpReceiver traces;
 
     @BeforeAll
     void startEverything() throws Exception {
@@ -153,7 +155,10 @@ class FailoverChainIT {
                     approval: none
                 """);
 
-        Map<String, String> common = ServiceSettings.common(kafka, temporal, keycloak.issuer());
+        traces = keep(new OtlpReceiver());
+        Map<String, String> common =
+                new java.util.HashMap<>(ServiceSettings.common(kafka, temporal, keycloak.issuer()));
+        common.putAll(traces.serviceProperties());
         // The detector's signing key, made for this run: its private half in a file only the detector reads, its
         // public half in the roster of the orchestrator and of the detector's own aggregator.
         Map<String, String> roster = SigningKeys.make(work.resolve("signing"), "system-test-1", "system-test");
@@ -220,6 +225,7 @@ class FailoverChainIT {
 
         primary.down();
         awaitValue(() -> route53.read(RECORD, RRType.CNAME), Optional.of(SWITCHED), "the outage to switch the record");
+        oneTraceRunsFromTheProbeThroughKafkaAndTemporalToRoute53();
 
         primary.up();
         awaitValue(
@@ -539,6 +545,66 @@ class FailoverChainIT {
         } catch (Exception e) {
             return JSON.createObjectNode().put("error", e.toString());
         }
+    }
+
+    /**
+     * The outage's trace: the detector's probe of the primary, its outage event on Kafka, the orchestrator's handling
+     * of it and the workflow's start, the worker's activity and its Route 53 call, all with one trace id, and the
+     * orchestrator's span a child of the detector's publishing span (the traceparent header of the Kafka record).
+     */
+    private void oneTraceRunsFromTheProbeThroughKafkaAndTemporalToRoute53() {
+        List<OtlpReceiver.ReceivedSpan> trace = List.of();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            trace = outageTrace(traces.spans());
+            if (trace.stream().anyMatch(s -> s.name().startsWith("activity "))) {
+                break;
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        if (trace.isEmpty()) {
+            fail("no trace holds both the probe of chain-primary and a Route 53 change; received:\n"
+                    + OtlpReceiver.describe(traces.spans()));
+        }
+        OtlpReceiver.ReceivedSpan published = only(trace, "detector-service", "publish io.baran.outage.detected");
+        OtlpReceiver.ReceivedSpan handled = only(trace, "orchestrator-service", "process io.baran.outage.detected");
+        assertEquals(published.spanId(), handled.parentSpanId(), "the Kafka hop: " + trace);
+        only(trace, "orchestrator-service", "start RunbookWorkflow");
+        assertTrue(
+                trace.stream()
+                        .anyMatch(s -> s.service().equals("replication-worker")
+                                && s.name().startsWith("activity ")),
+                "an activity on the worker: " + trace);
+        assertTrue(
+                trace.stream()
+                        .anyMatch(s -> s.service().equals("replication-worker")
+                                && s.name().equals("Route53.ChangeResourceRecordSets")),
+                "the Route 53 call on the worker: " + trace);
+    }
+
+    /** The spans of the trace holding both the probe of chain-primary and a Route 53 change, if any. */
+    private static List<OtlpReceiver.ReceivedSpan> outageTrace(List<OtlpReceiver.ReceivedSpan> all) {
+        return all.stream()
+                .filter(s -> s.name().equals("Route53.ChangeResourceRecordSets"))
+                .map(OtlpReceiver.ReceivedSpan::traceId)
+                .filter(id -> all.stream()
+                        .anyMatch(s -> s.traceId().equals(id) && s.name().equals("probe chain-primary")))
+                .findFirst()
+                .map(id -> all.stream().filter(s -> s.traceId().equals(id)).toList())
+                .orElse(List.of());
+    }
+
+    private static OtlpReceiver.ReceivedSpan only(List<OtlpReceiver.ReceivedSpan> trace, String service, String name) {
+        List<OtlpReceiver.ReceivedSpan> found = trace.stream()
+                .filter(s -> s.service().equals(service) && s.name().equals(name))
+                .toList();
+        assertEquals(1, found.size(), service + " " + name + " in\n" + OtlpReceiver.describe(trace));
+        return found.get(0);
     }
 
     private <T> void awaitValue(Supplier<T> read, T expected, String what) {

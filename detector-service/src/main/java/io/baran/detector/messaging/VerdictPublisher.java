@@ -1,14 +1,19 @@
 package io.baran.detector.messaging;
 
 import io.baran.detector.config.DetectorSettings;
+import io.baran.detector.probe.ProbeTrace;
 import io.baran.detector.quorum.Simulation;
 import io.baran.detector.quorum.VantageVerdict;
 import io.baran.detector.quorum.VerdictCodec;
 import io.baran.detector.state.Health;
 import io.baran.detector.state.VerdictSink;
 import io.baran.events.EventSignature;
+import io.baran.events.KafkaTrace;
 import io.baran.events.OutageEvent;
 import io.baran.events.SigningKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
@@ -30,6 +35,9 @@ import org.jboss.logging.Logger;
  * <p>Sending gives up after seconds, not minutes: a verdict older than the vantage expiry counts for nothing, and
  * the next heartbeat repeats it anyway. Every record is signed with the vantage's key. A change that cannot be sent is logged as an error; heartbeats that cannot
  * be sent are logged once a minute.
+ *
+ * <p>A change caused by a probe carries that probe's trace context ({@link ProbeTrace}) in the record's headers, so
+ * the aggregator's outage event continues the same trace.
  */
 public final class VerdictPublisher implements VerdictSink, AutoCloseable {
 
@@ -39,7 +47,7 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
     private final KafkaProducer<String, String> producer;
     private final String topic;
     private final SigningKey signer;
-    private final Map<String, VantageVerdict> pending = new ConcurrentHashMap<>();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final Thread sender;
     private final AtomicLong failedHeartbeats = new AtomicLong();
     private volatile long lastHeartbeatLog;
@@ -65,14 +73,17 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
     /** A verdict changed: it goes out ahead of the next heartbeat. */
     @Override
     public void changed(VantageVerdict verdict) {
-        pending.merge(verdict.scope(), verdict, (older, newer) -> newer);
+        pending.merge(verdict.scope(), new Pending(verdict, ProbeTrace.changed(verdict)), (older, newer) -> newer);
         LockSupport.unpark(sender);
     }
 
     /** Repeats these verdicts; a change still waiting for the same scope is kept rather than overwritten. */
     public void heartbeat(Iterable<VantageVerdict> verdicts) {
         for (VantageVerdict v : verdicts) {
-            pending.merge(v.scope(), v, (waiting, beat) -> waiting.change() ? waiting : beat);
+            pending.merge(
+                    v.scope(),
+                    new Pending(v, Context.root()),
+                    (waiting, beat) -> waiting.verdict().change() ? waiting : beat);
         }
         LockSupport.unpark(sender);
     }
@@ -84,9 +95,10 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
      */
     public void simulate(Simulation simulation) {
         try {
-            producer.send(new ProducerRecord<>(
-                            topic, simulation.scope(), EventSignature.sign(VerdictCodec.encode(simulation), signer)))
-                    .get(15, TimeUnit.SECONDS);
+            ProducerRecord<String, String> record = new ProducerRecord<>(
+                    topic, simulation.scope(), EventSignature.sign(VerdictCodec.encode(simulation), signer));
+            KafkaTrace.inject(Context.current(), record.headers()); // the REST call that asked for it, when traced
+            producer.send(record).get(15, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending the simulation of " + simulation.scope(), e);
@@ -110,30 +122,51 @@ public final class VerdictPublisher implements VerdictSink, AutoCloseable {
     }
 
     private void drain(boolean changes) {
-        Iterator<Map.Entry<String, VantageVerdict>> it = pending.entrySet().iterator();
+        Iterator<Map.Entry<String, Pending>> it = pending.entrySet().iterator();
         while (it.hasNext() && !closed) {
-            Map.Entry<String, VantageVerdict> entry = it.next();
-            VantageVerdict verdict = entry.getValue();
-            if (verdict.change() == changes && pending.remove(entry.getKey(), verdict)) {
-                send(verdict);
+            Map.Entry<String, Pending> entry = it.next();
+            Pending waiting = entry.getValue();
+            if (waiting.verdict().change() == changes && pending.remove(entry.getKey(), waiting)) {
+                send(waiting.verdict(), waiting.trace());
             }
         }
     }
 
-    private void send(VantageVerdict verdict) {
+    private void send(VantageVerdict verdict, Context trace) {
+        Span span = null;
         try {
             String signed = EventSignature.sign(VerdictCodec.encode(verdict), signer);
-            producer.send(new ProducerRecord<>(topic, verdict.scope(), signed), (metadata, failure) -> {
+            ProducerRecord<String, String> record = new ProducerRecord<>(topic, verdict.scope(), signed);
+            if (KafkaTrace.traced(trace)) {
+                span = KafkaTrace.publish(trace, topic, VantageVerdict.TYPE, verdict.scope(), record.headers());
+            }
+            Span sent = span;
+            producer.send(record, (metadata, failure) -> {
                 if (failure != null) {
                     failed(verdict, failure);
                 } else if (verdict.change()) {
                     LOG.debugf("published %s", describe(verdict));
                 }
+                end(sent, failure);
             });
         } catch (RuntimeException e) {
+            end(span, e);
             failed(verdict, e);
         }
     }
+
+    private static void end(Span span, Throwable failure) {
+        if (span == null) {
+            return;
+        }
+        if (failure != null) {
+            span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+        }
+        span.end();
+    }
+
+    /** A verdict waiting to be sent, and the trace it belongs to ({@link Context#root()} for none). */
+    private record Pending(VantageVerdict verdict, Context trace) {}
 
     private void failed(VantageVerdict verdict, Throwable failure) {
         if (verdict.change()) {

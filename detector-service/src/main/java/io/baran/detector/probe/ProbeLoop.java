@@ -188,7 +188,9 @@ public final class ProbeLoop implements AutoCloseable {
             try {
                 if (!cancelled) {
                     metrics.probe(target.endpoint().kind(), result.passed(), took);
-                    tracker.record(target.name(), result, startedAt);
+                    // A result that changes a vote becomes the span a failover's trace starts from.
+                    ProbeTrace.recording(
+                            target, startedAt, result, () -> tracker.record(target.name(), result, startedAt));
                 }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "target %s: recording the probe result failed; probing goes on", target.name());

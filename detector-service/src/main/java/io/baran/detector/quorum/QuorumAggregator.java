@@ -7,9 +7,13 @@ import io.baran.detector.metrics.DetectorMetrics;
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
 import io.baran.events.EventSignature;
+import io.baran.events.KafkaTrace;
 import io.baran.events.OutageEvent;
 import io.baran.events.RefusedEventException;
 import io.baran.events.SigningKey;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +59,10 @@ import org.jboss.logging.Logger;
  * the others are counted in {@code baran_quorum_verdicts_refused_total} and skipped. The outage events are signed with
  * this instance's key.
  *
+ * <p>An outage event continues the trace of the last traced verdict (or simulation) of its scope: the probe that saw
+ * the change, as a rule the one that completed the quorum ({@link KafkaTrace}); the trace context goes in the event
+ * record's headers, outside what is signed.
+ *
  * <p>Everything runs on one thread of its own; the REST API reads an immutable snapshot.
  */
 public final class QuorumAggregator extends ConsumerThread {
@@ -79,6 +87,9 @@ public final class QuorumAggregator extends ConsumerThread {
     private final Set<TopicPartition> assigned = new HashSet<>();
     private final Map<TopicPartition, Long> replayEnd = new HashMap<>();
     private final Set<String> dirty = new LinkedHashSet<>();
+    /** Per scope, the trace of the last change that came with one: the parent of the scope's next event. */
+    private final Map<String, Context> traces = new HashMap<>();
+
     private KafkaProducer<String, String> producer;
     private int partitionCount;
     private boolean caughtUp;
@@ -223,6 +234,10 @@ public final class QuorumAggregator extends ConsumerThread {
         }
         String scope = r.key();
         ScopeQuorum quorum = owned.computeIfAbsent(scope, this::quorum);
+        Context trace = KafkaTrace.extract(r.headers());
+        if (KafkaTrace.traced(trace)) {
+            traces.put(scope, trace);
+        }
         if (message instanceof VantageVerdict verdict) {
             Instant stamped = Instant.ofEpochMilli(r.timestamp());
             quorum.see(verdict, stamped.isAfter(now) ? now : stamped);
@@ -287,14 +302,25 @@ public final class QuorumAggregator extends ConsumerThread {
     }
 
     private void commit(List<ScopeQuorum.Outcome> outcomes, Instant now) {
+        List<Span> spans = new ArrayList<>();
         producer.beginTransaction();
         try {
             for (ScopeQuorum.Outcome o : outcomes) {
                 if (o.event() != null) {
-                    producer.send(new ProducerRecord<>(
+                    ProducerRecord<String, String> record = new ProducerRecord<>(
                             settings.healthTopic(),
                             o.scope(),
-                            EventSignature.sign(EventCodec.encode(cloudEvent(o, now)), signer)));
+                            EventSignature.sign(EventCodec.encode(cloudEvent(o, now)), signer));
+                    Span span = KafkaTrace.publish(
+                            traces.getOrDefault(o.scope(), Context.root()),
+                            settings.healthTopic(),
+                            o.eventType(),
+                            o.scope(),
+                            record.headers());
+                    span.setAttribute("baran.incident", o.event().incidentId());
+                    span.setAttribute("baran.drill", o.event().drill());
+                    spans.add(span);
+                    producer.send(record);
                 }
                 producer.send(
                         new ProducerRecord<>(settings.decisionsTopic(), o.scope(), VerdictCodec.encode(o.next())));
@@ -305,7 +331,17 @@ public final class QuorumAggregator extends ConsumerThread {
             }
             producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
             producer.commitTransaction();
+            spans.forEach(Span::end);
+            outcomes.forEach(o -> {
+                if (o.event() != null) {
+                    traces.remove(o.scope()); // the scope's next event belongs to the next change's trace
+                }
+            });
         } catch (KafkaException e) {
+            spans.forEach(span -> {
+                span.setStatus(StatusCode.ERROR, "the Kafka transaction failed");
+                span.end();
+            });
             for (ScopeQuorum.Outcome o : outcomes) {
                 if (o.event() != null) {
                     LOG.errorf(
@@ -379,6 +415,7 @@ public final class QuorumAggregator extends ConsumerThread {
     private void forgetAll() {
         owned.keySet().forEach(metrics::untrackDecision);
         owned.clear();
+        traces.clear();
         assigned.clear();
         replayEnd.clear();
         dirty.clear();
@@ -457,6 +494,7 @@ public final class QuorumAggregator extends ConsumerThread {
                 boolean gone = partitionCount > 0 && numbers.contains(partition(scope));
                 if (gone) {
                     metrics.untrackDecision(scope);
+                    traces.remove(scope);
                 }
                 return gone;
             });

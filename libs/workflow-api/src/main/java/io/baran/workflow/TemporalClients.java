@@ -72,12 +72,13 @@ public final class TemporalClients {
     /**
      * A client whose payloads go through {@code codec} (and so do its workers'): everything the client and the
      * workers of a {@link io.temporal.worker.WorkerFactory} on it send is encrypted before it reaches Temporal, and
-     * failure messages and stack traces are encoded too.
+     * failure messages and stack traces are encoded too. Workflow starts carry the caller's trace context
+     * ({@link TraceHeader}).
      */
     public static WorkflowClient client(
             WorkflowServiceStubs stubs, String namespace, Optional<? extends PayloadCodec> codec) {
         WorkflowClientOptions.Builder options =
-                WorkflowClientOptions.newBuilder().setNamespace(namespace);
+                WorkflowClientOptions.newBuilder().setNamespace(namespace).setInterceptors(TraceHeader.client());
         codec.ifPresent(c -> options.setDataConverter(
                 new CodecDataConverter(DefaultDataConverter.newDefaultInstance(), List.of(c), true)));
         return WorkflowClient.newInstance(stubs, options.build());

@@ -15,6 +15,7 @@ import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
 import io.baran.workflow.RunbookWorkflow;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -96,11 +97,13 @@ public class OutageDispatcher {
     @PostConstruct
     void init() {
         AtomicInteger n = new AtomicInteger();
-        starters = Executors.newFixedThreadPool(Math.max(1, config.concurrency()), r -> {
+        // Each start runs in the trace of the event that asked for it (Context.taskWrapping), so the workflow's
+        // header carries that trace on.
+        starters = Context.taskWrapping(Executors.newFixedThreadPool(Math.max(1, config.concurrency()), r -> {
             Thread t = new Thread(r, "baran-dispatch-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
-        });
+        }));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.baran.orchestrator.messaging;
 
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
+import io.baran.events.KafkaTrace;
 import io.baran.events.OutageEvent;
 import io.baran.orchestrator.config.DispatchConfig;
 import io.baran.orchestrator.config.EventsConfig;
@@ -11,7 +12,11 @@ import io.baran.orchestrator.dispatch.OutageLedger;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
+import io.baran.workflow.Traced;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -28,6 +33,9 @@ import org.jboss.logging.Logger;
  * may still be acted on ({@link #retryWindow}), then goes to the dead-letter topic rather than being dropped; a copy
  * of it delivered later is still acted on (only events acted on count as seen). A simulated outage ({@code drill: true}) starts drills
  * of the runbooks its scope triggers, never a failover ({@link GameDays}).
+ *
+ * <p>Handling an event is a span, a child of the detector's publishing span when the record's headers carry its trace
+ * context ({@link KafkaTrace}); the workflow starts inside it carry the trace on into Temporal.
  */
 @ApplicationScoped
 public class OutageEventConsumer {
@@ -60,9 +68,19 @@ public class OutageEventConsumer {
 
     @Incoming("health-events")
     @Blocking
-    public void onEvent(String json) {
+    public void onEvent(String json, IncomingKafkaRecordMetadata<String, String> record) {
+        Span span = KafkaTrace.receive(record.getHeaders(), record.getTopic(), "outage event");
+        Traced.run(span, Context.root(), () -> onEvent(json));
+    }
+
+    /** Handles one event, in the current trace. */
+    void onEvent(String json) {
         verifier.verify(json); // unsigned, unknown key, bad signature, replayed: refused, to the dead-letter topic
         CloudEvent<OutageEvent> event = EventCodec.decodeOutage(json);
+        Span.current().updateName("process " + event.type());
+        Span.current().setAttribute("baran.scope", event.data().scope());
+        Span.current()
+                .setAttribute("baran.incident", String.valueOf(event.data().incidentId()));
         // Temporal restarting, PostgreSQL failing over: the whole handling is tried again (every part of it is
         // idempotent) for as long as the event may still be acted on, and only then dead-lettered.
         OutageDispatcher.withRetry(event, retryWindow(event, Instant.now(), events.retryFor(), events.maxAge()), () -> {

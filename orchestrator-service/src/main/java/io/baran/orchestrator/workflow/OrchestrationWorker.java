@@ -8,6 +8,7 @@ import io.baran.orchestrator.schedule.ScheduledDrillWorkflowImpl;
 import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
+import io.baran.workflow.TraceHeader;
 import io.baran.workflow.temporal.TemporalConnection;
 import io.baran.workflow.temporal.TemporalSetup;
 import io.quarkus.runtime.ShutdownEvent;
@@ -58,12 +59,13 @@ public class OrchestrationWorker {
             return;
         }
         checkSearchAttributes();
-        // Every activity call carries its execution's tier as a header, for the workers' API budgets.
+        // Every activity call carries its execution's tier as a header, for the workers' API budgets, and the trace
+        // context its start carried (TraceHeader).
         TemporalConfig.Tuning tuning = temporal.tuning();
         factory = WorkerFactory.newInstance(
                 client,
                 WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(new PriorityHeader())
+                        .setWorkerInterceptors(new PriorityHeader(), TraceHeader.worker())
                         .setWorkflowCacheSize(tuning.workflowCache())
                         .setMaxWorkflowThreadCount(tuning.maxWorkflowThreads())
                         .build());

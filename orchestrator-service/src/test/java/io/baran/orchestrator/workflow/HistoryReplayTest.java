@@ -3,11 +3,15 @@ package io.baran.orchestrator.workflow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.baran.orchestrator.readiness.ReadinessWorkflowImpl;
+import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.TaskQueues;
+import io.baran.workflow.TraceHeader;
 import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
 import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerFactoryOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +36,13 @@ class HistoryReplayTest {
         assertFalse(files.isEmpty(), "no recorded histories in " + dir);
         return files.stream()
                 .map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), () -> {
-                    try (TestWorkflowEnvironment env = TestWorkflowEnvironment.newInstance()) {
+                    // With the production worker's interceptors: the trace and priority headers change no replay.
+                    try (TestWorkflowEnvironment env =
+                            TestWorkflowEnvironment.newInstance(TestEnvironmentOptions.newBuilder()
+                                    .setWorkerFactoryOptions(WorkerFactoryOptions.newBuilder()
+                                            .setWorkerInterceptors(new PriorityHeader(), TraceHeader.worker())
+                                            .build())
+                                    .build())) {
                         Worker worker = env.newWorker(TaskQueues.ORCHESTRATION, TestWorkers.OPTIONS);
                         worker.registerWorkflowImplementationTypes(
                                 RunbookWorkflowImpl.class, ReadinessWorkflowImpl.class);

@@ -111,12 +111,7 @@ class RunbookWorkflowTest {
     }
 
     private RunbookWorkflow stub(String id) {
-        return client.newWorkflowStub(
-                RunbookWorkflow.class,
-                WorkflowOptions.newBuilder()
-                        .setWorkflowId(id)
-                        .setTaskQueue(TaskQueues.ORCHESTRATION)
-                        .build());
+        return TestWorkers.stub(client, id);
     }
 
     private ExecutionProgress result(String id) throws Exception {

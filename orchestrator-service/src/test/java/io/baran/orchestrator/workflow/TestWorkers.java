@@ -44,4 +44,14 @@ final class TestWorkers {
     }
 
     private TestWorkers() {}
+
+    /** A stub for a new execution {@code id} on the orchestration task queue. */
+    static io.baran.workflow.RunbookWorkflow stub(io.temporal.client.WorkflowClient client, String id) {
+        return client.newWorkflowStub(
+                io.baran.workflow.RunbookWorkflow.class,
+                io.temporal.client.WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .build());
+    }
 }

@@ -4,6 +4,12 @@ import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.budget.CallPriority;
 import io.baran.workflow.FailureTypes;
+import io.opentelemetry.api.GlobalOpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,7 +121,8 @@ public final class ZoneBatcher<C, V> {
 
     /** As {@link #submit(String, Supplier)}, preparing from what the batch read of the zone ({@link Zone#view}). */
     public CompletableFuture<Boolean> submit(String recordKey, Function<V, List<C>> prepare) {
-        Request<C, V> request = new Request<>(recordKey, prepare, new CompletableFuture<>(), CallPriority.current());
+        Request<C, V> request =
+                new Request<>(recordKey, prepare, new CompletableFuture<>(), CallPriority.current(), Context.current());
         synchronized (lock) {
             queue.add(request);
             if (!draining) {
@@ -217,7 +224,31 @@ public final class ZoneBatcher<C, V> {
             // The batch is sent for the best tier among its steps: a tier-1 step never waits for the budget behind
             // tier-3 calls because it shares their batch.
             int tier = batch.stream().mapToInt(Request::tier).min().orElse(CallPriority.DEFAULT);
-            CallPriority.run(tier, () -> send(batch));
+            CallPriority.run(tier, () -> traced(batch));
+        }
+    }
+
+    /**
+     * Sends a batch in a span of its own, a child of its first request's trace (the activity that asked first) and
+     * linked to the others', so each step's trace shows the provider calls made for it.
+     */
+    private void traced(List<Request<C, V>> batch) {
+        SpanBuilder builder = GlobalOpenTelemetry.getOrNoop()
+                .getTracer("io.baran.worker")
+                .spanBuilder("change batch")
+                .setParent(batch.get(0).trace())
+                .setAttribute("baran.batch.requests", batch.size());
+        for (Request<C, V> r : batch.subList(1, batch.size())) {
+            SpanContext other = Span.fromContext(r.trace()).getSpanContext();
+            if (other.isValid()) {
+                builder.addLink(other);
+            }
+        }
+        Span span = builder.startSpan();
+        try (Scope ignored = batch.get(0).trace().with(span).makeCurrent()) {
+            send(batch);
+        } finally {
+            span.end();
         }
     }
 
@@ -331,8 +362,13 @@ public final class ZoneBatcher<C, V> {
         }
     }
 
+    /** @param trace the trace of the call that asked (the activity's span), for the batch's span */
     private record Request<C, V>(
-            String recordKey, Function<V, List<C>> prepare, CompletableFuture<Boolean> result, int tier) {}
+            String recordKey,
+            Function<V, List<C>> prepare,
+            CompletableFuture<Boolean> result,
+            int tier,
+            Context trace) {}
 
     private record Prepared<C, V>(Request<C, V> request, List<C> changes) {}
 }

@@ -7,6 +7,7 @@ import io.baran.worker.config.TemporalConfig;
 import io.baran.worker.readiness.ReadinessChecks;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
+import io.baran.workflow.TraceHeader;
 import io.baran.workflow.temporal.AesGcmPayloadCodec;
 import io.baran.workflow.temporal.TemporalConnection;
 import io.quarkus.runtime.ShutdownEvent;
@@ -76,7 +77,7 @@ public class ActionWorker {
         factory = WorkerFactory.newInstance(
                 client,
                 WorkerFactoryOptions.newBuilder()
-                        .setWorkerInterceptors(new PriorityInterceptor())
+                        .setWorkerInterceptors(new PriorityInterceptor(), TraceHeader.worker())
                         .build());
         factory.newWorker(
                         TaskQueues.ACTIONS,

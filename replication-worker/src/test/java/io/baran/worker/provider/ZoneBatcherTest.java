@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baran.testinfra.InMemoryTracing;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.workflow.FailureTypes;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.data.LinkData;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +47,46 @@ class ZoneBatcherTest {
     void stop() {
         zone.firstInSync.countDown();
         executor.shutdownNow();
+    }
+
+    @Test
+    void aBatchIsSentInTheTraceOfItsFirstRequestAndLinkedToTheOthers() throws Exception {
+        try (InMemoryTracing tracing = InMemoryTracing.install()) {
+            CompletableFuture<Boolean> a = firstInFlight();
+            Span one = tracing.tracer().spanBuilder("activity one").startSpan();
+            Span two = tracing.tracer().spanBuilder("activity two").startSpan();
+            CompletableFuture<Boolean> b;
+            CompletableFuture<Boolean> c;
+            try (Scope ignored = one.makeCurrent()) {
+                b = change("b");
+            }
+            try (Scope ignored = two.makeCurrent()) {
+                c = change("c");
+            }
+            await(() -> batcher.queued() == 2);
+            zone.firstInSync.countDown();
+            assertTrue(a.get(10, TimeUnit.SECONDS));
+            assertTrue(b.get(10, TimeUnit.SECONDS));
+            assertTrue(c.get(10, TimeUnit.SECONDS));
+            one.end();
+            two.end();
+
+            // The batch's span ends just after its requests are answered.
+            await(() -> tracing.spans().stream()
+                    .anyMatch(
+                            s -> s.getParentSpanId().equals(one.getSpanContext().getSpanId())));
+            SpanData batch = tracing.spans().stream()
+                    .filter(s -> s.getName().equals("change batch")
+                            && s.getParentSpanId().equals(one.getSpanContext().getSpanId()))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no batch span under the first request: " + tracing.spans()));
+            assertEquals(one.getSpanContext().getTraceId(), batch.getTraceId());
+            assertEquals(
+                    List.of(two.getSpanContext()),
+                    batch.getLinks().stream().map(LinkData::getSpanContext).toList(),
+                    "the other request's trace is linked");
+            assertEquals(batch.getSpanContext(), zone.submittedIn.get(1), "the provider call runs in the batch's span");
+        }
     }
 
     @Test
@@ -216,12 +262,16 @@ class ZoneBatcherTest {
     /** A zone that records each batch, refuses whole batches holding "bad", and holds its first batch PENDING. */
     private static final class FakeZone implements ZoneBatcher.Zone<String, Void> {
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
+        /** The span each batch was submitted in. */
+        final List<SpanContext> submittedIn = new CopyOnWriteArrayList<>();
+
         final CountDownLatch firstInSync = new CountDownLatch(1);
         volatile boolean neverInSync;
 
         @Override
         public String submit(List<String> changes) {
             batches.add(new ArrayList<>(changes));
+            submittedIn.add(Span.current().getSpanContext());
             if (changes.stream().anyMatch(Set.of("bad")::contains)) {
                 throw Failures.of(FailureTypes.PROVIDER_REJECTED, "InvalidChangeBatch: bad already exists");
             }

@@ -12,7 +12,7 @@ import software.amazon.awssdk.regions.Region;
 /**
  * Builds every AWS client the same way: credentials from the SDK's default chain only (environment,
  * system properties, profile, instance or pod role), one plain HTTP client, bounded timeouts, and the
- * endpoint override of the provider's settings (an emulator such as moto).
+ * endpoint override of the provider's settings (an emulator such as moto); every call is traced ({@link AwsCallSpans}).
  */
 final class AwsClients {
 
@@ -38,6 +38,7 @@ final class AwsClients {
                         .build())
                 .overrideConfiguration(c -> {
                     c.apiCallAttemptTimeout(Duration.ofSeconds(30)).apiCallTimeout(Duration.ofSeconds(90));
+                    c.addExecutionInterceptor(new AwsCallSpans()); // each API call is a span of the trace
                     if (budgeted) {
                         c.retryStrategy(AwsRetryStrategy.doNotRetry());
                     }

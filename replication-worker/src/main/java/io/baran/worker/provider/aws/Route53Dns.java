@@ -15,6 +15,7 @@ import io.baran.worker.provider.RecordWeights;
 import io.baran.worker.provider.WeightedDns;
 import io.baran.worker.provider.ZoneBatcher;
 import io.baran.workflow.FailureTypes;
+import io.opentelemetry.context.Context;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,11 +74,12 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     /** Route 53 returns at most 300 record sets per page of a listing. */
     private static final int PAGE = 300;
 
-    private static final ExecutorService BATCHES = Executors.newCachedThreadPool(r -> {
+    /** Change batches and coalesced reads; a task runs in the trace of the call that queued it (taskWrapping). */
+    private static final ExecutorService BATCHES = Context.taskWrapping(Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "route53-change-batches");
         thread.setDaemon(true);
         return thread;
-    });
+    }));
 
     private final String name;
     private final Route53Client client;
