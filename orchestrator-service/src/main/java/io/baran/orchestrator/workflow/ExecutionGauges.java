@@ -91,7 +91,8 @@ public class ExecutionGauges {
             }
         }
         meters.add(Gauge.builder("baran_executions_running_listed", counted, l -> fresh(l).get())
-                .description("Running executions counted for baran_executions_running; NaN while they cannot be")
+                .description(
+                        "Running executions counted for baran_executions_running (NaN while they cannot be counted)")
                 .register(registry));
     }
 
