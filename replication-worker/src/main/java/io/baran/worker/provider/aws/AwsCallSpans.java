@@ -20,7 +20,12 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  */
 final class AwsCallSpans implements ExecutionInterceptor {
 
-    private static final ExecutionAttribute<Span> SPAN = new ExecutionAttribute<>("baran.span");
+    /**
+     * The SDK keeps every attribute name in one JVM-wide registry and refuses a name twice; this class is loaded again
+     * for each application started in the same JVM (the tests restart it), so the name carries its class loader.
+     */
+    private static final ExecutionAttribute<Span> SPAN = new ExecutionAttribute<>(
+            "baran.span@" + Integer.toHexString(System.identityHashCode(AwsCallSpans.class.getClassLoader())));
 
     @Override
     public void beforeExecution(BeforeExecution context, ExecutionAttributes attributes) {
