@@ -898,6 +898,14 @@ class OrchestratorIT {
                     .body("score.rto.result", equalTo("pass"))
                     .body("score.rpo.result", equalTo("no-objective"))
                     .body("score.passed", equalTo(true));
+            // The runbook's history measures the detection from when the simulated outage began, and predicts with it.
+            given().get("/api/runbooks/" + name + "/history")
+                    .then()
+                    .statusCode(200)
+                    .body("executions[0].executionId", equalTo(id))
+                    .body("executions[0].rtoSeconds.detect", org.hamcrest.Matchers.notNullValue())
+                    .body("prediction.detectFrom", equalTo("history"))
+                    .body("prediction.detectSamples", equalTo(1));
 
             // Its evidence pack: JSON with the runbook's hash, and a PDF that reads the same.
             given().get("/api/executions/" + id + "/evidence")

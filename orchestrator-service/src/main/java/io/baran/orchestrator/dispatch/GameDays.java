@@ -32,6 +32,9 @@ public class GameDays {
     @Inject
     DrillConfig drill;
 
+    @Inject
+    io.baran.orchestrator.runbook.RunbookVersions versions;
+
     /** The drill's id: derived from runbook and simulated incident, so a redelivered event starts nothing twice. */
     public static String executionId(String runbook, String incidentId) {
         return "gameday-" + runbook + "-" + incidentId.replaceAll("[^A-Za-z0-9._@-]", "_");
@@ -63,6 +66,7 @@ public class GameDays {
                         outage.scope(), outage.incidentId(), runbook.name(), busy.getMessage());
             }
         }
+        versions.outageBegan(started, outage.since());
         LOG.infof(
                 "simulated outage of %s (incident %s): game-day drills %s",
                 outage.scope(), outage.incidentId(), started);

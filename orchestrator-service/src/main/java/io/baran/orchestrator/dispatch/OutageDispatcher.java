@@ -253,6 +253,7 @@ public class OutageDispatcher {
         }
         long tStarts = System.nanoTime();
         release(released);
+        versions.outageBegan(List.copyOf(startedIds), outage.since());
         audit(event, startedIds, heldBy);
         Outcome outcome = new Outcome(started.get(), already.get(), joined.get(), skipped.get(), heldBy);
         LOG.infof(

@@ -10,17 +10,25 @@ import java.util.Map;
 
 /**
  * The RTO a runbook would reach now, predicted from its past drills and failovers: the detection time, then each
- * step's p50 and p95 (the steps of a parallel group count as their slowest). The p95 adds up per-step p95s, so it
+ * step's p50 and p95 (the steps of a parallel group count as their slowest). The detection time is measured, p50 and
+ * p95, from the past executions an outage started (failovers and game days: from when the detectors saw the outage
+ * begin to the execution's start); with none of those in the history it is the configured one. The p95 adds up per-step p95s, so it
  * leans pessimistic. A {@code wait} never run before counts as its {@code for}; an {@code approval} counts as nothing
  * (people's time is the report's {@code decide}, not predicted). Without a past time for every step there is no prediction: {@code missing} names those steps.
  *
- * @param detectSeconds the detectors' time to declare an outage ({@code baran.readiness.detection})
+ * @param detectSeconds    the detectors' time to declare an outage: the p50 of the measured ones, or
+ *                         {@code baran.readiness.detection}
+ * @param detectP95Seconds the p95 of the measured ones, or {@code baran.readiness.detection}
+ * @param detectFrom       {@code history} (measured from {@code detectSamples} outages) or {@code configuration}
  * @param p50Seconds    null without a past time for every step
  * @param p95Seconds    null without a past time for every step
  * @param executions    how many past drills and failovers it read
  */
 public record Prediction(
         double detectSeconds,
+        double detectP95Seconds,
+        String detectFrom,
+        int detectSamples,
         Double p50Seconds,
         Double p95Seconds,
         int executions,
@@ -32,8 +40,18 @@ public record Prediction(
 
     public record StepPrediction(String step, int samples, Double p50Seconds, Double p95Seconds) {}
 
-    /** Predicts from the history (newest first, as {@link RunbookHistory#entries} gives it). */
-    public static Prediction of(Runbook runbook, List<RunbookHistory.Entry> history, double detectSeconds) {
+    /**
+     * Predicts from the history (newest first, as {@link RunbookHistory#entries} gives it).
+     *
+     * @param configuredDetectSeconds the detection time when no past execution measured one
+     */
+    public static Prediction of(Runbook runbook, List<RunbookHistory.Entry> history, double configuredDetectSeconds) {
+        List<Double> detections = history.stream()
+                .map(e -> e.rtoSeconds().detect())
+                .filter(java.util.Objects::nonNull)
+                .toList();
+        double detectSeconds = detections.isEmpty() ? configuredDetectSeconds : Quantiles.of(detections, 0.5);
+        double detectP95Seconds = detections.isEmpty() ? configuredDetectSeconds : Quantiles.of(detections, 0.95);
         Map<String, List<Double>> samples = new HashMap<>();
         for (RunbookHistory.Entry entry : history) {
             for (RunbookHistory.StepTime time : entry.steps()) {
@@ -43,7 +61,7 @@ public record Prediction(
         List<StepPrediction> steps = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         double p50 = detectSeconds;
-        double p95 = detectSeconds;
+        double p95 = detectP95Seconds;
         for (Step top : runbook.failover()) {
             // Parallel groups cannot nest (the model refuses it): a group's children are actions.
             List<Step> group = top.isParallel() ? top.parallel() : List.of(top);
@@ -75,7 +93,10 @@ public record Prediction(
         }
         boolean complete = missing.isEmpty();
         return new Prediction(
-                detectSeconds,
+                round(detectSeconds),
+                round(detectP95Seconds),
+                detections.isEmpty() ? "configuration" : "history",
+                detections.size(),
                 complete ? round(p50) : null,
                 complete ? round(p95) : null,
                 history.size(),

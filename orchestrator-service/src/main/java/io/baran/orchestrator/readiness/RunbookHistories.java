@@ -1,5 +1,6 @@
 package io.baran.orchestrator.readiness;
 
+import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.ActionCatalog;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
@@ -20,6 +21,9 @@ public class RunbookHistories {
 
     @Inject
     ReadinessConfig config;
+
+    @Inject
+    RunbookVersions versions;
 
     /**
      * {@code GET /api/runbooks/{name}/history}.
@@ -43,7 +47,9 @@ public class RunbookHistories {
     }
 
     private List<RunbookHistory.Entry> entries(Runbook runbook) {
-        return RunbookHistory.entries(rows.of(runbook.name(), config.history()), checkSteps(runbook));
+        List<RunbookHistory.Row> history = rows.of(runbook.name(), config.history());
+        Set<String> ids = history.stream().map(RunbookHistory.Row::executionId).collect(Collectors.toSet());
+        return RunbookHistory.entries(history, checkSteps(runbook), versions.outageStarts(ids));
     }
 
     /** The steps that only check (health.check, storage.check-replica): their time is verification. */

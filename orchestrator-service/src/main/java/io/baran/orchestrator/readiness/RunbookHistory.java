@@ -37,15 +37,16 @@ public final class RunbookHistory {
      * @param mode        {@code drill} or {@code failover}
      * @param startedAt   its first transition
      * @param phase       where it stands (its last phase)
-     * @param rtoSeconds  execution start to failed over, split: {@code decide} (waiting for people), {@code execute}
-     *                    (the changing steps), {@code verify} (the checks), {@code total}; null total when it never
-     *                    failed over
+     * @param rtoSeconds  execution start to failed over, split: {@code detect} (from when the outage began, as the
+     *                    detectors saw it, to the execution's start; null for an execution no outage started),
+     *                    {@code decide} (waiting for people), {@code execute} (the changing steps), {@code verify}
+     *                    (the checks), {@code total} (from the execution's start; null when it never failed over)
      * @param steps       each step's time from running to done, in the order they ran
      */
     public record Entry(
             String executionId, String mode, String startedAt, String phase, Split rtoSeconds, List<StepTime> steps) {}
 
-    public record Split(double decide, double execute, double verify, Double total) {}
+    public record Split(Double detect, double decide, double execute, double verify, Double total) {}
 
     public record StepTime(String step, double seconds) {}
 
@@ -57,6 +58,13 @@ public final class RunbookHistory {
 
     /** Entries newest first, built from the rows of those executions (in any order). */
     public static List<Entry> entries(List<Row> rows, Set<String> checkSteps) {
+        return entries(rows, checkSteps, Map.of());
+    }
+
+    /**
+     * @param outageSince when the outage each execution answers began, by execution id (those an outage started)
+     */
+    public static List<Entry> entries(List<Row> rows, Set<String> checkSteps, Map<String, Instant> outageSince) {
         Map<String, List<Row>> byExecution = new LinkedHashMap<>();
         for (Row row : rows) {
             byExecution
@@ -66,13 +74,14 @@ public final class RunbookHistory {
         List<Entry> out = new ArrayList<>();
         for (List<Row> transitions : byExecution.values()) {
             transitions.sort(Comparator.comparing(Row::at));
-            out.add(entry(transitions, checkSteps));
+            out.add(entry(
+                    transitions, checkSteps, outageSince.get(transitions.get(0).executionId())));
         }
         out.sort(Comparator.comparing(Entry::startedAt).reversed());
         return out;
     }
 
-    private static Entry entry(List<Row> transitions, Set<String> checkSteps) {
+    private static Entry entry(List<Row> transitions, Set<String> checkSteps, Instant outageSince) {
         Row first = transitions.get(0);
         Instant start = first.at();
         Instant failedOver = null;
@@ -123,7 +132,14 @@ public final class RunbookHistory {
                 first.mode(),
                 start.toString(),
                 phase,
-                new Split(seconds(decide), seconds(execute), seconds(verify), total),
+                new Split(
+                        outageSince == null || outageSince.isAfter(start)
+                                ? null
+                                : seconds(start.toEpochMilli() - outageSince.toEpochMilli()),
+                        seconds(decide),
+                        seconds(execute),
+                        seconds(verify),
+                        total),
                 steps);
     }
 

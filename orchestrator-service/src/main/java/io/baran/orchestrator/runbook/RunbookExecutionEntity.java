@@ -26,6 +26,10 @@ public class RunbookExecutionEntity extends PanacheEntityBase {
     @Column(name = "started_at", nullable = false)
     public Instant startedAt;
 
+    /** When the outage it answers began, as the detectors saw it; null when no outage started it. */
+    @Column(name = "outage_since")
+    public Instant outageSince;
+
     /** Set once Temporal reports the execution closed; null while it may still run. */
     @Column(name = "finished_at")
     public Instant finishedAt;

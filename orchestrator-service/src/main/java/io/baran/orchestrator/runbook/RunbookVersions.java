@@ -309,6 +309,43 @@ public class RunbookVersions {
     }
 
     /**
+     * Records when the outage these executions answer began (as the detectors saw it): the start of the detection
+     * time in their runbook's history. A failover never waits on it: a failure is logged, not thrown.
+     */
+    public void outageBegan(Collection<String> executionIds, Instant since) {
+        if (executionIds.isEmpty() || since == null) {
+            return;
+        }
+        try {
+            QuarkusTransaction.requiringNew()
+                    .run(() -> Panache.getEntityManager()
+                            .createQuery("update RunbookExecutionEntity e set e.outageSince = :since"
+                                    + " where e.executionId in :ids and e.outageSince is null")
+                            .setParameter("since", since)
+                            .setParameter("ids", executionIds)
+                            .executeUpdate());
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "could not record when the outage of executions %s began (%s); their detection time is not in the"
+                            + " history",
+                    executionIds, e.getMessage());
+        }
+    }
+
+    /** When the outage each of these executions answers began, for those an outage started and that recorded it. */
+    @Transactional
+    public Map<String, Instant> outageStarts(Collection<String> executionIds) {
+        if (executionIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Instant> out = new LinkedHashMap<>();
+        RunbookExecutionEntity.<RunbookExecutionEntity>list(
+                        "executionId in ?1 and outageSince is not null", List.copyOf(executionIds))
+                .forEach(e -> out.put(e.executionId, e.outageSince));
+        return out;
+    }
+
+    /**
      * Records that an execution runs this version of the runbook. A failover must never wait on this record, so
      * a failure is logged, not thrown: the version also travels in the execution's own input.
      *

@@ -32,12 +32,17 @@ class PredictionTest {
             """);
 
     private static RunbookHistory.Entry drill(double www, double api) {
+        return started(null, www, api);
+    }
+
+    /** An execution an outage started {@code detect} seconds after it began (null: a drill asked for by hand). */
+    private static RunbookHistory.Entry started(Double detect, double www, double api) {
         return new RunbookHistory.Entry(
                 "d",
-                "drill",
+                detect == null ? "drill" : "failover",
                 "2026-12-01T00:00:00Z",
                 "done",
-                new RunbookHistory.Split(0, www + api, 0, null),
+                new RunbookHistory.Split(detect, 0, www + api, 0, null),
                 List.of(new RunbookHistory.StepTime("move-www", www), new RunbookHistory.StepTime("move-api", api)));
     }
 
@@ -49,6 +54,21 @@ class PredictionTest {
         assertEquals(80.0, p.p95Seconds());
         assertEquals(List.of(), p.missing());
         assertEquals(3, p.executions());
+        assertEquals("configuration", p.detectFrom(), "no execution an outage started: the configured detection");
+        assertEquals(30.0, p.detectSeconds());
+    }
+
+    @Test
+    void theDetectionTimeIsMeasuredFromTheExecutionsOutagesStarted() {
+        Prediction p = Prediction.of(
+                RUNBOOK, List.of(started(5.0, 2, 5), started(7.0, 3, 4), started(30.0, 40, 1), drill(3, 4)), 999);
+        assertEquals("history", p.detectFrom());
+        assertEquals(3, p.detectSamples(), "the drill asked for by hand measured no detection");
+        assertEquals(7.0, p.detectSeconds());
+        assertEquals(30.0, p.detectP95Seconds());
+        // p50: detection 7 + the parallel group's 4 + the wait's 10; p95: 30 + 40 + 10.
+        assertEquals(21.0, p.p50Seconds());
+        assertEquals(80.0, p.p95Seconds());
     }
 
     @Test

@@ -56,7 +56,7 @@ class ReadinessRulesTest {
                 "drill",
                 NOW.toString(),
                 "done",
-                new RunbookHistory.Split(0, moveSeconds, checkSeconds, moveSeconds + checkSeconds),
+                new RunbookHistory.Split(null, 0, moveSeconds, checkSeconds, moveSeconds + checkSeconds),
                 List.of(
                         new RunbookHistory.StepTime("move-traffic", moveSeconds),
                         new RunbookHistory.StepTime("standby-answers", checkSeconds)));

@@ -69,6 +69,17 @@ class RunbookHistoryTest {
     }
 
     @Test
+    void anExecutionAnOutageStartedMeasuresItsDetectionFromWhenTheOutageBegan() {
+        List<Row> rows = new ArrayList<>(drill("failover-shop-1", 0, 0, 4));
+        rows.addAll(drill("drill-shop-2", 3600, 0, 4));
+        var entries = RunbookHistory.entries(
+                rows, Set.of("check"), java.util.Map.of("failover-shop-1", T0.minusMillis(4_500)));
+        assertEquals(4.5, entries.get(1).rtoSeconds().detect(), "outage began 4.5 s before the execution started");
+        assertNull(entries.get(0).rtoSeconds().detect(), "no outage started the drill");
+        assertEquals(5.0, entries.get(1).rtoSeconds().total(), "the total still counts from the execution's start");
+    }
+
+    @Test
     void anExecutionThatNeverFailedOverHasNoTotal() {
         List<Row> rows = List.of(
                 new Row("drill-shop-9", "drill", "starting", null, null, T0),
