@@ -583,7 +583,9 @@ class RunbookApiIT {
                 .statusCode(200)
                 .body("paths.'/api/runbooks/{name}'.put.summary", containsString("Store a runbook"))
                 .body("paths.'/api/runbooks/validate'.post.responses.'422'.description", containsString("every error"))
-                .body("paths.'/api/runbooks/{name}'.delete.responses.'409'.description", containsString("execution"));
+                .body("paths.'/api/runbooks/{name}'.delete.responses.'409'.description", containsString("execution"))
+                .body("paths.'/api/drills'.post.parameters.name", hasItem("Idempotency-Key"))
+                .body("paths.'/api/failovers'.post.parameters.name", hasItem("Idempotency-Key"));
         given().get(swaggerUi).then().statusCode(200).body(containsString("swagger"));
         given().get("/api/schemas/runbook.json")
                 .then()

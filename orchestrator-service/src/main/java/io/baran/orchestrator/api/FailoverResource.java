@@ -10,8 +10,8 @@ import io.baran.workflow.Mode;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,10 +21,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -88,18 +86,8 @@ public class FailoverResource {
     @APIResponse(
             responseCode = "422",
             description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
-    public Response start(
-            FailoverRequest request,
-            @Parameter(
-                            description = IdempotencyKeys.DESCRIPTION,
-                            schema =
-                                    @Schema(
-                                            type = SchemaType.STRING,
-                                            maxLength = 64,
-                                            pattern = IdempotencyKeys.PATTERN))
-                    @HeaderParam(IdempotencyKeys.HEADER)
-                    String idempotencyKey) {
-        IdempotencyKeys.check(idempotencyKey);
+    public Response start(FailoverRequest request, @BeanParam IdempotencyKeys.Header key) {
+        String idempotencyKey = key.checked();
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(
                     400,
