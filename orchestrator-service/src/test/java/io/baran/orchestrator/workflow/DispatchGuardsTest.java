@@ -361,21 +361,6 @@ class DispatchGuardsTest {
     }
 
     private static Runbook withTier(Runbook rb, int tier) {
-        return new Runbook(
-                rb.name(),
-                rb.description(),
-                rb.labels(),
-                rb.protects(),
-                rb.parameters(),
-                rb.trigger(),
-                rb.failover(),
-                rb.failback(),
-                rb.sha256(),
-                rb.source(),
-                rb.version(),
-                rb.access(),
-                tier,
-                rb.objectives(),
-                rb.drills());
+        return RunbookWorkflowTest.copy(rb, tier, rb.drills());
     }
 }

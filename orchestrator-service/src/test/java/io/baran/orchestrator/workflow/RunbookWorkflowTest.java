@@ -152,7 +152,8 @@ class RunbookWorkflowTest {
         HistoryFiles.save(client, "d1", "drill-two-steps");
     }
 
-    private static Runbook withAbortCondition(Runbook rb) {
+    /** The runbook with another {@code spec.priority} and {@code spec.drills}. */
+    static Runbook copy(Runbook rb, int priority, Drills drills) {
         return new Runbook(
                 rb.name(),
                 rb.description(),
@@ -166,8 +167,15 @@ class RunbookWorkflowTest {
                 rb.source(),
                 rb.version(),
                 rb.access(),
-                rb.priority(),
+                priority,
                 rb.objectives(),
+                drills);
+    }
+
+    private static Runbook withAbortCondition(Runbook rb) {
+        return copy(
+                rb,
+                rb.priority(),
                 new Drills(
                         "0 3 * * TUE",
                         null,
