@@ -47,6 +47,9 @@ public class ExecutionLauncher {
     WorkflowClient client;
 
     @Inject
+    ExecutionReader reader;
+
+    @Inject
     RunbookVersions versions;
 
     @Inject
@@ -104,7 +107,7 @@ public class ExecutionLauncher {
                 ? mode.name().toLowerCase() + "-" + runbook.name() + "-"
                         + UUID.randomUUID().toString().substring(0, 8)
                 : keyedId(runbook, mode, startedBy, idempotencyKey);
-        if (idempotencyKey != null && exists(id)) {
+        if (idempotencyKey != null && reader.exists(id)) {
             LOG.infof(
                     "%s of runbook %s asked again with the same idempotency key: %s",
                     mode.name().toLowerCase(), runbook.name(), id);
@@ -140,26 +143,6 @@ public class ExecutionLauncher {
         }
         return mode.name().toLowerCase() + "-" + runbook.name() + "-"
                 + java.util.HexFormat.of().formatHex(hash, 0, 6);
-    }
-
-    /** Whether Temporal knows an execution of this id, running or closed (within the namespace's retention). */
-    private boolean exists(String id) {
-        try {
-            client.getWorkflowServiceStubs()
-                    .blockingStub()
-                    .describeWorkflowExecution(
-                            io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest.newBuilder()
-                                    .setNamespace(client.getOptions().getNamespace())
-                                    .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                                            .setWorkflowId(id))
-                                    .build());
-            return true;
-        } catch (io.grpc.StatusRuntimeException e) {
-            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     private void startRequested(

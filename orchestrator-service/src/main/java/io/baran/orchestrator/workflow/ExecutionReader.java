@@ -94,6 +94,11 @@ public class ExecutionReader {
                 m.getCloseTime() == null ? null : m.getCloseTime().toString());
     }
 
+    /** Whether Temporal knows an execution of this id, running or closed (within the namespace's retention). */
+    public boolean exists(String executionId) {
+        return info(executionId).isPresent();
+    }
+
     private Optional<io.temporal.api.workflow.v1.WorkflowExecutionInfo> info(String executionId) {
         try {
             return Optional.of(client.getWorkflowServiceStubs()
