@@ -159,7 +159,8 @@ class ReadinessIT {
         if (actions == null) {
             standby = startStandby();
             actions = WorkerFactory.newInstance(client);
-            actions.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(WORLD, CHECKS);
+            actions.newWorker(TaskQueues.ACTIONS).registerActivitiesImplementations(WORLD);
+            actions.newWorker(TaskQueues.READINESS).registerActivitiesImplementations(CHECKS);
             actions.start();
         }
         if (given().get("/api/runbooks/ready-web").statusCode() == 404) {

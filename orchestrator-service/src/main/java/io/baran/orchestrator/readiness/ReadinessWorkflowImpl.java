@@ -37,13 +37,25 @@ public class ReadinessWorkflowImpl implements ReadinessWorkflow {
     private Duration interval;
     private boolean wake;
 
+    /**
+     * Change id: checks go to the worker's readiness queue ({@link TaskQueues#READINESS}) and at most
+     * {@value #IN_FLIGHT} runbooks are evaluated at once, so a round over many runbooks never crowds out the task queues
+     * and slots a failover needs (a mass outage and a round may well coincide).
+     */
+    static final String OWN_QUEUE = "readiness-own-queue";
+    /** Runbooks evaluated at once in a round (change {@value #OWN_QUEUE}). */
+    static final int IN_FLIGHT = 16;
+
+    private int evaluating;
+
     @Override
     public void run(Schedule schedule) {
         interval = Duration.ofMillis(schedule.intervalMillis());
+        boolean ownQueue = Workflow.getVersion(OWN_QUEUE, Workflow.DEFAULT_VERSION, 1) >= 1;
         ReadinessActivities checks = Workflow.newActivityStub(
                 ReadinessActivities.class,
                 ActivityOptions.newBuilder()
-                        .setTaskQueue(TaskQueues.ACTIONS)
+                        .setTaskQueue(ownQueue ? TaskQueues.READINESS : TaskQueues.ACTIONS)
                         .setScheduleToCloseTimeout(Duration.ofMillis(schedule.checkTimeoutMillis()))
                         .setRetryOptions(RetryOptions.newBuilder()
                                 .setMaximumAttempts(2)
@@ -51,14 +63,14 @@ public class ReadinessWorkflowImpl implements ReadinessWorkflow {
                                 .build())
                         .build());
         for (int round = 0; round < ROUNDS_PER_RUN; round++) {
-            evaluateAll(checks);
+            evaluateAll(checks, ownQueue ? IN_FLIGHT : Integer.MAX_VALUE);
             wake = false;
             Workflow.await(interval, () -> wake);
         }
         Workflow.continueAsNew(new Schedule(interval.toMillis(), schedule.checkTimeoutMillis()));
     }
 
-    private void evaluateAll(ReadinessActivities checks) {
+    private void evaluateAll(ReadinessActivities checks, int inFlight) {
         List<ReadinessTarget> targets;
         try {
             targets = rounds.targets();
@@ -70,6 +82,8 @@ public class ReadinessWorkflowImpl implements ReadinessWorkflow {
         }
         List<Promise<String>> verdicts = new ArrayList<>();
         for (ReadinessTarget target : targets) {
+            Workflow.await(() -> evaluating < inFlight);
+            evaluating++;
             verdicts.add(Async.function(this::evaluate, checks, target));
         }
         for (int i = 0; i < verdicts.size(); i++) {
@@ -85,6 +99,14 @@ public class ReadinessWorkflowImpl implements ReadinessWorkflow {
     }
 
     private String evaluate(ReadinessActivities checks, ReadinessTarget target) {
+        try {
+            return evaluateOne(checks, target);
+        } finally {
+            evaluating--;
+        }
+    }
+
+    private String evaluateOne(ReadinessActivities checks, ReadinessTarget target) {
         List<Promise<StepCheck>> pending = new ArrayList<>();
         for (StepCommand command : target.commands()) {
             pending.add(Async.function(checks::check, command).exceptionally(failure -> unanswered(command, failure)));
@@ -101,7 +123,7 @@ public class ReadinessWorkflowImpl implements ReadinessWorkflow {
         Throwable cause =
                 failure instanceof ActivityFailure && failure.getCause() != null ? failure.getCause() : failure;
         String why = cause instanceof TimeoutFailure
-                ? "the replication-worker did not answer in time (is one running and polling " + TaskQueues.ACTIONS
+                ? "the replication-worker did not answer in time (is one running and polling " + TaskQueues.READINESS
                         + "?)"
                 : cause.getMessage();
         return StepCheck.notReady(

@@ -34,17 +34,23 @@ class ReadinessWorkflowTest {
     /** The orchestrator's side: one runbook with one health check, and the verdicts as recorded. */
     static final class FakeRounds implements ReadinessRounds {
         final List<RunbookChecks> recorded = new CopyOnWriteArrayList<>();
+        volatile int runbooks = 1;
 
         @Override
         public List<ReadinessTarget> targets() {
-            return List.of(new ReadinessTarget(
-                    "shop",
-                    1,
-                    List.of(new StepCommand(
-                            "readiness-shop",
-                            "standby-answers",
-                            "health.check",
-                            Map.of("url", "https://standby.example.net/healthz")))));
+            return java.util.stream.IntStream.range(0, runbooks)
+                    .mapToObj(i -> {
+                        String name = i == 0 ? "shop" : "shop-" + i;
+                        return new ReadinessTarget(
+                                name,
+                                1,
+                                List.of(new StepCommand(
+                                        "readiness-" + name,
+                                        "standby-answers",
+                                        "health.check",
+                                        Map.of("url", "https://standby.example.net/healthz"))));
+                    })
+                    .toList();
         }
 
         @Override
@@ -103,7 +109,7 @@ class ReadinessWorkflowTest {
 
     @Test
     void everyRunbookIsEvaluatedAtOnceThenEveryIntervalAndAStoppedStandbyShowsInTheNextRound() throws Exception {
-        env.newWorker(TaskQueues.ACTIONS, OPTIONS).registerActivitiesImplementations(standby);
+        env.newWorker(TaskQueues.READINESS, OPTIONS).registerActivitiesImplementations(standby);
         env.start();
         startSchedule();
 
@@ -133,7 +139,7 @@ class ReadinessWorkflowTest {
 
     @Test
     void theScheduleKeepsGoingAcrossContinueAsNew() {
-        env.newWorker(TaskQueues.ACTIONS, OPTIONS).registerActivitiesImplementations(standby);
+        env.newWorker(TaskQueues.READINESS, OPTIONS).registerActivitiesImplementations(standby);
         env.start();
         startSchedule();
 
@@ -152,7 +158,7 @@ class ReadinessWorkflowTest {
                         "credentials of provider aws-main expired", "ProviderUnavailable");
             }
         };
-        env.newWorker(TaskQueues.ACTIONS, OPTIONS).registerActivitiesImplementations(broken);
+        env.newWorker(TaskQueues.READINESS, OPTIONS).registerActivitiesImplementations(broken);
         env.start();
         startSchedule();
 
@@ -167,8 +173,44 @@ class ReadinessWorkflowTest {
     }
 
     @Test
+    void aRoundOverManyRunbooksKeepsABoundedNumberInFlightOnTheReadinessQueue() {
+        rounds.runbooks = 100;
+        java.util.concurrent.atomic.AtomicInteger now = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        ReadinessActivities slow = command -> {
+            most.accumulateAndGet(now.incrementAndGet(), Math::max);
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                now.decrementAndGet();
+            }
+            return StepCheck.ok(command.step(), command.action(), "answered 200");
+        };
+        // Many slots on the worker: only the workflow's own bound keeps the round small.
+        env.newWorker(
+                        TaskQueues.READINESS,
+                        WorkerOptions.newBuilder()
+                                .setDefaultDeadlockDetectionTimeout(30_000)
+                                .setMaxConcurrentActivityExecutionSize(200)
+                                .build())
+                .registerActivitiesImplementations(slow);
+        env.start();
+        startSchedule();
+
+        env.sleep(Duration.ofMinutes(1));
+
+        assertEquals(100, rounds.recorded.size(), "every runbook of the round is evaluated");
+        assertTrue(
+                most.get() <= ReadinessWorkflowImpl.IN_FLIGHT,
+                "at most " + ReadinessWorkflowImpl.IN_FLIGHT + " checks at once, saw " + most.get());
+        assertTrue(most.get() > 1, "checks of several runbooks still run together, saw " + most.get());
+    }
+
+    @Test
     void evaluateNowStartsTheNextRoundWithoutWaitingForTheInterval() {
-        env.newWorker(TaskQueues.ACTIONS, OPTIONS).registerActivitiesImplementations(standby);
+        env.newWorker(TaskQueues.READINESS, OPTIONS).registerActivitiesImplementations(standby);
         env.start();
         ReadinessWorkflow schedule = startSchedule();
         env.sleep(Duration.ofMinutes(1));

@@ -13,6 +13,9 @@ public final class CallPriority {
     /** The tier of a call that carries none: a runbook without {@code spec.priority} is tier 3. */
     public static final int DEFAULT = 3;
 
+    /** Calls no execution waits on (readiness checks): served after every waiting call of any tier. */
+    public static final int BACKGROUND = 1_000;
+
     private static final ThreadLocal<Integer> TIER = new ThreadLocal<>();
 
     private CallPriority() {}

@@ -2,6 +2,7 @@ package io.baran.worker.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** How many runbook actions this worker runs at once. */
 @ConfigMapping(prefix = "baran.actions")
@@ -15,4 +16,13 @@ public interface ActionsConfig {
      */
     @WithDefault("1000")
     int maxConcurrent();
+
+    /**
+     * Readiness checks this worker runs at the same time, on their own task queue ({@code baran-readiness}), so that a
+     * readiness round of many runbooks never holds the slots failover steps need; their provider calls also wait
+     * behind every step's ({@code CallPriority#BACKGROUND}).
+     */
+    @WithName("readiness-max-concurrent")
+    @WithDefault("8")
+    int readinessMaxConcurrent();
 }

@@ -6,6 +6,7 @@ import io.baran.worker.action.Action;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.action.HealthCheck;
 import io.baran.worker.action.StorageCheckReplica;
+import io.baran.worker.budget.CallPriority;
 import io.baran.workflow.ControlPlanes;
 import io.baran.workflow.ReadinessActivities;
 import io.baran.workflow.StepCheck;
@@ -43,8 +44,16 @@ public class ReadinessChecks implements ReadinessActivities {
         this.registry = registry;
     }
 
+    /**
+     * Runs at {@link CallPriority#BACKGROUND}: a check takes the provider's API budget only when no step of an
+     * execution waits for it, so readiness rounds never slow a failover down.
+     */
     @Override
     public StepCheck check(StepCommand command) {
+        return CallPriority.with(CallPriority.BACKGROUND, () -> checkNow(command));
+    }
+
+    private StepCheck checkNow(StepCommand command) {
         ActionSpec spec = CATALOG.find(command.action()).orElse(null);
         if (spec == null) {
             return StepCheck.notReady(

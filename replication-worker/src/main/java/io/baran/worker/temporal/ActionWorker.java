@@ -85,6 +85,14 @@ public class ActionWorker {
                                 .setMaxConcurrentActivityExecutionSize(actions.maxConcurrent())
                                 .build())
                 .registerActivitiesImplementations(activities, readiness);
+        // Readiness rounds on their own queue and slots; also served on the actions queue above for orchestrators
+        // that predate it.
+        factory.newWorker(
+                        TaskQueues.READINESS,
+                        WorkerOptions.newBuilder()
+                                .setMaxConcurrentActivityExecutionSize(actions.readinessMaxConcurrent())
+                                .build())
+                .registerActivitiesImplementations(readiness);
         starter = new Thread(this::startUntilConnected, "baran-temporal-worker-start");
         starter.setDaemon(true);
         starter.start();

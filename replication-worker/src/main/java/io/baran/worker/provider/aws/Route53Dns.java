@@ -192,8 +192,26 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     public Optional<Quota> recordSetQuota(DnsZone zone) {
         KnownQuota known = quotas.get(zone.id());
         if (known != null && System.nanoTime() < known.expires()) {
-            return Optional.of(known.quota());
+            return known.answer();
         }
+        // One call per zone, however many checks ask at once: the others wait for its answer.
+        synchronized (lookUps.computeIfAbsent("quota " + zone.id(), k -> new Object())) {
+            known = quotas.get(zone.id());
+            if (known != null && System.nanoTime() < known.expires()) {
+                return known.answer();
+            }
+            try {
+                return Optional.of(readQuota(zone));
+            } catch (RuntimeException e) {
+                // Remembered as long as an answer would be: readiness rounds do not ask an API that refuses the call
+                // (a permission missing, an emulator without it) once per step.
+                quotas.put(zone.id(), new KnownQuota(null, e, System.nanoTime() + ZONE_CACHE.toNanos()));
+                throw e;
+            }
+        }
+    }
+
+    private Quota readQuota(DnsZone zone) {
         GetHostedZoneLimitResponse answer = calls.call(
                 "GetHostedZoneLimit",
                 "zone " + zone.name(),
@@ -205,11 +223,19 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                 "record sets in hosted zone " + zone.name() + " (" + zone.id() + ", MAX_RRSETS_BY_ZONE)",
                 used,
                 answer.limit().value());
-        quotas.put(zone.id(), new KnownQuota(quota, System.nanoTime() + ZONE_CACHE.toNanos()));
-        return Optional.of(quota);
+        quotas.put(zone.id(), new KnownQuota(quota, null, System.nanoTime() + ZONE_CACHE.toNanos()));
+        return quota;
     }
 
-    private record KnownQuota(Quota quota, long expires) {}
+    /** A zone's quota as read, or the failure reading it gave, until {@code expires}. */
+    private record KnownQuota(Quota quota, RuntimeException failure, long expires) {
+        Optional<Quota> answer() {
+            if (failure != null) {
+                throw failure;
+            }
+            return Optional.of(quota);
+        }
+    }
 
     @Override
     public RecordState observe(DnsZone zone, String fqdn, RecordType type) {

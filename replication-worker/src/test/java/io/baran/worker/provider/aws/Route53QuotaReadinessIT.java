@@ -1,6 +1,7 @@
 package io.baran.worker.provider.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,44 @@ class Route53QuotaReadinessIT {
         StepCheck.Quota quota = only(check);
         assertEquals(1, quota.needs(), "new-www is absent: the switch must create it");
         assertEquals(quota.limit(), quota.used());
+    }
+
+    @Test
+    void checksOfOneZoneAskRoute53ForItsQuotaOnceAMinuteHoweverManyAskAtOnceAndARefusalToo() throws Exception {
+        String allowed = bare(zone("many-checks.test", 3));
+        String refused = bare(zone("refused-checks.test", 3));
+        java.util.function.Function<String, List<java.util.concurrent.Callable<StepCheck>>> checksOf = zone -> {
+            List<java.util.concurrent.Callable<StepCheck>> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                String record = "www" + (i % 3);
+                all.add(() -> checks.check(dnsSwitch(zone, record)));
+            }
+            return all;
+        };
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(12);
+        try {
+            for (var done :
+                    pool.invokeAll(checksOf.apply("many-checks.test"), 60, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertNotNull(only(done.get()).limit(), "every check reports the quota");
+            }
+            limits.deny(true);
+            for (var done :
+                    pool.invokeAll(checksOf.apply("refused-checks.test"), 60, java.util.concurrent.TimeUnit.SECONDS)) {
+                assertTrue(only(done.get()).notChecked().contains("AccessDenied"), "every check names the refusal");
+            }
+        } finally {
+            limits.deny(false);
+            pool.shutdownNow();
+        }
+        assertEquals(1, limits.asked.stream().filter(allowed::equals).count(), "one GetHostedZoneLimit for 12 checks");
+        assertEquals(
+                1,
+                limits.asked.stream().filter(refused::equals).count(),
+                "a refused GetHostedZoneLimit is not asked again by the next 11 checks");
+    }
+
+    private static String bare(String zoneId) {
+        return zoneId.substring(zoneId.lastIndexOf('/') + 1);
     }
 
     @Test
