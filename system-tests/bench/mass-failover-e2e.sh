@@ -9,6 +9,8 @@
 #   system-tests/bench/mass-failover-e2e.sh                 # 1000 services, 1 zone then 10 zones
 #   SERVICES=200 ZONES="1" system-tests/bench/mass-failover-e2e.sh
 #   SKIP_BUILD=1 system-tests/bench/mass-failover-e2e.sh    # the services are packaged already
+#   BENCH_ORCHESTRATOR="baran.readiness.enabled=false" BENCH_WORKER="k=v,k=v" ...   # extra settings, to try a tuning
+#   BENCH_ORCHESTRATOR_JAVA_OPTIONS="-XX:StartFlightRecording=filename=/tmp/o.jfr" ...  # also BENCH_WORKER_JAVA_OPTIONS
 #
 # Needs what the system tests need (bin/bootstrap): Kafka jars, temporal CLI, PostgreSQL, moto_server, python3.
 set -euo pipefail
@@ -27,7 +29,10 @@ for zones in ${ZONES:-1 10}; do
     ./mvnw -B -ntp -o -pl system-tests -am test-compile org.apache.maven.plugins:maven-failsafe-plugin:3.5.2:integration-test \
         org.apache.maven.plugins:maven-failsafe-plugin:3.5.2:verify \
         -Dit.test=MassFailoverE2EBench -Dfailsafe.failIfNoSpecifiedTests=false -Dspotless.check.skip=true \
-        -Dbench.services="$services" -Dbench.zones="$zones" >"$log" 2>&1 || {
+        -Dbench.services="$services" -Dbench.zones="$zones" \
+        -Dbench.orchestrator="${BENCH_ORCHESTRATOR:-}" -Dbench.worker="${BENCH_WORKER:-}" \
+        -Dbench.orchestrator.java-options="${BENCH_ORCHESTRATOR_JAVA_OPTIONS:-}" \
+        -Dbench.worker.java-options="${BENCH_WORKER_JAVA_OPTIONS:-}" >"$log" 2>&1 || {
         echo "the run with $zones zone(s) failed; its log: $log (and system-tests/target/failsafe-reports)" >&2
         grep -E "^BENCH|Tests run:|FAIL" "$log" >&2 || true
         exit 1

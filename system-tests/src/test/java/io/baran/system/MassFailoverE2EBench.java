@@ -103,15 +103,21 @@ class MassFailoverE2EBench {
             orchestratorProps.put("baran.providers.aws-test.type", "aws");
             // Every protected service is down at once: the guard would (rightly) hold them all for a person.
             orchestratorProps.put("baran.dispatch.blast-radius.enabled", "false");
-            ServiceProcess orchestrator = running.keep(
-                    ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of(), "768m"));
+            orchestratorProps.putAll(extra("bench.orchestrator"));
+            ServiceProcess orchestrator = running.keep(ServiceProcess.start(
+                    "orchestrator-service", work, orchestratorProps, javaOptions("orchestrator"), "768m"));
 
             Map<String, String> workerProps = new HashMap<>(common);
             workerProps.putAll(ServiceSettings.CODEC);
             workerProps.putAll(ServiceSettings.awsProvider(proxyUrl));
             workerProps.put("baran.providers.aws-test.api-account", "bench");
-            ServiceProcess worker = running.keep(
-                    ServiceProcess.start("replication-worker", work, workerProps, ServiceSettings.AWS_ENV, "768m"));
+            workerProps.putAll(extra("bench.worker"));
+            ServiceProcess worker = running.keep(ServiceProcess.start(
+                    "replication-worker",
+                    work,
+                    workerProps,
+                    withJavaOptions(ServiceSettings.AWS_ENV, "worker"),
+                    "768m"));
 
             Map<String, String> detectorProps = new HashMap<>(common);
             detectorProps.put("baran.detector.vantage", "bench");
@@ -184,6 +190,41 @@ class MassFailoverE2EBench {
     }
 
     /** Reads every zone until each record is switched (or each restored); the time it first saw them all so. */
+    /**
+     * Extra settings for a service, to try a tuning without editing the bench: {@code -D<prefix>=key=value,key=value}
+     * (the bench script passes {@code BENCH_ORCHESTRATOR} and {@code BENCH_WORKER}).
+     */
+    private static Map<String, String> extra(String prefix) {
+        Map<String, String> settings = new HashMap<>();
+        String given = System.getProperty(prefix, "");
+        for (String pair : given.split(",")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(prefix + ": expected key=value, got \"" + pair + "\"");
+            }
+            settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return settings;
+    }
+
+    /** {@code -Dbench.<service>.java-options=...} (e.g. a flight recording) as the service's JAVA_TOOL_OPTIONS. */
+    private static Map<String, String> javaOptions(String service) {
+        return withJavaOptions(Map.of(), service);
+    }
+
+    private static Map<String, String> withJavaOptions(Map<String, String> env, String service) {
+        String options = System.getProperty("bench." + service + ".java-options", "");
+        if (options.isBlank()) {
+            return env;
+        }
+        Map<String, String> all = new HashMap<>(env);
+        all.put("JAVA_TOOL_OPTIONS", options);
+        return all;
+    }
+
     private static long awaitRecords(List<Route53Records> zones, boolean switched) throws InterruptedException {
         int[] last = {-1};
         long deadline = System.nanoTime() + PATIENCE.toNanos();
