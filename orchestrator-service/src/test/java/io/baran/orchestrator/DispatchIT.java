@@ -2,6 +2,7 @@ package io.baran.orchestrator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.PostgresResource;
 import io.baran.testinfra.TemporalResource;
 import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.LateHold;
 import io.baran.workflow.Memos;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
@@ -66,7 +68,10 @@ class DispatchIT {
                     "baran.dispatch.provider-cap.capped",
                     "1",
                     "baran.dispatch.slot-poll",
-                    "1s");
+                    "1s",
+                    // A third scope down at once trips the guard (each other test opens one, and recovers it after).
+                    "baran.dispatch.blast-radius.max-scopes",
+                    "2");
         }
     }
 
@@ -283,6 +288,56 @@ class DispatchIT {
         assertNull(input.heldBy());
         assertEquals(1, input.runbook().tier());
         assertEquals(List.of(), input.cappedProviders(), "provider test has no cap");
+    }
+
+    @Test
+    void aLaterOutageThatTripsTheGuardHoldsWhatTheEarlierOnesStarted() {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        List<String> incidents = new java.util.ArrayList<>();
+        List<String> ids = new java.util.ArrayList<>();
+        for (String part : List.of("a", "b", "c")) {
+            String scope = "late/" + part + "-" + tag;
+            String name = "late-" + part + "-" + tag;
+            catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
+            incidents.add(scope + "@1");
+            ids.add(RunbookWorkflow.idForIncident(name, scope + "@1"));
+        }
+        opened.addAll(incidents);
+        for (int i = 0; i < 2; i++) {
+            String scope = incidents.get(i).substring(0, incidents.get(i).indexOf('@'));
+            OutageDispatcher.Outcome outcome =
+                    dispatcher.dispatch(outage(scope, incidents.get(i)), catalog.triggeredBy(scope));
+            assertEquals(1, outcome.started());
+            assertNull(outcome.heldBy(), "two scopes down do not trip the guard");
+            executionsOf(incidents.get(i), 1);
+        }
+
+        String third = incidents.get(2).substring(0, incidents.get(2).indexOf('@'));
+        OutageDispatcher.Outcome tripped =
+                dispatcher.dispatch(outage(third, incidents.get(2)), catalog.triggeredBy(third));
+        assertNotNull(tripped.heldBy(), "the third scope down at once trips the guard");
+        assertTrue(tripped.heldBy().contains("3 scopes"), tripped.heldBy());
+        assertEquals(tripped.heldBy(), inputOf(ids.get(2)).heldBy(), "the new outage's execution is held at its start");
+
+        // The executions the two earlier outages started are told, with the same reason and the guard's timeout.
+        for (String id : ids.subList(0, 2)) {
+            LateHold hold = lateHoldOf(id);
+            assertEquals(tripped.heldBy(), hold.why(), id);
+            assertEquals(3600, hold.approvalTimeoutSeconds(), id);
+        }
+    }
+
+    /** The {@code guardTripped} signal in an execution's history (the worker is off: executions do not act on it). */
+    private LateHold lateHoldOf(String workflowId) {
+        HistoryEvent signalled = client.fetchHistory(workflowId).getEvents().stream()
+                .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+                .filter(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals("guardTripped"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(workflowId + " was not told that the guard tripped"));
+        var payloads = signalled.getWorkflowExecutionSignaledEventAttributes().getInput();
+        return client.getOptions()
+                .getDataConverter()
+                .fromPayloads(0, java.util.Optional.of(payloads), LateHold.class, LateHold.class);
     }
 
     @Test

@@ -116,7 +116,10 @@ public final class TemporalDevServer implements AutoCloseable {
                 "--metrics-port",
                 String.valueOf(metricsPort),
                 "--log-level",
-                "warn"));
+                "warn",
+                // As bin/local-stack: executions the orchestrator starts get their first workflow task in the answer.
+                "--dynamic-config-value",
+                "system.enableEagerWorkflowStart=true"));
         if (searchAttributes) {
             SEARCH_ATTRIBUTES.forEach(a -> command.addAll(List.of("--search-attribute", a)));
         }

@@ -31,6 +31,15 @@ public interface RunbookWorkflow {
     void outageDetected(String incidentId);
 
     /**
+     * The blast-radius guard tripped after this execution started: an automatic failover not yet through its failover
+     * steps waits for a person's decision before its next one (approve: go on; reject, or nobody deciding in time:
+     * undo what it changed). Ignored by drills, by failovers a person started or approved, and by failovers already
+     * through their steps.
+     */
+    @SignalMethod
+    void guardTripped(LateHold hold);
+
+    /**
      * A verified person approves or rejects what the execution waits for: the start of a failover whose trigger
      * requires approval, an {@code approval} step, going on after a held step, or failback. The validator
      * ({@link #validateDecide}) refuses what the rules do not allow; nothing is recorded for a refused decision.

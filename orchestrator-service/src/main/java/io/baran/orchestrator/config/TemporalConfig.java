@@ -47,5 +47,14 @@ public interface TemporalConfig extends TemporalConnectionConfig {
         /** Long polls for activity tasks (journal, provider slots) held open at once (the SDK's default is 5). */
         @WithDefault("5")
         int activityTaskPollers();
+
+        /**
+         * Eager workflow start: an execution this orchestrator starts gets its first workflow task in the start's
+         * answer, run by this orchestrator's worker at once, instead of queued on the server and polled for (a mass
+         * outage starts a thousand). Needs the server's {@code system.enableEagerWorkflowStart}; a server without it
+         * starts the execution as before.
+         */
+        @WithDefault("true")
+        boolean eagerStart();
     }
 }

@@ -14,6 +14,7 @@ import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
+import io.baran.workflow.LateHold;
 import io.baran.workflow.RunbookWorkflow;
 import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
@@ -298,16 +299,17 @@ public class OutageDispatcher {
         if (!rule.enabled()) {
             return Optional.empty();
         }
-        List<String> scopes;
+        OutageLedger.Open open;
         try {
-            scopes = ledger.opened(
+            open = ledger.opened(
                     outage.incidentId(), outage.scope(), config.blastRadius().window());
         } catch (RuntimeException e) {
             LOG.warnf(
                     "cannot record the outage of %s in the database (%s); the blast-radius guard counts this outage alone",
                     outage.scope(), e.getMessage());
-            scopes = List.of(outage.scope());
+            open = new OutageLedger.Open(List.of(outage.scope()), List.of());
         }
+        List<String> scopes = open.scopes();
         Collection<Runbook> all = catalog.all();
         Set<String> protectedServices = all.stream()
                 .filter(r -> r.trigger() != null && r.trigger().scope() != null)
@@ -319,7 +321,44 @@ public class OutageDispatcher {
                         && down.stream().anyMatch(s -> r.trigger().matches(s)))
                 .map(Runbook::protects)
                 .collect(Collectors.toSet());
-        return rule.check(downServices.size(), protectedServices.size(), scopes.size());
+        Optional<String> held = rule.check(downServices.size(), protectedServices.size(), scopes.size());
+        List<String> earlier = open.otherIncidents();
+        held.ifPresent(why -> holdEarlier(outage, earlier, why));
+        return held;
+    }
+
+    /**
+     * The guard tripped: what the other outages of the window started automatically and has not finished failing over
+     * waits for a person as well, before its next step (the executions decide: {@code RunbookWorkflow#guardTripped}).
+     * Best effort: an execution that cannot be told is named in the log, and the outage is dispatched all the same.
+     */
+    private void holdEarlier(OutageEvent outage, List<String> incidents, String why) {
+        LateHold hold = new LateHold(why, config.blastRadius().approvalTimeout().toSeconds());
+        for (String incident : incidents) {
+            List<String> ids;
+            try {
+                ids = launcher.answering(incident);
+            } catch (RuntimeException e) {
+                LOG.warnf(
+                        "blast-radius guard (outage of %s): cannot list the executions of earlier incident %s to hold "
+                                + "them: %s",
+                        outage.scope(), incident, e.getMessage());
+                continue;
+            }
+            for (String id : ids) {
+                try {
+                    launcher.holdLate(id, hold);
+                    LOG.warnf(
+                            "blast-radius guard (outage of %s): execution %s of earlier incident %s holds before its next "
+                                    + "failover step",
+                            outage.scope(), id, incident);
+                } catch (RuntimeException e) {
+                    LOG.warnf(
+                            "blast-radius guard (outage of %s): cannot hold execution %s of earlier incident %s: %s",
+                            outage.scope(), id, incident, e.getMessage());
+                }
+            }
+        }
     }
 
     /** Claims every execution; when the database cannot be written they start unclaimed (only the delete guard is lost). */

@@ -20,10 +20,10 @@ public class OutageLedger {
 
     /**
      * Records the outage (once per incident; a redelivered event changes nothing) and answers, in the same transaction
-     * and under one lock, every scope detected within {@code window} and not recovered, this one included. Of two
-     * outages dispatched at once, the later one sees the earlier.
+     * and under one lock, every scope detected within {@code window} and not recovered, this one included, and the
+     * other incidents among them. Of two outages dispatched at once, the later one sees the earlier.
      */
-    public List<String> opened(String incidentId, String scope, Duration window) {
+    public Open opened(String incidentId, String scope, Duration window) {
         return QuarkusTransaction.requiringNew().call(() -> {
             var em = Panache.getEntityManager();
             em.createNativeQuery("select cast(pg_advisory_xact_lock(hashtext(:lock)) as text)")
@@ -37,15 +37,27 @@ public class OutageLedger {
                     .setParameter("at", now)
                     .executeUpdate();
             @SuppressWarnings("unchecked")
-            List<String> scopes = em.createNativeQuery(
-                            "select distinct scope from open_outage where recovered_at is null "
-                                    + "and (detected_at > :since or incident_id = :id) order by scope")
+            List<Object[]> rows = em.createNativeQuery(
+                            "select scope, incident_id from open_outage where recovered_at is null "
+                                    + "and (detected_at > :since or incident_id = :id) order by scope, incident_id")
                     .setParameter("since", now.minus(window))
                     .setParameter("id", incidentId)
                     .getResultList();
-            return scopes;
+            return new Open(
+                    rows.stream().map(r -> (String) r[0]).distinct().toList(),
+                    rows.stream()
+                            .map(r -> (String) r[1])
+                            .filter(id -> !id.equals(incidentId))
+                            .distinct()
+                            .toList());
         });
     }
+
+    /**
+     * @param scopes          every scope detected within the window and not recovered, this outage's included
+     * @param otherIncidents  the other outages among them: the guard holds what they started when it trips
+     */
+    public record Open(List<String> scopes, List<String> otherIncidents) {}
 
     /** The incident is over: it no longer counts as down. */
     public void recovered(String incidentId) {

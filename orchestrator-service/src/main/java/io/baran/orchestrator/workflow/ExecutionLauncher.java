@@ -1,10 +1,12 @@
 package io.baran.orchestrator.workflow;
 
+import io.baran.orchestrator.config.TemporalConfig;
 import io.baran.orchestrator.dispatch.ProviderCaps;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
 import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.LateHold;
 import io.baran.workflow.Memos;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
@@ -54,6 +56,16 @@ public class ExecutionLauncher {
 
     @Inject
     ProviderCaps caps;
+
+    @Inject
+    TemporalConfig temporal;
+
+    private boolean eagerStart;
+
+    @jakarta.annotation.PostConstruct
+    void configure() {
+        eagerStart = temporal.tuning().eagerStart();
+    }
 
     /** False once Temporal refused {@code BaranIncidents} as unknown: later starts go without it. */
     private volatile boolean incidentsAttribute = true;
@@ -360,6 +372,15 @@ public class ExecutionLauncher {
         }
     }
 
+    /** Tells a running execution that the blast-radius guard tripped after it started; it decides whether to hold. */
+    public void holdLate(String executionId, LateHold hold) {
+        try {
+            client.newWorkflowStub(RunbookWorkflow.class, executionId).guardTripped(hold);
+        } catch (WorkflowNotFoundException gone) {
+            // Ended meanwhile: nothing left to hold.
+        }
+    }
+
     private boolean signal(String executionId, String incidentId) {
         try {
             client.newWorkflowStub(RunbookWorkflow.class, executionId).outageRecovered(incidentId);
@@ -447,6 +468,7 @@ public class ExecutionLauncher {
                                 + (request.scope() == null ? "" : " (outage of " + request.scope() + ")")
                                 + (request.heldBy() == null ? "" : " — " + request.heldBy()))
                 .setMemo(memo(request))
+                .setDisableEagerExecution(!eagerStart)
                 .build();
         RunbookWorkflow workflow = client.newWorkflowStub(RunbookWorkflow.class, options);
         WorkflowClient.start(workflow::run, request);

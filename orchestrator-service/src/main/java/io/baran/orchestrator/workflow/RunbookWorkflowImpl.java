@@ -17,6 +17,8 @@ import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
+import io.baran.workflow.LateHold;
+import io.baran.workflow.Memos;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
 import io.baran.workflow.PhaseChange;
@@ -115,6 +117,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String PROVIDER_SLOT_WAIT = "provider-slot-wait";
     /**
+     * Change id: an automatic failover told that the blast-radius guard tripped after it started ({@link
+     * RunbookWorkflow#guardTripped}) waits at gate {@code held} before its next failover step; rejected or not decided
+     * in time, it undoes what it changed. See {@link #awaitLateHold}.
+     */
+    static final String LATE_HOLD = "late-hold";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -162,6 +170,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private final List<String> joins = new ArrayList<>();
     /** True while it re-plans and re-applies for a joined outage; failback waits for it to end. */
     private boolean reconciling;
+    /** Change {@link #LATE_HOLD}: the guard's hold that arrived after the start, and whether it was dealt with. */
+    private LateHold lateHold;
+
+    private boolean lateHoldDecided;
+    /** A person approved the start (approval required, or held by the guard): a late hold does not ask again. */
+    private boolean personDecidedStart;
 
     private final List<Reapplied> reapplied = new ArrayList<>();
 
@@ -216,6 +230,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                         && !awaitFirstApproval(held, approvalRequired)) {
                     return finish();
                 }
+                personDecidedStart = request.mode() == Mode.FAILOVER && (approvalRequired || held);
                 withProviderSlots(() -> {
                     enter(Phase.FAILING_OVER);
                     runSteps(runbook.failover(), Pass.FAILOVER);
@@ -337,6 +352,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     /** The failover list, or an explicit failback list: in order, parallel groups together. */
     private void runSteps(List<Step> items, Pass pass) {
         for (Step item : items) {
+            if (pass == Pass.FAILOVER) {
+                awaitLateHold();
+            }
             if (item.isParallel()) {
                 runParallel(item.parallel(), pass);
             } else {
@@ -344,6 +362,44 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
         }
         currentStep = null;
+    }
+
+    /**
+     * Change {@link #LATE_HOLD}: the guard tripped after this automatic failover started. Before its next failover step
+     * it waits at gate {@code held} with the guard's reason: approved, it goes on; rejected or not decided within the
+     * guard's approval timeout, it stops and undoes what it changed (as the guard ends a held failover unchanged).
+     * Failovers a person started or approved (their start gate), and drills, go on: a person already decided on them.
+     * No command is issued unless a hold arrived, so executions without one replay unchanged.
+     */
+    private void awaitLateHold() {
+        if (lateHold == null || lateHoldDecided) {
+            return;
+        }
+        lateHoldDecided = true;
+        if (request.mode() != Mode.FAILOVER
+                || request.startedBy() == null
+                || !request.startedBy().isSystem()
+                || personDecidedStart
+                || Workflow.getVersion(LATE_HOLD, Workflow.DEFAULT_VERSION, 1) < 1) {
+            return;
+        }
+        Duration timeout =
+                lateHold.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(lateHold.approvalTimeoutSeconds()) : null;
+        Workflow.upsertMemo(Map.of(Memos.HELD_BY, lateHold.why()));
+        Answer answer = awaitDecision(
+                DecisionBook.Gate.HELD,
+                null,
+                Phase.HELD,
+                lateHold.why() + " — after this failover started: approve to go on, reject to undo what it changed",
+                timeout);
+        if (answer != Answer.APPROVED) {
+            throw new StepFailed(
+                    answer == Answer.TIMED_OUT
+                            ? "held by the blast-radius guard after it started, and nobody decided within " + timeout
+                                    + "; what it changed is undone"
+                            : "held by the blast-radius guard after it started, and rejected; what it changed is undone");
+        }
+        enter(Phase.FAILING_OVER);
     }
 
     /**
@@ -986,6 +1042,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     @Override
     public void outageRecovered(String incidentId) {
         recovered = true;
+    }
+
+    @Override
+    public void guardTripped(LateHold hold) {
+        // Only state here: awaitLateHold decides, between steps, under its change id.
+        if (lateHold == null && hold != null && hold.why() != null) {
+            lateHold = hold;
+        }
     }
 
     @Override

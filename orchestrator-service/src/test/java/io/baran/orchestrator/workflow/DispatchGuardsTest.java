@@ -13,6 +13,7 @@ import io.baran.workflow.Actor;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.LateHold;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
 import io.baran.workflow.PhaseChange;
@@ -172,6 +173,10 @@ class DispatchGuardsTest {
     }
 
     private void launch(String id, Runbook runbook, String heldBy, List<String> capped) {
+        launch(id, runbook, heldBy, capped, Actor.system("event-1"));
+    }
+
+    private void launch(String id, Runbook runbook, String heldBy, List<String> capped, Actor startedBy) {
         RunbookWorkflow stub = client.newWorkflowStub(
                 RunbookWorkflow.class,
                 WorkflowOptions.newBuilder()
@@ -191,7 +196,7 @@ class DispatchGuardsTest {
                         3600,
                         1,
                         null,
-                        Actor.system("event-1"),
+                        startedBy,
                         heldBy,
                         capped));
     }
@@ -241,6 +246,86 @@ class DispatchGuardsTest {
         ExecutionProgress done = result("unapproved");
         assertEquals(Phase.REJECTED, done.phase());
         assertEquals("primary", world.values.get("www"));
+    }
+
+    /** Moves api, waits ten minutes, then moves www: a late hold arrives while it waits. */
+    private static Runbook movesApiThenWww() {
+        return runbook(
+                "www",
+                Step.action("move-api", "dns.switch", Map.of("provider", "aws-prod", "record", "api", "to", "standby")),
+                Step.action("settle", "wait", Map.of("for", "10m")));
+    }
+
+    /** Started automatically, told during its wait that the guard tripped: it then waits at gate held, changing no more. */
+    private RunbookWorkflow heldLate(String id) {
+        launch(id, movesApiThenWww(), null, List.of());
+        env.sleep(Duration.ofSeconds(30));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        assertEquals("standby", world.values.get("api"));
+        running.guardTripped(new LateHold(HELD, 3600));
+        env.sleep(Duration.ofMinutes(11));
+        ExecutionProgress waiting = running.progress();
+        assertEquals(Phase.HELD, waiting.phase());
+        assertTrue(waiting.awaiting().startsWith(HELD), waiting.awaiting());
+        assertTrue(waiting.awaiting().contains("after this failover started"), waiting.awaiting());
+        assertEquals("primary", world.values.get("www"), "the step after the hold does not run");
+        assertEquals("standby", world.values.get("api"), "what ran before the hold stays until someone decides");
+        return running;
+    }
+
+    @Test
+    void aLateHoldStopsAnAutomaticFailoverBeforeItsNextStepUntilAPermittedApproverApproves() {
+        RunbookWorkflow running = heldLate("late-approved");
+        assertThrows(
+                DecisionRefused.class,
+                () -> decisions.decide("late-approved", new DecisionRequest(Verdict.APPROVE, null, EVE, null, null)));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals("primary", world.values.get("www"), "a refused decision changes nothing");
+
+        decisions.decide("late-approved", new DecisionRequest(Verdict.APPROVE, null, ANA, null, null));
+        env.sleep(Duration.ofSeconds(30));
+        assertEquals("standby", world.values.get("www"));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+
+        running.outageRecovered("aws/us-east-1@1");
+        ExecutionProgress done = result("late-approved");
+        assertEquals(Phase.DONE, done.phase());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("primary", world.values.get("api"));
+        HistoryFiles.save(client, "late-approved", "held-late-by-blast-radius-guard");
+    }
+
+    @Test
+    void aLateHoldRejectedUndoesWhatTheFailoverChanged() {
+        heldLate("late-rejected");
+        decisions.decide("late-rejected", new DecisionRequest(Verdict.REJECT, null, ANA, null, null));
+        ExecutionProgress done = result("late-rejected");
+        assertEquals(Phase.COMPENSATED, done.phase());
+        assertTrue(done.error().contains("rejected"), done.error());
+        assertEquals("primary", world.values.get("api"), "undone");
+        assertEquals("primary", world.values.get("www"), "never changed");
+    }
+
+    @Test
+    void aLateHoldNobodyDecidesUndoesWhatTheFailoverChangedAfterTheTimeout() {
+        heldLate("late-undecided");
+        env.sleep(Duration.ofHours(2));
+        ExecutionProgress done = result("late-undecided");
+        assertEquals(Phase.COMPENSATED, done.phase());
+        assertTrue(done.error().contains("nobody decided"), done.error());
+        assertEquals("primary", world.values.get("api"));
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
+    void aLateHoldDoesNotStopAFailoverAPersonStarted() {
+        launch("by-hand", movesApiThenWww(), null, List.of(), Actor.person("oli", List.of("ops")));
+        env.sleep(Duration.ofSeconds(30));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, "by-hand");
+        running.guardTripped(new LateHold(HELD, 3600));
+        env.sleep(Duration.ofMinutes(11));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
     }
 
     @Test
