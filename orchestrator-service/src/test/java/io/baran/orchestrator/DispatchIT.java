@@ -331,7 +331,9 @@ class DispatchIT {
     private LateHold lateHoldOf(String workflowId) {
         HistoryEvent signalled = client.fetchHistory(workflowId).getEvents().stream()
                 .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
-                .filter(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName().equals("guardTripped"))
+                .filter(e -> e.getWorkflowExecutionSignaledEventAttributes()
+                        .getSignalName()
+                        .equals("guardTripped"))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(workflowId + " was not told that the guard tripped"));
         var payloads = signalled.getWorkflowExecutionSignaledEventAttributes().getInput();
