@@ -675,6 +675,51 @@ class OrchestratorIT {
     }
 
     @Test
+    void aFailoverHeldByTheGuardAfterItStartedWaitsBetweenStepsAndTheIncidentsApprovalLetsItGoOn() {
+        String name = "held-late";
+        String incident = "test/late/web@" + System.nanoTime();
+        String id = RunbookWorkflow.idForIncident(name, incident);
+        try {
+            String paced = routed(name, "test/late", "late-www")
+                    .replace(
+                            "  failover:\n",
+                            "  failover:\n    - name: settle\n      action: wait\n      with: { for: 3s }\n");
+            putRunbook(name, paced).then().statusCode(201);
+            WORLD.values.put("late-www", "primary");
+            send(OutageEvent.DETECTED, incident, "test/late/web");
+            await(
+                    () -> "settle".equals(given().get("/api/executions/" + id).path("currentStep")),
+                    id + " to wait in its first step");
+            // As the dispatcher does when a later outage trips the guard (DispatchIT covers that part).
+            client.newWorkflowStub(RunbookWorkflow.class, id)
+                    .guardTripped(new io.baran.workflow.LateHold("held by blast-radius guard: test", 3600));
+            await(
+                    () -> "held".equals(given().get("/api/executions/" + id).path("phase")),
+                    id + " to hold before its next step");
+            given().get("/api/executions/" + id)
+                    .then()
+                    .body("awaiting", org.hamcrest.Matchers.startsWith("held by blast-radius guard: test"));
+            assertEquals("primary", WORLD.values.get("late-www"), "nothing more changes while held");
+
+            given().contentType(ContentType.JSON)
+                    .body("{\"incident\":\"" + incident + "\"}")
+                    .when()
+                    .post("/api/executions/approve-incident")
+                    .then()
+                    .statusCode(200)
+                    .body("approved.executionId", equalTo(List.of(id)))
+                    .body("approved.decision.outcome", equalTo(List.of("APPROVED")));
+            await(() -> "standby".equals(WORLD.values.get("late-www")), "the failover to go on once approved");
+            send(OutageEvent.RECOVERED, incident, "test/late/web");
+            await(() -> "completed".equals(given().get("/api/executions/" + id).path("status")), id + " to fail back");
+            assertEquals("primary", WORLD.values.get("late-www"));
+        } finally {
+            given().delete("/api/runbooks/" + name);
+            versions.delete(name);
+        }
+    }
+
+    @Test
     void everyExecutionOfAnOutageWaitingAtItsStartIsApprovedInOneCall() {
         List<String> names = List.of("held-a", "held-b");
         String incident = "test/held/web@" + System.nanoTime();

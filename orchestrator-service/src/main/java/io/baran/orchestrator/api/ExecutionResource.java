@@ -354,8 +354,8 @@ public class ExecutionResource {
      *
      * @param approved the executions whose start this approval counted for
      * @param refused  the executions waiting at their start that refused it, with the rule each named
-     * @param skipped  the executions of the incident that did not wait at their start (already running, or waiting at
-     *                 another step: approve those one by one)
+     * @param skipped  the executions of the incident that did not wait at their start or at a late hold (already
+     *                 running, or waiting at another step: approve those one by one)
      */
     public record IncidentApprovalAnswer(
             String incident, List<DecisionAnswer> approved, Map<String, String> refused, List<String> skipped) {}
@@ -366,7 +366,9 @@ public class ExecutionResource {
 
     /**
      * Approves the start of every running execution of an outage that waits at its start gate: those the
-     * blast-radius guard holds (a mass outage holds hundreds) and those whose runbook asks for approval to start. Each
+     * blast-radius guard holds (a mass outage holds hundreds) and those whose runbook asks for approval to start; and
+     * those the guard held after they started (phase {@code held} between two steps, when a later outage tripped it).
+     * Each
      * execution checks the decision itself, as {@code /approve} does (the approver must be in its runbook's
      * {@code spec.access.approve}, or an admin; it goes on once {@code spec.access.approvals} distinct people
      * approved), and each decision is in the audit trail on its own.
@@ -411,7 +413,10 @@ public class ExecutionResource {
             boolean atStart = progress.phase() == Phase.AWAITING_APPROVAL
                     && progress.currentStep() == null
                     && progress.steps().stream().allMatch(step -> step.state() == StepState.PENDING);
-            if (!atStart) {
+            // Held by the blast-radius guard after it started (a later outage tripped it): between two steps. A step
+            // that failed and holds has a current step, and is left to /approve.
+            boolean heldLate = progress.phase() == Phase.HELD && progress.currentStep() == null;
+            if (!atStart && !heldLate) {
                 skipped.add(id);
                 continue;
             }

@@ -386,6 +386,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         Duration timeout =
                 lateHold.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(lateHold.approvalTimeoutSeconds()) : null;
         Workflow.upsertMemo(Map.of(Memos.HELD_BY, lateHold.why()));
+        // Between steps: no current step, which tells this hold from a failed step's (POST /approve-incident).
+        currentStep = null;
         Answer answer = awaitDecision(
                 DecisionBook.Gate.HELD,
                 null,
