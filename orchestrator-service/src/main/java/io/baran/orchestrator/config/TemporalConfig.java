@@ -52,7 +52,8 @@ public interface TemporalConfig extends TemporalConnectionConfig {
          * Eager workflow start: an execution this orchestrator starts gets its first workflow task in the start's
          * answer, run by this orchestrator's worker at once, instead of queued on the server and polled for (a mass
          * outage starts a thousand). Needs the server's {@code system.enableEagerWorkflowStart}; a server without it
-         * starts the execution as before.
+         * starts the execution as before. The replica that dispatches an outage then runs most of its executions'
+         * workflow tasks (the next ones stay with it while cached): off where several replicas should split them.
          */
         @WithDefault("true")
         boolean eagerStart();
