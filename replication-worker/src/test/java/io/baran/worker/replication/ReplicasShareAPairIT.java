@@ -78,6 +78,9 @@ class ReplicasShareAPairIT {
                 assertEquals(1, holders.size(), "one advisory lock held for the pair: " + holders);
                 LocalProcess active = holders.get(0) == a.pid() ? a : b;
                 survivor = active == a ? b : a;
+                // Frozen at once (SIGSTOP), so the checks below cannot outlast its upload: it keeps its database
+                // session, and so the lock, until it is killed.
+                freeze(active.pid());
                 assertEquals(active.pid(), (long) holders.get(0), "the lock is held by one of the two workers");
                 assertTrue(log(active).contains(RUNS), "the lock holder runs the passes");
                 assertTrue(
@@ -128,6 +131,11 @@ class ReplicasShareAPairIT {
         }
 
         PackagedWorkers.assertReplicaHoldsExactly(bucket, expected, sizes, watcher);
+    }
+
+    private static void freeze(long pid) throws IOException, InterruptedException {
+        Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(pid)).start();
+        assertTrue(stop.waitFor(10, TimeUnit.SECONDS) && stop.exitValue() == 0, "SIGSTOP sent to " + pid);
     }
 
     /** The process ids of the workers holding a pass lock, from their sessions' application names. */
