@@ -1,15 +1,12 @@
 package io.baran.orchestrator.dispatch;
 
 import io.baran.orchestrator.config.DispatchConfig;
+import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.orchestrator.workflow.ProviderSlots;
 import io.baran.orchestrator.workflow.SlotWaiters;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +40,9 @@ public class ProviderSlotStore implements ProviderSlots {
 
     @Inject
     WorkflowClient client;
+
+    @Inject
+    ExecutionReader reader;
 
     /** Queued executions waiting here, each in one activity; created on the first wait. */
     private volatile SlotWaiters waiters;
@@ -203,21 +203,8 @@ public class ProviderSlotStore implements ProviderSlots {
     }
 
     private boolean isRunning(String executionId) {
-        try {
-            return client.getWorkflowServiceStubs()
-                            .blockingStub()
-                            .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-                                    .setNamespace(client.getOptions().getNamespace())
-                                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
-                                    .build())
-                            .getWorkflowExecutionInfo()
-                            .getStatus()
-                    == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                return false;
-            }
-            throw e;
-        }
+        return reader.status(executionId)
+                .map(status -> status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
+                .orElse(false);
     }
 }

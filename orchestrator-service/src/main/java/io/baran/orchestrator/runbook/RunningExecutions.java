@@ -1,12 +1,11 @@
 package io.baran.orchestrator.runbook;
 
+import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.orchestrator.workflow.VisibilityQuery;
 import io.baran.workflow.SearchAttributes;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
-import io.temporal.api.workflowservice.v1.DescribeWorkflowExecutionRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,6 +39,9 @@ public class RunningExecutions {
 
     @Inject
     RunbookVersions versions;
+
+    @Inject
+    ExecutionReader reader;
 
     /**
      * @throws StatusRuntimeException when Temporal cannot be asked
@@ -79,21 +81,8 @@ public class RunningExecutions {
 
     /** @return whether Temporal runs it; null when Temporal does not know it (not started yet, or long gone) */
     private Boolean isRunning(String executionId) {
-        try {
-            WorkflowExecutionStatus status = client.getWorkflowServiceStubs()
-                    .blockingStub()
-                    .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-                            .setNamespace(client.getOptions().getNamespace())
-                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
-                            .build())
-                    .getWorkflowExecutionInfo()
-                    .getStatus();
-            return status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-        } catch (StatusRuntimeException e) {
-            if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                return null; // not started yet, never started, or gone from Temporal's retention
-            }
-            throw e;
-        }
+        return reader.status(executionId)
+                .map(status -> status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING)
+                .orElse(null);
     }
 }

@@ -99,6 +99,16 @@ public class ExecutionReader {
         return info(executionId).isPresent();
     }
 
+    /**
+     * Temporal's status of the execution; empty when Temporal does not know it (not started yet, never started, or gone
+     * past the namespace's retention).
+     *
+     * @throws StatusRuntimeException when Temporal cannot be asked
+     */
+    public Optional<WorkflowExecutionStatus> status(String executionId) {
+        return info(executionId).map(io.temporal.api.workflow.v1.WorkflowExecutionInfo::getStatus);
+    }
+
     private Optional<io.temporal.api.workflow.v1.WorkflowExecutionInfo> info(String executionId) {
         try {
             return Optional.of(client.getWorkflowServiceStubs()
