@@ -701,11 +701,7 @@ class OrchestratorIT {
                     .body("awaiting", org.hamcrest.Matchers.startsWith("held by blast-radius guard: test"));
             assertEquals("primary", WORLD.values.get("late-www"), "nothing more changes while held");
 
-            given().contentType(ContentType.JSON)
-                    .body("{\"incident\":\"" + incident + "\"}")
-                    .when()
-                    .post("/api/executions/approve-incident")
-                    .then()
+            approveIncident(incident)
                     .statusCode(200)
                     .body("approved.executionId", equalTo(List.of(id)))
                     .body("approved.decision.outcome", equalTo(List.of("APPROVED")));
@@ -740,11 +736,7 @@ class OrchestratorIT {
             }
             assertEquals(null, WORLD.values.get("held-a-www"), "nothing changes before the approval");
 
-            given().contentType(ContentType.JSON)
-                    .body("{\"incident\":\"" + incident + "\"}")
-                    .when()
-                    .post("/api/executions/approve-incident")
-                    .then()
+            approveIncident(incident)
                     .statusCode(200)
                     .body("incident", equalTo(incident))
                     .body(
@@ -759,11 +751,7 @@ class OrchestratorIT {
                     "both to fail over once approved");
 
             // Nothing waits at its start any more: nothing is approved twice.
-            given().contentType(ContentType.JSON)
-                    .body("{\"incident\":\"" + incident + "\"}")
-                    .when()
-                    .post("/api/executions/approve-incident")
-                    .then()
+            approveIncident(incident)
                     .statusCode(200)
                     .body("approved", equalTo(List.of()))
                     .body("skipped.size()", equalTo(2));
@@ -1042,6 +1030,15 @@ class OrchestratorIT {
                     when: { recovered: true, stableFor: 0s }
                     approval: none
                 """.formatted(name, name, scope, record);
+    }
+
+    /** {@code POST /api/executions/approve-incident} for the incident, as the test's approver. */
+    private static io.restassured.response.ValidatableResponse approveIncident(String incident) {
+        return given().contentType(ContentType.JSON)
+                .body("{\"incident\":\"" + incident + "\"}")
+                .when()
+                .post("/api/executions/approve-incident")
+                .then();
     }
 
     private static io.restassured.response.Response putRunbook(String name, String yaml) {
