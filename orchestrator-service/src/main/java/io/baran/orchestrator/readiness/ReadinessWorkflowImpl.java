@@ -45,6 +45,12 @@ public class ReadinessWorkflowImpl implements ReadinessWorkflow {
     static final String OWN_QUEUE = "readiness-own-queue";
     /** Runbooks evaluated at once in a round (change {@value #OWN_QUEUE}). */
     static final int IN_FLIGHT = 16;
+    /**
+     * History events after which a run continues as new at its next round (change {@value #OWN_QUEUE}): a round
+     * writes about eight events per runbook, so a thousand runbooks would pass Temporal's limit (51,200) long before
+     * {@value #ROUNDS_PER_RUN} rounds, and the server would end the schedule.
+     */
+    static final int MAX_HISTORY = 10_000;
 
     private int evaluating;
 
@@ -66,6 +72,10 @@ public class ReadinessWorkflowImpl implements ReadinessWorkflow {
             evaluateAll(checks, ownQueue ? IN_FLIGHT : Integer.MAX_VALUE);
             wake = false;
             Workflow.await(interval, () -> wake);
+            if (ownQueue && Workflow.getInfo().getHistoryLength() > MAX_HISTORY) {
+                // Many runbooks make long rounds: a run ends well before Temporal's limit on a history's length.
+                break;
+            }
         }
         Workflow.continueAsNew(new Schedule(interval.toMillis(), schedule.checkTimeoutMillis()));
     }

@@ -209,6 +209,29 @@ class ReadinessWorkflowTest {
     }
 
     @Test
+    void manyRunbooksMakeTheScheduleContinueAsNewBeforeItsHistoryGrowsLong() {
+        rounds.runbooks = 400;
+        env.newWorker(TaskQueues.READINESS, OPTIONS).registerActivitiesImplementations(standby);
+        env.start();
+        startSchedule();
+        String firstRun = env.getWorkflowClient()
+                .newUntypedWorkflowStub(ReadinessWorkflow.ID)
+                .getExecution()
+                .getRunId();
+
+        env.sleep(INTERVAL.multipliedBy(5).plusMinutes(1));
+
+        assertEquals(6 * 400, rounds.recorded.size(), "a round every interval, every runbook in each");
+        var latest = env.getWorkflowClient().fetchHistory(ReadinessWorkflow.ID);
+        assertTrue(
+                !latest.getWorkflowExecution().getRunId().equals(firstRun),
+                "the schedule continued as new before " + ReadinessWorkflowImpl.ROUNDS_PER_RUN + " rounds");
+        assertTrue(
+                latest.getEvents().size() <= ReadinessWorkflowImpl.MAX_HISTORY + 400 * 10,
+                "the current run's history stays short: " + latest.getEvents().size() + " events");
+    }
+
+    @Test
     void evaluateNowStartsTheNextRoundWithoutWaitingForTheInterval() {
         env.newWorker(TaskQueues.READINESS, OPTIONS).registerActivitiesImplementations(standby);
         env.start();
