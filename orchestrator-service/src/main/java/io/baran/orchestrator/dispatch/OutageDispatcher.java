@@ -322,8 +322,9 @@ public class OutageDispatcher {
                 .map(Runbook::protects)
                 .collect(Collectors.toSet());
         Optional<String> held = rule.check(downServices.size(), protectedServices.size(), scopes.size());
-        List<String> earlier = open.otherIncidents();
-        held.ifPresent(why -> holdEarlier(outage, earlier, why));
+        if (held.isPresent()) {
+            holdEarlier(outage, open.otherIncidents(), held.get());
+        }
         return held;
     }
 

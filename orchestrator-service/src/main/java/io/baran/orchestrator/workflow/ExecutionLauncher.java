@@ -60,13 +60,6 @@ public class ExecutionLauncher {
     @Inject
     TemporalConfig temporal;
 
-    private boolean eagerStart;
-
-    @jakarta.annotation.PostConstruct
-    void configure() {
-        eagerStart = temporal.tuning().eagerStart();
-    }
-
     /** False once Temporal refused {@code BaranIncidents} as unknown: later starts go without it. */
     private volatile boolean incidentsAttribute = true;
 
@@ -468,7 +461,7 @@ public class ExecutionLauncher {
                                 + (request.scope() == null ? "" : " (outage of " + request.scope() + ")")
                                 + (request.heldBy() == null ? "" : " — " + request.heldBy()))
                 .setMemo(memo(request))
-                .setDisableEagerExecution(!eagerStart)
+                .setDisableEagerExecution(!temporal.tuning().eagerStart())
                 .build();
         RunbookWorkflow workflow = client.newWorkflowStub(RunbookWorkflow.class, options);
         WorkflowClient.start(workflow::run, request);

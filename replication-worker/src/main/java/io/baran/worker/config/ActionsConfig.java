@@ -2,7 +2,6 @@ package io.baran.worker.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 
 /** How many runbook actions this worker runs at once. */
 @ConfigMapping(prefix = "baran.actions")
@@ -22,7 +21,6 @@ public interface ActionsConfig {
      * readiness round of many runbooks never holds the slots failover steps need; their provider calls also wait
      * behind every step's ({@code CallPriority#BACKGROUND}).
      */
-    @WithName("readiness-max-concurrent")
     @WithDefault("8")
     int readinessMaxConcurrent();
 }
