@@ -249,10 +249,14 @@ class FailoverChainIT {
         worker.awaitReady(Duration.ofSeconds(120));
         slowStandby.up();
 
-        JsonNode done = await(
+        // The killed worker's try is retried only once its heartbeat timeout (30 s) has passed, and then waits
+        // for the new worker's probes and the undo: more than the usual 60 s on a loaded machine.
+        JsonNode done = Running.await(
                 () -> get(orchestrator.url("/api/executions/" + id)),
                 e -> "completed".equals(e.path("status").asText()),
-                "the drill to complete on the new worker");
+                Duration.ofSeconds(180),
+                "the drill to complete on the new worker",
+                this::logTails);
         assertEquals("done", done.get("phase").asText(), done.toString());
         assertEquals(Optional.of("192.0.2.10 300"), route53.read(API_RECORD, RRType.A));
         Map<String, Integer> applied = completedActivities(id);
@@ -612,12 +616,12 @@ class FailoverChainIT {
     }
 
     private <T> T await(Supplier<T> read, java.util.function.Predicate<T> done, String what) {
-        return Running.await(
-                read,
-                done,
-                what,
-                () -> "--- orchestrator-service ---\n" + orchestrator.logTail()
-                        + "\n--- replication-worker ---\n" + worker.logTail()
-                        + "\n--- detector-service ---\n" + detector.logTail());
+        return Running.await(read, done, what, this::logTails);
+    }
+
+    private String logTails() {
+        return "--- orchestrator-service ---\n" + orchestrator.logTail()
+                + "\n--- replication-worker ---\n" + worker.logTail()
+                + "\n--- detector-service ---\n" + detector.logTail();
     }
 }

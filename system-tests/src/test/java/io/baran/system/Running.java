@@ -24,12 +24,18 @@ final class Running implements AutoCloseable {
      * @param logs what to show when it never does (the services' log tails)
      */
     static <T> T await(Supplier<T> read, Predicate<T> done, String what, Supplier<String> logs) {
+        return await(read, done, WAIT, what, logs);
+    }
+
+    /** Reads until {@code done} holds, at most {@code wait}: for waits that include a timeout of Temporal's. */
+    static <T> T await(
+            Supplier<T> read, Predicate<T> done, java.time.Duration wait, String what, Supplier<String> logs) {
         return Polling.until(
                 read,
                 done,
-                WAIT,
+                wait,
                 java.time.Duration.ofMillis(250),
-                last -> "timed out after " + WAIT.toSeconds() + " s waiting for " + what + "; last seen: " + last + "\n"
+                last -> "timed out after " + wait.toSeconds() + " s waiting for " + what + "; last seen: " + last + "\n"
                         + logs.get());
     }
 
