@@ -139,6 +139,7 @@ class MassFailoverE2EBench {
                 region.down();
                 long outageAt = events.await("io.baran.outage.detected", PATIENCE);
                 long switchedAt = awaitRecords(zones, true);
+                int switchedLast = lastSwitched;
                 JsonNode afterOutage = stats(proxyUrl);
                 Map<String, Long> phasesAfterOutage = phases(temporal);
                 long[] starts = startTimes(temporal);
@@ -169,6 +170,10 @@ class MassFailoverE2EBench {
                         starts[2],
                         dispatchLine(work.resolve("orchestrator-service.log")));
                 System.out.println("BENCH   the execution started last: " + timeline(temporal, lastStarted, outageAt));
+                if (executionOf.containsKey("svc" + switchedLast)) {
+                    System.out.println("BENCH   the execution switched last (svc" + switchedLast + "): "
+                            + timeline(temporal, executionOf.get("svc" + switchedLast), outageAt));
+                }
                 System.out.printf(
                         "BENCH recovery: last record restored %.1f s after the recovery event; executions %s; proxy"
                                 + " total: %d forwarded, %d throttled, by operation %s%n",
@@ -231,11 +236,14 @@ class MassFailoverE2EBench {
         while (System.nanoTime() < deadline) {
             long readAt = System.currentTimeMillis();
             int matching = 0;
+            int missing = -1;
             for (int z = 0; z < zones.size(); z++) {
                 Map<String, String> values = zones.get(z).values(RRType.CNAME);
                 for (int i = z; i < SERVICES; i += ZONES) {
                     if ((switched ? standby(i) : primary(i)).equals(values.get(record(i)))) {
                         matching++;
+                    } else {
+                        missing = i;
                     }
                 }
             }
@@ -248,6 +256,7 @@ class MassFailoverE2EBench {
             if (matching == SERVICES) {
                 return readAt;
             }
+            lastSwitched = missing;
             Thread.sleep(250);
         }
         throw new IllegalStateException("after " + PATIENCE.toMinutes() + " min only " + last[0] + " of " + SERVICES
@@ -347,12 +356,22 @@ class MassFailoverE2EBench {
                 last = at;
                 lastStarted = execution.path("execution").path("workflowId").asText();
             }
+            String id = execution.path("execution").path("workflowId").asText();
+            java.util.regex.Matcher service =
+                    java.util.regex.Pattern.compile("-(svc\\d+)-").matcher(id);
+            if (service.find()) {
+                executionOf.put(service.group(1), id);
+            }
             n++;
         }
         return new long[] {first, last, n};
     }
 
     private static String lastStarted;
+    /** Failover execution ids by service ({@code svc<i>}). */
+    private static final Map<String, String> executionOf = new HashMap<>();
+    /** A service whose record was among the last to switch (or be restored); -1 before the first wait. */
+    private static int lastSwitched = -1;
 
     /** The history of the execution started last, as event types with their time after {@code from} (epoch ms). */
     private static String timeline(TemporalDevServer temporal, String workflowId, long from) throws Exception {
