@@ -64,7 +64,7 @@ public class DnsSwitch extends ProviderAction {
         Input in = input(command);
         DnsProvider dns = providers.dns(in.provider());
         DnsZone zone = dns.zone(in.zoneFqdn());
-        RecordState current = dns.observe(zone, in.recordFqdn(), in.type());
+        RecordState current = dns.observeForPlan(zone, in.recordFqdn(), in.type());
         RecordState desired = RecordState.present(in.values(), in.ttl());
         boolean changes = !current.sameAs(desired, in.type());
         String summary =

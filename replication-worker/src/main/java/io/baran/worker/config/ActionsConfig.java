@@ -23,4 +23,14 @@ public interface ActionsConfig {
      */
     @WithDefault("8")
     int readinessMaxConcurrent();
+
+    /**
+     * Long polls on {@code baran-actions} held open at once. A poll brings one step, so a burst of a thousand steps
+     * reaches the worker only as fast as its polls come back: Temporal's default of 5 hands out about a hundred steps a
+     * second on a busy server, and the steps of a mass failover wait in the task queue meanwhile. A fixed number, not
+     * the SDK's poller autoscaling: with it, mass-failover benchmark runs had plans reach the idle worker only at their
+     * timeout's retry, a minute late (most likely polls cancelled after the server had handed them a step).
+     */
+    @WithDefault("16")
+    int taskPollers();
 }

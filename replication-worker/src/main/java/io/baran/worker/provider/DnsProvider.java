@@ -22,6 +22,16 @@ public interface DnsProvider {
     RecordState observe(DnsZone zone, String fqdn, RecordType type);
 
     /**
+     * The record set as a plan sees it: {@link #observe}, or, where the provider keeps a recent listing of the zone, as
+     * that listing found it when it is at most a few seconds old and this worker has not changed the record since. A
+     * plan's observation is the state its change expects; a provider answering from a listing checks the record afresh
+     * before changing it ({@link #replaceIfStill}), so an older answer can refuse a change, never make a wrong one.
+     */
+    default RecordState observeForPlan(DnsZone zone, String fqdn, RecordType type) {
+        return observe(zone, fqdn, type);
+    }
+
+    /**
      * Changes the record set from {@code expected} to {@code desired} (either may be absent), and returns
      * once the provider's servers serve it. Where the provider can make the change conditional, it does,
      * and fails (PlanUnsafe) when the record set is no longer as expected.

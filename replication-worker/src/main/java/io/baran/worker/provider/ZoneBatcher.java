@@ -97,6 +97,7 @@ public final class ZoneBatcher<C, V> {
     private final List<Request<C, V>> queue = new ArrayList<>();
     private final AtomicInteger batchesSent = new AtomicInteger();
     private boolean draining;
+    private boolean sending;
 
     /**
      * @param window   how long the first request of a batch waits for others
@@ -181,6 +182,13 @@ public final class ZoneBatcher<C, V> {
         return batchesSent.get();
     }
 
+    /** Whether a batch is being prepared or sent, or requests wait for one (not the pause after the last one). */
+    public boolean busy() {
+        synchronized (lock) {
+            return sending || !queue.isEmpty();
+        }
+    }
+
     /** How many requests wait for a batch; for tests. */
     public int queued() {
         synchronized (lock) {
@@ -220,11 +228,18 @@ public final class ZoneBatcher<C, V> {
                     draining = false;
                     return;
                 }
+                sending = true;
             }
             // The batch is sent for the best tier among its steps: a tier-1 step never waits for the budget behind
             // tier-3 calls because it shares their batch.
             int tier = batch.stream().mapToInt(Request::tier).min().orElse(CallPriority.DEFAULT);
-            CallPriority.run(tier, () -> traced(batch));
+            try {
+                CallPriority.run(tier, () -> traced(batch));
+            } finally {
+                synchronized (lock) {
+                    sending = false;
+                }
+            }
         }
     }
 

@@ -79,11 +79,7 @@ public class ActionWorker {
                 WorkerFactoryOptions.newBuilder()
                         .setWorkerInterceptors(new PriorityInterceptor(), TraceHeader.worker())
                         .build());
-        factory.newWorker(
-                        TaskQueues.ACTIONS,
-                        WorkerOptions.newBuilder()
-                                .setMaxConcurrentActivityExecutionSize(actions.maxConcurrent())
-                                .build())
+        factory.newWorker(TaskQueues.ACTIONS, actionsOptions(actions))
                 .registerActivitiesImplementations(activities, readiness);
         // Readiness rounds on their own queue and slots; also served on the actions queue above for orchestrators
         // that predate it.
@@ -96,6 +92,14 @@ public class ActionWorker {
         starter = new Thread(this::startUntilConnected, "baran-temporal-worker-start");
         starter.setDaemon(true);
         starter.start();
+    }
+
+    /** Step slots and polls. */
+    static WorkerOptions actionsOptions(ActionsConfig actions) {
+        return WorkerOptions.newBuilder()
+                .setMaxConcurrentActivityExecutionSize(actions.maxConcurrent())
+                .setMaxConcurrentActivityTaskPollers(Math.max(1, actions.taskPollers()))
+                .build();
     }
 
     private void startUntilConnected() {

@@ -30,6 +30,7 @@ final class CoalescedReads<V> {
     private final Object lock = new Object();
     private final List<Pending<V>> pending = new ArrayList<>();
     private boolean reading;
+    private boolean underWay;
     private int reads;
 
     /** @param reader reads the zone for the keys asked (distinct, in the order asked) */
@@ -71,6 +72,13 @@ final class CoalescedReads<V> {
         }
     }
 
+    /** Whether a read is under way or waits to be made (not the pause after the last one). */
+    boolean busy() {
+        synchronized (lock) {
+            return underWay || !pending.isEmpty();
+        }
+    }
+
     /** How many reads were made; for tests. */
     int reads() {
         synchronized (lock) {
@@ -97,6 +105,7 @@ final class CoalescedReads<V> {
                     return;
                 }
                 reads++;
+                underWay = true;
             }
             LinkedHashSet<String> keys = new LinkedHashSet<>();
             asked.forEach(p -> keys.add(p.key));
@@ -105,6 +114,10 @@ final class CoalescedReads<V> {
                 asked.forEach(p -> p.result.complete(answer));
             } catch (RuntimeException | Error e) {
                 asked.forEach(p -> p.result.completeExceptionally(e));
+            } finally {
+                synchronized (lock) {
+                    underWay = false;
+                }
             }
         }
     }

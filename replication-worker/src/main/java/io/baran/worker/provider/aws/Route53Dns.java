@@ -69,6 +69,14 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
             new ConcurrentHashMap<>();
 
     private static final ConcurrentHashMap<String, CoalescedReads<RecordSets>> READS = new ConcurrentHashMap<>();
+    /** The last whole listing of each zone (same keys as the batchers), for plans. */
+    private static final ConcurrentHashMap<String, RecentListing> LISTINGS = new ConcurrentHashMap<>();
+    /**
+     * How old a listing may be to answer a plan's read. The batches of a zone list it about every second during a mass
+     * failover; a plan observing a record someone changed within this time expects the state before that change, and
+     * its change's batch, which reads afresh, refuses it (PlanUnsafe) rather than overwrite it.
+     */
+    static final Duration PLAN_READ_AGE = Duration.ofSeconds(2);
     /** How long a hosted zone's id (and its size) is remembered: zones are seldom deleted and made again. */
     static final Duration ZONE_CACHE = Duration.ofMinutes(1);
     /** Route 53 returns at most 300 record sets per page of a listing. */
@@ -242,6 +250,27 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         return simple(read(zone, fqdn, type), zone, fqdn, type);
     }
 
+    /**
+     * As {@link #observe}; but while this worker is reading or changing the zone for other steps (a burst, as in a mass
+     * failover), from the zone's last whole listing when it began at most {@link #PLAN_READ_AGE} ago and this worker
+     * has not changed the record set since ({@link RecentListing}). A quiet zone is read afresh: a read costs little
+     * then, and a record made by hand just before a drill is planned as it is.
+     */
+    @Override
+    public RecordState observeForPlan(DnsZone zone, String fqdn, RecordType type) {
+        String key = zoneKey(zone);
+        CoalescedReads<RecordSets> reads = READS.get(key);
+        ZoneBatcher<Change, RecordSets> batcher = BATCHERS.get(key);
+        boolean busy = (reads != null && reads.busy()) || (batcher != null && batcher.busy());
+        Optional<List<ResourceRecordSet>> listed =
+                busy ? listing(zone).read(RecordSets.key(fqdn, type.name()), PLAN_READ_AGE) : Optional.empty();
+        return simple(listed.orElseGet(() -> read(zone, fqdn, type)), zone, fqdn, type);
+    }
+
+    private RecentListing listing(DnsZone zone) {
+        return LISTINGS.computeIfAbsent(zoneKey(zone), k -> new RecentListing(System::nanoTime));
+    }
+
     /** The record sets of one name and type, read together with those other steps ask of the zone at the same time. */
     private List<ResourceRecordSet> read(DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name() + " (provider " + name + ")";
@@ -260,6 +289,8 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         RecordSets found = new RecordSets();
         if (keys.size() > 1 && pages <= keys.size()) {
             String what = keys.size() + " record sets of zone " + zone.name();
+            RecentListing listing = listing(zone);
+            long startedAt = listing.now();
             ListResourceRecordSetsResponse page = null;
             do {
                 ListResourceRecordSetsResponse previous = page;
@@ -276,6 +307,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                         }));
                 page.resourceRecordSets().forEach(found::add);
             } while (Boolean.TRUE.equals(page.isTruncated()));
+            listing.listed(found, startedAt);
             return found;
         }
         for (String key : keys) {
@@ -332,7 +364,12 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         }
 
         List<ResourceRecordSet> get(String fqdn, String type) {
-            return byKey.getOrDefault(key(fqdn, type), List.of());
+            return byKey(key(fqdn, type));
+        }
+
+        /** @param key as {@link #key} makes it */
+        List<ResourceRecordSet> byKey(String key) {
+            return byKey.getOrDefault(key, List.of());
         }
     }
 
@@ -472,29 +509,66 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      */
     private boolean batch(
             DnsZone zone, String fqdn, RecordType type, String what, Function<RecordSets, List<Change>> prepare) {
-        ZoneBatcher<Change, RecordSets> batcher = BATCHERS.computeIfAbsent(
+        // Batches queued ahead each take up to a sync timeout, and the budget may hold each for a while.
+        return batcher(zone)
+                .run(
+                        RecordSets.key(fqdn, type.name()),
+                        prepare,
+                        heartbeat,
+                        what + " (provider " + name + ")",
+                        syncTimeout.multipliedBy(3));
+    }
+
+    /** The zone's batcher, shared by every provider of this worker drawing from the same API budget. */
+    ZoneBatcher<Change, RecordSets> batcher(DnsZone zone) {
+        return BATCHERS.computeIfAbsent(
                 zoneKey(zone),
                 k -> new ZoneBatcher<>(
                         new ZoneBatcher.Zone<>() {
+                            /** The record sets of each batch sent and not yet served, by change id. */
+                            private final Map<String, List<String>> inFlight = new ConcurrentHashMap<>();
+
                             @Override
                             public String submit(List<Change> changes) {
                                 String batchWhat = changes.size() + " change(s) to zone " + zone.name();
-                                ChangeInfo info = calls.call(
-                                                "ChangeResourceRecordSets",
-                                                batchWhat,
-                                                () -> client.changeResourceRecordSets(b -> b.hostedZoneId(zone.id())
-                                                        .changeBatch(c -> c.comment("Baran")
-                                                                .changes(changes))))
-                                        .changeInfo();
+                                RecentListing listing = listing(zone);
+                                List<String> keys = changes.stream()
+                                        .map(c -> RecordSets.key(
+                                                c.resourceRecordSet().name(),
+                                                c.resourceRecordSet().typeAsString()))
+                                        .distinct()
+                                        .toList();
+                                listing.changing(keys);
+                                ChangeInfo info;
+                                try {
+                                    info = calls.call(
+                                                    "ChangeResourceRecordSets",
+                                                    batchWhat,
+                                                    () -> client.changeResourceRecordSets(b -> b.hostedZoneId(zone.id())
+                                                            .changeBatch(c -> c.comment("Baran")
+                                                                    .changes(changes))))
+                                            .changeInfo();
+                                } catch (RuntimeException refused) {
+                                    listing.changed(keys);
+                                    throw refused;
+                                }
                                 LOG.infof(
                                         "provider %s: %s (%s), change %s",
                                         name, batchWhat, describe(changes), shortId(info.id()));
+                                inFlight.put(shortId(info.id()), keys);
                                 return shortId(info.id());
                             }
 
                             @Override
                             public void awaitInSync(String changeId) {
-                                Route53Dns.this.awaitInSync(changeId, "zone " + zone.name());
+                                try {
+                                    Route53Dns.this.awaitInSync(changeId, "zone " + zone.name());
+                                } finally {
+                                    List<String> keys = inFlight.remove(changeId);
+                                    if (keys != null) {
+                                        listing(zone).changed(keys);
+                                    }
+                                }
                             }
 
                             @Override
@@ -520,13 +594,6 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                         },
                         BATCH_WINDOW,
                         BATCHES));
-        // Batches queued ahead each take up to a sync timeout, and the budget may hold each for a while.
-        return batcher.run(
-                RecordSets.key(fqdn, type.name()),
-                prepare,
-                heartbeat,
-                what + " (provider " + name + ")",
-                syncTimeout.multipliedBy(3));
     }
 
     private static String describe(List<Change> changes) {
@@ -545,6 +612,14 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                                         .map(ResourceRecord::value)
                                         .toList())
                         .toList());
+    }
+
+    /** How many coalesced reads of the zone this worker made; for tests. */
+    static int readsMade(String endpointAndZoneId) {
+        return READS.entrySet().stream()
+                .filter(e -> e.getKey().startsWith(endpointAndZoneId + "|"))
+                .mapToInt(e -> e.getValue().reads())
+                .sum();
     }
 
     /** How many change batches went to the zone from this worker; for tests. */

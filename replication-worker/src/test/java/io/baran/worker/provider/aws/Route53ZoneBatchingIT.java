@@ -2,10 +2,12 @@ package io.baran.worker.provider.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.worker.action.DnsSetWeights;
 import io.baran.worker.action.DnsSwitch;
+import io.baran.worker.provider.DnsZone;
 import io.baran.worker.provider.Providers;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
@@ -154,6 +156,88 @@ class Route53ZoneBatchingIT {
         ApplicationFailure failure = assertInstanceOf(ApplicationFailure.class, outcomes.get(2));
         assertEquals(FailureTypes.PLAN_UNSAFE, failure.getType());
         assertEquals("by-hand.example.net.", value("mixed2." + ZONE + ".", null), "never overwritten");
+    }
+
+    @Test
+    void whileTheZoneIsBusyPlansAreAnsweredFromItsLastListingAndAQuietZoneIsReadAfresh() throws Exception {
+        DnsSwitch dnsSwitch = new DnsSwitch(providers);
+        Route53Dns dns = (Route53Dns) providers.dns("aws-test");
+        DnsZone zone = dns.zone(ZONE + ".");
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            upsert(cname("burst" + i, "primary.example.net."));
+            keys.add(Route53Dns.RecordSets.key("burst" + i + "." + ZONE + ".", "CNAME"));
+        }
+        int reads = Route53Dns.readsMade(moto.endpoint() + zoneId);
+        List<StepPlan> plans = withZoneBusy(dns, zone, () -> {
+            dns.readSets(zone, keys); // one whole listing of the zone, as a batch's or a burst of plans' read makes
+            upsert(cname("burst0", "by-hand.example.net.")); // someone changes a record by hand after it
+            List<StepPlan> planned = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                planned.add(dnsSwitch.plan(switchTo("burst" + i, "standby.example.net")));
+            }
+            return planned;
+        });
+
+        assertEquals(reads, Route53Dns.readsMade(moto.endpoint() + zoneId), "six plans read the busy zone");
+        assertTrue(
+                plans.get(1).summary().contains("primary.example.net. (ttl 300) ->"),
+                plans.get(1).summary());
+        // The listing predates the change by hand: the plan expects the record as listed, and its change, checked
+        // afresh in its batch, refuses to overwrite what was changed by hand.
+        assertTrue(
+                plans.get(0).summary().contains("primary.example.net. (ttl 300) ->"),
+                plans.get(0).summary());
+        ApplicationFailure refused = assertThrows(
+                ApplicationFailure.class,
+                () -> dnsSwitch.apply(switchTo("burst0", "standby.example.net"), plans.get(0)));
+        assertEquals(FailureTypes.PLAN_UNSAFE, refused.getType());
+        assertEquals("by-hand.example.net.", value("burst0." + ZONE + ".", null), "never overwritten");
+
+        // A quiet zone is read afresh: the plan sees the change by hand.
+        StepPlan fresh = dnsSwitch.plan(switchTo("burst0", "standby.example.net"));
+        assertTrue(fresh.summary().contains("by-hand.example.net. (ttl 300) ->"), fresh.summary());
+        dns.readSets(zone, keys);
+        assertTrue(dnsSwitch
+                .apply(switchTo("burst0", "standby.example.net"), fresh)
+                .changed());
+
+        // A record this worker changed is never answered from a listing begun before its change was served (the
+        // listing just before the change).
+        StepPlan afterOwnChange =
+                withZoneBusy(dns, zone, () -> dnsSwitch.plan(switchTo("burst0", "other.example.net")));
+        assertTrue(afterOwnChange.summary().contains("standby.example.net. (ttl 60) ->"), afterOwnChange.summary());
+    }
+
+    /** Runs {@code work} while the zone's batcher prepares a request that waits for it: the zone is busy. */
+    private static <T> T withZoneBusy(Route53Dns dns, DnsZone zone, Callable<T> work) throws Exception {
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        var hold = dns.batcher(zone).submit("held." + ZONE + ". cname", view -> {
+            held.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return List.of();
+        });
+        try {
+            assertTrue(held.await(30, TimeUnit.SECONDS), "the batcher never began the held request");
+            return work.call();
+        } finally {
+            release.countDown();
+            hold.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static ResourceRecordSet cname(String record, String value) {
+        return ResourceRecordSet.builder()
+                .name(record + "." + ZONE + ".")
+                .type("CNAME")
+                .ttl(300L)
+                .resourceRecords(ResourceRecord.builder().value(value).build())
+                .build();
     }
 
     /** Starts every step at the same moment, each on its own thread; returns each outcome or the failure it threw. */

@@ -1,0 +1,93 @@
+package io.baran.worker.provider.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+
+class RecentListingTest {
+
+    private static final Duration AGE = Duration.ofSeconds(2);
+    private static final String WEB = Route53Dns.RecordSets.key("web.example.test.", "CNAME");
+    private static final String API = Route53Dns.RecordSets.key("api.example.test.", "CNAME");
+    private static final String GONE = Route53Dns.RecordSets.key("gone.example.test.", "CNAME");
+
+    private final AtomicLong nanos = new AtomicLong(-5_000_000_000L);
+    private final RecentListing listing = new RecentListing(nanos::get);
+
+    @Test
+    void answersFromAListingBegunAtMostTheAgeAgoAndAnAbsentRecordAsAbsent() {
+        assertEquals(Optional.empty(), listing.read(WEB, AGE), "nothing listed yet");
+        long begun = listing.now();
+        later(300);
+        listing.listed(sets("web", "api"), begun);
+        later(1_500);
+
+        assertEquals("web.primary.test.", value(listing.read(WEB, AGE)));
+        assertEquals(List.of(), listing.read(GONE, AGE).orElseThrow(), "absent from a whole listing: absent");
+        later(300);
+        assertEquals(Optional.empty(), listing.read(WEB, AGE), "begun 2.1 s ago: too old");
+    }
+
+    @Test
+    void aRecordThisWorkerIsChangingOrChangedSinceTheListingBeganIsNeverAnsweredFromIt() {
+        long begun = listing.now();
+        later(100);
+        listing.changing(List.of(WEB)); // a batch sent while the listing's pages were read
+        listing.listed(sets("web", "api"), begun);
+
+        assertEquals(Optional.empty(), listing.read(WEB, AGE), "in flight");
+        assertEquals("api.primary.test.", value(listing.read(API, AGE)), "another record of the zone");
+        later(200);
+        listing.changed(List.of(WEB));
+        assertEquals(Optional.empty(), listing.read(WEB, AGE), "served after the listing began");
+
+        later(50);
+        long next = listing.now();
+        later(100);
+        listing.listed(sets("web", "api"), next);
+        assertEquals("web.primary.test.", value(listing.read(WEB, AGE)), "a listing begun after the change was served");
+    }
+
+    @Test
+    void aListingBegunEarlierNeverReplacesOneBegunLater() {
+        long first = listing.now();
+        later(100);
+        long second = listing.now();
+        later(100);
+        listing.listed(sets("web"), second);
+        listing.listed(sets("api"), first); // finished last, but begun first: older
+
+        assertTrue(listing.read(WEB, AGE).map(s -> !s.isEmpty()).orElse(false));
+        assertEquals(List.of(), listing.read(API, AGE).orElseThrow());
+    }
+
+    private void later(long millis) {
+        nanos.addAndGet(millis * 1_000_000);
+    }
+
+    private static Route53Dns.RecordSets sets(String... names) {
+        Route53Dns.RecordSets sets = new Route53Dns.RecordSets();
+        for (String name : names) {
+            sets.add(ResourceRecordSet.builder()
+                    .name(name + ".example.test.")
+                    .type("CNAME")
+                    .ttl(60L)
+                    .resourceRecords(ResourceRecord.builder()
+                            .value(name + ".primary.test.")
+                            .build())
+                    .build());
+        }
+        return sets;
+    }
+
+    private static String value(Optional<List<ResourceRecordSet>> sets) {
+        return sets.orElseThrow().get(0).resourceRecords().get(0).value();
+    }
+}
