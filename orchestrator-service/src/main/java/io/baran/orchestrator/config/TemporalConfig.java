@@ -40,6 +40,18 @@ public interface TemporalConfig extends TemporalConnectionConfig {
         @WithDefault("8")
         int workflowTaskPollers();
 
+        /**
+         * How long a workflow task of an execution this worker caches waits on its sticky queue before it moves to the
+         * shared queue, where any worker may take it by replaying the history (the SDK's default is 5 s). While the
+         * sticky backlog exceeds {@link #workflowTaskPollers()}, the SDK polls only the sticky queue, so a task that
+         * moved waits there until the backlog is served: in the mass-failover benchmark, tasks that moved after 5 s
+         * (or 10 s) on the sticky queue waited 11 to 27 s more, and runs with 20 s moved none. Longer is not free:
+         * after this worker dies, the server keeps sending its executions' tasks to the sticky queue for about 10 s
+         * (until it notices no poll), and those wait this long before another replica takes them.
+         */
+        @WithDefault("20s")
+        java.time.Duration stickyScheduleToStart();
+
         /** Workflow tasks run at once (the SDK's default is 200). */
         @WithDefault("200")
         int maxConcurrentWorkflowTasks();

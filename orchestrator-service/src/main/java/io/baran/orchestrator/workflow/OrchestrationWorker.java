@@ -69,13 +69,7 @@ public class OrchestrationWorker {
                         .setWorkflowCacheSize(tuning.workflowCache())
                         .setMaxWorkflowThreadCount(tuning.maxWorkflowThreads())
                         .build());
-        var worker = factory.newWorker(
-                TaskQueues.ORCHESTRATION,
-                WorkerOptions.newBuilder()
-                        .setMaxConcurrentWorkflowTaskPollers(tuning.workflowTaskPollers())
-                        .setMaxConcurrentWorkflowTaskExecutionSize(tuning.maxConcurrentWorkflowTasks())
-                        .setMaxConcurrentActivityTaskPollers(tuning.activityTaskPollers())
-                        .build());
+        var worker = factory.newWorker(TaskQueues.ORCHESTRATION, workerOptions(tuning));
         worker.registerWorkflowImplementationTypes(
                 RunbookWorkflowImpl.class, ReadinessWorkflowImpl.class, ScheduledDrillWorkflowImpl.class);
         worker.registerActivitiesImplementations(journal, slots, readiness, scheduledDrills);
@@ -88,6 +82,15 @@ public class OrchestrationWorker {
                 tuning.workflowCache(),
                 tuning.maxWorkflowThreads(),
                 tuning.workflowTaskPollers());
+    }
+
+    static WorkerOptions workerOptions(TemporalConfig.Tuning tuning) {
+        return WorkerOptions.newBuilder()
+                .setMaxConcurrentWorkflowTaskPollers(tuning.workflowTaskPollers())
+                .setMaxConcurrentWorkflowTaskExecutionSize(tuning.maxConcurrentWorkflowTasks())
+                .setMaxConcurrentActivityTaskPollers(tuning.activityTaskPollers())
+                .setStickyQueueScheduleToStartTimeout(tuning.stickyScheduleToStart())
+                .build();
     }
 
     /**
