@@ -138,15 +138,15 @@ class MassFailoverE2EBench {
                 long stoppedAt = System.currentTimeMillis();
                 region.down();
                 long outageAt = events.await("io.baran.outage.detected", PATIENCE);
-                long switchedAt = awaitRecords(zones, true);
-                int switchedLast = lastSwitched;
+                Awaited switched = awaitRecords(zones, true);
+                long switchedAt = switched.at();
                 JsonNode afterOutage = stats(proxyUrl);
                 Map<String, Long> phasesAfterOutage = phases(temporal);
                 long[] starts = startTimes(temporal);
 
                 region.up();
                 long recoveredAt = events.await("io.baran.outage.recovered", PATIENCE);
-                long restoredAt = awaitRecords(zones, false);
+                long restoredAt = awaitRecords(zones, false).at();
                 JsonNode afterRecovery = stats(proxyUrl);
                 Map<String, Long> phasesAfterRecovery = awaitSettled(temporal);
 
@@ -170,9 +170,9 @@ class MassFailoverE2EBench {
                         starts[2],
                         dispatchLine(work.resolve("orchestrator-service.log")));
                 System.out.println("BENCH   the execution started last: " + timeline(temporal, lastStarted, outageAt));
-                if (executionOf.containsKey("svc" + switchedLast)) {
-                    System.out.println("BENCH   the execution switched last (svc" + switchedLast + "): "
-                            + timeline(temporal, executionOf.get("svc" + switchedLast), outageAt));
+                if (switched.last() >= 0) {
+                    System.out.println("BENCH   the execution switched last (svc" + switched.last() + "): "
+                            + timeline(temporal, executionOf(temporal, switched.last()), outageAt));
                 }
                 System.out.printf(
                         "BENCH recovery: last record restored %.1f s after the recovery event; executions %s; proxy"
@@ -194,7 +194,6 @@ class MassFailoverE2EBench {
         }
     }
 
-    /** Reads every zone until each record is switched (or each restored); the time it first saw them all so. */
     /**
      * Extra settings for a service, to try a tuning without editing the bench: {@code -D<prefix>=key=value,key=value}
      * (the bench script passes {@code BENCH_ORCHESTRATOR} and {@code BENCH_WORKER}).
@@ -230,8 +229,16 @@ class MassFailoverE2EBench {
         return all;
     }
 
-    private static long awaitRecords(List<Route53Records> zones, boolean switched) throws InterruptedException {
+    /**
+     * @param at   when a read first saw every record switched (or restored), epoch ms
+     * @param last a service whose record the read before that one still missed; -1 if the first read saw them all
+     */
+    private record Awaited(long at, int last) {}
+
+    /** Reads every zone until each record is switched (or each restored). */
+    private static Awaited awaitRecords(List<Route53Records> zones, boolean switched) throws InterruptedException {
         int[] last = {-1};
+        int lastMissing = -1;
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (System.nanoTime() < deadline) {
             long readAt = System.currentTimeMillis();
@@ -254,9 +261,9 @@ class MassFailoverE2EBench {
                 last[0] = matching;
             }
             if (matching == SERVICES) {
-                return readAt;
+                return new Awaited(readAt, lastMissing);
             }
-            lastSwitched = missing;
+            lastMissing = missing;
             Thread.sleep(250);
         }
         throw new IllegalStateException("after " + PATIENCE.toMinutes() + " min only " + last[0] + " of " + SERVICES
@@ -356,24 +363,32 @@ class MassFailoverE2EBench {
                 last = at;
                 lastStarted = execution.path("execution").path("workflowId").asText();
             }
-            String id = execution.path("execution").path("workflowId").asText();
-            java.util.regex.Matcher service =
-                    java.util.regex.Pattern.compile("-(svc\\d+)-").matcher(id);
-            if (service.find()) {
-                executionOf.put(service.group(1), id);
-            }
             n++;
         }
         return new long[] {first, last, n};
     }
 
     private static String lastStarted;
-    /** Failover execution ids by service ({@code svc<i>}). */
-    private static final Map<String, String> executionOf = new HashMap<>();
-    /** A service whose record was among the last to switch (or be restored); -1 before the first wait. */
-    private static int lastSwitched = -1;
 
-    /** The history of the execution started last, as event types with their time after {@code from} (epoch ms). */
+    /** The failover execution of service {@code i} (its workflow id names the service). */
+    private static String executionOf(TemporalDevServer temporal, int i) throws Exception {
+        String out = temporalCli(
+                temporal,
+                "workflow",
+                "list",
+                "--query",
+                "BaranMode = 'failover' AND WorkflowId STARTS_WITH 'failover-svc" + i + "-'",
+                "-o",
+                "json");
+        return new ObjectMapper()
+                .readTree(out)
+                .path(0)
+                .path("execution")
+                .path("workflowId")
+                .asText();
+    }
+
+    /** An execution's history, as event types with their time after {@code from} (epoch ms). */
     private static String timeline(TemporalDevServer temporal, String workflowId, long from) throws Exception {
         String out = temporalCli(temporal, "workflow", "show", "--workflow-id", workflowId, "-o", "json");
         StringBuilder line = new StringBuilder(workflowId + ":");
