@@ -19,6 +19,11 @@ public final class FailureTypes {
     /** The provider asked us to slow down: retry with backoff. */
     public static final String PROVIDER_THROTTLED = "ProviderThrottled";
 
+    /**
+     * The worker could not record a step's plan on the server before applying it, so it changed nothing: retry.
+     */
+    public static final String PLAN_NOT_RECORDED = "PlanNotRecorded";
+
     /** Types that no retry can fix. */
     public static final List<String> NON_RETRYABLE =
             List.of(INVALID_INPUT, CAPABILITY_MISSING, PLAN_UNSAFE, PROVIDER_REJECTED, HEALTH_CHECK_FAILED);

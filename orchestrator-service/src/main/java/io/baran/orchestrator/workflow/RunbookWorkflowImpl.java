@@ -24,11 +24,13 @@ import io.baran.workflow.Phase;
 import io.baran.workflow.PhaseChange;
 import io.baran.workflow.PriorityHeader;
 import io.baran.workflow.Reapplied;
+import io.baran.workflow.RecordedPlan;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
+import io.baran.workflow.StepRun;
 import io.baran.workflow.StepState;
 import io.baran.workflow.StepStatus;
 import io.baran.workflow.UndoEntry;
@@ -122,6 +124,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * in time, it undoes what it changed. See {@link #awaitLateHold}.
      */
     static final String LATE_HOLD = "late-hold";
+    /**
+     * Change id: a failover step that calls a worker is planned and applied by one activity ({@link
+     * ActionActivities#planAndApply}) instead of two, one workflow task and one worker poll fewer per step; the worker
+     * records the plan on the server before it changes anything and attaches it to its failures, so the undo is
+     * registered whatever happens to the attempt. A changing step's call is not cancelled by an abort: the change in
+     * flight ends (within the step's timeout), then the abort undoes it with everything else. See {@link #planAndApply}.
+     */
+    static final String PLAN_AND_APPLY = "plan-and-apply";
     /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
@@ -448,6 +458,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 return;
             }
             StepCommand command = command(step);
+            if (pass == Pass.FAILOVER && Workflow.getVersion(PLAN_AND_APPLY, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                planAndApply(step, command);
+                return;
+            }
             try {
                 StepPlan plan =
                         stub(StepActivityOptions.forPlan(), step, "plan").plan(command);
@@ -482,6 +496,48 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
         } finally {
             steps.put(step.name(), steps.get(step.name()).ended(Workflow.currentTimeMillis()));
+        }
+    }
+
+    /**
+     * A failover step in one activity (change {@link #PLAN_AND_APPLY}). What it records is what the two activities
+     * recorded: the plan's summary, the undo registered when the plan changes something (also when the step failed
+     * after its plan was recorded: an apply that failed half-way is still undone), then the outcome. A step whose
+     * failure carries no plan changed nothing.
+     */
+    private void planAndApply(Step step, StepCommand command) {
+        ActionActivities activities = stub(StepActivityOptions.forApply(step), step, "apply");
+        StepRun run;
+        try {
+            if (isCheck(step)) {
+                run = activities.planAndApply(command);
+            } else {
+                StepRun[] done = new StepRun[1];
+                Workflow.newDetachedCancellationScope(() -> done[0] = activities.planAndApply(command))
+                        .run();
+                run = done[0];
+            }
+        } catch (ActivityFailure failure) {
+            RecordedPlan.of(failure).ifPresent(plan -> registerPlan(step, command, plan));
+            onStepFailure(step, describe(failure));
+            return;
+        }
+        registerPlan(step, command, run.plan());
+        appliedSteps.add(step.name());
+        StepOutcome outcome = run.outcome();
+        update(
+                step,
+                outcome.changed() ? StepState.APPLIED : isCheck(step) ? StepState.PASSED : StepState.UNCHANGED,
+                outcome.summary(),
+                null);
+    }
+
+    /** A failover step's plan, as the two-activity path records it between plan and apply. */
+    private void registerPlan(Step step, StepCommand command, StepPlan plan) {
+        update(step, StepState.RUNNING, withControlPlaneWarning(plan), null);
+        if (plan.changes()) {
+            undo.add(new UndoEntry(command, plan));
+            steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
         }
     }
 

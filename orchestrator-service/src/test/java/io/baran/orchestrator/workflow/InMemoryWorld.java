@@ -3,9 +3,13 @@ package io.baran.orchestrator.workflow;
 import io.baran.workflow.ActionActivities;
 import io.baran.workflow.ControlPlanes;
 import io.baran.workflow.FailureTypes;
+import io.baran.workflow.RecordedPlan;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
+import io.baran.workflow.StepRun;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,8 @@ public class InMemoryWorld implements ActionActivities {
     public final Map<String, Integer> flaky = new ConcurrentHashMap<>();
     /** Steps whose apply passes this many more times, then fails (a health check that stops answering). */
     public final Map<String, Integer> passesBeforeFailing = new ConcurrentHashMap<>();
+    /** Steps whose apply makes its change and then fails (retryable) this many more times: a change half-way. */
+    public final Map<String, Integer> failingAfterTheChange = new ConcurrentHashMap<>();
 
     @Override
     public StepPlan plan(StepCommand command) {
@@ -72,7 +78,40 @@ public class InMemoryWorld implements ActionActivities {
             return new StepOutcome(command.step(), false, "nothing to do");
         }
         values.put(key(command), (String) plan.desired().get("value"));
+        if (failingAfterTheChange.merge(command.step(), -1, Integer::sum) >= 0) {
+            throw ApplicationFailure.newFailure(
+                    "the connection dropped after the change of " + command.step(), FailureTypes.PROVIDER_UNAVAILABLE);
+        }
+        failingAfterTheChange.remove(command.step());
         return new StepOutcome(command.step(), true, plan.summary());
+    }
+
+    /**
+     * As the worker does it: the plan is recorded as the attempt's heartbeat before the apply, a later attempt
+     * applies the recorded plan, and a failure after a changing plan carries it.
+     */
+    @Override
+    public StepRun planAndApply(StepCommand command) {
+        ActivityExecutionContext context = Activity.getExecutionContext();
+        StepPlan plan = context.getHeartbeatDetails(RecordedPlan.class)
+                .map(RecordedPlan::plan)
+                .orElse(null);
+        if (plan == null) {
+            plan = plan(command);
+            if (plan.changes()) {
+                context.heartbeat(new RecordedPlan(plan, "planned"));
+            }
+        }
+        try {
+            return new StepRun(plan, apply(command, plan));
+        } catch (ApplicationFailure failure) {
+            if (!plan.changes()) {
+                throw failure;
+            }
+            throw ApplicationFailure.newBuilder(failure)
+                    .setDetails(new RecordedPlan(plan, "failed"))
+                    .build();
+        }
     }
 
     @Override

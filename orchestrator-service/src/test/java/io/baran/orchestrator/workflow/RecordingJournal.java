@@ -26,4 +26,13 @@ public class RecordingJournal implements ExecutionJournal {
                 .map(ExecutionEvent::phase)
                 .toList();
     }
+
+    /** A step's transitions, as "state: detail", in order. */
+    public List<String> detailsOf(String executionId, String step) {
+        return entries.stream()
+                .filter(e -> e.executionId().equals(executionId) && step.equals(e.step()))
+                .sorted(java.util.Comparator.comparingLong(ExecutionEvent::seq))
+                .map(e -> e.state() + ": " + e.detail())
+                .toList();
+    }
 }

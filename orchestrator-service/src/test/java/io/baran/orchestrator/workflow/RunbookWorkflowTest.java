@@ -670,6 +670,87 @@ class RunbookWorkflowTest {
         assertEquals(2, world.journal.stream().filter("apply move-www"::equals).count());
     }
 
+    private static Step retried(int attempts) {
+        return new Step(
+                "move-www",
+                "dns.switch",
+                Map.of("record", "www", "to", "standby"),
+                List.of(),
+                null,
+                null,
+                new io.baran.runbook.Retry(attempts, "1s", "2s"),
+                null);
+    }
+
+    /** The activity types the execution scheduled, in order. */
+    private List<String> activitiesOf(String id) {
+        return client.fetchHistory(id).getHistory().getEventsList().stream()
+                .filter(e -> e.hasActivityTaskScheduledEventAttributes())
+                .map(e -> e.getActivityTaskScheduledEventAttributes()
+                        .getActivityType()
+                        .getName())
+                .filter(type -> type.endsWith("Step"))
+                .toList();
+    }
+
+    @Test
+    void aFailoverStepIsPlannedAndAppliedInOneActivityAndItsPlanIsKept() throws Exception {
+        ExecutionProgress p = stub("one-call")
+                .run(new ExecutionRequest(
+                        "one-call",
+                        Mode.DRILL,
+                        runbook(List.of(set("move-www", "www", "standby")), Failback.DEFAULT, "none"),
+                        null,
+                        null,
+                        1));
+
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals(List.of("PlanApplyStep", "UndoStep"), activitiesOf("one-call"));
+        assertEquals(List.of("plan move-www", "apply move-www", "undo move-www"), world.journal);
+        // The plan's summary is reported as before, between the step's start and its outcome.
+        List<String> transitions = journal.detailsOf("one-call", "move-www");
+        assertTrue(
+                transitions.indexOf("running: www: primary -> standby") > 0
+                        && transitions.indexOf("running: www: primary -> standby")
+                                < transitions.indexOf("applied: www: primary -> standby"),
+                transitions.toString());
+        assertEquals("primary", world.values.get("www"));
+        HistoryFiles.save(client, "one-call", "plan-and-apply");
+    }
+
+    @Test
+    void aChangeThatFailedHalfWayIsRetriedWithItsFirstPlanAndFailbackRestoresTheStateBeforeIt() throws Exception {
+        // The first attempt switches the record and fails: a second plan would see "standby" as the state to restore.
+        world.failingAfterTheChange.put("move-www", 1);
+        ExecutionProgress p = stub("half-way")
+                .run(new ExecutionRequest(
+                        "half-way", Mode.DRILL, runbook(List.of(retried(3)), Failback.DEFAULT, "none"), null, null, 1));
+
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals(1, world.journal.stream().filter("plan move-www"::equals).count(), world.journal.toString());
+        assertEquals(2, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+        assertEquals("primary", world.values.get("www"), "failback restores the state from before the first attempt");
+    }
+
+    @Test
+    void aChangeWhoseEveryAttemptFailedAfterChangingIsStillUndone() throws Exception {
+        world.failingAfterTheChange.put("move-www", 5);
+        ExecutionProgress p = stub("never-done")
+                .run(new ExecutionRequest(
+                        "never-done",
+                        Mode.DRILL,
+                        runbook(List.of(retried(2)), Failback.DEFAULT, "none"),
+                        null,
+                        null,
+                        1));
+
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertEquals(StepState.UNDONE, states(p).get("move-www"));
+        assertEquals(List.of("PlanApplyStep", "UndoStep"), activitiesOf("never-done"));
+        assertEquals("primary", world.values.get("www"), "the plan the failure carried is what the undo restored");
+        HistoryFiles.save(client, "never-done", "plan-and-apply-failed-after-the-change");
+    }
+
     @Test
     void aStepWithoutUndoWhoseApplyFailedIsStillUndone() throws Exception {
         world.failing.add("promote-db");

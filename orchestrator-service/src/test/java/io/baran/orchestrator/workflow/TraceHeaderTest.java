@@ -80,14 +80,15 @@ class TraceHeaderTest {
         List<SpanData> activities = tracing.spans().stream()
                 .filter(s -> s.getName().startsWith("activity "))
                 .toList();
-        assertTrue(activities.size() >= 2, "the step's plan and apply, at least: " + tracing.spans());
+        assertTrue(activities.size() >= 2, "the step's plan and apply, and its undo, at least: " + tracing.spans());
         for (SpanData activity : activities) {
             assertEquals(traceId, activity.getTraceId(), activity.getName());
             assertEquals(start.getSpanId(), activity.getParentSpanId(), activity.getName());
         }
         assertTrue(
-                activities.stream().anyMatch(s -> s.getName().equals("activity ApplyStep")),
-                "the step's apply on the actions task queue: " + activities);
+                activities.stream().anyMatch(s -> s.getName().equals("activity PlanApplyStep")),
+                "the step's plan and apply on the actions task queue: "
+                        + activities.stream().map(SpanData::getName).toList());
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.baran.workflow.StepCheck;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
+import io.baran.workflow.StepRun;
 import java.util.List;
 
 /**
@@ -35,6 +36,25 @@ public interface Action {
 
     /** Applies the plan. Applying it again changes nothing. */
     StepOutcome apply(StepCommand command, StepPlan plan);
+
+    /** Makes a plan known where the workflow finds it (the Temporal server), returning only once it is there. */
+    @FunctionalInterface
+    interface PlanRecord {
+        void record(StepPlan plan);
+    }
+
+    /**
+     * Plans and applies in one call (a PlanApplyStep): {@code recorder} is given the plan, when it changes anything,
+     * before anything changes. By default: plan, record, apply. An action whose provider observes the resource just
+     * before changing it anyway (Route 53's zone batches) plans from that observation instead, saving a read.
+     */
+    default StepRun planAndApply(StepCommand command, PlanRecord recorder) {
+        StepPlan plan = plan(command);
+        if (plan.changes()) {
+            recorder.record(plan);
+        }
+        return new StepRun(plan, apply(command, plan));
+    }
 
     /** Restores what the plan observed, if the world is still as the plan left it. */
     StepOutcome undo(StepCommand command, StepPlan plan);

@@ -1,17 +1,44 @@
 package io.baran.worker.temporal;
 
 import io.baran.worker.Heartbeat;
+import io.baran.workflow.RecordedPlan;
+import io.baran.workflow.StepPlan;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import jakarta.inject.Singleton;
+import java.util.function.Supplier;
 
 /**
  * Heartbeats the activity running on the calling thread, so a workflow with a heartbeat timeout knows a
  * long step (a health check, a DNS change waiting to sync) is alive, and can cancel it: a cancellation
- * surfaces here as an exception that ends the step.
+ * surfaces here as an exception that ends the step. Inside {@link #carrying} (a PlanApplyStep), every heartbeat
+ * carries the step's recorded plan with its line, so no progress line ever replaces the plan on the server.
  */
 @Singleton
 public class ActivityHeartbeat implements Heartbeat {
+
+    /** Set while a PlanApplyStep runs on this thread. */
+    private static final ThreadLocal<Carried> CARRIED = new ThreadLocal<>();
+
+    /**
+     * The plan a PlanApplyStep's heartbeats carry: null while it plans, set once it is being recorded (possibly by
+     * another thread: a zone batch records the plans of the steps it prepares).
+     */
+    public static final class Carried {
+        private volatile StepPlan plan;
+
+        public Carried(StepPlan plan) {
+            this.plan = plan;
+        }
+
+        public StepPlan plan() {
+            return plan;
+        }
+
+        public void plan(StepPlan plan) {
+            this.plan = plan;
+        }
+    }
 
     @Override
     public void beat(String details) {
@@ -22,6 +49,29 @@ public class ActivityHeartbeat implements Heartbeat {
             // Called outside an activity (e.g. a plan made by a tool): there is nobody to tell.
             return;
         }
-        context.heartbeat(details);
+        Carried carried = CARRIED.get();
+        if (carried == null) {
+            context.heartbeat(details);
+        } else {
+            context.heartbeat(new RecordedPlan(carried.plan(), details));
+        }
+    }
+
+    /**
+     * Runs {@code work} on this thread with every heartbeat sent as a {@link RecordedPlan} holding the carried plan (null
+     * while the step is still planning).
+     */
+    public static <T> T carrying(Carried plan, Supplier<T> work) {
+        Carried before = CARRIED.get();
+        CARRIED.set(plan);
+        try {
+            return work.get();
+        } finally {
+            if (before == null) {
+                CARRIED.remove();
+            } else {
+                CARRIED.set(before);
+            }
+        }
     }
 }
