@@ -13,9 +13,11 @@ import io.baran.workflow.StepCheck;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
+import io.baran.workflow.StepRun;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * {@code dns.switch}: points one record set at new values. Apply and undo each compare the record with
@@ -64,7 +66,42 @@ public class DnsSwitch extends ProviderAction {
         Input in = input(command);
         DnsProvider dns = providers.dns(in.provider());
         DnsZone zone = dns.zone(in.zoneFqdn());
-        RecordState current = dns.observeForPlan(zone, in.recordFqdn(), in.type());
+        return planFrom(command, in, dns, dns.observeForPlan(zone, in.recordFqdn(), in.type()));
+    }
+
+    /**
+     * Where the provider observes the record just before changing it (Route 53's zone batches), the plan is made from
+     * that observation and recorded there, before the batch is sent: the step reads the zone once, not twice.
+     */
+    @Override
+    public StepRun planAndApply(StepCommand command, PlanRecord recorder) {
+        Input in = input(command);
+        DnsProvider dns = providers.dns(in.provider());
+        DnsZone zone = dns.zone(in.zoneFqdn());
+        RecordState desired = RecordState.present(in.values(), in.ttl());
+        AtomicReference<StepPlan> planned = new AtomicReference<>();
+        AtomicReference<RecordState> found = new AtomicReference<>();
+        Boolean changed = dns.planAndReplace(zone, in.recordFqdn(), in.type(), desired, current -> {
+            StepPlan plan = planFrom(command, in, dns, current);
+            if (plan.changes()) {
+                recorder.record(plan);
+            }
+            found.set(current);
+            planned.set(plan);
+        });
+        if (changed == null) {
+            return super.planAndApply(command, recorder);
+        }
+        StepPlan plan = planned.get();
+        String label = label(in);
+        StepOutcome outcome = changed
+                ? new StepOutcome(
+                        command.step(), true, label + " " + found.get().describe() + " -> " + desired.describe())
+                : new StepOutcome(command.step(), false, label + " already " + desired.describe());
+        return new StepRun(plan, outcome);
+    }
+
+    private StepPlan planFrom(StepCommand command, Input in, DnsProvider dns, RecordState current) {
         RecordState desired = RecordState.present(in.values(), in.ttl());
         boolean changes = !current.sameAs(desired, in.type());
         String summary =

@@ -31,6 +31,8 @@ public final class BudgetedCalls {
     static final Duration OUTSIDE_AN_ACTIVITY = Duration.ofSeconds(60);
 
     private static final AtomicLong THROTTLED = new AtomicLong();
+    /** The budget whose token this thread took ahead of its next call ({@link #prepay}). */
+    private static final ThreadLocal<BudgetedCalls> PREPAID = new ThreadLocal<>();
 
     private final ApiBudget budget;
     private final String bucket;
@@ -72,8 +74,14 @@ public final class BudgetedCalls {
      */
     public <T> T call(String what, Supplier<T> request) {
         long deadline = deadline();
+        boolean prepaid = PREPAID.get() == this;
+        if (prepaid) {
+            PREPAID.remove();
+        }
         for (int attempt = 1; ; attempt++) {
-            limit.ifPresent(l -> budget.take(bucket, l, deadline, heartbeat, what));
+            if (attempt > 1 || !prepaid) {
+                limit.ifPresent(l -> budget.take(bucket, l, deadline, heartbeat, what));
+            }
             try {
                 return request.get();
             } catch (ApplicationFailure failure) {
@@ -95,6 +103,21 @@ public final class BudgetedCalls {
                 sleep(pause);
             }
         }
+    }
+
+    /**
+     * Waits for a token of the budget now, for the next call this thread sends through it, which then takes none. A
+     * caller that gathers questions while it waits for its turn ({@code CoalescedReads}) then answers with one call all
+     * those asked by the time the budget let it go, instead of those asked before it began to wait.
+     */
+    public void prepay(String what) {
+        limit.ifPresent(l -> budget.take(bucket, l, deadline(), heartbeat, what));
+        PREPAID.set(this);
+    }
+
+    /** Forgets a token this thread prepaid and did not use (nothing was left to ask); it is not given back. */
+    public static void forfeitPrepaid() {
+        PREPAID.remove();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.baran.worker.provider;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The DNS capability of one configured provider. Every method fails with an activity failure carrying a
@@ -46,6 +47,19 @@ public interface DnsProvider {
      */
     default Boolean replaceIfStill(
             DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
+        return null;
+    }
+
+    /**
+     * For a provider whose changes observe the record just before they are made (Route 53's zone batches): the step is
+     * planned from that observation. {@code planned} is told the state found the first time the change is prepared,
+     * and must make its plan known before it returns (it may refuse by throwing: nothing is changed then); the record
+     * is then moved from that state to {@code desired}, as {@link #replaceIfStill} does (a change prepared again, after a
+     * batch refused as a whole, checks the record against the state first found). Says whether it changed the record;
+     * null when the provider does not do this, and the step plans, records and applies in three moves.
+     */
+    default Boolean planAndReplace(
+            DnsZone zone, String fqdn, RecordType type, RecordState desired, Consumer<RecordState> planned) {
         return null;
     }
 

@@ -18,8 +18,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -62,6 +64,16 @@ public final class ZoneBatcher<C, V> {
             return null;
         }
 
+        /**
+         * Waits, on the thread that then prepares the batch, until its read of the zone may be sent (Route 53: takes the
+         * API budget's token for it), before the batch's requests are gathered: those queued meanwhile join it. Does
+         * nothing by default.
+         */
+        default void awaitTurn() {}
+
+        /** Gives up what {@link #awaitTurn} took and the batch did not use. */
+        default void forfeitTurn() {}
+
         /** How many elements a change counts for towards {@link #MAX_CHANGES}; one by default. */
         default int elements(C change) {
             return 1;
@@ -83,6 +95,8 @@ public final class ZoneBatcher<C, V> {
         }
     }
 
+    /** At most this many preparations of one batch run at once. */
+    static final int PREPARERS = 16;
     /** At most this many requests are prepared together (their changes may then take several batches). */
     public static final int MAX_REQUESTS = 1000;
     /** Route 53: at most 1,000 ResourceRecord elements in a batch (an UPSERT's count twice). */
@@ -212,6 +226,25 @@ public final class ZoneBatcher<C, V> {
     private void drainQueue() {
         while (true) {
             pause(window);
+            int waitingTier;
+            synchronized (lock) {
+                queue.removeIf(r -> r.result.isDone());
+                if (queue.isEmpty()) {
+                    draining = false;
+                    return;
+                }
+                waitingTier = queue.stream().mapToInt(Request::tier).min().orElse(CallPriority.DEFAULT);
+            }
+            try {
+                CallPriority.run(waitingTier, zone::awaitTurn);
+            } catch (RuntimeException | Error noTurn) {
+                // Nothing is sent: the requests waiting hear why (no token of the budget before the deadline).
+                synchronized (lock) {
+                    queue.forEach(r -> r.result.completeExceptionally(noTurn));
+                    queue.clear();
+                }
+                continue;
+            }
             List<Request<C, V>> batch = new ArrayList<>();
             synchronized (lock) {
                 Set<String> keys = new HashSet<>();
@@ -225,6 +258,7 @@ public final class ZoneBatcher<C, V> {
                     }
                 }
                 if (batch.isEmpty()) {
+                    zone.forfeitTurn();
                     draining = false;
                     return;
                 }
@@ -236,6 +270,7 @@ public final class ZoneBatcher<C, V> {
             try {
                 CallPriority.run(tier, () -> traced(batch));
             } finally {
+                zone.forfeitTurn();
                 synchronized (lock) {
                     sending = false;
                 }
@@ -268,6 +303,50 @@ public final class ZoneBatcher<C, V> {
     }
 
     /**
+     * Each request's preparation from the view (its changes, or what it threw), in order. They run on up to {@link
+     * #PREPARERS} threads at once, this one included: a preparation may wait on the network (a failover step records
+     * its plan on the Temporal server before its change may go), and a batch holds up to {@link #MAX_REQUESTS}.
+     * Threads of the executor that start after the work is taken find none; this thread never waits for one that did
+     * not start.
+     */
+    private List<Object> prepareAll(List<Request<C, V>> requests, V view) {
+        int n = requests.size();
+        Object[] results = new Object[n];
+        AtomicInteger next = new AtomicInteger();
+        CountDownLatch prepared = new CountDownLatch(n);
+        Runnable work = () -> {
+            for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                try {
+                    results[i] = requests.get(i).prepare.apply(view);
+                } catch (RuntimeException e) {
+                    results[i] = e;
+                } catch (Error e) {
+                    results[i] = new IllegalStateException("preparing a change failed: " + e, e);
+                } finally {
+                    prepared.countDown();
+                }
+            }
+        };
+        // Preparations that call the provider (Cloud DNS reads each record) do so at the batch's tier.
+        int tier = CallPriority.current();
+        for (int helper = 1; helper < Math.min(PREPARERS, n); helper++) {
+            try {
+                executor.execute(() -> CallPriority.run(tier, work));
+            } catch (RejectedExecutionException busy) {
+                break;
+            }
+        }
+        work.run();
+        try {
+            prepared.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while preparing a batch", e);
+        }
+        return java.util.Arrays.asList(results);
+    }
+
+    /**
      * Prepares each request from one read of the zone, sends what they change in as few batches as the limits allow,
      * and completes each request with its own result.
      */
@@ -284,16 +363,19 @@ public final class ZoneBatcher<C, V> {
             return;
         }
         List<Prepared<C, V>> included = new ArrayList<>();
-        for (Request<C, V> r : requests) {
-            try {
-                List<C> prepared = r.prepare.apply(view);
+        List<Object> preparations = prepareAll(requests, view);
+        for (int i = 0; i < requests.size(); i++) {
+            Request<C, V> r = requests.get(i);
+            if (preparations.get(i) instanceof RuntimeException e) {
+                r.result.completeExceptionally(e);
+            } else {
+                @SuppressWarnings("unchecked")
+                List<C> prepared = (List<C>) preparations.get(i);
                 if (prepared.isEmpty()) {
                     r.result.complete(false);
                 } else {
                     included.add(new Prepared<>(r, prepared));
                 }
-            } catch (RuntimeException e) {
-                r.result.completeExceptionally(e);
             }
         }
         for (List<Prepared<C, V>> chunk : chunks(included)) {

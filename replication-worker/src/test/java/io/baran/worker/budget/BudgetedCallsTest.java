@@ -83,4 +83,60 @@ class BudgetedCallsTest {
         assertEquals(FailureTypes.PROVIDER_THROTTLED, throttled.getType());
         assertFalse(throttled.isNonRetryable());
     }
+
+    /** Whether the bucket still holds a token now (takes it if so). */
+    private static boolean tokenLeft(ApiBudget budget, String bucket, Limit limit) {
+        try {
+            budget.take(
+                    bucket, limit, System.nanoTime() + Duration.ofMillis(100).toNanos(), Heartbeat.NONE, "probe");
+            return true;
+        } catch (ApplicationFailure throttled) {
+            assertEquals(FailureTypes.PROVIDER_THROTTLED, throttled.getType());
+            return false;
+        }
+    }
+
+    @Test
+    void aPrepaidTokenIsSpentByTheNextCallOfThatThreadInsteadOfAnotherOne() {
+        ApiBudget budget = ApiBudget.local();
+        Limit oneAMinute = new Limit(1.0 / 60, 1);
+        BudgetedCalls route53 = new BudgetedCalls(budget, "b", Optional.of(oneAMinute), beats::add);
+
+        route53.prepay("ListResourceRecordSets on zone example.com.");
+        // The bucket is empty now: a call taking a token of its own would wait a minute (past this test's timeout).
+        assertEquals("page 1", route53.call("ListResourceRecordSets on zone example.com.", () -> "page 1"));
+        assertFalse(tokenLeft(budget, "b", oneAMinute));
+    }
+
+    @Test
+    void aPrepaidTokenServesOneCallAndAForfeitedOneNone() throws Exception {
+        ApiBudget budget = ApiBudget.local();
+        Limit twoThenOneAMinute = new Limit(1.0 / 60, 3);
+        BudgetedCalls route53 = new BudgetedCalls(budget, "b", Optional.of(twoThenOneAMinute), beats::add);
+
+        route53.prepay("read");
+        route53.call("read", () -> "page 1"); // the prepaid token
+        route53.call("read", () -> "page 2"); // a token of its own: one left
+        assertTrue(tokenLeft(budget, "b", twoThenOneAMinute));
+        assertFalse(tokenLeft(budget, "b", twoThenOneAMinute), "three tokens in all: the prepay and the second call");
+
+        ApiBudget other = ApiBudget.local();
+        BudgetedCalls forfeiting = new BudgetedCalls(other, "b", Optional.of(twoThenOneAMinute), beats::add);
+        forfeiting.prepay("read");
+        BudgetedCalls.forfeitPrepaid();
+        forfeiting.call("read", () -> "page 1"); // takes its own: the prepaid one was given up
+        assertTrue(tokenLeft(other, "b", twoThenOneAMinute));
+        assertFalse(tokenLeft(other, "b", twoThenOneAMinute));
+
+        ApiBudget third = ApiBudget.local();
+        BudgetedCalls elsewhere = new BudgetedCalls(third, "b", Optional.of(twoThenOneAMinute), beats::add);
+        elsewhere.prepay("read");
+        Thread thread = new Thread(() -> elsewhere.call("read", () -> "page 1"));
+        thread.start();
+        thread.join(10_000);
+        // The other thread paid for its own call; this thread's prepaid token is still unspent.
+        assertTrue(tokenLeft(third, "b", twoThenOneAMinute));
+        assertFalse(tokenLeft(third, "b", twoThenOneAMinute));
+        BudgetedCalls.forfeitPrepaid();
+    }
 }

@@ -234,6 +234,83 @@ class ZoneBatcherTest {
         assertTrue(failure.getOriginalMessage().contains("still PENDING"), failure.getOriginalMessage());
     }
 
+    @Test
+    void requestsQueuedWhileTheBatchWaitsForItsTurnGoInIt() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        CountDownLatch turn = new CountDownLatch(1);
+        List<String> forfeited = new CopyOnWriteArrayList<>();
+        FakeZone budgeted = new FakeZone() {
+            @Override
+            public void awaitTurn() {
+                waiting.countDown();
+                try {
+                    assertTrue(turn.await(10, TimeUnit.SECONDS));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void forfeitTurn() {
+                forfeited.add("turn");
+            }
+        };
+        budgeted.firstInSync.countDown();
+        ZoneBatcher<String, Void> held = new ZoneBatcher<>(budgeted, Duration.ZERO, executor);
+
+        CompletableFuture<Boolean> a = held.submit("a", (java.util.function.Supplier<List<String>>) () -> List.of("a"));
+        assertTrue(waiting.await(10, TimeUnit.SECONDS), "the batch waits for its turn");
+        List<CompletableFuture<Boolean>> later = new ArrayList<>();
+        for (String name : List.of("b", "c")) {
+            later.add(held.submit(name, (java.util.function.Supplier<List<String>>) () -> List.of(name)));
+        }
+        await(() -> held.queued() == 3);
+        turn.countDown();
+
+        assertTrue(a.get(10, TimeUnit.SECONDS));
+        for (CompletableFuture<Boolean> each : later) {
+            assertTrue(each.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(List.of("a", "b", "c")), budgeted.batches, "one batch for the three");
+        await(() -> !forfeited.isEmpty()); // what the turn took and the batch did not use is given up after it
+    }
+
+    @Test
+    void preparationsThatWaitOnTheNetworkRunTogether() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            FakeZone slow = new FakeZone();
+            ZoneBatcher<String, Void> batcher = new ZoneBatcher<>(slow, Duration.ZERO, pool);
+            CompletableFuture<Boolean> first =
+                    batcher.submit("a", (java.util.function.Supplier<List<String>>) () -> List.of("a"));
+            await(() -> slow.batches.size() == 1);
+            // Each preparation waits for the three others (as a plan's recording waits on the Temporal server): done
+            // one after another, the first would wait in vain.
+            java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(4);
+            List<CompletableFuture<Boolean>> waiting = new ArrayList<>();
+            for (String name : List.of("b", "c", "d", "e")) {
+                waiting.add(batcher.submit(name, (java.util.function.Supplier<List<String>>) () -> {
+                    try {
+                        together.await(5, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException(name + " was prepared alone", e);
+                    }
+                    return List.of(name);
+                }));
+            }
+            await(() -> batcher.queued() == 4);
+            slow.firstInSync.countDown();
+
+            assertTrue(first.get(10, TimeUnit.SECONDS));
+            for (CompletableFuture<Boolean> each : waiting) {
+                assertTrue(each.get(10, TimeUnit.SECONDS));
+            }
+            assertEquals(List.of(List.of("a"), List.of("b", "c", "d", "e")), slow.batches);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private CompletableFuture<Boolean> firstInFlight() {
         CompletableFuture<Boolean> a = change("a");
         await(() -> zone.batches.size() == 1);
@@ -260,7 +337,7 @@ class ZoneBatcherTest {
     }
 
     /** A zone that records each batch, refuses whole batches holding "bad", and holds its first batch PENDING. */
-    private static final class FakeZone implements ZoneBatcher.Zone<String, Void> {
+    private static class FakeZone implements ZoneBatcher.Zone<String, Void> {
         final List<List<String>> batches = new CopyOnWriteArrayList<>();
         /** The span each batch was submitted in. */
         final List<SpanContext> submittedIn = new CopyOnWriteArrayList<>();

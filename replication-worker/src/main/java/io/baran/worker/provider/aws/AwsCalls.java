@@ -39,6 +39,11 @@ final class AwsCalls {
         });
     }
 
+    /** Takes the budget's token for this thread's next call now ({@link BudgetedCalls#prepay}). */
+    void prepay(String operation, String resource) {
+        budget.prepay(operation + " on " + resource);
+    }
+
     String scope() {
         return budget.scope();
     }

@@ -18,13 +18,16 @@ import java.util.function.Function;
  * Reads of one zone asked for at about the same time, answered by one read: the first waits a few milliseconds for
  * others, and those asked while a read is under way wait for the next one, so every answer is at least as fresh as
  * its question. Many steps observing records of one zone (the plans and the checks of a mass failover) then cost a
- * few listings of the zone instead of one call each.
+ * few listings of the zone instead of one call each. A read first waits for its {@link Turn} (a token of the account's
+ * API budget) and only then gathers its questions: those asked while it waited for the budget share it, so the more
+ * the budget holds reads back, the more each answers.
  *
  * @param <V> what one read returns for all the keys asked (Route 53: the record sets by name and type)
  */
 final class CoalescedReads<V> {
 
     private final Function<List<String>, V> reader;
+    private final Turn turn;
     private final Duration window;
     private final Executor executor;
     private final Object lock = new Object();
@@ -33,9 +36,35 @@ final class CoalescedReads<V> {
     private boolean underWay;
     private int reads;
 
+    /** What a read waits for before it gathers its questions, on the thread that then reads. */
+    interface Turn {
+        Turn NONE = new Turn() {
+            @Override
+            public void await() {}
+
+            @Override
+            public void forfeit() {}
+        };
+
+        /** Waits until the read may be sent (e.g. takes a token of the budget for this thread's next call). */
+        void await();
+
+        /** Gives up what {@link #await} took and the read did not use. */
+        void forfeit();
+    }
+
     /** @param reader reads the zone for the keys asked (distinct, in the order asked) */
     CoalescedReads(Function<List<String>, V> reader, Duration window, Executor executor) {
+        this(reader, Turn.NONE, window, executor);
+    }
+
+    /**
+     * @param reader reads the zone for the keys asked (distinct, in the order asked)
+     * @param turn   waited for before the questions are gathered
+     */
+    CoalescedReads(Function<List<String>, V> reader, Turn turn, Duration window, Executor executor) {
         this.reader = reader;
+        this.turn = turn;
         this.window = window;
         this.executor = executor;
     }
@@ -79,6 +108,13 @@ final class CoalescedReads<V> {
         }
     }
 
+    /** How many questions wait for a read not yet sent; for tests. */
+    int waiting() {
+        synchronized (lock) {
+            return pending.size();
+        }
+    }
+
     /** How many reads were made; for tests. */
     int reads() {
         synchronized (lock) {
@@ -95,12 +131,32 @@ final class CoalescedReads<V> {
                     Thread.currentThread().interrupt();
                 }
             }
+            synchronized (lock) {
+                pending.removeIf(p -> p.result.isDone());
+                if (pending.isEmpty()) {
+                    reading = false;
+                    return;
+                }
+            }
+            try {
+                turn.await();
+            } catch (RuntimeException | Error e) {
+                // No read is made: those waiting hear why (a budget that could not be had before the deadline).
+                List<Pending<V>> waiting;
+                synchronized (lock) {
+                    waiting = new ArrayList<>(pending);
+                    pending.clear();
+                }
+                waiting.forEach(p -> p.result.completeExceptionally(e));
+                continue;
+            }
             List<Pending<V>> asked;
             synchronized (lock) {
                 asked = new ArrayList<>(pending);
                 pending.clear();
                 asked.removeIf(p -> p.result.isDone());
                 if (asked.isEmpty()) {
+                    turn.forfeit();
                     reading = false;
                     return;
                 }
@@ -115,6 +171,7 @@ final class CoalescedReads<V> {
             } catch (RuntimeException | Error e) {
                 asked.forEach(p -> p.result.completeExceptionally(e));
             } finally {
+                turn.forfeit();
                 synchronized (lock) {
                     underWay = false;
                 }

@@ -26,6 +26,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -275,9 +277,25 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     private List<ResourceRecordSet> read(DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name() + " (provider " + name + ")";
         CoalescedReads<RecordSets> reads = READS.computeIfAbsent(
-                zoneKey(zone), k -> new CoalescedReads<>(keys -> readSets(zone, keys), BATCH_WINDOW, BATCHES));
+                zoneKey(zone),
+                k -> new CoalescedReads<>(keys -> readSets(zone, keys), budgetTurn(zone), BATCH_WINDOW, BATCHES));
         return reads.read(RecordSets.key(fqdn, type.name()), heartbeat, what, syncTimeout.multipliedBy(3))
                 .get(fqdn, type.name());
+    }
+
+    /** A zone read's turn: the account's token for its first call, taken before the read gathers its questions. */
+    private CoalescedReads.Turn budgetTurn(DnsZone zone) {
+        return new CoalescedReads.Turn() {
+            @Override
+            public void await() {
+                calls.prepay("ListResourceRecordSets", "zone " + zone.name());
+            }
+
+            @Override
+            public void forfeit() {
+                BudgetedCalls.forfeitPrepaid();
+            }
+        };
     }
 
     /**
@@ -391,31 +409,64 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         String what = fqdn + " " + type + " in zone " + zone.name();
         return batch(zone, fqdn, type, what, view -> {
             RecordState current = simple(view.get(fqdn, type.name()), zone, fqdn, type);
-            if (current.sameAs(desired, type)) {
-                return List.of();
+            return changeTo(zone, fqdn, type, expected, desired, current, what);
+        });
+    }
+
+    /**
+     * The change that moves the record from {@code expected} to {@code desired}, found {@code current}: none when it is
+     * already desired, PlanUnsafe when it is neither.
+     */
+    private List<Change> changeTo(
+            DnsZone zone,
+            String fqdn,
+            RecordType type,
+            RecordState expected,
+            RecordState desired,
+            RecordState current,
+            String what) {
+        if (current.sameAs(desired, type)) {
+            return List.of();
+        }
+        if (!current.sameAs(expected, type)) {
+            throw Failures.of(
+                    FailureTypes.PLAN_UNSAFE,
+                    what + " of provider " + name + " is now " + current.describe() + ", not " + expected.describe()
+                            + " as planned: it was changed by someone else since");
+        }
+        RecordState written = desired.exists() ? desired : current;
+        ResourceRecordSet set = ResourceRecordSet.builder()
+                .name(fqdn)
+                .type(type.name())
+                .ttl(written.ttl())
+                .resourceRecords(written.values().stream()
+                        .map(v -> ResourceRecord.builder().value(v).build())
+                        .toList())
+                .build();
+        // CREATE, not UPSERT, where the record is absent: Route 53 refuses it if someone creates the record
+        // meanwhile.
+        ChangeAction action =
+                !desired.exists() ? ChangeAction.DELETE : current.exists() ? ChangeAction.UPSERT : ChangeAction.CREATE;
+        return List.of(Change.builder().action(action).resourceRecordSet(set).build());
+    }
+
+    /**
+     * Plans the switch from the batch's own read of the zone, just before the batch is sent: no read for the plan. The
+     * first preparation plans (and the plan is recorded by {@code planned}); a preparation again (the batch refused as a
+     * whole and split) compares with the state first found, as {@link #replaceIfStill} does with a plan's.
+     */
+    @Override
+    public Boolean planAndReplace(
+            DnsZone zone, String fqdn, RecordType type, RecordState desired, Consumer<RecordState> planned) {
+        String what = fqdn + " " + type + " in zone " + zone.name();
+        AtomicReference<RecordState> first = new AtomicReference<>();
+        return batch(zone, fqdn, type, what, view -> {
+            RecordState current = simple(view.get(fqdn, type.name()), zone, fqdn, type);
+            if (first.get() == null) {
+                planned.accept(current);
+                first.set(current);
             }
-            if (!current.sameAs(expected, type)) {
-                throw Failures.of(
-                        FailureTypes.PLAN_UNSAFE,
-                        what + " of provider " + name + " is now " + current.describe() + ", not " + expected.describe()
-                                + " as planned: it was changed by someone else since");
-            }
-            RecordState written = desired.exists() ? desired : current;
-            ResourceRecordSet set = ResourceRecordSet.builder()
-                    .name(fqdn)
-                    .type(type.name())
-                    .ttl(written.ttl())
-                    .resourceRecords(written.values().stream()
-                            .map(v -> ResourceRecord.builder().value(v).build())
-                            .toList())
-                    .build();
-            // CREATE, not UPSERT, where the record is absent: Route 53 refuses it if someone creates the record
-            // meanwhile.
-            ChangeAction action = !desired.exists()
-                    ? ChangeAction.DELETE
-                    : current.exists() ? ChangeAction.UPSERT : ChangeAction.CREATE;
-            return List.of(
-                    Change.builder().action(action).resourceRecordSet(set).build());
+            return changeTo(zone, fqdn, type, first.get(), desired, current, what);
         });
     }
 
@@ -574,6 +625,16 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                             @Override
                             public RecordSets view(List<String> recordKeys) {
                                 return readSets(zone, recordKeys);
+                            }
+
+                            @Override
+                            public void awaitTurn() {
+                                calls.prepay("ListResourceRecordSets", "zone " + zone.name() + " for a change batch");
+                            }
+
+                            @Override
+                            public void forfeitTurn() {
+                                BudgetedCalls.forfeitPrepaid();
                             }
 
                             @Override

@@ -209,6 +209,84 @@ class Route53ZoneBatchingIT {
         assertTrue(afterOwnChange.summary().contains("standby.example.net. (ttl 60) ->"), afterOwnChange.summary());
     }
 
+    @Test
+    void stepsPlannedAndAppliedInOneCallArePlannedFromTheirBatchsReadAndRecordedBeforeTheirChange() throws Exception {
+        DnsSwitch dnsSwitch = new DnsSwitch(providers);
+        for (int i = 0; i < 5; i++) {
+            upsert(cname("joint" + i, "primary.example.net."));
+        }
+        upsert(ResourceRecordSet.builder() // already as the step wants it
+                .name("joint5." + ZONE + ".")
+                .type("CNAME")
+                .ttl(60L)
+                .resourceRecords(
+                        ResourceRecord.builder().value("standby.example.net.").build())
+                .build());
+        java.util.Set<String> recordedWhilePrimary = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<StepPlan> recorded = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Callable<StepOutcome>> steps = new ArrayList<>();
+        List<io.baran.workflow.StepRun> runs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String record = "joint" + i;
+            StepCommand command = switchTo(record, "standby.example.net");
+            steps.add(() -> {
+                io.baran.workflow.StepRun run = dnsSwitch.planAndApply(command, plan -> {
+                    // The recorder runs before the batch is sent: the record is still as planned.
+                    if (value(record + "." + ZONE + ".", null).equals("primary.example.net.")) {
+                        recordedWhilePrimary.add(record);
+                    }
+                    recorded.add(plan);
+                });
+                runs.add(run);
+                return run.outcome();
+            });
+        }
+        int reads = Route53Dns.readsMade(moto.endpoint() + zoneId);
+
+        List<Object> outcomes = runTogether(steps);
+
+        assertEquals(reads, Route53Dns.readsMade(moto.endpoint() + zoneId), "no step read the zone for its plan");
+        for (int i = 0; i < 5; i++) {
+            StepOutcome outcome = assertInstanceOf(StepOutcome.class, outcomes.get(i));
+            assertTrue(outcome.changed(), outcome.summary());
+            assertEquals(
+                    "joint" + i + "." + ZONE
+                            + ". CNAME primary.example.net. (ttl 300) -> standby.example.net. (ttl 60)",
+                    outcome.summary());
+            assertEquals("standby.example.net.", value("joint" + i + "." + ZONE + ".", null));
+        }
+        assertEquals(5, recorded.size(), "a plan recorded for each step that changes: " + recorded);
+        assertEquals(java.util.Set.of("joint0", "joint1", "joint2", "joint3", "joint4"), recordedWhilePrimary);
+        for (StepPlan plan : recorded) {
+            assertEquals("primary.example.net.", ((List<?>) plan.observed().get("values")).get(0), plan.toString());
+        }
+        StepOutcome unchanged = assertInstanceOf(StepOutcome.class, outcomes.get(5));
+        assertTrue(!unchanged.changed(), unchanged.summary());
+        assertTrue(runs.stream()
+                .anyMatch(r -> !r.plan().changes() && r.plan().step().equals("move-joint5")));
+
+        // A recorder that cannot record fails its step alone, and nothing of that step is changed.
+        upsert(cname("joint0", "primary.example.net."));
+        upsert(cname("joint1", "primary.example.net."));
+        List<Object> second = runTogether(List.of(
+                () -> dnsSwitch
+                        .planAndApply(switchTo("joint0", "standby.example.net"), plan -> {
+                            throw ApplicationFailure.newFailure(
+                                    "Temporal did not record it", FailureTypes.PLAN_NOT_RECORDED);
+                        })
+                        .outcome(),
+                () -> dnsSwitch
+                        .planAndApply(switchTo("joint1", "standby.example.net"), plan -> {})
+                        .outcome()));
+        assertEquals(
+                FailureTypes.PLAN_NOT_RECORDED,
+                assertInstanceOf(ApplicationFailure.class, second.get(0)).getType());
+        assertEquals(
+                "primary.example.net.", value("joint0." + ZONE + ".", null), "not changed without its plan recorded");
+        assertTrue(assertInstanceOf(StepOutcome.class, second.get(1)).changed());
+        assertEquals("standby.example.net.", value("joint1." + ZONE + ".", null));
+    }
+
     /** Runs {@code work} while the zone's batcher prepares a request that waits for it: the zone is busy. */
     private static <T> T withZoneBusy(Route53Dns dns, DnsZone zone, Callable<T> work) throws Exception {
         CountDownLatch held = new CountDownLatch(1);
