@@ -41,6 +41,7 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.CanceledFailure;
 import io.temporal.failure.TemporalFailure;
 import io.temporal.workflow.Async;
+import io.temporal.workflow.CancellationScope;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
@@ -506,6 +507,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * failure carries no plan changed nothing.
      */
     private void planAndApply(Step step, StepCommand command) {
+        // A step's call is not cancelled once it runs, so an abort asked during an earlier one stops the steps here.
+        if (CancellationScope.current().isCancelRequested()) {
+            throw new CanceledFailure("aborted before step " + step.name());
+        }
         ActionActivities activities = stub(StepActivityOptions.forApply(step), step, "apply");
         StepRun run;
         try {

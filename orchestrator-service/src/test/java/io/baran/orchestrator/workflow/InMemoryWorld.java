@@ -31,6 +31,8 @@ public class InMemoryWorld implements ActionActivities {
     public final Map<String, Integer> flaky = new ConcurrentHashMap<>();
     /** Steps whose apply passes this many more times, then fails (a health check that stops answering). */
     public final Map<String, Integer> passesBeforeFailing = new ConcurrentHashMap<>();
+    /** Steps whose apply makes its change and then waits for the latch (at most 20 s) before it returns. */
+    public final Map<String, java.util.concurrent.CountDownLatch> holdingAfterTheChange = new ConcurrentHashMap<>();
     /** Steps whose apply makes its change and then fails (retryable) this many more times: a change half-way. */
     public final Map<String, Integer> failingAfterTheChange = new ConcurrentHashMap<>();
 
@@ -83,6 +85,14 @@ public class InMemoryWorld implements ActionActivities {
                     "the connection dropped after the change of " + command.step(), FailureTypes.PROVIDER_UNAVAILABLE);
         }
         failingAfterTheChange.remove(command.step());
+        java.util.concurrent.CountDownLatch hold = holdingAfterTheChange.get(command.step());
+        if (hold != null) {
+            try {
+                hold.await(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return new StepOutcome(command.step(), true, plan.summary());
     }
 

@@ -751,6 +751,52 @@ class RunbookWorkflowTest {
         HistoryFiles.save(client, "never-done", "plan-and-apply-failed-after-the-change");
     }
 
+    /** Whether a workflow task completed after the execution was asked to cancel. */
+    private boolean abortTakenIn(String id) {
+        boolean asked = false;
+        for (var event : client.fetchHistory(id).getHistory().getEventsList()) {
+            if (event.hasWorkflowExecutionCancelRequestedEventAttributes()) {
+                asked = true;
+            } else if (asked && event.hasWorkflowTaskCompletedEventAttributes()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void anAbortDuringAChangeLetsTheChangeEndThenUndoesIt() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        world.holdingAfterTheChange.put("move-www", release);
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none");
+        String id = "aborted-mid-change";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!"standby".equals(world.values.get("www")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals("standby", world.values.get("www"), "the change is made and its activity still runs");
+
+        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
+                .cancel();
+        // The execution has taken the abort in (a workflow task completed after it) while the change still runs.
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!abortTakenIn(id) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(abortTakenIn(id), "the abort reached the execution");
+        release.countDown();
+
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        assertEquals("primary", world.values.get("www"), "the change that was in flight is undone");
+        assertTrue(world.journal.contains("undo move-www"), world.journal.toString());
+        assertTrue(!world.journal.contains("plan promote-db"), world.journal.toString());
+    }
+
     @Test
     void aStepWithoutUndoWhoseApplyFailedIsStillUndone() throws Exception {
         world.failing.add("promote-db");

@@ -409,7 +409,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         String what = fqdn + " " + type + " in zone " + zone.name();
         return batch(zone, fqdn, type, what, view -> {
             RecordState current = simple(view.get(fqdn, type.name()), zone, fqdn, type);
-            return changeTo(zone, fqdn, type, expected, desired, current, what);
+            return changeTo(fqdn, type, expected, desired, current, what);
         });
     }
 
@@ -418,13 +418,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * already desired, PlanUnsafe when it is neither.
      */
     private List<Change> changeTo(
-            DnsZone zone,
-            String fqdn,
-            RecordType type,
-            RecordState expected,
-            RecordState desired,
-            RecordState current,
-            String what) {
+            String fqdn, RecordType type, RecordState expected, RecordState desired, RecordState current, String what) {
         if (current.sameAs(desired, type)) {
             return List.of();
         }
@@ -466,7 +460,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                 planned.accept(current);
                 first.set(current);
             }
-            return changeTo(zone, fqdn, type, first.get(), desired, current, what);
+            return changeTo(fqdn, type, first.get(), desired, current, what);
         });
     }
 
