@@ -27,7 +27,8 @@ final class TemporalUiPage {
                         "--disable-component-update",
                         "--disable-sync",
                         "--user-data-dir=" + profile,
-                        "--window-size=1400,1000",
+                        // Tall enough for every row of a drill's timeline: the UI renders only the rows in view.
+                        "--window-size=1400,2400",
                         "--virtual-time-budget=20000",
                         "--dump-dom",
                         url))
