@@ -632,15 +632,7 @@ class RunbookWorkflowTest {
     @Test
     void aStepRetriesAsItsRunbookSays() throws Exception {
         world.flaky.put("move-www", 2);
-        Step patient = new Step(
-                "move-www",
-                "dns.switch",
-                Map.of("record", "www", "to", "standby"),
-                List.of(),
-                null,
-                null,
-                new io.baran.runbook.Retry(3, "1s", "2s"),
-                null);
+        Step patient = retried(3);
         ExecutionProgress ok = stub("retry-ok")
                 .run(new ExecutionRequest(
                         "retry-ok", Mode.DRILL, runbook(List.of(patient), Failback.DEFAULT, "none"), null, null, 1));
@@ -649,15 +641,7 @@ class RunbookWorkflowTest {
 
         world.journal.clear();
         world.flaky.put("move-www", 2);
-        Step impatient = new Step(
-                "move-www",
-                "dns.switch",
-                Map.of("record", "www", "to", "standby"),
-                List.of(),
-                null,
-                null,
-                new io.baran.runbook.Retry(2, "1s", "2s"),
-                null);
+        Step impatient = retried(2);
         ExecutionProgress failed = stub("retry-short")
                 .run(new ExecutionRequest(
                         "retry-short",

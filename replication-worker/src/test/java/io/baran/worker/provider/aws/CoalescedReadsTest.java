@@ -34,10 +34,7 @@ class CoalescedReadsTest {
         CountDownLatch budgetGives = new CountDownLatch(1);
         List<String> forfeits = new CopyOnWriteArrayList<>();
         CoalescedReads<List<String>> coalesced = new CoalescedReads<>(
-                keys -> {
-                    reads.add(keys);
-                    return keys;
-                },
+                this::read,
                 new CoalescedReads.Turn() {
                     @Override
                     public void await() {
@@ -78,10 +75,7 @@ class CoalescedReadsTest {
     @Test
     void aTurnThatCannotBeHadFailsTheQuestionsWaitingWithItsReason() {
         CoalescedReads<List<String>> coalesced = new CoalescedReads<>(
-                keys -> {
-                    reads.add(keys);
-                    return keys;
-                },
+                this::read,
                 new CoalescedReads.Turn() {
                     @Override
                     public void await() {
@@ -99,6 +93,12 @@ class CoalescedReadsTest {
                 () -> coalesced.read("a A", Heartbeat.NONE, "a A in zone example.com.", Duration.ofSeconds(10)));
         assertEquals("no token of the budget within the deadline", failure.getMessage());
         assertTrue(reads.isEmpty(), "nothing was read");
+    }
+
+    /** The zone's read: answers the keys asked, and keeps what each read was asked. */
+    private List<String> read(List<String> keys) {
+        reads.add(keys);
+        return keys;
     }
 
     private CompletableFuture<List<String>> ask(CoalescedReads<List<String>> coalesced, String key) {
