@@ -1,7 +1,6 @@
 package io.baran.worker.action;
 
 import io.baran.worker.temporal.ActivityHeartbeat;
-import io.baran.worker.temporal.ActivityHeartbeat.Carried;
 import io.baran.worker.temporal.PlanRecorder;
 import io.baran.workflow.ActionActivities;
 import io.baran.workflow.RecordedPlan;
@@ -17,6 +16,7 @@ import io.temporal.failure.TemporalFailure;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /** The activities the orchestrator's workflow calls: each call goes to the action its step names. */
@@ -57,7 +57,7 @@ public class ActionActivitiesImpl implements ActionActivities {
         // An earlier attempt that recorded its plan may have changed the world since: apply that plan again.
         Optional<StepPlan> recorded =
                 context.getHeartbeatDetails(RecordedPlan.class).map(RecordedPlan::plan);
-        Carried carried = new Carried(recorded.orElse(null));
+        AtomicReference<StepPlan> carried = new AtomicReference<>(recorded.orElse(null));
         try {
             StepRun run;
             if (recorded.isPresent()) {
@@ -77,7 +77,7 @@ public class ActionActivitiesImpl implements ActionActivities {
                         () -> action.planAndApply(command, plan -> {
                             // Heartbeats sent from now on carry the plan, so none can replace it on the server with a
                             // bare line.
-                            carried.plan(plan);
+                            carried.set(plan);
                             PlanRecorder.record(context, plan);
                         }));
             }
@@ -89,26 +89,24 @@ public class ActionActivitiesImpl implements ActionActivities {
                     run.plan().summary(),
                     run.outcome().summary());
             return run;
-        } catch (ApplicationFailure failure) {
-            throw withPlan(failure, carried.plan());
         } catch (TemporalFailure | ActivityCompletionException e) {
-            throw e;
+            throw e instanceof ApplicationFailure failure ? withPlan(failure, carried.get()) : e;
         } catch (RuntimeException e) {
-            StepPlan plan = carried.plan();
-            if (plan == null || !plan.changes()) {
+            if (carried.get() == null || !carried.get().changes()) {
                 throw e;
             }
             // As the SDK would report it (type: the exception's class, retryable), with the plan attached.
-            throw ApplicationFailure.newBuilder()
-                    .setMessage(e.getMessage())
-                    .setType(e.getClass().getName())
-                    .setCause(e)
-                    .setDetails(new RecordedPlan(plan, "failed"))
-                    .build();
+            throw withPlan(
+                    ApplicationFailure.newBuilder()
+                            .setMessage(e.getMessage())
+                            .setType(e.getClass().getName())
+                            .setCause(e)
+                            .build(),
+                    carried.get());
         }
     }
 
-    /** The same failure (type, retryability, delay), carrying the plan for the workflow's undo. */
+    /** The same failure (type, retryability, delay), carrying the plan for the workflow's undo when it changes anything. */
     private static ApplicationFailure withPlan(ApplicationFailure failure, StepPlan plan) {
         if (plan == null || !plan.changes()) {
             return failure;

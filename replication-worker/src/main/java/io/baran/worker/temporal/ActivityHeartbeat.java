@@ -6,6 +6,7 @@ import io.baran.workflow.StepPlan;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import jakarta.inject.Singleton;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -17,28 +18,11 @@ import java.util.function.Supplier;
 @Singleton
 public class ActivityHeartbeat implements Heartbeat {
 
-    /** Set while a PlanApplyStep runs on this thread. */
-    private static final ThreadLocal<Carried> CARRIED = new ThreadLocal<>();
-
     /**
-     * The plan a PlanApplyStep's heartbeats carry: null while it plans, set once it is being recorded (possibly by
-     * another thread: a zone batch records the plans of the steps it prepares).
+     * Set while a PlanApplyStep runs on this thread: the plan its heartbeats carry, null while it plans, set once it is
+     * being recorded (possibly by another thread: a zone batch records the plans of the steps it prepares).
      */
-    public static final class Carried {
-        private volatile StepPlan plan;
-
-        public Carried(StepPlan plan) {
-            this.plan = plan;
-        }
-
-        public StepPlan plan() {
-            return plan;
-        }
-
-        public void plan(StepPlan plan) {
-            this.plan = plan;
-        }
-    }
+    private static final ThreadLocal<AtomicReference<StepPlan>> CARRIED = new ThreadLocal<>();
 
     @Override
     public void beat(String details) {
@@ -49,11 +33,11 @@ public class ActivityHeartbeat implements Heartbeat {
             // Called outside an activity (e.g. a plan made by a tool): there is nobody to tell.
             return;
         }
-        Carried carried = CARRIED.get();
+        AtomicReference<StepPlan> carried = CARRIED.get();
         if (carried == null) {
             context.heartbeat(details);
         } else {
-            context.heartbeat(new RecordedPlan(carried.plan(), details));
+            context.heartbeat(new RecordedPlan(carried.get(), details));
         }
     }
 
@@ -61,8 +45,8 @@ public class ActivityHeartbeat implements Heartbeat {
      * Runs {@code work} on this thread with every heartbeat sent as a {@link RecordedPlan} holding the carried plan (null
      * while the step is still planning).
      */
-    public static <T> T carrying(Carried plan, Supplier<T> work) {
-        Carried before = CARRIED.get();
+    public static <T> T carrying(AtomicReference<StepPlan> plan, Supplier<T> work) {
+        AtomicReference<StepPlan> before = CARRIED.get();
         CARRIED.set(plan);
         try {
             return work.get();

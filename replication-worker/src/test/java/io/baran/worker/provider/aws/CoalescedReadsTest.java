@@ -64,9 +64,11 @@ class CoalescedReadsTest {
         assertEquals(3, coalesced.waiting(), "the three questions wait, the read not sent yet");
         budgetGives.countDown();
 
-        assertEquals(List.of("a A", "b A", "c A"), first.get(10, TimeUnit.SECONDS));
+        // b and c are asked from two threads at once: in either order, both after a.
+        assertEquals(List.of("a A", "b A", "c A"), sorted(first.get(10, TimeUnit.SECONDS)));
+        assertEquals("a A", first.get().get(0));
         for (CompletableFuture<List<String>> answer : later) {
-            assertEquals(List.of("a A", "b A", "c A"), answer.get(10, TimeUnit.SECONDS));
+            assertEquals(List.of("a A", "b A", "c A"), sorted(answer.get(10, TimeUnit.SECONDS)));
         }
         assertEquals(1, reads.size(), "one read for the three: " + reads);
         assertTrue(!forfeits.isEmpty(), "what the turn took is given up once the read is done");
@@ -93,6 +95,10 @@ class CoalescedReadsTest {
                 () -> coalesced.read("a A", Heartbeat.NONE, "a A in zone example.com.", Duration.ofSeconds(10)));
         assertEquals("no token of the budget within the deadline", failure.getMessage());
         assertTrue(reads.isEmpty(), "nothing was read");
+    }
+
+    private static List<String> sorted(List<String> keys) {
+        return keys.stream().sorted().toList();
     }
 
     /** The zone's read: answers the keys asked, and keeps what each read was asked. */
