@@ -8,7 +8,10 @@ bucket per account (the access key id of the request's signature), forwards what
 moto, and answers the rest as Route 53 would. Only Route 53 paths (/2013-04-01/...) are limited;
 --scope changes limits ChangeResourceRecordSets alone. --prior-request-not-complete N answers the
 first N change requests with PriorRequestNotComplete, as Route 53 does while a change to the zone is
-still being processed.
+still being processed. --insync-after S answers GetChange with PENDING until S seconds after the
+change was accepted, as Route 53 does while a change propagates to its name servers (moto answers
+INSYNC at once; Route 53 says changes generally propagate within 60 seconds). Each accepted change
+then gets an id of its own (moto answers every change with the same id).
 
 GET /__proxy/stats returns what it saw, as JSON: requests, forwarded, throttled, by operation.
 Used by the replication-worker's tests and by bench/mass-failover-bench.sh.
@@ -57,7 +60,8 @@ class Buckets:
 class Stats:
     def __init__(self):
         self.lock = threading.Lock()
-        self.data = {"requests": 0, "forwarded": 0, "throttled": 0, "prior_request_not_complete": 0, "by_operation": {}}
+        self.data = {"requests": 0, "forwarded": 0, "throttled": 0, "prior_request_not_complete": 0, "pending": 0,
+                     "by_operation": {}}
 
     def count(self, key, operation=None):
         with self.lock:
@@ -71,10 +75,11 @@ class Stats:
 
 
 def operation(method, path):
+    path = path.split("?")[0]
     for m, pattern, name in OPERATIONS:
         if m == method and pattern.match(path):
             return name
-    return method + " " + path.split("?")[0]
+    return method + " " + path
 
 
 def account(headers):
@@ -82,7 +87,35 @@ def account(headers):
     return match.group(1) if match else "anonymous"
 
 
-def handler(args, buckets, stats, prior):
+CHANGE_ID = re.compile(rb"<ChangeInfo>.*?<Id>(?:/change/)?([^<]+)</Id>", re.S)
+
+
+class Propagation:
+    """When each change was accepted, to answer PENDING until it has propagated."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.accepted = {}
+
+    def accept(self, body):
+        """The answer to an accepted change, with an id of its own; remembers when it was accepted."""
+        match = CHANGE_ID.search(body)
+        if self.seconds <= 0 or not match:
+            return body
+        change = "C" + uuid.uuid4().hex[:16].upper()
+        with self.lock:
+            self.accepted[change] = time.monotonic()
+        return body[:match.start(1)] + change.encode() + body[match.end(1):]
+
+    def pending(self, path):
+        change = path.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+        with self.lock:
+            at = self.accepted.get(change)
+        return at is not None and time.monotonic() - at < self.seconds
+
+
+def handler(args, buckets, stats, prior, propagation):
     target = urlsplit(args.target)
 
     class Handler(BaseHTTPRequestHandler):
@@ -132,6 +165,11 @@ def handler(args, buckets, stats, prior):
                 data = response.read()
                 if route53:
                     stats.count("forwarded", op)
+                    if op == "ChangeResourceRecordSets" and response.status == 200:
+                        data = propagation.accept(data)
+                    elif op == "GetChange" and response.status == 200 and propagation.pending(path):
+                        stats.count("pending")
+                        data = data.replace(b"<Status>INSYNC</Status>", b"<Status>PENDING</Status>")
                 self.send_response(response.status)
                 for k, v in response.getheaders():
                     if k.lower() not in ("transfer-encoding", "connection", "content-length"):
@@ -155,14 +193,17 @@ def main():
     parser.add_argument("--burst", type=int, default=5, help="bucket size")
     parser.add_argument("--scope", choices=["all", "changes"], default="all")
     parser.add_argument("--prior-request-not-complete", type=int, default=0, metavar="N")
+    parser.add_argument("--insync-after", type=float, default=0.0, metavar="SECONDS",
+                        help="GetChange answers PENDING until this long after the change was accepted")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     host, port = args.listen.rsplit(":", 1)
     prior = {"lock": threading.Lock(), "left": args.prior_request_not_complete}
-    server = ThreadingHTTPServer((host, int(port)), handler(args, Buckets(args.rate, args.burst), Stats(), prior))
+    server = ThreadingHTTPServer((host, int(port)), handler(args, Buckets(args.rate, args.burst), Stats(), prior,
+                                                            Propagation(args.insync_after)))
     server.daemon_threads = True
-    print("route53 rate proxy on %s -> %s, %s/s burst %d per account (%s)" % (args.listen, args.target, args.rate,
-                                                                          args.burst, args.scope), flush=True)
+    print("route53 rate proxy on %s -> %s, %s/s burst %d per account (%s), INSYNC after %s s" % (
+        args.listen, args.target, args.rate, args.burst, args.scope, args.insync_after), flush=True)
     server.serve_forever()
 
 

@@ -53,6 +53,9 @@ class MassFailoverE2EBench {
     private static final int SERVICES = Integer.getInteger("bench.services", 1000);
     private static final int ZONES = Integer.getInteger("bench.zones", 1);
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "5"));
+    /** Seconds the proxy answers GetChange PENDING after a change is accepted (Route 53's propagation; moto has none). */
+    private static final double INSYNC_AFTER = Double.parseDouble(System.getProperty("bench.insync-after", "0"));
+
     private static final Duration PATIENCE = Duration.ofMinutes(Long.getLong("bench.patience-minutes", 15));
     private static final String SCOPE = "bench/region";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -151,8 +154,9 @@ class MassFailoverE2EBench {
                 Map<String, Long> phasesAfterRecovery = awaitSettled(temporal);
 
                 System.out.printf(
-                        "%nBENCH e2e services=%d zones=%d proxy=%.0f req/s per account (every Route 53 call counted)%n",
-                        SERVICES, ZONES, RATE);
+                        "%nBENCH e2e services=%d zones=%d proxy=%.0f req/s per account (every Route 53 call counted),"
+                                + " changes INSYNC %.0f s after accepted%n",
+                        SERVICES, ZONES, RATE, INSYNC_AFTER);
                 System.out.printf(
                         "BENCH outage:   last record switched %.1f s after the outage event (event %.1f s after the target"
                                 + " stopped answering); executions %s; proxy: %d forwarded, %d throttled, by operation %s%n",
@@ -425,7 +429,9 @@ class MassFailoverE2EBench {
                         "--rate",
                         String.valueOf(RATE),
                         "--burst",
-                        String.valueOf((int) RATE)),
+                        String.valueOf((int) RATE),
+                        "--insync-after",
+                        String.valueOf(INSYNC_AFTER)),
                 work,
                 Map.of());
         process.awaitPort(port, Duration.ofSeconds(60));

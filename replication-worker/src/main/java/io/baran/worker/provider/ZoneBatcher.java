@@ -12,6 +12,7 @@ import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -30,15 +31,22 @@ import java.util.function.Supplier;
 
 /**
  * Serializes and batches the changes this worker makes to one hosted zone, whichever steps and executions they
- * come from (Route 53's {@code ChangeResourceRecordSets}, Cloud DNS's {@code changes.create}). Route 53 refuses a change while an earlier one to the same zone is still PENDING
- * ({@code PriorRequestNotComplete}) and limits the rate of requests per account, so every change to one zone
- * goes in as few change batches as its limits allow: the first request waits a few milliseconds for others, and
- * requests arriving while a batch is in flight wait until it is served (INSYNC), then go together in the next one
- * (up to {@link #MAX_REQUESTS} requests are prepared together, and sent in as many batches as
- * {@link #MAX_CHANGES} changes and {@link #MAX_CHARACTERS} characters require).
+ * come from (Route 53's {@code ChangeResourceRecordSets}, Cloud DNS's {@code changes.create}). Route 53 refuses a change
+ * while it is still processing an earlier one to the same zone ({@code PriorRequestNotComplete}) and limits the rate of
+ * requests per account, so every change to one zone goes in as few change batches as its limits allow: the first
+ * request waits a few milliseconds for others, and requests arriving while a batch is in flight wait until it is
+ * accepted, then go together in the next one (up to {@link #MAX_REQUESTS} requests are prepared together, and sent in
+ * as many batches as {@link #MAX_CHANGES} changes and {@link #MAX_CHARACTERS} characters require).
+ *
+ * <p>A request's result comes when its batch is served (Route 53: INSYNC, every name server answers with it). For a
+ * zone whose reads show a change as soon as the provider accepts it ({@link Zone#readsSeeAcceptedChanges}: Route 53)
+ * the next batch does not wait for that: batches go one after the other as fast as they are accepted, and the batches
+ * accepted and not yet served are watched by one thread, oldest first, each asked about only once the one before it is
+ * served (one status call at a time per zone, however many batches propagate). Otherwise the next batch waits until
+ * this one is served.
  *
  * <p>Each request is prepared (observed and checked against what its step expects) just before its batch
- * is sent, after every earlier batch of this worker is served, so a check is never made against a state
+ * is sent, after every earlier batch of this worker is accepted (or served), so a check is never made against a state
  * one of this worker's own batches is about to change; the requests prepared together read the zone once
  * ({@link Zone#view}). A request whose check fails, fails alone. A batch refused as a whole (Route 53 refuses
  * every change of a batch when one of them conflicts, e.g. a CREATE of a record someone made meanwhile:
@@ -58,6 +66,15 @@ public final class ZoneBatcher<C, V> {
 
         /** Returns once the batch is served everywhere; throws (retryably) past the sync timeout. */
         void awaitInSync(String changeId);
+
+        /**
+         * Whether a batch the provider accepted shows at once in {@link #view} and is applied before the next batch, so
+         * the next batch may be prepared and sent while this one propagates. False by default: the next batch waits
+         * until this one is served.
+         */
+        default boolean readsSeeAcceptedChanges() {
+            return false;
+        }
 
         /** Reads what the requests with these record keys need to prepare their changes; null when they read nothing. */
         default V view(List<String> recordKeys) {
@@ -110,8 +127,12 @@ public final class ZoneBatcher<C, V> {
     private final Object lock = new Object();
     private final List<Request<C, V>> queue = new ArrayList<>();
     private final AtomicInteger batchesSent = new AtomicInteger();
+    /** Batches accepted and not yet served, oldest first ({@link Zone#readsSeeAcceptedChanges}). */
+    private final ArrayDeque<Accepted<C, V>> unserved = new ArrayDeque<>();
+
     private boolean draining;
     private boolean sending;
+    private boolean watching;
 
     /**
      * @param window   how long the first request of a batch waits for others
@@ -200,6 +221,13 @@ public final class ZoneBatcher<C, V> {
     public boolean busy() {
         synchronized (lock) {
             return sending || !queue.isEmpty();
+        }
+    }
+
+    /** How many batches were accepted and are not served yet; for tests. */
+    public int unserved() {
+        synchronized (lock) {
+            return unserved.size();
         }
     }
 
@@ -430,11 +458,70 @@ public final class ZoneBatcher<C, V> {
             }
             return;
         }
+        if (zone.readsSeeAcceptedChanges()) {
+            watch(new Accepted<>(changeId, included, CallPriority.current(), Context.current()));
+        } else {
+            serve(changeId, included);
+        }
+    }
+
+    /** Waits until the batch is served and gives each of its requests its result. */
+    private void serve(String changeId, List<Prepared<C, V>> included) {
         try {
             zone.awaitInSync(changeId);
             included.forEach(p -> p.request.result.complete(true));
         } catch (RuntimeException notServed) {
             included.forEach(p -> p.request.result.completeExceptionally(notServed));
+        }
+    }
+
+    /**
+     * Queues an accepted batch for the thread that waits until the zone's batches are served, oldest first, and starts
+     * that thread if none runs; when the executor takes no more work, this thread waits for them itself.
+     */
+    private void watch(Accepted<C, V> accepted) {
+        synchronized (lock) {
+            unserved.add(accepted);
+            if (watching) {
+                return;
+            }
+            watching = true;
+        }
+        try {
+            executor.execute(this::watchUnserved);
+        } catch (RejectedExecutionException busy) {
+            watchUnserved();
+        }
+    }
+
+    private void watchUnserved() {
+        while (true) {
+            Accepted<C, V> next;
+            synchronized (lock) {
+                next = unserved.peek();
+                if (next == null) {
+                    watching = false;
+                    return;
+                }
+            }
+            try (Scope ignored = next.trace().makeCurrent()) {
+                // Confirming a change already made waits behind every call that reads or changes something.
+                CallPriority.run(CallPriority.confirming(next.tier()), () -> serve(next.changeId(), next.included()));
+            } catch (RuntimeException | Error unexpected) {
+                synchronized (lock) {
+                    unserved.forEach(
+                            a -> a.included().forEach(p -> p.request.result.completeExceptionally(unexpected)));
+                    unserved.clear();
+                    watching = false;
+                }
+                throw unexpected;
+            } finally {
+                synchronized (lock) {
+                    if (unserved.peek() == next) {
+                        unserved.poll();
+                    }
+                }
+            }
         }
     }
 
@@ -468,4 +555,7 @@ public final class ZoneBatcher<C, V> {
             Context trace) {}
 
     private record Prepared<C, V>(Request<C, V> request, List<C> changes) {}
+
+    /** A batch the provider accepted, its requests, and the tier and trace it was sent for. */
+    private record Accepted<C, V>(String changeId, List<Prepared<C, V>> included, int tier, Context trace) {}
 }

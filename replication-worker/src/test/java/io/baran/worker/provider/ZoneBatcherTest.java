@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baran.testinfra.InMemoryTracing;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
+import io.baran.worker.budget.CallPriority;
 import io.baran.workflow.FailureTypes;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -311,6 +312,70 @@ class ZoneBatcherTest {
         }
     }
 
+    @Test
+    void whenReadsSeeAcceptedChangesTheNextBatchGoesWhileTheLastPropagatesAndEachIsConfirmedInTurn() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        PropagatingZone propagating = new PropagatingZone();
+        try {
+            ZoneBatcher<String, Void> batcher = new ZoneBatcher<>(propagating, Duration.ZERO, pool);
+            CompletableFuture<Boolean> a =
+                    batcher.submit("a", (java.util.function.Supplier<List<String>>) () -> List.of("a"));
+            await(() -> propagating.asked.equals(List.of("C1")));
+
+            CompletableFuture<Boolean> b =
+                    batcher.submit("b", (java.util.function.Supplier<List<String>>) () -> List.of("b"));
+            CompletableFuture<Boolean> c =
+                    batcher.submit("c", (java.util.function.Supplier<List<String>>) () -> List.of("c"));
+            await(() -> propagating.batches.size() == 2 && batcher.queued() == 0);
+            assertEquals(List.of(List.of("a"), List.of("b", "c")), propagating.batches, "sent while C1 propagates");
+            assertEquals(2, batcher.unserved());
+            assertFalse(a.isDone() || b.isDone() || c.isDone(), "a result comes only once its batch is served");
+            assertEquals(List.of("C1"), propagating.asked, "C2 is asked about only once C1 is served");
+
+            propagating.serve("C1");
+            assertTrue(a.get(10, TimeUnit.SECONDS));
+            await(() -> propagating.asked.equals(List.of("C1", "C2")));
+            assertFalse(b.isDone());
+            propagating.serve("C2");
+            assertTrue(b.get(10, TimeUnit.SECONDS));
+            assertTrue(c.get(10, TimeUnit.SECONDS));
+            await(() -> batcher.unserved() == 0);
+            assertEquals(1, propagating.mostAskedAtOnce.get(), "one status call at a time for the zone");
+            assertEquals(
+                    List.of(CallPriority.confirming(CallPriority.DEFAULT)),
+                    propagating.tiers.stream().distinct().toList(),
+                    "confirmations are asked for after calls that change or read something");
+            assertTrue(CallPriority.confirming(1) > 100 && CallPriority.confirming(100) < CallPriority.BACKGROUND);
+        } finally {
+            propagating.serveAll();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void whenReadsSeeAcceptedChangesABatchNeverServedFailsAloneAndTheNextIsStillConfirmed() throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        PropagatingZone propagating = new PropagatingZone();
+        try {
+            ZoneBatcher<String, Void> batcher = new ZoneBatcher<>(propagating, Duration.ZERO, pool);
+            CompletableFuture<Boolean> a =
+                    batcher.submit("a", (java.util.function.Supplier<List<String>>) () -> List.of("a"));
+            await(() -> propagating.asked.size() == 1);
+            CompletableFuture<Boolean> b =
+                    batcher.submit("b", (java.util.function.Supplier<List<String>>) () -> List.of("b"));
+            await(() -> propagating.batches.size() == 2);
+
+            propagating.neverServed("C1");
+            assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure(a).getType());
+            await(() -> propagating.asked.size() == 2);
+            propagating.serve("C2");
+            assertTrue(b.get(10, TimeUnit.SECONDS));
+        } finally {
+            propagating.serveAll();
+            pool.shutdownNow();
+        }
+    }
+
     private CompletableFuture<Boolean> firstInFlight() {
         CompletableFuture<Boolean> a = change("a");
         await(() -> zone.batches.size() == 1);
@@ -333,6 +398,63 @@ class ZoneBatcherTest {
                 throw new AssertionError("condition not reached within 10 s");
             }
             Thread.onSpinWait();
+        }
+    }
+
+    /**
+     * A zone whose reads see accepted changes (as Route 53's do), each of its batches PENDING until the test serves it
+     * or says it never will; records which batches were asked about, with what tier, and how many at once.
+     */
+    private static final class PropagatingZone extends FakeZone {
+        final List<String> asked = new CopyOnWriteArrayList<>();
+        final List<Integer> tiers = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger mostAskedAtOnce =
+                new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger askedNow =
+                new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.Map<String, CompletableFuture<Boolean>> served =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public boolean readsSeeAcceptedChanges() {
+            return true;
+        }
+
+        @Override
+        public void awaitInSync(String changeId) {
+            asked.add(changeId);
+            tiers.add(CallPriority.current());
+            mostAskedAtOnce.accumulateAndGet(askedNow.incrementAndGet(), Math::max);
+            try {
+                if (!batch(changeId).get(20, TimeUnit.SECONDS)) {
+                    throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "change " + changeId + " is still PENDING");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(e);
+            } finally {
+                askedNow.decrementAndGet();
+            }
+        }
+
+        void serve(String changeId) {
+            batch(changeId).complete(true);
+        }
+
+        void neverServed(String changeId) {
+            batch(changeId).complete(false);
+        }
+
+        void serveAll() {
+            for (int i = 1; i <= batches.size(); i++) {
+                serve("C" + i);
+            }
+        }
+
+        private CompletableFuture<Boolean> batch(String changeId) {
+            return served.computeIfAbsent(changeId, k -> new CompletableFuture<>());
         }
     }
 

@@ -27,7 +27,7 @@ final class RecentListing {
     private final LongSupplier clock;
     private Route53Dns.RecordSets sets;
     private long startedAt;
-    /** By record set key: when this worker's last change of it was served, or {@link #IN_FLIGHT}. */
+    /** By record set key: when Route 53 accepted this worker's last change of it, or {@link #IN_FLIGHT}. */
     private final Map<String, Long> changed = new HashMap<>();
 
     /** @param clock nanoseconds, as {@link System#nanoTime()} */
@@ -47,7 +47,7 @@ final class RecentListing {
         }
         sets = listing;
         this.startedAt = startedAt;
-        // A change served before this listing began shows in it, and in every listing kept after it.
+        // A change accepted before this listing began shows in it, and in every listing kept after it.
         changed.values().removeIf(at -> at != IN_FLIGHT && at - startedAt < 0);
     }
 
@@ -56,7 +56,10 @@ final class RecentListing {
         keys.forEach(k -> changed.put(k, IN_FLIGHT));
     }
 
-    /** This worker's change of these record sets is served (or was refused, or its fate is unknown). */
+    /**
+     * Route 53 accepted this worker's change of these record sets (every listing begun later shows it: its listings are
+     * strongly consistent with the changes it accepted), or refused it, or its fate is unknown.
+     */
     synchronized void changed(Collection<String> keys) {
         long at = clock.getAsLong();
         keys.forEach(k -> changed.put(k, at));

@@ -550,11 +550,11 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
 
     /**
      * Queues the change with the other changes to the zone and waits for it (heartbeating), for at most three
-     * sync timeouts: batches queued ahead of it each take up to one.
+     * sync timeouts: the budget may hold the batches queued ahead of it, and the batches accepted before it are
+     * confirmed before it.
      */
     private boolean batch(
             DnsZone zone, String fqdn, RecordType type, String what, Function<RecordSets, List<Change>> prepare) {
-        // Batches queued ahead each take up to a sync timeout, and the budget may hold each for a while.
         return batcher(zone)
                 .run(
                         RecordSets.key(fqdn, type.name()),
@@ -570,9 +570,6 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                 zoneKey(zone),
                 k -> new ZoneBatcher<>(
                         new ZoneBatcher.Zone<>() {
-                            /** The record sets of each batch sent and not yet served, by change id. */
-                            private final Map<String, List<String>> inFlight = new ConcurrentHashMap<>();
-
                             @Override
                             public String submit(List<Change> changes) {
                                 String batchWhat = changes.size() + " change(s) to zone " + zone.name();
@@ -593,27 +590,30 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                                                             .changeBatch(c -> c.comment("Baran")
                                                                     .changes(changes))))
                                             .changeInfo();
-                                } catch (RuntimeException refused) {
+                                } finally {
+                                    // Accepted (every listing begun from now on shows it), refused, or its fate
+                                    // unknown.
                                     listing.changed(keys);
-                                    throw refused;
                                 }
                                 LOG.infof(
                                         "provider %s: %s (%s), change %s",
                                         name, batchWhat, describe(changes), shortId(info.id()));
-                                inFlight.put(shortId(info.id()), keys);
                                 return shortId(info.id());
                             }
 
                             @Override
                             public void awaitInSync(String changeId) {
-                                try {
-                                    Route53Dns.this.awaitInSync(changeId, "zone " + zone.name());
-                                } finally {
-                                    List<String> keys = inFlight.remove(changeId);
-                                    if (keys != null) {
-                                        listing(zone).changed(keys);
-                                    }
-                                }
+                                Route53Dns.this.awaitInSync(changeId, "zone " + zone.name());
+                            }
+
+                            /**
+                             * Route 53 answers ListResourceRecordSets with every change it accepted, PENDING ones
+                             * included, and applies a zone's changes in the order it accepts them: the next batch
+                             * need not wait for this one to reach every name server.
+                             */
+                            @Override
+                            public boolean readsSeeAcceptedChanges() {
+                                return true;
                             }
 
                             @Override

@@ -1,6 +1,7 @@
 package io.baran.worker.provider.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -202,11 +203,61 @@ class Route53ZoneBatchingIT {
                 .apply(switchTo("burst0", "standby.example.net"), fresh)
                 .changed());
 
-        // A record this worker changed is never answered from a listing begun before its change was served (the
-        // listing just before the change).
+        // A record this worker changed is never answered from a listing begun before Route 53 accepted its change
+        // (the listing just before the change).
         StepPlan afterOwnChange =
                 withZoneBusy(dns, zone, () -> dnsSwitch.plan(switchTo("burst0", "other.example.net")));
         assertTrue(afterOwnChange.summary().contains("standby.example.net. (ttl 60) ->"), afterOwnChange.summary());
+    }
+
+    @Test
+    void theNextBatchGoesWhileTheLastPropagatesAndEachStepEndsWhenItsOwnChangeIsInSync() throws Exception {
+        // Route 53 answers GetChange PENDING for a while after it accepts a change; moto does not, the proxy does.
+        try (Route53RateProxy proxy = Route53RateProxy.start(
+                        io.baran.testinfra.WorkDirs.create("rate-proxy-propagating"),
+                        moto.endpoint(),
+                        50,
+                        50,
+                        "--insync-after",
+                        "8");
+                Providers propagating = Providers.connect(
+                        List.of(new io.baran.worker.provider.ProviderSettings(
+                                "aws-test",
+                                "aws",
+                                "us-east-1",
+                                java.util.Optional.of(java.net.URI.create(proxy.endpoint())),
+                                Map.of())),
+                        io.baran.worker.provider.ProviderContext.of(
+                                java.time.Duration.ofSeconds(30), io.baran.worker.Heartbeat.NONE))) {
+            DnsSwitch dnsSwitch = new DnsSwitch(propagating);
+            upsert(cname("first", "primary.example.net."));
+            upsert(cname("second", "primary.example.net."));
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Future<StepOutcome> first = threads.submit(() -> switchNow(dnsSwitch, "first"));
+                awaitProxy(proxy, seen -> seen.path("pending").asInt() >= 1, "the first change is PENDING");
+
+                Future<StepOutcome> second = threads.submit(() -> switchNow(dnsSwitch, "second"));
+                awaitProxy(
+                        proxy,
+                        seen -> seen.path("by_operation")
+                                        .path("ChangeResourceRecordSets")
+                                        .asInt()
+                                == 2,
+                        "the second change is sent while the first propagates");
+                assertFalse(first.isDone(), "the first step ended before its change was INSYNC");
+                assertEquals(
+                        "standby.example.net.",
+                        value("second." + ZONE + ".", null),
+                        "the second change is made while the first is PENDING");
+
+                assertTrue(first.get(60, TimeUnit.SECONDS).changed());
+                assertTrue(second.get(60, TimeUnit.SECONDS).changed());
+                assertEquals("standby.example.net.", value("first." + ZONE + ".", null));
+            } finally {
+                threads.shutdownNow();
+            }
+        }
     }
 
     @Test
@@ -306,6 +357,28 @@ class Route53ZoneBatchingIT {
         } finally {
             release.countDown();
             hold.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static StepOutcome switchNow(DnsSwitch dnsSwitch, String record) {
+        StepCommand command = switchTo(record, "standby.example.net");
+        return dnsSwitch.apply(command, dnsSwitch.plan(command));
+    }
+
+    /** Waits (at most 6 s: less than the proxy's 8 s of propagation) until what the proxy saw satisfies the check. */
+    private static void awaitProxy(
+            Route53RateProxy proxy,
+            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> check,
+            String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+        com.fasterxml.jackson.databind.JsonNode seen = proxy.stats();
+        while (!check.test(seen)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 6 s: " + what + "; the proxy saw " + seen);
+            }
+            Thread.sleep(50);
+            seen = proxy.stats();
         }
     }
 
