@@ -16,9 +16,6 @@ public final class CallPriority {
     /** Calls no execution waits on (readiness checks): served after every waiting call of any tier. */
     public static final int BACKGROUND = 1_000;
 
-    /** Added to the tier of a call that only confirms a change already made: see {@link #confirming}. */
-    private static final int CONFIRMATIONS = 500;
-
     private static final ThreadLocal<Integer> TIER = new ThreadLocal<>();
 
     private CallPriority() {}
@@ -27,16 +24,6 @@ public final class CallPriority {
     public static int current() {
         Integer tier = TIER.get();
         return tier == null ? DEFAULT : tier;
-    }
-
-    /**
-     * The tier of a call that only confirms a change already made (Route 53's {@code GetChange} while the change
-     * propagates): served after every waiting call that reads or changes anything, tier by tier among confirmations,
-     * and before {@link #BACKGROUND} calls. A change waiting for the budget moves traffic; its confirmation only ends
-     * a step a little later.
-     */
-    public static int confirming(int tier) {
-        return CONFIRMATIONS + Math.min(tier, CONFIRMATIONS - 1);
     }
 
     /** Runs {@code work} as a call of {@code tier}, then restores the thread's tier. */

@@ -505,8 +505,9 @@ public final class ZoneBatcher<C, V> {
                 }
             }
             try (Scope ignored = next.trace().makeCurrent()) {
-                // Confirming a change already made waits behind every call that reads or changes something.
-                CallPriority.run(CallPriority.confirming(next.tier()), () -> serve(next.changeId(), next.included()));
+                // At the batch's tier, in turn with the calls that change: a step ends only when its change is served,
+                // and an execution whose step has not ended cannot go on (nor fail back).
+                CallPriority.run(next.tier(), () -> serve(next.changeId(), next.included()));
             } catch (RuntimeException | Error unexpected) {
                 synchronized (lock) {
                     unserved.forEach(

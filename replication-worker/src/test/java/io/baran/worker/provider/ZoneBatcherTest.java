@@ -318,14 +318,14 @@ class ZoneBatcherTest {
         PropagatingZone propagating = new PropagatingZone();
         try {
             ZoneBatcher<String, Void> batcher = new ZoneBatcher<>(propagating, Duration.ZERO, pool);
-            CompletableFuture<Boolean> a =
-                    batcher.submit("a", (java.util.function.Supplier<List<String>>) () -> List.of("a"));
+            CompletableFuture<Boolean> a = CallPriority.with(
+                    1, () -> batcher.submit("a", (java.util.function.Supplier<List<String>>) () -> List.of("a")));
             await(() -> propagating.asked.equals(List.of("C1")));
 
-            CompletableFuture<Boolean> b =
-                    batcher.submit("b", (java.util.function.Supplier<List<String>>) () -> List.of("b"));
-            CompletableFuture<Boolean> c =
-                    batcher.submit("c", (java.util.function.Supplier<List<String>>) () -> List.of("c"));
+            CompletableFuture<Boolean> b = CallPriority.with(
+                    1, () -> batcher.submit("b", (java.util.function.Supplier<List<String>>) () -> List.of("b")));
+            CompletableFuture<Boolean> c = CallPriority.with(
+                    1, () -> batcher.submit("c", (java.util.function.Supplier<List<String>>) () -> List.of("c")));
             await(() -> propagating.batches.size() == 2 && batcher.queued() == 0);
             assertEquals(List.of(List.of("a"), List.of("b", "c")), propagating.batches, "sent while C1 propagates");
             assertEquals(2, batcher.unserved());
@@ -341,11 +341,7 @@ class ZoneBatcherTest {
             assertTrue(c.get(10, TimeUnit.SECONDS));
             await(() -> batcher.unserved() == 0);
             assertEquals(1, propagating.mostAskedAtOnce.get(), "one status call at a time for the zone");
-            assertEquals(
-                    List.of(CallPriority.confirming(CallPriority.DEFAULT)),
-                    propagating.tiers.stream().distinct().toList(),
-                    "confirmations are asked for after calls that change or read something");
-            assertTrue(CallPriority.confirming(1) > 100 && CallPriority.confirming(100) < CallPriority.BACKGROUND);
+            assertEquals(List.of(1), propagating.tiers.stream().distinct().toList(), "confirmed at the batch's tier");
         } finally {
             propagating.serveAll();
             pool.shutdownNow();
