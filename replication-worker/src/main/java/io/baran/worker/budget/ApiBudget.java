@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -19,17 +20,26 @@ import java.util.function.Supplier;
  *
  * <p>Only the first of the calls waiting for a bucket in this process asks the {@link BucketStore}: the others queue
  * here, tier 1 first ({@link CallPriority}, from the execution's {@code baran-priority} header) and by arrival within
- * a tier, so a shared store is asked about once per token, however many steps wait.
+ * a tier, so a shared store is asked about once per token, however many steps wait. A call made {@link
+ * CallPriority#deferred deferred} queues as if it had arrived that much later: the calls of its tier arriving meanwhile
+ * go first, those arriving after that time do not.
  */
 public final class ApiBudget implements AutoCloseable {
 
     private static final Duration BEAT = Duration.ofSeconds(1);
 
     private final BucketStore store;
+    private final LongSupplier clock;
     private final ConcurrentHashMap<String, Queue> queues = new ConcurrentHashMap<>();
 
     public ApiBudget(BucketStore store) {
+        this(store, System::nanoTime);
+    }
+
+    /** @param clock nanoseconds, as {@link System#nanoTime()}: when a call arrives in the queue */
+    ApiBudget(BucketStore store, LongSupplier clock) {
         this.store = store;
+        this.clock = clock;
     }
 
     /** A budget in this process only: one worker replica, tests. */
@@ -55,7 +65,8 @@ public final class ApiBudget implements AutoCloseable {
     /** As {@link #take(String, Limit, long, Heartbeat, String)}, for a call of {@code tier} (1 first). */
     public void take(String bucket, Limit limit, long deadline, Heartbeat heartbeat, String what, int tier) {
         Queue queue = queues.computeIfAbsent(bucket, b -> new Queue());
-        Ticket ticket = queue.enter(tier);
+        Ticket ticket =
+                queue.enter(tier, clock.getAsLong() + CallPriority.deferral().toNanos());
         try {
             while (true) {
                 Duration wait = queue.askIfFirst(ticket, BEAT, () -> store.tryTake(bucket, limit));
@@ -105,20 +116,22 @@ public final class ApiBudget implements AutoCloseable {
         store.close();
     }
 
-    private record Ticket(int tier, long arrival) {}
+    /** @param queuedAs when the call counts as arrived (nanoseconds; later than it came when it is deferred) */
+    private record Ticket(int tier, long queuedAs, long sequence) {}
 
     /** The calls waiting for one bucket: the best tier first, then by arrival. Only the first asks the store. */
     private static final class Queue {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
-        private final PriorityQueue<Ticket> waiting =
-                new PriorityQueue<>(Comparator.comparingInt(Ticket::tier).thenComparingLong(Ticket::arrival));
+        private final PriorityQueue<Ticket> waiting = new PriorityQueue<>(Comparator.comparingInt(Ticket::tier)
+                .thenComparing((a, b) -> Long.signum(a.queuedAs() - b.queuedAs()))
+                .thenComparingLong(Ticket::sequence));
         private long arrivals;
 
-        Ticket enter(int tier) {
+        Ticket enter(int tier, long queuedAs) {
             lock.lock();
             try {
-                Ticket ticket = new Ticket(tier, arrivals++);
+                Ticket ticket = new Ticket(tier, queuedAs, arrivals++);
                 waiting.add(ticket);
                 changed.signalAll();
                 return ticket;

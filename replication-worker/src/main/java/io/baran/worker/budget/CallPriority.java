@@ -1,5 +1,6 @@
 package io.baran.worker.budget;
 
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +18,7 @@ public final class CallPriority {
     public static final int BACKGROUND = 1_000;
 
     private static final ThreadLocal<Integer> TIER = new ThreadLocal<>();
+    private static final ThreadLocal<Duration> DEFERRAL = new ThreadLocal<>();
 
     private CallPriority() {}
 
@@ -37,6 +39,32 @@ public final class CallPriority {
                 TIER.remove();
             } else {
                 TIER.set(before);
+            }
+        }
+    }
+
+    /** How much later than it arrives the current thread's call queues for the budget; zero unless {@link #deferred}. */
+    public static Duration deferral() {
+        Duration deferral = DEFERRAL.get();
+        return deferral == null ? Duration.ZERO : deferral;
+    }
+
+    /**
+     * Runs {@code work} with its calls queued for the budget as if they had arrived {@code by} later than they do: the
+     * calls of their tier arriving within that time are served first, none arriving after it. For a call that only
+     * confirms a change already made (Route 53's {@code GetChange}): the changes still waiting move traffic first, and
+     * the confirmation is put off by no more than {@code by}, however many changes follow.
+     */
+    public static void deferred(Duration by, Runnable work) {
+        Duration before = DEFERRAL.get();
+        DEFERRAL.set(by);
+        try {
+            work.run();
+        } finally {
+            if (before == null) {
+                DEFERRAL.remove();
+            } else {
+                DEFERRAL.set(before);
             }
         }
     }

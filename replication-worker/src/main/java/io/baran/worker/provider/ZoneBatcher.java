@@ -112,6 +112,12 @@ public final class ZoneBatcher<C, V> {
         }
     }
 
+    /**
+     * How much later than they are asked, in the API budget's queue, the calls confirming a batch accepted and
+     * propagating count as asked ({@link CallPriority#deferred}).
+     */
+    static final Duration CONFIRMATIONS_DEFERRED = Duration.ofSeconds(5);
+
     /** At most this many preparations of one batch run at once. */
     static final int PREPARERS = 16;
     /** At most this many requests are prepared together (their changes may then take several batches). */
@@ -505,9 +511,13 @@ public final class ZoneBatcher<C, V> {
                 }
             }
             try (Scope ignored = next.trace().makeCurrent()) {
-                // At the batch's tier, in turn with the calls that change: a step ends only when its change is served,
-                // and an execution whose step has not ended cannot go on (nor fail back).
-                CallPriority.run(next.tier(), () -> serve(next.changeId(), next.included()));
+                // At the batch's tier, the changes arriving within a few seconds first: they move traffic, this only
+                // ends steps. Never later than that: an execution whose step has not ended cannot go on (nor fail
+                // back).
+                CallPriority.run(
+                        next.tier(),
+                        () -> CallPriority.deferred(
+                                CONFIRMATIONS_DEFERRED, () -> serve(next.changeId(), next.included())));
             } catch (RuntimeException | Error unexpected) {
                 synchronized (lock) {
                     unserved.forEach(

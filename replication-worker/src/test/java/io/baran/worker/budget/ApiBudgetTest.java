@@ -22,7 +22,10 @@ class ApiBudgetTest {
     private static final Limit ONE_PER_SECOND = new Limit(1, 1);
 
     private final AtomicLong now = new AtomicLong();
-    private final ApiBudget budget = new ApiBudget(new LocalBuckets(now::get));
+    /** When calls arrive in the queue: apart from the bucket's clock, so a call can come later without a token. */
+    private final AtomicLong arrivals = new AtomicLong();
+
+    private final ApiBudget budget = new ApiBudget(new LocalBuckets(now::get), arrivals::get);
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final List<String> served = new CopyOnWriteArrayList<>();
 
@@ -84,6 +87,33 @@ class ApiBudgetTest {
         now.addAndGet(Duration.ofSeconds(1).toNanos());
         tier5.get(10, TimeUnit.SECONDS);
         assertEquals(List.of("tier-2 call", "tier-5 call"), served);
+    }
+
+    @Test
+    void aDeferredCallGoesAfterTheCallsOfItsTierArrivingWithinItsDeferralAndBeforeThoseArrivingLater()
+            throws Exception {
+        take("the burst", 3).get(10, TimeUnit.SECONDS);
+        served.clear();
+
+        Future<?> confirmation = threads.submit(() -> CallPriority.run(
+                3, () -> CallPriority.deferred(Duration.ofSeconds(5), () -> takeAsThread("deferred confirmation"))));
+        awaitWaiting(1);
+        arrivals.addAndGet(Duration.ofSeconds(4).toNanos());
+        Future<?> within = take("change within 5 s", 3);
+        awaitWaiting(2);
+        arrivals.addAndGet(Duration.ofSeconds(2).toNanos());
+        Future<?> later = take("change 6 s later", 3);
+        awaitWaiting(3);
+        Future<?> better = take("tier-1 change", 1);
+        awaitWaiting(4);
+
+        for (Future<?> next : List.of(better, within, confirmation, later)) {
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+            next.get(10, TimeUnit.SECONDS);
+        }
+        assertEquals(
+                List.of("tier-1 change", "change within 5 s", "deferred confirmation", "change 6 s later"), served);
+        assertEquals(Duration.ZERO, CallPriority.deferral(), "a thread's calls are deferred only inside deferred()");
     }
 
     private Future<?> take(String what, int tier) {
