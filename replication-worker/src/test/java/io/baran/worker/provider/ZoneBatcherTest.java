@@ -314,18 +314,12 @@ class ZoneBatcherTest {
 
     @Test
     void whenReadsSeeAcceptedChangesTheNextBatchGoesWhileTheLastPropagatesAndEachIsConfirmedInTurn() throws Exception {
-        ExecutorService pool = Executors.newCachedThreadPool();
-        PropagatingZone propagating = new PropagatingZone();
-        try {
-            ZoneBatcher<String, Void> batcher = new ZoneBatcher<>(propagating, Duration.ZERO, pool);
-            CompletableFuture<Boolean> a = CallPriority.with(
-                    1, () -> batcher.submit("a", (java.util.function.Supplier<List<String>>) () -> List.of("a")));
+        withPropagatingZone((propagating, batcher) -> {
+            CompletableFuture<Boolean> a = CallPriority.with(1, () -> submit(batcher, "a"));
             await(() -> propagating.asked.equals(List.of("C1")));
 
-            CompletableFuture<Boolean> b = CallPriority.with(
-                    1, () -> batcher.submit("b", (java.util.function.Supplier<List<String>>) () -> List.of("b")));
-            CompletableFuture<Boolean> c = CallPriority.with(
-                    1, () -> batcher.submit("c", (java.util.function.Supplier<List<String>>) () -> List.of("c")));
+            CompletableFuture<Boolean> b = CallPriority.with(1, () -> submit(batcher, "b"));
+            CompletableFuture<Boolean> c = CallPriority.with(1, () -> submit(batcher, "c"));
             // b and c go in one batch or, when the batch left before c came, in two: either way before C1 is served.
             await(() -> batcher.queued() == 0 && sent(propagating).size() == 3);
             assertEquals(List.of("a", "b", "c"), sent(propagating), "sent while C1 propagates");
@@ -347,23 +341,15 @@ class ZoneBatcherTest {
                     List.of(ZoneBatcher.CONFIRMATIONS_DEFERRED),
                     propagating.deferrals.stream().distinct().toList(),
                     "behind the changes arriving within a few seconds");
-        } finally {
-            propagating.serveAll();
-            pool.shutdownNow();
-        }
+        });
     }
 
     @Test
     void whenReadsSeeAcceptedChangesABatchNeverServedFailsAloneAndTheNextIsStillConfirmed() throws Exception {
-        ExecutorService pool = Executors.newCachedThreadPool();
-        PropagatingZone propagating = new PropagatingZone();
-        try {
-            ZoneBatcher<String, Void> batcher = new ZoneBatcher<>(propagating, Duration.ZERO, pool);
-            CompletableFuture<Boolean> a =
-                    batcher.submit("a", (java.util.function.Supplier<List<String>>) () -> List.of("a"));
+        withPropagatingZone((propagating, batcher) -> {
+            CompletableFuture<Boolean> a = submit(batcher, "a");
             await(() -> propagating.asked.size() == 1);
-            CompletableFuture<Boolean> b =
-                    batcher.submit("b", (java.util.function.Supplier<List<String>>) () -> List.of("b"));
+            CompletableFuture<Boolean> b = submit(batcher, "b");
             await(() -> propagating.batches.size() == 2);
 
             propagating.neverServed("C1");
@@ -371,10 +357,29 @@ class ZoneBatcherTest {
             await(() -> propagating.asked.size() == 2);
             propagating.serve("C2");
             assertTrue(b.get(10, TimeUnit.SECONDS));
+        });
+    }
+
+    /** A test of a batcher on a zone whose reads see accepted changes. */
+    private interface PropagatingTest {
+        void run(PropagatingZone zone, ZoneBatcher<String, Void> batcher) throws Exception;
+    }
+
+    /** Runs the test with a batcher on a {@link PropagatingZone}, on threads of its own; serves every batch after. */
+    private static void withPropagatingZone(PropagatingTest test) throws Exception {
+        ExecutorService pool = Executors.newCachedThreadPool();
+        PropagatingZone zone = new PropagatingZone();
+        try {
+            test.run(zone, new ZoneBatcher<>(zone, Duration.ZERO, pool));
         } finally {
-            propagating.serveAll();
+            zone.serveAll();
             pool.shutdownNow();
         }
+    }
+
+    /** Submits a request changing {@code name} alone. */
+    private static CompletableFuture<Boolean> submit(ZoneBatcher<String, Void> batcher, String name) {
+        return batcher.submit(name, (java.util.function.Supplier<List<String>>) () -> List.of(name));
     }
 
     private static List<String> sent(FakeZone zone) {
