@@ -23,10 +23,17 @@ import java.util.function.Supplier;
  * a tier, so a shared store is asked about once per token, however many steps wait. A call made {@link
  * CallPriority#deferred deferred} queues as if it had arrived that much later: the calls of its tier arriving meanwhile
  * go first, those arriving after that time do not.
+ *
+ * <p>A {@link CallPriority#BACKGROUND} call (a readiness check) takes a token only once no other call has waited for
+ * the bucket for {@link #QUIET}: while executions call the provider (a mass failover), the tokens that fall due between
+ * their calls are left for their next calls instead of going to readiness rounds.
  */
 public final class ApiBudget implements AutoCloseable {
 
     private static final Duration BEAT = Duration.ofSeconds(1);
+
+    /** How long a bucket must have had no call of an execution before a background call takes a token of it. */
+    static final Duration QUIET = Duration.ofSeconds(2);
 
     private final BucketStore store;
     private final LongSupplier clock;
@@ -64,7 +71,7 @@ public final class ApiBudget implements AutoCloseable {
 
     /** As {@link #take(String, Limit, long, Heartbeat, String)}, for a call of {@code tier} (1 first). */
     public void take(String bucket, Limit limit, long deadline, Heartbeat heartbeat, String what, int tier) {
-        Queue queue = queues.computeIfAbsent(bucket, b -> new Queue());
+        Queue queue = queues.computeIfAbsent(bucket, b -> new Queue(clock));
         Ticket ticket =
                 queue.enter(tier, clock.getAsLong() + CallPriority.deferral().toNanos());
         try {
@@ -119,18 +126,31 @@ public final class ApiBudget implements AutoCloseable {
     /** @param queuedAs when the call counts as arrived (nanoseconds; later than it came when it is deferred) */
     private record Ticket(int tier, long queuedAs, long sequence) {}
 
-    /** The calls waiting for one bucket: the best tier first, then by arrival. Only the first asks the store. */
+    /**
+     * The calls waiting for one bucket: the best tier first, then by arrival. Only the first asks the store, and a
+     * background call only once the bucket has been {@link #QUIET}.
+     */
     private static final class Queue {
+        private final LongSupplier clock;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private final PriorityQueue<Ticket> waiting = new PriorityQueue<>(Comparator.comparingInt(Ticket::tier)
                 .thenComparing((a, b) -> Long.signum(a.queuedAs() - b.queuedAs()))
                 .thenComparingLong(Ticket::sequence));
         private long arrivals;
+        /** When a call of an execution (not background) last came or left; none yet when {@code urgentSeen} is false. */
+        private long lastUrgent;
+
+        private boolean urgentSeen;
+
+        Queue(LongSupplier clock) {
+            this.clock = clock;
+        }
 
         Ticket enter(int tier, long queuedAs) {
             lock.lock();
             try {
+                sawUrgent(tier);
                 Ticket ticket = new Ticket(tier, queuedAs, arrivals++);
                 waiting.add(ticket);
                 changed.signalAll();
@@ -148,11 +168,13 @@ public final class ApiBudget implements AutoCloseable {
             long left = patience.toNanos();
             lock.lock();
             try {
-                while (waiting.peek() != ticket) {
+                while (waiting.peek() != ticket || quietIn(ticket) > 0) {
                     if (left <= 0) {
                         return null;
                     }
-                    left = changed.awaitNanos(left);
+                    long quiet = waiting.peek() == ticket ? quietIn(ticket) : left;
+                    long waited = Math.min(left, Math.max(1_000_000, quiet));
+                    left -= waited - changed.awaitNanos(waited);
                 }
                 return ask.get();
             } finally {
@@ -163,10 +185,26 @@ public final class ApiBudget implements AutoCloseable {
         void leave(Ticket ticket) {
             lock.lock();
             try {
+                sawUrgent(ticket.tier());
                 waiting.remove(ticket);
                 changed.signalAll();
             } finally {
                 lock.unlock();
+            }
+        }
+
+        /** How long (nanoseconds) the ticket, a background call, must still wait for the bucket to be quiet; 0: none. */
+        private long quietIn(Ticket ticket) {
+            if (ticket.tier() < CallPriority.BACKGROUND || !urgentSeen) {
+                return 0;
+            }
+            return Math.max(0, lastUrgent + QUIET.toNanos() - clock.getAsLong());
+        }
+
+        private void sawUrgent(int tier) {
+            if (tier < CallPriority.BACKGROUND) {
+                lastUrgent = clock.getAsLong();
+                urgentSeen = true;
             }
         }
 

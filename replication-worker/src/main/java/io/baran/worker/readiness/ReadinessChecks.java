@@ -8,6 +8,7 @@ import io.baran.worker.action.HealthCheck;
 import io.baran.worker.action.StorageCheckReplica;
 import io.baran.worker.budget.CallPriority;
 import io.baran.workflow.ControlPlanes;
+import io.baran.workflow.FailureTypes;
 import io.baran.workflow.ReadinessActivities;
 import io.baran.workflow.StepCheck;
 import io.baran.workflow.StepCommand;
@@ -73,6 +74,15 @@ public class ReadinessChecks implements ReadinessActivities {
                 default -> planned(action, command);
             };
         } catch (ApplicationFailure e) {
+            if (FailureTypes.PROVIDER_THROTTLED.equals(e.getType())) {
+                // The account's API budget went to executions (a failover) or the provider throttled: says nothing of
+                // the step's readiness.
+                return StepCheck.notChecked(
+                        command.step(),
+                        command.action(),
+                        "not checked this round: the provider's API budget is taken by executions or the provider"
+                                + " throttled (" + e.getOriginalMessage() + ")");
+            }
             return StepCheck.notReady(command.step(), command.action(), e.getOriginalMessage());
         } catch (RuntimeException e) {
             LOG.debugf(e, "readiness check of step %s failed", command.step());

@@ -116,6 +116,33 @@ class ApiBudgetTest {
         assertEquals(Duration.ZERO, CallPriority.deferral(), "a thread's calls are deferred only inside deferred()");
     }
 
+    @Test
+    void aBackgroundCallWaitsUntilNoCallOfAnExecutionHasComeForTheQuietTime() throws Exception {
+        take("a step's call", 3).get(10, TimeUnit.SECONDS);
+        served.clear();
+        now.addAndGet(Duration.ofSeconds(5).toNanos()); // the bucket is full again
+
+        Future<?> readiness = take("readiness check", CallPriority.BACKGROUND);
+        awaitWaiting(1);
+        Thread.sleep(1_500); // longer than a waiting call's beat: it asked again, and was held back
+        assertEquals(List.of(), served, "a token was due, but a step called less than the quiet time ago");
+
+        arrivals.addAndGet(ApiBudget.QUIET.toNanos());
+        readiness.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of("readiness check"), served);
+
+        // With no call of an execution before it, a background call does not wait.
+        ApiBudget fresh = new ApiBudget(new LocalBuckets(now::get), arrivals::get);
+        threads.submit(() -> fresh.take(
+                        BUCKET,
+                        ONE_PER_SECOND,
+                        System.nanoTime() + Duration.ofMinutes(1).toNanos(),
+                        Heartbeat.NONE,
+                        "first readiness check",
+                        CallPriority.BACKGROUND))
+                .get(10, TimeUnit.SECONDS);
+    }
+
     private Future<?> take(String what, int tier) {
         return threads.submit(() -> {
             budget.take(

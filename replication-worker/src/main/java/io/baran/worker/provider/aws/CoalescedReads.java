@@ -2,6 +2,7 @@ package io.baran.worker.provider.aws;
 
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
+import io.baran.worker.budget.CallPriority;
 import io.baran.workflow.FailureTypes;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,8 @@ import java.util.function.Function;
  * its question. Many steps observing records of one zone (the plans and the checks of a mass failover) then cost a
  * few listings of the zone instead of one call each. A read first waits for its {@link Turn} (a token of the account's
  * API budget) and only then gathers its questions: those asked while it waited for the budget share it, so the more
- * the budget holds reads back, the more each answers.
+ * the budget holds reads back, the more each answers. A read goes for the best tier ({@link CallPriority}) among the
+ * questions waiting when it begins to wait for its turn.
  *
  * @param <V> what one read returns for all the keys asked (Route 53: the record sets by name and type)
  */
@@ -71,7 +73,7 @@ final class CoalescedReads<V> {
 
     /** The read that answers {@code key}, heartbeating while it waits; ProviderUnavailable (retryable) past {@code patience}. */
     V read(String key, Heartbeat heartbeat, String what, Duration patience) {
-        Pending<V> p = new Pending<>(key, new CompletableFuture<>());
+        Pending<V> p = new Pending<>(key, new CompletableFuture<>(), CallPriority.current());
         synchronized (lock) {
             pending.add(p);
             if (!reading) {
@@ -138,8 +140,12 @@ final class CoalescedReads<V> {
                     return;
                 }
             }
+            int tier;
+            synchronized (lock) {
+                tier = pending.stream().mapToInt(Pending::tier).min().orElse(CallPriority.DEFAULT);
+            }
             try {
-                turn.await();
+                CallPriority.run(tier, turn::await);
             } catch (RuntimeException | Error e) {
                 // No read is made: those waiting hear why (a budget that could not be had before the deadline).
                 List<Pending<V>> waiting;
@@ -166,7 +172,7 @@ final class CoalescedReads<V> {
             LinkedHashSet<String> keys = new LinkedHashSet<>();
             asked.forEach(p -> keys.add(p.key));
             try {
-                V answer = reader.apply(List.copyOf(keys));
+                V answer = CallPriority.with(tier, () -> reader.apply(List.copyOf(keys)));
                 asked.forEach(p -> p.result.complete(answer));
             } catch (RuntimeException | Error e) {
                 asked.forEach(p -> p.result.completeExceptionally(e));
@@ -179,5 +185,5 @@ final class CoalescedReads<V> {
         }
     }
 
-    private record Pending<V>(String key, CompletableFuture<V> result) {}
+    private record Pending<V>(String key, CompletableFuture<V> result, int tier) {}
 }

@@ -3,6 +3,7 @@ package io.baran.worker.provider.aws;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.budget.BudgetedCalls;
+import io.baran.worker.budget.CallPriority;
 import io.baran.worker.budget.Limit;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.DnsProvider;
@@ -273,11 +274,16 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         return LISTINGS.computeIfAbsent(zoneKey(zone), k -> new RecentListing(System::nanoTime));
     }
 
-    /** The record sets of one name and type, read together with those other steps ask of the zone at the same time. */
+    /**
+     * The record sets of one name and type, read together with those other steps ask of the zone at the same time.
+     * Readiness checks ({@link CallPriority#BACKGROUND}) share reads among themselves only: a read of theirs waits for
+     * the account's budget to be quiet, and no step of an execution waits with it.
+     */
     private List<ResourceRecordSet> read(DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name() + " (provider " + name + ")";
+        boolean background = CallPriority.current() >= CallPriority.BACKGROUND;
         CoalescedReads<RecordSets> reads = READS.computeIfAbsent(
-                zoneKey(zone),
+                zoneKey(zone) + (background ? "|background" : ""),
                 k -> new CoalescedReads<>(keys -> readSets(zone, keys), budgetTurn(zone), BATCH_WINDOW, BATCHES));
         return reads.read(RecordSets.key(fqdn, type.name()), heartbeat, what, syncTimeout.multipliedBy(3))
                 .get(fqdn, type.name());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.worker.Heartbeat;
+import io.baran.worker.budget.CallPriority;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -95,6 +96,42 @@ class CoalescedReadsTest {
                 () -> coalesced.read("a A", Heartbeat.NONE, "a A in zone example.com.", Duration.ofSeconds(10)));
         assertEquals("no token of the budget within the deadline", failure.getMessage());
         assertTrue(reads.isEmpty(), "nothing was read");
+    }
+
+    @Test
+    void aReadGoesForTheBestTierAmongTheQuestionsWaitingForIt() throws Exception {
+        List<Integer> turnTiers = new CopyOnWriteArrayList<>();
+        List<Integer> readTiers = new CopyOnWriteArrayList<>();
+        CoalescedReads<List<String>> coalesced = new CoalescedReads<>(
+                keys -> {
+                    readTiers.add(CallPriority.current());
+                    return read(keys);
+                },
+                new CoalescedReads.Turn() {
+                    @Override
+                    public void await() {
+                        turnTiers.add(CallPriority.current());
+                    }
+
+                    @Override
+                    public void forfeit() {}
+                },
+                Duration.ofSeconds(1), // both questions are asked within the first one's window
+                pool);
+
+        CompletableFuture<List<String>> tier5 = askAs(coalesced, 5, "a A");
+        CompletableFuture<List<String>> tier2 = askAs(coalesced, 2, "b A");
+        assertEquals(List.of("a A", "b A"), sorted(tier5.get(10, TimeUnit.SECONDS)));
+        assertEquals(List.of("a A", "b A"), sorted(tier2.get(10, TimeUnit.SECONDS)));
+
+        assertEquals(List.of(2), turnTiers, "the turn is taken for the tier-2 question");
+        assertEquals(List.of(2), readTiers, "and the read made for it");
+    }
+
+    private CompletableFuture<List<String>> askAs(CoalescedReads<List<String>> coalesced, int tier, String key) {
+        return CompletableFuture.supplyAsync(
+                () -> CallPriority.with(tier, () -> coalesced.read(key, Heartbeat.NONE, key, Duration.ofSeconds(10))),
+                pool);
     }
 
     private static List<String> sorted(List<String> keys) {
