@@ -153,7 +153,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         synchronized (lookUps.computeIfAbsent(key, k -> new Object())) {
             known = zones.get(key);
             if (known == null || System.nanoTime() >= known.expires()) {
-                known = lookUp(fqdn);
+                known = shared(() -> lookUp(fqdn));
                 zones.put(key, known);
             }
             return known;
@@ -191,6 +191,14 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                 System.nanoTime() + ZONE_CACHE.toNanos());
     }
 
+    /**
+     * A call others may wait for (a look-up every step of the zone shares): never made as a background call, which waits
+     * for the budget to be quiet while those steps would wait for it.
+     */
+    private static <T> T shared(java.util.function.Supplier<T> call) {
+        return CallPriority.with(Math.min(CallPriority.current(), CallPriority.DEFAULT), call);
+    }
+
     /** A hosted zone as last looked up: its id, how many record sets it held, until when it is taken as is. */
     private record KnownZone(DnsZone zone, long recordSets, long expires) {}
 
@@ -212,7 +220,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                 return known.answer();
             }
             try {
-                return Optional.of(readQuota(zone));
+                return Optional.of(shared(() -> readQuota(zone)));
             } catch (RuntimeException e) {
                 // Remembered as long as an answer would be: readiness rounds do not ask an API that refuses the call
                 // (a permission missing, an emulator without it) once per step.

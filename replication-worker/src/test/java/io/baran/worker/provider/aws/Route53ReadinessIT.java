@@ -10,6 +10,13 @@ import io.baran.worker.Heartbeat;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.action.DnsSwitch;
 import io.baran.worker.action.HealthCheck;
+import io.baran.worker.budget.ApiBudget;
+import io.baran.worker.budget.BucketStore;
+import io.baran.worker.budget.CallPriority;
+import io.baran.worker.budget.Limit;
+import io.baran.worker.budget.LocalBuckets;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.readiness.ReadinessChecks;
 import io.baran.workflow.StepCheck;
@@ -92,6 +99,43 @@ class Route53ReadinessIT {
         assertNull(quota.used());
         assertTrue(quota.notChecked().contains("GetHostedZoneLimit"), quota.notChecked());
         assertTrue(quota.quota().contains(ZONE + "."), quota.quota());
+    }
+
+    @Test
+    void aChecksLookUpsThatStepsShareAreNotBackgroundCallsItsOwnReadIs() {
+        setRecord("www." + ZONE + ".", "primary.example.net.", 60);
+        // The tier of every call that asks the budget for a token.
+        List<Integer> tiers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        LocalBuckets local = new LocalBuckets();
+        BucketStore recording = new BucketStore() {
+            @Override
+            public java.time.Duration tryTake(String bucket, Limit limit) {
+                tiers.add(CallPriority.current());
+                return local.tryTake(bucket, limit);
+            }
+
+            @Override
+            public String describe() {
+                return "recording";
+            }
+        };
+        try (Providers own = Providers.connect(
+                List.of(new ProviderSettings(
+                        "aws-tiers",
+                        "aws",
+                        "us-east-1",
+                        java.util.Optional.of(java.net.URI.create(moto.endpoint())),
+                        Map.of())),
+                ProviderContext.of(java.time.Duration.ofSeconds(10), Heartbeat.NONE, new ApiBudget(recording)))) {
+            StepCheck check =
+                    new ReadinessChecks(new ActionRegistry(List.of(new DnsSwitch(own)))).check(dnsSwitch("aws-tiers"));
+
+            assertEquals(StepCheck.OK, check.status(), check.toString());
+            // The zone's look-up (and its quota's) may hold up a step of the zone waiting for the same answer: made at
+            // the default tier. The record's read is the check's alone: a background call.
+            assertTrue(tiers.contains(CallPriority.DEFAULT), tiers.toString());
+            assertTrue(tiers.contains(CallPriority.BACKGROUND), tiers.toString());
+        }
     }
 
     @Test
