@@ -259,11 +259,11 @@ class ZoneBatcherTest {
         budgeted.firstInSync.countDown();
         ZoneBatcher<String, Void> held = new ZoneBatcher<>(budgeted, Duration.ZERO, executor);
 
-        CompletableFuture<Boolean> a = held.submit("a", (java.util.function.Supplier<List<String>>) () -> List.of("a"));
+        CompletableFuture<Boolean> a = submit(held, "a");
         assertTrue(waiting.await(10, TimeUnit.SECONDS), "the batch waits for its turn");
         List<CompletableFuture<Boolean>> later = new ArrayList<>();
         for (String name : List.of("b", "c")) {
-            later.add(held.submit(name, (java.util.function.Supplier<List<String>>) () -> List.of(name)));
+            later.add(submit(held, name));
         }
         await(() -> held.queued() == 3);
         turn.countDown();
@@ -393,7 +393,7 @@ class ZoneBatcherTest {
     }
 
     private CompletableFuture<Boolean> change(String name) {
-        return batcher.submit(name, (java.util.function.Supplier<List<String>>) () -> List.of(name));
+        return submit(batcher, name);
     }
 
     private static ApplicationFailure failure(CompletableFuture<Boolean> result) {

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.regions.Region;
@@ -195,7 +196,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * A call others may wait for (a look-up every step of the zone shares): never made as a background call, which waits
      * for the budget to be quiet while those steps would wait for it.
      */
-    private static <T> T shared(java.util.function.Supplier<T> call) {
+    private static <T> T shared(Supplier<T> call) {
         return CallPriority.with(Math.min(CallPriority.current(), CallPriority.DEFAULT), call);
     }
 

@@ -16,7 +16,6 @@ import io.baran.worker.budget.CallPriority;
 import io.baran.worker.budget.Limit;
 import io.baran.worker.budget.LocalBuckets;
 import io.baran.worker.provider.ProviderContext;
-import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.readiness.ReadinessChecks;
 import io.baran.workflow.StepCheck;
@@ -24,9 +23,11 @@ import io.baran.workflow.StepCommand;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,11 +106,11 @@ class Route53ReadinessIT {
     void aChecksLookUpsThatStepsShareAreNotBackgroundCallsItsOwnReadIs() {
         setRecord("www." + ZONE + ".", "primary.example.net.", 60);
         // The tier of every call that asks the budget for a token.
-        List<Integer> tiers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Integer> tiers = new CopyOnWriteArrayList<>();
         LocalBuckets local = new LocalBuckets();
         BucketStore recording = new BucketStore() {
             @Override
-            public java.time.Duration tryTake(String bucket, Limit limit) {
+            public Duration tryTake(String bucket, Limit limit) {
                 tiers.add(CallPriority.current());
                 return local.tryTake(bucket, limit);
             }
@@ -120,13 +121,8 @@ class Route53ReadinessIT {
             }
         };
         try (Providers own = Providers.connect(
-                List.of(new ProviderSettings(
-                        "aws-tiers",
-                        "aws",
-                        "us-east-1",
-                        java.util.Optional.of(java.net.URI.create(moto.endpoint())),
-                        Map.of())),
-                ProviderContext.of(java.time.Duration.ofSeconds(10), Heartbeat.NONE, new ApiBudget(recording)))) {
+                List.of(moto.provider("aws-tiers", "us-east-1")),
+                ProviderContext.of(Duration.ofSeconds(10), Heartbeat.NONE, new ApiBudget(recording)))) {
             StepCheck check =
                     new ReadinessChecks(new ActionRegistry(List.of(new DnsSwitch(own)))).check(dnsSwitch("aws-tiers"));
 

@@ -6,18 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.baran.testinfra.WorkDirs;
+import io.baran.worker.Heartbeat;
 import io.baran.worker.action.DnsSetWeights;
 import io.baran.worker.action.DnsSwitch;
 import io.baran.worker.provider.DnsZone;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -26,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -214,21 +223,11 @@ class Route53ZoneBatchingIT {
     void theNextBatchGoesWhileTheLastPropagatesAndEachStepEndsWhenItsOwnChangeIsInSync() throws Exception {
         // Route 53 answers GetChange PENDING for a while after it accepts a change; moto does not, the proxy does.
         try (Route53RateProxy proxy = Route53RateProxy.start(
-                        io.baran.testinfra.WorkDirs.create("rate-proxy-propagating"),
-                        moto.endpoint(),
-                        50,
-                        50,
-                        "--insync-after",
-                        "8");
+                        WorkDirs.create("rate-proxy-propagating"), moto.endpoint(), 50, 50, "--insync-after", "8");
                 Providers propagating = Providers.connect(
-                        List.of(new io.baran.worker.provider.ProviderSettings(
-                                "aws-test",
-                                "aws",
-                                "us-east-1",
-                                java.util.Optional.of(java.net.URI.create(proxy.endpoint())),
-                                Map.of())),
-                        io.baran.worker.provider.ProviderContext.of(
-                                java.time.Duration.ofSeconds(30), io.baran.worker.Heartbeat.NONE))) {
+                        List.of(new ProviderSettings(
+                                "aws-test", "aws", "us-east-1", Optional.of(URI.create(proxy.endpoint())), Map.of())),
+                        ProviderContext.of(Duration.ofSeconds(30), Heartbeat.NONE))) {
             DnsSwitch dnsSwitch = new DnsSwitch(propagating);
             upsert(cname("first", "primary.example.net."));
             upsert(cname("second", "primary.example.net."));
@@ -366,13 +365,10 @@ class Route53ZoneBatchingIT {
     }
 
     /** Waits (at most 6 s: less than the proxy's 8 s of propagation) until what the proxy saw satisfies the check. */
-    private static void awaitProxy(
-            Route53RateProxy proxy,
-            java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> check,
-            String what)
+    private static void awaitProxy(Route53RateProxy proxy, Predicate<JsonNode> check, String what)
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
-        com.fasterxml.jackson.databind.JsonNode seen = proxy.stats();
+        JsonNode seen = proxy.stats();
         while (!check.test(seen)) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within 6 s: " + what + "; the proxy saw " + seen);
