@@ -26,12 +26,21 @@ public final class MotoServer implements AutoCloseable {
         return Infrastructure.chosen().moto(workDir);
     }
 
-    /** moto as a local process on 127.0.0.1. */
+    /**
+     * moto as a local process on 127.0.0.1, started through {@code infra/moto/moto_as_aws.py}: moto with Route 53's change
+     * batches checked and applied as Route 53 does (see the script), by the Python that runs {@code moto_server}.
+     */
     static MotoServer startProcess(Path workDir) {
-        Path moto = Tools.find("moto_server", "BARAN_MOTO_BIN", "pip install \"moto[server]\"");
+        Tools.find("moto_server", "BARAN_MOTO_BIN", "pip install \"moto[server]\"");
+        Path python =
+                Tools.find("python3", "BARAN_PYTHON_BIN", "install Python 3 with moto: pip install \"moto[server]\"");
+        Path script = Tools.projectRoot().resolve("infra/moto/moto_as_aws.py");
         int port = Ports.free();
         LocalProcess process = LocalProcess.start(
-                "moto", List.of(moto.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port)), workDir, Map.of());
+                "moto",
+                List.of(python.toString(), script.toString(), "-H", "127.0.0.1", "-p", String.valueOf(port)),
+                workDir,
+                Map.of());
         process.awaitPort(port, Duration.ofSeconds(60));
         return new MotoServer("127.0.0.1", port, process);
     }

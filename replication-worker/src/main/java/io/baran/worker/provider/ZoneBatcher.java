@@ -82,6 +82,18 @@ public final class ZoneBatcher<C, V> {
         }
 
         /**
+         * What the requests with these record keys need, from what is known of the zone already instead of a read (Route
+         * 53: its last listing and this worker's changes accepted since); null when it is not known. Asked only for
+         * requests whose changes are all conditional at the provider ({@link #submit(String, boolean, Function)}), so a
+         * record that is no longer as the view says makes the provider refuse the batch: it is then prepared again from
+         * a read and sent again. A request prepared from it that finds nothing to change, or fails, is prepared again
+         * from a read: only a change may come of an old view. None by default.
+         */
+        default V recentView(List<String> recordKeys) {
+            return null;
+        }
+
+        /**
          * Waits, on the thread that then prepares the batch, until its read of the zone may be sent (Route 53: takes the
          * API budget's token for it), before the batch's requests are gathered: those queued meanwhile join it. Does
          * nothing by default.
@@ -163,8 +175,17 @@ public final class ZoneBatcher<C, V> {
 
     /** As {@link #submit(String, Supplier)}, preparing from what the batch read of the zone ({@link Zone#view}). */
     public CompletableFuture<Boolean> submit(String recordKey, Function<V, List<C>> prepare) {
-        Request<C, V> request =
-                new Request<>(recordKey, prepare, new CompletableFuture<>(), CallPriority.current(), Context.current());
+        return submit(recordKey, false, prepare);
+    }
+
+    /**
+     * As {@link #submit(String, Function)}; {@code conditional}: every change {@code prepare} returns is conditional at
+     * the provider (refused, with the rest of its batch, when a record is not as the view says), so the request may be
+     * prepared from the zone's {@link Zone#recentView} instead of a read.
+     */
+    public CompletableFuture<Boolean> submit(String recordKey, boolean conditional, Function<V, List<C>> prepare) {
+        Request<C, V> request = new Request<>(
+                recordKey, conditional, prepare, new CompletableFuture<>(), CallPriority.current(), Context.current());
         synchronized (lock) {
             queue.add(request);
             if (!draining) {
@@ -187,7 +208,18 @@ public final class ZoneBatcher<C, V> {
     /** As {@link #run(String, Supplier, Heartbeat, String, Duration)}, preparing from what the batch read of the zone. */
     public boolean run(
             String recordKey, Function<V, List<C>> prepare, Heartbeat heartbeat, String what, Duration patience) {
-        CompletableFuture<Boolean> result = submit(recordKey, prepare);
+        return run(recordKey, false, prepare, heartbeat, what, patience);
+    }
+
+    /** As {@link #run(String, Function, Heartbeat, String, Duration)}; {@code conditional} as {@link #submit}'s. */
+    public boolean run(
+            String recordKey,
+            boolean conditional,
+            Function<V, List<C>> prepare,
+            Heartbeat heartbeat,
+            String what,
+            Duration patience) {
+        CompletableFuture<Boolean> result = submit(recordKey, conditional, prepare);
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
@@ -237,6 +269,13 @@ public final class ZoneBatcher<C, V> {
         }
     }
 
+    /** Whether a thread sends the zone's batches, one after the other (ends once none is left); for tests. */
+    boolean draining() {
+        synchronized (lock) {
+            return draining;
+        }
+    }
+
     /** How many requests wait for a batch; for tests. */
     public int queued() {
         synchronized (lock) {
@@ -258,6 +297,9 @@ public final class ZoneBatcher<C, V> {
     }
 
     private void drainQueue() {
+        // A batch that follows another without a pause (a burst) may be prepared from what is known of the zone; the
+        // first one after a pause reads it: a record someone changed meanwhile is planned as it is.
+        boolean following = false;
         while (true) {
             pause(window);
             int waitingTier;
@@ -301,8 +343,10 @@ public final class ZoneBatcher<C, V> {
             // The batch is sent for the best tier among its steps: a tier-1 step never waits for the budget behind
             // tier-3 calls because it shares their batch.
             int tier = batch.stream().mapToInt(Request::tier).min().orElse(CallPriority.DEFAULT);
+            boolean read = !following;
+            following = true;
             try {
-                CallPriority.run(tier, () -> traced(batch));
+                CallPriority.run(tier, () -> traced(batch, read));
             } finally {
                 zone.forfeitTurn();
                 synchronized (lock) {
@@ -316,7 +360,7 @@ public final class ZoneBatcher<C, V> {
      * Sends a batch in a span of its own, a child of its first request's trace (the activity that asked first) and
      * linked to the others', so each step's trace shows the provider calls made for it.
      */
-    private void traced(List<Request<C, V>> batch) {
+    private void traced(List<Request<C, V>> batch, boolean read) {
         SpanBuilder builder = GlobalOpenTelemetry.getOrNoop()
                 .getTracer("io.baran.worker")
                 .spanBuilder("change batch")
@@ -330,7 +374,7 @@ public final class ZoneBatcher<C, V> {
         }
         Span span = builder.startSpan();
         try (Scope ignored = batch.get(0).trace().with(span).makeCurrent()) {
-            send(batch);
+            send(batch, read);
         } finally {
             span.end();
         }
@@ -381,40 +425,57 @@ public final class ZoneBatcher<C, V> {
     }
 
     /**
-     * Prepares each request from one read of the zone, sends what they change in as few batches as the limits allow,
-     * and completes each request with its own result.
+     * Prepares each request from one view of the zone (what is known of it when every request is conditional and
+     * {@code read} is false, else one read), sends what they change in as few batches as the limits allow, and
+     * completes each request with its own result. A request that finds nothing to change, or fails, from what was
+     * known is prepared again from a read, and so is every request of a batch the provider refuses.
      */
-    private void send(List<Request<C, V>> requests) {
+    private void send(List<Request<C, V>> requests, boolean read) {
         requests = requests.stream().filter(r -> !r.result.isDone()).toList();
         if (requests.isEmpty()) {
             return;
         }
-        V view;
-        try {
-            view = zone.view(requests.stream().map(Request::recordKey).toList());
-        } catch (RuntimeException unreadable) {
-            requests.forEach(r -> r.result.completeExceptionally(unreadable));
-            return;
+        List<String> keys = requests.stream().map(Request::recordKey).toList();
+        V view = null;
+        if (!read && requests.stream().allMatch(Request::conditional)) {
+            view = zone.recentView(keys);
+        }
+        boolean recent = view != null;
+        if (!recent) {
+            try {
+                view = zone.view(keys);
+            } catch (RuntimeException unreadable) {
+                requests.forEach(r -> r.result.completeExceptionally(unreadable));
+                return;
+            }
         }
         List<Prepared<C, V>> included = new ArrayList<>();
+        List<Request<C, V>> again = new ArrayList<>();
         List<Object> preparations = prepareAll(requests, view);
         for (int i = 0; i < requests.size(); i++) {
             Request<C, V> r = requests.get(i);
             if (preparations.get(i) instanceof RuntimeException e) {
-                r.result.completeExceptionally(e);
+                if (recent) {
+                    again.add(r);
+                } else {
+                    r.result.completeExceptionally(e);
+                }
             } else {
                 @SuppressWarnings("unchecked")
                 List<C> prepared = (List<C>) preparations.get(i);
-                if (prepared.isEmpty()) {
-                    r.result.complete(false);
-                } else {
+                if (!prepared.isEmpty()) {
                     included.add(new Prepared<>(r, prepared));
+                } else if (recent) {
+                    again.add(r);
+                } else {
+                    r.result.complete(false);
                 }
             }
         }
         for (List<Prepared<C, V>> chunk : chunks(included)) {
-            sendPrepared(chunk);
+            sendPrepared(chunk, recent);
         }
+        send(again, true);
     }
 
     /** The prepared requests in order, cut into batches within the zone's limits; a request's changes are never cut. */
@@ -442,23 +503,29 @@ public final class ZoneBatcher<C, V> {
         return chunks;
     }
 
-    private void sendPrepared(List<Prepared<C, V>> included) {
+    private void sendPrepared(List<Prepared<C, V>> included, boolean recent) {
         String changeId;
         try {
             batchesSent.incrementAndGet();
             changeId = zone.submit(
                     included.stream().flatMap(p -> p.changes.stream()).toList());
         } catch (RuntimeException refused) {
-            if (included.size() == 1) {
+            if (recent && refusedAsAWhole(refused)) {
+                // Prepared from what was known of the zone: maybe a record someone changed since. All again from a
+                // read.
+                send(included.stream().map(Prepared::request).toList(), true);
+            } else if (included.size() == 1) {
                 included.get(0).request.result.completeExceptionally(refused);
             } else if (refusedAsAWhole(refused)) {
                 // Refused as a whole, maybe for one request's conflict: each half again, prepared afresh, so only that
                 // one fails.
                 int half = included.size() / 2;
-                send(included.subList(0, half).stream().map(Prepared::request).toList());
-                send(included.subList(half, included.size()).stream()
-                        .map(Prepared::request)
-                        .toList());
+                send(included.subList(0, half).stream().map(Prepared::request).toList(), true);
+                send(
+                        included.subList(half, included.size()).stream()
+                                .map(Prepared::request)
+                                .toList(),
+                        true);
             } else {
                 included.forEach(p -> p.request.result.completeExceptionally(refused));
             }
@@ -560,6 +627,7 @@ public final class ZoneBatcher<C, V> {
     /** @param trace the trace of the call that asked (the activity's span), for the batch's span */
     private record Request<C, V>(
             String recordKey,
+            boolean conditional,
             Function<V, List<C>> prepare,
             CompletableFuture<Boolean> result,
             int tier,

@@ -377,6 +377,118 @@ class ZoneBatcherTest {
         }
     }
 
+    @Test
+    void aBatchFollowingAnotherIsPreparedFromWhatIsKnownAndAllButAChangeFromItIsPreparedAgainFromARead()
+            throws Exception {
+        KnownZone known = new KnownZone();
+        ZoneBatcher<String, String> batcher = new ZoneBatcher<>(known, Duration.ZERO, executor);
+        CompletableFuture<Boolean> a = batcher.submit("a", true, view -> List.of("a@" + view));
+        await(() -> known.batches.size() == 1);
+        CompletableFuture<Boolean> b = batcher.submit("b", true, view -> List.of("b@" + view));
+        // Already as wanted by what is known, not by the zone itself.
+        CompletableFuture<Boolean> c =
+                batcher.submit("c", true, view -> view.equals("known") ? List.of() : List.of("c@" + view));
+        // Not as what is known says: the provider refuses its batch (the changes are conditional).
+        CompletableFuture<Boolean> s = batcher.submit("s", true, view -> List.of("s@" + view));
+        await(() -> batcher.queued() == 3);
+        known.firstAccepted.countDown();
+
+        for (CompletableFuture<Boolean> each : List.of(a, b, c, s)) {
+            assertTrue(each.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(
+                List.of(
+                        List.of("a@read"),
+                        List.of("b@known", "s@known"),
+                        List.of("b@read", "s@read"),
+                        List.of("c@read")),
+                known.batches,
+                "the first batch reads; the one following it is prepared from what is known, sent again from a read"
+                        + " once refused, and the request that found nothing to change from it is prepared from a read");
+        assertEquals(3, known.reads.get());
+    }
+
+    @Test
+    void aBatchAfterAPauseOrHoldingARequestThatIsNotConditionalReadsTheZone() throws Exception {
+        KnownZone known = new KnownZone();
+        ZoneBatcher<String, String> batcher = new ZoneBatcher<>(known, Duration.ZERO, executor);
+        known.firstAccepted.countDown();
+        assertTrue(batcher.submit("a", true, view -> List.of("a@" + view)).get(10, TimeUnit.SECONDS));
+        await(() -> !batcher.draining()); // the next batch comes after a pause
+        assertTrue(batcher.submit("b", true, view -> List.of("b@" + view)).get(10, TimeUnit.SECONDS));
+
+        known.holdNext();
+        CompletableFuture<Boolean> c = batcher.submit("c", true, view -> List.of("c@" + view));
+        await(() -> known.batches.size() == 3);
+        CompletableFuture<Boolean> d = batcher.submit("d", true, view -> List.of("d@" + view));
+        CompletableFuture<Boolean> e = batcher.submit("e", false, view -> List.of("e@" + view));
+        await(() -> batcher.queued() == 2);
+        known.release();
+        assertTrue(c.get(10, TimeUnit.SECONDS));
+        assertTrue(d.get(10, TimeUnit.SECONDS));
+        assertTrue(e.get(10, TimeUnit.SECONDS));
+
+        assertEquals(
+                List.of(List.of("a@read"), List.of("b@read"), List.of("c@read"), List.of("d@read", "e@read")),
+                known.batches);
+    }
+
+    /**
+     * A zone whose reads see accepted changes, whose view is "read" from a read and "known" from what is known, that
+     * refuses a batch holding "s@known" (a record no longer as known) as a whole, and holds its first batch until the
+     * test lets it be accepted.
+     */
+    private static final class KnownZone implements ZoneBatcher.Zone<String, String> {
+        final List<List<String>> batches = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        volatile CountDownLatch firstAccepted = new CountDownLatch(1);
+        private volatile int held = 1;
+
+        void holdNext() {
+            firstAccepted = new CountDownLatch(1);
+            held = batches.size() + 1;
+        }
+
+        void release() {
+            firstAccepted.countDown();
+        }
+
+        @Override
+        public String submit(List<String> changes) {
+            batches.add(new ArrayList<>(changes));
+            if (batches.size() == held) {
+                try {
+                    firstAccepted.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (changes.contains("s@known")) {
+                throw Failures.of(FailureTypes.PROVIDER_REJECTED, "InvalidChangeBatch: s is not as known");
+            }
+            return "C" + batches.size();
+        }
+
+        @Override
+        public void awaitInSync(String changeId) {}
+
+        @Override
+        public boolean readsSeeAcceptedChanges() {
+            return true;
+        }
+
+        @Override
+        public String view(List<String> recordKeys) {
+            reads.incrementAndGet();
+            return "read";
+        }
+
+        @Override
+        public String recentView(List<String> recordKeys) {
+            return "known";
+        }
+    }
+
     /** Submits a request changing {@code name} alone. */
     private static CompletableFuture<Boolean> submit(ZoneBatcher<String, Void> batcher, String name) {
         return batcher.submit(name, (java.util.function.Supplier<List<String>>) () -> List.of(name));

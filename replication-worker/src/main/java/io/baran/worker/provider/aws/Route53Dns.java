@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -81,6 +82,13 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * its change's batch, which reads afresh, refuses it (PlanUnsafe) rather than overwrite it.
      */
     static final Duration PLAN_READ_AGE = Duration.ofSeconds(2);
+    /**
+     * How old a listing may be for a change batch whose changes are all conditional at Route 53 to be prepared from it
+     * (and this worker's changes since) instead of a read of its own. Route 53 refuses such a batch when a record is no
+     * longer as the listing says, and the batch is then read and sent again; older listings would only make that more
+     * likely.
+     */
+    static final Duration BATCH_VIEW_AGE = Duration.ofSeconds(30);
     /** How long a hosted zone's id (and its size) is remembered: zones are seldom deleted and made again. */
     static final Duration ZONE_CACHE = Duration.ofMinutes(1);
     /** Route 53 returns at most 300 record sets per page of a listing. */
@@ -385,6 +393,24 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     /** Record sets read from a zone, by name and type. */
     static final class RecordSets {
         private final Map<String, List<ResourceRecordSet>> byKey = new HashMap<>();
+        private final boolean recent;
+
+        RecordSets() {
+            this(false);
+        }
+
+        /** @param recent from a recent listing and this worker's changes since ({@link RecentListing#view}), not a read */
+        RecordSets(boolean recent) {
+            this.recent = recent;
+        }
+
+        /**
+         * Whether these sets come from a recent listing, not a read: a change prepared from them must be conditional at
+         * Route 53, and nothing else may be concluded from them.
+         */
+        boolean recent() {
+            return recent;
+        }
 
         static String key(String fqdn, String type) {
             String name = fqdn.replace("\\052", "*").toLowerCase(Locale.ROOT);
@@ -407,10 +433,11 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     }
 
     /**
-     * UPSERT (CREATE where the record is absent, DELETE when the desired record set is absent), checked in the
-     * zone's batcher, just before its batch is sent, to be still as expected. Only the CREATE is conditional at
-     * Route 53 itself: a DELETE + CREATE batch would be too, but moto's journal-based DELETE check makes it
-     * unusable against the emulator.
+     * DELETE of the record set as it is and CREATE of the desired one, in one batch (CREATE alone where the record is
+     * absent, DELETE alone when the desired record set is absent), checked in the zone's batcher, just before its batch
+     * is sent, to be still as expected. Conditional at Route 53 itself too: it refuses a DELETE whose values are not the
+     * record set's current ones and a CREATE of a record set that exists, and applies a batch whole or not at all, so a
+     * record someone changes after the check is never overwritten.
      */
     @Override
     public void replace(DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
@@ -422,18 +449,26 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     public Boolean replaceIfStill(
             DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        return batch(zone, fqdn, type, what, view -> {
-            RecordState current = simple(view.get(fqdn, type.name()), zone, fqdn, type);
-            return changeTo(fqdn, type, expected, desired, current, what);
+        return batch(zone, fqdn, type, what, true, view -> {
+            List<ResourceRecordSet> sets = view.get(fqdn, type.name());
+            return changeTo(fqdn, type, expected, desired, sets, simple(sets, zone, fqdn, type), what);
         });
     }
 
     /**
-     * The change that moves the record from {@code expected} to {@code desired}, found {@code current}: none when it is
-     * already desired, PlanUnsafe when it is neither.
+     * The changes that move the record from {@code expected} to {@code desired}, found {@code current} (read as
+     * {@code sets}): none when it is already desired, PlanUnsafe when it is neither. Each is conditional at Route 53: a
+     * DELETE names the set exactly as read (Route 53 refuses it when the set's values differ), a CREATE fails when the
+     * set exists, and the two of an update go in one batch, applied whole or not at all.
      */
     private List<Change> changeTo(
-            String fqdn, RecordType type, RecordState expected, RecordState desired, RecordState current, String what) {
+            String fqdn,
+            RecordType type,
+            RecordState expected,
+            RecordState desired,
+            List<ResourceRecordSet> sets,
+            RecordState current,
+            String what) {
         if (current.sameAs(desired, type)) {
             return List.of();
         }
@@ -443,20 +478,28 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                     what + " of provider " + name + " is now " + current.describe() + ", not " + expected.describe()
                             + " as planned: it was changed by someone else since");
         }
-        RecordState written = desired.exists() ? desired : current;
-        ResourceRecordSet set = ResourceRecordSet.builder()
-                .name(fqdn)
-                .type(type.name())
-                .ttl(written.ttl())
-                .resourceRecords(written.values().stream()
-                        .map(v -> ResourceRecord.builder().value(v).build())
-                        .toList())
-                .build();
-        // CREATE, not UPSERT, where the record is absent: Route 53 refuses it if someone creates the record
-        // meanwhile.
-        ChangeAction action =
-                !desired.exists() ? ChangeAction.DELETE : current.exists() ? ChangeAction.UPSERT : ChangeAction.CREATE;
-        return List.of(Change.builder().action(action).resourceRecordSet(set).build());
+        List<Change> changes = new ArrayList<>(2);
+        if (current.exists()) {
+            // The set exactly as read (its TTL, values and whatever else it holds), under the name the step gives.
+            changes.add(Change.builder()
+                    .action(ChangeAction.DELETE)
+                    .resourceRecordSet(sets.get(0).toBuilder().name(fqdn).build())
+                    .build());
+        }
+        if (desired.exists()) {
+            changes.add(Change.builder()
+                    .action(ChangeAction.CREATE)
+                    .resourceRecordSet(ResourceRecordSet.builder()
+                            .name(fqdn)
+                            .type(type.name())
+                            .ttl(desired.ttl())
+                            .resourceRecords(desired.values().stream()
+                                    .map(v -> ResourceRecord.builder().value(v).build())
+                                    .toList())
+                            .build())
+                    .build());
+        }
+        return changes;
     }
 
     /**
@@ -469,13 +512,18 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
             DnsZone zone, String fqdn, RecordType type, RecordState desired, Consumer<RecordState> planned) {
         String what = fqdn + " " + type + " in zone " + zone.name();
         AtomicReference<RecordState> first = new AtomicReference<>();
-        return batch(zone, fqdn, type, what, view -> {
-            RecordState current = simple(view.get(fqdn, type.name()), zone, fqdn, type);
-            if (first.get() == null) {
+        AtomicBoolean firstFromRecent = new AtomicBoolean();
+        return batch(zone, fqdn, type, what, true, view -> {
+            List<ResourceRecordSet> sets = view.get(fqdn, type.name());
+            RecordState current = simple(sets, zone, fqdn, type);
+            // Planned again from a read after a plan from what was known of the zone: nothing was changed in between
+            // (the batch from it was refused, or it found nothing to change), and the read is the truth.
+            if (first.get() == null || (firstFromRecent.get() && !view.recent())) {
                 planned.accept(current);
                 first.set(current);
+                firstFromRecent.set(view.recent());
             }
-            return changeTo(fqdn, type, first.get(), desired, current, what);
+            return changeTo(fqdn, type, first.get(), desired, sets, current, what);
         });
     }
 
@@ -538,7 +586,9 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     public void replaceWeights(
             DnsZone zone, String fqdn, RecordType type, RecordWeights expected, RecordWeights desired) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        batch(zone, fqdn, type, what + " weights " + expected.diff(desired), view -> {
+        // UPSERTs, not conditional at Route 53 (moto deletes a weighted set by its identifier in every name): prepared
+        // from a read.
+        batch(zone, fqdn, type, what + " weights " + expected.diff(desired), false, view -> {
             List<ResourceRecordSet> sets = weighted(view.get(fqdn, type.name()), zone, fqdn, type);
             RecordWeights current = weights(sets).only(expected.weights().keySet());
             if (current.equals(desired)) {
@@ -569,10 +619,16 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * confirmed before it.
      */
     private boolean batch(
-            DnsZone zone, String fqdn, RecordType type, String what, Function<RecordSets, List<Change>> prepare) {
+            DnsZone zone,
+            String fqdn,
+            RecordType type,
+            String what,
+            boolean conditional,
+            Function<RecordSets, List<Change>> prepare) {
         return batcher(zone)
                 .run(
                         RecordSets.key(fqdn, type.name()),
+                        conditional,
                         prepare,
                         heartbeat,
                         what + " (provider " + name + ")",
@@ -605,11 +661,12 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                                                             .changeBatch(c -> c.comment("Baran")
                                                                     .changes(changes))))
                                             .changeInfo();
-                                } finally {
-                                    // Accepted (every listing begun from now on shows it), refused, or its fate
-                                    // unknown.
-                                    listing.changed(keys);
+                                } catch (RuntimeException refusedOrUnknown) {
+                                    listing.unknown(keys);
+                                    throw refusedOrUnknown;
                                 }
+                                // Accepted: every listing begun from now on shows it, and so does the listing's view.
+                                listing.accepted(changes);
                                 LOG.infof(
                                         "provider %s: %s (%s), change %s",
                                         name, batchWhat, describe(changes), shortId(info.id()));
@@ -634,6 +691,13 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                             @Override
                             public RecordSets view(List<String> recordKeys) {
                                 return readSets(zone, recordKeys);
+                            }
+
+                            @Override
+                            public RecordSets recentView(List<String> recordKeys) {
+                                return listing(zone)
+                                        .view(recordKeys, BATCH_VIEW_AGE)
+                                        .orElse(null);
                             }
 
                             @Override

@@ -337,6 +337,99 @@ class Route53ZoneBatchingIT {
         assertEquals("standby.example.net.", value("joint1." + ZONE + ".", null));
     }
 
+    @Test
+    void aBatchFollowingAnotherIsPreparedFromTheListingAndRoute53RefusesItWhenARecordIsNoLongerAsListed()
+            throws Exception {
+        try (Route53RateProxy proxy =
+                        Route53RateProxy.start(WorkDirs.create("rate-proxy-listing"), moto.endpoint(), 50, 50);
+                Providers counted = Providers.connect(
+                        List.of(new ProviderSettings(
+                                "aws-test", "aws", "us-east-1", Optional.of(URI.create(proxy.endpoint())), Map.of())),
+                        ProviderContext.of(Duration.ofSeconds(30), Heartbeat.NONE))) {
+            DnsSwitch dnsSwitch = new DnsSwitch(counted);
+            Route53Dns dns = (Route53Dns) counted.dns("aws-test");
+            DnsZone zone = dns.zone(ZONE + ".");
+            List<String> records = List.of("listed0", "listed1", "listed2", "listed3");
+            List<String> keys = new ArrayList<>();
+            Map<String, StepPlan> plans = new java.util.HashMap<>();
+            for (String record : records) {
+                upsert(cname(record, "primary.example.net."));
+                keys.add(Route53Dns.RecordSets.key(record + "." + ZONE + ".", "CNAME"));
+            }
+            for (String record : records) {
+                plans.put(record, dnsSwitch.plan(switchTo(record, "standby.example.net")));
+            }
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                // Nothing changed since the zone's listing: the batch following the held one reads nothing.
+                int[] before = new int[2];
+                List<Future<StepOutcome>> first = withZoneBusy(dns, zone, () -> {
+                    dns.readSets(zone, keys);
+                    before[0] = operations(proxy, "ListResourceRecordSets");
+                    before[1] = operations(proxy, "ChangeResourceRecordSets");
+                    List<Future<StepOutcome>> queued = applyAll(threads, dnsSwitch, plans, "listed0", "listed1");
+                    awaitQueued(dns.batcher(zone), 2);
+                    return queued;
+                });
+                for (Future<StepOutcome> each : first) {
+                    assertTrue(each.get(30, TimeUnit.SECONDS).changed());
+                }
+                assertEquals(before[0], operations(proxy, "ListResourceRecordSets"), "no read for the batch");
+                assertEquals(before[1] + 1, operations(proxy, "ChangeResourceRecordSets"));
+                assertEquals("standby.example.net.", value("listed0." + ZONE + ".", null));
+                assertEquals("standby.example.net.", value("listed1." + ZONE + ".", null));
+
+                // A record changed by hand after the listing: Route 53 refuses the batch prepared from the listing
+                // (its DELETE names the values listed), the batch is read and prepared again, the step whose record
+                // was changed fails alone, and what was changed by hand is never overwritten.
+                List<Future<StepOutcome>> second = withZoneBusy(dns, zone, () -> {
+                    dns.readSets(zone, keys);
+                    upsert(cname("listed2", "by-hand.example.net."));
+                    before[0] = operations(proxy, "ListResourceRecordSets");
+                    before[1] = operations(proxy, "ChangeResourceRecordSets");
+                    List<Future<StepOutcome>> queued = applyAll(threads, dnsSwitch, plans, "listed2", "listed3");
+                    awaitQueued(dns.batcher(zone), 2);
+                    return queued;
+                });
+                ExecutionException unsafe = assertThrows(
+                        ExecutionException.class, () -> second.get(0).get(30, TimeUnit.SECONDS));
+                assertEquals(FailureTypes.PLAN_UNSAFE, ((ApplicationFailure) unsafe.getCause()).getType());
+                assertTrue(second.get(1).get(30, TimeUnit.SECONDS).changed());
+                assertEquals("by-hand.example.net.", value("listed2." + ZONE + ".", null), "never overwritten");
+                assertEquals("standby.example.net.", value("listed3." + ZONE + ".", null));
+                assertEquals(before[0] + 1, operations(proxy, "ListResourceRecordSets"), "read once refused");
+                assertEquals(before[1] + 2, operations(proxy, "ChangeResourceRecordSets"), "refused, then sent");
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    private static List<Future<StepOutcome>> applyAll(
+            ExecutorService threads, DnsSwitch dnsSwitch, Map<String, StepPlan> plans, String... records) {
+        List<Future<StepOutcome>> running = new ArrayList<>();
+        for (String record : records) {
+            running.add(
+                    threads.submit(() -> dnsSwitch.apply(switchTo(record, "standby.example.net"), plans.get(record))));
+        }
+        return running;
+    }
+
+    private static void awaitQueued(io.baran.worker.provider.ZoneBatcher<?, ?> batcher, int requests)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (batcher.queued() < requests) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(requests + " requests not queued within 10 s: " + batcher.queued());
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static int operations(Route53RateProxy proxy, String operation) {
+        return proxy.stats().path("by_operation").path(operation).asInt();
+    }
+
     /** Runs {@code work} while the zone's batcher prepares a request that waits for it: the zone is busy. */
     private static <T> T withZoneBusy(Route53Dns dns, DnsZone zone, Callable<T> work) throws Exception {
         CountDownLatch held = new CountDownLatch(1);
