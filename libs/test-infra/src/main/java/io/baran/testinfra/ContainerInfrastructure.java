@@ -16,6 +16,7 @@ import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.containers.wait.strategy.Wait;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
+import org.testcontainers.utility.MountableFile;
 
 /**
  * The components as Testcontainers containers, from the same pinned images as docker-compose.yml: Kafka from
@@ -98,7 +99,13 @@ public final class ContainerInfrastructure implements Infrastructure {
 
     @Override
     public MotoServer moto(Path workDir) {
+        // moto with Route 53's change batches checked as Route 53 does, as the local processes run it.
         GenericContainer<?> moto = new GenericContainer<>(MOTO)
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(Tools.projectRoot().resolve("infra/moto/moto_as_aws.py")),
+                        "/baran/moto_as_aws.py")
+                .withCreateContainerCmdModifier(cmd -> cmd.withEntrypoint("python3", "/baran/moto_as_aws.py"))
+                .withCommand("-H", "0.0.0.0")
                 .withExposedPorts(MOTO_PORT)
                 .withLogConsumer(logTo(workDir, "moto"))
                 .waitingFor(Wait.forHttp("/moto-api/")

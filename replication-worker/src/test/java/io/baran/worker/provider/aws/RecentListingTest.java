@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.route53.model.Change;
+import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
@@ -66,6 +68,67 @@ class RecentListingTest {
 
         assertTrue(listing.read(WEB, AGE).map(s -> !s.isEmpty()).orElse(false));
         assertEquals(List.of(), listing.read(API, AGE).orElseThrow());
+    }
+
+    @Test
+    void aBatchsViewIsTheListingWithThisWorkersAcceptedChangesAndNothingWhereAChangesFateIsUnknown() {
+        long begun = listing.now();
+        later(100);
+        listing.listed(sets("web", "api", "gone"), begun);
+        later(100);
+        listing.changing(List.of(WEB, GONE));
+        listing.accepted(List.of(
+                change(ChangeAction.DELETE, "web", "web.primary.test."),
+                change(ChangeAction.CREATE, "web", "web.standby.test."),
+                change(ChangeAction.DELETE, "gone", "gone.primary.test.")));
+
+        Route53Dns.RecordSets view = listing.view(List.of(WEB, API, GONE), AGE).orElseThrow();
+        assertTrue(view.recent(), "known, not read");
+        assertEquals(
+                "web.standby.test.",
+                view.byKey(WEB).get(0).resourceRecords().get(0).value(),
+                "as this worker's accepted change made it");
+        assertEquals(
+                "api.primary.test.",
+                view.byKey(API).get(0).resourceRecords().get(0).value(),
+                "as listed");
+        assertEquals(List.of(), view.byKey(GONE), "deleted by this worker");
+        assertEquals(Optional.empty(), listing.read(WEB, AGE), "a plan's read still never answers a changed record");
+
+        listing.changing(List.of(API));
+        assertEquals(Optional.empty(), listing.view(List.of(WEB, API), AGE), "a change in flight");
+        listing.unknown(List.of(API)); // refused, or no answer
+        assertEquals(Optional.empty(), listing.view(List.of(API), AGE), "its fate unknown");
+        assertTrue(listing.view(List.of(WEB), AGE).isPresent(), "the others are still known");
+
+        later(100);
+        long next = listing.now();
+        later(100);
+        listing.listed(sets("api"), next);
+        assertEquals(
+                "api.primary.test.",
+                listing.view(List.of(API), AGE)
+                        .orElseThrow()
+                        .byKey(API)
+                        .get(0)
+                        .resourceRecords()
+                        .get(0)
+                        .value(),
+                "a listing begun after the change was refused says what it holds");
+        later(2_100);
+        assertEquals(Optional.empty(), listing.view(List.of(API), AGE), "too old");
+    }
+
+    private static Change change(ChangeAction action, String name, String value) {
+        return Change.builder()
+                .action(action)
+                .resourceRecordSet(ResourceRecordSet.builder()
+                        .name(name + ".example.test.")
+                        .type("CNAME")
+                        .ttl(60L)
+                        .resourceRecords(ResourceRecord.builder().value(value).build())
+                        .build())
+                .build();
     }
 
     private void later(long millis) {
