@@ -76,8 +76,10 @@ class FaultSuiteIT {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern CHANGE =
-            Pattern.compile("<Change>.*?<Name>(.*?)</Name>.*?<Value>(.*?)</Value>.*?</Change>", Pattern.DOTALL);
+    /** A change that sets a record's value: a CREATE or an UPSERT (a DELETE names the value it removes). */
+    private static final Pattern CHANGE = Pattern.compile(
+            "<Change>\\s*<Action>(?:CREATE|UPSERT)</Action>.*?<Name>(.*?)</Name>.*?<Value>(.*?)</Value>.*?</Change>",
+            Pattern.DOTALL);
 
     /** A record a runbook switches: its name and type, and its value and TTL before and after. */
     private record Switched(String runbook, String name, RRType type, String from, long fromTtl, String to) {

@@ -49,8 +49,9 @@ import java.util.function.Supplier;
  * is sent, after every earlier batch of this worker is accepted (or served), so a check is never made against a state
  * one of this worker's own batches is about to change; the requests prepared together read the zone once
  * ({@link Zone#view}), or, for a batch that follows another without a pause and whose changes are all conditional at
- * the provider, not at all ({@link Zone#recentView}). A request whose check fails, fails alone. A batch refused as a whole (Route 53 refuses
- * every change of a batch when one of them conflicts, e.g. a CREATE of a record someone made meanwhile:
+ * the provider, not at all ({@link Zone#recentView}). A request whose check fails, fails alone. A batch refused as a
+ * whole (Route 53 refuses every change of a batch when one of them conflicts, e.g. a CREATE of a record someone made
+ * meanwhile:
  * {@code InvalidChangeBatch}) is split in halves, each prepared afresh and sent again, down to single requests,
  * so only the conflicting request fails and the others cost a few more batches, not one each. Two requests for
  * one record set never share a batch.

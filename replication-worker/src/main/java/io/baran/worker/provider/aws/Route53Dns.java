@@ -60,7 +60,12 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
 
     private static final Logger LOG = Logger.getLogger(Route53Dns.class);
     private static final Duration FIRST_POLL = Duration.ofMillis(250);
-    private static final Duration MAX_POLL = Duration.ofSeconds(1);
+    /**
+     * The longest pause between two {@code GetChange} polls of one change: Route 53 says changes generally propagate
+     * within 60 seconds, and each zone with changes propagating polls one of them; polled every second, ten such zones
+     * would take twice the account's five calls a second.
+     */
+    static final Duration MAX_POLL = Duration.ofSeconds(5);
     /** Route 53's API is served from us-east-1, whichever region the records point at. */
     public static final ControlPlane CONTROL_PLANE = new ControlPlane("aws/us-east-1", "route53", "Route 53");
     /** How long the first change to a zone waits for the changes of parallel steps, to send them in one batch. */
@@ -449,7 +454,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
     public Boolean replaceIfStill(
             DnsZone zone, String fqdn, RecordType type, RecordState expected, RecordState desired) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        return batch(zone, fqdn, type, what, true, view -> {
+        return batch(zone, fqdn, type, what, view -> {
             List<ResourceRecordSet> sets = view.get(fqdn, type.name());
             return changeTo(fqdn, type, expected, desired, sets, simple(sets, zone, fqdn, type), what);
         });
@@ -513,7 +518,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         String what = fqdn + " " + type + " in zone " + zone.name();
         AtomicReference<RecordState> first = new AtomicReference<>();
         AtomicBoolean firstFromRecent = new AtomicBoolean();
-        return batch(zone, fqdn, type, what, true, view -> {
+        return batch(zone, fqdn, type, what, view -> {
             List<ResourceRecordSet> sets = view.get(fqdn, type.name());
             RecordState current = simple(sets, zone, fqdn, type);
             // Planned again from a read after a plan from what was known of the zone: nothing was changed in between
@@ -581,14 +586,16 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                                 : set.multiValueAnswer() != null ? "multivalue answer" : "another policy";
     }
 
-    /** One change batch: an UPSERT of each named set whose weight differs, everything else of the set as read. */
+    /**
+     * One change batch: for each named set whose weight differs, the DELETE of the set exactly as read and the CREATE of
+     * the same set with the new weight (everything else as read), so Route 53 refuses the batch when a set is no
+     * longer as read.
+     */
     @Override
     public void replaceWeights(
             DnsZone zone, String fqdn, RecordType type, RecordWeights expected, RecordWeights desired) {
         String what = fqdn + " " + type + " in zone " + zone.name();
-        // UPSERTs, not conditional at Route 53 (moto deletes a weighted set by its identifier in every name): prepared
-        // from a read.
-        batch(zone, fqdn, type, what + " weights " + expected.diff(desired), false, view -> {
+        batch(zone, fqdn, type, what + " weights " + expected.diff(desired), view -> {
             List<ResourceRecordSet> sets = weighted(view.get(fqdn, type.name()), zone, fqdn, type);
             RecordWeights current = weights(sets).only(expected.weights().keySet());
             if (current.equals(desired)) {
@@ -603,12 +610,17 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
             return sets.stream()
                     .filter(set -> desired.weights().containsKey(set.setIdentifier())
                             && !desired.weights().get(set.setIdentifier()).equals(set.weight()))
-                    .map(set -> Change.builder()
-                            .action(ChangeAction.UPSERT)
-                            .resourceRecordSet(set.toBuilder()
-                                    .weight(desired.weights().get(set.setIdentifier()))
-                                    .build())
-                            .build())
+                    .flatMap(set -> java.util.stream.Stream.of(
+                            Change.builder()
+                                    .action(ChangeAction.DELETE)
+                                    .resourceRecordSet(set)
+                                    .build(),
+                            Change.builder()
+                                    .action(ChangeAction.CREATE)
+                                    .resourceRecordSet(set.toBuilder()
+                                            .weight(desired.weights().get(set.setIdentifier()))
+                                            .build())
+                                    .build()))
                     .toList();
         });
     }
@@ -619,16 +631,11 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
      * confirmed before it.
      */
     private boolean batch(
-            DnsZone zone,
-            String fqdn,
-            RecordType type,
-            String what,
-            boolean conditional,
-            Function<RecordSets, List<Change>> prepare) {
+            DnsZone zone, String fqdn, RecordType type, String what, Function<RecordSets, List<Change>> prepare) {
         return batcher(zone)
                 .run(
                         RecordSets.key(fqdn, type.name()),
-                        conditional,
+                        true, // every change is conditional at Route 53 (a DELETE as read, a CREATE)
                         prepare,
                         heartbeat,
                         what + " (provider " + name + ")",
@@ -785,8 +792,14 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                                 + " after " + syncTimeout.toSeconds() + " s");
             }
             sleep(Duration.ofNanos(Math.min(pause.toNanos(), left)));
-            pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
+            pause = nextPoll(pause);
         }
+    }
+
+    /** The pause after {@code pause} between two polls of a change: twice as long, at most {@link #MAX_POLL}. */
+    static Duration nextPoll(Duration pause) {
+        Duration twice = pause.multipliedBy(2);
+        return twice.compareTo(MAX_POLL) > 0 ? MAX_POLL : twice;
     }
 
     /** Ids come back as {@code /hostedzone/Z123} or {@code /change/C123}; requests take the bare id. */
