@@ -234,6 +234,12 @@ class ComposeTopologyTest {
         for (String emulator : List.of("moto", "fake-gcs-server", "azurite", "demo-primary", "demo-standby")) {
             assertEquals(List.of("sandbox"), compose.service(emulator).profiles(), emulator + "'s profiles");
         }
+        // moto checks Route 53 change batches as Route 53 does, as in the local stack and the tests.
+        Service moto = compose.service("moto");
+        assertTrue(moto.script().contains("/baran/moto_as_aws.py"), "moto runs moto_as_aws.py: " + moto.script());
+        assertTrue(
+                moto.volumes().contains(Map.entry("./infra/moto/moto_as_aws.py", "/baran/moto_as_aws.py")),
+                "moto mounts the script: " + moto.volumes());
         Service seed = compose.service("moto-seed");
         assertTrue(
                 seed.script().contains("/baran/bin/seed-moto") && seed.script().contains("http://moto:5000"),
