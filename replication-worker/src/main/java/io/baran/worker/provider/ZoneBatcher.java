@@ -85,8 +85,9 @@ public final class ZoneBatcher<C, V> {
 
         /**
          * What the requests with these record keys need, from what is known of the zone already instead of a read (Route
-         * 53: its last listing and this worker's changes accepted since); null when it is not known. Asked only for
-         * requests whose changes are all conditional at the provider ({@link #submit(String, boolean, Function)}), so a
+         * 53: its last listing and this worker's changes accepted since); null when it is not known. Asked only for a
+         * batch that follows another without a pause (the first after a pause reads), and only when its requests' changes
+         * are all conditional at the provider ({@link #submit(String, boolean, Function)}), so a
          * record that is no longer as the view says makes the provider refuse the batch: it is then prepared again from
          * a read and sent again. A request prepared from it that finds nothing to change, or fails, is prepared again
          * from a read: only a change may come of an old view. None by default.
