@@ -1,6 +1,7 @@
 package io.baran.worker.provider.aws;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -71,17 +72,9 @@ final class RecentListing {
     }
 
     /**
-     * Route 53 accepted this worker's change of these record sets (every listing begun later shows it: its listings are
-     * strongly consistent with the changes it accepted), or refused it, or its fate is unknown.
-     */
-    synchronized void changed(Collection<String> keys) {
-        long at = clock.getAsLong();
-        keys.forEach(k -> changed.put(k, at));
-    }
-
-    /**
-     * Route 53 accepted these changes of this worker, as one batch: what they made of each record set is known (applied
-     * to what was known of it; unknown where that was not known and a change names one set of several).
+     * Route 53 accepted these changes of this worker, as one batch (every listing begun later shows them: its listings are
+     * strongly consistent with the changes it accepted): what they made of each record set is known (applied to what was
+     * known of it; unknown where that was not known and a change names one set of several).
      */
     synchronized void accepted(List<Change> changes) {
         long at = clock.getAsLong();
@@ -94,7 +87,7 @@ final class RecentListing {
                 after.put(key, null);
                 continue;
             }
-            List<ResourceRecordSet> sets = new java.util.ArrayList<>(base == null ? List.of() : base);
+            List<ResourceRecordSet> sets = new ArrayList<>(base == null ? List.of() : base);
             sets.removeIf(s -> Objects.equals(s.setIdentifier(), set.setIdentifier()));
             if (change.action() != ChangeAction.DELETE) {
                 sets.add(set);

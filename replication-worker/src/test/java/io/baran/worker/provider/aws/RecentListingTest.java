@@ -47,14 +47,15 @@ class RecentListingTest {
         assertEquals(Optional.empty(), listing.read(WEB, AGE), "in flight");
         assertEquals("api.primary.test.", value(listing.read(API, AGE)), "another record of the zone");
         later(200);
-        listing.changed(List.of(WEB));
-        assertEquals(Optional.empty(), listing.read(WEB, AGE), "served after the listing began");
+        listing.accepted(List.of(change(ChangeAction.UPSERT, "web", "web.primary.test.")));
+        assertEquals(Optional.empty(), listing.read(WEB, AGE), "accepted after the listing began");
 
         later(50);
         long next = listing.now();
         later(100);
         listing.listed(sets("web", "api"), next);
-        assertEquals("web.primary.test.", value(listing.read(WEB, AGE)), "a listing begun after the change was served");
+        assertEquals(
+                "web.primary.test.", value(listing.read(WEB, AGE)), "a listing begun after the change was accepted");
     }
 
     @Test
