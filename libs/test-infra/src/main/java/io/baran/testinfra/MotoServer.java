@@ -31,6 +31,7 @@ public final class MotoServer implements AutoCloseable {
      * batches checked and applied as Route 53 does (see the script), by the Python that runs {@code moto_server}.
      */
     static MotoServer startProcess(Path workDir) {
+        // moto installed (its server's entry point on PATH, as pip puts it), or a clear word on how to install it.
         Tools.find("moto_server", "BARAN_MOTO_BIN", "pip install \"moto[server]\"");
         Path python =
                 Tools.find("python3", "BARAN_PYTHON_BIN", "install Python 3 with moto: pip install \"moto[server]\"");

@@ -48,8 +48,8 @@ import java.util.function.Supplier;
  * <p>Each request is prepared (observed and checked against what its step expects) just before its batch
  * is sent, after every earlier batch of this worker is accepted (or served), so a check is never made against a state
  * one of this worker's own batches is about to change; the requests prepared together read the zone once
- * ({@link Zone#view}), or, for a batch that follows another without a pause and whose changes are all conditional at
- * the provider, not at all ({@link Zone#recentView}). A request whose check fails, fails alone. A batch refused as a
+ * ({@link Zone#view}), or, for a batch that follows another without a pause in a zone whose changes are all
+ * conditional at the provider, not at all ({@link Zone#recentView}). A request whose check fails, fails alone. A batch refused as a
  * whole (Route 53 refuses every change of a batch when one of them conflicts, e.g. a CREATE of a record someone made
  * meanwhile:
  * {@code InvalidChangeBatch}) is split in halves, each prepared afresh and sent again, down to single requests,
@@ -86,10 +86,10 @@ public final class ZoneBatcher<C, V> {
         /**
          * What the requests with these record keys need, from what is known of the zone already instead of a read (Route
          * 53: its last listing and this worker's changes accepted since); null when it is not known. Asked only for a
-         * batch that follows another without a pause (the first after a pause reads), and only when its requests' changes
-         * are all conditional at the provider ({@link #submit(String, boolean, Function)}), so a
-         * record that is no longer as the view says makes the provider refuse the batch: it is then prepared again from
-         * a read and sent again. A request prepared from it that finds nothing to change, or fails, is prepared again
+         * batch that follows another without a pause (the first after a pause reads). Only a zone whose every change is
+         * conditional at the provider may answer (Route 53: a DELETE of the set as read, a CREATE), so a record that is
+         * no longer as the view says makes the provider refuse the batch: it is then prepared again from a read and sent
+         * again. A request prepared from it that finds nothing to change, or fails, is prepared again
          * from a read: only a change may come of an old view. None by default.
          */
         default V recentView(List<String> recordKeys) {
@@ -178,17 +178,8 @@ public final class ZoneBatcher<C, V> {
 
     /** As {@link #submit(String, Supplier)}, preparing from what the batch read of the zone ({@link Zone#view}). */
     public CompletableFuture<Boolean> submit(String recordKey, Function<V, List<C>> prepare) {
-        return submit(recordKey, false, prepare);
-    }
-
-    /**
-     * As {@link #submit(String, Function)}; {@code conditional}: every change {@code prepare} returns is conditional at
-     * the provider (refused, with the rest of its batch, when a record is not as the view says), so the request may be
-     * prepared from the zone's {@link Zone#recentView} instead of a read.
-     */
-    public CompletableFuture<Boolean> submit(String recordKey, boolean conditional, Function<V, List<C>> prepare) {
-        Request<C, V> request = new Request<>(
-                recordKey, conditional, prepare, new CompletableFuture<>(), CallPriority.current(), Context.current());
+        Request<C, V> request =
+                new Request<>(recordKey, prepare, new CompletableFuture<>(), CallPriority.current(), Context.current());
         synchronized (lock) {
             queue.add(request);
             if (!draining) {
@@ -211,18 +202,7 @@ public final class ZoneBatcher<C, V> {
     /** As {@link #run(String, Supplier, Heartbeat, String, Duration)}, preparing from what the batch read of the zone. */
     public boolean run(
             String recordKey, Function<V, List<C>> prepare, Heartbeat heartbeat, String what, Duration patience) {
-        return run(recordKey, false, prepare, heartbeat, what, patience);
-    }
-
-    /** As {@link #run(String, Function, Heartbeat, String, Duration)}; {@code conditional} as {@link #submit}'s. */
-    public boolean run(
-            String recordKey,
-            boolean conditional,
-            Function<V, List<C>> prepare,
-            Heartbeat heartbeat,
-            String what,
-            Duration patience) {
-        CompletableFuture<Boolean> result = submit(recordKey, conditional, prepare);
+        CompletableFuture<Boolean> result = submit(recordKey, prepare);
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             try {
@@ -428,8 +408,8 @@ public final class ZoneBatcher<C, V> {
     }
 
     /**
-     * Prepares each request from one view of the zone (what is known of it when every request is conditional and
-     * {@code read} is false, else one read), sends what they change in as few batches as the limits allow, and
+     * Prepares each request from one view of the zone (what is known of it unless {@code read}, when the zone knows,
+     * else one read), sends what they change in as few batches as the limits allow, and
      * completes each request with its own result. A request that finds nothing to change, or fails, from what was
      * known is prepared again from a read, and so is every request of a batch the provider refuses.
      */
@@ -440,7 +420,7 @@ public final class ZoneBatcher<C, V> {
         }
         List<String> keys = requests.stream().map(Request::recordKey).toList();
         V view = null;
-        if (!read && requests.stream().allMatch(Request::conditional)) {
+        if (!read) {
             view = zone.recentView(keys);
         }
         boolean recent = view != null;
@@ -630,7 +610,6 @@ public final class ZoneBatcher<C, V> {
     /** @param trace the trace of the call that asked (the activity's span), for the batch's span */
     private record Request<C, V>(
             String recordKey,
-            boolean conditional,
             Function<V, List<C>> prepare,
             CompletableFuture<Boolean> result,
             int tier,

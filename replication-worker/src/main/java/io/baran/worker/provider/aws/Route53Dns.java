@@ -635,7 +635,6 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
         return batcher(zone)
                 .run(
                         RecordSets.key(fqdn, type.name()),
-                        true, // every change is conditional at Route 53 (a DELETE as read, a CREATE)
                         prepare,
                         heartbeat,
                         what + " (provider " + name + ")",
@@ -700,6 +699,7 @@ public final class Route53Dns implements DnsProvider, WeightedDns, AutoCloseable
                                 return readSets(zone, recordKeys);
                             }
 
+                            /** Every change is conditional at Route 53 (a DELETE of the set as read, a CREATE). */
                             @Override
                             public RecordSets recentView(List<String> recordKeys) {
                                 return listing(zone)
