@@ -9,7 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** Each service's Dockerfile: built from its own module, pinned base images, its port, a non-root user. */
+/**
+ * Each service's Dockerfile: built from its own module, pinned base images, its port, a non-root user, and the
+ * orchestrator and the worker on C1 only, as bin/local-stack runs them.
+ */
 class DockerfileTest {
 
     private static final Pattern FROM = Pattern.compile("(?m)^FROM\\s+(\\S+)(?:\\s+AS\\s+\\S+)?\\s*$");
@@ -72,6 +75,33 @@ class DockerfileTest {
             if (!dockerfile.contains("WORKDIR /deployments")) {
                 problems.add(path + ": the app must run in /deployments, where config/ and data/ are mounted");
             }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /**
+     * The orchestrator and the worker run with C1 only ({@code -XX:TieredStopAtLevel=1}) wherever they are started
+     * (README, "Mass failover": C2 compiling an outage's burst took the CPU the failover needed); the detector keeps C2
+     * for its probes' steady load.
+     */
+    @Test
+    void theOrchestratorAndTheWorkerRunWithC1OnlyInTheirImagesAndTheLocalStack() {
+        List<String> problems = new ArrayList<>();
+        Pattern javaOpts = Pattern.compile("(?m)^ENV JAVA_OPTS=\"([^\"]*)\"");
+        for (ServiceModule module : ServiceModule.ALL) {
+            String path = module.module() + "/src/main/docker/Dockerfile.jvm";
+            Matcher opts = javaOpts.matcher(Repo.read(path));
+            String options = opts.find() ? opts.group(1) : "";
+            boolean c1 = List.of(options.split("\\s+")).contains("-XX:TieredStopAtLevel=1");
+            if (c1 == (module == ServiceModule.DETECTOR)) {
+                problems.add(path + ": JAVA_OPTS \"" + options + "\" " + (c1 ? "limits" : "does not limit")
+                        + " the JIT to C1");
+            }
+        }
+        String localStack = Repo.read("bin/local-stack");
+        if (!localStack.contains("[[ $svc == detector-service ]] || jit=(-XX:TieredStopAtLevel=1)")
+                || !localStack.contains("java -Xmx384m \"${jit[@]}\" -jar")) {
+            problems.add("bin/local-stack does not start the orchestrator and the worker with -XX:TieredStopAtLevel=1");
         }
         assertEquals(List.of(), problems);
     }

@@ -52,6 +52,9 @@ class MassFailoverE2EBench {
 
     private static final int SERVICES = Integer.getInteger("bench.services", 1000);
     private static final int ZONES = Integer.getInteger("bench.zones", 1);
+    /** Outages in a row against the same services; each is measured (the first finds their code cold). */
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
+
     private static final double RATE = Double.parseDouble(System.getProperty("bench.rate", "5"));
     /** Seconds the proxy answers GetChange PENDING after a change is accepted (Route 53's propagation; moto has none). */
     private static final double INSYNC_AFTER = Double.parseDouble(System.getProperty("bench.insync-after", "0"));
@@ -137,56 +140,16 @@ class MassFailoverE2EBench {
                 events.start();
                 Thread.sleep(5_000); // the detector's first verdicts (up) published; the consumer assigned
                 String machine = machine();
-
-                long stoppedAt = System.currentTimeMillis();
-                region.down();
-                long outageAt = events.await("io.baran.outage.detected", PATIENCE);
-                Awaited switched = awaitRecords(zones, true);
-                long switchedAt = switched.at();
-                JsonNode afterOutage = stats(proxyUrl);
-                Map<String, Long> phasesAfterOutage = phases(temporal);
-                long[] starts = startTimes(temporal);
-
-                region.up();
-                long recoveredAt = events.await("io.baran.outage.recovered", PATIENCE);
-                long restoredAt = awaitRecords(zones, false).at();
-                JsonNode afterRecovery = stats(proxyUrl);
-                Map<String, Long> phasesAfterRecovery = awaitSettled(temporal);
-
-                System.out.printf(
-                        "%nBENCH e2e services=%d zones=%d proxy=%.0f req/s per account (every Route 53 call counted),"
-                                + " changes INSYNC %.0f s after accepted%n",
-                        SERVICES, ZONES, RATE, INSYNC_AFTER);
-                System.out.printf(
-                        "BENCH outage:   last record switched %.1f s after the outage event (event %.1f s after the target"
-                                + " stopped answering); executions %s; proxy: %d forwarded, %d throttled, by operation %s%n",
-                        (switchedAt - outageAt) / 1000.0,
-                        (outageAt - stoppedAt) / 1000.0,
-                        phasesAfterOutage,
-                        afterOutage.path("forwarded").asLong(),
-                        afterOutage.path("throttled").asLong(),
-                        afterOutage.path("by_operation"));
-                System.out.printf(
-                        "BENCH   of which: first execution started %.1f s, last started %.1f s after the event (%d"
-                                + " executions); the orchestrator: %s%n",
-                        (starts[0] - outageAt) / 1000.0,
-                        (starts[1] - outageAt) / 1000.0,
-                        starts[2],
-                        dispatchLine(work.resolve("orchestrator-service.log")));
-                System.out.println("BENCH   the execution started last: " + timeline(temporal, lastStarted, outageAt));
-                if (switched.last() >= 0) {
-                    System.out.println("BENCH   the execution switched last (svc" + switched.last() + "): "
-                            + timeline(temporal, executionOf(temporal, switched.last()), outageAt));
+                for (int round = 1; round <= ROUNDS; round++) {
+                    if (ROUNDS > 1) {
+                        System.out.printf(
+                                "%nBENCH round %d of %d%s%n",
+                                round,
+                                ROUNDS,
+                                round < ROUNDS ? " (warms the services' code: a JVM that has failed over before)" : "");
+                    }
+                    measureOneOutage(temporal, region, zones, events, proxyUrl, work, machine);
                 }
-                System.out.printf(
-                        "BENCH recovery: last record restored %.1f s after the recovery event; executions %s; proxy"
-                                + " total: %d forwarded, %d throttled, by operation %s%n",
-                        (restoredAt - recoveredAt) / 1000.0,
-                        phasesAfterRecovery,
-                        afterRecovery.path("forwarded").asLong(),
-                        afterRecovery.path("throttled").asLong(),
-                        afterRecovery.path("by_operation"));
-                System.out.println("BENCH " + machine);
             } catch (RuntimeException | InterruptedException e) {
                 System.out.println("BENCH failed: " + e.getMessage());
                 System.out.println("orchestrator log:\n" + orchestrator.logTail());
@@ -196,6 +159,74 @@ class MassFailoverE2EBench {
                 proxy.close();
             }
         }
+    }
+
+    /** One outage of every service and its recovery, printed; returns once every execution has ended. */
+    private static void measureOneOutage(
+            TemporalDevServer temporal,
+            DemoTarget region,
+            List<Route53Records> zones,
+            EventTimes events,
+            String proxyUrl,
+            Path work,
+            String machine)
+            throws Exception {
+        events.reset();
+        JsonNode before = stats(proxyUrl);
+        long stoppedAt = System.currentTimeMillis();
+        String since = java.time.Instant.ofEpochMilli(stoppedAt).toString();
+        region.down();
+        long outageAt = events.await("io.baran.outage.detected", PATIENCE);
+        Awaited switched = awaitRecords(zones, true);
+        long switchedAt = switched.at();
+        JsonNode afterOutage = stats(proxyUrl);
+        Map<String, Long> phasesAfterOutage = phases(temporal, since);
+        long[] starts = startTimes(temporal, since);
+
+        region.up();
+        long recoveredAt = events.await("io.baran.outage.recovered", PATIENCE);
+        long restoredAt = awaitRecords(zones, false).at();
+        JsonNode afterRecovery = stats(proxyUrl);
+        Map<String, Long> phasesAfterRecovery = awaitSettled(temporal, since);
+
+        System.out.printf(
+                "%nBENCH e2e services=%d zones=%d proxy=%.0f req/s per account (every Route 53 call counted),"
+                        + " changes INSYNC %.0f s after accepted%n",
+                SERVICES, ZONES, RATE, INSYNC_AFTER);
+        System.out.printf(
+                "BENCH outage:   last record switched %.1f s after the outage event (event %.1f s after the target"
+                        + " stopped answering); executions %s; proxy: %d forwarded, %d throttled, by operation %s%n",
+                (switchedAt - outageAt) / 1000.0,
+                (outageAt - stoppedAt) / 1000.0,
+                phasesAfterOutage,
+                afterOutage.path("forwarded").asLong()
+                        - before.path("forwarded").asLong(),
+                afterOutage.path("throttled").asLong()
+                        - before.path("throttled").asLong(),
+                byOperation(afterOutage, before));
+        System.out.printf(
+                "BENCH   of which: first execution started %.1f s, last started %.1f s after the event (%d"
+                        + " executions); the orchestrator: %s%n",
+                (starts[0] - outageAt) / 1000.0,
+                (starts[1] - outageAt) / 1000.0,
+                starts[2],
+                dispatchLine(work.resolve("orchestrator-service.log")));
+        System.out.println("BENCH   the execution started last: " + timeline(temporal, lastStarted, outageAt));
+        if (switched.last() >= 0) {
+            System.out.println("BENCH   the execution switched last (svc" + switched.last() + "): "
+                    + timeline(temporal, executionOf(temporal, switched.last()), outageAt));
+        }
+        System.out.printf(
+                "BENCH recovery: last record restored %.1f s after the recovery event; executions %s; proxy"
+                        + " total: %d forwarded, %d throttled, by operation %s%n",
+                (restoredAt - recoveredAt) / 1000.0,
+                phasesAfterRecovery,
+                afterRecovery.path("forwarded").asLong()
+                        - before.path("forwarded").asLong(),
+                afterRecovery.path("throttled").asLong()
+                        - before.path("throttled").asLong(),
+                byOperation(afterRecovery, before));
+        System.out.println("BENCH " + machine);
     }
 
     /**
@@ -275,9 +306,9 @@ class MassFailoverE2EBench {
     }
 
     /** Executions by phase (BaranPhase), once none is failing over or back any more (at most the patience). */
-    private static Map<String, Long> awaitSettled(TemporalDevServer temporal) {
+    private static Map<String, Long> awaitSettled(TemporalDevServer temporal, String since) {
         return Polling.until(
-                () -> phases(temporal),
+                () -> phases(temporal, since),
                 p -> p.getOrDefault("failing-back", 0L) == 0
                         && p.getOrDefault("failed-over", 0L) == 0
                         && p.getOrDefault("awaiting-stability", 0L) == 0,
@@ -298,10 +329,11 @@ class MassFailoverE2EBench {
             "rejected",
             "awaiting-approval");
 
-    private static Map<String, Long> phases(TemporalDevServer temporal) {
+    /** Executions started since {@code since} (RFC 3339), by phase. */
+    private static Map<String, Long> phases(TemporalDevServer temporal, String since) {
         Map<String, Long> counts = new LinkedHashMap<>();
         for (String phase : PHASES) {
-            long n = count(temporal, "BaranPhase = '" + phase + "'");
+            long n = count(temporal, "BaranPhase = '" + phase + "' AND StartTime >= '" + since + "'");
             if (n > 0) {
                 counts.put(phase, n);
             }
@@ -344,14 +376,14 @@ class MassFailoverE2EBench {
         }
     }
 
-    /** The first and last start time (epoch ms) of the failover executions, and how many there are. */
-    private static long[] startTimes(TemporalDevServer temporal) throws Exception {
+    /** The first and last start time (epoch ms) of the failover executions started since then, and how many. */
+    private static long[] startTimes(TemporalDevServer temporal, String since) throws Exception {
         String out = temporalCli(
                 temporal,
                 "workflow",
                 "list",
                 "--query",
-                "BaranMode = 'failover'",
+                "BaranMode = 'failover' AND StartTime >= '" + since + "'",
                 "--limit",
                 String.valueOf(SERVICES * 2),
                 "-o",
@@ -390,6 +422,19 @@ class MassFailoverE2EBench {
                 .path("execution")
                 .path("workflowId")
                 .asText();
+    }
+
+    /** The proxy's calls by operation since {@code before}. */
+    private static Map<String, Long> byOperation(JsonNode after, JsonNode before) {
+        Map<String, Long> calls = new LinkedHashMap<>();
+        after.path("by_operation").fields().forEachRemaining(e -> {
+            long n = e.getValue().asLong()
+                    - before.path("by_operation").path(e.getKey()).asLong();
+            if (n > 0) {
+                calls.put(e.getKey(), n);
+            }
+        });
+        return calls;
     }
 
     /** An execution's history, as event types with their time after {@code from} (epoch ms). */
@@ -526,6 +571,11 @@ class MassFailoverE2EBench {
                 }
             }
             consumer.close();
+        }
+
+        /** Forgets the events seen so far: the next outage's are awaited. */
+        void reset() {
+            firstAt.clear();
         }
 
         long await(String type, Duration patience) {

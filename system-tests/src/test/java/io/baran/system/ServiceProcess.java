@@ -55,6 +55,10 @@ final class ServiceProcess implements AutoCloseable {
                 "-Dquarkus.http.host=127.0.0.1",
                 "-Dquarkus.management.port=" + managementPort,
                 "-Dquarkus.management.host=127.0.0.1"));
+        if (!module.equals("detector-service")) {
+            // C1 only, as their images and bin/local-stack run them (README, "Mass failover": the JIT).
+            command.add("-XX:TieredStopAtLevel=1");
+        }
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         LocalProcess process = LocalProcess.start(module, command, workDir, env);
