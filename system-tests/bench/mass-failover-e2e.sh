@@ -10,6 +10,8 @@
 #   SERVICES=200 ZONES="1" system-tests/bench/mass-failover-e2e.sh
 #   SKIP_BUILD=1 system-tests/bench/mass-failover-e2e.sh    # the services are packaged already
 #   ROUNDS=2 ...          # two outages in a row, each measured: the second meets services that have failed over before
+#   TEMPORAL_DB=file ...  # the dev server's state in a SQLite file, as bin/local-stack keeps it (default: in memory);
+#                         # TEMPORAL_DB="--sqlite-pragma journal_mode=delete" ...: in a file with these options instead
 #   INSYNC_AFTER=10 ...   # Route 53's propagation: GetChange answers PENDING for 10 s after a change (moto: never)
 #   BENCH_ORCHESTRATOR="baran.readiness.enabled=false" BENCH_WORKER="k=v,k=v" ...   # extra settings, to try a tuning
 #   BENCH_ORCHESTRATOR_JAVA_OPTIONS="-XX:StartFlightRecording=filename=/tmp/o.jfr" ...  # also BENCH_WORKER_JAVA_OPTIONS
@@ -32,7 +34,7 @@ for zones in ${ZONES:-1 10}; do
         org.apache.maven.plugins:maven-failsafe-plugin:3.5.2:verify \
         -Dit.test=MassFailoverE2EBench -Dfailsafe.failIfNoSpecifiedTests=false -Dspotless.check.skip=true \
         -Dbench.services="$services" -Dbench.zones="$zones" -Dbench.insync-after="${INSYNC_AFTER:-0}" \
-        -Dbench.rounds="${ROUNDS:-1}" \
+        -Dbench.rounds="${ROUNDS:-1}" -Dbench.temporal-db="${TEMPORAL_DB:-}" \
         -Dbench.orchestrator="${BENCH_ORCHESTRATOR:-}" -Dbench.worker="${BENCH_WORKER:-}" \
         -Dbench.orchestrator.java-options="${BENCH_ORCHESTRATOR_JAVA_OPTIONS:-}" \
         -Dbench.worker.java-options="${BENCH_WORKER_JAVA_OPTIONS:-}" >"$log" 2>&1 || {

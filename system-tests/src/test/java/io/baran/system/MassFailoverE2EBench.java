@@ -52,6 +52,12 @@ class MassFailoverE2EBench {
 
     private static final int SERVICES = Integer.getInteger("bench.services", 1000);
     private static final int ZONES = Integer.getInteger("bench.zones", 1);
+    /**
+     * Empty: the dev server keeps its state in memory. {@code file}: in a SQLite file, as {@code bin/local-stack} keeps it
+     * (WAL); anything else: in a file, with these options instead (e.g. {@code --sqlite-pragma journal_mode=delete}).
+     */
+    private static final String TEMPORAL_DB =
+            System.getProperty("bench.temporal-db", "").trim();
     /** Outages in a row against the same services; each is measured (the first finds their code cold). */
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 1);
 
@@ -68,7 +74,14 @@ class MassFailoverE2EBench {
         try (Running running = new Running()) {
             Path work = WorkDirs.create("mass-failover");
             KafkaBroker kafka = running.keep(KafkaBroker.start(work.resolve("kafka")));
-            TemporalDevServer temporal = running.keep(TemporalDevServer.start(work.resolve("temporal"), false));
+            TemporalDevServer temporal = running.keep(
+                    TEMPORAL_DB.isBlank()
+                            ? TemporalDevServer.start(work.resolve("temporal"), false)
+                            : TemporalDevServer.startPersistent(
+                                    Files.createDirectories(work.resolve("temporal")),
+                                    TEMPORAL_DB.equals("file")
+                                            ? TemporalDevServer.LOCAL_STACK_SQLITE
+                                            : List.of(TEMPORAL_DB.split("\\s+"))));
             MotoServer moto = running.keep(MotoServer.start(work.resolve("moto")));
             PostgresServer postgres = running.keep(PostgresServer.start(work.resolve("postgres")));
             int proxyPort = Ports.free();

@@ -42,16 +42,25 @@ public final class TemporalDevServer implements AutoCloseable {
         this.workDir = workDir;
     }
 
+    /** How {@code bin/local-stack} has the dev server keep its SQLite file: WAL mode, synced at checkpoints. */
+    public static final List<String> LOCAL_STACK_SQLITE =
+            List.of("--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal");
+
     /**
      * A headless dev server (a local process) that keeps its state in a SQLite file under {@code workDir}
-     * ({@code --db-filename}), so that after {@link #crash()} a {@link #restart()} finds every execution where it was.
+     * ({@code --db-filename}) as {@code bin/local-stack} does ({@link #LOCAL_STACK_SQLITE}), so that after
+     * {@link #crash()} a {@link #restart()} finds every execution where it was.
      */
     public static TemporalDevServer startPersistent(Path workDir) {
-        return startProcess(
-                workDir,
-                false,
-                true,
+        return startPersistent(workDir, LOCAL_STACK_SQLITE);
+    }
+
+    /** As {@link #startPersistent(Path)}, with these options instead of the local stack's (e.g. {@code --sqlite-pragma}). */
+    public static TemporalDevServer startPersistent(Path workDir, List<String> options) {
+        List<String> all = new java.util.ArrayList<>(
                 List.of("--db-filename", workDir.resolve("temporal.db").toString()));
+        all.addAll(options);
+        return startProcess(workDir, false, true, all);
     }
 
     /** Kills the server at once (SIGKILL), as a crash would. Local process only. */

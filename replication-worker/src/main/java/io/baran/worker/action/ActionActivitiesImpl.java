@@ -74,12 +74,9 @@ public class ActionActivitiesImpl implements ActionActivities {
             } else {
                 run = ActivityHeartbeat.carrying(
                         carried,
-                        () -> action.planAndApply(command, plan -> {
-                            // Heartbeats sent from now on carry the plan, so none can replace it on the server with a
-                            // bare line.
-                            carried.set(plan);
-                            PlanRecorder.record(context, plan);
-                        }));
+                        // Heartbeats sent from the recording on carry the plan, so none can replace it on the server
+                        // with a bare line.
+                        () -> action.planAndApply(command, plan -> PlanRecorder.record(context, plan, carried)));
             }
             LOG.infof(
                     "execution %s step %s (%s) plan: %s; apply: %s",

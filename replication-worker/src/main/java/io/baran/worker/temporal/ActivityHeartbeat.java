@@ -33,10 +33,21 @@ public class ActivityHeartbeat implements Heartbeat {
             // Called outside an activity (e.g. a plan made by a tool): there is nobody to tell.
             return;
         }
+        beat(context, details);
+    }
+
+    /**
+     * Inside {@link #carrying}, the line goes with the plan under the plan's lock, which {@link PlanRecorder} holds while
+     * it sets the plan and hands it to the SDK: a line that found no plan yet reaches the SDK before the plan does,
+     * never after, so no background send of the SDK can replace the recorded plan on the server with a bare line.
+     */
+    static void beat(ActivityExecutionContext context, String details) {
         AtomicReference<StepPlan> carried = CARRIED.get();
         if (carried == null) {
             context.heartbeat(details);
-        } else {
+            return;
+        }
+        synchronized (carried) {
             context.heartbeat(new RecordedPlan(carried.get(), details));
         }
     }

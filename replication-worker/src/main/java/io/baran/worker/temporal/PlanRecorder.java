@@ -16,6 +16,7 @@ import io.temporal.client.WorkflowClient;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Records a step's plan on the Temporal server as its activity's heartbeat details, and returns only once the
@@ -30,14 +31,26 @@ public final class PlanRecorder {
     private PlanRecorder() {}
 
     /**
+     * Sets the plan the step's heartbeats carry ({@link ActivityHeartbeat#carrying}) and replaces the SDK's pending
+     * heartbeat (a planning line) with it, both under the plan's lock, so no later background send of a line can
+     * overwrite the plan recorded on the server.
+     */
+    static RecordedPlan handOver(ActivityExecutionContext context, StepPlan plan, AtomicReference<StepPlan> carried) {
+        RecordedPlan details = new RecordedPlan(plan, "planned: " + plan.summary());
+        synchronized (carried) {
+            carried.set(plan);
+            context.heartbeat(details);
+        }
+        return details;
+    }
+
+    /**
+     * @param carried the plan the step's heartbeats carry, set here
      * @throws io.temporal.failure.ApplicationFailure of type {@link FailureTypes#PLAN_NOT_RECORDED} (retryable) when
      *     the server did not take it: the caller must then change nothing
      */
-    public static void record(ActivityExecutionContext context, StepPlan plan) {
-        RecordedPlan details = new RecordedPlan(plan, "planned: " + plan.summary());
-        // The SDK's pending heartbeat (a planning line) is replaced first, so no later background send of it can
-        // overwrite the plan recorded below.
-        context.heartbeat(details);
+    public static void record(ActivityExecutionContext context, StepPlan plan, AtomicReference<StepPlan> carried) {
+        RecordedPlan details = handOver(context, plan, carried);
         WorkflowClient client = context.getWorkflowClient();
         Optional<Payloads> payloads = client.getOptions().getDataConverter().toPayloads(details);
         RecordActivityTaskHeartbeatResponse response;
