@@ -11,7 +11,7 @@
 #   SKIP_BUILD=1 system-tests/bench/mass-failover-e2e.sh    # the services are packaged already
 #   ROUNDS=2 ...          # two outages in a row, each measured: the second meets services that have failed over before
 #   TEMPORAL_DB=file ...  # the dev server's state in a SQLite file, as bin/local-stack keeps it (default: in memory);
-#                         # TEMPORAL_DB="--sqlite-pragma journal_mode=delete" ...: in a file with these options instead
+#                         # file-defaults: the server's own (a rollback journal); "--sqlite-pragma k=v ...": these
 #   INSYNC_AFTER=10 ...   # Route 53's propagation: GetChange answers PENDING for 10 s after a change (moto: never)
 #   BENCH_ORCHESTRATOR="baran.readiness.enabled=false" BENCH_WORKER="k=v,k=v" ...   # extra settings, to try a tuning
 #   BENCH_ORCHESTRATOR_JAVA_OPTIONS="-XX:StartFlightRecording=filename=/tmp/o.jfr" ...  # also BENCH_WORKER_JAVA_OPTIONS

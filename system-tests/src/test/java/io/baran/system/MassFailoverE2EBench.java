@@ -54,7 +54,8 @@ class MassFailoverE2EBench {
     private static final int ZONES = Integer.getInteger("bench.zones", 1);
     /**
      * Empty: the dev server keeps its state in memory. {@code file}: in a SQLite file, as {@code bin/local-stack} keeps it
-     * (WAL); anything else: in a file, with these options instead (e.g. {@code --sqlite-pragma journal_mode=delete}).
+     * (WAL); {@code file-defaults}: in a file with the server's defaults (a rollback journal); anything else: in a file,
+     * with these options (e.g. {@code --sqlite-pragma synchronous=off}).
      */
     private static final String TEMPORAL_DB =
             System.getProperty("bench.temporal-db", "").trim();
@@ -79,9 +80,11 @@ class MassFailoverE2EBench {
                             ? TemporalDevServer.start(work.resolve("temporal"), false)
                             : TemporalDevServer.startPersistent(
                                     Files.createDirectories(work.resolve("temporal")),
-                                    TEMPORAL_DB.equals("file")
-                                            ? TemporalDevServer.LOCAL_STACK_SQLITE
-                                            : List.of(TEMPORAL_DB.split("\\s+"))));
+                                    switch (TEMPORAL_DB) {
+                                        case "file" -> TemporalDevServer.LOCAL_STACK_SQLITE;
+                                        case "file-defaults" -> List.of();
+                                        default -> List.of(TEMPORAL_DB.split("\\s+"));
+                                    }));
             MotoServer moto = running.keep(MotoServer.start(work.resolve("moto")));
             PostgresServer postgres = running.keep(PostgresServer.start(work.resolve("postgres")));
             int proxyPort = Ports.free();
