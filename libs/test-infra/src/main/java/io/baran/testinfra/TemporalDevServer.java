@@ -149,7 +149,7 @@ public final class TemporalDevServer implements AutoCloseable {
                 String.valueOf(metricsPort),
                 "--log-level",
                 "warn",
-                // As bin/local-stack: eager workflow start allowed (baran.temporal.tuning.eager-start, off by default).
+                // As bin/local-stack: executions the orchestrator starts get their first workflow task in the answer.
                 "--dynamic-config-value",
                 "system.enableEagerWorkflowStart=true"));
         if (searchAttributes) {

@@ -65,12 +65,9 @@ public interface TemporalConfig extends TemporalConnectionConfig {
          * answer, run by this orchestrator's worker at once, instead of queued on the server and polled for (a mass
          * outage starts a thousand). Needs the server's {@code system.enableEagerWorkflowStart}; a server without it
          * starts the execution as before. The replica that dispatches an outage then runs most of its executions'
-         * workflow tasks (the next ones stay with it while cached). Off by default: with the orchestrator on C1 only, the
-         * 1,000 starts of a mass outage ended 13 to 16 s after the event with it and 5 to 7 s without, while the last
-         * record switched as soon either way (README, "Mass failover"); without it every replica takes a share of the
-         * first workflow tasks.
+         * workflow tasks (the next ones stay with it while cached): off where several replicas should split them.
          */
-        @WithDefault("false")
+        @WithDefault("true")
         boolean eagerStart();
     }
 }
