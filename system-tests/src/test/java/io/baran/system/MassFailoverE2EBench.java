@@ -162,7 +162,9 @@ class MassFailoverE2EBench {
                                 "%nBENCH round %d of %d%s%n",
                                 round,
                                 ROUNDS,
-                                round < ROUNDS ? " (warms the services' code: a JVM that has failed over before)" : "");
+                                round == 1
+                                        ? " (services that have never failed over)"
+                                        : " (the same services, after an outage)");
                     }
                     measureOneOutage(temporal, region, zones, events, proxyUrl, work, machine);
                 }
