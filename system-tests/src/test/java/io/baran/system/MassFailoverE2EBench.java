@@ -213,15 +213,11 @@ class MassFailoverE2EBench {
                 SERVICES, ZONES, RATE, INSYNC_AFTER);
         System.out.printf(
                 "BENCH outage:   last record switched %.1f s after the outage event (event %.1f s after the target"
-                        + " stopped answering); executions %s; proxy: %d forwarded, %d throttled, by operation %s%n",
+                        + " stopped answering); executions %s; proxy: %s%n",
                 (switchedAt - outageAt) / 1000.0,
                 (outageAt - stoppedAt) / 1000.0,
                 phasesAfterOutage,
-                afterOutage.path("forwarded").asLong()
-                        - before.path("forwarded").asLong(),
-                afterOutage.path("throttled").asLong()
-                        - before.path("throttled").asLong(),
-                byOperation(afterOutage, before));
+                proxyCalls(afterOutage, before));
         System.out.printf(
                 "BENCH   of which: first execution started %.1f s, last started %.1f s after the event (%d"
                         + " executions); the orchestrator: %s%n",
@@ -236,14 +232,8 @@ class MassFailoverE2EBench {
         }
         System.out.printf(
                 "BENCH recovery: last record restored %.1f s after the recovery event; executions %s; proxy"
-                        + " total: %d forwarded, %d throttled, by operation %s%n",
-                (restoredAt - recoveredAt) / 1000.0,
-                phasesAfterRecovery,
-                afterRecovery.path("forwarded").asLong()
-                        - before.path("forwarded").asLong(),
-                afterRecovery.path("throttled").asLong()
-                        - before.path("throttled").asLong(),
-                byOperation(afterRecovery, before));
+                        + " total: %s%n",
+                (restoredAt - recoveredAt) / 1000.0, phasesAfterRecovery, proxyCalls(afterRecovery, before));
         System.out.println("BENCH " + machine);
     }
 
@@ -440,6 +430,15 @@ class MassFailoverE2EBench {
                 .path("execution")
                 .path("workflowId")
                 .asText();
+    }
+
+    /** The calls the proxy forwarded and throttled since {@code before}, and by operation. */
+    private static String proxyCalls(JsonNode after, JsonNode before) {
+        return String.format(
+                "%d forwarded, %d throttled, by operation %s",
+                after.path("forwarded").asLong() - before.path("forwarded").asLong(),
+                after.path("throttled").asLong() - before.path("throttled").asLong(),
+                byOperation(after, before));
     }
 
     /** The proxy's calls by operation since {@code before}. */
