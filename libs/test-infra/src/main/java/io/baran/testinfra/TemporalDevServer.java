@@ -180,6 +180,13 @@ public final class TemporalDevServer implements AutoCloseable {
         return host + ":" + port;
     }
 
+    /** The server's process id, when it runs as a local process (its CPU time can then be read from /proc). */
+    public java.util.OptionalLong pid() {
+        return running instanceof LocalProcess process
+                ? java.util.OptionalLong.of(process.pid())
+                : java.util.OptionalLong.empty();
+    }
+
     public int uiPort() {
         return uiPort;
     }

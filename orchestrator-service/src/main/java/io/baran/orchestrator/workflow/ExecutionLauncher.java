@@ -441,6 +441,23 @@ public class ExecutionLauncher {
     }
 
     private void start(String id, ExecutionRequest request, boolean withIncidents, boolean record) {
+        WorkflowOptions options =
+                startOptions(id, request, withIncidents, temporal.tuning().eagerStart());
+        RunbookWorkflow workflow = client.newWorkflowStub(RunbookWorkflow.class, options);
+        WorkflowClient.start(workflow::run, request);
+        if (record) {
+            // After the start, so only executions that run are recorded; never throws (a failover does not wait on it).
+            versions.recordExecution(id, request.runbook().name(), request.runbookVersion());
+        }
+    }
+
+    /**
+     * How every execution is started: its workflow id, refused if it was ever used (a redelivered event starts nothing
+     * twice), the search attributes the API and the Temporal UI list it by, a summary and memo the UI shows, and
+     * whether its first workflow task comes back in the start's answer ({@code eagerStart}).
+     */
+    static WorkflowOptions startOptions(
+            String id, ExecutionRequest request, boolean withIncidents, boolean eagerStart) {
         Runbook runbook = request.runbook();
         var attributes = io.temporal.common.SearchAttributes.newBuilder()
                 .set(SearchAttributes.RUNBOOK, runbook.name())
@@ -450,7 +467,7 @@ public class ExecutionLauncher {
         if (withIncidents) {
             attributes.set(SearchAttributes.INCIDENTS, List.of(request.incidentId()));
         }
-        WorkflowOptions options = WorkflowOptions.newBuilder()
+        return WorkflowOptions.newBuilder()
                 .setWorkflowId(id)
                 .setTaskQueue(TaskQueues.ORCHESTRATION)
                 .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
@@ -461,13 +478,7 @@ public class ExecutionLauncher {
                                 + (request.scope() == null ? "" : " (outage of " + request.scope() + ")")
                                 + (request.heldBy() == null ? "" : " — " + request.heldBy()))
                 .setMemo(memo(request))
-                .setDisableEagerExecution(!temporal.tuning().eagerStart())
+                .setDisableEagerExecution(!eagerStart)
                 .build();
-        RunbookWorkflow workflow = client.newWorkflowStub(RunbookWorkflow.class, options);
-        WorkflowClient.start(workflow::run, request);
-        if (record) {
-            // After the start, so only executions that run are recorded; never throws (a failover does not wait on it).
-            versions.recordExecution(id, runbook.name(), request.runbookVersion());
-        }
     }
 }

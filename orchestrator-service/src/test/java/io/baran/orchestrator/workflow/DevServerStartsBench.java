@@ -1,0 +1,188 @@
+package io.baran.orchestrator.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.baran.runbook.Runbook;
+import io.baran.runbook.RunbookParser;
+import io.baran.testinfra.TemporalDevServer;
+import io.baran.workflow.Actor;
+import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.Mode;
+import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.TemporalClients;
+import io.baran.workflow.temporal.AesGcmPayloadCodec;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * How fast the Temporal dev server alone starts failover executions on this machine, with nothing else running: no
+ * worker polls, no orchestrator, Kafka or moto beside it (not a test: failsafe runs it only when named, from
+ * {@code system-tests/bench/dev-server-starts.sh}). The starts are the orchestrator's own: the options of
+ * {@link ExecutionLauncher#startOptions} (search attributes, memo, summary, the id refused if used before), the
+ * {@link ExecutionRequest} of an outage's failover, encrypted by the payload codec. The dev server keeps its state in
+ * memory, then in a SQLite file as {@code bin/local-stack} keeps it. Prints the starts per second and the CPU seconds
+ * the server and this client used: the floor under the dispatch of a mass failover (README, "Mass failover").
+ */
+class DevServerStartsBench {
+
+    private static final int STARTS = Integer.getInteger("bench.starts", 1000);
+    /** As the orchestrator's {@code baran.dispatch.concurrency}. */
+    private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 32);
+
+    private static final int WARM_UP = 100;
+    private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+    @Test
+    void startsWithNothingElseRunning(@TempDir Path dir) throws Exception {
+        System.out.printf(
+                "BENCH dev-server starts: %d executions, %d at once, %d cores, %s%n",
+                STARTS, CONCURRENCY, Runtime.getRuntime().availableProcessors(), loadAverage());
+        measure("in memory", dir.resolve("memory"), d -> TemporalDevServer.start(d, false));
+        measure("the local stack's SQLite file (WAL)", dir.resolve("file"), TemporalDevServer::startPersistent);
+    }
+
+    private void measure(String how, Path workDir, Function<Path, TemporalDevServer> start) throws Exception {
+        Files.createDirectories(workDir);
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        try (TemporalDevServer server = start.apply(workDir)) {
+            WorkflowServiceStubs stubs = TemporalClients.stubs(server.target());
+            try {
+                WorkflowClient client = TemporalClients.client(
+                        stubs, "default", Optional.of(new AesGcmPayloadCodec("bench", Map.of("bench", key))));
+                List<Runbook> runbooks = runbooks(Math.max(STARTS, WARM_UP));
+                ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
+                try {
+                    startAll(client, pool, runbooks.subList(0, WARM_UP), "warm-up");
+                    OptionalLong pid = server.pid();
+                    double serverBefore = cpuSeconds(pid);
+                    long clientBefore = clientCpuNanos();
+                    long t0 = System.nanoTime();
+                    int started = startAll(client, pool, runbooks.subList(0, STARTS), "outage");
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    double serverCpu = cpuSeconds(pid) - serverBefore;
+                    double clientCpu = (clientCpuNanos() - clientBefore) / 1e9;
+                    assertEquals(STARTS, started, "every start answered as started");
+                    System.out.printf(
+                            "BENCH   %s: %d starts in %.2f s (%.0f a second); the server used %s CPU s%s, this client"
+                                    + " %.1f CPU s%n",
+                            how,
+                            started,
+                            seconds,
+                            started / seconds,
+                            pid.isPresent() ? "%.1f".formatted(serverCpu) : "?",
+                            pid.isPresent() ? " (%.1f ms a start)".formatted(serverCpu * 1000 / started) : "",
+                            clientCpu);
+                } finally {
+                    pool.shutdownNow();
+                    pool.awaitTermination(30, TimeUnit.SECONDS);
+                }
+            } finally {
+                stubs.shutdownNow();
+            }
+        }
+    }
+
+    /** Starts one failover per runbook for this incident, {@link #CONCURRENCY} at once; how many were started. */
+    private static int startAll(WorkflowClient client, ExecutorService pool, List<Runbook> runbooks, String incident)
+            throws Exception {
+        List<Future<?>> starts = new ArrayList<>();
+        long since = System.currentTimeMillis();
+        for (Runbook runbook : runbooks) {
+            starts.add(pool.submit(() -> {
+                String id = RunbookWorkflow.idForIncident(runbook.name(), incident);
+                ExecutionRequest request = new ExecutionRequest(
+                        id,
+                        Mode.FAILOVER,
+                        runbook,
+                        incident,
+                        "bench/region/web",
+                        0,
+                        since,
+                        3600,
+                        1,
+                        null,
+                        Actor.system("bench-event-" + incident),
+                        null,
+                        List.of());
+                RunbookWorkflow workflow = client.newWorkflowStub(
+                        RunbookWorkflow.class, ExecutionLauncher.startOptions(id, request, true, false));
+                WorkflowClient.start(workflow::run, request);
+                return null;
+            }));
+        }
+        for (Future<?> start : starts) {
+            start.get(120, TimeUnit.SECONDS);
+        }
+        return starts.size();
+    }
+
+    /** The mass-failover bench's runbooks: one service and one CNAME each, one dns.switch step. */
+    private static List<Runbook> runbooks(int count) {
+        RunbookParser parser = new RunbookParser();
+        List<Runbook> runbooks = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            runbooks.add(parser.parse("svc" + i + ".yaml", """
+                    apiVersion: baran.io/v1
+                    kind: Runbook
+                    metadata:
+                      name: svc%1$d
+                    spec:
+                      protects: svc%1$d
+                      trigger:
+                        outage: { scope: bench/region/web }
+                      failover:
+                        - name: move-traffic
+                          action: dns.switch
+                          with: { provider: aws-test, zone: z%2$d.bench.test, record: svc%1$d, type: CNAME, to: standby%1$d.example.net, ttl: 60 }
+                      failback:
+                        approval: none
+                    """.formatted(i, i % 10)));
+        }
+        return runbooks;
+    }
+
+    private static double cpuSeconds(OptionalLong pid) throws IOException {
+        if (pid.isEmpty()) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of("/proc", String.valueOf(pid.getAsLong()), "stat"));
+        // The fields after the command name (which is in parentheses and may hold spaces): utime and stime are 14, 15.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        try {
+            return "load average "
+                    + String.join(
+                            " ",
+                            List.of(Files.readString(Path.of("/proc/loadavg")).split(" "))
+                                    .subList(0, 3));
+        } catch (IOException e) {
+            return "load average unknown";
+        }
+    }
+}
