@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * How fast the Temporal dev server alone starts failover executions on this machine, with nothing else running: no
  * worker polls, no orchestrator, Kafka or moto beside it (not a test: failsafe runs it only when named, from
- * {@code system-tests/bench/dev-server-starts.sh}). The starts are the orchestrator's own: the options of
+ * {@code orchestrator-service/bench/dev-server-starts.sh}). The starts are the orchestrator's own: the options of
  * {@link ExecutionLauncher#startOptions} (search attributes, memo, summary, the id refused if used before), the
  * {@link ExecutionRequest} of an outage's failover, encrypted by the payload codec. The dev server keeps its state in
  * memory, then in a SQLite file as {@code bin/local-stack} keeps it. Prints the starts per second and the CPU seconds

@@ -5,8 +5,8 @@
 # keeps its state in memory, then in a SQLite file as bin/local-stack keeps it. Prints starts per second and the CPU
 # seconds of the server and of the client. Never a pass/fail: read the figures.
 #
-#   system-tests/bench/dev-server-starts.sh
-#   STARTS=2000 CONCURRENCY=8 system-tests/bench/dev-server-starts.sh
+#   orchestrator-service/bench/dev-server-starts.sh
+#   STARTS=2000 CONCURRENCY=8 orchestrator-service/bench/dev-server-starts.sh
 #
 # Needs the temporal CLI (bin/bootstrap).
 set -euo pipefail
