@@ -2,6 +2,7 @@ package io.baran.system;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.testinfra.BenchRunbooks;
 import io.baran.testinfra.KafkaBroker;
 import io.baran.testinfra.LocalProcess;
 import io.baran.testinfra.MotoServer;
@@ -517,26 +518,7 @@ class MassFailoverE2EBench {
     }
 
     private static String runbook(int i) {
-        return """
-                apiVersion: baran.io/v1
-                kind: Runbook
-                metadata:
-                  name: svc%1$d
-                spec:
-                  protects: svc%1$d
-                  access:
-                    drill: [drill-operator]
-                    failover: [failover-operator]
-                    approve: [approver]
-                  trigger:
-                    outage: { scope: %2$s }
-                  failover:
-                    - name: move-traffic
-                      action: dns.switch
-                      with: { provider: aws-test, zone: %3$s, record: svc%1$d, type: CNAME, to: standby%1$d.example.net, ttl: 60 }
-                  failback:
-                    approval: none
-                """.formatted(i, SCOPE, zone(i % ZONES));
+        return BenchRunbooks.dnsSwitch(i, SCOPE, zone(i % ZONES));
     }
 
     private static String zone(int z) {

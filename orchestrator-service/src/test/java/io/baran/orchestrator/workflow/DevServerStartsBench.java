@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.baran.runbook.Runbook;
 import io.baran.runbook.RunbookParser;
+import io.baran.testinfra.BenchRunbooks;
 import io.baran.testinfra.TemporalDevServer;
 import io.baran.workflow.Actor;
 import io.baran.workflow.ExecutionRequest;
@@ -33,12 +34,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How fast the Temporal dev server alone starts failover executions on this machine, with nothing else running: no
- * worker polls, no orchestrator, Kafka or moto beside it (not a test: failsafe runs it only when named, from
- * {@code orchestrator-service/bench/dev-server-starts.sh}). The starts are the orchestrator's own: the options of
- * {@link ExecutionLauncher#startOptions} (search attributes, memo, summary, the id refused if used before), the
- * {@link ExecutionRequest} of an outage's failover, encrypted by the payload codec. The dev server keeps its state in
- * memory, then in a SQLite file as {@code bin/local-stack} keeps it. Prints the starts per second and the CPU seconds
- * the server and this client used: the floor under the dispatch of a mass failover (README, "Mass failover").
+ * worker polls, no orchestrator, Kafka or moto beside it (not a test: failsafe runs it only when named, from {@code
+ * orchestrator-service/bench/dev-server-starts.sh}). The starts are the orchestrator's own: the options of {@link
+ * ExecutionLauncher#startOptions} (search attributes, memo, summary, the id refused if used before), the {@link
+ * ExecutionRequest} of an outage's failover, encrypted by the payload codec; without eager start, as no worker is here
+ * to take a first workflow task (the orchestrator's dispatch benchmark measures the same way). The dev server keeps its
+ * state in memory, then in a SQLite file as {@code bin/local-stack} keeps it. Prints the starts per second and the CPU
+ * seconds the server and this client used: the floor under the dispatch of a mass failover (README, "Mass failover").
  */
 class DevServerStartsBench {
 
@@ -139,22 +141,8 @@ class DevServerStartsBench {
         RunbookParser parser = new RunbookParser();
         List<Runbook> runbooks = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            runbooks.add(parser.parse("svc" + i + ".yaml", """
-                    apiVersion: baran.io/v1
-                    kind: Runbook
-                    metadata:
-                      name: svc%1$d
-                    spec:
-                      protects: svc%1$d
-                      trigger:
-                        outage: { scope: bench/region/web }
-                      failover:
-                        - name: move-traffic
-                          action: dns.switch
-                          with: { provider: aws-test, zone: z%2$d.bench.test, record: svc%1$d, type: CNAME, to: standby%1$d.example.net, ttl: 60 }
-                      failback:
-                        approval: none
-                    """.formatted(i, i % 10)));
+            runbooks.add(parser.parse(
+                    "svc" + i + ".yaml", BenchRunbooks.dnsSwitch(i, "bench/region/web", "z" + i % 10 + ".bench.test")));
         }
         return runbooks;
     }
