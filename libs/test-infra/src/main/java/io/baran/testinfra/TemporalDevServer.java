@@ -2,8 +2,10 @@ package io.baran.testinfra;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * The real Temporal server ({@code temporal server start-dev}), in memory, with or without its Web UI: by default
@@ -57,7 +59,7 @@ public final class TemporalDevServer implements AutoCloseable {
 
     /** As {@link #startPersistent(Path)}, with these options instead of the local stack's (e.g. {@code --sqlite-pragma}). */
     public static TemporalDevServer startPersistent(Path workDir, List<String> options) {
-        List<String> all = new java.util.ArrayList<>(
+        List<String> all = new ArrayList<>(
                 List.of("--db-filename", workDir.resolve("temporal.db").toString()));
         all.addAll(options);
         return startProcess(workDir, false, true, all);
@@ -135,7 +137,7 @@ public final class TemporalDevServer implements AutoCloseable {
         int uiPort = withUi ? Ports.free() : -1;
         int httpPort = Ports.free();
         int metricsPort = Ports.free();
-        List<String> command = new java.util.ArrayList<>(List.of(
+        List<String> command = new ArrayList<>(List.of(
                 temporal.toString(),
                 "server",
                 "start-dev",
@@ -181,10 +183,8 @@ public final class TemporalDevServer implements AutoCloseable {
     }
 
     /** The server's process id, when it runs as a local process (its CPU time can then be read from /proc). */
-    public java.util.OptionalLong pid() {
-        return running instanceof LocalProcess process
-                ? java.util.OptionalLong.of(process.pid())
-                : java.util.OptionalLong.empty();
+    public OptionalLong pid() {
+        return running instanceof LocalProcess process ? OptionalLong.of(process.pid()) : OptionalLong.empty();
     }
 
     public int uiPort() {
