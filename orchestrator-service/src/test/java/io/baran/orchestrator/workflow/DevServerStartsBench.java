@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,6 +42,10 @@ import org.junit.jupiter.api.io.TempDir;
  * to take a first workflow task (the orchestrator's dispatch benchmark measures the same way). The dev server keeps its
  * state in memory, then in a SQLite file as {@code bin/local-stack} keeps it. Prints the starts per second and the CPU
  * seconds the server and this client used: the floor under the dispatch of a mass failover (README, "Mass failover").
+ *
+ * <p>Given {@code bench.target} (host:port), it measures that server instead, a Temporal server run by the script
+ * ({@code TEMPORAL=postgres}: on PostgreSQL), and counts the CPU of the processes in {@code bench.target-pids} and of
+ * everything they started (PostgreSQL's backends).
  */
 class DevServerStartsBench {
 
@@ -56,49 +61,67 @@ class DevServerStartsBench {
         System.out.printf(
                 "BENCH dev-server starts: %d executions, %d at once, %d cores, %s%n",
                 STARTS, CONCURRENCY, Runtime.getRuntime().availableProcessors(), loadAverage());
+        String target = System.getProperty("bench.target", "");
+        if (!target.isBlank()) {
+            List<Long> pids = Stream.of(
+                            System.getProperty("bench.target-pids", "").split(","))
+                    .map(String::trim)
+                    .filter(pid -> !pid.isEmpty())
+                    .map(Long::valueOf)
+                    .toList();
+            measure(System.getProperty("bench.target-name", "the server at " + target), target, pids);
+            return;
+        }
         measure("in memory", dir.resolve("memory"), d -> TemporalDevServer.start(d, false));
         measure("the local stack's SQLite file (WAL)", dir.resolve("file"), TemporalDevServer::startPersistent);
     }
 
     private void measure(String how, Path workDir, Function<Path, TemporalDevServer> start) throws Exception {
         Files.createDirectories(workDir);
+        try (TemporalDevServer server = start.apply(workDir)) {
+            OptionalLong pid = server.pid();
+            measure(how, server.target(), pid.isPresent() ? List.of(pid.getAsLong()) : List.of());
+        }
+    }
+
+    /** Measures the server at {@code target}; its CPU is that of {@code pids} and their descendants (none: unknown). */
+    private void measure(String how, String target, List<Long> pids) throws Exception {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        try (TemporalDevServer server = start.apply(workDir)) {
-            WorkflowServiceStubs stubs = TemporalClients.stubs(server.target());
+        // A server kept between runs refuses a workflow id used before: each run's incidents are its own.
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        WorkflowServiceStubs stubs = TemporalClients.stubs(target);
+        try {
+            WorkflowClient client = TemporalClients.client(
+                    stubs, "default", Optional.of(new AesGcmPayloadCodec("bench", Map.of("bench", key))));
+            List<Runbook> runbooks = runbooks(Math.max(STARTS, WARM_UP));
+            ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
             try {
-                WorkflowClient client = TemporalClients.client(
-                        stubs, "default", Optional.of(new AesGcmPayloadCodec("bench", Map.of("bench", key))));
-                List<Runbook> runbooks = runbooks(Math.max(STARTS, WARM_UP));
-                ExecutorService pool = Executors.newFixedThreadPool(CONCURRENCY);
-                try {
-                    startAll(client, pool, runbooks.subList(0, WARM_UP), "warm-up");
-                    OptionalLong pid = server.pid();
-                    double serverBefore = cpuSeconds(pid);
-                    long clientBefore = clientCpuNanos();
-                    long t0 = System.nanoTime();
-                    int started = startAll(client, pool, runbooks.subList(0, STARTS), "outage");
-                    double seconds = (System.nanoTime() - t0) / 1e9;
-                    double serverCpu = cpuSeconds(pid) - serverBefore;
-                    double clientCpu = (clientCpuNanos() - clientBefore) / 1e9;
-                    assertEquals(STARTS, started, "every start answered as started");
-                    System.out.printf(
-                            "BENCH   %s: %d starts in %.2f s (%.0f a second); the server used %s CPU s%s, this client"
-                                    + " %.1f CPU s%n",
-                            how,
-                            started,
-                            seconds,
-                            started / seconds,
-                            pid.isPresent() ? "%.1f".formatted(serverCpu) : "?",
-                            pid.isPresent() ? " (%.1f ms a start)".formatted(serverCpu * 1000 / started) : "",
-                            clientCpu);
-                } finally {
-                    pool.shutdownNow();
-                    pool.awaitTermination(30, TimeUnit.SECONDS);
-                }
+                startAll(client, pool, runbooks.subList(0, WARM_UP), "warm-up-" + run);
+                double serverBefore = cpuSeconds(pids);
+                long clientBefore = clientCpuNanos();
+                long t0 = System.nanoTime();
+                int started = startAll(client, pool, runbooks.subList(0, STARTS), "outage-" + run);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double serverCpu = cpuSeconds(pids) - serverBefore;
+                double clientCpu = (clientCpuNanos() - clientBefore) / 1e9;
+                assertEquals(STARTS, started, "every start answered as started");
+                System.out.printf(
+                        "BENCH   %s: %d starts in %.2f s (%.0f a second); the server used %s CPU s%s, this client"
+                                + " %.1f CPU s%n",
+                        how,
+                        started,
+                        seconds,
+                        started / seconds,
+                        pids.isEmpty() ? "?" : "%.1f".formatted(serverCpu),
+                        pids.isEmpty() ? "" : " (%.1f ms a start)".formatted(serverCpu * 1000 / started),
+                        clientCpu);
             } finally {
-                stubs.shutdownNow();
+                pool.shutdownNow();
+                pool.awaitTermination(30, TimeUnit.SECONDS);
             }
+        } finally {
+            stubs.shutdownNow();
         }
     }
 
@@ -147,14 +170,39 @@ class DevServerStartsBench {
         return runbooks;
     }
 
-    private static double cpuSeconds(OptionalLong pid) throws IOException {
-        if (pid.isEmpty()) {
-            return 0;
+    /**
+     * The CPU seconds of these processes and of their descendants, with the children they have already reaped (a
+     * process started between two readings counts from zero, as it used nothing before).
+     */
+    private static double cpuSeconds(List<Long> pids) {
+        List<ProcessHandle> processes = new ArrayList<>();
+        for (long pid : pids) {
+            ProcessHandle.of(pid).ifPresent(process -> {
+                processes.add(process);
+                process.descendants().forEach(processes::add);
+            });
         }
-        String stat = Files.readString(Path.of("/proc", String.valueOf(pid.getAsLong()), "stat"));
-        // The fields after the command name (which is in parentheses and may hold spaces): utime and stime are 14, 15.
+        long ticks = 0;
+        for (ProcessHandle process : processes) {
+            ticks += cpuTicks(process.pid());
+        }
+        return ticks / (double) CLOCK_TICKS_PER_SECOND;
+    }
+
+    private static long cpuTicks(long pid) {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        } catch (IOException gone) {
+            return 0; // ended between the listing and the reading: its parent counts it once reaped
+        }
+        // The fields after the command name (which is in parentheses and may hold spaces): utime, stime, cutime and
+        // cstime are 14 to 17.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) CLOCK_TICKS_PER_SECOND;
+        return Long.parseLong(fields[11])
+                + Long.parseLong(fields[12])
+                + Long.parseLong(fields[13])
+                + Long.parseLong(fields[14]);
     }
 
     private static long clientCpuNanos() {
