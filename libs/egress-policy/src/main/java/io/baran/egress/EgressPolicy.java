@@ -67,7 +67,9 @@ public final class EgressPolicy {
             "metadata.tencentyun.com",
             "metadata.azure.internal");
 
-    // IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) need no rule: the JDK reads them as the IPv4 address itself.
+    // IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) written as literals are read by the JDK as the IPv4 address itself,
+    // but a resolver's AAAA answer of that form stays an Inet6Address (the system resolver does not convert it) and
+    // is connected to as the IPv4 address: embeddedIpv4 judges it by the address it carries.
     private static final AddressRange COMPATIBLE = AddressRange.parse("::/96");
     private static final AddressRange NAT64 = AddressRange.parse("64:ff9b::/96");
     private static final AddressRange SIX_TO_FOUR = AddressRange.parse("2002::/16");
@@ -285,14 +287,18 @@ public final class EgressPolicy {
         return allowedRanges.stream().anyMatch(r -> r.contains(address));
     }
 
-    /** The IPv4 address an IPv6 one carries (compatible, NAT64, 6to4), or null. */
+    /** The IPv4 address an IPv6 one carries (mapped, translated, compatible, NAT64, 6to4), or null. */
     private static InetAddress embeddedIpv4(InetAddress address) {
         if (!(address instanceof Inet6Address)) {
             return null;
         }
         byte[] b = address.getAddress();
         int from;
-        if (NAT64.contains(address)) {
+        if (zeros(b, 0, 10) && ffff(b, 10)) {
+            from = 12; // ::ffff:a.b.c.d, mapped (RFC 4291)
+        } else if (zeros(b, 0, 8) && ffff(b, 8) && zeros(b, 10, 12)) {
+            from = 12; // ::ffff:0:a.b.c.d, translated (RFC 2765)
+        } else if (NAT64.contains(address)) {
             from = 12;
         } else if (COMPATIBLE.contains(address)) {
             from = 12;
@@ -309,6 +315,19 @@ public final class EgressPolicy {
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    private static boolean zeros(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean ffff(byte[] b, int at) {
+        return b[at] == (byte) 0xff && b[at + 1] == (byte) 0xff;
     }
 
     private static boolean isName(String text) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -239,5 +240,54 @@ class EgressPolicyTest {
                 policy.admit("www.example.com", 80, List.of(publicAddress)).address());
         InetAddress metadata = InetAddress.getByAddress(new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254});
         assertThrows(EgressRefusedException.class, () -> policy.admit("evil.example", 80, List.of(metadata)));
+    }
+
+    /**
+     * A resolver's AAAA answer ::ffff:169.254.169.254 stays an Inet6Address (only literals are read as IPv4), and a
+     * socket to it reaches the IPv4 address: it is judged by the address it carries, as is ::ffff:0:a.b.c.d.
+     */
+    @Test
+    void refusesResolvedIpv6AddressesThatCarryARefusedIpv4One() throws Exception {
+        byte[] mapped = new byte[16];
+        mapped[10] = (byte) 0xff;
+        mapped[11] = (byte) 0xff;
+        System.arraycopy(new byte[] {(byte) 169, (byte) 254, (byte) 169, (byte) 254}, 0, mapped, 12, 4);
+        InetAddress asResolved = Inet6Address.getByAddress("m.attacker.example", mapped, -1);
+        assertTrue(asResolved instanceof Inet6Address, "the form a resolver hands back");
+
+        EgressRefusedException refused = assertThrows(
+                EgressRefusedException.class, () -> policy.admit("m.attacker.example", 80, List.of(asResolved)));
+        assertEquals(Rule.METADATA, refused.refusal().rule());
+        Resolver aaaaOnly = host -> new InetAddress[] {Inet6Address.getByAddress(host, mapped, -1)};
+        assertThrows(
+                EgressRefusedException.class,
+                () -> EgressPolicy.defaults().withResolver(aaaaOnly).resolve("m.attacker.example", 80));
+
+        byte[] translated = new byte[16];
+        translated[8] = (byte) 0xff;
+        translated[9] = (byte) 0xff;
+        System.arraycopy(new byte[] {10, 0, 0, 2}, 0, translated, 12, 4);
+        assertEquals(
+                Rule.PRIVATE,
+                policy.check("t.attacker.example", Inet6Address.getByAddress("t.attacker.example", translated, -1))
+                        .orElseThrow()
+                        .rule());
+
+        byte[] mappedLoopback = mapped.clone();
+        System.arraycopy(new byte[] {127, 0, 0, 1}, 0, mappedLoopback, 12, 4);
+        InetAddress loopback = Inet6Address.getByAddress("local.test", mappedLoopback, -1);
+        assertEquals(
+                Rule.LOOPBACK,
+                policy.check("local.test", loopback).orElseThrow().rule());
+        assertEquals(
+                Optional.empty(),
+                policy.allowing(List.of("127.0.0.1")).check("local.test", loopback),
+                "an allow-listed IPv4 address is allowed in its mapped form too");
+
+        byte[] mappedPublic = mapped.clone();
+        System.arraycopy(new byte[] {93, (byte) 184, (byte) 216, 34}, 0, mappedPublic, 12, 4);
+        assertEquals(
+                Optional.empty(),
+                policy.check("www.example.com", Inet6Address.getByAddress("www.example.com", mappedPublic, -1)));
     }
 }
