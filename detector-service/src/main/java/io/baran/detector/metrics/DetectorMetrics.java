@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  *   <li>{@code baran_quorum_decision_latency_seconds} (histogram; tag event) — from the moment the first agreeing
  *       vantage saw the change to the moment the event was published;</li>
  *   <li>{@code baran_quorum_verdicts_refused_total} (tag reason) — verdicts the aggregator did not count: unsigned,
- *       unknown-key, bad-signature, malformed-signature, wrong-vantage, replayed, stale.</li>
+ *       unknown-key, bad-signature, malformed-signature, wrong-vantage, wrong-scope, replayed, stale.</li>
  * </ul>
  * Probe timers are not tagged per target, so that ten thousand targets do not make ten thousand histograms.
  */

@@ -12,8 +12,9 @@ import org.apache.kafka.common.record.TimestampType;
 
 /**
  * What of the verdicts topic the aggregator may count: records signed ({@link EventSignature}) by a key of the
- * roster, in the name of that key's vantage, sent within {@code max-clock-skew} of the time Kafka stamped them, and
- * not the copy of a record already read elsewhere on the topic. So a quorum counts only distinct signed vantages:
+ * roster, in the name of that key's vantage, for the scope the record is keyed by (the key is not signed, the scope in
+ * the value is), sent within {@code max-clock-skew} of the time Kafka stamped them, and not the copy of a record
+ * already read elsewhere on the topic. So a quorum counts only distinct signed vantages:
  * votes are kept per vantage, and a vantage is the one its key belongs to, whichever of its keys signed.
  * Not thread-safe: the aggregator's thread owns it.
  */
@@ -49,12 +50,15 @@ public final class VerdictVerifier {
         }
         String claimed;
         Instant sent;
+        String scope;
         if (message instanceof VantageVerdict verdict) {
             claimed = verdict.vantage();
             sent = verdict.at();
+            scope = verdict.scope();
         } else if (message instanceof Simulation simulation) {
             claimed = simulation.requestedBy();
             sent = simulation.since();
+            scope = simulation.scope();
         } else {
             return null;
         }
@@ -63,6 +67,14 @@ public final class VerdictVerifier {
                     Reason.WRONG_VANTAGE,
                     "a record of vantage " + claimed + " signed with key " + verified.kid() + " of vantage "
                             + verified.vantage(),
+                    verified.kid());
+        }
+        if (scope == null || !scope.equals(r.key())) {
+            // The aggregator counts a record for the scope it is keyed by: a signed verdict of one scope written again
+            // under another scope's key must not vote there.
+            throw new RefusedEventException(
+                    Reason.WRONG_SCOPE,
+                    "a record of vantage " + claimed + " for scope " + scope + " written under the key " + r.key(),
                     verified.kid());
         }
         if (r.timestamp() >= 0 && r.timestampType() != TimestampType.NO_TIMESTAMP_TYPE) {

@@ -53,6 +53,10 @@ class SignedQuorumTest {
     }
 
     private ConsumerRecord<String, String> record(String value, long stampedMillis) {
+        return record(SCOPE, value, stampedMillis);
+    }
+
+    private ConsumerRecord<String, String> record(String key, String value, long stampedMillis) {
         return new ConsumerRecord<>(
                 TOPIC,
                 0,
@@ -61,7 +65,7 @@ class SignedQuorumTest {
                 TimestampType.LOG_APPEND_TIME,
                 -1,
                 -1,
-                SCOPE,
+                key,
                 value,
                 new RecordHeaders(),
                 Optional.empty());
@@ -188,6 +192,39 @@ class SignedQuorumTest {
                         .map(v -> v.vantage() + "=" + v.verdict())
                         .toList(),
                 "one vote per vantage in the event, however many replicas it runs");
+    }
+
+    /**
+     * The record's key (which scope's quorum counts it) is not signed; the scope in the signed verdict is. A fresh
+     * signed verdict of another scope written again under this scope's key is refused, so copies of other scopes'
+     * heartbeats cannot make up a quorum here.
+     */
+    @Test
+    void aSignedVerdictOfAnotherScopeDoesNotVoteUnderThisScopesKey() {
+        allUp();
+        for (String v : List.of("a", "b")) {
+            VantageVerdict elsewhere = new VantageVerdict(
+                    v,
+                    "gcp/europe-west1/gcs",
+                    Health.DOWN,
+                    false,
+                    T0,
+                    "gcp/europe-west1/gcs@0",
+                    T0.plusMillis(1000),
+                    true,
+                    List.of());
+            assertEquals("wrong-scope", deliver(record(SCOPE, signed(elsewhere, TestKeys.key(v)), 1000)));
+        }
+        assertEquals(Optional.empty(), decide(1100), "no DOWN vote counted: the scope stays UP");
+        assertEquals(Health.UP, quorum.record().state());
+        VantageVerdict other = new VantageVerdict(
+                "c", "gcp/x", Health.DOWN, false, T0, "gcp/x@0", T0.plusMillis(1200), true, List.of());
+        RefusedEventException refused = assertThrows(
+                RefusedEventException.class,
+                () -> TestKeys.verifier().accept(record(SCOPE, signed(other, TestKeys.key("c")), 1200)));
+        assertTrue(
+                refused.getMessage().contains("for scope gcp/x written under the key " + SCOPE), refused.getMessage());
+        assertEquals("counted", deliver(record("gcp/x", signed(other, TestKeys.key("c")), 1200)), "under its own key");
     }
 
     @Test

@@ -14,6 +14,7 @@ public final class RefusedEventException extends RuntimeException {
         UNKNOWN_KEY("unknown-key"),
         BAD_SIGNATURE("bad-signature"),
         WRONG_VANTAGE("wrong-vantage"),
+        WRONG_SCOPE("wrong-scope"),
         REPLAYED("replayed"),
         STALE("stale");
 
