@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What an execution carries into its next run when it continues as new while it holds (a failover can
- * hold for days; continuing as new keeps each run's history small).
+ * hold for days; continuing as new keeps each run's history small): with the steps, undo, phases and decisions, the
+ * incidents it answers (the latest of each scope) and those whose recovery it was told of.
  */
 public record CarriedState(
         List<StepStatus> steps,
@@ -14,14 +15,30 @@ public record CarriedState(
         long decideMillis,
         int runs,
         List<Decision> decisions,
-        List<Reapplied> reapplied) {
+        List<Reapplied> reapplied,
+        List<String> incidents,
+        List<String> recoveredIncidents) {
 
     public CarriedState {
+        incidents = incidents == null ? List.of() : List.copyOf(incidents);
+        recoveredIncidents = recoveredIncidents == null ? List.of() : List.copyOf(recoveredIncidents);
         reapplied = reapplied == null ? List.of() : List.copyOf(reapplied);
         steps = steps == null ? List.of() : List.copyOf(steps);
         undo = undo == null ? List.of() : List.copyOf(undo);
         phases = phases == null ? List.of() : List.copyOf(phases);
         decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    public CarriedState(
+            List<StepStatus> steps,
+            List<UndoEntry> undo,
+            List<PhaseChange> phases,
+            long startedAt,
+            long decideMillis,
+            int runs,
+            List<Decision> decisions,
+            List<Reapplied> reapplied) {
+        this(steps, undo, phases, startedAt, decideMillis, runs, decisions, reapplied, List.of(), List.of());
     }
 
     public CarriedState(

@@ -48,6 +48,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -95,6 +96,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * steps and re-applies those whose change drifted. See {@link #reconcileJoins}.
      */
     static final String RECONCILE_ON_JOIN = "reconcile-on-join";
+    /**
+     * Change id: a failover fails back on recovery only once every scope whose outage it answers has recovered: the
+     * latest incident of each scope ({@code <scope>@<millis>}: the one it was started for and those that joined it) has
+     * had its {@code outageRecovered}. Before, any recovery signal counted, so an outage of one scope that joined the
+     * execution and recovered failed it back while the scope it was started for was still down. See {@link
+     * #recoveredEverywhere}.
+     */
+    static final String RECOVERY_BY_SCOPE = "recovery-by-scope";
     /**
      * Change id: an automatic failover the blast-radius guard holds ({@link ExecutionRequest#heldBy()}) waits at the
      * start approval gate, with the guard's reason, although its runbook does not ask for approval.
@@ -174,7 +183,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private long startedAt;
     private long decideMillis;
     private int runs;
+    /** A recovery arrived since the last outage detected: what counts before change {@link #RECOVERY_BY_SCOPE}. */
     private boolean recovered;
+    /** The version of change {@link #RECOVERY_BY_SCOPE} this run follows. */
+    private int recoveryVersion = Workflow.DEFAULT_VERSION;
+    /** The latest incident of each scope whose outage this execution answers, by scope. */
+    private final Map<String, String> incidentByScope = new LinkedHashMap<>();
+    /** The incidents whose recovery this execution was told of. */
+    private final Set<String> recoveredIncidents = new LinkedHashSet<>();
     /** The version of change {@link #FAILBACK_FAILED_STATE} this run follows. */
     private int failbackFailedVersion = Workflow.DEFAULT_VERSION;
     /** Outages that joined this execution and that it has not looked at yet (change {@link #RECONCILE_ON_JOIN}). */
@@ -211,7 +227,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         this.request = request;
         int decisionsVersion = Workflow.getVersion(DECISIONS_AS_UPDATES, Workflow.DEFAULT_VERSION, 1);
         failbackFailedVersion = Workflow.getVersion(FAILBACK_FAILED_STATE, Workflow.DEFAULT_VERSION, 1);
+        recoveryVersion = Workflow.getVersion(RECOVERY_BY_SCOPE, Workflow.DEFAULT_VERSION, 1);
         CarriedState carried = request.carried();
+        if (request.mode() == Mode.FAILOVER && request.incidentId() != null) {
+            answer(request.incidentId());
+        }
+        if (carried != null) {
+            carried.incidents().forEach(this::answer);
+            recoveredIncidents.addAll(carried.recoveredIncidents());
+        }
         book.start(request, decisionsVersion, carried == null ? List.of() : carried.decisions());
         Runbook runbook = request.runbook();
         // Every activity call carries the tier as a header, for the workers' API budgets (no command: replay-safe).
@@ -626,11 +650,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             if (phase != Phase.FAILED_OVER) {
                 enter(Phase.FAILED_OVER);
             }
-            awaitOrContinueAsNew(() -> book.failbackRequested || (onRecovery && recovered));
+            awaitOrContinueAsNew(() -> book.failbackRequested || (onRecovery && recoveredEverywhere()));
             if (!book.failbackRequested && !stableFor.isZero()) {
                 enter(Phase.AWAITING_STABILITY);
-                Workflow.await(stableFor, () -> !recovered || book.failbackRequested);
-                if (!recovered && !book.failbackRequested) {
+                Workflow.await(stableFor, () -> !recoveredEverywhere() || book.failbackRequested);
+                if (!recoveredEverywhere() && !book.failbackRequested) {
                     // The scope failed again while we watched it: wait for the next recovery.
                     continue;
                 }
@@ -719,7 +743,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     decideMillis,
                     runs,
                     book.decisions(),
-                    reapplied)));
+                    reapplied,
+                    new ArrayList<>(incidentByScope.values()),
+                    new ArrayList<>(recoveredIncidents))));
         }
     }
 
@@ -1105,6 +1131,52 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     @Override
     public void outageRecovered(String incidentId) {
         recovered = true;
+        if (incidentId != null) {
+            recoveredIncidents.add(incidentId);
+        }
+    }
+
+    /**
+     * Whether the outages this execution answers are over: with change {@link #RECOVERY_BY_SCOPE}, the latest incident
+     * of every scope it answers has recovered (a recovery of an older incident of a scope, or of an incident it never
+     * answered, changes nothing); an execution that answers no incident (a drill, a failover a person started) and an
+     * execution recorded before the change count any recovery since the last outage, as before.
+     */
+    private boolean recoveredEverywhere() {
+        if (recoveryVersion < 1 || incidentByScope.isEmpty()) {
+            return recovered;
+        }
+        return recoveredIncidents.containsAll(incidentByScope.values());
+    }
+
+    /** Notes an incident this execution answers; a later incident of the same scope replaces an earlier one. */
+    private void answer(String incidentId) {
+        String scope = scopeOf(incidentId);
+        String known = incidentByScope.get(scope);
+        if (known == null || startOf(incidentId) >= startOf(known)) {
+            incidentByScope.put(scope, incidentId);
+        }
+    }
+
+    /** The scope of an incident id {@code <scope>@<millis>}; the whole id when it has no such form. */
+    static String scopeOf(String incidentId) {
+        int at = incidentId.lastIndexOf('@');
+        return at > 0 && startOf(incidentId) >= 0 ? incidentId.substring(0, at) : incidentId;
+    }
+
+    /** The millis of an incident id {@code <scope>@<millis>}; -1 when it has no such form. */
+    private static long startOf(String incidentId) {
+        int at = incidentId.lastIndexOf('@');
+        if (at <= 0 || at == incidentId.length() - 1) {
+            return -1;
+        }
+        String millis = incidentId.substring(at + 1);
+        for (int i = 0; i < millis.length(); i++) {
+            if (!Character.isDigit(millis.charAt(i))) {
+                return -1;
+            }
+        }
+        return millis.length() > 18 ? -1 : Long.parseLong(millis);
     }
 
     @Override
@@ -1121,6 +1193,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         // Only state here: whether anything follows is decided by reconcileJoins, under its change id.
         if (incidentId != null) {
             joins.add(incidentId);
+            answer(incidentId);
         }
     }
 

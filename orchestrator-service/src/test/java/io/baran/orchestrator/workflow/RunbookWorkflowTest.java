@@ -425,6 +425,65 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("www"));
     }
 
+    /**
+     * A runbook triggered by a region answers outages of its sub-scopes: the failover started for the S3 outage, the
+     * EC2 outage joined it. The EC2 recovery alone does not fail it back while S3 is still down, nor does a stale or
+     * unrelated recovery; the S3 recovery then does.
+     */
+    @Test
+    void itFailsBackOnlyOnceEveryScopeWhoseOutageItAnswersHasRecovered() throws Exception {
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(true, "5m", "none", "reverse"), "none");
+        String id = "two-scopes";
+        WorkflowClient.start(
+                stub(id)::run,
+                new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1/s3@1000", "aws/us-east-1/s3", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        env.sleep(Duration.ofMinutes(1));
+        running.outageDetected("aws/us-east-1/ec2@2000");
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+
+        running.outageRecovered("aws/us-east-1/ec2@2000");
+        running.outageRecovered("aws/us-east-1/s3@500"); // an older outage of S3, long over
+        running.outageRecovered("gcp/europe-west1@3000"); // an outage it never answered
+        env.sleep(Duration.ofMinutes(30));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase(), "S3 is still down");
+        assertEquals("standby", world.values.get("www"));
+
+        running.outageRecovered("aws/us-east-1/s3@1000");
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.AWAITING_STABILITY, running.progress().phase());
+        assertEquals(Phase.DONE, result(id).phase());
+        assertEquals("primary", world.values.get("www"));
+        HistoryFiles.save(client, id, "recovery-by-scope");
+    }
+
+    /** What it answers and what recovered survive the continue-as-new of a failover held for days. */
+    @Test
+    void theScopesItAnswersAndTheirRecoveriesAreCarriedIntoItsNextRun() throws Exception {
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "none", "reverse"), "none");
+        String id = "two-scopes-for-days";
+        var first = WorkflowClient.start(
+                stub(id)::run,
+                new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1/s3@1000", "aws/us-east-1/s3", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        env.sleep(Duration.ofMinutes(1));
+        running.outageDetected("aws/us-east-1/ec2@2000");
+        running.outageRecovered("aws/us-east-1/s3@1000");
+        env.sleep(RunbookWorkflowImpl.HOLD_SLICE.multipliedBy(2).plusHours(1));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase(), "EC2 is still down");
+        assertNotEquals(
+                first.getRunId(),
+                client.newUntypedWorkflowStub(id).describe().getExecution().getRunId(),
+                "a hold of two days should have continued as new");
+
+        running.outageRecovered("aws/us-east-1/ec2@2000");
+        assertEquals(Phase.DONE, result(id).phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
     @Test
     void anApprovalNobodyGivesEndsTheFailoverWithoutChangingAnything() throws Exception {
         Runbook rb = runbook(List.of(set("move-www", "www", "standby")), Failback.DEFAULT, "required");
@@ -822,17 +881,17 @@ class RunbookWorkflowTest {
                 List.of(set("move-www", "www", "standby"), promote, check),
                 new Failback(true, "0s", "none", "reverse"),
                 "none");
-        String id = RunbookWorkflow.idForIncident("shop", "i1");
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
         WorkflowOptions options = WorkflowOptions.newBuilder()
                 .setWorkflowId(id)
                 .setTaskQueue(TaskQueues.ORCHESTRATION)
                 .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-                        .set(SearchAttributes.INCIDENTS, List.of("i1"))
+                        .set(SearchAttributes.INCIDENTS, List.of("aws/us-east-1@1"))
                         .build())
                 .build();
         WorkflowClient.start(
                 client.newWorkflowStub(RunbookWorkflow.class, options)::run,
-                new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
+                new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
         env.sleep(Duration.ofMinutes(5));
         assertEquals(Phase.FAILED_OVER, running.progress().phase());
@@ -840,7 +899,7 @@ class RunbookWorkflowTest {
         // Someone puts the record back by hand, and demotes the database.
         world.values.put("www", "primary");
         world.values.put("db", "replica");
-        running.outageDetected("i2");
+        running.outageDetected("aws/us-east-1@2");
         env.sleep(Duration.ofMinutes(5));
 
         assertEquals("standby", world.values.get("www"), "the drifted record was not re-applied: " + world.journal);
@@ -859,20 +918,20 @@ class RunbookWorkflowTest {
         assertEquals(Phase.FAILED_OVER, p.phase());
         assertEquals(1, p.reapplied().size(), p.reapplied().toString());
         assertEquals("move-www", p.reapplied().get(0).step());
-        assertEquals("i2", p.reapplied().get(0).incidentId());
+        assertEquals("aws/us-east-1@2", p.reapplied().get(0).incidentId());
         assertNull(p.reapplied().get(0).error());
         StepStatus moveWww = p.steps().get(0);
         assertEquals(StepState.APPLIED, moveWww.state());
-        assertTrue(moveWww.summary().startsWith("re-applied for outage i2: "), moveWww.summary());
+        assertTrue(moveWww.summary().startsWith("re-applied for outage aws/us-east-1@2: "), moveWww.summary());
         assertEquals(
-                List.of("i1", "i2"),
+                List.of("aws/us-east-1@1", "aws/us-east-1@2"),
                 client.newUntypedWorkflowStub(id)
                         .describe()
                         .getTypedSearchAttributes()
                         .get(SearchAttributes.INCIDENTS));
 
         // Another outage joins with nothing drifted: nothing is applied again.
-        running.outageDetected("i3");
+        running.outageDetected("aws/us-east-1@3");
         env.sleep(Duration.ofMinutes(5));
         assertEquals(
                 1,
@@ -880,7 +939,7 @@ class RunbookWorkflowTest {
                 running.progress().reapplied().toString());
         assertEquals(2, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
 
-        running.outageRecovered("i3");
+        running.outageRecovered("aws/us-east-1@3");
         ExecutionProgress done = result(id);
         assertEquals(Phase.DONE, done.phase());
         assertEquals("primary", world.values.get("www"), "failback restores the state from before the failover");
@@ -894,20 +953,21 @@ class RunbookWorkflowTest {
         Runbook rb = runbook(
                 List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "none", "reverse"), "none");
         String id = "drift-unchanged";
-        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "i1", "aws/us-east-1", 0));
+        WorkflowClient.start(
+                stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1", "aws/us-east-1", 0));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
         env.sleep(Duration.ofMinutes(5));
         assertEquals(StepState.UNCHANGED, running.progress().steps().get(0).state());
 
         world.values.put("www", "primary");
-        running.outageDetected("i2");
+        running.outageDetected("aws/us-east-1@2");
         env.sleep(Duration.ofMinutes(5));
         assertEquals("standby", world.values.get("www"));
         assertEquals(
                 Map.of("exists", true, "value", "primary"),
                 running.progress().steps().get(0).replaced());
 
-        running.outageRecovered("i2");
+        running.outageRecovered("aws/us-east-1@2");
         assertEquals(Phase.DONE, result(id).phase());
         assertEquals("primary", world.values.get("www"), "what the re-apply replaced is restored at failback");
     }
