@@ -2,21 +2,26 @@ package io.baran.detector.probe;
 
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
+import io.baran.egress.EgressPolicy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.dns.DnsException;
 import io.vertx.mutiny.core.dns.DnsClient;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Asks the target's resolver for one name and type, without blocking (Vert.x's DNS client): the probe passes when
  * the name has answers of that type and, when answers are expected, every expected one is among them. Addresses are
- * compared in their canonical form, names without their trailing dot and case.
+ * compared in their canonical form, names without their trailing dot and case. The resolver's host is resolved at
+ * every query and the egress policy admits the address before anything is sent to it; a refused one fails the probe
+ * naming the rule.
  */
 final class DnsProbe implements Probe {
 
@@ -24,14 +29,24 @@ final class DnsProbe implements Probe {
     static final java.util.regex.Pattern ADDRESS =
             java.util.regex.Pattern.compile("[0-9.]+|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 
-    private final DnsClient client;
+    private final Function<InetSocketAddress, DnsClient> clients;
+    private final EgressPolicy egress;
     private final TargetDefinition target;
     private final ProbeEndpoint.Dns endpoint;
     private final List<String> expected;
     private final io.vertx.core.Vertx vertx;
 
-    DnsProbe(DnsClient client, TargetDefinition target, io.vertx.core.Vertx vertx) {
-        this.client = client;
+    /**
+     * @param clients a DNS client for a resolver's admitted address
+     * @param egress  where the resolver may be
+     */
+    DnsProbe(
+            Function<InetSocketAddress, DnsClient> clients,
+            TargetDefinition target,
+            io.vertx.core.Vertx vertx,
+            EgressPolicy egress) {
+        this.clients = clients;
+        this.egress = egress;
         this.vertx = vertx;
         this.target = target;
         this.endpoint = (ProbeEndpoint.Dns) target.endpoint();
@@ -52,6 +67,16 @@ final class DnsProbe implements Probe {
     }
 
     private Uni<List<String>> query() {
+        return resolver().chain(this::ask);
+    }
+
+    /** The resolver's address, resolved without blocking and admitted by the egress policy. */
+    private Uni<InetSocketAddress> resolver() {
+        return AdmittedAddress.of(vertx, egress, endpoint.host(), endpoint.port());
+    }
+
+    private Uni<List<String>> ask(InetSocketAddress resolver) {
+        DnsClient client = clients.apply(resolver);
         String name = endpoint.name();
         return switch (endpoint.type()) {
             case "A" -> client.resolveA(name);

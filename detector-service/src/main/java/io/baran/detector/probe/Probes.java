@@ -12,6 +12,7 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.dns.DnsClient;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,7 +58,8 @@ public final class Probes implements AutoCloseable {
 
     /**
      * @param environment where the variables that {@code account-key-env} names are read
-     * @param egress      where http and tcp probes may connect: checked at every connection, on the address connected to
+     * @param egress      where http, tcp and dns probes may connect: checked at every connection (for dns, every query),
+     *                    on the address connected to
      */
     public Probes(Vertx vertx, String vantage, Function<String, String> environment, EgressPolicy egress) {
         this.egress = egress;
@@ -78,17 +80,8 @@ public final class Probes implements AutoCloseable {
             probe = new HttpProbe(client, target, "baran-detector/" + vantage, vertx.getDelegate(), egress);
         } else if (endpoint instanceof ProbeEndpoint.Tcp) {
             probe = new TcpProbe(target, vertx.getDelegate(), egress);
-        } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
-            probe = new DnsProbe(
-                    dnsClients.computeIfAbsent(
-                            dns.host() + ":" + dns.port(),
-                            k -> vertx.createDnsClient(new DnsClientOptions()
-                                    .setHost(dns.host())
-                                    .setPort(dns.port())
-                                    .setQueryTimeout(30_000)
-                                    .setRecursionDesired(true))),
-                    target,
-                    vertx.getDelegate());
+        } else if (endpoint instanceof ProbeEndpoint.Dns) {
+            probe = new DnsProbe(this::dnsClient, target, vertx.getDelegate(), egress);
         } else if (endpoint instanceof ProbeEndpoint.S3 s3) {
             probe = new S3CanaryProbe(s3(s3, target.timeout()), canaryThreads(), target, vantage);
         } else if (endpoint instanceof ProbeEndpoint.Gcs gcs) {
@@ -108,6 +101,18 @@ public final class Probes implements AutoCloseable {
                 .maxLatency()
                 .<Probe>map(max -> new LatencyCeiling(probe, max))
                 .orElse(probe);
+    }
+
+    /** A DNS client asking the resolver at this address (one the egress policy admitted), shared by its probes. */
+    private DnsClient dnsClient(InetSocketAddress resolver) {
+        String address = resolver.getAddress().getHostAddress();
+        return dnsClients.computeIfAbsent(
+                address + "|" + resolver.getPort(),
+                k -> vertx.createDnsClient(new DnsClientOptions()
+                        .setHost(address)
+                        .setPort(resolver.getPort())
+                        .setQueryTimeout(30_000)
+                        .setRecursionDesired(true)));
     }
 
     /** A TLS client verifying the server's host name, trusting the JDK's CAs and the given CA file (if not empty). */

@@ -3,7 +3,6 @@ package io.baran.detector.probe;
 import io.baran.detector.config.ProbeEndpoint;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.egress.EgressPolicy;
-import io.baran.egress.EgressRefusedException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -15,7 +14,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.impl.VertxInternal;
 import java.net.InetSocketAddress;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -82,28 +80,7 @@ final class TcpProbe implements Probe {
 
     /** Resolved without blocking (Vert.x's resolver), then admitted by the egress policy: the address to connect to. */
     private Uni<InetSocketAddress> address() {
-        if (EgressPolicy.isLiteral(endpoint.host())) {
-            return Uni.createFrom().item(() -> {
-                try {
-                    return egress.resolve(endpoint.host(), endpoint.port()).socketAddress();
-                } catch (java.net.UnknownHostException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-        }
-        return Uni.createFrom()
-                .emitter(emitter -> vertx.resolveAddress(endpoint.host(), resolved -> {
-                    if (resolved.failed()) {
-                        emitter.fail(resolved.cause());
-                        return;
-                    }
-                    try {
-                        emitter.complete(egress.admit(endpoint.host(), endpoint.port(), List.of(resolved.result()))
-                                .socketAddress());
-                    } catch (EgressRefusedException e) {
-                        emitter.fail(e);
-                    }
-                }));
+        return AdmittedAddress.of(vertx, egress, endpoint.host(), endpoint.port());
     }
 
     private Uni<ProbeResult> connect(InetSocketAddress address) {

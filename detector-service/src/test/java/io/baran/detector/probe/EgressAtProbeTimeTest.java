@@ -9,6 +9,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.baran.detector.Targets;
 import io.baran.egress.EgressPolicy;
 import io.vertx.mutiny.core.Vertx;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -55,6 +57,33 @@ class EgressAtProbeTimeTest {
                     .await()
                     .atMost(Duration.ofSeconds(10))
                     .passed());
+        }
+    }
+
+    @Test
+    void aDnsProbeToARefusedResolverFailsNamingTheRuleAndSendsNoQuery() throws Exception {
+        try (DatagramSocket resolver = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            var target = Targets.define(
+                    "dns",
+                    Targets.spec(
+                            "dns://127.0.0.1:" + resolver.getLocalPort() + "/www.baran.test?type=A",
+                            "local/dns",
+                            "1s",
+                            3,
+                            3));
+
+            ProbeResult refused = production.create(target).run().await().atMost(Duration.ofSeconds(10));
+            assertFalse(refused.passed());
+            assertTrue(refused.detail().contains("rule loopback"), refused.detail());
+            resolver.setSoTimeout(300);
+            DatagramPacket query = new DatagramPacket(new byte[512], 512);
+            assertThrows(SocketTimeoutException.class, () -> resolver.receive(query), "no query may be sent");
+
+            // Allowed, the query goes out (nothing answers it here, so the probe itself fails on its timeout).
+            allowingLoopback.create(target).run().subscribe().with(r -> {}, e -> {});
+            resolver.setSoTimeout(5_000);
+            resolver.receive(query);
+            assertTrue(query.getLength() > 12, "a DNS query of " + query.getLength() + " bytes");
         }
     }
 
