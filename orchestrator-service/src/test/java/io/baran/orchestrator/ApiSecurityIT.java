@@ -224,6 +224,60 @@ class ApiSecurityIT {
                 .body("detail", containsString("spec.access.drill names no group"));
     }
 
+    /**
+     * Abort admits either operator role, then the runbook's groups for the execution's mode: a drill-operator whose
+     * group the runbook lets fail over must still not abort a live failover, which needs role failover-operator as
+     * starting it does.
+     */
+    @Test
+    void onlyAFailoverOperatorAbortsALiveFailoverWhateverTheGroupsShare() {
+        String yaml = """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: shared-groups
+                spec:
+                  protects: shared-groups
+                  access:
+                    drill: [sre]
+                    failover: [sre]
+                    approve: [approver]
+                  trigger:
+                    outage: { scope: test/shared-groups }
+                    approval: required
+                  failover:
+                    - name: settle
+                      action: wait
+                      with: { for: 1s }
+                """;
+        as("author", "runbook-author")
+                .config(YAML_BYTES)
+                .contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/shared-groups")
+                .then()
+                .statusCode(201);
+        String id = startFailover("shared-groups", "fiona", "failover-operator", "sre");
+        await(() -> "awaiting-approval".equals(phase(id)), "the failover to wait for approval");
+
+        as("dora", "drill-operator", "sre")
+                .contentType(ContentType.JSON)
+                .body("{\"reason\":\"not mine to stop\"}")
+                .post("/api/executions/" + id + "/abort")
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("needs role failover-operator"));
+        assertEquals("awaiting-approval", phase(id), "the refused abort changed nothing");
+
+        as("fiona", "failover-operator", "sre")
+                .contentType(ContentType.JSON)
+                .body("{\"reason\":\"drill over\"}")
+                .post("/api/executions/" + id + "/abort")
+                .then()
+                .statusCode(202);
+        await(() -> !"awaiting-approval".equals(phase(id)), "the failover operator's abort to end the wait");
+    }
+
     @Test
     void theStarterCannotApproveTheirOwnLiveFailoverNeitherOverRestNorThroughTemporal() {
         storeGuardedRunbook("guarded", 2);

@@ -47,6 +47,11 @@ public class Caller {
         return identity.hasRole(Roles.ADMIN);
     }
 
+    /** Whether the caller holds the role (an admin holds every role). */
+    public boolean hasRole(String role) {
+        return identity.hasRole(role) || isAdmin();
+    }
+
     public String requestId() {
         if (requestId == null) {
             String sent = http.getHeader("X-Request-Id");

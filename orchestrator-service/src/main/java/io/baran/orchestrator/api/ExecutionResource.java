@@ -469,7 +469,11 @@ public class ExecutionResource {
         }
     }
 
-    /** A drill by whom the runbook lets drill, anything else by whom it lets fail over; an admin always. */
+    /**
+     * A drill by whom the runbook lets drill, anything else by a {@code failover-operator} the runbook lets fail over
+     * (the endpoint admits either operator role; a live failover needs the failover role as starting one does); an
+     * admin always.
+     */
     private void requireMayAct(ExecutionProgress progress) {
         Runbook runbook = catalog.find(progress.runbook()).orElse(null);
         if (runbook == null) {
@@ -485,6 +489,13 @@ public class ExecutionResource {
         if (progress.mode() == Mode.DRILL || progress.mode() == Mode.PLAN) {
             caller.requireMayDrill(runbook);
         } else {
+            if (!caller.hasRole(Roles.FAILOVER_OPERATOR)) {
+                throw new ProblemException(
+                        403,
+                        "Forbidden",
+                        "execution " + progress.executionId() + " is a live failover: acting on it needs role "
+                                + Roles.FAILOVER_OPERATOR);
+            }
             caller.requireMayFailover(runbook);
         }
     }
