@@ -298,6 +298,21 @@ class ApiSecurityIT {
                 () -> workflow.decide(new DecisionRequest(
                         Verdict.APPROVE, null, Actor.person("olga", List.of("approver")), null, "direct-1")),
                 "the starter's own approval, sent to Temporal directly");
+        // Whoever reaches Temporal directly could name anyone: without the orchestrator's seal nobody is believed.
+        for (String approver : List.of("approver1", "approver2")) {
+            WorkflowUpdateException forged = assertThrows(
+                    WorkflowUpdateException.class,
+                    () -> workflow.decide(new DecisionRequest(
+                            Verdict.APPROVE,
+                            null,
+                            Actor.person(approver, List.of("approver")),
+                            null,
+                            "forged-" + approver)),
+                    "an approval naming " + approver + ", sent to Temporal directly");
+            assertTrue(
+                    String.valueOf(forged.getCause()).contains("no seal"),
+                    "refused for want of a seal: " + forged.getCause());
+        }
         workflow.approve("olga");
         workflow.approve("someone");
         sleep(Duration.ofSeconds(2));

@@ -10,5 +10,16 @@ package io.baran.workflow;
  * @param reason    why; required for a break-glass approval by an {@code admin}
  * @param requestId the caller's id for this decision: the same id sent again returns the first answer and
  *                  records nothing twice; may be null
+ * @param seal      the orchestrator's seal of all the above for one execution ({@code DecisionSeals}): without a
+ *                  valid one the workflow does not take the person it names
  */
-public record DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId) {}
+public record DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId, String seal) {
+
+    public DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId) {
+        this(verdict, step, by, reason, requestId, null);
+    }
+
+    public DecisionRequest withSeal(String seal) {
+        return new DecisionRequest(verdict, step, by, reason, requestId, seal);
+    }
+}

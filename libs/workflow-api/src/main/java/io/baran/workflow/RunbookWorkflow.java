@@ -42,7 +42,8 @@ public interface RunbookWorkflow {
     /**
      * A verified person approves or rejects what the execution waits for: the start of a failover whose trigger
      * requires approval, an {@code approval} step, going on after a held step, or failback. The validator
-     * ({@link #validateDecide}) refuses what the rules do not allow; nothing is recorded for a refused decision.
+     * ({@link #validateDecide}) refuses what the rules do not allow, and a decision without the orchestrator's seal for
+     * this execution ({@code DecisionSeals}); nothing is recorded for a refused decision.
      *
      * <p>The rules: the execution must wait for a decision (at {@code step}, if given); the decider must be a
      * person in the runbook's {@code access.approve} groups, or hold group {@code admin}. A live failover (mode

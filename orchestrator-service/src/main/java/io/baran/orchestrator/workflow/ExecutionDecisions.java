@@ -5,6 +5,8 @@ import io.baran.workflow.DecisionResult;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.RunbookWorkflow;
+import io.baran.workflow.temporal.DecisionSeals;
+import io.baran.workflow.temporal.PayloadEncryption;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowUpdateException;
@@ -12,17 +14,25 @@ import io.temporal.failure.ApplicationFailure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 /**
  * Takes people's decisions to executions as the workflow's Updates, which check them against the runbook's
  * {@code spec.access} and the two-person rule and answer with what they did. The caller passes the verified
- * person in the request, never a name the client sent.
+ * person in the request, never a name the client sent, and each request is sealed for its execution ({@link
+ * DecisionSeals}): the workflow takes the person it names only with that seal.
  */
 @ApplicationScoped
 public class ExecutionDecisions {
 
     @Inject
     WorkflowClient client;
+
+    @Inject
+    PayloadEncryption encryption;
+
+    /** When a decision is sealed (the workflow's clock, in tests that skip time). */
+    LongSupplier clock = System::currentTimeMillis;
 
     /**
      * Approves or rejects what execution {@code executionId} waits for.
@@ -31,7 +41,11 @@ public class ExecutionDecisions {
      * @throws ExecutionNotFound no such execution runs
      */
     public DecisionResult decide(String executionId, DecisionRequest request) {
-        return update(executionId, workflow -> workflow.decide(request));
+        DecisionRequest sealed = encryption
+                .decisionSeals()
+                .map(seals -> seals.seal(executionId, request, clock.getAsLong()))
+                .orElse(request);
+        return update(executionId, workflow -> workflow.decide(sealed));
     }
 
     /**
@@ -42,7 +56,11 @@ public class ExecutionDecisions {
      * @throws ExecutionNotFound no such execution runs
      */
     public FailbackResult failback(String executionId, FailbackRequest request) {
-        return update(executionId, workflow -> workflow.requestFailback(request));
+        FailbackRequest sealed = encryption
+                .decisionSeals()
+                .map(seals -> seals.seal(executionId, request, clock.getAsLong()))
+                .orElse(request);
+        return update(executionId, workflow -> workflow.requestFailback(sealed));
     }
 
     private <T> T update(String executionId, Function<RunbookWorkflow, T> call) {

@@ -6,9 +6,12 @@ import io.baran.orchestrator.readiness.ReadinessWorkflowImpl;
 import io.baran.orchestrator.schedule.ScheduledDrillStarter;
 import io.baran.orchestrator.schedule.ScheduledDrillWorkflowImpl;
 import io.baran.workflow.PriorityHeader;
+import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.TaskQueues;
 import io.baran.workflow.TemporalClients;
 import io.baran.workflow.TraceHeader;
+import io.baran.workflow.temporal.DecisionSeals;
+import io.baran.workflow.temporal.PayloadEncryption;
 import io.baran.workflow.temporal.TemporalConnection;
 import io.baran.workflow.temporal.TemporalSetup;
 import io.quarkus.runtime.ShutdownEvent;
@@ -52,6 +55,9 @@ public class OrchestrationWorker {
     @Inject
     TemporalConnection connection;
 
+    @Inject
+    PayloadEncryption encryption;
+
     private WorkerFactory factory;
 
     void start(@Observes StartupEvent event) {
@@ -70,8 +76,14 @@ public class OrchestrationWorker {
                         .setMaxWorkflowThreadCount(tuning.maxWorkflowThreads())
                         .build());
         var worker = factory.newWorker(TaskQueues.ORCHESTRATION, workerOptions(tuning));
-        worker.registerWorkflowImplementationTypes(
-                RunbookWorkflowImpl.class, ReadinessWorkflowImpl.class, ScheduledDrillWorkflowImpl.class);
+        // People's decisions are taken only with the orchestrator's seal (DecisionSeals, keyed from the payload codec).
+        DecisionSeals seals = encryption.decisionSeals().orElse(null);
+        if (seals == null) {
+            LOG.warn("decisions are NOT sealed (no payload codec): a client that reaches Temporal directly can name "
+                    + "any person in an approval");
+        }
+        worker.registerWorkflowImplementationFactory(RunbookWorkflow.class, () -> new RunbookWorkflowImpl(seals));
+        worker.registerWorkflowImplementationTypes(ReadinessWorkflowImpl.class, ScheduledDrillWorkflowImpl.class);
         worker.registerActivitiesImplementations(journal, slots, readiness, scheduledDrills);
         factory.start();
         LOG.infof(

@@ -35,6 +35,7 @@ import io.baran.workflow.StepState;
 import io.baran.workflow.StepStatus;
 import io.baran.workflow.UndoEntry;
 import io.baran.workflow.Verdict;
+import io.baran.workflow.temporal.DecisionSeals;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
@@ -167,6 +168,21 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private final TransitionJournal journal = new TransitionJournal();
     private final DecisionBook book = new DecisionBook();
+    /**
+     * The orchestrator's seals of people's decisions: with them, the Update validators refuse a decision the
+     * orchestrator did not seal for this execution (a client that reaches Temporal directly cannot name someone else).
+     * Checked in the validators only, which decide whether an Update is taken; null where the worker runs without a
+     * payload codec (and in tests of the rules themselves).
+     */
+    private final DecisionSeals seals;
+
+    public RunbookWorkflowImpl() {
+        this(null);
+    }
+
+    RunbookWorkflowImpl(DecisionSeals seals) {
+        this.seals = seals;
+    }
 
     private ExecutionRequest request;
     private Phase phase = Phase.STARTING;
@@ -1214,6 +1230,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     @Override
     public void validateDecide(DecisionRequest decision) {
+        if (seals != null) {
+            seals.verify(Workflow.getInfo().getWorkflowId(), decision, Workflow.currentTimeMillis());
+        }
         book.validateDecide(decision, phase);
     }
 
@@ -1224,6 +1243,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     @Override
     public void validateRequestFailback(FailbackRequest failback) {
+        if (seals != null) {
+            seals.verify(Workflow.getInfo().getWorkflowId(), failback, Workflow.currentTimeMillis());
+        }
         book.validateRequestFailback(failback, phase);
     }
 

@@ -138,7 +138,7 @@ class DispatchGuardsTest {
                 slots);
         client = env.getWorkflowClient();
         slots.waitWith(client);
-        decisions = TestWorkers.decisions(client);
+        decisions = TestWorkers.decisions(env);
     }
 
     @AfterEach

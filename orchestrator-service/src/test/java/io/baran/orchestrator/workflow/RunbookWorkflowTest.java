@@ -66,8 +66,7 @@ class RunbookWorkflowTest {
         world.values.put("db", "replica");
         env = TestWorkers.start(TestEnvironmentOptions.getDefaultInstance(), world, journal);
         client = env.getWorkflowClient();
-        decisions = new ExecutionDecisions();
-        decisions.client = client;
+        decisions = TestWorkers.decisions(env);
     }
 
     @AfterEach

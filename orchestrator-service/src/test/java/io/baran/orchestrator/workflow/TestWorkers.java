@@ -2,10 +2,14 @@ package io.baran.orchestrator.workflow;
 
 import io.baran.workflow.SearchAttributes;
 import io.baran.workflow.TaskQueues;
+import io.baran.workflow.temporal.AesGcmPayloadCodec;
+import io.baran.workflow.temporal.PayloadEncryption;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.testing.TestEnvironmentOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 /** Worker options for tests on a loaded 2-core machine, where a cold workflow thread can be slow to yield. */
 final class TestWorkers {
@@ -29,17 +33,28 @@ final class TestWorkers {
             env.registerSearchAttribute(key.getName(), IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST);
         }
         var orchestration = env.newWorker(TaskQueues.ORCHESTRATION, OPTIONS);
-        orchestration.registerWorkflowImplementationTypes(RunbookWorkflowImpl.class);
+        orchestration.registerWorkflowImplementationFactory(
+                io.baran.workflow.RunbookWorkflow.class,
+                () -> new RunbookWorkflowImpl(ENCRYPTION.decisionSeals().orElseThrow()));
         orchestration.registerActivitiesImplementations(orchestrationActivities);
         env.newWorker(TaskQueues.ACTIONS, OPTIONS).registerActivitiesImplementations(world);
         env.start();
         return env;
     }
 
-    /** Decisions sent to the executions of {@code client}, as the REST API sends them. */
-    static ExecutionDecisions decisions(io.temporal.client.WorkflowClient client) {
+    /** The payload codec of the tests' orchestrator: its keys seal people's decisions (the workflows check them). */
+    static final PayloadEncryption ENCRYPTION = new PayloadEncryption(Optional.of(new AesGcmPayloadCodec(
+            "test", java.util.Map.of("test", "test-only-key-for-baran-tests-01".getBytes(StandardCharsets.UTF_8)))));
+
+    /**
+     * Decisions sent to the executions of {@code env}, as the REST API sends them: sealed by the orchestrator, at the
+     * environment's (skipped) time.
+     */
+    static ExecutionDecisions decisions(TestWorkflowEnvironment env) {
         ExecutionDecisions decisions = new ExecutionDecisions();
-        decisions.client = client;
+        decisions.client = env.getWorkflowClient();
+        decisions.encryption = ENCRYPTION;
+        decisions.clock = env::currentTimeMillis;
         return decisions;
     }
 

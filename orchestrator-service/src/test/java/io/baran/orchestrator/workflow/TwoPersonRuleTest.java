@@ -62,8 +62,7 @@ class TwoPersonRuleTest {
         world.values.put("db", "replica");
         env = TestWorkers.start(TestEnvironmentOptions.getDefaultInstance(), world, new RecordingJournal());
         client = env.getWorkflowClient();
-        decisions = new ExecutionDecisions();
-        decisions.client = client;
+        decisions = TestWorkers.decisions(env);
     }
 
     @AfterEach

@@ -107,6 +107,24 @@ public final class AesGcmPayloadCodec implements PayloadCodec {
         return activeKeyId;
     }
 
+    /**
+     * Keys for another purpose derived from these (HMAC-SHA256 of {@code label} under each key), by the same key ids:
+     * whoever holds the codec's keys holds them, and nothing derived reveals a codec key.
+     */
+    public Map<String, byte[]> derivedKeys(String label) {
+        Map<String, byte[]> derived = new LinkedHashMap<>();
+        keys.forEach((id, key) -> {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+                derived.put(id, mac.doFinal(label.getBytes(StandardCharsets.UTF_8)));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 is not available", e);
+            }
+        });
+        return derived;
+    }
+
     @Override
     public List<Payload> encode(List<Payload> payloads) {
         return payloads.stream().map(this::encrypt).toList();
