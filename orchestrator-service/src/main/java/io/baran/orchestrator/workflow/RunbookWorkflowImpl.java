@@ -1155,14 +1155,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     /**
      * Whether the outages this execution answers are over: with change {@link #RECOVERY_BY_SCOPE}, the latest incident
      * of every scope it answers has recovered (a recovery of an older incident of a scope, or of an incident it never
-     * answered, changes nothing); an execution that answers no incident (a drill, a failover a person started) and an
-     * execution recorded before the change count any recovery since the last outage, as before.
+     * answered, changes nothing). A failover a person started answers no outage until one joins it: no recovery is
+     * its own (one reaching it is another outage's, or a replayed event), so it fails back when a person asks. An
+     * execution recorded before the change counts any recovery since the last outage, as before.
      */
     private boolean recoveredEverywhere() {
-        if (recoveryVersion < 1 || incidentByScope.isEmpty()) {
+        if (recoveryVersion < 1) {
             return recovered;
         }
-        return recoveredIncidents.containsAll(incidentByScope.values());
+        return !incidentByScope.isEmpty() && recoveredIncidents.containsAll(incidentByScope.values());
     }
 
     /** Notes an incident this execution answers; a later incident of the same scope replaces an earlier one. */

@@ -458,6 +458,28 @@ class RunbookWorkflowTest {
         HistoryFiles.save(client, id, "recovery-by-scope");
     }
 
+    /**
+     * A failover a person started answers no outage: a recovery that reaches it (another outage's, routed to the
+     * service's running execution, or a replayed event) does not fail it back; the person's failback request does.
+     */
+    @Test
+    void aFailoverAPersonStartedFailsBackWhenAPersonAsksNotOnSomeonesRecovery() throws Exception {
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "none", "reverse"), "none");
+        String id = "by-hand";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, null, "aws/us-east-1", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        env.sleep(Duration.ofMinutes(1));
+        running.outageRecovered("aws/us-east-1@5");
+        env.sleep(Duration.ofHours(2));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+
+        decisions.failback(id, new FailbackRequest(OPERATOR, "primary is back", "fb-1"));
+        assertEquals(Phase.DONE, result(id).phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
     /** What it answers and what recovered survive the continue-as-new of a failover held for days. */
     @Test
     void theScopesItAnswersAndTheirRecoveriesAreCarriedIntoItsNextRun() throws Exception {
