@@ -42,6 +42,7 @@ public class Audited {
      * (with {@code outcome}'s details), or refused with the problem's detail, which is then rethrown.
      */
     public <T> T run(String action, String target, String reason, Supplier<T> work, Function<T, Outcome> outcome) {
+        checkReason(reason);
         trail.record(entry(action, target, reason, false, AuditEntry.REQUESTED, null));
         T result;
         try {
@@ -85,6 +86,32 @@ public class Audited {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The longest {@code reason} a call may give. */
+    static final int MAX_REASON = 1000;
+
+    /**
+     * 400 for a reason the trail, the workflow and the logs should not take: longer than {@link #MAX_REASON}, or with
+     * control characters (a line break would forge a log line). Checked before anything is recorded or done.
+     */
+    static void checkReason(String reason) {
+        if (reason == null) {
+            return;
+        }
+        if (reason.length() > MAX_REASON) {
+            throw new ProblemException(
+                    400, "Invalid reason", "reason: at most " + MAX_REASON + " characters, not " + reason.length());
+        }
+        for (int i = 0; i < reason.length(); i++) {
+            if (Character.isISOControl(reason.charAt(i))) {
+                throw new ProblemException(
+                        400,
+                        "Invalid reason",
+                        "reason: no control characters (line breaks, tabs); found U+"
+                                + String.format("%04X", (int) reason.charAt(i)) + " at position " + i);
+            }
         }
     }
 

@@ -237,6 +237,7 @@ public class ExecutionResource {
     @APIResponse(
             responseCode = "409",
             description = "the execution has finished, or waits at another step than the one named")
+    @APIResponse(responseCode = "400", description = "a reason longer than 1,000 characters or with control characters")
     @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/approve")
@@ -262,6 +263,7 @@ public class ExecutionResource {
     @APIResponse(
             responseCode = "409",
             description = "the execution has finished, or waits at another step than the one named")
+    @APIResponse(responseCode = "400", description = "a reason longer than 1,000 characters or with control characters")
     @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/{id}/reject")
@@ -286,6 +288,7 @@ public class ExecutionResource {
     @APIResponse(responseCode = "403", description = "refused by the execution (it waits for a decision), or no role")
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
     @APIResponse(responseCode = "409", description = "the execution has finished")
+    @APIResponse(responseCode = "400", description = "a reason longer than 1,000 characters or with control characters")
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("/{id}/failback")
@@ -324,6 +327,7 @@ public class ExecutionResource {
             description = "the runbook does not let the caller drill (for a drill) or fail over")
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
     @APIResponse(responseCode = "409", description = "the execution has finished")
+    @APIResponse(responseCode = "400", description = "a reason longer than 1,000 characters or with control characters")
     @RolesAllowed({Roles.DRILL_OPERATOR, Roles.FAILOVER_OPERATOR})
     @POST
     @Path("/{id}/abort")
@@ -383,7 +387,10 @@ public class ExecutionResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = IncidentApprovalAnswer.class)))
-    @APIResponse(responseCode = "400", description = "no incident, or one that is not an incident id")
+    @APIResponse(
+            responseCode = "400",
+            description = "no incident, one that is not an incident id, or a reason longer than 1,000 characters or"
+                    + " with control characters")
     @RolesAllowed(Roles.APPROVER)
     @POST
     @Path("/approve-incident")
@@ -400,6 +407,7 @@ public class ExecutionResource {
                                     ? "nothing"
                                     : "\"" + incident.substring(0, Math.min(incident.length(), 80)) + "\""));
         }
+        Audited.checkReason(body.reason());
         List<DecisionAnswer> approved = new ArrayList<>();
         Map<String, String> refused = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();

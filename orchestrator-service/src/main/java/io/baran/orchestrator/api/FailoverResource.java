@@ -79,7 +79,9 @@ public class FailoverResource {
                             schema = @Schema(implementation = ExecutionStarted.class)))
     @APIResponse(
             responseCode = "400",
-            description = "no runbook named, or confirm does not repeat its name; nothing started")
+            description =
+                    "no runbook named, confirm does not repeat its name, or a reason longer than 1,000 characters or"
+                            + " with control characters; nothing started")
     @APIResponse(responseCode = "403", description = "the runbook does not let the caller fail over, or no role")
     @APIResponse(responseCode = "404", description = "no such runbook")
     @APIResponse(responseCode = "409", description = "another execution of the same protected service runs")

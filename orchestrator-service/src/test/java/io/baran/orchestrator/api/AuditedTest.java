@@ -2,6 +2,7 @@ package io.baran.orchestrator.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.orchestrator.audit.AuditEntry;
@@ -48,6 +49,33 @@ class AuditedTest {
         assertThrows(
                 AuditTrailUnavailableException.class, () -> audited(trail).run("drill.start", "web", null, this::work));
         assertEquals(0, worked.get());
+    }
+
+    /** A reason with a line break would forge a log line; one of a megabyte would fill the trail: refused first. */
+    @Test
+    void aReasonWithControlCharactersOrTooLongIsRefusedBeforeAnythingIsRecordedOrDone() {
+        FailingTrail trail = new FailingTrail(0, 0);
+        ProblemException forged = assertThrows(
+                ProblemException.class,
+                () -> audited(trail)
+                        .run("execution.abort", "web", "ok\n2026-12-06 INFO approved by admin", this::work));
+        assertEquals(400, forged.problem().status());
+        assertTrue(
+                forged.problem().detail().contains("U+000A at position 2"),
+                forged.problem().detail());
+        ProblemException longOne = assertThrows(
+                ProblemException.class,
+                () -> audited(trail).run("execution.abort", "web", "x".repeat(Audited.MAX_REASON + 1), this::work));
+        assertTrue(
+                longOne.problem().detail().contains("at most 1000"),
+                longOne.problem().detail());
+        assertEquals(List.of(), trail.written);
+        assertEquals(0, worked.get());
+
+        assertEquals(
+                "drill-web-1",
+                audited(trail).run("drill.start", "web", "game day, région eu-west: ça marche", this::work),
+                "a plain sentence in any script passes");
     }
 
     private String work() {
