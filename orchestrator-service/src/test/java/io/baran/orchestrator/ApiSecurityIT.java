@@ -103,14 +103,7 @@ class ApiSecurityIT {
                   failback:
                     approval: none
                 """.formatted(name, name, approvals, name);
-        as("author", "runbook-author")
-                .config(YAML_BYTES)
-                .contentType("application/yaml")
-                .body(yaml.getBytes(StandardCharsets.UTF_8))
-                .put("/api/runbooks/" + name)
-                .then()
-                .statusCode(201)
-                .body("author", equalTo("author"));
+        putRunbook(name, yaml).statusCode(201).body("author", equalTo("author"));
     }
 
     private static String startFailover(String runbook, String user, String... groups) {
@@ -122,6 +115,31 @@ class ApiSecurityIT {
                 .statusCode(202)
                 .extract()
                 .path("executionId");
+    }
+
+    private static io.restassured.response.ValidatableResponse putRunbook(String name, String yaml) {
+        return as("author", "runbook-author")
+                .config(YAML_BYTES)
+                .contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/" + name)
+                .then();
+    }
+
+    private static io.restassured.response.ValidatableResponse postJson(
+            String path, String json, String user, String... groups) {
+        return as(user, groups)
+                .contentType(ContentType.JSON)
+                .body(json)
+                .post(path)
+                .then();
+    }
+
+    /** A failover of {@code runbook} started by {@code user}, once it waits for its start approval. */
+    private static String awaitingApproval(String runbook, String user, String... groups) {
+        String id = startFailover(runbook, user, groups);
+        await(() -> "awaiting-approval".equals(phase(id)), "the failover to wait for approval");
+        return id;
     }
 
     private static String phase(String id) {
@@ -246,34 +264,18 @@ class ApiSecurityIT {
                     outage: { scope: test/shared-groups }
                     approval: required
                   failover:
-                    - name: settle
-                      action: wait
-                      with: { for: 1s }
+                    - { name: settle, action: wait, with: { for: 1s } }
                 """;
-        as("author", "runbook-author")
-                .config(YAML_BYTES)
-                .contentType("application/yaml")
-                .body(yaml.getBytes(StandardCharsets.UTF_8))
-                .put("/api/runbooks/shared-groups")
-                .then()
-                .statusCode(201);
-        String id = startFailover("shared-groups", "fiona", "failover-operator", "sre");
-        await(() -> "awaiting-approval".equals(phase(id)), "the failover to wait for approval");
+        putRunbook("shared-groups", yaml).statusCode(201);
+        String id = awaitingApproval("shared-groups", "fiona", "failover-operator", "sre");
 
-        as("dora", "drill-operator", "sre")
-                .contentType(ContentType.JSON)
-                .body("{\"reason\":\"not mine to stop\"}")
-                .post("/api/executions/" + id + "/abort")
-                .then()
+        String abort = "/api/executions/" + id + "/abort";
+        postJson(abort, "{\"reason\":\"not mine to stop\"}", "dora", "drill-operator", "sre")
                 .statusCode(403)
                 .body("detail", containsString("needs role failover-operator"));
         assertEquals("awaiting-approval", phase(id), "the refused abort changed nothing");
 
-        as("fiona", "failover-operator", "sre")
-                .contentType(ContentType.JSON)
-                .body("{\"reason\":\"drill over\"}")
-                .post("/api/executions/" + id + "/abort")
-                .then()
+        postJson(abort, "{\"reason\":\"drill over\"}", "fiona", "failover-operator", "sre")
                 .statusCode(202);
         await(() -> !"awaiting-approval".equals(phase(id)), "the failover operator's abort to end the wait");
     }
@@ -281,8 +283,7 @@ class ApiSecurityIT {
     @Test
     void theStarterCannotApproveTheirOwnLiveFailoverNeitherOverRestNorThroughTemporal() {
         storeGuardedRunbook("guarded", 2);
-        String id = startFailover("guarded", "olga", "failover-operator", "approver");
-        await(() -> "awaiting-approval".equals(phase(id)), "the failover to wait for approval");
+        String id = awaitingApproval("guarded", "olga", "failover-operator", "approver");
 
         as("olga", "failover-operator", "approver")
                 .contentType(ContentType.JSON)
