@@ -167,9 +167,20 @@ final class DecisionBook {
 
     void validateDecide(DecisionRequest decision, Phase phase) {
         if (decision != null && decision.requestId() != null && decided.containsKey(decision.requestId())) {
+            // The same request sent again gets its first answer, but only for the person who sent it: a request id is
+            // not a way to read (or take credit for) someone else's decision. Validator only, so replay is unchanged.
+            requireSamePerson(
+                    decision.requestId(), decided.get(decision.requestId()).by(), decision.by());
             return;
         }
         rule(decision, phase);
+    }
+
+    private void requireSamePerson(String requestId, String first, io.baran.workflow.Actor by) {
+        if (by == null || !java.util.Objects.equals(first, by.name())) {
+            throw refused("request id " + requestId + " was used for another person's decision on execution "
+                    + request.executionId() + "; send your own");
+        }
     }
 
     DecisionResult decide(DecisionRequest decision, Phase phase) {
@@ -313,6 +324,10 @@ final class DecisionBook {
 
     void validateRequestFailback(FailbackRequest failback, Phase phase) {
         if (failback != null && failback.requestId() != null && failbacksAsked.containsKey(failback.requestId())) {
+            requireSamePerson(
+                    failback.requestId(),
+                    failbacksAsked.get(failback.requestId()).by(),
+                    failback.by());
             return;
         }
         checkFailback(failback, phase);

@@ -106,6 +106,10 @@ class TwoPersonRuleTest {
         return decisions.decide(id, new DecisionRequest(Verdict.APPROVE, null, by, null, null));
     }
 
+    private RunbookWorkflow running(String id) {
+        return client.newWorkflowStub(RunbookWorkflow.class, id);
+    }
+
     private String refusal(Runnable call) {
         return assertThrows(DecisionRefused.class, call::run).getMessage();
     }
@@ -169,6 +173,26 @@ class TwoPersonRuleTest {
         assertEquals(
                 List.of("ana", "bob"), p.decisions().stream().map(Decision::by).toList());
         assertEquals(0, p.approvalsNeeded());
+    }
+
+    /** A request sent again gets its first answer, but another person's request id neither reads nor repeats it. */
+    @Test
+    void aRequestIdAnswersAgainOnlyForThePersonWhoSentIt() throws Exception {
+        start("ids", Mode.FAILOVER, gatedFailover(2, "none"), SAM);
+        DecisionResult first = decisions.decide("ids", new DecisionRequest(Verdict.APPROVE, null, ANA, null, "r-1"));
+        assertEquals(1, first.approvals());
+
+        assertEquals(
+                first,
+                decisions.decide("ids", new DecisionRequest(Verdict.APPROVE, null, ANA, null, "r-1")),
+                "ana's retry gets her first answer");
+        String why =
+                refusal(() -> decisions.decide("ids", new DecisionRequest(Verdict.APPROVE, null, BOB, null, "r-1")));
+        assertTrue(why.contains("request id r-1 was used for another person's decision"), why);
+        assertEquals(1, running("ids").progress().decisions().size(), "bob's reuse recorded nothing");
+
+        DecisionResult bob = decisions.decide("ids", new DecisionRequest(Verdict.APPROVE, null, BOB, null, "r-2"));
+        assertEquals(DecisionResult.Outcome.APPROVED, bob.outcome());
     }
 
     @Test
