@@ -28,37 +28,4 @@ public record CarriedState(
         phases = phases == null ? List.of() : List.copyOf(phases);
         decisions = decisions == null ? List.of() : List.copyOf(decisions);
     }
-
-    public CarriedState(
-            List<StepStatus> steps,
-            List<UndoEntry> undo,
-            List<PhaseChange> phases,
-            long startedAt,
-            long decideMillis,
-            int runs,
-            List<Decision> decisions,
-            List<Reapplied> reapplied) {
-        this(steps, undo, phases, startedAt, decideMillis, runs, decisions, reapplied, List.of(), List.of());
-    }
-
-    public CarriedState(
-            List<StepStatus> steps,
-            List<UndoEntry> undo,
-            List<PhaseChange> phases,
-            long startedAt,
-            long decideMillis,
-            int runs,
-            List<Decision> decisions) {
-        this(steps, undo, phases, startedAt, decideMillis, runs, decisions, List.of());
-    }
-
-    public CarriedState(
-            List<StepStatus> steps,
-            List<UndoEntry> undo,
-            List<PhaseChange> phases,
-            long startedAt,
-            long decideMillis,
-            int runs) {
-        this(steps, undo, phases, startedAt, decideMillis, runs, List.of());
-    }
 }

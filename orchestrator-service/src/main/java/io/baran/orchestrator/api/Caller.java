@@ -47,9 +47,9 @@ public class Caller {
         return identity.hasRole(Roles.ADMIN);
     }
 
-    /** Whether the caller holds the role (an admin holds every role). */
+    /** Whether the caller holds the role ({@code RoleHierarchy} gives an admin every role). */
     public boolean hasRole(String role) {
-        return identity.hasRole(role) || isAdmin();
+        return identity.hasRole(role);
     }
 
     public String requestId() {

@@ -1176,7 +1176,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     /** The scope of an incident id {@code <scope>@<millis>}; the whole id when it has no such form. */
-    static String scopeOf(String incidentId) {
+    private static String scopeOf(String incidentId) {
         int at = incidentId.lastIndexOf('@');
         return at > 0 && startOf(incidentId) >= 0 ? incidentId.substring(0, at) : incidentId;
     }
