@@ -11,6 +11,15 @@ public final class Durations {
     private static final Pattern PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern WHOLE = Pattern.compile("(\\d+(ms|s|m|h|d))+");
 
+    /**
+     * The longest duration a runbook may name (a CDN TTL's longest too). Longer ones are refused where they are written:
+     * Temporal refuses timers and timeouts of about 10,000 years, and a workflow that tripped over one in the middle of
+     * a failover could neither go on nor be aborted.
+     */
+    public static final Duration MAX = Duration.ofDays(365);
+
+    public static final String MAX_TEXT = "365d";
+
     private Durations() {}
 
     public static Optional<Duration> tryParse(String text) {

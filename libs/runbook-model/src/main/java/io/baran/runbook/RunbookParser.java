@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -21,7 +22,9 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
@@ -218,7 +221,50 @@ public final class RunbookParser {
                 tree.error(null, "", "is empty; a runbook starts with apiVersion: " + API_VERSION);
                 return null;
             }
+            Node cycle = cycle(
+                    root,
+                    Collections.newSetFromMap(new IdentityHashMap<>()),
+                    Collections.newSetFromMap(new IdentityHashMap<>()));
+            if (cycle != null) {
+                tree.error(
+                        cycle,
+                        "",
+                        "YAML: an alias refers to the anchored collection that contains it, so it never ends; a"
+                                + " runbook must be finite");
+                return null;
+            }
             return readRunbook(yaml, root);
+        }
+
+        /**
+         * A collection that contains itself through an alias ({@code &a [ *a ]}), or null. SnakeYAML composes such a
+         * document, and every walk over it would never end.
+         */
+        private static Node cycle(Node node, Set<Node> open, Set<Node> checked) {
+            if (checked.contains(node)) {
+                return null;
+            }
+            if (!open.add(node)) {
+                return node;
+            }
+            List<Node> children = new ArrayList<>();
+            if (node instanceof SequenceNode seq) {
+                children.addAll(seq.getValue());
+            } else if (node instanceof MappingNode map) {
+                for (NodeTuple tuple : map.getValue()) {
+                    children.add(tuple.getKeyNode());
+                    children.add(tuple.getValueNode());
+                }
+            }
+            for (Node child : children) {
+                Node found = cycle(child, open, checked);
+                if (found != null) {
+                    return found;
+                }
+            }
+            open.remove(node);
+            checked.add(node);
+            return null;
         }
 
         private Runbook readRunbook(String yaml, Node root) {

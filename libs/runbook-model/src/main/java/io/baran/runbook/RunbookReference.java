@@ -128,7 +128,7 @@ public final class RunbookReference {
                 | `spec.failback.steps` | no | `reverse` (default) or a list of steps, see [Failback](#failback) |
 
                 **Durations** are a number and a unit, `ms`, `s`, `m`, `h` or `d`, and can be combined: `500ms`,
-                `30s`, `5m`, `24h`, `1h30m`.
+                `30s`, `5m`, `24h`, `1h30m`; at most `365d`.
 
                 ## Parameters
 

@@ -74,7 +74,7 @@ public final class RunbookSchema {
                 "duration",
                 described(
                         JSON.objectNode().put("type", "string").put("pattern", "^([0-9]+(ms|s|m|h|d))+$"),
-                        "A duration: a number and a unit (ms, s, m, h, d), e.g. 500ms, 30s, 5m, 24h, 1h30m."));
+                        "A duration: a number and a unit (ms, s, m, h, d), e.g. 500ms, 30s, 5m, 24h, 1h30m; at most 365d."));
         defs.set(
                 "reference",
                 described(

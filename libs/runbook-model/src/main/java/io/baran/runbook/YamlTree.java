@@ -156,7 +156,16 @@ final class YamlTree {
 
     Optional<String> duration(Node node, String path) {
         if (node instanceof ScalarNode s && !isNull(node)) {
-            if (Durations.tryParse(s.getValue()).isPresent()) {
+            Optional<java.time.Duration> parsed = Durations.tryParse(s.getValue());
+            if (parsed.isPresent() && parsed.get().compareTo(Durations.MAX) > 0) {
+                error(
+                        node,
+                        path,
+                        "\"" + s.getValue() + "\" is longer than " + Durations.MAX_TEXT
+                                + ", the longest duration a runbook may name");
+                return Optional.empty();
+            }
+            if (parsed.isPresent()) {
                 return Optional.of(s.getValue());
             }
             error(

@@ -112,6 +112,62 @@ class RunbookParserTest {
     }
 
     @Test
+    void aDurationLongerThanARunbookMayNameIsRefusedWhereItIsWritten() {
+        // Temporal refuses a timer of about 10,000 years in the middle of a failover; the parser refuses it first.
+        String yaml = VALID.replace("with: { for: 1s }", "with: { for: 4000000d }")
+                .replace("stableFor: 15m", "stableFor: 366d");
+        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("r.yaml", yaml));
+        assertEquals(
+                List.of(
+                        "r.yaml:20:24 spec.failover[1].parallel[1].with.for: \"4000000d\" is longer than 365d, the"
+                                + " longest duration a runbook may name",
+                        "r.yaml:22:41 spec.failback.when.stableFor: \"366d\" is longer than 365d, the longest"
+                                + " duration a runbook may name"),
+                e.errors().stream().map(Object::toString).toList());
+        assertEquals(
+                java.time.Duration.ofDays(365),
+                Durations.parse(parser.parse("r.yaml", VALID.replace("stableFor: 15m", "stableFor: 365d"))
+                        .failback()
+                        .stableFor()));
+    }
+
+    @Test
+    void aHealthCheckUrlWithCredentialsIsRefusedWithoutRepeatingThem() {
+        String yaml = VALID.replace("http://127.0.0.1:8092/healthz", "http://ops:Secret-7@127.0.0.1:8092/healthz");
+        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("r.yaml", yaml));
+        assertEquals(1, e.errors().size(), e.errors().toString());
+        assertEquals("spec.failover[1].parallel[0].with.url", e.errors().get(0).path());
+        assertTrue(
+                e.errors().get(0).message().startsWith("carries user-info"),
+                e.errors().get(0).message());
+        assertTrue(
+                !e.getMessage().contains("Secret-7") && !e.errors().toString().contains("Secret-7"));
+        // An @ after the host is no user-info.
+        assertTrue(parser.validate("r.yaml", VALID.replace("/healthz", "/users/@me/healthz"))
+                .isEmpty());
+    }
+
+    @Test
+    void anAliasInsideTheCollectionItNamesIsAnErrorNotAnEndlessWalk() {
+        String yaml = VALID.replace(
+                "with: { url: \"http://127.0.0.1:8092/healthz\", within: 30s }",
+                "with: { url: &u [ *u ], within: 30s }");
+        var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("r.yaml", yaml));
+        assertEquals(1, e.errors().size(), e.errors().toString());
+        assertTrue(
+                e.errors()
+                        .get(0)
+                        .toString()
+                        .startsWith("r.yaml:17:24 YAML: an alias refers to the anchored collection"),
+                e.errors().get(0).toString());
+        // Aliases that do not contain themselves are still read.
+        String shared = VALID.replace("with: { for: 1s }", "with: &w { for: 1s }")
+                .replace("approval: none", "approval: none\n  x-unused: *w");
+        assertTrue(parser.validate("r.yaml", shared).stream()
+                .noneMatch(err -> err.message().contains("alias")));
+    }
+
+    @Test
     void aRequiredWithFieldNamesTheActionAndWhatItIs() {
         String yaml = VALID.replace("to: standby.example.net, ", "");
         var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("r.yaml", yaml));

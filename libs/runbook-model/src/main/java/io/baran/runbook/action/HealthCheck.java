@@ -39,7 +39,7 @@ public final class HealthCheck extends ActionType {
     /** Refusing literal addresses as the given policy does (the orchestrator's {@code baran.egress.*}). */
     public HealthCheck(EgressPolicy egress) {
         super(ActionSpec.builder(NAME, "Waits until a URL answers with the expected status; changes nothing.")
-                .required("url", STRING, "the URL to call (http or https)")
+                .required("url", STRING, "the URL to call (http or https, without user:password@)")
                 .number("expect", false, 100, 599, "the expected HTTP status (default 200)")
                 .optional("within", DURATION, "how long to keep trying (default 1m)")
                 .optional("interval", DURATION, "time between tries (default 1s)")
@@ -53,7 +53,13 @@ public final class HealthCheck extends ActionType {
     @Override
     protected void check(Map<String, Object> values, WithBlock with) {
         if (values.get("url") instanceof String url) {
-            if (!isHttpUrl(url)) {
+            if (hasUserInfo(url)) {
+                // Not repeated: what comes before the @ may be a password, and a runbook must hold none.
+                with.error(
+                        "url",
+                        "carries user-info (user:password@): credentials do not belong in a runbook, and health.check"
+                                + " sends none; check an endpoint that answers without them");
+            } else if (!isHttpUrl(url)) {
                 with.error("url", "\"" + url + "\" is not an http or https URL (e.g. https://www.example.com/healthz)");
             } else {
                 egress.checkWithoutLookup(URI.create(url).getHost())
@@ -70,6 +76,15 @@ public final class HealthCheck extends ActionType {
                 && Durations.parse(interval).compareTo(Durations.parse(within)) > 0) {
             with.error(
                     "interval", interval + " is longer than within (" + within + "), so the check would try only once");
+        }
+    }
+
+    /** Whether the URL names credentials before its host; one that does not parse counts when it holds an {@code @}. */
+    private static boolean hasUserInfo(String text) {
+        try {
+            return new URI(text).getRawUserInfo() != null;
+        } catch (URISyntaxException e) {
+            return text.contains("@");
         }
     }
 
