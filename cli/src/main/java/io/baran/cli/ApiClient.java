@@ -78,15 +78,15 @@ final class ApiClient {
         try {
             uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("the API URL \"" + url + "\" is not a URL: " + e.getMessage());
+            throw new IllegalArgumentException("the API URL \"" + AuditVerifyCommand.shown(url) + "\" is not a URL");
         }
         if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-            throw new IllegalArgumentException(
-                    "the API URL \"" + url + "\" must be http(s)://host[:port], e.g. http://127.0.0.1:8080");
+            throw new IllegalArgumentException("the API URL \"" + AuditVerifyCommand.shown(url)
+                    + "\" must be http(s)://host[:port], e.g. http://127.0.0.1:8080");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(
-                    "the API URL \"" + url + "\" must not carry a query, a fragment or credentials");
+            throw new IllegalArgumentException("the API URL \"" + AuditVerifyCommand.shown(url)
+                    + "\" must not carry a query, a fragment or credentials");
         }
         return uri;
     }

@@ -65,7 +65,8 @@ final class AuditVerifyCommand {
             }
         }
         if (!url.startsWith("jdbc:postgresql:")) {
-            return usage("--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), not " + url);
+            return usage("--jdbc-url must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database), not "
+                    + shown(url));
         }
         Properties properties = new Properties();
         properties.setProperty("user", user);
@@ -79,7 +80,7 @@ final class AuditVerifyCommand {
         try (Connection c = DriverManager.getConnection(url, properties)) {
             verification = AuditLogReader.verify(c);
         } catch (SQLException e) {
-            err.println("baran: cannot read the audit trail at " + url + " as " + user + ": " + e.getMessage());
+            err.println("baran: cannot read the audit trail at " + shown(url) + " as " + user + ": " + e.getMessage());
             return UNREADABLE;
         }
         out.println(verification.summary());
@@ -89,6 +90,15 @@ final class AuditVerifyCommand {
         }
         out.flush();
         return verification.intact() ? Baran.OK : Baran.INVALID;
+    }
+
+    /**
+     * The URL as messages show it: without its query or fragment, where a password or token may be ({@code
+     * ?password=...}; the PostgreSQL driver takes it there), and without anything before an {@code @} of its authority.
+     */
+    static String shown(String url) {
+        String shown = url.replaceFirst("[?#].*", "...");
+        return shown.replaceFirst("//[^/@]*@", "//...@");
     }
 
     private String firstSet(String... names) {

@@ -3,6 +3,8 @@ package io.baran.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
@@ -45,6 +47,16 @@ class ApiClientTest {
     @AfterEach
     void stop() {
         server.stop(0);
+    }
+
+    @Test
+    void anApiUrlWithCredentialsIsRefusedWithoutRepeatingThem() {
+        for (String url : List.of(
+                "https://ops:Secret-1@baran.example", "https://baran.example/?token=Secret-1", "ftp://u:Secret-1@h")) {
+            var refused = assertThrows(IllegalArgumentException.class, () -> ApiClient.base(url));
+            assertTrue(!refused.getMessage().contains("Secret-1"), refused.getMessage());
+            assertTrue(refused.getMessage().startsWith("the API URL \""), refused.getMessage());
+        }
     }
 
     @Test

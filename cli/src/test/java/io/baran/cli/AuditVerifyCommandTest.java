@@ -1,6 +1,7 @@
 package io.baran.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.audit.AuditChain;
@@ -169,6 +170,18 @@ class AuditVerifyCommandTest {
         assertEquals(AuditVerifyCommand.UNREADABLE, r.status());
         assertTrue(r.err().contains("cannot read the audit trail at " + postgres.jdbcUrl() + " as baran"), r.err());
         assertEquals("", r.out());
+    }
+
+    @Test
+    void aPasswordInTheUrlIsNeverShown() {
+        Result r = verify(Map.of(), "--jdbc-url", postgres.jdbcUrl() + "?user=baran&password=Secret-in-the-url-1");
+        assertEquals(AuditVerifyCommand.UNREADABLE, r.status(), r.err());
+        assertTrue(r.err().contains("cannot read the audit trail at " + postgres.jdbcUrl() + "..."), r.err());
+        assertFalse(r.err().contains("Secret-in-the-url-1"), r.err());
+        Result usage = verify(Map.of(), "--jdbc-url", "jdbc:mysql://u:Secret-in-the-url-2@db/x?password=Secret-3");
+        assertEquals(Baran.USAGE, usage.status());
+        assertFalse(usage.err().contains("Secret-in-the-url"), usage.err());
+        assertFalse(usage.err().contains("Secret-3"), usage.err());
     }
 
     @Test
