@@ -35,6 +35,26 @@ public final class Targets {
                 null);
     }
 
+    /** An S3 canary of {@code url} (a bucket of {@link #CANARIES}) through the S3 API at {@code endpoint}. */
+    public static TargetSpec s3Canary(String url, String endpoint) {
+        return new TargetSpec(
+                url,
+                "aws/us-east-1/s3",
+                "1s",
+                "5s",
+                3,
+                3,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                endpoint,
+                "us-east-1",
+                null);
+    }
+
     public static TargetDefinition define(String name, TargetSpec spec) {
         return define(name, spec, System::getenv);
     }

@@ -55,12 +55,16 @@ public final class TargetFile {
         try {
             Files.createDirectories(file.getParent() == null ? Path.of(".") : file.getParent());
             Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(temp, MAPPER.writeValueAsString(new Stored(new TreeMap<>(targets))));
+            String text = MAPPER.writeValueAsString(new Stored(new TreeMap<>(targets)));
+            Files.deleteIfExists(temp);
             try {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+                // Created owner-only, before a byte of it (credentials of targets) is written.
+                Files.createFile(
+                        temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException notPosix) {
                 // Not a POSIX file system: its own access rules apply.
             }
+            Files.writeString(temp, text);
             try {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

@@ -14,8 +14,14 @@ final class AzureCanaryProbe extends CanaryProbe {
     private final BlobClient blob;
     private final ProbeEndpoint.Azure endpoint;
 
-    AzureCanaryProbe(BlobClient blob, Executor executor, TargetDefinition target, String vantage) {
-        super(executor, target, vantage, "Blob Storage");
+    AzureCanaryProbe(
+            BlobClient blob,
+            Executor executor,
+            TargetDefinition target,
+            String vantage,
+            java.util.Optional<java.net.URI> override,
+            io.baran.egress.EgressPolicy egress) {
+        super(executor, target, vantage, "Blob Storage", override, egress);
         this.blob = blob;
         this.endpoint = (ProbeEndpoint.Azure) target.endpoint();
     }

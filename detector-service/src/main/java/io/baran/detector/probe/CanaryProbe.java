@@ -1,8 +1,12 @@
 package io.baran.detector.probe;
 
 import io.baran.detector.config.TargetDefinition;
+import io.baran.egress.EgressPolicy;
 import io.smallrye.mutiny.Uni;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 
@@ -21,13 +25,28 @@ abstract class CanaryProbe implements Probe {
     private final TargetDefinition target;
     private final String vantage;
     private final String api;
+    private final Optional<URI> endpoint;
+    private final EgressPolicy egress;
 
-    /** @param api the provider's API as results name it: {@code S3}, {@code Cloud Storage}, {@code Blob Storage} */
-    CanaryProbe(Executor executor, TargetDefinition target, String vantage, String api) {
+    /**
+     * @param api      the provider's API as results name it: {@code S3}, {@code Cloud Storage}, {@code Blob Storage}
+     * @param endpoint the target's {@code endpoint} override, when it has one: resolved and admitted by {@code egress}
+     *                 at every probe, before the SDK is asked anything (the name was checked only by name when the
+     *                 target was defined, and may resolve to an internal address since)
+     */
+    CanaryProbe(
+            Executor executor,
+            TargetDefinition target,
+            String vantage,
+            String api,
+            Optional<URI> endpoint,
+            EgressPolicy egress) {
         this.executor = executor;
         this.target = target;
         this.vantage = vantage;
         this.api = api;
+        this.endpoint = endpoint;
+        this.egress = egress;
     }
 
     /** The canary object, without credentials: {@code s3://bucket/key}. */
@@ -58,6 +77,13 @@ abstract class CanaryProbe implements Probe {
     }
 
     private ProbeResult exercise() {
+        if (endpoint.isPresent()) {
+            try {
+                egress.resolve(endpoint.get()); // refused: EgressRefusedException, and no request is made
+            } catch (UnknownHostException e) {
+                return ProbeResult.failed(api + " endpoint " + endpoint.get().getHost() + " does not resolve");
+            }
+        }
         String written = null;
         if (target.checks().write()) {
             written = "baran canary from " + vantage + " at " + Instant.now();

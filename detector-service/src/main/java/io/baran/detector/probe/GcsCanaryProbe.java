@@ -16,8 +16,14 @@ final class GcsCanaryProbe extends CanaryProbe {
     private final ProbeEndpoint.Gcs endpoint;
     private final BlobId object;
 
-    GcsCanaryProbe(Storage storage, Executor executor, TargetDefinition target, String vantage) {
-        super(executor, target, vantage, "Cloud Storage");
+    GcsCanaryProbe(
+            Storage storage,
+            Executor executor,
+            TargetDefinition target,
+            String vantage,
+            java.util.Optional<java.net.URI> override,
+            io.baran.egress.EgressPolicy egress) {
+        super(executor, target, vantage, "Cloud Storage", override, egress);
         this.storage = storage;
         this.endpoint = (ProbeEndpoint.Gcs) target.endpoint();
         this.object = BlobId.of(endpoint.bucket(), endpoint.object());

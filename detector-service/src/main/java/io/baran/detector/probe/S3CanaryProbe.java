@@ -14,8 +14,14 @@ final class S3CanaryProbe extends CanaryProbe {
     private final S3Client s3;
     private final ProbeEndpoint.S3 endpoint;
 
-    S3CanaryProbe(S3Client s3, Executor executor, TargetDefinition target, String vantage) {
-        super(executor, target, vantage, "S3");
+    S3CanaryProbe(
+            S3Client s3,
+            Executor executor,
+            TargetDefinition target,
+            String vantage,
+            java.util.Optional<java.net.URI> override,
+            io.baran.egress.EgressPolicy egress) {
+        super(executor, target, vantage, "S3", override, egress);
         this.s3 = s3;
         this.endpoint = (ProbeEndpoint.S3) target.endpoint();
     }

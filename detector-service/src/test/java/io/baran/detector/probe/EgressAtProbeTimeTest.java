@@ -87,6 +87,44 @@ class EgressAtProbeTimeTest {
         }
     }
 
+    /**
+     * A canary's endpoint override was checked by name only when the target was defined; the probe resolves and admits
+     * it before the SDK sends anything.
+     */
+    @Test
+    void aCanaryWhoseEndpointIsRefusedFailsNamingTheRuleAndTheSdkSendsNothing() throws Exception {
+        System.setProperty("aws.accessKeyId", "test");
+        System.setProperty("aws.secretAccessKey", "test");
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] body = "alive".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        try {
+            var target = Targets.define(
+                    "s3-canary",
+                    Targets.s3Canary(
+                            "s3://canaries/baran/canary.txt",
+                            "http://127.0.0.1:" + server.getAddress().getPort()));
+
+            ProbeResult refused = production.create(target).run().await().atMost(Duration.ofSeconds(20));
+            assertFalse(refused.passed());
+            assertTrue(refused.detail().contains("127.0.0.1 is a loopback address"), refused.detail());
+            assertEquals(0, requests.get(), "the SDK must not have been asked anything");
+
+            ProbeResult passed = allowingLoopback.create(target).run().await().atMost(Duration.ofSeconds(20));
+            assertTrue(passed.passed(), passed.detail());
+            assertTrue(requests.get() >= 1);
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @Test
     void anHttpProbeToARefusedAddressFailsNamingTheRuleAndSendsNothing() throws Exception {
         AtomicInteger requests = new AtomicInteger();
