@@ -2,7 +2,7 @@ package io.baran.events;
 
 /**
  * An event that is not acted on because it cannot be trusted: unsigned, signed with a key that is not in the roster,
- * a signature that does not hold, signed by another vantage than the one it names, replayed or stale. Its message
+ * a signature that does not hold, signed by another vantage than the one it names, replayed, stale, or dated ahead of the reader's clock. Its message
  * says why, starting with the reason's code, so that a dead-lettered event carries it.
  */
 public final class RefusedEventException extends RuntimeException {
@@ -16,7 +16,8 @@ public final class RefusedEventException extends RuntimeException {
         WRONG_VANTAGE("wrong-vantage"),
         WRONG_SCOPE("wrong-scope"),
         REPLAYED("replayed"),
-        STALE("stale");
+        STALE("stale"),
+        FUTURE("future");
 
         private final String code;
 

@@ -19,4 +19,12 @@ public interface EventsConfig {
      */
     @WithDefault("5m")
     Duration maxAge();
+
+    /**
+     * An outage.detected event dated more than this after the orchestrator's clock is refused ({@code future}): a
+     * signer whose clock runs ahead would otherwise make its events fresh, so replayable, for longer than
+     * {@link #maxAge()}. Room for clocks that disagree a little; recoveries are never refused for their time.
+     */
+    @WithDefault("1m")
+    Duration maxSkew();
 }

@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  * Decides whether an outage event may be acted on at all, before anything else reads it: it must be signed
  * ({@link EventSignature}) by a key of the configured roster ({@code baran.signing.roster}), name in
  * {@code data.vantage} the vantage that key belongs to, not be an {@code outage.detected} older than
- * {@code baran.events.max-age}, and not carry the id of an event already acted on ({@link #actedOn}). Anything else is
+ * {@code baran.events.max-age} or dated more than {@code baran.events.max-skew} ahead of this clock, and not carry the id of an event already acted on ({@link #actedOn}). Anything else is
  * refused with a
  * {@link RefusedEventException} whose message gives the reason; the consumer lets it fail, so the event goes to the
  * dead-letter topic with that reason ({@code dead-letter-reason} header) and starts or stops nothing.
@@ -103,6 +103,14 @@ public class EventVerifier {
                                 + " is older than " + events.maxAge(),
                         verified.kid());
             }
+            if (OutageEvent.DETECTED.equals(event.type()) && isAhead(event)) {
+                throw new RefusedEventException(
+                        Reason.FUTURE,
+                        "event " + event.id() + ": outage of " + outage.scope() + " detected at " + time(event)
+                                + ", more than " + events.maxSkew() + " ahead of this clock (" + clock.instant()
+                                + "); check the clocks of the detector and the orchestrator",
+                        verified.kid());
+            }
             if (seen.contains(event.id())) {
                 throw new RefusedEventException(
                         Reason.REPLAYED,
@@ -129,8 +137,17 @@ public class EventVerifier {
     }
 
     private boolean isStale(CloudEvent<OutageEvent> event) {
-        Instant at = event.time() != null ? event.time() : event.data().since();
+        Instant at = time(event);
         return at == null || at.isBefore(clock.instant().minus(events.maxAge()));
+    }
+
+    private boolean isAhead(CloudEvent<OutageEvent> event) {
+        Instant at = time(event);
+        return at != null && at.isAfter(clock.instant().plus(events.maxSkew()));
+    }
+
+    private static Instant time(CloudEvent<OutageEvent> event) {
+        return event.time() != null ? event.time() : event.data().since();
     }
 
     /** The event's id as it claims it, for the log; nothing of it is trusted. */

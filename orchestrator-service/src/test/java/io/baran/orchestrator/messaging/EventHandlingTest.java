@@ -3,6 +3,7 @@ package io.baran.orchestrator.messaging;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
@@ -35,6 +36,11 @@ class EventHandlingTest {
         public Duration maxAge() {
             return Duration.ofMinutes(5);
         }
+
+        @Override
+        public Duration maxSkew() {
+            return Duration.ofMinutes(1);
+        }
     };
 
     private final SigningKey key = SigningKey.generate("eu-1");
@@ -55,6 +61,22 @@ class EventHandlingTest {
         verifier.actedOn(again);
         RefusedEventException replayed = assertThrows(RefusedEventException.class, () -> verifier.verify(signed));
         assertEquals(RefusedEventException.Reason.REPLAYED, replayed.reason());
+    }
+
+    @Test
+    void anOutageDatedAheadOfThisClockIsRefusedSoItCannotStayFreshForLongerThanMaxAge() {
+        // Within the allowed skew: a detector whose clock runs a little ahead is still heard.
+        assertDoesNotThrow(() -> verifier.verify(signed(OutageEvent.DETECTED, NOW.plusSeconds(50))));
+
+        RefusedEventException ahead = assertThrows(
+                RefusedEventException.class,
+                () -> verifier.verify(signed(OutageEvent.DETECTED, NOW.plus(Duration.ofHours(1)))));
+        assertEquals(RefusedEventException.Reason.FUTURE, ahead.reason());
+        assertTrue(ahead.getMessage().startsWith("refused (future): "), ahead.getMessage());
+        assertTrue(ahead.getMessage().contains("aws/eu-west-1"), ahead.getMessage());
+
+        // A recovery is never refused for its time: it must still end its failover.
+        assertDoesNotThrow(() -> verifier.verify(signed(OutageEvent.RECOVERED, NOW.plus(Duration.ofHours(1)))));
     }
 
     @Test
