@@ -420,6 +420,85 @@ class ApiSecurityIT {
         as("watcher", "viewer").get("/api/audit/verify").then().statusCode(200).body("intact", equalTo(true));
     }
 
+    /**
+     * Refusals that come before anything is asked of the workflow — no role, no such runbook, not confirmed, an
+     * execution that does not exist — are in the trail too, one row each by the verified caller; a call without a
+     * valid token writes nothing (there is nobody to name).
+     */
+    @Test
+    void refusalsBeforeAnythingIsDoneAreAuditedButCallsWithoutATokenAreNot() {
+        String unique = Long.toHexString(System.nanoTime());
+        String viewer = "vera-" + unique;
+        String missing = "missing-" + unique;
+        postJson("/api/drills", "{\"runbook\":\"" + missing + "\"}", viewer, "viewer")
+                .statusCode(403);
+        postJson("/api/drills", "{\"runbook\":\"" + missing + "\"}", "dora", "drill-operator")
+                .statusCode(404);
+        given().contentType(ContentType.JSON)
+                .body("{\"runbook\":\"" + missing + "\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(401);
+        storeGuardedRunbook("unconfirmed", 1);
+        String operator = "fiona-" + unique;
+        postJson("/api/failovers", "{\"runbook\":\"unconfirmed\",\"confirm\":\"other\"}", operator, "failover-operator")
+                .statusCode(400);
+        postJson("/api/executions/failover-" + missing + "/abort", "{}", operator, "failover-operator")
+                .statusCode(404);
+        // A drill's scope goes to Temporal only when it is one.
+        postJson(
+                        "/api/drills",
+                        "{\"runbook\":\"unconfirmed\",\"scope\":\"aws/us-east-1' or 1=1\"}",
+                        operator,
+                        "drill-operator")
+                .statusCode(400)
+                .body("title", equalTo("Bad scope"));
+        // A field the call does not take is refused, not ignored: "parameter" would run with the default parameters.
+        postJson(
+                        "/api/drills",
+                        "{\"runbook\":\"unconfirmed\",\"parameter\":{\"zone\":\"test.example\"}}",
+                        operator,
+                        "drill-operator")
+                .statusCode(400)
+                .body("detail", containsString("a field this call does not take at parameter"))
+                .body("detail", containsString("parameters"));
+
+        assertEquals(
+                List.of("drill.start refused: 403"),
+                auditRows("actor", viewer, "records.collect { it.action + ' ' + it.outcome.substring(0, 12) }"),
+                "the viewer's attempt to drill");
+        assertEquals(
+                List.of("dora drill.start refused: 404"),
+                auditRows(
+                        "target",
+                        missing,
+                        "records.collect { it.actor + ' ' + it.action + ' ' + it.outcome.substring(0, 12) }"),
+                "one row for the drill of a runbook that does not exist, none for the call without a token");
+        List<String> operators =
+                auditRows("actor", operator, "records.collect { it.action + ' ' + it.target + ' ' + it.outcome }");
+        assertEquals(4, operators.size(), "rows: " + operators);
+        assertTrue(operators.get(2).startsWith("drill.start unconfirmed refused: 400 scope "), operators.get(2));
+        assertTrue(operators.get(3).startsWith("drill.start null refused: 400 the body has a field"), operators.get(3));
+        assertTrue(
+                operators.get(0).startsWith("failover.start unconfirmed refused: 400 ")
+                        && operators.get(0).contains("confirm"),
+                operators.get(0));
+        assertTrue(
+                operators.get(1).startsWith("execution.abort failover-" + missing + " refused: 404 "),
+                operators.get(1));
+        as("watcher", "viewer").get("/api/audit/verify").then().statusCode(200).body("intact", equalTo(true));
+    }
+
+    private static List<String> auditRows(String filter, String value, String path) {
+        return as("watcher", "viewer")
+                .queryParam(filter, value)
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path(path);
+    }
+
     @Test
     void formPostsAreRefusedAndCorsIsClosed() {
         as("admin", "admin")

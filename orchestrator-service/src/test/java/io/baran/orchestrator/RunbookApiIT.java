@@ -199,6 +199,15 @@ class RunbookApiIT {
                 .statusCode(404)
                 .contentType("application/problem+json")
                 .body("detail", containsString("has versions 1 to 2"));
+        for (String bad : List.of("abc", "0", "-1", "99999999999")) {
+            given().queryParam("version", bad)
+                    .get("/api/runbooks/orders")
+                    .then()
+                    .statusCode(400)
+                    .contentType("application/problem+json")
+                    .body("title", equalTo("Bad version"))
+                    .body("detail", containsString("\"" + bad + "\" is not a version number"));
+        }
 
         // What drills and outages run is the latest stored version.
         assertEquals(2, catalog.find("orders").orElseThrow().version());

@@ -2,6 +2,7 @@ package io.baran.security;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -14,15 +15,23 @@ public class UnreadableBodyMapper {
 
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response unreadable(JsonProcessingException e) {
+        if (e instanceof UnrecognizedPropertyException unknown) {
+            return problem("the body has a field this call does not take" + path(unknown) + "; it takes "
+                    + unknown.getKnownPropertyIds().stream()
+                            .map(String::valueOf)
+                            .sorted()
+                            .toList()
+                    + " (nothing was done)");
+        }
         String where = e instanceof MismatchedInputException m ? path(m) : "";
+        return problem("the body is not the JSON this call takes" + where
+                + "; its shape is in the API's document (/q/openapi on the management port)");
+    }
+
+    private static Response problem(String detail) {
         return Response.status(400)
                 .type(AuthProblems.PROBLEM_JSON)
-                .entity(new AuthProblems.AuthProblem(
-                        "about:blank",
-                        "Unreadable body",
-                        400,
-                        "the body is not the JSON this call takes" + where
-                                + "; its shape is in the API's document (/q/openapi on the management port)"))
+                .entity(new AuthProblems.AuthProblem("about:blank", "Unreadable body", 400, detail))
                 .build();
     }
 

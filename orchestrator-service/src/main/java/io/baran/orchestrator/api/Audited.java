@@ -32,6 +32,12 @@ public class Audited {
     @Inject
     AuditTrail trail;
 
+    /** Whether this request wrote a row; when it did not, {@link RefusalAudit} records a refusal. */
+    private boolean recorded;
+
+    /** What the request names when that is not in its path (a runbook in a body), for a refusal's row. */
+    private String about;
+
     /** What the call did, for the outcome row: {@code accepted} and details, or nothing more to say. */
     public record Outcome(boolean breakGlass, Map<String, Object> detail) {
         public static final Outcome ACCEPTED = new Outcome(false, null);
@@ -43,6 +49,7 @@ public class Audited {
      */
     public <T> T run(String action, String target, String reason, Supplier<T> work, Function<T, Outcome> outcome) {
         checkReason(reason);
+        recorded = true;
         trail.record(entry(action, target, reason, false, AuditEntry.REQUESTED, null));
         T result;
         try {
@@ -79,6 +86,19 @@ public class Audited {
                 pause(OUTCOME_RETRY_PAUSE_MILLIS * attempt);
             }
         }
+    }
+
+    /** Notes the runbook or incident the request names in its body, so that a refusal's row names it too. */
+    public void about(String target) {
+        about = target;
+    }
+
+    String about() {
+        return about;
+    }
+
+    boolean recorded() {
+        return recorded;
     }
 
     private static void pause(long millis) {

@@ -10,6 +10,7 @@ import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.security.Roles;
 import io.baran.workflow.Mode;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -81,6 +82,10 @@ public class DrillResource {
     @Inject
     DrillConfig drill;
 
+    /** A scope as the detector names them: up to 8 segments of letters, digits, '.', '_', '-', separated by '/'. */
+    static final java.util.regex.Pattern SCOPE =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
+
     @Inject
     Caller caller;
 
@@ -106,14 +111,18 @@ public class DrillResource {
     @APIResponse(
             responseCode = "400",
             description =
-                    "no runbook named, a mode other than drill or plan, or a hold that is no duration or too long")
+                    "no runbook named, a mode other than drill or plan, a hold that is no duration or too long, or a"
+                            + " scope that is not one")
     @APIResponse(responseCode = "403", description = "the runbook does not let the caller drill, or no role")
     @APIResponse(responseCode = "404", description = "no such runbook")
     @APIResponse(responseCode = "409", description = "another execution of the same protected service runs")
     @APIResponse(
             responseCode = "422",
             description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
+    @AuditedAs(AuditActions.DRILL_START)
+    @CustomDeserialization(StrictBody.class)
     public Response start(DrillRequest request, @BeanParam IdempotencyKeys.Header key) {
+        audited.about(request == null ? null : request.runbook());
         String idempotencyKey = key.checked();
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(
@@ -142,6 +151,16 @@ public class DrillResource {
                         "hold " + request.hold() + " is longer than the allowed "
                                 + drill.maxHold().toString().substring(2).toLowerCase());
             }
+        }
+        if (request.scope() != null && !SCOPE.matcher(request.scope()).matches()) {
+            throw new ProblemException(
+                    400,
+                    "Bad scope",
+                    "scope \""
+                            + RefusalAudit.printable(request.scope())
+                                    .substring(0, Math.min(request.scope().length(), 80))
+                            + "\" is not a scope: segments of letters, digits, '.', '_' and '-' separated by '/', as the"
+                            + " detector names them (aws/us-east-1, aws/us-east-1/s3)");
         }
         Duration chosenHold = hold;
         String id = audited.run(

@@ -23,6 +23,7 @@ import io.baran.workflow.Phase;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.StepState;
 import io.baran.workflow.Verdict;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
@@ -243,6 +244,8 @@ public class ExecutionResource {
     @Path("/{id}/approve")
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(202)
+    @CustomDeserialization(StrictBody.class)
+    @AuditedAs(AuditActions.EXECUTION_APPROVE)
     public DecisionAnswer approve(@PathParam("id") String id, DecisionBody body) {
         return decide(id, Verdict.APPROVE, body);
     }
@@ -269,6 +272,8 @@ public class ExecutionResource {
     @Path("/{id}/reject")
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(202)
+    @CustomDeserialization(StrictBody.class)
+    @AuditedAs(AuditActions.EXECUTION_REJECT)
     public DecisionAnswer reject(@PathParam("id") String id, DecisionBody body) {
         return decide(id, Verdict.REJECT, body);
     }
@@ -294,6 +299,8 @@ public class ExecutionResource {
     @Path("/{id}/failback")
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(202)
+    @CustomDeserialization(StrictBody.class)
+    @AuditedAs(AuditActions.EXECUTION_FAILBACK)
     public FailbackAnswer failback(@PathParam("id") String id, ReasonBody body) {
         requireRunning(id);
         String reason = body == null ? null : body.reason();
@@ -333,6 +340,8 @@ public class ExecutionResource {
     @Path("/{id}/abort")
     @Consumes(MediaType.APPLICATION_JSON)
     @ResponseStatus(202)
+    @CustomDeserialization(StrictBody.class)
+    @AuditedAs(AuditActions.EXECUTION_ABORT)
     public AbortAnswer abort(@PathParam("id") String id, ReasonBody body) {
         var progress = requireRunning(id);
         String reason = body == null ? null : body.reason();
@@ -364,9 +373,9 @@ public class ExecutionResource {
     public record IncidentApprovalAnswer(
             String incident, List<DecisionAnswer> approved, Map<String, String> refused, List<String> skipped) {}
 
-    /** An incident id as the detector makes them: the scope, {@code @}, and a mark; at most 255 characters. */
+    /** An incident id as the detector makes them: the scope ({@link DrillResource#SCOPE}), {@code @}, and a mark. */
     static final java.util.regex.Pattern INCIDENT =
-            java.util.regex.Pattern.compile("[a-z0-9][a-z0-9._/-]{0,200}@[A-Za-z0-9._:+-]{1,50}");
+            java.util.regex.Pattern.compile(DrillResource.SCOPE.pattern() + "@[A-Za-z0-9._:+-]{1,50}");
 
     /**
      * Approves the start of every running execution of an outage that waits at its start gate: those the
@@ -395,8 +404,11 @@ public class ExecutionResource {
     @POST
     @Path("/approve-incident")
     @Consumes(MediaType.APPLICATION_JSON)
+    @CustomDeserialization(StrictBody.class)
+    @AuditedAs(AuditActions.EXECUTION_APPROVE)
     public IncidentApprovalAnswer approveIncident(IncidentApproval body) {
         String incident = body == null ? null : body.incident();
+        audited.about(incident);
         if (incident == null || !INCIDENT.matcher(incident).matches()) {
             throw new ProblemException(
                     400,

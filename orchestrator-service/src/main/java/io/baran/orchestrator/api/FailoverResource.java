@@ -7,6 +7,7 @@ import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
 import io.baran.security.Roles;
 import io.baran.workflow.Mode;
+import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -88,7 +89,10 @@ public class FailoverResource {
     @APIResponse(
             responseCode = "422",
             description = "the parameters do not fit the runbook: every error, positioned in the stored runbook")
+    @AuditedAs(AuditActions.FAILOVER_START)
+    @CustomDeserialization(StrictBody.class)
     public Response start(FailoverRequest request, @BeanParam IdempotencyKeys.Header key) {
+        audited.about(request == null ? null : request.runbook());
         String idempotencyKey = key.checked();
         if (request == null || request.runbook() == null || request.runbook().isBlank()) {
             throw new ProblemException(

@@ -199,10 +199,16 @@ public class RunbookResource {
                 @Content(mediaType = YAML, schema = @Schema(type = SchemaType.STRING))
             })
     @APIResponse(responseCode = "404", description = "no such runbook or version")
+    @APIResponse(responseCode = "400", description = "a version that is not a whole number from 1")
     public Response get(
             @PathParam("name") String name,
-            @Parameter(description = "a version number; the latest when absent") @QueryParam("version") Integer version,
+            @Parameter(
+                            description = "a version number; the latest when absent",
+                            schema = @Schema(type = SchemaType.INTEGER, minimum = "1"))
+                    @QueryParam("version")
+                    String versionText,
             @Context HttpHeaders headers) {
+        Integer version = versionNumber(versionText);
         RunbookVersions.Version stored = (version == null ? versions.latest(name) : versions.version(name, version))
                 .orElseThrow(() -> version == null || !versions.exists(name)
                         ? unknown(name)
@@ -239,6 +245,25 @@ public class RunbookResource {
                 runbook,
                 errors);
         return Response.ok(body).header("ETag", "\"" + stored.sha256() + "\"").build();
+    }
+
+    /** The {@code version} query parameter: null when absent, else a whole number from 1, or 400 naming it. */
+    private static Integer versionNumber(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            int number = Integer.parseInt(text);
+            if (number >= 1) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new ProblemException(
+                400,
+                "Bad version",
+                "version \"" + RefusalAudit.printable(text) + "\" is not a version number (a whole number from 1)");
     }
 
     @GET
@@ -312,6 +337,7 @@ public class RunbookResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE))
     @APIResponse(responseCode = "413", description = "larger than a runbook can be")
     @APIResponse(responseCode = "415", description = "not UTF-8 YAML text")
+    @AuditedAs(AuditActions.RUNBOOK_PUT)
     public Response put(
             @PathParam("name") String name,
             byte[] body,
@@ -401,6 +427,7 @@ public class RunbookResource {
     @APIResponse(
             responseCode = "503",
             description = "Temporal cannot be asked whether an execution of it runs; nothing deleted")
+    @AuditedAs(AuditActions.RUNBOOK_DELETE)
     public Response delete(@PathParam("name") String name) {
         if (!versions.exists(name)) {
             throw unknown(name);
