@@ -5,7 +5,10 @@ import java.util.List;
 /**
  * What an execution carries into its next run when it continues as new while it holds (a failover can
  * hold for days; continuing as new keeps each run's history small): with the steps, undo, phases and decisions, the
- * incidents it answers (the latest of each scope) and those whose recovery it was told of.
+ * incidents it answers (the latest of each scope) and those whose recovery it was told of, and the failover steps whose
+ * apply completed (a step without an undo that was applied is kept, not undone; null in runs recorded before it was
+ * carried), and the last sequence number its journal gave (so the next run's entries do not reuse the ids of the
+ * first run's and get dropped as copies of them; 0 in runs recorded before it was carried).
  */
 public record CarriedState(
         List<StepStatus> steps,
@@ -17,11 +20,14 @@ public record CarriedState(
         List<Decision> decisions,
         List<Reapplied> reapplied,
         List<String> incidents,
-        List<String> recoveredIncidents) {
+        List<String> recoveredIncidents,
+        List<String> appliedSteps,
+        long journalSeq) {
 
     public CarriedState {
         incidents = incidents == null ? List.of() : List.copyOf(incidents);
         recoveredIncidents = recoveredIncidents == null ? List.of() : List.copyOf(recoveredIncidents);
+        appliedSteps = appliedSteps == null ? List.of() : List.copyOf(appliedSteps);
         reapplied = reapplied == null ? List.of() : List.copyOf(reapplied);
         steps = steps == null ? List.of() : List.copyOf(steps);
         undo = undo == null ? List.of() : List.copyOf(undo);

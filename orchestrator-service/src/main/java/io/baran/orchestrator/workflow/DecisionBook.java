@@ -88,6 +88,9 @@ final class DecisionBook {
 
     int rejections;
     boolean failbackRequested;
+    /** Identity-less signals that arrived before the version was known: name and sender, in order. */
+    private final List<String[]> earlySignals = new ArrayList<>();
+
     String failbackRequestedBy;
 
     /** The execution has read its request and the version of its decisions; the rules can now be applied. */
@@ -95,6 +98,13 @@ final class DecisionBook {
         this.request = request;
         this.version = decisionsVersion;
         decisions.addAll(carried);
+        // Signals that came before the version was known count only where signals are decisions (before the change).
+        for (String[] early : earlySignals) {
+            if (!ignoredSignal(early[0], early[1])) {
+                count(early[0]);
+            }
+        }
+        earlySignals.clear();
     }
 
     /** True when decisions are Updates carrying the verified person (change {@code decisions-as-updates}). */
@@ -136,20 +146,35 @@ final class DecisionBook {
     // The identity-less signals: counted on executions started before decisions were Updates, ignored since.
 
     void approveSignal(String by) {
-        if (!ignoredSignal("approve", by)) {
-            approvals++;
-        }
+        signal("approve", by);
     }
 
     void rejectSignal(String by) {
-        if (!ignoredSignal("reject", by)) {
-            rejections++;
-        }
+        signal("reject", by);
     }
 
     void failbackSignal(String by) {
-        if (!ignoredSignal("failback", by)) {
-            failbackRequested = true;
+        signal("failback", by);
+    }
+
+    /**
+     * An identity-less signal: counted on executions started before decisions were Updates, ignored since. One that
+     * arrives before {@code run} has read the version (with the first workflow task) waits for it, so that it cannot
+     * count on an execution that takes decisions only as Updates.
+     */
+    private void signal(String name, String by) {
+        if (version == VERSION_UNKNOWN) {
+            earlySignals.add(new String[] {name, by});
+        } else if (!ignoredSignal(name, by)) {
+            count(name);
+        }
+    }
+
+    private void count(String name) {
+        switch (name) {
+            case "approve" -> approvals++;
+            case "reject" -> rejections++;
+            default -> failbackRequested = true;
         }
     }
 

@@ -296,6 +296,7 @@ public class ExecutionLauncher {
                             .in(SearchAttributes.SERVICE, part)
                             .equal("ExecutionStatus", "Running")
                             .build())
+                    .filter(ExecutionLauncher::actsOnTheService)
                     .forEach(m -> {
                         var service = m.getTypedSearchAttributes().get(SearchAttributes.SERVICE);
                         if (service != null) {
@@ -383,12 +384,24 @@ public class ExecutionLauncher {
         }
     }
 
-    /** The running execution of a protected service, if any. */
+    /**
+     * An execution that may change the service: anything but a plan, which only observes. An outage never joins a
+     * plan (it would be dropped there: a plan fails nothing over), and a plan makes no service busy.
+     */
+    private static boolean actsOnTheService(WorkflowExecutionMetadata execution) {
+        return !Mode.PLAN
+                .name()
+                .toLowerCase()
+                .equals(execution.getTypedSearchAttributes().get(SearchAttributes.MODE));
+    }
+
+    /** The running execution of a protected service, if any; a plan is none ({@link #actsOnTheService}). */
     public Optional<String> running(String service) {
         return client.listExecutions(VisibilityQuery.where()
                         .equal(SearchAttributes.SERVICE, service)
                         .equal("ExecutionStatus", "Running")
                         .build())
+                .filter(ExecutionLauncher::actsOnTheService)
                 .map(WorkflowExecutionMetadata::getExecution)
                 .map(e -> e.getWorkflowId())
                 .findFirst();

@@ -144,6 +144,28 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String PLAN_AND_APPLY = "plan-and-apply";
     /**
+     * Change id: what an execution changed is put back whatever the abort interrupts. Compensation after a failed step,
+     * and a failback, run in a scope the abort does not reach (before, their undos were scheduled in the cancelled
+     * scope and failed at once, so an abort during a check step, a drill's abort condition or a failback restored
+     * nothing); an abort during a check step or an abort condition's check is an abort, not a failed step; a re-apply
+     * for a joined outage is not cancelled half-way, and compensation waits for it to end. See {@link #restoring}.
+     */
+    static final String ABORT_RESTORES = "abort-restores";
+    /**
+     * Change id: a real outage that joins a drill of the service ends the drill's hold and keeps it failed over like a
+     * failover (until that outage recovers, then its stability wait and failback approval), instead of failing back
+     * into the outage when the hold ends; the abort condition is no longer watched then (its check of the primary
+     * would fail and move traffic back into the outage). See {@link #holdUntilFailback}.
+     */
+    static final String DRILL_JOINED_BY_OUTAGE = "drill-joined-by-outage";
+    /**
+     * Change id: a failback that waits for approval because the outage recovered is no longer offered to the approvers
+     * once an outage of a scope it answers is detected again (a new incident joins): the gate closes, an approval
+     * sent now is refused, and the execution waits for that recovery (and {@code stableFor}) before it asks again.
+     * Before, the approvers could approve a failback into the outage. A failback a person asked for stays offered.
+     */
+    static final String FAILBACK_APPROVAL_WITHDRAWN = "failback-approval-withdrawn";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -209,6 +231,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private final Set<String> recoveredIncidents = new LinkedHashSet<>();
     /** The version of change {@link #FAILBACK_FAILED_STATE} this run follows. */
     private int failbackFailedVersion = Workflow.DEFAULT_VERSION;
+    /** The version of change {@link #ABORT_RESTORES} this run follows. */
+    private int abortVersion = Workflow.DEFAULT_VERSION;
     /** Outages that joined this execution and that it has not looked at yet (change {@link #RECONCILE_ON_JOIN}). */
     private final List<String> joins = new ArrayList<>();
     /** True while it re-plans and re-applies for a joined outage; failback waits for it to end. */
@@ -244,6 +268,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         int decisionsVersion = Workflow.getVersion(DECISIONS_AS_UPDATES, Workflow.DEFAULT_VERSION, 1);
         failbackFailedVersion = Workflow.getVersion(FAILBACK_FAILED_STATE, Workflow.DEFAULT_VERSION, 1);
         recoveryVersion = Workflow.getVersion(RECOVERY_BY_SCOPE, Workflow.DEFAULT_VERSION, 1);
+        abortVersion = Workflow.getVersion(ABORT_RESTORES, Workflow.DEFAULT_VERSION, 1);
         CarriedState carried = request.carried();
         if (request.mode() == Mode.FAILOVER && request.incidentId() != null) {
             answer(request.incidentId());
@@ -292,27 +317,39 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             awaitReconciled();
             withProviderSlots(() -> {
                 enter(Phase.FAILING_BACK);
-                if (runbook.failback().isReverse()) {
-                    undoRegistered();
+                // An abort now does not stop the failback half-way: it puts back what the failover changed, as an
+                // abort would.
+                restoring(() -> {
+                    if (runbook.failback().isReverse()) {
+                        undoRegistered();
+                    } else {
+                        runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
+                    }
+                });
+            });
+            // Reported whether or not an abort came meanwhile: the failback it met has ended.
+            restoring(() -> {
+                List<StepState> notRestored = notRestored();
+                if (!notRestored.isEmpty()) {
+                    error = "failback could not restore every step; see the steps marked "
+                            + String.join(
+                                    " or ",
+                                    notRestored.stream().map(StepState::value).toList());
+                    enter(Phase.FAILED);
                 } else {
-                    runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
+                    enter(Phase.DONE);
                 }
             });
-            List<StepState> notRestored = notRestored();
-            if (!notRestored.isEmpty()) {
-                error = "failback could not restore every step; see the steps marked "
-                        + String.join(
-                                " or ",
-                                notRestored.stream().map(StepState::value).toList());
-                enter(Phase.FAILED);
-            } else {
-                enter(Phase.DONE);
-            }
         } catch (StepFailed failed) {
-            compensate(failed.getMessage());
+            // An abort may come (or have come) while the failed step ended: compensation is not cut short by it.
+            restoring(() -> {
+                awaitReconciledIfRestoring();
+                compensate(failed.getMessage());
+            });
         } catch (CanceledFailure cancelled) {
             // Aborted: what was changed is undone in a scope the cancellation does not reach.
             Workflow.newDetachedCancellationScope(() -> {
+                        awaitReconciledIfRestoring();
                         compensate("aborted");
                         journal.awaitInFlight();
                     })
@@ -324,8 +361,40 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private ExecutionProgress finish() {
         currentStep = null;
-        journal.awaitInFlight();
+        // An abort that met a failback which then ended does not cut the journal's last entries short.
+        restoring(journal::awaitInFlight);
         return progress();
+    }
+
+    /**
+     * Runs {@code restore} (a compensation, a failback) so that an abort does not cut it short: with change {@link
+     * #ABORT_RESTORES}, in a scope the cancellation does not reach; before, in the execution's own scope.
+     */
+    private void restoring(Runnable restore) {
+        if (abortVersion >= 1) {
+            Workflow.newDetachedCancellationScope(restore).run();
+        } else {
+            restore.run();
+        }
+    }
+
+    /** With change {@link #ABORT_RESTORES}, compensation waits for a re-apply in flight, so it undoes what that left. */
+    private void awaitReconciledIfRestoring() {
+        if (abortVersion >= 1) {
+            awaitReconciled();
+        }
+    }
+
+    /**
+     * With change {@link #ABORT_RESTORES}, a call the abort cancelled is the abort (a {@link CanceledFailure}), not a
+     * failed step; the execution then compensates as an abort does.
+     */
+    private void rethrowIfAborted(ActivityFailure failure, String during) {
+        if (abortVersion >= 1
+                && failure.getCause() instanceof CanceledFailure
+                && CancellationScope.current().isCancelRequested()) {
+            throw new CanceledFailure("aborted during " + during);
+        }
     }
 
     private void compensate(String why) {
@@ -343,6 +412,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         decideMillis = carried.decideMillis();
         runs = carried.runs();
         reapplied.addAll(carried.reapplied());
+        appliedSteps.addAll(carried.appliedSteps());
+        journal.continueAfter(carried.journalSeq());
         phase = phases.isEmpty()
                 ? Phase.FAILED_OVER
                 : phases.get(phases.size() - 1).phase();
@@ -564,6 +635,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
         } catch (ActivityFailure failure) {
             RecordedPlan.of(failure).ifPresent(plan -> registerPlan(step, command, plan));
+            rethrowIfAborted(failure, "step " + step.name());
             onStepFailure(step, describe(failure));
             return;
         }
@@ -652,16 +724,26 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             Duration hold = Duration.ofSeconds(Math.max(0, request.holdSeconds()));
             Drills.AbortWhen abortWhen =
                     runbook.drills() == null ? null : runbook.drills().abortWhen();
+            boolean outagesEndTheHold = Workflow.getVersion(DRILL_JOINED_BY_OUTAGE, Workflow.DEFAULT_VERSION, 1) >= 1;
             // Asked only when the runbook has an abort condition, so drills recorded without one replay unchanged.
             if (abortWhen != null && Workflow.getVersion(DRILL_ABORT_CONDITION, Workflow.DEFAULT_VERSION, 1) >= 1) {
-                holdWatchingAbortCondition(hold, abortWhen);
+                holdWatchingAbortCondition(hold, abortWhen, outagesEndTheHold);
+            } else if (outagesEndTheHold) {
+                Workflow.await(hold, this::joinedByOutage);
             } else {
                 Workflow.sleep(hold);
             }
-            return;
+            if (!outagesEndTheHold || !joinedByOutage()) {
+                return;
+            }
+            // A real outage of the service joined the drill: failing back now would move traffic into it.
+            LOG.warn("drill " + request.executionId() + ": a real outage joined it (" + incidentByScope.values()
+                    + "); it stays failed over until that recovers");
         }
         Duration stableFor = Durations.parse(runbook.failback().stableFor());
-        boolean onRecovery = runbook.failback().onRecovered();
+        // A drill a real outage joined fails back on that outage's recovery, whatever its runbook says of recovery.
+        boolean onRecovery = runbook.failback().onRecovered() || request.mode() == Mode.DRILL;
+        holding:
         while (true) {
             if (phase != Phase.FAILED_OVER) {
                 enter(Phase.FAILED_OVER);
@@ -691,8 +773,19 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             if (!approvalRequired) {
                 return;
             }
+            // Offered because the outage recovered: withdrawn if it comes back before the approvers decide.
+            Supplier<Boolean> outageBack = !book.failbackRequested
+                            && Workflow.getVersion(FAILBACK_APPROVAL_WITHDRAWN, Workflow.DEFAULT_VERSION, 1) >= 1
+                    ? () -> !book.failbackRequested && !recoveredEverywhere()
+                    : null;
             // A failback request skipped the stability wait, but it is no approval: approvers still decide.
-            while (awaitFailbackApproval() != Answer.APPROVED) {
+            Answer answer;
+            while ((answer = awaitFailbackApproval(outageBack)) != Answer.APPROVED) {
+                if (answer == Answer.WITHDRAWN) {
+                    LOG.warn("execution " + request.executionId() + ": an outage of a scope it answers was detected"
+                            + " again while its failback waited for approval; it waits for that recovery");
+                    continue holding;
+                }
                 // Refused: stay failed over until a person asks again, then ask the approvers again.
                 book.forgetFailbackRequest();
                 enter(Phase.FAILED_OVER);
@@ -707,7 +800,16 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * once and then every {@code every}. The check runs once per turn (its own {@code within} is its patience); when
      * it fails the drill stops: {@link StepFailed} takes it to compensation, which undoes everything it changed.
      */
-    private void holdWatchingAbortCondition(Duration hold, Drills.AbortWhen abortWhen) {
+    /** A drill that a real outage of its service joined (its outages are those of {@link #answer}). */
+    private boolean joinedByOutage() {
+        return request.mode() == Mode.DRILL && !incidentByScope.isEmpty();
+    }
+
+    /**
+     * @param outagesEndTheHold change {@link #DRILL_JOINED_BY_OUTAGE}: a real outage that joins ends the hold, and the
+     *                          condition is watched no more
+     */
+    private void holdWatchingAbortCondition(Duration hold, Drills.AbortWhen abortWhen, boolean outagesEndTheHold) {
         Duration every = Durations.parse(abortWhen.every());
         Step check = Step.action(Drills.AbortWhen.CHECK_NAME, HealthCheck.NAME, abortWhen.healthCheckFails());
         ActionActivities activities = Workflow.newActivityStub(
@@ -723,10 +825,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         long until = Workflow.currentTimeMillis() + hold.toMillis();
         int checks = 0;
         while (true) {
+            if (outagesEndTheHold && joinedByOutage()) {
+                return; // a check of the primary now would fail with the outage, and undo into it
+            }
             try {
                 activities.apply(command, nothing);
                 checks++;
             } catch (ActivityFailure failure) {
+                rethrowIfAborted(failure, "the drill's abort condition check");
+                if (outagesEndTheHold && joinedByOutage()) {
+                    return; // failed with the real outage that joined: stay failed over, as a failover would
+                }
                 String why = "abort condition failed after " + checks + " passing check" + (checks == 1 ? "" : "s")
                         + " while failed over: " + describe(failure) + "; the drill was stopped and everything undone";
                 LOG.warn("drill " + request.executionId() + ": " + why);
@@ -736,7 +845,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             if (left <= 0) {
                 return;
             }
-            Workflow.sleep(Duration.ofMillis(Math.min(left, every.toMillis())));
+            Duration turn = Duration.ofMillis(Math.min(left, every.toMillis()));
+            if (outagesEndTheHold) {
+                Workflow.await(turn, this::joinedByOutage);
+            } else {
+                Workflow.sleep(turn);
+            }
             if (Workflow.currentTimeMillis() >= until) {
                 return;
             }
@@ -744,8 +858,18 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     private Answer awaitFailbackApproval() {
+        return awaitFailbackApproval(null);
+    }
+
+    /** @param withdrawn when it turns true before anyone decided, the question is withdrawn (null: never) */
+    private Answer awaitFailbackApproval(Supplier<Boolean> withdrawn) {
         return awaitDecision(
-                DecisionBook.Gate.FAILBACK, null, Phase.AWAITING_FAILBACK_APPROVAL, "approval to fail back", null);
+                DecisionBook.Gate.FAILBACK,
+                null,
+                Phase.AWAITING_FAILBACK_APPROVAL,
+                "approval to fail back",
+                null,
+                withdrawn);
     }
 
     private void awaitOrContinueAsNew(Supplier<Boolean> condition) {
@@ -761,7 +885,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     book.decisions(),
                     reapplied,
                     new ArrayList<>(incidentByScope.values()),
-                    new ArrayList<>(recoveredIncidents))));
+                    new ArrayList<>(recoveredIncidents),
+                    appliedSteps.stream().sorted().toList(),
+                    journal.sequence())));
         }
     }
 
@@ -942,6 +1068,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     || !isUndoable(step)) {
                 continue;
             }
+            if (abortVersion >= 1 && CancellationScope.current().isCancelRequested()) {
+                break; // aborted: compensation undoes what is in place
+            }
             currentStep = step.name();
             StepCommand command = command(step);
             try {
@@ -954,8 +1083,18 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     undo.add(new UndoEntry(command, plan));
                     steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
                 }
-                StepOutcome outcome = stub(StepActivityOptions.forApply(step), step, "re-apply")
-                        .apply(command, plan);
+                ActionActivities reapply = stub(StepActivityOptions.forApply(step), step, "re-apply");
+                StepOutcome outcome;
+                if (abortVersion >= 1) {
+                    // Like a failover step's change: not cancelled once sent, so compensation (which waits for this
+                    // re-apply) undoes what it left rather than racing it.
+                    StepOutcome[] done = new StepOutcome[1];
+                    Workflow.newDetachedCancellationScope(() -> done[0] = reapply.apply(command, plan))
+                            .run();
+                    outcome = done[0];
+                } else {
+                    outcome = reapply.apply(command, plan);
+                }
                 String summary = outcome.changed() ? outcome.summary() : "nothing to do";
                 reapplied.add(new Reapplied(step.name(), incidentId, Workflow.currentTimeMillis(), summary, null));
                 update(step, StepState.APPLIED, "re-applied for outage " + incidentId + ": " + summary, null);
@@ -977,7 +1116,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private enum Answer {
         APPROVED,
         REJECTED,
-        TIMED_OUT
+        TIMED_OUT,
+        /** Nobody decided before the question stopped holding (change {@link #FAILBACK_APPROVAL_WITHDRAWN}). */
+        WITHDRAWN
     }
 
     /**
@@ -987,6 +1128,16 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     private Answer awaitDecision(
             DecisionBook.Gate gate, String step, Phase waitingPhase, String what, Duration timeout) {
+        return awaitDecision(gate, step, waitingPhase, what, timeout, null);
+    }
+
+    private Answer awaitDecision(
+            DecisionBook.Gate gate,
+            String step,
+            Phase waitingPhase,
+            String what,
+            Duration timeout,
+            Supplier<Boolean> withdrawn) {
         Phase before = phase;
         enter(waitingPhase);
         awaiting = what;
@@ -996,12 +1147,18 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         long since = Workflow.currentTimeMillis();
         if (book.asUpdates()) {
             boolean decided = true;
+            Supplier<Boolean> over =
+                    withdrawn == null ? () -> open.verdict != null : () -> open.verdict != null || withdrawn.get();
             if (timeout == null) {
-                Workflow.await(() -> open.verdict != null);
+                Workflow.await(over::get);
             } else {
-                decided = Workflow.await(timeout, () -> open.verdict != null);
+                decided = Workflow.await(timeout, over::get);
             }
-            answer = !decided ? Answer.TIMED_OUT : open.verdict == Verdict.APPROVE ? Answer.APPROVED : Answer.REJECTED;
+            answer = !decided
+                    ? Answer.TIMED_OUT
+                    : open.verdict == null
+                            ? Answer.WITHDRAWN
+                            : open.verdict == Verdict.APPROVE ? Answer.APPROVED : Answer.REJECTED;
         } else {
             int seenApprovals = book.approvals;
             int seenRejections = book.rejections;

@@ -56,6 +56,20 @@ final class TransitionJournal {
     /** The version of change {@value #JOURNAL_LOCAL} this run follows, asked at its first transition. */
     private int localVersion = -2;
 
+    /** The last sequence number given: carried into the next run when the execution continues as new. */
+    long sequence() {
+        return sequence;
+    }
+
+    /**
+     * Numbers this run's entries after {@code last}, the previous run's last: an entry's id is the execution's id and
+     * its number, and the stores keep the first entry of an id, so a continued run numbering from 1 again had every
+     * entry (its failback among them) dropped as a copy of the first run's.
+     */
+    void continueAfter(long last) {
+        sequence = Math.max(sequence, last);
+    }
+
     /** A phase change ({@code step} and {@code state} null) or a step's transition. */
     void record(ExecutionRequest request, Phase phase, String step, StepState state, String detail) {
         Runbook rb = request.runbook();

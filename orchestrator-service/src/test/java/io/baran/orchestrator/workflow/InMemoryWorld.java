@@ -33,6 +33,10 @@ public class InMemoryWorld implements ActionActivities {
     public final Map<String, Integer> passesBeforeFailing = new ConcurrentHashMap<>();
     /** Steps whose apply makes its change and then waits for the latch (at most 20 s) before it returns. */
     public final Map<String, java.util.concurrent.CountDownLatch> holdingAfterTheChange = new ConcurrentHashMap<>();
+    /** Steps whose apply waits for the latch (at most 20 s) before anything: a health check waiting for its target. */
+    public final Map<String, java.util.concurrent.CountDownLatch> waitingBeforeAnswer = new ConcurrentHashMap<>();
+    /** Steps whose undo waits for the latch (at most 20 s) before it restores: a failback under way. */
+    public final Map<String, java.util.concurrent.CountDownLatch> waitingBeforeUndo = new ConcurrentHashMap<>();
     /** Steps whose apply makes its change and then fails (retryable) this many more times: a change half-way. */
     public final Map<String, Integer> failingAfterTheChange = new ConcurrentHashMap<>();
 
@@ -62,6 +66,7 @@ public class InMemoryWorld implements ActionActivities {
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         journal.add("apply " + command.step());
+        await(waitingBeforeAnswer.get(command.step()));
         if (flaky.merge(command.step(), -1, Integer::sum) >= 0) {
             throw ApplicationFailure.newFailure(
                     "the world is busy for " + command.step(), FailureTypes.PROVIDER_UNAVAILABLE);
@@ -85,15 +90,19 @@ public class InMemoryWorld implements ActionActivities {
                     "the connection dropped after the change of " + command.step(), FailureTypes.PROVIDER_UNAVAILABLE);
         }
         failingAfterTheChange.remove(command.step());
-        java.util.concurrent.CountDownLatch hold = holdingAfterTheChange.get(command.step());
-        if (hold != null) {
-            try {
-                hold.await(20, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        await(holdingAfterTheChange.get(command.step()));
         return new StepOutcome(command.step(), true, plan.summary());
+    }
+
+    private static void await(java.util.concurrent.CountDownLatch latch) {
+        if (latch == null) {
+            return;
+        }
+        try {
+            latch.await(20, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -127,6 +136,7 @@ public class InMemoryWorld implements ActionActivities {
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
         journal.add("undo " + command.step());
+        await(waitingBeforeUndo.get(command.step()));
         if (Boolean.TRUE.equals(plan.observed().get("exists"))) {
             values.put(key(command), (String) plan.observed().get("value"));
         } else {

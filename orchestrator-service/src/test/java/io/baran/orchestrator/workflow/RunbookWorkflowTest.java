@@ -505,6 +505,100 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("www"));
     }
 
+    /**
+     * Which steps were applied survives the continue-as-new of a long hold: an abort days later keeps a promoted
+     * replica (no undo) instead of asking the worker to demote it, which it refuses, ending the execution failed.
+     */
+    @Test
+    void aStepWithoutUndoAppliedBeforeAContinueAsNewIsStillKeptOnAbort() throws Exception {
+        Step promote = Step.action("promote-db", "database.promote-replica", Map.of("record", "db", "to", "primary"));
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), promote),
+                new Failback(true, "0s", "none", "reverse"),
+                "none");
+        String id = "promoted-for-days";
+        var first = WorkflowClient.start(
+                stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1000", "aws/us-east-1", 0));
+        env.sleep(RunbookWorkflowImpl.HOLD_SLICE.multipliedBy(2).plusHours(1));
+        assertNotEquals(
+                first.getRunId(),
+                client.newUntypedWorkflowStub(id).describe().getExecution().getRunId(),
+                "a hold of two days should have continued as new");
+
+        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
+                .cancel();
+        assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("primary", world.values.get("db"), "the promoted replica is kept");
+        assertTrue(!world.journal.contains("undo promote-db"), world.journal.toString());
+        assertEquals(
+                List.of("failing-over", "failed-over", "compensating", "compensated"),
+                journal.phasesOf(id).stream().distinct().toList());
+        // The continued run numbers its journal entries after the first run's: no number names two entries (the
+        // stores keep the first entry of an id and drop the rest).
+        Map<Long, java.util.Set<String>> bySeq = new java.util.HashMap<>();
+        journal.entries.stream()
+                .filter(e -> e.executionId().equals(id))
+                .forEach(e -> bySeq.computeIfAbsent(e.seq(), k -> new java.util.HashSet<>())
+                        .add(e.phase() + "/" + e.step() + "/" + e.state()));
+        bySeq.forEach((seq, entries) -> assertEquals(1, entries.size(), "entry " + seq + ": " + entries));
+    }
+
+    /**
+     * An identity-less failback signal sent with the execution's start (so before run reads which version it follows)
+     * does not count on an execution that takes decisions only as Updates: it would fail back with no verified person.
+     */
+    @Test
+    void aFailbackSignalSentWithTheStartIsIgnoredLikeOneSentLater() throws Exception {
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "none", "reverse"), "none");
+        String id = "signalled-with-start";
+        io.temporal.client.BatchRequest both = client.newSignalWithStartRequest();
+        RunbookWorkflow workflow = stub(id);
+        both.add(workflow::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1000", "aws/us-east-1", 0));
+        both.add(workflow::failback, "mallory");
+        client.signalWithStart(both);
+        env.sleep(Duration.ofHours(1));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        assertEquals(Phase.FAILED_OVER, running.progress().phase(), "the outage has not recovered: it holds");
+        assertEquals("standby", world.values.get("www"));
+
+        running.outageRecovered("aws/us-east-1@1000");
+        assertEquals(Phase.DONE, result(id).phase());
+    }
+
+    /**
+     * A failback offered for approval because the outage recovered is withdrawn when the scope goes down again before
+     * anyone decides (change failback-approval-withdrawn): an approval then is refused, and the failback is offered
+     * again only after the new outage recovers.
+     */
+    @Test
+    void aFailbackWaitingForApprovalIsWithdrawnWhenTheOutageComesBack() throws Exception {
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "required", "reverse"), "none");
+        String id = "flapping";
+        WorkflowClient.start(
+                stub(id)::run, new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1000", "aws/us-east-1", 0));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        running.outageRecovered("aws/us-east-1@1000");
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.AWAITING_FAILBACK_APPROVAL, running.progress().phase());
+
+        running.outageDetected("aws/us-east-1@2000");
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase(), "the failback is no longer offered");
+        assertThrows(DecisionRefused.class, () -> approve(id, APPROVER));
+        assertEquals("standby", world.values.get("www"));
+
+        running.outageRecovered("aws/us-east-1@2000");
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.AWAITING_FAILBACK_APPROVAL, running.progress().phase());
+        approve(id, APPROVER);
+        assertEquals(Phase.DONE, result(id).phase());
+        assertEquals("primary", world.values.get("www"));
+        HistoryFiles.save(client, id, "failback-approval-withdrawn");
+    }
+
     @Test
     void anApprovalNobodyGivesEndsTheFailoverWithoutChangingAnything() throws Exception {
         Runbook rb = runbook(List.of(set("move-www", "www", "standby")), Failback.DEFAULT, "required");
@@ -859,6 +953,114 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("www"), "the change that was in flight is undone");
         assertTrue(world.journal.contains("undo move-www"), world.journal.toString());
         assertTrue(!world.journal.contains("plan promote-db"), world.journal.toString());
+    }
+
+    /** Waits (at most 10 s) until the world's journal holds {@code entry}, then aborts the execution. */
+    private void abortOnce(String id, String entry) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!world.journal.contains(entry) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(world.journal.contains(entry), world.journal.toString());
+        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
+                .cancel();
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!abortTakenIn(id) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(abortTakenIn(id), "the abort reached the execution");
+    }
+
+    /**
+     * An abort while a check step waits for its target (change abort-restores): the check's call is cancelled, and
+     * that is the abort, so what the steps before it changed is undone. Before, the cancelled call was a failed step
+     * whose compensation ran in the cancelled scope: every undo failed at once and the record stayed on the standby.
+     */
+    @Test
+    void anAbortDuringACheckStepUndoesWhatTheStepsBeforeItChanged() throws Exception {
+        java.util.concurrent.CountDownLatch target = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeAnswer.put("check-standby", target);
+        Step check = Step.action("check-standby", "health.check", Map.of("record", "www"));
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), check, set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none");
+        String id = "aborted-mid-check";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
+        try {
+            abortOnce(id, "apply check-standby");
+        } finally {
+            target.countDown();
+        }
+
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        assertEquals("primary", world.values.get("www"), "the record is back on the primary");
+        assertTrue(world.journal.contains("undo move-www"), world.journal.toString());
+        assertTrue(!world.journal.contains("plan promote-db"), world.journal.toString());
+        // The journal is at least once (an entry may be published twice under its sequence number).
+        assertEquals(
+                List.of("failing-over", "compensating", "compensated"),
+                journal.phasesOf(id).stream().distinct().toList());
+        HistoryFiles.save(client, id, "abort-restores-during-a-check");
+    }
+
+    /**
+     * An abort during a failback does not stop it half-way (change abort-restores): the failback puts back what the
+     * failover changed, as the abort asks. Before, the undo in flight was cancelled and every later one failed at once.
+     */
+    @Test
+    void anAbortDuringAFailbackLetsItRestoreEverything() throws Exception {
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none");
+        String id = "aborted-mid-failback";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 1));
+        try {
+            abortOnce(id, "undo promote-db");
+        } finally {
+            undoing.countDown();
+        }
+
+        // The run ends as cancelled (the SDK reports a run asked to cancel so), after the failback it met ended.
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+        assertEquals(
+                List.of("undo promote-db", "undo move-www"),
+                world.journal.stream().filter(e -> e.startsWith("undo")).toList());
+        List<String> phases = journal.phasesOf(id).stream().distinct().toList();
+        assertEquals(
+                List.of("failing-back", "done"), phases.subList(phases.size() - 2, phases.size()), phases.toString());
+        assertTrue(!phases.contains("failed") && !phases.contains("compensating"), phases.toString());
+    }
+
+    /**
+     * A real outage of the service that joins a drill (change drill-joined-by-outage) ends the hold and keeps the
+     * drill failed over until that outage recovers: failing back when the hold ended would move traffic into it.
+     */
+    @Test
+    void aRealOutageThatJoinsADrillKeepsItFailedOverUntilThatOutageRecovers() throws Exception {
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(false, "0s", "none", "reverse"), "none");
+        String id = "drill-joined";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 600));
+        env.sleep(Duration.ofMinutes(1));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        running.outageDetected("aws/us-east-1@1000");
+        env.sleep(Duration.ofHours(3));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase(), "held long past the drill's 10 minutes");
+        assertEquals("standby", world.values.get("www"));
+
+        running.outageRecovered("aws/us-east-1@1000");
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals("primary", world.values.get("www"));
+        HistoryFiles.save(client, id, "drill-joined-by-outage");
     }
 
     @Test
