@@ -528,7 +528,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     /**
      * Every member of the group runs to its end, even when a sibling failed, so that all each of them changed is
-     * registered before compensation; then the first failure goes on.
+     * registered before compensation; then the first failure goes on. With change {@link #ABORT_RESTORES} an abort
+     * that ended a member (a check, a wait) waits for its siblings too (a change in flight ends and registers its
+     * undo), and goes on before any failure.
      */
     private void runParallel(List<Step> children, Pass pass) {
         List<Promise<Void>> running = new ArrayList<>();
@@ -536,6 +538,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             running.add(Async.procedure(() -> runItem(child, pass)));
         }
         StepFailed first = null;
+        CanceledFailure aborted = null;
         for (Promise<Void> promise : running) {
             try {
                 promise.get();
@@ -543,7 +546,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 if (first == null) {
                     first = failed;
                 }
+            } catch (CanceledFailure cancelled) {
+                if (abortVersion < 1) {
+                    throw cancelled;
+                }
+                if (aborted == null) {
+                    aborted = cancelled;
+                }
             }
+        }
+        if (aborted != null) {
+            throw aborted;
         }
         if (first != null) {
             throw first;
@@ -799,13 +812,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * Change {@link #DRILL_ABORT_CONDITION}: holds for {@code hold}, running the abort condition's health check at
      * once and then every {@code every}. The check runs once per turn (its own {@code within} is its patience); when
      * it fails the drill stops: {@link StepFailed} takes it to compensation, which undoes everything it changed.
-     */
-    /** A drill that a real outage of its service joined (its outages are those of {@link #answer}). */
-    private boolean joinedByOutage() {
-        return request.mode() == Mode.DRILL && !incidentByScope.isEmpty();
-    }
-
-    /**
+     *
      * @param outagesEndTheHold change {@link #DRILL_JOINED_BY_OUTAGE}: a real outage that joins ends the hold, and the
      *                          condition is watched no more
      */
@@ -855,6 +862,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 return;
             }
         }
+    }
+
+    /** A drill that a real outage of its service joined (its outages are those of {@link #answer}). */
+    private boolean joinedByOutage() {
+        return request.mode() == Mode.DRILL && !incidentByScope.isEmpty();
     }
 
     private Answer awaitFailbackApproval() {

@@ -1006,6 +1006,41 @@ class RunbookWorkflowTest {
     }
 
     /**
+     * An abort while a parallel group's check waits and its change is in flight: the group waits for the change to end
+     * and register its undo before the abort compensates (change abort-restores), so the change is undone too.
+     */
+    @Test
+    void anAbortDuringAParallelGroupWaitsForTheChangeInFlightThenUndoesIt() throws Exception {
+        java.util.concurrent.CountDownLatch target = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch change = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeAnswer.put("check-standby", target);
+        world.holdingAfterTheChange.put("move-www", change);
+        Step check = Step.action("check-standby", "health.check", Map.of("record", "db"));
+        // The check first: the group meets its abort before the change ends.
+        Step group = new Step(null, null, Map.of(), List.of(check, set("move-www", "www", "standby")), null, null);
+        Runbook rb = runbook(List.of(group), Failback.DEFAULT, "none");
+        String id = "aborted-mid-group";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!"standby".equals(world.values.get("www")) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals("standby", world.values.get("www"), "the change is made and its activity still runs");
+            abortOnce(id, "apply check-standby");
+            change.countDown();
+        } finally {
+            change.countDown();
+            target.countDown();
+        }
+
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        assertEquals("primary", world.values.get("www"), "the change that was in flight is undone");
+        assertTrue(world.journal.contains("undo move-www"), world.journal.toString());
+    }
+
+    /**
      * An abort during a failback does not stop it half-way (change abort-restores): the failback puts back what the
      * failover changed, as the abort asks. Before, the undo in flight was cancelled and every later one failed at once.
      */
