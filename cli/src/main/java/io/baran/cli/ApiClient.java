@@ -72,7 +72,13 @@ final class ApiClient {
                 .build();
     }
 
-    /** The base URL from {@code --url} or {@code BARAN_URL}; http or https, nothing after the host but a path. */
+    /** Hosts plain http may go to: this machine, where the token does not cross a network. */
+    private static final java.util.Set<String> LOOPBACK = java.util.Set.of("127.0.0.1", "[::1]", "::1", "localhost");
+
+    /**
+     * The base URL from {@code --url} or {@code BARAN_URL}; https, or http to this machine only; nothing after the
+     * host but a path.
+     */
     static URI base(String url) {
         URI uri;
         try {
@@ -87,6 +93,11 @@ final class ApiClient {
         if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
             throw new IllegalArgumentException("the API URL \"" + AuditVerifyCommand.shown(url)
                     + "\" must not carry a query, a fragment or credentials");
+        }
+        if ("http".equals(uri.getScheme()) && !LOOPBACK.contains(uri.getHost().toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("the API URL \"" + AuditVerifyCommand.shown(url)
+                    + "\" would send your bearer token in the clear: use https (plain http only to 127.0.0.1, [::1]"
+                    + " or localhost, e.g. through kubectl port-forward)");
         }
         return uri;
     }

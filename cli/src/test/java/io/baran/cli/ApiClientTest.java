@@ -60,6 +60,16 @@ class ApiClientTest {
     }
 
     @Test
+    void aBearerTokenGoesInTheClearOnlyToThisMachine() {
+        var refused = assertThrows(IllegalArgumentException.class, () -> ApiClient.base("http://baran.example:8080"));
+        assertTrue(refused.getMessage().contains("would send your bearer token in the clear"), refused.getMessage());
+        for (String url : List.of(
+                "https://baran.example", "http://127.0.0.1:8080", "http://localhost:8080/", "http://[::1]:8080")) {
+            assertEquals(url.replaceFirst("/$", ""), ApiClient.base(url).toString());
+        }
+    }
+
+    @Test
     void aPostSentAgainWithAFreshTokenCarriesTheSameIdempotencyKeyAndTheNextPostANewOne() throws Exception {
         var counter = java.nio.file.Files.createTempFile("token-count", ".txt");
         // Prints "first", then "second" on every later run: the token command re-run after the 401.
