@@ -932,20 +932,10 @@ class RunbookWorkflowTest {
                 "none");
         String id = "aborted-mid-change";
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!"standby".equals(world.values.get("www")) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertEquals("standby", world.values.get("www"), "the change is made and its activity still runs");
+        awaitWwwOnStandby();
 
-        WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
-                .cancel();
-        // The execution has taken the abort in (a workflow task completed after it) while the change still runs.
-        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!abortTakenIn(id) && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertTrue(abortTakenIn(id), "the abort reached the execution");
+        // The execution takes the abort in (a workflow task completes after it) while the change still runs.
+        abortOnce(id, "apply move-www");
         release.countDown();
 
         var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
@@ -953,6 +943,15 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("www"), "the change that was in flight is undone");
         assertTrue(world.journal.contains("undo move-www"), world.journal.toString());
         assertTrue(!world.journal.contains("plan promote-db"), world.journal.toString());
+    }
+
+    /** Waits (at most 10 s) until a step has switched www to the standby, its activity still running. */
+    private void awaitWwwOnStandby() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!"standby".equals(world.values.get("www")) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals("standby", world.values.get("www"), "the change is made and its activity still runs");
     }
 
     /** Waits (at most 10 s) until the world's journal holds {@code entry}, then aborts the execution. */
@@ -1022,11 +1021,7 @@ class RunbookWorkflowTest {
         String id = "aborted-mid-group";
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!"standby".equals(world.values.get("www")) && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertEquals("standby", world.values.get("www"), "the change is made and its activity still runs");
+            awaitWwwOnStandby();
             abortOnce(id, "apply check-standby");
             change.countDown();
         } finally {
