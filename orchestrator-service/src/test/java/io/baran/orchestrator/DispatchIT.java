@@ -88,6 +88,9 @@ class DispatchIT {
     WorkflowClient client;
 
     @Inject
+    io.baran.orchestrator.workflow.ExecutionLauncher launcher;
+
+    @Inject
     ProviderSlots slots;
 
     @Inject
@@ -288,6 +291,40 @@ class DispatchIT {
         assertNull(input.heldBy());
         assertEquals(1, input.runbook().tier());
         assertEquals(List.of(), input.cappedProviders(), "provider test has no cap");
+    }
+
+    /**
+     * A plan only observes: while one of a service runs (here it stays at its start, the worker is off), the service is
+     * not busy, and an outage starts the service's failover instead of joining the plan, where it would be dropped.
+     */
+    @Test
+    void anOutageNeverJoinsAPlanOfTheService() {
+        String scope = "plan/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "planned-" + scope.substring(12);
+        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
+        Runbook runbook = catalog.find(name).orElseThrow();
+        String plan = launcher.startByHand(
+                runbook,
+                io.baran.workflow.Mode.PLAN,
+                Duration.ZERO,
+                runbook.version(),
+                io.baran.workflow.Actor.person("p", List.of()));
+        io.baran.testinfra.Polling.until(
+                () -> client.listExecutions("BaranService = '" + name + "'").toList(),
+                found -> !found.isEmpty(),
+                Duration.ofSeconds(60),
+                Duration.ofMillis(500),
+                found -> "Temporal does not list the plan " + plan + " yet");
+        assertTrue(launcher.running(name).isEmpty(), "a running plan makes the service busy");
+
+        String incident = scope + "@1";
+        opened.add(incident);
+        OutageDispatcher.Outcome outcome = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
+        assertEquals(1, outcome.started(), outcome.toString());
+        assertEquals(0, outcome.joined(), outcome.toString());
+        assertEquals(
+                io.baran.workflow.Mode.FAILOVER,
+                inputOf(RunbookWorkflow.idForIncident(name, incident)).mode());
     }
 
     @Test

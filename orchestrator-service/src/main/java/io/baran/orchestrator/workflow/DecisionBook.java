@@ -88,10 +88,11 @@ final class DecisionBook {
 
     int rejections;
     boolean failbackRequested;
-    /** Identity-less signals that arrived before the version was known: name and sender, in order. */
-    private final List<String[]> earlySignals = new ArrayList<>();
-
     String failbackRequestedBy;
+    /** Identity-less signals that arrived before the version was known, in order. */
+    private final List<EarlySignal> earlySignals = new ArrayList<>();
+
+    private record EarlySignal(String name, String by) {}
 
     /** The execution has read its request and the version of its decisions; the rules can now be applied. */
     void start(ExecutionRequest request, int decisionsVersion, List<Decision> carried) {
@@ -99,9 +100,9 @@ final class DecisionBook {
         this.version = decisionsVersion;
         decisions.addAll(carried);
         // Signals that came before the version was known count only where signals are decisions (before the change).
-        for (String[] early : earlySignals) {
-            if (!ignoredSignal(early[0], early[1])) {
-                count(early[0]);
+        for (EarlySignal early : earlySignals) {
+            if (!ignoredSignal(early.name(), early.by())) {
+                count(early.name());
             }
         }
         earlySignals.clear();
@@ -164,7 +165,7 @@ final class DecisionBook {
      */
     private void signal(String name, String by) {
         if (version == VERSION_UNKNOWN) {
-            earlySignals.add(new String[] {name, by});
+            earlySignals.add(new EarlySignal(name, by));
         } else if (!ignoredSignal(name, by)) {
             count(name);
         }
