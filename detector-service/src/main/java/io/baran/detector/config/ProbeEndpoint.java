@@ -22,6 +22,11 @@ public sealed interface ProbeEndpoint {
     /** The endpoint without credentials. */
     String shown();
 
+    /** A canary's {@code endpoint} override (an emulator, a private endpoint): where its SDK connects instead. */
+    default Optional<URI> sdkEndpoint() {
+        return Optional.empty();
+    }
+
     /**
      * Reads a target URL.
      *
@@ -141,6 +146,12 @@ public sealed interface ProbeEndpoint {
 
     /** A canary object in an S3 bucket, reached through the S3 API; credentials come from the SDK's default chain. */
     record S3(String bucket, String key, Optional<URI> endpoint, String region) implements ProbeEndpoint {
+
+        @Override
+        public Optional<URI> sdkEndpoint() {
+            return endpoint;
+        }
+
         static S3 parse(String raw, Optional<String> endpointOverride, String region) {
             URI uri = uri(raw, "s3://bucket/key");
             if (uri.getRawUserInfo() != null) {
@@ -175,6 +186,11 @@ public sealed interface ProbeEndpoint {
      * Application Default Credentials; with an endpoint override (an emulator such as fake-gcs-server) none are sent.
      */
     record Gcs(String bucket, String object, Optional<URI> endpoint) implements ProbeEndpoint {
+
+        @Override
+        public Optional<URI> sdkEndpoint() {
+            return endpoint;
+        }
 
         /** Cloud Storage's bucket names: lower-case letters, digits, '-', '_' and '.', starting and ending with a letter or digit. */
         private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]");
@@ -213,6 +229,11 @@ public sealed interface ProbeEndpoint {
      */
     record Azure(String container, String blob, String account, String accountKeyEnv, Optional<URI> endpoint)
             implements ProbeEndpoint {
+
+        @Override
+        public Optional<URI> sdkEndpoint() {
+            return endpoint;
+        }
 
         /** Blob Storage's container names: 3-63 lower-case letters, digits and single hyphens, starting and ending with a letter or digit. */
         private static final Pattern CONTAINER = Pattern.compile("(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");

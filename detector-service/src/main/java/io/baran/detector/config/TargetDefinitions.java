@@ -31,8 +31,7 @@ public final class TargetDefinitions {
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
 
     /** Segments of letters, digits, '.', '_', '-', separated by '/': {@code aws/us-east-1/s3}, {@code storefront}. */
-    public static final java.util.regex.Pattern SCOPE =
-            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
+    public static final java.util.regex.Pattern SCOPE = io.baran.events.OutageEvent.SCOPE;
 
     /**
      * What is refused where no policy is given (unit tests, tools): metadata and link-local addresses. The detector
@@ -314,12 +313,7 @@ public final class TargetDefinitions {
         } else if (endpoint instanceof ProbeEndpoint.Dns dns) {
             host = dns.host();
         } else {
-            Optional<URI> override = endpoint instanceof ProbeEndpoint.S3 s3
-                    ? s3.endpoint()
-                    : endpoint instanceof ProbeEndpoint.Gcs gcs
-                            ? gcs.endpoint()
-                            : endpoint instanceof ProbeEndpoint.Azure azure ? azure.endpoint() : Optional.empty();
-            host = override.map(URI::getHost).orElse(null);
+            host = endpoint.sdkEndpoint().map(URI::getHost).orElse(null);
             field = "endpoint";
         }
         if (host != null) {

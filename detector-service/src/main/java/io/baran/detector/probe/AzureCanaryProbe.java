@@ -19,9 +19,8 @@ final class AzureCanaryProbe extends CanaryProbe {
             Executor executor,
             TargetDefinition target,
             String vantage,
-            java.util.Optional<java.net.URI> override,
             io.baran.egress.EgressPolicy egress) {
-        super(executor, target, vantage, "Blob Storage", override, egress);
+        super(executor, target, vantage, "Blob Storage", egress);
         this.blob = blob;
         this.endpoint = (ProbeEndpoint.Azure) target.endpoint();
     }

@@ -29,23 +29,17 @@ abstract class CanaryProbe implements Probe {
     private final EgressPolicy egress;
 
     /**
-     * @param api      the provider's API as results name it: {@code S3}, {@code Cloud Storage}, {@code Blob Storage}
-     * @param endpoint the target's {@code endpoint} override, when it has one: resolved and admitted by {@code egress}
-     *                 at every probe, before the SDK is asked anything (the name was checked only by name when the
-     *                 target was defined, and may resolve to an internal address since)
+     * @param api    the provider's API as results name it: {@code S3}, {@code Cloud Storage}, {@code Blob Storage}
+     * @param egress where the target's {@code endpoint} override, when it has one, may go: resolved and admitted at
+     *               every probe, before the SDK is asked anything (it was checked only by name when the target was
+     *               defined, and may resolve to an internal address since)
      */
-    CanaryProbe(
-            Executor executor,
-            TargetDefinition target,
-            String vantage,
-            String api,
-            Optional<URI> endpoint,
-            EgressPolicy egress) {
+    CanaryProbe(Executor executor, TargetDefinition target, String vantage, String api, EgressPolicy egress) {
         this.executor = executor;
         this.target = target;
         this.vantage = vantage;
         this.api = api;
-        this.endpoint = endpoint;
+        this.endpoint = target.endpoint().sdkEndpoint();
         this.egress = egress;
     }
 

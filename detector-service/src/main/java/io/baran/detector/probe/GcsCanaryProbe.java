@@ -21,9 +21,8 @@ final class GcsCanaryProbe extends CanaryProbe {
             Executor executor,
             TargetDefinition target,
             String vantage,
-            java.util.Optional<java.net.URI> override,
             io.baran.egress.EgressPolicy egress) {
-        super(executor, target, vantage, "Cloud Storage", override, egress);
+        super(executor, target, vantage, "Cloud Storage", egress);
         this.storage = storage;
         this.endpoint = (ProbeEndpoint.Gcs) target.endpoint();
         this.object = BlobId.of(endpoint.bucket(), endpoint.object());

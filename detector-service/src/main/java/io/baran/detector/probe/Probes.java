@@ -83,16 +83,10 @@ public final class Probes implements AutoCloseable {
         } else if (endpoint instanceof ProbeEndpoint.Dns) {
             probe = new DnsProbe(this::dnsClient, target, vertx.getDelegate(), egress);
         } else if (endpoint instanceof ProbeEndpoint.S3 s3) {
-            probe = new S3CanaryProbe(
-                    s3(s3, target.timeout()), canaryThreads(), target, vantage, s3.endpoint(), egress);
+            probe = new S3CanaryProbe(s3(s3, target.timeout()), canaryThreads(), target, vantage, egress);
         } else if (endpoint instanceof ProbeEndpoint.Gcs gcs) {
             probe = new GcsCanaryProbe(
-                    CanaryClients.gcs(gcsClients, gcs, target.timeout()),
-                    canaryThreads(),
-                    target,
-                    vantage,
-                    gcs.endpoint(),
-                    egress);
+                    CanaryClients.gcs(gcsClients, gcs, target.timeout()), canaryThreads(), target, vantage, egress);
         } else if (endpoint instanceof ProbeEndpoint.Azure azure) {
             BlobServiceClient service = CanaryClients.azure(azureClients, azure, target.timeout(), environment);
             probe = new AzureCanaryProbe(
@@ -100,7 +94,6 @@ public final class Probes implements AutoCloseable {
                     canaryThreads(),
                     target,
                     vantage,
-                    azure.endpoint(),
                     egress);
         } else {
             throw new IllegalArgumentException("no probe for " + endpoint.kind());

@@ -19,9 +19,8 @@ final class S3CanaryProbe extends CanaryProbe {
             Executor executor,
             TargetDefinition target,
             String vantage,
-            java.util.Optional<java.net.URI> override,
             io.baran.egress.EgressPolicy egress) {
-        super(executor, target, vantage, "S3", override, egress);
+        super(executor, target, vantage, "S3", egress);
         this.s3 = s3;
         this.endpoint = (ProbeEndpoint.S3) target.endpoint();
     }

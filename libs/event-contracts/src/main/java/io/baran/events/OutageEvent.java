@@ -32,6 +32,14 @@ public record OutageEvent(
         @JsonInclude(JsonInclude.Include.NON_NULL) Double confidence) {
 
     public static final String DETECTED = "io.baran.outage.detected";
+
+    /**
+     * A scope as detectors name them: up to 8 segments of letters, digits, '.', '_', '-', separated by '/' ({@code
+     * aws/us-east-1/s3}, {@code storefront}).
+     */
+    public static final java.util.regex.Pattern SCOPE =
+            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
+
     public static final String RECOVERED = "io.baran.outage.recovered";
 
     public OutageEvent {

@@ -1,5 +1,6 @@
 package io.baran.orchestrator.api;
 
+import io.baran.events.OutageEvent;
 import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
@@ -82,10 +83,6 @@ public class DrillResource {
     @Inject
     DrillConfig drill;
 
-    /** A scope as the detector names them: up to 8 segments of letters, digits, '.', '_', '-', separated by '/'. */
-    static final java.util.regex.Pattern SCOPE =
-            java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}(/[A-Za-z0-9][A-Za-z0-9._-]{0,62}){0,7}");
-
     @Inject
     Caller caller;
 
@@ -152,13 +149,13 @@ public class DrillResource {
                                 + drill.maxHold().toString().substring(2).toLowerCase());
             }
         }
-        if (request.scope() != null && !SCOPE.matcher(request.scope()).matches()) {
+        if (request.scope() != null
+                && !OutageEvent.SCOPE.matcher(request.scope()).matches()) {
             throw new ProblemException(
                     400,
                     "Bad scope",
                     "scope \""
-                            + RefusalAudit.printable(request.scope())
-                                    .substring(0, Math.min(request.scope().length(), 80))
+                            + RefusalAudit.printable(request.scope(), 80)
                             + "\" is not a scope: segments of letters, digits, '.', '_' and '-' separated by '/', as the"
                             + " detector names them (aws/us-east-1, aws/us-east-1/s3)");
         }

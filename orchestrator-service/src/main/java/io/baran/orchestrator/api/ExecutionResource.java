@@ -1,6 +1,7 @@
 package io.baran.orchestrator.api;
 
 import io.baran.events.ExecutionEvent;
+import io.baran.events.OutageEvent;
 import io.baran.orchestrator.audit.AuditActions;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.DecisionRefused;
@@ -373,9 +374,9 @@ public class ExecutionResource {
     public record IncidentApprovalAnswer(
             String incident, List<DecisionAnswer> approved, Map<String, String> refused, List<String> skipped) {}
 
-    /** An incident id as the detector makes them: the scope ({@link DrillResource#SCOPE}), {@code @}, and a mark. */
+    /** An incident id as the detector makes them: the scope ({@link OutageEvent#SCOPE}), {@code @}, and a mark. */
     static final java.util.regex.Pattern INCIDENT =
-            java.util.regex.Pattern.compile(DrillResource.SCOPE.pattern() + "@[A-Za-z0-9._:+-]{1,50}");
+            java.util.regex.Pattern.compile(OutageEvent.SCOPE.pattern() + "@[A-Za-z0-9._:+-]{1,50}");
 
     /**
      * Approves the start of every running execution of an outage that waits at its start gate: those the

@@ -121,12 +121,17 @@ public class RefusalAudit {
 
     /** At most {@link #MAX_TEXT} characters, control characters shown as {@code ?}. */
     static String printable(String text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_TEXT + 3));
-        for (int i = 0; i < text.length() && i < MAX_TEXT; i++) {
+        return printable(text, MAX_TEXT);
+    }
+
+    /** At most {@code max} characters (then {@code ...}), control characters shown as {@code ?}. */
+    static String printable(String text, int max) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max + 3));
+        for (int i = 0; i < text.length() && i < max; i++) {
             char c = text.charAt(i);
             out.append(Character.isISOControl(c) ? '?' : c);
         }
-        if (text.length() > MAX_TEXT) {
+        if (text.length() > max) {
             out.append("...");
         }
         return out.toString();
