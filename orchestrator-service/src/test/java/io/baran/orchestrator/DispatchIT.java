@@ -362,6 +362,36 @@ class DispatchIT {
             assertEquals(tripped.heldBy(), hold.why(), id);
             assertEquals(3600, hold.approvalTimeoutSeconds(), id);
         }
+
+        // A fourth scope goes down while the guard holds, and its service already has an execution a person started:
+        // the outage joins it, and it is told of the hold first, so that if it is failing back it asks a person
+        // before failing over again.
+        String scope = "late/d-" + tag;
+        String name = "late-d-" + tag;
+        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
+        Runbook byHand = catalog.find(name).orElseThrow();
+        String manual = launcher.startByHand(
+                byHand,
+                io.baran.workflow.Mode.FAILOVER,
+                Duration.ZERO,
+                byHand.version(),
+                io.baran.workflow.Actor.person("p", List.of()));
+        io.baran.testinfra.Polling.until(
+                () -> launcher.running(name),
+                found -> found.isPresent(),
+                Duration.ofSeconds(60),
+                Duration.ofMillis(500),
+                found -> "Temporal does not list " + manual + " as running yet");
+        opened.add(scope + "@1");
+        OutageDispatcher.Outcome joined = dispatcher.dispatch(outage(scope, scope + "@1"), catalog.triggeredBy(scope));
+        assertEquals(1, joined.joined(), joined.toString());
+        assertNotNull(joined.heldBy(), joined.toString());
+        List<String> signals = client.fetchHistory(manual).getEvents().stream()
+                .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+                .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName())
+                .toList();
+        assertEquals(List.of("guardTripped", "outageDetected"), signals);
+        assertEquals(joined.heldBy(), lateHoldOf(manual).why());
     }
 
     /** The {@code guardTripped} signal in an execution's history (the worker is off: executions do not act on it). */

@@ -190,6 +190,16 @@ public class OutageDispatcher {
                     }
                     if (handling != null && !handling.equals(id)) {
                         String joining = handling;
+                        if (heldBy != null) {
+                            // Told first: an execution failing back that this outage turns round asks a person.
+                            LateHold hold = new LateHold(
+                                    heldBy,
+                                    config.blastRadius().approvalTimeout().toSeconds());
+                            withRetry(event, () -> {
+                                launcher.holdLate(joining, hold);
+                                return null;
+                            });
+                        }
                         withRetry(event, () -> {
                             launcher.join(joining, outage.incidentId());
                             return null;

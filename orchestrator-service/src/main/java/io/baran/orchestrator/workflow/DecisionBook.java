@@ -83,6 +83,8 @@ final class DecisionBook {
 
     private final Map<String, FailbackResult> failbacksAsked = new HashMap<>();
 
+    private boolean live;
+
     /** Approvals and rejections counted by the signals of executions started before decisions were Updates. */
     int approvals;
 
@@ -418,8 +420,13 @@ final class DecisionBook {
         }
     }
 
+    /** A drill that turned round for a real outage (change {@code failback-turns-round}) is a live failover since. */
+    void goLive() {
+        live = true;
+    }
+
     private boolean isLive() {
-        return request.mode() == Mode.FAILOVER;
+        return live || request.mode() == Mode.FAILOVER;
     }
 
     private Access access() {

@@ -166,6 +166,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String FAILBACK_APPROVAL_WITHDRAWN = "failback-approval-withdrawn";
     /**
+     * Change id: an outage of a scope the execution answers that is detected while it fails back (a new incident joins
+     * it, and has not recovered) turns it round: a reverse failback stops before its next undo, and the execution fails
+     * over again (its failover steps run again; those still in place change nothing) and holds until that outage
+     * recovers. When the runbook's trigger asks for approval, or the blast-radius guard held that outage, the failback
+     * ends first and a person decides whether it fails over again. Before, the failback ended on the primary, in the
+     * outage, and no failover started for it. See {@link #turnRound}.
+     */
+    static final String TURN_ROUND = "failback-turns-round";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -247,6 +256,20 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private final List<Reapplied> reapplied = new ArrayList<>();
 
     /**
+     * Change {@link #TURN_ROUND}: the incidents the execution knew of when its failback began (answered, recovered, or
+     * reconciled); null outside a failback. An incident of {@link #incidentByScope} not in it is an outage detected
+     * since.
+     */
+    private Set<String> knownAtFailback;
+    /** Holds of the blast-radius guard received ({@link #guardTripped}), the newest of them, and the count at failback. */
+    private int holdsSeen;
+
+    private LateHold newestHold;
+    private int holdsAtFailback;
+    /** The version of change {@link #TURN_ROUND}, asked when an outage is first detected during a failback. */
+    private int turnRoundVersion = Workflow.DEFAULT_VERSION - 1;
+
+    /**
      * Which list a step runs in. Failover steps are registered for undo before their apply and follow their
      * {@code onFailure}; failback steps are not registered, and one that fails lets the failback go on.
      */
@@ -313,20 +336,26 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 });
                 enter(Phase.FAILED_OVER);
             }
-            holdUntilFailback(runbook);
-            awaitReconciled();
-            withProviderSlots(() -> {
-                enter(Phase.FAILING_BACK);
-                // An abort now does not stop the failback half-way: it puts back what the failover changed, as an
-                // abort would.
-                restoring(() -> {
-                    if (runbook.failback().isReverse()) {
-                        undoRegistered();
-                    } else {
-                        runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
-                    }
+            boolean[] complete = {true};
+            do {
+                holdUntilFailback(runbook);
+                awaitReconciled();
+                beginFailback();
+                complete[0] = true;
+                withProviderSlots(() -> {
+                    enter(Phase.FAILING_BACK);
+                    // An abort now does not stop the failback half-way: it puts back what the failover changed, as an
+                    // abort would.
+                    restoring(() -> {
+                        if (runbook.failback().isReverse()) {
+                            complete[0] = undoRegistered(true);
+                        } else {
+                            runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
+                        }
+                    });
                 });
-            });
+                // An outage detected again while it failed back: fail over again instead of ending on the primary.
+            } while (turnRound(runbook, complete[0]));
             // Reported whether or not an abort came meanwhile: the failback it met has ended.
             restoring(() -> {
                 List<StepState> notRestored = notRestored();
@@ -400,7 +429,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private void compensate(String why) {
         error = why;
         enter(Phase.COMPENSATING);
-        undoRegistered();
+        undoRegistered(false);
         enter(notRestored().isEmpty() ? Phase.COMPENSATED : Phase.FAILED);
     }
 
@@ -414,6 +443,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         reapplied.addAll(carried.reapplied());
         appliedSteps.addAll(carried.appliedSteps());
         journal.continueAfter(carried.journalSeq());
+        if (turnedRound(carried.phases())) {
+            book.goLive(); // a drill that turned round is a live failover since (change TURN_ROUND)
+        }
         phase = phases.isEmpty()
                 ? Phase.FAILED_OVER
                 : phases.get(phases.size() - 1).phase();
@@ -592,7 +624,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                         stub(StepActivityOptions.forPlan(), step, "plan").plan(command);
                 if (pass == Pass.FAILOVER) {
                     update(step, StepState.RUNNING, withControlPlaneWarning(plan), null);
-                    if (plan.changes()) {
+                    if (plan.changes() && !registered(step)) {
                         // Registered before apply: an apply that fails half-way is still undone.
                         undo.add(new UndoEntry(command, plan));
                         steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
@@ -665,10 +697,19 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     /** A failover step's plan, as the two-activity path records it between plan and apply. */
     private void registerPlan(Step step, StepCommand command, StepPlan plan) {
         update(step, StepState.RUNNING, withControlPlaneWarning(plan), null);
-        if (plan.changes()) {
+        if (plan.changes() && !registered(step)) {
             undo.add(new UndoEntry(command, plan));
             steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
         }
+    }
+
+    /**
+     * Whether the step's undo is registered already: only after a turn round (change {@link #TURN_ROUND}), for a step
+     * the interrupted failback did not undo. Its first plan stays, so the failback restores the state from before the
+     * first failover.
+     */
+    private boolean registered(Step step) {
+        return undo.stream().anyMatch(u -> u.command().step().equals(step.name()));
     }
 
     /**
@@ -1054,6 +1095,145 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         Workflow.await(() -> !reconciling);
     }
 
+    // ---- Change TURN_ROUND: an outage detected again while the execution fails back --------------------------------
+
+    /** Notes what the execution knows of outages as its failback begins: an incident not among them turns it round. */
+    private void beginFailback() {
+        Set<String> known = new HashSet<>(incidentByScope.values());
+        known.addAll(recoveredIncidents);
+        // Joined as the failback began, before the reconciliation looked at it: detected during the failback.
+        known.removeAll(joins);
+        knownAtFailback = known;
+        holdsAtFailback = holdsSeen;
+    }
+
+    /** The outage detected since the failback began that has not recovered (the latest of its scope); null when none. */
+    private String freshOutage() {
+        if (knownAtFailback == null) {
+            return null;
+        }
+        for (String incident : incidentByScope.values()) {
+            if (!knownAtFailback.contains(incident) && !recoveredIncidents.contains(incident)) {
+                return incident;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether the execution turns round for an outage detected during its failback. The change's version is asked
+     * the first time there is one, so executions recorded before it replay unchanged.
+     */
+    private boolean turnsRound() {
+        if (freshOutage() == null) {
+            return false;
+        }
+        if (turnRoundVersion < Workflow.DEFAULT_VERSION) {
+            turnRoundVersion = Workflow.getVersion(TURN_ROUND, Workflow.DEFAULT_VERSION, 1);
+        }
+        return turnRoundVersion >= 1;
+    }
+
+    /**
+     * A person decides whether it fails over again: its trigger asks for approval, or the blast-radius guard held
+     * an outage since the failback began (the dispatcher tells a joined execution so before it tells it of the outage).
+     */
+    private boolean turnNeedsPerson(Runbook runbook) {
+        return holdsSeen > holdsAtFailback
+                || (runbook.trigger() != null
+                        && "required".equals(runbook.trigger().approval()));
+    }
+
+    /**
+     * Change {@link #TURN_ROUND}, after a failback: when an outage detected since it began has not recovered (and no
+     * abort came), the execution fails over again and returns true; its caller holds and fails back once more.
+     * When a person must decide first, the failback is finished before the question (traffic is never left half
+     * moved while people decide), and the question is withdrawn if the outage recovers meanwhile. Otherwise (nothing
+     * detected, rejected, timed out) an interrupted failback is finished and it returns false.
+     *
+     * @param complete whether the failback undid everything it meant to
+     */
+    private boolean turnRound(Runbook runbook, boolean complete) {
+        boolean turn = turnsRound() && !CancellationScope.current().isCancelRequested();
+        if (turn) {
+            // Before any question: POST /approve-incident finds the executions a held outage turns round by it.
+            List<String> detected = new ArrayList<>(joins);
+            joins.clear();
+            recordIncidents(detected);
+        }
+        if (turn && turnNeedsPerson(runbook)) {
+            if (!complete) {
+                restoring(() -> undoRegistered(false));
+                complete = true;
+            }
+            turn = awaitTurnApproval(runbook);
+        }
+        if (!turn) {
+            if (!complete) {
+                restoring(() -> undoRegistered(false));
+            }
+            knownAtFailback = null;
+            return false;
+        }
+        String incident = freshOutage();
+        LOG.warn("execution " + request.executionId() + ": outage " + incident
+                + " was detected while it failed back; it fails over again");
+        knownAtFailback = null;
+        // The failback that was asked for, or offered, is over: the next one is asked for or offered anew.
+        book.forgetFailbackRequest();
+        book.goLive();
+        // The guard's hold, if any, was decided at the turn (or there was none since the failback began).
+        lateHoldDecided = true;
+        withProviderSlots(() -> {
+            enter(Phase.FAILING_OVER);
+            Workflow.setCurrentDetails("**" + Phase.FAILING_OVER.value() + "** again: outage " + incident
+                    + " detected while failing back");
+            runSteps(runbook.failover(), Pass.FAILOVER);
+        });
+        enter(Phase.FAILED_OVER);
+        return true;
+    }
+
+    /** A person's decision to fail over again; false when rejected, timed out, or the outage recovered meanwhile. */
+    private boolean awaitTurnApproval(Runbook runbook) {
+        boolean held = holdsSeen > holdsAtFailback;
+        String incident = freshOutage();
+        String what = "approval to fail over again: outage " + incident + " was detected while it failed back"
+                + (held ? " — " + newestHold.why() : "");
+        long seconds = held ? newestHold.approvalTimeoutSeconds() : request.approvalTimeoutSeconds();
+        Answer answer = awaitDecision(
+                held ? DecisionBook.Gate.HELD : DecisionBook.Gate.START,
+                null,
+                held ? Phase.HELD : Phase.AWAITING_APPROVAL,
+                what,
+                seconds > 0 ? Duration.ofSeconds(seconds) : null,
+                () -> freshOutage() == null);
+        if (answer == Answer.APPROVED && freshOutage() != null) {
+            return true;
+        }
+        LOG.warn("execution " + request.executionId() + ": it does not fail over again for outage " + incident + " ("
+                + switch (answer) {
+                    case APPROVED, WITHDRAWN -> "the outage recovered";
+                    case REJECTED -> "rejected";
+                    case TIMED_OUT -> "nobody decided within " + Duration.ofSeconds(seconds);
+                }
+                + "); it stays failed back");
+        return false;
+    }
+
+    /** Whether the phases show a failback followed by a failover: the execution turned round (change TURN_ROUND). */
+    static boolean turnedRound(List<PhaseChange> phases) {
+        boolean failedBack = false;
+        for (PhaseChange change : phases) {
+            if (change.phase() == Phase.FAILING_BACK) {
+                failedBack = true;
+            } else if (failedBack && change.phase() == Phase.FAILING_OVER) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Adds the joined incidents to {@code BaranIncidents}, when the execution was started with that attribute (so
      * the namespace knows it: an unknown attribute would fail the workflow task).
@@ -1194,9 +1374,23 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         return answer;
     }
 
-    /** Compensation or a reverse failback: every registered change, newest first. */
-    private void undoRegistered() {
+    /**
+     * Compensation or a reverse failback: every registered change, newest first.
+     *
+     * @param stopForOutage a reverse failback: stops before its next undo when an outage detected since it began turns
+     *                      the execution round without a person's decision (change {@link #TURN_ROUND}); what it has
+     *                      not undone stays registered
+     * @return whether every registered change was undone (or kept); false when it stopped for an outage
+     */
+    private boolean undoRegistered(boolean stopForOutage) {
         for (int i = undo.size() - 1; i >= 0; i--) {
+            if (stopForOutage && turnsRound() && !turnNeedsPerson(request.runbook())) {
+                LOG.warn("execution " + request.executionId() + ": outage " + freshOutage()
+                        + " detected while it failed back; it stops undoing and fails over again");
+                undo.subList(i + 1, undo.size()).clear();
+                currentStep = null;
+                return false;
+            }
             UndoEntry entry = undo.get(i);
             Step step = request.runbook().step(entry.command().step());
             if (!isUndoable(step) && appliedSteps.contains(step.name())) {
@@ -1209,6 +1403,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
         undo.clear();
         currentStep = null;
+        return true;
     }
 
     /** An {@code undo:} item of an explicit failback list; a step that changed nothing has nothing to undo. */
@@ -1367,7 +1562,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     @Override
     public void guardTripped(LateHold hold) {
-        // Only state here: awaitLateHold decides, between steps, under its change id.
+        // Only state here: awaitLateHold decides, between steps, under its change id; turnRound, after a failback.
+        if (hold != null && hold.why() != null) {
+            holdsSeen++;
+            newestHold = hold;
+        }
         if (lateHold == null && hold != null && hold.why() != null) {
             lateHold = hold;
         }

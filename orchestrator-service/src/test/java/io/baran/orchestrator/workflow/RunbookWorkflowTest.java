@@ -1224,4 +1224,262 @@ class RunbookWorkflowTest {
         assertEquals(Phase.DONE, result(id).phase());
         assertEquals("primary", world.values.get("www"), "what the re-apply replaced is restored at failback");
     }
+
+    /** Starts a failover for incident aws/us-east-1@1 that carries {@code BaranIncidents}, as the dispatcher starts one. */
+    private RunbookWorkflow startOutageFailover(String id, Runbook rb) {
+        WorkflowOptions options = WorkflowOptions.newBuilder()
+                .setWorkflowId(id)
+                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+                        .set(SearchAttributes.INCIDENTS, List.of("aws/us-east-1@1"))
+                        .build())
+                .build();
+        WorkflowClient.start(
+                client.newWorkflowStub(RunbookWorkflow.class, options)::run,
+                new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1", "aws/us-east-1", 0));
+        return client.newWorkflowStub(RunbookWorkflow.class, id);
+    }
+
+    /** Waits (at most 10 s of real time) until the world's journal holds {@code entry}. */
+    private void awaitJournal(String entry) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!world.journal.contains(entry) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(world.journal.contains(entry), world.journal.toString());
+    }
+
+    /**
+     * The primary fails again while the execution fails back (change failback-turns-round): the failback stops before
+     * its next undo and the execution fails over again, then holds until that outage recovers. Before, the failback
+     * ended on the primary, in the outage, and no failover started for it.
+     */
+    @Test
+    void anOutageDetectedDuringTheFailbackTurnsItRound() throws Exception {
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                new Failback(true, "0s", "none", "reverse"),
+                "none");
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, rb);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+
+        running.outageRecovered("aws/us-east-1@1");
+        try {
+            awaitJournal("undo promote-db");
+            // The primary's region fails again while the failback undoes its first step.
+            running.outageDetected("aws/us-east-1@2");
+        } finally {
+            undoing.countDown();
+        }
+        env.sleep(Duration.ofMinutes(5));
+
+        ExecutionProgress p = running.progress();
+        assertEquals(Phase.FAILED_OVER, p.phase(), journal.phasesOf(id).toString());
+        assertEquals("standby", world.values.get("www"));
+        assertEquals("primary", world.values.get("db"), "the step the failback undid is applied again");
+        assertTrue(
+                !world.journal.contains("undo move-www"),
+                "the failback stopped before its next undo: " + world.journal);
+        assertEquals(
+                2, world.journal.stream().filter("apply promote-db"::equals).count(), world.journal.toString());
+        assertEquals(
+                List.of("failing-over", "failed-over", "failing-back", "failing-over", "failed-over"),
+                collapse(journal.phasesOf(id)));
+        assertEquals(
+                List.of("aws/us-east-1@1", "aws/us-east-1@2"),
+                client.newUntypedWorkflowStub(id)
+                        .describe()
+                        .getTypedSearchAttributes()
+                        .get(SearchAttributes.INCIDENTS),
+                "the recovery of the new outage finds the execution");
+
+        // It holds for that outage, then fails back to the state from before the first failover.
+        env.sleep(Duration.ofHours(2));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        running.outageRecovered("aws/us-east-1@2");
+        ExecutionProgress done = result(id);
+        assertEquals(Phase.DONE, done.phase());
+        assertNull(done.error());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+        HistoryFiles.save(client, id, "failback-turns-round");
+    }
+
+    /** The phases in order, repeats of the same phase in a row (an at-least-once journal) made one. */
+    private static List<String> collapse(List<String> phases) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String phase : phases) {
+            if (out.isEmpty() || !out.get(out.size() - 1).equals(phase)) {
+                out.add(phase);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * When the trigger asks for approval to fail over, a turn round does too: the failback ends first (traffic is not
+     * left half moved while people decide), then a person approves the failover again.
+     */
+    @Test
+    void aTurnRoundWaitsForApprovalWhenTheTriggerAsksForIt() throws Exception {
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                new Failback(true, "0s", "none", "reverse"),
+                "required");
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, rb);
+        env.sleep(Duration.ofMinutes(1));
+        approve(id, APPROVER);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+
+        running.outageRecovered("aws/us-east-1@1");
+        try {
+            awaitJournal("undo promote-db");
+            running.outageDetected("aws/us-east-1@2");
+        } finally {
+            undoing.countDown();
+        }
+        env.sleep(Duration.ofMinutes(5));
+
+        ExecutionProgress waiting = running.progress();
+        assertEquals(Phase.AWAITING_APPROVAL, waiting.phase());
+        assertTrue(
+                waiting.awaiting().startsWith("approval to fail over again: outage aws/us-east-1@2 was detected"),
+                waiting.awaiting());
+        assertEquals("primary", world.values.get("www"), "the failback ended before the question");
+        assertEquals("replica", world.values.get("db"));
+
+        approve(id, APPROVER);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+        assertEquals("primary", world.values.get("db"));
+    }
+
+    /**
+     * The blast-radius guard held the outage that joined during the failback (the dispatcher says so before it tells
+     * of the outage): a person decides; rejected, the execution ends failed back, as the failback left it.
+     */
+    @Test
+    void aTurnRoundTheGuardHoldsEndsFailedBackWhenRejected() throws Exception {
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                new Failback(true, "0s", "none", "reverse"),
+                "none");
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, rb);
+        env.sleep(Duration.ofMinutes(5));
+
+        running.outageRecovered("aws/us-east-1@1");
+        try {
+            awaitJournal("undo promote-db");
+            running.guardTripped(new io.baran.workflow.LateHold("held by blast-radius guard: 9 scopes down", 600));
+            running.outageDetected("aws/us-east-1@2");
+        } finally {
+            undoing.countDown();
+        }
+        env.sleep(Duration.ofMinutes(1));
+        ExecutionProgress held = running.progress();
+        assertEquals(Phase.HELD, held.phase());
+        assertTrue(held.awaiting().endsWith("held by blast-radius guard: 9 scopes down"), held.awaiting());
+        assertNull(held.currentStep(), "held between steps, as POST /approve-incident expects");
+        assertEquals(
+                List.of("aws/us-east-1@1", "aws/us-east-1@2"),
+                client.newUntypedWorkflowStub(id)
+                        .describe()
+                        .getTypedSearchAttributes()
+                        .get(SearchAttributes.INCIDENTS),
+                "POST /approve-incident finds it by the new outage");
+        assertEquals("primary", world.values.get("www"));
+
+        reject(id, APPROVER);
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+        assertEquals(
+                1, world.journal.stream().filter("apply promote-db"::equals).count(), world.journal.toString());
+    }
+
+    /** A failback a person asked for while the outage went on is not turned round by that same outage's redelivery. */
+    @Test
+    void aFailbackIntoAKnownOutageIsNotTurnedRound() throws Exception {
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                new Failback(true, "0s", "none", "reverse"),
+                "none");
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, rb);
+        env.sleep(Duration.ofMinutes(5));
+
+        decisions.failback(id, new FailbackRequest(OPERATOR, "forced back", null));
+        try {
+            awaitJournal("undo promote-db");
+            running.outageDetected("aws/us-east-1@1");
+        } finally {
+            undoing.countDown();
+        }
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(
+                1, world.journal.stream().filter("apply promote-db"::equals).count(), world.journal.toString());
+    }
+
+    /**
+     * A real outage detected while a drill fails back turns it round too, and from then on it is a live failover: it
+     * holds until that outage recovers, and a person may ask it to fail back (a drill refuses that), also after it
+     * continued as new.
+     */
+    @Test
+    void aDrillThatTurnsRoundIsALiveFailoverSince() throws Exception {
+        drillTurnsRoundThenFailsBackWhenAsked(false);
+    }
+
+    @Test
+    void aDrillThatTurnsRoundIsALiveFailoverSinceEvenAfterContinuingAsNew() throws Exception {
+        drillTurnsRoundThenFailsBackWhenAsked(true);
+    }
+
+    private void drillTurnsRoundThenFailsBackWhenAsked(boolean continueAsNew) throws Exception {
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                new Failback(true, "0s", "none", "reverse"),
+                "none");
+        String id = "drill-turned-round";
+        var first = WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 1));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        try {
+            awaitJournal("undo promote-db");
+            running.outageDetected("aws/us-east-1@2");
+        } finally {
+            undoing.countDown();
+        }
+        env.sleep(continueAsNew ? Duration.ofDays(2) : Duration.ofHours(2));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase(), "it holds for the outage, not for the drill's 1 s");
+        assertEquals("standby", world.values.get("www"));
+        assertEquals("primary", world.values.get("db"));
+        String runId =
+                client.newUntypedWorkflowStub(id).describe().getExecution().getRunId();
+        assertEquals(continueAsNew, !first.getRunId().equals(runId), "continued as new while it held: " + runId);
+
+        decisions.failback(id, new FailbackRequest(OPERATOR, "the primary is back", null));
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+    }
 }
