@@ -68,11 +68,11 @@ public sealed interface ProbeEndpoint {
     /** An HTTP(S) GET. */
     record Http(ProbeUrl url) implements ProbeEndpoint {
         public String kind() {
-            return url.toString().startsWith("https:") ? "https" : "http";
+            return url.requested().startsWith("https:") ? "https" : "http";
         }
 
         public String shown() {
-            return url.toString();
+            return url.shown();
         }
     }
 

@@ -238,7 +238,7 @@ public final class TargetDefinitions {
         if (endpoint != null) {
             checkEgress(endpoint, egress, p);
             boolean https = endpoint instanceof ProbeEndpoint.Http h
-                    && h.url().toString().startsWith("https:");
+                    && h.url().requested().startsWith("https:");
             if ((tlsMinValidity.isPresent() || caFile.isPresent()) && !https) {
                 p.add(tlsMinValidity.isPresent() ? "tls-min-validity" : "ca-file", "applies to https targets only");
             }
@@ -307,7 +307,7 @@ public final class TargetDefinitions {
         String host = null;
         String field = "url";
         if (endpoint instanceof ProbeEndpoint.Http http) {
-            host = URI.create(http.url().toString()).getHost();
+            host = URI.create(http.url().requested()).getHost();
         } else if (endpoint instanceof ProbeEndpoint.Tcp tcp) {
             host = tcp.host();
         } else if (endpoint instanceof ProbeEndpoint.Dns dns) {

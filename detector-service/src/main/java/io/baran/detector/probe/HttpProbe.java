@@ -65,7 +65,7 @@ final class HttpProbe implements Probe {
         this.vertx = vertx;
         this.bodyMatch = target.checks().bodyMatch().orElse(null);
         this.keepConnection = target.interval().compareTo(KEEP_ALIVE) <= 0;
-        java.net.URI uri = java.net.URI.create(target.url().toString());
+        java.net.URI uri = java.net.URI.create(target.url().requested());
         boolean ssl = "https".equalsIgnoreCase(uri.getScheme());
         // An IPv6 literal comes bracketed, as a URL writes it; the client wants the address alone.
         String host = uri.getHost().startsWith("[")

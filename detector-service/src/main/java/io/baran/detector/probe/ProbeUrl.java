@@ -6,16 +6,22 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * A target's URL split into what may be shown (scheme, host, port, path, query) and the credentials its user-info
- * part may carry. Only {@link #toString()} is ever logged, published or served, so a password in the configured
- * URL stays in memory and in the Authorization header.
+ * A target's URL split into what is requested (scheme, host, port, path, query), what may be shown (the same with the
+ * query's values hidden) and the credentials its user-info part may carry. Only {@link #shown()} is ever logged,
+ * published or served, so a password in the configured URL stays in memory and in the Authorization header, and a
+ * token in its query (a health URL that authenticates by query) in the request line.
  */
 public final class ProbeUrl {
 
+    /** What a query value is shown as. */
+    static final String HIDDEN = "***";
+
+    private final String requested;
     private final String shown;
     private final Credentials credentials;
 
-    private ProbeUrl(String shown, Credentials credentials) {
+    private ProbeUrl(String requested, String shown, Credentials credentials) {
+        this.requested = requested;
         this.shown = shown;
         this.credentials = credentials;
     }
@@ -48,18 +54,32 @@ public final class ProbeUrl {
         }
         String authority = uri.getRawAuthority();
         authority = authority.substring(authority.lastIndexOf('@') + 1);
-        StringBuilder shown = new StringBuilder(scheme).append("://").append(authority);
-        shown.append(uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
-        if (uri.getRawQuery() != null) {
-            shown.append('?').append(uri.getRawQuery());
-        }
-        return new ProbeUrl(shown.toString(), Credentials.from(uri.getUserInfo()));
+        String path = scheme + "://" + authority
+                + (uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath());
+        String query = uri.getRawQuery();
+        return new ProbeUrl(
+                query == null ? path : path + "?" + query,
+                query == null ? path : path + "?" + hideValues(query),
+                Credentials.from(uri.getUserInfo()));
     }
 
-    /** The URL with any user-info removed, fit for error messages even when it does not parse. */
+    /** {@code a=1&b&c=2} as {@code a=***&b&c=***}: the names of a query's parameters, none of its values. */
+    private static String hideValues(String query) {
+        StringBuilder out = new StringBuilder(query.length());
+        for (String part : query.split("&", -1)) {
+            if (!out.isEmpty()) {
+                out.append('&');
+            }
+            int equals = part.indexOf('=');
+            out.append(equals < 0 ? part : part.substring(0, equals + 1) + HIDDEN);
+        }
+        return out.toString();
+    }
+
+    /** The URL with any user-info and query values removed, fit for error messages even when it does not parse. */
     public static String redact(String raw) {
         try {
-            return parse(raw).toString();
+            return parse(raw).shown();
         } catch (IllegalArgumentException notAUrl) {
             return quoted(raw);
         }
@@ -70,14 +90,28 @@ public final class ProbeUrl {
             return "(none)";
         }
         // A password may hold any character, so where user-info might be, show nothing rather than guess where it ends.
-        return raw.contains("@") ? "(a value containing '@', not shown as it may hold credentials)" : '"' + raw + '"';
+        if (raw.contains("@")) {
+            return "(a value containing '@', not shown as it may hold credentials)";
+        }
+        int query = raw.indexOf('?');
+        return '"' + (query < 0 ? raw : raw.substring(0, query) + "?(query not shown)") + '"';
     }
 
     public Optional<Credentials> credentials() {
         return Optional.ofNullable(credentials);
     }
 
-    /** The URL without user-info: what is requested, logged and published. */
+    /** The URL without user-info, and with the query's values hidden: what is logged, published and served. */
+    public String shown() {
+        return shown;
+    }
+
+    /** The URL without user-info: what is requested. Never logged, published or served: see {@link #shown()}. */
+    public String requested() {
+        return requested;
+    }
+
+    /** As {@link #shown()}, so that a URL that lands in a message by accident shows nothing secret. */
     @Override
     public String toString() {
         return shown;

@@ -73,7 +73,7 @@ public final class Probes implements AutoCloseable {
         ProbeEndpoint endpoint = target.endpoint();
         Probe probe;
         if (endpoint instanceof ProbeEndpoint.Http http) {
-            java.net.URI uri = java.net.URI.create(http.url().toString());
+            java.net.URI uri = java.net.URI.create(http.url().requested());
             NetClient client = "https".equalsIgnoreCase(uri.getScheme())
                     ? tls(target.checks().caFile().orElse(""))
                     : tcp;

@@ -32,6 +32,7 @@ class HttpProbeTest {
     private final Vertx vertx = Vertx.vertx();
     private final NetClient client = vertx.getDelegate().createNetClient(new NetClientOptions());
     private final AtomicReference<String> authorization = new AtomicReference<>();
+    private final AtomicReference<String> query = new AtomicReference<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private final java.util.List<Integer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService serverThreads = Executors.newFixedThreadPool(4);
@@ -45,6 +46,7 @@ class HttpProbeTest {
         server.setExecutor(serverThreads);
         server.createContext("/ok", exchange -> {
             authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
+            query.set(exchange.getRequestURI().getRawQuery());
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -131,6 +133,21 @@ class HttpProbeTest {
         assertEquals(
                 "Basic " + Base64.getEncoder().encodeToString("probe:pa:ss".getBytes(StandardCharsets.UTF_8)),
                 authorization.get());
+    }
+
+    /** A health URL that authenticates by its query: the token goes in the request, and nowhere it is shown. */
+    @Test
+    void sendsTheQueryAsWrittenAndShowsItsValuesNowhere() {
+        String url = "http://127.0.0.1:" + port + "/ok?token=s3cret-t0ken&deep";
+        ProbeResult result = probe(url, 200, Duration.ofSeconds(2));
+        assertTrue(result.passed(), result.detail());
+        assertEquals("token=s3cret-t0ken&deep", query.get());
+        assertTrue(!result.detail().contains("s3cret"), result.detail());
+        TargetDefinition target = new TargetDefinition(
+                "t", "local/test", ProbeUrl.parse(url), Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 3, 200);
+        assertEquals(
+                "http://127.0.0.1:" + port + "/ok?token=***&deep",
+                target.endpoint().shown());
     }
 
     @Test

@@ -12,7 +12,8 @@ class ProbeUrlTest {
     @Test
     void userInfoBecomesCredentialsAndLeavesTheShownUrl() {
         ProbeUrl url = ProbeUrl.parse("https://probe:s3cr%40t@status.example.com:8443/healthz?deep=1#top");
-        assertEquals("https://status.example.com:8443/healthz?deep=1", url.toString());
+        assertEquals("https://status.example.com:8443/healthz?deep=***", url.shown());
+        assertEquals("https://status.example.com:8443/healthz?deep=1", url.requested());
         assertEquals(
                 new ProbeUrl.Credentials("probe", "s3cr@t"), url.credentials().orElseThrow());
         assertFalse(url.credentials().orElseThrow().toString().contains("s3cr"));
@@ -68,5 +69,18 @@ class ProbeUrlTest {
         assertFalse(message.contains("pa ss"), message);
         assertFalse(ProbeUrl.redact("gopher://u:topsecret@example.com/").contains("topsecret"));
         assertEquals("http://example.com/x", ProbeUrl.redact("http://u:topsecret@example.com/x"));
+    }
+
+    @Test
+    void aQuerysValuesAreNeverShown() {
+        ProbeUrl url = ProbeUrl.parse("https://h/health?key=abc123&verbose&a=&key=def");
+        assertEquals("https://h/health?key=***&verbose&a=***&key=***", url.shown());
+        assertEquals(url.shown(), url.toString());
+        assertEquals("https://h/health?key=abc123&verbose&a=&key=def", url.requested());
+        assertEquals("https://h/health?key=***", ProbeUrl.redact("https://u:p@h/health?key=abc123"));
+        String message = assertThrows(
+                        IllegalArgumentException.class, () -> ProbeUrl.parse("http://exa mple.com/?key=abc123"))
+                .getMessage();
+        assertFalse(message.contains("abc123"), message);
     }
 }
