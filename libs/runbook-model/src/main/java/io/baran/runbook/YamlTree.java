@@ -133,8 +133,14 @@ final class YamlTree {
 
     Optional<Long> integer(Node node, String path) {
         if (node instanceof ScalarNode s && s.getTag().equals(Tag.INT)) {
+            String digits = s.getValue().replace("_", "");
+            if (!digits.matches("[-+]?[0-9]+")) {
+                // YAML 1.1 also reads 0x1F, 0o17, 0b101 and 1:30 as integers; a runbook writes decimal digits.
+                error(node, path, "\"" + s.getValue() + "\" must be written in decimal digits, such as 3");
+                return Optional.empty();
+            }
             try {
-                return Optional.of(Long.parseLong(s.getValue().replace("_", "")));
+                return Optional.of(Long.parseLong(digits));
             } catch (NumberFormatException e) {
                 error(node, path, "\"" + s.getValue() + "\" is too large");
                 return Optional.empty();

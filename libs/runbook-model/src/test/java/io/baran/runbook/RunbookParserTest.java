@@ -321,6 +321,21 @@ class RunbookParserTest {
         assertTrue(parser.parse("r.yaml", VALID).objectives().isEmpty());
     }
 
+    /** YAML 1.1 reads 0x2 as an integer: the error says to write decimal digits, not that the number is too large. */
+    @Test
+    void aWholeNumberInAnotherNotationIsRefusedAsSuch() {
+        String yaml = VALID.replace("  failover:\n", "  access:\n    approvals: 0x2\n  failover:\n");
+        var errors = parser.validate("r.yaml", yaml);
+        assertEquals(1, errors.size(), errors.toString());
+        assertEquals("spec.access.approvals", errors.get(0).path());
+        assertTrue(errors.get(0).message().contains("\"0x2\" must be written in decimal digits"), errors.toString());
+        assertEquals(
+                2,
+                parser.parse("r.yaml", VALID.replace("  failover:\n", "  access:\n    approvals: 2\n  failover:\n"))
+                        .access()
+                        .approvals());
+    }
+
     @Test
     void anAccessBlockWithoutApprovalsNeedsOneAndAMissingListAllowsNobody() {
         String yaml = VALID.replace("  failover:\n", "  access:\n    drill: [drill-operator]\n  failover:\n");

@@ -77,6 +77,12 @@ public class GameDays {
     private Duration holdOf(Runbook runbook) {
         Duration hold =
                 runbook.drills() != null ? Durations.parse(runbook.drills().hold()) : drill.hold();
-        return hold.compareTo(drill.maxHold()) > 0 ? drill.maxHold() : hold;
+        if (hold.compareTo(drill.maxHold()) > 0) {
+            LOG.warnf(
+                    "runbook %s: drill hold %s is longer than baran.drill.max-hold %s; the game-day drill holds %s",
+                    runbook.name(), hold, drill.maxHold(), drill.maxHold());
+            return drill.maxHold();
+        }
+        return hold;
     }
 }

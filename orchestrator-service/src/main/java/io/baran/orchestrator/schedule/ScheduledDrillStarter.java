@@ -47,6 +47,9 @@ public class ScheduledDrillStarter implements ScheduledDrills {
         Runbook runbook = found.get();
         Duration hold = Durations.parse(runbook.drills().hold());
         if (hold.compareTo(drill.maxHold()) > 0) {
+            LOG.warnf(
+                    "runbook %s: spec.drills.hold %s is longer than baran.drill.max-hold %s; the drill holds %s",
+                    runbookName, runbook.drills().hold(), drill.maxHold(), drill.maxHold());
             hold = drill.maxHold();
         }
         String id = executionId(runbookName, firingId);
