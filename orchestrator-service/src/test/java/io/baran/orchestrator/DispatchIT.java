@@ -301,20 +301,7 @@ class DispatchIT {
     void anOutageNeverJoinsAPlanOfTheService() {
         String scope = "plan/region-" + UUID.randomUUID().toString().substring(0, 6);
         String name = "planned-" + scope.substring(12);
-        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
-        Runbook runbook = catalog.find(name).orElseThrow();
-        String plan = launcher.startByHand(
-                runbook,
-                io.baran.workflow.Mode.PLAN,
-                Duration.ZERO,
-                runbook.version(),
-                io.baran.workflow.Actor.person("p", List.of()));
-        io.baran.testinfra.Polling.until(
-                () -> client.listExecutions("BaranService = '" + name + "'").toList(),
-                found -> !found.isEmpty(),
-                Duration.ofSeconds(60),
-                Duration.ofMillis(500),
-                found -> "Temporal does not list the plan " + plan + " yet");
+        startByHandOnceListed(name, scope, io.baran.workflow.Mode.PLAN);
         assertTrue(launcher.running(name).isEmpty(), "a running plan makes the service busy");
 
         String incident = scope + "@1";
@@ -368,20 +355,7 @@ class DispatchIT {
         // before failing over again.
         String scope = "late/d-" + tag;
         String name = "late-d-" + tag;
-        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
-        Runbook byHand = catalog.find(name).orElseThrow();
-        String manual = launcher.startByHand(
-                byHand,
-                io.baran.workflow.Mode.FAILOVER,
-                Duration.ZERO,
-                byHand.version(),
-                io.baran.workflow.Actor.person("p", List.of()));
-        io.baran.testinfra.Polling.until(
-                () -> launcher.running(name),
-                found -> found.isPresent(),
-                Duration.ofSeconds(60),
-                Duration.ofMillis(500),
-                found -> "Temporal does not list " + manual + " as running yet");
+        String manual = startByHandOnceListed(name, scope, io.baran.workflow.Mode.FAILOVER);
         opened.add(scope + "@1");
         OutageDispatcher.Outcome joined = dispatcher.dispatch(outage(scope, scope + "@1"), catalog.triggeredBy(scope));
         assertEquals(1, joined.joined(), joined.toString());
@@ -392,6 +366,24 @@ class DispatchIT {
                 .toList();
         assertEquals(List.of("guardTripped", "outageDetected"), signals);
         assertEquals(joined.heldBy(), lateHoldOf(manual).why());
+    }
+
+    /**
+     * Saves runbook {@code name} (triggered by {@code scope}), starts it by hand in {@code mode} as a person, and returns
+     * the execution's id once Temporal's visibility lists it.
+     */
+    private String startByHandOnceListed(String name, String scope, io.baran.workflow.Mode mode) {
+        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
+        Runbook runbook = catalog.find(name).orElseThrow();
+        String id = launcher.startByHand(
+                runbook, mode, Duration.ZERO, runbook.version(), io.baran.workflow.Actor.person("p", List.of()));
+        io.baran.testinfra.Polling.until(
+                () -> client.listExecutions("BaranService = '" + name + "'").toList(),
+                found -> !found.isEmpty(),
+                Duration.ofSeconds(60),
+                Duration.ofMillis(500),
+                found -> "Temporal does not list " + id + " yet");
+        return id;
     }
 
     /** The {@code guardTripped} signal in an execution's history (the worker is off: executions do not act on it). */

@@ -1135,17 +1135,7 @@ class RunbookWorkflowTest {
                 new Failback(true, "0s", "none", "reverse"),
                 "none");
         String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
-        WorkflowOptions options = WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(TaskQueues.ORCHESTRATION)
-                .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-                        .set(SearchAttributes.INCIDENTS, List.of("aws/us-east-1@1"))
-                        .build())
-                .build();
-        WorkflowClient.start(
-                client.newWorkflowStub(RunbookWorkflow.class, options)::run,
-                new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1", "aws/us-east-1", 0));
-        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        RunbookWorkflow running = startOutageFailover(id, rb);
         env.sleep(Duration.ofMinutes(5));
         assertEquals(Phase.FAILED_OVER, running.progress().phase());
 
@@ -1176,12 +1166,7 @@ class RunbookWorkflowTest {
         StepStatus moveWww = p.steps().get(0);
         assertEquals(StepState.APPLIED, moveWww.state());
         assertTrue(moveWww.summary().startsWith("re-applied for outage aws/us-east-1@2: "), moveWww.summary());
-        assertEquals(
-                List.of("aws/us-east-1@1", "aws/us-east-1@2"),
-                client.newUntypedWorkflowStub(id)
-                        .describe()
-                        .getTypedSearchAttributes()
-                        .get(SearchAttributes.INCIDENTS));
+        assertEquals(List.of("aws/us-east-1@1", "aws/us-east-1@2"), incidentsOf(id));
 
         // Another outage joins with nothing drifted: nothing is applied again.
         running.outageDetected("aws/us-east-1@3");
@@ -1225,6 +1210,14 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("www"), "what the re-apply replaced is restored at failback");
     }
 
+    /** The execution's {@code BaranIncidents}: the outages whose recovery finds it. */
+    private List<String> incidentsOf(String id) {
+        return client.newUntypedWorkflowStub(id)
+                .describe()
+                .getTypedSearchAttributes()
+                .get(SearchAttributes.INCIDENTS);
+    }
+
     /** Starts a failover for incident aws/us-east-1@1 that carries {@code BaranIncidents}, as the dispatcher starts one. */
     private RunbookWorkflow startOutageFailover(String id, Runbook rb) {
         WorkflowOptions options = WorkflowOptions.newBuilder()
@@ -1249,6 +1242,49 @@ class RunbookWorkflowTest {
         assertTrue(world.journal.contains(entry), world.journal.toString());
     }
 
+    /** Something a test does while a failback waits in the undo of promote-db. */
+    private interface Meanwhile {
+        void run(RunbookWorkflow running) throws Exception;
+    }
+
+    /** Two steps (move-www, promote-db), failed back in reverse as soon as the outage recovers. */
+    private static Runbook twoStepsBackOnRecovery(String triggerApproval) {
+        return runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
+                new Failback(true, "0s", "none", "reverse"),
+                triggerApproval);
+    }
+
+    /**
+     * Lets {@code running} fail back ({@code failBack}), and while its failback undoes promote-db (its first undo),
+     * does {@code meanwhile}; then lets the undo end.
+     */
+    private void duringTheFailback(RunbookWorkflow running, Meanwhile failBack, Meanwhile meanwhile) throws Exception {
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        failBack.run(running);
+        try {
+            awaitJournal("undo promote-db");
+            meanwhile.run(running);
+        } finally {
+            undoing.countDown();
+        }
+    }
+
+    /** Fails over for aws/us-east-1@1, then the outage recovers and, during the failback, {@code meanwhile}. */
+    private RunbookWorkflow failedOverThenDuringTheFailback(String id, String triggerApproval, Meanwhile meanwhile)
+            throws Exception {
+        RunbookWorkflow running = startOutageFailover(id, twoStepsBackOnRecovery(triggerApproval));
+        if ("required".equals(triggerApproval)) {
+            env.sleep(Duration.ofMinutes(1));
+            approve(id, APPROVER);
+        }
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        duringTheFailback(running, r -> r.outageRecovered("aws/us-east-1@1"), meanwhile);
+        return running;
+    }
+
     /**
      * The primary fails again while the execution fails back (change failback-turns-round): the failback stops before
      * its next undo and the execution fails over again, then holds until that outage recovers. Before, the failback
@@ -1256,25 +1292,9 @@ class RunbookWorkflowTest {
      */
     @Test
     void anOutageDetectedDuringTheFailbackTurnsItRound() throws Exception {
-        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
-        world.waitingBeforeUndo.put("promote-db", undoing);
-        Runbook rb = runbook(
-                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
-                new Failback(true, "0s", "none", "reverse"),
-                "none");
         String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
-        RunbookWorkflow running = startOutageFailover(id, rb);
-        env.sleep(Duration.ofMinutes(5));
-        assertEquals(Phase.FAILED_OVER, running.progress().phase());
-
-        running.outageRecovered("aws/us-east-1@1");
-        try {
-            awaitJournal("undo promote-db");
-            // The primary's region fails again while the failback undoes its first step.
-            running.outageDetected("aws/us-east-1@2");
-        } finally {
-            undoing.countDown();
-        }
+        // The primary's region fails again while the failback undoes its first step.
+        RunbookWorkflow running = failedOverThenDuringTheFailback(id, "none", r -> r.outageDetected("aws/us-east-1@2"));
         env.sleep(Duration.ofMinutes(5));
 
         ExecutionProgress p = running.progress();
@@ -1291,10 +1311,7 @@ class RunbookWorkflowTest {
                 collapse(journal.phasesOf(id)));
         assertEquals(
                 List.of("aws/us-east-1@1", "aws/us-east-1@2"),
-                client.newUntypedWorkflowStub(id)
-                        .describe()
-                        .getTypedSearchAttributes()
-                        .get(SearchAttributes.INCIDENTS),
+                incidentsOf(id),
                 "the recovery of the new outage finds the execution");
 
         // It holds for that outage, then fails back to the state from before the first failover.
@@ -1326,26 +1343,9 @@ class RunbookWorkflowTest {
      */
     @Test
     void aTurnRoundWaitsForApprovalWhenTheTriggerAsksForIt() throws Exception {
-        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
-        world.waitingBeforeUndo.put("promote-db", undoing);
-        Runbook rb = runbook(
-                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
-                new Failback(true, "0s", "none", "reverse"),
-                "required");
         String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
-        RunbookWorkflow running = startOutageFailover(id, rb);
-        env.sleep(Duration.ofMinutes(1));
-        approve(id, APPROVER);
-        env.sleep(Duration.ofMinutes(5));
-        assertEquals(Phase.FAILED_OVER, running.progress().phase());
-
-        running.outageRecovered("aws/us-east-1@1");
-        try {
-            awaitJournal("undo promote-db");
-            running.outageDetected("aws/us-east-1@2");
-        } finally {
-            undoing.countDown();
-        }
+        RunbookWorkflow running =
+                failedOverThenDuringTheFailback(id, "required", r -> r.outageDetected("aws/us-east-1@2"));
         env.sleep(Duration.ofMinutes(5));
 
         ExecutionProgress waiting = running.progress();
@@ -1369,24 +1369,11 @@ class RunbookWorkflowTest {
      */
     @Test
     void aTurnRoundTheGuardHoldsEndsFailedBackWhenRejected() throws Exception {
-        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
-        world.waitingBeforeUndo.put("promote-db", undoing);
-        Runbook rb = runbook(
-                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
-                new Failback(true, "0s", "none", "reverse"),
-                "none");
         String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
-        RunbookWorkflow running = startOutageFailover(id, rb);
-        env.sleep(Duration.ofMinutes(5));
-
-        running.outageRecovered("aws/us-east-1@1");
-        try {
-            awaitJournal("undo promote-db");
-            running.guardTripped(new io.baran.workflow.LateHold("held by blast-radius guard: 9 scopes down", 600));
-            running.outageDetected("aws/us-east-1@2");
-        } finally {
-            undoing.countDown();
-        }
+        RunbookWorkflow running = failedOverThenDuringTheFailback(id, "none", r -> {
+            r.guardTripped(new io.baran.workflow.LateHold("held by blast-radius guard: 9 scopes down", 600));
+            r.outageDetected("aws/us-east-1@2");
+        });
         env.sleep(Duration.ofMinutes(1));
         ExecutionProgress held = running.progress();
         assertEquals(Phase.HELD, held.phase());
@@ -1394,10 +1381,7 @@ class RunbookWorkflowTest {
         assertNull(held.currentStep(), "held between steps, as POST /approve-incident expects");
         assertEquals(
                 List.of("aws/us-east-1@1", "aws/us-east-1@2"),
-                client.newUntypedWorkflowStub(id)
-                        .describe()
-                        .getTypedSearchAttributes()
-                        .get(SearchAttributes.INCIDENTS),
+                incidentsOf(id),
                 "POST /approve-incident finds it by the new outage");
         assertEquals("primary", world.values.get("www"));
 
@@ -1413,23 +1397,13 @@ class RunbookWorkflowTest {
     /** A failback a person asked for while the outage went on is not turned round by that same outage's redelivery. */
     @Test
     void aFailbackIntoAKnownOutageIsNotTurnedRound() throws Exception {
-        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
-        world.waitingBeforeUndo.put("promote-db", undoing);
-        Runbook rb = runbook(
-                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
-                new Failback(true, "0s", "none", "reverse"),
-                "none");
         String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
-        RunbookWorkflow running = startOutageFailover(id, rb);
+        RunbookWorkflow running = startOutageFailover(id, twoStepsBackOnRecovery("none"));
         env.sleep(Duration.ofMinutes(5));
-
-        decisions.failback(id, new FailbackRequest(OPERATOR, "forced back", null));
-        try {
-            awaitJournal("undo promote-db");
-            running.outageDetected("aws/us-east-1@1");
-        } finally {
-            undoing.countDown();
-        }
+        duringTheFailback(
+                running,
+                r -> decisions.failback(id, new FailbackRequest(OPERATOR, "forced back", null)),
+                r -> r.outageDetected("aws/us-east-1@1"));
         ExecutionProgress p = result(id);
         assertEquals(Phase.DONE, p.phase());
         assertEquals("primary", world.values.get("www"));
@@ -1453,21 +1427,12 @@ class RunbookWorkflowTest {
     }
 
     private void drillTurnsRoundThenFailsBackWhenAsked(boolean continueAsNew) throws Exception {
-        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
-        world.waitingBeforeUndo.put("promote-db", undoing);
-        Runbook rb = runbook(
-                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")),
-                new Failback(true, "0s", "none", "reverse"),
-                "none");
         String id = "drill-turned-round";
-        var first = WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 1));
+        var first = WorkflowClient.start(
+                stub(id)::run, new ExecutionRequest(id, Mode.DRILL, twoStepsBackOnRecovery("none"), null, null, 1));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
-        try {
-            awaitJournal("undo promote-db");
-            running.outageDetected("aws/us-east-1@2");
-        } finally {
-            undoing.countDown();
-        }
+        // The drill's 1 s hold ends by itself.
+        duringTheFailback(running, r -> {}, r -> r.outageDetected("aws/us-east-1@2"));
         env.sleep(continueAsNew ? Duration.ofDays(2) : Duration.ofHours(2));
         assertEquals(Phase.FAILED_OVER, running.progress().phase(), "it holds for the outage, not for the drill's 1 s");
         assertEquals("standby", world.values.get("www"));
