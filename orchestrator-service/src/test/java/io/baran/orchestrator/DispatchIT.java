@@ -365,7 +365,7 @@ class DispatchIT {
                 .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName())
                 .toList();
         assertEquals(List.of("guardTripped", "outageDetected"), signals);
-        assertEquals(joined.heldBy(), lateHoldOf(manual).why());
+        assertEquals(new LateHold(joined.heldBy(), 3600, scope + "@1"), lateHoldOf(manual));
     }
 
     /**

@@ -117,7 +117,7 @@ public final class RunbookReference {
                 | `spec.access` | no | who may act on the runbook, see [Access](#access); without it, nobody but an admin may |
                 | `spec.drills.schedule` | no | a cron expression (`0 3 * * TUE`): the orchestrator starts a drill of the runbook then, as a Temporal Schedule, see [Drills](#drills) |
                 | `spec.drills.timezone` | no | the IANA time zone of the schedule and the blocked windows (default `UTC`) |
-                | `spec.drills.hold` | no | how long a scheduled drill stays failed over (default `10m`) |
+                | `spec.drills.hold` | no | how long a scheduled drill stays failed over (default `10m`); at most the orchestrator's `baran.drill.max-hold` (24h): a longer hold is cut to it, with a warning in the orchestrator's log |
                 | `spec.drills.blockedWindows` | no | cron expressions of the minutes in which no scheduled drill starts |
                 | `spec.drills.abortWhen.healthCheckFails` | no | the `with:` block of a `health.check` that must keep passing while a drill is failed over; when it fails the drill stops and everything is restored |
                 | `spec.drills.abortWhen.every` | no | how often that check runs (default `30s`) |

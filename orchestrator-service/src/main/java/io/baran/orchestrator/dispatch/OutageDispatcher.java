@@ -194,7 +194,8 @@ public class OutageDispatcher {
                             // Told first: an execution failing back that this outage turns round asks a person.
                             LateHold hold = new LateHold(
                                     heldBy,
-                                    config.blastRadius().approvalTimeout().toSeconds());
+                                    config.blastRadius().approvalTimeout().toSeconds(),
+                                    outage.incidentId());
                             withRetry(event, () -> {
                                 launcher.holdLate(joining, hold);
                                 return null;

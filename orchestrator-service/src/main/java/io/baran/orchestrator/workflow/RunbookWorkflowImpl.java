@@ -168,10 +168,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     /**
      * Change id: an outage of a scope the execution answers that is detected while it fails back (a new incident joins
      * it, and has not recovered) turns it round: a reverse failback stops before its next undo, and the execution fails
-     * over again (its failover steps run again; those still in place change nothing) and holds until that outage
-     * recovers. When the runbook's trigger asks for approval, or the blast-radius guard held that outage, the failback
-     * ends first and a person decides whether it fails over again. Before, the failback ended on the primary, in the
-     * outage, and no failover started for it. See {@link #turnRound}.
+     * over again in the same provider slots (its failover steps run again; those still in place change nothing) and
+     * holds until that outage recovers. When the runbook's trigger asks for approval, or the blast-radius guard holds
+     * that outage (or held this failover since the failback began), the failback ends first and a person decides
+     * whether it fails over again. Before, the failback ended on the primary, in the outage, and no failover started
+     * for it. See {@link #turnsAtOnce} and {@link #turnRoundAfterDecision}.
      */
     static final String TURN_ROUND = "failback-turns-round";
     /**
@@ -261,11 +262,20 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * since.
      */
     private Set<String> knownAtFailback;
-    /** Holds of the blast-radius guard received ({@link #guardTripped}), the newest of them, and the count at failback. */
+    /**
+     * Holds of the blast-radius guard of the failover itself received ({@link #guardTripped}), the newest of them, and
+     * their count when the failback began: one received since holds a turn round for a person.
+     */
     private int holdsSeen;
 
     private LateHold newestHold;
     private int holdsAtFailback;
+    /** Outages that joined while the guard held them ({@link LateHold#incidentId()}): a turn round for one asks a person. */
+    private final Map<String, LateHold> heldIncidents = new LinkedHashMap<>();
+    /** Incidents that were new to the execution when they joined (not a redelivery of one it answers). */
+    private final Set<String> newlyJoined = new HashSet<>();
+    /** The run's own scope: the one an abort cancels (restoring code runs in a detached scope that never is). */
+    private CancellationScope executionScope;
     /** The version of change {@link #TURN_ROUND}, asked when an outage is first detected during a failback. */
     private int turnRoundVersion = Workflow.DEFAULT_VERSION - 1;
 
@@ -288,6 +298,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     @Override
     public ExecutionProgress run(ExecutionRequest request) {
         this.request = request;
+        executionScope = CancellationScope.current();
         int decisionsVersion = Workflow.getVersion(DECISIONS_AS_UPDATES, Workflow.DEFAULT_VERSION, 1);
         failbackFailedVersion = Workflow.getVersion(FAILBACK_FAILED_STATE, Workflow.DEFAULT_VERSION, 1);
         recoveryVersion = Workflow.getVersion(RECOVERY_BY_SCOPE, Workflow.DEFAULT_VERSION, 1);
@@ -336,26 +347,30 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 });
                 enter(Phase.FAILED_OVER);
             }
-            boolean[] complete = {true};
+            boolean[] turned = {false};
             do {
                 holdUntilFailback(runbook);
                 awaitReconciled();
                 beginFailback();
-                complete[0] = true;
+                turned[0] = false;
                 withProviderSlots(() -> {
                     enter(Phase.FAILING_BACK);
                     // An abort now does not stop the failback half-way: it puts back what the failover changed, as an
                     // abort would.
                     restoring(() -> {
                         if (runbook.failback().isReverse()) {
-                            complete[0] = undoRegistered(true);
+                            undoRegistered(true); // stops early only to turn round at once, below
                         } else {
                             runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
                         }
                     });
+                    // An outage detected again while it failed back: fail over again, in the same provider slots.
+                    if (turnsAtOnce(runbook)) {
+                        turned[0] = true;
+                        failOverAgain(runbook);
+                    }
                 });
-                // An outage detected again while it failed back: fail over again instead of ending on the primary.
-            } while (turnRound(runbook, complete[0]));
+            } while (turned[0] || turnRoundAfterDecision(runbook));
             // Reported whether or not an abort came meanwhile: the failback it met has ended.
             restoring(() -> {
                 List<StepState> notRestored = notRestored();
@@ -1101,8 +1116,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private void beginFailback() {
         Set<String> known = new HashSet<>(incidentByScope.values());
         known.addAll(recoveredIncidents);
-        // Joined as the failback began, before the reconciliation looked at it: detected during the failback.
-        known.removeAll(joins);
+        // New, and joined as the failback began, before the reconciliation looked at it: detected during the failback.
+        joins.stream().filter(newlyJoined::contains).forEach(known::remove);
         knownAtFailback = known;
         holdsAtFailback = holdsSeen;
     }
@@ -1135,76 +1150,89 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     /**
-     * A person decides whether it fails over again: its trigger asks for approval, or the blast-radius guard held
-     * an outage since the failback began (the dispatcher tells a joined execution so before it tells it of the outage).
+     * A person decides whether it fails over again: its trigger asks for approval, or the blast-radius guard holds
+     * the outage detected (the dispatcher says so before it tells the execution of the outage), or held this failover
+     * since the failback began.
      */
     private boolean turnNeedsPerson(Runbook runbook) {
-        return holdsSeen > holdsAtFailback
+        return heldIncidents.containsKey(freshOutage())
+                || holdsSeen > holdsAtFailback
                 || (runbook.trigger() != null
                         && "required".equals(runbook.trigger().approval()));
     }
 
+    /** An outage detected during the failback turns it round now, without a person, and no abort came. */
+    private boolean turnsAtOnce(Runbook runbook) {
+        return turnsRound() && !turnNeedsPerson(runbook) && !executionScope.isCancelRequested();
+    }
+
     /**
-     * Change {@link #TURN_ROUND}, after a failback: when an outage detected since it began has not recovered (and no
-     * abort came), the execution fails over again and returns true; its caller holds and fails back once more.
-     * When a person must decide first, the failback is finished before the question (traffic is never left half
-     * moved while people decide), and the question is withdrawn if the outage recovers meanwhile. Otherwise (nothing
-     * detected, rejected, timed out) an interrupted failback is finished and it returns false.
-     *
-     * @param complete whether the failback undid everything it meant to
+     * Change {@link #TURN_ROUND}, after a failback that ended (turns at once are made before its provider slots are
+     * given back): when an outage detected since it began has not recovered and no abort came, the execution fails
+     * over again, after a person's approval where {@link #turnNeedsPerson} says so (withdrawn if the outage recovers
+     * first), and returns true; its caller holds and fails back once more.
      */
-    private boolean turnRound(Runbook runbook, boolean complete) {
-        boolean turn = turnsRound() && !CancellationScope.current().isCancelRequested();
-        if (turn) {
-            // Before any question: POST /approve-incident finds the executions a held outage turns round by it.
-            List<String> detected = new ArrayList<>(joins);
-            joins.clear();
-            recordIncidents(detected);
-        }
-        if (turn && turnNeedsPerson(runbook)) {
-            if (!complete) {
-                restoring(() -> undoRegistered(false));
-                complete = true;
-            }
-            turn = awaitTurnApproval(runbook);
-        }
-        if (!turn) {
-            if (!complete) {
-                restoring(() -> undoRegistered(false));
-            }
+    private boolean turnRoundAfterDecision(Runbook runbook) {
+        if (!turnsRound() || executionScope.isCancelRequested()) {
             knownAtFailback = null;
             return false;
         }
-        String incident = freshOutage();
-        LOG.warn("execution " + request.executionId() + ": outage " + incident
-                + " was detected while it failed back; it fails over again");
-        knownAtFailback = null;
-        // The failback that was asked for, or offered, is over: the next one is asked for or offered anew.
-        book.forgetFailbackRequest();
-        book.goLive();
-        // The guard's hold, if any, was decided at the turn (or there was none since the failback began).
-        lateHoldDecided = true;
-        withProviderSlots(() -> {
-            enter(Phase.FAILING_OVER);
-            Workflow.setCurrentDetails("**" + Phase.FAILING_OVER.value() + "** again: outage " + incident
-                    + " detected while failing back");
-            runSteps(runbook.failover(), Pass.FAILOVER);
-        });
-        enter(Phase.FAILED_OVER);
+        beginTurn();
+        boolean decided = turnNeedsPerson(runbook);
+        if (decided && !awaitTurnApproval()) {
+            knownAtFailback = null;
+            return false;
+        }
+        withProviderSlots(() -> failOverAgain(runbook));
+        // A person approved it: a later hold of the guard does not ask again (as for an approved start).
+        personDecidedStart |= decided;
         return true;
     }
 
-    /** A person's decision to fail over again; false when rejected, timed out, or the outage recovered meanwhile. */
-    private boolean awaitTurnApproval(Runbook runbook) {
-        boolean held = holdsSeen > holdsAtFailback;
+    /**
+     * The turn is decided (or asked of people): the outages detected are added to {@code BaranIncidents} (before any
+     * question, so POST /approve-incident finds a held one by its incident), and a drill is a live failover from now
+     * on (its starter cannot approve the turn alone). Makes no change twice.
+     */
+    private void beginTurn() {
+        List<String> detected = new ArrayList<>(joins);
+        joins.clear();
+        recordIncidents(detected);
+        book.goLive();
+    }
+
+    /** Runs the failover steps again (steps still in place change nothing) and is failed over again. */
+    private void failOverAgain(Runbook runbook) {
         String incident = freshOutage();
+        LOG.warn("execution " + request.executionId() + ": outage " + incident
+                + " was detected while it failed back; it fails over again");
+        beginTurn();
+        knownAtFailback = null;
+        // The failback that was asked for, or offered, is over: the next one is asked for or offered anew.
+        book.forgetFailbackRequest();
+        // The guard's holds before the turn were weighed there; one that comes now holds this failover as a late hold.
+        lateHold = null;
+        lateHoldDecided = false;
+        enter(Phase.FAILING_OVER);
+        Workflow.setCurrentDetails(
+                "**" + Phase.FAILING_OVER.value() + "** again: outage " + incident + " detected while failing back");
+        runSteps(runbook.failover(), Pass.FAILOVER);
+        enter(Phase.FAILED_OVER);
+    }
+
+    /** A person's decision to fail over again; false when rejected, timed out, or the outage recovered meanwhile. */
+    private boolean awaitTurnApproval() {
+        String incident = freshOutage();
+        LateHold hold = heldIncidents.containsKey(incident)
+                ? heldIncidents.get(incident)
+                : holdsSeen > holdsAtFailback ? newestHold : null;
         String what = "approval to fail over again: outage " + incident + " was detected while it failed back"
-                + (held ? " — " + newestHold.why() : "");
-        long seconds = held ? newestHold.approvalTimeoutSeconds() : request.approvalTimeoutSeconds();
+                + (hold != null ? " — " + hold.why() : "");
+        long seconds = hold != null ? hold.approvalTimeoutSeconds() : request.approvalTimeoutSeconds();
         Answer answer = awaitDecision(
-                held ? DecisionBook.Gate.HELD : DecisionBook.Gate.START,
+                hold != null ? DecisionBook.Gate.HELD : DecisionBook.Gate.START,
                 null,
-                held ? Phase.HELD : Phase.AWAITING_APPROVAL,
+                hold != null ? Phase.HELD : Phase.AWAITING_APPROVAL,
                 what,
                 seconds > 0 ? Duration.ofSeconds(seconds) : null,
                 () -> freshOutage() == null);
@@ -1378,16 +1406,22 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * Compensation or a reverse failback: every registered change, newest first.
      *
      * @param stopForOutage a reverse failback: stops before its next undo when an outage detected since it began turns
-     *                      the execution round without a person's decision (change {@link #TURN_ROUND}); what it has
-     *                      not undone stays registered
-     * @return whether every registered change was undone (or kept); false when it stopped for an outage
+     *                      the execution round at once (change {@link #TURN_ROUND}); what it has not undone, and what
+     *                      it could not undo, stays registered
+     * @return false when it stopped for an outage
      */
     private boolean undoRegistered(boolean stopForOutage) {
+        List<UndoEntry> failed = new ArrayList<>();
         for (int i = undo.size() - 1; i >= 0; i--) {
-            if (stopForOutage && turnsRound() && !turnNeedsPerson(request.runbook())) {
+            if (stopForOutage && turnsAtOnce(request.runbook())) {
                 LOG.warn("execution " + request.executionId() + ": outage " + freshOutage()
                         + " detected while it failed back; it stops undoing and fails over again");
-                undo.subList(i + 1, undo.size()).clear();
+                // Still registered: what it has not undone, and what it could not (in the order registered).
+                List<UndoEntry> left = new ArrayList<>(undo.subList(0, i + 1));
+                java.util.Collections.reverse(failed);
+                left.addAll(failed);
+                undo.clear();
+                undo.addAll(left);
                 currentStep = null;
                 return false;
             }
@@ -1399,7 +1433,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 update(step, steps.get(step.name()).state(), "kept: " + step.action() + " has no undo", null);
                 continue;
             }
-            undoOne(entry);
+            if (!undoOne(entry)) {
+                failed.add(entry);
+            }
         }
         undo.clear();
         currentStep = null;
@@ -1416,7 +1452,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
     }
 
-    private void undoOne(UndoEntry entry) {
+    /** Undoes one registered change; false when the undo failed (the step is marked {@code undo-failed}). */
+    private boolean undoOne(UndoEntry entry) {
         Step step = request.runbook().step(entry.command().step());
         currentStep = step.name();
         update(step, StepState.UNDOING, null, null);
@@ -1424,9 +1461,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             StepOutcome outcome =
                     stub(StepActivityOptions.forUndo(), step, "undo").undo(entry.command(), entry.plan());
             update(step, outcome.changed() ? StepState.UNDONE : StepState.UNCHANGED, outcome.summary(), null);
+            return true;
         } catch (ActivityFailure failure) {
             update(step, StepState.UNDO_FAILED, null, describe(failure));
             LOG.error("undo of step " + step.name() + " failed: " + describe(failure));
+            return false;
         }
     }
 
@@ -1562,12 +1601,18 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     @Override
     public void guardTripped(LateHold hold) {
-        // Only state here: awaitLateHold decides, between steps, under its change id; turnRound, after a failback.
-        if (hold != null && hold.why() != null) {
-            holdsSeen++;
-            newestHold = hold;
+        // Only state here: awaitLateHold decides, between steps, under its change id; a turn round, after a failback.
+        if (hold == null || hold.why() == null) {
+            return;
         }
-        if (lateHold == null && hold != null && hold.why() != null) {
+        if (hold.incidentId() != null) {
+            // The guard holds an outage that joins: it holds a turn round for it, never this failover's own steps.
+            heldIncidents.put(hold.incidentId(), hold);
+            return;
+        }
+        holdsSeen++;
+        newestHold = hold;
+        if (lateHold == null) {
             lateHold = hold;
         }
     }
@@ -1577,6 +1622,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         recovered = false;
         // Only state here: whether anything follows is decided by reconcileJoins, under its change id.
         if (incidentId != null) {
+            if (!incidentByScope.containsValue(incidentId) && !recoveredIncidents.contains(incidentId)) {
+                newlyJoined.add(incidentId);
+            }
             joins.add(incidentId);
             answer(incidentId);
         }

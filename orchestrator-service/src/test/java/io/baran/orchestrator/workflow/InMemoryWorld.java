@@ -37,6 +37,8 @@ public class InMemoryWorld implements ActionActivities {
     public final Map<String, java.util.concurrent.CountDownLatch> waitingBeforeAnswer = new ConcurrentHashMap<>();
     /** Steps whose undo waits for the latch (at most 20 s) before it restores: a failback under way. */
     public final Map<String, java.util.concurrent.CountDownLatch> waitingBeforeUndo = new ConcurrentHashMap<>();
+    /** Steps whose undo fails (not retried), changing nothing, this many more times: a provider refusing the undo. */
+    public final Map<String, Integer> undoRefused = new ConcurrentHashMap<>();
     /** Steps whose apply makes its change and then fails (retryable) this many more times: a change half-way. */
     public final Map<String, Integer> failingAfterTheChange = new ConcurrentHashMap<>();
 
@@ -137,6 +139,11 @@ public class InMemoryWorld implements ActionActivities {
     public StepOutcome undo(StepCommand command, StepPlan plan) {
         journal.add("undo " + command.step());
         await(waitingBeforeUndo.get(command.step()));
+        if (undoRefused.getOrDefault(command.step(), 0) > 0) {
+            undoRefused.merge(command.step(), -1, Integer::sum);
+            throw ApplicationFailure.newNonRetryableFailure(
+                    "the world refuses to undo " + command.step(), FailureTypes.PROVIDER_REJECTED);
+        }
         if (Boolean.TRUE.equals(plan.observed().get("exists"))) {
             values.put(key(command), (String) plan.observed().get("value"));
         } else {

@@ -1218,7 +1218,10 @@ class RunbookWorkflowTest {
                 .get(SearchAttributes.INCIDENTS);
     }
 
-    /** Starts a failover for incident aws/us-east-1@1 that carries {@code BaranIncidents}, as the dispatcher starts one. */
+    /**
+     * Starts a failover for incident aws/us-east-1@1 as the dispatcher starts one: by the system, carrying {@code
+     * BaranIncidents}.
+     */
     private RunbookWorkflow startOutageFailover(String id, Runbook rb) {
         WorkflowOptions options = WorkflowOptions.newBuilder()
                 .setWorkflowId(id)
@@ -1229,7 +1232,18 @@ class RunbookWorkflowTest {
                 .build();
         WorkflowClient.start(
                 client.newWorkflowStub(RunbookWorkflow.class, options)::run,
-                new ExecutionRequest(id, Mode.FAILOVER, rb, "aws/us-east-1@1", "aws/us-east-1", 0));
+                new ExecutionRequest(
+                        id,
+                        Mode.FAILOVER,
+                        rb,
+                        "aws/us-east-1@1",
+                        "aws/us-east-1",
+                        0,
+                        null,
+                        0,
+                        0,
+                        null,
+                        Actor.system("event-1")));
         return client.newWorkflowStub(RunbookWorkflow.class, id);
     }
 
@@ -1338,6 +1352,26 @@ class RunbookWorkflowTest {
     }
 
     /**
+     * An undo that failed before the turn stays registered: the turn finds the step still in place and changes nothing,
+     * and the failback after the next recovery undoes it.
+     */
+    @Test
+    void anUndoThatFailedBeforeTheTurnIsUndoneByTheNextFailback() throws Exception {
+        world.undoRefused.put("promote-db", 1);
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = failedOverThenDuringTheFailback(id, "none", r -> r.outageDetected("aws/us-east-1@2"));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("primary", world.values.get("db"), "its undo failed: the promotion is still in place");
+
+        running.outageRecovered("aws/us-east-1@2");
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase(), String.valueOf(p.error()));
+        assertEquals("replica", world.values.get("db"), "the undo that failed is undone by the next failback");
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    /**
      * When the trigger asks for approval to fail over, a turn round does too: the failback ends first (traffic is not
      * left half moved while people decide), then a person approves the failover again.
      */
@@ -1363,21 +1397,41 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("db"));
     }
 
+    private static final String NINE_SCOPES = "held by blast-radius guard: 9 scopes down";
+
     /**
-     * The blast-radius guard held the outage that joined during the failback (the dispatcher says so before it tells
-     * of the outage): a person decides; rejected, the execution ends failed back, as the failback left it.
+     * The blast-radius guard holds the outage that joins during the failback; the dispatcher said so before it told of
+     * the outage, here even before the failback began: a person decides; rejected, the execution ends failed back.
      */
+    @Test
+    void aTurnRoundForAnOutageTheGuardHoldsEndsFailedBackWhenRejected() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, twoStepsBackOnRecovery("none"));
+        env.sleep(Duration.ofMinutes(5));
+        running.guardTripped(new io.baran.workflow.LateHold(NINE_SCOPES, 600, "aws/us-east-1@2"));
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase(), "a held outage that joins holds no failover");
+        duringTheFailback(running, r -> r.outageRecovered("aws/us-east-1@1"), r -> r.outageDetected("aws/us-east-1@2"));
+        assertHeldForAPersonThenEndsFailedBackWhenRejected(id, running);
+    }
+
+    /** A hold of the guard for this failover itself that comes during the failback holds a turn round too. */
     @Test
     void aTurnRoundTheGuardHoldsEndsFailedBackWhenRejected() throws Exception {
         String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
         RunbookWorkflow running = failedOverThenDuringTheFailback(id, "none", r -> {
-            r.guardTripped(new io.baran.workflow.LateHold("held by blast-radius guard: 9 scopes down", 600));
+            r.guardTripped(new io.baran.workflow.LateHold(NINE_SCOPES, 600));
             r.outageDetected("aws/us-east-1@2");
         });
+        assertHeldForAPersonThenEndsFailedBackWhenRejected(id, running);
+    }
+
+    private void assertHeldForAPersonThenEndsFailedBackWhenRejected(String id, RunbookWorkflow running)
+            throws Exception {
         env.sleep(Duration.ofMinutes(1));
         ExecutionProgress held = running.progress();
         assertEquals(Phase.HELD, held.phase());
-        assertTrue(held.awaiting().endsWith("held by blast-radius guard: 9 scopes down"), held.awaiting());
+        assertTrue(held.awaiting().endsWith(NINE_SCOPES), held.awaiting());
         assertNull(held.currentStep(), "held between steps, as POST /approve-incident expects");
         assertEquals(
                 List.of("aws/us-east-1@1", "aws/us-east-1@2"),
@@ -1392,6 +1446,31 @@ class RunbookWorkflowTest {
         assertEquals("replica", world.values.get("db"));
         assertEquals(
                 1, world.journal.stream().filter("apply promote-db"::equals).count(), world.journal.toString());
+    }
+
+    /**
+     * The guard's hold of an outage that joins an automatic failover still under way does not hold that failover (its
+     * own outage is still down): only a turn round for that outage would wait for a person.
+     */
+    @Test
+    void aHeldOutageThatJoinsAFailoverUnderWayDoesNotHoldIt() throws Exception {
+        java.util.concurrent.CountDownLatch applying = new java.util.concurrent.CountDownLatch(1);
+        world.holdingAfterTheChange.put("move-www", applying);
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, twoStepsBackOnRecovery("none"));
+        try {
+            awaitWwwOnStandby();
+            running.guardTripped(new io.baran.workflow.LateHold(NINE_SCOPES, 600, "aws/us-east-1@2"));
+            running.outageDetected("aws/us-east-1@2");
+        } finally {
+            applying.countDown();
+        }
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(
+                Phase.FAILED_OVER,
+                running.progress().phase(),
+                journal.phasesOf(id).toString());
+        assertEquals("primary", world.values.get("db"));
     }
 
     /** A failback a person asked for while the outage went on is not turned round by that same outage's redelivery. */
