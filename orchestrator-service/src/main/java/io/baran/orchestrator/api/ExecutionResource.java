@@ -20,9 +20,7 @@ import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
-import io.baran.workflow.Phase;
 import io.baran.workflow.RunbookWorkflow;
-import io.baran.workflow.StepState;
 import io.baran.workflow.Verdict;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
@@ -381,9 +379,9 @@ public class ExecutionResource {
     /**
      * Approves the start of every running execution of an outage that waits at its start gate: those the
      * blast-radius guard holds (a mass outage holds hundreds) and those whose runbook asks for approval to start; and
-     * those the guard held after they started (phase {@code held} between two steps, when a later outage tripped it).
-     * Each
-     * execution checks the decision itself, as {@code /approve} does (the approver must be in its runbook's
+     * those the guard held after they started (phase {@code held} between two steps, when a later outage tripped it);
+     * and those an outage turned round while they failed back, waiting to fail over again (their start gate, or
+     * {@code held}). Each execution checks the decision itself, as {@code /approve} does (the approver must be in its runbook's
      * {@code spec.access.approve}, or an admin; it goes on once {@code spec.access.approvals} distinct people
      * approved), and each decision is in the audit trail on its own.
      */
@@ -431,13 +429,7 @@ public class ExecutionResource {
             } catch (ProblemException gone) {
                 continue; // ended since it was listed
             }
-            boolean atStart = progress.phase() == Phase.AWAITING_APPROVAL
-                    && progress.currentStep() == null
-                    && progress.steps().stream().allMatch(step -> step.state() == StepState.PENDING);
-            // Held by the blast-radius guard after it started (a later outage tripped it): between two steps. A step
-            // that failed and holds has a current step, and is left to /approve.
-            boolean heldLate = progress.phase() == Phase.HELD && progress.currentStep() == null;
-            if (!atStart && !heldLate) {
+            if (!ExecutionViews.waitsAtItsStart(progress) && !ExecutionViews.heldBetweenSteps(progress)) {
                 skipped.add(id);
                 continue;
             }

@@ -17,6 +17,26 @@ final class ExecutionViews {
 
     private ExecutionViews() {}
 
+    /**
+     * Whether the execution waits at its start gate, as {@code POST /approve-incident} approves it: its first one
+     * (nothing run yet), or the one of a turn round (an outage detected while it failed back; change
+     * {@code failback-turns-round}), between steps after a failback.
+     */
+    static boolean waitsAtItsStart(ExecutionProgress p) {
+        return p.phase() == Phase.AWAITING_APPROVAL
+                && p.currentStep() == null
+                && (p.steps().stream().allMatch(step -> step.state() == StepState.PENDING)
+                        || p.phases().stream().anyMatch(change -> change.phase() == Phase.FAILING_BACK));
+    }
+
+    /**
+     * Whether the blast-radius guard holds the execution between two steps (it tripped after the start, or holds a
+     * turn round); a failed step that holds has a current step, and is left to {@code /approve}.
+     */
+    static boolean heldBetweenSteps(ExecutionProgress p) {
+        return p.phase() == Phase.HELD && p.currentStep() == null;
+    }
+
     static ExecutionView execution(String id, String status, ExecutionProgress p) {
         return new ExecutionView(
                 id,

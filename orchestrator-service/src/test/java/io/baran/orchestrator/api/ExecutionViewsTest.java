@@ -38,6 +38,55 @@ class ExecutionViewsTest {
                 0);
     }
 
+    private static ExecutionProgress waiting(Phase phase, String currentStep, StepState state, Phase... before) {
+        List<PhaseChange> phases =
+                java.util.Arrays.stream(before).map(p -> new PhaseChange(p, 1L)).toList();
+        return new ExecutionProgress(
+                "x",
+                "shop",
+                "shop",
+                Mode.FAILOVER,
+                phase,
+                currentStep,
+                List.of(new StepStatus("move", "dns.switch", state, null, null, 1L, 2L, Map.of())),
+                null,
+                null,
+                null,
+                null,
+                1,
+                "approval",
+                phases,
+                0);
+    }
+
+    /** What POST /approve-incident approves: executions at their start gate, first or after a turn round, or held. */
+    @Test
+    void theStartGateIsTheFirstOneOrThatOfATurnRound() {
+        assertEquals(true, ExecutionViews.waitsAtItsStart(waiting(Phase.AWAITING_APPROVAL, null, StepState.PENDING)));
+        assertEquals(
+                true,
+                ExecutionViews.waitsAtItsStart(waiting(
+                        Phase.AWAITING_APPROVAL,
+                        null,
+                        StepState.UNDONE,
+                        Phase.FAILING_OVER,
+                        Phase.FAILED_OVER,
+                        Phase.FAILING_BACK)));
+        // An approval step of the failover, and a failover whose steps ran but never failed back: not a start.
+        assertEquals(
+                false, ExecutionViews.waitsAtItsStart(waiting(Phase.AWAITING_APPROVAL, "gate", StepState.PENDING)));
+        assertEquals(
+                false,
+                ExecutionViews.waitsAtItsStart(
+                        waiting(Phase.AWAITING_APPROVAL, null, StepState.APPLIED, Phase.FAILING_OVER)));
+        assertEquals(
+                false,
+                ExecutionViews.waitsAtItsStart(
+                        waiting(Phase.AWAITING_FAILBACK_APPROVAL, null, StepState.APPLIED, Phase.FAILING_BACK)));
+        assertEquals(true, ExecutionViews.heldBetweenSteps(waiting(Phase.HELD, null, StepState.UNDONE)));
+        assertEquals(false, ExecutionViews.heldBetweenSteps(waiting(Phase.HELD, "move", StepState.FAILED)));
+    }
+
     private static StepStatus step(String name, String action, String summary) {
         return new StepStatus(name, action, StepState.PASSED, summary, null, 1L, 2L, Map.of());
     }

@@ -1384,6 +1384,7 @@ class RunbookWorkflowTest {
 
         ExecutionProgress waiting = running.progress();
         assertEquals(Phase.AWAITING_APPROVAL, waiting.phase());
+        assertNull(waiting.currentStep(), "at its start gate between steps, as POST /approve-incident expects");
         assertTrue(
                 waiting.awaiting().startsWith("approval to fail over again: outage aws/us-east-1@2 was detected"),
                 waiting.awaiting());
