@@ -1183,9 +1183,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             knownAtFailback = null;
             return false;
         }
-        withProviderSlots(() -> failOverAgain(runbook));
-        // A person approved it: a later hold of the guard does not ask again (as for an approved start).
+        // A person approved it: a hold of the guard during the repeat failover does not ask again (as for a start).
         personDecidedStart |= decided;
+        withProviderSlots(() -> failOverAgain(runbook));
         return true;
     }
 

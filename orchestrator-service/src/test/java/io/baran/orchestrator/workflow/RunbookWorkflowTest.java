@@ -1427,6 +1427,33 @@ class RunbookWorkflowTest {
         assertHeldForAPersonThenEndsFailedBackWhenRejected(id, running);
     }
 
+    /** A person approved the turn the guard held: a hold of the guard during the repeat failover does not ask again. */
+    @Test
+    void aTurnRoundAPersonApprovedIsNotHeldAgainByTheGuard() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = failedOverThenDuringTheFailback(id, "none", r -> {
+            r.guardTripped(new io.baran.workflow.LateHold(NINE_SCOPES, 600, "aws/us-east-1@2"));
+            r.outageDetected("aws/us-east-1@2");
+        });
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.HELD, running.progress().phase());
+        java.util.concurrent.CountDownLatch applying = new java.util.concurrent.CountDownLatch(1);
+        world.holdingAfterTheChange.put("move-www", applying);
+        approve(id, APPROVER);
+        try {
+            awaitWwwOnStandby();
+            running.guardTripped(new io.baran.workflow.LateHold("held by blast-radius guard: 10 scopes down", 600));
+        } finally {
+            applying.countDown();
+        }
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(
+                Phase.FAILED_OVER,
+                running.progress().phase(),
+                journal.phasesOf(id).toString());
+        assertEquals("primary", world.values.get("db"));
+    }
+
     private void assertHeldForAPersonThenEndsFailedBackWhenRejected(String id, RunbookWorkflow running)
             throws Exception {
         env.sleep(Duration.ofMinutes(1));
