@@ -1437,21 +1437,13 @@ class RunbookWorkflowTest {
         });
         env.sleep(Duration.ofMinutes(1));
         assertEquals(Phase.HELD, running.progress().phase());
-        java.util.concurrent.CountDownLatch applying = new java.util.concurrent.CountDownLatch(1);
-        world.holdingAfterTheChange.put("move-www", applying);
-        approve(id, APPROVER);
-        try {
-            awaitWwwOnStandby();
-            running.guardTripped(new io.baran.workflow.LateHold("held by blast-radius guard: 10 scopes down", 600));
-        } finally {
-            applying.countDown();
-        }
-        env.sleep(Duration.ofMinutes(5));
-        assertEquals(
-                Phase.FAILED_OVER,
-                running.progress().phase(),
-                journal.phasesOf(id).toString());
-        assertEquals("primary", world.values.get("db"));
+        duringTheMoveOfWww(
+                () -> {
+                    approve(id, APPROVER);
+                    return running;
+                },
+                r -> r.guardTripped(new io.baran.workflow.LateHold("held by blast-radius guard: 10 scopes down", 600)));
+        assertFailedOverUnheld(id, running);
     }
 
     private void assertHeldForAPersonThenEndsFailedBackWhenRejected(String id, RunbookWorkflow running)
@@ -1482,17 +1474,32 @@ class RunbookWorkflowTest {
      */
     @Test
     void aHeldOutageThatJoinsAFailoverUnderWayDoesNotHoldIt() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running =
+                duringTheMoveOfWww(() -> startOutageFailover(id, twoStepsBackOnRecovery("none")), r -> {
+                    r.guardTripped(new io.baran.workflow.LateHold(NINE_SCOPES, 600, "aws/us-east-1@2"));
+                    r.outageDetected("aws/us-east-1@2");
+                });
+        assertFailedOverUnheld(id, running);
+    }
+
+    /** Does {@code begin}, and {@code meanwhile} once move-www's apply made its change and before it returns. */
+    private RunbookWorkflow duringTheMoveOfWww(
+            java.util.concurrent.Callable<RunbookWorkflow> begin, Meanwhile meanwhile) throws Exception {
         java.util.concurrent.CountDownLatch applying = new java.util.concurrent.CountDownLatch(1);
         world.holdingAfterTheChange.put("move-www", applying);
-        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
-        RunbookWorkflow running = startOutageFailover(id, twoStepsBackOnRecovery("none"));
+        RunbookWorkflow running = begin.call();
         try {
             awaitWwwOnStandby();
-            running.guardTripped(new io.baran.workflow.LateHold(NINE_SCOPES, 600, "aws/us-east-1@2"));
-            running.outageDetected("aws/us-east-1@2");
+            meanwhile.run(running);
         } finally {
             applying.countDown();
         }
+        return running;
+    }
+
+    /** The failover went on to its end, held by nobody. */
+    private void assertFailedOverUnheld(String id, RunbookWorkflow running) {
         env.sleep(Duration.ofMinutes(5));
         assertEquals(
                 Phase.FAILED_OVER,
