@@ -1540,6 +1540,30 @@ class RunbookWorkflowTest {
         drillTurnsRoundThenFailsBackWhenAsked(true);
     }
 
+    /**
+     * A drill whose turn round asks for approval (its trigger does) is live at the question already: the person who
+     * started the drill cannot approve failing over for the real outage; another approver must.
+     */
+    @Test
+    void theStarterOfADrillCannotApproveItsTurnRoundAlone() throws Exception {
+        String id = "drill-turn-approved";
+        WorkflowClient.start(
+                stub(id)::run,
+                new ExecutionRequest(
+                        id, Mode.DRILL, twoStepsBackOnRecovery("required"), null, null, 1, null, 0, 0, null, APPROVER));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        duringTheFailback(running, r -> {}, r -> r.outageDetected("aws/us-east-1@2"));
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+
+        DecisionRefused refused = assertThrows(DecisionRefused.class, () -> approve(id, APPROVER));
+        assertTrue(refused.getMessage().contains("two-person rule"), refused.getMessage());
+        approve(id, Actor.person("bo", List.of("approvers")));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("primary", world.values.get("db"));
+    }
+
     private void drillTurnsRoundThenFailsBackWhenAsked(boolean continueAsNew) throws Exception {
         String id = "drill-turned-round";
         var first = WorkflowClient.start(
