@@ -1,5 +1,7 @@
 package io.baran.orchestrator.config;
 
+import io.baran.runbook.Durations;
+import io.baran.runbook.Runbook;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -15,4 +17,21 @@ public interface DrillConfig {
     /** The longest hold a drill request may ask for. */
     @WithDefault("24h")
     Duration maxHold();
+
+    /**
+     * The hold of a drill the orchestrator starts itself (a schedule's, a game day's): the runbook's {@code
+     * spec.drills.hold}, else {@link #hold()}; at most {@link #maxHold()}, a longer one cut to it with a warning.
+     */
+    default Duration holdOf(Runbook runbook) {
+        Duration hold =
+                runbook.drills() != null ? Durations.parse(runbook.drills().hold()) : hold();
+        if (hold.compareTo(maxHold()) > 0) {
+            org.jboss.logging.Logger.getLogger(DrillConfig.class)
+                    .warnf(
+                            "runbook %s: drill hold %s is longer than baran.drill.max-hold %s; the drill holds %s",
+                            runbook.name(), hold, maxHold(), maxHold());
+            return maxHold();
+        }
+        return hold;
+    }
 }

@@ -4,12 +4,10 @@ import io.baran.events.CloudEvent;
 import io.baran.events.OutageEvent;
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
-import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -54,7 +52,7 @@ public class GameDays {
                 launcher.startSystemDrill(
                         runbook,
                         id,
-                        holdOf(runbook),
+                        drill.holdOf(runbook),
                         outage.incidentId(),
                         outage.scope(),
                         outage.since() == null ? null : outage.since().toEpochMilli(),
@@ -71,18 +69,5 @@ public class GameDays {
                 "simulated outage of %s (incident %s): game-day drills %s",
                 outage.scope(), outage.incidentId(), started);
         return started;
-    }
-
-    /** The runbook's {@code spec.drills.hold}, or the configured drill hold; at most the longest allowed. */
-    private Duration holdOf(Runbook runbook) {
-        Duration hold =
-                runbook.drills() != null ? Durations.parse(runbook.drills().hold()) : drill.hold();
-        if (hold.compareTo(drill.maxHold()) > 0) {
-            LOG.warnf(
-                    "runbook %s: drill hold %s is longer than baran.drill.max-hold %s; the game-day drill holds %s",
-                    runbook.name(), hold, drill.maxHold(), drill.maxHold());
-            return drill.maxHold();
-        }
-        return hold;
     }
 }

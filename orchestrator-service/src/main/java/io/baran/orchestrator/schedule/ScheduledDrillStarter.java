@@ -3,7 +3,6 @@ package io.baran.orchestrator.schedule;
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
-import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,13 +44,7 @@ public class ScheduledDrillStarter implements ScheduledDrills {
             return skipped(runbookName, "runbook " + runbookName + " is no longer served with a drill schedule");
         }
         Runbook runbook = found.get();
-        Duration hold = Durations.parse(runbook.drills().hold());
-        if (hold.compareTo(drill.maxHold()) > 0) {
-            LOG.warnf(
-                    "runbook %s: spec.drills.hold %s is longer than baran.drill.max-hold %s; the drill holds %s",
-                    runbookName, runbook.drills().hold(), drill.maxHold(), drill.maxHold());
-            hold = drill.maxHold();
-        }
+        Duration hold = drill.holdOf(runbook);
         String id = executionId(runbookName, firingId);
         try {
             launcher.startSystemDrill(runbook, id, hold, null, null, null, Actor.system(firingId));
