@@ -19,6 +19,13 @@ public interface DrillConfig {
     Duration maxHold();
 
     /**
+     * How often the drill schedules in Temporal are made those of the catalog: a schedule Temporal did not take at
+     * a save or delete is written again, one missing is created, one of no scheduled runbook deleted.
+     */
+    @WithDefault("1m")
+    Duration scheduleCheck();
+
+    /**
      * The hold of a drill the orchestrator starts itself (a schedule's, a game day's): the runbook's {@code
      * spec.drills.hold}, else {@link #hold()}; at most {@link #maxHold()}, a longer one cut to it with a warning.
      */

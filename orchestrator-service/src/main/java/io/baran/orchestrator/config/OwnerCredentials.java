@@ -1,5 +1,6 @@
 package io.baran.orchestrator.config;
 
+import io.quarkus.runtime.ExecutionMode;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -9,7 +10,7 @@ import io.smallrye.config.ConfigValue;
  * {@code quarkus.flyway.password}; with the password missing it would run the migrations as the application role
  * ({@code quarkus.datasource.username}), which may not create or alter tables, and fail with an error naming a table
  * rather than the setting. The service stops at start instead, naming the setting. Registered with SmallRye Config
- * ({@code META-INF/services}), so it runs when Quarkus reads its configuration, before any connection.
+ * ({@code META-INF/services}), so it runs when Quarkus reads its configuration at start, before any connection.
  */
 public final class OwnerCredentials implements ConfigSourceInterceptor {
 
@@ -19,7 +20,8 @@ public final class OwnerCredentials implements ConfigSourceInterceptor {
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
-        if (name.equals(PASSWORD) && isBlank(value)) {
+        // Only when the application runs: the build reads every property too, and profiles not its own.
+        if (name.equals(PASSWORD) && isBlank(value) && ExecutionMode.current() != ExecutionMode.UNSET) {
             ConfigValue owner = context.proceed(USERNAME);
             if (!isBlank(owner)) {
                 throw new IllegalStateException("the migrations owner " + USERNAME + " is '" + owner.getValue()

@@ -10,18 +10,25 @@ import io.baran.runbook.RunbookDirectory;
 import io.baran.runbook.RunbookError;
 import io.baran.runbook.RunbookInvalidException;
 import io.baran.runbook.RunbookParser;
+import io.grpc.Context;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,6 +60,25 @@ public class RunbookCatalog {
 
     @Inject
     DrillSchedules schedules;
+
+    /** The key of {@link #unsyncedSchedules} that stands for every runbook's schedule. */
+    private static final String ALL = "";
+    /** How long a save or delete waits for Temporal to take the runbook's drill schedule. */
+    private static final Duration SCHEDULE_WRITE_DEADLINE = Duration.ofSeconds(5);
+    /** How long a schedule check waits for Temporal to take one runbook's drill schedule. */
+    private static final Duration BACKGROUND_WRITE_DEADLINE = Duration.ofSeconds(10);
+
+    private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "drill-schedule-deadlines");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /**
+     * Runbooks whose drill schedule Temporal did not take ({@link #ALL}: every runbook's); also the lock every
+     * schedule write of this replica holds.
+     */
+    private final Set<String> unsyncedSchedules = ConcurrentHashMap.newKeySet();
 
     private RunbookParser parser;
     private volatile List<RunbookError> fileErrors = List.of();
@@ -121,27 +147,108 @@ public class RunbookCatalog {
                     name, stored.version().number(), author);
         }
         Runbook saved = runbook.withVersion(stored.version().number());
-        syncSchedule(name, () -> schedules.sync(saved));
+        writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE);
         return new Saved(saved, stored);
     }
 
-    /**
-     * Makes the drill schedules those of the catalog (at start; a schedule that could not be written at a save or
-     * delete is made right here).
-     */
+    /** Makes the drill schedules those of the catalog, each written again (at start). */
     public void reconcileSchedules() {
-        syncSchedule("(all)", () -> schedules.reconcile(all()));
+        unsyncedSchedules.add(ALL);
+        repairSchedules();
     }
 
-    /** A runbook change is stored even when Temporal cannot take its schedule now: logged, made right at next start. */
-    private static void syncSchedule(String runbook, Runnable change) {
+    /**
+     * Makes the drill schedules those of the catalog (every {@code baran.drill.schedule-check}): writes again what
+     * Temporal did not take at a save or delete (everything, after a start it did not answer), creates the schedules
+     * missing and deletes those of no scheduled runbook (deleted in the Temporal UI, say, or written by another
+     * replica from a version read before a newer one). Stops at the first write Temporal does not take; the rest
+     * waits for the next check.
+     *
+     * @return whether every schedule is as the catalog says now; false when Temporal or the database did not answer
+     */
+    public boolean repairSchedules() {
+        Collection<Runbook> catalog;
+        Set<String> existing;
         try {
-            change.run();
+            catalog = allStored();
+            // Outside the lock: while Temporal is down, its client tries the listing for a minute.
+            existing = schedules.scheduledRunbooks();
         } catch (RuntimeException e) {
-            LOG.errorf(
-                    "runbook %s: its drill schedule could not be written to Temporal (%s); it is made right when the"
-                            + " orchestrator next starts",
-                    runbook, e.getMessage());
+            LOG.warnf(
+                    "drill schedules not checked (%s); checked again at the next baran.drill.schedule-check",
+                    e.getMessage());
+            return false;
+        }
+        boolean everything = unsyncedSchedules.contains(ALL);
+        Set<String> wanted = new TreeSet<>();
+        catalog.stream().filter(DrillSchedules::scheduled).forEach(r -> wanted.add(r.name()));
+        Set<String> names = new TreeSet<>(unsyncedSchedules);
+        names.remove(ALL);
+        for (String name : wanted) {
+            if (everything || !existing.contains(name)) {
+                names.add(name);
+            }
+        }
+        for (String name : existing) {
+            if (everything || !wanted.contains(name)) {
+                names.add(name);
+            }
+        }
+        for (String name : names) {
+            if (!writeScheduleOf(name, BACKGROUND_WRITE_DEADLINE)) {
+                return false;
+            }
+        }
+        if (unsyncedSchedules.remove(ALL)) {
+            LOG.infof("drill schedules of %d runbook(s) written to Temporal", wanted.size());
+        } else if (!names.isEmpty()) {
+            LOG.infof("drill schedules made those of the catalog: %s", String.join(", ", names));
+        }
+        return unsyncedSchedules.isEmpty();
+    }
+
+    /** Runbooks whose drill schedule Temporal has not taken yet ({@code ""}: every runbook's, after a start). */
+    public Set<String> unsyncedSchedules() {
+        return Set.copyOf(unsyncedSchedules);
+    }
+
+    /**
+     * Writes the runbook's drill schedule as its latest stored version says, read under the lock, so of two saves of
+     * one runbook on this replica the later version's schedule is the one left; none once the runbook is deleted. A
+     * runbook change is stored even when Temporal cannot take its schedule now: the failure is logged, and the write
+     * tried again at every schedule check until Temporal takes it. The write waits at most {@code deadline} for
+     * Temporal, whose client would otherwise retry for a minute.
+     *
+     * @return whether Temporal took it
+     */
+    private boolean writeScheduleOf(String name, Duration deadline) {
+        synchronized (unsyncedSchedules) {
+            try {
+                bounded(
+                        deadline,
+                        () -> versions.latest(name)
+                                .flatMap(this::runnable)
+                                .ifPresentOrElse(schedules::sync, () -> schedules.delete(name)));
+            } catch (RuntimeException e) {
+                unsyncedSchedules.add(name);
+                LOG.errorf(
+                        "runbook %s: its drill schedule could not be written to Temporal (%s); tried again every"
+                                + " baran.drill.schedule-check until it is",
+                        name, e.getMessage());
+                return false;
+            }
+            if (unsyncedSchedules.remove(name)) {
+                LOG.infof("runbook %s: its drill schedule is written to Temporal now", name);
+            }
+            return true;
+        }
+    }
+
+    /** Runs {@code calls} to Temporal with a deadline: its client gives up then instead of retrying for a minute. */
+    private static void bounded(Duration deadline, Runnable calls) {
+        try (Context.CancellableContext context =
+                Context.current().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS, DEADLINES)) {
+            context.run(calls);
         }
     }
 
@@ -159,7 +266,7 @@ public class RunbookCatalog {
         boolean deleted = versions.delete(name, () -> running.of(name));
         if (deleted) {
             LOG.infof("runbook %s deleted; its versions are kept", name);
-            syncSchedule(name, () -> schedules.delete(name));
+            writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE);
         }
         return deleted;
     }
@@ -231,18 +338,23 @@ public class RunbookCatalog {
     /** The latest version of every runbook, by name. */
     public Collection<Runbook> all() {
         try {
-            Map<String, Runbook> current = new LinkedHashMap<>();
-            for (RunbookVersions.Version version : versions.latestOfAll()) {
-                runnable(version).ifPresent(r -> current.put(r.name(), r));
-            }
-            lastKnown = Map.copyOf(current);
-            return List.copyOf(current.values());
+            return allStored();
         } catch (RuntimeException e) {
             LOG.warnf("cannot read the runbooks from the database (%s); using those served last", e.getMessage());
             return lastKnown.values().stream()
                     .sorted(java.util.Comparator.comparing(Runbook::name))
                     .toList();
         }
+    }
+
+    /** As {@link #all()}, failing when the database does not answer. */
+    private Collection<Runbook> allStored() {
+        Map<String, Runbook> current = new LinkedHashMap<>();
+        for (RunbookVersions.Version version : versions.latestOfAll()) {
+            runnable(version).ifPresent(r -> current.put(r.name(), r));
+        }
+        lastKnown = Map.copyOf(current);
+        return List.copyOf(current.values());
     }
 
     /** Runbooks whose outage trigger concerns the scope. */

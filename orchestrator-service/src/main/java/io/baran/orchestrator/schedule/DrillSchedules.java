@@ -24,7 +24,6 @@ import io.temporal.client.schedules.ScheduleUpdate;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -32,7 +31,8 @@ import org.jboss.logging.Logger;
 
 /**
  * One Temporal Schedule per runbook with {@code spec.drills.schedule}, id {@code drill-<runbook>}: created, updated
- * and deleted as the runbook is saved and deleted, and reconciled with the whole catalog at start. Idempotent: saving
+ * and deleted as the runbook is saved and deleted (RunbookCatalog writes them, and makes them those of the catalog at
+ * start and every {@code baran.drill.schedule-check}). Idempotent: saving
  * the same runbook again leaves one schedule, with the same spec. Each firing starts a {@link ScheduledDrillWorkflow};
  * a firing while the previous one's workflow still runs is skipped (overlap policy skip), and so is one in a blocked
  * window (the spec's skip calendars). A firing missed while Temporal was down is not made up later than
@@ -58,7 +58,7 @@ public class DrillSchedules {
     /** Creates, updates or deletes the runbook's schedule so it matches {@code spec.drills}. */
     public void sync(Runbook runbook) {
         String id = idFor(runbook.name());
-        if (runbook.drills() == null || runbook.drills().schedule() == null) {
+        if (!scheduled(runbook)) {
             delete(runbook.name());
             return;
         }
@@ -93,25 +93,19 @@ public class DrillSchedules {
         }
     }
 
-    /** Makes the namespace's drill schedules those of the catalog: every scheduled runbook has one, no other does. */
-    public void reconcile(Collection<Runbook> catalog) {
-        Set<String> wanted = catalog.stream()
-                .filter(r -> r.drills() != null && r.drills().schedule() != null)
-                .map(r -> idFor(r.name()))
-                .collect(Collectors.toSet());
-        for (Runbook runbook : catalog) {
-            sync(runbook);
-        }
-        List<String> existing = schedules
+    /** The runbooks that have a drill schedule in the namespace (one listing of its schedules). */
+    public Set<String> scheduledRunbooks() {
+        return schedules
                 .listSchedules()
                 .map(ScheduleListDescription::getScheduleId)
                 .filter(id -> id.startsWith(PREFIX))
-                .toList();
-        for (String id : existing) {
-            if (!wanted.contains(id)) {
-                delete(id.substring(PREFIX.length()));
-            }
-        }
+                .map(id -> id.substring(PREFIX.length()))
+                .collect(Collectors.toSet());
+    }
+
+    /** Whether the runbook asks for a drill schedule ({@code spec.drills.schedule}). */
+    public static boolean scheduled(Runbook runbook) {
+        return runbook.drills() != null && runbook.drills().schedule() != null;
     }
 
     /** The schedule of a runbook with {@code spec.drills.schedule}: a pure value, for tests. */

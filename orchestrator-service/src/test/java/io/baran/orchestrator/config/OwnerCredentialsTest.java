@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quarkus.runtime.ExecutionModeManager;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.net.URL;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +23,25 @@ import org.junit.jupiter.api.Test;
  * naming the setting instead of running the migrations as the application role.
  */
 class OwnerCredentialsTest {
+
+    /** As when the application starts (the build reads the properties too, and is not refused). */
+    @BeforeEach
+    void starting() {
+        ExecutionModeManager.runtimeInit();
+    }
+
+    @AfterEach
+    void built() {
+        ExecutionModeManager.unset();
+    }
+
+    @Test
+    void theBuildIsNotRefused() throws IOException {
+        ExecutionModeManager.unset();
+        SmallRyeConfig config = packaged(null, Map.of());
+
+        assertEquals(Optional.empty(), config.getOptionalValue(OwnerCredentials.PASSWORD, String.class));
+    }
 
     @Test
     void productionHasNoDatabasePasswordAndRefusesAnOwnerWithoutOne() throws IOException {

@@ -1,0 +1,175 @@
+package io.baran.orchestrator;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.runbook.RunbookVersions;
+import io.baran.orchestrator.schedule.DrillSchedules;
+import io.baran.runbook.RunbookParser;
+import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
+import io.baran.testinfra.PostgresResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.http.ContentType;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleListDescription;
+import io.temporal.client.schedules.ScheduleOptions;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The drill schedules in Temporal follow the catalog although Temporal was down when a runbook was saved or deleted,
+ * or someone deleted a schedule or left one behind: the schedule check ({@link RunbookCatalog#repairSchedules()},
+ * run every {@code baran.drill.schedule-check}) puts them right once Temporal answers. The real dev server is stopped
+ * and started again here.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = OidcIssuerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = RestartableTemporalResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = PostgresResource.class, restrictToAnnotatedClass = true)
+class DrillScheduleCheckIT {
+
+    private static final RestAssuredConfig YAML_CONFIG = RestAssuredConfig.config()
+            .encoderConfig(EncoderConfig.encoderConfig()
+                    .appendDefaultContentCharsetToContentTypeIfUndefined(false)
+                    .encodeContentTypeAs("application/yaml", ContentType.TEXT));
+
+    @Inject
+    RunbookCatalog catalog;
+
+    @Inject
+    RunbookVersions versions;
+
+    @Inject
+    ScheduleClient schedules;
+
+    @BeforeEach
+    void authenticate() {
+        RestAssured.requestSpecification = new RequestSpecBuilder()
+                .addHeader("Authorization", OidcIssuer.shared().bearer("tester", "admin"))
+                .build();
+    }
+
+    @Test
+    void aRunbookSavedWhileTemporalIsDownGetsItsScheduleOnceTemporalAnswers() throws Exception {
+        String name = "saved-offline";
+        boolean down = false;
+        try {
+            RestartableTemporalResource.server().crash();
+            down = true;
+            // Stored at once; the schedule waits for Temporal (a save gives it 5 s, not the client's minute).
+            putRunbook(name, scheduled(name, "0 3 * * TUE")).then().statusCode(201);
+            given().get("/api/runbooks/" + name).then().statusCode(200);
+            assertEquals(Set.of(name), catalog.unsyncedSchedules());
+
+            RestartableTemporalResource.server().restart();
+            down = false;
+            repairWithin(Duration.ofSeconds(90));
+            var calendar = schedules
+                    .getHandle(DrillSchedules.idFor(name))
+                    .describe()
+                    .getSchedule()
+                    .getSpec()
+                    .getCalendars()
+                    .get(0);
+            assertEquals(3, calendar.getHour().get(0).getStart(), calendar.toString());
+            assertEquals(2, calendar.getDayOfWeek().get(0).getStart(), calendar.toString());
+            assertEquals(Set.of(), catalog.unsyncedSchedules());
+        } finally {
+            if (down) {
+                RestartableTemporalResource.server().restart();
+            }
+            versions.delete(name);
+            repairWithin(Duration.ofSeconds(90));
+        }
+    }
+
+    @Test
+    void theCheckPutsBackAScheduleDeletedInTemporalAndDeletesOneOfNoRunbook() {
+        String name = "kept";
+        String ghost = "ghost";
+        try {
+            putRunbook(name, scheduled(name, "0 4 * * WED")).then().statusCode(201);
+            schedules.getHandle(DrillSchedules.idFor(name)).delete();
+            // As if written by a replica for a runbook deleted meanwhile.
+            schedules.createSchedule(
+                    DrillSchedules.idFor(ghost),
+                    DrillSchedules.scheduleOf(new RunbookParser().parse("ghost.yaml", scheduled(ghost, "0 5 * * *"))),
+                    ScheduleOptions.newBuilder().build());
+            assertEquals(Set.of(DrillSchedules.idFor(ghost)), drillSchedules());
+
+            assertTrue(catalog.repairSchedules());
+
+            assertEquals(Set.of(DrillSchedules.idFor(name)), drillSchedules());
+            var calendar = schedules
+                    .getHandle(DrillSchedules.idFor(name))
+                    .describe()
+                    .getSchedule()
+                    .getSpec()
+                    .getCalendars()
+                    .get(0);
+            assertEquals(4, calendar.getHour().get(0).getStart(), calendar.toString());
+        } finally {
+            versions.delete(name);
+            catalog.repairSchedules();
+        }
+    }
+
+    /** Runs the schedule check until everything is as the catalog says (Temporal's client reconnects meanwhile). */
+    private void repairWithin(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!catalog.repairSchedules()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the drill schedules were not put right within " + timeout + "; not written: "
+                        + catalog.unsyncedSchedules());
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private Set<String> drillSchedules() {
+        return schedules
+                .listSchedules()
+                .map(ScheduleListDescription::getScheduleId)
+                .filter(id -> id.startsWith(DrillSchedules.PREFIX))
+                .collect(Collectors.toSet());
+    }
+
+    private static io.restassured.response.Response putRunbook(String name, String yaml) {
+        return given().config(YAML_CONFIG)
+                .contentType("application/yaml")
+                .body(yaml.getBytes(StandardCharsets.UTF_8))
+                .put("/api/runbooks/" + name);
+    }
+
+    private static String scheduled(String name, String schedule) {
+        return """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: %s
+                spec:
+                  protects: %s
+                  drills:
+                    schedule: "%s"
+                  failover:
+                    - name: settle
+                      action: wait
+                      with: { for: 1s }
+                """.formatted(name, name, schedule);
+    }
+}
