@@ -280,6 +280,60 @@ class ApiSecurityIT {
         await(() -> !"awaiting-approval".equals(phase(id)), "the failover operator's abort to end the wait");
     }
 
+    /**
+     * A drill that a real outage turned round during its failback (change failback-turns-round) is a live failover
+     * from then on: aborting it (undoing the failover in the outage) needs role failover-operator, as for a failover.
+     */
+    @Test
+    void aDrillThatARealOutageTurnedRoundIsAbortedOnlyAsALiveFailover() {
+        String yaml = """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: turned-drill
+                spec:
+                  protects: turned-drill
+                  access:
+                    drill: [sre]
+                    failover: [sre]
+                    approve: [approver]
+                  trigger:
+                    outage: { scope: test/turned-drill }
+                    approval: none
+                  failover:
+                    - { name: settle, action: wait, with: { for: 1s } }
+                  failback:
+                    approval: none
+                    steps:
+                      - { name: back, action: wait, with: { for: 3s } }
+                """;
+        putRunbook("turned-drill", yaml).statusCode(201);
+        String id = postJson(
+                        "/api/drills",
+                        "{\"runbook\":\"turned-drill\",\"hold\":\"1s\"}",
+                        "dora",
+                        "drill-operator",
+                        "sre")
+                .statusCode(202)
+                .extract()
+                .path("executionId");
+        await(() -> "failing-back".equals(phase(id)), "the drill to fail back");
+        // As the dispatcher does when the drill's scope goes down meanwhile.
+        temporal.newWorkflowStub(RunbookWorkflow.class, id).outageDetected("test/turned-drill@" + System.nanoTime());
+        await(() -> "failed-over".equals(phase(id)), "the drill to fail over again for the outage");
+
+        String abort = "/api/executions/" + id + "/abort";
+        postJson(abort, "{\"reason\":\"my drill\"}", "dora", "drill-operator", "sre")
+                .statusCode(403)
+                .body("detail", containsString("turned round into a live failover"))
+                .body("detail", containsString("needs role failover-operator"));
+        assertEquals("failed-over", phase(id), "the refused abort changed nothing");
+
+        postJson(abort, "{\"reason\":\"handled by hand\"}", "fiona", "failover-operator", "sre")
+                .statusCode(202);
+        await(() -> !"failed-over".equals(phase(id)), "the failover operator's abort to undo the failover");
+    }
+
     @Test
     void theStarterCannotApproveTheirOwnLiveFailoverNeitherOverRestNorThroughTemporal() {
         storeGuardedRunbook("guarded", 2);

@@ -254,6 +254,64 @@ class OrchestratorIT {
         given().get("/api/executions/" + id).then().body("status", equalTo("canceled"));
     }
 
+    /**
+     * Operators asking for a drill of one service at the same moment start one execution: the starts take the
+     * service's lock in PostgreSQL in turn, and each finds the one before it recorded, although Temporal's listing may
+     * not show it yet. The others are refused as busy, naming it.
+     */
+    @Test
+    void drillsOfOneServiceAskedAtTheSameMomentStartOneExecution() throws Exception {
+        int operators = 4;
+        var ready = new java.util.concurrent.CountDownLatch(operators);
+        var go = new java.util.concurrent.CountDownLatch(1);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(operators);
+        List<io.restassured.response.Response> answers = new java.util.ArrayList<>();
+        try {
+            List<java.util.concurrent.Future<io.restassured.response.Response>> asked = new java.util.ArrayList<>();
+            for (int i = 0; i < operators; i++) {
+                asked.add(pool.submit(() -> {
+                    ready.countDown();
+                    go.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    return given().contentType(ContentType.JSON)
+                            .body("{\"runbook\":\"shop\",\"hold\":\"1m\"}")
+                            .post("/api/drills");
+                }));
+            }
+            ready.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            go.countDown();
+            for (var answer : asked) {
+                answers.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<String> started = answers.stream()
+                .filter(a -> a.statusCode() == 202)
+                .map(a -> a.<String>path("executionId"))
+                .toList();
+        try {
+            List<Integer> statuses = answers.stream()
+                    .map(io.restassured.response.Response::statusCode)
+                    .toList();
+            assertEquals(1, started.size(), "started: " + started + ", answers " + statuses);
+            assertEquals(operators - 1, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+            answers.stream()
+                    .filter(a -> a.statusCode() == 409)
+                    .forEach(a -> assertTrue(a.<String>path("detail").contains(started.get(0)), a.asString()));
+        } finally {
+            for (String id : started) {
+                given().contentType(ContentType.JSON).post("/api/executions/" + id + "/abort");
+                await(
+                        () -> !"running"
+                                .equals(given().get("/api/executions/" + id).path("status")),
+                        "the abort of " + id);
+            }
+            await(
+                    () -> "primary".equals(WORLD.values.get("www")) && "primary".equals(WORLD.values.get("api")),
+                    "the aborts to undo");
+        }
+    }
+
     /** A confirmed failover of shop, asked with this Idempotency-Key. */
     private static io.restassured.response.Response keyedShopFailover(String key) {
         return given().contentType(ContentType.JSON)

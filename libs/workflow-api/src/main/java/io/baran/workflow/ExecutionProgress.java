@@ -129,4 +129,25 @@ public record ExecutionProgress(
                 null,
                 List.of());
     }
+
+    /**
+     * Whether the execution failed over again after a failback began: a new outage turned it round. A drill that
+     * turned round is a live failover from then on, for the workflow's decisions and for who may act on it.
+     */
+    public boolean turnedRound() {
+        return turnedRound(phases);
+    }
+
+    /** As {@link #turnedRound()}, of the phase changes so far. */
+    public static boolean turnedRound(List<PhaseChange> phases) {
+        boolean failedBack = false;
+        for (PhaseChange change : phases) {
+            if (change.phase() == Phase.FAILING_BACK) {
+                failedBack = true;
+            } else if (failedBack && change.phase() == Phase.FAILING_OVER) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -483,9 +483,9 @@ public class ExecutionResource {
     }
 
     /**
-     * A drill by whom the runbook lets drill, anything else by a {@code failover-operator} the runbook lets fail over
-     * (the endpoint admits either operator role; a live failover needs the failover role as starting one does); an
-     * admin always.
+     * A drill by whom the runbook lets drill, a live failover (and a drill an outage turned round into one) by a
+     * {@code failover-operator} the runbook lets fail over (the endpoint admits either operator role; a live failover
+     * needs the failover role as starting one does); an admin always.
      */
     private void requireMayAct(ExecutionProgress progress) {
         Runbook runbook = catalog.find(progress.runbook()).orElse(null);
@@ -499,15 +499,19 @@ public class ExecutionResource {
             }
             return;
         }
-        if (progress.mode() == Mode.DRILL || progress.mode() == Mode.PLAN) {
+        boolean live = progress.mode() == Mode.FAILOVER || progress.turnedRound();
+        if (!live) {
             caller.requireMayDrill(runbook);
         } else {
             if (!caller.hasRole(Roles.FAILOVER_OPERATOR)) {
                 throw new ProblemException(
                         403,
                         "Forbidden",
-                        "execution " + progress.executionId() + " is a live failover: acting on it needs role "
-                                + Roles.FAILOVER_OPERATOR);
+                        "execution " + progress.executionId()
+                                + (progress.mode() == Mode.FAILOVER
+                                        ? " is a live failover"
+                                        : " is a drill that a real outage turned round into a live failover")
+                                + ": acting on it needs role " + Roles.FAILOVER_OPERATOR);
             }
             caller.requireMayFailover(runbook);
         }

@@ -40,12 +40,14 @@ final class RunbookProblems {
         }
     }
 
-    /** Starts an execution, turning "the service is busy" into 409. */
+    /** Starts an execution, turning "the service is busy" into 409, and "the runbook was deleted meanwhile" into 404. */
     static String startOrConflict(Supplier<String> start) {
         try {
             return start.get();
         } catch (ExecutionLauncher.Busy busy) {
             throw new ProblemException(409, "Service busy", busy.getMessage());
+        } catch (io.baran.orchestrator.runbook.RunbookVersions.Deleted deleted) {
+            throw new ProblemException(404, "Unknown runbook", deleted.getMessage());
         }
     }
 }

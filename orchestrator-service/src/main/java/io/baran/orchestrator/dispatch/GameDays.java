@@ -3,6 +3,7 @@ package io.baran.orchestrator.dispatch;
 import io.baran.events.CloudEvent;
 import io.baran.events.OutageEvent;
 import io.baran.orchestrator.config.DrillConfig;
+import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
@@ -31,7 +32,7 @@ public class GameDays {
     DrillConfig drill;
 
     @Inject
-    io.baran.orchestrator.runbook.RunbookVersions versions;
+    RunbookVersions versions;
 
     /** The drill's id: derived from runbook and simulated incident, so a redelivered event starts nothing twice. */
     public static String executionId(String runbook, String incidentId) {
@@ -58,10 +59,10 @@ public class GameDays {
                         outage.since() == null ? null : outage.since().toEpochMilli(),
                         Actor.system(event.id()));
                 started.add(id);
-            } catch (ExecutionLauncher.Busy busy) {
+            } catch (ExecutionLauncher.Busy | RunbookVersions.Deleted notNow) {
                 LOG.warnf(
                         "simulated outage of %s (incident %s): no drill of runbook %s: %s",
-                        outage.scope(), outage.incidentId(), runbook.name(), busy.getMessage());
+                        outage.scope(), outage.incidentId(), runbook.name(), notNow.getMessage());
             }
         }
         versions.outageBegan(started, outage.since());

@@ -425,6 +425,59 @@ public class RunbookVersions {
                 .getSingleResult();
     }
 
+    /** The runbook was deleted before an execution of it could start; nothing was started. */
+    public static final class Deleted extends RuntimeException {
+        Deleted(String runbook) {
+            super("runbook " + runbook + " was deleted; nothing was started");
+        }
+    }
+
+    /** The database could not be asked for a start's lock; nothing was started yet. */
+    public static final class LockUnavailable extends RuntimeException {
+        LockUnavailable(RuntimeException cause) {
+            super("the start lock could not be taken: " + cause.getMessage(), cause);
+        }
+    }
+
+    /**
+     * Runs a start by hand (or a drill the orchestrator starts itself) under two locks of every orchestrator,
+     * released when it returns: the protected service's, so two starts for one service run one after the other and
+     * the later one finds the earlier execution (recorded before the locks go); and the runbook's, the lock a delete
+     * takes, so a delete either came first (nothing starts: {@link Deleted}) or finds the execution.
+     *
+     * @throws LockUnavailable when the database cannot be asked; the caller decides whether to start anyway
+     */
+    public <T> T underStartLock(String service, String runbook, Supplier<T> start) {
+        boolean[] locked = {false};
+        List<T> started = new java.util.ArrayList<>(1);
+        try {
+            return QuarkusTransaction.requiringNew().call(() -> {
+                lock("service " + service); // runbook names have no spaces: never a runbook's lock
+                lock(runbook);
+                RunbookEntity entity = RunbookEntity.findById(runbook);
+                locked[0] = true;
+                if (entity == null || entity.deletedAt != null) {
+                    throw new Deleted(runbook);
+                }
+                T result = start.get();
+                started.add(result);
+                return result;
+            });
+        } catch (RuntimeException e) {
+            if (!started.isEmpty()) {
+                // It started; only the end of the transaction failed, which releases the locks all the same.
+                LOG.warnf(
+                        "start of an execution of runbook %s: the lock's transaction did not end cleanly (%s)",
+                        runbook, e.getMessage());
+                return started.get(0);
+            }
+            if (!locked[0]) {
+                throw new LockUnavailable(e);
+            }
+            throw e;
+        }
+    }
+
     /** Microseconds, as PostgreSQL stores them, so a value reads back as it was written. */
     private static Instant now() {
         return Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -2,6 +2,7 @@ package io.baran.orchestrator.schedule;
 
 import io.baran.orchestrator.config.DrillConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
@@ -49,8 +50,8 @@ public class ScheduledDrillStarter implements ScheduledDrills {
         try {
             launcher.startSystemDrill(runbook, id, hold, null, null, null, Actor.system(firingId));
             return id;
-        } catch (ExecutionLauncher.Busy busy) {
-            return skipped(runbookName, busy.getMessage());
+        } catch (ExecutionLauncher.Busy | RunbookVersions.Deleted notNow) {
+            return skipped(runbookName, notNow.getMessage());
         }
     }
 

@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,6 +54,9 @@ public class ExecutionLauncher {
 
     @Inject
     RunbookVersions versions;
+
+    @Inject
+    io.baran.orchestrator.runbook.RunningExecutions runningExecutions;
 
     @Inject
     ProviderCaps caps;
@@ -118,13 +122,16 @@ public class ExecutionLauncher {
                     mode.name().toLowerCase(), runbook.name(), id);
             return id;
         }
-        if (mode != Mode.PLAN) {
-            running(runbook.protects()).ifPresent(running -> {
-                throw new Busy(runbook.protects(), running);
-            });
-        }
         try {
-            startRequested(id, runbook, mode, hold, version, scope, startedBy);
+            if (mode == Mode.PLAN) {
+                startRequested(id, runbook, mode, hold, version, scope, startedBy);
+            } else {
+                exclusively(runbook, () -> {
+                    requireIdle(runbook, null);
+                    startRequested(id, runbook, mode, hold, version, scope, startedBy);
+                    return id;
+                });
+            }
         } catch (WorkflowExecutionAlreadyStarted already) {
             if (idempotencyKey == null) {
                 throw already;
@@ -188,13 +195,22 @@ public class ExecutionLauncher {
             String scope,
             Long outageSince,
             Actor startedBy) {
-        Optional<String> running = running(runbook.protects());
-        if (running.isPresent()) {
-            if (running.get().equals(executionId)) {
+        return exclusively(runbook, () -> {
+            if (!requireIdle(runbook, executionId)) {
                 return Started.ALREADY_STARTED;
             }
-            throw new Busy(runbook.protects(), running.get());
-        }
+            return startSystemDrillNow(runbook, executionId, hold, incidentId, scope, outageSince, startedBy);
+        });
+    }
+
+    private Started startSystemDrillNow(
+            Runbook runbook,
+            String executionId,
+            Duration hold,
+            String incidentId,
+            String scope,
+            Long outageSince,
+            Actor startedBy) {
         try {
             start(
                     executionId,
@@ -217,6 +233,54 @@ public class ExecutionLauncher {
         }
         LOG.infof("started drill of runbook %s as %s (for %s)", runbook.name(), executionId, startedBy.eventId());
         return Started.STARTED;
+    }
+
+    /**
+     * Runs a start under the protected service's and the runbook's locks ({@link RunbookVersions#underStartLock}):
+     * two starts for one service at the same moment, on any orchestrator, cannot both pass {@link #requireIdle}. When
+     * the database does not answer, the start goes on without them: a person's failover must not wait on it.
+     *
+     * @throws RunbookVersions.Deleted when the runbook was deleted meanwhile; nothing was started
+     */
+    private <T> T exclusively(Runbook runbook, Supplier<T> start) {
+        try {
+            return versions.underStartLock(runbook.protects(), runbook.name(), start);
+        } catch (RunbookVersions.LockUnavailable e) {
+            LOG.warnf(
+                    "%s; starting an execution of runbook %s without it (another start for service %s at the same"
+                            + " moment might not be refused)",
+                    e.getMessage(), runbook.name(), runbook.protects());
+            return start.get();
+        }
+    }
+
+    /**
+     * Refuses a start while another execution acts on the service: one Temporal lists as running, or one of the
+     * runbook recorded in the database (started a moment ago, which Temporal's listing may not show yet, or claimed by
+     * an outage being dispatched).
+     *
+     * @param mine the id this start would use: found running, it is this start's own, retried
+     * @return false when the execution running is {@code mine}
+     * @throws Busy naming the execution that runs
+     */
+    private boolean requireIdle(Runbook runbook, String mine) {
+        Optional<String> busy = running(runbook.protects());
+        if (busy.isEmpty()) {
+            try {
+                busy = runningExecutions.of(runbook.name()).stream().findFirst();
+            } catch (RuntimeException e) {
+                LOG.debugf(
+                        "executions of runbook %s recorded in the database not read: %s",
+                        runbook.name(), e.getMessage());
+            }
+        }
+        if (busy.isPresent() && busy.get().equals(mine)) {
+            return false;
+        }
+        busy.ifPresent(id -> {
+            throw new Busy(runbook.protects(), id);
+        });
+        return true;
     }
 
     /** What {@link #startFailover} did. */

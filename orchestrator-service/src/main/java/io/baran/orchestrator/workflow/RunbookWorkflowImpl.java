@@ -458,7 +458,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         reapplied.addAll(carried.reapplied());
         appliedSteps.addAll(carried.appliedSteps());
         journal.continueAfter(carried.journalSeq());
-        if (turnedRound(carried.phases())) {
+        if (ExecutionProgress.turnedRound(carried.phases())) {
             book.goLive(); // a drill that turned round is a live failover since (change TURN_ROUND)
         }
         phase = phases.isEmpty()
@@ -1246,19 +1246,6 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     case TIMED_OUT -> "nobody decided within " + Duration.ofSeconds(seconds);
                 }
                 + "); it stays failed back");
-        return false;
-    }
-
-    /** Whether the phases show a failback followed by a failover: the execution turned round (change TURN_ROUND). */
-    static boolean turnedRound(List<PhaseChange> phases) {
-        boolean failedBack = false;
-        for (PhaseChange change : phases) {
-            if (change.phase() == Phase.FAILING_BACK) {
-                failedBack = true;
-            } else if (failedBack && change.phase() == Phase.FAILING_OVER) {
-                return true;
-            }
-        }
         return false;
     }
 
