@@ -334,6 +334,57 @@ class ApiSecurityIT {
         await(() -> !"failed-over".equals(phase(id)), "the failover operator's abort to undo the failover");
     }
 
+    /** Two approval steps of one parallel group: each is approved by name over REST, in any order. */
+    @Test
+    void approvalStepsOfAParallelGroupAreApprovedByName() {
+        String yaml = """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: two-gates
+                spec:
+                  protects: two-gates
+                  access:
+                    drill: [sre]
+                    approve: [approver]
+                  failover:
+                    - parallel:
+                        - { name: go-a, action: approval, with: { timeout: 10m } }
+                        - { name: go-b, action: approval, with: { timeout: 10m } }
+                    - { name: settle, action: wait, with: { for: 1s } }
+                """;
+        putRunbook("two-gates", yaml).statusCode(201);
+        String id = postJson(
+                        "/api/drills", "{\"runbook\":\"two-gates\",\"hold\":\"1s\"}", "dora", "drill-operator", "sre")
+                .statusCode(202)
+                .extract()
+                .path("executionId");
+        await(
+                () -> "approval of step go-a, approval of step go-b"
+                        .equals(as("watcher", "viewer")
+                                .get("/api/executions/" + id)
+                                .path("awaiting")),
+                "both approval steps to wait");
+
+        // go-b started last, so it is the current step; go-a waits all the same.
+        postJson("/api/executions/" + id + "/approve", "{\"step\":\"go-a\"}", "ann", "approver")
+                .statusCode(202)
+                .body("decision.outcome", equalTo("APPROVED"));
+        await(
+                () -> "approval of step go-b"
+                        .equals(as("watcher", "viewer")
+                                .get("/api/executions/" + id)
+                                .path("awaiting")),
+                "go-b to wait alone");
+        assertEquals("awaiting-approval", phase(id));
+        postJson("/api/executions/" + id + "/approve", "{\"step\":\"go-a\"}", "ann", "approver")
+                .statusCode(409)
+                .body("detail", containsString("not waiting for a decision on step go-a"));
+        postJson("/api/executions/" + id + "/approve", "{\"step\":\"go-b\"}", "ann", "approver")
+                .statusCode(202);
+        await(() -> "done".equals(phase(id)), "the drill to run to its end");
+    }
+
     @Test
     void theStarterCannotApproveTheirOwnLiveFailoverNeitherOverRestNorThroughTemporal() {
         storeGuardedRunbook("guarded", 2);

@@ -523,7 +523,14 @@ public class ExecutionResource {
         }
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
         var progress = execution.progress();
-        if (progress.awaiting() == null || !step.equals(progress.currentStep())) {
+        // The current step, or an approval step running beside it in a parallel group: the execution decides which
+        // of them waits for a decision (and refuses, naming what it waits for, when that one does not).
+        boolean running = step.equals(progress.currentStep())
+                || progress.steps().stream()
+                        .anyMatch(s -> step.equals(s.name())
+                                && "approval".equals(s.action())
+                                && s.state() == io.baran.workflow.StepState.RUNNING);
+        if (progress.awaiting() == null || !running) {
             throw new ProblemException(
                     409,
                     "Not waiting for that step",

@@ -130,6 +130,17 @@ final class DecisionBook {
         pending.remove(decision.key());
     }
 
+    /** Whether no decision is open, or decided and not closed yet. */
+    boolean nothingPending() {
+        return pending.isEmpty();
+    }
+
+    /** What the open decisions wait for, oldest first; null when none waits (steps of a parallel group may each). */
+    String waitingFor() {
+        List<Pending> open = open();
+        return open.isEmpty() ? null : waitsFor(open);
+    }
+
     /** How many more approvals the first open decision needs; 0 when none is open. */
     int approvalsStillNeeded() {
         return open().stream().mapToInt(Pending::stillNeeded).findFirst().orElse(0);

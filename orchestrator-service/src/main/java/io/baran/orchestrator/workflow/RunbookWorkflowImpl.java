@@ -221,6 +221,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private String currentStep;
     private String error;
     private String awaiting;
+    /** The phase before the decisions now open: the one the execution returns to when the last is decided. */
+    private Phase beforeDecisions = Phase.STARTING;
+
     private final Map<String, StepStatus> steps = new LinkedHashMap<>();
     private final List<PhaseChange> phases = new ArrayList<>();
     /** Changing steps whose apply was attempted, in the order they were registered. */
@@ -1345,11 +1348,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             String what,
             Duration timeout,
             Supplier<Boolean> withdrawn) {
-        Phase before = phase;
+        if (book.nothingPending()) {
+            beforeDecisions = phase;
+        }
         enter(waitingPhase);
-        awaiting = what;
-        Workflow.setCurrentDetails("**" + waitingPhase.value() + "**: " + what);
         DecisionBook.Pending open = book.open(gate, what, step);
+        awaiting = book.waitingFor();
+        Workflow.setCurrentDetails("**" + waitingPhase.value() + "**: " + awaiting);
         Answer answer;
         long since = Workflow.currentTimeMillis();
         if (book.asUpdates()) {
@@ -1384,8 +1389,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
         book.close(open);
         decideMillis += Workflow.currentTimeMillis() - since;
-        awaiting = null;
-        phase = before;
+        // Steps of a parallel group may each wait: the phase before the first comes back with the last decision.
+        awaiting = book.waitingFor();
+        if (book.nothingPending()) {
+            phase = beforeDecisions;
+        }
         return answer;
     }
 

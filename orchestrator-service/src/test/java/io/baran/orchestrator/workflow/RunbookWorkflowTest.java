@@ -712,6 +712,52 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("www"));
     }
 
+    /**
+     * Two approval steps of one parallel group wait together: each is decided by name, the execution says what it
+     * still waits for, and it stays awaiting approval until the last is decided (it went back to the phase before
+     * at the first decision, and stayed awaiting approval after the last, when the first-opened was decided first).
+     */
+    @Test
+    void approvalStepsOfAParallelGroupAreDecidedOneByOne() throws Exception {
+        Step both = new Step(
+                null,
+                null,
+                Map.of(),
+                List.of(
+                        Step.action("go-a", "approval", Map.of("timeout", "1h")),
+                        Step.action("go-b", "approval", Map.of("timeout", "1h"))),
+                null,
+                null);
+        Runbook rb = runbook(List.of(both, set("move-www", "www", "standby")), Failback.DEFAULT, "none");
+        WorkflowClient.start(stub("two-gates")::run, new ExecutionRequest("two-gates", Mode.DRILL, rb, null, null, 1));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, "two-gates");
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+        assertEquals(
+                "approval of step go-a, approval of step go-b",
+                running.progress().awaiting());
+
+        decisions.decide("two-gates", new DecisionRequest(Verdict.APPROVE, "go-a", APPROVER, null, null));
+        env.sleep(Duration.ofSeconds(1));
+        ExecutionProgress oneLeft = running.progress();
+        assertEquals(Phase.AWAITING_APPROVAL, oneLeft.phase(), oneLeft.phases().toString());
+        assertEquals("approval of step go-b", oneLeft.awaiting());
+        assertEquals(StepState.APPROVED, states(oneLeft).get("go-a"));
+        assertTrue(!world.journal.contains("plan move-www"), world.journal.toString());
+
+        decisions.decide("two-gates", new DecisionRequest(Verdict.APPROVE, "go-b", APPROVER, null, null));
+        env.sleep(Duration.ofSeconds(1));
+        ExecutionProgress decided = running.progress();
+        assertNull(decided.awaiting());
+        assertTrue(
+                decided.phase() == Phase.FAILING_OVER || decided.phase() == Phase.FAILED_OVER,
+                "back to the failover once both are decided: " + decided.phase() + " " + decided.phases());
+        ExecutionProgress done = result("two-gates");
+        assertEquals(Phase.DONE, done.phase());
+        assertEquals(StepState.APPROVED, states(done).get("go-b"));
+        assertTrue(world.journal.contains("apply move-www"), world.journal.toString());
+    }
+
     @Test
     void anExplicitFailbackUndoesOnlyWhatItNamesAndRunsItsOwnSteps() throws Exception {
         Step announce = Step.action("announce", "dns.switch", Map.of("record", "banner", "to", "back"));
