@@ -312,6 +312,29 @@ class OrchestratorIT {
         }
     }
 
+    /** A workflow of the namespace that is not an execution (a scheduled drill's starter) is no execution: 404. */
+    @Test
+    void aWorkflowThatIsNotAnExecutionIsNotFound() throws Exception {
+        String id = "scheduled-drill-nothing-" + UUID.randomUUID();
+        var starter = client.newWorkflowStub(
+                io.baran.orchestrator.schedule.ScheduledDrillWorkflow.class,
+                io.temporal.client.WorkflowOptions.newBuilder()
+                        .setWorkflowId(id)
+                        .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .build());
+        io.temporal.client.WorkflowClient.start(starter::run, "no-such-runbook");
+        io.temporal.client.WorkflowStub.fromTyped(starter)
+                .getResult(30, java.util.concurrent.TimeUnit.SECONDS, String.class);
+
+        given().get("/api/executions/" + id).then().statusCode(404);
+        given().get("/api/executions/" + id + "/report").then().statusCode(404);
+        given().contentType(ContentType.JSON)
+                .body("{}")
+                .post("/api/executions/" + id + "/approve")
+                .then()
+                .statusCode(404);
+    }
+
     /** A confirmed failover of shop, asked with this Idempotency-Key. */
     private static io.restassured.response.Response keyedShopFailover(String key) {
         return given().contentType(ContentType.JSON)

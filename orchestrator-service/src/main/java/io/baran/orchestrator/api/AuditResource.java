@@ -155,13 +155,20 @@ public class AuditResource {
         if (value == null || value.isEmpty()) {
             return null;
         }
+        OffsetDateTime time;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            time = OffsetDateTime.parse(value);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(
                     name + " must be an ISO-8601 time with its offset, e.g. 2026-03-01T10:00:00Z, not \""
                             + ExecutionFilter.printable(value) + "\"");
         }
+        if (time.getYear() < 1 || time.getYear() > 9999) {
+            // PostgreSQL keeps times of years 4713 BC to 294276 only; nothing was recorded outside these anyway.
+            throw new IllegalArgumentException(name + " must be a time between the years 1 and 9999, not \""
+                    + ExecutionFilter.printable(value) + "\"");
+        }
+        return time.toInstant();
     }
 
     private static Long number(String name, String value) {
@@ -181,9 +188,15 @@ public class AuditResource {
     public static class UnavailableMapper implements ExceptionMapper<AuditTrailUnavailableException> {
         @Override
         public Response toResponse(AuditTrailUnavailableException e) {
+            // The database's error names its host and user: the log has it, the caller does not.
+            org.jboss.logging.Logger.getLogger(AuditResource.class)
+                    .errorf("audit trail unavailable: %s", e.getMessage());
             return Response.status(503)
                     .type(Problem.MEDIA_TYPE)
-                    .entity(Problem.of(503, "Audit trail unavailable", e.getMessage()))
+                    .entity(Problem.of(
+                            503,
+                            "Audit trail unavailable",
+                            e.what() + " (the database does not answer; the orchestrator's log has its error)"))
                     .build();
         }
     }

@@ -75,7 +75,7 @@ public class AuditTrail {
         } catch (RuntimeException e) {
             throw new AuditTrailUnavailableException(
                     "could not record " + entry.action() + " on " + entry.target() + " by " + entry.actor()
-                            + ", so it is not done: " + rootMessage(e),
+                            + ", so it is not done",
                     e);
         }
     }
@@ -166,7 +166,7 @@ public class AuditTrail {
             }
             return out;
         } catch (SQLException e) {
-            throw new AuditTrailUnavailableException("could not read the audit trail: " + e.getMessage(), e);
+            throw new AuditTrailUnavailableException("could not read the audit trail", e);
         }
     }
 
@@ -182,7 +182,7 @@ public class AuditTrail {
                 }
             });
         } catch (RuntimeException e) {
-            throw new AuditTrailUnavailableException("could not read the audit trail: " + rootMessage(e), e);
+            throw new AuditTrailUnavailableException("could not read the audit trail", e);
         }
     }
 
@@ -220,7 +220,11 @@ public class AuditTrail {
         }
     }
 
-    private static String rootMessage(Throwable e) {
+    /** The message of the error's first cause: the database's own words. */
+    static String rootMessage(Throwable e) {
+        if (e == null) {
+            return "no cause given";
+        }
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

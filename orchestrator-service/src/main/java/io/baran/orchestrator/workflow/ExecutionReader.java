@@ -24,6 +24,12 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 @ApplicationScoped
 public class ExecutionReader {
 
+    /** The workflow type of executions; the namespace holds others (a scheduled drill's starter, readiness). */
+    static final String EXECUTION_TYPE = io.temporal.common.metadata.POJOWorkflowInterfaceMetadata.newInstance(
+                    RunbookWorkflow.class)
+            .getWorkflowType()
+            .orElseThrow();
+
     /** The most executions one list answers with. */
     public static final int LIST_LIMIT = 200;
 
@@ -109,15 +115,17 @@ public class ExecutionReader {
         return info(executionId).map(io.temporal.api.workflow.v1.WorkflowExecutionInfo::getStatus);
     }
 
+    /** Temporal's description of the execution; empty for a workflow of the namespace that is not an execution. */
     private Optional<io.temporal.api.workflow.v1.WorkflowExecutionInfo> info(String executionId) {
         try {
             return Optional.of(client.getWorkflowServiceStubs()
-                    .blockingStub()
-                    .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
-                            .setNamespace(client.getOptions().getNamespace())
-                            .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
-                            .build())
-                    .getWorkflowExecutionInfo());
+                            .blockingStub()
+                            .describeWorkflowExecution(DescribeWorkflowExecutionRequest.newBuilder()
+                                    .setNamespace(client.getOptions().getNamespace())
+                                    .setExecution(WorkflowExecution.newBuilder().setWorkflowId(executionId))
+                                    .build())
+                            .getWorkflowExecutionInfo())
+                    .filter(info -> EXECUTION_TYPE.equals(info.getType().getName()));
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND
                     || e.getStatus().getCode() == Status.Code.INVALID_ARGUMENT) {
