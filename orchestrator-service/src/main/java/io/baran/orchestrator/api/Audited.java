@@ -45,7 +45,8 @@ public class Audited {
 
     /**
      * Records {@code action} on {@code target} as requested, runs {@code work}, and records its outcome: accepted
-     * (with {@code outcome}'s details), or refused with the problem's detail, which is then rethrown.
+     * (with {@code outcome}'s details), refused with the problem's detail, or unknown (any other failure: Temporal
+     * not answering in time may have taken the work all the same); the failure is then rethrown.
      */
     public <T> T run(String action, String target, String reason, Supplier<T> work, Function<T, Outcome> outcome) {
         checkReason(reason);
@@ -64,8 +65,10 @@ public class Audited {
                     null));
             throw refused;
         } catch (RuntimeException failed) {
+            // Not a refusal Baran made: Temporal may not have answered in time after taking the work, so whether it
+            // was done is not known here.
             trail.record(entry(
-                    action, target, reason, false, AuditEntry.refused(String.valueOf(failed.getMessage())), null));
+                    action, target, reason, false, AuditEntry.unknown(String.valueOf(failed.getMessage())), null));
             throw failed;
         }
         Outcome done = outcome.apply(result);

@@ -17,7 +17,7 @@ import java.util.Map;
  * @param reason     why, as the person gave it; null when none was given
  * @param requestId  the request's id, to find it in the logs; may be null
  * @param breakGlass the actor used the emergency access path
- * @param outcome    {@link #REQUESTED}, {@link #ACCEPTED} or {@link #refused(String)}; required
+ * @param outcome    {@link #REQUESTED}, {@link #ACCEPTED}, {@link #refused(String)} or {@link #unknown(String)}; required
  * @param detail     anything else worth keeping (a plan summary, the step decided on...), JSON-serialisable; may be null
  */
 public record AuditEntry(
@@ -47,6 +47,15 @@ public record AuditEntry(
     /** The outcome of an action refused, with why: {@code refused: <why>}. */
     public static String refused(String why) {
         return "refused: " + why;
+    }
+
+    /**
+     * The outcome of an action that failed in a way that does not tell whether it was carried out (Temporal did not
+     * answer in time, say: the signal or the start may have reached it): {@code unknown: <why>}. The execution shows
+     * what happened.
+     */
+    public static String unknown(String why) {
+        return "unknown: " + why;
     }
 
     private static void require(String value, String name) {

@@ -78,6 +78,35 @@ class AuditedTest {
                 "a plain sentence in any script passes");
     }
 
+    @Test
+    void aFailureThatIsNoRefusalIsRecordedAsOfUnknownOutcome() {
+        FailingTrail trail = new FailingTrail(0, 0);
+
+        var timedOut = assertThrows(
+                IllegalStateException.class,
+                () -> audited(trail).run("execution.approve", "drill-web-1", null, () -> {
+                    throw new IllegalStateException("DEADLINE_EXCEEDED: deadline exceeded after 10s");
+                }));
+
+        assertEquals(
+                List.of(AuditEntry.REQUESTED, "unknown: DEADLINE_EXCEEDED: deadline exceeded after 10s"),
+                trail.written);
+        assertTrue(timedOut.getMessage().startsWith("DEADLINE_EXCEEDED"));
+    }
+
+    @Test
+    void aRefusalIsRecordedAsRefused() {
+        FailingTrail trail = new FailingTrail(0, 0);
+
+        assertThrows(
+                ProblemException.class,
+                () -> audited(trail).run("execution.approve", "drill-web-1", null, () -> {
+                    throw new ProblemException(409, "Execution finished", "execution drill-web-1 is completed");
+                }));
+
+        assertEquals(List.of(AuditEntry.REQUESTED, "refused: execution drill-web-1 is completed"), trail.written);
+    }
+
     private String work() {
         return "drill-web-" + worked.incrementAndGet();
     }
