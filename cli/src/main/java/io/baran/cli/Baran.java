@@ -35,12 +35,14 @@ public final class Baran {
 
     private static final String USAGE_TEXT =
             """
-            usage: baran lint [--providers FILE]... [--format text|github] PATH...
+            usage: baran lint [--providers FILE]... [--profile NAME] [--format text|github] PATH...
                      Checks the runbooks in the files and folders (*.yaml, *.yml, sub-folders included) as the
                      orchestrator does, printing every error as file:line:column path: message.
                      --providers FILE  properties naming the providers runbooks may use, as the services'
                                        application.properties do: baran.providers."aws-main".type=aws
-                                       (without it, provider names are not checked)
+                                       (without it, or when it names none, provider names are not checked)
+                     --profile NAME    also read the keys of that profile (%NAME.baran.providers...), as the
+                                       orchestrator run with QUARKUS_PROFILE=NAME does
                      --format github   errors as GitHub Actions annotations
                      Exit status: 0 when every runbook is valid, 1 when one is not, 2 on a usage error.
                    baran schema       prints the runbooks' JSON Schema (runbooks/runbook.schema.json)
@@ -107,16 +109,19 @@ public final class Baran {
     private int lint(List<String> args) {
         List<Path> paths = new ArrayList<>();
         List<Path> providerFiles = new ArrayList<>();
+        String profile = null;
         boolean github = false;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
-            if (arg.equals("--providers") || arg.equals("--format")) {
+            if (arg.equals("--providers") || arg.equals("--format") || arg.equals("--profile")) {
                 if (i + 1 >= args.size()) {
                     return usage(arg + " needs a value");
                 }
                 String value = args.get(++i);
                 if (arg.equals("--providers")) {
                     providerFiles.add(Path.of(value));
+                } else if (arg.equals("--profile")) {
+                    profile = value;
                 } else if (value.equals("github") || value.equals("text")) {
                     github = value.equals("github");
                 } else {
@@ -133,7 +138,7 @@ public final class Baran {
         }
         ProviderCatalog providers;
         try {
-            providers = providers(providerFiles);
+            providers = providers(providerFiles, profile);
         } catch (IOException e) {
             err.println("baran: cannot read the --providers file " + e.getMessage());
             return USAGE;
@@ -167,7 +172,14 @@ public final class Baran {
         long badFiles =
                 loaded.errors().stream().map(RunbookError::file).distinct().count();
         err.println(files.size() + (files.size() == 1 ? " file" : " files") + " checked"
-                + (providers.checked() ? "" : " (provider names not checked: no --providers)") + ": "
+                + (providers.checked()
+                        ? ""
+                        : providerFiles.isEmpty()
+                                ? " (provider names not checked: no --providers)"
+                                : " (provider names not checked: the --providers files name none"
+                                        + (profile == null ? ", without --profile" : " for profile " + profile)
+                                        + ")")
+                + ": "
                 + (loaded.errors().isEmpty()
                         ? "every runbook is valid"
                         : loaded.errors().size() + (loaded.errors().size() == 1 ? " error" : " errors") + " in "
@@ -176,17 +188,35 @@ public final class Baran {
         return loaded.errors().isEmpty() ? OK : INVALID;
     }
 
-    private static ProviderCatalog providers(List<Path> files) throws IOException {
+    /**
+     * The providers the files name, read as the orchestrator reads its configuration: a key of {@code profile}
+     * ({@code %local.baran.providers...}) over the same key without one, other profiles' keys ignored; none named
+     * means provider names are not checked, as in the orchestrator.
+     */
+    static ProviderCatalog providers(List<Path> files, String profile) throws IOException {
         if (files.isEmpty()) {
             return ProviderCatalog.UNCHECKED;
         }
-        Properties properties = new Properties();
+        Properties read = new Properties();
         for (Path file : files) {
             try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                properties.load(in);
+                read.load(in);
             }
         }
-        return ProviderCatalog.fromProperties(properties);
+        Properties properties = new Properties();
+        for (String key : read.stringPropertyNames()) {
+            if (!key.startsWith("%")) {
+                properties.setProperty(key, read.getProperty(key));
+            }
+        }
+        String prefix = profile == null ? null : "%" + profile + ".";
+        for (String key : read.stringPropertyNames()) {
+            if (prefix != null && key.startsWith(prefix)) {
+                properties.setProperty(key.substring(prefix.length()), read.getProperty(key));
+            }
+        }
+        ProviderCatalog catalog = ProviderCatalog.fromProperties(properties);
+        return catalog.all().isEmpty() ? ProviderCatalog.UNCHECKED : catalog;
     }
 
     /** An error as a GitHub Actions workflow command, which shows it on the line of the pull request's diff. */

@@ -110,6 +110,36 @@ class BaranTest {
                 r.lines());
     }
 
+    /**
+     * The orchestrator's own application.properties names its providers in the local profile only: linted with it,
+     * the runbooks are checked as that orchestrator checks them, with --profile local against the local stack's
+     * providers, without a profile not at all (the orchestrator then checks no provider name either).
+     */
+    @Test
+    void providerNamesAreCheckedAsTheOrchestratorOfThatProfileChecksThem(@TempDir Path dir) throws IOException {
+        String orchestrator = ROOT.resolve("orchestrator-service/src/main/resources/application.properties")
+                .toString();
+        Path runbook = dir.resolve("web.yaml");
+        Files.writeString(runbook, Files.readString(ROOT.resolve("runbooks/demo-web.yaml")));
+
+        Result local = baran("lint", "--providers", orchestrator, "--profile", "local", runbook.toString());
+        assertEquals(Baran.OK, local.status(), local.out() + local.err());
+        assertTrue(local.err().endsWith("1 file checked: every runbook is valid\n"), local.err());
+
+        Result noProfile = baran("lint", "--providers", orchestrator, runbook.toString());
+        assertEquals(Baran.OK, noProfile.status(), noProfile.out() + noProfile.err());
+        assertTrue(
+                noProfile
+                        .err()
+                        .contains("provider names not checked: the --providers files name none, without --profile"),
+                noProfile.err());
+
+        Files.writeString(runbook, Files.readString(runbook).replace("aws-local", "aws-elsewhere"));
+        Result unknown = baran("lint", "--providers", orchestrator, "--profile", "local", runbook.toString());
+        assertEquals(Baran.INVALID, unknown.status(), unknown.out() + unknown.err());
+        assertTrue(unknown.out().contains("aws-elsewhere"), unknown.out());
+    }
+
     @Test
     void usageErrorsExitWith2() {
         assertEquals(Baran.USAGE, baran().status());

@@ -148,6 +148,22 @@ class OperatorCommandTest {
         assertEquals("2h05m", ExecutionText.duration(Duration.ofMinutes(125)));
     }
 
+    /** A parameter's value goes as the kind its default has: the API refuses a number default set to text. */
+    @Test
+    void parameterValuesGoAsNumbersBooleansOrText() {
+        assertEquals(30L, OperatorCommand.parameterValue("30").longValue());
+        assertTrue(OperatorCommand.parameterValue("30").isIntegralNumber());
+        assertTrue(OperatorCommand.parameterValue("-2.5").isNumber());
+        assertTrue(OperatorCommand.parameterValue("true").isBoolean());
+        assertEquals("30", OperatorCommand.parameterValue("\"30\"").textValue());
+        assertEquals(
+                "shop.gcp.example.net",
+                OperatorCommand.parameterValue("shop.gcp.example.net").textValue());
+        assertEquals("007", OperatorCommand.parameterValue("007").textValue());
+        assertEquals("1e3", OperatorCommand.parameterValue("1e3").textValue());
+        assertEquals("", OperatorCommand.parameterValue("").textValue());
+    }
+
     private static void assertUsage(Result r, String expected) {
         assertEquals(Baran.USAGE, r.status(), r.err());
         assertTrue(r.err().contains(expected), "expected \"" + expected + "\" in: " + r.err());

@@ -110,7 +110,7 @@ public final class RunbookReference {
                 | `spec.priority` | no | the service's tier, `1` (most important) to `5`, or `tier-1` to `tier-5` (default `3`): when one outage triggers many runbooks, tier 1 is dispatched first, and each execution carries its tier to the workers (see [Priority](#priority)) |
                 | `spec.objectives` | no | the recovery targets, `rto` and `rpo` (durations), see [Objectives](#objectives) |
                 | `spec.parameters` | no | named values used in `with:` blocks, see [Parameters](#parameters) |
-                | `spec.trigger.outage.scope` | no | the outage scope that starts the failover, e.g. `aws/us-east-1`; without a trigger the runbook runs only as a drill |
+                | `spec.trigger.outage.scope` | no | the outage scope that starts the failover, e.g. `aws/us-east-1`; without a trigger no outage starts the runbook: it runs as a drill, or as a failover a person starts (`POST /api/failovers`) |
                 | `spec.trigger.outage.services` | no | services within the scope (`scope/service`); none means any |
                 | `spec.trigger.approval` | no | `none` (default) or `required`: a person approves before the first step |
                 | `spec.trigger.approvalTimeout` | no | with `approval: required`, how long to wait for the decision; nobody deciding ends the execution without changing anything (default: the orchestrator's `baran.failover.approval-timeout`, 30m) |
@@ -318,7 +318,7 @@ public final class RunbookReference {
                 Every error of a runbook is reported in one pass, as `file:line:column path: message`:
 
                 ```
-                runbooks/storefront.yaml:14:9 spec.failover[2].with.ttl: "24hours" is not a duration (use 24h)
+                runbooks/storefront.yaml:42:72 spec.failover[2].with.within: "24hours" is not a duration (use 24h)
                 ```
 
                 Checked: YAML syntax; unknown fields (with a "did you mean"); wrong types; missing required

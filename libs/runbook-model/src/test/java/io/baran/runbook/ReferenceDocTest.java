@@ -42,6 +42,25 @@ class ReferenceDocTest {
         }
     }
 
+    /** The error the reference shows is the one its example gives with that mistake, at that line and column. */
+    @Test
+    void theReferencesErrorExampleIsWhatTheParserSays() {
+        String doc = RunbookReference.markdown(ActionCatalog.standard());
+        String shown = doc.substring(doc.indexOf("## Errors"));
+        shown = shown.substring(shown.indexOf("```\n") + 4);
+        shown = shown.substring(0, shown.indexOf("\n"));
+        String mistaken =
+                RunbookReference.EXAMPLE.replace("expect: 200, within: 5m }", "expect: 200, within: 24hours }");
+        assertTrue(!mistaken.equals(RunbookReference.EXAMPLE), "the example's health check changed");
+
+        var errors = new RunbookParser(ActionCatalog.standard(), TestFiles.providers())
+                .validate("runbooks/storefront.yaml", mistaken, null);
+
+        assertEquals(
+                java.util.List.of(shown),
+                errors.stream().map(RunbookError::toString).toList());
+    }
+
     @Test
     void theReferenceExampleIsAValidRunbook() {
         Runbook example = new RunbookParser(ActionCatalog.standard(), TestFiles.providers())
