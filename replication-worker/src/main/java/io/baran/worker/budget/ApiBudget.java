@@ -142,6 +142,8 @@ public final class ApiBudget implements AutoCloseable {
         private long lastUrgent;
 
         private boolean urgentSeen;
+        /** Whether a call of this queue is asking the store now: only one at a time does. */
+        private boolean asking;
 
         Queue(LongSupplier clock) {
             this.clock = clock;
@@ -161,24 +163,37 @@ public final class ApiBudget implements AutoCloseable {
         }
 
         /**
-         * Waits at most {@code patience} for the ticket to be first, then asks the store while no other call can enter
-         * ahead of it; null when it was not first in time.
+         * Waits at most {@code patience} for the ticket to be first and no other call to be asking, then asks the store;
+         * null when it was not its turn in time. The store is asked outside the queue's lock: a store slow to answer
+         * (a database, within its timeout) keeps the other calls waiting their turn, not stuck on the lock, so they go
+         * on heartbeating and watching their deadlines.
          */
         Duration askIfFirst(Ticket ticket, Duration patience, Supplier<Duration> ask) throws InterruptedException {
             long left = patience.toNanos();
             lock.lock();
             try {
-                while (waiting.peek() != ticket || quietIn(ticket) > 0) {
+                while (asking || waiting.peek() != ticket || quietIn(ticket) > 0) {
                     if (left <= 0) {
                         return null;
                     }
-                    long quiet = waiting.peek() == ticket ? quietIn(ticket) : left;
+                    long quiet = !asking && waiting.peek() == ticket ? quietIn(ticket) : left;
                     long waited = Math.min(left, Math.max(1_000_000, quiet));
                     left -= waited - changed.awaitNanos(waited);
                 }
-                return ask.get();
+                asking = true;
             } finally {
                 lock.unlock();
+            }
+            try {
+                return ask.get();
+            } finally {
+                lock.lock();
+                try {
+                    asking = false;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
         }
 

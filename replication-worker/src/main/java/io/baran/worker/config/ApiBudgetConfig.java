@@ -2,6 +2,7 @@ package io.baran.worker.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -27,4 +28,19 @@ public interface ApiBudgetConfig {
 
     /** postgresql: the environment variable holding that role's password; none when absent. */
     Optional<String> passwordEnv();
+
+    /**
+     * postgresql: how long the database may take to answer a budget call (connecting, each statement; the socket waits
+     * a second more). Past it the call takes from this replica's share of the bucket (see replicas) instead.
+     */
+    @WithDefault("2s")
+    Duration timeout();
+
+    /**
+     * postgresql: how many worker replicas share the buckets, at least (the database's count of their sessions is used
+     * when higher). While the database does not answer, each replica takes from a bucket of its own with this share
+     * (1/replicas) of the account's rate and burst, so that together they stay within the quota.
+     */
+    @WithDefault("3")
+    int replicas();
 }

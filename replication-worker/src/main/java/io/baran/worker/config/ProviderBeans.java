@@ -102,7 +102,9 @@ public class ProviderBeans {
                                         () -> new IllegalStateException(
                                                 "baran.api-budget.jdbc-url is required with baran.api-budget.store=postgresql")),
                         config.user().orElse(null),
-                        config.passwordEnv().map(environment).orElse(null)));
+                        config.passwordEnv().map(environment).orElse(null),
+                        config.timeout(),
+                        config.replicas()));
             default ->
                 throw new IllegalStateException("baran.api-budget.store: \"" + config.store()
                         + "\" is neither local (one worker replica) nor postgresql (shared by every replica)");

@@ -1,12 +1,14 @@
 package io.baran.worker.budget;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.testinfra.Polling;
 import io.baran.worker.Heartbeat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -141,6 +143,44 @@ class ApiBudgetTest {
                         "first readiness check",
                         CallPriority.BACKGROUND))
                 .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void whileTheStoreIsSlowToAnswerOneCallTheOthersWaitingForTheBucketGoOnHeartbeating() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        CountDownLatch answer = new CountDownLatch(1);
+        ApiBudget slow = new ApiBudget(new BucketStore() {
+            @Override
+            public Duration tryTake(String bucket, Limit limit) {
+                asked.countDown();
+                try {
+                    answer.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Duration.ZERO;
+            }
+
+            @Override
+            public String describe() {
+                return "a store that answers when the test lets it";
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        Future<?> first = threads.submit(() -> slow.take(BUCKET, ONE_PER_SECOND, deadline, Heartbeat.NONE, "first"));
+        assertTrue(asked.await(10, TimeUnit.SECONDS), "the first call asked the store");
+        CountDownLatch beat = new CountDownLatch(1);
+        Future<?> second = threads.submit(
+                () -> slow.take(BUCKET, ONE_PER_SECOND, deadline, details -> beat.countDown(), "second"));
+        try {
+            assertTrue(
+                    beat.await(10, TimeUnit.SECONDS),
+                    "the second call heartbeats while the first one waits for the store's answer");
+        } finally {
+            answer.countDown();
+        }
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
     }
 
     private Future<?> take(String what, int tier) {

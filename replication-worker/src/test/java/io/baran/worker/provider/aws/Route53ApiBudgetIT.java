@@ -103,13 +103,21 @@ class Route53ApiBudgetIT {
                         Route53RateProxy.start(WorkDirs.create("rate-proxy-shared"), moto.endpoint(), 2, 2);
                 Providers replicaA = replica(
                         proxy,
-                        new ApiBudget(
-                                new PostgresBuckets(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD)),
+                        new ApiBudget(new PostgresBuckets(
+                                postgres.jdbcUrl(),
+                                PostgresServer.USER,
+                                PostgresServer.PASSWORD,
+                                Duration.ofSeconds(2),
+                                2)),
                         matching);
                 Providers replicaB = replica(
                         proxy,
-                        new ApiBudget(
-                                new PostgresBuckets(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD)),
+                        new ApiBudget(new PostgresBuckets(
+                                postgres.jdbcUrl(),
+                                PostgresServer.USER,
+                                PostgresServer.PASSWORD,
+                                Duration.ofSeconds(2),
+                                2)),
                         matching)) {
 
             List<StepOutcome> outcomes = switchAll(List.of(replicaA, replicaB), 0);
