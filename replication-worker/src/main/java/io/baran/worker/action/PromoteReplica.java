@@ -71,6 +71,11 @@ public class PromoteReplica extends ProviderAction {
         if (changes) {
             summary.append(" -> ").append(current.role() == Role.REPLICA ? "promoted to primary" : "stays primary");
             summary.append(fence ? "; old primary " + current.primary() + " fenced (refuses writes)" : "");
+            summary.append(
+                    fence && current.role() == Role.PRIMARY
+                            ? ", not waiting for a replay: what it wrote after the promotion cannot be replayed on "
+                                    + current.replica()
+                            : "");
             boolean cannotReach = current.primaryWrites() == PrimaryWrites.UNREACHABLE
                     || (canFence && current.primaryWrites() == PrimaryWrites.UNKNOWN);
             if (cannotReach && current.role() == Role.REPLICA) {
@@ -125,6 +130,9 @@ public class PromoteReplica extends ProviderAction {
                             + ", so it cannot be fenced, and fence: required forbids two primaries."
                             + " If you know it is down, run the step with fence: best-effort");
         }
+        if (fenceNow && current.role() == Role.PRIMARY) {
+            return fenceAfterPromotion(command, s);
+        }
         if (fenceNow) {
             s.db().fence(in.instance());
         }
@@ -145,6 +153,27 @@ public class PromoteReplica extends ProviderAction {
                         : "; old primary not fenced: the provider cannot";
         return new StepOutcome(
                 command.step(), true, in.instance() + " promoted: " + after.replica() + " is primary" + fenced);
+    }
+
+    /**
+     * The replica is primary already (an earlier attempt promoted it while the old primary could not be fenced) and the
+     * old primary is back, taking writes: fence it now. The promoted replica replays nothing more, so this does not wait
+     * for it to catch up, which it never would; what the old primary wrote after the promotion stays there, and the
+     * outcome says so.
+     */
+    private StepOutcome fenceAfterPromotion(StepCommand command, Bound s) {
+        Input in = s.in();
+        String left = s.db().fenceAfterPromotion(in.instance());
+        ReplicaState after = s.db().observe(in.instance());
+        return new StepOutcome(
+                command.step(),
+                true,
+                in.instance() + " already promoted: " + after.replica() + " is primary; old primary "
+                        + s.current().primary() + " took writes again: fenced now"
+                        + (after.primaryWrites() == PrimaryWrites.REFUSES
+                                ? " (refuses writes)"
+                                : " (" + after.primaryWrites() + ")")
+                        + "; " + left);
     }
 
     @Override

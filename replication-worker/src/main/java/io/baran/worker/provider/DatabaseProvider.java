@@ -21,6 +21,20 @@ public interface DatabaseProvider {
      */
     void fence(String instance);
 
+    /**
+     * Fences the old primary of an instance that is primary already: promoted by an earlier attempt of the step while
+     * the old primary could not be reached, which answers again and takes writes. As {@link #fence}, but without
+     * waiting for the instance to replay what the old primary wrote: a promoted instance replays nothing more, so what
+     * the old primary wrote after the promotion is not on the new primary and never will be. Returns that, as a phrase
+     * for the step's outcome (what the old primary holds that the new primary lacks, as far as the provider can
+     * tell). Idempotent. Only called when the provider declares {@link Capability#DATABASE_FENCE}; one whose
+     * {@link #fence} waits for the replica overrides it.
+     */
+    default String fenceAfterPromotion(String instance) {
+        fence(instance);
+        return "what it took after the promotion is not on the new primary and cannot be replayed there";
+    }
+
     /** Puts the primary's write setting back as {@code observed} recorded it. */
     void unfence(String instance, ReplicaState observed);
 

@@ -30,6 +30,10 @@ import org.jboss.logging.Logger;
  * fenced. Then the standby is given time to replay everything the primary wrote before the fence (asynchronous
  * commits included), so the promotion loses nothing, and only then promoted. A client that deliberately sets {@code default_transaction_read_only}
  * off in its own session could still write: fencing stops applications, not an administrator.
+ *
+ * <p>An old primary that could not be reached when the standby was promoted ({@code fence: best-effort}) and answers
+ * again later is fenced by the step's next attempt without that wait ({@link #fenceAfterPromotion}): the promoted
+ * standby replays nothing more, and what the old primary took meanwhile is reported, not waited for.
  */
 public final class PostgresStandby implements DatabaseProvider {
 
@@ -130,10 +134,52 @@ public final class PostgresStandby implements DatabaseProvider {
     @Override
     public void fence(String instance) {
         Pair pair = pair(instance);
+        awaitReplay(pair.standby(), fenceOnly(pair, instance), instance);
+    }
+
+    /**
+     * Fences the old primary of a standby promoted already, without waiting for a replay that cannot happen: the
+     * promoted standby left recovery, and what the old primary wrote since (or had not streamed before) stays there.
+     * Says how much that is: the old primary's WAL past where the standby stopped replaying it.
+     */
+    @Override
+    public String fenceAfterPromotion(String instance) {
+        Pair pair = pair(instance);
+        String flushed = fenceOnly(pair, instance);
+        String left = query(pair.standby(), "compare " + instance + " with its old primary's WAL", c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT pg_last_wal_replay_lsn()::text, "
+                    + "pg_wal_lsn_diff(?::pg_lsn, pg_last_wal_replay_lsn())::bigint")) {
+                p.setString(1, flushed);
+                try (ResultSet r = p.executeQuery()) {
+                    r.next();
+                    String replayed = r.getString(1);
+                    long past = r.getLong(2);
+                    if (replayed == null) {
+                        return "its WAL reaches " + flushed + "; how much of it "
+                                + pair.standby().text() + " lacks cannot be told (it shows no replay position)";
+                    }
+                    return past <= 0
+                            ? "its WAL (up to " + flushed + ") goes no further than "
+                                    + pair.standby().text() + " replayed (" + replayed + ")"
+                            : "its WAL runs " + past + " bytes past " + replayed + ", where "
+                                    + pair.standby().text() + " stopped replaying it (up to " + flushed + ")";
+                }
+            }
+        });
+        LOG.warnf(
+                "provider %s: fenced %s, old primary of %s, after the promotion: %s",
+                name, pair.primary().orElseThrow().text(), instance, left);
+        return left
+                + ": transactions it committed after the promotion are not on the new primary and cannot be replayed"
+                + " there; recover them from it by hand before rebuilding it as a replica";
+    }
+
+    /** Makes the primary refuse writes and ends its sessions; returns the WAL position it had flushed then. */
+    private String fenceOnly(Pair pair, String instance) {
         HostPort primary =
                 pair.primary().orElseThrow(() -> new IllegalStateException(instance + " has no primary configured"));
         String where = "fence the primary of " + instance;
-        String lsn = query(primary, where, c -> {
+        return query(primary, where, c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("ALTER SYSTEM SET default_transaction_read_only = on");
                 s.execute("SELECT pg_reload_conf()");
@@ -154,7 +200,6 @@ public final class PostgresStandby implements DatabaseProvider {
                     name, primary.text(), instance, ended);
             return awaitFlush(c, primary, instance);
         });
-        awaitReplay(pair.standby(), lsn, instance);
     }
 
     @Override

@@ -53,6 +53,9 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
     private static PostgresServer primary;
     private static final Map<String, PostgresServer> standbys = new TreeMap<>();
     private static final List<PostgresServer> startedInTest = new ArrayList<>();
+    /** Instances named lost-… whose old primary answers again: their configuration points at it. */
+    private static final java.util.Set<String> cameBack = new java.util.HashSet<>();
+
     private static int made;
     private static Providers providers;
 
@@ -106,7 +109,9 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
             options.put("instances." + name + ".standby", server.address());
             options.put(
                     "instances." + name + ".primary",
-                    name.startsWith("lost-") ? "127.0.0.1:" + Ports.free() : primary.address());
+                    name.startsWith("lost-") && !cameBack.contains(name)
+                            ? "127.0.0.1:" + Ports.free()
+                            : primary.address());
         });
         if (standbys.isEmpty()) {
             options.put("instances.none.standby", "127.0.0.1:" + Ports.free());
@@ -290,6 +295,57 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
                 new PromoteReplica(providers).apply(bestEffort, new PromoteReplica(providers).plan(bestEffort));
         assertTrue(outcome.summary().contains("NOT fenced: unreachable (fence: best-effort)"), outcome.summary());
         assertFalse(isReplica(instance));
+    }
+
+    /**
+     * {@code fence: best-effort} with the old primary unreachable: the first attempt promotes without fencing and dies
+     * before reporting. The old primary answers again and takes writes the promoted standby never sees. The step's
+     * retry, with its recorded plan, fences it without waiting for a replay that cannot happen, and says what stays
+     * behind; a further retry changes nothing.
+     */
+    @Test
+    void aRetryAfterThePromotionFencesTheOldPrimaryThatCameBackAndReportsWhatCannotBeReplayed() throws SQLException {
+        String instance = replica("lost-" + ++made);
+        Map<String, Object> with =
+                new java.util.HashMap<>(command(providerName(), instance).with());
+        with.put("fence", "best-effort");
+        StepCommand bestEffort = new StepCommand("exec-1", "promote-db", "database.promote-replica", with);
+        StepPlan plan = new PromoteReplica(providers).plan(bestEffort);
+        assertEquals("UNREACHABLE", plan.observed().get("primaryWrites"), plan.summary());
+        // The first attempt: promoted, then the worker died before it reported.
+        providers.database(providerName()).promote(instance);
+        assertFalse(isReplica(instance));
+
+        cameBack.add(instance);
+        rebuildProviders();
+        try (Connection app = connect(primary, "app", APP_PASSWORD);
+                Statement s = app.createStatement()) {
+            s.executeUpdate("INSERT INTO orders (note) VALUES ('after the promotion')");
+        }
+        StepPlan replan = new PromoteReplica(providers).plan(bestEffort);
+        assertTrue(replan.summary().contains("what it wrote after the promotion cannot be replayed"), replan.summary());
+
+        StepOutcome retry = new PromoteReplica(providers).apply(bestEffort, plan);
+
+        assertTrue(retry.changed(), retry.summary());
+        assertFalse(primaryTakesWrites(instance), "the old primary refuses writes: " + retry.summary());
+        assertFalse(isReplica(instance));
+        assertTrue(takesWrites(instance));
+        assertTrue(retry.summary().contains("took writes again: fenced now (refuses writes)"), retry.summary());
+        assertTrue(retry.summary().contains("bytes past"), retry.summary());
+        assertTrue(
+                retry.summary()
+                        .contains("transactions it committed after the promotion are not on the new primary"
+                                + " and cannot be replayed there"),
+                retry.summary());
+        assertEquals(
+                0L,
+                count(standbys.get(instance), "SELECT count(*) FROM orders WHERE note = 'after the promotion'"),
+                "the write made after the promotion is not on the promoted standby");
+
+        StepOutcome again = new PromoteReplica(providers).apply(bestEffort, plan);
+        assertFalse(again.changed(), again.summary());
+        assertFalse(primaryTakesWrites(instance));
     }
 
     private static void unfencePrimary() throws SQLException {
