@@ -5,10 +5,11 @@ import io.baran.workflow.StepOutcome;
 
 /**
  * Observe, compare, change: the shape shared by apply and undo of every action that records what it
- * replaces. The resource is changed only when it is exactly in the state the change starts from; one
- * already in the target state is left alone (a second apply changes nothing); any other state was made by
- * someone else since the plan, and is refused (PlanUnsafe, from {@link #changedByHand}) rather than
- * overwritten.
+ * replaces. The resource is changed only when it is exactly in the state the change starts from, or {@link #partway}
+ * from it to the target (a change made part by part that stopped midway: the change then finishes it, or the undo
+ * puts back the parts it made); one already in the target state is left alone (a second apply changes nothing); any
+ * other state was made by someone else since the plan, and is refused (PlanUnsafe, from {@link #changedByHand})
+ * rather than overwritten.
  *
  * @param <S> the state the plan records, e.g. a record set or a distribution's TTLs
  */
@@ -36,6 +37,14 @@ abstract class GuardedChange<S> {
      */
     protected Boolean replaceIfStill(S from, S to) {
         return null;
+    }
+
+    /**
+     * Whether {@code current}, neither {@code from} nor {@code to}, is part of the way from one to the other, each part
+     * as in one or the other, so that {@link #replace} can finish the move part by part. False by default.
+     */
+    protected boolean partway(S current, S from, S to) {
+        return false;
     }
 
     /** How a change reads in a summary; by default {@code before -> after}. */
@@ -74,11 +83,19 @@ abstract class GuardedChange<S> {
         if (same(current, to)) {
             return new StepOutcome(step, false, label() + " already " + describe(to));
         }
-        if (!same(current, from)) {
+        if (same(current, from)) {
+            replace(from, to);
+            return new StepOutcome(step, true, label() + " " + done + change(from, to));
+        }
+        if (!partway(current, from, to)) {
             throw changedByHand(current, expected);
         }
         replace(from, to);
-        return new StepOutcome(step, true, label() + " " + done + change(from, to));
+        return new StepOutcome(
+                step,
+                true,
+                label() + " " + done + change(current, to)
+                        + " (the rest was so already: a change made in part before)");
     }
 
     /** For a state that compares, describes and diffs itself: summaries show only what differs. */
@@ -97,6 +114,11 @@ abstract class GuardedChange<S> {
         @Override
         protected final String change(S from, S to) {
             return from.diff(to);
+        }
+
+        @Override
+        protected final boolean partway(S current, S from, S to) {
+            return current.partway(from, to);
         }
     }
 }

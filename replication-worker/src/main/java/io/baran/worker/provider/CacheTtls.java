@@ -26,6 +26,21 @@ public record CacheTtls(List<BehaviourTtls> behaviours) implements PlanState<Cac
         return true;
     }
 
+    /** Each behaviour, compared on its own, has its TTLs in {@code from} or in {@code to}; the same behaviours in all three. */
+    @Override
+    public boolean partway(CacheTtls from, CacheTtls to) {
+        if (behaviours.size() != from.behaviours.size() || behaviours.size() != to.behaviours.size()) {
+            return false;
+        }
+        for (int i = 0; i < behaviours.size(); i++) {
+            BehaviourTtls now = behaviours.get(i);
+            if (!now.sameTtls(from.behaviours.get(i)) && !now.sameTtls(to.behaviours.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Behaviours that cache nothing are left alone: raising them would cache what was never meant to be cached. */
     public CacheTtls raisedTo(long ttl) {
         List<BehaviourTtls> raised = new ArrayList<>();

@@ -33,7 +33,9 @@ import org.jboss.logging.Logger;
  * overriding an origin could cache what it marked private. A change is one PATCH of a rule's actions (Rules -
  * Update), a long-running operation followed to its end; Front Door rules carry no etag, so each is read and
  * compared right before. When a later rule's update fails, the rules already changed are put back before the
- * failure is reported, so a step is never left half-applied.
+ * failure is reported, so a step is left half-applied only when a put back fails too; each rule is compared on its
+ * own, so the step's retry then raises only the rules still at their planned start, and its undo puts back only the
+ * raised ones.
  */
 final class FrontDoorRules {
 
@@ -69,7 +71,7 @@ final class FrontDoorRules {
         if (current.sameAs(desired)) {
             return;
         }
-        if (!current.sameAs(expected)) {
+        if (!current.sameAs(expected) && !current.partway(expected, desired)) {
             throw Failures.of(
                     FailureTypes.PLAN_UNSAFE,
                     "distribution " + distribution + " of provider " + provider
@@ -126,8 +128,8 @@ final class FrontDoorRules {
                         rule.resource().path("properties").path("actions"));
             } catch (ApplicationFailure alsoFailed) {
                 LOG.warnf(
-                        "provider %s: rule %s could not be put back after %s: %s; it keeps the raised duration, and the step's "
-                                + "retry or undo finds it changed",
+                        "provider %s: rule %s could not be put back after %s: %s; it keeps the raised duration, which the step's "
+                                + "retry keeps and its undo puts back",
                         provider, rule.path(), cause.getOriginalMessage(), alsoFailed.getOriginalMessage());
             }
         }

@@ -32,6 +32,11 @@ import org.jboss.logging.Logger;
  *
  * <p>Every PATCH of a backend service carries the fingerprint of the read it was built from; a 412 (changed
  * in between) makes it read again, check the TTLs are still as planned, and patch from the fresh read.
+ *
+ * <p>The backends are patched one after another, each an operation of its own, so a change that fails midway (a 5xx
+ * on the second backend) leaves the first one changed. Each behaviour is then compared on its own: its retry patches
+ * only the backends still at their planned start, and its undo puts back only those that were changed; a backend at
+ * neither its planned start nor its target was changed by someone else, and is refused (PlanUnsafe).
  */
 public final class CloudCdn extends GcpService implements CdnProvider {
 

@@ -14,6 +14,7 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
 import java.util.List;
@@ -212,6 +213,40 @@ class FrontDoorExtendTtlIT extends CdnExtendTtlConformance {
         assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType());
         assertEquals(original, arm.frontDoor.rules(id), "the Global rule raised first was put back");
         assertTrue(new CdnExtendTtl(providers).apply(command, plan).changed(), "the retry applies it");
+    }
+
+    /**
+     * What a failed put back leaves (the second rule's update failed, and so did putting the first back): the first
+     * rule raised, the second at its planned start. The retry raises only the second; the undo puts back only the first.
+     */
+    @Test
+    void aChangeLeftHalfAppliedByAFailedPutBackIsFinishedByTheRetryAndPutBackByTheUndo() {
+        BehaviourTtls assets = new BehaviourTtls(FakeArmFrontDoor.RULE_SET + "/StaticAssets", 0, 600, 600, null);
+        String id = newDistribution(new CacheTtls(List.of(GLOBAL, API_RULE, assets)));
+        List<JsonNode> original = arm.frontDoor.rules(id);
+        StepCommand command = command(providerName(), id, "24h");
+        StepPlan plan = new CdnExtendTtl(providers).plan(command);
+        BehaviourTtls globalRaised = new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 86400, 86400, null);
+        setTtls(id, globalRaised);
+
+        StepOutcome undone = new CdnExtendTtl(providers).undo(command, plan);
+
+        assertTrue(undone.changed(), undone.summary());
+        assertEquals(original, arm.frontDoor.rules(id), "the raised rule was put back, the other left alone");
+
+        setTtls(id, globalRaised);
+        StepOutcome retried = new CdnExtendTtl(providers).apply(command, plan);
+
+        assertTrue(retried.changed(), retried.summary());
+        assertTrue(retried.summary().contains("(the rest was so already"), retried.summary());
+        CacheTtls raised = readTtls(id);
+        assertTrue(
+                new CacheTtls(List.of(
+                                globalRaised,
+                                API_RULE,
+                                new BehaviourTtls(FakeArmFrontDoor.RULE_SET + "/StaticAssets", 0, 86400, 86400, null)))
+                        .sameAs(raised),
+                raised.describe());
     }
 
     @Test

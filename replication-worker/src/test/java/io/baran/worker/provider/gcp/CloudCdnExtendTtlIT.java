@@ -14,6 +14,7 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.Providers;
 import io.baran.workflow.FailureTypes;
 import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import io.temporal.failure.ApplicationFailure;
 import java.util.ArrayList;
@@ -376,6 +377,85 @@ class CloudCdnExtendTtlIT extends CdnExtendTtlConformance {
                 failure.getOriginalMessage().contains("backendServices.patch on backendServices/web-" + made),
                 failure.getOriginalMessage());
         assertTrue(BEFORE.sameAs(readTtls(id)));
+    }
+
+    /** Two behaviours that rise with a 24h extension, each on a backend of its own: the default and /static/*. */
+    private static final CacheTtls TWO_RISING =
+            new CacheTtls(List.of(DEFAULT, API, new BehaviourTtls("/static/*", 0, 600, 3600, null)));
+
+    private static final CacheTtls TWO_RAISED = new CacheTtls(List.of(
+            new BehaviourTtls(BehaviourTtls.DEFAULT, 0, 86400, 86400, null),
+            API,
+            new BehaviourTtls("/static/*", 0, 86400, 86400, null)));
+
+    /** Applies a 24h extension whose second backend's patch fails (503) after the first one's went through. */
+    private StepPlan applyFailingOnTheSecondBackend(String id) {
+        StepPlan plan = new CdnExtendTtl(providers).plan(extend(id));
+        fake.failNext("PATCH", "/backendBuckets/static-" + made, 503, "backendError");
+
+        ApplicationFailure failure = failure(() -> new CdnExtendTtl(providers).apply(extend(id), plan));
+
+        assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType(), failure.getOriginalMessage());
+        CacheTtls half = readTtls(id);
+        assertTrue(half.find(BehaviourTtls.DEFAULT).sameTtls(TWO_RAISED.find(BehaviourTtls.DEFAULT)), half.describe());
+        assertTrue(half.find("/static/*").sameTtls(TWO_RISING.find("/static/*")), half.describe());
+        return plan;
+    }
+
+    @Test
+    void aChangeThatFailedAfterItsFirstBackendIsFinishedByItsRetry() {
+        String id = newDistribution(TWO_RISING);
+        StepPlan plan = applyFailingOnTheSecondBackend(id);
+        int webPatches = fake.count("PATCH", "/backendServices/web-" + made);
+
+        StepOutcome retry = new CdnExtendTtl(providers).apply(extend(id), plan);
+
+        assertTrue(retry.changed(), retry.summary());
+        assertTrue(
+                retry.summary()
+                        .startsWith("distribution " + id + " TTLs /static/* default 600 -> 86400, max 3600 -> 86400 "
+                                + "(the rest was so already"),
+                retry.summary());
+        assertTrue(TWO_RAISED.sameAs(readTtls(id)), readTtls(id).describe());
+        assertEquals(
+                webPatches, fake.count("PATCH", "/backendServices/web-" + made), "the raised backend is left alone");
+        assertFalse(new CdnExtendTtl(providers).apply(extend(id), plan).changed(), "a further retry changes nothing");
+    }
+
+    @Test
+    void aChangeThatFailedAfterItsFirstBackendIsPutBackByItsUndoUnlessABackendWasSetByHandToAThirdValue() {
+        String id = newDistribution(TWO_RISING);
+        StepPlan plan = applyFailingOnTheSecondBackend(id);
+        BehaviourTtls staticAtStart = TWO_RISING.find("/static/*");
+        setTtls(id, new BehaviourTtls("/static/*", 0, 1200, 7200, null));
+        CacheTtls byHand = readTtls(id);
+
+        ApplicationFailure retry = failure(() -> new CdnExtendTtl(providers).apply(extend(id), plan));
+        ApplicationFailure undo = failure(() -> new CdnExtendTtl(providers).undo(extend(id), plan));
+
+        assertEquals(FailureTypes.PLAN_UNSAFE, retry.getType(), retry.getOriginalMessage());
+        assertEquals(FailureTypes.PLAN_UNSAFE, undo.getType(), undo.getOriginalMessage());
+        assertTrue(retry.getOriginalMessage().contains("changed by someone else"), retry.getOriginalMessage());
+        assertTrue(
+                byHand.sameAs(readTtls(id)),
+                "nothing was overwritten: " + readTtls(id).describe());
+
+        setTtls(id, staticAtStart);
+        int staticPatches = fake.count("PATCH", "/backendBuckets/static-" + made);
+
+        StepOutcome undone = new CdnExtendTtl(providers).undo(extend(id), plan);
+
+        assertTrue(undone.changed(), undone.summary());
+        assertTrue(
+                undone.summary()
+                        .startsWith("distribution " + id + " TTLs restored: * default 86400 -> 300, max 86400 -> 3600"),
+                undone.summary());
+        assertTrue(TWO_RISING.sameAs(readTtls(id)), readTtls(id).describe());
+        assertEquals(
+                staticPatches,
+                fake.count("PATCH", "/backendBuckets/static-" + made),
+                "the backend the change never reached is left alone");
+        assertFalse(new CdnExtendTtl(providers).undo(extend(id), plan).changed(), "a second undo changes nothing");
     }
 
     /** As JSON compares: Jackson tells a long 300 from an int 300, the wire does not. */
