@@ -101,24 +101,8 @@ class Route53ApiBudgetIT {
         Map<String, String> matching = Map.of("api-budget.route53.rate", "2", "api-budget.route53.burst", "1");
         try (Route53RateProxy proxy =
                         Route53RateProxy.start(WorkDirs.create("rate-proxy-shared"), moto.endpoint(), 2, 2);
-                Providers replicaA = replica(
-                        proxy,
-                        new ApiBudget(new PostgresBuckets(
-                                postgres.jdbcUrl(),
-                                PostgresServer.USER,
-                                PostgresServer.PASSWORD,
-                                Duration.ofSeconds(2),
-                                2)),
-                        matching);
-                Providers replicaB = replica(
-                        proxy,
-                        new ApiBudget(new PostgresBuckets(
-                                postgres.jdbcUrl(),
-                                PostgresServer.USER,
-                                PostgresServer.PASSWORD,
-                                Duration.ofSeconds(2),
-                                2)),
-                        matching)) {
+                Providers replicaA = replica(proxy, sharedBudget(), matching);
+                Providers replicaB = replica(proxy, sharedBudget(), matching)) {
 
             List<StepOutcome> outcomes = switchAll(List.of(replicaA, replicaB), 0);
 
@@ -164,6 +148,12 @@ class Route53ApiBudgetIT {
             assertEquals(2, seen.path("prior_request_not_complete").asInt(), seen.toString());
             assertSwitched(outcomes, 2 * PER_REPLICA);
         }
+    }
+
+    /** A replica's own connection to the buckets in PostgreSQL, which two replicas share. */
+    private static ApiBudget sharedBudget() {
+        return new ApiBudget(new PostgresBuckets(
+                postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD, Duration.ofSeconds(2), 2));
     }
 
     private static Providers replica(Route53RateProxy proxy, ApiBudget budget, Map<String, String> options) {
