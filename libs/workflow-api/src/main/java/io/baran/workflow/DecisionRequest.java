@@ -12,14 +12,27 @@ package io.baran.workflow;
  *                  records nothing twice; may be null
  * @param seal      the orchestrator's seal of all the above for one execution ({@code DecisionSeals}): without a
  *                  valid one the workflow does not take the person it names
+ * @param gateOnly  the decision counts only at a gate of the execution's own, its start (or a turn round's) or the
+ *                  blast-radius guard's hold, never at a step or its failback: an approval of every execution an
+ *                  outage holds ({@code approve-incident}) must not approve what one of them waits for next
  */
-public record DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId, String seal) {
+public record DecisionRequest(
+        Verdict verdict, String step, Actor by, String reason, String requestId, String seal, boolean gateOnly) {
 
     public DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId) {
-        this(verdict, step, by, reason, requestId, null);
+        this(verdict, step, by, reason, requestId, null, false);
+    }
+
+    public DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId, String seal) {
+        this(verdict, step, by, reason, requestId, seal, false);
     }
 
     public DecisionRequest withSeal(String seal) {
-        return new DecisionRequest(verdict, step, by, reason, requestId, seal);
+        return new DecisionRequest(verdict, step, by, reason, requestId, seal, gateOnly);
+    }
+
+    /** The same decision, counting only at the execution's start gate or the guard's hold. */
+    public DecisionRequest atGateOnly() {
+        return new DecisionRequest(verdict, step, by, reason, requestId, seal, true);
     }
 }

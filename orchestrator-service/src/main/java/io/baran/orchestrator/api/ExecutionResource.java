@@ -434,7 +434,9 @@ public class ExecutionResource {
                 continue;
             }
             try {
-                approved.add(decide(id, Verdict.APPROVE, new DecisionBody(null, body.reason())));
+                // At the gate checked above only: approved by someone else meanwhile, the execution may already wait
+                // at one of its steps, which this approval must not decide.
+                approved.add(decide(id, Verdict.APPROVE, new DecisionBody(null, body.reason()), true));
             } catch (ProblemException problem) {
                 refused.put(id, problem.getMessage());
             }
@@ -443,6 +445,11 @@ public class ExecutionResource {
     }
 
     private DecisionAnswer decide(String id, Verdict verdict, DecisionBody body) {
+        return decide(id, verdict, body, false);
+    }
+
+    /** @param gateOnly the decision counts only at the execution's start gate or the guard's hold */
+    private DecisionAnswer decide(String id, Verdict verdict, DecisionBody body, boolean gateOnly) {
         String step = body == null ? null : body.step();
         String reason = body == null ? null : body.reason();
         requireRunning(id);
@@ -454,9 +461,16 @@ public class ExecutionResource {
                 () -> refusalsAsProblems(
                         id,
                         () -> decisions.decide(
-                                id, new DecisionRequest(verdict, step, caller.actor(), reason, caller.requestId()))),
+                                id,
+                                gated(
+                                        new DecisionRequest(verdict, step, caller.actor(), reason, caller.requestId()),
+                                        gateOnly))),
                 done -> new Audited.Outcome(done.breakGlass(), decisionDetail(done)));
         return new DecisionAnswer(id, result);
+    }
+
+    private static DecisionRequest gated(DecisionRequest decision, boolean gateOnly) {
+        return gateOnly ? decision.atGateOnly() : decision;
     }
 
     private static Map<String, Object> decisionDetail(DecisionResult result) {

@@ -284,6 +284,10 @@ final class DecisionBook {
         }
         Actor by = requirePerson(decision.by(), "decide");
         Pending open = pendingFor(decision.step(), phase);
+        if (decision.gateOnly() && open.gate != Gate.START && open.gate != Gate.HELD) {
+            throw refused("execution " + request.executionId() + " waits for " + open.on
+                    + ", not at its start or the blast-radius guard's hold; decide it on the execution itself");
+        }
         boolean admin = by.hasGroup(ADMIN);
         if (!admin && !access().mayApprove(by.groups())) {
             throw refused(by.name() + " may not decide on executions of runbook "

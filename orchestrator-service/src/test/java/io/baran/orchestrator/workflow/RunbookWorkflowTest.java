@@ -713,6 +713,33 @@ class RunbookWorkflowTest {
     }
 
     /**
+     * A decision for the execution's own gate only ({@code approve-incident}'s) approves its start, and is refused at
+     * one of its steps: approved by someone else meanwhile, the execution may already wait there.
+     */
+    @Test
+    void aDecisionForTheStartGateOnlyDoesNotApproveAStep() throws Exception {
+        Step gate = Step.action("go-ahead", "approval", Map.of("timeout", "1h"));
+        Runbook rb = runbook(List.of(gate, set("move-www", "www", "standby")), Failback.DEFAULT, "required");
+        RunbookWorkflow running = startOutageFailover("gate-only", rb);
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(null, running.progress().currentStep(), "it waits at its start");
+        decisions.decide("gate-only", new DecisionRequest(Verdict.APPROVE, null, APPROVER, null, null).atGateOnly());
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals("approval of step go-ahead", running.progress().awaiting());
+
+        DecisionRefused refused = assertThrows(
+                DecisionRefused.class,
+                () -> decisions.decide(
+                        "gate-only", new DecisionRequest(Verdict.APPROVE, null, APPROVER, null, null).atGateOnly()));
+        assertTrue(refused.getMessage().contains("not at its start"), refused.getMessage());
+        assertEquals("approval of step go-ahead", running.progress().awaiting(), "the step still waits");
+        approve("gate-only", APPROVER);
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+    }
+
+    /**
      * Two approval steps of one parallel group wait together: each is decided by name, the execution says what it
      * still waits for, and it stays awaiting approval until the last is decided (it went back to the phase before
      * at the first decision, and stayed awaiting approval after the last, when the first-opened was decided first).

@@ -122,7 +122,7 @@ public final class DecisionSeals {
         if (d == null) {
             return fields("decide", workflowId);
         }
-        return fields(
+        String text = fields(
                 "decide",
                 workflowId,
                 d.verdict() == null ? null : d.verdict().name(),
@@ -130,6 +130,8 @@ public final class DecisionSeals {
                 d.reason(),
                 d.requestId(),
                 actor(d.by()));
+        // Sealed too, and only when set, so a seal made before the field existed still verifies.
+        return d.gateOnly() ? text + fields("gate-only") : text;
     }
 
     private static String text(String workflowId, FailbackRequest f) {
