@@ -18,7 +18,11 @@ import org.jboss.logging.Logger;
 /**
  * Reverses a failed-over replica once: every change made at the replica since the last copy (written, or deleted
  * in mirror mode) is copied back to the source, unless the source changed too: then the key is a conflict,
- * reported and left as it is on both sides. Forward copying resumes afterwards, unless a copy back failed.
+ * reported and left as it is on both sides. The deletions at the source are judged by the mass-deletion guard of
+ * forward passes ({@link PassPlanner#guard}, the pair's {@code max-delete-percent}): when it trips, none is made,
+ * the keys are reported as held back with the guard's refusal among the errors. Forward copying resumes
+ * afterwards, unless a copy back failed or the guard held deletions back (forward passes would copy those objects
+ * to the replica again).
  */
 final class Failback {
 
@@ -34,7 +38,9 @@ final class Failback {
     private final Ledger ledger;
     private final Copier copier;
     private final LongConsumer copiedBytesTotal;
+    private final int maxDeletePercent;
 
+    /** @param maxDeletePercent the pair's mass-deletion guard, as for forward passes */
     Failback(
             String pair,
             Mode mode,
@@ -45,9 +51,11 @@ final class Failback {
             BlobStore replica,
             Ledger ledger,
             Copier copier,
-            LongConsumer copiedBytesTotal) {
+            LongConsumer copiedBytesTotal,
+            int maxDeletePercent) {
         this.pair = pair;
         this.mode = mode;
+        this.maxDeletePercent = maxDeletePercent;
         this.filter = filter;
         this.sourceAt = sourceAt;
         this.source = source;
@@ -103,8 +111,21 @@ final class Failback {
         List<String> copiedBack = Collections.synchronizedList(new ArrayList<>());
         List<String> deletedAtSource = Collections.synchronizedList(new ArrayList<>());
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        List<Reversal> reversals = reversals(src, dst, ledger.entries(), meta.conflicts(), filter);
+        List<String> deletions =
+                reversals.stream().filter(this::deletes).map(Reversal::key).toList();
+        PassPlan.Guard guard = PassPlanner.guard(deletions.size(), src.size(), maxDeletePercent);
+        List<String> heldBack = guard.tripped() ? deletions : List.of();
+        if (guard.tripped()) {
+            String refusal = refusal(guard);
+            LOG.warn(refusal);
+            errors.add(refusal);
+        }
         List<Future<?>> futures = new ArrayList<>();
-        for (Reversal v : reversals(src, dst, ledger.entries(), meta.conflicts(), filter)) {
+        for (Reversal v : reversals) {
+            if (guard.tripped() && deletes(v)) {
+                continue; // held back: the source keeps it, and the replica stays failed over
+            }
             String key = v.key();
             Blob s = v.source();
             Blob r = v.replica();
@@ -129,7 +150,7 @@ final class Failback {
                         ledger.copied(
                                 key, new Ledger.Entry(stored.version(), stored.size(), stored.sha256(), r.version()));
                         copiedBack.add(key);
-                    } else if (mode == Mode.MIRROR && s != null) {
+                    } else if (deletes(v)) {
                         source.delete(sourceAt.key(key));
                         ledger.removed(key);
                         deletedAtSource.add(key);
@@ -157,20 +178,37 @@ final class Failback {
                 replicaAt.toString(),
                 sorted(copiedBack),
                 sorted(deletedAtSource),
+                heldBack,
                 new TreeMap<>(conflicts),
                 errors);
         LOG.infof(
-                "pair %s: replica %s reversed on failback: %d copied back, %d deleted at the source, %d conflicts, %d errors%s",
+                "pair %s: replica %s reversed on failback: %d copied back, %d deleted at the source, %d deletions held "
+                        + "back, %d conflicts, %d errors%s",
                 pair,
                 replicaAt,
                 copiedBack.size(),
                 deletedAtSource.size(),
+                heldBack.size(),
                 conflicts.size(),
                 errors.size(),
                 errors.isEmpty()
                         ? "; forward copying resumes"
                         : "; still failed over, failback again once the errors are fixed");
         return report;
+    }
+
+    /** A reversal that deletes at the source: deleted at the replica only, in mirror mode. */
+    private boolean deletes(Reversal v) {
+        return mode == Mode.MIRROR && !v.bothChanged() && v.replica() == null && v.source() != null;
+    }
+
+    /** Why failback deletes nothing at the source, and what a person can do. */
+    private String refusal(PassPlan.Guard guard) {
+        return "pair " + pair + ": failback would delete " + guard.deletions() + " of the source's "
+                + guard.objects() + " objects (more than " + guard.maxDeletePercent()
+                + "%), deleted at the replica " + replicaAt + " while it served as primary; none deleted, and the "
+                + "replica stays failed over. Put them back at the replica, or delete them at the source yourself, "
+                + "or raise baran.replication.pairs.\"" + pair + "\".max-delete-percent, then fail back again";
     }
 
     /** Same content on both sides, by listing checksums or else by the SHA-256 in their metadata. */

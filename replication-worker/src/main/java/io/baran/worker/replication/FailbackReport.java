@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param copiedBack        objects copied from the replica to the source
  * @param deletedAtSource   objects deleted at the replica and so at the source (mirror mode)
+ * @param deletionsHeldBack objects deleted at the replica that the mass-deletion guard kept at the source (its
+ *                          refusal is among the errors; the replica stays failed over)
  * @param conflicts         key → what each side holds
  * @param errors            copies back that failed (the failback is incomplete when any did)
  */
@@ -18,12 +20,14 @@ public record FailbackReport(
         String replica,
         List<String> copiedBack,
         List<String> deletedAtSource,
+        List<String> deletionsHeldBack,
         Map<String, String> conflicts,
         List<String> errors) {
 
     public FailbackReport {
         copiedBack = List.copyOf(copiedBack);
         deletedAtSource = List.copyOf(deletedAtSource);
+        deletionsHeldBack = List.copyOf(deletionsHeldBack);
         conflicts = Map.copyOf(conflicts);
         errors = List.copyOf(errors);
     }

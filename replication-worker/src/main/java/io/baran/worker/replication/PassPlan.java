@@ -65,11 +65,12 @@ public record PassPlan(
      * The mass-deletion guard's verdict.
      *
      * @param deletions        deletions the pass found
-     * @param replicaObjects   objects the replica holds
+     * @param objects          objects the side deleted from holds (the replica; the source on failback)
      * @param maxDeletePercent the largest share of them a pass may delete
-     * @param tripped          more than that share: the pass deletes none
+     * @param tripped          more than that share, of at least {@value PassPlanner#GUARDED_SIZE} objects: none is
+     *                         deleted
      */
-    public record Guard(int deletions, int replicaObjects, int maxDeletePercent, boolean tripped) {}
+    public record Guard(int deletions, int objects, int maxDeletePercent, boolean tripped) {}
 
     public PassPlan {
         copies = List.copyOf(copies);
@@ -111,7 +112,7 @@ public record PassPlan(
             return null;
         }
         return "pair " + pair + ": the source no longer has " + guard.deletions() + " of the replica's "
-                + guard.replicaObjects()
+                + guard.objects()
                 + " objects (more than " + guard.maxDeletePercent()
                 + "%); none deleted. Delete them at the replica yourself, or raise "
                 + "baran.replication.pairs.\"" + pair + "\".max-delete-percent, if the source was emptied on purpose";
@@ -126,7 +127,7 @@ public record PassPlan(
                 + ", " + conflicts.size() + " conflicts, " + inStep.size() + " found in step, " + forgotten.size()
                 + " forgotten; mass-deletion guard " + (guard.tripped() ? "tripped" : "passed") + " ("
                 + guard.deletions() + " of "
-                + guard.replicaObjects() + ", at most " + guard.maxDeletePercent() + "%)";
+                + guard.objects() + ", at most " + guard.maxDeletePercent() + "%)";
     }
 
     /** {@link #describe()}, then a line per key ({@code +} copy, {@code ?} compare, {@code -} delete, {@code !} conflict), at most {@code max}. */

@@ -107,12 +107,18 @@ final class PassPlanner {
                 conflicts,
                 inStep,
                 forgotten,
-                guard(deletions.size(), replica.size()));
+                guard(deletions.size(), replica.size(), maxDeletePercent));
     }
 
-    private PassPlan.Guard guard(int deletions, int replicaObjects) {
-        boolean tripped = replicaObjects >= GUARDED_SIZE && deletions * 100L > (long) maxDeletePercent * replicaObjects;
-        return new PassPlan.Guard(deletions, replicaObjects, maxDeletePercent, tripped);
+    /**
+     * The mass-deletion guard, for forward passes and failback alike: it trips when the deletions are more than
+     * {@code maxDeletePercent} of the objects the side being deleted from holds, when it holds at least
+     * {@value #GUARDED_SIZE}. Exactly the share is allowed ({@code >}, not {@code >=}): so 100 lets every deletion go
+     * (the guard off), and 0 still lets a pass that deletes nothing pass.
+     */
+    static PassPlan.Guard guard(int deletions, int objects, int maxDeletePercent) {
+        boolean tripped = objects >= GUARDED_SIZE && deletions * 100L > (long) maxDeletePercent * objects;
+        return new PassPlan.Guard(deletions, objects, maxDeletePercent, tripped);
     }
 
     /**

@@ -108,7 +108,8 @@ public interface ReplicationConfig {
 
         /**
          * Mirror mode: a pass that would delete more than this percentage of a replica's objects (when it holds at
-         * least 10) deletes none and reports it, so an emptied source does not empty its replica; 100 turns it off.
+         * least 10) deletes none and reports it, so an emptied source does not empty its replica; failback's deletions
+         * at the source are judged the same way. Exactly the percentage is allowed; 100 turns it off.
          */
         @WithDefault("50")
         int maxDeletePercent();

@@ -78,7 +78,8 @@ public final class Replicator implements AutoCloseable {
      * @param filter            only keys (relative to the locations) starting with it are replicated; empty for all
      * @param maxDeletePercent  a mirror pass that would delete more than this share of a replica's objects (of at
      *                          least {@value PassPlanner#GUARDED_SIZE}) deletes none and says so: a source emptied by mistake
-     *                          or by an attacker must not empty its disaster-recovery copy; 100 turns the guard off
+     *                          or by an attacker must not empty its disaster-recovery copy; 100 turns the guard off.
+     *                          Failback's deletions at the source pass the same guard
      */
     public Replicator(
             String pair,
@@ -115,7 +116,8 @@ public final class Replicator implements AutoCloseable {
                 replica,
                 ledger,
                 copier,
-                totalCopiedBytes::addAndGet);
+                totalCopiedBytes::addAndGet,
+                maxDeletePercent);
         this.resolver = new ConflictResolver(
                 pair, sourceAt, source, replicaAt, replica, ledger, copier, totalCopiedBytes::addAndGet);
     }

@@ -271,6 +271,17 @@ class PassPlannerTest {
     }
 
     @Test
+    void theGuardAllowsExactlyItsShareSoZeroRefusesEveryDeletionAndAHundredNone() {
+        assertFalse(PassPlanner.guard(6, 12, 50).tripped(), "exactly 50% is within 50%");
+        assertTrue(PassPlanner.guard(7, 12, 50).tripped());
+        assertFalse(PassPlanner.guard(0, 12, 0).tripped(), "a pass that deletes nothing passes, even at 0%");
+        assertTrue(PassPlanner.guard(1, 12, 0).tripped());
+        assertFalse(PassPlanner.guard(12, 12, 100).tripped(), "100% lets every deletion go");
+        assertFalse(
+                PassPlanner.guard(9, 9, 0).tripped(), "fewer than " + PassPlanner.GUARDED_SIZE + " objects: unguarded");
+    }
+
+    @Test
     void aPlanPrintsEachKeyWithWhatWillHappenToIt() {
         Blob s1 = blob("c", "s1", 1, "a");
         Blob r1 = blob("c", "r1", 1, "a");

@@ -53,9 +53,9 @@ class ReplicatorTest {
         return setup(mode, source, replica);
     }
 
-    private Setup setup(Mode mode, BlobStore source, FileBlobStore replica) {
-        Path ledgerDir = WorkDirs.create("ledger");
-        Replicator r = new Replicator(
+    private Replicator replicator(
+            Mode mode, BlobStore source, BlobStore replica, Path ledgerDir, int maxDeletePercent) {
+        return new Replicator(
                 "assets",
                 mode,
                 "",
@@ -65,7 +65,13 @@ class ReplicatorTest {
                 replica,
                 Ledger.open(ledgerDir),
                 copier,
-                clock);
+                clock,
+                maxDeletePercent);
+    }
+
+    private Setup setup(Mode mode, BlobStore source, FileBlobStore replica) {
+        Path ledgerDir = WorkDirs.create("ledger");
+        Replicator r = replicator(mode, source, replica, ledgerDir, 50);
         return new Setup(source instanceof FileBlobStore f ? f : null, replica, ledgerDir, r);
     }
 
@@ -162,18 +168,7 @@ class ReplicatorTest {
                 pass.errors().toString());
         assertEquals("behind", s.replicator().status().state());
 
-        Replicator unguarded = new Replicator(
-                "assets",
-                Mode.MIRROR,
-                "",
-                Location.parse("src:file://src"),
-                s.source(),
-                Location.parse("dst:file://dst"),
-                s.replica(),
-                Ledger.open(WorkDirs.create("ledger")),
-                copier,
-                clock,
-                100);
+        Replicator unguarded = replicator(Mode.MIRROR, s.source(), s.replica(), WorkDirs.create("ledger"), 100);
         assertEquals(12, unguarded.pass().deletedObjects(), "max-delete-percent=100 turns the guard off");
     }
 
@@ -236,17 +231,7 @@ class ReplicatorTest {
         FileBlobStore replica = Emulators.files("dst");
         BlobStore refusing = new Refusing(replica, "stuck.bin");
         Setup s = setup(Mode.MIRROR, source, replica);
-        Replicator r = new Replicator(
-                "assets",
-                Mode.MIRROR,
-                "",
-                Location.parse("src:file://src"),
-                source,
-                Location.parse("dst:file://dst"),
-                refusing,
-                Ledger.open(WorkDirs.create("ledger")),
-                copier,
-                clock);
+        Replicator r = replicator(Mode.MIRROR, source, refusing, WorkDirs.create("ledger"), 50);
         TestData.put(source, "fine.txt", "ok");
         Blob stuck = TestData.put(source, "stuck.bin", "cannot go");
         clock.advance(Duration.ofSeconds(5));
@@ -277,17 +262,7 @@ class ReplicatorTest {
         s.replicator().pass();
         s.replicator().close();
 
-        Replicator restarted = new Replicator(
-                "assets",
-                Mode.MIRROR,
-                "",
-                Location.parse("src:file://src"),
-                s.source(),
-                Location.parse("dst:file://dst"),
-                s.replica(),
-                Ledger.open(s.ledgerDir()),
-                copier,
-                clock);
+        Replicator restarted = replicator(Mode.MIRROR, s.source(), s.replica(), s.ledgerDir(), 50);
         PassReport pass = restarted.pass();
 
         assertEquals(0, pass.copiedObjects(), pass.describe());
@@ -347,6 +322,50 @@ class ReplicatorTest {
         PassReport settled = s.replicator().pass();
         assertTrue(settled.conflicts().isEmpty());
         assertEquals("in-sync", s.replicator().status().state());
+    }
+
+    @Test
+    void failbackHoldsBackAMassDeletionAtTheSourceAndTheReplicaStaysFailedOver() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        for (int i = 0; i < 12; i++) {
+            TestData.put(s.source(), "orders/" + i + ".json", "order " + i);
+        }
+        s.replicator().pass();
+        assertTrue(s.replicator().failover());
+        // While failed over, the replica is emptied (by mistake, or by an attacker) and takes one new order.
+        for (int i = 0; i < 12; i++) {
+            s.replica().delete("orders/" + i + ".json");
+        }
+        TestData.put(s.replica(), "orders/new.json", "order 12");
+
+        FailbackReport report = s.replicator().failback();
+
+        assertEquals(List.of(), report.deletedAtSource());
+        assertEquals(
+                12,
+                report.deletionsHeldBack().size(),
+                report.deletionsHeldBack().toString());
+        assertEquals(List.of("orders/new.json"), report.copiedBack(), "what was written still goes back");
+        assertFalse(report.clean());
+        assertTrue(
+                report.errors()
+                        .get(0)
+                        .startsWith("pair assets: failback would delete 12 of the source's 12 objects (more than 50%)"),
+                report.errors().toString());
+        assertEquals(13, TestData.list(s.source(), "").size(), "the source keeps every object");
+        assertEquals("failed-over", s.replicator().status().state(), "the deletions wait for a person");
+        assertEquals(
+                "the replica serves as primary (failed over); failback reverses it",
+                s.replicator().pass().skipped(),
+                "forward passes do not copy the held-back objects to the replica again");
+        s.replicator().close();
+
+        Replicator unguarded = replicator(Mode.MIRROR, s.source(), s.replica(), s.ledgerDir(), 100);
+        FailbackReport again = unguarded.failback();
+        assertEquals(12, again.deletedAtSource().size(), "max-delete-percent=100 turns the guard off");
+        assertTrue(again.clean(), again.toString());
+        assertEquals(Set.of("orders/new.json"), TestData.list(s.source(), "").keySet());
+        unguarded.close();
     }
 
     private static Path sourceDir(FileBlobStore store) throws Exception {
