@@ -26,6 +26,12 @@ public interface ObjectStore extends AutoCloseable {
     BlobStore bucket(String bucket);
 
     /**
+     * Where the bucket's objects live ({@link io.baran.worker.provider.store.BucketAddress}): the same text for
+     * every store that reaches that bucket, whatever its name. Makes no call.
+     */
+    String address(String bucket);
+
+    /**
      * Change notifications of one bucket, where the store offers them (empty where it does not): they let
      * replication copy a change soon after it is made instead of at the next pass.
      *

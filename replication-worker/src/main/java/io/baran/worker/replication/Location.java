@@ -42,6 +42,11 @@ public record Location(String store, String scheme, String bucket, String root) 
         if (prefix.startsWith("/") || prefix.contains("//")) {
             throw new IllegalArgumentException("\"" + t + "\": the prefix has an empty folder name");
         }
+        // Object keys may not hold them either (ObjectNames); and a location must say plainly where it is, so that
+        // overlapping pairs are recognised.
+        if (("/" + prefix + "/").contains("/./") || ("/" + prefix + "/").contains("/../")) {
+            throw new IllegalArgumentException("\"" + t + "\": the prefix has a . or .. folder name");
+        }
         return new Location(m.group(1), scheme, m.group(4), prefix.isEmpty() ? "" : prefix + "/");
     }
 

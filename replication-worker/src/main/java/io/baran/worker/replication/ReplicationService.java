@@ -130,23 +130,32 @@ public class ReplicationService {
         config.pairs().forEach((name, p) -> {
             String key = "baran.replication.pairs.\"" + name + "\"";
             Location source = location(key + ".source", p.source(), problems);
+            boolean sourceOpens = false;
             if (source != null) {
-                stores.problems(source).forEach(problem -> problems.add(key + ".source " + problem));
+                List<String> sourceProblems = stores.problems(source);
+                sourceProblems.forEach(problem -> problems.add(key + ".source " + problem));
+                sourceOpens = sourceProblems.isEmpty();
                 sources.put(name, source);
             }
             List<Location> replicas = new ArrayList<>();
+            List<Location> opening = new ArrayList<>();
             if (p.replicas().isEmpty()) {
                 problems.add(key + ".replicas is empty");
             }
             for (String r : p.replicas()) {
                 Location replica = location(key + ".replicas", r, problems);
                 if (replica != null) {
-                    stores.problems(replica).forEach(problem -> problems.add(key + ".replicas " + problem));
-                    if (replica.equals(source)) {
-                        problems.add(key + ".replicas: " + replica + " is the source itself");
+                    List<String> replicaProblems = stores.problems(replica);
+                    replicaProblems.forEach(problem -> problems.add(key + ".replicas " + problem));
+                    if (replicaProblems.isEmpty()) {
+                        opening.add(replica);
                     }
                     replicas.add(replica);
                 }
+            }
+            if (sourceOpens) {
+                problems.addAll(
+                        PairOverlaps.problems(key, source, opening, p.prefix().orElse(""), stores::address));
             }
             replicasByPair.put(name, replicas);
             try {

@@ -5,6 +5,7 @@ import com.google.cloud.storage.Storage;
 import io.baran.worker.provider.ObjectStore;
 import io.baran.worker.provider.store.AzureBlobStore;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BucketAddress;
 import io.baran.worker.provider.store.FileBlobStore;
 import io.baran.worker.provider.store.GcsBlobStore;
 import io.baran.worker.provider.store.S3BlobStore;
@@ -115,6 +116,28 @@ public final class Stores implements AutoCloseable {
         return Optional.ofNullable(providers.get(at.store()));
     }
 
+    /**
+     * Where the location's objects live: its bucket's {@link BucketAddress} followed by its folder, the same for every
+     * store name reaching them; call {@link #problems} first. Makes no call.
+     */
+    public String address(Location at) {
+        ObjectStore provider = providers.get(at.store());
+        if (provider != null) {
+            return provider.address(at.bucket()) + at.root();
+        }
+        Settings s = settings.get(at.store());
+        String bucket = switch (s.type()) {
+            case "s3" -> BucketAddress.s3(s.region(), s.endpoint(), at.bucket());
+            case "gcs" -> BucketAddress.gcs(s.endpoint(), at.bucket());
+            case "azure" -> BucketAddress.azure(azureEndpoint(s), at.bucket());
+            case "filesystem" -> BucketAddress.file(Path.of(s.root().get()), at.bucket());
+            default ->
+                throw new IllegalStateException(
+                        s.origin() + ".type \"" + s.type() + "\" is not s3, gcs, azure or filesystem");
+        };
+        return bucket + at.root();
+    }
+
     /** Opens the location's bucket; call {@link #problems} first. */
     public synchronized BlobStore open(Location at) {
         ObjectStore provider = providers.get(at.store());
@@ -130,11 +153,8 @@ public final class Stores implements AutoCloseable {
                 new GcsBlobStore(s.name(), at.bucket(), (Storage) clients.computeIfAbsent(
                         s.name(), n -> remember(GcsBlobStore.client(s.project(), s.endpoint()))));
             case "azure" -> {
-                String endpoint = s.endpoint()
-                        .map(URI::toString)
-                        .orElse("https://" + s.account().get() + ".blob.core.windows.net");
                 BlobContainerClient container = AzureBlobStore.container(
-                        endpoint,
+                        azureEndpoint(s),
                         s.account().get(),
                         environment.apply(s.accountKeyEnv().get()),
                         at.bucket());
@@ -145,6 +165,11 @@ public final class Stores implements AutoCloseable {
                 throw new IllegalStateException(
                         s.origin() + ".type \"" + s.type() + "\" is not s3, gcs, azure or filesystem");
         };
+    }
+
+    /** An azure store's blob endpoint: the one configured, or the account's own. */
+    private static String azureEndpoint(Settings s) {
+        return s.endpoint().map(URI::toString).orElse("https://" + s.account().get() + ".blob.core.windows.net");
     }
 
     private Object remember(Object client) {

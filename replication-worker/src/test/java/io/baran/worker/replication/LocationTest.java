@@ -43,5 +43,12 @@ class LocationTest {
         e = assertThrows(IllegalArgumentException.class, () -> Location.parse("aws-main:ftp://shop-assets"));
         assertEquals("\"aws-main:ftp://shop-assets\": scheme ftp is not one of s3, gs, az, file", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Location.parse("aws-main:s3://b//x"));
+        assertEquals(
+                "\"onprem:file://b/dr/../public\": the prefix has a . or .. folder name",
+                assertThrows(IllegalArgumentException.class, () -> Location.parse("onprem:file://b/dr/../public"))
+                        .getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Location.parse("onprem:file://b/./public"));
+        assertThrows(IllegalArgumentException.class, () -> Location.parse("onprem:file://b/.."));
+        assertEquals("..a/", Location.parse("onprem:file://b/..a").root(), "a name that only starts with dots is one");
     }
 }

@@ -5,6 +5,7 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BucketAddress;
 import io.baran.worker.provider.store.ChangeFeed;
 import io.baran.worker.provider.store.S3BlobStore;
 import io.baran.worker.provider.store.SqsEventFeed;
@@ -42,6 +43,11 @@ public final class S3ObjectStore extends BucketStore {
     @Override
     protected BlobStore open(String bucket) {
         return new S3BlobStore(name(), bucket, client);
+    }
+
+    @Override
+    public String address(String bucket) {
+        return BucketAddress.s3(region, endpoint, bucket);
     }
 
     /** S3 event notifications, read from the SQS queue (same account, region and endpoint) the bucket delivers them to. */

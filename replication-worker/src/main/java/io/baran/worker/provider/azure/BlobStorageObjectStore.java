@@ -5,6 +5,7 @@ import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
 import io.baran.worker.provider.store.AzureBlobStore;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BucketAddress;
 import io.baran.worker.provider.store.ChangeFeed;
 import io.baran.worker.provider.store.StorageQueueEventFeed;
 import java.net.URI;
@@ -37,6 +38,11 @@ public final class BlobStorageObjectStore extends BucketStore {
         this.endpoint = endpoint;
         this.account = account;
         this.key = key;
+    }
+
+    @Override
+    public String address(String container) {
+        return BucketAddress.azure(endpoint, container);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.baran.worker.provider.BucketStore;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BucketAddress;
 import io.baran.worker.provider.store.ChangeFeed;
 import io.baran.worker.provider.store.GcsBlobStore;
 import io.baran.worker.provider.store.PubSubEventFeed;
@@ -27,12 +28,14 @@ public final class CloudStorageObjectStore extends BucketStore {
             Pattern.compile("(projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/subscriptions/)?[A-Za-z][A-Za-z0-9._~+%-]{2,254}");
 
     private final Storage client;
+    private final Optional<URI> endpoint;
     private final String project;
     private final Optional<URI> pubsubEndpoint;
 
     CloudStorageObjectStore(String name, String project, Optional<URI> endpoint, Optional<URI> pubsubEndpoint) {
         super(name, CONTROL_PLANE, "gs");
         this.client = GcsBlobStore.client(Optional.of(project), endpoint);
+        this.endpoint = endpoint;
         this.project = project;
         this.pubsubEndpoint = pubsubEndpoint;
     }
@@ -55,6 +58,11 @@ public final class CloudStorageObjectStore extends BucketStore {
                 ? subscription
                 : "projects/" + project + "/subscriptions/" + subscription;
         return Optional.of(new PubSubEventFeed(name, bucket, pubsubEndpoint));
+    }
+
+    @Override
+    public String address(String bucket) {
+        return BucketAddress.gcs(endpoint, bucket);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.baran.worker.provider.BucketStore;
 import io.baran.worker.provider.ControlPlane;
 import io.baran.worker.provider.ObjectNames;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BucketAddress;
 import io.baran.worker.provider.store.ChangeFeed;
 import io.baran.worker.provider.store.DirectoryWatch;
 import io.baran.worker.provider.store.FileBlobStore;
@@ -21,6 +22,11 @@ public final class FileSystemObjectStore extends BucketStore {
     public FileSystemObjectStore(String name, Path root, ControlPlane controlPlane) {
         super(name, controlPlane, "file");
         this.root = root.toAbsolutePath().normalize();
+    }
+
+    @Override
+    public String address(String bucket) {
+        return BucketAddress.file(root, bucket);
     }
 
     @Override
