@@ -253,13 +253,16 @@ public final class Ledger implements AutoCloseable {
         checkpoint(m -> newMeta);
     }
 
-    /** Changes the meta from its current value (so two writers never lose each other's change) and writes a snapshot. */
+    /**
+     * Changes the meta from its current value (so two writers never lose each other's change) and writes a snapshot.
+     * The new meta holds only once the snapshot is on disk: a checkpoint that fails changes nothing.
+     */
     public synchronized void checkpoint(java.util.function.UnaryOperator<Meta> change) {
-        meta = change.apply(meta);
+        Meta next = change.apply(meta);
         try {
             journal.flush();
             Path tmp = dir.resolve("ledger.json.tmp");
-            byte[] bytes = JSON.writeValueAsBytes(new Snapshot(entries, sessions, meta));
+            byte[] bytes = JSON.writeValueAsBytes(new Snapshot(entries, sessions, next));
             try (FileChannel ch = FileChannel.open(
                     tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
@@ -270,6 +273,7 @@ public final class Ledger implements AutoCloseable {
                     dir.resolve("ledger.json"),
                     StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
+            meta = next;
             journal.close();
             journal = Files.newBufferedWriter(
                     dir.resolve("journal.jsonl"),

@@ -25,7 +25,8 @@ import org.jboss.logging.Logger;
  * Carries out a {@link PassPlan} against one replica: records in the ledger what the plan found in step or gone,
  * then copies and deletes on the {@link Copier}'s threads, at most its concurrency at once. A step that fails is
  * left pending (the next pass plans it again); a source object written again meanwhile is left to the next pass
- * without an error. Once the replica fails over, no further step starts.
+ * without an error. Once the replica fails over, no further step starts, and a step under way makes nothing visible
+ * at the replica any more ({@link FencedReplica}): it is left as backlog.
  */
 final class PassExecutor {
 
@@ -94,6 +95,8 @@ final class PassExecutor {
                     }
                     pending.remove(w); // done, or now counted among the conflicts
                     progress.doneObjects.incrementAndGet();
+                } catch (FencedReplica.FailedOver e) {
+                    // failed over while copying: abandoned before it became visible; left as backlog
                 } catch (BlobStoreException e) {
                     if (!e.changed()) {
                         error(errors, errorCount, e.getMessage());

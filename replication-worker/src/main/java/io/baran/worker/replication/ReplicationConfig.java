@@ -58,6 +58,14 @@ public interface ReplicationConfig {
     @WithDefault("16")
     int buffers();
 
+    /**
+     * How long a failover (REST) waits for the writes that are making a copy or deletion visible at the replica at
+     * that moment; past it the replica is not failed over and the answer says so (retry). Copies still reading or
+     * sending parts do not hold a failover: they are abandoned before they become visible.
+     */
+    @WithDefault("1m")
+    Duration failoverWait();
+
     /** Object stores by name, besides the providers of {@code baran.providers}; none by default. */
     Map<String, Store> stores();
 

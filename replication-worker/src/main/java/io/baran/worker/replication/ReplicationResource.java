@@ -189,13 +189,17 @@ public class ReplicationResource {
         }
     }
 
-    /** The replica now serves as primary: forward copying to it stops, so nothing written there is overwritten. */
+    /**
+     * The replica now serves as primary: forward copying to it stops, so nothing written there is overwritten. 200
+     * only once no copy or deletion of forward copying can land at the replica any more; 409, having changed nothing,
+     * while writes to it were still under way after {@code baran.replication.failover-wait}.
+     */
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failover")
     @APIResponse(
             responseCode = "200",
-            description = "the replica now serves as primary",
+            description = "the replica now serves as primary: nothing of forward copying lands there any more",
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
@@ -210,6 +214,13 @@ public class ReplicationResource {
     @APIResponse(
             responseCode = "404",
             description = "no pair of that name",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
+            responseCode = "409",
+            description = "not failed over: copies were still being written to the replica; nothing changed, retry",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -230,7 +241,16 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     public Response failover(@PathParam("name") String name, @QueryParam("replica") String replica) {
         return act(name, replica, r -> {
-            r.failover();
+            Replicator.Failover done = r.failover(service.failoverWait());
+            if (!done.done()) {
+                return problem(
+                        409,
+                        "Copies still running",
+                        "pair " + name + ", replica " + r.replicaAt() + ": copies still running: "
+                                + done.writesUnderWay() + " still being written to the replica after "
+                                + service.failoverWait().toMillis() + " ms; not failed over (forward copying goes on), "
+                                + "retry");
+            }
             service.publish(r);
             return r.status();
         });
@@ -355,7 +375,10 @@ public class ReplicationResource {
             return notFound(name);
         }
         try {
-            return Response.ok(action.apply(service.replica(name, replica))).build();
+            Object answer = action.apply(service.replica(name, replica));
+            return answer instanceof Response refused
+                    ? refused
+                    : Response.ok(answer).build();
         } catch (IllegalArgumentException e) {
             return problem(400, "Bad request", e.getMessage());
         } catch (InterruptedException e) {

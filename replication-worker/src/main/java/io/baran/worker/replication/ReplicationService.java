@@ -389,6 +389,11 @@ public class ReplicationService {
         return done;
     }
 
+    /** How long a failover waits for the writes under way at the replica ({@code baran.replication.failover-wait}). */
+    public Duration failoverWait() {
+        return config.failoverWait();
+    }
+
     public List<Pair> pairs() {
         return List.copyOf(pairs.values());
     }

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
@@ -51,6 +50,7 @@ public final class Replicator implements AutoCloseable {
     private final ReentrantLock running = new ReentrantLock();
     private final PassPlanner planner;
     private final PassExecutor executor;
+    private final FencedReplica fenced;
     private final Failback failback;
     private final ConflictResolver resolver;
 
@@ -104,8 +104,10 @@ public final class Replicator implements AutoCloseable {
         this.copier = copier;
         this.clock = clock;
         this.planner = new PassPlanner(pair, mode, maxDeletePercent);
+        // Forward copying writes the replica only through the fence, so that failover can stop it at once.
+        this.fenced = new FencedReplica(replica, () -> ledger.meta().failedOver());
         this.executor = new PassExecutor(
-                pair, sourceAt, source, replicaAt, replica, ledger, copier, totalCopiedBytes::addAndGet);
+                pair, sourceAt, source, replicaAt, fenced, ledger, copier, totalCopiedBytes::addAndGet);
         this.failback = new Failback(
                 pair,
                 mode,
@@ -290,6 +292,9 @@ public final class Replicator implements AutoCloseable {
                 try {
                     copied += f.getValue().get() ? 1 : 0;
                 } catch (ExecutionException e) {
+                    if (e.getCause() instanceof FencedReplica.FailedOver) {
+                        continue; // failed over meanwhile: as for a notification arriving after failover
+                    }
                     failed.add(f.getKey());
                     LOG.warnf(
                             "pair %s, replica %s: the copy of %s on notification failed, left to the next pass: %s",
@@ -307,21 +312,39 @@ public final class Replicator implements AutoCloseable {
     public record NotifiedCopy(int copied, Set<String> failed) {}
 
     /**
-     * The replica now serves as primary: forward passes stop until {@link #failback()}, so nothing written there is
-     * overwritten. Takes effect at once: a pass under way starts no further copy, and this waits (up to a minute)
-     * for the copies already under way to end.
-     *
-     * @return true when no copy is under way any more
+     * The replica now serves as primary: forward copying to it stops, so nothing written there is overwritten or
+     * deleted by it, until {@link #failback()}. Waits up to {@code wait} for the writes that are making a copy or
+     * deletion visible at the replica at this moment; the copies still reading the source or sending parts are
+     * abandoned before they become visible, and a pass under way starts no further step. When those writes do not
+     * end in time nothing changes: the replica is not failed over, and the answer says how many were under way.
      */
-    public boolean failover() throws InterruptedException {
-        ledger.checkpoint(
-                m -> new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), true, m.conflicts()));
-        LOG.infof("pair %s: replica %s failed over; forward copying paused", pair, replicaAt);
-        if (running.tryLock(1, TimeUnit.MINUTES)) {
-            running.unlock();
-            return true;
+    public Failover failover(Duration wait) throws InterruptedException {
+        boolean done = fenced.failOver(
+                wait,
+                () -> ledger.checkpoint(
+                        m -> new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), true, m.conflicts())));
+        if (!done) {
+            int underWay = fenced.writesUnderWay();
+            LOG.warnf(
+                    "pair %s: replica %s not failed over: %d writes of forward copying still under way after %s",
+                    pair, replicaAt, underWay, wait);
+            return new Failover(false, underWay);
         }
-        return false;
+        LOG.infof("pair %s: replica %s failed over; forward copying stopped", pair, replicaAt);
+        return new Failover(true, 0);
+    }
+
+    /**
+     * What {@link #failover} did.
+     *
+     * @param done            the replica serves as primary now
+     * @param writesUnderWay  when not done: the writes to the replica that were still under way
+     */
+    public record Failover(boolean done, int writesUnderWay) {}
+
+    /** The replica as forward copying writes it (for tests: a write held open there holds failover). */
+    FencedReplica fenced() {
+        return fenced;
     }
 
     public boolean failedOver() {

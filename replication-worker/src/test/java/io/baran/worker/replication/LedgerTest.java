@@ -1,10 +1,13 @@
 package io.baran.worker.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.testinfra.WorkDirs;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -43,6 +46,21 @@ class LedgerTest {
         killed.close();
         taking.close();
         next.close();
+    }
+
+    @Test
+    void aCheckpointThatCannotBeWrittenChangesNothing() throws Exception {
+        Path dir = WorkDirs.create("ledger");
+        Ledger ledger = Ledger.open(dir);
+        // The snapshot cannot be written: its temporary file's name is taken by a directory.
+        Files.createDirectory(dir.resolve("ledger.json.tmp"));
+
+        assertThrows(
+                UncheckedIOException.class,
+                () -> ledger.checkpoint(m -> new Ledger.Meta(null, null, null, true, Map.of())));
+
+        assertFalse(ledger.meta().failedOver(), "a failover the ledger could not record does not hold");
+        ledger.close();
     }
 
     @Test

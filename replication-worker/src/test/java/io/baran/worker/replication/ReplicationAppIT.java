@@ -1,8 +1,10 @@
 package io.baran.worker.replication;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,6 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -75,6 +79,9 @@ class ReplicationAppIT {
 
     @Inject
     ActionRegistry registry;
+
+    @Inject
+    ReplicationService replication;
 
     @TestHTTPResource(value = "metrics", management = true)
     URL metrics;
@@ -222,6 +229,52 @@ class ReplicationAppIT {
     }
 
     @Test
+    void aFailoverWhileACopyIsBeingWrittenToTheReplicaAnswers409AndChangesNothing() throws Exception {
+        Replicator assets = replication.replica("assets", null);
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // A copy being made visible at the replica, held there as a slow store would hold it.
+        Thread copy = new Thread(() -> assets.fenced().visible("css/held.css", () -> {
+            writing.countDown();
+            try {
+                release.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return null;
+        }));
+        copy.start();
+        try {
+            assertTrue(writing.await(30, TimeUnit.SECONDS), "the write is under way");
+
+            given().post("/api/replication/pairs/assets/failover")
+                    .then()
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("title", is("Copies still running"))
+                    .body("detail", containsString("copies still running: 1 still being written to the replica"))
+                    .body("detail", containsString("not failed over"));
+
+            given().get("/api/replication/pairs/assets")
+                    .then()
+                    .statusCode(200)
+                    .body("replicas[0].state", not("failed-over"));
+        } finally {
+            release.countDown();
+            copy.join(60_000);
+        }
+        given().post("/api/replication/pairs/assets/failover")
+                .then()
+                .statusCode(200)
+                .body("state", is("failed-over"));
+        given().post("/api/replication/pairs/assets/failback").then().statusCode(200);
+        given().get("/api/replication/pairs/assets")
+                .then()
+                .statusCode(200)
+                .body("replicas[0].state", not("failed-over"));
+    }
+
+    @Test
     void failoverPausesCopyingAndFailbackCopiesTheReplicasChangesBack() {
         TestData.put(source(), "data/shared.txt", "v1");
         given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
@@ -245,6 +298,6 @@ class ReplicationAppIT {
         given().get("/api/replication/pairs/assets")
                 .then()
                 .statusCode(200)
-                .body("replicas[0].state", org.hamcrest.Matchers.not("failed-over"));
+                .body("replicas[0].state", not("failed-over"));
     }
 }

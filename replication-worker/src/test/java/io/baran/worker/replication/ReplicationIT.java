@@ -249,7 +249,7 @@ class ReplicationIT {
                 clock);
         r.pass();
 
-        r.failover();
+        assertTrue(r.failover(Duration.ofMinutes(1)).done());
         TestData.put(replica, "cart/a.json", "a1 written while failed over");
         TestData.put(replica, "cart/d.json", "d1 new while failed over");
         replica.delete("cart/c.json");

@@ -19,7 +19,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -201,7 +204,7 @@ class ReplicatorTest {
         TestData.put(s.source(), "a.txt", "alpha");
         s.replicator().pass();
         Path bucket = s.ledgerDir().getParent().resolve("moved-" + System.nanoTime());
-        Path sourceDir = sourceDir(s.source());
+        Path sourceDir = dirOf(s.source());
         Files.move(sourceDir, bucket); // the volume is gone: listing fails, it is not "empty"
 
         clock.advance(Duration.ofSeconds(30));
@@ -278,7 +281,7 @@ class ReplicatorTest {
         TestData.put(s.source(), "untouched.txt", "original");
         s.replicator().pass();
 
-        s.replicator().failover();
+        assertTrue(s.replicator().failover(Duration.ofSeconds(10)).done());
         // While failed over, the replica serves writes...
         TestData.put(s.replica(), "created-at-replica.txt", "new at replica");
         TestData.put(s.replica(), "edited-at-replica.txt", "edited at replica");
@@ -325,13 +328,124 @@ class ReplicatorTest {
     }
 
     @Test
+    void aCopyUnderWayWhenTheReplicaFailsOverIsAbandonedAndNeverOverwritesWhatTheApplicationWritesThere()
+            throws Exception {
+        FileBlobStore sourceFiles = Emulators.files("src");
+        FileBlobStore replica = Emulators.files("dst");
+        Hold reads = new Hold();
+        BlobStore source = new ForwardingStore(sourceFiles) {
+            @Override
+            public Reading open(Blob blob) {
+                reads.here();
+                return inner.open(blob);
+            }
+        };
+        Setup s = setup(Mode.MIRROR, source, replica);
+        TestData.put(sourceFiles, "report.csv", "v1");
+        assertEquals(1, s.replicator().pass().copiedObjects());
+        TestData.put(sourceFiles, "report.csv", "v2 at the source");
+        String bigSha = TestData.putGenerated(sourceFiles, "video/big.bin", 12L << 20, 7, 4 << 20);
+
+        // The next pass reads both objects (one in parts) and is held there, before anything reaches the replica.
+        reads.arm(2);
+        ExecutorService passes = Executors.newSingleThreadExecutor();
+        try {
+            Future<PassReport> pass = passes.submit(s.replicator()::pass);
+            assertTrue(reads.reached(), "the pass is reading both objects");
+
+            assertTrue(s.replicator().failover(Duration.ofSeconds(10)).done(), "nothing was being written yet");
+            // The application now writes at the replica, which serves as primary.
+            TestData.put(replica, "report.csv", "written by the application after failover");
+            reads.release();
+            PassReport after = pass.get(60, TimeUnit.SECONDS);
+
+            assertEquals(0, after.copiedObjects(), after.describe());
+        } finally {
+            reads.release();
+            passes.shutdownNow();
+        }
+        assertEquals(
+                "written by the application after failover",
+                TestData.text(replica, "report.csv"),
+                "the copy under way at failover never lands over the application's write");
+        assertNull(replica.stat("video/big.bin"), "the large copy was abandoned before it became visible");
+        try (var files = Files.walk(dirOf(replica))) {
+            assertEquals(
+                    List.of("report.csv"),
+                    files.filter(Files::isRegularFile)
+                            .map(f -> f.getFileName().toString())
+                            .toList(),
+                    "no part of the abandoned upload is left");
+        }
+        assertEquals("failed-over", s.replicator().status().state());
+
+        FailbackReport back = s.replicator().failback();
+
+        // Baran's copy never recorded as the replica's version: failback sees the application's write, and as the
+        // source changed the key too, reports a conflict rather than losing either side.
+        assertEquals(Set.of("report.csv"), back.conflicts().keySet(), back.toString());
+        assertTrue(
+                back.conflicts().get("report.csv").contains("the replica holds"),
+                back.conflicts().toString());
+        s.replicator().resolve("report.csv", false);
+        assertEquals("written by the application after failover", TestData.text(sourceFiles, "report.csv"));
+        PassReport resumed = s.replicator().pass();
+        assertEquals(1, resumed.copiedObjects(), resumed.describe());
+        assertEquals(bigSha, TestData.sha256(replica, "video/big.bin"), "copied whole once forward copying resumed");
+        assertEquals("written by the application after failover", TestData.text(replica, "report.csv"));
+    }
+
+    @Test
+    void aFailoverWhileACopyIsBeingWrittenToTheReplicaWaitsForItAndOtherwiseChangesNothing() throws Exception {
+        FileBlobStore source = Emulators.files("src");
+        FileBlobStore replicaFiles = Emulators.files("dst");
+        Hold writes = new Hold();
+        BlobStore replica = new ForwardingStore(replicaFiles) {
+            @Override
+            public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+                writes.here();
+                return inner.put(key, content, length, sums);
+            }
+        };
+        Path ledgerDir = WorkDirs.create("ledger");
+        Replicator r = replicator(Mode.MIRROR, source, replica, ledgerDir, 50);
+        TestData.put(source, "a.txt", "alpha");
+        writes.arm(1);
+        ExecutorService passes = Executors.newSingleThreadExecutor();
+        try {
+            Future<PassReport> pass = passes.submit(r::pass);
+            assertTrue(writes.reached(), "the copy is being written to the replica");
+
+            Replicator.Failover refused = r.failover(Duration.ofMillis(200));
+
+            assertEquals(new Replicator.Failover(false, 1), refused);
+            assertFalse(r.failedOver());
+            assertEquals("initial-copy", r.status().state(), "not failed over");
+            try (Ledger onDisk = Ledger.open(ledgerDir)) {
+                assertFalse(onDisk.meta().failedOver(), "nor recorded as failed over");
+            }
+            writes.release();
+            PassReport done = pass.get(60, TimeUnit.SECONDS);
+            assertEquals(1, done.copiedObjects(), "the write under way finished: " + done.describe());
+        } finally {
+            writes.release();
+            passes.shutdownNow();
+        }
+        assertEquals("alpha", TestData.text(replicaFiles, "a.txt"));
+
+        assertTrue(r.failover(Duration.ofSeconds(10)).done(), "once no write is under way, failover goes through");
+        assertEquals("failed-over", r.status().state());
+        r.close();
+    }
+
+    @Test
     void failbackHoldsBackAMassDeletionAtTheSourceAndTheReplicaStaysFailedOver() throws Exception {
         Setup s = setup(Mode.MIRROR);
         for (int i = 0; i < 12; i++) {
             TestData.put(s.source(), "orders/" + i + ".json", "order " + i);
         }
         s.replicator().pass();
-        assertTrue(s.replicator().failover());
+        assertTrue(s.replicator().failover(Duration.ofSeconds(10)).done());
         // While failed over, the replica is emptied (by mistake, or by an attacker) and takes one new order.
         for (int i = 0; i < 12; i++) {
             s.replica().delete("orders/" + i + ".json");
@@ -368,32 +482,19 @@ class ReplicatorTest {
         unguarded.close();
     }
 
-    private static Path sourceDir(FileBlobStore store) throws Exception {
+    private static Path dirOf(FileBlobStore store) throws Exception {
         java.lang.reflect.Field dir = FileBlobStore.class.getDeclaredField("dir");
         dir.setAccessible(true);
         return (Path) dir.get(store);
     }
 
     /** A replica that refuses one key, as a store refuses what it cannot take. */
-    private record Refusing(BlobStore inner, String key) implements BlobStore {
-        @Override
-        public String describe() {
-            return inner.describe();
-        }
+    private static final class Refusing extends ForwardingStore {
+        private final String key;
 
-        @Override
-        public void list(String prefix, Consumer<Blob> each) {
-            inner.list(prefix, each);
-        }
-
-        @Override
-        public Blob stat(String k) {
-            return inner.stat(k);
-        }
-
-        @Override
-        public Reading open(Blob blob) {
-            return inner.open(blob);
+        Refusing(BlobStore inner, String key) {
+            super(inner);
+            this.key = key;
         }
 
         @Override
@@ -403,19 +504,6 @@ class ReplicatorTest {
             }
             return inner.put(k, content, length, sums);
         }
-
-        @Override
-        public Upload upload(String k, long size, long partSize, String sha256, String resumeToken) {
-            return inner.upload(k, size, partSize, sha256, resumeToken);
-        }
-
-        @Override
-        public void delete(String k) {
-            inner.delete(k);
-        }
-
-        @Override
-        public void close() {}
     }
 
     @SuppressWarnings("unused")

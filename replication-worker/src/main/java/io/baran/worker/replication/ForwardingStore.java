@@ -1,0 +1,66 @@
+package io.baran.worker.replication;
+
+import io.baran.worker.provider.store.Blob;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.Digests;
+import java.util.function.Consumer;
+
+/** A store passed through call by call, for a store that changes some of its calls ({@link FencedReplica}). */
+class ForwardingStore implements BlobStore {
+
+    final BlobStore inner;
+
+    ForwardingStore(BlobStore inner) {
+        this.inner = inner;
+    }
+
+    @Override
+    public String describe() {
+        return inner.describe();
+    }
+
+    @Override
+    public void list(String prefix, Consumer<Blob> each) {
+        inner.list(prefix, each);
+    }
+
+    @Override
+    public Blob stat(String key) {
+        return inner.stat(key);
+    }
+
+    @Override
+    public Reading open(Blob blob) {
+        return inner.open(blob);
+    }
+
+    @Override
+    public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+        return inner.put(key, content, length, sums);
+    }
+
+    @Override
+    public Upload upload(String key, long size, long partSize, String sha256, String resumeToken) {
+        return inner.upload(key, size, partSize, sha256, resumeToken);
+    }
+
+    @Override
+    public boolean wantsMd5() {
+        return inner.wantsMd5();
+    }
+
+    @Override
+    public void delete(String key) {
+        inner.delete(key);
+    }
+
+    @Override
+    public void discard(String key, String resumeToken) {
+        inner.discard(key, resumeToken);
+    }
+
+    @Override
+    public void close() {
+        inner.close();
+    }
+}
