@@ -280,6 +280,19 @@ class ApiSecurityIT {
         await(() -> !"awaiting-approval".equals(phase(id)), "the failover operator's abort to end the wait");
     }
 
+    /** "system" is the name Baran acts under itself: a token of a person so named is refused, and writes no row. */
+    @Test
+    void aTokenNamingSystemIsRefused() {
+        as("system", "admin").get("/api/runbooks").then().statusCode(401);
+        as("SYSTEM", "admin")
+                .contentType(ContentType.JSON)
+                .body("{\"runbook\":\"nothing\"}")
+                .post("/api/drills")
+                .then()
+                .statusCode(401);
+        as("systems", "viewer").get("/api/runbooks").then().statusCode(200);
+    }
+
     /**
      * A drill that a real outage turned round during its failback (change failback-turns-round) is a live failover
      * from then on: aborting it (undoing the failover in the outage) needs role failover-operator, as for a failover.

@@ -1,5 +1,6 @@
 package io.baran.security;
 
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
@@ -12,10 +13,13 @@ import java.util.Set;
 /**
  * The roles imply each other as people expect: every Baran role may read ({@link Roles#VIEWER}), and an
  * {@link Roles#ADMIN} holds every role. So each endpoint names the one role it is about, and the token's groups
- * need not repeat the implied ones.
+ * need not repeat the implied ones. A token naming {@code system}, the name Baran acts under itself, is refused (401).
  */
 @ApplicationScoped
 public class RoleHierarchy implements SecurityIdentityAugmentor {
+
+    /** The name Baran acts under itself ({@code Actor.SYSTEM}): refused as a person's. */
+    static final String RESERVED = "system";
 
     static final Set<String> ALL = Set.of(
             Roles.VIEWER,
@@ -29,6 +33,12 @@ public class RoleHierarchy implements SecurityIdentityAugmentor {
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
         if (identity.isAnonymous()) {
             return Uni.createFrom().item(identity);
+        }
+        if (RESERVED.equalsIgnoreCase(identity.getPrincipal().getName().strip())) {
+            // What Baran does by itself is recorded as "system" (audit trail, executions): no person may act as it.
+            return Uni.createFrom()
+                    .failure(new AuthenticationFailedException(
+                            "the user name \"" + RESERVED + "\" is Baran's own; a person must not act under it"));
         }
         Set<String> implied = implied(identity.getRoles());
         if (implied.isEmpty()) {

@@ -1,5 +1,7 @@
 package io.baran.workflow;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * A person's decision on what an execution waits for, sent as the Update {@link RunbookWorkflow#decide}.
  *
@@ -17,7 +19,15 @@ package io.baran.workflow;
  *                  outage holds ({@code approve-incident}) must not approve what one of them waits for next
  */
 public record DecisionRequest(
-        Verdict verdict, String step, Actor by, String reason, String requestId, String seal, boolean gateOnly) {
+        Verdict verdict,
+        String step,
+        Actor by,
+        String reason,
+        String requestId,
+        String seal,
+        // Written only when set: Temporal's JSON converter refuses fields it does not know, so a worker older than
+        // the field still takes every other decision during a rolling upgrade (and refuses only these).
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean gateOnly) {
 
     public DecisionRequest(Verdict verdict, String step, Actor by, String reason, String requestId) {
         this(verdict, step, by, reason, requestId, null, false);

@@ -78,7 +78,11 @@ public class ProviderBeans {
         }
     }
 
-    private static void checkEndpoint(EgressPolicy egress, String key, URI uri, List<String> problems) {
+    /**
+     * Adds a problem naming {@code key} when the URL's host is an address the egress policy refuses (or resolves to
+     * one); resolves the name, connects to nothing. A name that does not resolve now passes: the client reports it.
+     */
+    public static void checkEndpoint(EgressPolicy egress, String key, URI uri, List<String> problems) {
         if (uri.getHost() == null) {
             return;
         }

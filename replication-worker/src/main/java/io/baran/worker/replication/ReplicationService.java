@@ -58,6 +58,7 @@ public class ReplicationService {
     private final Map<String, Pair> pairs = new TreeMap<>();
     private Stores stores;
     private final List<ChangeNotifications> notifications = new ArrayList<>();
+    private final io.baran.egress.EgressPolicy egress;
     private Copier copier;
     private ScheduledExecutorService scheduler;
 
@@ -66,8 +67,10 @@ public class ReplicationService {
             Providers providers,
             StatusPublisher publisher,
             ReplicationMetrics metrics,
-            io.baran.worker.config.ApiBudgetConfig database) {
+            io.baran.worker.config.ApiBudgetConfig database,
+            io.baran.egress.EgressPolicy egress) {
         this.config = config;
+        this.egress = egress;
         this.database = database;
         this.providers = providers;
         this.publisher = publisher;
@@ -119,6 +122,24 @@ public class ReplicationService {
                                 + "\" is neither local (one replica runs passes) nor postgresql (any number, one at a time per pair)");
         }
         stores = new Stores(providerStores(), storeSettings(), environment);
+        // As the providers' endpoints (ProviderBeans): a store or a notification queue the egress policy refuses (the
+        // metadata address, the internal network) stops the start, before anything is sent there.
+        config.stores()
+                .forEach((name, s) -> s.endpoint()
+                        .ifPresent(uri -> io.baran.worker.config.ProviderBeans.checkEndpoint(
+                                egress, "baran.replication.stores.\"" + name + "\".endpoint", uri, problems)));
+        config.pairs()
+                .forEach((name, p) -> p.notifications()
+                        .filter(n -> n.startsWith("http://") || n.startsWith("https://"))
+                        .ifPresent(url -> {
+                            String key = "baran.replication.pairs.\"" + name + "\".notifications";
+                            try {
+                                io.baran.worker.config.ProviderBeans.checkEndpoint(
+                                        egress, key, java.net.URI.create(url.strip()), problems);
+                            } catch (IllegalArgumentException e) {
+                                problems.add(key + ": not a URL (" + e.getMessage() + ")");
+                            }
+                        }));
         config.stores().keySet().stream()
                 .filter(providerStores()::containsKey)
                 .sorted()

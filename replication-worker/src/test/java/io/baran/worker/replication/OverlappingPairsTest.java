@@ -84,7 +84,8 @@ class OverlappingPairsTest {
                 providers,
                 new StatusPublisher(),
                 new ReplicationMetrics(new SimpleMeterRegistry()),
-                config.getConfigMapping(ApiBudgetConfig.class));
+                config.getConfigMapping(ApiBudgetConfig.class),
+                io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1")));
     }
 
     private static Map<String, String> pairs(String... nameSourceReplicas) {
@@ -104,6 +105,37 @@ class OverlappingPairsTest {
         String prefix = "object replication is misconfigured: ";
         assertTrue(refused.getMessage().startsWith(prefix), refused.getMessage());
         return Arrays.asList(refused.getMessage().substring(prefix.length()).split("; "));
+    }
+
+    /**
+     * A store's endpoint or a notification queue's URL at an address the egress policy refuses (the metadata address,
+     * the internal network) stops the start, naming the key, before anything is sent there: the check only resolves.
+     */
+    @Test
+    void aStoreOrNotificationQueueTheEgressPolicyRefusesStopsTheStart() {
+        Map<String, String> settings =
+                new HashMap<>(pairs("assets", "aws-main:s3://shop/assets", "s3-alias:s3://shop/dr"));
+        settings.put("baran.replication.stores.\"metadata\".type", "gcs");
+        settings.put("baran.replication.stores.\"metadata\".endpoint", "http://169.254.169.254/");
+        settings.put("baran.replication.stores.\"internal\".type", "s3");
+        settings.put("baran.replication.stores.\"internal\".endpoint", "http://10.1.2.3:9000/");
+        settings.put(
+                "baran.replication.pairs.\"assets\".notifications",
+                "http://[fd00:ec2::254]/123456789012/assets-events");
+
+        List<String> problems = problems(settings);
+
+        assertTrue(
+                problems.stream()
+                        .anyMatch(p -> p.startsWith("baran.replication.stores.\"metadata\".endpoint: ")
+                                && p.contains("169.254.169.254")),
+                problems.toString());
+        assertTrue(
+                problems.stream().anyMatch(p -> p.startsWith("baran.replication.stores.\"internal\".endpoint: ")),
+                problems.toString());
+        assertTrue(
+                problems.stream().anyMatch(p -> p.startsWith("baran.replication.pairs.\"assets\".notifications: ")),
+                problems.toString());
     }
 
     @Test

@@ -76,7 +76,9 @@ class DecisionSealsTest {
                 new DecisionRequest(Verdict.REJECT, "gate", APPROVER, "looked at the dashboards", "req-1", seal),
                 new DecisionRequest(Verdict.APPROVE, "other-step", APPROVER, "looked at the dashboards", "req-1", seal),
                 new DecisionRequest(Verdict.APPROVE, "gate", APPROVER, "another reason", "req-1", seal),
-                new DecisionRequest(Verdict.APPROVE, "gate", APPROVER, "looked at the dashboards", "req-9", seal));
+                new DecisionRequest(Verdict.APPROVE, "gate", APPROVER, "looked at the dashboards", "req-9", seal),
+                new DecisionRequest(Verdict.APPROVE, "gate", APPROVER, "looked at the dashboards", "req-1", seal)
+                        .atGateOnly());
         for (DecisionRequest decision : altered) {
             var refused = assertThrows(
                     DecisionSeals.SealRefused.class, () -> seals.verify(EXECUTION, decision, NOW), decision::toString);
