@@ -79,13 +79,7 @@ class DrillScheduleCheckIT {
             RestartableTemporalResource.server().restart();
             down = false;
             repairWithin(Duration.ofSeconds(90));
-            var calendar = schedules
-                    .getHandle(DrillSchedules.idFor(name))
-                    .describe()
-                    .getSchedule()
-                    .getSpec()
-                    .getCalendars()
-                    .get(0);
+            var calendar = calendarOf(name);
             assertEquals(3, calendar.getHour().get(0).getStart(), calendar.toString());
             assertEquals(2, calendar.getDayOfWeek().get(0).getStart(), calendar.toString());
             assertEquals(Set.of(), catalog.unsyncedSchedules());
@@ -115,13 +109,7 @@ class DrillScheduleCheckIT {
             assertTrue(catalog.repairSchedules());
 
             assertEquals(Set.of(DrillSchedules.idFor(name)), drillSchedules());
-            var calendar = schedules
-                    .getHandle(DrillSchedules.idFor(name))
-                    .describe()
-                    .getSchedule()
-                    .getSpec()
-                    .getCalendars()
-                    .get(0);
+            var calendar = calendarOf(name);
             assertEquals(4, calendar.getHour().get(0).getStart(), calendar.toString());
         } finally {
             versions.delete(name);
@@ -139,6 +127,17 @@ class DrillScheduleCheckIT {
             }
             Thread.sleep(500);
         }
+    }
+
+    /** The first calendar of the runbook's schedule in Temporal: where its cron expression went. */
+    private io.temporal.client.schedules.ScheduleCalendarSpec calendarOf(String runbook) {
+        return schedules
+                .getHandle(DrillSchedules.idFor(runbook))
+                .describe()
+                .getSchedule()
+                .getSpec()
+                .getCalendars()
+                .get(0);
     }
 
     private Set<String> drillSchedules() {

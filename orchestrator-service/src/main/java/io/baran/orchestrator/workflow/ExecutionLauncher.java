@@ -195,41 +195,33 @@ public class ExecutionLauncher {
             String scope,
             Long outageSince,
             Actor startedBy) {
-        return exclusively(runbook, () -> {
+        ExecutionRequest drill = new ExecutionRequest(
+                executionId,
+                Mode.DRILL,
+                runbook,
+                incidentId,
+                scope,
+                hold.toSeconds(),
+                outageSince,
+                0,
+                runbook.version(),
+                null,
+                startedBy,
+                null,
+                caps.cappedOf(runbook));
+        Started started = exclusively(runbook, () -> {
             if (!requireIdle(runbook, executionId)) {
                 return Started.ALREADY_STARTED;
             }
-            return startSystemDrillNow(runbook, executionId, hold, incidentId, scope, outageSince, startedBy);
+            try {
+                start(executionId, drill);
+                return Started.STARTED;
+            } catch (WorkflowExecutionAlreadyStarted already) {
+                return Started.ALREADY_STARTED;
+            }
         });
-    }
-
-    private Started startSystemDrillNow(
-            Runbook runbook,
-            String executionId,
-            Duration hold,
-            String incidentId,
-            String scope,
-            Long outageSince,
-            Actor startedBy) {
-        try {
-            start(
-                    executionId,
-                    new ExecutionRequest(
-                            executionId,
-                            Mode.DRILL,
-                            runbook,
-                            incidentId,
-                            scope,
-                            hold.toSeconds(),
-                            outageSince,
-                            0,
-                            runbook.version(),
-                            null,
-                            startedBy,
-                            null,
-                            caps.cappedOf(runbook)));
-        } catch (WorkflowExecutionAlreadyStarted already) {
-            return Started.ALREADY_STARTED;
+        if (started == Started.ALREADY_STARTED) {
+            return started;
         }
         LOG.infof("started drill of runbook %s as %s (for %s)", runbook.name(), executionId, startedBy.eventId());
         return Started.STARTED;
