@@ -25,8 +25,8 @@ final class OperatorCommand {
                                       then with --watch follows it as baran watch does
                    baran plan RUNBOOK [--scope SCOPE] [--param NAME=VALUE]...
                                       what each step would change now; nothing is changed
-                                      (--param: a number or true/false is sent as one, as a number or boolean
-                                      default needs; in double quotes, "30", it is text)
+                                      (--param: a whole number or true/false is sent as one, as a number or
+                                      boolean default needs; in double quotes, "30", it is text)
                    baran status ID    where an execution stands: phase, what it waits for, every step
                    baran watch ID [--timeout 24h] [--every 1s] [--exit-when-waiting]
                                       follows an execution until it ends (live view on a terminal, one line per
@@ -253,9 +253,9 @@ final class OperatorCommand {
     }
 
     /**
-     * A {@code --param} value as the API takes it, of the kind of the parameter's default: a whole or decimal number
-     * and {@code true}/{@code false} are sent as such; anything else, or a value in double quotes ({@code "30"}, the
-     * quotes dropped), as text.
+     * A {@code --param} value as the API takes it, of the kind of the parameter's default: a whole number and {@code
+     * true}/{@code false} are sent as such (parameters take no other numbers); anything else, or a value in double
+     * quotes ({@code "30"}, the quotes dropped), as text.
      */
     static com.fasterxml.jackson.databind.JsonNode parameterValue(String text) {
         if (text.length() >= 2 && text.startsWith("\"") && text.endsWith("\"")) {
@@ -266,9 +266,6 @@ final class OperatorCommand {
         }
         if (text.matches("-?(0|[1-9][0-9]{0,17})")) {
             return JSON.getNodeFactory().numberNode(Long.parseLong(text));
-        }
-        if (text.matches("-?(0|[1-9][0-9]*)\\.[0-9]+")) {
-            return JSON.getNodeFactory().numberNode(new java.math.BigDecimal(text));
         }
         return JSON.getNodeFactory().textNode(text);
     }

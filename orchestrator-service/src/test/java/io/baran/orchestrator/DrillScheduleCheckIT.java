@@ -104,11 +104,11 @@ class DrillScheduleCheckIT {
                     DrillSchedules.idFor(ghost),
                     DrillSchedules.scheduleOf(new RunbookParser().parse("ghost.yaml", scheduled(ghost, "0 5 * * *"))),
                     ScheduleOptions.newBuilder().build());
-            assertEquals(Set.of(DrillSchedules.idFor(ghost)), drillSchedules());
+            awaitListed(Set.of(DrillSchedules.idFor(ghost)));
 
             assertTrue(catalog.repairSchedules());
 
-            assertEquals(Set.of(DrillSchedules.idFor(name)), drillSchedules());
+            awaitListed(Set.of(DrillSchedules.idFor(name)));
             var calendar = calendarOf(name);
             assertEquals(4, calendar.getHour().get(0).getStart(), calendar.toString());
         } finally {
@@ -138,6 +138,16 @@ class DrillScheduleCheckIT {
                 .getSpec()
                 .getCalendars()
                 .get(0);
+    }
+
+    /** Temporal lists schedules from its visibility store, a moment after they change. */
+    private void awaitListed(Set<String> expected) {
+        io.baran.testinfra.Polling.until(
+                this::drillSchedules,
+                expected::equals,
+                Duration.ofSeconds(15),
+                Duration.ofMillis(200),
+                listed -> "Temporal lists the drill schedules " + listed + ", not " + expected);
     }
 
     private Set<String> drillSchedules() {

@@ -64,6 +64,12 @@ public class Audited {
                     AuditEntry.refused(refused.problem().detail()),
                     null));
             throw refused;
+        } catch (io.baran.runbook.RunbookInvalidException
+                | io.baran.orchestrator.runbook.RunbookBusyException refused) {
+            // Refusals of Baran's own, answered 422 and 409 by their mappers: nothing was done.
+            trail.record(entry(
+                    action, target, reason, false, AuditEntry.refused(String.valueOf(refused.getMessage())), null));
+            throw refused;
         } catch (RuntimeException failed) {
             // Not a refusal Baran made: Temporal may not have answered in time after taking the work, so whether it
             // was done is not known here.

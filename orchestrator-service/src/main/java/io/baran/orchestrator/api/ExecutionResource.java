@@ -342,10 +342,11 @@ public class ExecutionResource {
     @CustomDeserialization(StrictBody.class)
     @AuditedAs(AuditActions.EXECUTION_ABORT)
     public AbortAnswer abort(@PathParam("id") String id, ReasonBody body) {
-        var progress = requireRunning(id);
+        requireRunning(id);
         String reason = body == null ? null : body.reason();
         audited.run(AuditActions.EXECUTION_ABORT, id, reason, () -> {
-            requireMayAct(progress);
+            // Read again once the request is recorded: a drill may have turned round since.
+            requireMayAct(requireRunning(id));
             WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
                     .cancel();
             return id;

@@ -65,8 +65,8 @@ public class RunbookCatalog {
     private static final String ALL = "";
     /** How long a save or delete waits for Temporal to take the runbook's drill schedule. */
     private static final Duration SCHEDULE_WRITE_DEADLINE = Duration.ofSeconds(5);
-    /** How long a schedule check waits for Temporal to take one runbook's drill schedule. */
-    private static final Duration BACKGROUND_WRITE_DEADLINE = Duration.ofSeconds(10);
+    /** How long a schedule check waits for Temporal to take one runbook's drill schedule (a save may wait behind it). */
+    private static final Duration BACKGROUND_WRITE_DEADLINE = Duration.ofSeconds(5);
 
     private static final ScheduledExecutorService DEADLINES = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "drill-schedule-deadlines");

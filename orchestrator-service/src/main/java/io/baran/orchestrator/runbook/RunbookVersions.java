@@ -359,7 +359,10 @@ public class RunbookVersions {
             return false;
         }
         try {
-            return QuarkusTransaction.requiringNew().call(() -> {
+            // Joining a start's lock transaction (underStartLock): on its connection, committed with it before the
+            // locks go; a start that asked for a second connection while the pool's are held by starts waiting for
+            // the lock would wait for one that never frees.
+            return QuarkusTransaction.joiningExisting().call(() -> {
                 if (RunbookExecutionEntity.findById(executionId) != null) {
                     return true;
                 }

@@ -33,6 +33,10 @@ public class DrillSchedulesAtStart {
     void reconcile(@Observes StartupEvent event) {
         catalog.reconcileSchedules();
         long every = config.scheduleCheck().toMillis();
+        if (every <= 0) {
+            LOG.warn("baran.drill.schedule-check is 0: drill schedules are made those of the catalog at start only");
+            return;
+        }
         checks = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "drill-schedule-check");
             thread.setDaemon(true);

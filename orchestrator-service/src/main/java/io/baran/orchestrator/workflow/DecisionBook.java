@@ -284,7 +284,8 @@ final class DecisionBook {
         }
         Actor by = requirePerson(decision.by(), "decide");
         Pending open = pendingFor(decision.step(), phase);
-        if (decision.gateOnly() && open.gate != Gate.START && open.gate != Gate.HELD) {
+        // A failed step that holds is a HELD gate too, but of a step: not the execution's own gate.
+        if (decision.gateOnly() && (open.step != null || (open.gate != Gate.START && open.gate != Gate.HELD))) {
             throw refused("execution " + request.executionId() + " waits for " + open.on
                     + ", not at its start or the blast-radius guard's hold; decide it on the execution itself");
         }

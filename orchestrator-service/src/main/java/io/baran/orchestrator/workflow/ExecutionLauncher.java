@@ -25,6 +25,7 @@ import io.temporal.client.WorkflowServiceException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -57,6 +58,10 @@ public class ExecutionLauncher {
 
     @Inject
     io.baran.orchestrator.runbook.RunningExecutions runningExecutions;
+
+    /** The catalog, for the other runbooks of a service (looked up when needed: the catalog's beans start drills). */
+    @Inject
+    jakarta.enterprise.inject.Instance<io.baran.orchestrator.runbook.RunbookCatalog> catalog;
 
     @Inject
     ProviderCaps caps;
@@ -259,11 +264,11 @@ public class ExecutionLauncher {
         Optional<String> busy = running(runbook.protects());
         if (busy.isEmpty()) {
             try {
-                busy = runningExecutions.of(runbook.name()).stream().findFirst();
+                busy = recordedRunning(runbook);
             } catch (RuntimeException e) {
                 LOG.debugf(
-                        "executions of runbook %s recorded in the database not read: %s",
-                        runbook.name(), e.getMessage());
+                        "executions of service %s recorded in the database not read: %s",
+                        runbook.protects(), e.getMessage());
             }
         }
         if (busy.isPresent() && busy.get().equals(mine)) {
@@ -273,6 +278,28 @@ public class ExecutionLauncher {
             throw new Busy(runbook.protects(), id);
         });
         return true;
+    }
+
+    /**
+     * An execution recorded in the database (or claimed) that runs a runbook protecting the same service, a plan
+     * excepted (a plan makes no service busy).
+     */
+    private Optional<String> recordedRunning(Runbook runbook) {
+        List<String> runbooks = new ArrayList<>(List.of(runbook.name()));
+        catalog.get().all().stream()
+                .filter(other -> other.protects().equals(runbook.protects())
+                        && !other.name().equals(runbook.name()))
+                .forEach(other -> runbooks.add(other.name()));
+        String plan = Mode.PLAN.name().toLowerCase() + "-";
+        for (String name : runbooks) {
+            Optional<String> found = runningExecutions.of(name).stream()
+                    .filter(id -> !id.startsWith(plan))
+                    .findFirst();
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        return Optional.empty();
     }
 
     /** What {@link #startFailover} did. */

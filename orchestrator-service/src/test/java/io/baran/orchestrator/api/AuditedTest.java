@@ -107,6 +107,21 @@ class AuditedTest {
         assertEquals(List.of(AuditEntry.REQUESTED, "refused: execution drill-web-1 is completed"), trail.written);
     }
 
+    /** A runbook a delete finds busy (409) is a refusal too: nothing was done. */
+    @Test
+    void aBusyRunbookIsRecordedAsRefused() {
+        FailingTrail trail = new FailingTrail(0, 0);
+
+        assertThrows(
+                io.baran.orchestrator.runbook.RunbookBusyException.class,
+                () -> audited(trail).run("runbook.delete", "web", null, () -> {
+                    throw new io.baran.orchestrator.runbook.RunbookBusyException("web", List.of("drill-web-1"));
+                }));
+
+        assertEquals(AuditEntry.REQUESTED, trail.written.get(0));
+        assertTrue(trail.written.get(1).startsWith("refused: "), trail.written.toString());
+    }
+
     private String work() {
         return "drill-web-" + worked.incrementAndGet();
     }

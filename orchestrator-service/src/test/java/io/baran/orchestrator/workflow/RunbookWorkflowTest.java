@@ -739,6 +739,27 @@ class RunbookWorkflowTest {
         assertEquals("standby", world.values.get("www"));
     }
 
+    /** A failed step that holds is the guard's kind of gate, but of a step: a start-gate-only decision leaves it. */
+    @Test
+    void aDecisionForTheStartGateOnlyDoesNotGoOnPastAFailedStep() throws Exception {
+        world.failing.add("promote-db");
+        Step held =
+                new Step("promote-db", "dns.switch", Map.of("record", "db", "to", "primary"), List.of(), null, "hold");
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), held), Failback.DEFAULT, "none");
+        RunbookWorkflow running = startOutageFailover("held-gate-only", rb);
+        env.sleep(Duration.ofHours(1));
+        assertEquals(Phase.HELD, running.progress().phase());
+
+        DecisionRefused refused = assertThrows(
+                DecisionRefused.class,
+                () -> decisions.decide(
+                        "held-gate-only",
+                        new DecisionRequest(Verdict.APPROVE, null, APPROVER, null, null).atGateOnly()));
+        assertTrue(refused.getMessage().contains("not at its start"), refused.getMessage());
+        assertEquals(Phase.HELD, running.progress().phase(), "the failed step still holds");
+        assertEquals(StepState.FAILED, states(running.progress()).get("promote-db"));
+    }
+
     /**
      * Two approval steps of one parallel group wait together: each is decided by name, the execution says what it
      * still waits for, and it stays awaiting approval until the last is decided (it went back to the phase before

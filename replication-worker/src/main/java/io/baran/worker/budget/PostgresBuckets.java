@@ -29,11 +29,13 @@ import org.jboss.logging.Logger;
  * <p>A budget answer is needed at once, so every wait for the database is bounded by {@code timeout}: connecting and
  * logging in, each statement (a server-side {@code statement_timeout}, which also ends a wait for a row another session
  * holds locked), the socket (a second longer: a server that stopped answering altogether) and the wait for the
- * connection another bucket's call is using. A call the database does not answer in time, or answers with an error,
+ * connection another bucket's call is using (past it, the call is told to wait a moment and ask again: the call using
+ * the connection finds out whether the database answers). A call the database does not answer in time, or answers with an error,
  * is not sent blindly at the full rate: it takes from this replica's share of the bucket, a bucket in this process at
  * {@code 1/replicas} of the rate and burst ({@link #shareOf}), where {@code replicas} is the higher of the configured
  * count and the most sessions of the budget this replica has seen in the database. Together the replicas then stay
- * within the account's quota while the database is away, and a failover goes on, at that pace, instead of stopping
+ * within the account's quota while the database is away from all of them (a replica that alone cannot reach it takes
+ * its share on top of what the others take from the row), and a failover goes on, at that pace, instead of stopping
  * with it. The database is asked again {@link #ASK_AGAIN_AFTER} later (one call then waits up to the bound again).
  */
 public final class PostgresBuckets implements BucketStore {
@@ -41,6 +43,9 @@ public final class PostgresBuckets implements BucketStore {
     private static final Logger LOG = Logger.getLogger(PostgresBuckets.class);
     static final String TABLE = "baran_api_budget";
     static final String APPLICATION_NAME = "baran-replication-worker api budget";
+    /** The wait a call is told to make when another call of this replica holds the connection: then it asks again. */
+    static final Duration CONTENDED = Duration.ofMillis(100);
+
     /** How long the calls take from this replica's share after the database failed to answer, before asking it again. */
     static final Duration ASK_AGAIN_AFTER = Duration.ofSeconds(10);
     /** How often the replicas sharing the database are counted while it answers. */
@@ -115,7 +120,9 @@ public final class PostgresBuckets implements BucketStore {
             throw new IllegalStateException("interrupted while waiting for the API budget in PostgreSQL", e);
         }
         if (!mine) {
-            return unanswered(bucket, limit, "another call has been waiting for it for longer than " + timeout);
+            // Another call holds the connection: the database is slow, not known to be away (that call finds out and
+            // says so). Falling back to the share here would add it to what the other replicas take from the row.
+            return CONTENDED;
         }
         try {
             Connection c = connection();

@@ -130,12 +130,14 @@ public class ReplicationService {
                                 egress, "baran.replication.stores.\"" + name + "\".endpoint", uri, problems)));
         config.pairs()
                 .forEach((name, p) -> p.notifications()
-                        .filter(n -> n.startsWith("http://") || n.startsWith("https://"))
+                        .map(String::strip)
+                        .filter(n ->
+                                n.regionMatches(true, 0, "http://", 0, 7) || n.regionMatches(true, 0, "https://", 0, 8))
                         .ifPresent(url -> {
                             String key = "baran.replication.pairs.\"" + name + "\".notifications";
                             try {
                                 io.baran.worker.config.ProviderBeans.checkEndpoint(
-                                        egress, key, java.net.URI.create(url.strip()), problems);
+                                        egress, key, java.net.URI.create(url), problems);
                             } catch (IllegalArgumentException e) {
                                 problems.add(key + ": not a URL (" + e.getMessage() + ")");
                             }

@@ -121,7 +121,7 @@ class OverlappingPairsTest {
         settings.put("baran.replication.stores.\"internal\".endpoint", "http://10.1.2.3:9000/");
         settings.put(
                 "baran.replication.pairs.\"assets\".notifications",
-                "http://[fd00:ec2::254]/123456789012/assets-events");
+                " HTTP://[fd00:ec2::254]/123456789012/assets-events");
 
         List<String> problems = problems(settings);
 
