@@ -661,12 +661,22 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("www"));
     }
 
-    @Test
-    void aHeldStepWaitsForAPersonAndRejectionUndoesEverything() throws Exception {
+    /** move-www, then promote-db, which fails and holds (onFailure: hold) for a person. */
+    private Runbook moveWwwThenAFailingPromotionThatHolds() {
         world.failing.add("promote-db");
         Step held =
                 new Step("promote-db", "dns.switch", Map.of("record", "db", "to", "primary"), List.of(), null, "hold");
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), held), Failback.DEFAULT, "none");
+        return runbook(List.of(set("move-www", "www", "standby"), held), Failback.DEFAULT, "none");
+    }
+
+    /** An approval for the execution's start gate or the guard's hold only, as approve-incident sends it. */
+    private DecisionResult approveAtGateOnly(String id) {
+        return decisions.decide(id, new DecisionRequest(Verdict.APPROVE, null, APPROVER, null, null).atGateOnly());
+    }
+
+    @Test
+    void aHeldStepWaitsForAPersonAndRejectionUndoesEverything() throws Exception {
+        Runbook rb = moveWwwThenAFailingPromotionThatHolds();
         String id = "held";
         WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
         RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
@@ -723,14 +733,11 @@ class RunbookWorkflowTest {
         RunbookWorkflow running = startOutageFailover("gate-only", rb);
         env.sleep(Duration.ofMinutes(1));
         assertEquals(null, running.progress().currentStep(), "it waits at its start");
-        decisions.decide("gate-only", new DecisionRequest(Verdict.APPROVE, null, APPROVER, null, null).atGateOnly());
+        approveAtGateOnly("gate-only");
         env.sleep(Duration.ofMinutes(1));
         assertEquals("approval of step go-ahead", running.progress().awaiting());
 
-        DecisionRefused refused = assertThrows(
-                DecisionRefused.class,
-                () -> decisions.decide(
-                        "gate-only", new DecisionRequest(Verdict.APPROVE, null, APPROVER, null, null).atGateOnly()));
+        DecisionRefused refused = assertThrows(DecisionRefused.class, () -> approveAtGateOnly("gate-only"));
         assertTrue(refused.getMessage().contains("not at its start"), refused.getMessage());
         assertEquals("approval of step go-ahead", running.progress().awaiting(), "the step still waits");
         approve("gate-only", APPROVER);
@@ -742,19 +749,12 @@ class RunbookWorkflowTest {
     /** A failed step that holds is the guard's kind of gate, but of a step: a start-gate-only decision leaves it. */
     @Test
     void aDecisionForTheStartGateOnlyDoesNotGoOnPastAFailedStep() throws Exception {
-        world.failing.add("promote-db");
-        Step held =
-                new Step("promote-db", "dns.switch", Map.of("record", "db", "to", "primary"), List.of(), null, "hold");
-        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), held), Failback.DEFAULT, "none");
+        Runbook rb = moveWwwThenAFailingPromotionThatHolds();
         RunbookWorkflow running = startOutageFailover("held-gate-only", rb);
         env.sleep(Duration.ofHours(1));
         assertEquals(Phase.HELD, running.progress().phase());
 
-        DecisionRefused refused = assertThrows(
-                DecisionRefused.class,
-                () -> decisions.decide(
-                        "held-gate-only",
-                        new DecisionRequest(Verdict.APPROVE, null, APPROVER, null, null).atGateOnly()));
+        DecisionRefused refused = assertThrows(DecisionRefused.class, () -> approveAtGateOnly("held-gate-only"));
         assertTrue(refused.getMessage().contains("not at its start"), refused.getMessage());
         assertEquals(Phase.HELD, running.progress().phase(), "the failed step still holds");
         assertEquals(StepState.FAILED, states(running.progress()).get("promote-db"));
