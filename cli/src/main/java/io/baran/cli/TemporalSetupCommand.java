@@ -4,8 +4,10 @@ import io.baran.workflow.TemporalClients;
 import io.baran.workflow.temporal.TemporalConnection;
 import io.baran.workflow.temporal.TemporalSetup;
 import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubs;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,11 +23,16 @@ final class TemporalSetupCommand {
     /** Exit status when Temporal cannot be reached or refuses (no operator rights). */
     static final int UNREACHABLE = 3;
 
+    /** How long the command waits for Temporal to answer queries by the attributes it registered (its cache's minute). */
+    static final Duration USABLE_WITHIN = Duration.ofSeconds(90);
+
     static final String USAGE = """
                    baran temporal setup [--target HOST:PORT] [--namespace NAME] [--check]
-                     Registers Baran's search attributes (BaranRunbook, BaranService, BaranMode, BaranPhase,
-                     all Keyword) in the Temporal namespace, once, before the services start; needs operator
-                     rights on it. --check only lists the missing ones (exit 1 when one is).
+                     Registers Baran's search attributes (BaranRunbook, BaranService, BaranMode, BaranPhase:
+                     Keyword; BaranIncidents: KeywordList) in the Temporal namespace, once, before the services
+                     start; needs operator rights on it; returns once Temporal answers queries by them (at most
+                     90 s).
+                     --check only lists the missing ones (exit 1 when one is).
                      Connection as the services': BARAN_TEMPORAL_TARGET (default 127.0.0.1:7233),
                      BARAN_TEMPORAL_NAMESPACE (default default), BARAN_TEMPORAL_TLS_ENABLED, _TLS_CERT,
                      _TLS_KEY, _TLS_CA, _TLS_SERVER_NAME (PEM files), BARAN_TEMPORAL_API_KEY.
@@ -107,17 +114,41 @@ final class TemporalSetupCommand {
                 return missing.isEmpty() ? Baran.OK : Baran.INVALID;
             }
             List<String> registered = TemporalSetup.register(operator, namespace);
+            if (!registered.isEmpty() && !awaitUsable(connection, namespace, registered)) {
+                err.println("baran: Temporal " + connection.describe() + " registered search attributes " + registered
+                        + " in namespace " + namespace + " but does not answer queries by them after "
+                        + USABLE_WITHIN.toSeconds() + " s; run this command again before the services start");
+                return UNREACHABLE;
+            }
             out.println(
                     registered.isEmpty()
                             ? "namespace " + namespace + " already has Baran's search attributes "
                                     + TemporalSetup.attributeNames()
                             : "registered search attributes " + registered + " in namespace " + namespace);
             return Baran.OK;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("baran: interrupted");
+            return UNREACHABLE;
         } catch (RuntimeException e) {
             err.println("baran: Temporal " + connection.describe() + " did not answer or refused: " + e.getMessage());
             return UNREACHABLE;
         } finally {
             operator.shutdownNow();
+        }
+    }
+
+    /**
+     * Waits (at most {@link #USABLE_WITHIN}) until Temporal answers queries by the attributes just registered, so the
+     * services started next are not refused them while the server's cache still lacks them.
+     */
+    private static boolean awaitUsable(TemporalConnection connection, String namespace, List<String> registered)
+            throws InterruptedException {
+        WorkflowServiceStubs workflows = TemporalClients.stubs(connection);
+        try {
+            return TemporalSetup.awaitUsable(workflows, namespace, registered, USABLE_WITHIN);
+        } finally {
+            workflows.shutdownNow();
         }
     }
 

@@ -82,7 +82,7 @@ class MassFailoverE2EBench {
                             : TemporalDevServer.startPersistent(
                                     Files.createDirectories(work.resolve("temporal")),
                                     switch (TEMPORAL_DB) {
-                                        case "file" -> TemporalDevServer.LOCAL_STACK_SQLITE;
+                                        case "file" -> TemporalDevServer.LOCAL_STACK_OPTIONS;
                                         case "file-defaults" -> List.of();
                                         default -> List.of(TEMPORAL_DB.split("\\s+"));
                                     }));

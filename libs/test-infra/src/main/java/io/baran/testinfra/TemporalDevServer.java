@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * The real Temporal server ({@code temporal server start-dev}), in memory, with or without its Web UI: by default
@@ -44,17 +45,35 @@ public final class TemporalDevServer implements AutoCloseable {
         this.workDir = workDir;
     }
 
-    /** How {@code bin/local-stack} has the dev server keep its SQLite file: WAL mode, synced at checkpoints. */
-    public static final List<String> LOCAL_STACK_SQLITE =
-            List.of("--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal");
+    /**
+     * How {@code bin/local-stack} has the dev server read search attributes: from its cache, as a Temporal cluster
+     * does, rather than from its store at every start (start-dev's default).
+     */
+    public static final List<String> LOCAL_STACK_SEARCH_ATTRIBUTE_CACHE =
+            List.of("--dynamic-config-value", "system.forceSearchAttributesCacheRefreshOnRead=false");
+
+    /**
+     * How {@code bin/local-stack} runs the dev server on its SQLite file: WAL mode, synced at checkpoints, a checkpoint
+     * every 10,000 pages, and {@link #LOCAL_STACK_SEARCH_ATTRIBUTE_CACHE}.
+     */
+    public static final List<String> LOCAL_STACK_OPTIONS = Stream.concat(
+                    Stream.of(
+                            "--sqlite-pragma",
+                            "journal_mode=wal",
+                            "--sqlite-pragma",
+                            "synchronous=normal",
+                            "--sqlite-pragma",
+                            "wal_autocheckpoint=10000"),
+                    LOCAL_STACK_SEARCH_ATTRIBUTE_CACHE.stream())
+            .toList();
 
     /**
      * A headless dev server (a local process) that keeps its state in a SQLite file under {@code workDir}
-     * ({@code --db-filename}) as {@code bin/local-stack} does ({@link #LOCAL_STACK_SQLITE}), so that after
+     * ({@code --db-filename}) as {@code bin/local-stack} does ({@link #LOCAL_STACK_OPTIONS}), so that after
      * {@link #crash()} a {@link #restart()} finds every execution where it was.
      */
     public static TemporalDevServer startPersistent(Path workDir) {
-        return startPersistent(workDir, LOCAL_STACK_SQLITE);
+        return startPersistent(workDir, LOCAL_STACK_OPTIONS);
     }
 
     /** As {@link #startPersistent(Path)}, with these options instead of the local stack's (e.g. {@code --sqlite-pragma}). */
@@ -88,10 +107,11 @@ public final class TemporalDevServer implements AutoCloseable {
 
     /**
      * A dev server (a local process) whose namespace does not know Baran's search attributes yet, as a fresh Temporal
-     * cluster: for the test of {@code baran temporal setup}, which registers them.
+     * cluster: for the test of {@code baran temporal setup}, which registers them. It reads them from its cache, as
+     * the local stack's does ({@link #LOCAL_STACK_SEARCH_ATTRIBUTE_CACHE}).
      */
     public static TemporalDevServer startWithoutSearchAttributes(Path workDir) {
-        return startProcess(workDir, false, false, List.of());
+        return startProcess(workDir, false, false, LOCAL_STACK_SEARCH_ATTRIBUTE_CACHE);
     }
 
     /**

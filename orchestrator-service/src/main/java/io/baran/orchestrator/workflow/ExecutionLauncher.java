@@ -69,8 +69,14 @@ public class ExecutionLauncher {
     @Inject
     TemporalConfig temporal;
 
-    /** False once Temporal refused {@code BaranIncidents} as unknown: later starts go without it. */
-    private volatile boolean incidentsAttribute = true;
+    /**
+     * How long starts go without {@code BaranIncidents} once Temporal refused it as unknown (not registered, or
+     * registered a moment ago and not yet in the server's cache): then a start tries it again.
+     */
+    static final Duration INCIDENTS_RETRY = Duration.ofMinutes(1);
+
+    /** When Temporal last refused {@code BaranIncidents} as unknown ({@link System#nanoTime()}); null: never. */
+    private volatile Long incidentsRefusedAt;
 
     /** Why an execution could not start. */
     public static final class Busy extends RuntimeException {
@@ -495,19 +501,19 @@ public class ExecutionLauncher {
     }
 
     private void start(String id, ExecutionRequest request, boolean record) {
-        boolean withIncidents = request.incidentId() != null && incidentsAttribute;
+        boolean withIncidents = request.incidentId() != null && incidentsAttribute(System.nanoTime());
         try {
             start(id, request, withIncidents, record);
         } catch (WorkflowServiceException e) {
             if (!withIncidents || !unknownIncidentsAttribute(e)) {
                 throw e;
             }
-            incidentsAttribute = false;
+            incidentsRefused(System.nanoTime());
             LOG.errorf(
-                    "the namespace does not know search attribute %s (register it as KeywordList: temporal operator "
-                            + "search-attribute create --name %s --type KeywordList); execution %s starts without it, and its "
-                            + "recovery is routed through the runbook catalog only",
-                    SearchAttributes.INCIDENTS.getName(), SearchAttributes.INCIDENTS.getName(), id);
+                    "the namespace does not know search attribute %s (register it as KeywordList: bin/baran temporal "
+                            + "setup); execution %s starts without it, and its recovery is routed through the runbook "
+                            + "catalog only; starts try it again after %d s",
+                    SearchAttributes.INCIDENTS.getName(), id, INCIDENTS_RETRY.toSeconds());
             start(id, request, false, record);
         }
     }
@@ -523,6 +529,16 @@ public class ExecutionLauncher {
             memo.put(Memos.HELD_BY, request.heldBy());
         }
         return memo;
+    }
+
+    /** Whether a start at {@code nowNanos} sets {@code BaranIncidents}: unless Temporal refused it less than a minute ago. */
+    boolean incidentsAttribute(long nowNanos) {
+        Long refusedAt = incidentsRefusedAt;
+        return refusedAt == null || nowNanos - refusedAt >= INCIDENTS_RETRY.toNanos();
+    }
+
+    void incidentsRefused(long nowNanos) {
+        incidentsRefusedAt = nowNanos;
     }
 
     private static boolean unknownIncidentsAttribute(Throwable e) {

@@ -1,11 +1,16 @@
 package io.baran.workflow.temporal;
 
 import io.baran.workflow.SearchAttributes;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
 import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,5 +65,45 @@ public final class TemporalSetup {
                             .build());
         }
         return missing;
+    }
+
+    /**
+     * Waits until the namespace answers a query by every one of {@code names}: a server reads new search attributes
+     * from a cache (up to a minute old on a Temporal cluster; the local stack's dev server reads its cache too), and a
+     * start that sets one it does not know yet is refused. Returns at once when {@code names} is empty.
+     *
+     * @return true once they are usable, false when {@code timeout} passed first
+     */
+    public static boolean awaitUsable(
+            WorkflowServiceStubs workflows, String namespace, List<String> names, Duration timeout)
+            throws InterruptedException {
+        if (names.isEmpty()) {
+            return true;
+        }
+        String query = String.join(
+                " AND ",
+                names.stream().map(name -> name + " = 'baran-setup-probe'").toList());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (long pause = 100; ; pause = Math.min(pause * 2, 2_000)) {
+            try {
+                workflows
+                        .blockingStub()
+                        .listWorkflowExecutions(ListWorkflowExecutionsRequest.newBuilder()
+                                .setNamespace(namespace)
+                                .setPageSize(1)
+                                .setQuery(query)
+                                .build());
+                return true;
+            } catch (StatusRuntimeException e) {
+                if (e.getStatus().getCode() != Status.Code.INVALID_ARGUMENT) {
+                    throw e;
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Thread.sleep(Math.min(pause, Math.max(1, left / 1_000_000)));
+        }
     }
 }
