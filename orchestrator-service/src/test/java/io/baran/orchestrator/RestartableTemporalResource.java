@@ -13,7 +13,7 @@ public class RestartableTemporalResource implements QuarkusTestResourceLifecycle
 
     private static volatile TemporalDevServer server;
 
-    static TemporalDevServer server() {
+    public static TemporalDevServer server() {
         return server;
     }
 

@@ -27,4 +27,13 @@ public interface EventsConfig {
      */
     @WithDefault("1m")
     Duration maxSkew();
+
+    /**
+     * How often each orchestrator instance delivers again the recoveries recorded and not delivered (their event's
+     * handling gave up, e.g. Temporal did not answer for longer than {@link #retryFor()} or the event's max age): the
+     * executions answering the incident are told it recovered once Temporal answers. 0: never (a recovery whose
+     * handling gave up is only in the dead-letter topic).
+     */
+    @WithDefault("1m")
+    Duration recoverySweep();
 }

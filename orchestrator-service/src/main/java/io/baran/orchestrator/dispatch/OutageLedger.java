@@ -59,12 +59,64 @@ public class OutageLedger {
      */
     public record Open(List<String> scopes, List<String> otherIncidents) {}
 
-    /** The incident is over: it no longer counts as down. */
+    /**
+     * The incident of {@code scope} is over: it no longer counts as down, and its recovery is to be delivered to the
+     * executions that answer it (until {@link #delivered}). Recorded even for an incident the ledger never saw (its
+     * detection was handled while the database did not answer).
+     */
+    public void recovered(String incidentId, String scope) {
+        QuarkusTransaction.requiringNew().run(() -> {
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            Panache.getEntityManager()
+                    .createNativeQuery("insert into open_outage (incident_id, scope, detected_at, recovered_at) "
+                            + "values (:id, :scope, :at, :at) on conflict (incident_id) do update "
+                            + "set recovered_at = coalesce(open_outage.recovered_at, excluded.recovered_at)")
+                    .setParameter("id", incidentId)
+                    .setParameter("scope", scope)
+                    .setParameter("at", now)
+                    .executeUpdate();
+        });
+    }
+
+    /** The executions answering the incident were told it recovered: the recovery sweep leaves it. */
+    public void delivered(String incidentId) {
+        QuarkusTransaction.requiringNew()
+                .run(() -> Panache.getEntityManager()
+                        .createNativeQuery("update open_outage set recovery_delivered_at = :at "
+                                + "where incident_id = :id and recovery_delivered_at is null")
+                        .setParameter("at", Instant.now().truncatedTo(ChronoUnit.MICROS))
+                        .setParameter("id", incidentId)
+                        .executeUpdate());
+    }
+
+    /**
+     * Recoveries recorded more than {@code olderThan} ago and not yet delivered, oldest first, at most {@code limit}.
+     */
+    public List<Recovery> undelivered(Duration olderThan, int limit) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            @SuppressWarnings("unchecked")
+            List<Object[]> rows = Panache.getEntityManager()
+                    .createNativeQuery("select incident_id, scope from open_outage where recovered_at is not null "
+                            + "and recovery_delivered_at is null and recovered_at < :before "
+                            + "order by recovered_at, incident_id limit :limit")
+                    .setParameter("before", Instant.now().minus(olderThan))
+                    .setParameter("limit", limit)
+                    .getResultList();
+            return rows.stream()
+                    .map(r -> new Recovery((String) r[0], (String) r[1]))
+                    .toList();
+        });
+    }
+
+    /** A recovery to deliver: the incident, and the scope that recovered. */
+    public record Recovery(String incidentId, String scope) {}
+
+    /** The incident is over: it no longer counts as down (its recovery is not delivered again by the sweep). */
     public void recovered(String incidentId) {
         QuarkusTransaction.requiringNew()
                 .run(() -> Panache.getEntityManager()
-                        .createNativeQuery(
-                                "update open_outage set recovered_at = :at where incident_id = :id and recovered_at is null")
+                        .createNativeQuery("update open_outage set recovered_at = :at, recovery_delivered_at = :at "
+                                + "where incident_id = :id and recovered_at is null")
                         .setParameter("at", Instant.now().truncatedTo(ChronoUnit.MICROS))
                         .setParameter("id", incidentId)
                         .executeUpdate());

@@ -104,6 +104,20 @@ public class OutageEventConsumer {
         return untilTooOld.compareTo(retryFor) > 0 ? untilTooOld : retryFor;
     }
 
+    /** Records the recovery in the database; false (logged) when the database does not answer. */
+    private boolean recordRecovery(OutageEvent outage) {
+        try {
+            ledger.recovered(outage.incidentId(), outage.scope());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "cannot record the recovery of incident %s in the database (%s); it counts as down for the "
+                            + "blast-radius guard until %s after it was detected, and only this event delivers it",
+                    outage.incidentId(), e.getMessage(), dispatch.blastRadius().window());
+            return false;
+        }
+    }
+
     private void handle(CloudEvent<OutageEvent> event) {
         OutageEvent outage = event.data();
         if (OutageEvent.DETECTED.equals(event.type()) && isStale(event)) {
@@ -126,18 +140,20 @@ public class OutageEventConsumer {
             return;
         }
         if (!OutageEvent.DETECTED.equals(event.type())) {
-            // Routed to the executions that answer the incident, whatever the catalog says now.
+            // Recorded first (no longer down for the blast-radius guard, and delivered again by the recovery sweep if
+            // this handling gives up), then routed to the executions that answer the incident, whatever the catalog
+            // says now.
+            boolean recorded = recordRecovery(outage);
             OutageDispatcher.withRetry(
                     event, events.retryFor(), () -> launcher.signalRecovered(outage.incidentId(), runbooks));
-            try {
-                ledger.recovered(outage.incidentId()); // no longer down for the blast-radius guard
-            } catch (RuntimeException e) {
-                LOG.warnf(
-                        "cannot record the recovery of incident %s in the database (%s); it counts as down for the "
-                                + "blast-radius guard until %s after it was detected",
-                        outage.incidentId(),
-                        e.getMessage(),
-                        dispatch.blastRadius().window());
+            if (recorded) {
+                try {
+                    ledger.delivered(outage.incidentId());
+                } catch (RuntimeException e) {
+                    LOG.debugf(
+                            "recovery of incident %s delivered, not marked so (%s): the sweep tells its executions again",
+                            outage.incidentId(), e.getMessage());
+                }
             }
             return;
         }

@@ -41,6 +41,11 @@ class EventHandlingTest {
         public Duration maxSkew() {
             return Duration.ofMinutes(1);
         }
+
+        @Override
+        public Duration recoverySweep() {
+            return Duration.ofMinutes(1);
+        }
     };
 
     private final SigningKey key = SigningKey.generate("eu-1");
