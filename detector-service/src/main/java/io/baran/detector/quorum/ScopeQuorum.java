@@ -6,10 +6,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -86,13 +88,24 @@ final class ScopeQuorum {
         List<Seen> down = tally.with(Health.DOWN);
         List<Seen> up = tally.with(Health.UP);
         if (down.size() >= tally.required() && record.state() != Health.DOWN) {
-            Seen first = down.stream().min(Comparator.comparing(Seen::since)).orElseThrow();
-            Instant since = first.since();
-            String incident = first.verdict.incidentId() != null
-                    ? first.verdict.incidentId()
-                    : scope + "@" + since.toEpochMilli();
-            if (incident.equals(lastIncident())) {
-                // The vantage still names the outage that was just recovered; this is a new one.
+            // Named after the first vantage that saw it, unless that vantage still names an outage already
+            // decided: one whose failure began before the last recovery, or whose id an earlier incident used.
+            Instant recovered = lastRecovery();
+            Set<String> used = usedIncidents();
+            Optional<Seen> named = down.stream()
+                    .filter(s -> recovered == null || s.since().isAfter(recovered))
+                    .filter(s -> !used.contains(incidentOf(s)))
+                    .min(Comparator.comparing(Seen::since));
+            Instant since;
+            String incident;
+            if (named.isPresent()) {
+                since = named.get().since();
+                incident = incidentOf(named.get());
+            } else {
+                since = down.stream()
+                        .map(Seen::since)
+                        .min(Comparator.naturalOrder())
+                        .orElseThrow();
                 incident = scope + "@" + now.toEpochMilli();
             }
             return Optional.of(
@@ -115,14 +128,33 @@ final class ScopeQuorum {
         return Optional.empty();
     }
 
-    private String lastIncident() {
+    /** The incident a vantage's DOWN verdict names: its own id, else one after when it saw the failure begin. */
+    private String incidentOf(Seen seen) {
+        return seen.verdict.incidentId() != null
+                ? seen.verdict.incidentId()
+                : scope + "@" + seen.since().toEpochMilli();
+    }
+
+    /** When the scope came back from its last real outage, as recorded; null when none is recorded. */
+    private Instant lastRecovery() {
         for (int i = record.history().size() - 1; i >= 0; i--) {
             ScopeRecord.Decision d = record.history().get(i);
-            if (!d.drill() && d.incidentId() != null) {
-                return d.incidentId();
+            if (!d.drill() && "recovered".equals(d.event())) {
+                return d.since();
             }
         }
         return null;
+    }
+
+    /** Every real incident the recorded history names: none of them may name a new outage. */
+    private Set<String> usedIncidents() {
+        Set<String> used = new HashSet<>();
+        for (ScopeRecord.Decision d : record.history()) {
+            if (!d.drill() && d.incidentId() != null) {
+                used.add(d.incidentId());
+            }
+        }
+        return used;
     }
 
     private Outcome decide(
@@ -149,16 +181,7 @@ final class ScopeQuorum {
         OutageEvent outage = type == null
                 ? null
                 : new OutageEvent(scope, incident, aggregator, since, targets(agreeing), false, votes, confidence);
-        Instant firstSeen = agreeing.stream()
-                .map(Seen::since)
-                .min(Comparator.naturalOrder())
-                .orElse(now);
-        return new Outcome(
-                scope,
-                next,
-                type,
-                outage,
-                Duration.between(OutageEvent.DETECTED.equals(type) ? firstSeen : since, now));
+        return new Outcome(scope, next, type, outage, Duration.between(since, now));
     }
 
     private Optional<Outcome> evaluateDrill(Instant now, String aggregator) {

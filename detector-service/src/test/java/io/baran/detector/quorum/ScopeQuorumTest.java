@@ -230,4 +230,53 @@ class ScopeQuorumTest {
         String second = decide(3000).orElseThrow().event().incidentId();
         assertTrue(!first.equals(second), first + " reused");
     }
+
+    @Test
+    void aVantageThatNeverRecoversNamesNoLaterOutageWithAnIdAlreadyUsed() {
+        // c's path to the scope stays broken throughout: it keeps voting DOWN with the id of the first outage.
+        see("a", Health.DOWN, 1100, 1100);
+        see("b", Health.UP, 0, 1100);
+        see("c", Health.DOWN, 1000, 1100);
+        ScopeQuorum.Outcome first = decide(1100).orElseThrow();
+        assertEquals(OutageEvent.DETECTED, first.eventType());
+        String x = first.event().incidentId();
+        assertEquals(SCOPE + "@" + T0.plusMillis(1000).toEpochMilli(), x, "named after c, the first to see it");
+
+        see("a", Health.UP, 2000, 2000);
+        see("b", Health.UP, 0, 2000);
+        see("c", Health.DOWN, 1000, 2000);
+        assertEquals(OutageEvent.RECOVERED, decide(2000).orElseThrow().eventType());
+
+        see("a", Health.DOWN, 2900, 3000);
+        see("b", Health.UP, 0, 3000);
+        see("c", Health.DOWN, 1000, 3000);
+        ScopeQuorum.Outcome second = decide(3000).orElseThrow();
+        assertEquals(OutageEvent.DETECTED, second.eventType());
+        String y = second.event().incidentId();
+        assertTrue(!x.equals(y), x + " reused");
+
+        see("a", Health.UP, 4000, 4000);
+        see("b", Health.UP, 0, 4000);
+        see("c", Health.DOWN, 1000, 4000);
+        ScopeQuorum.Outcome secondRecovered = decide(4000).orElseThrow();
+        assertEquals(OutageEvent.RECOVERED, secondRecovered.eventType());
+        assertEquals(y, secondRecovered.event().incidentId());
+
+        see("a", Health.DOWN, 4900, 5000);
+        see("b", Health.UP, 0, 5000);
+        see("c", Health.DOWN, 1000, 5000);
+        ScopeQuorum.Outcome third = decide(5000).orElseThrow();
+        assertEquals(OutageEvent.DETECTED, third.eventType());
+        String z = third.event().incidentId();
+        assertTrue(!x.equals(z), x + " reused");
+        assertTrue(!y.equals(z), y + " reused");
+        assertEquals(SCOPE + "@" + T0.plusMillis(4900).toEpochMilli(), z, "named after a, which saw it begin");
+        assertEquals(T0.plusMillis(4900), third.event().since(), "it began after the last recovery");
+        assertEquals(Duration.ofMillis(100), third.latency());
+
+        see("a", Health.UP, 6000, 6000);
+        see("b", Health.UP, 0, 6000);
+        see("c", Health.DOWN, 1000, 6000);
+        assertEquals(z, decide(6000).orElseThrow().event().incidentId(), "its recovery names it");
+    }
 }
