@@ -23,11 +23,12 @@ import org.jboss.logging.Logger;
  *
  * <p>The vote is the scope's health, except when the vantage cannot tell its own network failing from the scope
  * failing. A vantage that watches targets in more than one scope votes DOWN only on evidence that its own network
- * works: some other target passed a probe after the scope's targets started failing, and a probe of the scope that
- * started after that pass failed too. A vantage whose network comes back sees passes everywhere and no such
- * failure, so the scopes it could not reach never get a DOWN vote from it. It abstains on every scope while all of
- * its targets are DOWN. A vantage that watches a single scope has no such evidence and votes as it sees: give each
- * vantage a target in a second scope (a reference endpoint) so that it can tell.
+ * works: some other target passed a probe that started after the scope's targets were seen failing (a failed probe
+ * is seen when it ends, a timeout long after the probe started), and a probe of the scope that started after that
+ * pass failed too. A vantage whose network comes back sees passes everywhere and no such failure, so the scopes it
+ * could not reach never get a DOWN vote from it. It abstains on every scope while all of its targets are DOWN. A
+ * vantage that watches a single scope has no such evidence and votes as it sees: give each vantage a target in a
+ * second scope (a reference endpoint) so that it can tell.
  *
  * <p>Probe results arrive on several event loops (and on a timer thread for timeouts), so every method is
  * synchronized; nothing inside waits on I/O, the sink only queues the verdict.
@@ -46,7 +47,10 @@ public class HealthTracker {
     private final Set<String> waiting = new HashSet<>();
 
     private int downTargets;
-    private Instant latestPass;
+    /** When the latest-started pass of any target started, and when that probe ended. */
+    private Instant latestPassStarted;
+
+    private Instant latestPassEnded;
     private boolean isolated;
 
     public HealthTracker(DetectorSettings.Vantage settings, VerdictSink sink, DetectorMetrics metrics, Clock clock) {
@@ -122,7 +126,8 @@ public class HealthTracker {
      * Takes one probe's result.
      *
      * @param startedAt when the probe started: a failure counts as evidence against its scope only if the probe
-     *                  started after the evidence that the network worked
+     *                  started after the evidence that the network worked, and a pass counts as that evidence only
+     *                  if the probe started after the scope's targets were seen failing
      */
     public synchronized void record(String name, ProbeResult result, Instant startedAt) {
         Tracked target = targets.get(name);
@@ -133,12 +138,15 @@ public class HealthTracker {
         target.last = result;
         if (result.passed()) {
             target.failingSince = null;
-            if (latestPass == null || at.isAfter(latestPass)) {
-                latestPass = at;
+            if (latestPassStarted == null || startedAt.isAfter(latestPassStarted)) {
+                latestPassStarted = startedAt;
+                latestPassEnded = at;
             }
         } else {
             if (target.failingSince == null) {
-                target.failingSince = startedAt;
+                // Seen failing once the probe ended: a pass of a probe that started earlier ran alongside it and
+                // shows nothing about the network since (it may have been cut while this probe waited).
+                target.failingSince = at;
             }
             target.lastFailStarted = startedAt;
         }
@@ -189,7 +197,7 @@ public class HealthTracker {
                 Scope scope = scopes.get(scopeName);
                 if (result.passed() && scope.passAfterFailing == null && !scope.members.containsKey(name)) {
                     Instant failingFrom = failingFrom(scope);
-                    if (failingFrom != null && at.isAfter(failingFrom)) {
+                    if (failingFrom != null && startedAt.isAfter(failingFrom)) {
                         scope.passAfterFailing = at;
                     }
                 }
@@ -229,10 +237,11 @@ public class HealthTracker {
         scope.health.update(states, at).ifPresent(change -> {
             scope.passAfterFailing = null;
             if (change.to() == Health.DOWN) {
-                // Passes seen since the scope's targets started failing, before it went DOWN, count as evidence.
+                // Passes of probes started once the scope's targets were seen failing, before it went DOWN, count as
+                // evidence.
                 Instant failingFrom = failingFrom(scope);
-                if (failingFrom != null && latestPass != null && latestPass.isAfter(failingFrom)) {
-                    scope.passAfterFailing = latestPass;
+                if (failingFrom != null && latestPassStarted != null && latestPassStarted.isAfter(failingFrom)) {
+                    scope.passAfterFailing = latestPassEnded;
                 }
             }
             long up = states.stream().filter(h -> h == Health.UP).count();
@@ -283,8 +292,9 @@ public class HealthTracker {
     }
 
     /**
-     * Whether this vantage's network demonstrably worked while the scope failed: a target passed after the scope's
-     * targets started failing, and a probe of the scope that started after that pass failed.
+     * Whether this vantage's network demonstrably worked while the scope failed: a probe of another target that
+     * started after the scope's targets were seen failing passed, and a probe of the scope that started after that
+     * pass ended failed.
      */
     private boolean evidenceOfNetwork(Scope scope) {
         boolean anyDown = scope.members.values().stream().anyMatch(t -> t.effective == Health.DOWN);
@@ -311,7 +321,7 @@ public class HealthTracker {
         return false;
     }
 
-    /** When the last of the scope's failing targets started failing; null when none of its targets is failing. */
+    /** When the last of the scope's failing targets was seen failing; null when none of its targets is failing. */
     private static Instant failingFrom(Scope scope) {
         Instant failingFrom = null;
         for (Tracked t : scope.members.values()) {
@@ -424,7 +434,10 @@ public class HealthTracker {
         Health vote = Health.UNKNOWN;
         boolean abstains;
         Instant voteSince;
-        /** The first pass of another target after this scope's targets started failing, while it waits to vote DOWN. */
+        /**
+         * When a pass of another target ended that started after this scope's targets were seen failing, while it
+         * waits to vote DOWN.
+         */
         Instant passAfterFailing;
 
         Scope(ScopeHealth health) {
@@ -438,7 +451,7 @@ public class HealthTracker {
         final FlapDamping damping;
         Health effective = Health.UNKNOWN;
         ProbeResult last;
-        /** When the probe that began the current run of failures started; null while the last probe passed. */
+        /** When the probe that began the current run of failures ended; null while the last probe passed. */
         Instant failingSince;
 
         Instant lastFailStarted;

@@ -49,6 +49,14 @@ class HealthTrackerTest {
                 started);
     }
 
+    /** A probe of {@code target} that started at {@code startMillis} after T0 and ended at {@code endMillis}. */
+    private static void probe(HealthTracker tracker, String target, long startMillis, long endMillis, boolean passed) {
+        tracker.record(
+                target,
+                new ProbeResult(passed, passed ? "HTTP 200" : "timed out after 2s", T0.plusMillis(endMillis)),
+                T0.plusMillis(startMillis));
+    }
+
     private List<Health> votes(String scope) {
         return sent.stream()
                 .filter(v -> v.scope().equals(scope))
@@ -104,6 +112,47 @@ class HealthTrackerTest {
         assertTrue(tracker.isolated());
         List<VantageVerdict> now = tracker.verdicts();
         assertTrue(now.stream().allMatch(v -> v.verdict() == Health.UNKNOWN && v.isolated()), now.toString());
+    }
+
+    @Test
+    void aPassThatRanAlongsideATimingOutProbeIsNoEvidenceThatTheNetworkWorks() {
+        HealthTracker tracker = twoScopes();
+        for (int t = -50; t < 2950; t += 1000) {
+            probe(tracker, "a", t, t + 10, true);
+            probe(tracker, "b", t + 10, t + 20, true);
+        }
+        // a's probe starts at 2950 and b's at 2960, which passes at 2970; the network goes at 2980, so a's probe
+        // times out at 4950 and every probe from then on times out after 2 s.
+        probe(tracker, "b", 2960, 2970, true);
+        probe(tracker, "a", 2950, 4950, false);
+        probe(tracker, "b", 3960, 5960, false);
+        probe(tracker, "a", 4950, 6950, false);
+        probe(tracker, "b", 5960, 7960, false);
+        probe(tracker, "a", 6950, 8950, false);
+        probe(tracker, "b", 7960, 9960, false);
+        probe(tracker, "a", 8950, 10950, false);
+        assertFalse(votes("svc/a").contains(Health.DOWN), "a DOWN vote from a vantage that lost its network: " + sent);
+        assertFalse(votes("ref/b").contains(Health.DOWN), "a DOWN vote from a vantage that lost its network: " + sent);
+        assertTrue(tracker.isolated());
+    }
+
+    @Test
+    void aTargetThatTimesOutWhileAnotherAnswersStillGetsADownVote() {
+        HealthTracker tracker = twoScopes();
+        for (int t = -50; t < 2950; t += 1000) {
+            probe(tracker, "a", t, t + 10, true);
+            probe(tracker, "b", t + 10, t + 20, true);
+        }
+        // a times out from 2950 on, b keeps answering.
+        for (int t = 2950; t < 12_950; t += 2000) {
+            probe(tracker, "b", t + 10, t + 20, true);
+            probe(tracker, "b", t + 1010, t + 1020, true);
+            probe(tracker, "a", t, t + 2000, false);
+        }
+        assertEquals(List.of(Health.UP, Health.UNKNOWN, Health.DOWN), votes("svc/a"), sent.toString());
+        assertFalse(sent.get(sent.size() - 1).isolated());
+        assertEquals(List.of(Health.UP), votes("ref/b"));
+        assertFalse(tracker.isolated());
     }
 
     @Test
