@@ -3,12 +3,15 @@ package io.baran.detector.probe;
 import io.baran.detector.config.TargetDefinition;
 import io.baran.egress.EgressPolicy;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A provider canary: reads (and, when configured, first writes) a small object through a storage provider's own API.
@@ -16,8 +19,13 @@ import java.util.concurrent.TimeoutException;
  * those endpoints alone would have seen nothing. Each provider supplies the two calls and how its SDK's errors read;
  * what passes and how results are worded is the same for all.
  *
- * <p>The SDKs' clients block, so the calls run on a small pool of their own and never on an event loop; canaries
- * are few (one or two per provider region), so a few threads serve them all.
+ * <p>The SDKs' clients block, so the calls run on threads of their own and never on an event loop. A canary has at
+ * most one call in flight: while an earlier call still runs (its probe timed out, the SDK has not given up yet), the
+ * next probe fails at once instead of starting another, so an endpoint that accepts and never answers holds one
+ * thread, not one more at every probe. The timeout counts from the probe's start, a wait for a thread included, and a
+ * call that would start after it is not made at all. The executor must not queue calls behind one another
+ * ({@link Probes} gives each call a thread): one canary's hung calls must never hold up another's probes, which would
+ * then come late, or fail a healthy provider on its {@code max-latency}.
  */
 abstract class CanaryProbe implements Probe {
 
@@ -27,6 +35,8 @@ abstract class CanaryProbe implements Probe {
     private final String api;
     private final Optional<URI> endpoint;
     private final EgressPolicy egress;
+    /** Set from when a call is handed to the executor until it has ended or been skipped. */
+    private final AtomicBoolean calling = new AtomicBoolean();
 
     /**
      * @param api    the provider's API as results name it: {@code S3}, {@code Cloud Storage}, {@code Blob Storage}
@@ -61,8 +71,7 @@ abstract class CanaryProbe implements Probe {
     @Override
     public final Uni<ProbeResult> run() {
         return Uni.createFrom()
-                .item(this::exercise)
-                .runSubscriptionOn(executor)
+                .<ProbeResult>emitter(this::call)
                 .ifNoItem()
                 .after(target.timeout())
                 .failWith(TimeoutException::new)
@@ -70,7 +79,36 @@ abstract class CanaryProbe implements Probe {
                 .recoverWithItem(this::describe);
     }
 
-    private ProbeResult exercise() {
+    /** Hands one call to the executor, unless the previous one still runs; the probe's deadline starts now. */
+    private void call(UniEmitter<? super ProbeResult> result) {
+        if (!calling.compareAndSet(false, true)) {
+            result.complete(ProbeResult.failed("previous " + api + " call to " + where() + " still running"));
+            return;
+        }
+        long deadline = System.nanoTime() + target.timeout().toNanos();
+        try {
+            executor.execute(() -> {
+                ProbeResult outcome;
+                try {
+                    outcome = exercise(deadline);
+                } catch (RuntimeException e) {
+                    outcome = describe(e);
+                } finally {
+                    // Free before the result is told, so the next probe, scheduled when it is, finds the call ended.
+                    calling.set(false);
+                }
+                result.complete(outcome);
+            });
+        } catch (RejectedExecutionException e) {
+            calling.set(false);
+            result.fail(e);
+        }
+    }
+
+    private ProbeResult exercise(long deadline) {
+        if (System.nanoTime() - deadline >= 0) {
+            return describe(new TimeoutException()); // the probe has already failed on its timeout: no call
+        }
         if (endpoint.isPresent()) {
             try {
                 egress.resolve(endpoint.get()); // refused: EgressRefusedException, and no request is made
@@ -82,6 +120,9 @@ abstract class CanaryProbe implements Probe {
         if (target.checks().write()) {
             written = "baran canary from " + vantage + " at " + Instant.now();
             write(written);
+            if (System.nanoTime() - deadline >= 0) {
+                return describe(new TimeoutException()); // the write took the whole timeout: no read after it
+            }
         }
         String content = read();
         if (written != null) {

@@ -148,12 +148,18 @@ public final class Probes implements AutoCloseable {
         });
     }
 
+    /**
+     * The threads of the canaries' blocking calls: one for each call in flight, kept for a minute when idle, and no
+     * queue. A canary has at most one call in flight ({@link CanaryProbe}), so there are never more threads than
+     * canaries (and the calls of canaries no longer probed, until their SDK gives up); a call never waits behind
+     * another canary's, however long that one hangs.
+     */
     private ExecutorService canaryThreads() {
         if (canaryThreads == null) {
             synchronized (this) {
                 if (canaryThreads == null) {
                     AtomicInteger n = new AtomicInteger();
-                    canaryThreads = Executors.newFixedThreadPool(4, r -> {
+                    canaryThreads = Executors.newCachedThreadPool(r -> {
                         Thread t = new Thread(r, "baran-canary-" + n.incrementAndGet());
                         t.setDaemon(true);
                         return t;
