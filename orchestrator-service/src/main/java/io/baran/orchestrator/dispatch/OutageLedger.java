@@ -108,6 +108,17 @@ public class OutageLedger {
         });
     }
 
+    /** Whether the incident's recovery is recorded. */
+    public boolean isRecovered(String incidentId) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> !Panache.getEntityManager()
+                        .createNativeQuery(
+                                "select 1 from open_outage where incident_id = :id and recovered_at is not null")
+                        .setParameter("id", incidentId)
+                        .getResultList()
+                        .isEmpty());
+    }
+
     /** A recovery to deliver: the incident, and the scope that recovered. */
     public record Recovery(String incidentId, String scope) {}
 

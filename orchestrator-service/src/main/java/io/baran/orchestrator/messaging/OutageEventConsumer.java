@@ -163,7 +163,31 @@ public class OutageEventConsumer {
                     event.id(), event.type(), outage.scope());
             return;
         }
+        if (recoveredAlready(outage.incidentId())) {
+            LOG.warnf(
+                    "event %s: outage %s of %s was detected again after its recovery (a replayed or late copy); no "
+                            + "failover started (start one by hand if it is still needed)",
+                    event.id(), outage.incidentId(), outage.scope());
+            return;
+        }
         dispatcher.dispatch(event, runbooks);
+    }
+
+    /**
+     * Whether the ledger holds the incident's recovery: a detection of it is then a copy (replayed after a restart,
+     * which forgets the ids seen) and must not start a failover that no recovery would end. False when the database
+     * does not answer: a failover never waits on it.
+     */
+    private boolean recoveredAlready(String incidentId) {
+        if (incidentId == null) {
+            return false;
+        }
+        try {
+            return ledger.isRecovered(incidentId);
+        } catch (RuntimeException e) {
+            LOG.debugf("cannot read whether incident %s recovered (%s); dispatching it", incidentId, e.getMessage());
+            return false;
+        }
     }
 
     private boolean isStale(CloudEvent<OutageEvent> event) {

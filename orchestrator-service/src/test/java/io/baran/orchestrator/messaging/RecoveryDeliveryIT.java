@@ -147,6 +147,47 @@ class RecoveryDeliveryIT {
         }
     }
 
+    @Test
+    void aDetectionOfAnIncidentThatRecoveredStartsNothing() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        String scope = "test/replayed-" + suffix;
+        String name = "rp-" + suffix;
+        catalog.save(name, name + ".yaml", runbook(name, scope), "tester");
+        String recovered = scope + "@" + Instant.now().toEpochMilli();
+        String fresh = scope + "@" + (Instant.now().toEpochMilli() + 1);
+        try {
+            ledger.recovered(recovered, scope);
+            // A copy of its detection (after a restart the ids seen are forgotten): nothing starts.
+            consumer.onEvent(signed(event(OutageEvent.DETECTED, scope, recovered)));
+            // An outage that did not recover starts its failover: its start shows the first one was handled, not lost.
+            consumer.onEvent(signed(event(OutageEvent.DETECTED, scope, fresh)));
+            assertEquals(
+                    io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING,
+                    client.newUntypedWorkflowStub(RunbookWorkflow.idForIncident(name, fresh))
+                            .describe()
+                            .getStatus());
+            assertThrows(
+                    io.temporal.client.WorkflowNotFoundException.class,
+                    () -> client.newUntypedWorkflowStub(RunbookWorkflow.idForIncident(name, recovered))
+                            .describe());
+        } finally {
+            ledger.recovered(fresh, scope);
+            ledger.delivered(fresh);
+            try {
+                client.newUntypedWorkflowStub(RunbookWorkflow.idForIncident(name, fresh))
+                        .terminate("test over");
+            } catch (RuntimeException gone) {
+                // not started, or over
+            }
+            versions.delete(name);
+        }
+    }
+
+    private String signed(CloudEvent<OutageEvent> event) {
+        return EventSignature.sign(
+                EventCodec.encode(event), SigningKeysResource.read(SigningKeysResource.KID, keyFile));
+    }
+
     /** The history's signals that an incident recovered (the client reconnects meanwhile: a failed read is none). */
     private List<HistoryEvent> recoverySignals(String execution) {
         try {
