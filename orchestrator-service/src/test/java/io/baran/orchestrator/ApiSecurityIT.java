@@ -347,6 +347,60 @@ class ApiSecurityIT {
         await(() -> !"failed-over".equals(phase(id)), "the failover operator's abort to undo the failover");
     }
 
+    /**
+     * A drill that a real outage joined while it held (change drill-joined-goes-live) stays failed over for that outage
+     * and is a live failover from then on: aborting it (moving traffic back into the outage) needs role
+     * failover-operator, as for a failover.
+     */
+    @Test
+    void aDrillThatARealOutageJoinedIsAbortedOnlyAsALiveFailover() {
+        String yaml = """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: joined-drill
+                spec:
+                  protects: joined-drill
+                  access:
+                    drill: [sre]
+                    failover: [sre]
+                    approve: [approver]
+                  trigger:
+                    outage: { scope: test/joined-drill }
+                    approval: none
+                  failover:
+                    - { name: settle, action: wait, with: { for: 1s } }
+                  failback:
+                    approval: none
+                """;
+        putRunbook("joined-drill", yaml).statusCode(201);
+        String id = postJson(
+                        "/api/drills",
+                        "{\"runbook\":\"joined-drill\",\"hold\":\"1h\"}",
+                        "dora",
+                        "drill-operator",
+                        "sre")
+                .statusCode(202)
+                .extract()
+                .path("executionId");
+        await(() -> "failed-over".equals(phase(id)), "the drill to hold");
+        // As the dispatcher does when the drill's scope goes down while it holds.
+        RunbookWorkflow drill = temporal.newWorkflowStub(RunbookWorkflow.class, id);
+        drill.outageDetected("test/joined-drill@" + System.nanoTime());
+        await(() -> drill.progress().wentLive(), "the drill to go live for the outage");
+
+        String abort = "/api/executions/" + id + "/abort";
+        postJson(abort, "{\"reason\":\"my drill\"}", "dora", "drill-operator", "sre")
+                .statusCode(403)
+                .body("detail", containsString("a real outage joined"))
+                .body("detail", containsString("needs role failover-operator"));
+        assertEquals("failed-over", phase(id), "the refused abort changed nothing");
+
+        postJson(abort, "{\"reason\":\"handled by hand\"}", "fiona", "failover-operator", "sre")
+                .statusCode(202);
+        await(() -> !"failed-over".equals(phase(id)), "the failover operator's abort to undo the failover");
+    }
+
     /** Two approval steps of one parallel group: each is approved by name over REST, in any order. */
     @Test
     void approvalStepsOfAParallelGroupAreApprovedByName() {

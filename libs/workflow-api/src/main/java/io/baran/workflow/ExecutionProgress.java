@@ -1,5 +1,6 @@
 package io.baran.workflow;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
 /**
@@ -16,6 +17,9 @@ import java.util.List;
  * @param failbackRequestedBy who asked for failback, null when nobody did
  * @param reapplied what the execution applied again when a new outage joined it and found the step's change
  *                  drifted, oldest first
+ * @param wentLive  a drill that is a live failover since a real outage joined it while it held, or turned it round
+ *                  while it failed back; false for a failover (live from its start) and for a drill that was not
+ *                  joined (and as reported before this was)
  */
 public record ExecutionProgress(
         String executionId,
@@ -37,13 +41,62 @@ public record ExecutionProgress(
         List<Decision> decisions,
         int approvalsNeeded,
         String failbackRequestedBy,
-        List<Reapplied> reapplied) {
+        List<Reapplied> reapplied,
+        // Written only when set: Temporal's JSON converter refuses fields it does not know, so an orchestrator older
+        // than the field still reads every other execution during a rolling upgrade.
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wentLive) {
 
     public ExecutionProgress {
         steps = steps == null ? List.of() : List.copyOf(steps);
         reapplied = reapplied == null ? List.of() : List.copyOf(reapplied);
         phases = phases == null ? List.of() : List.copyOf(phases);
         decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    /** Of an execution that did not go live during a drill. */
+    public ExecutionProgress(
+            String executionId,
+            String runbook,
+            String protects,
+            Mode mode,
+            Phase phase,
+            String currentStep,
+            List<StepStatus> steps,
+            String error,
+            String scope,
+            String incidentId,
+            Long outageSince,
+            int runbookVersion,
+            String awaiting,
+            List<PhaseChange> phases,
+            long decideMillis,
+            Actor startedBy,
+            List<Decision> decisions,
+            int approvalsNeeded,
+            String failbackRequestedBy,
+            List<Reapplied> reapplied) {
+        this(
+                executionId,
+                runbook,
+                protects,
+                mode,
+                phase,
+                currentStep,
+                steps,
+                error,
+                scope,
+                incidentId,
+                outageSince,
+                runbookVersion,
+                awaiting,
+                phases,
+                decideMillis,
+                startedBy,
+                decisions,
+                approvalsNeeded,
+                failbackRequestedBy,
+                reapplied,
+                false);
     }
 
     /** Without anything re-applied. */
@@ -128,6 +181,14 @@ public record ExecutionProgress(
                 0,
                 null,
                 List.of());
+    }
+
+    /**
+     * Whether the execution moves production traffic for a real outage: a failover, or a drill a real outage joined
+     * or turned round ({@link #wentLive()}, {@link #turnedRound()}). Who may act on it is who may on a failover.
+     */
+    public boolean liveFailover() {
+        return mode == Mode.FAILOVER || wentLive || turnedRound();
     }
 
     /**

@@ -498,9 +498,9 @@ public class ExecutionResource {
     }
 
     /**
-     * A drill by whom the runbook lets drill, a live failover (and a drill an outage turned round into one) by a
-     * {@code failover-operator} the runbook lets fail over (the endpoint admits either operator role; a live failover
-     * needs the failover role as starting one does); an admin always.
+     * A drill by whom the runbook lets drill, a live failover (and a drill a real outage joined or turned round into
+     * one) by a {@code failover-operator} the runbook lets fail over (the endpoint admits either operator role; a live
+     * failover needs the failover role as starting one does); an admin always.
      */
     private void requireMayAct(ExecutionProgress progress) {
         Runbook runbook = catalog.find(progress.runbook()).orElse(null);
@@ -514,8 +514,7 @@ public class ExecutionResource {
             }
             return;
         }
-        boolean live = progress.mode() == Mode.FAILOVER || progress.turnedRound();
-        if (!live) {
+        if (!progress.liveFailover()) {
             caller.requireMayDrill(runbook);
         } else {
             if (!caller.hasRole(Roles.FAILOVER_OPERATOR)) {
@@ -525,7 +524,9 @@ public class ExecutionResource {
                         "execution " + progress.executionId()
                                 + (progress.mode() == Mode.FAILOVER
                                         ? " is a live failover"
-                                        : " is a drill that a real outage turned round into a live failover")
+                                        : progress.turnedRound()
+                                                ? " is a drill that a real outage turned round into a live failover"
+                                                : " is a drill that a real outage joined: a live failover since")
                                 + ": acting on it needs role " + Roles.FAILOVER_OPERATOR);
             }
             caller.requireMayFailover(runbook);

@@ -436,9 +436,18 @@ final class DecisionBook {
         }
     }
 
-    /** A drill that turned round for a real outage (change {@code failback-turns-round}) is a live failover since. */
+    /**
+     * A drill that a real outage turned round (change {@code failback-turns-round}) or joined while it held (change
+     * {@code drill-joined-goes-live}) is a live failover since: the runbook's number of approvers, the two-person rule,
+     * and failback when a person asks.
+     */
     void goLive() {
         live = true;
+    }
+
+    /** Whether a drill went live ({@link #goLive}); false for a failover, which is live from its start. */
+    boolean wentLive() {
+        return live && request != null && request.mode() != Mode.FAILOVER;
     }
 
     private boolean isLive() {

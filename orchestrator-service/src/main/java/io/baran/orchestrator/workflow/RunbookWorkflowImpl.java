@@ -159,6 +159,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String DRILL_JOINED_BY_OUTAGE = "drill-joined-by-outage";
     /**
+     * Change id: a drill that a real outage joined while it held (change {@link #DRILL_JOINED_BY_OUTAGE}) is a live
+     * failover from then on, as one that turned round is ({@link #TURN_ROUND}): its failback approval needs the
+     * runbook's {@code access.approvals} approvers under the two-person rule (its starter cannot give it), a person may
+     * ask it to fail back, and acting on it needs what acting on a failover does. Before, it stayed a drill: one
+     * approval, its starter's included, failed it back, and a drill operator could abort it into the outage.
+     */
+    static final String DRILL_JOINED_GOES_LIVE = "drill-joined-goes-live";
+    /**
      * Change id: a failback that waits for approval because the outage recovered is no longer offered to the approvers
      * once an outage of a scope it answers is detected again (a new incident joins): the gate closes, an approval
      * sent now is refused, and the execution waits for that recovery (and {@code stableFor}) before it asks again.
@@ -811,6 +819,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             // A real outage of the service joined the drill: failing back now would move traffic into it.
             LOG.warn("drill " + request.executionId() + ": a real outage joined it (" + incidentByScope.values()
                     + "); it stays failed over until that recovers");
+            // Traffic now stays moved for a real outage: a live failover, for its decisions and who may act on it.
+            if (Workflow.getVersion(DRILL_JOINED_GOES_LIVE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                book.goLive();
+            }
         }
         Duration stableFor = Durations.parse(runbook.failback().stableFor());
         // A drill a real outage joined fails back on that outage's recovery, whatever its runbook says of recovery.
@@ -1692,6 +1704,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 book.decisions(),
                 book.approvalsStillNeeded(),
                 book.failbackRequestedBy,
-                reapplied);
+                reapplied,
+                book.wentLive());
     }
 }

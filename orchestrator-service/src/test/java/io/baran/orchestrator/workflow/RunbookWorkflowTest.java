@@ -1187,6 +1187,75 @@ class RunbookWorkflowTest {
         HistoryFiles.save(client, id, "drill-joined-by-outage");
     }
 
+    /**
+     * A drill that a real outage joined is a live failover from then on (change drill-joined-goes-live): its failback
+     * approval after that outage recovers needs the runbook's two approvers, and the person who started the drill is
+     * not one of them. Before, one approval failed it back, its starter's too.
+     */
+    @Test
+    void aDrillARealOutageJoinedNeedsTheRunbooksApproversToFailBackAndNotItsStarter() throws Exception {
+        Access twoApprovers = new Access(List.of("ops"), List.of("ops"), List.of("approvers"), 2);
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")),
+                new Failback(false, "0s", "required", "reverse"),
+                "none",
+                twoApprovers);
+        String id = "drill-joined-live";
+        WorkflowClient.start(
+                stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 600, null, 0, 0, null, APPROVER));
+        env.sleep(Duration.ofMinutes(1));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        assertTrue(!running.progress().liveFailover(), "a drill, until an outage joins it");
+
+        running.outageDetected("aws/us-east-1@1000");
+        env.sleep(Duration.ofMinutes(1));
+        ExecutionProgress joined = running.progress();
+        assertEquals(Phase.FAILED_OVER, joined.phase());
+        assertTrue(joined.wentLive() && joined.liveFailover(), "a live failover since the outage joined it");
+
+        running.outageRecovered("aws/us-east-1@1000");
+        env.sleep(Duration.ofMinutes(1));
+        ExecutionProgress asking = running.progress();
+        assertEquals(Phase.AWAITING_FAILBACK_APPROVAL, asking.phase());
+        assertEquals(2, asking.approvalsNeeded());
+        DecisionRefused refused = assertThrows(DecisionRefused.class, () -> approve(id, APPROVER));
+        assertTrue(refused.getMessage().contains("two-person rule"), refused.getMessage());
+        assertEquals(
+                DecisionResult.Outcome.PENDING,
+                approve(id, Actor.person("bo", List.of("approvers"))).outcome());
+        assertEquals("standby", world.values.get("www"), "one approval of two does not fail it back");
+        assertEquals(
+                DecisionResult.Outcome.APPROVED,
+                approve(id, Actor.person("cy", List.of("approvers"))).outcome());
+
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    /**
+     * A drill that a real outage joined no longer fails back by itself after its hold: a person may ask it to fail
+     * back, as for a failover (change drill-joined-goes-live). Before, the request was refused as a drill's.
+     */
+    @Test
+    void aPersonMayAskADrillARealOutageJoinedToFailBack() throws Exception {
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(false, "0s", "none", "reverse"), "none");
+        String id = "drill-joined-asked-back";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 600));
+        env.sleep(Duration.ofMinutes(1));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        running.outageDetected("aws/us-east-1@1000");
+        env.sleep(Duration.ofHours(1));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+
+        var asked = decisions.failback(id, new FailbackRequest(OPERATOR, "the primary is back", null));
+        assertEquals(io.baran.workflow.FailbackResult.Next.FAILING_BACK, asked.next());
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
     @Test
     void aStepWithoutUndoWhoseApplyFailedIsStillUndone() throws Exception {
         world.failing.add("promote-db");
