@@ -167,6 +167,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String DRILL_JOINED_GOES_LIVE = "drill-joined-goes-live";
     /**
+     * Change id: an abort that ends a wait for a decision (an approval step, a held step, a gate) closes that decision
+     * before compensation: an approval sent while the execution undoes what it changed is refused and recorded nowhere,
+     * and the execution no longer says it waits for one. Before, the decision stayed open during compensation and an
+     * approval of it was taken. Asked only when an abort ends such a wait, so other histories replay unchanged.
+     */
+    static final String ABORT_CLOSES_DECISIONS = "abort-closes-decisions";
+    /**
      * Change id: a failback that waits for approval because the outage recovered is no longer offered to the approvers
      * once an outage of a scope it answers is detected again (a new incident joins): the gate closes, an approval
      * sent now is refused, and the execution waits for that recovery (and {@code stableFor}) before it asks again.
@@ -1367,8 +1374,24 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         DecisionBook.Pending open = book.open(gate, what, step);
         awaiting = book.waitingFor();
         Workflow.setCurrentDetails("**" + waitingPhase.value() + "**: " + awaiting);
-        Answer answer;
         long since = Workflow.currentTimeMillis();
+        Answer answer;
+        try {
+            answer = waitForDecision(open, timeout, withdrawn);
+        } catch (CanceledFailure aborted) {
+            // Nothing is left to decide while the abort undoes what the execution changed.
+            if (Workflow.getVersion(ABORT_CLOSES_DECISIONS, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                closeDecision(open, since);
+            }
+            throw aborted;
+        }
+        closeDecision(open, since);
+        return answer;
+    }
+
+    /** The wait of {@link #awaitDecision}, until the decision {@code open} is taken, times out or is withdrawn. */
+    private Answer waitForDecision(DecisionBook.Pending open, Duration timeout, Supplier<Boolean> withdrawn) {
+        Answer answer;
         if (book.asUpdates()) {
             boolean decided = true;
             Supplier<Boolean> over =
@@ -1399,6 +1422,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     ? Answer.TIMED_OUT
                     : book.approvals > seenApprovals || book.failbackRequested ? Answer.APPROVED : Answer.REJECTED;
         }
+        return answer;
+    }
+
+    /** The decision {@code open}, waited for since {@code since}, is no longer asked. */
+    private void closeDecision(DecisionBook.Pending open, long since) {
         book.close(open);
         decideMillis += Workflow.currentTimeMillis() - since;
         // Steps of a parallel group may each wait: the phase before the first comes back with the last decision.
@@ -1406,7 +1434,6 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         if (book.nothingPending()) {
             phase = beforeDecisions;
         }
-        return answer;
     }
 
     /**

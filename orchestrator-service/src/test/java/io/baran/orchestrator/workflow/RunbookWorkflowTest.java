@@ -723,6 +723,45 @@ class RunbookWorkflowTest {
     }
 
     /**
+     * An abort while an approval step waits closes the question before compensation (change abort-closes-decisions):
+     * an approval sent while the execution undoes what it changed is refused and recorded nowhere, and the execution
+     * no longer says it waits for a decision. Before, the question stayed open and the approval was taken.
+     */
+    @Test
+    void anAbortWhileAnApprovalStepWaitsClosesTheQuestionDuringCompensation() throws Exception {
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("move-www", undoing);
+        Step gate = Step.action("go-ahead", "approval", Map.of("timeout", "1h"));
+        Runbook rb = runbook(List.of(set("move-www", "www", "standby"), gate), Failback.DEFAULT, "none");
+        String id = "aborted-at-gate";
+        WorkflowClient.start(stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 60));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals("approval of step go-ahead", running.progress().awaiting());
+
+        try {
+            WorkflowStub.fromTyped(running).cancel();
+            awaitJournal("undo move-www");
+            DecisionRefused refused = assertThrows(DecisionRefused.class, () -> approve(id, APPROVER));
+            assertTrue(refused.getMessage().contains("is not waiting for a decision"), refused.getMessage());
+            ExecutionProgress compensating = running.progress();
+            assertEquals(Phase.COMPENSATING, compensating.phase());
+            assertNull(compensating.awaiting(), "nothing to decide while it undoes what it changed");
+            assertTrue(
+                    compensating.decisions().isEmpty(), compensating.decisions().toString());
+        } finally {
+            undoing.countDown();
+        }
+
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        assertEquals("primary", world.values.get("www"));
+        ExecutionProgress p = running.progress();
+        assertNull(p.awaiting());
+        assertTrue(p.decisions().isEmpty(), p.decisions().toString());
+    }
+
+    /**
      * A decision for the execution's own gate only ({@code approve-incident}'s) approves its start, and is refused at
      * one of its steps: approved by someone else meanwhile, the execution may already wait there.
      */
