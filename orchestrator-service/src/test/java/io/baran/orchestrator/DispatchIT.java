@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.events.CloudEvent;
 import io.baran.events.OutageEvent;
 import io.baran.orchestrator.dispatch.OutageDispatcher;
+import io.baran.orchestrator.runbook.RunbookBusyException;
 import io.baran.orchestrator.runbook.RunbookCatalog;
+import io.baran.orchestrator.runbook.RunbookVersions;
+import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.orchestrator.workflow.ProviderSlots;
 import io.baran.runbook.Runbook;
 import io.baran.testinfra.KafkaResource;
@@ -21,13 +25,18 @@ import io.baran.workflow.LateHold;
 import io.baran.workflow.Memos;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.SearchAttributes;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
+import jakarta.enterprise.inject.Vetoed;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,7 +97,10 @@ class DispatchIT {
     WorkflowClient client;
 
     @Inject
-    io.baran.orchestrator.workflow.ExecutionLauncher launcher;
+    ExecutionLauncher launcher;
+
+    @Inject
+    RunbookVersions versions;
 
     @Inject
     ProviderSlots slots;
@@ -399,6 +411,122 @@ class DispatchIT {
         return client.getOptions()
                 .getDataConverter()
                 .fromPayloads(0, java.util.Optional.of(payloads), LateHold.class, LateHold.class);
+    }
+
+    /**
+     * Temporal refused the start past the retries: the dispatch failed and let go of its claim. The event's retry claims
+     * the execution again: from that claim on, as after a first one, deleting the runbook is refused, and the execution
+     * it starts is recorded as running, not as the finished claim it was.
+     */
+    @Test
+    void aStartRetriedAfterTemporalRefusedItClaimsItsExecutionAgain() {
+        String scope = "retried/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "retried-" + scope.substring(15);
+        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
+        String incident = scope + "@1";
+        opened.add(incident);
+        String id = RunbookWorkflow.idForIncident(name, incident);
+        Launching launching = Launching.install(launcher);
+        launching.beforeStart = () -> {
+            throw new StatusRuntimeException(Status.UNAVAILABLE.withDescription("Temporal is down"));
+        };
+        assertThrows(
+                StatusRuntimeException.class,
+                () -> dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope)));
+        assertNotNull(executionOf(name, id).finishedAt(), "the failed start let go of its claim");
+
+        // The retry: a delete between its claim and its start is refused.
+        java.util.concurrent.atomic.AtomicReference<Object> deleting =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        launching.beforeStart = () -> {
+            try {
+                deleting.set(catalog.delete(name));
+            } catch (RunbookBusyException e) {
+                deleting.set(e);
+            }
+        };
+        OutageDispatcher.Outcome outcome = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
+        assertEquals(1, outcome.started(), outcome.toString());
+        assertTrue(
+                deleting.get() instanceof RunbookBusyException busy
+                        && busy.running().contains(id),
+                "deleting the runbook while its execution starts: " + deleting.get());
+        assertNull(executionOf(name, id).finishedAt(), "the execution started runs");
+        assertTrue(versions.unfinished(name).contains(id));
+    }
+
+    private RunbookVersions.Execution executionOf(String runbook, String executionId) {
+        return versions.executions(runbook).stream()
+                .filter(e -> e.executionId().equals(executionId))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no record of execution " + executionId));
+    }
+
+    /**
+     * The launcher the dispatcher uses while a test installs it ({@link #install}): the application's, with the test's
+     * {@code beforeStart} run before each failover's start (throwing there is Temporal refusing the start).
+     */
+    @Vetoed
+    static class Launching extends ExecutionLauncher {
+        private final ExecutionLauncher real;
+        volatile Runnable beforeStart = () -> {};
+
+        private Launching(ExecutionLauncher real) {
+            this.real = real;
+        }
+
+        /** Installed for the running test only: the next one has the application's again. */
+        static Launching install(ExecutionLauncher injected) {
+            Launching launching = new Launching(ClientProxy.unwrap(injected));
+            QuarkusMock.installMockForType(launching, ExecutionLauncher.class);
+            return launching;
+        }
+
+        @Override
+        public Started startFailover(
+                Runbook runbook,
+                String incidentId,
+                String scope,
+                Long outageSince,
+                int version,
+                Duration approvalTimeout,
+                io.baran.workflow.Actor startedBy,
+                String heldBy,
+                List<String> cappedProviders,
+                boolean claimed) {
+            beforeStart.run();
+            return real.startFailover(
+                    runbook,
+                    incidentId,
+                    scope,
+                    outageSince,
+                    version,
+                    approvalTimeout,
+                    startedBy,
+                    heldBy,
+                    cappedProviders,
+                    claimed);
+        }
+
+        @Override
+        public Map<String, String> runningByService(java.util.Collection<String> services, int chunk) {
+            return real.runningByService(services, chunk);
+        }
+
+        @Override
+        public void join(String runningId, String incidentId) {
+            real.join(runningId, incidentId);
+        }
+
+        @Override
+        public void holdLate(String executionId, LateHold hold) {
+            real.holdLate(executionId, hold);
+        }
+
+        @Override
+        public List<String> answering(String incidentId) {
+            return real.answering(incidentId);
+        }
     }
 
     @Test

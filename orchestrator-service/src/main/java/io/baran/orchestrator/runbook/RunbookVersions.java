@@ -196,7 +196,8 @@ public class RunbookVersions {
     /**
      * Claims, under the runbook's lock, the start of an execution an outage is dispatching: records it as unfinished
      * before it exists in Temporal, so a delete arriving between the outage event and the start is refused
-     * ({@link RunningExecutions} counts a fresh claim as running), and a save or delete that came first is seen.
+     * ({@link RunningExecutions} counts a fresh claim as running), and a save or delete that came first is seen. A
+     * claim released before its execution ran is claimed anew ({@link #reclaim}).
      *
      * @throws RuntimeException when the database cannot be written; the caller decides whether to start anyway
      */
@@ -210,16 +211,45 @@ public class RunbookVersions {
             if (runbook.latestVersion != version) {
                 return Claim.CHANGED;
             }
-            if (RunbookExecutionEntity.findById(executionId) == null) {
+            RunbookExecutionEntity existing = RunbookExecutionEntity.findById(executionId);
+            if (existing == null) {
                 RunbookExecutionEntity execution = new RunbookExecutionEntity();
                 execution.executionId = executionId;
                 execution.runbookName = runbookName;
                 execution.runbookVersion = version;
                 execution.startedAt = now();
                 execution.persist();
+            } else if (existing.finishedAt != null && ran(List.of(executionId)).isEmpty()) {
+                reclaim(existing, version, now());
             }
             return Claim.CLAIMED;
         });
+    }
+
+    /**
+     * A claim released without its execution ever running (its start failed past the retries, or the outage joined
+     * another execution), claimed again by a retried or redelivered dispatch: unfinished again, claimed now, for the
+     * version about to start. Else the execution it starts would count as finished: deleting its runbook would not be
+     * refused, and the gauges and busy checks would not see it. An execution that ran (it has transitions) keeps its
+     * record: a redelivery finds it started already.
+     */
+    private static void reclaim(RunbookExecutionEntity released, int version, Instant now) {
+        released.runbookVersion = version;
+        released.startedAt = now;
+        released.finishedAt = null;
+    }
+
+    /** Those of these executions that ran: the journal stored a transition of theirs ({@code execution_event}). */
+    private static Set<String> ran(Collection<String> executionIds) {
+        if (executionIds.isEmpty()) {
+            return Set.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<String> ran = Panache.getEntityManager()
+                .createNativeQuery("select distinct execution_id from execution_event where execution_id in (:ids)")
+                .setParameter("ids", executionIds)
+                .getResultList();
+        return new HashSet<>(ran);
     }
 
     /** One execution an outage is about to start, for {@link #claimDispatch(List, int)}. */
@@ -266,11 +296,17 @@ public class RunbookVersions {
                 .setParameter("names", names)
                 .getResultList()
                 .forEach(r -> runbooks.put(r.name, r));
-        Set<String> claimed = new HashSet<>(em.createQuery(
-                        "select e.executionId from RunbookExecutionEntity e where " + "e.executionId in :ids",
-                        String.class)
+        Map<String, RunbookExecutionEntity> claimed = new HashMap<>();
+        em.createQuery(
+                        "select e from RunbookExecutionEntity e where e.executionId in :ids",
+                        RunbookExecutionEntity.class)
                 .setParameter("ids", chunk.stream().map(Wanted::executionId).toList())
-                .getResultList());
+                .getResultList()
+                .forEach(e -> claimed.put(e.executionId, e));
+        Set<String> ran = ran(claimed.values().stream()
+                .filter(e -> e.finishedAt != null)
+                .map(e -> e.executionId)
+                .toList());
         Map<String, Claim> out = new LinkedHashMap<>();
         Instant now = now();
         for (Wanted w : chunk) {
@@ -280,13 +316,17 @@ public class RunbookVersions {
             } else if (runbook.latestVersion != w.version()) {
                 out.put(w.executionId(), Claim.CHANGED);
             } else {
-                if (claimed.add(w.executionId())) {
+                RunbookExecutionEntity existing = claimed.get(w.executionId());
+                if (existing == null) {
                     RunbookExecutionEntity execution = new RunbookExecutionEntity();
                     execution.executionId = w.executionId();
                     execution.runbookName = w.runbookName();
                     execution.runbookVersion = w.version();
                     execution.startedAt = now;
                     em.persist(execution);
+                    claimed.put(execution.executionId, execution);
+                } else if (existing.finishedAt != null && !ran.contains(w.executionId())) {
+                    reclaim(existing, w.version(), now);
                 }
                 out.put(w.executionId(), Claim.CLAIMED);
             }
