@@ -455,6 +455,35 @@ class DispatchIT {
         assertTrue(versions.unfinished(name).contains(id));
     }
 
+    /**
+     * A flapping service: the execution that handled its last outage is listed as running, and ends before the new
+     * outage can join it. The outage starts the runbook's own failover in the same dispatch, instead of failing it after
+     * retrying the closed execution for {@code baran.events.retry-for} and waiting for the event's retry.
+     */
+    @Test
+    void anOutageWhoseServiceExecutionEndedSinceItWasListedStartsItsOwnFailover() {
+        String scope = "flapping/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "flapping-" + scope.substring(16);
+        String ended = startByHandOnceListed(name, scope, io.baran.workflow.Mode.FAILOVER);
+        Launching launching = Launching.install(launcher);
+        java.util.concurrent.atomic.AtomicReference<Map<String, String>> listed =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        launching.afterListing = running -> {
+            listed.set(running);
+            client.newUntypedWorkflowStub(ended).terminate("failed back a moment ago");
+        };
+
+        String incident = scope + "@1";
+        opened.add(incident);
+        OutageDispatcher.Outcome outcome = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
+        assertEquals(Map.of(name, ended), listed.get(), "the ended execution was listed as handling the service");
+        assertEquals(1, outcome.started(), outcome.toString());
+        assertEquals(0, outcome.joined(), outcome.toString());
+        String id = RunbookWorkflow.idForIncident(name, incident);
+        assertEquals(io.baran.workflow.Mode.FAILOVER, inputOf(id).mode());
+        assertNull(executionOf(name, id).finishedAt(), "its claim is not released");
+    }
+
     private RunbookVersions.Execution executionOf(String runbook, String executionId) {
         return versions.executions(runbook).stream()
                 .filter(e -> e.executionId().equals(executionId))
@@ -464,12 +493,14 @@ class DispatchIT {
 
     /**
      * The launcher the dispatcher uses while a test installs it ({@link #install}): the application's, with the test's
-     * {@code beforeStart} run before each failover's start (throwing there is Temporal refusing the start).
+     * {@code beforeStart} run before each failover's start (throwing there is Temporal refusing the start), and its
+     * {@code afterListing} given what each listing of the services' running executions found.
      */
     @Vetoed
     static class Launching extends ExecutionLauncher {
         private final ExecutionLauncher real;
         volatile Runnable beforeStart = () -> {};
+        volatile java.util.function.Consumer<Map<String, String>> afterListing = running -> {};
 
         private Launching(ExecutionLauncher real) {
             this.real = real;
@@ -510,12 +541,14 @@ class DispatchIT {
 
         @Override
         public Map<String, String> runningByService(java.util.Collection<String> services, int chunk) {
-            return real.runningByService(services, chunk);
+            Map<String, String> running = real.runningByService(services, chunk);
+            afterListing.accept(running);
+            return running;
         }
 
         @Override
-        public void join(String runningId, String incidentId) {
-            real.join(runningId, incidentId);
+        public boolean join(String runningId, String incidentId) {
+            return real.join(runningId, incidentId);
         }
 
         @Override

@@ -201,18 +201,23 @@ public class OutageDispatcher {
                                 return null;
                             });
                         }
-                        withRetry(event, () -> {
-                            launcher.join(joining, outage.incidentId());
-                            return null;
-                        });
-                        LOG.infof(
-                                "outage of %s (incident %s): service %s is already handled by %s; told it of the new outage",
-                                outage.scope(), outage.incidentId(), read.protects(), joining);
-                        if (claims.containsKey(id)) {
-                            released.add(id); // the claimed execution will never exist
+                        if (withRetry(event, () -> launcher.join(joining, outage.incidentId()))) {
+                            LOG.infof(
+                                    "outage of %s (incident %s): service %s is already handled by %s; told it of the new"
+                                            + " outage",
+                                    outage.scope(), outage.incidentId(), read.protects(), joining);
+                            if (claims.containsKey(id)) {
+                                released.add(id); // the claimed execution will never exist
+                            }
+                            joined.incrementAndGet();
+                            continue;
                         }
-                        joined.incrementAndGet();
-                        continue;
+                        // It ended since it was listed (a flapping service): this runbook fails the service over.
+                        LOG.infof(
+                                "outage of %s (incident %s): execution %s of service %s ended meanwhile; starting runbook"
+                                        + " %s's own failover",
+                                outage.scope(), outage.incidentId(), joining, read.protects(), read.name());
+                        handling = null;
                     }
                     Runbook chosen = runbook.get();
                     ExecutionLauncher.Started result;

@@ -367,9 +367,18 @@ public class ExecutionLauncher {
         }
     }
 
-    /** Tells a running execution of the service of a new outage: it reconciles, and its failback waits anew. */
-    public void join(String runningId, String incidentId) {
-        client.newWorkflowStub(RunbookWorkflow.class, runningId).outageDetected(incidentId);
+    /**
+     * Tells a running execution of the service of a new outage: it reconciles, and its failback waits anew.
+     *
+     * @return false when it ended meanwhile (listed as running a moment ago): nothing handles the outage yet
+     */
+    public boolean join(String runningId, String incidentId) {
+        try {
+            client.newWorkflowStub(RunbookWorkflow.class, runningId).outageDetected(incidentId);
+            return true;
+        } catch (WorkflowNotFoundException gone) {
+            return false;
+        }
     }
 
     /**
