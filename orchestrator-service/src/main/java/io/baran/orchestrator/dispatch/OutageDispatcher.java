@@ -45,10 +45,14 @@ import org.jboss.logging.Logger;
  * Starts (or joins) the failovers of every runbook an {@code outage.detected} triggers, many at once:
  * <ol>
  * <li>the blast-radius guard is asked once for the whole outage ({@link OutageLedger}, {@link BlastRadius});</li>
- * <li>every execution is claimed in the database in a few transactions ({@link RunbookVersions#claimDispatch(List,
- * int)}), so a delete racing the dispatch is refused and one saved just before is seen;</li>
  * <li>Temporal's visibility is asked once per chunk of services which of them already run an execution (a new outage
  * of such a service joins it), not once per start;</li>
+ * <li>every execution is claimed in the database in a few transactions ({@link RunbookVersions#claimDispatch(List,
+ * int, Map, RunbookVersions.Handling)}), so a delete racing the dispatch is refused and one saved just before is seen;
+ * under each service's start lock, the lock starts by hand take, the claim also reads the executions recorded for the
+ * service's runbooks, which visibility may not list yet (a drill started a moment ago, another outage's claim): a
+ * service one of them acts on is busy, and the outage joins that execution (so two outages of one service dispatched
+ * at once, on one orchestrator or two, start one execution);</li>
  * <li>the starts run on {@code baran.dispatch.concurrency} threads, tier 1 submitted first; the runbooks of one service
  * go in one task, in tier order, the first starting and the others joining it.</li>
  * </ol>
@@ -156,16 +160,19 @@ public class OutageDispatcher {
         OutageEvent outage = event.data();
         long t0 = System.nanoTime();
         List<Runbook> ordered = inDispatchOrder(triggered);
-        String heldBy = guard(outage).orElse(null);
+        Collection<Runbook> all = catalog.all();
+        String heldBy = guard(outage, all).orElse(null);
         long tGuard = System.nanoTime();
         if (heldBy != null) {
             LOG.warnf("event %s (outage of %s): %s", event.id(), outage.scope(), heldBy);
         }
-        Map<String, RunbookVersions.Claim> claims = claim(event, ordered);
-        long tClaim = System.nanoTime();
-        Map<String, String> running = launcher.runningByService(
-                ordered.stream().map(Runbook::protects).toList(), SERVICES_PER_QUERY);
+        Map<String, String> running = new ConcurrentHashMap<>(launcher.runningByService(
+                ordered.stream().map(Runbook::protects).toList(), SERVICES_PER_QUERY));
+        Map<String, String> visible = Map.copyOf(running); // as Temporal's visibility listed them
         long tRunning = System.nanoTime();
+        BusyServices busy = new BusyServices(event, ordered, all, Map.copyOf(running));
+        Map<String, RunbookVersions.Claim> claims = claim(event, ordered, busy, running);
+        long tClaim = System.nanoTime();
 
         // One task per service, in the order of its best tier; within it, the service's runbooks in tier order.
         Map<String, List<Runbook>> byService = new LinkedHashMap<>();
@@ -183,10 +190,13 @@ public class OutageDispatcher {
                 String handling = running.get(service.getKey());
                 for (Runbook read : service.getValue()) {
                     String id = RunbookWorkflow.idForIncident(read.name(), outage.incidentId());
-                    Optional<Runbook> runbook = claimed(event, read, claims);
+                    Optional<Runbook> runbook = claimed(event, read, claims, busy, running);
                     if (runbook.isEmpty()) {
                         skipped.incrementAndGet();
                         continue;
+                    }
+                    if (handling == null) {
+                        handling = running.get(service.getKey()); // found busy when claimed anew
                     }
                     if (handling != null && !handling.equals(id)) {
                         String joining = handling;
@@ -201,12 +211,25 @@ public class OutageDispatcher {
                                 return null;
                             });
                         }
-                        if (withRetry(event, () -> launcher.join(joining, outage.incidentId()))) {
+                        // One visibility listed may have ended since (a flapping service): then this runbook fails
+                        // the service over. One only recorded may be another outage's claim not started yet: joined
+                        // once it exists.
+                        boolean listed = joining.equals(visible.get(service.getKey()));
+                        if (withRetry(event, () -> {
+                            if (launcher.join(joining, outage.incidentId())) {
+                                return true;
+                            }
+                            if (!listed) {
+                                throw new IllegalStateException("execution " + joining + " acting on service "
+                                        + read.protects() + " is not in Temporal yet; joining it once it is");
+                            }
+                            return false;
+                        })) {
                             LOG.infof(
                                     "outage of %s (incident %s): service %s is already handled by %s; told it of the new"
                                             + " outage",
                                     outage.scope(), outage.incidentId(), read.protects(), joining);
-                            if (claims.containsKey(id)) {
+                            if (claims.get(id) == RunbookVersions.Claim.CLAIMED) {
                                 released.add(id); // the claimed execution will never exist
                             }
                             joined.incrementAndGet();
@@ -240,7 +263,7 @@ public class OutageDispatcher {
                                         caps.cappedOf(chosen),
                                         claims.get(id) == RunbookVersions.Claim.CLAIMED));
                     } catch (RuntimeException e) {
-                        if (claims.containsKey(id)) {
+                        if (claims.get(id) == RunbookVersions.Claim.CLAIMED) {
                             released.add(id);
                         }
                         throw e;
@@ -275,7 +298,7 @@ public class OutageDispatcher {
         Outcome outcome = new Outcome(started.get(), already.get(), joined.get(), skipped.get(), heldBy);
         LOG.infof(
                 "event %s (outage of %s): %d runbook(s): %d started, %d already running, %d joined another execution, "
-                        + "%d not started%s; guard %d ms, claims %d ms, running services %d ms, starts %d ms",
+                        + "%d not started%s; guard %d ms, running services %d ms, claims %d ms, starts %d ms",
                 event.id(),
                 outage.scope(),
                 ordered.size(),
@@ -285,9 +308,9 @@ public class OutageDispatcher {
                 outcome.skipped(),
                 heldBy == null ? "" : "; all held by the blast-radius guard",
                 millis(t0, tGuard),
-                millis(tGuard, tClaim),
-                millis(tClaim, tRunning),
-                millis(tRunning, tStarts));
+                millis(tGuard, tRunning),
+                millis(tRunning, tClaim),
+                millis(tClaim, tStarts));
         if (failed != null) {
             throw failed;
         }
@@ -309,8 +332,10 @@ public class OutageDispatcher {
      * Asks the blast-radius guard about this outage: the scopes down at once (this one included) and the protected
      * services they trigger, against every protected service. When the database cannot be read the outage is judged
      * alone (a failover must not wait on the database).
+     *
+     * @param all every runbook of the catalog
      */
-    Optional<String> guard(OutageEvent outage) {
+    Optional<String> guard(OutageEvent outage, Collection<Runbook> all) {
         BlastRadius rule = BlastRadius.of(config.blastRadius());
         if (!rule.enabled()) {
             return Optional.empty();
@@ -326,7 +351,6 @@ public class OutageDispatcher {
             open = new OutageLedger.Open(List.of(outage.scope()), List.of());
         }
         List<String> scopes = open.scopes();
-        Collection<Runbook> all = catalog.all();
         Set<String> protectedServices = all.stream()
                 .filter(r -> r.trigger() != null && r.trigger().scope() != null)
                 .map(Runbook::protects)
@@ -378,14 +402,88 @@ public class OutageDispatcher {
         }
     }
 
-    /** Claims every execution; when the database cannot be written they start unclaimed (only the delete guard is lost). */
-    private Map<String, RunbookVersions.Claim> claim(CloudEvent<OutageEvent> event, List<Runbook> runbooks) {
+    /**
+     * Tells a dispatch's claims which execution acts on a service: the one Temporal's visibility listed when the
+     * dispatch began, else one recorded in the database for a runbook of the service ({@link
+     * ExecutionLauncher#handlingOf}), the outage's own executions excepted (started by an earlier delivery of it, or
+     * claimed by this dispatch and started in tier order), those of the best tier first (the one a dispatch starts).
+     */
+    private final class BusyServices implements RunbookVersions.Handling {
+        private final CloudEvent<OutageEvent> event;
+        /** The executions this outage starts or joins: ids of its own. */
+        private final Set<String> mine;
+
+        private final Map<String, Runbook> byName;
+        /** By service, the runbooks protecting it. */
+        final Map<String, List<String>> runbooksOf;
+        /** By service, the execution visibility listed as running. */
+        private final Map<String, String> listed;
+
+        BusyServices(
+                CloudEvent<OutageEvent> event,
+                List<Runbook> ordered,
+                Collection<Runbook> all,
+                Map<String, String> listed) {
+            this.event = event;
+            this.mine = ordered.stream()
+                    .map(r ->
+                            RunbookWorkflow.idForIncident(r.name(), event.data().incidentId()))
+                    .collect(Collectors.toSet());
+            this.byName = new java.util.HashMap<>();
+            Set<String> services = ordered.stream().map(Runbook::protects).collect(Collectors.toSet());
+            this.runbooksOf = new java.util.HashMap<>();
+            for (Runbook r : all) {
+                byName.put(r.name(), r);
+                if (services.contains(r.protects())) {
+                    runbooksOf
+                            .computeIfAbsent(r.protects(), s -> new ArrayList<>())
+                            .add(r.name());
+                }
+            }
+            ordered.forEach(r -> byName.putIfAbsent(r.name(), r));
+            this.listed = listed;
+        }
+
+        @Override
+        public Optional<String> of(String service, List<RunbookVersions.Execution> recorded) {
+            String seen = listed.get(service);
+            if (seen != null) {
+                return mine.contains(seen) ? Optional.empty() : Optional.of(seen);
+            }
+            List<RunbookVersions.Execution> others = recorded.stream()
+                    .filter(e -> !mine.contains(e.executionId()))
+                    .sorted(Comparator.comparingInt(
+                                    (RunbookVersions.Execution e) -> Optional.ofNullable(byName.get(e.runbook()))
+                                            .map(Runbook::tier)
+                                            .orElse(Integer.MAX_VALUE))
+                            .thenComparing(RunbookVersions.Execution::runbook))
+                    .toList();
+            Optional<String> handling = others.isEmpty() ? Optional.empty() : launcher.handlingOf(others);
+            handling.ifPresent(id -> LOG.infof(
+                    "event %s (outage of %s): service %s is acted on by execution %s, recorded in the database (not "
+                            + "listed by Temporal's visibility yet)",
+                    event.id(), event.data().scope(), service, id));
+            return handling;
+        }
+    }
+
+    /**
+     * Claims every execution, and adds to {@code running} the services found busy; when the database cannot be written
+     * they start unclaimed (the delete guard is lost, and only visibility tells a busy service).
+     */
+    private Map<String, RunbookVersions.Claim> claim(
+            CloudEvent<OutageEvent> event, List<Runbook> runbooks, BusyServices busy, Map<String, String> running) {
         List<RunbookVersions.Wanted> wanted = runbooks.stream()
                 .map(r -> new RunbookVersions.Wanted(
-                        RunbookWorkflow.idForIncident(r.name(), event.data().incidentId()), r.name(), r.version()))
+                        RunbookWorkflow.idForIncident(r.name(), event.data().incidentId()),
+                        r.name(),
+                        r.version(),
+                        r.protects()))
                 .toList();
         try {
-            return new ConcurrentHashMap<>(versions.claimDispatch(wanted, config.claimBatch()));
+            RunbookVersions.Claims claims = versions.claimDispatch(wanted, config.claimBatch(), busy.runbooksOf, busy);
+            running.putAll(claims.handling());
+            return new ConcurrentHashMap<>(claims.claims());
         } catch (RuntimeException e) {
             LOG.warnf(
                     "event %s: cannot claim its executions in the database (%s); starting them unclaimed",
@@ -395,17 +493,23 @@ public class OutageDispatcher {
     }
 
     /**
-     * The runbook to start after its claim: itself when claimed (or unclaimed for want of a database), nothing when it
-     * was deleted, and when it changed since it was read, its latest version if that is still triggered (claimed anew).
+     * The runbook to start (or to join the service's execution with) after its claim: itself when claimed, found busy,
+     * or unclaimed for want of a database; nothing when it was deleted; and when it changed since it was read, its
+     * latest version if that is still triggered (claimed anew, which may find the service busy: {@code running} then
+     * names the execution).
      */
     private Optional<Runbook> claimed(
-            CloudEvent<OutageEvent> event, Runbook read, Map<String, RunbookVersions.Claim> claims) {
+            CloudEvent<OutageEvent> event,
+            Runbook read,
+            Map<String, RunbookVersions.Claim> claims,
+            BusyServices busy,
+            Map<String, String> running) {
         OutageEvent outage = event.data();
         String id = RunbookWorkflow.idForIncident(read.name(), outage.incidentId());
         Runbook runbook = read;
         RunbookVersions.Claim claim = claims.get(id);
         for (int attempt = 0; ; attempt++) {
-            if (claim == null || claim == RunbookVersions.Claim.CLAIMED) {
+            if (claim == null || claim == RunbookVersions.Claim.CLAIMED || claim == RunbookVersions.Claim.BUSY) {
                 return Optional.of(runbook);
             }
             if (claim == RunbookVersions.Claim.DELETED) {
@@ -427,8 +531,14 @@ public class OutageDispatcher {
             }
             runbook = current;
             try {
-                claim = versions.claimDispatch(id, runbook.name(), runbook.version());
+                RunbookVersions.Claims again = versions.claimDispatch(
+                        List.of(new RunbookVersions.Wanted(id, runbook.name(), runbook.version(), runbook.protects())),
+                        1,
+                        busy.runbooksOf,
+                        busy);
+                claim = again.claims().get(id);
                 claims.put(id, claim);
+                running.putAll(again.handling());
             } catch (RuntimeException e) {
                 claims.remove(id);
                 LOG.warnf(

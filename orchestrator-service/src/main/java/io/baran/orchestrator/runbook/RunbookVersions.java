@@ -190,7 +190,9 @@ public class RunbookVersions {
         /** The runbook was deleted since it was read: start nothing. */
         DELETED,
         /** A newer version was saved since it was read: read it again. */
-        CHANGED
+        CHANGED,
+        /** Another execution acts on the runbook's service: nothing is recorded, and the outage joins that one. */
+        BUSY
     }
 
     /**
@@ -252,45 +254,90 @@ public class RunbookVersions {
         return new HashSet<>(ran);
     }
 
-    /** One execution an outage is about to start, for {@link #claimDispatch(List, int)}. */
-    public record Wanted(String executionId, String runbookName, int version) {}
+    /**
+     * One execution an outage is about to start, for {@link #claimDispatch(List, int, Map, Handling)}.
+     *
+     * @param service the service its runbook protects
+     */
+    public record Wanted(String executionId, String runbookName, int version, String service) {}
+
+    /** Which execution acts on a protected service, asked by a dispatch's claim under the service's lock. */
+    @FunctionalInterface
+    public interface Handling {
+        /**
+         * @param recorded the executions recorded (or claimed) for the service's runbooks and not known to be finished,
+         *                 oldest first: those of the claim itself and plans included
+         * @return the execution acting on the service that the claim's executions join, if any; none when it is one
+         *         of the claim's own (started by an earlier delivery of the same outage)
+         */
+        Optional<String> of(String service, List<Execution> recorded);
+    }
 
     /**
-     * {@link #claimDispatch(String, String, int)} for many executions at once: {@code batch} runbooks per transaction,
-     * their locks taken in name order (so two orchestrators dispatching overlapping outages cannot deadlock), the
-     * runbooks and existing claims read with one query each.
+     * What {@link #claimDispatch(List, int, Map, Handling)} found.
      *
-     * @return what each claim found, by execution id
+     * @param claims   by execution id
+     * @param handling by service, the execution that acts on each service found busy ({@link Claim#BUSY})
+     */
+    public record Claims(Map<String, Claim> claims, Map<String, String> handling) {}
+
+    /**
+     * {@link #claimDispatch(String, String, int)} for many executions at once, and for each of their services
+     * whether it is busy, under the lock {@link #underStartLock} takes for the service: {@code batch} runbooks per
+     * transaction (the runbooks of one service in the same one), the services' locks and then the runbooks' taken in
+     * name order (as a start by hand takes them: two orchestrators dispatching overlapping outages, or a dispatch and a
+     * start by hand, cannot deadlock), the runbooks, existing claims and the services' recorded executions read with
+     * one query each. A service {@code handling} names an execution for is busy: its executions are not recorded
+     * ({@link Claim#BUSY}), and a later claim or start by hand of the service finds the execution that acts on it, a
+     * claim included, since each decides under the service's lock after this one committed.
+     *
+     * @param runbooksOf by service, the runbooks protecting it (those wanted need not be named)
+     * @return what each claim found, and which execution acts on each busy service
      * @throws RuntimeException when the database cannot be written; claims of earlier batches stay (they are
      *                          released as any claim: by the start's outcome, or after {@link RunningExecutions#STARTING_GRACE})
      */
-    public Map<String, Claim> claimDispatch(List<Wanted> wanted, int batch) {
-        List<Wanted> sorted = wanted.stream()
+    public Claims claimDispatch(
+            List<Wanted> wanted, int batch, Map<String, ? extends Collection<String>> runbooksOf, Handling handling) {
+        Map<String, List<Wanted>> byService = new java.util.TreeMap<>();
+        wanted.stream()
                 .sorted(java.util.Comparator.comparing(Wanted::runbookName))
-                .toList();
-        Map<String, Claim> out = new LinkedHashMap<>();
-        for (int from = 0; from < sorted.size(); from += Math.max(1, batch)) {
-            List<Wanted> chunk = sorted.subList(from, Math.min(sorted.size(), from + Math.max(1, batch)));
-            out.putAll(QuarkusTransaction.requiringNew().call(() -> claimChunk(chunk)));
+                .forEach(w -> byService
+                        .computeIfAbsent(w.service(), s -> new java.util.ArrayList<>())
+                        .add(w));
+        List<List<Wanted>> chunks = new java.util.ArrayList<>();
+        List<Wanted> chunk = new java.util.ArrayList<>();
+        for (List<Wanted> ofService : byService.values()) {
+            if (!chunk.isEmpty() && chunk.size() + ofService.size() > Math.max(1, batch)) {
+                chunks.add(chunk);
+                chunk = new java.util.ArrayList<>();
+            }
+            chunk.addAll(ofService);
         }
-        return out;
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk);
+        }
+        Map<String, Claim> claims = new LinkedHashMap<>();
+        Map<String, String> busy = new LinkedHashMap<>();
+        for (List<Wanted> part : chunks) {
+            Claims claimed = QuarkusTransaction.requiringNew().call(() -> claimChunk(part, runbooksOf, handling));
+            claims.putAll(claimed.claims());
+            busy.putAll(claimed.handling());
+        }
+        return new Claims(claims, busy);
     }
 
-    private static Map<String, Claim> claimChunk(List<Wanted> chunk) {
-        List<String> names = chunk.stream().map(Wanted::runbookName).distinct().toList();
+    private static Claims claimChunk(
+            List<Wanted> chunk, Map<String, ? extends Collection<String>> runbooksOf, Handling handling) {
+        List<String> services =
+                chunk.stream().map(Wanted::service).distinct().sorted().toList();
+        List<String> names =
+                chunk.stream().map(Wanted::runbookName).distinct().sorted().toList();
         var em = Panache.getEntityManager();
-        // One statement locks every name of the chunk, in the (sorted) order of the values list.
-        StringBuilder values = new StringBuilder();
-        for (int i = 1; i <= names.size(); i++) {
-            values.append(i > 1 ? ", " : "").append("(cast(?").append(i).append(" as text))");
-        }
-        var lock = em.createNativeQuery(
-                "select cast(count(*) as text) from (select pg_advisory_xact_lock(hashtext(n)) from (values " + values
-                        + ") as v(n)) as locked");
-        for (int i = 0; i < names.size(); i++) {
-            lock.setParameter(i + 1, names.get(i));
-        }
-        lock.getSingleResult();
+        // The services' locks first, then the runbooks', each in name order: the order underStartLock takes them in.
+        List<String> locks = new java.util.ArrayList<>();
+        services.forEach(s -> locks.add(serviceLock(s)));
+        locks.addAll(names);
+        lockAll(locks);
         Map<String, RunbookEntity> runbooks = new HashMap<>();
         em.createQuery("select r from RunbookEntity r where r.name in :names", RunbookEntity.class)
                 .setParameter("names", names)
@@ -307,6 +354,28 @@ public class RunbookVersions {
                 .filter(e -> e.finishedAt != null)
                 .map(e -> e.executionId)
                 .toList());
+        // Every runbook of each service, and what is recorded for them and not finished.
+        Map<String, String> serviceOf = new HashMap<>();
+        for (String service : services) {
+            Collection<String> protecting = runbooksOf.get(service);
+            if (protecting != null) {
+                protecting.forEach(name -> serviceOf.put(name, service));
+            }
+        }
+        chunk.forEach(w -> serviceOf.put(w.runbookName(), w.service()));
+        Map<String, List<Execution>> recorded = new HashMap<>();
+        em.createQuery(
+                        "select e from RunbookExecutionEntity e where e.runbookName in :names and e.finishedAt is null "
+                                + "order by e.startedAt, e.executionId",
+                        RunbookExecutionEntity.class)
+                .setParameter("names", List.copyOf(serviceOf.keySet()))
+                .getResultList()
+                .forEach(e -> recorded.computeIfAbsent(serviceOf.get(e.runbookName), s -> new java.util.ArrayList<>())
+                        .add(Execution.of(e)));
+        Map<String, String> busy = new LinkedHashMap<>();
+        for (String service : services) {
+            handling.of(service, recorded.getOrDefault(service, List.of())).ifPresent(id -> busy.put(service, id));
+        }
         Map<String, Claim> out = new LinkedHashMap<>();
         Instant now = now();
         for (Wanted w : chunk) {
@@ -315,6 +384,8 @@ public class RunbookVersions {
                 out.put(w.executionId(), Claim.DELETED);
             } else if (runbook.latestVersion != w.version()) {
                 out.put(w.executionId(), Claim.CHANGED);
+            } else if (busy.containsKey(w.service())) {
+                out.put(w.executionId(), Claim.BUSY);
             } else {
                 RunbookExecutionEntity existing = claimed.get(w.executionId());
                 if (existing == null) {
@@ -331,7 +402,23 @@ public class RunbookVersions {
                 out.put(w.executionId(), Claim.CLAIMED);
             }
         }
-        return out;
+        return new Claims(out, busy);
+    }
+
+    /** Takes the locks of these names in their order, in one statement. */
+    private static void lockAll(List<String> names) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 1; i <= names.size(); i++) {
+            values.append(i > 1 ? ", " : "").append("(cast(?").append(i).append(" as text))");
+        }
+        var lock = Panache.getEntityManager()
+                .createNativeQuery(
+                        "select cast(count(*) as text) from (select pg_advisory_xact_lock(hashtext(n)) from (values "
+                                + values + ") as v(n)) as locked");
+        for (int i = 0; i < names.size(); i++) {
+            lock.setParameter(i + 1, names.get(i));
+        }
+        lock.getSingleResult();
     }
 
     /** {@link #finished(String)} of many, in one transaction. */
@@ -468,6 +555,11 @@ public class RunbookVersions {
                 .getSingleResult();
     }
 
+    /** The name of a protected service's lock: runbook names have no spaces, so it is never a runbook's. */
+    private static String serviceLock(String service) {
+        return "service " + service;
+    }
+
     /** The runbook was deleted before an execution of it could start; nothing was started. */
     public static final class Deleted extends RuntimeException {
         Deleted(String runbook) {
@@ -495,7 +587,7 @@ public class RunbookVersions {
         List<T> started = new java.util.ArrayList<>(1);
         try {
             return QuarkusTransaction.requiringNew().call(() -> {
-                lock("service " + service); // runbook names have no spaces: never a runbook's lock
+                lock(serviceLock(service));
                 lock(runbook);
                 RunbookEntity entity = RunbookEntity.findById(runbook);
                 locked[0] = true;

@@ -50,16 +50,8 @@ public class RunningExecutions {
         Set<String> running = new LinkedHashSet<>();
         Instant claimedSince = Instant.now().minus(STARTING_GRACE);
         for (RunbookVersions.Execution execution : versions.unfinishedExecutions(runbook)) {
-            String id = execution.executionId();
-            Boolean isRunning = isRunning(id);
-            if (Boolean.TRUE.equals(isRunning)) {
-                running.add(id);
-            } else if (isRunning == null
-                    && execution.startedAt() != null
-                    && execution.startedAt().isAfter(claimedSince)) {
-                running.add(id); // claimed by an outage being dispatched, not started yet
-            } else {
-                versions.finished(id);
+            if (stateOf(execution, claimedSince) != State.ENDED) {
+                running.add(execution.executionId());
             }
         }
         try {
@@ -77,6 +69,41 @@ public class RunningExecutions {
             LOG.debugf("cannot list executions by %s: %s", SearchAttributes.RUNBOOK.getName(), e.getMessage());
         }
         return List.copyOf(running);
+    }
+
+    /** What a recorded execution is, as Temporal says. */
+    public enum State {
+        /** Temporal runs it. */
+        RUNNING,
+        /** Claimed by an outage being dispatched less than {@link #STARTING_GRACE} ago; Temporal does not know it yet. */
+        STARTING,
+        /** Closed, or claimed longer ago and never started: marked finished. */
+        ENDED
+    }
+
+    /**
+     * Whether an execution recorded in the database (unfinished there) still runs; one that does not is marked
+     * finished.
+     *
+     * @throws StatusRuntimeException when Temporal cannot be asked
+     */
+    public State stateOf(RunbookVersions.Execution execution) {
+        return stateOf(execution, Instant.now().minus(STARTING_GRACE));
+    }
+
+    private State stateOf(RunbookVersions.Execution execution, Instant claimedSince) {
+        String id = execution.executionId();
+        Boolean isRunning = isRunning(id);
+        if (Boolean.TRUE.equals(isRunning)) {
+            return State.RUNNING;
+        }
+        if (isRunning == null
+                && execution.startedAt() != null
+                && execution.startedAt().isAfter(claimedSince)) {
+            return State.STARTING; // claimed by an outage being dispatched, not started yet
+        }
+        versions.finished(id);
+        return State.ENDED;
     }
 
     /** @return whether Temporal runs it; null when Temporal does not know it (not started yet, or long gone) */

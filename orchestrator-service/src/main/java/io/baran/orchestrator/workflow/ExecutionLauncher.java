@@ -3,6 +3,7 @@ package io.baran.orchestrator.workflow;
 import io.baran.orchestrator.config.TemporalConfig;
 import io.baran.orchestrator.dispatch.ProviderCaps;
 import io.baran.orchestrator.runbook.RunbookVersions;
+import io.baran.orchestrator.runbook.RunningExecutions;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
 import io.baran.workflow.ExecutionRequest;
@@ -57,7 +58,7 @@ public class ExecutionLauncher {
     RunbookVersions versions;
 
     @Inject
-    io.baran.orchestrator.runbook.RunningExecutions runningExecutions;
+    RunningExecutions runningExecutions;
 
     /** The catalog, for the other runbooks of a service (looked up when needed: the catalog's beans start drills). */
     @Inject
@@ -308,6 +309,41 @@ public class ExecutionLauncher {
         return Optional.empty();
     }
 
+    /**
+     * The execution acting on a service among those recorded in the database for its runbooks, which Temporal's
+     * visibility may not list yet (a drill started a moment ago, an execution an outage claimed and is starting): the
+     * first Temporal runs, else the first claimed a moment ago; a plan never. Those that ended are marked finished
+     * ({@link RunningExecutions#stateOf}). One Temporal cannot be asked about counts as
+     * acting: a second execution of the service is worse than an outage that waits to join one.
+     *
+     * @param recorded in the order they are preferred; none of the caller's own
+     */
+    public Optional<String> handlingOf(List<RunbookVersions.Execution> recorded) {
+        String plan = Mode.PLAN.name().toLowerCase() + "-";
+        String starting = null;
+        for (RunbookVersions.Execution execution : recorded) {
+            String id = execution.executionId();
+            if (id.startsWith(plan)) {
+                continue;
+            }
+            RunningExecutions.State state;
+            try {
+                state = runningExecutions.stateOf(execution);
+            } catch (RuntimeException e) {
+                LOG.warnf(
+                        "cannot ask Temporal whether execution %s runs (%s); it counts as running", id, e.getMessage());
+                state = RunningExecutions.State.RUNNING;
+            }
+            if (state == RunningExecutions.State.RUNNING) {
+                return Optional.of(id);
+            }
+            if (state == RunningExecutions.State.STARTING && starting == null) {
+                starting = id;
+            }
+        }
+        return Optional.ofNullable(starting);
+    }
+
     /** What {@link #startFailover} did. */
     public enum Started {
         /** A new execution. */
@@ -318,8 +354,10 @@ public class ExecutionLauncher {
 
     /**
      * Starts the failover of one runbook for one incident, without asking first whether the service is busy: the
-     * dispatcher asked once for all of an outage's services ({@link #runningByService}). A redelivered event maps to
-     * the same workflow id, which Temporal refuses to start twice, even after the first execution closed.
+     * dispatcher asked once for all of an outage's services ({@link #runningByService}), and claimed the start under
+     * the service's lock after reading what is recorded for the service ({@link RunbookVersions#claimDispatch(List,
+     * int, Map, RunbookVersions.Handling)}, {@link #handlingOf}). A redelivered event maps to the same workflow id,
+     * which Temporal refuses to start twice, even after the first execution closed.
      *
      * @param heldBy          why it waits for a person before its first step (blast-radius guard), or null
      * @param cappedProviders the providers of its steps that have a concurrency cap
