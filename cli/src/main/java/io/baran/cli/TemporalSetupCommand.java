@@ -114,8 +114,10 @@ final class TemporalSetupCommand {
                 return missing.isEmpty() ? Baran.OK : Baran.INVALID;
             }
             List<String> registered = TemporalSetup.register(operator, namespace);
-            if (!registered.isEmpty() && !awaitUsable(connection, namespace, registered)) {
-                err.println("baran: Temporal " + connection.describe() + " registered search attributes " + registered
+            // Also when they were there already: a run after one that gave up waiting checks again.
+            List<String> all = TemporalSetup.attributeNames();
+            if (!awaitUsable(connection, namespace, all)) {
+                err.println("baran: Temporal " + connection.describe() + " has search attributes " + all
                         + " in namespace " + namespace + " but does not answer queries by them after "
                         + USABLE_WITHIN.toSeconds() + " s; run this command again before the services start");
                 return UNREACHABLE;
@@ -139,14 +141,14 @@ final class TemporalSetupCommand {
     }
 
     /**
-     * Waits (at most {@link #USABLE_WITHIN}) until Temporal answers queries by the attributes just registered, so the
-     * services started next are not refused them while the server's cache still lacks them.
+     * Waits (at most {@link #USABLE_WITHIN}) until Temporal answers queries by these attributes, so the services
+     * started next are not refused one just registered while the server's cache still lacks it.
      */
-    private static boolean awaitUsable(TemporalConnection connection, String namespace, List<String> registered)
+    private static boolean awaitUsable(TemporalConnection connection, String namespace, List<String> names)
             throws InterruptedException {
         WorkflowServiceStubs workflows = TemporalClients.stubs(connection);
         try {
-            return TemporalSetup.awaitUsable(workflows, namespace, registered, USABLE_WITHIN);
+            return TemporalSetup.awaitUsable(workflows, namespace, names, USABLE_WITHIN);
         } finally {
             workflows.shutdownNow();
         }

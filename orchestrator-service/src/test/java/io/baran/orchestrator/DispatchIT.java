@@ -392,6 +392,7 @@ class DispatchIT {
      * The launcher as the dispatcher uses it, but Temporal's visibility has not caught up with any execution yet: it
      * lists none as running. Everything else is the real launcher's.
      */
+    @Vetoed
     static final class VisibilityBehind extends io.baran.orchestrator.workflow.ExecutionLauncher {
         private final io.baran.orchestrator.workflow.ExecutionLauncher real;
 
@@ -446,8 +447,8 @@ class DispatchIT {
         }
 
         @Override
-        public void holdLate(String executionId, LateHold hold) {
-            real.holdLate(executionId, hold);
+        public boolean holdLate(String executionId, LateHold hold) {
+            return real.holdLate(executionId, hold);
         }
 
         @Override
@@ -772,8 +773,8 @@ class DispatchIT {
         }
 
         @Override
-        public void holdLate(String executionId, LateHold hold) {
-            real.holdLate(executionId, hold);
+        public boolean holdLate(String executionId, LateHold hold) {
+            return real.holdLate(executionId, hold);
         }
 
         @Override

@@ -195,52 +195,53 @@ public class OutageDispatcher {
                         skipped.incrementAndGet();
                         continue;
                     }
-                    if (handling == null) {
-                        handling = running.get(service.getKey()); // found busy when claimed anew
-                    }
-                    if (handling != null && !handling.equals(id)) {
-                        String joining = handling;
-                        if (heldBy != null) {
-                            // Told first: an execution failing back that this outage turns round asks a person.
-                            LateHold hold = new LateHold(
-                                    heldBy,
-                                    config.blastRadius().approvalTimeout().toSeconds(),
-                                    outage.incidentId());
-                            withRetry(event, () -> {
-                                launcher.holdLate(joining, hold);
-                                return null;
-                            });
+                    // Joins the execution acting on the service; one that ended since visibility listed it (a
+                    // flapping service) is forgotten and the runbook claimed anew under the service's lock: it
+                    // starts its own failover, or joins what acts on the service by now. Bounded.
+                    boolean joinedOne = false;
+                    for (int round = 0; ; round++) {
+                        if (handling == null) {
+                            handling = running.get(service.getKey()); // found busy when claimed anew
                         }
-                        // One visibility listed may have ended since (a flapping service): then this runbook fails
-                        // the service over. One only recorded may be another outage's claim not started yet: joined
-                        // once it exists.
-                        boolean listed = joining.equals(visible.get(service.getKey()));
-                        if (withRetry(event, () -> {
-                            if (launcher.join(joining, outage.incidentId())) {
-                                return true;
-                            }
-                            if (!listed) {
-                                throw new IllegalStateException("execution " + joining + " acting on service "
-                                        + read.protects() + " is not in Temporal yet; joining it once it is");
-                            }
-                            return false;
-                        })) {
+                        if (handling == null || handling.equals(id)) {
+                            break;
+                        }
+                        String joining = handling;
+                        if (tell(event, heldBy, joining, read.protects(), visible.get(service.getKey()))) {
                             LOG.infof(
-                                    "outage of %s (incident %s): service %s is already handled by %s; told it of the new"
-                                            + " outage",
+                                    "outage of %s (incident %s): service %s is already handled by %s; told it of the"
+                                            + " new outage",
                                     outage.scope(), outage.incidentId(), read.protects(), joining);
                             if (claims.get(id) == RunbookVersions.Claim.CLAIMED) {
                                 released.add(id); // the claimed execution will never exist
                             }
-                            joined.incrementAndGet();
-                            continue;
+                            joinedOne = true;
+                            break;
                         }
-                        // It ended since it was listed (a flapping service): this runbook fails the service over.
+                        if (round >= 2) {
+                            throw new IllegalStateException("service " + read.protects() + ": the executions acting on"
+                                    + " it keep ending while outage " + outage.incidentId() + " joins them");
+                        }
                         LOG.infof(
-                                "outage of %s (incident %s): execution %s of service %s ended meanwhile; starting runbook"
-                                        + " %s's own failover",
+                                "outage of %s (incident %s): execution %s of service %s ended meanwhile; claiming runbook"
+                                        + " %s anew",
                                 outage.scope(), outage.incidentId(), joining, read.protects(), read.name());
+                        busy.forget(service.getKey(), joining);
+                        running.remove(service.getKey(), joining);
                         handling = null;
+                        claims.put(id, RunbookVersions.Claim.CHANGED); // claimed again by claimed(), as after a change
+                        runbook = claimed(event, read, claims, busy, running);
+                        if (runbook.isEmpty()) {
+                            break;
+                        }
+                    }
+                    if (joinedOne) {
+                        joined.incrementAndGet();
+                        continue;
+                    }
+                    if (runbook.isEmpty()) {
+                        skipped.incrementAndGet();
+                        continue;
                     }
                     Runbook chosen = runbook.get();
                     ExecutionLauncher.Started result;
@@ -388,11 +389,12 @@ public class OutageDispatcher {
             }
             for (String id : ids) {
                 try {
-                    launcher.holdLate(id, hold);
-                    LOG.warnf(
-                            "blast-radius guard (outage of %s): execution %s of earlier incident %s holds before its next "
-                                    + "failover step",
-                            outage.scope(), id, incident);
+                    if (launcher.holdLate(id, hold)) {
+                        LOG.warnf(
+                                "blast-radius guard (outage of %s): execution %s of earlier incident %s holds before its"
+                                        + " next failover step",
+                                outage.scope(), id, incident);
+                    }
                 } catch (RuntimeException e) {
                     LOG.warnf(
                             "blast-radius guard (outage of %s): cannot hold execution %s of earlier incident %s: %s",
@@ -416,7 +418,7 @@ public class OutageDispatcher {
         private final Map<String, Runbook> byName;
         /** By service, the runbooks protecting it. */
         final Map<String, List<String>> runbooksOf;
-        /** By service, the execution visibility listed as running. */
+        /** By service, the execution visibility listed as running (one found ended since is forgotten). */
         private final Map<String, String> listed;
 
         BusyServices(
@@ -441,7 +443,12 @@ public class OutageDispatcher {
                 }
             }
             ordered.forEach(r -> byName.putIfAbsent(r.name(), r));
-            this.listed = listed;
+            this.listed = new ConcurrentHashMap<>(listed);
+        }
+
+        /** The execution visibility listed for the service ended since: it no longer acts on it. */
+        void forget(String service, String ended) {
+            listed.remove(service, ended);
         }
 
         @Override
@@ -465,6 +472,32 @@ public class OutageDispatcher {
                     event.id(), event.data().scope(), service, id));
             return handling;
         }
+    }
+
+    /**
+     * Tells the execution acting on a service of this outage (first the guard's late hold, when it tripped: an
+     * execution failing back that the outage turns round asks a person), retrying for {@code baran.events.retry-for}.
+     * An execution visibility listed that Temporal no longer knows has ended: false. One only recorded in the database
+     * (another outage's claim) that Temporal does not know yet is waited for: it is being started.
+     *
+     * @param listed the execution visibility listed for the service when the dispatch began; null when none
+     * @return true once told; false when it ended since it was listed
+     */
+    private boolean tell(CloudEvent<OutageEvent> event, String heldBy, String joining, String service, String listed) {
+        OutageEvent outage = event.data();
+        boolean wasListed = joining.equals(listed);
+        LateHold hold = heldBy == null
+                ? null
+                : new LateHold(heldBy, config.blastRadius().approvalTimeout().toSeconds(), outage.incidentId());
+        return withRetry(event, () -> {
+            boolean known = hold == null || launcher.holdLate(joining, hold);
+            known = known && launcher.join(joining, outage.incidentId());
+            if (!known && !wasListed) {
+                throw new IllegalStateException("execution " + joining + " acting on service " + service
+                        + " is not in Temporal yet; telling it once it is");
+            }
+            return known;
+        });
     }
 
     /**

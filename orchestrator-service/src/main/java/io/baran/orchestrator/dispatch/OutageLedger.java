@@ -108,13 +108,16 @@ public class OutageLedger {
         });
     }
 
-    /** Whether the incident's recovery is recorded. */
-    public boolean isRecovered(String incidentId) {
+    /**
+     * Whether the incident's recovery is recorded, at or after {@code detectedAt}: a detection of it dated before its
+     * recovery is a copy of one already handled. A later one is a new outage that took the same id.
+     */
+    public boolean recoveredSince(String incidentId, Instant detectedAt) {
         return QuarkusTransaction.requiringNew()
                 .call(() -> !Panache.getEntityManager()
-                        .createNativeQuery(
-                                "select 1 from open_outage where incident_id = :id and recovered_at is not null")
+                        .createNativeQuery("select 1 from open_outage where incident_id = :id and recovered_at >= :at")
                         .setParameter("id", incidentId)
+                        .setParameter("at", detectedAt)
                         .getResultList()
                         .isEmpty());
     }

@@ -163,9 +163,9 @@ public class OutageEventConsumer {
                     event.id(), event.type(), outage.scope());
             return;
         }
-        if (recoveredAlready(outage.incidentId())) {
+        if (recoveredAlready(outage.incidentId(), event.time() != null ? event.time() : outage.since())) {
             LOG.warnf(
-                    "event %s: outage %s of %s was detected again after its recovery (a replayed or late copy); no "
+                    "event %s: outage %s of %s was detected before its recorded recovery (a replayed or late copy); no "
                             + "failover started (start one by hand if it is still needed)",
                     event.id(), outage.incidentId(), outage.scope());
             return;
@@ -174,16 +174,16 @@ public class OutageEventConsumer {
     }
 
     /**
-     * Whether the ledger holds the incident's recovery: a detection of it is then a copy (replayed after a restart,
-     * which forgets the ids seen) and must not start a failover that no recovery would end. False when the database
-     * does not answer: a failover never waits on it.
+     * Whether the ledger holds the incident's recovery, recorded after this detection was made: the detection is then a
+     * copy (replayed after a restart, which forgets the ids seen) and must not start a failover that no recovery would
+     * end. False when the database does not answer: a failover never waits on it.
      */
-    private boolean recoveredAlready(String incidentId) {
-        if (incidentId == null) {
+    private boolean recoveredAlready(String incidentId, Instant detectedAt) {
+        if (incidentId == null || detectedAt == null) {
             return false;
         }
         try {
-            return ledger.isRecovered(incidentId);
+            return ledger.recoveredSince(incidentId, detectedAt);
         } catch (RuntimeException e) {
             LOG.debugf("cannot read whether incident %s recovered (%s); dispatching it", incidentId, e.getMessage());
             return false;

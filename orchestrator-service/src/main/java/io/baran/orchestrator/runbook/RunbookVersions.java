@@ -1,5 +1,6 @@
 package io.baran.orchestrator.runbook;
 
+import io.baran.workflow.Phase;
 import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -241,6 +242,28 @@ public class RunbookVersions {
         released.finishedAt = null;
     }
 
+    /** The phases an execution ends in, as the journal stores them. */
+    private static final List<String> ENDED_PHASES = java.util.stream.Stream.of(
+                    Phase.PLANNED, Phase.REJECTED, Phase.DONE, Phase.COMPENSATED, Phase.FAILED)
+            .map(Phase::value)
+            .toList();
+
+    /** Those of these executions whose latest transition in the journal ({@code execution_event}) ends them. */
+    private static Set<String> endedByJournal(Collection<String> executionIds) {
+        if (executionIds.isEmpty()) {
+            return Set.of();
+        }
+        @SuppressWarnings("unchecked")
+        List<String> ended = Panache.getEntityManager()
+                .createNativeQuery("select latest.execution_id from (select distinct on (execution_id) execution_id, "
+                        + "phase from execution_event where execution_id in (:ids) order by execution_id, seq desc) "
+                        + "latest where latest.phase in (:ended)")
+                .setParameter("ids", executionIds)
+                .setParameter("ended", ENDED_PHASES)
+                .getResultList();
+        return new HashSet<>(ended);
+    }
+
     /** Those of these executions that ran: the journal stored a transition of theirs ({@code execution_event}). */
     private static Set<String> ran(Collection<String> executionIds) {
         if (executionIds.isEmpty()) {
@@ -372,6 +395,20 @@ public class RunbookVersions {
                 .getResultList()
                 .forEach(e -> recorded.computeIfAbsent(serviceOf.get(e.runbookName), s -> new java.util.ArrayList<>())
                         .add(Execution.of(e)));
+        // Those whose journal shows them ended are marked so here, without asking Temporal under the locks: after a
+        // mass failover every service has one.
+        Set<String> ended = endedByJournal(recorded.values().stream()
+                .flatMap(List::stream)
+                .map(Execution::executionId)
+                .toList());
+        if (!ended.isEmpty()) {
+            em.createQuery("update RunbookExecutionEntity e set e.finishedAt = :now where e.executionId in :ids "
+                            + "and e.finishedAt is null")
+                    .setParameter("now", now())
+                    .setParameter("ids", ended)
+                    .executeUpdate();
+            recorded.values().forEach(list -> list.removeIf(e -> ended.contains(e.executionId())));
+        }
         Map<String, String> busy = new LinkedHashMap<>();
         for (String service : services) {
             handling.of(service, recorded.getOrDefault(service, List.of())).ifPresent(id -> busy.put(service, id));

@@ -502,12 +502,17 @@ public class ExecutionLauncher {
         }
     }
 
-    /** Tells a running execution that the blast-radius guard tripped after it started; it decides whether to hold. */
-    public void holdLate(String executionId, LateHold hold) {
+    /**
+     * Tells a running execution that the blast-radius guard tripped after it started; it decides whether to hold.
+     *
+     * @return false when Temporal does not know the execution (ended, or not started yet)
+     */
+    public boolean holdLate(String executionId, LateHold hold) {
         try {
             client.newWorkflowStub(RunbookWorkflow.class, executionId).guardTripped(hold);
+            return true;
         } catch (WorkflowNotFoundException gone) {
-            // Ended meanwhile: nothing left to hold.
+            return false; // not (or no longer) in Temporal: nothing to hold
         }
     }
 
