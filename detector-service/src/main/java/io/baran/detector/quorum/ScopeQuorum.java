@@ -102,10 +102,12 @@ final class ScopeQuorum {
                 since = named.get().since();
                 incident = incidentOf(named.get());
             } else {
+                // Every agreeing vantage names an outage already decided: this one began after the last recovery.
                 since = down.stream()
                         .map(Seen::since)
+                        .filter(t -> recovered == null || t.isAfter(recovered))
                         .min(Comparator.naturalOrder())
-                        .orElseThrow();
+                        .orElse(recovered != null && recovered.isBefore(now) ? recovered : now);
                 incident = scope + "@" + now.toEpochMilli();
             }
             return Optional.of(
