@@ -383,78 +383,7 @@ class DispatchIT {
      * within milliseconds, before the other of two outages dispatched "at once" asks, which would hide the race.
      */
     private void visibilityBehind() {
-        io.quarkus.test.junit.QuarkusMock.installMockForType(
-                new VisibilityBehind(io.quarkus.arc.ClientProxy.unwrap(launcher)),
-                io.baran.orchestrator.workflow.ExecutionLauncher.class);
-    }
-
-    /**
-     * The launcher as the dispatcher uses it, but Temporal's visibility has not caught up with any execution yet: it
-     * lists none as running. Everything else is the real launcher's.
-     */
-    @Vetoed
-    static final class VisibilityBehind extends io.baran.orchestrator.workflow.ExecutionLauncher {
-        private final io.baran.orchestrator.workflow.ExecutionLauncher real;
-
-        VisibilityBehind(io.baran.orchestrator.workflow.ExecutionLauncher real) {
-            this.real = real;
-        }
-
-        @Override
-        public Map<String, String> runningByService(java.util.Collection<String> services, int chunk) {
-            return Map.of();
-        }
-
-        @Override
-        public java.util.Optional<String> running(String service) {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public java.util.Optional<String> handlingOf(
-                List<io.baran.orchestrator.runbook.RunbookVersions.Execution> recorded) {
-            return real.handlingOf(recorded);
-        }
-
-        @Override
-        public Started startFailover(
-                Runbook runbook,
-                String incidentId,
-                String scope,
-                Long outageSince,
-                int version,
-                Duration approvalTimeout,
-                io.baran.workflow.Actor startedBy,
-                String heldBy,
-                List<String> cappedProviders,
-                boolean claimed) {
-            return real.startFailover(
-                    runbook,
-                    incidentId,
-                    scope,
-                    outageSince,
-                    version,
-                    approvalTimeout,
-                    startedBy,
-                    heldBy,
-                    cappedProviders,
-                    claimed);
-        }
-
-        @Override
-        public boolean join(String runningId, String incidentId) {
-            return real.join(runningId, incidentId);
-        }
-
-        @Override
-        public boolean holdLate(String executionId, LateHold hold) {
-            return real.holdLate(executionId, hold);
-        }
-
-        @Override
-        public List<String> answering(String incidentId) {
-            return real.answering(incidentId);
-        }
+        Launching.install(launcher).visibilityBehind = true;
     }
 
     /** Dispatches the outages from as many threads, released at once; their outcomes, in the same order. */
@@ -711,6 +640,8 @@ class DispatchIT {
         private final ExecutionLauncher real;
         volatile Runnable beforeStart = () -> {};
         volatile java.util.function.Consumer<Map<String, String>> afterListing = running -> {};
+        /** Temporal's visibility has not caught up with any execution: it lists none as running to the dispatcher. */
+        volatile boolean visibilityBehind;
 
         private Launching(ExecutionLauncher real) {
             this.real = real;
@@ -751,6 +682,9 @@ class DispatchIT {
 
         @Override
         public Map<String, String> runningByService(java.util.Collection<String> services, int chunk) {
+            if (visibilityBehind) {
+                return Map.of();
+            }
             Map<String, String> running = real.runningByService(services, chunk);
             afterListing.accept(running);
             return running;
@@ -758,7 +692,7 @@ class DispatchIT {
 
         @Override
         public java.util.Optional<String> running(String service) {
-            return real.running(service);
+            return visibilityBehind ? java.util.Optional.empty() : real.running(service);
         }
 
         @Override
