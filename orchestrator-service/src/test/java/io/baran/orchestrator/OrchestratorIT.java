@@ -857,6 +857,17 @@ class OrchestratorIT {
         }
     }
 
+    /** Claims one execution as an outage's dispatch does, for a service nothing else acts on. */
+    private RunbookVersions.Claim claimDispatch(String executionId, String name, int version) {
+        return versions.claimDispatch(
+                        List.of(new RunbookVersions.Wanted(executionId, name, version, name)),
+                        1,
+                        Map.of(),
+                        (service, recorded) -> java.util.Optional.empty())
+                .claims()
+                .get(executionId);
+    }
+
     @Test
     void aRunbookAnOutageIsDispatchingCannotBeDeletedAndOneDeletedFirstStartsNothing() {
         String name = "claimed";
@@ -868,12 +879,12 @@ class OrchestratorIT {
                     .path("version");
             String executionId = RunbookWorkflow.idForIncident(name, "test/claimed/web@" + System.nanoTime());
             // Claimed for an outage being dispatched, not started in Temporal yet.
-            assertEquals(RunbookVersions.Claim.CLAIMED, versions.claimDispatch(executionId, name, version));
+            assertEquals(RunbookVersions.Claim.CLAIMED, claimDispatch(executionId, name, version));
             given().delete("/api/runbooks/" + name).then().statusCode(409).body("detail", containsString(executionId));
 
             versions.finished(executionId); // the dispatch let go of it (it joined another execution, say)
             given().delete("/api/runbooks/" + name).then().statusCode(204);
-            assertEquals(RunbookVersions.Claim.DELETED, versions.claimDispatch(executionId + "-2", name, version));
+            assertEquals(RunbookVersions.Claim.DELETED, claimDispatch(executionId + "-2", name, version));
         } finally {
             versions.delete(name);
         }

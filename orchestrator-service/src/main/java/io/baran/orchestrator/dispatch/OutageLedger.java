@@ -124,15 +124,4 @@ public class OutageLedger {
 
     /** A recovery to deliver: the incident, and the scope that recovered. */
     public record Recovery(String incidentId, String scope) {}
-
-    /** The incident is over: it no longer counts as down (its recovery is not delivered again by the sweep). */
-    public void recovered(String incidentId) {
-        QuarkusTransaction.requiringNew()
-                .run(() -> Panache.getEntityManager()
-                        .createNativeQuery("update open_outage set recovered_at = :at, recovery_delivered_at = :at "
-                                + "where incident_id = :id and recovered_at is null")
-                        .setParameter("at", Instant.now().truncatedTo(ChronoUnit.MICROS))
-                        .setParameter("id", incidentId)
-                        .executeUpdate());
-    }
 }

@@ -197,39 +197,6 @@ public class RunbookVersions {
     }
 
     /**
-     * Claims, under the runbook's lock, the start of an execution an outage is dispatching: records it as unfinished
-     * before it exists in Temporal, so a delete arriving between the outage event and the start is refused
-     * ({@link RunningExecutions} counts a fresh claim as running), and a save or delete that came first is seen. A
-     * claim released before its execution ran is claimed anew ({@link #reclaim}).
-     *
-     * @throws RuntimeException when the database cannot be written; the caller decides whether to start anyway
-     */
-    public Claim claimDispatch(String executionId, String runbookName, int version) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            lock(runbookName);
-            RunbookEntity runbook = RunbookEntity.findById(runbookName);
-            if (runbook == null || runbook.deletedAt != null) {
-                return Claim.DELETED;
-            }
-            if (runbook.latestVersion != version) {
-                return Claim.CHANGED;
-            }
-            RunbookExecutionEntity existing = RunbookExecutionEntity.findById(executionId);
-            if (existing == null) {
-                RunbookExecutionEntity execution = new RunbookExecutionEntity();
-                execution.executionId = executionId;
-                execution.runbookName = runbookName;
-                execution.runbookVersion = version;
-                execution.startedAt = now();
-                execution.persist();
-            } else if (existing.finishedAt != null && ran(List.of(executionId)).isEmpty()) {
-                reclaim(existing, version, now());
-            }
-            return Claim.CLAIMED;
-        });
-    }
-
-    /**
      * A claim released without its execution ever running (its start failed past the retries, or the outage joined
      * another execution), claimed again by a retried or redelivered dispatch: unfinished again, claimed now, for the
      * version about to start. Else the execution it starts would count as finished: deleting its runbook would not be
@@ -305,8 +272,11 @@ public class RunbookVersions {
     public record Claims(Map<String, Claim> claims, Map<String, String> handling) {}
 
     /**
-     * {@link #claimDispatch(String, String, int)} for many executions at once, and for each of their services
-     * whether it is busy, under the lock {@link #underStartLock} takes for the service: {@code batch} runbooks per
+     * Claims the starts of executions an outage is dispatching: records each as unfinished before it exists in
+     * Temporal, so a delete arriving between the outage event and the start is refused ({@link RunningExecutions}
+     * counts a fresh claim as running), a save or delete that came first is seen ({@link Claim#CHANGED},
+     * {@link Claim#DELETED}), and a claim released before its execution ran is claimed anew ({@link #reclaim}); and,
+     * for each of their services, whether it is busy, under the lock {@link #underStartLock} takes for the service: {@code batch} runbooks per
      * transaction (the runbooks of one service in the same one), the services' locks and then the runbooks' taken in
      * name order (as a start by hand takes them: two orchestrators dispatching overlapping outages, or a dispatch and a
      * start by hand, cannot deadlock), the runbooks, existing claims and the services' recorded executions read with
