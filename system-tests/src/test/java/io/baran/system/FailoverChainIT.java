@@ -224,10 +224,15 @@ class FailoverChainIT {
         assertEquals(Optional.of(ORIGINAL), route53.read(RECORD, RRType.CNAME));
 
         primary.down();
-        awaitValue(() -> route53.read(RECORD, RRType.CNAME), Optional.of(SWITCHED), "the outage to switch the record");
-        oneTraceRunsFromTheProbeThroughKafkaAndTemporalToRoute53();
-
-        primary.up();
+        try {
+            awaitValue(
+                    () -> route53.read(RECORD, RRType.CNAME), Optional.of(SWITCHED), "the outage to switch the record");
+            oneTraceRunsFromTheProbeThroughKafkaAndTemporalToRoute53();
+        } finally {
+            // Whatever failed above, the primary comes back and its failover ends: the tests after this one start
+            // from the original record and no running execution.
+            primary.up();
+        }
         awaitValue(
                 () -> route53.read(RECORD, RRType.CNAME), Optional.of(ORIGINAL), "the recovery to restore the record");
     }
@@ -561,11 +566,10 @@ class FailoverChainIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
             trace = outageTrace(traces.spans());
-            // The worker's activity span is exported when the activity ends, after the orchestrator's own activity
-            // spans and the Route 53 call it holds: wait for it, not for any activity.
-            if (trace.stream()
-                    .anyMatch(s ->
-                            s.service().equals("replication-worker") && s.name().startsWith("activity "))) {
+            // Each service exports its spans in its own batches, in no order between services (the worker's activity
+            // span ends after the Route 53 call it holds; the orchestrator's handling span may reach the receiver after
+            // both): wait until every span asserted below has arrived, then assert.
+            if (holdsEverySpanAsserted(trace)) {
                 break;
             }
             try {
@@ -593,6 +597,19 @@ class FailoverChainIT {
                         .anyMatch(s -> s.service().equals("replication-worker")
                                 && s.name().equals("Route53.ChangeResourceRecordSets")),
                 "the Route 53 call on the worker: " + trace);
+    }
+
+    private static boolean holdsEverySpanAsserted(List<OtlpReceiver.ReceivedSpan> trace) {
+        return has(trace, "detector-service", "publish io.baran.outage.detected"::equals)
+                && has(trace, "orchestrator-service", "process io.baran.outage.detected"::equals)
+                && has(trace, "orchestrator-service", "start RunbookWorkflow"::equals)
+                && has(trace, "replication-worker", name -> name.startsWith("activity "))
+                && has(trace, "replication-worker", "Route53.ChangeResourceRecordSets"::equals);
+    }
+
+    private static boolean has(
+            List<OtlpReceiver.ReceivedSpan> trace, String service, java.util.function.Predicate<String> name) {
+        return trace.stream().anyMatch(s -> s.service().equals(service) && name.test(s.name()));
     }
 
     /** The spans of the trace holding both the probe of chain-primary and a Route 53 change, if any. */
