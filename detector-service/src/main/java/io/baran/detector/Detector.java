@@ -232,6 +232,11 @@ public class Detector {
         return aggregator;
     }
 
+    /** How long a simulation request waits for its drill to start (and the drill may start at all). */
+    public Duration simulationStartWithin() {
+        return config.quorum().simulationStartWithin();
+    }
+
     public DecisionView decisions() {
         return decisions;
     }
