@@ -158,12 +158,7 @@ public class Detector {
         } else {
             LOG.infof("vantage %s: signs with key %s", vantage, signing.key().kid());
         }
-        if (signing.roster().member(signing.key().kid()).isEmpty()) {
-            LOG.warnf(
-                    "vantage %s: its own key %s is not in baran.signing.roster (a PEM key's public half is not known here):"
-                            + " its own verdicts do not count in its aggregator's quorum until it is",
-                    vantage, signing.key().kid());
-        }
+        signing.rosterWarning(vantage).ifPresent(LOG::warn);
         if (settings.quorum().aggregate()) {
             LOG.infof(
                     "vantage %s: the aggregator counts verdicts of vantages %s, signed with keys %s",
