@@ -38,7 +38,10 @@ final class ScopeQuorum {
         this.rule = rule;
     }
 
-    /** A verdict arrived; {@code seenAt} is when Kafka took it, which is what decides whether it is still live. */
+    /**
+     * A verdict arrived; {@code seenAt} is when Kafka took it (the broker's clock), which is what decides whether it
+     * is still live.
+     */
     void see(VantageVerdict verdict, Instant seenAt) {
         Seen previous = latest.get(verdict.vantage());
         if (previous == null || !seenAt.isBefore(previous.seenAt)) {
@@ -68,7 +71,7 @@ final class ScopeQuorum {
         record = outcome.next();
     }
 
-    /** The live votes at this moment. */
+    /** The live votes at this moment of the broker's clock (what {@code seenAt} is read on). */
     Tally tally(Instant now) {
         // Vantages gone for long are forgotten; until then the REST API shows them as expired.
         latest.values().removeIf(seen -> seen.seenAt.isBefore(now.minus(FORGET_AFTER)));
@@ -81,13 +84,24 @@ final class ScopeQuorum {
         return new Tally(live, rule.required(live.size()));
     }
 
-    /** What to publish now, if anything: at most one decision per call, drills first. */
+    /** What to publish now, if anything, with the broker's clock taken to read as the aggregator's. */
     Optional<Outcome> evaluate(Instant now, String aggregator) {
+        return evaluate(now, now, aggregator);
+    }
+
+    /**
+     * What to publish now, if anything: at most one decision per call, drills first.
+     *
+     * @param now       the aggregator's time: when it decides, what drills are timed by
+     * @param brokerNow the broker's time at that moment, which the verdicts' ages are judged by (they are seen at the
+     *                  broker's timestamps)
+     */
+    Optional<Outcome> evaluate(Instant now, Instant brokerNow, String aggregator) {
         Optional<Outcome> drill = evaluateDrill(now, aggregator);
         if (drill.isPresent()) {
             return drill;
         }
-        Tally tally = tally(now);
+        Tally tally = tally(brokerNow);
         List<Seen> down = tally.with(Health.DOWN);
         List<Seen> up = tally.with(Health.UP);
         if (down.size() >= tally.required() && record.state() != Health.DOWN) {
