@@ -96,6 +96,14 @@ public class Detector {
             DetectorTopics.ensure(kafka, settings.quorum(), Duration.ofSeconds(3));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (DetectorTopics.TopicSettingsException e) {
+            LOG.errorf(
+                    "vantage %s: %s; %s",
+                    vantage,
+                    e.getMessage(),
+                    settings.quorum().aggregate()
+                            ? "its aggregator decides nothing until they are changed (it checks again as it retries)"
+                            : "the aggregators of other instances decide nothing until they are changed");
         } catch (RuntimeException e) {
             LOG.warnf(
                     "vantage %s: Kafka topics not checked at start-up (%s); retrying in the background",
