@@ -96,6 +96,14 @@ public class Detector {
             DetectorTopics.ensure(kafka, settings.quorum(), Duration.ofSeconds(3));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (DetectorTopics.TopicSettingsException e) {
+            LOG.errorf(
+                    "vantage %s: %s; %s",
+                    vantage,
+                    e.getMessage(),
+                    settings.quorum().aggregate()
+                            ? "its aggregator decides nothing until they are changed (it checks again as it retries)"
+                            : "the aggregators of other instances decide nothing until they are changed");
         } catch (RuntimeException e) {
             LOG.warnf(
                     "vantage %s: Kafka topics not checked at start-up (%s); retrying in the background",
@@ -158,12 +166,7 @@ public class Detector {
         } else {
             LOG.infof("vantage %s: signs with key %s", vantage, signing.key().kid());
         }
-        if (signing.roster().member(signing.key().kid()).isEmpty()) {
-            LOG.warnf(
-                    "vantage %s: its own key %s is not in baran.signing.roster (a PEM key's public half is not known here):"
-                            + " its own verdicts do not count in its aggregator's quorum until it is",
-                    vantage, signing.key().kid());
-        }
+        signing.rosterWarning(vantage).ifPresent(LOG::warn);
         if (settings.quorum().aggregate()) {
             LOG.infof(
                     "vantage %s: the aggregator counts verdicts of vantages %s, signed with keys %s",
@@ -230,6 +233,11 @@ public class Detector {
     /** Null when this instance does not aggregate. */
     public QuorumAggregator aggregator() {
         return aggregator;
+    }
+
+    /** How long a simulation request waits for its drill to start (and the drill may start at all). */
+    public Duration simulationStartWithin() {
+        return config.quorum().simulationStartWithin();
     }
 
     public DecisionView decisions() {

@@ -413,6 +413,31 @@ class DetectorApiIT {
     }
 
     @Test
+    @Order(5)
+    void aSimulationWhileADrillRunsOnTheScopeIsRefusedNamingTheRunningDrill() {
+        Response first = given().contentType(ContentType.JSON)
+                .body(Map.of("scope", "local/drill/busy", "duration", "2m"))
+                .post("/api/simulations");
+        first.then().statusCode(202);
+        String running = first.jsonPath().getString("incidentId");
+        await(
+                "the running drill in the scope's record",
+                () -> scope("local/drill/busy"),
+                s -> s != null && s.get("drill") != null);
+
+        Response second = given().contentType(ContentType.JSON)
+                .body(Map.of("scope", "local/drill/busy", "duration", "30s"))
+                .post("/api/simulations");
+        second.then().statusCode(409).contentType("application/problem+json");
+        assertEquals(
+                "https://baran.io/problems/drill-running", second.jsonPath().getString("type"));
+        String detail = second.jsonPath().getString("detail");
+        assertTrue(detail.contains("local/drill/busy") && detail.contains(running), detail);
+        List<Map<String, Object>> history = cast(scope("local/drill/busy").get("history"));
+        assertEquals(1, history.size(), "only the first drill ran: " + history);
+    }
+
+    @Test
     @Order(6)
     void metricsAreServedForPrometheus() {
         String metrics =

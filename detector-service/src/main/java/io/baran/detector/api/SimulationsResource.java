@@ -3,6 +3,7 @@ package io.baran.detector.api;
 import io.baran.detector.Detector;
 import io.baran.detector.config.TargetDefinitions;
 import io.baran.detector.probe.Durations;
+import io.baran.detector.quorum.ScopeRecord;
 import io.baran.detector.quorum.Simulation;
 import io.baran.security.Roles;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -26,6 +27,10 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * scope publish {@code outage.detected} at once and {@code outage.recovered} after the duration, both with
  * {@code drill: true} and an incident id of their own ({@code <scope>@drill-<millis>}), so that drills exercise the
  * automatic path without touching anything real. Real verdicts on the scope go on being counted meanwhile.
+ *
+ * <p>The call answers 202 only once the drill has started (the decisions topic records it), 409 when another drill
+ * runs on the scope, and 503 when it could not be published or did not start in time: a drill the call did not
+ * answer 202 for never runs.
  */
 @APIResponse(
         responseCode = "401",
@@ -43,6 +48,8 @@ public class SimulationsResource {
 
     static final Duration MIN = Duration.ofSeconds(1);
     static final Duration MAX = Duration.ofHours(24);
+    private static final Duration START_GRACE = Duration.ofSeconds(2);
+    private static final Duration POLL = Duration.ofMillis(50);
 
     private final Detector detector;
 
@@ -53,13 +60,14 @@ public class SimulationsResource {
     /** @param duration how long the simulated outage lasts, 60s when absent */
     public record Request(String scope, String duration) {}
 
-    /** What was requested; the events follow on the health topic. */
+    /** The drill that started; its recovery follows on the health topic at {@code until}. */
     public record Started(String scope, String incidentId, Instant since, Instant until, boolean drill) {}
 
     @POST
     @APIResponse(
             responseCode = "202",
-            description = "the simulated outage is published",
+            description = "the drill has started: the aggregator that owns the scope recorded it and published"
+                    + " outage.detected (a drill); outage.recovered follows at until",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Started.class)))
     @APIResponse(
@@ -67,8 +75,14 @@ public class SimulationsResource {
             description = "a scope or duration that does not read: every wrong field named in errors",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(
+            responseCode = "409",
+            description = "a drill already runs on the scope: this one is not started (the detail names the running"
+                    + " drill and when it ends)",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(
             responseCode = "503",
-            description = "the outage could not be published",
+            description = "the request could not be published, or no aggregator started the drill within"
+                    + " baran.detector.quorum.simulation-start-within; either way it never starts",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response simulate(Request request) {
         List<Problem.FieldError> errors = new ArrayList<>();
@@ -110,14 +124,60 @@ public class SimulationsResource {
                     errors);
         }
         Instant since = Instant.now();
+        ScopeRecord.Drill running =
+                detector.decisions().get(scope).map(ScopeRecord::drill).orElse(null);
+        if (running != null) {
+            throw drillRunning(scope, running);
+        }
+        Duration within = detector.simulationStartWithin();
         Simulation simulation = new Simulation(
-                scope, Simulation.incidentId(scope, since), since, since.plus(duration), detector.vantage());
+                scope,
+                Simulation.incidentId(scope, since),
+                since,
+                since.plus(duration),
+                detector.vantage(),
+                since.plus(within));
         try {
             detector.publisher().simulate(simulation);
         } catch (IllegalStateException e) {
             throw ProblemException.of(503, "kafka-unavailable", "Kafka unavailable", e.getMessage());
         }
-        return Response.accepted(new Started(scope, simulation.incidentId(), since, simulation.until(), true))
-                .build();
+        // The aggregator that owns the scope may run on another instance: the drill is known to start only once the
+        // decisions topic records it. One that has not started by the request's start-by never starts (the
+        // aggregator refuses it), so every answer below is final; the grace covers clocks a little apart.
+        long deadline = System.nanoTime() + within.plus(START_GRACE).toNanos();
+        ScopeRecord record = null;
+        while (System.nanoTime() < deadline) {
+            record = detector.decisions().get(scope).orElse(null);
+            if (record != null && record.knowsDrill(simulation.incidentId())) {
+                return Response.accepted(new Started(scope, simulation.incidentId(), since, simulation.until(), true))
+                        .build();
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (record != null && record.drill() != null) {
+            throw drillRunning(scope, record.drill());
+        }
+        throw ProblemException.of(
+                503,
+                "drill-not-started",
+                "Drill not started",
+                "no aggregator started the drill of scope " + scope + " within " + Durations.text(within)
+                        + " (none owns the scope's partition now, or it is still catching up); it will not start"
+                        + " later: try again");
+    }
+
+    private static ProblemException drillRunning(String scope, ScopeRecord.Drill running) {
+        return ProblemException.of(
+                409,
+                "drill-running",
+                "A drill already runs on the scope",
+                "scope " + scope + " already has drill " + running.incidentId() + " running until " + running.until()
+                        + ": one drill at a time per scope, so this one is not started; try again after it ends");
     }
 }

@@ -227,6 +227,13 @@ public interface DetectorConfig {
         @WithDefault("baran-detector-aggregators")
         String group();
 
+        /**
+         * How long {@code POST /api/simulations} waits for the aggregator that owns the scope to start the drill. A
+         * drill not started by then never starts (the request carries the limit), and the call answers 503.
+         */
+        @WithDefault("10s")
+        Duration simulationStartWithin();
+
         /** Partitions of the verdicts and decisions topics when this detector creates them. */
         @WithDefault("6")
         int partitions();

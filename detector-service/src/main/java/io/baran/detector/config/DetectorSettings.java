@@ -73,6 +73,10 @@ public record DetectorSettings(Vantage vantage, Quorum quorum) {
                     + "ms is less than two heartbeats ("
                     + q.heartbeat().multipliedBy(2).toMillis() + "ms): a live vantage would flicker out of the quorum");
         }
+        if (q.simulationStartWithin().compareTo(Duration.ofSeconds(1)) < 0) {
+            problems.add(prefix + "quorum.simulation-start-within: "
+                    + q.simulationStartWithin().toMillis() + "ms is below the minimum of 1s");
+        }
         if (q.partitions() < 1) {
             problems.add(prefix + "quorum.partitions: " + q.partitions() + " is below 1");
         }

@@ -10,15 +10,47 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The checked signing settings: this vantage's key and the roster its aggregator trusts (with this vantage's own key
  * added when its public half is known).
  *
  * @param ephemeral the key was made at start because none was configured
+ * @param listed    the configured roster (the one the orchestrator and the other aggregators read) lists this key
  */
 public record SigningSettings(
-        SigningKey key, VantageRoster roster, Duration maxClockSkew, int seenIds, boolean ephemeral) {
+        SigningKey key, VantageRoster roster, Duration maxClockSkew, int seenIds, boolean ephemeral, boolean listed) {
+
+    /**
+     * What to warn about when this vantage's own key is not in the configured roster, which the other aggregators
+     * and the orchestrator read too: they refuse what this instance signs (the orchestrator dead-letters the outage
+     * events its aggregator publishes). Judged against the roster as configured, not as completed here: a key whose
+     * public half is known (a JWK) is added for this instance's own aggregator, and that must not hide that no one
+     * else knows it. Names the property to add and the public half to give it, never the private key. An ephemeral
+     * key is warned about on its own.
+     *
+     * @param vantage this vantage's id
+     * @return the warning, or empty when the roster lists the key (or the key is ephemeral)
+     */
+    public Optional<String> rosterWarning(String vantage) {
+        if (listed || ephemeral) {
+            return Optional.empty();
+        }
+        String property = "baran.signing.roster.\"" + key.kid() + "\"";
+        if (key.publicKey() == null) {
+            return Optional.of("vantage " + vantage + ": its own key " + key.kid() + " is not in"
+                    + " baran.signing.roster (a PEM key's public half is not known here): its own verdicts do not count"
+                    + " in its aggregator's quorum, and the other aggregators and the orchestrator refuse what it signs"
+                    + " (the orchestrator dead-letters its outage events) until " + property + ".vantage=" + vantage
+                    + " and " + property + ".public-key are set, here and there");
+        }
+        return Optional.of("vantage " + vantage + ": its own key " + key.kid() + " is not in"
+                + " baran.signing.roster: its own aggregator counts its verdicts, but the other aggregators and the"
+                + " orchestrator, which read the same roster, refuse what it signs (the orchestrator dead-letters the"
+                + " outage events this instance publishes) until " + property + ".vantage=" + vantage + " and "
+                + property + ".public-key=" + key.publicKeyText() + " are set, here and there");
+    }
 
     /**
      * @throws TargetDefinitions.InvalidConfigException naming every property that is wrong (never quoting a key)
@@ -85,9 +117,10 @@ public record SigningSettings(
         if (!problems.isEmpty()) {
             throw new TargetDefinitions.InvalidConfigException(problems);
         }
+        boolean listed = roster.member(key.kid()).isPresent();
         if (key.publicKey() != null) {
             roster = roster.with(new VantageRoster.Member(key.kid(), vantage, key.publicKey()));
         }
-        return new SigningSettings(key, roster, config.maxClockSkew(), config.seenIds(), ephemeral);
+        return new SigningSettings(key, roster, config.maxClockSkew(), config.seenIds(), ephemeral, listed);
     }
 }

@@ -188,9 +188,10 @@ public final class ProbeLoop implements AutoCloseable {
             try {
                 if (!cancelled) {
                     metrics.probe(target.endpoint().kind(), result.passed(), took);
-                    // A result that changes a vote becomes the span a failover's trace starts from.
-                    ProbeTrace.recording(
-                            target, startedAt, result, () -> tracker.record(target.name(), result, startedAt));
+                    // A result that changes a vote becomes the span a failover's trace starts from. The target may
+                    // be replaced between the check above and here (the REST API runs on other threads): the
+                    // tracker discards a result of a definition it no longer tracks.
+                    ProbeTrace.recording(target, startedAt, result, () -> tracker.record(target, result, startedAt));
                 }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "target %s: recording the probe result failed; probing goes on", target.name());

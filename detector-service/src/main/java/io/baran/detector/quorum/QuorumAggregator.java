@@ -40,6 +40,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Utils;
 import org.jboss.logging.Logger;
 
@@ -70,6 +71,8 @@ public final class QuorumAggregator extends ConsumerThread {
     private static final Logger LOG = Logger.getLogger(QuorumAggregator.class);
     /** How often every owned scope is re-evaluated even without new verdicts: expiries and drill ends. */
     private static final Duration SWEEP = Duration.ofMillis(250);
+    /** A clock this far from the broker's is worth a warning. */
+    private static final Duration SKEW_WARNING = Duration.ofSeconds(2);
 
     private final String id;
     private final KafkaClients kafka;
@@ -81,6 +84,10 @@ public final class QuorumAggregator extends ConsumerThread {
     private final SigningKey signer;
     private final VerdictVerifier verifier;
     private final Map<String, Instant> refusalLogged = new HashMap<>();
+    /** Verdict ages are judged on the broker's clock; this is how far ours is from it. */
+    private final BrokerClock brokerClock = new BrokerClock();
+
+    private Instant skewLogged;
 
     // Owned by the aggregator thread.
     private final Map<String, ScopeQuorum> owned = new HashMap<>();
@@ -204,6 +211,7 @@ public final class QuorumAggregator extends ConsumerThread {
                         dirty.addAll(owned.keySet());
                         lastSweep = now;
                         snapshot(now);
+                        warnOfSkew(now);
                     }
                     decide(now);
                 }
@@ -238,14 +246,20 @@ public final class QuorumAggregator extends ConsumerThread {
         if (KafkaTrace.traced(trace)) {
             traces.put(scope, trace);
         }
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        boolean live = r.offset() >= replayEnd.getOrDefault(tp, 0L);
+        Instant stamped = Instant.ofEpochMilli(r.timestamp());
+        if (live && r.timestampType() == TimestampType.LOG_APPEND_TIME) {
+            brokerClock.observe(stamped, now);
+        }
         if (message instanceof VantageVerdict verdict) {
-            Instant stamped = Instant.ofEpochMilli(r.timestamp());
-            quorum.see(verdict, stamped.isAfter(now) ? now : stamped);
+            // Seen at the broker's time (LogAppendTime), and judged against the broker's time now (BrokerClock).
+            Instant brokerNow = brokerClock.now(now);
+            quorum.see(verdict, stamped.isAfter(brokerNow) ? brokerNow : stamped);
         } else if (message instanceof Simulation simulation) {
             quorum.simulate(simulation);
         }
-        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-        if (r.offset() >= replayEnd.getOrDefault(tp, 0L)) {
+        if (live) {
             dirty.add(scope);
         }
     }
@@ -278,10 +292,11 @@ public final class QuorumAggregator extends ConsumerThread {
             return;
         }
         List<ScopeQuorum.Outcome> outcomes = new ArrayList<>();
+        Instant brokerNow = brokerClock.now(now);
         for (String scope : dirty) {
             ScopeQuorum quorum = owned.get(scope);
             if (quorum != null) {
-                quorum.evaluate(now, id).ifPresent(outcomes::add);
+                quorum.evaluate(now, brokerNow, id).ifPresent(outcomes::add);
             }
         }
         dirty.clear();
@@ -392,10 +407,29 @@ public final class QuorumAggregator extends ConsumerThread {
                 o.latency().toMillis());
     }
 
+    /**
+     * A clock far from the broker's decides right (ages are judged on the broker's clock), but stamps its events and
+     * drills with its own time: said once every ten minutes, so that someone fixes it.
+     */
+    private void warnOfSkew(Instant now) {
+        Duration ahead = brokerClock.ahead().orElse(Duration.ZERO);
+        if (ahead.abs().compareTo(SKEW_WARNING) < 0
+                || skewLogged != null && Duration.between(skewLogged, now).compareTo(Duration.ofMinutes(10)) < 0) {
+            return;
+        }
+        skewLogged = now;
+        LOG.warnf(
+                "aggregator %s: its clock is about %d ms %s the Kafka broker's (from the timestamps the broker puts on"
+                        + " %s): vantages' ages are judged on the broker's clock, so the quorum decides as it should, but"
+                        + " the outage events' times and drills are this clock's; synchronise it (NTP)",
+                id, ahead.abs().toMillis(), ahead.isNegative() ? "behind" : "ahead of", settings.verdictsTopic());
+    }
+
     private void snapshot(Instant now) {
         Map<String, QuorumView> views = new TreeMap<>();
+        Instant brokerNow = brokerClock.now(now);
         owned.forEach((scope, quorum) -> {
-            ScopeQuorum.Tally tally = quorum.tally(now);
+            ScopeQuorum.Tally tally = quorum.tally(brokerNow);
             List<QuorumView.VoteView> votes = quorum.latest().stream()
                     .map(s -> new QuorumView.VoteView(
                             s.verdict().vantage(),
@@ -441,8 +475,9 @@ public final class QuorumAggregator extends ConsumerThread {
             partitionCount = c.partitionsFor(settings.verdictsTopic()).size();
             Map<TopicPartition, Long> end = c.endOffsets(partitions);
             Map<TopicPartition, Long> times = new HashMap<>();
-            partitions.forEach(
-                    tp -> times.put(tp, now.minus(settings.vantageExpiry()).toEpochMilli()));
+            Instant brokerNow = brokerClock.now(now);
+            partitions.forEach(tp ->
+                    times.put(tp, brokerNow.minus(settings.vantageExpiry()).toEpochMilli()));
             Map<TopicPartition, OffsetAndTimestamp> from = c.offsetsForTimes(times);
             for (TopicPartition tp : partitions) {
                 OffsetAndTimestamp start = from.get(tp);

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jboss.logging.Logger;
 
 /**
  * The quorum on one scope: the latest verdict of each vantage, and the decided state. It decides, but changes
@@ -20,6 +21,8 @@ import java.util.TreeMap;
  * and record are committed to Kafka. Not thread-safe: one aggregator thread owns it.
  */
 final class ScopeQuorum {
+
+    private static final Logger LOG = Logger.getLogger(ScopeQuorum.class);
 
     private static final Duration FORGET_AFTER = Duration.ofHours(1);
 
@@ -35,7 +38,10 @@ final class ScopeQuorum {
         this.rule = rule;
     }
 
-    /** A verdict arrived; {@code seenAt} is when Kafka took it, which is what decides whether it is still live. */
+    /**
+     * A verdict arrived; {@code seenAt} is when Kafka took it (the broker's clock), which is what decides whether it
+     * is still live.
+     */
     void see(VantageVerdict verdict, Instant seenAt) {
         Seen previous = latest.get(verdict.vantage());
         if (previous == null || !seenAt.isBefore(previous.seenAt)) {
@@ -65,7 +71,7 @@ final class ScopeQuorum {
         record = outcome.next();
     }
 
-    /** The live votes at this moment. */
+    /** The live votes at this moment of the broker's clock (what {@code seenAt} is read on). */
     Tally tally(Instant now) {
         // Vantages gone for long are forgotten; until then the REST API shows them as expired.
         latest.values().removeIf(seen -> seen.seenAt.isBefore(now.minus(FORGET_AFTER)));
@@ -78,13 +84,24 @@ final class ScopeQuorum {
         return new Tally(live, rule.required(live.size()));
     }
 
-    /** What to publish now, if anything: at most one decision per call, drills first. */
+    /** What to publish now, if anything, with the broker's clock taken to read as the aggregator's. */
     Optional<Outcome> evaluate(Instant now, String aggregator) {
+        return evaluate(now, now, aggregator);
+    }
+
+    /**
+     * What to publish now, if anything: at most one decision per call, drills first.
+     *
+     * @param now       the aggregator's time: when it decides, what drills are timed by
+     * @param brokerNow the broker's time at that moment, which the verdicts' ages are judged by (they are seen at the
+     *                  broker's timestamps)
+     */
+    Optional<Outcome> evaluate(Instant now, Instant brokerNow, String aggregator) {
         Optional<Outcome> drill = evaluateDrill(now, aggregator);
         if (drill.isPresent()) {
             return drill;
         }
-        Tally tally = tally(now);
+        Tally tally = tally(brokerNow);
         List<Seen> down = tally.with(Health.DOWN);
         List<Seen> up = tally.with(Health.UP);
         if (down.size() >= tally.required() && record.state() != Health.DOWN) {
@@ -189,10 +206,10 @@ final class ScopeQuorum {
     private Optional<Outcome> evaluateDrill(Instant now, String aggregator) {
         Simulation simulation = pendingSimulation;
         pendingSimulation = null;
-        if (simulation != null
-                && record.drill() == null
-                && !record.knowsDrill(simulation.incidentId())
-                && simulation.until().isAfter(now)) {
+        if (simulation != null && !startable(simulation, now)) {
+            simulation = null;
+        }
+        if (simulation != null) {
             List<OutageEvent.Vote> votes =
                     List.of(new OutageEvent.Vote(simulation.requestedBy(), "DOWN", simulation.since()));
             ScopeRecord.Drill drill = new ScopeRecord.Drill(
@@ -233,6 +250,33 @@ final class ScopeQuorum {
                     new Outcome(scope, next, OutageEvent.RECOVERED, outage, Duration.between(drill.until(), now)));
         }
         return Optional.empty();
+    }
+
+    /**
+     * Whether a simulation starts now. One already run (a redelivered request) starts nothing, silently; one refused
+     * is logged, naming why: the REST call that asked for it has answered (or answers) with the same reason.
+     */
+    private boolean startable(Simulation simulation, Instant now) {
+        if (record.knowsDrill(simulation.incidentId())) {
+            return false;
+        }
+        String refused = null;
+        if (record.drill() != null) {
+            refused = "drill " + record.drill().incidentId() + " already runs on it until "
+                    + record.drill().until();
+        } else if (!simulation.until().isAfter(now)) {
+            refused = "it was to end at " + simulation.until() + ", before it could start";
+        } else if (simulation.startBy() != null && now.isAfter(simulation.startBy())) {
+            refused = "it was to start by " + simulation.startBy()
+                    + " (its requester was told it did not start), and it is " + now;
+        }
+        if (refused != null) {
+            LOG.warnf(
+                    "simulation %s of scope %s (requested by %s) NOT started: %s",
+                    simulation.incidentId(), scope, simulation.requestedBy(), refused);
+            return false;
+        }
+        return true;
     }
 
     /** The targets behind the decision: each named once, as the first agreeing vantage (by id) last saw it. */

@@ -82,7 +82,7 @@ public record ScopeRecord(
     }
 
     /** Whether this drill was already run, so that a redelivered request does not run it twice. */
-    boolean knowsDrill(String drillIncident) {
+    public boolean knowsDrill(String drillIncident) {
         return drill != null && drill.incidentId().equals(drillIncident)
                 || history.stream().anyMatch(d -> d.drill() && drillIncident.equals(d.incidentId()));
     }

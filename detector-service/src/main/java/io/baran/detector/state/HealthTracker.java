@@ -118,6 +118,26 @@ public class HealthTracker {
         return true;
     }
 
+    /**
+     * Takes the result of a probe of this very definition. A target replaced (or removed) while the probe ran is
+     * tracked as another definition by now, or not at all: the result belongs to the target as it was, so it is
+     * discarded rather than counted for its successor. Compared by identity, the definition being the target's
+     * generation: a replacement equal in every field is still a new target that starts over.
+     *
+     * @return whether the result counted
+     */
+    public synchronized boolean record(TargetDefinition probed, ProbeResult result, Instant startedAt) {
+        Tracked current = targets.get(probed.name());
+        if (current == null || current.definition != probed) {
+            LOG.debugf(
+                    "target %s: a probe of its %s definition ended; its result (%s) is discarded",
+                    probed.name(), current == null ? "removed" : "replaced", result.detail());
+            return false;
+        }
+        record(probed.name(), result, startedAt);
+        return true;
+    }
+
     public synchronized void record(String name, ProbeResult result) {
         record(name, result, result.at());
     }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import io.baran.events.EventSignature;
 import io.baran.events.SigningKey;
 import java.nio.file.Files;
@@ -110,5 +113,32 @@ class SigningSettingsTest {
                 unreadable.getMessage().contains("baran.signing.key: not a readable PKCS#8 EC private key"),
                 unreadable.getMessage());
         assertFalse(unreadable.getMessage().contains("AAAA"));
+    }
+
+    @Test
+    void aJwkKeyTheConfiguredRosterLacksIsWarnedAboutLikeAPemKeyNamingThePropertyAndThePublicHalf() throws Exception {
+        ECKey jwk = new ECKeyGenerator(Curve.P_256).keyID("eu-1-2026-12").generate();
+        SigningSettings unlisted = SigningSettings.from(
+                new Config(
+                        Optional.of(jwk.toJSONString()),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Map.of("us-1", new Key("us-1", OTHER.publicKeyText()))),
+                "eu-1");
+        assertTrue(unlisted.roster().member("eu-1-2026-12").isPresent(), "its own aggregator trusts it");
+        String warning = unlisted.rosterWarning("eu-1").orElseThrow();
+        assertTrue(warning.contains("baran.signing.roster.\"eu-1-2026-12\".vantage=eu-1"), warning);
+        assertTrue(warning.contains(unlisted.key().publicKeyText()), warning);
+        assertTrue(warning.contains("orchestrator"), warning);
+        assertFalse(warning.contains(jwk.getD().toString()), "the private key is never shown");
+
+        SigningSettings listed = SigningSettings.from(
+                new Config(
+                        Optional.of(jwk.toJSONString()),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Map.of("eu-1-2026-12", new Key("eu-1", jwk.toPublicJWK().toJSONString()))),
+                "eu-1");
+        assertEquals(Optional.empty(), listed.rosterWarning("eu-1"));
     }
 }

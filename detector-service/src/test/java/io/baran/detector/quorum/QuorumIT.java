@@ -111,12 +111,16 @@ class QuorumIT {
     }
 
     private QuorumAggregator aggregator(String id, DetectorSettings.Quorum q) {
+        return aggregator(id, q, Clock.systemUTC());
+    }
+
+    private QuorumAggregator aggregator(String id, DetectorSettings.Quorum q, Clock clock) {
         QuorumAggregator aggregator = keep(new QuorumAggregator(
                 id,
                 KafkaClients.of(kafka.bootstrapServers()),
                 q,
                 DetectorMetrics.inMemory(),
-                Clock.systemUTC(),
+                clock,
                 TestKeys.key(id),
                 TestKeys.verifier()));
         aggregator.start();
@@ -300,6 +304,25 @@ class QuorumIT {
                 "only the live vantage votes");
         assertEquals(1.0, outage.confidence());
         assertEquals(1, health.after(Duration.ofSeconds(1)).size());
+    }
+
+    @Test
+    void anAggregatorWhoseClockRunsMinutesAheadOfTheBrokersStillCountsLiveVantagesAndDeclaresTheOutage() {
+        DetectorSettings.Quorum q = quorum("clock-ahead", 1);
+        vantage("a", q, WEB);
+        QuorumAggregator aggregator = aggregator("agg-1", q, Clock.offset(Clock.systemUTC(), Duration.ofMinutes(5)));
+        HealthTopic health = keep(new HealthTopic(kafka.bootstrapServers(), q.healthTopic()));
+        owner(WEB, List.of(aggregator));
+        assertEquals(1, aggregator.scopes().get(WEB).live(), "a's verdicts, seconds old, count");
+
+        server.set("a/web", 503);
+        List<CloudEvent<OutageEvent>> events =
+                health.await("outage.detected", e -> count(e, OutageEvent.DETECTED) >= 1, WAIT);
+        assertEquals(
+                List.of("a"),
+                events.get(0).data().votes().stream()
+                        .map(OutageEvent.Vote::vantage)
+                        .toList());
     }
 
     @Test

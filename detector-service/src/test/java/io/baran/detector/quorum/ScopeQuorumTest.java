@@ -221,6 +221,19 @@ class ScopeQuorumTest {
     }
 
     @Test
+    void aSimulationReachingTheAggregatorAfterItsStartByNeverStarts() {
+        allUp();
+        Instant since = T0.plusMillis(1000);
+        Simulation late = new Simulation(
+                SCOPE, Simulation.incidentId(SCOPE, since), since, since.plusSeconds(60), "v1", since.plusSeconds(10));
+        quorum.simulate(late);
+        assertTrue(decide(11_001).isEmpty(), "its requester was told it did not start");
+        assertEquals(null, quorum.record().drill());
+        quorum.simulate(late);
+        assertEquals(OutageEvent.DETECTED, decide(11_000).orElseThrow().eventType(), "in time, it starts");
+    }
+
+    @Test
     void aNewOutageAfterARecoveryGetsANewIdEvenIfAVantageRepeatsItsOld() {
         see("a", Health.DOWN, 1000, 1000);
         String first = decide(1000).orElseThrow().event().incidentId();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.detector.Targets;
 import io.baran.detector.config.DetectorSettings;
+import io.baran.detector.config.TargetDefinition;
 import io.baran.detector.metrics.DetectorMetrics;
 import io.baran.detector.probe.ProbeResult;
 import io.baran.detector.quorum.VantageVerdict;
@@ -62,6 +63,32 @@ class HealthTrackerTest {
                 .filter(v -> v.scope().equals(scope))
                 .map(VantageVerdict::verdict)
                 .toList();
+    }
+
+    @Test
+    void aProbeOfAReplacedTargetIsNotCountedForItsReplacement() {
+        HealthTracker tracker = tracker(DetectorSettings.Damping.OFF, true);
+        TargetDefinition old = Targets.http("a", "http://127.0.0.1:1/old", "svc/a", "1s", 1);
+        tracker.track(List.of(old));
+        // Replaced while a probe of the old address runs; the replacement is equal to nothing before it.
+        TargetDefinition replacement = Targets.http("a", "http://127.0.0.1:1/new", "svc/a", "1s", 1);
+        tracker.track(List.of(replacement));
+        Instant started = T0.plusMillis(1000);
+        assertFalse(tracker.record(old, new ProbeResult(false, "HTTP 503, expected 200", started), started));
+        assertEquals(Health.UNKNOWN, tracker.targets().get(0).state(), "the old probe counted");
+        assertEquals(null, tracker.targets().get(0).lastResult(), "the old probe's result is shown");
+        assertTrue(votes("svc/a").stream().noneMatch(v -> v == Health.DOWN), sent.toString());
+        assertTrue(tracker.record(replacement, new ProbeResult(true, "HTTP 200", started), started));
+        assertEquals(Health.UP, tracker.targets().get(0).state());
+    }
+
+    @Test
+    void aProbeOfARemovedTargetIsDiscarded() {
+        HealthTracker tracker = tracker(DetectorSettings.Damping.OFF, true);
+        TargetDefinition removed = Targets.http("a", "http://127.0.0.1:1/a", "svc/a", "1s", 1);
+        tracker.track(List.of(removed, Targets.http("b", "http://127.0.0.1:1/b", "ref/b", "1s", 1)));
+        tracker.untrack("a");
+        assertFalse(tracker.record(removed, new ProbeResult(true, "HTTP 200", T0), T0));
     }
 
     @Test
