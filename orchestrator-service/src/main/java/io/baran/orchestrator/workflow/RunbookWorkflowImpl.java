@@ -191,6 +191,16 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String TURN_ROUND = "failback-turns-round";
     /**
+     * Change id: a rejection or timeout of the start gate (approval to start, or the blast-radius guard's hold) applies
+     * to the outages known when the question was asked. An outage that joined the execution since, and has not
+     * recovered, gets what it would get on its own: the gate asks again for it (with the guard's timeout when the
+     * guard holds it, else the execution's) when the runbook asks for approval to start or the guard holds that
+     * outage, and otherwise the execution fails over for it at once. While the gate waits, joined outages are added to
+     * {@code BaranIncidents}, so POST /approve-incident and their recoveries find the execution by them. Before, the
+     * execution ended rejected and the joined outage was failed over by nothing. See {@link #awaitFirstApproval}.
+     */
+    static final String JOINED_OUTAGE_DECIDED_ANEW = "joined-outage-decided-anew";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -271,6 +281,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private boolean lateHoldDecided;
     /** A person approved the start (approval required, or held by the guard): a late hold does not ask again. */
     private boolean personDecidedStart;
+    /** Change {@link #JOINED_OUTAGE_DECIDED_ANEW}: the start gate waits, and outages that join it are recorded. */
+    private boolean gateRecordsJoins;
 
     private final List<Reapplied> reapplied = new ArrayList<>();
 
@@ -358,7 +370,6 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                         && !awaitFirstApproval(held, approvalRequired)) {
                     return finish();
                 }
-                personDecidedStart = request.mode() == Mode.FAILOVER && (approvalRequired || held);
                 withProviderSlots(() -> {
                     enter(Phase.FAILING_OVER);
                     runSteps(runbook.failover(), Pass.FAILOVER);
@@ -485,25 +496,83 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     /**
+     * The start gate: true when the execution goes on to fail over (a person approved; or, change {@link
+     * #JOINED_OUTAGE_DECIDED_ANEW}, an outage that joined after the question was asked needs no person), false when it
+     * ended rejected.
+     *
      * @param held             the blast-radius guard holds it (change {@link #BLAST_RADIUS_GUARD}): the gate names why
      * @param approvalRequired the runbook asks for approval to start
      */
     private boolean awaitFirstApproval(boolean held, boolean approvalRequired) {
-        Duration timeout =
-                request.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(request.approvalTimeoutSeconds()) : null;
+        long seconds = request.approvalTimeoutSeconds();
         String what = !held
                 ? "approval to start the failover"
                 : request.heldBy() + (approvalRequired ? "; the runbook also asks for approval to start" : "");
-        Answer answer = awaitDecision(DecisionBook.Gate.START, null, Phase.AWAITING_APPROVAL, what, timeout);
-        if (answer == Answer.APPROVED) {
-            return true;
+        boolean decidesAnew = Workflow.getVersion(JOINED_OUTAGE_DECIDED_ANEW, Workflow.DEFAULT_VERSION, 1) >= 1;
+        gateRecordsJoins = decidesAnew;
+        int rounds = 0;
+        try {
+            while (true) {
+                Set<String> asked = new LinkedHashSet<>(incidentByScope.values());
+                Answer answer = awaitDecision(
+                        DecisionBook.Gate.START,
+                        null,
+                        Phase.AWAITING_APPROVAL,
+                        what,
+                        seconds > 0 ? Duration.ofSeconds(seconds) : null);
+                if (answer == Answer.APPROVED) {
+                    error = null;
+                    personDecidedStart = true;
+                    return true;
+                }
+                String failover =
+                        asked.isEmpty() ? "the failover" : "the failover for outage " + String.join(", ", asked);
+                String refusal = answer == Answer.TIMED_OUT
+                        ? "nobody approved " + failover + " within " + Duration.ofSeconds(seconds)
+                        : failover + " was rejected";
+                List<String> joined = decidesAnew ? joinedSince(asked) : List.of();
+                if (joined.isEmpty()) {
+                    error = (rounds == 0
+                                    ? answer == Answer.TIMED_OUT
+                                            ? "nobody approved the failover within " + Duration.ofSeconds(seconds)
+                                            : "the failover was rejected"
+                                    : refusal)
+                            + "; nothing was changed";
+                    enter(Phase.REJECTED);
+                    return false;
+                }
+                rounds++;
+                // The decision was about the outages known when it was asked: one that joined since is not dropped.
+                LateHold hold = joined.stream()
+                        .map(heldIncidents::get)
+                        .filter(java.util.Objects::nonNull)
+                        .findFirst()
+                        .orElse(null);
+                String because = refusal + "; outage " + String.join(", ", joined) + " joined after that was asked";
+                if (hold == null && !approvalRequired) {
+                    // As a failover started for that outage alone would: the runbook asks nobody, the guard holds it
+                    // not.
+                    LOG.warn("execution " + request.executionId() + ": " + because + "; its runbook asks for no"
+                            + " approval and the blast-radius guard does not hold it: it fails over for it");
+                    error = null;
+                    return true;
+                }
+                error = because + "; it waits for its own decision";
+                LOG.warn("execution " + request.executionId() + ": " + error);
+                seconds = hold != null ? hold.approvalTimeoutSeconds() : request.approvalTimeoutSeconds();
+                what = "approval to start the failover for outage " + String.join(", ", joined)
+                        + ", which joined after " + refusal + (hold != null ? " — " + hold.why() : "");
+            }
+        } finally {
+            gateRecordsJoins = false;
         }
-        error = answer == Answer.TIMED_OUT
-                ? "nobody approved the failover within " + Duration.ofSeconds(request.approvalTimeoutSeconds())
-                        + "; nothing was changed"
-                : "the failover was rejected; nothing was changed";
-        enter(Phase.REJECTED);
-        return false;
+    }
+
+    /** The outages this execution answers that are not among {@code asked} and have not recovered. */
+    private List<String> joinedSince(Set<String> asked) {
+        return incidentByScope.values().stream()
+                .filter(incident -> !asked.contains(incident) && !recoveredIncidents.contains(incident))
+                .toList();
     }
 
     private void planOnly(Runbook runbook) {
@@ -1105,10 +1174,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     private void reconcileJoins() {
         while (true) {
-            Workflow.await(() -> !joins.isEmpty() && holding());
+            Workflow.await(() -> !joins.isEmpty() && (holding() || gateRecordsJoins));
+            boolean atStartGate = !holding();
             List<String> incidents = new ArrayList<>(joins);
             joins.clear();
             if (Workflow.getVersion(RECONCILE_ON_JOIN, Workflow.DEFAULT_VERSION, 1) < 1) {
+                continue;
+            }
+            if (atStartGate) {
+                // Change JOINED_OUTAGE_DECIDED_ANEW: nothing is changed yet, so nothing to re-apply; found by its
+                // incident from now on.
+                recordIncidents(incidents);
                 continue;
             }
             reconciling = true;
