@@ -201,6 +201,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String JOINED_OUTAGE_DECIDED_ANEW = "joined-outage-decided-anew";
     /**
+     * Change id: the start gate is withdrawn when every outage it asks about has recovered before anyone approved (the
+     * latest incident of each scope the execution answers; after a rejection, those that joined since): the execution
+     * ends {@code rejected} without changing anything, its error saying the outage recovered before approval, and an
+     * approval sent now is refused. Before, the gate stayed open and a later approval failed the service over after its
+     * outage had ended. A failover a person started answers no outage, and its gate is never withdrawn. See {@link
+     * #awaitFirstApproval}.
+     */
+    static final String START_GATE_WITHDRAWN_ON_RECOVERY = "start-gate-withdrawn-on-recovery";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -509,8 +518,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 ? "approval to start the failover"
                 : request.heldBy() + (approvalRequired ? "; the runbook also asks for approval to start" : "");
         boolean decidesAnew = Workflow.getVersion(JOINED_OUTAGE_DECIDED_ANEW, Workflow.DEFAULT_VERSION, 1) >= 1;
+        boolean withdrawn = Workflow.getVersion(START_GATE_WITHDRAWN_ON_RECOVERY, Workflow.DEFAULT_VERSION, 1) >= 1;
         gateRecordsJoins = decidesAnew;
         int rounds = 0;
+        // The outages an earlier question of this gate was about: rejected or not approved in time.
+        Set<String> decidedBefore = new LinkedHashSet<>();
+        String earlier = null;
         try {
             while (true) {
                 Set<String> asked = new LinkedHashSet<>(incidentByScope.values());
@@ -519,11 +532,23 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                         null,
                         Phase.AWAITING_APPROVAL,
                         what,
-                        seconds > 0 ? Duration.ofSeconds(seconds) : null);
+                        seconds > 0 ? Duration.ofSeconds(seconds) : null,
+                        withdrawn ? () -> gateOutagesRecovered(decidedBefore) : null);
                 if (answer == Answer.APPROVED) {
                     error = null;
                     personDecidedStart = true;
                     return true;
+                }
+                if (answer == Answer.WITHDRAWN) {
+                    List<String> outages = incidentByScope.values().stream()
+                            .filter(incident -> !decidedBefore.contains(incident))
+                            .toList();
+                    error = (earlier == null ? "" : earlier + "; ") + "outage " + String.join(", ", outages)
+                            + " recovered before anyone approved " + (earlier == null ? "the" : "its") + " failover;"
+                            + " nothing was changed";
+                    LOG.warn("execution " + request.executionId() + ": " + error);
+                    enter(Phase.REJECTED);
+                    return false;
                 }
                 String failover =
                         asked.isEmpty() ? "the failover" : "the failover for outage " + String.join(", ", asked);
@@ -542,6 +567,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     return false;
                 }
                 rounds++;
+                decidedBefore.addAll(asked);
+                earlier = refusal;
                 // The decision was about the outages known when it was asked: one that joined since is not dropped.
                 LateHold hold = joined.stream()
                         .map(heldIncidents::get)
@@ -566,6 +593,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         } finally {
             gateRecordsJoins = false;
         }
+    }
+
+    /**
+     * Change {@link #START_GATE_WITHDRAWN_ON_RECOVERY}: every outage the start gate asks about (those the execution
+     * answers, but for the ones an earlier question of the gate was about) has recovered; false when it asks about none.
+     */
+    private boolean gateOutagesRecovered(Set<String> decidedBefore) {
+        List<String> outages = incidentByScope.values().stream()
+                .filter(incident -> !decidedBefore.contains(incident))
+                .toList();
+        return !outages.isEmpty() && recoveredIncidents.containsAll(outages);
     }
 
     /** The outages this execution answers that are not among {@code asked} and have not recovered. */

@@ -1,6 +1,7 @@
 package io.baran.orchestrator.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.runbook.Access;
@@ -188,6 +189,60 @@ class StartGateTest {
         ExecutionProgress done = result("joined-held");
         assertEquals(Phase.REJECTED, done.phase());
         assertTrue(done.error().contains("was rejected; nothing was changed"), done.error());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
+    void aHeldStartGateIsWithdrawnWhenItsOutageRecoversAndALaterApprovalIsRefused() {
+        RunbookWorkflow running = startForOutage("recovered-held", movesWww("none"), HELD);
+        running.outageRecovered(FIRST);
+        ExecutionProgress done = result("recovered-held");
+        assertEquals(Phase.REJECTED, done.phase());
+        assertEquals(
+                "outage " + FIRST + " recovered before anyone approved the failover; nothing was changed",
+                done.error());
+        assertEquals(null, done.awaiting());
+        assertEquals("primary", world.values.get("www"));
+
+        assertThrows(ExecutionNotFound.class, () -> decide("recovered-held", Verdict.APPROVE));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals("primary", world.values.get("www"), "nothing fails over after the recovery");
+        HistoryFiles.save(client, "recovered-held", "start-gate-withdrawn-on-recovery");
+    }
+
+    @Test
+    void aStartGateIsWithdrawnOnlyOnceEveryOutageItAsksAboutHasRecovered() {
+        RunbookWorkflow running = startForOutage("recovered-both", movesWww("required"), null);
+        running.outageDetected(JOINED);
+        running.outageRecovered(FIRST);
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase(), "the joined outage goes on");
+
+        running.outageRecovered(JOINED);
+        ExecutionProgress done = result("recovered-both");
+        assertEquals(Phase.REJECTED, done.phase());
+        assertTrue(done.error().startsWith("outage " + FIRST + ", " + JOINED + " recovered before"), done.error());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
+    void theQuestionAskedAnewForAJoinedOutageIsWithdrawnWhenThatOutageRecovers() {
+        RunbookWorkflow running = startForOutage("recovered-joined", movesWww("required"), null);
+        running.outageDetected(JOINED);
+        env.sleep(Duration.ofMinutes(1));
+        decide("recovered-joined", Verdict.REJECT);
+        env.sleep(Duration.ofMinutes(1));
+        assertTrue(
+                running.progress().awaiting().contains(JOINED),
+                running.progress().awaiting());
+
+        running.outageRecovered(JOINED);
+        ExecutionProgress done = result("recovered-joined");
+        assertEquals(Phase.REJECTED, done.phase());
+        assertEquals(
+                "the failover for outage " + FIRST + " was rejected; outage " + JOINED
+                        + " recovered before anyone approved its failover; nothing was changed",
+                done.error());
         assertEquals("primary", world.values.get("www"));
     }
 }
