@@ -210,6 +210,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String START_GATE_WITHDRAWN_ON_RECOVERY = "start-gate-withdrawn-on-recovery";
     /**
+     * Change id: when a member of a parallel failover group fails (an approval step rejected or not approved in time,
+     * a step that failed), its members that wait for a person (an approval step, a failed step that holds) stop
+     * waiting: their question is withdrawn, an approval sent now is refused, and the group ends so the execution
+     * compensates. Members that change something still run to their end, so all they changed is undone. Before, the
+     * group waited for every sibling's decision, or its timeout, before it ended. Asked when a member of a group with
+     * such a sibling fails, so other histories replay unchanged. See {@link #runParallel}.
+     */
+    static final String PARALLEL_GROUP_ENDS_ON_FAILURE = "parallel-group-ends-on-failure";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -294,6 +303,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private boolean gateRecordsJoins;
 
     private final List<Reapplied> reapplied = new ArrayList<>();
+
+    /**
+     * Change {@link #PARALLEL_GROUP_ENDS_ON_FAILURE}: a parallel failover group that has members waiting for a person,
+     * and the member whose failure ends it (null while none failed).
+     */
+    private static final class Group {
+        String failedMember;
+    }
+
+    /** The running parallel group of each of its members that may wait for a person, by step name. */
+    private final Map<String, Group> groupOf = new java.util.HashMap<>();
 
     /**
      * Change {@link #TURN_ROUND}: the incidents the execution knew of when its failback began (answered, recovered, or
@@ -706,8 +726,28 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     private void runParallel(List<Step> children, Pass pass) {
         List<Promise<Void>> running = new ArrayList<>();
+        // Members that may wait for a person: a failing sibling ends their wait (change
+        // PARALLEL_GROUP_ENDS_ON_FAILURE).
+        List<Step> waitForPeople = pass != Pass.FAILOVER
+                ? List.of()
+                : children.stream()
+                        .filter(child -> !child.isUndo() && (isApproval(child) || "hold".equals(child.onFailure())))
+                        .toList();
+        Group group = new Group();
+        waitForPeople.forEach(child -> groupOf.put(child.name(), group));
         for (Step child : children) {
-            running.add(Async.procedure(() -> runItem(child, pass)));
+            running.add(Async.procedure(() -> {
+                try {
+                    runItem(child, pass);
+                } catch (StepFailed failed) {
+                    if (group.failedMember == null
+                            && waitForPeople.stream().anyMatch(sibling -> sibling != child)
+                            && Workflow.getVersion(PARALLEL_GROUP_ENDS_ON_FAILURE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                        group.failedMember = child.name();
+                    }
+                    throw failed;
+                }
+            }));
         }
         StepFailed first = null;
         CanceledFailure aborted = null;
@@ -727,12 +767,27 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 }
             }
         }
+        waitForPeople.forEach(child -> groupOf.remove(child.name()));
         if (aborted != null) {
             throw aborted;
         }
         if (first != null) {
             throw first;
         }
+    }
+
+    /**
+     * Change {@link #PARALLEL_GROUP_ENDS_ON_FAILURE}: when a sibling of {@code step} in its parallel group failed, so the
+     * step's wait for a person ends; null when the step is in no such group.
+     */
+    private Supplier<Boolean> siblingFailed(Step step) {
+        Group group = groupOf.get(step.name());
+        return group == null ? null : () -> group.failedMember != null;
+    }
+
+    /** Why the wait of {@code step} for a person was withdrawn ({@link #siblingFailed}). */
+    private String withdrawnBySibling(Step step) {
+        return "not decided: step " + groupOf.get(step.name()).failedMember + " of its parallel group failed";
     }
 
     private void runItem(Step item, Pass pass) {
@@ -878,9 +933,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 step.name(),
                 Phase.AWAITING_APPROVAL,
                 "approval of step " + step.name(),
-                timeout);
+                timeout,
+                siblingFailed(step));
         if (answer == Answer.APPROVED) {
             update(step, StepState.APPROVED, "approved", null);
+            return;
+        }
+        if (answer == Answer.WITHDRAWN) {
+            // The group ends with its sibling's failure: this step neither passed nor failed the execution itself.
+            update(step, StepState.FAILED, null, withdrawnBySibling(step));
             return;
         }
         String why = answer == Answer.TIMED_OUT ? "nobody approved within " + timeoutText : "rejected";
@@ -902,7 +963,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                         step.name(),
                         Phase.HELD,
                         "a decision on failed step " + step.name() + ": approve to go on, reject to undo everything",
-                        null);
+                        null,
+                        siblingFailed(step));
+                if (answer == Answer.WITHDRAWN) {
+                    throw new StepFailed(message + "; " + withdrawnBySibling(step));
+                }
                 if (answer != Answer.APPROVED) {
                     throw new StepFailed(message + "; rejected while held");
                 }
@@ -1662,6 +1727,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     /** An action that only looks (a health check), as opposed to one that changes something. */
     private static boolean isCheck(Step step) {
         return CATALOG.find(step.action()).map(spec -> !spec.changes()).orElse(false);
+    }
+
+    /** A step that waits for a person's approval ({@code approval}). */
+    private static boolean isApproval(Step step) {
+        return isControlFlow(step) && !Wait.NAME.equals(step.action());
     }
 
     /** Steps the interpreter runs itself, without an activity ({@code wait}, {@code approval}). */
