@@ -219,6 +219,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String PARALLEL_GROUP_ENDS_ON_FAILURE = "parallel-group-ends-on-failure";
     /**
+     * Change id: once an approval step is decided (approved, or failed with {@code onFailure: continue}) and nothing else
+     * waits for a person, the phase the execution goes back to is recorded ({@code BaranPhase}, the phases, the
+     * journal). Before, only the execution's own field went back: lists and events read {@code awaiting-approval} until
+     * the next phase. Asked only then, so other histories replay unchanged. See {@link #recordPhaseAfterDecision}.
+     */
+    static final String APPROVAL_STEP_PHASE = "approval-step-phase";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -937,6 +944,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 siblingFailed(step));
         if (answer == Answer.APPROVED) {
             update(step, StepState.APPROVED, "approved", null);
+            recordPhaseAfterDecision();
             return;
         }
         if (answer == Answer.WITHDRAWN) {
@@ -946,6 +954,21 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
         String why = answer == Answer.TIMED_OUT ? "nobody approved within " + timeoutText : "rejected";
         onStepFailure(step, why);
+        // Still here: the runbook goes on past this step (onFailure: continue).
+        recordPhaseAfterDecision();
+    }
+
+    /**
+     * Change {@link #APPROVAL_STEP_PHASE}: the last decision closed, the phase the execution went back to (see {@link
+     * #closeDecision}) is recorded as a phase change, unless it is the one recorded last.
+     */
+    private void recordPhaseAfterDecision() {
+        if (!book.nothingPending()
+                || (!phases.isEmpty() && phases.get(phases.size() - 1).phase() == phase)
+                || Workflow.getVersion(APPROVAL_STEP_PHASE, Workflow.DEFAULT_VERSION, 1) < 1) {
+            return;
+        }
+        enter(phase);
     }
 
     private void onStepFailure(Step step, String reason) {

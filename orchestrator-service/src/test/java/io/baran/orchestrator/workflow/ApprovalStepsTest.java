@@ -39,13 +39,15 @@ class ApprovalStepsTest {
     private WorkflowClient client;
     private InMemoryWorld world;
     private ExecutionDecisions decisions;
+    private RecordingJournal journal;
 
     @BeforeEach
     void start() {
         world = new InMemoryWorld();
         world.values.put("www", "primary");
         world.values.put("db", "replica");
-        env = TestWorkers.start(TestEnvironmentOptions.getDefaultInstance(), world, new RecordingJournal());
+        journal = new RecordingJournal();
+        env = TestWorkers.start(TestEnvironmentOptions.getDefaultInstance(), world, journal);
         client = env.getWorkflowClient();
         decisions = TestWorkers.decisions(env);
     }
@@ -127,5 +129,39 @@ class ApprovalStepsTest {
         assertEquals("primary", world.values.get("www"));
         assertTrue(!world.journal.contains("plan promote-db"), world.journal.toString());
         HistoryFiles.save(client, "one-rejected", "parallel-group-ends-on-failure");
+    }
+
+    @Test
+    void afterAnApprovalStepIsApprovedTheExecutionReadsFailingOverAgainEverywhere() {
+        Runbook rb = runbook(List.of(
+                set("move-www", "www", "standby"),
+                Step.action("go-ahead", "approval", Map.of("timeout", "1h")),
+                Step.action("settle", "wait", Map.of("for", "30m")),
+                set("promote-db", "db", "primary")));
+        RunbookWorkflow running = startDrill("approved-step", rb);
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+
+        decide("approved-step", Verdict.APPROVE, null);
+        env.sleep(Duration.ofMinutes(5));
+        ExecutionProgress settling = running.progress();
+        assertEquals("settle", settling.currentStep(), "it waits in the step after the approval");
+        assertEquals(Phase.FAILING_OVER, settling.phase());
+        assertEquals(
+                Phase.FAILING_OVER,
+                settling.phases().get(settling.phases().size() - 1).phase(),
+                settling.phases().toString());
+        assertEquals(
+                Phase.FAILING_OVER.value(),
+                client.newUntypedWorkflowStub("approved-step")
+                        .describe()
+                        .getTypedSearchAttributes()
+                        .get(io.baran.workflow.SearchAttributes.PHASE),
+                "what execution lists read");
+        List<String> reported = journal.phasesOf("approved-step");
+        assertEquals(List.of("failing-over", "awaiting-approval", "failing-over"), reported);
+
+        assertEquals(Phase.DONE, result("approved-step").phase());
+        HistoryFiles.save(client, "approved-step", "approval-step-phase");
     }
 }
