@@ -226,6 +226,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String APPROVAL_STEP_PHASE = "approval-step-phase";
     /**
+     * Change id: a failback the approvers refused stays refused across the daily continue-as-new: the refusal is carried
+     * ({@link CarriedState#failbackRefused()}), and the next run waits, failed over, for a person to ask for the failback
+     * before the approvers are asked again. Before, the next run found the outage recovered and offered the failback
+     * again the same day. Asked when the approvers refuse, so other histories replay unchanged.
+     */
+    static final String REFUSED_FAILBACK_CARRIED = "refused-failback-carried";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -310,6 +317,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private boolean gateRecordsJoins;
 
     private final List<Reapplied> reapplied = new ArrayList<>();
+    /**
+     * Change {@link #REFUSED_FAILBACK_CARRIED}: the approvers refused the failback; it waits for a person to ask for one,
+     * also in the runs it continues as.
+     */
+    private boolean failbackRefused;
 
     /**
      * Change {@link #PARALLEL_GROUP_ENDS_ON_FAILURE}: a parallel failover group that has members waiting for a person,
@@ -376,6 +388,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         if (carried != null) {
             carried.incidents().forEach(this::answer);
             recoveredIncidents.addAll(carried.recoveredIncidents());
+            failbackRefused = carried.failbackRefused();
         }
         book.start(request, decisionsVersion, carried == null ? List.of() : carried.decisions());
         Runbook runbook = request.runbook();
@@ -1034,7 +1047,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             if (phase != Phase.FAILED_OVER) {
                 enter(Phase.FAILED_OVER);
             }
-            awaitOrContinueAsNew(() -> book.failbackRequested || (onRecovery && recoveredEverywhere()));
+            // A failback refused (in this run or, carried, in an earlier one) waits for a person to ask for it.
+            awaitOrContinueAsNew(
+                    () -> book.failbackRequested || (onRecovery && !failbackRefused && recoveredEverywhere()));
+            failbackRefused = false;
             if (!book.failbackRequested && !stableFor.isZero()) {
                 enter(Phase.AWAITING_STABILITY);
                 Workflow.await(stableFor, () -> !recoveredEverywhere() || book.failbackRequested);
@@ -1075,7 +1091,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 // Refused: stay failed over until a person asks again, then ask the approvers again.
                 book.forgetFailbackRequest();
                 enter(Phase.FAILED_OVER);
+                failbackRefused = Workflow.getVersion(REFUSED_FAILBACK_CARRIED, Workflow.DEFAULT_VERSION, 1) >= 1;
                 awaitOrContinueAsNew(() -> book.failbackRequested);
+                failbackRefused = false;
             }
             return;
         }
@@ -1172,7 +1190,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     new ArrayList<>(incidentByScope.values()),
                     new ArrayList<>(recoveredIncidents),
                     appliedSteps.stream().sorted().toList(),
-                    journal.sequence())));
+                    journal.sequence(),
+                    failbackRefused)));
         }
     }
 
