@@ -233,6 +233,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String REFUSED_FAILBACK_CARRIED = "refused-failback-carried";
     /**
+     * Change id: the guard's hold of a failover under way (gate {@code held}, change {@link #LATE_HOLD}) is withdrawn
+     * when every outage the execution answers has recovered before anyone decided: the failover stops and undoes what it
+     * changed, as a rejection does, its error saying the outage recovered; an approval sent now is refused. Before, an
+     * approval after the recovery went on failing the service over. Asked when such a hold opens.
+     */
+    static final String LATE_HOLD_WITHDRAWN_ON_RECOVERY = "late-hold-withdrawn-on-recovery";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -722,12 +729,18 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         Workflow.upsertMemo(Map.of(Memos.HELD_BY, lateHold.why()));
         // Between steps: no current step, which tells this hold from a failed step's (POST /approve-incident).
         currentStep = null;
+        boolean withdrawn = Workflow.getVersion(LATE_HOLD_WITHDRAWN_ON_RECOVERY, Workflow.DEFAULT_VERSION, 1) >= 1;
         Answer answer = awaitDecision(
                 DecisionBook.Gate.HELD,
                 null,
                 Phase.HELD,
                 lateHold.why() + " — after this failover started: approve to go on, reject to undo what it changed",
-                timeout);
+                timeout,
+                withdrawn ? this::recoveredEverywhere : null);
+        if (answer == Answer.WITHDRAWN) {
+            throw new StepFailed("held by the blast-radius guard after it started, and the outage recovered before"
+                    + " anyone decided; what it changed is undone");
+        }
         if (answer != Answer.APPROVED) {
             throw new StepFailed(
                     answer == Answer.TIMED_OUT
