@@ -8,7 +8,8 @@ import java.util.List;
  * incidents it answers (the latest of each scope) and those whose recovery it was told of, and the failover steps whose
  * apply completed (a step without an undo that was applied is kept, not undone; null in runs recorded before it was
  * carried), and the last sequence number its journal gave (so the next run's entries do not reuse the ids of the
- * first run's and get dropped as copies of them; 0 in runs recorded before it was carried).
+ * first run's and get dropped as copies of them; 0 in runs recorded before it was carried), and whether the approvers
+ * refused its failback and it waits for a person to ask for one (false in runs recorded before it was carried).
  */
 public record CarriedState(
         List<StepStatus> steps,
@@ -22,7 +23,8 @@ public record CarriedState(
         List<String> incidents,
         List<String> recoveredIncidents,
         List<String> appliedSteps,
-        long journalSeq) {
+        long journalSeq,
+        boolean failbackRefused) {
 
     public CarriedState {
         incidents = incidents == null ? List.of() : List.copyOf(incidents);

@@ -15,7 +15,10 @@ public enum Phase {
     PLANNED("planned"),
     /** Waiting for people: the approval before the first step, or an {@code approval} step. */
     AWAITING_APPROVAL("awaiting-approval"),
-    /** Nobody approved the start, or somebody rejected it: nothing was changed. */
+    /**
+     * Nobody approved the start, somebody rejected it, or its outage recovered before anyone approved it (the gate was
+     * withdrawn): nothing was changed.
+     */
     REJECTED("rejected"),
     /**
      * Waiting for a slot of a provider whose concurrent executions are capped, before failing over or failing back;

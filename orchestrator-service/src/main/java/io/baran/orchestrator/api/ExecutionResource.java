@@ -561,11 +561,14 @@ public class ExecutionResource {
     private ExecutionProgress requireRunning(String id) {
         var execution = reader.read(id).orElseThrow(() -> notFound(id));
         if (!"running".equals(execution.status())) {
+            // Why it ended, when it says: a start gate withdrawn because the outage recovered before anyone approved.
+            String why = execution.progress().error();
             throw new ProblemException(
                     409,
                     "Execution finished",
                     "execution " + id + " is " + execution.status() + " (phase "
-                            + execution.progress().phase() + "); there is nothing left to decide");
+                            + execution.progress().phase() + (why == null ? "" : ": " + why)
+                            + "); there is nothing left to decide");
         }
         return execution.progress();
     }

@@ -191,6 +191,55 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String TURN_ROUND = "failback-turns-round";
     /**
+     * Change id: a rejection or timeout of the start gate (approval to start, or the blast-radius guard's hold) applies
+     * to the outages known when the question was asked. An outage that joined the execution since, and has not
+     * recovered, gets what it would get on its own: the gate asks again for it (with the guard's timeout when the
+     * guard holds it, else the execution's) when the runbook asks for approval to start or the guard holds that
+     * outage, and otherwise the execution fails over for it at once. While the gate waits, joined outages are added to
+     * {@code BaranIncidents}, so POST /approve-incident and their recoveries find the execution by them. Before, the
+     * execution ended rejected and the joined outage was failed over by nothing. See {@link #awaitFirstApproval}.
+     */
+    static final String JOINED_OUTAGE_DECIDED_ANEW = "joined-outage-decided-anew";
+    /**
+     * Change id: the start gate is withdrawn when every outage it asks about has recovered before anyone approved (the
+     * latest incident of each scope the execution answers; after a rejection, those that joined since): the execution
+     * ends {@code rejected} without changing anything, its error saying the outage recovered before approval, and an
+     * approval sent now is refused. Before, the gate stayed open and a later approval failed the service over after its
+     * outage had ended. A failover a person started answers no outage, and its gate is never withdrawn. See {@link
+     * #awaitFirstApproval}.
+     */
+    static final String START_GATE_WITHDRAWN_ON_RECOVERY = "start-gate-withdrawn-on-recovery";
+    /**
+     * Change id: when a member of a parallel failover group fails (an approval step rejected or not approved in time,
+     * a step that failed), its members that wait for a person (an approval step, a failed step that holds) stop
+     * waiting: their question is withdrawn, an approval sent now is refused, and the group ends so the execution
+     * compensates. Members that change something still run to their end, so all they changed is undone. Before, the
+     * group waited for every sibling's decision, or its timeout, before it ended. Asked when a member of a group with
+     * such a sibling fails, so other histories replay unchanged. See {@link #runParallel}.
+     */
+    static final String PARALLEL_GROUP_ENDS_ON_FAILURE = "parallel-group-ends-on-failure";
+    /**
+     * Change id: once an approval step is decided (approved, or failed with {@code onFailure: continue}) and nothing else
+     * waits for a person, the phase the execution goes back to is recorded ({@code BaranPhase}, the phases, the
+     * journal). Before, only the execution's own field went back: lists and events read {@code awaiting-approval} until
+     * the next phase. Asked only then, so other histories replay unchanged. See {@link #recordPhaseAfterDecision}.
+     */
+    static final String APPROVAL_STEP_PHASE = "approval-step-phase";
+    /**
+     * Change id: a failback the approvers refused stays refused across the daily continue-as-new: the refusal is carried
+     * ({@link CarriedState#failbackRefused()}), and the next run waits, failed over, for a person to ask for the failback
+     * before the approvers are asked again. Before, the next run found the outage recovered and offered the failback
+     * again the same day. Asked when the approvers refuse, so other histories replay unchanged.
+     */
+    static final String REFUSED_FAILBACK_CARRIED = "refused-failback-carried";
+    /**
+     * Change id: the guard's hold of a failover under way (gate {@code held}, change {@link #LATE_HOLD}) is withdrawn
+     * when every outage the execution answers has recovered before anyone decided: the failover stops and undoes what it
+     * changed, as a rejection does, its error saying the outage recovered; an approval sent now is refused. Before, an
+     * approval after the recovery went on failing the service over. Asked when such a hold opens.
+     */
+    static final String LATE_HOLD_WITHDRAWN_ON_RECOVERY = "late-hold-withdrawn-on-recovery";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -271,8 +320,26 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private boolean lateHoldDecided;
     /** A person approved the start (approval required, or held by the guard): a late hold does not ask again. */
     private boolean personDecidedStart;
+    /** Change {@link #JOINED_OUTAGE_DECIDED_ANEW}: the start gate waits, and outages that join it are recorded. */
+    private boolean gateRecordsJoins;
 
     private final List<Reapplied> reapplied = new ArrayList<>();
+    /**
+     * Change {@link #REFUSED_FAILBACK_CARRIED}: the approvers refused the failback; it waits for a person to ask for one,
+     * also in the runs it continues as.
+     */
+    private boolean failbackRefused;
+
+    /**
+     * Change {@link #PARALLEL_GROUP_ENDS_ON_FAILURE}: a parallel failover group that has members waiting for a person,
+     * and the member whose failure ends it (null while none failed).
+     */
+    private static final class Group {
+        String failedMember;
+    }
+
+    /** The running parallel group of each of its members that may wait for a person, by step name. */
+    private final Map<String, Group> groupOf = new java.util.HashMap<>();
 
     /**
      * Change {@link #TURN_ROUND}: the incidents the execution knew of when its failback began (answered, recovered, or
@@ -328,6 +395,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         if (carried != null) {
             carried.incidents().forEach(this::answer);
             recoveredIncidents.addAll(carried.recoveredIncidents());
+            failbackRefused = carried.failbackRefused();
         }
         book.start(request, decisionsVersion, carried == null ? List.of() : carried.decisions());
         Runbook runbook = request.runbook();
@@ -358,7 +426,6 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                         && !awaitFirstApproval(held, approvalRequired)) {
                     return finish();
                 }
-                personDecidedStart = request.mode() == Mode.FAILOVER && (approvalRequired || held);
                 withProviderSlots(() -> {
                     enter(Phase.FAILING_OVER);
                     runSteps(runbook.failover(), Pass.FAILOVER);
@@ -485,25 +552,112 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     /**
+     * The start gate: true when the execution goes on to fail over (a person approved; or, change {@link
+     * #JOINED_OUTAGE_DECIDED_ANEW}, an outage that joined after the question was asked needs no person), false when it
+     * ended rejected.
+     *
      * @param held             the blast-radius guard holds it (change {@link #BLAST_RADIUS_GUARD}): the gate names why
      * @param approvalRequired the runbook asks for approval to start
      */
     private boolean awaitFirstApproval(boolean held, boolean approvalRequired) {
-        Duration timeout =
-                request.approvalTimeoutSeconds() > 0 ? Duration.ofSeconds(request.approvalTimeoutSeconds()) : null;
+        long seconds = request.approvalTimeoutSeconds();
         String what = !held
                 ? "approval to start the failover"
                 : request.heldBy() + (approvalRequired ? "; the runbook also asks for approval to start" : "");
-        Answer answer = awaitDecision(DecisionBook.Gate.START, null, Phase.AWAITING_APPROVAL, what, timeout);
-        if (answer == Answer.APPROVED) {
-            return true;
+        boolean decidesAnew = Workflow.getVersion(JOINED_OUTAGE_DECIDED_ANEW, Workflow.DEFAULT_VERSION, 1) >= 1;
+        boolean withdrawn = Workflow.getVersion(START_GATE_WITHDRAWN_ON_RECOVERY, Workflow.DEFAULT_VERSION, 1) >= 1;
+        gateRecordsJoins = decidesAnew;
+        int rounds = 0;
+        // The outages an earlier question of this gate was about: rejected or not approved in time.
+        Set<String> decidedBefore = new LinkedHashSet<>();
+        String earlier = null;
+        try {
+            while (true) {
+                Set<String> asked = new LinkedHashSet<>(incidentByScope.values());
+                Answer answer = awaitDecision(
+                        DecisionBook.Gate.START,
+                        null,
+                        Phase.AWAITING_APPROVAL,
+                        what,
+                        seconds > 0 ? Duration.ofSeconds(seconds) : null,
+                        withdrawn ? () -> gateOutagesRecovered(decidedBefore) : null);
+                if (answer == Answer.APPROVED) {
+                    error = null;
+                    personDecidedStart = true;
+                    return true;
+                }
+                if (answer == Answer.WITHDRAWN) {
+                    List<String> outages = incidentByScope.values().stream()
+                            .filter(incident -> !decidedBefore.contains(incident))
+                            .toList();
+                    error = (earlier == null ? "" : earlier + "; ") + "outage " + String.join(", ", outages)
+                            + " recovered before anyone approved " + (earlier == null ? "the" : "its") + " failover;"
+                            + " nothing was changed";
+                    LOG.warn("execution " + request.executionId() + ": " + error);
+                    enter(Phase.REJECTED);
+                    return false;
+                }
+                String failover =
+                        asked.isEmpty() ? "the failover" : "the failover for outage " + String.join(", ", asked);
+                String refusal = answer == Answer.TIMED_OUT
+                        ? "nobody approved " + failover + " within " + Duration.ofSeconds(seconds)
+                        : failover + " was rejected";
+                List<String> joined = decidesAnew ? joinedSince(asked) : List.of();
+                if (joined.isEmpty()) {
+                    error = (rounds == 0
+                                    ? answer == Answer.TIMED_OUT
+                                            ? "nobody approved the failover within " + Duration.ofSeconds(seconds)
+                                            : "the failover was rejected"
+                                    : refusal)
+                            + "; nothing was changed";
+                    enter(Phase.REJECTED);
+                    return false;
+                }
+                rounds++;
+                decidedBefore.addAll(asked);
+                earlier = refusal;
+                // The decision was about the outages known when it was asked: one that joined since is not dropped.
+                LateHold hold = joined.stream()
+                        .map(heldIncidents::get)
+                        .filter(java.util.Objects::nonNull)
+                        .findFirst()
+                        .orElse(null);
+                String because = refusal + "; outage " + String.join(", ", joined) + " joined after that was asked";
+                if (hold == null && !approvalRequired) {
+                    // As a failover started for that outage alone would: the runbook asks nobody, the guard holds it
+                    // not.
+                    LOG.warn("execution " + request.executionId() + ": " + because + "; its runbook asks for no"
+                            + " approval and the blast-radius guard does not hold it: it fails over for it");
+                    error = null;
+                    return true;
+                }
+                error = because + "; it waits for its own decision";
+                LOG.warn("execution " + request.executionId() + ": " + error);
+                seconds = hold != null ? hold.approvalTimeoutSeconds() : request.approvalTimeoutSeconds();
+                what = "approval to start the failover for outage " + String.join(", ", joined)
+                        + ", which joined after " + refusal + (hold != null ? " — " + hold.why() : "");
+            }
+        } finally {
+            gateRecordsJoins = false;
         }
-        error = answer == Answer.TIMED_OUT
-                ? "nobody approved the failover within " + Duration.ofSeconds(request.approvalTimeoutSeconds())
-                        + "; nothing was changed"
-                : "the failover was rejected; nothing was changed";
-        enter(Phase.REJECTED);
-        return false;
+    }
+
+    /**
+     * Change {@link #START_GATE_WITHDRAWN_ON_RECOVERY}: every outage the start gate asks about (those the execution
+     * answers, but for the ones an earlier question of the gate was about) has recovered; false when it asks about none.
+     */
+    private boolean gateOutagesRecovered(Set<String> decidedBefore) {
+        List<String> outages = incidentByScope.values().stream()
+                .filter(incident -> !decidedBefore.contains(incident))
+                .toList();
+        return !outages.isEmpty() && recoveredIncidents.containsAll(outages);
+    }
+
+    /** The outages this execution answers that are not among {@code asked} and have not recovered. */
+    private List<String> joinedSince(Set<String> asked) {
+        return incidentByScope.values().stream()
+                .filter(incident -> !asked.contains(incident) && !recoveredIncidents.contains(incident))
+                .toList();
     }
 
     private void planOnly(Runbook runbook) {
@@ -575,12 +729,18 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         Workflow.upsertMemo(Map.of(Memos.HELD_BY, lateHold.why()));
         // Between steps: no current step, which tells this hold from a failed step's (POST /approve-incident).
         currentStep = null;
+        boolean withdrawn = Workflow.getVersion(LATE_HOLD_WITHDRAWN_ON_RECOVERY, Workflow.DEFAULT_VERSION, 1) >= 1;
         Answer answer = awaitDecision(
                 DecisionBook.Gate.HELD,
                 null,
                 Phase.HELD,
                 lateHold.why() + " — after this failover started: approve to go on, reject to undo what it changed",
-                timeout);
+                timeout,
+                withdrawn ? this::recoveredEverywhere : null);
+        if (answer == Answer.WITHDRAWN) {
+            throw new StepFailed("held by the blast-radius guard after it started, and the outage recovered before"
+                    + " anyone decided; what it changed is undone");
+        }
         if (answer != Answer.APPROVED) {
             throw new StepFailed(
                     answer == Answer.TIMED_OUT
@@ -599,8 +759,28 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     private void runParallel(List<Step> children, Pass pass) {
         List<Promise<Void>> running = new ArrayList<>();
+        // Members that may wait for a person: a failing sibling ends their wait (change
+        // PARALLEL_GROUP_ENDS_ON_FAILURE).
+        List<Step> waitForPeople = pass != Pass.FAILOVER
+                ? List.of()
+                : children.stream()
+                        .filter(child -> !child.isUndo() && (isApproval(child) || "hold".equals(child.onFailure())))
+                        .toList();
+        Group group = new Group();
+        waitForPeople.forEach(child -> groupOf.put(child.name(), group));
         for (Step child : children) {
-            running.add(Async.procedure(() -> runItem(child, pass)));
+            running.add(Async.procedure(() -> {
+                try {
+                    runItem(child, pass);
+                } catch (StepFailed failed) {
+                    if (group.failedMember == null
+                            && waitForPeople.stream().anyMatch(sibling -> sibling != child)
+                            && Workflow.getVersion(PARALLEL_GROUP_ENDS_ON_FAILURE, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                        group.failedMember = child.name();
+                    }
+                    throw failed;
+                }
+            }));
         }
         StepFailed first = null;
         CanceledFailure aborted = null;
@@ -620,12 +800,27 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 }
             }
         }
+        waitForPeople.forEach(child -> groupOf.remove(child.name()));
         if (aborted != null) {
             throw aborted;
         }
         if (first != null) {
             throw first;
         }
+    }
+
+    /**
+     * Change {@link #PARALLEL_GROUP_ENDS_ON_FAILURE}: when a sibling of {@code step} in its parallel group failed, so the
+     * step's wait for a person ends; null when the step is in no such group.
+     */
+    private Supplier<Boolean> siblingFailed(Step step) {
+        Group group = groupOf.get(step.name());
+        return group == null ? null : () -> group.failedMember != null;
+    }
+
+    /** Why the wait of {@code step} for a person was withdrawn ({@link #siblingFailed}). */
+    private String withdrawnBySibling(Step step) {
+        return "not decided: step " + groupOf.get(step.name()).failedMember + " of its parallel group failed";
     }
 
     private void runItem(Step item, Pass pass) {
@@ -771,13 +966,35 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 step.name(),
                 Phase.AWAITING_APPROVAL,
                 "approval of step " + step.name(),
-                timeout);
+                timeout,
+                siblingFailed(step));
         if (answer == Answer.APPROVED) {
             update(step, StepState.APPROVED, "approved", null);
+            recordPhaseAfterDecision();
+            return;
+        }
+        if (answer == Answer.WITHDRAWN) {
+            // The group ends with its sibling's failure: this step neither passed nor failed the execution itself.
+            update(step, StepState.FAILED, null, withdrawnBySibling(step));
             return;
         }
         String why = answer == Answer.TIMED_OUT ? "nobody approved within " + timeoutText : "rejected";
         onStepFailure(step, why);
+        // Still here: the runbook goes on past this step (onFailure: continue).
+        recordPhaseAfterDecision();
+    }
+
+    /**
+     * Change {@link #APPROVAL_STEP_PHASE}: the last decision closed, the phase the execution went back to (see {@link
+     * #closeDecision}) is recorded as a phase change, unless it is the one recorded last.
+     */
+    private void recordPhaseAfterDecision() {
+        if (!book.nothingPending()
+                || (!phases.isEmpty() && phases.get(phases.size() - 1).phase() == phase)
+                || Workflow.getVersion(APPROVAL_STEP_PHASE, Workflow.DEFAULT_VERSION, 1) < 1) {
+            return;
+        }
+        enter(phase);
     }
 
     private void onStepFailure(Step step, String reason) {
@@ -795,7 +1012,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                         step.name(),
                         Phase.HELD,
                         "a decision on failed step " + step.name() + ": approve to go on, reject to undo everything",
-                        null);
+                        null,
+                        siblingFailed(step));
+                if (answer == Answer.WITHDRAWN) {
+                    throw new StepFailed(message + "; " + withdrawnBySibling(step));
+                }
                 if (answer != Answer.APPROVED) {
                     throw new StepFailed(message + "; rejected while held");
                 }
@@ -839,7 +1060,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             if (phase != Phase.FAILED_OVER) {
                 enter(Phase.FAILED_OVER);
             }
-            awaitOrContinueAsNew(() -> book.failbackRequested || (onRecovery && recoveredEverywhere()));
+            // A failback refused (in this run or, carried, in an earlier one) waits for a person to ask for it.
+            awaitOrContinueAsNew(
+                    () -> book.failbackRequested || (onRecovery && !failbackRefused && recoveredEverywhere()));
+            failbackRefused = false;
             if (!book.failbackRequested && !stableFor.isZero()) {
                 enter(Phase.AWAITING_STABILITY);
                 Workflow.await(stableFor, () -> !recoveredEverywhere() || book.failbackRequested);
@@ -880,7 +1104,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 // Refused: stay failed over until a person asks again, then ask the approvers again.
                 book.forgetFailbackRequest();
                 enter(Phase.FAILED_OVER);
+                failbackRefused = Workflow.getVersion(REFUSED_FAILBACK_CARRIED, Workflow.DEFAULT_VERSION, 1) >= 1;
                 awaitOrContinueAsNew(() -> book.failbackRequested);
+                failbackRefused = false;
             }
             return;
         }
@@ -977,7 +1203,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     new ArrayList<>(incidentByScope.values()),
                     new ArrayList<>(recoveredIncidents),
                     appliedSteps.stream().sorted().toList(),
-                    journal.sequence())));
+                    journal.sequence(),
+                    failbackRefused)));
         }
     }
 
@@ -1105,10 +1332,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     private void reconcileJoins() {
         while (true) {
-            Workflow.await(() -> !joins.isEmpty() && holding());
+            Workflow.await(() -> !joins.isEmpty() && (holding() || gateRecordsJoins));
+            boolean atStartGate = !holding();
             List<String> incidents = new ArrayList<>(joins);
             joins.clear();
             if (Workflow.getVersion(RECONCILE_ON_JOIN, Workflow.DEFAULT_VERSION, 1) < 1) {
+                continue;
+            }
+            if (atStartGate) {
+                // Change JOINED_OUTAGE_DECIDED_ANEW: nothing is changed yet, so nothing to re-apply; found by its
+                // incident from now on.
+                recordIncidents(incidents);
                 continue;
             }
             reconciling = true;
@@ -1548,6 +1782,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     /** An action that only looks (a health check), as opposed to one that changes something. */
     private static boolean isCheck(Step step) {
         return CATALOG.find(step.action()).map(spec -> !spec.changes()).orElse(false);
+    }
+
+    /** A step that waits for a person's approval ({@code approval}). */
+    private static boolean isApproval(Step step) {
+        return isControlFlow(step) && !Wait.NAME.equals(step.action());
     }
 
     /** Steps the interpreter runs itself, without an activity ({@code wait}, {@code approval}). */

@@ -318,6 +318,21 @@ class DispatchGuardsTest {
     }
 
     @Test
+    void aLateHoldIsWithdrawnWhenTheOutageRecoversAndWhatTheFailoverChangedIsUndone() {
+        RunbookWorkflow running = heldLate("late-recovered");
+        running.outageRecovered("aws/us-east-1@1");
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(null, running.progress().awaiting(), "the hold is withdrawn at the recovery");
+
+        ExecutionProgress done = result("late-recovered");
+        assertEquals(Phase.COMPENSATED, done.phase());
+        assertTrue(done.error().contains("the outage recovered before anyone decided"), done.error());
+        assertEquals("primary", world.values.get("api"), "undone");
+        assertEquals("primary", world.values.get("www"), "never changed");
+        HistoryFiles.save(client, "late-recovered", "late-hold-withdrawn-on-recovery");
+    }
+
+    @Test
     void aLateHoldDoesNotStopAFailoverAPersonStarted() {
         launch("by-hand", movesApiThenWww(), null, List.of(), Actor.person("oli", List.of("ops")));
         env.sleep(Duration.ofSeconds(30));
