@@ -10,6 +10,7 @@ import io.baran.orchestrator.config.EventsConfig;
 import io.baran.orchestrator.config.FailoverConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.runbook.RunbookVersions;
+import io.baran.orchestrator.runbook.RunningExecutions;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
@@ -44,7 +45,8 @@ import org.jboss.logging.Logger;
 /**
  * Starts (or joins) the failovers of every runbook an {@code outage.detected} triggers, many at once:
  * <ol>
- * <li>the blast-radius guard is asked once for the whole outage ({@link OutageLedger}, {@link BlastRadius});</li>
+ * <li>the blast-radius guard is asked for the whole outage ({@link OutageLedger}, {@link BlastRadius}), and again once
+ * its claims are recorded (an outage another orchestrator opened meanwhile);</li>
  * <li>Temporal's visibility is asked once per chunk of services which of them already run an execution (a new outage
  * of such a service joins it), not once per start;</li>
  * <li>every execution is claimed in the database in a few transactions ({@link RunbookVersions#claimDispatch(List,
@@ -81,6 +83,9 @@ public class OutageDispatcher {
 
     @Inject
     OutageLedger ledger;
+
+    @Inject
+    RunningExecutions runningExecutions;
 
     @Inject
     ProviderCaps caps;
@@ -161,18 +166,29 @@ public class OutageDispatcher {
         long t0 = System.nanoTime();
         List<Runbook> ordered = inDispatchOrder(triggered);
         Collection<Runbook> all = catalog.all();
-        String heldBy = guard(outage, all).orElse(null);
+        Verdict first = guard(outage, all);
         long tGuard = System.nanoTime();
-        if (heldBy != null) {
-            LOG.warnf("event %s (outage of %s): %s", event.id(), outage.scope(), heldBy);
-        }
         Map<String, String> running = new ConcurrentHashMap<>(launcher.runningByService(
                 ordered.stream().map(Runbook::protects).toList(), SERVICES_PER_QUERY));
         Map<String, String> visible = Map.copyOf(running); // as Temporal's visibility listed them
         long tRunning = System.nanoTime();
         BusyServices busy = new BusyServices(event, ordered, all, Map.copyOf(running));
         Map<String, RunbookVersions.Claim> claims = claim(event, ordered, busy, running);
+        // Asked again once the claims are recorded: an outage another orchestrator opened since the first answer either
+        // finds those claims when its guard trips and holds them, or opened before this answer, which then trips.
+        Verdict verdict = first.heldBy() == null ? guard(outage, all) : first;
+        String heldBy = verdict.heldBy();
+        if (heldBy != null) {
+            LOG.warnf("event %s (outage of %s): %s", event.id(), outage.scope(), heldBy);
+        }
         long tClaim = System.nanoTime();
+        // Executions of earlier outages recorded in the database that Temporal does not list yet (another orchestrator
+        // is
+        // starting them): held once they exist, beside the starts, before the event counts as handled.
+        List<Future<?>> holds = new ArrayList<>();
+        if (!verdict.notListed().isEmpty()) {
+            holds.add(starters.submit(() -> holdOnceStarted(event, verdict.notListed(), heldBy)));
+        }
 
         // One task per service, in the order of its best tier; within it, the service's runbooks in tier order.
         Map<String, List<Runbook>> byService = new LinkedHashMap<>();
@@ -292,6 +308,17 @@ public class OutageDispatcher {
                 throw new IllegalStateException("interrupted while dispatching event " + event.id(), e);
             }
         }
+        for (Future<?> hold : holds) {
+            try {
+                hold.get(); // bounded: it gives up after baran.events.retry-for, and logs what it could not hold
+            } catch (ExecutionException e) {
+                LOG.warnf("event %s: holding the executions of earlier outages failed: %s", event.id(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                holds.forEach(h -> h.cancel(true));
+                throw new IllegalStateException("interrupted while dispatching event " + event.id(), e);
+            }
+        }
         long tStarts = System.nanoTime();
         release(released);
         versions.outageBegan(List.copyOf(startedIds), outage.since());
@@ -330,16 +357,27 @@ public class OutageDispatcher {
     }
 
     /**
+     * What the blast-radius guard said of an outage.
+     *
+     * @param heldBy    why its executions wait for a person, or null when the guard did not trip
+     * @param notListed the executions of the other outages open that the database records (claimed, or started a moment
+     *                  ago) and Temporal's visibility did not list: to hold once Temporal knows them
+     */
+    record Verdict(String heldBy, List<RunbookVersions.Execution> notListed) {
+        static final Verdict PASSED = new Verdict(null, List.of());
+    }
+
+    /**
      * Asks the blast-radius guard about this outage: the scopes down at once (this one included) and the protected
      * services they trigger, against every protected service. When the database cannot be read the outage is judged
      * alone (a failover must not wait on the database).
      *
      * @param all every runbook of the catalog
      */
-    Optional<String> guard(OutageEvent outage, Collection<Runbook> all) {
+    Verdict guard(OutageEvent outage, Collection<Runbook> all) {
         BlastRadius rule = BlastRadius.of(config.blastRadius());
         if (!rule.enabled()) {
-            return Optional.empty();
+            return Verdict.PASSED;
         }
         OutageLedger.Open open;
         try {
@@ -363,20 +401,28 @@ public class OutageDispatcher {
                 .map(Runbook::protects)
                 .collect(Collectors.toSet());
         Optional<String> held = rule.check(downServices.size(), protectedServices.size(), scopes.size());
-        if (held.isPresent()) {
-            holdEarlier(outage, open.otherIncidents(), held.get());
+        if (held.isEmpty()) {
+            return Verdict.PASSED;
         }
-        return held;
+        return new Verdict(held.get(), holdEarlier(outage, open.others(), all, held.get()));
     }
 
     /**
      * The guard tripped: what the other outages of the window started automatically and has not finished failing over
      * waits for a person as well, before its next step (the executions decide: {@code RunbookWorkflow#guardTripped}).
-     * Best effort: an execution that cannot be told is named in the log, and the outage is dispatched all the same.
+     * Those Temporal's visibility lists are told here; those only the database records yet (another orchestrator is
+     * starting them: their claims, {@link RunbookVersions#claimDispatch}) are returned, to be told once they exist
+     * ({@link #holdOnceStarted}). Best effort: an execution that cannot be told is named in the log, and the outage is
+     * dispatched all the same.
+     *
+     * @return the executions of the other outages recorded in the database and not listed by visibility
      */
-    private void holdEarlier(OutageEvent outage, List<String> incidents, String why) {
+    private List<RunbookVersions.Execution> holdEarlier(
+            OutageEvent outage, List<OutageLedger.Other> others, Collection<Runbook> all, String why) {
         LateHold hold = new LateHold(why, config.blastRadius().approvalTimeout().toSeconds());
-        for (String incident : incidents) {
+        Set<String> listed = new java.util.HashSet<>();
+        for (String incident :
+                others.stream().map(OutageLedger.Other::incidentId).distinct().toList()) {
             List<String> ids;
             try {
                 ids = launcher.answering(incident);
@@ -388,6 +434,7 @@ public class OutageDispatcher {
                 continue;
             }
             for (String id : ids) {
+                listed.add(id);
                 try {
                     if (launcher.holdLate(id, hold)) {
                         LOG.warnf(
@@ -401,6 +448,64 @@ public class OutageDispatcher {
                             outage.scope(), id, incident, e.getMessage());
                 }
             }
+        }
+        // The executions a dispatch of each other outage claims: one per runbook its scope triggers.
+        Set<String> claimable = new java.util.LinkedHashSet<>();
+        for (OutageLedger.Other other : others) {
+            all.stream()
+                    .filter(r -> r.trigger() != null && r.trigger().matches(other.scope()))
+                    .forEach(r -> claimable.add(RunbookWorkflow.idForIncident(r.name(), other.incidentId())));
+        }
+        claimable.removeAll(listed);
+        if (claimable.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return versions.unfinishedAmong(claimable);
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "blast-radius guard (outage of %s): cannot read the executions of earlier incidents recorded in the"
+                            + " database (%s); only those Temporal lists are held",
+                    outage.scope(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Holds executions of earlier outages that the database records and Temporal's visibility did not list: each is told
+     * once Temporal knows it, retrying as a join waits for an execution only recorded ({@link #tell}) for {@code
+     * baran.events.retry-for}; one that ended, or whose claim was let go without it ever starting, is left. Logs what it
+     * could not hold; never throws.
+     */
+    private void holdOnceStarted(CloudEvent<OutageEvent> event, List<RunbookVersions.Execution> recorded, String why) {
+        OutageEvent outage = event.data();
+        LateHold hold = new LateHold(why, config.blastRadius().approvalTimeout().toSeconds());
+        Map<String, RunbookVersions.Execution> waiting = new LinkedHashMap<>();
+        recorded.forEach(e -> waiting.put(e.executionId(), e));
+        try {
+            withRetry(event, () -> {
+                for (var it = waiting.values().iterator(); it.hasNext(); ) {
+                    RunbookVersions.Execution execution = it.next();
+                    if (launcher.holdLate(execution.executionId(), hold)) {
+                        LOG.warnf(
+                                "blast-radius guard (outage of %s): execution %s of an earlier incident, recorded before"
+                                        + " Temporal listed it, holds before its next failover step",
+                                outage.scope(), execution.executionId());
+                        it.remove();
+                    } else if (runningExecutions.stateOf(execution) == RunningExecutions.State.ENDED) {
+                        it.remove(); // ended, or its claim was let go: nothing to hold
+                    }
+                }
+                if (!waiting.isEmpty()) {
+                    throw new IllegalStateException("execution(s) " + waiting.keySet() + " of earlier incidents are"
+                            + " recorded but not in Temporal yet; holding them once they are");
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "blast-radius guard (outage of %s): cannot hold execution(s) %s of earlier incidents: %s",
+                    outage.scope(), waiting.keySet(), e.getMessage());
         }
     }
 
