@@ -37,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -60,7 +61,8 @@ import org.jboss.logging.Logger;
  * </ol>
  * It returns only when every start is done (or known to exist already), so the Kafka message is acknowledged after
  * that: an orchestrator stopped half-way gets the event again, and the redelivery starts what is missing (the workflow
- * id derives from runbook and incident; an existing one counts as started).
+ * id derives from runbook and incident; an existing one counts as started). One shutting down sends no more starts: it
+ * throws {@link Abandoned} once those already sent are done, and the event is not acknowledged.
  */
 @ApplicationScoped
 public class OutageDispatcher {
@@ -152,8 +154,50 @@ public class OutageDispatcher {
         }
     }
 
+    /**
+     * A dispatch cut short because the orchestrator is shutting down: the starts not yet sent were not sent (their
+     * claims let go), so the event must not be acknowledged; delivered again, it starts them. Never retried here.
+     */
+    public static final class Abandoned extends RuntimeException {
+        Abandoned(String message) {
+            super(message);
+        }
+    }
+
+    /** Set once the orchestrator shuts down: no start is sent after it. */
+    private volatile boolean stopping;
+
+    /** When {@link #stopping} was set ({@link System#nanoTime()}). */
+    private volatile long stoppedAt;
+
     void stop(@Observes ShutdownEvent event) {
-        starters.shutdownNow();
+        stopDispatching();
+        try {
+            if (!starters.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                starters.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            starters.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Sends no more starts: the dispatches in progress let the starts already sent finish (for at most {@code
+     * baran.dispatch.shutdown-grace}), abandon the queued ones and throw {@link Abandoned}; a new dispatch throws it at
+     * once. Returns at once.
+     */
+    public void stopDispatching() {
+        stoppedAt = System.nanoTime();
+        stopping = true;
+        starters.shutdown();
+    }
+
+    private void requireRunning(CloudEvent<OutageEvent> event) {
+        if (stopping) {
+            throw new Abandoned("event " + event.id() + " (outage of "
+                    + event.data().scope() + "): the orchestrator is shutting down; not dispatched, delivered again");
+        }
     }
 
     /**
@@ -162,6 +206,7 @@ public class OutageDispatcher {
      *                          are started, and a redelivery starts the rest
      */
     public Outcome dispatch(CloudEvent<OutageEvent> event, List<Runbook> triggered) {
+        requireRunning(event);
         OutageEvent outage = event.data();
         long t0 = System.nanoTime();
         List<Runbook> ordered = inDispatchOrder(triggered);
@@ -187,7 +232,10 @@ public class OutageDispatcher {
         // starting them): held once they exist, beside the starts, before the event counts as handled.
         List<Future<?>> holds = new ArrayList<>();
         if (!verdict.notListed().isEmpty()) {
-            holds.add(starters.submit(() -> holdOnceStarted(event, verdict.notListed(), heldBy)));
+            holds.add(submit(() -> {
+                holdOnceStarted(event, verdict.notListed(), heldBy);
+                return null;
+            }));
         }
 
         // One task per service, in the order of its best tier; within it, the service's runbooks in tier order.
@@ -200,15 +248,23 @@ public class OutageDispatcher {
         AtomicInteger joined = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
         java.util.Queue<String> startedIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        // What became of each execution: sent (a start or a join asked of Temporal), and done (its outcome known).
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        Set<String> done = ConcurrentHashMap.newKeySet();
         List<Future<?>> tasks = new ArrayList<>();
         for (var service : byService.entrySet()) {
-            tasks.add(starters.submit(() -> {
+            tasks.add(submit(() -> {
                 String handling = running.get(service.getKey());
                 for (Runbook read : service.getValue()) {
                     String id = RunbookWorkflow.idForIncident(read.name(), outage.incidentId());
+                    if (stopping) {
+                        continue; // abandoned: the orchestrator is shutting down
+                    }
+                    sent.add(id);
                     Optional<Runbook> runbook = claimed(event, read, claims, busy, running);
                     if (runbook.isEmpty()) {
                         skipped.incrementAndGet();
+                        done.add(id);
                         continue;
                     }
                     // Joins the execution acting on the service; one that ended since visibility listed it (a
@@ -253,10 +309,12 @@ public class OutageDispatcher {
                     }
                     if (joinedOne) {
                         joined.incrementAndGet();
+                        done.add(id);
                         continue;
                     }
                     if (runbook.isEmpty()) {
                         skipped.incrementAndGet();
+                        done.add(id);
                         continue;
                     }
                     Runbook chosen = runbook.get();
@@ -289,6 +347,7 @@ public class OutageDispatcher {
                     if (result == ExecutionLauncher.Started.STARTED) {
                         startedIds.add(id);
                     }
+                    done.add(id);
                     handling = id;
                 }
                 return null;
@@ -297,29 +356,40 @@ public class OutageDispatcher {
         RuntimeException failed = null;
         for (Future<?> task : tasks) {
             try {
-                task.get();
+                await(event, task);
             } catch (ExecutionException e) {
                 if (failed == null) {
                     failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                tasks.forEach(t -> t.cancel(true));
-                throw new IllegalStateException("interrupted while dispatching event " + event.id(), e);
             }
         }
         for (Future<?> hold : holds) {
             try {
-                hold.get(); // bounded: it gives up after baran.events.retry-for, and logs what it could not hold
+                await(
+                        event,
+                        hold); // bounded: it gives up after baran.events.retry-for, and logs what it could not hold
             } catch (ExecutionException e) {
                 LOG.warnf("event %s: holding the executions of earlier outages failed: %s", event.id(), e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                holds.forEach(h -> h.cancel(true));
-                throw new IllegalStateException("interrupted while dispatching event " + event.id(), e);
             }
         }
         long tStarts = System.nanoTime();
+        Abandoned abandoned = null;
+        if (stopping) {
+            List<String> cut = ordered.stream()
+                    .map(r -> RunbookWorkflow.idForIncident(r.name(), outage.incidentId()))
+                    .filter(id -> !done.contains(id))
+                    .toList();
+            if (!cut.isEmpty()) {
+                // Never sent: their claims are let go (a redelivery claims them anew). One sent whose outcome is not
+                // known may exist: its claim stays, and counts as starting until the redelivery finds it started.
+                cut.stream()
+                        .filter(id -> !sent.contains(id) && claims.get(id) == RunbookVersions.Claim.CLAIMED)
+                        .forEach(released::add);
+                abandoned = new Abandoned("event " + event.id() + " (outage of " + outage.scope() + "): the"
+                        + " orchestrator is shutting down; " + cut.size() + " of " + ordered.size() + " execution(s)"
+                        + " not started or joined, left to the event's redelivery: " + cut);
+            }
+        }
         release(released);
         versions.outageBegan(List.copyOf(startedIds), outage.since());
         audit(event, startedIds, heldBy);
@@ -339,10 +409,51 @@ public class OutageDispatcher {
                 millis(tGuard, tRunning),
                 millis(tRunning, tClaim),
                 millis(tClaim, tStarts));
+        if (abandoned != null) {
+            LOG.warn(abandoned.getMessage());
+            throw abandoned;
+        }
         if (failed != null) {
             throw failed;
         }
         return outcome;
+    }
+
+    /** Runs a task of a dispatch on the start threads; once they are shut down, a task that does nothing. */
+    private Future<?> submit(java.util.concurrent.Callable<Void> task) {
+        try {
+            return starters.submit(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null); // shutting down: abandoned
+        }
+    }
+
+    /**
+     * Waits for a task of a dispatch; once the orchestrator shuts down, for at most {@code baran.dispatch.shutdown-grace}
+     * after that (a task still running then, or never run, is cancelled: what it did not do counts as abandoned).
+     */
+    private void await(CloudEvent<OutageEvent> event, Future<?> task) throws ExecutionException {
+        try {
+            while (true) {
+                try {
+                    task.get(250, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (stopping
+                            && System.nanoTime() - stoppedAt
+                                    > config.shutdownGrace().toNanos()) {
+                        task.cancel(true);
+                        return;
+                    }
+                } catch (java.util.concurrent.CancellationException e) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.cancel(true);
+            throw new IllegalStateException("interrupted while dispatching event " + event.id(), e);
+        }
     }
 
     private static long millis(long from, long to) {
@@ -702,17 +813,26 @@ public class OutageDispatcher {
         return own != null ? Durations.parse(own) : failover.approvalTimeout();
     }
 
+    /** As {@link #withRetry(CloudEvent, Duration, Supplier)}, for {@code baran.events.retry-for}; not once shutting down. */
     private <T> T withRetry(CloudEvent<OutageEvent> event, Supplier<T> action) {
-        return withRetry(event, events.retryFor(), action);
+        return withRetry(event, events.retryFor(), () -> {
+            requireRunning(event);
+            return action.get();
+        });
     }
 
-    /** Temporal may be briefly unreachable; retry with backoff for at most {@code retryFor}, then let the event fail. */
+    /**
+     * Temporal may be briefly unreachable; retry with backoff for at most {@code retryFor}, then let the event fail. A
+     * dispatch {@link Abandoned} at shutdown is not retried.
+     */
     public static <T> T withRetry(CloudEvent<OutageEvent> event, Duration retryFor, Supplier<T> action) {
         long deadline = System.nanoTime() + retryFor.toNanos();
         long backoff = 250;
         while (true) {
             try {
                 return action.get();
+            } catch (Abandoned e) {
+                throw e;
             } catch (RuntimeException e) {
                 if (System.nanoTime() + backoff * 1_000_000 > deadline) {
                     LOG.errorf(
