@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -160,19 +161,20 @@ public class RunbookCatalog {
     /**
      * Makes the drill schedules those of the catalog (every {@code baran.drill.schedule-check}): writes again what
      * Temporal did not take at a save or delete (everything, after a start it did not answer), creates the schedules
-     * missing and deletes those of no scheduled runbook (deleted in the Temporal UI, say, or written by another
-     * replica from a version read before a newer one). Stops at the first write Temporal does not take; the rest
+     * missing, deletes those of no scheduled runbook (deleted in the Temporal UI, say), and writes again those whose
+     * note names another spec than the latest version's ({@link DrillSchedules#fingerprint}: written by another replica
+     * from a version read before a newer one, or before notes named their spec). Stops at the first write Temporal does not take; the rest
      * waits for the next check.
      *
      * @return whether every schedule is as the catalog says now; false when Temporal or the database did not answer
      */
     public boolean repairSchedules() {
         Collection<Runbook> catalog;
-        Set<String> existing;
+        Map<String, String> existing;
         try {
             catalog = allStored();
             // Outside the lock: while Temporal is down, its client tries the listing for a minute.
-            existing = schedules.scheduledRunbooks();
+            existing = schedules.scheduledSpecs();
         } catch (RuntimeException e) {
             LOG.warnf(
                     "drill schedules not checked (%s); checked again at the next baran.drill.schedule-check",
@@ -180,17 +182,20 @@ public class RunbookCatalog {
             return false;
         }
         boolean everything = unsyncedSchedules.contains(ALL);
-        Set<String> wanted = new TreeSet<>();
-        catalog.stream().filter(DrillSchedules::scheduled).forEach(r -> wanted.add(r.name()));
+        Map<String, String> wanted = new TreeMap<>();
+        catalog.stream()
+                .filter(DrillSchedules::scheduled)
+                .forEach(r -> wanted.put(r.name(), DrillSchedules.fingerprint(r)));
         Set<String> names = new TreeSet<>(unsyncedSchedules);
         names.remove(ALL);
-        for (String name : wanted) {
-            if (everything || !existing.contains(name)) {
-                names.add(name);
+        for (var name : wanted.entrySet()) {
+            // Missing, or written from another spec than the latest version's (a replica that read an older one).
+            if (everything || !name.getValue().equals(existing.get(name.getKey()))) {
+                names.add(name.getKey());
             }
         }
-        for (String name : existing) {
-            if (everything || !wanted.contains(name)) {
+        for (String name : existing.keySet()) {
+            if (everything || !wanted.containsKey(name)) {
                 names.add(name);
             }
         }

@@ -25,8 +25,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,10 +70,17 @@ public class DrillSchedules {
             schedules.createSchedule(id, schedule, ScheduleOptions.newBuilder().build());
             LOG.infof("runbook %s: drill schedule %s created (%s)", runbook.name(), id, describe(runbook.drills()));
         } catch (ScheduleAlreadyRunningException exists) {
+            // Paused in the Temporal UI stays paused; the note is Baran's (it names the spec the check compares).
             schedules
                     .getHandle(id)
                     .update(input -> new ScheduleUpdate(Schedule.newBuilder(schedule)
-                            .setState(input.getDescription().getSchedule().getState())
+                            .setState(ScheduleState.newBuilder()
+                                    .setNote(schedule.getState().getNote())
+                                    .setPaused(input.getDescription()
+                                            .getSchedule()
+                                            .getState()
+                                            .isPaused())
+                                    .build())
                             .build()));
             LOG.infof("runbook %s: drill schedule %s updated (%s)", runbook.name(), id, describe(runbook.drills()));
         }
@@ -95,12 +105,57 @@ public class DrillSchedules {
 
     /** The runbooks that have a drill schedule in the namespace (one listing of its schedules). */
     public Set<String> scheduledRunbooks() {
-        return schedules
+        return scheduledSpecs().keySet();
+    }
+
+    /**
+     * The runbooks that have a drill schedule in the namespace, each with the {@link #fingerprint} of the spec it was
+     * written from, as its note says ({@code ""} when the note names none: written by hand, or before notes named one);
+     * one listing of its schedules.
+     */
+    public Map<String, String> scheduledSpecs() {
+        Map<String, String> out = new TreeMap<>();
+        schedules
                 .listSchedules()
-                .map(ScheduleListDescription::getScheduleId)
-                .filter(id -> id.startsWith(PREFIX))
-                .map(id -> id.substring(PREFIX.length()))
-                .collect(Collectors.toSet());
+                .filter(s -> s.getScheduleId().startsWith(PREFIX))
+                .forEach(s -> out.put(s.getScheduleId().substring(PREFIX.length()), fingerprintIn(s)));
+        return out;
+    }
+
+    private static String fingerprintIn(ScheduleListDescription listed) {
+        String note = listed.getSchedule() == null || listed.getSchedule().getState() == null
+                ? null
+                : listed.getSchedule().getState().getNote();
+        if (note == null) {
+            return "";
+        }
+        Matcher m = NOTED_SPEC.matcher(note);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** Where a schedule's note names the spec it was written from. */
+    private static final Pattern NOTED_SPEC = Pattern.compile("\\(spec\\.drills ([0-9a-f]{16})\\)");
+
+    /**
+     * What a runbook's schedule is written from (its name, {@code spec.drills.schedule}, {@code timezone} and {@code
+     * blockedWindows}), as 16 hex digits: the schedule check rewrites a schedule whose note names another, so one
+     * written by a replica from an older version than the latest is put right.
+     */
+    public static String fingerprint(Runbook runbook) {
+        Drills drills = runbook.drills();
+        String text = String.join(
+                "\n",
+                runbook.name(),
+                drills.schedule(),
+                String.valueOf(drills.timezone()),
+                String.join("\u0000", drills.blockedWindows()));
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether the runbook asks for a drill schedule ({@code spec.drills.schedule}). */
@@ -135,7 +190,8 @@ public class DrillSchedules {
                         .setCatchupWindow(CATCHUP_WINDOW)
                         .build())
                 .setState(ScheduleState.newBuilder()
-                        .setNote("drills of runbook " + runbook.name() + " (spec.drills); managed by Baran")
+                        .setNote("drills of runbook " + runbook.name() + " (spec.drills " + fingerprint(runbook)
+                                + "); managed by Baran")
                         .build())
                 .build();
     }
