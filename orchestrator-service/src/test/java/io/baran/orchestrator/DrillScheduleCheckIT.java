@@ -58,6 +58,9 @@ class DrillScheduleCheckIT {
     @Inject
     ScheduleClient schedules;
 
+    @Inject
+    DrillSchedules drillSchedules;
+
     @BeforeEach
     void authenticate() {
         RestAssured.requestSpecification = new RequestSpecBuilder()
@@ -149,6 +152,31 @@ class DrillScheduleCheckIT {
                     Duration.ofMillis(500),
                     calendar -> "the schedule still fires on the older spec: " + calendar);
             assertEquals(5, calendarOf(name).getDayOfWeek().get(0).getStart(), "Friday");
+        } finally {
+            versions.delete(name);
+            catalog.repairSchedules();
+        }
+    }
+
+    /**
+     * Two replicas save one runbook at the same moment: the one whose save read version 1 writes its schedule after the
+     * other wrote version 2's. That late write leaves the newer schedule as it is.
+     */
+    @Test
+    void aSavesLateWriteOfAnOlderVersionLeavesTheScheduleOfANewerOne() {
+        String name = "late-writer";
+        try {
+            putRunbook(name, scheduled(name, "0 4 * * WED")).then().statusCode(201);
+            var first = catalog.version(name, 1).orElseThrow();
+            putRunbook(name, scheduled(name, "0 6 * * FRI")).then().statusCode(200);
+            assertEquals(6, calendarOf(name).getHour().get(0).getStart());
+
+            drillSchedules.sync(first, true); // the slower replica's write, of the version its save read
+
+            var calendar = calendarOf(name);
+            assertEquals(
+                    6, calendar.getHour().get(0).getStart(), "version 1's write replaced version 2's: " + calendar);
+            assertEquals(5, calendar.getDayOfWeek().get(0).getStart(), "Friday: " + calendar);
         } finally {
             versions.delete(name);
             catalog.repairSchedules();

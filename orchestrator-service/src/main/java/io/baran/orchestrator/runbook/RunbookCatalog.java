@@ -148,7 +148,7 @@ public class RunbookCatalog {
                     name, stored.version().number(), author);
         }
         Runbook saved = runbook.withVersion(stored.version().number());
-        writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE);
+        writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE, true);
         return new Saved(saved, stored);
     }
 
@@ -200,7 +200,7 @@ public class RunbookCatalog {
             }
         }
         for (String name : names) {
-            if (!writeScheduleOf(name, BACKGROUND_WRITE_DEADLINE)) {
+            if (!writeScheduleOf(name, BACKGROUND_WRITE_DEADLINE, false)) {
                 return false;
             }
         }
@@ -219,21 +219,25 @@ public class RunbookCatalog {
 
     /**
      * Writes the runbook's drill schedule as its latest stored version says, read under the lock, so of two saves of
-     * one runbook on this replica the later version's schedule is the one left; none once the runbook is deleted. A
+     * one runbook on this replica the later version's schedule is the one left; none once the runbook is deleted. Of
+     * two replicas, a save's write leaves a schedule another replica wrote from a newer version ({@code newerOnly});
+     * should their writes still cross (between Temporal's describe and update of the schedule), the next schedule
+     * check writes the latest version's spec. A
      * runbook change is stored even when Temporal cannot take its schedule now: the failure is logged, and the write
      * tried again at every schedule check until Temporal takes it. The write waits at most {@code deadline} for
      * Temporal, whose client would otherwise retry for a minute.
      *
      * @return whether Temporal took it
      */
-    private boolean writeScheduleOf(String name, Duration deadline) {
+    private boolean writeScheduleOf(String name, Duration deadline, boolean newerOnly) {
         synchronized (unsyncedSchedules) {
             try {
                 bounded(
                         deadline,
                         () -> versions.latest(name)
                                 .flatMap(this::runnable)
-                                .ifPresentOrElse(schedules::sync, () -> schedules.delete(name)));
+                                .ifPresentOrElse(
+                                        runbook -> schedules.sync(runbook, newerOnly), () -> schedules.delete(name)));
             } catch (RuntimeException e) {
                 unsyncedSchedules.add(name);
                 LOG.errorf(
@@ -271,7 +275,7 @@ public class RunbookCatalog {
         boolean deleted = versions.delete(name, () -> running.of(name));
         if (deleted) {
             LOG.infof("runbook %s deleted; its versions are kept", name);
-            writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE);
+            writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE, false);
         }
         return deleted;
     }

@@ -60,6 +60,14 @@ public class DrillSchedules {
 
     /** Creates, updates or deletes the runbook's schedule so it matches {@code spec.drills}. */
     public void sync(Runbook runbook) {
+        sync(runbook, false);
+    }
+
+    /**
+     * As {@link #sync(Runbook)}; with {@code newerOnly}, a schedule written from a newer version of the runbook than this
+     * one is left as it is: another replica saved that version after this one read its own (a save's write).
+     */
+    public void sync(Runbook runbook, boolean newerOnly) {
         String id = idFor(runbook.name());
         if (!scheduled(runbook)) {
             delete(runbook.name());
@@ -70,18 +78,28 @@ public class DrillSchedules {
             schedules.createSchedule(id, schedule, ScheduleOptions.newBuilder().build());
             LOG.infof("runbook %s: drill schedule %s created (%s)", runbook.name(), id, describe(runbook.drills()));
         } catch (ScheduleAlreadyRunningException exists) {
+            int[] newer = {0};
             // Paused in the Temporal UI stays paused; the note is Baran's (it names the spec the check compares).
-            schedules
-                    .getHandle(id)
-                    .update(input -> new ScheduleUpdate(Schedule.newBuilder(schedule)
-                            .setState(ScheduleState.newBuilder()
-                                    .setNote(schedule.getState().getNote())
-                                    .setPaused(input.getDescription()
-                                            .getSchedule()
-                                            .getState()
-                                            .isPaused())
-                                    .build())
-                            .build()));
+            schedules.getHandle(id).update(input -> {
+                ScheduleState current = input.getDescription().getSchedule().getState();
+                int written = versionIn(current.getNote());
+                if (newerOnly && written > runbook.version()) {
+                    newer[0] = written;
+                    return null; // not updated
+                }
+                return new ScheduleUpdate(Schedule.newBuilder(schedule)
+                        .setState(ScheduleState.newBuilder()
+                                .setNote(schedule.getState().getNote())
+                                .setPaused(current.isPaused())
+                                .build())
+                        .build());
+            });
+            if (newer[0] > 0) {
+                LOG.infof(
+                        "runbook %s: drill schedule %s left as version %d wrote it (this write was of version %d)",
+                        runbook.name(), id, newer[0], runbook.version());
+                return;
+            }
             LOG.infof("runbook %s: drill schedule %s updated (%s)", runbook.name(), id, describe(runbook.drills()));
         }
     }
@@ -134,7 +152,23 @@ public class DrillSchedules {
     }
 
     /** Where a schedule's note names the spec it was written from. */
-    private static final Pattern NOTED_SPEC = Pattern.compile("\\(spec\\.drills ([0-9a-f]{16})\\)");
+    private static final Pattern NOTED_SPEC = Pattern.compile("\\(spec\\.drills ([0-9a-f]{16})[,)]");
+
+    /** Where a schedule's note names the runbook version it was written from. */
+    private static final Pattern NOTED_VERSION = Pattern.compile("\\(spec\\.drills [0-9a-f]{16}, version (\\d+)\\)");
+
+    /** The runbook version a schedule's note names; 0 when it names none. */
+    static int versionIn(String note) {
+        if (note == null) {
+            return 0;
+        }
+        Matcher m = NOTED_VERSION.matcher(note);
+        try {
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
 
     /**
      * What a runbook's schedule is written from (its name, {@code spec.drills.schedule}, {@code timezone} and {@code
@@ -191,7 +225,7 @@ public class DrillSchedules {
                         .build())
                 .setState(ScheduleState.newBuilder()
                         .setNote("drills of runbook " + runbook.name() + " (spec.drills " + fingerprint(runbook)
-                                + "); managed by Baran")
+                                + ", version " + runbook.version() + "); managed by Baran")
                         .build())
                 .build();
     }
