@@ -22,6 +22,7 @@ import io.restassured.http.ContentType;
 import io.temporal.client.schedules.ScheduleClient;
 import io.temporal.client.schedules.ScheduleListDescription;
 import io.temporal.client.schedules.ScheduleOptions;
+import io.temporal.client.schedules.ScheduleUpdate;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -56,6 +57,9 @@ class DrillScheduleCheckIT {
 
     @Inject
     ScheduleClient schedules;
+
+    @Inject
+    DrillSchedules drillSchedules;
 
     @BeforeEach
     void authenticate() {
@@ -111,6 +115,68 @@ class DrillScheduleCheckIT {
             awaitListed(Set.of(DrillSchedules.idFor(name)));
             var calendar = calendarOf(name);
             assertEquals(4, calendar.getHour().get(0).getStart(), calendar.toString());
+        } finally {
+            versions.delete(name);
+            catalog.repairSchedules();
+        }
+    }
+
+    /**
+     * Two replicas saved the runbook at the same moment, and the one that read the older version wrote its schedule
+     * last: the schedule in Temporal fires on the older spec. The check compares the spec each schedule was written
+     * from with the latest version's, and writes it again.
+     */
+    @Test
+    void theCheckRewritesAScheduleLeftWithAnOlderVersionsSpec() {
+        String name = "raced";
+        try {
+            String older = scheduled(name, "0 4 * * WED");
+            putRunbook(name, older).then().statusCode(201);
+            putRunbook(name, scheduled(name, "0 6 * * FRI")).then().statusCode(200);
+            assertEquals(6, calendarOf(name).getHour().get(0).getStart());
+            // The slower replica's write, from the version it read before the newer one was saved.
+            schedules
+                    .getHandle(DrillSchedules.idFor(name))
+                    .update(input -> new ScheduleUpdate(
+                            DrillSchedules.scheduleOf(new RunbookParser().parse(name + ".yaml", older))));
+            assertEquals(4, calendarOf(name).getHour().get(0).getStart());
+
+            // Temporal lists a schedule's note a moment after it changed: checked until the check sees it.
+            io.baran.testinfra.Polling.until(
+                    () -> {
+                        catalog.repairSchedules();
+                        return calendarOf(name);
+                    },
+                    calendar -> calendar.getHour().get(0).getStart() == 6,
+                    Duration.ofSeconds(30),
+                    Duration.ofMillis(500),
+                    calendar -> "the schedule still fires on the older spec: " + calendar);
+            assertEquals(5, calendarOf(name).getDayOfWeek().get(0).getStart(), "Friday");
+        } finally {
+            versions.delete(name);
+            catalog.repairSchedules();
+        }
+    }
+
+    /**
+     * Two replicas save one runbook at the same moment: the one whose save read version 1 writes its schedule after the
+     * other wrote version 2's. That late write leaves the newer schedule as it is.
+     */
+    @Test
+    void aSavesLateWriteOfAnOlderVersionLeavesTheScheduleOfANewerOne() {
+        String name = "late-writer";
+        try {
+            putRunbook(name, scheduled(name, "0 4 * * WED")).then().statusCode(201);
+            var first = catalog.version(name, 1).orElseThrow();
+            putRunbook(name, scheduled(name, "0 6 * * FRI")).then().statusCode(200);
+            assertEquals(6, calendarOf(name).getHour().get(0).getStart());
+
+            drillSchedules.sync(first, true); // the slower replica's write, of the version its save read
+
+            var calendar = calendarOf(name);
+            assertEquals(
+                    6, calendar.getHour().get(0).getStart(), "version 1's write replaced version 2's: " + calendar);
+            assertEquals(5, calendar.getDayOfWeek().get(0).getStart(), "Friday: " + calendar);
         } finally {
             versions.delete(name);
             catalog.repairSchedules();

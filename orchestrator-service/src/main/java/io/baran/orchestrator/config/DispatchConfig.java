@@ -18,6 +18,14 @@ public interface DispatchConfig {
     @WithDefault("32")
     int concurrency();
 
+    /**
+     * How long an orchestrator that is shutting down waits for the starts of a dispatch already sent to Temporal. The
+     * starts still queued are not sent: their claims are let go and the outage event is not acknowledged, so it is
+     * delivered again (to another replica, or after the restart) and its redelivery starts them.
+     */
+    @WithDefault("10s")
+    Duration shutdownGrace();
+
     /** How many runbooks' dispatch claims are written in one database transaction. */
     @WithDefault("200")
     int claimBatch();

@@ -20,8 +20,8 @@ public interface DrillConfig {
 
     /**
      * How often the drill schedules in Temporal are made those of the catalog: a schedule Temporal did not take at
-     * a save or delete is written again, one missing is created, one of no scheduled runbook deleted; 0: at start
-     * only.
+     * a save or delete is written again, one missing is created, one of no scheduled runbook deleted, one written
+     * from another spec than the latest version's written again; 0: at start only.
      */
     @WithDefault("1m")
     Duration scheduleCheck();

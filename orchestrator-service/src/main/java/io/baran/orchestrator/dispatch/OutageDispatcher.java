@@ -10,6 +10,7 @@ import io.baran.orchestrator.config.EventsConfig;
 import io.baran.orchestrator.config.FailoverConfig;
 import io.baran.orchestrator.runbook.RunbookCatalog;
 import io.baran.orchestrator.runbook.RunbookVersions;
+import io.baran.orchestrator.runbook.RunningExecutions;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Durations;
 import io.baran.runbook.Runbook;
@@ -36,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -44,7 +46,8 @@ import org.jboss.logging.Logger;
 /**
  * Starts (or joins) the failovers of every runbook an {@code outage.detected} triggers, many at once:
  * <ol>
- * <li>the blast-radius guard is asked once for the whole outage ({@link OutageLedger}, {@link BlastRadius});</li>
+ * <li>the blast-radius guard is asked for the whole outage ({@link OutageLedger}, {@link BlastRadius}), and again once
+ * its claims are recorded (an outage another orchestrator opened meanwhile);</li>
  * <li>Temporal's visibility is asked once per chunk of services which of them already run an execution (a new outage
  * of such a service joins it), not once per start;</li>
  * <li>every execution is claimed in the database in a few transactions ({@link RunbookVersions#claimDispatch(List,
@@ -58,7 +61,8 @@ import org.jboss.logging.Logger;
  * </ol>
  * It returns only when every start is done (or known to exist already), so the Kafka message is acknowledged after
  * that: an orchestrator stopped half-way gets the event again, and the redelivery starts what is missing (the workflow
- * id derives from runbook and incident; an existing one counts as started).
+ * id derives from runbook and incident; an existing one counts as started). One shutting down sends no more starts: it
+ * throws {@link Abandoned} once those already sent are done, and the event is not acknowledged.
  */
 @ApplicationScoped
 public class OutageDispatcher {
@@ -81,6 +85,9 @@ public class OutageDispatcher {
 
     @Inject
     OutageLedger ledger;
+
+    @Inject
+    RunningExecutions runningExecutions;
 
     @Inject
     ProviderCaps caps;
@@ -147,8 +154,50 @@ public class OutageDispatcher {
         }
     }
 
+    /**
+     * A dispatch cut short because the orchestrator is shutting down: the starts not yet sent were not sent (their
+     * claims let go), so the event must not be acknowledged; delivered again, it starts them. Never retried here.
+     */
+    public static final class Abandoned extends RuntimeException {
+        Abandoned(String message) {
+            super(message);
+        }
+    }
+
+    /** Set once the orchestrator shuts down: no start is sent after it. */
+    private volatile boolean stopping;
+
+    /** When {@link #stopping} was set ({@link System#nanoTime()}). */
+    private volatile long stoppedAt;
+
     void stop(@Observes ShutdownEvent event) {
-        starters.shutdownNow();
+        stopDispatching();
+        try {
+            if (!starters.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+                starters.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            starters.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Sends no more starts: the dispatches in progress let the starts already sent finish (for at most {@code
+     * baran.dispatch.shutdown-grace}), abandon the queued ones and throw {@link Abandoned}; a new dispatch throws it at
+     * once. Returns at once.
+     */
+    public void stopDispatching() {
+        stoppedAt = System.nanoTime();
+        stopping = true;
+        starters.shutdown();
+    }
+
+    private void requireRunning(CloudEvent<OutageEvent> event) {
+        if (stopping) {
+            throw new Abandoned("event " + event.id() + " (outage of "
+                    + event.data().scope() + "): the orchestrator is shutting down; not dispatched, delivered again");
+        }
     }
 
     /**
@@ -157,22 +206,37 @@ public class OutageDispatcher {
      *                          are started, and a redelivery starts the rest
      */
     public Outcome dispatch(CloudEvent<OutageEvent> event, List<Runbook> triggered) {
+        requireRunning(event);
         OutageEvent outage = event.data();
         long t0 = System.nanoTime();
         List<Runbook> ordered = inDispatchOrder(triggered);
         Collection<Runbook> all = catalog.all();
-        String heldBy = guard(outage, all).orElse(null);
+        Verdict first = guard(outage, all);
         long tGuard = System.nanoTime();
-        if (heldBy != null) {
-            LOG.warnf("event %s (outage of %s): %s", event.id(), outage.scope(), heldBy);
-        }
         Map<String, String> running = new ConcurrentHashMap<>(launcher.runningByService(
                 ordered.stream().map(Runbook::protects).toList(), SERVICES_PER_QUERY));
         Map<String, String> visible = Map.copyOf(running); // as Temporal's visibility listed them
         long tRunning = System.nanoTime();
         BusyServices busy = new BusyServices(event, ordered, all, Map.copyOf(running));
         Map<String, RunbookVersions.Claim> claims = claim(event, ordered, busy, running);
+        // Asked again once the claims are recorded: an outage another orchestrator opened since the first answer either
+        // finds those claims when its guard trips and holds them, or opened before this answer, which then trips.
+        Verdict verdict = first.heldBy() == null ? guard(outage, all) : first;
+        String heldBy = verdict.heldBy();
+        if (heldBy != null) {
+            LOG.warnf("event %s (outage of %s): %s", event.id(), outage.scope(), heldBy);
+        }
         long tClaim = System.nanoTime();
+        // Executions of earlier outages recorded in the database that Temporal does not list yet (another orchestrator
+        // is
+        // starting them): held once they exist, beside the starts, before the event counts as handled.
+        List<Future<?>> holds = new ArrayList<>();
+        if (!verdict.notListed().isEmpty()) {
+            holds.add(submit(() -> {
+                holdOnceStarted(event, verdict.notListed(), heldBy);
+                return null;
+            }));
+        }
 
         // One task per service, in the order of its best tier; within it, the service's runbooks in tier order.
         Map<String, List<Runbook>> byService = new LinkedHashMap<>();
@@ -184,15 +248,23 @@ public class OutageDispatcher {
         AtomicInteger joined = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
         java.util.Queue<String> startedIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        // What became of each execution: sent (a start or a join asked of Temporal), and done (its outcome known).
+        Set<String> sent = ConcurrentHashMap.newKeySet();
+        Set<String> done = ConcurrentHashMap.newKeySet();
         List<Future<?>> tasks = new ArrayList<>();
         for (var service : byService.entrySet()) {
-            tasks.add(starters.submit(() -> {
+            tasks.add(submit(() -> {
                 String handling = running.get(service.getKey());
                 for (Runbook read : service.getValue()) {
                     String id = RunbookWorkflow.idForIncident(read.name(), outage.incidentId());
+                    if (stopping) {
+                        continue; // abandoned: the orchestrator is shutting down
+                    }
+                    sent.add(id);
                     Optional<Runbook> runbook = claimed(event, read, claims, busy, running);
                     if (runbook.isEmpty()) {
                         skipped.incrementAndGet();
+                        done.add(id);
                         continue;
                     }
                     // Joins the execution acting on the service; one that ended since visibility listed it (a
@@ -237,10 +309,12 @@ public class OutageDispatcher {
                     }
                     if (joinedOne) {
                         joined.incrementAndGet();
+                        done.add(id);
                         continue;
                     }
                     if (runbook.isEmpty()) {
                         skipped.incrementAndGet();
+                        done.add(id);
                         continue;
                     }
                     Runbook chosen = runbook.get();
@@ -273,6 +347,7 @@ public class OutageDispatcher {
                     if (result == ExecutionLauncher.Started.STARTED) {
                         startedIds.add(id);
                     }
+                    done.add(id);
                     handling = id;
                 }
                 return null;
@@ -281,18 +356,40 @@ public class OutageDispatcher {
         RuntimeException failed = null;
         for (Future<?> task : tasks) {
             try {
-                task.get();
+                await(event, task);
             } catch (ExecutionException e) {
                 if (failed == null) {
                     failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                tasks.forEach(t -> t.cancel(true));
-                throw new IllegalStateException("interrupted while dispatching event " + event.id(), e);
+            }
+        }
+        for (Future<?> hold : holds) {
+            try {
+                await(
+                        event,
+                        hold); // bounded: it gives up after baran.events.retry-for, and logs what it could not hold
+            } catch (ExecutionException e) {
+                LOG.warnf("event %s: holding the executions of earlier outages failed: %s", event.id(), e.getCause());
             }
         }
         long tStarts = System.nanoTime();
+        Abandoned abandoned = null;
+        if (stopping) {
+            List<String> cut = ordered.stream()
+                    .map(r -> RunbookWorkflow.idForIncident(r.name(), outage.incidentId()))
+                    .filter(id -> !done.contains(id))
+                    .toList();
+            if (!cut.isEmpty()) {
+                // Never sent: their claims are let go (a redelivery claims them anew). One sent whose outcome is not
+                // known may exist: its claim stays, and counts as starting until the redelivery finds it started.
+                cut.stream()
+                        .filter(id -> !sent.contains(id) && claims.get(id) == RunbookVersions.Claim.CLAIMED)
+                        .forEach(released::add);
+                abandoned = new Abandoned("event " + event.id() + " (outage of " + outage.scope() + "): the"
+                        + " orchestrator is shutting down; " + cut.size() + " of " + ordered.size() + " execution(s)"
+                        + " not started or joined, left to the event's redelivery: " + cut);
+            }
+        }
         release(released);
         versions.outageBegan(List.copyOf(startedIds), outage.since());
         audit(event, startedIds, heldBy);
@@ -312,10 +409,51 @@ public class OutageDispatcher {
                 millis(tGuard, tRunning),
                 millis(tRunning, tClaim),
                 millis(tClaim, tStarts));
+        if (abandoned != null) {
+            LOG.warn(abandoned.getMessage());
+            throw abandoned;
+        }
         if (failed != null) {
             throw failed;
         }
         return outcome;
+    }
+
+    /** Runs a task of a dispatch on the start threads; once they are shut down, a task that does nothing. */
+    private Future<?> submit(java.util.concurrent.Callable<Void> task) {
+        try {
+            return starters.submit(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null); // shutting down: abandoned
+        }
+    }
+
+    /**
+     * Waits for a task of a dispatch; once the orchestrator shuts down, for at most {@code baran.dispatch.shutdown-grace}
+     * after that (a task still running then, or never run, is cancelled: what it did not do counts as abandoned).
+     */
+    private void await(CloudEvent<OutageEvent> event, Future<?> task) throws ExecutionException {
+        try {
+            while (true) {
+                try {
+                    task.get(250, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    if (stopping
+                            && System.nanoTime() - stoppedAt
+                                    > config.shutdownGrace().toNanos()) {
+                        task.cancel(true);
+                        return;
+                    }
+                } catch (java.util.concurrent.CancellationException e) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            task.cancel(true);
+            throw new IllegalStateException("interrupted while dispatching event " + event.id(), e);
+        }
     }
 
     private static long millis(long from, long to) {
@@ -330,16 +468,27 @@ public class OutageDispatcher {
     }
 
     /**
+     * What the blast-radius guard said of an outage.
+     *
+     * @param heldBy    why its executions wait for a person, or null when the guard did not trip
+     * @param notListed the executions of the other outages open that the database records (claimed, or started a moment
+     *                  ago) and Temporal's visibility did not list: to hold once Temporal knows them
+     */
+    record Verdict(String heldBy, List<RunbookVersions.Execution> notListed) {
+        static final Verdict PASSED = new Verdict(null, List.of());
+    }
+
+    /**
      * Asks the blast-radius guard about this outage: the scopes down at once (this one included) and the protected
      * services they trigger, against every protected service. When the database cannot be read the outage is judged
      * alone (a failover must not wait on the database).
      *
      * @param all every runbook of the catalog
      */
-    Optional<String> guard(OutageEvent outage, Collection<Runbook> all) {
+    Verdict guard(OutageEvent outage, Collection<Runbook> all) {
         BlastRadius rule = BlastRadius.of(config.blastRadius());
         if (!rule.enabled()) {
-            return Optional.empty();
+            return Verdict.PASSED;
         }
         OutageLedger.Open open;
         try {
@@ -363,20 +512,28 @@ public class OutageDispatcher {
                 .map(Runbook::protects)
                 .collect(Collectors.toSet());
         Optional<String> held = rule.check(downServices.size(), protectedServices.size(), scopes.size());
-        if (held.isPresent()) {
-            holdEarlier(outage, open.otherIncidents(), held.get());
+        if (held.isEmpty()) {
+            return Verdict.PASSED;
         }
-        return held;
+        return new Verdict(held.get(), holdEarlier(outage, open.others(), all, held.get()));
     }
 
     /**
      * The guard tripped: what the other outages of the window started automatically and has not finished failing over
      * waits for a person as well, before its next step (the executions decide: {@code RunbookWorkflow#guardTripped}).
-     * Best effort: an execution that cannot be told is named in the log, and the outage is dispatched all the same.
+     * Those Temporal's visibility lists are told here; those only the database records yet (another orchestrator is
+     * starting them: their claims, {@link RunbookVersions#claimDispatch}) are returned, to be told once they exist
+     * ({@link #holdOnceStarted}). Best effort: an execution that cannot be told is named in the log, and the outage is
+     * dispatched all the same.
+     *
+     * @return the executions of the other outages recorded in the database and not listed by visibility
      */
-    private void holdEarlier(OutageEvent outage, List<String> incidents, String why) {
+    private List<RunbookVersions.Execution> holdEarlier(
+            OutageEvent outage, List<OutageLedger.Other> others, Collection<Runbook> all, String why) {
         LateHold hold = new LateHold(why, config.blastRadius().approvalTimeout().toSeconds());
-        for (String incident : incidents) {
+        Set<String> listed = new java.util.HashSet<>();
+        for (String incident :
+                others.stream().map(OutageLedger.Other::incidentId).distinct().toList()) {
             List<String> ids;
             try {
                 ids = launcher.answering(incident);
@@ -388,6 +545,7 @@ public class OutageDispatcher {
                 continue;
             }
             for (String id : ids) {
+                listed.add(id);
                 try {
                     if (launcher.holdLate(id, hold)) {
                         LOG.warnf(
@@ -401,6 +559,64 @@ public class OutageDispatcher {
                             outage.scope(), id, incident, e.getMessage());
                 }
             }
+        }
+        // The executions a dispatch of each other outage claims: one per runbook its scope triggers.
+        Set<String> claimable = new java.util.LinkedHashSet<>();
+        for (OutageLedger.Other other : others) {
+            all.stream()
+                    .filter(r -> r.trigger() != null && r.trigger().matches(other.scope()))
+                    .forEach(r -> claimable.add(RunbookWorkflow.idForIncident(r.name(), other.incidentId())));
+        }
+        claimable.removeAll(listed);
+        if (claimable.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return versions.unfinishedAmong(claimable);
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "blast-radius guard (outage of %s): cannot read the executions of earlier incidents recorded in the"
+                            + " database (%s); only those Temporal lists are held",
+                    outage.scope(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    /**
+     * Holds executions of earlier outages that the database records and Temporal's visibility did not list: each is told
+     * once Temporal knows it, retrying as a join waits for an execution only recorded ({@link #tell}) for {@code
+     * baran.events.retry-for}; one that ended, or whose claim was let go without it ever starting, is left. Logs what it
+     * could not hold; never throws.
+     */
+    private void holdOnceStarted(CloudEvent<OutageEvent> event, List<RunbookVersions.Execution> recorded, String why) {
+        OutageEvent outage = event.data();
+        LateHold hold = new LateHold(why, config.blastRadius().approvalTimeout().toSeconds());
+        Map<String, RunbookVersions.Execution> waiting = new LinkedHashMap<>();
+        recorded.forEach(e -> waiting.put(e.executionId(), e));
+        try {
+            withRetry(event, () -> {
+                for (var it = waiting.values().iterator(); it.hasNext(); ) {
+                    RunbookVersions.Execution execution = it.next();
+                    if (launcher.holdLate(execution.executionId(), hold)) {
+                        LOG.warnf(
+                                "blast-radius guard (outage of %s): execution %s of an earlier incident, recorded before"
+                                        + " Temporal listed it, holds before its next failover step",
+                                outage.scope(), execution.executionId());
+                        it.remove();
+                    } else if (runningExecutions.stateOf(execution) == RunningExecutions.State.ENDED) {
+                        it.remove(); // ended, or its claim was let go: nothing to hold
+                    }
+                }
+                if (!waiting.isEmpty()) {
+                    throw new IllegalStateException("execution(s) " + waiting.keySet() + " of earlier incidents are"
+                            + " recorded but not in Temporal yet; holding them once they are");
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "blast-radius guard (outage of %s): cannot hold execution(s) %s of earlier incidents: %s",
+                    outage.scope(), waiting.keySet(), e.getMessage());
         }
     }
 
@@ -597,17 +813,26 @@ public class OutageDispatcher {
         return own != null ? Durations.parse(own) : failover.approvalTimeout();
     }
 
+    /** As {@link #withRetry(CloudEvent, Duration, Supplier)}, for {@code baran.events.retry-for}; not once shutting down. */
     private <T> T withRetry(CloudEvent<OutageEvent> event, Supplier<T> action) {
-        return withRetry(event, events.retryFor(), action);
+        return withRetry(event, events.retryFor(), () -> {
+            requireRunning(event);
+            return action.get();
+        });
     }
 
-    /** Temporal may be briefly unreachable; retry with backoff for at most {@code retryFor}, then let the event fail. */
+    /**
+     * Temporal may be briefly unreachable; retry with backoff for at most {@code retryFor}, then let the event fail. A
+     * dispatch {@link Abandoned} at shutdown is not retried.
+     */
     public static <T> T withRetry(CloudEvent<OutageEvent> event, Duration retryFor, Supplier<T> action) {
         long deadline = System.nanoTime() + retryFor.toNanos();
         long backoff = 250;
         while (true) {
             try {
                 return action.get();
+            } catch (Abandoned e) {
+                throw e;
             } catch (RuntimeException e) {
                 if (System.nanoTime() + backoff * 1_000_000 > deadline) {
                     LOG.errorf(

@@ -46,18 +46,25 @@ public class OutageLedger {
             return new Open(
                     rows.stream().map(r -> (String) r[0]).distinct().toList(),
                     rows.stream()
-                            .map(r -> (String) r[1])
-                            .filter(id -> !id.equals(incidentId))
+                            .filter(r -> !r[1].equals(incidentId))
+                            .map(r -> new Other((String) r[1], (String) r[0]))
                             .distinct()
                             .toList());
         });
     }
 
     /**
-     * @param scopes          every scope detected within the window and not recovered, this outage's included
-     * @param otherIncidents  the other outages among them: the guard holds what they started when it trips
+     * @param scopes every scope detected within the window and not recovered, this outage's included
+     * @param others the other outages among them: the guard holds what they started when it trips
      */
-    public record Open(List<String> scopes, List<String> otherIncidents) {}
+    public record Open(List<String> scopes, List<Other> others) {
+        public List<String> otherIncidents() {
+            return others.stream().map(Other::incidentId).distinct().toList();
+        }
+    }
+
+    /** Another outage open at the same time: its incident and its scope. */
+    public record Other(String incidentId, String scope) {}
 
     /**
      * The incident of {@code scope} is over: it no longer counts as down, and its recovery is to be delivered to the

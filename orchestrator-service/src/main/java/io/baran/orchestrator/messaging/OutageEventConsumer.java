@@ -22,7 +22,11 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,11 +70,29 @@ public class OutageEventConsumer {
     @Inject
     GameDays gameDays;
 
+    /**
+     * Acknowledges the record once the event is handled, and hands it to the dead-letter topic when its handling
+     * failed; a dispatch {@link OutageDispatcher.Abandoned abandoned} because the orchestrator is shutting down is
+     * neither: its offset is not committed, so the event is delivered again and its redelivery starts what this one
+     * did not.
+     */
     @Incoming("health-events")
     @Blocking
-    public void onEvent(String json, IncomingKafkaRecordMetadata<String, String> record) {
-        Span span = KafkaTrace.receive(record.getHeaders(), record.getTopic(), "outage event");
-        Traced.run(span, Context.root(), () -> onEvent(json));
+    public CompletionStage<Void> onEvent(Message<String> message) {
+        var record = message.getMetadata(IncomingKafkaRecordMetadata.class);
+        Span span = KafkaTrace.receive(
+                record.map(IncomingKafkaRecordMetadata::getHeaders).orElseGet(RecordHeaders::new),
+                record.map(IncomingKafkaRecordMetadata::getTopic).orElse("baran.health-events"),
+                "outage event");
+        try {
+            Traced.run(span, Context.root(), () -> onEvent(message.getPayload()));
+        } catch (OutageDispatcher.Abandoned e) {
+            LOG.warnf("%s; the event is not acknowledged", e.getMessage());
+            return CompletableFuture.completedFuture(null);
+        } catch (RuntimeException e) {
+            return message.nack(e);
+        }
+        return message.ack();
     }
 
     /** Handles one event, in the current trace. */

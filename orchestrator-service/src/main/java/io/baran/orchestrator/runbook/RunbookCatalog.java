@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -147,7 +148,7 @@ public class RunbookCatalog {
                     name, stored.version().number(), author);
         }
         Runbook saved = runbook.withVersion(stored.version().number());
-        writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE);
+        writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE, true);
         return new Saved(saved, stored);
     }
 
@@ -160,19 +161,20 @@ public class RunbookCatalog {
     /**
      * Makes the drill schedules those of the catalog (every {@code baran.drill.schedule-check}): writes again what
      * Temporal did not take at a save or delete (everything, after a start it did not answer), creates the schedules
-     * missing and deletes those of no scheduled runbook (deleted in the Temporal UI, say, or written by another
-     * replica from a version read before a newer one). Stops at the first write Temporal does not take; the rest
+     * missing, deletes those of no scheduled runbook (deleted in the Temporal UI, say), and writes again those whose
+     * note names another spec than the latest version's ({@link DrillSchedules#fingerprint}: written by another replica
+     * from a version read before a newer one, or before notes named their spec). Stops at the first write Temporal does not take; the rest
      * waits for the next check.
      *
      * @return whether every schedule is as the catalog says now; false when Temporal or the database did not answer
      */
     public boolean repairSchedules() {
         Collection<Runbook> catalog;
-        Set<String> existing;
+        Map<String, String> existing;
         try {
             catalog = allStored();
             // Outside the lock: while Temporal is down, its client tries the listing for a minute.
-            existing = schedules.scheduledRunbooks();
+            existing = schedules.scheduledSpecs();
         } catch (RuntimeException e) {
             LOG.warnf(
                     "drill schedules not checked (%s); checked again at the next baran.drill.schedule-check",
@@ -180,22 +182,25 @@ public class RunbookCatalog {
             return false;
         }
         boolean everything = unsyncedSchedules.contains(ALL);
-        Set<String> wanted = new TreeSet<>();
-        catalog.stream().filter(DrillSchedules::scheduled).forEach(r -> wanted.add(r.name()));
+        Map<String, String> wanted = new TreeMap<>();
+        catalog.stream()
+                .filter(DrillSchedules::scheduled)
+                .forEach(r -> wanted.put(r.name(), DrillSchedules.fingerprint(r)));
         Set<String> names = new TreeSet<>(unsyncedSchedules);
         names.remove(ALL);
-        for (String name : wanted) {
-            if (everything || !existing.contains(name)) {
-                names.add(name);
+        for (var name : wanted.entrySet()) {
+            // Missing, or written from another spec than the latest version's (a replica that read an older one).
+            if (everything || !name.getValue().equals(existing.get(name.getKey()))) {
+                names.add(name.getKey());
             }
         }
-        for (String name : existing) {
-            if (everything || !wanted.contains(name)) {
+        for (String name : existing.keySet()) {
+            if (everything || !wanted.containsKey(name)) {
                 names.add(name);
             }
         }
         for (String name : names) {
-            if (!writeScheduleOf(name, BACKGROUND_WRITE_DEADLINE)) {
+            if (!writeScheduleOf(name, BACKGROUND_WRITE_DEADLINE, false)) {
                 return false;
             }
         }
@@ -214,21 +219,25 @@ public class RunbookCatalog {
 
     /**
      * Writes the runbook's drill schedule as its latest stored version says, read under the lock, so of two saves of
-     * one runbook on this replica the later version's schedule is the one left; none once the runbook is deleted. A
+     * one runbook on this replica the later version's schedule is the one left; none once the runbook is deleted. Of
+     * two replicas, a save's write leaves a schedule another replica wrote from a newer version ({@code newerOnly});
+     * should their writes still cross (between Temporal's describe and update of the schedule), the next schedule
+     * check writes the latest version's spec. A
      * runbook change is stored even when Temporal cannot take its schedule now: the failure is logged, and the write
      * tried again at every schedule check until Temporal takes it. The write waits at most {@code deadline} for
      * Temporal, whose client would otherwise retry for a minute.
      *
      * @return whether Temporal took it
      */
-    private boolean writeScheduleOf(String name, Duration deadline) {
+    private boolean writeScheduleOf(String name, Duration deadline, boolean newerOnly) {
         synchronized (unsyncedSchedules) {
             try {
                 bounded(
                         deadline,
                         () -> versions.latest(name)
                                 .flatMap(this::runnable)
-                                .ifPresentOrElse(schedules::sync, () -> schedules.delete(name)));
+                                .ifPresentOrElse(
+                                        runbook -> schedules.sync(runbook, newerOnly), () -> schedules.delete(name)));
             } catch (RuntimeException e) {
                 unsyncedSchedules.add(name);
                 LOG.errorf(
@@ -266,7 +275,7 @@ public class RunbookCatalog {
         boolean deleted = versions.delete(name, () -> running.of(name));
         if (deleted) {
             LOG.infof("runbook %s deleted; its versions are kept", name);
-            writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE);
+            writeScheduleOf(name, SCHEDULE_WRITE_DEADLINE, false);
         }
         return deleted;
     }

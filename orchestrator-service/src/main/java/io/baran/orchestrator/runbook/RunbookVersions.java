@@ -540,6 +540,23 @@ public class RunbookVersions {
                 .toList();
     }
 
+    /**
+     * Those of these executions recorded (or claimed by a dispatch) and not known to be finished: also those Temporal
+     * does not know yet, which another orchestrator is starting at this moment.
+     */
+    @Transactional
+    public List<Execution> unfinishedAmong(Collection<String> executionIds) {
+        List<String> ids = List.copyOf(new java.util.LinkedHashSet<>(executionIds));
+        List<Execution> out = new java.util.ArrayList<>();
+        for (int from = 0; from < ids.size(); from += 1000) {
+            RunbookExecutionEntity.<RunbookExecutionEntity>list(
+                            "executionId in ?1 and finishedAt is null order by startedAt, executionId",
+                            ids.subList(from, Math.min(ids.size(), from + 1000)))
+                    .forEach(e -> out.add(Execution.of(e)));
+        }
+        return out;
+    }
+
     /** Marks the execution finished, or a claim released (the outage joined another execution, or it did not start). */
     @Transactional
     public void finished(String executionId) {

@@ -25,8 +25,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -57,6 +60,14 @@ public class DrillSchedules {
 
     /** Creates, updates or deletes the runbook's schedule so it matches {@code spec.drills}. */
     public void sync(Runbook runbook) {
+        sync(runbook, false);
+    }
+
+    /**
+     * As {@link #sync(Runbook)}; with {@code newerOnly}, a schedule written from a newer version of the runbook than this
+     * one is left as it is: another replica saved that version after this one read its own (a save's write).
+     */
+    public void sync(Runbook runbook, boolean newerOnly) {
         String id = idFor(runbook.name());
         if (!scheduled(runbook)) {
             delete(runbook.name());
@@ -67,11 +78,28 @@ public class DrillSchedules {
             schedules.createSchedule(id, schedule, ScheduleOptions.newBuilder().build());
             LOG.infof("runbook %s: drill schedule %s created (%s)", runbook.name(), id, describe(runbook.drills()));
         } catch (ScheduleAlreadyRunningException exists) {
-            schedules
-                    .getHandle(id)
-                    .update(input -> new ScheduleUpdate(Schedule.newBuilder(schedule)
-                            .setState(input.getDescription().getSchedule().getState())
-                            .build()));
+            int[] newer = {0};
+            // Paused in the Temporal UI stays paused; the note is Baran's (it names the spec the check compares).
+            schedules.getHandle(id).update(input -> {
+                ScheduleState current = input.getDescription().getSchedule().getState();
+                int written = versionIn(current.getNote());
+                if (newerOnly && written > runbook.version()) {
+                    newer[0] = written;
+                    return null; // not updated
+                }
+                return new ScheduleUpdate(Schedule.newBuilder(schedule)
+                        .setState(ScheduleState.newBuilder()
+                                .setNote(schedule.getState().getNote())
+                                .setPaused(current.isPaused())
+                                .build())
+                        .build());
+            });
+            if (newer[0] > 0) {
+                LOG.infof(
+                        "runbook %s: drill schedule %s left as version %d wrote it (this write was of version %d)",
+                        runbook.name(), id, newer[0], runbook.version());
+                return;
+            }
             LOG.infof("runbook %s: drill schedule %s updated (%s)", runbook.name(), id, describe(runbook.drills()));
         }
     }
@@ -95,12 +123,73 @@ public class DrillSchedules {
 
     /** The runbooks that have a drill schedule in the namespace (one listing of its schedules). */
     public Set<String> scheduledRunbooks() {
-        return schedules
+        return scheduledSpecs().keySet();
+    }
+
+    /**
+     * The runbooks that have a drill schedule in the namespace, each with the {@link #fingerprint} of the spec it was
+     * written from, as its note says ({@code ""} when the note names none: written by hand, or before notes named one);
+     * one listing of its schedules.
+     */
+    public Map<String, String> scheduledSpecs() {
+        Map<String, String> out = new TreeMap<>();
+        schedules
                 .listSchedules()
-                .map(ScheduleListDescription::getScheduleId)
-                .filter(id -> id.startsWith(PREFIX))
-                .map(id -> id.substring(PREFIX.length()))
-                .collect(Collectors.toSet());
+                .filter(s -> s.getScheduleId().startsWith(PREFIX))
+                .forEach(s -> out.put(s.getScheduleId().substring(PREFIX.length()), fingerprintIn(s)));
+        return out;
+    }
+
+    private static String fingerprintIn(ScheduleListDescription listed) {
+        String note = listed.getSchedule() == null || listed.getSchedule().getState() == null
+                ? null
+                : listed.getSchedule().getState().getNote();
+        if (note == null) {
+            return "";
+        }
+        Matcher m = NOTED_SPEC.matcher(note);
+        return m.find() ? m.group(1) : "";
+    }
+
+    /** Where a schedule's note names the spec it was written from. */
+    private static final Pattern NOTED_SPEC = Pattern.compile("\\(spec\\.drills ([0-9a-f]{16})[,)]");
+
+    /** Where a schedule's note names the runbook version it was written from. */
+    private static final Pattern NOTED_VERSION = Pattern.compile("\\(spec\\.drills [0-9a-f]{16}, version (\\d+)\\)");
+
+    /** The runbook version a schedule's note names; 0 when it names none. */
+    static int versionIn(String note) {
+        if (note == null) {
+            return 0;
+        }
+        Matcher m = NOTED_VERSION.matcher(note);
+        try {
+            return m.find() ? Integer.parseInt(m.group(1)) : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * What a runbook's schedule is written from (its name, {@code spec.drills.schedule}, {@code timezone} and {@code
+     * blockedWindows}), as 16 hex digits: the schedule check rewrites a schedule whose note names another, so one
+     * written by a replica from an older version than the latest is put right.
+     */
+    public static String fingerprint(Runbook runbook) {
+        Drills drills = runbook.drills();
+        String text = String.join(
+                "\n",
+                runbook.name(),
+                drills.schedule(),
+                String.valueOf(drills.timezone()),
+                String.join("\u0000", drills.blockedWindows()));
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Whether the runbook asks for a drill schedule ({@code spec.drills.schedule}). */
@@ -135,7 +224,8 @@ public class DrillSchedules {
                         .setCatchupWindow(CATCHUP_WINDOW)
                         .build())
                 .setState(ScheduleState.newBuilder()
-                        .setNote("drills of runbook " + runbook.name() + " (spec.drills); managed by Baran")
+                        .setNote("drills of runbook " + runbook.name() + " (spec.drills " + fingerprint(runbook)
+                                + ", version " + runbook.version() + "); managed by Baran")
                         .build())
                 .build();
     }

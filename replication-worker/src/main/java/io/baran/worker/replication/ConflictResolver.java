@@ -9,7 +9,9 @@ import java.util.function.LongConsumer;
 /**
  * Settles one conflict as a person decided, by keeping one side's object: {@code source} copies it to the replica,
  * {@code replica} copies the replica's to the source (a side without the object has the deletion kept). The key
- * is in step again afterwards, and no longer a conflict.
+ * is in step again afterwards, and no longer a conflict. The replica is written through forward copying's fence
+ * ({@link FencedReplica}): keeping the source's version is refused while the replica serves as primary (failed over),
+ * and a failover waits for such a write under way, as for a pass's.
  */
 final class ConflictResolver {
 
@@ -17,7 +19,7 @@ final class ConflictResolver {
     private final Location sourceAt;
     private final BlobStore source;
     private final Location replicaAt;
-    private final BlobStore replica;
+    private final FencedReplica replica;
     private final Ledger ledger;
     private final Copier copier;
     private final LongConsumer copiedBytesTotal;
@@ -27,7 +29,7 @@ final class ConflictResolver {
             Location sourceAt,
             BlobStore source,
             Location replicaAt,
-            BlobStore replica,
+            FencedReplica replica,
             Ledger ledger,
             Copier copier,
             LongConsumer copiedBytesTotal) {
@@ -41,11 +43,20 @@ final class ConflictResolver {
         this.copiedBytesTotal = copiedBytesTotal;
     }
 
-    /** The caller holds the replica's pass lock. */
+    /**
+     * The caller holds the replica's pass lock.
+     *
+     * @throws FencedReplica.FailedOver when keeping the source's version while the replica serves as primary; nothing
+     *                                  is changed then
+     */
     void resolve(String key, boolean keepSource) throws InterruptedException {
         if (!ledger.meta().conflicts().containsKey(key)) {
             throw new IllegalArgumentException(
                     "pair " + pair + ", replica " + replicaAt + ": " + key + " is not in conflict");
+        }
+        if (keepSource && ledger.meta().failedOver()) {
+            // Checked first so no upload starts; the fence refuses a failover that comes after this check.
+            throw new FencedReplica.FailedOver(replica.describe(), replicaAt.key(key));
         }
         BlobStore from = keepSource ? source : replica;
         BlobStore to = keepSource ? replica : source;

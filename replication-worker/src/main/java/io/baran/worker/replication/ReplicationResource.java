@@ -332,6 +332,13 @@ public class ReplicationResource {
                             mediaType = "application/problem+json",
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
+            responseCode = "409",
+            description = "keep=source while the replica serves as primary (failed over): nothing changed",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
             responseCode = "502",
             description = "the object store failed",
             content =
@@ -381,6 +388,8 @@ public class ReplicationResource {
                     : Response.ok(answer).build();
         } catch (IllegalArgumentException e) {
             return problem(400, "Bad request", e.getMessage());
+        } catch (FencedReplica.FailedOver e) {
+            return problem(409, "Failed over", e.getMessage() + "; fail back first, or keep the replica's version");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return problem(503, "Interrupted", "the worker is stopping");

@@ -121,7 +121,7 @@ public final class Replicator implements AutoCloseable {
                 totalCopiedBytes::addAndGet,
                 maxDeletePercent);
         this.resolver = new ConflictResolver(
-                pair, sourceAt, source, replicaAt, replica, ledger, copier, totalCopiedBytes::addAndGet);
+                pair, sourceAt, source, replicaAt, fenced, ledger, copier, totalCopiedBytes::addAndGet);
     }
 
     public String pair() {

@@ -275,6 +275,37 @@ class ReplicationAppIT {
     }
 
     @Test
+    void keepingTheSourcesVersionOfAConflictAnswers409WhileTheReplicaServesAsPrimary() {
+        String key = "conflicted/" + java.util.UUID.randomUUID() + ".txt";
+        TestData.put(source(), key, "original");
+        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
+        given().post("/api/replication/pairs/assets/failover").then().statusCode(200);
+        TestData.put(replica(), key, "replica's version");
+        TestData.put(source(), key, "source's version");
+        given().post("/api/replication/pairs/assets/failback")
+                .then()
+                .statusCode(200)
+                .body("report.conflicts." + "'" + key + "'", notNullValue());
+        // A new outage before anyone settled it: the replica serves as primary again, and takes a write.
+        given().post("/api/replication/pairs/assets/failover").then().statusCode(200);
+        TestData.put(replica(), key, "written after the second failover");
+
+        given().post("/api/replication/pairs/assets/conflicts/resolve?key=" + key + "&keep=source")
+                .then()
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("title", is("Failed over"))
+                .body("detail", containsString("serves as primary"));
+
+        assertEquals("written after the second failover", TestData.text(replica(), key));
+        given().post("/api/replication/pairs/assets/conflicts/resolve?key=" + key + "&keep=replica")
+                .then()
+                .statusCode(200);
+        assertEquals("written after the second failover", TestData.text(source(), key));
+        given().post("/api/replication/pairs/assets/failback").then().statusCode(200);
+    }
+
+    @Test
     void failoverPausesCopyingAndFailbackCopiesTheReplicasChangesBack() {
         TestData.put(source(), "data/shared.txt", "v1");
         given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);

@@ -3,6 +3,7 @@ package io.baran.worker.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.events.ReplicationStatus;
@@ -393,6 +394,74 @@ class ReplicatorTest {
         assertEquals(1, resumed.copiedObjects(), resumed.describe());
         assertEquals(bigSha, TestData.sha256(replica, "video/big.bin"), "copied whole once forward copying resumed");
         assertEquals("written by the application after failover", TestData.text(replica, "report.csv"));
+    }
+
+    /** A conflict left by a failback: the key changed at both sides while the replica served as primary. */
+    private static void conflictOn(Replicator r, BlobStore source, BlobStore replica, String key) throws Exception {
+        TestData.put(source, key, "original");
+        r.pass();
+        assertTrue(r.failover(Duration.ofSeconds(10)).done());
+        TestData.put(replica, key, "replica's version");
+        TestData.put(source, key, "source's version");
+        assertEquals(Set.of(key), r.failback().conflicts().keySet());
+    }
+
+    @Test
+    void keepingTheSourcesVersionOfAConflictIsRefusedWhileTheReplicaServesAsPrimary() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        conflictOn(s.replicator(), s.source(), s.replica(), "shared.txt");
+        // A new outage: the replica serves as primary again before anyone settled the conflict.
+        assertTrue(s.replicator().failover(Duration.ofSeconds(10)).done());
+        TestData.put(s.replica(), "shared.txt", "written by the application after the second failover");
+
+        assertThrows(FencedReplica.FailedOver.class, () -> s.replicator().resolve("shared.txt", true));
+
+        assertEquals(
+                "written by the application after the second failover",
+                TestData.text(s.replica(), "shared.txt"),
+                "the replica serving as primary is not overwritten");
+        assertEquals("source's version", TestData.text(s.source(), "shared.txt"));
+        // Still a conflict, settled once failed back (or by keeping the replica's version now).
+        s.replicator().resolve("shared.txt", false);
+        assertEquals("written by the application after the second failover", TestData.text(s.source(), "shared.txt"));
+    }
+
+    @Test
+    void aFailoverWaitsForAConflictsResolutionBeingWrittenToTheReplica() throws Exception {
+        FileBlobStore source = Emulators.files("src");
+        FileBlobStore replicaFiles = Emulators.files("dst");
+        Hold writes = new Hold();
+        BlobStore replica = new ForwardingStore(replicaFiles) {
+            @Override
+            public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+                writes.here();
+                return inner.put(key, content, length, sums);
+            }
+        };
+        Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
+        conflictOn(r, source, replicaFiles, "shared.txt");
+        writes.arm(1);
+        ExecutorService resolving = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> resolve = resolving.submit(() -> {
+                r.resolve("shared.txt", true);
+                return null;
+            });
+            assertTrue(writes.reached(), "the source's version is being written to the replica");
+
+            Replicator.Failover refused = r.failover(Duration.ofMillis(200));
+
+            assertEquals(new Replicator.Failover(false, 1), refused, "failover waited for the write under way");
+            assertFalse(r.failedOver());
+            writes.release();
+            resolve.get(60, TimeUnit.SECONDS);
+        } finally {
+            writes.release();
+            resolving.shutdownNow();
+        }
+        assertEquals("source's version", TestData.text(replicaFiles, "shared.txt"));
+        assertTrue(r.failover(Duration.ofSeconds(10)).done(), "once the write ended, failover goes through");
+        r.close();
     }
 
     @Test

@@ -85,8 +85,45 @@ public final class BlobStorageObjectStore extends BucketStore {
                 throw new IllegalArgumentException(events + ": \"" + channel
                         + "\" is neither azure-queue:<queue name> nor the URL of a storage queue" + example);
             }
+            String other = notOfTheAccount(queue);
+            if (other != null) {
+                // Every request to the queue is signed with the account's key: only the account's own queue service.
+                throw new IllegalArgumentException(events + ": " + channel + " is not a queue of storage account "
+                        + account + " (" + other + ")" + example);
+            }
         }
         return Optional.of(new StorageQueueEventFeed(queue, account, key, container));
+    }
+
+    /**
+     * Why a queue URL is not one of this account's queues, or null when it is: with the account's own blob endpoint
+     * ({@code https://<account>.blob.<suffix>}), {@code <scheme>://<account>.queue.<suffix>/<queue>}; with a path-style
+     * one (an emulator's, {@code http://127.0.0.1:10000/<account>}), the same scheme and host (any port) and the path
+     * {@code /<account>/<queue>}.
+     */
+    String notOfTheAccount(URI queue) {
+        URI blobs = URI.create(endpoint);
+        String host = queue.getHost().toLowerCase(java.util.Locale.ROOT);
+        String blobHost = blobs.getHost() == null ? "" : blobs.getHost().toLowerCase(java.util.Locale.ROOT);
+        String accountHost = account.toLowerCase(java.util.Locale.ROOT) + ".blob.";
+        if (!queue.getScheme().equalsIgnoreCase(blobs.getScheme())) {
+            return "not " + blobs.getScheme() + " as the blob endpoint " + endpoint;
+        }
+        String path = queue.getPath();
+        if (blobHost.startsWith(accountHost)) {
+            String expected =
+                    account.toLowerCase(java.util.Locale.ROOT) + ".queue." + blobHost.substring(accountHost.length());
+            if (!host.equals(expected) || queue.getPort() != blobs.getPort()) {
+                return "its host is not " + expected;
+            }
+            return path.lastIndexOf('/') == 0 ? null : "its path is not /<queue>";
+        }
+        if (!host.equals(blobHost)) {
+            return "its host is not the blob endpoint's, " + blobHost;
+        }
+        return path.equals("/" + account + path.substring(path.lastIndexOf('/')))
+                ? null
+                : "its path is not /" + account + "/<queue>";
     }
 
     /** An http(s) URL whose last path segment is a queue name; null for anything else. */
