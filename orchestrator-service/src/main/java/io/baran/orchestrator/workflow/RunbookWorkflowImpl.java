@@ -205,8 +205,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * latest incident of each scope the execution answers; after a rejection, those that joined since): the execution
      * ends {@code rejected} without changing anything, its error saying the outage recovered before approval, and an
      * approval sent now is refused. Before, the gate stayed open and a later approval failed the service over after its
-     * outage had ended. A failover a person started answers no outage, and its gate is never withdrawn. See {@link
-     * #awaitFirstApproval}.
+     * outage had ended. A failover a person started is their decision: its gate is never withdrawn, not even by an
+     * outage that joined it and recovered. See {@link #awaitFirstApproval}.
      */
     static final String START_GATE_WITHDRAWN_ON_RECOVERY = "start-gate-withdrawn-on-recovery";
     /**
@@ -565,7 +565,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 ? "approval to start the failover"
                 : request.heldBy() + (approvalRequired ? "; the runbook also asks for approval to start" : "");
         boolean decidesAnew = Workflow.getVersion(JOINED_OUTAGE_DECIDED_ANEW, Workflow.DEFAULT_VERSION, 1) >= 1;
-        boolean withdrawn = Workflow.getVersion(START_GATE_WITHDRAWN_ON_RECOVERY, Workflow.DEFAULT_VERSION, 1) >= 1;
+        // A failover a person started is their decision, not an outage's: an outage that joined it and recovered does
+        // not withdraw it.
+        boolean withdrawn = request.startedBy() != null
+                && request.startedBy().isSystem()
+                && Workflow.getVersion(START_GATE_WITHDRAWN_ON_RECOVERY, Workflow.DEFAULT_VERSION, 1) >= 1;
         gateRecordsJoins = decidesAnew;
         int rounds = 0;
         // The outages an earlier question of this gate was about: rejected or not approved in time.

@@ -211,6 +211,51 @@ class StartGateTest {
     }
 
     @Test
+    void theStartGateOfAFailoverAPersonStartedIsNotWithdrawnByAnOutageThatJoinedItAndRecovered() {
+        String id = "by-a-person";
+        WorkflowClient.start(
+                client.newWorkflowStub(
+                        RunbookWorkflow.class,
+                        WorkflowOptions.newBuilder()
+                                .setWorkflowId(id)
+                                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                                .build())::run,
+                new ExecutionRequest(
+                        id,
+                        Mode.FAILOVER,
+                        movesWww("required"),
+                        null,
+                        null,
+                        0,
+                        null,
+                        3600,
+                        1,
+                        null,
+                        Actor.person("olu", List.of("ops")),
+                        null,
+                        List.of()));
+        env.sleep(Duration.ofMinutes(1));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+
+        // A short outage of the service joins the person's failover and recovers while the gate waits.
+        running.outageDetected(JOINED);
+        env.sleep(Duration.ofMinutes(1));
+        running.outageRecovered(JOINED);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(
+                Phase.AWAITING_APPROVAL,
+                running.progress().phase(),
+                "the person's failover still waits for its approval: "
+                        + running.progress().error());
+
+        decide(id, Verdict.APPROVE);
+        env.sleep(Duration.ofMinutes(1));
+        assertTrue(
+                world.journal.contains("apply move-www"), "approved, the person's failover goes on: " + world.journal);
+    }
+
+    @Test
     void aStartGateIsWithdrawnOnlyOnceEveryOutageItAsksAboutHasRecovered() {
         RunbookWorkflow running = startForOutage("recovered-both", movesWww("required"), null);
         running.outageDetected(JOINED);
