@@ -240,6 +240,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String LATE_HOLD_WITHDRAWN_ON_RECOVERY = "late-hold-withdrawn-on-recovery";
     /**
+     * Change id: an outage that joins once the failback has begun (it asks for its provider slots, still failed over)
+     * re-applies nothing: the failback is about to undo it, and the outage turns the execution round once the failback
+     * is done (change {@link #TURN_ROUND}). Before, the re-apply ran beside the failback and could land after the undo
+     * of its step, leaving it switched when the failback did not turn round. Asked only when such a join comes, so other
+     * histories replay unchanged. See {@link #reconcileJoins}.
+     */
+    static final String NO_REAPPLY_IN_FAILBACK = "no-reapply-in-failback";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -1346,6 +1354,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             if (atStartGate) {
                 // Change JOINED_OUTAGE_DECIDED_ANEW: nothing is changed yet, so nothing to re-apply; found by its
                 // incident from now on.
+                recordIncidents(incidents);
+                continue;
+            }
+            if (knownAtFailback != null
+                    && Workflow.getVersion(NO_REAPPLY_IN_FAILBACK, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                // The failback has begun (its provider slots are being asked for): found by its incident, and it turns
+                // the execution round once the failback is done.
                 recordIncidents(incidents);
                 continue;
             }

@@ -83,8 +83,25 @@ class DispatchGuardsTest {
                     this::acquire, client.newActivityCompletionClient(), Duration.ofMillis(50), Duration.ofSeconds(1));
         }
 
+        /** When set, the next ask counts down the first latch, then waits for the second (at most 30 s). */
+        volatile java.util.concurrent.CountDownLatch[] pauseNext;
+
         @Override
-        public synchronized Grant acquire(Ask ask) {
+        public Grant acquire(Ask ask) {
+            java.util.concurrent.CountDownLatch[] pause = pauseNext;
+            if (pause != null) {
+                pauseNext = null;
+                pause[0].countDown();
+                try {
+                    pause[1].await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return grant(ask);
+        }
+
+        private synchronized Grant grant(Ask ask) {
             asked.add(ask.executionId() + "@" + ask.tier());
             String id = ask.executionId();
             if (holders.contains(id)) {
@@ -392,6 +409,74 @@ class DispatchGuardsTest {
         synchronized (slots) {
             assertTrue(slots.holders.isEmpty(), "failback gives its slot back too: " + slots.holders);
         }
+    }
+
+    @Test
+    void anOutageJoiningWhileTheFailbackAsksForItsSlotsReappliesNothingTheFailbackThenLeavesSwitched()
+            throws Exception {
+        // Started as the dispatcher starts it: found by its incident, which the joins add to.
+        WorkflowClient.start(
+                client.newWorkflowStub(
+                        RunbookWorkflow.class,
+                        WorkflowOptions.newBuilder()
+                                .setWorkflowId("window")
+                                .setTaskQueue(TaskQueues.ORCHESTRATION)
+                                .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+                                        .set(io.baran.workflow.SearchAttributes.INCIDENTS, List.of("aws/us-east-1@1"))
+                                        .build())
+                                .build())::run,
+                new ExecutionRequest(
+                        "window",
+                        Mode.FAILOVER,
+                        runbook("www"),
+                        "aws/us-east-1@1",
+                        "aws/us-east-1",
+                        0,
+                        null,
+                        3600,
+                        1,
+                        null,
+                        Actor.system("event-1"),
+                        null,
+                        List.of("aws-prod")));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, "window");
+        until(() -> running.progress().phase(), Phase.FAILED_OVER::equals, "window fails over");
+        world.values.put("www", "primary"); // drifted: a re-apply would switch it again
+        java.util.concurrent.CountDownLatch asking = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch granted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch applying = new java.util.concurrent.CountDownLatch(1);
+        slots.pauseNext = new java.util.concurrent.CountDownLatch[] {asking, granted};
+        world.waitingBeforeAnswer.put("move-www", applying);
+
+        running.outageRecovered("aws/us-east-1@1");
+        assertTrue(asking.await(60, TimeUnit.SECONDS), "the failback asks for its provider slots");
+        // Another outage of the scope joins while the failback asks for its slots, and is over before it ends.
+        running.outageDetected("aws/us-east-1@2");
+        until(
+                () -> client.newUntypedWorkflowStub("window")
+                        .describe()
+                        .getTypedSearchAttributes()
+                        .get(io.baran.workflow.SearchAttributes.INCIDENTS),
+                incidents -> incidents != null && incidents.contains("aws/us-east-1@2"),
+                "the joined outage is recorded");
+        running.outageRecovered("aws/us-east-1@2");
+        Thread.sleep(500); // room for a re-apply to start, as one did before the change
+        granted.countDown();
+        ExecutionProgress done = result("window");
+        applying.countDown();
+        // What a re-apply started in the window would do now, after the failback: switch www again.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < deadline
+                && world.journal.stream().filter("apply move-www"::equals).count() < 2) {
+            Thread.sleep(50);
+        }
+        Thread.sleep(200);
+
+        assertEquals(Phase.DONE, done.phase(), done.toString());
+        assertEquals(List.of(), done.reapplied(), "nothing re-applied once the failback began");
+        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+        assertEquals("primary", world.values.get("www"), "the failback leaves nothing switched: " + world.journal);
+        HistoryFiles.save(client, "window", "no-reapply-in-failback");
     }
 
     @Test
