@@ -130,21 +130,16 @@ public class SimulationsResource {
             throw drillRunning(scope, running);
         }
         Duration within = detector.simulationStartWithin();
-        Simulation simulation = new Simulation(
-                scope,
-                Simulation.incidentId(scope, since),
-                since,
-                since.plus(duration),
-                detector.vantage(),
-                since.plus(within));
+        Simulation simulation = Simulation.of(scope, since, since.plus(duration), detector.vantage(), within);
         try {
             detector.publisher().simulate(simulation);
         } catch (IllegalStateException e) {
             throw ProblemException.of(503, "kafka-unavailable", "Kafka unavailable", e.getMessage());
         }
         // The aggregator that owns the scope may run on another instance: the drill is known to start only once the
-        // decisions topic records it. One that has not started by the request's start-by never starts (the
-        // aggregator refuses it), so every answer below is final; the grace covers clocks a little apart.
+        // decisions topic records it. One that has not started within the window of when the broker took the request
+        // (judged on the broker's clock: the aggregator refuses it then) never starts, and the broker took it before
+        // it acknowledged it, so every answer below is final; the grace covers the decision's way back to us.
         long deadline = System.nanoTime() + within.plus(START_GRACE).toNanos();
         ScopeRecord record = null;
         while (System.nanoTime() < deadline) {

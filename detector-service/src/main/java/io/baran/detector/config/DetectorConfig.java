@@ -229,7 +229,9 @@ public interface DetectorConfig {
 
         /**
          * How long {@code POST /api/simulations} waits for the aggregator that owns the scope to start the drill. A
-         * drill not started by then never starts (the request carries the limit), and the call answers 503.
+         * drill not started by then never starts, and the call answers 503: the request carries this window, and the
+         * aggregator starts it only within the window of when the broker took the request, judged on the broker's
+         * clock (so clocks apart do not matter).
          */
         @WithDefault("10s")
         Duration simulationStartWithin();

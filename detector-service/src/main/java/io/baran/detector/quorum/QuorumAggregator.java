@@ -257,7 +257,8 @@ public final class QuorumAggregator extends ConsumerThread {
             Instant brokerNow = brokerClock.now(now);
             quorum.see(verdict, stamped.isAfter(brokerNow) ? brokerNow : stamped);
         } else if (message instanceof Simulation simulation) {
-            quorum.simulate(simulation);
+            // Its start-by is judged on the broker's clock too: from when the broker took it.
+            quorum.simulate(simulation, r.timestampType() == TimestampType.LOG_APPEND_TIME ? stamped : null);
         }
         if (live) {
             dirty.add(scope);

@@ -1,5 +1,6 @@
 package io.baran.detector.quorum;
 
+import io.baran.detector.probe.Durations;
 import io.baran.detector.state.Health;
 import io.baran.events.OutageEvent;
 import java.time.Duration;
@@ -31,6 +32,8 @@ final class ScopeQuorum {
     private final Map<String, Seen> latest = new TreeMap<>();
     private ScopeRecord record;
     private Simulation pendingSimulation;
+    /** When the broker took the pending simulation (LogAppendTime); null when its record carries no such stamp. */
+    private Instant pendingStamped;
 
     ScopeQuorum(String scope, ScopeRecord record, QuorumRule rule) {
         this.scope = scope;
@@ -49,8 +52,18 @@ final class ScopeQuorum {
         }
     }
 
-    void simulate(Simulation simulation) {
+    /** A simulation request the broker stamped when it took it (the broker's clock). */
+    void simulate(Simulation simulation, Instant stamped) {
         pendingSimulation = simulation;
+        pendingStamped = stamped;
+    }
+
+    /**
+     * A simulation request whose record carries no stamp of the broker's: its start-by is judged on the aggregator's
+     * own clock.
+     */
+    void simulate(Simulation simulation) {
+        simulate(simulation, null);
     }
 
     ScopeRecord record() {
@@ -94,10 +107,11 @@ final class ScopeQuorum {
      *
      * @param now       the aggregator's time: when it decides, what drills are timed by
      * @param brokerNow the broker's time at that moment, which the verdicts' ages are judged by (they are seen at the
-     *                  broker's timestamps)
+     *                  broker's timestamps), and whether a simulation may still start (its window runs from the
+     *                  broker's timestamp of its request)
      */
     Optional<Outcome> evaluate(Instant now, Instant brokerNow, String aggregator) {
-        Optional<Outcome> drill = evaluateDrill(now, aggregator);
+        Optional<Outcome> drill = evaluateDrill(now, brokerNow, aggregator);
         if (drill.isPresent()) {
             return drill;
         }
@@ -203,10 +217,12 @@ final class ScopeQuorum {
         return new Outcome(scope, next, type, outage, Duration.between(since, now));
     }
 
-    private Optional<Outcome> evaluateDrill(Instant now, String aggregator) {
+    private Optional<Outcome> evaluateDrill(Instant now, Instant brokerNow, String aggregator) {
         Simulation simulation = pendingSimulation;
+        Instant stamped = pendingStamped;
         pendingSimulation = null;
-        if (simulation != null && !startable(simulation, now)) {
+        pendingStamped = null;
+        if (simulation != null && !startable(simulation, stamped, now, brokerNow)) {
             simulation = null;
         }
         if (simulation != null) {
@@ -255,8 +271,13 @@ final class ScopeQuorum {
     /**
      * Whether a simulation starts now. One already run (a redelivered request) starts nothing, silently; one refused
      * is logged, naming why: the REST call that asked for it has answered (or answers) with the same reason.
+     *
+     * <p>Its start-by is judged on the broker's clock alone, as verdicts' ages are: the broker's timestamp of the
+     * request plus its window, against the broker's time now. The requester's clock and the aggregator's may be far
+     * apart; the requester waits the window (and a grace) from when the broker acknowledged the request, which is
+     * after the broker stamped it, so a drill this lets start is one the requester is still waiting for.
      */
-    private boolean startable(Simulation simulation, Instant now) {
+    private boolean startable(Simulation simulation, Instant stamped, Instant now, Instant brokerNow) {
         if (record.knowsDrill(simulation.incidentId())) {
             return false;
         }
@@ -266,7 +287,16 @@ final class ScopeQuorum {
                     + record.drill().until();
         } else if (!simulation.until().isAfter(now)) {
             refused = "it was to end at " + simulation.until() + ", before it could start";
+        } else if (stamped != null && simulation.window() != null) {
+            Instant startBy = stamped.plus(simulation.window());
+            if (brokerNow.isAfter(startBy)) {
+                refused = "it was to start by " + startBy + " on the broker's clock ("
+                        + Durations.text(simulation.window())
+                        + " after the broker took it; its requester was told it did not start), and it is " + brokerNow
+                        + " there";
+            }
         } else if (simulation.startBy() != null && now.isAfter(simulation.startBy())) {
+            // No broker's stamp to judge by: the requester's clock against ours, as before.
             refused = "it was to start by " + simulation.startBy()
                     + " (its requester was told it did not start), and it is " + now;
         }

@@ -1,5 +1,6 @@
 package io.baran.detector.quorum;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -7,17 +8,47 @@ import java.time.Instant;
  * owns the scope. The aggregator publishes {@code outage.detected} with {@code drill=true} at once and
  * {@code outage.recovered} (also a drill) at {@code until}; real verdicts are untouched.
  *
- * @param startBy the aggregator starts the drill only until then, so that a request its caller was told failed (no
- *     aggregator started it in time) never starts later; null (requests of older versions) for no limit
+ * <p>The aggregator starts the drill only within {@code startWithin} of the broker's timestamp of the request record,
+ * judged on the broker's clock (see {@link #window()}), so that a request its caller was told failed (no aggregator
+ * started it in time) never starts later, however far the requester's and the aggregator's clocks are apart.
+ *
+ * @param startBy     {@code since + startWithin} on the requester's clock: what aggregators of older versions judge
+ *     on their own clock; this version reads only the window it implies when {@code startWithin} is absent
+ * @param startWithin how long after the broker took the request the drill may start; null in requests of older
+ *     versions
  */
 public record Simulation(
-        String scope, String incidentId, Instant since, Instant until, String requestedBy, Instant startBy) {
+        String scope,
+        String incidentId,
+        Instant since,
+        Instant until,
+        String requestedBy,
+        Instant startBy,
+        Duration startWithin) {
 
     public static final String TYPE = "io.baran.vantage.simulation";
 
     /** A request with no start limit. */
     public Simulation(String scope, String incidentId, Instant since, Instant until, String requestedBy) {
-        this(scope, incidentId, since, until, requestedBy, null);
+        this(scope, incidentId, since, until, requestedBy, null, null);
+    }
+
+    /** A request made at {@code since} that may start only within {@code startWithin} of when the broker took it. */
+    public static Simulation of(String scope, Instant since, Instant until, String requestedBy, Duration startWithin) {
+        return new Simulation(
+                scope, incidentId(scope, since), since, until, requestedBy, since.plus(startWithin), startWithin);
+    }
+
+    /**
+     * How long after the broker took the request the drill may start: {@code startWithin}, or in a request of an
+     * older version the window its start-by implies (it was {@code since} plus the window on the requester's clock);
+     * null for no limit.
+     */
+    public Duration window() {
+        if (startWithin != null) {
+            return startWithin;
+        }
+        return startBy == null || since == null ? null : Duration.between(since, startBy);
     }
 
     /** Drill incidents are named apart from real ones, so that no one can mistake one for the other. */

@@ -221,16 +221,94 @@ class ScopeQuorumTest {
     }
 
     @Test
-    void aSimulationReachingTheAggregatorAfterItsStartByNeverStarts() {
+    void aSimulationWithNoBrokersStampReachingTheAggregatorAfterItsStartByNeverStarts() {
         allUp();
         Instant since = T0.plusMillis(1000);
+        // No broker's stamp to judge by (a topic not on LogAppendTime): its start-by against the aggregator's clock.
         Simulation late = new Simulation(
-                SCOPE, Simulation.incidentId(SCOPE, since), since, since.plusSeconds(60), "v1", since.plusSeconds(10));
+                SCOPE,
+                Simulation.incidentId(SCOPE, since),
+                since,
+                since.plusSeconds(60),
+                "v1",
+                since.plusSeconds(10),
+                null);
         quorum.simulate(late);
         assertTrue(decide(11_001).isEmpty(), "its requester was told it did not start");
         assertEquals(null, quorum.record().drill());
         quorum.simulate(late);
         assertEquals(OutageEvent.DETECTED, decide(11_000).orElseThrow().eventType(), "in time, it starts");
+    }
+
+    /** Decides at the aggregator's {@code atMillis} while the broker's clock reads {@code brokerMillis}. */
+    private Optional<ScopeQuorum.Outcome> decide(long atMillis, long brokerMillis) {
+        Optional<ScopeQuorum.Outcome> outcome =
+                quorum.evaluate(T0.plusMillis(atMillis), T0.plusMillis(brokerMillis), "agg-1");
+        outcome.ifPresent(quorum::apply);
+        return outcome;
+    }
+
+    @Test
+    void anAggregatorMinutesAheadOfTheBrokerStartsASimulationWithinItsWindowOnTheBrokersClock() {
+        allUp();
+        // Requested at 1 s (the requester's clock reads the broker's), taken by the broker at 1.2 s; the aggregator's
+        // clock is three minutes ahead, so the requester's start-by (11 s) is long past on it.
+        Instant since = T0.plusMillis(1000);
+        Simulation simulation =
+                Simulation.of(SCOPE, since, since.plus(Duration.ofHours(1)), "v1", Duration.ofSeconds(10));
+        quorum.simulate(simulation, T0.plusMillis(1200));
+        ScopeQuorum.Outcome started =
+                decide(180_000 + 1500, 1500).orElseThrow(() -> new AssertionError("a skewed aggregator refused it"));
+        assertEquals(OutageEvent.DETECTED, started.eventType());
+        assertTrue(started.event().drill());
+        assertEquals(simulation.incidentId(), started.next().drill().incidentId());
+    }
+
+    @Test
+    void anAggregatorBehindTheBrokerRefusesASimulationWhoseWindowPassedOnTheBrokersClock() {
+        allUp();
+        // Taken by the broker at 1.2 s with a window of 10 s: past at 11.2 s on the broker's clock, however early
+        // the aggregator's own clock (5 s behind) and the requester's start-by (11 s on its clock) make it look.
+        Instant since = T0.plusMillis(1000);
+        Simulation late = Simulation.of(SCOPE, since, since.plus(Duration.ofHours(1)), "v1", Duration.ofSeconds(10));
+        quorum.simulate(late, T0.plusMillis(1200));
+        assertTrue(decide(11_201 - 5000, 11_201).isEmpty(), "its requester was told it did not start");
+        assertEquals(null, quorum.record().drill());
+        quorum.simulate(late, T0.plusMillis(1200));
+        assertEquals(
+                OutageEvent.DETECTED,
+                decide(11_200 - 5000, 11_200).orElseThrow().eventType(),
+                "within its window on the broker's clock, it starts");
+    }
+
+    @Test
+    void anOlderDetectorsRequestIsJudgedByTheWindowItsStartByImpliesOnTheBrokersClock() {
+        allUp();
+        // An older detector sends only its start-by (since + 10 s on its clock, which is a minute behind the broker's).
+        Instant since = T0.plusMillis(1000).minusSeconds(60);
+        Simulation older = new Simulation(
+                SCOPE,
+                Simulation.incidentId(SCOPE, since),
+                since,
+                since.plus(Duration.ofHours(1)),
+                "v1",
+                since.plusSeconds(10),
+                null);
+        quorum.simulate(older, T0.plusMillis(1200));
+        assertTrue(decide(11_201, 11_201).isEmpty(), "10 s after the broker took it, it no longer starts");
+        quorum.simulate(older, T0.plusMillis(1200));
+        assertEquals(OutageEvent.DETECTED, decide(11_200, 11_200).orElseThrow().eventType());
+    }
+
+    @Test
+    void aSimulationCarriesItsWindowOnTheWire() {
+        Instant since = T0.plusMillis(1000);
+        Simulation simulation = Simulation.of(SCOPE, since, since.plusSeconds(60), "v1", Duration.ofSeconds(10));
+        String json = VerdictCodec.encode(simulation);
+        assertTrue(!json.contains("\"window\""), json);
+        Object read = VerdictCodec.decodeMessage(json);
+        assertEquals(simulation, read);
+        assertEquals(since.plusSeconds(10), ((Simulation) read).startBy(), "older aggregators judge by it");
     }
 
     @Test
