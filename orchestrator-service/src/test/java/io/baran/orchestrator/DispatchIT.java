@@ -577,7 +577,80 @@ class DispatchIT {
         replicaStarts.run(); // the other replica's start, if nothing here waited for it
         assertNotNull(tripped.heldBy(), "the third scope down at once trips the guard");
         assertNull(inputOf(claimedId).heldBy(), "the other replica started it unheld");
-        assertEquals(new LateHold(tripped.heldBy(), 3600), lateHoldOf(claimedId));
+        assertEquals(new LateHold(tripped.heldBy(), 3600), lateHoldOnceSent(claimedId));
+    }
+
+    /**
+     * As above, but the other replica starts its claimed execution only after this dispatch returned (it might have
+     * crashed, leaving the claim starting for minutes): the event is handled without waiting for that start, and the
+     * hold still lands on the execution once it starts.
+     */
+    @Test
+    void anEventWhoseGuardFindsANeverStartedClaimIsHandledAtOnceAndTheHoldLandsOnceItStarts() {
+        String tag = UUID.randomUUID().toString().substring(0, 6);
+        List<String> scopes = List.of("crashed/a-" + tag, "crashed/b-" + tag, "crashed/c-" + tag);
+        String name = "crashed-a-" + tag;
+        catalog.save(name, name + ".yaml", runbook(name, scopes.get(0), "tier-2"), "test");
+        List<String> incidents = scopes.stream().map(s -> s + "@1").toList();
+        opened.addAll(incidents);
+        Runbook claimedRunbook = catalog.find(name).orElseThrow();
+        String claimedId = RunbookWorkflow.idForIncident(name, incidents.get(0));
+        outages.opened(incidents.get(0), scopes.get(0), Duration.ofMinutes(15));
+        RunbookVersions.Claims claims = versions.claimDispatch(
+                List.of(new RunbookVersions.Wanted(
+                        claimedId, claimedRunbook.name(), claimedRunbook.version(), claimedRunbook.protects())),
+                1,
+                Map.of(),
+                (service, recorded) -> java.util.Optional.empty());
+        assertEquals(RunbookVersions.Claim.CLAIMED, claims.claims().get(claimedId));
+        outages.opened(incidents.get(1), scopes.get(1), Duration.ofMinutes(15));
+        Launching launching = Launching.install(launcher);
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        launching.unknownToHold = id -> {
+            if (id.equals(claimedId)) {
+                refused.incrementAndGet();
+            }
+        };
+
+        OutageDispatcher.Outcome tripped = dispatcher.dispatch(outage(scopes.get(2), incidents.get(2)), List.of());
+        assertNotNull(tripped.heldBy(), "the third scope down at once trips the guard");
+        // Returned while the claimed execution is not started (nothing here starts it): the event counts as handled.
+        io.baran.testinfra.Polling.until(
+                refused::get,
+                n -> n > 0,
+                Duration.ofSeconds(30),
+                Duration.ofMillis(100),
+                n -> "the guard did not try to hold " + claimedId);
+
+        launcher.startFailover( // the other replica, at last
+                claimedRunbook,
+                incidents.get(0),
+                scopes.get(0),
+                null,
+                claimedRunbook.version(),
+                Duration.ofHours(1),
+                io.baran.workflow.Actor.system("other-replica"),
+                null,
+                List.of(),
+                true);
+        assertEquals(new LateHold(tripped.heldBy(), 3600), lateHoldOnceSent(claimedId));
+    }
+
+    /** {@link #lateHoldOf} once the hold, sent in the background, is in the execution's history. */
+    private LateHold lateHoldOnceSent(String workflowId) {
+        return io.baran.testinfra.Polling.until(
+                        () -> {
+                            try {
+                                return java.util.Optional.of(lateHoldOf(workflowId));
+                            } catch (AssertionError e) {
+                                return java.util.Optional.<LateHold>empty();
+                            }
+                        },
+                        java.util.Optional::isPresent,
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(250),
+                        found -> workflowId + " was not told that the guard tripped")
+                .orElseThrow();
     }
 
     /**

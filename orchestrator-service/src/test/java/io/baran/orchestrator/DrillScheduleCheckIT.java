@@ -2,6 +2,7 @@ package io.baran.orchestrator;
 
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.orchestrator.runbook.RunbookCatalog;
@@ -181,6 +182,62 @@ class DrillScheduleCheckIT {
             versions.delete(name);
             catalog.repairSchedules();
         }
+    }
+
+    /**
+     * The other way round: the newer version removes {@code drills.schedule} (or the runbook is deleted), so its save
+     * deleted the schedule, and the slower replica's late write of version 1 finds none to compare with and creates it.
+     * Asking for the latest version once created, it deletes the schedule again: no drill fires from the older version.
+     */
+    @Test
+    void aSavesLateWriteOfAnOlderVersionDoesNotCreateAgainTheScheduleANewerOneRemoved() {
+        String name = "late-creator";
+        try {
+            putRunbook(name, scheduled(name, "0 4 * * WED")).then().statusCode(201);
+            var first = catalog.version(name, 1).orElseThrow();
+            putRunbook(name, unscheduled(name)).then().statusCode(200);
+            assertFalse(exists(name), "version 2 has no drills.schedule");
+
+            drillSchedules.sync(first, true, () -> catalog.find(name)); // the slower replica's write
+            assertFalse(exists(name), "version 1's late write created the schedule version 2 removed");
+
+            versions.delete(name);
+            drillSchedules.sync(first, true, () -> catalog.find(name)); // after the runbook's deletion
+            assertFalse(exists(name), "version 1's late write created the schedule of a deleted runbook");
+        } finally {
+            versions.delete(name);
+            catalog.repairSchedules();
+        }
+    }
+
+    /** Whether Temporal has the runbook's drill schedule. */
+    private boolean exists(String runbook) {
+        try {
+            schedules.getHandle(DrillSchedules.idFor(runbook)).describe();
+            return true;
+        } catch (io.temporal.client.schedules.ScheduleException e) {
+            return false;
+        } catch (io.grpc.StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static String unscheduled(String name) {
+        return """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: %s
+                spec:
+                  protects: %s
+                  failover:
+                    - name: settle
+                      action: wait
+                      with: { for: 2s }
+                """.formatted(name, name);
     }
 
     /** Runs the schedule check until everything is as the catalog says (Temporal's client reconnects meanwhile). */

@@ -220,7 +220,8 @@ public class RunbookCatalog {
     /**
      * Writes the runbook's drill schedule as its latest stored version says, read under the lock, so of two saves of
      * one runbook on this replica the later version's schedule is the one left; none once the runbook is deleted. Of
-     * two replicas, a save's write leaves a schedule another replica wrote from a newer version ({@code newerOnly});
+     * two replicas, a save's write leaves a schedule another replica wrote from a newer version ({@code newerOnly}), and
+     * one that creates the schedule reads the latest version again (another replica may have deleted it for a newer one);
      * should their writes still cross (between Temporal's describe and update of the schedule), the next schedule
      * check writes the latest version's spec. A
      * runbook change is stored even when Temporal cannot take its schedule now: the failure is logged, and the write
@@ -237,7 +238,11 @@ public class RunbookCatalog {
                         () -> versions.latest(name)
                                 .flatMap(this::runnable)
                                 .ifPresentOrElse(
-                                        runbook -> schedules.sync(runbook, newerOnly), () -> schedules.delete(name)));
+                                        runbook -> schedules.sync(
+                                                runbook,
+                                                newerOnly,
+                                                () -> versions.latest(name).flatMap(this::runnable)),
+                                        () -> schedules.delete(name)));
             } catch (RuntimeException e) {
                 unsyncedSchedules.add(name);
                 LOG.errorf(

@@ -26,8 +26,10 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -68,6 +70,19 @@ public class DrillSchedules {
      * one is left as it is: another replica saved that version after this one read its own (a save's write).
      */
     public void sync(Runbook runbook, boolean newerOnly) {
+        sync(runbook, newerOnly, () -> Optional.of(runbook));
+    }
+
+    /**
+     * As {@link #sync(Runbook, boolean)}; once it created the schedule, asks {@code latest} for the runbook's latest
+     * version (empty once it is deleted) and, when that is not the version written, writes that one instead (deleting
+     * the schedule when it has no {@code spec.drills.schedule}). A newer version's write leaves an existing schedule
+     * alone, but a missing one is created with no version to compare: another replica may have deleted it for a newer
+     * version (or the runbook's deletion) after this one read its own, and it would fire until the next schedule check.
+     * The newer version is committed before its replica writes, so either this read finds it or that write comes after
+     * this create and deletes it.
+     */
+    public void sync(Runbook runbook, boolean newerOnly, Supplier<Optional<Runbook>> latest) {
         String id = idFor(runbook.name());
         if (!scheduled(runbook)) {
             delete(runbook.name());
@@ -77,6 +92,16 @@ public class DrillSchedules {
         try {
             schedules.createSchedule(id, schedule, ScheduleOptions.newBuilder().build());
             LOG.infof("runbook %s: drill schedule %s created (%s)", runbook.name(), id, describe(runbook.drills()));
+            Optional<Runbook> now = latest.get();
+            if (now.isEmpty()) {
+                LOG.infof("runbook %s: deleted since version %d was read", runbook.name(), runbook.version());
+                delete(runbook.name());
+            } else if (now.get().version() != runbook.version()) {
+                LOG.infof(
+                        "runbook %s: version %d saved since version %d was read; its schedule is written instead",
+                        runbook.name(), now.get().version(), runbook.version());
+                sync(now.get(), true);
+            }
         } catch (ScheduleAlreadyRunningException exists) {
             int[] newer = {0};
             // Paused in the Temporal UI stays paused; the note is Baran's (it names the spec the check compares).

@@ -97,23 +97,28 @@ public final class BlobStorageObjectStore extends BucketStore {
 
     /**
      * Why a queue URL is not one of this account's queues, or null when it is: with the account's own blob endpoint
-     * ({@code https://<account>.blob.<suffix>}), {@code <scheme>://<account>.queue.<suffix>/<queue>}; with a path-style
-     * one (an emulator's, {@code http://127.0.0.1:10000/<account>}), the same scheme and host (any port) and the path
-     * {@code /<account>/<queue>}.
+     * ({@code https://<account>.blob.<suffix>}, or with an Azure DNS zone {@code https://<account>.<zone>.blob.<suffix>}
+     * such as {@code shopdr.z12.blob.storage.azure.net}), {@code <scheme>://<account>[.<zone>].queue.<suffix>/<queue>}
+     * on the same port (a port left out is the scheme's default, so {@code :443} may be written or not); with a
+     * path-style one (an emulator's, {@code http://127.0.0.1:10000/<account>}), the same scheme and host (any port) and
+     * the path {@code /<account>/<queue>}.
      */
     String notOfTheAccount(URI queue) {
         URI blobs = URI.create(endpoint);
         String host = queue.getHost().toLowerCase(java.util.Locale.ROOT);
         String blobHost = blobs.getHost() == null ? "" : blobs.getHost().toLowerCase(java.util.Locale.ROOT);
-        String accountHost = account.toLowerCase(java.util.Locale.ROOT) + ".blob.";
         if (!queue.getScheme().equalsIgnoreCase(blobs.getScheme())) {
             return "not " + blobs.getScheme() + " as the blob endpoint " + endpoint;
         }
         String path = queue.getPath();
-        if (blobHost.startsWith(accountHost)) {
-            String expected =
-                    account.toLowerCase(java.util.Locale.ROOT) + ".queue." + blobHost.substring(accountHost.length());
-            if (!host.equals(expected) || queue.getPort() != blobs.getPort()) {
+        java.util.regex.Matcher accountHost = java.util.regex.Pattern.compile(
+                        java.util.regex.Pattern.quote(account.toLowerCase(java.util.Locale.ROOT))
+                                + "\\.(z[0-9]+\\.)?blob\\.(.+)")
+                .matcher(blobHost);
+        if (accountHost.matches()) {
+            String zone = accountHost.group(1) == null ? "" : accountHost.group(1);
+            String expected = account.toLowerCase(java.util.Locale.ROOT) + "." + zone + "queue." + accountHost.group(2);
+            if (!host.equals(expected) || portOf(queue) != portOf(blobs)) {
                 return "its host is not " + expected;
             }
             return path.lastIndexOf('/') == 0 ? null : "its path is not /<queue>";
@@ -124,6 +129,14 @@ public final class BlobStorageObjectStore extends BucketStore {
         return path.equals("/" + account + path.substring(path.lastIndexOf('/')))
                 ? null
                 : "its path is not /" + account + "/<queue>";
+    }
+
+    /** The URL's port, or its scheme's default when it names none. */
+    private static int portOf(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : "http".equalsIgnoreCase(uri.getScheme()) ? 80 : -1;
     }
 
     /** An http(s) URL whose last path segment is a queue name; null for anything else. */

@@ -38,6 +38,28 @@ class BlobStorageQueueUrlTest {
         refused(EMULATOR, "http://127.0.0.1:10001/otheraccount/shop-assets-events", "its path is not");
     }
 
+    @Test
+    void theAccountsQueueIsAcceptedWithItsDefaultPortWrittenOutOrBehindAnAzureDnsZoneEndpoint() {
+        assertTrue(ACCOUNT.changes("shop-assets", "https://shopdr.queue.core.windows.net:443/shop-assets-events")
+                .isPresent());
+        BlobStorageObjectStore withPort =
+                new BlobStorageObjectStore("azure-src", "https://shopdr.blob.core.windows.net:443", "shopdr", "a2V5");
+        assertTrue(withPort.changes("shop-assets", "https://shopdr.queue.core.windows.net/shop-assets-events")
+                .isPresent());
+        refused(ACCOUNT, "https://shopdr.queue.core.windows.net:8443/shop-assets-events", "its host is not");
+
+        BlobStorageObjectStore zoned =
+                new BlobStorageObjectStore("azure-src", "https://shopdr.z12.blob.storage.azure.net", "shopdr", "a2V5");
+        assertTrue(zoned.changes("shop-assets", "https://shopdr.z12.queue.storage.azure.net/shop-assets-events")
+                .isPresent());
+        refused(
+                zoned,
+                "https://shopdr.z13.queue.storage.azure.net/shop-assets-events",
+                "its host is not shopdr.z12.queue.storage.azure.net");
+        refused(zoned, "https://other.z12.queue.storage.azure.net/shop-assets-events", "its host is not");
+        refused(zoned, "https://shopdr.z12.queue.storage.azure.net/elsewhere/shop-assets-events", "its path is not");
+    }
+
     private static void refused(BlobStorageObjectStore store, String queue, String why) {
         String message = assertThrows(IllegalArgumentException.class, () -> store.changes("shop-assets", queue))
                 .getMessage();
