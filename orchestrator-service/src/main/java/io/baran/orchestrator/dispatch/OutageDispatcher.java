@@ -103,15 +103,6 @@ public class OutageDispatcher {
 
     private ExecutorService starters;
 
-    /**
-     * The holds of executions another replica claimed and has not started in Temporal yet ({@link #holdOnceStarted}),
-     * apart from the starts: a dispatch does not wait for them.
-     */
-    private ExecutorService holders;
-
-    /** The executions a hold in the background waits for: another event's guard finding one again adds no second wait. */
-    private final Set<String> awaitedHolds = ConcurrentHashMap.newKeySet();
-
     /** What one dispatch did, for logs and tests. */
     public record Outcome(int started, int alreadyStarted, int joined, int skipped, String heldBy) {}
 
@@ -122,12 +113,6 @@ public class OutageDispatcher {
         // header carries that trace on.
         starters = Context.taskWrapping(Executors.newFixedThreadPool(Math.max(1, config.concurrency()), r -> {
             Thread t = new Thread(r, "baran-dispatch-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }));
-        AtomicInteger h = new AtomicInteger();
-        holders = Context.taskWrapping(Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "baran-late-hold-" + h.incrementAndGet());
             t.setDaemon(true);
             return t;
         }));
@@ -206,7 +191,6 @@ public class OutageDispatcher {
         stoppedAt = System.nanoTime();
         stopping = true;
         starters.shutdown();
-        holders.shutdownNow(); // a hold waiting for an execution to start gives up (it is logged)
     }
 
     private void requireRunning(CloudEvent<OutageEvent> event) {
@@ -244,13 +228,14 @@ public class OutageDispatcher {
         }
         long tClaim = System.nanoTime();
         // Executions of earlier outages recorded in the database that Temporal does not list yet (another orchestrator
-        // is starting them): held once they exist, in the background. The event's acknowledgement does not wait for
-        // them: a replica that crashed after its claim leaves it starting for RunningExecutions.STARTING_GRACE, and the
-        // consumer is ordered, so waiting here would hold the partition (and the recoveries behind it) at each event
-        // whose guard finds that claim, in a mass outage, exactly when the guard trips. A redelivery would not hold
-        // them better: the wait is bounded by the claim itself (holdOnceStarted) and its outcome logged.
+        // is
+        // starting them): held once they exist, beside the starts, before the event counts as handled.
+        List<Future<?>> holds = new ArrayList<>();
         if (!verdict.notListed().isEmpty()) {
-            holdInBackground(event, verdict.notListed(), heldBy);
+            holds.add(submit(() -> {
+                holdOnceStarted(event, verdict.notListed(), heldBy);
+                return null;
+            }));
         }
 
         // One task per service, in the order of its best tier; within it, the service's runbooks in tier order.
@@ -376,6 +361,15 @@ public class OutageDispatcher {
                 if (failed == null) {
                     failed = e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
                 }
+            }
+        }
+        for (Future<?> hold : holds) {
+            try {
+                await(
+                        event,
+                        hold); // bounded: it gives up after baran.events.retry-for, and logs what it could not hold
+            } catch (ExecutionException e) {
+                LOG.warnf("event %s: holding the executions of earlier outages failed: %s", event.id(), e.getCause());
             }
         }
         long tStarts = System.nanoTime();
@@ -589,37 +583,10 @@ public class OutageDispatcher {
     }
 
     /**
-     * Runs {@link #holdOnceStarted} for those of {@code recorded} no other hold in the background waits for already (that
-     * one holds them, with the reason of the guard that found them first); returns at once.
-     */
-    private void holdInBackground(CloudEvent<OutageEvent> event, List<RunbookVersions.Execution> recorded, String why) {
-        List<RunbookVersions.Execution> fresh =
-                recorded.stream().filter(e -> awaitedHolds.add(e.executionId())).toList();
-        if (fresh.isEmpty()) {
-            return;
-        }
-        try {
-            holders.submit(() -> {
-                try {
-                    holdOnceStarted(event, fresh, why);
-                } finally {
-                    fresh.forEach(e -> awaitedHolds.remove(e.executionId()));
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            fresh.forEach(x -> awaitedHolds.remove(x.executionId()));
-            LOG.warnf(
-                    "blast-radius guard (outage of %s): shutting down; execution(s) %s of earlier incidents not held",
-                    event.data().scope(),
-                    fresh.stream().map(RunbookVersions.Execution::executionId).toList());
-        }
-    }
-
-    /**
      * Holds executions of earlier outages that the database records and Temporal's visibility did not list: each is told
-     * once Temporal knows it, retrying as a join waits for an execution only recorded ({@link #tell}), for at most as
-     * long as a claim counts as starting ({@link RunningExecutions#STARTING_GRACE}); one that ended, or whose claim was
-     * let go or went stale without it ever starting, is left. Logs what it held and what it could not; never throws.
+     * once Temporal knows it, retrying as a join waits for an execution only recorded ({@link #tell}) for {@code
+     * baran.events.retry-for}; one that ended, or whose claim was let go without it ever starting, is left. Logs what it
+     * could not hold; never throws.
      */
     private void holdOnceStarted(CloudEvent<OutageEvent> event, List<RunbookVersions.Execution> recorded, String why) {
         OutageEvent outage = event.data();
@@ -627,8 +594,7 @@ public class OutageDispatcher {
         Map<String, RunbookVersions.Execution> waiting = new LinkedHashMap<>();
         recorded.forEach(e -> waiting.put(e.executionId(), e));
         try {
-            withRetry(event, RunningExecutions.STARTING_GRACE, () -> {
-                requireRunning(event);
+            withRetry(event, () -> {
                 for (var it = waiting.values().iterator(); it.hasNext(); ) {
                     RunbookVersions.Execution execution = it.next();
                     if (launcher.holdLate(execution.executionId(), hold)) {
