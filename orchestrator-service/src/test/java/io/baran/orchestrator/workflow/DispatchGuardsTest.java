@@ -194,11 +194,15 @@ class DispatchGuardsTest {
     }
 
     private void launch(String id, Runbook runbook, String heldBy, List<String> capped, Actor startedBy) {
+        // Started as the dispatcher starts it: found by its incident, which joins add to.
         RunbookWorkflow stub = client.newWorkflowStub(
                 RunbookWorkflow.class,
                 WorkflowOptions.newBuilder()
                         .setWorkflowId(id)
                         .setTaskQueue(TaskQueues.ORCHESTRATION)
+                        .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+                                .set(io.baran.workflow.SearchAttributes.INCIDENTS, List.of("aws/us-east-1@1"))
+                                .build())
                         .build());
         WorkflowClient.start(
                 stub::run,
@@ -414,33 +418,7 @@ class DispatchGuardsTest {
     @Test
     void anOutageJoiningWhileTheFailbackAsksForItsSlotsReappliesNothingTheFailbackThenLeavesSwitched()
             throws Exception {
-        // Started as the dispatcher starts it: found by its incident, which the joins add to.
-        WorkflowClient.start(
-                client.newWorkflowStub(
-                        RunbookWorkflow.class,
-                        WorkflowOptions.newBuilder()
-                                .setWorkflowId("window")
-                                .setTaskQueue(TaskQueues.ORCHESTRATION)
-                                .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-                                        .set(io.baran.workflow.SearchAttributes.INCIDENTS, List.of("aws/us-east-1@1"))
-                                        .build())
-                                .build())::run,
-                new ExecutionRequest(
-                        "window",
-                        Mode.FAILOVER,
-                        runbook("www"),
-                        "aws/us-east-1@1",
-                        "aws/us-east-1",
-                        0,
-                        null,
-                        3600,
-                        1,
-                        null,
-                        Actor.system("event-1"),
-                        null,
-                        List.of("aws-prod")));
-        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, "window");
-        until(() -> running.progress().phase(), Phase.FAILED_OVER::equals, "window fails over");
+        RunbookWorkflow running = startCapped("window", runbook("www"), Phase.FAILED_OVER);
         world.values.put("www", "primary"); // drifted: a re-apply would switch it again
         java.util.concurrent.CountDownLatch asking = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch granted = new java.util.concurrent.CountDownLatch(1);

@@ -77,29 +77,35 @@ class StartGateTest {
 
     /** Starts a failover for outage {@link #FIRST} as the dispatcher does, waiting at its start gate an hour at most. */
     private RunbookWorkflow startForOutage(String id, Runbook runbook, String heldBy) {
-        RunbookWorkflow stub = client.newWorkflowStub(
-                RunbookWorkflow.class,
-                WorkflowOptions.newBuilder()
-                        .setWorkflowId(id)
-                        .setTaskQueue(TaskQueues.ORCHESTRATION)
-                        .setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
-                                .set(SearchAttributes.INCIDENTS, List.of(FIRST))
-                                .build())
-                        .build());
+        return startAtGate(id, runbook, FIRST, Actor.system("event-1"), heldBy);
+    }
+
+    /**
+     * Starts a failover (for {@code incident}, found by it, as the dispatcher does; a person's when null) and waits
+     * until it is at its start gate, an hour at most.
+     */
+    private RunbookWorkflow startAtGate(String id, Runbook runbook, String incident, Actor startedBy, String heldBy) {
+        WorkflowOptions.Builder options =
+                WorkflowOptions.newBuilder().setWorkflowId(id).setTaskQueue(TaskQueues.ORCHESTRATION);
+        if (incident != null) {
+            options.setTypedSearchAttributes(io.temporal.common.SearchAttributes.newBuilder()
+                    .set(SearchAttributes.INCIDENTS, List.of(incident))
+                    .build());
+        }
         WorkflowClient.start(
-                stub::run,
+                client.newWorkflowStub(RunbookWorkflow.class, options.build())::run,
                 new ExecutionRequest(
                         id,
                         Mode.FAILOVER,
                         runbook,
-                        FIRST,
-                        "aws/us-east-1",
+                        incident,
+                        incident == null ? null : "aws/us-east-1",
                         0,
                         null,
                         3600,
                         1,
                         null,
-                        Actor.system("event-1"),
+                        startedBy,
                         heldBy,
                         List.of()));
         env.sleep(Duration.ofMinutes(1));
@@ -213,30 +219,8 @@ class StartGateTest {
     @Test
     void theStartGateOfAFailoverAPersonStartedIsNotWithdrawnByAnOutageThatJoinedItAndRecovered() {
         String id = "by-a-person";
-        WorkflowClient.start(
-                client.newWorkflowStub(
-                        RunbookWorkflow.class,
-                        WorkflowOptions.newBuilder()
-                                .setWorkflowId(id)
-                                .setTaskQueue(TaskQueues.ORCHESTRATION)
-                                .build())::run,
-                new ExecutionRequest(
-                        id,
-                        Mode.FAILOVER,
-                        movesWww("required"),
-                        null,
-                        null,
-                        0,
-                        null,
-                        3600,
-                        1,
-                        null,
-                        Actor.person("olu", List.of("ops")),
-                        null,
-                        List.of()));
-        env.sleep(Duration.ofMinutes(1));
-        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
-        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+        RunbookWorkflow running =
+                startAtGate(id, movesWww("required"), null, Actor.person("olu", List.of("ops")), null);
 
         // A short outage of the service joins the person's failover and recovers while the gate waits.
         running.outageDetected(JOINED);
