@@ -192,8 +192,9 @@ public record ExecutionProgress(
     }
 
     /**
-     * Whether the execution failed over again after a failback began: a new outage turned it round. A drill that
-     * turned round is a live failover from then on, for the workflow's decisions and for who may act on it.
+     * Whether the execution failed over again after a failback (or the undo of a failed failover) began: a new outage
+     * turned it round. A drill that turned round is a live failover from then on, for the workflow's decisions and for
+     * who may act on it.
      */
     public boolean turnedRound() {
         return turnedRound(phases);
@@ -203,7 +204,7 @@ public record ExecutionProgress(
     public static boolean turnedRound(List<PhaseChange> phases) {
         boolean failedBack = false;
         for (PhaseChange change : phases) {
-            if (change.phase() == Phase.FAILING_BACK) {
+            if (change.phase() == Phase.FAILING_BACK || change.phase() == Phase.COMPENSATING) {
                 failedBack = true;
             } else if (failedBack && change.phase() == Phase.FAILING_OVER) {
                 return true;

@@ -248,6 +248,16 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String NO_REAPPLY_IN_FAILBACK = "no-reapply-in-failback";
     /**
+     * Change id: an outage of a scope the execution answers that is detected while a failed failover is undone (a new
+     * incident joins during compensation, and has not recovered by its end) fails the execution over again once the
+     * undo is done, as a new execution for that outage would: after a person's approval when the runbook's trigger asks
+     * for it or the blast-radius guard holds that outage (withdrawn if it recovers first), at once otherwise; the joined
+     * outages are added to {@code BaranIncidents} as they come. A failure answers the outages known when it happened,
+     * so those do not fail it over again, and an abort never does (its error names the outage). Before, the joined
+     * outage was recorded and nothing failed the service over for it. See {@link #beginCompensation}.
+     */
+    static final String COMPENSATION_TURNS_ROUND = "compensation-turns-round";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -371,6 +381,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private CancellationScope executionScope;
     /** The version of change {@link #TURN_ROUND}, asked when an outage is first detected during a failback. */
     private int turnRoundVersion = Workflow.DEFAULT_VERSION - 1;
+    /**
+     * Change {@link #COMPENSATION_TURNS_ROUND}: the failure of the failover being undone, until the execution fails over
+     * again or ends; null otherwise. {@link #knownAtFailback} then holds the outages known when it failed.
+     */
+    private String undoneFailure;
+    /** Change {@link #COMPENSATION_TURNS_ROUND}: outages that join while a failed failover is undone are recorded. */
+    private boolean undoRecordsJoins;
 
     /**
      * Which list a step runs in. Failover steps are registered for undo before their apply and follow their
@@ -418,82 +435,109 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
         }
         Async.procedure(this::reconcileJoins);
-        try {
-            if (carried == null) {
-                if (request.mode() == Mode.PLAN) {
-                    planOnly(runbook);
-                    return finish();
-                }
-                boolean approvalRequired = runbook.trigger() != null
-                        && "required".equals(runbook.trigger().approval());
-                boolean held = request.mode() == Mode.FAILOVER
-                        && request.heldBy() != null
-                        && Workflow.getVersion(BLAST_RADIUS_GUARD, Workflow.DEFAULT_VERSION, 1) >= 1;
-                if (request.mode() == Mode.FAILOVER
-                        && (approvalRequired || held)
-                        && !awaitFirstApproval(held, approvalRequired)) {
-                    return finish();
-                }
-                withProviderSlots(() -> {
-                    enter(Phase.FAILING_OVER);
-                    runSteps(runbook.failover(), Pass.FAILOVER);
-                });
-                enter(Phase.FAILED_OVER);
-            }
-            boolean[] turned = {false};
-            do {
-                holdUntilFailback(runbook);
-                awaitReconciled();
-                beginFailback();
-                turned[0] = false;
-                withProviderSlots(() -> {
-                    enter(Phase.FAILING_BACK);
-                    // An abort now does not stop the failback half-way: it puts back what the failover changed, as an
-                    // abort would.
-                    restoring(() -> {
-                        if (runbook.failback().isReverse()) {
-                            undoRegistered(true); // stops early only to turn round at once, below
-                        } else {
-                            runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
-                        }
-                    });
-                    // An outage detected again while it failed back: fail over again, in the same provider slots.
-                    if (turnsAtOnce(runbook)) {
-                        turned[0] = true;
-                        failOverAgain(runbook);
+        while (true) {
+            try {
+                if (undoneFailure != null) {
+                    // A failed failover was undone: an outage detected meanwhile fails it over again (change
+                    // COMPENSATION_TURNS_ROUND); otherwise, or refused, it ends here.
+                    if (!turnRoundAfterDecision(runbook)) {
+                        restoring(this::endCompensation);
+                        break;
                     }
-                });
-            } while (turned[0] || turnRoundAfterDecision(runbook));
-            // Reported whether or not an abort came meanwhile: the failback it met has ended.
-            restoring(() -> {
-                List<StepState> notRestored = notRestored();
-                if (!notRestored.isEmpty()) {
-                    error = "failback could not restore every step; see the steps marked "
-                            + String.join(
-                                    " or ",
-                                    notRestored.stream().map(StepState::value).toList());
-                    enter(Phase.FAILED);
-                } else {
-                    enter(Phase.DONE);
+                } else if (carried == null) {
+                    if (request.mode() == Mode.PLAN) {
+                        planOnly(runbook);
+                        return finish();
+                    }
+                    boolean approvalRequired = runbook.trigger() != null
+                            && "required".equals(runbook.trigger().approval());
+                    boolean held = request.mode() == Mode.FAILOVER
+                            && request.heldBy() != null
+                            && Workflow.getVersion(BLAST_RADIUS_GUARD, Workflow.DEFAULT_VERSION, 1) >= 1;
+                    if (request.mode() == Mode.FAILOVER
+                            && (approvalRequired || held)
+                            && !awaitFirstApproval(held, approvalRequired)) {
+                        return finish();
+                    }
+                    withProviderSlots(() -> {
+                        enter(Phase.FAILING_OVER);
+                        runSteps(runbook.failover(), Pass.FAILOVER);
+                    });
+                    enter(Phase.FAILED_OVER);
                 }
-            });
-        } catch (StepFailed failed) {
-            // An abort may come (or have come) while the failed step ended: compensation is not cut short by it.
-            restoring(() -> {
-                awaitReconciledIfRestoring();
-                compensate(failed.getMessage());
-            });
-        } catch (CanceledFailure cancelled) {
-            // Aborted: what was changed is undone in a scope the cancellation does not reach.
-            Workflow.newDetachedCancellationScope(() -> {
-                        awaitReconciledIfRestoring();
-                        compensate("aborted");
-                        journal.awaitInFlight();
-                    })
-                    .run();
-            throw cancelled;
+                holdThenFailBack(runbook);
+                break;
+            } catch (StepFailed failed) {
+                undoneFailure = failed.getMessage();
+                // Outages detected while the failed failover is undone may fail it over again (a recovery of one
+                // finds it by its incident); those known now are the ones the failure answered.
+                beginCompensation();
+                // An abort may come (or have come) while the failed step ended: compensation is not cut short by it.
+                restoring(() -> {
+                    awaitReconciledIfRestoring();
+                    undoAll(failed.getMessage());
+                });
+            } catch (CanceledFailure cancelled) {
+                // Aborted: what was changed is undone in a scope the cancellation does not reach.
+                String decidedAfter = undoneFailure;
+                Workflow.newDetachedCancellationScope(() -> {
+                            awaitReconciledIfRestoring();
+                            if (decidedAfter != null) {
+                                // Aborted while people decided whether it fails over again: it was undone already.
+                                error = decidedAfter + "; aborted before it failed over again for outage "
+                                        + freshOutage();
+                            } else {
+                                abortedCompensation();
+                            }
+                            endCompensation();
+                            journal.awaitInFlight();
+                        })
+                        .run();
+                throw cancelled;
+            }
         }
         return finish();
+    }
+
+    /** Failed over: holds until the failback, fails back, and fails over again when an outage turns it round. */
+    private void holdThenFailBack(Runbook runbook) {
+        boolean[] turned = {false};
+        do {
+            holdUntilFailback(runbook);
+            awaitReconciled();
+            beginFailback();
+            turned[0] = false;
+            withProviderSlots(() -> {
+                enter(Phase.FAILING_BACK);
+                // An abort now does not stop the failback half-way: it puts back what the failover changed, as an
+                // abort would.
+                restoring(() -> {
+                    if (runbook.failback().isReverse()) {
+                        undoRegistered(true); // stops early only to turn round at once, below
+                    } else {
+                        runSteps(runbook.failback().explicitSteps(), Pass.FAILBACK);
+                    }
+                });
+                // An outage detected again while it failed back: fail over again, in the same provider slots.
+                if (turnsAtOnce(runbook)) {
+                    turned[0] = true;
+                    failOverAgain(runbook);
+                }
+            });
+        } while (turned[0] || turnRoundAfterDecision(runbook));
+        // Reported whether or not an abort came meanwhile: the failback it met has ended.
+        restoring(() -> {
+            List<StepState> notRestored = notRestored();
+            if (!notRestored.isEmpty()) {
+                error = "failback could not restore every step; see the steps marked "
+                        + String.join(
+                                " or ",
+                                notRestored.stream().map(StepState::value).toList());
+                enter(Phase.FAILED);
+            } else {
+                enter(Phase.DONE);
+            }
+        });
     }
 
     private ExecutionProgress finish() {
@@ -534,11 +578,54 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         }
     }
 
-    private void compensate(String why) {
+    /** Undoes every registered change, newest first; {@link #endCompensation} then says how it ended. */
+    private void undoAll(String why) {
         error = why;
         enter(Phase.COMPENSATING);
         undoRegistered(false);
+    }
+
+    /** Compensation is over, and the execution with it: compensated, or failed when something could not be undone. */
+    private void endCompensation() {
+        undoneFailure = null;
+        undoRecordsJoins = false;
+        knownAtFailback = null;
         enter(notRestored().isEmpty() ? Phase.COMPENSATED : Phase.FAILED);
+    }
+
+    /**
+     * Change {@link #COMPENSATION_TURNS_ROUND}: notes the outages known as a failed failover begins to be undone (those
+     * the failure answered; one detected from now on may fail the execution over again, see {@link
+     * #turnRoundAfterDecision}), and from then on records the outages that join in {@code BaranIncidents}, so a
+     * recovery finds the execution by them. The version is asked here, so executions recorded before it replay
+     * unchanged (they end compensated, as before).
+     */
+    private void beginCompensation() {
+        Set<String> known = new HashSet<>(incidentByScope.values());
+        known.addAll(recoveredIncidents);
+        knownAtFailback = known;
+        holdsAtFailback = holdsSeen;
+        undoRecordsJoins = Workflow.getVersion(COMPENSATION_TURNS_ROUND, Workflow.DEFAULT_VERSION, 1) >= 1;
+    }
+
+    /**
+     * An abort undoes what the execution changed. It does not fail over again for an outage detected meanwhile: a person
+     * stopped it (with change {@link #COMPENSATION_TURNS_ROUND} its error names that outage, so they can start a
+     * failover for it).
+     */
+    private void abortedCompensation() {
+        Set<String> known = new HashSet<>(incidentByScope.values());
+        known.addAll(recoveredIncidents);
+        undoAll("aborted");
+        List<String> detected = incidentByScope.values().stream()
+                .filter(incident -> !known.contains(incident) && !recoveredIncidents.contains(incident))
+                .toList();
+        if (!detected.isEmpty() && Workflow.getVersion(COMPENSATION_TURNS_ROUND, Workflow.DEFAULT_VERSION, 1) >= 1) {
+            error = "aborted; outage " + String.join(", ", detected) + " was detected while it was undone: an aborted"
+                    + " execution does not fail over again, so nothing failed over for it (start a failover if its scope"
+                    + " is still down)";
+            LOG.warn("execution " + request.executionId() + ": " + error);
+        }
     }
 
     private void resume(CarriedState carried) {
@@ -1344,7 +1431,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     private void reconcileJoins() {
         while (true) {
-            Workflow.await(() -> !joins.isEmpty() && (holding() || gateRecordsJoins));
+            Workflow.await(() -> !joins.isEmpty() && (holding() || gateRecordsJoins || undoRecordsJoins));
             boolean atStartGate = !holding();
             List<String> incidents = new ArrayList<>(joins);
             joins.clear();
@@ -1353,7 +1440,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
             if (atStartGate) {
                 // Change JOINED_OUTAGE_DECIDED_ANEW: nothing is changed yet, so nothing to re-apply; found by its
-                // incident from now on.
+                // incident from now on. Change COMPENSATION_TURNS_ROUND: what was changed is being undone; whether it
+                // fails over again for the outage is decided once that is done.
                 recordIncidents(incidents);
                 continue;
             }
@@ -1418,6 +1506,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         if (freshOutage() == null) {
             return false;
         }
+        if (undoneFailure != null) {
+            // After a failed failover's undo (asked, and recorded, when the undo began).
+            return undoRecordsJoins;
+        }
         if (turnRoundVersion < Workflow.DEFAULT_VERSION) {
             turnRoundVersion = Workflow.getVersion(TURN_ROUND, Workflow.DEFAULT_VERSION, 1);
         }
@@ -1479,18 +1571,24 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     /** Runs the failover steps again (steps still in place change nothing) and is failed over again. */
     private void failOverAgain(Runbook runbook) {
         String incident = freshOutage();
-        LOG.warn("execution " + request.executionId() + ": outage " + incident
-                + " was detected while it failed back; it fails over again");
+        String detected = "outage " + incident + " detected " + turnedFrom();
+        LOG.warn("execution " + request.executionId() + ": " + detected + "; it fails over again");
         beginTurn();
         knownAtFailback = null;
+        if (undoneFailure != null) {
+            // The failure that was undone stays in the journal and the phases; this failover has not failed (yet).
+            detected += " (" + undoneFailure + ")";
+            error = null;
+            undoneFailure = null;
+            undoRecordsJoins = false;
+        }
         // The failback that was asked for, or offered, is over: the next one is asked for or offered anew.
         book.forgetFailbackRequest();
         // The guard's holds before the turn were weighed there; one that comes now holds this failover as a late hold.
         lateHold = null;
         lateHoldDecided = false;
         enter(Phase.FAILING_OVER);
-        Workflow.setCurrentDetails(
-                "**" + Phase.FAILING_OVER.value() + "** again: outage " + incident + " detected while failing back");
+        Workflow.setCurrentDetails("**" + Phase.FAILING_OVER.value() + "** again: " + detected);
         runSteps(runbook.failover(), Pass.FAILOVER);
         enter(Phase.FAILED_OVER);
     }
@@ -1501,7 +1599,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         LateHold hold = heldIncidents.containsKey(incident)
                 ? heldIncidents.get(incident)
                 : holdsSeen > holdsAtFailback ? newestHold : null;
-        String what = "approval to fail over again: outage " + incident + " was detected while it failed back"
+        String what = "approval to fail over again: outage " + incident + " was detected " + turnedFrom()
                 + (hold != null ? " — " + hold.why() : "");
         long seconds = hold != null ? hold.approvalTimeoutSeconds() : request.approvalTimeoutSeconds();
         Answer answer = awaitDecision(
@@ -1514,14 +1612,24 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         if (answer == Answer.APPROVED && freshOutage() != null) {
             return true;
         }
-        LOG.warn("execution " + request.executionId() + ": it does not fail over again for outage " + incident + " ("
+        String notAgain = "it does not fail over again for outage " + incident + " ("
                 + switch (answer) {
                     case APPROVED, WITHDRAWN -> "the outage recovered";
                     case REJECTED -> "rejected";
                     case TIMED_OUT -> "nobody decided within " + Duration.ofSeconds(seconds);
                 }
-                + "); it stays failed back");
+                + ")";
+        if (undoneFailure != null) {
+            error = undoneFailure + "; " + notAgain;
+        }
+        LOG.warn("execution " + request.executionId() + ": " + notAgain + "; it stays "
+                + (undoneFailure != null ? "undone" : "failed back"));
         return false;
+    }
+
+    /** When the outage that turns the execution round was detected: during its failback, or its failed failover's undo. */
+    private String turnedFrom() {
+        return undoneFailure != null ? "while its failed failover was undone" : "while it failed back";
     }
 
     /**

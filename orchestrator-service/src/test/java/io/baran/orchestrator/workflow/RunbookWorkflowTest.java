@@ -1650,6 +1650,185 @@ class RunbookWorkflowTest {
         assertFailedOverUnheld(id, running);
     }
 
+    /**
+     * Starts a failover for aws/us-east-1@1 whose second step (promote-db) fails, and while its undo of promote-db (the
+     * first) waits, does {@code meanwhile}; then lets the undo end.
+     */
+    private RunbookWorkflow failingThenDuringTheUndo(String id, String triggerApproval, Meanwhile meanwhile)
+            throws Exception {
+        world.failing.add("promote-db");
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        RunbookWorkflow running = startOutageFailover(id, twoStepsBackOnRecovery(triggerApproval));
+        if ("required".equals(triggerApproval)) {
+            env.sleep(Duration.ofMinutes(1));
+            approve(id, APPROVER);
+        }
+        try {
+            awaitJournal("undo promote-db");
+            assertEquals(Phase.COMPENSATING, running.progress().phase());
+            meanwhile.run(running);
+        } finally {
+            undoing.countDown();
+        }
+        return running;
+    }
+
+    /**
+     * A region's outage joins while a failed failover is undone (change compensation-turns-round): once the undo is
+     * done the execution fails over again for it, as a failover started for that outage would, and holds until both
+     * outages recover. Before, it ended compensated and nothing failed the service over for the new outage.
+     */
+    @Test
+    void anOutageDetectedWhileAFailedFailoverIsUndoneFailsItOverAgain() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = failingThenDuringTheUndo(id, "none", r -> {
+            world.failing.remove("promote-db"); // the provider answers again
+            r.outageDetected("aws/us-west-2@5");
+            awaitIncidents(id, List.of("aws/us-east-1@1", "aws/us-west-2@5"));
+        });
+        env.sleep(Duration.ofMinutes(5));
+
+        ExecutionProgress p = running.progress();
+        assertEquals(Phase.FAILED_OVER, p.phase(), String.valueOf(p.error()));
+        assertNull(p.error(), "this failover has not failed");
+        assertEquals("standby", world.values.get("www"));
+        assertEquals("primary", world.values.get("db"));
+        assertEquals(
+                List.of(
+                        "plan move-www",
+                        "apply move-www",
+                        "plan promote-db",
+                        "apply promote-db",
+                        "undo promote-db",
+                        "undo move-www",
+                        "plan move-www",
+                        "apply move-www",
+                        "plan promote-db",
+                        "apply promote-db"),
+                world.journal,
+                "undone to the end, then failed over again");
+        assertEquals(
+                List.of("failing-over", "compensating", "failing-over", "failed-over"), collapse(journal.phasesOf(id)));
+        assertTrue(p.turnedRound(), "reported as turned round");
+
+        // Both outages answered: the first recovery alone does not fail it back.
+        running.outageRecovered("aws/us-east-1@1");
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        running.outageRecovered("aws/us-west-2@5");
+        ExecutionProgress done = result(id);
+        assertEquals(Phase.DONE, done.phase(), String.valueOf(done.error()));
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+        HistoryFiles.save(client, id, "compensation-turns-round");
+    }
+
+    /** {@code BaranIncidents} of the execution reaches {@code expected} (recorded by the workflow; at most 10 s). */
+    private void awaitIncidents(String id, List<String> expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!expected.equals(incidentsOf(id)) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(expected, incidentsOf(id), "a recovery finds it by the outage that joined during the undo");
+    }
+
+    /** An outage known when the failover failed is answered by that failure: the undo ends it, compensated. */
+    @Test
+    void anOutageThatJoinedBeforeTheFailureDoesNotFailItOverAgain() throws Exception {
+        world.failing.add("promote-db");
+        java.util.concurrent.CountDownLatch answering = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeAnswer.put("promote-db", answering);
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, twoStepsBackOnRecovery("none"));
+        try {
+            awaitJournal("apply promote-db");
+            running.outageDetected("aws/us-west-2@5");
+            env.sleep(Duration.ofSeconds(1));
+        } finally {
+            answering.countDown();
+        }
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+    }
+
+    /**
+     * When the trigger asks for approval, failing over again after the undo does too; rejected, the execution ends
+     * compensated, its error naming the failure and the outage it did not fail over for.
+     */
+    @Test
+    void failingOverAgainAfterTheUndoWaitsForApprovalWhenTheTriggerAsksForIt() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = failingThenDuringTheUndo(id, "required", r -> r.outageDetected("aws/us-west-2@5"));
+        env.sleep(Duration.ofMinutes(5));
+
+        ExecutionProgress waiting = running.progress();
+        assertEquals(Phase.AWAITING_APPROVAL, waiting.phase());
+        assertEquals(
+                "approval to fail over again: outage aws/us-west-2@5 was detected while its failed failover was undone",
+                waiting.awaiting());
+        assertEquals("primary", world.values.get("www"), "undone before the question");
+        assertEquals(List.of("aws/us-east-1@1", "aws/us-west-2@5"), incidentsOf(id));
+
+        reject(id, APPROVER);
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
+        assertTrue(p.error().endsWith("it does not fail over again for outage aws/us-west-2@5 (rejected)"), p.error());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+        HistoryFiles.save(client, id, "compensation-turn-rejected");
+    }
+
+    /** The outage that joined during the undo recovers before anyone decided: the question is withdrawn. */
+    @Test
+    void theQuestionAfterTheUndoIsWithdrawnWhenItsOutageRecovers() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = failingThenDuringTheUndo(id, "required", r -> r.outageDetected("aws/us-west-2@5"));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+
+        running.outageRecovered("aws/us-west-2@5");
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertTrue(p.error().endsWith("(the outage recovered)"), p.error());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    /**
+     * An abort undoes what the execution changed and never fails it over again: an outage detected while it is undone
+     * is named in its error, so a person can start a failover for it.
+     */
+    @Test
+    void anAbortIsNotTurnedRoundByAnOutageDetectedWhileItIsUndone() throws Exception {
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, twoStepsBackOnRecovery("none"));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        try {
+            WorkflowStub.fromTyped(running).cancel();
+            awaitJournal("undo promote-db");
+            running.outageDetected("aws/us-west-2@5");
+            env.sleep(Duration.ofSeconds(1));
+        } finally {
+            undoing.countDown();
+        }
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        ExecutionProgress p = running.progress();
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertTrue(p.error().startsWith("aborted; outage aws/us-west-2@5 was detected while it was undone"), p.error());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals("replica", world.values.get("db"));
+        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+        HistoryFiles.save(client, id, "abort-not-turned-round");
+    }
+
     private void assertHeldForAPersonThenEndsFailedBackWhenRejected(String id, RunbookWorkflow running)
             throws Exception {
         env.sleep(Duration.ofMinutes(1));
