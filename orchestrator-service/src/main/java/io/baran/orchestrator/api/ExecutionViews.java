@@ -19,14 +19,17 @@ final class ExecutionViews {
 
     /**
      * Whether the execution waits at its start gate, as {@code POST /approve-incident} approves it: its first one
-     * (nothing run yet), or the one of a turn round (an outage detected while it failed back; change
-     * {@code failback-turns-round}), between steps after a failback.
+     * (nothing run yet), or the one of a turn round (an outage detected while it failed back, change
+     * {@code failback-turns-round}, or while its failed failover was undone, change {@code compensation-turns-round}),
+     * between steps after the failback or the undo.
      */
     static boolean waitsAtItsStart(ExecutionProgress p) {
         return p.phase() == Phase.AWAITING_APPROVAL
                 && p.currentStep() == null
                 && (p.steps().stream().allMatch(step -> step.state() == StepState.PENDING)
-                        || p.phases().stream().anyMatch(change -> change.phase() == Phase.FAILING_BACK));
+                        || p.phases().stream()
+                                .anyMatch(change ->
+                                        change.phase() == Phase.FAILING_BACK || change.phase() == Phase.COMPENSATING));
     }
 
     /**

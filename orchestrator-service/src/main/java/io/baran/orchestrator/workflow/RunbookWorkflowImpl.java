@@ -440,7 +440,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 if (undoneFailure != null) {
                     // A failed failover was undone: an outage detected meanwhile fails it over again (change
                     // COMPENSATION_TURNS_ROUND); otherwise, or refused, it ends here.
+                    String detected = undoRecordsJoins ? freshOutage() : null;
                     if (!turnRoundAfterDecision(runbook)) {
+                        if (detected != null && executionScope.isCancelRequested()) {
+                            // Aborted while it was undone: an abort never fails over again.
+                            error = undoneFailure + "; aborted before it failed over again for outage " + detected;
+                            LOG.warn("execution " + request.executionId() + ": " + error);
+                        }
                         restoring(this::endCompensation);
                         break;
                     }
@@ -483,9 +489,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 Workflow.newDetachedCancellationScope(() -> {
                             awaitReconciledIfRestoring();
                             if (decidedAfter != null) {
-                                // Aborted while people decided whether it fails over again: it was undone already.
-                                error = decidedAfter + "; aborted before it failed over again for outage "
-                                        + freshOutage();
+                                // Aborted while people decided whether it fails over again, or while it waited for
+                                // its provider slots: it was undone already.
+                                String outage = freshOutage();
+                                error = decidedAfter + "; aborted before it failed over again"
+                                        + (outage == null ? "" : " for outage " + outage);
                             } else {
                                 abortedCompensation();
                             }
@@ -604,7 +612,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         Set<String> known = new HashSet<>(incidentByScope.values());
         known.addAll(recoveredIncidents);
         knownAtFailback = known;
-        holdsAtFailback = holdsSeen;
+        // A hold of the guard on this failover that nobody has decided yet (it came while a step ran, and the step
+        // failed) counts as one received since: failing over again asks a person, with its reason.
+        boolean holdUndecided = lateHold != null
+                && !lateHoldDecided
+                && request.mode() == Mode.FAILOVER
+                && request.startedBy() != null
+                && request.startedBy().isSystem()
+                && !personDecidedStart;
+        holdsAtFailback = holdUndecided ? holdsSeen - 1 : holdsSeen;
         undoRecordsJoins = Workflow.getVersion(COMPENSATION_TURNS_ROUND, Workflow.DEFAULT_VERSION, 1) >= 1;
     }
 
@@ -1570,6 +1586,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     /** Runs the failover steps again (steps still in place change nothing) and is failed over again. */
     private void failOverAgain(Runbook runbook) {
+        if (undoneFailure != null && executionScope.isCancelRequested()) {
+            // Aborted as it was about to fail over again after a failed failover's undo (the abort ended the wait for
+            // its provider slots): nothing is changed again; the failure and the outage stay named.
+            throw new CanceledFailure("aborted before it failed over again");
+        }
         String incident = freshOutage();
         String detected = "outage " + incident + " detected " + turnedFrom();
         LOG.warn("execution " + request.executionId() + ": " + detected + "; it fails over again");
@@ -1833,6 +1854,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
         }
         undo.clear();
+        if (undoneFailure != null && undoRecordsJoins) {
+            // Change COMPENSATION_TURNS_ROUND: what could not be undone stays registered (in the order registered), so
+            // that when the execution fails over again (the step, still in place, changes nothing and registers
+            // nothing) its failback, or the next compensation, still undoes it.
+            java.util.Collections.reverse(failed);
+            undo.addAll(failed);
+        }
         currentStep = null;
         return true;
     }

@@ -72,6 +72,11 @@ class ExecutionViewsTest {
                         Phase.FAILING_OVER,
                         Phase.FAILED_OVER,
                         Phase.FAILING_BACK)));
+        // The turn round after a failed failover was undone (change compensation-turns-round).
+        assertEquals(
+                true,
+                ExecutionViews.waitsAtItsStart(waiting(
+                        Phase.AWAITING_APPROVAL, null, StepState.UNDONE, Phase.FAILING_OVER, Phase.COMPENSATING)));
         // An approval step of the failover, and a failover whose steps ran but never failed back: not a start.
         assertEquals(
                 false, ExecutionViews.waitsAtItsStart(waiting(Phase.AWAITING_APPROVAL, "gate", StepState.PENDING)));

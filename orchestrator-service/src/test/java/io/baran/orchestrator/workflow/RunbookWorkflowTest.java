@@ -1770,6 +1770,7 @@ class RunbookWorkflowTest {
         assertEquals(
                 "approval to fail over again: outage aws/us-west-2@5 was detected while its failed failover was undone",
                 waiting.awaiting());
+        assertNull(waiting.currentStep(), "at its start gate between steps, as POST /approve-incident expects");
         assertEquals("primary", world.values.get("www"), "undone before the question");
         assertEquals(List.of("aws/us-east-1@1", "aws/us-west-2@5"), incidentsOf(id));
 
@@ -1827,6 +1828,124 @@ class RunbookWorkflowTest {
         assertEquals("replica", world.values.get("db"));
         assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
         HistoryFiles.save(client, id, "abort-not-turned-round");
+    }
+
+    /**
+     * An undo that failed during the compensation stays registered: failing over again finds the step still in place
+     * and changes nothing, and the failback after the recoveries undoes it.
+     */
+    @Test
+    void anUndoThatFailedBeforeFailingOverAgainIsUndoneByTheFailback() throws Exception {
+        world.undoRefused.put("move-www", 1);
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = failingThenDuringTheUndo(id, "none", r -> {
+            world.failing.remove("promote-db");
+            r.outageDetected("aws/us-west-2@5");
+        });
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("standby", world.values.get("www"), "its undo failed: still in place");
+
+        running.outageRecovered("aws/us-east-1@1");
+        running.outageRecovered("aws/us-west-2@5");
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase(), String.valueOf(p.error()));
+        assertEquals("primary", world.values.get("www"), "the undo that failed is undone by the failback");
+        assertEquals("replica", world.values.get("db"));
+    }
+
+    /**
+     * A hold of the blast-radius guard that came while the failed step ran, and that nobody decided, is weighed when
+     * the execution would fail over again: it waits at gate held with the guard's reason.
+     */
+    @Test
+    void anUndecidedHoldOfTheFailedFailoverHoldsFailingOverAgain() throws Exception {
+        world.failing.add("promote-db");
+        java.util.concurrent.CountDownLatch answering = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch undoing = new java.util.concurrent.CountDownLatch(1);
+        world.waitingBeforeAnswer.put("promote-db", answering);
+        world.waitingBeforeUndo.put("promote-db", undoing);
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, twoStepsBackOnRecovery("none"));
+        try {
+            awaitJournal("apply promote-db");
+            running.guardTripped(new io.baran.workflow.LateHold(NINE_SCOPES, 600));
+            answering.countDown();
+            awaitJournal("undo promote-db");
+            world.failing.remove("promote-db");
+            running.outageDetected("aws/us-west-2@5");
+            awaitIncidents(id, List.of("aws/us-east-1@1", "aws/us-west-2@5"));
+        } finally {
+            answering.countDown();
+            undoing.countDown();
+        }
+        env.sleep(Duration.ofMinutes(1));
+        ExecutionProgress held = running.progress();
+        assertEquals(Phase.HELD, held.phase());
+        assertTrue(held.awaiting().endsWith(NINE_SCOPES), held.awaiting());
+        assertEquals("primary", world.values.get("www"), "nothing failed over again before the decision");
+
+        approve(id, APPROVER);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+        assertEquals("primary", world.values.get("db"));
+    }
+
+    /** An abort while the failed failover is undone: it never fails over again, and its error names the outage. */
+    @Test
+    void anAbortDuringTheUndoOfAFailedFailoverNamesTheOutageAndFailsNothingOverAgain() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = failingThenDuringTheUndo(id, "none", r -> {
+            world.failing.remove("promote-db");
+            r.outageDetected("aws/us-west-2@5");
+            awaitIncidents(id, List.of("aws/us-east-1@1", "aws/us-west-2@5"));
+            WorkflowStub.fromTyped(r).cancel();
+        });
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        ExecutionProgress p = running.progress();
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
+        assertTrue(p.error().endsWith("; aborted before it failed over again for outage aws/us-west-2@5"), p.error());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+    }
+
+    /** An abort while people decide whether it fails over again after the undo: it ends, the failure still named. */
+    @Test
+    void anAbortWhileTheTurnAfterTheUndoWaitsForApprovalEndsIt() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = failingThenDuringTheUndo(id, "required", r -> r.outageDetected("aws/us-west-2@5"));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+
+        WorkflowStub.fromTyped(running).cancel();
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        ExecutionProgress p = running.progress();
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
+        assertTrue(p.error().endsWith("; aborted before it failed over again for outage aws/us-west-2@5"), p.error());
+        assertNull(p.awaiting());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+    }
+
+    /** Failing over again fails too: it is undone once more and ends; only a newer outage would try again. */
+    @Test
+    void failingOverAgainThatFailsTooEndsCompensated() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        failingThenDuringTheUndo(id, "none", r -> r.outageDetected("aws/us-west-2@5"));
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
+        assertEquals(
+                2, world.journal.stream().filter("apply promote-db"::equals).count(), world.journal.toString());
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(
+                List.of("failing-over", "compensating", "failing-over", "compensating", "compensated"),
+                collapse(journal.phasesOf(id)));
     }
 
     private void assertHeldForAPersonThenEndsFailedBackWhenRejected(String id, RunbookWorkflow running)
