@@ -342,9 +342,22 @@ class ApiSecurityIT {
                 .body("detail", containsString("needs role failover-operator"));
         assertEquals("failed-over", phase(id), "the refused abort changed nothing");
 
+        // Failed over: even a failover operator does not abort it (undoing it is its failback, by its own rules).
         postJson(abort, "{\"reason\":\"handled by hand\"}", "fiona", "failover-operator", "sre")
+                .statusCode(409)
+                .body("detail", containsString("is a live failover and is failed-over"))
+                .body(
+                        "detail",
+                        containsString("ask for its failback instead: POST /api/executions/" + id + "/failback"));
+        assertEquals("failed-over", phase(id), "the refused abort changed nothing");
+        postJson(
+                        "/api/executions/" + id + "/failback",
+                        "{\"reason\":\"handled by hand\"}",
+                        "fiona",
+                        "failover-operator",
+                        "sre")
                 .statusCode(202);
-        await(() -> !"failed-over".equals(phase(id)), "the failover operator's abort to undo the failover");
+        await(() -> !"failed-over".equals(phase(id)), "the failover operator's failback to undo the failover");
     }
 
     /**
@@ -396,9 +409,65 @@ class ApiSecurityIT {
                 .body("detail", containsString("needs role failover-operator"));
         assertEquals("failed-over", phase(id), "the refused abort changed nothing");
 
+        // Failed over: even a failover operator does not abort it (undoing it is its failback, by its own rules).
         postJson(abort, "{\"reason\":\"handled by hand\"}", "fiona", "failover-operator", "sre")
+                .statusCode(409)
+                .body("detail", containsString("is a live failover and is failed-over"))
+                .body(
+                        "detail",
+                        containsString("ask for its failback instead: POST /api/executions/" + id + "/failback"));
+        assertEquals("failed-over", phase(id), "the refused abort changed nothing");
+        postJson(
+                        "/api/executions/" + id + "/failback",
+                        "{\"reason\":\"handled by hand\"}",
+                        "fiona",
+                        "failover-operator",
+                        "sre")
                 .statusCode(202);
-        await(() -> !"failed-over".equals(phase(id)), "the failover operator's abort to undo the failover");
+        await(() -> !"failed-over".equals(phase(id)), "the failover operator's failback to undo the failover");
+    }
+
+    /** A drill is aborted by a drill operator the runbook lets drill: a failover operator's groups alone do not do. */
+    @Test
+    void aDrillIsAbortedOnlyByADrillOperator() {
+        String yaml = """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: drill-abort-role
+                spec:
+                  protects: drill-abort-role
+                  access:
+                    drill: [sre]
+                    failover: [sre]
+                    approve: [approver]
+                  trigger:
+                    outage: { scope: test/drill-abort-role }
+                    approval: none
+                  failover:
+                    - { name: settle, action: wait, with: { for: 1s } }
+                """;
+        putRunbook("drill-abort-role", yaml).statusCode(201);
+        String id = postJson(
+                        "/api/drills",
+                        "{\"runbook\":\"drill-abort-role\",\"hold\":\"1h\"}",
+                        "dora",
+                        "drill-operator",
+                        "sre")
+                .statusCode(202)
+                .extract()
+                .path("executionId");
+        await(() -> "failed-over".equals(phase(id)), "the drill to hold");
+
+        String abort = "/api/executions/" + id + "/abort";
+        postJson(abort, "{\"reason\":\"not my drill\"}", "fiona", "failover-operator", "sre")
+                .statusCode(403)
+                .body("detail", containsString("is a drill: acting on it needs role drill-operator"));
+        assertEquals("failed-over", phase(id), "the refused abort changed nothing");
+
+        postJson(abort, "{\"reason\":\"drill over\"}", "dora", "drill-operator", "sre")
+                .statusCode(202);
+        await(() -> !"failed-over".equals(phase(id)), "the drill operator's abort to end the drill");
     }
 
     /** Two approval steps of one parallel group: each is approved by name over REST, in any order. */

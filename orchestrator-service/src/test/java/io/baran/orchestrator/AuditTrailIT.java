@@ -246,6 +246,48 @@ class AuditTrailIT {
         assertTrue(trail.verify().intact(), "the row as written holds again");
     }
 
+    /**
+     * One verification through the API at a time: while one waits for the trail (the table locked by its owner here),
+     * another is answered 429 at once instead of taking a second connection of the pool; the first then ends intact.
+     */
+    @Test
+    void aSecondVerificationWhileOneRunsIsAnswered429() throws Exception {
+        trail.record(entry("ada", AuditActions.DRILL_START, unique("orders")));
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (Connection locker = owner();
+                Statement s = locker.createStatement()) {
+            locker.setAutoCommit(false);
+            s.execute("lock table audit_log in access exclusive mode");
+            Future<io.restassured.response.Response> first = pool.submit(() -> api().get("/api/audit/verify"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            boolean waiting = false;
+            while (!waiting && System.nanoTime() < deadline) {
+                try (var rows = s.executeQuery(
+                        "select count(*) from pg_locks where not granted" + " and relation = 'audit_log'::regclass")) {
+                    rows.next();
+                    waiting = rows.getLong(1) > 0;
+                }
+                if (!waiting) {
+                    Thread.sleep(50);
+                }
+            }
+            assertTrue(waiting, "the first verification to wait for the locked trail");
+            // Bounded: were it to wait for the trail as well, it would wait for the lock this test holds.
+            api().config(io.restassured.config.RestAssuredConfig.config()
+                            .httpClient(io.restassured.config.HttpClientConfig.httpClientConfig()
+                                    .setParam("http.socket.timeout", 10_000)))
+                    .get("/api/audit/verify")
+                    .then()
+                    .statusCode(429)
+                    .body("title", equalTo("Verification running"));
+            locker.rollback();
+            first.get(30, TimeUnit.SECONDS).then().statusCode(200).body("intact", equalTo(true));
+        } finally {
+            pool.shutdownNow();
+        }
+        api().get("/api/audit/verify").then().statusCode(200).body("intact", equalTo(true));
+    }
+
     @Test
     void aMiddleRowDeletedByTheOwnerIsAGapNamedAtTheRowAfterIt() throws Exception {
         String target = unique("payments");

@@ -836,6 +836,15 @@ class OrchestratorIT {
                     .statusCode(200)
                     .body("approved", equalTo(List.of()))
                     .body("skipped.size()", equalTo(2));
+            // It decided nothing, and is in the audit trail all the same.
+            given().queryParam("action", "execution.approve")
+                    .queryParam("target", incident)
+                    .get("/api/audit")
+                    .then()
+                    .statusCode(200)
+                    .body("records.outcome", equalTo(List.of("requested", "accepted")))
+                    .body("records[1].detail.decided", containsString("nothing"))
+                    .body("records[1].detail.skipped.size()", equalTo(2));
             given().contentType(ContentType.JSON)
                     .body("{\"incident\":\"' or 1=1\"}")
                     .when()

@@ -133,9 +133,15 @@ public class AuditResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = Verification.class)))
+    @APIResponse(responseCode = "429", description = "another verification is running; ask again once it ended")
     @APIResponse(responseCode = "503", description = "the audit trail cannot be read")
     public Verification verify() {
-        return trail.verify();
+        return trail.verifyUnlessRunning()
+                .orElseThrow(() -> new ProblemException(
+                        429,
+                        "Verification running",
+                        "another verification of the audit trail is running (one at a time: each reads the whole"
+                                + " trail); ask again once it ended"));
     }
 
     /** A text filter: at most 256 characters, none of them a control character; blank is absent. */

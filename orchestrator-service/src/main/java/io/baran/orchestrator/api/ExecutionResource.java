@@ -20,6 +20,7 @@ import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
+import io.baran.workflow.Phase;
 import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.Verdict;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
@@ -317,8 +318,11 @@ public class ExecutionResource {
     }
 
     /**
-     * Aborts the execution: what it changed is undone. A drill may be aborted by whom its runbook lets drill, a
-     * failover by whom it lets fail over.
+     * Aborts the execution: what it changed is undone. A drill may be aborted by a drill operator its runbook lets
+     * drill, a failover by a failover operator it lets fail over. A live failover that is failed over (holding, waiting
+     * for stability or for its failback approval) is not aborted: undoing it is its failback, which goes through the
+     * runbook's failback rules and approvers ({@code POST /failback}); one person's abort would move traffic back
+     * without them.
      */
     @Operation(summary = "Abort the execution: everything it changed is undone")
     @APIResponse(
@@ -332,7 +336,10 @@ public class ExecutionResource {
             responseCode = "403",
             description = "the runbook does not let the caller drill (for a drill) or fail over")
     @APIResponse(responseCode = "404", description = "no running or recorded execution with that id")
-    @APIResponse(responseCode = "409", description = "the execution has finished")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "the execution has finished, or is a live failover that is failed over (ask for its failback)")
     @APIResponse(responseCode = "400", description = "a reason longer than 1,000 characters or with control characters")
     @RolesAllowed({Roles.DRILL_OPERATOR, Roles.FAILOVER_OPERATOR})
     @POST
@@ -346,7 +353,9 @@ public class ExecutionResource {
         String reason = body == null ? null : body.reason();
         audited.run(AuditActions.EXECUTION_ABORT, id, reason, () -> {
             // Read again once the request is recorded: a drill may have turned round since.
-            requireMayAct(requireRunning(id));
+            ExecutionProgress running = requireRunning(id);
+            requireMayAct(running);
+            requireNotFailedOver(running);
             WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
                     .cancel();
             return id;
@@ -442,6 +451,21 @@ public class ExecutionResource {
                 refused.put(id, problem.getMessage());
             }
         }
+        if (approved.isEmpty() && refused.isEmpty()) {
+            // No execution took or refused the decision, so none wrote a row: the call is in the trail all the same.
+            audited.run(
+                    AuditActions.EXECUTION_APPROVE,
+                    incident,
+                    body.reason(),
+                    () -> skipped,
+                    none -> new Audited.Outcome(
+                            false,
+                            Map.of(
+                                    "decided",
+                                    "nothing: no execution of the incident waited at its start or at a hold",
+                                    "skipped",
+                                    none)));
+        }
         return new IncidentApprovalAnswer(incident, approved, refused, skipped);
     }
 
@@ -515,6 +539,13 @@ public class ExecutionResource {
             return;
         }
         if (!progress.liveFailover()) {
+            if (!caller.hasRole(Roles.DRILL_OPERATOR)) {
+                throw new ProblemException(
+                        403,
+                        "Forbidden",
+                        "execution " + progress.executionId() + " is a drill: acting on it needs role "
+                                + Roles.DRILL_OPERATOR);
+            }
             caller.requireMayDrill(runbook);
         } else {
             if (!caller.hasRole(Roles.FAILOVER_OPERATOR)) {
@@ -530,6 +561,28 @@ public class ExecutionResource {
                                 + ": acting on it needs role " + Roles.FAILOVER_OPERATOR);
             }
             caller.requireMayFailover(runbook);
+        }
+    }
+
+    /** The phases of a live failover whose undoing is its failback: what it changed is in place and meant to stay. */
+    private static final java.util.Set<Phase> FAILED_OVER =
+            java.util.EnumSet.of(Phase.FAILED_OVER, Phase.AWAITING_STABILITY, Phase.AWAITING_FAILBACK_APPROVAL);
+
+    /**
+     * Refuses to abort a live failover that is failed over: the abort would undo it at once, by one person, where its
+     * failback waits for the runbook's rules (recovery, stability) and approvers. An abort still stops a failover under
+     * way (failing over, held, waiting at its start), a drill, and a failback.
+     */
+    private static void requireNotFailedOver(ExecutionProgress progress) {
+        if (progress.liveFailover() && FAILED_OVER.contains(progress.phase())) {
+            throw new ProblemException(
+                    409,
+                    "Failed over",
+                    "execution " + progress.executionId() + " is a live failover and is "
+                            + progress.phase().value()
+                            + ": aborting it would move traffic back at once, without its failback's rules and"
+                            + " approvers; ask for its failback instead: POST /api/executions/"
+                            + progress.executionId() + "/failback");
         }
     }
 

@@ -171,6 +171,24 @@ public class AuditTrail {
     }
 
     /**
+     * One verification through the API at a time: each reads the whole trail on a connection of the pool for as long as
+     * that takes, and a few at once would leave no connection for the rows every action writes first.
+     */
+    private final java.util.concurrent.Semaphore verifications = new java.util.concurrent.Semaphore(1);
+
+    /** {@link #verify()}, unless another runs: then empty, at once. */
+    public java.util.Optional<Verification> verifyUnlessRunning() {
+        if (!verifications.tryAcquire()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.of(verify());
+        } finally {
+            verifications.release();
+        }
+    }
+
+    /**
      * Recomputes the whole chain in id order, as one consistent snapshot (rows appended meanwhile are not in it),
      * with the same code as {@code baran audit verify}.
      */
