@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baran.security.ChangeLog;
 import io.baran.security.Roles;
+import io.baran.testinfra.CapturedLog;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.OpenApiCalls;
@@ -197,5 +199,38 @@ class ApiSecurityIT {
                 && response.contentType().startsWith(PROBLEM_JSON)
                 && response.jsonPath().getInt("status") == 401
                 && String.valueOf(response.header("WWW-Authenticate")).startsWith("Bearer");
+    }
+
+    /**
+     * Who changed what is logged (the detector has no audit trail of its own): every call that may change something,
+     * with the caller, its roles, the path and the answer; nothing for a read, nothing for a call without a token.
+     */
+    @Test
+    void everyChangingCallIsLoggedWithItsCallerAndAnswer() {
+        try (CapturedLog log = CapturedLog.of(ChangeLog.CATEGORY)) {
+            given().header("Authorization", issuer.bearer("ada", Roles.ADMIN))
+                    .contentType(ContentType.JSON)
+                    .body("{}")
+                    .post("/api/targets")
+                    .then()
+                    .statusCode(400);
+            given().header("Authorization", issuer.bearer("victor", Roles.VIEWER))
+                    .delete("/api/targets/t1?why=x")
+                    .then()
+                    .statusCode(403);
+            given().header("Authorization", issuer.bearer("victor", Roles.VIEWER))
+                    .get("/api/targets")
+                    .then()
+                    .statusCode(200);
+            given().contentType(ContentType.JSON)
+                    .body("{}")
+                    .post("/api/targets")
+                    .then()
+                    .statusCode(401);
+            List<String> lines = log.lines();
+            assertEquals(2, lines.size(), lines.toString());
+            assertTrue(lines.get(0).matches("POST /api/targets by ada \\(roles \\[.*admin.*\\]\\): 400"), lines.get(0));
+            assertEquals("DELETE /api/targets/t1?why=x by victor (roles [viewer]): 403", lines.get(1));
+        }
     }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baran.security.ChangeLog;
 import io.baran.security.Roles;
+import io.baran.testinfra.CapturedLog;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.OpenApiCalls;
@@ -194,5 +196,27 @@ class ApiSecurityIT {
                 && response.contentType().startsWith(PROBLEM_JSON)
                 && response.jsonPath().getInt("status") == 401
                 && String.valueOf(response.header("WWW-Authenticate")).startsWith("Bearer");
+    }
+
+    /**
+     * Who changed what is logged (the worker has no audit trail of its own): a replication call with its caller, its
+     * roles, the path and the answer.
+     */
+    @Test
+    void aReplicationCallIsLoggedWithItsCallerAndAnswer() {
+        try (CapturedLog log = CapturedLog.of(ChangeLog.CATEGORY)) {
+            given().header("Authorization", issuer.bearer("olga", Roles.FAILOVER_OPERATOR))
+                    .contentType(ContentType.JSON)
+                    .post("/api/replication/pairs/x/failback?replica=r1")
+                    .then()
+                    .statusCode(404);
+            List<String> lines = log.lines();
+            assertEquals(1, lines.size(), lines.toString());
+            assertTrue(
+                    lines.get(0)
+                            .matches("POST /api/replication/pairs/x/failback\\?replica=r1 by olga"
+                                    + " \\(roles \\[.*failover-operator.*\\]\\): 404"),
+                    lines.get(0));
+        }
     }
 }
