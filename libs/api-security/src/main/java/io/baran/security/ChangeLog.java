@@ -57,20 +57,20 @@ public class ChangeLog {
         LOG.infof(
                 "%s %s by %s (roles %s): %d",
                 method,
-                printable(target),
-                printable(identity.getPrincipal().getName()),
+                printable(target, MAX_TARGET),
+                printable(identity.getPrincipal().getName(), MAX_TARGET),
                 new TreeSet<>(identity.getRoles()),
                 status);
     }
 
-    /** At most {@link #MAX_TARGET} characters (then {@code ...}), control characters shown as {@code ?}. */
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), MAX_TARGET + 3));
-        for (int i = 0; i < text.length() && i < MAX_TARGET; i++) {
+    /** At most {@code max} characters (then {@code ...}), control characters shown as {@code ?}: text a caller sent. */
+    public static String printable(String text, int max) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max + 3));
+        for (int i = 0; i < text.length() && i < max; i++) {
             char c = text.charAt(i);
             out.append(Character.isISOControl(c) ? '?' : c);
         }
-        if (text.length() > MAX_TARGET) {
+        if (text.length() > max) {
             out.append("...");
         }
         return out.toString();

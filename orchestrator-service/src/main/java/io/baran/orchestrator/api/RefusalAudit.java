@@ -126,14 +126,6 @@ public class RefusalAudit {
 
     /** At most {@code max} characters (then {@code ...}), control characters shown as {@code ?}. */
     static String printable(String text, int max) {
-        StringBuilder out = new StringBuilder(Math.min(text.length(), max + 3));
-        for (int i = 0; i < text.length() && i < max; i++) {
-            char c = text.charAt(i);
-            out.append(Character.isISOControl(c) ? '?' : c);
-        }
-        if (text.length() > max) {
-            out.append("...");
-        }
-        return out.toString();
+        return io.baran.security.ChangeLog.printable(text, max);
     }
 }

@@ -1733,6 +1733,27 @@ class RunbookWorkflowTest {
         assertEquals(expected, incidentsOf(id), "a recovery finds it by the outage that joined during the undo");
     }
 
+    /**
+     * The execution ended compensated for the failure of promote-db, move-www applied once (nothing failed over again)
+     * and undone; its error ends with {@code errorEnd} (null: not checked).
+     */
+    private void assertUndoneOnceFor(ExecutionProgress p, String errorEnd) {
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
+        if (errorEnd != null) {
+            assertTrue(p.error().endsWith(errorEnd), p.error());
+        }
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+    }
+
+    /** An abort ended the execution (the workflow is cancelled); what it reports. */
+    private ExecutionProgress aborted(String id, RunbookWorkflow running) {
+        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
+        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
+        return running.progress();
+    }
+
     /** An outage known when the failover failed is answered by that failure: the undo ends it, compensated. */
     @Test
     void anOutageThatJoinedBeforeTheFailureDoesNotFailItOverAgain() throws Exception {
@@ -1748,11 +1769,7 @@ class RunbookWorkflowTest {
         } finally {
             answering.countDown();
         }
-        ExecutionProgress p = result(id);
-        assertEquals(Phase.COMPENSATED, p.phase());
-        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
-        assertEquals("primary", world.values.get("www"));
-        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+        assertUndoneOnceFor(result(id), null);
     }
 
     /**
@@ -1775,12 +1792,7 @@ class RunbookWorkflowTest {
         assertEquals(List.of("aws/us-east-1@1", "aws/us-west-2@5"), incidentsOf(id));
 
         reject(id, APPROVER);
-        ExecutionProgress p = result(id);
-        assertEquals(Phase.COMPENSATED, p.phase());
-        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
-        assertTrue(p.error().endsWith("it does not fail over again for outage aws/us-west-2@5 (rejected)"), p.error());
-        assertEquals("primary", world.values.get("www"));
-        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+        assertUndoneOnceFor(result(id), "it does not fail over again for outage aws/us-west-2@5 (rejected)");
         HistoryFiles.save(client, id, "compensation-turn-rejected");
     }
 
@@ -1819,9 +1831,7 @@ class RunbookWorkflowTest {
         } finally {
             undoing.countDown();
         }
-        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
-        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
-        ExecutionProgress p = running.progress();
+        ExecutionProgress p = aborted(id, running);
         assertEquals(Phase.COMPENSATED, p.phase());
         assertTrue(p.error().startsWith("aborted; outage aws/us-west-2@5 was detected while it was undone"), p.error());
         assertEquals("primary", world.values.get("www"));
@@ -1902,14 +1912,8 @@ class RunbookWorkflowTest {
             awaitIncidents(id, List.of("aws/us-east-1@1", "aws/us-west-2@5"));
             WorkflowStub.fromTyped(r).cancel();
         });
-        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
-        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
-        ExecutionProgress p = running.progress();
-        assertEquals(Phase.COMPENSATED, p.phase());
-        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
-        assertTrue(p.error().endsWith("; aborted before it failed over again for outage aws/us-west-2@5"), p.error());
-        assertEquals("primary", world.values.get("www"));
-        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
+        ExecutionProgress p = aborted(id, running);
+        assertUndoneOnceFor(p, "; aborted before it failed over again for outage aws/us-west-2@5");
     }
 
     /** An abort while people decide whether it fails over again after the undo: it ends, the failure still named. */
@@ -1921,15 +1925,9 @@ class RunbookWorkflowTest {
         assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
 
         WorkflowStub.fromTyped(running).cancel();
-        var failure = assertThrows(WorkflowFailedException.class, () -> result(id));
-        assertTrue(failure.getCause() instanceof CanceledFailure, failure.toString());
-        ExecutionProgress p = running.progress();
-        assertEquals(Phase.COMPENSATED, p.phase());
-        assertTrue(p.error().contains("the world refuses promote-db"), p.error());
-        assertTrue(p.error().endsWith("; aborted before it failed over again for outage aws/us-west-2@5"), p.error());
+        ExecutionProgress p = aborted(id, running);
+        assertUndoneOnceFor(p, "; aborted before it failed over again for outage aws/us-west-2@5");
         assertNull(p.awaiting());
-        assertEquals("primary", world.values.get("www"));
-        assertEquals(1, world.journal.stream().filter("apply move-www"::equals).count(), world.journal.toString());
     }
 
     /** Failing over again fails too: it is undone once more and ends; only a newer outage would try again. */
