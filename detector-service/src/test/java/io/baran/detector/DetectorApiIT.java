@@ -379,6 +379,12 @@ class DetectorApiIT {
             String incident = response.jsonPath().getString("incidentId");
             assertTrue(incident.startsWith("local/drill/web@drill-"), incident);
             assertTrue(response.jsonPath().getBoolean("drill"));
+            assertEquals("tester", response.jsonPath().getString("requestedBy"));
+            String outcome = response.jsonPath().getString("outcome");
+            assertTrue(
+                    outcome.endsWith("GET /api/audit?action=gameday.start&target="
+                            + java.net.URLEncoder.encode(incident, java.nio.charset.StandardCharsets.UTF_8)),
+                    outcome);
 
             List<CloudEvent<OutageEvent>> events = new ArrayList<>();
             long deadline = System.nanoTime() + WAIT.toNanos();
@@ -395,6 +401,11 @@ class DetectorApiIT {
                 assertEquals(incident, e.data().incidentId());
                 assertEquals("local/drill/web", e.data().scope());
             });
+            // The outage event names the caller as their token was verified: the orchestrator drills what they may.
+            OutageEvent.Requester requester = events.get(0).data().requester();
+            assertEquals("tester", requester.name(), events.toString());
+            assertTrue(requester.admin(), events.toString());
+            assertTrue(requester.groups().containsAll(List.of(Roles.ADMIN, Roles.DRILL_OPERATOR)), events.toString());
             Map<String, Object> scope = await(
                     "the drill in the scope's history",
                     () -> scope("local/drill/web"),
@@ -410,6 +421,41 @@ class DetectorApiIT {
                 .post("/api/simulations");
         bad.then().statusCode(400).contentType("application/problem+json");
         assertEquals(List.of("duration"), bad.jsonPath().getList("errors.field"));
+    }
+
+    @Test
+    @Order(5)
+    void aDrillOperatorsSimulationNamesThemWithTheirGroupsAndNotAsAnAdmin() {
+        RestAssured.requestSpecification = null; // a spec built now would keep the admin's header beside this one
+        try (KafkaConsumer<String, String> consumer = healthEvents()) {
+            Response response = given().header(
+                            "Authorization", OidcIssuer.shared().bearer("ana", Roles.DRILL_OPERATOR, "team-a"))
+                    .contentType(ContentType.JSON)
+                    .body(Map.of("scope", "local/drill/team-a", "duration", "2s"))
+                    .post("/api/simulations");
+            response.then().statusCode(202);
+            String incident = response.jsonPath().getString("incidentId");
+            assertEquals("ana", response.jsonPath().getString("requestedBy"));
+            assertTrue(
+                    response.jsonPath().getString("outcome").contains("name one of the groups of ana"),
+                    response.asString());
+
+            OutageEvent detected = null;
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (detected == null && System.nanoTime() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(200))) {
+                    CloudEvent<OutageEvent> e = EventCodec.decodeOutage(r.value());
+                    if (e.type().equals(OutageEvent.DETECTED)
+                            && incident.equals(e.data().incidentId())) {
+                        detected = e.data();
+                    }
+                }
+            }
+            assertTrue(detected != null, "no outage.detected of " + incident + " within " + WAIT);
+            assertEquals(
+                    new OutageEvent.Requester("ana", List.of(Roles.DRILL_OPERATOR, "team-a", Roles.VIEWER), false),
+                    detected.requester());
+        }
     }
 
     @Test

@@ -1006,7 +1006,8 @@ class OrchestratorIT {
 
             sendRaw(
                     "test/gameday/web",
-                    EventSignature.sign(simulated(OutageEvent.DETECTED, incident, "test/gameday/web"), key()));
+                    EventSignature.sign(
+                            simulated(OutageEvent.DETECTED, incident, "test/gameday/web", GAME_DAY_ADMIN), key()));
 
             String id = io.baran.orchestrator.dispatch.GameDays.executionId(name, incident);
             await(
@@ -1020,7 +1021,8 @@ class OrchestratorIT {
                     .body("mode", equalTo("drill"))
                     .body("phase", equalTo("done"))
                     .body("incidentId", equalTo(incident))
-                    .body("startedBy.name", equalTo("system"));
+                    .body("startedBy.name", equalTo(GAME_DAY_ADMIN.name()))
+                    .body("startedBy.eventId", org.hamcrest.Matchers.nullValue());
             given().get("/api/executions/" + RunbookWorkflow.idForIncident(name, incident))
                     .then()
                     .statusCode(404);
@@ -1076,6 +1078,112 @@ class OrchestratorIT {
         }
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void aGameDayDrillsOnlyTheRunbooksItsRequesterMayDrillAsThemAndTheAuditTrailNamesTheRefused() {
+        String scope = "test/gdaccess";
+        WORLD.values.put("gd-a-www", "primary");
+        WORLD.values.put("gd-b-www", "primary");
+        String stamp = String.valueOf(System.nanoTime());
+        try {
+            putRunbook("gd-a", gameDayRunbook("gd-a", scope, "gd-a-www", "gd-team-a"))
+                    .then()
+                    .statusCode(201);
+            putRunbook("gd-b", gameDayRunbook("gd-b", scope, "gd-b-www", "gd-team-b"))
+                    .then()
+                    .statusCode(201);
+
+            // A drill-operator of team a: gd-a is drilled as them, gd-b (team b's) is not drilled at all.
+            var ana = new OutageEvent.Requester("gd-ana", List.of("drill-operator", "gd-team-a", "viewer"), false);
+            String first = scope + "/web@drill-" + stamp + "1";
+            sendRaw(scope, EventSignature.sign(simulated(OutageEvent.DETECTED, first, scope + "/web", ana), key()));
+            String drilled = io.baran.orchestrator.dispatch.GameDays.executionId("gd-a", first);
+            String refused = io.baran.orchestrator.dispatch.GameDays.executionId("gd-b", first);
+            await(
+                    () -> "completed"
+                            .equals(given().get("/api/executions/" + drilled).path("status")),
+                    "team a's game-day drill to complete");
+            given().get("/api/executions/" + drilled)
+                    .then()
+                    .body("mode", equalTo("drill"))
+                    .body("startedBy.name", equalTo("gd-ana"))
+                    .body("startedBy.groups", hasItem("gd-team-a"));
+            given().get("/api/executions/" + refused).then().statusCode(404);
+            assertTrue(WORLD.journal.contains("apply move-gd-a"), "gd-a was drilled: " + WORLD.journal);
+            assertTrue(!WORLD.journal.contains("apply move-gd-b"), "gd-b was drilled: " + WORLD.journal);
+
+            Map<String, Object> row = gameDayOutcome(first);
+            assertEquals("gd-ana", row.get("actor"), row.toString());
+            assertEquals(List.of("drill-operator", "gd-team-a", "viewer"), row.get("groups"), row.toString());
+            assertEquals("accepted", row.get("outcome"), row.toString());
+            Map<String, Object> detail = (Map<String, Object>) row.get("detail");
+            assertEquals(scope + "/web", detail.get("scope"), row.toString());
+            assertEquals(List.of(drilled), detail.get("started"), row.toString());
+            Map<String, Object> refusals = (Map<String, Object>) detail.get("refused");
+            assertEquals(List.of("gd-b"), List.copyOf(refusals.keySet()), row.toString());
+            assertThat(
+                    (String) refusals.get("gd-b"),
+                    containsString("gd-ana may not drill runbook gd-b: its spec.access.drill allows only [gd-team-b]"));
+            List<Map<String, Object>> rows = gameDayRows(first);
+            assertEquals(
+                    List.of("requested", "accepted"),
+                    rows.stream().map(r -> r.get("outcome")).toList(),
+                    "recorded before the drill started, then with what came of it: " + rows);
+
+            // An admin: every runbook the scope triggers, as them.
+            String second = scope + "/web@drill-" + stamp + "2";
+            sendRaw(
+                    scope,
+                    EventSignature.sign(
+                            simulated(OutageEvent.DETECTED, second, scope + "/web", GAME_DAY_ADMIN), key()));
+            for (String runbook : List.of("gd-a", "gd-b")) {
+                String id = io.baran.orchestrator.dispatch.GameDays.executionId(runbook, second);
+                await(
+                        () -> "completed"
+                                .equals(given().get("/api/executions/" + id).path("status")),
+                        "the admin's game-day drill of " + runbook + " to complete");
+                given().get("/api/executions/" + id).then().body("startedBy.name", equalTo("gd-admin"));
+            }
+            Map<String, Object> adminRow = gameDayOutcome(second);
+            assertEquals("gd-admin", adminRow.get("actor"), adminRow.toString());
+            assertEquals(
+                    List.of(
+                            io.baran.orchestrator.dispatch.GameDays.executionId("gd-a", second),
+                            io.baran.orchestrator.dispatch.GameDays.executionId("gd-b", second)),
+                    ((Map<String, Object>) adminRow.get("detail")).get("started"),
+                    adminRow.toString());
+            assertEquals(Map.of(), ((Map<String, Object>) adminRow.get("detail")).get("refused"), adminRow.toString());
+
+            // A drill-operator of neither team, and a simulation of an older detector that names nobody: no drill, and
+            // a refusal in the trail (written as the whole handling, so nothing can start after it).
+            var bob = new OutageEvent.Requester("gd-bob", List.of("drill-operator", "viewer"), false);
+            String third = scope + "/web@drill-" + stamp + "3";
+            String fourth = scope + "/web@drill-" + stamp + "4";
+            sendRaw(scope, EventSignature.sign(simulated(OutageEvent.DETECTED, third, scope + "/web", bob), key()));
+            sendRaw(scope, EventSignature.sign(simulated(OutageEvent.DETECTED, fourth, scope + "/web", null), key()));
+            Map<String, Object> bobRow = gameDayOutcome(third);
+            assertEquals("gd-bob", bobRow.get("actor"), bobRow.toString());
+            assertThat(
+                    (String) bobRow.get("outcome"),
+                    containsString("refused: gd-bob may drill none of the runbooks scope " + scope + "/web triggers"));
+            Map<String, Object> nobodyRow = gameDayOutcome(fourth);
+            assertEquals("system", nobodyRow.get("actor"), nobodyRow.toString());
+            assertThat((String) nobodyRow.get("outcome"), containsString("names no person who asked for it"));
+            for (String incident : List.of(third, fourth)) {
+                assertEquals(1, gameDayRows(incident).size(), "one row, the refusal: " + gameDayRows(incident));
+                for (String runbook : List.of("gd-a", "gd-b")) {
+                    given().get("/api/executions/"
+                                    + io.baran.orchestrator.dispatch.GameDays.executionId(runbook, incident))
+                            .then()
+                            .statusCode(404);
+                }
+            }
+        } finally {
+            versions.delete("gd-a");
+            versions.delete("gd-b");
+        }
+    }
+
     /** A runbook of one dns.switch, drilled on {@code schedule} for 1 s, never on Christmas Day. */
     private static String scheduled(String name, String schedule) {
         return """
@@ -1096,11 +1204,76 @@ class OrchestratorIT {
                 """.formatted(name, name, schedule);
     }
 
-    /** A simulated outage event (the detector's POST /api/simulations), before it is signed. */
-    private static String simulated(String type, String incident, String scope) {
-        var data = new OutageEvent(scope, incident, SigningKeysResource.VANTAGE, Instant.now(), List.of(), true);
+    /** An admin asking for a game day, as the detector verified them. */
+    private static final OutageEvent.Requester GAME_DAY_ADMIN =
+            new OutageEvent.Requester("gd-admin", List.of("admin", "drill-operator", "viewer"), true);
+
+    /**
+     * A simulated outage event (the detector's POST /api/simulations), before it is signed.
+     *
+     * @param requester who asked, as the detector verified them; null as in events of older detectors
+     */
+    private static String simulated(String type, String incident, String scope, OutageEvent.Requester requester) {
+        var data = new OutageEvent(
+                scope,
+                incident,
+                SigningKeysResource.VANTAGE,
+                Instant.now(),
+                List.of(),
+                true,
+                List.of(),
+                1.0,
+                requester);
         return EventCodec.encode(
                 CloudEvent.of(UUID.randomUUID().toString(), "/test", type, scope, Instant.now(), data));
+    }
+
+    /** The audit trail's rows of the game day of the incident, oldest first. */
+    private static List<Map<String, Object>> gameDayRows(String incident) {
+        return given().queryParam("action", "gameday.start")
+                .queryParam("target", incident)
+                .get("/api/audit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("records");
+    }
+
+    /** The game day's last row, once one with an outcome (not {@code requested}) is there. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> gameDayOutcome(String incident) {
+        return awaitValue(
+                () -> {
+                    List<Map<String, Object>> rows = gameDayRows(incident);
+                    Map<String, Object> last = rows.isEmpty() ? null : rows.get(rows.size() - 1);
+                    return last == null || "requested".equals(last.get("outcome")) ? null : last;
+                },
+                "the game day's outcome in the audit trail");
+    }
+
+    /** A runbook of one dns.switch of its own record, triggered by {@code scope}, drilled by {@code drillers}. */
+    private static String gameDayRunbook(String name, String scope, String record, String drillers) {
+        return """
+                apiVersion: baran.io/v1
+                kind: Runbook
+                metadata:
+                  name: %s
+                spec:
+                  protects: %s
+                  access:
+                    drill: [%s]
+                  trigger:
+                    outage: { scope: %s }
+                  drills: { hold: 1s }
+                  failover:
+                    - name: move-%s
+                      action: dns.switch
+                      with: { provider: test, zone: example.com, record: %s, type: CNAME, to: standby }
+                  failback:
+                    when: { recovered: true, stableFor: 0s }
+                    approval: none
+                """.formatted(name, name, drillers, scope, name, record);
     }
 
     private static <T> T awaitValue(java.util.function.Supplier<T> value, String what) {

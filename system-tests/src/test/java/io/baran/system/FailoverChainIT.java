@@ -334,7 +334,8 @@ class FailoverChainIT {
                 "the game-day drill to complete");
         assertEquals("drill", done.get("mode").asText(), done.toString());
         assertEquals("done", done.get("phase").asText(), done.toString());
-        assertEquals("system", done.path("startedBy").path("name").asText(), done.toString());
+        // Drilled as the person who asked the detector for it: the chain runbook lets drill-operators drill it.
+        assertEquals("operator", done.path("startedBy").path("name").asText(), done.toString());
         assertEquals("passed", done.get("steps").get(1).get("state").asText(), done.toString());
         assertEquals(Optional.of(ORIGINAL), route53.read(RECORD, RRType.CNAME));
 
@@ -345,6 +346,12 @@ class FailoverChainIT {
         JsonNode failover =
                 get(orchestrator.url("/api/executions/failover-chain-" + incident.replaceAll("[^A-Za-z0-9._@-]", "_")));
         assertEquals(404, failover.path("status").asInt(), "a simulation started a failover: " + failover);
+        JsonNode audit = get(orchestrator.url("/api/audit?action=gameday.start&target="
+                + java.net.URLEncoder.encode(incident, java.nio.charset.StandardCharsets.UTF_8)));
+        JsonNode row = audit.path("records").path(audit.path("records").size() - 1);
+        assertEquals("operator", row.path("actor").asText(), audit.toString());
+        assertEquals("accepted", row.path("outcome").asText(), audit.toString());
+        assertEquals(id, row.path("detail").path("started").path(0).asText(), audit.toString());
     }
 
     @Test

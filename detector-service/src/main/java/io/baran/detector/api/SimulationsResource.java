@@ -5,8 +5,10 @@ import io.baran.detector.config.TargetDefinitions;
 import io.baran.detector.probe.Durations;
 import io.baran.detector.quorum.ScopeRecord;
 import io.baran.detector.quorum.Simulation;
+import io.baran.events.OutageEvent;
 import io.baran.security.Roles;
 import io.quarkus.runtime.configuration.DurationConverter;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -14,6 +16,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +35,13 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  * <p>The call answers 202 only once the drill has started (the decisions topic records it), 409 when another drill
  * runs on the scope, and 503 when it could not be published or did not start in time: a drill the call did not
  * answer 202 for never runs.
+ *
+ * <p>The simulation names the caller as their token was verified here (name, groups, whether they are an admin), and
+ * the outage event carries them under its signature: the orchestrator drills only the runbooks of the scope whose
+ * {@code spec.access.drill} names one of their groups (an admin's: all), with them as {@code startedBy}, and records the
+ * game day in its audit trail. The detector does not know the runbooks, and the 202 comes before the orchestrator reads
+ * the event, so the answer cannot say which runbooks were drilled and which refused: its {@code outcome} says where to
+ * read that (the orchestrator's {@code gameday.start} row for the incident).
  */
 @APIResponse(
         responseCode = "401",
@@ -52,22 +63,40 @@ public class SimulationsResource {
     private static final Duration POLL = Duration.ofMillis(50);
 
     private final Detector detector;
+    private final SecurityIdentity identity;
 
-    SimulationsResource(Detector detector) {
+    SimulationsResource(Detector detector, SecurityIdentity identity) {
         this.detector = detector;
+        this.identity = identity;
     }
 
     /** @param duration how long the simulated outage lasts, 60s when absent */
     public record Request(String scope, String duration) {}
 
-    /** The drill that started; its recovery follows on the health topic at {@code until}. */
-    public record Started(String scope, String incidentId, Instant since, Instant until, boolean drill) {}
+    /**
+     * The simulated outage that started; its recovery follows on the health topic at {@code until}.
+     *
+     * @param requestedBy the caller, as the orchestrator names them in the drills' {@code startedBy} and the audit trail
+     * @param outcome     what the orchestrator does with it and where it records which runbooks it drilled and which
+     *     it refused (the detector cannot know: it holds no runbook)
+     */
+    public record Started(
+            String scope,
+            String incidentId,
+            Instant since,
+            Instant until,
+            boolean drill,
+            String requestedBy,
+            String outcome) {}
 
     @POST
     @APIResponse(
             responseCode = "202",
             description = "the drill has started: the aggregator that owns the scope recorded it and published"
-                    + " outage.detected (a drill); outage.recovered follows at until",
+                    + " outage.detected (a drill) naming the caller; outage.recovered follows at until. The"
+                    + " orchestrator then drills only the scope's runbooks whose spec.access.drill names one of the"
+                    + " caller's groups (an admin: all); outcome names the orchestrator's audit query that lists the"
+                    + " drills started and the runbooks refused",
             content =
                     @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Started.class)))
     @APIResponse(
@@ -130,7 +159,9 @@ public class SimulationsResource {
             throw drillRunning(scope, running);
         }
         Duration within = detector.simulationStartWithin();
-        Simulation simulation = Simulation.of(scope, since, since.plus(duration), detector.vantage(), within);
+        OutageEvent.Requester requester = requester();
+        Simulation simulation =
+                Simulation.of(scope, since, since.plus(duration), detector.vantage(), within, requester);
         try {
             detector.publisher().simulate(simulation);
         } catch (IllegalStateException e) {
@@ -145,7 +176,14 @@ public class SimulationsResource {
         while (System.nanoTime() < deadline) {
             record = detector.decisions().get(scope).orElse(null);
             if (record != null && record.knowsDrill(simulation.incidentId())) {
-                return Response.accepted(new Started(scope, simulation.incidentId(), since, simulation.until(), true))
+                return Response.accepted(new Started(
+                                scope,
+                                simulation.incidentId(),
+                                since,
+                                simulation.until(),
+                                true,
+                                requester.name(),
+                                outcome(requester, scope, simulation.incidentId())))
                         .build();
             }
             try {
@@ -165,6 +203,24 @@ public class SimulationsResource {
                 "no aggregator started the drill of scope " + scope + " within " + Durations.text(within)
                         + " (none owns the scope's partition now, or it is still catching up); it will not start"
                         + " later: try again");
+    }
+
+    /** The caller as their token was verified: never a header or a body field they chose. */
+    private OutageEvent.Requester requester() {
+        return new OutageEvent.Requester(
+                identity.getPrincipal().getName(),
+                identity.getRoles().stream().sorted().toList(),
+                identity.hasRole(Roles.ADMIN));
+    }
+
+    static String outcome(OutageEvent.Requester requester, String scope, String incidentId) {
+        return "the orchestrator drills the runbooks of " + scope + " that "
+                + (requester.admin()
+                        ? requester.name() + " may drill (an admin: all of them)"
+                        : "name one of the groups of " + requester.name() + " in spec.access.drill")
+                + ", as " + requester.name() + "; the drills it started and the runbooks it refused are in its"
+                + " audit trail: GET /api/audit?action=gameday.start&target="
+                + URLEncoder.encode(incidentId, StandardCharsets.UTF_8);
     }
 
     private static ProblemException drillRunning(String scope, ScopeRecord.Drill running) {

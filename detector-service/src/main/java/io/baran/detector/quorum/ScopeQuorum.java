@@ -243,7 +243,8 @@ final class ScopeQuorum {
                             "simulation", false, "simulated outage until " + simulation.until())),
                     true,
                     votes,
-                    1.0);
+                    1.0,
+                    simulation.requester());
             return Optional.of(
                     new Outcome(scope, next, OutageEvent.DETECTED, outage, Duration.between(simulation.since(), now)));
         }

@@ -1,5 +1,6 @@
 package io.baran.detector.quorum;
 
+import io.baran.events.OutageEvent;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -16,6 +17,9 @@ import java.time.Instant;
  *     on their own clock; this version reads only the window it implies when {@code startWithin} is absent
  * @param startWithin how long after the broker took the request the drill may start; null in requests of older
  *     versions
+ * @param requester   the person who asked ({@code POST /api/simulations}, verified from their bearer token), carried
+ *     into the outage event so that the orchestrator drills only what they may drill; null in requests of older
+ *     versions (the orchestrator then drills nothing)
  */
 public record Simulation(
         String scope,
@@ -24,19 +28,48 @@ public record Simulation(
         Instant until,
         String requestedBy,
         Instant startBy,
-        Duration startWithin) {
+        Duration startWithin,
+        OutageEvent.Requester requester) {
 
     public static final String TYPE = "io.baran.vantage.simulation";
 
-    /** A request with no start limit. */
+    /** A request with no start limit and no person, as older versions sent it. */
     public Simulation(String scope, String incidentId, Instant since, Instant until, String requestedBy) {
-        this(scope, incidentId, since, until, requestedBy, null, null);
+        this(scope, incidentId, since, until, requestedBy, null, null, null);
     }
 
-    /** A request made at {@code since} that may start only within {@code startWithin} of when the broker took it. */
-    public static Simulation of(String scope, Instant since, Instant until, String requestedBy, Duration startWithin) {
+    /** A request with no person, as older versions sent it. */
+    public Simulation(
+            String scope,
+            String incidentId,
+            Instant since,
+            Instant until,
+            String requestedBy,
+            Instant startBy,
+            Duration startWithin) {
+        this(scope, incidentId, since, until, requestedBy, startBy, startWithin, null);
+    }
+
+    /**
+     * A request {@code requester} made at {@code since} that may start only within {@code startWithin} of when the
+     * broker took it.
+     */
+    public static Simulation of(
+            String scope,
+            Instant since,
+            Instant until,
+            String requestedBy,
+            Duration startWithin,
+            OutageEvent.Requester requester) {
         return new Simulation(
-                scope, incidentId(scope, since), since, until, requestedBy, since.plus(startWithin), startWithin);
+                scope,
+                incidentId(scope, since),
+                since,
+                until,
+                requestedBy,
+                since.plus(startWithin),
+                startWithin,
+                requester);
     }
 
     /**

@@ -13,6 +13,10 @@ import org.junit.jupiter.api.Test;
 
 class ScopeQuorumTest {
 
+    /** A drill-operator asking for a simulation, as the detector's REST API verified them. */
+    private static final OutageEvent.Requester ANA =
+            new OutageEvent.Requester("ana", List.of("drill-operator", "team-a", "viewer"), false);
+
     private static final String SCOPE = "aws/us-east-1/s3";
     private static final Instant T0 = Instant.parse("2026-11-21T10:00:00Z");
     private static final QuorumRule MAJORITY = new QuorumRule(1, 0.5, Duration.ofSeconds(5));
@@ -255,7 +259,7 @@ class ScopeQuorumTest {
         // clock is three minutes ahead, so the requester's start-by (11 s) is long past on it.
         Instant since = T0.plusMillis(1000);
         Simulation simulation =
-                Simulation.of(SCOPE, since, since.plus(Duration.ofHours(1)), "v1", Duration.ofSeconds(10));
+                Simulation.of(SCOPE, since, since.plus(Duration.ofHours(1)), "v1", Duration.ofSeconds(10), ANA);
         quorum.simulate(simulation, T0.plusMillis(1200));
         ScopeQuorum.Outcome started =
                 decide(180_000 + 1500, 1500).orElseThrow(() -> new AssertionError("a skewed aggregator refused it"));
@@ -270,7 +274,8 @@ class ScopeQuorumTest {
         // Taken by the broker at 1.2 s with a window of 10 s: past at 11.2 s on the broker's clock, however early
         // the aggregator's own clock (5 s behind) and the requester's start-by (11 s on its clock) make it look.
         Instant since = T0.plusMillis(1000);
-        Simulation late = Simulation.of(SCOPE, since, since.plus(Duration.ofHours(1)), "v1", Duration.ofSeconds(10));
+        Simulation late =
+                Simulation.of(SCOPE, since, since.plus(Duration.ofHours(1)), "v1", Duration.ofSeconds(10), ANA);
         quorum.simulate(late, T0.plusMillis(1200));
         assertTrue(decide(11_201 - 5000, 11_201).isEmpty(), "its requester was told it did not start");
         assertEquals(null, quorum.record().drill());
@@ -303,12 +308,45 @@ class ScopeQuorumTest {
     @Test
     void aSimulationCarriesItsWindowOnTheWire() {
         Instant since = T0.plusMillis(1000);
-        Simulation simulation = Simulation.of(SCOPE, since, since.plusSeconds(60), "v1", Duration.ofSeconds(10));
+        Simulation simulation = Simulation.of(SCOPE, since, since.plusSeconds(60), "v1", Duration.ofSeconds(10), ANA);
         String json = VerdictCodec.encode(simulation);
         assertTrue(!json.contains("\"window\""), json);
         Object read = VerdictCodec.decodeMessage(json);
         assertEquals(simulation, read);
         assertEquals(since.plusSeconds(10), ((Simulation) read).startBy(), "older aggregators judge by it");
+    }
+
+    @Test
+    void theOutageEventOfASimulationNamesWhoAskedForItAndItsRecoveryNobody() {
+        allUp();
+        Instant since = T0.plusMillis(1000);
+        quorum.simulate(
+                Simulation.of(SCOPE, since, since.plusSeconds(10), "v1", Duration.ofSeconds(10), ANA),
+                T0.plusMillis(1000));
+        ScopeQuorum.Outcome started = decide(1000).orElseThrow();
+        assertEquals(OutageEvent.DETECTED, started.eventType());
+        assertEquals(ANA, started.event().requester());
+        ScopeQuorum.Outcome ended = decide(11_000).orElseThrow();
+        assertEquals(OutageEvent.RECOVERED, ended.eventType());
+        assertEquals(null, ended.event().requester(), "a recovery starts nothing: it needs no person");
+    }
+
+    @Test
+    void aRequestOfAnOlderDetectorNamesNobodyAndItsOutageEventNeither() {
+        allUp();
+        Instant since = T0.plusMillis(1000);
+        String older = VerdictCodec.encode(
+                        Simulation.of(SCOPE, since, since.plusSeconds(10), "v1", Duration.ofSeconds(10), ANA))
+                .replaceFirst(",\"requester\":\\{[^}]*\\}", "");
+        assertTrue(!older.contains("requester"), older);
+        Simulation read = (Simulation) VerdictCodec.decodeMessage(older);
+        assertEquals(null, read.requester());
+        quorum.simulate(read, T0.plusMillis(1000));
+        ScopeQuorum.Outcome started = decide(1000).orElseThrow();
+        assertEquals(null, started.event().requester(), "the orchestrator then drills nothing");
+        assertTrue(!io.baran.events.EventCodec.encode(
+                        io.baran.events.CloudEvent.of("e", "/t", OutageEvent.DETECTED, SCOPE, since, started.event()))
+                .contains("requester"));
     }
 
     @Test

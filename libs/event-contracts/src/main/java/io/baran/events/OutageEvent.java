@@ -20,6 +20,9 @@ import java.util.List;
  * @param votes      the verdict of every live vantage point when the decision was taken; empty in events from
  *                   detectors that decide alone
  * @param confidence the share of live vantages that agreed with the decision, 0 to 1; null when not known
+ * @param requester  for a simulated outage, the person who asked for it (the detector's {@code POST
+ *                   /api/simulations}, verified from their bearer token); the orchestrator drills only the runbooks
+ *                   they may drill. Null for a real outage, and in simulations of detectors older than this field
  */
 public record OutageEvent(
         String scope,
@@ -29,7 +32,8 @@ public record OutageEvent(
         List<TargetVerdict> targets,
         boolean drill,
         List<Vote> votes,
-        @JsonInclude(JsonInclude.Include.NON_NULL) Double confidence) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Double confidence,
+        @JsonInclude(JsonInclude.Include.NON_NULL) Requester requester) {
 
     public static final String DETECTED = "io.baran.outage.detected";
 
@@ -45,6 +49,19 @@ public record OutageEvent(
     public OutageEvent {
         targets = targets == null ? List.of() : List.copyOf(targets);
         votes = votes == null ? List.of() : List.copyOf(votes);
+    }
+
+    /** An event no person asked for: every real outage. */
+    public OutageEvent(
+            String scope,
+            String incidentId,
+            String vantage,
+            Instant since,
+            List<TargetVerdict> targets,
+            boolean drill,
+            List<Vote> votes,
+            Double confidence) {
+        this(scope, incidentId, vantage, since, targets, drill, votes, confidence, null);
     }
 
     /** An event without votes, as a detector deciding alone publishes it. */
@@ -69,4 +86,19 @@ public record OutageEvent(
      * @param since   when the vantage came to this verdict
      */
     public record Vote(String vantage, String verdict, Instant since) {}
+
+    /**
+     * The person who asked for a simulated outage, as the detector verified them from their bearer token. The event's
+     * signature covers it, so the orchestrator acts on it as on the rest of the event.
+     *
+     * @param name   the verified principal ({@code preferred_username}, or the claim the detector is configured with)
+     * @param groups the groups (roles) the token gave, the roles they imply included, sorted
+     * @param admin  whether they hold the {@code admin} role (every runbook is theirs to drill)
+     */
+    public record Requester(String name, List<String> groups, boolean admin) {
+
+        public Requester {
+            groups = groups == null ? List.of() : List.copyOf(groups);
+        }
+    }
 }

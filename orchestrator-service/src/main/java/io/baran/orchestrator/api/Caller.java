@@ -1,6 +1,6 @@
 package io.baran.orchestrator.api;
 
-import io.baran.runbook.Access;
+import io.baran.orchestrator.runbook.RunbookAccess;
 import io.baran.runbook.Runbook;
 import io.baran.security.Roles;
 import io.baran.workflow.Actor;
@@ -10,13 +10,13 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 
 /**
  * Who is calling: the principal and groups verified from the bearer token, never a header the client chose,
  * and this request's id (the client's {@code X-Request-Id} when it is a plain token, else a fresh one). What
- * the caller may do to one runbook is its {@code spec.access}, checked here; an admin may do anything.
+ * the caller may do to one runbook is its {@code spec.access}, checked by {@link RunbookAccess} (as for the person
+ * behind a game day); an admin may do anything.
  */
 @RequestScoped
 public class Caller {
@@ -62,31 +62,22 @@ public class Caller {
         return requestId;
     }
 
+    /** What the caller may do to runbooks: their {@code spec.access}, checked as for everyone else. */
+    public RunbookAccess access() {
+        return new RunbookAccess(name(), groups(), isAdmin());
+    }
+
     /** 403 unless {@code spec.access.drill} names one of the caller's groups (or the caller is an admin). */
     public void requireMayDrill(Runbook runbook) {
-        require(runbook, "drill", Access::drill, (access, groups) -> access.mayDrill(groups));
+        access().refusalToDrill(runbook).ifPresent(Caller::forbid);
     }
 
     /** 403 unless {@code spec.access.failover} names one of the caller's groups (or the caller is an admin). */
     public void requireMayFailover(Runbook runbook) {
-        require(runbook, "failover", Access::failover, (access, groups) -> access.mayFailover(groups));
+        access().refusalToFailover(runbook).ifPresent(Caller::forbid);
     }
 
-    private void require(
-            Runbook runbook,
-            String what,
-            java.util.function.Function<Access, List<String>> listed,
-            BiPredicate<Access, List<String>> allows) {
-        if (isAdmin() || allows.test(runbook.access(), groups())) {
-            return;
-        }
-        List<String> groups = listed.apply(runbook.access());
-        throw new ProblemException(
-                403,
-                "Forbidden",
-                name() + " may not " + what + " runbook " + runbook.name() + ": its spec.access."
-                        + what
-                        + (groups.isEmpty() ? " names no group (nobody but an admin may)" : " allows only " + groups)
-                        + ", and your groups are " + groups());
+    private static void forbid(String why) {
+        throw new ProblemException(403, "Forbidden", why);
     }
 }

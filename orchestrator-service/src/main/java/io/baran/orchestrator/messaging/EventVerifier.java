@@ -29,6 +29,10 @@ import org.jboss.logging.Logger;
  * {@link RefusedEventException} whose message gives the reason; the consumer lets it fail, so the event goes to the
  * dead-letter topic with that reason ({@code dead-letter-reason} header) and starts or stops nothing.
  *
+ * <p>The signature covers every byte of the event, so what it says of who asked for a simulated outage
+ * ({@code data.requester}, which decides what a game day may drill) is as trusted as its scope: an event whose requester
+ * was changed after signing is refused as badly signed.
+ *
  * <p>Recoveries are not refused for age (a recovery delivered late must still end its failover); a replayed recovery
  * within the remembered ids is refused, and one older than that can only announce the end of an incident that ended.
  * With no roster configured, every event is refused (fail closed) and the service warns at start.

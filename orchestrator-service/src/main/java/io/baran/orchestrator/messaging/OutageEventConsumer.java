@@ -36,7 +36,7 @@ import org.jboss.logging.Logger;
  * workflow id derives from runbook and incident. An event that cannot be handled is tried again for as long as it
  * may still be acted on ({@link #retryWindow}), then goes to the dead-letter topic rather than being dropped; a copy
  * of it delivered later is still acted on (only events acted on count as seen). A simulated outage ({@code drill: true}) starts drills
- * of the runbooks its scope triggers, never a failover ({@link GameDays}).
+ * of the runbooks its scope triggers that the person who asked for it may drill, never a failover ({@link GameDays}).
  *
  * <p>Handling an event is a span, a child of the detector's publishing span when the record's headers carry its trace
  * context ({@link KafkaTrace}); the workflow starts inside it carry the trace on into Temporal.

@@ -197,6 +197,7 @@ public class ExecutionLauncher {
      * @param incidentId   the simulated incident, or null for a scheduled drill
      * @param scope        the simulated outage's scope, or null
      * @param outageSince  when the simulated outage began (epoch millis), or null: the report's detection time
+     * @param startedBy    {@code system} with the firing's id for a scheduled drill; the person who asked for a game day
      * @throws Busy when another execution of the protected service runs
      */
     public Started startSystemDrill(
@@ -235,7 +236,11 @@ public class ExecutionLauncher {
         if (started == Started.ALREADY_STARTED) {
             return started;
         }
-        LOG.infof("started drill of runbook %s as %s (for %s)", runbook.name(), executionId, startedBy.eventId());
+        LOG.infof(
+                "started drill of runbook %s as %s (for %s)",
+                runbook.name(),
+                executionId,
+                startedBy.isSystem() ? startedBy.eventId() : startedBy.name() + ", incident " + incidentId);
         return Started.STARTED;
     }
 

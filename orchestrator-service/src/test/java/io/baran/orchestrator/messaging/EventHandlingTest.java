@@ -104,6 +104,26 @@ class EventHandlingTest {
                         EVENTS.maxAge()));
     }
 
+    @Test
+    void whoAskedForASimulationIsReadFromTheSignedEventAndCannotBeChangedAfterSigning() {
+        var ana = new OutageEvent.Requester("ana", List.of("drill-operator", "team-a", "viewer"), false);
+        var data = new OutageEvent(
+                "aws/eu-west-1", "aws/eu-west-1@drill-1", "eu", NOW, List.of(), true, List.of(), 1.0, ana);
+        String signed = EventSignature.sign(
+                EventCodec.encode(CloudEvent.of("event-sim", "/test", OutageEvent.DETECTED, data.scope(), NOW, data)),
+                key);
+        assertEquals(ana, verifier.verify(signed).data().requester());
+
+        // Made an admin, or given another group, after the detector signed it: refused, and so drills nothing.
+        for (String forged : List.of(
+                signed.replace("\"admin\":false", "\"admin\":true"), signed.replace("\"team-a\"", "\"team-b\""))) {
+            assertTrue(!forged.equals(signed), "the test changed nothing");
+            RefusedEventException refused =
+                    assertThrows(RefusedEventException.class, () -> verifier.verify(forged), forged);
+            assertEquals(RefusedEventException.Reason.BAD_SIGNATURE, refused.reason());
+        }
+    }
+
     private String signed(String type, Instant at) {
         return EventSignature.sign(EventCodec.encode(event(type, at)), key);
     }
