@@ -59,7 +59,7 @@ public class ChangeLog {
                 method,
                 printable(target, MAX_TARGET),
                 printable(identity.getPrincipal().getName(), MAX_TARGET),
-                new TreeSet<>(identity.getRoles()),
+                printable(new TreeSet<>(identity.getRoles()).toString(), MAX_TARGET),
                 status);
     }
 

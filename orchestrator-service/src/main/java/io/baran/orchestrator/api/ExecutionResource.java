@@ -451,8 +451,9 @@ public class ExecutionResource {
                 refused.put(id, problem.getMessage());
             }
         }
-        if (approved.isEmpty() && refused.isEmpty()) {
-            // No execution took or refused the decision, so none wrote a row: the call is in the trail all the same.
+        if (!audited.recorded()) {
+            // No execution took or refused the decision in the trail (none waited, or those listed ended before they
+            // were asked), so no row was written: the call is in the trail all the same.
             audited.run(
                     AuditActions.EXECUTION_APPROVE,
                     incident,

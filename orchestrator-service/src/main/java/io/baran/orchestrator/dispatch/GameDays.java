@@ -11,6 +11,7 @@ import io.baran.orchestrator.runbook.RunbookAccess;
 import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.orchestrator.workflow.ExecutionLauncher;
 import io.baran.runbook.Runbook;
+import io.baran.security.ChangeLog;
 import io.baran.workflow.Actor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -132,9 +133,9 @@ public class GameDays {
                     outage.scope(),
                     outage.incidentId(),
                     event.id(),
-                    plan.actor(),
+                    ChangeLog.printable(plan.actor(), 100),
                     plan.refused().keySet(),
-                    String.join("; ", plan.refused().values()));
+                    ChangeLog.printable(String.join("; ", plan.refused().values()), 2000));
         }
         Map<String, Object> detail = detail(event);
         detail.put("refused", plan.refused());
@@ -149,7 +150,9 @@ public class GameDays {
             trail.record(entry(event, plan, why == null ? AuditEntry.ACCEPTED : AuditEntry.refused(why), detail));
             LOG.infof(
                     "simulated outage of %s (incident %s): no game-day drill (%s)",
-                    outage.scope(), outage.incidentId(), why == null ? "no runbook is triggered by the scope" : why);
+                    outage.scope(),
+                    outage.incidentId(),
+                    why == null ? "no runbook is triggered by the scope" : ChangeLog.printable(why, 2000));
             return List.of();
         }
         Map<String, Object> requested = new LinkedHashMap<>(detail);
@@ -163,6 +166,50 @@ public class GameDays {
         Actor startedBy = Actor.person(plan.person().name(), plan.person().groups());
         List<String> started = new ArrayList<>();
         Map<String, String> notStarted = new TreeMap<>();
+        try {
+            startEach(event, plan, startedBy, started, notStarted);
+        } catch (RuntimeException failed) {
+            // Temporal did not answer, say: what started so far is recorded with an outcome of its own, and the
+            // handling is tried again (a drill started stays one: its id is derived from the runbook and incident).
+            versions.outageBegan(started, outage.since());
+            detail.put("started", started.stream().sorted().toList());
+            if (!notStarted.isEmpty()) {
+                detail.put("notStarted", notStarted);
+            }
+            recordOutcome(entry(
+                    event,
+                    plan,
+                    AuditEntry.unknown(
+                            "the game day stopped half-way (" + failed.getMessage() + "); its handling is tried again"),
+                    detail));
+            throw failed;
+        }
+        versions.outageBegan(started, outage.since());
+        detail.put("started", started.stream().sorted().toList());
+        if (!notStarted.isEmpty()) {
+            detail.put("notStarted", notStarted);
+        }
+        recordOutcome(entry(
+                event,
+                plan,
+                started.isEmpty()
+                        ? AuditEntry.refused("no drill started: " + String.join("; ", notStarted.values()))
+                        : AuditEntry.ACCEPTED,
+                detail));
+        LOG.infof(
+                "simulated outage of %s (incident %s) asked by %s: game-day drills %s",
+                outage.scope(), outage.incidentId(), ChangeLog.printable(plan.actor(), 100), started);
+        return started;
+    }
+
+    /** Starts the plan's drills one by one, noting each started and each not started now (busy, deleted). */
+    private void startEach(
+            CloudEvent<OutageEvent> event,
+            Plan plan,
+            Actor startedBy,
+            List<String> started,
+            Map<String, String> notStarted) {
+        OutageEvent outage = event.data();
         for (Runbook runbook : plan.drill()) {
             String id = executionId(runbook.name(), outage.incidentId());
             try {
@@ -182,22 +229,6 @@ public class GameDays {
                         outage.scope(), outage.incidentId(), runbook.name(), notNow.getMessage());
             }
         }
-        versions.outageBegan(started, outage.since());
-        detail.put("started", started.stream().sorted().toList());
-        if (!notStarted.isEmpty()) {
-            detail.put("notStarted", notStarted);
-        }
-        recordOutcome(entry(
-                event,
-                plan,
-                started.isEmpty()
-                        ? AuditEntry.refused("no drill started: " + String.join("; ", notStarted.values()))
-                        : AuditEntry.ACCEPTED,
-                detail));
-        LOG.infof(
-                "simulated outage of %s (incident %s) asked by %s: game-day drills %s",
-                outage.scope(), outage.incidentId(), plan.actor(), started);
-        return started;
     }
 
     private static Map<String, Object> detail(CloudEvent<OutageEvent> event) {
@@ -236,7 +267,7 @@ public class GameDays {
                     LOG.errorf(
                             "game day %s by %s started its drills, but its outcome could not be recorded after %d"
                                     + " attempts: %s",
-                            entry.target(), entry.actor(), OUTCOME_ATTEMPTS, e.getMessage());
+                            entry.target(), ChangeLog.printable(entry.actor(), 100), OUTCOME_ATTEMPTS, e.getMessage());
                     return;
                 }
                 try {

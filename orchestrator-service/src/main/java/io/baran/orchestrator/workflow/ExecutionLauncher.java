@@ -240,7 +240,9 @@ public class ExecutionLauncher {
                 "started drill of runbook %s as %s (for %s)",
                 runbook.name(),
                 executionId,
-                startedBy.isSystem() ? startedBy.eventId() : startedBy.name() + ", incident " + incidentId);
+                startedBy.isSystem()
+                        ? startedBy.eventId()
+                        : io.baran.security.ChangeLog.printable(startedBy.name(), 100) + ", incident " + incidentId);
         return Started.STARTED;
     }
 

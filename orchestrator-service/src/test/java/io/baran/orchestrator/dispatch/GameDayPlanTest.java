@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.events.OutageEvent;
-import io.baran.orchestrator.runbook.RunbookAccess;
 import io.baran.runbook.Access;
 import io.baran.runbook.Runbook;
 import io.baran.runbook.Trigger;
@@ -35,17 +34,6 @@ class GameDayPlanTest {
                 plan.refused().get("team-b-web"));
         assertTrue(plan.refused().get("core-dns").contains("names no group (nobody but an admin may)"));
         assertEquals("ana", plan.actor());
-    }
-
-    @Test
-    void theRefusalsAreTheRestApisOwn() {
-        var ana = new OutageEvent.Requester("ana", List.of("drill-operator", "team-a", "viewer"), false);
-        var access = new RunbookAccess("ana", List.of("drill-operator", "team-a", "viewer"), false);
-        GameDays.Plan plan = GameDays.Plan.of(ana, SCOPE);
-        for (Runbook runbook : SCOPE) {
-            assertEquals(
-                    access.refusalToDrill(runbook).orElse(null), plan.refused().get(runbook.name()));
-        }
     }
 
     @Test
