@@ -171,35 +171,45 @@ public class GameDays {
         } catch (RuntimeException failed) {
             // Temporal did not answer, say: what started so far is recorded with an outcome of its own, and the
             // handling is tried again (a drill started stays one: its id is derived from the runbook and incident).
-            versions.outageBegan(started, outage.since());
-            detail.put("started", started.stream().sorted().toList());
-            if (!notStarted.isEmpty()) {
-                detail.put("notStarted", notStarted);
-            }
-            recordOutcome(entry(
+            recordStarted(
                     event,
                     plan,
-                    AuditEntry.unknown(
-                            "the game day stopped half-way (" + failed.getMessage() + "); its handling is tried again"),
-                    detail));
+                    detail,
+                    started,
+                    notStarted,
+                    AuditEntry.unknown("the game day stopped half-way (" + failed.getMessage()
+                            + "); its handling is tried again"));
             throw failed;
         }
-        versions.outageBegan(started, outage.since());
-        detail.put("started", started.stream().sorted().toList());
-        if (!notStarted.isEmpty()) {
-            detail.put("notStarted", notStarted);
-        }
-        recordOutcome(entry(
+        recordStarted(
                 event,
                 plan,
+                detail,
+                started,
+                notStarted,
                 started.isEmpty()
                         ? AuditEntry.refused("no drill started: " + String.join("; ", notStarted.values()))
-                        : AuditEntry.ACCEPTED,
-                detail));
+                        : AuditEntry.ACCEPTED);
         LOG.infof(
                 "simulated outage of %s (incident %s) asked by %s: game-day drills %s",
                 outage.scope(), outage.incidentId(), ChangeLog.printable(plan.actor(), 100), started);
         return started;
+    }
+
+    /** Notes when the started drills' outage began, and records the game day's outcome with what it started. */
+    private void recordStarted(
+            CloudEvent<OutageEvent> event,
+            Plan plan,
+            Map<String, Object> detail,
+            List<String> started,
+            Map<String, String> notStarted,
+            String outcome) {
+        versions.outageBegan(started, event.data().since());
+        detail.put("started", started.stream().sorted().toList());
+        if (!notStarted.isEmpty()) {
+            detail.put("notStarted", notStarted);
+        }
+        recordOutcome(entry(event, plan, outcome, detail));
     }
 
     /** Starts the plan's drills one by one, noting each started and each not started now (busy, deleted). */
