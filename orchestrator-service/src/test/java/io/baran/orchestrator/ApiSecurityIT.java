@@ -342,22 +342,7 @@ class ApiSecurityIT {
                 .body("detail", containsString("needs role failover-operator"));
         assertEquals("failed-over", phase(id), "the refused abort changed nothing");
 
-        // Failed over: even a failover operator does not abort it (undoing it is its failback, by its own rules).
-        postJson(abort, "{\"reason\":\"handled by hand\"}", "fiona", "failover-operator", "sre")
-                .statusCode(409)
-                .body("detail", containsString("is a live failover and is failed-over"))
-                .body(
-                        "detail",
-                        containsString("ask for its failback instead: POST /api/executions/" + id + "/failback"));
-        assertEquals("failed-over", phase(id), "the refused abort changed nothing");
-        postJson(
-                        "/api/executions/" + id + "/failback",
-                        "{\"reason\":\"handled by hand\"}",
-                        "fiona",
-                        "failover-operator",
-                        "sre")
-                .statusCode(202);
-        await(() -> !"failed-over".equals(phase(id)), "the failover operator's failback to undo the failover");
+        abortRefusedThenFailedBack(id);
     }
 
     /**
@@ -409,7 +394,15 @@ class ApiSecurityIT {
                 .body("detail", containsString("needs role failover-operator"));
         assertEquals("failed-over", phase(id), "the refused abort changed nothing");
 
-        // Failed over: even a failover operator does not abort it (undoing it is its failback, by its own rules).
+        abortRefusedThenFailedBack(id);
+    }
+
+    /**
+     * A live failover that is failed over: even a failover operator does not abort it (undoing it is its failback, by
+     * its own rules); the failback a failover operator asks for undoes it.
+     */
+    private void abortRefusedThenFailedBack(String id) {
+        String abort = "/api/executions/" + id + "/abort";
         postJson(abort, "{\"reason\":\"handled by hand\"}", "fiona", "failover-operator", "sre")
                 .statusCode(409)
                 .body("detail", containsString("is a live failover and is failed-over"))
