@@ -321,15 +321,7 @@ class ApiSecurityIT {
                       - { name: back, action: wait, with: { for: 3s } }
                 """;
         putRunbook("turned-drill", yaml).statusCode(201);
-        String id = postJson(
-                        "/api/drills",
-                        "{\"runbook\":\"turned-drill\",\"hold\":\"1s\"}",
-                        "dora",
-                        "drill-operator",
-                        "sre")
-                .statusCode(202)
-                .extract()
-                .path("executionId");
+        String id = drillAsDora("turned-drill", "1s");
         await(() -> "failing-back".equals(phase(id)), "the drill to fail back");
         // As the dispatcher does when the drill's scope goes down meanwhile.
         temporal.newWorkflowStub(RunbookWorkflow.class, id).outageDetected("test/turned-drill@" + System.nanoTime());
@@ -372,15 +364,7 @@ class ApiSecurityIT {
                     approval: none
                 """;
         putRunbook("joined-drill", yaml).statusCode(201);
-        String id = postJson(
-                        "/api/drills",
-                        "{\"runbook\":\"joined-drill\",\"hold\":\"1h\"}",
-                        "dora",
-                        "drill-operator",
-                        "sre")
-                .statusCode(202)
-                .extract()
-                .path("executionId");
+        String id = drillAsDora("joined-drill", "1h");
         await(() -> "failed-over".equals(phase(id)), "the drill to hold");
         // As the dispatcher does when the drill's scope goes down while it holds.
         RunbookWorkflow drill = temporal.newWorkflowStub(RunbookWorkflow.class, id);
@@ -420,6 +404,19 @@ class ApiSecurityIT {
         await(() -> !"failed-over".equals(phase(id)), "the failover operator's failback to undo the failover");
     }
 
+    /** Starts a drill of {@code runbook} holding {@code hold}, as dora (drill-operator, group sre); its execution id. */
+    private String drillAsDora(String runbook, String hold) {
+        return postJson(
+                        "/api/drills",
+                        "{\"runbook\":\"" + runbook + "\",\"hold\":\"" + hold + "\"}",
+                        "dora",
+                        "drill-operator",
+                        "sre")
+                .statusCode(202)
+                .extract()
+                .path("executionId");
+    }
+
     /** A drill is aborted by a drill operator the runbook lets drill: a failover operator's groups alone do not do. */
     @Test
     void aDrillIsAbortedOnlyByADrillOperator() {
@@ -441,15 +438,7 @@ class ApiSecurityIT {
                     - { name: settle, action: wait, with: { for: 1s } }
                 """;
         putRunbook("drill-abort-role", yaml).statusCode(201);
-        String id = postJson(
-                        "/api/drills",
-                        "{\"runbook\":\"drill-abort-role\",\"hold\":\"1h\"}",
-                        "dora",
-                        "drill-operator",
-                        "sre")
-                .statusCode(202)
-                .extract()
-                .path("executionId");
+        String id = drillAsDora("drill-abort-role", "1h");
         await(() -> "failed-over".equals(phase(id)), "the drill to hold");
 
         String abort = "/api/executions/" + id + "/abort";

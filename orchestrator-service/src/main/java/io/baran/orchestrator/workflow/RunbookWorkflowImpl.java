@@ -361,13 +361,15 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     /**
      * Change {@link #TURN_ROUND}: the incidents the execution knew of when its failback began (answered, recovered, or
-     * reconciled); null outside a failback. An incident of {@link #incidentByScope} not in it is an outage detected
+     * reconciled), or (change {@link #COMPENSATION_TURNS_ROUND}) when its failed failover began to be undone; null
+     * outside a failback and such an undo. An incident of {@link #incidentByScope} not in it is an outage detected
      * since.
      */
     private Set<String> knownAtFailback;
     /**
      * Holds of the blast-radius guard of the failover itself received ({@link #guardTripped}), the newest of them, and
-     * their count when the failback began: one received since holds a turn round for a person.
+     * their count when the failback (or the undo of a failed failover) began: one received since holds a turn round
+     * for a person.
      */
     private int holdsSeen;
 
@@ -609,9 +611,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * unchanged (they end compensated, as before).
      */
     private void beginCompensation() {
-        Set<String> known = new HashSet<>(incidentByScope.values());
-        known.addAll(recoveredIncidents);
-        knownAtFailback = known;
+        knownAtFailback = knownOutages();
         // A hold of the guard on this failover that nobody has decided yet (it came while a step ran, and the step
         // failed) counts as one received since: failing over again asks a person, with its reason.
         boolean holdUndecided = lateHold != null
@@ -630,12 +630,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * failover for it).
      */
     private void abortedCompensation() {
-        Set<String> known = new HashSet<>(incidentByScope.values());
-        known.addAll(recoveredIncidents);
+        Set<String> known = knownOutages();
         undoAll("aborted");
-        List<String> detected = incidentByScope.values().stream()
-                .filter(incident -> !known.contains(incident) && !recoveredIncidents.contains(incident))
-                .toList();
+        List<String> detected = detectedSince(known);
         if (!detected.isEmpty() && Workflow.getVersion(COMPENSATION_TURNS_ROUND, Workflow.DEFAULT_VERSION, 1) >= 1) {
             error = "aborted; outage " + String.join(", ", detected) + " was detected while it was undone: an aborted"
                     + " execution does not fail over again, so nothing failed over for it (start a failover if its scope"
@@ -717,7 +714,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 String refusal = answer == Answer.TIMED_OUT
                         ? "nobody approved " + failover + " within " + Duration.ofSeconds(seconds)
                         : failover + " was rejected";
-                List<String> joined = decidesAnew ? joinedSince(asked) : List.of();
+                List<String> joined = decidesAnew ? detectedSince(asked) : List.of();
                 if (joined.isEmpty()) {
                     error = (rounds == 0
                                     ? answer == Answer.TIMED_OUT
@@ -766,13 +763,6 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 .filter(incident -> !decidedBefore.contains(incident))
                 .toList();
         return !outages.isEmpty() && recoveredIncidents.containsAll(outages);
-    }
-
-    /** The outages this execution answers that are not among {@code asked} and have not recovered. */
-    private List<String> joinedSince(Set<String> asked) {
-        return incidentByScope.values().stream()
-                .filter(incident -> !asked.contains(incident) && !recoveredIncidents.contains(incident))
-                .toList();
     }
 
     private void planOnly(Runbook runbook) {
@@ -1493,8 +1483,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     /** Notes what the execution knows of outages as its failback begins: an incident not among them turns it round. */
     private void beginFailback() {
-        Set<String> known = new HashSet<>(incidentByScope.values());
-        known.addAll(recoveredIncidents);
+        Set<String> known = knownOutages();
         // New, and joined as the failback began, before the reconciliation looked at it: detected during the failback.
         joins.stream().filter(newlyJoined::contains).forEach(known::remove);
         knownAtFailback = known;
@@ -1506,12 +1495,22 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         if (knownAtFailback == null) {
             return null;
         }
-        for (String incident : incidentByScope.values()) {
-            if (!knownAtFailback.contains(incident) && !recoveredIncidents.contains(incident)) {
-                return incident;
-            }
-        }
-        return null;
+        List<String> detected = detectedSince(knownAtFailback);
+        return detected.isEmpty() ? null : detected.get(0);
+    }
+
+    /** The outages the execution knows of now: those it answers and those recovered. */
+    private Set<String> knownOutages() {
+        Set<String> known = new HashSet<>(incidentByScope.values());
+        known.addAll(recoveredIncidents);
+        return known;
+    }
+
+    /** The outages it answers that are not among {@code known} and have not recovered (the latest of each scope). */
+    private List<String> detectedSince(Set<String> known) {
+        return incidentByScope.values().stream()
+                .filter(incident -> !known.contains(incident) && !recoveredIncidents.contains(incident))
+                .toList();
     }
 
     /**
