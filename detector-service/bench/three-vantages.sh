@@ -58,7 +58,7 @@ for v in a b c; do
     "-Dbaran.signing.roster.$v.public-key=$(openssl pkey -in "$W/$v.pem" -pubout -outform DER | base64 | tr -d '\n')")
 done
 for v in a b c; do
-  java -Xmx256m -Dquarkus.http.port="$(free)" -Dkafka.bootstrap.servers=127.0.0.1:$KP -Dbaran.detector.vantage=$v \
+  java -Xmx256m -Dquarkus.http.port="$(free)" -Dbaran.audit.store=log -Dkafka.bootstrap.servers=127.0.0.1:$KP -Dbaran.detector.vantage=$v \
     -Dbaran.detector.data-dir="$W/data-$v" -Dbaran.signing.key-file="$W/$v.pem" "${roster[@]}" \
     -Dbaran.detector.targets.demo-primary.url=http://127.0.0.1:$PP/healthz -Dbaran.detector.targets.demo-primary.scope=local/demo/web \
     -Dbaran.detector.targets.anchor.url=http://127.0.0.1:$RP/anchor -Dbaran.detector.targets.anchor.scope=ref/$v/anchor \

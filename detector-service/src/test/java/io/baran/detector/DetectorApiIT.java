@@ -10,6 +10,7 @@ import io.baran.events.EventCodec;
 import io.baran.events.OutageEvent;
 import io.baran.events.Topics;
 import io.baran.security.Roles;
+import io.baran.testinfra.AuditLogResource;
 import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @QuarkusTestResource(value = KafkaResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = ApiTestResource.class, restrictToAnnotatedClass = true)
 @QuarkusTestResource(value = OidcIssuerResource.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = AuditLogResource.class, restrictToAnnotatedClass = true)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DetectorApiIT {
 
@@ -425,17 +427,29 @@ class DetectorApiIT {
 
     @Test
     @Order(5)
-    void aDrillOperatorsSimulationNamesThemWithTheirGroupsAndNotAsAnAdmin() {
+    void aDrillOperatorsSimulationNamesThemWithTheirGroupsAndNotAsAnAdmin() throws Exception {
         RestAssured.requestSpecification = null; // a spec built now would keep the admin's header beside this one
         try (KafkaConsumer<String, String> consumer = healthEvents()) {
+            String requestId = "sim-" + java.util.UUID.randomUUID();
             Response response = given().header(
                             "Authorization", OidcIssuer.shared().bearer("ana", Roles.DRILL_OPERATOR, "team-a"))
+                    .header("X-Request-Id", requestId)
                     .contentType(ContentType.JSON)
                     .body(Map.of("scope", "local/drill/team-a", "duration", "2s"))
                     .post("/api/simulations");
             response.then().statusCode(202);
             String incident = response.jsonPath().getString("incidentId");
             assertEquals("ana", response.jsonPath().getString("requestedBy"));
+            List<AuditLogResource.Row> rows = AuditLogResource.rows(requestId);
+            assertEquals(
+                    List.of("requested", "accepted"),
+                    rows.stream().map(AuditLogResource.Row::outcome).toList(),
+                    "the game day's rows: " + rows);
+            AuditLogResource.Row accepted = rows.get(1);
+            assertEquals(
+                    List.of("ana", "simulation.start", "local/drill/team-a"),
+                    List.of(accepted.actor(), accepted.action(), accepted.target()));
+            assertTrue(accepted.groups().contains("\"team-a\""), accepted.groups());
             assertTrue(
                     response.jsonPath().getString("outcome").contains("name one of the groups of ana"),
                     response.asString());
@@ -485,6 +499,63 @@ class DetectorApiIT {
 
     @Test
     @Order(6)
+    void targetChangesAreInTheAuditTrailWithWhoMadeThemAndWhatCameOfIt() throws Exception {
+        String add = audited();
+        given().header("X-Request-Id", add)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "audit-web", "url", base() + "/web", "scope", "local/api/audit"))
+                .post("/api/targets")
+                .then()
+                .statusCode(201);
+        String replace = audited();
+        given().header("X-Request-Id", replace)
+                .contentType(ContentType.JSON)
+                .body(Map.of("url", base() + "/web2", "scope", "local/api/audit"))
+                .put("/api/targets/audit-web")
+                .then()
+                .statusCode(200);
+        String bad = audited();
+        given().header("X-Request-Id", bad)
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "audit-bad", "url", "ftp://nowhere", "scope", "local/api/audit"))
+                .post("/api/targets")
+                .then()
+                .statusCode(400);
+        String remove = audited();
+        given().header("X-Request-Id", remove)
+                .delete("/api/targets/audit-web")
+                .then()
+                .statusCode(204);
+        String again = audited();
+        given().header("X-Request-Id", again)
+                .delete("/api/targets/audit-web")
+                .then()
+                .statusCode(404);
+
+        assertAudited(add, "target.add", "audit-web", "accepted");
+        assertAudited(replace, "target.replace", "audit-web", "accepted");
+        assertAudited(bad, "target.add", "audit-bad", "refused: 400 ");
+        assertAudited(remove, "target.delete", "audit-web", "accepted");
+        assertAudited(again, "target.delete", "audit-web", "refused: 404 ");
+    }
+
+    private static String audited() {
+        return "target-" + java.util.UUID.randomUUID();
+    }
+
+    /** A requested row by the admin, then the outcome's; the outcome's row names the target (a body's, too). */
+    private static void assertAudited(String requestId, String action, String target, String outcome) throws Exception {
+        List<AuditLogResource.Row> rows = AuditLogResource.rows(requestId);
+        assertEquals(2, rows.size(), requestId + ": " + rows);
+        assertEquals("requested", rows.get(0).outcome(), rows.toString());
+        AuditLogResource.Row last = rows.get(1);
+        assertTrue(last.outcome().startsWith(outcome), action + " on " + target + ": " + last.outcome());
+        assertEquals(List.of("tester", action, target), List.of(last.actor(), last.action(), last.target()));
+        assertTrue(last.detail().contains("\"detector-service\""), last.detail());
+    }
+
+    @Test
+    @Order(7)
     void metricsAreServedForPrometheus() {
         String metrics =
                 given().get(this.metrics).then().statusCode(200).extract().asString();

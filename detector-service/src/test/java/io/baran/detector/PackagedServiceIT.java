@@ -61,6 +61,18 @@ class PackagedServiceIT {
     }
 
     @Test
+    void refusesToStartWithoutTheAuditTrailUnlessToldToKeepNone() throws Exception {
+        Path log = start("no-audit-trail", List.of(), false);
+        if (!process.waitFor(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            fail("the service without an audit trail still runs after " + WAIT.toSeconds() + " s; log " + log);
+        }
+        assertNotEquals(0, process.exitValue(), "exit status");
+        String output = Files.readString(log);
+        assertTrue(output.contains("baran.audit.jdbc-url (BARAN_AUDIT_JDBC_URL) is not set"), output);
+        assertTrue(output.contains("baran.audit.store=log"), output);
+    }
+
+    @Test
     void startsWithNoTargetsAndSaysNothingIsProbed() throws Exception {
         Path log = start("no-targets", List.of());
         awaitLine(log, "no targets configured under baran.detector.targets, nothing is probed");
@@ -103,6 +115,11 @@ class PackagedServiceIT {
     }
 
     private Path start(String name, List<String> properties) throws IOException {
+        return start(name, properties, true);
+    }
+
+    /** @param noTrail with {@code baran.audit.store=log}: these tests are about the detector's other settings */
+    private Path start(String name, List<String> properties, boolean noTrail) throws IOException {
         assertTrue(Files.isRegularFile(APP), APP + " is missing: run the tests through ./mvnw verify, after packaging");
         Path log = WorkDirs.create("detector-" + name).resolve("detector.log");
         List<String> command = new ArrayList<>(List.of(
@@ -113,6 +130,9 @@ class PackagedServiceIT {
                 "-Dbaran.egress.allow=127.0.0.1",
                 // Nothing listens there; the service must not need Kafka to decide whether its configuration is valid.
                 "-Dkafka.bootstrap.servers=127.0.0.1:" + Ports.free()));
+        if (noTrail) {
+            command.add("-Dbaran.audit.store=log");
+        }
         command.addAll(properties);
         command.addAll(List.of("-jar", APP.toAbsolutePath().toString()));
         process = new ProcessBuilder(command)

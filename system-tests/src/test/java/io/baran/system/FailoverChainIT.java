@@ -174,12 +174,14 @@ class FailoverChainIT {
         codecProxy.forwardTo(orchestrator.url("/codec"), () -> keycloak.token("viewer"));
 
         workerProps = new java.util.HashMap<>(common);
+        workerProps.putAll(ServiceSettings.auditTrail(postgres));
         workerProps.putAll(ServiceSettings.CODEC);
         workerProps.putAll(ServiceSettings.awsProvider(moto.endpoint()));
         this.work = work;
         worker = keep(startWorker());
 
         Map<String, String> detectorProps = new java.util.HashMap<>(common);
+        detectorProps.putAll(ServiceSettings.auditTrail(postgres));
         detectorProps.put("baran.detector.vantage", "system-test");
         detectorProps.putAll(roster);
         detectorProps.putAll(SigningKeys.signWith(work.resolve("signing"), "system-test-1"));

@@ -219,10 +219,12 @@ class FaultSuiteIT {
         orchestratorProps.put("baran.providers.aws-test.type", "aws");
 
         workerProps = new HashMap<>(common);
+        workerProps.putAll(ServiceSettings.auditTrail(postgres));
         workerProps.putAll(ServiceSettings.CODEC);
         workerProps.putAll(ServiceSettings.awsProvider(proxy.endpoint()));
 
         detectorProps = new HashMap<>(common);
+        detectorProps.putAll(ServiceSettings.auditTrail(postgres));
         detectorProps.put("baran.detector.vantage", "faults");
         detectorProps.putAll(roster);
         detectorProps.putAll(SigningKeys.signWith(work.resolve("signing"), "faults-1"));

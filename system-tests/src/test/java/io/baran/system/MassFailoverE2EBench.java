@@ -131,6 +131,7 @@ class MassFailoverE2EBench {
                     "orchestrator-service", work, orchestratorProps, javaOptions("orchestrator"), "768m"));
 
             Map<String, String> workerProps = new HashMap<>(common);
+            workerProps.putAll(ServiceSettings.auditTrail(postgres));
             workerProps.putAll(ServiceSettings.CODEC);
             workerProps.putAll(ServiceSettings.awsProvider(proxyUrl));
             workerProps.put("baran.providers.aws-test.api-account", "bench");
@@ -143,6 +144,7 @@ class MassFailoverE2EBench {
                     "768m"));
 
             Map<String, String> detectorProps = new HashMap<>(common);
+            detectorProps.putAll(ServiceSettings.auditTrail(postgres));
             detectorProps.put("baran.detector.vantage", "bench");
             detectorProps.putAll(roster);
             detectorProps.putAll(SigningKeys.signWith(work.resolve("signing"), "bench-1"));

@@ -141,6 +141,7 @@ class SaslSslPathIT {
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
 
         Map<String, String> detectorProps = new HashMap<>(common);
+        detectorProps.putAll(ServiceSettings.auditTrail(postgres));
         detectorProps.putAll(quarkusKafka("baran-detector"));
         detectorProps.putAll(roster);
         detectorProps.putAll(SigningKeys.signWith(work.resolve("signing"), "sasl-1"));

@@ -92,11 +92,13 @@ class SchemathesisIT {
         orchestrator = keep(ServiceProcess.start("orchestrator-service", work, orchestratorProps, Map.of()));
 
         Map<String, String> workerProps = new HashMap<>(common);
+        workerProps.putAll(ServiceSettings.auditTrail(postgres));
         workerProps.putAll(ServiceSettings.CODEC);
         workerProps.putAll(ServiceSettings.awsProvider(moto.endpoint()));
         worker = keep(ServiceProcess.start("replication-worker", work, workerProps, ServiceSettings.AWS_ENV));
 
         Map<String, String> detectorProps = new HashMap<>(common);
+        detectorProps.putAll(ServiceSettings.auditTrail(postgres));
         detectorProps.putAll(roster);
         detectorProps.putAll(SigningKeys.signWith(work.resolve("signing"), "fuzz-1"));
         detectorProps.put("baran.detector.vantage", "fuzz");

@@ -51,6 +51,20 @@ final class ServiceSettings {
                 PostgresServer.PASSWORD);
     }
 
+    /**
+     * The detector and the worker: their changing calls appended to the orchestrator's audit trail on this PostgreSQL,
+     * as the role its migrations grant SELECT and INSERT on {@code audit_log}.
+     */
+    static Map<String, String> auditTrail(PostgresServer postgres) {
+        return Map.of(
+                "baran.audit.jdbc-url",
+                postgres.jdbcUrl(),
+                "baran.audit.user",
+                PostgresServer.AUDIT_USER,
+                "baran.audit.password",
+                PostgresServer.AUDIT_PASSWORD);
+    }
+
     /** The worker's provider {@code aws-test}: moto at {@code endpoint}. */
     static Map<String, String> awsProvider(String endpoint) {
         return Map.of(

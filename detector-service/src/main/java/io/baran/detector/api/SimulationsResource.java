@@ -6,6 +6,8 @@ import io.baran.detector.probe.Durations;
 import io.baran.detector.quorum.ScopeRecord;
 import io.baran.detector.quorum.Simulation;
 import io.baran.events.OutageEvent;
+import io.baran.security.AuditedCall;
+import io.baran.security.AuditedCallTarget;
 import io.baran.security.Roles;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -64,10 +66,12 @@ public class SimulationsResource {
 
     private final Detector detector;
     private final SecurityIdentity identity;
+    private final AuditedCallTarget audited;
 
-    SimulationsResource(Detector detector, SecurityIdentity identity) {
+    SimulationsResource(Detector detector, SecurityIdentity identity, AuditedCallTarget audited) {
         this.detector = detector;
         this.identity = identity;
+        this.audited = audited;
     }
 
     /** @param duration how long the simulated outage lasts, 60s when absent */
@@ -113,11 +117,15 @@ public class SimulationsResource {
             description = "the request could not be published, or no aggregator started the drill within"
                     + " baran.detector.quorum.simulation-start-within; either way it never starts",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @AuditedCall("simulation.start")
     public Response simulate(Request request) {
         List<Problem.FieldError> errors = new ArrayList<>();
         String scope = request == null || request.scope() == null
                 ? ""
                 : request.scope().strip();
+        if (!scope.isEmpty()) {
+            audited.set(scope);
+        }
         if (!TargetDefinitions.SCOPE.matcher(scope).matches()) {
             errors.add(
                     new Problem.FieldError(

@@ -7,6 +7,8 @@ import io.baran.detector.config.TargetCatalog;
 import io.baran.detector.config.TargetDefinitions;
 import io.baran.detector.config.TargetSpec;
 import io.baran.detector.state.TargetStatus;
+import io.baran.security.AuditedCall;
+import io.baran.security.AuditedCallTarget;
 import io.baran.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -92,9 +94,11 @@ public class TargetsResource {
             String accountKeyEnv) {}
 
     private final Detector detector;
+    private final AuditedCallTarget audited;
 
-    TargetsResource(Detector detector) {
+    TargetsResource(Detector detector, AuditedCallTarget audited) {
         this.detector = detector;
+        this.audited = audited;
     }
 
     @GET
@@ -135,6 +139,7 @@ public class TargetsResource {
     @RolesAllowed(Roles.ADMIN)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @AuditedCall("target.add")
     @RequestBody(
             content =
                     @Content(
@@ -160,6 +165,9 @@ public class TargetsResource {
             throw invalid(List.of(new Problem.FieldError("", "the body must be a JSON object")));
         }
         JsonNode name = body.get("name");
+        if (name != null && name.isTextual()) {
+            audited.set(name.asText());
+        }
         if (name == null
                 || !name.isTextual()
                 || !TargetDefinitions.NAME.matcher(name.asText()).matches()) {
@@ -179,6 +187,7 @@ public class TargetsResource {
     @RolesAllowed(Roles.ADMIN)
     @PUT
     @Path("{name}")
+    @AuditedCall(value = "target.replace", target = "name")
     @Consumes(MediaType.APPLICATION_JSON)
     @RequestBody(
             content =
@@ -226,6 +235,7 @@ public class TargetsResource {
     @RolesAllowed(Roles.ADMIN)
     @DELETE
     @Path("{name}")
+    @AuditedCall(value = "target.delete", target = "name")
     @APIResponse(responseCode = "204", description = "removed")
     @APIResponse(
             responseCode = "404",

@@ -13,9 +13,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Every call that may change something (POST, PUT, PATCH, DELETE) by a verified caller is logged with who made it and
- * how it was answered: the caller's name and roles, the method, the path and query, the status. The orchestrator also
- * writes such calls to its audit trail; the detector and the worker have no trail of their own yet, so this line is
- * their record of who did what. Nothing of the body is logged (it may carry what is not the log's to keep); what the
+ * how it was answered: the caller's name and roles, the method, the path and query, the status, beside the audit
+ * trail every service writes them to (the orchestrator's own rows, the detector's and the worker's {@link CallAudit}),
+ * for where logs are collected and kept. Nothing of the body is logged (it may carry what is not the log's to keep); what the
  * caller sent in the path is cut short and its control characters shown as {@code ?}, so it cannot forge lines.
  */
 public class ChangeLog {

@@ -38,6 +38,14 @@ public final class PostgresServer implements AutoCloseable {
 
     public static final String APP_PASSWORD = "baran_app";
 
+    /**
+     * The role the detector and the replication-worker append their calls to the audit trail as, as bin/local-stack
+     * creates it: the orchestrator's migrations grant it SELECT and INSERT on {@code audit_log}, nothing else.
+     */
+    public static final String AUDIT_USER = "baran_audit";
+
+    public static final String AUDIT_PASSWORD = "baran_audit";
+
     private final Path bin;
     private final Path dir;
     private final int port;
@@ -142,7 +150,8 @@ public final class PostgresServer implements AutoCloseable {
                                 "-v",
                                 "ON_ERROR_STOP=1",
                                 "-qc",
-                                "CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'"),
+                                "CREATE ROLE " + APP_USER + " LOGIN PASSWORD '" + APP_PASSWORD + "'; CREATE ROLE "
+                                        + AUDIT_USER + " LOGIN PASSWORD '" + AUDIT_PASSWORD + "'"),
                         Duration.ofSeconds(30));
             } catch (RuntimeException e) {
                 server.close();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.baran.audit.AuditChain;
+import io.baran.audit.AuditAppender;
 import io.baran.audit.AuditLogReader;
 import io.baran.audit.ChainRow;
 import io.baran.audit.Verification;
@@ -15,8 +15,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -30,18 +28,14 @@ import javax.sql.DataSource;
  * before (libs/audit-chain). Rows are only ever added; the application's database role may do nothing else.
  *
  * <p>{@link #record} writes and commits in a transaction of its own before it returns, so a caller records what it is
- * about to do, then does it (signals the workflow): nothing is done that is not recorded. Appends from any number of
- * threads and orchestrators are serialised by a transaction-scoped advisory lock, taken before the chain's head is
- * read; this needs no privilege beyond SELECT and INSERT (LOCK TABLE and SELECT FOR UPDATE would need UPDATE).
+ * about to do, then does it (signals the workflow): nothing is done that is not recorded. Appends are serialised with
+ * every other writer of the chain (other orchestrators, the detector, the worker) by {@link AuditAppender}.
  */
 @ApplicationScoped
 public class AuditTrail {
 
-    /**
-     * The advisory lock of the chain: a constant outside the int range, so no {@code pg_advisory_xact_lock(hashtext(..))}
-     * (RunbookVersions' per-runbook locks) can ever take it. The bytes spell "baranaud".
-     */
-    static final long CHAIN_LOCK = 0x6261_7261_6e61_7564L;
+    /** The advisory lock that serialises appends ({@link AuditAppender}, shared with the detector and the worker). */
+    static final long CHAIN_LOCK = AuditAppender.CHAIN_LOCK;
 
     private static final String COLUMNS = AuditLogReader.COLUMNS;
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
@@ -82,28 +76,9 @@ public class AuditTrail {
 
     private AuditRecord append(AuditEntry entry, String groups, String detail) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            // The lock first, in a statement of its own: the head read next then sees every row committed before.
-            try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, CHAIN_LOCK);
-                lock.executeQuery().close();
-            }
-            long lastId = 0;
-            String prevHash = AuditChain.GENESIS;
-            Instant at;
-            try (Statement head = c.createStatement();
-                    ResultSet rs = head.executeQuery(
-                            "select clock_timestamp() as now, l.id, l.hash from (select 1) one "
-                                    + "left join (select id, hash from audit_log order by id desc limit 1) l on true")) {
-                rs.next();
-                at = rs.getObject("now", OffsetDateTime.class).toInstant();
-                if (rs.getObject("id") != null) {
-                    lastId = rs.getLong("id");
-                    prevHash = rs.getString("hash");
-                }
-            }
-            ChainRow row = new ChainRow(
-                            lastId + 1,
-                            at,
+            return toRecord(AuditAppender.append(
+                    c,
+                    new AuditAppender.Entry(
                             entry.actor(),
                             groups,
                             entry.action(),
@@ -112,12 +87,7 @@ public class AuditTrail {
                             entry.requestId(),
                             entry.breakGlass(),
                             entry.outcome(),
-                            detail,
-                            prevHash,
-                            null)
-                    .hashed();
-            AuditLogReader.insert(c, row);
-            return toRecord(row);
+                            detail)));
         }
     }
 

@@ -2,6 +2,7 @@ package io.baran.worker.replication;
 
 import io.baran.events.ReplicationStatus;
 import io.baran.runbook.Durations;
+import io.baran.security.AuditedCall;
 import io.baran.security.AuthProblems.AuthProblem;
 import io.baran.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -119,6 +120,7 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/sync")
+    @AuditedCall(value = "replication.sync", target = "name")
     @APIResponse(
             responseCode = "200",
             description = "every replica's pass ended within wait: what each did",
@@ -197,6 +199,9 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failover")
+    @AuditedCall(
+            value = "replication.failover",
+            target = {"name", "replica"})
     @APIResponse(
             responseCode = "200",
             description = "the replica now serves as primary: nothing of forward copying lands there any more",
@@ -263,6 +268,9 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failback")
+    @AuditedCall(
+            value = "replication.failback",
+            target = {"name", "replica"})
     @APIResponse(
             responseCode = "200",
             description = "what was copied back, and the conflicts left alone",
@@ -310,6 +318,9 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/conflicts/resolve")
+    @AuditedCall(
+            value = "replication.resolve-conflict",
+            target = {"name", "replica", "key"})
     @APIResponse(
             responseCode = "200",
             description = "the replica after the conflict was settled",

@@ -61,6 +61,8 @@ final class PackagedWorkers {
                 // tokens.
                 "-Dquarkus.management.port=" + Ports.free(),
                 "-Dbaran.egress.allow=127.0.0.1",
+                // These workers' own API calls are not under test: no audit trail (ReplicationAuditIT tests it).
+                "-Dbaran.audit.store=log",
                 // Temporal is not used here, but the packaged worker never starts without a payload key.
                 "-Dbaran.temporal.codec.active-key=test",
                 "-Dbaran.temporal.codec.keys.test=dGVzdC1vbmx5LWtleS1mb3ItYmFyYW4tdGVzdHMtMDE=",

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.events.ReplicationStatus;
 import io.baran.events.Topics;
 import io.baran.security.Roles;
+import io.baran.testinfra.AuditLogResource;
 import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
@@ -61,6 +62,7 @@ import org.junit.jupiter.api.Timeout;
 @WithTestResource(KafkaResource.class)
 @WithTestResource(ReplicationPairsResource.class)
 @WithTestResource(OidcIssuerResource.class)
+@WithTestResource(AuditLogResource.class)
 @Timeout(180)
 class ReplicationAppIT {
 
