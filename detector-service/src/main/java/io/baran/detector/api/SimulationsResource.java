@@ -7,7 +7,7 @@ import io.baran.detector.quorum.ScopeRecord;
 import io.baran.detector.quorum.Simulation;
 import io.baran.events.OutageEvent;
 import io.baran.security.AuditedCall;
-import io.baran.security.AuditedCallTarget;
+import io.baran.security.AuditedCallContext;
 import io.baran.security.Roles;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -66,9 +66,9 @@ public class SimulationsResource {
 
     private final Detector detector;
     private final SecurityIdentity identity;
-    private final AuditedCallTarget audited;
+    private final AuditedCallContext audited;
 
-    SimulationsResource(Detector detector, SecurityIdentity identity, AuditedCallTarget audited) {
+    SimulationsResource(Detector detector, SecurityIdentity identity, AuditedCallContext audited) {
         this.detector = detector;
         this.identity = identity;
         this.audited = audited;
@@ -124,7 +124,7 @@ public class SimulationsResource {
                 ? ""
                 : request.scope().strip();
         if (!scope.isEmpty()) {
-            audited.set(scope);
+            audited.target(scope);
         }
         if (!TargetDefinitions.SCOPE.matcher(scope).matches()) {
             errors.add(

@@ -8,7 +8,7 @@ import io.baran.detector.config.TargetDefinitions;
 import io.baran.detector.config.TargetSpec;
 import io.baran.detector.state.TargetStatus;
 import io.baran.security.AuditedCall;
-import io.baran.security.AuditedCallTarget;
+import io.baran.security.AuditedCallContext;
 import io.baran.security.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -94,9 +94,9 @@ public class TargetsResource {
             String accountKeyEnv) {}
 
     private final Detector detector;
-    private final AuditedCallTarget audited;
+    private final AuditedCallContext audited;
 
-    TargetsResource(Detector detector, AuditedCallTarget audited) {
+    TargetsResource(Detector detector, AuditedCallContext audited) {
         this.detector = detector;
         this.audited = audited;
     }
@@ -166,7 +166,7 @@ public class TargetsResource {
         }
         JsonNode name = body.get("name");
         if (name != null && name.isTextual()) {
-            audited.set(name.asText());
+            audited.target(name.asText());
         }
         if (name == null
                 || !name.isTextual()

@@ -20,7 +20,7 @@ public @interface AuditedCall {
     /**
      * The path or query parameters whose values name what the call acts on, joined with {@code /} in this order (a
      * parameter not sent is left out); a resource method that learns its target from the body names it with
-     * {@link AuditedCallTarget}.
+     * {@link AuditedCallContext}.
      */
     String[] target() default {};
 }

@@ -31,7 +31,9 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * cannot be written the call is answered 503 and nothing is done), then a second row with what came of it:
  * {@code accepted} (2xx), {@code refused: <status> <detail>} (4xx: nothing was done), or
  * {@code unknown: <status> <detail>} (5xx: the store or a provider failed part-way, the service's state says what
- * happened). A call refused before its {@code requested} row (a token without the role, 403) is one
+ * happened), or what the resource method told {@link AuditedCallContext} (a request left for a second person). A
+ * {@code reason} query parameter is written with both rows, and flagged break-glass in the outcome's when the resource
+ * method says the caller acted alone with it. A call refused before its {@code requested} row (a token without the role, 403) is one
  * {@code refused} row. A call without a valid token (401) writes nothing: anyone could fill the trail with them.
  * Nothing of the body is written; what the caller sent in the path is cut short and its control characters shown as
  * {@code ?}.
@@ -43,6 +45,8 @@ public class CallAudit {
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     /** The longest target or detail kept in a row (both may echo what the caller sent). */
     static final int MAX_TEXT = 300;
+    /** The longest reason kept in a row. */
+    static final int MAX_REASON = 1_000;
     /** Writes of an outcome row: a database restarting, or a connection cut, passes in seconds. */
     static final int OUTCOME_ATTEMPTS = 4;
 
@@ -55,7 +59,7 @@ public class CallAudit {
     CallAuditTrail trail;
 
     @Inject
-    AuditedCallTarget named;
+    AuditedCallContext context;
 
     @Inject
     ObjectMapper json;
@@ -63,8 +67,9 @@ public class CallAudit {
     @ConfigProperty(name = "quarkus.application.name", defaultValue = "baran")
     String service;
 
-    /** The row written before the call, and the request id the outcome's row repeats. */
-    private record Requested(String actor, List<String> groups, String action, String target, String requestId) {}
+    /** The row written before the call, and the request id and reason the outcome's row repeats. */
+    private record Requested(
+            String actor, List<String> groups, String action, String target, String requestId, String reason) {}
 
     @ServerRequestFilter
     public Uni<Response> recordRequest(ContainerRequestContext request, ResourceInfo resource) {
@@ -81,8 +86,11 @@ public class CallAudit {
                     groups(identity),
                     call.value(),
                     target(request, call, null),
-                    requestId(request));
+                    requestId(request),
+                    reason(request));
             Map<String, Object> detail = detail(request);
+            // Known to the resource method only once the row is written: it never runs otherwise (503).
+            context.recorded(requested.requestId(), requested.target());
             return blocking(() -> {
                 try {
                     trail.append(
@@ -91,6 +99,8 @@ public class CallAudit {
                             requested.action(),
                             requested.target(),
                             requested.requestId(),
+                            requested.reason(),
+                            false,
                             "requested",
                             detail);
                 } catch (RuntimeException e) {
@@ -115,13 +125,17 @@ public class CallAudit {
         }
         Requested requested = (Requested) request.getProperty(REQUESTED);
         String answer = status + " " + problemDetail(response);
-        String outcome = status < 400 ? "accepted" : status < 500 ? "refused: " + answer : "unknown: " + answer;
-        String bodyTarget = named.get();
+        String told = status < 400 ? context.outcome() : null;
+        String outcome = told != null
+                ? told
+                : status < 400 ? "accepted" : status < 500 ? "refused: " + answer : "unknown: " + answer;
+        String bodyTarget = context.bodyTarget();
+        String breakGlass = status < 400 ? context.breakGlassReason() : null;
         Map<String, Object> detail = detail(request);
         if (requested != null) {
             String target = bodyTarget == null ? requested.target() : printable(bodyTarget);
             return blocking(() -> {
-                        writeOutcome(requested, target, outcome, detail);
+                        writeOutcome(requested, target, outcome, breakGlass, detail);
                         return null;
                     })
                     .replaceWithVoid();
@@ -138,16 +152,18 @@ public class CallAudit {
                     groups(identity),
                     call.value(),
                     target(request, call, bodyTarget),
-                    requestId(request));
+                    requestId(request),
+                    reason(request));
             return blocking(() -> {
-                        writeOutcome(refused, refused.target(), outcome, detail);
+                        writeOutcome(refused, refused.target(), outcome, null, detail);
                         return null;
                     })
                     .replaceWithVoid();
         });
     }
 
-    private void writeOutcome(Requested requested, String target, String outcome, Map<String, Object> detail) {
+    private void writeOutcome(
+            Requested requested, String target, String outcome, String breakGlass, Map<String, Object> detail) {
         for (int attempt = 1; ; attempt++) {
             try {
                 trail.append(
@@ -156,6 +172,8 @@ public class CallAudit {
                         requested.action(),
                         target,
                         requested.requestId(),
+                        breakGlass == null ? requested.reason() : printable(breakGlass, MAX_REASON),
+                        breakGlass != null,
                         outcome,
                         detail);
                 return;
@@ -226,6 +244,12 @@ public class CallAudit {
         return parts.isEmpty() ? null : printable(String.join("/", parts));
     }
 
+    /** The {@code reason} the caller gave (a query parameter), as written: cut short, control characters shown as ?. */
+    private static String reason(ContainerRequestContext request) {
+        String reason = request.getUriInfo().getQueryParameters().getFirst("reason");
+        return reason == null || reason.isBlank() ? null : printable(reason, MAX_REASON);
+    }
+
     private static String requestId(ContainerRequestContext request) {
         String sent = request.getHeaderString("X-Request-Id");
         return sent != null && REQUEST_ID.matcher(sent).matches()
@@ -263,6 +287,10 @@ public class CallAudit {
     }
 
     private static String printable(String text) {
-        return ChangeLog.printable(text, MAX_TEXT);
+        return printable(text, MAX_TEXT);
+    }
+
+    private static String printable(String text, int max) {
+        return ChangeLog.printable(text, max);
     }
 }

@@ -7,9 +7,17 @@ import io.baran.audit.AuditAppender;
 import io.baran.audit.ChainRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
+import java.sql.Driver;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -100,28 +108,104 @@ public class CallAuditTrail {
      */
     public ChainRow append(
             String actor,
-            java.util.List<String> groups,
+            List<String> groups,
             String action,
             String target,
             String requestId,
+            String reason,
+            boolean breakGlass,
             String outcome,
             java.util.Map<String, Object> detail) {
-        AuditAppender.Entry entry;
+        AuditAppender.Entry entry =
+                entry(actor, groups, action, target, requestId, reason, breakGlass, outcome, detail);
+        return inTransaction(action, actor, c -> AuditAppender.append(c, entry));
+    }
+
+    /** A row of the trail as another call of this kind reads it. */
+    public record Recorded(String actor, String action, String target, String outcome, Instant at) {}
+
+    /** Decides, from the rows of a request and the database's time, the outcome row to add to that request. */
+    @FunctionalInterface
+    public interface Decision {
+        /**
+         * @return the outcome to append to the request
+         * @throws RuntimeException refusing: nothing is appended, and the exception reaches the caller of
+         *     {@link #settle}
+         */
+        String decide(List<Recorded> rows, Instant now);
+    }
+
+    /**
+     * Adds an outcome row to an earlier request (a second person's confirmation of it), once {@code decision} has seen
+     * the request's rows: read and appended under the chain's lock, in one transaction, so two people settling the
+     * same request at once cannot both find it open.
+     */
+    public ChainRow settle(String requestId, String actor, List<String> groups, Decision decision) {
+        return inTransaction("the settling of request " + requestId, actor, c -> {
+            try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, AuditAppender.CHAIN_LOCK);
+                lock.executeQuery().close();
+            }
+            Instant now;
+            try (Statement clock = c.createStatement();
+                    ResultSet rs = clock.executeQuery("select clock_timestamp()")) {
+                rs.next();
+                now = rs.getObject(1, OffsetDateTime.class).toInstant();
+            }
+            List<Recorded> rows = new ArrayList<>();
+            try (PreparedStatement select = c.prepareStatement(
+                    "select actor, action, target, outcome, at from audit_log where request_id = ? order by id")) {
+                select.setString(1, requestId);
+                try (ResultSet rs = select.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new Recorded(
+                                rs.getString("actor"),
+                                rs.getString("action"),
+                                rs.getString("target"),
+                                rs.getString("outcome"),
+                                rs.getObject("at", OffsetDateTime.class).toInstant()));
+                    }
+                }
+            }
+            String outcome = decision.decide(List.copyOf(rows), now);
+            Recorded first = rows.get(0);
+            return AuditAppender.append(
+                    c, entry(actor, groups, first.action(), first.target(), requestId, null, false, outcome, null));
+        });
+    }
+
+    private AuditAppender.Entry entry(
+            String actor,
+            List<String> groups,
+            String action,
+            String target,
+            String requestId,
+            String reason,
+            boolean breakGlass,
+            String outcome,
+            java.util.Map<String, Object> detail) {
         try {
-            entry = new AuditAppender.Entry(
+            return new AuditAppender.Entry(
                     actor,
                     json.writeValueAsString(groups),
                     action,
                     target,
-                    null,
+                    reason,
                     requestId,
-                    false,
+                    breakGlass,
                     outcome,
                     detail == null ? null : json.writeValueAsString(detail));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(
                     "an audit row's groups or detail are not JSON: " + e.getOriginalMessage());
         }
+    }
+
+    private interface Work {
+        ChainRow run(Connection c) throws SQLException;
+    }
+
+    private ChainRow inTransaction(String what, String actor, Work work) {
         Properties props = new Properties();
         props.setProperty("user", user);
         password.ifPresent(p -> props.setProperty("password", p));
@@ -130,10 +214,10 @@ public class CallAuditTrail {
         props.setProperty("loginTimeout", seconds);
         props.setProperty("socketTimeout", seconds);
         props.setProperty("ApplicationName", "baran audit");
-        try (Connection c = DriverManager.getConnection(jdbcUrl.orElseThrow(), props)) {
+        try (Connection c = connect(props)) {
             c.setAutoCommit(false);
             try {
-                ChainRow row = AuditAppender.append(c, entry);
+                ChainRow row = work.run(c);
                 c.commit();
                 return row;
             } catch (SQLException | RuntimeException e) {
@@ -142,8 +226,30 @@ public class CallAuditTrail {
             }
         } catch (SQLException e) {
             throw new CallAuditUnavailableException(
-                    "the audit trail did not take " + action + " by " + actor + ": " + rootMessage(e), e);
+                    "the audit trail did not take " + what + " by " + actor + ": " + rootMessage(e), e);
         }
+    }
+
+    /**
+     * A connection through PostgreSQL's driver as this service's class loader sees it (not {@link DriverManager}'s
+     * registry, which keeps the drivers of the first class loader that asked: a restarted application has another).
+     */
+    private Connection connect(Properties props) throws SQLException {
+        String url = jdbcUrl.orElseThrow();
+        Driver driver;
+        try {
+            driver = (Driver) Class.forName("org.postgresql.Driver", true, CallAuditTrail.class.getClassLoader())
+                    .getDeclaredConstructor()
+                    .newInstance();
+        } catch (ReflectiveOperationException e) {
+            return DriverManager.getConnection(url, props);
+        }
+        Connection c = driver.connect(url, props);
+        if (c == null) {
+            throw new SQLException(
+                    "baran.audit.jdbc-url is not a PostgreSQL URL (jdbc:postgresql://host:port/database)");
+        }
+        return c;
     }
 
     private static void rollbackQuietly(Connection c) {

@@ -59,7 +59,19 @@ public class AuditLogResource implements QuarkusTestResourceLifecycleManager {
         if (running == null) {
             throw new IllegalStateException("the audit trail's database is not running");
         }
-        return DriverManager.getConnection(running.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", PostgresServer.USER);
+        props.setProperty("password", PostgresServer.PASSWORD);
+        try {
+            // The driver as this class loader sees it: DriverManager keeps the first test application's.
+            java.sql.Driver driver = (java.sql.Driver)
+                    Class.forName("org.postgresql.Driver", true, AuditLogResource.class.getClassLoader())
+                            .getDeclaredConstructor()
+                            .newInstance();
+            return driver.connect(running.jdbcUrl(), props);
+        } catch (ReflectiveOperationException e) {
+            return DriverManager.getConnection(running.jdbcUrl(), props);
+        }
     }
 
     /**
@@ -68,14 +80,23 @@ public class AuditLogResource implements QuarkusTestResourceLifecycleManager {
      * @param groups the caller's groups, as stored (a JSON array)
      * @param detail as stored (a JSON object), or null
      */
-    public record Row(String actor, String groups, String action, String target, String outcome, String detail) {}
+    public record Row(
+            String actor,
+            String groups,
+            String action,
+            String target,
+            String outcome,
+            String detail,
+            String reason,
+            boolean breakGlass) {}
 
     /** The rows of the request id ({@code X-Request-Id} the test sent), oldest first. */
     public static List<Row> rows(String requestId) throws SQLException {
         List<Row> rows = new ArrayList<>();
         try (Connection c = owner();
                 PreparedStatement select = c.prepareStatement(
-                        "select actor, groups, action, target, outcome, detail from audit_log where request_id = ?"
+                        "select actor, groups, action, target, outcome, detail, reason, break_glass from audit_log"
+                                + " where request_id = ?"
                                 + " order by id")) {
             select.setString(1, requestId);
             try (ResultSet rs = select.executeQuery()) {
@@ -86,7 +107,9 @@ public class AuditLogResource implements QuarkusTestResourceLifecycleManager {
                             rs.getString("action"),
                             rs.getString("target"),
                             rs.getString("outcome"),
-                            rs.getString("detail")));
+                            rs.getString("detail"),
+                            rs.getString("reason"),
+                            rs.getBoolean("break_glass")));
                 }
             }
         }

@@ -66,6 +66,14 @@ public interface ReplicationConfig {
     @WithDefault("1m")
     Duration failoverWait();
 
+    /**
+     * How many people a replication failover, failback or conflict resolution through the API takes: 2, a failover
+     * operator asks and another confirms ({@link TwoPersonRule}); 1, one failover operator acts alone. An admin may
+     * act alone with a reason either way.
+     */
+    @WithDefault("2")
+    int confirmations();
+
     /** Object stores by name, besides the providers of {@code baran.providers}; none by default. */
     Map<String, Store> stores();
 

@@ -12,8 +12,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,9 +53,11 @@ public class ReplicationResource {
     private static final int MAX_KEY = 1024;
 
     private final ReplicationService service;
+    private final TwoPersonRule twoPersons;
 
-    public ReplicationResource(ReplicationService service) {
+    public ReplicationResource(ReplicationService service, TwoPersonRule twoPersons) {
         this.service = service;
+        this.twoPersons = twoPersons;
     }
 
     /**
@@ -199,6 +203,14 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failover")
+    @APIResponse(
+            responseCode = "202",
+            description = "left for a second person: done once another failover operator sends the same call with"
+                    + " confirms=<request> within 10 minutes (an admin may act alone with a reason)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TwoPersonRule.AwaitingConfirmation.class)))
     @AuditedCall(
             value = "replication.failover",
             target = {"name", "replica"})
@@ -244,8 +256,13 @@ public class ReplicationResource {
                     @Content(
                             mediaType = "application/problem+json",
                             schema = @Schema(implementation = AuthProblem.class)))
-    public Response failover(@PathParam("name") String name, @QueryParam("replica") String replica) {
-        return act(name, replica, r -> {
+    public Response failover(
+            @PathParam("name") String name,
+            @QueryParam("replica") String replica,
+            @QueryParam("confirms") String confirms,
+            @QueryParam("reason") String reason,
+            @Context UriInfo uri) {
+        return act(name, replica, () -> twoPersons.gate("replication.failover", confirms, reason, uri), r -> {
             Replicator.Failover done = r.failover(service.failoverWait());
             if (!done.done()) {
                 return problem(
@@ -268,6 +285,14 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/failback")
+    @APIResponse(
+            responseCode = "202",
+            description = "left for a second person: done once another failover operator sends the same call with"
+                    + " confirms=<request> within 10 minutes (an admin may act alone with a reason)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TwoPersonRule.AwaitingConfirmation.class)))
     @AuditedCall(
             value = "replication.failback",
             target = {"name", "replica"})
@@ -306,8 +331,13 @@ public class ReplicationResource {
                     @Content(
                             mediaType = "application/problem+json",
                             schema = @Schema(implementation = AuthProblem.class)))
-    public Response failback(@PathParam("name") String name, @QueryParam("replica") String replica) {
-        return act(name, replica, r -> {
+    public Response failback(
+            @PathParam("name") String name,
+            @QueryParam("replica") String replica,
+            @QueryParam("confirms") String confirms,
+            @QueryParam("reason") String reason,
+            @Context UriInfo uri) {
+        return act(name, replica, () -> twoPersons.gate("replication.failback", confirms, reason, uri), r -> {
             FailbackReport report = r.failback();
             service.publish(r);
             return new FailbackDone(report.clean(), report);
@@ -318,6 +348,14 @@ public class ReplicationResource {
     @RolesAllowed(Roles.FAILOVER_OPERATOR)
     @POST
     @Path("{name}/conflicts/resolve")
+    @APIResponse(
+            responseCode = "202",
+            description = "left for a second person: done once another failover operator sends the same call with"
+                    + " confirms=<request> within 10 minutes (an admin may act alone with a reason)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TwoPersonRule.AwaitingConfirmation.class)))
     @AuditedCall(
             value = "replication.resolve-conflict",
             target = {"name", "replica", "key"})
@@ -367,7 +405,10 @@ public class ReplicationResource {
             @PathParam("name") String name,
             @QueryParam("replica") String replica,
             @QueryParam("key") String key,
-            @QueryParam("keep") String keep) {
+            @QueryParam("keep") String keep,
+            @QueryParam("confirms") String confirms,
+            @QueryParam("reason") String reason,
+            @Context UriInfo uri) {
         if (key == null || !("source".equals(keep) || "replica".equals(keep))) {
             return problem(400, "Bad request", "give key=<key> and keep=source or keep=replica");
         }
@@ -377,7 +418,7 @@ public class ReplicationResource {
                     "Bad key",
                     "key must be an object key of 1 to " + MAX_KEY + " characters, none of them a control character");
         }
-        return act(name, replica, r -> {
+        return act(name, replica, () -> twoPersons.gate("replication.resolve-conflict", confirms, reason, uri), r -> {
             r.resolve(key, "source".equals(keep));
             service.publish(r);
             return r.status();
@@ -388,12 +429,19 @@ public class ReplicationResource {
         Object apply(Replicator r) throws InterruptedException;
     }
 
-    private Response act(String name, String replica, ReplicaAction action) {
+    /** @param gate null when the call may go on, else its answer (the two-person rule's) */
+    private Response act(
+            String name, String replica, java.util.function.Supplier<Response> gate, ReplicaAction action) {
         if (service.pair(name).isEmpty()) {
             return notFound(name);
         }
         try {
-            Object answer = action.apply(service.replica(name, replica));
+            Replicator r = service.replica(name, replica);
+            Response held = gate.get();
+            if (held != null) {
+                return held;
+            }
+            Object answer = action.apply(r);
             return answer instanceof Response refused
                     ? refused
                     : Response.ok(answer).build();

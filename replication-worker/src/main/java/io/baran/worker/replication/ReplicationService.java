@@ -92,6 +92,10 @@ public class ReplicationService {
         if (config.concurrency() < 1 || config.buffers() < 1) {
             problems.add("baran.replication.concurrency and baran.replication.buffers must be at least 1");
         }
+        if (config.confirmations() < 1 || config.confirmations() > 2) {
+            problems.add("baran.replication.confirmations is " + config.confirmations()
+                    + ": 2 (a failover operator asks, another confirms) or 1 (one acts alone)");
+        }
         switch (config.lock()) {
             case "local" -> {
                 lock = PassLock.local();

@@ -1,0 +1,61 @@
+package io.baran.security;
+
+import jakarta.enterprise.context.RequestScoped;
+
+/**
+ * What an {@link AuditedCall}'s resource method and {@link CallAudit} tell each other during one call: the target,
+ * when the path does not say (a target named in the body); the request id and target of the {@code requested} row
+ * (null while the trail keeps no rows); an outcome that is not plain {@code accepted} (a request left for a second
+ * person); and a break-glass reason.
+ */
+@RequestScoped
+public class AuditedCallContext {
+
+    private String target;
+    private String requestId;
+    private String recordedTarget;
+    private String outcome;
+    private String breakGlassReason;
+
+    /** The target, learnt from the body: the outcome's row names it. */
+    public void target(String target) {
+        this.target = target;
+    }
+
+    /** The id of this call's {@code requested} row, or null when none was written (no trail kept). */
+    public String requestId() {
+        return requestId;
+    }
+
+    /** The target the {@code requested} row names. */
+    public String recordedTarget() {
+        return recordedTarget;
+    }
+
+    /** The outcome's row says this instead of {@code accepted} when the call is answered 2xx. */
+    public void outcome(String outcome) {
+        this.outcome = outcome;
+    }
+
+    /** The caller acted alone where the rules ask for two people, giving this reason: flagged in the outcome's row. */
+    public void breakGlass(String reason) {
+        this.breakGlassReason = reason;
+    }
+
+    String bodyTarget() {
+        return target;
+    }
+
+    String outcome() {
+        return outcome;
+    }
+
+    String breakGlassReason() {
+        return breakGlassReason;
+    }
+
+    void recorded(String requestId, String target) {
+        this.requestId = requestId;
+        this.recordedTarget = target;
+    }
+}

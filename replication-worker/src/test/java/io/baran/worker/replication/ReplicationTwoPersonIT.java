@@ -1,0 +1,203 @@
+package io.baran.worker.replication;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baran.security.Roles;
+import io.baran.testinfra.AuditLogResource;
+import io.baran.testinfra.KafkaResource;
+import io.baran.testinfra.OidcIssuer;
+import io.baran.testinfra.OidcIssuerResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two people for a replication failover and failback, against a real pair (moto's S3 copied to a directory) and the
+ * audit trail in a real PostgreSQL: one failover operator's request waits, pending, for a second person's confirmation;
+ * the requester cannot confirm it, a confirmation is used once and only for the call it was asked for; an admin acts
+ * alone with a reason, flagged break-glass.
+ */
+@QuarkusTest
+@TestProfile(ReplicationTwoPersonIT.TwoPeople.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(ReplicationPairsResource.class)
+@WithTestResource(OidcIssuerResource.class)
+@WithTestResource(AuditLogResource.class)
+@Timeout(180)
+class ReplicationTwoPersonIT {
+
+    /** The packaged default: two people. */
+    public static class TwoPeople implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("baran.replication.confirmations", "2");
+        }
+    }
+
+    private static final String PAIR = "/api/replication/pairs/assets";
+
+    private static RequestSpecification as(String person, String role, String requestId) {
+        return given().contentType(ContentType.JSON)
+                .header("Authorization", OidcIssuer.shared().bearer(person, role))
+                .header("X-Request-Id", requestId);
+    }
+
+    @Test
+    void aFailoverOneOperatorAsksForWaitsForASecondPersonAndIsDoneOnTheirConfirmation() throws Exception {
+        try {
+            askedThenConfirmed();
+        } finally {
+            failBackAsAnAdmin();
+        }
+    }
+
+    private static void askedThenConfirmed() throws Exception {
+        String asked = id();
+        Response pending = as("olga", Roles.FAILOVER_OPERATOR, asked).post(PAIR + "/failover");
+        pending.then()
+                .statusCode(202)
+                .body("action", is("replication.failover"))
+                .body("target", is("assets"))
+                .body("request", is(asked))
+                .body("requestedBy", is("olga"))
+                .body("confirm", is("POST " + PAIR + "/failover?confirms=" + asked));
+        assertNotFailedOver();
+        assertEquals(
+                List.of("requested", "pending"),
+                outcomes(asked).stream().map(o -> o.split(":")[0]).toList());
+
+        String herself = id();
+        as("olga", Roles.FAILOVER_OPERATOR, herself)
+                .post(PAIR + "/failover?confirms=" + asked)
+                .then()
+                .statusCode(403)
+                .body("detail", containsString("olga asked for request " + asked + "; another person confirms it"));
+        assertNotFailedOver();
+
+        String confirmed = id();
+        as("bob", Roles.FAILOVER_OPERATOR, confirmed)
+                .post(PAIR + "/failover?confirms=" + asked)
+                .then()
+                .statusCode(200)
+                .body("state", is("failed-over"));
+        List<AuditLogResource.Row> rows = AuditLogResource.rows(asked);
+        assertEquals(3, rows.size(), rows.toString());
+        assertEquals("bob", rows.get(2).actor());
+        assertEquals("confirmed by bob (request " + confirmed + ")", rows.get(2).outcome());
+        assertEquals(List.of("requested", "accepted"), outcomes(confirmed));
+        assertTrue(
+                outcomes(herself).get(1).startsWith("refused: 403 "),
+                outcomes(herself).toString());
+
+        // Used once: a third person cannot confirm it again.
+        as("carl", Roles.FAILOVER_OPERATOR, id())
+                .post(PAIR + "/failover?confirms=" + asked)
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("is not waiting for a confirmation: confirmed by bob"));
+
+        // The failback, too, takes two people, and a confirmation counts only for the call it was asked for.
+        String back = id();
+        as("olga", Roles.FAILOVER_OPERATOR, back)
+                .post(PAIR + "/failback")
+                .then()
+                .statusCode(202);
+        as("bob", Roles.FAILOVER_OPERATOR, id())
+                .post(PAIR + "/failover?confirms=" + back)
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("is replication.failback on assets, not replication.failover"));
+        given().header("Authorization", OidcIssuer.shared().bearer("olga", Roles.VIEWER))
+                .get(PAIR)
+                .then()
+                .body("replicas[0].state", is("failed-over"));
+        as("bob", Roles.FAILOVER_OPERATOR, id())
+                .post(PAIR + "/failback?confirms=" + back)
+                .then()
+                .statusCode(200);
+        assertNotFailedOver();
+    }
+
+    @Test
+    void anAdminActsAloneGivingAReasonFlaggedBreakGlassAndAFailoverOperatorCannot() throws Exception {
+        String operator = id();
+        as("olga", Roles.FAILOVER_OPERATOR, operator)
+                .queryParam("reason", "region down")
+                .post(PAIR + "/failover")
+                .then()
+                .statusCode(403)
+                .body("title", is("Break-glass is an admin's"));
+        assertNotFailedOver();
+
+        String admin = id();
+        try {
+            as("ada", Roles.ADMIN, admin)
+                    .queryParam("reason", "eu-west-1 down, nobody else reachable")
+                    .post(PAIR + "/failover")
+                    .then()
+                    .statusCode(200)
+                    .body("state", is("failed-over"));
+            List<AuditLogResource.Row> rows = AuditLogResource.rows(admin);
+            assertEquals(2, rows.size(), rows.toString());
+            assertFalse(rows.get(0).breakGlass(), "the request is not flagged before it is done");
+            assertEquals("accepted", rows.get(1).outcome());
+            assertTrue(rows.get(1).breakGlass(), "the admin's failover alone is flagged break-glass");
+            assertEquals("eu-west-1 down, nobody else reachable", rows.get(1).reason());
+        } finally {
+            failBackAsAnAdmin();
+        }
+        assertNotFailedOver();
+    }
+
+    /** Whatever a test left: the pair back to its source, by an admin alone. */
+    private static void failBackAsAnAdmin() {
+        as("ada", Roles.ADMIN, id())
+                .queryParam("reason", "test over")
+                .post(PAIR + "/failback")
+                .then()
+                .statusCode(200);
+    }
+
+    @Test
+    void aConfirmationOfARequestThatDoesNotExistIsRefused() {
+        as("bob", Roles.FAILOVER_OPERATOR, id())
+                .post(PAIR + "/failover?confirms=no-such-request")
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("no request no-such-request in the audit trail"));
+        assertNotFailedOver();
+    }
+
+    private static void assertNotFailedOver() {
+        given().header("Authorization", OidcIssuer.shared().bearer("olga", Roles.VIEWER))
+                .get(PAIR)
+                .then()
+                .statusCode(200)
+                .body("replicas[0].state", not("failed-over"));
+    }
+
+    private static List<String> outcomes(String requestId) throws Exception {
+        return AuditLogResource.rows(requestId).stream()
+                .map(AuditLogResource.Row::outcome)
+                .toList();
+    }
+
+    private static String id() {
+        return "two-" + UUID.randomUUID();
+    }
+}
