@@ -263,6 +263,40 @@ class ComposeConfigurationTest {
         }
     }
 
+    @Test
+    void theServicesThatWriteTheAuditTrailWriteToTheOrchestratorsDatabaseAsTheRoleCreatedBeforeItsMigrations() {
+        List<ServiceModule> writers = AuditWriters.all();
+        assertEquals(
+                List.of(ServiceModule.WORKER, ServiceModule.DETECTOR), writers, "the services using CallAuditTrail");
+        Service orchestrator = compose.service("orchestrator-service");
+        EffectiveConfig orchestratorConfig =
+                EffectiveConfig.of(ServiceModule.ORCHESTRATOR, orchestrator.environment(), null);
+        List<String> problems = new ArrayList<>();
+        for (ServiceModule module : writers) {
+            EffectiveConfig config = EffectiveConfig.of(
+                    module, compose.service(module.module()).environment(), sandboxConfigFile(module));
+            problems.addAll(AuditWriters.problems(module.module(), config, orchestratorConfig));
+            // The role exists, with that password, before the orchestrator's migrations grant it its privileges.
+            String role = config.value("baran.audit.user").orElse(AuditWriters.injectedDefault("baran.audit.user"));
+            String password = config.value("baran.audit.password").orElse("");
+            String create = "CREATE ROLE " + role + " LOGIN PASSWORD ''" + password + "''";
+            List<String> creators = compose.services().values().stream()
+                    .filter(s -> s.script().contains(create))
+                    .map(Service::name)
+                    .toList();
+            if (creators.isEmpty()) {
+                problems.add(module + ": no one-shot creates its role (" + create + ")");
+            }
+            creators.stream()
+                    .filter(creator -> !orchestrator
+                            .dependsOn()
+                            .contains(new Compose.Dependency(creator, "service_completed_successfully", true)))
+                    .forEach(creator -> problems.add(module + ": the orchestrator's migrations may run before "
+                            + creator + " creates " + role + ", and then grant it nothing"));
+        }
+        assertEquals(List.of(), problems);
+    }
+
     /** Every value of the key anywhere in the YAML tree. */
     private static void collect(Object node, String key, Set<String> into) {
         if (node instanceof Map<?, ?> map) {

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,7 +17,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The configuration keys one service reads, and what an environment variable of a deployment sets in it.
- * Known keys: the service's {@code @ConfigMapping} interfaces, its application.properties, the few Quarkus
+ * Known keys: the service's {@code @ConfigMapping} interfaces, its application.properties, the
+ * {@code @ConfigProperty} injection points of its classes and of the library beans they use, the few Quarkus
  * runtime properties the deployments set, and, for a service on Kafka, the Kafka client properties under
  * {@code kafka.} (Quarkus passes {@code KAFKA_SASL_JAAS_CONFIG} on as {@code sasl.jaas.config}).
  */
@@ -37,6 +40,9 @@ final class ConfigKeys {
 
     /** Variables that are not configuration properties but read by the image's start command or an SDK. */
     private static final Set<String> RUNTIME_VARIABLES = Set.of("JAVA_OPTS", "TZ");
+
+    /** An UPPER_CASE variable in a property expression: {@code ${NAME}} or {@code ${NAME:default}}. */
+    private static final Pattern EXPANDED_VARIABLE = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*)[:}]");
 
     private static final Pattern CLOUD_SDK_VARIABLES = Pattern.compile(
             "AWS_(ACCESS_KEY_ID|SECRET_ACCESS_KEY|SESSION_TOKEN|REGION|PROFILE|ROLE_ARN|WEB_IDENTITY_TOKEN_FILE|ROLE_SESSION_NAME)"
@@ -63,13 +69,23 @@ final class ConfigKeys {
             keys.patterns.addAll(MappingKeys.of(mapping));
         }
         // A key of another profile is unknown to the service: an UPPER_CASE variable could not be matched to it.
-        for (String name : service.applicationProperties().stringPropertyNames()) {
+        Properties shipped = service.applicationProperties();
+        for (String name : shipped.stringPropertyNames()) {
             if (!name.startsWith("%")) {
                 keys.patterns.add(name);
             } else if (name.startsWith("%" + profile + ".")) {
                 keys.patterns.add(name.substring(profile.length() + 2));
+            } else {
+                continue;
+            }
+            // A variable a value is expanded from, ${BARAN_AUDIT_ROLE:baran_audit}, is read as it is named.
+            Matcher expanded = EXPANDED_VARIABLE.matcher(shipped.getProperty(name));
+            while (expanded.find()) {
+                keys.patterns.add(expanded.group(1));
             }
         }
+        // Keys read by injection, e.g. baran.audit.* by libs/api-security's CallAuditTrail in the services that use it.
+        keys.patterns.addAll(service.injectedProperties());
         keys.patterns.addAll(QUARKUS);
         if (service.usesKafka()) {
             keys.kafkaClientProperties.addAll(ProducerConfig.configNames());

@@ -190,6 +190,77 @@ class KubernetesConfigurationTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void theServicesThatWriteTheAuditTrailAreGivenTheOrchestratorsDatabaseAndTheRolesPasswordFromASecret(
+            String overlay) {
+        Manifests manifests = new Manifests(overlay);
+        List<ServiceModule> writers = AuditWriters.all();
+        assertEquals(
+                List.of(ServiceModule.WORKER, ServiceModule.DETECTOR), writers, "the services using CallAuditTrail");
+        EffectiveConfig orchestrator = effective(manifests, ServiceModule.ORCHESTRATOR);
+        List<String> problems = new ArrayList<>();
+        for (ServiceModule module : writers) {
+            String where = overlay + " " + module;
+            Map<String, Object> container = container(manifests, module);
+            problems.addAll(AuditWriters.problems(where, effective(manifests, module), orchestrator));
+            // The password from a Secret the operator creates, named entry by entry, never optional.
+            ConfigKeys keys = ConfigKeys.of(module, manifests.environment(container));
+            List<Object> passwords = Yamls.list(container.get("env"), "env").stream()
+                    .filter(e -> keys.property(Yamls.string(Yamls.at(e, "name")))
+                            .filter("baran.audit.password"::equals)
+                            .isPresent())
+                    .toList();
+            if (passwords.size() != 1 || Yamls.at(passwords.get(0), "valueFrom", "secretKeyRef", "key") == null) {
+                problems.add(where + ": baran.audit.password is not taken from a Secret (secretKeyRef): " + passwords);
+            } else if (Boolean.TRUE.equals(Yamls.at(passwords.get(0), "valueFrom", "secretKeyRef", "optional"))) {
+                problems.add(
+                        where
+                                + ": the Secret of its audit password is optional: without it every changing call would be refused (503)");
+            }
+            if (overlay.equals("prod")
+                    && effective(manifests, module)
+                            .value("baran.audit.jdbc-url")
+                            .filter(url -> !url.matches(".*[?&]sslmode=(require|verify-ca|verify-full)\\b.*"))
+                            .isPresent()) {
+                problems.add(where + ": the audit trail's database is not reached over TLS (sslmode)");
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void aRenamedAuditRoleIsSetOnTheOrchestratorAndTheWritersAlike() {
+        // k8s/README.md: another role than baran_audit is BARAN_AUDIT_ROLE on the orchestrator (what its migration
+        // grants) and BARAN_AUDIT_USER on the detector and the worker.
+        assertEquals(
+                Optional.empty(),
+                ConfigKeys.of(ServiceModule.ORCHESTRATOR, "prod").problem("BARAN_AUDIT_ROLE"));
+        Map<String, String> database = Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://db:5432/baran");
+        Map<String, String> renamed = new java.util.HashMap<>(database);
+        renamed.put("BARAN_AUDIT_ROLE", "audit_writer");
+        EffectiveConfig orchestrator = EffectiveConfig.of(ServiceModule.ORCHESTRATOR, renamed, null);
+        Map<String, String> writer = Map.of(
+                "BARAN_AUDIT_JDBC_URL",
+                "jdbc:postgresql://db:5432/baran",
+                "BARAN_AUDIT_PASSWORD",
+                "<baran-audit/password>");
+        assertEquals(
+                List.of(
+                        "detector-service: writes the audit trail as baran_audit, but the orchestrator's migrations grant"
+                                + " audit_writer (" + AuditWriters.GRANTED_ROLE + ")"),
+                AuditWriters.problems(
+                        "detector-service", EffectiveConfig.of(ServiceModule.DETECTOR, writer, null), orchestrator));
+        Map<String, String> renamedWriter = new java.util.HashMap<>(writer);
+        renamedWriter.put("BARAN_AUDIT_USER", "audit_writer");
+        assertEquals(
+                List.of(),
+                AuditWriters.problems(
+                        "detector-service",
+                        EffectiveConfig.of(ServiceModule.DETECTOR, renamedWriter, null),
+                        orchestrator));
+    }
+
     @Test
     void inProductionEachServiceIsItsOwnKafkaPrincipal() {
         Manifests manifests = new Manifests("prod");
@@ -210,6 +281,13 @@ class KubernetesConfigurationTest {
         EffectiveConfig config =
                 EffectiveConfig.of(module, env, configFile(manifests, module).orElse(null));
         return ((Map<?, ?>) config.mapped("baran.providers")).keySet();
+    }
+
+    static EffectiveConfig effective(Manifests manifests, ServiceModule module) {
+        return EffectiveConfig.of(
+                module,
+                manifests.environment(container(manifests, module)),
+                configFile(manifests, module).orElse(null));
     }
 
     private static Optional<String> configFile(Manifests manifests, ServiceModule module) {

@@ -7,6 +7,8 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -386,6 +388,62 @@ class KubernetesPolicyTest {
             assertTrue(
                     env.containsKey(key), overlay + ": the orchestrator is told where " + key + " is: " + env.keySet());
         }
+    }
+
+    @ParameterizedTest
+    @MethodSource("overlays")
+    void everyServiceMayReachTheDatabasesItIsGiven(String overlay) {
+        Manifests manifests = new Manifests(overlay);
+        List<String> problems = new ArrayList<>();
+        for (ServiceModule module : ServiceModule.ALL) {
+            Map<String, Object> deployment = KubernetesSchemaTest.deployment(manifests, module);
+            EffectiveConfig config = KubernetesConfigurationTest.effective(manifests, module);
+            for (String property : List.of("quarkus.datasource.jdbc-url", "baran.audit.jdbc-url")) {
+                Optional<String> url = config.value(property).filter(u -> u.startsWith("jdbc:postgresql:"));
+                if (url.isEmpty()) {
+                    continue;
+                }
+                int port = postgresPort(url.get());
+                if (!egressAllowed(manifests, Manifests.podLabels(deployment), port)) {
+                    problems.add(overlay + " " + module + ": its NetworkPolicies do not let it reach TCP " + port
+                            + ", the port of " + property + "=" + url.get());
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+    }
+
+    /** The port of a jdbc:postgresql://host[:port]/database URL (the first host's), 5432 when none is given. */
+    static int postgresPort(String url) {
+        Matcher m = Pattern.compile("jdbc:postgresql://(\\[[^\\]]+\\]|[^:/,?]+)(?::(\\d+))?(?:[/,?].*)?")
+                .matcher(url);
+        if (!m.matches()) {
+            throw new AssertionError("not a PostgreSQL JDBC URL with a host: " + url);
+        }
+        return m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+    }
+
+    /**
+     * Whether the policies selecting these pod labels let them open a TCP connection to a port outside the namespace:
+     * an egress rule without peers (the services' databases run elsewhere, so their rules are by port) whose ports
+     * are absent or include it. A rule naming peers is not counted: where the database is cannot be judged here.
+     */
+    private static boolean egressAllowed(Manifests manifests, Map<String, Object> labels, int port) {
+        return manifests.ofKind("NetworkPolicy").stream()
+                .filter(p -> Manifests.selects(Yamls.at(p, "spec", "podSelector"), labels))
+                .filter(p -> Yamls.list(Yamls.at(p, "spec", "policyTypes"), "policyTypes")
+                        .contains("Egress"))
+                .flatMap(p -> Yamls.list(Yamls.at(p, "spec", "egress"), "egress").stream())
+                .filter(rule -> Yamls.list(Yamls.at(rule, "to"), "to").isEmpty())
+                .anyMatch(rule -> {
+                    List<Object> ports = Yamls.list(Yamls.at(rule, "ports"), "ports");
+                    return ports.isEmpty()
+                            || ports.stream()
+                                    .anyMatch(p -> String.valueOf(port).equals(String.valueOf(Yamls.at(p, "port")))
+                                            && "TCP"
+                                                    .equals(String.valueOf(Objects.requireNonNullElse(
+                                                            Yamls.at(p, "protocol"), "TCP"))));
+                });
     }
 
     /** A Kubernetes quantity (100m, 1, 512Mi, 1Gi) as a number. */

@@ -4,8 +4,12 @@ import io.smallrye.config.ConfigMapping;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Parameter;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -16,8 +20,15 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * One of Baran's three services as these tests know it: its module, its own classes (from this module's test
@@ -31,10 +42,14 @@ final class ServiceModule {
     static final ServiceModule DETECTOR = new ServiceModule("detector-service");
     static final List<ServiceModule> ALL = List.of(ORCHESTRATOR, WORKER, DETECTOR);
 
+    /** A class of Baran's named in a class file (its constant pool holds internal names: io/baran/security/X). */
+    private static final Pattern BARAN_CLASS = Pattern.compile("(io/baran/[A-Za-z0-9_/$]+)");
+
     private final String module;
     private Path classesRoot;
     private String origin;
     private FileSystem jar;
+    private Set<String> injectedProperties;
 
     private ServiceModule(String module) {
         this.module = module;
@@ -140,6 +155,109 @@ final class ServiceModule {
                     + "; is the right artifact on the class path?");
         }
         return Collections.unmodifiableList(mappings);
+    }
+
+    /**
+     * The properties the service reads by injection ({@code @ConfigProperty}) rather than through a mapping: in its own
+     * classes and in the classes of Baran's libraries those refer to (the library beans it uses, e.g. {@code
+     * CallAuditTrail}, which reads {@code baran.audit.*}). A library bean no class of the service names is not
+     * counted: Quarkus removes an unused bean, and its keys would then be read by nobody.
+     */
+    synchronized Set<String> injectedProperties() {
+        if (injectedProperties != null) {
+            return injectedProperties;
+        }
+        Set<String> properties = new TreeSet<>();
+        Set<String> own = ownClassNames();
+        Set<String> libraries = new TreeSet<>();
+        Path root = classesRoot();
+        for (String name : own) {
+            try {
+                String bytes = new String(
+                        Files.readAllBytes(root.resolve(name.replace('.', '/') + ".class")),
+                        StandardCharsets.ISO_8859_1);
+                Matcher referred = BARAN_CLASS.matcher(bytes);
+                while (referred.find()) {
+                    String type = referred.group(1).replace('/', '.');
+                    if (!own.contains(type)) {
+                        libraries.add(type);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            load(name).ifPresent(type -> properties.addAll(configProperties(type)));
+        }
+        libraries.forEach(name -> load(name).ifPresent(type -> properties.addAll(configProperties(type))));
+        injectedProperties = Collections.unmodifiableSet(properties);
+        return injectedProperties;
+    }
+
+    /** Whether a class of the service names this type (uses the bean, calls the class). */
+    boolean refersTo(Class<?> type) {
+        String internal = type.getName().replace('.', '/');
+        Path root = classesRoot();
+        for (String name : ownClassNames()) {
+            try {
+                if (new String(
+                                Files.readAllBytes(root.resolve(name.replace('.', '/') + ".class")),
+                                StandardCharsets.ISO_8859_1)
+                        .contains(internal)) {
+                    return true;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return false;
+    }
+
+    /** The names of @ConfigProperty injection points of a class: fields, constructor and method parameters. */
+    private static Set<String> configProperties(Class<?> type) {
+        Set<String> names = new TreeSet<>();
+        try {
+            for (Field field : type.getDeclaredFields()) {
+                ConfigProperty property = field.getAnnotation(ConfigProperty.class);
+                if (property != null) {
+                    names.add(property.name());
+                }
+            }
+            List<Executable> executables = new ArrayList<>(List.of(type.getDeclaredConstructors()));
+            executables.addAll(List.of(type.getDeclaredMethods()));
+            for (Executable executable : executables) {
+                for (Parameter parameter : executable.getParameters()) {
+                    ConfigProperty property = parameter.getAnnotation(ConfigProperty.class);
+                    if (property != null) {
+                        names.add(property.name());
+                    }
+                }
+            }
+        } catch (Throwable notLoadable) {
+            // a class whose dependencies are not on this class path: nothing of it can be checked here
+        }
+        names.removeIf(String::isEmpty);
+        return names;
+    }
+
+    private static Optional<Class<?>> load(String name) {
+        try {
+            return Optional.of(Class.forName(name, false, ServiceModule.class.getClassLoader()));
+        } catch (Throwable notLoadable) {
+            return Optional.empty();
+        }
+    }
+
+    /** The binary names of the service's own classes. */
+    private Set<String> ownClassNames() {
+        Path root = classesRoot();
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(f -> f.toString().endsWith(".class"))
+                    .map(f -> root.relativize(f).toString().replace('/', '.').replaceAll("\\.class$", ""))
+                    .filter(name -> !name.startsWith("META-INF"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Where the service's classes are: its jar or target/classes, found through its application.properties. */
