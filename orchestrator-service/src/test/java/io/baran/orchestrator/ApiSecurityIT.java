@@ -6,16 +6,20 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.baran.orchestrator.workflow.DecisionRefused;
+import io.baran.orchestrator.workflow.ExecutionDecisions;
 import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.OpenApiCalls;
 import io.baran.testinfra.PostgresResource;
 import io.baran.testinfra.TemporalResource;
+import io.baran.workflow.AbortRequest;
 import io.baran.workflow.Actor;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.RunbookWorkflow;
@@ -69,6 +73,10 @@ class ApiSecurityIT {
 
     @Inject
     WorkflowClient temporal;
+
+    /** The orchestrator's own way to its executions' Updates, sealed by it: what the REST API sends, minus its checks. */
+    @Inject
+    ExecutionDecisions decisions;
 
     @BeforeEach
     void noDefaultToken() {
@@ -274,6 +282,16 @@ class ApiSecurityIT {
                 .statusCode(403)
                 .body("detail", containsString("needs role failover-operator"));
         assertEquals("awaiting-approval", phase(id), "the refused abort changed nothing");
+        // The execution holds the rule itself: the same abort, sealed by the orchestrator but past the API's checks.
+        DecisionRefused refused = assertThrows(
+                DecisionRefused.class,
+                () -> decisions.abort(
+                        id,
+                        new AbortRequest(
+                                Actor.person("dora", List.of("drill-operator", "sre")), "not mine to stop", null)));
+        assertFalse(refused.becauseOfPhase(), refused.getMessage());
+        assertTrue(refused.getMessage().contains("dora may not abort"), refused.getMessage());
+        assertEquals("awaiting-approval", phase(id), "the refused abort changed nothing");
 
         postJson(abort, "{\"reason\":\"drill over\"}", "fiona", "failover-operator", "sre")
                 .statusCode(202);
@@ -394,6 +412,18 @@ class ApiSecurityIT {
                         "detail",
                         containsString("ask for its failback instead: POST /api/executions/" + id + "/failback"));
         assertEquals("failed-over", phase(id), "the refused abort changed nothing");
+        // The execution refuses it itself, at the moment it arrives: sealed by the orchestrator, past the API's checks.
+        DecisionRefused refused = assertThrows(
+                DecisionRefused.class,
+                () -> decisions.abort(
+                        id,
+                        new AbortRequest(
+                                Actor.person("fiona", List.of("failover-operator", "sre")), "handled by hand", null)));
+        assertTrue(refused.becauseOfPhase(), refused.getMessage());
+        assertTrue(
+                refused.getMessage().contains("ask for its failback instead: POST /api/executions/" + id + "/failback"),
+                refused.getMessage());
+        assertEquals("failed-over", phase(id), "the refused abort changed nothing");
         postJson(
                         "/api/executions/" + id + "/failback",
                         "{\"reason\":\"handled by hand\"}",
@@ -449,7 +479,19 @@ class ApiSecurityIT {
 
         postJson(abort, "{\"reason\":\"drill over\"}", "dora", "drill-operator", "sre")
                 .statusCode(202);
-        await(() -> !"failed-over".equals(phase(id)), "the drill operator's abort to end the drill");
+        await(() -> "compensated".equals(phase(id)), "the drill operator's abort to undo the drill");
+        // The execution names who aborted it, and why; it reads canceled, as an execution cancelled in Temporal does.
+        as("watcher", "viewer")
+                .get("/api/executions/" + id)
+                .then()
+                .body("abortedBy", equalTo("dora"))
+                .body("error", equalTo("aborted by dora (drill over)"));
+        await(
+                () -> "canceled"
+                        .equals(as("watcher", "viewer")
+                                .get("/api/executions/" + id)
+                                .path("status")),
+                "the end");
     }
 
     /** Two approval steps of one parallel group: each is approved by name over REST, in any order. */

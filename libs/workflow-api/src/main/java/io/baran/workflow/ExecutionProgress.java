@@ -20,6 +20,8 @@ import java.util.List;
  * @param wentLive  a drill that is a live failover since a real outage joined it while it held, or turned it round
  *                  while it failed back; false for a failover (live from its start) and for a drill that was not
  *                  joined (and as reported before this was)
+ * @param abortedBy who aborted it through the Update {@code abort}; null when nobody did (and for an execution
+ *                  cancelled in Temporal directly, which names nobody)
  */
 public record ExecutionProgress(
         String executionId,
@@ -44,13 +46,63 @@ public record ExecutionProgress(
         List<Reapplied> reapplied,
         // Written only when set: Temporal's JSON converter refuses fields it does not know, so an orchestrator older
         // than the field still reads every other execution during a rolling upgrade.
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wentLive) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wentLive,
+        // Written only when set, for the same reason.
+        @JsonInclude(JsonInclude.Include.NON_NULL) Actor abortedBy) {
 
     public ExecutionProgress {
         steps = steps == null ? List.of() : List.copyOf(steps);
         reapplied = reapplied == null ? List.of() : List.copyOf(reapplied);
         phases = phases == null ? List.of() : List.copyOf(phases);
         decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    /** Of an execution nobody aborted through the Update {@code abort}. */
+    public ExecutionProgress(
+            String executionId,
+            String runbook,
+            String protects,
+            Mode mode,
+            Phase phase,
+            String currentStep,
+            List<StepStatus> steps,
+            String error,
+            String scope,
+            String incidentId,
+            Long outageSince,
+            int runbookVersion,
+            String awaiting,
+            List<PhaseChange> phases,
+            long decideMillis,
+            Actor startedBy,
+            List<Decision> decisions,
+            int approvalsNeeded,
+            String failbackRequestedBy,
+            List<Reapplied> reapplied,
+            boolean wentLive) {
+        this(
+                executionId,
+                runbook,
+                protects,
+                mode,
+                phase,
+                currentStep,
+                steps,
+                error,
+                scope,
+                incidentId,
+                outageSince,
+                runbookVersion,
+                awaiting,
+                phases,
+                decideMillis,
+                startedBy,
+                decisions,
+                approvalsNeeded,
+                failbackRequestedBy,
+                reapplied,
+                wentLive,
+                null);
     }
 
     /** Of an execution that did not go live during a drill. */

@@ -8,8 +8,9 @@ import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
 /**
- * Interprets one runbook version: failover, hold, failback; compensates on failure. Cancelling the
- * workflow aborts it: what was changed is undone.
+ * Interprets one runbook version: failover, hold, failback; compensates on failure. A person aborts it with the
+ * Update {@link #abort} (what was changed is undone); cancelling the workflow in Temporal still aborts it too, without
+ * any of the abort's checks (executions started before the Update, and whoever reaches Temporal directly).
  */
 @WorkflowInterface
 public interface RunbookWorkflow {
@@ -71,6 +72,24 @@ public interface RunbookWorkflow {
 
     @UpdateValidatorMethod(updateName = "requestFailback")
     void validateRequestFailback(FailbackRequest request);
+
+    /**
+     * A verified person aborts the execution: what it changed is undone, as a cancellation of the workflow undoes it,
+     * and the execution records who aborted ({@link ExecutionProgress#abortedBy()}) and why (its error). Returns once
+     * the undo has begun. The validator ({@link #validateAbort}) refuses, recording nothing, an abort without the
+     * orchestrator's seal for this execution ({@code DecisionSeals}); of an execution that has finished or is being
+     * aborted already; of a live failover (or a drill a real outage joined or turned round) that is failed over
+     * ({@code failed-over}, {@code awaiting-stability}, {@code awaiting-failback-approval}): undoing it is its
+     * failback; and by a person who may not: a drill needs group {@code drill-operator} and one of the runbook's
+     * {@code access.drill} groups, a live failover {@code failover-operator} and one of its {@code access.failover}
+     * groups; {@code admin} may always. Refusals because of where the execution stands carry the failure type {@link
+     * AbortRequest#REFUSED_NOW}.
+     */
+    @UpdateMethod
+    AbortResult abort(AbortRequest request);
+
+    @UpdateValidatorMethod(updateName = "abort")
+    void validateAbort(AbortRequest request);
 
     /**
      * Kept so executions recorded before decisions carried a verified identity still replay. Executions started

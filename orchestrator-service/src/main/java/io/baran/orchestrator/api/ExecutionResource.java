@@ -14,6 +14,7 @@ import io.baran.orchestrator.workflow.ExecutionReader;
 import io.baran.runbook.Objectives;
 import io.baran.runbook.Runbook;
 import io.baran.security.Roles;
+import io.baran.workflow.AbortRequest;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.DecisionResult;
 import io.baran.workflow.ExecutionProgress;
@@ -21,12 +22,9 @@ import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
-import io.baran.workflow.RunbookWorkflow;
 import io.baran.workflow.Verdict;
 import io.quarkus.resteasy.reactive.jackson.CustomDeserialization;
 import io.smallrye.common.annotation.Blocking;
-import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowStub;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -67,9 +65,6 @@ public class ExecutionResource {
 
     @Inject
     ExecutionReader reader;
-
-    @Inject
-    WorkflowClient client;
 
     @Inject
     ExecutionAudit audit;
@@ -322,7 +317,9 @@ public class ExecutionResource {
      * drill, a failover by a failover operator it lets fail over. A live failover that is failed over (holding, waiting
      * for stability or for its failback approval) is not aborted: undoing it is its failback, which goes through the
      * runbook's failback rules and approvers ({@code POST /failback}); one person's abort would move traffic back
-     * without them.
+     * without them. The abort reaches the execution as its sealed Update {@code abort}, whose validator holds these
+     * rules at the moment it arrives (so an abort asked as a failover takes its last step is refused once it is failed
+     * over), and the execution records who aborted.
      */
     @Operation(summary = "Abort the execution: everything it changed is undone")
     @APIResponse(
@@ -339,7 +336,8 @@ public class ExecutionResource {
     @APIResponse(
             responseCode = "409",
             description =
-                    "the execution has finished, or is a live failover that is failed over (ask for its failback)")
+                    "the execution has finished or is being aborted already, or is a live failover that is failed over"
+                            + " (ask for its failback)")
     @APIResponse(responseCode = "400", description = "a reason longer than 1,000 characters or with control characters")
     @RolesAllowed({Roles.DRILL_OPERATOR, Roles.FAILOVER_OPERATOR})
     @POST
@@ -352,13 +350,18 @@ public class ExecutionResource {
         requireRunning(id);
         String reason = body == null ? null : body.reason();
         audited.run(AuditActions.EXECUTION_ABORT, id, reason, () -> {
-            // Read again once the request is recorded: a drill may have turned round since.
+            // Read again once the request is recorded: a drill may have turned round since. These checks only make
+            // the common refusals quick and plain: the execution's validator holds the rule, when the abort arrives.
             ExecutionProgress running = requireRunning(id);
             requireMayAct(running);
             requireNotFailedOver(running);
-            WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
-                    .cancel();
-            return id;
+            try {
+                return decisions.abort(id, new AbortRequest(caller.actor(), reason, caller.requestId()));
+            } catch (DecisionRefused refused) {
+                throw new ProblemException(refused.becauseOfPhase() ? 409 : 403, "Abort refused", refused.getMessage());
+            } catch (ExecutionNotFound gone) {
+                throw notFound(id);
+            }
         });
         return new AbortAnswer(id, "abort");
     }

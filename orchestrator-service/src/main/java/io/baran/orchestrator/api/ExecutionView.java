@@ -10,7 +10,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 /**
  * Where an execution stands ({@code GET /api/executions/{id}}). Fields without a value are sent as {@code null}.
  *
- * @param status          Temporal's status of the workflow: running, completed, failed, canceled, terminated, ...
+ * @param status          Temporal's status of the workflow: running, completed, failed, canceled, terminated, ...;
+ *                        an execution a person aborted reads canceled (aborted through Baran's API, it ends
+ *                        completed in Temporal, and only this view says canceled: lists show Temporal's status)
  * @param runbookVersion  the stored version of the runbook it runs
  * @param protects        the protected service
  * @param phase           e.g. failing-over, failed-over, awaiting-approval, done, compensated
@@ -24,6 +26,8 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param approvalsNeeded how many more distinct approvals what it waits for needs
  * @param decisions       every decision taken on it, oldest first
  * @param failbackRequestedBy who asked for failback, null when nobody did
+ * @param abortedBy       who aborted it through Baran's API, null when nobody did (a cancellation sent to Temporal
+ *                        directly names nobody)
  * @param reapplied       what it applied again for outages that joined it, oldest first
  * @param phases          every phase it entered, oldest first
  * @param error           why it failed, null when it did not
@@ -44,6 +48,7 @@ public record ExecutionView(
         int approvalsNeeded,
         List<DecisionView> decisions,
         String failbackRequestedBy,
+        String abortedBy,
         List<ReappliedView> reapplied,
         List<StepView> steps,
         List<PhaseAt> phases,

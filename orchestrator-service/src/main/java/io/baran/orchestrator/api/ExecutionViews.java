@@ -66,6 +66,7 @@ final class ExecutionViews {
                                 d.reason()))
                         .toList(),
                 p.failbackRequestedBy(),
+                p.abortedBy() == null ? null : p.abortedBy().name(),
                 p.reapplied().stream()
                         .map(r -> new ExecutionView.ReappliedView(
                                 r.step(), r.incidentId(), time(r.at()), r.summary(), r.error()))

@@ -1,6 +1,8 @@
 package io.baran.orchestrator.workflow;
 
 import io.baran.runbook.Access;
+import io.baran.security.Roles;
+import io.baran.workflow.AbortRequest;
 import io.baran.workflow.Actor;
 import io.baran.workflow.Decision;
 import io.baran.workflow.DecisionRequest;
@@ -437,6 +439,66 @@ final class DecisionBook {
     }
 
     /**
+     * The phases of a live failover whose undoing is its failback, not an abort: what it changed is in place and meant
+     * to stay until the runbook's failback rules (recovery, stability) and approvers let it go back.
+     */
+    static final java.util.Set<Phase> FAILED_OVER =
+            java.util.EnumSet.of(Phase.FAILED_OVER, Phase.AWAITING_STABILITY, Phase.AWAITING_FAILBACK_APPROVAL);
+
+    /** The phases an execution ends in: nothing is left to abort. */
+    private static final java.util.Set<Phase> ENDED =
+            java.util.EnumSet.of(Phase.DONE, Phase.COMPENSATED, Phase.FAILED, Phase.REJECTED, Phase.PLANNED);
+
+    /**
+     * The rules of the Update {@code abort} (see {@link io.baran.workflow.RunbookWorkflow#abort}); throws what the
+     * caller sees as a refused Update, of type {@link AbortRequest#REFUSED_NOW} when it is refused because of where
+     * the execution stands. Changes nothing.
+     *
+     * @param abortedBy the person whose abort was taken already, null when none was; {@code aborting}: an abort (or a
+     *                  cancellation in Temporal) was taken already
+     */
+    void checkAbort(AbortRequest abort, Phase phase, boolean aborting, Actor abortedBy) {
+        if (abort == null) {
+            throw refused("an abort needs the person aborting");
+        }
+        if (request == null) {
+            throw refused("the execution has not started yet; try again in a moment");
+        }
+        Actor by = requirePerson(abort.by(), "abort an execution");
+        String id = request.executionId();
+        if (ENDED.contains(phase)) {
+            throw refusedNow("execution " + id + " has finished (" + phase + "): there is nothing left to abort");
+        }
+        if (aborting) {
+            throw refusedNow("execution " + id + " is being aborted already"
+                    + (abortedBy == null ? "" : " (by " + abortedBy.name() + ")") + ": it is undoing what it changed");
+        }
+        boolean admin = by.hasGroup(ADMIN);
+        if (!isLive()) {
+            if (!admin && !(by.hasGroup(Roles.DRILL_OPERATOR) && access().mayDrill(by.groups()))) {
+                throw refused(by.name() + " may not abort execution " + id + ", a drill of runbook "
+                        + request.runbook().name() + ": only a " + Roles.DRILL_OPERATOR + " in one of its access.drill"
+                        + " groups " + access().drill() + ", or an " + ADMIN + ", may; the groups of " + by.name()
+                        + " are " + by.groups());
+            }
+            return;
+        }
+        String what =
+                request.mode() == Mode.FAILOVER ? "a live failover" : "a drill a real outage made a live failover";
+        if (!admin && !(by.hasGroup(Roles.FAILOVER_OPERATOR) && access().mayFailover(by.groups()))) {
+            throw refused(by.name() + " may not abort execution " + id + ", " + what + " of runbook "
+                    + request.runbook().name() + ": only a " + Roles.FAILOVER_OPERATOR + " in one of its"
+                    + " access.failover groups " + access().failover() + ", or an " + ADMIN + ", may; the groups of "
+                    + by.name() + " are " + by.groups());
+        }
+        if (FAILED_OVER.contains(phase)) {
+            throw refusedNow("execution " + id + " is a live failover and is " + phase + ": aborting it would move"
+                    + " traffic back at once, without its failback's rules and approvers; ask for its failback"
+                    + " instead: POST /api/executions/" + id + "/failback");
+        }
+    }
+
+    /**
      * A drill that a real outage turned round (change {@code failback-turns-round}) or joined while it held (change
      * {@code drill-joined-goes-live}) is a live failover since: the runbook's number of approvers, the two-person rule,
      * and failback when a person asks.
@@ -470,6 +532,11 @@ final class DecisionBook {
 
     private static IllegalArgumentException refused(String message) {
         return new IllegalArgumentException(message);
+    }
+
+    /** A refusal because of where the execution stands, not of who asks: the REST API answers 409. */
+    private static AbortRequest.RefusedNow refusedNow(String message) {
+        return new AbortRequest.RefusedNow(message);
     }
 
     private static boolean blank(String text) {

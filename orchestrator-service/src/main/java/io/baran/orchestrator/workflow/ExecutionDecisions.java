@@ -1,5 +1,7 @@
 package io.baran.orchestrator.workflow;
 
+import io.baran.workflow.AbortRequest;
+import io.baran.workflow.AbortResult;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.DecisionResult;
 import io.baran.workflow.FailbackRequest;
@@ -63,13 +65,33 @@ public class ExecutionDecisions {
         return update(executionId, workflow -> workflow.requestFailback(sealed));
     }
 
+    /**
+     * Aborts execution {@code executionId}: it undoes what it changed (the answer comes once the undo has begun).
+     *
+     * @throws DecisionRefused   the execution refused it ({@link DecisionRefused#becauseOfPhase()}: it has finished, is
+     *                           being aborted, or is a live failover that is failed over; otherwise the seal or the
+     *                           person); nothing was recorded
+     * @throws ExecutionNotFound no such execution runs
+     */
+    public AbortResult abort(String executionId, AbortRequest request) {
+        AbortRequest sealed = encryption
+                .decisionSeals()
+                .map(seals -> seals.seal(executionId, request, clock.getAsLong()))
+                .orElse(request);
+        return update(executionId, workflow -> workflow.abort(sealed));
+    }
+
     private <T> T update(String executionId, Function<RunbookWorkflow, T> call) {
         try {
             return call.apply(client.newWorkflowStub(RunbookWorkflow.class, executionId));
         } catch (WorkflowNotFoundException e) {
             throw new ExecutionNotFound(executionId, e);
         } catch (WorkflowUpdateException e) {
-            throw new DecisionRefused(reason(e), e);
+            throw new DecisionRefused(
+                    reason(e),
+                    e,
+                    e.getCause() instanceof ApplicationFailure failure
+                            && AbortRequest.REFUSED_NOW.equals(failure.getType()));
         }
     }
 

@@ -65,8 +65,15 @@ public class ExecutionReader {
             progress =
                     client.newWorkflowStub(RunbookWorkflow.class, executionId).progress();
         }
-        return Optional.of(new Execution(
-                name(status.get()), progress, info.get().getExecution().getRunId()));
+        // Aborted through the Update abort, an execution ends completed in Temporal (nobody asked Temporal to cancel
+        // it); it reads canceled, as an execution aborted by a cancellation does.
+        String name = status.get() == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED
+                        && progress != null
+                        && progress.abortedBy() != null
+                ? name(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED)
+                : name(status.get());
+        return Optional.of(
+                new Execution(name, progress, info.get().getExecution().getRunId()));
     }
 
     /** Waits, at most {@code timeout}, for a short execution (a plan) to finish and returns its result. */

@@ -8,6 +8,8 @@ import io.baran.runbook.Runbook;
 import io.baran.runbook.Step;
 import io.baran.runbook.action.HealthCheck;
 import io.baran.runbook.action.Wait;
+import io.baran.workflow.AbortRequest;
+import io.baran.workflow.AbortResult;
 import io.baran.workflow.ActionActivities;
 import io.baran.workflow.CarriedState;
 import io.baran.workflow.ControlPlanes;
@@ -174,6 +176,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String ABORT_CLOSES_DECISIONS = "abort-closes-decisions";
     /**
+     * Change id: a person aborts through the Update {@code abort}, whose validator checks the seal, who may and where
+     * the execution stands (never a live failover that is failed over). The Update cancels the run's own scope, so the
+     * undo is a cancellation's, and the execution records who aborted; it then ends as completed (compensated), not
+     * cancelled, since Temporal was asked for no cancellation. Asked when such an abort is taken, so other histories
+     * replay unchanged. A cancellation sent to Temporal still aborts, as before.
+     */
+    static final String ABORT_AS_UPDATE = "abort-as-update";
+    /**
      * Change id: a failback that waits for approval because the outage recovered is no longer offered to the approvers
      * once an outage of a scope it answers is detected again (a new incident joins): the gate closes, an approval
      * sent now is refused, and the execution waits for that recovery (and {@code stableFor}) before it asks again.
@@ -299,6 +309,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     private ExecutionRequest request;
+    /** Change {@link #ABORT_AS_UPDATE}: the abort taken, null while none was. */
+    private AbortRequest abort;
+
+    private AbortResult abortResult;
     private Phase phase = Phase.STARTING;
     private String currentStep;
     private String error;
@@ -494,7 +508,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                                 // Aborted while people decided whether it fails over again, or while it waited for
                                 // its provider slots: it was undone already.
                                 String outage = freshOutage();
-                                error = decidedAfter + "; aborted before it failed over again"
+                                error = decidedAfter + "; " + aborted() + " before it failed over again"
                                         + (outage == null ? "" : " for outage " + outage);
                             } else {
                                 abortedCompensation();
@@ -503,6 +517,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                             journal.awaitInFlight();
                         })
                         .run();
+                if (abort != null) {
+                    // Aborted through the Update (no cancellation was asked of Temporal): the execution ends, undone.
+                    currentStep = null;
+                    return progress();
+                }
                 throw cancelled;
             }
         }
@@ -603,6 +622,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         enter(notRestored().isEmpty() ? Phase.COMPENSATED : Phase.FAILED);
     }
 
+    /** How an abort reads in the execution's error: who aborted and why, when the Update {@code abort} said so. */
+    private String aborted() {
+        if (abort == null) {
+            return "aborted";
+        }
+        String reason = abort.reason() == null || abort.reason().isBlank()
+                ? ""
+                : " (" + abort.reason().strip() + ")";
+        return "aborted by " + abort.by().name() + reason;
+    }
+
     /**
      * Change {@link #COMPENSATION_TURNS_ROUND}: notes the outages known as a failed failover begins to be undone (those
      * the failure answered; one detected from now on may fail the execution over again, see {@link
@@ -631,7 +661,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     private void abortedCompensation() {
         Set<String> known = knownOutages();
-        undoAll("aborted");
+        undoAll(aborted());
         List<String> detected = detectedSince(known);
         if (!detected.isEmpty() && Workflow.getVersion(COMPENSATION_TURNS_ROUND, Workflow.DEFAULT_VERSION, 1) >= 1) {
             error = "aborted; outage " + String.join(", ", detected) + " was detected while it was undone: an aborted"
@@ -2099,6 +2129,49 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     @Override
+    public void validateAbort(AbortRequest request) {
+        if (seals != null) {
+            seals.verify(Workflow.getInfo().getWorkflowId(), request, Workflow.currentTimeMillis());
+        }
+        if (sameAbortAgain(request)) {
+            return;
+        }
+        book.checkAbort(
+                request,
+                phase,
+                executionScope != null && executionScope.isCancelRequested(),
+                abort == null ? null : abort.by());
+    }
+
+    /**
+     * Change {@link #ABORT_AS_UPDATE}: takes the abort and cancels the run's own scope, as a cancellation of the workflow
+     * does; the run then undoes what it changed (see {@link #run}). Returns without waiting for the undo.
+     */
+    @Override
+    public AbortResult abort(AbortRequest request) {
+        if (sameAbortAgain(request)) {
+            return abortResult;
+        }
+        Workflow.getVersion(ABORT_AS_UPDATE, Workflow.DEFAULT_VERSION, 1);
+        abort = request;
+        abortResult = new AbortResult(request.by().name(), phase);
+        LOG.warn("execution " + this.request.executionId() + ": " + aborted() + " in phase " + phase
+                + "; undoing what it changed");
+        executionScope.cancel(aborted());
+        return abortResult;
+    }
+
+    /** The abort taken already, sent again with its request id by the same person: its first answer. */
+    private boolean sameAbortAgain(AbortRequest request) {
+        return abort != null
+                && request != null
+                && request.requestId() != null
+                && request.requestId().equals(abort.requestId())
+                && request.by() != null
+                && abort.by().name().equals(request.by().name());
+    }
+
+    @Override
     public ExecutionProgress progress() {
         if (request == null) {
             return new ExecutionProgress(
@@ -2125,6 +2198,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 book.approvalsStillNeeded(),
                 book.failbackRequestedBy,
                 reapplied,
-                book.wentLive());
+                book.wentLive(),
+                abort == null ? null : abort.by());
     }
 }

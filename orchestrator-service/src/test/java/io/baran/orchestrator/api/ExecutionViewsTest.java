@@ -141,8 +141,8 @@ class ExecutionViewsTest {
         assertEquals(
                 "{\"executionId\":\"x\",\"status\":\"running\",\"runbook\":\"shop\",\"runbookVersion\":1,\"protects\":\"shop\","
                         + "\"mode\":\"plan\",\"phase\":\"starting\",\"awaiting\":null,\"currentStep\":null,\"scope\":null,\"incidentId\":null,"
-                        + "\"startedBy\":null,\"approvalsNeeded\":0,\"decisions\":[],\"failbackRequestedBy\":null,\"reapplied\":[],\"steps\":[],\"phases\":[],"
-                        + "\"error\":null}",
+                        + "\"startedBy\":null,\"approvalsNeeded\":0,\"decisions\":[],\"failbackRequestedBy\":null,\"abortedBy\":null,\"reapplied\":[],"
+                        + "\"steps\":[],\"phases\":[],\"error\":null}",
                 JSON.writeValueAsString(ExecutionViews.execution("x", "running", p)));
     }
 

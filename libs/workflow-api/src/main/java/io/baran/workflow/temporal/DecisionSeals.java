@@ -1,5 +1,6 @@
 package io.baran.workflow.temporal;
 
+import io.baran.workflow.AbortRequest;
 import io.baran.workflow.Actor;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.FailbackRequest;
@@ -15,7 +16,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Seals a person's decision (the Updates {@code decide} and {@code requestFailback}) for one execution, so the workflow
+ * Seals a person's decision (the Updates {@code decide}, {@code requestFailback} and {@code abort}) for one execution, so the workflow
  * believes the person it names only when the orchestrator verified them: the orchestrator seals what its REST API
  * verified from the caller's token, and the workflow's Update validators refuse an Update whose seal is missing,
  * altered, made for another execution or older than {@link #VALID_FOR}. A client that reaches Temporal directly holds
@@ -56,6 +57,11 @@ public final class DecisionSeals {
         return failback.withSeal(seal(activeKeyId, nowMillis, text(workflowId, failback)));
     }
 
+    /** The abort with its seal for this execution, sealed at {@code nowMillis}. */
+    public AbortRequest seal(String workflowId, AbortRequest abort, long nowMillis) {
+        return abort.withSeal(seal(activeKeyId, nowMillis, text(workflowId, abort)));
+    }
+
     /** @throws SealRefused when the decision's seal does not hold for this execution at {@code nowMillis} */
     public void verify(String workflowId, DecisionRequest decision, long nowMillis) {
         verify(decision == null ? null : decision.seal(), text(workflowId, decision), nowMillis);
@@ -64,6 +70,11 @@ public final class DecisionSeals {
     /** @throws SealRefused when the request's seal does not hold for this execution at {@code nowMillis} */
     public void verify(String workflowId, FailbackRequest failback, long nowMillis) {
         verify(failback == null ? null : failback.seal(), text(workflowId, failback), nowMillis);
+    }
+
+    /** @throws SealRefused when the abort's seal does not hold for this execution at {@code nowMillis} */
+    public void verify(String workflowId, AbortRequest abort, long nowMillis) {
+        verify(abort == null ? null : abort.seal(), text(workflowId, abort), nowMillis);
     }
 
     private void verify(String seal, String text, long nowMillis) {
@@ -139,6 +150,13 @@ public final class DecisionSeals {
             return fields("requestFailback", workflowId);
         }
         return fields("requestFailback", workflowId, f.reason(), f.requestId(), actor(f.by()));
+    }
+
+    private static String text(String workflowId, AbortRequest a) {
+        if (a == null) {
+            return fields("abort", workflowId);
+        }
+        return fields("abort", workflowId, a.reason(), a.requestId(), actor(a.by()));
     }
 
     private static String actor(Actor by) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baran.workflow.AbortRequest;
 import io.baran.workflow.Actor;
 import io.baran.workflow.DecisionRequest;
 import io.baran.workflow.FailbackRequest;
@@ -45,6 +46,35 @@ class DecisionSealsTest {
         assertDoesNotThrow(() -> seals.verify(EXECUTION, sealed, NOW + 60_000));
         FailbackRequest failback = seals.seal(EXECUTION, new FailbackRequest(APPROVER, "primary back", "req-2"), NOW);
         assertDoesNotThrow(() -> seals.verify(EXECUTION, failback, NOW));
+    }
+
+    /**
+     * An abort is sealed as a decision is: for its execution, its person, groups, reason and request id; and a seal of a
+     * failback request with the same fields is no abort's (the Update's name is sealed).
+     */
+    @Test
+    void anAbortIsTakenOnlyWithItsOwnSeal() {
+        AbortRequest abort = new AbortRequest(APPROVER, "wrong region", "req-3");
+        AbortRequest sealed = seals.seal(EXECUTION, abort, NOW);
+        assertDoesNotThrow(() -> seals.verify(EXECUTION, sealed, NOW + 60_000));
+        assertTrue(assertThrows(DecisionSeals.SealRefused.class, () -> seals.verify(EXECUTION, abort, NOW))
+                .getMessage()
+                .contains("no seal"));
+        String failbackSeal = seals.seal(EXECUTION, new FailbackRequest(APPROVER, "wrong region", "req-3"), NOW)
+                .seal();
+        for (AbortRequest altered : List.of(
+                abort.withSeal(failbackSeal),
+                new AbortRequest(Actor.person("approver2", APPROVER.groups()), "wrong region", "req-3", sealed.seal()),
+                new AbortRequest(Actor.person("approver1", List.of("admin")), "wrong region", "req-3", sealed.seal()),
+                new AbortRequest(APPROVER, "another reason", "req-3", sealed.seal()),
+                new AbortRequest(APPROVER, "wrong region", "req-4", sealed.seal()))) {
+            assertThrows(
+                    DecisionSeals.SealRefused.class, () -> seals.verify(EXECUTION, altered, NOW), altered.toString());
+        }
+        assertThrows(DecisionSeals.SealRefused.class, () -> seals.verify("another-execution", sealed, NOW));
+        assertThrows(
+                DecisionSeals.SealRefused.class,
+                () -> seals.verify(EXECUTION, sealed, NOW + DecisionSeals.VALID_FOR.toMillis() + 1));
     }
 
     @Test
