@@ -156,6 +156,19 @@ public class TwoPersonRule {
                     "request " + confirms + " by " + first.actor() + " is not waiting for a confirmation: "
                             + last.outcome());
         }
+        // Exactly one person's call, asked and left pending: an id that other calls were sent with too (X-Request-Id is
+        // the caller's to choose) is nobody's request to confirm.
+        if (rows.size() != 2
+                || !"requested".equals(first.outcome())
+                || !first.actor().equals(last.actor())
+                || !first.action().equals(last.action())
+                || !java.util.Objects.equals(first.target(), last.target())) {
+            throw new Refused(
+                    409,
+                    "Not one request",
+                    "request id " + confirms + " was sent with other calls too: it is not one person's request"
+                            + " waiting for a confirmation; ask again with another X-Request-Id");
+        }
         if (last.actor().equals(caller)) {
             throw new Refused(
                     403,

@@ -64,4 +64,21 @@ class TwoPersonRuleTest {
         assertTrue(refusal(List.of(), ASKED, "replication.failover", "assets/r1", "bob")
                 .contains("no request req-1 in the audit trail"));
     }
+
+    @Test
+    void anIdOtherCallsWereSentWithTooIsNotOnePersonsRequest() {
+        // Someone sent their own call with olga's request id: the rows are no longer one pending request.
+        List<Recorded> mixed = List.of(
+                new Recorded("mallory", "replication.failover", "assets/r1", "requested", ASKED),
+                PENDING.get(0),
+                PENDING.get(1));
+        assertTrue(refusal(mixed, ASKED, "replication.failover", "assets/r1", "bob")
+                .contains("is not one person's request waiting for a confirmation"));
+        List<Recorded> twoPeople = List.of(
+                PENDING.get(0),
+                new Recorded(
+                        "mallory", "replication.failover", "assets/r1", "pending: a second person confirms it", ASKED));
+        assertTrue(refusal(twoPeople, ASKED, "replication.failover", "assets/r1", "olga")
+                .contains("is not one person's request"));
+    }
 }
