@@ -5,7 +5,7 @@ import jakarta.enterprise.context.RequestScoped;
 /**
  * What an {@link AuditedCall}'s resource method and {@link CallAudit} tell each other during one call: the target,
  * when the path does not say (a target named in the body); the request id and target of the {@code requested} row
- * (null while the trail keeps no rows); an outcome that is not plain {@code accepted} (a request left for a second
+ * (null while the trail keeps no rows); an outcome row the resource method wrote itself (a request left for a second
  * person); and a break-glass reason.
  */
 @RequestScoped
@@ -14,7 +14,7 @@ public class AuditedCallContext {
     private String target;
     private String requestId;
     private String recordedTarget;
-    private String outcome;
+    private boolean outcomeRecorded;
     private String breakGlassReason;
 
     /** The target, learnt from the body: the outcome's row names it. */
@@ -32,9 +32,12 @@ public class AuditedCallContext {
         return recordedTarget;
     }
 
-    /** The outcome's row says this instead of {@code accepted} when the call is answered 2xx. */
-    public void outcome(String outcome) {
-        this.outcome = outcome;
+    /**
+     * The resource method wrote the call's outcome row itself (a request left pending, written before it is answered):
+     * {@link CallAudit} writes none for a 2xx answer.
+     */
+    public void outcomeRecorded() {
+        this.outcomeRecorded = true;
     }
 
     /** The caller acted alone where the rules ask for two people, giving this reason: flagged in the outcome's row. */
@@ -46,8 +49,8 @@ public class AuditedCallContext {
         return target;
     }
 
-    String outcome() {
-        return outcome;
+    boolean wroteOutcome() {
+        return outcomeRecorded;
     }
 
     String breakGlassReason() {

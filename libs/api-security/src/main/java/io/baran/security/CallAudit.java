@@ -31,7 +31,8 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
  * cannot be written the call is answered 503 and nothing is done), then a second row with what came of it:
  * {@code accepted} (2xx), {@code refused: <status> <detail>} (4xx: nothing was done), or
  * {@code unknown: <status> <detail>} (5xx: the store or a provider failed part-way, the service's state says what
- * happened), or what the resource method told {@link AuditedCallContext} (a request left for a second person). A
+ * happened), unless the resource method wrote the outcome itself ({@link AuditedCallContext}: a request left for a
+ * second person). A
  * {@code reason} query parameter is written with both rows, and flagged break-glass in the outcome's when the resource
  * method says the caller acted alone with it. A call refused before its {@code requested} row (a token without the role, 403) is one
  * {@code refused} row. A call without a valid token (401) writes nothing: anyone could fill the trail with them.
@@ -120,15 +121,12 @@ public class CallAudit {
             ContainerRequestContext request, ContainerResponseContext response, ResourceInfo resource) {
         AuditedCall call = annotation(resource);
         int status = response.getStatus();
-        if (call == null || status == 401) {
+        if (call == null || status == 401 || (status < 400 && context.wroteOutcome())) {
             return Uni.createFrom().voidItem();
         }
         Requested requested = (Requested) request.getProperty(REQUESTED);
         String answer = status + " " + problemDetail(response);
-        String told = status < 400 ? context.outcome() : null;
-        String outcome = told != null
-                ? told
-                : status < 400 ? "accepted" : status < 500 ? "refused: " + answer : "unknown: " + answer;
+        String outcome = status < 400 ? "accepted" : status < 500 ? "refused: " + answer : "unknown: " + answer;
         String bodyTarget = context.bodyTarget();
         String breakGlass = status < 400 ? context.breakGlassReason() : null;
         Map<String, Object> detail = detail(request);

@@ -23,7 +23,9 @@ import java.util.Map;
  */
 public class AuditLogResource implements QuarkusTestResourceLifecycleManager {
 
-    private static final String[] MIGRATIONS = {"V3__audit_log.sql", "V9__audit_writers.sql"};
+    private static final String[] MIGRATIONS = {
+        "V3__audit_log.sql", "V9__audit_writers.sql", "V10__audit_log_by_request.sql"
+    };
 
     private static volatile PostgresServer server;
 

@@ -455,14 +455,15 @@ final class DecisionBook {
      * the execution stands. Changes nothing.
      *
      * @param abortedBy the person whose abort was taken already, null when none was; {@code aborting}: an abort (or a
-     *                  cancellation in Temporal) was taken already
+     *                  cancellation in Temporal) was taken already; {@code failingBack}: its failback has begun (and no
+     *                  outage turned it round since), which puts back what it changed whatever an abort says
      */
-    void checkAbort(AbortRequest abort, Phase phase, boolean aborting, Actor abortedBy) {
+    void checkAbort(AbortRequest abort, Phase phase, boolean aborting, Actor abortedBy, boolean failingBack) {
         if (abort == null) {
             throw refused("an abort needs the person aborting");
         }
         if (request == null) {
-            throw refused("the execution has not started yet; try again in a moment");
+            throw refusedNow("the execution has not started yet; try again in a moment");
         }
         Actor by = requirePerson(abort.by(), "abort an execution");
         String id = request.executionId();
@@ -472,6 +473,10 @@ final class DecisionBook {
         if (aborting) {
             throw refusedNow("execution " + id + " is being aborted already"
                     + (abortedBy == null ? "" : " (by " + abortedBy.name() + ")") + ": it is undoing what it changed");
+        }
+        if (failingBack) {
+            throw refusedNow("execution " + id + " is failing back (" + phase + "): its failback puts back what it"
+                    + " changed, and an abort would not interrupt it; there is nothing to abort");
         }
         boolean admin = by.hasGroup(ADMIN);
         if (!isLive()) {

@@ -1511,6 +1511,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     // ---- Change TURN_ROUND: an outage detected again while the execution fails back --------------------------------
 
+    /**
+     * Between the start of a failback (its wait for provider slots included) and a turn round: an abort then is refused,
+     * since the failback, which no abort interrupts, already puts back what the failover changed.
+     */
+    private boolean failingBack;
+
     /** Notes what the execution knows of outages as its failback begins: an incident not among them turns it round. */
     private void beginFailback() {
         Set<String> known = knownOutages();
@@ -1518,6 +1524,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         joins.stream().filter(newlyJoined::contains).forEach(known::remove);
         knownAtFailback = known;
         holdsAtFailback = holdsSeen;
+        failingBack = true;
     }
 
     /** The outage detected since the failback began that has not recovered (the latest of its scope); null when none. */
@@ -1615,6 +1622,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     /** Runs the failover steps again (steps still in place change nothing) and is failed over again. */
     private void failOverAgain(Runbook runbook) {
+        failingBack = false;
         if (undoneFailure != null && executionScope.isCancelRequested()) {
             // Aborted as it was about to fail over again after a failed failover's undo (the abort ended the wait for
             // its provider slots): nothing is changed again; the failure and the outage stay named.
@@ -2140,7 +2148,8 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 request,
                 phase,
                 executionScope != null && executionScope.isCancelRequested(),
-                abort == null ? null : abort.by());
+                abort == null ? null : abort.by(),
+                failingBack);
     }
 
     /**

@@ -200,6 +200,35 @@ class AbortUpdateTest {
     }
 
     @Test
+    void anAbortWhileTheFailbackRunsIsRefusedAndTheFailbackEndsAsAFailback() throws Exception {
+        CountDownLatch undoing = new CountDownLatch(1);
+        world.waitingBeforeUndo.put("move-www", undoing);
+        String id = failover("abort-failing-back", moving());
+        decisions.failback(id, new FailbackRequest(FIONA, "primary healthy", null));
+        env.sleep(Duration.ofMinutes(1));
+        decisions.decide(id, new DecisionRequest(Verdict.APPROVE, null, RunbookWorkflowTest.APPROVER, null, null));
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!world.journal.contains("undo move-www") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(world.journal.contains("undo move-www"), "the failback is under way: " + world.journal);
+            assertEquals(Phase.FAILING_BACK, progress(id).phase());
+
+            DecisionRefused refusal = refused(id, FIONA);
+            assertTrue(refusal.becauseOfPhase(), refusal.getMessage());
+            assertTrue(refusal.getMessage().contains("is failing back"), refusal.getMessage());
+            assertFalse(abortInHistory(id), "a refused abort records nothing");
+        } finally {
+            undoing.countDown();
+        }
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
+        assertNull(p.abortedBy(), "nobody aborted it: it failed back");
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    @Test
     void anAbortWithoutAValidSealOfTheOrchestratorForThisExecutionIsRefused() {
         String id = drill("abort-unsealed");
         RunbookWorkflow direct = client.newWorkflowStub(RunbookWorkflow.class, id);

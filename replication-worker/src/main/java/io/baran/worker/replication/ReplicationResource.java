@@ -262,20 +262,26 @@ public class ReplicationResource {
             @QueryParam("confirms") String confirms,
             @QueryParam("reason") String reason,
             @Context UriInfo uri) {
-        return act(name, replica, () -> twoPersons.gate("replication.failover", confirms, reason, uri), r -> {
-            Replicator.Failover done = r.failover(service.failoverWait());
-            if (!done.done()) {
-                return problem(
-                        409,
-                        "Copies still running",
-                        "pair " + name + ", replica " + r.replicaAt() + ": copies still running: "
-                                + done.writesUnderWay() + " still being written to the replica after "
-                                + service.failoverWait().toMillis() + " ms; not failed over (forward copying goes on), "
-                                + "retry");
-            }
-            service.publish(r);
-            return r.status();
-        });
+        return act(
+                name,
+                replica,
+                r -> twoPersons.gate(
+                        "replication.failover", List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
+                r -> {
+                    Replicator.Failover done = r.failover(service.failoverWait());
+                    if (!done.done()) {
+                        return problem(
+                                409,
+                                "Copies still running",
+                                "pair " + name + ", replica " + r.replicaAt() + ": copies still running: "
+                                        + done.writesUnderWay() + " still being written to the replica after "
+                                        + service.failoverWait().toMillis()
+                                        + " ms; not failed over (forward copying goes on), "
+                                        + "retry");
+                    }
+                    service.publish(r);
+                    return r.status();
+                });
     }
 
     /**
@@ -337,11 +343,16 @@ public class ReplicationResource {
             @QueryParam("confirms") String confirms,
             @QueryParam("reason") String reason,
             @Context UriInfo uri) {
-        return act(name, replica, () -> twoPersons.gate("replication.failback", confirms, reason, uri), r -> {
-            FailbackReport report = r.failback();
-            service.publish(r);
-            return new FailbackDone(report.clean(), report);
-        });
+        return act(
+                name,
+                replica,
+                r -> twoPersons.gate(
+                        "replication.failback", List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
+                r -> {
+                    FailbackReport report = r.failback();
+                    service.publish(r);
+                    return new FailbackDone(report.clean(), report);
+                });
     }
 
     /** Settles a conflict by keeping one side's version ({@code keep=source} or {@code keep=replica}). */
@@ -418,11 +429,20 @@ public class ReplicationResource {
                     "Bad key",
                     "key must be an object key of 1 to " + MAX_KEY + " characters, none of them a control character");
         }
-        return act(name, replica, () -> twoPersons.gate("replication.resolve-conflict", confirms, reason, uri), r -> {
-            r.resolve(key, "source".equals(keep));
-            service.publish(r);
-            return r.status();
-        });
+        return act(
+                name,
+                replica,
+                r -> twoPersons.gate(
+                        "replication.resolve-conflict",
+                        List.of(name, String.valueOf(r.replicaAt()), key, keep),
+                        confirms,
+                        reason,
+                        uri),
+                r -> {
+                    r.resolve(key, "source".equals(keep));
+                    service.publish(r);
+                    return r.status();
+                });
     }
 
     private interface ReplicaAction {
@@ -431,13 +451,13 @@ public class ReplicationResource {
 
     /** @param gate null when the call may go on, else its answer (the two-person rule's) */
     private Response act(
-            String name, String replica, java.util.function.Supplier<Response> gate, ReplicaAction action) {
+            String name, String replica, java.util.function.Function<Replicator, Response> gate, ReplicaAction action) {
         if (service.pair(name).isEmpty()) {
             return notFound(name);
         }
         try {
             Replicator r = service.replica(name, replica);
-            Response held = gate.get();
+            Response held = gate.apply(r);
             if (held != null) {
                 return held;
             }

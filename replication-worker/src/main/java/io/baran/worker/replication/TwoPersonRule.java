@@ -30,7 +30,8 @@ public class TwoPersonRule {
     /** The longest reason. */
     static final int MAX_REASON = 1_000;
 
-    private static final String PENDING = "pending: ";
+    private static final String PENDING = "pending (call sha256:";
+    private static final String CONFIRMED = "confirmed by ";
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     /** A request left for a second person: who confirms it calls {@code confirm} before {@code expiresAt}. */
@@ -55,10 +56,12 @@ public class TwoPersonRule {
      * is enough here), else the answer: 202 with the pending request, or the problem that refuses it.
      *
      * @param action   the call's action, as {@code @AuditedCall} names it
+     * @param call     every value the call acts on, as it will act on them (the replica resolved): a confirmation is
+     *                 of exactly this call
      * @param confirms the request id the caller confirms, or null
      * @param reason   a break-glass reason, or null
      */
-    Response gate(String action, String confirms, String reason, UriInfo uri) {
+    Response gate(String action, List<String> call, String confirms, String reason, UriInfo uri) {
         String caller = identity.getPrincipal().getName();
         if (reason != null) {
             if (reason.isBlank()
@@ -92,13 +95,34 @@ public class TwoPersonRule {
                             + " baran.replication.confirmations=1 where one person may");
         }
         String target = audit.recordedTarget();
+        String digest = digest(action, call);
+        List<String> groups = identity.getRoles().stream().sorted().toList();
         if (confirms == null) {
             java.net.URI again = uri.getRequestUriBuilder()
                     .replaceQueryParam("confirms", requestId)
                     .build();
             String confirm = "POST " + again.getRawPath() + "?" + again.getRawQuery();
-            audit.outcome(
-                    PENDING + "a second person confirms it within " + WINDOW.toMinutes() + " minutes: " + confirm);
+            // Written here, before the answer: a 202 whose pending row is not in the trail could never be confirmed.
+            try {
+                trail.append(
+                        caller,
+                        groups,
+                        action,
+                        target,
+                        requestId,
+                        null,
+                        false,
+                        PENDING + digest + "): a second person confirms it within " + WINDOW.toMinutes()
+                                + " minutes (confirms=" + requestId + ")",
+                        null);
+            } catch (RuntimeException e) {
+                return ReplicationResource.problem(
+                        503,
+                        "Audit trail unavailable",
+                        action + " on " + target + " could not be left for a second person in the audit trail, so it"
+                                + " is not; retry once the trail's database answers");
+            }
+            audit.outcomeRecorded();
             return Response.accepted(new AwaitingConfirmation(
                             action,
                             target,
@@ -115,8 +139,8 @@ public class TwoPersonRule {
             trail.settle(
                     confirms,
                     caller,
-                    identity.getRoles().stream().sorted().toList(),
-                    (rows, now) -> decide(rows, now, action, target, confirms, caller, requestId));
+                    groups,
+                    (rows, now) -> decide(rows, now, action, target, digest, confirms, caller, requestId));
             return null;
         } catch (Refused refused) {
             return ReplicationResource.problem(refused.status, refused.title, refused.getMessage());
@@ -129,61 +153,91 @@ public class TwoPersonRule {
         }
     }
 
+    /**
+     * What a confirmation must match: SHA-256 over the action and every value the call acts on, full length (the
+     * pair, the replica as resolved, a conflict's key and the side kept), each length-prefixed.
+     */
+    static String digest(String action, List<String> call) {
+        StringBuilder canonical =
+                new StringBuilder("baran-two-person-v1\n").append(action).append('\n');
+        for (String part : call) {
+            canonical.append(part == null ? "-" : part.length() + ":" + part).append('\n');
+        }
+        try {
+            return java.util.HexFormat.of()
+                    .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(canonical.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    /**
+     * The outcome to add to request {@code confirms}: {@code confirmed by <caller>}, when one of its rows is a pending
+     * call with the same digest, by another person, within {@link #WINDOW}, and nothing confirmed it yet. Rows other
+     * calls wrote under the same id (the id is the client's to choose) are passed over, so nobody can spoil another
+     * person's request by reusing its id.
+     */
     static String decide(
             List<Recorded> rows,
             Instant now,
             String action,
             String target,
+            String digest,
             String confirms,
             String caller,
             String requestId) {
         if (rows.isEmpty()) {
             throw new Refused(409, "Nothing to confirm", "no request " + confirms + " in the audit trail");
         }
-        Recorded first = rows.get(0);
-        if (!action.equals(first.action()) || !java.util.Objects.equals(target, first.target())) {
-            throw new Refused(
-                    409,
-                    "Another request",
-                    "request " + confirms + " is " + first.action() + " on " + first.target() + ", not " + action
-                            + " on " + target);
+        for (Recorded row : rows) {
+            if (row.outcome().startsWith(CONFIRMED)) {
+                throw new Refused(
+                        409, "Confirmed already", "request " + confirms + " was confirmed already: " + row.outcome());
+            }
         }
-        Recorded last = rows.get(rows.size() - 1);
-        if (!last.outcome().startsWith(PENDING)) {
+        List<Recorded> pending =
+                rows.stream().filter(r -> r.outcome().startsWith(PENDING)).toList();
+        if (pending.isEmpty()) {
             throw new Refused(
                     409,
                     "Nothing to confirm",
-                    "request " + confirms + " by " + first.actor() + " is not waiting for a confirmation: "
-                            + last.outcome());
+                    "request " + confirms + " is not waiting for a confirmation: "
+                            + rows.get(rows.size() - 1).outcome());
         }
-        // Exactly one person's call, asked and left pending: an id that other calls were sent with too (X-Request-Id is
-        // the caller's to choose) is nobody's request to confirm.
-        if (rows.size() != 2
-                || !"requested".equals(first.outcome())
-                || !first.actor().equals(last.actor())
-                || !first.action().equals(last.action())
-                || !java.util.Objects.equals(first.target(), last.target())) {
+        List<Recorded> same = pending.stream()
+                .filter(r -> r.outcome().startsWith(PENDING + digest + ")"))
+                .toList();
+        if (same.isEmpty()) {
+            Recorded other = pending.get(pending.size() - 1);
             throw new Refused(
                     409,
-                    "Not one request",
-                    "request id " + confirms + " was sent with other calls too: it is not one person's request"
-                            + " waiting for a confirmation; ask again with another X-Request-Id");
+                    "Another request",
+                    "request " + confirms + " is " + other.action() + " on " + other.target() + ", not this "
+                            + action + " on " + target
+                            + (other.action().equals(action) ? " (not with the same replica, key or side)" : ""));
         }
-        if (last.actor().equals(caller)) {
+        Recorded asked = null;
+        for (Recorded r : same) {
+            if (!r.actor().equals(caller)) {
+                asked = r;
+            }
+        }
+        if (asked == null) {
             throw new Refused(
                     403,
                     "A second person confirms",
                     caller + " asked for request " + confirms + "; another person confirms it");
         }
-        Instant expires = last.at().plus(WINDOW);
+        Instant expires = asked.at().plus(WINDOW);
         if (now.isAfter(expires)) {
             throw new Refused(
                     409,
                     "Expired",
-                    "request " + confirms + " by " + last.actor() + " waited for a confirmation until " + expires
+                    "request " + confirms + " by " + asked.actor() + " waited for a confirmation until " + expires
                             + "; ask again");
         }
-        return "confirmed by " + caller + " (request " + requestId + ")";
+        return CONFIRMED + caller + " (request " + requestId + ")";
     }
 
     /** A confirmation refused: nothing recorded for the request confirmed, the call answered with this. */

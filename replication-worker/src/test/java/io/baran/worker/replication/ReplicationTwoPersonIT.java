@@ -77,9 +77,10 @@ class ReplicationTwoPersonIT {
                 .body("requestedBy", is("olga"))
                 .body("confirm", is("POST " + PAIR + "/failover?confirms=" + asked));
         assertNotFailedOver();
-        assertEquals(
-                List.of("requested", "pending"),
-                outcomes(asked).stream().map(o -> o.split(":")[0]).toList());
+        List<String> asking = outcomes(asked);
+        assertEquals(2, asking.size(), asking.toString());
+        assertEquals("requested", asking.get(0));
+        assertTrue(asking.get(1).startsWith("pending (call sha256:"), asking.get(1));
 
         String herself = id();
         as("olga", Roles.FAILOVER_OPERATOR, herself)
@@ -109,7 +110,7 @@ class ReplicationTwoPersonIT {
                 .post(PAIR + "/failover?confirms=" + asked)
                 .then()
                 .statusCode(409)
-                .body("detail", containsString("is not waiting for a confirmation: confirmed by bob"));
+                .body("detail", containsString("was confirmed already: confirmed by bob"));
 
         // The failback, too, takes two people, and a confirmation counts only for the call it was asked for.
         String back = id();
@@ -121,7 +122,7 @@ class ReplicationTwoPersonIT {
                 .post(PAIR + "/failover?confirms=" + back)
                 .then()
                 .statusCode(409)
-                .body("detail", containsString("is replication.failback on assets, not replication.failover"));
+                .body("detail", containsString("is replication.failback on assets, not this replication.failover"));
         given().header("Authorization", OidcIssuer.shared().bearer("olga", Roles.VIEWER))
                 .get(PAIR)
                 .then()
@@ -171,6 +172,34 @@ class ReplicationTwoPersonIT {
                 .post(PAIR + "/failback")
                 .then()
                 .statusCode(200);
+    }
+
+    @Test
+    void aConflictsConfirmationCountsOnlyForTheSameKeyAndSide() throws Exception {
+        String asked = id();
+        as("olga", Roles.FAILOVER_OPERATOR, asked)
+                .queryParam("key", "reports/q3.csv")
+                .queryParam("keep", "replica")
+                .post(PAIR + "/conflicts/resolve")
+                .then()
+                .statusCode(202)
+                .body("action", is("replication.resolve-conflict"));
+        as("bob", Roles.FAILOVER_OPERATOR, id())
+                .queryParam("key", "reports/q3.csv")
+                .queryParam("keep", "source")
+                .queryParam("confirms", asked)
+                .post(PAIR + "/conflicts/resolve")
+                .then()
+                .statusCode(409)
+                .body("detail", containsString("not with the same replica, key or side"));
+        as("bob", Roles.FAILOVER_OPERATOR, id())
+                .queryParam("key", "reports/q4.csv")
+                .queryParam("keep", "replica")
+                .queryParam("confirms", asked)
+                .post(PAIR + "/conflicts/resolve")
+                .then()
+                .statusCode(409);
+        assertEquals(2, outcomes(asked).size(), "neither confirmed it: " + outcomes(asked));
     }
 
     @Test
