@@ -203,6 +203,44 @@ class ReplicationTwoPersonIT {
     }
 
     @Test
+    void twoPeopleConfirmingAtOnceCarryItOutOnce() throws Exception {
+        String asked = id();
+        as("olga", Roles.FAILOVER_OPERATOR, asked)
+                .post(PAIR + "/failover")
+                .then()
+                .statusCode(202);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (String person : List.of("bob", "carl")) {
+                answers.add(pool.submit(() -> {
+                    go.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                    return as(person, Roles.FAILOVER_OPERATOR, id())
+                            .post(PAIR + "/failover?confirms=" + asked)
+                            .statusCode();
+                }));
+            }
+            go.countDown();
+            List<Integer> statuses = new java.util.ArrayList<>();
+            for (var answer : answers) {
+                statuses.add(answer.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            statuses.sort(null);
+            assertEquals(List.of(200, 409), statuses, "one confirmation carries it out, the other is refused");
+            assertEquals(
+                    1,
+                    outcomes(asked).stream()
+                            .filter(o -> o.startsWith("confirmed by "))
+                            .count(),
+                    outcomes(asked).toString());
+        } finally {
+            pool.shutdownNow();
+            failBackAsAnAdmin();
+        }
+    }
+
+    @Test
     void aConfirmationOfARequestThatDoesNotExistIsRefused() {
         as("bob", Roles.FAILOVER_OPERATOR, id())
                 .post(PAIR + "/failover?confirms=no-such-request")
