@@ -354,6 +354,13 @@ class FailoverChainIT {
         assertEquals("operator", row.path("actor").asText(), audit.toString());
         assertEquals("accepted", row.path("outcome").asText(), audit.toString());
         assertEquals(id, row.path("detail").path("started").path(0).asText(), audit.toString());
+        // The detector's own call is in the same trail, written by the packaged detector as baran_audit.
+        JsonNode asked = get(orchestrator.url("/api/audit?action=simulation.start&target=local%2Fchain%2Fweb"));
+        JsonNode call = asked.path("records").path(asked.path("records").size() - 1);
+        assertEquals("operator", call.path("actor").asText(), asked.toString());
+        assertEquals("accepted", call.path("outcome").asText(), asked.toString());
+        assertEquals("detector-service", call.path("detail").path("service").asText(), asked.toString());
+        assertTrue(get(orchestrator.url("/api/audit/verify")).path("intact").asBoolean(), "the chain holds");
     }
 
     @Test

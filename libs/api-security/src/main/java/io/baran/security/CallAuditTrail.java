@@ -136,11 +136,13 @@ public class CallAuditTrail {
     }
 
     /**
-     * Adds an outcome row to an earlier request (a second person's confirmation of it), once {@code decision} has seen
-     * the request's rows: read and appended under the chain's lock, in one transaction, so two people settling the
-     * same request at once cannot both find it open.
+     * Adds an outcome row ({@code action} on {@code target}, by {@code actor}) to a request, once {@code decision} has
+     * seen the request's rows: read and appended under the chain's lock, in one transaction, so two people settling
+     * the same request at once cannot both find it open (a second person's confirmation), and nothing is written
+     * between the look and the row (a request left pending).
      */
-    public ChainRow settle(String requestId, String actor, List<String> groups, Decision decision) {
+    public ChainRow settle(
+            String requestId, String actor, List<String> groups, String action, String target, Decision decision) {
         return inTransaction("the settling of request " + requestId, actor, c -> {
             try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
                 lock.setLong(1, AuditAppender.CHAIN_LOCK);
@@ -168,9 +170,7 @@ public class CallAuditTrail {
                 }
             }
             String outcome = decision.decide(List.copyOf(rows), now);
-            Recorded first = rows.get(0);
-            return AuditAppender.append(
-                    c, entry(actor, groups, first.action(), first.target(), requestId, null, false, outcome, null));
+            return AuditAppender.append(c, entry(actor, groups, action, target, requestId, null, false, outcome, null));
         });
     }
 

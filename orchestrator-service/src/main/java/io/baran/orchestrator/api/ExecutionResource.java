@@ -336,8 +336,8 @@ public class ExecutionResource {
     @APIResponse(
             responseCode = "409",
             description =
-                    "the execution has finished or is being aborted already, or is a live failover that is failed over"
-                            + " (ask for its failback)")
+                    "the execution has finished, is being aborted already or is failing back (its failback puts back"
+                            + " what it changed), or is a live failover that is failed over (ask for its failback)")
     @APIResponse(responseCode = "400", description = "a reason longer than 1,000 characters or with control characters")
     @RolesAllowed({Roles.DRILL_OPERATOR, Roles.FAILOVER_OPERATOR})
     @POST

@@ -1512,8 +1512,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     // ---- Change TURN_ROUND: an outage detected again while the execution fails back --------------------------------
 
     /**
-     * Between the start of a failback (its wait for provider slots included) and a turn round: an abort then is refused,
-     * since the failback, which no abort interrupts, already puts back what the failover changed.
+     * From the start of a failback (its wait for provider slots included) until it ends or an outage turns it round
+     * ({@link #beginTurn}, also before a person is asked to approve the turn): an abort then is refused, since the
+     * failback, which no abort interrupts, already puts back what the failover changed.
      */
     private boolean failingBack;
 
@@ -1614,6 +1615,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * on (its starter cannot approve the turn alone). Makes no change twice.
      */
     private void beginTurn() {
+        failingBack = false;
         List<String> detected = new ArrayList<>(joins);
         joins.clear();
         recordIncidents(detected);
@@ -1622,7 +1624,6 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     /** Runs the failover steps again (steps still in place change nothing) and is failed over again. */
     private void failOverAgain(Runbook runbook) {
-        failingBack = false;
         if (undoneFailure != null && executionScope.isCancelRequested()) {
             // Aborted as it was about to fail over again after a failed failover's undo (the abort ended the wait for
             // its provider slots): nothing is changed again; the failure and the outage stay named.

@@ -2064,6 +2064,35 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("db"));
     }
 
+    /**
+     * Once the failback has ended and the turn round waits for a person's approval, the execution is no longer failing
+     * back: the Update {@code abort} is taken there (it is refused only while the failback runs), and the execution
+     * ends without failing over again.
+     */
+    @Test
+    void anAbortAtTheTurnRoundsApprovalAfterTheFailbackIsTaken() throws Exception {
+        String id = "drill-turn-aborted";
+        WorkflowClient.start(
+                stub(id)::run,
+                new ExecutionRequest(
+                        id, Mode.DRILL, twoStepsBackOnRecovery("required"), null, null, 1, null, 0, 0, null, APPROVER));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        duringTheFailback(running, r -> {}, r -> r.outageDetected("aws/us-east-1@2"));
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+
+        decisions.abort(
+                id,
+                new io.baran.workflow.AbortRequest(
+                        Actor.person("fiona", List.of("failover-operator", "ops")), "not this one", null));
+
+        ExecutionProgress p = WorkflowStub.fromTyped(running).getResult(30, TimeUnit.SECONDS, ExecutionProgress.class);
+        assertEquals("fiona", p.abortedBy().name());
+        assertNotEquals(Phase.FAILED_OVER, p.phase());
+        assertEquals("primary", world.values.get("www"), "not failed over again");
+        assertEquals("replica", world.values.get("db"));
+    }
+
     private void drillTurnsRoundThenFailsBackWhenAsked(boolean continueAsNew) throws Exception {
         String id = "drill-turned-round";
         var first = WorkflowClient.start(

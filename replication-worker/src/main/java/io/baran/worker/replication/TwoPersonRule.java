@@ -103,24 +103,31 @@ public class TwoPersonRule {
                     .build();
             String confirm = "POST " + again.getRawPath() + "?" + again.getRawQuery();
             // Written here, before the answer: a 202 whose pending row is not in the trail could never be confirmed.
+            // Only
+            // under an id that holds nothing but this call's request: rows of other calls under it (the id is the
+            // client's to choose) could confirm or spoil it.
+            String pending = PENDING + digest + "): a second person confirms it within " + WINDOW.toMinutes()
+                    + " minutes (confirms=" + requestId + ")";
             try {
-                trail.append(
-                        caller,
-                        groups,
-                        action,
-                        target,
-                        requestId,
-                        null,
-                        false,
-                        PENDING + digest + "): a second person confirms it within " + WINDOW.toMinutes()
-                                + " minutes (confirms=" + requestId + ")",
-                        null);
+                trail.settle(requestId, caller, groups, action, target, (rows, now) -> {
+                    if (rows.size() != 1 || !rows.get(0).actor().equals(caller)) {
+                        throw new Refused(
+                                409,
+                                "Request id taken",
+                                "request id " + requestId + " was used for other calls already: send this one with"
+                                        + " another X-Request-Id (or none), so that it can be confirmed");
+                    }
+                    return pending;
+                });
+            } catch (Refused refused) {
+                return ReplicationResource.problem(refused.status, refused.title, refused.getMessage());
             } catch (RuntimeException e) {
                 return ReplicationResource.problem(
                         503,
                         "Audit trail unavailable",
-                        action + " on " + target + " could not be left for a second person in the audit trail, so it"
-                                + " is not; retry once the trail's database answers");
+                        action + " on " + target + " could not be left for a second person in the audit trail; retry"
+                                + " once the trail's database answers (a request that the trail took nevertheless"
+                                + " cannot be confirmed: its 503 is recorded after it)");
             }
             audit.outcomeRecorded();
             return Response.accepted(new AwaitingConfirmation(
@@ -140,6 +147,8 @@ public class TwoPersonRule {
                     confirms,
                     caller,
                     groups,
+                    action,
+                    target,
                     (rows, now) -> decide(rows, now, action, target, digest, confirms, caller, requestId));
             return null;
         } catch (Refused refused) {
@@ -196,8 +205,18 @@ public class TwoPersonRule {
                         409, "Confirmed already", "request " + confirms + " was confirmed already: " + row.outcome());
             }
         }
-        List<Recorded> pending =
-                rows.stream().filter(r -> r.outcome().startsWith(PENDING)).toList();
+        List<Recorded> pending = new java.util.ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            Recorded row = rows.get(i);
+            // A pending row its request then answered with an error (the 503 of a commit whose answer was lost) is
+            // not a request: its requester was told nothing is pending.
+            boolean answeredWithAnError = rows.subList(i + 1, rows.size()).stream()
+                    .anyMatch(later ->
+                            later.actor().equals(row.actor()) && later.outcome().startsWith("unknown:"));
+            if (row.outcome().startsWith(PENDING) && !answeredWithAnError) {
+                pending.add(row);
+            }
+        }
         if (pending.isEmpty()) {
             throw new Refused(
                     409,

@@ -241,6 +241,21 @@ class ReplicationTwoPersonIT {
     }
 
     @Test
+    void aRequestSentWithAnIdOtherCallsUsedIsNotLeftPending() throws Exception {
+        String reused = id();
+        as("olga", Roles.FAILOVER_OPERATOR, reused).post(PAIR + "/sync").then().statusCode(202);
+        as("olga", Roles.FAILOVER_OPERATOR, reused)
+                .post(PAIR + "/failover")
+                .then()
+                .statusCode(409)
+                .body("title", is("Request id taken"));
+        assertTrue(
+                outcomes(reused).stream().noneMatch(o -> o.startsWith("pending")),
+                "nothing pending under it: " + outcomes(reused));
+        assertNotFailedOver();
+    }
+
+    @Test
     void aConfirmationOfARequestThatDoesNotExistIsRefused() {
         as("bob", Roles.FAILOVER_OPERATOR, id())
                 .post(PAIR + "/failover?confirms=no-such-request")

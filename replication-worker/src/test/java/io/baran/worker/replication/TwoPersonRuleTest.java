@@ -107,4 +107,14 @@ class TwoPersonRuleTest {
                 List.of(new Recorded("mallory", FAILOVER, "assets", "requested", ASKED), pending("mallory", DIGEST));
         assertTrue(refusal(onlyHers, ASKED, FAILOVER, DIGEST, "mallory").contains("another person confirms it"));
     }
+
+    @Test
+    void aPendingRowItsRequestThenAnsweredWithAnErrorIsNotARequest() {
+        // The pending row's commit took, its answer was lost: the requester was answered 503, recorded after it.
+        List<Recorded> lost = List.of(
+                ASKED_BY_OLGA.get(0),
+                ASKED_BY_OLGA.get(1),
+                new Recorded("olga", FAILOVER, "assets", "unknown: 503 could not be left for a second person", ASKED));
+        assertTrue(refusal(lost, ASKED, FAILOVER, DIGEST, "bob").contains("is not waiting for a confirmation"));
+    }
 }
