@@ -265,13 +265,21 @@ public class CallAudit {
     }
 
     private String problemDetail(ContainerResponseContext response) {
-        Object entity = response.getEntity();
+        return problemDetail(json, response.getEntity(), MAX_TEXT);
+    }
+
+    /**
+     * The {@code detail} of a problem-details answer, as an audit row keeps it: at most {@code max} characters, control
+     * characters shown as {@code ?}; {@code (no detail)} when the answer has none. Shared with the orchestrator's
+     * refusal rows.
+     */
+    public static String problemDetail(ObjectMapper json, Object entity, int max) {
         if (entity == null) {
             return "(no detail)";
         }
         try {
             JsonNode detail = json.valueToTree(entity).path("detail");
-            return detail.isTextual() ? printable(detail.asText()) : "(no detail)";
+            return detail.isTextual() ? printable(detail.asText(), max) : "(no detail)";
         } catch (IllegalArgumentException e) {
             return "(no detail)";
         }

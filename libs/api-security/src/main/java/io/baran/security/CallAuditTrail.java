@@ -94,6 +94,22 @@ public class CallAuditTrail {
         return chosen;
     }
 
+    /**
+     * What a service that writes {@link AuditedCall}s calls at start: {@link #checkConfiguration}, and a warning when it
+     * keeps no trail.
+     *
+     * @throws IllegalStateException naming the setting that is wrong or missing: the service does not start
+     */
+    public void checkAtStart(String service) {
+        if (checkConfiguration() == Store.LOG) {
+            org.jboss.logging.Logger.getLogger(CallAuditTrail.class)
+                    .warnf(
+                            "baran.audit.store=log: the %s's changing calls are logged (%s), not written to the audit"
+                                    + " trail",
+                            service, ChangeLog.CATEGORY);
+        }
+    }
+
     /** Whether calls are written to the trail (else only logged). */
     public boolean writes() {
         return checkConfiguration() == Store.POSTGRESQL;

@@ -1,6 +1,5 @@
 package io.baran.orchestrator.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.orchestrator.audit.AuditEntry;
 import io.baran.orchestrator.audit.AuditTrail;
@@ -107,16 +106,7 @@ public class RefusalAudit {
     }
 
     private String detail(ContainerResponseContext response) {
-        Object entity = response.getEntity();
-        if (entity == null) {
-            return "(no detail)";
-        }
-        try {
-            JsonNode detail = json.valueToTree(entity).path("detail");
-            return detail.isTextual() ? printable(detail.asText()) : "(no detail)";
-        } catch (IllegalArgumentException e) {
-            return "(no detail)";
-        }
+        return io.baran.security.CallAudit.problemDetail(json, response.getEntity(), MAX_TEXT);
     }
 
     /** At most {@link #MAX_TEXT} characters, control characters shown as {@code ?}. */

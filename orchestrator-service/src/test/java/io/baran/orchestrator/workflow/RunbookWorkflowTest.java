@@ -2047,14 +2047,7 @@ class RunbookWorkflowTest {
     @Test
     void theStarterOfADrillCannotApproveItsTurnRoundAlone() throws Exception {
         String id = "drill-turn-approved";
-        WorkflowClient.start(
-                stub(id)::run,
-                new ExecutionRequest(
-                        id, Mode.DRILL, twoStepsBackOnRecovery("required"), null, null, 1, null, 0, 0, null, APPROVER));
-        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
-        duringTheFailback(running, r -> {}, r -> r.outageDetected("aws/us-east-1@2"));
-        env.sleep(Duration.ofMinutes(1));
-        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+        RunbookWorkflow running = drillAtItsTurnRoundsQuestion(id);
 
         DecisionRefused refused = assertThrows(DecisionRefused.class, () -> approve(id, APPROVER));
         assertTrue(refused.getMessage().contains("two-person rule"), refused.getMessage());
@@ -2072,14 +2065,7 @@ class RunbookWorkflowTest {
     @Test
     void anAbortAtTheTurnRoundsApprovalAfterTheFailbackIsTaken() throws Exception {
         String id = "drill-turn-aborted";
-        WorkflowClient.start(
-                stub(id)::run,
-                new ExecutionRequest(
-                        id, Mode.DRILL, twoStepsBackOnRecovery("required"), null, null, 1, null, 0, 0, null, APPROVER));
-        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
-        duringTheFailback(running, r -> {}, r -> r.outageDetected("aws/us-east-1@2"));
-        env.sleep(Duration.ofMinutes(1));
-        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+        RunbookWorkflow running = drillAtItsTurnRoundsQuestion(id);
 
         decisions.abort(
                 id,
@@ -2091,6 +2077,22 @@ class RunbookWorkflowTest {
         assertNotEquals(Phase.FAILED_OVER, p.phase());
         assertEquals("primary", world.values.get("www"), "not failed over again");
         assertEquals("replica", world.values.get("db"));
+    }
+
+    /**
+     * A drill (started by {@link #APPROVER}) whose trigger requires approval, turned round by an outage detected during
+     * its failback: once the failback has ended it asks whether to fail over again.
+     */
+    private RunbookWorkflow drillAtItsTurnRoundsQuestion(String id) throws Exception {
+        WorkflowClient.start(
+                stub(id)::run,
+                new ExecutionRequest(
+                        id, Mode.DRILL, twoStepsBackOnRecovery("required"), null, null, 1, null, 0, 0, null, APPROVER));
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        duringTheFailback(running, r -> {}, r -> r.outageDetected("aws/us-east-1@2"));
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+        return running;
     }
 
     private void drillTurnsRoundThenFailsBackWhenAsked(boolean continueAsNew) throws Exception {
