@@ -13,6 +13,7 @@ public class AuditedCallContext {
 
     private String target;
     private String requestId;
+    private String recordedAction;
     private String recordedTarget;
     private boolean outcomeRecorded;
     private String breakGlassReason;
@@ -25,6 +26,11 @@ public class AuditedCallContext {
     /** The id of this call's {@code requested} row, or null when none was written (no trail kept). */
     public String requestId() {
         return requestId;
+    }
+
+    /** The action the {@code requested} row names (the call's {@link AuditedCall}). */
+    public String recordedAction() {
+        return recordedAction;
     }
 
     /** The target the {@code requested} row names. */
@@ -57,8 +63,9 @@ public class AuditedCallContext {
         return breakGlassReason;
     }
 
-    void recorded(String requestId, String target) {
+    void recorded(String requestId, String action, String target) {
         this.requestId = requestId;
+        this.recordedAction = action;
         this.recordedTarget = target;
     }
 }

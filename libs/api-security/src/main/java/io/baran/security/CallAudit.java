@@ -91,7 +91,7 @@ public class CallAudit {
                     reason(request));
             Map<String, Object> detail = detail(request);
             // Known to the resource method only once the row is written: it never runs otherwise (503).
-            context.recorded(requested.requestId(), requested.target());
+            context.recorded(requested.requestId(), requested.action(), requested.target());
             return blocking(() -> {
                 try {
                     trail.append(
@@ -248,11 +248,14 @@ public class CallAudit {
         return reason == null || reason.isBlank() ? null : printable(reason, MAX_REASON);
     }
 
+    /** Whether {@code id} reads as a request id (what {@code X-Request-Id} may carry into the trail). */
+    public static boolean isRequestId(String id) {
+        return id != null && REQUEST_ID.matcher(id).matches();
+    }
+
     private static String requestId(ContainerRequestContext request) {
         String sent = request.getHeaderString("X-Request-Id");
-        return sent != null && REQUEST_ID.matcher(sent).matches()
-                ? sent
-                : UUID.randomUUID().toString();
+        return isRequestId(sent) ? sent : UUID.randomUUID().toString();
     }
 
     private Map<String, Object> detail(ContainerRequestContext request) {

@@ -160,10 +160,7 @@ public class CallAuditTrail {
     public ChainRow settle(
             String requestId, String actor, List<String> groups, String action, String target, Decision decision) {
         return inTransaction("the settling of request " + requestId, actor, c -> {
-            try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
-                lock.setLong(1, AuditAppender.CHAIN_LOCK);
-                lock.executeQuery().close();
-            }
+            AuditAppender.lock(c);
             Instant now;
             try (Statement clock = c.createStatement();
                     ResultSet rs = clock.executeQuery("select clock_timestamp()")) {

@@ -45,13 +45,22 @@ public final class AuditAppender {
 
     private AuditAppender() {}
 
-    /** Appends the entry in the connection's transaction (not committed here) and returns the row as stored. */
-    public static ChainRow append(Connection c, Entry entry) throws SQLException {
-        // The lock first, in a statement of its own: the head read next then sees every row committed before.
+    /**
+     * Takes the chain's lock for the connection's transaction (until it commits or rolls back): whoever reads the trail
+     * under it sees every row committed before, and no row is appended until it ends. Taken again by the same
+     * transaction, it is already held.
+     */
+    public static void lock(Connection c) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?)")) {
             lock.setLong(1, CHAIN_LOCK);
             lock.executeQuery().close();
         }
+    }
+
+    /** Appends the entry in the connection's transaction (not committed here) and returns the row as stored. */
+    public static ChainRow append(Connection c, Entry entry) throws SQLException {
+        // The lock first, in a statement of its own: the head read next then sees every row committed before.
+        lock(c);
         long lastId = 0;
         String prevHash = AuditChain.GENESIS;
         Instant at;

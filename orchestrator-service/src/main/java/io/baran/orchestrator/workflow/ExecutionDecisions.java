@@ -69,7 +69,7 @@ public class ExecutionDecisions {
      * Aborts execution {@code executionId}: it undoes what it changed (the answer comes once the undo has begun).
      *
      * @throws DecisionRefused   the execution refused it ({@link DecisionRefused#becauseOfPhase()}: it has finished, is
-     *                           being aborted, or is a live failover that is failed over; otherwise the seal or the
+     *                           being aborted, is failing back, or is a live failover that is failed over; otherwise the seal or the
      *                           person); nothing was recorded
      * @throws ExecutionNotFound no such execution runs
      */

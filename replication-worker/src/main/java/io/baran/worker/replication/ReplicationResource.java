@@ -265,8 +265,7 @@ public class ReplicationResource {
         return act(
                 name,
                 replica,
-                r -> twoPersons.gate(
-                        "replication.failover", List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
+                r -> twoPersons.gate(List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
                 r -> {
                     Replicator.Failover done = r.failover(service.failoverWait());
                     if (!done.done()) {
@@ -346,8 +345,7 @@ public class ReplicationResource {
         return act(
                 name,
                 replica,
-                r -> twoPersons.gate(
-                        "replication.failback", List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
+                r -> twoPersons.gate(List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
                 r -> {
                     FailbackReport report = r.failback();
                     service.publish(r);
@@ -432,12 +430,7 @@ public class ReplicationResource {
         return act(
                 name,
                 replica,
-                r -> twoPersons.gate(
-                        "replication.resolve-conflict",
-                        List.of(name, String.valueOf(r.replicaAt()), key, keep),
-                        confirms,
-                        reason,
-                        uri),
+                r -> twoPersons.gate(List.of(name, String.valueOf(r.replicaAt()), key, keep), confirms, reason, uri),
                 r -> {
                     r.resolve(key, "source".equals(keep));
                     service.publish(r);

@@ -1,6 +1,7 @@
 package io.baran.worker.replication;
 
 import io.baran.security.AuditedCallContext;
+import io.baran.security.CallAudit;
 import io.baran.security.CallAuditTrail;
 import io.baran.security.CallAuditTrail.Recorded;
 import io.baran.security.Roles;
@@ -11,7 +12,6 @@ import jakarta.ws.rs.core.UriInfo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Two people for what moves a pair's data: a replication failover, failback or conflict resolution asked for by one
@@ -32,7 +32,6 @@ public class TwoPersonRule {
 
     private static final String PENDING = "pending (call sha256:";
     private static final String CONFIRMED = "confirmed by ";
-    private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     /** A request left for a second person: who confirms it calls {@code confirm} before {@code expiresAt}. */
     public record AwaitingConfirmation(
@@ -55,13 +54,12 @@ public class TwoPersonRule {
      * Whether the call may go on: null when it may (a second person confirmed, an admin gave a reason, or one person
      * is enough here), else the answer: 202 with the pending request, or the problem that refuses it.
      *
-     * @param action   the call's action, as {@code @AuditedCall} names it
      * @param call     every value the call acts on, as it will act on them (the replica resolved): a confirmation is
      *                 of exactly this call
      * @param confirms the request id the caller confirms, or null
      * @param reason   a break-glass reason, or null
      */
-    Response gate(String action, List<String> call, String confirms, String reason, UriInfo uri) {
+    Response gate(List<String> call, String confirms, String reason, UriInfo uri) {
         String caller = identity.getPrincipal().getName();
         if (reason != null) {
             if (reason.isBlank()
@@ -90,10 +88,12 @@ public class TwoPersonRule {
             return ReplicationResource.problem(
                     409,
                     "Two people needed",
-                    action + " needs a second person's confirmation, kept in the audit trail, and this worker keeps"
+                    "this call needs a second person's confirmation, kept in the audit trail, and this worker keeps"
                             + " none (baran.audit.store=log): an admin may act alone with a reason, or set"
                             + " baran.replication.confirmations=1 where one person may");
         }
+        // The action and target of the call's requested row: what its @AuditedCall names, so the digest cannot drift.
+        String action = audit.recordedAction();
         String target = audit.recordedTarget();
         String digest = digest(action, call);
         List<String> groups = identity.getRoles().stream().sorted().toList();
@@ -139,7 +139,7 @@ public class TwoPersonRule {
                             Instant.now().plus(WINDOW)))
                     .build();
         }
-        if (!REQUEST_ID.matcher(confirms).matches()) {
+        if (!CallAudit.isRequestId(confirms)) {
             return ReplicationResource.problem(400, "Bad confirms", "confirms must be a request id, as answered 202");
         }
         try {
