@@ -10,6 +10,7 @@ import io.baran.runbook.action.DnsSwitch;
 import io.baran.runbook.action.HealthCheck;
 import io.baran.runbook.action.Notify;
 import io.baran.runbook.action.StorageCheckReplica;
+import io.baran.runbook.action.StorageFailover;
 import io.baran.runbook.action.Wait;
 import java.util.Collection;
 import java.util.Collections;
@@ -61,6 +62,7 @@ public final class ActionCatalog {
                 new DatabasePromoteReplica(),
                 new DatabaseSwitchover(),
                 new StorageCheckReplica(),
+                new StorageFailover(),
                 new Approval(),
                 new Notify()));
     }

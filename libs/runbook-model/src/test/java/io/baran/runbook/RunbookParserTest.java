@@ -103,7 +103,7 @@ class RunbookParserTest {
                 List.of(
                         "runbooks/demo.yaml:4:9 metadata.name: \"Demo_Web\" is not a valid name (lower-case letters, digits and -, at most 63, e.g. move-traffic)",
                         "runbooks/demo.yaml:7:3 spec.trigerr: unknown field (did you mean trigger?); known fields: protects, priority, objectives, parameters, trigger, access, drills, failover, failback",
-                        "runbooks/demo.yaml:10:15 spec.failover[0].action: unknown action \"dns.swich\" (did you mean dns.switch?); actions: dns.switch, dns.set-weights, health.check, wait, cdn.extend-ttl, database.promote-replica, database.switchover, storage.check-replica, approval, notify",
+                        "runbooks/demo.yaml:10:15 spec.failover[0].action: unknown action \"dns.swich\" (did you mean dns.switch?); actions: dns.switch, dns.set-weights, health.check, wait, cdn.extend-ttl, database.promote-replica, database.switchover, storage.check-replica, storage.failover, approval, notify",
                         "runbooks/demo.yaml:11:13 spec.failover[1].name: \"move-traffic\" is already the name of the step at line 9; step names must be unique",
                         "runbooks/demo.yaml:13:38 spec.failover[1].with.within: \"24hours\" is not a duration (use 24h)",
                         "runbooks/demo.yaml:13:55 spec.failover[1].with.expect: must be a whole number, not the text \"ok\"",

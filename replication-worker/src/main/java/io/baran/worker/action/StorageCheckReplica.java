@@ -56,7 +56,8 @@ public class StorageCheckReplica implements Action {
                 with.durationText("maxLag"));
     }
 
-    private static Location location(BoundWith with, String field) {
+    /** The {@code with:} field's bucket as the replication pairs name it; IllegalArgumentException naming the field. */
+    static Location location(BoundWith with, String field) {
         try {
             return Location.parse(with.text(field));
         } catch (IllegalArgumentException e) {
@@ -131,13 +132,19 @@ public class StorageCheckReplica implements Action {
     }
 
     private Replicator replicator(StepCommand command, Input in) {
+        return replicator(replication, command, in.source(), in.replica());
+    }
+
+    /** The replicator copying source to replica; fails (CapabilityMissing) naming every pair this worker runs. */
+    static Replicator replicator(
+            ReplicationService replication, StepCommand command, Location source, Location replica) {
         return replication
-                .find(in.source(), in.replica())
+                .find(source, replica)
                 .orElseThrow(() -> Failures.of(
                         FailureTypes.CAPABILITY_MISSING,
                         "step " + command.step() + ": no replication pair of this replication-worker copies "
-                                + in.source() + " to "
-                                + in.replica() + " (pairs: "
+                                + source + " to "
+                                + replica + " (pairs: "
                                 + (replication.pairs().isEmpty()
                                         ? "none"
                                         : String.join(

@@ -59,9 +59,11 @@ public interface ReplicationConfig {
     int buffers();
 
     /**
-     * How long a failover (REST) waits for the writes that are making a copy or deletion visible at the replica at
-     * that moment; past it the replica is not failed over and the answer says so (retry). Copies still reading or
-     * sending parts do not hold a failover: they are abandoned before they become visible.
+     * How long a failover (REST, or a {@code storage.failover} step) waits for the writes that are making a copy or
+     * deletion visible at the replica at that moment; past it the replica is not failed over and the answer says so
+     * (retry). Copies still reading or sending parts do not hold a failover: they are abandoned before they become
+     * visible. With {@code lock=postgresql} a failover, failback or conflict resolution also waits this long for the
+     * pair's pass lock while another worker replica runs a pass of the pair.
      */
     @WithDefault("1m")
     Duration failoverWait();

@@ -237,7 +237,9 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "409",
-            description = "not failed over: copies were still being written to the replica; nothing changed, retry",
+            description =
+                    "not failed over: copies were still being written to the replica, or another worker replica ran"
+                            + " the pair's pass all the while; nothing changed, retry",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -267,7 +269,10 @@ public class ReplicationResource {
                 replica,
                 r -> twoPersons.gate(List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
                 r -> {
-                    Replicator.Failover done = r.failover(service.failoverWait());
+                    Replicator.Failover done = service.failover(r);
+                    if (done.passElsewhere()) {
+                        return problem(409, "Pass under way elsewhere", passElsewhere(name, r));
+                    }
                     if (!done.done()) {
                         return problem(
                                 409,
@@ -323,6 +328,13 @@ public class ReplicationResource {
                             mediaType = "application/problem+json",
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
+            responseCode = "409",
+            description = "another worker replica ran the pair's pass all the while: nothing changed, retry",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            schema = @Schema(implementation = AuthProblem.class)))
+    @APIResponse(
             responseCode = "502",
             description = "the object store failed",
             content =
@@ -347,7 +359,7 @@ public class ReplicationResource {
                 replica,
                 r -> twoPersons.gate(List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
                 r -> {
-                    FailbackReport report = r.failback();
+                    FailbackReport report = service.failback(r);
                     service.publish(r);
                     return new FailbackDone(report.clean(), report);
                 });
@@ -391,7 +403,9 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "409",
-            description = "keep=source while the replica serves as primary (failed over): nothing changed",
+            description =
+                    "keep=source while the replica serves as primary (failed over), or another worker replica ran the"
+                            + " pair's pass all the while: nothing changed",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -432,10 +446,16 @@ public class ReplicationResource {
                 replica,
                 r -> twoPersons.gate(List.of(name, String.valueOf(r.replicaAt()), key, keep), confirms, reason, uri),
                 r -> {
-                    r.resolve(key, "source".equals(keep));
+                    service.resolve(r, key, "source".equals(keep));
                     service.publish(r);
                     return r.status();
                 });
+    }
+
+    private String passElsewhere(String name, Replicator r) {
+        return "pair " + name + ", replica " + r.replicaAt()
+                + ": another worker replica ran the pair's pass for the whole "
+                + service.failoverWait().toMillis() + " ms; not failed over (forward copying goes on), retry";
     }
 
     private interface ReplicaAction {
@@ -460,6 +480,8 @@ public class ReplicationResource {
                     : Response.ok(answer).build();
         } catch (IllegalArgumentException e) {
             return problem(400, "Bad request", e.getMessage());
+        } catch (ReplicationService.PassElsewhere e) {
+            return problem(409, "Pass under way elsewhere", e.getMessage());
         } catch (FencedReplica.FailedOver e) {
             return problem(409, "Failed over", e.getMessage() + "; fail back first, or keep the replica's version");
         } catch (InterruptedException e) {

@@ -37,6 +37,8 @@ public class ReplicationService {
     private static final Logger LOG = Logger.getLogger(ReplicationService.class);
     /** S3 refuses parts smaller than this (except the last). */
     static final long SMALLEST_PART = 5L << 20;
+    /** How often an operation on a pair asks again for its pass lock, held by another replica. */
+    private static final Duration LOCK_RETRY = Duration.ofMillis(100);
 
     /** One configured pair and a replicator per replica. */
     public record Pair(
@@ -414,6 +416,113 @@ public class ReplicationService {
         t.setDaemon(true);
         t.start();
         return done;
+    }
+
+    /**
+     * Fails the replica over ({@link Replicator#failover}), waiting up to {@code baran.replication.failover-wait}. With
+     * {@code baran.replication.lock=postgresql} another worker replica may be running the pair's pass, out of reach of
+     * this replica's fence: the failover then first takes the pair's pass lock (so no pass runs anywhere while the
+     * flag is set, and every later pass, on any replica, reads it from the shared ledger and skips), reads the ledger
+     * again (another replica's passes moved it on), and only then sets the flag. When this replica runs the pass
+     * itself, its own fence stops it. When the lock stays elsewhere for the whole wait, nothing changes and the
+     * answer says so ({@link Replicator.Failover#passElsewhere}).
+     */
+    public Replicator.Failover failover(Replicator r) throws InterruptedException {
+        Duration wait = config.failoverWait();
+        if (!coordinated) {
+            return r.failover(wait);
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            if (r.passUnderWay()) {
+                return r.failover(left(deadline));
+            }
+            Optional<PassLock.Held> held = lock.tryLock(r.pair());
+            if (held.isPresent()) {
+                try (PassLock.Held h = held.get()) {
+                    r.reloadLedger();
+                    return r.failover(left(deadline));
+                }
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                LOG.warnf(
+                        "pair %s: replica %s not failed over: another worker replica ran the pair's pass for the whole %s",
+                        r.pair(), r.replicaAt(), wait);
+                return Replicator.Failover.refusedForAPassElsewhere();
+            }
+            Thread.sleep(LOCK_RETRY.toMillis());
+        }
+    }
+
+    /**
+     * Fails the replica back ({@link Replicator#failback}); with {@code baran.replication.lock=postgresql}, under the
+     * pair's pass lock and from the ledger as read again, so no pass of another replica runs meanwhile.
+     *
+     * @throws PassElsewhere when another replica held the pair's pass lock for the whole {@code failover-wait}
+     */
+    public FailbackReport failback(Replicator r) throws InterruptedException {
+        if (!coordinated) {
+            return r.failback();
+        }
+        try (PassLock.Held h = awaitLock(r)) {
+            r.reloadLedger();
+            return r.failback();
+        }
+    }
+
+    /**
+     * Settles a conflict ({@link Replicator#resolve}); with {@code baran.replication.lock=postgresql}, under the pair's
+     * pass lock and from the ledger as read again.
+     *
+     * @throws PassElsewhere when another replica held the pair's pass lock for the whole {@code failover-wait}
+     */
+    public void resolve(Replicator r, String key, boolean keepSource) throws InterruptedException {
+        if (!coordinated) {
+            r.resolve(key, keepSource);
+            return;
+        }
+        try (PassLock.Held h = awaitLock(r)) {
+            r.reloadLedger();
+            r.resolve(key, keepSource);
+        }
+    }
+
+    /**
+     * Whether the replica serves as primary now; with {@code baran.replication.lock=postgresql} as the shared ledger
+     * says (read again, unless this replica runs a pass of it: then its own ledger is the latest).
+     */
+    public boolean failedOver(Replicator r) throws InterruptedException {
+        if (coordinated && !r.passUnderWay()) {
+            r.reloadLedger();
+        }
+        return r.failedOver();
+    }
+
+    private PassLock.Held awaitLock(Replicator r) throws InterruptedException {
+        long deadline = System.nanoTime() + config.failoverWait().toNanos();
+        while (true) {
+            Optional<PassLock.Held> held = lock.tryLock(r.pair());
+            if (held.isPresent()) {
+                return held.get();
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new PassElsewhere(
+                        "pair " + r.pair() + ": another worker replica ran the pair's pass for the whole "
+                                + config.failoverWait() + " (" + lock.describe() + "); nothing changed, retry");
+            }
+            Thread.sleep(LOCK_RETRY.toMillis());
+        }
+    }
+
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+    }
+
+    /** Another worker replica held the pair's pass lock for as long as an operation on the pair waits. */
+    public static final class PassElsewhere extends IllegalStateException {
+        PassElsewhere(String message) {
+            super(message);
+        }
     }
 
     /** How long a failover waits for the writes under way at the replica ({@code baran.replication.failover-wait}). */

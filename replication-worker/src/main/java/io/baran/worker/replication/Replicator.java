@@ -328,10 +328,10 @@ public final class Replicator implements AutoCloseable {
             LOG.warnf(
                     "pair %s: replica %s not failed over: %d writes of forward copying still under way after %s",
                     pair, replicaAt, underWay, wait);
-            return new Failover(false, underWay);
+            return new Failover(false, underWay, false);
         }
         LOG.infof("pair %s: replica %s failed over; forward copying stopped", pair, replicaAt);
-        return new Failover(true, 0);
+        return new Failover(true, 0, false);
     }
 
     /**
@@ -339,8 +339,14 @@ public final class Replicator implements AutoCloseable {
      *
      * @param done            the replica serves as primary now
      * @param writesUnderWay  when not done: the writes to the replica that were still under way
+     * @param passElsewhere   when not done: another worker replica ran the pair's pass all the while (its writes are out
+     *                        of this replica's reach, {@link ReplicationService#failover})
      */
-    public record Failover(boolean done, int writesUnderWay) {}
+    public record Failover(boolean done, int writesUnderWay, boolean passElsewhere) {
+        static Failover refusedForAPassElsewhere() {
+            return new Failover(false, 0, true);
+        }
+    }
 
     /** The replica as forward copying writes it (for tests: a write held open there holds failover). */
     FencedReplica fenced() {

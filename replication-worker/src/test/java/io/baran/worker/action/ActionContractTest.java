@@ -74,6 +74,7 @@ class ActionContractTest {
                             "gcp-dr:gs://shop-assets",
                             "maxLag",
                             "15m"),
+            "storage.failover", Map.of("source", "aws-main:s3://shop-assets", "replica", "gcp-dr:gs://shop-assets"),
             "notify", Map.of("channel", "oncall", "message", "failing over", "required", true));
 
     @Test

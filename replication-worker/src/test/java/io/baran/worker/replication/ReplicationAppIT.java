@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,6 +23,7 @@ import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
 import io.baran.worker.action.ActionRegistry;
 import io.baran.worker.action.StorageCheckReplica;
+import io.baran.worker.action.StorageFailover;
 import io.baran.worker.provider.store.FileBlobStore;
 import io.baran.worker.provider.store.S3BlobStore;
 import io.baran.workflow.StepCommand;
@@ -56,7 +59,7 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The packaged worker replicating a pair configured in its properties, against a real Kafka broker and moto:
  * the REST API (as a failover operator, who may sync, fail over and fail back), the status events on Kafka,
- * {@code storage.check-replica} and the metrics (on the management interface).
+ * {@code storage.check-replica}, {@code storage.failover} and the metrics (on the management interface).
  */
 @QuarkusTest
 @WithTestResource(KafkaResource.class)
@@ -185,6 +188,117 @@ class ReplicationAppIT {
         assertTrue(
                 unknown.getOriginalMessage().contains("pairs: assets: aws-test:s3://" + bucket),
                 unknown.getOriginalMessage());
+    }
+
+    private StepCommand failover(String step) {
+        return new StepCommand(
+                "exec-1",
+                step,
+                StorageFailover.NAME,
+                Map.of("source", "aws-test:s3://" + bucket, "replica", "onprem:file://assets-copy"));
+    }
+
+    private void assertFailedOver(boolean expected) {
+        given().get("/api/replication/pairs/assets")
+                .then()
+                .statusCode(200)
+                .body("replicas[0].state", expected ? is("failed-over") : not("failed-over"));
+    }
+
+    /**
+     * A runbook's {@code storage.failover} step: its plan says what it will do, its apply fails the replica over (so a
+     * pass no longer overwrites what is written there), and applying it again changes nothing more; its undo fails back,
+     * copying the replica's changes to the source and naming a conflict, and undoing again does nothing.
+     */
+    @Test
+    void storageFailoverStepFailsTheReplicaOverAndItsUndoFailsBackNamingConflicts() {
+        String conflicted = "shared/" + UUID.randomUUID() + ".txt";
+        TestData.put(source(), conflicted, "original");
+        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
+        var action = registry.find(failover("storage-to-standby"));
+
+        StepPlan plan = action.plan(failover("storage-to-standby"));
+
+        assertTrue(plan.changes(), plan.toString());
+        assertEquals(false, plan.observed().get("failedOver"));
+        assertTrue(
+                plan.summary()
+                        .startsWith("fail over onprem:file://assets-copy (pair assets): forward copying from "
+                                + "aws-test:s3://" + bucket + " stops"),
+                plan.summary());
+        assertFailedOver(false);
+
+        StepOutcome applied = action.apply(failover("storage-to-standby"), plan);
+
+        assertTrue(applied.changed());
+        assertTrue(
+                applied.summary()
+                        .matches("RPO [0-9.]+s: onprem:file://assets-copy serves as primary \\(pair assets\\).*"),
+                applied.summary());
+        assertFailedOver(true);
+        TestData.put(replica(), "data/written-by-the-standby.txt", "kept");
+        TestData.put(replica(), conflicted, "the standby's version");
+        TestData.put(source(), conflicted, "the source's version");
+        TestData.put(source(), "css/late.css", "late");
+        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
+        assertNull(TestData.text(replica(), "css/late.css"), "no forward copy to a failed-over replica");
+        assertEquals("the standby's version", TestData.text(replica(), conflicted));
+
+        StepOutcome again = action.apply(failover("storage-to-standby"), plan);
+
+        assertTrue(again.changed(), "a retried apply reports the failover it made");
+        assertFailedOver(true);
+
+        StepOutcome undone = action.undo(failover("storage-to-standby"), plan);
+
+        assertTrue(undone.changed());
+        assertTrue(undone.summary().contains("objects copied back to aws-test:s3://" + bucket), undone.summary());
+        assertTrue(
+                undone.summary()
+                        .contains("1 keys changed at both sides left as they are (conflicts, e.g. " + conflicted
+                                + "): settle each with POST /api/replication/pairs/assets/conflicts/resolve"),
+                undone.summary());
+        assertEquals("kept", TestData.text(source(), "data/written-by-the-standby.txt"));
+        assertEquals("the source's version", TestData.text(source(), conflicted), "a conflict is never overwritten");
+        assertFailedOver(false);
+
+        StepOutcome undoneAgain = action.undo(failover("storage-to-standby"), plan);
+
+        assertFalse(undoneAgain.changed());
+        assertTrue(undoneAgain.summary().contains("nothing to undo"), undoneAgain.summary());
+        given().post("/api/replication/pairs/assets/conflicts/resolve?key=" + conflicted + "&keep=source")
+                .then()
+                .statusCode(200);
+    }
+
+    /** A replica someone failed over by hand before the step: the step changes nothing, and its undo leaves it so. */
+    @Test
+    void storageFailoverOfAReplicaAlreadyFailedOverLeavesItToWhoeverFailedItOver() {
+        given().post("/api/replication/pairs/assets/failover").then().statusCode(200);
+        try {
+            var action = registry.find(failover("storage-again"));
+
+            StepPlan plan = action.plan(failover("storage-again"));
+            StepOutcome applied = action.apply(failover("storage-again"), plan);
+            StepOutcome undone = action.undo(failover("storage-again"), plan);
+
+            assertFalse(plan.changes(), plan.toString());
+            assertFalse(applied.changed(), applied.summary());
+            assertFalse(undone.changed(), undone.summary());
+            assertTrue(undone.summary().contains("left as it is"), undone.summary());
+            assertFailedOver(true);
+        } finally {
+            given().post("/api/replication/pairs/assets/failback").then().statusCode(200);
+        }
+        ApplicationFailure unknown = assertThrows(
+                ApplicationFailure.class,
+                () -> registry.find(failover("nowhere"))
+                        .plan(new StepCommand(
+                                "exec-1",
+                                "nowhere",
+                                StorageFailover.NAME,
+                                Map.of("source", "aws-test:s3://" + bucket, "replica", "onprem:file://elsewhere"))));
+        assertEquals("CapabilityMissing", unknown.getType());
     }
 
     @Test

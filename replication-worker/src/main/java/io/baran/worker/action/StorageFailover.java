@@ -1,0 +1,219 @@
+package io.baran.worker.action;
+
+import io.baran.events.ReplicationStatus;
+import io.baran.runbook.ActionType;
+import io.baran.runbook.BoundWith;
+import io.baran.worker.Failures;
+import io.baran.worker.replication.FailbackReport;
+import io.baran.worker.replication.Location;
+import io.baran.worker.replication.ReplicationService;
+import io.baran.worker.replication.Replicator;
+import io.baran.workflow.FailureTypes;
+import io.baran.workflow.StepCommand;
+import io.baran.workflow.StepOutcome;
+import io.baran.workflow.StepPlan;
+import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code storage.failover}: the replica of a replication pair this worker runs serves as primary. Forward copying
+ * stops ({@link ReplicationService#failover}: writes being made visible at the replica are waited for, up to
+ * {@code baran.replication.failover-wait}; with several worker replicas, under the pair's pass lock), so what the
+ * services write there is never overwritten or deleted by it. The summary starts {@code RPO <seconds>s}: every change
+ * of the source made before the replica's last consistent moment is at the replica, none after.
+ *
+ * <p>Undo is the pair's failback ({@link ReplicationService#failback}): the replica's changes since the failover are
+ * copied back to the source, keys changed on both sides are reported (conflicts, left as they are on both sides: a
+ * person settles each with the replication API), and forward copying resumes. A replica that already served as primary
+ * when the step was planned is left as it is, by apply and by undo (someone failed it over by hand; they fail it
+ * back). A failback the mass-deletion guard held back fails the undo for a person ({@code PlanUnsafe}); copies back
+ * that failed fail it for a retry ({@code ProviderUnavailable}): the replica stays failed over either way.
+ */
+@Singleton
+public class StorageFailover implements Action {
+
+    public static final String NAME = "storage.failover";
+    private static final ActionType TYPE = StepInput.definition(NAME);
+    private static final String FAILED_OVER = "failedOver";
+
+    private final ReplicationService replication;
+
+    public StorageFailover(ReplicationService replication) {
+        this.replication = replication;
+    }
+
+    /** The step's {@code with:} block, its buckets as the replication pairs name them. */
+    record Input(Location source, Location replica) {}
+
+    @Override
+    public ActionType type() {
+        return TYPE;
+    }
+
+    @Override
+    public Input input(BoundWith with) {
+        return new Input(StorageCheckReplica.location(with, "source"), StorageCheckReplica.location(with, "replica"));
+    }
+
+    /** The step's input; fails (InvalidInput) with every violation of the with: block. */
+    Input input(StepCommand command) {
+        BoundWith with = StepInput.bind(this, command);
+        try {
+            return input(with);
+        } catch (IllegalArgumentException e) {
+            throw Failures.of(
+                    FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + NAME + "): " + e.getMessage());
+        }
+    }
+
+    @Override
+    public StepPlan plan(StepCommand command) {
+        Input in = input(command);
+        Replicator r = StorageCheckReplica.replicator(replication, command, in.source(), in.replica());
+        boolean failedOver = failedOver(command, r);
+        ReplicationStatus status = r.status();
+        Map<String, Object> observed = new LinkedHashMap<>();
+        observed.put("pair", r.pair());
+        observed.put(FAILED_OVER, failedOver);
+        observed.put("state", status.state());
+        if (status.lagSeconds() != null) {
+            observed.put("lagSeconds", status.lagSeconds());
+        }
+        String summary = failedOver
+                ? in.replica() + " already serves as primary (pair " + r.pair() + " failed over): nothing to change"
+                : "fail over " + in.replica() + " (pair " + r.pair() + "): forward copying from " + in.source()
+                        + " stops and the replica takes writes (RPO now: "
+                        + (status.lagSeconds() == null
+                                ? "unknown, its initial copy is under way"
+                                : StorageCheckReplica.seconds(status.lagSeconds()))
+                        + ")";
+        return new StepPlan(command.step(), NAME, !failedOver, summary, observed, Map.of(FAILED_OVER, true));
+    }
+
+    @Override
+    public StepOutcome apply(StepCommand command, StepPlan plan) {
+        PlanCheck.of(NAME, command, plan);
+        Input in = input(command);
+        Replicator r = StorageCheckReplica.replicator(replication, command, in.source(), in.replica());
+        if (wasFailedOver(plan)) {
+            return new StepOutcome(
+                    command.step(),
+                    false,
+                    in.replica() + " already served as primary when the step was planned (pair " + r.pair()
+                            + "): nothing changed, and failback leaves it so");
+        }
+        if (!failedOver(command, r)) {
+            Replicator.Failover done;
+            try {
+                done = replication.failover(r);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while failing over " + in.replica(), e);
+            }
+            if (done.passElsewhere()) {
+                throw Failures.of(
+                        FailureTypes.PROVIDER_UNAVAILABLE,
+                        "step " + command.step() + ": " + in.replica() + " not failed over yet: another worker replica"
+                                + " ran the pair's pass for the whole " + replication.failoverWait()
+                                + "; nothing changed, retried");
+            }
+            if (!done.done()) {
+                throw Failures.of(
+                        FailureTypes.PROVIDER_UNAVAILABLE,
+                        "step " + command.step() + ": " + in.replica() + " not failed over yet: "
+                                + done.writesUnderWay() + " copies were still being written to it after "
+                                + replication.failoverWait() + "; nothing changed, retried");
+            }
+            replication.publish(r);
+        }
+        ReplicationStatus s = r.status();
+        String serves = in.replica() + " serves as primary (pair " + r.pair() + "): forward copying from " + in.source()
+                + " stopped; ";
+        return new StepOutcome(
+                command.step(),
+                true,
+                s.lagSeconds() == null
+                        ? "RPO unknown: " + serves + "its initial copy had not finished, so objects of the source may"
+                                + " be missing there"
+                        : "RPO " + StorageCheckReplica.seconds(s.lagSeconds()) + ": " + serves + "it holds every change"
+                                + " of the source made before " + s.consistentAt());
+    }
+
+    @Override
+    public StepOutcome undo(StepCommand command, StepPlan plan) {
+        PlanCheck.of(NAME, command, plan);
+        Input in = input(command);
+        Replicator r = StorageCheckReplica.replicator(replication, command, in.source(), in.replica());
+        if (wasFailedOver(plan)) {
+            return new StepOutcome(
+                    command.step(),
+                    false,
+                    in.replica() + " served as primary before this step (pair " + r.pair()
+                            + "): left as it is; fail it back with the replication API");
+        }
+        if (!failedOver(command, r)) {
+            return new StepOutcome(
+                    command.step(),
+                    false,
+                    in.replica() + " no longer serves as primary (pair " + r.pair()
+                            + " failed back meanwhile): nothing to undo");
+        }
+        FailbackReport report;
+        try {
+            report = replication.failback(r);
+        } catch (ReplicationService.PassElsewhere e) {
+            throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "step " + command.step() + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while failing back " + in.replica(), e);
+        }
+        replication.publish(r);
+        String resolve = "POST /api/replication/pairs/" + r.pair() + "/";
+        if (!report.deletionsHeldBack().isEmpty()) {
+            throw Failures.of(
+                    FailureTypes.PLAN_UNSAFE,
+                    "step " + command.step() + ": failback of " + in.replica() + " incomplete: the mass-deletion guard"
+                            + " held back " + report.deletionsHeldBack().size() + " deletions at " + in.source()
+                            + " (first: " + report.deletionsHeldBack().get(0)
+                            + "); the replica still serves as primary:"
+                            + " review them, then fail back with " + resolve + "failback");
+        }
+        if (!report.errors().isEmpty()) {
+            throw Failures.of(
+                    FailureTypes.PROVIDER_UNAVAILABLE,
+                    "step " + command.step() + ": failback of " + in.replica() + " incomplete: "
+                            + report.errors().size() + " copies back to the source failed (first: "
+                            + report.errors().get(0) + "); the replica still serves as primary, retried");
+        }
+        String conflicts = report.conflicts().isEmpty()
+                ? "no conflicts"
+                : report.conflicts().size() + " keys changed at both sides left as they are (conflicts, e.g. "
+                        + report.conflicts().keySet().stream()
+                                .sorted()
+                                .findFirst()
+                                .orElseThrow()
+                        + "): settle each with " + resolve + "conflicts/resolve";
+        return new StepOutcome(
+                command.step(),
+                true,
+                "failed back " + in.replica() + " (pair " + r.pair() + "): "
+                        + report.copiedBack().size()
+                        + " objects copied back to " + in.source() + ", "
+                        + report.deletedAtSource().size()
+                        + " deleted there; " + conflicts + "; forward copying resumed");
+    }
+
+    private static boolean wasFailedOver(StepPlan plan) {
+        return Boolean.TRUE.equals(plan.observed().get(FAILED_OVER));
+    }
+
+    private boolean failedOver(StepCommand command, Replicator r) {
+        try {
+            return replication.failedOver(r);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the ledger of step " + command.step(), e);
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package io.baran.worker.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baran.testinfra.PostgresServer;
+import io.baran.testinfra.WorkDirs;
+import io.baran.worker.Heartbeat;
+import io.baran.worker.config.ApiBudgetConfig;
+import io.baran.worker.provider.ProviderContext;
+import io.baran.worker.provider.ProviderSettings;
+import io.baran.worker.provider.Providers;
+import io.baran.worker.provider.store.FileBlobStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Two worker replicas sharing one pair ({@code baran.replication.lock=postgresql}, one ledger directory, a real
+ * PostgreSQL for the pass lock), as two {@link ReplicationService}s in this process over file stores: a failover,
+ * failback or conflict resolution on one replica waits for the pair's pass lock while the other runs a pass (its
+ * writes are out of this replica's fence), changes nothing when the lock stays taken, and acts on the shared ledger as
+ * read again, so the other replica's progress is kept and its next pass sees the failover.
+ */
+@Timeout(120)
+class CoordinatedFailoverIT {
+
+    private static final String PAIR = "assets";
+    private static final String PASSWORD_ENV = "BARAN_TEST_PASS_LOCK_PASSWORD";
+    private static PostgresServer postgres;
+    private static Path root;
+    private static Providers providers;
+
+    @BeforeAll
+    static void start() throws Exception {
+        postgres = PostgresServer.start(WorkDirs.create("coordinated-failover-postgres"));
+        root = WorkDirs.create("coordinated-failover");
+        Files.createDirectories(root.resolve("source"));
+        Files.createDirectories(root.resolve("replica"));
+        providers = Providers.connect(
+                List.of(new ProviderSettings(
+                        "onprem", "filesystem", "eu-west-1", Optional.empty(), Map.of("root", root.toString()))),
+                new ProviderContext(Duration.ofSeconds(1), Heartbeat.NONE, name -> null));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (providers != null) {
+            providers.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static ReplicationService replica(Path dataDir) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("baran.replication.enabled", "false"); // passes only when the test asks
+        properties.put("baran.replication.data-dir", dataDir.toString());
+        properties.put("baran.replication.lock", "postgresql");
+        properties.put("baran.replication.failover-wait", "600ms");
+        properties.put("baran.replication.pairs.\"" + PAIR + "\".source", "onprem:file://source");
+        properties.put("baran.replication.pairs.\"" + PAIR + "\".replicas", "onprem:file://replica");
+        properties.put("baran.api-budget.jdbc-url", postgres.jdbcUrl());
+        properties.put("baran.api-budget.user", PostgresServer.USER);
+        properties.put("baran.api-budget.password-env", PASSWORD_ENV);
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withMapping(ReplicationConfig.class)
+                .withMapping(ApiBudgetConfig.class)
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withSources(new PropertiesConfigSource(properties, "test", 100))
+                .build();
+        ReplicationService service = new ReplicationService(
+                config.getConfigMapping(ReplicationConfig.class),
+                providers,
+                new StatusPublisher(),
+                new ReplicationMetrics(new SimpleMeterRegistry()),
+                config.getConfigMapping(ApiBudgetConfig.class),
+                io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1")));
+        service.start(name -> PASSWORD_ENV.equals(name) ? PostgresServer.PASSWORD : null, Clock.systemUTC());
+        return service;
+    }
+
+    /** Another replica in the middle of the pair's pass: it holds the pair's lock until closed. */
+    private static PassLock.Held passElsewhere() {
+        return PassLock.postgresql(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD)
+                .tryLock(PAIR)
+                .orElseThrow(() -> new AssertionError("the pair's lock is free"));
+    }
+
+    private static FileBlobStore store(String bucket) {
+        return new FileBlobStore("onprem", root, bucket);
+    }
+
+    @Test
+    void failoverAndFailbackWaitForThePassLockAndActOnTheSharedLedger() throws Exception {
+        Path dataDir = WorkDirs.create("coordinated-failover-ledgers");
+        ReplicationService a = replica(dataDir);
+        ReplicationService b = replica(dataDir);
+        try {
+            Replicator atA = a.replica(PAIR, null);
+            Replicator atB = b.replica(PAIR, null);
+            TestData.put(store("source"), "css/site.css", "body{}");
+            assertEquals(1, a.sync(PAIR).get(60, TimeUnit.SECONDS).size(), "replica a ran the pass");
+            assertNotNull(atA.status().consistentAt(), "a's pass made the replica consistent");
+            assertNull(atB.status().consistentAt(), "b has not read the shared ledger since a's pass");
+
+            Replicator.Failover refused;
+            try (PassLock.Held pass = passElsewhere()) {
+                refused = b.failover(atB);
+            }
+
+            assertEquals(new Replicator.Failover(false, 0, true), refused, "b waited for the lock, then gave up");
+            assertFalse(b.failedOver(atB), "nothing changed while another replica ran the pass");
+            assertFalse(a.failedOver(atA));
+            Instant before = atB.status().consistentAt();
+            Thread.sleep(20);
+            TestData.put(store("source"), "js/app.js", "console.log(1)");
+            a.sync(PAIR).get(60, TimeUnit.SECONDS);
+            Instant consistentAtA = atA.status().consistentAt();
+            assertTrue(consistentAtA.isAfter(before), "a's second pass moved the shared ledger on, past b's copy");
+
+            Replicator.Failover done = b.failover(atB);
+
+            assertTrue(done.done(), done.toString());
+            assertTrue(a.failedOver(atA), "a reads the failover from the shared ledger");
+            assertEquals(
+                    consistentAtA,
+                    atA.status().consistentAt(),
+                    "b failed over from the ledger as a's pass left it, not from its own stale copy");
+            TestData.put(store("replica"), "data/written-during-outage.txt", "kept");
+            TestData.put(store("source"), "css/late.css", "late");
+            PassReport skipped = a.sync(PAIR).get(60, TimeUnit.SECONDS).get(0);
+            assertNotNull(skipped.skipped(), "a's next pass skips the failed-over replica: " + skipped.describe());
+            assertNull(TestData.text(store("replica"), "css/late.css"), "nothing copied to the failed-over replica");
+
+            try (PassLock.Held pass = passElsewhere()) {
+                ReplicationService.PassElsewhere busy =
+                        assertThrows(ReplicationService.PassElsewhere.class, () -> a.failback(atA));
+                assertTrue(busy.getMessage().contains("another worker replica ran the pair's pass"), busy.getMessage());
+                assertThrows(
+                        ReplicationService.PassElsewhere.class,
+                        () -> a.resolve(atA, "data/written-during-outage.txt", false));
+            }
+            assertTrue(a.failedOver(atA), "the refused failback changed nothing");
+
+            FailbackReport report = a.failback(atA);
+
+            assertEquals(List.of("data/written-during-outage.txt"), report.copiedBack(), report.toString());
+            assertEquals("kept", TestData.text(store("source"), "data/written-during-outage.txt"));
+            assertFalse(b.failedOver(atB), "b reads the failback from the shared ledger");
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+}
