@@ -1,10 +1,14 @@
 package io.baran.detector;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baran.audit.AuditAppender;
 import io.baran.events.CloudEvent;
 import io.baran.events.EventCodec;
 import io.baran.events.OutageEvent;
@@ -15,6 +19,8 @@ import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
 import io.baran.testinfra.Polling;
+import io.baran.testinfra.PostgresServer;
+import io.netty.util.concurrent.EventExecutor;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,13 +28,27 @@ import io.restassured.RestAssured;
 import io.restassured.builder.RequestSpecBuilder;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,6 +81,16 @@ class DetectorApiIT {
     /** /q/metrics on the management interface, at the port it actually listens on. */
     @TestHTTPResource(value = "metrics", management = true)
     URL metrics;
+
+    /** A configured target, which a viewer may not delete. */
+    @TestHTTPResource("api/targets/cfg")
+    URI deleteCfg;
+
+    @Inject
+    Vertx vertx;
+
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeEach
     void callAsAnAdmin() {
@@ -537,6 +567,113 @@ class DetectorApiIT {
         assertAudited(bad, "target.add", "audit-bad", "refused: 400 ");
         assertAudited(remove, "target.delete", "audit-web", "accepted");
         assertAudited(again, "target.delete", "audit-web", "refused: 404 ");
+    }
+
+    @Test
+    @Order(6)
+    void aTargetTheAuditTrailDoesNotTakeIsAnswered503AndNotAdded() throws Exception {
+        Map<String, Object> target =
+                Map.of("name", "unrecorded-web", "url", base() + "/web", "scope", "local/api/audit");
+        String refused = audited();
+        AuditLogResource.ownerRuns("revoke insert on audit_log from " + PostgresServer.AUDIT_USER);
+        try {
+            given().header("X-Request-Id", refused)
+                    .contentType(ContentType.JSON)
+                    .body(target)
+                    .post("/api/targets")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
+                    .body("title", is("Audit trail unavailable"))
+                    .body("detail", startsWith("target.add could not be recorded in the audit trail"))
+                    .body("detail", containsString("not done"));
+        } finally {
+            AuditLogResource.ownerRuns("grant insert on audit_log to " + PostgresServer.AUDIT_USER);
+        }
+        given().get("/api/targets/unrecorded-web").then().statusCode(404);
+        Path kept = targetsFile();
+        assertFalse(
+                Files.exists(kept) && Files.readString(kept).contains("unrecorded-web"),
+                "the target is kept in " + kept);
+        assertEquals(List.of(), AuditLogResource.rows(refused));
+
+        // The same call, once the trail takes it: the 503 was the trail's, not the call's.
+        String again = audited();
+        given().header("X-Request-Id", again)
+                .contentType(ContentType.JSON)
+                .body(target)
+                .post("/api/targets")
+                .then()
+                .statusCode(201);
+        assertAudited(again, "target.add", "unrecorded-web", "accepted");
+        given().delete("/api/targets/unrecorded-web").then().statusCode(204);
+    }
+
+    /**
+     * A 403 is refused by the security check on the I/O thread, before the call is dispatched to a worker: its response
+     * filter writes the {@code refused} row from there, and must hand the JDBC work to a worker thread. The test holds
+     * the chain's lock, so the write waits in the database, and meanwhile every event loop must still run a task.
+     */
+    @Test
+    @Order(6)
+    void aRefusalRecordedFromTheIoThreadWaitsForTheTrailOnAWorkerNotOnTheEventLoop() throws Exception {
+        String requestId = audited();
+        HttpRequest request = HttpRequest.newBuilder(deleteCfg)
+                .header("Authorization", OidcIssuer.shared().bearer("vera", Roles.VIEWER))
+                .header("X-Request-Id", requestId)
+                .timeout(WAIT)
+                .DELETE()
+                .build();
+        HttpResponse<String> response;
+        try (Connection lock = AuditLogResource.owner()) {
+            lock.setAutoCommit(false);
+            try (PreparedStatement take = lock.prepareStatement("select pg_advisory_xact_lock(?)")) {
+                take.setLong(1, AuditAppender.CHAIN_LOCK);
+                take.executeQuery().close();
+            }
+            CompletableFuture<HttpResponse<String>> answer =
+                    HTTP.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+            await(
+                    "the refusal's row to wait for the chain's lock",
+                    DetectorApiIT::auditWritesWaitingForALock,
+                    n -> n > 0);
+            List<String> answered = new ArrayList<>();
+            for (EventExecutor loop : vertx.nettyEventLoopGroup()) {
+                try {
+                    answered.add(
+                            loop.submit(() -> Thread.currentThread().getName()).get(2, TimeUnit.SECONDS));
+                } catch (TimeoutException e) {
+                    throw new AssertionError(
+                            "an event loop ran nothing for 2 s while the audit row waited for the database: the row is"
+                                    + " written on the I/O thread (event loops that answered: " + answered + ")");
+                }
+            }
+            assertFalse(answer.isDone(), "the 403 is answered once its row is written");
+            lock.commit();
+            response = answer.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        }
+        assertEquals(403, response.statusCode(), response.body());
+        List<AuditLogResource.Row> rows = AuditLogResource.rows(requestId);
+        assertEquals(1, rows.size(), "a call refused for its role is one row: " + rows);
+        AuditLogResource.Row row = rows.get(0);
+        assertEquals(List.of("vera", "target.delete", "cfg"), List.of(row.actor(), row.action(), row.target()));
+        assertTrue(row.outcome().startsWith("refused: 403 "), row.outcome());
+    }
+
+    /**
+     * Sessions of the services' audit writes ({@code ApplicationName} "baran audit") waiting for a lock; read in a
+     * transaction of its own (a transaction sees one snapshot of {@code pg_stat_activity}).
+     */
+    private static int auditWritesWaitingForALock() {
+        try (Connection c = AuditLogResource.owner();
+                Statement sql = c.createStatement();
+                ResultSet rs = sql.executeQuery("select count(*) from pg_stat_activity"
+                        + " where application_name = 'baran audit' and wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getInt(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String audited() {
