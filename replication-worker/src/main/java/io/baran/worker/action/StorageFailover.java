@@ -4,6 +4,7 @@ import io.baran.events.ReplicationStatus;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.BoundWith;
 import io.baran.worker.Failures;
+import io.baran.worker.Heartbeat;
 import io.baran.worker.replication.FailbackReport;
 import io.baran.worker.replication.Location;
 import io.baran.worker.replication.ReplicationService;
@@ -13,8 +14,10 @@ import io.baran.workflow.StepCommand;
 import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code storage.failover}: the replica of a replication pair this worker runs serves as primary. Forward copying
@@ -37,10 +40,23 @@ public class StorageFailover implements Action {
     private static final ActionType TYPE = StepInput.definition(NAME);
     private static final String FAILED_OVER = "failedOver";
 
-    private final ReplicationService replication;
+    /**
+     * The longest a step waits, at most {@code failover-wait}: below the apply's heartbeat timeout (30 s), since the
+     * fence's own wait for the writes under way sends no heartbeat; a step that did not get there is retried.
+     */
+    static final Duration STEP_WAIT = Duration.ofSeconds(20);
 
-    public StorageFailover(ReplicationService replication) {
+    private final ReplicationService replication;
+    private final Heartbeat heartbeat;
+
+    public StorageFailover(ReplicationService replication, Heartbeat heartbeat) {
         this.replication = replication;
+        this.heartbeat = heartbeat;
+    }
+
+    private Duration stepWait() {
+        Duration configured = replication.failoverWait();
+        return configured.compareTo(STEP_WAIT) < 0 ? configured : STEP_WAIT;
     }
 
     /** The step's {@code with:} block, its buckets as the replication pairs name them. */
@@ -71,7 +87,7 @@ public class StorageFailover implements Action {
     public StepPlan plan(StepCommand command) {
         Input in = input(command);
         Replicator r = StorageCheckReplica.replicator(replication, command, in.source(), in.replica());
-        boolean failedOver = failedOver(command, r);
+        boolean failedOver = replication.failedOver(r);
         ReplicationStatus status = r.status();
         Map<String, Object> observed = new LinkedHashMap<>();
         observed.put("pair", r.pair());
@@ -103,41 +119,47 @@ public class StorageFailover implements Action {
                     in.replica() + " already served as primary when the step was planned (pair " + r.pair()
                             + "): nothing changed, and failback leaves it so");
         }
-        if (!failedOver(command, r)) {
+        if (!replication.failedOver(r)) {
             Replicator.Failover done;
             try {
-                done = replication.failover(r);
+                done = replication.failover(r, stepWait(), () -> heartbeat.beat("failing over " + in.replica()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while failing over " + in.replica(), e);
-            }
-            if (done.passElsewhere()) {
-                throw Failures.of(
-                        FailureTypes.PROVIDER_UNAVAILABLE,
-                        "step " + command.step() + ": " + in.replica() + " not failed over yet: another worker replica"
-                                + " ran the pair's pass for the whole " + replication.failoverWait()
-                                + "; nothing changed, retried");
+            } catch (ReplicationService.NoPasses | io.baran.worker.replication.PassLock.Unreachable e) {
+                throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "step " + command.step() + ": " + e.getMessage());
             }
             if (!done.done()) {
+                String why = switch (done.refused()) {
+                    case PASS_ELSEWHERE -> "the pair's pass lock was held elsewhere for the whole " + stepWait();
+                    case FAILING_BACK -> "its failback was under way";
+                    case WRITES_UNDER_WAY ->
+                        done.writesUnderWay() + " copies were still being written to it after " + stepWait();
+                };
                 throw Failures.of(
                         FailureTypes.PROVIDER_UNAVAILABLE,
-                        "step " + command.step() + ": " + in.replica() + " not failed over yet: "
-                                + done.writesUnderWay() + " copies were still being written to it after "
-                                + replication.failoverWait() + "; nothing changed, retried");
+                        "step " + command.step() + ": " + in.replica() + " not failed over yet: " + why
+                                + "; nothing changed, retried");
             }
             replication.publish(r);
         }
-        ReplicationStatus s = r.status();
+        // The ledger as it is now (the shared one with several worker replicas): the RPO is measured as this answers.
+        java.time.Instant consistentAt = replication.meta(r).consistentAt();
         String serves = in.replica() + " serves as primary (pair " + r.pair() + "): forward copying from " + in.source()
                 + " stopped; ";
         return new StepOutcome(
                 command.step(),
                 true,
-                s.lagSeconds() == null
+                consistentAt == null
                         ? "RPO unknown: " + serves + "its initial copy had not finished, so objects of the source may"
                                 + " be missing there"
-                        : "RPO " + StorageCheckReplica.seconds(s.lagSeconds()) + ": " + serves + "it holds every change"
-                                + " of the source made before " + s.consistentAt());
+                        : "RPO "
+                                + StorageCheckReplica.seconds(Math.max(
+                                                0,
+                                                Duration.between(consistentAt, java.time.Instant.now())
+                                                        .toMillis())
+                                        / 1000.0)
+                                + ": " + serves + "it holds every change of the source made before " + consistentAt);
     }
 
     @Override
@@ -152,24 +174,38 @@ public class StorageFailover implements Action {
                     in.replica() + " served as primary before this step (pair " + r.pair()
                             + "): left as it is; fail it back with the replication API");
         }
-        if (!failedOver(command, r)) {
-            return new StepOutcome(
-                    command.step(),
-                    false,
-                    in.replica() + " no longer serves as primary (pair " + r.pair()
-                            + " failed back meanwhile): nothing to undo");
-        }
-        FailbackReport report;
+        Optional<FailbackReport> failedBack;
         try {
-            report = replication.failback(r);
-        } catch (ReplicationService.PassElsewhere e) {
+            failedBack = replication.failbackIfFailedOver(
+                    r, stepWait(), () -> heartbeat.beat("failing back " + in.replica()));
+        } catch (ReplicationService.PassElsewhere
+                | ReplicationService.NoPasses
+                | io.baran.worker.replication.PassLock.Unreachable e) {
             throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "step " + command.step() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while failing back " + in.replica(), e);
         }
-        replication.publish(r);
         String resolve = "POST /api/replication/pairs/" + r.pair() + "/";
+        if (failedBack.isEmpty()) {
+            // Failed back already: by an earlier attempt of this undo (whose answer was lost), or by a person.
+            Map<String, String> left = r.conflicts();
+            return new StepOutcome(
+                    command.step(),
+                    false,
+                    in.replica() + " does not serve as primary (pair " + r.pair() + ": failed back already, by an"
+                            + " earlier attempt or by hand, or never failed over): nothing to undo; "
+                            + (left.isEmpty()
+                                    ? "no conflicts left"
+                                    : left.size() + " conflicts left (e.g. "
+                                            + left.keySet().stream()
+                                                    .sorted()
+                                                    .findFirst()
+                                                    .orElseThrow()
+                                            + "): settle each with " + resolve + "conflicts/resolve"));
+        }
+        FailbackReport report = failedBack.get();
+        replication.publish(r);
         if (!report.deletionsHeldBack().isEmpty()) {
             throw Failures.of(
                     FailureTypes.PLAN_UNSAFE,
@@ -206,14 +242,5 @@ public class StorageFailover implements Action {
 
     private static boolean wasFailedOver(StepPlan plan) {
         return Boolean.TRUE.equals(plan.observed().get(FAILED_OVER));
-    }
-
-    private boolean failedOver(StepCommand command, Replicator r) {
-        try {
-            return replication.failedOver(r);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while reading the ledger of step " + command.step(), e);
-        }
     }
 }

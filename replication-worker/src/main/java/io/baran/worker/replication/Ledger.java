@@ -1,6 +1,8 @@
 package io.baran.worker.replication;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -116,6 +118,34 @@ public final class Ledger implements AutoCloseable {
         sessions.clear();
         meta = Meta.empty();
         load();
+    }
+
+    /**
+     * The meta of the snapshot on disk, read on its own: neither this process's copy nor the journal is read or touched
+     * (the journal may be another worker replica's, being appended to). Empty when there is no snapshot yet.
+     */
+    public Meta storedMeta() {
+        Path snapshot = dir.resolve("ledger.json");
+        if (!Files.exists(snapshot)) {
+            return Meta.empty();
+        }
+        try (JsonParser p = JSON.createParser(snapshot.toFile())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if ("meta".equals(field) && p.currentToken() != JsonToken.VALUE_NULL) {
+                    return p.readValueAs(Meta.class);
+                }
+                p.skipChildren();
+            }
+            return Meta.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "cannot read the replication ledger's snapshot in " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private void load() {

@@ -26,6 +26,22 @@ public interface PassLock {
     /** The pair's lock if no other replica holds it; empty when one does (or PostgreSQL cannot be reached). */
     Optional<Held> tryLock(String pair);
 
+    /**
+     * The pair's lock if no other session holds it; empty when one does.
+     *
+     * @throws Unreachable when the lock's database cannot be asked (it is not known whether another replica holds it)
+     */
+    default Optional<Held> attempt(String pair) {
+        return tryLock(pair);
+    }
+
+    /** The lock's database did not answer. */
+    final class Unreachable extends IllegalStateException {
+        Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** What the lock is, for the log. */
     String describe();
 
@@ -79,6 +95,16 @@ public interface PassLock {
 
         @Override
         public Optional<Held> tryLock(String pair) {
+            try {
+                return attempt(pair);
+            } catch (Unreachable e) {
+                LOG.warnf("replication pair %s: %s, so no pass now", pair, e.getMessage());
+                return Optional.empty();
+            }
+        }
+
+        @Override
+        public Optional<Held> attempt(String pair) {
             Connection c = null;
             try {
                 c = DriverManager.getConnection(url, credentials);
@@ -96,10 +122,10 @@ public interface PassLock {
                 }
                 return Optional.empty();
             } catch (SQLException e) {
-                LOG.warnf(
-                        "replication pair %s: the pass lock in PostgreSQL (%s) could not be taken, so no pass now: %s",
-                        pair, url.replaceAll("\\?.*", ""), e.getMessage());
-                return Optional.empty();
+                throw new Unreachable(
+                        "the pass lock in PostgreSQL (" + url.replaceAll("\\?.*", "") + ") could not be asked: "
+                                + e.getMessage(),
+                        e);
             } finally {
                 closeQuietly(c);
             }

@@ -238,8 +238,9 @@ public class ReplicationResource {
     @APIResponse(
             responseCode = "409",
             description =
-                    "not failed over: copies were still being written to the replica, or another worker replica ran"
-                            + " the pair's pass all the while; nothing changed, retry",
+                    "not failed over (nothing changed, retry): copies were still being written to the replica, the"
+                            + " pair's pass lock was held elsewhere all the while, or its failback was under way; or this worker"
+                            + " runs no passes of the pair",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -253,7 +254,7 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "503",
-            description = "the worker is stopping",
+            description = "the worker is stopping, or the pair's pass lock cannot be asked (lock=postgresql)",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -270,18 +271,26 @@ public class ReplicationResource {
                 r -> twoPersons.gate(List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
                 r -> {
                     Replicator.Failover done = service.failover(r);
-                    if (done.passElsewhere()) {
-                        return problem(409, "Pass under way elsewhere", passElsewhere(name, r));
-                    }
+                    String where = "pair " + name + ", replica " + r.replicaAt() + ": ";
+                    String notDone = "; not failed over (forward copying goes on), retry";
                     if (!done.done()) {
-                        return problem(
-                                409,
-                                "Copies still running",
-                                "pair " + name + ", replica " + r.replicaAt() + ": copies still running: "
-                                        + done.writesUnderWay() + " still being written to the replica after "
-                                        + service.failoverWait().toMillis()
-                                        + " ms; not failed over (forward copying goes on), "
-                                        + "retry");
+                        return switch (done.refused()) {
+                            case PASS_ELSEWHERE ->
+                                problem(
+                                        409,
+                                        "Pass under way elsewhere",
+                                        where + "the pair's pass lock was held elsewhere for the whole "
+                                                + service.failoverWait().toMillis() + " ms" + notDone);
+                            case FAILING_BACK ->
+                                problem(409, "Failing back", where + "its failback is under way" + notDone);
+                            case WRITES_UNDER_WAY ->
+                                problem(
+                                        409,
+                                        "Copies still running",
+                                        where + "copies still running: " + done.writesUnderWay()
+                                                + " still being written to the replica after "
+                                                + service.failoverWait().toMillis() + " ms" + notDone);
+                        };
                     }
                     service.publish(r);
                     return r.status();
@@ -329,7 +338,9 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "409",
-            description = "another worker replica ran the pair's pass all the while: nothing changed, retry",
+            description =
+                    "the pair's pass lock was held elsewhere all the while (retry), or this worker runs no passes of"
+                            + " the pair: nothing changed",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -343,7 +354,7 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "503",
-            description = "the worker is stopping",
+            description = "the worker is stopping, or the pair's pass lock cannot be asked (lock=postgresql)",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -403,9 +414,8 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "409",
-            description =
-                    "keep=source while the replica serves as primary (failed over), or another worker replica ran the"
-                            + " pair's pass all the while: nothing changed",
+            description = "keep=source while the replica serves as primary (failed over), the pair's pass lock held"
+                    + " elsewhere all the while, or this worker runs no passes of the pair: nothing changed",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -419,7 +429,7 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "503",
-            description = "the worker is stopping",
+            description = "the worker is stopping, or the pair's pass lock cannot be asked (lock=postgresql)",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -452,12 +462,6 @@ public class ReplicationResource {
                 });
     }
 
-    private String passElsewhere(String name, Replicator r) {
-        return "pair " + name + ", replica " + r.replicaAt()
-                + ": another worker replica ran the pair's pass for the whole "
-                + service.failoverWait().toMillis() + " ms; not failed over (forward copying goes on), retry";
-    }
-
     private interface ReplicaAction {
         Object apply(Replicator r) throws InterruptedException;
     }
@@ -482,6 +486,10 @@ public class ReplicationResource {
             return problem(400, "Bad request", e.getMessage());
         } catch (ReplicationService.PassElsewhere e) {
             return problem(409, "Pass under way elsewhere", e.getMessage());
+        } catch (ReplicationService.NoPasses e) {
+            return problem(409, "No passes here", e.getMessage());
+        } catch (PassLock.Unreachable e) {
+            return problem(503, "Pass lock unreachable", "nothing changed: " + e.getMessage());
         } catch (FencedReplica.FailedOver e) {
             return problem(409, "Failed over", e.getMessage() + "; fail back first, or keep the replica's version");
         } catch (InterruptedException e) {

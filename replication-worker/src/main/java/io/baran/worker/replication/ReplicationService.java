@@ -37,6 +37,10 @@ public class ReplicationService {
     private static final Logger LOG = Logger.getLogger(ReplicationService.class);
     /** S3 refuses parts smaller than this (except the last). */
     static final long SMALLEST_PART = 5L << 20;
+    /** Pairs whose pass lock this process holds for a pass now. */
+    private final java.util.Set<String> passing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Per pair: the monitor under which this process lets go of the pass lock it held for a pass. */
+    private final Map<String, Object> releases = new java.util.concurrent.ConcurrentHashMap<>();
     /** How often an operation on a pair asks again for its pass lock, held by another replica. */
     private static final Duration LOCK_RETRY = Duration.ofMillis(100);
 
@@ -370,30 +374,59 @@ public class ReplicationService {
     }
 
     private List<PassReport> runLocked(Pair pair) throws InterruptedException {
-        Optional<PassLock.Held> held = lock.tryLock(pair.name());
-        Boolean before = holding.put(pair.name(), held.isPresent());
-        if (held.isEmpty()) {
-            if (!Boolean.FALSE.equals(before)) {
-                LOG.infof(
-                        "replication pair %s: another worker replica runs its passes (pass lock held elsewhere)",
-                        pair.name());
-            }
-            return List.of();
+        Boolean[] before = new Boolean[1];
+        Optional<List<PassReport>> ran =
+                whilePassing(pair.name(), held -> before[0] = holding.put(pair.name(), held), () -> {
+                    if (!Boolean.TRUE.equals(before[0])) {
+                        LOG.infof(
+                                "replication pair %s: this worker replica runs its passes (%s)",
+                                pair.name(), lock.describe());
+                    }
+                    List<PassReport> reports = new ArrayList<>();
+                    for (Replicator r : pair.replicas()) {
+                        if (coordinated) {
+                            r.reloadLedger(); // another replica may have run the last passes
+                        }
+                        reports.add(r.pass());
+                        publisher.publish(r.status());
+                    }
+                    return reports;
+                });
+        if (ran.isEmpty() && !Boolean.FALSE.equals(before[0])) {
+            LOG.infof(
+                    "replication pair %s: another worker replica runs its passes (pass lock held elsewhere)",
+                    pair.name());
         }
-        try (PassLock.Held h = held.get()) {
-            if (!Boolean.TRUE.equals(before)) {
-                LOG.infof(
-                        "replication pair %s: this worker replica runs its passes (%s)", pair.name(), lock.describe());
+        return ran.orElse(List.of());
+    }
+
+    /** Work done while this process holds a pair's pass lock for its pass. */
+    interface PassWork<T> {
+        T run() throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code work} as this process's pass of the pair: with the pair's pass lock taken for it (empty, running
+     * nothing, when another replica holds it), and let go afterwards only under the pair's release monitor, so a failover
+     * of this process that found the lock held here for the pass ({@link #failover}) has set its flag first.
+     * {@code taken} is told whether the lock was taken.
+     */
+    <T> Optional<T> whilePassing(String pair, java.util.function.Consumer<Boolean> taken, PassWork<T> work)
+            throws InterruptedException {
+        Optional<PassLock.Held> held = lock.tryLock(pair);
+        taken.accept(held.isPresent());
+        if (held.isEmpty()) {
+            return Optional.empty();
+        }
+        PassLock.Held h = held.get();
+        passing.add(pair);
+        try {
+            return Optional.of(work.run());
+        } finally {
+            synchronized (release(pair)) {
+                passing.remove(pair);
+                h.close();
             }
-            List<PassReport> reports = new ArrayList<>();
-            for (Replicator r : pair.replicas()) {
-                if (coordinated) {
-                    r.reloadLedger(); // another replica may have run the last passes
-                }
-                reports.add(r.pass());
-                publisher.publish(r.status());
-            }
-            return reports;
         }
     }
 
@@ -419,25 +452,40 @@ public class ReplicationService {
     }
 
     /**
-     * Fails the replica over ({@link Replicator#failover}), waiting up to {@code baran.replication.failover-wait}. With
-     * {@code baran.replication.lock=postgresql} another worker replica may be running the pair's pass, out of reach of
-     * this replica's fence: the failover then first takes the pair's pass lock (so no pass runs anywhere while the
-     * flag is set, and every later pass, on any replica, reads it from the shared ledger and skips), reads the ledger
-     * again (another replica's passes moved it on), and only then sets the flag. When this replica runs the pass
-     * itself, its own fence stops it. When the lock stays elsewhere for the whole wait, nothing changes and the
-     * answer says so ({@link Replicator.Failover#passElsewhere}).
+     * Fails the replica over ({@link Replicator#failover}), waiting up to {@code baran.replication.failover-wait}; as
+     * {@link #failover(Replicator, Duration, Runnable)}.
      */
     public Replicator.Failover failover(Replicator r) throws InterruptedException {
-        Duration wait = config.failoverWait();
+        return failover(r, config.failoverWait(), () -> {});
+    }
+
+    /**
+     * Fails the replica over ({@link Replicator#failover}), waiting up to {@code wait}, running {@code beat} while it
+     * waits (a step heartbeats). With {@code baran.replication.lock=postgresql} another worker replica may be running
+     * the pair's pass, out of reach of this replica's fence: the failover then first takes the pair's pass lock (so no
+     * pass runs anywhere while the flag is set, and every later pass, on any replica, reads it from the shared ledger
+     * and skips), reads the ledger again (another replica's passes moved it on), and only then sets the flag. While this
+     * process holds the pair's pass lock for a pass, its own fence stops the pass, and the lock is let go only once the
+     * flag is in the ledger. When the lock stays elsewhere for the whole wait, nothing changes and the answer says so.
+     *
+     * @throws PassLock.Unreachable when the lock's database does not answer (nothing changed)
+     * @throws NoPasses when this worker runs no passes and coordinates with none
+     */
+    public Replicator.Failover failover(Replicator r, Duration wait, Runnable beat) throws InterruptedException {
+        requirePasses(r);
         if (!coordinated) {
             return r.failover(wait);
         }
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            if (r.passUnderWay()) {
-                return r.failover(left(deadline));
+            beat.run();
+            synchronized (release(r.pair())) {
+                if (passing.contains(r.pair())) {
+                    r.reloadLedgerIfIdle();
+                    return r.failover(left(deadline));
+                }
             }
-            Optional<PassLock.Held> held = lock.tryLock(r.pair());
+            Optional<PassLock.Held> held = lock.attempt(r.pair());
             if (held.isPresent()) {
                 try (PassLock.Held h = held.get()) {
                     r.reloadLedger();
@@ -446,9 +494,9 @@ public class ReplicationService {
             }
             if (System.nanoTime() - deadline >= 0) {
                 LOG.warnf(
-                        "pair %s: replica %s not failed over: another worker replica ran the pair's pass for the whole %s",
+                        "pair %s: replica %s not failed over: the pair's pass lock was held elsewhere for the whole %s",
                         r.pair(), r.replicaAt(), wait);
-                return Replicator.Failover.refusedForAPassElsewhere();
+                return new Replicator.Failover(false, 0, Replicator.Failover.Refused.PASS_ELSEWHERE);
             }
             Thread.sleep(LOCK_RETRY.toMillis());
         }
@@ -456,17 +504,37 @@ public class ReplicationService {
 
     /**
      * Fails the replica back ({@link Replicator#failback}); with {@code baran.replication.lock=postgresql}, under the
-     * pair's pass lock and from the ledger as read again, so no pass of another replica runs meanwhile.
+     * pair's pass lock (waiting up to {@code failover-wait}) and from the ledger as read again, so no pass of another
+     * replica runs meanwhile.
      *
-     * @throws PassElsewhere when another replica held the pair's pass lock for the whole {@code failover-wait}
+     * @throws PassElsewhere when the pair's pass lock was held elsewhere for the whole wait
+     * @throws PassLock.Unreachable when the lock's database does not answer
+     * @throws NoPasses when this worker runs no passes and coordinates with none
      */
     public FailbackReport failback(Replicator r) throws InterruptedException {
+        requirePasses(r);
         if (!coordinated) {
             return r.failback();
         }
-        try (PassLock.Held h = awaitLock(r)) {
+        try (PassLock.Held h = awaitLock(r, config.failoverWait(), () -> {})) {
             r.reloadLedger();
             return r.failback();
+        }
+    }
+
+    /**
+     * As {@link #failback(Replicator)}, only when the replica serves as primary (read under the same locks): empty when
+     * it does not, having done nothing. {@code beat} runs while it waits for the pair's pass lock.
+     */
+    public Optional<FailbackReport> failbackIfFailedOver(Replicator r, Duration wait, Runnable beat)
+            throws InterruptedException {
+        requirePasses(r);
+        if (!coordinated) {
+            return r.failbackIfFailedOver();
+        }
+        try (PassLock.Held h = awaitLock(r, wait, beat)) {
+            r.reloadLedger();
+            return r.failbackIfFailedOver();
         }
     }
 
@@ -474,53 +542,88 @@ public class ReplicationService {
      * Settles a conflict ({@link Replicator#resolve}); with {@code baran.replication.lock=postgresql}, under the pair's
      * pass lock and from the ledger as read again.
      *
-     * @throws PassElsewhere when another replica held the pair's pass lock for the whole {@code failover-wait}
+     * @throws PassElsewhere when the pair's pass lock was held elsewhere for the whole {@code failover-wait}
+     * @throws PassLock.Unreachable when the lock's database does not answer
+     * @throws NoPasses when this worker runs no passes and coordinates with none
      */
     public void resolve(Replicator r, String key, boolean keepSource) throws InterruptedException {
+        requirePasses(r);
         if (!coordinated) {
             r.resolve(key, keepSource);
             return;
         }
-        try (PassLock.Held h = awaitLock(r)) {
+        try (PassLock.Held h = awaitLock(r, config.failoverWait(), () -> {})) {
             r.reloadLedger();
             r.resolve(key, keepSource);
         }
     }
 
     /**
-     * Whether the replica serves as primary now; with {@code baran.replication.lock=postgresql} as the shared ledger
-     * says (read again, unless this replica runs a pass of it: then its own ledger is the latest).
+     * Whether the replica serves as primary now; with {@code baran.replication.lock=postgresql} as the shared ledger's
+     * snapshot says (read on its own, without waiting for anything this replica runs).
      */
-    public boolean failedOver(Replicator r) throws InterruptedException {
-        if (coordinated && !r.passUnderWay()) {
-            r.reloadLedger();
-        }
-        return r.failedOver();
+    public boolean failedOver(Replicator r) {
+        return meta(r).failedOver();
     }
 
-    private PassLock.Held awaitLock(Replicator r) throws InterruptedException {
-        long deadline = System.nanoTime() + config.failoverWait().toNanos();
+    /**
+     * The replica's ledger meta now; with {@code baran.replication.lock=postgresql} as the shared ledger's snapshot
+     * says (read on its own, without waiting for anything this replica runs).
+     */
+    public Ledger.Meta meta(Replicator r) {
+        return coordinated ? r.storedMeta() : r.meta();
+    }
+
+    /**
+     * A worker that runs no passes ({@code baran.replication.enabled=false}) and coordinates with none (lock local) keeps
+     * a ledger no pass reads: a failover there would stop nothing. The replica running the passes must do it.
+     */
+    private void requirePasses(Replicator r) {
+        if (!coordinated && !config.enabled()) {
+            throw new NoPasses(
+                    "pair " + r.pair() + ": this worker replica runs no passes (baran.replication.enabled=false)"
+                            + " and shares no pass lock (baran.replication.lock=local), so what it changes would stop or resume"
+                            + " no copying: do it on the worker replica that runs the pair's passes, or run every replica with"
+                            + " baran.replication.lock=postgresql");
+        }
+    }
+
+    private PassLock.Held awaitLock(Replicator r, Duration wait, Runnable beat) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            Optional<PassLock.Held> held = lock.tryLock(r.pair());
+            beat.run();
+            Optional<PassLock.Held> held = lock.attempt(r.pair());
             if (held.isPresent()) {
                 return held.get();
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw new PassElsewhere(
-                        "pair " + r.pair() + ": another worker replica ran the pair's pass for the whole "
-                                + config.failoverWait() + " (" + lock.describe() + "); nothing changed, retry");
+                throw new PassElsewhere("pair " + r.pair() + ": the pair's pass lock was held elsewhere for the whole "
+                        + wait
+                        + " (a pass, or a failback or conflict resolution, under way on another worker replica or"
+                        + " on this one; " + lock.describe() + "); nothing changed, retry");
             }
             Thread.sleep(LOCK_RETRY.toMillis());
         }
+    }
+
+    private Object release(String pair) {
+        return releases.computeIfAbsent(pair, p -> new Object());
     }
 
     private static Duration left(long deadline) {
         return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
-    /** Another worker replica held the pair's pass lock for as long as an operation on the pair waits. */
+    /** The pair's pass lock was held elsewhere for as long as an operation on the pair waits. */
     public static final class PassElsewhere extends IllegalStateException {
         PassElsewhere(String message) {
+            super(message);
+        }
+    }
+
+    /** This worker replica runs none of the pair's passes, so it must not change the pair's state. */
+    public static final class NoPasses extends IllegalStateException {
+        NoPasses(String message) {
             super(message);
         }
     }

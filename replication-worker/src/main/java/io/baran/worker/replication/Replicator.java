@@ -60,6 +60,11 @@ public final class Replicator implements AutoCloseable {
     private final AtomicLong totalCopiedObjects = new AtomicLong();
     private final AtomicLong totalErrors = new AtomicLong();
 
+    /** Held while the failover flag is set and while a failback begins or ends: the two never cross. */
+    private final Object flagChange = new Object();
+    /** A failback of this replica runs; guarded by {@link #flagChange}. */
+    private boolean failingBack;
+
     public Replicator(
             String pair,
             Mode mode,
@@ -319,32 +324,44 @@ public final class Replicator implements AutoCloseable {
      * end in time nothing changes: the replica is not failed over, and the answer says how many were under way.
      */
     public Failover failover(Duration wait) throws InterruptedException {
-        boolean done = fenced.failOver(
-                wait,
-                () -> ledger.checkpoint(
-                        m -> new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), true, m.conflicts())));
-        if (!done) {
-            int underWay = fenced.writesUnderWay();
-            LOG.warnf(
-                    "pair %s: replica %s not failed over: %d writes of forward copying still under way after %s",
-                    pair, replicaAt, underWay, wait);
-            return new Failover(false, underWay, false);
+        synchronized (flagChange) {
+            if (failingBack) {
+                LOG.warnf("pair %s: replica %s not failed over: its failback is under way", pair, replicaAt);
+                return new Failover(false, 0, Failover.Refused.FAILING_BACK);
+            }
+            boolean done = fenced.failOver(
+                    wait,
+                    () -> ledger.checkpoint(m ->
+                            new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), true, m.conflicts())));
+            if (!done) {
+                int underWay = fenced.writesUnderWay();
+                LOG.warnf(
+                        "pair %s: replica %s not failed over: %d writes of forward copying still under way after %s",
+                        pair, replicaAt, underWay, wait);
+                return new Failover(false, underWay, Failover.Refused.WRITES_UNDER_WAY);
+            }
         }
         LOG.infof("pair %s: replica %s failed over; forward copying stopped", pair, replicaAt);
-        return new Failover(true, 0, false);
+        return new Failover(true, 0, null);
     }
 
     /**
      * What {@link #failover} did.
      *
      * @param done            the replica serves as primary now
-     * @param writesUnderWay  when not done: the writes to the replica that were still under way
-     * @param passElsewhere   when not done: another worker replica ran the pair's pass all the while (its writes are out
-     *                        of this replica's reach, {@link ReplicationService#failover})
+     * @param writesUnderWay  when not done for writes under way: how many were still under way
+     * @param refused         why it was not done; null when done
      */
-    public record Failover(boolean done, int writesUnderWay, boolean passElsewhere) {
-        static Failover refusedForAPassElsewhere() {
-            return new Failover(false, 0, true);
+    public record Failover(boolean done, int writesUnderWay, Refused refused) {
+
+        /** Why a failover changed nothing; each is retried. */
+        public enum Refused {
+            /** Writes of forward copying were still being made visible at the replica at the end of the wait. */
+            WRITES_UNDER_WAY,
+            /** Another worker replica held the pair's pass lock all the while ({@link ReplicationService#failover}). */
+            PASS_ELSEWHERE,
+            /** The replica's failback was under way: its end would have cleared the flag. */
+            FAILING_BACK
         }
     }
 
@@ -365,10 +382,64 @@ public final class Replicator implements AutoCloseable {
     public FailbackReport failback() throws InterruptedException {
         running.lockInterruptibly();
         try {
-            return failback.reverse();
+            return reverse();
         } finally {
             running.unlock();
         }
+    }
+
+    /**
+     * {@link #failback()} when the replica serves as primary, read under the same lock; empty, doing nothing, when it
+     * does not (failed back already: by an earlier attempt, or by someone else).
+     */
+    public java.util.Optional<FailbackReport> failbackIfFailedOver() throws InterruptedException {
+        running.lockInterruptibly();
+        try {
+            return ledger.meta().failedOver() ? java.util.Optional.of(reverse()) : java.util.Optional.empty();
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /** A failover meanwhile is refused: the failback's end sets the flag from what it did, and would clear it. */
+    private FailbackReport reverse() throws InterruptedException {
+        synchronized (flagChange) {
+            failingBack = true;
+        }
+        try {
+            return failback.reverse();
+        } finally {
+            synchronized (flagChange) {
+                failingBack = false;
+            }
+        }
+    }
+
+    /**
+     * Reads the ledger again unless this replica is busy (a pass, a failback, a resolution of it runs here: then the
+     * ledger it holds is the latest, as it runs under the pair's pass lock).
+     */
+    void reloadLedgerIfIdle() {
+        if (running.tryLock()) {
+            try {
+                ledger.reload();
+            } finally {
+                running.unlock();
+            }
+        }
+    }
+
+    /**
+     * The meta of the ledger's snapshot on disk, read without this replica's lock and
+     * without touching the journal: with several worker replicas sharing the ledger directory, what another one set.
+     */
+    public Ledger.Meta storedMeta() {
+        return ledger.storedMeta();
+    }
+
+    /** What this replica's ledger holds now (its copy in this process). */
+    public Ledger.Meta meta() {
+        return ledger.meta();
     }
 
     /**

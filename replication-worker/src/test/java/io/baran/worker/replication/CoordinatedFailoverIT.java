@@ -74,14 +74,18 @@ class CoordinatedFailoverIT {
     }
 
     private static ReplicationService replica(Path dataDir) {
+        return replica(dataDir, "postgresql", postgres.jdbcUrl());
+    }
+
+    private static ReplicationService replica(Path dataDir, String lock, String lockDatabase) {
         Map<String, String> properties = new HashMap<>();
         properties.put("baran.replication.enabled", "false"); // passes only when the test asks
         properties.put("baran.replication.data-dir", dataDir.toString());
-        properties.put("baran.replication.lock", "postgresql");
+        properties.put("baran.replication.lock", lock);
         properties.put("baran.replication.failover-wait", "600ms");
         properties.put("baran.replication.pairs.\"" + PAIR + "\".source", "onprem:file://source");
         properties.put("baran.replication.pairs.\"" + PAIR + "\".replicas", "onprem:file://replica");
-        properties.put("baran.api-budget.jdbc-url", postgres.jdbcUrl());
+        properties.put("baran.api-budget.jdbc-url", lockDatabase);
         properties.put("baran.api-budget.user", PostgresServer.USER);
         properties.put("baran.api-budget.password-env", PASSWORD_ENV);
         SmallRyeConfig config = new SmallRyeConfigBuilder()
@@ -122,7 +126,8 @@ class CoordinatedFailoverIT {
             Replicator atB = b.replica(PAIR, null);
             TestData.put(store("source"), "css/site.css", "body{}");
             assertEquals(1, a.sync(PAIR).get(60, TimeUnit.SECONDS).size(), "replica a ran the pass");
-            assertNotNull(atA.status().consistentAt(), "a's pass made the replica consistent");
+            Instant before = atA.status().consistentAt();
+            assertNotNull(before, "a's pass made the replica consistent");
             assertNull(atB.status().consistentAt(), "b has not read the shared ledger since a's pass");
 
             Replicator.Failover refused;
@@ -130,10 +135,12 @@ class CoordinatedFailoverIT {
                 refused = b.failover(atB);
             }
 
-            assertEquals(new Replicator.Failover(false, 0, true), refused, "b waited for the lock, then gave up");
+            assertEquals(
+                    new Replicator.Failover(false, 0, Replicator.Failover.Refused.PASS_ELSEWHERE),
+                    refused,
+                    "b waited for the lock, then gave up");
             assertFalse(b.failedOver(atB), "nothing changed while another replica ran the pass");
             assertFalse(a.failedOver(atA));
-            Instant before = atB.status().consistentAt();
             Thread.sleep(20);
             TestData.put(store("source"), "js/app.js", "console.log(1)");
             a.sync(PAIR).get(60, TimeUnit.SECONDS);
@@ -146,7 +153,7 @@ class CoordinatedFailoverIT {
             assertTrue(a.failedOver(atA), "a reads the failover from the shared ledger");
             assertEquals(
                     consistentAtA,
-                    atA.status().consistentAt(),
+                    a.meta(atA).consistentAt(),
                     "b failed over from the ledger as a's pass left it, not from its own stale copy");
             TestData.put(store("replica"), "data/written-during-outage.txt", "kept");
             TestData.put(store("source"), "css/late.css", "late");
@@ -157,7 +164,7 @@ class CoordinatedFailoverIT {
             try (PassLock.Held pass = passElsewhere()) {
                 ReplicationService.PassElsewhere busy =
                         assertThrows(ReplicationService.PassElsewhere.class, () -> a.failback(atA));
-                assertTrue(busy.getMessage().contains("another worker replica ran the pair's pass"), busy.getMessage());
+                assertTrue(busy.getMessage().contains("the pair's pass lock was held elsewhere"), busy.getMessage());
                 assertThrows(
                         ReplicationService.PassElsewhere.class,
                         () -> a.resolve(atA, "data/written-during-outage.txt", false));
@@ -169,9 +176,76 @@ class CoordinatedFailoverIT {
             assertEquals(List.of("data/written-during-outage.txt"), report.copiedBack(), report.toString());
             assertEquals("kept", TestData.text(store("source"), "data/written-during-outage.txt"));
             assertFalse(b.failedOver(atB), "b reads the failback from the shared ledger");
+            assertEquals(
+                    java.util.Optional.empty(),
+                    b.failbackIfFailedOver(atB, Duration.ofMillis(600), () -> {}),
+                    "a failback of a replica failed back already does nothing");
         } finally {
             a.stop();
             b.stop();
+        }
+    }
+
+    /**
+     * While this process holds the pair's pass lock for its own pass, a failover here does not wait for the lock (it
+     * is its own): the pass is stopped by this replica's fence, and the flag is in the shared ledger before the lock is
+     * let go, so the other replica reads it as soon as it can take the lock.
+     */
+    @Test
+    void aFailoverDuringThisReplicasOwnPassUsesItsFenceAndIsInTheLedgerBeforeTheLockIsLetGo() throws Exception {
+        Path dataDir = WorkDirs.create("coordinated-failover-own-pass");
+        ReplicationService a = replica(dataDir);
+        ReplicationService b = replica(dataDir);
+        try {
+            Replicator atA = a.replica(PAIR, null);
+            Replicator atB = b.replica(PAIR, null);
+
+            java.util.Optional<Replicator.Failover> during =
+                    a.whilePassing(PAIR, taken -> assertTrue(taken, "the lock was free"), () -> {
+                        Replicator.Failover f = a.failover(atA);
+                        assertTrue(b.failedOver(atB), "the flag is in the shared ledger while a still holds the lock");
+                        return f;
+                    });
+
+            assertTrue(during.orElseThrow().done(), during.toString());
+            assertTrue(b.failedOver(atB));
+            assertTrue(
+                    b.failbackIfFailedOver(atB, Duration.ofSeconds(5), () -> {}).isPresent(),
+                    "b takes the lock a let go, and fails back");
+            assertFalse(a.failedOver(atA));
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    /**
+     * A lock database that does not answer is told apart from a lock held elsewhere, and changes nothing; a worker that
+     * runs no passes and shares no lock refuses to change the pair, whose passes run elsewhere.
+     */
+    @Test
+    void anUnreachableLockDatabaseOrAWorkerWithoutPassesChangesNothing() throws Exception {
+        Path dataDir = WorkDirs.create("coordinated-failover-unreachable");
+        int closed = io.baran.testinfra.Ports.free();
+        ReplicationService unreachable =
+                replica(dataDir, "postgresql", "jdbc:postgresql://127.0.0.1:" + closed + "/baran");
+        ReplicationService withoutPasses = replica(dataDir, "local", postgres.jdbcUrl());
+        try {
+            Replicator r = unreachable.replica(PAIR, null);
+
+            PassLock.Unreachable refused = assertThrows(PassLock.Unreachable.class, () -> unreachable.failover(r));
+
+            assertTrue(refused.getMessage().contains("could not be asked"), refused.getMessage());
+            assertFalse(unreachable.failedOver(r));
+            ReplicationService.NoPasses none = assertThrows(
+                    ReplicationService.NoPasses.class, () -> withoutPasses.failover(withoutPasses.replica(PAIR, null)));
+            assertTrue(none.getMessage().contains("runs no passes"), none.getMessage());
+            assertThrows(
+                    ReplicationService.NoPasses.class, () -> withoutPasses.failback(withoutPasses.replica(PAIR, null)));
+            assertFalse(unreachable.failedOver(r), "nothing changed");
+        } finally {
+            unreachable.stop();
+            withoutPasses.stop();
         }
     }
 }

@@ -211,64 +211,72 @@ class ReplicationAppIT {
      * copying the replica's changes to the source and naming a conflict, and undoing again does nothing.
      */
     @Test
-    void storageFailoverStepFailsTheReplicaOverAndItsUndoFailsBackNamingConflicts() {
-        String conflicted = "shared/" + UUID.randomUUID() + ".txt";
-        TestData.put(source(), conflicted, "original");
-        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
-        var action = registry.find(failover("storage-to-standby"));
+    void storageFailoverStepFailsTheReplicaOverAndItsUndoFailsBackNamingConflicts() throws Exception {
+        try {
+            String conflicted = "shared/" + UUID.randomUUID() + ".txt";
+            TestData.put(source(), conflicted, "original");
+            given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
+            var action = registry.find(failover("storage-to-standby"));
 
-        StepPlan plan = action.plan(failover("storage-to-standby"));
+            StepPlan plan = action.plan(failover("storage-to-standby"));
 
-        assertTrue(plan.changes(), plan.toString());
-        assertEquals(false, plan.observed().get("failedOver"));
-        assertTrue(
-                plan.summary()
-                        .startsWith("fail over onprem:file://assets-copy (pair assets): forward copying from "
-                                + "aws-test:s3://" + bucket + " stops"),
-                plan.summary());
-        assertFailedOver(false);
+            assertTrue(plan.changes(), plan.toString());
+            assertEquals(false, plan.observed().get("failedOver"));
+            assertTrue(
+                    plan.summary()
+                            .startsWith("fail over onprem:file://assets-copy (pair assets): forward copying from "
+                                    + "aws-test:s3://" + bucket + " stops"),
+                    plan.summary());
+            assertFailedOver(false);
 
-        StepOutcome applied = action.apply(failover("storage-to-standby"), plan);
+            StepOutcome applied = action.apply(failover("storage-to-standby"), plan);
 
-        assertTrue(applied.changed());
-        assertTrue(
-                applied.summary()
-                        .matches("RPO [0-9.]+s: onprem:file://assets-copy serves as primary \\(pair assets\\).*"),
-                applied.summary());
-        assertFailedOver(true);
-        TestData.put(replica(), "data/written-by-the-standby.txt", "kept");
-        TestData.put(replica(), conflicted, "the standby's version");
-        TestData.put(source(), conflicted, "the source's version");
-        TestData.put(source(), "css/late.css", "late");
-        given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
-        assertNull(TestData.text(replica(), "css/late.css"), "no forward copy to a failed-over replica");
-        assertEquals("the standby's version", TestData.text(replica(), conflicted));
+            assertTrue(applied.changed());
+            assertTrue(
+                    applied.summary()
+                            .matches("RPO [0-9.]+s: onprem:file://assets-copy serves as primary \\(pair assets\\).*"),
+                    applied.summary());
+            assertFailedOver(true);
+            TestData.put(replica(), "data/written-by-the-standby.txt", "kept");
+            TestData.put(replica(), conflicted, "the standby's version");
+            TestData.put(source(), conflicted, "the source's version");
+            TestData.put(source(), "css/late.css", "late");
+            given().post("/api/replication/pairs/assets/sync?wait=60s").then().statusCode(200);
+            assertNull(TestData.text(replica(), "css/late.css"), "no forward copy to a failed-over replica");
+            assertEquals("the standby's version", TestData.text(replica(), conflicted));
 
-        StepOutcome again = action.apply(failover("storage-to-standby"), plan);
+            StepOutcome again = action.apply(failover("storage-to-standby"), plan);
 
-        assertTrue(again.changed(), "a retried apply reports the failover it made");
-        assertFailedOver(true);
+            assertTrue(again.changed(), "a retried apply reports the failover it made");
+            assertFailedOver(true);
 
-        StepOutcome undone = action.undo(failover("storage-to-standby"), plan);
+            StepOutcome undone = action.undo(failover("storage-to-standby"), plan);
 
-        assertTrue(undone.changed());
-        assertTrue(undone.summary().contains("objects copied back to aws-test:s3://" + bucket), undone.summary());
-        assertTrue(
-                undone.summary()
-                        .contains("1 keys changed at both sides left as they are (conflicts, e.g. " + conflicted
-                                + "): settle each with POST /api/replication/pairs/assets/conflicts/resolve"),
-                undone.summary());
-        assertEquals("kept", TestData.text(source(), "data/written-by-the-standby.txt"));
-        assertEquals("the source's version", TestData.text(source(), conflicted), "a conflict is never overwritten");
-        assertFailedOver(false);
+            assertTrue(undone.changed());
+            assertTrue(undone.summary().contains("objects copied back to aws-test:s3://" + bucket), undone.summary());
+            assertTrue(
+                    undone.summary()
+                            .contains("1 keys changed at both sides left as they are (conflicts, e.g. " + conflicted
+                                    + "): settle each with POST /api/replication/pairs/assets/conflicts/resolve"),
+                    undone.summary());
+            assertEquals("kept", TestData.text(source(), "data/written-by-the-standby.txt"));
+            assertEquals(
+                    "the source's version", TestData.text(source(), conflicted), "a conflict is never overwritten");
+            assertFailedOver(false);
 
-        StepOutcome undoneAgain = action.undo(failover("storage-to-standby"), plan);
+            StepOutcome undoneAgain = action.undo(failover("storage-to-standby"), plan);
 
-        assertFalse(undoneAgain.changed());
-        assertTrue(undoneAgain.summary().contains("nothing to undo"), undoneAgain.summary());
-        given().post("/api/replication/pairs/assets/conflicts/resolve?key=" + conflicted + "&keep=source")
-                .then()
-                .statusCode(200);
+            assertFalse(undoneAgain.changed());
+            assertTrue(undoneAgain.summary().contains("nothing to undo"), undoneAgain.summary());
+            given().post("/api/replication/pairs/assets/conflicts/resolve?key=" + conflicted + "&keep=source")
+                    .then()
+                    .statusCode(200);
+        } finally {
+            // Whatever failed above, the pair is left as the other tests expect it: not failed over.
+            if (replication.failedOver(replication.replica("assets", null))) {
+                given().post("/api/replication/pairs/assets/failback").then().statusCode(200);
+            }
+        }
     }
 
     /** A replica someone failed over by hand before the step: the step changes nothing, and its undo leaves it so. */

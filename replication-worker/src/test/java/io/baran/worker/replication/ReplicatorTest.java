@@ -451,7 +451,10 @@ class ReplicatorTest {
 
             Replicator.Failover refused = r.failover(Duration.ofMillis(200));
 
-            assertEquals(new Replicator.Failover(false, 1, false), refused, "failover waited for the write under way");
+            assertEquals(
+                    new Replicator.Failover(false, 1, Replicator.Failover.Refused.WRITES_UNDER_WAY),
+                    refused,
+                    "failover waited for the write under way");
             assertFalse(r.failedOver());
             writes.release();
             resolve.get(60, TimeUnit.SECONDS);
@@ -487,7 +490,7 @@ class ReplicatorTest {
 
             Replicator.Failover refused = r.failover(Duration.ofMillis(200));
 
-            assertEquals(new Replicator.Failover(false, 1, false), refused);
+            assertEquals(new Replicator.Failover(false, 1, Replicator.Failover.Refused.WRITES_UNDER_WAY), refused);
             assertFalse(r.failedOver());
             assertEquals("initial-copy", r.status().state(), "not failed over");
             try (Ledger onDisk = Ledger.open(ledgerDir)) {

@@ -128,7 +128,8 @@ class WorkerAppIT {
                                 "dns.set-weights",
                                 "health.check",
                                 "notify",
-                                "storage.check-replica")),
+                                "storage.check-replica",
+                                "storage.failover")),
                 String.valueOf(registry.names()));
         Readiness.await(ready, Duration.ofSeconds(60));
         WorkflowServiceStubs stubs = TemporalClients.stubs(temporalTarget);
