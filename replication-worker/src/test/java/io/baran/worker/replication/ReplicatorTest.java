@@ -467,6 +467,44 @@ class ReplicatorTest {
         r.close();
     }
 
+    /** A failover while the replica's failback runs is refused: the failback's end would clear the flag it sets. */
+    @Test
+    void aFailoverDuringTheReplicasFailbackIsRefusedAndTheFailbackEndsAsItBegan() throws Exception {
+        FileBlobStore sourceFiles = Emulators.files("src");
+        FileBlobStore replica = Emulators.files("dst");
+        Hold copiesBack = new Hold();
+        BlobStore source = new ForwardingStore(sourceFiles) {
+            @Override
+            public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+                copiesBack.here();
+                return inner.put(key, content, length, sums);
+            }
+        };
+        Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
+        assertTrue(r.failover(Duration.ofSeconds(10)).done());
+        TestData.put(replica, "written-during-outage.txt", "kept");
+        copiesBack.arm(1);
+        ExecutorService failingBack = Executors.newSingleThreadExecutor();
+        try {
+            Future<java.util.Optional<FailbackReport>> failback = failingBack.submit(r::failbackIfFailedOver);
+            assertTrue(copiesBack.reached(), "the failback copies the replica's change back");
+
+            Replicator.Failover refused = r.failover(Duration.ofMillis(200));
+
+            assertEquals(new Replicator.Failover(false, 0, Replicator.Failover.Refused.FAILING_BACK), refused);
+            copiesBack.release();
+            FailbackReport report = failback.get(60, TimeUnit.SECONDS).orElseThrow();
+            assertEquals(List.of("written-during-outage.txt"), report.copiedBack());
+        } finally {
+            copiesBack.release();
+            failingBack.shutdownNow();
+        }
+        assertFalse(r.failedOver(), "failed back");
+        assertEquals(java.util.Optional.empty(), r.failbackIfFailedOver(), "a second failback does nothing");
+        assertTrue(r.failover(Duration.ofSeconds(10)).done(), "once the failback ended, failover goes through");
+        r.close();
+    }
+
     @Test
     void aFailoverWhileACopyIsBeingWrittenToTheReplicaWaitsForItAndOtherwiseChangesNothing() throws Exception {
         FileBlobStore source = Emulators.files("src");
