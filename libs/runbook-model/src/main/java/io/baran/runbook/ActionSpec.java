@@ -19,6 +19,7 @@ import java.util.Set;
  * @param noUndo      why a changing action cannot be undone (failback must then be an explicit list); null when it can
  * @param controlFlow true for actions the workflow interpreter runs itself ({@code wait}, {@code approval}): no
  *                    worker hosts them, and they never call a provider
+ * @param undoIs      what undoing it does, when that is more than restoring what the plan observed; null otherwise
  */
 public record ActionSpec(
         String name,
@@ -28,7 +29,8 @@ public record ActionSpec(
         boolean implemented,
         Capability capability,
         String noUndo,
-        boolean controlFlow) {
+        boolean controlFlow,
+        String undoIs) {
 
     public enum Type {
         STRING,
@@ -88,6 +90,7 @@ public record ActionSpec(
         private Capability capability;
         private String noUndo;
         private boolean controlFlow;
+        private String undoIs;
 
         private Builder(String name, String summary) {
             this.name = name;
@@ -140,6 +143,16 @@ public record ActionSpec(
             return this;
         }
 
+        /**
+         * Changes something whose undo is more than restoring what the plan observed; {@code undoIs} says what it does
+         * (the reference shows it).
+         */
+        public Builder changesUndoneBy(String undoIs) {
+            this.changes = true;
+            this.undoIs = undoIs;
+            return this;
+        }
+
         /** Changes something that cannot be put back; {@code why} is shown when a failback would have to. */
         public Builder changesWithoutUndo(String why) {
             this.changes = true;
@@ -186,7 +199,8 @@ public record ActionSpec(
                     implemented,
                     capability,
                     noUndo,
-                    controlFlow);
+                    controlFlow,
+                    undoIs);
         }
 
         private void checkDefault(Field field) {

@@ -343,6 +343,8 @@ public final class RunbookReference {
         }
         if (!spec.changes()) {
             facts.add("changes nothing");
+        } else if (spec.undoable() && spec.undoIs() != null) {
+            facts.add("changes something; failback and compensation undo it: " + spec.undoIs());
         } else if (spec.undoable()) {
             facts.add("changes something; failback and compensation undo it exactly");
         } else {

@@ -32,7 +32,9 @@ public final class StorageFailover extends ActionType {
                         STRING,
                         "provider:URL of the replica bucket that takes over, e.g. gcp-dr:gs://shop-assets")
                 .needs(Capability.OBJECT_STORE)
-                .changes()
+                .changesUndoneBy("the pair's failback, which copies the replica's changes back to the source, reports"
+                        + " keys changed at both sides as conflicts (left as they are) and resumes forward copying; fail"
+                        + " storage back after traffic has left the replica")
                 .build());
     }
 
