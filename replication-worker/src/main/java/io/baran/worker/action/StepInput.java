@@ -30,6 +30,23 @@ final class StepInput {
         return type;
     }
 
+    /**
+     * The step's input as the action reads it from its bound block ({@link Action#input(BoundWith)}): every violation of
+     * the block, and a value the reading refuses (IllegalArgumentException), fail (InvalidInput) naming the step and the
+     * action.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T read(Action action, StepCommand command) {
+        BoundWith with = bind(action, command);
+        try {
+            return (T) action.input(with);
+        } catch (IllegalArgumentException e) {
+            throw Failures.of(
+                    FailureTypes.INVALID_INPUT,
+                    "step " + command.step() + " (" + action.name() + "): " + e.getMessage());
+        }
+    }
+
     /** The block bound and checked; fails (InvalidInput) with every violation, naming the step and the action. */
     static BoundWith bind(Action action, StepCommand command) {
         BoundWith with = action.type().bind(command.with());

@@ -67,13 +67,7 @@ public class StorageCheckReplica implements Action {
 
     /** The step's input; fails (InvalidInput) with every violation of the with: block. */
     Input input(StepCommand command) {
-        BoundWith with = StepInput.bind(this, command);
-        try {
-            return input(with);
-        } catch (IllegalArgumentException e) {
-            throw Failures.of(
-                    FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + NAME + "): " + e.getMessage());
-        }
+        return StepInput.read(this, command);
     }
 
     @Override

@@ -22,7 +22,8 @@ import java.util.Optional;
 /**
  * {@code storage.failover}: the replica of a replication pair this worker runs serves as primary. Forward copying
  * stops ({@link ReplicationService#failover}: writes being made visible at the replica are waited for, up to
- * {@code baran.replication.failover-wait}; with several worker replicas, under the pair's pass lock), so what the
+ * {@link #STEP_WAIT} or {@code baran.replication.failover-wait} if shorter, heartbeating; with several worker
+ * replicas, under the pair's pass lock), so what the
  * services write there is never overwritten or deleted by it. The summary starts {@code RPO <seconds>s}: every change
  * of the source made before the replica's last consistent moment is at the replica, none after.
  *
@@ -74,13 +75,7 @@ public class StorageFailover implements Action {
 
     /** The step's input; fails (InvalidInput) with every violation of the with: block. */
     Input input(StepCommand command) {
-        BoundWith with = StepInput.bind(this, command);
-        try {
-            return input(with);
-        } catch (IllegalArgumentException e) {
-            throw Failures.of(
-                    FailureTypes.INVALID_INPUT, "step " + command.step() + " (" + NAME + "): " + e.getMessage());
-        }
+        return StepInput.read(this, command);
     }
 
     @Override
@@ -109,9 +104,9 @@ public class StorageFailover implements Action {
 
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
-        PlanCheck.of(NAME, command, plan);
-        Input in = input(command);
-        Replicator r = StorageCheckReplica.replicator(replication, command, in.source(), in.replica());
+        Target t = target(command, plan);
+        Input in = t.in();
+        Replicator r = t.replicator();
         if (wasFailedOver(plan)) {
             return new StepOutcome(
                     command.step(),
@@ -164,9 +159,9 @@ public class StorageFailover implements Action {
 
     @Override
     public StepOutcome undo(StepCommand command, StepPlan plan) {
-        PlanCheck.of(NAME, command, plan);
-        Input in = input(command);
-        Replicator r = StorageCheckReplica.replicator(replication, command, in.source(), in.replica());
+        Target t = target(command, plan);
+        Input in = t.in();
+        Replicator r = t.replicator();
         if (wasFailedOver(plan)) {
             return new StepOutcome(
                     command.step(),
@@ -238,6 +233,15 @@ public class StorageFailover implements Action {
                         + " objects copied back to " + in.source() + ", "
                         + report.deletedAtSource().size()
                         + " deleted there; " + conflicts + "; forward copying resumed");
+    }
+
+    /** What apply and undo act on, once the plan given is checked to be this action's. */
+    private record Target(Input in, Replicator replicator) {}
+
+    private Target target(StepCommand command, StepPlan plan) {
+        PlanCheck.of(NAME, command, plan);
+        Input in = input(command);
+        return new Target(in, StorageCheckReplica.replicator(replication, command, in.source(), in.replica()));
     }
 
     private static boolean wasFailedOver(StepPlan plan) {

@@ -532,6 +532,9 @@ public class ReplicationService {
         if (!coordinated) {
             return r.failbackIfFailedOver();
         }
+        if (!failedOver(r)) {
+            return Optional.empty(); // no waiting for the lock a long forward pass may hold
+        }
         try (PassLock.Held h = awaitLock(r, wait, beat)) {
             r.reloadLedger();
             return r.failbackIfFailedOver();

@@ -393,6 +393,9 @@ public final class Replicator implements AutoCloseable {
      * does not (failed back already: by an earlier attempt, or by someone else).
      */
     public java.util.Optional<FailbackReport> failbackIfFailedOver() throws InterruptedException {
+        if (!ledger.meta().failedOver()) {
+            return java.util.Optional.empty(); // no waiting for a long forward pass to end
+        }
         running.lockInterruptibly();
         try {
             return ledger.meta().failedOver() ? java.util.Optional.of(reverse()) : java.util.Optional.empty();

@@ -10,16 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.Heartbeat;
-import io.baran.worker.config.ApiBudgetConfig;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
 import io.baran.worker.provider.store.FileBlobStore;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -88,19 +82,7 @@ class CoordinatedFailoverIT {
         properties.put("baran.api-budget.jdbc-url", lockDatabase);
         properties.put("baran.api-budget.user", PostgresServer.USER);
         properties.put("baran.api-budget.password-env", PASSWORD_ENV);
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ReplicationConfig.class)
-                .withMapping(ApiBudgetConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "test", 100))
-                .build();
-        ReplicationService service = new ReplicationService(
-                config.getConfigMapping(ReplicationConfig.class),
-                providers,
-                new StatusPublisher(),
-                new ReplicationMetrics(new SimpleMeterRegistry()),
-                config.getConfigMapping(ApiBudgetConfig.class),
-                io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1")));
+        ReplicationService service = ReplicationServices.configured(properties, providers);
         service.start(name -> PASSWORD_ENV.equals(name) ? PostgresServer.PASSWORD : null, Clock.systemUTC());
         return service;
     }

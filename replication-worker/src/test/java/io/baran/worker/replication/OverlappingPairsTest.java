@@ -7,15 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.Heartbeat;
-import io.baran.worker.config.ApiBudgetConfig;
 import io.baran.worker.provider.ProviderContext;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.Providers;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfig;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,19 +67,7 @@ class OverlappingPairsTest {
         // The same moto endpoint under another name: the same buckets.
         properties.put("baran.replication.stores.\"s3-alias\".type", "s3");
         properties.put("baran.replication.stores.\"s3-alias\".endpoint", S3 + "/");
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .withMapping(ReplicationConfig.class)
-                .withMapping(ApiBudgetConfig.class)
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withSources(new PropertiesConfigSource(properties, "test", 100))
-                .build();
-        return new ReplicationService(
-                config.getConfigMapping(ReplicationConfig.class),
-                providers,
-                new StatusPublisher(),
-                new ReplicationMetrics(new SimpleMeterRegistry()),
-                config.getConfigMapping(ApiBudgetConfig.class),
-                io.baran.egress.EgressPolicy.defaults().allowing(List.of("127.0.0.1")));
+        return ReplicationServices.configured(properties, providers);
     }
 
     private static Map<String, String> pairs(String... nameSourceReplicas) {
