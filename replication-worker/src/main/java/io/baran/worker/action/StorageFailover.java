@@ -1,11 +1,11 @@
 package io.baran.worker.action;
 
-import io.baran.events.ReplicationStatus;
 import io.baran.runbook.ActionType;
 import io.baran.runbook.BoundWith;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.replication.FailbackReport;
+import io.baran.worker.replication.Ledger;
 import io.baran.worker.replication.Location;
 import io.baran.worker.replication.ReplicationService;
 import io.baran.worker.replication.Replicator;
@@ -15,6 +15,7 @@ import io.baran.workflow.StepOutcome;
 import io.baran.workflow.StepPlan;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -22,7 +23,7 @@ import java.util.Optional;
 /**
  * {@code storage.failover}: the replica of a replication pair this worker runs serves as primary. Forward copying
  * stops ({@link ReplicationService#failover}: writes being made visible at the replica are waited for, up to
- * {@link #STEP_WAIT} or {@code baran.replication.failover-wait} if shorter, heartbeating; with several worker
+ * {@link #FENCE_WAIT} or {@code baran.replication.failover-wait} if shorter; with several worker
  * replicas, under the pair's pass lock), so what the
  * services write there is never overwritten or deleted by it. The summary starts {@code RPO <seconds>s}: every change
  * of the source made before the replica's last consistent moment is at the replica, none after.
@@ -42,10 +43,11 @@ public class StorageFailover implements Action {
     private static final String FAILED_OVER = "failedOver";
 
     /**
-     * The longest a step waits, at most {@code failover-wait}: below the apply's heartbeat timeout (30 s), since the
-     * fence's own wait for the writes under way sends no heartbeat; a step that did not get there is retried.
+     * The longest a step waits for the writes under way at the replica (at most {@code failover-wait}): below the
+     * apply's heartbeat timeout (30 s), since that wait sends no heartbeat; a step that did not get there is retried. It
+     * waits for the pair's pass lock up to {@code failover-wait}, heartbeating.
      */
-    static final Duration STEP_WAIT = Duration.ofSeconds(20);
+    static final Duration FENCE_WAIT = Duration.ofSeconds(20);
 
     private final ReplicationService replication;
     private final Heartbeat heartbeat;
@@ -55,9 +57,9 @@ public class StorageFailover implements Action {
         this.heartbeat = heartbeat;
     }
 
-    private Duration stepWait() {
+    private Duration fenceWait() {
         Duration configured = replication.failoverWait();
-        return configured.compareTo(STEP_WAIT) < 0 ? configured : STEP_WAIT;
+        return configured.compareTo(FENCE_WAIT) < 0 ? configured : FENCE_WAIT;
     }
 
     /** The step's {@code with:} block, its buckets as the replication pairs name them. */
@@ -82,22 +84,21 @@ public class StorageFailover implements Action {
     public StepPlan plan(StepCommand command) {
         Input in = input(command);
         Replicator r = StorageCheckReplica.replicator(replication, command, in.source(), in.replica());
-        boolean failedOver = replication.failedOver(r);
-        ReplicationStatus status = r.status();
+        // The ledger as it is now (the shared one's snapshot with several worker replicas), not this process's copy.
+        Ledger.Meta meta = replication.meta(r);
+        boolean failedOver = meta.failedOver();
+        Double lag = lagSeconds(meta);
         Map<String, Object> observed = new LinkedHashMap<>();
         observed.put("pair", r.pair());
         observed.put(FAILED_OVER, failedOver);
-        observed.put("state", status.state());
-        if (status.lagSeconds() != null) {
-            observed.put("lagSeconds", status.lagSeconds());
+        if (lag != null) {
+            observed.put("lagSeconds", lag);
         }
         String summary = failedOver
                 ? in.replica() + " already serves as primary (pair " + r.pair() + " failed over): nothing to change"
                 : "fail over " + in.replica() + " (pair " + r.pair() + "): forward copying from " + in.source()
                         + " stops and the replica takes writes (RPO now: "
-                        + (status.lagSeconds() == null
-                                ? "unknown, its initial copy is under way"
-                                : StorageCheckReplica.seconds(status.lagSeconds()))
+                        + (lag == null ? "unknown, its initial copy is under way" : StorageCheckReplica.seconds(lag))
                         + ")";
         return new StepPlan(command.step(), NAME, !failedOver, summary, observed, Map.of(FAILED_OVER, true));
     }
@@ -117,19 +118,26 @@ public class StorageFailover implements Action {
         if (!replication.failedOver(r)) {
             Replicator.Failover done;
             try {
-                done = replication.failover(r, stepWait(), () -> heartbeat.beat("failing over " + in.replica()));
+                done = replication.failover(
+                        r,
+                        replication.failoverWait(),
+                        fenceWait(),
+                        () -> heartbeat.beat("failing over " + in.replica()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while failing over " + in.replica(), e);
-            } catch (ReplicationService.NoPasses | io.baran.worker.replication.PassLock.Unreachable e) {
+            } catch (ReplicationService.NoPasses
+                    | io.baran.worker.replication.PassLock.Unreachable
+                    | java.io.UncheckedIOException e) {
                 throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "step " + command.step() + ": " + e.getMessage());
             }
             if (!done.done()) {
                 String why = switch (done.refused()) {
-                    case PASS_ELSEWHERE -> "the pair's pass lock was held elsewhere for the whole " + stepWait();
+                    case PASS_ELSEWHERE ->
+                        "the pair's pass lock was held elsewhere for the whole " + replication.failoverWait();
                     case FAILING_BACK -> "its failback was under way";
                     case WRITES_UNDER_WAY ->
-                        done.writesUnderWay() + " copies were still being written to it after " + stepWait();
+                        done.writesUnderWay() + " copies were still being written to it after " + fenceWait();
                 };
                 throw Failures.of(
                         FailureTypes.PROVIDER_UNAVAILABLE,
@@ -139,22 +147,29 @@ public class StorageFailover implements Action {
             replication.publish(r);
         }
         // The ledger as it is now (the shared one with several worker replicas): the RPO is measured as this answers.
-        java.time.Instant consistentAt = replication.meta(r).consistentAt();
+        Ledger.Meta meta = replication.meta(r);
+        Double lag = lagSeconds(meta);
         String serves = in.replica() + " serves as primary (pair " + r.pair() + "): forward copying from " + in.source()
                 + " stopped; ";
         return new StepOutcome(
                 command.step(),
                 true,
-                consistentAt == null
+                lag == null
                         ? "RPO unknown: " + serves + "its initial copy had not finished, so objects of the source may"
                                 + " be missing there"
-                        : "RPO "
-                                + StorageCheckReplica.seconds(Math.max(
-                                                0,
-                                                Duration.between(consistentAt, java.time.Instant.now())
-                                                        .toMillis())
-                                        / 1000.0)
-                                + ": " + serves + "it holds every change of the source made before " + consistentAt);
+                        : "RPO " + StorageCheckReplica.seconds(lag) + ": " + serves
+                                + "it holds every change of the source made before " + meta.consistentAt());
+    }
+
+    /** Now less the moment up to which the replica holds every change of its source; null before its first. */
+    private static Double lagSeconds(Ledger.Meta meta) {
+        return meta.consistentAt() == null
+                ? null
+                : Math.max(
+                                0,
+                                Duration.between(meta.consistentAt(), Instant.now())
+                                        .toMillis())
+                        / 1000.0;
     }
 
     @Override
@@ -172,10 +187,12 @@ public class StorageFailover implements Action {
         Optional<FailbackReport> failedBack;
         try {
             failedBack = replication.failbackIfFailedOver(
-                    r, stepWait(), () -> heartbeat.beat("failing back " + in.replica()));
+                    r, replication.failoverWait(), () -> heartbeat.beat("failing back " + in.replica()));
         } catch (ReplicationService.PassElsewhere
                 | ReplicationService.NoPasses
-                | io.baran.worker.replication.PassLock.Unreachable e) {
+                | Replicator.Busy
+                | io.baran.worker.replication.PassLock.Unreachable
+                | java.io.UncheckedIOException e) {
             throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "step " + command.step() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -184,7 +201,7 @@ public class StorageFailover implements Action {
         String resolve = "POST /api/replication/pairs/" + r.pair() + "/";
         if (failedBack.isEmpty()) {
             // Failed back already: by an earlier attempt of this undo (whose answer was lost), or by a person.
-            Map<String, String> left = r.conflicts();
+            Map<String, String> left = replication.meta(r).conflicts();
             return new StepOutcome(
                     command.step(),
                     false,

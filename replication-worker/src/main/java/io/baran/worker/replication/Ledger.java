@@ -83,7 +83,8 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    private record Snapshot(Map<String, Entry> entries, Map<String, Session> sessions, Meta meta) {}
+    /** Meta first, so {@link #storedMeta} reads it without reading every entry. */
+    private record Snapshot(Meta meta, Map<String, Entry> entries, Map<String, Session> sessions) {}
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .registerModule(new JavaTimeModule())
@@ -125,6 +126,15 @@ public final class Ledger implements AutoCloseable {
      * (the journal may be another worker replica's, being appended to). Empty when there is no snapshot yet.
      */
     public Meta storedMeta() {
+        try {
+            return readStoredMeta();
+        } catch (UncheckedIOException e) {
+            // On a shared volume the snapshot may be replaced while it is read (e.g. NFS: a stale handle): once more.
+            return readStoredMeta();
+        }
+    }
+
+    private Meta readStoredMeta() {
         Path snapshot = dir.resolve("ledger.json");
         if (!Files.exists(snapshot)) {
             return Meta.empty();
@@ -292,7 +302,7 @@ public final class Ledger implements AutoCloseable {
         try {
             journal.flush();
             Path tmp = dir.resolve("ledger.json.tmp");
-            byte[] bytes = JSON.writeValueAsBytes(new Snapshot(entries, sessions, next));
+            byte[] bytes = JSON.writeValueAsBytes(new Snapshot(next, entries, sessions));
             try (FileChannel ch = FileChannel.open(
                     tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));

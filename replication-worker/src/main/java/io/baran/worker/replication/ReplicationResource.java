@@ -474,6 +474,8 @@ public class ReplicationResource {
         }
         try {
             Replicator r = service.replica(name, replica);
+            service.requirePasses(
+                    r); // before the two-person rule: nothing is asked for or recorded that cannot be done
             Response held = gate.apply(r);
             if (held != null) {
                 return held;

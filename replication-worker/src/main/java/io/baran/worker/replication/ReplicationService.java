@@ -419,6 +419,11 @@ public class ReplicationService {
             return Optional.empty();
         }
         PassLock.Held h = held.get();
+        if (coordinated && pairs.containsKey(pair)) {
+            // Another replica may have run passes since this one last read the ledgers: a failover of this process
+            // during this pass reads them again first, as the pass does before each replica.
+            pairs.get(pair).replicas().forEach(Replicator::markStale);
+        }
         passing.add(pair);
         try {
             return Optional.of(work.run());
@@ -456,12 +461,13 @@ public class ReplicationService {
      * {@link #failover(Replicator, Duration, Runnable)}.
      */
     public Replicator.Failover failover(Replicator r) throws InterruptedException {
-        return failover(r, config.failoverWait(), () -> {});
+        return failover(r, config.failoverWait(), config.failoverWait(), () -> {});
     }
 
     /**
-     * Fails the replica over ({@link Replicator#failover}), waiting up to {@code wait}, running {@code beat} while it
-     * waits (a step heartbeats). With {@code baran.replication.lock=postgresql} another worker replica may be running
+     * Fails the replica over ({@link Replicator#failover}), waiting up to {@code wait} in all, of which at most
+     * {@code fenceWait} for the writes under way at the replica (that wait runs no {@code beat}), running {@code beat}
+     * while it waits for the pair's pass lock (a step heartbeats). With {@code baran.replication.lock=postgresql} another worker replica may be running
      * the pair's pass, out of reach of this replica's fence: the failover then first takes the pair's pass lock (so no
      * pass runs anywhere while the flag is set, and every later pass, on any replica, reads it from the shared ledger
      * and skips), reads the ledger again (another replica's passes moved it on), and only then sets the flag. While this
@@ -471,25 +477,25 @@ public class ReplicationService {
      * @throws PassLock.Unreachable when the lock's database does not answer (nothing changed)
      * @throws NoPasses when this worker runs no passes and coordinates with none
      */
-    public Replicator.Failover failover(Replicator r, Duration wait, Runnable beat) throws InterruptedException {
+    public Replicator.Failover failover(Replicator r, Duration wait, Duration fenceWait, Runnable beat)
+            throws InterruptedException {
         requirePasses(r);
         if (!coordinated) {
-            return r.failover(wait);
+            return r.failover(shorter(wait, fenceWait));
         }
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
             beat.run();
             synchronized (release(r.pair())) {
                 if (passing.contains(r.pair())) {
-                    r.reloadLedgerIfIdle();
-                    return r.failover(left(deadline));
+                    return r.failover(shorter(left(deadline), fenceWait));
                 }
             }
             Optional<PassLock.Held> held = lock.attempt(r.pair());
             if (held.isPresent()) {
                 try (PassLock.Held h = held.get()) {
                     r.reloadLedger();
-                    return r.failover(left(deadline));
+                    return r.failover(shorter(left(deadline), fenceWait));
                 }
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -530,14 +536,14 @@ public class ReplicationService {
             throws InterruptedException {
         requirePasses(r);
         if (!coordinated) {
-            return r.failbackIfFailedOver();
+            return r.failbackIfFailedOver(wait);
         }
         if (!failedOver(r)) {
             return Optional.empty(); // no waiting for the lock a long forward pass may hold
         }
         try (PassLock.Held h = awaitLock(r, wait, beat)) {
             r.reloadLedger();
-            return r.failbackIfFailedOver();
+            return r.failbackIfFailedOver(wait);
         }
     }
 
@@ -581,7 +587,7 @@ public class ReplicationService {
      * A worker that runs no passes ({@code baran.replication.enabled=false}) and coordinates with none (lock local) keeps
      * a ledger no pass reads: a failover there would stop nothing. The replica running the passes must do it.
      */
-    private void requirePasses(Replicator r) {
+    void requirePasses(Replicator r) {
         if (!coordinated && !config.enabled()) {
             throw new NoPasses(
                     "pair " + r.pair() + ": this worker replica runs no passes (baran.replication.enabled=false)"
@@ -611,6 +617,10 @@ public class ReplicationService {
 
     private Object release(String pair) {
         return releases.computeIfAbsent(pair, p -> new Object());
+    }
+
+    private static Duration shorter(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     private static Duration left(long deadline) {

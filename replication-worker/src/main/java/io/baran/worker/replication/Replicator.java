@@ -64,6 +64,12 @@ public final class Replicator implements AutoCloseable {
     private final Object flagChange = new Object();
     /** A failback of this replica runs; guarded by {@link #flagChange}. */
     private boolean failingBack;
+    /**
+     * The ledger this process holds may be behind the shared one: another worker replica may have run passes since it was
+     * read (set as this process takes the pair's pass lock for a pass, cleared once read again); guarded by
+     * {@link #flagChange}.
+     */
+    private boolean stale;
 
     public Replicator(
             String pair,
@@ -169,9 +175,22 @@ public final class Replicator implements AutoCloseable {
     public void reloadLedger() throws InterruptedException {
         running.lockInterruptibly();
         try {
-            ledger.reload();
+            synchronized (flagChange) {
+                ledger.reload();
+                stale = false;
+            }
         } finally {
             running.unlock();
+        }
+    }
+
+    /**
+     * The ledger may be behind the shared one until it is read again ({@link #reloadLedger}, or a failover first): this
+     * process has just taken the pair's pass lock, and another replica may have run passes since.
+     */
+    void markStale() {
+        synchronized (flagChange) {
+            stale = true;
         }
     }
 
@@ -325,6 +344,12 @@ public final class Replicator implements AutoCloseable {
      */
     public Failover failover(Duration wait) throws InterruptedException {
         synchronized (flagChange) {
+            if (stale) {
+                // The pass lock is this process's, and nothing has written this replica's ledger since it was taken:
+                // read the shared one, so the flag is not checkpointed over another replica's progress.
+                ledger.reload();
+                stale = false;
+            }
             if (failingBack) {
                 LOG.warnf("pair %s: replica %s not failed over: its failback is under way", pair, replicaAt);
                 return new Failover(false, 0, Failover.Refused.FAILING_BACK);
@@ -365,6 +390,13 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    /** This replica's lock stayed taken for as long as an operation waited for it. */
+    public static final class Busy extends IllegalStateException {
+        Busy(String message) {
+            super(message);
+        }
+    }
+
     /** The replica as forward copying writes it (for tests: a write held open there holds failover). */
     FencedReplica fenced() {
         return fenced;
@@ -391,12 +423,17 @@ public final class Replicator implements AutoCloseable {
     /**
      * {@link #failback()} when the replica serves as primary, read under the same lock; empty, doing nothing, when it
      * does not (failed back already: by an earlier attempt, or by someone else).
+     *
+     * @throws Busy when this replica's lock stayed taken for the whole {@code wait} (a failback under way here)
      */
-    public java.util.Optional<FailbackReport> failbackIfFailedOver() throws InterruptedException {
+    public java.util.Optional<FailbackReport> failbackIfFailedOver(Duration wait) throws InterruptedException {
         if (!ledger.meta().failedOver()) {
             return java.util.Optional.empty(); // no waiting for a long forward pass to end
         }
-        running.lockInterruptibly();
+        if (!running.tryLock(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+            throw new Busy("pair " + pair + ", replica " + replicaAt + ": a failback, conflict resolution or pass of it"
+                    + " was under way here for the whole " + wait + "; nothing changed, retry");
+        }
         try {
             return ledger.meta().failedOver() ? java.util.Optional.of(reverse()) : java.util.Optional.empty();
         } finally {
@@ -414,20 +451,6 @@ public final class Replicator implements AutoCloseable {
         } finally {
             synchronized (flagChange) {
                 failingBack = false;
-            }
-        }
-    }
-
-    /**
-     * Reads the ledger again unless this replica is busy (a pass, a failback, a resolution of it runs here: then the
-     * ledger it holds is the latest, as it runs under the pair's pass lock).
-     */
-    void reloadLedgerIfIdle() {
-        if (running.tryLock()) {
-            try {
-                ledger.reload();
-            } finally {
-                running.unlock();
             }
         }
     }

@@ -181,6 +181,10 @@ class CoordinatedFailoverIT {
         try {
             Replicator atA = a.replica(PAIR, null);
             Replicator atB = b.replica(PAIR, null);
+            TestData.put(store("source"), "img/logo.png", "logo");
+            assertEquals(1, b.sync(PAIR).get(60, TimeUnit.SECONDS).size(), "replica b ran the last pass");
+            Instant consistentAtB = atB.status().consistentAt();
+            assertNull(atA.status().consistentAt(), "a has not read the shared ledger since b's pass");
 
             java.util.Optional<Replicator.Failover> during =
                     a.whilePassing(PAIR, taken -> assertTrue(taken, "the lock was free"), () -> {
@@ -191,6 +195,10 @@ class CoordinatedFailoverIT {
 
             assertTrue(during.orElseThrow().done(), during.toString());
             assertTrue(b.failedOver(atB));
+            assertEquals(
+                    consistentAtB,
+                    b.meta(atB).consistentAt(),
+                    "a failed over from the ledger as b's pass left it, not from its own copy from before");
             assertTrue(
                     b.failbackIfFailedOver(atB, Duration.ofSeconds(5), () -> {}).isPresent(),
                     "b takes the lock a let go, and fails back");

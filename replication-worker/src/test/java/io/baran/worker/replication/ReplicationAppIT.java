@@ -268,6 +268,9 @@ class ReplicationAppIT {
 
             assertFalse(undoneAgain.changed());
             assertTrue(undoneAgain.summary().contains("nothing to undo"), undoneAgain.summary());
+            assertTrue(
+                    undoneAgain.summary().contains("1 conflicts left (e.g. " + conflicted + ")"),
+                    undoneAgain.summary());
             given().post("/api/replication/pairs/assets/conflicts/resolve?key=" + conflicted + "&keep=source")
                     .then()
                     .statusCode(200);

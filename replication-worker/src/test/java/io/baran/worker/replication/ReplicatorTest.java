@@ -486,12 +486,16 @@ class ReplicatorTest {
         copiesBack.arm(1);
         ExecutorService failingBack = Executors.newSingleThreadExecutor();
         try {
-            Future<java.util.Optional<FailbackReport>> failback = failingBack.submit(r::failbackIfFailedOver);
+            Future<java.util.Optional<FailbackReport>> failback =
+                    failingBack.submit(() -> r.failbackIfFailedOver(Duration.ofSeconds(30)));
             assertTrue(copiesBack.reached(), "the failback copies the replica's change back");
 
             Replicator.Failover refused = r.failover(Duration.ofMillis(200));
 
             assertEquals(new Replicator.Failover(false, 0, Replicator.Failover.Refused.FAILING_BACK), refused);
+            Replicator.Busy busy =
+                    assertThrows(Replicator.Busy.class, () -> r.failbackIfFailedOver(Duration.ofMillis(200)));
+            assertTrue(busy.getMessage().contains("under way here"), busy.getMessage());
             copiesBack.release();
             FailbackReport report = failback.get(60, TimeUnit.SECONDS).orElseThrow();
             assertEquals(List.of("written-during-outage.txt"), report.copiedBack());
@@ -500,7 +504,10 @@ class ReplicatorTest {
             failingBack.shutdownNow();
         }
         assertFalse(r.failedOver(), "failed back");
-        assertEquals(java.util.Optional.empty(), r.failbackIfFailedOver(), "a second failback does nothing");
+        assertEquals(
+                java.util.Optional.empty(),
+                r.failbackIfFailedOver(Duration.ofSeconds(5)),
+                "a second failback does nothing");
         assertTrue(r.failover(Duration.ofSeconds(10)).done(), "once the failback ended, failover goes through");
         r.close();
     }
