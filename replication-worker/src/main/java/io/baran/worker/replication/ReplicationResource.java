@@ -81,7 +81,9 @@ public class ReplicationResource {
     public record SyncDone(String pair, List<PassReport> passes) {}
 
     /** A failback: clean when no conflict was left. */
-    public record FailbackDone(boolean clean, FailbackReport report) {}
+    /** @param note why nothing was done, when nothing was (null otherwise) */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    public record FailbackDone(boolean clean, FailbackReport report, String note) {}
 
     @GET
     @APIResponse(
@@ -370,9 +372,23 @@ public class ReplicationResource {
                 replica,
                 r -> twoPersons.gate(List.of(name, String.valueOf(r.replicaAt())), confirms, reason, uri),
                 r -> {
-                    FailbackReport report = service.failback(r);
+                    java.util.Optional<FailbackReport> report =
+                            service.failbackIfFailedOver(r, service.failoverWait(), () -> {});
+                    if (report.isEmpty()) {
+                        return new FailbackDone(
+                                true,
+                                new FailbackReport(
+                                        name,
+                                        String.valueOf(r.replicaAt()),
+                                        List.of(),
+                                        List.of(),
+                                        List.of(),
+                                        java.util.Map.of(),
+                                        List.of()),
+                                "the replica does not serve as primary: nothing to fail back");
+                    }
                     service.publish(r);
-                    return new FailbackDone(report.clean(), report);
+                    return new FailbackDone(report.get().clean(), report.get(), null);
                 });
     }
 
@@ -492,6 +508,8 @@ public class ReplicationResource {
             return problem(409, "No passes here", e.getMessage());
         } catch (PassLock.Unreachable e) {
             return problem(503, "Pass lock unreachable", "nothing changed: " + e.getMessage());
+        } catch (Replicator.Busy e) {
+            return problem(409, "Busy", e.getMessage());
         } catch (FencedReplica.FailedOver e) {
             return problem(409, "Failed over", e.getMessage() + "; fail back first, or keep the replica's version");
         } catch (InterruptedException e) {

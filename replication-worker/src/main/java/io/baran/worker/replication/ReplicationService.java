@@ -509,28 +509,15 @@ public class ReplicationService {
     }
 
     /**
-     * Fails the replica back ({@link Replicator#failback}); with {@code baran.replication.lock=postgresql}, under the
-     * pair's pass lock (waiting up to {@code failover-wait}) and from the ledger as read again, so no pass of another
-     * replica runs meanwhile.
+     * Fails the replica back ({@link Replicator#failback}) when it serves as primary, read under the same locks; empty
+     * when it does not, having done nothing (so a failback never runs on a replica that was not failed over). With
+     * {@code baran.replication.lock=postgresql}, under the pair's pass lock (waiting up to {@code wait}, running
+     * {@code beat} meanwhile) and from the ledger as read again, so no pass of another replica runs meanwhile.
      *
      * @throws PassElsewhere when the pair's pass lock was held elsewhere for the whole wait
+     * @throws Replicator.Busy when this replica's own failback or resolution ran here for the whole wait
      * @throws PassLock.Unreachable when the lock's database does not answer
      * @throws NoPasses when this worker runs no passes and coordinates with none
-     */
-    public FailbackReport failback(Replicator r) throws InterruptedException {
-        requirePasses(r);
-        if (!coordinated) {
-            return r.failback();
-        }
-        try (PassLock.Held h = awaitLock(r, config.failoverWait(), () -> {})) {
-            r.reloadLedger();
-            return r.failback();
-        }
-    }
-
-    /**
-     * As {@link #failback(Replicator)}, only when the replica serves as primary (read under the same locks): empty when
-     * it does not, having done nothing. {@code beat} runs while it waits for the pair's pass lock.
      */
     public Optional<FailbackReport> failbackIfFailedOver(Replicator r, Duration wait, Runnable beat)
             throws InterruptedException {

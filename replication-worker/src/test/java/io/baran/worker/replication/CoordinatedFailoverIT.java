@@ -144,8 +144,9 @@ class CoordinatedFailoverIT {
             assertNull(TestData.text(store("replica"), "css/late.css"), "nothing copied to the failed-over replica");
 
             try (PassLock.Held pass = passElsewhere()) {
-                ReplicationService.PassElsewhere busy =
-                        assertThrows(ReplicationService.PassElsewhere.class, () -> a.failback(atA));
+                ReplicationService.PassElsewhere busy = assertThrows(
+                        ReplicationService.PassElsewhere.class,
+                        () -> a.failbackIfFailedOver(atA, Duration.ofMillis(600), () -> {}));
                 assertTrue(busy.getMessage().contains("the pair's pass lock was held elsewhere"), busy.getMessage());
                 assertThrows(
                         ReplicationService.PassElsewhere.class,
@@ -153,7 +154,8 @@ class CoordinatedFailoverIT {
             }
             assertTrue(a.failedOver(atA), "the refused failback changed nothing");
 
-            FailbackReport report = a.failback(atA);
+            FailbackReport report = a.failbackIfFailedOver(atA, Duration.ofMillis(600), () -> {})
+                    .orElseThrow();
 
             assertEquals(List.of("data/written-during-outage.txt"), report.copiedBack(), report.toString());
             assertEquals("kept", TestData.text(store("source"), "data/written-during-outage.txt"));
@@ -231,7 +233,9 @@ class CoordinatedFailoverIT {
                     ReplicationService.NoPasses.class, () -> withoutPasses.failover(withoutPasses.replica(PAIR, null)));
             assertTrue(none.getMessage().contains("runs no passes"), none.getMessage());
             assertThrows(
-                    ReplicationService.NoPasses.class, () -> withoutPasses.failback(withoutPasses.replica(PAIR, null)));
+                    ReplicationService.NoPasses.class,
+                    () -> withoutPasses.failbackIfFailedOver(
+                            withoutPasses.replica(PAIR, null), Duration.ofMillis(600), () -> {}));
             assertFalse(unreachable.failedOver(r), "nothing changed");
         } finally {
             unreachable.stop();

@@ -432,6 +432,20 @@ class ReplicationAppIT {
         given().post("/api/replication/pairs/assets/failback").then().statusCode(200);
     }
 
+    /** A failback of a replica that does not serve as primary does nothing, and says so. */
+    @Test
+    void aFailbackOfAReplicaNotFailedOverDoesNothing() {
+        assertFailedOver(false);
+
+        given().post("/api/replication/pairs/assets/failback")
+                .then()
+                .statusCode(200)
+                .body("clean", is(true))
+                .body("note", is("the replica does not serve as primary: nothing to fail back"))
+                .body("report.copiedBack", is(List.of()));
+        assertFailedOver(false);
+    }
+
     @Test
     void failoverPausesCopyingAndFailbackCopiesTheReplicasChangesBack() {
         TestData.put(source(), "data/shared.txt", "v1");
