@@ -56,6 +56,11 @@ final class FencedReplica extends ForwardingStore {
         }
     }
 
+    /** A failover waits for the writes under way (for tests). */
+    boolean failoverWaiting() {
+        return fence.hasQueuedThreads();
+    }
+
     /** Writes being made visible at the replica now. */
     int writesUnderWay() {
         return fence.getReadLockCount();

@@ -23,6 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -209,6 +213,85 @@ class CoordinatedFailoverIT {
             a.stop();
             b.stop();
         }
+    }
+
+    /**
+     * A failover of another thread that found the lock held here for the pass, still waiting for a write under way at
+     * the replica when the pass ends, keeps the lock held until its flag is in the ledger: the other replica cannot take
+     * the lock in between and run a pass that copies into the standby.
+     */
+    @Test
+    void theLockOfAPassThatEndsDuringAFenceFailoverIsLetGoOnlyOnceTheFlagIsSet() throws Exception {
+        Path dataDir = WorkDirs.create("coordinated-failover-release");
+        ReplicationService a = replica(dataDir);
+        ReplicationService b = replica(dataDir);
+        ExecutorService threads = Executors.newFixedThreadPool(3);
+        CountDownLatch writing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch passEnds = new CountDownLatch(1);
+        try {
+            Replicator atA = a.replica(PAIR, null);
+            Replicator atB = b.replica(PAIR, null);
+            Future<Replicator.Failover> failover = threads.submit(() -> {
+                assertTrue(passEnds.await(60, TimeUnit.SECONDS));
+                return a.failover(atA, Duration.ofSeconds(60), Duration.ofSeconds(60), () -> {});
+            });
+            java.util.concurrent.atomic.AtomicReference<Thread> passThread =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            Future<?> pass = threads.submit(() -> a.whilePassing(PAIR, taken -> assertTrue(taken), () -> {
+                passThread.set(Thread.currentThread());
+                // A write of this pass being made visible at the replica, held there.
+                threads.submit(() -> atA.fenced().visible("css/held.css", () -> {
+                    writing.countDown();
+                    try {
+                        return release.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }));
+                assertTrue(writing.await(60, TimeUnit.SECONDS), "the write is under way");
+                passEnds.countDown();
+                // The failover enters the fence path and waits for the write; then the pass ends.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (!fenceWaiting(atA) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                return "the pass ends";
+            }));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!fenceWaiting(atA) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(fenceWaiting(atA), "the failover waits in the fence for the write under way");
+            // The pass has ended and asks to let the lock go (it waits for the failover), or has let it go.
+            while (passThread.get().getState() != Thread.State.BLOCKED
+                    && !pass.isDone()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+
+            assertEquals(
+                    new Replicator.Failover(false, 0, Replicator.Failover.Refused.PASS_ELSEWHERE),
+                    b.failover(atB),
+                    "the lock is still a's while its failover waits");
+
+            release.countDown();
+            assertTrue(failover.get(60, TimeUnit.SECONDS).done());
+            pass.get(60, TimeUnit.SECONDS);
+            assertTrue(b.failedOver(atB), "the flag was in the ledger before b could take the lock");
+        } finally {
+            release.countDown();
+            passEnds.countDown();
+            threads.shutdownNow();
+            a.stop();
+            b.stop();
+        }
+    }
+
+    /** A failover waits in the fence: the fence's write lock is asked for while a write holds its read lock. */
+    private static boolean fenceWaiting(Replicator r) {
+        return r.fenced().failoverWaiting();
     }
 
     /**
