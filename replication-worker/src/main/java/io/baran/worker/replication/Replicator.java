@@ -31,6 +31,9 @@ import org.jboss.logging.Logger;
  * hold every change of the source. A pass that ends with nothing left to do moves it to when the pass began
  * listing the source; one that leaves a backlog, to the oldest change still missing (or the listing, if
  * earlier). While the source cannot be listed it stays put, so the lag grows.
+ *
+ * <p>Failover, failback and conflict resolution are reached through {@link ReplicationService}, which takes the pair's
+ * pass lock and reads the shared ledger first when worker replicas share the pair.
  */
 public final class Replicator implements AutoCloseable {
 
@@ -342,7 +345,7 @@ public final class Replicator implements AutoCloseable {
      * abandoned before they become visible, and a pass under way starts no further step. When those writes do not
      * end in time nothing changes: the replica is not failed over, and the answer says how many were under way.
      */
-    public Failover failover(Duration wait) throws InterruptedException {
+    Failover failover(Duration wait) throws InterruptedException {
         synchronized (flagChange) {
             if (stale) {
                 // The pass lock is this process's, and nothing has written this replica's ledger since it was taken:
@@ -411,7 +414,7 @@ public final class Replicator implements AutoCloseable {
      * keys changed at both sides are reported as conflicts. Forward passes resume afterwards; they leave conflicting
      * keys alone until {@link #resolve} or until both sides agree.
      */
-    public FailbackReport failback() throws InterruptedException {
+    FailbackReport failback() throws InterruptedException {
         running.lockInterruptibly();
         try {
             return reverse();
@@ -426,7 +429,7 @@ public final class Replicator implements AutoCloseable {
      *
      * @throws Busy when this replica's lock stayed taken for the whole {@code wait} (a failback under way here)
      */
-    public java.util.Optional<FailbackReport> failbackIfFailedOver(Duration wait) throws InterruptedException {
+    java.util.Optional<FailbackReport> failbackIfFailedOver(Duration wait) throws InterruptedException {
         if (!ledger.meta().failedOver()) {
             return java.util.Optional.empty(); // no waiting for a long forward pass to end
         }
@@ -472,7 +475,7 @@ public final class Replicator implements AutoCloseable {
      * Settles a conflict by keeping one side's object: {@code source} copies it to the replica, {@code replica}
      * copies the replica's to the source (a side without the object has the deletion kept).
      */
-    public void resolve(String key, boolean keepSource) throws InterruptedException {
+    void resolve(String key, boolean keepSource) throws InterruptedException {
         running.lockInterruptibly();
         try {
             resolver.resolve(key, keepSource);
