@@ -75,7 +75,7 @@ final class ConflictResolver {
         ledger.checkpoint(m -> {
             Map<String, String> conflicts = new TreeMap<>(m.conflicts());
             conflicts.remove(key);
-            return new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), m.failedOver(), conflicts);
+            return m.withConflicts(conflicts);
         });
     }
 }

@@ -2,6 +2,8 @@ package io.baran.worker.replication;
 
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -39,8 +41,12 @@ final class Failback {
     private final Copier copier;
     private final LongConsumer copiedBytesTotal;
     private final int maxDeletePercent;
+    private final Clock clock;
 
-    /** @param maxDeletePercent the pair's mass-deletion guard, as for forward passes */
+    /**
+     * @param maxDeletePercent the pair's mass-deletion guard, as for forward passes
+     * @param clock            when the failback ends (recorded: forward passes judge late writes at the replica by it)
+     */
     Failback(
             String pair,
             Mode mode,
@@ -52,8 +58,10 @@ final class Failback {
             Ledger ledger,
             Copier copier,
             LongConsumer copiedBytesTotal,
-            int maxDeletePercent) {
+            int maxDeletePercent,
+            Clock clock) {
         this.pair = pair;
+        this.clock = clock;
         this.mode = mode;
         this.maxDeletePercent = maxDeletePercent;
         this.filter = filter;
@@ -171,8 +179,16 @@ final class Failback {
                 errors.add(Replicator.message(e.getCause()));
             }
         }
+        boolean done = errors.isEmpty();
+        Instant ended = clock.instant();
         ledger.checkpoint(m -> new Ledger.Meta(
-                m.consistentAt(), m.lastListing(), m.lastSuccess(), !errors.isEmpty(), new TreeMap<>(conflicts)));
+                m.consistentAt(),
+                m.lastListing(),
+                m.lastSuccess(),
+                !done,
+                new TreeMap<>(conflicts),
+                m.failedOverAt(),
+                done ? ended : m.failedBackAt()));
         FailbackReport report = new FailbackReport(
                 pair,
                 replicaAt.toString(),

@@ -67,19 +67,39 @@ public final class Ledger implements AutoCloseable {
      * @param lastSuccess    when the last successful pass ended
      * @param failedOver     the replica serves as primary: forward copying is paused until failback
      * @param conflicts      keys changed on both sides, with what each side holds; never overwritten
+     * @param failedOverAt   when the replica last failed over; null before its first failover (or in a ledger older
+     *                       than this field)
+     * @param failedBackAt   when its last failback ended with the replica serving as replica again; null before
      */
     public record Meta(
             Instant consistentAt,
             Instant lastListing,
             Instant lastSuccess,
             boolean failedOver,
-            Map<String, String> conflicts) {
+            Map<String, String> conflicts,
+            Instant failedOverAt,
+            Instant failedBackAt) {
         public Meta {
             conflicts = conflicts == null ? Map.of() : Map.copyOf(conflicts);
         }
 
         static Meta empty() {
-            return new Meta(null, null, null, false, Map.of());
+            return new Meta(null, null, null, false, Map.of(), null, null);
+        }
+
+        /** This meta after a pass: what it measured, the failover's times kept. */
+        Meta afterPass(Instant consistentAt, Instant lastListing, Instant lastSuccess, Map<String, String> conflicts) {
+            return new Meta(consistentAt, lastListing, lastSuccess, failedOver, conflicts, failedOverAt, failedBackAt);
+        }
+
+        /** This meta with other conflicts. */
+        Meta withConflicts(Map<String, String> conflicts) {
+            return new Meta(consistentAt, lastListing, lastSuccess, failedOver, conflicts, failedOverAt, failedBackAt);
+        }
+
+        /** This meta once the replica serves as primary, since {@code at}. */
+        Meta asFailedOver(Instant at) {
+            return new Meta(consistentAt, lastListing, lastSuccess, true, conflicts, at, failedBackAt);
         }
     }
 

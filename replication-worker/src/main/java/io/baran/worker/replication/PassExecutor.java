@@ -79,6 +79,7 @@ final class PassExecutor {
         AtomicLong copiedObjects = new AtomicLong();
         AtomicLong copiedBytes = new AtomicLong();
         AtomicLong deleted = new AtomicLong();
+        AtomicLong copiedBack = new AtomicLong();
         List<Step> steps = plan.steps();
         Set<Step> pending = ConcurrentHashMap.newKeySet();
         pending.addAll(steps);
@@ -91,7 +92,12 @@ final class PassExecutor {
                 }
                 try {
                     if (run(w, progress, copiedBytes, conflictFound)) {
-                        (w.kind() == Kind.DELETE ? deleted : copiedObjects).incrementAndGet();
+                        (switch (w.kind()) {
+                                    case DELETE -> deleted;
+                                    case COPY_BACK -> copiedBack;
+                                    default -> copiedObjects;
+                                })
+                                .incrementAndGet();
                     }
                     pending.remove(w); // done, or now counted among the conflicts
                     progress.doneObjects.incrementAndGet();
@@ -125,6 +131,7 @@ final class PassExecutor {
                 copiedObjects.get(),
                 copiedBytes.get(),
                 deleted.get(),
+                copiedBack.get(),
                 pending,
                 conflicts,
                 new ArrayList<>(errors),
@@ -144,6 +151,9 @@ final class PassExecutor {
                 replica.delete(replicaAt.key(w.key()));
                 ledger.removed(w.key());
                 return true;
+            }
+            case COPY_BACK -> {
+                return copyBack(w, p, copiedBytes);
             }
             case VERIFY, VERIFY_OR_CONFLICT -> {
                 Blob s = source.stat(sourceAt.key(w.key()));
@@ -175,6 +185,29 @@ final class PassExecutor {
         });
         ledger.copied(
                 w.key(), new Ledger.Entry(w.source().version(), w.source().size(), stored.sha256(), stored.version()));
+        return true;
+    }
+
+    /**
+     * Copies a late write at the replica to the source, and records the two as in step. The replica's object is read as
+     * listed: written again since, the copy fails as {@link BlobStoreException#changed()} and the next pass sees it.
+     */
+    private boolean copyBack(Step w, PassProgress p, AtomicLong copiedBytes) throws InterruptedException {
+        Blob stored = copier.copy(replica, w.replica(), source, sourceAt.key(w.key()), null, w.key(), bytes -> {
+            p.doneBytes.addAndGet(bytes);
+            copiedBytes.addAndGet(bytes);
+            copiedBytesTotal.accept(bytes);
+        });
+        ledger.copied(
+                w.key(),
+                new Ledger.Entry(
+                        stored.version(),
+                        stored.size(),
+                        stored.sha256(),
+                        w.replica().version()));
+        LOG.infof(
+                "pair %s: %s, written at the replica %s after its failback, copied back to the source %s",
+                pair, w.key(), replicaAt, sourceAt);
         return true;
     }
 

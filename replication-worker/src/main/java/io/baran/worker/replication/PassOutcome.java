@@ -13,6 +13,7 @@ import java.util.stream.Stream;
  * What carrying out a {@link PassPlan} did, and what it measures: the backlog (the steps not done, the conflicts)
  * and the oldest change the replica still lacks, which sets {@code consistentAt} and so the lag.
  *
+ * @param copiedBack late writes at the replica copied to the source
  * @param pending   steps not done (failed, held back by the guard, or not started because the replica failed over)
  * @param conflicts the plan's conflicts and those found while comparing contents
  * @param errors    the first errors, {@code errorCount} of them in all
@@ -21,6 +22,7 @@ record PassOutcome(
         long copiedObjects,
         long copiedBytes,
         long deletedObjects,
+        long copiedBack,
         Collection<Step> pending,
         Map<String, Conflict> conflicts,
         List<String> errors,
@@ -40,10 +42,15 @@ record PassOutcome(
         return pending.stream().mapToLong(Step::bytes).sum();
     }
 
-    /** When the oldest change still missing at the replica was made (conflicts included), or null when none is. */
+    /**
+     * When the oldest change still missing at the replica was made (conflicts included), or null when none is; a copy back
+     * still to do is missing at the source, not at the replica.
+     */
     Instant oldestPending() {
         return Stream.concat(
-                        pending.stream().map(Step::changedAt),
+                        pending.stream()
+                                .filter(s -> s.kind() != PassPlan.Kind.COPY_BACK)
+                                .map(Step::changedAt),
                         conflicts.values().stream().map(Conflict::changedAt))
                 .min(Instant::compareTo)
                 .orElse(null);
@@ -74,6 +81,7 @@ record PassOutcome(
                 copiedObjects,
                 copiedBytes,
                 deletedObjects,
+                copiedBack,
                 backlogObjects(),
                 backlogBytes(),
                 oldestPending(),

@@ -20,6 +20,8 @@ import java.util.stream.Stream;
  * @param deletedSince when the changes the pass finds gone from the source were made, at the latest: when the
  *                     last listing that still saw them began (the start of this pass on the first one)
  * @param copies       objects new or changed at the source, largest first
+ * @param copiesBack   late writes at the replica after a failback, to copy to the source
+ *                     ({@link PassPlanner.LateWrites})
  * @param deletions    objects the source no longer has (mirror mode), whether or not the guard lets them go
  * @param conflicts    keys changed at both sides: left alone
  * @param inStep       keys whose contents the checksums show to be the same on both sides, with the ledger record
@@ -32,6 +34,7 @@ public record PassPlan(
         Instant started,
         Instant deletedSince,
         List<Step> copies,
+        List<Step> copiesBack,
         List<Step> deletions,
         Map<String, Conflict> conflicts,
         Map<String, Ledger.Entry> inStep,
@@ -47,13 +50,21 @@ public record PassPlan(
         /** Compare the contents by reading their checksums first; copy when they differ. */
         VERIFY,
         /** The replica changed since Baran wrote it: compare first; a difference is a conflict, never overwritten. */
-        VERIFY_OR_CONFLICT
+        VERIFY_OR_CONFLICT,
+        /**
+         * A late write at the replica after a failback: copy the replica's object to the source, which does not have
+         * the key or holds what Baran last copied of it.
+         */
+        COPY_BACK
     }
 
     /** One thing to do, and when the change behind it was made at the source. */
     public record Step(Kind kind, String key, Blob source, Blob replica, Instant changedAt) {
-        /** The bytes it copies: the source object's size; nothing for a deletion. */
+        /** The bytes it copies: the source object's size (the replica's for a copy back); nothing for a deletion. */
         public long bytes() {
+            if (kind == Kind.COPY_BACK) {
+                return replica.size();
+            }
             return kind == Kind.DELETE || source == null ? 0 : source.size();
         }
     }
@@ -74,20 +85,27 @@ public record PassPlan(
 
     public PassPlan {
         copies = List.copyOf(copies);
+        copiesBack = List.copyOf(copiesBack);
         deletions = List.copyOf(deletions);
         conflicts = Map.copyOf(conflicts);
         inStep = Map.copyOf(inStep);
         forgotten = Set.copyOf(forgotten);
     }
 
-    /** What the pass carries out: the copies, largest first, then the deletions unless the guard holds them back. */
+    /**
+     * What the pass carries out: the copies, largest first, the copies back, then the deletions unless the guard holds
+     * them back.
+     */
     public List<Step> steps() {
-        if (guard.tripped() || deletions.isEmpty()) {
+        if (copiesBack.isEmpty() && (guard.tripped() || deletions.isEmpty())) {
             return copies;
         }
-        List<Step> steps = new ArrayList<>(copies.size() + deletions.size());
+        List<Step> steps = new ArrayList<>(copies.size() + copiesBack.size() + deletions.size());
         steps.addAll(copies);
-        steps.addAll(deletions);
+        steps.addAll(copiesBack);
+        if (!guard.tripped()) {
+            steps.addAll(deletions);
+        }
         return steps;
     }
 
@@ -96,9 +114,11 @@ public record PassPlan(
         return guard.tripped() ? deletions : List.of();
     }
 
-    /** The bytes {@link #steps()} copy. */
+    /** The bytes {@link #steps()} copy, either way. */
     public long bytes() {
-        return copies.stream().mapToLong(Step::bytes).sum();
+        return Stream.concat(copies.stream(), copiesBack.stream())
+                .mapToLong(Step::bytes)
+                .sum();
     }
 
     /** When a change found at the source was made: the object's time, or {@link #deletedSince} when unknown or gone. */
@@ -122,7 +142,11 @@ public record PassPlan(
     public String describe() {
         long compare = copies.stream().filter(s -> s.kind() != Kind.COPY).count();
         return "pair " + pair + ": copy " + copies.size() + " objects (" + bytes() + " bytes"
-                + (compare > 0 ? ", " + compare + " to compare first" : "") + "), delete "
+                + (compare > 0 ? ", " + compare + " to compare first" : "") + "), "
+                + (copiesBack.isEmpty()
+                        ? ""
+                        : "copy back " + copiesBack.size() + " written at the replica after failback, ")
+                + "delete "
                 + (guard.tripped() ? "0 (" + deletions.size() + " held back)" : deletions.size())
                 + ", " + conflicts.size() + " conflicts, " + inStep.size() + " found in step, " + forgotten.size()
                 + " forgotten; mass-deletion guard " + (guard.tripped() ? "tripped" : "passed") + " ("
@@ -130,13 +154,19 @@ public record PassPlan(
                 + guard.objects() + ", at most " + guard.maxDeletePercent() + "%)";
     }
 
-    /** {@link #describe()}, then a line per key ({@code +} copy, {@code ?} compare, {@code -} delete, {@code !} conflict), at most {@code max}. */
+    /**
+     * {@link #describe()}, then a line per key ({@code +} copy, {@code ?} compare, {@code <} copy back, {@code -}
+     * delete, {@code !} conflict), at most {@code max}.
+     */
     public String render(int max) {
         StringBuilder out = new StringBuilder(describe());
         List<String> lines = Stream.of(
                         copies.stream()
                                 .map(s ->
                                         (s.kind() == Kind.COPY ? "+ " : "? ") + s.key() + " (" + s.bytes() + " bytes)"),
+                        copiesBack.stream()
+                                .map(s -> "< " + s.key() + " (" + s.bytes() + " bytes, written at the replica after "
+                                        + "failback)"),
                         deletions.stream()
                                 .map(s -> "- " + s.key() + (guard.tripped() ? " (held back by the guard)" : "")),
                         conflicts.entrySet().stream()

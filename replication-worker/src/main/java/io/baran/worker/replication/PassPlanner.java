@@ -4,6 +4,7 @@ import io.baran.worker.provider.store.Blob;
 import io.baran.worker.replication.PassPlan.Conflict;
 import io.baran.worker.replication.PassPlan.Kind;
 import io.baran.worker.replication.PassPlan.Step;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,9 +26,16 @@ final class PassPlanner {
     /** A replica with at least this many objects is guarded against mass deletion; smaller ones are not. */
     static final int GUARDED_SIZE = 10;
 
+    /**
+     * How much earlier than the failover a late write may seem to be made: the failover's time is the worker's clock,
+     * an object's the store's.
+     */
+    static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
+
     private final String pair;
     private final Mode mode;
     private final int maxDeletePercent;
+    private final Duration lateWriteWindow;
 
     /**
      * @param maxDeletePercent a mirror pass that would delete more than this share of a replica's objects (of at
@@ -35,9 +43,60 @@ final class PassPlanner {
      *                         attacker must not empty its disaster-recovery copy; 100 turns the guard off
      */
     PassPlanner(String pair, Mode mode, int maxDeletePercent) {
+        this(pair, mode, maxDeletePercent, Duration.ZERO);
+    }
+
+    /**
+     * @param lateWriteWindow how long after a failback writes still reaching the replica (clients that cached its
+     *                        address) are copied back to the source instead of being deleted or overwritten; zero for
+     *                        none
+     */
+    PassPlanner(String pair, Mode mode, int maxDeletePercent, Duration lateWriteWindow) {
         this.pair = pair;
         this.mode = mode;
         this.maxDeletePercent = maxDeletePercent;
+        this.lateWriteWindow = lateWriteWindow;
+    }
+
+    /**
+     * Writes at the replica made while it served as primary, or within the late-write window after its failback ended:
+     * failback copies back what it listed, but clients may still write to the replica after that (the DNS TTL of its
+     * address); such a write is the newest of its key and goes to the source, never deleted or overwritten.
+     *
+     * @param since the failover, less {@link #CLOCK_SKEW}; null: no failback recorded
+     * @param until the end of the window after the failback
+     */
+    record LateWrites(Instant since, Instant until) {
+        static final LateWrites NONE = new LateWrites(null, null);
+
+        static LateWrites of(Ledger.Meta meta, Duration window) {
+            if (meta.failedOver()
+                    || meta.failedOverAt() == null
+                    || meta.failedBackAt() == null
+                    || meta.failedBackAt().isBefore(meta.failedOverAt())
+                    || window.isZero()) {
+                return NONE;
+            }
+            return new LateWrites(
+                    meta.failedOverAt().minus(CLOCK_SKEW), meta.failedBackAt().plus(window));
+        }
+
+        /**
+         * Whether the replica's object was written within the window; one whose store gives no time is taken for a late
+         * write while the window lasts ({@code now}).
+         */
+        boolean covers(Blob r, Instant now) {
+            if (since == null || r == null) {
+                return false;
+            }
+            Instant written = r.modified();
+            return written == null ? now.isBefore(until) : !written.isBefore(since) && !written.isAfter(until);
+        }
+    }
+
+    /** The late writes this planner honours after the failback the meta records. */
+    LateWrites lateWrites(Ledger.Meta meta) {
+        return LateWrites.of(meta, lateWriteWindow);
     }
 
     /**
@@ -54,15 +113,17 @@ final class PassPlanner {
             Ledger.Meta meta,
             Instant started) {
         Instant deletedSince = meta.lastListing() != null ? meta.lastListing() : started;
+        LateWrites late = lateWrites(meta);
         List<Step> copies = new ArrayList<>();
+        List<Step> copiesBack = new ArrayList<>();
         Map<String, Conflict> conflicts = new HashMap<>();
         Map<String, Ledger.Entry> inStep = new HashMap<>();
         for (Map.Entry<String, Blob> e : source.entrySet()) {
             String key = e.getKey();
             Blob s = e.getValue();
-            Decision d = decide(key, s, replica.get(key), entries.get(key), meta.conflicts(), started);
+            Decision d = decide(key, s, replica.get(key), entries.get(key), meta.conflicts(), started, late);
             if (d.step() != null) {
-                copies.add(d.step());
+                (d.step().kind() == Kind.COPY_BACK ? copiesBack : copies).add(d.step());
             } else if (d.conflict() != null) {
                 conflicts.put(key, new Conflict(d.conflict(), s.modified() != null ? s.modified() : deletedSince));
             } else if (d.inStep() != null) {
@@ -72,11 +133,19 @@ final class PassPlanner {
         List<Step> deletions = new ArrayList<>();
         for (Map.Entry<String, Blob> e : replica.entrySet()) {
             String key = e.getKey();
-            if (source.containsKey(key) || mode == Mode.ARCHIVE) {
+            if (source.containsKey(key)) {
                 continue;
             }
             Ledger.Entry recorded = entries.get(key);
             Blob r = e.getValue();
+            if (recorded == null && !meta.conflicts().containsKey(key) && late.covers(r, started)) {
+                // Written at the replica by a client after failback listed it: the source has never had it.
+                copiesBack.add(new Step(Kind.COPY_BACK, key, null, r, started));
+                continue;
+            }
+            if (mode == Mode.ARCHIVE) {
+                continue;
+            }
             if (meta.conflicts().containsKey(key)
                     || (recorded != null && !recorded.replicaVersion().equals(r.version()))) {
                 conflicts.put(
@@ -103,6 +172,7 @@ final class PassPlanner {
                 started,
                 deletedSince,
                 copies,
+                copiesBack,
                 deletions,
                 conflicts,
                 inStep,
@@ -134,9 +204,18 @@ final class PassPlanner {
      *
      * @param flagged the conflicts the last pass left: such a key is copied only once both sides agree
      * @param started when the pass (or the notification) began: the time of a change whose object has none
+     * @param late    the late writes at the replica after a failback: one the ledger does not know is a change of the
+     *                replica (so a conflict when the source has the key too), and one made to an object the source has
+     *                not changed since Baran copied it is copied back ({@link Kind#COPY_BACK})
      */
     static Decision decide(
-            String key, Blob s, Blob r, Ledger.Entry recorded, Map<String, String> flagged, Instant started) {
+            String key,
+            Blob s,
+            Blob r,
+            Ledger.Entry recorded,
+            Map<String, String> flagged,
+            Instant started,
+            LateWrites late) {
         boolean wasConflict = flagged.containsKey(key);
         if (r != null
                 && recorded != null
@@ -153,10 +232,19 @@ final class PassPlanner {
                     new Ledger.Entry(s.version(), s.size(), s.sha256() != null ? s.sha256() : r.sha256(), r.version()));
         }
         Instant changedAt = s.modified() != null ? s.modified() : started;
+        boolean lateWrite = late.covers(r, started);
         boolean replicaChanged = r != null
                 && (wasConflict
-                        || (recorded != null && !recorded.replicaVersion().equals(r.version())));
+                        || (recorded != null && !recorded.replicaVersion().equals(r.version()))
+                        || (recorded == null && lateWrite));
         if (replicaChanged) {
+            if (!wasConflict
+                    && lateWrite
+                    && recorded != null
+                    && recorded.sourceVersion().equals(s.version())) {
+                // The source has not changed since Baran's copy: the replica's late write is the newest.
+                return new Decision(new Step(Kind.COPY_BACK, key, s, r, changedAt), null, null);
+            }
             if (match == Blob.Match.DIFFERENT) {
                 return new Decision(null, wasConflict ? flagged.get(key) : conflict(s, r), null);
             }

@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param listed         both sides were listed (a pass that could not list changes nothing)
  * @param skipped        why the pass did not run (the replica is failed over), or null
+ * @param copiedBack     objects written at the replica after a failback and copied to the source
  * @param backlogObjects objects still to copy or delete when the pass ended, conflicts included
  * @param backlogBytes   bytes still to copy
  * @param oldestPending  when the oldest change still missing at the replica was made, or null
@@ -23,6 +24,7 @@ public record PassReport(
         long copiedObjects,
         long copiedBytes,
         long deletedObjects,
+        long copiedBack,
         long backlogObjects,
         long backlogBytes,
         Instant oldestPending,
@@ -48,6 +50,7 @@ public record PassReport(
             return "failed: " + String.join("; ", errors);
         }
         return "copied " + copiedObjects + " objects (" + copiedBytes + " bytes), deleted " + deletedObjects
+                + (copiedBack > 0 ? ", copied back " + copiedBack + " written at the replica after failback" : "")
                 + ", backlog " + backlogObjects + " objects (" + backlogBytes + " bytes), " + conflicts.size()
                 + " conflicts, " + errorCount + " errors";
     }

@@ -133,6 +133,16 @@ public interface ReplicationConfig {
         int maxDeletePercent();
 
         /**
+         * How long after a failback writes still reaching the replica (clients that cached its address, until the DNS
+         * TTL is over) are copied back to the source by forward passes: a key the source does not have, or has not
+         * changed since Baran copied it, goes to the source; one the source changed too is a conflict. Without it a
+         * mirror pass deletes a new key written there. Judged by when the store says the object was written (from the
+         * failover on, less a minute for clocks). {@code 0s}: only failback copies back.
+         */
+        @WithDefault("1h")
+        Duration lateWriteWindow();
+
+        /**
          * Change notifications of the source, which copy a change soon after it is made (passes still run, and catch
          * what notifications miss): {@code watch} for a {@code filesystem} provider's directory; for an {@code aws}
          * provider's bucket, the URL of the SQS queue its S3 event notifications are delivered to; for a {@code gcp}

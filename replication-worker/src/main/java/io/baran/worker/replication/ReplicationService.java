@@ -199,6 +199,9 @@ public class ReplicationService {
             if (p.maxDeletePercent() < 0 || p.maxDeletePercent() > 100) {
                 problems.add(key + ".max-delete-percent must be between 0 and 100, not " + p.maxDeletePercent());
             }
+            if (p.lateWriteWindow().isNegative()) {
+                problems.add(key + ".late-write-window must not be negative, not " + p.lateWriteWindow());
+            }
             if (p.interval().isNegative() || p.interval().isZero()) {
                 problems.add(key + ".interval must be longer than 0");
             }
@@ -232,7 +235,8 @@ public class ReplicationService {
                         ledger,
                         copier,
                         clock,
-                        p.maxDeletePercent()));
+                        p.maxDeletePercent(),
+                        p.lateWriteWindow()));
             }
             replicators.forEach(metrics::register);
             pairs.put(

@@ -39,6 +39,8 @@ public final class Replicator implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Replicator.class);
     private static final int MAX_CONFLICTS_SHOWN = 20;
+    /** The late-write window of a pair that sets none ({@code baran.replication.pairs."<p>".late-write-window}). */
+    public static final Duration DEFAULT_LATE_WRITE_WINDOW = Duration.ofHours(1);
 
     private final String pair;
     private final Mode mode;
@@ -107,6 +109,39 @@ public final class Replicator implements AutoCloseable {
             Copier copier,
             Clock clock,
             int maxDeletePercent) {
+        this(
+                pair,
+                mode,
+                filter,
+                sourceAt,
+                source,
+                replicaAt,
+                replica,
+                ledger,
+                copier,
+                clock,
+                maxDeletePercent,
+                DEFAULT_LATE_WRITE_WINDOW);
+    }
+
+    /**
+     * @param lateWriteWindow how long after a failback a write reaching the replica (a client that still has the
+     *                        replica's address) is copied back to the source by forward passes, instead of being
+     *                        deleted (mirror mode) or left at the replica only; zero: only failback copies back
+     */
+    public Replicator(
+            String pair,
+            Mode mode,
+            String filter,
+            Location sourceAt,
+            BlobStore source,
+            Location replicaAt,
+            BlobStore replica,
+            Ledger ledger,
+            Copier copier,
+            Clock clock,
+            int maxDeletePercent,
+            Duration lateWriteWindow) {
         this.pair = pair;
         this.mode = mode;
         this.filter = filter == null ? "" : filter;
@@ -117,7 +152,7 @@ public final class Replicator implements AutoCloseable {
         this.ledger = ledger;
         this.copier = copier;
         this.clock = clock;
-        this.planner = new PassPlanner(pair, mode, maxDeletePercent);
+        this.planner = new PassPlanner(pair, mode, maxDeletePercent, lateWriteWindow);
         // Forward copying writes the replica only through the fence, so that failover can stop it at once.
         this.fenced = new FencedReplica(replica, () -> ledger.meta().failedOver());
         this.executor = new PassExecutor(
@@ -133,7 +168,8 @@ public final class Replicator implements AutoCloseable {
                 ledger,
                 copier,
                 totalCopiedBytes::addAndGet,
-                maxDeletePercent);
+                maxDeletePercent,
+                clock);
         this.resolver = new ConflictResolver(
                 pair, sourceAt, source, replicaAt, fenced, ledger, copier, totalCopiedBytes::addAndGet);
     }
@@ -215,6 +251,7 @@ public final class Replicator implements AutoCloseable {
                     0,
                     0,
                     0,
+                    0,
                     null,
                     meta.conflicts(),
                     List.of(),
@@ -231,6 +268,7 @@ public final class Replicator implements AutoCloseable {
                     clock.instant(),
                     false,
                     null,
+                    0,
                     0,
                     0,
                     0,
@@ -255,12 +293,8 @@ public final class Replicator implements AutoCloseable {
         Instant ended = clock.instant();
         PassReport report = outcome.report(started, ended);
         Instant consistentAt = outcome.consistentAt(started);
-        ledger.checkpoint(m -> new Ledger.Meta(
-                consistentAt,
-                started,
-                report.successful() ? ended : m.lastSuccess(),
-                m.failedOver(),
-                outcome.conflictDescriptions()));
+        ledger.checkpoint(m -> m.afterPass(
+                consistentAt, started, report.successful() ? ended : m.lastSuccess(), outcome.conflictDescriptions()));
         totalCopiedObjects.addAndGet(outcome.copiedObjects());
         return report;
     }
@@ -269,7 +303,7 @@ public final class Replicator implements AutoCloseable {
      * Copies the keys a change notification named (relative to the source location), now, without listing: the
      * same comparison as a pass, for those keys only. Waits for a pass under way to end. Leaves to the passes what
      * needs the whole picture: deletions (judged under the mass-deletion guard), conflicts (reported by the pass),
-     * and the lag (measured by complete listings only). A key that cannot be read or copied now is left to the next
+     * late writes at the replica to copy back after a failback, and the lag (measured by complete listings only). A key that cannot be read or copied now is left to the next
      * pass, and named in what this returns.
      *
      * @return how many objects it copied, and the keys it could not handle (their change is not recorded)
@@ -282,6 +316,7 @@ public final class Replicator implements AutoCloseable {
                 return new NotifiedCopy(0, Set.of());
             }
             Instant now = clock.instant();
+            PassPlanner.LateWrites late = planner.lateWrites(meta);
             Map<String, Ledger.Entry> entries = ledger.entries();
             Map<String, Future<Boolean>> copies = new LinkedHashMap<>();
             Set<String> failed = new TreeSet<>();
@@ -295,12 +330,14 @@ public final class Replicator implements AutoCloseable {
                         continue;
                     }
                     PassPlanner.Decision d = PassPlanner.decide(
-                            key, s, replica.stat(replicaAt.key(key)), entries.get(key), meta.conflicts(), now);
+                            key, s, replica.stat(replicaAt.key(key)), entries.get(key), meta.conflicts(), now, late);
                     if (d.inStep() != null) {
                         ledger.copied(key, d.inStep());
                     }
                     PassPlan.Step w = d.step();
-                    if (w != null && w.kind() != PassPlan.Kind.VERIFY_OR_CONFLICT) {
+                    if (w != null
+                            && w.kind() != PassPlan.Kind.VERIFY_OR_CONFLICT
+                            && w.kind() != PassPlan.Kind.COPY_BACK) {
                         PassProgress p = new PassProgress(1, w.bytes());
                         // A VERIFY step finds no conflict: only a replica changed since Baran wrote it can be one.
                         copies.put(
@@ -357,10 +394,7 @@ public final class Replicator implements AutoCloseable {
                 LOG.warnf("pair %s: replica %s not failed over: its failback is under way", pair, replicaAt);
                 return new Failover(false, 0, Failover.Refused.FAILING_BACK);
             }
-            boolean done = fenced.failOver(
-                    wait,
-                    () -> ledger.checkpoint(m ->
-                            new Ledger.Meta(m.consistentAt(), m.lastListing(), m.lastSuccess(), true, m.conflicts())));
+            boolean done = fenced.failOver(wait, () -> ledger.checkpoint(m -> m.asFailedOver(clock.instant())));
             if (!done) {
                 int underWay = fenced.writesUnderWay();
                 LOG.warnf(

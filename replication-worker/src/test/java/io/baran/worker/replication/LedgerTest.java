@@ -24,7 +24,8 @@ class LedgerTest {
         Ledger killed = Ledger.open(dir);
         Ledger taking = Ledger.open(dir);
         killed.copied("a.txt", new Ledger.Entry("v1", 3, "abc", "r1"));
-        killed.checkpoint(m -> new Ledger.Meta(Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, false, Map.of()));
+        killed.checkpoint(
+                m -> new Ledger.Meta(Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, false, Map.of(), null, null));
         killed.sessionStarted(new Ledger.Session("big.bin", "v9", 100, 10, "upload-1|key", null));
         killed.partDone("big.bin", 1, new Ledger.Part("crc-1", "etag-1"));
         // Killed in the middle of its next line.
@@ -57,7 +58,7 @@ class LedgerTest {
 
         assertThrows(
                 UncheckedIOException.class,
-                () -> ledger.checkpoint(m -> new Ledger.Meta(null, null, null, true, Map.of())));
+                () -> ledger.checkpoint(m -> new Ledger.Meta(null, null, null, true, Map.of(), null, null)));
 
         assertFalse(ledger.meta().failedOver(), "a failover the ledger could not record does not hold");
         ledger.close();
@@ -92,7 +93,8 @@ class LedgerTest {
         Ledger ledger = Ledger.open(dir);
         ledger.copied("a.txt", new Ledger.Entry("v1", 3, "abc", "r1"));
         Instant at = Instant.parse("2026-11-21T10:00:00Z");
-        ledger.checkpoint(new Ledger.Meta(at, at, at, true, Map.of("x", "both changed")));
+        Instant back = at.plusSeconds(60);
+        ledger.checkpoint(new Ledger.Meta(at, at, at, true, Map.of("x", "both changed"), at, back));
         assertEquals(0, Files.size(dir.resolve("journal.jsonl")));
         ledger.close();
 
@@ -101,5 +103,24 @@ class LedgerTest {
         assertEquals(at, again.meta().consistentAt());
         assertTrue(again.meta().failedOver());
         assertEquals(Map.of("x", "both changed"), again.meta().conflicts());
+        assertEquals(at, again.meta().failedOverAt());
+        assertEquals(back, again.meta().failedBackAt());
+        assertEquals(again.meta(), again.storedMeta());
+    }
+
+    @Test
+    void aSnapshotWrittenBeforeTheFailoverTimesReadsWithoutThem() throws Exception {
+        Path dir = WorkDirs.create("ledger");
+        Files.writeString(
+                dir.resolve("ledger.json"),
+                "{\"meta\":{\"consistentAt\":\"2026-11-21T10:00:00Z\",\"lastListing\":null,\"lastSuccess\":null,"
+                        + "\"failedOver\":true,\"conflicts\":{}},\"entries\":{\"a\":{\"sourceVersion\":\"v1\","
+                        + "\"size\":1,\"sha256\":null,\"replicaVersion\":\"r1\"}},\"sessions\":{}}");
+        try (Ledger ledger = Ledger.open(dir)) {
+            assertTrue(ledger.meta().failedOver());
+            assertNull(ledger.meta().failedOverAt());
+            assertNull(ledger.meta().failedBackAt());
+            assertEquals("r1", ledger.entry("a").replicaVersion());
+        }
     }
 }

@@ -23,7 +23,7 @@ class PassOutcomeTest {
 
     @Test
     void aPassThatLeavesNothingMakesTheReplicaConsistentAsOfItsListing() {
-        PassOutcome done = new PassOutcome(3, 30, 1, List.of(), Map.of(), List.of(), 0);
+        PassOutcome done = new PassOutcome(3, 30, 1, 0, List.of(), Map.of(), List.of(), 0);
 
         assertEquals(0, done.backlogObjects());
         assertNull(done.oldestPending());
@@ -36,6 +36,7 @@ class PassOutcomeTest {
         Instant older = STARTED.minusSeconds(90);
         Instant old = STARTED.minusSeconds(30);
         PassOutcome behind = new PassOutcome(
+                0,
                 0,
                 0,
                 0,
@@ -55,7 +56,7 @@ class PassOutcomeTest {
     @Test
     void aChangeMadeAfterTheListingBeganDoesNotMoveConsistentAtPastIt() {
         PassOutcome late =
-                new PassOutcome(0, 0, 0, List.of(copy("late", 1, STARTED.plusSeconds(5))), Map.of(), List.of(), 0);
+                new PassOutcome(0, 0, 0, 0, List.of(copy("late", 1, STARTED.plusSeconds(5))), Map.of(), List.of(), 0);
 
         assertEquals(STARTED, late.consistentAt(STARTED));
     }

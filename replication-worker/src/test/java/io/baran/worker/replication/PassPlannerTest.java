@@ -21,8 +21,9 @@ class PassPlannerTest {
     private static final Instant LISTED = Instant.parse("2026-11-22T10:00:00Z");
     private static final Instant LAST_LISTING = Instant.parse("2026-11-22T09:59:00Z");
     private static final Instant WRITTEN = Instant.parse("2026-11-22T09:59:30Z");
-    private static final Ledger.Meta FIRST = new Ledger.Meta(null, null, null, false, Map.of());
-    private static final Ledger.Meta LATER = new Ledger.Meta(LAST_LISTING, LAST_LISTING, LAST_LISTING, false, Map.of());
+    private static final Ledger.Meta FIRST = new Ledger.Meta(null, null, null, false, Map.of(), null, null);
+    private static final Ledger.Meta LATER =
+            new Ledger.Meta(LAST_LISTING, LAST_LISTING, LAST_LISTING, false, Map.of(), null, null);
 
     private final PassPlanner mirror = new PassPlanner("assets", Mode.MIRROR, 50);
 
@@ -154,8 +155,8 @@ class PassPlannerTest {
     void aConflictTheLastPassLeftStaysOneWithWhatItSaidUntilBothSidesAgree() {
         Blob s = blob("k", "s2", 3, "a");
         Blob r = blob("k", "r2", 4, "b");
-        Ledger.Meta flagged =
-                new Ledger.Meta(LAST_LISTING, LAST_LISTING, null, false, Map.of("k", "changed at both sides"));
+        Ledger.Meta flagged = new Ledger.Meta(
+                LAST_LISTING, LAST_LISTING, null, false, Map.of("k", "changed at both sides"), null, null);
 
         PassPlan plan = mirror.plan(Map.of("k", s), Map.of("k", r), Map.of(), flagged, LISTED);
         PassPlan agreed = mirror.plan(Map.of("k", s), Map.of("k", blob("k", "r3", 3, "a")), Map.of(), flagged, LISTED);
@@ -299,5 +300,122 @@ class PassPlannerTest {
                   + a (3 bytes)
                   - d
                   ! c: the source holds 2 bytes, sha256 bbbbbbbbbbbb; the replica holds 4 bytes, sha256 cccccccccccc, written since Baran copied it""", plan.render(10));
+    }
+
+    // Late writes: the replica failed over at 09:00 and was failed back at 09:30; the window is an hour.
+    private static final Instant FAILED_OVER = Instant.parse("2026-11-22T09:00:00Z");
+    private static final Instant FAILED_BACK = Instant.parse("2026-11-22T09:30:00Z");
+    private static final Ledger.Meta AFTER_FAILBACK =
+            new Ledger.Meta(LAST_LISTING, LAST_LISTING, LAST_LISTING, false, Map.of(), FAILED_OVER, FAILED_BACK);
+    private final PassPlanner settling = new PassPlanner("assets", Mode.MIRROR, 50, java.time.Duration.ofHours(1));
+
+    private static Blob writtenAt(String key, String version, String sha, Instant at) {
+        return new Blob(key, 4, at, version, sha.repeat(64 / sha.length()), null, null);
+    }
+
+    @Test
+    void aKeyWrittenAtTheReplicaAfterFailbackIsCopiedBackNotDeleted() {
+        Blob late = writtenAt("late.txt", "r9", "d", FAILED_BACK.plusSeconds(90));
+
+        PassPlan plan = settling.plan(Map.of(), Map.of("late.txt", late), Map.of(), AFTER_FAILBACK, LISTED);
+
+        assertEquals(List.of(new Step(Kind.COPY_BACK, "late.txt", null, late, LISTED)), plan.copiesBack());
+        assertTrue(plan.deletions().isEmpty());
+        assertEquals(plan.copiesBack(), plan.steps());
+        assertEquals(4, plan.bytes());
+        assertTrue(
+                plan.render(10).contains("< late.txt (4 bytes, written at the replica after failback)"),
+                plan.render(10));
+        // The same listing in archive mode: copied back too (kept at the replica only, the source would never have it).
+        PassPlan archive = new PassPlanner("assets", Mode.ARCHIVE, 50, java.time.Duration.ofHours(1))
+                .plan(Map.of(), Map.of("late.txt", late), Map.of(), AFTER_FAILBACK, LISTED);
+        assertEquals(plan.copiesBack(), archive.copiesBack());
+    }
+
+    @Test
+    void outsideTheWindowOrWithoutAFailbackAKeyOnlyAtTheReplicaIsDeletedAsBefore() {
+        Blob before = writtenAt("stray.txt", "r1", "d", FAILED_OVER.minusSeconds(3600));
+        Blob after = writtenAt("after.txt", "r2", "e", FAILED_BACK.plusSeconds(3601));
+        Map<String, Blob> replica = Map.of("stray.txt", before, "after.txt", after);
+
+        PassPlan plan = settling.plan(Map.of(), replica, Map.of(), AFTER_FAILBACK, LISTED);
+        assertTrue(plan.copiesBack().isEmpty());
+        assertEquals(
+                Set.of("stray.txt", "after.txt"),
+                plan.deletions().stream().map(Step::key).collect(java.util.stream.Collectors.toSet()));
+
+        Blob late = writtenAt("late.txt", "r9", "d", FAILED_BACK.plusSeconds(90));
+        // No failback recorded (a ledger from before), a window of zero, or failed over again: no copy back.
+        assertTrue(settling.plan(Map.of(), Map.of("late.txt", late), Map.of(), LATER, LISTED)
+                .copiesBack()
+                .isEmpty());
+        assertTrue(new PassPlanner("assets", Mode.MIRROR, 50, java.time.Duration.ZERO)
+                .plan(Map.of(), Map.of("late.txt", late), Map.of(), AFTER_FAILBACK, LISTED)
+                .copiesBack()
+                .isEmpty());
+        Ledger.Meta overAgain = new Ledger.Meta(
+                LAST_LISTING, LAST_LISTING, LAST_LISTING, false, Map.of(), FAILED_BACK.plusSeconds(60), FAILED_BACK);
+        assertTrue(settling.plan(Map.of(), Map.of("late.txt", late), Map.of(), overAgain, LISTED)
+                .copiesBack()
+                .isEmpty());
+    }
+
+    @Test
+    void aLateWriteToAKeyTheSourceHasNotChangedSinceBaranCopiedItIsCopiedBackAndOneTheSourceChangedIsAConflict() {
+        Blob s = writtenAt("k", "s1", "a", FAILED_OVER.minusSeconds(600));
+        Blob copiedThen = writtenAt("k", "r1", "a", FAILED_OVER.minusSeconds(590));
+        Blob late = writtenAt("k", "r2", "b", FAILED_BACK.plusSeconds(30));
+        Map<String, Ledger.Entry> ledger = Map.of("k", copied(s, copiedThen));
+
+        PassPlan plan = settling.plan(Map.of("k", s), Map.of("k", late), ledger, AFTER_FAILBACK, LISTED);
+        assertEquals(List.of("k"), plan.copiesBack().stream().map(Step::key).toList());
+        assertTrue(plan.copies().isEmpty());
+        assertTrue(plan.conflicts().isEmpty());
+
+        Blob sourceChanged = writtenAt("k", "s2", "c", FAILED_BACK.plusSeconds(40));
+        PassPlan both = settling.plan(Map.of("k", sourceChanged), Map.of("k", late), ledger, AFTER_FAILBACK, LISTED);
+        assertTrue(both.copiesBack().isEmpty());
+        assertTrue(both.copies().isEmpty());
+        assertEquals(Set.of("k"), both.conflicts().keySet());
+    }
+
+    @Test
+    void aKeyAtBothSidesTheLedgerDoesNotKnowWrittenAtTheReplicaAfterFailoverIsAConflictNotOverwritten() {
+        Blob s = writtenAt("new", "s1", "a", FAILED_BACK.plusSeconds(20));
+        Blob late = writtenAt("new", "r1", "b", FAILED_BACK.plusSeconds(10));
+
+        PassPlan plan = settling.plan(Map.of("new", s), Map.of("new", late), Map.of(), AFTER_FAILBACK, LISTED);
+        assertTrue(plan.copies().isEmpty());
+        assertEquals(Set.of("new"), plan.conflicts().keySet());
+        // Without the window the source's object is copied over the replica's (a replica seeded before the first pass).
+        assertEquals(
+                List.of("new"),
+                mirror.plan(Map.of("new", s), Map.of("new", late), Map.of(), AFTER_FAILBACK, LISTED).copies().stream()
+                        .map(Step::key)
+                        .toList());
+    }
+
+    @Test
+    void aLateWriteWhoseStoreGivesNoTimeIsCopiedBackWhileTheWindowLasts() {
+        Blob untimed = new Blob("late.txt", 4, null, "r9", null, null, null);
+
+        assertEquals(
+                1,
+                settling.plan(Map.of(), Map.of("late.txt", untimed), Map.of(), AFTER_FAILBACK, LISTED)
+                        .copiesBack()
+                        .size());
+        assertEquals(
+                List.of("late.txt"),
+                settling
+                        .plan(
+                                Map.of(),
+                                Map.of("late.txt", untimed),
+                                Map.of(),
+                                AFTER_FAILBACK,
+                                FAILED_BACK.plusSeconds(3601))
+                        .deletions()
+                        .stream()
+                        .map(Step::key)
+                        .toList());
     }
 }

@@ -329,6 +329,82 @@ class ReplicatorTest {
     }
 
     @Test
+    void writesReachingTheReplicaAfterFailbackAreCopiedBackByTheNextPassNotDeleted() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        TestData.put(s.source(), "kept.txt", "original");
+        TestData.put(s.source(), "profile.txt", "original");
+        s.replicator().pass();
+        assertTrue(s.replicator().failover(Duration.ofSeconds(10)).done());
+        TestData.put(s.replica(), "order-1.json", "taken while failed over");
+        clock.advance(Duration.ofMinutes(5));
+        FailbackReport back = s.replicator().failback();
+        assertEquals(List.of("order-1.json"), back.copiedBack());
+        assertTrue(back.clean(), back.toString());
+
+        // Clients that still have the replica's address write there after failback listed it.
+        TestData.put(s.replica(), "order-2.json", "written after failback");
+        TestData.put(s.replica(), "profile.txt", "edited after failback");
+        TestData.put(s.replica(), "both.txt", "the replica's");
+        TestData.put(s.source(), "both.txt", "the source's");
+        clock.advance(Duration.ofMinutes(2));
+        PassReport pass = s.replicator().pass();
+
+        assertEquals(2, pass.copiedBack(), pass.describe());
+        assertEquals(0, pass.deletedObjects(), pass.describe());
+        assertEquals("written after failback", TestData.text(s.source(), "order-2.json"));
+        assertEquals("written after failback", TestData.text(s.replica(), "order-2.json"), "not deleted");
+        assertEquals("edited after failback", TestData.text(s.source(), "profile.txt"));
+        assertEquals(Set.of("both.txt"), pass.conflicts().keySet(), "written at both sides: neither overwritten");
+        assertEquals("the replica's", TestData.text(s.replica(), "both.txt"));
+        assertEquals("the source's", TestData.text(s.source(), "both.txt"));
+        assertTrue(pass.describe().contains("copied back 2 written at the replica after failback"), pass.describe());
+
+        PassReport again = s.replicator().pass();
+        assertEquals(0, again.copiedBack(), again.describe());
+        assertEquals(0, again.copiedObjects(), again.describe());
+        assertEquals(0, again.deletedObjects(), again.describe());
+        // The copies back are the replica's in step now: the source's later changes and deletions follow as usual.
+        TestData.put(s.source(), "profile.txt", "edited at the primary");
+        s.source().delete("order-2.json");
+        PassReport follows = s.replicator().pass();
+        assertEquals(1, follows.copiedObjects(), follows.describe());
+        assertEquals(1, follows.deletedObjects(), follows.describe());
+        assertEquals("edited at the primary", TestData.text(s.replica(), "profile.txt"));
+        assertNull(s.replica().stat("order-2.json"));
+    }
+
+    @Test
+    void withoutALateWriteWindowAWriteReachingTheReplicaAfterFailbackIsDeletedByTheNextMirrorPass() throws Exception {
+        FileBlobStore source = Emulators.files("src");
+        FileBlobStore replica = Emulators.files("dst");
+        Replicator r = new Replicator(
+                "assets",
+                Mode.MIRROR,
+                "",
+                Location.parse("src:file://src"),
+                source,
+                Location.parse("dst:file://dst"),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                clock,
+                50,
+                Duration.ZERO);
+        TestData.put(source, "kept.txt", "original");
+        r.pass();
+        assertTrue(r.failover(Duration.ofSeconds(10)).done());
+        assertTrue(r.failback().clean());
+        TestData.put(replica, "order-2.json", "written after failback");
+
+        PassReport pass = r.pass();
+
+        assertEquals(0, pass.copiedBack(), pass.describe());
+        assertEquals(1, pass.deletedObjects(), pass.describe());
+        assertNull(source.stat("order-2.json"));
+        assertNull(replica.stat("order-2.json"), "the mirror's rule, when the pair asks for no window");
+    }
+
+    @Test
     void aCopyUnderWayWhenTheReplicaFailsOverIsAbandonedAndNeverOverwritesWhatTheApplicationWritesThere()
             throws Exception {
         FileBlobStore sourceFiles = Emulators.files("src");
