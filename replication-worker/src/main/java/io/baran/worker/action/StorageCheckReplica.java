@@ -73,7 +73,7 @@ public class StorageCheckReplica implements Action {
     @Override
     public StepPlan plan(StepCommand command) {
         Input in = input(command);
-        ReplicationStatus status = replicator(command, in).status();
+        ReplicationStatus status = replication.status(replicator(command, in));
         Map<String, Object> observed = new LinkedHashMap<>();
         observed.put("state", status.state());
         if (status.lagSeconds() != null) {
@@ -93,8 +93,7 @@ public class StorageCheckReplica implements Action {
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         PlanCheck.of(NAME, command, plan);
         Input in = input(command);
-        Replicator replicator = replicator(command, in);
-        ReplicationStatus s = replicator.status();
+        ReplicationStatus s = replication.status(replicator(command, in));
         String where = in.replica() + " (pair " + s.pair() + ", " + s.state() + ", backlog " + s.backlogObjects()
                 + " objects / "
                 + s.backlogBytes() + " bytes" + (s.conflictCount() > 0 ? ", " + s.conflictCount() + " conflicts" : "")

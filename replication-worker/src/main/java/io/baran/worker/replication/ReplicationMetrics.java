@@ -24,23 +24,30 @@ public class ReplicationMetrics {
         this.registry = registry;
     }
 
-    void register(Replicator r) {
+    /** @param statusOf how far behind a replica is now ({@link ReplicationService#status}) */
+    void register(Replicator r, java.util.function.Function<Replicator, ReplicationStatus> statusOf) {
         Tags tags = Tags.of("pair", r.pair(), "replica", r.replicaAt().toString());
-        Gauge.builder("baran.replication.lag", r, x -> lag(x.status()))
+        Gauge.builder("baran.replication.lag", r, x -> lag(statusOf.apply(x)))
                 .baseUnit("seconds")
                 .tags(tags)
                 .description(
                         "seconds since the newest moment up to which the replica holds every change of the source (the RPO)")
                 .register(registry);
-        Gauge.builder("baran.replication.backlog.objects", r, x -> x.status().backlogObjects())
+        Gauge.builder(
+                        "baran.replication.backlog.objects",
+                        r,
+                        x -> statusOf.apply(x).backlogObjects())
                 .tags(tags)
                 .description("objects to copy or delete, conflicts included")
                 .register(registry);
-        Gauge.builder("baran.replication.backlog.bytes", r, x -> x.status().backlogBytes())
+        Gauge.builder(
+                        "baran.replication.backlog.bytes",
+                        r,
+                        x -> statusOf.apply(x).backlogBytes())
                 .tags(tags)
                 .description("bytes to copy")
                 .register(registry);
-        Gauge.builder("baran.replication.conflicts", r, x -> x.status().conflictCount())
+        Gauge.builder("baran.replication.conflicts", r, x -> statusOf.apply(x).conflictCount())
                 .tags(tags)
                 .description("keys changed at both sides, left as they are")
                 .register(registry);

@@ -97,7 +97,7 @@ public class ReplicationResource {
                                             type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.ARRAY,
                                             implementation = PairView.class)))
     public List<PairView> list() {
-        return service.pairs().stream().map(ReplicationResource::view).toList();
+        return service.pairs().stream().map(this::view).toList();
     }
 
     @GET
@@ -295,7 +295,7 @@ public class ReplicationResource {
                         };
                     }
                     service.publish(r);
-                    return r.status();
+                    return service.status(r);
                 });
     }
 
@@ -474,7 +474,7 @@ public class ReplicationResource {
                 r -> {
                     service.resolve(r, key, "source".equals(keep));
                     service.publish(r);
-                    return r.status();
+                    return service.status(r);
                 });
     }
 
@@ -520,9 +520,9 @@ public class ReplicationResource {
         }
     }
 
-    private static PairView view(ReplicationService.Pair p) {
+    private PairView view(ReplicationService.Pair p) {
         List<ReplicationStatus> statuses =
-                p.replicas().stream().map(Replicator::status).toList();
+                p.replicas().stream().map(service::status).toList();
         Double lag = statuses.stream().anyMatch(s -> s.lagSeconds() == null)
                 ? null
                 : statuses.stream()

@@ -238,7 +238,7 @@ public class ReplicationService {
                         p.maxDeletePercent(),
                         p.lateWriteWindow()));
             }
-            replicators.forEach(metrics::register);
+            replicators.forEach(r -> metrics.register(r, this::status));
             pairs.put(
                     name,
                     new Pair(
@@ -575,6 +575,19 @@ public class ReplicationService {
     }
 
     /**
+     * How far behind the replica is, now. With {@code baran.replication.lock=postgresql}, on a worker replica that does
+     * not run the pair's passes (another holds its pass lock, or this one runs none), as the shared ledger's snapshot
+     * says: this process's own copy of the ledger, and its last pass, are as old as the last pass it ran, so its lag
+     * would grow without bound while the pair is in step.
+     */
+    public ReplicationStatus status(Replicator r) {
+        if (!coordinated || Boolean.TRUE.equals(holding.get(r.pair()))) {
+            return r.status();
+        }
+        return r.status(r.storedMeta(), false);
+    }
+
+    /**
      * A worker that runs no passes ({@code baran.replication.enabled=false}) and coordinates with none (lock local) keeps
      * a ledger no pass reads: a failover there would stop nothing. The replica running the passes must do it.
      */
@@ -681,7 +694,7 @@ public class ReplicationService {
     public List<ReplicationStatus> statuses() {
         return pairs.values().stream()
                 .flatMap(p -> p.replicas().stream())
-                .map(Replicator::status)
+                .map(this::status)
                 .toList();
     }
 
@@ -695,7 +708,7 @@ public class ReplicationService {
     }
 
     public void publish(Replicator r) {
-        publisher.publish(r.status());
+        publisher.publish(status(r));
     }
 
     void onStop(@Observes ShutdownEvent event) {

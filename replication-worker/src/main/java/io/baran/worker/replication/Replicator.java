@@ -518,15 +518,33 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** How far behind the replica is, now. */
+    /** How far behind the replica is, now, as this process's ledger and passes say. */
     public ReplicationStatus status() {
+        return status(ledger.meta(), true);
+    }
+
+    /**
+     * How far behind the replica is, now, as {@code meta} says.
+     *
+     * @param passesHere this process runs the replica's passes: its last pass and the one under way tell the backlog
+     *                   and errors. When another worker replica runs them ({@link ReplicationService#status}), only the
+     *                   shared ledger's meta is known: the lag, the conflicts, whether the last pass went without an
+     *                   error ({@code lastSuccess} before {@code lastListing}: {@code behind})
+     */
+    ReplicationStatus status(Ledger.Meta meta, boolean passesHere) {
         Instant now = clock.instant();
-        Ledger.Meta meta = ledger.meta();
-        PassReport l = last;
-        PassProgress p = progress;
-        long backlogObjects =
-                p != null ? p.remainingObjects() + meta.conflicts().size() : l != null ? l.backlogObjects() : 0;
+        PassReport l = passesHere ? last : null;
+        PassProgress p = passesHere ? progress : null;
+        long backlogObjects = p != null
+                ? p.remainingObjects() + meta.conflicts().size()
+                : l != null
+                        ? l.backlogObjects()
+                        : passesHere ? 0 : meta.conflicts().size();
         long backlogBytes = p != null ? p.remainingBytes() : l != null ? l.backlogBytes() : 0;
+        boolean lastPassFailed = passesHere
+                ? l != null && l.errorCount() > 0
+                : meta.lastListing() != null
+                        && (meta.lastSuccess() == null || meta.lastSuccess().isBefore(meta.lastListing()));
         String state;
         if (meta.failedOver()) {
             state = "failed-over";
@@ -534,7 +552,7 @@ public final class Replicator implements AutoCloseable {
             state = "failing";
         } else if (meta.consistentAt() == null) {
             state = "initial-copy";
-        } else if (backlogObjects > 0 || !meta.conflicts().isEmpty() || (l != null && l.errorCount() > 0)) {
+        } else if (backlogObjects > 0 || !meta.conflicts().isEmpty() || lastPassFailed) {
             state = "behind";
         } else {
             state = "in-sync";

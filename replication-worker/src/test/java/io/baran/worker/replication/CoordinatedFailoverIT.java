@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baran.events.ReplicationStatus;
 import io.baran.testinfra.PostgresServer;
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.Heartbeat;
@@ -168,6 +169,44 @@ class CoordinatedFailoverIT {
                     java.util.Optional.empty(),
                     b.failbackIfFailedOver(atB, Duration.ofMillis(600), () -> {}),
                     "a failback of a replica failed back already does nothing");
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    @Test
+    void aReplicaThatRunsNoPassesReportsTheStateTheSharedLedgerHolds() throws Exception {
+        Path dataDir = WorkDirs.create("coordinated-status-ledgers");
+        ReplicationService a = replica(dataDir);
+        ReplicationService b = replica(dataDir);
+        try {
+            Replicator atA = a.replica(PAIR, null);
+            Replicator atB = b.replica(PAIR, null);
+            TestData.put(store("source"), "status/one.txt", "1");
+            a.sync(PAIR).get(60, TimeUnit.SECONDS);
+
+            ReplicationStatus ran = a.status(atA);
+            ReplicationStatus seen = b.status(atB);
+            assertNotNull(ran.consistentAt());
+            assertNull(atB.status().consistentAt(), "b's own copy of the ledger is as old as b's last pass: none");
+            assertEquals(ran.consistentAt(), seen.consistentAt(), "b reads the lag from the shared ledger");
+            assertEquals(ran.state(), seen.state());
+            assertEquals(ran.conflictCount(), seen.conflictCount());
+
+            // A's next pass finds the key changed at both sides: b reports the conflict and the new consistentAt.
+            TestData.put(store("replica"), "status/one.txt", "changed at the replica");
+            TestData.put(store("source"), "status/one.txt", "changed at the source");
+            a.sync(PAIR).get(60, TimeUnit.SECONDS);
+            ReplicationStatus after = b.status(atB);
+            assertTrue(
+                    after.conflicts().contains("status/one.txt"),
+                    after.conflicts().toString());
+            assertEquals("behind", after.state());
+            assertEquals(a.status(atA).consistentAt(), after.consistentAt());
+            ReplicationStatus listed = b.statuses().get(0);
+            assertEquals(after.consistentAt(), listed.consistentAt(), "every status b serves is read the same way");
+            assertEquals(after.conflicts(), listed.conflicts());
         } finally {
             a.stop();
             b.stop();
