@@ -275,4 +275,40 @@ class ReplicationIT {
         assertEquals(1, r.status().conflictCount());
         assertEquals("behind", r.status().state());
     }
+
+    @Test
+    void writesReachingTheReplicaAfterFailbackGoBackToTheSourceWithTheStoresOwnTimes() throws Exception {
+        BlobStore source = Emulators.s3(Emulators.bucket("late"));
+        BlobStore replica = Emulators.azure(Emulators.bucket("late"));
+        TestData.put(source, "cart/a.json", "a0");
+        Replicator r = new Replicator(
+                "carts",
+                Mode.MIRROR,
+                "",
+                Location.parse("aws-main:s3://late"),
+                source,
+                Location.parse("azure-dr:az://late"),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                clock);
+        r.pass();
+        assertTrue(r.failover(Duration.ofMinutes(1)).done());
+        TestData.put(replica, "cart/b.json", "b1 while failed over");
+        assertEquals(List.of("cart/b.json"), r.failback().copiedBack());
+
+        // A client that still resolves the replica's address writes there after failback listed it.
+        TestData.put(replica, "cart/c.json", "c1 after failback");
+        TestData.put(replica, "cart/a.json", "a1 after failback");
+        PassReport forward = r.pass();
+
+        assertEquals(2, forward.copiedBack(), forward.describe());
+        assertEquals(0, forward.deletedObjects(), forward.describe());
+        assertEquals("c1 after failback", TestData.text(source, "cart/c.json"));
+        assertEquals("a1 after failback", TestData.text(source, "cart/a.json"));
+        assertEquals("c1 after failback", TestData.text(replica, "cart/c.json"), "not deleted at the replica");
+        assertEquals("in-sync", r.status().state());
+        PassReport again = r.pass();
+        assertEquals(0, again.copiedBack() + again.copiedObjects() + again.deletedObjects(), again.describe());
+    }
 }
