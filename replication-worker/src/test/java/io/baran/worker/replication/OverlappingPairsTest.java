@@ -121,6 +121,16 @@ class OverlappingPairsTest {
     }
 
     @Test
+    void aNegativeLateWriteWindowStopsTheStartNamingTheKey() {
+        Map<String, String> settings = new HashMap<>(pairs("assets", "onprem:file://assets", "onprem:file://other"));
+        settings.put("baran.replication.pairs.\"assets\".late-write-window", "-5m");
+
+        assertEquals(
+                List.of("baran.replication.pairs.\"assets\".late-write-window must not be negative, not PT-5M"),
+                problems(settings));
+    }
+
+    @Test
     void aReplicaHoldingItsSourceOrInsideItIsRefusedNamingBothLocationsAndTheKeys() {
         List<String> problems = problems(pairs(
                 "public",
