@@ -13,6 +13,7 @@ import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.BlobStoreException;
 import io.baran.worker.provider.store.Digests;
 import io.baran.worker.provider.store.FileBlobStore;
+import io.baran.worker.provider.store.Precondition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -433,9 +434,9 @@ class ReplicatorTest {
         Hold writes = new Hold();
         BlobStore replica = new ForwardingStore(replicaFiles) {
             @Override
-            public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+            public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
                 writes.here();
-                return inner.put(key, content, length, sums);
+                return inner.put(key, content, length, sums, expected);
             }
         };
         Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
@@ -475,9 +476,9 @@ class ReplicatorTest {
         Hold copiesBack = new Hold();
         BlobStore source = new ForwardingStore(sourceFiles) {
             @Override
-            public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+            public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
                 copiesBack.here();
-                return inner.put(key, content, length, sums);
+                return inner.put(key, content, length, sums, expected);
             }
         };
         Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
@@ -519,9 +520,9 @@ class ReplicatorTest {
         Hold writes = new Hold();
         BlobStore replica = new ForwardingStore(replicaFiles) {
             @Override
-            public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+            public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
                 writes.here();
-                return inner.put(key, content, length, sums);
+                return inner.put(key, content, length, sums, expected);
             }
         };
         Path ledgerDir = WorkDirs.create("ledger");
@@ -615,11 +616,11 @@ class ReplicatorTest {
         }
 
         @Override
-        public Blob put(String k, byte[] content, int length, Digests.Sums sums) {
+        public Blob put(String k, byte[] content, int length, Digests.Sums sums, Precondition expected) {
             if (k.equals(key)) {
                 throw new BlobStoreException(describe() + ": " + k + " refused for the test", null);
             }
-            return inner.put(k, content, length, sums);
+            return inner.put(k, content, length, sums, expected);
         }
     }
 
