@@ -81,11 +81,21 @@ class FailbackTest {
     @Test
     void aWriteAtTheSourceAfterFailbackListedItSurvivesAndTheKeyIsAConflictWhileTheOtherKeysAreCopiedBack()
             throws Exception {
-        FileBlobStore sourceFiles = Emulators.files("src");
-        FileBlobStore replica = Emulators.files("dst");
+        writesAtTheSourceAfterFailbackListedItSurvive(Emulators.files("src"), Emulators.files("dst"), PART);
+    }
+
+    /**
+     * The source takes writes once failback has listed it: each survives as a conflict, the other keys are copied
+     * back, forward copying resumes, and the conflicts are settled by resolution. On any source store ({@code
+     * ReplicationIT} runs it on Blob Storage), the replica a file-system one.
+     *
+     * @param part the copier's part size, a size the source accepts for the parts of an upload
+     */
+    static void writesAtTheSourceAfterFailbackListedItSurvive(BlobStore sourceStore, FileBlobStore replica, int part)
+            throws Exception {
         // Runs once, right after the source's listing returns: before any copy back or deletion.
         AtomicReference<Runnable> afterListing = new AtomicReference<>();
-        BlobStore source = new ForwardingStore(sourceFiles) {
+        BlobStore source = new ForwardingStore(sourceStore) {
             @Override
             public void list(String prefix, Consumer<Blob> each) {
                 inner.list(prefix, each);
@@ -95,28 +105,28 @@ class FailbackTest {
                 }
             }
         };
-        try (Copier copier = new Copier(2, PART, 4)) {
+        try (Copier copier = new Copier(2, part, 4)) {
             Replicator r = new Replicator(
                     "assets",
                     Mode.MIRROR,
                     "",
-                    Location.parse("src:file://src"),
+                    Location.parse(sourceStore.describe()),
                     source,
-                    Location.parse("dst:file://dst"),
+                    Location.parse(replica.describe()),
                     replica,
                     Ledger.open(WorkDirs.create("ledger")),
                     copier,
                     new MutableClock(Instant.now()),
                     100);
             for (String key : List.of("edited.txt", "deleted.txt", "deleted-at-both.txt", "copied.txt")) {
-                TestData.put(sourceFiles, key, "original " + key);
+                TestData.put(sourceStore, key, "original " + key);
             }
-            TestData.putGenerated(sourceFiles, "edited-large.bin", 3L * PART + 5, 1, PART);
+            TestData.putGenerated(sourceStore, "edited-large.bin", 3L * part + 5, 1, part);
             assertEquals(5, r.pass().copiedObjects());
             assertTrue(r.failover(Duration.ofSeconds(10)).done());
             // While failed over, the application writes at the replica...
             TestData.put(replica, "edited.txt", "edited at the replica");
-            String replicaLarge = TestData.putGenerated(replica, "edited-large.bin", 3L * PART + 7, 2, PART);
+            String replicaLarge = TestData.putGenerated(replica, "edited-large.bin", 3L * part + 7, 2, part);
             TestData.put(replica, "created.txt", "created at the replica");
             TestData.put(replica, "created-only-there.txt", "created at the replica only");
             TestData.put(replica, "copied.txt", "edited at the replica only");
@@ -125,11 +135,11 @@ class FailbackTest {
             // ...and the source takes writes once failback has listed it, before it copies anything back.
             String[] sourceLarge = new String[1];
             afterListing.set(() -> {
-                TestData.put(sourceFiles, "edited.txt", "written at the source after the listing");
-                sourceLarge[0] = TestData.putGenerated(sourceFiles, "edited-large.bin", 3L * PART + 9, 3, PART);
-                TestData.put(sourceFiles, "created.txt", "created at the source after the listing");
-                TestData.put(sourceFiles, "deleted.txt", "written again at the source after the listing");
-                sourceFiles.delete("deleted-at-both.txt");
+                TestData.put(sourceStore, "edited.txt", "written at the source after the listing");
+                sourceLarge[0] = TestData.putGenerated(sourceStore, "edited-large.bin", 3L * part + 9, 3, part);
+                TestData.put(sourceStore, "created.txt", "created at the source after the listing");
+                TestData.put(sourceStore, "deleted.txt", "written again at the source after the listing");
+                sourceStore.delete("deleted-at-both.txt");
             });
 
             FailbackReport report = r.failback();
@@ -149,13 +159,13 @@ class FailbackTest {
             assertTrue(
                     report.conflicts().get("deleted.txt").endsWith("; the replica holds nothing (deleted)"),
                     report.conflicts().get("deleted.txt"));
-            assertEquals("written at the source after the listing", TestData.text(sourceFiles, "edited.txt"));
-            assertEquals(sourceLarge[0], TestData.sha256(sourceFiles, "edited-large.bin"));
-            assertEquals("created at the source after the listing", TestData.text(sourceFiles, "created.txt"));
-            assertEquals("written again at the source after the listing", TestData.text(sourceFiles, "deleted.txt"));
-            assertEquals("edited at the replica only", TestData.text(sourceFiles, "copied.txt"));
-            assertEquals("created at the replica only", TestData.text(sourceFiles, "created-only-there.txt"));
-            assertNull(sourceFiles.stat("deleted-at-both.txt"), "deleted at both sides: in step, no conflict");
+            assertEquals("written at the source after the listing", TestData.text(sourceStore, "edited.txt"));
+            assertEquals(sourceLarge[0], TestData.sha256(sourceStore, "edited-large.bin"));
+            assertEquals("created at the source after the listing", TestData.text(sourceStore, "created.txt"));
+            assertEquals("written again at the source after the listing", TestData.text(sourceStore, "deleted.txt"));
+            assertEquals("edited at the replica only", TestData.text(sourceStore, "copied.txt"));
+            assertEquals("created at the replica only", TestData.text(sourceStore, "created-only-there.txt"));
+            assertNull(sourceStore.stat("deleted-at-both.txt"), "deleted at both sides: in step, no conflict");
             assertEquals("edited at the replica", TestData.text(replica, "edited.txt"), "nor the replica changed");
             assertEquals(replicaLarge, TestData.sha256(replica, "edited-large.bin"));
             assertEquals(
@@ -179,7 +189,7 @@ class FailbackTest {
             r.resolve("created.txt", false);
             assertEquals("written at the source after the listing", TestData.text(replica, "edited.txt"));
             assertEquals(sourceLarge[0], TestData.sha256(replica, "edited-large.bin"));
-            assertEquals("created at the replica", TestData.text(sourceFiles, "created.txt"));
+            assertEquals("created at the replica", TestData.text(sourceStore, "created.txt"));
             PassReport settled = r.pass();
             assertEquals(0, settled.copiedObjects(), settled.describe());
             assertTrue(settled.conflicts().isEmpty(), settled.describe());
