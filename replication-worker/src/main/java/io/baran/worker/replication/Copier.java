@@ -4,6 +4,7 @@ import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.BlobStoreException;
 import io.baran.worker.provider.store.Digests;
+import io.baran.worker.provider.store.Precondition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -83,13 +84,35 @@ public final class Copier implements AutoCloseable {
             String ledgerKey,
             LongConsumer progress)
             throws InterruptedException {
-        if (source.size() <= buffers.size()) {
-            return copySmall(from, source, to, targetKey, progress);
-        }
-        return copyLarge(from, source, to, targetKey, ledger, ledgerKey, progress);
+        return copy(from, source, to, targetKey, Precondition.none(), ledger, ledgerKey, progress);
     }
 
-    private Blob copySmall(BlobStore from, Blob source, BlobStore to, String targetKey, LongConsumer progress)
+    /**
+     * {@link #copy(BlobStore, Blob, BlobStore, String, Ledger, String, LongConsumer)} only if the target key still holds
+     * what {@code expected} says when the object becomes visible there (the small object's put, the large one's
+     * completion), as the target checks it.
+     *
+     * @throws BlobStoreException with {@link BlobStoreException#preconditionFailed()} when it does not: nothing written
+     *                            at the target, and a large object's parts discarded
+     */
+    public Blob copy(
+            BlobStore from,
+            Blob source,
+            BlobStore to,
+            String targetKey,
+            Precondition expected,
+            Ledger ledger,
+            String ledgerKey,
+            LongConsumer progress)
+            throws InterruptedException {
+        if (source.size() <= buffers.size()) {
+            return copySmall(from, source, to, targetKey, expected, progress);
+        }
+        return copyLarge(from, source, to, targetKey, expected, ledger, ledgerKey, progress);
+    }
+
+    private Blob copySmall(
+            BlobStore from, Blob source, BlobStore to, String targetKey, Precondition expected, LongConsumer progress)
             throws InterruptedException {
         byte[] buffer = buffers.acquire();
         try (BlobStore.Reading reading = from.open(source)) {
@@ -107,7 +130,7 @@ public final class Copier implements AutoCloseable {
             digests.update(buffer, 0, length);
             Digests.Sums sums = digests.finish();
             requireSame(from, source, sums, reading.advertised());
-            Blob stored = to.put(targetKey, buffer, length, sums);
+            Blob stored = to.put(targetKey, buffer, length, sums, expected);
             progress.accept(length);
             return stored;
         } catch (IOException e) {
@@ -122,6 +145,7 @@ public final class Copier implements AutoCloseable {
             Blob source,
             BlobStore to,
             String targetKey,
+            Precondition expected,
             Ledger ledger,
             String ledgerKey,
             LongConsumer progress)
@@ -224,11 +248,11 @@ public final class Copier implements AutoCloseable {
             // A completion that fails may have consumed the upload (S3 completes, then copies in place): start afresh
             // next time.
             discard = true;
-            Blob stored = upload.complete(Arrays.asList(tags), sums);
+            Blob stored = upload.complete(Arrays.asList(tags), sums, expected);
             completed = true;
             return stored;
         } catch (BlobStoreException e) {
-            if (e.changed()) {
+            if (e.changed() || e.preconditionFailed()) {
                 discard = true;
             }
             throw e;

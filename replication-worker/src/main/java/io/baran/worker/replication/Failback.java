@@ -2,6 +2,8 @@ package io.baran.worker.replication;
 
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.BlobStoreException;
+import io.baran.worker.provider.store.Precondition;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +22,9 @@ import org.jboss.logging.Logger;
 /**
  * Reverses a failed-over replica once: every change made at the replica since the last copy (written, or deleted
  * in mirror mode) is copied back to the source, unless the source changed too: then the key is a conflict,
- * reported and left as it is on both sides. The deletions at the source are judged by the mass-deletion guard of
+ * reported and left as it is on both sides. Each copy back and deletion at the source is conditional on the source
+ * still holding what failback listed ({@link Precondition#asListed}), as the source store checks it: a write at the
+ * source landing after the listing is never overwritten or deleted, the key becomes a conflict instead. The deletions at the source are judged by the mass-deletion guard of
  * forward passes ({@link PassPlanner#guard}, the pair's {@code max-delete-percent}): when it trips, none is made,
  * the keys are reported as held back with the guard's refusal among the errors. Forward copying resumes
  * afterwards, unless a copy back failed or the guard held deletions back (forward passes would copy those objects
@@ -154,14 +158,28 @@ final class Failback {
                                             + (r == null ? "nothing (deleted)" : r.describe()));
                         }
                     } else if (r != null) {
-                        Blob stored = copier.copy(replica, r, source, sourceAt.key(key), null, key, copiedBytesTotal);
+                        Blob stored = copier.copy(
+                                replica,
+                                r,
+                                source,
+                                sourceAt.key(key),
+                                Precondition.asListed(s),
+                                null,
+                                key,
+                                copiedBytesTotal);
                         ledger.copied(
                                 key, new Ledger.Entry(stored.version(), stored.size(), stored.sha256(), r.version()));
                         copiedBack.add(key);
                     } else if (deletes(v)) {
-                        source.delete(sourceAt.key(key));
+                        source.delete(sourceAt.key(key), Precondition.asListed(s));
                         ledger.removed(key);
                         deletedAtSource.add(key);
+                    }
+                } catch (BlobStoreException e) {
+                    if (e.preconditionFailed()) {
+                        refusedAtSource(key, r, conflicts);
+                    } else {
+                        errors.add(key + ": " + Replicator.message(e));
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -211,6 +229,30 @@ final class Failback {
                         ? "; forward copying resumes"
                         : "; still failed over, failback again once the errors are fixed");
         return report;
+    }
+
+    /**
+     * A copy back or deletion the source refused, as it no longer held what failback listed: a conflict, left as it is
+     * on both sides. Unless the source deleted the key too, as the replica did: then both sides agree, and the ledger
+     * forgets it.
+     */
+    private void refusedAtSource(String key, Blob r, Map<String, String> conflicts) {
+        String now;
+        try {
+            Blob current = source.stat(sourceAt.key(key));
+            if (current == null && r == null) {
+                ledger.removed(key);
+                return;
+            }
+            now = "the source holds " + (current == null ? "nothing (deleted)" : current.describe());
+        } catch (RuntimeException e) {
+            now = "the source cannot say what it holds (" + Replicator.message(e) + ")";
+        }
+        LOG.warnf("pair %s: %s changed at the source after failback listed it: a conflict, left as it is", pair, key);
+        conflicts.put(
+                key,
+                "changed at the source after failback listed it: " + now + "; the replica holds "
+                        + (r == null ? "nothing (deleted)" : r.describe()));
     }
 
     /** A reversal that deletes at the source: deleted at the replica only, in mirror mode. */

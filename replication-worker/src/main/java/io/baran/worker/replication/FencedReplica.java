@@ -4,6 +4,7 @@ import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.BlobStoreException;
 import io.baran.worker.provider.store.Digests;
+import io.baran.worker.provider.store.Precondition;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -80,14 +81,14 @@ final class FencedReplica extends ForwardingStore {
     }
 
     @Override
-    public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
-        return visible(key, () -> inner.put(key, content, length, sums));
+    public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
+        return visible(key, () -> inner.put(key, content, length, sums, expected));
     }
 
     @Override
-    public void delete(String key) {
+    public void delete(String key, Precondition expected) {
         visible(key, () -> {
-            inner.delete(key);
+            inner.delete(key, expected);
             return null;
         });
     }
@@ -107,8 +108,8 @@ final class FencedReplica extends ForwardingStore {
             }
 
             @Override
-            public Blob complete(List<String> tags, Digests.Sums sums) {
-                return visible(key, () -> upload.complete(tags, sums));
+            public Blob complete(List<String> tags, Digests.Sums sums, Precondition expected) {
+                return visible(key, () -> upload.complete(tags, sums, expected));
             }
 
             @Override

@@ -3,9 +3,14 @@ package io.baran.worker.replication;
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.Digests;
+import io.baran.worker.provider.store.Precondition;
 import java.util.function.Consumer;
 
-/** A store passed through call by call, for a store that changes some of its calls ({@link FencedReplica}). */
+/**
+ * A store passed through call by call, for a store that changes some of its calls ({@link FencedReplica}). Writes and
+ * deletions pass through their conditional forms ({@link Precondition}), which the unconditional ones call: override
+ * those to see every write.
+ */
 class ForwardingStore implements BlobStore {
 
     final BlobStore inner;
@@ -35,8 +40,8 @@ class ForwardingStore implements BlobStore {
     }
 
     @Override
-    public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
-        return inner.put(key, content, length, sums);
+    public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
+        return inner.put(key, content, length, sums, expected);
     }
 
     @Override
@@ -50,8 +55,8 @@ class ForwardingStore implements BlobStore {
     }
 
     @Override
-    public void delete(String key) {
-        inner.delete(key);
+    public void delete(String key, Precondition expected) {
+        inner.delete(key, expected);
     }
 
     @Override

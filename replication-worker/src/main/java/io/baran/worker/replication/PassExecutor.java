@@ -3,6 +3,7 @@ package io.baran.worker.replication;
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.BlobStoreException;
+import io.baran.worker.provider.store.Precondition;
 import io.baran.worker.replication.PassPlan.Conflict;
 import io.baran.worker.replication.PassPlan.Kind;
 import io.baran.worker.replication.PassPlan.Step;
@@ -153,7 +154,7 @@ final class PassExecutor {
                 return true;
             }
             case COPY_BACK -> {
-                return copyBack(w, p, copiedBytes);
+                return copyBack(w, p, copiedBytes, conflictFound);
             }
             case VERIFY, VERIFY_OR_CONFLICT -> {
                 Blob s = source.stat(sourceAt.key(w.key()));
@@ -190,14 +191,40 @@ final class PassExecutor {
 
     /**
      * Copies a late write at the replica to the source, and records the two as in step. The replica's object is read as
-     * listed: written again since, the copy fails as {@link BlobStoreException#changed()} and the next pass sees it.
+     * listed (written again since, the copy fails as {@link BlobStoreException#changed()} and the next pass sees it),
+     * and written only if the source still holds what the pass listed (nothing, or the version Baran copied): a write at
+     * the source meanwhile makes the key a conflict, neither side overwritten.
+     *
+     * @return false when it found a conflict instead
      */
-    private boolean copyBack(Step w, PassProgress p, AtomicLong copiedBytes) throws InterruptedException {
-        Blob stored = copier.copy(replica, w.replica(), source, sourceAt.key(w.key()), null, w.key(), bytes -> {
-            p.doneBytes.addAndGet(bytes);
-            copiedBytes.addAndGet(bytes);
-            copiedBytesTotal.accept(bytes);
-        });
+    private boolean copyBack(Step w, PassProgress p, AtomicLong copiedBytes, BiConsumer<Step, String> conflictFound)
+            throws InterruptedException {
+        Blob stored;
+        try {
+            stored = copier.copy(
+                    replica,
+                    w.replica(),
+                    source,
+                    sourceAt.key(w.key()),
+                    Precondition.asListed(w.source()),
+                    null,
+                    w.key(),
+                    bytes -> {
+                        p.doneBytes.addAndGet(bytes);
+                        copiedBytes.addAndGet(bytes);
+                        copiedBytesTotal.accept(bytes);
+                    });
+        } catch (BlobStoreException e) {
+            if (!e.preconditionFailed()) {
+                throw e;
+            }
+            Blob now = source.stat(sourceAt.key(w.key()));
+            conflictFound.accept(
+                    w,
+                    "written at the replica after failback (" + w.replica().describe()
+                            + ") and at the source meanwhile (" + (now == null ? "deleted" : now.describe()) + ")");
+            return false;
+        }
         ledger.copied(
                 w.key(),
                 new Ledger.Entry(

@@ -311,4 +311,14 @@ class ReplicationIT {
         PassReport again = r.pass();
         assertEquals(0, again.copiedBack() + again.copiedObjects() + again.deletedObjects(), again.describe());
     }
+
+    /**
+     * Failback's copies back and deletions at a Blob Storage source (Azurite, which checks every precondition) carry
+     * what failback listed: writes at the source after its listing survive as conflicts ({@link FailbackTest}).
+     */
+    @Test
+    void writesAtABlobStorageSourceAfterFailbackListedItSurviveAsConflicts() throws Exception {
+        FailbackTest.writesAtTheSourceAfterFailbackListedItSurvive(
+                Emulators.azure(Emulators.bucket("fb")), Emulators.files("dst"), 1 << 20);
+    }
 }

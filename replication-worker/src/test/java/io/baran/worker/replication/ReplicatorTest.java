@@ -13,6 +13,7 @@ import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.BlobStoreException;
 import io.baran.worker.provider.store.Digests;
 import io.baran.worker.provider.store.FileBlobStore;
+import io.baran.worker.provider.store.Precondition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -374,6 +375,53 @@ class ReplicatorTest {
     }
 
     @Test
+    void aLateWriteCopiedBackWhileTheSourceIsWrittenAfterThePassListedItIsAConflictNotAnOverwrite() throws Exception {
+        FileBlobStore sourceStore = Emulators.files("src");
+        FileBlobStore replica = Emulators.files("dst");
+        // Runs once, right after the source's listing returns: before the pass copies anything back.
+        java.util.concurrent.atomic.AtomicReference<Runnable> afterListing =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        BlobStore source = new ForwardingStore(sourceStore) {
+            @Override
+            public void list(String prefix, java.util.function.Consumer<Blob> each) {
+                inner.list(prefix, each);
+                Runnable write = afterListing.getAndSet(null);
+                if (write != null) {
+                    write.run();
+                }
+            }
+        };
+        Setup s = setup(Mode.MIRROR, source, replica);
+        TestData.put(sourceStore, "profile.txt", "original");
+        s.replicator().pass();
+        assertTrue(s.replicator().failover(Duration.ofSeconds(10)).done());
+        assertTrue(s.replicator().failback().clean());
+        TestData.put(replica, "profile.txt", "edited at the replica after failback");
+        TestData.put(replica, "order.json", "new at the replica after failback");
+        afterListing.set(() -> {
+            TestData.put(sourceStore, "profile.txt", "edited at the source after the listing");
+            TestData.put(sourceStore, "order.json", "created at the source after the listing");
+        });
+
+        PassReport pass = s.replicator().pass();
+
+        assertNull(afterListing.get(), "the source was written after its listing");
+        assertEquals(0, pass.copiedBack(), pass.describe());
+        assertEquals(Set.of("profile.txt", "order.json"), pass.conflicts().keySet(), pass.describe());
+        assertTrue(
+                pass.conflicts().get("order.json").contains("written at the replica after failback"),
+                pass.conflicts().toString());
+        assertEquals("edited at the source after the listing", TestData.text(sourceStore, "profile.txt"));
+        assertEquals("created at the source after the listing", TestData.text(sourceStore, "order.json"));
+        assertEquals("edited at the replica after failback", TestData.text(replica, "profile.txt"));
+        assertEquals("new at the replica after failback", TestData.text(replica, "order.json"));
+
+        PassReport next = s.replicator().pass();
+        assertEquals(Set.of("profile.txt", "order.json"), next.conflicts().keySet(), "left for a person");
+        assertEquals("new at the replica after failback", TestData.text(replica, "order.json"));
+    }
+
+    @Test
     void withoutALateWriteWindowAWriteReachingTheReplicaAfterFailbackIsDeletedByTheNextMirrorPass() throws Exception {
         FileBlobStore source = Emulators.files("src");
         FileBlobStore replica = Emulators.files("dst");
@@ -509,9 +557,9 @@ class ReplicatorTest {
         Hold writes = new Hold();
         BlobStore replica = new ForwardingStore(replicaFiles) {
             @Override
-            public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+            public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
                 writes.here();
-                return inner.put(key, content, length, sums);
+                return inner.put(key, content, length, sums, expected);
             }
         };
         Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
@@ -551,9 +599,9 @@ class ReplicatorTest {
         Hold copiesBack = new Hold();
         BlobStore source = new ForwardingStore(sourceFiles) {
             @Override
-            public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+            public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
                 copiesBack.here();
-                return inner.put(key, content, length, sums);
+                return inner.put(key, content, length, sums, expected);
             }
         };
         Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
@@ -595,9 +643,9 @@ class ReplicatorTest {
         Hold writes = new Hold();
         BlobStore replica = new ForwardingStore(replicaFiles) {
             @Override
-            public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+            public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
                 writes.here();
-                return inner.put(key, content, length, sums);
+                return inner.put(key, content, length, sums, expected);
             }
         };
         Path ledgerDir = WorkDirs.create("ledger");
@@ -691,11 +739,11 @@ class ReplicatorTest {
         }
 
         @Override
-        public Blob put(String k, byte[] content, int length, Digests.Sums sums) {
+        public Blob put(String k, byte[] content, int length, Digests.Sums sums, Precondition expected) {
             if (k.equals(key)) {
                 throw new BlobStoreException(describe() + ": " + k + " refused for the test", null);
             }
-            return inner.put(k, content, length, sums);
+            return inner.put(k, content, length, sums, expected);
         }
     }
 

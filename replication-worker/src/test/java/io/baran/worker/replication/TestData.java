@@ -3,6 +3,7 @@ package io.baran.worker.replication;
 import io.baran.worker.provider.store.Blob;
 import io.baran.worker.provider.store.BlobStore;
 import io.baran.worker.provider.store.Digests;
+import io.baran.worker.provider.store.Precondition;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,9 +23,18 @@ public final class TestData {
     }
 
     public static Blob put(BlobStore store, String key, byte[] content) {
+        return put(store, key, content, Precondition.none());
+    }
+
+    /** A write on condition of what the key holds ({@link BlobStore#put(String, byte[], int, Digests.Sums, Precondition)}). */
+    public static Blob put(BlobStore store, String key, String text, Precondition expected) {
+        return put(store, key, text.getBytes(StandardCharsets.UTF_8), expected);
+    }
+
+    public static Blob put(BlobStore store, String key, byte[] content, Precondition expected) {
         Digests d = new Digests();
         d.update(content, 0, content.length);
-        return store.put(key, content, content.length, d.finish());
+        return store.put(key, content, content.length, d.finish(), expected);
     }
 
     /**

@@ -35,6 +35,10 @@ import java.util.function.Supplier;
  * in one Put Blob with a transactional MD5; large ones as staged blocks, each with its MD5, which one Put
  * Block List turns into the blob with its metadata and Content-MD5: nothing is visible before.
  * Uncommitted blocks survive a crash of the worker (for seven days on the service), so an upload resumes.
+ *
+ * <p>A {@link Precondition} is sent as {@code If-None-Match: *} or {@code If-Match: <ETag>} on Put Blob, Put Block
+ * List and Delete Blob, checked atomically by the service; its refusal (412 ConditionNotMet, 409 BlobAlreadyExists,
+ * or 404 BlobNotFound to {@code If-Match}) is {@link BlobStoreException#preconditionFailed()}.
  */
 public final class AzureBlobStore implements BlobStore {
 
@@ -143,10 +147,12 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
-    public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
-        BlockBlobItem item = call(
+    public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
+        BlockBlobItem item = conditional(
                 "upload",
                 key,
+                expected,
+                "written",
                 () -> blocks(key)
                         .uploadWithResponse(
                                 new ByteArrayInputStream(content, 0, length),
@@ -155,7 +161,7 @@ public final class AzureBlobStore implements BlobStore {
                                 Map.of(SHA256, sums.sha256()),
                                 null,
                                 sums.md5(),
-                                null,
+                                conditions(expected),
                                 null,
                                 Context.NONE)
                         .getValue());
@@ -182,8 +188,51 @@ public final class AzureBlobStore implements BlobStore {
     }
 
     @Override
-    public void delete(String key) {
-        call("delete", key, () -> container.getBlobClient(key).deleteIfExists());
+    public void delete(String key, Precondition expected) {
+        expected.requireDeletable(describe(), key);
+        if (expected.isNone()) {
+            call("delete", key, () -> container.getBlobClient(key).deleteIfExists());
+            return;
+        }
+        conditional(
+                "delete",
+                key,
+                expected,
+                "deleted",
+                () -> container.getBlobClient(key).deleteWithResponse(null, conditions(expected), null, Context.NONE));
+    }
+
+    /** The request conditions a precondition sends; null for none. */
+    private static BlobRequestConditions conditions(Precondition expected) {
+        return switch (expected.kind()) {
+            case NONE -> null;
+            case ABSENT -> new BlobRequestConditions().setIfNoneMatch("*");
+            case VERSION -> new BlobRequestConditions().setIfMatch("\"" + expected.version() + "\"");
+        };
+    }
+
+    /**
+     * {@link #call} for a request sent with a precondition: the service's refusals of it become
+     * {@link BlobStoreException#preconditionFailed()} (not {@link BlobStoreException#changed()}, as a 412 of a read).
+     */
+    private <T> T conditional(
+            String operation, String key, Precondition expected, String outcome, Supplier<T> request) {
+        return call(
+                operation,
+                key,
+                () -> expected.send(
+                        describe(), key, outcome, BlobStorageException.class, e -> refusal(e, expected), request));
+    }
+
+    /** What Blob Storage found when it refused a precondition; null for another failure. */
+    private static String refusal(BlobStorageException e, Precondition expected) {
+        String code = String.valueOf(e.getErrorCode());
+        String found = e.getStatusCode() == 412
+                ? expected.kind() == Precondition.Kind.ABSENT ? "a blob" : "another version"
+                : e.getStatusCode() == 409 && "BlobAlreadyExists".equals(code)
+                        ? "a blob"
+                        : e.getStatusCode() == 404 && "BlobNotFound".equals(code) ? "nothing" : null;
+        return found == null ? null : found + " (HTTP " + e.getStatusCode() + " " + code + ")";
     }
 
     @Override
@@ -228,17 +277,19 @@ public final class AzureBlobStore implements BlobStore {
         }
 
         @Override
-        public Blob complete(List<String> tags, Digests.Sums sums) {
-            BlockBlobItem item = call(
+        public Blob complete(List<String> tags, Digests.Sums sums, Precondition expected) {
+            BlockBlobItem item = conditional(
                     "commit the blocks of",
                     key,
+                    expected,
+                    "written",
                     () -> blocks(key)
                             .commitBlockListWithResponse(
                                     new ArrayList<>(tags),
                                     sums.md5() == null ? null : new BlobHttpHeaders().setContentMd5(sums.md5()),
                                     Map.of(SHA256, sums.sha256()),
                                     null,
-                                    null,
+                                    conditions(expected),
                                     null,
                                     Context.NONE)
                             .getValue());

@@ -38,7 +38,17 @@ public interface BlobStore extends AutoCloseable {
      *
      * @return the object as the store now holds it
      */
-    Blob put(String key, byte[] content, int length, Digests.Sums sums);
+    default Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+        return put(key, content, length, sums, Precondition.none());
+    }
+
+    /**
+     * {@link #put(String, byte[], int, Digests.Sums)} only if the key still holds what {@code expected} says, checked
+     * by the store in the same request where the provider can (each store's documentation says how).
+     *
+     * @throws BlobStoreException with {@link BlobStoreException#preconditionFailed()} when it does not: nothing written
+     */
+    Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected);
 
     /**
      * Starts a multipart upload of key, or resumes one an earlier process started.
@@ -59,7 +69,19 @@ public interface BlobStore extends AutoCloseable {
     }
 
     /** Deletes the object; an absent object is not an error. */
-    void delete(String key);
+    default void delete(String key) {
+        delete(key, Precondition.none());
+    }
+
+    /**
+     * Deletes the object only if it is still {@code expected}'s version ({@link Precondition#none()}: whatever it is,
+     * and an absent object is not an error).
+     *
+     * @throws BlobStoreException       with {@link BlobStoreException#preconditionFailed()} when the key holds another
+     *                                  version or nothing: nothing deleted
+     * @throws IllegalArgumentException for {@link Precondition#absent()}, which leaves nothing to delete
+     */
+    void delete(String key, Precondition expected);
 
     /** Removes what an upload left behind, after a crash made it useless (best effort). */
     default void discard(String key, String resumeToken) {
@@ -111,7 +133,18 @@ public interface BlobStore extends AutoCloseable {
          * @param tags what {@link #putPart} returned, by part number (index 0 is part 1)
          * @return the object as the store now holds it
          */
-        Blob complete(List<String> tags, Digests.Sums sums);
+        default Blob complete(List<String> tags, Digests.Sums sums) {
+            return complete(tags, sums, Precondition.none());
+        }
+
+        /**
+         * {@link #complete(List, Digests.Sums)} only if the key still holds what {@code expected} says, checked in
+         * the request that makes the object visible where the provider can.
+         *
+         * @throws BlobStoreException with {@link BlobStoreException#preconditionFailed()} when it does not: nothing
+         *                            visible; {@link #abort()} removes the parts
+         */
+        Blob complete(List<String> tags, Digests.Sums sums, Precondition expected);
 
         /** Gives up: removes every part; nothing becomes visible. */
         void abort();

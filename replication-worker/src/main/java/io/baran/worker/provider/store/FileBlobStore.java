@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +25,13 @@ import java.util.function.Consumer;
  * the object ({@code .baran-partial-…}), is synced and checked, then renamed over the object atomically.
  * The SHA-256 is kept in the extended attribute {@code user.baran.sha256} where the file system has them;
  * where it does not, objects compare by what the replication ledger recorded.
+ *
+ * <p>A {@link Precondition}: "absent" is atomic against every writer, the file becoming the object by a hard link,
+ * which the file system refuses where the key exists (where it has no hard links, a check then a rename). "Version"
+ * (size and modification time) is checked right before the rename or the deletion, under a lock this process's
+ * writes to the key share: safe against Baran's own writes in this process, not against another program's write
+ * landing between the check and the rename (a file system has no compare-and-swap of a file). Writing a file of
+ * the same size within the file system's timestamp granularity does not change its version.
  */
 public final class FileBlobStore implements BlobStore {
 
@@ -29,6 +39,15 @@ public final class FileBlobStore implements BlobStore {
     public static final String PARTIAL = ".baran-partial-";
 
     private static final String SHA256_ATTRIBUTE = "baran.sha256";
+
+    /** This process's writes to a file take the lock of its stripe, whichever store on the directory makes them. */
+    private static final ReentrantLock[] WRITES = new ReentrantLock[64];
+
+    static {
+        for (int i = 0; i < WRITES.length; i++) {
+            WRITES[i] = new ReentrantLock();
+        }
+    }
 
     private final String name;
     private final Path root;
@@ -124,7 +143,7 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+    public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
         Path file = file(key);
         Path partial = null;
         try {
@@ -139,7 +158,7 @@ public final class FileBlobStore implements BlobStore {
                 channel.force(true);
             }
             writeSha256(partial, sums.sha256());
-            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            publish(key, partial, file, expected);
             partial = null;
             return stat(key);
         } catch (IOException e) {
@@ -165,12 +184,63 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public void delete(String key) {
+    public void delete(String key, Precondition expected) {
+        expected.requireDeletable(describe(), key);
+        Path file = file(key);
+        ReentrantLock lock = writes(file);
+        lock.lock();
         try {
-            Files.deleteIfExists(file(key));
+            require(key, expected, "deleted");
+            Files.deleteIfExists(file);
         } catch (IOException e) {
             throw failure("delete", key, e);
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /** Makes a complete temporary file the object at key, if the key holds what {@code expected} says. */
+    private void publish(String key, Path partial, Path file, Precondition expected) throws IOException {
+        ReentrantLock lock = writes(file);
+        lock.lock();
+        try {
+            if (expected.kind() == Precondition.Kind.ABSENT) {
+                try {
+                    Files.createLink(file, partial);
+                    deleteQuietly(partial);
+                    return;
+                } catch (FileAlreadyExistsException e) {
+                    throw BlobStoreException.preconditionFailed(describe(), key, "written", expected, "a file", null);
+                } catch (UnsupportedOperationException | FileSystemException e) {
+                    // No hard links here: the check and the rename below, under the lock.
+                }
+            }
+            require(key, expected, "written");
+            Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Fails unless the key holds what {@code expected} says; the caller holds the key's lock. */
+    private void require(String key, Precondition expected, String outcome) {
+        if (expected.isNone()) {
+            return;
+        }
+        Blob current = stat(key);
+        if (!expected.holds(current)) {
+            throw BlobStoreException.preconditionFailed(
+                    describe(),
+                    key,
+                    outcome,
+                    expected,
+                    current == null ? "nothing" : "version " + current.version(),
+                    null);
+        }
+    }
+
+    private static ReentrantLock writes(Path file) {
+        return WRITES[Math.floorMod(file.hashCode(), WRITES.length)];
     }
 
     @Override
@@ -225,7 +295,7 @@ public final class FileBlobStore implements BlobStore {
         }
 
         @Override
-        public Blob complete(List<String> tags, Digests.Sums sums) {
+        public Blob complete(List<String> tags, Digests.Sums sums, Precondition expected) {
             try {
                 FileChannel ch = channel();
                 ch.truncate(sums.length());
@@ -242,7 +312,7 @@ public final class FileBlobStore implements BlobStore {
                             null);
                 }
                 writeSha256(partial, sums.sha256());
-                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                publish(key, partial, file, expected);
                 return stat(key);
             } catch (IOException e) {
                 throw failure("complete", key, e);

@@ -29,6 +29,10 @@ import java.util.function.Supplier;
  * object with its metadata, atomically; the service's CRC32C of the result is checked against the one
  * computed while reading. Credentials come from Application Default Credentials; with an endpoint override
  * (an emulator) none are sent.
+ *
+ * <p>A {@link Precondition} is Cloud Storage's {@code ifGenerationMatch} ({@code 0}: no live object) on the request
+ * that makes the object visible (the upload, the last compose) or deletes it, checked atomically by the service; its
+ * 412, or a conditional deletion finding nothing, is {@link BlobStoreException#preconditionFailed()}.
  */
 public final class GcsBlobStore implements BlobStore {
 
@@ -134,12 +138,17 @@ public final class GcsBlobStore implements BlobStore {
     }
 
     @Override
-    public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
+    public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
         BlobInfo info = BlobInfo.newBuilder(BlobId.of(bucket, key))
                 .setMetadata(Map.of(SHA256, sums.sha256()))
                 .build();
         // The client sends the content's MD5 and CRC32C with it; the service refuses bytes that do not match.
-        Blob stored = blob(call("upload", key, () -> storage.create(info, content, 0, length, NO_GZIP)));
+        Blob stored = blob(conditional(
+                "upload",
+                key,
+                expected,
+                "written",
+                () -> storage.create(info, content, 0, length, targetOptions(expected, NO_GZIP))));
         verify(key, stored, sums);
         return stored;
     }
@@ -151,8 +160,56 @@ public final class GcsBlobStore implements BlobStore {
     }
 
     @Override
-    public void delete(String key) {
-        call("delete", key, () -> storage.delete(BlobId.of(bucket, key)));
+    public void delete(String key, Precondition expected) {
+        expected.requireDeletable(describe(), key);
+        if (expected.isNone()) {
+            call("delete", key, () -> storage.delete(BlobId.of(bucket, key)));
+            return;
+        }
+        boolean deleted = conditional(
+                "delete",
+                key,
+                expected,
+                "deleted",
+                () -> storage.delete(
+                        BlobId.of(bucket, key), Storage.BlobSourceOption.generationMatch(generation(expected))));
+        if (!deleted) {
+            throw BlobStoreException.preconditionFailed(describe(), key, "deleted", expected, "nothing", null);
+        }
+    }
+
+    /** The write options a precondition adds: {@code ifGenerationMatch}, 0 for "no live object". */
+    private static Storage.BlobTargetOption[] targetOptions(Precondition expected, Storage.BlobTargetOption... more) {
+        List<Storage.BlobTargetOption> options = new ArrayList<>(List.of(more));
+        switch (expected.kind()) {
+            case ABSENT -> options.add(Storage.BlobTargetOption.doesNotExist());
+            case VERSION -> options.add(Storage.BlobTargetOption.generationMatch(generation(expected)));
+            case NONE -> {}
+        }
+        return options.toArray(Storage.BlobTargetOption[]::new);
+    }
+
+    private static long generation(Precondition expected) {
+        return Long.parseLong(expected.version());
+    }
+
+    /**
+     * {@link #call} for a request sent with a precondition: the service's 412 becomes
+     * {@link BlobStoreException#preconditionFailed()}.
+     */
+    private <T> T conditional(
+            String operation, String key, Precondition expected, String outcome, Supplier<T> request) {
+        String found = expected.kind() == Precondition.Kind.ABSENT ? "an object" : "another generation or nothing";
+        return call(
+                operation,
+                key,
+                () -> expected.send(
+                        describe(),
+                        key,
+                        outcome,
+                        BaseServiceException.class,
+                        e -> e.getCode() == 412 ? found + " (HTTP 412)" : null,
+                        request));
     }
 
     /** The client belongs to whoever built it, and may serve other buckets. */
@@ -199,7 +256,7 @@ public final class GcsBlobStore implements BlobStore {
         }
 
         @Override
-        public Blob complete(List<String> tags, Digests.Sums sums) {
+        public Blob complete(List<String> tags, Digests.Sums sums, Precondition expected) {
             List<String> sources = new ArrayList<>();
             for (int i = 1; i <= tags.size(); i++) {
                 sources.add(parts + String.format("%05d", i));
@@ -229,12 +286,15 @@ public final class GcsBlobStore implements BlobStore {
             BlobInfo target = BlobInfo.newBuilder(BlobId.of(bucket, key))
                     .setMetadata(Map.of(SHA256, sums.sha256()))
                     .build();
-            Blob stored = blob(call(
+            Blob stored = blob(conditional(
                     "compose",
                     key,
+                    expected,
+                    "written",
                     () -> storage.compose(Storage.ComposeRequest.newBuilder()
                             .addSource(last)
                             .setTarget(target)
+                            .setTargetOptions(targetOptions(expected))
                             .build())));
             verify(key, stored, sums);
             abort();

@@ -38,6 +38,12 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
  * Content-MD5 each, visible only when CompleteMultipartUpload returns. S3 fixes metadata when an upload
  * starts: when the SHA-256 is not known then, the upload goes to a temporary key beside the object
  * ({@code …/.baran-tmp/<id>}) and is copied in place with its metadata once complete.
+ *
+ * <p>A {@link Precondition} goes with the request that makes the object visible, which S3 checks atomically:
+ * {@code If-None-Match: *} or {@code If-Match: <ETag>} on PutObject, on CompleteMultipartUpload, and on the CopyObject
+ * (or the multipart copy's completion) that puts a temporary object in place; {@code If-Match} on DeleteObject (which
+ * needs {@code s3:GetObject} too). 412, a 404 NoSuchKey to {@code If-Match}, and 409 ConditionalRequestConflict (a
+ * concurrent write to the key) are {@link BlobStoreException#preconditionFailed()}.
  */
 public final class S3BlobStore implements BlobStore {
 
@@ -166,16 +172,20 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
-    public Blob put(String key, byte[] content, int length, Digests.Sums sums) {
-        String etag = call(
+    public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition expected) {
+        String etag = conditional(
                 "PutObject",
                 key,
+                expected,
+                "written",
                 () -> client.putObject(
                                 b -> b.bucket(bucket)
                                         .key(key)
                                         .contentLength((long) length)
                                         .contentMD5(Base64.getEncoder().encodeToString(sums.md5()))
-                                        .metadata(Map.of(SHA256, sums.sha256())),
+                                        .metadata(Map.of(SHA256, sums.sha256()))
+                                        .ifMatch(ifMatch(expected))
+                                        .ifNoneMatch(ifNoneMatch(expected)),
                                 RequestBody.fromInputStream(new ByteArrayInputStream(content, 0, length), length))
                         .eTag());
         return new Blob(key, length, Instant.now(), Blob.unquote(etag), sums.sha256(), sums.md5Hex(), null);
@@ -209,11 +219,48 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
-    public void delete(String key) {
-        call(
+    public void delete(String key, Precondition expected) {
+        expected.requireDeletable(describe(), key);
+        conditional(
                 "DeleteObject",
                 key,
-                () -> client.deleteObject(b -> b.bucket(bucket).key(key)));
+                expected,
+                "deleted",
+                () -> client.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(ifMatch(expected))));
+    }
+
+    /** The {@code If-Match} header a precondition sends: the quoted ETag, or none. */
+    private static String ifMatch(Precondition expected) {
+        return expected.kind() == Precondition.Kind.VERSION ? "\"" + expected.version() + "\"" : null;
+    }
+
+    private static String ifNoneMatch(Precondition expected) {
+        return expected.kind() == Precondition.Kind.ABSENT ? "*" : null;
+    }
+
+    /**
+     * {@link #call} for a request sent with a precondition: S3's refusals of it become
+     * {@link BlobStoreException#preconditionFailed()}.
+     */
+    private <T> T conditional(
+            String operation, String key, Precondition expected, String outcome, Supplier<T> request) {
+        return call(
+                operation,
+                key,
+                () -> expected.send(describe(), key, outcome, S3Exception.class, e -> refusal(e, expected), request));
+    }
+
+    /** What S3 found when it refused a precondition; null for another failure. */
+    private static String refusal(S3Exception e, Precondition expected) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        String found = e.statusCode() == 412
+                ? expected.kind() == Precondition.Kind.ABSENT ? "an object" : "another version"
+                : e.statusCode() == 404 && "NoSuchKey".equals(code)
+                        ? "nothing"
+                        : e.statusCode() == 409 && "ConditionalRequestConflict".equals(code)
+                                ? "another write to it under way"
+                                : null;
+        return found == null ? null : found + " (HTTP " + e.statusCode() + " " + code + ")";
     }
 
     /** The client belongs to whoever built it, and may serve other buckets. */
@@ -253,7 +300,7 @@ public final class S3BlobStore implements BlobStore {
         }
 
         @Override
-        public Blob complete(List<String> tags, Digests.Sums sums) {
+        public Blob complete(List<String> tags, Digests.Sums sums, Precondition expected) {
             List<CompletedPart> parts = new ArrayList<>();
             for (int i = 0; i < tags.size(); i++) {
                 parts.add(CompletedPart.builder()
@@ -261,13 +308,11 @@ public final class S3BlobStore implements BlobStore {
                         .eTag("\"" + tags.get(i) + "\"")
                         .build());
             }
-            call(
-                    "CompleteMultipartUpload",
-                    key,
-                    () -> client.completeMultipartUpload(
-                            b -> b.bucket(bucket).key(target).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
-            if (!target.equals(key)) {
-                copyWithSha256(target, key, sums);
+            boolean inPlace = target.equals(key);
+            // Straight to the key, the completion carries the precondition; else the copy in place does.
+            completeMultipart(key, target, uploadId, parts, inPlace ? expected : Precondition.none());
+            if (!inPlace) {
+                copyWithSha256(target, key, sums, expected);
                 delete(target);
             }
             Blob stored = stat(key);
@@ -298,19 +343,26 @@ public final class S3BlobStore implements BlobStore {
         }
     }
 
-    /** Puts a complete temporary object in place with its SHA-256: one copy, or copies of parts past 5 GiB. */
-    private void copyWithSha256(String from, String to, Digests.Sums sums) {
+    /**
+     * Puts a complete temporary object in place with its SHA-256, on condition of what the key holds: one copy, or
+     * copies of parts past 5 GiB.
+     */
+    private void copyWithSha256(String from, String to, Digests.Sums sums, Precondition expected) {
         Map<String, String> metadata = Map.of(SHA256, sums.sha256());
         if (sums.length() <= COPY_LIMIT) {
-            call(
+            conditional(
                     "CopyObject",
                     to,
+                    expected,
+                    "written",
                     () -> client.copyObject(b -> b.sourceBucket(bucket)
                             .sourceKey(from)
                             .destinationBucket(bucket)
                             .destinationKey(to)
                             .metadataDirective(MetadataDirective.REPLACE)
-                            .metadata(metadata)));
+                            .metadata(metadata)
+                            .ifMatch(ifMatch(expected))
+                            .ifNoneMatch(ifNoneMatch(expected))));
             return;
         }
         String uploadId = call(
@@ -318,6 +370,19 @@ public final class S3BlobStore implements BlobStore {
                 to,
                 () -> client.createMultipartUpload(b -> b.bucket(bucket).key(to).metadata(metadata))
                         .uploadId());
+        try {
+            completeCopy(from, to, sums, expected, uploadId);
+        } catch (BlobStoreException e) {
+            try {
+                client.abortMultipartUpload(b -> b.bucket(bucket).key(to).uploadId(uploadId));
+            } catch (SdkException ignored) {
+                // the copied parts are never visible
+            }
+            throw e;
+        }
+    }
+
+    private void completeCopy(String from, String to, Digests.Sums sums, Precondition expected, String uploadId) {
         List<CompletedPart> parts = new ArrayList<>();
         for (long offset = 0, n = 1; offset < sums.length(); offset += COPY_PART, n++) {
             long last = Math.min(sums.length(), offset + COPY_PART) - 1;
@@ -337,11 +402,23 @@ public final class S3BlobStore implements BlobStore {
                             .eTag());
             parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
         }
-        call(
+        completeMultipart(to, to, uploadId, parts, expected);
+    }
+
+    /** Makes an upload's parts the object at {@code target} (key, or its temporary object), on condition. */
+    private void completeMultipart(
+            String key, String target, String uploadId, List<CompletedPart> parts, Precondition expected) {
+        conditional(
                 "CompleteMultipartUpload",
-                to,
-                () -> client.completeMultipartUpload(
-                        b -> b.bucket(bucket).key(to).uploadId(uploadId).multipartUpload(m -> m.parts(parts))));
+                key,
+                expected,
+                "written",
+                () -> client.completeMultipartUpload(b -> b.bucket(bucket)
+                        .key(target)
+                        .uploadId(uploadId)
+                        .multipartUpload(m -> m.parts(parts))
+                        .ifMatch(ifMatch(expected))
+                        .ifNoneMatch(ifNoneMatch(expected))));
     }
 
     /** An ETag is the content's MD5 only for single-part objects stored unencrypted or with S3-managed keys. */

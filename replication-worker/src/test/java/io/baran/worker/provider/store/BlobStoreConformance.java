@@ -51,6 +51,28 @@ public abstract class BlobStoreConformance {
         return null;
     }
 
+    /** A conditional call that the provider refuses when its precondition does not hold. */
+    protected enum Conditional {
+        /** A large upload's completion on condition the key is absent, the SHA-256 known when the upload started. */
+        LARGE_IF_ABSENT,
+        /** The same, the SHA-256 known only at the end (S3: the object is copied in place from a temporary key). */
+        LARGE_IF_ABSENT_SHA256_AT_THE_END,
+        /** A large upload's completion on condition of a version, the SHA-256 known when the upload started. */
+        LARGE_IF_VERSION,
+        /** The same, the SHA-256 known only at the end. */
+        LARGE_IF_VERSION_SHA256_AT_THE_END,
+        /** A deletion on condition of a version, refused once the object was written again. */
+        DELETE_IF_VERSION
+    }
+
+    /**
+     * Why the emulator under test performs this call even where its precondition does not hold (unlike the provider),
+     * so that the test of its refusal is skipped; null when the emulator refuses it.
+     */
+    protected String emulatorIgnores(Conditional call) {
+        return null;
+    }
+
     @Test
     void theProviderHandsOutItsBucketsAndSaysWhereItsApiIsServedFrom() {
         ObjectStore provider = provider();
@@ -196,6 +218,187 @@ public abstract class BlobStoreConformance {
         store.delete("gone.txt");
         store.delete("never-there.txt");
         assertNull(store.stat("gone.txt"));
+    }
+
+    @Test
+    void aWriteOnConditionTheKeyIsAbsentIsRefusedWhereItExistsAndMadeWhereItDoesNot() {
+        BlobStore store = newStore();
+        Blob first = TestData.put(store, "cond/taken.txt", "written first");
+
+        BlobStoreException refused = assertThrows(
+                BlobStoreException.class,
+                () -> TestData.put(store, "cond/taken.txt", "a second writer", Precondition.absent()));
+
+        assertTrue(refused.preconditionFailed(), refused.toString());
+        assertTrue(
+                refused.getMessage()
+                        .startsWith(store.describe() + ": cond/taken.txt not written: expected absent, found"),
+                refused.getMessage());
+        assertEquals("written first", TestData.text(store, "cond/taken.txt"));
+        assertEquals(first.version(), store.stat("cond/taken.txt").version(), "not written again");
+
+        Blob created = TestData.put(store, "cond/free.txt", "nobody was here", Precondition.absent());
+        assertEquals("nobody was here", TestData.text(store, "cond/free.txt"));
+        assertEquals(created.version(), store.stat("cond/free.txt").version());
+    }
+
+    @Test
+    void aWriteOnConditionOfAVersionIsRefusedOnceTheObjectWasWrittenAgainAndMadeWhileItIsUnchanged() {
+        BlobStore store = newStore();
+        TestData.put(store, "cond/v.txt", "version one");
+        Blob listed = TestData.list(store, "cond/").get("cond/v.txt");
+        TestData.put(store, "cond/v.txt", "version two, by someone else");
+
+        BlobStoreException refused = assertThrows(
+                BlobStoreException.class,
+                () -> TestData.put(store, "cond/v.txt", "stale", Precondition.version(listed.version())));
+
+        assertTrue(refused.preconditionFailed(), refused.toString());
+        assertTrue(
+                refused.getMessage()
+                        .startsWith(
+                                store.describe() + ": cond/v.txt not written: expected version " + listed.version()),
+                refused.getMessage());
+        assertEquals("version two, by someone else", TestData.text(store, "cond/v.txt"));
+        BlobStoreException absent = assertThrows(
+                BlobStoreException.class,
+                () -> TestData.put(store, "cond/never.txt", "x", Precondition.version(listed.version())));
+        assertTrue(absent.preconditionFailed(), absent.toString());
+        assertNull(store.stat("cond/never.txt"), "a version expected where there is nothing: nothing written");
+
+        Blob current = TestData.list(store, "cond/").get("cond/v.txt");
+        Blob third = TestData.put(store, "cond/v.txt", "version three", Precondition.version(current.version()));
+        assertEquals("version three", TestData.text(store, "cond/v.txt"));
+        assertEquals(third.version(), store.stat("cond/v.txt").version());
+    }
+
+    @Test
+    void aLargeUploadOnConditionIsMadeWhileTheKeyIsAsExpected() {
+        BlobStore store = newStore();
+        byte[] first = bytes(PART + 1000, 21);
+        byte[] second = bytes(PART + 2000, 22);
+        for (boolean sha256First : new boolean[] {true, false}) {
+            String key = "cond/large-" + sha256First + ".bin";
+
+            putLarge(store, key, first, sha256First, Precondition.absent());
+            assertEquals(sha256(first), TestData.sha256(store, key));
+            Blob listed = TestData.list(store, "cond/").get(key);
+            putLarge(store, key, second, sha256First, Precondition.version(listed.version()));
+            assertEquals(sha256(second), TestData.sha256(store, key));
+        }
+        assertEquals(
+                List.of("cond/large-false.bin", "cond/large-true.bin"),
+                List.copyOf(TestData.list(store, "").keySet()),
+                "no part is left behind");
+    }
+
+    @Test
+    void aLargeUploadOnConditionTheKeyIsAbsentIsRefusedWhereItExists() {
+        largeUploadRefused(Conditional.LARGE_IF_ABSENT, true, false);
+    }
+
+    @Test
+    void aLargeUploadOnConditionTheKeyIsAbsentIsRefusedWhereItExistsWithTheSha256KnownOnlyAtTheEnd() {
+        largeUploadRefused(Conditional.LARGE_IF_ABSENT_SHA256_AT_THE_END, false, false);
+    }
+
+    @Test
+    void aLargeUploadOnConditionOfAVersionIsRefusedOnceTheObjectWasWrittenAgain() {
+        largeUploadRefused(Conditional.LARGE_IF_VERSION, true, true);
+    }
+
+    @Test
+    void aLargeUploadOnConditionOfAVersionIsRefusedOnceTheObjectWasWrittenAgainWithTheSha256KnownOnlyAtTheEnd() {
+        largeUploadRefused(Conditional.LARGE_IF_VERSION_SHA256_AT_THE_END, false, true);
+    }
+
+    private void largeUploadRefused(Conditional call, boolean sha256First, boolean byVersion) {
+        String ignored = emulatorIgnores(call);
+        assumeTrue(ignored == null, ignored);
+        BlobStore store = newStore();
+        TestData.put(store, "cond/large.bin", "small, first");
+        Blob listed = TestData.list(store, "cond/").get("cond/large.bin");
+        if (byVersion) {
+            TestData.put(store, "cond/large.bin", "small, written again since");
+        }
+        Precondition expected = byVersion ? Precondition.version(listed.version()) : Precondition.absent();
+        Blob before = store.stat("cond/large.bin");
+
+        BlobStoreException refused = assertThrows(
+                BlobStoreException.class,
+                () -> putLarge(store, "cond/large.bin", bytes(PART + 1000, 23), sha256First, expected));
+
+        assertTrue(refused.preconditionFailed(), refused.toString());
+        assertTrue(
+                refused.getMessage()
+                        .startsWith(store.describe() + ": cond/large.bin not written: expected " + expected.describe()),
+                refused.getMessage());
+        assertEquals(byVersion ? "small, written again since" : "small, first", TestData.text(store, "cond/large.bin"));
+        assertEquals(before.version(), store.stat("cond/large.bin").version());
+        assertEquals(
+                List.of("cond/large.bin"), List.copyOf(TestData.list(store, "").keySet()), "no part is left behind");
+    }
+
+    @Test
+    void aDeletionOnConditionOfAVersionIsMadeWhileTheObjectIsUnchangedAndRefusedOnceItIsGone() {
+        BlobStore store = newStore();
+        TestData.put(store, "cond/doomed.txt", "bye");
+        Blob listed = TestData.list(store, "cond/").get("cond/doomed.txt");
+
+        store.delete("cond/doomed.txt", Precondition.version(listed.version()));
+
+        assertNull(store.stat("cond/doomed.txt"));
+        BlobStoreException gone = assertThrows(
+                BlobStoreException.class,
+                () -> store.delete("cond/doomed.txt", Precondition.version(listed.version())));
+        assertTrue(gone.preconditionFailed(), gone.toString());
+        assertTrue(
+                gone.getMessage()
+                        .startsWith(store.describe() + ": cond/doomed.txt not deleted: expected version "
+                                + listed.version() + ", found"),
+                gone.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> store.delete("cond/doomed.txt", Precondition.absent()));
+    }
+
+    @Test
+    void aDeletionOnConditionOfAVersionIsRefusedOnceTheObjectWasWrittenAgain() {
+        String ignored = emulatorIgnores(Conditional.DELETE_IF_VERSION);
+        assumeTrue(ignored == null, ignored);
+        BlobStore store = newStore();
+        TestData.put(store, "cond/kept.txt", "first");
+        Blob listed = TestData.list(store, "cond/").get("cond/kept.txt");
+        TestData.put(store, "cond/kept.txt", "written again since");
+
+        BlobStoreException refused = assertThrows(
+                BlobStoreException.class, () -> store.delete("cond/kept.txt", Precondition.version(listed.version())));
+
+        assertTrue(refused.preconditionFailed(), refused.toString());
+        assertEquals("written again since", TestData.text(store, "cond/kept.txt"), "not deleted");
+    }
+
+    /** Uploads content in parts of {@link #PART}, completing on condition; aborts what a refusal leaves. */
+    private static Blob putLarge(
+            BlobStore store, String key, byte[] content, boolean sha256First, Precondition expected) {
+        Digests d = new Digests();
+        d.update(content, 0, content.length);
+        Digests.Sums sums = d.finish();
+        BlobStore.Upload upload = store.upload(key, content.length, PART, sha256First ? sums.sha256() : null, null);
+        List<String> tags = new ArrayList<>();
+        for (int off = 0, n = 1; off < content.length; off += PART, n++) {
+            int len = Math.min(PART, content.length - off);
+            byte[] part = java.util.Arrays.copyOfRange(content, off, off + len);
+            tags.add(upload.putPart(n, part, len, Digests.md5(part, 0, len)));
+        }
+        try {
+            return upload.complete(tags, sums, expected);
+        } catch (BlobStoreException e) {
+            upload.abort();
+            throw e;
+        }
+    }
+
+    private static String sha256(byte[] content) {
+        return Digests.sha256Hex(content, 0, content.length);
     }
 
     @Test
