@@ -130,7 +130,12 @@ public final class Copier implements AutoCloseable {
             digests.update(buffer, 0, length);
             Digests.Sums sums = digests.finish();
             requireSame(from, source, sums, reading.advertised());
-            Blob stored = to.put(targetKey, buffer, length, sums, expected);
+            Blob stored;
+            try {
+                stored = to.put(targetKey, buffer, length, sums, expected);
+            } catch (BlobStoreException e) {
+                stored = ownWrite(e, to, targetKey, sums);
+            }
             progress.accept(length);
             return stored;
         } catch (IOException e) {
@@ -138,6 +143,22 @@ public final class Copier implements AutoCloseable {
         } finally {
             buffers.release(buffer);
         }
+    }
+
+    /**
+     * A refused precondition where the target already holds exactly what was sent is this write having landed: the
+     * store's client sent the request again after an answer it did not get, and the second found the first's object.
+     * Anything else is the refusal it says.
+     */
+    private static Blob ownWrite(BlobStoreException e, BlobStore to, String targetKey, Digests.Sums sums) {
+        if (!e.preconditionFailed()) {
+            throw e;
+        }
+        Blob now = to.stat(targetKey);
+        if (now != null && now.size() == sums.length() && sums.sha256().equals(now.sha256())) {
+            return now;
+        }
+        throw e;
     }
 
     private Blob copyLarge(
@@ -248,7 +269,12 @@ public final class Copier implements AutoCloseable {
             // A completion that fails may have consumed the upload (S3 completes, then copies in place): start afresh
             // next time.
             discard = true;
-            Blob stored = upload.complete(Arrays.asList(tags), sums, expected);
+            Blob stored;
+            try {
+                stored = upload.complete(Arrays.asList(tags), sums, expected);
+            } catch (BlobStoreException e) {
+                stored = ownWrite(e, to, targetKey, sums);
+            }
             completed = true;
             return stored;
         } catch (BlobStoreException e) {

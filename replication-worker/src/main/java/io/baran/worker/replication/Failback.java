@@ -116,6 +116,7 @@ final class Failback {
 
     /** Lists both sides and copies the replica's changes back; the caller holds the replica's pass lock. */
     FailbackReport reverse() throws InterruptedException {
+        Instant started = clock.instant();
         Ledger.Meta meta = ledger.meta();
         Map<String, Blob> src = Listings.list(source, sourceAt, filter);
         Map<String, Blob> dst = Listings.list(replica, replicaAt, filter);
@@ -199,14 +200,7 @@ final class Failback {
         }
         boolean done = errors.isEmpty();
         Instant ended = clock.instant();
-        ledger.checkpoint(m -> new Ledger.Meta(
-                m.consistentAt(),
-                m.lastListing(),
-                m.lastSuccess(),
-                !done,
-                new TreeMap<>(conflicts),
-                m.failedOverAt(),
-                done ? ended : m.failedBackAt()));
+        ledger.checkpoint(m -> m.afterFailback(done, new TreeMap<>(conflicts), started, ended));
         FailbackReport report = new FailbackReport(
                 pair,
                 replicaAt.toString(),

@@ -70,6 +70,9 @@ public final class Ledger implements AutoCloseable {
      * @param failedOverAt   when the replica last failed over; null before its first failover (or in a ledger older
      *                       than this field)
      * @param failedBackAt   when its last failback ended with the replica serving as replica again; null before
+     * @param lastAttempt    when the last pass that ran began, whether it could list or not (a pass that could not
+     *                       list changes nothing else): with {@code lastListing} and {@code lastSuccess}, how it went,
+     *                       for worker replicas that did not run it
      */
     public record Meta(
             Instant consistentAt,
@@ -78,28 +81,70 @@ public final class Ledger implements AutoCloseable {
             boolean failedOver,
             Map<String, String> conflicts,
             Instant failedOverAt,
-            Instant failedBackAt) {
+            Instant failedBackAt,
+            Instant lastAttempt) {
         public Meta {
             conflicts = conflicts == null ? Map.of() : Map.copyOf(conflicts);
         }
 
         static Meta empty() {
-            return new Meta(null, null, null, false, Map.of(), null, null);
+            return new Meta(null, null, null, false, Map.of(), null, null, null);
         }
 
-        /** This meta after a pass: what it measured, the failover's times kept. */
+        /** This meta after a pass that listed (begun at {@code lastListing}): what it measured, the failover's times kept. */
         Meta afterPass(Instant consistentAt, Instant lastListing, Instant lastSuccess, Map<String, String> conflicts) {
-            return new Meta(consistentAt, lastListing, lastSuccess, failedOver, conflicts, failedOverAt, failedBackAt);
+            return new Meta(
+                    consistentAt,
+                    lastListing,
+                    lastSuccess,
+                    failedOver,
+                    conflicts,
+                    failedOverAt,
+                    failedBackAt,
+                    lastListing);
+        }
+
+        /** This meta after a pass begun at {@code at} that could not list: nothing else changed. */
+        Meta afterUnlistedPass(Instant at) {
+            return new Meta(
+                    consistentAt, lastListing, lastSuccess, failedOver, conflicts, failedOverAt, failedBackAt, at);
         }
 
         /** This meta with other conflicts. */
         Meta withConflicts(Map<String, String> conflicts) {
-            return new Meta(consistentAt, lastListing, lastSuccess, failedOver, conflicts, failedOverAt, failedBackAt);
+            return new Meta(
+                    consistentAt,
+                    lastListing,
+                    lastSuccess,
+                    failedOver,
+                    conflicts,
+                    failedOverAt,
+                    failedBackAt,
+                    lastAttempt);
         }
 
         /** This meta once the replica serves as primary, since {@code at}. */
         Meta asFailedOver(Instant at) {
-            return new Meta(consistentAt, lastListing, lastSuccess, true, conflicts, at, failedBackAt);
+            return new Meta(consistentAt, lastListing, lastSuccess, true, conflicts, at, failedBackAt, lastAttempt);
+        }
+
+        /**
+         * This meta after a failback that ended at {@code at}: {@code done} (the replica serves as replica again) or
+         * not (still failed over), with the conflicts it left. A replica failed over before the failover's time was
+         * recorded gets the last listing before it (passes stop at failover) as the failover's time, or the failback's
+         * start, so late writes after it are honoured all the same.
+         */
+        Meta afterFailback(boolean done, Map<String, String> conflicts, Instant started, Instant at) {
+            Instant overAt = failedOverAt != null ? failedOverAt : lastListing != null ? lastListing : started;
+            return new Meta(
+                    consistentAt,
+                    lastListing,
+                    lastSuccess,
+                    !done,
+                    conflicts,
+                    overAt,
+                    done ? at : failedBackAt,
+                    lastAttempt);
         }
     }
 

@@ -33,7 +33,7 @@ final class PassExecutor {
 
     private static final Logger LOG = Logger.getLogger(PassExecutor.class);
     private static final int MAX_ERRORS = 10;
-    /** For a step that cannot find a conflict (COPY, VERIFY, DELETE). */
+    /** Where the conflicts a step finds are left to the next pass to find again (a copy on notification). */
     static final BiConsumer<Step, String> NO_CONFLICTS = (step, conflict) -> {};
 
     private final String pair;
@@ -142,14 +142,23 @@ final class PassExecutor {
     /**
      * Carries out one step.
      *
-     * @param conflictFound told when comparing the contents shows the replica's object changed and differs
+     * @param conflictFound told when comparing the contents shows the replica's object changed and differs, or when a
+     *                      store refuses a write or deletion because its key was written after the pass listed it
      * @return true when it changed the replica
      */
     boolean run(Step w, PassProgress p, AtomicLong copiedBytes, BiConsumer<Step, String> conflictFound)
             throws InterruptedException {
         switch (w.kind()) {
             case DELETE -> {
-                replica.delete(replicaAt.key(w.key()));
+                try {
+                    replica.delete(replicaAt.key(w.key()), Precondition.asListed(w.replica()));
+                } catch (BlobStoreException e) {
+                    if (!e.preconditionFailed()) {
+                        throw e;
+                    }
+                    conflictFound.accept(w, writtenMeanwhile(w, "deleted it"));
+                    return false;
+                }
                 ledger.removed(w.key());
                 return true;
             }
@@ -170,20 +179,45 @@ final class PassExecutor {
                     conflictFound.accept(w, PassPlanner.conflict(s, r));
                     return false;
                 }
-                return copy(w, p, copiedBytes);
+                return copy(w, p, copiedBytes, conflictFound);
             }
             default -> {
-                return copy(w, p, copiedBytes);
+                return copy(w, p, copiedBytes, conflictFound);
             }
         }
     }
 
-    private boolean copy(Step w, PassProgress p, AtomicLong copiedBytes) throws InterruptedException {
-        Blob stored = copier.copy(source, w.source(), replica, replicaAt.key(w.key()), ledger, w.key(), bytes -> {
-            p.doneBytes.addAndGet(bytes);
-            copiedBytes.addAndGet(bytes);
-            copiedBytesTotal.accept(bytes);
-        });
+    /**
+     * Copies the source's object over what the replica held when the pass listed it, and only over that: a write at the
+     * replica since (a client that still resolves its address after a failback) makes the key a conflict, never
+     * overwritten.
+     *
+     * @return false when it found a conflict instead
+     */
+    private boolean copy(Step w, PassProgress p, AtomicLong copiedBytes, BiConsumer<Step, String> conflictFound)
+            throws InterruptedException {
+        Blob stored;
+        try {
+            stored = copier.copy(
+                    source,
+                    w.source(),
+                    replica,
+                    replicaAt.key(w.key()),
+                    Precondition.asListed(w.replica()),
+                    ledger,
+                    w.key(),
+                    bytes -> {
+                        p.doneBytes.addAndGet(bytes);
+                        copiedBytes.addAndGet(bytes);
+                        copiedBytesTotal.accept(bytes);
+                    });
+        } catch (BlobStoreException e) {
+            if (!e.preconditionFailed()) {
+                throw e;
+            }
+            conflictFound.accept(w, writtenMeanwhile(w, "copied over it"));
+            return false;
+        }
         ledger.copied(
                 w.key(), new Ledger.Entry(w.source().version(), w.source().size(), stored.sha256(), stored.version()));
         return true;
@@ -236,6 +270,20 @@ final class PassExecutor {
                 "pair %s: %s, written at the replica %s after its failback, copied back to the source %s",
                 pair, w.key(), replicaAt, sourceAt);
         return true;
+    }
+
+    /** A conflict found by the replica's refusal: written there after the pass listed it. */
+    private String writtenMeanwhile(Step w, String what) {
+        String holds;
+        try {
+            Blob now = replica.stat(replicaAt.key(w.key()));
+            holds = now == null ? "nothing (deleted)" : now.describe();
+        } catch (RuntimeException e) {
+            holds = "what it cannot say (" + Replicator.message(e) + ")";
+        }
+        return "written at the replica after the pass listed it, before the pass " + what + ": the replica holds "
+                + holds
+                + (w.source() == null ? "" : "; the source holds " + w.source().describe());
     }
 
     private static void error(Queue<String> errors, AtomicInteger count, String message) {

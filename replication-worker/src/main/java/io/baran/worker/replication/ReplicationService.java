@@ -575,16 +575,20 @@ public class ReplicationService {
     }
 
     /**
-     * How far behind the replica is, now. With {@code baran.replication.lock=postgresql}, on a worker replica that does
-     * not run the pair's passes (another holds its pass lock, or this one runs none), as the shared ledger's snapshot
-     * says: this process's own copy of the ledger, and its last pass, are as old as the last pass it ran, so its lag
-     * would grow without bound while the pair is in step.
+     * How far behind the replica is, now. With {@code baran.replication.lock=postgresql}, as the shared ledger's snapshot
+     * says (the lag, the conflicts, a failover, how the last pass went), and with this process's last pass and the one
+     * under way only where this worker replica runs the pair's passes: on another, its own copy of the ledger is as old
+     * as the last pass it ran, so its lag would grow without bound while the pair is in step.
      */
     public ReplicationStatus status(Replicator r) {
-        if (!coordinated || Boolean.TRUE.equals(holding.get(r.pair()))) {
+        if (!coordinated) {
             return r.status();
         }
-        return r.status(r.storedMeta(), false);
+        // The shared snapshot in any case: a failover another replica made is in it, not in this process's copy. This
+        // process's last pass (backlog, errors) counts only while it runs the pair's passes on schedule: a worker
+        // without scheduled passes that ran one on request (sync) does not follow the pair afterwards.
+        boolean passesHere = config.enabled() && Boolean.TRUE.equals(holding.get(r.pair()));
+        return r.status(r.storedMeta(), passesHere);
     }
 
     /**

@@ -262,6 +262,12 @@ public final class Replicator implements AutoCloseable {
             listed = Listings.both(source, sourceAt, replica, replicaAt, filter);
         } catch (RuntimeException e) {
             LOG.warnf("pair %s, replica %s: pass not run: %s", pair, replicaAt, e.getMessage());
+            try {
+                // Told to the worker replicas that do not run the passes (their status reads the shared snapshot).
+                ledger.checkpoint(m -> m.afterUnlistedPass(started));
+            } catch (RuntimeException unrecorded) {
+                LOG.warnf("pair %s, replica %s: %s", pair, replicaAt, unrecorded.getMessage());
+            }
             PassReport before = last;
             return new PassReport(
                     started,
@@ -541,14 +547,19 @@ public final class Replicator implements AutoCloseable {
                         ? l.backlogObjects()
                         : passesHere ? 0 : meta.conflicts().size();
         long backlogBytes = p != null ? p.remainingBytes() : l != null ? l.backlogBytes() : 0;
+        Instant attempt = meta.lastAttempt();
+        boolean lastPassUnlisted = passesHere
+                ? l != null && !l.listed()
+                : attempt != null
+                        && (meta.lastListing() == null || meta.lastListing().isBefore(attempt));
         boolean lastPassFailed = passesHere
                 ? l != null && l.errorCount() > 0
-                : meta.lastListing() != null
-                        && (meta.lastSuccess() == null || meta.lastSuccess().isBefore(meta.lastListing()));
+                : attempt != null
+                        && (meta.lastSuccess() == null || meta.lastSuccess().isBefore(attempt));
         String state;
         if (meta.failedOver()) {
             state = "failed-over";
-        } else if (l != null && !l.listed()) {
+        } else if (lastPassUnlisted) {
             state = "failing";
         } else if (meta.consistentAt() == null) {
             state = "initial-copy";

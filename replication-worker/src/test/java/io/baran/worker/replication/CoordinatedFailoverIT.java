@@ -207,6 +207,29 @@ class CoordinatedFailoverIT {
             ReplicationStatus listed = b.statuses().get(0);
             assertEquals(after.consistentAt(), listed.consistentAt(), "every status b serves is read the same way");
             assertEquals(after.conflicts(), listed.conflicts());
+
+            // A pass that cannot list the source changes nothing else, and says so to the replica that did not run it.
+            Path away = root.resolve("source-away");
+            Files.move(root.resolve("source"), away);
+            try {
+                a.sync(PAIR).get(60, TimeUnit.SECONDS);
+                assertEquals("failing", b.status(atB).state());
+                assertEquals(after.consistentAt(), b.status(atB).consistentAt(), "the lag grows from where it was");
+            } finally {
+                Files.move(away, root.resolve("source"));
+            }
+            // b runs the next pass. a ran its passes on request only (no schedule): it does not follow the pair, so its
+            // own last pass (the one that could not list) says nothing any more; it reads the shared ledger too.
+            b.resolve(atB, "status/one.txt", true);
+            b.sync(PAIR).get(60, TimeUnit.SECONDS);
+            assertEquals("in-sync", b.status(atB).state(), b.status(atB).toString());
+            assertEquals("in-sync", a.status(atA).state(), a.status(atA).toString());
+
+            // And a sees b's failover, which its own copy of the ledger does not.
+            assertTrue(b.failover(atB).done());
+            assertFalse(atA.meta().failedOver(), "a's own copy of the ledger");
+            assertEquals("failed-over", a.status(atA).state());
+            b.failbackIfFailedOver(atB, Duration.ofSeconds(10), () -> {});
         } finally {
             a.stop();
             b.stop();

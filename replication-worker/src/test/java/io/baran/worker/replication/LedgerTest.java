@@ -25,7 +25,7 @@ class LedgerTest {
         Ledger taking = Ledger.open(dir);
         killed.copied("a.txt", new Ledger.Entry("v1", 3, "abc", "r1"));
         killed.checkpoint(
-                m -> new Ledger.Meta(Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, false, Map.of(), null, null));
+                m -> new Ledger.Meta(Instant.EPOCH, Instant.EPOCH, Instant.EPOCH, false, Map.of(), null, null, null));
         killed.sessionStarted(new Ledger.Session("big.bin", "v9", 100, 10, "upload-1|key", null));
         killed.partDone("big.bin", 1, new Ledger.Part("crc-1", "etag-1"));
         // Killed in the middle of its next line.
@@ -58,7 +58,7 @@ class LedgerTest {
 
         assertThrows(
                 UncheckedIOException.class,
-                () -> ledger.checkpoint(m -> new Ledger.Meta(null, null, null, true, Map.of(), null, null)));
+                () -> ledger.checkpoint(m -> new Ledger.Meta(null, null, null, true, Map.of(), null, null, null)));
 
         assertFalse(ledger.meta().failedOver(), "a failover the ledger could not record does not hold");
         ledger.close();
@@ -94,7 +94,7 @@ class LedgerTest {
         ledger.copied("a.txt", new Ledger.Entry("v1", 3, "abc", "r1"));
         Instant at = Instant.parse("2026-11-21T10:00:00Z");
         Instant back = at.plusSeconds(60);
-        ledger.checkpoint(new Ledger.Meta(at, at, at, true, Map.of("x", "both changed"), at, back));
+        ledger.checkpoint(new Ledger.Meta(at, at, at, true, Map.of("x", "both changed"), at, back, at));
         assertEquals(0, Files.size(dir.resolve("journal.jsonl")));
         ledger.close();
 
@@ -105,6 +105,7 @@ class LedgerTest {
         assertEquals(Map.of("x", "both changed"), again.meta().conflicts());
         assertEquals(at, again.meta().failedOverAt());
         assertEquals(back, again.meta().failedBackAt());
+        assertEquals(at, again.meta().lastAttempt());
         assertEquals(again.meta(), again.storedMeta());
     }
 
@@ -120,7 +121,29 @@ class LedgerTest {
             assertTrue(ledger.meta().failedOver());
             assertNull(ledger.meta().failedOverAt());
             assertNull(ledger.meta().failedBackAt());
+            assertNull(ledger.meta().lastAttempt());
             assertEquals("r1", ledger.entry("a").replicaVersion());
         }
+    }
+
+    @Test
+    void aFailbackOfAReplicaFailedOverBeforeItsTimeWasRecordedTakesTheLastListingForIt() {
+        Instant listed = Instant.parse("2026-11-21T10:00:00Z");
+        Instant started = listed.plusSeconds(600);
+        Instant ended = started.plusSeconds(5);
+        Ledger.Meta before = new Ledger.Meta(listed, listed, listed, true, Map.of(), null, null, listed);
+
+        Ledger.Meta back = before.afterFailback(true, Map.of("k", "both"), started, ended);
+        assertFalse(back.failedOver());
+        assertEquals(listed, back.failedOverAt(), "passes stop at failover: it came after the last listing");
+        assertEquals(ended, back.failedBackAt());
+        assertEquals(Map.of("k", "both"), back.conflicts());
+
+        Ledger.Meta never = new Ledger.Meta(null, null, null, true, Map.of(), null, null, null);
+        assertEquals(
+                started, never.afterFailback(true, Map.of(), started, ended).failedOverAt());
+        Ledger.Meta unfinished = before.afterFailback(false, Map.of(), started, ended);
+        assertTrue(unfinished.failedOver());
+        assertNull(unfinished.failedBackAt(), "a failback with errors leaves the replica failed over");
     }
 }

@@ -21,9 +21,9 @@ class PassPlannerTest {
     private static final Instant LISTED = Instant.parse("2026-11-22T10:00:00Z");
     private static final Instant LAST_LISTING = Instant.parse("2026-11-22T09:59:00Z");
     private static final Instant WRITTEN = Instant.parse("2026-11-22T09:59:30Z");
-    private static final Ledger.Meta FIRST = new Ledger.Meta(null, null, null, false, Map.of(), null, null);
+    private static final Ledger.Meta FIRST = new Ledger.Meta(null, null, null, false, Map.of(), null, null, null);
     private static final Ledger.Meta LATER =
-            new Ledger.Meta(LAST_LISTING, LAST_LISTING, LAST_LISTING, false, Map.of(), null, null);
+            new Ledger.Meta(LAST_LISTING, LAST_LISTING, LAST_LISTING, false, Map.of(), null, null, null);
 
     private final PassPlanner mirror = new PassPlanner("assets", Mode.MIRROR, 50);
 
@@ -156,7 +156,7 @@ class PassPlannerTest {
         Blob s = blob("k", "s2", 3, "a");
         Blob r = blob("k", "r2", 4, "b");
         Ledger.Meta flagged = new Ledger.Meta(
-                LAST_LISTING, LAST_LISTING, null, false, Map.of("k", "changed at both sides"), null, null);
+                LAST_LISTING, LAST_LISTING, null, false, Map.of("k", "changed at both sides"), null, null, null);
 
         PassPlan plan = mirror.plan(Map.of("k", s), Map.of("k", r), Map.of(), flagged, LISTED);
         PassPlan agreed = mirror.plan(Map.of("k", s), Map.of("k", blob("k", "r3", 3, "a")), Map.of(), flagged, LISTED);
@@ -306,7 +306,7 @@ class PassPlannerTest {
     private static final Instant FAILED_OVER = Instant.parse("2026-11-22T09:00:00Z");
     private static final Instant FAILED_BACK = Instant.parse("2026-11-22T09:30:00Z");
     private static final Ledger.Meta AFTER_FAILBACK =
-            new Ledger.Meta(LAST_LISTING, LAST_LISTING, LAST_LISTING, false, Map.of(), FAILED_OVER, FAILED_BACK);
+            new Ledger.Meta(LAST_LISTING, LAST_LISTING, LAST_LISTING, false, Map.of(), FAILED_OVER, FAILED_BACK, null);
     private final PassPlanner settling = new PassPlanner("assets", Mode.MIRROR, 50, java.time.Duration.ofHours(1));
 
     private static Blob writtenAt(String key, String version, String sha, Instant at) {
@@ -354,7 +354,14 @@ class PassPlannerTest {
                 .copiesBack()
                 .isEmpty());
         Ledger.Meta overAgain = new Ledger.Meta(
-                LAST_LISTING, LAST_LISTING, LAST_LISTING, false, Map.of(), FAILED_BACK.plusSeconds(60), FAILED_BACK);
+                LAST_LISTING,
+                LAST_LISTING,
+                LAST_LISTING,
+                false,
+                Map.of(),
+                FAILED_BACK.plusSeconds(60),
+                FAILED_BACK,
+                null);
         assertTrue(settling.plan(Map.of(), Map.of("late.txt", late), Map.of(), overAgain, LISTED)
                 .copiesBack()
                 .isEmpty());

@@ -422,6 +422,57 @@ class ReplicatorTest {
     }
 
     @Test
+    void aWriteAtTheReplicaAfterThePassListedItIsNeitherOverwrittenNorDeletedButAConflict() throws Exception {
+        FileBlobStore source = Emulators.files("src");
+        FileBlobStore replicaStore = Emulators.files("dst");
+        // Runs once, right after the replica's listing returns: before the pass copies or deletes anything.
+        java.util.concurrent.atomic.AtomicReference<Runnable> afterListing =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        BlobStore replica = new ForwardingStore(replicaStore) {
+            @Override
+            public void list(String prefix, java.util.function.Consumer<Blob> each) {
+                inner.list(prefix, each);
+                Runnable write = afterListing.getAndSet(null);
+                if (write != null) {
+                    write.run();
+                }
+            }
+        };
+        Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
+        TestData.put(source, "edited.txt", "v1");
+        TestData.put(source, "dropped.txt", "v1");
+        TestData.put(source, "kept.txt", "v1");
+        r.pass();
+        TestData.put(source, "edited.txt", "v2 at the source");
+        source.delete("dropped.txt");
+        TestData.put(source, "created.txt", "new at the source");
+        afterListing.set(() -> {
+            TestData.put(replicaStore, "edited.txt", "a client's write at the replica");
+            TestData.put(replicaStore, "dropped.txt", "a client's write at the replica");
+            TestData.put(replicaStore, "created.txt", "a client's write at the replica");
+        });
+
+        PassReport pass = r.pass();
+
+        assertNull(afterListing.get(), "the replica was written after its listing");
+        assertEquals(0, pass.copiedObjects(), pass.describe());
+        assertEquals(0, pass.deletedObjects(), pass.describe());
+        assertEquals(
+                Set.of("edited.txt", "dropped.txt", "created.txt"),
+                pass.conflicts().keySet(),
+                pass.describe());
+        assertTrue(
+                pass.conflicts().get("dropped.txt").contains("written at the replica after the pass listed it"),
+                pass.conflicts().toString());
+        for (String key : List.of("edited.txt", "dropped.txt", "created.txt")) {
+            assertEquals("a client's write at the replica", TestData.text(replicaStore, key), key);
+        }
+        PassReport next = r.pass();
+        assertEquals(pass.conflicts().keySet(), next.conflicts().keySet(), "left for a person");
+        assertEquals("a client's write at the replica", TestData.text(replicaStore, "edited.txt"));
+    }
+
+    @Test
     void withoutALateWriteWindowAWriteReachingTheReplicaAfterFailbackIsDeletedByTheNextMirrorPass() throws Exception {
         FileBlobStore source = Emulators.files("src");
         FileBlobStore replica = Emulators.files("dst");

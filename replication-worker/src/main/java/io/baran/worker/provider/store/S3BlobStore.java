@@ -312,7 +312,19 @@ public final class S3BlobStore implements BlobStore {
             // Straight to the key, the completion carries the precondition; else the copy in place does.
             completeMultipart(key, target, uploadId, parts, inPlace ? expected : Precondition.none());
             if (!inPlace) {
-                copyWithSha256(target, key, sums, expected);
+                try {
+                    copyWithSha256(target, key, sums, expected);
+                } catch (BlobStoreException e) {
+                    if (e.preconditionFailed()) {
+                        // Refused: the temporary object would stay, never listed; the upload is over either way.
+                        try {
+                            delete(target);
+                        } catch (RuntimeException ignored) {
+                            // best effort: it is never listed or replicated
+                        }
+                    }
+                    throw e;
+                }
                 delete(target);
             }
             Blob stored = stat(key);
