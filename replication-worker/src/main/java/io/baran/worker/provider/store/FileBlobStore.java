@@ -158,9 +158,12 @@ public final class FileBlobStore implements BlobStore {
                 channel.force(true);
             }
             writeSha256(partial, sums.sha256());
+            // Read before it is published (a link or a rename keeps the file as it is): what is at the key afterwards
+            // may already be another program's write.
+            Blob written = blob(key, partial, Files.readAttributes(partial, BasicFileAttributes.class));
             publish(key, partial, file, expected);
             partial = null;
-            return stat(key);
+            return written;
         } catch (IOException e) {
             throw failure("write", key, e);
         } finally {
@@ -312,8 +315,9 @@ public final class FileBlobStore implements BlobStore {
                             null);
                 }
                 writeSha256(partial, sums.sha256());
+                Blob made = blob(key, partial, Files.readAttributes(partial, BasicFileAttributes.class));
                 publish(key, partial, file, expected);
-                return stat(key);
+                return made;
             } catch (IOException e) {
                 throw failure("complete", key, e);
             }
