@@ -206,11 +206,7 @@ final class PassExecutor {
                     Precondition.asListed(w.replica()),
                     ledger,
                     w.key(),
-                    bytes -> {
-                        p.doneBytes.addAndGet(bytes);
-                        copiedBytes.addAndGet(bytes);
-                        copiedBytesTotal.accept(bytes);
-                    });
+                    counted(p, copiedBytes));
         } catch (BlobStoreException e) {
             if (!e.preconditionFailed()) {
                 throw e;
@@ -243,11 +239,7 @@ final class PassExecutor {
                     Precondition.asListed(w.source()),
                     null,
                     w.key(),
-                    bytes -> {
-                        p.doneBytes.addAndGet(bytes);
-                        copiedBytes.addAndGet(bytes);
-                        copiedBytesTotal.accept(bytes);
-                    });
+                    counted(p, copiedBytes));
         } catch (BlobStoreException e) {
             if (!e.preconditionFailed()) {
                 throw e;
@@ -270,6 +262,15 @@ final class PassExecutor {
                 "pair %s: %s, written at the replica %s after its failback, copied back to the source %s",
                 pair, w.key(), replicaAt, sourceAt);
         return true;
+    }
+
+    /** Counts the bytes a copy sends: in the pass's progress, the pass's total and the worker's. */
+    private LongConsumer counted(PassProgress p, AtomicLong copiedBytes) {
+        return bytes -> {
+            p.doneBytes.addAndGet(bytes);
+            copiedBytes.addAndGet(bytes);
+            copiedBytesTotal.accept(bytes);
+        };
     }
 
     /** A conflict found by the replica's refusal: written there after the pass listed it. */

@@ -14,8 +14,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,17 +92,7 @@ class FailbackTest {
     static void writesAtTheSourceAfterFailbackListedItSurvive(BlobStore sourceStore, FileBlobStore replica, int part)
             throws Exception {
         // Runs once, right after the source's listing returns: before any copy back or deletion.
-        AtomicReference<Runnable> afterListing = new AtomicReference<>();
-        BlobStore source = new ForwardingStore(sourceStore) {
-            @Override
-            public void list(String prefix, Consumer<Blob> each) {
-                inner.list(prefix, each);
-                Runnable write = afterListing.getAndSet(null);
-                if (write != null) {
-                    write.run();
-                }
-            }
-        };
+        ListingHook source = new ListingHook(sourceStore);
         try (Copier copier = new Copier(2, part, 4)) {
             Replicator r = new Replicator(
                     "assets",
@@ -134,7 +122,7 @@ class FailbackTest {
             replica.delete("deleted-at-both.txt");
             // ...and the source takes writes once failback has listed it, before it copies anything back.
             String[] sourceLarge = new String[1];
-            afterListing.set(() -> {
+            source.afterNextListing(() -> {
                 TestData.put(sourceStore, "edited.txt", "written at the source after the listing");
                 sourceLarge[0] = TestData.putGenerated(sourceStore, "edited-large.bin", 3L * part + 9, 3, part);
                 TestData.put(sourceStore, "created.txt", "created at the source after the listing");
@@ -144,7 +132,7 @@ class FailbackTest {
 
             FailbackReport report = r.failback();
 
-            assertNull(afterListing.get(), "the source was written after its listing");
+            assertTrue(source.ran(), "the source was written after its listing");
             assertEquals(List.of("copied.txt", "created-only-there.txt"), report.copiedBack(), report.toString());
             assertEquals(List.of(), report.deletedAtSource(), report.toString());
             assertEquals(List.of(), report.errors());
