@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * in mirror mode) is copied back to the source, unless the source changed too: then the key is a conflict,
  * reported and left as it is on both sides. Each copy back and deletion at the source is conditional on the source
  * still holding what failback listed ({@link Precondition#asListed}), as the source store checks it: a write at the
- * source landing after the listing is never overwritten or deleted, the key becomes a conflict instead. The deletions at the source are judged by the mass-deletion guard of
+ * source landing after the listing is never overwritten or deleted, the key becomes a conflict instead. The deletions
+ * at the source are judged by the mass-deletion guard of
  * forward passes ({@link PassPlanner#guard}, the pair's {@code max-delete-percent}): when it trips, none is made,
  * the keys are reported as held back with the guard's refusal among the errors. Forward copying resumes
  * afterwards, unless a copy back failed or the guard held deletions back (forward passes would copy those objects

@@ -309,8 +309,8 @@ public final class Replicator implements AutoCloseable {
      * Copies the keys a change notification named (relative to the source location), now, without listing: the
      * same comparison as a pass, for those keys only. Waits for a pass under way to end. Leaves to the passes what
      * needs the whole picture: deletions (judged under the mass-deletion guard), conflicts (reported by the pass),
-     * late writes at the replica to copy back after a failback, and the lag (measured by complete listings only). A key that cannot be read or copied now is left to the next
-     * pass, and named in what this returns.
+     * late writes at the replica to copy back after a failback, and the lag (measured by complete listings only). A key
+     * that cannot be read or copied now is left to the next pass, and named in what this returns.
      *
      * @return how many objects it copied, and the keys it could not handle (their change is not recorded)
      */
@@ -534,8 +534,9 @@ public final class Replicator implements AutoCloseable {
      *
      * @param passesHere this process runs the replica's passes: its last pass and the one under way tell the backlog
      *                   and errors. When another worker replica runs them ({@link ReplicationService#status}), only the
-     *                   shared ledger's meta is known: the lag, the conflicts, whether the last pass went without an
-     *                   error ({@code lastSuccess} before {@code lastListing}: {@code behind})
+     *                   shared ledger's meta is known: the lag, the conflicts, and how the last pass went (it could not
+     *                   list: {@code lastListing} before {@code lastAttempt}, {@code failing}; it had errors:
+     *                   {@code lastSuccess} before {@code lastAttempt}, {@code behind})
      */
     ReplicationStatus status(Ledger.Meta meta, boolean passesHere) {
         Instant now = clock.instant();
