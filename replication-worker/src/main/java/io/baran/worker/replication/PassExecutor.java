@@ -156,6 +156,10 @@ final class PassExecutor {
                     if (!e.preconditionFailed()) {
                         throw e;
                     }
+                    if (replica.stat(replicaAt.key(w.key())) == null) {
+                        ledger.removed(w.key()); // deleted there meanwhile: both sides agree
+                        return false;
+                    }
                     conflictFound.accept(w, writtenMeanwhile(w, "deleted it"));
                     return false;
                 }
@@ -210,6 +214,11 @@ final class PassExecutor {
         } catch (BlobStoreException e) {
             if (!e.preconditionFailed()) {
                 throw e;
+            }
+            if (replica.stat(replicaAt.key(w.key())) == null) {
+                // Deleted at the replica meanwhile: not a write to keep. Left pending; the next pass copies it again.
+                throw BlobStoreException.changed(
+                        replica.describe(), w.key(), "deleted at the replica while the pass copied it");
             }
             conflictFound.accept(w, writtenMeanwhile(w, "copied over it"));
             return false;

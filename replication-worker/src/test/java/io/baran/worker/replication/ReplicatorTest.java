@@ -451,6 +451,36 @@ class ReplicatorTest {
     }
 
     @Test
+    void anObjectDeletedAtTheReplicaAfterThePassListedItIsNoConflict() throws Exception {
+        FileBlobStore source = Emulators.files("src");
+        FileBlobStore replicaStore = Emulators.files("dst");
+        ListingHook replica = new ListingHook(replicaStore);
+        Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
+        TestData.put(source, "edited.txt", "v1");
+        TestData.put(source, "dropped.txt", "v1");
+        TestData.put(source, "kept.txt", "v1");
+        r.pass();
+        TestData.put(source, "edited.txt", "v2 at the source");
+        source.delete("dropped.txt");
+        replica.afterNextListing(() -> {
+            replicaStore.delete("edited.txt");
+            replicaStore.delete("dropped.txt");
+        });
+
+        PassReport pass = r.pass();
+
+        assertTrue(replica.ran(), "the replica was changed after its listing");
+        assertTrue(pass.conflicts().isEmpty(), pass.describe());
+        assertEquals(0, pass.errorCount(), pass.describe());
+        assertEquals(1, pass.backlogObjects(), "the copy over a deletion is left to the next pass: " + pass.describe());
+        assertNull(replicaStore.stat("dropped.txt"));
+        PassReport next = r.pass();
+        assertEquals(1, next.copiedObjects(), next.describe());
+        assertEquals("v2 at the source", TestData.text(replicaStore, "edited.txt"));
+        assertEquals("in-sync", r.status().state());
+    }
+
+    @Test
     void withoutALateWriteWindowAWriteReachingTheReplicaAfterFailbackIsDeletedByTheNextMirrorPass() throws Exception {
         FileBlobStore source = Emulators.files("src");
         FileBlobStore replica = Emulators.files("dst");
