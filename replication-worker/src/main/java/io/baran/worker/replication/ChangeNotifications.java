@@ -28,30 +28,10 @@ final class ChangeNotifications implements AutoCloseable {
 
     private record Notice(Set<String> keys, ChangeFeed.Settlement settlement) {}
 
-    /**
-     * Where a batch's copies run: at once, or, with worker replicas sharing the pair, under the pair's pass lock, after
-     * reading the shared ledger if another replica wrote it since ({@link ReplicationService#whilePassing}).
-     */
-    interface Gate {
-        /** Runs {@code copies}; false, running nothing, when it cannot now (another replica holds the lock). */
-        boolean run(Copies copies) throws InterruptedException;
-    }
-
-    interface Copies {
-        void run() throws InterruptedException;
-    }
-
-    /** The gate of a pair only this worker replica copies. */
-    static final Gate AT_ONCE = copies -> {
-        copies.run();
-        return true;
-    };
-
     private final String pair;
     private final Location source;
     private final List<Replicator> replicas;
     private final ChangeFeed feed;
-    private final Gate gate;
     private final List<Notice> pending = new ArrayList<>();
     private final ScheduledExecutorService copier;
     private final AtomicLong received = new AtomicLong();
@@ -59,11 +39,6 @@ final class ChangeNotifications implements AutoCloseable {
     private final AtomicLong retried = new AtomicLong();
 
     ChangeNotifications(String pair, Location source, List<Replicator> replicas, ChangeFeed feed) {
-        this(pair, source, replicas, feed, AT_ONCE);
-    }
-
-    ChangeNotifications(String pair, Location source, List<Replicator> replicas, ChangeFeed feed, Gate gate) {
-        this.gate = gate;
         this.pair = pair;
         this.source = source;
         this.replicas = List.copyOf(replicas);
@@ -112,32 +87,6 @@ final class ChangeNotifications implements AutoCloseable {
         Set<String> keys = new HashSet<>();
         batch.forEach(n -> keys.addAll(n.keys()));
         Set<String> failed = new HashSet<>();
-        boolean ran;
-        try {
-            ran = gate.run(() -> copy(keys, failed));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            batch.forEach(n -> settle(n.settlement(), false));
-            return;
-        } catch (RuntimeException e) {
-            // The pass lock's database did not answer: nothing copied, the feed delivers the notifications again.
-            LOG.warnf("pair %s: notified changes not copied now (%s); they are delivered again", pair, e.getMessage());
-            batch.forEach(n -> settle(n.settlement(), false));
-            return;
-        }
-        if (!ran) {
-            // Another worker replica holds the pair's lock (its pass): kept, and tried again at the next round.
-            synchronized (pending) {
-                pending.addAll(0, batch);
-            }
-            return;
-        }
-        for (Notice n : batch) {
-            settle(n.settlement(), n.keys().stream().noneMatch(failed::contains));
-        }
-    }
-
-    private void copy(Set<String> keys, Set<String> failed) throws InterruptedException {
         for (Replicator r : replicas) {
             try {
                 Replicator.NotifiedCopy copy = r.copyNow(keys);
@@ -145,6 +94,10 @@ final class ChangeNotifications implements AutoCloseable {
                 LOG.debugf(
                         "pair %s, replica %s: %d of %d notified keys copied",
                         pair, r.replicaAt(), copy.copied(), keys.size());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                batch.forEach(n -> settle(n.settlement(), false));
+                return;
             } catch (RuntimeException e) {
                 failed.addAll(keys);
                 LOG.warnf(
@@ -153,6 +106,9 @@ final class ChangeNotifications implements AutoCloseable {
                         pair,
                         r.replicaAt());
             }
+        }
+        for (Notice n : batch) {
+            settle(n.settlement(), n.keys().stream().noneMatch(failed::contains));
         }
     }
 

@@ -156,13 +156,7 @@ public final class Ledger implements AutoCloseable {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
-    /** The ledger's files as a reader can tell them apart without reading them (a new snapshot is a new file). */
-    private record Fingerprint(Object snapshot, long snapshotSize, long snapshotModified, long journalSize) {}
-
     private final Path dir;
-    /** The files as this process last read or wrote them: unchanged since, nobody else wrote them. */
-    private Fingerprint known;
-
     private final Map<String, Entry> entries = new HashMap<>();
     private final Map<String, Session> sessions = new HashMap<>();
     private Meta meta = Meta.empty();
@@ -190,38 +184,6 @@ public final class Ledger implements AutoCloseable {
         sessions.clear();
         meta = Meta.empty();
         load();
-    }
-
-    /**
-     * {@link #reload} unless the ledger's files are as this process last read or wrote them (nobody else wrote them
-     * since: the replica that holds a pair's pass lock is the only writer, so the other replicas' writes show as a new
-     * snapshot or another journal length).
-     *
-     * @return whether it read the ledger again
-     */
-    public synchronized boolean reloadIfChanged() {
-        if (known != null && known.equals(fingerprint())) {
-            return false;
-        }
-        reload();
-        return true;
-    }
-
-    private Fingerprint fingerprint() {
-        try {
-            Path snapshot = dir.resolve("ledger.json");
-            Path journalFile = dir.resolve("journal.jsonl");
-            java.nio.file.attribute.BasicFileAttributes a = Files.exists(snapshot)
-                    ? Files.readAttributes(snapshot, java.nio.file.attribute.BasicFileAttributes.class)
-                    : null;
-            return new Fingerprint(
-                    a == null ? null : a.fileKey(),
-                    a == null ? -1 : a.size(),
-                    a == null ? -1 : a.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
-                    Files.exists(journalFile) ? Files.size(journalFile) : -1);
-        } catch (IOException e) {
-            return null; // unknown: read again
-        }
     }
 
     /**
@@ -290,7 +252,6 @@ public final class Ledger implements AutoCloseable {
             }
             journal = Files.newBufferedWriter(
                     journalFile, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            known = fingerprint();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the replication ledger in " + dir + ": " + e.getMessage(), e);
         }
@@ -425,7 +386,6 @@ public final class Ledger implements AutoCloseable {
                     StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE);
-            known = fingerprint();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the replication ledger in " + dir + ": " + e.getMessage(), e);
         }
@@ -442,7 +402,6 @@ public final class Ledger implements AutoCloseable {
             // Flushed to the operating system at once: a killed worker loses nothing; a machine crash at most the last
             // lines.
             journal.flush();
-            known = fingerprint();
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "cannot append to the replication journal in " + dir + ": " + e.getMessage(), e);

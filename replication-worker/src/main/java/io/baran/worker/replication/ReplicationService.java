@@ -56,12 +56,6 @@ public class ReplicationService {
     private PassLock lock = PassLock.local();
     private boolean coordinated;
     /** Per pair, whether this replica held its pass lock the last time it tried (for the log). */
-    /**
-     * How long a scheduled pass tries again for the pair's lock while another replica holds it: notified copies hold it
-     * for moments between passes; a pass of another replica holds it longer, and this one's round is left to it.
-     */
-    static final Duration PASS_PATIENCE = Duration.ofSeconds(2);
-
     private final Map<String, Boolean> holding = new java.util.concurrent.ConcurrentHashMap<>();
     /** Per pair, this process's turn: a sync asked for during a scheduled pass waits for it, then asks for the lock. */
     private final Map<String, java.util.concurrent.locks.ReentrantLock> turns =
@@ -124,6 +118,13 @@ public class ReplicationService {
                             database.passwordEnv().map(environment).orElse(null));
                     coordinated = true;
                 }
+                config.pairs().forEach((name, p) -> {
+                    if (p.notifications().isPresent()) {
+                        problems.add("baran.replication.pairs.\"" + name + "\".notifications: change notifications "
+                                + "are not coordinated between replicas yet; with baran.replication.lock=postgresql "
+                                + "the pair is kept by its passes only");
+                    }
+                });
             }
             default ->
                 problems.add(
@@ -268,8 +269,7 @@ public class ReplicationService {
         }
         feeds.forEach((name, feed) -> {
             Pair pair = pairs.get(name);
-            ChangeNotifications watching =
-                    new ChangeNotifications(name, pair.source(), pair.replicas(), feed, gate(pair));
+            ChangeNotifications watching = new ChangeNotifications(name, pair.source(), pair.replicas(), feed);
             notifications.add(watching);
             metrics.register(watching);
             watching.start();
@@ -380,7 +380,7 @@ public class ReplicationService {
     private List<PassReport> runLocked(Pair pair) throws InterruptedException {
         Boolean[] before = new Boolean[1];
         Optional<List<PassReport>> ran =
-                whilePassing(pair.name(), PASS_PATIENCE, held -> before[0] = holding.put(pair.name(), held), () -> {
+                whilePassing(pair.name(), held -> before[0] = holding.put(pair.name(), held), () -> {
                     if (!Boolean.TRUE.equals(before[0])) {
                         LOG.infof(
                                 "replication pair %s: this worker replica runs its passes (%s)",
@@ -404,25 +404,6 @@ public class ReplicationService {
         return ran.orElse(List.of());
     }
 
-    /**
-     * Where a pair's notified copies run: at once with {@code lock=local}; with {@code lock=postgresql} under the pair's
-     * pass lock as a pass runs (none while another replica holds it), after reading the shared ledger where another
-     * replica wrote it since.
-     */
-    private ChangeNotifications.Gate gate(Pair pair) {
-        if (!coordinated) {
-            return ChangeNotifications.AT_ONCE;
-        }
-        return copies -> whilePassing(pair.name(), taken -> {}, () -> {
-                    for (Replicator r : pair.replicas()) {
-                        r.reloadLedgerIfChanged();
-                    }
-                    copies.run();
-                    return true;
-                })
-                .isPresent();
-    }
-
     /** Work done while this process holds a pair's pass lock for its pass. */
     interface PassWork<T> {
         T run() throws InterruptedException;
@@ -436,23 +417,7 @@ public class ReplicationService {
      */
     <T> Optional<T> whilePassing(String pair, java.util.function.Consumer<Boolean> taken, PassWork<T> work)
             throws InterruptedException {
-        return whilePassing(pair, Duration.ZERO, taken, work);
-    }
-
-    /**
-     * {@link #whilePassing(String, java.util.function.Consumer, PassWork)}, trying the lock again for up to
-     * {@code patience} while it is taken: a scheduled pass waits out another replica's short hold for notified copies
-     * rather than missing its round.
-     */
-    <T> Optional<T> whilePassing(
-            String pair, Duration patience, java.util.function.Consumer<Boolean> taken, PassWork<T> work)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
         Optional<PassLock.Held> held = lock.tryLock(pair);
-        while (held.isEmpty() && System.nanoTime() - deadline < 0) {
-            Thread.sleep(LOCK_RETRY.toMillis());
-            held = lock.tryLock(pair);
-        }
         taken.accept(held.isPresent());
         if (held.isEmpty()) {
             return Optional.empty();

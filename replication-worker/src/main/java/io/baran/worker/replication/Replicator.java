@@ -224,23 +224,6 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * {@link #reloadLedger} only where another worker replica wrote the shared ledger since this process last read or
-     * wrote it ({@link Ledger#reloadIfChanged}): for the short work done under the pair's pass lock between passes
-     * (change notifications), which a whole ledger read each time would outweigh.
-     */
-    void reloadLedgerIfChanged() throws InterruptedException {
-        running.lockInterruptibly();
-        try {
-            synchronized (flagChange) {
-                ledger.reloadIfChanged();
-                stale = false;
-            }
-        } finally {
-            running.unlock();
-        }
-    }
-
-    /**
      * The ledger may be behind the shared one until it is read again ({@link #reloadLedger}, or a failover first): this
      * process has just taken the pair's pass lock, and another replica may have run passes since.
      */

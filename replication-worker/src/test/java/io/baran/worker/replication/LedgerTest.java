@@ -146,28 +146,4 @@ class LedgerTest {
         assertTrue(unfinished.failedOver());
         assertNull(unfinished.failedBackAt(), "a failback with errors leaves the replica failed over");
     }
-
-    @Test
-    void aLedgerIsReadAgainOnlyWhenAnotherWriterChangedItsFiles() throws Exception {
-        Path dir = WorkDirs.create("ledger");
-        try (Ledger one = Ledger.open(dir);
-                Ledger other = Ledger.open(dir)) {
-            assertFalse(other.reloadIfChanged(), "nothing written since it was read");
-            one.copied("a.txt", new Ledger.Entry("v1", 1, null, "r1"));
-            assertTrue(other.reloadIfChanged(), "the journal grew");
-            assertEquals("r1", other.entry("a.txt").replicaVersion());
-            assertFalse(other.reloadIfChanged());
-
-            other.copied("b.txt", new Ledger.Entry("v1", 1, null, "r1"));
-            assertFalse(other.reloadIfChanged(), "its own write");
-            assertTrue(one.reloadIfChanged());
-            assertEquals("r1", one.entry("b.txt").replicaVersion());
-
-            one.checkpoint(m -> m.withConflicts(Map.of("c.txt", "both")));
-            assertTrue(other.reloadIfChanged(), "a new snapshot, the journal emptied");
-            assertEquals(Map.of("c.txt", "both"), other.meta().conflicts());
-            assertEquals("r1", other.entry("b.txt").replicaVersion());
-            assertFalse(one.reloadIfChanged(), "its own checkpoint");
-        }
-    }
 }
