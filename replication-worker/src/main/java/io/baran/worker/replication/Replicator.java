@@ -262,9 +262,16 @@ public final class Replicator implements AutoCloseable {
             listed = Listings.both(source, sourceAt, replica, replicaAt, filter);
         } catch (RuntimeException e) {
             LOG.warnf("pair %s, replica %s: pass not run: %s", pair, replicaAt, e.getMessage());
+            Instant attempt = meta.lastAttempt();
+            boolean known = attempt != null
+                    && (meta.lastListing() == null || meta.lastListing().isBefore(attempt));
             try {
-                // Told to the worker replicas that do not run the passes (their status reads the shared snapshot).
-                ledger.checkpoint(m -> m.afterUnlistedPass(started));
+                // Told to the worker replicas that do not run the passes (their status reads the shared snapshot),
+                // once:
+                // a snapshot written every round of a source's outage would say nothing more.
+                if (!known) {
+                    ledger.checkpoint(m -> m.afterUnlistedPass(started));
+                }
             } catch (RuntimeException unrecorded) {
                 LOG.warnf("pair %s, replica %s: %s", pair, replicaAt, unrecorded.getMessage());
             }

@@ -210,10 +210,18 @@ class ReplicatorTest {
         Files.move(sourceDir, bucket); // the volume is gone: listing fails, it is not "empty"
 
         clock.advance(Duration.ofSeconds(30));
+        Instant firstFailed = clock.instant();
         PassReport failed = s.replicator().pass();
-        clock.advance(Duration.ofSeconds(30));
+        clock.advance(Duration.ofSeconds(15));
+        PassReport again = s.replicator().pass();
+        clock.advance(Duration.ofSeconds(15));
 
         assertFalse(failed.listed());
+        assertFalse(again.listed());
+        assertEquals(
+                firstFailed,
+                s.replicator().storedMeta().lastAttempt(),
+                "the shared snapshot says once that passes cannot list, not at every round");
         assertTrue(
                 failed.errors().get(0).contains("no bucket directory"),
                 failed.errors().toString());
@@ -227,6 +235,7 @@ class ReplicatorTest {
         s.replicator().pass();
         assertEquals("in-sync", s.replicator().status().state());
         assertEquals(0.0, s.replicator().status().lagSeconds());
+        assertEquals(clock.instant(), s.replicator().storedMeta().lastAttempt());
         assertEquals(Set.of("a.txt", "b.txt"), TestData.list(s.replica(), "").keySet());
     }
 

@@ -46,9 +46,16 @@ public record Precondition(Kind kind, String version) {
         return new Precondition(Kind.VERSION, version);
     }
 
-    /** The precondition that holds while the key is as listed: {@code listed}'s version, or absent when null. */
+    /**
+     * The precondition that holds while the key is as listed: {@code listed}'s version, or absent when null; none when
+     * the listing gave the object no version.
+     */
     public static Precondition asListed(Blob listed) {
-        return listed == null ? absent() : version(listed.version());
+        if (listed == null) {
+            return absent();
+        }
+        // A store that lists no version for an object (an S3-compatible one without ETags) cannot be asked about it.
+        return listed.version() == null || listed.version().isEmpty() ? none() : version(listed.version());
     }
 
     public boolean isNone() {
