@@ -95,26 +95,10 @@ final class FencedReplica extends ForwardingStore {
 
     @Override
     public Upload upload(String key, long size, long partSize, String sha256, String resumeToken) {
-        Upload upload = inner.upload(key, size, partSize, sha256, resumeToken);
-        return new Upload() {
-            @Override
-            public String token() {
-                return upload.token();
-            }
-
-            @Override
-            public String putPart(int number, byte[] bytes, int length, byte[] md5) {
-                return upload.putPart(number, bytes, length, md5);
-            }
-
+        return new ForwardingUpload(inner.upload(key, size, partSize, sha256, resumeToken)) {
             @Override
             public Blob complete(List<String> tags, Digests.Sums sums, Precondition expected) {
-                return visible(key, () -> upload.complete(tags, sums, expected));
-            }
-
-            @Override
-            public void abort() {
-                upload.abort();
+                return visible(key, () -> inner.complete(tags, sums, expected));
             }
         };
     }

@@ -68,4 +68,34 @@ class ForwardingStore implements BlobStore {
     public void close() {
         inner.close();
     }
+
+    /** An upload passed through call by call, for a store that changes how some of its uploads complete. */
+    static class ForwardingUpload implements Upload {
+
+        final Upload inner;
+
+        ForwardingUpload(Upload inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public String token() {
+            return inner.token();
+        }
+
+        @Override
+        public String putPart(int number, byte[] bytes, int length, byte[] md5) {
+            return inner.putPart(number, bytes, length, md5);
+        }
+
+        @Override
+        public Blob complete(java.util.List<String> tags, Digests.Sums sums, Precondition expected) {
+            return inner.complete(tags, sums, expected);
+        }
+
+        @Override
+        public void abort() {
+            inner.abort();
+        }
+    }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class CopierRetryTest {
 
     /** A target whose writes land and are then answered as refused, as a resent request's would be. */
-    private static BlobStore landsThenRefuses(FileBlobStore inner, Precondition expected) {
+    private static BlobStore landsThenRefuses(FileBlobStore inner) {
         return new ForwardingStore(inner) {
             @Override
             public Blob put(String key, byte[] content, int length, Digests.Sums sums, Precondition p) {
@@ -30,27 +30,11 @@ class CopierRetryTest {
 
             @Override
             public Upload upload(String key, long size, long partSize, String sha256, String resumeToken) {
-                Upload upload = inner.upload(key, size, partSize, sha256, resumeToken);
-                return new Upload() {
-                    @Override
-                    public String token() {
-                        return upload.token();
-                    }
-
-                    @Override
-                    public String putPart(int number, byte[] bytes, int length, byte[] md5) {
-                        return upload.putPart(number, bytes, length, md5);
-                    }
-
+                return new ForwardingUpload(inner.upload(key, size, partSize, sha256, resumeToken)) {
                     @Override
                     public Blob complete(List<String> tags, Digests.Sums sums, Precondition p) {
-                        upload.complete(tags, sums, p);
+                        inner.complete(tags, sums, p);
                         throw BlobStoreException.preconditionFailed(describe(), key, "written", p, "an object", null);
-                    }
-
-                    @Override
-                    public void abort() {
-                        upload.abort();
                     }
                 };
             }
@@ -64,7 +48,7 @@ class CopierRetryTest {
         int part = 1 << 20;
         TestData.put(from, "small.txt", "small");
         String largeSha = TestData.putGenerated(from, "large.bin", 3L * part + 7, 11, part);
-        BlobStore resending = landsThenRefuses(to, Precondition.absent());
+        BlobStore resending = landsThenRefuses(to);
         try (Copier copier = new Copier(2, part, 4)) {
             Blob small = copier.copy(
                     from,

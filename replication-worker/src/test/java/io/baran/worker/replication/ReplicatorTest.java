@@ -419,11 +419,16 @@ class ReplicatorTest {
         assertEquals("new at the replica after failback", TestData.text(replica, "order.json"));
     }
 
-    @Test
-    void aWriteAtTheReplicaAfterThePassListedItIsNeitherOverwrittenNorDeletedButAConflict() throws Exception {
+    /**
+     * A pair in step over {@code edited.txt}, {@code dropped.txt} and {@code kept.txt}, then the first edited and the
+     * second deleted at the source: the next pass will copy one and delete the other at the replica, whose store runs
+     * an action right after its next listing.
+     */
+    private record Listed(FileBlobStore source, FileBlobStore replicaStore, ListingHook replica, Replicator r) {}
+
+    private Listed inStepThenChangedAtTheSource() throws Exception {
         FileBlobStore source = Emulators.files("src");
         FileBlobStore replicaStore = Emulators.files("dst");
-        // Runs once, right after the replica's listing returns: before the pass copies or deletes anything.
         ListingHook replica = new ListingHook(replicaStore);
         Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
         TestData.put(source, "edited.txt", "v1");
@@ -432,7 +437,17 @@ class ReplicatorTest {
         r.pass();
         TestData.put(source, "edited.txt", "v2 at the source");
         source.delete("dropped.txt");
-        TestData.put(source, "created.txt", "new at the source");
+        return new Listed(source, replicaStore, replica, r);
+    }
+
+    @Test
+    void aWriteAtTheReplicaAfterThePassListedItIsNeitherOverwrittenNorDeletedButAConflict() throws Exception {
+        Listed l = inStepThenChangedAtTheSource();
+        FileBlobStore replicaStore = l.replicaStore();
+        ListingHook replica = l.replica();
+        Replicator r = l.r();
+        TestData.put(l.source(), "created.txt", "new at the source");
+        // Runs once, right after the replica's listing returns: before the pass copies or deletes anything.
         replica.afterNextListing(() -> {
             TestData.put(replicaStore, "edited.txt", "a client's write at the replica");
             TestData.put(replicaStore, "dropped.txt", "a client's write at the replica");
@@ -461,16 +476,10 @@ class ReplicatorTest {
 
     @Test
     void anObjectDeletedAtTheReplicaAfterThePassListedItIsNoConflict() throws Exception {
-        FileBlobStore source = Emulators.files("src");
-        FileBlobStore replicaStore = Emulators.files("dst");
-        ListingHook replica = new ListingHook(replicaStore);
-        Replicator r = replicator(Mode.MIRROR, source, replica, WorkDirs.create("ledger"), 50);
-        TestData.put(source, "edited.txt", "v1");
-        TestData.put(source, "dropped.txt", "v1");
-        TestData.put(source, "kept.txt", "v1");
-        r.pass();
-        TestData.put(source, "edited.txt", "v2 at the source");
-        source.delete("dropped.txt");
+        Listed l = inStepThenChangedAtTheSource();
+        FileBlobStore replicaStore = l.replicaStore();
+        ListingHook replica = l.replica();
+        Replicator r = l.r();
         replica.afterNextListing(() -> {
             replicaStore.delete("edited.txt");
             replicaStore.delete("dropped.txt");
