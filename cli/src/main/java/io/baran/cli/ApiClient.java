@@ -10,20 +10,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
- * The orchestrator's REST API as the operator commands call it: a base URL, a bearer token and JSON. The token comes
- * from {@code --token-file}, {@code BARAN_TOKEN}, or {@code BARAN_TOKEN_COMMAND} (a command printing a fresh one, e.g.
- * {@code bin/local-stack token operator}), which is run again once when the API answers 401, so a long {@code watch}
- * outlives a short-lived token. The token is never printed.
+ * The orchestrator's REST API as the operator commands call it: a base URL, a bearer token ({@link BearerToken}: a
+ * file, a command, the environment or {@code baran login}'s, made fresh once when the API answers 401, so a long
+ * {@code watch} outlives a short-lived token) and JSON. The token is never printed.
  */
 final class ApiClient {
 
@@ -52,19 +48,15 @@ final class ApiClient {
     private static final Pattern PATH_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,252}");
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
-    private final Map<String, String> env;
-    private final Optional<Path> tokenFile;
+    private final BearerToken token;
     private final Duration timeout;
     private final HttpClient http;
-    private String token;
 
     ApiClient(URI base, Map<String, String> env, Optional<Path> tokenFile, Duration timeout) {
         this.base = base;
-        this.env = env;
-        this.tokenFile = tokenFile;
+        this.token = new BearerToken(env, tokenFile, timeout, java.time.Clock.systemUTC());
         this.timeout = timeout;
         this.http = HttpClient.newBuilder()
                 .connectTimeout(timeout)
@@ -125,10 +117,12 @@ final class ApiClient {
     }
 
     private Answer send(String method, String path, JsonNode body, String idempotencyKey) throws Unreachable {
-        Answer answer = sendOnce(method, path, body, token(), idempotencyKey);
-        if (answer.status() == 401 && tokenCommand().isPresent()) {
-            token = null;
-            answer = sendOnce(method, path, body, token(), idempotencyKey);
+        Answer answer = sendOnce(method, path, body, token.current(), idempotencyKey);
+        if (answer.status() == 401) {
+            Optional<String> fresh = token.afterRefusal();
+            if (fresh.isPresent()) {
+                answer = sendOnce(method, path, body, fresh.get(), idempotencyKey);
+            }
         }
         if (answer.status() >= 500) {
             throw new Unreachable(method + " " + path + " answered " + answer.problem());
@@ -175,59 +169,6 @@ final class ApiClient {
             return JSON.readTree(text);
         } catch (IOException e) {
             return JSON.createObjectNode().put("detail", text.length() > 200 ? text.substring(0, 200) + "…" : text);
-        }
-    }
-
-    private Optional<String> tokenCommand() {
-        return Optional.ofNullable(env.get("BARAN_TOKEN_COMMAND")).filter(c -> !c.isBlank());
-    }
-
-    private String token() throws Unreachable {
-        if (token != null) {
-            return token;
-        }
-        String found;
-        if (tokenFile.isPresent()) {
-            try {
-                found = Files.readString(tokenFile.get(), StandardCharsets.UTF_8)
-                        .trim();
-            } catch (IOException e) {
-                throw new Unreachable("cannot read the --token-file " + tokenFile.get() + ": " + e.getMessage());
-            }
-        } else if (tokenCommand().isPresent()) {
-            found = runTokenCommand(tokenCommand().get());
-        } else {
-            found = Optional.ofNullable(env.get("BARAN_TOKEN")).orElse("").trim();
-        }
-        if (found.isEmpty() || found.chars().anyMatch(c -> c <= ' ' || c > '~')) {
-            throw new Unreachable("no bearer token: set BARAN_TOKEN, BARAN_TOKEN_COMMAND (e.g. \"bin/local-stack token"
-                    + " operator\") or --token-file (the token must be one line of printable characters)");
-        }
-        token = found;
-        return token;
-    }
-
-    private static String runTokenCommand(String command) throws Unreachable {
-        try {
-            Process process = new ProcessBuilder(List.of("sh", "-c", command))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
-            process.getOutputStream().close();
-            byte[] out = process.getInputStream().readNBytes(64 * 1024);
-            if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new Unreachable(
-                        "BARAN_TOKEN_COMMAND printed no token within " + COMMAND_TIMEOUT.toSeconds() + " s");
-            }
-            if (process.exitValue() != 0) {
-                throw new Unreachable("BARAN_TOKEN_COMMAND exited with " + process.exitValue());
-            }
-            return new String(out, StandardCharsets.UTF_8).trim();
-        } catch (IOException e) {
-            throw new Unreachable("cannot run BARAN_TOKEN_COMMAND: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unreachable("interrupted");
         }
     }
 }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * so a user's CI fails on a runbook the orchestrator would refuse. {@code baran audit verify} checks the
  * orchestrator's audit trail in PostgreSQL ({@link AuditVerifyCommand}); {@code baran temporal setup} prepares a
  * Temporal namespace ({@link TemporalSetupCommand}); {@code baran drill|plan|status|watch|approve|reject|readiness} call the
- * orchestrator's REST API ({@link OperatorCommand}).
+ * orchestrator's REST API ({@link OperatorCommand}) with the token {@code baran login} keeps ({@link LoginCommand}).
  */
 public final class Baran {
 
@@ -47,13 +47,17 @@ public final class Baran {
                      Exit status: 0 when every runbook is valid, 1 when one is not, 2 on a usage error.
                    baran schema       prints the runbooks' JSON Schema (runbooks/runbook.schema.json)
                    baran reference    prints the runbook reference (docs/runbook-reference.md)
-            """ + AuditVerifyCommand.USAGE + TemporalSetupCommand.USAGE + OperatorCommand.USAGE;
+            """ + AuditVerifyCommand.USAGE + TemporalSetupCommand.USAGE + OperatorCommand.USAGE + LoginCommand.USAGE;
 
     private final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
     /** Standard output is a terminal: {@code baran watch} redraws its view in place. */
     private final boolean terminal;
+    /** Who logs in: this machine's browser, or a person a test plays. */
+    private final LoginCommand.Person person;
+
+    private final java.time.Clock clock;
 
     Baran(PrintStream out, PrintStream err) {
         this(out, err, System.getenv());
@@ -64,10 +68,22 @@ public final class Baran {
     }
 
     Baran(PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
+        this(out, err, env, terminal, LoginCommand.desktop(env), java.time.Clock.systemUTC());
+    }
+
+    Baran(
+            PrintStream out,
+            PrintStream err,
+            Map<String, String> env,
+            boolean terminal,
+            LoginCommand.Person person,
+            java.time.Clock clock) {
         this.out = out;
         this.err = err;
         this.env = env;
         this.terminal = terminal;
+        this.person = person;
+        this.clock = clock;
     }
 
     public static void main(String[] args) {
@@ -95,6 +111,9 @@ public final class Baran {
                         : usage("temporal takes one command: baran temporal setup");
             case "drill", "plan", "status", "watch", "approve", "reject", "readiness" ->
                 new OperatorCommand(out, err, env, terminal)
+                        .run(args[0], List.of(args).subList(1, args.length));
+            case "login", "logout", "whoami" ->
+                new LoginCommand(out, err, env, clock, person)
                         .run(args[0], List.of(args).subList(1, args.length));
             default -> usage("unknown command \"" + args[0] + "\"");
         };

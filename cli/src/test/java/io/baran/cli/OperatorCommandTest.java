@@ -77,9 +77,12 @@ class OperatorCommandTest {
 
     @Test
     void withoutATokenNothingIsSentAndTheWaysToGiveOneAreNamed(@TempDir Path dir) throws Exception {
-        Result none = baran(Map.of("BARAN_URL", closed), "status", "x");
+        // No token given and no login kept (baran login's folder is the test's own, and empty).
+        Result none = baran(Map.of("BARAN_URL", closed, "BARAN_CONFIG_DIR", dir.toString()), "status", "x");
         assertEquals(OperatorCommand.UNREACHABLE, none.status());
-        assertTrue(none.err().contains("no bearer token: set BARAN_TOKEN, BARAN_TOKEN_COMMAND"), none.err());
+        assertTrue(
+                none.err().contains("not logged in: baran login --issuer URL (or set BARAN_TOKEN, BARAN_TOKEN_COMMAND"),
+                none.err());
 
         Result twoLines = baran(Map.of("BARAN_URL", closed, "BARAN_TOKEN", "a\nb"), "status", "x");
         assertTrue(twoLines.err().contains("no bearer token"), twoLines.err());
