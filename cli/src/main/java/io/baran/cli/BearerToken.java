@@ -1,12 +1,9 @@
 package io.baran.cli;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -24,6 +21,8 @@ final class BearerToken {
 
     /** How long before its expiry a stored access token is refreshed rather than sent. */
     static final Duration EARLY = Duration.ofSeconds(30);
+    /** How long a command waits for another one's refresh, login or logout to let the login's lock go. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(60);
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
 
@@ -32,6 +31,8 @@ final class BearerToken {
     private final Duration timeout;
     private final Clock clock;
     private String token;
+    /** When the cached token, if it is the stored login's, is to be refreshed; null for the other sources. */
+    private java.time.Instant refreshAt;
 
     BearerToken(Map<String, String> env, Optional<Path> tokenFile, Duration timeout, Clock clock) {
         this.env = env;
@@ -60,8 +61,9 @@ final class BearerToken {
                 && env.getOrDefault("BARAN_TOKEN", "").isBlank();
     }
 
+    /** The token to send now: the one fetched before, unless it is the login's and due for a refresh. */
     String current() throws ApiClient.Unreachable {
-        if (token == null) {
+        if (token == null || (refreshAt != null && !clock.instant().isBefore(refreshAt))) {
             token = fetch(false);
         }
         return token;
@@ -95,7 +97,7 @@ final class BearerToken {
         } else if (!fromLogin()) {
             found = env.get("BARAN_TOKEN").trim();
         } else {
-            found = fromLogin(refused);
+            found = fromLogin(refused, token);
         }
         if (found.isEmpty() || found.chars().anyMatch(c -> c <= ' ' || c > '~')) {
             throw new ApiClient.Unreachable(
@@ -107,36 +109,39 @@ final class BearerToken {
     }
 
     /**
-     * The stored login's access token, refreshed when it expires within {@link #EARLY} or was just refused. The refresh
-     * runs under a lock beside the file, and reads the file again inside it: two commands at once refresh once, and the
-     * second takes the first one's tokens (a provider that rotates refresh tokens would refuse the older one).
+     * The stored login's access token, refreshed when it expires within {@link #EARLY} or {@code sent} was just refused.
+     * The refresh runs under the login's lock ({@link StoredLogin#locked}) and reads the file again inside it: two
+     * commands at once refresh once, the second taking the first one's tokens (a provider that rotates refresh tokens
+     * would refuse the older one), and a login or logout meanwhile is never undone.
      */
-    private String fromLogin(boolean refused) throws ApiClient.Unreachable {
+    private String fromLogin(boolean refused, String sent) throws ApiClient.Unreachable {
         Path file = StoredLogin.file(env);
         try {
-            StoredLogin login = StoredLogin.read(file)
-                    .orElseThrow(() -> new ApiClient.Unreachable("not logged in: baran login --issuer URL (or set"
-                            + " BARAN_TOKEN, BARAN_TOKEN_COMMAND, e.g. \"bin/local-stack token operator\", or"
-                            + " --token-file)"));
-            if (!refused && fresh(login)) {
-                return login.accessToken();
+            StoredLogin login = StoredLogin.read(file).orElseThrow(BearerToken::notLoggedIn);
+            if (!(refused && login.accessToken().equals(sent)) && fresh(login)) {
+                return remember(login);
             }
-            String sent = login.accessToken();
-            Path lock = file.resolveSibling(StoredLogin.FILE + ".lock");
-            try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock ignored = channel.lock()) {
-                login = StoredLogin.read(file)
+            return remember(StoredLogin.locked(file, LOCK_WAIT, () -> {
+                StoredLogin now = StoredLogin.read(file)
                         .orElseThrow(() -> new ApiClient.Unreachable("logged out meanwhile: baran login"));
-                if (!login.accessToken().equals(sent) && fresh(login)) {
-                    return login.accessToken();
+                if (!now.accessToken().equals(sent) && fresh(now)) {
+                    return now;
                 }
-                return refresh(file, login).accessToken();
-            }
+                return refresh(file, now);
+            }));
         } catch (StoredLogin.Unusable e) {
             throw new ApiClient.Unreachable(e.getMessage());
-        } catch (IOException e) {
-            throw new ApiClient.Unreachable("cannot lock " + file + " to refresh the login: " + e.getMessage());
         }
+    }
+
+    private static ApiClient.Unreachable notLoggedIn() {
+        return new ApiClient.Unreachable("not logged in: baran login --issuer URL (or set BARAN_TOKEN_COMMAND, e.g."
+                + " \"bin/local-stack token operator\", BARAN_TOKEN or --token-file)");
+    }
+
+    private String remember(StoredLogin login) {
+        refreshAt = login.accessExpiresAt().minus(EARLY);
+        return login.accessToken();
     }
 
     private boolean fresh(StoredLogin login) {

@@ -23,8 +23,10 @@ import java.util.stream.Collectors;
  * An OpenID Connect provider as {@code baran login} uses it: its endpoints from the discovery document, and the token
  * endpoint's grants (authorization code with PKCE, device code, refresh) and revocation. Every address it sends to is
  * checked first: https, or plain http to this machine only, so no code, token or refresh token crosses a network in the
- * clear; the discovery document must name the issuer it was read from (OpenID Connect Discovery 1.0, 4.3), so a
- * document served by one issuer cannot send the login elsewhere.
+ * clear; the discovery document must name the issuer it was read from (OpenID Connect Discovery 1.0, 4.3), and when it
+ * says its authorization responses name their issuer ({@code authorization_response_iss_parameter_supported}, RFC
+ * 9207), a response that does not is refused. Nothing more is checked of the document's endpoints: the issuer given is
+ * trusted as the person's organisation's.
  */
 final class IdentityProvider {
 
@@ -62,6 +64,9 @@ final class IdentityProvider {
     final URI tokenEndpoint;
     final Optional<URI> deviceEndpoint;
     final Optional<URI> revocationEndpoint;
+    /** Its authorization responses carry {@code iss} (RFC 9207), so one without it is not its own. */
+    final boolean issParameter;
+
     private final HttpClient http;
     private final Duration timeout;
     private final Clock clock;
@@ -73,9 +78,11 @@ final class IdentityProvider {
             URI tokenEndpoint,
             Optional<URI> deviceEndpoint,
             Optional<URI> revocationEndpoint,
+            boolean issParameter,
             Duration timeout,
             Clock clock) {
         this.issuer = issuer;
+        this.issParameter = issParameter;
         this.clientId = clientId;
         this.authorizationEndpoint = authorizationEndpoint;
         this.tokenEndpoint = tokenEndpoint;
@@ -98,7 +105,7 @@ final class IdentityProvider {
             Duration timeout,
             Clock clock) {
         return new IdentityProvider(
-                issuer, clientId, null, tokenEndpoint, Optional.empty(), revocationEndpoint, timeout, clock);
+                issuer, clientId, null, tokenEndpoint, Optional.empty(), revocationEndpoint, false, timeout, clock);
     }
 
     /**
@@ -191,6 +198,7 @@ final class IdentityProvider {
                     optional(doc, "device_authorization_endpoint")
                             .map(u -> checked("its device_authorization_endpoint", u, false)),
                     optional(doc, "revocation_endpoint").map(u -> checked("its revocation_endpoint", u, false)),
+                    doc.path("authorization_response_iss_parameter_supported").asBoolean(false),
                     timeout,
                     clock);
         } catch (IllegalArgumentException e) {
@@ -256,7 +264,7 @@ final class IdentityProvider {
         form.put("code_challenge_method", "S256");
         JsonNode answer = post(endpoint, form);
         String deviceCode = answer.path("device_code").asText("");
-        String userCode = answer.path("user_code").asText("");
+        String userCode = printable(answer.path("user_code").asText(""));
         String verification = answer.path("verification_uri").asText("");
         if (deviceCode.isEmpty() || userCode.isEmpty() || verification.isEmpty()) {
             throw new Refused("shape", endpoint + " answered without device_code, user_code or verification_uri");
@@ -349,8 +357,8 @@ final class IdentityProvider {
             String error = body.path("error").asText("");
             String description = body.path("error_description").asText("");
             throw new Refused(
-                    error.isEmpty() ? "http-" + response.statusCode() : error,
-                    endpoint + " refused: " + (error.isEmpty() ? "HTTP " + response.statusCode() : error)
+                    error.isEmpty() || !error.matches("[a-z_]{1,64}") ? "http-" + response.statusCode() : error,
+                    endpoint + " refused: " + (error.isEmpty() ? "HTTP " + response.statusCode() : printable(error))
                             + (description.isEmpty() ? "" : " (" + printable(description) + ")"));
         }
         return body;

@@ -45,12 +45,14 @@ final class LoginCommand {
                                       default openid; the scope that gives tokens the audience baran, e.g.
                                       api://baran/.default on Entra ID). Kept in BARAN_CONFIG_DIR, else
                                       $XDG_CONFIG_HOME/baran, else ~/.config/baran (credentials.json, mode 0600).
-                   baran logout       revokes the login's refresh token at the provider and forgets the login
+                   baran logout [--force]
+                                      revokes the login's refresh token at the provider and removes the login
+                                      (kept when the revocation fails, unless --force)
                    baran whoami [--token-file FILE]
                                       who the token the commands would send names (user, groups, audience,
                                       expiry), as the token says: the services check its signature
                      Exit status: 0 done, 1 refused (by the provider or the person), 2 usage, 3 the provider
-                     unreachable, or no answer within --timeout.
+                     unreachable, no answer within --timeout, or the login cannot be read, kept or locked.
             """;
 
     static final String DEFAULT_CLIENT_ID = "baran-cli";
@@ -110,6 +112,7 @@ final class LoginCommand {
         int redirectPort;
         Duration timeout = Duration.ofMinutes(5);
         Path tokenFile;
+        boolean force;
     }
 
     int run(String command, List<String> args) {
@@ -121,7 +124,7 @@ final class LoginCommand {
         }
         return switch (command) {
             case "login" -> login(o);
-            case "logout" -> logout();
+            case "logout" -> logout(o);
             default -> whoami(o);
         };
     }
@@ -134,6 +137,13 @@ final class LoginCommand {
             switch (arg) {
                 case "--device" -> o.device = only(login, command, arg);
                 case "--no-browser" -> o.noBrowser = only(login, command, arg);
+                case "--force" -> {
+                    if (!command.equals("logout")) {
+                        throw new IllegalArgumentException(
+                                "--force is an option of baran logout, not of baran " + command);
+                    }
+                    o.force = true;
+                }
                 case "--issuer", "--client-id", "--scope", "--redirect-port", "--timeout", "--token-file" -> {
                     if (i + 1 >= args.size()) {
                         throw new IllegalArgumentException(arg + " needs a value");
@@ -241,11 +251,20 @@ final class LoginCommand {
             return UNREACHABLE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            err.println("baran: interrupted: nothing was kept");
             return UNREACHABLE;
         }
+        String replaced;
         try {
-            StoredLogin.of(provider, tokens).write(file);
-        } catch (StoredLogin.Unusable e) {
+            // Under the login's lock: a refresh running meanwhile cannot write the earlier login back over this one.
+            replaced = StoredLogin.locked(file, BearerToken.LOCK_WAIT, () -> {
+                Optional<StoredLogin> previous = readAnyway(file);
+                StoredLogin.of(provider, tokens).write(file);
+                return previous.filter(p -> anotherSession(p, provider.issuer, tokens))
+                        .map(this::endSession)
+                        .orElse("");
+            });
+        } catch (StoredLogin.Unusable | ApiClient.Unreachable e) {
             err.println("baran: " + e.getMessage());
             return UNREACHABLE;
         }
@@ -254,10 +273,15 @@ final class LoginCommand {
                 + "; kept in " + file + ", the access token until " + tokens.accessExpiresAt()
                 + (tokens.refreshToken() == null
                         ? " (no refresh token: baran login again then)"
-                        : ", refreshed as it expires"
-                                + (tokens.refreshExpiresAt() == null
-                                        ? ""
-                                        : " until " + tokens.refreshExpiresAt() + " unless used before")));
+                        : ", refreshed as it expires for as long as the session at the provider lasts")
+                + replaced);
+        for (String variable : List.of("BARAN_TOKEN_COMMAND", "BARAN_TOKEN")) {
+            if (!env.getOrDefault(variable, "").isBlank()) {
+                err.println("baran: warning: " + variable + " is set, and the commands send its token rather than"
+                        + " this login's: unset it to act as the person who logged in");
+                break;
+            }
+        }
         if (!claims.audience().isEmpty() && !claims.audience().contains("baran")) {
             err.println("baran: warning: the token is for " + claims.audience() + ", not the audience baran: the"
                     + " services will refuse it (401); ask for the scope that adds it with --scope");
@@ -279,7 +303,8 @@ final class LoginCommand {
                     InterruptedException {
         String verifier = random();
         String state = random();
-        try (LoopbackRedirect redirect = LoopbackRedirect.listen(o.redirectPort, state, provider.issuer)) {
+        try (LoopbackRedirect redirect =
+                LoopbackRedirect.listen(o.redirectPort, state, provider.issuer, provider.issParameter)) {
             java.net.URI request = provider.authorizationRequest(redirect.uri(), scope, state, challenge(verifier));
             err.println("baran: log in at " + provider.issuer + " in your browser"
                     + (o.noBrowser ? ": open this address" : "; if it does not open, open this address") + " (valid "
@@ -341,41 +366,85 @@ final class LoginCommand {
         }
     }
 
-    private int logout() {
+    /**
+     * Revokes the login's refresh token and removes the file, under the login's lock (a refresh meanwhile would write it
+     * back). A file others may read is read all the same: revoking its session is what it needs. When the revocation
+     * fails the file is kept (exit 3), so the session can still be revoked by a second try; {@code --force} removes it
+     * anyway.
+     */
+    private int logout(Options o) {
         Path file = StoredLogin.file(env);
-        Optional<StoredLogin> login;
         try {
-            login = StoredLogin.read(file);
-        } catch (StoredLogin.Unusable e) {
-            err.println("baran: " + e.getMessage());
-            return REFUSED;
-        }
-        if (login.isEmpty()) {
-            out.println("not logged in (no " + file + ")");
-            return Baran.OK;
-        }
-        String revoked = "";
-        if (login.get().refreshToken().isPresent()) {
-            try {
-                revoked = login.get()
-                                .provider(HTTP_TIMEOUT, clock)
-                                .revoke(login.get().refreshToken().get())
-                        ? "; the session's refresh token revoked at "
-                                + login.get().issuer()
-                        : "; " + login.get().issuer() + " offers no revocation, so its session lasts until it expires";
-            } catch (IdentityProvider.Refused e) {
-                revoked =
-                        "; the refresh token could not be revoked (" + e.getMessage() + "): it lasts until it expires";
-            }
-        }
-        try {
-            StoredLogin.delete(file);
-        } catch (StoredLogin.Unusable e) {
+            return StoredLogin.locked(file, BearerToken.LOCK_WAIT, () -> {
+                Optional<StoredLogin> login;
+                try {
+                    login = readAnyway(file);
+                } catch (StoredLogin.Unusable unreadable) {
+                    if (!o.force) {
+                        throw unreadable;
+                    }
+                    login = Optional.empty();
+                }
+                if (login.isEmpty() && !java.nio.file.Files.exists(file)) {
+                    out.println("not logged in (no " + file + ")");
+                    return Baran.OK;
+                }
+                String ended = login.map(this::endSession).orElse("; nothing in it could be revoked");
+                if (ended.startsWith(NOT_REVOKED) && !o.force) {
+                    err.println("baran: " + ended.substring(2) + "; " + file + " kept, so the session can still be"
+                            + " revoked: baran logout again, or baran logout --force to forget it anyway");
+                    return UNREACHABLE;
+                }
+                StoredLogin.delete(file);
+                out.println("logged out: " + file + " removed" + ended);
+                return Baran.OK;
+            });
+        } catch (StoredLogin.Unusable | ApiClient.Unreachable e) {
             err.println("baran: " + e.getMessage());
             return UNREACHABLE;
         }
-        out.println("logged out: " + file + " removed" + revoked);
-        return Baran.OK;
+    }
+
+    /**
+     * The login replaced belongs to another session than the new one: another person, or (where the tokens say, as
+     * Keycloak's {@code sid}) another session. A browser that kept the provider's session cookie logs the same person
+     * in to the same session, whose revocation would end the new login too: that one is left alone.
+     */
+    static boolean anotherSession(StoredLogin previous, String issuer, IdentityProvider.Tokens next) {
+        if (!previous.issuer().equals(issuer)) {
+            return true;
+        }
+        Claims before = Claims.of(previous.accessToken());
+        Claims after = Claims.of(next.accessToken());
+        Optional<String> sidBefore = before.text("sid");
+        Optional<String> sidAfter = after.text("sid");
+        if (sidBefore.isPresent() && sidAfter.isPresent()) {
+            return !sidBefore.equals(sidAfter);
+        }
+        Optional<String> subBefore = before.text("sub");
+        return subBefore.isPresent() && !subBefore.equals(after.text("sub"));
+    }
+
+    private static final String NOT_REVOKED = "; the refresh token could not be revoked";
+
+    /** The login in the file, whatever the file's mode. */
+    private static Optional<StoredLogin> readAnyway(Path file) throws StoredLogin.Unusable {
+        return StoredLogin.read(file, false);
+    }
+
+    /** Revokes a login's refresh token at its provider; says what came of it, as the end of a sentence. */
+    private String endSession(StoredLogin login) {
+        if (login.refreshToken().isEmpty()) {
+            return "";
+        }
+        try {
+            return login.provider(HTTP_TIMEOUT, clock)
+                            .revoke(login.refreshToken().get())
+                    ? "; the session's refresh token revoked at " + login.issuer()
+                    : "; " + login.issuer() + " offers no revocation, so its session lasts until it expires";
+        } catch (IdentityProvider.Refused e) {
+            return NOT_REVOKED + " (" + e.getMessage() + "): it lasts until it expires";
+        }
     }
 
     private int whoami(Options o) {
@@ -393,11 +462,12 @@ final class LoginCommand {
             return Baran.OK;
         }
         JsonNode c = claims.json().get();
-        out.println("user:     " + claims.user().orElse("(no preferred_username)") + " (sub "
-                + c.path("sub").asText("none") + ")");
+        out.println(
+                "user:     " + claims.user().map(IdentityProvider::printable).orElse("(no preferred_username)")
+                        + " (sub " + IdentityProvider.printable(c.path("sub").asText("none")) + ")");
         out.println("groups:   " + claims.groups());
         out.println("audience: " + claims.audience());
-        out.println("issuer:   " + c.path("iss").asText("none"));
+        out.println("issuer:   " + IdentityProvider.printable(c.path("iss").asText("none")));
         long exp = c.path("exp").asLong(0);
         out.println("expires:  " + (exp == 0 ? "never said" : Instant.ofEpochSecond(exp))
                 + (exp != 0 && Instant.ofEpochSecond(exp).isBefore(clock.instant()) ? " (expired)" : ""));
@@ -419,6 +489,10 @@ final class LoginCommand {
             } catch (IOException | IllegalArgumentException e) {
                 return new Claims(Optional.empty());
             }
+        }
+
+        Optional<String> text(String claim) {
+            return json.map(j -> j.path(claim).asText("")).filter(v -> !v.isEmpty());
         }
 
         Optional<String> user() {

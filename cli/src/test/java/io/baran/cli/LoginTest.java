@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -186,11 +187,14 @@ class LoginTest {
 
     @Test
     void aDeclinedLoginOrAnAnswerNamingAnotherIssuerKeepsNothing() {
+        // Keycloak's discovery document says its answers name it (RFC 9207): one that does not is not its own.
         for (var answer : Map.of(
-                        "error=access_denied&error_description=The+user+said+no",
+                        "error=access_denied&error_description=The+user+said+no&iss=" + enc(keycloak.issuer()),
                         "did not log you in: access_denied (The user said no)",
                         "code=abc&iss=" + enc("https://idp.example.com/realms/baran"),
-                        "names the issuer \"https://idp.example.com/realms/baran\", not " + keycloak.issuer())
+                        "names the issuer \"https://idp.example.com/realms/baran\", not " + keycloak.issuer(),
+                        "code=abc",
+                        "the answer does not name its issuer (iss), which " + keycloak.issuer() + " says")
                 .entrySet()) {
             LoginCommand.Person person = new KeycloakUser("operator") {
                 @Override
@@ -226,8 +230,30 @@ class LoginTest {
 
     @Test
     void aDeviceLoginWaitsForTheCodeAndLogoutRevokesTheSession() throws Exception {
-        BaranRun login = baran(env(), new KeycloakUser("approver1"), "login", "--device", "--timeout", "60s");
+        // The person enters the code a few seconds later, on another device: the command polls meanwhile.
+        AtomicReference<Throwable> personFailed = new AtomicReference<>();
+        AtomicBoolean entered = new AtomicBoolean();
+        KeycloakUser later = new KeycloakUser("approver1") {
+            @Override
+            public void enterCode(URI verification) {
+                Thread person = new Thread(() -> {
+                    try {
+                        Thread.sleep(3_000);
+                        super.enterCode(verification);
+                        entered.set(true);
+                    } catch (Throwable t) {
+                        personFailed.set(t);
+                    }
+                });
+                person.setDaemon(true);
+                person.start();
+            }
+        };
 
+        BaranRun login = baran(env(), later, "login", "--device", "--timeout", "60s");
+
+        assertEquals(null, personFailed.get());
+        assertTrue(entered.get(), "the token came once the code was entered");
         assertEquals(Baran.OK, login.status(), login.err());
         assertTrue(login.err().contains("and enter the code "), login.err());
         assertTrue(login.out().contains(" as approver1 (groups approver)"), login.out());
@@ -250,17 +276,52 @@ class LoginTest {
     }
 
     @Test
-    void aLoginFileOthersMayReadIsNotUsed() throws Exception {
+    void aLoginFileOthersMayReadIsNotUsedButLogoutStillRevokesItsSession() throws Exception {
         assertEquals(
                 Baran.OK,
                 baran(env(), new KeycloakUser("viewer"), "login", "--timeout", "60s")
                         .status());
+        String refresh =
+                JSON.readTree(credentials().toFile()).path("refreshToken").asText();
         Files.setPosixFilePermissions(credentials(), PosixFilePermissions.fromString("rw-r--r--"));
 
         BaranRun whoami = baran(env(), null, "whoami");
 
         assertEquals(LoginCommand.UNREACHABLE, whoami.status(), whoami.out());
         assertTrue(whoami.err().contains("may be read or written by others (mode rw-r--r--)"), whoami.err());
+
+        BaranRun logout = baran(env(), null, "logout");
+        assertEquals(Baran.OK, logout.status(), logout.err());
+        assertFalse(Files.exists(credentials()));
+        assertEquals(400, refreshGrant(refresh).statusCode(), "the session that may have leaked is over");
+    }
+
+    @Test
+    void aSecondLoginEndsTheSessionItReplacesUnlessItIsTheSameOne() throws Exception {
+        KeycloakUser viewer = new KeycloakUser("viewer");
+        assertEquals(Baran.OK, baran(env(), viewer, "login", "--timeout", "60s").status());
+        String viewers =
+                JSON.readTree(credentials().toFile()).path("refreshToken").asText();
+
+        // The same person again, their browser still holding Keycloak's session: the same session, left alone.
+        BaranRun again = baran(env(), viewer, "login", "--timeout", "60s");
+        assertEquals(Baran.OK, again.status(), again.err());
+        assertFalse(again.out().contains("revoked"), again.out());
+        assertEquals(200, refreshGrant(viewers).statusCode(), "the session both logins share is live");
+
+        // Another person on the same account: the first session is revoked; a token variable set is named.
+        Map<String, String> env = env();
+        env.put("BARAN_TOKEN_COMMAND", "bin/local-stack token operator");
+        BaranRun other = baran(env, new KeycloakUser("approver2"), "login", "--timeout", "60s");
+        assertEquals(Baran.OK, other.status(), other.err());
+        assertTrue(other.out().contains("the session's refresh token revoked at " + keycloak.issuer()), other.out());
+        assertTrue(other.err().contains("warning: BARAN_TOKEN_COMMAND is set"), other.err());
+        assertEquals(400, refreshGrant(viewers).statusCode(), "the viewer's session is over");
+        BaranRun whoami = baran(env(), null, "whoami");
+        assertTrue(whoami.out().contains("user:     approver2"), whoami.out());
+        String approvers =
+                JSON.readTree(credentials().toFile()).path("refreshToken").asText();
+        assertEquals(200, refreshGrant(approvers).statusCode());
     }
 
     private void expireAccessToken() throws Exception {

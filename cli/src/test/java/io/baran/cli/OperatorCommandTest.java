@@ -81,7 +81,7 @@ class OperatorCommandTest {
         Result none = baran(Map.of("BARAN_URL", closed, "BARAN_CONFIG_DIR", dir.toString()), "status", "x");
         assertEquals(OperatorCommand.UNREACHABLE, none.status());
         assertTrue(
-                none.err().contains("not logged in: baran login --issuer URL (or set BARAN_TOKEN, BARAN_TOKEN_COMMAND"),
+                none.err().contains("not logged in: baran login --issuer URL (or set BARAN_TOKEN_COMMAND, e.g."),
                 none.err());
 
         Result twoLines = baran(Map.of("BARAN_URL", closed, "BARAN_TOKEN", "a\nb"), "status", "x");

@@ -271,6 +271,15 @@ class ComposeTopologyTest {
         assertTrue(setup.contains("--type Keyword"), "they are Keyword attributes");
     }
 
+    @Test
+    void theTemporalUiIsReadOnlySoItsButtonsCannotCancelAFailoverPastBaransAbortRules() {
+        Service ui = compose.services().values().stream()
+                .filter(s -> s.image().orElse("").startsWith("temporalio/ui:"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no temporalio/ui service in docker-compose.yml"));
+        assertEquals("true", ui.environment().get("TEMPORAL_DISABLE_WRITE_ACTIONS"), ui.name() + "'s environment");
+    }
+
     /** The names in io.baran.workflow.SearchAttributes.ALL, read by reflection (the workflow API is on the class path). */
     static List<String> workflowSearchAttributes() {
         try {
