@@ -87,6 +87,11 @@ public final class Baran {
     }
 
     public static void main(String[] args) {
+        // baran login's listener: a connection that starts a request and stalls is closed after 30 s (the JDK's server
+        // reads each request on a thread of its own; this bounds how long one holds it).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", "30");
+        }
         System.exit(new Baran(System.out, System.err, System.getenv(), System.console() != null).run(args));
     }
 

@@ -382,7 +382,7 @@ final class IdentityProvider {
 
     /** Text from the provider as one short printable line: it is printed, never interpreted. */
     static String printable(String text) {
-        String line = text.replaceAll("\\p{Cntrl}", " ").strip();
+        String line = text.replaceAll("[\\p{Cc}\\p{Cf}]", " ").strip();
         return line.length() > 300 ? line.substring(0, 300) + "…" : line;
     }
 

@@ -51,8 +51,9 @@ final class LoginCommand {
                    baran whoami [--token-file FILE]
                                       who the token the commands would send names (user, groups, audience,
                                       expiry), as the token says: the services check its signature
-                     Exit status: 0 done, 1 refused (by the provider or the person), 2 usage, 3 the provider
-                     unreachable, no answer within --timeout, or the login cannot be read, kept or locked.
+                     Exit status: 0 done, 1 refused (by the provider or the person; login: a login kept before
+                     that logout must settle first), 2 usage, 3 the provider unreachable or failing (5xx), no
+                     answer within --timeout, or the login cannot be read, kept or locked.
             """;
 
     static final String DEFAULT_CLIENT_ID = "baran-cli";
@@ -225,6 +226,14 @@ final class LoginCommand {
             return usage("--client-id and --scope are printable text without spaces (scopes separated by one space)");
         }
         Path file = StoredLogin.file(env);
+        // A login kept before must be one this command can read and end: a file others may read (its session may have
+        // leaked) or one that does not read is settled by baran logout first, before anyone signs in.
+        try {
+            StoredLogin.read(file);
+        } catch (StoredLogin.Unusable e) {
+            err.println("baran: " + e.getMessage() + "; baran login refuses to replace it until then");
+            return REFUSED;
+        }
         IdentityProvider provider;
         try {
             provider = IdentityProvider.discover(issuer, clientId, HTTP_TIMEOUT, clock);
@@ -232,14 +241,14 @@ final class LoginCommand {
             return usage(e.getMessage());
         } catch (IdentityProvider.Refused e) {
             err.println("baran: " + e.getMessage());
-            return "unreachable".equals(e.error) ? UNREACHABLE : REFUSED;
+            return exit(e);
         }
         IdentityProvider.Tokens tokens;
         try {
             tokens = o.device ? device(provider, scope, o) : browserLogin(provider, scope, o);
         } catch (IdentityProvider.Refused e) {
             err.println("baran: " + e.getMessage());
-            return "unreachable".equals(e.error) ? UNREACHABLE : REFUSED;
+            return exit(e);
         } catch (LoopbackRedirect.Declined e) {
             err.println("baran: " + e.getMessage());
             return REFUSED;
@@ -258,14 +267,18 @@ final class LoginCommand {
         try {
             // Under the login's lock: a refresh running meanwhile cannot write the earlier login back over this one.
             replaced = StoredLogin.locked(file, BearerToken.LOCK_WAIT, () -> {
-                Optional<StoredLogin> previous = readAnyway(file);
+                Optional<StoredLogin> previous = StoredLogin.read(file);
                 StoredLogin.of(provider, tokens).write(file);
                 return previous.filter(p -> anotherSession(p, provider.issuer, tokens))
-                        .map(this::endSession)
+                        .map(p -> endSession(p).words())
                         .orElse("");
             });
         } catch (StoredLogin.Unusable | ApiClient.Unreachable e) {
-            err.println("baran: " + e.getMessage());
+            // Signed in, but not kept: the new session is ended rather than left alive with nobody holding it.
+            err.println("baran: " + e.getMessage()
+                    + endSession(StoredLogin.of(provider, tokens))
+                            .words()
+                            .replace("the session's", "the new session's"));
             return UNREACHABLE;
         }
         Claims claims = Claims.of(tokens.accessToken());
@@ -374,6 +387,10 @@ final class LoginCommand {
      */
     private int logout(Options o) {
         Path file = StoredLogin.file(env);
+        if (!java.nio.file.Files.exists(file)) {
+            out.println("not logged in (no " + file + ")");
+            return Baran.OK;
+        }
         try {
             return StoredLogin.locked(file, BearerToken.LOCK_WAIT, () -> {
                 Optional<StoredLogin> login;
@@ -389,14 +406,15 @@ final class LoginCommand {
                     out.println("not logged in (no " + file + ")");
                     return Baran.OK;
                 }
-                String ended = login.map(this::endSession).orElse("; nothing in it could be revoked");
-                if (ended.startsWith(NOT_REVOKED) && !o.force) {
-                    err.println("baran: " + ended.substring(2) + "; " + file + " kept, so the session can still be"
-                            + " revoked: baran logout again, or baran logout --force to forget it anyway");
-                    return UNREACHABLE;
+                Ended ended = login.map(this::endSession)
+                        .orElse(new Ended("; nothing in it could be revoked", Optional.empty()));
+                if (ended.failure().isPresent() && !o.force) {
+                    err.println("baran: " + ended.words().substring(2) + "; " + file + " kept, so the session can still"
+                            + " be revoked: baran logout again, or baran logout --force to forget it anyway");
+                    return exit(ended.failure().get());
                 }
                 StoredLogin.delete(file);
-                out.println("logged out: " + file + " removed" + ended);
+                out.println("logged out: " + file + " removed" + ended.words());
                 return Baran.OK;
             });
         } catch (StoredLogin.Unusable | ApiClient.Unreachable e) {
@@ -406,23 +424,26 @@ final class LoginCommand {
     }
 
     /**
-     * The login replaced belongs to another session than the new one: another person, or (where the tokens say, as
-     * Keycloak's {@code sid}) another session. A browser that kept the provider's session cookie logs the same person
-     * in to the same session, whose revocation would end the new login too: that one is left alone.
+     * The login replaced is to be ended: it is, unless the tokens show it is the very session the new login joined (the
+     * same issuer and the same {@code sid}, as Keycloak's tokens carry), which a browser still holding the provider's
+     * session cookie logs the same person in to, and whose revocation would end the new login too. Without a session id
+     * to compare (a provider that sends none, an opaque token) the old refresh token is revoked: a session left alive
+     * with nobody holding it is the worse mistake.
      */
     static boolean anotherSession(StoredLogin previous, String issuer, IdentityProvider.Tokens next) {
         if (!previous.issuer().equals(issuer)) {
             return true;
         }
-        Claims before = Claims.of(previous.accessToken());
-        Claims after = Claims.of(next.accessToken());
-        Optional<String> sidBefore = before.text("sid");
-        Optional<String> sidAfter = after.text("sid");
-        if (sidBefore.isPresent() && sidAfter.isPresent()) {
-            return !sidBefore.equals(sidAfter);
-        }
-        Optional<String> subBefore = before.text("sub");
-        return subBefore.isPresent() && !subBefore.equals(after.text("sub"));
+        Optional<String> sidBefore = Claims.of(previous.accessToken()).text("sid");
+        Optional<String> sidAfter = Claims.of(next.accessToken()).text("sid");
+        return sidBefore.isEmpty() || !sidBefore.equals(sidAfter);
+    }
+
+    /** What ending a session came to: words ending a sentence, and the provider's refusal if it refused. */
+    record Ended(String words, Optional<IdentityProvider.Refused> failure) {}
+
+    static int exit(IdentityProvider.Refused e) {
+        return "unreachable".equals(e.error) || e.error.startsWith("http-5") ? UNREACHABLE : REFUSED;
     }
 
     private static final String NOT_REVOKED = "; the refresh token could not be revoked";
@@ -433,17 +454,19 @@ final class LoginCommand {
     }
 
     /** Revokes a login's refresh token at its provider; says what came of it, as the end of a sentence. */
-    private String endSession(StoredLogin login) {
+    private Ended endSession(StoredLogin login) {
         if (login.refreshToken().isEmpty()) {
-            return "";
+            return new Ended("", Optional.empty());
         }
         try {
-            return login.provider(HTTP_TIMEOUT, clock)
-                            .revoke(login.refreshToken().get())
-                    ? "; the session's refresh token revoked at " + login.issuer()
-                    : "; " + login.issuer() + " offers no revocation, so its session lasts until it expires";
+            return new Ended(
+                    login.provider(HTTP_TIMEOUT, clock)
+                                    .revoke(login.refreshToken().get())
+                            ? "; the session's refresh token revoked at " + login.issuer()
+                            : "; " + login.issuer() + " offers no revocation, so its session lasts until it expires",
+                    Optional.empty());
         } catch (IdentityProvider.Refused e) {
-            return NOT_REVOKED + " (" + e.getMessage() + "): it lasts until it expires";
+            return new Ended(NOT_REVOKED + " (" + e.getMessage() + "): it lasts until it expires", Optional.of(e));
         }
     }
 

@@ -240,18 +240,32 @@ record StoredLogin(
     static <T> T locked(Path file, java.time.Duration wait, Locked<T> work) throws Unusable, ApiClient.Unreachable {
         Path dir = file.toAbsolutePath().getParent();
         Path lock = dir.resolve(FILE + ".lock");
+        // A file lock is the whole process's: threads of one process are kept apart by a lock of their own first, and a
+        // thread already holding it (a refresh inside a login, say) goes on without locking the file twice.
+        java.util.concurrent.locks.ReentrantLock inProcess =
+                IN_PROCESS.computeIfAbsent(lock, l -> new java.util.concurrent.locks.ReentrantLock());
+        if (inProcess.isHeldByCurrentThread()) {
+            return work.run();
+        }
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            if (!inProcess.tryLock(wait.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)) {
+                throw held(lock, wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unusable("interrupted while waiting for " + lock);
+        }
         try {
             boolean posix = makeDirectory(dir);
             var options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             try (FileChannel channel = posix
                     ? FileChannel.open(lock, options, PosixFilePermissions.asFileAttribute(OWNER_FILE))
                     : FileChannel.open(lock, options)) {
-                long deadline = System.nanoTime() + wait.toNanos();
                 java.nio.channels.FileLock lockHeld = channel.tryLock();
                 while (lockHeld == null) {
                     if (System.nanoTime() > deadline) {
-                        throw new Unusable("another baran command has held " + lock + " for over " + wait.toSeconds()
-                                + " s (a refresh, login or logout that is stopped?): let it end, then try again");
+                        throw held(lock, wait);
                     }
                     Thread.sleep(100);
                     lockHeld = channel.tryLock();
@@ -266,6 +280,16 @@ record StoredLogin(
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unusable("interrupted while waiting for " + lock);
+        } finally {
+            inProcess.unlock();
         }
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<Path, java.util.concurrent.locks.ReentrantLock>
+            IN_PROCESS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static Unusable held(Path lock, java.time.Duration wait) {
+        return new Unusable("another baran command has held " + lock + " for over " + wait.toSeconds()
+                + " s (a refresh, login or logout that is stopped?): let it end, then try again");
     }
 }

@@ -230,7 +230,8 @@ class LoginTest {
 
     @Test
     void aDeviceLoginWaitsForTheCodeAndLogoutRevokesTheSession() throws Exception {
-        // The person enters the code a few seconds later, on another device: the command polls meanwhile.
+        // The person enters the code later than Keycloak's polling interval (5 s), on another device: the command's
+        // first poll is answered authorization_pending, and it polls on.
         AtomicReference<Throwable> personFailed = new AtomicReference<>();
         AtomicBoolean entered = new AtomicBoolean();
         KeycloakUser later = new KeycloakUser("approver1") {
@@ -238,7 +239,7 @@ class LoginTest {
             public void enterCode(URI verification) {
                 Thread person = new Thread(() -> {
                     try {
-                        Thread.sleep(3_000);
+                        Thread.sleep(7_000);
                         super.enterCode(verification);
                         entered.set(true);
                     } catch (Throwable t) {
