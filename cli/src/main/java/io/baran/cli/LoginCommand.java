@@ -382,8 +382,8 @@ final class LoginCommand {
     /**
      * Revokes the login's refresh token and removes the file, under the login's lock (a refresh meanwhile would write it
      * back). A file others may read is read all the same: revoking its session is what it needs. When the revocation
-     * fails the file is kept (exit 3), so the session can still be revoked by a second try; {@code --force} removes it
-     * anyway.
+     * fails the file is kept (exit 3, or 1 when the provider refused), so the session can still be revoked by a second
+     * try; {@code --force} removes it anyway.
      */
     private int logout(Options o) {
         Path file = StoredLogin.file(env);
