@@ -33,8 +33,7 @@ public final class Baran {
     static final int INVALID = 1;
     static final int USAGE = 2;
 
-    private static final String USAGE_TEXT =
-            """
+    private static final String USAGE_TEXT = """
             usage: baran lint [--providers FILE]... [--profile NAME] [--format text|github] PATH...
                      Checks the runbooks in the files and folders (*.yaml, *.yml, sub-folders included) as the
                      orchestrator does, printing every error as file:line:column path: message.
@@ -47,7 +46,9 @@ public final class Baran {
                      Exit status: 0 when every runbook is valid, 1 when one is not, 2 on a usage error.
                    baran schema       prints the runbooks' JSON Schema (runbooks/runbook.schema.json)
                    baran reference    prints the runbook reference (docs/runbook-reference.md)
-            """ + AuditVerifyCommand.USAGE + TemporalSetupCommand.USAGE + OperatorCommand.USAGE + LoginCommand.USAGE;
+            """ + AuditVerifyCommand.USAGE + EvidenceVerifyCommand.USAGE
+            + TemporalSetupCommand.USAGE + OperatorCommand.USAGE
+            + LoginCommand.USAGE;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -109,6 +110,10 @@ public final class Baran {
                         ? new AuditVerifyCommand(out, err, env)
                                 .run(List.of(args).subList(2, args.length))
                         : usage("audit takes one command: baran audit verify");
+            case "evidence" ->
+                args.length > 1 && args[1].equals("verify")
+                        ? new EvidenceVerifyCommand(out, err).run(List.of(args).subList(2, args.length))
+                        : usage("evidence takes one command: baran evidence verify");
             case "temporal" ->
                 args.length > 1 && args[1].equals("setup")
                         ? new TemporalSetupCommand(out, err, env)

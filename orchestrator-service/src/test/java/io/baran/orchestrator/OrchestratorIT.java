@@ -103,6 +103,9 @@ class OrchestratorIT {
     @ConfigProperty(name = "baran.test.signing.next-key-file", defaultValue = " ")
     String nextKeyFile;
 
+    @ConfigProperty(name = "baran.test.evidence.public-key", defaultValue = " ")
+    String evidencePublicKey;
+
     @BeforeEach
     void startActionWorker() {
         if (actions == null) {
@@ -1044,14 +1047,31 @@ class OrchestratorIT {
                     .body("prediction.detectSamples", equalTo(1));
 
             // Its evidence pack: JSON with the runbook's hash, and a PDF that reads the same.
-            given().get("/api/executions/" + id + "/evidence")
+            String served = given().get("/api/executions/" + id + "/evidence")
                     .then()
                     .statusCode(200)
                     .contentType(ContentType.JSON)
                     .body("runbook.sha256", equalTo(sha256))
                     .body("temporalRunId", org.hamcrest.Matchers.notNullValue())
                     .body("steps[0].planned", containsString("gd-www"))
-                    .body("steps[0].afterFailback", org.hamcrest.Matchers.startsWith("undone"));
+                    .body("steps[0].afterFailback", org.hamcrest.Matchers.startsWith("undone"))
+                    .body("signature.keyId", equalTo(SigningKeysResource.EVIDENCE_KID))
+                    .extract()
+                    .asString();
+            // The JSON as served, read back as an auditor's tool reads it, matches its hash and its signature.
+            var pack = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(served);
+            byte[] canonical = io.baran.events.EvidenceSeal.canonical(pack);
+            assertEquals(pack.get("packSha256").asText(), io.baran.events.EvidenceSeal.sha256(canonical));
+            assertTrue(
+                    io.baran.events.EvidenceSeal.verify(
+                            io.baran.events.VantageRoster.publicKey(evidencePublicKey),
+                            canonical,
+                            new io.baran.events.EvidenceSeal.PackSignature(
+                                    pack.path("signature").path("algorithm").asText(),
+                                    pack.path("signature").path("keyId").asText(),
+                                    pack.path("signature").path("value").asText())),
+                    "the served pack's signature verifies with the evidence key's public half");
             byte[] pdf = given().accept("application/pdf")
                     .get("/api/executions/" + id + "/evidence")
                     .then()

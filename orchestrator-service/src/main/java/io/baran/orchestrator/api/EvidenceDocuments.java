@@ -224,13 +224,20 @@ final class EvidenceDocuments {
                 "Integrity",
                 List.of(
                         row("pack sha256", pack.packSha256()),
+                        row(
+                                "signature",
+                                pack.signature() == null
+                                        ? "none (the orchestrator has no evidence key)"
+                                        : pack.signature().algorithm() + " by key "
+                                                + pack.signature().keyId()),
                         row("format", pack.format()),
                         row("generated at", pack.generatedAt()),
                         row(
                                 "how to check",
                                 "GET /api/executions/" + pack.executionId()
-                                        + "/evidence as JSON; drop packSha256, write the rest with sorted keys and no"
-                                        + " spaces; its SHA-256 is the pack sha256")),
+                                        + "/evidence as JSON, then baran evidence verify FILE --public-key KEY (or by"
+                                        + " hand: drop packSha256 and signature, write the rest with sorted keys and"
+                                        + " no spaces; its SHA-256 is the pack sha256, signed by the key)")),
                 null,
                 null));
         return sections;

@@ -21,7 +21,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * @param objectives    the runbook version's {@code spec.objectives}: {@code rto} and {@code rpo}, absent when not set
  * @param score         RTO and RPO against the objectives
  * @param packSha256    SHA-256 (hex) of this pack's canonical JSON (keys sorted, no spaces) with {@code packSha256}
- *                      left out
+ *                      and {@code signature} left out
+ * @param signature     the orchestrator's ES256 signature of that same canonical JSON, with the id of its key; null when
+ *                      the orchestrator has no evidence key ({@code baran.evidence.signing.key-file})
  */
 public record EvidencePack(
         String format,
@@ -45,7 +47,8 @@ public record EvidencePack(
         ReportView.Score score,
         boolean restored,
         String error,
-        String packSha256) {
+        String packSha256,
+        io.baran.events.EvidenceSeal.PackSignature signature) {
 
     /**
      * @param sha256 SHA-256 of the runbook's YAML text as stored; null when that version cannot be read

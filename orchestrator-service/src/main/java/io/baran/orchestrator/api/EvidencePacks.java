@@ -1,20 +1,16 @@
 package io.baran.orchestrator.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.baran.events.EvidenceSeal;
 import io.baran.events.ExecutionEvent;
+import io.baran.events.SigningKey;
 import io.baran.runbook.Objectives;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.StepState;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +42,8 @@ final class EvidencePacks {
             String runId,
             Optional<Runbook> runbook,
             List<ExecutionEvent> events,
-            Instant now) {
+            Instant now,
+            Optional<SigningKey> key) {
         List<String> approvedBy = new ArrayList<>(new LinkedHashSet<>(view.decisions().stream()
                 .filter(d -> "approve".equals(d.verdict()))
                 .map(ExecutionView.DecisionView::by)
@@ -105,25 +102,21 @@ final class EvidencePacks {
                 report.score(),
                 report.restored(),
                 view.error(),
+                null,
                 null);
-        return withHash(unsigned, hash(unsigned));
+        byte[] canonical = EvidenceSeal.canonical(CANONICAL.valueToTree(unsigned));
+        return sealed(
+                unsigned,
+                EvidenceSeal.sha256(canonical),
+                key.map(k -> EvidenceSeal.sign(k, canonical)).orElse(null));
     }
 
-    /** SHA-256 (hex) of the pack's canonical JSON with {@code packSha256} left out. */
+    /** SHA-256 (hex) of the pack's canonical JSON with {@code packSha256} and {@code signature} left out. */
     static String hash(EvidencePack pack) {
-        ObjectNode json = CANONICAL.valueToTree(pack);
-        json.remove("packSha256");
-        try {
-            byte[] canonical = CANONICAL
-                    .writeValueAsString(CANONICAL.treeToValue(json, Object.class))
-                    .getBytes(StandardCharsets.UTF_8);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
-            throw new IllegalStateException("cannot hash the evidence pack", e);
-        }
+        return EvidenceSeal.sha256(EvidenceSeal.canonical(CANONICAL.valueToTree(pack)));
     }
 
-    private static EvidencePack withHash(EvidencePack p, String sha256) {
+    private static EvidencePack sealed(EvidencePack p, String sha256, EvidenceSeal.PackSignature signature) {
         return new EvidencePack(
                 p.format(),
                 p.generatedAt(),
@@ -146,7 +139,8 @@ final class EvidencePacks {
                 p.score(),
                 p.restored(),
                 p.error(),
-                sha256);
+                sha256,
+                signature);
     }
 
     /** The plan's line: the step's first {@code running} transition that carries one. */

@@ -70,6 +70,9 @@ public class ExecutionResource {
     ExecutionAudit audit;
 
     @Inject
+    EvidenceSigner evidenceSigner;
+
+    @Inject
     ExecutionDecisions decisions;
 
     @Inject
@@ -683,7 +686,8 @@ public class ExecutionResource {
                 execution.runId(),
                 runbook,
                 audit.of(id),
-                Instant.now());
+                Instant.now(),
+                evidenceSigner.key());
         return switch (chosen) {
             case "pdf" ->
                 Response.ok(EvidenceDocuments.pdf(pack), PDF)

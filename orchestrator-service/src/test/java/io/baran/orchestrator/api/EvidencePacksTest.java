@@ -120,6 +120,10 @@ class EvidencePacksTest {
     }
 
     private static EvidencePack pack() {
+        return pack(Optional.empty());
+    }
+
+    private static EvidencePack pack(Optional<io.baran.events.SigningKey> key) {
         ExecutionProgress p = drill();
         return EvidencePacks.of(
                 ExecutionViews.execution(p.executionId(), "completed", p),
@@ -127,7 +131,66 @@ class EvidencePacksTest {
                 "run-0f1e2d",
                 Optional.of(RUNBOOK),
                 events(),
-                Instant.parse("2026-12-05T00:00:00Z"));
+                Instant.parse("2026-12-05T00:00:00Z"),
+                key);
+    }
+
+    @Test
+    void anEvidenceKeyThatDoesNotReadStopsTheStartNamingTheSettingNeverTheKey(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path garbage = java.nio.file.Files.writeString(
+                dir.resolve("key.pem"), "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWJ5dGVz\n-----END PRIVATE KEY-----\n");
+        for (String file : List.of(dir.resolve("missing.pem").toString(), garbage.toString())) {
+            var refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalStateException.class, () -> EvidenceSigner.read(signing(Optional.of(file))));
+            assertTrue(refused.getMessage().startsWith("baran.evidence.signing.key-file"), refused.getMessage());
+            assertFalse(refused.getMessage().contains("c2VjcmV0"), "the key is never quoted: " + refused.getMessage());
+        }
+        assertTrue(EvidenceSigner.read(signing(Optional.empty())).isEmpty(), "no key file: packs are not signed");
+        java.nio.file.Path good = java.nio.file.Files.writeString(
+                dir.resolve("good.pem"),
+                io.baran.events.SigningKey.generate("x").privateKeyPem());
+        assertEquals(
+                "evidence",
+                EvidenceSigner.read(signing(Optional.of(good.toString())))
+                        .orElseThrow()
+                        .kid());
+    }
+
+    private static io.baran.orchestrator.config.EvidenceConfig.Signing signing(Optional<String> file) {
+        return new io.baran.orchestrator.config.EvidenceConfig.Signing() {
+            @Override
+            public Optional<String> keyFile() {
+                return file;
+            }
+
+            @Override
+            public String keyId() {
+                return "evidence";
+            }
+        };
+    }
+
+    @Test
+    void aSignedPackVerifiesWithTheKeysPublicHalfAsItsJsonReadsAndNotOnceChanged() throws Exception {
+        io.baran.events.SigningKey key = io.baran.events.SigningKey.generate("evidence-2026-12");
+        EvidencePack pack = pack(Optional.of(key));
+        assertEquals("ES256", pack.signature().algorithm());
+        assertEquals("evidence-2026-12", pack.signature().keyId());
+        assertNull(pack().signature(), "no key, no signature");
+        assertEquals(pack().packSha256(), pack.packSha256(), "the signature is not part of what is hashed");
+
+        ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(pack));
+        byte[] canonical = io.baran.events.EvidenceSeal.canonical(json);
+        var signature = JSON.treeToValue(json.get("signature"), io.baran.events.EvidenceSeal.PackSignature.class);
+        assertEquals(pack.packSha256(), io.baran.events.EvidenceSeal.sha256(canonical));
+        assertTrue(io.baran.events.EvidenceSeal.verify(key.publicKey(), canonical, signature));
+
+        ((ObjectNode) json.get("runbook")).put("version", 4);
+        assertFalse(io.baran.events.EvidenceSeal.verify(
+                key.publicKey(), io.baran.events.EvidenceSeal.canonical(json), signature));
+        assertFalse(io.baran.events.EvidenceSeal.verify(
+                io.baran.events.SigningKey.generate("other").publicKey(), canonical, signature));
     }
 
     @Test
@@ -176,6 +239,7 @@ class EvidencePacksTest {
         JsonNode json = JSON.readTree(JSON.writeValueAsString(pack));
         ObjectNode rest = ((ObjectNode) json).deepCopy();
         rest.remove("packSha256");
+        rest.remove("signature");
         ObjectMapper sorted = new ObjectMapper()
                 .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
         String canonical = sorted.writeValueAsString(sorted.treeToValue(rest, Object.class));
@@ -184,7 +248,7 @@ class EvidencePacksTest {
         assertEquals(pack.packSha256(), recomputed);
 
         ((ObjectNode) json.get("runbook")).put("version", 4);
-        json = ((ObjectNode) json).without("packSha256");
+        json = ((ObjectNode) json).without(List.of("packSha256", "signature"));
         String changed = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(sorted.writeValueAsString(sorted.treeToValue(json, Object.class))

@@ -1,0 +1,125 @@
+package io.baran.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.baran.events.EvidenceSeal;
+import io.baran.events.VantageRoster;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.interfaces.ECPublicKey;
+import java.util.List;
+
+/**
+ * {@code baran evidence verify}: checks an evidence pack (the JSON of {@code GET /api/executions/{id}/evidence}) without
+ * Baran: its content against its {@code packSha256}, and with the orchestrator's public evidence key, its signature. An
+ * auditor keeps the public key apart from the packs, so a pack written or changed elsewhere does not verify.
+ */
+final class EvidenceVerifyCommand {
+
+    static final String USAGE = """
+                   baran evidence verify PACK.json [--public-key KEY]
+                                      checks an evidence pack (GET /api/executions/ID/evidence, JSON): its content
+                                      against its packSha256, and with --public-key (the orchestrator's evidence
+                                      key's public half: PEM, base64 DER or a public JWK) its signature.
+                                      Exit status: 0 intact (and signed by the key, when given), 1 not, 2 usage,
+                                      3 the files cannot be read.
+            """;
+
+    static final int UNREADABLE = 3;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    EvidenceVerifyCommand(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(List<String> args) {
+        Path pack = null;
+        Path keyFile = null;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--public-key")) {
+                if (i + 1 >= args.size()) {
+                    return usage("--public-key needs a file");
+                }
+                keyFile = Path.of(args.get(++i));
+            } else if (arg.startsWith("-") || pack != null) {
+                return usage("evidence verify takes one pack file and --public-key, not \"" + arg + "\"");
+            } else {
+                pack = Path.of(arg);
+            }
+        }
+        if (pack == null) {
+            return usage("which pack? baran evidence verify PACK.json [--public-key KEY]");
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(Files.readString(pack, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            err.println("baran: cannot read the pack " + pack + ": " + e.getMessage());
+            return UNREADABLE;
+        }
+        ECPublicKey key = null;
+        if (keyFile != null) {
+            try {
+                key = VantageRoster.publicKey(Files.readString(keyFile, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                err.println("baran: cannot read the --public-key " + keyFile + ": " + e.getMessage());
+                return UNREADABLE;
+            } catch (IllegalArgumentException e) {
+                err.println("baran: --public-key " + keyFile + ": " + e.getMessage());
+                return Baran.USAGE;
+            }
+        }
+        if (json == null || !json.isObject() || !json.path("packSha256").isTextual()) {
+            out.println(pack + " is not an evidence pack (no packSha256): nothing checked");
+            return Baran.INVALID;
+        }
+        byte[] canonical = EvidenceSeal.canonical(json);
+        String recorded = json.path("packSha256").asText();
+        String actual = EvidenceSeal.sha256(canonical);
+        if (!recorded.equals(actual)) {
+            out.println("evidence pack changed: its content hashes to " + actual + ", not its packSha256 " + recorded);
+            return Baran.INVALID;
+        }
+        JsonNode signature = json.path("signature");
+        if (key == null) {
+            out.println("evidence pack intact: sha256 " + actual
+                    + (signature.isObject()
+                            ? "; signed by key "
+                                    + IdentityProvider.printable(
+                                            signature.path("keyId").asText()) + ", not checked (no --public-key)"
+                            : "; not signed"));
+            return Baran.OK;
+        }
+        if (!signature.isObject()) {
+            out.println(
+                    "evidence pack not signed: its hash holds (sha256 " + actual + "), but nothing shows who made it");
+            return Baran.INVALID;
+        }
+        EvidenceSeal.PackSignature seal = new EvidenceSeal.PackSignature(
+                signature.path("algorithm").asText(""),
+                signature.path("keyId").asText(""),
+                signature.path("value").asText(""));
+        if (!EvidenceSeal.verify(key, canonical, seal)) {
+            out.println("evidence pack signature does not verify with " + keyFile + " (it names key "
+                    + IdentityProvider.printable(seal.keyId()) + "): not signed by that key, or changed with its hash");
+            return Baran.INVALID;
+        }
+        out.println("evidence pack intact and signed: sha256 " + actual + ", " + seal.algorithm() + " by key "
+                + IdentityProvider.printable(seal.keyId()) + " (" + keyFile + ")");
+        return Baran.OK;
+    }
+
+    private int usage(String problem) {
+        err.println("baran: " + problem);
+        err.print(USAGE);
+        return Baran.USAGE;
+    }
+}
