@@ -1,7 +1,6 @@
 package io.baran.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.events.EvidenceSeal;
 import io.baran.events.VantageRoster;
 import java.io.IOException;
@@ -21,15 +20,15 @@ final class EvidenceVerifyCommand {
 
     static final String USAGE = """
                    baran evidence verify PACK.json [--public-key KEY]
-                                      checks an evidence pack (GET /api/executions/ID/evidence, JSON): its content
-                                      against its packSha256, and with --public-key (the orchestrator's evidence
-                                      key's public half: PEM, base64 DER or a public JWK) its signature.
-                                      Exit status: 0 intact (and signed by the key, when given), 1 not, 2 usage,
-                                      3 the files cannot be read.
+                     Checks an evidence pack (the JSON of GET /api/executions/ID/evidence): its content against its
+                     packSha256, and with --public-key (the public half of the orchestrator's evidence key: PEM,
+                     base64 DER or a public JWK) its signature. A hash alone anyone can make again: only the
+                     signature shows who made the pack.
+                     Exit status: 0 intact (and signed by that key, when given), 1 not (or not a pack), 2 usage,
+                     3 the files cannot be read.
             """;
 
     static final int UNREADABLE = 3;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final PrintStream out;
     private final PrintStream err;
@@ -48,6 +47,9 @@ final class EvidenceVerifyCommand {
                 if (i + 1 >= args.size()) {
                     return usage("--public-key needs a file");
                 }
+                if (keyFile != null) {
+                    return usage("--public-key is given once");
+                }
                 keyFile = Path.of(args.get(++i));
             } else if (arg.startsWith("-") || pack != null) {
                 return usage("evidence verify takes one pack file and --public-key, not \"" + arg + "\"");
@@ -58,12 +60,20 @@ final class EvidenceVerifyCommand {
         if (pack == null) {
             return usage("which pack? baran evidence verify PACK.json [--public-key KEY]");
         }
-        JsonNode json;
+        String text;
         try {
-            json = JSON.readTree(Files.readString(pack, StandardCharsets.UTF_8));
+            text = Files.readString(pack, StandardCharsets.UTF_8);
         } catch (IOException e) {
             err.println("baran: cannot read the pack " + pack + ": " + e.getMessage());
             return UNREADABLE;
+        }
+        JsonNode json;
+        try {
+            json = EvidenceSeal.read(text);
+        } catch (IllegalArgumentException e) {
+            out.println(pack + " is not an evidence pack as served (" + IdentityProvider.printable(e.getMessage())
+                    + "): nothing checked");
+            return Baran.INVALID;
         }
         ECPublicKey key = null;
         if (keyFile != null) {
@@ -73,11 +83,14 @@ final class EvidenceVerifyCommand {
                 err.println("baran: cannot read the --public-key " + keyFile + ": " + e.getMessage());
                 return UNREADABLE;
             } catch (IllegalArgumentException e) {
-                err.println("baran: --public-key " + keyFile + ": " + e.getMessage());
+                err.println("baran: --public-key " + keyFile + ": " + e.getMessage()
+                        + (e.getMessage().contains("private key")
+                                ? " (give its public half: openssl pkey -in KEY -pubout)"
+                                : ""));
                 return Baran.USAGE;
             }
         }
-        if (json == null || !json.isObject() || !json.path("packSha256").isTextual()) {
+        if (!json.path("packSha256").isTextual()) {
             out.println(pack + " is not an evidence pack (no packSha256): nothing checked");
             return Baran.INVALID;
         }
@@ -112,8 +125,8 @@ final class EvidenceVerifyCommand {
                     + IdentityProvider.printable(seal.keyId()) + "): not signed by that key, or changed with its hash");
             return Baran.INVALID;
         }
-        out.println("evidence pack intact and signed: sha256 " + actual + ", " + seal.algorithm() + " by key "
-                + IdentityProvider.printable(seal.keyId()) + " (" + keyFile + ")");
+        out.println("evidence pack intact and signed: sha256 " + actual + ", " + seal.algorithm() + " by the key in "
+                + keyFile + " (the pack names it " + IdentityProvider.printable(seal.keyId()) + ")");
         return Baran.OK;
     }
 

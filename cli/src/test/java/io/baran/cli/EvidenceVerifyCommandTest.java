@@ -57,7 +57,8 @@ class EvidenceVerifyCommandTest {
         BaranRun intact = verify(pack(key), true);
         assertEquals(Baran.OK, intact.status(), intact.out() + intact.err());
         assertTrue(intact.out().startsWith("evidence pack intact and signed: sha256 "), intact.out());
-        assertTrue(intact.out().contains("ES256 by key evidence-2026-12"), intact.out());
+        assertTrue(intact.out().contains("ES256 by the key in "), intact.out());
+        assertTrue(intact.out().contains("(the pack names it evidence-2026-12)"), intact.out());
 
         ObjectNode changed = pack(key);
         ((ObjectNode) changed.get("runbook")).put("version", 4);
@@ -71,6 +72,19 @@ class EvidenceVerifyCommandTest {
         assertEquals(Baran.INVALID, rehashed.status());
         assertTrue(rehashed.out().contains("signature does not verify"), rehashed.out());
         assertEquals(Baran.OK, verify(changed, false).status(), "without the key only the hash is checked");
+    }
+
+    @Test
+    void whatAPersonReadsIsWhatIsChecked_noKeyTwiceAndNothingAfterThePack() throws Exception {
+        String signed = JSON.writeValueAsString(pack(key));
+        Path pub = Files.writeString(dir.resolve("evidence.pub"), key.publicKeyText());
+        for (String forged : java.util.List.of(
+                signed + "{\"status\":\"completed\"}", "{\"executionId\":\"forged\"," + signed.substring(1))) {
+            Path file = Files.writeString(dir.resolve("forged.json"), forged);
+            BaranRun r = BaranRun.of(Map.of(), "evidence", "verify", file.toString(), "--public-key", pub.toString());
+            assertEquals(Baran.INVALID, r.status(), r.out());
+            assertTrue(r.out().contains("is not an evidence pack as served"), r.out());
+        }
     }
 
     @Test

@@ -1056,11 +1056,11 @@ class OrchestratorIT {
                     .body("steps[0].planned", containsString("gd-www"))
                     .body("steps[0].afterFailback", org.hamcrest.Matchers.startsWith("undone"))
                     .body("signature.keyId", equalTo(SigningKeysResource.EVIDENCE_KID))
+                    .body("format", equalTo("baran-evidence/2"))
                     .extract()
                     .asString();
             // The JSON as served, read back as an auditor's tool reads it, matches its hash and its signature.
-            var pack = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    new com.fasterxml.jackson.databind.ObjectMapper().readTree(served);
+            var pack = io.baran.events.EvidenceSeal.read(served);
             byte[] canonical = io.baran.events.EvidenceSeal.canonical(pack);
             assertEquals(pack.get("packSha256").asText(), io.baran.events.EvidenceSeal.sha256(canonical));
             assertTrue(

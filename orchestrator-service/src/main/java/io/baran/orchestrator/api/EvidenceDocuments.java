@@ -228,16 +228,16 @@ final class EvidenceDocuments {
                                 "signature",
                                 pack.signature() == null
                                         ? "none (the orchestrator has no evidence key)"
-                                        : pack.signature().algorithm() + " by key "
-                                                + pack.signature().keyId()),
+                                        : "the JSON form of this pack is signed ("
+                                                + pack.signature().algorithm() + ", key "
+                                                + pack.signature().keyId() + "); this document is not"),
                         row("format", pack.format()),
                         row("generated at", pack.generatedAt()),
                         row(
                                 "how to check",
-                                "GET /api/executions/" + pack.executionId()
-                                        + "/evidence as JSON, then baran evidence verify FILE --public-key KEY (or by"
-                                        + " hand: drop packSha256 and signature, write the rest with sorted keys and"
-                                        + " no spaces; its SHA-256 is the pack sha256, signed by the key)")),
+                                "this document is made anew at each request: keep the JSON form (GET /api/executions/"
+                                        + pack.executionId() + "/evidence) and check it with baran evidence verify"
+                                        + " FILE --public-key KEY")),
                 null,
                 null));
         return sections;

@@ -13,17 +13,17 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * it reported after failover and after failback, with times, the recovery time and point against the runbook's
  * objectives, the Temporal run, and a hash of the whole pack.
  *
- * @param format        {@value EvidencePacks#FORMAT}
  * @param generatedAt   ISO-8601, when this pack was put together
  * @param temporalRunId Temporal's run id of the execution's latest run
  * @param approvedBy    the distinct people who approved something, in the order they first did
  * @param decisions     every decision taken on the execution, oldest first
  * @param objectives    the runbook version's {@code spec.objectives}: {@code rto} and {@code rpo}, absent when not set
  * @param score         RTO and RPO against the objectives
+ * @param format        {@value EvidencePacks#FORMAT}, or {@value EvidencePacks#FORMAT_SIGNED} for a signed pack
  * @param packSha256    SHA-256 (hex) of this pack's canonical JSON (keys sorted, no spaces) with {@code packSha256}
- *                      and {@code signature} left out
- * @param signature     the orchestrator's ES256 signature of that same canonical JSON, with the id of its key; null when
- *                      the orchestrator has no evidence key ({@code baran.evidence.signing.key-file})
+ *                      (and in a signed pack {@code signature}) left out
+ * @param signature     the orchestrator's ES256 signature of that same canonical JSON, with the id of its key; absent
+ *                      when the orchestrator has no evidence key ({@code baran.evidence.signing.key-file})
  */
 public record EvidencePack(
         String format,
@@ -48,6 +48,8 @@ public record EvidencePack(
         boolean restored,
         String error,
         String packSha256,
+
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         io.baran.events.EvidenceSeal.PackSignature signature) {
 
     /**

@@ -1,8 +1,7 @@
 package io.baran.orchestrator.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.baran.events.EvidenceSeal;
 import io.baran.events.ExecutionEvent;
 import io.baran.events.SigningKey;
@@ -20,21 +19,19 @@ import java.util.Optional;
 /** Puts an evidence pack together from the execution, its audit trail and the runbook version it ran; pure. */
 final class EvidencePacks {
 
+    /** An unsigned pack: its hash is taken of everything but {@code packSha256}. */
     static final String FORMAT = "baran-evidence/1";
-
-    /** Sorted keys, ISO dates, no indentation: the form the pack's hash is taken of. */
-    private static final ObjectMapper CANONICAL = JsonMapper.builder()
-            .findAndAddModules()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .build();
+    /** A signed pack: its hash and signature are taken of everything but {@code packSha256} and {@code signature}. */
+    static final String FORMAT_SIGNED = "baran-evidence/2";
 
     private EvidencePacks() {}
 
     /**
      * @param runbook the runbook version the execution ran, as stored; empty when it cannot be read
      * @param events  the execution's transitions from the audit trail, oldest first
+     * @param key     the orchestrator's evidence key; empty: the pack is not signed
+     * @param served  the mapper that writes the pack as the API serves it: what is hashed and signed is that JSON, read
+     *                back, as a verifier reads it
      */
     static EvidencePack of(
             ExecutionView view,
@@ -43,7 +40,8 @@ final class EvidencePacks {
             Optional<Runbook> runbook,
             List<ExecutionEvent> events,
             Instant now,
-            Optional<SigningKey> key) {
+            Optional<SigningKey> key,
+            ObjectMapper served) {
         List<String> approvedBy = new ArrayList<>(new LinkedHashSet<>(view.decisions().stream()
                 .filter(d -> "approve".equals(d.verdict()))
                 .map(ExecutionView.DecisionView::by)
@@ -77,7 +75,7 @@ final class EvidencePacks {
             objectiveMap.put("rpo", objectives.rpo());
         }
         EvidencePack unsigned = new EvidencePack(
-                FORMAT,
+                key.isPresent() ? FORMAT_SIGNED : FORMAT,
                 now.toString(),
                 view.executionId(),
                 runId,
@@ -104,16 +102,16 @@ final class EvidencePacks {
                 view.error(),
                 null,
                 null);
-        byte[] canonical = EvidenceSeal.canonical(CANONICAL.valueToTree(unsigned));
+        byte[] canonical;
+        try {
+            canonical = EvidenceSeal.canonical(EvidenceSeal.read(served.writeValueAsString(unsigned)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the evidence pack", e);
+        }
         return sealed(
                 unsigned,
                 EvidenceSeal.sha256(canonical),
                 key.map(k -> EvidenceSeal.sign(k, canonical)).orElse(null));
-    }
-
-    /** SHA-256 (hex) of the pack's canonical JSON with {@code packSha256} and {@code signature} left out. */
-    static String hash(EvidencePack pack) {
-        return EvidenceSeal.sha256(EvidenceSeal.canonical(CANONICAL.valueToTree(pack)));
     }
 
     private static EvidencePack sealed(EvidencePack p, String sha256, EvidenceSeal.PackSignature signature) {

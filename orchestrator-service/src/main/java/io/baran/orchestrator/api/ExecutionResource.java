@@ -72,6 +72,10 @@ public class ExecutionResource {
     @Inject
     EvidenceSigner evidenceSigner;
 
+    /** The mapper the API writes its answers with: an evidence pack is hashed and signed as it writes it. */
+    @Inject
+    com.fasterxml.jackson.databind.ObjectMapper json;
+
     @Inject
     ExecutionDecisions decisions;
 
@@ -687,7 +691,8 @@ public class ExecutionResource {
                 runbook,
                 audit.of(id),
                 Instant.now(),
-                evidenceSigner.key());
+                evidenceSigner.key(),
+                json);
         return switch (chosen) {
             case "pdf" ->
                 Response.ok(EvidenceDocuments.pdf(pack), PDF)

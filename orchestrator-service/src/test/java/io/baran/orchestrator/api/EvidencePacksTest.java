@@ -132,7 +132,8 @@ class EvidencePacksTest {
                 Optional.of(RUNBOOK),
                 events(),
                 Instant.parse("2026-12-05T00:00:00Z"),
-                key);
+                key,
+                JSON);
     }
 
     @Test
@@ -178,13 +179,19 @@ class EvidencePacksTest {
         assertEquals("ES256", pack.signature().algorithm());
         assertEquals("evidence-2026-12", pack.signature().keyId());
         assertNull(pack().signature(), "no key, no signature");
-        assertEquals(pack().packSha256(), pack.packSha256(), "the signature is not part of what is hashed");
 
-        ObjectNode json = (ObjectNode) JSON.readTree(JSON.writeValueAsString(pack));
+        assertEquals("baran-evidence/2", pack.format(), "a signed pack says so");
+        ObjectNode json = io.baran.events.EvidenceSeal.read(JSON.writeValueAsString(pack));
         byte[] canonical = io.baran.events.EvidenceSeal.canonical(json);
         var signature = JSON.treeToValue(json.get("signature"), io.baran.events.EvidenceSeal.PackSignature.class);
         assertEquals(pack.packSha256(), io.baran.events.EvidenceSeal.sha256(canonical));
         assertTrue(io.baran.events.EvidenceSeal.verify(key.publicKey(), canonical, signature));
+        assertEquals(64, java.util.Base64.getUrlDecoder().decode(signature.value()).length, "JOSE's ES256: R then S");
+        var zeros = new io.baran.events.EvidenceSeal.PackSignature(
+                "ES256",
+                key.kid(),
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[64]));
+        assertFalse(io.baran.events.EvidenceSeal.verify(key.publicKey(), canonical, zeros), "R = S = 0 never verifies");
 
         ((ObjectNode) json.get("runbook")).put("version", 4);
         assertFalse(io.baran.events.EvidenceSeal.verify(
@@ -237,9 +244,10 @@ class EvidencePacksTest {
     void theHashCoversTheWholePackAsItsJsonReads() throws Exception {
         EvidencePack pack = pack();
         JsonNode json = JSON.readTree(JSON.writeValueAsString(pack));
+        assertFalse(json.has("signature"), "an unsigned pack has no signature field: its hash reads as it always did");
+        assertEquals("baran-evidence/1", pack.format());
         ObjectNode rest = ((ObjectNode) json).deepCopy();
         rest.remove("packSha256");
-        rest.remove("signature");
         ObjectMapper sorted = new ObjectMapper()
                 .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
         String canonical = sorted.writeValueAsString(sorted.treeToValue(rest, Object.class));
@@ -248,7 +256,7 @@ class EvidencePacksTest {
         assertEquals(pack.packSha256(), recomputed);
 
         ((ObjectNode) json.get("runbook")).put("version", 4);
-        json = ((ObjectNode) json).without(List.of("packSha256", "signature"));
+        json = ((ObjectNode) json).without("packSha256");
         String changed = HexFormat.of()
                 .formatHex(MessageDigest.getInstance("SHA-256")
                         .digest(sorted.writeValueAsString(sorted.treeToValue(json, Object.class))
