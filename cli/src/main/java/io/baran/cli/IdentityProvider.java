@@ -154,21 +154,13 @@ final class IdentityProvider {
                 .connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(
-                    HttpRequest.newBuilder(document)
-                            .timeout(timeout)
-                            .header("Accept", "application/json")
-                            .GET()
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new Refused("unreachable", "cannot read " + document + ": " + describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Refused("interrupted", "interrupted");
-        }
+        HttpResponse<String> response = send(
+                http,
+                HttpRequest.newBuilder(document)
+                        .timeout(timeout)
+                        .header("Accept", "application/json")
+                        .GET()
+                        .build());
         if (response.statusCode() != 200) {
             throw new Refused(
                     "discovery",
@@ -336,22 +328,14 @@ final class IdentityProvider {
 
     /** A form POST; a non-2xx answer is {@link Refused} with the OAuth error and its description (RFC 6749, 5.2). */
     private JsonNode post(URI endpoint, Map<String, String> form) throws Refused {
-        HttpResponse<String> response;
-        try {
-            response = http.send(
-                    HttpRequest.newBuilder(endpoint)
-                            .timeout(timeout)
-                            .header("Content-Type", "application/x-www-form-urlencoded")
-                            .header("Accept", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(form(form), StandardCharsets.UTF_8))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new Refused("unreachable", "cannot reach " + endpoint + ": " + describe(e));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Refused("interrupted", "interrupted");
-        }
+        HttpResponse<String> response = send(
+                http,
+                HttpRequest.newBuilder(endpoint)
+                        .timeout(timeout)
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("Accept", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(form(form), StandardCharsets.UTF_8))
+                        .build());
         JsonNode body = json(response.body());
         if (response.statusCode() / 100 != 2) {
             String error = body.path("error").asText("");
@@ -362,6 +346,18 @@ final class IdentityProvider {
                             + (description.isEmpty() ? "" : " (" + printable(description) + ")"));
         }
         return body;
+    }
+
+    /** One request; no answer is {@link Refused} {@code unreachable}, naming the address. */
+    private static HttpResponse<String> send(HttpClient http, HttpRequest request) throws Refused {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new Refused("unreachable", "cannot reach " + request.uri() + ": " + describe(e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused("interrupted", "interrupted");
+        }
     }
 
     static String form(Map<String, String> values) {

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +34,7 @@ class ApiClientTest {
             keys.add(String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
             bearers.add(bearer);
             // The first token has expired: 401, as the orchestrator answers it.
-            int status = "Bearer second".equals(bearer) ? 202 : 401;
-            byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            Answers.json(exchange, "Bearer second".equals(bearer) ? 202 : 401, "{}");
         });
         server.start();
     }

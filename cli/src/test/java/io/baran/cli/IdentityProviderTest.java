@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,11 +46,7 @@ class IdentityProviderTest {
         server.createContext("/", exchange -> {
             requests.add(
                     exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
-            byte[] body = document.get().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            Answers.json(exchange, 200, document.get());
         });
         server.start();
     }

@@ -518,12 +518,7 @@ class LoginTest {
             server.createContext("/api/", exchange -> {
                 String bearer = exchange.getRequestHeaders().getFirst("Authorization");
                 bearers.add(bearer == null ? "none" : bearer.substring("Bearer ".length()));
-                int status = refuseNext.getAndSet(false) ? 401 : 200;
-                byte[] body = "{\"executionId\":\"drill-web-1\"}".getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(status, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
+                Answers.json(exchange, refuseNext.getAndSet(false) ? 401 : 200, "{\"executionId\":\"drill-web-1\"}");
             });
             server.start();
         }

@@ -47,12 +47,8 @@ class StoredLoginTest {
                     + exchange.getRequestURI().getPath() + (bearer == null ? "" : " " + bearer));
             // The token endpoint answers as a provider whose session has ended; the API answers every call.
             boolean token = exchange.getRequestURI().getPath().equals("/token");
-            byte[] body = (token ? "{\"error\":\"invalid_grant\"}" : "{\"executionId\":\"x\"}")
-                    .getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(token ? 400 : 200, body.length);
-            exchange.getResponseBody().write(body);
-            exchange.close();
+            Answers.json(
+                    exchange, token ? 400 : 200, token ? "{\"error\":\"invalid_grant\"}" : "{\"executionId\":\"x\"}");
         });
         server.start();
     }
