@@ -43,7 +43,10 @@ public final class EvidenceSeal {
 
     private EvidenceSeal() {}
 
-    /** A pack's signature: the algorithm, the id of the key that made it, and its value (base64 of the DER). */
+    /**
+     * A pack's signature: the algorithm, the id of the key that made it (a name, not signed), and its value (R then S,
+     * base64url).
+     */
     public record PackSignature(String algorithm, String keyId, String value) {}
 
     /**
