@@ -98,16 +98,18 @@ final class EvidenceVerifyCommand {
         String recorded = json.path("packSha256").asText();
         String actual = EvidenceSeal.sha256(canonical);
         if (!recorded.equals(actual)) {
-            out.println("evidence pack changed: its content hashes to " + actual + ", not its packSha256 " + recorded);
+            out.println("evidence pack changed: its content hashes to " + actual + ", not its packSha256 "
+                    + IdentityProvider.printable(recorded));
             return Baran.INVALID;
         }
         JsonNode signature = json.path("signature");
         if (key == null) {
             out.println("evidence pack intact: sha256 " + actual
                     + (signature.isObject()
-                            ? "; signed by key "
+                            ? "; it names the signing key "
                                     + IdentityProvider.printable(
-                                            signature.path("keyId").asText()) + ", not checked (no --public-key)"
+                                            signature.path("keyId").asText())
+                                    + ", not checked (no --public-key): the hash alone anyone can make again"
                             : "; not signed"));
             return Baran.OK;
         }
