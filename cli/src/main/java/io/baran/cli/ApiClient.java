@@ -67,6 +67,11 @@ final class ApiClient {
     /** Hosts plain http may go to: this machine, where the token does not cross a network. */
     private static final java.util.Set<String> LOOPBACK = java.util.Set.of("127.0.0.1", "[::1]", "::1", "localhost");
 
+    /** The host is this machine: plain http to it carries no token across a network (the API's, the provider's). */
+    static boolean loopback(String host) {
+        return host != null && LOOPBACK.contains(host.toLowerCase(java.util.Locale.ROOT));
+    }
+
     /**
      * The base URL from {@code --url} or {@code BARAN_URL}; https, or http to this machine only; nothing after the
      * host but a path.
@@ -86,7 +91,7 @@ final class ApiClient {
             throw new IllegalArgumentException("the API URL \"" + AuditVerifyCommand.shown(url)
                     + "\" must not carry a query, a fragment or credentials");
         }
-        if ("http".equals(uri.getScheme()) && !LOOPBACK.contains(uri.getHost().toLowerCase(java.util.Locale.ROOT))) {
+        if ("http".equals(uri.getScheme()) && !loopback(uri.getHost())) {
             throw new IllegalArgumentException("the API URL \"" + AuditVerifyCommand.shown(url)
                     + "\" would send your bearer token in the clear: use https (plain http only to 127.0.0.1, [::1]"
                     + " or localhost, e.g. through kubectl port-forward)");

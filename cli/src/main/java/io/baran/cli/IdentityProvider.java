@@ -13,10 +13,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -53,7 +51,6 @@ final class IdentityProvider {
             Duration interval) {}
 
     static final String DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
-    private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "[::1]", "::1", "localhost");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final String issuer;
@@ -128,7 +125,7 @@ final class IdentityProvider {
             throw new IllegalArgumentException(what + " \"" + AuditVerifyCommand.shown(value)
                     + "\" must not carry credentials, a fragment" + (query ? "" : " or a query"));
         }
-        if ("http".equals(uri.getScheme()) && !LOOPBACK.contains(uri.getHost().toLowerCase(Locale.ROOT))) {
+        if ("http".equals(uri.getScheme()) && !ApiClient.loopback(uri.getHost())) {
             throw new IllegalArgumentException(what + " \"" + AuditVerifyCommand.shown(value)
                     + "\" is plain http to another machine: codes and tokens would cross the network in the clear;"
                     + " use https (http only to 127.0.0.1, [::1] or localhost)");

@@ -83,14 +83,15 @@ record StoredLogin(
 
     static StoredLogin of(IdentityProvider provider, IdentityProvider.Tokens tokens) {
         return new StoredLogin(
-                provider.issuer,
-                provider.clientId,
-                provider.tokenEndpoint,
-                provider.revocationEndpoint,
-                tokens.accessToken(),
-                tokens.accessExpiresAt(),
-                Optional.ofNullable(tokens.refreshToken()),
-                Optional.ofNullable(tokens.refreshExpiresAt()));
+                        provider.issuer,
+                        provider.clientId,
+                        provider.tokenEndpoint,
+                        provider.revocationEndpoint,
+                        null,
+                        null,
+                        Optional.empty(),
+                        Optional.empty())
+                .withTokens(tokens);
     }
 
     /** The provider this login refreshes at, without reading its discovery document again. */
