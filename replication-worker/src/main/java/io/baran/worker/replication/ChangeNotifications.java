@@ -19,6 +19,11 @@ import org.jboss.logging.Logger;
  * keys in its ledger (or had nothing to do for them): only then does a queue-backed feed acknowledge the message, so
  * one whose change a failure or a crash kept from being recorded is delivered again. A notification only speeds
  * things up: the passes still run, catch whatever was missed, and alone decide deletions and the lag.
+ *
+ * <p>Where worker replicas share a pair ({@code baran.replication.lock=postgresql}), each batch is copied under the
+ * pair's pass lock, from the shared ledgers as read again ({@link Exclusive}): never beside another replica's pass or
+ * copy. A batch that cannot have the lock within {@link Exclusive#WAIT} is handed back to the feed (delivered again,
+ * or left to the passes for a directory's events), its change not recorded.
  */
 final class ChangeNotifications implements AutoCloseable {
 
@@ -28,10 +33,34 @@ final class ChangeNotifications implements AutoCloseable {
 
     private record Notice(Set<String> keys, ChangeFeed.Settlement settlement) {}
 
+    /** How a batch gets the pair to itself: at once with one worker replica, under the pair's pass lock with several. */
+    interface Exclusive {
+        /** How long a batch waits for the pass lock another replica holds before it is handed back. */
+        java.time.Duration WAIT = java.time.Duration.ofSeconds(5);
+
+        /** One worker replica: the replicator's own lock serialises copies with its passes. */
+        Exclusive NONE = copy -> {
+            copy.run();
+            return true;
+        };
+
+        /**
+         * Runs {@code copy} with the pair to itself; false, running nothing, when another replica kept it (or the
+         * lock's database did not answer) for {@link #WAIT}.
+         */
+        boolean run(Copy copy) throws InterruptedException;
+    }
+
+    /** A batch's copies. */
+    interface Copy {
+        void run() throws InterruptedException;
+    }
+
     private final String pair;
     private final Location source;
     private final List<Replicator> replicas;
     private final ChangeFeed feed;
+    private final Exclusive exclusive;
     private final List<Notice> pending = new ArrayList<>();
     private final ScheduledExecutorService copier;
     private final AtomicLong received = new AtomicLong();
@@ -39,7 +68,12 @@ final class ChangeNotifications implements AutoCloseable {
     private final AtomicLong retried = new AtomicLong();
 
     ChangeNotifications(String pair, Location source, List<Replicator> replicas, ChangeFeed feed) {
+        this(pair, source, replicas, feed, Exclusive.NONE);
+    }
+
+    ChangeNotifications(String pair, Location source, List<Replicator> replicas, ChangeFeed feed, Exclusive exclusive) {
         this.pair = pair;
+        this.exclusive = exclusive;
         this.source = source;
         this.replicas = List.copyOf(replicas);
         this.feed = feed;
@@ -87,6 +121,29 @@ final class ChangeNotifications implements AutoCloseable {
         Set<String> keys = new HashSet<>();
         batch.forEach(n -> keys.addAll(n.keys()));
         Set<String> failed = new HashSet<>();
+        boolean copied;
+        try {
+            copied = exclusive.run(() -> copyToEach(keys, failed));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            batch.forEach(n -> settle(n.settlement(), false));
+            return;
+        }
+        if (!copied) {
+            LOG.infof(
+                    "pair %s: %d notified keys not copied: another worker replica kept the pair's pass lock for %s;"
+                            + " handed back to be delivered again (its pass copies them too)",
+                    pair, keys.size(), Exclusive.WAIT);
+            batch.forEach(n -> settle(n.settlement(), false));
+            return;
+        }
+        for (Notice n : batch) {
+            settle(n.settlement(), n.keys().stream().noneMatch(failed::contains));
+        }
+    }
+
+    /** Copies the keys to every replica; the keys any replica could not record are added to {@code failed}. */
+    private void copyToEach(Set<String> keys, Set<String> failed) throws InterruptedException {
         for (Replicator r : replicas) {
             try {
                 Replicator.NotifiedCopy copy = r.copyNow(keys);
@@ -94,10 +151,6 @@ final class ChangeNotifications implements AutoCloseable {
                 LOG.debugf(
                         "pair %s, replica %s: %d of %d notified keys copied",
                         pair, r.replicaAt(), copy.copied(), keys.size());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                batch.forEach(n -> settle(n.settlement(), false));
-                return;
             } catch (RuntimeException e) {
                 failed.addAll(keys);
                 LOG.warnf(
@@ -106,9 +159,6 @@ final class ChangeNotifications implements AutoCloseable {
                         pair,
                         r.replicaAt());
             }
-        }
-        for (Notice n : batch) {
-            settle(n.settlement(), n.keys().stream().noneMatch(failed::contains));
         }
     }
 

@@ -118,13 +118,6 @@ public class ReplicationService {
                             database.passwordEnv().map(environment).orElse(null));
                     coordinated = true;
                 }
-                config.pairs().forEach((name, p) -> {
-                    if (p.notifications().isPresent()) {
-                        problems.add("baran.replication.pairs.\"" + name + "\".notifications: change notifications "
-                                + "are not coordinated between replicas yet; with baran.replication.lock=postgresql "
-                                + "the pair is kept by its passes only");
-                    }
-                });
             }
             default ->
                 problems.add(
@@ -269,7 +262,12 @@ public class ReplicationService {
         }
         feeds.forEach((name, feed) -> {
             Pair pair = pairs.get(name);
-            ChangeNotifications watching = new ChangeNotifications(name, pair.source(), pair.replicas(), feed);
+            ChangeNotifications watching = new ChangeNotifications(
+                    name,
+                    pair.source(),
+                    pair.replicas(),
+                    feed,
+                    coordinated ? copy -> copyWhilePassing(pair, copy) : ChangeNotifications.Exclusive.NONE);
             notifications.add(watching);
             metrics.register(watching);
             watching.start();
@@ -404,6 +402,46 @@ public class ReplicationService {
         return ran.orElse(List.of());
     }
 
+    /**
+     * A batch of notified copies with the pair to this replica (several replicas share it): after this process's pass
+     * under way, under the pair's pass lock, from the shared ledgers as read again, as a pass runs. Asks again for the
+     * lock another replica holds for up to {@link ChangeNotifications.Exclusive#WAIT}; false, copying nothing, when it
+     * stays there (or its database does not answer).
+     */
+    private boolean copyWhilePassing(Pair pair, ChangeNotifications.Copy copy) throws InterruptedException {
+        java.util.concurrent.locks.ReentrantLock turn =
+                turns.computeIfAbsent(pair.name(), n -> new java.util.concurrent.locks.ReentrantLock());
+        long deadline = System.nanoTime() + ChangeNotifications.Exclusive.WAIT.toNanos();
+        turn.lockInterruptibly();
+        try {
+            while (true) {
+                Optional<PassLock.Held> held;
+                try {
+                    held = lock.attempt(pair.name());
+                } catch (PassLock.Unreachable e) {
+                    LOG.warnf("replication pair %s: %s, so no notified copy now", pair.name(), e.getMessage());
+                    return false;
+                }
+                Optional<Boolean> ran = whileHolding(pair.name(), held, () -> {
+                    for (Replicator r : pair.replicas()) {
+                        r.reloadLedger(); // another replica may have run passes or copies since
+                    }
+                    copy.run();
+                    return true;
+                });
+                if (ran.isPresent()) {
+                    return true;
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    return false;
+                }
+                Thread.sleep(LOCK_RETRY.toMillis());
+            }
+        } finally {
+            turn.unlock();
+        }
+    }
+
     /** Work done while this process holds a pair's pass lock for its pass. */
     interface PassWork<T> {
         T run() throws InterruptedException;
@@ -419,6 +457,12 @@ public class ReplicationService {
             throws InterruptedException {
         Optional<PassLock.Held> held = lock.tryLock(pair);
         taken.accept(held.isPresent());
+        return whileHolding(pair, held, work);
+    }
+
+    /** Runs {@code work} as {@link #whilePassing} does, with the pair's pass lock taken already (empty: nothing runs). */
+    private <T> Optional<T> whileHolding(String pair, Optional<PassLock.Held> held, PassWork<T> work)
+            throws InterruptedException {
         if (held.isEmpty()) {
             return Optional.empty();
         }

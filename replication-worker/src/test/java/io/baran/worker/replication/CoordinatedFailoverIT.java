@@ -94,8 +94,12 @@ class CoordinatedFailoverIT {
 
     /** Another replica in the middle of the pair's pass: it holds the pair's lock until closed. */
     private static PassLock.Held passElsewhere() {
+        return passElsewhere(PAIR);
+    }
+
+    private static PassLock.Held passElsewhere(String pair) {
         return PassLock.postgresql(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD)
-                .tryLock(PAIR)
+                .tryLock(pair)
                 .orElseThrow(() -> new AssertionError("the pair's lock is free"));
     }
 
@@ -234,6 +238,112 @@ class CoordinatedFailoverIT {
             a.stop();
             b.stop();
         }
+    }
+
+    /**
+     * Change notifications on a pair several replicas share: both replicas watch the source directory, and a notified
+     * change is copied only under the pair's pass lock. While another replica keeps the lock past {@link
+     * ChangeNotifications.Exclusive#WAIT}, nothing is copied and the change is left unrecorded (the next pass copies
+     * it); a lock let go within the wait is taken and the change copied; with the lock free, a change is copied
+     * without a pass, and recorded in the shared ledger, so the pass after it copies only what was handed back; once
+     * one replica has failed the pair over, neither copies a notified change into the standby.
+     */
+    @Test
+    void notifiedChangesAreCopiedOnlyUnderThePairsPassLock() throws Exception {
+        String pair = "notified";
+        Files.createDirectories(root.resolve("notified-source"));
+        Files.createDirectories(root.resolve("notified-replica"));
+        Path dataDir = WorkDirs.create("coordinated-notified-ledgers");
+        ReplicationService a = watching(pair, dataDir);
+        ReplicationService b = watching(pair, dataDir);
+        try {
+            Replicator atA = a.replica(pair, null);
+            awaitTrue(() -> a.status(atA).consistentAt() != null, "the first scheduled pass, by either replica");
+            FileBlobStore replica = store("notified-replica");
+
+            try (PassLock.Held pass = passElsewhere(pair)) {
+                TestData.put(store("notified-source"), "held/kept-out.txt", "written while another replica passes");
+                long until = System.nanoTime()
+                        + ChangeNotifications.Exclusive.WAIT.plusSeconds(2).toNanos();
+                while (System.nanoTime() < until) {
+                    assertNull(
+                            TestData.text(replica, "held/kept-out.txt"),
+                            "nothing is copied while another replica holds the pair's pass lock");
+                    Thread.sleep(100);
+                }
+            }
+
+            try (PassLock.Held pass = passElsewhere(pair)) {
+                TestData.put(store("notified-source"), "waited/for-the-lock.txt", "copied once the lock is free");
+                Thread.sleep(1000);
+                assertNull(TestData.text(replica, "waited/for-the-lock.txt"), "not while the lock is held elsewhere");
+            }
+            awaitTrue(
+                    () -> "copied once the lock is free".equals(TestData.text(replica, "waited/for-the-lock.txt")),
+                    "the change whose batch waited for the lock, copied once it was let go");
+
+            TestData.put(store("notified-source"), "free/at-once.txt", "the lock is free");
+            awaitTrue(
+                    () -> "the lock is free".equals(TestData.text(replica, "free/at-once.txt")),
+                    "a change copied on its notification, no pass");
+            assertNull(TestData.text(replica, "held/kept-out.txt"), "the change handed back waits for the pass");
+
+            List<PassReport> reports = a.sync(pair).get(60, TimeUnit.SECONDS);
+            if (reports.isEmpty()) {
+                reports = b.sync(pair).get(60, TimeUnit.SECONDS);
+            }
+            assertEquals(1, reports.size(), "one replica ran the pass");
+            assertEquals(
+                    1,
+                    reports.get(0).copiedObjects(),
+                    "the pass copies only the change handed back; the notified copies are in the shared ledger: "
+                            + reports.get(0).describe());
+            assertEquals("written while another replica passes", TestData.text(replica, "held/kept-out.txt"));
+
+            // Failed over by one replica: the other, whose own copy of the ledger does not say so, reads it again
+            // before it copies, and copies nothing into the standby.
+            Replicator atB = b.replica(pair, null);
+            assertTrue(b.failover(atB).done());
+            TestData.put(store("notified-source"), "after/failover.txt", "never copied to a serving standby");
+            Thread.sleep(ChangeNotifications.GATHER_MILLIS * 2 + 2000);
+            assertNull(TestData.text(replica, "after/failover.txt"), "nothing copied into the failed-over replica");
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    /** A replica that runs the pair's passes (every hour, the first at start) and watches its source directory. */
+    private static ReplicationService watching(String pair, Path dataDir) {
+        Map<String, String> properties = new HashMap<>();
+        properties.put("baran.replication.data-dir", dataDir.toString());
+        properties.put("baran.replication.lock", "postgresql");
+        properties.put("baran.replication.pairs.\"" + pair + "\".source", "onprem:file://notified-source");
+        properties.put("baran.replication.pairs.\"" + pair + "\".replicas", "onprem:file://notified-replica");
+        properties.put("baran.replication.pairs.\"" + pair + "\".interval", "1h");
+        properties.put("baran.replication.pairs.\"" + pair + "\".notifications", "watch");
+        properties.put("baran.api-budget.jdbc-url", postgres.jdbcUrl());
+        properties.put("baran.api-budget.user", PostgresServer.USER);
+        properties.put("baran.api-budget.password-env", PASSWORD_ENV);
+        ReplicationService service = ReplicationServices.configured(properties, providers);
+        service.start(name -> PASSWORD_ENV.equals(name) ? PostgresServer.PASSWORD : null, Clock.systemUTC());
+        return service;
+    }
+
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return;
+                }
+            } catch (io.baran.worker.provider.store.BlobStoreException racing) {
+                // read while a copy was writing it: read again
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not within 30 s: " + what);
     }
 
     /**
