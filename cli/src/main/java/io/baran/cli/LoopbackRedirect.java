@@ -36,8 +36,15 @@ final class LoopbackRedirect implements AutoCloseable {
         }
     }
 
+    /**
+     * Threads reading requests at most: each request is read on one (a stalled connection holds only its own, until
+     * {@code sun.net.httpserver.maxReqTime} closes it), and no number of connections makes more.
+     */
+    static final int THREADS = 16;
+
     private final HttpServer server;
     private final java.util.concurrent.ExecutorService threads;
+    private final AtomicInteger threadsStarted;
     private final String state;
     private final String issuer;
     private final boolean requireIss;
@@ -47,11 +54,13 @@ final class LoopbackRedirect implements AutoCloseable {
     private LoopbackRedirect(
             HttpServer server,
             java.util.concurrent.ExecutorService threads,
+            AtomicInteger threadsStarted,
             String state,
             String issuer,
             boolean requireIss) {
         this.server = server;
         this.threads = threads;
+        this.threadsStarted = threadsStarted;
         this.state = state;
         this.issuer = issuer;
         this.requireIss = requireIss;
@@ -60,12 +69,14 @@ final class LoopbackRedirect implements AutoCloseable {
     /** Listens on 127.0.0.1 ({@code port} 0: a free one, as RFC 8252 asks; a fixed one for a provider that needs it). */
     static LoopbackRedirect listen(int port, String state, String issuer, boolean requireIss) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 8);
-        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool(task -> {
-            Thread thread = new Thread(task, "baran-login-redirect");
-            thread.setDaemon(true);
-            return thread;
-        });
-        LoopbackRedirect redirect = new LoopbackRedirect(server, threads, state, issuer, requireIss);
+        AtomicInteger started = new AtomicInteger();
+        java.util.concurrent.ExecutorService threads =
+                java.util.concurrent.Executors.newFixedThreadPool(THREADS, task -> {
+                    Thread thread = new Thread(task, "baran-login-redirect-" + started.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        LoopbackRedirect redirect = new LoopbackRedirect(server, threads, started, state, issuer, requireIss);
         server.createContext("/", redirect::handle);
         server.setExecutor(threads);
         server.start();
@@ -74,6 +85,11 @@ final class LoopbackRedirect implements AutoCloseable {
 
     URI uri() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PATH);
+    }
+
+    /** Threads made so far to read requests: never more than {@link #THREADS}. */
+    int threadsStarted() {
+        return threadsStarted.get();
     }
 
     /** Answers that did not carry this login's state, refused so far. */

@@ -42,6 +42,38 @@ class LoopbackRedirectTest {
         }
     }
 
+    /** Connections by the dozen hold a bounded number of threads; once they go, the answer is taken. */
+    @Test
+    void manyStalledConnectionsHoldABoundedNumberOfThreads() throws Exception {
+        try (LoopbackRedirect redirect = LoopbackRedirect.listen(0, "s3cret-state", ISSUER, false)) {
+            java.util.List<Socket> stalled = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < LoopbackRedirect.THREADS * 3; i++) {
+                    Socket s = new Socket("127.0.0.1", redirect.uri().getPort());
+                    s.getOutputStream().write('G');
+                    s.getOutputStream().flush();
+                    stalled.add(s);
+                }
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (redirect.threadsStarted() < LoopbackRedirect.THREADS && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(500); // time for the rest to be handed to threads, were there more
+                assertEquals(
+                        LoopbackRedirect.THREADS,
+                        redirect.threadsStarted(),
+                        "every thread busy with a stalled connection, and not one more");
+            } finally {
+                for (Socket s : stalled) {
+                    s.close();
+                }
+            }
+
+            assertEquals(200, get(redirect, "state=s3cret-state&code=the-code"));
+            assertEquals("the-code", redirect.await(Duration.ofSeconds(5)));
+        }
+    }
+
     @Test
     void anIssuerThatAlwaysNamesItselfMustNameItself() throws Exception {
         try (LoopbackRedirect redirect = LoopbackRedirect.listen(0, "s3cret-state", ISSUER, true)) {
