@@ -165,6 +165,58 @@ final class ExecutionText {
         return String.format("%dh%02dm", seconds / 3600, (seconds % 3600) / 60);
     }
 
+    /**
+     * The answer of {@code GET /api/executions}: one line per execution, newest first, and how many; when the API's
+     * limit was reached, that more may exist.
+     */
+    static String list(JsonNode body) {
+        JsonNode executions = body.path("executions");
+        StringBuilder b = new StringBuilder();
+        if (!executions.isArray() || executions.isEmpty()) {
+            return "no execution matches\n";
+        }
+        int idWidth = 9;
+        for (JsonNode e : executions) {
+            idWidth = Math.max(idWidth, printable(text(e, "executionId")).length());
+        }
+        b.append(pad("EXECUTION", idWidth))
+                .append("  ")
+                .append(pad("MODE", 8))
+                .append("  ")
+                .append(pad("PHASE", 26))
+                .append("  ")
+                .append(pad("STATUS", 10))
+                .append("  STARTED\n");
+        for (JsonNode e : executions) {
+            b.append(pad(printable(text(e, "executionId")), idWidth))
+                    .append("  ")
+                    .append(pad(printable(text(e, "mode")), 8))
+                    .append("  ")
+                    .append(pad(printable(text(e, "phase")), 26))
+                    .append("  ")
+                    .append(pad(printable(text(e, "status")), 10))
+                    .append("  ")
+                    .append(printable(text(e, "startedAt")))
+                    .append('\n');
+        }
+        int limit = body.path("limit").asInt(0);
+        b.append(executions.size())
+                .append(executions.size() == 1 ? " execution" : " executions")
+                .append(
+                        limit > 0 && executions.size() >= limit
+                                ? ", the newest " + limit + " (the API's limit): narrow the list to see older ones\n"
+                                : "\n");
+        return b.toString();
+    }
+
+    /** A value from the API as it can be printed on a terminal: control characters replaced. */
+    private static String printable(String value) {
+        return value.codePoints()
+                .map(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
+    }
+
     private static String text(JsonNode node, String field) {
         JsonNode v = node.path(field);
         return v.isMissingNode() || v.isNull() ? "" : v.asText();

@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operator's commands on the orchestrator's REST API: {@code drill}, {@code plan}, {@code status}, {@code watch},
- * {@code approve}, {@code reject} and {@code readiness}. They call exactly the endpoints the README lists, with the
+ * The operator's commands on the orchestrator's REST API: {@code drill}, {@code plan}, {@code list}, {@code status},
+ * {@code watch}, {@code approve}, {@code reject} and {@code readiness}. They call exactly the endpoints the README lists, with the
  * caller's bearer token, so the API's roles and the two-person rule apply as they do to any client.
  */
 final class OperatorCommand {
@@ -27,6 +27,9 @@ final class OperatorCommand {
                                       what each step would change now; nothing is changed
                                       (--param: a whole number or true/false is sent as one, as a number or
                                       boolean default needs; in double quotes, "30", it is text)
+                   baran list [--mode plan|drill|failover] [--phase PHASE] [--runbook RUNBOOK] [--service SERVICE]
+                                      executions, newest first (at most the API's limit, 200); e.g.
+                                      --mode failover --phase failed-over: the services failed over now
                    baran status ID    where an execution stands: phase, what it waits for, every step
                    baran watch ID [--timeout 24h] [--every 1s] [--exit-when-waiting]
                                       follows an execution until it ends (live view on a terminal, one line per
@@ -79,6 +82,9 @@ final class OperatorCommand {
         String scope;
         String step;
         String reason;
+        /** The filters of {@code list}, by query parameter, in the order given. */
+        final Map<String, String> filters = new LinkedHashMap<>();
+
         Duration timeout = Duration.ofHours(24);
         Duration every = Duration.ofSeconds(1);
     }
@@ -99,6 +105,7 @@ final class OperatorCommand {
             return switch (command) {
                 case "drill" -> drill(api, o);
                 case "plan" -> plan(api, o);
+                case "list" -> list(api, o);
                 case "status" -> status(api, o);
                 case "watch" -> watch(api, ApiClient.pathPart("the execution id", one(o, "an execution id")), o);
                 case "approve", "reject" -> decide(api, command, o);
@@ -129,7 +136,11 @@ final class OperatorCommand {
                         "--reason",
                         "--param",
                         "--timeout",
-                        "--every" -> {
+                        "--every",
+                        "--mode",
+                        "--phase",
+                        "--runbook",
+                        "--service" -> {
                     if (i + 1 >= args.size()) {
                         throw new IllegalArgumentException(arg + " needs a value");
                     }
@@ -143,6 +154,11 @@ final class OperatorCommand {
                         case "--reason" -> o.reason = only(command, arg, List.of("approve", "reject"), value);
                         case "--timeout" -> o.timeout = duration(arg, only(command, arg, WATCHING, value));
                         case "--every" -> o.every = duration(arg, only(command, arg, WATCHING, value));
+                        case "--mode", "--phase", "--runbook", "--service" -> {
+                            if (o.filters.put(arg.substring(2), only(command, arg, "list", value)) != null) {
+                                throw new IllegalArgumentException(arg + " is given once");
+                            }
+                        }
                         default -> {
                             only(command, arg, List.of("drill", "plan"), value);
                             int eq = value.indexOf('=');
@@ -233,6 +249,26 @@ final class OperatorCommand {
                 o.json
                         ? answer.body().toPrettyString()
                         : answer.body().path("text").asText());
+        out.flush();
+        return Baran.OK;
+    }
+
+    /** {@code GET /api/executions} with the filters given (the API checks their values and names a bad one). */
+    private int list(ApiClient api, Options o) throws ApiClient.Unreachable {
+        if (!o.positional.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "list takes filters (--mode, --phase, --runbook, --service), not \"" + o.positional.get(0) + "\"");
+        }
+        StringBuilder path = new StringBuilder("/api/executions");
+        o.filters.forEach((name, value) -> path.append(path.indexOf("?") < 0 ? '?' : '&')
+                .append(name)
+                .append('=')
+                .append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8)));
+        ApiClient.Answer answer = api.get(path.toString());
+        if (!answer.ok()) {
+            return refused("no list of executions", answer);
+        }
+        out.print(o.json ? answer.body().toPrettyString() + "\n" : ExecutionText.list(answer.body()));
         out.flush();
         return Baran.OK;
     }

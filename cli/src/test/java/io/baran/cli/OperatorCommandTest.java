@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator commands' checks before any request: every case here points at a closed port on 127.0.0.1, so a
- * request sent would end in exit 3 ("cannot connect"), and each test asserts a different outcome. What they do
+ * The operator commands' checks before any request: the cases here point at a closed port on 127.0.0.1 (a request
+ * sent would end in exit 3, "cannot connect"), and each test asserts a different outcome; {@code list} also against a
+ * server of the test's own on 127.0.0.1, for what it sends and prints. What they do
  * against a running orchestrator is tested from the packaged services ({@code FailoverChainIT} in system-tests).
  */
 class OperatorCommandTest {
@@ -138,6 +139,56 @@ class OperatorCommandTest {
                         + "    - degraded: ttl-too-long (move-traffic): www TTL is 86400 s\n"
                         + "db                        not evaluated yet\n",
                 text);
+    }
+
+    /** baran list: the filters go as query parameters, encoded; each execution one line; a refusal is the API's. */
+    @Test
+    void listSendsItsFiltersAndPrintsOneLinePerExecution() throws Exception {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/executions", exchange -> {
+            String query = exchange.getRequestURI().getRawQuery();
+            asked.add(String.valueOf(query));
+            if (query != null && query.contains("mode=live")) {
+                Answers.json(exchange, 400, """
+                        {"title":"Bad execution filter","detail":"mode \\"live\\" is not one of plan, drill, failover"}""");
+                return;
+            }
+            Answers.json(exchange, 200, """
+                    {"executions":[{"executionId":"failover-web-aws_us-east-1@1","status":"running","runbook":"web",
+                      "service":"web","mode":"failover","phase":"failed-over","startedAt":"2026-12-07T09:26:35Z",
+                      "closedAt":null}],"limit":1}""");
+        });
+        server.start();
+        try {
+            Map<String, String> env = Map.of(
+                    "BARAN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "BARAN_TOKEN", "t0ken");
+
+            Result r = baran(env, "list", "--mode", "failover", "--phase", "failed-over", "--runbook", "a b&c");
+
+            assertEquals(Baran.OK, r.status(), r.err());
+            assertEquals(List.of("mode=failover&phase=failed-over&runbook=a+b%26c"), asked);
+            List<String> lines = r.out().lines().toList();
+            assertEquals(3, lines.size(), r.out());
+            assertTrue(lines.get(0).startsWith("EXECUTION"), r.out());
+            assertTrue(
+                    lines.get(1)
+                            .matches(
+                                    "failover-web-aws_us-east-1@1 +failover +failed-over +running +2026-12-07T09:26:35Z"),
+                    r.out());
+            assertTrue(lines.get(2).startsWith("1 execution, the newest 1 (the API's limit)"), r.out());
+
+            Result refused = baran(env, "list", "--mode", "live");
+            assertEquals(Baran.INVALID, refused.status(), refused.err());
+            assertTrue(refused.err().contains("mode \"live\" is not one of plan, drill, failover"), refused.err());
+        } finally {
+            server.stop(0);
+        }
+        assertUsage(baran("list", "--mode", "drill", "--mode", "failover"), "--mode is given once");
+        assertUsage(baran("list", "failed-over"), "list takes filters");
+        assertUsage(baran("status", "x", "--phase", "done"), "--phase is an option of baran list, not of baran status");
+        assertEquals("no execution matches\n", ExecutionText.list(JSON.readTree("{\"executions\":[],\"limit\":200}")));
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -178,6 +179,20 @@ class OrchestratorIT {
                         .<List<String>>path("executions.executionId")
                         .contains(id),
                 "the drill to be listed");
+        assertTrue(
+                given().queryParam("runbook", "shop")
+                        .queryParam("mode", "drill")
+                        .get("/api/executions")
+                        .<List<String>>path("executions.executionId")
+                        .contains(id),
+                "listed among the drills");
+        assertFalse(
+                given().queryParam("runbook", "shop")
+                        .queryParam("mode", "failover")
+                        .get("/api/executions")
+                        .<List<String>>path("executions.executionId")
+                        .contains(id),
+                "not among the failovers");
         given().contentType(ContentType.JSON)
                 .post("/api/executions/" + id + "/approve")
                 .then()
@@ -457,6 +472,19 @@ class OrchestratorIT {
                 .then()
                 .statusCode(200)
                 .body("limit", equalTo(200));
+        // A parameter that is no filter would list more than was asked for: refused, named.
+        given().queryParam("runbook", "shop")
+                .queryParam("modes", "failover")
+                .get("/api/executions")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("detail", containsString("not a filter of this list: modes"));
+        given().queryParam("mode", "live")
+                .get("/api/executions")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("mode \"live\" is not one of plan, drill, failover"));
         // Past the validation, the builder's quoting holds on Temporal itself: the hostile value is one literal.
         for (String hostile : List.of(
                 "shop' OR WorkflowType = 'RunbookWorkflow", "shop\\' OR WorkflowType = 'RunbookWorkflow", "\\", "'")) {

@@ -35,9 +35,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -62,6 +64,9 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @Blocking
 @Produces(MediaType.APPLICATION_JSON)
 public class ExecutionResource {
+
+    /** The query parameters {@code GET /api/executions} takes. */
+    static final List<String> LIST_FILTERS = List.of("runbook", "service", "phase", "mode");
 
     @Inject
     ExecutionReader reader;
@@ -103,8 +108,8 @@ public class ExecutionResource {
 
     @GET
     @Operation(
-            summary =
-                    "Executions, newest first (from Temporal's visibility store), filtered by runbook, service and phase")
+            summary = "Executions, newest first (from Temporal's visibility store), filtered by runbook, service, phase"
+                    + " and mode")
     @APIResponse(
             responseCode = "200",
             description = "the executions, at most limit of them",
@@ -112,7 +117,10 @@ public class ExecutionResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ExecutionList.class)))
-    @APIResponse(responseCode = "400", description = "a filter that is not a runbook name, service name or phase")
+    @APIResponse(
+            responseCode = "400",
+            description = "a filter that is not a runbook name, service name, phase or mode, or a parameter that is no"
+                    + " filter")
     public ExecutionList list(
             @Parameter(
                             description = "the runbook's name",
@@ -131,10 +139,30 @@ public class ExecutionResource {
                             allowEmptyValue = true,
                             schema = @Schema(pattern = ExecutionFilter.PHASE))
                     @QueryParam("phase")
-                    String phase) {
+                    String phase,
+            @Parameter(
+                            description = "the mode it was started in (a drill a real outage made live stays a drill)",
+                            allowEmptyValue = true,
+                            schema = @Schema(enumeration = {"plan", "drill", "failover"}))
+                    @QueryParam("mode")
+                    String mode,
+            @Context UriInfo uri) {
+        // A parameter this list does not know would be dropped silently, listing more than the caller asked for.
+        List<String> unknown = uri.getQueryParameters().keySet().stream()
+                .filter(name -> !LIST_FILTERS.contains(name))
+                .sorted()
+                .map(ExecutionFilter::printable)
+                .toList();
+        if (!unknown.isEmpty()) {
+            throw new ProblemException(
+                    400,
+                    "Bad execution filter",
+                    "not a filter of this list: " + String.join(", ", unknown) + " (the filters are "
+                            + String.join(", ", LIST_FILTERS) + ")");
+        }
         ExecutionFilter filter;
         try {
-            filter = new ExecutionFilter(runbook, service, phase);
+            filter = new ExecutionFilter(runbook, service, phase, mode);
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "Bad execution filter", e.getMessage());
         }
