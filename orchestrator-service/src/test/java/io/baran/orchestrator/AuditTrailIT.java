@@ -457,6 +457,14 @@ class AuditTrailIT {
                     .body("title", equalTo("Bad audit query"))
                     .body("status", equalTo(400));
         }
+        // A mistyped filter would answer with every row: refused, named, with the filters there are.
+        api().queryParam("execution", "drill-web-1")
+                .get("/api/audit")
+                .then()
+                .statusCode(400)
+                .body("title", equalTo("Bad audit query"))
+                .body("detail", containsString("not a filter of this list: \"execution\""))
+                .body("detail", containsString("its filters are actor, action, target, since, until, limit, after"));
         // A value is only ever a bind parameter: SQL in a filter is just a name nobody has.
         api().queryParam("actor", "x' or '1'='1")
                 .get("/api/audit")

@@ -479,7 +479,7 @@ class OrchestratorIT {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("detail", containsString("not a filter of this list: modes"));
+                .body("detail", containsString("not a filter of this list: \"modes\" (its filters are runbook, service"));
         given().queryParam("mode", "live")
                 .get("/api/executions")
                 .then()

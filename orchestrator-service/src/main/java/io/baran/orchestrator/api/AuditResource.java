@@ -14,8 +14,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 import java.time.Instant;
@@ -54,6 +56,9 @@ public class AuditResource {
      */
     public record AuditPage(List<AuditRecord> records, Long next) {}
 
+    /** The query parameters {@code GET /api/audit} takes. */
+    static final List<String> FILTERS = List.of("actor", "action", "target", "since", "until", "limit", "after");
+
     @GET
     @Operation(summary = "Rows of the audit trail, oldest first, filtered; page with after=<next>")
     @APIResponse(
@@ -66,7 +71,7 @@ public class AuditResource {
     @APIResponse(
             responseCode = "400",
             description = "a filter that does not read (a time that is not ISO-8601, a limit out of range,"
-                    + " a text over 256 characters or with a control character)",
+                    + " a text over 256 characters or with a control character), or a parameter that is no filter",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "503", description = "the audit trail cannot be read")
     public AuditPage list(
@@ -101,7 +106,9 @@ public class AuditResource {
                             allowEmptyValue = true,
                             schema = @Schema(type = SchemaType.INTEGER, format = "int64", minimum = "0"))
                     @QueryParam("after")
-                    String after) {
+                    String after,
+            @Context UriInfo uri) {
+        QueryFilters.refuseUnknown(uri, FILTERS, "Bad audit query");
         AuditQuery query;
         try {
             Long max = number("limit", limit);

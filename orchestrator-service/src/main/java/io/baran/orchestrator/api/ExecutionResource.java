@@ -147,19 +147,7 @@ public class ExecutionResource {
                     @QueryParam("mode")
                     String mode,
             @Context UriInfo uri) {
-        // A parameter this list does not know would be dropped silently, listing more than the caller asked for.
-        List<String> unknown = uri.getQueryParameters().keySet().stream()
-                .filter(name -> !LIST_FILTERS.contains(name))
-                .sorted()
-                .map(ExecutionFilter::printable)
-                .toList();
-        if (!unknown.isEmpty()) {
-            throw new ProblemException(
-                    400,
-                    "Bad execution filter",
-                    "not a filter of this list: " + String.join(", ", unknown) + " (the filters are "
-                            + String.join(", ", LIST_FILTERS) + ")");
-        }
+        QueryFilters.refuseUnknown(uri, LIST_FILTERS, "Bad execution filter");
         ExecutionFilter filter;
         try {
             filter = new ExecutionFilter(runbook, service, phase, mode);
