@@ -119,7 +119,17 @@ public final class Baran {
                         ? new TemporalSetupCommand(out, err, env)
                                 .run(List.of(args).subList(2, args.length))
                         : usage("temporal takes one command: baran temporal setup");
-            case "drill", "plan", "list", "status", "watch", "approve", "reject", "readiness" ->
+            case "drill",
+                    "plan",
+                    "failover",
+                    "list",
+                    "status",
+                    "watch",
+                    "approve",
+                    "reject",
+                    "failback",
+                    "abort",
+                    "readiness" ->
                 new OperatorCommand(out, err, env, terminal)
                         .run(args[0], List.of(args).subList(1, args.length));
             case "login", "logout", "whoami" ->

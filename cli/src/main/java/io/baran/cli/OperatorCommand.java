@@ -13,8 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operator's commands on the orchestrator's REST API: {@code drill}, {@code plan}, {@code list}, {@code status},
- * {@code watch}, {@code approve}, {@code reject} and {@code readiness}. They call exactly the endpoints the README lists, with the
+ * The operator's commands on the orchestrator's REST API: {@code drill}, {@code plan}, {@code failover}, {@code list},
+ * {@code status}, {@code watch}, {@code approve}, {@code reject}, {@code failback}, {@code abort} and {@code readiness}. They call exactly the endpoints the README lists, with the
  * caller's bearer token, so the API's roles and the two-person rule apply as they do to any client.
  */
 final class OperatorCommand {
@@ -27,6 +27,9 @@ final class OperatorCommand {
                                       what each step would change now; nothing is changed
                                       (--param: a whole number or true/false is sent as one, as a number or
                                       boolean default needs; in double quotes, "30", it is text)
+                   baran failover RUNBOOK --confirm RUNBOOK [--reason TEXT] [--param NAME=VALUE]... [--watch ...]
+                                      starts a real failover by hand (it stays failed over until its failback);
+                                      --confirm repeats the runbook's name, or nothing starts
                    baran list [--mode plan|drill|failover] [--phase PHASE] [--runbook RUNBOOK] [--service SERVICE]
                                       executions, newest first (at most the API's limit, 200); e.g.
                                       --mode failover --phase failed-over: the services failed over now
@@ -38,6 +41,12 @@ final class OperatorCommand {
                    baran approve ID [--step STEP] [--reason TEXT]
                    baran reject ID [--step STEP] [--reason TEXT]
                                       decide what the execution waits for
+                   baran failback ID [--reason TEXT]
+                                      fails a failed-over execution back now (by its runbook's rules: a failback
+                                      that needs approval then waits for its approvers)
+                   baran abort ID [--reason TEXT]
+                                      aborts an execution: what it changed is undone (not a live failover that
+                                      is failed over: its undoing is its failback)
                    baran readiness [RUNBOOK]
                                       the readiness verdicts (every runbook, or one)
                      Every operator command takes --url URL (BARAN_URL, default http://127.0.0.1:8080), --json (the
@@ -53,7 +62,9 @@ final class OperatorCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The commands that follow an execution: watch, and drill with --watch. */
-    private static final List<String> WATCHING = List.of("watch", "drill");
+    private static final List<String> WATCHING = List.of("watch", "drill", "failover");
+    /** The commands that take --reason. */
+    private static final List<String> REASONED = List.of("approve", "reject", "failback", "abort", "failover");
 
     private static final List<String> ENDED = List.of("completed", "failed", "canceled", "terminated", "timed_out");
 
@@ -82,6 +93,7 @@ final class OperatorCommand {
         String scope;
         String step;
         String reason;
+        String confirm;
         /** The filters of {@code list}, by query parameter, in the order given. */
         final Map<String, String> filters = new LinkedHashMap<>();
 
@@ -104,6 +116,9 @@ final class OperatorCommand {
                     Duration.ofSeconds(30));
             return switch (command) {
                 case "drill" -> drill(api, o);
+                case "failover" -> failover(api, o);
+                case "failback" -> failback(api, o);
+                case "abort" -> abort(api, o);
                 case "plan" -> plan(api, o);
                 case "list" -> list(api, o);
                 case "status" -> status(api, o);
@@ -126,7 +141,7 @@ final class OperatorCommand {
             String arg = args.get(i);
             switch (arg) {
                 case "--json" -> o.json = true;
-                case "--watch" -> o.watch = only(command, arg, "drill", true);
+                case "--watch" -> o.watch = only(command, arg, List.of("drill", "failover"), true);
                 case "--exit-when-waiting" -> o.exitWhenWaiting = only(command, arg, WATCHING, true);
                 case "--url",
                         "--token-file",
@@ -134,6 +149,7 @@ final class OperatorCommand {
                         "--scope",
                         "--step",
                         "--reason",
+                        "--confirm",
                         "--param",
                         "--timeout",
                         "--every",
@@ -151,7 +167,8 @@ final class OperatorCommand {
                         case "--hold" -> o.hold = only(command, arg, "drill", value);
                         case "--scope" -> o.scope = only(command, arg, "plan", value);
                         case "--step" -> o.step = only(command, arg, List.of("approve", "reject"), value);
-                        case "--reason" -> o.reason = only(command, arg, List.of("approve", "reject"), value);
+                        case "--reason" -> o.reason = only(command, arg, REASONED, value);
+                        case "--confirm" -> o.confirm = only(command, arg, "failover", value);
                         case "--timeout" -> o.timeout = duration(arg, only(command, arg, WATCHING, value));
                         case "--every" -> o.every = duration(arg, only(command, arg, WATCHING, value));
                         case "--mode", "--phase", "--runbook", "--service" -> {
@@ -160,7 +177,7 @@ final class OperatorCommand {
                             }
                         }
                         default -> {
-                            only(command, arg, List.of("drill", "plan"), value);
+                            only(command, arg, List.of("drill", "plan", "failover"), value);
                             int eq = value.indexOf('=');
                             if (eq < 1) {
                                 throw new IllegalArgumentException("--param takes NAME=VALUE, not \"" + value + "\"");
@@ -237,6 +254,85 @@ final class OperatorCommand {
         }
         out.flush();
         return o.watch ? watch(api, ApiClient.pathPart("the execution id", id), o) : Baran.OK;
+    }
+
+    /**
+     * {@code POST /api/failovers}: a real failover, started by hand. {@code --confirm} is passed as it is given: the API
+     * starts nothing unless it repeats the runbook's name.
+     */
+    private int failover(ApiClient api, Options o) throws ApiClient.Unreachable {
+        String runbook = ApiClient.pathPart("the runbook", one(o, "a runbook"));
+        if (o.confirm == null) {
+            throw new IllegalArgumentException("a real failover starts only with --confirm repeating the runbook's"
+                    + " name: baran failover " + runbook + " --confirm " + runbook);
+        }
+        ObjectNode body = JSON.createObjectNode().put("runbook", runbook).put("confirm", o.confirm);
+        if (o.reason != null) {
+            body.put("reason", o.reason);
+        }
+        if (!o.parameters.isEmpty()) {
+            ObjectNode p = body.putObject("parameters");
+            o.parameters.forEach((name, text) -> p.set(name, parameterValue(text)));
+        }
+        ApiClient.Answer answer = api.post("/api/failovers", body);
+        if (!answer.ok()) {
+            return refused("the failover of " + runbook + " did not start", answer);
+        }
+        String id = answer.body().path("executionId").asText();
+        if (o.json) {
+            out.println(answer.body().toPrettyString());
+        } else {
+            out.println(id);
+            err.println("failover of " + runbook + " started: follow it with baran watch " + id);
+        }
+        out.flush();
+        return o.watch ? watch(api, ApiClient.pathPart("the execution id", id), o) : Baran.OK;
+    }
+
+    /** {@code POST /api/executions/{id}/failback}. */
+    private int failback(ApiClient api, Options o) throws ApiClient.Unreachable {
+        String id = ApiClient.pathPart("the execution id", one(o, "an execution id"));
+        ApiClient.Answer answer = api.post("/api/executions/" + id + "/failback", reason(o));
+        if (!answer.ok()) {
+            return refused("failback of " + id + " refused", answer);
+        }
+        if (o.json) {
+            out.println(answer.body().toPrettyString());
+        } else {
+            JsonNode f = answer.body().path("failback");
+            out.println(id + ": "
+                    + ("AWAITING_APPROVAL".equals(f.path("next").asText())
+                            ? "failback asked by " + f.path("by").asText("you") + "; it waits for "
+                                    + f.path("approvalsNeeded").asInt() + " approval(s) (baran approve " + id + ")"
+                            : "failing back, asked by " + f.path("by").asText("you")));
+        }
+        out.flush();
+        return Baran.OK;
+    }
+
+    /** {@code POST /api/executions/{id}/abort}. */
+    private int abort(ApiClient api, Options o) throws ApiClient.Unreachable {
+        String id = ApiClient.pathPart("the execution id", one(o, "an execution id"));
+        ApiClient.Answer answer = api.post("/api/executions/" + id + "/abort", reason(o));
+        if (!answer.ok()) {
+            return refused("abort of " + id + " refused", answer);
+        }
+        if (o.json) {
+            out.println(answer.body().toPrettyString());
+        } else {
+            out.println(id + ": aborted; it undoes what it changed (follow it with baran watch " + id + ")");
+        }
+        out.flush();
+        return Baran.OK;
+    }
+
+    /** A body with the reason given, or none. */
+    private static ObjectNode reason(Options o) {
+        ObjectNode body = JSON.createObjectNode();
+        if (o.reason != null) {
+            body.put("reason", o.reason);
+        }
+        return body;
     }
 
     private int plan(ApiClient api, Options o) throws ApiClient.Unreachable {

@@ -191,6 +191,76 @@ class OperatorCommandTest {
         assertEquals("no execution matches\n", ExecutionText.list(JSON.readTree("{\"executions\":[],\"limit\":200}")));
     }
 
+    /**
+     * failover, failback and abort: what each sends, what it prints; a failover without --confirm sends nothing, and the
+     * confirmation is the person's, passed as typed (the API refuses one that does not repeat the runbook's name).
+     */
+    @Test
+    void failoverFailbackAndAbortSendWhatThePersonTyped() throws Exception {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            asked.add(exchange.getRequestMethod() + " " + path + " " + body);
+            switch (path) {
+                case "/api/failovers" -> {
+                    if (!JSON.readTree(body).path("confirm").asText().equals("web")) {
+                        Answers.json(exchange, 400, """
+                                {"title":"Not confirmed","detail":"repeat the runbook's name in confirm"}""");
+                    } else {
+                        Answers.json(exchange, 202, """
+                                {"executionId":"failover-web-by-hand-1","runbook":"web","mode":"failover"}""");
+                    }
+                }
+                case "/api/executions/failover-web-1/failback" -> Answers.json(exchange, 202, """
+                        {"executionId":"failover-web-1","failback":{"next":"AWAITING_APPROVAL","by":"fiona",
+                         "approvalsNeeded":2}}""");
+                case "/api/executions/drill-web-1/abort" -> Answers.json(exchange, 202, """
+                        {"executionId":"drill-web-1","requested":"abort"}""");
+                default -> Answers.json(exchange, 404, "{\"title\":\"Not found\"}");
+            }
+        });
+        server.start();
+        try {
+            Map<String, String> env = Map.of(
+                    "BARAN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "BARAN_TOKEN", "t0ken");
+
+            assertUsage(baran(env, "failover", "web"), "--confirm repeating the runbook's name");
+            assertEquals(List.of(), asked, "nothing is sent without --confirm");
+
+            Result wrong = baran(env, "failover", "web", "--confirm", "wbe");
+            assertEquals(Baran.INVALID, wrong.status(), wrong.err());
+            assertTrue(wrong.err().contains("the failover of web did not start"), wrong.err());
+            assertTrue(asked.get(0).contains("\"confirm\":\"wbe\""), "passed as typed: " + asked);
+
+            Result started = baran(env, "failover", "web", "--confirm", "web", "--reason", "eu-west-1 is down");
+            assertEquals(Baran.OK, started.status(), started.err());
+            assertEquals("failover-web-by-hand-1\n", started.out());
+            assertEquals(
+                    "POST /api/failovers {\"runbook\":\"web\",\"confirm\":\"web\",\"reason\":\"eu-west-1 is down\"}",
+                    asked.get(1));
+
+            Result failback = baran(env, "failback", "failover-web-1", "--reason", "primary healthy");
+            assertEquals(Baran.OK, failback.status(), failback.err());
+            assertEquals("POST /api/executions/failover-web-1/failback {\"reason\":\"primary healthy\"}", asked.get(2));
+            assertTrue(failback.out().contains("it waits for 2 approval(s)"), failback.out());
+
+            Result abort = baran(env, "abort", "drill-web-1");
+            assertEquals(Baran.OK, abort.status(), abort.err());
+            assertEquals("POST /api/executions/drill-web-1/abort {}", asked.get(3));
+            assertTrue(abort.out().startsWith("drill-web-1: aborted"), abort.out());
+
+            Result unknown = baran(env, "abort", "nope-1");
+            assertEquals(Baran.INVALID, unknown.status(), unknown.err());
+        } finally {
+            server.stop(0);
+        }
+        assertUsage(baran("abort", "x", "--confirm", "x"), "--confirm is an option of baran failover");
+        assertUsage(baran("failback", "x", "--step", "go"), "--step is an option of baran approve");
+    }
+
     @Test
     void durationsReadAsPeopleWriteThem() {
         assertEquals(Duration.ofMillis(200), OperatorCommand.duration("--every", "200ms"));
