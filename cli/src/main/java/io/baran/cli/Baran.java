@@ -127,6 +127,7 @@ public final class Baran {
                     "watch",
                     "approve",
                     "reject",
+                    "approve-incident",
                     "failback",
                     "abort",
                     "readiness" ->

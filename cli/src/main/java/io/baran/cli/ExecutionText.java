@@ -209,8 +209,43 @@ final class ExecutionText {
         return b.toString();
     }
 
+    /** What {@code POST /api/executions/approve-incident} answered: a count, then one line per execution. */
+    static String incidentApproval(JsonNode a) {
+        StringBuilder b = new StringBuilder();
+        b.append("incident ")
+                .append(printable(text(a, "incident")))
+                .append(": ")
+                .append(a.path("approved").size())
+                .append(" approved, ")
+                .append(a.path("refused").size())
+                .append(" refused, ")
+                .append(a.path("skipped").size())
+                .append(" not waiting for it\n");
+        for (JsonNode d : a.path("approved")) {
+            JsonNode decision = d.path("decision");
+            b.append("  approved  ")
+                    .append(printable(text(d, "executionId")))
+                    .append(" (")
+                    .append(decision.path("approvals").asInt())
+                    .append(" of ")
+                    .append(decision.path("approvalsNeeded").asInt())
+                    .append(" approvals)\n");
+        }
+        a.path("refused")
+                .fields()
+                .forEachRemaining(r -> b.append("  refused   ")
+                        .append(printable(r.getKey()))
+                        .append(": ")
+                        .append(printable(r.getValue().asText()))
+                        .append('\n'));
+        for (JsonNode id : a.path("skipped")) {
+            b.append("  skipped   ").append(printable(id.asText())).append('\n');
+        }
+        return b.toString();
+    }
+
     /** A value from the API as it can be printed on a terminal: control characters replaced. */
-    private static String printable(String value) {
+    static String printable(String value) {
         return value.codePoints()
                 .map(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)

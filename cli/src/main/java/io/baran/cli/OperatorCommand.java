@@ -41,6 +41,10 @@ final class OperatorCommand {
                    baran approve ID [--step STEP] [--reason TEXT]
                    baran reject ID [--step STEP] [--reason TEXT]
                                       decide what the execution waits for
+                   baran approve-incident INCIDENT [--reason TEXT]
+                                      approves the start of every execution of that outage that waits for it
+                                      (e.g. held by the blast-radius guard); each decides on its own: exit 1
+                                      when any refused the approval
                    baran failback ID [--reason TEXT]
                                       fails a failed-over execution back now (by its runbook's rules: a failback
                                       that needs approval then waits for its approvers)
@@ -64,7 +68,8 @@ final class OperatorCommand {
     /** The commands that follow an execution: watch, and drill with --watch. */
     private static final List<String> WATCHING = List.of("watch", "drill", "failover");
     /** The commands that take --reason. */
-    private static final List<String> REASONED = List.of("approve", "reject", "failback", "abort", "failover");
+    private static final List<String> REASONED =
+            List.of("approve", "reject", "approve-incident", "failback", "abort", "failover");
 
     private static final List<String> ENDED = List.of("completed", "failed", "canceled", "terminated", "timed_out");
 
@@ -118,6 +123,7 @@ final class OperatorCommand {
                 case "drill" -> drill(api, o);
                 case "failover" -> failover(api, o);
                 case "failback" -> failback(api, o);
+                case "approve-incident" -> approveIncident(api, o);
                 case "abort" -> abort(api, o);
                 case "plan" -> plan(api, o);
                 case "list" -> list(api, o);
@@ -308,6 +314,29 @@ final class OperatorCommand {
         }
         out.flush();
         return Baran.OK;
+    }
+
+    /**
+     * {@code POST /api/executions/approve-incident}: one approval for every execution of the outage waiting at its
+     * start; what each made of it, one line each.
+     */
+    private int approveIncident(ApiClient api, Options o) throws ApiClient.Unreachable {
+        ObjectNode body = reason(o).put("incident", one(o, "an incident id (e.g. aws/us-east-1@1764871200000)"));
+        ApiClient.Answer answer = api.post("/api/executions/approve-incident", body);
+        if (!answer.ok()) {
+            return refused(
+                    "approval of incident "
+                            + ExecutionText.printable(body.get("incident").asText()) + " refused",
+                    answer);
+        }
+        JsonNode a = answer.body();
+        if (o.json) {
+            out.println(a.toPrettyString());
+        } else {
+            out.print(ExecutionText.incidentApproval(a));
+        }
+        out.flush();
+        return a.path("refused").isEmpty() ? Baran.OK : Baran.INVALID;
     }
 
     /** {@code POST /api/executions/{id}/abort}. */

@@ -192,11 +192,11 @@ class OperatorCommandTest {
     }
 
     /**
-     * failover, failback and abort: what each sends, what it prints; a failover without --confirm sends nothing, and the
+     * failover, failback, abort and approve-incident: what each sends, what it prints; a failover without --confirm sends nothing, and the
      * confirmation is the person's, passed as typed (the API refuses one that does not repeat the runbook's name).
      */
     @Test
-    void failoverFailbackAndAbortSendWhatThePersonTyped() throws Exception {
+    void failoverFailbackAbortAndApproveIncidentSendWhatThePersonTyped() throws Exception {
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
         com.sun.net.httpserver.HttpServer server =
                 com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
@@ -219,6 +219,11 @@ class OperatorCommandTest {
                          "approvalsNeeded":2}}""");
                 case "/api/executions/drill-web-1/abort" -> Answers.json(exchange, 202, """
                         {"executionId":"drill-web-1","requested":"abort"}""");
+                case "/api/executions/approve-incident" -> Answers.json(exchange, 200, """
+                        {"incident":"aws/us-east-1@17","approved":[{"executionId":"failover-web-aws_us-east-1@17",
+                          "decision":{"outcome":"APPROVED","by":"ada","approvals":1,"approvalsNeeded":2}}],
+                         "refused":{"failover-db-aws_us-east-1@17":"ada may not approve it"},
+                         "skipped":["failover-cdn-aws_us-east-1@17"]}""");
                 default -> Answers.json(exchange, 404, "{\"title\":\"Not found\"}");
             }
         });
@@ -254,6 +259,20 @@ class OperatorCommandTest {
 
             Result unknown = baran(env, "abort", "nope-1");
             assertEquals(Baran.INVALID, unknown.status(), unknown.err());
+
+            Result incident = baran(env, "approve-incident", "aws/us-east-1@17", "--reason", "region confirmed down");
+            assertEquals(
+                    "POST /api/executions/approve-incident {\"reason\":\"region confirmed down\","
+                            + "\"incident\":\"aws/us-east-1@17\"}",
+                    asked.get(5));
+            assertEquals(Baran.INVALID, incident.status(), "one execution refused the approval: " + incident.out());
+            assertEquals(
+                    List.of(
+                            "incident aws/us-east-1@17: 1 approved, 1 refused, 1 not waiting for it",
+                            "  approved  failover-web-aws_us-east-1@17 (1 of 2 approvals)",
+                            "  refused   failover-db-aws_us-east-1@17: ada may not approve it",
+                            "  skipped   failover-cdn-aws_us-east-1@17"),
+                    incident.out().lines().toList());
         } finally {
             server.stop(0);
         }
