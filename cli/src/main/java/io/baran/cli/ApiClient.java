@@ -112,6 +112,14 @@ final class ApiClient {
         return send("GET", path, null);
     }
 
+    /** A PUT of text (a runbook's YAML) with its media type; a PUT stores the same text once, however often sent. */
+    Answer putText(String path, String text, String mediaType) throws Unreachable {
+        return send("PUT", path, new Text(text, mediaType), null);
+    }
+
+    /** A body sent as it is, not as JSON. */
+    private record Text(String text, String mediaType) {}
+
     /** One key per call, sent again with the request when it is retried, so a retry never starts anything twice. */
     Answer post(String path, JsonNode body) throws Unreachable {
         return send("POST", path, body, java.util.UUID.randomUUID().toString());
@@ -121,7 +129,7 @@ final class ApiClient {
         return send(method, path, body, null);
     }
 
-    private Answer send(String method, String path, JsonNode body, String idempotencyKey) throws Unreachable {
+    private Answer send(String method, String path, Object body, String idempotencyKey) throws Unreachable {
         Answer answer = sendOnce(method, path, body, token.current(), idempotencyKey);
         if (answer.status() == 401) {
             Optional<String> fresh = token.afterRefusal();
@@ -135,7 +143,7 @@ final class ApiClient {
         return answer;
     }
 
-    private Answer sendOnce(String method, String path, JsonNode body, String bearer, String idempotencyKey)
+    private Answer sendOnce(String method, String path, Object body, String bearer, String idempotencyKey)
             throws Unreachable {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(timeout)
@@ -146,6 +154,9 @@ final class ApiClient {
         }
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else if (body instanceof Text text) {
+            request.header("Content-Type", text.mediaType() + "; charset=utf-8")
+                    .method(method, HttpRequest.BodyPublishers.ofString(text.text(), StandardCharsets.UTF_8));
         } else {
             request.header("Content-Type", "application/json")
                     .method(method, HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8));

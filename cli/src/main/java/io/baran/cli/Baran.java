@@ -119,7 +119,8 @@ public final class Baran {
                         ? new TemporalSetupCommand(out, err, env)
                                 .run(List.of(args).subList(2, args.length))
                         : usage("temporal takes one command: baran temporal setup");
-            case "drill",
+            case "apply",
+                    "drill",
                     "plan",
                     "failover",
                     "list",

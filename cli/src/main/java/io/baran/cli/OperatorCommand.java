@@ -13,13 +13,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The operator's commands on the orchestrator's REST API: {@code drill}, {@code plan}, {@code failover}, {@code list},
+ * The operator's commands on the orchestrator's REST API: {@code apply}, {@code drill}, {@code plan}, {@code failover},
+ * {@code list},
  * {@code status}, {@code watch}, {@code approve}, {@code reject}, {@code failback}, {@code abort} and {@code readiness}. They call exactly the endpoints the README lists, with the
  * caller's bearer token, so the API's roles and the two-person rule apply as they do to any client.
  */
 final class OperatorCommand {
 
     static final String USAGE = """
+                   baran apply FILE...
+                                      stores each runbook file (PUT /api/runbooks/NAME, NAME its metadata.name):
+                                      a new version when its text changed; every error with its line otherwise;
+                                      exit 1 when any file was refused
                    baran drill RUNBOOK [--hold 30s] [--param NAME=VALUE]... [--watch [watch's options]]
                                       starts a drill (fail over, hold, fail back); prints the execution id,
                                       then with --watch follows it as baran watch does
@@ -120,6 +125,7 @@ final class OperatorCommand {
                     Optional.ofNullable(o.tokenFile),
                     Duration.ofSeconds(30));
             return switch (command) {
+                case "apply" -> apply(api, o);
                 case "drill" -> drill(api, o);
                 case "failover" -> failover(api, o);
                 case "failback" -> failback(api, o);
@@ -260,6 +266,88 @@ final class OperatorCommand {
         }
         out.flush();
         return o.watch ? watch(api, ApiClient.pathPart("the execution id", id), o) : Baran.OK;
+    }
+
+    /** The most a runbook file may hold: the API's own limit. */
+    private static final long RUNBOOK_MAX_BYTES = 256 * 1024;
+
+    /**
+     * {@code PUT /api/runbooks/{name}} for each file, named by its {@code metadata.name}; the API validates it and
+     * answers every error with its line. Goes on after a refused file; exit 1 if any was.
+     */
+    private int apply(ApiClient api, Options o) throws ApiClient.Unreachable {
+        if (o.positional.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "apply needs the runbook files, e.g. baran apply runbooks/demo-web.yaml");
+        }
+        int status = Baran.OK;
+        for (String file : o.positional) {
+            String text;
+            String name;
+            try {
+                Path path = Path.of(file);
+                if (java.nio.file.Files.size(path) > RUNBOOK_MAX_BYTES) {
+                    err.println("baran: " + file + ": over 256 KiB, more than the API takes; nothing sent");
+                    status = Baran.INVALID;
+                    continue;
+                }
+                text = java.nio.file.Files.readString(path, java.nio.charset.StandardCharsets.UTF_8);
+                name = runbookName(text);
+            } catch (java.io.IOException e) {
+                err.println("baran: cannot read " + file + ": " + e.getMessage());
+                status = Baran.INVALID;
+                continue;
+            } catch (IllegalArgumentException e) {
+                err.println("baran: " + file + ": " + e.getMessage() + "; nothing sent");
+                status = Baran.INVALID;
+                continue;
+            }
+            ApiClient.Answer answer = api.putText("/api/runbooks/" + name, text, "application/yaml");
+            if (!answer.ok()) {
+                status = refused(file + ": runbook " + name + " not stored", answer);
+                continue;
+            }
+            if (o.json) {
+                out.println(answer.body().toPrettyString());
+            } else {
+                JsonNode saved = answer.body();
+                out.println(file + ": runbook " + name + " "
+                        + switch (saved.path("outcome").asText()) {
+                            case "created" ->
+                                "created, version " + saved.path("version").asInt();
+                            case "unchanged" ->
+                                "unchanged (version " + saved.path("version").asInt() + ")";
+                            default -> "version " + saved.path("version").asInt();
+                        });
+            }
+            out.flush();
+        }
+        return status;
+    }
+
+    /**
+     * The runbook's {@code metadata.name}, which the API stores it under, read from the YAML alone (the API checks the
+     * rest, every error with its line).
+     */
+    static String runbookName(String yaml) {
+        Object document;
+        try {
+            org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+            options.setMaxAliasesForCollections(10);
+            options.setAllowDuplicateKeys(false);
+            document =
+                    new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(options)).load(yaml);
+        } catch (RuntimeException e) {
+            String problem = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new IllegalArgumentException("not YAML that reads (" + ExecutionText.printable(problem) + ")");
+        }
+        Object name = document instanceof Map<?, ?> top && top.get("metadata") instanceof Map<?, ?> metadata
+                ? metadata.get("name")
+                : null;
+        if (!(name instanceof String text)) {
+            throw new IllegalArgumentException("no metadata.name, the name the runbook is stored under");
+        }
+        return ApiClient.pathPart("metadata.name", text);
     }
 
     /**

@@ -280,6 +280,67 @@ class OperatorCommandTest {
         assertUsage(baran("failback", "x", "--step", "go"), "--step is an option of baran approve");
     }
 
+    /** baran apply: each file stored under its metadata.name as YAML; the API's errors printed with their lines. */
+    @Test
+    void applyStoresEachFileUnderItsNameAndPrintsTheApisErrors(@TempDir Path dir) throws Exception {
+        List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/runbooks/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            asked.add(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
+                            + exchange.getRequestHeaders().getFirst("Content-Type") + " " + body.length());
+            if (body.contains("action: dns.swtich")) {
+                Answers.json(exchange, 422, """
+                        {"title":"Invalid runbook","detail":"1 error","errors":[{"line":7,"column":15,
+                          "path":"spec.failover[0].action","message":"unknown action dns.swtich"}]}""");
+            } else {
+                Answers.json(exchange, 201, """
+                        {"name":"web","version":3,"outcome":"new-version"}""");
+            }
+        });
+        server.start();
+        try {
+            Map<String, String> env = Map.of(
+                    "BARAN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "BARAN_TOKEN", "t0ken");
+            String good = "apiVersion: baran.io/v1\nkind: Runbook\nmetadata: { name: web }\nspec:\n  protects: web\n"
+                    + "  failover:\n    - { name: move, action: dns.switch }\n";
+            Path web = Files.writeString(dir.resolve("web.yaml"), good);
+            Path typo = Files.writeString(
+                    dir.resolve("api.yaml"),
+                    good.replace("name: web }", "name: api }").replace("dns.switch", "dns.swtich"));
+            Path nameless = Files.writeString(dir.resolve("nameless.yaml"), "kind: Runbook\nspec: {}\n");
+            Path broken = Files.writeString(dir.resolve("broken.yaml"), "metadata: [unclosed\n");
+
+            Result r = baran(env, "apply", web.toString(), typo.toString(), nameless.toString(), broken.toString());
+
+            assertEquals(Baran.INVALID, r.status(), "two files refused: " + r.err());
+            assertEquals(
+                    List.of(
+                            "PUT /api/runbooks/web application/yaml; charset=utf-8 " + good.length(),
+                            "PUT /api/runbooks/api application/yaml; charset=utf-8 " + good.length()),
+                    asked,
+                    "a file without a name, or that does not read, is not sent");
+            assertEquals(web + ": runbook web version 3\n", r.out());
+            assertTrue(r.err().contains(typo + ": runbook api not stored"), r.err());
+            assertTrue(r.err().contains("line 7 spec.failover[0].action: unknown action dns.swtich"), r.err());
+            assertTrue(r.err().contains(nameless + ": no metadata.name"), r.err());
+            assertTrue(r.err().contains(broken + ": not YAML that reads"), r.err());
+        } finally {
+            server.stop(0);
+        }
+        assertUsage(baran("apply"), "apply needs the runbook files");
+        assertEquals("demo-web", OperatorCommand.runbookName("metadata:\n  name: demo-web\n"));
+        Result evil = baran(
+                "apply",
+                Files.writeString(dir.resolve("evil.yaml"), "metadata: { name: ../q/metrics }\n")
+                        .toString());
+        assertEquals(Baran.INVALID, evil.status(), evil.err());
+        assertTrue(evil.err().contains("metadata.name \"../q/metrics\" is not a name"), evil.err());
+        assertTrue(evil.err().contains("nothing sent"), "no request to the closed port: " + evil.err());
+    }
+
     @Test
     void durationsReadAsPeopleWriteThem() {
         assertEquals(Duration.ofMillis(200), OperatorCommand.duration("--every", "200ms"));
