@@ -128,11 +128,21 @@ final class ChangeNotifications implements AutoCloseable {
             Thread.currentThread().interrupt();
             batch.forEach(n -> settle(n.settlement(), false));
             return;
+        } catch (RuntimeException e) {
+            // The shared ledgers did not read, say: handed back, and this task keeps running for the next batches.
+            LOG.warnf(
+                    e,
+                    "pair %s: %d notified keys not copied; handed back to be delivered again (the passes copy them too)",
+                    pair,
+                    keys.size());
+            batch.forEach(n -> settle(n.settlement(), false));
+            return;
         }
         if (!copied) {
             LOG.infof(
-                    "pair %s: %d notified keys not copied: another worker replica kept the pair's pass lock for %s;"
-                            + " handed back to be delivered again (its pass copies them too)",
+                    "pair %s: %d notified keys not copied: the pair's pass lock was not to be had within %s (held by"
+                            + " another worker replica, or its database did not answer); handed back to be delivered"
+                            + " again (the passes copy them too)",
                     pair, keys.size(), Exclusive.WAIT);
             batch.forEach(n -> settle(n.settlement(), false));
             return;

@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import org.jboss.logging.Logger;
@@ -33,6 +34,25 @@ public interface PassLock {
      */
     default Optional<Held> attempt(String pair) {
         return tryLock(pair);
+    }
+
+    /**
+     * The pair's lock for a batch of notified copies ({@code ChangeNotifications}): as {@link #attempt}, and marked
+     * as a copy's while held ({@link #copyUnderWay}), so a pass that finds the lock taken by one waits for it instead
+     * of skipping its turn.
+     *
+     * @throws Unreachable when the lock's database cannot be asked
+     */
+    default Optional<Held> attemptCopy(String pair) {
+        return attempt(pair);
+    }
+
+    /**
+     * Whether a batch of notified copies ({@link #attemptCopy}), of any replica, holds or is taking the pair's lock
+     * now; false when the lock's database does not answer (the caller then acts as if a pass held it).
+     */
+    default boolean copyUnderWay(String pair) {
+        return false;
     }
 
     /** The lock's database did not answer. */
@@ -70,6 +90,11 @@ public interface PassLock {
         return "baran.replication.pair:" + pair;
     }
 
+    /** The advisory lock key a batch of notified copies holds beside the pair's. */
+    static String copyLockName(String pair) {
+        return "baran.replication.notified-copy:" + pair;
+    }
+
     final class Advisory implements PassLock {
 
         private static final Logger LOG = Logger.getLogger(Advisory.class);
@@ -105,22 +130,52 @@ public interface PassLock {
 
         @Override
         public Optional<Held> attempt(String pair) {
+            return take(List.of(lockName(pair)));
+        }
+
+        /**
+         * The copy's key first, then the pair's: a pass that finds the pair's lock taken while the copy's key is held
+         * waits (at worst for a copy that has not got the pair's lock yet, and then a pass runs twice in a row: never
+         * a pass skipped for a copy).
+         */
+        @Override
+        public Optional<Held> attemptCopy(String pair) {
+            return take(List.of(copyLockName(pair), lockName(pair)));
+        }
+
+        @Override
+        public boolean copyUnderWay(String pair) {
+            Optional<Held> probe;
+            try {
+                probe = take(List.of(copyLockName(pair)));
+            } catch (Unreachable e) {
+                return false;
+            }
+            probe.ifPresent(Held::close); // free: no copy holds it
+            return probe.isEmpty();
+        }
+
+        /** Every key in order in one session, held until closed; empty (nothing held) if one is taken. */
+        private Optional<Held> take(List<String> keys) {
             Connection c = null;
             try {
                 c = DriverManager.getConnection(url, credentials);
                 c.setAutoCommit(true);
-                try (PreparedStatement s = c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
-                    s.setString(1, lockName(pair));
-                    try (ResultSet rs = s.executeQuery()) {
-                        if (rs.next() && rs.getBoolean(1)) {
-                            Connection held = c;
-                            c = null;
-                            // Closing the session frees the lock, whether the pass ended or the replica died.
-                            return Optional.of(() -> closeQuietly(held));
+                for (String key : keys) {
+                    try (PreparedStatement s =
+                            c.prepareStatement("SELECT pg_try_advisory_lock(hashtextextended(?, 0))")) {
+                        s.setString(1, key);
+                        try (ResultSet rs = s.executeQuery()) {
+                            if (!(rs.next() && rs.getBoolean(1))) {
+                                return Optional.empty(); // closing the session frees the keys taken before
+                            }
                         }
                     }
                 }
-                return Optional.empty();
+                Connection held = c;
+                c = null;
+                // Closing the session frees the lock, whether the pass ended or the replica died.
+                return Optional.of(() -> closeQuietly(held));
             } catch (SQLException e) {
                 throw new Unreachable(
                         "the pass lock in PostgreSQL (" + url.replaceAll("\\?.*", "") + ") could not be asked: "

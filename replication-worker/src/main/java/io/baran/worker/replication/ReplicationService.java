@@ -404,20 +404,22 @@ public class ReplicationService {
 
     /**
      * A batch of notified copies with the pair to this replica (several replicas share it): after this process's pass
-     * under way, under the pair's pass lock, from the shared ledgers as read again, as a pass runs. Asks again for the
-     * lock another replica holds for up to {@link ChangeNotifications.Exclusive#WAIT}; false, copying nothing, when it
-     * stays there (or its database does not answer).
+     * under way, under the pair's pass lock (taken as a copy's, {@link PassLock#attemptCopy}, so a pass elsewhere
+     * waits for it rather than skipping its turn), from the shared ledgers as read again, as a pass runs. Asks again
+     * for the lock another replica holds for up to {@link ChangeNotifications.Exclusive#WAIT} from then, less and less
+     * often; false, copying nothing, when it stays there (or its database does not answer).
      */
     private boolean copyWhilePassing(Pair pair, ChangeNotifications.Copy copy) throws InterruptedException {
         java.util.concurrent.locks.ReentrantLock turn =
                 turns.computeIfAbsent(pair.name(), n -> new java.util.concurrent.locks.ReentrantLock());
-        long deadline = System.nanoTime() + ChangeNotifications.Exclusive.WAIT.toNanos();
         turn.lockInterruptibly();
         try {
+            long deadline = System.nanoTime() + ChangeNotifications.Exclusive.WAIT.toNanos();
+            long pause = LOCK_RETRY.toMillis();
             while (true) {
                 Optional<PassLock.Held> held;
                 try {
-                    held = lock.attempt(pair.name());
+                    held = lock.attemptCopy(pair.name());
                 } catch (PassLock.Unreachable e) {
                     LOG.warnf("replication pair %s: %s, so no notified copy now", pair.name(), e.getMessage());
                     return false;
@@ -433,14 +435,21 @@ public class ReplicationService {
                     return true;
                 }
                 if (System.nanoTime() - deadline >= 0) {
+                    LOG.debugf(
+                            "replication pair %s: notified copies wait: the pair's pass lock is held elsewhere",
+                            pair.name());
                     return false;
                 }
-                Thread.sleep(LOCK_RETRY.toMillis());
+                Thread.sleep(pause);
+                pause = Math.min(pause * 2, 1000);
             }
         } finally {
             turn.unlock();
         }
     }
+
+    /** How long a pass waits for a batch of notified copies that holds the pair's lock before it skips its turn. */
+    static final Duration PASS_WAITS_FOR_COPIES = Duration.ofSeconds(60);
 
     /** Work done while this process holds a pair's pass lock for its pass. */
     interface PassWork<T> {
@@ -456,6 +465,15 @@ public class ReplicationService {
     <T> Optional<T> whilePassing(String pair, java.util.function.Consumer<Boolean> taken, PassWork<T> work)
             throws InterruptedException {
         Optional<PassLock.Held> held = lock.tryLock(pair);
+        // A batch of notified copies holds the lock for moments: the pass waits for it (bounded) rather than skip its
+        // turn, which would leave deletions and the lag to the pass after. A pass elsewhere is not waited for.
+        long deadline = System.nanoTime() + PASS_WAITS_FOR_COPIES.toNanos();
+        long pause = LOCK_RETRY.toMillis();
+        while (held.isEmpty() && coordinated && System.nanoTime() - deadline < 0 && lock.copyUnderWay(pair)) {
+            Thread.sleep(pause);
+            pause = Math.min(pause * 2, 1000);
+            held = lock.tryLock(pair);
+        }
         taken.accept(held.isPresent());
         return whileHolding(pair, held, work);
     }

@@ -287,6 +287,20 @@ class CoordinatedFailoverIT {
                     () -> "the lock is free".equals(TestData.text(replica, "free/at-once.txt")),
                     "a change copied on its notification, no pass");
             assertNull(TestData.text(replica, "held/kept-out.txt"), "the change handed back waits for the pass");
+            // What the notified copies recorded is in the shared ledger on disk, for whichever replica passes next.
+            Path ledgerDir;
+            try (var dirs = Files.list(dataDir.resolve(pair))) {
+                ledgerDir = dirs.filter(Files::isDirectory).findFirst().orElseThrow();
+            }
+            Ledger shared = Ledger.open(ledgerDir);
+            try {
+                java.util.Set<String> recorded = shared.entries().keySet();
+                assertTrue(recorded.contains("waited/for-the-lock.txt"), recorded.toString());
+                assertTrue(recorded.contains("free/at-once.txt"), recorded.toString());
+                assertFalse(recorded.contains("held/kept-out.txt"), "handed back, not recorded: " + recorded);
+            } finally {
+                shared.close();
+            }
 
             List<PassReport> reports = a.sync(pair).get(60, TimeUnit.SECONDS);
             if (reports.isEmpty()) {
@@ -309,6 +323,40 @@ class CoordinatedFailoverIT {
             assertNull(TestData.text(replica, "after/failover.txt"), "nothing copied into the failed-over replica");
         } finally {
             a.stop();
+            b.stop();
+        }
+    }
+
+    /**
+     * A batch of notified copies holds the pair's lock for moments: a pass that finds it so waits for it rather than
+     * skip its turn (deletions and the lag are the passes' alone); a pass elsewhere it does not wait for.
+     */
+    @Test
+    void aPassWaitsForABatchOfNotifiedCopiesButNotForAPassElsewhere() throws Exception {
+        Path dataDir = WorkDirs.create("coordinated-pass-after-copy");
+        ReplicationService b = replica(dataDir);
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            PassLock other = PassLock.postgresql(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+            try (PassLock.Held pass = passElsewhere()) {
+                assertFalse(other.copyUnderWay(PAIR), "a pass holds the lock, not a copy");
+                assertEquals(List.of(), b.sync(PAIR).get(30, TimeUnit.SECONDS), "no pass while one runs elsewhere");
+            }
+
+            PassLock.Held copy = other.attemptCopy(PAIR).orElseThrow();
+            Future<List<PassReport>> pass;
+            try {
+                assertTrue(other.copyUnderWay(PAIR));
+                pass = threads.submit(() -> b.sync(PAIR).get(60, TimeUnit.SECONDS));
+                Thread.sleep(1500);
+                assertFalse(pass.isDone(), "the pass waits while the copy holds the lock");
+            } finally {
+                copy.close();
+            }
+            assertEquals(1, pass.get(60, TimeUnit.SECONDS).size(), "then it runs");
+            assertFalse(other.copyUnderWay(PAIR));
+        } finally {
+            threads.shutdownNow();
             b.stop();
         }
     }

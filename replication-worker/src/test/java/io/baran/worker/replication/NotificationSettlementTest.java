@@ -124,4 +124,55 @@ class NotificationSettlementTest {
         }
         r.close();
     }
+
+    /**
+     * A batch that could not have the pair (another replica kept its lock) or whose copy threw (the shared ledger did
+     * not read) is handed back, and the notifications after it are still copied: nothing stops the pair's copier.
+     */
+    @Test
+    void aBatchThatCouldNotHaveThePairIsHandedBackAndTheNextOnesAreStillCopied() throws Exception {
+        FileBlobStore source = Emulators.files("src-shared");
+        FileBlobStore replica = Emulators.files("dst-shared");
+        Replicator r = new Replicator(
+                "shared",
+                Mode.MIRROR,
+                "",
+                Location.parse("src:file://src-shared/in"),
+                source,
+                Location.parse("dr:file://dst-shared"),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                new MutableClock(Instant.now()));
+        LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>(List.of("elsewhere", "throws"));
+        ChangeNotifications.Exclusive exclusive = copy -> {
+            String answer = answers.poll();
+            if ("throws".equals(answer)) {
+                throw new java.io.UncheckedIOException(new java.io.IOException("stale file handle"));
+            }
+            if ("elsewhere".equals(answer)) {
+                return false;
+            }
+            copy.run();
+            return true;
+        };
+        HandFeed feed = new HandFeed();
+        try (ChangeNotifications n = new ChangeNotifications(
+                "shared", Location.parse("src:file://src-shared/in"), List.of(r), feed, exclusive)) {
+            n.start();
+            TestData.put(source, "in/a.txt", "a");
+
+            feed.notify("lock elsewhere", "in/a.txt");
+            assertEquals("lock elsewhere retry", feed.next());
+            feed.notify("ledger unreadable", "in/a.txt");
+            assertEquals("ledger unreadable retry", feed.next());
+            assertNull(TestData.text(replica, "a.txt"), "nothing copied outside the pair's lock");
+
+            feed.notify("redelivered", "in/a.txt");
+            assertEquals("redelivered recorded", feed.next(), "the copier still runs after the exception");
+            assertEquals("a", TestData.text(replica, "a.txt"));
+            assertEquals(2, n.retried());
+        }
+        r.close();
+    }
 }
