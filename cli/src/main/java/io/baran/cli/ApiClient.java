@@ -30,9 +30,10 @@ final class ApiClient {
         }
 
         /** The problem details' title and detail, or the status alone. */
+        /** The status and the problem's title and detail, as they can be printed (control characters replaced). */
         String problem() {
-            String title = body.path("title").asText("");
-            String detail = body.path("detail").asText("");
+            String title = ExecutionText.printable(body.path("title").asText(""));
+            String detail = ExecutionText.printable(body.path("detail").asText(""));
             return status + (title.isEmpty() ? "" : " " + title) + (detail.isEmpty() ? "" : ": " + detail);
         }
     }
@@ -102,7 +103,7 @@ final class ApiClient {
     /** Checks a runbook name or execution id before it becomes part of a path. */
     static String pathPart(String what, String value) {
         if (value == null || !PATH_PART.matcher(value).matches()) {
-            throw new IllegalArgumentException(what + " \"" + value
+            throw new IllegalArgumentException(what + " \"" + (value == null ? null : ExecutionText.printable(value))
                     + "\" is not a name: letters, digits and . _ @ : - only, starting with a letter or digit");
         }
         return value;

@@ -244,6 +244,12 @@ final class ExecutionText {
         return b.toString();
     }
 
+    /** Text of several lines from the API as it can be printed: control characters but the line breaks replaced. */
+    static String printableLines(String text) {
+        return String.join("\n", text.lines().map(ExecutionText::printable).toList())
+                + (text.endsWith("\n") ? "\n" : "");
+    }
+
     /** A value from the API as it can be printed on a terminal: control characters replaced. */
     static String printable(String value) {
         return value.codePoints()
@@ -252,9 +258,10 @@ final class ExecutionText {
                 .toString();
     }
 
+    /** A field of the API's answer as it can be printed (control characters replaced); empty when absent. */
     private static String text(JsonNode node, String field) {
         JsonNode v = node.path(field);
-        return v.isMissingNode() || v.isNull() ? "" : v.asText();
+        return v.isMissingNode() || v.isNull() ? "" : printable(v.asText());
     }
 
     private static String pad(String s, int width) {

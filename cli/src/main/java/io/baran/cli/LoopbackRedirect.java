@@ -38,9 +38,11 @@ final class LoopbackRedirect implements AutoCloseable {
 
     /**
      * Threads reading requests at most: each request is read on one (a stalled connection holds only its own, until
-     * {@code sun.net.httpserver.maxReqTime} closes it), and no number of connections makes more.
+     * {@code sun.net.httpserver.maxReqTime} closes it), and no number of connections makes more. Past this many
+     * stalled connections at once (only a process on this machine can open them), the browser's answer waits for a
+     * thread: bounded threads are traded for that.
      */
-    static final int THREADS = 16;
+    static final int THREADS = 64;
 
     private final HttpServer server;
     private final java.util.concurrent.ExecutorService threads;

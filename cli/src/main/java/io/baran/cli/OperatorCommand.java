@@ -32,12 +32,14 @@ final class OperatorCommand {
                                       what each step would change now; nothing is changed
                                       (--param: a whole number or true/false is sent as one, as a number or
                                       boolean default needs; in double quotes, "30", it is text)
-                   baran failover RUNBOOK --confirm RUNBOOK [--reason TEXT] [--param NAME=VALUE]... [--watch ...]
-                                      starts a real failover by hand (it stays failed over until its failback);
+                   baran failover RUNBOOK --confirm RUNBOOK [--reason TEXT] [--param NAME=VALUE]...
+                                      starts a real failover by hand (it stays failed over until its failback:
+                                      follow it with baran watch ID --exit-when-waiting, or status);
                                       --confirm repeats the runbook's name, or nothing starts
                    baran list [--mode plan|drill|failover] [--phase PHASE] [--runbook RUNBOOK] [--service SERVICE]
                                       executions, newest first (at most the API's limit, 200); e.g.
-                                      --mode failover --phase failed-over: the services failed over now
+                                      --mode failover --phase failed-over: failovers holding on the standby
+                                      (awaiting-stability and awaiting-failback-approval are failed over too)
                    baran status ID    where an execution stands: phase, what it waits for, every step
                    baran watch ID [--timeout 24h] [--every 1s] [--exit-when-waiting]
                                       follows an execution until it ends (live view on a terminal, one line per
@@ -49,7 +51,7 @@ final class OperatorCommand {
                    baran approve-incident INCIDENT [--reason TEXT]
                                       approves the start of every execution of that outage that waits for it
                                       (e.g. held by the blast-radius guard); each decides on its own: exit 1
-                                      when any refused the approval
+                                      when any refused the approval, or no running execution answers it
                    baran failback ID [--reason TEXT]
                                       fails a failed-over execution back now (by its runbook's rules: a failback
                                       that needs approval then waits for its approvers)
@@ -71,7 +73,7 @@ final class OperatorCommand {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The commands that follow an execution: watch, and drill with --watch. */
-    private static final List<String> WATCHING = List.of("watch", "drill", "failover");
+    private static final List<String> WATCHING = List.of("watch", "drill");
     /** The commands that take --reason. */
     private static final List<String> REASONED =
             List.of("approve", "reject", "approve-incident", "failback", "abort", "failover");
@@ -153,7 +155,7 @@ final class OperatorCommand {
             String arg = args.get(i);
             switch (arg) {
                 case "--json" -> o.json = true;
-                case "--watch" -> o.watch = only(command, arg, List.of("drill", "failover"), true);
+                case "--watch" -> o.watch = only(command, arg, "drill", true);
                 case "--exit-when-waiting" -> o.exitWhenWaiting = only(command, arg, WATCHING, true);
                 case "--url",
                         "--token-file",
@@ -257,7 +259,7 @@ final class OperatorCommand {
         if (!answer.ok()) {
             return refused("the drill of " + body.get("runbook").asText() + " did not start", answer);
         }
-        String id = answer.body().path("executionId").asText();
+        String id = ExecutionText.printable(answer.body().path("executionId").asText());
         if (o.json) {
             out.println(answer.body().toPrettyString());
         } else {
@@ -372,7 +374,7 @@ final class OperatorCommand {
         if (!answer.ok()) {
             return refused("the failover of " + runbook + " did not start", answer);
         }
-        String id = answer.body().path("executionId").asText();
+        String id = ExecutionText.printable(answer.body().path("executionId").asText());
         if (o.json) {
             out.println(answer.body().toPrettyString());
         } else {
@@ -380,7 +382,7 @@ final class OperatorCommand {
             err.println("failover of " + runbook + " started: follow it with baran watch " + id);
         }
         out.flush();
-        return o.watch ? watch(api, ApiClient.pathPart("the execution id", id), o) : Baran.OK;
+        return Baran.OK;
     }
 
     /** {@code POST /api/executions/{id}/failback}. */
@@ -396,9 +398,11 @@ final class OperatorCommand {
             JsonNode f = answer.body().path("failback");
             out.println(id + ": "
                     + ("AWAITING_APPROVAL".equals(f.path("next").asText())
-                            ? "failback asked by " + f.path("by").asText("you") + "; it waits for "
+                            ? "failback asked by "
+                                    + ExecutionText.printable(f.path("by").asText("you")) + "; it waits for "
                                     + f.path("approvalsNeeded").asInt() + " approval(s) (baran approve " + id + ")"
-                            : "failing back, asked by " + f.path("by").asText("you")));
+                            : "failing back, asked by "
+                                    + ExecutionText.printable(f.path("by").asText("you"))));
         }
         out.flush();
         return Baran.OK;
@@ -424,6 +428,14 @@ final class OperatorCommand {
             out.print(ExecutionText.incidentApproval(a));
         }
         out.flush();
+        if (a.path("approved").isEmpty()
+                && a.path("refused").isEmpty()
+                && a.path("skipped").isEmpty()) {
+            err.println("baran: no running execution answers incident "
+                    + ExecutionText.printable(body.get("incident").asText()) + ": nothing approved (is it the id the"
+                    + " executions name, e.g. in baran status?)");
+            return Baran.INVALID;
+        }
         return a.path("refused").isEmpty() ? Baran.OK : Baran.INVALID;
     }
 
@@ -461,7 +473,8 @@ final class OperatorCommand {
         out.println(
                 o.json
                         ? answer.body().toPrettyString()
-                        : answer.body().path("text").asText());
+                        : ExecutionText.printableLines(
+                                answer.body().path("text").asText()));
         out.flush();
         return Baran.OK;
     }
@@ -610,8 +623,9 @@ final class OperatorCommand {
             out.println(answer.body().toPrettyString());
         } else {
             JsonNode d = answer.body().path("decision");
-            out.println(id + ": " + d.path("outcome").asText(verdict).toLowerCase() + " by "
-                    + d.path("by").asText("you")
+            out.println(id + ": "
+                    + ExecutionText.printable(d.path("outcome").asText(verdict)).toLowerCase() + " by "
+                    + ExecutionText.printable(d.path("by").asText("you"))
                     + (d.has("approvalsNeeded")
                             ? " (" + d.path("approvals").asInt() + " of "
                                     + d.path("approvalsNeeded").asInt() + " approvals)"
@@ -643,7 +657,8 @@ final class OperatorCommand {
         if (errors.isArray()) {
             for (JsonNode e : errors) {
                 err.println("  " + (e.has("line") ? "line " + e.path("line").asInt() + " " : "")
-                        + e.path("path").asText("") + ": " + e.path("message").asText(e.toString()));
+                        + ExecutionText.printable(e.path("path").asText("")) + ": "
+                        + ExecutionText.printable(e.path("message").asText(e.toString())));
             }
         }
         return Baran.INVALID;

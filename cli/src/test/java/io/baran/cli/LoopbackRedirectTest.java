@@ -42,13 +42,24 @@ class LoopbackRedirectTest {
         }
     }
 
-    /** Connections by the dozen hold a bounded number of threads; once they go, the answer is taken. */
+    /**
+     * Stalled connections up to one fewer than the threads hold up nothing: the answer is taken while they stay open.
+     * Past that, more connections make no more threads; once they go, the answer is taken.
+     */
     @Test
     void manyStalledConnectionsHoldABoundedNumberOfThreads() throws Exception {
         try (LoopbackRedirect redirect = LoopbackRedirect.listen(0, "s3cret-state", ISSUER, false)) {
             java.util.List<Socket> stalled = new java.util.ArrayList<>();
             try {
-                for (int i = 0; i < LoopbackRedirect.THREADS * 3; i++) {
+                for (int i = 0; i < LoopbackRedirect.THREADS - 1; i++) {
+                    Socket s = new Socket("127.0.0.1", redirect.uri().getPort());
+                    s.getOutputStream().write('G');
+                    s.getOutputStream().flush();
+                    stalled.add(s);
+                }
+                assertEquals(400, get(redirect, "state=another-login&code=x"), "answered with them all open");
+                assertEquals(1, redirect.ignored());
+                for (int i = 0; i < 8; i++) {
                     Socket s = new Socket("127.0.0.1", redirect.uri().getPort());
                     s.getOutputStream().write('G');
                     s.getOutputStream().flush();

@@ -219,12 +219,20 @@ class OperatorCommandTest {
                          "approvalsNeeded":2}}""");
                 case "/api/executions/drill-web-1/abort" -> Answers.json(exchange, 202, """
                         {"executionId":"drill-web-1","requested":"abort"}""");
-                case "/api/executions/approve-incident" -> Answers.json(exchange, 200, """
+                case "/api/executions/approve-incident" ->
+                    Answers.json(
+                            exchange,
+                            200,
+                            body.contains("@99")
+                                    ? "{\"incident\":\"aws/us-east-1@99\",\"approved\":[],\"refused\":{},\"skipped\":[]}"
+                                    : """
                         {"incident":"aws/us-east-1@17","approved":[{"executionId":"failover-web-aws_us-east-1@17",
                           "decision":{"outcome":"APPROVED","by":"ada","approvals":1,"approvalsNeeded":2}}],
                          "refused":{"failover-db-aws_us-east-1@17":"ada may not approve it"},
                          "skipped":["failover-cdn-aws_us-east-1@17"]}""");
-                default -> Answers.json(exchange, 404, "{\"title\":\"Not found\"}");
+                default ->
+                    Answers.json(
+                            exchange, 404, "{\"title\":\"Not found\",\"detail\":\"no \\u001b[2J\\u202eexecution\"}");
             }
         });
         server.start();
@@ -259,6 +267,7 @@ class OperatorCommandTest {
 
             Result unknown = baran(env, "abort", "nope-1");
             assertEquals(Baran.INVALID, unknown.status(), unknown.err());
+            assertTrue(unknown.err().contains("404 Not found: no ?[2J?execution"), "printed inert: " + unknown.err());
 
             Result incident = baran(env, "approve-incident", "aws/us-east-1@17", "--reason", "region confirmed down");
             assertEquals(
@@ -273,6 +282,10 @@ class OperatorCommandTest {
                             "  refused   failover-db-aws_us-east-1@17: ada may not approve it",
                             "  skipped   failover-cdn-aws_us-east-1@17"),
                     incident.out().lines().toList());
+
+            Result none = baran(env, "approve-incident", "aws/us-east-1@99");
+            assertEquals(Baran.INVALID, none.status(), "a mistyped incident approves nothing: " + none.out());
+            assertTrue(none.err().contains("no running execution answers incident aws/us-east-1@99"), none.err());
         } finally {
             server.stop(0);
         }

@@ -479,7 +479,14 @@ class OrchestratorIT {
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("detail", containsString("not a filter of this list: \"modes\" (its filters are runbook, service"));
+                .body(
+                        "detail",
+                        containsString("not a filter of this list: \"modes\" (its filters are runbook, service"));
+        given().queryParam("mode", "drill", "failover")
+                .get("/api/executions")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("each filter is given once, not mode twice or more"));
         given().queryParam("mode", "live")
                 .get("/api/executions")
                 .then()
