@@ -387,25 +387,14 @@ final class OperatorCommand {
 
     /** {@code POST /api/executions/{id}/failback}. */
     private int failback(ApiClient api, Options o) throws ApiClient.Unreachable {
-        String id = ApiClient.pathPart("the execution id", one(o, "an execution id"));
-        ApiClient.Answer answer = api.post("/api/executions/" + id + "/failback", reason(o));
-        if (!answer.ok()) {
-            return refused("failback of " + id + " refused", answer);
-        }
-        if (o.json) {
-            out.println(answer.body().toPrettyString());
-        } else {
-            JsonNode f = answer.body().path("failback");
-            out.println(id + ": "
-                    + ("AWAITING_APPROVAL".equals(f.path("next").asText())
-                            ? "failback asked by "
-                                    + ExecutionText.printable(f.path("by").asText("you")) + "; it waits for "
-                                    + f.path("approvalsNeeded").asInt() + " approval(s) (baran approve " + id + ")"
-                            : "failing back, asked by "
-                                    + ExecutionText.printable(f.path("by").asText("you"))));
-        }
-        out.flush();
-        return Baran.OK;
+        return onExecution(api, o, "failback", (id, answer) -> {
+            JsonNode f = answer.path("failback");
+            String by = ExecutionText.printable(f.path("by").asText("you"));
+            return "AWAITING_APPROVAL".equals(f.path("next").asText())
+                    ? "failback asked by " + by + "; it waits for "
+                            + f.path("approvalsNeeded").asInt() + " approval(s) (baran approve " + id + ")"
+                    : "failing back, asked by " + by;
+        });
     }
 
     /**
@@ -441,16 +430,26 @@ final class OperatorCommand {
 
     /** {@code POST /api/executions/{id}/abort}. */
     private int abort(ApiClient api, Options o) throws ApiClient.Unreachable {
+        return onExecution(
+                api,
+                o,
+                "abort",
+                (id, answer) -> "aborted; it undoes what it changed (follow it with baran watch " + id + ")");
+    }
+
+    /**
+     * {@code POST /api/executions/{id}/ACTION} with the reason given: the answer as it is with {@code --json}, else
+     * the execution's id and what {@code line} makes of the answer.
+     */
+    private int onExecution(
+            ApiClient api, Options o, String action, java.util.function.BiFunction<String, JsonNode, String> line)
+            throws ApiClient.Unreachable {
         String id = ApiClient.pathPart("the execution id", one(o, "an execution id"));
-        ApiClient.Answer answer = api.post("/api/executions/" + id + "/abort", reason(o));
+        ApiClient.Answer answer = api.post("/api/executions/" + id + "/" + action, reason(o));
         if (!answer.ok()) {
-            return refused("abort of " + id + " refused", answer);
+            return refused(action + " of " + id + " refused", answer);
         }
-        if (o.json) {
-            out.println(answer.body().toPrettyString());
-        } else {
-            out.println(id + ": aborted; it undoes what it changed (follow it with baran watch " + id + ")");
-        }
+        out.println(o.json ? answer.body().toPrettyString() : id + ": " + line.apply(id, answer.body()));
         out.flush();
         return Baran.OK;
     }

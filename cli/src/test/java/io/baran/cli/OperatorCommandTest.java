@@ -145,9 +145,7 @@ class OperatorCommandTest {
     @Test
     void listSendsItsFiltersAndPrintsOneLinePerExecution() throws Exception {
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer server =
-                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/executions", exchange -> {
+        com.sun.net.httpserver.HttpServer server = serve("/api/executions", exchange -> {
             String query = exchange.getRequestURI().getRawQuery();
             asked.add(String.valueOf(query));
             if (query != null && query.contains("mode=live")) {
@@ -160,10 +158,8 @@ class OperatorCommandTest {
                       "service":"web","mode":"failover","phase":"failed-over","startedAt":"2026-12-07T09:26:35Z",
                       "closedAt":null}],"limit":1}""");
         });
-        server.start();
         try {
-            Map<String, String> env = Map.of(
-                    "BARAN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "BARAN_TOKEN", "t0ken");
+            Map<String, String> env = apiAt(server);
 
             Result r = baran(env, "list", "--mode", "failover", "--phase", "failed-over", "--runbook", "a b&c");
 
@@ -198,9 +194,7 @@ class OperatorCommandTest {
     @Test
     void failoverFailbackAbortAndApproveIncidentSendWhatThePersonTyped() throws Exception {
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer server =
-                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/", exchange -> {
+        com.sun.net.httpserver.HttpServer server = serve("/api/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             String path = exchange.getRequestURI().getPath();
             asked.add(exchange.getRequestMethod() + " " + path + " " + body);
@@ -235,10 +229,8 @@ class OperatorCommandTest {
                             exchange, 404, "{\"title\":\"Not found\",\"detail\":\"no \\u001b[2J\\u202eexecution\"}");
             }
         });
-        server.start();
         try {
-            Map<String, String> env = Map.of(
-                    "BARAN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "BARAN_TOKEN", "t0ken");
+            Map<String, String> env = apiAt(server);
 
             assertUsage(baran(env, "failover", "web"), "--confirm repeating the runbook's name");
             assertEquals(List.of(), asked, "nothing is sent without --confirm");
@@ -297,9 +289,7 @@ class OperatorCommandTest {
     @Test
     void applyStoresEachFileUnderItsNameAndPrintsTheApisErrors(@TempDir Path dir) throws Exception {
         List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
-        com.sun.net.httpserver.HttpServer server =
-                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/api/runbooks/", exchange -> {
+        com.sun.net.httpserver.HttpServer server = serve("/api/runbooks/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             asked.add(
                     exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath() + " "
@@ -313,10 +303,8 @@ class OperatorCommandTest {
                         {"name":"web","version":3,"outcome":"new-version"}""");
             }
         });
-        server.start();
         try {
-            Map<String, String> env = Map.of(
-                    "BARAN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "BARAN_TOKEN", "t0ken");
+            Map<String, String> env = apiAt(server);
             String good = "apiVersion: baran.io/v1\nkind: Runbook\nmetadata: { name: web }\nspec:\n  protects: web\n"
                     + "  failover:\n    - { name: move, action: dns.switch }\n";
             Path web = Files.writeString(dir.resolve("web.yaml"), good);
@@ -379,6 +367,21 @@ class OperatorCommandTest {
         assertEquals("007", OperatorCommand.parameterValue("007").textValue());
         assertEquals("1e3", OperatorCommand.parameterValue("1e3").textValue());
         assertEquals("", OperatorCommand.parameterValue("").textValue());
+    }
+
+    /** A server of the test's own on 127.0.0.1, answering under {@code path}; started. */
+    private static com.sun.net.httpserver.HttpServer serve(String path, com.sun.net.httpserver.HttpHandler handler)
+            throws java.io.IOException {
+        com.sun.net.httpserver.HttpServer server =
+                com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(path, handler);
+        server.start();
+        return server;
+    }
+
+    /** The environment that points the commands at the server, with a token. */
+    private static Map<String, String> apiAt(com.sun.net.httpserver.HttpServer server) {
+        return Map.of("BARAN_URL", "http://127.0.0.1:" + server.getAddress().getPort(), "BARAN_TOKEN", "t0ken");
     }
 
     private static void assertUsage(Result r, String expected) {

@@ -186,7 +186,8 @@ class ChangeNotificationsIT {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("URL of the SQS queue"), e.getMessage());
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    /** Waits up to 30 s for the condition; a read of the replica that races a copy writing it is read again. */
+    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + SOON.toNanos();
         while (System.nanoTime() < deadline) {
             try {

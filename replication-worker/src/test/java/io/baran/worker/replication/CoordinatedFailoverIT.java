@@ -258,7 +258,8 @@ class CoordinatedFailoverIT {
         ReplicationService b = watching(pair, dataDir);
         try {
             Replicator atA = a.replica(pair, null);
-            awaitTrue(() -> a.status(atA).consistentAt() != null, "the first scheduled pass, by either replica");
+            ChangeNotificationsIT.awaitTrue(
+                    () -> a.status(atA).consistentAt() != null, "the first scheduled pass, by either replica");
             FileBlobStore replica = store("notified-replica");
 
             try (PassLock.Held pass = passElsewhere(pair)) {
@@ -278,12 +279,12 @@ class CoordinatedFailoverIT {
                 Thread.sleep(1000);
                 assertNull(TestData.text(replica, "waited/for-the-lock.txt"), "not while the lock is held elsewhere");
             }
-            awaitTrue(
+            ChangeNotificationsIT.awaitTrue(
                     () -> "copied once the lock is free".equals(TestData.text(replica, "waited/for-the-lock.txt")),
                     "the change whose batch waited for the lock, copied once it was let go");
 
             TestData.put(store("notified-source"), "free/at-once.txt", "the lock is free");
-            awaitTrue(
+            ChangeNotificationsIT.awaitTrue(
                     () -> "the lock is free".equals(TestData.text(replica, "free/at-once.txt")),
                     "a change copied on its notification, no pass");
             assertNull(TestData.text(replica, "held/kept-out.txt"), "the change handed back waits for the pass");
@@ -376,22 +377,6 @@ class CoordinatedFailoverIT {
         ReplicationService service = ReplicationServices.configured(properties, providers);
         service.start(name -> PASSWORD_ENV.equals(name) ? PostgresServer.PASSWORD : null, Clock.systemUTC());
         return service;
-    }
-
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.getAsBoolean()) {
-                    return;
-                }
-            } catch (io.baran.worker.provider.store.BlobStoreException racing) {
-                // read while a copy was writing it: read again
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not within 30 s: " + what);
     }
 
     /**
