@@ -365,7 +365,7 @@ class FailoverChainIT {
 
     @Test
     @Order(7)
-    void theOperatorsCommandLineDrillsWatchesAndApprovesWithTheirOwnTokens() throws Exception {
+    void theOperatorsCommandLineDrillsListsFailsOverApprovesAndFailsBackWithTheirOwnTokens() throws Exception {
         Cli operator = cli("operator");
 
         Cli.Run plan = operator.run("plan", "crash");
@@ -383,10 +383,16 @@ class FailoverChainIT {
         assertEquals(0, status.exit(), status.toString());
         assertTrue(status.out().contains("drill of crash"), status.toString());
         assertTrue(status.out().contains("status completed, phase done"), status.toString());
+        Cli.Run drills = cli("viewer").run("list", "--mode", "drill", "--runbook", "crash");
+        assertEquals(0, drills.exit(), drills.toString());
+        assertTrue(drills.out().contains(drillId), drills.toString());
 
-        String id = post(orchestrator.url("/api/failovers"), "{\"runbook\":\"guarded\",\"confirm\":\"guarded\"}", 202)
-                .get("executionId")
-                .asText();
+        Cli.Run unconfirmed = operator.run("failover", "guarded", "--confirm", "gaurded");
+        assertEquals(1, unconfirmed.exit(), unconfirmed.toString());
+        assertTrue(unconfirmed.err().contains("Not confirmed"), unconfirmed.toString());
+        Cli.Run failover = operator.run("failover", "guarded", "--confirm", "guarded", "--reason", "game day");
+        assertEquals(0, failover.exit(), failover.toString());
+        String id = failover.out().lines().findFirst().orElseThrow();
         Cli.Run waiting = cli("viewer").run("watch", id, "--exit-when-waiting", "--timeout", "2m", "--every", "200ms");
         assertEquals(4, waiting.exit(), waiting.toString());
         assertTrue(waiting.out().contains("waiting for: approval"), waiting.toString());
@@ -400,7 +406,12 @@ class FailoverChainIT {
                 () -> get(orchestrator.url("/api/executions/" + id)),
                 e -> "failed-over".equals(e.path("phase").asText()),
                 "the failover approved from the command line to fail over");
-        post(orchestrator.url("/api/executions/" + id + "/failback"), "{}", 202, "operator");
+        Cli.Run abort = operator.run("abort", id);
+        assertEquals(1, abort.exit(), "a failed-over live failover is not aborted: " + abort);
+        assertTrue(abort.err().contains("409"), abort.toString());
+        Cli.Run failback = operator.run("failback", id, "--reason", "primary healthy");
+        assertEquals(0, failback.exit(), failback.toString());
+        assertTrue(failback.out().contains("failing back, asked by operator"), failback.toString());
         // BARAN_TOKEN_COMMAND: its first token is refused (401), so the command is run again for a fresh one.
         Path tokens = Files.createTempDirectory("baran-cli-tokens-");
         Files.writeString(tokens.resolve("1"), "not-a-token");
