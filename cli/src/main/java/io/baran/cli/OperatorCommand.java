@@ -51,7 +51,7 @@ final class OperatorCommand {
                    baran approve-incident INCIDENT [--reason TEXT]
                                       approves the start of every execution of that outage that waits for it
                                       (e.g. held by the blast-radius guard); each decides on its own: exit 1
-                                      when any refused the approval, or no running execution answers it
+                                      when any refused the approval, or none took it
                    baran failback ID [--reason TEXT]
                                       fails a failed-over execution back now (by its runbook's rules: a failback
                                       that needs approval then waits for its approvers)
@@ -287,13 +287,23 @@ final class OperatorCommand {
             String text;
             String name;
             try {
-                Path path = Path.of(file);
-                if (java.nio.file.Files.size(path) > RUNBOOK_MAX_BYTES) {
+                byte[] bytes;
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(Path.of(file))) {
+                    bytes = in.readNBytes((int) RUNBOOK_MAX_BYTES + 1); // bounded, a pipe or a growing file too
+                }
+                if (bytes.length > RUNBOOK_MAX_BYTES) {
                     err.println("baran: " + file + ": over 256 KiB, more than the API takes; nothing sent");
                     status = Baran.INVALID;
                     continue;
                 }
-                text = java.nio.file.Files.readString(path, java.nio.charset.StandardCharsets.UTF_8);
+                try {
+                    text = java.nio.charset.StandardCharsets.UTF_8
+                            .newDecoder()
+                            .decode(java.nio.ByteBuffer.wrap(bytes))
+                            .toString();
+                } catch (java.nio.charset.CharacterCodingException e) {
+                    throw new IllegalArgumentException("not UTF-8 text");
+                }
                 name = runbookName(text);
             } catch (java.io.IOException e) {
                 err.println("baran: cannot read " + file + ": " + e.getMessage());
@@ -332,24 +342,38 @@ final class OperatorCommand {
      * rest, every error with its line).
      */
     static String runbookName(String yaml) {
-        Object document;
+        org.yaml.snakeyaml.nodes.Node document;
         try {
-            org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
-            options.setMaxAliasesForCollections(10);
-            options.setAllowDuplicateKeys(false);
-            document =
-                    new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(options)).load(yaml);
+            // Composed, not constructed: no alias is expanded, no tag resolved to a type; the API reads the rest.
+            document = new org.yaml.snakeyaml.Yaml().compose(new java.io.StringReader(yaml));
+        } catch (org.yaml.snakeyaml.error.MarkedYAMLException e) {
+            org.yaml.snakeyaml.error.Mark at = e.getProblemMark();
+            throw new IllegalArgumentException("not YAML that reads"
+                    + (at == null ? "" : " at line " + (at.getLine() + 1) + ", column " + (at.getColumn() + 1))
+                    + ": " + ExecutionText.printable(String.valueOf(e.getProblem())));
         } catch (RuntimeException e) {
-            String problem = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            throw new IllegalArgumentException("not YAML that reads (" + ExecutionText.printable(problem) + ")");
+            throw new IllegalArgumentException(
+                    "not YAML that reads: " + ExecutionText.printable(String.valueOf(e.getMessage())));
         }
-        Object name = document instanceof Map<?, ?> top && top.get("metadata") instanceof Map<?, ?> metadata
-                ? metadata.get("name")
-                : null;
-        if (!(name instanceof String text)) {
+        org.yaml.snakeyaml.nodes.Node name = value(value(document, "metadata"), "name");
+        if (!(name instanceof org.yaml.snakeyaml.nodes.ScalarNode scalar)) {
             throw new IllegalArgumentException("no metadata.name, the name the runbook is stored under");
         }
-        return ApiClient.pathPart("metadata.name", text);
+        return ApiClient.pathPart("metadata.name", scalar.getValue());
+    }
+
+    /** The value of {@code key} in a mapping node; null when it is no mapping or has no such key. */
+    private static org.yaml.snakeyaml.nodes.Node value(org.yaml.snakeyaml.nodes.Node node, String key) {
+        if (!(node instanceof org.yaml.snakeyaml.nodes.MappingNode mapping)) {
+            return null;
+        }
+        for (org.yaml.snakeyaml.nodes.NodeTuple tuple : mapping.getValue()) {
+            if (tuple.getKeyNode() instanceof org.yaml.snakeyaml.nodes.ScalarNode k
+                    && k.getValue().equals(key)) {
+                return tuple.getValueNode();
+            }
+        }
+        return null;
     }
 
     /**
@@ -423,6 +447,11 @@ final class OperatorCommand {
             err.println("baran: no running execution answers incident "
                     + ExecutionText.printable(body.get("incident").asText()) + ": nothing approved (is it the id the"
                     + " executions name, e.g. in baran status?)");
+            return Baran.INVALID;
+        }
+        if (a.path("approved").isEmpty()) {
+            err.println("baran: nothing approved: no execution of incident "
+                    + ExecutionText.printable(body.get("incident").asText()) + " waits for it now");
             return Baran.INVALID;
         }
         return a.path("refused").isEmpty() ? Baran.OK : Baran.INVALID;

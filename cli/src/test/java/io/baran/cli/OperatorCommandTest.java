@@ -327,7 +327,7 @@ class OperatorCommandTest {
             assertTrue(r.err().contains(typo + ": runbook api not stored"), r.err());
             assertTrue(r.err().contains("line 7 spec.failover[0].action: unknown action dns.swtich"), r.err());
             assertTrue(r.err().contains(nameless + ": no metadata.name"), r.err());
-            assertTrue(r.err().contains(broken + ": not YAML that reads"), r.err());
+            assertTrue(r.err().contains(broken + ": not YAML that reads at line 2"), r.err());
         } finally {
             server.stop(0);
         }

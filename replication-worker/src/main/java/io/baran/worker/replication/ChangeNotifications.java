@@ -137,6 +137,11 @@ final class ChangeNotifications implements AutoCloseable {
                     keys.size());
             batch.forEach(n -> settle(n.settlement(), false));
             return;
+        } catch (Error e) {
+            // Handed back all the same, and said, before the copier stops with it.
+            LOG.errorf(e, "pair %s: %d notified keys not copied; handed back", pair, keys.size());
+            batch.forEach(n -> settle(n.settlement(), false));
+            throw e;
         }
         if (!copied) {
             LOG.infof(

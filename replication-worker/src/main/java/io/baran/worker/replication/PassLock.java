@@ -143,16 +143,26 @@ public interface PassLock {
             return take(List.of(copyLockName(pair), lockName(pair)));
         }
 
+        /**
+         * Read from {@code pg_locks}, taking nothing (a probe that took the key would itself look like a copy to a pass
+         * probing at the same moment): a 64-bit advisory key is listed as its high half in {@code classid} and its low
+         * half in {@code objid}, with {@code objsubid} 1.
+         */
         @Override
         public boolean copyUnderWay(String pair) {
-            Optional<Held> probe;
-            try {
-                probe = take(List.of(copyLockName(pair)));
-            } catch (Unreachable e) {
+            try (Connection c = DriverManager.getConnection(url, credentials);
+                    PreparedStatement s = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks"
+                            + " WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+                            + " AND classid::bigint = (hashtextextended(?, 0) >> 32) & 4294967295"
+                            + " AND objid::bigint = hashtextextended(?, 0) & 4294967295)")) {
+                s.setString(1, copyLockName(pair));
+                s.setString(2, copyLockName(pair));
+                try (ResultSet rs = s.executeQuery()) {
+                    return rs.next() && rs.getBoolean(1);
+                }
+            } catch (SQLException e) {
                 return false;
             }
-            probe.ifPresent(Held::close); // free: no copy holds it
-            return probe.isEmpty();
         }
 
         /** Every key in order in one session, held until closed; empty (nothing held) if one is taken. */
