@@ -120,6 +120,7 @@ public final class Baran {
                                 .run(List.of(args).subList(2, args.length))
                         : usage("temporal takes one command: baran temporal setup");
             case "apply",
+                    "runbooks",
                     "drill",
                     "plan",
                     "failover",

@@ -209,6 +209,43 @@ final class ExecutionText {
         return b.toString();
     }
 
+    /** The answer of {@code GET /api/runbooks}: one line per runbook served, then each refused file's errors. */
+    static String runbooks(JsonNode body) {
+        StringBuilder b = new StringBuilder();
+        JsonNode runbooks = body.path("runbooks");
+        if (runbooks.isEmpty()) {
+            b.append("no runbook served\n");
+        } else {
+            int width = 7;
+            for (JsonNode r : runbooks) {
+                width = Math.max(width, text(r, "name").length());
+            }
+            b.append(pad("RUNBOOK", width))
+                    .append("  VERSION  ")
+                    .append(pad("PROTECTS", 24))
+                    .append("  SOURCE\n");
+            for (JsonNode r : runbooks) {
+                b.append(pad(text(r, "name"), width))
+                        .append("  ")
+                        .append(pad(String.valueOf(r.path("version").asInt()), 7))
+                        .append("  ")
+                        .append(pad(text(r, "protects"), 24))
+                        .append("  ")
+                        .append(text(r, "source"))
+                        .append('\n');
+            }
+        }
+        JsonNode refused = body.path("refused");
+        if (!refused.isEmpty()) {
+            b.append(refused.size())
+                    .append(refused.size() == 1 ? " runbook file refused:\n" : " runbook files refused:\n");
+            for (JsonNode error : refused) {
+                b.append("  ").append(printable(error.asText())).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
     /** What {@code POST /api/executions/approve-incident} answered: a count, then one line per execution. */
     static String incidentApproval(JsonNode a) {
         StringBuilder b = new StringBuilder();

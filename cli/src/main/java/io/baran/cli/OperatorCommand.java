@@ -25,6 +25,9 @@ final class OperatorCommand {
                                       stores each runbook file (PUT /api/runbooks/NAME, NAME its metadata.name):
                                       a new version when its text changed; every error with its line otherwise;
                                       exit 1 when any file was refused
+                   baran runbooks     the runbooks served (name, version, what each protects, where it came
+                                      from) and every runbook file refused at start, with its errors; exit 1
+                                      when any file was refused
                    baran drill RUNBOOK [--hold 30s] [--param NAME=VALUE]... [--watch [watch's options]]
                                       starts a drill (fail over, hold, fail back); prints the execution id,
                                       then with --watch follows it as baran watch does
@@ -128,6 +131,7 @@ final class OperatorCommand {
                     Duration.ofSeconds(30));
             return switch (command) {
                 case "apply" -> apply(api, o);
+                case "runbooks" -> runbooks(api, o);
                 case "drill" -> drill(api, o);
                 case "failover" -> failover(api, o);
                 case "failback" -> failback(api, o);
@@ -268,6 +272,20 @@ final class OperatorCommand {
         }
         out.flush();
         return o.watch ? watch(api, ApiClient.pathPart("the execution id", id), o) : Baran.OK;
+    }
+
+    /** {@code GET /api/runbooks}: the runbooks served, and the files refused with their errors. */
+    private int runbooks(ApiClient api, Options o) throws ApiClient.Unreachable {
+        if (!o.positional.isEmpty()) {
+            throw new IllegalArgumentException("runbooks takes no argument (one runbook: baran plan RUNBOOK)");
+        }
+        ApiClient.Answer answer = api.get("/api/runbooks");
+        if (!answer.ok()) {
+            return refused("no list of runbooks", answer);
+        }
+        out.print(o.json ? answer.body().toPrettyString() + "\n" : ExecutionText.runbooks(answer.body()));
+        out.flush();
+        return answer.body().path("refused").isEmpty() ? Baran.OK : Baran.INVALID;
     }
 
     /** The most a runbook file may hold: the API's own limit. */

@@ -342,6 +342,30 @@ class OperatorCommandTest {
         assertTrue(evil.err().contains("nothing sent"), "no request to the closed port: " + evil.err());
     }
 
+    /** baran runbooks: one line per runbook served, each refused file's error as the API names it; exit 1 then. */
+    @Test
+    void runbooksListsThoseServedAndTheFilesRefused() throws Exception {
+        com.sun.net.httpserver.HttpServer server = serve("/api/runbooks", exchange -> Answers.json(exchange, 200, """
+                {"runbooks":[{"name":"demo-web","protects":"demo-web","version":3,"source":"runbooks/demo-web.yaml"}],
+                 "refused":["runbooks/shop.yaml:12:15 spec.failover[0].action: unknown action \\u001b[31mdns.swtich"]}"""));
+        try {
+            Result r = baran(apiAt(server), "runbooks");
+
+            assertEquals(Baran.INVALID, r.status(), "a file was refused: " + r.out());
+            assertEquals(
+                    List.of(
+                            "RUNBOOK   VERSION  PROTECTS                  SOURCE",
+                            "demo-web  3        demo-web                  runbooks/demo-web.yaml",
+                            "1 runbook file refused:",
+                            "  runbooks/shop.yaml:12:15 spec.failover[0].action: unknown action ?[31mdns.swtich"),
+                    r.out().lines().toList());
+        } finally {
+            server.stop(0);
+        }
+        assertUsage(baran("runbooks", "demo-web"), "runbooks takes no argument");
+        assertEquals("no runbook served\n", ExecutionText.runbooks(JSON.readTree("{\"runbooks\":[],\"refused\":[]}")));
+    }
+
     @Test
     void durationsReadAsPeopleWriteThem() {
         assertEquals(Duration.ofMillis(200), OperatorCommand.duration("--every", "200ms"));
