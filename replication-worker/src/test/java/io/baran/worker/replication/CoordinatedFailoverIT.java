@@ -103,6 +103,25 @@ class CoordinatedFailoverIT {
                 .orElseThrow(() -> new AssertionError("the pair's lock is free"));
     }
 
+    /**
+     * The pair's lock, as another replica in the middle of its pass would hold it, taken once the replicas of the test
+     * have let it go (their first scheduled passes at start may still hold it: both try, one after the other).
+     */
+    private static PassLock.Held passElsewhereOnceFree(String pair) throws InterruptedException {
+        PassLock lock = PassLock.postgresql(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            Optional<PassLock.Held> held = lock.tryLock(pair);
+            if (held.isPresent()) {
+                return held.get();
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                throw new AssertionError("the pair's lock stayed taken for 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
     private static FileBlobStore store(String bucket) {
         return new FileBlobStore("onprem", root, bucket);
     }
@@ -262,7 +281,7 @@ class CoordinatedFailoverIT {
                     () -> a.status(atA).consistentAt() != null, "the first scheduled pass, by either replica");
             FileBlobStore replica = store("notified-replica");
 
-            try (PassLock.Held pass = passElsewhere(pair)) {
+            try (PassLock.Held pass = passElsewhereOnceFree(pair)) {
                 TestData.put(store("notified-source"), "held/kept-out.txt", "written while another replica passes");
                 long until = System.nanoTime()
                         + ChangeNotifications.Exclusive.WAIT.plusSeconds(2).toNanos();
@@ -274,7 +293,7 @@ class CoordinatedFailoverIT {
                 }
             }
 
-            try (PassLock.Held pass = passElsewhere(pair)) {
+            try (PassLock.Held pass = passElsewhereOnceFree(pair)) {
                 TestData.put(store("notified-source"), "waited/for-the-lock.txt", "copied once the lock is free");
                 Thread.sleep(1000);
                 assertNull(TestData.text(replica, "waited/for-the-lock.txt"), "not while the lock is held elsewhere");
