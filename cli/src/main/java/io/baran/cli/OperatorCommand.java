@@ -408,10 +408,7 @@ final class OperatorCommand {
         if (o.reason != null) {
             body.put("reason", o.reason);
         }
-        if (!o.parameters.isEmpty()) {
-            ObjectNode p = body.putObject("parameters");
-            o.parameters.forEach((name, text) -> p.set(name, parameterValue(text)));
-        }
+        putParameters(body, o);
         ApiClient.Answer answer = api.post("/api/failovers", body);
         if (!answer.ok()) {
             return refused("the failover of " + runbook + " did not start", answer);
@@ -553,11 +550,16 @@ final class OperatorCommand {
         if (value != null) {
             body.put(field, value);
         }
+        putParameters(body, o);
+        return body;
+    }
+
+    /** The {@code --param} values, if any, as the body's {@code parameters}. */
+    private static void putParameters(ObjectNode body, Options o) {
         if (!o.parameters.isEmpty()) {
             ObjectNode p = body.putObject("parameters");
             o.parameters.forEach((name, text) -> p.set(name, parameterValue(text)));
         }
-        return body;
     }
 
     /**
