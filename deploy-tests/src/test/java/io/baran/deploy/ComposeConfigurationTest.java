@@ -362,6 +362,33 @@ class ComposeConfigurationTest {
         }
     }
 
+    @Test
+    void theOrchestratorSignsEvidencePacksWithTheKeyTheOneShotMakesAndItsPublicHalfIsBesideIt() {
+        Service keys = compose.service("signing-keys");
+        String script = keys.script();
+        Service orchestrator = compose.service("orchestrator-service");
+        String keyFile = orchestrator.environment().get("BARAN_EVIDENCE_SIGNING_KEY_FILE");
+        assertTrue(keyFile != null, "the orchestrator's evidence key: " + orchestrator.environment());
+        EffectiveConfig read = EffectiveConfig.of(ServiceModule.ORCHESTRATOR, orchestrator.environment(), "");
+        assertEquals(keyFile, read.value("baran.evidence.signing.key-file").orElse(null));
+
+        Map.Entry<String, String> keyMount = orchestrator.volumes().stream()
+                .filter(m -> keyFile.startsWith(m.getValue() + "/"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(
+                        keyFile + " is in no volume of the orchestrator: " + orchestrator.volumes()));
+        String written = mountOf(keys, keyMount.getKey())
+                + keyFile.substring(keyMount.getValue().length());
+        assertTrue(script.contains("-out " + written), "signing-keys does not make " + written + ": " + script);
+        assertTrue(
+                script.contains("chown 185 " + written) && script.contains("chmod 0400 " + written),
+                "the evidence key is readable by the service's user only: " + script);
+        String publicHalf = written.replaceAll("\\.pem$", ".pub");
+        assertTrue(
+                script.contains("-pubout -out " + publicHalf),
+                "signing-keys writes the public half beside the key: " + script);
+    }
+
     /** Where a service mounts a named volume. */
     private static String mountOf(Service service, String volume) {
         return service.volumes().stream()

@@ -170,7 +170,7 @@ class KubernetesConfigurationTest {
 
     @ParameterizedTest
     @MethodSource("overlays")
-    void theDetectorSignsWithTheKeyOfItsSecretAndTheOrchestratorAndTheDetectorsReadTheRoster(String overlay) {
+    void theDetectorSignsWithTheKeyOfItsSecretTheOrchestratorSignsPacksWithItsAndBothReadTheRoster(String overlay) {
         Manifests manifests = new Manifests(overlay);
         Map<String, Object> detector = container(manifests, ServiceModule.DETECTOR);
         Map<String, String> env = manifests.environment(detector);
@@ -182,6 +182,9 @@ class KubernetesConfigurationTest {
                 .forEach(e -> assertTrue(
                         !Boolean.TRUE.equals(Yamls.at(e, "valueFrom", "secretKeyRef", "optional")),
                         overlay + ": " + Yamls.at(e, "name") + " is optional"));
+        Map<String, String> orchestrator = manifests.environment(container(manifests, ServiceModule.ORCHESTRATOR));
+        assertEquals("<baran-evidence-key/private-key>", orchestrator.get("BARAN_EVIDENCE_SIGNING_KEY"), overlay);
+        assertEquals("<baran-evidence-key/key-id>", orchestrator.get("BARAN_EVIDENCE_SIGNING_KEY_ID"), overlay);
         for (ServiceModule module : List.of(ServiceModule.DETECTOR, ServiceModule.ORCHESTRATOR)) {
             boolean roster = Yamls.list(container(manifests, module).get("envFrom"), "envFrom").stream()
                     .map(from -> Yamls.string(Yamls.at(from, "configMapRef", "name")))

@@ -22,8 +22,9 @@ public class EvidenceSigner {
     EvidenceSigner(EvidenceConfig config) {
         this.key = read(config.signing());
         if (key.isEmpty()) {
-            LOG.info("evidence packs are not signed (baran.evidence.signing.key-file is not set): they carry their"
-                    + " hash only");
+            LOG.info(
+                    "evidence packs are not signed (neither baran.evidence.signing.key nor .key-file is set): they carry their"
+                            + " hash only");
         } else {
             LOG.infof(
                     "evidence packs are signed with key %s (%s)",
@@ -33,21 +34,33 @@ public class EvidenceSigner {
 
     /** @throws IllegalStateException naming the setting and what is wrong, never quoting the key */
     static Optional<SigningKey> read(EvidenceConfig.Signing signing) {
-        if (signing.keyFile().isEmpty() || signing.keyFile().get().isBlank()) {
+        Optional<String> file = signing.keyFile().filter(f -> !f.isBlank());
+        Optional<String> inline = signing.key().filter(k -> !k.isBlank());
+        if (file.isPresent() && inline.isPresent()) {
+            throw new IllegalStateException("baran.evidence.signing.key and baran.evidence.signing.key-file are both"
+                    + " set: give the evidence key one way only");
+        }
+        if (inline.isPresent()) {
+            try {
+                return Optional.of(SigningKey.parse(signing.keyId(), inline.get()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("baran.evidence.signing.key: " + e.getMessage());
+            }
+        }
+        if (file.isEmpty()) {
             return Optional.empty();
         }
-        String file = signing.keyFile().get();
         String text;
         try {
-            text = Files.readString(Path.of(file));
+            text = Files.readString(Path.of(file.get()));
         } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("baran.evidence.signing.key-file: cannot read " + file + " ("
+            throw new IllegalStateException("baran.evidence.signing.key-file: cannot read " + file.get() + " ("
                     + e.getClass().getSimpleName() + ")");
         }
         try {
             return Optional.of(SigningKey.parse(signing.keyId(), text));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("baran.evidence.signing.key-file " + file + ": " + e.getMessage());
+            throw new IllegalStateException("baran.evidence.signing.key-file " + file.get() + ": " + e.getMessage());
         }
     }
 

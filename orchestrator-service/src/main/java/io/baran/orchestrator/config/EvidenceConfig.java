@@ -22,6 +22,13 @@ public interface EvidenceConfig {
          */
         Optional<String> keyFile();
 
+        /**
+         * The private key itself (PKCS#8 PEM or a private JWK), instead of {@link #keyFile()}: best given as the
+         * environment variable {@code BARAN_EVIDENCE_SIGNING_KEY} from a secret, as the Kubernetes manifests do; never
+         * logged. Setting both is refused at start.
+         */
+        Optional<String> key();
+
         /** The key id a pack names its signer by; give each key its own when rotating (e.g. {@code evidence-2026-12}). */
         @WithDefault("evidence")
         String keyId();

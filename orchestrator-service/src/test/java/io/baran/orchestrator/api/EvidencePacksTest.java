@@ -158,11 +158,48 @@ class EvidencePacksTest {
                         .kid());
     }
 
+    @Test
+    void anEvidenceKeyGivenInlineSignsAndOneThatDoesNotReadOrIsGivenTwiceStopsTheStart(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        io.baran.events.SigningKey made = io.baran.events.SigningKey.generate("x");
+        io.baran.events.SigningKey read = EvidenceSigner.read(
+                        signing(Optional.empty(), Optional.of(made.privateKeyPem())))
+                .orElseThrow();
+        assertEquals("evidence", read.kid());
+        assertEquals(made.privateKeyPem(), read.privateKeyPem(), "the inline key is the key given");
+
+        String garbage = "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWJ5dGVz\n-----END PRIVATE KEY-----\n";
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class,
+                () -> EvidenceSigner.read(signing(Optional.empty(), Optional.of(garbage))));
+        assertTrue(refused.getMessage().startsWith("baran.evidence.signing.key:"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("c2VjcmV0"), "the key is never quoted: " + refused.getMessage());
+
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("good.pem"), made.privateKeyPem());
+        var both = org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalStateException.class,
+                () -> EvidenceSigner.read(signing(Optional.of(file.toString()), Optional.of(made.privateKeyPem()))));
+        assertTrue(both.getMessage().contains("both"), both.getMessage());
+        assertTrue(
+                EvidenceSigner.read(signing(Optional.of(" "), Optional.of(""))).isEmpty(),
+                "blank settings: packs are not signed");
+    }
+
     private static io.baran.orchestrator.config.EvidenceConfig.Signing signing(Optional<String> file) {
+        return signing(file, Optional.empty());
+    }
+
+    private static io.baran.orchestrator.config.EvidenceConfig.Signing signing(
+            Optional<String> file, Optional<String> inline) {
         return new io.baran.orchestrator.config.EvidenceConfig.Signing() {
             @Override
             public Optional<String> keyFile() {
                 return file;
+            }
+
+            @Override
+            public Optional<String> key() {
+                return inline;
             }
 
             @Override
