@@ -7,10 +7,14 @@ import com.lowagie.text.Font;
 import com.lowagie.text.PageSize;
 import com.lowagie.text.Paragraph;
 import com.lowagie.text.Phrase;
+import com.lowagie.text.pdf.BaseFont;
 import com.lowagie.text.pdf.PdfPCell;
 import com.lowagie.text.pdf.PdfPTable;
 import com.lowagie.text.pdf.PdfWriter;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,13 +27,52 @@ import java.util.Map;
  */
 final class EvidenceDocuments {
 
-    private static final Font TITLE = new Font(Font.HELVETICA, 16, Font.BOLD);
-    private static final Font HEADING = new Font(Font.HELVETICA, 12, Font.BOLD);
-    private static final Font BODY = new Font(Font.HELVETICA, 9, Font.NORMAL);
-    private static final Font BOLD = new Font(Font.HELVETICA, 9, Font.BOLD);
-    private static final Font MONO = new Font(Font.COURIER, 8, Font.NORMAL);
+    /*
+     * Liberation Sans and Mono (SIL Open Font License, from openpdf-fonts-extra), embedded as subsets: the PDF
+     * standard fonts know Latin-1 only, so a name such as "Łukasz" or "Дмитрий" would read "?ukasz". Latin, Greek and
+     * Cyrillic show as written; a character these fonts lack (CJK, Arabic, ...) is printed as '?', never dropped.
+     */
+    private static final BaseFont SANS = embedded("liberation/LiberationSans-Regular.ttf");
+    private static final BaseFont SANS_BOLD = embedded("liberation/LiberationSans-Bold.ttf");
+    private static final BaseFont MONO_FACE = embedded("liberation/LiberationMono-Regular.ttf");
+    private static final Font TITLE = new Font(SANS_BOLD, 16);
+    private static final Font HEADING = new Font(SANS_BOLD, 12);
+    private static final Font BODY = new Font(SANS, 9);
+    private static final Font BOLD = new Font(SANS_BOLD, 9);
+    private static final Font MONO = new Font(MONO_FACE, 8);
 
     private EvidenceDocuments() {}
+
+    private static BaseFont embedded(String resource) {
+        try (InputStream in = EvidenceDocuments.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the font " + resource + " is not on the class path");
+            }
+            return BaseFont.createFont(resource, BaseFont.IDENTITY_H, BaseFont.EMBEDDED, true, in.readAllBytes(), null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the font " + resource, e);
+        }
+    }
+
+    /** The text with every character the font cannot draw (and every control character) replaced by '?'. */
+    static String drawable(String text, BaseFont font) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder out = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (c == ' ' || (!Character.isISOControl(c) && font.charExists(c))) {
+                out.appendCodePoint(c);
+            } else {
+                out.append('?');
+            }
+        });
+        return out.toString();
+    }
+
+    private static Paragraph paragraph(String text, Font font) {
+        return new Paragraph(drawable(text, font.getBaseFont()), font);
+    }
 
     /** A section of key/value rows and, optionally, a table. */
     private record Section(String title, List<String[]> rows, String[] header, List<String[]> table) {}
@@ -42,9 +85,9 @@ final class EvidenceDocuments {
             document.addTitle("Evidence pack " + pack.executionId());
             document.addCreator("Baran");
             document.open();
-            document.add(new Paragraph(title(pack), TITLE));
+            document.add(paragraph(title(pack), TITLE));
             for (Section section : sections(pack)) {
-                Paragraph heading = new Paragraph(section.title(), HEADING);
+                Paragraph heading = paragraph(section.title(), HEADING);
                 heading.setSpacingBefore(10);
                 heading.setSpacingAfter(4);
                 document.add(heading);
@@ -285,7 +328,7 @@ final class EvidenceDocuments {
     }
 
     private static PdfPCell cell(String text, Font font) {
-        PdfPCell cell = new PdfPCell(new Phrase(text == null ? "" : text, font));
+        PdfPCell cell = new PdfPCell(new Phrase(drawable(text, font.getBaseFont()), font));
         cell.setHorizontalAlignment(Element.ALIGN_LEFT);
         cell.setPadding(3);
         return cell;

@@ -56,6 +56,10 @@ class EvidencePacksTest {
 
     /** A drill that waited for approver1, moved www at 10 s and put it back at 40 s. */
     private static ExecutionProgress drill() {
+        return drill("operator", "approver1");
+    }
+
+    private static ExecutionProgress drill(String startedBy, String approvedBy) {
         return new ExecutionProgress(
                 "drill-gated-1a2b3c4d",
                 "gated",
@@ -87,9 +91,9 @@ class EvidencePacksTest {
                         new PhaseChange(Phase.FAILING_BACK, 40_000L),
                         new PhaseChange(Phase.DONE, 41_000L)),
                 7_000L,
-                Actor.person("operator", List.of("drill-operator")),
+                Actor.person(startedBy, List.of("drill-operator")),
                 List.of(new Decision(
-                        "approval of step go-ahead", "go-ahead", Verdict.APPROVE, "approver1", 8_000L, false, null)),
+                        "approval of step go-ahead", "go-ahead", Verdict.APPROVE, approvedBy, 8_000L, false, null)),
                 0,
                 null,
                 List.of());
@@ -124,7 +128,10 @@ class EvidencePacksTest {
     }
 
     private static EvidencePack pack(Optional<io.baran.events.SigningKey> key) {
-        ExecutionProgress p = drill();
+        return pack(drill(), key);
+    }
+
+    private static EvidencePack pack(ExecutionProgress p, Optional<io.baran.events.SigningKey> key) {
         return EvidencePacks.of(
                 ExecutionViews.execution(p.executionId(), "completed", p),
                 ExecutionViews.report(p.executionId(), "completed", p, RUNBOOK.objectives()),
@@ -323,6 +330,17 @@ class EvidencePacksTest {
                 "FAIL")) {
             assertTrue(text.contains(expected), "the PDF does not read \"" + expected + "\": " + text);
         }
+    }
+
+    @Test
+    void thePdfWritesNamesOutsideLatin1AsTheyAreAndWhatItsFontsCannotDrawAsAQuestionMark() throws Exception {
+        EvidencePack pack = pack(drill("Łukasz Dvořák", "Дмитрий Ελένη 東京\u0007"), Optional.empty());
+        String text;
+        try (var document = Loader.loadPDF(EvidenceDocuments.pdf(pack))) {
+            text = new PDFTextStripper().getText(document);
+        }
+        assertTrue(text.contains("Łukasz Dvořák"), "Latin Extended as written: " + text);
+        assertTrue(text.contains("Дмитрий Ελένη ???"), "Cyrillic and Greek as written, CJK and a bell as '?': " + text);
     }
 
     @Test
