@@ -134,7 +134,7 @@ public class Detector {
                     new VerdictVerifier(signing.roster(), signing.maxClockSkew(), signing.seenIds()));
             aggregator.start();
         }
-        decisions = new DecisionView(kafka, settings.quorum().decisionsTopic(), vantage);
+        decisions = new DecisionView(kafka, settings.quorum().decisionsTopic(), vantage, signing.roster());
         decisions.start();
         LOG.infof(
                 "vantage %s: verdicts go to %s every %d ms; %s",

@@ -1,6 +1,7 @@
 package io.baran.detector.quorum;
 
 import io.baran.detector.messaging.KafkaClients;
+import io.baran.events.VantageRoster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,15 @@ public final class DecisionView extends ConsumerThread {
 
     private final KafkaClients kafka;
     private final String topic;
+    private final VantageRoster roster;
     private final Map<String, ScopeRecord> records = new ConcurrentHashMap<>();
 
-    public DecisionView(KafkaClients kafka, String topic, String vantage) {
+    /** @param roster whose signatures a decision must carry to be shown ({@link DecisionsReader#open}) */
+    public DecisionView(KafkaClients kafka, String topic, String vantage, VantageRoster roster) {
         super("baran-decision-view-" + vantage);
         this.kafka = kafka;
         this.topic = topic;
+        this.roster = roster;
     }
 
     public Optional<ScopeRecord> get(String scope) {
@@ -52,7 +56,7 @@ public final class DecisionView extends ConsumerThread {
                 backoff = 1_000;
                 while (!closed) {
                     for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                        DecisionsReader.apply(records, r);
+                        DecisionsReader.apply(records, r, roster);
                     }
                 }
             } catch (WakeupException e) {

@@ -1,6 +1,9 @@
 package io.baran.detector.quorum;
 
 import io.baran.detector.messaging.KafkaClients;
+import io.baran.events.EventSignature;
+import io.baran.events.RefusedEventException;
+import io.baran.events.VantageRoster;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -11,7 +14,13 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 
-/** Reads the decisions topic from its start to its (committed) end: every scope's last decided state. */
+/**
+ * Reads the decisions topic from its start to its (committed) end: every scope's last decided state. A decision counts
+ * only when an aggregator signed it with a key of the roster ({@link EventSignature}, as it signs outage events), it is
+ * keyed by its own scope, and the incidents it names are that scope's: a record written by anyone else who may write
+ * the topic (its Kafka credential, without a vantage's key) is skipped, so it can neither make the aggregator sign a
+ * recovery of an incident nor keep it from announcing a real outage.
+ */
 final class DecisionsReader {
 
     private static final Logger LOG = Logger.getLogger(DecisionsReader.class);
@@ -19,7 +28,7 @@ final class DecisionsReader {
 
     private DecisionsReader() {}
 
-    static Map<String, ScopeRecord> readAll(KafkaClients kafka, String topic) {
+    static Map<String, ScopeRecord> readAll(KafkaClients kafka, String topic, VantageRoster roster) {
         Map<String, ScopeRecord> records = new HashMap<>();
         try (KafkaConsumer<String, String> consumer = consumer(kafka, "baran-decisions-reader")) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, AT_MOST).stream()
@@ -36,23 +45,57 @@ final class DecisionsReader {
                             "could not read " + topic + " to its end within " + AT_MOST.toSeconds() + " s");
                 }
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(records, r);
+                    apply(records, r, roster);
                 }
             }
         }
         return records;
     }
 
-    static void apply(Map<String, ScopeRecord> records, ConsumerRecord<String, String> r) {
+    static void apply(Map<String, ScopeRecord> records, ConsumerRecord<String, String> r, VantageRoster roster) {
         if (r.value() == null) {
             records.remove(r.key());
             return;
         }
         try {
-            records.put(r.key(), VerdictCodec.decodeRecord(r.value()));
-        } catch (IllegalArgumentException e) {
+            records.put(r.key(), open(r.key(), r.value(), roster));
+        } catch (IllegalArgumentException | RefusedEventException e) {
             LOG.warnf("decision of scope %s at %s-%d skipped: %s", r.key(), r.topic(), r.offset(), e.getMessage());
         }
+    }
+
+    /** The decision a record of the topic holds, signed as {@link #seal} signs it. */
+    static String seal(ScopeRecord record, io.baran.events.SigningKey key) {
+        return EventSignature.sign(VerdictCodec.encode(record), key);
+    }
+
+    /**
+     * The decision a record holds, once its signature, scope and incidents are checked.
+     *
+     * @throws RefusedEventException unsigned, or not signed by a key of the roster
+     * @throws IllegalArgumentException unreadable, or not the decision of the scope it is keyed by
+     */
+    static ScopeRecord open(String key, String value, VantageRoster roster) {
+        ScopeRecord record =
+                VerdictCodec.decodeRecord(EventSignature.verify(value, roster).json());
+        if (key == null || !key.equals(record.scope())) {
+            throw new IllegalArgumentException(
+                    "the decision of scope " + record.scope() + " was written under the key " + key);
+        }
+        String own = key + "@";
+        java.util.stream.Stream.concat(
+                        java.util.stream.Stream.of(
+                                record.incidentId(),
+                                record.drill() == null ? null : record.drill().incidentId()),
+                        record.history().stream().map(ScopeRecord.Decision::incidentId))
+                .filter(java.util.Objects::nonNull)
+                .filter(incident -> !incident.startsWith(own))
+                .findFirst()
+                .ifPresent(incident -> {
+                    throw new IllegalArgumentException(
+                            "the decision of scope " + key + " names incident " + incident + " of another scope");
+                });
+        return record;
     }
 
     static KafkaConsumer<String, String> consumer(KafkaClients kafka, String clientId) {

@@ -338,8 +338,8 @@ public final class QuorumAggregator extends ConsumerThread {
                     spans.add(span);
                     producer.send(record);
                 }
-                producer.send(
-                        new ProducerRecord<>(settings.decisionsTopic(), o.scope(), VerdictCodec.encode(o.next())));
+                producer.send(new ProducerRecord<>(
+                        settings.decisionsTopic(), o.scope(), DecisionsReader.seal(o.next(), signer)));
             }
             Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
             for (TopicPartition tp : assigned) {
@@ -489,8 +489,9 @@ public final class QuorumAggregator extends ConsumerThread {
             Set<Integer> numbers = new HashSet<>();
             partitions.forEach(tp -> numbers.add(tp.partition()));
             int loaded = 0;
-            for (Map.Entry<String, ScopeRecord> e :
-                    DecisionsReader.readAll(kafka, settings.decisionsTopic()).entrySet()) {
+            for (Map.Entry<String, ScopeRecord> e : DecisionsReader.readAll(
+                            kafka, settings.decisionsTopic(), verifier.roster())
+                    .entrySet()) {
                 if (numbers.contains(partition(e.getKey()))) {
                     owned.computeIfAbsent(e.getKey(), QuorumAggregator.this::quorum)
                             .restore(e.getValue());

@@ -121,7 +121,8 @@ class QuorumIT {
                 q,
                 DetectorMetrics.inMemory(),
                 clock,
-                TestKeys.key(id),
+                // An aggregator signs with the key of the vantage it runs in, which the roster lists.
+                TestKeys.key("a"),
                 TestKeys.verifier()));
         aggregator.start();
         return aggregator;
@@ -343,6 +344,19 @@ class QuorumIT {
 
         // Restarted while the outage goes on: it takes the incident from the decisions topic and repeats nothing.
         first.close();
+        // Meanwhile someone who may write the decisions topic, without a vantage's key, records the scope as up (and
+        // so as recovered), then as down with another scope's incident: neither is signed, neither is taken.
+        try (var producer = KafkaClients.of(kafka.bootstrapServers()).producer(java.util.Map.of("acks", "all"))) {
+            java.time.Instant now = java.time.Instant.now();
+            ScopeRecord up = new ScopeRecord(WEB, Health.UP, null, now, now, "forger", List.of(), 1.0, null, List.of());
+            ScopeRecord elsewhere = new ScopeRecord(
+                    WEB, Health.DOWN, "svc/other@1", now, now, "forger", List.of(), 1.0, null, List.of());
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    q.decisionsTopic(), WEB, VerdictCodec.encode(up)));
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                    q.decisionsTopic(), WEB, VerdictCodec.encode(elsewhere)));
+            producer.flush();
+        }
         QuorumAggregator second = aggregator("agg-1", q);
         await("the restarted aggregator to catch up", second::ready);
         await(

@@ -27,6 +27,19 @@ public final class VantageRoster {
     private final Map<String, Member> byKid;
 
     private VantageRoster(Map<String, Member> byKid) {
+        // One key is one vantage: a key listed under two vantages would let whoever holds it vote as both, so that a
+        // quorum of "distinct" vantages could be one.
+        Map<String, Member> byKey = new java.util.HashMap<>();
+        for (Member m : byKid.values()) {
+            String encoded =
+                    java.util.Base64.getEncoder().encodeToString(m.key().getEncoded());
+            Member other = byKey.putIfAbsent(encoded, m);
+            if (other != null && !other.vantage().equals(m.vantage())) {
+                throw new IllegalArgumentException("key ids " + other.kid() + " (vantage " + other.vantage() + ") and "
+                        + m.kid() + " (vantage " + m.vantage() + ") are the same public key: one key may belong to"
+                        + " one vantage only");
+            }
+        }
         this.byKid = Map.copyOf(byKid);
     }
 

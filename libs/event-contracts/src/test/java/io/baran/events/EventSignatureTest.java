@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class EventSignatureTest {
@@ -157,6 +158,25 @@ class EventSignatureTest {
         assertTrue(e.getMessage().contains("b: no vantage"), e.getMessage());
         assertTrue(e.getMessage().contains("c: not a readable EC public key"), e.getMessage());
         assertFalse(e.getMessage().contains("PRIVATE KEY-----"), e.getMessage());
+    }
+
+    @Test
+    void oneKeyUnderTwoVantagesIsRefusedAndUnderTwoIdsOfOneVantageIsNot() {
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> VantageRoster.parse(Map.of(
+                        "eu-1-2026", new VantageRoster.Entry("eu-1", EU_1.publicKeyText()),
+                        "us-1-2026", new VantageRoster.Entry("us-1", EU_1.publicKeyText()))));
+        assertTrue(e.getMessage().contains("eu-1-2026") && e.getMessage().contains("us-1-2026"), e.getMessage());
+        assertTrue(e.getMessage().contains("one vantage only"), e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ROSTER.with(new VantageRoster.Member("us-1-copy", "us-2", US_1.publicKey())));
+
+        VantageRoster renamed = VantageRoster.parse(Map.of(
+                "eu-1-old", new VantageRoster.Entry("eu-1", EU_1.publicKeyText()),
+                "eu-1-new", new VantageRoster.Entry("eu-1", EU_1.publicKeyText())));
+        assertEquals(Set.of("eu-1"), Set.copyOf(renamed.vantages()));
     }
 
     @Test

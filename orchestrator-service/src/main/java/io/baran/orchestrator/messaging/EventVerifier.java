@@ -100,6 +100,17 @@ public class EventVerifier {
                                 + verified.kid() + " of vantage " + verified.vantage(),
                         verified.kid());
             }
+            if (outage.scope() == null
+                    || outage.incidentId() == null
+                    || !outage.incidentId().startsWith(outage.scope() + "@")) {
+                // The incident's scope is read from its id wherever executions are found for it: an event whose
+                // incident is not of its scope (a detector fed a forged decision) must neither start nor end anything.
+                throw new RefusedEventException(
+                        Reason.WRONG_SCOPE,
+                        "event " + event.id() + " of scope " + outage.scope() + " names incident " + outage.incidentId()
+                                + ", which is not an incident of that scope",
+                        verified.kid());
+            }
             if (OutageEvent.DETECTED.equals(event.type()) && isStale(event)) {
                 throw new RefusedEventException(
                         Reason.STALE,

@@ -124,6 +124,24 @@ class EventHandlingTest {
         }
     }
 
+    @Test
+    void aSignedEventWhoseIncidentIsNotOfItsScopeStartsAndEndsNothing() {
+        for (String incident : List.of("gcp/europe-west1@1", "aws/eu-west-1x@1", "aws/eu-west-1")) {
+            for (String type : List.of(OutageEvent.DETECTED, OutageEvent.RECOVERED)) {
+                var data = new OutageEvent("aws/eu-west-1", incident, "eu", NOW, List.of(), false);
+                String signed = EventSignature.sign(
+                        EventCodec.encode(CloudEvent.of(
+                                "event-" + type + "-" + incident, "/test", type, data.scope(), NOW, data)),
+                        key);
+                RefusedEventException refused =
+                        assertThrows(RefusedEventException.class, () -> verifier.verify(signed), incident);
+                assertEquals(RefusedEventException.Reason.WRONG_SCOPE, refused.reason());
+                assertTrue(refused.getMessage().contains(incident), refused.getMessage());
+            }
+        }
+        assertDoesNotThrow(() -> verifier.verify(signed(OutageEvent.RECOVERED, NOW)));
+    }
+
     private String signed(String type, Instant at) {
         return EventSignature.sign(EventCodec.encode(event(type, at)), key);
     }
