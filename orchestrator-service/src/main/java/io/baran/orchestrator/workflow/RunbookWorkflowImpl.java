@@ -268,6 +268,16 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String COMPENSATION_TURNS_ROUND = "compensation-turns-round";
     /**
+     * Change id: a change whose undo failed stays registered at the end of every failback (reverse, or an explicit
+     * list's {@code undo:} item), not only of a compensation that turns round, so that when the execution fails over
+     * again (the step, still in place, changes nothing and registers nothing) the next failback undoes it; and a step
+     * registered again meanwhile goes in before it when declared before it, so that failback still undoes in the
+     * runbook's order. Before, the failed undo was forgotten when the failback ended and a turn round followed: the
+     * execution ended {@code done} with that change still in place. Asked only where a failed undo is kept or met, so
+     * other histories replay unchanged.
+     */
+    static final String FAILBACK_KEEPS_FAILED_UNDOS = "failback-keeps-failed-undos";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -1061,7 +1071,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private void registerPlan(Step step, StepCommand command, StepPlan plan) {
         update(step, StepState.RUNNING, withControlPlaneWarning(plan), null);
         if (plan.changes() && !registered(step)) {
-            undo.add(new UndoEntry(command, plan));
+            undo.add(undoPosition(step), new UndoEntry(command, plan));
             steps.put(step.name(), steps.get(step.name()).replacing(plan.observed()));
         }
     }
@@ -1892,10 +1902,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             }
         }
         undo.clear();
-        if (undoneFailure != null && undoRecordsJoins) {
-            // Change COMPENSATION_TURNS_ROUND: what could not be undone stays registered (in the order registered), so
-            // that when the execution fails over again (the step, still in place, changes nothing and registers
-            // nothing) its failback, or the next compensation, still undoes it.
+        if ((undoneFailure != null && undoRecordsJoins) || (!failed.isEmpty() && keepsFailedUndos())) {
+            // Change COMPENSATION_TURNS_ROUND (a compensation), FAILBACK_KEEPS_FAILED_UNDOS (a failback): what could
+            // not
+            // be undone stays registered (in the order registered), so that when the execution fails over again (the
+            // step, still in place, changes nothing and registers nothing) its failback, or the next compensation,
+            // still undoes it.
             java.util.Collections.reverse(failed);
             undo.addAll(failed);
         }
@@ -1907,10 +1919,42 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private void undoNamed(String stepName) {
         for (int i = undo.size() - 1; i >= 0; i--) {
             if (undo.get(i).command().step().equals(stepName)) {
-                undoOne(undo.remove(i));
+                UndoEntry entry = undo.remove(i);
+                if (!undoOne(entry) && keepsFailedUndos()) {
+                    undo.add(i, entry); // change FAILBACK_KEEPS_FAILED_UNDOS: the next failback undoes it
+                }
                 return;
             }
         }
+    }
+
+    /** Change {@link #FAILBACK_KEEPS_FAILED_UNDOS}; asked only when an undo has failed. */
+    private static boolean keepsFailedUndos() {
+        return Workflow.getVersion(FAILBACK_KEEPS_FAILED_UNDOS, Workflow.DEFAULT_VERSION, 1) >= 1;
+    }
+
+    /**
+     * Where a step's undo is registered: last, unless a change whose undo failed is still registered (change
+     * {@link #FAILBACK_KEEPS_FAILED_UNDOS}) for a step declared after it: then before the first such later step, so
+     * that a reverse failback undoes in the runbook's order.
+     */
+    private int undoPosition(Step step) {
+        boolean keptFailed = undo.stream().anyMatch(u -> {
+            StepStatus status = steps.get(u.command().step());
+            return status != null && status.state() == StepState.UNDO_FAILED;
+        });
+        if (!keptFailed) {
+            return undo.size();
+        }
+        List<String> declared =
+                request.runbook().actionSteps().stream().map(Step::name).toList();
+        int mine = declared.indexOf(step.name());
+        for (int i = 0; i < undo.size(); i++) {
+            if (declared.indexOf(undo.get(i).command().step()) > mine) {
+                return keepsFailedUndos() ? i : undo.size();
+            }
+        }
+        return undo.size();
     }
 
     /** Undoes one registered change; false when the undo failed (the step is marked {@code undo-failed}). */

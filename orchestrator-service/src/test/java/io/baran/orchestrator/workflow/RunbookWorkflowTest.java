@@ -1602,6 +1602,42 @@ class RunbookWorkflowTest {
         assertEquals("primary", world.values.get("db"));
     }
 
+    /**
+     * An undo that failed in a failback that ran to its end (the turn round waited for approval) stays registered too
+     * (change failback-keeps-failed-undos): the turn finds the step still in place, and the failback after the next
+     * recovery undoes it. Before, the failed undo was forgotten at the failback's end and the execution ended done
+     * with the promotion still in place.
+     */
+    @Test
+    void anUndoThatFailedInAFailbackThatEndedIsUndoneAfterTheApprovedTurn() throws Exception {
+        world.undoRefused.put("promote-db", 1);
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running =
+                failedOverThenDuringTheFailback(id, "required", r -> r.outageDetected("aws/us-east-1@2"));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+        assertEquals("primary", world.values.get("www"), "the failback ended before the question");
+        assertEquals("primary", world.values.get("db"), "its undo failed: the promotion is still in place");
+
+        approve(id, APPROVER);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+
+        running.outageRecovered("aws/us-east-1@2");
+        ExecutionProgress p = result(id);
+        assertEquals("replica", world.values.get("db"), "the undo that failed is undone by the next failback");
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(Phase.DONE, p.phase(), String.valueOf(p.error()));
+        List<String> undos =
+                world.journal.stream().filter(e -> e.startsWith("undo ")).toList();
+        assertEquals(
+                List.of("undo promote-db", "undo move-www", "undo promote-db", "undo move-www"),
+                undos,
+                "the failback after the turn undoes in the runbook's order, the failed undo in its place");
+        HistoryFiles.save(client, id, "failback-keeps-failed-undos");
+    }
+
     private static final String NINE_SCOPES = "held by blast-radius guard: 9 scopes down";
 
     /**
