@@ -221,18 +221,26 @@ public final class EgressPolicy {
 
     /** The verdict on one address reached through {@code host}: empty when it may be connected to. */
     public Optional<Refusal> check(String host, InetAddress address) {
-        if (nameAllowed(host) || rangeAllowed(address)) {
+        InetAddress embedded = embeddedIpv4(address);
+        // Cloud metadata is refused whatever the allow-list says: no allowed name resolving to it, and no allowed range
+        // that contains it (fd00::/8, 100.64.0.0/10, a NAT64 prefix), admits it, wrapped in IPv6 or not.
+        Optional<Refusal> metadata = blocked(host, address, address, Rule.METADATA);
+        if (metadata.isEmpty() && embedded != null) {
+            metadata = blocked(host, address, embedded, Rule.METADATA);
+        }
+        if (metadata.isPresent() || nameAllowed(host)) {
+            return metadata;
+        }
+        if (embedded == null) {
+            return rangeAllowed(address) ? Optional.empty() : blocked(host, address, address, null);
+        }
+        // An IPv6 address that carries an IPv4 one (mapped, NAT64, 6to4, ...) is judged as the IPv4 address it
+        // reaches: allowing the IPv6 prefix admits no loopback or private IPv4 address behind it.
+        if (rangeAllowed(embedded)) {
             return Optional.empty();
         }
-        Optional<Refusal> direct = blocked(host, address, address);
-        if (direct.isPresent()) {
-            return direct;
-        }
-        InetAddress embedded = embeddedIpv4(address);
-        if (embedded != null && !rangeAllowed(embedded)) {
-            return blocked(host, address, embedded);
-        }
-        return Optional.empty();
+        Optional<Refusal> direct = rangeAllowed(address) ? Optional.empty() : blocked(host, address, address, null);
+        return direct.isPresent() ? direct : blocked(host, address, embedded, null);
     }
 
     /** A short description for start-up logs: what is refused and what is allowed. */
@@ -266,9 +274,12 @@ public final class EgressPolicy {
         return Optional.empty();
     }
 
-    private Optional<Refusal> blocked(String host, InetAddress address, InetAddress judged) {
+    /** The refusal of {@code judged} by a refused rule ({@code only} that one, when not null); empty when none. */
+    private Optional<Refusal> blocked(String host, InetAddress address, InetAddress judged, Rule only) {
         for (Block block : BLOCKS) {
-            if (refused.contains(block.rule()) && block.range().contains(judged)) {
+            if (refused.contains(block.rule())
+                    && (only == null || block.rule() == only)
+                    && block.range().contains(judged)) {
                 String range = block.range().prefix() == judged.getAddress().length * 8
                         ? Addresses.text(judged)
                         : block.range().toString();

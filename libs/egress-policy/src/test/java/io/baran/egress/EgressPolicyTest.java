@@ -206,6 +206,48 @@ class EgressPolicyTest {
     }
 
     @Test
+    void noAllowListEntryAdmitsCloudMetadataNorAPrivateAddressBehindAnAllowedNat64Prefix() throws Exception {
+        var p = EgressPolicy.defaults()
+                .allowing(List.of(
+                        "fd00::/8", "64:ff9b::/96", "100.64.0.0/10", "*.corp.internal", "metadata.google.internal"))
+                .withResolver(dns(Map.of(
+                        "imds.corp.internal", List.of("169.254.169.254"),
+                        "metadata.google.internal", List.of("169.254.169.254"),
+                        "v6.corp.internal", List.of("fd00:ec2::254"))));
+        for (String metadata : List.of(
+                "fd00:ec2::254",
+                "64:ff9b::a9fe:a9fe",
+                "100.100.100.200",
+                "imds.corp.internal",
+                "metadata.google.internal",
+                "v6.corp.internal")) {
+            assertEquals(
+                    Rule.METADATA,
+                    assertThrows(EgressRefusedException.class, () -> p.resolve(metadata, 80), metadata)
+                            .refusal()
+                            .rule(),
+                    metadata);
+        }
+        // NAT64 of 10.0.0.1 and of 127.0.0.1: judged as the IPv4 address reached, which nothing allows.
+        assertEquals(
+                Rule.PRIVATE,
+                assertThrows(EgressRefusedException.class, () -> p.resolve("64:ff9b::a00:1", 80))
+                        .refusal()
+                        .rule());
+        assertEquals(
+                Rule.LOOPBACK,
+                assertThrows(EgressRefusedException.class, () -> p.resolve("64:ff9b::7f00:1", 80))
+                        .refusal()
+                        .rule());
+        // What the entries are for still passes: a ULA address, a public IPv4 one through NAT64, shared address space.
+        assertEquals(InetAddress.getByName("fd12::5"), p.resolve("fd12::5", 80).address());
+        assertEquals(
+                InetAddress.getByName("64:ff9b::5db8:d822"),
+                p.resolve("64:ff9b::5db8:d822", 443).address());
+        assertEquals("100.64.1.2", p.resolve("100.64.1.2", 80).address().getHostAddress());
+    }
+
+    @Test
     void refusesAnAllowListEntryItCannotRead() {
         var e = assertThrows(
                 IllegalArgumentException.class, () -> EgressPolicy.defaults().allowing(List.of("http://x/")));
