@@ -207,6 +207,13 @@ class ApiSecurityIT {
                 .put("/api/runbooks/shop")
                 .then()
                 .statusCode(403);
+        as("vera", "viewer")
+                .config(YAML_BYTES)
+                .contentType("application/yaml")
+                .body("x: 1".getBytes(StandardCharsets.UTF_8))
+                .post("/api/runbooks/validate")
+                .then()
+                .statusCode(403);
         as("vera", "viewer").get("/api/audit").then().statusCode(200);
     }
 

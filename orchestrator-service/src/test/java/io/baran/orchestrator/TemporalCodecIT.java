@@ -218,7 +218,14 @@ class TemporalCodecIT {
         // encode, then decode: the round trip the UI makes for a payload it sends
         String plain = "{\"payloads\":[{\"metadata\":{\"encoding\":\"" + b64("json/plain") + "\"},\"data\":\""
                 + b64("\"hello\"") + "\"}]}";
-        String sealed = given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
+        // Encrypting is an admin's: a viewer reads histories (decode) and cannot make payloads the workers take.
+        given().header("Authorization", OidcIssuer.shared().bearer("vera", "viewer"))
+                .contentType(ContentType.JSON)
+                .body(plain)
+                .post("/codec/encode")
+                .then()
+                .statusCode(403);
+        String sealed = given().header("Authorization", OidcIssuer.shared().bearer("adam", "admin"))
                 .contentType(ContentType.JSON)
                 .body(plain)
                 .post("/codec/encode")

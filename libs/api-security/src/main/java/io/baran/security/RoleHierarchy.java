@@ -34,7 +34,15 @@ public class RoleHierarchy implements SecurityIdentityAugmentor {
         if (identity.isAnonymous()) {
             return Uni.createFrom().item(identity);
         }
-        if (RESERVED.equalsIgnoreCase(identity.getPrincipal().getName().strip())) {
+        String name =
+                identity.getPrincipal() == null ? null : identity.getPrincipal().getName();
+        if (name == null || name.isBlank()) {
+            // A token without the claim names are read from (quarkus.oidc.token.principal-claim): nobody to record.
+            return Uni.createFrom()
+                    .failure(new AuthenticationFailedException(
+                            "the token names no user (its principal claim is missing or empty)"));
+        }
+        if (RESERVED.equalsIgnoreCase(name.strip())) {
             // What Baran does by itself is recorded as "system" (audit trail, executions): no person may act as it.
             return Uni.createFrom()
                     .failure(new AuthenticationFailedException(

@@ -73,8 +73,8 @@ public class Audited {
         } catch (RuntimeException failed) {
             // Not a refusal Baran made: Temporal may not have answered in time after taking the work, so whether it
             // was done is not known here.
-            trail.record(entry(
-                    action, target, reason, false, AuditEntry.unknown(String.valueOf(failed.getMessage())), null));
+            LOG.warnf("%s on %s: outcome unknown: %s", action, target, failed.toString());
+            trail.record(entry(action, target, reason, false, AuditEntry.unknown(AuditEntry.cause(failed)), null));
             throw failed;
         }
         Outcome done = outcome.apply(result);

@@ -384,6 +384,7 @@ public class RunbookResource {
 
     @POST
     @Path("/validate")
+    @RolesAllowed(Roles.RUNBOOK_AUTHOR)
     @Consumes({YAML, "application/x-yaml", "text/yaml", "text/x-yaml", MediaType.TEXT_PLAIN})
     @Operation(summary = "Check a runbook as PUT would, storing nothing")
     @RequestBody(

@@ -58,6 +58,23 @@ public record AuditEntry(
         return "unknown: " + why;
     }
 
+    /**
+     * What a failure of unknown outcome is called in the trail, which every viewer reads: the gRPC status (e.g.
+     * {@code DEADLINE_EXCEEDED}) when Temporal answered with one, else the kind of failure; never its message, which
+     * may name hosts, addresses or database users (the log has it).
+     */
+    public static String cause(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof io.grpc.StatusRuntimeException status) {
+                return status.getStatus().getCode().name();
+            }
+            if (t instanceof io.grpc.StatusException status) {
+                return status.getStatus().getCode().name();
+            }
+        }
+        return failure == null ? "unknown failure" : failure.getClass().getSimpleName();
+    }
+
     private static void require(String value, String name) {
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException("an audit entry needs its " + name);

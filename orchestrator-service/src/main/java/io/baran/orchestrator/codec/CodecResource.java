@@ -96,6 +96,9 @@ public class CodecResource {
 
     @POST
     @Path("/encode")
+    // Encrypting under the deployment's active key is a write-side ability (a payload the workers take as their own):
+    // reading histories needs decode only.
+    @RolesAllowed(Roles.ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(

@@ -177,7 +177,7 @@ public class GameDays {
                     detail,
                     started,
                     notStarted,
-                    AuditEntry.unknown("the game day stopped half-way (" + failed.getMessage()
+                    AuditEntry.unknown("the game day stopped half-way (" + AuditEntry.cause(failed)
                             + "); its handling is tried again"));
             throw failed;
         }

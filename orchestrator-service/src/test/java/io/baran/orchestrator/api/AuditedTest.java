@@ -85,13 +85,25 @@ class AuditedTest {
         var timedOut = assertThrows(
                 IllegalStateException.class,
                 () -> audited(trail).run("execution.approve", "drill-web-1", null, () -> {
-                    throw new IllegalStateException("DEADLINE_EXCEEDED: deadline exceeded after 10s");
+                    throw new IllegalStateException(
+                            "the signal was not answered",
+                            io.grpc.Status.DEADLINE_EXCEEDED
+                                    .withDescription("deadline exceeded after 10s, remote_addr=10.1.2.3:7233")
+                                    .asRuntimeException());
                 }));
+        assertEquals(List.of(AuditEntry.REQUESTED, "unknown: DEADLINE_EXCEEDED"), trail.written);
+        assertEquals("the signal was not answered", timedOut.getMessage(), "the caller's exception is unchanged");
 
+        FailingTrail database = new FailingTrail(0, 0);
+        assertThrows(
+                IllegalStateException.class,
+                () -> audited(database).run("runbook.put", "web", null, () -> {
+                    throw new IllegalStateException("FATAL: password authentication failed for user \"baran_app\"");
+                }));
         assertEquals(
-                List.of(AuditEntry.REQUESTED, "unknown: DEADLINE_EXCEEDED: deadline exceeded after 10s"),
-                trail.written);
-        assertTrue(timedOut.getMessage().startsWith("DEADLINE_EXCEEDED"));
+                List.of(AuditEntry.REQUESTED, "unknown: IllegalStateException"),
+                database.written,
+                "what every viewer reads names no host, address or user");
     }
 
     @Test
