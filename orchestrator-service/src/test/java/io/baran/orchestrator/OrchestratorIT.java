@@ -793,6 +793,54 @@ class OrchestratorIT {
         }
     }
 
+    /**
+     * A drill started by hand carries no incident; an outage that joins it is added to its {@code BaranIncidents}, so
+     * that outage's recovery reaches it even after its runbook's trigger moved to another scope (the catalog no longer
+     * leads there). Before, the drill stayed failed over.
+     */
+    @Test
+    void aDrillAnOutageJoinedFailsBackOnThatRecoveryAfterItsRunbookIsRetargeted() {
+        String name = "joined";
+        try {
+            putRunbook(name, routed(name, "test/joined", "joined-www")).then().statusCode(201);
+            WORLD.values.put("joined-www", "primary");
+            String id = given().contentType(ContentType.JSON)
+                    .body("{\"runbook\":\"" + name + "\",\"hold\":\"30m\"}")
+                    .post("/api/drills")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("executionId");
+            await(
+                    () -> "failed-over"
+                            .equals(given().get("/api/executions/" + id).path("phase")),
+                    "the drill to hold");
+
+            String incident = "test/joined/web@" + System.nanoTime();
+            send(OutageEvent.DETECTED, incident, "test/joined/web");
+            await(
+                    () -> List.of(incident)
+                            .equals(client.newUntypedWorkflowStub(id)
+                                    .describe()
+                                    .getTypedSearchAttributes()
+                                    .get(io.baran.workflow.SearchAttributes.INCIDENTS)),
+                    "the joined outage in the drill's BaranIncidents");
+
+            putRunbook(name, routed(name, "test/elsewhere", "joined-www"))
+                    .then()
+                    .statusCode(200);
+            send(OutageEvent.RECOVERED, incident, "test/joined/web");
+            await(
+                    () -> "completed"
+                            .equals(given().get("/api/executions/" + id).path("status")),
+                    "the joined drill of the retargeted runbook to fail back");
+            given().get("/api/executions/" + id).then().body("phase", equalTo("done"));
+            assertEquals("primary", WORLD.values.get("joined-www"));
+        } finally {
+            versions.delete(name);
+        }
+    }
+
     @Test
     void aFailoverHeldByTheGuardAfterItStartedWaitsBetweenStepsAndTheIncidentsApprovalLetsItGoOn() {
         String name = "held-late";

@@ -22,6 +22,10 @@ import java.util.List;
  * @param cappedProviders        the providers its steps use that have a cap on concurrent executions
  *                               ({@code baran.dispatch.provider-cap."<provider>"}): it takes a slot of each before it
  *                               changes anything, and waits (phase {@code queued}) while they are taken; empty: none
+ * @param incidentsSearchable    the namespace knows {@code BaranIncidents}: an execution started without it (a drill,
+ *                               a failover started by hand) adds the outages that join it there, so their recoveries
+ *                               find it whatever happens to the runbook catalog; false for executions recorded before
+ *                               (they keep routing those recoveries through the catalog)
  */
 public record ExecutionRequest(
         String executionId,
@@ -36,10 +40,43 @@ public record ExecutionRequest(
         CarriedState carried,
         Actor startedBy,
         String heldBy,
-        List<String> cappedProviders) {
+        List<String> cappedProviders,
+        boolean incidentsSearchable) {
 
     public ExecutionRequest {
         cappedProviders = cappedProviders == null ? List.of() : List.copyOf(cappedProviders);
+    }
+
+    /** Without {@code incidentsSearchable}: as recorded before it existed. */
+    public ExecutionRequest(
+            String executionId,
+            Mode mode,
+            Runbook runbook,
+            String incidentId,
+            String scope,
+            long holdSeconds,
+            Long outageSince,
+            long approvalTimeoutSeconds,
+            int runbookVersion,
+            CarriedState carried,
+            Actor startedBy,
+            String heldBy,
+            List<String> cappedProviders) {
+        this(
+                executionId,
+                mode,
+                runbook,
+                incidentId,
+                scope,
+                holdSeconds,
+                outageSince,
+                approvalTimeoutSeconds,
+                runbookVersion,
+                carried,
+                startedBy,
+                heldBy,
+                cappedProviders,
+                false);
     }
 
     /** Not held by the guard. */
@@ -117,6 +154,26 @@ public record ExecutionRequest(
                 state,
                 startedBy,
                 heldBy,
-                cappedProviders);
+                cappedProviders,
+                incidentsSearchable);
+    }
+
+    /** The same request, saying whether the namespace knows {@code BaranIncidents}. */
+    public ExecutionRequest withIncidentsSearchable(boolean searchable) {
+        return new ExecutionRequest(
+                executionId,
+                mode,
+                runbook,
+                incidentId,
+                scope,
+                holdSeconds,
+                outageSince,
+                approvalTimeoutSeconds,
+                runbookVersion,
+                carried,
+                startedBy,
+                heldBy,
+                cappedProviders,
+                searchable);
     }
 }

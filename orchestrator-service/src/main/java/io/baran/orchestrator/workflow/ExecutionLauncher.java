@@ -76,6 +76,16 @@ public class ExecutionLauncher {
      */
     static final Duration INCIDENTS_RETRY = Duration.ofMinutes(1);
 
+    /**
+     * Whether the namespace's search attributes, as checked at start ({@code OrchestrationWorker}), include
+     * {@code BaranIncidents}: only then may an execution started without it add it when an outage joins.
+     */
+    private volatile boolean incidentsRegistered;
+
+    void incidentsRegistered(boolean registered) {
+        incidentsRegistered = registered;
+    }
+
     /** When Temporal last refused {@code BaranIncidents} as unknown ({@link System#nanoTime()}); null: never. */
     private volatile Long incidentsRefusedAt;
 
@@ -559,14 +569,18 @@ public class ExecutionLauncher {
         start(id, request, true);
     }
 
-    private void start(String id, ExecutionRequest request, boolean record) {
-        boolean withIncidents = request.incidentId() != null && incidentsAttribute(System.nanoTime());
+    private void start(String id, ExecutionRequest given, boolean record) {
+        boolean known = incidentsAttribute(System.nanoTime());
+        boolean withIncidents = given.incidentId() != null && known;
+        ExecutionRequest request =
+                given.withIncidentsSearchable(given.mode() != Mode.PLAN && incidentsRegistered && known);
         try {
             start(id, request, withIncidents, record);
         } catch (WorkflowServiceException e) {
             if (!withIncidents || !unknownIncidentsAttribute(e)) {
                 throw e;
             }
+            request = request.withIncidentsSearchable(false);
             incidentsRefused(System.nanoTime());
             LOG.errorf(
                     "the namespace does not know search attribute %s (register it as KeywordList: bin/baran temporal "

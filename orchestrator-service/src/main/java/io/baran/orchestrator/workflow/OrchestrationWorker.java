@@ -58,6 +58,9 @@ public class OrchestrationWorker {
     @Inject
     PayloadEncryption encryption;
 
+    @Inject
+    ExecutionLauncher launcher;
+
     private WorkerFactory factory;
 
     void start(@Observes StartupEvent event) {
@@ -114,6 +117,7 @@ public class OrchestrationWorker {
         OperatorServiceStubs operator = TemporalClients.operatorStubs(connection);
         try {
             List<String> missing = TemporalSetup.missing(operator, temporal.namespace());
+            launcher.incidentsRegistered(!missing.contains(io.baran.workflow.SearchAttributes.INCIDENTS.getName()));
             if (!missing.isEmpty()) {
                 LOG.errorf(
                         "Temporal namespace %s lacks Baran's search attributes %s: executions will not start until they "

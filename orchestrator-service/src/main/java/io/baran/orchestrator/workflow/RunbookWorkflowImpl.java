@@ -278,6 +278,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String FAILBACK_KEEPS_FAILED_UNDOS = "failback-keeps-failed-undos";
     /**
+     * Change id: a decision (or a withdrawal) that arrives in the workflow task in which the gate's timeout fires is
+     * acted on, as its Update's answer told the person; before, the gate timed out with the approval recorded. Asked
+     * only when that happens, so other histories replay unchanged.
+     */
+    static final String DECIDED_AS_IT_TIMED_OUT = "decided-as-it-timed-out";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -1335,6 +1341,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private void awaitOrContinueAsNew(Supplier<Boolean> condition) {
         while (!Workflow.await(HOLD_SLICE, condition::get)) {
+            if (condition.get()) {
+                // It came true in the workflow task in which the slice ended (a failback asked for as the day turned):
+                // acted on here, not lost to the next run (the carried state does not hold the request). A run that
+                // ended so before this change is closed (continued as new), so no worker replays it.
+                break;
+            }
             runs++;
             Workflow.continueAsNew(request.continuing(new CarriedState(
                     new ArrayList<>(steps.values()),
@@ -1702,13 +1714,17 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     /**
-     * Adds the joined incidents to {@code BaranIncidents}, when the execution was started with that attribute (so
-     * the namespace knows it: an unknown attribute would fail the workflow task).
+     * Adds the joined incidents to {@code BaranIncidents}, when the execution was started with that attribute, or
+     * started without it (a drill, a failover by hand) by an orchestrator that found it registered in the namespace
+     * ({@link ExecutionRequest#incidentsSearchable}): an unknown attribute would fail the workflow task.
      */
-    private static void recordIncidents(List<String> incidents) {
+    private void recordIncidents(List<String> incidents) {
         List<String> known = Workflow.getTypedSearchAttributes().get(SearchAttributes.INCIDENTS);
         if (known == null) {
-            return;
+            if (!request.incidentsSearchable()) {
+                return;
+            }
+            known = List.of();
         }
         java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(known);
         all.addAll(incidents);
@@ -1830,6 +1846,11 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 Workflow.await(over::get);
             } else {
                 decided = Workflow.await(timeout, over::get);
+                if (!decided
+                        && over.get()
+                        && Workflow.getVersion(DECIDED_AS_IT_TIMED_OUT, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                    decided = true; // decided in the workflow task in which the timeout fired: the decision stands
+                }
             }
             answer = !decided
                     ? Answer.TIMED_OUT

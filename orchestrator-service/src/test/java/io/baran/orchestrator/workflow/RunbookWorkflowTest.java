@@ -1229,6 +1229,36 @@ class RunbookWorkflowTest {
     }
 
     /**
+     * A drill started without {@code BaranIncidents} (by hand, or by its schedule) by an orchestrator that found the
+     * attribute registered adds the outage that joins it there, so the outage's recovery finds it whatever happens to
+     * the runbook catalog meanwhile; one recorded before (the request does not say so) leaves it unset, as before.
+     */
+    @Test
+    void aDrillStartedWithoutIncidentsIsFoundByTheOutageThatJoinsIt() throws Exception {
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(false, "0s", "none", "reverse"), "none");
+        String id = "drill-joined-searchable";
+        WorkflowClient.start(
+                stub(id)::run, new ExecutionRequest(id, Mode.DRILL, rb, null, null, 600).withIncidentsSearchable(true));
+        env.sleep(Duration.ofMinutes(1));
+        assertNull(incidentsOf(id), "started without the attribute");
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        running.outageDetected("aws/us-east-1@1000");
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(List.of("aws/us-east-1@1000"), incidentsOf(id));
+
+        String before = "drill-joined-unsearchable";
+        WorkflowClient.start(stub(before)::run, new ExecutionRequest(before, Mode.DRILL, rb, null, null, 600));
+        env.sleep(Duration.ofMinutes(1));
+        client.newWorkflowStub(RunbookWorkflow.class, before).outageDetected("gcp/europe-west1@1000");
+        env.sleep(Duration.ofMinutes(1));
+        assertNull(incidentsOf(before), "a request that does not say the namespace knows it");
+
+        running.outageRecovered("aws/us-east-1@1000");
+        assertEquals(Phase.DONE, result(id).phase());
+    }
+
+    /**
      * A drill that a real outage joined is a live failover from then on (change drill-joined-goes-live): its failback
      * approval after that outage recovers needs the runbook's two approvers, and the person who started the drill is
      * not one of them. Before, one approval failed it back, its starter's too.
