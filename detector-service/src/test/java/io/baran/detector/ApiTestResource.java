@@ -48,7 +48,9 @@ public class ApiTestResource implements QuarkusTestResourceLifecycleManager {
                 "baran.detector.canary.allowed-buckets",
                 "canaries,allowed-canary",
                 "baran.detector.canary.allowed-credentials",
-                "BARAN_TEST_UNSET_AZURE_KEY");
+                "BARAN_TEST_UNSET_AZURE_KEY",
+                "baran.detector.canary.allowed-endpoints",
+                "127.0.0.1");
     }
 
     @Override

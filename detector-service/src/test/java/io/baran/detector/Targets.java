@@ -9,9 +9,12 @@ import java.util.List;
 /** Targets for tests, checked by the same code as configured ones. */
 public final class Targets {
 
-    /** What the canary tests name: the bucket and container {@code canaries}, and Azurite's key variable. */
+    /**
+     * What the canary tests name: the bucket and container {@code canaries}, Azurite's key variable, and the
+     * emulators on 127.0.0.1 as endpoint overrides.
+     */
     public static final CanaryAllowList CANARIES =
-            CanaryAllowList.of(List.of("canaries"), List.of("BARAN_TEST_AZURITE_KEY"));
+            CanaryAllowList.of(List.of("canaries"), List.of("BARAN_TEST_AZURITE_KEY"), List.of("127.0.0.1"));
 
     private Targets() {}
 

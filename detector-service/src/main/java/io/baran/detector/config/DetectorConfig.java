@@ -61,6 +61,13 @@ public interface DetectorConfig {
          * Empty: no az target is accepted.
          */
         Optional<List<String>> allowedCredentials();
+
+        /**
+         * Hosts ({@code minio.internal}: any port) or {@code host:port} a canary's {@code endpoint} override may name,
+         * e.g. an S3-compatible store or an emulator ({@code 127.0.0.1}); the override receives requests signed with
+         * the detector's credentials. Empty: no canary may override its endpoint.
+         */
+        Optional<List<String>> allowedEndpoints();
     }
 
     /** One probed endpoint; its kind follows from the scheme of its URL. */

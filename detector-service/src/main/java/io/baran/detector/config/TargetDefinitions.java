@@ -331,6 +331,7 @@ public final class TargetDefinitions {
                         : endpoint instanceof ProbeEndpoint.Azure azure ? azure.container() : null;
         if (bucket != null) {
             canaries.refuseBucket(endpoint.kind(), bucket).ifPresent(refusal -> p.add("url", refusal));
+            endpoint.sdkEndpoint().flatMap(canaries::refuseEndpoint).ifPresent(refusal -> p.add("endpoint", refusal));
         }
     }
 

@@ -119,9 +119,12 @@ class TargetDefinitionsTest {
         return config.getConfigMapping(DetectorConfig.class);
     }
 
-    /** The canaries of these tests may name the bucket and container "canaries" and two key variables. */
-    private static final CanaryAllowList ALLOWED =
-            CanaryAllowList.of(List.of("canaries"), List.of("BARAN_AZ_KEY", "BARAN_UNSET_KEY"));
+    /**
+     * The canaries of these tests may name the bucket and container "canaries", two key variables, and an emulator
+     * on 127.0.0.1 as their endpoint.
+     */
+    private static final CanaryAllowList ALLOWED = CanaryAllowList.of(
+            List.of("canaries"), List.of("BARAN_AZ_KEY", "BARAN_UNSET_KEY"), List.of("127.0.0.1"));
 
     private static List<TargetDefinitions.Problem> problems(TargetSpec spec, Map<String, String> environment) {
         return problems(spec, environment, ALLOWED);
@@ -301,6 +304,54 @@ class TargetDefinitionsTest {
     }
 
     @Test
+    void aCanarysEndpointOverrideMustBeOfTheAllowListForItReceivesRequestsSignedWithTheDetectorsCredentials() {
+        CanaryAllowList minio = CanaryAllowList.of(
+                List.of("canaries"), List.of("BARAN_AZ_KEY"), List.of("minio.internal:9000", "Emulator.Internal"));
+        TargetSpec collector = io.baran.detector.Targets.s3Canary("s3://canaries/c.txt", "https://collector.example");
+        List<TargetDefinitions.Problem> refused = problems(collector, Map.of(), minio);
+        assertEquals(
+                List.of("endpoint"),
+                refused.stream().map(TargetDefinitions.Problem::field).toList());
+        assertEquals(
+                "the endpoint override's host collector.example:443 is not in"
+                        + " baran.detector.canary.allowed-endpoints (allowed: emulator.internal, minio.internal:9000)",
+                refused.get(0).message());
+        assertEquals(
+                List.of("endpoint"),
+                problems(
+                                io.baran.detector.Targets.s3Canary("s3://canaries/c.txt", "http://minio.internal:9001"),
+                                Map.of(),
+                                minio)
+                        .stream()
+                        .map(TargetDefinitions.Problem::field)
+                        .toList(),
+                "another port of a host listed with its port");
+        assertEquals(
+                List.of(),
+                problems(
+                        io.baran.detector.Targets.s3Canary("s3://canaries/c.txt", "http://minio.internal:9000"),
+                        Map.of(),
+                        minio));
+        assertEquals(
+                List.of(),
+                problems(
+                        io.baran.detector.Targets.s3Canary("s3://canaries/c.txt", "http://emulator.internal:4566"),
+                        Map.of(),
+                        minio),
+                "a host listed without a port: any port");
+        assertTrue(
+                problems(collector, Map.of(), CanaryAllowList.of(List.of("canaries"), List.of()))
+                        .get(0)
+                        .message()
+                        .contains("(empty: an override receives the requests signed with the detector's credentials"),
+                "no override allowed by default");
+        assertEquals(
+                List.of(),
+                problems(io.baran.detector.Targets.s3Canary("s3://canaries/c.txt", null), Map.of(), minio),
+                "no override: the provider's own endpoint");
+    }
+
+    @Test
     void aBlobStorageCanaryMayNameOnlyAKeyVariableOfTheAllowList() {
         assertEquals(
                 List.of(
@@ -317,7 +368,7 @@ class TargetDefinitionsTest {
         List<TargetDefinitions.Problem> problems = problems(
                 azure("devstoreaccount1", "BARAN_AZ_KEY"), Map.of("BARAN_AZ_KEY", "a2V5"), CanaryAllowList.NONE);
         assertEquals(
-                List.of("url", "account-key-env"),
+                List.of("url", "endpoint", "account-key-env"),
                 problems.stream().map(TargetDefinitions.Problem::field).toList());
         assertTrue(
                 problems.get(0)
