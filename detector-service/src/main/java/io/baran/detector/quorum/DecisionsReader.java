@@ -18,8 +18,11 @@ import org.jboss.logging.Logger;
  * Reads the decisions topic from its start to its (committed) end: every scope's last decided state. A decision counts
  * only when an aggregator signed it with a key of the roster ({@link EventSignature}, as it signs outage events), it is
  * keyed by its own scope, and the incidents it names are that scope's: a record written by anyone else who may write
- * the topic (its Kafka credential, without a vantage's key) is skipped, so it can neither make the aggregator sign a
- * recovery of an incident nor keep it from announcing a real outage.
+ * the topic (its Kafka credential, without a vantage's key) is skipped, so it cannot make the aggregator sign the
+ * recovery of an incident it never decided. Of a scope's records the one furthest on ({@link ScopeRecord#seq}) is
+ * kept, so an older signed record written again is not taken for the latest while the latest is still on the topic;
+ * once compaction has removed it (the topic is compacted by key), the older one is all there is. So signing does not
+ * replace the topic's ACLs: only the aggregators' principal may write it.
  */
 final class DecisionsReader {
 
@@ -54,11 +57,21 @@ final class DecisionsReader {
 
     static void apply(Map<String, ScopeRecord> records, ConsumerRecord<String, String> r, VantageRoster roster) {
         if (r.value() == null) {
-            records.remove(r.key());
+            // Aggregators never delete a scope's record: a tombstone is someone else's, and unsigned.
+            LOG.warnf("decision of scope %s at %s-%d skipped: an empty record", r.key(), r.topic(), r.offset());
             return;
         }
         try {
-            records.put(r.key(), open(r.key(), r.value(), roster));
+            ScopeRecord opened = open(r.key(), r.value(), roster);
+            ScopeRecord known = records.get(r.key());
+            if (known != null && known.seq() > opened.seq()) {
+                // A decision the scope went past, written again: the one read before it is the latest.
+                LOG.warnf(
+                        "decision of scope %s at %s-%d skipped: decision %d of the scope, which is at %d already",
+                        r.key(), r.topic(), r.offset(), opened.seq(), known.seq());
+                return;
+            }
+            records.put(r.key(), opened);
         } catch (IllegalArgumentException | RefusedEventException e) {
             LOG.warnf("decision of scope %s at %s-%d skipped: %s", r.key(), r.topic(), r.offset(), e.getMessage());
         }

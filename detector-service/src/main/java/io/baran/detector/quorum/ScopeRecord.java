@@ -19,6 +19,9 @@ import java.util.List;
  * @param decidedBy  the aggregator that decided it
  * @param drill      the simulated outage in progress, if any; it never touches the real state
  * @param history    the latest decisions, newest last
+ * @param seq        how many decisions the scope's record has been through: each one written counts one more, so a
+ *                   reader keeps the highest, and an older signed record written again is not taken for the latest
+ *                   (0 for records written before it was kept)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScopeRecord(
@@ -31,7 +34,8 @@ public record ScopeRecord(
         List<OutageEvent.Vote> votes,
         Double confidence,
         Drill drill,
-        List<Decision> history) {
+        List<Decision> history,
+        long seq) {
 
     /** How many decisions the history keeps. */
     public static final int HISTORY = 20;
@@ -42,8 +46,23 @@ public record ScopeRecord(
         state = state == null ? Health.UNKNOWN : state;
     }
 
+    /** As written before {@code seq} was kept. */
+    public ScopeRecord(
+            String scope,
+            Health state,
+            String incidentId,
+            Instant since,
+            Instant decidedAt,
+            String decidedBy,
+            List<OutageEvent.Vote> votes,
+            Double confidence,
+            Drill drill,
+            List<Decision> history) {
+        this(scope, state, incidentId, since, decidedAt, decidedBy, votes, confidence, drill, history, 0);
+    }
+
     public static ScopeRecord initial(String scope) {
-        return new ScopeRecord(scope, Health.UNKNOWN, null, null, null, null, List.of(), null, null, List.of());
+        return new ScopeRecord(scope, Health.UNKNOWN, null, null, null, null, List.of(), null, null, List.of(), 0);
     }
 
     /** A simulated outage in progress. */
@@ -73,12 +92,32 @@ public record ScopeRecord(
             Double confidence,
             Decision decision) {
         return new ScopeRecord(
-                scope, state, incidentId, since, decidedAt, decidedBy, votes, confidence, drill, append(decision));
+                scope,
+                state,
+                incidentId,
+                since,
+                decidedAt,
+                decidedBy,
+                votes,
+                confidence,
+                drill,
+                append(decision),
+                seq + 1);
     }
 
     ScopeRecord withDrill(Drill drill, Decision decision) {
         return new ScopeRecord(
-                scope, state, incidentId, since, decidedAt, decidedBy, votes, confidence, drill, append(decision));
+                scope,
+                state,
+                incidentId,
+                since,
+                decidedAt,
+                decidedBy,
+                votes,
+                confidence,
+                drill,
+                append(decision),
+                seq + 1);
     }
 
     /** Whether this drill was already run, so that a redelivered request does not run it twice. */

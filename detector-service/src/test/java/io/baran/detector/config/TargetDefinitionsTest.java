@@ -123,8 +123,8 @@ class TargetDefinitionsTest {
      * The canaries of these tests may name the bucket and container "canaries", two key variables, and an emulator
      * on 127.0.0.1 as their endpoint.
      */
-    private static final CanaryAllowList ALLOWED = CanaryAllowList.of(
-            List.of("canaries"), List.of("BARAN_AZ_KEY", "BARAN_UNSET_KEY"), List.of("127.0.0.1"));
+    private static final CanaryAllowList ALLOWED =
+            CanaryAllowList.of(List.of("canaries"), List.of("BARAN_AZ_KEY", "BARAN_UNSET_KEY"), List.of("127.0.0.1"));
 
     private static List<TargetDefinitions.Problem> problems(TargetSpec spec, Map<String, String> environment) {
         return problems(spec, environment, ALLOWED);

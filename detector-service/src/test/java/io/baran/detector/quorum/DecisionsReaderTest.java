@@ -92,6 +92,29 @@ class DecisionsReaderTest {
         assertEquals(Map.of(SCOPE, recorded), records);
     }
 
+    @Test
+    void anOlderSignedDecisionWrittenAgainAndATombstoneDoNotReplaceTheLatest() {
+        Map<String, ScopeRecord> records = new HashMap<>();
+        ScopeRecord first = ScopeRecord.initial(SCOPE)
+                .withDecision(Health.DOWN, SCOPE + "@1", AT, AT, "agg-1", List.of(), 1.0, decision("detected", "@1"));
+        ScopeRecord second = first.withDecision(
+                Health.UP, null, AT, AT.plusSeconds(60), "agg-1", List.of(), 1.0, decision("recovered", "@1"));
+        String firstSigned = DecisionsReader.seal(first, TestKeys.key("a"));
+        DecisionsReader.apply(records, record(firstSigned, 0), TestKeys.roster());
+        DecisionsReader.apply(records, record(DecisionsReader.seal(second, TestKeys.key("a")), 1), TestKeys.roster());
+        assertEquals(2, second.seq());
+
+        // The detection of incident @1, copied byte for byte: it would have the scope down for an incident that
+        // recovered, and no later outage of the scope announced.
+        DecisionsReader.apply(records, record(firstSigned, 2), TestKeys.roster());
+        DecisionsReader.apply(records, record(null, 3), TestKeys.roster());
+        assertEquals(Map.of(SCOPE, second), records);
+    }
+
+    private static ScopeRecord.Decision decision(String event, String incident) {
+        return new ScopeRecord.Decision(event, SCOPE + incident, AT, AT, false, 1.0, List.of());
+    }
+
     private static ConsumerRecord<String, String> record(String value, long offset) {
         return new ConsumerRecord<>("baran.detector-decisions", 0, offset, SCOPE, value);
     }

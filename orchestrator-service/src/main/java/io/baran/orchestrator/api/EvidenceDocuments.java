@@ -54,16 +54,21 @@ final class EvidenceDocuments {
         }
     }
 
-    /** The text with every character the font cannot draw (and every control character) replaced by '?'. */
+    /**
+     * The text with every character the font cannot draw (and every other control character) replaced by '?'; line
+     * breaks are kept, a tab is a space.
+     */
     static String drawable(String text, BaseFont font) {
         if (text == null) {
             return "";
         }
         StringBuilder out = new StringBuilder(text.length());
         text.codePoints().forEach(c -> {
-            if (c == ' ' || (!Character.isISOControl(c) && font.charExists(c))) {
+            if (c == '\n' || c == ' ' || (!Character.isISOControl(c) && font.charExists(c))) {
                 out.appendCodePoint(c);
-            } else {
+            } else if (c == '\t') {
+                out.append(' ');
+            } else if (c != '\r') {
                 out.append('?');
             }
         });

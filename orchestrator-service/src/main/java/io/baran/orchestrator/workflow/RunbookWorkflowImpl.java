@@ -279,8 +279,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     static final String FAILBACK_KEEPS_FAILED_UNDOS = "failback-keeps-failed-undos";
     /**
      * Change id: a decision (or a withdrawal) that arrives in the workflow task in which the gate's timeout fires is
-     * acted on, as its Update's answer told the person; before, the gate timed out with the approval recorded. Asked
-     * only when that happens, so other histories replay unchanged.
+     * acted on, as its Update's answer told the person; before, the gate timed out with the approval recorded. Likewise
+     * a failback asked for in the workflow task in which a hold's slice ends: acted on, not lost to the continue-as-new.
+     * Asked only when that happens, so other histories replay unchanged.
      */
     static final String DECIDED_AS_IT_TIMED_OUT = "decided-as-it-timed-out";
     /**
@@ -1341,10 +1342,10 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     private void awaitOrContinueAsNew(Supplier<Boolean> condition) {
         while (!Workflow.await(HOLD_SLICE, condition::get)) {
-            if (condition.get()) {
+            if (condition.get() && Workflow.getVersion(DECIDED_AS_IT_TIMED_OUT, Workflow.DEFAULT_VERSION, 1) >= 1) {
                 // It came true in the workflow task in which the slice ended (a failback asked for as the day turned):
-                // acted on here, not lost to the next run (the carried state does not hold the request). A run that
-                // ended so before this change is closed (continued as new), so no worker replays it.
+                // acted on here, not lost to the next run (the carried state does not hold the request). Asked only
+                // then, so a run that continued as new so before the change replays as it ran.
                 break;
             }
             runs++;

@@ -341,6 +341,20 @@ class EvidencePacksTest {
         }
         assertTrue(text.contains("Łukasz Dvořák"), "Latin Extended as written: " + text);
         assertTrue(text.contains("Дмитрий Ελένη ???"), "Cyrillic and Greek as written, CJK and a bell as '?': " + text);
+        com.lowagie.text.pdf.BaseFont sans = com.lowagie.text.pdf.BaseFont.createFont(
+                "liberation/LiberationSans-Regular.ttf",
+                com.lowagie.text.pdf.BaseFont.IDENTITY_H,
+                com.lowagie.text.pdf.BaseFont.EMBEDDED,
+                true,
+                getClass()
+                        .getClassLoader()
+                        .getResourceAsStream("liberation/LiberationSans-Regular.ttf")
+                        .readAllBytes(),
+                null);
+        assertEquals(
+                "first line\nsecond line one",
+                EvidenceDocuments.drawable("first line\r\nsecond line\tone", sans),
+                "line breaks kept, a tab a space");
     }
 
     @Test
