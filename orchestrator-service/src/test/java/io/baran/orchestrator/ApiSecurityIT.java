@@ -214,6 +214,14 @@ class ApiSecurityIT {
                 .post("/api/runbooks/validate")
                 .then()
                 .statusCode(403);
+        // A runbook author alone may: the body is checked (and refused, as no runbook), not the caller.
+        as("author", "runbook-author")
+                .config(YAML_BYTES)
+                .contentType("application/yaml")
+                .body("x: 1".getBytes(StandardCharsets.UTF_8))
+                .post("/api/runbooks/validate")
+                .then()
+                .statusCode(422);
         as("vera", "viewer").get("/api/audit").then().statusCode(200);
     }
 

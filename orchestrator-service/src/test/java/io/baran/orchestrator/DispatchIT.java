@@ -378,6 +378,9 @@ class DispatchIT {
         assertFalse(
                 reader.exists(RunbookWorkflow.idForIncident(name, incident)), "a failover started beside the drill");
         assertEquals(List.of("outageDetected"), signalsOf(drill));
+        assertTrue(
+                inputOf(drill).incidentsSearchable(),
+                "an orchestrator that runs no workflow worker still tells a drill that BaranIncidents is registered");
     }
 
     /**

@@ -119,7 +119,12 @@ public record SigningSettings(
         }
         boolean listed = roster.member(key.kid()).isPresent();
         if (key.publicKey() != null) {
-            roster = roster.with(new VantageRoster.Member(key.kid(), vantage, key.publicKey()));
+            try {
+                roster = roster.with(new VantageRoster.Member(key.kid(), vantage, key.publicKey()));
+            } catch (IllegalArgumentException e) {
+                // This vantage's own key is listed under another vantage's key id.
+                throw new TargetDefinitions.InvalidConfigException(List.of(prefix + "roster: " + e.getMessage()));
+            }
         }
         return new SigningSettings(key, roster, config.maxClockSkew(), config.seenIds(), ephemeral, listed);
     }

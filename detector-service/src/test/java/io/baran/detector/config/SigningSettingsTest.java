@@ -141,4 +141,22 @@ class SigningSettingsTest {
                 "eu-1");
         assertEquals(Optional.empty(), listed.rosterWarning("eu-1"));
     }
+
+    @Test
+    void thisVantagesKeyListedUnderAnotherVantagesKeyIdStopsTheStartNamingTheRoster() throws Exception {
+        ECKey jwk = new ECKeyGenerator(Curve.P_256).keyID("eu-1-2026-12").generate();
+        var e = assertThrows(
+                TargetDefinitions.InvalidConfigException.class,
+                () -> SigningSettings.from(
+                        new Config(
+                                Optional.of(jwk.toJSONString()),
+                                Optional.empty(),
+                                Optional.empty(),
+                                Map.of(
+                                        "us-1-2026-12",
+                                        new Key("us-1", jwk.toPublicJWK().toJSONString()))),
+                        "eu-1"));
+        assertTrue(e.getMessage().contains("baran.signing.roster: "), e.getMessage());
+        assertTrue(e.getMessage().contains("one vantage only"), e.getMessage());
+    }
 }

@@ -76,14 +76,49 @@ public class ExecutionLauncher {
      */
     static final Duration INCIDENTS_RETRY = Duration.ofMinutes(1);
 
+    @Inject
+    io.baran.workflow.temporal.TemporalConnection connection;
+
     /**
-     * Whether the namespace's search attributes, as checked at start ({@code OrchestrationWorker}), include
-     * {@code BaranIncidents}: only then may an execution started without it add it when an outage joins.
+     * Whether the namespace's search attributes include {@code BaranIncidents}: only then may an execution started
+     * without it add it when an outage joins. Null until known: from {@code OrchestrationWorker}'s check at start, or
+     * asked here at a start (an orchestrator that runs no worker, or whose check at start could not reach Temporal),
+     * at most once a minute until Temporal answers.
      */
-    private volatile boolean incidentsRegistered;
+    private volatile Boolean incidentsRegistered;
+
+    /** When this orchestrator last asked ({@link System#nanoTime()}); null: never. */
+    private volatile Long registrationAskedAt;
 
     void incidentsRegistered(boolean registered) {
         incidentsRegistered = registered;
+    }
+
+    /** Whether {@code BaranIncidents} is registered, asking Temporal when not known yet; false while it cannot tell. */
+    boolean incidentsRegistered(long nowNanos) {
+        Boolean known = incidentsRegistered;
+        if (known != null) {
+            return known;
+        }
+        Long asked = registrationAskedAt;
+        if (asked != null && nowNanos - asked < INCIDENTS_RETRY.toNanos()) {
+            return false;
+        }
+        registrationAskedAt = nowNanos;
+        var operator = io.baran.workflow.TemporalClients.operatorStubs(connection);
+        try {
+            boolean registered = !io.baran.workflow.temporal.TemporalSetup.missing(operator, temporal.namespace())
+                    .contains(SearchAttributes.INCIDENTS.getName());
+            incidentsRegistered = registered;
+            return registered;
+        } catch (RuntimeException e) {
+            LOG.debugf(
+                    "cannot tell whether search attribute %s is registered: %s",
+                    SearchAttributes.INCIDENTS.getName(), e);
+            return false;
+        } finally {
+            operator.shutdownNow();
+        }
     }
 
     /** When Temporal last refused {@code BaranIncidents} as unknown ({@link System#nanoTime()}); null: never. */
@@ -572,8 +607,8 @@ public class ExecutionLauncher {
     private void start(String id, ExecutionRequest given, boolean record) {
         boolean known = incidentsAttribute(System.nanoTime());
         boolean withIncidents = given.incidentId() != null && known;
-        ExecutionRequest request =
-                given.withIncidentsSearchable(given.mode() != Mode.PLAN && incidentsRegistered && known);
+        ExecutionRequest request = given.withIncidentsSearchable(
+                given.mode() != Mode.PLAN && known && incidentsRegistered(System.nanoTime()));
         try {
             start(id, request, withIncidents, record);
         } catch (WorkflowServiceException e) {

@@ -64,10 +64,10 @@ public class OrchestrationWorker {
     private WorkerFactory factory;
 
     void start(@Observes StartupEvent event) {
+        checkSearchAttributes();
         if (!temporal.worker()) {
             return;
         }
-        checkSearchAttributes();
         // Every activity call carries its execution's tier as a header, for the workers' API budgets, and the trace
         // context its start carried (TraceHeader).
         TemporalConfig.Tuning tuning = temporal.tuning();

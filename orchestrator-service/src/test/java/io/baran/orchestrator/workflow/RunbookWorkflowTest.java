@@ -1668,6 +1668,41 @@ class RunbookWorkflowTest {
         HistoryFiles.save(client, id, "failback-keeps-failed-undos");
     }
 
+    /**
+     * An explicit failback list's {@code undo:} item whose undo failed stays registered too (change
+     * failback-keeps-failed-undos): after the turn round the list's next run undoes it.
+     */
+    @Test
+    void anExplicitListsUndoThatFailedIsUndoneByItsNextRunAfterTheTurn() throws Exception {
+        world.undoRefused.put("promote-db", 1);
+        Failback failback = new Failback(
+                true,
+                "0s",
+                "none",
+                Failback.EXPLICIT,
+                List.of(
+                        Step.undoOf(set("promote-db", "db", "primary")),
+                        Step.undoOf(set("move-www", "www", "standby"))));
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby"), set("promote-db", "db", "primary")), failback, "none");
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running = startOutageFailover(id, rb);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        // The list runs to its end, the outage detected meanwhile turns the execution round after it.
+        duringTheFailback(running, r -> r.outageRecovered("aws/us-east-1@1"), r -> r.outageDetected("aws/us-east-1@2"));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("primary", world.values.get("db"), "its undo failed: the promotion is still in place");
+        assertEquals("standby", world.values.get("www"));
+
+        running.outageRecovered("aws/us-east-1@2");
+        ExecutionProgress p = result(id);
+        assertEquals("replica", world.values.get("db"), "the list's next run undoes what it could not before");
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(Phase.DONE, p.phase(), String.valueOf(p.error()));
+    }
+
     private static final String NINE_SCOPES = "held by blast-radius guard: 9 scopes down";
 
     /**
