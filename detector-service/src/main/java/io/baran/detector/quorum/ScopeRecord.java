@@ -91,21 +91,24 @@ public record ScopeRecord(
             List<OutageEvent.Vote> votes,
             Double confidence,
             Decision decision) {
-        return new ScopeRecord(
-                scope,
-                state,
-                incidentId,
-                since,
-                decidedAt,
-                decidedBy,
-                votes,
-                confidence,
-                drill,
-                append(decision),
-                seq + 1);
+        return next(state, incidentId, since, decidedAt, decidedBy, votes, confidence, drill, decision);
     }
 
     ScopeRecord withDrill(Drill drill, Decision decision) {
+        return next(state, incidentId, since, decidedAt, decidedBy, votes, confidence, drill, decision);
+    }
+
+    /** The record after one more decision: its history one longer, its {@code seq} one higher. */
+    private ScopeRecord next(
+            Health state,
+            String incidentId,
+            Instant since,
+            Instant decidedAt,
+            String decidedBy,
+            List<OutageEvent.Vote> votes,
+            Double confidence,
+            Drill drill,
+            Decision decision) {
         return new ScopeRecord(
                 scope,
                 state,
