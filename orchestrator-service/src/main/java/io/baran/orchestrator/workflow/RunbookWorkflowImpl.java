@@ -1926,10 +1926,9 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         undo.clear();
         if ((undoneFailure != null && undoRecordsJoins) || (!failed.isEmpty() && keepsFailedUndos())) {
             // Change COMPENSATION_TURNS_ROUND (a compensation), FAILBACK_KEEPS_FAILED_UNDOS (a failback): what could
-            // not
-            // be undone stays registered (in the order registered), so that when the execution fails over again (the
-            // step, still in place, changes nothing and registers nothing) its failback, or the next compensation,
-            // still undoes it.
+            // not be undone stays registered (in the order registered), so that when the execution fails over again
+            // (the step, still in place, changes nothing and registers nothing) its failback, or the next
+            // compensation, still undoes it.
             java.util.Collections.reverse(failed);
             undo.addAll(failed);
         }
