@@ -287,6 +287,47 @@ final class ExecutionText {
                 + (text.endsWith("\n") ? "\n" : "");
     }
 
+    /**
+     * The API's answer as {@code --json} prints it: pretty JSON, with every control character (C0, DEL, C1) and every
+     * format character (bidirectional overrides, say) written as a {@code \\uXXXX} escape, so the JSON reads back the
+     * same while the terminal never receives them.
+     */
+    static String json(JsonNode answer) {
+        try {
+            return JSON_OUT.writerWithDefaultPrettyPrinter().writeValueAsString(answer);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the answer cannot be written as JSON", e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON_OUT = jsonOut();
+
+    private static com.fasterxml.jackson.databind.ObjectMapper jsonOut() {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        mapper.getFactory().setCharacterEscapes(new com.fasterxml.jackson.core.io.CharacterEscapes() {
+            private final int[] ascii = standardAsciiEscapesForJSON();
+
+            {
+                ascii[0x7F] = ESCAPE_STANDARD;
+            }
+
+            @Override
+            public int[] getEscapeCodesForAscii() {
+                return ascii;
+            }
+
+            @Override
+            public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
+                if (Character.isISOControl(ch) || Character.getType(ch) == Character.FORMAT) {
+                    return new com.fasterxml.jackson.core.io.SerializedString(
+                            String.format(java.util.Locale.ROOT, "\\u%04X", ch));
+                }
+                return null;
+            }
+        });
+        return mapper;
+    }
+
     /** A value from the API as it can be printed on a terminal: control characters replaced. */
     static String printable(String value) {
         return value.codePoints()

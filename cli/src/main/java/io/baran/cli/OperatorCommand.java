@@ -64,7 +64,7 @@ final class OperatorCommand {
                    baran readiness [RUNBOOK]
                                       the readiness verdicts (every runbook, or one)
                      Every operator command takes --url URL (BARAN_URL, default http://127.0.0.1:8080), --json (the
-                     API's answer as it is), --token-file FILE; or the token in BARAN_TOKEN, or BARAN_TOKEN_COMMAND,
+                     API's answer as JSON, control characters escaped), --token-file FILE; or the token in BARAN_TOKEN, or BARAN_TOKEN_COMMAND,
                      a command printing a fresh one (e.g. "bin/local-stack token operator"), run again when it
                      expires; without any of them, the token baran login kept. Exit status: 0 done, 1 refused
                      by the API (its problem printed), 2 usage, 3 the API unreachable or failing.
@@ -265,7 +265,7 @@ final class OperatorCommand {
         }
         String id = ExecutionText.printable(answer.body().path("executionId").asText());
         if (o.json) {
-            out.println(answer.body().toPrettyString());
+            out.println(ExecutionText.json(answer.body()));
         } else {
             out.println(id);
             err.println("drill of " + body.get("runbook").asText() + " started: follow it with baran watch " + id);
@@ -283,7 +283,7 @@ final class OperatorCommand {
         if (!answer.ok()) {
             return refused("no list of runbooks", answer);
         }
-        out.print(o.json ? answer.body().toPrettyString() + "\n" : ExecutionText.runbooks(answer.body()));
+        out.print(o.json ? ExecutionText.json(answer.body()) + "\n" : ExecutionText.runbooks(answer.body()));
         out.flush();
         return answer.body().path("refused").isEmpty() ? Baran.OK : Baran.INVALID;
     }
@@ -338,7 +338,7 @@ final class OperatorCommand {
                 continue;
             }
             if (o.json) {
-                out.println(answer.body().toPrettyString());
+                out.println(ExecutionText.json(answer.body()));
             } else {
                 JsonNode saved = answer.body();
                 out.println(file + ": runbook " + name + " "
@@ -415,7 +415,7 @@ final class OperatorCommand {
         }
         String id = ExecutionText.printable(answer.body().path("executionId").asText());
         if (o.json) {
-            out.println(answer.body().toPrettyString());
+            out.println(ExecutionText.json(answer.body()));
         } else {
             out.println(id);
             err.println("failover of " + runbook + " started: follow it with baran watch " + id);
@@ -451,7 +451,7 @@ final class OperatorCommand {
         }
         JsonNode a = answer.body();
         if (o.json) {
-            out.println(a.toPrettyString());
+            out.println(ExecutionText.json(a));
         } else {
             out.print(ExecutionText.incidentApproval(a));
         }
@@ -493,7 +493,7 @@ final class OperatorCommand {
         if (!answer.ok()) {
             return refused(action + " of " + id + " refused", answer);
         }
-        out.println(o.json ? answer.body().toPrettyString() : id + ": " + line.apply(id, answer.body()));
+        out.println(o.json ? ExecutionText.json(answer.body()) : id + ": " + line.apply(id, answer.body()));
         out.flush();
         return Baran.OK;
     }
@@ -515,7 +515,7 @@ final class OperatorCommand {
         }
         out.println(
                 o.json
-                        ? answer.body().toPrettyString()
+                        ? ExecutionText.json(answer.body())
                         : ExecutionText.printableLines(
                                 answer.body().path("text").asText()));
         out.flush();
@@ -537,7 +537,7 @@ final class OperatorCommand {
         if (!answer.ok()) {
             return refused("no list of executions", answer);
         }
-        out.print(o.json ? answer.body().toPrettyString() + "\n" : ExecutionText.list(answer.body()));
+        out.print(o.json ? ExecutionText.json(answer.body()) + "\n" : ExecutionText.list(answer.body()));
         out.flush();
         return Baran.OK;
     }
@@ -586,7 +586,7 @@ final class OperatorCommand {
         if (!answer.ok()) {
             return refused("no status of " + id, answer);
         }
-        out.print(o.json ? answer.body().toPrettyString() + "\n" : ExecutionText.block(answer.body()));
+        out.print(o.json ? ExecutionText.json(answer.body()) + "\n" : ExecutionText.block(answer.body()));
         out.flush();
         return Baran.OK;
     }
@@ -622,7 +622,7 @@ final class OperatorCommand {
             String status = execution.path("status").asText();
             if (ENDED.contains(status)) {
                 if (o.json) {
-                    out.println(execution.toPrettyString());
+                    out.println(ExecutionText.json(execution));
                 }
                 return "completed".equals(status) ? Baran.OK : Baran.INVALID;
             }
@@ -668,7 +668,7 @@ final class OperatorCommand {
             return refused(verdict + " of " + id + " refused", answer);
         }
         if (o.json) {
-            out.println(answer.body().toPrettyString());
+            out.println(ExecutionText.json(answer.body()));
         } else {
             JsonNode d = answer.body().path("decision");
             out.println(id + ": "
@@ -694,7 +694,7 @@ final class OperatorCommand {
         if (!answer.ok()) {
             return refused("no readiness", answer);
         }
-        out.print(o.json ? answer.body().toPrettyString() + "\n" : ExecutionText.readiness(answer.body()));
+        out.print(o.json ? ExecutionText.json(answer.body()) + "\n" : ExecutionText.readiness(answer.body()));
         out.flush();
         return Baran.OK;
     }

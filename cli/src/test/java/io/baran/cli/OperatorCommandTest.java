@@ -366,6 +366,29 @@ class OperatorCommandTest {
         assertEquals("no runbook served\n", ExecutionText.runbooks(JSON.readTree("{\"runbooks\":[],\"refused\":[]}")));
     }
 
+    /** With --json the answer is the API's JSON, its control and format characters written as escapes. */
+    @Test
+    void jsonOutputEscapesWhatATerminalWouldActOnAndReadsBackTheSame() throws Exception {
+        com.sun.net.httpserver.HttpServer server = serve("/api/runbooks", exchange -> Answers.json(exchange, 200, """
+                {"runbooks":[],"refused":["a \\u001b[2J b \\u009b31m c \\u202egnp.exe d \\u007f e Łukasz"]}"""));
+        try {
+            Result r = baran(apiAt(server), "runbooks", "--json");
+            for (int c : new int[] {0x1b, 0x9b, 0x202e, 0x7f}) {
+                assertFalse(
+                        r.out().contains(Character.toString(c)), "raw U+" + Integer.toHexString(c) + ": " + r.out());
+            }
+            assertTrue(r.out().contains("\\u001B[2J") && r.out().contains("\\u009B31m"), r.out());
+            assertTrue(r.out().contains("\\u202Egnp.exe") && r.out().contains("\\u007F"), r.out());
+            assertTrue(r.out().contains("Łukasz"), "other text as it is: " + r.out());
+            assertEquals(
+                    "a \u001b[2J b \u009b31m c \u202egnp.exe d \u007f e Łukasz",
+                    JSON.readTree(r.out()).path("refused").get(0).asText(),
+                    "the JSON reads back as the API sent it");
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @Test
     void durationsReadAsPeopleWriteThem() {
         assertEquals(Duration.ofMillis(200), OperatorCommand.duration("--every", "200ms"));
