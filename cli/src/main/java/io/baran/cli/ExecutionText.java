@@ -318,7 +318,7 @@ final class ExecutionText {
 
             @Override
             public com.fasterxml.jackson.core.SerializableString getEscapeSequence(int ch) {
-                if (Character.isISOControl(ch) || Character.getType(ch) == Character.FORMAT) {
+                if (unprintable(ch)) {
                     return new com.fasterxml.jackson.core.io.SerializedString(
                             String.format(java.util.Locale.ROOT, "\\u%04X", ch));
                 }
@@ -328,10 +328,15 @@ final class ExecutionText {
         return mapper;
     }
 
+    /** What a terminal must not receive from the API: a control character (C0, DEL, C1) or a format character. */
+    static boolean unprintable(int c) {
+        return Character.isISOControl(c) || Character.getType(c) == Character.FORMAT;
+    }
+
     /** A value from the API as it can be printed on a terminal: control characters replaced. */
     static String printable(String value) {
         return value.codePoints()
-                .map(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT ? '?' : c)
+                .map(c -> unprintable(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
                 .toString();
     }

@@ -95,14 +95,13 @@ final class DecisionsReader {
             throw new IllegalArgumentException(
                     "the decision of scope " + record.scope() + " was written under the key " + key);
         }
-        String own = key + "@";
         java.util.stream.Stream.concat(
                         java.util.stream.Stream.of(
                                 record.incidentId(),
                                 record.drill() == null ? null : record.drill().incidentId()),
                         record.history().stream().map(ScopeRecord.Decision::incidentId))
                 .filter(java.util.Objects::nonNull)
-                .filter(incident -> !incident.startsWith(own))
+                .filter(incident -> !io.baran.events.OutageEvent.isIncidentOf(key, incident))
                 .findFirst()
                 .ifPresent(incident -> {
                     throw new IllegalArgumentException(

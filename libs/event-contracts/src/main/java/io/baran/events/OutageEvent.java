@@ -46,6 +46,15 @@ public record OutageEvent(
 
     public static final String RECOVERED = "io.baran.outage.recovered";
 
+    /**
+     * Whether {@code incidentId} names an incident of {@code scope}: detectors name each one {@code <scope>@<...>}
+     * ({@code aws/us-east-1@1733500000000}, a drill's {@code aws/us-east-1@drill-...}), and whoever acts on an
+     * incident reads its scope from that name.
+     */
+    public static boolean isIncidentOf(String scope, String incidentId) {
+        return scope != null && incidentId != null && incidentId.startsWith(scope + "@");
+    }
+
     public OutageEvent {
         targets = targets == null ? List.of() : List.copyOf(targets);
         votes = votes == null ? List.of() : List.copyOf(votes);

@@ -40,27 +40,26 @@ public class EvidenceSigner {
             throw new IllegalStateException("baran.evidence.signing.key and baran.evidence.signing.key-file are both"
                     + " set: give the evidence key one way only");
         }
-        if (inline.isPresent()) {
-            try {
-                return Optional.of(SigningKey.parse(signing.keyId(), inline.get()));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("baran.evidence.signing.key: " + e.getMessage());
-            }
-        }
-        if (file.isEmpty()) {
-            return Optional.empty();
-        }
+        String setting;
         String text;
-        try {
-            text = Files.readString(Path.of(file.get()));
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalStateException("baran.evidence.signing.key-file: cannot read " + file.get() + " ("
-                    + e.getClass().getSimpleName() + ")");
+        if (inline.isPresent()) {
+            setting = "baran.evidence.signing.key";
+            text = inline.get();
+        } else if (file.isPresent()) {
+            setting = "baran.evidence.signing.key-file " + file.get();
+            try {
+                text = Files.readString(Path.of(file.get()));
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalStateException("baran.evidence.signing.key-file: cannot read " + file.get() + " ("
+                        + e.getClass().getSimpleName() + ")");
+            }
+        } else {
+            return Optional.empty();
         }
         try {
             return Optional.of(SigningKey.parse(signing.keyId(), text));
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("baran.evidence.signing.key-file " + file.get() + ": " + e.getMessage());
+            throw new IllegalStateException(setting + ": " + e.getMessage());
         }
     }
 

@@ -100,9 +100,7 @@ public class EventVerifier {
                                 + verified.kid() + " of vantage " + verified.vantage(),
                         verified.kid());
             }
-            if (outage.scope() == null
-                    || outage.incidentId() == null
-                    || !outage.incidentId().startsWith(outage.scope() + "@")) {
+            if (!OutageEvent.isIncidentOf(outage.scope(), outage.incidentId())) {
                 // The incident's scope is read from its id wherever executions are found for it: an event whose
                 // incident is not of its scope (a detector fed a forged decision) must neither start nor end anything.
                 throw new RefusedEventException(

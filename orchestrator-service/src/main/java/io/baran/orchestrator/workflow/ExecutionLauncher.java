@@ -605,10 +605,10 @@ public class ExecutionLauncher {
     }
 
     private void start(String id, ExecutionRequest given, boolean record) {
-        boolean known = incidentsAttribute(System.nanoTime());
-        boolean withIncidents = given.incidentId() != null && known;
+        boolean notRefusedLately = incidentsAttribute(System.nanoTime());
+        boolean withIncidents = given.incidentId() != null && notRefusedLately;
         ExecutionRequest request = given.withIncidentsSearchable(
-                given.mode() != Mode.PLAN && known && incidentsRegistered(System.nanoTime()));
+                given.mode() != Mode.PLAN && notRefusedLately && incidentsRegistered(System.nanoTime()));
         try {
             start(id, request, withIncidents, record);
         } catch (WorkflowServiceException e) {
