@@ -78,6 +78,9 @@ class DispatchIT {
                     "1",
                     "baran.dispatch.slot-poll",
                     "1s",
+                    // No worker answers a join's Update: the outage is told by signal after this wait.
+                    "baran.dispatch.join-wait",
+                    "1s",
                     // A third scope down at once trips the guard (each other test opens one, and recovers it after).
                     "baran.dispatch.blast-radius.max-scopes",
                     "2");
@@ -381,6 +384,44 @@ class DispatchIT {
         assertTrue(
                 inputOf(drill).incidentsSearchable(),
                 "an orchestrator that runs no workflow worker still tells a drill that BaranIncidents is registered");
+    }
+
+    /**
+     * A drill recorded in PostgreSQL and not listed yet refuses the outage as it ends (its last decision made, or
+     * aborted: {@code JoinOutageTest}), and the launcher answers once it has ended: the outage starts its own failover
+     * in the same dispatch, instead of retrying a join nothing would act on.
+     */
+    @Test
+    void anOutageRefusedByAnExecutionThatEndsStartsItsOwnFailover() {
+        String scope = "ending/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "ending-" + scope.substring(14);
+        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
+        Runbook runbook = catalog.find(name).orElseThrow();
+        String drill = launcher.startByHand(
+                runbook,
+                io.baran.workflow.Mode.DRILL,
+                Duration.ofMinutes(5),
+                runbook.version(),
+                io.baran.workflow.Actor.person("p", List.of()));
+        Launching launching = Launching.install(launcher);
+        launching.visibilityBehind = true;
+        List<String> refusedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
+        launching.joining = id -> {
+            refusedBy.add(id);
+            client.newUntypedWorkflowStub(id).terminate("failed back as the outage joined");
+            return ExecutionLauncher.Joined.ENDED;
+        };
+
+        String incident = scope + "@1";
+        opened.add(incident);
+        OutageDispatcher.Outcome outcome = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
+
+        assertEquals(List.of(drill), refusedBy, "the outage asked the drill first");
+        assertEquals(1, outcome.started(), outcome.toString());
+        assertEquals(0, outcome.joined(), outcome.toString());
+        String id = RunbookWorkflow.idForIncident(name, incident);
+        assertEquals(io.baran.workflow.Mode.FAILOVER, inputOf(id).mode());
+        assertNull(executionOf(name, id).finishedAt(), "its claim is not released");
     }
 
     /**
@@ -736,6 +777,8 @@ class DispatchIT {
         volatile java.util.function.Consumer<String> unknownToHold = id -> {};
         /** Temporal's visibility has not caught up with any execution: it lists none as running to the dispatcher. */
         volatile boolean visibilityBehind;
+        /** When set, what a join of the execution of this id answers, instead of the launcher's join. */
+        volatile java.util.function.Function<String, Joined> joining;
 
         private Launching(ExecutionLauncher real) {
             this.real = real;
@@ -796,7 +839,11 @@ class DispatchIT {
         }
 
         @Override
-        public boolean join(String runningId, String incidentId) {
+        public Joined join(String runningId, String incidentId) {
+            var answer = joining;
+            if (answer != null) {
+                return answer.apply(runningId);
+            }
             return real.join(runningId, incidentId);
         }
 

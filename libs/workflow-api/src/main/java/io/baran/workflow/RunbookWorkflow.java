@@ -27,9 +27,26 @@ public interface RunbookWorkflow {
     @SignalMethod
     void outageRecovered(String incidentId);
 
-    /** The scope failed again (or another outage hit the protected service): failback waits anew. */
+    /**
+     * The scope failed again (or another outage hit the protected service): failback waits anew. Sent by dispatchers
+     * before {@link #joinOutage}, and to workers that do not know that Update yet; acted on as it is, but taken even
+     * when the execution acts on no further outage.
+     */
     @SignalMethod
     void outageDetected(String incidentId);
+
+    /**
+     * An outage joins the execution acting on its service: taken as {@link #outageDetected} is (it reconciles while
+     * failed over, turns a failback round, is decided anew at a gate), and answered only once taken. The validator
+     * refuses it ({@link JoinRefused}) once the execution acts on no further outage: its last decision is made (it
+     * ends, its last journal entries possibly still in flight), it is being aborted, or it is a plan. The dispatcher
+     * then starts the outage's own failover once this execution has ended, instead of counting a join nothing acts on.
+     */
+    @UpdateMethod
+    void joinOutage(String incidentId);
+
+    @UpdateValidatorMethod(updateName = "joinOutage")
+    void validateJoinOutage(String incidentId);
 
     /**
      * The blast-radius guard tripped after this execution started: an automatic failover not yet through its failover

@@ -26,6 +26,14 @@ public interface DispatchConfig {
     @WithDefault("10s")
     Duration shutdownGrace();
 
+    /**
+     * How long an outage waits for the execution it joins to say whether it takes the outage (a worker runs the
+     * execution's workflow task). One that does not answer in time (no orchestrator worker running, all of them busy) is
+     * told by signal instead, which it acts on once a worker runs it, but which an execution that is ending drops.
+     */
+    @WithDefault("5s")
+    Duration joinWait();
+
     /** How many runbooks' dispatch claims are written in one database transaction. */
     @WithDefault("200")
     int claimBatch();

@@ -693,11 +693,12 @@ public class OutageDispatcher {
     /**
      * Tells the execution acting on a service of this outage (first the guard's late hold, when it tripped: an
      * execution failing back that the outage turns round asks a person), retrying for {@code baran.events.retry-for}.
-     * An execution visibility listed that Temporal no longer knows has ended: false. One only recorded in the database
+     * An execution visibility listed that Temporal no longer knows has ended: false. One that refuses the outage (it made
+     * its last decision, or is being aborted) is waited for until it has ended: false. One only recorded in the database
      * (another outage's claim) that Temporal does not know yet is waited for: it is being started.
      *
      * @param listed the execution visibility listed for the service when the dispatch began; null when none
-     * @return true once told; false when it ended since it was listed
+     * @return true once it took the outage; false when it ended since it was listed, or refused the outage and ended
      */
     private boolean tell(CloudEvent<OutageEvent> event, String heldBy, String joining, String service, String listed) {
         OutageEvent outage = event.data();
@@ -706,13 +707,16 @@ public class OutageDispatcher {
                 ? null
                 : new LateHold(heldBy, config.blastRadius().approvalTimeout().toSeconds(), outage.incidentId());
         return withRetry(event, () -> {
-            boolean known = hold == null || launcher.holdLate(joining, hold);
-            known = known && launcher.join(joining, outage.incidentId());
-            if (!known && !wasListed) {
+            ExecutionLauncher.Joined joined = hold == null || launcher.holdLate(joining, hold)
+                    ? launcher.join(joining, outage.incidentId())
+                    : ExecutionLauncher.Joined.NOT_RUNNING;
+            if (joined == ExecutionLauncher.Joined.NOT_RUNNING && !wasListed) {
                 throw new IllegalStateException("execution " + joining + " acting on service " + service
                         + " is not in Temporal yet; telling it once it is");
             }
-            return known;
+            // Refused as it ended (its last decision made, or aborted): it has ended now, and the outage starts its
+            // own.
+            return joined == ExecutionLauncher.Joined.TAKEN;
         });
     }
 

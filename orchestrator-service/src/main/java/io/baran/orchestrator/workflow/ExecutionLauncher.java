@@ -35,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
@@ -457,17 +458,118 @@ public class ExecutionLauncher {
         }
     }
 
+    /** What became of an outage's {@link #join}. */
+    public enum Joined {
+        /** The execution took the outage: it acts on it (reconciles, turns round, decides anew at its gate). */
+        TAKEN,
+        /**
+         * The execution refused it (it had made its last decision, or was being aborted) and has ended since: the
+         * outage needs an execution of its own.
+         */
+        ENDED,
+        /** Temporal knows no running execution of that id: it ended, or it has not started yet. */
+        NOT_RUNNING
+    }
+
+    @Inject
+    io.baran.orchestrator.config.DispatchConfig dispatch;
+
+    /** How long a join waits for the execution to take or refuse it (a worker must run its workflow task). */
+    Duration joinWait() {
+        return dispatch == null ? Duration.ofSeconds(5) : dispatch.joinWait();
+    }
+
+    /** How long a refused join waits for the execution to end before the dispatcher asks again. */
+    static final Duration ENDING_WAIT = Duration.ofSeconds(10);
+
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "join-deadlines");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     /**
-     * Tells a running execution of the service of a new outage: it reconciles, and its failback waits anew.
+     * Tells a running execution of the service of a new outage, as the Update {@code joinOutage}: it reconciles, and
+     * its failback waits anew. The execution answers whether it took the outage: one that has made its last decision
+     * (or is being aborted) refuses it, and this waits (at most {@link #ENDING_WAIT}) for it to end, so that the
+     * outage's own failover never runs beside an execution still changing the service. One that does not answer
+     * within {@code baran.dispatch.join-wait} (no worker runs it now), and a worker that does not know the Update (an
+     * orchestrator of an earlier version, mid-upgrade), are told by the signal {@code outageDetected}, as before: kept
+     * by Temporal until a worker runs the execution, and dropped only if it is ending by then.
      *
-     * @return false when it ended meanwhile (listed as running a moment ago): nothing handles the outage yet
+     * @throws IllegalStateException the execution refused and has not ended within {@link #ENDING_WAIT}: ask again
      */
-    public boolean join(String runningId, String incidentId) {
+    public Joined join(String runningId, String incidentId) {
+        io.temporal.client.WorkflowStub stub = client.newUntypedWorkflowStub(runningId);
+        try (io.grpc.Context.CancellableContext bounded =
+                io.grpc.Context.current().withDeadlineAfter(joinWait().toMillis(), TimeUnit.MILLISECONDS, DEADLINES)) {
+            bounded.call(() -> stub.startUpdate(
+                            io.temporal.client.UpdateOptions.newBuilder(Void.class)
+                                    .setUpdateName("joinOutage")
+                                    // The same join asked again is the same Update: Temporal answers it once.
+                                    .setUpdateId("join-" + incidentId)
+                                    .setWaitForStage(io.temporal.client.WorkflowUpdateStage.COMPLETED)
+                                    .build(),
+                            incidentId)
+                    .getResult());
+            return Joined.TAKEN;
+        } catch (WorkflowNotFoundException gone) {
+            return Joined.NOT_RUNNING;
+        } catch (io.temporal.client.WorkflowUpdateException refused) {
+            if (refused.getCause() instanceof io.temporal.failure.ApplicationFailure failure) {
+                if (io.baran.workflow.JoinRefused.TYPE.equals(failure.getType())) {
+                    LOG.infof(
+                            "execution %s refused outage %s (%s); waiting for it to end",
+                            runningId, incidentId, failure.getOriginalMessage());
+                    awaitEnd(stub, runningId, incidentId);
+                    return Joined.ENDED;
+                }
+                if (unknownUpdate(failure)) {
+                    return signalled(runningId, incidentId);
+                }
+            }
+            throw new IllegalStateException(
+                    "execution " + runningId + " refused outage " + incidentId + ": " + refused.getMessage(), refused);
+        } catch (io.temporal.client.WorkflowUpdateTimeoutOrCancelledException
+                | java.util.concurrent.CancellationException slow) {
+            LOG.warnf(
+                    "execution %s did not answer whether it takes outage %s within %s (no orchestrator worker ran it);"
+                            + " told by signal instead, which it acts on once a worker runs it",
+                    runningId, incidentId, joinWait());
+            return signalled(runningId, incidentId);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The worker runs a version without the Update {@code joinOutage}: the SDK rejects it by name. */
+    private static boolean unknownUpdate(io.temporal.failure.ApplicationFailure failure) {
+        return IllegalArgumentException.class.getName().equals(failure.getType())
+                && failure.getOriginalMessage() != null
+                && failure.getOriginalMessage().startsWith("Unknown update name: joinOutage");
+    }
+
+    private Joined signalled(String runningId, String incidentId) {
         try {
             client.newWorkflowStub(RunbookWorkflow.class, runningId).outageDetected(incidentId);
-            return true;
+            return Joined.TAKEN;
         } catch (WorkflowNotFoundException gone) {
-            return false;
+            return Joined.NOT_RUNNING;
+        }
+    }
+
+    /** Waits for an execution that refused an outage to end; it is ending (its last journal entries, its undo). */
+    void awaitEnd(io.temporal.client.WorkflowStub stub, String runningId, String incidentId) {
+        try {
+            stub.getResult(ENDING_WAIT.toMillis(), TimeUnit.MILLISECONDS, Object.class);
+        } catch (java.util.concurrent.TimeoutException stillRunning) {
+            throw new IllegalStateException("execution " + runningId + " refused outage " + incidentId
+                    + " and has not ended within " + ENDING_WAIT + "; asking again");
+        } catch (io.temporal.client.WorkflowException ended) {
+            // Failed, aborted, terminated, gone: it has ended, which is all that is waited for.
         }
     }
 

@@ -19,6 +19,7 @@ import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.FailbackRequest;
 import io.baran.workflow.FailbackResult;
+import io.baran.workflow.JoinRefused;
 import io.baran.workflow.LateHold;
 import io.baran.workflow.Memos;
 import io.baran.workflow.Mode;
@@ -421,6 +422,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private String undoneFailure;
     /** Change {@link #COMPENSATION_TURNS_ROUND}: outages that join while a failed failover is undone are recorded. */
     private boolean undoRecordsJoins;
+    /**
+     * The execution has made its last decision: it acts on no further outage (it ends; its last journal entries may
+     * still be in flight). A join ({@code joinOutage}) is refused from then on, so the outage is not taken by an
+     * execution that drops it. Set in the same workflow code that made the decision, with no wait between: a join
+     * taken before it was seen by that decision. Not a command: histories replay unchanged.
+     */
+    private boolean decidedLast;
 
     /**
      * Which list a step runs in. Failover steps are registered for undo before their apply and follow their
@@ -475,6 +483,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     // COMPENSATION_TURNS_ROUND); otherwise, or refused, it ends here.
                     String detected = undoRecordsJoins ? freshOutage() : null;
                     if (!turnRoundAfterDecision(runbook)) {
+                        decidedLast = true;
                         if (detected != null && executionScope.isCancelRequested()) {
                             // Aborted while it was undone: an abort never fails over again.
                             error = undoneFailure + "; aborted before it failed over again for outage " + detected;
@@ -571,6 +580,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 }
             });
         } while (turned[0] || turnRoundAfterDecision(runbook));
+        decidedLast = true;
         // Reported whether or not an abort came meanwhile: the failback it met has ended.
         restoring(() -> {
             List<StepState> notRestored = notRestored();
@@ -587,6 +597,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     }
 
     private ExecutionProgress finish() {
+        decidedLast = true; // a plan, a failover not approved at its start gate: nothing more is decided
         currentStep = null;
         // An abort that met a failback which then ended does not cut the journal's last entries short.
         restoring(journal::awaitInFlight);
@@ -2159,6 +2170,29 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             joins.add(incidentId);
             answer(incidentId);
         }
+    }
+
+    @Override
+    public void validateJoinOutage(String incidentId) {
+        if (incidentId == null || incidentId.isBlank()) {
+            throw new IllegalArgumentException("an outage joins with its incident's id");
+        }
+        String id = Workflow.getInfo().getWorkflowId();
+        if (request != null && request.mode() == Mode.PLAN) {
+            throw new JoinRefused("execution " + id + " is a plan: it acts on no outage");
+        }
+        if (abort != null || (executionScope != null && executionScope.isCancelRequested())) {
+            throw new JoinRefused("execution " + id + " is being aborted: it acts on no further outage");
+        }
+        if (decidedLast) {
+            throw new JoinRefused(
+                    "execution " + id + " has made its last decision and is ending: it acts on no" + " further outage");
+        }
+    }
+
+    @Override
+    public void joinOutage(String incidentId) {
+        outageDetected(incidentId);
     }
 
     @Override

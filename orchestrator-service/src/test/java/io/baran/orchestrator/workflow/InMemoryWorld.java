@@ -37,6 +37,8 @@ public class InMemoryWorld implements ActionActivities {
     public final Map<String, java.util.concurrent.CountDownLatch> waitingBeforeAnswer = new ConcurrentHashMap<>();
     /** Steps whose undo waits for the latch (at most 20 s) before it restores: a failback under way. */
     public final Map<String, java.util.concurrent.CountDownLatch> waitingBeforeUndo = new ConcurrentHashMap<>();
+    /** Steps whose plan waits for the latch (at most 20 s) before it reads anything: a slow provider. */
+    public final Map<String, java.util.concurrent.CountDownLatch> waitingBeforePlan = new ConcurrentHashMap<>();
     /** Steps whose undo fails (not retried), changing nothing, this many more times: a provider refusing the undo. */
     public final Map<String, Integer> undoRefused = new ConcurrentHashMap<>();
     /** Steps whose apply makes its change and then fails (retryable) this many more times: a change half-way. */
@@ -45,6 +47,7 @@ public class InMemoryWorld implements ActionActivities {
     @Override
     public StepPlan plan(StepCommand command) {
         journal.add("plan " + command.step());
+        await(waitingBeforePlan.get(command.step()));
         String key = key(command);
         String current = values.get(key);
         Object to = command.with().get("to");

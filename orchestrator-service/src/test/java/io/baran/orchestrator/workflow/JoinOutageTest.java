@@ -1,0 +1,333 @@
+package io.baran.orchestrator.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baran.events.ExecutionEvent;
+import io.baran.runbook.Failback;
+import io.baran.runbook.Runbook;
+import io.baran.runbook.Step;
+import io.baran.workflow.AbortRequest;
+import io.baran.workflow.Actor;
+import io.baran.workflow.ExecutionProgress;
+import io.baran.workflow.ExecutionRequest;
+import io.baran.workflow.JoinRefused;
+import io.baran.workflow.Mode;
+import io.baran.workflow.Phase;
+import io.baran.workflow.RunbookWorkflow;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestEnvironmentOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInterface;
+import io.temporal.workflow.WorkflowMethod;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An outage joins the execution acting on its service as the Update {@code joinOutage}, and the execution answers
+ * whether it took it: one that made its last decision (ending, its last journal entries in flight) or is being aborted
+ * refuses, and the launcher then waits for it to end, so the dispatcher starts the outage's own failover instead of
+ * counting a join nothing acts on.
+ */
+class JoinOutageTest {
+
+    static final Actor FIONA = Actor.person("fiona", List.of("failover-operator", "ops"));
+    static final String INCIDENT = "aws/us-east-1@1000";
+    static final String NEXT = "aws/us-east-1@2000";
+
+    private TestWorkflowEnvironment env;
+    private WorkflowClient client;
+    private InMemoryWorld world;
+    private SlowLastEntry journal;
+    private ExecutionLauncher launcher;
+
+    /**
+     * A journal whose entry for phase {@code done} cannot go the quick way (Kafka unreachable) and is held on the slow
+     * way until released: the execution has decided its last and is ending, its last entry in flight.
+     */
+    static final class SlowLastEntry extends RecordingJournal {
+        final CountDownLatch ending = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        private static boolean last(ExecutionEvent transition) {
+            return transition.step() == null && Phase.DONE.value().equals(transition.phase());
+        }
+
+        @Override
+        public void publish(ExecutionEvent transition) {
+            if (last(transition)) {
+                throw new IllegalStateException("the broker does not answer");
+            }
+            super.publish(transition);
+        }
+
+        @Override
+        public void record(ExecutionEvent transition) {
+            if (last(transition)) {
+                ending.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            super.record(transition);
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        journal = new SlowLastEntry();
+        world = new InMemoryWorld();
+        world.values.put("www", "primary");
+        world.values.put("db", "replica");
+        env = TestWorkers.start(TestEnvironmentOptions.getDefaultInstance(), world, journal);
+        client = env.getWorkflowClient();
+        launcher = new ExecutionLauncher();
+        launcher.client = client;
+    }
+
+    @AfterEach
+    void stop() {
+        journal.release.countDown();
+        env.close();
+    }
+
+    private static Step set(String name, String record, String to) {
+        return Step.action(name, "dns.switch", Map.of("record", record, "to", to));
+    }
+
+    /** Moves www; fails back on its own once the outage recovered. */
+    private static Runbook moving() {
+        return RunbookWorkflowTest.runbook(
+                List.of(set("move-www", "www", "standby")),
+                new Failback(true, "0s", "none", "reverse"),
+                "none",
+                RunbookWorkflowTest.ACCESS);
+    }
+
+    private String failedOver(String id, Runbook rb) {
+        WorkflowClient.start(
+                TestWorkers.stub(client, id)::run,
+                new ExecutionRequest(id, Mode.FAILOVER, rb, INCIDENT, "aws/us-east-1", 0));
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.FAILED_OVER, progress(id).phase(), "failed over");
+        return id;
+    }
+
+    private ExecutionProgress progress(String id) {
+        return client.newWorkflowStub(RunbookWorkflow.class, id).progress();
+    }
+
+    private ExecutionProgress result(String id) throws Exception {
+        return WorkflowStub.fromTyped(client.newWorkflowStub(RunbookWorkflow.class, id))
+                .getResult(30, TimeUnit.SECONDS, ExecutionProgress.class);
+    }
+
+    /** The Update as the launcher sends it, without the launcher's handling of the answer. */
+    private void joinDirectly(String id, String incident) {
+        client.newUntypedWorkflowStub(id)
+                .startUpdate(
+                        UpdateOptions.newBuilder(Void.class)
+                                .setUpdateName("joinOutage")
+                                .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                                .build(),
+                        incident)
+                .getResult();
+    }
+
+    private static ApplicationFailure refusal(WorkflowUpdateException refused) {
+        return assertInstanceOf(ApplicationFailure.class, refused.getCause(), refused.toString());
+    }
+
+    private WorkflowExecutionStatus status(String id) {
+        return client.newUntypedWorkflowStub(id).describe().getStatus();
+    }
+
+    /** Failed over, the record put back by hand: the joined outage is taken, and what drifted is applied again. */
+    @Test
+    void anOutageJoiningAFailedOverExecutionIsTakenAndReappliesWhatDrifted() throws Exception {
+        String id = failedOver("join-taken", moving());
+        world.values.put("www", "primary"); // put back by hand
+
+        assertEquals(ExecutionLauncher.Joined.TAKEN, launcher.join(id, NEXT));
+
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals("standby", world.values.get("www"), "re-applied for the joined outage");
+        ExecutionProgress p = progress(id);
+        assertEquals(Phase.FAILED_OVER, p.phase());
+        assertEquals(1, p.reapplied().size(), p.reapplied().toString());
+        assertEquals(ExecutionLauncher.Joined.TAKEN, launcher.join(id, NEXT), "the same join asked again");
+
+        // It now answers both outages: the first one's recovery alone does not fail it back.
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        running.outageRecovered(INCIDENT);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, progress(id).phase(), "the joined outage has not recovered");
+        journal.release.countDown();
+        running.outageRecovered(NEXT);
+        assertEquals(Phase.DONE, result(id).phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    /**
+     * Failed back and ending, its last journal entry in flight: a join is refused (it would be taken and dropped), the
+     * launcher waits for the end and answers ENDED, and the execution changed nothing for the refused outage.
+     */
+    @Test
+    void anOutageJoiningAnExecutionThatDecidedItsLastIsRefusedAndTheLauncherWaitsForItsEnd() throws Exception {
+        String id = failedOver("join-as-it-ends", moving());
+        client.newWorkflowStub(RunbookWorkflow.class, id).outageRecovered(INCIDENT);
+        assertTrue(journal.ending.await(30, TimeUnit.SECONDS), "the execution failed back and is ending");
+        assertEquals("primary", world.values.get("www"));
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, status(id), "still running");
+
+        WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class, () -> joinDirectly(id, NEXT));
+        assertEquals(JoinRefused.TYPE, refusal(refused).getType());
+        assertTrue(
+                refusal(refused).getOriginalMessage().contains("has made its last decision"),
+                refusal(refused).getOriginalMessage());
+
+        // The entry lands once the launcher waits (the test server skips no time while an activity runs).
+        ExecutionLauncher waiting = new ExecutionLauncher() {
+            @Override
+            void awaitEnd(WorkflowStub stub, String runningId, String incidentId) {
+                journal.release.countDown();
+                super.awaitEnd(stub, runningId, incidentId);
+            }
+        };
+        waiting.client = client;
+        assertEquals(ExecutionLauncher.Joined.ENDED, waiting.join(id, NEXT));
+        assertEquals(
+                WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+                status(id),
+                "the launcher answered once it had ended");
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
+        assertNull(p.error());
+        assertEquals("primary", world.values.get("www"), "nothing changed for the refused outage");
+        assertEquals(ExecutionLauncher.Joined.NOT_RUNNING, launcher.join(id, NEXT), "ended: nothing to join");
+    }
+
+    /** Aborted and undoing what it changed: an abort acts on no further outage, so a join is refused. */
+    @Test
+    void anOutageJoiningAnExecutionBeingAbortedIsRefused() throws Exception {
+        Runbook pausing = RunbookWorkflowTest.runbook(
+                List.of(
+                        set("move-www", "www", "standby"),
+                        Step.action("pause", "wait", Map.of("for", "1h")),
+                        set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none",
+                RunbookWorkflowTest.ACCESS);
+        String id = "join-while-aborted";
+        WorkflowClient.start(
+                TestWorkers.stub(client, id)::run,
+                new ExecutionRequest(id, Mode.FAILOVER, pausing, INCIDENT, "aws/us-east-1", 0));
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.FAILING_OVER, progress(id).phase());
+        CountDownLatch undoing = new CountDownLatch(1);
+        world.waitingBeforeUndo.put("move-www", undoing);
+
+        TestWorkers.decisions(env).abort(id, new AbortRequest(FIONA, "wrong region", null));
+        WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class, () -> joinDirectly(id, NEXT));
+        assertEquals(JoinRefused.TYPE, refusal(refused).getType());
+        assertTrue(
+                refusal(refused).getOriginalMessage().contains("being aborted"),
+                refusal(refused).getOriginalMessage());
+
+        undoing.countDown();
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertEquals("primary", world.values.get("www"));
+    }
+
+    /** A plan observes only: an outage never joins it. */
+    @Test
+    void aPlanRefusesAnOutage() {
+        String id = "plan-joined";
+        RunbookWorkflow plan = TestWorkers.stub(client, id);
+        CountDownLatch planning = new CountDownLatch(1);
+        world.waitingBeforePlan.put("move-www", planning);
+        Runbook rb = moving();
+        WorkflowClient.start(plan::run, new ExecutionRequest(id, Mode.PLAN, rb, null, null, 0));
+        try {
+            WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class, () -> joinDirectly(id, NEXT));
+            assertEquals(JoinRefused.TYPE, refusal(refused).getType());
+            assertEquals("primary", world.values.get("www"));
+        } finally {
+            planning.countDown();
+        }
+    }
+
+    @Test
+    void anExecutionTemporalDoesNotKnowIsNotRunning() {
+        assertEquals(ExecutionLauncher.Joined.NOT_RUNNING, launcher.join("failover-nothing-i@1", NEXT));
+    }
+
+    /** The runbook workflow as an orchestrator of an earlier version ran it: joins arrived as the signal only. */
+    @WorkflowInterface
+    public interface EarlierRunbookWorkflow {
+        @WorkflowMethod(name = "RunbookWorkflow")
+        String run(String executionId);
+
+        @SignalMethod
+        void outageDetected(String incidentId);
+    }
+
+    public static class EarlierWorkflow implements EarlierRunbookWorkflow {
+        private final List<String> detected = new ArrayList<>();
+
+        @Override
+        public String run(String executionId) {
+            Workflow.await(() -> !detected.isEmpty());
+            return String.join(",", detected);
+        }
+
+        @Override
+        public void outageDetected(String incidentId) {
+            detected.add(incidentId);
+        }
+    }
+
+    /** Mid-upgrade, a worker without the Update: the launcher tells it by the signal, and it takes the outage. */
+    @Test
+    void aWorkerOfAnEarlierVersionIsToldByTheSignal() throws Exception {
+        try (TestWorkflowEnvironment earlier = TestWorkflowEnvironment.newInstance()) {
+            earlier.newWorker("earlier", TestWorkers.OPTIONS)
+                    .registerWorkflowImplementationTypes(EarlierWorkflow.class);
+            earlier.start();
+            WorkflowStub stub = earlier.getWorkflowClient()
+                    .newUntypedWorkflowStub(
+                            "RunbookWorkflow",
+                            io.temporal.client.WorkflowOptions.newBuilder()
+                                    .setWorkflowId("failover-earlier")
+                                    .setTaskQueue("earlier")
+                                    .build());
+            stub.start("failover-earlier");
+            ExecutionLauncher old = new ExecutionLauncher();
+            old.client = earlier.getWorkflowClient();
+
+            assertEquals(ExecutionLauncher.Joined.TAKEN, old.join("failover-earlier", NEXT));
+            assertEquals(NEXT, stub.getResult(30, TimeUnit.SECONDS, String.class), "told by the signal");
+        }
+    }
+}
