@@ -53,6 +53,12 @@ final class DecisionBook {
         final int needed;
         final List<String> approvedBy = new ArrayList<>();
         Verdict verdict;
+        /**
+         * True once the question is withdrawn (what it asked about changed: the outage recovered, or came back); the
+         * wait ends at the end of the workflow task, and a decision arriving after the change in that task is refused.
+         * Null: never withdrawn.
+         */
+        java.util.function.Supplier<Boolean> withdrawn;
 
         Pending(Gate gate, String on, String step, int needed) {
             this.gate = gate;
@@ -214,7 +220,16 @@ final class DecisionBook {
                     decision.requestId(), decided.get(decision.requestId()).by(), decision.by());
             return;
         }
-        rule(decision, phase);
+        Pending open = rule(decision, phase).pending();
+        // Validator only (replay never runs it): a decision that came after the change that withdrew the question, in
+        // the same workflow task, decides nothing. Before, an approval there was taken (a failback approved as the
+        // outage
+        // came back, a failover approved as it recovered).
+        if (open.withdrawn != null && Boolean.TRUE.equals(open.withdrawn.get())) {
+            throw refused("execution " + request.executionId() + " no longer asks for " + open.on + ": the question was"
+                    + " withdrawn (what it asked about changed: an outage recovered or came back, or a step of its"
+                    + " parallel group failed); nothing was decided");
+        }
     }
 
     private void requireSamePerson(String requestId, String first, io.baran.workflow.Actor by) {

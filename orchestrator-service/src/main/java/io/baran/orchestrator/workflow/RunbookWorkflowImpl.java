@@ -1851,6 +1851,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
     private Answer waitForDecision(DecisionBook.Pending open, Duration timeout, Supplier<Boolean> withdrawn) {
         Answer answer;
         if (book.asUpdates()) {
+            open.withdrawn = withdrawn;
             boolean decided = true;
             Supplier<Boolean> over =
                     withdrawn == null ? () -> open.verdict != null : () -> open.verdict != null || withdrawn.get();

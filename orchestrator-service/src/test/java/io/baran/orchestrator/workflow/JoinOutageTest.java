@@ -66,6 +66,11 @@ class JoinOutageTest {
     static final class SlowLastEntry extends RecordingJournal {
         final CountDownLatch ending = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
+        /** The phase whose entry holds the workflow task that made it (a slow broker), until {@link #go}. */
+        volatile Phase holding;
+
+        final CountDownLatch held = new CountDownLatch(1);
+        final CountDownLatch go = new CountDownLatch(1);
 
         private static boolean last(ExecutionEvent transition) {
             return transition.step() == null && Phase.DONE.value().equals(transition.phase());
@@ -75,6 +80,15 @@ class JoinOutageTest {
         public void publish(ExecutionEvent transition) {
             if (last(transition)) {
                 throw new IllegalStateException("the broker does not answer");
+            }
+            Phase phase = holding;
+            if (phase != null && transition.step() == null && phase.value().equals(transition.phase())) {
+                held.countDown();
+                try {
+                    go.await(2500, TimeUnit.MILLISECONDS); // within the local activity's 3 s
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             super.publish(transition);
         }
@@ -225,6 +239,106 @@ class JoinOutageTest {
         assertNull(p.error());
         assertEquals("primary", world.values.get("www"), "nothing changed for the refused outage");
         assertEquals(ExecutionLauncher.Joined.NOT_RUNNING, launcher.join(id, NEXT), "ended: nothing to join");
+    }
+
+    /**
+     * The outage comes back in the workflow task in which the approval of its failback arrives, after it (both sent
+     * while the workflow task that asked for the approval was still running): the question is withdrawn before the
+     * approval, so the approval is refused and the execution does not fail back into the outage.
+     */
+    @Test
+    void anApprovalArrivingAfterTheOutageCameBackInOneWorkflowTaskIsRefused() throws Exception {
+        Runbook approved = RunbookWorkflowTest.runbook(
+                List.of(set("move-www", "www", "standby")),
+                new Failback(true, "0s", "required", "reverse"),
+                "none",
+                RunbookWorkflowTest.ACCESS);
+        String id = failedOver("approval-as-outage-returns", approved);
+        journal.holding = Phase.AWAITING_FAILBACK_APPROVAL;
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        running.outageRecovered(INCIDENT);
+        assertTrue(journal.held.await(30, TimeUnit.SECONDS), "the failback asks its approvers");
+
+        running.outageDetected(NEXT); // the workflow task asking is still running: both land in the next one
+        ExecutionDecisions decisions = TestWorkers.decisions(env);
+        CountDownLatch sending = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<String> updateId =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        decisions.client = WorkflowClient.newInstance(
+                client.getWorkflowServiceStubs(),
+                io.temporal.client.WorkflowClientOptions.newBuilder(client.getOptions())
+                        .setInterceptors(new io.temporal.common.interceptors.WorkflowClientInterceptorBase() {
+                            @Override
+                            public io.temporal.common.interceptors.WorkflowClientCallsInterceptor
+                                    workflowClientCallsInterceptor(
+                                            io.temporal.common.interceptors.WorkflowClientCallsInterceptor next) {
+                                return new io.temporal.common.interceptors.WorkflowClientCallsInterceptorBase(next) {
+                                    @Override
+                                    public <R> io.temporal.client.WorkflowUpdateHandle<R> startUpdate(
+                                            StartUpdateInput<R> input) {
+                                        updateId.set(input.getUpdateId());
+                                        sending.countDown();
+                                        return super.startUpdate(input);
+                                    }
+                                };
+                            }
+                        })
+                        .build());
+        var approval = java.util.concurrent.CompletableFuture.supplyAsync(() -> decisions.decide(
+                id,
+                new io.baran.workflow.DecisionRequest(
+                        io.baran.workflow.Verdict.APPROVE, null, RunbookWorkflowTest.APPROVER, null, null)));
+        assertTrue(sending.await(30, TimeUnit.SECONDS), "the approval is sent");
+        awaitAdmitted(id, updateId.get()); // Temporal holds it before the workflow task it waits behind ends
+        journal.go.countDown();
+
+        var refused =
+                assertThrows(java.util.concurrent.ExecutionException.class, () -> approval.get(30, TimeUnit.SECONDS));
+        DecisionRefused refusal = assertInstanceOf(DecisionRefused.class, refused.getCause(), refused.toString());
+        // In that workflow task the execution closes the question before the approval is looked at ("not waiting for
+        // a decision"), or after it: then the question is withdrawn already (before, the approval was taken there).
+        assertTrue(
+                refusal.getMessage().contains("the question was withdrawn")
+                        || refusal.getMessage().contains("is not waiting for a decision"),
+                refusal.getMessage());
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals("standby", world.values.get("www"), "it did not fail back into the outage");
+        assertEquals(Phase.FAILED_OVER, progress(id).phase());
+    }
+
+    /** Waits (bounded) until Temporal has admitted Update {@code updateId} of execution {@code id}. */
+    private void awaitAdmitted(String id, String updateId) {
+        var request = io.temporal.api.workflowservice.v1.PollWorkflowExecutionUpdateRequest.newBuilder()
+                .setNamespace(client.getOptions().getNamespace())
+                .setUpdateRef(io.temporal.api.update.v1.UpdateRef.newBuilder()
+                        .setWorkflowExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                .setWorkflowId(id))
+                        .setUpdateId(updateId))
+                .setWaitPolicy(io.temporal.api.update.v1.WaitPolicy.newBuilder()
+                        .setLifecycleStage(
+                                io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage
+                                        .UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED))
+                .build();
+        io.baran.testinfra.Polling.until(
+                () -> {
+                    try {
+                        return client.getWorkflowServiceStubs()
+                                .blockingStub()
+                                .withDeadlineAfter(1, TimeUnit.SECONDS)
+                                .pollWorkflowExecutionUpdate(request)
+                                .getStage()
+                                .getNumber();
+                    } catch (io.grpc.StatusRuntimeException notYet) {
+                        return -1;
+                    }
+                },
+                stage -> stage
+                        >= io.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage
+                                .UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED
+                                .getNumber(),
+                Duration.ofSeconds(10),
+                Duration.ofMillis(20),
+                stage -> "update " + updateId + " of " + id + " not admitted; last: " + stage);
     }
 
     /** Aborted and undoing what it changed: an abort acts on no further outage, so a join is refused. */
