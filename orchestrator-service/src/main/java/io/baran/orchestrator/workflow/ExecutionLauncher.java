@@ -568,8 +568,14 @@ public class ExecutionLauncher {
         } catch (java.util.concurrent.TimeoutException stillRunning) {
             throw new IllegalStateException("execution " + runningId + " refused outage " + incidentId
                     + " and has not ended within " + ENDING_WAIT + "; asking again");
+        } catch (io.temporal.client.WorkflowServiceException unanswered) {
+            // Temporal did not answer (unavailable, a deadline): whether it ended is not known, so it has not.
+            throw new IllegalStateException(
+                    "execution " + runningId + " refused outage " + incidentId + "; cannot tell whether it has ended ("
+                            + unanswered.getClass().getSimpleName() + "); asking again",
+                    unanswered);
         } catch (io.temporal.client.WorkflowException ended) {
-            // Failed, aborted, terminated, gone: it has ended, which is all that is waited for.
+            // Failed, aborted, terminated: it has ended, which is all that is waited for.
         }
     }
 

@@ -392,6 +392,24 @@ class JoinOutageTest {
         }
     }
 
+    /** Temporal not answering while the launcher waits for a refusing execution to end: it has not ended. */
+    @Test
+    void aRefusingExecutionTemporalDoesNotAnswerAboutIsNotTakenForEnded() {
+        WorkflowStub unanswered = (WorkflowStub) java.lang.reflect.Proxy.newProxyInstance(
+                WorkflowStub.class.getClassLoader(), new Class<?>[] {WorkflowStub.class}, (proxy, method, args) -> {
+                    throw new io.temporal.client.WorkflowServiceException(
+                            io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                    .setWorkflowId("failover-ending")
+                                    .build(),
+                            "RunbookWorkflow",
+                            io.grpc.Status.UNAVAILABLE.asRuntimeException());
+                });
+
+        IllegalStateException unknown =
+                assertThrows(IllegalStateException.class, () -> launcher.awaitEnd(unanswered, "failover-ending", NEXT));
+        assertTrue(unknown.getMessage().contains("cannot tell whether it has ended"), unknown.getMessage());
+    }
+
     @Test
     void anExecutionTemporalDoesNotKnowIsNotRunning() {
         assertEquals(ExecutionLauncher.Joined.NOT_RUNNING, launcher.join("failover-nothing-i@1", NEXT));

@@ -28,9 +28,16 @@ public final class AwsFailures {
             "RequestThrottled",
             "RequestThrottledException",
             "SlowDown");
-    /** 4xx codes that describe a passing state of the resource (RDS busy modifying): worth retrying. */
+    /**
+     * 4xx codes that describe a passing state of the resource (RDS busy modifying, a global database failing or switching
+     * over): worth retrying, and the next attempt observes what is under way before it asks again.
+     */
     private static final Set<String> BUSY = Set.of(
-            "InvalidDBInstanceState", "InvalidDBClusterStateFault", "OperationAborted", "InvalidDBInstanceStateFault");
+            "InvalidDBInstanceState",
+            "InvalidDBClusterStateFault",
+            "OperationAborted",
+            "InvalidDBInstanceStateFault",
+            "InvalidGlobalClusterStateFault");
     /** Access key ids may appear in signature errors; they are not secret, but they say whose key it is. */
     private static final FailureText TEXT =
             new FailureText(Pattern.compile("\\b(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}\\b"), "<access key id>");

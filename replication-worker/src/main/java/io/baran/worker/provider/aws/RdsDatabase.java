@@ -62,7 +62,9 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
         return new RdsDatabase(
                 settings.name(),
                 settings.region(),
-                AwsClients.build(RdsClient.builder(), settings, Region.of(settings.region())),
+                // Budgeted (AwsCalls): the SDK must not send a FailoverGlobalCluster or PromoteReadReplica again
+                // by itself after a timeout; a second one is refused, which read as a failed step.
+                AwsClients.build(RdsClient.builder(), settings, Region.of(settings.region()), true),
                 promoteTimeout,
                 heartbeat,
                 budget);

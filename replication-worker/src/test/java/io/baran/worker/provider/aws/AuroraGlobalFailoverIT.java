@@ -154,6 +154,33 @@ class AuroraGlobalFailoverIT {
                 1, postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("Action=FailoverGlobalCluster")));
     }
 
+    /**
+     * A FailoverGlobalCluster whose answer is an error is sent once: the SDK does not send it again by itself (a second
+     * one would be refused while the first runs); the failure is retryable, for the step's next attempt to observe.
+     */
+    @Test
+    void aFailoverCallThatFailsIsNotSentAgainByTheSdk() {
+        rds.stubFor(action("FailoverGlobalCluster")
+                .atPriority(1)
+                .willReturn(aResponse()
+                        .withStatus(503)
+                        .withHeader("Content-Type", "text/xml")
+                        .withBody("<ErrorResponse xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><Error>"
+                                + "<Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>try later</Message>"
+                                + "</Error><RequestId>baran-test</RequestId></ErrorResponse>")));
+        PromoteReplica action = new PromoteReplica(providers);
+        StepCommand command = promote("best-effort");
+        StepPlan plan = action.plan(command);
+
+        var failure = assertThrows(io.temporal.failure.ApplicationFailure.class, () -> action.apply(command, plan));
+
+        assertEquals(
+                io.baran.workflow.FailureTypes.PROVIDER_UNAVAILABLE, failure.getType(), failure.getOriginalMessage());
+        assertFalse(failure.isNonRetryable());
+        rds.verify(
+                1, postRequestedFor(urlPathEqualTo("/")).withRequestBody(containing("Action=FailoverGlobalCluster")));
+    }
+
     @Test
     void undoRefusesAndSaysHowToFailBack() {
         PromoteReplica action = new PromoteReplica(providers);

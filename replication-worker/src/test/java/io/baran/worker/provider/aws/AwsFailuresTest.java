@@ -47,6 +47,26 @@ class AwsFailuresTest {
         }
     }
 
+    /** A global database failing or switching over refuses another failover for a while: the next attempt observes. */
+    @Test
+    void aGlobalDatabaseBusyFailingOverIsRetryable() {
+        ApplicationFailure failure = AwsFailures.map(
+                software.amazon.awssdk.services.rds.model.RdsException.builder()
+                        .statusCode(400)
+                        .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                                .errorCode("InvalidGlobalClusterStateFault")
+                                .errorMessage("Global cluster orders-global is failing over")
+                                .build())
+                        .build(),
+                "aws-dr",
+                "RDS",
+                "FailoverGlobalCluster",
+                "orders-global");
+
+        assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, failure.getType(), failure.getOriginalMessage());
+        assertFalse(failure.isNonRetryable());
+    }
+
     @Test
     void serverErrorsAndUnreachableEndpointsAreRetryable() {
         ApplicationFailure fiveHundred = map(answered(503, "ServiceUnavailable", "try later"));
