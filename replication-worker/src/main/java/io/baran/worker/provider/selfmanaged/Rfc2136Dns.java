@@ -98,11 +98,13 @@ public final class Rfc2136Dns implements DnsProvider {
             throw Rfc2136Failures.unreachable(e, where("query", what));
         }
         if (response.getRcode() == Rcode.NXDOMAIN) {
+            requireSigned(response, "query", what);
             return RecordState.absent();
         }
         if (response.getRcode() != Rcode.NOERROR) {
             throw Rfc2136Failures.answered(response, where("query", what), keyName, false);
         }
+        requireSigned(response, "query", what);
         if (!response.getHeader().getFlag(Flags.AA)) {
             throw Failures.of(
                     FailureTypes.PROVIDER_REJECTED,
@@ -164,7 +166,26 @@ public final class Rfc2136Dns implements DnsProvider {
         if (response.getRcode() != Rcode.NOERROR) {
             throw Rfc2136Failures.answered(response, where(operation, what), keyName, update);
         }
+        requireSigned(response, operation, what);
         return response;
+    }
+
+    /**
+     * A successful answer is taken only when it carries the server's TSIG signature, verified with the key: the
+     * resolver checks a signature it finds but takes an answer without one, so a forged "done" or a forged read (from
+     * anyone on the path) would be taken for the server's. An error answer is taken as it is: it changes nothing.
+     */
+    private void requireSigned(Message response, String operation, String what) {
+        if (!response.isVerified()) {
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    where(operation, what) + " got an answer "
+                            + (response.getTSIG() != null
+                                    ? "whose TSIG signature does not verify"
+                                    : "without a TSIG signature")
+                            + " with key " + keyName + ": not taken (a server answering for another, or a forged"
+                            + " answer)");
+        }
     }
 
     private org.xbill.DNS.Record record(Name owner, int rrType, long ttl, String value, String what) {

@@ -23,8 +23,10 @@ import java.util.function.Consumer;
 /**
  * A bucket as a directory: {@code <root>/<bucket>/<key>}. Every write goes to a hidden temporary file beside
  * the object ({@code .baran-partial-…}), is synced and checked, then renamed over the object atomically.
- * The SHA-256 is kept in the extended attribute {@code user.baran.sha256} where the file system has them;
- * where it does not, objects compare by what the replication ledger recorded.
+ * The SHA-256 is kept in the extended attribute {@code user.baran.sha256} where the file system has them, with the
+ * version (size and modification time) it was computed for: an attribute survives a program rewriting the file in
+ * place, so a checksum of another version is not taken (nor one written before the version was kept with it); where
+ * there is none, objects compare by what the replication ledger recorded.
  *
  * <p>A {@link Precondition}: "absent" is atomic against every writer, the file becoming the object by a hard link,
  * which the file system refuses where the key exists (where it has no hard links, a check then a rename). "Version"
@@ -101,14 +103,14 @@ public final class FileBlobStore implements BlobStore {
     }
 
     private static Blob blob(String key, Path file, BasicFileAttributes a) {
+        String version = version(a);
         return new Blob(
-                key,
-                a.size(),
-                a.lastModifiedTime().toInstant(),
-                a.size() + "@" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS),
-                readSha256(file),
-                null,
-                null);
+                key, a.size(), a.lastModifiedTime().toInstant(), version, readSha256(file, version), null, null);
+    }
+
+    /** A file's version: its size and modification time. */
+    private static String version(BasicFileAttributes a) {
+        return a.size() + "@" + a.lastModifiedTime().to(TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -360,7 +362,8 @@ public final class FileBlobStore implements BlobStore {
         return file;
     }
 
-    private static String readSha256(Path file) {
+    /** The SHA-256 recorded for {@code version} of the file; null when none is, or it was for another version. */
+    private static String readSha256(Path file, String version) {
         try {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
             if (view == null || !view.list().contains(SHA256_ATTRIBUTE)) {
@@ -368,17 +371,24 @@ public final class FileBlobStore implements BlobStore {
             }
             ByteBuffer buffer = ByteBuffer.allocate(view.size(SHA256_ATTRIBUTE));
             view.read(SHA256_ATTRIBUTE, buffer);
-            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+            String recorded = new String(buffer.array(), 0, buffer.position(), StandardCharsets.US_ASCII);
+            int space = recorded.indexOf(' ');
+            // "<sha256> <version>"; a bare checksum (written before the version was kept with it) is not trusted.
+            return space > 0 && recorded.substring(space + 1).equals(version) ? recorded.substring(0, space) : null;
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return null;
         }
     }
 
+    /** Records the SHA-256 of the file as it is now (written and synced): with its version, which renames keep. */
     private static void writeSha256(Path file, String sha256) {
         try {
             UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
             if (view != null) {
-                view.write(SHA256_ATTRIBUTE, ByteBuffer.wrap(sha256.getBytes(StandardCharsets.US_ASCII)));
+                String version = version(Files.readAttributes(file, BasicFileAttributes.class));
+                view.write(
+                        SHA256_ATTRIBUTE,
+                        ByteBuffer.wrap((sha256 + " " + version).getBytes(StandardCharsets.US_ASCII)));
             }
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             // No extended attributes here (tmpfs, some network file systems): the ledger still records the checksum.

@@ -64,6 +64,36 @@ class FileBlobStoreTest extends BlobStoreConformance {
         return provider().bucket(bucket);
     }
 
+    /**
+     * A program rewriting a replicated file in place (same size) keeps its extended attributes: the checksum recorded for
+     * the version Baran wrote is not taken for the new content, which would otherwise compare equal to the old copy
+     * elsewhere (a chained replica never updated) or fail every read's check (a failback blocked).
+     */
+    @org.junit.jupiter.api.Test
+    void aFileRewrittenInPlaceIsNotTakenForItsOldChecksum() throws IOException {
+        BlobStore store = newStore();
+        io.baran.worker.replication.TestData.put(store, "k.txt", "first version");
+        Blob written = store.stat("k.txt");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                written.sha256() != null, "no extended attributes on this file system: nothing is recorded");
+        String bucket = store.describe().substring(store.describe().indexOf("://") + 3);
+        Path file = root.resolve(bucket).resolve("k.txt");
+
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap("other version".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        // Written a moment later (a timestamp the file system's granularity tells from the first).
+        Files.setLastModifiedTime(
+                file, java.nio.file.attribute.FileTime.from(written.modified().plusSeconds(2)));
+
+        Blob now = store.stat("k.txt");
+        org.junit.jupiter.api.Assertions.assertEquals(written.size(), now.size());
+        org.junit.jupiter.api.Assertions.assertNotEquals(written.version(), now.version());
+        org.junit.jupiter.api.Assertions.assertNull(now.sha256(), "the first version's checksum is not this one's");
+        org.junit.jupiter.api.Assertions.assertNotEquals(
+                Blob.Match.SAME, now.compare(written), "the two versions do not compare as the same content");
+    }
+
     @Override
     protected BlobStore missingBucket() {
         return provider().bucket("no-such-bucket");
