@@ -6,7 +6,6 @@ import io.baran.worker.provider.ReplicaState;
 import io.baran.workflow.FailureTypes;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.rds.RdsClient;
 import software.amazon.awssdk.services.rds.model.GlobalCluster;
@@ -92,25 +91,53 @@ final class AuroraGlobalFailover {
     /** A global database and one of its members. */
     record Membership(GlobalCluster global, GlobalClusterMember member) {}
 
-    /** The global database that has the cluster (by name); fails (ProviderRejected) when none has it. */
+    /**
+     * The global database that has the cluster: by its ARN, or by name, the provider's region's cluster of that name
+     * first (clusters of one global database are often named alike in each region); fails (ProviderRejected) when none
+     * has it, or when the name is another region's in more than one.
+     */
     Membership membership(String cluster) {
         List<GlobalCluster> all = calls.call(
                 "DescribeGlobalClusters",
                 "Aurora cluster " + cluster,
                 () -> client.describeGlobalClustersPaginator(b -> b.maxRecords(100)).globalClusters().stream()
                         .toList());
+        List<Membership> named = new java.util.ArrayList<>();
         for (GlobalCluster global : all) {
-            Optional<GlobalClusterMember> member = global.globalClusterMembers().stream()
-                    .filter(mb -> cluster.equals(clusterName(mb.dbClusterArn())))
-                    .findFirst();
-            if (member.isPresent()) {
-                return new Membership(global, member.get());
+            for (GlobalClusterMember member : global.globalClusterMembers()) {
+                String arn = member.dbClusterArn();
+                if (cluster.startsWith("arn:") ? cluster.equals(arn) : cluster.equals(clusterName(arn))) {
+                    named.add(new Membership(global, member));
+                }
             }
+        }
+        List<Membership> here = named.stream()
+                .filter(m -> region.equals(regionOf(m.member().dbClusterArn())))
+                .toList();
+        if (here.size() == 1) {
+            return here.get(0);
+        }
+        if (here.isEmpty() && named.size() == 1) {
+            return named.get(0);
+        }
+        if (named.isEmpty()) {
+            throw Failures.of(
+                    FailureTypes.PROVIDER_REJECTED,
+                    "provider " + name + " (RDS) in " + region + " has no DB instance " + cluster
+                            + ", and no Aurora global database has a cluster of that name");
         }
         throw Failures.of(
                 FailureTypes.PROVIDER_REJECTED,
-                "provider " + name + " (RDS) in " + region + " has no DB instance " + cluster
-                        + ", and no Aurora global database has a cluster of that name");
+                "provider " + name + " (RDS) in " + region + ": Aurora cluster " + cluster + " names "
+                        + (here.isEmpty() ? named : here)
+                                .stream().map(m -> m.member().dbClusterArn()).toList()
+                        + "; name the one meant by its ARN");
+    }
+
+    /** {@code arn:aws:rds:eu-west-1:123456789012:cluster:orders-eu} → {@code eu-west-1}; null when not an ARN. */
+    static String regionOf(String arn) {
+        String[] parts = arn == null ? new String[0] : arn.split(":", -1);
+        return parts.length > 3 ? parts[3] : null;
     }
 
     /** {@code arn:aws:rds:eu-west-1:123456789012:cluster:orders-eu} → {@code orders-eu}. */

@@ -96,6 +96,20 @@ final class AuroraGlobalSwitchover {
     private static Topology topology(GlobalCluster g) {
         String writer = null;
         java.util.List<String> others = new java.util.ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (GlobalClusterMember member : g.globalClusterMembers()) {
+            if (!names.add(AuroraGlobalFailover.clusterName(member.dbClusterArn()))) {
+                // The topology names clusters by name: two alike would read as one (a switchover to itself, "done").
+                throw Failures.of(
+                        FailureTypes.PROVIDER_REJECTED,
+                        "global database " + g.globalClusterIdentifier() + " has more than one cluster named "
+                                + AuroraGlobalFailover.clusterName(member.dbClusterArn()) + " ("
+                                + g.globalClusterMembers().stream()
+                                        .map(GlobalClusterMember::dbClusterArn)
+                                        .toList()
+                                + "): database.switchover needs its clusters named apart; not supported");
+            }
+        }
         for (GlobalClusterMember member : g.globalClusterMembers()) {
             String cluster = AuroraGlobalFailover.clusterName(member.dbClusterArn());
             if (Boolean.TRUE.equals(member.isWriter())) {

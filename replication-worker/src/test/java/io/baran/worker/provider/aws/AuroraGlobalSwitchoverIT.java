@@ -155,6 +155,48 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
         assertEquals(List.of(m.primary().replace("-us", "-ap"), m.primary()), secondaries);
     }
 
+    /**
+     * Clusters of one global database named alike in each region (a common way to name them): a promotion by name takes
+     * the provider's region's (eu-west-1, a reader: it will be promoted), not the first listed (us-east-1, the writer,
+     * which read as "already primary" and promoted nothing).
+     */
+    @Test
+    void aPromotionByNameTakesTheProvidersRegionsClusterOfThatName() {
+        String name = "alike-" + (++made);
+        fake.putGlobal(
+                name + "-global",
+                FakeRdsGlobalClusters.arn("us-east-1", name),
+                FakeRdsGlobalClusters.arn("eu-west-1", name));
+        StepCommand promote = new StepCommand(
+                "exec-1",
+                "promote-orders",
+                io.baran.worker.action.PromoteReplica.NAME,
+                Map.of("provider", PROVIDER, "instance", name, "fence", "best-effort"));
+
+        StepPlan plan = new io.baran.worker.action.PromoteReplica(providers).plan(promote);
+
+        assertTrue(plan.changes(), plan.summary());
+        assertTrue(plan.summary().contains("in eu-west-1"), plan.summary());
+    }
+
+    /** The switchover's topology names clusters by name: two alike are refused, not taken for one. */
+    @Test
+    void aSwitchoverOfAGlobalDatabaseWithClustersNamedAlikeIsRefused() {
+        String name = "alike-" + (++made);
+        fake.putGlobal(
+                name + "-global",
+                FakeRdsGlobalClusters.arn("us-east-1", name),
+                FakeRdsGlobalClusters.arn("eu-west-1", name));
+
+        ApplicationFailure failure = org.junit.jupiter.api.Assertions.assertThrows(
+                ApplicationFailure.class, () -> new Switchover(providers).plan(switchTo(name)));
+
+        assertEquals(FailureTypes.PROVIDER_REJECTED, failure.getType(), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("more than one cluster named " + name),
+                failure.getOriginalMessage());
+    }
+
     @Test
     void theInstanceMayBeTheClustersArn() {
         Members m = newMembers();
