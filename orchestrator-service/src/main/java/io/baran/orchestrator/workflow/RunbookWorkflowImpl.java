@@ -286,6 +286,14 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String DECIDED_AS_IT_TIMED_OUT = "decided-as-it-timed-out";
     /**
+     * Change id: an outage that joins while people decide whether the execution turns round (after its failback, or
+     * its failed failover's undo) is not dropped with their refusal of the turn for the outages they were asked about:
+     * it is decided on its own, asked of people, or at once where a failover for it alone would be (as the start gate
+     * decides an outage that joined it). Before, the execution ended, and the outage it had taken went unanswered.
+     * Asked only when such an outage is met, so other histories replay unchanged.
+     */
+    static final String TURN_DECIDED_ANEW = "turn-decided-anew";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -1632,13 +1640,30 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
             return false;
         }
         beginTurn();
-        boolean decided = turnNeedsPerson(runbook);
-        if (decided && !awaitTurnApproval()) {
-            knownAtFailback = null;
-            return false;
+        boolean approved = false;
+        while (turnNeedsPerson(runbook)) {
+            Set<String> asked = new LinkedHashSet<>(detectedSince(knownAtFailback));
+            if (awaitTurnApproval()) {
+                approved = true;
+                break;
+            }
+            List<String> joined = detectedSince(knownAtFailback).stream()
+                    .filter(incident -> !asked.contains(incident))
+                    .toList();
+            if (joined.isEmpty()
+                    || executionScope.isCancelRequested()
+                    || Workflow.getVersion(TURN_DECIDED_ANEW, Workflow.DEFAULT_VERSION, 1) < 1) {
+                knownAtFailback = null;
+                return false;
+            }
+            LOG.warn("execution " + request.executionId() + ": outage " + String.join(", ", joined)
+                    + " joined while people decided on the turn for outage " + String.join(", ", asked)
+                    + "; it is decided on its own");
+            knownAtFailback.addAll(asked); // decided: the next question is about what joined
+            beginTurn(); // records the joined outages (BaranIncidents)
         }
         // A person approved it: a hold of the guard during the repeat failover does not ask again (as for a start).
-        personDecidedStart |= decided;
+        personDecidedStart |= approved;
         withProviderSlots(() -> failOverAgain(runbook));
         return true;
     }

@@ -1633,6 +1633,39 @@ class RunbookWorkflowTest {
     }
 
     /**
+     * An outage that joins while people decide on a turn round (change turn-decided-anew) is not dropped with their
+     * rejection of the turn for the outage they were asked about: it is asked about on its own, and found by its
+     * incident. Before, the execution ended failed back, the joined outage taken and unanswered.
+     */
+    @Test
+    void anOutageThatJoinsWhilePeopleDecideATurnIsDecidedOnItsOwnAfterTheyRejectTheTurn() throws Exception {
+        String id = RunbookWorkflow.idForIncident("shop", "aws/us-east-1@1");
+        RunbookWorkflow running =
+                failedOverThenDuringTheFailback(id, "required", r -> r.outageDetected("aws/us-east-1@2"));
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.AWAITING_APPROVAL, running.progress().phase());
+
+        running.joinOutage("aws/us-east-1@3"); // the detector saw the region fail anew meanwhile
+        reject(id, APPROVER);
+        env.sleep(Duration.ofMinutes(5));
+
+        ExecutionProgress asked = running.progress();
+        assertEquals(
+                Phase.AWAITING_APPROVAL, asked.phase(), journal.phasesOf(id).toString());
+        assertTrue(
+                asked.awaiting().startsWith("approval to fail over again: outage aws/us-east-1@3 was detected"),
+                asked.awaiting());
+        assertTrue(incidentsOf(id).contains("aws/us-east-1@3"), "its recovery finds the execution: " + incidentsOf(id));
+        assertEquals("primary", world.values.get("www"), "nothing fails over before people approve");
+
+        approve(id, APPROVER);
+        env.sleep(Duration.ofMinutes(5));
+        assertEquals(Phase.FAILED_OVER, running.progress().phase());
+        assertEquals("standby", world.values.get("www"));
+        HistoryFiles.save(client, id, "turn-decided-anew");
+    }
+
+    /**
      * An undo that failed in a failback that ran to its end (the turn round waited for approval) stays registered too
      * (change failback-keeps-failed-undos): the turn finds the step still in place, and the failback after the next
      * recovery undoes it. Before, the failed undo was forgotten at the failback's end and the execution ended done
