@@ -48,16 +48,32 @@ public class PinnedHttp {
      * @param to      where to connect, from {@link EgressPolicy#resolve(URI)}
      * @param headers extra request headers (Host, Connection and Content-Length are set here)
      * @param body    the request body, or null for none
-     * @param timeout for connecting, and again for the answer
+     * @param timeout for connecting, and again for the whole answer (its status line and headers, interim answers
+     *                included: a server that drips bytes does not hold the caller past it)
      * @throws java.net.SocketTimeoutException when nothing answers within the timeout
      */
     public int send(String method, URI url, Destination to, Map<String, String> headers, byte[] body, Duration timeout)
+            throws IOException {
+        return send(method, url, to, headers, body, timeout, timeout);
+    }
+
+    /** As {@link #send(String, URI, Destination, Map, byte[], Duration)}, connecting within {@code connectTimeout}. */
+    public int send(
+            String method,
+            URI url,
+            Destination to,
+            Map<String, String> headers,
+            byte[] body,
+            Duration connectTimeout,
+            Duration timeout)
             throws IOException {
         boolean https = "https".equalsIgnoreCase(url.getScheme());
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Socket plain = new Socket();
         try {
-            plain.connect(to.socketAddress(), millis);
+            plain.connect(
+                    to.socketAddress(), (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())));
+            long deadline = System.nanoTime() + timeout.toNanos();
             plain.setSoTimeout(millis);
             Socket socket = https ? tls(plain, to) : plain;
             try (socket) {
@@ -67,7 +83,7 @@ public class PinnedHttp {
                     out.write(body);
                 }
                 out.flush();
-                return status(new BufferedInputStream(socket.getInputStream()));
+                return status(new BufferedInputStream(socket.getInputStream()), socket, deadline, timeout);
             }
         } finally {
             plain.close();
@@ -115,9 +131,16 @@ public class PinnedHttp {
         return text.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    private static int status(InputStream in) throws IOException {
-        while (true) {
-            String statusLine = line(in);
+    /** Interim (1xx) answers taken before the final one; more is a server stalling. */
+    private static final int MAX_INTERIM = 10;
+
+    private static int status(InputStream in, Socket socket, long deadline, Duration timeout) throws IOException {
+        Deadline within = new Deadline(socket, deadline, timeout);
+        for (int interim = 0; ; interim++) {
+            if (interim > MAX_INTERIM) {
+                throw new IOException("more than " + MAX_INTERIM + " interim (1xx) answers");
+            }
+            String statusLine = line(in, within);
             if (statusLine == null) {
                 throw new IOException("the connection closed before an answer");
             }
@@ -132,7 +155,7 @@ public class PinnedHttp {
                 throw new IOException("not an HTTP status: " + parts[1]);
             }
             for (int n = 0; ; n++) {
-                String header = line(in);
+                String header = line(in, within);
                 if (header == null || header.isEmpty()) {
                     break;
                 }
@@ -147,10 +170,28 @@ public class PinnedHttp {
         }
     }
 
-    private static String line(InputStream in) throws IOException {
+    /** The answer's deadline: each read waits at most until it ({@link Socket#setSoTimeout}), and none starts after. */
+    private record Deadline(Socket socket, long nanos, Duration timeout) {
+        void beforeRead() throws IOException {
+            long left = nanos - System.nanoTime();
+            if (left <= 0) {
+                throw new java.net.SocketTimeoutException("no complete answer within " + timeout.toMillis() + " ms");
+            }
+            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+        }
+    }
+
+    private static String line(InputStream in, Deadline within) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(64);
         int b;
-        while ((b = in.read()) >= 0) {
+        while (true) {
+            if (in.available() == 0) {
+                within.beforeRead(); // a read that may block: never past the deadline
+            }
+            b = in.read();
+            if (b < 0) {
+                break;
+            }
             if (b == '\n') {
                 String text = line.toString(StandardCharsets.ISO_8859_1);
                 return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;

@@ -64,6 +64,48 @@ class PinnedHttpTest {
         assertEquals(List.of("standby.example"), lookups);
     }
 
+    /**
+     * A server that answers with interim (1xx) answers without end, or drips its headers a byte at a time, does not hold
+     * the caller past its timeout (each read alone within it was: the caller waited without bound).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aServerThatStallsItsAnswerDoesNotHoldTheCallerPastTheTimeout() throws Exception {
+        for (String stall : List.of("interim", "drip")) {
+            try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+                Thread serving = new Thread(() -> {
+                    try (java.net.Socket client = stalling.accept()) {
+                        var out = client.getOutputStream();
+                        if (stall.equals("drip")) {
+                            out.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.ISO_8859_1));
+                        }
+                        for (int i = 0; i < 400; i++) {
+                            out.write((stall.equals("interim") ? "HTTP/1.1 100 Continue\r\n\r\n" : "a")
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                            out.flush();
+                            Thread.sleep(50);
+                        }
+                    } catch (Exception closed) {
+                        // the caller gave up and closed the connection
+                    }
+                });
+                serving.setDaemon(true);
+                serving.start();
+                URI url = URI.create("http://127.0.0.1:" + stalling.getLocalPort() + "/healthz");
+
+                java.io.IOException failure = org.junit.jupiter.api.Assertions.assertThrows(
+                        java.io.IOException.class,
+                        () -> new PinnedHttp()
+                                .send("GET", url, policy().resolve(url), Map.of(), null, Duration.ofSeconds(1)),
+                        stall);
+                org.junit.jupiter.api.Assertions.assertTrue(
+                        failure.getMessage().contains("interim (1xx) answers")
+                                || failure instanceof java.net.SocketTimeoutException,
+                        stall + ": " + failure.getMessage());
+            }
+        }
+    }
+
     @Test
     void postsABodyAndReportsTheStatus() throws Exception {
         URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/missing");

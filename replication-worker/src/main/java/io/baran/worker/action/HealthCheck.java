@@ -153,12 +153,7 @@ public class HealthCheck implements Action {
         Destination to = egress.resolve(in.url());
         Duration connect = timeout.compareTo(MAX_CONNECT) < 0 ? timeout : MAX_CONNECT;
         return http.send(
-                "GET",
-                in.url(),
-                to,
-                Map.of("User-Agent", "baran-worker", "Accept", "*/*"),
-                null,
-                connect.compareTo(timeout) < 0 ? timeout : connect);
+                "GET", in.url(), to, Map.of("User-Agent", "baran-worker", "Accept", "*/*"), null, connect, timeout);
     }
 
     private static void sleep(Duration d) {
