@@ -115,13 +115,15 @@ public class PromoteReplica extends ProviderAction {
                     in.instance() + " of provider " + in.provider() + " is now " + current.describe() + ", not "
                             + s.observed().describe() + " as planned; plan again");
         }
-        boolean fenceNow = s.canFence()
-                && current.primaryWrites() != PrimaryWrites.UNREACHABLE
-                && current.primaryWrites() != PrimaryWrites.UNKNOWN;
-        if (current.role() == Role.PRIMARY && (!fenceNow || current.primaryWrites() == PrimaryWrites.REFUSES)) {
+        boolean unreachable = current.primaryWrites() == PrimaryWrites.UNREACHABLE
+                || current.primaryWrites() == PrimaryWrites.UNKNOWN;
+        // Fenced only while it takes writes: one that refuses them already (read-only by hand, in recovery) is left as
+        // it is, as the plan said (fencing it would end its sessions and leave a setting no undo lifts).
+        boolean fenceNow = s.canFence() && current.primaryWrites() == PrimaryWrites.ACCEPTS;
+        if (current.role() == Role.PRIMARY && !fenceNow) {
             return new StepOutcome(command.step(), false, in.instance() + " already " + current.describe());
         }
-        if (s.canFence() && in.fenceRequired() && !fenceNow) {
+        if (s.canFence() && in.fenceRequired() && unreachable) {
             throw Failures.of(
                     FailureTypes.PLAN_UNSAFE,
                     "refusing to promote " + in.instance() + " of provider " + in.provider()
@@ -148,9 +150,12 @@ public class PromoteReplica extends ProviderAction {
                         + (after.primaryWrites() == PrimaryWrites.REFUSES
                                 ? " (refuses writes)"
                                 : " (" + after.primaryWrites() + ")")
-                : s.canFence()
-                        ? "; old primary " + current.primary() + " NOT fenced: unreachable (fence: best-effort)"
-                        : "; old primary not fenced: the provider cannot";
+                : !s.canFence()
+                        ? "; old primary not fenced: the provider cannot"
+                        : current.primaryWrites() == PrimaryWrites.REFUSES
+                                ? "; old primary " + current.primary() + " refuses writes already: not fenced again"
+                                : "; old primary " + current.primary()
+                                        + " NOT fenced: unreachable (fence: best-effort)";
         return new StepOutcome(
                 command.step(), true, in.instance() + " promoted: " + after.replica() + " is primary" + fenced);
     }
