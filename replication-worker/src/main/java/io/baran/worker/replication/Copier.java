@@ -184,8 +184,20 @@ public final class Copier implements AutoCloseable {
             ledger.sessionEnded(ledgerKey);
             session = null;
         }
-        BlobStore.Upload upload = to.upload(
-                targetKey, source.size(), partSize, source.sha256(), session == null ? null : session.token());
+        // A resumed upload that fails is begun anew next time: the upload may be gone at the provider (a lifecycle rule
+        // aborted it, uncommitted blocks expired, its partial file was removed), and resuming it would fail every pass.
+        boolean resumed = session != null;
+        BlobStore.Upload upload;
+        try {
+            upload = to.upload(
+                    targetKey, source.size(), partSize, source.sha256(), session == null ? null : session.token());
+        } catch (BlobStoreException e) {
+            if (resumed) {
+                discardQuietly(to, targetKey, session.token());
+                ledger.sessionEnded(ledgerKey);
+            }
+            throw e;
+        }
         if (ledger != null && session == null) {
             session = new Ledger.Session(ledgerKey, source.version(), source.size(), partSize, upload.token(), null);
             ledger.sessionStarted(session);
@@ -278,7 +290,7 @@ public final class Copier implements AutoCloseable {
             completed = true;
             return stored;
         } catch (BlobStoreException e) {
-            if (e.changed() || e.preconditionFailed()) {
+            if (e.changed() || e.preconditionFailed() || resumed) {
                 discard = true;
             }
             throw e;

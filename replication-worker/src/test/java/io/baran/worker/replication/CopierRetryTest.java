@@ -41,6 +41,40 @@ class CopierRetryTest {
         };
     }
 
+    /**
+     * A large copy's upload recorded in the ledger and gone at the store (a lifecycle rule aborted it, its partial file
+     * was removed): the copy that tries to resume it fails once and ends the session, so the next one begins anew
+     * (it failed every pass).
+     */
+    @Test
+    void aResumedUploadThatIsGoneIsBegunAnewNextTime(@org.junit.jupiter.api.io.TempDir java.nio.file.Path ledgerDir)
+            throws Exception {
+        FileBlobStore from = Emulators.files("gone-src");
+        FileBlobStore to = Emulators.files("gone-dst");
+        int part = 1 << 20;
+        String sha = TestData.putGenerated(from, "large.bin", 3L * part + 7, 13, part);
+        Blob source = from.stat("large.bin");
+        Ledger ledger = Ledger.open(ledgerDir);
+        BlobStore.Upload begun = to.upload("large.bin", source.size(), part, source.sha256(), null);
+        ledger.sessionStarted(
+                new Ledger.Session("large.bin", source.version(), source.size(), part, begun.token(), null));
+        begun.abort(); // gone at the store
+
+        try (Copier copier = new Copier(2, part, 4)) {
+            assertThrows(
+                    BlobStoreException.class,
+                    () -> copier.copy(
+                            from, source, to, "large.bin", Precondition.absent(), ledger, "large.bin", b -> {}));
+            org.junit.jupiter.api.Assertions.assertNull(
+                    ledger.session("large.bin"), "the upload that is gone is not resumed again");
+
+            Blob copied = copier.copy(
+                    from, from.stat("large.bin"), to, "large.bin", Precondition.absent(), ledger, "large.bin", b -> {});
+            assertEquals(sha, copied.sha256());
+            assertEquals(sha, TestData.sha256(to, "large.bin"));
+        }
+    }
+
     @Test
     void aRefusalOfAWriteThatLandedIsTheCopyDoneAndARefusalOverAnotherObjectStands() throws Exception {
         FileBlobStore from = Emulators.files("retry-src");
