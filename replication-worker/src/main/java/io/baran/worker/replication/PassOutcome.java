@@ -34,6 +34,45 @@ record PassOutcome(
         errors = List.copyOf(errors);
     }
 
+    /**
+     * This outcome with each change still missing at the replica dated no later than when an earlier pass found its key
+     * missing ({@code since}): a key is dated by its latest write at the source, which an object rewritten faster than
+     * it is copied keeps moving on, while the replica has lacked it since the first.
+     */
+    PassOutcome datedBy(Map<String, Instant> since) {
+        if (since.isEmpty()) {
+            return this;
+        }
+        List<Step> dated = pending.stream()
+                .map(s -> earlier(since.get(s.key()), s.changedAt())
+                        ? new Step(s.kind(), s.key(), s.source(), s.replica(), since.get(s.key()))
+                        : s)
+                .toList();
+        Map<String, Conflict> datedConflicts = new TreeMap<>();
+        conflicts.forEach((key, c) -> datedConflicts.put(
+                key, earlier(since.get(key), c.changedAt()) ? new Conflict(c.description(), since.get(key)) : c));
+        return new PassOutcome(
+                copiedObjects, copiedBytes, deletedObjects, copiedBack, dated, datedConflicts, errors, errorCount);
+    }
+
+    private static boolean earlier(Instant candidate, Instant than) {
+        return candidate != null && (than == null || candidate.isBefore(than));
+    }
+
+    /** When each key still missing at the replica was first found missing, as far as this outcome knows. */
+    Map<String, Instant> missingSince() {
+        Map<String, Instant> since = new java.util.HashMap<>();
+        pending.stream()
+                .filter(s -> s.kind() != PassPlan.Kind.COPY_BACK && s.changedAt() != null)
+                .forEach(s -> since.merge(s.key(), s.changedAt(), (a, b) -> a.isBefore(b) ? a : b));
+        conflicts.forEach((key, c) -> {
+            if (c.changedAt() != null) {
+                since.merge(key, c.changedAt(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        });
+        return since;
+    }
+
     long backlogObjects() {
         return pending.size() + conflicts.size();
     }

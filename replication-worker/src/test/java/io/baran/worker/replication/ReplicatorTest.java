@@ -267,6 +267,40 @@ class ReplicatorTest {
         s.replicator().close();
     }
 
+    /**
+     * An object rewritten at the source while it still waits to be copied: the replica has lacked it since its first
+     * change, so the lag holds there; dated by its latest write, the lag shrank at every rewrite while the replica kept
+     * nothing of it (and storage.check-replica could pass).
+     */
+    @Test
+    void anObjectRewrittenWhileItWaitsHoldsTheLagAtTheFirstChangeTheReplicaLacks() throws Exception {
+        Path root = WorkDirs.create("files");
+        Files.createDirectories(root.resolve("src"));
+        FileBlobStore source = new FileBlobStore("files-test", root, "src");
+        FileBlobStore replica = Emulators.files("dst");
+        Replicator r = replicator(Mode.MIRROR, source, new Refusing(replica, "hot.bin"), WorkDirs.create("ledger"), 50);
+        Blob first = TestData.put(source, "hot.bin", "version 1");
+        clock.advance(Duration.ofSeconds(5));
+        r.pass();
+        assertEquals(first.modified(), r.status().consistentAt(), "the replica lacks the change made then");
+
+        for (int i = 2; i <= 3; i++) {
+            TestData.put(source, "hot.bin", "version " + i);
+            // Written later (a time the file system's granularity tells from the first).
+            Files.setLastModifiedTime(
+                    root.resolve("src").resolve("hot.bin"),
+                    java.nio.file.attribute.FileTime.from(first.modified().plusSeconds(10L * i)));
+            clock.advance(Duration.ofSeconds(30));
+            PassReport pass = r.pass();
+            assertEquals(1, pass.backlogObjects(), pass.describe());
+            assertEquals(
+                    first.modified(),
+                    r.status().consistentAt(),
+                    "rewrite " + i + ": the replica still lacks the first change");
+        }
+        r.close();
+    }
+
     @Test
     void aRestartedWorkerCopiesNothingAgain() throws Exception {
         Setup s = setup(Mode.MIRROR);
