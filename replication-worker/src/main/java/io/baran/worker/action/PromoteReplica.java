@@ -115,15 +115,13 @@ public class PromoteReplica extends ProviderAction {
                     in.instance() + " of provider " + in.provider() + " is now " + current.describe() + ", not "
                             + s.observed().describe() + " as planned; plan again");
         }
-        boolean unreachable = current.primaryWrites() == PrimaryWrites.UNREACHABLE
-                || current.primaryWrites() == PrimaryWrites.UNKNOWN;
-        // Fenced only while it takes writes: one that refuses them already (read-only by hand, in recovery) is left as
-        // it is, as the plan said (fencing it would end its sessions and leave a setting no undo lifts).
-        boolean fenceNow = s.canFence() && current.primaryWrites() == PrimaryWrites.ACCEPTS;
-        if (current.role() == Role.PRIMARY && !fenceNow) {
+        boolean fenceNow = s.canFence()
+                && current.primaryWrites() != PrimaryWrites.UNREACHABLE
+                && current.primaryWrites() != PrimaryWrites.UNKNOWN;
+        if (current.role() == Role.PRIMARY && (!fenceNow || current.primaryWrites() == PrimaryWrites.REFUSES)) {
             return new StepOutcome(command.step(), false, in.instance() + " already " + current.describe());
         }
-        if (s.canFence() && in.fenceRequired() && unreachable) {
+        if (s.canFence() && in.fenceRequired() && !fenceNow) {
             throw Failures.of(
                     FailureTypes.PLAN_UNSAFE,
                     "refusing to promote " + in.instance() + " of provider " + in.provider()
@@ -150,12 +148,9 @@ public class PromoteReplica extends ProviderAction {
                         + (after.primaryWrites() == PrimaryWrites.REFUSES
                                 ? " (refuses writes)"
                                 : " (" + after.primaryWrites() + ")")
-                : !s.canFence()
-                        ? "; old primary not fenced: the provider cannot"
-                        : current.primaryWrites() == PrimaryWrites.REFUSES
-                                ? "; old primary " + current.primary() + " refuses writes already: not fenced again"
-                                : "; old primary " + current.primary()
-                                        + " NOT fenced: unreachable (fence: best-effort)";
+                : s.canFence()
+                        ? "; old primary " + current.primary() + " NOT fenced: unreachable (fence: best-effort)"
+                        : "; old primary not fenced: the provider cannot";
         return new StepOutcome(
                 command.step(), true, in.instance() + " promoted: " + after.replica() + " is primary" + fenced);
     }

@@ -215,43 +215,6 @@ class PostgresPromoteIT extends PromoteReplicaConformance {
                 count(standbys.get(instance), "SELECT count(*) FROM orders WHERE note = 'begun before the failover'"));
     }
 
-    /**
-     * An old primary that refuses writes already (made read-only by hand) is not fenced again, as the plan says: its
-     * sessions go on, and no setting is written that no undo would lift.
-     */
-    @Test
-    void anOldPrimaryThatRefusesWritesAlreadyIsNotFencedAgain() throws SQLException {
-        String instance = newReplica();
-        try {
-            try (Connection c = superuser(primary);
-                    Statement s = c.createStatement()) {
-                s.execute("ALTER SYSTEM SET default_transaction_read_only = on");
-                s.execute("SELECT pg_reload_conf()");
-            }
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (writes(primary)) {
-                assertTrue(System.nanoTime() < deadline, "the primary still takes writes 10 s after the setting");
-                sleepBriefly();
-            }
-            StepCommand command = command(providerName(), instance);
-            StepPlan plan = new PromoteReplica(providers).plan(command);
-            assertEquals(Boolean.FALSE, plan.desired().get("fencePrimary"), plan.summary());
-            try (Connection app = connect(primary, "app", APP_PASSWORD)) {
-                StepOutcome outcome = new PromoteReplica(providers).apply(command, plan);
-
-                assertTrue(outcome.changed(), outcome.summary());
-                assertTrue(outcome.summary().contains("refuses writes already: not fenced again"), outcome.summary());
-                assertFalse(isReplica(instance));
-                try (Statement s = app.createStatement();
-                        ResultSet r = s.executeQuery("SELECT 1")) {
-                    assertTrue(r.next(), "the session on the old primary goes on");
-                }
-            }
-        } finally {
-            unfencePrimary();
-        }
-    }
-
     @Test
     void writesCommittedOnThePrimaryBeforeTheFenceReachThePromotedStandby() throws SQLException {
         String instance = newReplica();
