@@ -70,10 +70,15 @@ public class PinnedHttp {
         boolean https = "https".equalsIgnoreCase(url.getScheme());
         int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
         Socket plain = new Socket();
+        java.util.concurrent.ScheduledFuture<?> cut = null;
+        long deadline = 0;
         try {
             plain.connect(
                     to.socketAddress(), (int) Math.max(1, Math.min(Integer.MAX_VALUE, connectTimeout.toMillis())));
-            long deadline = System.nanoTime() + timeout.toNanos();
+            deadline = System.nanoTime() + timeout.toNanos();
+            // The TLS handshake and the request's writes too: the connection is closed at the deadline, whatever waits.
+            cut = DEADLINES.schedule(
+                    () -> closeQuietly(plain), timeout.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
             plain.setSoTimeout(millis);
             Socket socket = https ? tls(plain, to) : plain;
             try (socket) {
@@ -85,8 +90,33 @@ public class PinnedHttp {
                 out.flush();
                 return status(new BufferedInputStream(socket.getInputStream()), socket, deadline, timeout);
             }
+        } catch (IOException e) {
+            if (cut != null && System.nanoTime() - deadline >= 0 && !(e instanceof java.net.SocketTimeoutException)) {
+                // Closed at the deadline under a read, a write or the handshake.
+                throw new java.net.SocketTimeoutException("no complete answer within " + timeout.toMillis() + " ms");
+            }
+            throw e;
         } finally {
+            if (cut != null) {
+                cut.cancel(false);
+            }
             plain.close();
+        }
+    }
+
+    /** Closes connections at their deadline (one daemon thread for every request). */
+    private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "pinned-http-deadlines");
+                thread.setDaemon(true);
+                return thread;
+            });
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closed at the deadline: what fails is the request, reported by its own thread
         }
     }
 

@@ -71,18 +71,24 @@ class PinnedHttpTest {
     @Test
     @org.junit.jupiter.api.Timeout(30)
     void aServerThatStallsItsAnswerDoesNotHoldTheCallerPastTheTimeout() throws Exception {
-        for (String stall : List.of("interim", "drip")) {
+        for (String stall : List.of("interim", "drip", "tls")) {
             try (java.net.ServerSocket stalling = new java.net.ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+                java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
                 Thread serving = new Thread(() -> {
                     try (java.net.Socket client = stalling.accept()) {
                         var out = client.getOutputStream();
                         if (stall.equals("drip")) {
                             out.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.ISO_8859_1));
                         }
+                        if (stall.equals("tls")) {
+                            // The header of a TLS handshake record (a ServerHello), then its body a byte at a time.
+                            out.write(new byte[] {0x16, 0x03, 0x03, 0x10, 0x00});
+                        }
                         for (int i = 0; i < 400; i++) {
                             out.write((stall.equals("interim") ? "HTTP/1.1 100 Continue\r\n\r\n" : "a")
                                     .getBytes(StandardCharsets.ISO_8859_1));
                             out.flush();
+                            sent.incrementAndGet();
                             Thread.sleep(50);
                         }
                     } catch (Exception closed) {
@@ -91,7 +97,8 @@ class PinnedHttpTest {
                 });
                 serving.setDaemon(true);
                 serving.start();
-                URI url = URI.create("http://127.0.0.1:" + stalling.getLocalPort() + "/healthz");
+                URI url = URI.create((stall.equals("tls") ? "https" : "http") + "://127.0.0.1:"
+                        + stalling.getLocalPort() + "/healthz");
 
                 java.io.IOException failure = org.junit.jupiter.api.Assertions.assertThrows(
                         java.io.IOException.class,
@@ -102,6 +109,9 @@ class PinnedHttpTest {
                         failure.getMessage().contains("interim (1xx) answers")
                                 || failure instanceof java.net.SocketTimeoutException,
                         stall + ": " + failure.getMessage());
+                serving.join(25_000);
+                org.junit.jupiter.api.Assertions.assertTrue(
+                        sent.get() < 400, stall + ": the caller stopped listening before the server stopped stalling");
             }
         }
     }

@@ -36,6 +36,16 @@ public final class Copier implements AutoCloseable {
     private final ExecutorService objects;
     private final ExecutorService parts;
     private final int concurrency;
+    /**
+     * Resumed uploads that failed, by ledger key, and how many times in a row: the second failure in a row ends the
+     * upload (it may be gone at the store: a lifecycle rule aborted it, Blob Storage dropped its uncommitted blocks, its
+     * partial file was removed), so the next copy begins anew instead of failing on it every pass; one failure (a
+     * throttled part, a connection reset) keeps what was sent.
+     */
+    private final java.util.Map<String, Integer> failedResumes = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** How many resumes of one upload in a row may fail before it is begun anew. */
+    static final int RESUMES_BEFORE_ANEW = 2;
 
     /**
      * @param concurrency objects copied at once, across every pair
@@ -184,15 +194,13 @@ public final class Copier implements AutoCloseable {
             ledger.sessionEnded(ledgerKey);
             session = null;
         }
-        // A resumed upload that fails is begun anew next time: the upload may be gone at the provider (a lifecycle rule
-        // aborted it, uncommitted blocks expired, its partial file was removed), and resuming it would fail every pass.
         boolean resumed = session != null;
         BlobStore.Upload upload;
         try {
             upload = to.upload(
                     targetKey, source.size(), partSize, source.sha256(), session == null ? null : session.token());
         } catch (BlobStoreException e) {
-            if (resumed) {
+            if (resumed && resumeFailed(ledgerKey)) {
                 discardQuietly(to, targetKey, session.token());
                 ledger.sessionEnded(ledgerKey);
             }
@@ -290,7 +298,7 @@ public final class Copier implements AutoCloseable {
             completed = true;
             return stored;
         } catch (BlobStoreException e) {
-            if (e.changed() || e.preconditionFailed() || resumed) {
+            if (e.changed() || e.preconditionFailed() || (resumed && resumeFailed(ledgerKey))) {
                 discard = true;
             }
             throw e;
@@ -303,6 +311,9 @@ public final class Copier implements AutoCloseable {
             for (Future<?> f : sent) {
                 awaitQuietly(f); // no part may land after the upload is abandoned
             }
+            if (completed || discard) {
+                failedResumes.remove(ledgerKey);
+            }
             if ((completed || discard) && ledger != null) {
                 ledger.sessionEnded(ledgerKey);
             }
@@ -314,6 +325,15 @@ public final class Copier implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Counts a failed resume of the upload; true when it is the one that ends it ({@link #RESUMES_BEFORE_ANEW}). */
+    private boolean resumeFailed(String ledgerKey) {
+        if (failedResumes.merge(ledgerKey, 1, Integer::sum) < RESUMES_BEFORE_ANEW) {
+            return false;
+        }
+        failedResumes.remove(ledgerKey);
+        return true;
     }
 
     private static void requireSame(BlobStore from, Blob source, Digests.Sums sums, Blob advertised) {

@@ -43,8 +43,8 @@ class CopierRetryTest {
 
     /**
      * A large copy's upload recorded in the ledger and gone at the store (a lifecycle rule aborted it, its partial file
-     * was removed): the copy that tries to resume it fails once and ends the session, so the next one begins anew
-     * (it failed every pass).
+     * was removed): a resume that fails keeps the session once (the failure may be passing), and the second in a row
+     * ends it, so the next copy begins anew (it failed every pass).
      */
     @Test
     void aResumedUploadThatIsGoneIsBegunAnewNextTime(@org.junit.jupiter.api.io.TempDir java.nio.file.Path ledgerDir)
@@ -65,8 +65,14 @@ class CopierRetryTest {
                     BlobStoreException.class,
                     () -> copier.copy(
                             from, source, to, "large.bin", Precondition.absent(), ledger, "large.bin", b -> {}));
+            org.junit.jupiter.api.Assertions.assertNotNull(
+                    ledger.session("large.bin"), "one failed resume (a throttled part, a reset) keeps what was sent");
+            assertThrows(
+                    BlobStoreException.class,
+                    () -> copier.copy(
+                            from, source, to, "large.bin", Precondition.absent(), ledger, "large.bin", b -> {}));
             org.junit.jupiter.api.Assertions.assertNull(
-                    ledger.session("large.bin"), "the upload that is gone is not resumed again");
+                    ledger.session("large.bin"), "the second in a row: the upload that is gone is not resumed again");
 
             Blob copied = copier.copy(
                     from, from.stat("large.bin"), to, "large.bin", Precondition.absent(), ledger, "large.bin", b -> {});
