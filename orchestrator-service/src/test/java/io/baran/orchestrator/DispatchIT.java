@@ -362,14 +362,7 @@ class DispatchIT {
     void anOutageJoinsADrillStartedAMomentBeforeItIsListed() {
         String scope = "drilled/region-" + UUID.randomUUID().toString().substring(0, 6);
         String name = "drilled-" + scope.substring(15);
-        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
-        Runbook runbook = catalog.find(name).orElseThrow();
-        String drill = launcher.startByHand(
-                runbook,
-                io.baran.workflow.Mode.DRILL,
-                Duration.ofMinutes(5),
-                runbook.version(),
-                io.baran.workflow.Actor.person("p", List.of()));
+        String drill = drillStartedByHand(name, scope);
 
         String incident = scope + "@1";
         opened.add(incident);
@@ -395,14 +388,7 @@ class DispatchIT {
     void anOutageRefusedByAnExecutionThatEndsStartsItsOwnFailover() {
         String scope = "ending/region-" + UUID.randomUUID().toString().substring(0, 6);
         String name = "ending-" + scope.substring(14);
-        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
-        Runbook runbook = catalog.find(name).orElseThrow();
-        String drill = launcher.startByHand(
-                runbook,
-                io.baran.workflow.Mode.DRILL,
-                Duration.ofMinutes(5),
-                runbook.version(),
-                io.baran.workflow.Actor.person("p", List.of()));
+        String drill = drillStartedByHand(name, scope);
         Launching launching = Launching.install(launcher);
         launching.visibilityBehind = true;
         List<String> refusedBy = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -422,6 +408,18 @@ class DispatchIT {
         String id = RunbookWorkflow.idForIncident(name, incident);
         assertEquals(io.baran.workflow.Mode.FAILOVER, inputOf(id).mode());
         assertNull(executionOf(name, id).finishedAt(), "its claim is not released");
+    }
+
+    /** A drill of a new tier-2 runbook {@code name} triggered by {@code scope}, started by a person: its id. */
+    private String drillStartedByHand(String name, String scope) {
+        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
+        Runbook runbook = catalog.find(name).orElseThrow();
+        return launcher.startByHand(
+                runbook,
+                io.baran.workflow.Mode.DRILL,
+                Duration.ofMinutes(5),
+                runbook.version(),
+                io.baran.workflow.Actor.person("p", List.of()));
     }
 
     /**

@@ -162,11 +162,7 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
      */
     @Test
     void aPromotionByNameTakesTheProvidersRegionsClusterOfThatName() {
-        String name = "alike-" + (++made);
-        fake.putGlobal(
-                name + "-global",
-                FakeRdsGlobalClusters.arn("us-east-1", name),
-                FakeRdsGlobalClusters.arn("eu-west-1", name));
+        String name = alikeInTwoRegions();
         StepCommand promote = new StepCommand(
                 "exec-1",
                 "promote-orders",
@@ -182,11 +178,7 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
     /** The switchover's topology names clusters by name: two alike are refused, not taken for one. */
     @Test
     void aSwitchoverOfAGlobalDatabaseWithClustersNamedAlikeIsRefused() {
-        String name = "alike-" + (++made);
-        fake.putGlobal(
-                name + "-global",
-                FakeRdsGlobalClusters.arn("us-east-1", name),
-                FakeRdsGlobalClusters.arn("eu-west-1", name));
+        String name = alikeInTwoRegions();
 
         ApplicationFailure failure = org.junit.jupiter.api.Assertions.assertThrows(
                 ApplicationFailure.class, () -> new Switchover(providers).plan(switchTo(name)));
@@ -195,6 +187,16 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
         assertTrue(
                 failure.getOriginalMessage().contains("more than one cluster named " + name),
                 failure.getOriginalMessage());
+    }
+
+    /** A global database whose writer (us-east-1) and secondary (eu-west-1) are named alike: that name. */
+    private static String alikeInTwoRegions() {
+        String name = "alike-" + (++made);
+        fake.putGlobal(
+                name + "-global",
+                FakeRdsGlobalClusters.arn("us-east-1", name),
+                FakeRdsGlobalClusters.arn("eu-west-1", name));
+        return name;
     }
 
     @Test
