@@ -12,8 +12,9 @@ import java.util.OptionalInt;
 public interface DispatchConfig {
 
     /**
-     * How many executions one outage event starts (or joins) at once. Each start is one round trip to Temporal; the
-     * starts of one event run on this many threads, tier 1 first, and the event is acknowledged once all are done.
+     * How many executions one outage event starts (or joins) at once. Each start is one round trip to Temporal, each
+     * join waits for the joined execution's answer (one of its workflow tasks: see {@link #joinWait}); the starts and
+     * joins of one event run on this many threads, tier 1 first, and the event is acknowledged once all are done.
      */
     @WithDefault("32")
     int concurrency();
