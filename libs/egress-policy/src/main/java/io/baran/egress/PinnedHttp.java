@@ -48,8 +48,8 @@ public class PinnedHttp {
      * @param to      where to connect, from {@link EgressPolicy#resolve(URI)}
      * @param headers extra request headers (Host, Connection and Content-Length are set here)
      * @param body    the request body, or null for none
-     * @param timeout for connecting, and again for the whole answer (its status line and headers, interim answers
-     *                included: a server that drips bytes does not hold the caller past it)
+     * @param timeout for connecting, and again for the rest: the connection is closed at its end (a TLS handshake, a
+     *                write or an answer that a server drips out does not hold the caller past it)
      * @throws java.net.SocketTimeoutException when nothing answers within the timeout
      */
     public int send(String method, URI url, Destination to, Map<String, String> headers, byte[] body, Duration timeout)
@@ -88,7 +88,7 @@ public class PinnedHttp {
                     out.write(body);
                 }
                 out.flush();
-                return status(new BufferedInputStream(socket.getInputStream()), socket, deadline, timeout);
+                return status(new BufferedInputStream(socket.getInputStream()));
             }
         } catch (IOException e) {
             if (cut != null && System.nanoTime() - deadline >= 0 && !(e instanceof java.net.SocketTimeoutException)) {
@@ -164,13 +164,12 @@ public class PinnedHttp {
     /** Interim (1xx) answers taken before the final one; more is a server stalling. */
     private static final int MAX_INTERIM = 10;
 
-    private static int status(InputStream in, Socket socket, long deadline, Duration timeout) throws IOException {
-        Deadline within = new Deadline(socket, deadline, timeout);
+    private static int status(InputStream in) throws IOException {
         for (int interim = 0; ; interim++) {
             if (interim > MAX_INTERIM) {
                 throw new IOException("more than " + MAX_INTERIM + " interim (1xx) answers");
             }
-            String statusLine = line(in, within);
+            String statusLine = line(in);
             if (statusLine == null) {
                 throw new IOException("the connection closed before an answer");
             }
@@ -185,7 +184,7 @@ public class PinnedHttp {
                 throw new IOException("not an HTTP status: " + parts[1]);
             }
             for (int n = 0; ; n++) {
-                String header = line(in, within);
+                String header = line(in);
                 if (header == null || header.isEmpty()) {
                     break;
                 }
@@ -200,28 +199,10 @@ public class PinnedHttp {
         }
     }
 
-    /** The answer's deadline: each read waits at most until it ({@link Socket#setSoTimeout}), and none starts after. */
-    private record Deadline(Socket socket, long nanos, Duration timeout) {
-        void beforeRead() throws IOException {
-            long left = nanos - System.nanoTime();
-            if (left <= 0) {
-                throw new java.net.SocketTimeoutException("no complete answer within " + timeout.toMillis() + " ms");
-            }
-            socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
-        }
-    }
-
-    private static String line(InputStream in, Deadline within) throws IOException {
+    private static String line(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream(64);
         int b;
-        while (true) {
-            if (in.available() == 0) {
-                within.beforeRead(); // a read that may block: never past the deadline
-            }
-            b = in.read();
-            if (b < 0) {
-                break;
-            }
+        while ((b = in.read()) >= 0) {
             if (b == '\n') {
                 String text = line.toString(StandardCharsets.ISO_8859_1);
                 return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
