@@ -119,7 +119,8 @@ public class PromoteReplica extends ProviderAction {
                 && current.primaryWrites() != PrimaryWrites.UNREACHABLE
                 && current.primaryWrites() != PrimaryWrites.UNKNOWN;
         if (current.role() == Role.PRIMARY && (!fenceNow || current.primaryWrites() == PrimaryWrites.REFUSES)) {
-            return new StepOutcome(command.step(), false, in.instance() + " already " + current.describe());
+            return new StepOutcome(
+                    command.step(), false, in.instance() + " already " + current.describe() + s.waited());
         }
         if (s.canFence() && in.fenceRequired() && !fenceNow) {
             throw Failures.of(
@@ -192,7 +193,7 @@ public class PromoteReplica extends ProviderAction {
                                     ? " and the old primary " + current.primary() + " stays fenced"
                                     : "")
                             + ". To fail back, rebuild the old primary as a replica of "
-                            + current.replica() + ", then promote it");
+                            + current.replica() + ", then promote it" + s.waited());
         }
         boolean fencedByStep = s.canFence()
                 && s.observed().primaryWrites() == PrimaryWrites.ACCEPTS
@@ -215,9 +216,23 @@ public class PromoteReplica extends ProviderAction {
                         + " is lifted, as before the step");
     }
 
-    /** What apply and undo start from: the step's input, whether to fence, the replica as planned and as it is now. */
+    /**
+     * What apply and undo start from: the step's input, whether to fence, the replica as planned and as it is now, and
+     * what the provider was still doing before (null when nothing: {@link DatabaseProvider#settle}).
+     */
     private record Bound(
-            Input in, boolean canFence, DatabaseProvider db, ReplicaState observed, ReplicaState current) {}
+            Input in,
+            boolean canFence,
+            DatabaseProvider db,
+            ReplicaState observed,
+            ReplicaState current,
+            String settled) {
+
+        /** {@link #settled} as a clause for an outcome or an error, empty when nothing was under way. */
+        String waited() {
+            return settled == null ? "" : " (" + settled + ")";
+        }
+    }
 
     private Bound bind(StepCommand command, StepPlan plan) {
         Input in = input(command);
@@ -225,7 +240,9 @@ public class PromoteReplica extends ProviderAction {
         ReplicaState observed = ReplicaState.fromPlan(plan.observed(), "plan of step " + command.step() + ": observed");
         boolean canFence = canFence(in);
         DatabaseProvider db = providers.database(in.provider());
-        return new Bound(in, canFence, db, observed, db.observe(in.instance()));
+        // A promotion an earlier attempt asked for may still be under way at the provider: act on where it ends.
+        String settled = db.settle(in.instance());
+        return new Bound(in, canFence, db, observed, db.observe(in.instance()), settled);
     }
 
     /** Whether to fence; refuses (CapabilityMissing) a step that requires fencing on a provider that cannot. */

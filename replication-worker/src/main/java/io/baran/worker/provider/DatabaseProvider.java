@@ -40,4 +40,17 @@ public interface DatabaseProvider {
 
     /** Promotes the replica and returns once it accepts writes. Idempotent. */
     void promote(String instance);
+
+    /**
+     * Waits until a change the provider carries out in the background on the instance has ended, so that a step acts on
+     * where it ends: a promotion an earlier attempt of the step asked for goes on at the provider after that attempt
+     * timed out (RDS and Cloud SQL answer at once and promote for minutes), and a replica about to become primary must
+     * neither be asked again (refused as busy) nor be read as "not promoted, nothing to undo". Returns what it waited
+     * for, as a phrase for the step's outcome, or null when nothing was under way. Still under way after the provider's
+     * promote timeout: fails retryably (ProviderUnavailable), naming it. Providers that promote before they answer
+     * keep this default.
+     */
+    default String settle(String instance) {
+        return null;
+    }
 }

@@ -61,6 +61,61 @@ public abstract class PromoteReplicaConformance {
         return true;
     }
 
+    /**
+     * A fresh replica whose promotion the provider carries out in the background for longer than
+     * {@link #hastyProviders()} wait for it (RDS, Cloud SQL), or null where the provider promotes before it answers.
+     */
+    protected String newReplicaPromotedSlowly() {
+        return null;
+    }
+
+    /** {@link #providers()} with a promote timeout shorter than a slow promotion: an attempt that gives up. */
+    protected Providers hastyProviders() {
+        throw new UnsupportedOperationException("no slow promotion here");
+    }
+
+    /** The step applied by an attempt that gave up while the provider went on promoting; returns its plan. */
+    private StepPlan attemptThatGaveUp(StepCommand command) {
+        StepPlan plan = action().plan(command);
+        ApplicationFailure gaveUp = failure(() -> new PromoteReplica(hastyProviders()).apply(command, plan));
+        assertEquals(FailureTypes.PROVIDER_UNAVAILABLE, gaveUp.getType(), gaveUp.getOriginalMessage());
+        assertFalse(gaveUp.isNonRetryable());
+        assertTrue(isReplica(command.with().get("instance").toString()), "the promotion is still under way");
+        return plan;
+    }
+
+    @Test
+    void thePromotionAnAttemptGaveUpOnIsWaitedForByTheNextNotAskedForAgain() {
+        String instance = newReplicaPromotedSlowly();
+        assumeTrue(instance != null, "the provider promotes before it answers");
+        StepCommand command = command(providerName(), instance);
+        StepPlan plan = attemptThatGaveUp(command);
+
+        StepOutcome outcome = action().apply(command, plan);
+
+        assertFalse(isReplica(instance));
+        assertTrue(takesWrites(instance));
+        assertTrue(outcome.summary().contains("under way"), outcome.summary());
+    }
+
+    @Test
+    void theUndoOfAPromotionStillUnderWayWaitsForItAndSaysItCannotBeUndone() {
+        String instance = newReplicaPromotedSlowly();
+        assumeTrue(instance != null, "the provider promotes before it answers");
+        StepCommand command = command(providerName(), instance);
+        StepPlan plan = attemptThatGaveUp(command);
+
+        // Not "nothing to undo": the replica is about to be a primary, beside the old one.
+        ApplicationFailure refused = failure(() -> action().undo(command, plan));
+
+        assertEquals(FailureTypes.CAPABILITY_MISSING, refused.getType(), refused.getOriginalMessage());
+        assertTrue(
+                refused.getOriginalMessage().contains("cannot undo the promotion of " + instance),
+                refused.getOriginalMessage());
+        assertTrue(refused.getOriginalMessage().contains("under way"), refused.getOriginalMessage());
+        assertFalse(isReplica(instance));
+    }
+
     private PromoteReplica action() {
         return new PromoteReplica(providers());
     }

@@ -131,6 +131,61 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
         awaitPromoted(instance);
     }
 
+    /**
+     * A read replica in a status RDS leaves by itself (a promotion under way shows as {@code modifying}, then
+     * {@code rebooting}, the replica's source still named): waited for, bounded by the promote timeout, so a later
+     * attempt neither asks again (refused: InvalidDBInstanceState) nor reads a replica about to be primary as one that
+     * stays a replica. RDS does not say which change is under way; any of these is waited for.
+     */
+    @Override
+    public String settle(String instance) {
+        DBInstance db = describeIfAny(instance);
+        if (db == null || db.dbClusterIdentifier() != null || !replicating(db) || !passing(db.dbInstanceStatus())) {
+            return null;
+        }
+        String began = db.dbInstanceStatus();
+        RdsPolling.until(
+                () -> {
+                    DBInstance now = describe(instance);
+                    return replicating(now) && passing(now.dbInstanceStatus())
+                            ? now.dbInstanceStatus() + ", replicating from "
+                                    + now.readReplicaSourceDBInstanceIdentifier()
+                                    + " (a promotion an earlier attempt asked for may be under way)"
+                            : null;
+                },
+                promoteTimeout,
+                heartbeat,
+                "provider " + name + " (RDS): DB instance " + instance);
+        DBInstance after = describe(instance);
+        return "a change under way at RDS (" + began + ") ended: " + instance + " is " + after.dbInstanceStatus()
+                + (replicating(after) ? ", still a replica" : ", promoted");
+    }
+
+    private static boolean replicating(DBInstance db) {
+        String source = db.readReplicaSourceDBInstanceIdentifier();
+        return source != null && !source.isBlank();
+    }
+
+    /** The statuses of a DB instance that RDS leaves by itself (RDS User Guide, "Viewing DB instance status"). */
+    private static boolean passing(String status) {
+        return status != null
+                && (status.startsWith("configuring-")
+                        || java.util.Set.of(
+                                        "modifying",
+                                        "rebooting",
+                                        "backing-up",
+                                        "maintenance",
+                                        "upgrading",
+                                        "renaming",
+                                        "starting",
+                                        "resetting-master-credentials",
+                                        "storage-optimization",
+                                        "storage-config-upgrade",
+                                        "converting-to-vpc",
+                                        "moving-to-vpc")
+                                .contains(status));
+    }
+
     /** RDS answers at once and promotes in the background, rebooting the instance; the step ends when it is done. */
     private void awaitPromoted(String instance) {
         RdsPolling.until(

@@ -108,6 +108,33 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
         awaitPrimary(instance);
     }
 
+    /**
+     * A promotion of the instance still under way ({@code operations.list} for the instance, newest first: an
+     * operation PROMOTE_REPLICA not DONE), begun by an earlier attempt that timed out: waited for, so a later attempt
+     * neither asks again (refused: operationInProgress) nor reads a replica about to be primary as one that stays a
+     * replica.
+     */
+    @Override
+    public String settle(String instance) {
+        JsonNode list = api.get(
+                SERVICE,
+                "operations.list",
+                "instance " + instance,
+                base() + "/operations?instance=" + GcpApi.encode(instance) + "&maxResults=20");
+        String waited = null;
+        for (JsonNode operation : list.path("items")) {
+            String status = operation.path("status").asText();
+            if ("PROMOTE_REPLICA".equals(operation.path("operationType").asText())
+                    && instance.equals(operation.path("targetId").asText(instance))
+                    && !"DONE".equals(status)) {
+                operations.await(base() + "/operations", operation, "instances.promoteReplica", "instance " + instance);
+                waited = "the promotion under way (operation "
+                        + operation.path("name").asText() + ", " + status + "), begun by an earlier attempt, ended";
+            }
+        }
+        return waited;
+    }
+
     /** The operation may be DONE a moment before instances.get shows the new role; the step ends when both agree. */
     private void awaitPrimary(String instance) {
         Polling.await(

@@ -24,12 +24,15 @@ class RdsPromoteIT extends PromoteReplicaConformance {
 
     private static RdsClient direct;
     private static Providers providers;
+    private static Providers hasty;
     private static int made;
 
     @BeforeAll
     static void connect() {
         direct = moto.client(RdsClient.builder(), Region.of(REGION));
         providers = moto.providers(REGION, moto.provider("aws-dr", REGION, Map.of("promote-timeout", "10s")));
+        // moto promotes a "slow-" replica over 4 s (moto_rds_promote_as_aws.py): longer than these wait.
+        hasty = moto.providers(REGION, moto.provider("aws-dr", REGION, Map.of("promote-timeout", "1s")));
     }
 
     @Override
@@ -53,7 +56,21 @@ class RdsPromoteIT extends PromoteReplicaConformance {
     }
 
     @Override
+    protected Providers hastyProviders() {
+        return hasty;
+    }
+
+    @Override
     protected String newReplica() {
+        return newReplica("orders-");
+    }
+
+    @Override
+    protected String newReplicaPromotedSlowly() {
+        return newReplica("slow-orders-");
+    }
+
+    private String newReplica(String prefix) {
         int n = ++made;
         String source = "orders-src-" + n;
         direct.createDBInstance(b -> b.dbInstanceIdentifier(source)
@@ -63,8 +80,8 @@ class RdsPromoteIT extends PromoteReplicaConformance {
                 .masterUserPassword("not-a-secret-1")
                 .allocatedStorage(20));
         direct.createDBInstanceReadReplica(
-                b -> b.dbInstanceIdentifier("orders-" + n).sourceDBInstanceIdentifier(source));
-        return "orders-" + n;
+                b -> b.dbInstanceIdentifier(prefix + n).sourceDBInstanceIdentifier(source));
+        return prefix + n;
     }
 
     private DBInstance describe(String instance) {
@@ -88,7 +105,7 @@ class RdsPromoteIT extends PromoteReplicaConformance {
     protected boolean primaryTakesWrites(String instance) {
         // RDS cannot fence: the source stays a writable, available instance.
         return "available"
-                .equals(describe("orders-src-" + instance.substring("orders-".length()))
+                .equals(describe("orders-src-" + instance.substring(instance.lastIndexOf('-') + 1))
                         .dbInstanceStatus());
     }
 

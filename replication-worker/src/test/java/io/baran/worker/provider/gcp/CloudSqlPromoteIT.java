@@ -30,11 +30,31 @@ class CloudSqlPromoteIT extends PromoteReplicaConformance {
 
     private static final GoogleCloudFake fake = fixture.fake();
     private static Providers providers;
+    private static Providers hasty;
     private static int made;
 
     @BeforeAll
     static void connect() {
         providers = fixture.connect();
+        hasty = fixture.keep(io.baran.worker.provider.Providers.connect(
+                List.of(GcpFakes.settings(
+                        GcpFakes.PROVIDER,
+                        fake.endpoint(),
+                        java.util.Map.of("project", GoogleCloudFake.PROJECT, "promote-timeout", "1s"))),
+                io.baran.worker.provider.ProviderContext.of(
+                        java.time.Duration.ofSeconds(10), io.baran.worker.Heartbeat.NONE)));
+    }
+
+    @Override
+    protected Providers hastyProviders() {
+        return hasty;
+    }
+
+    /** Its operation stays RUNNING for 8 reads: more than an attempt waiting 1 s makes, fewer than one waiting 10 s. */
+    @Override
+    protected String newReplicaPromotedSlowly() {
+        fake.sql.runningReads = 8;
+        return newReplica();
     }
 
     @AfterEach

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Cloud SQL Admin v1 as documented: instances.get, instances.promoteReplica (empty body, answers a PENDING
  * operation), instances.switchover (empty body, optional {@code dbTimeout}, answers a PENDING operation) and
- * operations.get. A promoted replica becomes a stand-alone primary (CLOUD_SQL_INSTANCE, no masterInstanceName)
+ * operations.get and operations.list (of one instance, newest first). A promoted replica becomes a stand-alone primary (CLOUD_SQL_INSTANCE, no masterInstanceName)
  * when its operation is read DONE; the old primary is left as it was, as Cloud SQL does. A switchover swaps the
  * roles of an Enterprise Plus primary and its designated DR replica ({@code replicationCluster}) when its
  * operation is read DONE: the old primary becomes the DR replica of the new one, the write endpoint follows.
@@ -17,7 +17,7 @@ final class FakeCloudSql {
 
     private final String project;
     private final Map<String, ObjectNode> instances = new HashMap<>();
-    private final Map<String, ObjectNode> operations = new HashMap<>();
+    private final Map<String, ObjectNode> operations = new java.util.LinkedHashMap<>();
     private final Map<String, String> promoting = new HashMap<>();
     private final Map<String, String> switching = new HashMap<>();
     private final AtomicInteger ids = new AtomicInteger();
@@ -191,6 +191,18 @@ final class FakeCloudSql {
                 .put("failoverTarget", false);
         primary.remove("replicaNames");
         primary.putObject("replicationCluster").put("drReplica", true);
+    }
+
+    /** operations.list for one instance: its operations, newest first, as they were last read. */
+    synchronized Answer listOperations(String instance) {
+        ObjectNode list = Answer.JSON.createObjectNode().put("kind", "sql#operationsList");
+        var items = list.putArray("items");
+        for (ObjectNode operation : operations.values()) {
+            if (instance.equals(operation.path("targetId").asText())) {
+                items.insert(0, operation.deepCopy());
+            }
+        }
+        return Answer.ok(list);
     }
 
     synchronized Answer getOperation(String id) {

@@ -34,7 +34,7 @@ final class GoogleCloudFake implements AutoCloseable {
     private static final Pattern COMPUTE = Pattern.compile(
             "/compute/v1/projects/([^/]+)/global/(backendServices|backendBuckets|urlMaps|operations)/([^/]+)");
     private static final Pattern SQL =
-            Pattern.compile("/v1/projects/([^/]+)/(instances|operations)/([^/]+?)(/promoteReplica|/switchover)?");
+            Pattern.compile("/v1/projects/([^/]+)/(instances|operations)(?:/([^/]+?)(/promoteReplica|/switchover)?)?");
 
     final FakeCloudDns dns = new FakeCloudDns();
     final FakeCompute compute = new FakeCompute(PROJECT);
@@ -143,7 +143,7 @@ final class GoogleCloudFake implements AutoCloseable {
             }
             if ((m = SQL.matcher(path)).matches()) {
                 return project(m.group(1))
-                        ? sql(method, m.group(2), decode(m.group(3)), m.group(4), request)
+                        ? sql(method, m.group(2), m.group(3) == null ? null : decode(m.group(3)), m.group(4), request)
                         : forbidden(m.group(1));
             }
             return Answer.error(404, "unknownPath", "no such API: " + path);
@@ -188,6 +188,12 @@ final class GoogleCloudFake implements AutoCloseable {
         }
 
         private Answer sql(String method, String collection, String name, String verb, Request request) {
+            if (name == null) {
+                String instance = query(request, "instance");
+                return collection.equals("operations") && method.equals("GET") && instance != null
+                        ? sql.listOperations(instance)
+                        : Answer.error(404, "unknownPath", "Cloud SQL Admin has no " + method + " " + request.getUrl());
+            }
             if (collection.equals("instances") && "/promoteReplica".equals(verb) && method.equals("POST")) {
                 return sql.promote(name, request.getBodyAsString());
             }
