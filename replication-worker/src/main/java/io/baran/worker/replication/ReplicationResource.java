@@ -430,8 +430,10 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "409",
-            description = "keep=source while the replica serves as primary (failed over), the pair's pass lock held"
-                    + " elsewhere all the while, or this worker runs no passes of the pair: nothing changed",
+            description = "keep=source while the replica serves as primary (failed over), the object changed at either"
+                    + " side since it was asked for (or, for a confirmation, since the request it confirms), the pair's"
+                    + " pass lock held elsewhere all the while, or this worker runs no passes of the pair: nothing"
+                    + " changed",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -467,12 +469,21 @@ public class ReplicationResource {
                     "Bad key",
                     "key must be an object key of 1 to " + MAX_KEY + " characters, none of them a control character");
         }
+        // What each side holds as this call is made: part of what a confirmation must match, and the condition of the
+        // writes, so an object written at either side after the people looked is never overwritten or deleted.
+        ConflictResolver.Sides[] seen = {null};
         return act(
                 name,
                 replica,
-                r -> twoPersons.gate(List.of(name, String.valueOf(r.replicaAt()), key, keep), confirms, reason, uri),
                 r -> {
-                    service.resolve(r, key, "source".equals(keep));
+                    seen[0] = r.sides(key);
+                    List<String> call =
+                            new java.util.ArrayList<>(List.of(name, String.valueOf(r.replicaAt()), key, keep));
+                    call.addAll(seen[0].describe());
+                    return twoPersons.gate(call, confirms, reason, uri);
+                },
+                r -> {
+                    service.resolve(r, key, "source".equals(keep), seen[0]);
                     service.publish(r);
                     return service.status(r);
                 });
@@ -510,6 +521,8 @@ public class ReplicationResource {
             return problem(503, "Pass lock unreachable", "nothing changed: " + e.getMessage());
         } catch (Replicator.Busy e) {
             return problem(409, "Busy", e.getMessage());
+        } catch (ConflictResolver.Changed e) {
+            return problem(409, "Changed since", e.getMessage());
         } catch (FencedReplica.FailedOver e) {
             return problem(409, "Failed over", e.getMessage() + "; fail back first, or keep the replica's version");
         } catch (InterruptedException e) {

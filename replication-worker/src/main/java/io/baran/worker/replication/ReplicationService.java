@@ -601,22 +601,23 @@ public class ReplicationService {
     }
 
     /**
-     * Settles a conflict ({@link Replicator#resolve}); with {@code baran.replication.lock=postgresql}, under the pair's
+     * Settles a conflict if both sides hold still what {@code seen} says ({@link Replicator#resolve}); with {@code baran.replication.lock=postgresql}, under the pair's
      * pass lock and from the ledger as read again.
      *
      * @throws PassElsewhere when the pair's pass lock was held elsewhere for the whole {@code failover-wait}
      * @throws PassLock.Unreachable when the lock's database does not answer
      * @throws NoPasses when this worker runs no passes and coordinates with none
      */
-    public void resolve(Replicator r, String key, boolean keepSource) throws InterruptedException {
+    public void resolve(Replicator r, String key, boolean keepSource, ConflictResolver.Sides seen)
+            throws InterruptedException {
         requirePasses(r);
         if (!coordinated) {
-            r.resolve(key, keepSource);
+            r.resolve(key, keepSource, seen);
             return;
         }
         try (PassLock.Held h = awaitLock(r, config.failoverWait(), () -> {})) {
             r.reloadLedger();
-            r.resolve(key, keepSource);
+            r.resolve(key, keepSource, seen);
         }
     }
 

@@ -526,14 +526,20 @@ public final class Replicator implements AutoCloseable {
         return ledger.meta();
     }
 
+    /** What both sides hold at {@code key} now, as a person settling its conflict sees it. */
+    ConflictResolver.Sides sides(String key) {
+        return resolver.sides(key);
+    }
+
     /**
      * Settles a conflict by keeping one side's object: {@code source} copies it to the replica, {@code replica}
-     * copies the replica's to the source (a side without the object has the deletion kept).
+     * copies the replica's to the source (a side without the object has the deletion kept), if both sides hold still
+     * what {@code seen} says ({@link ConflictResolver#resolve}).
      */
-    void resolve(String key, boolean keepSource) throws InterruptedException {
+    void resolve(String key, boolean keepSource, ConflictResolver.Sides seen) throws InterruptedException {
         running.lockInterruptibly();
         try {
-            resolver.resolve(key, keepSource);
+            resolver.resolve(key, keepSource, seen);
         } finally {
             running.unlock();
         }

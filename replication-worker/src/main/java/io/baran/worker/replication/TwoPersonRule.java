@@ -234,7 +234,9 @@ public class TwoPersonRule {
                     "Another request",
                     "request " + confirms + " is " + other.action() + " on " + other.target() + ", not this "
                             + action + " on " + target
-                            + (other.action().equals(action) ? " (not with the same replica, key or side)" : ""));
+                            + (other.action().equals(action)
+                                    ? " (not with the same replica, key or side, or what it acts on changed since)"
+                                    : ""));
         }
         Recorded asked = null;
         for (Recorded r : same) {

@@ -178,7 +178,11 @@ class CoordinatedFailoverIT {
                 assertTrue(busy.getMessage().contains("the pair's pass lock was held elsewhere"), busy.getMessage());
                 assertThrows(
                         ReplicationService.PassElsewhere.class,
-                        () -> a.resolve(atA, "data/written-during-outage.txt", false));
+                        () -> a.resolve(
+                                atA,
+                                "data/written-during-outage.txt",
+                                false,
+                                atA.sides("data/written-during-outage.txt")));
             }
             assertTrue(a.failedOver(atA), "the refused failback changed nothing");
 
@@ -243,7 +247,7 @@ class CoordinatedFailoverIT {
             }
             // b runs the next pass. a ran its passes on request only (no schedule): it does not follow the pair, so its
             // own last pass (the one that could not list) says nothing any more; it reads the shared ledger too.
-            b.resolve(atB, "status/one.txt", true);
+            b.resolve(atB, "status/one.txt", true, atB.sides("status/one.txt"));
             b.sync(PAIR).get(60, TimeUnit.SECONDS);
             assertEquals("in-sync", b.status(atB).state(), b.status(atB).toString());
             assertEquals("in-sync", a.status(atA).state(), a.status(atA).toString());

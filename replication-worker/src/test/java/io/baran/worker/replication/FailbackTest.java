@@ -3,6 +3,7 @@ package io.baran.worker.replication;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.testinfra.WorkDirs;
@@ -171,13 +172,33 @@ class FailbackTest {
                     after.conflicts().keySet());
             assertEquals("edited at the replica", TestData.text(replica, "edited.txt"));
             assertEquals("created at the replica", TestData.text(replica, "created.txt"));
-            // ...and a person settles the others, keeping either side.
-            r.resolve("edited.txt", true);
-            r.resolve("edited-large.bin", true);
-            r.resolve("created.txt", false);
+            // ...and people settle the others, keeping either side, over what they saw only: the side written over
+            // changed since they looked (checked by the store as it writes), or the side kept did: nothing is written.
+            ConflictResolver.Sides seenEdited = r.sides("edited.txt");
+            TestData.put(replica, "edited.txt", "written at the replica after the people looked");
+            ConflictResolver.Changed overwrite =
+                    assertThrows(ConflictResolver.Changed.class, () -> r.resolve("edited.txt", true, seenEdited));
+            assertTrue(overwrite.getMessage().contains("edited.txt at " + r.replicaAt()), overwrite.getMessage());
+            assertEquals("written at the replica after the people looked", TestData.text(replica, "edited.txt"));
+            ConflictResolver.Sides seenCreated = r.sides("created.txt");
+            TestData.put(sourceStore, "created.txt", "written at the source after the people looked");
+            assertThrows(ConflictResolver.Changed.class, () -> r.resolve("created.txt", false, seenCreated));
+            assertEquals("written at the source after the people looked", TestData.text(sourceStore, "created.txt"));
+            ConflictResolver.Sides seenKept = r.sides("created.txt");
+            TestData.put(replica, "created.txt", "the kept side written after the people looked");
+            assertThrows(ConflictResolver.Changed.class, () -> r.resolve("created.txt", false, seenKept));
+            assertEquals("written at the source after the people looked", TestData.text(sourceStore, "created.txt"));
+            assertEquals(
+                    Set.of("edited.txt", "edited-large.bin", "created.txt"),
+                    r.meta().conflicts().keySet(),
+                    "still conflicts");
+            // Looked at again, they are settled.
+            r.resolve("edited.txt", true, r.sides("edited.txt"));
+            r.resolve("edited-large.bin", true, r.sides("edited-large.bin"));
+            r.resolve("created.txt", false, r.sides("created.txt"));
             assertEquals("written at the source after the listing", TestData.text(replica, "edited.txt"));
             assertEquals(sourceLarge[0], TestData.sha256(replica, "edited-large.bin"));
-            assertEquals("created at the replica", TestData.text(sourceStore, "created.txt"));
+            assertEquals("the kept side written after the people looked", TestData.text(sourceStore, "created.txt"));
             PassReport settled = r.pass();
             assertEquals(0, settled.copiedObjects(), settled.describe());
             assertTrue(settled.conflicts().isEmpty(), settled.describe());

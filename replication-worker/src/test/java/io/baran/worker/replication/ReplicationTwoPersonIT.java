@@ -13,6 +13,8 @@ import io.baran.testinfra.AuditLogResource;
 import io.baran.testinfra.KafkaResource;
 import io.baran.testinfra.OidcIssuer;
 import io.baran.testinfra.OidcIssuerResource;
+import io.baran.worker.provider.store.BlobStore;
+import io.baran.worker.provider.store.S3BlobStore;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -23,6 +25,7 @@ import io.restassured.specification.RequestSpecification;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -200,6 +203,34 @@ class ReplicationTwoPersonIT {
                 .then()
                 .statusCode(409);
         assertEquals(2, outcomes(asked).size(), "neither confirmed it: " + outcomes(asked));
+    }
+
+    @ConfigProperty(name = "test.replication.bucket", defaultValue = "unset")
+    String bucket;
+
+    @Test
+    void aConflictsConfirmationCountsOnlyWhileBothSidesHoldWhatTheRequesterSaw() throws Exception {
+        String key = "reports/q3-" + UUID.randomUUID() + ".csv";
+        String asked = id();
+        as("olga", Roles.FAILOVER_OPERATOR, asked)
+                .queryParam("key", key)
+                .queryParam("keep", "replica")
+                .post(PAIR + "/conflicts/resolve")
+                .then()
+                .statusCode(202);
+        try (BlobStore source = new S3BlobStore("aws-test", bucket, Emulators.s3Client())) {
+            TestData.put(source, key, "written at the source after olga asked");
+            as("bob", Roles.FAILOVER_OPERATOR, id())
+                    .queryParam("key", key)
+                    .queryParam("keep", "replica")
+                    .queryParam("confirms", asked)
+                    .post(PAIR + "/conflicts/resolve")
+                    .then()
+                    .statusCode(409)
+                    .body("detail", containsString("what it acts on changed since"));
+            assertEquals(2, outcomes(asked).size(), "nobody confirmed it: " + outcomes(asked));
+            source.delete(key);
+        }
     }
 
     @Test

@@ -365,7 +365,7 @@ class ReplicatorTest {
         assertEquals(Set.of("shared.txt"), after.conflicts().keySet(), "forward passes leave the conflict alone");
         assertEquals("replica's version", TestData.text(s.replica(), "shared.txt"));
 
-        s.replicator().resolve("shared.txt", false);
+        s.replicator().resolve("shared.txt", false, s.replicator().sides("shared.txt"));
         assertEquals("replica's version", TestData.text(s.source(), "shared.txt"));
         PassReport settled = s.replicator().pass();
         assertTrue(settled.conflicts().isEmpty());
@@ -623,7 +623,7 @@ class ReplicatorTest {
         assertTrue(
                 back.conflicts().get("report.csv").contains("the replica holds"),
                 back.conflicts().toString());
-        s.replicator().resolve("report.csv", false);
+        s.replicator().resolve("report.csv", false, s.replicator().sides("report.csv"));
         assertEquals("written by the application after failover", TestData.text(sourceFiles, "report.csv"));
         PassReport resumed = s.replicator().pass();
         assertEquals(1, resumed.copiedObjects(), resumed.describe());
@@ -649,7 +649,9 @@ class ReplicatorTest {
         assertTrue(s.replicator().failover(Duration.ofSeconds(10)).done());
         TestData.put(s.replica(), "shared.txt", "written by the application after the second failover");
 
-        assertThrows(FencedReplica.FailedOver.class, () -> s.replicator().resolve("shared.txt", true));
+        assertThrows(
+                FencedReplica.FailedOver.class,
+                () -> s.replicator().resolve("shared.txt", true, s.replicator().sides("shared.txt")));
 
         assertEquals(
                 "written by the application after the second failover",
@@ -657,7 +659,7 @@ class ReplicatorTest {
                 "the replica serving as primary is not overwritten");
         assertEquals("source's version", TestData.text(s.source(), "shared.txt"));
         // Still a conflict, settled once failed back (or by keeping the replica's version now).
-        s.replicator().resolve("shared.txt", false);
+        s.replicator().resolve("shared.txt", false, s.replicator().sides("shared.txt"));
         assertEquals("written by the application after the second failover", TestData.text(s.source(), "shared.txt"));
     }
 
@@ -679,7 +681,7 @@ class ReplicatorTest {
         ExecutorService resolving = Executors.newSingleThreadExecutor();
         try {
             Future<?> resolve = resolving.submit(() -> {
-                r.resolve("shared.txt", true);
+                r.resolve("shared.txt", true, r.sides("shared.txt"));
                 return null;
             });
             assertTrue(writes.reached(), "the source's version is being written to the replica");
