@@ -128,6 +128,7 @@ public class StorageFailover implements Action {
                 throw new IllegalStateException("interrupted while failing over " + in.replica(), e);
             } catch (ReplicationService.NoPasses
                     | io.baran.worker.replication.PassLock.Unreachable
+                    | io.baran.worker.replication.PassLock.Lost
                     | java.io.UncheckedIOException e) {
                 throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "step " + command.step() + ": " + e.getMessage());
             }
@@ -192,6 +193,7 @@ public class StorageFailover implements Action {
                 | ReplicationService.NoPasses
                 | Replicator.Busy
                 | io.baran.worker.replication.PassLock.Unreachable
+                | io.baran.worker.replication.PassLock.Lost
                 | java.io.UncheckedIOException e) {
             throw Failures.of(FailureTypes.PROVIDER_UNAVAILABLE, "step " + command.step() + ": " + e.getMessage());
         } catch (InterruptedException e) {

@@ -161,6 +161,8 @@ public final class Ledger implements AutoCloseable {
     private final Map<String, Session> sessions = new HashMap<>();
     private Meta meta = Meta.empty();
     private BufferedWriter journal;
+    /** The pass lock this process must still hold to write here (other worker replicas share the directory); null: none. */
+    private volatile PassLock.Held writer;
 
     private Ledger(Path dir) {
         this.dir = dir;
@@ -300,6 +302,29 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
+    /**
+     * From now on, writes here only while {@code held} is held ({@link PassLock.Held#verify}): a snapshot asks the
+     * lock's database first, a journal line takes an answer up to {@link PassLock#VERIFIED_FOR} old. Null: no lock asked.
+     *
+     * <p>A worker replica whose lock's session ended mid-pass (a restart or failover of the lock's database) could
+     * otherwise go on writing while another replica, having taken the lock, fails the replica over: its snapshot would
+     * put back the meta it read before, failover flag and all.
+     */
+    public void writtenUnder(PassLock.Held held) {
+        writer = held;
+    }
+
+    /**
+     * Fails ({@link PassLock.Lost}) when the lock this ledger is written under was lost: asked now when {@code fresh},
+     * else an answer up to {@link PassLock#VERIFIED_FOR} old serves.
+     */
+    public void requireLock(boolean fresh) {
+        PassLock.Held held = writer;
+        if (held != null) {
+            held.verify(fresh);
+        }
+    }
+
     public synchronized Entry entry(String key) {
         return entries.get(key);
     }
@@ -360,9 +385,11 @@ public final class Ledger implements AutoCloseable {
 
     /**
      * Changes the meta from its current value (so two writers never lose each other's change) and writes a snapshot.
-     * The new meta holds only once the snapshot is on disk: a checkpoint that fails changes nothing.
+     * The new meta holds only once the snapshot is on disk: a checkpoint that fails changes nothing; so does one whose
+     * pass lock was lost ({@link #writtenUnder}).
      */
     public synchronized void checkpoint(java.util.function.UnaryOperator<Meta> change) {
+        requireLock(true);
         Meta next = change.apply(meta);
         try {
             journal.flush();
@@ -392,6 +419,7 @@ public final class Ledger implements AutoCloseable {
     }
 
     private void append(String op, String key, java.util.function.Consumer<ObjectNode> body) {
+        requireLock(false);
         ObjectNode o = JSON.createObjectNode();
         o.put("op", op);
         o.put("k", key);

@@ -67,6 +67,7 @@ final class PassExecutor {
 
     /** Carries out the plan, counting what it does in {@code progress}; returns when every step has ended. */
     PassOutcome execute(PassPlan plan, PassProgress progress) throws InterruptedException {
+        ledger.requireLock(true); // once fresh per pass; then every step with an answer up to a second old
         plan.inStep().forEach(ledger::copied);
         plan.forgotten().forEach(ledger::removed);
         Queue<String> errors = new ConcurrentLinkedQueue<>();
@@ -86,12 +87,16 @@ final class PassExecutor {
         pending.addAll(steps);
         pending.addAll(plan.withheld());
         List<Future<?>> futures = new ArrayList<>(steps.size());
+        // The pair's pass lock lost mid-pass (another worker replica may hold it now): no further step starts.
+        java.util.concurrent.atomic.AtomicReference<PassLock.Lost> lost =
+                new java.util.concurrent.atomic.AtomicReference<>();
         for (Step w : steps) {
             futures.add(copier.submit(() -> {
-                if (ledger.meta().failedOver()) {
+                if (ledger.meta().failedOver() || lost.get() != null) {
                     return null; // failed over meanwhile: the replica is now written by others; left as backlog
                 }
                 try {
+                    ledger.requireLock(false);
                     if (run(w, progress, copiedBytes, conflictFound)) {
                         (switch (w.kind()) {
                                     case DELETE -> deleted;
@@ -104,6 +109,8 @@ final class PassExecutor {
                     progress.doneObjects.incrementAndGet();
                 } catch (FencedReplica.FailedOver e) {
                     // failed over while copying: abandoned before it became visible; left as backlog
+                } catch (PassLock.Lost e) {
+                    lost.compareAndSet(null, e);
                 } catch (BlobStoreException e) {
                     if (!e.changed()) {
                         error(errors, errorCount, e.getMessage());
@@ -127,6 +134,9 @@ final class PassExecutor {
             throw e;
         } catch (ExecutionException e) {
             throw new IllegalStateException("a replication task failed unexpectedly", e.getCause());
+        }
+        if (lost.get() != null) {
+            throw lost.get();
         }
         return new PassOutcome(
                 copiedObjects.get(),

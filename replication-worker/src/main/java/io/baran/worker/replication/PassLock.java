@@ -22,6 +22,23 @@ public interface PassLock {
     interface Held extends AutoCloseable {
         @Override
         void close();
+
+        /**
+         * Fails ({@link Lost}) once the lock is no longer held: its session ended (the database restarted or failed
+         * over, the connection broke), so another worker replica may hold it now and write what this one would
+         * overwrite. {@code fresh}: asks the database now; otherwise an answer up to {@link #VERIFIED_FOR} old serves.
+         */
+        default void verify(boolean fresh) {}
+    }
+
+    /** How long an answer of {@link Held#verify} serves a check that need not be fresh. */
+    java.time.Duration VERIFIED_FOR = java.time.Duration.ofSeconds(1);
+
+    /** The lock this process held was lost (its session ended): nothing more may be written under it. */
+    final class Lost extends IllegalStateException {
+        Lost(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The pair's lock if no other replica holds it; empty when one does (or PostgreSQL cannot be reached). */
@@ -97,6 +114,14 @@ public interface PassLock {
 
     final class Advisory implements PassLock {
 
+        /**
+         * A granted advisory lock on the key given twice as parameters: a 64-bit advisory key is listed in
+         * {@code pg_locks} as its high half in {@code classid} and its low half in {@code objid}, with {@code objsubid} 1.
+         */
+        private static final String HELD_KEY = "locktype = 'advisory' AND granted AND objsubid = 1"
+                + " AND classid::bigint = (hashtextextended(?, 0) >> 32) & 4294967295"
+                + " AND objid::bigint = hashtextextended(?, 0) & 4294967295";
+
         private static final Logger LOG = Logger.getLogger(Advisory.class);
         private final String url;
         private final Properties credentials = new Properties();
@@ -145,16 +170,13 @@ public interface PassLock {
 
         /**
          * Read from {@code pg_locks}, taking nothing (a probe that took the key would itself look like a copy to a pass
-         * probing at the same moment): a 64-bit advisory key is listed as its high half in {@code classid} and its low
-         * half in {@code objid}, with {@code objsubid} 1.
+         * probing at the same moment).
          */
         @Override
         public boolean copyUnderWay(String pair) {
             try (Connection c = DriverManager.getConnection(url, credentials);
-                    PreparedStatement s = c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks"
-                            + " WHERE locktype = 'advisory' AND granted AND objsubid = 1"
-                            + " AND classid::bigint = (hashtextextended(?, 0) >> 32) & 4294967295"
-                            + " AND objid::bigint = hashtextextended(?, 0) & 4294967295)")) {
+                    PreparedStatement s =
+                            c.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE " + HELD_KEY + ")")) {
                 s.setString(1, copyLockName(pair));
                 s.setString(2, copyLockName(pair));
                 try (ResultSet rs = s.executeQuery()) {
@@ -182,10 +204,9 @@ public interface PassLock {
                         }
                     }
                 }
-                Connection held = c;
+                Session held = new Session(c, keys.get(keys.size() - 1));
                 c = null;
-                // Closing the session frees the lock, whether the pass ended or the replica died.
-                return Optional.of(() -> closeQuietly(held));
+                return Optional.of(held);
             } catch (SQLException e) {
                 throw new Unreachable(
                         "the pass lock in PostgreSQL (" + url.replaceAll("\\?.*", "") + ") could not be asked: "
@@ -193,6 +214,57 @@ public interface PassLock {
                         e);
             } finally {
                 closeQuietly(c);
+            }
+        }
+
+        /**
+         * The keys held by one session. Closing the session frees them, whether the pass ended or the replica died; a
+         * session that ended by itself (a restart of the database, a broken connection) freed them too, which
+         * {@link #verify} finds by asking the session for the lock it holds.
+         */
+        private final class Session implements Held {
+
+            private final Connection connection;
+            private final String key;
+            private long verifiedAt = System.nanoTime();
+            private String lost;
+
+            Session(Connection connection, String key) {
+                this.connection = connection;
+                this.key = key;
+            }
+
+            @Override
+            public synchronized void verify(boolean fresh) {
+                if (lost == null && !fresh && System.nanoTime() - verifiedAt < VERIFIED_FOR.toNanos()) {
+                    return;
+                }
+                if (lost == null) {
+                    try (PreparedStatement s = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks"
+                            + " WHERE pid = pg_backend_pid() AND " + HELD_KEY + ")")) {
+                        s.setQueryTimeout(5);
+                        s.setString(1, key);
+                        s.setString(2, key);
+                        try (ResultSet rs = s.executeQuery()) {
+                            if (rs.next() && rs.getBoolean(1)) {
+                                verifiedAt = System.nanoTime();
+                                return;
+                            }
+                            lost = "its session no longer holds it";
+                        }
+                    } catch (SQLException e) {
+                        lost = "its session ended (" + e.getMessage() + ")";
+                    }
+                }
+                throw new Lost(
+                        key + " in PostgreSQL (" + url.replaceAll("\\?.*", "") + ") was lost: " + lost
+                                + "; another worker replica may hold it now, so this one writes nothing more under it",
+                        null);
+            }
+
+            @Override
+            public void close() {
+                closeQuietly(connection);
             }
         }
 

@@ -256,7 +256,8 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "503",
-            description = "the worker is stopping, or the pair's pass lock cannot be asked (lock=postgresql)",
+            description = "the worker is stopping, or the pair's pass lock cannot be asked or was lost while"
+                    + " held (lock=postgresql)",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -356,7 +357,8 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "503",
-            description = "the worker is stopping, or the pair's pass lock cannot be asked (lock=postgresql)",
+            description = "the worker is stopping, or the pair's pass lock cannot be asked or was lost while"
+                    + " held (lock=postgresql)",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -447,7 +449,8 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "503",
-            description = "the worker is stopping, or the pair's pass lock cannot be asked (lock=postgresql)",
+            description = "the worker is stopping, or the pair's pass lock cannot be asked or was lost while"
+                    + " held (lock=postgresql)",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -519,6 +522,8 @@ public class ReplicationResource {
             return problem(409, "No passes here", e.getMessage());
         } catch (PassLock.Unreachable e) {
             return problem(503, "Pass lock unreachable", "nothing changed: " + e.getMessage());
+        } catch (PassLock.Lost e) {
+            return problem(503, "Pass lock lost", e.getMessage() + "; retry");
         } catch (Replicator.Busy e) {
             return problem(409, "Busy", e.getMessage());
         } catch (ConflictResolver.Changed e) {

@@ -355,6 +355,8 @@ public class ReplicationService {
             run(pair);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (PassLock.Lost e) {
+            LOG.warnf("replication pair %s: pass stopped: %s", pair.name(), e.getMessage());
         } catch (RuntimeException e) {
             LOG.errorf(e, "replication pair %s: pass failed", pair.name());
         }
@@ -492,7 +494,7 @@ public class ReplicationService {
         }
         passing.add(pair);
         try {
-            return Optional.of(work.run());
+            return Optional.of(writingUnder(pair, h, work));
         } finally {
             synchronized (release(pair)) {
                 passing.remove(pair);
@@ -560,8 +562,10 @@ public class ReplicationService {
             Optional<PassLock.Held> held = lock.attempt(r.pair());
             if (held.isPresent()) {
                 try (PassLock.Held h = held.get()) {
-                    r.reloadLedger();
-                    return r.failover(shorter(left(deadline), fenceWait));
+                    return writingUnder(r.pair(), h, () -> {
+                        r.reloadLedger();
+                        return r.failover(shorter(left(deadline), fenceWait));
+                    });
                 }
             }
             if (System.nanoTime() - deadline >= 0) {
@@ -595,8 +599,10 @@ public class ReplicationService {
             return Optional.empty(); // no waiting for the lock a long forward pass may hold
         }
         try (PassLock.Held h = awaitLock(r, wait, beat)) {
-            r.reloadLedger();
-            return r.failbackIfFailedOver(wait);
+            return writingUnder(r.pair(), h, () -> {
+                r.reloadLedger();
+                return r.failbackIfFailedOver(wait);
+            });
         }
     }
 
@@ -616,8 +622,11 @@ public class ReplicationService {
             return;
         }
         try (PassLock.Held h = awaitLock(r, config.failoverWait(), () -> {})) {
-            r.reloadLedger();
-            r.resolve(key, keepSource, seen);
+            writingUnder(r.pair(), h, () -> {
+                r.reloadLedger();
+                r.resolve(key, keepSource, seen);
+                return null;
+            });
         }
     }
 
@@ -683,6 +692,21 @@ public class ReplicationService {
                         + " on this one; " + lock.describe() + "); nothing changed, retry");
             }
             Thread.sleep(LOCK_RETRY.toMillis());
+        }
+    }
+
+    /**
+     * Runs {@code work} with the ledgers of the pair's replicas written only while {@code held} is held
+     * ({@link Ledger#writtenUnder}): a replica whose lock is lost meanwhile writes nothing more to the shared ledgers.
+     */
+    private <T> T writingUnder(String pair, PassLock.Held held, PassWork<T> work) throws InterruptedException {
+        List<Replicator> replicas =
+                coordinated && pairs.containsKey(pair) ? pairs.get(pair).replicas() : List.of();
+        replicas.forEach(r -> r.writtenUnder(held));
+        try {
+            return work.run();
+        } finally {
+            replicas.forEach(r -> r.writtenUnder(null));
         }
     }
 

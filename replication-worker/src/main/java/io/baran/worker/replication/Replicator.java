@@ -234,6 +234,11 @@ public final class Replicator implements AutoCloseable {
      * The ledger may be behind the shared one until it is read again ({@link #reloadLedger}, or a failover first): this
      * process has just taken the pair's pass lock, and another replica may have run passes since.
      */
+    /** Writes this replica's ledger from now on only while {@code held} is held ({@link Ledger#writtenUnder}). */
+    void writtenUnder(PassLock.Held held) {
+        ledger.writtenUnder(held);
+    }
+
     void markStale() {
         synchronized (flagChange) {
             stale = true;

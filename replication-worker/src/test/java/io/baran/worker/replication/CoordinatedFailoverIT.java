@@ -1,5 +1,6 @@
 package io.baran.worker.replication;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -411,6 +412,87 @@ class CoordinatedFailoverIT {
      * is its own): the pass is stopped by this replica's fence, and the flag is in the shared ledger before the lock is
      * let go, so the other replica reads it as soon as it can take the lock.
      */
+    /**
+     * The pair's pass lock is lost while this replica passes (its session ended: the lock's database restarted or failed
+     * over), and another replica takes it and fails the replica over: the pass copies nothing more into the replica now
+     * serving as primary and does not write its ledger back over the failover.
+     */
+    @Test
+    void aPassWhoseLockIsLostWritesNothingMoreWhileAnotherReplicaFailsOver() throws Exception {
+        Path dataDir = WorkDirs.create("coordinated-lock-lost");
+        ReplicationService a = replica(dataDir);
+        ReplicationService b = replica(dataDir);
+        try {
+            Replicator atA = a.replica(PAIR, null);
+            Replicator atB = b.replica(PAIR, null);
+            TestData.put(store("source"), "lost/first.txt", "first");
+            assertEquals(1, a.sync(PAIR).get(60, TimeUnit.SECONDS).size(), "replica a ran the pass");
+            TestData.put(store("source"), "lost/second.txt", "second");
+
+            PassLock.Lost lost = assertThrows(
+                    PassLock.Lost.class,
+                    () -> a.whilePassing(PAIR, taken -> assertTrue(taken, "the lock was free"), () -> {
+                        atA.reloadLedger(); // as a pass begins
+                        assertEquals(1, endSessionsHolding(PassLock.lockName(PAIR)), "a's session held the lock");
+                        assertTrue(b.failover(atB).done(), "b takes the lock the ended session freed");
+                        return atA.pass();
+                    }));
+
+            assertTrue(lost.getMessage().contains("was lost"), lost.getMessage());
+            assertTrue(b.failedOver(atB), "the flag b set stays in the shared ledger");
+            assertNull(store("replica").stat("lost/second.txt"), "nothing copied into the replica serving as primary");
+            assertNotNull(store("replica").stat("lost/first.txt"));
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    @Test
+    void aLedgerWrittenUnderALockThatWasLostWritesNothingMore() throws Exception {
+        String pair = "ledger-lock-lost";
+        Path dir = WorkDirs.create(pair);
+        PassLock lock = PassLock.postgresql(postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+        try (PassLock.Held held = lock.attempt(pair).orElseThrow()) {
+            Ledger ledger = Ledger.open(dir);
+            ledger.writtenUnder(held);
+            ledger.copied("kept.txt", new Ledger.Entry("s1", 1, null, "r1"));
+            ledger.checkpoint(m -> m);
+            byte[] written = Files.readAllBytes(dir.resolve("ledger.json"));
+
+            assertEquals(1, endSessionsHolding(PassLock.lockName(pair)));
+
+            assertThrows(PassLock.Lost.class, () -> ledger.checkpoint(m -> m.withConflicts(Map.of("k", "both"))));
+            assertArrayEquals(written, Files.readAllBytes(dir.resolve("ledger.json")), "no snapshot written");
+            assertThrows(
+                    PassLock.Lost.class,
+                    () -> ledger.copied("later.txt", new Ledger.Entry("s2", 1, null, "r2")),
+                    "lost for good: no journal line either");
+            assertTrue(Ledger.open(dir).entries().containsKey("kept.txt"));
+            assertFalse(Ledger.open(dir).entries().containsKey("later.txt"));
+        }
+    }
+
+    /** Ends the PostgreSQL sessions holding the advisory lock {@code key}, as a restart of the database would; how many. */
+    private static int endSessionsHolding(String key) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                        postgres.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+                java.sql.PreparedStatement s =
+                        c.prepareStatement("SELECT count(pg_terminate_backend(pid)) FROM pg_locks"
+                                + " WHERE locktype = 'advisory' AND granted AND objsubid = 1"
+                                + " AND classid::bigint = (hashtextextended(?, 0) >> 32) & 4294967295"
+                                + " AND objid::bigint = hashtextextended(?, 0) & 4294967295")) {
+            s.setString(1, key);
+            s.setString(2, key);
+            try (java.sql.ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError("the test's PostgreSQL did not answer", e);
+        }
+    }
+
     @Test
     void aFailoverDuringThisReplicasOwnPassUsesItsFenceAndIsInTheLedgerBeforeTheLockIsLetGo() throws Exception {
         Path dataDir = WorkDirs.create("coordinated-failover-own-pass");
