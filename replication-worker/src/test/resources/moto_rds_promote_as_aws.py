@@ -5,9 +5,9 @@ ReadReplicaSourceDBInstanceIdentifier set and leaves it in the source's ReadRepl
 RDS clears both when it promotes a replica (PromoteReadReplica API reference: "the DB instance is no
 longer a read replica"), and that field is how a client tells a replica from a standalone instance.
 RDS also answers PromoteReadReplica at once and promotes in the background: the instance is "modifying", still
-naming its source, for minutes, and a second PromoteReadReplica meanwhile is refused (InvalidDBInstanceState).
-moto promotes at once; a replica whose identifier starts with "slow-" is promoted as RDS does instead, over
-BARAN_SLOW_PROMOTION_SECONDS (default 4).
+naming its source, for minutes, then "rebooting" as a stand-alone instance, and a second PromoteReadReplica meanwhile
+is refused (InvalidDBInstanceState). moto promotes at once; a replica whose identifier starts with "slow-" is promoted
+as RDS does instead: modifying for BARAN_SLOW_PROMOTION_SECONDS (default 4), then rebooting for 1 s.
 Every other behaviour is moto's own. Arguments are moto_server's (-H host -p port).
 """
 import os
@@ -29,11 +29,19 @@ def promote_read_replica(self, db_kwargs):
             "DB instance " + database.db_instance_identifier + " is not in available state (" + database.status + ").")
     if database.is_replica and database.db_instance_identifier.startswith("slow-"):
         database.status = "modifying"
-        timer = threading.Timer(SLOW_SECONDS, lambda: promoted(self, database, db_kwargs))
+        timer = threading.Timer(SLOW_SECONDS, lambda: rebooting(self, database, db_kwargs))
         timer.daemon = True
         timer.start()
         return database
     return promoted(self, database, db_kwargs)
+
+
+def rebooting(self, database, db_kwargs):
+    promoted(self, database, db_kwargs)
+    database.status = "rebooting"
+    timer = threading.Timer(1.0, lambda: setattr(database, "status", "available"))
+    timer.daemon = True
+    timer.start()
 
 
 def promoted(self, database, db_kwargs):

@@ -101,7 +101,9 @@ final class ConflictResolver {
         }
         try {
             if (kept == null) {
-                to.delete(toAt.key(key), other);
+                if (other.kind() != Precondition.Kind.ABSENT) {
+                    to.delete(toAt.key(key), other);
+                } // else: gone at both sides, as seen: nothing to delete
                 ledger.removed(key);
             } else {
                 Blob stored = copier.copy(from, kept, to, toAt.key(key), other, null, key, copiedBytesTotal);

@@ -318,6 +318,27 @@ class ReplicatorTest {
     }
 
     @Test
+    void aConflictGoneAtBothSidesIsSettledWithNothingToDelete() throws Exception {
+        Setup s = setup(Mode.MIRROR);
+        TestData.put(s.source(), "shared.txt", "original");
+        s.replicator().pass();
+        assertTrue(s.replicator().failover(Duration.ofSeconds(10)).done());
+        TestData.put(s.replica(), "shared.txt", "replica's version");
+        TestData.put(s.source(), "shared.txt", "source's version");
+        assertEquals(Set.of("shared.txt"), s.replicator().failback().conflicts().keySet());
+        s.source().delete("shared.txt");
+        s.replica().delete("shared.txt");
+
+        s.replicator().resolve("shared.txt", true, s.replicator().sides("shared.txt"));
+
+        assertTrue(
+                s.replicator().meta().conflicts().isEmpty(),
+                s.replicator().meta().conflicts().toString());
+        assertNull(s.source().stat("shared.txt"));
+        assertNull(s.replica().stat("shared.txt"));
+    }
+
+    @Test
     void failbackCopiesWhatChangedAtTheReplicaBackAndReportsWhatChangedAtBothSides() throws Exception {
         Setup s = setup(Mode.MIRROR);
         TestData.put(s.source(), "shared.txt", "original");

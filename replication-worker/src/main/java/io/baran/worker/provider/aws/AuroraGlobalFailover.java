@@ -88,6 +88,32 @@ final class AuroraGlobalFailover {
                 "provider " + name + " (RDS): global failover to Aurora cluster " + cluster);
     }
 
+    /**
+     * Waits while the cluster's global database has a failover or switchover under way ({@code FailoverState}), one an
+     * earlier attempt of the step may have begun, so the step acts on where it ends; bounded by the promote timeout.
+     * Returns what it waited for, or null when nothing was under way.
+     */
+    String settle(String cluster) {
+        Membership m = membership(cluster);
+        if (m.global.failoverState() == null) {
+            return null;
+        }
+        String began = m.global.failoverState().statusAsString();
+        RdsPolling.until(
+                () -> {
+                    Membership now = membership(cluster);
+                    return now.global.failoverState() == null
+                            ? null
+                            : now.global.failoverState().statusAsString();
+                },
+                timeout,
+                heartbeat,
+                "provider " + name + " (RDS): global database " + m.global.globalClusterIdentifier()
+                        + " (a failover or switchover under way)");
+        return "the failover or switchover of global database " + m.global.globalClusterIdentifier() + " under way ("
+                + began + ") ended";
+    }
+
     /** A global database and one of its members. */
     record Membership(GlobalCluster global, GlobalClusterMember member) {}
 

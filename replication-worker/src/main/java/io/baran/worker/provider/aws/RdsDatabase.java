@@ -132,58 +132,46 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
     }
 
     /**
-     * A read replica in a status RDS leaves by itself (a promotion under way shows as {@code modifying}, then
-     * {@code rebooting}, the replica's source still named): waited for, bounded by the promote timeout, so a later
-     * attempt neither asks again (refused: InvalidDBInstanceState) nor reads a replica about to be primary as one that
-     * stays a replica. RDS does not say which change is under way; any of these is waited for.
+     * A promotion under way: RDS answers PromoteReadReplica at once, then shows the instance {@code modifying} (its
+     * source still named) and {@code rebooting} until it is a primary again {@code available}. Waited for, bounded by the
+     * promote timeout, so a later attempt neither asks again (refused: InvalidDBInstanceState) nor reads a replica about
+     * to be primary as one that stays a replica. RDS does not say which change it is making: another one in these two
+     * statuses is waited for too (any other status is not: a replica in {@code storage-optimization} for a day is
+     * promoted at once). An Aurora cluster: its global database's failover or switchover under way.
      */
     @Override
     public String settle(String instance) {
         DBInstance db = describeIfAny(instance);
-        if (db == null || db.dbClusterIdentifier() != null || !replicating(db) || !passing(db.dbInstanceStatus())) {
+        if (db == null) {
+            return global.settle(instance);
+        }
+        if (db.dbClusterIdentifier() != null || !promoting(db.dbInstanceStatus())) {
             return null;
         }
-        String began = db.dbInstanceStatus();
+        String began = describeStatus(db);
         RdsPolling.until(
                 () -> {
                     DBInstance now = describe(instance);
-                    return replicating(now) && passing(now.dbInstanceStatus())
-                            ? now.dbInstanceStatus() + ", replicating from "
-                                    + now.readReplicaSourceDBInstanceIdentifier()
-                                    + " (a promotion an earlier attempt asked for may be under way)"
+                    return promoting(now.dbInstanceStatus())
+                            ? describeStatus(now) + " (a promotion an earlier attempt asked for may be under way)"
                             : null;
                 },
                 promoteTimeout,
                 heartbeat,
                 "provider " + name + " (RDS): DB instance " + instance);
-        DBInstance after = describe(instance);
-        return "a change under way at RDS (" + began + ") ended: " + instance + " is " + after.dbInstanceStatus()
-                + (replicating(after) ? ", still a replica" : ", promoted");
+        return "a change under way at RDS (" + began + ") ended: " + instance + " is "
+                + describeStatus(describe(instance));
     }
 
-    private static boolean replicating(DBInstance db) {
+    private static String describeStatus(DBInstance db) {
         String source = db.readReplicaSourceDBInstanceIdentifier();
-        return source != null && !source.isBlank();
+        return db.dbInstanceStatus()
+                + (source == null || source.isBlank() ? ", not a replica" : ", replicating from " + source);
     }
 
-    /** The statuses of a DB instance that RDS leaves by itself (RDS User Guide, "Viewing DB instance status"). */
-    private static boolean passing(String status) {
-        return status != null
-                && (status.startsWith("configuring-")
-                        || java.util.Set.of(
-                                        "modifying",
-                                        "rebooting",
-                                        "backing-up",
-                                        "maintenance",
-                                        "upgrading",
-                                        "renaming",
-                                        "starting",
-                                        "resetting-master-credentials",
-                                        "storage-optimization",
-                                        "storage-config-upgrade",
-                                        "converting-to-vpc",
-                                        "moving-to-vpc")
-                                .contains(status));
+    /** The statuses RDS shows while it promotes a read replica. */
+    private static boolean promoting(String status) {
+        return "modifying".equals(status) || "rebooting".equals(status);
     }
 
     /** RDS answers at once and promotes in the background, rebooting the instance; the step ends when it is done. */

@@ -127,9 +127,20 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
             if ("PROMOTE_REPLICA".equals(operation.path("operationType").asText())
                     && instance.equals(operation.path("targetId").asText(instance))
                     && !"DONE".equals(status)) {
-                operations.await(base() + "/operations", operation, "instances.promoteReplica", "instance " + instance);
-                waited = "the promotion under way (operation "
-                        + operation.path("name").asText() + ", " + status + "), begun by an earlier attempt, ended";
+                String what = "the promotion under way (operation "
+                        + operation.path("name").asText() + ", " + status + "), begun by an earlier attempt,";
+                try {
+                    operations.await(
+                            base() + "/operations", operation, "instances.promoteReplica", "instance " + instance);
+                } catch (io.temporal.failure.ApplicationFailure failed) {
+                    if (FailureTypes.PROVIDER_UNAVAILABLE.equals(failed.getType())) {
+                        throw failed; // still under way after the timeout, or Cloud SQL does not answer
+                    }
+                    return what + " failed: " + failed.getOriginalMessage(); // the step goes on from what it left
+                }
+                // DONE a moment before instances.get shows the new role: apply and undo read the role next.
+                awaitPrimary(instance);
+                waited = what + " ended";
             }
         }
         return waited;

@@ -194,6 +194,25 @@ class AuroraGlobalFailoverIT {
         assertTrue(failure.getOriginalMessage().contains("To fail back"), failure.getOriginalMessage());
     }
 
+    /**
+     * The attempt that sent FailoverGlobalCluster gave up while the global database was still failing over: the undo
+     * waits for the failover to end, then refuses as for a done one; it does not read the cluster, still a reader while
+     * the failover runs, as a promotion that never happened.
+     */
+    @Test
+    void theUndoOfAGlobalFailoverStillUnderWayWaitsForItAndRefuses() {
+        PromoteReplica action = new PromoteReplica(providers);
+        StepCommand command = promote("best-effort");
+        StepPlan plan = action.plan(command);
+        rds.setScenarioState("global", FAILING_OVER); // FailoverGlobalCluster sent, the attempt gone
+
+        ApplicationFailure failure = assertThrows(ApplicationFailure.class, () -> action.undo(command, plan));
+
+        assertEquals(FailureTypes.CAPABILITY_MISSING, failure.getType(), failure.getOriginalMessage());
+        assertTrue(
+                failure.getOriginalMessage().contains("under way (failing-over) ended"), failure.getOriginalMessage());
+    }
+
     @Test
     void fenceRequiredIsRefusedBeforeAnyCall() {
         ApplicationFailure failure =

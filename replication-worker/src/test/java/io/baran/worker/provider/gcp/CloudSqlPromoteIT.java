@@ -50,10 +50,14 @@ class CloudSqlPromoteIT extends PromoteReplicaConformance {
         return hasty;
     }
 
-    /** Its operation stays RUNNING for 8 reads: more than an attempt waiting 1 s makes, fewer than one waiting 10 s. */
+    /**
+     * Its operation stays RUNNING for 8 reads: more than an attempt waiting 1 s makes, fewer than one waiting 10 s; and
+     * once DONE, the instance shows its new role only on the second read.
+     */
     @Override
     protected String newReplicaPromotedSlowly() {
         fake.sql.runningReads = 8;
+        fake.sql.roleLagReads = 2;
         return newReplica();
     }
 
@@ -61,6 +65,7 @@ class CloudSqlPromoteIT extends PromoteReplicaConformance {
     void everyRequestHadTheDocumentedShape() {
         assertEquals(List.of(), fake.violations());
         fake.sql.runningReads = 1;
+        fake.sql.roleLagReads = 0;
     }
 
     @Override

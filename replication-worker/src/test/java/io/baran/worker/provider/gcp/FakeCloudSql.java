@@ -23,6 +23,13 @@ final class FakeCloudSql {
     private final AtomicInteger ids = new AtomicInteger();
     /** How many reads an operation stays RUNNING before it is DONE. */
     volatile int runningReads = 1;
+    /**
+     * How many instances.get of a promoted replica still show it a replica once its operation is DONE: Cloud SQL's
+     * operation may be DONE a moment before the instance shows its new role.
+     */
+    volatile int roleLagReads = 0;
+
+    private final Map<String, Integer> roleLag = new HashMap<>();
 
     private final Map<String, Integer> reads = new HashMap<>();
 
@@ -91,6 +98,13 @@ final class FakeCloudSql {
     }
 
     synchronized Answer get(String name) {
+        Integer lag = roleLag.get(name);
+        if (lag != null && lag <= 1) {
+            roleLag.remove(name);
+            promoted(name);
+        } else if (lag != null) {
+            roleLag.put(name, lag - 1);
+        }
         ObjectNode db = instances.get(name);
         return db == null ? notFound(name) : Answer.ok(db);
     }
@@ -219,24 +233,31 @@ final class FakeCloudSql {
             swap(switched);
         }
         String name = promoting.remove(id);
-        if (name != null) {
-            ObjectNode db = instances.get(name);
-            String primary = db.path("masterInstanceName").asText();
-            db.put("instanceType", "CLOUD_SQL_INSTANCE").put("state", "RUNNABLE");
-            db.remove("masterInstanceName");
-            db.remove("replicaConfiguration");
-            ObjectNode old = instances.get(primary.substring(primary.indexOf(':') + 1));
-            if (old != null && old.has("replicaNames")) {
-                var names = old.withArray("replicaNames");
-                for (int i = names.size() - 1; i >= 0; i--) {
-                    if (names.get(i).asText().equals(name)) {
-                        names.remove(i);
-                    }
-                }
-            }
+        if (name != null && roleLagReads > 0) {
+            roleLag.put(name, roleLagReads);
+        } else if (name != null) {
+            promoted(name);
         }
         operation.put("status", "DONE");
         return Answer.ok(operation);
+    }
+
+    /** The replica becomes a stand-alone primary; its old primary no longer lists it. */
+    private void promoted(String name) {
+        ObjectNode db = instances.get(name);
+        String primary = db.path("masterInstanceName").asText();
+        db.put("instanceType", "CLOUD_SQL_INSTANCE").put("state", "RUNNABLE");
+        db.remove("masterInstanceName");
+        db.remove("replicaConfiguration");
+        ObjectNode old = instances.get(primary.substring(primary.indexOf(':') + 1));
+        if (old != null && old.has("replicaNames")) {
+            var names = old.withArray("replicaNames");
+            for (int i = names.size() - 1; i >= 0; i--) {
+                if (names.get(i).asText().equals(name)) {
+                    names.remove(i);
+                }
+            }
+        }
     }
 
     private Answer notFound(String name) {
