@@ -1,7 +1,6 @@
 package io.baran.worker.replication;
 
 import io.baran.worker.provider.store.ChangeFeed;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -61,7 +60,13 @@ final class ChangeNotifications implements AutoCloseable {
     private final List<Replicator> replicas;
     private final ChangeFeed feed;
     private final Exclusive exclusive;
-    private final List<Notice> pending = new ArrayList<>();
+    /**
+     * Notices waiting for the next batch, by the feed's message id (a message delivered again while its earlier delivery
+     * waits replaces it) or, for a notice without one, by the notice itself; at most {@link #MAX_PENDING}.
+     */
+    private final java.util.LinkedHashMap<Object, Notice> pending = new java.util.LinkedHashMap<>();
+
+    private final AtomicLong shed = new AtomicLong();
     private final ScheduledExecutorService copier;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong recorded = new AtomicLong();
@@ -104,8 +109,32 @@ final class ChangeNotifications implements AutoCloseable {
             settle(settlement, true);
             return;
         }
+        Notice notice = new Notice(relative, settlement);
+        Object id = settlement.message() == null ? notice : settlement.message();
         synchronized (pending) {
-            pending.add(new Notice(relative, settlement));
+            if (pending.containsKey(id) || pending.size() < MAX_PENDING) {
+                pending.put(id, notice); // a delivery again replaces the earlier one, settled no more
+                return;
+            }
+        }
+        // A long pass holds the copies back while the feed goes on: beyond the bound, handed back to be delivered again
+        // later (the passes copy the change in any case), so memory stays bounded.
+        if (shed.getAndIncrement() % MAX_PENDING == 0) {
+            LOG.infof(
+                    "pair %s: %d notifications wait for the copies held back by a pass; later ones are handed back to"
+                            + " be delivered again (%d so far)",
+                    pair, MAX_PENDING, shed.get());
+        }
+        settle(settlement, false);
+    }
+
+    /** How many notifications wait for copies at most; those beyond are handed back to the feed. */
+    static final int MAX_PENDING = 10_000;
+
+    /** Notifications waiting for the next batch. */
+    int pending() {
+        synchronized (pending) {
+            return pending.size();
         }
     }
 
@@ -115,7 +144,7 @@ final class ChangeNotifications implements AutoCloseable {
             if (pending.isEmpty()) {
                 return;
             }
-            batch = List.copyOf(pending);
+            batch = List.copyOf(pending.values());
             pending.clear();
         }
         Set<String> keys = new HashSet<>();

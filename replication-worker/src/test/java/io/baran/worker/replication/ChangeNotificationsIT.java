@@ -177,6 +177,34 @@ class ChangeNotificationsIT {
         }
     }
 
+    /** A message received again (not settled within its visibility timeout) names itself as the first delivery did. */
+    @Test
+    void anSqsMessageDeliveredAgainHasTheSameId() throws Exception {
+        String bucket = Emulators.bucket("again");
+        try (SqsClient sqs = SqsClient.builder()
+                .region(Region.US_EAST_1)
+                .endpointOverride(URI.create(Emulators.moto().endpoint()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build()) {
+            String queue = sqs.createQueue(b -> b.queueName(bucket + "-events")
+                            .attributes(java.util.Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "1")))
+                    .queueUrl();
+            sqs.sendMessage(b -> b.queueUrl(queue)
+                    .messageBody("{\"Records\":[{\"eventName\":\"ObjectCreated:Put\",\"s3\":{\"bucket\":{\"name\":\""
+                            + bucket + "\"},\"object\":{\"key\":\"a.txt\"}}}]}"));
+            java.util.Queue<String> deliveries = new java.util.concurrent.ConcurrentLinkedQueue<>();
+            try (var feed = new io.baran.worker.provider.store.SqsEventFeed(sqs, queue, bucket)) {
+                feed.start((keys, settlement) -> deliveries.add(keys + " " + settlement.message()));
+                awaitTrue(() -> deliveries.size() >= 2, "the message delivered twice");
+            }
+            List<String> two = List.copyOf(deliveries).subList(0, 2);
+            assertEquals(two.get(0), two.get(1));
+            org.junit.jupiter.api.Assertions.assertTrue(two.get(0).startsWith("[a.txt] "), two.get(0));
+            org.junit.jupiter.api.Assertions.assertFalse(two.get(0).endsWith(" null"), two.get(0));
+        }
+    }
+
     @Test
     void aQueueThatIsNotAnSqsQueueUrlIsRefused() {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(

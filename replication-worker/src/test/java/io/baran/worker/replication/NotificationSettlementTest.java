@@ -2,6 +2,7 @@ package io.baran.worker.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.testinfra.WorkDirs;
 import io.baran.worker.provider.store.BlobStore;
@@ -48,7 +49,17 @@ class NotificationSettlementTest {
         }
 
         void notify(String name, String... keys) {
+            delivered(name, null, keys);
+        }
+
+        /** A delivery of queue message {@code id}: a message delivered again has the same id. */
+        void delivered(String name, String id, String... keys) {
             receiver.changed(List.of(keys), new Settlement() {
+                @Override
+                public String message() {
+                    return id;
+                }
+
                 @Override
                 public void recorded() {
                     settled.add(name + " recorded");
@@ -129,6 +140,68 @@ class NotificationSettlementTest {
      * A batch that could not have the pair (another replica kept its lock) or whose copy threw (the shared ledger did
      * not read) is handed back, and the notifications after it are still copied: nothing stops the pair's copier.
      */
+    /**
+     * A long pass holds the copies back while the queue goes on delivering: a message delivered again and again meanwhile
+     * is held once and settled once, and beyond {@link ChangeNotifications#MAX_PENDING} the later notifications are
+     * handed back at once, so what waits stays bounded.
+     */
+    @Test
+    void notificationsHeldBackByALongPassStayBounded() throws Exception {
+        FileBlobStore source = Emulators.files("src-held");
+        FileBlobStore replica = Emulators.files("dst-held");
+        Replicator r = new Replicator(
+                "held",
+                Mode.MIRROR,
+                "",
+                Location.parse("src:file://src-held/in"),
+                source,
+                Location.parse("dr:file://dst-held"),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                new MutableClock(Instant.now()));
+        java.util.concurrent.CountDownLatch passEnds = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
+        ChangeNotifications.Exclusive afterThePass = copy -> {
+            waiting.countDown();
+            if (!passEnds.await(30, TimeUnit.SECONDS)) {
+                return false;
+            }
+            copy.run();
+            return true;
+        };
+        HandFeed feed = new HandFeed();
+        try (ChangeNotifications n = new ChangeNotifications(
+                "held", Location.parse("src:file://src-held/in"), List.of(r), feed, afterThePass)) {
+            n.start();
+            TestData.put(source, "in/a.txt", "a");
+            feed.notify("first", "in/a.txt");
+            assertTrue(waiting.await(20, TimeUnit.SECONDS), "the first batch waits for the pass");
+
+            for (int i = 0; i < 1000; i++) {
+                feed.delivered("again", "message-1", "in/a.txt");
+            }
+            assertEquals(1, n.pending(), "a message delivered again is held once");
+            for (int i = 0; i < ChangeNotifications.MAX_PENDING + 4; i++) {
+                feed.delivered("other", "message-other-" + i, "in/a.txt");
+            }
+            assertEquals(ChangeNotifications.MAX_PENDING, n.pending());
+            assertEquals(5, n.retried(), "those beyond the bound are handed back at once");
+
+            passEnds.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (n.recorded() < 1 + ChangeNotifications.MAX_PENDING && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(1 + ChangeNotifications.MAX_PENDING, n.recorded());
+            List<String> settled = new java.util.ArrayList<>();
+            feed.settled.drainTo(settled);
+            assertEquals(1, settled.stream().filter("again recorded"::equals).count(), "settled once");
+            assertEquals(5, settled.stream().filter("other retry"::equals).count());
+            assertEquals("a", TestData.text(replica, "a.txt"));
+        }
+    }
+
     @Test
     void aBatchThatCouldNotHaveThePairIsHandedBackAndTheNextOnesAreStillCopied() throws Exception {
         FileBlobStore source = Emulators.files("src-shared");

@@ -26,7 +26,8 @@ public interface ChangeFeed extends AutoCloseable {
     interface Receiver {
 
         /**
-         * One notification. The receiver settles it exactly once, from any thread, when its keys are handled; a
+         * One notification. The receiver settles it at most once, from any thread, when its keys are handled (not when a
+         * later delivery of the same {@link Settlement#message()} replaced it, nor when the receiver is closed first); a
          * notification naming no key of the bucket (another bucket's, a test event, one that could not be read) comes
          * with an empty {@code keys}, so that it is counted and settled like the others.
          */
@@ -54,5 +55,15 @@ public interface ChangeFeed extends AutoCloseable {
 
         /** The change is not recorded (a copy failed, the worker is stopping): let the message be delivered again. */
         void retry();
+
+        /**
+         * The queue's id of the message, the same each time it is delivered again (SQS's MessageId, a storage queue's
+         * message id); null where there is none. A delivery of a message whose earlier delivery is not settled yet
+         * replaces it (the receiver settles only the latest: its receipt is the one the queue takes), so a message
+         * delivered again and again during a long pass is held once.
+         */
+        default String message() {
+            return null;
+        }
     }
 }

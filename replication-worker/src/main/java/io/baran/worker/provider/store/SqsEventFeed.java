@@ -59,6 +59,11 @@ public final class SqsEventFeed implements ChangeFeed {
                         public void retry() {
                             // received again once its visibility timeout ends
                         }
+
+                        @Override
+                        public String message() {
+                            return m.messageId();
+                        }
                     });
                 }
             } catch (RuntimeException e) {

@@ -115,6 +115,11 @@ public final class StorageQueueEventFeed implements ChangeFeed {
                                 delete(m);
                             } // else visible again once its visibility timeout ends
                         }
+
+                        @Override
+                        public String message() {
+                            return m.id();
+                        }
                     });
                 }
                 idleMillis = messages.isEmpty() ? Math.min(idleMillis * 2, MAX_IDLE_SECONDS * 1000L) : 0;
