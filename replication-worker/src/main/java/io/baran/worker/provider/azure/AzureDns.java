@@ -79,15 +79,18 @@ public final class AzureDns extends ArmService implements DnsProvider {
         return read(zone, fqdn, type).state();
     }
 
-    /** A record set as read, with the etag a conditional change must carry (null when absent). */
-    private record Read(RecordState state, String etag) {}
+    /**
+     * A record set as read, with the etag a conditional change must carry (null when absent) and its {@code metadata}
+     * (null when none), which a change keeps: a PUT replaces the whole record set.
+     */
+    private record Read(RecordState state, String etag, JsonNode metadata) {}
 
     private Read read(DnsZone zone, String fqdn, RecordType type) {
         String what = fqdn + " " + type + " in zone " + zone.name();
         String where = where("Get record set", what);
         ArmResponse response = arm.send("GET", recordPath(zone, fqdn, type), API, null, Map.of(), where);
         if (response.status() == 404) {
-            return new Read(RecordState.absent(), null);
+            return new Read(RecordState.absent(), null, null);
         }
         JsonNode set = arm.ok(response, where);
         JsonNode properties = set.path("properties");
@@ -100,13 +103,15 @@ public final class AzureDns extends ArmService implements DnsProvider {
                             + "); dns.switch changes simple records only");
         }
         List<String> values = values(properties, type);
+        JsonNode metadata = properties.hasNonNull("metadata") ? properties.path("metadata") : null;
         if (values.isEmpty()) {
             // A record set with no records of its type serves nothing: to a runbook it is absent, but it has an etag.
-            return new Read(RecordState.absent(), set.path("etag").asText(null));
+            return new Read(RecordState.absent(), set.path("etag").asText(null), metadata);
         }
         return new Read(
                 RecordState.present(values, properties.path("TTL").asLong()),
-                set.path("etag").asText(null));
+                set.path("etag").asText(null),
+                metadata);
     }
 
     /**
@@ -131,7 +136,15 @@ public final class AzureDns extends ArmService implements DnsProvider {
                 current.etag() == null ? Map.of("If-None-Match", "*") : Map.of("If-Match", current.etag());
         if (desired.exists()) {
             String where = where("CreateOrUpdate record set", what);
-            arm.ok(arm.send("PUT", recordPath(zone, fqdn, type), API, body(type, desired), condition, where), where);
+            arm.ok(
+                    arm.send(
+                            "PUT",
+                            recordPath(zone, fqdn, type),
+                            API,
+                            body(type, desired, current.metadata()),
+                            condition,
+                            where),
+                    where);
             LOG.infof("provider %s: Azure DNS %s -> %s (ttl %d)", name(), what, desired.values(), desired.ttl());
         } else {
             String where = where("Delete record set", what);
@@ -179,8 +192,16 @@ public final class AzureDns extends ArmService implements DnsProvider {
 
     /** The documented request body of Record Sets - Create Or Update for one simple record set. */
     static ObjectNode body(RecordType type, RecordState desired) {
+        return body(type, desired, null);
+    }
+
+    /** {@link #body(RecordType, RecordState)} keeping the record set's {@code metadata} (null: none). */
+    static ObjectNode body(RecordType type, RecordState desired, JsonNode metadata) {
         ObjectNode body = Arm.json().createObjectNode();
         ObjectNode properties = body.putObject("properties");
+        if (metadata != null) {
+            properties.set("metadata", metadata.deepCopy());
+        }
         properties.put("TTL", desired.ttl());
         switch (type) {
             case A -> {

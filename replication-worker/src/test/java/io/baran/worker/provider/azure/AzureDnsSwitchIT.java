@@ -143,6 +143,37 @@ class AzureDnsSwitchIT extends DnsSwitchConformance {
         assertTrue(created.get(1).getHeader("If-Match") != null, "a deletion names the etag it read");
     }
 
+    /** A PUT replaces the whole record set: the switch and its undo keep the metadata (tags) people set on it. */
+    @Test
+    void theRecordSetsMetadataSurvivesTheSwitchAndItsUndo() {
+        arm.dns.set(RG, ZONE, "CNAME", "tagged", RecordState.present(List.of("primary.baran.test."), 300));
+        arm.dns.raw(RG, ZONE, "CNAME", "tagged").putObject("metadata").put("owner", "payments");
+        DnsSwitch action = new DnsSwitch(providers);
+        StepCommand command = cname("tagged", "standby.baran.test");
+        StepPlan plan = action.plan(command);
+
+        action.apply(command, plan);
+        assertEquals(RecordState.present(List.of("standby.baran.test."), 60), arm.dns.get(RG, ZONE, "CNAME", "tagged"));
+        assertEquals(
+                "payments",
+                arm.dns
+                        .raw(RG, ZONE, "CNAME", "tagged")
+                        .path("metadata")
+                        .path("owner")
+                        .asText());
+        action.undo(command, plan);
+
+        assertEquals(
+                RecordState.present(List.of("primary.baran.test."), 300), arm.dns.get(RG, ZONE, "CNAME", "tagged"));
+        assertEquals(
+                "payments",
+                arm.dns
+                        .raw(RG, ZONE, "CNAME", "tagged")
+                        .path("metadata")
+                        .path("owner")
+                        .asText());
+    }
+
     @Test
     void aRecordChangedBetweenReadAndWriteIsNeverOverwritten() {
         arm.dns.set(RG, ZONE, "CNAME", "raced", RecordState.present(List.of("primary.baran.test."), 300));
