@@ -248,6 +248,27 @@ final class Arm {
         }
     }
 
+    /**
+     * Waits, heartbeating, until {@code pending} (asked again and again, less and less often) answers null; fails
+     * retryably when it has not within {@code timeout}, naming what it answered last.
+     */
+    void until(java.util.function.Supplier<String> pending, Duration timeout, String where) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Duration pause = FIRST_POLL;
+        String state = pending.get();
+        while (state != null) {
+            if (System.nanoTime() > deadline) {
+                throw Failures.of(
+                        FailureTypes.PROVIDER_UNAVAILABLE,
+                        where + ": still " + state + " after " + timeout.toSeconds() + " s");
+            }
+            heartbeat.beat(where + ": " + state);
+            sleep(pause, deadline);
+            pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
+            state = pending.get();
+        }
+    }
+
     /** The token goes only where ARM itself is: a status URL on another host is refused, not followed. */
     private URI pollUri(String url, String where) {
         URI uri = URI.create(url);

@@ -24,6 +24,11 @@ final class AzureDatabase implements DatabaseProvider {
         void fence();
 
         void promote();
+
+        /** {@link DatabaseProvider#settle}: a promotion still under way at Azure, waited for; null when none. */
+        default String settle() {
+            return null;
+        }
     }
 
     private final String name;
@@ -66,6 +71,11 @@ final class AzureDatabase implements DatabaseProvider {
     @Override
     public void promote(String instance) {
         instance(instance).promote();
+    }
+
+    @Override
+    public String settle(String instance) {
+        return instance(instance).settle();
     }
 
     private Instance instance(String instance) {

@@ -99,6 +99,34 @@ final class PostgresFlexibleReplica implements AzureDatabase.Instance {
         }
     }
 
+    /**
+     * A promotion still under way (Azure answers the update at once and promotes in the background): the server's
+     * replica {@code replicationState} is Updating (documented as "changing compute size or promoting it to primary
+     * server"), or its {@code state} is Updating. Waited for, bounded by the promote timeout; another change in those
+     * states is waited for too.
+     */
+    @Override
+    public String settle() {
+        String began = underWay(read());
+        if (began == null) {
+            return null;
+        }
+        arm.until(
+                () -> underWay(read()),
+                timeout,
+                where("Get server", server) + " (a promotion an earlier attempt asked for may be under way)");
+        return "a change under way at Azure (" + began + ") ended: " + observe().describe();
+    }
+
+    private static String underWay(JsonNode server) {
+        JsonNode properties = server.path("properties");
+        if ("Updating"
+                .equals(properties.path("replica").path("replicationState").asText())) {
+            return "replication state Updating";
+        }
+        return "Updating".equals(properties.path("state").asText()) ? "server state Updating" : null;
+    }
+
     private JsonNode read() {
         return arm.read(
                 path(),

@@ -30,11 +30,28 @@ class AzurePostgresFlexibleIT extends PromoteReplicaConformance {
 
     private static final FakeArm arm = fixture.arm();
     private static Providers providers;
+    private static Providers hasty;
     private static int made;
 
     @BeforeAll
     static void connect() {
         providers = fixture.connect("azure-pg", instances("planned"));
+        Map<String, String> quick = new HashMap<>(instances("planned"));
+        quick.put("promote-timeout", "1s");
+        hasty = fixture.connect("azure-pg", quick);
+    }
+
+    @Override
+    protected Providers hastyProviders() {
+        return hasty;
+    }
+
+    /** Azure goes on promoting it until its server has been read 4 times: longer than an attempt waiting 1 s. */
+    @Override
+    protected String newReplicaPromotedSlowly() {
+        String instance = newReplica();
+        arm.databases.postgres.promotionReads = 4;
+        return instance;
     }
 
     static Map<String, String> instances(String promoteOption) {
@@ -71,6 +88,7 @@ class AzurePostgresFlexibleIT extends PromoteReplicaConformance {
 
     @Override
     protected String newReplica() {
+        arm.databases.postgres.promotionReads = 0;
         int n = ++made;
         arm.databases.postgres.createReplica(RG, "pg-main-" + n, "pg-replica-" + n);
         return "pg-" + n;

@@ -65,7 +65,8 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
     /** A failure answered once to the next matching request, before any state is touched. */
     private record Fault(String method, String pathPart, int status, String code, String retryAfter) {}
 
-    private record Operation(Runnable done, int[] polls) {}
+    /** @param finished null: done on its second poll; else in progress until it says finished */
+    private record Operation(Runnable done, int[] polls, java.util.function.BooleanSupplier finished) {}
 
     private static final Pattern OPERATION =
             Pattern.compile("/subscriptions/([^/]+)/providers/([^/]+)/operationResults/([^/]+)");
@@ -111,7 +112,17 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
     /** Accepts a long-running operation: 202 with where to poll; {@code done} applies the change on its end. */
     Answer accepted(String namespace, String apiVersion, Runnable done) {
         String id = UUID.randomUUID().toString();
-        operations.put(id, new Operation(done, new int[] {0}));
+        return accepted(namespace, apiVersion, id, new Operation(done, new int[] {0}, null));
+    }
+
+    /** As {@link #accepted(String, String, Runnable)}, the operation in progress until {@code finished} says so. */
+    Answer acceptedUntil(String namespace, String apiVersion, java.util.function.BooleanSupplier finished) {
+        String id = UUID.randomUUID().toString();
+        return accepted(namespace, apiVersion, id, new Operation(() -> {}, new int[] {0}, finished));
+    }
+
+    private Answer accepted(String namespace, String apiVersion, String id, Operation operation) {
+        operations.put(id, operation);
         String status = endpoint() + "/subscriptions/" + SUBSCRIPTION + "/providers/" + namespace + "/operationResults/"
                 + id + "?api-version=" + apiVersion;
         return new Answer(202, Map.of("Azure-AsyncOperation", status, "Location", status, "Retry-After", "0"), null);
@@ -193,6 +204,11 @@ final class FakeArm implements ResponseDefinitionTransformerV2, AutoCloseable {
             return Answer.error(404, "OperationNotFound", "no operation " + id);
         }
         ObjectNode body = JSON.createObjectNode().put("id", id).put("name", id);
+        if (op.finished() != null) {
+            return op.finished().getAsBoolean()
+                    ? Answer.of(200, body.put("status", "Succeeded"))
+                    : new Answer(200, Map.of("Retry-After", "0"), body.put("status", "InProgress"));
+        }
         if (op.polls()[0]++ == 0) {
             return new Answer(200, Map.of("Retry-After", "0"), body.put("status", "InProgress"));
         }

@@ -128,6 +128,14 @@ final class FakeArmDatabases {
                 + "/resourceGroups/([^/]+)/providers/Microsoft\\.DBforPostgreSQL/flexibleServers/([^/]+)");
         private final Map<String, String> roles = new ConcurrentHashMap<>();
         private final Map<String, String> sources = new ConcurrentHashMap<>();
+        /**
+         * 0: a promotion ends with its operation. More: a promotion goes on at Azure until its server has been read
+         * that many times (its replica's replicationState and its state Updating meanwhile, as documented for a
+         * promotion under way), whoever polls its operation.
+         */
+        volatile int promotionReads = 0;
+
+        private final Map<String, Integer> promoting = new ConcurrentHashMap<>();
 
         @Override
         public String apiVersion() {
@@ -162,6 +170,14 @@ final class FakeArmDatabases {
                                 + "' under resource group '" + path.group(1) + "' was not found.");
             }
             if (method.equals("GET")) {
+                Integer left = promoting.get(key);
+                if (left != null && left <= 1) {
+                    promoting.remove(key);
+                    roles.put(key, "Primary");
+                    sources.remove(key);
+                } else if (left != null) {
+                    promoting.put(key, left - 1);
+                }
                 return Answer.of(200, body(path, key));
             }
             if (!method.equals("PATCH")) {
@@ -184,7 +200,14 @@ final class FakeArmDatabases {
                 return Answer.error(
                         400, "InvalidReplicaOperation", "Server " + path.group(2) + " is not a read replica.");
             }
+            if (promoting.containsKey(key)) {
+                return Answer.error(409, "ServerBusy", "Server " + path.group(2) + " is busy with another operation.");
+            }
             operations.add(path.group(2) + " " + option);
+            if (promotionReads > 0) {
+                promoting.put(key, promotionReads);
+                return arm.acceptedUntil("Microsoft.DBforPostgreSQL", apiVersion(), () -> !promoting.containsKey(key));
+            }
             return arm.accepted("Microsoft.DBforPostgreSQL", apiVersion(), () -> {
                 roles.put(key, "Primary");
                 sources.remove(key);
@@ -199,8 +222,9 @@ final class FakeArmDatabases {
                     .put("name", path.group(2))
                     .put("type", "Microsoft.DBforPostgreSQL/flexibleServers")
                     .put("location", "westeurope");
+            boolean updating = promoting.containsKey(key);
             ObjectNode properties = body.putObject("properties")
-                    .put("state", "Ready")
+                    .put("state", updating ? "Updating" : "Ready")
                     .put("version", "16")
                     .put("fullyQualifiedDomainName", path.group(2) + ".postgres.database.azure.com")
                     .put("replicationRole", roles.get(key));
@@ -208,7 +232,9 @@ final class FakeArmDatabases {
                     .putObject("replica")
                     .put("role", roles.get(key))
                     .put("capacity", 5)
-                    .put("replicationState", roles.get(key).equals("AsyncReplica") ? "Active" : (String) null);
+                    .put(
+                            "replicationState",
+                            updating ? "Updating" : roles.get(key).equals("AsyncReplica") ? "Active" : (String) null);
             if (sources.containsKey(key)) {
                 properties.put("sourceServerResourceId", sources.get(key));
             }
