@@ -52,6 +52,7 @@ public final class S3BlobStore implements BlobStore {
     private static final long COPY_LIMIT = 5L << 30;
 
     private static final long COPY_PART = 1L << 30;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(S3BlobStore.class);
     private static final Pattern PLAIN_MD5 = Pattern.compile("[0-9a-f]{32}");
 
     private final String name;
@@ -92,19 +93,63 @@ public final class S3BlobStore implements BlobStore {
         return name + ":s3://" + bucket;
     }
 
+    /** How long what GetBucketEncryption answered serves the listings. */
+    static final Duration ENCRYPTION_READ_FOR = Duration.ofMinutes(10);
+
+    private volatile boolean listedEtagsAreMd5;
+    private volatile long encryptionReadAt = System.nanoTime() - ENCRYPTION_READ_FOR.toNanos() - 1;
+
+    /**
+     * Whether a plain ETag in a listing is the content's MD5: a listing does not say how each object is encrypted, and
+     * under SSE-KMS (or DSSE-KMS) the ETag is not the MD5, so it is taken as one only when the bucket's default
+     * encryption is SSE-S3 or none (GetBucketEncryption, read again every {@link #ENCRYPTION_READ_FOR}). When it cannot
+     * be read (no {@code s3:GetEncryptionConfiguration}), not: contents are then compared by what HeadObject says.
+     * An object written with SSE-KMS into a bucket whose default is SSE-S3 still lists an ETag taken as its MD5.
+     */
+    boolean listedEtagsAreMd5() {
+        if (System.nanoTime() - encryptionReadAt < ENCRYPTION_READ_FOR.toNanos()) {
+            return listedEtagsAreMd5;
+        }
+        boolean md5;
+        try {
+            md5 = client.getBucketEncryption(b -> b.bucket(bucket)).serverSideEncryptionConfiguration().rules().stream()
+                    .map(r -> r.applyServerSideEncryptionByDefault())
+                    .filter(java.util.Objects::nonNull)
+                    .allMatch(d -> d.sseAlgorithm() == ServerSideEncryption.AES256);
+        } catch (S3Exception e) {
+            String code =
+                    e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+            md5 = "ServerSideEncryptionConfigurationNotFoundError".equals(code);
+            if (!md5) {
+                LOG.infof(
+                        "%s: its default encryption could not be read (%s): listed ETags are not taken as MD5s",
+                        describe(), code == null ? e.statusCode() : code);
+            }
+        } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
+            return false; // not answered: asked again at the next listing
+        }
+        listedEtagsAreMd5 = md5;
+        encryptionReadAt = System.nanoTime();
+        return md5;
+    }
+
     @Override
     public void list(String prefix, Consumer<Blob> each) {
+        boolean md5 = listedEtagsAreMd5();
         call("ListObjectsV2", prefix, () -> {
             client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix).maxKeys(1000)).contents().stream()
                     .filter(o -> !o.key().startsWith(TEMPORARY) && !o.key().contains("/" + TEMPORARY))
-                    .map(S3BlobStore::listed)
+                    .map(o -> listed(o, md5))
                     .forEach(each);
             return null;
         });
     }
 
-    /** A listing carries no user metadata: the SHA-256 stays unknown; a plain ETag is the content's MD5. */
-    private static Blob listed(S3Object o) {
+    /**
+     * A listing carries no user metadata: the SHA-256 stays unknown; a plain ETag is the content's MD5 when
+     * {@code md5} ({@link #listedEtagsAreMd5}).
+     */
+    private static Blob listed(S3Object o, boolean md5) {
         String etag = Blob.unquote(o.eTag());
         return new Blob(
                 o.key(),
@@ -112,7 +157,7 @@ public final class S3BlobStore implements BlobStore {
                 o.lastModified(),
                 etag,
                 null,
-                PLAIN_MD5.matcher(etag).matches() ? etag : null,
+                md5 && PLAIN_MD5.matcher(etag).matches() ? etag : null,
                 null);
     }
 
