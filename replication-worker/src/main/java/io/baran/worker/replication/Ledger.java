@@ -73,6 +73,9 @@ public final class Ledger implements AutoCloseable {
      * @param lastAttempt    when the last pass that ran began, whether it could list or not (a pass that could not
      *                       list changes nothing else): with {@code lastListing} and {@code lastSuccess}, how it went,
      *                       for worker replicas that did not run it
+     * @param missingSince   of the keys still missing at the replica, the {@link #MISSING_KEPT} that have been missing
+     *                       longest, with when a pass first found each missing (its change then): what dates the lag
+     *                       after a restart of the worker, or on another worker replica ({@link PassOutcome#datedBy})
      */
     public record Meta(
             Instant consistentAt,
@@ -82,13 +85,61 @@ public final class Ledger implements AutoCloseable {
             Map<String, String> conflicts,
             Instant failedOverAt,
             Instant failedBackAt,
-            Instant lastAttempt) {
+            Instant lastAttempt,
+            Map<String, Instant> missingSince) {
+
+        /** How many keys' first-missing dates a snapshot keeps: the oldest, which alone set the lag. */
+        static final int MISSING_KEPT = 1000;
+
+        @com.fasterxml.jackson.annotation.JsonCreator
         public Meta {
             conflicts = conflicts == null ? Map.of() : Map.copyOf(conflicts);
+            missingSince = missingSince == null ? Map.of() : Map.copyOf(missingSince);
+        }
+
+        /** A meta that dates no missing key (as one written before {@code missingSince}). */
+        public Meta(
+                Instant consistentAt,
+                Instant lastListing,
+                Instant lastSuccess,
+                boolean failedOver,
+                Map<String, String> conflicts,
+                Instant failedOverAt,
+                Instant failedBackAt,
+                Instant lastAttempt) {
+            this(
+                    consistentAt,
+                    lastListing,
+                    lastSuccess,
+                    failedOver,
+                    conflicts,
+                    failedOverAt,
+                    failedBackAt,
+                    lastAttempt,
+                    Map.of());
         }
 
         static Meta empty() {
             return new Meta(null, null, null, false, Map.of(), null, null, null);
+        }
+
+        /** This meta dating the keys of {@code since} that have been missing longest (at most {@link #MISSING_KEPT}). */
+        Meta withMissingSince(Map<String, Instant> since) {
+            Map<String, Instant> kept = new java.util.HashMap<>();
+            since.entrySet().stream()
+                    .sorted(Map.Entry.comparingByValue())
+                    .limit(MISSING_KEPT)
+                    .forEach(e -> kept.put(e.getKey(), e.getValue()));
+            return new Meta(
+                    consistentAt,
+                    lastListing,
+                    lastSuccess,
+                    failedOver,
+                    conflicts,
+                    failedOverAt,
+                    failedBackAt,
+                    lastAttempt,
+                    kept);
         }
 
         /** This meta after a pass that listed (begun at {@code lastListing}): what it measured, the failover's times kept. */
@@ -101,13 +152,22 @@ public final class Ledger implements AutoCloseable {
                     conflicts,
                     failedOverAt,
                     failedBackAt,
-                    lastListing);
+                    lastListing,
+                    missingSince);
         }
 
         /** This meta after a pass begun at {@code at} that could not list: nothing else changed. */
         Meta afterUnlistedPass(Instant at) {
             return new Meta(
-                    consistentAt, lastListing, lastSuccess, failedOver, conflicts, failedOverAt, failedBackAt, at);
+                    consistentAt,
+                    lastListing,
+                    lastSuccess,
+                    failedOver,
+                    conflicts,
+                    failedOverAt,
+                    failedBackAt,
+                    at,
+                    missingSince);
         }
 
         /** This meta with other conflicts. */
@@ -120,12 +180,22 @@ public final class Ledger implements AutoCloseable {
                     conflicts,
                     failedOverAt,
                     failedBackAt,
-                    lastAttempt);
+                    lastAttempt,
+                    missingSince);
         }
 
         /** This meta once the replica serves as primary, since {@code at}. */
         Meta asFailedOver(Instant at) {
-            return new Meta(consistentAt, lastListing, lastSuccess, true, conflicts, at, failedBackAt, lastAttempt);
+            return new Meta(
+                    consistentAt,
+                    lastListing,
+                    lastSuccess,
+                    true,
+                    conflicts,
+                    at,
+                    failedBackAt,
+                    lastAttempt,
+                    missingSince);
         }
 
         /**
@@ -144,7 +214,8 @@ public final class Ledger implements AutoCloseable {
                     conflicts,
                     overAt,
                     done ? at : failedBackAt,
-                    lastAttempt);
+                    lastAttempt,
+                    missingSince);
         }
     }
 

@@ -54,13 +54,6 @@ public final class Replicator implements AutoCloseable {
     private final Clock clock;
     private final ReentrantLock running = new ReentrantLock();
     private final PassPlanner planner;
-    /**
-     * When each key the last pass left missing at the replica was first found missing (the date of the oldest change
-     * the replica lacks), so that a key rewritten at the source before it could be copied keeps its first date. This
-     * process's only: after a restart, the first pass dates each key by its latest write again.
-     */
-    private Map<String, Instant> missingSince = Map.of();
-
     private final PassExecutor executor;
     private final FencedReplica fenced;
     private final Failback failback;
@@ -313,14 +306,19 @@ public final class Replicator implements AutoCloseable {
         LOG.debugf("replica %s: %s", replicaAt, plan);
         PassProgress p = new PassProgress(plan.steps().size(), plan.bytes());
         progress = p;
-        PassOutcome outcome = executor.execute(plan, p).datedBy(missingSince);
-        missingSince = outcome.missingSince();
+        // Dated by the ledger's dates: another worker replica's passes, or this one's before a restart, found them
+        // first.
+        PassOutcome outcome = executor.execute(plan, p).datedBy(meta.missingSince());
 
         Instant ended = clock.instant();
         PassReport report = outcome.report(started, ended);
         Instant consistentAt = outcome.consistentAt(started);
         ledger.checkpoint(m -> m.afterPass(
-                consistentAt, started, report.successful() ? ended : m.lastSuccess(), outcome.conflictDescriptions()));
+                        consistentAt,
+                        started,
+                        report.successful() ? ended : m.lastSuccess(),
+                        outcome.conflictDescriptions())
+                .withMissingSince(outcome.missingSince()));
         totalCopiedObjects.addAndGet(outcome.copiedObjects());
         return report;
     }

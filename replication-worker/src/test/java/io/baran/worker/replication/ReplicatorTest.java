@@ -278,7 +278,8 @@ class ReplicatorTest {
         Files.createDirectories(root.resolve("src"));
         FileBlobStore source = new FileBlobStore("files-test", root, "src");
         FileBlobStore replica = Emulators.files("dst");
-        Replicator r = replicator(Mode.MIRROR, source, new Refusing(replica, "hot.bin"), WorkDirs.create("ledger"), 50);
+        Path ledger = WorkDirs.create("ledger");
+        Replicator r = replicator(Mode.MIRROR, source, new Refusing(replica, "hot.bin"), ledger, 50);
         Blob first = TestData.put(source, "hot.bin", "version 1");
         clock.advance(Duration.ofSeconds(5));
         r.pass();
@@ -299,6 +300,17 @@ class ReplicatorTest {
                     "rewrite " + i + ": the replica still lacks the first change");
         }
         r.close();
+
+        // The date is in the ledger: a restarted worker (or another worker replica sharing it) keeps it.
+        Replicator restarted = replicator(Mode.MIRROR, source, new Refusing(replica, "hot.bin"), ledger, 50);
+        TestData.put(source, "hot.bin", "version 4");
+        Files.setLastModifiedTime(
+                root.resolve("src").resolve("hot.bin"),
+                java.nio.file.attribute.FileTime.from(first.modified().plusSeconds(40)));
+        clock.advance(Duration.ofSeconds(30));
+        restarted.pass();
+        assertEquals(first.modified(), restarted.status().consistentAt(), "after a restart");
+        restarted.close();
     }
 
     @Test
