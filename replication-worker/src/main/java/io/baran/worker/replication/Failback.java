@@ -136,6 +136,9 @@ final class Failback {
             errors.add(refusal);
         }
         List<Future<?>> futures = new ArrayList<>();
+        // The pair's pass lock lost meanwhile (another worker replica may hold it now): no further task starts.
+        java.util.concurrent.atomic.AtomicReference<PassLock.Lost> lost =
+                new java.util.concurrent.atomic.AtomicReference<>();
         for (Reversal v : reversals) {
             if (guard.tripped() && deletes(v)) {
                 continue; // held back: the source keeps it, and the replica stays failed over
@@ -144,7 +147,11 @@ final class Failback {
             Blob s = v.source();
             Blob r = v.replica();
             futures.add(copier.submit(() -> {
+                if (lost.get() != null) {
+                    return null;
+                }
                 try {
+                    ledger.requireLock(false);
                     if (v.bothChanged()) {
                         if (same(key, s, r)) {
                             ledger.copied(key, new Ledger.Entry(s.version(), s.size(), r.sha256(), r.version()));
@@ -186,6 +193,8 @@ final class Failback {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     errors.add(key + ": interrupted");
+                } catch (PassLock.Lost e) {
+                    lost.compareAndSet(null, e);
                 } catch (RuntimeException e) {
                     errors.add(key + ": " + Replicator.message(e));
                 }
@@ -198,6 +207,9 @@ final class Failback {
             } catch (ExecutionException e) {
                 errors.add(Replicator.message(e.getCause()));
             }
+        }
+        if (lost.get() != null) {
+            throw lost.get();
         }
         boolean done = errors.isEmpty();
         Instant ended = clock.instant();

@@ -471,6 +471,7 @@ public final class Ledger implements AutoCloseable {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
+            requireLock(true); // again, as the snapshot replaces the shared one: writing it may have taken seconds
             Files.move(
                     tmp,
                     dir.resolve("ledger.json"),

@@ -253,6 +253,13 @@ public interface PassLock {
                             lost = "its session no longer holds it";
                         }
                     } catch (SQLException e) {
+                        if (!ended(e)) {
+                            // Slow, not gone (the 5 s query timeout): not confirmed now, asked again next time.
+                            throw new Lost(
+                                    key + " in PostgreSQL (" + url.replaceAll("\\?.*", "") + ") could not be confirmed"
+                                            + " held (" + e.getMessage() + "); nothing more is written under it now",
+                                    e);
+                        }
                         lost = "its session ended (" + e.getMessage() + ")";
                     }
                 }
@@ -260,6 +267,22 @@ public interface PassLock {
                         key + " in PostgreSQL (" + url.replaceAll("\\?.*", "") + ") was lost: " + lost
                                 + "; another worker replica may hold it now, so this one writes nothing more under it",
                         null);
+            }
+
+            /**
+             * Whether the failure says the session is gone (so are its locks): a connection exception (SQLSTATE class 08),
+             * the server shutting the session down (57P01 to 57P03), or a connection no longer valid.
+             */
+            private boolean ended(SQLException e) {
+                String state = e.getSQLState();
+                if (state != null && (state.startsWith("08") || state.startsWith("57P"))) {
+                    return true;
+                }
+                try {
+                    return !connection.isValid(2);
+                } catch (SQLException invalid) {
+                    return true;
+                }
             }
 
             @Override

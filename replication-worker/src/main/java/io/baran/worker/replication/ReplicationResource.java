@@ -80,8 +80,11 @@ public class ReplicationResource {
     /** The passes ended within {@code wait}. */
     public record SyncDone(String pair, List<PassReport> passes) {}
 
-    /** A failback: clean when no conflict was left. */
-    /** @param note why nothing was done, when nothing was (null otherwise) */
+    /**
+     * A failback: clean when no conflict was left.
+     *
+     * @param note why nothing was done, when nothing was (null otherwise)
+     */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record FailbackDone(boolean clean, FailbackReport report, String note) {}
 
@@ -162,7 +165,7 @@ public class ReplicationResource {
                             schema = @Schema(implementation = AuthProblem.class)))
     @APIResponse(
             responseCode = "503",
-            description = "the worker is stopping",
+            description = "the worker is stopping, or the pair's pass lock was lost during the pass (lock=postgresql)",
             content =
                     @Content(
                             mediaType = "application/problem+json",
@@ -193,6 +196,12 @@ public class ReplicationResource {
             Thread.currentThread().interrupt();
             return problem(503, "Interrupted", "the worker is stopping");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof PassLock.Lost || e.getCause() instanceof PassLock.Unreachable) {
+                return problem(
+                        503,
+                        "Pass lock lost",
+                        "pair " + name + ": " + e.getCause().getMessage() + "; retry");
+            }
             return problem(500, "Pass failed", "pair " + name + ": " + e.getCause());
         }
     }

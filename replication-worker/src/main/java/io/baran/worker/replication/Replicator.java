@@ -154,7 +154,11 @@ public final class Replicator implements AutoCloseable {
         this.clock = clock;
         this.planner = new PassPlanner(pair, mode, maxDeletePercent, lateWriteWindow);
         // Forward copying writes the replica only through the fence, so that failover can stop it at once.
-        this.fenced = new FencedReplica(replica, () -> ledger.meta().failedOver());
+        // Asked as each write becomes visible: a replica that lost the pair's pass lock makes none (PassLock.Lost).
+        this.fenced = new FencedReplica(replica, () -> {
+            ledger.requireLock(false);
+            return ledger.meta().failedOver();
+        });
         this.executor = new PassExecutor(
                 pair, sourceAt, source, replicaAt, fenced, ledger, copier, totalCopiedBytes::addAndGet);
         this.failback = new Failback(
@@ -223,15 +227,15 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /**
-     * The ledger may be behind the shared one until it is read again ({@link #reloadLedger}, or a failover first): this
-     * process has just taken the pair's pass lock, and another replica may have run passes since.
-     */
     /** Writes this replica's ledger from now on only while {@code held} is held ({@link Ledger#writtenUnder}). */
     void writtenUnder(PassLock.Held held) {
         ledger.writtenUnder(held);
     }
 
+    /**
+     * The ledger may be behind the shared one until it is read again ({@link #reloadLedger}, or a failover first): this
+     * process has just taken the pair's pass lock, and another replica may have run passes since.
+     */
     void markStale() {
         synchronized (flagChange) {
             stale = true;
@@ -344,11 +348,14 @@ public final class Replicator implements AutoCloseable {
             Map<String, Ledger.Entry> entries = ledger.entries();
             Map<String, Future<Boolean>> copies = new LinkedHashMap<>();
             Set<String> failed = new TreeSet<>();
+            // The pair's pass lock lost meanwhile: no further copy is handed off, those handed off end first.
+            PassLock.Lost lost = null;
             for (String key : new TreeSet<>(keys)) {
                 if (!key.startsWith(filter)) {
                     continue;
                 }
                 try {
+                    ledger.requireLock(false);
                     Blob s = source.stat(sourceAt.key(key));
                     if (s == null) {
                         continue;
@@ -373,6 +380,9 @@ public final class Replicator implements AutoCloseable {
                     LOG.warnf(
                             "pair %s, replica %s: %s not copied on notification, left to the next pass: %s",
                             pair, replicaAt, key, e.getMessage());
+                } catch (PassLock.Lost e) {
+                    lost = e;
+                    break;
                 }
             }
             int copied = 0;
@@ -383,6 +393,10 @@ public final class Replicator implements AutoCloseable {
                     if (e.getCause() instanceof FencedReplica.FailedOver) {
                         continue; // failed over meanwhile: as for a notification arriving after failover
                     }
+                    if (e.getCause() instanceof PassLock.Lost l) {
+                        lost = lost == null ? l : lost;
+                        continue;
+                    }
                     failed.add(f.getKey());
                     LOG.warnf(
                             "pair %s, replica %s: the copy of %s on notification failed, left to the next pass: %s",
@@ -390,6 +404,9 @@ public final class Replicator implements AutoCloseable {
                 }
             }
             totalCopiedObjects.addAndGet(copied);
+            if (lost != null) {
+                throw lost;
+            }
             return new NotifiedCopy(copied, Set.copyOf(failed));
         } finally {
             running.unlock();

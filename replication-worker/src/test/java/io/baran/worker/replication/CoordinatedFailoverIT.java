@@ -408,11 +408,6 @@ class CoordinatedFailoverIT {
     }
 
     /**
-     * While this process holds the pair's pass lock for its own pass, a failover here does not wait for the lock (it
-     * is its own): the pass is stopped by this replica's fence, and the flag is in the shared ledger before the lock is
-     * let go, so the other replica reads it as soon as it can take the lock.
-     */
-    /**
      * The pair's pass lock is lost while this replica passes (its session ended: the lock's database restarted or failed
      * over), and another replica takes it and fails the replica over: the pass copies nothing more into the replica now
      * serving as primary and does not write its ledger back over the failover.
@@ -445,6 +440,30 @@ class CoordinatedFailoverIT {
         } finally {
             a.stop();
             b.stop();
+        }
+    }
+
+    /** Notified copies of a replica whose lock's session ended, once its last answer is over a second old: none. */
+    @Test
+    void notifiedCopiesOfAReplicaThatLostItsLockCopyNothing() throws Exception {
+        Path dataDir = WorkDirs.create("coordinated-lock-lost-notified");
+        ReplicationService a = replica(dataDir);
+        try {
+            Replicator atA = a.replica(PAIR, null);
+            TestData.put(store("source"), "lost/notified.txt", "notified");
+
+            assertThrows(
+                    PassLock.Lost.class,
+                    () -> a.whilePassing(PAIR, taken -> assertTrue(taken, "the lock was free"), () -> {
+                        atA.reloadLedger();
+                        assertEquals(1, endSessionsHolding(PassLock.lockName(PAIR)), "a's session held the lock");
+                        Thread.sleep(PassLock.VERIFIED_FOR.toMillis() + 100); // past the last answer's second
+                        return atA.copyNow(java.util.Set.of("lost/notified.txt"));
+                    }));
+
+            assertNull(store("replica").stat("lost/notified.txt"), "nothing copied without the lock");
+        } finally {
+            a.stop();
         }
     }
 
@@ -493,6 +512,11 @@ class CoordinatedFailoverIT {
         }
     }
 
+    /**
+     * While this process holds the pair's pass lock for its own pass, a failover here does not wait for the lock (it
+     * is its own): the pass is stopped by this replica's fence, and the flag is in the shared ledger before the lock is
+     * let go, so the other replica reads it as soon as it can take the lock.
+     */
     @Test
     void aFailoverDuringThisReplicasOwnPassUsesItsFenceAndIsInTheLedgerBeforeTheLockIsLetGo() throws Exception {
         Path dataDir = WorkDirs.create("coordinated-failover-own-pass");

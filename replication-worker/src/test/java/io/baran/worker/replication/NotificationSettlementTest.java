@@ -137,10 +137,6 @@ class NotificationSettlementTest {
     }
 
     /**
-     * A batch that could not have the pair (another replica kept its lock) or whose copy threw (the shared ledger did
-     * not read) is handed back, and the notifications after it are still copied: nothing stops the pair's copier.
-     */
-    /**
      * A long pass holds the copies back while the queue goes on delivering: a message delivered again and again meanwhile
      * is held once and settled once, and beyond {@link ChangeNotifications#MAX_PENDING} the later notifications are
      * handed back at once, so what waits stays bounded.
@@ -202,6 +198,10 @@ class NotificationSettlementTest {
         }
     }
 
+    /**
+     * A batch that could not have the pair (another replica kept its lock) or whose copy threw (the shared ledger did
+     * not read) is handed back, and the notifications after it are still copied: nothing stops the pair's copier.
+     */
     @Test
     void aBatchThatCouldNotHaveThePairIsHandedBackAndTheNextOnesAreStillCopied() throws Exception {
         FileBlobStore source = Emulators.files("src-shared");

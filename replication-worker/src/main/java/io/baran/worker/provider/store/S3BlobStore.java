@@ -121,8 +121,9 @@ public final class S3BlobStore implements BlobStore {
                     e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
             md5 = "ServerSideEncryptionConfigurationNotFoundError".equals(code);
             if (!md5) {
-                LOG.infof(
-                        "%s: its default encryption could not be read (%s): listed ETags are not taken as MD5s",
+                LOG.warnf(
+                        "%s: its default encryption could not be read (%s): listed ETags are not taken as MD5s, and"
+                                + " contents are compared by HeadObject (grant s3:GetEncryptionConfiguration)",
                         describe(), code == null ? e.statusCode() : code);
             }
         } catch (software.amazon.awssdk.core.exception.SdkClientException e) {
