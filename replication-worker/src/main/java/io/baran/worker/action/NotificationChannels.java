@@ -24,7 +24,7 @@ public class NotificationChannels {
 
     private static final Logger LOG = Logger.getLogger(NotificationChannels.class);
 
-    private final Map<String, WebhookChannel> byName;
+    private final Map<String, NotificationChannel> byName;
 
     @Inject
     public NotificationChannels(NotifyConfig config, EgressPolicy egress) {
@@ -34,39 +34,104 @@ public class NotificationChannels {
     /** @param egress what the webhooks may reach; a literal address it refuses stops the start */
     NotificationChannels(
             Map<String, NotifyConfig.Channel> channels, Function<String, String> environment, EgressPolicy egress) {
-        Map<String, WebhookChannel> connected = new TreeMap<>();
+        Map<String, NotificationChannel> connected = new TreeMap<>();
         List<String> problems = new ArrayList<>();
         channels.forEach((name, channel) -> {
             String key = "baran.notify.channels.\"" + name + "\"";
-            if (!"webhook".equals(channel.type())) {
-                problems.add(key + ".type: \"" + channel.type() + "\" is not a channel type (known: webhook)");
-                return;
+            NotificationChannel made = switch (channel.type()) {
+                case "webhook" -> webhook(name, key, channel, environment, egress, problems);
+                case "pagerduty" -> pagerDuty(name, key, channel, environment, egress, problems);
+                default -> {
+                    problems.add(key + ".type: \"" + channel.type()
+                            + "\" is not a channel type (known: webhook, pagerduty)");
+                    yield null;
+                }
+            };
+            if (made != null) {
+                connected.put(name, made);
             }
-            String url = environment.apply(channel.urlEnv());
-            if (url == null || url.isBlank()) {
-                problems.add(key + ".url-env: the environment variable " + channel.urlEnv() + " is not set");
-                return;
-            }
-            URI uri = parse(url.trim());
-            if (uri == null) {
-                // The value is a secret: the message names the variable, never what it holds.
-                problems.add(key + ".url-env: the environment variable " + channel.urlEnv()
-                        + " does not hold an http(s) URL");
-                return;
-            }
-            var refused = egress.checkWithoutLookup(uri.getHost());
-            if (refused.isPresent()) {
-                problems.add(key + ".url-env: the webhook in " + channel.urlEnv() + ": "
-                        + refused.get().message());
-                return;
-            }
-            connected.put(name, new WebhookChannel(name, uri, channel.timeout(), egress));
         });
         if (!problems.isEmpty()) {
             throw new IllegalStateException(String.join("; ", problems));
         }
         this.byName = Map.copyOf(connected);
-        byName.values().forEach(c -> LOG.infof("notification channel %s: webhook at %s", c.name(), c.host()));
+        byName.values()
+                .forEach(c -> LOG.infof(
+                        "notification channel %s: %s at %s",
+                        c.name(), c instanceof PagerDutyChannel ? "PagerDuty Events API v2" : "webhook", c.host()));
+    }
+
+    private static WebhookChannel webhook(
+            String name,
+            String key,
+            NotifyConfig.Channel channel,
+            Function<String, String> environment,
+            EgressPolicy egress,
+            List<String> problems) {
+        if (channel.urlEnv().isEmpty()) {
+            problems.add(key + ".url-env: a webhook names the environment variable that holds its URL");
+            return null;
+        }
+        String variable = channel.urlEnv().get();
+        String url = environment.apply(variable);
+        if (url == null || url.isBlank()) {
+            problems.add(key + ".url-env: the environment variable " + variable + " is not set");
+            return null;
+        }
+        URI uri = parse(url.trim());
+        if (uri == null) {
+            // The value is a secret: the message names the variable, never what it holds.
+            problems.add(key + ".url-env: the environment variable " + variable + " does not hold an http(s) URL");
+            return null;
+        }
+        var refused = egress.checkWithoutLookup(uri.getHost());
+        if (refused.isPresent()) {
+            problems.add(key + ".url-env: the webhook in " + variable + ": "
+                    + refused.get().message());
+            return null;
+        }
+        return new WebhookChannel(name, uri, channel.timeout(), egress);
+    }
+
+    private static PagerDutyChannel pagerDuty(
+            String name,
+            String key,
+            NotifyConfig.Channel channel,
+            Function<String, String> environment,
+            EgressPolicy egress,
+            List<String> problems) {
+        int before = problems.size();
+        String routingKey = null;
+        if (channel.routingKeyEnv().isEmpty()) {
+            problems.add(key + ".routing-key-env: PagerDuty needs the environment variable that holds the routing key"
+                    + " (the integration key of an Events API v2 integration)");
+        } else {
+            routingKey = environment.apply(channel.routingKeyEnv().get());
+            if (routingKey == null || routingKey.isBlank()) {
+                problems.add(key + ".routing-key-env: the environment variable "
+                        + channel.routingKeyEnv().get() + " is not set");
+            } else if (!routingKey.trim().matches("[A-Za-z0-9]{20,64}")) {
+                // The value is a secret: named by its variable only.
+                problems.add(key + ".routing-key-env: the environment variable "
+                        + channel.routingKeyEnv().get()
+                        + " does not hold a routing key (letters and digits, 32 of them as PagerDuty makes them)");
+            }
+        }
+        if (!PagerDutyChannel.SEVERITIES.contains(channel.severity())) {
+            problems.add(
+                    key + ".severity: \"" + channel.severity() + "\" is not one of critical, error, warning, info");
+        }
+        URI events = channel.eventsUrl().map(u -> parse(u.trim())).orElse(PagerDutyChannel.EVENTS);
+        if (events == null) {
+            problems.add(key + ".events-url: \"" + channel.eventsUrl().get() + "\" is not an http(s) URL");
+        } else {
+            egress.checkWithoutLookup(events.getHost())
+                    .ifPresent(r -> problems.add(key + ".events-url: " + r.message()));
+        }
+        if (problems.size() > before) {
+            return null;
+        }
+        return new PagerDutyChannel(name, events, routingKey.trim(), channel.severity(), channel.timeout(), egress);
     }
 
     private static URI parse(String text) {
@@ -80,14 +145,14 @@ public class NotificationChannels {
     }
 
     /** The channel a step names; fails (CapabilityMissing) naming the channels that are configured. */
-    public WebhookChannel find(String step, String name) {
-        WebhookChannel channel = byName.get(name);
+    public NotificationChannel find(String step, String name) {
+        NotificationChannel channel = byName.get(name);
         if (channel == null) {
             throw Failures.of(
                     FailureTypes.CAPABILITY_MISSING,
                     "step " + step + ": notification channel " + name
                             + " is not configured in the replication-worker (baran.notify.channels.\"" + name
-                            + "\".url-env; configured: "
+                            + "\"; configured: "
                             + (byName.isEmpty() ? "none" : String.join(", ", byName.keySet())) + ")");
         }
         return channel;

@@ -65,7 +65,7 @@ public class Notify implements Action {
     @Override
     public StepPlan plan(StepCommand command) {
         Input in = input(command);
-        WebhookChannel channel = channels.find(command.step(), in.channel());
+        NotificationChannel channel = channels.find(command.step(), in.channel());
         return new StepPlan(
                 command.step(),
                 NAME,
@@ -78,11 +78,11 @@ public class Notify implements Action {
     @Override
     public StepOutcome apply(StepCommand command, StepPlan plan) {
         Input in = input(command);
-        WebhookChannel channel = channels.find(command.step(), in.channel());
+        NotificationChannel channel = channels.find(command.step(), in.channel());
         String text = text(command, in);
         if (in.required()) {
             // One attempt per activity attempt: the workflow's retry policy paces the rest.
-            WebhookChannel.Delivery d = channel.post(text, command.executionId(), command.step());
+            NotificationChannel.Delivery d = channel.post(text, command.executionId(), command.step());
             if (!d.delivered()) {
                 throw Failures.of(
                         d.retryable() ? FailureTypes.PROVIDER_UNAVAILABLE : FailureTypes.PROVIDER_REJECTED,
@@ -90,7 +90,7 @@ public class Notify implements Action {
             }
             return new StepOutcome(command.step(), false, "told " + channel.name() + " (" + d.detail() + ")");
         }
-        WebhookChannel.Delivery last = null;
+        NotificationChannel.Delivery last = null;
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; attempt <= BEST_EFFORT_TRIES; attempt++) {
             last = channel.post(text, command.executionId(), command.step());

@@ -18,13 +18,10 @@ import java.util.Map;
  * this class reports or logs contains more of it than its host. Each post resolves the host through the egress
  * policy and connects to the address it admitted; redirects are not followed.
  */
-public final class WebhookChannel {
+public final class WebhookChannel implements NotificationChannel {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final PinnedHttp HTTP = new PinnedHttp();
-
-    /** How one attempt ended: delivered, or why not and whether trying again may help. */
-    public record Delivery(boolean delivered, boolean retryable, String detail) {}
 
     private final String name;
     private final URI url;
@@ -38,11 +35,13 @@ public final class WebhookChannel {
         this.egress = egress;
     }
 
+    @Override
     public String name() {
         return name;
     }
 
     /** The host the webhook is served from: what messages may say of the URL. */
+    @Override
     public String host() {
         return url.getHost();
     }
@@ -51,6 +50,7 @@ public final class WebhookChannel {
      * Posts {@code {"text": ..., "baran": {...}}}. The idempotency key lets a receiver that honours it drop the
      * repeat of a delivery whose answer was lost.
      */
+    @Override
     public Delivery post(String text, String executionId, String step) {
         Map<String, Object> baran = new LinkedHashMap<>();
         baran.put("execution", executionId);

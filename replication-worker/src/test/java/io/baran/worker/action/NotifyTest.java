@@ -196,7 +196,9 @@ class NotifyTest {
         IllegalStateException type = assertThrows(
                 IllegalStateException.class,
                 () -> channels(Map.of("oncall", channel("pigeon", "V")), Map.of("V", url)));
-        assertTrue(type.getMessage().contains("\"pigeon\" is not a channel type (known: webhook)"), type.getMessage());
+        assertTrue(
+                type.getMessage().contains("\"pigeon\" is not a channel type (known: webhook, pagerduty)"),
+                type.getMessage());
     }
 
     private static StepCommand step(Map<String, Object> with) {
@@ -228,7 +230,8 @@ class NotifyTest {
         String hook = url.replace("127.0.0.1", "hooks.example");
         NotificationChannels prod =
                 new NotificationChannels(Map.of("oncall", channel("webhook", "V")), Map.of("V", hook)::get, production);
-        WebhookChannel.Delivery delivery = prod.find("tell-people", "oncall").post("hi", "drill-1", "tell-people");
+        NotificationChannel.Delivery delivery =
+                prod.find("tell-people", "oncall").post("hi", "drill-1", "tell-people");
         assertFalse(delivery.delivered());
         assertFalse(delivery.retryable());
         assertTrue(delivery.detail().contains("rule loopback"), delivery.detail());
@@ -237,6 +240,12 @@ class NotifyTest {
     }
 
     private static NotifyConfig.Channel channel(String type, String urlEnv) {
+        return channel(type, urlEnv, null, null, "critical");
+    }
+
+    /** A channel's configuration as SmallRye Config maps it; null for a key left out. */
+    static NotifyConfig.Channel channel(
+            String type, String urlEnv, String routingKeyEnv, String eventsUrl, String severity) {
         return new NotifyConfig.Channel() {
             @Override
             public String type() {
@@ -244,8 +253,23 @@ class NotifyTest {
             }
 
             @Override
-            public String urlEnv() {
-                return urlEnv;
+            public java.util.Optional<String> urlEnv() {
+                return java.util.Optional.ofNullable(urlEnv);
+            }
+
+            @Override
+            public java.util.Optional<String> routingKeyEnv() {
+                return java.util.Optional.ofNullable(routingKeyEnv);
+            }
+
+            @Override
+            public java.util.Optional<String> eventsUrl() {
+                return java.util.Optional.ofNullable(eventsUrl);
+            }
+
+            @Override
+            public String severity() {
+                return severity;
             }
 
             @Override
