@@ -121,9 +121,12 @@ public class NotificationChannels {
             problems.add(
                     key + ".severity: \"" + channel.severity() + "\" is not one of critical, error, warning, info");
         }
-        URI events = channel.eventsUrl().map(u -> parse(u.trim())).orElse(PagerDutyChannel.EVENTS);
-        if (events == null) {
-            problems.add(key + ".events-url: \"" + channel.eventsUrl().get() + "\" is not an http(s) URL");
+        URI events = channel.eventsUrl().isEmpty()
+                ? PagerDutyChannel.EVENTS
+                : parse(channel.eventsUrl().get().trim());
+        if (events == null || !"https".equals(events.getScheme()) && !"127.0.0.1".equals(events.getHost())) {
+            // The routing key goes in the body: over https only (http only to 127.0.0.1, a local relay or a test).
+            problems.add(key + ".events-url: \"" + channel.eventsUrl().orElse("") + "\" is not an https URL");
         } else {
             egress.checkWithoutLookup(events.getHost())
                     .ifPresent(r -> problems.add(key + ".events-url: " + r.message()));

@@ -72,7 +72,7 @@ public final class PagerDutyChannel implements NotificationChannel {
         details.put("execution", executionId);
         details.put("step", step);
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("summary", text.length() <= MAX_SUMMARY ? text : text.substring(0, MAX_SUMMARY - 1) + "…");
+        payload.put("summary", summary(text));
         payload.put("source", "baran");
         payload.put("severity", severity);
         payload.put("class", "baran.notify");
@@ -105,6 +105,18 @@ public final class PagerDutyChannel implements NotificationChannel {
         } catch (IOException e) {
             return new Delivery(false, true, e.getClass().getSimpleName() + " calling " + host());
         }
+    }
+
+    /** The text, cut to what PagerDuty takes (never inside a character's surrogate pair), with an ellipsis when cut. */
+    static String summary(String text) {
+        if (text.length() <= MAX_SUMMARY) {
+            return text;
+        }
+        int end = MAX_SUMMARY - 1;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--;
+        }
+        return text.substring(0, end) + "…";
     }
 
     /** {@code <execution>/<step>}, or its SHA-256 where that is longer than PagerDuty takes. */

@@ -33,10 +33,27 @@ final class FencedReplica extends ForwardingStore {
     // Fair: once failover waits, no later write goes before it.
     private final ReentrantReadWriteLock fence = new ReentrantReadWriteLock(true);
 
+    /** Run before each write that changes what the store shows, outside the fence (it may ask a database). */
+    private final Runnable beforeWrite;
+
     /** @param failedOver whether the replica serves as primary (the ledger's flag) */
     FencedReplica(BlobStore inner, BooleanSupplier failedOver) {
+        this(inner, failedOver, () -> {});
+    }
+
+    /**
+     * @param beforeWrite run before each write that changes what the store shows, before the fence is taken: it may
+     *                    refuse the write by throwing (the pair's pass lock lost: {@link PassLock.Lost})
+     */
+    FencedReplica(BlobStore inner, BooleanSupplier failedOver, Runnable beforeWrite) {
         super(inner);
         this.failedOver = failedOver;
+        this.beforeWrite = beforeWrite;
+    }
+
+    /** A store whose writes only {@code beforeWrite} may refuse (the source, written by failback and resolution). */
+    static FencedReplica checkedBy(BlobStore inner, Runnable beforeWrite) {
+        return new FencedReplica(inner, () -> false, beforeWrite);
     }
 
     /**
@@ -69,6 +86,7 @@ final class FencedReplica extends ForwardingStore {
 
     /** Runs a write that changes what the replica shows, unless the replica failed over. */
     <T> T visible(String key, Supplier<T> write) {
+        beforeWrite.run();
         fence.readLock().lock();
         try {
             if (failedOver.getAsBoolean()) {

@@ -462,12 +462,14 @@ public final class Ledger implements AutoCloseable {
     public synchronized void checkpoint(java.util.function.UnaryOperator<Meta> change) {
         requireLock(true);
         Meta next = change.apply(meta);
+        // A name of this write's own: worker replicas share the directory, and one that lost the pair's lock must not
+        // write into the file another is about to move in place.
+        Path tmp = dir.resolve("ledger.json." + java.util.UUID.randomUUID() + ".tmp");
+        boolean moved = false;
         try {
             journal.flush();
-            Path tmp = dir.resolve("ledger.json.tmp");
             byte[] bytes = JSON.writeValueAsBytes(new Snapshot(next, entries, sessions));
-            try (FileChannel ch = FileChannel.open(
-                    tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ch.write(java.nio.ByteBuffer.wrap(bytes));
                 ch.force(true);
             }
@@ -477,6 +479,7 @@ public final class Ledger implements AutoCloseable {
                     dir.resolve("ledger.json"),
                     StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
+            moved = true;
             meta = next;
             journal.close();
             journal = Files.newBufferedWriter(
@@ -487,6 +490,14 @@ public final class Ledger implements AutoCloseable {
                     StandardOpenOption.WRITE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the replication ledger in " + dir + ": " + e.getMessage(), e);
+        } finally {
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // a leftover temporary file is never read
+                }
+            }
         }
     }
 

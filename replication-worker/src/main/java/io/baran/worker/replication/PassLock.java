@@ -228,6 +228,10 @@ public interface PassLock {
             private final String key;
             private long verifiedAt = System.nanoTime();
             private String lost;
+            /** The last check that could not confirm the lock (slow, not gone), and when: it serves as long as a success. */
+            private Lost unconfirmed;
+
+            private long unconfirmedAt;
 
             Session(Connection connection, String key) {
                 this.connection = connection;
@@ -239,6 +243,9 @@ public interface PassLock {
                 if (lost == null && !fresh && System.nanoTime() - verifiedAt < VERIFIED_FOR.toNanos()) {
                     return;
                 }
+                if (lost == null && unconfirmed != null && System.nanoTime() - unconfirmedAt < VERIFIED_FOR.toNanos()) {
+                    throw unconfirmed; // not asked again at once: each check may take seconds
+                }
                 if (lost == null) {
                     try (PreparedStatement s = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_locks"
                             + " WHERE pid = pg_backend_pid() AND " + HELD_KEY + ")")) {
@@ -248,17 +255,20 @@ public interface PassLock {
                         try (ResultSet rs = s.executeQuery()) {
                             if (rs.next() && rs.getBoolean(1)) {
                                 verifiedAt = System.nanoTime();
+                                unconfirmed = null;
                                 return;
                             }
                             lost = "its session no longer holds it";
                         }
                     } catch (SQLException e) {
                         if (!ended(e)) {
-                            // Slow, not gone (the 5 s query timeout): not confirmed now, asked again next time.
-                            throw new Lost(
+                            // Slow, not gone (the 5 s query timeout): not confirmed now, asked again after a second.
+                            unconfirmed = new Lost(
                                     key + " in PostgreSQL (" + url.replaceAll("\\?.*", "") + ") could not be confirmed"
                                             + " held (" + e.getMessage() + "); nothing more is written under it now",
                                     e);
+                            unconfirmedAt = System.nanoTime();
+                            throw unconfirmed;
                         }
                         lost = "its session ended (" + e.getMessage() + ")";
                     }

@@ -196,7 +196,7 @@ public class ReplicationResource {
             Thread.currentThread().interrupt();
             return problem(503, "Interrupted", "the worker is stopping");
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof PassLock.Lost || e.getCause() instanceof PassLock.Unreachable) {
+            if (e.getCause() instanceof PassLock.Lost) {
                 return problem(
                         503,
                         "Pass lock lost",

@@ -153,12 +153,12 @@ public final class Replicator implements AutoCloseable {
         this.copier = copier;
         this.clock = clock;
         this.planner = new PassPlanner(pair, mode, maxDeletePercent, lateWriteWindow);
-        // Forward copying writes the replica only through the fence, so that failover can stop it at once.
-        // Asked as each write becomes visible: a replica that lost the pair's pass lock makes none (PassLock.Lost).
-        this.fenced = new FencedReplica(replica, () -> {
-            ledger.requireLock(false);
-            return ledger.meta().failedOver();
-        });
+        // Forward copying writes the replica only through the fence, so that failover can stop it at once. Asked before
+        // each write becomes visible: a replica that lost the pair's pass lock makes none (PassLock.Lost); so are the
+        // source's writes of failback and conflict resolution.
+        Runnable lockHeld = () -> ledger.requireLock(false);
+        this.fenced = new FencedReplica(replica, () -> ledger.meta().failedOver(), lockHeld);
+        BlobStore sourceWrites = FencedReplica.checkedBy(source, lockHeld);
         this.executor = new PassExecutor(
                 pair, sourceAt, source, replicaAt, fenced, ledger, copier, totalCopiedBytes::addAndGet);
         this.failback = new Failback(
@@ -166,7 +166,7 @@ public final class Replicator implements AutoCloseable {
                 mode,
                 this.filter,
                 sourceAt,
-                source,
+                sourceWrites,
                 replicaAt,
                 replica,
                 ledger,
@@ -175,7 +175,7 @@ public final class Replicator implements AutoCloseable {
                 maxDeletePercent,
                 clock);
         this.resolver = new ConflictResolver(
-                pair, sourceAt, source, replicaAt, fenced, ledger, copier, totalCopiedBytes::addAndGet);
+                pair, sourceAt, sourceWrites, replicaAt, fenced, ledger, copier, totalCopiedBytes::addAndGet);
     }
 
     public String pair() {

@@ -164,6 +164,11 @@ class PagerDutyChannelTest {
                 PagerDutyChannel.MAX_SUMMARY,
                 events.get(0).path("payload").path("summary").asText().length());
 
+        String emoji = "x".repeat(PagerDutyChannel.MAX_SUMMARY - 2) + "\uD83D\uDE92" + "tail";
+        String cut = PagerDutyChannel.summary(emoji);
+        assertTrue(cut.length() <= PagerDutyChannel.MAX_SUMMARY, cut);
+        assertFalse(Character.isHighSurrogate(cut.charAt(cut.length() - 2)), "no half of a surrogate pair");
+
         String key = PagerDutyChannel.dedupKey("e".repeat(300), "step");
         assertTrue(key.length() <= PagerDutyChannel.MAX_DEDUP_KEY, key);
         assertEquals(key, PagerDutyChannel.dedupKey("e".repeat(300), "step"), "the same for every attempt");
@@ -192,10 +197,23 @@ class PagerDutyChannelTest {
 
         IllegalStateException metadata = assertThrows(
                 IllegalStateException.class,
-                () -> channels(Map.of("page", pagerDuty("PD_KEY", "http://169.254.169.254/v2/enqueue", "critical"))));
+                () -> channels(Map.of("page", pagerDuty("PD_KEY", "https://169.254.169.254/v2/enqueue", "critical"))));
         assertTrue(metadata.getMessage().contains(".events-url: "), metadata.getMessage());
         assertTrue(metadata.getMessage().contains("rule metadata"), metadata.getMessage());
         assertEquals(0, requests.get());
+
+        IllegalStateException noScheme = assertThrows(
+                IllegalStateException.class,
+                () -> channels(Map.of("page", pagerDuty("PD_KEY", "events.eu.pagerduty.com/v2/enqueue", "critical"))));
+        assertTrue(
+                noScheme.getMessage()
+                        .contains(".events-url: \"events.eu.pagerduty.com/v2/enqueue\" is not an https URL"),
+                noScheme.getMessage());
+        IllegalStateException plain = assertThrows(
+                IllegalStateException.class,
+                () -> channels(
+                        Map.of("page", pagerDuty("PD_KEY", "http://events.pagerduty.com/v2/enqueue", "critical"))));
+        assertTrue(plain.getMessage().contains("is not an https URL"), "the routing key never in clear text");
 
         NotificationChannel defaults =
                 channels(Map.of("page", pagerDuty("PD_KEY", null, "critical"))).find("page-oncall", "page");

@@ -467,6 +467,34 @@ class CoordinatedFailoverIT {
         }
     }
 
+    /** A failback whose lock's session ended copies nothing back to the source and leaves the replica failed over. */
+    @Test
+    void aFailbackWhoseLockIsLostCopiesNothingBack() throws Exception {
+        Path dataDir = WorkDirs.create("coordinated-lock-lost-failback");
+        ReplicationService a = replica(dataDir);
+        try {
+            Replicator atA = a.replica(PAIR, null);
+            TestData.put(store("source"), "lost/kept.txt", "kept");
+            assertEquals(1, a.sync(PAIR).get(60, TimeUnit.SECONDS).size(), "replica a ran the pass");
+            assertTrue(a.failover(atA).done());
+            TestData.put(store("replica"), "lost/written-while-failed-over.txt", "new");
+
+            assertThrows(
+                    PassLock.Lost.class,
+                    () -> a.whilePassing(PAIR, taken -> assertTrue(taken, "the lock was free"), () -> {
+                        atA.reloadLedger();
+                        assertEquals(1, endSessionsHolding(PassLock.lockName(PAIR)), "a's session held the lock");
+                        Thread.sleep(PassLock.VERIFIED_FOR.toMillis() + 100); // past the last answer's second
+                        return atA.failback();
+                    }));
+
+            assertNull(store("source").stat("lost/written-while-failed-over.txt"), "nothing copied back");
+            assertTrue(a.failedOver(atA), "still failed over in the shared ledger");
+        } finally {
+            a.stop();
+        }
+    }
+
     @Test
     void aLedgerWrittenUnderALockThatWasLostWritesNothingMore() throws Exception {
         String pair = "ledger-lock-lost";

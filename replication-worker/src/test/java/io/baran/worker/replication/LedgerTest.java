@@ -53,14 +53,19 @@ class LedgerTest {
     void aCheckpointThatCannotBeWrittenChangesNothing() throws Exception {
         Path dir = WorkDirs.create("ledger");
         Ledger ledger = Ledger.open(dir);
-        // The snapshot cannot be written: its temporary file's name is taken by a directory.
-        Files.createDirectory(dir.resolve("ledger.json.tmp"));
+        // The snapshot cannot replace the last one: a directory that is not empty holds its name.
+        Files.createDirectories(dir.resolve("ledger.json").resolve("in-the-way"));
 
         assertThrows(
                 UncheckedIOException.class,
                 () -> ledger.checkpoint(m -> new Ledger.Meta(null, null, null, true, Map.of(), null, null, null)));
 
         assertFalse(ledger.meta().failedOver(), "a failover the ledger could not record does not hold");
+        try (var left = Files.list(dir)) {
+            assertFalse(
+                    left.anyMatch(f -> f.getFileName().toString().endsWith(".tmp")),
+                    "no temporary snapshot left behind");
+        }
         ledger.close();
     }
 
