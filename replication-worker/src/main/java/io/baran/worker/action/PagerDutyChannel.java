@@ -3,10 +3,6 @@ package io.baran.worker.action;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.egress.EgressPolicy;
-import io.baran.egress.EgressRefusedException;
-import io.baran.egress.PinnedHttp;
-import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -37,7 +33,6 @@ public final class PagerDutyChannel implements NotificationChannel {
     static final int MAX_DEDUP_KEY = 255;
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final PinnedHttp HTTP = new PinnedHttp();
 
     private final String name;
     private final URI events;
@@ -88,23 +83,9 @@ public final class PagerDutyChannel implements NotificationChannel {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the PagerDuty event of step " + step + " as JSON", e);
         }
-        try {
-            int status = HTTP.send(
-                    "POST", events, egress.resolve(events), Map.of("Content-Type", "application/json"), json, timeout);
-            if (status >= 200 && status < 300) {
-                return new Delivery(true, false, "PagerDuty HTTP " + status);
-            }
-            // 429: over the rate limit, later; 400: the event is invalid (or the routing key unknown), as sent it never
-            // will be taken.
-            boolean retryable = status >= 500 || status == 408 || status == 429;
-            return new Delivery(false, retryable, "PagerDuty HTTP " + status + " from " + host());
-        } catch (EgressRefusedException e) {
-            return new Delivery(false, false, e.getMessage());
-        } catch (SocketTimeoutException e) {
-            return new Delivery(false, true, "no answer from " + host() + " within " + timeout.toMillis() + " ms");
-        } catch (IOException e) {
-            return new Delivery(false, true, e.getClass().getSimpleName() + " calling " + host());
-        }
+        // 429: over the rate limit, later; 400: the event is invalid (or the routing key unknown): never taken as sent.
+        return ChannelHttp.post(
+                events, egress, Map.of("Content-Type", "application/json"), json, timeout, "PagerDuty HTTP");
     }
 
     /** The text, cut to what PagerDuty takes (never inside a character's surrogate pair), with an ellipsis when cut. */

@@ -3,10 +3,6 @@ package io.baran.worker.action;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.egress.EgressPolicy;
-import io.baran.egress.EgressRefusedException;
-import io.baran.egress.PinnedHttp;
-import java.io.IOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,7 +17,6 @@ import java.util.Map;
 public final class WebhookChannel implements NotificationChannel {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final PinnedHttp HTTP = new PinnedHttp();
 
     private final String name;
     private final URI url;
@@ -64,27 +59,12 @@ public final class WebhookChannel implements NotificationChannel {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the message of step " + step + " as JSON", e);
         }
-        try {
-            int status = HTTP.send(
-                    "POST",
-                    url,
-                    egress.resolve(url),
-                    Map.of("Content-Type", "application/json", "Idempotency-Key", executionId + "/" + step),
-                    json,
-                    timeout);
-            if (status >= 200 && status < 300) {
-                return new Delivery(true, false, "HTTP " + status);
-            }
-            // 408 and 429 say "later"; other 4xx say the request or the webhook is wrong.
-            boolean retryable = status >= 500 || status == 408 || status == 429;
-            return new Delivery(false, retryable, "HTTP " + status + " from " + host());
-        } catch (EgressRefusedException e) {
-            // The refusal names the host and the address, never the URL's path (its secret).
-            return new Delivery(false, false, e.getMessage());
-        } catch (SocketTimeoutException e) {
-            return new Delivery(false, true, "no answer from " + host() + " within " + timeout.toMillis() + " ms");
-        } catch (IOException e) {
-            return new Delivery(false, true, e.getClass().getSimpleName() + " calling " + host());
-        }
+        return ChannelHttp.post(
+                url,
+                egress,
+                Map.of("Content-Type", "application/json", "Idempotency-Key", executionId + "/" + step),
+                json,
+                timeout,
+                "HTTP");
     }
 }

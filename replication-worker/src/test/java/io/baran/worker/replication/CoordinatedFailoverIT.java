@@ -454,12 +454,7 @@ class CoordinatedFailoverIT {
 
             assertThrows(
                     PassLock.Lost.class,
-                    () -> a.whilePassing(PAIR, taken -> assertTrue(taken, "the lock was free"), () -> {
-                        atA.reloadLedger();
-                        assertEquals(1, endSessionsHolding(PassLock.lockName(PAIR)), "a's session held the lock");
-                        Thread.sleep(PassLock.VERIFIED_FOR.toMillis() + 100); // past the last answer's second
-                        return atA.copyNow(java.util.Set.of("lost/notified.txt"));
-                    }));
+                    () -> afterTheLockIsLost(a, atA, () -> atA.copyNow(java.util.Set.of("lost/notified.txt"))));
 
             assertNull(store("replica").stat("lost/notified.txt"), "nothing copied without the lock");
         } finally {
@@ -479,14 +474,7 @@ class CoordinatedFailoverIT {
             assertTrue(a.failover(atA).done());
             TestData.put(store("replica"), "lost/written-while-failed-over.txt", "new");
 
-            assertThrows(
-                    PassLock.Lost.class,
-                    () -> a.whilePassing(PAIR, taken -> assertTrue(taken, "the lock was free"), () -> {
-                        atA.reloadLedger();
-                        assertEquals(1, endSessionsHolding(PassLock.lockName(PAIR)), "a's session held the lock");
-                        Thread.sleep(PassLock.VERIFIED_FOR.toMillis() + 100); // past the last answer's second
-                        return atA.failback();
-                    }));
+            assertThrows(PassLock.Lost.class, () -> afterTheLockIsLost(a, atA, () -> atA.failback()));
 
             assertNull(store("source").stat("lost/written-while-failed-over.txt"), "nothing copied back");
             assertTrue(a.failedOver(atA), "still failed over in the shared ledger");
@@ -518,6 +506,21 @@ class CoordinatedFailoverIT {
             assertTrue(Ledger.open(dir).entries().containsKey("kept.txt"));
             assertFalse(Ledger.open(dir).entries().containsKey("later.txt"));
         }
+    }
+
+    /**
+     * Runs {@code work} as {@code a}'s pass of the pair once its lock's session has ended (as a restart of the database
+     * would end it) and its last answer that the lock is held is over a second old.
+     */
+    private static <T> T afterTheLockIsLost(ReplicationService a, Replicator atA, ReplicationService.PassWork<T> work)
+            throws InterruptedException {
+        return a.whilePassing(PAIR, taken -> assertTrue(taken, "the lock was free"), () -> {
+                    atA.reloadLedger();
+                    assertEquals(1, endSessionsHolding(PassLock.lockName(PAIR)), "a's session held the lock");
+                    Thread.sleep(PassLock.VERIFIED_FOR.toMillis() + 100); // past the last answer's second
+                    return work.run();
+                })
+                .orElseThrow();
     }
 
     /** Ends the PostgreSQL sessions holding the advisory lock {@code key}, as a restart of the database would; how many. */
