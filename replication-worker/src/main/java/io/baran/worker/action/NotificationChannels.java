@@ -31,7 +31,7 @@ public class NotificationChannels {
         this(config.channels(), System::getenv, egress);
     }
 
-    /** @param egress what the webhooks may reach; a literal address it refuses stops the start */
+    /** @param egress what the channels may reach; a literal address it refuses stops the start */
     NotificationChannels(
             Map<String, NotifyConfig.Channel> channels, Function<String, String> environment, EgressPolicy egress) {
         Map<String, NotificationChannel> connected = new TreeMap<>();
@@ -68,6 +68,11 @@ public class NotificationChannels {
             Function<String, String> environment,
             EgressPolicy egress,
             List<String> problems) {
+        if (channel.routingKeyEnv().isPresent() || channel.eventsUrl().isPresent()) {
+            problems.add(
+                    key + ": routing-key-env and events-url are a pagerduty channel's; this one is a webhook (type)");
+            return null;
+        }
         if (channel.urlEnv().isEmpty()) {
             problems.add(key + ".url-env: a webhook names the environment variable that holds its URL");
             return null;
@@ -101,6 +106,11 @@ public class NotificationChannels {
             EgressPolicy egress,
             List<String> problems) {
         int before = problems.size();
+        if (channel.urlEnv().isPresent()) {
+            problems.add(
+                    key + ".url-env: a pagerduty channel posts to PagerDuty's Events API (events-url), not to a URL"
+                            + " from the environment");
+        }
         String routingKey = null;
         if (channel.routingKeyEnv().isEmpty()) {
             problems.add(key + ".routing-key-env: PagerDuty needs the environment variable that holds the routing key"
@@ -114,7 +124,7 @@ public class NotificationChannels {
                 // The value is a secret: named by its variable only.
                 problems.add(key + ".routing-key-env: the environment variable "
                         + channel.routingKeyEnv().get()
-                        + " does not hold a routing key (letters and digits, 32 of them as PagerDuty makes them)");
+                        + " does not hold a routing key (20 to 64 letters and digits; PagerDuty makes them 32 long)");
             }
         }
         if (!PagerDutyChannel.SEVERITIES.contains(channel.severity())) {

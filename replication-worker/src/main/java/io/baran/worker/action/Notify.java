@@ -21,7 +21,7 @@ import org.jboss.logging.Logger;
  * <p>By default a message that cannot be delivered does not stop the runbook: the chat service may be down with
  * the region that failed, and a failover must not wait on it. The step then tries a few times within a
  * bounded window and passes with "not delivered" in its summary. With {@code required: true} the step fails
- * instead: retryably (ProviderUnavailable) when the webhook is down or throttling, or not (ProviderRejected)
+ * instead: retryably (ProviderUnavailable) when the channel (a webhook, PagerDuty) is down or throttling, or not (ProviderRejected)
  * when it refuses the request.
  */
 @Singleton

@@ -153,7 +153,9 @@ public class PromoteReplica extends ProviderAction {
                         ? "; old primary " + current.primary() + " NOT fenced: unreachable (fence: best-effort)"
                         : "; old primary not fenced: the provider cannot";
         return new StepOutcome(
-                command.step(), true, in.instance() + " promoted: " + after.replica() + " is primary" + fenced);
+                command.step(),
+                true,
+                in.instance() + " promoted: " + after.replica() + " is primary" + fenced + s.waited());
     }
 
     /**
@@ -200,7 +202,9 @@ public class PromoteReplica extends ProviderAction {
                 && current.primaryWrites() == PrimaryWrites.REFUSES;
         if (!fencedByStep) {
             return new StepOutcome(
-                    command.step(), false, in.instance() + " is " + current.describe() + "; nothing to undo");
+                    command.step(),
+                    false,
+                    in.instance() + " is " + current.describe() + "; nothing to undo" + s.waited());
         }
         if (s.observed().role() == Role.PRIMARY) {
             throw Failures.of(

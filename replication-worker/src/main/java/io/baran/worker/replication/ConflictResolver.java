@@ -96,7 +96,9 @@ final class ConflictResolver {
         Blob seenKept = keepSource ? seen.source() : seen.replica();
         Precondition other = Precondition.asListed(keepSource ? seen.replica() : seen.source());
         Blob kept = from.stat(fromAt.key(key));
-        if (!Precondition.asListed(seenKept).holds(kept)) {
+        // Present as seen, and the same version where the store names versions (one that does not cannot say more).
+        if ((seenKept == null) != (kept == null)
+                || !Precondition.asListed(seenKept).holds(kept)) {
             throw changed(key, fromAt, seenKept, kept);
         }
         try {

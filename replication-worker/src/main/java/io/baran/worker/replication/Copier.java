@@ -314,14 +314,17 @@ public final class Copier implements AutoCloseable {
             if (completed || discard) {
                 failedResumes.remove(ledgerKey);
             }
-            if ((completed || discard) && ledger != null) {
-                ledger.sessionEnded(ledgerKey);
-            }
-            if (discard && !completed) {
-                try {
-                    upload.abort();
-                } catch (RuntimeException ignored) {
-                    // what is left is never visible, and later uploads do not use it
+            try {
+                if ((completed || discard) && ledger != null) {
+                    ledger.sessionEnded(ledgerKey);
+                }
+            } finally {
+                if (discard && !completed) {
+                    try {
+                        upload.abort();
+                    } catch (RuntimeException ignored) {
+                        // what is left is never visible, and later uploads do not use it
+                    }
                 }
             }
         }

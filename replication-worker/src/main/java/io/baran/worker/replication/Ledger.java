@@ -299,6 +299,7 @@ public final class Ledger implements AutoCloseable {
     private void load() {
         try {
             Files.createDirectories(dir);
+            sweepTemporarySnapshots();
             Path snapshot = dir.resolve("ledger.json");
             if (Files.exists(snapshot)) {
                 Snapshot s = JSON.readValue(snapshot.toFile(), Snapshot.class);
@@ -405,11 +406,13 @@ public final class Ledger implements AutoCloseable {
     }
 
     public synchronized void copied(String key, Entry entry) {
+        requireLock(false); // before anything changes, here or on disk
         entries.put(key, entry);
         append("copied", key, o -> o.set("e", JSON.valueToTree(entry)));
     }
 
     public synchronized void removed(String key) {
+        requireLock(false); // before anything changes, here or on disk
         if (entries.remove(key) != null) {
             append("removed", key, o -> {});
         }
@@ -420,11 +423,13 @@ public final class Ledger implements AutoCloseable {
     }
 
     public synchronized void sessionStarted(Session session) {
+        requireLock(false); // before anything changes, here or on disk
         sessions.put(session.key(), session);
         append("session", session.key(), o -> o.set("s", JSON.valueToTree(session)));
     }
 
     public synchronized void partDone(String key, int number, Part part) {
+        requireLock(false); // before anything changes, here or on disk
         Session s = sessions.get(key);
         if (s != null) {
             s.parts().put(number, part);
@@ -436,6 +441,7 @@ public final class Ledger implements AutoCloseable {
     }
 
     public synchronized void sessionEnded(String key) {
+        requireLock(false); // before anything changes, here or on disk
         if (sessions.remove(key) != null) {
             append("ended", key, o -> {});
         }
@@ -498,6 +504,27 @@ public final class Ledger implements AutoCloseable {
                     // a leftover temporary file is never read
                 }
             }
+        }
+    }
+
+    /**
+     * Deletes the temporary snapshots of writers that died before their rename, an hour old or older (a younger one may
+     * be another worker replica's, being written).
+     */
+    private void sweepTemporarySnapshots() {
+        java.time.Instant before = java.time.Instant.now().minus(java.time.Duration.ofHours(1));
+        try (var files = Files.newDirectoryStream(dir, "ledger.json.*.tmp")) {
+            for (Path tmp : files) {
+                try {
+                    if (Files.getLastModifiedTime(tmp).toInstant().isBefore(before)) {
+                        Files.deleteIfExists(tmp);
+                    }
+                } catch (IOException gone) {
+                    // renamed or deleted meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // a leftover temporary file is never read
         }
     }
 

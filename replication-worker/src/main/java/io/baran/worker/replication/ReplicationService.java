@@ -492,12 +492,18 @@ public class ReplicationService {
             // during this pass reads them again first, as the pass does before each replica.
             pairs.get(pair).replicas().forEach(Replicator::markStale);
         }
+        List<Replicator> replicas =
+                coordinated && pairs.containsKey(pair) ? pairs.get(pair).replicas() : List.of();
         passing.add(pair);
+        replicas.forEach(r -> r.writtenUnder(h));
         try {
-            return Optional.of(writingUnder(pair, h, work));
+            return Optional.of(work.run());
         } finally {
             synchronized (release(pair)) {
+                // Under the release monitor: a failover of this process that found the pair passing here writes the
+                // ledger under this lock's checks until the lock is let go.
                 passing.remove(pair);
+                replicas.forEach(r -> r.writtenUnder(null));
                 h.close();
             }
         }

@@ -135,7 +135,7 @@ class PagerDutyChannelTest {
     }
 
     @Test
-    void anInvalidEventIsNotSentAgainAndThrottlingIsWaitedOut() {
+    void anInvalidEventIsNotSentAgainAndThrottlingIsWorthAnotherTry() {
         answer = n -> 400;
         StepCommand required = step(Map.of("channel", "page", "message", "failing over", "required", true));
         ApplicationFailure invalid =
@@ -214,6 +214,20 @@ class PagerDutyChannelTest {
                 () -> channels(
                         Map.of("page", pagerDuty("PD_KEY", "http://events.pagerduty.com/v2/enqueue", "critical"))));
         assertTrue(plain.getMessage().contains("is not an https URL"), "the routing key never in clear text");
+
+        IllegalStateException mixed = assertThrows(
+                IllegalStateException.class,
+                () -> channels(Map.of(
+                        "page",
+                        NotifyTest.channel("pagerduty", "SOME_URL", "PD_KEY", null, "critical"),
+                        "chat",
+                        NotifyTest.channel("webhook", "SOME_URL", "PD_KEY", null, "critical"))));
+        assertTrue(
+                mixed.getMessage().contains("\"page\".url-env: a pagerduty channel posts to PagerDuty's Events API"),
+                mixed.getMessage());
+        assertTrue(
+                mixed.getMessage().contains("\"chat\": routing-key-env and events-url are a pagerduty channel's"),
+                mixed.getMessage());
 
         NotificationChannel defaults =
                 channels(Map.of("page", pagerDuty("PD_KEY", null, "critical"))).find("page-oncall", "page");

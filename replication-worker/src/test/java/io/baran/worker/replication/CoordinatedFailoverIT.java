@@ -503,8 +503,11 @@ class CoordinatedFailoverIT {
                     PassLock.Lost.class,
                     () -> ledger.copied("later.txt", new Ledger.Entry("s2", 1, null, "r2")),
                     "lost for good: no journal line either");
-            assertTrue(Ledger.open(dir).entries().containsKey("kept.txt"));
-            assertFalse(Ledger.open(dir).entries().containsKey("later.txt"));
+            Ledger reread = Ledger.open(dir);
+            assertTrue(reread.entries().containsKey("kept.txt"));
+            assertFalse(reread.entries().containsKey("later.txt"));
+            reread.close();
+            ledger.close();
         }
     }
 
