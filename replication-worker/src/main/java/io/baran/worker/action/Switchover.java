@@ -85,7 +85,12 @@ public class Switchover extends ProviderAction {
     public StepOutcome undo(StepCommand command, StepPlan plan) {
         Input in = input(command);
         PlannedStates<Topology> states = PlannedStates.of(NAME, command, plan, Topology::fromPlan);
-        return roles(in).undo(command.step(), states.observed(), states.desired());
+        // A switchover the apply asked for may still run at the provider: switch back from where it ends.
+        String settled = target(in).db.settleTopology(in.instance());
+        StepOutcome undone = roles(in).undo(command.step(), states.observed(), states.desired());
+        return settled == null
+                ? undone
+                : new StepOutcome(undone.step(), undone.changed(), undone.summary() + " (" + settled + ")");
     }
 
     /** The provider's switchover, the member the step names, and where the API is served from. */

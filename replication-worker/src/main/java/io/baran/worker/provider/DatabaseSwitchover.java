@@ -30,4 +30,14 @@ public interface DatabaseSwitchover {
      * to another member is under way.
      */
     void switchover(String target, Topology expected);
+
+    /**
+     * Waits until no switchover or failover of the instance's topology is under way (one an earlier attempt of the step
+     * asked for goes on at the provider after the attempt gave up), bounded by the provider's time-out, past which it
+     * fails retryably; returns what it waited for, or null when nothing was under way. An undo acts on where it ends:
+     * it never reads the old primary, still primary while the switchover runs, as "nothing to switch back".
+     */
+    default String settleTopology(String instance) {
+        return null;
+    }
 }

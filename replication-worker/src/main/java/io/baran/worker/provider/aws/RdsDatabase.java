@@ -196,6 +196,11 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
     }
 
     @Override
+    public String settleTopology(String instance) {
+        return global.settle(memberName(instance));
+    }
+
+    @Override
     public String memberName(String instance) {
         return AuroraGlobalFailover.clusterName(instance);
     }

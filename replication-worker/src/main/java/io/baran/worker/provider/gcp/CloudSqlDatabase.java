@@ -116,6 +116,20 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
      */
     @Override
     public String settle(String instance) {
+        return awaitUnderWay(instance, "PROMOTE_REPLICA", "instances.promoteReplica", "promotion");
+    }
+
+    /** A switchover of the instance still under way (SWITCHOVER not DONE), waited for as {@link #settle} waits. */
+    @Override
+    public String settleTopology(String instance) {
+        return awaitUnderWay(instance, "SWITCHOVER", "instances.switchover", "switchover");
+    }
+
+    /**
+     * Waits for the instance's operations of {@code type} not DONE yet ({@code operations.list}, newest first), then for
+     * the instance to be a runnable primary once one succeeded; what it waited for, or null when none was under way.
+     */
+    private String awaitUnderWay(String instance, String type, String call, String what) {
         JsonNode list = api.get(
                 SERVICE,
                 "operations.list",
@@ -124,23 +138,22 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
         String waited = null;
         for (JsonNode operation : list.path("items")) {
             String status = operation.path("status").asText();
-            if ("PROMOTE_REPLICA".equals(operation.path("operationType").asText())
+            if (type.equals(operation.path("operationType").asText())
                     && instance.equals(operation.path("targetId").asText(instance))
                     && !"DONE".equals(status)) {
-                String what = "the promotion under way (operation "
+                String underWay = "the " + what + " under way (operation "
                         + operation.path("name").asText() + ", " + status + "), begun by an earlier attempt,";
                 try {
-                    operations.await(
-                            base() + "/operations", operation, "instances.promoteReplica", "instance " + instance);
+                    operations.await(base() + "/operations", operation, call, "instance " + instance);
                 } catch (io.temporal.failure.ApplicationFailure failed) {
                     if (FailureTypes.PROVIDER_UNAVAILABLE.equals(failed.getType())) {
                         throw failed; // still under way after the timeout, or Cloud SQL does not answer
                     }
-                    return what + " failed: " + failed.getOriginalMessage(); // the step goes on from what it left
+                    return underWay + " failed: " + failed.getOriginalMessage(); // the step goes on from what it left
                 }
                 // DONE a moment before instances.get shows the new role: apply and undo read the role next.
                 awaitPrimary(instance);
-                waited = what + " ended";
+                waited = underWay + " ended";
             }
         }
         return waited;

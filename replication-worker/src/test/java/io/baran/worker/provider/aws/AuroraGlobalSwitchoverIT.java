@@ -1,6 +1,7 @@
 package io.baran.worker.provider.aws;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.testinfra.Ports;
@@ -243,6 +244,24 @@ class AuroraGlobalSwitchoverIT extends SwitchoverConformance {
                         || failure.getOriginalMessage().contains("is now in primary " + ap),
                 failure.getOriginalMessage());
         assertEquals(before, fake.count("SwitchoverGlobalCluster"), "no switchover was asked for");
+    }
+
+    /**
+     * The apply's switchover still runs when the undo comes (the attempt that asked for it gave up): the undo waits for
+     * it to end and switches back; it does not read the old writer, still writer meanwhile, as nothing to switch back.
+     */
+    @Test
+    void theUndoOfASwitchoverStillUnderWayWaitsForItThenSwitchesBack() {
+        Members m = newMembers();
+        Switchover action = new Switchover(providers);
+        StepPlan plan = action.plan(switchTo(m.secondary()));
+        fake.startSwitchover(global(m), FakeRdsGlobalClusters.arn("eu-west-1", m.secondary()));
+
+        var undone = action.undo(switchTo(m.secondary()), plan);
+
+        assertTrue(undone.summary().contains("under way"), undone.summary());
+        assertFalse(fake.switching(global(m)), "nothing left under way to move the writer again");
+        assertEquals(m.primary(), primaryOf(m));
     }
 
     @Test

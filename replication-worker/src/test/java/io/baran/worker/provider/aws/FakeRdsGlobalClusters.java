@@ -84,6 +84,11 @@ final class FakeRdsGlobalClusters implements AutoCloseable {
         g.step = 0;
     }
 
+    /** Whether a switchover of the global database is still under way. */
+    synchronized boolean switching(String id) {
+        return globals.get(id).target != null;
+    }
+
     synchronized String writer(String id) {
         return globals.get(id).writer;
     }

@@ -128,6 +128,25 @@ class CloudSqlSwitchoverIT extends SwitchoverConformance {
                 fake.sql.instance(m.primary()).path("masterInstanceName").asText());
     }
 
+    /**
+     * The apply's switchover still runs when the undo comes (the attempt that asked for it gave up): the undo waits for
+     * its operation and switches back; it does not read the old primary, still primary meanwhile, as nothing to undo.
+     */
+    @Test
+    void theUndoOfASwitchoverStillUnderWayWaitsForItThenSwitchesBack() {
+        Members m = newMembers();
+        Switchover action = new Switchover(providers);
+        StepPlan plan = action.plan(switchTo(m.secondary()));
+        fake.sql.runningReads = 3;
+        fake.sql.switchover(m.secondary(), "", java.util.Map.of());
+
+        var undone = action.undo(switchTo(m.secondary()), plan);
+
+        assertTrue(undone.summary().contains("switchover under way"), undone.summary());
+        assertFalse(fake.sql.underWay(m.secondary()), "nothing left under way to switch the database again");
+        assertEquals(m.primary(), primaryOf(m));
+    }
+
     @Test
     void namingThePrimaryItselfChangesNothing() {
         Members m = newMembers();

@@ -207,6 +207,13 @@ final class FakeCloudSql {
         primary.putObject("replicationCluster").put("drReplica", true);
     }
 
+    /** Whether an operation on the instance is not DONE (as last read). */
+    synchronized boolean underWay(String instance) {
+        return operations.values().stream()
+                .anyMatch(o -> instance.equals(o.path("targetId").asText())
+                        && !"DONE".equals(o.path("status").asText()));
+    }
+
     /** operations.list for one instance: its operations, newest first, as they were last read. */
     synchronized Answer listOperations(String instance) {
         ObjectNode list = Answer.JSON.createObjectNode().put("kind", "sql#operationsList");
