@@ -494,8 +494,8 @@ public class ReplicationService {
         }
         List<Replicator> replicas =
                 coordinated && pairs.containsKey(pair) ? pairs.get(pair).replicas() : List.of();
+        replicas.forEach(r -> r.writtenUnder(h)); // before a failover here can see the pair passing
         passing.add(pair);
-        replicas.forEach(r -> r.writtenUnder(h));
         try {
             return Optional.of(work.run());
         } finally {

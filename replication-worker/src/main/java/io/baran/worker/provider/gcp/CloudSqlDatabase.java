@@ -119,10 +119,23 @@ public final class CloudSqlDatabase implements DatabaseProvider, DatabaseSwitcho
         return awaitUnderWay(instance, "PROMOTE_REPLICA", "instances.promoteReplica", "promotion");
     }
 
-    /** A switchover of the instance still under way (SWITCHOVER not DONE), waited for as {@link #settle} waits. */
+    /**
+     * A switchover of the instance's topology still under way (SWITCHOVER not DONE, posted on the member that becomes
+     * primary: the instance, or the other member when an undo switches back), waited for as {@link #settle} waits.
+     */
     @Override
     public String settleTopology(String instance) {
-        return awaitUnderWay(instance, "SWITCHOVER", "instances.switchover", "switchover");
+        Topology topology = observeTopology(instance);
+        java.util.Set<String> members = new java.util.LinkedHashSet<>();
+        members.add(instance);
+        members.add(topology.primary());
+        members.addAll(topology.secondaries());
+        String waited = null;
+        for (String member : members) {
+            String ended = awaitUnderWay(member, "SWITCHOVER", "instances.switchover", "switchover");
+            waited = ended == null ? waited : ended;
+        }
+        return waited;
     }
 
     /**

@@ -147,6 +147,25 @@ class CloudSqlSwitchoverIT extends SwitchoverConformance {
         assertEquals(m.primary(), primaryOf(m));
     }
 
+    /** An undo retried while its own switch back still runs (posted on the old primary) waits for it, posting nothing. */
+    @Test
+    void aRetriedUndoWaitsForItsOwnSwitchBackUnderWay() {
+        Members m = newMembers();
+        Switchover action = new Switchover(providers);
+        StepPlan plan = action.plan(switchTo(m.secondary()));
+        assertTrue(action.apply(switchTo(m.secondary()), plan).changed());
+        fake.sql.runningReads = 3;
+        fake.sql.switchover(m.primary(), "", java.util.Map.of()); // the undo's first attempt, which gave up
+        int posts = fake.count("POST", SWITCHOVER);
+
+        var undone = action.undo(switchTo(m.secondary()), plan);
+
+        assertTrue(undone.summary().contains("switchover under way"), undone.summary());
+        assertEquals(posts, fake.count("POST", SWITCHOVER), "nothing posted again");
+        assertFalse(fake.sql.underWay(m.primary()));
+        assertEquals(m.primary(), primaryOf(m));
+    }
+
     @Test
     void namingThePrimaryItselfChangesNothing() {
         Members m = newMembers();
