@@ -18,8 +18,29 @@ import java.util.Map;
 final class ChannelHttp {
 
     private static final PinnedHttp HTTP = new PinnedHttp();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     private ChannelHttp() {}
+
+    /** {@link #post} of {@code message} written as JSON, with {@code headers} besides its Content-Type. */
+    static Delivery postJson(
+            URI url,
+            EgressPolicy egress,
+            Map<String, String> headers,
+            Object message,
+            Duration timeout,
+            String answer) {
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(message);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a notification as JSON", e);
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>(headers);
+        all.put("Content-Type", "application/json");
+        return post(url, egress, all, json, timeout, answer);
+    }
 
     /**
      * Posts {@code body}: 2xx is delivered; 408, 429 and 5xx, a timeout or a broken connection are worth another try;

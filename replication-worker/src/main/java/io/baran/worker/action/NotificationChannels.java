@@ -73,17 +73,17 @@ public class NotificationChannels {
                     key + ": routing-key-env and events-url are a pagerduty channel's; this one is a webhook (type)");
             return null;
         }
-        if (channel.urlEnv().isEmpty()) {
-            problems.add(key + ".url-env: a webhook names the environment variable that holds its URL");
+        String url = secret(
+                key + ".url-env",
+                channel.urlEnv(),
+                "a webhook names the environment variable that holds its URL",
+                environment,
+                problems);
+        if (url == null) {
             return null;
         }
         String variable = channel.urlEnv().get();
-        String url = environment.apply(variable);
-        if (url == null || url.isBlank()) {
-            problems.add(key + ".url-env: the environment variable " + variable + " is not set");
-            return null;
-        }
-        URI uri = parse(url.trim());
+        URI uri = parse(url);
         if (uri == null) {
             // The value is a secret: the message names the variable, never what it holds.
             problems.add(key + ".url-env: the environment variable " + variable + " does not hold an http(s) URL");
@@ -111,21 +111,18 @@ public class NotificationChannels {
                     key + ".url-env: a pagerduty channel posts to PagerDuty's Events API (events-url), not to a URL"
                             + " from the environment");
         }
-        String routingKey = null;
-        if (channel.routingKeyEnv().isEmpty()) {
-            problems.add(key + ".routing-key-env: PagerDuty needs the environment variable that holds the routing key"
-                    + " (the integration key of an Events API v2 integration)");
-        } else {
-            routingKey = environment.apply(channel.routingKeyEnv().get());
-            if (routingKey == null || routingKey.isBlank()) {
-                problems.add(key + ".routing-key-env: the environment variable "
-                        + channel.routingKeyEnv().get() + " is not set");
-            } else if (!routingKey.trim().matches("[A-Za-z0-9]{20,64}")) {
-                // The value is a secret: named by its variable only.
-                problems.add(key + ".routing-key-env: the environment variable "
-                        + channel.routingKeyEnv().get()
-                        + " does not hold a routing key (20 to 64 letters and digits; PagerDuty makes them 32 long)");
-            }
+        String routingKey = secret(
+                key + ".routing-key-env",
+                channel.routingKeyEnv(),
+                "PagerDuty needs the environment variable that holds the routing key (the integration key of an Events"
+                        + " API v2 integration)",
+                environment,
+                problems);
+        if (routingKey != null && !routingKey.matches("[A-Za-z0-9]{20,64}")) {
+            // The value is a secret: named by its variable only.
+            problems.add(key + ".routing-key-env: the environment variable "
+                    + channel.routingKeyEnv().get()
+                    + " does not hold a routing key (20 to 64 letters and digits; PagerDuty makes them 32 long)");
         }
         if (!PagerDutyChannel.SEVERITIES.contains(channel.severity())) {
             problems.add(
@@ -144,7 +141,29 @@ public class NotificationChannels {
         if (problems.size() > before) {
             return null;
         }
-        return new PagerDutyChannel(name, events, routingKey.trim(), channel.severity(), channel.timeout(), egress);
+        return new PagerDutyChannel(name, events, routingKey, channel.severity(), channel.timeout(), egress);
+    }
+
+    /**
+     * The trimmed value of the environment variable a setting names, or null, with the problem added: the setting
+     * missing ({@code needs} says why it is wanted) or the variable unset. Never the value in a problem: it is a secret.
+     */
+    private static String secret(
+            String setting,
+            java.util.Optional<String> variable,
+            String needs,
+            Function<String, String> environment,
+            List<String> problems) {
+        if (variable.isEmpty()) {
+            problems.add(setting + ": " + needs);
+            return null;
+        }
+        String value = environment.apply(variable.get());
+        if (value == null || value.isBlank()) {
+            problems.add(setting + ": the environment variable " + variable.get() + " is not set");
+            return null;
+        }
+        return value.trim();
     }
 
     private static URI parse(String text) {

@@ -1,7 +1,5 @@
 package io.baran.worker.action;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.egress.EgressPolicy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +29,6 @@ public final class PagerDutyChannel implements NotificationChannel {
     static final int MAX_SUMMARY = 1024;
 
     static final int MAX_DEDUP_KEY = 255;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final URI events;
@@ -77,15 +73,8 @@ public final class PagerDutyChannel implements NotificationChannel {
         event.put("event_action", "trigger");
         event.put("dedup_key", dedupKey(executionId, step));
         event.put("payload", payload);
-        byte[] json;
-        try {
-            json = JSON.writeValueAsString(event).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the PagerDuty event of step " + step + " as JSON", e);
-        }
         // 429: over the rate limit, later; 400: the event is invalid (or the routing key unknown): never taken as sent.
-        return ChannelHttp.post(
-                events, egress, Map.of("Content-Type", "application/json"), json, timeout, "PagerDuty HTTP");
+        return ChannelHttp.postJson(events, egress, Map.of(), event, timeout, "PagerDuty HTTP");
     }
 
     /** The text, cut to what PagerDuty takes (never inside a character's surrogate pair), with an ellipsis when cut. */

@@ -1,10 +1,7 @@
 package io.baran.worker.action;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.baran.egress.EgressPolicy;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,8 +12,6 @@ import java.util.Map;
  * policy and connects to the address it admitted; redirects are not followed.
  */
 public final class WebhookChannel implements NotificationChannel {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
     private final URI url;
@@ -53,18 +48,7 @@ public final class WebhookChannel implements NotificationChannel {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", text);
         body.put("baran", baran);
-        byte[] json;
-        try {
-            json = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the message of step " + step + " as JSON", e);
-        }
-        return ChannelHttp.post(
-                url,
-                egress,
-                Map.of("Content-Type", "application/json", "Idempotency-Key", executionId + "/" + step),
-                json,
-                timeout,
-                "HTTP");
+        return ChannelHttp.postJson(
+                url, egress, Map.of("Idempotency-Key", executionId + "/" + step), body, timeout, "HTTP");
     }
 }

@@ -528,8 +528,8 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
+    /** The caller checked the lock ({@link #requireLock}) before it changed anything. */
     private void append(String op, String key, java.util.function.Consumer<ObjectNode> body) {
-        requireLock(false);
         ObjectNode o = JSON.createObjectNode();
         o.put("op", op);
         o.put("k", key);

@@ -492,8 +492,7 @@ public class ReplicationService {
             // during this pass reads them again first, as the pass does before each replica.
             pairs.get(pair).replicas().forEach(Replicator::markStale);
         }
-        List<Replicator> replicas =
-                coordinated && pairs.containsKey(pair) ? pairs.get(pair).replicas() : List.of();
+        List<Replicator> replicas = sharedLedgers(pair);
         replicas.forEach(r -> r.writtenUnder(h)); // before a failover here can see the pair passing
         passing.add(pair);
         try {
@@ -706,14 +705,18 @@ public class ReplicationService {
      * ({@link Ledger#writtenUnder}): a replica whose lock is lost meanwhile writes nothing more to the shared ledgers.
      */
     private <T> T writingUnder(String pair, PassLock.Held held, PassWork<T> work) throws InterruptedException {
-        List<Replicator> replicas =
-                coordinated && pairs.containsKey(pair) ? pairs.get(pair).replicas() : List.of();
+        List<Replicator> replicas = sharedLedgers(pair);
         replicas.forEach(r -> r.writtenUnder(held));
         try {
             return work.run();
         } finally {
             replicas.forEach(r -> r.writtenUnder(null));
         }
+    }
+
+    /** The pair's replicas whose ledgers other worker replicas share (none unless coordinated). */
+    private List<Replicator> sharedLedgers(String pair) {
+        return coordinated && pairs.containsKey(pair) ? pairs.get(pair).replicas() : List.of();
     }
 
     private Object release(String pair) {

@@ -38,6 +38,22 @@ class NotificationSettlementTest {
         copier.close();
     }
 
+    /** A mirror of {@code src:file://<sourceDir>/in} to {@code dr:file://<replicaDir>}, with a ledger of its own. */
+    private static Replicator replicator(
+            String pair, String sourceDir, BlobStore source, String replicaDir, BlobStore replica) {
+        return new Replicator(
+                pair,
+                Mode.MIRROR,
+                "",
+                Location.parse("src:file://" + sourceDir + "/in"),
+                source,
+                Location.parse("dr:file://" + replicaDir),
+                replica,
+                Ledger.open(WorkDirs.create("ledger")),
+                copier,
+                new MutableClock(Instant.now()));
+    }
+
     /** A feed the test drives: each notification's settlement is reported on {@code settled}. */
     private static final class HandFeed implements ChangeFeed {
         final LinkedBlockingQueue<String> settled = new LinkedBlockingQueue<>();
@@ -102,17 +118,7 @@ class NotificationSettlementTest {
                         throw e.getCause();
                     }
                 });
-        Replicator r = new Replicator(
-                "assets",
-                Mode.MIRROR,
-                "",
-                Location.parse("src:file://src/in"),
-                source,
-                Location.parse("dr:file://dst"),
-                replica,
-                Ledger.open(WorkDirs.create("ledger")),
-                copier,
-                new MutableClock(Instant.now()));
+        Replicator r = replicator("assets", "src", source, "dst", replica);
         HandFeed feed = new HandFeed();
         try (ChangeNotifications n =
                 new ChangeNotifications("assets", Location.parse("src:file://src/in"), List.of(r), feed)) {
@@ -145,17 +151,7 @@ class NotificationSettlementTest {
     void notificationsHeldBackByALongPassStayBounded() throws Exception {
         FileBlobStore source = Emulators.files("src-held");
         FileBlobStore replica = Emulators.files("dst-held");
-        Replicator r = new Replicator(
-                "held",
-                Mode.MIRROR,
-                "",
-                Location.parse("src:file://src-held/in"),
-                source,
-                Location.parse("dr:file://dst-held"),
-                replica,
-                Ledger.open(WorkDirs.create("ledger")),
-                copier,
-                new MutableClock(Instant.now()));
+        Replicator r = replicator("held", "src-held", source, "dst-held", replica);
         java.util.concurrent.CountDownLatch passEnds = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch waiting = new java.util.concurrent.CountDownLatch(1);
         ChangeNotifications.Exclusive afterThePass = copy -> {
@@ -206,17 +202,7 @@ class NotificationSettlementTest {
     void aBatchThatCouldNotHaveThePairIsHandedBackAndTheNextOnesAreStillCopied() throws Exception {
         FileBlobStore source = Emulators.files("src-shared");
         FileBlobStore replica = Emulators.files("dst-shared");
-        Replicator r = new Replicator(
-                "shared",
-                Mode.MIRROR,
-                "",
-                Location.parse("src:file://src-shared/in"),
-                source,
-                Location.parse("dr:file://dst-shared"),
-                replica,
-                Ledger.open(WorkDirs.create("ledger")),
-                copier,
-                new MutableClock(Instant.now()));
+        Replicator r = replicator("shared", "src-shared", source, "dst-shared", replica);
         LinkedBlockingQueue<String> answers = new LinkedBlockingQueue<>(List.of("elsewhere", "throws"));
         ChangeNotifications.Exclusive exclusive = copy -> {
             String answer = answers.poll();

@@ -3,6 +3,7 @@ package io.baran.worker.provider.aws;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.ReplicaState;
+import io.baran.worker.provider.Waiting;
 import io.baran.workflow.FailureTypes;
 import java.time.Duration;
 import java.util.List;
@@ -73,7 +74,7 @@ final class AuroraGlobalFailover {
                     "provider %s: failing global database %s over to %s in %s",
                     name, m.global.globalClusterIdentifier(), cluster, region);
         }
-        RdsPolling.until(
+        Waiting.until(
                 () -> {
                     Membership now = membership(cluster);
                     if (now.member.isWriter() && now.global.failoverState() == null) {
@@ -99,7 +100,7 @@ final class AuroraGlobalFailover {
             return null;
         }
         String began = m.global.failoverState().statusAsString();
-        RdsPolling.until(
+        Waiting.until(
                 () -> {
                     Membership now = membership(cluster);
                     return now.global.failoverState() == null

@@ -3,6 +3,7 @@ package io.baran.worker.provider.aws;
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
 import io.baran.worker.provider.Topology;
+import io.baran.worker.provider.Waiting;
 import io.baran.workflow.FailureTypes;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -80,7 +81,7 @@ final class AuroraGlobalSwitchover {
                     "provider %s: switching global database %s over from %s to %s",
                     name, current.group(), current.primary(), target);
         }
-        RdsPolling.until(
+        Waiting.until(
                 () -> {
                     GlobalCluster now = global.membership(target).global();
                     Topology t = topology(now);

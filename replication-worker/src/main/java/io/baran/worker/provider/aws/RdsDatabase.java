@@ -8,6 +8,7 @@ import io.baran.worker.provider.DatabaseSwitchover;
 import io.baran.worker.provider.ProviderSettings;
 import io.baran.worker.provider.ReplicaState;
 import io.baran.worker.provider.Topology;
+import io.baran.worker.provider.Waiting;
 import io.baran.workflow.FailureTypes;
 import java.time.Duration;
 import org.jboss.logging.Logger;
@@ -149,7 +150,7 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
             return null;
         }
         String began = describeStatus(db);
-        RdsPolling.until(
+        Waiting.until(
                 () -> {
                     DBInstance now = describe(instance);
                     return promoting(now.dbInstanceStatus())
@@ -176,7 +177,7 @@ public final class RdsDatabase implements DatabaseProvider, DatabaseSwitchover, 
 
     /** RDS answers at once and promotes in the background, rebooting the instance; the step ends when it is done. */
     private void awaitPromoted(String instance) {
-        RdsPolling.until(
+        Waiting.until(
                 () -> {
                     DBInstance db = describe(instance);
                     String source = db.readReplicaSourceDBInstanceIdentifier();

@@ -253,20 +253,7 @@ final class Arm {
      * retryably when it has not within {@code timeout}, naming what it answered last.
      */
     void until(java.util.function.Supplier<String> pending, Duration timeout, String where) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Duration pause = FIRST_POLL;
-        String state = pending.get();
-        while (state != null) {
-            if (System.nanoTime() > deadline) {
-                throw Failures.of(
-                        FailureTypes.PROVIDER_UNAVAILABLE,
-                        where + ": still " + state + " after " + timeout.toSeconds() + " s");
-            }
-            heartbeat.beat(where + ": " + state);
-            sleep(pause, deadline);
-            pause = pause.multipliedBy(2).compareTo(MAX_POLL) > 0 ? MAX_POLL : pause.multipliedBy(2);
-            state = pending.get();
-        }
+        io.baran.worker.provider.Waiting.until(pending, timeout, heartbeat, where);
     }
 
     /** The token goes only where ARM itself is: a status URL on another host is refused, not followed. */

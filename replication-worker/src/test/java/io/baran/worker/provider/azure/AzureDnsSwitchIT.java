@@ -154,24 +154,20 @@ class AzureDnsSwitchIT extends DnsSwitchConformance {
 
         action.apply(command, plan);
         assertEquals(RecordState.present(List.of("standby.baran.test."), 60), arm.dns.get(RG, ZONE, "CNAME", "tagged"));
-        assertEquals(
-                "payments",
-                arm.dns
-                        .raw(RG, ZONE, "CNAME", "tagged")
-                        .path("metadata")
-                        .path("owner")
-                        .asText());
+        assertEquals("payments", ownerOfTagged());
         action.undo(command, plan);
 
         assertEquals(
                 RecordState.present(List.of("primary.baran.test."), 300), arm.dns.get(RG, ZONE, "CNAME", "tagged"));
-        assertEquals(
-                "payments",
-                arm.dns
-                        .raw(RG, ZONE, "CNAME", "tagged")
-                        .path("metadata")
-                        .path("owner")
-                        .asText());
+        assertEquals("payments", ownerOfTagged());
+    }
+
+    private static String ownerOfTagged() {
+        return arm.dns
+                .raw(RG, ZONE, "CNAME", "tagged")
+                .path("metadata")
+                .path("owner")
+                .asText();
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.baran.worker.provider.aws;
+package io.baran.worker.provider;
 
 import io.baran.worker.Failures;
 import io.baran.worker.Heartbeat;
@@ -7,22 +7,22 @@ import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
- * Waits for RDS to finish what it does in the background (a promotion, a global failover), heartbeating,
- * polling less often as it goes; past the timeout the step fails retryably, since a retried apply finds the
- * operation under way or done and only waits.
+ * Waits for a provider to finish what it does in the background (a promotion, a global failover, a switchover),
+ * heartbeating, polling less often as it goes; past the timeout the step fails retryably, since a retried apply finds
+ * the operation under way or done and only waits.
  */
-final class RdsPolling {
+public final class Waiting {
 
     private static final Duration FIRST_POLL = Duration.ofMillis(500);
     private static final Duration MAX_POLL = Duration.ofSeconds(15);
 
-    private RdsPolling() {}
+    private Waiting() {}
 
     /**
      * @param pending polls once: null when done, otherwise what is still under way (for the heartbeat and the error)
      * @param failure the start of the error past the timeout, e.g. {@code provider aws-dr (RDS): DB instance orders}
      */
-    static void until(Supplier<String> pending, Duration timeout, Heartbeat heartbeat, String failure) {
+    public static void until(Supplier<String> pending, Duration timeout, Heartbeat heartbeat, String failure) {
         long deadline = System.nanoTime() + timeout.toNanos();
         Duration pause = FIRST_POLL;
         while (true) {
