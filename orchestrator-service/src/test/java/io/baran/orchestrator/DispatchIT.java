@@ -83,7 +83,10 @@ class DispatchIT {
                     "1s",
                     // A third scope down at once trips the guard (each other test opens one, and recovers it after).
                     "baran.dispatch.blast-radius.max-scopes",
-                    "2");
+                    "2",
+                    // The tests run the join sweep themselves.
+                    "baran.dispatch.join-sweep.every",
+                    "0");
         }
     }
 
@@ -408,6 +411,155 @@ class DispatchIT {
         String id = RunbookWorkflow.idForIncident(name, incident);
         assertEquals(io.baran.workflow.Mode.FAILOVER, inputOf(id).mode());
         assertNull(executionOf(name, id).finishedAt(), "its claim is not released");
+    }
+
+    @Inject
+    io.baran.orchestrator.dispatch.JoinSweep joinSweep;
+
+    @Inject
+    io.baran.orchestrator.dispatch.DeferredJoins deferredJoins;
+
+    /**
+     * No worker answers the join (the Update waits {@code baran.dispatch.join-wait}), so the drill acting on the service
+     * is told by signal, which an execution ending by the time a worker runs it drops: the join sweep watches it, and
+     * once the drill has ended without taking the outage (terminated here; without {@code BaranIncidents}, though
+     * started able to add it), the outage starts its own failover. Swept again, nothing more starts.
+     */
+    @Test
+    void anOutageToldBySignalToAnExecutionThatEndsWithoutItStartsItsOwnFailover() {
+        String scope = "dropped/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "dropped-" + scope.substring(15);
+        String drill = drillStartedByHand(name, scope);
+        String incident = scope + "@1";
+        opened.add(incident);
+        OutageDispatcher.Outcome outcome = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
+        assertEquals(1, outcome.joined(), outcome.toString());
+        assertEquals(0, outcome.started(), outcome.toString());
+        assertEquals(List.of("outageDetected"), signalsOf(drill), "told by signal");
+        String id = RunbookWorkflow.idForIncident(name, incident);
+
+        // Other tests' joins may be swept too: only this one's outcome is looked at.
+        joinSweep.sweep();
+        assertNull(deferredJoins.outcomeOf(incident, name), "the drill runs: whether it takes the outage is not known");
+        assertFalse(reader.exists(id), "nothing started while the drill may still take the outage");
+
+        client.newUntypedWorkflowStub(drill).terminate("ended before a worker ran the signal");
+        joinSweep.sweep();
+        assertEquals(io.baran.workflow.Mode.FAILOVER, inputOf(id).mode(), "the outage's own failover started");
+        assertTrue(
+                deferredJoins.outcomeOf(incident, name).startsWith("ended without it; dispatched again: 1 started"),
+                deferredJoins.outcomeOf(incident, name));
+        assertNull(executionOf(name, id).finishedAt(), "its claim is recorded");
+        String settled = deferredJoins.outcomeOf(incident, name);
+        joinSweep.sweep();
+        assertEquals(settled, deferredJoins.outcomeOf(incident, name), "settled: nothing more");
+    }
+
+    /**
+     * The execution acting on the service refuses the outage and is still ending after the launcher's wait (an undo
+     * that takes minutes): the dispatch does not hold the event (nor those behind it on its partition) until it ends;
+     * the join sweep starts the outage's failover once it has, and not before.
+     */
+    @Test
+    void anOutageRefusedByAnExecutionStillEndingStartsItsFailoverOnceItEnded() {
+        String scope = "slow-end/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "slow-end-" + scope.substring(16);
+        String drill = drillStartedByHand(name, scope);
+        Launching launching = Launching.install(launcher);
+        launching.joining = joined -> ExecutionLauncher.Joined.ENDING;
+        String incident = scope + "@1";
+        opened.add(incident);
+        OutageDispatcher.Outcome outcome = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
+        assertEquals(1, outcome.deferred(), outcome.toString());
+        assertEquals(0, outcome.started() + outcome.joined(), outcome.toString());
+        String id = RunbookWorkflow.idForIncident(name, incident);
+        assertFalse(reader.exists(id), "nothing started beside the ending execution");
+
+        joinSweep.sweep();
+        assertNull(deferredJoins.outcomeOf(incident, name), "still ending");
+        assertFalse(reader.exists(id), "nothing started beside the ending execution");
+
+        client.newUntypedWorkflowStub(drill).terminate("its undo ended");
+        launching.joining = null;
+        joinSweep.sweep();
+        assertEquals(io.baran.workflow.Mode.FAILOVER, inputOf(id).mode(), "the outage's own failover started");
+        assertTrue(
+                deferredJoins.outcomeOf(incident, name).startsWith("ended without it; dispatched again: 1 started"),
+                deferredJoins.outcomeOf(incident, name));
+        assertNull(executionOf(name, id).finishedAt(), "its claim is recorded");
+    }
+
+    /** A deferred join whose outage recovered before the execution ended starts nothing. */
+    @Test
+    void aDeferredJoinWhoseOutageRecoveredStartsNothing() {
+        String scope = "over/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "over-" + scope.substring(12);
+        String drill = drillStartedByHand(name, scope);
+        Launching.install(launcher).joining = joined -> ExecutionLauncher.Joined.ENDING;
+        String incident = scope + "@1";
+        opened.add(incident);
+        assertEquals(
+                1,
+                dispatcher
+                        .dispatch(outage(scope, incident), catalog.triggeredBy(scope))
+                        .deferred());
+        outages.recovered(incident, scope);
+        client.newUntypedWorkflowStub(drill).terminate("its undo ended");
+
+        joinSweep.sweep();
+        assertTrue(
+                deferredJoins.outcomeOf(incident, name).startsWith("recovered"),
+                deferredJoins.outcomeOf(incident, name));
+        assertFalse(reader.exists(RunbookWorkflow.idForIncident(name, incident)), "nothing started");
+    }
+
+    /**
+     * An execution that answers the incident took the outage: whatever became of it since (ended here: aborted by a
+     * person, say), the sweep starts nothing for that outage. A deferred join of an outage older than the sweep's max
+     * age starts nothing either.
+     */
+    @Test
+    void aDeferredJoinTheExecutionTookOrThatIsTooOldStartsNothing() {
+        String scope = "taken/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "taken-" + scope.substring(13);
+        catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
+        String incident = scope + "@1";
+        opened.add(incident);
+        assertEquals(
+                1,
+                dispatcher
+                        .dispatch(outage(scope, incident), catalog.triggeredBy(scope))
+                        .started());
+        String id = RunbookWorkflow.idForIncident(name, incident);
+        client.newUntypedWorkflowStub(id).terminate("aborted by a person");
+        Instant now = Instant.now();
+        deferredJoins.record(new io.baran.orchestrator.dispatch.DeferredJoins.Deferred(
+                incident,
+                name,
+                id,
+                io.baran.orchestrator.dispatch.DeferredJoins.Reason.SIGNALLED,
+                scope,
+                "event-taken",
+                "test",
+                now,
+                now));
+        String later = scope + "@2";
+        opened.add(later);
+        deferredJoins.record(new io.baran.orchestrator.dispatch.DeferredJoins.Deferred(
+                later,
+                name,
+                id,
+                io.baran.orchestrator.dispatch.DeferredJoins.Reason.REFUSED,
+                scope,
+                "event-old",
+                "test",
+                now.minus(Duration.ofHours(2)),
+                now.minus(Duration.ofHours(2))));
+
+        joinSweep.sweep();
+        assertEquals("taken", deferredJoins.outcomeOf(incident, name));
+        assertTrue(deferredJoins.outcomeOf(later, name).startsWith("expired"), deferredJoins.outcomeOf(later, name));
+        assertFalse(reader.exists(RunbookWorkflow.idForIncident(name, later)), "nothing started for the old outage");
     }
 
     /** A drill of a new tier-2 runbook {@code name} triggered by {@code scope}, started by a person: its id. */
@@ -857,6 +1009,11 @@ class DispatchIT {
         @Override
         public List<String> answering(String incidentId) {
             return real.answering(incidentId);
+        }
+
+        @Override
+        public java.util.Optional<Told> told(String executionId) {
+            return real.told(executionId);
         }
     }
 

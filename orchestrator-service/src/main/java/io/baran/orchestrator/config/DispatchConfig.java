@@ -41,6 +41,9 @@ public interface DispatchConfig {
 
     BlastRadius blastRadius();
 
+    /** Watching the joins whose outcome the dispatch could not wait for ({@code deferred_join}). */
+    JoinSweep joinSweep();
+
     /**
      * The most executions that may change things through one provider at once ({@code baran.dispatch.provider-cap."aws-prod"=50},
      * provider names as in {@code spec.failover[].with.provider}); a provider without an entry has no cap. An execution
@@ -53,6 +56,25 @@ public interface DispatchConfig {
     /** How often a queued execution asks again for its provider slots. */
     @WithDefault("2s")
     Duration slotPoll();
+
+    /**
+     * An outage told by signal to the execution of its service (no worker answered the join in time), or refused by one
+     * that was ending and had not ended within the dispatcher's wait, is recorded and watched: once the execution has
+     * ended without taking it, the outage is dispatched again for the service, as long as it has not recovered.
+     */
+    interface JoinSweep {
+
+        /** How often each orchestrator instance looks at the deferred joins. 0: never (an outage may then be dropped). */
+        @WithDefault("5s")
+        Duration every();
+
+        /**
+         * A deferred join of an outage detected longer ago than this starts nothing (named in the log): the outage's
+         * state is no longer known well enough to move traffic for it.
+         */
+        @WithDefault("1h")
+        Duration maxAge();
+    }
 
     /**
      * Holds automatic failovers for a person's approval when too much goes down at once: a detector fault (a probe

@@ -101,10 +101,18 @@ public class OutageDispatcher {
     @Inject
     FailoverConfig failover;
 
+    @Inject
+    DeferredJoins deferredJoins;
+
     private ExecutorService starters;
 
-    /** What one dispatch did, for logs and tests. */
-    public record Outcome(int started, int alreadyStarted, int joined, int skipped, String heldBy) {}
+    /**
+     * What one dispatch did, for logs and tests.
+     *
+     * @param joined   outages that joined the execution acting on their service, those told by signal included
+     * @param deferred outages refused by an execution still ending, left to the join sweep ({@link JoinSweep})
+     */
+    public record Outcome(int started, int alreadyStarted, int joined, int skipped, String heldBy, int deferred) {}
 
     @PostConstruct
     void init() {
@@ -247,6 +255,7 @@ public class OutageDispatcher {
         AtomicInteger already = new AtomicInteger();
         AtomicInteger joined = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
+        AtomicInteger deferred = new AtomicInteger();
         java.util.Queue<String> startedIds = new java.util.concurrent.ConcurrentLinkedQueue<>();
         // What became of each execution: sent (a start or a join asked of Temporal), and done (its outcome known).
         Set<String> sent = ConcurrentHashMap.newKeySet();
@@ -270,7 +279,7 @@ public class OutageDispatcher {
                     // Joins the execution acting on the service; one that ended since visibility listed it (a
                     // flapping service) is forgotten and the runbook claimed anew under the service's lock: it
                     // starts its own failover, or joins what acts on the service by now. Bounded.
-                    boolean joinedOne = false;
+                    Told joinedOne = null;
                     for (int round = 0; ; round++) {
                         if (handling == null) {
                             handling = running.get(service.getKey()); // found busy when claimed anew
@@ -279,15 +288,23 @@ public class OutageDispatcher {
                             break;
                         }
                         String joining = handling;
-                        if (tell(event, heldBy, joining, read.protects(), visible.get(service.getKey()))) {
+                        Told told = tell(event, heldBy, joining, read.protects(), visible.get(service.getKey()));
+                        if (told != Told.ENDED) {
                             LOG.infof(
-                                    "outage of %s (incident %s): service %s is already handled by %s; told it of the"
-                                            + " new outage",
-                                    outage.scope(), outage.incidentId(), read.protects(), joining);
+                                    "outage of %s (incident %s): service %s is already handled by %s; %s",
+                                    outage.scope(),
+                                    outage.incidentId(),
+                                    read.protects(),
+                                    joining,
+                                    told == Told.DEFERRED
+                                            ? "it refused the new outage and is still ending: the join sweep starts"
+                                                    + " the outage's own failover once it has ended"
+                                            : "told it of the new outage");
                             if (claims.get(id) == RunbookVersions.Claim.CLAIMED) {
-                                released.add(id); // the claimed execution will never exist
+                                // the claimed execution is not started here (a deferred one is claimed anew then)
+                                released.add(id);
                             }
-                            joinedOne = true;
+                            joinedOne = told;
                             break;
                         }
                         if (round >= 2) {
@@ -307,8 +324,8 @@ public class OutageDispatcher {
                             break;
                         }
                     }
-                    if (joinedOne) {
-                        joined.incrementAndGet();
+                    if (joinedOne != null) {
+                        (joinedOne == Told.DEFERRED ? deferred : joined).incrementAndGet();
                         done.add(id);
                         continue;
                     }
@@ -393,16 +410,19 @@ public class OutageDispatcher {
         release(released);
         versions.outageBegan(List.copyOf(startedIds), outage.since());
         audit(event, startedIds, heldBy);
-        Outcome outcome = new Outcome(started.get(), already.get(), joined.get(), skipped.get(), heldBy);
+        Outcome outcome =
+                new Outcome(started.get(), already.get(), joined.get(), skipped.get(), heldBy, deferred.get());
         LOG.infof(
                 "event %s (outage of %s): %d runbook(s): %d started, %d already running, %d joined another execution, "
-                        + "%d not started%s; guard %d ms, running services %d ms, claims %d ms, starts %d ms",
+                        + "%d left to the join sweep, %d not started%s; guard %d ms, running services %d ms, claims %d"
+                        + " ms, starts %d ms",
                 event.id(),
                 outage.scope(),
                 ordered.size(),
                 outcome.started(),
                 outcome.alreadyStarted(),
                 outcome.joined(),
+                outcome.deferred(),
                 outcome.skipped(),
                 heldBy == null ? "" : "; all held by the blast-radius guard",
                 millis(t0, tGuard),
@@ -690,17 +710,30 @@ public class OutageDispatcher {
         }
     }
 
+    /** What became of an outage told to the execution acting on its service. */
+    private enum Told {
+        /** It took the outage, or was told by signal (watched by the join sweep: it may drop it as it ends). */
+        TAKEN,
+        /** It ended since it was listed, or refused the outage and has ended: the outage starts its own failover. */
+        ENDED,
+        /** It refused the outage and is still ending: the join sweep starts the outage's failover once it has ended. */
+        DEFERRED
+    }
+
     /**
      * Tells the execution acting on a service of this outage (first the guard's late hold, when it tripped: an
      * execution failing back that the outage turns round asks a person), retrying for {@code baran.events.retry-for}.
-     * An execution visibility listed that Temporal no longer knows has ended: false. One that refuses the outage (it made
-     * its last decision, or is being aborted) is waited for until it has ended: false. One only recorded in the database
-     * (another outage's claim) that Temporal does not know yet is waited for: it is being started.
+     * An execution visibility listed that Temporal no longer knows has ended. One that refuses the outage (it made its
+     * last decision, or is being aborted) is waited for ({@link ExecutionLauncher#ENDING_WAIT}); one still ending then is
+     * left to the join sweep, as is one told by signal, whose answer is not known ({@link DeferredJoins}): the event is
+     * acknowledged, and the events behind it on its partition (recoveries among them) do not wait for an undo that may
+     * take minutes. Where the database cannot record that, a refused join is asked again, as the event's retries allow,
+     * and a signalled one counts as taken. One only recorded in the database (another outage's claim) that Temporal does
+     * not know yet is waited for: it is being started.
      *
      * @param listed the execution visibility listed for the service when the dispatch began; null when none
-     * @return true once it took the outage; false when it ended since it was listed, or refused the outage and ended
      */
-    private boolean tell(CloudEvent<OutageEvent> event, String heldBy, String joining, String service, String listed) {
+    private Told tell(CloudEvent<OutageEvent> event, String heldBy, String joining, String service, String listed) {
         OutageEvent outage = event.data();
         boolean wasListed = joining.equals(listed);
         LateHold hold = heldBy == null
@@ -714,10 +747,55 @@ public class OutageDispatcher {
                 throw new IllegalStateException("execution " + joining + " acting on service " + service
                         + " is not in Temporal yet; telling it once it is");
             }
-            // Refused as it ended (its last decision made, or aborted): it has ended now, and the outage starts its
-            // own.
-            return joined == ExecutionLauncher.Joined.TAKEN;
+            return switch (joined) {
+                case TAKEN -> Told.TAKEN;
+                case SIGNALLED -> {
+                    defer(event, service, joining, DeferredJoins.Reason.SIGNALLED);
+                    yield Told.TAKEN;
+                }
+                case ENDING -> {
+                    if (!defer(event, service, joining, DeferredJoins.Reason.REFUSED)) {
+                        throw new IllegalStateException("execution " + joining + " refused outage "
+                                + outage.incidentId() + " and has not ended within " + ExecutionLauncher.ENDING_WAIT
+                                + "; asking again");
+                    }
+                    yield Told.DEFERRED;
+                }
+                // Refused as it ended (its last decision made, or aborted): it has ended now, and the outage starts
+                // its own.
+                case ENDED, NOT_RUNNING -> Told.ENDED;
+            };
         });
+    }
+
+    /** Records a join whose outcome is not known for the join sweep; false when the database cannot take it. */
+    private boolean defer(CloudEvent<OutageEvent> event, String service, String joining, DeferredJoins.Reason why) {
+        OutageEvent outage = event.data();
+        try {
+            deferredJoins.record(new DeferredJoins.Deferred(
+                    outage.incidentId(),
+                    service,
+                    joining,
+                    why,
+                    outage.scope(),
+                    event.id(),
+                    outage.vantage(),
+                    outage.since(),
+                    event.time() != null ? event.time() : java.time.Instant.now()));
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "event %s (outage of %s): cannot record the %s join of execution %s for the join sweep (%s)%s",
+                    event.id(),
+                    outage.scope(),
+                    why == DeferredJoins.Reason.SIGNALLED ? "signalled" : "refused",
+                    joining,
+                    e.getMessage(),
+                    why == DeferredJoins.Reason.SIGNALLED
+                            ? "; if it is ending by the time a worker runs it, the outage is dropped"
+                            : "");
+            return false;
+        }
     }
 
     /**

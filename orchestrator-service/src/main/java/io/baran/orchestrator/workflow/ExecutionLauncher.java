@@ -463,10 +463,21 @@ public class ExecutionLauncher {
         /** The execution took the outage: it acts on it (reconciles, turns round, decides anew at its gate). */
         TAKEN,
         /**
+         * Told by signal (no worker answered the Update within {@code baran.dispatch.join-wait}, or its worker predates
+         * the Update): the execution takes it once a worker runs it, unless it is ending by then, when it drops it.
+         * Whether it took it shows in its {@code BaranIncidents}.
+         */
+        SIGNALLED,
+        /**
          * The execution refused it (it had made its last decision, or was being aborted) and has ended since: the
          * outage needs an execution of its own.
          */
         ENDED,
+        /**
+         * The execution refused it and has not ended within {@link #ENDING_WAIT} (an undo still under way): the outage
+         * needs an execution of its own once it has.
+         */
+        ENDING,
         /** Temporal knows no running execution of that id: it ended, or it has not started yet. */
         NOT_RUNNING
     }
@@ -480,7 +491,7 @@ public class ExecutionLauncher {
     }
 
     /** How long a refused join waits for the execution to end before the dispatcher asks again. */
-    static final Duration ENDING_WAIT = Duration.ofSeconds(10);
+    public static final Duration ENDING_WAIT = Duration.ofSeconds(10);
 
     private static final java.util.concurrent.ScheduledExecutorService DEADLINES =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
@@ -495,10 +506,10 @@ public class ExecutionLauncher {
      * (or is being aborted) refuses it, and this waits (at most {@link #ENDING_WAIT}) for it to end, so that the
      * outage's own failover never runs beside an execution still changing the service. One that does not answer
      * within {@code baran.dispatch.join-wait} (no worker runs it now), and a worker that does not know the Update (an
-     * orchestrator of an earlier version, mid-upgrade), are told by the signal {@code outageDetected}, as before: kept
-     * by Temporal until a worker runs the execution, and dropped only if it is ending by then.
+     * orchestrator of an earlier version, mid-upgrade), are told by the signal {@code outageDetected} ({@link
+     * Joined#SIGNALLED}): kept by Temporal until a worker runs the execution, and dropped if it is ending by then.
      *
-     * @throws IllegalStateException the execution refused and has not ended within {@link #ENDING_WAIT}: ask again
+     * @throws IllegalStateException Temporal could not tell whether an execution that refused has ended: ask again
      */
     public Joined join(String runningId, String incidentId) {
         io.temporal.client.WorkflowStub stub = client.newUntypedWorkflowStub(runningId);
@@ -522,8 +533,7 @@ public class ExecutionLauncher {
                     LOG.infof(
                             "execution %s refused outage %s (%s); waiting for it to end",
                             runningId, incidentId, failure.getOriginalMessage());
-                    awaitEnd(stub, runningId, incidentId);
-                    return Joined.ENDED;
+                    return awaitEnd(stub, runningId, incidentId) ? Joined.ENDED : Joined.ENDING;
                 }
                 if (unknownUpdate(failure)) {
                     return signalled(runningId, incidentId);
@@ -555,19 +565,23 @@ public class ExecutionLauncher {
     private Joined signalled(String runningId, String incidentId) {
         try {
             client.newWorkflowStub(RunbookWorkflow.class, runningId).outageDetected(incidentId);
-            return Joined.TAKEN;
+            return Joined.SIGNALLED;
         } catch (WorkflowNotFoundException gone) {
             return Joined.NOT_RUNNING;
         }
     }
 
-    /** Waits for an execution that refused an outage to end; it is ending (its last journal entries, its undo). */
-    void awaitEnd(io.temporal.client.WorkflowStub stub, String runningId, String incidentId) {
+    /**
+     * Waits for an execution that refused an outage to end; it is ending (its last journal entries, its undo).
+     *
+     * @return whether it ended within {@link #ENDING_WAIT}
+     */
+    boolean awaitEnd(io.temporal.client.WorkflowStub stub, String runningId, String incidentId) {
         try {
             stub.getResult(ENDING_WAIT.toMillis(), TimeUnit.MILLISECONDS, Object.class);
         } catch (java.util.concurrent.TimeoutException stillRunning) {
-            throw new IllegalStateException("execution " + runningId + " refused outage " + incidentId
-                    + " and has not ended within " + ENDING_WAIT + "; asking again");
+            LOG.infof("execution %s refused outage %s and has not ended within %s", runningId, incidentId, ENDING_WAIT);
+            return false;
         } catch (io.temporal.client.WorkflowServiceException unanswered) {
             // Temporal did not answer (unavailable, a deadline): whether it ended is not known, so it has not.
             throw new IllegalStateException(
@@ -576,6 +590,72 @@ public class ExecutionLauncher {
                     unanswered);
         } catch (io.temporal.client.WorkflowException ended) {
             // Failed, aborted, terminated: it has ended, which is all that is waited for.
+        }
+        return true;
+    }
+
+    /**
+     * What became of an outage told to an execution whose answer was not waited for ({@link Joined#SIGNALLED}, {@link
+     * Joined#ENDING}): whether it runs, and the incidents it answers (its {@code BaranIncidents}, read from Temporal's
+     * description of it, not from visibility); empty when Temporal does not know it.
+     *
+     * @throws RuntimeException when Temporal cannot be asked
+     */
+    public Optional<Told> told(String executionId) {
+        try {
+            io.temporal.client.WorkflowExecutionDescription description =
+                    client.newUntypedWorkflowStub(executionId).describe();
+            boolean running = description.getStatus()
+                    == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+            List<String> incidents = description.getTypedSearchAttributes().get(SearchAttributes.INCIDENTS);
+            return Optional.of(
+                    new Told(running, incidents, incidents != null || (!running && startedSearchable(executionId))));
+        } catch (WorkflowNotFoundException gone) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether the execution was started able to add {@code BaranIncidents} (its request's {@code
+     * incidentsSearchable}): one that could and has none never took an outage. Read from its first history event.
+     */
+    private boolean startedSearchable(String executionId) {
+        var first = client.getWorkflowServiceStubs()
+                .blockingStub()
+                .getWorkflowExecutionHistory(
+                        io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest.newBuilder()
+                                .setNamespace(client.getOptions().getNamespace())
+                                .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
+                                        .setWorkflowId(executionId))
+                                .setMaximumPageSize(1)
+                                .build())
+                .getHistory();
+        if (first.getEventsCount() == 0 || !first.getEvents(0).hasWorkflowExecutionStartedEventAttributes()) {
+            return false;
+        }
+        var input = first.getEvents(0).getWorkflowExecutionStartedEventAttributes();
+        if (!input.hasInput()) {
+            return false;
+        }
+        ExecutionRequest request = client.getOptions()
+                .getDataConverter()
+                .fromPayloads(0, Optional.of(input.getInput()), ExecutionRequest.class, ExecutionRequest.class);
+        return request != null && request.incidentsSearchable();
+    }
+
+    /**
+     * An execution told of an outage, as Temporal describes it.
+     *
+     * @param incidents  its {@code BaranIncidents}; null when it has none (started without the attribute and never
+     *                   joined by an outage it took, or on a namespace without it)
+     * @param searchable whether it carries {@code BaranIncidents} or was started able to add it: one that is and does
+     *                   not answer an incident never took it; one that is not may have taken it unseen
+     */
+    public record Told(boolean running, List<String> incidents, boolean searchable) {
+
+        /** Whether it answers the incident: it took the outage (or was started for it). */
+        public boolean answers(String incidentId) {
+            return incidents != null && incidents.contains(incidentId);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.baran.orchestrator.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -223,9 +224,9 @@ class JoinOutageTest {
         // The entry lands once the launcher waits (the test server skips no time while an activity runs).
         ExecutionLauncher waiting = new ExecutionLauncher() {
             @Override
-            void awaitEnd(WorkflowStub stub, String runningId, String incidentId) {
+            boolean awaitEnd(WorkflowStub stub, String runningId, String incidentId) {
                 journal.release.countDown();
-                super.awaitEnd(stub, runningId, incidentId);
+                return super.awaitEnd(stub, runningId, incidentId);
             }
         };
         waiting.client = client;
@@ -239,6 +240,28 @@ class JoinOutageTest {
         assertNull(p.error());
         assertEquals("primary", world.values.get("www"), "nothing changed for the refused outage");
         assertEquals(ExecutionLauncher.Joined.NOT_RUNNING, launcher.join(id, NEXT), "ended: nothing to join");
+    }
+
+    /**
+     * Refused by an execution whose end takes longer than the launcher waits for it (its last journal entry held
+     * here; an undo of a slow promotion in life): the launcher answers ENDING after {@link ExecutionLauncher#ENDING_WAIT}
+     * instead of keeping the outage's event (and those behind it) waiting, and the dispatcher leaves the outage to the
+     * join sweep.
+     */
+    @Test
+    void anOutageRefusedByAnExecutionStillEndingAfterTheWaitIsAnsweredEnding() throws Exception {
+        String id = failedOver("join-slow-end", moving());
+        client.newWorkflowStub(RunbookWorkflow.class, id).outageRecovered(INCIDENT);
+        assertTrue(journal.ending.await(30, TimeUnit.SECONDS), "the execution failed back and is ending");
+
+        assertEquals(ExecutionLauncher.Joined.ENDING, launcher.join(id, NEXT));
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, status(id), "still ending");
+        journal.release.countDown();
+        assertEquals(Phase.DONE, result(id).phase());
+        assertEquals("primary", world.values.get("www"), "nothing changed for the refused outage");
+        ExecutionLauncher.Told told = launcher.told(id).orElseThrow();
+        assertFalse(told.running(), "ended");
+        assertFalse(told.answers(NEXT), "it never took the refused outage");
     }
 
     /**
@@ -458,7 +481,7 @@ class JoinOutageTest {
             ExecutionLauncher old = new ExecutionLauncher();
             old.client = earlier.getWorkflowClient();
 
-            assertEquals(ExecutionLauncher.Joined.TAKEN, old.join("failover-earlier", NEXT));
+            assertEquals(ExecutionLauncher.Joined.SIGNALLED, old.join("failover-earlier", NEXT));
             assertEquals(NEXT, stub.getResult(30, TimeUnit.SECONDS, String.class), "told by the signal");
         }
     }
