@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /**
  * Simulated outages: {@code POST {"scope": "local/demo/web", "duration": "30s"}} makes the aggregator that owns the
  * scope publish {@code outage.detected} at once and {@code outage.recovered} after the duration, both with
- * {@code drill: true} and an incident id of their own ({@code <scope>@drill-<millis>}), so that drills exercise the
+ * {@code drill: true} and an incident id of their own ({@code <scope>@drill-<millis>-<6 hex>}), so that drills exercise the
  * automatic path without touching anything real. Real verdicts on the scope go on being counted meanwhile.
  *
  * <p>The call answers 202 only once the drill has started (the decisions topic records it), 409 when another drill

@@ -63,7 +63,7 @@ public record Simulation(
             OutageEvent.Requester requester) {
         return new Simulation(
                 scope,
-                incidentId(scope, since),
+                incidentId(scope, since) + "-" + nonce(),
                 since,
                 until,
                 requestedBy,
@@ -83,6 +83,18 @@ public record Simulation(
         }
         return startBy == null || since == null ? null : Duration.between(since, startBy);
     }
+
+    /**
+     * Six random hex digits: two people asking for a simulation of one scope in the same millisecond get two incidents,
+     * so the one whose request the aggregator does not run is not told that the other's drill is theirs.
+     */
+    private static String nonce() {
+        byte[] bytes = new byte[3];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     /** Drill incidents are named apart from real ones, so that no one can mistake one for the other. */
     public static String incidentId(String scope, Instant since) {

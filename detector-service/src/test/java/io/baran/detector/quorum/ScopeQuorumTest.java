@@ -1,6 +1,8 @@
 package io.baran.detector.quorum;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baran.detector.state.Health;
@@ -266,6 +268,34 @@ class ScopeQuorumTest {
         assertEquals(OutageEvent.DETECTED, started.eventType());
         assertTrue(started.event().drill());
         assertEquals(simulation.incidentId(), started.next().drill().incidentId());
+    }
+
+    /**
+     * Two people asking for a simulation of one scope in the same millisecond get an incident each: one drill runs,
+     * under its requester's name, and the record does not know the other's, so the other requester is not told that
+     * drill is theirs (it runs under the other person's access).
+     */
+    @Test
+    void twoSimulationsAskedInTheSameMillisecondAreTwoIncidentsAndOnlyOneRuns() {
+        allUp();
+        Instant since = T0.plusMillis(1000);
+        OutageEvent.Requester bob = new OutageEvent.Requester("bob", List.of("drill-operator"), false);
+        Simulation first =
+                Simulation.of(SCOPE, since, since.plus(Duration.ofHours(1)), "v1", Duration.ofSeconds(10), ANA);
+        Simulation second =
+                Simulation.of(SCOPE, since, since.plus(Duration.ofHours(1)), "v1", Duration.ofSeconds(10), bob);
+        assertNotEquals(first.incidentId(), second.incidentId());
+        assertTrue(first.incidentId().startsWith(SCOPE + "@drill-" + since.toEpochMilli() + "-"), first.incidentId());
+        quorum.simulate(first, T0.plusMillis(1200));
+        quorum.simulate(second, T0.plusMillis(1200));
+        ScopeQuorum.Outcome started = decide(1500, 1500).orElseThrow();
+        // One of the two runs (the later request replaces the one waiting), under its own requester's name.
+        Simulation ran = started.event().incidentId().equals(first.incidentId()) ? first : second;
+        Simulation not = ran == first ? second : first;
+        assertEquals(ran.incidentId(), started.event().incidentId());
+        assertEquals(ran.requester().name(), started.event().requester().name());
+        assertTrue(started.next().knowsDrill(ran.incidentId()));
+        assertFalse(started.next().knowsDrill(not.incidentId()), "the other request's drill never ran");
     }
 
     @Test
