@@ -422,15 +422,56 @@ class DispatchIT {
     /**
      * No worker answers the join (the Update waits {@code baran.dispatch.join-wait}), so the drill acting on the service
      * is told by signal, which an execution ending by the time a worker runs it drops: the join sweep watches it, and
-     * once the drill has ended without taking the outage (terminated here; without {@code BaranIncidents}, though
-     * started able to add it), the outage starts its own failover. Swept again, nothing more starts.
+     * once the drill has completed naming the outage dropped (what its result says, as {@code JoinOutageTest} has a
+     * worker show; stood in for here, where no worker runs), the outage starts its own failover. Swept again, nothing
+     * more starts.
      */
     @Test
-    void anOutageToldBySignalToAnExecutionThatEndsWithoutItStartsItsOwnFailover() {
+    void anOutageToldBySignalToAnExecutionThatDropsItStartsItsOwnFailover() {
         String scope = "dropped/region-" + UUID.randomUUID().toString().substring(0, 6);
         String name = "dropped-" + scope.substring(15);
-        String drill = drillStartedByHand(name, scope);
         String incident = scope + "@1";
+        String id = toldBySignal(name, scope, incident);
+
+        client.newUntypedWorkflowStub(drillOf(name)).terminate("stands for an execution that completed");
+        Launching.install(launcher).fate = execution -> ExecutionLauncher.Fate.DROPPED;
+        joinSweep.sweep();
+        assertEquals(io.baran.workflow.Mode.FAILOVER, inputOf(id).mode(), "the outage's own failover started");
+        assertTrue(
+                deferredJoins.outcomeOf(incident, name).startsWith("ended without it; dispatched again: 1 started"),
+                deferredJoins.outcomeOf(incident, name));
+        assertNull(executionOf(name, id).finishedAt(), "its claim is recorded");
+        String settled = deferredJoins.outcomeOf(incident, name);
+        joinSweep.sweep();
+        assertEquals(settled, deferredJoins.outcomeOf(incident, name), "settled: nothing more");
+    }
+
+    /**
+     * Told by signal to an execution that then ended without a result (terminated): whether it took the outage cannot
+     * be told, so the sweep starts nothing, and names the outage in the log for a person.
+     */
+    @Test
+    void anOutageToldBySignalToAnExecutionTerminatedStartsNothing() {
+        String scope = "unknown/region-" + UUID.randomUUID().toString().substring(0, 6);
+        String name = "unknown-" + scope.substring(15);
+        String incident = scope + "@1";
+        String id = toldBySignal(name, scope, incident);
+
+        client.newUntypedWorkflowStub(drillOf(name)).terminate("ended without a result");
+        joinSweep.sweep();
+        assertTrue(
+                deferredJoins.outcomeOf(incident, name).startsWith("not known"),
+                deferredJoins.outcomeOf(incident, name));
+        assertFalse(reader.exists(id), "nothing started");
+    }
+
+    /**
+     * A drill of a new runbook {@code name} (scope {@code scope}), and an outage of it dispatched without a worker: the
+     * join is told by signal and watched by the sweep, which waits while the drill runs. The id of the outage's own
+     * failover, not started.
+     */
+    private String toldBySignal(String name, String scope, String incident) {
+        String drill = drillStartedByHand(name, scope);
         opened.add(incident);
         OutageDispatcher.Outcome outcome = dispatcher.dispatch(outage(scope, incident), catalog.triggeredBy(scope));
         assertEquals(1, outcome.joined(), outcome.toString());
@@ -442,17 +483,16 @@ class DispatchIT {
         joinSweep.sweep();
         assertNull(deferredJoins.outcomeOf(incident, name), "the drill runs: whether it takes the outage is not known");
         assertFalse(reader.exists(id), "nothing started while the drill may still take the outage");
+        return id;
+    }
 
-        client.newUntypedWorkflowStub(drill).terminate("ended before a worker ran the signal");
-        joinSweep.sweep();
-        assertEquals(io.baran.workflow.Mode.FAILOVER, inputOf(id).mode(), "the outage's own failover started");
-        assertTrue(
-                deferredJoins.outcomeOf(incident, name).startsWith("ended without it; dispatched again: 1 started"),
-                deferredJoins.outcomeOf(incident, name));
-        assertNull(executionOf(name, id).finishedAt(), "its claim is recorded");
-        String settled = deferredJoins.outcomeOf(incident, name);
-        joinSweep.sweep();
-        assertEquals(settled, deferredJoins.outcomeOf(incident, name), "settled: nothing more");
+    /** The drill of runbook {@code name} a test started by hand. */
+    private String drillOf(String name) {
+        return versions.executions(name).stream()
+                .map(RunbookVersions.Execution::executionId)
+                .filter(e -> e.startsWith("drill-"))
+                .findFirst()
+                .orElseThrow();
     }
 
     /**
@@ -514,9 +554,9 @@ class DispatchIT {
     }
 
     /**
-     * An execution that answers the incident took the outage: whatever became of it since (ended here: aborted by a
+     * An execution that completed without naming the outage dropped took it: whatever became of it since (aborted by a
      * person, say), the sweep starts nothing for that outage. A deferred join of an outage older than the sweep's max
-     * age starts nothing either.
+     * age starts nothing either, even once the execution that refused it has ended.
      */
     @Test
     void aDeferredJoinTheExecutionTookOrThatIsTooOldStartsNothing() {
@@ -531,7 +571,9 @@ class DispatchIT {
                         .dispatch(outage(scope, incident), catalog.triggeredBy(scope))
                         .started());
         String id = RunbookWorkflow.idForIncident(name, incident);
-        client.newUntypedWorkflowStub(id).terminate("aborted by a person");
+        client.newUntypedWorkflowStub(id).terminate("stands for an execution that completed");
+        // Its result names no outage dropped (JoinOutageTest has a worker show it for one a person aborted).
+        Launching.install(launcher).fate = execution -> ExecutionLauncher.Fate.TAKEN;
         Instant now = Instant.now();
         deferredJoins.record(new io.baran.orchestrator.dispatch.DeferredJoins.Deferred(
                 incident,
@@ -560,6 +602,53 @@ class DispatchIT {
         assertEquals("taken", deferredJoins.outcomeOf(incident, name));
         assertTrue(deferredJoins.outcomeOf(later, name).startsWith("expired"), deferredJoins.outcomeOf(later, name));
         assertFalse(reader.exists(RunbookWorkflow.idForIncident(name, later)), "nothing started for the old outage");
+    }
+
+    /**
+     * A drill asked again with the same idempotency key while the first request is still starting it (the retry found
+     * no execution of its id, then waited for the service's start lock the first request held): it answers with the
+     * first request's execution, not 409 naming it, and starts nothing twice.
+     */
+    @Test
+    void aKeyedStartRetriedWhileTheFirstStartsItAnswersWithTheFirstExecution() {
+        String name = "keyed-" + UUID.randomUUID().toString().substring(0, 6);
+        catalog.save(name, name + ".yaml", runbook(name, "keyed/" + name, "tier-2"), "test");
+        Runbook runbook = catalog.find(name).orElseThrow();
+        io.baran.workflow.Actor dora = io.baran.workflow.Actor.person("dora", List.of());
+        String first = launcher.startByHand(
+                runbook, io.baran.workflow.Mode.DRILL, Duration.ofMinutes(5), runbook.version(), null, dora, "retry-1");
+        ExecutionLauncher injected = ClientProxy.unwrap(launcher);
+        io.baran.orchestrator.workflow.ExecutionReader real = ClientProxy.unwrap(reader);
+        // As the retry saw it before the first request's start: no execution of that id yet.
+        QuarkusMock.installMockForType(
+                new io.baran.orchestrator.workflow.ExecutionReader() {
+                    @Override
+                    public boolean exists(String executionId) {
+                        return !executionId.equals(first) && real.exists(executionId);
+                    }
+
+                    @Override
+                    public java.util.Optional<io.temporal.api.enums.v1.WorkflowExecutionStatus> status(
+                            String executionId) {
+                        return real.status(executionId);
+                    }
+                },
+                io.baran.orchestrator.workflow.ExecutionReader.class);
+        String again = injected.startByHand(
+                runbook, io.baran.workflow.Mode.DRILL, Duration.ofMinutes(5), runbook.version(), null, dora, "retry-1");
+        assertEquals(first, again);
+        assertEquals(1, versions.executions(name).size(), "started once");
+        assertThrows(
+                ExecutionLauncher.Busy.class,
+                () -> injected.startByHand(
+                        runbook,
+                        io.baran.workflow.Mode.DRILL,
+                        Duration.ofMinutes(5),
+                        runbook.version(),
+                        null,
+                        dora,
+                        "another-key"),
+                "another request for the busy service is refused");
     }
 
     /** A drill of a new tier-2 runbook {@code name} triggered by {@code scope}, started by a person: its id. */
@@ -1011,9 +1100,18 @@ class DispatchIT {
             return real.answering(incidentId);
         }
 
+        /** When set, what became of an outage told to an execution, instead of what Temporal says. */
+        volatile java.util.function.Function<String, Fate> fate;
+
         @Override
-        public java.util.Optional<Told> told(String executionId) {
-            return real.told(executionId);
+        public Fate fateOf(String executionId, String incidentId) {
+            var answer = fate;
+            return answer != null ? answer.apply(executionId) : real.fateOf(executionId, incidentId);
+        }
+
+        @Override
+        public java.util.Set<String> signalRecovered(String incidentId, List<Runbook> stillTriggered) {
+            return real.signalRecovered(incidentId, stillTriggered);
         }
     }
 

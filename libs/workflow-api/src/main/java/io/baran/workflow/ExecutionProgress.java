@@ -48,13 +48,67 @@ public record ExecutionProgress(
         // than the field still reads every other execution during a rolling upgrade.
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean wentLive,
         // Written only when set, for the same reason.
-        @JsonInclude(JsonInclude.Include.NON_NULL) Actor abortedBy) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) Actor abortedBy,
+        // The outages told by signal once it acted on no further outage (its last decision made, being aborted, a
+        // plan): dropped, as the Update joinOutage would have been refused. Written only when there are some.
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> droppedOutages) {
 
     public ExecutionProgress {
+        droppedOutages = droppedOutages == null ? List.of() : List.copyOf(droppedOutages);
         steps = steps == null ? List.of() : List.copyOf(steps);
         reapplied = reapplied == null ? List.of() : List.copyOf(reapplied);
         phases = phases == null ? List.of() : List.copyOf(phases);
         decisions = decisions == null ? List.of() : List.copyOf(decisions);
+    }
+
+    /** Of an execution that dropped no outage. */
+    public ExecutionProgress(
+            String executionId,
+            String runbook,
+            String protects,
+            Mode mode,
+            Phase phase,
+            String currentStep,
+            List<StepStatus> steps,
+            String error,
+            String scope,
+            String incidentId,
+            Long outageSince,
+            int runbookVersion,
+            String awaiting,
+            List<PhaseChange> phases,
+            long decideMillis,
+            Actor startedBy,
+            List<Decision> decisions,
+            int approvalsNeeded,
+            String failbackRequestedBy,
+            List<Reapplied> reapplied,
+            boolean wentLive,
+            Actor abortedBy) {
+        this(
+                executionId,
+                runbook,
+                protects,
+                mode,
+                phase,
+                currentStep,
+                steps,
+                error,
+                scope,
+                incidentId,
+                outageSince,
+                runbookVersion,
+                awaiting,
+                phases,
+                decideMillis,
+                startedBy,
+                decisions,
+                approvalsNeeded,
+                failbackRequestedBy,
+                reapplied,
+                wentLive,
+                abortedBy,
+                List.of());
     }
 
     /** Of an execution nobody aborted through the Update {@code abort}. */

@@ -60,8 +60,10 @@ public class DeferredJoins {
                                         + " event_id, vantage, outage_since, detected_at, recorded_at) values (:incident,"
                                         + " :service, :execution, :reason, :scope, :event, :vantage, :since, :detected, :now)"
                                         + " on conflict (incident_id, service) do update set execution_id ="
-                                        + " excluded.execution_id, reason = excluded.reason, recorded_at = excluded.recorded_at,"
-                                        + " checked_at = null, settled_at = null, outcome = null")
+                                        + " excluded.execution_id, reason = excluded.reason, scope = excluded.scope,"
+                                        + " event_id = excluded.event_id, vantage = excluded.vantage, outage_since ="
+                                        + " excluded.outage_since, detected_at = excluded.detected_at, recorded_at ="
+                                        + " excluded.recorded_at, checked_at = null, settled_at = null, outcome = null")
                         .setParameter("incident", join.incidentId())
                         .setParameter("service", join.service())
                         .setParameter("execution", join.executionId())
@@ -77,17 +79,28 @@ public class DeferredJoins {
                         .executeUpdate());
     }
 
-    /** The joins not settled yet, those looked at least recently first, at most {@code limit}. */
-    public List<Deferred> unsettled(int limit) {
+    /**
+     * Takes the joins not settled yet that no sweep looked at within {@code notWithin}, those looked at least recently
+     * first, at most {@code limit}: they are marked looked at now, in one statement that skips rows another instance is
+     * taking, so the instances' sweeps share them instead of each asking Temporal about every one.
+     */
+    public List<Deferred> take(int limit, java.time.Duration notWithin) {
         return QuarkusTransaction.requiringNew().call(() -> {
+            Instant now = now();
             @SuppressWarnings("unchecked")
             List<Object[]> rows = Panache.getEntityManager()
-                    .createNativeQuery("select incident_id, service, execution_id, reason, scope, event_id, vantage,"
-                            + " outage_since, detected_at from deferred_join where settled_at is null"
-                            + " order by coalesce(checked_at, recorded_at), incident_id, service limit :limit")
+                    .createNativeQuery("update deferred_join set checked_at = :now where (incident_id, service) in"
+                            + " (select incident_id, service from deferred_join where settled_at is null and"
+                            + " coalesce(checked_at, recorded_at) <= :before order by coalesce(checked_at,"
+                            + " recorded_at), incident_id, service limit :limit for update skip locked) returning"
+                            + " incident_id, service, execution_id, reason, scope, event_id, vantage, outage_since,"
+                            + " detected_at, recorded_at")
+                    .setParameter("now", now)
+                    .setParameter("before", now.minus(notWithin))
                     .setParameter("limit", limit)
                     .getResultList();
             return rows.stream()
+                    .sorted(java.util.Comparator.comparing(r -> instant(r[9])))
                     .map(r -> new Deferred(
                             (String) r[0],
                             (String) r[1],
@@ -121,19 +134,6 @@ public class DeferredJoins {
                                 .setParameter("execution", join.executionId())
                                 .executeUpdate())
                 > 0;
-    }
-
-    /** A sweep found the execution still running without the outage: the others are looked at first next time. */
-    public void checked(Deferred join) {
-        QuarkusTransaction.requiringNew()
-                .run(() -> Panache.getEntityManager()
-                        .createNativeQuery("update deferred_join set checked_at = :now where incident_id = :incident"
-                                + " and service = :service and execution_id = :execution and settled_at is null")
-                        .setParameter("now", now())
-                        .setParameter("incident", join.incidentId())
-                        .setParameter("service", join.service())
-                        .setParameter("execution", join.executionId())
-                        .executeUpdate());
     }
 
     /** How the join was settled; null while it is not (or was never recorded). */

@@ -13,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -23,25 +22,35 @@ import org.jboss.logging.Logger;
  * Settles, every {@code baran.dispatch.join-sweep.every}, the joins a dispatch could not wait for ({@link
  * DeferredJoins}), so that no outage is dropped by an execution that ends as the outage joins it:
  * <ul>
- * <li>the execution answers the incident (its {@code BaranIncidents}, as Temporal describes it): it took the outage;</li>
- * <li>the outage has recovered: nothing is left to do;</li>
- * <li>the execution still runs without it: looked at again by the next sweep;</li>
- * <li>it has ended without it (it refused the outage, or dropped the signal as it ended): the outage is dispatched again
+ * <li>the outage has recovered: nothing is left to do (its recovery is delivered once more, in case an execution this
+ * sweep started was not there when it was);</li>
+ * <li>the execution still runs: looked at again by a later sweep;</li>
+ * <li>it refused the outage (it was ending) and has ended, or it completed with the outage among those it dropped (told
+ * by signal once it acted on no further outage, which the Update would have refused): the outage is dispatched again
  * for the service, as its event was ({@link OutageDispatcher}: the catalog's runbooks of the service the scope still
  * triggers, the blast-radius guard, the claims, and a join of whatever acts on the service by then);</li>
- * <li>an outage detected longer ago than {@code baran.dispatch.join-sweep.max-age} starts nothing (named in the log);
- * nor does one told by signal to an execution that carries no {@code BaranIncidents}, where whether it took the outage
- * cannot be told.</li>
+ * <li>it completed without naming the outage dropped: it took it, whatever became of it since (aborted by a person, say:
+ * no second failover);</li>
+ * <li>it ended without a result (terminated, failed) after being told by signal: whether it took the outage cannot be
+ * told, and nothing starts (named in the log);</li>
+ * <li>an outage detected longer ago than {@code baran.dispatch.join-sweep.max-age} starts nothing (named in the log).</li>
  * </ul>
- * Two instances sweeping at once dispatch an outage twice, which starts one execution (its workflow id).
+ * Each instance's sweep takes the joins no sweep looked at within one period ({@link DeferredJoins#take}), so two
+ * instances share them; two dispatching one outage at once start one execution all the same (its workflow id).
  */
 @ApplicationScoped
 public class JoinSweep {
 
     private static final Logger LOG = Logger.getLogger(JoinSweep.class);
 
+    /** The source of the outage events the sweep dispatches again (the signed event's id is kept). */
+    public static final String SOURCE = "/baran/orchestrator/join-sweep";
+
     /** Joins looked at per sweep at most; the rest wait for the next (those looked at least recently first). */
-    static final int PER_SWEEP = 200;
+    static final int PER_SWEEP = 100;
+
+    /** A sweep stops after this many joins it could not settle for an error (Temporal or the database down). */
+    static final int ERRORS_PER_SWEEP = 3;
 
     @Inject
     DeferredJoins joins;
@@ -93,24 +102,30 @@ public class JoinSweep {
         }
     }
 
-    /** Looks at the joins not settled yet; returns how many it settled. */
+    /** Looks at the joins no sweep looked at within one period; returns how many it settled. */
     public int sweep() {
         int settled = 0;
-        for (DeferredJoins.Deferred join : joins.unsettled(PER_SWEEP)) {
+        int errors = 0;
+        for (DeferredJoins.Deferred join :
+                joins.take(PER_SWEEP, config.joinSweep().every())) {
+            if (Thread.currentThread().isInterrupted()) {
+                return settled; // shutting down: another instance's sweep takes them
+            }
             String outcome;
             try {
                 outcome = settle(join);
             } catch (OutageDispatcher.Abandoned stopping) {
-                return settled; // shutting down: the next instance's sweep takes it
+                return settled;
             } catch (RuntimeException e) {
                 LOG.warnf(
-                        "outage %s of service %s, told to execution %s: not settled yet (%s); the next sweep tries again",
+                        "outage %s of service %s, told to execution %s: not settled yet (%s); a later sweep tries again",
                         join.incidentId(), join.service(), join.executionId(), e.getMessage());
+                if (++errors >= ERRORS_PER_SWEEP) {
+                    return settled;
+                }
                 continue;
             }
-            if (outcome == null) {
-                joins.checked(join);
-            } else if (joins.settle(join, outcome)) {
+            if (outcome != null && joins.settle(join, outcome)) {
                 settled++;
                 LOG.infof(
                         "outage %s of service %s, told to execution %s: %s",
@@ -120,49 +135,53 @@ public class JoinSweep {
         return settled;
     }
 
-    /** How the join settles now; null while the execution runs and has not taken the outage. */
+    /** How the join settles now; null while the execution runs. */
     private String settle(DeferredJoins.Deferred join) {
-        if (join.detectedAt().isBefore(Instant.now().minus(config.joinSweep().maxAge()))) {
+        if (ledger.recoveredSince(join.incidentId(), join.detectedAt())) {
+            // Delivered once more: an execution an earlier sweep started may not have been there when it was.
+            launcher.signalRecovered(join.incidentId(), runbooksOf(join));
+            return "recovered; nothing started";
+        }
+        ExecutionLauncher.Fate fate = launcher.fateOf(join.executionId(), join.incidentId());
+        boolean tooOld = join.detectedAt()
+                .isBefore(Instant.now().minus(config.joinSweep().maxAge()));
+        if (fate == ExecutionLauncher.Fate.RUNNING && !tooOld) {
+            return null;
+        }
+        boolean refused = join.reason() == DeferredJoins.Reason.REFUSED;
+        if (!refused && fate == ExecutionLauncher.Fate.TAKEN) {
+            return "taken";
+        }
+        if (!refused && fate == ExecutionLauncher.Fate.UNKNOWN) {
             LOG.errorf(
-                    "outage %s of service %s (event %s) was told to execution %s, which has not taken it, and was"
-                            + " detected more than %s ago (baran.dispatch.join-sweep.max-age): no failover is started"
-                            + " for it; start one by hand if the service is still down",
+                    "outage %s of service %s was told by signal to execution %s, which ended without a result (or is"
+                            + " gone): whether it took the outage is not known, so no failover is started for it; start"
+                            + " one by hand if the service is still down",
+                    join.incidentId(), join.service(), join.executionId());
+            return "not known whether the execution took it (it ended without a result); nothing started";
+        }
+        if (tooOld) {
+            LOG.errorf(
+                    "outage %s of service %s (event %s) was told to execution %s, which %s, and was detected more than"
+                            + " %s ago (baran.dispatch.join-sweep.max-age): no failover is started for it; start one by"
+                            + " hand if the service is still down",
                     join.incidentId(),
                     join.service(),
                     join.eventId(),
                     join.executionId(),
+                    fate == ExecutionLauncher.Fate.RUNNING ? "has not taken it" : "ended without it",
                     config.joinSweep().maxAge());
             return "expired: detected more than " + config.joinSweep().maxAge() + " ago; nothing started";
         }
-        if (ledger.recoveredSince(join.incidentId(), join.detectedAt())) {
-            return "recovered before the execution took it; nothing started";
-        }
-        Optional<ExecutionLauncher.Told> told = launcher.told(join.executionId());
-        if (told.isPresent() && told.get().answers(join.incidentId())) {
-            return "taken";
-        }
-        if (told.isPresent() && told.get().running()) {
-            return null;
-        }
-        if (join.reason() == DeferredJoins.Reason.SIGNALLED
-                && (told.isEmpty() || !told.get().searchable())) {
-            LOG.warnf(
-                    "outage %s of service %s was told by signal to execution %s, which has ended (or is gone) without"
-                            + " BaranIncidents and was not started able to add it: whether it took the outage is not"
-                            + " known, so no failover is started for it",
-                    join.incidentId(), join.service(), join.executionId());
-            return "not known whether the execution took it (it carries no BaranIncidents); nothing started";
-        }
-        List<Runbook> runbooks = catalog.triggeredBy(join.scope()).stream()
-                .filter(r -> join.service().equals(r.protects()))
-                .toList();
+        List<Runbook> runbooks = runbooksOf(join);
         if (runbooks.isEmpty()) {
             return "ended without it; no runbook of the service is triggered by " + join.scope()
                     + " now, so nothing started";
         }
         OutageDispatcher.Outcome outcome = dispatcher.dispatch(eventOf(join), runbooks);
         if (ledger.recoveredSince(join.incidentId(), join.detectedAt())) {
-            // Recovered while it was dispatched: its recovery may have looked before these executions existed.
+            // Recovered while it was dispatched: its delivery may have looked before these executions existed (a
+            // failure here leaves the join unsettled, and the next sweep delivers it).
             launcher.signalRecovered(join.incidentId(), runbooks);
         }
         return "ended without it; dispatched again: " + outcome.started() + " started, " + outcome.alreadyStarted()
@@ -170,11 +189,18 @@ public class JoinSweep {
                 + " left to the join sweep again, " + outcome.skipped() + " not started";
     }
 
+    /** The catalog's runbooks of the join's service that its scope triggers now. */
+    private List<Runbook> runbooksOf(DeferredJoins.Deferred join) {
+        return catalog.triggeredBy(join.scope()).stream()
+                .filter(r -> join.service().equals(r.protects()))
+                .toList();
+    }
+
     /** The outage's event as the dispatch read it (its id, scope, incident, detection), without its targets. */
     private static CloudEvent<OutageEvent> eventOf(DeferredJoins.Deferred join) {
         return CloudEvent.of(
                 join.eventId(),
-                "/baran/orchestrator/join-sweep",
+                SOURCE,
                 OutageEvent.DETECTED,
                 join.scope(),
                 join.detectedAt(),

@@ -144,13 +144,18 @@ public class OutageDispatcher {
             detail.put("heldBy", heldBy);
         }
         detail.put("started", startedIds.stream().sorted().toList());
+        boolean swept = JoinSweep.SOURCE.equals(event.source());
+        if (swept) {
+            detail.put("dispatchedBy", "join sweep");
+        }
         try {
             auditTrail.record(new AuditEntry(
                     "system",
                     List.of(),
                     AuditActions.FAILOVER_START,
                     outage.incidentId(),
-                    "outage of " + outage.scope() + " (signed event " + event.id() + ")",
+                    "outage of " + outage.scope() + " (signed event " + event.id() + ")"
+                            + (swept ? ", dispatched again by the join sweep once the execution it joined ended" : ""),
                     event.id(),
                     false,
                     AuditEntry.ACCEPTED,
@@ -264,6 +269,7 @@ public class OutageDispatcher {
         for (var service : byService.entrySet()) {
             tasks.add(submit(() -> {
                 String handling = running.get(service.getKey());
+                String deferredBy = null;
                 for (Runbook read : service.getValue()) {
                     String id = RunbookWorkflow.idForIncident(read.name(), outage.incidentId());
                     if (stopping) {
@@ -288,7 +294,14 @@ public class OutageDispatcher {
                             break;
                         }
                         String joining = handling;
-                        Told told = tell(event, heldBy, joining, read.protects(), visible.get(service.getKey()));
+                        // Once the service's execution refused as it ends, its other runbooks are left to the
+                        // sweep too (it dispatches the outage for the whole service) without asking again.
+                        Told told = joining.equals(deferredBy)
+                                ? Told.DEFERRED
+                                : tell(event, heldBy, joining, read.protects(), visible.get(service.getKey()));
+                        if (told == Told.DEFERRED) {
+                            deferredBy = joining;
+                        }
                         if (told != Told.ENDED) {
                             LOG.infof(
                                     "outage of %s (incident %s): service %s is already handled by %s; %s",

@@ -6,6 +6,7 @@ import io.baran.orchestrator.runbook.RunbookVersions;
 import io.baran.orchestrator.runbook.RunningExecutions;
 import io.baran.runbook.Runbook;
 import io.baran.workflow.Actor;
+import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.LateHold;
 import io.baran.workflow.Memos;
@@ -185,8 +186,10 @@ public class ExecutionLauncher {
                 startRequested(id, runbook, mode, hold, version, scope, startedBy);
             } else {
                 exclusively(runbook, () -> {
-                    requireIdle(runbook, null);
-                    startRequested(id, runbook, mode, hold, version, scope, startedBy);
+                    // A keyed request retried while the first is in flight finds its own execution: no 409 for it.
+                    if (requireIdle(runbook, idempotencyKey == null ? null : id)) {
+                        startRequested(id, runbook, mode, hold, version, scope, startedBy);
+                    }
                     return id;
                 });
             }
@@ -594,69 +597,52 @@ public class ExecutionLauncher {
         return true;
     }
 
+    /** What became of an outage told to an execution whose answer was not waited for. */
+    public enum Fate {
+        /** The execution runs: it has not said yet (a signal waits for a worker), or is still ending. */
+        RUNNING,
+        /** It ended, and its result does not name the outage as dropped: it took it (or a refusal: it ended). */
+        TAKEN,
+        /** It ended and its result names the outage among those told by signal once it acted on no further outage. */
+        DROPPED,
+        /**
+         * It ended without a result (failed, terminated, cancelled through Temporal, timed out), or Temporal no longer
+         * knows it: whether a signalled outage was taken cannot be told.
+         */
+        UNKNOWN
+    }
+
     /**
-     * What became of an outage told to an execution whose answer was not waited for ({@link Joined#SIGNALLED}, {@link
-     * Joined#ENDING}): whether it runs, and the incidents it answers (its {@code BaranIncidents}, read from Temporal's
-     * description of it, not from visibility); empty when Temporal does not know it.
+     * What became of an outage told to an execution whose answer was not waited for ({@link Joined#SIGNALLED},
+     * {@link Joined#ENDING}): whether it still runs, and once it completed, whether its result names the outage
+     * among those it dropped ({@link ExecutionProgress#droppedOutages}: told by signal once it acted on no further
+     * outage, which the Update {@code joinOutage} would have refused). Executions of orchestrators older than that
+     * report drop nothing: taken.
      *
      * @throws RuntimeException when Temporal cannot be asked
      */
-    public Optional<Told> told(String executionId) {
+    public Fate fateOf(String executionId, String incidentId) {
+        io.temporal.client.WorkflowStub stub = client.newUntypedWorkflowStub(executionId);
+        io.temporal.api.enums.v1.WorkflowExecutionStatus status;
         try {
-            io.temporal.client.WorkflowExecutionDescription description =
-                    client.newUntypedWorkflowStub(executionId).describe();
-            boolean running = description.getStatus()
-                    == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-            List<String> incidents = description.getTypedSearchAttributes().get(SearchAttributes.INCIDENTS);
-            return Optional.of(
-                    new Told(running, incidents, incidents != null || (!running && startedSearchable(executionId))));
+            status = stub.describe().getStatus();
         } catch (WorkflowNotFoundException gone) {
-            return Optional.empty();
+            return Fate.UNKNOWN;
         }
-    }
-
-    /**
-     * Whether the execution was started able to add {@code BaranIncidents} (its request's {@code
-     * incidentsSearchable}): one that could and has none never took an outage. Read from its first history event.
-     */
-    private boolean startedSearchable(String executionId) {
-        var first = client.getWorkflowServiceStubs()
-                .blockingStub()
-                .getWorkflowExecutionHistory(
-                        io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest.newBuilder()
-                                .setNamespace(client.getOptions().getNamespace())
-                                .setExecution(io.temporal.api.common.v1.WorkflowExecution.newBuilder()
-                                        .setWorkflowId(executionId))
-                                .setMaximumPageSize(1)
-                                .build())
-                .getHistory();
-        if (first.getEventsCount() == 0 || !first.getEvents(0).hasWorkflowExecutionStartedEventAttributes()) {
-            return false;
-        }
-        var input = first.getEvents(0).getWorkflowExecutionStartedEventAttributes();
-        if (!input.hasInput()) {
-            return false;
-        }
-        ExecutionRequest request = client.getOptions()
-                .getDataConverter()
-                .fromPayloads(0, Optional.of(input.getInput()), ExecutionRequest.class, ExecutionRequest.class);
-        return request != null && request.incidentsSearchable();
-    }
-
-    /**
-     * An execution told of an outage, as Temporal describes it.
-     *
-     * @param incidents  its {@code BaranIncidents}; null when it has none (started without the attribute and never
-     *                   joined by an outage it took, or on a namespace without it)
-     * @param searchable whether it carries {@code BaranIncidents} or was started able to add it: one that is and does
-     *                   not answer an incident never took it; one that is not may have taken it unseen
-     */
-    public record Told(boolean running, List<String> incidents, boolean searchable) {
-
-        /** Whether it answers the incident: it took the outage (or was started for it). */
-        public boolean answers(String incidentId) {
-            return incidents != null && incidents.contains(incidentId);
-        }
+        return switch (status) {
+            case WORKFLOW_EXECUTION_STATUS_RUNNING -> Fate.RUNNING;
+            case WORKFLOW_EXECUTION_STATUS_COMPLETED -> {
+                ExecutionProgress result;
+                try {
+                    result = stub.getResult(10, TimeUnit.SECONDS, ExecutionProgress.class);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException(
+                            "Temporal did not return the result of completed execution " + executionId, e);
+                }
+                yield result != null && result.droppedOutages().contains(incidentId) ? Fate.DROPPED : Fate.TAKEN;
+            }
+            default -> Fate.UNKNOWN;
+        };
     }
 
     /**

@@ -294,6 +294,13 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      */
     static final String TURN_DECIDED_ANEW = "turn-decided-anew";
     /**
+     * Change id: the continue-as-new of a long hold keeps the execution's search attributes and memo (Temporal starts
+     * the next run with only those its command names, and the SDK names none by itself): without them the next run was
+     * no longer found by service, runbook, mode or incident (a new outage of the service, a recovery of a runbook
+     * deleted meanwhile, the API's filters). Asked only at a continue-as-new, so other histories replay unchanged.
+     */
+    static final String CONTINUE_KEEPS_ATTRIBUTES = "continue-keeps-attributes";
+    /**
      * Waiting for provider slots: as long as it takes (a day per attempt, attempts without end), heartbeating, so an
      * orchestrator that dies is noticed in 30 s and the wait goes on elsewhere; cancelled with the execution, and waited
      * for, so an abort gives back only what the wait may have taken.
@@ -437,6 +444,16 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
      * taken before it was seen by that decision. Not a command: histories replay unchanged.
      */
     private boolean decidedLast;
+
+    /**
+     * Outages told by the signal {@code outageDetected} (no worker answered the Update in time) when the execution
+     * acted on no further outage: the Update would have refused them. Reported in its result, so the dispatcher's join
+     * sweep starts their own failovers once it has ended. An outage it knew before is not dropped again. Not a command.
+     */
+    private final Set<String> droppedOutages = new LinkedHashSet<>();
+
+    /** Every incident the execution was started for or told of (those it dropped included). Not a command. */
+    private final Set<String> answered = new HashSet<>();
 
     /**
      * Which list a step runs in. Failover steps are registered for undo before their apply and follow their
@@ -1368,7 +1385,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 break;
             }
             runs++;
-            Workflow.continueAsNew(request.continuing(new CarriedState(
+            ExecutionRequest next = request.continuing(new CarriedState(
                     new ArrayList<>(steps.values()),
                     undo,
                     phases,
@@ -1381,8 +1398,42 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                     new ArrayList<>(recoveredIncidents),
                     appliedSteps.stream().sorted().toList(),
                     journal.sequence(),
-                    failbackRefused)));
+                    failbackRefused));
+            if (Workflow.getVersion(CONTINUE_KEEPS_ATTRIBUTES, Workflow.DEFAULT_VERSION, 1) >= 1) {
+                Workflow.continueAsNew(
+                        io.temporal.workflow.ContinueAsNewOptions.newBuilder()
+                                .setTypedSearchAttributes(keptAttributes())
+                                .setMemo(keptMemo())
+                                .build(),
+                        next);
+            } else {
+                Workflow.continueAsNew(next);
+            }
         }
+    }
+
+    /** The execution's search attributes as they are now, without the SDK's record of this run's change ids. */
+    private static io.temporal.common.SearchAttributes keptAttributes() {
+        io.temporal.common.SearchAttributes now = Workflow.getTypedSearchAttributes();
+        var kept = io.temporal.common.SearchAttributes.newBuilder(now);
+        now.getUntypedValues().keySet().stream()
+                .filter(key -> key.getName().equals("TemporalChangeVersion"))
+                .forEach(kept::unset);
+        return kept.build();
+    }
+
+    /** The execution's memo as it is now (its tier, and the guard's hold when one was recorded). */
+    private static Map<String, Object> keptMemo() {
+        Map<String, Object> memo = new LinkedHashMap<>();
+        Integer priority = Workflow.getMemo(Memos.PRIORITY, Integer.class, Integer.class);
+        if (priority != null) {
+            memo.put(Memos.PRIORITY, priority);
+        }
+        String heldBy = Workflow.getMemo(Memos.HELD_BY, String.class, String.class);
+        if (heldBy != null) {
+            memo.put(Memos.HELD_BY, heldBy);
+        }
+        return memo;
     }
 
     // ---- Change PROVIDER_SLOTS: a cap on concurrent executions per provider -----------------------------------
@@ -2139,6 +2190,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     /** Notes an incident this execution answers; a later incident of the same scope replaces an earlier one. */
     private void answer(String incidentId) {
+        answered.add(incidentId);
         String scope = scopeOf(incidentId);
         String known = incidentByScope.get(scope);
         if (known == null || startOf(incidentId) >= startOf(known)) {
@@ -2187,6 +2239,12 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
 
     @Override
     public void outageDetected(String incidentId) {
+        if (incidentId != null
+                && joinRefusal() != null
+                && !answered.contains(incidentId)
+                && !recoveredIncidents.contains(incidentId)) {
+            droppedOutages.add(incidentId);
+        }
         recovered = false;
         // Only state here: whether anything follows is decided by reconcileJoins, under its change id.
         if (incidentId != null) {
@@ -2203,17 +2261,24 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
         if (incidentId == null || incidentId.isBlank()) {
             throw new IllegalArgumentException("an outage joins with its incident's id");
         }
-        String id = Workflow.getInfo().getWorkflowId();
+        String refusal = joinRefusal();
+        if (refusal != null) {
+            throw new JoinRefused("execution " + Workflow.getInfo().getWorkflowId() + " " + refusal);
+        }
+    }
+
+    /** Why the execution acts on no further outage now; null when it takes one. */
+    private String joinRefusal() {
         if (request != null && request.mode() == Mode.PLAN) {
-            throw new JoinRefused("execution " + id + " is a plan: it acts on no outage");
+            return "is a plan: it acts on no outage";
         }
         if (abort != null || (executionScope != null && executionScope.isCancelRequested())) {
-            throw new JoinRefused("execution " + id + " is being aborted: it acts on no further outage");
+            return "is being aborted: it acts on no further outage";
         }
         if (decidedLast) {
-            throw new JoinRefused(
-                    "execution " + id + " has made its last decision and is ending: it acts on no" + " further outage");
+            return "has made its last decision and is ending: it acts on no further outage";
         }
+        return null;
     }
 
     @Override
@@ -2334,6 +2399,7 @@ public class RunbookWorkflowImpl implements RunbookWorkflow {
                 book.failbackRequestedBy,
                 reapplied,
                 book.wentLive(),
-                abort == null ? null : abort.by());
+                abort == null ? null : abort.by(),
+                new ArrayList<>(droppedOutages));
     }
 }

@@ -1,7 +1,6 @@
 package io.baran.orchestrator.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -201,6 +200,7 @@ class JoinOutageTest {
         running.outageRecovered(NEXT);
         assertEquals(Phase.DONE, result(id).phase());
         assertEquals("primary", world.values.get("www"));
+        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, NEXT));
     }
 
     /**
@@ -256,12 +256,70 @@ class JoinOutageTest {
 
         assertEquals(ExecutionLauncher.Joined.ENDING, launcher.join(id, NEXT));
         assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, status(id), "still ending");
+        assertEquals(ExecutionLauncher.Fate.RUNNING, launcher.fateOf(id, NEXT));
         journal.release.countDown();
-        assertEquals(Phase.DONE, result(id).phase());
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
         assertEquals("primary", world.values.get("www"), "nothing changed for the refused outage");
-        ExecutionLauncher.Told told = launcher.told(id).orElseThrow();
-        assertFalse(told.running(), "ended");
-        assertFalse(told.answers(NEXT), "it never took the refused outage");
+        assertEquals(List.of(), p.droppedOutages(), "a refused Update is not among the signals dropped");
+    }
+
+    /**
+     * Told by the signal (no worker answered the Update in time) as it ends: the execution drops the outage, as the
+     * Update would have been refused, and says so in its result, which the launcher reads for the join sweep; the
+     * outage it was started for is not dropped.
+     */
+    @Test
+    void anOutageToldBySignalAsTheExecutionEndsIsDroppedAndReportedSo() throws Exception {
+        String id = failedOver("signal-as-it-ends", moving());
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        running.outageRecovered(INCIDENT);
+        assertTrue(journal.ending.await(30, TimeUnit.SECONDS), "the execution failed back and is ending");
+        running.outageDetected(NEXT);
+        running.outageDetected(INCIDENT); // a copy of the outage it answered: not dropped
+        env.sleep(Duration.ofSeconds(1));
+        journal.release.countDown();
+
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.DONE, p.phase());
+        assertEquals("primary", world.values.get("www"), "nothing changed for the dropped outage");
+        assertEquals(List.of(NEXT), p.droppedOutages());
+        assertEquals(ExecutionLauncher.Fate.DROPPED, launcher.fateOf(id, NEXT));
+        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, INCIDENT));
+    }
+
+    /**
+     * Told by the signal while it fails over, then aborted by a person: it took the outage (its abort answers it), so
+     * the join sweep starts no failover behind the person's back.
+     */
+    @Test
+    void anOutageToldBySignalThatTheExecutionTookStaysTakenWhenAPersonAbortsIt() throws Exception {
+        String id = "signal-then-abort";
+        WorkflowClient.start(
+                TestWorkers.stub(client, id)::run,
+                new ExecutionRequest(id, Mode.FAILOVER, pausing(), INCIDENT, "aws/us-east-1", 0));
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.FAILING_OVER, progress(id).phase());
+        client.newWorkflowStub(RunbookWorkflow.class, id).outageDetected(NEXT);
+        env.sleep(Duration.ofSeconds(1));
+
+        TestWorkers.decisions(env).abort(id, new AbortRequest(FIONA, "wrong region", null));
+        ExecutionProgress p = result(id);
+        assertEquals(Phase.COMPENSATED, p.phase());
+        assertEquals(List.of(), p.droppedOutages());
+        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, NEXT));
+    }
+
+    /** Moves www, then waits an hour before promoting the database: an execution failing over for a while. */
+    private static Runbook pausing() {
+        return RunbookWorkflowTest.runbook(
+                List.of(
+                        set("move-www", "www", "standby"),
+                        Step.action("pause", "wait", Map.of("for", "1h")),
+                        set("promote-db", "db", "primary")),
+                Failback.DEFAULT,
+                "none",
+                RunbookWorkflowTest.ACCESS);
     }
 
     /**
@@ -367,18 +425,10 @@ class JoinOutageTest {
     /** Aborted and undoing what it changed: an abort acts on no further outage, so a join is refused. */
     @Test
     void anOutageJoiningAnExecutionBeingAbortedIsRefused() throws Exception {
-        Runbook pausing = RunbookWorkflowTest.runbook(
-                List.of(
-                        set("move-www", "www", "standby"),
-                        Step.action("pause", "wait", Map.of("for", "1h")),
-                        set("promote-db", "db", "primary")),
-                Failback.DEFAULT,
-                "none",
-                RunbookWorkflowTest.ACCESS);
         String id = "join-while-aborted";
         WorkflowClient.start(
                 TestWorkers.stub(client, id)::run,
-                new ExecutionRequest(id, Mode.FAILOVER, pausing, INCIDENT, "aws/us-east-1", 0));
+                new ExecutionRequest(id, Mode.FAILOVER, pausing(), INCIDENT, "aws/us-east-1", 0));
         env.sleep(Duration.ofMinutes(1));
         assertEquals(Phase.FAILING_OVER, progress(id).phase());
         CountDownLatch undoing = new CountDownLatch(1);
@@ -390,11 +440,18 @@ class JoinOutageTest {
         assertTrue(
                 refusal(refused).getOriginalMessage().contains("being aborted"),
                 refusal(refused).getOriginalMessage());
+        // The same outage told by signal instead (no worker answered in time): dropped, as the Update was refused.
+        client.newWorkflowStub(RunbookWorkflow.class, id).outageDetected(NEXT);
+        // A copy of the outage it was started for (not recovered): it answered that one, so it drops nothing.
+        client.newWorkflowStub(RunbookWorkflow.class, id).outageDetected(INCIDENT);
+        env.sleep(Duration.ofSeconds(1));
 
         undoing.countDown();
         ExecutionProgress p = result(id);
         assertEquals(Phase.COMPENSATED, p.phase());
         assertEquals("primary", world.values.get("www"));
+        assertEquals(List.of(NEXT), p.droppedOutages());
+        assertEquals(ExecutionLauncher.Fate.DROPPED, launcher.fateOf(id, NEXT));
     }
 
     /** A plan observes only: an outage never joins it. */

@@ -1,6 +1,7 @@
 package io.baran.orchestrator.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -19,6 +20,7 @@ import io.baran.workflow.DecisionResult;
 import io.baran.workflow.ExecutionProgress;
 import io.baran.workflow.ExecutionRequest;
 import io.baran.workflow.FailbackRequest;
+import io.baran.workflow.Memos;
 import io.baran.workflow.Mode;
 import io.baran.workflow.Phase;
 import io.baran.workflow.RunbookWorkflow;
@@ -503,6 +505,75 @@ class RunbookWorkflowTest {
         running.outageRecovered("aws/us-east-1/ec2@2000");
         assertEquals(Phase.DONE, result(id).phase());
         assertEquals("primary", world.values.get("www"));
+    }
+
+    /**
+     * The next run of a failover held for days keeps what the launcher started it with, and what it recorded since:
+     * found by service, runbook and mode, and by the incidents it answers (a new outage of the service joins it; a
+     * recovery finds it whatever became of its runbook), its tier in the memo. Temporal starts the next run with what
+     * the continue-as-new command names (the test server applies none of it), so the command is what is checked.
+     */
+    @Test
+    void itsSearchAttributesAndMemoAreCarriedIntoItsNextRun() throws Exception {
+        List<io.temporal.workflow.ContinueAsNewOptions> continued = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var interceptor = new io.temporal.common.interceptors.WorkerInterceptorBase() {
+            @Override
+            public io.temporal.common.interceptors.WorkflowInboundCallsInterceptor interceptWorkflow(
+                    io.temporal.common.interceptors.WorkflowInboundCallsInterceptor next) {
+                return new io.temporal.common.interceptors.WorkflowInboundCallsInterceptorBase(next) {
+                    @Override
+                    public void init(io.temporal.common.interceptors.WorkflowOutboundCallsInterceptor outbound) {
+                        super.init(new io.temporal.common.interceptors.WorkflowOutboundCallsInterceptorBase(outbound) {
+                            @Override
+                            public void continueAsNew(ContinueAsNewInput input) {
+                                continued.add(input.getOptions());
+                                super.continueAsNew(input);
+                            }
+                        });
+                    }
+                };
+            }
+        };
+        env.close();
+        env = TestWorkers.start(
+                TestEnvironmentOptions.newBuilder()
+                        .setWorkerFactoryOptions(io.temporal.worker.WorkerFactoryOptions.newBuilder()
+                                .setWorkerInterceptors(interceptor)
+                                .build())
+                        .build(),
+                world,
+                journal);
+        client = env.getWorkflowClient();
+        Runbook rb = runbook(
+                List.of(set("move-www", "www", "standby")), new Failback(true, "0s", "none", "reverse"), "none");
+        String id = "kept-for-days";
+        ExecutionRequest request = new ExecutionRequest(
+                        id, Mode.FAILOVER, rb, "aws/us-east-1/s3@1000", "aws/us-east-1/s3", 0)
+                .withIncidentsSearchable(true);
+        WorkflowClient.start(
+                client.newWorkflowStub(RunbookWorkflow.class, ExecutionLauncher.startOptions(id, request, true, false))
+                        ::run,
+                request);
+        RunbookWorkflow running = client.newWorkflowStub(RunbookWorkflow.class, id);
+        env.sleep(Duration.ofMinutes(1));
+        running.outageDetected("aws/us-east-1/ec2@2000");
+        env.sleep(RunbookWorkflowImpl.HOLD_SLICE.plusHours(1));
+        assertFalse(continued.isEmpty(), "a hold of a day should have continued as new");
+
+        var options = continued.get(0);
+        assertNotNull(options, "continued as new without options: Temporal starts the next run with no attributes");
+        var attributes = options.getTypedSearchAttributes();
+        assertEquals(rb.protects(), attributes.get(SearchAttributes.SERVICE));
+        assertEquals(rb.name(), attributes.get(SearchAttributes.RUNBOOK));
+        assertEquals("failover", attributes.get(SearchAttributes.MODE));
+        assertEquals(Phase.FAILED_OVER.value(), attributes.get(SearchAttributes.PHASE));
+        assertEquals(
+                List.of("aws/us-east-1/s3@1000", "aws/us-east-1/ec2@2000"), attributes.get(SearchAttributes.INCIDENTS));
+        assertTrue(
+                attributes.getUntypedValues().keySet().stream()
+                        .noneMatch(k -> k.getName().equals("TemporalChangeVersion")),
+                attributes.getUntypedValues().toString());
+        assertEquals(Map.of(Memos.PRIORITY, rb.tier()), options.getMemo());
     }
 
     /**
