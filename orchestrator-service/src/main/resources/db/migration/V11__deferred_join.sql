@@ -17,7 +17,8 @@ create table deferred_join (
     -- when the event was dated: a deferred join older than baran.dispatch.join-sweep.max-age starts nothing
     detected_at  timestamptz  not null,
     recorded_at  timestamptz  not null,
-    -- when a sweep last found the execution running without it: the sweep looks at the longest unchecked first
+    -- when a sweep last looked at it (the sweeps look at the longest unchecked first); while a sweep holds it, the end
+    -- of that sweep's lease, in the future
     checked_at   timestamptz,
     settled_at   timestamptz,
     outcome      varchar(512),

@@ -651,6 +651,38 @@ class DispatchIT {
                 "another request for the busy service is refused");
     }
 
+    /**
+     * A sweep leases the joins it takes: another instance's sweep does not take them meanwhile (no second look at
+     * Temporal, no second dispatch), and takes one given back unsettled once a sweep period has passed.
+     */
+    @Test
+    void aJoinTakenBySweepIsLeasedUntilItIsGivenBack() {
+        String incident = "lease/region@1";
+        Instant now = Instant.now();
+        var join = new io.baran.orchestrator.dispatch.DeferredJoins.Deferred(
+                incident,
+                "lease-" + UUID.randomUUID().toString().substring(0, 6),
+                "drill-lease",
+                io.baran.orchestrator.dispatch.DeferredJoins.Reason.SIGNALLED,
+                "lease/region",
+                "event-lease",
+                "test",
+                now,
+                now);
+        deferredJoins.record(join);
+        Function<List<io.baran.orchestrator.dispatch.DeferredJoins.Deferred>, Boolean> holds =
+                taken -> taken.stream().anyMatch(j -> j.service().equals(join.service()));
+
+        assertTrue(holds.apply(deferredJoins.take(10_000, Duration.ZERO)), "taken");
+        assertFalse(holds.apply(deferredJoins.take(10_000, Duration.ZERO)), "leased to the first sweep");
+        deferredJoins.release(join);
+        assertFalse(holds.apply(deferredJoins.take(10_000, Duration.ofMinutes(1))), "looked at within the period");
+        assertTrue(holds.apply(deferredJoins.take(10_000, Duration.ZERO)), "given back: taken again");
+        assertTrue(deferredJoins.settle(join, "test over"));
+        deferredJoins.release(join);
+        assertFalse(holds.apply(deferredJoins.take(10_000, Duration.ZERO)), "settled: never taken again");
+    }
+
     /** A drill of a new tier-2 runbook {@code name} triggered by {@code scope}, started by a person: its id. */
     private String drillStartedByHand(String name, String scope) {
         catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");
@@ -1100,13 +1132,17 @@ class DispatchIT {
             return real.answering(incidentId);
         }
 
-        /** When set, what became of an outage told to an execution, instead of what Temporal says. */
+        /** When set, what became of an outage told by signal to an execution, instead of what Temporal says. */
         volatile java.util.function.Function<String, Fate> fate;
 
         @Override
-        public Fate fateOf(String executionId, String incidentId) {
+        public Fate fateOf(String executionId, String incidentId, boolean refused) {
             var answer = fate;
-            return answer != null ? answer.apply(executionId) : real.fateOf(executionId, incidentId);
+            // A refusal is the launcher's to judge (dropped once ended); what a completed execution said is stood in
+            // for.
+            return answer != null && !refused
+                    ? answer.apply(executionId)
+                    : real.fateOf(executionId, incidentId, refused);
         }
 
         @Override

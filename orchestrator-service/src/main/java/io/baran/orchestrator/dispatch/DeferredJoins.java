@@ -80,27 +80,35 @@ public class DeferredJoins {
     }
 
     /**
-     * Takes the joins not settled yet that no sweep looked at within {@code notWithin}, those looked at least recently
-     * first, at most {@code limit}: they are marked looked at now, in one statement that skips rows another instance is
-     * taking, so the instances' sweeps share them instead of each asking Temporal about every one.
+     * How long a join taken by a sweep is left to it: another instance takes it again only after this (and {@code
+     * notWithin}), unless the sweep gives it back first ({@link #release}); a sweep that dies with it lets it go then.
+     */
+    static final java.time.Duration LEASE = java.time.Duration.ofMinutes(2);
+
+    /**
+     * Takes the joins not settled yet that no sweep looked at within {@code notWithin} and no sweep holds, those looked
+     * at least recently first, at most {@code limit}: each is leased to this sweep ({@link #LEASE}) in one statement
+     * that skips rows another instance is taking, so the instances' sweeps share them instead of each asking Temporal
+     * about every one.
      */
     public List<Deferred> take(int limit, java.time.Duration notWithin) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Instant now = now();
             @SuppressWarnings("unchecked")
             List<Object[]> rows = Panache.getEntityManager()
-                    .createNativeQuery("update deferred_join set checked_at = :now where (incident_id, service) in"
-                            + " (select incident_id, service from deferred_join where settled_at is null and"
-                            + " coalesce(checked_at, recorded_at) <= :before order by coalesce(checked_at,"
-                            + " recorded_at), incident_id, service limit :limit for update skip locked) returning"
-                            + " incident_id, service, execution_id, reason, scope, event_id, vantage, outage_since,"
-                            + " detected_at, recorded_at")
-                    .setParameter("now", now)
+                    .createNativeQuery("with picked as materialized (select incident_id, service from deferred_join"
+                            + " where settled_at is null and coalesce(checked_at, recorded_at) <= :before order by"
+                            + " coalesce(checked_at, recorded_at), incident_id, service limit :limit for update skip"
+                            + " locked) update deferred_join d set checked_at = :lease from picked where d.incident_id"
+                            + " = picked.incident_id and d.service = picked.service returning d.incident_id,"
+                            + " d.service, d.execution_id, d.reason, d.scope, d.event_id, d.vantage, d.outage_since,"
+                            + " d.detected_at, d.recorded_at")
+                    .setParameter("lease", now.plus(LEASE))
                     .setParameter("before", now.minus(notWithin))
                     .setParameter("limit", limit)
                     .getResultList();
             return rows.stream()
-                    .sorted(java.util.Comparator.comparing(r -> instant(r[9])))
+                    .sorted(java.util.Comparator.comparing((Object[] r) -> instant(r[9])))
                     .map(r -> new Deferred(
                             (String) r[0],
                             (String) r[1],
@@ -113,6 +121,19 @@ public class DeferredJoins {
                             instant(r[8])))
                     .toList();
         });
+    }
+
+    /** Gives a join the sweep looked at and left unsettled back: any instance's sweep takes it after one period. */
+    public void release(Deferred join) {
+        QuarkusTransaction.requiringNew()
+                .run(() -> Panache.getEntityManager()
+                        .createNativeQuery("update deferred_join set checked_at = :now where incident_id = :incident"
+                                + " and service = :service and execution_id = :execution and settled_at is null")
+                        .setParameter("now", now())
+                        .setParameter("incident", join.incidentId())
+                        .setParameter("service", join.service())
+                        .setParameter("execution", join.executionId())
+                        .executeUpdate());
     }
 
     /**

@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * <ul>
  * <li>the outage has recovered: nothing is left to do (its recovery is delivered once more, in case an execution this
  * sweep started was not there when it was);</li>
- * <li>the execution still runs: looked at again by a later sweep;</li>
+ * <li>the execution shows it took the outage (its {@code BaranIncidents}, as Temporal describes it): taken;</li>
+ * <li>the execution still runs: looked at again by a later sweep, however long it holds;</li>
  * <li>it refused the outage (it was ending) and has ended, or it completed with the outage among those it dropped (told
  * by signal once it acted on no further outage, which the Update would have refused): the outage is dispatched again
  * for the service, as its event was ({@link OutageDispatcher}: the catalog's runbooks of the service the scope still
@@ -33,10 +34,11 @@ import org.jboss.logging.Logger;
  * no second failover);</li>
  * <li>it ended without a result (terminated, failed) after being told by signal: whether it took the outage cannot be
  * told, and nothing starts (named in the log);</li>
- * <li>an outage detected longer ago than {@code baran.dispatch.join-sweep.max-age} starts nothing (named in the log).</li>
+ * <li>an outage detected longer ago than {@code baran.dispatch.join-sweep.max-age} starts nothing when the execution
+ * has ended without it (named in the log).</li>
  * </ul>
- * Each instance's sweep takes the joins no sweep looked at within one period ({@link DeferredJoins#take}), so two
- * instances share them; two dispatching one outage at once start one execution all the same (its workflow id).
+ * Each instance's sweep takes the joins no sweep looked at within one period and leases them ({@link
+ * DeferredJoins#take}), giving back those it leaves unsettled, so instances share them; two dispatching one outage at once start one execution all the same (its workflow id).
  */
 @ApplicationScoped
 public class JoinSweep {
@@ -125,7 +127,9 @@ public class JoinSweep {
                 }
                 continue;
             }
-            if (outcome != null && joins.settle(join, outcome)) {
+            if (outcome == null) {
+                joins.release(join);
+            } else if (joins.settle(join, outcome)) {
                 settled++;
                 LOG.infof(
                         "outage %s of service %s, told to execution %s: %s",
@@ -142,17 +146,16 @@ public class JoinSweep {
             launcher.signalRecovered(join.incidentId(), runbooksOf(join));
             return "recovered; nothing started";
         }
-        ExecutionLauncher.Fate fate = launcher.fateOf(join.executionId(), join.incidentId());
-        boolean tooOld = join.detectedAt()
-                .isBefore(Instant.now().minus(config.joinSweep().maxAge()));
-        if (fate == ExecutionLauncher.Fate.RUNNING && !tooOld) {
+        ExecutionLauncher.Fate fate =
+                launcher.fateOf(join.executionId(), join.incidentId(), join.reason() == DeferredJoins.Reason.REFUSED);
+        if (fate == ExecutionLauncher.Fate.RUNNING) {
+            // Not settled before it ends or shows it took the outage, however long that takes (a hold of hours).
             return null;
         }
-        boolean refused = join.reason() == DeferredJoins.Reason.REFUSED;
-        if (!refused && fate == ExecutionLauncher.Fate.TAKEN) {
+        if (fate == ExecutionLauncher.Fate.TAKEN) {
             return "taken";
         }
-        if (!refused && fate == ExecutionLauncher.Fate.UNKNOWN) {
+        if (fate == ExecutionLauncher.Fate.UNKNOWN) {
             LOG.errorf(
                     "outage %s of service %s was told by signal to execution %s, which ended without a result (or is"
                             + " gone): whether it took the outage is not known, so no failover is started for it; start"
@@ -160,16 +163,17 @@ public class JoinSweep {
                     join.incidentId(), join.service(), join.executionId());
             return "not known whether the execution took it (it ended without a result); nothing started";
         }
+        boolean tooOld = join.detectedAt()
+                .isBefore(Instant.now().minus(config.joinSweep().maxAge()));
         if (tooOld) {
             LOG.errorf(
-                    "outage %s of service %s (event %s) was told to execution %s, which %s, and was detected more than"
-                            + " %s ago (baran.dispatch.join-sweep.max-age): no failover is started for it; start one by"
-                            + " hand if the service is still down",
+                    "outage %s of service %s (event %s) was told to execution %s, which ended without it, and was"
+                            + " detected more than %s ago (baran.dispatch.join-sweep.max-age): no failover is started"
+                            + " for it; start one by hand if the service is still down",
                     join.incidentId(),
                     join.service(),
                     join.eventId(),
                     join.executionId(),
-                    fate == ExecutionLauncher.Fate.RUNNING ? "has not taken it" : "ended without it",
                     config.joinSweep().maxAge());
             return "expired: detected more than " + config.joinSweep().maxAge() + " ago; nothing started";
         }

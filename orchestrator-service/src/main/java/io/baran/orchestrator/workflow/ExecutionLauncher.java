@@ -603,7 +603,10 @@ public class ExecutionLauncher {
         RUNNING,
         /** It ended, and its result does not name the outage as dropped: it took it (or a refusal: it ended). */
         TAKEN,
-        /** It ended and its result names the outage among those told by signal once it acted on no further outage. */
+        /**
+         * It ended without the outage: it refused it, or its result names it among those told by signal once it acted on
+         * no further outage.
+         */
         DROPPED,
         /**
          * It ended without a result (failed, terminated, cancelled through Temporal, timed out), or Temporal no longer
@@ -614,22 +617,35 @@ public class ExecutionLauncher {
 
     /**
      * What became of an outage told to an execution whose answer was not waited for ({@link Joined#SIGNALLED},
-     * {@link Joined#ENDING}): whether it still runs, and once it completed, whether its result names the outage
-     * among those it dropped ({@link ExecutionProgress#droppedOutages}: told by signal once it acted on no further
-     * outage, which the Update {@code joinOutage} would have refused). Executions of orchestrators older than that
-     * report drop nothing: taken.
+     * {@link Joined#ENDING}): taken once its {@code BaranIncidents} (as Temporal describes it, not as visibility lists
+     * it) names the outage; otherwise whether it still runs, and once it completed, whether its result names the
+     * outage among those it dropped ({@link ExecutionProgress#droppedOutages}: told by signal once it acted on no
+     * further outage, which the Update {@code joinOutage} would have refused). A worker of an earlier version (mid
+     * upgrade) reports no drop: taken. One cancelled through Temporal (not Baran's abort) ends without a result:
+     * unknown.
+     *
+     * @param refused the execution refused the outage (it was ending): dropped once it has ended, whatever it says
      *
      * @throws RuntimeException when Temporal cannot be asked
      */
-    public Fate fateOf(String executionId, String incidentId) {
+    public Fate fateOf(String executionId, String incidentId, boolean refused) {
         io.temporal.client.WorkflowStub stub = client.newUntypedWorkflowStub(executionId);
-        io.temporal.api.enums.v1.WorkflowExecutionStatus status;
+        io.temporal.client.WorkflowExecutionDescription description;
         try {
-            status = stub.describe().getStatus();
+            description = stub.describe();
         } catch (WorkflowNotFoundException gone) {
-            return Fate.UNKNOWN;
+            return refused ? Fate.DROPPED : Fate.UNKNOWN;
         }
-        return switch (status) {
+        boolean running = description.getStatus()
+                == io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        if (refused) {
+            return running ? Fate.RUNNING : Fate.DROPPED; // it refused the outage: once ended, without it
+        }
+        List<String> incidents = description.getTypedSearchAttributes().get(SearchAttributes.INCIDENTS);
+        if (incidents != null && incidents.contains(incidentId)) {
+            return Fate.TAKEN; // recorded once it took the outage (at once while it holds or waits at a gate)
+        }
+        return switch (description.getStatus()) {
             case WORKFLOW_EXECUTION_STATUS_RUNNING -> Fate.RUNNING;
             case WORKFLOW_EXECUTION_STATUS_COMPLETED -> {
                 ExecutionProgress result;

@@ -200,7 +200,7 @@ class JoinOutageTest {
         running.outageRecovered(NEXT);
         assertEquals(Phase.DONE, result(id).phase());
         assertEquals("primary", world.values.get("www"));
-        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, NEXT));
+        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, NEXT, false));
     }
 
     /**
@@ -256,12 +256,36 @@ class JoinOutageTest {
 
         assertEquals(ExecutionLauncher.Joined.ENDING, launcher.join(id, NEXT));
         assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, status(id), "still ending");
-        assertEquals(ExecutionLauncher.Fate.RUNNING, launcher.fateOf(id, NEXT));
+        assertEquals(ExecutionLauncher.Fate.RUNNING, launcher.fateOf(id, NEXT, true));
         journal.release.countDown();
         ExecutionProgress p = result(id);
         assertEquals(Phase.DONE, p.phase());
         assertEquals("primary", world.values.get("www"), "nothing changed for the refused outage");
         assertEquals(List.of(), p.droppedOutages(), "a refused Update is not among the signals dropped");
+        assertEquals(ExecutionLauncher.Fate.DROPPED, launcher.fateOf(id, NEXT, true), "refused, and ended");
+    }
+
+    /**
+     * Told by the signal while it holds failed over, an execution started as the launcher starts it records the outage
+     * in its {@code BaranIncidents} at once: the launcher says it took it while it still runs (it may hold for hours).
+     */
+    @Test
+    void anOutageToldBySignalThatTheExecutionTookShowsWhileItRuns() throws Exception {
+        String id = "signal-taken-running";
+        ExecutionRequest request = new ExecutionRequest(id, Mode.FAILOVER, moving(), INCIDENT, "aws/us-east-1", 0)
+                .withIncidentsSearchable(true);
+        WorkflowClient.start(
+                client.newWorkflowStub(RunbookWorkflow.class, ExecutionLauncher.startOptions(id, request, true, false))
+                        ::run,
+                request);
+        env.sleep(Duration.ofMinutes(1));
+        assertEquals(Phase.FAILED_OVER, progress(id).phase());
+        assertEquals(ExecutionLauncher.Fate.RUNNING, launcher.fateOf(id, NEXT, false), "not told yet");
+        client.newWorkflowStub(RunbookWorkflow.class, id).outageDetected(NEXT);
+        env.sleep(Duration.ofMinutes(1));
+
+        assertEquals(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, status(id));
+        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, NEXT, false));
     }
 
     /**
@@ -284,8 +308,8 @@ class JoinOutageTest {
         assertEquals(Phase.DONE, p.phase());
         assertEquals("primary", world.values.get("www"), "nothing changed for the dropped outage");
         assertEquals(List.of(NEXT), p.droppedOutages());
-        assertEquals(ExecutionLauncher.Fate.DROPPED, launcher.fateOf(id, NEXT));
-        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, INCIDENT));
+        assertEquals(ExecutionLauncher.Fate.DROPPED, launcher.fateOf(id, NEXT, false));
+        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, INCIDENT, false));
     }
 
     /**
@@ -307,7 +331,7 @@ class JoinOutageTest {
         ExecutionProgress p = result(id);
         assertEquals(Phase.COMPENSATED, p.phase());
         assertEquals(List.of(), p.droppedOutages());
-        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, NEXT));
+        assertEquals(ExecutionLauncher.Fate.TAKEN, launcher.fateOf(id, NEXT, false));
     }
 
     /** Moves www, then waits an hour before promoting the database: an execution failing over for a while. */
@@ -451,7 +475,7 @@ class JoinOutageTest {
         assertEquals(Phase.COMPENSATED, p.phase());
         assertEquals("primary", world.values.get("www"));
         assertEquals(List.of(NEXT), p.droppedOutages());
-        assertEquals(ExecutionLauncher.Fate.DROPPED, launcher.fateOf(id, NEXT));
+        assertEquals(ExecutionLauncher.Fate.DROPPED, launcher.fateOf(id, NEXT, false));
     }
 
     /** A plan observes only: an outage never joins it. */
