@@ -177,6 +177,41 @@ class RunbookParserTest {
                 e.errors().get(0).toString());
     }
 
+    /** Names every provider would refuse at apply, in the middle of a failover, are errors where they are written. */
+    @Test
+    void aCnameAtTheZonesApexAndANameTooLongForDnsAreErrorsNamingTheRecordField() {
+        for (String apex : List.of("\"@\"", "example.com", "example.com.")) {
+            String yaml = VALID.replace("record: www,", "record: " + apex + ",");
+            var e = assertThrows(RunbookInvalidException.class, () -> parser.parse("r.yaml", yaml), apex);
+            assertEquals(1, e.errors().size(), e.errors().toString());
+            assertTrue(
+                    e.errors()
+                            .get(0)
+                            .toString()
+                            .matches("r\\.yaml:13:\\d+ spec\\.failover\\[0]\\.with\\.record: .* is the zone's apex,"
+                                    + " which cannot hold a CNAME record"),
+                    e.errors().get(0).toString());
+        }
+        String apexA = VALID.replace("record: www,", "record: \"@\",")
+                .replace("type: CNAME, to: standby.example.net", "type: A, to: 192.0.2.1");
+        assertEquals(List.of(), parser.validate("r.yaml", apexA), "an A record at the apex is fine");
+
+        String label = "x".repeat(64);
+        var longLabel = assertThrows(
+                RunbookInvalidException.class,
+                () -> parser.parse("r.yaml", VALID.replace("record: www,", "record: " + label + ",")));
+        assertTrue(
+                longLabel.errors().get(0).toString().contains("has a label of 64 characters, more than DNS's 63"),
+                longLabel.errors().get(0).toString());
+        String name = String.join(".", java.util.Collections.nCopies(5, "y".repeat(60)));
+        var longName = assertThrows(
+                RunbookInvalidException.class,
+                () -> parser.parse("r.yaml", VALID.replace("record: www,", "record: " + name + ",")));
+        assertTrue(
+                longName.errors().get(0).toString().contains("more than a DNS name's 253"),
+                longName.errors().get(0).toString());
+    }
+
     @Test
     void priorityIsATierWrittenAsANumberOrATierName() {
         assertEquals(Runbook.DEFAULT_PRIORITY, parser.parse("r.yaml", VALID).tier());

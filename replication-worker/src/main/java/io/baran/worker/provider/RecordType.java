@@ -95,10 +95,33 @@ public enum RecordType {
             return text;
         }
         List<String> parts = new ArrayList<>();
-        for (int i = 0; i < text.length(); i += TXT_CHUNK) {
-            String part = text.substring(i, Math.min(text.length(), i + TXT_CHUNK));
+        for (String part : byteChunks(text)) {
             parts.add("\"" + part.replace("\\", "\\\\").replace("\"", "\\\"") + "\"");
         }
         return parts.isEmpty() ? "\"\"" : String.join(" ", parts);
+    }
+
+    /** The text cut into strings of at most {@link #TXT_CHUNK} bytes in UTF-8, never inside a character. */
+    static List<String> byteChunks(String text) {
+        List<String> chunks = new ArrayList<>();
+        StringBuilder chunk = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < text.length(); ) {
+            int codePoint = text.codePointAt(i);
+            int size =
+                    new String(Character.toChars(codePoint)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+            if (bytes + size > TXT_CHUNK) {
+                chunks.add(chunk.toString());
+                chunk.setLength(0);
+                bytes = 0;
+            }
+            chunk.appendCodePoint(codePoint);
+            bytes += size;
+            i += Character.charCount(codePoint);
+        }
+        if (!chunk.isEmpty()) {
+            chunks.add(chunk.toString());
+        }
+        return chunks;
     }
 }

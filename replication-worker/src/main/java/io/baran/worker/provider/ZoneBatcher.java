@@ -178,8 +178,13 @@ public final class ZoneBatcher<C, V> {
 
     /** As {@link #submit(String, Supplier)}, preparing from what the batch read of the zone ({@link Zone#view}). */
     public CompletableFuture<Boolean> submit(String recordKey, Function<V, List<C>> prepare) {
-        Request<C, V> request =
-                new Request<>(recordKey, prepare, new CompletableFuture<>(), CallPriority.current(), Context.current());
+        Request<C, V> request = new Request<>(
+                recordKey,
+                prepare,
+                new CompletableFuture<>(),
+                CallPriority.current(),
+                Context.current(),
+                new java.util.concurrent.atomic.AtomicBoolean());
         synchronized (lock) {
             queue.add(request);
             if (!draining) {
@@ -486,7 +491,13 @@ public final class ZoneBatcher<C, V> {
         return chunks;
     }
 
-    private void sendPrepared(List<Prepared<C, V>> included, boolean recent) {
+    private void sendPrepared(List<Prepared<C, V>> gathered, boolean recent) {
+        // A request whose step gave up meanwhile (its attempt timed out) is not sent: its retry does it.
+        List<Prepared<C, V>> included =
+                gathered.stream().filter(p -> !p.request.result.isDone()).toList();
+        if (included.isEmpty()) {
+            return;
+        }
         String changeId;
         try {
             batchesSent.incrementAndGet();
@@ -496,12 +507,22 @@ public final class ZoneBatcher<C, V> {
             if (recent && refusedAsAWhole(refused)) {
                 // Prepared from what was known of the zone: maybe a record someone changed since. All again from a
                 // read.
+                included.forEach(p -> p.request.refusedBefore().set(true));
+                send(included.stream().map(Prepared::request).toList(), true);
+            } else if (included.size() == 1
+                    && refusedAsAWhole(refused)
+                    && included.get(0).request.refusedBefore().compareAndSet(false, true)) {
+                // Prepared from a read, and refused: the record changed in between, maybe by this step's own earlier
+                // attempt (timed out while its batch was already on its way, or sent by another worker replica).
+                // Prepared once more from a read: already as planned, it is done; changed by someone else, its
+                // preparation says so.
                 send(included.stream().map(Prepared::request).toList(), true);
             } else if (included.size() == 1) {
                 included.get(0).request.result.completeExceptionally(refused);
             } else if (refusedAsAWhole(refused)) {
                 // Refused as a whole, maybe for one request's conflict: each half again, prepared afresh, so only that
                 // one fails.
+                included.forEach(p -> p.request.refusedBefore().set(true));
                 int half = included.size() / 2;
                 send(included.subList(0, half).stream().map(Prepared::request).toList(), true);
                 send(
@@ -613,7 +634,9 @@ public final class ZoneBatcher<C, V> {
             Function<V, List<C>> prepare,
             CompletableFuture<Boolean> result,
             int tier,
-            Context trace) {}
+            Context trace,
+            // refused once already, and prepared again from a read since: a further refusal of it alone is final
+            java.util.concurrent.atomic.AtomicBoolean refusedBefore) {}
 
     private record Prepared<C, V>(Request<C, V> request, List<C> changes) {}
 

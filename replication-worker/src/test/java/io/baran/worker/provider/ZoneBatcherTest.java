@@ -124,6 +124,59 @@ class ZoneBatcherTest {
         assertEquals(List.of(List.of("a"), List.of("b", "d")), zone.batches);
     }
 
+    /**
+     * A step's change prepared from a read is refused because the record changed in between, as its own earlier attempt
+     * made it (timed out while its batch was on its way, or sent by another worker replica): prepared once more from a
+     * read, it finds the record as planned and is done, instead of failing the step and undoing the failover.
+     */
+    @Test
+    void aLoneChangeRefusedForARecordAlreadyAsPlannedIsDone() throws Exception {
+        zone.firstInSync.countDown();
+        zone.refusedOnce.add("late");
+        java.util.concurrent.atomic.AtomicInteger preparations = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Boolean> late = batcher.submit("late", (java.util.function.Supplier<List<String>>)
+                () -> preparations.getAndIncrement() == 0 ? List.of("late") : List.of());
+
+        assertFalse(late.get(10, TimeUnit.SECONDS), "nothing left to change: the record is as planned");
+        assertEquals(2, preparations.get(), "prepared again from a read after the refusal");
+        assertEquals(List.of(List.of("late")), zone.batches);
+    }
+
+    /**
+     * A step that gave up while its change was being prepared (its attempt timed out) has nothing sent: its retry,
+     * perhaps on another worker replica, sends it, and must not find this attempt's change landing behind it.
+     */
+    @Test
+    void aChangeWhoseStepGaveUpWhileItWasPreparedIsNotSent() throws Exception {
+        CompletableFuture<Boolean> a = firstInFlight();
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<Boolean>> gaveUp =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        gaveUp.set(batcher.submit("b", (java.util.function.Supplier<List<String>>) () -> {
+            gaveUp.get().cancel(false); // the attempt timed out while the batch was being prepared
+            return List.of("b");
+        }));
+        CompletableFuture<Boolean> c = change("c");
+        await(() -> batcher.queued() == 2);
+        zone.firstInSync.countDown();
+
+        assertTrue(a.get(10, TimeUnit.SECONDS));
+        assertTrue(c.get(10, TimeUnit.SECONDS));
+        assertTrue(gaveUp.get().isCancelled());
+        assertEquals(List.of(List.of("a"), List.of("c")), zone.batches);
+    }
+
+    /** Refused again once prepared afresh (someone else's change): it fails, naming the refusal; no third try. */
+    @Test
+    void aLoneChangeRefusedTwiceFails() throws Exception {
+        zone.firstInSync.countDown();
+        CompletableFuture<Boolean> bad = change("bad");
+
+        assertTrue(
+                failure(bad).getOriginalMessage().contains("bad already exists"),
+                failure(bad).getOriginalMessage());
+        assertEquals(List.of(List.of("bad"), List.of("bad")), zone.batches);
+    }
+
     @Test
     void aBatchRefusedAsAWholeIsSplitInHalvesSentAgainUntilOnlyTheConflictFails() throws Exception {
         firstInFlight();
@@ -588,11 +641,19 @@ class ZoneBatcherTest {
 
         final CountDownLatch firstInSync = new CountDownLatch(1);
         volatile boolean neverInSync;
+        /** Changes refused once each, as the record they expect was changed just before they arrived. */
+        final Set<String> refusedOnce = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         @Override
         public String submit(List<String> changes) {
             batches.add(new ArrayList<>(changes));
             submittedIn.add(Span.current().getSpanContext());
+            for (String change : changes) {
+                if (refusedOnce.remove(change)) {
+                    throw Failures.of(
+                            FailureTypes.PROVIDER_REJECTED, "InvalidChangeBatch: " + change + " is not as expected");
+                }
+            }
             if (changes.stream().anyMatch(Set.of("bad")::contains)) {
                 throw Failures.of(FailureTypes.PROVIDER_REJECTED, "InvalidChangeBatch: bad already exists");
             }

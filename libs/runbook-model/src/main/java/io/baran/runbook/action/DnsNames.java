@@ -34,10 +34,31 @@ public final class DnsNames {
         } else if (zoneValid) {
             String fqdn = recordFqdn(record, zone);
             String zoneFqdn = zoneFqdn(zone);
+            String tooLong = tooLong(fqdn);
             if (!fqdn.equals(zoneFqdn) && !fqdn.endsWith("." + zoneFqdn)) {
                 with.error("record", "\"" + record + "\" is not inside zone " + zoneFqdn);
+            } else if (tooLong != null) {
+                with.error("record", "\"" + record + "\" " + tooLong);
+            } else if (fqdn.equals(zoneFqdn) && "CNAME".equals(values.get("type"))) {
+                // The apex holds the zone's SOA and NS records, and a CNAME may stand beside no other record (RFC 1034
+                // section 3.6.2): every provider refuses it, at the worst moment.
+                with.error("record", "\"" + record + "\" is the zone's apex, which cannot hold a CNAME record");
             }
         }
+    }
+
+    /** Why a name is longer than DNS allows (a label of 63 octets, a name of 253 characters), or null. */
+    private static String tooLong(String fqdn) {
+        String name = fqdn.endsWith(".") ? fqdn.substring(0, fqdn.length() - 1) : fqdn;
+        if (name.length() > 253) {
+            return "is " + name.length() + " characters long, more than a DNS name's 253";
+        }
+        for (String label : name.split("\\.")) {
+            if (label.length() > 63) {
+                return "has a label of " + label.length() + " characters, more than DNS's 63";
+            }
+        }
+        return null;
     }
 
     /** {@code Example.com} is {@code example.com.}. */

@@ -115,12 +115,39 @@ public final class Rfc2136Dns implements DnsProvider {
         List<org.xbill.DNS.Record> rrset = response.getSection(Section.ANSWER).stream()
                 .filter(r -> r.getName().equals(owner) && r.getType() == rrType)
                 .toList();
-        if (rrset.isEmpty()) {
+        if (rrset.isEmpty() || !heldByTheZone(zone, owner, rrType, what)) {
             return RecordState.absent();
         }
         return RecordState.present(
                 rrset.stream().map(org.xbill.DNS.Record::rdataToString).toList(),
                 rrset.get(0).getTTL());
+    }
+
+    /**
+     * Whether the zone holds the set an answer showed: a wildcard ({@code *.zone}) answers for names the zone does not
+     * hold, with records that look like the name's own, and a query cannot tell them apart in a zone without DNSSEC.
+     * Asked as an update with one prerequisite ("RRset exists", RFC 2136 section 2.4.1) and nothing to change, which
+     * the server checks against the names it holds, never a wildcard (section 3.2): NOERROR if it holds the set,
+     * NXRRSET if the answer came from a wildcard.
+     */
+    private boolean heldByTheZone(DnsZone zone, Name owner, int rrType, String what) {
+        Update check = new Update(name(zone.name()));
+        check.present(owner, rrType);
+        Message response;
+        try {
+            response = resolver.send(check);
+        } catch (IOException e) {
+            throw Rfc2136Failures.unreachable(e, where("check", what));
+        }
+        if (response.getRcode() == Rcode.NXRRSET) {
+            requireSigned(response, "check", what);
+            return false;
+        }
+        if (response.getRcode() != Rcode.NOERROR) {
+            throw Rfc2136Failures.answered(response, where("check", what), keyName, false);
+        }
+        requireSigned(response, "check", what);
+        return true;
     }
 
     @Override

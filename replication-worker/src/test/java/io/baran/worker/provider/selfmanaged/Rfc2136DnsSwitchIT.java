@@ -166,6 +166,31 @@ class Rfc2136DnsSwitchIT extends DnsSwitchConformance {
         assertTrue(failure.getOriginalMessage().contains("TSIG key " + Bind9.KEY_NAME), failure.getOriginalMessage());
     }
 
+    /**
+     * A name the zone does not hold, answered by a wildcard: absent to a runbook (a query shows the wildcard's
+     * records under the name, which no update prerequisite sees), so the switch creates the name's own record over it,
+     * and its undo deletes that record, after which the wildcard answers again and the name reads absent as before.
+     */
+    @Test
+    void aNameAnsweredByAWildcardIsAbsentAndTheSwitchAndItsUndoWorkOverIt() {
+        String wildcard = "*.wild." + ZONE + ".";
+        String fqdn = "www.wild." + ZONE + ".";
+        bind.set(wildcard, "A", List.of("192.0.2.99"), 300);
+        assertEquals(RecordState.present(List.of("192.0.2.99"), 300), bind.dig(fqdn, "A"), "the wildcard answers");
+        DnsProvider dns = providers.dns("onprem-dns");
+        DnsZone zone = dns.zone(ZONE + ".");
+
+        assertEquals(RecordState.absent(), dns.observe(zone, fqdn, RecordType.A), "the zone holds no such name");
+        RecordState standby = RecordState.present(List.of("192.0.2.10"), 60);
+        dns.replace(zone, fqdn, RecordType.A, RecordState.absent(), standby);
+        assertEquals(standby, bind.dig(fqdn, "A"));
+        assertEquals(standby, dns.observe(zone, fqdn, RecordType.A));
+
+        dns.replace(zone, fqdn, RecordType.A, standby, RecordState.absent());
+        assertEquals(RecordState.present(List.of("192.0.2.99"), 300), bind.dig(fqdn, "A"), "the wildcard again");
+        assertEquals(RecordState.absent(), dns.observe(zone, fqdn, RecordType.A));
+    }
+
     @Test
     void anUpdateAppliesOnlyIfTheRecordStillHoldsTheExpectedValues() {
         String fqdn = "conditional." + ZONE + ".";
