@@ -683,6 +683,46 @@ class DispatchIT {
         assertFalse(holds.apply(deferredJoins.take(10_000, Duration.ZERO)), "settled: never taken again");
     }
 
+    /**
+     * A sweep that stops early (three joins it could not settle: Temporal not answering) gives back the joins it did
+     * not get to, for any instance's next sweep, instead of keeping them for its lease.
+     */
+    @Test
+    void aSweepThatStopsAfterErrorsGivesBackTheJoinsItDidNotGetTo() {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        Instant now = Instant.now();
+        List<String> services = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String service = "stop-" + run + "-" + i;
+            services.add(service);
+            deferredJoins.record(new io.baran.orchestrator.dispatch.DeferredJoins.Deferred(
+                    "stop/" + run + "@1",
+                    service,
+                    "drill-" + service,
+                    io.baran.orchestrator.dispatch.DeferredJoins.Reason.SIGNALLED,
+                    "stop/" + run,
+                    "event-" + service,
+                    "test",
+                    now,
+                    now));
+        }
+        Launching.install(launcher).fate = execution -> {
+            throw new IllegalStateException("Temporal does not answer");
+        };
+
+        joinSweep.sweep();
+        long givenBack = deferredJoins.take(10_000, Duration.ZERO).stream()
+                .filter(j -> services.contains(j.service()))
+                .count();
+        assertTrue(givenBack >= 3, givenBack + " of 6 given back; at most the 3 that failed wait out their lease");
+        for (String service : services) {
+            deferredJoins.settle(
+                    new io.baran.orchestrator.dispatch.DeferredJoins.Deferred(
+                            "stop/" + run + "@1", service, "drill-" + service, null, null, null, null, null, now),
+                    "test over");
+        }
+    }
+
     /** A drill of a new tier-2 runbook {@code name} triggered by {@code scope}, started by a person: its id. */
     private String drillStartedByHand(String name, String scope) {
         catalog.save(name, name + ".yaml", runbook(name, scope, "tier-2"), "test");

@@ -38,7 +38,8 @@ import org.jboss.logging.Logger;
  * has ended without it (named in the log).</li>
  * </ul>
  * Each instance's sweep takes the joins no sweep looked at within one period and leases them ({@link
- * DeferredJoins#take}), giving back those it leaves unsettled, so instances share them; two dispatching one outage at once start one execution all the same (its workflow id).
+ * DeferredJoins#take}), giving back those it looked at and left unsettled and those it did not get to (one whose
+ * settling failed waits out its lease, 2 minutes), so instances share them; two dispatching one outage at once start one execution all the same (its workflow id).
  */
 @ApplicationScoped
 public class JoinSweep {
@@ -108,35 +109,52 @@ public class JoinSweep {
     public int sweep() {
         int settled = 0;
         int errors = 0;
-        for (DeferredJoins.Deferred join :
-                joins.take(PER_SWEEP, config.joinSweep().every())) {
-            if (Thread.currentThread().isInterrupted()) {
-                return settled; // shutting down: another instance's sweep takes them
-            }
-            String outcome;
-            try {
-                outcome = settle(join);
-            } catch (OutageDispatcher.Abandoned stopping) {
-                return settled;
-            } catch (RuntimeException e) {
-                LOG.warnf(
-                        "outage %s of service %s, told to execution %s: not settled yet (%s); a later sweep tries again",
-                        join.incidentId(), join.service(), join.executionId(), e.getMessage());
-                if (++errors >= ERRORS_PER_SWEEP) {
-                    return settled;
+        java.util.Deque<DeferredJoins.Deferred> left = new java.util.ArrayDeque<>(
+                joins.take(PER_SWEEP, config.joinSweep().every()));
+        try {
+            while (!left.isEmpty() && !Thread.currentThread().isInterrupted()) {
+                DeferredJoins.Deferred join = left.peek();
+                String outcome;
+                try {
+                    outcome = settle(join);
+                } catch (OutageDispatcher.Abandoned stopping) {
+                    return settled; // shutting down
+                } catch (RuntimeException e) {
+                    LOG.warnf(
+                            "outage %s of service %s, told to execution %s: not settled yet (%s); a later sweep tries"
+                                    + " again",
+                            join.incidentId(), join.service(), join.executionId(), e.getMessage());
+                    if (++errors >= ERRORS_PER_SWEEP) {
+                        return settled; // Temporal or the database down, likely: the rest wait for the next sweep
+                    }
+                    continue; // given back below
+                } finally {
+                    left.poll();
                 }
-                continue;
+                if (outcome == null) {
+                    joins.release(join);
+                } else if (joins.settle(join, outcome)) {
+                    settled++;
+                    LOG.infof(
+                            "outage %s of service %s, told to execution %s: %s",
+                            join.incidentId(), join.service(), join.executionId(), outcome);
+                }
             }
-            if (outcome == null) {
+            return settled;
+        } finally {
+            // Those not looked at (shutting down, or after errors) go back for any instance's next sweep.
+            giveBack(left);
+        }
+    }
+
+    private void giveBack(java.util.Collection<DeferredJoins.Deferred> left) {
+        for (DeferredJoins.Deferred join : left) {
+            try {
                 joins.release(join);
-            } else if (joins.settle(join, outcome)) {
-                settled++;
-                LOG.infof(
-                        "outage %s of service %s, told to execution %s: %s",
-                        join.incidentId(), join.service(), join.executionId(), outcome);
+            } catch (RuntimeException e) {
+                return; // the database does not answer: their lease ends on its own
             }
         }
-        return settled;
     }
 
     /** How the join settles now; null while the execution runs. */

@@ -794,7 +794,9 @@ public class OutageDispatcher {
                     event.id(),
                     outage.vantage(),
                     outage.since(),
-                    event.time() != null ? event.time() : java.time.Instant.now()));
+                    event.time() != null
+                            ? event.time()
+                            : outage.since() != null ? outage.since() : java.time.Instant.now()));
             return true;
         } catch (RuntimeException e) {
             LOG.warnf(

@@ -641,24 +641,38 @@ public class ExecutionLauncher {
         if (refused) {
             return running ? Fate.RUNNING : Fate.DROPPED; // it refused the outage: once ended, without it
         }
-        List<String> incidents = description.getTypedSearchAttributes().get(SearchAttributes.INCIDENTS);
-        if (incidents != null && incidents.contains(incidentId)) {
-            return Fate.TAKEN; // recorded once it took the outage (at once while it holds or waits at a gate)
-        }
-        return switch (description.getStatus()) {
-            case WORKFLOW_EXECUTION_STATUS_RUNNING -> Fate.RUNNING;
-            case WORKFLOW_EXECUTION_STATUS_COMPLETED -> {
-                ExecutionProgress result;
-                try {
-                    result = stub.getResult(10, TimeUnit.SECONDS, ExecutionProgress.class);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    throw new IllegalStateException(
-                            "Temporal did not return the result of completed execution " + executionId, e);
-                }
-                yield result != null && result.droppedOutages().contains(incidentId) ? Fate.DROPPED : Fate.TAKEN;
+        if (!running) {
+            if (description.getStatus()
+                    != io.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED) {
+                return Fate.UNKNOWN;
             }
-            default -> Fate.UNKNOWN;
-        };
+            ExecutionProgress result;
+            try {
+                result = stub.getResult(10, TimeUnit.SECONDS, ExecutionProgress.class);
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new IllegalStateException(
+                        "Temporal did not return the result of completed execution " + executionId, e);
+            }
+            // What it says it dropped comes first: an outage told while it was being aborted may be in its
+            // BaranIncidents too (recorded as it undid a failed failover), and it acted on it no more.
+            return result != null && result.droppedOutages().contains(incidentId) ? Fate.DROPPED : Fate.TAKEN;
+        }
+        List<String> incidents = description.getTypedSearchAttributes().get(SearchAttributes.INCIDENTS);
+        if (incidents == null || !incidents.contains(incidentId)) {
+            return Fate.RUNNING;
+        }
+        // Recorded once it took the outage (at once while it holds or waits at a gate), unless it dropped it: asked of
+        // the execution itself (a worker answers the query); no answer in time, it is asked again later.
+        try (io.grpc.Context.CancellableContext bounded =
+                io.grpc.Context.current().withDeadlineAfter(joinWait().toMillis(), TimeUnit.MILLISECONDS, DEADLINES)) {
+            ExecutionProgress progress = bounded.call(() -> stub.query("progress", ExecutionProgress.class));
+            return progress != null && !progress.droppedOutages().contains(incidentId) ? Fate.TAKEN : Fate.RUNNING;
+        } catch (RuntimeException unanswered) {
+            LOG.debugf("execution %s did not answer its progress (%s)", executionId, unanswered.getMessage());
+            return Fate.RUNNING;
+        } catch (Exception unanswered) {
+            return Fate.RUNNING;
+        }
     }
 
     /**
