@@ -487,6 +487,9 @@ class JoinOutageTest {
         world.waitingBeforePlan.put("move-www", planning);
         Runbook rb = moving();
         WorkflowClient.start(plan::run, new ExecutionRequest(id, Mode.PLAN, rb, null, null, 0));
+        // Answered once its first workflow task ran: the run holds its request (an Update delivered with that task is
+        // validated before the run begins, and the dispatcher never joins a plan).
+        assertEquals(Mode.PLAN, progress(id).mode());
         try {
             WorkflowUpdateException refused = assertThrows(WorkflowUpdateException.class, () -> joinDirectly(id, NEXT));
             assertEquals(JoinRefused.TYPE, refusal(refused).getType());

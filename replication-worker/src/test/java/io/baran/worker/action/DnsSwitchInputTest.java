@@ -74,7 +74,10 @@ class DnsSwitchInputTest {
                         .input(command(Map.of("record", "WWW.example.com.", "zone", "example.com.")))
                         .recordFqdn());
         assertEquals(
-                "example.com.", DNS_SWITCH.input(command(Map.of("record", "@"))).recordFqdn());
+                "example.com.",
+                DNS_SWITCH
+                        .input(command(Map.of("record", "@", "type", "A", "to", "192.0.2.1")))
+                        .recordFqdn());
         assertEquals("example.com.", DNS_SWITCH.input(command(Map.of())).zoneFqdn());
         assertEquals(
                 List.of("standby.example.net."),
