@@ -13,9 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -82,26 +80,12 @@ public class JoinSweep {
                     "baran.dispatch.join-sweep.every is 0: an outage that joins an execution as it ends may be dropped");
             return;
         }
-        sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "join-sweep");
-            thread.setDaemon(true);
-            return thread;
-        });
-        sweeps.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
+        sweeps = Sweeps.every("join-sweep", config.joinSweep().every(), this::sweep);
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (sweeps != null) {
             sweeps.shutdownNow();
-        }
-    }
-
-    private void sweepQuietly() {
-        try {
-            sweep();
-        } catch (RuntimeException e) {
-            // The next sweep tries again; a failure must not end the sweeps.
-            LOG.warnf("join sweep failed (%s); the next one tries again", e.getMessage());
         }
     }
 

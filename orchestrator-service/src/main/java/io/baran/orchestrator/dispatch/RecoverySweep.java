@@ -10,9 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,21 +49,7 @@ public class RecoverySweep {
                     "baran.events.recovery-sweep is 0: a recovery whose handling gave up is only in the dead-letter topic");
             return;
         }
-        sweeps = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread thread = new Thread(r, "recovery-sweep");
-            thread.setDaemon(true);
-            return thread;
-        });
-        sweeps.scheduleWithFixedDelay(this::sweepQuietly, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private void sweepQuietly() {
-        try {
-            sweep();
-        } catch (RuntimeException e) {
-            // The next sweep tries again; a failure must not end the sweeps.
-            LOG.warnf("recovery sweep failed (%s); the next one tries again", e.getMessage());
-        }
+        sweeps = Sweeps.every("recovery-sweep", events.recoverySweep(), this::sweep);
     }
 
     /**
